@@ -1,0 +1,32 @@
+/**
+ * One file per format (keras-python.ts, keras-json.ts, tfjs.ts, project.ts, …), each exporting a `ModelFormat`:
+ * how to recognise its text, how to read it into a document, and (where it can) how to write one.
+ * Reading never throws: a bad file gives located errors, and nothing is half-loaded.
+ */
+import type { FormatError } from '../core/problems';
+import type { ModelDocument } from '../graph/document';
+
+export type ImportResult =
+  | { ok: true; document: ModelDocument; warnings: FormatError[] }
+  | { ok: false; errors: FormatError[] };
+
+/** Files beside the one being read (TF.js weight shards), by the relative path the model file names. */
+export interface SideFiles {
+  read(relativePath: string): Uint8Array | undefined;
+}
+
+export interface ExportOptions {
+  /** Keras Python flavour: Keras 3 (`import keras`, the default) or `tf.keras`. */
+  flavor?: 'keras3' | 'tf.keras';
+}
+
+export interface ModelFormat {
+  id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json';
+  title: string;
+  /** File name endings, e.g. `.py`. */
+  extensions: readonly string[];
+  /** Whether a text looks like this format (content first; the file name only breaks ties). */
+  match(text: string, fileName?: string): boolean;
+  read(text: string, side?: SideFiles): ImportResult;
+  write?(doc: ModelDocument, options?: ExportOptions): string;
+}

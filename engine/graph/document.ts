@@ -1,0 +1,53 @@
+/** The model document: what the canvas edits, the formats read and write, and inference checks. */
+import type { LayerConfig } from '../layers/types';
+import type { Tensor } from '../core/tensor';
+
+export interface DocNode {
+  /** Stable id, unique in the document; never shown to the user (layer names are). */
+  id: string;
+  /** Keras class name, e.g. `Conv2D`. */
+  className: string;
+  /** The layer's name when the user (or an imported file) gave one; otherwise Keras's automatic name is used. */
+  name?: string;
+  /** The layer's config in Keras snake_case, every field present (defaults filled in). */
+  config: LayerConfig;
+  /** Canvas position; absent in documents made from files without one. */
+  position?: { x: number; y: number };
+}
+
+/** A tensor flowing from `source`'s output to one input of `target`. Merge inputs keep the edges' order. */
+export interface DocEdge {
+  id: string;
+  source: string;
+  target: string;
+}
+
+export interface ModelDocument {
+  /** The Keras model name (`sequential`, `functional`, or the user's). */
+  name: string;
+  /**
+   * How Keras code builds it. `auto` (or absent): Sequential when the graph is a single chain, functional otherwise.
+   * A functional model that happens to be a chain stays functional (its summary lists the InputLayer row).
+   */
+  modelClass?: 'auto' | 'Sequential' | 'Functional';
+  nodes: DocNode[];
+  edges: DocEdge[];
+  /** Trained or imported weights by node id, each list in Keras's weight order. */
+  weights?: Record<string, NamedWeight[]>;
+}
+
+export interface NamedWeight {
+  name: string;
+  tensor: Tensor;
+}
+
+export function emptyDocument(name = 'model'): ModelDocument {
+  return { name, nodes: [], edges: [] };
+}
+
+let counter = 0;
+/** A short id unique within a session (documents from files keep theirs). */
+export function newId(prefix = 'n'): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}`;
+}

@@ -1,0 +1,103 @@
+/** Starting points offered by the canvas and the CLI: the article's two models, the BN-placement fix, a residual block. */
+import { chainDocument, graphDocument } from './build';
+import type { ModelDocument } from './document';
+
+export interface Template {
+  id: string;
+  title: string;
+  description: string;
+  build(): ModelDocument;
+}
+
+export const TEMPLATES: readonly Template[] = [
+  {
+    id: 'blank',
+    title: 'Blank',
+    description: 'An empty canvas with one Input.',
+    build: () => chainDocument([{ className: 'InputLayer', config: { shape: [28, 28, 1] } }]),
+  },
+  {
+    id: 'article-mlp',
+    title: 'MLP with BatchNormalization',
+    description: 'The feed-forward network from the BatchNorm article: Dense → BN → Dense → BN → Dense(softmax) on (1, 5) inputs.',
+    build: () =>
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [1, 5] } },
+        { className: 'Dense', config: { units: 16, activation: 'relu' } },
+        { className: 'BatchNormalization' },
+        { className: 'Dense', config: { units: 32, activation: 'relu' } },
+        { className: 'BatchNormalization' },
+        { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+      ]),
+  },
+  {
+    id: 'article-cnn',
+    title: 'CNN with BatchNormalization (article)',
+    description: "The article's CNN exactly as written: Conv2D(relu) → BN twice, MaxPooling2D, Dense(2, softmax) — no Flatten, so Dense acts per pixel.",
+    build: () =>
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [28, 28, 3] } },
+        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], activation: 'relu' } },
+        { className: 'BatchNormalization' },
+        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], activation: 'relu' } },
+        { className: 'BatchNormalization' },
+        { className: 'MaxPooling2D' },
+        { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+      ]),
+  },
+  {
+    id: 'cnn-bn-before-activation',
+    title: 'CNN, BN between convolution and activation',
+    description: 'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, Dense(10, softmax): the placement the article recommends, ready for MNIST.',
+    build: () =>
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
+        { className: 'BatchNormalization' },
+        { className: 'Activation', config: { activation: 'relu' } },
+        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
+        { className: 'BatchNormalization' },
+        { className: 'Activation', config: { activation: 'relu' } },
+        { className: 'MaxPooling2D' },
+        { className: 'Flatten' },
+        { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+      ]),
+  },
+  {
+    id: 'residual-block',
+    title: 'Residual block',
+    description: 'Conv → BN → ReLU → Conv → BN, added to the shortcut, then ReLU, global pooling and a softmax classifier.',
+    build: () =>
+      graphDocument(
+        [
+          { className: 'InputLayer', config: { shape: [32, 32, 16] } },
+          { className: 'Conv2D', config: { filters: 16, kernel_size: [3, 3], padding: 'same', use_bias: false } },
+          { className: 'BatchNormalization' },
+          { className: 'Activation', config: { activation: 'relu' } },
+          { className: 'Conv2D', config: { filters: 16, kernel_size: [3, 3], padding: 'same', use_bias: false } },
+          { className: 'BatchNormalization' },
+          { className: 'Add' },
+          { className: 'Activation', config: { activation: 'relu' } },
+          { className: 'GlobalAveragePooling2D' },
+          { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+        ],
+        [
+          [0, 1],
+          [1, 2],
+          [2, 3],
+          [3, 4],
+          [4, 5],
+          [5, 6],
+          [0, 6],
+          [6, 7],
+          [7, 8],
+          [8, 9],
+        ],
+        'residual_block',
+      ),
+  },
+];
+
+export function getTemplate(id: string): Template | undefined {
+  return TEMPLATES.find((t) => t.id === id);
+}

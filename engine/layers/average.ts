@@ -1,0 +1,3 @@
+import { elementwiseMerge } from './merge';
+
+export const Average = elementwiseMerge('Average', 'Averages its inputs element-wise.');

@@ -1,0 +1,40 @@
+import { formatShape } from '../core/shape';
+import type { LayerDefinition } from './types';
+
+export const Concatenate: LayerDefinition = {
+  className: 'Concatenate',
+  group: 'Merge',
+  description: 'Joins its inputs along one axis (the channels by default); every other axis must match.',
+  arity: 'many',
+  fields: {
+    axis: { type: 'int', default: -1, doc: 'The axis to join along; -1 is the channel axis.' },
+  },
+  outputShape(config, inputs) {
+    const rank = inputs[0].length;
+    const axis = config.axis as number;
+    const a = axis < 0 ? rank + axis : axis;
+    if (inputs.some((s) => s.length !== rank))
+      return {
+        code: 'concat-rank-mismatch',
+        message: `Concatenate needs inputs of the same rank, got ${inputs.map(formatShape).join(' and ')}`,
+        hint: 'Flatten or Reshape the branches to the same rank first',
+      };
+    if (a < 1 || a >= rank)
+      return { code: 'bad-axis', message: `axis ${axis} is out of range for inputs of rank ${rank}`, hint: 'use -1 to join along the channels' };
+    for (let i = 1; i < rank; i++) {
+      if (i === a) continue;
+      const sizes = inputs.map((s) => s[i]).filter((d) => d !== null);
+      if (new Set(sizes).size > 1)
+        return {
+          code: 'concat-mismatch',
+          message: `Concatenate along axis ${axis} needs every other axis equal, but axis ${i} differs: ${inputs.map(formatShape).join(' and ')}`,
+          hint: 'make the branches agree on height and width (same padding and strides), or join along another axis',
+        };
+    }
+    const out: (number | null)[] = [...inputs[0]];
+    out[a] = inputs.some((s) => s[a] === null) ? null : inputs.reduce((n, s) => n + (s[a] as number), 0);
+    for (let i = 1; i < rank; i++) if (out[i] === null) out[i] = inputs.find((s) => s[i] !== null)?.[i] ?? null;
+    return out;
+  },
+  keyArgs: (config) => (config.axis === -1 ? '' : `axis ${config.axis}`),
+};

@@ -1,0 +1,33 @@
+import { formatShape } from '../core/shape';
+import { activationField, activationText, initializerField, joinArgs, num, useBiasField, bool } from './fields';
+import type { LayerDefinition } from './types';
+import { knownChannels } from './spatial';
+
+export const Dense: LayerDefinition = {
+  className: 'Dense',
+  group: 'Core',
+  description: 'Fully connected: every output unit is a weighted sum of all inputs on the last axis, plus a bias.',
+  details: 'On a tensor of rank above 2 Keras applies it to the last axis only, at every position (every pixel of an image).',
+  arity: 'one',
+  fields: {
+    units: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of output units.' },
+    activation: activationField(),
+    use_bias: useBiasField,
+    kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (inputs, units) kernel.'),
+    bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  },
+  outputShape(config, [input]) {
+    if (input.length < 2)
+      return { code: 'expects-2d-input', message: `Dense expects at least a 2-D input (batch, features), got ${formatShape(input)}` };
+    const c = knownChannels('Dense', input);
+    if (typeof c !== 'number') return c;
+    return [...input.slice(0, -1), num(config, 'units')];
+  },
+  weights(config, [input]) {
+    const units = num(config, 'units');
+    const w = [{ name: 'kernel', shape: [input[input.length - 1] as number, units], trainable: true, initializer: 'kernel_initializer' }];
+    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [units], trainable: true, initializer: 'bias_initializer' });
+    return w;
+  },
+  keyArgs: (config) => joinArgs(String(config.units), activationText(config)),
+};

@@ -1,0 +1,47 @@
+import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
+import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
+import type { LayerDefinition } from './types';
+
+export const DepthwiseConv2D: LayerDefinition = {
+  className: 'DepthwiseConv2D',
+  group: 'Convolution',
+  description: 'Depthwise convolution: each input channel is convolved with its own filters, channels never mix.',
+  arity: 'one',
+  fields: {
+    kernel_size: pair([3, 3], 'Height and width of each depthwise filter.', { required: true }),
+    strides: pair([1, 1], 'Step of the window along height and width.'),
+    padding: paddingField,
+    depth_multiplier: { type: 'int', default: 1, min: 1, doc: 'Output channels per input channel.' },
+    dilation_rate: pair([1, 1], 'Spacing between kernel taps.', { advanced: true }),
+    activation: activationField(),
+    use_bias: useBiasField,
+    depthwise_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in, depth_multiplier) kernel.'),
+    bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  },
+  validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
+  outputShape(config, [input]) {
+    const bad = expectImage('DepthwiseConv2D', input);
+    if (bad) return bad;
+    const c = knownChannels('DepthwiseConv2D', input);
+    if (typeof c !== 'number') return c;
+    const hw = windowOutput('DepthwiseConv2D', input, {
+      key: 'kernel_size',
+      size: ints(config, 'kernel_size'),
+      strides: ints(config, 'strides'),
+      padding: str(config, 'padding') as 'valid' | 'same',
+      dilation: ints(config, 'dilation_rate'),
+    });
+    if (!Array.isArray(hw)) return hw;
+    return [input[0], ...hw, c * num(config, 'depth_multiplier')];
+  },
+  weights(config, [input]) {
+    const [kh, kw] = ints(config, 'kernel_size');
+    const cin = input[3] as number;
+    const dm = num(config, 'depth_multiplier');
+    const w = [{ name: 'kernel', shape: [kh, kw, cin, dm], trainable: true, initializer: 'depthwise_initializer' }];
+    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true, initializer: 'bias_initializer' });
+    return w;
+  },
+  keyArgs: (config) =>
+    joinArgs(tupleText(config.kernel_size), num(config, 'depth_multiplier') !== 1 && `×${config.depth_multiplier}`, config.padding === 'same' && 'same', activationText(config)),
+};

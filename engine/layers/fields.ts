@@ -1,0 +1,117 @@
+/** Field specs and config readers shared by the layer files, so each layer states only what is its own. */
+import type { ConfigValue, FieldSpec, LayerConfig } from './types';
+
+/** Keras 3 activation names LayerCanvas computes. `silu` and `swish` are one function; `linear` is None. */
+export const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'elu',
+  'selu',
+  'softplus',
+  'softsign',
+  'relu6',
+  'gelu',
+  'silu',
+  'swish',
+] as const;
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/** Keras initializer names (the string forms `keras.initializers.get` accepts). */
+export const INITIALIZERS = [
+  'glorot_uniform',
+  'glorot_normal',
+  'he_uniform',
+  'he_normal',
+  'lecun_uniform',
+  'lecun_normal',
+  'random_uniform',
+  'random_normal',
+  'truncated_normal',
+  'zeros',
+  'ones',
+] as const;
+
+export const activationField = (def: string = 'linear', doc = 'Activation applied to the output; linear (None) is none.'): FieldSpec => ({
+  type: 'enum',
+  options: ACTIVATIONS,
+  default: def,
+  doc,
+});
+
+export const initializerField = (def: string, doc: string): FieldSpec => ({
+  type: 'enum',
+  options: INITIALIZERS,
+  default: def,
+  doc,
+  advanced: true,
+});
+
+export const paddingField: FieldSpec = {
+  type: 'enum',
+  options: ['valid', 'same'],
+  default: 'valid',
+  doc: "'valid': no padding, the output shrinks; 'same': zero-pad so that output = ceil(input / stride).",
+};
+
+export const useBiasField: FieldSpec = {
+  type: 'bool',
+  default: true,
+  doc: 'Add a learned bias. Set it to False before BatchNormalization: BN subtracts the mean, cancelling any bias.',
+};
+
+export const pair = (def: readonly number[] | null, doc: string, extra: Partial<{ required: boolean; nullable: boolean; min: number; advanced: boolean }> = {}): FieldSpec => ({
+  type: 'ints',
+  length: 2,
+  default: def,
+  min: extra.min ?? 1,
+  doc,
+  ...extra,
+});
+
+// ---- readers: the config has been validated by then, so these only narrow the types ----
+
+export function num(config: LayerConfig, key: string): number {
+  return config[key] as number;
+}
+
+export function numOrNull(config: LayerConfig, key: string): number | null {
+  const v = config[key];
+  return typeof v === 'number' ? v : null;
+}
+
+export function str(config: LayerConfig, key: string): string {
+  return config[key] as string;
+}
+
+export function bool(config: LayerConfig, key: string): boolean {
+  return config[key] === true;
+}
+
+export function ints(config: LayerConfig, key: string): number[] {
+  const v = config[key];
+  return Array.isArray(v) ? (v as number[]).slice() : [v as number, v as number];
+}
+
+export function intsOrNull(config: LayerConfig, key: string): number[] | null {
+  const v = config[key];
+  return v === null || v === undefined ? null : ints(config, key);
+}
+
+/** Python-style tuple text, for key arguments on a node: `(3, 3)`. */
+export function tupleText(v: ConfigValue): string {
+  if (Array.isArray(v)) return `(${v.map(tupleText).join(', ')}${v.length === 1 ? ',' : ''})`;
+  if (v === null) return 'None';
+  return String(v);
+}
+
+export function activationText(config: LayerConfig): string | null {
+  const a = config.activation;
+  return a && a !== 'linear' ? String(a) : null;
+}
+
+export function joinArgs(...parts: (string | null | undefined | false)[]): string {
+  return parts.filter(Boolean).join(' · ');
+}

@@ -1,0 +1,23 @@
+import type { LayerDefinition } from './types';
+import { tupleText } from './fields';
+
+export const InputLayer: LayerDefinition = {
+  className: 'InputLayer',
+  group: 'Input',
+  namePrefix: 'input_layer',
+  description: 'The model input: a batch of tensors of the given shape (the batch size stays None).',
+  details: 'keras.Input(shape=...) creates one. The shape excludes the batch axis: images are (height, width, channels).',
+  arity: 'none',
+  fields: {
+    shape: {
+      type: 'shape',
+      default: [28, 28, 1],
+      allowNone: true,
+      required: true,
+      doc: 'Shape of one sample, without the batch axis, e.g. (28, 28, 1) for a grey 28×28 image.',
+    },
+    batch_size: { type: 'int', default: null, min: 1, nullable: true, advanced: true, doc: 'A fixed batch size; None accepts any.' },
+  },
+  outputShape: (config) => [config.batch_size as number | null, ...(config.shape as (number | null)[])],
+  keyArgs: (config) => tupleText(config.shape),
+};

@@ -1,0 +1,13 @@
+import type { LayerDefinition } from './types';
+
+export const LeakyReLU: LayerDefinition = {
+  className: 'LeakyReLU',
+  group: 'Activation',
+  description: 'Like ReLU, but negative values are multiplied by a small slope instead of zeroed.',
+  arity: 'one',
+  fields: {
+    negative_slope: { type: 'float', default: 0.3, min: 0, doc: 'Slope for negative inputs (called alpha in tf.keras 2).' },
+  },
+  outputShape: (_config, [input]) => input,
+  keyArgs: (config) => String(config.negative_slope),
+};

@@ -1,0 +1,84 @@
+/** Every layer LayerCanvas knows, by Keras class name. Adding a layer: its file, and one line here. */
+import { Activation } from './activation';
+import { Add } from './add';
+import { Average } from './average';
+import { AveragePooling2D } from './average-pooling2d';
+import { BatchNormalization } from './batch-normalization';
+import { Concatenate } from './concatenate';
+import { Conv2D } from './conv2d';
+import { Cropping2D } from './cropping2d';
+import { Dense } from './dense';
+import { DepthwiseConv2D } from './depthwise-conv2d';
+import { Dropout } from './dropout';
+import { Flatten } from './flatten';
+import { GlobalAveragePooling2D } from './global-average-pooling2d';
+import { GlobalMaxPooling2D } from './global-max-pooling2d';
+import { InputLayer } from './input-layer';
+import { LeakyReLU } from './leaky-relu';
+import { MaxPooling2D } from './max-pooling2d';
+import { Maximum } from './maximum';
+import { Multiply } from './multiply';
+import { ReLU } from './relu';
+import { Rescaling } from './rescaling';
+import { Reshape } from './reshape';
+import { SeparableConv2D } from './separable-conv2d';
+import { Softmax } from './softmax';
+import { SpatialDropout2D } from './spatial-dropout2d';
+import { Subtract } from './subtract';
+import { UpSampling2D } from './up-sampling2d';
+import { ZeroPadding2D } from './zero-padding2d';
+import type { LayerDefinition } from './types';
+
+const ALL: readonly LayerDefinition[] = [
+  InputLayer,
+  Dense,
+  Rescaling,
+  Conv2D,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  BatchNormalization,
+  Dropout,
+  SpatialDropout2D,
+  Flatten,
+  Reshape,
+  ZeroPadding2D,
+  Cropping2D,
+  UpSampling2D,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Concatenate,
+  Activation,
+  ReLU,
+  LeakyReLU,
+  Softmax,
+];
+
+const BY_NAME = new Map(ALL.map((d) => [d.className, d]));
+
+export function layerDefinitions(): readonly LayerDefinition[] {
+  return ALL;
+}
+
+export function getLayer(className: string): LayerDefinition | undefined {
+  return BY_NAME.get(className);
+}
+
+/** Keras's `to_snake_case`, which makes the automatic layer names: `LeakyReLU` → `leaky_re_lu`. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export function namePrefix(def: LayerDefinition): string {
+  return def.namePrefix ?? toSnakeCase(def.className);
+}

@@ -1,0 +1,15 @@
+import type { LayerDefinition } from './types';
+import { joinArgs } from './fields';
+
+export const Rescaling: LayerDefinition = {
+  className: 'Rescaling',
+  group: 'Core',
+  description: 'Multiplies by scale and adds offset, e.g. scale=1/255 maps pixels to [0, 1] (min-max normalization).',
+  arity: 'one',
+  fields: {
+    scale: { type: 'float', default: 0.00392156862745098, required: true, doc: 'Multiplier, e.g. 1/255.' },
+    offset: { type: 'float', default: 0.0, doc: 'Added after scaling.' },
+  },
+  outputShape: (_config, [input]) => input,
+  keyArgs: (config) => joinArgs(`×${Number(config.scale).toPrecision(3)}`, config.offset !== 0 && `+${config.offset}`),
+};

@@ -1,0 +1,52 @@
+import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
+import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
+import type { LayerDefinition } from './types';
+
+export const SeparableConv2D: LayerDefinition = {
+  className: 'SeparableConv2D',
+  group: 'Convolution',
+  description: 'Depthwise convolution per channel, then a 1×1 convolution mixing channels: far fewer weights than Conv2D.',
+  arity: 'one',
+  fields: {
+    filters: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of output channels of the pointwise step.' },
+    kernel_size: pair([3, 3], 'Height and width of each depthwise filter.', { required: true }),
+    strides: pair([1, 1], 'Step of the window along height and width.'),
+    padding: paddingField,
+    dilation_rate: pair([1, 1], 'Spacing between kernel taps.', { advanced: true }),
+    depth_multiplier: { type: 'int', default: 1, min: 1, doc: 'Depthwise output channels per input channel.' },
+    activation: activationField(),
+    use_bias: useBiasField,
+    depthwise_initializer: initializerField('glorot_uniform', 'Initializer of the depthwise kernel.'),
+    pointwise_initializer: initializerField('glorot_uniform', 'Initializer of the 1×1 pointwise kernel.'),
+    bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  },
+  validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
+  outputShape(config, [input]) {
+    const bad = expectImage('SeparableConv2D', input);
+    if (bad) return bad;
+    const c = knownChannels('SeparableConv2D', input);
+    if (typeof c !== 'number') return c;
+    const hw = windowOutput('SeparableConv2D', input, {
+      key: 'kernel_size',
+      size: ints(config, 'kernel_size'),
+      strides: ints(config, 'strides'),
+      padding: str(config, 'padding') as 'valid' | 'same',
+      dilation: ints(config, 'dilation_rate'),
+    });
+    if (!Array.isArray(hw)) return hw;
+    return [input[0], ...hw, num(config, 'filters')];
+  },
+  weights(config, [input]) {
+    const [kh, kw] = ints(config, 'kernel_size');
+    const cin = input[3] as number;
+    const dm = num(config, 'depth_multiplier');
+    const filters = num(config, 'filters');
+    const w = [
+      { name: 'depthwise_kernel', shape: [kh, kw, cin, dm], trainable: true, initializer: 'depthwise_initializer' },
+      { name: 'pointwise_kernel', shape: [1, 1, cin * dm, filters], trainable: true, initializer: 'pointwise_initializer' },
+    ];
+    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
+    return w;
+  },
+  keyArgs: (config) => joinArgs(String(config.filters), tupleText(config.kernel_size), config.padding === 'same' && 'same', activationText(config)),
+};

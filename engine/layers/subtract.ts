@@ -1,0 +1,16 @@
+import { formatShape } from '../core/shape';
+import { elementwiseShape } from './merge';
+import type { LayerDefinition } from './types';
+
+export const Subtract: LayerDefinition = {
+  className: 'Subtract',
+  group: 'Merge',
+  description: 'Subtracts its second input from its first, element-wise.',
+  arity: 'many',
+  fields: {},
+  outputShape(_config, inputs) {
+    if (inputs.length !== 2)
+      return { code: 'needs-two-inputs', message: `Subtract takes exactly 2 inputs, got ${inputs.length}: ${inputs.map(formatShape).join(', ')}`, hint: 'connect exactly two branches' };
+    return elementwiseShape('Subtract', inputs);
+  },
+};

@@ -1,0 +1,106 @@
+import type { LayerIssue } from '../core/problems';
+import type { Shape } from '../core/shape';
+
+/** A config value as Keras's `get_config()` holds it once serialized to JSON. */
+export type ConfigValue = number | string | boolean | null | readonly ConfigValue[];
+export type LayerConfig = Record<string, ConfigValue>;
+
+/**
+ * The palette groups, as the Keras layer API documentation groups its layers.
+ * The order here is the palette's order.
+ */
+export const PALETTE_GROUPS = [
+  'Input',
+  'Core',
+  'Convolution',
+  'Pooling',
+  'Normalization',
+  'Regularization',
+  'Reshaping',
+  'Merge',
+  'Activation',
+] as const;
+export type PaletteGroup = (typeof PALETTE_GROUPS)[number];
+
+interface FieldBase {
+  /** One line for the inspector's tooltip. */
+  doc: string;
+  /**
+   * A required argument has no Keras default: it is always written out (positionally, in Keras's order), and
+   * `default` is only the value a freshly dropped node starts with.
+   */
+  required?: boolean;
+  /** Shown in the inspector's "advanced" section rather than at the top. */
+  advanced?: boolean;
+}
+
+/** `null` is allowed as a value wherever `nullable` is set (Python's None). */
+export type FieldSpec =
+  | (FieldBase & { type: 'int'; default: number | null; min?: number; max?: number; nullable?: boolean })
+  | (FieldBase & {
+      type: 'float';
+      default: number | null;
+      min?: number;
+      max?: number;
+      /** min itself is not allowed (e.g. epsilon > 0). */
+      exclusiveMin?: boolean;
+      /** max itself is not allowed (e.g. Dropout rate < 1). */
+      exclusiveMax?: boolean;
+      nullable?: boolean;
+    })
+  | (FieldBase & { type: 'bool'; default: boolean })
+  | (FieldBase & { type: 'enum'; options: readonly string[]; default: string | null; nullable?: boolean })
+  /** A fixed-length tuple of ints; Keras also accepts one int for all axes (`kernel_size=3`). */
+  | (FieldBase & { type: 'ints'; length: number; default: readonly number[] | null; min?: number; nullable?: boolean })
+  /** A tensor shape without the batch axis: any length; `-1` allowed once where `allowInferred` is set. */
+  | (FieldBase & { type: 'shape'; default: readonly (number | null)[]; allowNone?: boolean; allowInferred?: boolean })
+  /** ZeroPadding2D / Cropping2D amounts: int, (h, w) or ((top, bottom), (left, right)); stored in the last form. */
+  | (FieldBase & { type: 'pairs2d'; default: readonly (readonly number[])[] });
+
+export type FieldType = FieldSpec['type'];
+
+/** A weight as Keras creates it in `build()`: name, shape, whether training updates it, and its initializer. */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+  /** The config key holding its initializer, e.g. `kernel_initializer`; the value is read from the config. */
+  initializer: string;
+}
+
+/** What a layer computes from its config and the shapes it is fed; never throws. */
+export type OutputShapeResult = Shape | LayerIssue;
+
+export function isIssue(r: OutputShapeResult): r is LayerIssue {
+  return !Array.isArray(r);
+}
+
+/**
+ * Everything about one Keras layer. One file per layer declares one of these; the registry lists them.
+ * The canvas, the inspector, inference, the formats and the engine all read it; nothing else knows a layer.
+ */
+export interface LayerDefinition {
+  /** Keras class name, e.g. `Conv2D`. */
+  className: string;
+  group: PaletteGroup;
+  /** One line for the palette tooltip. */
+  description: string;
+  /** A few sentences more, for the inspector. */
+  details?: string;
+  /** Config fields in Keras's constructor order (required ones first), with Keras's defaults. */
+  fields: Readonly<Record<string, FieldSpec>>;
+  /** `none`: an input; `one`: exactly one input tensor; `many`: two or more (merge layers). */
+  arity: 'none' | 'one' | 'many';
+  /** The prefix of Keras's automatic names (`conv2d`, `batch_normalization`); defaults to snake_case of the class. */
+  namePrefix?: string;
+  /** Keras-equivalent rewriting of a config after import (e.g. pooling `strides` equal to `pool_size` → None). */
+  normalize?(config: LayerConfig): LayerConfig;
+  /** Checks across fields that the field specs alone can't express. Field types and ranges are checked for you. */
+  validate?(config: LayerConfig): LayerIssue[];
+  /** Output shape for the given input shapes (already checked for count), or the issue that prevents one. */
+  outputShape(config: LayerConfig, inputs: readonly Shape[]): OutputShapeResult;
+  /** Weights in Keras's order (e.g. gamma, beta, moving_mean, moving_variance), for a valid input. */
+  weights?(config: LayerConfig, inputs: readonly Shape[]): WeightSpec[];
+  /** The few arguments worth printing on a canvas node, e.g. `32 · (3, 3) · relu`. */
+  keyArgs?(config: LayerConfig): string;
+}
