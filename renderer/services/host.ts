@@ -1,0 +1,72 @@
+/**
+ * The one interface the renderer has to the world outside the page. The Electron preload implements it over IPC,
+ * the browser host over HTTP/WebSocket; the renderer never asks which one it has.
+ */
+import type { ModelDocument } from '../../engine/graph/document';
+
+/** A file the user picked or dropped: its name and its bytes (text formats are decoded by the caller). */
+export interface HostFile {
+  name: string;
+  /** Full path where the host has one (desktop); absent in the browser. */
+  path?: string;
+  data: Uint8Array;
+  /** Files beside it that a format may need (TF.js weight shards), by name. */
+  siblings?: Record<string, Uint8Array>;
+}
+
+export interface SaveRequest {
+  /** Suggested file name, e.g. `model.layercanvas.json`. */
+  suggestedName: string;
+  data: Uint8Array | string;
+  /** Save to this path without asking (desktop "Save" of an open file); otherwise ask ("Save As"). */
+  path?: string;
+  filters?: { name: string; extensions: string[] }[];
+}
+
+export type MenuCommand =
+  | 'new'
+  | 'open'
+  | 'save'
+  | 'save-as'
+  | 'export-keras-py'
+  | 'export-keras-json'
+  | 'export-tfjs'
+  | 'export-weights-json'
+  | 'undo'
+  | 'redo'
+  | 'auto-layout'
+  | 'fit-view'
+  | 'toggle-theme'
+  | 'about';
+
+export interface EngineStatus {
+  state: 'starting' | 'ready' | 'restarting' | 'failed';
+  message?: string;
+}
+
+export interface Host {
+  /** Ask for a file to open; null when cancelled. */
+  openFile(filters?: { name: string; extensions: string[] }[]): Promise<HostFile | null>;
+  /** Save (or download) data; resolves to where it went, or null when cancelled. */
+  saveFile(req: SaveRequest): Promise<{ path?: string; name: string } | null>;
+  /** Files the user opened from outside (command line, drop on the window, Open Recent). */
+  onOpenFile(listener: (file: HostFile) => void): () => void;
+  /** Native menu commands (desktop); the browser host raises none and the in-page menu is used. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  /** Tell the host the document's title and whether it has unsaved changes (window title, close prompt). */
+  setDocumentState(state: { title: string; dirty: boolean }): void;
+  /** A port to the engine process, speaking the engine protocol. */
+  connectEngine(): Promise<EnginePort>;
+  onEngineStatus(listener: (status: EngineStatus) => void): () => void;
+  /** Recently opened files (desktop), most recent first. */
+  recentFiles(): Promise<string[]>;
+}
+
+/** A message channel to the engine: structured-clone messages both ways. */
+export interface EnginePort {
+  postMessage(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): () => void;
+  close(): void;
+}
+
+export type { ModelDocument };

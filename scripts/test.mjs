@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The whole suite, as CI runs it: typecheck, unit tests, then the end-to-end tests in Chromium.
+// Ends with one line `tests: N passed, N failed` so any reader of the log sees the count.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+const results = 'test-results';
+mkdirSync(results, { recursive: true });
+let passed = 0;
+let failed = 0;
+let ok = true;
+
+function run(title, cmd, args) {
+  console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
+  if (r.status !== 0) {
+    console.log(`== ${title} failed (exit ${r.status ?? r.signal})`);
+    ok = false;
+  }
+  return r.status === 0;
+}
+
+function count(file) {
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  failed += report.numFailedTests ?? 0;
+}
+
+const bin = (name) => `node_modules/.bin/${name}`;
+const typechecked = run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+if (!typechecked) failed += 1;
+run('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
+count(`${results}/unit.json`);
+if (existsSync('vitest.e2e.config.ts')) {
+  run('build', 'npm', ['run', 'build', '--silent']);
+  run('end-to-end tests', bin('vitest'), ['run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/e2e.json`]);
+  count(`${results}/e2e.json`);
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
