@@ -28,12 +28,13 @@ function count(file) {
 }
 
 const bin = (name) => `node_modules/.bin/${name}`;
+// The kernels' WebAssembly and the renderer bundle are build outputs that tests load.
+if (!run('build', 'node', ['scripts/build.mjs'])) failed += 1;
 const typechecked = run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 if (!typechecked) failed += 1;
 run('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
 count(`${results}/unit.json`);
 if (existsSync('vitest.e2e.config.ts')) {
-  run('build', 'npm', ['run', 'build', '--silent']);
   run('end-to-end tests', bin('vitest'), ['run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/e2e.json`]);
   count(`${results}/e2e.json`);
 }

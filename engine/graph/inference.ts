@@ -2,6 +2,7 @@
  * Shape inference over the whole document: for every node its input and output shapes, weights, parameter counts
  * and problems. Runs on every canvas edit, so it is linear in nodes + edges, and it never throws.
  */
+import { readableBytes, thousands } from '../core/format';
 import type { Problem } from '../core/problems';
 import { formatShape, type Shape } from '../core/shape';
 import { allFields, validateConfig } from '../layers/config';
@@ -235,11 +236,12 @@ function countWeights(def: LayerDefinition, node: DocNode, inputs: Shape[], info
     else info.nonTrainableParams += n;
   }
   const params = info.trainableParams + info.nonTrainableParams;
-  const megabytes = ((params * 4) / 1024 ** 2).toFixed(0);
+  if (params <= LARGE_LAYER_PARAMS) return;
+  const size = readableBytes(params * 4);
   if (params > MAX_LAYER_PARAMS)
     problem(
       'layer-too-large',
-      `this layer would have ${params.toLocaleString('en-US')} parameters (${megabytes} MB of float32), more than the ${MAX_LAYER_PARAMS.toLocaleString('en-US')} LayerCanvas allows in one layer`,
+      `this layer would have ${thousands(params)} parameters (${size} of float32), more than the ${thousands(MAX_LAYER_PARAMS)} LayerCanvas allows in one layer`,
       def.className === 'Dense' ? 'a Dense after Flatten on a large image is the usual cause: add pooling or a GlobalAveragePooling2D first' : 'reduce the filters, units or input size',
     );
   else if (params > LARGE_LAYER_PARAMS)
@@ -247,7 +249,7 @@ function countWeights(def: LayerDefinition, node: DocNode, inputs: Shape[], info
       nodeId: node.id,
       severity: 'warning',
       code: 'large-layer',
-      message: `this layer has ${params.toLocaleString('en-US')} parameters (${megabytes} MB of float32)`,
+      message: `this layer has ${thousands(params)} parameters (${size} of float32)`,
       hint: 'training it on this machine will be slow; pooling before it shrinks it',
     });
 }

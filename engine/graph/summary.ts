@@ -1,4 +1,5 @@
 /** `model.summary()` as Keras 3 prints it, and the same rows as data for the UI and `summary --json`. */
+import { readableBytes, thousands } from '../core/format';
 import { formatShape, type Shape } from '../core/shape';
 import type { ModelDocument } from './document';
 import { infer, type Inference } from './inference';
@@ -47,19 +48,9 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
   };
 }
 
-/** Keras's `readable_memory_size` of float32 weights: `40.88 KB`. */
-export function readableSize(params: number): string {
-  let size = params * 4;
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (size >= 1024 && i < units.length - 1) {
-    size /= 1024;
-    i++;
-  }
-  return `${size.toFixed(2)} ${units[i]}`;
-}
-
-export const thousands = (n: number): string => n.toLocaleString('en-US');
+/** Keras's size of float32 weights: `40.88 KB`. */
+export const readableSize = (params: number): string => readableBytes(params * 4);
+export { thousands };
 
 /** The text table, box-drawn like Keras 3's rich output. */
 export function formatSummary(s: Summary): string {

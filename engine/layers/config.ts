@@ -13,8 +13,21 @@ export const COMMON_FIELDS: Readonly<Record<string, FieldSpec>> = {
   },
 };
 
-export function allFields(def: LayerDefinition): Record<string, FieldSpec> {
-  return def.arity === 'none' ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
+const fieldCache = new WeakMap<LayerDefinition, { fields: Record<string, FieldSpec>; entries: [string, FieldSpec][] }>();
+
+function cachedFields(def: LayerDefinition) {
+  let cached = fieldCache.get(def);
+  if (!cached) {
+    const fields = def.arity === 'none' ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
+    cached = { fields, entries: Object.entries(fields) };
+    fieldCache.set(def, cached);
+  }
+  return cached;
+}
+
+/** The layer's own fields plus the common ones (`trainable`), in order. Shared: don't mutate. */
+export function allFields(def: LayerDefinition): Readonly<Record<string, FieldSpec>> {
+  return cachedFields(def).fields;
 }
 
 export function defaultConfig(def: LayerDefinition): LayerConfig {
@@ -133,7 +146,7 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
 /** Every field checked against its spec, then the layer's own cross-field checks. */
 export function validateConfig(def: LayerDefinition, config: LayerConfig): LayerIssue[] {
   const issues: LayerIssue[] = [];
-  for (const [key, spec] of Object.entries(allFields(def))) {
+  for (const [key, spec] of cachedFields(def).entries) {
     const reason = checkValue(key, spec, config[key]);
     if (reason) issues.push({ code: 'bad-config', message: reason, hint: `Keras default: ${describe(spec.default as ConfigValue)}` });
   }

@@ -79,6 +79,13 @@ export function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
+const prefixes = new Map<string, string>();
+
 export function namePrefix(def: LayerDefinition): string {
-  return def.namePrefix ?? toSnakeCase(def.className);
+  let prefix = prefixes.get(def.className);
+  if (prefix === undefined) {
+    prefix = def.namePrefix ?? toSnakeCase(def.className);
+    prefixes.set(def.className, prefix);
+  }
+  return prefix;
 }
