@@ -1,5 +1,6 @@
 import type { LayerDefinition } from './types';
 import { activationField } from './fields';
+import { activate, activateGrad } from './run-helpers';
 
 export const Activation: LayerDefinition = {
   className: 'Activation',
@@ -11,4 +12,6 @@ export const Activation: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.activation),
+  forward: (ctx, config, [x]) => ({ output: activate(ctx, x, config.activation as string) }),
+  backward: (ctx, config, dy, { inputs: [x], output }) => ({ inputs: [activateGrad(ctx, dy, x, output, config.activation as string)] }),
 };

@@ -1,3 +1,3 @@
 import { elementwiseMerge } from './merge';
 
-export const Average = elementwiseMerge('Average', 'Averages its inputs element-wise.');
+export const Average = elementwiseMerge('Average', 'average', 'Averages its inputs element-wise.');

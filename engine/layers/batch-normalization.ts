@@ -1,6 +1,16 @@
 import { formatShape } from '../core/shape';
 import { bool, initializerField, joinArgs, num } from './fields';
 import type { LayerDefinition, WeightSpec } from './types';
+import type { Tensor } from '../core/tensor';
+import type { BatchNormSaved } from '../kernels/types';
+
+/** Keras: a frozen BatchNormalization (trainable=False) runs in inference mode even while the model trains. */
+const usesBatchStatistics = (training: boolean, config: Record<string, unknown>) => training && config.trainable !== false;
+
+interface InferenceSaved {
+  inference: true;
+  invStd: Float32Array;
+}
 
 /** Resolves a Keras axis (negative counts from the end) against a rank; null when out of range or the batch axis. */
 export function resolveAxis(axis: number, rank: number): number | null {
@@ -50,4 +60,56 @@ export const BatchNormalization: LayerDefinition = {
     return w;
   },
   keyArgs: (config) => joinArgs(num(config, 'momentum') !== 0.99 && `m=${config.momentum}`, num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`),
+  forward(ctx, config, [x], w) {
+    const axis = num(config, 'axis');
+    const epsilon = num(config, 'epsilon');
+    const gamma = w.gamma?.data ?? null;
+    const beta = w.beta?.data ?? null;
+    if (!usesBatchStatistics(ctx.training, config)) {
+      const output = ctx.backend.batchNormInfer(x, w.moving_mean.data, w.moving_variance.data, gamma, beta, epsilon, axis);
+      const invStd = w.moving_variance.data.map((v) => 1 / Math.sqrt(v + epsilon));
+      return { output, saved: { inference: true, invStd } satisfies InferenceSaved };
+    }
+    const { y, saved } = ctx.backend.batchNormTrain(x, gamma, beta, epsilon, axis);
+    // moving = moving × momentum + batch × (1 − momentum), with the biased batch variance, as Keras does.
+    const m = num(config, 'momentum');
+    const follow = (moving: Float32Array, batch: Float32Array) => moving.map((v, i) => v * m + batch[i] * (1 - m));
+    return {
+      output: y,
+      saved,
+      updates: { moving_mean: follow(w.moving_mean.data, saved.mean), moving_variance: follow(w.moving_variance.data, saved.variance) },
+    };
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, saved }) {
+    const gamma = w.gamma?.data ?? null;
+    let dx: Tensor;
+    let dgamma: Float32Array;
+    let dbeta: Float32Array;
+    if ((saved as InferenceSaved).inference) {
+      ({ dx, dgamma, dbeta } = inferenceModeGrads(dy, x, w.moving_mean.data, (saved as InferenceSaved).invStd, gamma, num(config, 'axis')));
+    } else ({ dx, dgamma, dbeta } = ctx.backend.batchNormBackward(dy, x, gamma, saved as BatchNormSaved));
+    const weights: Record<string, Float32Array> = {};
+    if (w.gamma) weights.gamma = dgamma;
+    if (w.beta) weights.beta = dbeta;
+    return { inputs: [dx], weights };
+  },
 };
+
+/** With fixed statistics BN is a per-channel affine map: y = gamma·(x − mean)·invStd + beta. */
+function inferenceModeGrads(dy: Tensor, x: Tensor, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null, axis: number) {
+  const rank = x.shape.length;
+  const a = axis < 0 ? rank + axis : axis;
+  const c = x.shape[a];
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const dx = new Float32Array(x.data.length);
+  const dgamma = new Float32Array(c);
+  const dbeta = new Float32Array(c);
+  for (let i = 0; i < x.data.length; i++) {
+    const ch = Math.floor(i / inner) % c;
+    const g = gamma ? gamma[ch] : 1;
+    dx[i] = dy.data[i] * g * invStd[ch];
+    dgamma[ch] += dy.data[i] * (x.data[i] - mean[ch]) * invStd[ch];
+    dbeta[ch] += dy.data[i];
+  }
+  return { dx: { shape: x.shape, data: dx }, dgamma, dbeta };
+}

@@ -37,4 +37,6 @@ export const Concatenate: LayerDefinition = {
     return out;
   },
   keyArgs: (config) => (config.axis === -1 ? '' : `axis ${config.axis}`),
+  forward: (ctx, config, inputs) => ({ output: ctx.backend.concat(inputs, config.axis as number) }),
+  backward: (ctx, config, dy, { inputs }) => ({ inputs: ctx.backend.concatGrad(dy, inputs.map((t) => t.shape), config.axis as number) }),
 };

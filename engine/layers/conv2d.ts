@@ -1,6 +1,34 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
 import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
-import type { LayerDefinition } from './types';
+import type { LayerDefinition, RunContext } from './types';
+import type { LayerConfig } from './types';
+import type { Tensor } from '../core/tensor';
+import type { ConvParams } from '../kernels/types';
+import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
+
+export function convParams(config: LayerConfig): ConvParams {
+  return {
+    strides: ints(config, 'strides') as [number, number],
+    padding: str(config, 'padding') as 'valid' | 'same',
+    dilations: ints(config, 'dilation_rate') as [number, number],
+  };
+}
+
+/** Splits the last axis into `groups` equal parts (the gradient of a concat is exactly that split). */
+function splitChannels(ctx: RunContext, t: Tensor, groups: number): Tensor[] {
+  if (groups === 1) return [t];
+  const c = t.shape[t.shape.length - 1] / groups;
+  const part = [...t.shape.slice(0, -1), c];
+  return ctx.backend.concatGrad(t, Array.from({ length: groups }, () => part), -1);
+}
+
+/** A grouped convolution is `groups` convolutions on channel slices, concatenated. */
+function groupedConv(ctx: RunContext, x: Tensor, kernel: Tensor, groups: number, p: ConvParams): Tensor {
+  if (groups === 1) return ctx.backend.conv2d(x, kernel, p);
+  const xs = splitChannels(ctx, x, groups);
+  const ks = splitChannels(ctx, kernel, groups);
+  return ctx.backend.concat(xs.map((xi, g) => ctx.backend.conv2d(xi, ks[g], p)), -1);
+}
 
 export const Conv2D: LayerDefinition = {
   className: 'Conv2D',
@@ -60,4 +88,21 @@ export const Conv2D: LayerDefinition = {
       config.padding === 'same' && 'same',
       activationText(config),
     ),
+  forward(ctx, config, [x], w) {
+    const z = groupedConv(ctx, x, w.kernel, num(config, 'groups'), convParams(config));
+    return biasThenActivate(ctx, z, w.bias, config.activation as string);
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const p = convParams(config);
+    const groups = num(config, 'groups');
+    const xs = splitChannels(ctx, x, groups);
+    const ks = splitChannels(ctx, w.kernel, groups);
+    const dzs = splitChannels(ctx, dz, groups);
+    const dxs = dzs.map((d, g) => ctx.backend.conv2dBackpropInput(d, ks[g], xs[g].shape, p));
+    const dks = dzs.map((d, g) => ctx.backend.conv2dBackpropFilter(xs[g], d, ks[g].shape, p));
+    const weights: Record<string, Float32Array> = { kernel: (groups === 1 ? dks[0] : ctx.backend.concat(dks, -1)).data };
+    if (dBias) weights.bias = dBias;
+    return { inputs: [groups === 1 ? dxs[0] : ctx.backend.concat(dxs, -1)], weights };
+  },
 };

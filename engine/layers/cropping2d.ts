@@ -26,4 +26,6 @@ export const Cropping2D: LayerDefinition = {
     return [input[0], h, w, input[3]];
   },
   keyArgs: (config) => tupleText(config.cropping),
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.zeroPad2dGrad(x, config.cropping as [[number, number], [number, number]]) }),
+  backward: (ctx, config, dy) => ({ inputs: [ctx.backend.zeroPad2d(dy, config.cropping as [[number, number], [number, number]])] }),
 };

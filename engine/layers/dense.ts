@@ -2,6 +2,7 @@ import { formatShape } from '../core/shape';
 import { activationField, activationText, initializerField, joinArgs, num, useBiasField, bool } from './fields';
 import type { LayerDefinition } from './types';
 import { knownChannels } from './spatial';
+import { activationAndBiasGrad, biasThenActivate, reshape } from './run-helpers';
 
 export const Dense: LayerDefinition = {
   className: 'Dense',
@@ -30,4 +31,24 @@ export const Dense: LayerDefinition = {
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), activationText(config)),
+  forward(ctx, config, [x], w) {
+    // On rank > 2 Keras contracts the last axis only: fold the leading axes into rows.
+    const inFeatures = x.shape[x.shape.length - 1];
+    const rows = reshape(x, [x.data.length / inFeatures, inFeatures]);
+    const z = ctx.backend.matMul(rows, w.kernel);
+    const r = biasThenActivate(ctx, reshape(z, [...x.shape.slice(0, -1), num(config, 'units')]), w.bias, config.activation as string);
+    return r;
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const inFeatures = x.shape[x.shape.length - 1];
+    const units = num(config, 'units');
+    const rows = reshape(x, [x.data.length / inFeatures, inFeatures]);
+    const dzRows = reshape(dz, [dz.data.length / units, units]);
+    const dKernel = ctx.backend.matMul(rows, dzRows, true, false);
+    const dx = ctx.backend.matMul(dzRows, w.kernel, false, true);
+    const weights: Record<string, Float32Array> = { kernel: dKernel.data };
+    if (dBias) weights.bias = dBias;
+    return { inputs: [reshape(dx, x.shape)], weights };
+  },
 };

@@ -1,6 +1,8 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
 import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
 import type { LayerDefinition } from './types';
+import { convParams } from './conv2d';
+import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
 
 export const DepthwiseConv2D: LayerDefinition = {
   className: 'DepthwiseConv2D',
@@ -44,4 +46,14 @@ export const DepthwiseConv2D: LayerDefinition = {
   },
   keyArgs: (config) =>
     joinArgs(tupleText(config.kernel_size), num(config, 'depth_multiplier') !== 1 && `×${config.depth_multiplier}`, config.padding === 'same' && 'same', activationText(config)),
+  forward(ctx, config, [x], w) {
+    return biasThenActivate(ctx, ctx.backend.depthwiseConv2d(x, w.kernel, convParams(config)), w.bias, config.activation as string);
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const p = convParams(config);
+    const weights: Record<string, Float32Array> = { kernel: ctx.backend.depthwiseConv2dBackpropFilter(x, dz, w.kernel.shape, p).data };
+    if (dBias) weights.bias = dBias;
+    return { inputs: [ctx.backend.depthwiseConv2dBackpropInput(dz, w.kernel, x.shape, p)], weights };
+  },
 };

@@ -11,4 +11,13 @@ export const Dropout: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.rate),
+  forward(ctx, config, [x]) {
+    const rate = config.rate as number;
+    if (!ctx.training || rate === 0) return { output: x, saved: null };
+    const { y, mask } = ctx.backend.dropout(x, rate, ctx.nextSeed());
+    return { output: y, saved: mask };
+  },
+  backward(ctx, _config, dy, { saved }) {
+    return { inputs: [saved ? ctx.backend.dropoutGrad(dy, saved as Float32Array) : dy] };
+  },
 };

@@ -1,4 +1,6 @@
 import type { LayerDefinition } from './types';
+import { reshape } from './run-helpers';
+import { reshapeTarget } from './reshape-target';
 import { elementsPerSample, formatShape } from '../core/shape';
 
 export const Flatten: LayerDefinition = {
@@ -11,4 +13,6 @@ export const Flatten: LayerDefinition = {
     if (input.length < 2) return { code: 'expects-batched-input', message: `Flatten expects a batched input, got ${formatShape(input)}` };
     return [input[0], elementsPerSample(input)];
   },
+  forward: (_ctx, config, [x]) => ({ output: reshape(x, reshapeTarget(x, config)) }),
+  backward: (_ctx, _config, dy, { inputs: [x] }) => ({ inputs: [reshape(dy, x.shape)] }),
 };

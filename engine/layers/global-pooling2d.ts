@@ -1,8 +1,10 @@
 /** GlobalAveragePooling2D and GlobalMaxPooling2D: one value per channel. */
 import type { LayerDefinition } from './types';
 import { expectImage } from './spatial';
+import { reshape } from './run-helpers';
 
-export function globalPooling2d(className: string, description: string): LayerDefinition {
+export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', description: string): LayerDefinition {
+  const average = className === 'GlobalAveragePooling2D';
   return {
     className,
     group: 'Pooling',
@@ -15,6 +17,14 @@ export function globalPooling2d(className: string, description: string): LayerDe
       const bad = expectImage(className, input);
       if (bad) return bad;
       return config.keepdims ? [input[0], 1, 1, input[3]] : [input[0], input[3]];
+    },
+    forward(ctx, config, [x]) {
+      const y = average ? ctx.backend.globalAvgPool(x) : ctx.backend.globalMaxPool(x);
+      return { output: config.keepdims ? reshape(y, [x.shape[0], 1, 1, x.shape[3]]) : y };
+    },
+    backward(ctx, _config, dy, { inputs: [x] }) {
+      const flat = reshape(dy, [x.shape[0], x.shape[3]]);
+      return { inputs: [average ? ctx.backend.globalAvgPoolGrad(flat, x.shape) : ctx.backend.globalMaxPoolGrad(flat, x)] };
     },
   };
 }

@@ -10,4 +10,8 @@ export const LeakyReLU: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.negative_slope),
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.activation(x, 'leaky_relu', { negativeSlope: config.negative_slope as number }) }),
+  backward: (ctx, config, dy, { inputs: [x], output }) => ({
+    inputs: [ctx.backend.activationGrad(dy, x, output, 'leaky_relu', { negativeSlope: config.negative_slope as number })],
+  }),
 };

@@ -1,3 +1,3 @@
 import { elementwiseMerge } from './merge';
 
-export const Maximum = elementwiseMerge('Maximum', 'Takes the element-wise maximum of its inputs.');
+export const Maximum = elementwiseMerge('Maximum', 'maximum', 'Takes the element-wise maximum of its inputs.');

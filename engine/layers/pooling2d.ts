@@ -2,9 +2,16 @@
 import { ints, intsOrNull, joinArgs, pair, paddingField, str, tupleText } from './fields';
 import { valuesEqual } from './config';
 import { expectImage, windowOutput } from './spatial';
-import type { LayerDefinition } from './types';
+import type { LayerConfig, LayerDefinition } from './types';
+import type { PoolParams } from '../kernels/types';
 
-export function pooling2d(className: string, description: string): LayerDefinition {
+function poolParams(config: LayerConfig): PoolParams {
+  const pool = ints(config, 'pool_size') as [number, number];
+  return { poolSize: pool, strides: (intsOrNull(config, 'strides') ?? pool) as [number, number], padding: str(config, 'padding') as 'valid' | 'same' };
+}
+
+export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', description: string): LayerDefinition {
+  const max = className === 'MaxPooling2D';
   return {
     className,
     group: 'Pooling',
@@ -33,5 +40,9 @@ export function pooling2d(className: string, description: string): LayerDefiniti
     },
     keyArgs: (config) =>
       joinArgs(tupleText(config.pool_size), config.strides !== null && `s${tupleText(config.strides)}`, config.padding === 'same' && 'same'),
+    forward: (ctx, config, [x]) => ({ output: max ? ctx.backend.maxPool(x, poolParams(config)) : ctx.backend.avgPool(x, poolParams(config)) }),
+    backward: (ctx, config, dy, { inputs: [x] }) => ({
+      inputs: [max ? ctx.backend.maxPoolGrad(dy, x, poolParams(config)) : ctx.backend.avgPoolGrad(dy, x.shape, poolParams(config))],
+    }),
   };
 }

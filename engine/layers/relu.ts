@@ -1,5 +1,22 @@
 import type { LayerDefinition } from './types';
 import { joinArgs } from './fields';
+import { mapTensor } from './elementwise';
+import type { LayerConfig } from './types';
+
+/** Keras's relu(x, negative_slope, max_value, threshold): the kernels cover the two common settings. */
+function plainKernel(config: LayerConfig): 'relu' | 'relu6' | null {
+  if (config.negative_slope !== 0 || config.threshold !== 0) return null;
+  if (config.max_value === null) return 'relu';
+  return config.max_value === 6 ? 'relu6' : null;
+}
+
+function params(config: LayerConfig) {
+  return {
+    max: config.max_value === null ? Infinity : (config.max_value as number),
+    slope: config.negative_slope as number,
+    threshold: config.threshold as number,
+  };
+}
 
 export const ReLU: LayerDefinition = {
   className: 'ReLU',
@@ -13,4 +30,18 @@ export const ReLU: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => joinArgs(config.max_value !== null && `max ${config.max_value}`, config.negative_slope !== 0 && `slope ${config.negative_slope}`),
+  forward(ctx, config, [x]) {
+    const kernel = plainKernel(config);
+    if (kernel) return { output: ctx.backend.activation(x, kernel) };
+    const { max, slope, threshold } = params(config);
+    return {
+      output: mapTensor(x, (v) => (v >= max ? max : v >= threshold ? v : slope * (v - threshold))),
+    };
+  },
+  backward(ctx, config, dy, { inputs: [x], output }) {
+    const kernel = plainKernel(config);
+    if (kernel) return { inputs: [ctx.backend.activationGrad(dy, x, output, kernel)] };
+    const { max, slope, threshold } = params(config);
+    return { inputs: [mapTensor(x, (v, i) => (v >= max ? 0 : v > threshold ? dy.data[i] : slope * dy.data[i]))] };
+  },
 };

@@ -1,5 +1,6 @@
 import type { LayerDefinition } from './types';
 import { joinArgs } from './fields';
+import { mapTensor } from './elementwise';
 
 export const Rescaling: LayerDefinition = {
   className: 'Rescaling',
@@ -12,4 +13,6 @@ export const Rescaling: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => joinArgs(`×${Number(config.scale).toPrecision(3)}`, config.offset !== 0 && `+${config.offset}`),
+  forward: (_ctx, config, [x]) => ({ output: mapTensor(x, (v) => v * (config.scale as number) + (config.offset as number)) }),
+  backward: (_ctx, config, dy) => ({ inputs: [mapTensor(dy, (v) => v * (config.scale as number))] }),
 };

@@ -1,4 +1,6 @@
 import type { LayerDefinition } from './types';
+import { reshape } from './run-helpers';
+import { reshapeTarget } from './reshape-target';
 import { elementsPerSample, formatShape } from '../core/shape';
 import { tupleText } from './fields';
 
@@ -34,4 +36,6 @@ export const Reshape: LayerDefinition = {
     return [input[0], ...target];
   },
   keyArgs: (config) => tupleText(config.target_shape),
+  forward: (_ctx, config, [x]) => ({ output: reshape(x, reshapeTarget(x, config)) }),
+  backward: (_ctx, _config, dy, { inputs: [x] }) => ({ inputs: [reshape(dy, x.shape)] }),
 };

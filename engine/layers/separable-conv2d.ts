@@ -1,6 +1,16 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
 import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
 import type { LayerDefinition } from './types';
+import type { Tensor } from '../core/tensor';
+import { convParams } from './conv2d';
+import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
+
+const POINTWISE = { strides: [1, 1] as [number, number], padding: 'valid' as const, dilations: [1, 1] as [number, number] };
+
+interface SeparableSaved {
+  depthwise: Tensor;
+  preActivation: Tensor;
+}
 
 export const SeparableConv2D: LayerDefinition = {
   className: 'SeparableConv2D',
@@ -49,4 +59,22 @@ export const SeparableConv2D: LayerDefinition = {
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.filters), tupleText(config.kernel_size), config.padding === 'same' && 'same', activationText(config)),
+  forward(ctx, config, [x], w) {
+    const depthwise = ctx.backend.depthwiseConv2d(x, w.depthwise_kernel, convParams(config));
+    const r = biasThenActivate(ctx, ctx.backend.conv2d(depthwise, w.pointwise_kernel, POINTWISE), w.bias, config.activation as string);
+    return { output: r.output, saved: { depthwise, preActivation: r.saved.preActivation } satisfies SeparableSaved };
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const { depthwise } = saved as SeparableSaved;
+    const p = convParams(config);
+    const dPointwise = ctx.backend.conv2dBackpropFilter(depthwise, dz, w.pointwise_kernel.shape, POINTWISE);
+    const dDepthwiseOut = ctx.backend.conv2dBackpropInput(dz, w.pointwise_kernel, depthwise.shape, POINTWISE);
+    const weights: Record<string, Float32Array> = {
+      depthwise_kernel: ctx.backend.depthwiseConv2dBackpropFilter(x, dDepthwiseOut, w.depthwise_kernel.shape, p).data,
+      pointwise_kernel: dPointwise.data,
+    };
+    if (dBias) weights.bias = dBias;
+    return { inputs: [ctx.backend.depthwiseConv2dBackpropInput(dDepthwiseOut, w.depthwise_kernel, x.shape, p)], weights };
+  },
 };

@@ -1,5 +1,6 @@
 import type { LayerDefinition } from './types';
 import { expectImage } from './spatial';
+import { mapTensor } from './elementwise';
 
 export const SpatialDropout2D: LayerDefinition = {
   className: 'SpatialDropout2D',
@@ -12,4 +13,16 @@ export const SpatialDropout2D: LayerDefinition = {
   },
   outputShape: (_config, [input]) => expectImage('SpatialDropout2D', input) ?? input,
   keyArgs: (config) => String(config.rate),
+  forward(ctx, config, [x]) {
+    const rate = config.rate as number;
+    if (!ctx.training || rate === 0) return { output: x, saved: null };
+    // One keep/drop decision per (sample, channel), shared by every pixel of that feature map.
+    const [n, h, w, c] = x.shape;
+    const { mask } = ctx.backend.dropout({ shape: [n, c], data: new Float32Array(n * c).fill(1) }, rate, ctx.nextSeed());
+    const scale = mapTensor(x, (_v, i) => mask[Math.floor(i / (h * w * c)) * c + (i % c)]);
+    return { output: mapTensor(x, (v, i) => v * scale.data[i]), saved: scale.data };
+  },
+  backward(_ctx, _config, dy, { saved }) {
+    return { inputs: [saved ? mapTensor(dy, (v, i) => v * (saved as Float32Array)[i]) : dy] };
+  },
 };

@@ -1,5 +1,5 @@
 import { formatShape } from '../core/shape';
-import { elementwiseShape } from './merge';
+import { elementwiseShape, mergeBackward, mergeForward } from './merge';
 import type { LayerDefinition } from './types';
 
 export const Subtract: LayerDefinition = {
@@ -13,4 +13,6 @@ export const Subtract: LayerDefinition = {
       return { code: 'needs-two-inputs', message: `Subtract takes exactly 2 inputs, got ${inputs.length}: ${inputs.map(formatShape).join(', ')}`, hint: 'connect exactly two branches' };
     return elementwiseShape('Subtract', inputs);
   },
+  forward: (_ctx, _config, inputs) => mergeForward('subtract', inputs),
+  backward: (_ctx, _config, dy, { inputs }) => mergeBackward('subtract', dy, inputs),
 };

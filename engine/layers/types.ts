@@ -1,5 +1,7 @@
 import type { LayerIssue } from '../core/problems';
 import type { Shape } from '../core/shape';
+import type { Tensor } from '../core/tensor';
+import type { Backend } from '../kernels/types';
 
 /** A config value as Keras's `get_config()` holds it once serialized to JSON. */
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[];
@@ -103,4 +105,44 @@ export interface LayerDefinition {
   weights?(config: LayerConfig, inputs: readonly Shape[]): WeightSpec[];
   /** The few arguments worth printing on a canvas node, e.g. `32 · (3, 3) · relu`. */
   keyArgs?(config: LayerConfig): string;
+  /**
+   * Computes the output from the inputs (batch axis first) and the weights by name. Absent for InputLayer, which
+   * the executor feeds. Keeps in `saved` whatever `backward` needs.
+   */
+  forward?(ctx: RunContext, config: LayerConfig, inputs: Tensor[], weights: WeightMap): ForwardResult;
+  /** Gradients of the loss with respect to each input and each trainable weight, from the gradient of the output. */
+  backward?(ctx: RunContext, config: LayerConfig, dy: Tensor, cache: ForwardCache): BackwardResult;
+}
+
+export type WeightMap = Readonly<Record<string, Tensor>>;
+
+/** What a run of the model gives every layer: the kernels, the mode, and seeds for random layers. */
+export interface RunContext {
+  backend: Backend;
+  /** Training mode: BatchNormalization uses batch statistics, Dropout drops. */
+  training: boolean;
+  /** A new seed on every call, from the run's seed, so a run is reproducible. */
+  nextSeed(): number;
+}
+
+export interface ForwardResult {
+  output: Tensor;
+  saved?: unknown;
+  /** New values of non-trainable weights (BatchNormalization's moving statistics) to apply after the step. */
+  updates?: Record<string, Float32Array>;
+}
+
+/** Everything a layer's backward may need from its forward. */
+export interface ForwardCache {
+  inputs: Tensor[];
+  weights: WeightMap;
+  output: Tensor;
+  saved?: unknown;
+}
+
+export interface BackwardResult {
+  /** One gradient per input, in order. */
+  inputs: Tensor[];
+  /** Gradients of the trainable weights by name. */
+  weights?: Record<string, Float32Array>;
 }

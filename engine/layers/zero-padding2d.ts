@@ -18,4 +18,6 @@ export const ZeroPadding2D: LayerDefinition = {
     return [input[0], add(input[1], t + b), add(input[2], l + r), input[3]];
   },
   keyArgs: (config) => tupleText(config.padding),
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.zeroPad2d(x, config.padding as [[number, number], [number, number]]) }),
+  backward: (ctx, config, dy) => ({ inputs: [ctx.backend.zeroPad2dGrad(dy, config.padding as [[number, number], [number, number]])] }),
 };

@@ -1,0 +1,38 @@
+/** Pieces the layers' forward and backward share: activations, bias, reshapes. */
+import type { Tensor } from '../core/tensor';
+import type { ActivationName } from '../kernels/types';
+import type { RunContext } from './types';
+
+/** Keras activation name → kernel name. `silu`/`swish` are one function; `gelu` is exact (erf) in Keras 3. */
+function kernelActivation(name: string): ActivationName {
+  return name as ActivationName;
+}
+
+export function activate(ctx: RunContext, x: Tensor, name: string): Tensor {
+  return name === 'linear' ? x : ctx.backend.activation(x, kernelActivation(name));
+}
+
+export function activateGrad(ctx: RunContext, dy: Tensor, x: Tensor, y: Tensor, name: string): Tensor {
+  return name === 'linear' ? dy : ctx.backend.activationGrad(dy, x, y, kernelActivation(name));
+}
+
+export function reshape(t: Tensor, shape: number[]): Tensor {
+  return { shape, data: t.data };
+}
+
+/** What a linear layer (Dense, convolutions) keeps: its pre-activation output, when an activation follows. */
+export interface LinearSaved {
+  preActivation: Tensor;
+}
+
+/** bias (when present) then activation, keeping the pre-activation for backward. */
+export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | undefined, activation: string) {
+  const pre = bias ? ctx.backend.biasAdd(z, bias.data) : z;
+  return { output: activate(ctx, pre, activation), saved: { preActivation: pre } satisfies LinearSaved };
+}
+
+/** dL/d(pre-activation) and the bias gradient (when there is a bias). */
+export function activationAndBiasGrad(ctx: RunContext, dy: Tensor, output: Tensor, saved: unknown, activation: string, hasBias: boolean) {
+  const dz = activateGrad(ctx, dy, (saved as LinearSaved).preActivation, output, activation);
+  return { dz, dBias: hasBias ? ctx.backend.biasAddGrad(dz) : undefined };
+}

@@ -1,0 +1,154 @@
+/**
+ * Runs a document: forward through every layer in topological order, backward in reverse, with the weights held as
+ * tensors by node. The layer files do the math; this file only routes tensors and gradients along the edges.
+ */
+import type { Tensor } from '../core/tensor';
+import type { ModelDocument, NamedWeight } from '../graph/document';
+import { infer, type Inference } from '../graph/inference';
+import { getLayer } from '../layers/registry';
+import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types';
+import type { Backend } from '../kernels/types';
+import { initializeWeights } from '../core/initializers';
+import { Random } from '../core/random';
+
+export interface RunnableNode {
+  id: string;
+  name: string;
+  def: LayerDefinition;
+  config: ModelDocument['nodes'][number]['config'];
+  /** Source node of each input, in edge order. */
+  sources: string[];
+  /** Weights by name, in Keras order. */
+  weights: Record<string, Tensor>;
+  /** Names of the weights training updates. */
+  trainable: string[];
+}
+
+export interface RunnableModel {
+  doc: ModelDocument;
+  inference: Inference;
+  nodes: RunnableNode[];
+  inputIds: string[];
+  outputId: string;
+}
+
+export type CompileResult = { ok: true; model: RunnableModel } | { ok: false; message: string; hint?: string };
+
+/**
+ * Checks the document can run (no errors, one output, every layer computable) and gathers its weights: the
+ * document's own, or Keras's initializers drawn with `seed`.
+ */
+export function compileModel(doc: ModelDocument, seed = 0): CompileResult {
+  const inference = infer(doc);
+  if (inference.errorCount > 0) {
+    const first = inference.problems.find((p) => p.severity === 'error')!;
+    const where = first.nodeId ? `${inference.nodes.get(first.nodeId)?.name}: ` : '';
+    return { ok: false, message: `the model has ${inference.errorCount} error(s); first: ${where}${first.message}`, hint: first.hint ?? 'fix the errors shown on the canvas first' };
+  }
+  if (inference.outputs.length !== 1)
+    return { ok: false, message: `the model has ${inference.outputs.length} outputs; training needs exactly one`, hint: 'connect or delete the loose branches' };
+  const fresh = initializeWeights(doc, seed);
+  const nodes: RunnableNode[] = [];
+  for (const id of inference.order) {
+    const docNode = inference.topology.byId.get(id)!;
+    const def = getLayer(docNode.className)!;
+    const info = inference.nodes.get(id)!;
+    if (def.arity !== 'none' && !def.forward) return { ok: false, message: `${info.name}: ${def.className} cannot be run by the engine`, hint: 'replace it with a supported layer' };
+    const given = doc.weights?.[id];
+    const weights: Record<string, Tensor> = {};
+    for (const spec of info.weights) {
+      const w = findWeight(given, spec.name) ?? findWeight(fresh[id], spec.name)!;
+      if (w.tensor.shape.join() !== spec.shape.join())
+        return { ok: false, message: `${info.name}/${spec.name} has shape [${w.tensor.shape}] but the layer needs [${spec.shape}]`, hint: 'the weights belong to another model: re-initialize them' };
+      weights[spec.name] = { shape: [...w.tensor.shape], data: Float32Array.from(w.tensor.data) };
+    }
+    nodes.push({
+      id,
+      name: info.name,
+      def,
+      config: docNode.config,
+      sources: inference.topology.incoming.get(id)!.map((e) => e.source),
+      weights,
+      trainable: info.weights.filter((w) => w.trainable).map((w) => w.name),
+    });
+  }
+  return { ok: true, model: { doc, inference, nodes, inputIds: inference.inputs, outputId: inference.outputs[0] } };
+}
+
+function findWeight(list: NamedWeight[] | undefined, name: string): NamedWeight | undefined {
+  return list?.find((w) => w.name === name);
+}
+
+export interface ForwardPass {
+  /** Output of every node by id. */
+  values: Map<string, Tensor>;
+  caches: Map<string, ForwardCache>;
+  /** Non-trainable weight updates (BN moving statistics) by node id. */
+  updates: Map<string, Record<string, Float32Array>>;
+  output: Tensor;
+}
+
+export function makeContext(backend: Backend, training: boolean, seed: number): RunContext {
+  const rng = new Random(seed);
+  return { backend, training, nextSeed: () => rng.nextUint32() };
+}
+
+export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext): ForwardPass {
+  const values = new Map<string, Tensor>();
+  const caches = new Map<string, ForwardCache>();
+  const updates = new Map<string, Record<string, Float32Array>>();
+  model.inputIds.forEach((id, i) => values.set(id, inputs[i]));
+  for (const node of model.nodes) {
+    if (node.def.arity === 'none') continue;
+    const xs = node.sources.map((s) => values.get(s)!);
+    const r = node.def.forward!(ctx, node.config, xs, node.weights);
+    values.set(node.id, r.output);
+    caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved });
+    if (r.updates) updates.set(node.id, r.updates);
+  }
+  return { values, caches, updates, output: values.get(model.outputId)! };
+}
+
+/**
+ * Gradients of every trainable weight, by node id and weight name, from the gradient of the output.
+ * With `dOutputIsLogits`, `dOutput` is the gradient before the output layer's activation (softmax or sigmoid fused
+ * with cross-entropy, as Keras's TensorFlow backend computes it), so that activation's own gradient is skipped.
+ */
+export function backward(model: RunnableModel, pass: ForwardPass, dOutput: Tensor, ctx: RunContext, dOutputIsLogits = false): Map<string, Record<string, Float32Array>> {
+  const grads = new Map<string, Tensor>([[model.outputId, dOutput]]);
+  const weightGrads = new Map<string, Record<string, Float32Array>>();
+  for (let k = model.nodes.length - 1; k >= 0; k--) {
+    const node = model.nodes[k];
+    const dy = grads.get(node.id);
+    if (!dy || node.def.arity === 'none') continue;
+    const cache = pass.caches.get(node.id)!;
+    const fused = dOutputIsLogits && node.id === model.outputId;
+    const r =
+      fused && (node.def.className === 'Activation' || node.def.className === 'Softmax')
+        ? { inputs: [dy], weights: undefined }
+        : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache);
+    if (r.weights) weightGrads.set(node.id, r.weights);
+    node.sources.forEach((source, i) => {
+      const g = r.inputs[i];
+      const prev = grads.get(source);
+      if (!prev) grads.set(source, g);
+      else {
+        // A tensor feeding several layers (a residual shortcut) receives the sum of their gradients.
+        const sum = new Float32Array(prev.data.length);
+        for (let j = 0; j < sum.length; j++) sum[j] = prev.data[j] + g.data[j];
+        grads.set(source, { shape: prev.shape, data: sum });
+      }
+    });
+  }
+  return weightGrads;
+}
+
+/** The model's current weights as a document would hold them. */
+export function exportWeights(model: RunnableModel): Record<string, NamedWeight[]> {
+  const out: Record<string, NamedWeight[]> = {};
+  for (const n of model.nodes) {
+    const names = Object.keys(n.weights);
+    if (names.length) out[n.id] = names.map((name) => ({ name, tensor: { shape: [...n.weights[name].shape], data: n.weights[name].data.slice() } }));
+  }
+  return out;
+}

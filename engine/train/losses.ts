@@ -1,0 +1,152 @@
+/**
+ * Keras's losses, reduced as Keras's default `sum_over_batch_size`: the mean over every row (every position but
+ * the last axis). Each returns the loss and its gradient; for softmax/sigmoid outputs with cross-entropy the
+ * gradient is taken with respect to the logits (`p − y`), as Keras's TensorFlow backend does.
+ */
+import type { Tensor } from '../core/tensor';
+
+export const LOSSES = ['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error'] as const;
+export type LossName = (typeof LOSSES)[number];
+
+/** Keras's backend epsilon, used to clip probabilities away from 0 and 1. */
+const EPSILON = 1e-7;
+
+export interface LossResult {
+  loss: number;
+  /** Gradient with respect to the output, or to the logits when `gradIsLogits`. */
+  grad: Tensor;
+  gradIsLogits: boolean;
+}
+
+export interface LossOptions {
+  fromLogits: boolean;
+  /** The output layer ends in this activation (softmax, sigmoid, …), whose input is then available as logits. */
+  outputActivation: string | null;
+  /** The output's pre-activation values, when the output layer applies an activation. */
+  logits?: Tensor;
+}
+
+/**
+ * `output` has shape [..., k]; `target` is one-hot/probabilities of the same shape, or class indices per row for
+ * the sparse loss (Int32Array of length rows).
+ */
+export function computeLoss(name: LossName, output: Tensor, target: Float32Array | Int32Array, opts: LossOptions): LossResult {
+  const k = output.shape[output.shape.length - 1];
+  const rows = output.data.length / k;
+  const labelAt = denseLabels(name, target, rows, k);
+  switch (name) {
+    case 'categorical_crossentropy':
+    case 'sparse_categorical_crossentropy':
+      return crossEntropy(output, labelAt, rows, k, opts);
+    case 'binary_crossentropy':
+      return binaryCrossEntropy(output, labelAt, rows, k, opts);
+    case 'mean_squared_error': {
+      const grad = new Float32Array(output.data.length);
+      let sum = 0;
+      for (let i = 0; i < output.data.length; i++) {
+        const d = output.data[i] - labelAt(i);
+        sum += d * d;
+        grad[i] = (2 * d) / (k * rows);
+      }
+      return { loss: sum / (k * rows), grad: { shape: output.shape, data: grad }, gradIsLogits: false };
+    }
+  }
+}
+
+function denseLabels(name: LossName, target: Float32Array | Int32Array, rows: number, k: number): (i: number) => number {
+  if (name !== 'sparse_categorical_crossentropy') return (i) => target[i];
+  return (i) => (target[Math.floor(i / k)] === i % k ? 1 : 0);
+}
+
+function crossEntropy(output: Tensor, y: (i: number) => number, rows: number, k: number, opts: LossOptions): LossResult {
+  const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
+  const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
+  const grad = new Float32Array(output.data.length);
+  let total = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * k;
+    if (logits) {
+      // log-softmax, stable: p − y is the gradient with respect to the logits.
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) max = Math.max(max, logits.data[base + j]);
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += Math.exp(logits.data[base + j] - max);
+      const logSum = Math.log(sum) + max;
+      let ySum = 0;
+      for (let j = 0; j < k; j++) ySum += y(base + j);
+      for (let j = 0; j < k; j++) {
+        const logP = logits.data[base + j] - logSum;
+        // Keras computes the reported loss from the clipped probabilities unless from_logits.
+        const p = Math.exp(logP);
+        const logForLoss = opts.fromLogits ? logP : Math.log(Math.min(Math.max(p, EPSILON), 1 - EPSILON));
+        total -= y(base + j) * logForLoss;
+        grad[base + j] = (p * ySum - y(base + j)) / rows;
+      }
+    } else {
+      let sum = 0;
+      for (let j = 0; j < k; j++) sum += output.data[base + j];
+      for (let j = 0; j < k; j++) {
+        const raw = output.data[base + j] / sum;
+        const p = Math.min(Math.max(raw, EPSILON), 1 - EPSILON);
+        total -= y(base + j) * Math.log(p);
+        // Through the clip (zero outside it) and the normalization by the sum.
+        const inside = raw > EPSILON && raw < 1 - EPSILON;
+        grad[base + j] = inside ? -y(base + j) / (p * rows * sum) : 0;
+      }
+      let correction = 0;
+      for (let j = 0; j < k; j++) correction += grad[base + j] * output.data[base + j];
+      for (let j = 0; j < k; j++) grad[base + j] -= correction / sum;
+    }
+  }
+  return { loss: total / rows, grad: { shape: output.shape, data: grad }, gradIsLogits: !!fused };
+}
+
+function binaryCrossEntropy(output: Tensor, y: (i: number) => number, rows: number, k: number, opts: LossOptions): LossResult {
+  const fused = !opts.fromLogits && opts.outputActivation === 'sigmoid' && opts.logits;
+  const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
+  const n = output.data.length;
+  const grad = new Float32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const t = y(i);
+    if (logits) {
+      const z = logits.data[i];
+      const p = 1 / (1 + Math.exp(-z));
+      if (opts.fromLogits) total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+      else {
+        const pc = Math.min(Math.max(p, EPSILON), 1 - EPSILON);
+        total -= t * Math.log(pc) + (1 - t) * Math.log(1 - pc);
+      }
+      grad[i] = (p - t) / n;
+    } else {
+      const raw = output.data[i];
+      const p = Math.min(Math.max(raw, EPSILON), 1 - EPSILON);
+      total -= t * Math.log(p) + (1 - t) * Math.log(1 - p);
+      grad[i] = raw > EPSILON && raw < 1 - EPSILON ? (-t / p + (1 - t) / (1 - p)) / n : 0;
+    }
+  }
+  return { loss: total / n, grad: { shape: output.shape, data: grad }, gradIsLogits: !!fused };
+}
+
+/** Keras's `accuracy` for the loss in use: categorical/sparse (argmax) or binary (threshold 0.5). */
+export function accuracy(name: LossName, output: Tensor, target: Float32Array | Int32Array): number {
+  const k = output.shape[output.shape.length - 1];
+  const rows = output.data.length / k;
+  let correct = 0;
+  if (name === 'binary_crossentropy' || (name === 'mean_squared_error' && k === 1)) {
+    for (let i = 0; i < output.data.length; i++) if ((output.data[i] > 0.5 ? 1 : 0) === Math.round(target[i])) correct++;
+    return correct / output.data.length;
+  }
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (output.data[r * k + j] > output.data[r * k + best]) best = j;
+    let label: number;
+    if (name === 'sparse_categorical_crossentropy') label = target[r];
+    else {
+      label = 0;
+      for (let j = 1; j < k; j++) if (target[r * k + j] > target[r * k + label]) label = j;
+    }
+    if (best === label) correct++;
+  }
+  return correct / rows;
+}
