@@ -1,0 +1,282 @@
+/**
+ * `layercanvas` — the command line. Exit codes: 0 ok, 1 invalid model, 2 bad usage.
+ * User errors print one plain line each, never a stack trace.
+ */
+import { writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatFormatError, formatProblem } from '../engine/core/problems';
+import type { ModelDocument } from '../engine/graph/document';
+import { infer, type Inference } from '../engine/graph/inference';
+import { formatSummary, summarize } from '../engine/graph/summary';
+import { readModel } from '../engine/formats/detect';
+import { exportKerasPython } from '../engine/formats/keras-python';
+import { kerasJson } from '../engine/formats/keras-json';
+import { project } from '../engine/formats/project';
+import { exportTfjs } from '../engine/formats/tfjs';
+import { weightsJson } from '../engine/formats/weights-json';
+import { readTextFile, sideFilesOf, UsageError } from './io';
+import { predictCommand } from './predict';
+import { trainCommand } from './train';
+import { disposeBackend, loadBackend } from '../engine/kernels/registry';
+import type { Backend } from '../engine/kernels/types';
+
+const USAGE = `Usage: layercanvas <command> [options]
+
+Commands:
+  summary <model> [--json]          the model.summary() table; --json prints it as data
+  validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
+  export <model> --format <f> --out <file>
+                                    f: keras-py | keras-json | project | tfjs | weights-json
+                                    (--flavor tf.keras for tf.keras Python)
+  predict <model> --input in.json [--training] [--weights w.json] [--out out.json]
+                                    run the model on {"shape":[…],"data":[…]} (row-major float32)
+  train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
+        [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--out <project file>]
+                                    d: mnist | shapes | spirals | circles | xor | a CSV, .npy, IDX file or
+                                    an image folder; --compare-bn also trains the twin without BatchNormalization
+  serve [--port N] [--no-open]      the editor in a browser, on 127.0.0.1
+
+<model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
+or a Keras Python file, told apart by their content.
+
+Exit codes: 0 ok, 1 invalid model, 2 bad usage.`;
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Io = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'summary':
+        return summaryCommand(rest, io);
+      case 'validate':
+        return validateCommand(rest, io);
+      case 'export':
+        return exportCommand(rest, io);
+      case 'predict':
+        return await predictCmd(rest, io);
+      case 'train':
+        return await trainCmd(rest, io);
+      case 'serve':
+        return await serveCommand(rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        io.out('layercanvas 0.1.0');
+        return 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      io.err(`layercanvas: ${(e as Error).message}`);
+      io.err(`Run 'layercanvas --help' for usage.`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+type ArgOptions = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+function parse(rest: string[], options: ArgOptions = {}) {
+  const { values, positionals } = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  return { values: values as Record<string, string | boolean | undefined>, positionals };
+}
+
+function oneModelPath(positionals: string[]): string {
+  if (positionals.length === 0) throw new UsageError('give a model file');
+  if (positionals.length > 1) throw new UsageError(`one model file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  return positionals[0];
+}
+
+/** Loads and infers a model; on a file it can't read, prints the located errors and returns null. */
+function load(path: string, io: Io): { doc: ModelDocument; inference: Inference } | null {
+  const text = readTextFile(path);
+  const result = readModel(text, basename(path), sideFilesOf(path));
+  if (!result.ok) {
+    for (const e of result.errors) io.err(formatFormatError(e, path));
+    return null;
+  }
+  for (const w of result.warnings) io.err(`warning: ${formatFormatError(w, path)}`);
+  return { doc: result.document, inference: infer(result.document) };
+}
+
+function summaryCommand(rest: string[], io: Io): number {
+  const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+  const loaded = load(oneModelPath(positionals), io);
+  if (!loaded) return 1;
+  const s = summarize(loaded.doc, loaded.inference);
+  if (values.json) {
+    io.out(
+      JSON.stringify(
+        {
+          layers: s.layers.map((l) => ({ name: l.name, class_name: l.class_name, output_shape: l.output_shape, params: l.params })),
+          total_params: s.total_params,
+          trainable_params: s.trainable_params,
+          non_trainable_params: s.non_trainable_params,
+        },
+        null,
+        2,
+      ),
+    );
+  } else io.out(formatSummary(s));
+  printProblems(loaded.inference, io, 'error');
+  return loaded.inference.errorCount > 0 ? 1 : 0;
+}
+
+function printProblems(inference: Inference, io: Io, only?: 'error'): void {
+  for (const p of inference.problems) {
+    if (only && p.severity !== only) continue;
+    const label = p.nodeId ? inference.nodes.get(p.nodeId)?.name : undefined;
+    io.err(`${p.severity}: ${formatProblem(p, label)}`);
+  }
+}
+
+function validateCommand(rest: string[], io: Io): number {
+  const { positionals } = parse(rest);
+  const loaded = load(oneModelPath(positionals), io);
+  if (!loaded) return 1;
+  const { inference } = loaded;
+  for (const p of inference.problems) {
+    const label = p.nodeId ? inference.nodes.get(p.nodeId)?.name : undefined;
+    io.out(`${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p, label)}`);
+  }
+  io.out(
+    inference.errorCount === 0
+      ? `ok: ${inference.nodes.size} layers, ${inference.totals.total.toLocaleString('en-US')} params${inference.warningCount ? `, ${inference.warningCount} warning(s)` : ''}`
+      : `${inference.errorCount} error(s), ${inference.warningCount} warning(s)`,
+  );
+  return inference.errorCount > 0 ? 1 : 0;
+}
+
+const EXPORT_FORMATS = ['keras-py', 'keras-json', 'project', 'tfjs', 'weights-json'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+function exportCommand(rest: string[], io: Io): number {
+  const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string', short: 'o' }, flavor: { type: 'string' } });
+  const format = values.format as string | undefined;
+  if (!format) throw new UsageError(`--format is required: one of ${EXPORT_FORMATS.join(', ')}`);
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}`);
+  const flavor = values.flavor as string | undefined;
+  if (flavor !== undefined && flavor !== 'keras3' && flavor !== 'tf.keras') throw new UsageError(`unknown --flavor '${flavor}': use keras3 or tf.keras`);
+  const out = values.out as string | undefined;
+  const loaded = load(oneModelPath(positionals), io);
+  if (!loaded) return 1;
+  const { doc, inference } = loaded;
+  if (inference.errorCount > 0 && format !== 'project' && format !== 'keras-py') {
+    printProblems(inference, io, 'error');
+    io.err(`layercanvas: the model has ${inference.errorCount} error(s); fix them before exporting ${format}`);
+    return 1;
+  }
+  const written = render(format as ExportFormat, doc, flavor as 'keras3' | 'tf.keras' | undefined);
+  if (!out) {
+    if (written.extra) throw new UsageError('--out is required for tfjs (it writes model.json and a weights file beside it)');
+    io.out(written.text);
+    return 0;
+  }
+  writeFileSync(out, written.text);
+  if (written.extra) writeFileSync(join(dirname(out), written.extra.path), written.extra.data);
+  io.err(`wrote ${out}${written.extra ? ` and ${join(dirname(out), written.extra.path)}` : ''}`);
+  return 0;
+}
+
+function render(format: ExportFormat, doc: ModelDocument, flavor?: 'keras3' | 'tf.keras'): { text: string; extra?: { path: string; data: Uint8Array } } {
+  switch (format) {
+    case 'keras-py':
+      return { text: exportKerasPython(doc, { flavor }) };
+    case 'keras-json':
+      return { text: kerasJson.write!(doc) };
+    case 'project':
+      return { text: project.write!(doc) };
+    case 'weights-json':
+      return { text: weightsJson.write!(doc) };
+    case 'tfjs': {
+      const t = exportTfjs(doc);
+      return { text: t.modelJson, extra: { path: t.weightsPath, data: t.weightsBin } };
+    }
+  }
+}
+
+/** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
+async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T): Promise<T> {
+  const { backend, issue } = await loadBackend('fast');
+  if (issue) io.err(`warning: ${issue.message} (${issue.hint})`);
+  try {
+    return await run(backend);
+  } finally {
+    disposeBackend(backend);
+  }
+}
+
+async function predictCmd(rest: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(rest, { input: { type: 'string', short: 'i' }, out: { type: 'string', short: 'o' }, weights: { type: 'string' }, training: { type: 'boolean' } });
+  const path = oneModelPath(positionals);
+  const loaded = load(path, io);
+  if (!loaded) return 1;
+  return withBackend(io, (backend) =>
+    predictCommand(path, loaded.doc, { input: values.input as string, out: values.out as string, weights: values.weights as string, training: !!values.training }, backend, io),
+  );
+}
+
+async function trainCmd(rest: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(rest, {
+    dataset: { type: 'string', short: 'd' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    loss: { type: 'string' },
+    'validation-split': { type: 'string' },
+    seed: { type: 'string' },
+    subset: { type: 'string' },
+    'compare-bn': { type: 'boolean' },
+    out: { type: 'string', short: 'o' },
+  });
+  const loaded = load(oneModelPath(positionals), io);
+  if (!loaded) return 1;
+  const s = (k: string) => values[k] as string | undefined;
+  return withBackend(io, (backend) => trainCommand(
+    loaded.doc,
+    { dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out') },
+    backend,
+    { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
+  ));
+}
+
+async function serveCommand(rest: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(rest, { port: { type: 'string' }, 'no-open': { type: 'boolean' }, open: { type: 'boolean' } });
+  if (positionals.length) throw new UsageError(`serve takes no file arguments, got ${positionals.join(' ')}`);
+  const port = values.port === undefined ? 5917 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
+  const { startServer } = await import('./serve');
+  const server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1' });
+  io.out(`LayerCanvas is serving at ${server.url}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      server.close().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

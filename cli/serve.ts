@@ -1,0 +1,244 @@
+/**
+ * `layercanvas serve`: the editor in a browser. Serves dist/renderer on 127.0.0.1 only, with a strict CSP, and a
+ * `/engine` WebSocket per page that relays to its own engine child process (restarted if it crashes).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
+import { delimiter, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
+import { EngineSupervisor, type ChildHandle } from '../engine/host/supervisor';
+import type { EngineStatus } from '../engine/host/supervisor';
+
+export interface ServeOptions {
+  port?: number;
+  open?: boolean;
+  host?: string;
+  /** Where the built renderer lives; defaults to dist/renderer in the project. */
+  root?: string;
+  /** Lines for the user (what was opened); defaults to stdout. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+  /** Process ids of the live engine children, one per connected page (tests kill them to prove restarts). */
+  enginePids(): number[];
+}
+
+const PROJECT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+
+export function serveCsp(port: number): string {
+  return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
+}
+
+/** Map a URL path to a file under root, or null when it escapes root or isn't a file. */
+export function resolveStatic(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath.split('?')[0].split('#')[0]);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+  const full = resolve(root, relative);
+  if (full !== root && !full.startsWith(root + sep)) return null;
+  try {
+    return statSync(full).isFile() ? full : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Fork engine/host/node-main.ts as a Node child speaking wire text over IPC. */
+export function forkNodeEngine(): ChildHandle {
+  const entry = join(PROJECT, 'engine', 'host', 'node-main.ts');
+  // An absolute loader URL so the child starts whatever directory the user ran `layercanvas` from.
+  const tsx = import.meta.resolve('tsx');
+  const child: ChildProcess = fork(entry, [], {
+    cwd: PROJECT,
+    execArgv: ['--import', tsx],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (message) => {
+      if (child.connected) child.send(message as string);
+    },
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+    onMessage: (listener) => child.on('message', listener),
+    onExit: (listener) => child.once('exit', (code, signal) => listener({ code, signal })),
+  };
+}
+
+function onPath(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const full = join(dir, name);
+    try {
+      accessSync(full, constants.X_OK);
+      return full;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
+}
+
+/** Chromium in app mode (a window without browser chrome) when installed, else the default browser. */
+function openInBrowser(url: string, log: (line: string) => void): void {
+  const chromium = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map(onPath).find(Boolean);
+  if (chromium) {
+    const profile = join(homedir(), '.config', 'layercanvas', 'chromium-profile');
+    mkdirSync(profile, { recursive: true });
+    const args = [
+      `--app=${url}`,
+      `--user-data-dir=${profile}`,
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ];
+    // Chromium refuses to run as root with its sandbox on (containers, CI).
+    if (process.getuid?.() === 0) args.push('--no-sandbox');
+    spawn(chromium, args, { detached: true, stdio: 'ignore' }).on('error', (e) => log(`Could not open Chromium: ${e.message}`)).unref();
+    log(`Opened LayerCanvas in a Chromium app window (${chromium}).`);
+    return;
+  }
+  const opener = onPath('xdg-open') ?? onPath('open');
+  if (opener) {
+    spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', (e) => log(`Could not open a browser: ${e.message}`)).unref();
+    log(`Opened LayerCanvas in your default browser (${opener}).`);
+    return;
+  }
+  log(`No browser found to open; visit ${url} yourself.`);
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`serve listens on this machine only; host '${host}' is not allowed (use 127.0.0.1).`);
+  }
+  const bindHost = host === 'localhost' ? '127.0.0.1' : host;
+  const root = resolve(options.root ?? join(PROJECT, 'dist', 'renderer'));
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  if (!existsSync(join(root, 'index.html'))) {
+    throw new Error(`The editor isn't built (${join(root, 'index.html')} is missing): run \`npx vite build\` in ${PROJECT}, then serve again.`);
+  }
+
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // A page on another site must not reach this server through a DNS name pointing at 127.0.0.1.
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Unexpected Host '${req.headers.host}'.\n`);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
+      return;
+    }
+    const file = resolveStatic(root, req.url ?? '/');
+    if (!file && (req.url ?? '').split('?')[0] === '/favicon.ico') {
+      // Browsers ask for it unprompted; a 404 would show up as a console error on every load.
+      res.writeHead(204).end();
+      return;
+    }
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found.\n');
+      return;
+    }
+    const type = mimeType(file);
+    const body = readFileSync(file);
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' };
+    if (type.startsWith('text/html')) headers['Content-Security-Policy'] = serveCsp(port);
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+
+  const sockets = new Set<WebSocket>();
+  const supervisors = new Set<EngineSupervisor>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req, socket, head) => {
+    const origin = req.headers.origin ?? '';
+    const okOrigin = [...allowedHosts()].some((h) => origin === `http://${h}`);
+    if (new URL(req.url ?? '/', 'http://x').pathname !== '/engine' || !okOrigin || !allowedHosts().has(req.headers.host ?? '')) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  function attach(ws: WebSocket): void {
+    sockets.add(ws);
+    const status = (s: EngineStatus) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'engine-status', status: s }));
+    };
+    const supervisor = new EngineSupervisor({
+      spawn: forkNodeEngine,
+      onStatus: status,
+      onMessage: (message) => {
+        if (typeof message === 'string' && ws.readyState === ws.OPEN) ws.send(message);
+      },
+    });
+    supervisors.add(supervisor);
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const text = data.toString();
+      if (!supervisor.send(text)) {
+        // No engine right now (starting or restarting): answer for it so the request doesn't hang.
+        let id: unknown = null;
+        try {
+          id = (JSON.parse(text) as { id?: unknown }).id ?? null;
+        } catch {
+          // leave id null
+        }
+        ws.send(JSON.stringify({ id, ok: false, error: { message: `The engine is ${supervisor.status.state}; try again in a moment.` } }));
+      }
+    });
+    ws.on('close', () => {
+      supervisor.stop();
+      supervisors.delete(supervisor);
+      sockets.delete(ws);
+    });
+    supervisor.start();
+  }
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, bindHost, () => ok());
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : 0;
+  const url = `http://127.0.0.1:${port}/`;
+  if (options.open) openInBrowser(url, log);
+
+  return {
+    url,
+    enginePids: () => [...supervisors].map((s) => s.pid).filter((p): p is number => typeof p === 'number'),
+    close: async () => {
+      for (const s of supervisors) s.stop();
+      supervisors.clear();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}

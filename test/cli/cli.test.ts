@@ -1,0 +1,146 @@
+// The `layercanvas` command in-process: outputs, exit codes (0 ok, 1 invalid model, 2 bad usage), and no stack traces.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import { exportKerasPython } from '../../engine/formats/keras-python';
+import { getTemplate } from '../../engine/graph/templates';
+
+const ARTICLE_CNN = readFileSync(new URL('../fixtures/python/article-cnn.py', import.meta.url), 'utf8');
+
+async function run(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`) });
+  return { code, out, err };
+}
+
+let dir: string;
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'layercanvas-cli-'));
+});
+
+describe('layercanvas summary', () => {
+  it("prints the article CNN's Keras numbers once the missing comma is added", async () => {
+    const fixed = file('cnn.py', ARTICLE_CNN.replace('(28, 28, 3) activation', '(28, 28, 3), activation'));
+    const r = await run('summary', fixed);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(' Total params: 10,466 (40.88 KB)');
+    expect(r.out).toContain(' Trainable params: 10,338 (40.38 KB)');
+    expect(r.out).toContain(' Non-trainable params: 128 (512.00 B)');
+  });
+  it('--json gives the layers and totals as data; Sequential models have no InputLayer row', async () => {
+    const fixed = file('cnn2.py', ARTICLE_CNN.replace('(28, 28, 3) activation', '(28, 28, 3), activation'));
+    const r = await run('summary', fixed, '--json');
+    const s = JSON.parse(r.out);
+    expect(s.layers[0]).toEqual({ name: 'conv2d', class_name: 'Conv2D', output_shape: [null, 26, 26, 32], params: 896 });
+    expect(s.layers.at(-1)).toEqual({ name: 'dense', class_name: 'Dense', output_shape: [null, 12, 12, 2], params: 66 });
+    expect([s.total_params, s.trainable_params, s.non_trainable_params]).toEqual([10466, 10338, 128]);
+  });
+  it('functional models list their InputLayer row', async () => {
+    const p = file('res.layercanvas.json', (await run('export', file('res.py', exportKerasPython(getTemplate('residual-block')!.build())), '--format', 'project')).out);
+    const s = JSON.parse((await run('summary', p, '--json')).out);
+    expect(s.layers[0]).toMatchObject({ name: 'input_layer', class_name: 'InputLayer', output_shape: [null, 32, 32, 16] });
+  });
+  it("the article's snippet as written: exit 1 with the located missing comma, no stack trace", async () => {
+    const r = await run('summary', file('broken.py', ARTICLE_CNN));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/broken\.py:4:\d+: missing comma/);
+    expect(r.err).toContain("add ',' after input_shape=(28, 28, 3)");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('layercanvas validate', () => {
+  it('prints problems as "node: message (hint)" and exits 1 on an error', async () => {
+    const p = file('bad.py', 'from keras import layers\nimport keras\nmodel = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), layers.Conv2D(8, 3)])\n');
+    const r = await run('validate', p);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('conv2d: Conv2D expects a 4-D input (batch, height, width, channels), got (None, 784) (');
+  });
+  it('exits 0 with warnings only', async () => {
+    const fixed = file('cnn3.py', ARTICLE_CNN.replace('(28, 28, 3) activation', '(28, 28, 3), activation'));
+    const r = await run('validate', fixed);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('warning: dense: Dense is fed (None, 12, 12, 32)');
+    expect(r.out).toContain('ok: 7 layers, 10,466 params, 3 warning(s)');
+  });
+});
+
+describe('layercanvas export', () => {
+  it('keras-py equals the exporter, and re-imports to the same summary', async () => {
+    const project = file('cnn.layercanvas.json', (await run('export', file('t.py', exportKerasPython(getTemplate('article-cnn')!.build())), '--format', 'project')).out);
+    const out = join(dir, 'out.py');
+    const r = await run('export', project, '--format', 'keras-py', '--out', out);
+    expect(r.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toBe(exportKerasPython(getTemplate('article-cnn')!.build()));
+    expect(JSON.parse((await run('summary', out, '--json')).out).total_params).toBe(10466);
+  });
+  it('keras-json and tfjs write files that read back', async () => {
+    const src = file('mlp.py', exportKerasPython(getTemplate('article-mlp')!.build()));
+    const json = join(dir, 'mlp.json');
+    expect((await run('export', src, '--format', 'keras-json', '--out', json)).code).toBe(0);
+    expect(JSON.parse((await run('summary', json, '--json')).out).total_params).toBe(898);
+    const tfjsDir = mkdtempSync(join(tmpdir(), 'layercanvas-tfjs-'));
+    expect((await run('export', src, '--format', 'tfjs', '--out', join(tfjsDir, 'model.json'))).code).toBe(0);
+    expect(JSON.parse((await run('summary', join(tfjsDir, 'model.json'), '--json')).out).total_params).toBe(898);
+  });
+  it('bad usage exits 2 with one line, no stack trace', async () => {
+    const src = file('u.py', exportKerasPython(getTemplate('article-mlp')!.build()));
+    for (const argv of [['export', src], ['export', src, '--format', 'onnx'], ['summary'], ['summary', join(dir, 'missing.py')], ['frobnicate'], ['summary', src, '--bogus']]) {
+      const r = await run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^layercanvas: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+  it('a file in no known format exits 1 naming the formats', async () => {
+    const r = await run('summary', file('notes.txt', 'hello there'));
+    expect(r.code).toBe(1);
+    expect(r.err.length).toBeGreaterThan(0);
+  });
+});
+
+describe('layercanvas predict and train', () => {
+  it('predict runs a model on {"shape","data"} and checks the shape', async () => {
+    const src = file('p.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="softmax")])\n');
+    const input = file('in.json', JSON.stringify({ shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }));
+    const r = await run('predict', src, '--input', input);
+    expect(r.code).toBe(0);
+    const y = JSON.parse(r.out);
+    expect(y.shape).toEqual([2, 2]);
+    expect(y.data[0] + y.data[1]).toBeCloseTo(1, 5);
+    const wrong = file('wrong.json', JSON.stringify({ shape: [1, 4], data: [1, 2, 3, 4] }));
+    const bad = await run('predict', src, '--input', wrong);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('the input has shape [1, 4] but the model takes (None, 3)');
+  });
+  it('train on a generated dataset writes a project with trained weights and the run', async () => {
+    const src = file('m.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const out = join(dir, 'trained.layercanvas.json');
+    const r = await run('train', src, '--dataset', 'circles', '--epochs', '2', '--batch-size', '32', '--compare-bn', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/with BN: completed, loss [\d.]+, accuracy [\d.]+, val_accuracy [\d.]+/);
+    expect(r.out).toMatch(/without BN: completed/);
+    expect(r.out).toContain('epoch │ with BN');
+    const saved = JSON.parse(readFileSync(out, 'utf8'));
+    expect(saved.runs).toHaveLength(2);
+    expect(Object.keys(saved.weights)).toHaveLength(3);
+    const predicted = await run('predict', out, '--input', file('pts.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })));
+    expect(predicted.code).toBe(0);
+  });
+  it('train refuses bad options with exit 2', async () => {
+    const src = file('m2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
+    expect((await run('train', src, '--dataset', 'circles', '--epochs', '0')).code).toBe(2);
+    expect((await run('train', src, '--dataset', 'circles', '--optimizer', 'adagrad')).code).toBe(2);
+    expect((await run('train', src)).code).toBe(2);
+  });
+});
