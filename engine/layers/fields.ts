@@ -104,6 +104,7 @@ export function intsOrNull(config: LayerConfig, key: string): number[] | null {
 export function tupleText(v: ConfigValue): string {
   if (Array.isArray(v)) return `(${v.map(tupleText).join(', ')}${v.length === 1 ? ',' : ''})`;
   if (v === null) return 'None';
+  if (typeof v === 'object') return JSON.stringify(v) ?? '?'; // a stray JSON object from an import
   return String(v);
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Keras initializers by name (keras/src/initializers): the variance-scaling family with Keras's fans and its
+ * truncated-normal correction, the fixed-range random ones, zeros and ones. Drawn from LayerCanvas's seeded
+ * generator (core/random.ts), so a seed reproduces the weights, though not Keras's own numbers.
+ */
+import type { NamedWeight, ModelDocument } from '../graph/document';
+import { infer } from '../graph/inference';
+import { getLayer } from '../layers/registry';
+import { Random } from './random';
+import { sizeOf, tensor, type Tensor } from './tensor';
+
+/** scipy.stats.truncnorm.std(a=-2, b=2): the stddev of a standard normal cut at ±2, which Keras divides by. */
+export const TRUNCATION_CORRECTION = 0.87962566103423978;
+
+/** Keras's `compute_fans`: for a kernel of rank > 2 the receptive field (kh·kw) multiplies both fans. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  const receptive = sizeOf(shape.slice(0, -2));
+  return { fanIn: shape[shape.length - 2] * receptive, fanOut: shape[shape.length - 1] * receptive };
+}
+
+type Distribution = 'uniform' | 'truncated_normal';
+interface VarianceScaling {
+  scale: number;
+  mode: 'fan_in' | 'fan_out' | 'fan_avg';
+  distribution: Distribution;
+}
+
+const VARIANCE_SCALING: Record<string, VarianceScaling> = {
+  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
+  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
+  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
+  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
+  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
+  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
+};
+
+/** Keras's defaults for the fixed-range initializers. */
+export const RANDOM_UNIFORM_LIMIT = 0.05;
+export const RANDOM_NORMAL_STDDEV = 0.05;
+
+/** The parameters an initializer draws from for a shape: a uniform limit, or a normal's stddev. */
+export function initializerParameters(name: string, shape: readonly number[]): { kind: 'uniform'; limit: number } | { kind: 'normal' | 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number } | null {
+  const vs = VARIANCE_SCALING[name];
+  if (vs) {
+    const { fanIn, fanOut } = computeFans(shape);
+    const fan = vs.mode === 'fan_in' ? fanIn : vs.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
+    const scale = vs.scale / Math.max(1, fan);
+    return vs.distribution === 'uniform'
+      ? { kind: 'uniform', limit: Math.sqrt(3 * scale) }
+      : { kind: 'truncated_normal', stddev: Math.sqrt(scale) / TRUNCATION_CORRECTION };
+  }
+  switch (name) {
+    case 'random_uniform':
+      return { kind: 'uniform', limit: RANDOM_UNIFORM_LIMIT };
+    case 'random_normal':
+      return { kind: 'normal', stddev: RANDOM_NORMAL_STDDEV };
+    case 'truncated_normal':
+      return { kind: 'truncated_normal', stddev: RANDOM_NORMAL_STDDEV };
+    case 'zeros':
+      return { kind: 'constant', value: 0 };
+    case 'ones':
+      return { kind: 'constant', value: 1 };
+  }
+  return null;
+}
+
+export function isKnownInitializer(name: string): boolean {
+  return initializerParameters(name, [1]) !== null;
+}
+
+/** A tensor of `shape` filled by the named initializer; throws only on an unknown name (a programming error). */
+export function initialize(name: string, shape: readonly number[], rng: Random): Tensor {
+  const p = initializerParameters(name, shape);
+  if (!p) throw new RangeError(`unknown initializer '${name}'`);
+  const data = new Float32Array(sizeOf(shape));
+  switch (p.kind) {
+    case 'constant':
+      data.fill(p.value);
+      break;
+    case 'uniform':
+      for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-p.limit, p.limit);
+      break;
+    case 'normal':
+      for (let i = 0; i < data.length; i++) data[i] = rng.normal(0, p.stddev);
+      break;
+    case 'truncated_normal':
+      for (let i = 0; i < data.length; i++) data[i] = rng.truncatedNormal(0, p.stddev);
+      break;
+  }
+  return tensor([...shape], data);
+}
+
+/**
+ * Fresh weights for every node that has weights, in Keras's order, each drawn with the initializer its config names.
+ * Nodes whose shapes can't be inferred (errors) get none. One generator runs through the nodes in document order,
+ * so adding a layer at the end leaves the earlier layers' weights as they were.
+ */
+export function initializeWeights(doc: ModelDocument, seed: number): Record<string, NamedWeight[]> {
+  const inference = infer(doc);
+  const rng = new Random(seed);
+  const out: Record<string, NamedWeight[]> = {};
+  for (const node of doc.nodes) {
+    const info = inference.nodes.get(node.id);
+    if (!info || info.weights.length === 0 || !getLayer(node.className)) continue;
+    out[node.id] = info.weights.map((w) => {
+      const name = node.config[w.initializer];
+      return { name: w.name, tensor: initialize(typeof name === 'string' ? name : 'zeros', w.shape, rng) };
+    });
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+/**
+ * Which format a file is in, by its content first (the name only when the content can't tell), and reading it.
+ * JSON: a `formatVersion` → project; `format: "layers-model"` or a `modelTopology` → TF.js; `class_name` + `config`
+ * → Keras JSON; layer → {weight: {shape, data}} → weights JSON. Otherwise Keras Python when it reads like Python.
+ */
+import type { FormatError } from '../core/problems';
+import { kerasJson } from './keras-json';
+import { kerasPython } from './keras-python';
+import { isObject, parseJson } from './json/parse';
+import { project, PROJECT_EXTENSION } from './project';
+import { tfjs } from './tfjs';
+import type { ImportResult, ModelFormat, SideFiles } from './types';
+import { weightsJson } from './weights-json';
+
+export const FORMATS: readonly ModelFormat[] = [project, tfjs, kerasJson, weightsJson, kerasPython];
+
+const UNDERSTOOD =
+  'LayerCanvas projects (.layercanvas.json), Keras model JSON (model.to_json()), TF.js Layers models (model.json with its .bin weights), and Keras Python code (.py)';
+
+export type Detection = { ok: true; format: ModelFormat } | { ok: false; error: FormatError };
+
+const PYTHON = /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
+
+export function detectFormat(text: string, fileName?: string): Detection {
+  const head = text.trimStart();
+  if (head.startsWith('{') || head.startsWith('[')) {
+    const parsed = parseJson(text);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const v = parsed.value;
+    if (isObject(v)) {
+      if ('formatVersion' in v || (fileName?.endsWith(PROJECT_EXTENSION) ?? false)) return { ok: true, format: project };
+      if (v.format === 'layers-model' || 'modelTopology' in v) return { ok: true, format: tfjs };
+      if (typeof v.class_name === 'string' && 'config' in v) return { ok: true, format: kerasJson };
+      if (weightsJson.match(text, fileName)) return { ok: true, format: weightsJson };
+    }
+    return {
+      ok: false,
+      error: { message: `${fileName ? `${fileName} is` : 'this is'} JSON, but not a model LayerCanvas can read`, hint: `LayerCanvas reads ${UNDERSTOOD}` },
+    };
+  }
+  if (PYTHON.test(text) || fileName?.toLowerCase().endsWith('.py')) return { ok: true, format: kerasPython };
+  return {
+    ok: false,
+    error: { message: `${fileName ? `${fileName} is` : 'this is'} not a model format LayerCanvas knows`, hint: `LayerCanvas reads ${UNDERSTOOD}` },
+  };
+}
+
+/** Detects and reads; the result names the format it was read as. */
+export function readModel(text: string, fileName?: string, side?: SideFiles): (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] }) {
+  const detected = detectFormat(text, fileName);
+  if (!detected.ok) return { ok: false, errors: [detected.error] };
+  const result = detected.format.read(text, side);
+  if (!result.ok) return result;
+  return { ...result, format: detected.format.id };
+}

@@ -1,0 +1,347 @@
+/**
+ * A Keras model's JSON (`model.to_json()`, or a TF.js `modelTopology`) ↔ a document. Sequential and functional,
+ * tf.keras 2 (`inbound_nodes: [[["conv2d", 0, 0, {}]]]`, `batch_input_shape`) and Keras 3 (`__keras_tensor__`
+ * args, `batch_shape`, DTypePolicy), checked against keras/src/models/{sequential,functional}.py.
+ */
+import type { FormatError } from '../../core/problems';
+import type { DocEdge, DocNode, ModelDocument } from '../../graph/document';
+import { infer, type Inference } from '../../graph/inference';
+import { getLayer } from '../../layers/registry';
+import type { LayerConfig } from '../../layers/types';
+import { readLayerConfig, writeLayerConfig, type Flavor } from './keras-layers';
+import { isObject, joinPath, quote, type JsonObject } from './parse';
+
+export interface ModelRead {
+  document: ModelDocument | null;
+  errors: FormatError[];
+  warnings: FormatError[];
+}
+
+const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
+
+/** Reads the model object at `path` (`''` for a to_json() file, `modelTopology` inside TF.js). */
+export function readKerasModel(root: unknown, path: string): ModelRead {
+  const errors: FormatError[] = [];
+  const warnings: FormatError[] = [];
+  const fail = (message: string, at: string, hint?: string): ModelRead => ({ document: null, errors: [{ message, hint, path: at || undefined }], warnings });
+  if (isObject(root) && isObject(root.model_config)) {
+    root = root.model_config;
+    path = joinPath(path, 'model_config');
+  }
+  if (!isObject(root)) return fail(`expected a Keras model object, got ${quote(root)}`, path);
+  const cls = root.class_name;
+  if (typeof cls !== 'string' || !MODEL_CLASSES.has(cls))
+    return fail(`class_name ${quote(cls)} is not a Keras model class`, joinPath(path, 'class_name'), "expected 'Sequential', 'Functional' or 'Model' (the JSON of model.to_json())");
+  const config = root.config;
+  const cpath = joinPath(path, 'config');
+  if (!isObject(config)) return fail(`expected the model's config object, got ${quote(config)}`, cpath);
+  const layers = config.layers;
+  if (!Array.isArray(layers)) return fail(`expected a list of layers, got ${quote(layers)}`, joinPath(cpath, 'layers'));
+  const lpath = joinPath(cpath, 'layers');
+
+  const parsed = layers.map((entry, i) => parseLayer(entry, joinPath(lpath, i), errors, warnings));
+  const name = typeof config.name === 'string' ? config.name : cls === 'Sequential' ? 'sequential' : 'functional';
+  const sequential = cls === 'Sequential';
+  const built = sequential ? buildSequential(parsed, config, lpath, errors) : buildFunctional(parsed, config, cpath, errors, warnings);
+  checkNames(parsed, errors);
+  if (errors.length > 0 || !built) return { document: null, errors, warnings };
+  const doc: ModelDocument = { name, modelClass: sequential ? 'Sequential' : 'Functional', nodes: built.nodes, edges: built.edges };
+  return { document: doc, errors, warnings };
+}
+
+interface ParsedLayer {
+  path: string;
+  className: string;
+  name: string | undefined;
+  config: LayerConfig | null;
+  raw: JsonObject;
+  entry: JsonObject;
+}
+
+function parseLayer(entry: unknown, path: string, errors: FormatError[], warnings: FormatError[]): ParsedLayer | null {
+  if (!isObject(entry) || typeof entry.class_name !== 'string') {
+    errors.push({ message: `expected a layer {"class_name", "config"}, got ${quote(entry)}`, path });
+    return null;
+  }
+  const className = entry.class_name;
+  const raw = isObject(entry.config) ? entry.config : {};
+  const name = typeof raw.name === 'string' ? raw.name : typeof entry.name === 'string' ? entry.name : undefined;
+  if (MODEL_CLASSES.has(className)) {
+    errors.push({ message: `layer ${quote(name ?? className)} is a nested ${className} model, which LayerCanvas cannot draw`, hint: 'flatten the inner model into the outer one before exporting', path: joinPath(path, 'class_name') });
+    return null;
+  }
+  const def = getLayer(className);
+  if (!def) {
+    errors.push({ message: `'${className}' is not a layer LayerCanvas knows`, hint: 'replace it with a supported layer, or remove it', path: joinPath(path, 'class_name') });
+    return null;
+  }
+  const cpath = joinPath(path, 'config');
+  let given = raw;
+  if (className === 'InputLayer') {
+    const shaped = inputShapeOf(raw, cpath, errors);
+    if (!shaped) return null;
+    given = { ...raw, shape: shaped.shape, batch_size: shaped.batchSize };
+  }
+  const read = readLayerConfig(def, given, cpath);
+  errors.push(...read.errors);
+  warnings.push(...read.warnings);
+  return { path, className, name, config: read.errors.length ? null : read.config, raw, entry };
+}
+
+/** The input shape a layer config carries: `batch_shape` (Keras 3), `batch_input_shape` (tf.keras 2), `input_shape`. */
+function inputShapeOf(raw: JsonObject, path: string, errors: FormatError[]): { shape: unknown[]; batchSize: unknown } | null {
+  for (const key of ['batch_shape', 'batch_input_shape']) {
+    const v = raw[key];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || v.length < 2) {
+      errors.push({ message: `${key} must list the batch size and at least one dimension, got ${quote(v)}`, path: joinPath(path, key) });
+      return null;
+    }
+    return { shape: v.slice(1), batchSize: v[0] };
+  }
+  if (Array.isArray(raw.input_shape)) return { shape: raw.input_shape, batchSize: null };
+  if (typeof raw.input_dim === 'number') return { shape: [raw.input_dim], batchSize: null };
+  return null;
+}
+
+function hasInputShape(raw: JsonObject): boolean {
+  return ['batch_shape', 'batch_input_shape', 'input_shape', 'input_dim'].some((k) => raw[k] !== undefined && raw[k] !== null);
+}
+
+function makeNode(i: number, l: ParsedLayer): DocNode {
+  const node: DocNode = { id: `n${i}`, className: l.className, config: l.config as LayerConfig };
+  if (l.name) node.name = l.name;
+  return node;
+}
+
+function buildSequential(parsed: (ParsedLayer | null)[], config: JsonObject, lpath: string, errors: FormatError[]): { nodes: DocNode[]; edges: DocEdge[] } | null {
+  if (parsed.some((p) => !p || !p.config)) return null;
+  const layers = parsed as ParsedLayer[];
+  const nodes: DocNode[] = [];
+  if (layers.length === 0 || layers[0].className !== 'InputLayer') {
+    // tf.keras 2 puts the input shape on the first layer; Keras 3 without an Input keeps build_input_shape.
+    const first = layers[0];
+    const source = first && hasInputShape(first.raw) ? first.raw : Array.isArray(config.build_input_shape) ? { batch_shape: config.build_input_shape } : null;
+    const shaped = source ? inputShapeOf(source, first ? joinPath(lpath, 0) : lpath, errors) : null;
+    if (!shaped) {
+      errors.push({ message: 'the Sequential model has no input shape', hint: 'give the first layer an input shape (keras.Input(shape=...)) before saving', path: first ? joinPath(joinPath(lpath, 0), 'config') : lpath });
+      return null;
+    }
+    const def = getLayer('InputLayer')!;
+    const read = readLayerConfig(def, { shape: shaped.shape, batch_size: shaped.batchSize }, joinPath(joinPath(lpath, 0), 'config'));
+    if (read.errors.length) {
+      errors.push(...read.errors);
+      return null;
+    }
+    nodes.push({ id: 'n_input', className: 'InputLayer', config: read.config });
+  }
+  layers.forEach((l, i) => {
+    if (l.className === 'InputLayer' && i > 0) errors.push({ message: 'a Sequential model can only start with an InputLayer', path: joinPath(lpath, i) });
+    nodes.push(makeNode(i, l));
+  });
+  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: nodes[i].id, target: n.id }));
+  return { nodes, edges };
+}
+
+interface TensorRef {
+  layer: string;
+  node: number;
+  tensor: number;
+  path: string;
+}
+
+function buildFunctional(parsed: (ParsedLayer | null)[], config: JsonObject, cpath: string, errors: FormatError[], warnings: FormatError[]): { nodes: DocNode[]; edges: DocEdge[] } | null {
+  const byName = new Map<string, string>();
+  const nodes: DocNode[] = [];
+  const inbound: { id: string; refs: TensorRef[] }[] = [];
+  parsed.forEach((l, i) => {
+    if (!l) return;
+    const node = makeNode(i, l);
+    if (l.name) byName.set(l.name, node.id);
+    else errors.push({ message: 'a layer of a functional model needs a name (its inputs are given by name)', path: joinPath(l.path, 'config') });
+    nodes.push(node);
+    inbound.push({ id: node.id, refs: inboundRefs(l, errors, warnings) });
+  });
+  const edges: DocEdge[] = [];
+  for (const { id, refs } of inbound) {
+    for (const r of refs) {
+      const source = byName.get(r.layer);
+      if (!source) errors.push({ message: `the input ${quote(r.layer)} is not a layer of this model`, path: r.path });
+      else if (r.node !== 0 || r.tensor !== 0)
+        errors.push({
+          message: `the input ${quote([r.layer, r.node, r.tensor])} uses ${r.node !== 0 ? `call ${r.node} of a shared layer` : `output ${r.tensor} of a multi-output layer`}, which LayerCanvas cannot draw`,
+          path: r.path,
+        });
+      else edges.push({ id: `e${edges.length}`, source, target: id });
+    }
+  }
+  const ends = (key: string, mustBeInput: boolean) => {
+    const list = config[key];
+    const path = joinPath(cpath, key);
+    if (list === undefined) return;
+    const refs = tensorList(list, path);
+    if (!refs) {
+      errors.push({ message: `${key} must list [layer name, node index, tensor index] entries, got ${quote(list)}`, path });
+      return;
+    }
+    for (const r of refs) {
+      const id = byName.get(r.layer);
+      if (!id) errors.push({ message: `${key} names ${quote(r.layer)}, which is not a layer of this model`, path: r.path });
+      else if (mustBeInput && nodes.find((n) => n.id === id)?.className !== 'InputLayer')
+        errors.push({ message: `${key} names ${quote(r.layer)}, which is not an InputLayer`, path: r.path });
+      else if (!mustBeInput && edges.some((e) => e.source === id))
+        warnings.push({ message: `the output ${quote(r.layer)} also feeds other layers; LayerCanvas takes the layers nothing consumes as the outputs`, path: r.path });
+    }
+  };
+  ends('input_layers', true);
+  ends('output_layers', false);
+  return errors.length ? null : { nodes, edges };
+}
+
+/** The tensors a functional layer is called on: tf.keras 2 `[[["a", 0, 0, {}], …]]` or Keras 3 `[{"args", "kwargs"}]`. */
+function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatError[]): TensorRef[] {
+  const path = joinPath(l.path, 'inbound_nodes');
+  const nodesData = l.entry.inbound_nodes;
+  if (nodesData === undefined || (Array.isArray(nodesData) && nodesData.length === 0)) return [];
+  if (!Array.isArray(nodesData)) {
+    errors.push({ message: `inbound_nodes must be a list, got ${quote(nodesData)}`, path });
+    return [];
+  }
+  if (nodesData.length > 1) {
+    errors.push({ message: `layer ${quote(l.name)} is called ${nodesData.length} times (a shared layer), which LayerCanvas cannot draw`, hint: 'use a separate layer for each call', path });
+    return [];
+  }
+  const call = nodesData[0];
+  const cpath = joinPath(path, 0);
+  if (Array.isArray(call)) {
+    const refs: TensorRef[] = [];
+    call.forEach((t, i) => {
+      const r = keras2Ref(t, joinPath(cpath, i));
+      if (r) refs.push(r);
+      else errors.push({ message: `expected an input [layer name, node index, tensor index, kwargs], got ${quote(t)}`, path: joinPath(cpath, i) });
+      if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
+        warnings.push({ message: `call arguments ${quote(t[3])} are ignored`, path: joinPath(joinPath(cpath, i), 3) });
+    });
+    return refs;
+  }
+  if (isObject(call) && Array.isArray(call.args)) {
+    const refs: TensorRef[] = [];
+    collectKeras3Refs(call.args[0], joinPath(joinPath(cpath, 'args'), 0), refs);
+    if (refs.length === 0) errors.push({ message: `expected the layer's input tensors, got ${quote(call.args)}`, path: joinPath(cpath, 'args') });
+    if (isObject(call.kwargs) && Object.values(call.kwargs).some((v) => v !== null && v !== false))
+      warnings.push({ message: `call arguments ${quote(call.kwargs)} are ignored`, path: joinPath(cpath, 'kwargs') });
+    return refs;
+  }
+  errors.push({ message: `expected an inbound node, got ${quote(call)}`, path: cpath });
+  return [];
+}
+
+function keras2Ref(t: unknown, path: string): TensorRef | null {
+  if (Array.isArray(t) && t.length >= 3 && typeof t[0] === 'string' && Number.isInteger(t[1]) && Number.isInteger(t[2]))
+    return { layer: t[0], node: t[1] as number, tensor: t[2] as number, path };
+  return null;
+}
+
+function collectKeras3Refs(v: unknown, path: string, out: TensorRef[]): void {
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => collectKeras3Refs(x, joinPath(path, i), out));
+    return;
+  }
+  if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config)) {
+    const r = keras2Ref(v.config.keras_history, joinPath(joinPath(path, 'config'), 'keras_history'));
+    if (r) out.push(r);
+  }
+}
+
+/** `input_layers`/`output_layers`: a list of [name, node, tensor], or (one tensor) the triple itself. */
+function tensorList(list: unknown, path: string): TensorRef[] | null {
+  if (!Array.isArray(list)) return null;
+  const single = keras2Ref(list, path);
+  if (single) return [single];
+  const refs = list.map((t, i) => keras2Ref(t, joinPath(path, i)));
+  return refs.every((r) => r) ? (refs as TensorRef[]) : null;
+}
+
+function checkNames(parsed: (ParsedLayer | null)[], errors: FormatError[]): void {
+  const seen = new Map<string, string>();
+  for (const l of parsed) {
+    if (!l?.name) continue;
+    const first = seen.get(l.name);
+    if (first) errors.push({ message: `the layer name ${quote(l.name)} is used twice (first at ${first})`, hint: 'Keras needs unique layer names', path: joinPath(joinPath(l.path, 'config'), 'name') });
+    else seen.set(l.name, l.path);
+  }
+}
+
+// ---------- writing ----------
+
+/** The layers in the order Keras lists them: a Sequential chain from its input, or the topological order. */
+function orderedIds(doc: ModelDocument, inference: Inference): string[] {
+  const ordered = new Set(inference.order);
+  return [...inference.order, ...doc.nodes.map((n) => n.id).filter((id) => !ordered.has(id))];
+}
+
+/** `model.to_json()` of the document as an object: Keras 3's form, or tf.keras 2's (what TF.js reads). */
+export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: Inference = infer(doc)): Record<string, unknown> {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const nameOf = (id: string) => inference.nodes.get(id)?.name ?? id;
+  const ids = orderedIds(doc, inference);
+  const sequential = inference.modelClass === 'Sequential';
+  const keras3 = flavor === 'keras3';
+  const entry = (id: string): Record<string, unknown> => {
+    const node = byId.get(id)!;
+    const def = getLayer(node.className);
+    const config = def ? writeLayerConfig(def, node.config, nameOf(id), flavor) : { name: nameOf(id), ...node.config };
+    const out: Record<string, unknown> = keras3 ? { module: 'keras.layers', class_name: node.className, config, registered_name: null } : { class_name: node.className, config };
+    const info = inference.nodes.get(id);
+    if (keras3 && node.className !== 'InputLayer' && info) {
+      const shapes = info.inputShapes.map((s) => (s ? [...s] : null));
+      out.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
+    }
+    return out;
+  };
+  const inputShape = (id: string | undefined) => {
+    const s = id ? inference.nodes.get(id)?.outputShape : null;
+    return s ? [...s] : null;
+  };
+
+  if (sequential) {
+    const layers = ids.map(entry);
+    if (!keras3) {
+      // tf.keras 2 also repeats the input shape on the first real layer, as TF.js expects.
+      const first = layers[1]?.config as Record<string, unknown> | undefined;
+      if (first) first.batch_input_shape = inputShape(inference.inputs[0]);
+      return { class_name: 'Sequential', config: { name: doc.name, layers } };
+    }
+    const shape = inputShape(inference.inputs[0]);
+    return {
+      module: 'keras',
+      class_name: 'Sequential',
+      config: { name: doc.name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, layers, build_input_shape: shape },
+      registered_name: null,
+      build_config: { input_shape: shape },
+    };
+  }
+
+  const layers = ids.map((id) => {
+    const e = entry(id);
+    const incoming = inference.topology.incoming.get(id) ?? [];
+    e.name = nameOf(id);
+    if (incoming.length === 0) e.inbound_nodes = [];
+    else if (keras3) {
+      const tensors = incoming.map((edge) => ({
+        class_name: '__keras_tensor__',
+        config: { shape: inputShape(edge.source), dtype: 'float32', keras_history: [nameOf(edge.source), 0, 0] },
+      }));
+      e.inbound_nodes = [{ args: getLayer(byId.get(id)!.className)?.arity === 'many' ? [tensors] : tensors, kwargs: {} }];
+    } else e.inbound_nodes = [incoming.map((edge) => [nameOf(edge.source), 0, 0, {}])];
+    return e;
+  });
+  const config = {
+    name: doc.name,
+    trainable: true,
+    layers,
+    input_layers: inference.inputs.map((id) => [nameOf(id), 0, 0]),
+    output_layers: inference.outputs.map((id) => [nameOf(id), 0, 0]),
+  };
+  return keras3 ? { module: 'keras', class_name: 'Functional', config, registered_name: null } : { class_name: 'Functional', config };
+}

@@ -1,0 +1,134 @@
+/**
+ * Keras's serialized small objects: initializers and dtypes, as tf.keras 2 (`{"class_name", "config"}`), Keras 3
+ * (`{"module", "class_name", "config", "registered_name"}`) and TF.js (VarianceScaling for the Glorot family) write
+ * them, to and from the initializer names LayerCanvas stores.
+ */
+import { isObject, quote } from './parse';
+
+export type Read<T> = { ok: true; value: T; warning?: string } | { ok: false; message: string; hint?: string };
+
+const CLASS_TO_NAME: Record<string, string> = {
+  GlorotUniform: 'glorot_uniform',
+  GlorotNormal: 'glorot_normal',
+  HeUniform: 'he_uniform',
+  HeNormal: 'he_normal',
+  LecunUniform: 'lecun_uniform',
+  LecunNormal: 'lecun_normal',
+  LeCunUniform: 'lecun_uniform',
+  LeCunNormal: 'lecun_normal',
+  RandomUniform: 'random_uniform',
+  RandomNormal: 'random_normal',
+  TruncatedNormal: 'truncated_normal',
+  Zeros: 'zeros',
+  Ones: 'ones',
+};
+const NAME_TO_CLASS: Record<string, string> = {
+  glorot_uniform: 'GlorotUniform',
+  glorot_normal: 'GlorotNormal',
+  he_uniform: 'HeUniform',
+  he_normal: 'HeNormal',
+  lecun_uniform: 'LecunUniform',
+  lecun_normal: 'LecunNormal',
+  random_uniform: 'RandomUniform',
+  random_normal: 'RandomNormal',
+  truncated_normal: 'TruncatedNormal',
+  zeros: 'Zeros',
+  ones: 'Ones',
+};
+/** Keras's default arguments of the initializers with arguments; LayerCanvas computes only these. */
+const DEFAULT_ARGS: Record<string, Record<string, number>> = {
+  random_uniform: { minval: -0.05, maxval: 0.05 },
+  random_normal: { mean: 0, stddev: 0.05 },
+  truncated_normal: { mean: 0, stddev: 0.05 },
+};
+/** The variance-scaling parameters of each named initializer ('normal' is Keras 2's and TF.js's truncated normal). */
+const VARIANCE_SCALING: Record<string, [number, string, string]> = {
+  glorot_uniform: [1, 'fan_avg', 'uniform'],
+  glorot_normal: [1, 'fan_avg', 'truncated_normal'],
+  he_uniform: [2, 'fan_in', 'uniform'],
+  he_normal: [2, 'fan_in', 'truncated_normal'],
+  lecun_uniform: [1, 'fan_in', 'uniform'],
+  lecun_normal: [1, 'fan_in', 'truncated_normal'],
+};
+
+const SUPPORTED = 'glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_uniform, random_normal, truncated_normal, zeros, ones';
+
+/** An initializer as any Keras version writes it → a LayerCanvas initializer name. A seed is ignored with a warning. */
+export function readInitializer(value: unknown): Read<string> {
+  if (typeof value === 'string') {
+    const name = NAME_TO_CLASS[value] ? value : CLASS_TO_NAME[value];
+    if (name) return { ok: true, value: name };
+    return { ok: false, message: `initializer ${quote(value)} is not one LayerCanvas supports`, hint: `use one of ${SUPPORTED}` };
+  }
+  if (!isObject(value) || typeof value.class_name !== 'string')
+    return { ok: false, message: `expected an initializer (a name or {"class_name", "config"}), got ${quote(value)}` };
+  const cls = value.class_name;
+  const config = isObject(value.config) ? value.config : {};
+  let name: string | undefined = CLASS_TO_NAME[cls];
+  if (cls === 'VarianceScaling') name = fromVarianceScaling(config);
+  if (cls === 'Constant' && (config.value === 0 || config.value === 1)) name = config.value === 0 ? 'zeros' : 'ones';
+  if (!name)
+    return {
+      ok: false,
+      message: `initializer ${cls}${Object.keys(config).length ? ` ${quote(config)}` : ''} is not one LayerCanvas supports`,
+      hint: `use one of ${SUPPORTED}`,
+    };
+  const defaults = DEFAULT_ARGS[name];
+  if (defaults) {
+    for (const [k, v] of Object.entries(defaults)) {
+      if (k in config && config[k] !== v)
+        return {
+          ok: false,
+          message: `${cls} with ${k}=${quote(config[k])} is not supported: LayerCanvas draws ${name} with Keras's default ${k}=${v}`,
+          hint: `use ${k}=${v}, or another initializer`,
+        };
+    }
+  }
+  const seed = config.seed;
+  if (seed !== undefined && seed !== null) return { ok: true, value: name, warning: `the initializer seed ${quote(seed)} is ignored: LayerCanvas uses its own seeded generator` };
+  return { ok: true, value: name };
+}
+
+function fromVarianceScaling(config: Record<string, unknown>): string | undefined {
+  const scale = config.scale ?? 1;
+  const mode = config.mode ?? 'fan_in';
+  const distribution = config.distribution === 'normal' ? 'truncated_normal' : (config.distribution ?? 'truncated_normal');
+  for (const [name, [s, m, d]] of Object.entries(VARIANCE_SCALING)) if (s === scale && m === mode && d === distribution) return name;
+  return undefined;
+}
+
+/** Keras 3's serialized initializer: `{"module": "keras.initializers", "class_name": "GlorotUniform", …}`. */
+export function keras3Initializer(name: string): Record<string, unknown> {
+  return { module: 'keras.initializers', class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name), registered_name: null };
+}
+
+/**
+ * tf.keras 2 / TF.js form. The variance-scaling family is written as VarianceScaling because TF.js names the
+ * LeCun classes differently from Keras; every Keras and TF.js version reads VarianceScaling.
+ */
+export function keras2Initializer(name: string): Record<string, unknown> {
+  const vs = VARIANCE_SCALING[name];
+  if (vs) return { class_name: 'VarianceScaling', config: { scale: vs[0], mode: vs[1], distribution: vs[2] === 'truncated_normal' ? 'truncated_normal' : 'uniform', seed: null } };
+  return { class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name) };
+}
+
+function initializerConfig(name: string): Record<string, unknown> {
+  if (name === 'zeros' || name === 'ones') return {};
+  const defaults = DEFAULT_ARGS[name];
+  return defaults ? { ...defaults, seed: null } : { seed: null };
+}
+
+/** The dtype a layer computes in: a string (tf.keras 2, TF.js) or a DTypePolicy (Keras 3). Only float32 is supported. */
+export function readDtype(value: unknown): Read<null> {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  let name: unknown = value;
+  if (isObject(value)) name = isObject(value.config) ? value.config.name : undefined;
+  if (name === 'float32') return { ok: true, value: null };
+  return {
+    ok: false,
+    message: `dtype ${quote(name ?? value)} is not supported: LayerCanvas computes in float32 only`,
+    hint: "set dtype='float32' (or remove mixed precision) before exporting",
+  };
+}
+
+export const KERAS3_DTYPE_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null } as const;

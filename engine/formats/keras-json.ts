@@ -1,0 +1,43 @@
+/**
+ * Keras model JSON: what `model.to_json()` writes, in tf.keras 2's form or Keras 3's. Reads both; writes Keras 3's,
+ * which `keras.models.model_from_json` reads back.
+ */
+import type { ModelDocument } from '../graph/document';
+import { infer } from '../graph/inference';
+import { readKerasModel, writeKerasModel } from './json/keras-model';
+import { isObject, parseJson } from './json/parse';
+import type { ImportResult, ModelFormat } from './types';
+
+/** The Keras release whose `to_json()` layout the export mirrors (the top-level version keys are informational). */
+export const KERAS3_VERSION = '3.6.0';
+
+export function readKerasJson(text: string): ImportResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, errors: [parsed.error] };
+  const read = readKerasModel(parsed.value, '');
+  if (!read.document) return { ok: false, errors: read.errors };
+  return { ok: true, document: read.document, warnings: read.warnings };
+}
+
+export function writeKerasJson(doc: ModelDocument): string {
+  const inference = infer(doc);
+  const model = writeKerasModel(doc, 'keras3', inference);
+  return JSON.stringify({ ...model, keras_version: KERAS3_VERSION, backend: 'tensorflow' }, null, 2);
+}
+
+function looksLikeKerasModel(text: string): boolean {
+  const head = text.trimStart();
+  if (!head.startsWith('{')) return false;
+  if (!/"class_name"\s*:\s*"(Sequential|Functional|Model)"/.test(text.slice(0, 4096))) return false;
+  const parsed = parseJson(text);
+  return parsed.ok && isObject(parsed.value) && typeof parsed.value.class_name === 'string' && isObject(parsed.value.config);
+}
+
+export const kerasJson: ModelFormat = {
+  id: 'keras-json',
+  title: 'Keras model JSON (model.to_json())',
+  extensions: ['.json'],
+  match: (text) => looksLikeKerasModel(text),
+  read: (text) => readKerasJson(text),
+  write: (doc) => writeKerasJson(doc),
+};

@@ -1,0 +1,200 @@
+/**
+ * TF.js Layers models: `model.json` (`format: "layers-model"`, a Keras 2 style `modelTopology` and a
+ * `weightsManifest`) with its binary weight shards, little-endian float32, read through SideFiles.
+ */
+import type { FormatError } from '../core/problems';
+import { initializeWeights } from '../core/initializers';
+import { sizeOf, tensor } from '../core/tensor';
+import type { ModelDocument, NamedWeight } from '../graph/document';
+import { infer } from '../graph/inference';
+import { getLayer } from '../layers/registry';
+import { bytesToFloat32, float32ToBytes } from './json/float32';
+import { readKerasModel, writeKerasModel } from './json/keras-model';
+import { isObject, joinPath, parseJson, quote } from './json/parse';
+import { assignWeights, keras2WeightName, type SavedWeight } from './json/weights-match';
+import type { ImportResult, ModelFormat, SideFiles } from './types';
+
+export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
+/** The seed of the weights written when the document has none (so an export is reproducible). */
+export const TFJS_EXPORT_SEED = 0;
+
+export function readTfjs(text: string, side?: SideFiles): ImportResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, errors: [parsed.error] };
+  const root = parsed.value;
+  if (!isObject(root) || !isObject(root.modelTopology))
+    return { ok: false, errors: [{ message: 'not a TF.js Layers model: there is no modelTopology object', hint: 'open the model.json written by tf.LayersModel.save() or tensorflowjs_converter', path: 'modelTopology' }] };
+  if (root.format !== undefined && root.format !== 'layers-model')
+    return {
+      ok: false,
+      errors: [{ message: `format ${quote(root.format)} is a TF.js graph model, which has no Keras layers to draw`, hint: 'convert the Keras model with --output_format=tfjs_layers_model', path: 'format' }],
+    };
+  const read = readKerasModel(root.modelTopology, 'modelTopology');
+  if (!read.document) return { ok: false, errors: read.errors };
+  const doc = read.document;
+  const warnings = [...read.warnings];
+  if (root.weightsManifest === undefined) return { ok: true, document: doc, warnings };
+
+  const saved = readManifest(root.weightsManifest, side);
+  if (!saved.ok) return { ok: false, errors: saved.errors };
+  const assigned = assignWeights(doc, saved.weights);
+  if (assigned.errors.length) return { ok: false, errors: assigned.errors };
+  warnings.push(...assigned.warnings);
+  return { ok: true, document: { ...doc, weights: assigned.weights }, warnings };
+}
+
+function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights: SavedWeight[] } | { ok: false; errors: FormatError[] } {
+  const errors: FormatError[] = [];
+  if (!Array.isArray(manifest)) return { ok: false, errors: [{ message: `weightsManifest must be a list of weight groups, got ${quote(manifest)}`, path: 'weightsManifest' }] };
+  const weights: SavedWeight[] = [];
+  manifest.forEach((group, g) => {
+    const gpath = joinPath('weightsManifest', g);
+    if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      errors.push({ message: `expected a weight group {"paths", "weights"}, got ${quote(group)}`, path: gpath });
+      return;
+    }
+    // The shards of a group are one buffer cut into files: concatenate them in the listed order.
+    const parts: Uint8Array[] = [];
+    group.paths.forEach((p, k) => {
+      const file = typeof p === 'string' ? side?.read(p) : undefined;
+      if (typeof p !== 'string') errors.push({ message: `expected a shard file name, got ${quote(p)}`, path: joinPath(joinPath(gpath, 'paths'), k) });
+      else if (!file)
+        errors.push({
+          message: `the weight file '${p}' is missing`,
+          hint: `keep '${p}' in the same folder as model.json (or open both together)`,
+          path: joinPath(joinPath(gpath, 'paths'), k),
+        });
+      else parts.push(file);
+    });
+    if (errors.length) return;
+    const buffer = concat(parts);
+    let offset = 0;
+    group.weights.forEach((w, k) => {
+      const wpath = joinPath(joinPath(gpath, 'weights'), k);
+      if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+        errors.push({ message: `expected a weight {"name", "shape", "dtype"}, got ${quote(w)}`, path: wpath });
+        return;
+      }
+      if (w.dtype !== undefined && w.dtype !== 'float32') {
+        errors.push({ message: `weight '${w.name}' has dtype ${quote(w.dtype)}; LayerCanvas reads float32 weights only`, path: joinPath(wpath, 'dtype') });
+        return;
+      }
+      if (w.quantization !== undefined) {
+        errors.push({ message: `weight '${w.name}' is quantized, which LayerCanvas cannot read`, hint: 'convert the model without quantization', path: joinPath(wpath, 'quantization') });
+        return;
+      }
+      const shape = w.shape as number[];
+      const count = sizeOf(shape);
+      if (offset + count * 4 > buffer.length) {
+        errors.push({
+          message: `weight '${w.name}' ${quote(shape)} needs bytes ${offset}–${offset + count * 4} but the weight files of group ${g} hold only ${buffer.length}`,
+          hint: 'a shard is truncated or belongs to another model',
+          path: wpath,
+        });
+        return;
+      }
+      weights.push({ name: w.name, tensor: tensor(shape, bytesToFloat32(buffer, offset, count)), path: wpath });
+      offset += count * 4;
+    });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, weights };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export interface TfjsExport {
+  modelJson: string;
+  weightsBin: Uint8Array;
+  weightsPath: string;
+  /** The same weight file by name, for hosts that write every extra file the same way. */
+  files: Record<string, Uint8Array>;
+  /** What TF.js Layers 4.22 cannot load or compute as Keras does (the file is still written). */
+  warnings: FormatError[];
+}
+
+/** Keras layers TF.js Layers 4.22 has no class for. */
+const NOT_IN_TFJS = new Set(['SpatialDropout2D', 'Subtract']);
+
+/** What in the document TF.js Layers would refuse, or would load but compute differently. */
+export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
+  const names = infer(doc).nodes;
+  const out: FormatError[] = [];
+  for (const n of doc.nodes) {
+    const name = names.get(n.id)?.name ?? n.id;
+    if (NOT_IN_TFJS.has(n.className))
+      out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: n.className === 'Subtract' ? 'use Add with a Rescaling(-1) branch' : 'use Dropout, or remove the layer before exporting' });
+    if (n.className === 'Conv2D' && n.config.groups !== 1)
+      out.push({ message: `TF.js Conv2D has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
+    if (n.className === 'ReLU' && (n.config.negative_slope !== 0 || n.config.threshold !== 0))
+      out.push({ message: `TF.js ReLU has only max_value: '${name}' would lose negative_slope=${n.config.negative_slope} and threshold=${n.config.threshold}`, hint: 'use LeakyReLU for a slope' });
+  }
+  return out;
+}
+
+/**
+ * model.json + one weight shard that `tf.loadLayersModel` reads: the document's weights, or fresh ones drawn with
+ * Keras's default initializers (seeded, so the same model exports the same bytes).
+ */
+export function exportTfjs(doc: ModelDocument): TfjsExport {
+  const inference = infer(doc);
+  const weights: Record<string, NamedWeight[]> = doc.weights ?? initializeWeights(doc, TFJS_EXPORT_SEED);
+  const entries: { name: string; shape: number[]; dtype: 'float32' }[] = [];
+  const chunks: Float32Array[] = [];
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  for (const id of inference.order) {
+    const info = inference.nodes.get(id)!;
+    const node = byId.get(id)!;
+    if (!getLayer(node.className)) continue;
+    for (const w of weights[id] ?? []) {
+      entries.push({ name: `${info.name}/${keras2WeightName(node.className, w.name)}`, shape: [...w.tensor.shape], dtype: 'float32' });
+      chunks.push(w.tensor.data);
+    }
+  }
+  const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  const weightsBin = float32ToBytes(all);
+  const topology = writeKerasModel(doc, 'keras2', inference);
+  // TF.js knows SiLU only by its other name.
+  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers) if (layer.config.activation === 'silu') layer.config.activation = 'swish';
+  const modelJson = JSON.stringify(
+    {
+      format: 'layers-model',
+      generatedBy: 'LayerCanvas',
+      convertedBy: null,
+      modelTopology: { ...topology, keras_version: 'tfjs-layers 4.22.0', backend: 'tensor_flow.js' },
+      weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights: entries }],
+    },
+    null,
+    2,
+  );
+  return { modelJson, weightsBin, weightsPath: TFJS_WEIGHTS_FILE, files: { [TFJS_WEIGHTS_FILE]: weightsBin }, warnings: tfjsCompatibility(doc) };
+}
+
+function looksLikeTfjs(text: string): boolean {
+  const head = text.slice(0, 4096);
+  if (!/"format"\s*:\s*"layers-model"|"modelTopology"\s*:/.test(head) && !/"modelTopology"\s*:/.test(text)) return false;
+  const parsed = parseJson(text);
+  return parsed.ok && isObject(parsed.value) && (parsed.value.format === 'layers-model' || isObject(parsed.value.modelTopology));
+}
+
+export const tfjs: ModelFormat = {
+  id: 'tfjs',
+  title: 'TensorFlow.js Layers model (model.json)',
+  extensions: ['.json'],
+  match: (text) => looksLikeTfjs(text),
+  read: (text, side) => readTfjs(text, side),
+  write: (doc) => exportTfjs(doc).modelJson,
+};
