@@ -86,8 +86,15 @@ async function tfjs(kind: 'cpu' | 'wasm'): Promise<Measured> {
 }
 
 async function child(which: string) {
-  const r = which === 'ours' ? await ours() : await tfjs(which as 'cpu' | 'wasm');
-  process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+  const name = which === 'ours' ? 'LayerCanvas' : `tfjs-layers fit (${which})`;
+  try {
+    const r = which === 'ours' ? await ours() : await tfjs(which as 'cpu' | 'wasm');
+    process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
+  } catch (e) {
+    // e.g. tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so it cannot train a CNN at all.
+    process.stdout.write(`RESULT ${JSON.stringify({ name, error: (e as Error).message.split('\n')[0] })}\n`);
+  }
+  process.exit(0);
 }
 
 function runChild(which: string): Measured | { name: string; error: string } {
@@ -103,15 +110,17 @@ export function runTrainingBench() {
   const oursR = results[0];
   for (const r of results) {
     if ('error' in r) {
-      console.log(`  ${r.name.padEnd(34)} failed: ${r.error}`);
+      console.log(`  ${r.name.padEnd(34)} cannot train: ${r.error}`);
       continue;
     }
     const ratio = 'error' in oursR ? '' : r === oursR ? '' : `  (ours ${(oursR.stepsPerSecond / r.stepsPerSecond).toFixed(2)}×)`;
     console.log(`  ${r.name.padEnd(34)} ${r.stepsPerSecond.toFixed(2).padStart(7)} steps/s  peak RSS ${r.peakRssMB.toFixed(0).padStart(5)} MB${ratio}${'note' in r && r.note ? `  [${r.note}]` : ''}`);
   }
   const wasm = results[2];
+  if ('error' in wasm) console.log('  goal ≥3× tfjs-wasm: tfjs-wasm cannot train this model at all (see above); compared per kernel in bench/kernels.ts');
+  if (!('error' in oursR)) console.log(`  goal peak RSS < 300 MB: ${oursR.peakRssMB < 300 ? 'met' : 'NOT met'} (${oursR.peakRssMB.toFixed(0)} MB)`);
   if (!('error' in oursR) && !('error' in wasm))
-    console.log(`  goals: ≥3× tfjs-wasm: ${oursR.stepsPerSecond / wasm.stepsPerSecond >= 3 ? 'met' : 'NOT met'} (${(oursR.stepsPerSecond / wasm.stepsPerSecond).toFixed(2)}×); peak RSS < 300 MB: ${oursR.peakRssMB < 300 ? 'met' : 'NOT met'} (${oursR.peakRssMB.toFixed(0)} MB)`);
+    console.log(`  goal ≥3× tfjs-wasm: ${oursR.stepsPerSecond / wasm.stepsPerSecond >= 3 ? 'met' : 'NOT met'} (${(oursR.stepsPerSecond / wasm.stepsPerSecond).toFixed(2)}×)`);
   const file = join(root, 'bench/results.json');
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   mkdirSync(dirname(file), { recursive: true });
