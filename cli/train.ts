@@ -3,7 +3,7 @@
  *  [--compare-bn] --out <project file>`: a progress bar on a terminal, plain lines otherwise, then the final metrics.
  */
 import { writeFileSync } from 'node:fs';
-import { formatFormatError } from '../engine/core/problems';
+import { formatDataError } from '../engine/data/types';
 import { loadDataset } from '../engine/data/node/load';
 import type { Dataset } from '../engine/data/types';
 import type { ModelDocument } from '../engine/graph/document';
@@ -72,7 +72,7 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
 
   const loaded = await loadDataset(opts.dataset, { subset, seed });
   if (!loaded.ok) {
-    for (const e of loaded.errors) io.err(formatFormatError(e, opts.dataset));
+    for (const e of loaded.errors) io.err(formatDataError(e));
     return 1;
   }
   const { train: data, test } = loaded.value;
