@@ -187,6 +187,15 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
     for (const e of incoming) badEdges.add(e.id);
     return;
   }
+  if (def.arity === 'many' && incoming.length === 1 && def.className !== 'Subtract')
+    // Keras accepts a one-input merge (it passes the tensor through), but on a canvas it is a branch not yet wired.
+    info.problems.push({
+      nodeId: node.id,
+      severity: 'warning',
+      code: 'merge-one-input',
+      message: `${def.className} has only one input, so it passes it through unchanged`,
+      hint: 'connect the other branch to merge, or delete this layer',
+    });
   if (configIssues.length > 0 || info.problems.some((p) => p.severity === 'error')) return;
   if (info.inputShapes.some((s) => s === null)) return; // an error upstream already says why
 
@@ -219,8 +228,8 @@ function checkArity(def: LayerDefinition, count: number, problem: (code: string,
     problem('too-many-inputs', `${def.className} takes one input, but ${count} are connected`, 'merge the branches first with Add or Concatenate, or remove a connection');
     return false;
   }
-  if (def.arity === 'many' && count < 2) {
-    problem('merge-needs-inputs', `${def.className} merges two or more inputs, but ${count} ${count === 1 ? 'is' : 'are'} connected`, 'connect another branch to it, or delete it');
+  if (def.arity === 'many' && count === 0) {
+    problem('merge-needs-inputs', `${def.className} merges two or more inputs, but none is connected`, 'connect the branches to merge, or delete it');
     return false;
   }
   return true;

@@ -1,6 +1,7 @@
 /** `model.summary()` as Keras 3 prints it, and the same rows as data for the UI and `summary --json`. */
 import { readableBytes, thousands } from '../core/format';
 import { formatShape, type Shape } from '../core/shape';
+import { columnWidths, drawTable } from './summary-table';
 import type { ModelDocument } from './document';
 import { infer, type Inference } from './inference';
 
@@ -17,6 +18,8 @@ export interface SummaryRow {
 export interface Summary {
   model_name: string;
   model_class: 'Sequential' | 'Functional';
+  /** Keras prints a chain (one layer per depth, one input each) without the "Connected to" column. */
+  sequential_like: boolean;
   layers: SummaryRow[];
   total_params: number;
   trainable_params: number;
@@ -26,7 +29,7 @@ export interface Summary {
 export function summarize(doc: ModelDocument, inference: Inference = infer(doc)): Summary {
   const sequential = inference.modelClass === 'Sequential';
   const layers: SummaryRow[] = [];
-  for (const id of inference.order) {
+  for (const id of sequential ? inference.order : kerasLayerOrder(inference)) {
     const info = inference.nodes.get(id)!;
     if (sequential && info.className === 'InputLayer') continue;
     layers.push({
@@ -38,9 +41,11 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
       connected_to: inference.topology.incoming.get(id)!.map((e) => `${inference.nodes.get(e.source)!.name}[0][0]`),
     });
   }
+  const sequentialLike = sequential || inference.order.every((id) => inference.topology.incoming.get(id)!.length <= 1 && inference.topology.outgoing.get(id)!.length <= 1);
   return {
     model_name: doc.name,
     model_class: inference.modelClass,
+    sequential_like: sequentialLike,
     layers,
     total_params: inference.totals.total,
     trainable_params: inference.totals.trainable,
@@ -48,32 +53,54 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
   };
 }
 
+/**
+ * A functional model's layer order as Keras's `map_graph` makes it: deepest first, where a layer's depth is its
+ * longest path to an output; ties in the order a depth-first walk from the outputs (inputs in order) meets them.
+ * Layers that reach no output come last, in topological order.
+ */
+export function kerasLayerOrder(inference: Inference): string[] {
+  const { incoming, outgoing } = inference.topology;
+  const depth = new Map<string, number>();
+  for (let k = inference.order.length - 1; k >= 0; k--) {
+    const id = inference.order[k];
+    const outs = outgoing.get(id)!;
+    depth.set(id, outs.length === 0 ? 0 : Math.max(...outs.map((e) => (depth.get(e.target) ?? 0) + 1)));
+  }
+  const visit = new Map<string, number>();
+  const stack = [...inference.outputs].reverse();
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (visit.has(id)) continue;
+    visit.set(id, visit.size);
+    const ins = incoming.get(id)!;
+    for (let i = ins.length - 1; i >= 0; i--) if (!visit.has(ins[i].source)) stack.push(ins[i].source);
+  }
+  const reached = inference.order.filter((id) => visit.has(id));
+  reached.sort((a, b) => depth.get(b)! - depth.get(a)! || visit.get(a)! - visit.get(b)!);
+  return [...reached, ...inference.order.filter((id) => !visit.has(id))];
+}
+
 /** Keras's size of float32 weights: `40.88 KB`. */
 export const readableSize = (params: number): string => readableBytes(params * 4);
 export { thousands };
 
-/** The text table, box-drawn like Keras 3's rich output. */
+/** Keras's line length when printing to a file, a pipe or an 80-column terminal. */
+export const SUMMARY_LINE_LENGTH = 76;
+
+/** The text `model.summary()` prints: the model name, the box table, then the totals. */
 export function formatSummary(s: Summary): string {
-  const functional = s.model_class === 'Functional';
-  const header = functional ? ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'] : ['Layer (type)', 'Output Shape', 'Param #'];
+  const columns = s.sequential_like ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const positions = s.sequential_like ? [0.45, 0.8, 1.0] : [0.3, 0.56, 0.74, 1.0];
   const rows = s.layers.map((l) => {
     const cells = [`${l.name} (${l.class_name})`, l.output_shape ? formatShape(l.output_shape as Shape) : '?', thousands(l.params)];
-    if (functional) cells.push(l.connected_to.length ? l.connected_to.join(', ') : '-');
+    if (!s.sequential_like) cells.push(l.connected_to.length ? l.connected_to.join(', ') : '-');
     return cells;
   });
-  const minWidths = functional ? [30, 22, 11, 22] : [31, 22, 13];
-  const widths = header.map((h, i) => Math.max(minWidths[i], h.length, ...rows.map((r) => r[i].length)));
-  const rightAligned = (i: number) => i === 2;
-  const cell = (text: string, i: number) => ` ${rightAligned(i) ? text.padStart(widths[i]) : text.padEnd(widths[i])} `;
-  const rule = (l: string, m: string, r: string, h: string) => l + widths.map((w) => h.repeat(w + 2)).join(m) + r;
-  const out = [`Model: "${s.model_name}"`, rule('┏', '┳', '┓', '━'), '┃' + header.map(cell).join('┃') + '┃', rule('┡', '╇', '┩', '━')];
-  rows.forEach((r, k) => {
-    out.push('│' + r.map(cell).join('│') + '│');
-    out.push(k === rows.length - 1 ? rule('└', '┴', '┘', '─') : rule('├', '┼', '┤', '─'));
-  });
-  if (rows.length === 0) out.push(rule('└', '┴', '┘', '─'));
-  out.push(` Total params: ${thousands(s.total_params)} (${readableSize(s.total_params)})`);
-  out.push(` Trainable params: ${thousands(s.trainable_params)} (${readableSize(s.trainable_params)})`);
-  out.push(` Non-trainable params: ${thousands(s.non_trainable_params)} (${readableSize(s.non_trainable_params)})`);
-  return out.join('\n');
+  return [
+    `Model: "${s.model_name}"`,
+    ...drawTable(columns, rows, columnWidths(SUMMARY_LINE_LENGTH, positions), [2]),
+    ` Total params: ${thousands(s.total_params)} (${readableSize(s.total_params)})`,
+    ` Trainable params: ${thousands(s.trainable_params)} (${readableSize(s.trainable_params)})`,
+    ` Non-trainable params: ${thousands(s.non_trainable_params)} (${readableSize(s.non_trainable_params)})`,
+  ].join('\n');
 }

@@ -33,7 +33,6 @@ export const Concatenate: LayerDefinition = {
     }
     const out: (number | null)[] = [...inputs[0]];
     out[a] = inputs.some((s) => s[a] === null) ? null : inputs.reduce((n, s) => n + (s[a] as number), 0);
-    for (let i = 1; i < rank; i++) if (out[i] === null) out[i] = inputs.find((s) => s[i] !== null)?.[i] ?? null;
     return out;
   },
   keyArgs: (config) => (config.axis === -1 ? '' : `axis ${config.axis}`),

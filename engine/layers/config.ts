@@ -18,7 +18,7 @@ const fieldCache = new WeakMap<LayerDefinition, { fields: Record<string, FieldSp
 function cachedFields(def: LayerDefinition) {
   let cached = fieldCache.get(def);
   if (!cached) {
-    const fields = def.arity === 'none' ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
+    const fields = def.arity === 'none' || def.noTrainableArgument ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
     cached = { fields, entries: Object.entries(fields) };
     fieldCache.set(def, cached);
   }

@@ -7,7 +7,8 @@ import { gather, reduceTo } from './elementwise';
 
 export type MergeOp = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
 
-export function mergeForward(op: MergeOp, inputs: Tensor[]): ForwardResult {
+export function mergeForward(op: MergeOp, given: Tensor[]): ForwardResult {
+  const inputs = expandRanks(given);
   const g = gather(inputs);
   const out = new Float32Array(g.size);
   const n = inputs.length;
@@ -26,7 +27,8 @@ export function mergeForward(op: MergeOp, inputs: Tensor[]): ForwardResult {
   return { output: { shape: g.shape, data: out } };
 }
 
-export function mergeBackward(op: MergeOp, dy: Tensor, inputs: Tensor[]): BackwardResult {
+export function mergeBackward(op: MergeOp, dy: Tensor, given: Tensor[]): BackwardResult {
+  const inputs = expandRanks(given);
   const g = gather(inputs);
   const n = inputs.length;
   const grads = inputs.map(() => new Float32Array(g.size));
@@ -53,35 +55,44 @@ export function mergeBackward(op: MergeOp, dy: Tensor, inputs: Tensor[]): Backwa
       grads[best][k] = d;
     }
   }
-  return { inputs: inputs.map((t, i) => reduceTo(grads[i], g.indices[i], t.shape)) };
+  return { inputs: inputs.map((t, i) => ({ shape: given[i].shape, data: reduceTo(grads[i], g.indices[i], t.shape).data })) };
 }
 
 /**
- * Keras's element-wise rule: equal ranks; per axis, equal sizes, or a size of 1 that broadcasts.
- * The issue names both shapes.
+ * Keras's element-wise rule (`Merge._compute_elemwise_op_output_shape`): the shapes without the batch axis are
+ * right-aligned; per axis, equal sizes, or a size of 1 that broadcasts; an unknown size on either side gives an
+ * unknown size. A lower-rank input is expanded at axis 1, as Keras's `Merge.call` does.
  */
 export function elementwiseShape(className: string, inputs: readonly Shape[]): Shape | LayerIssue {
-  let out: (number | null)[] = [...inputs[0]];
+  const clash = (): LayerIssue => ({
+    code: 'merge-shape-mismatch',
+    message: `${className} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`,
+    hint: className === 'Add' ? 'a residual shortcut needs a 1×1 Conv2D (or matching strides) so both branches have the same shape' : 'make the branches end in the same shape',
+  });
+  let out: (number | null)[] = inputs[0].slice(1);
   for (let k = 1; k < inputs.length; k++) {
-    const s = inputs[k];
-    const clash = (): LayerIssue => ({
-      code: 'merge-shape-mismatch',
-      message: `${className} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`,
-      hint: className === 'Add' ? 'a residual shortcut needs a 1×1 Conv2D (or matching strides) so both branches have the same shape' : 'make the branches end in the same shape',
-    });
-    if (s.length !== out.length) return clash();
-    const next: (number | null)[] = [];
-    for (let i = 0; i < s.length; i++) {
-      const a = out[i];
-      const b = s[i];
-      if (a === null || b === null) next.push(a === 1 ? b : b === 1 ? a : a ?? b);
-      else if (a === b || b === 1) next.push(a);
-      else if (a === 1) next.push(b);
+    let a = out;
+    let b: (number | null)[] = inputs[k].slice(1);
+    if (a.length < b.length) [a, b] = [b, a];
+    const next = a.slice(0, a.length - b.length);
+    for (let i = 0; i < b.length; i++) {
+      const x = a[a.length - b.length + i];
+      const y = b[i];
+      if (x === null || y === null) next.push(null);
+      else if (x === 1) next.push(y);
+      else if (y === 1 || x === y) next.push(x);
       else return clash();
     }
     out = next;
   }
-  return out;
+  const batches = new Set(inputs.map((s) => s[0]).filter((d) => d !== null));
+  return [batches.size === 1 ? [...batches][0] : null, ...out];
+}
+
+/** Lower-rank inputs get size-1 axes after the batch axis, so every input has the output's rank. */
+function expandRanks(inputs: Tensor[]): Tensor[] {
+  const rank = Math.max(...inputs.map((t) => t.shape.length));
+  return inputs.map((t) => (t.shape.length === rank ? t : { shape: [t.shape[0], ...new Array(rank - t.shape.length).fill(1), ...t.shape.slice(1)], data: t.data }));
 }
 
 export function elementwiseMerge(className: string, op: MergeOp, description: string): LayerDefinition {

@@ -18,7 +18,8 @@ export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', descri
     description,
     arity: 'one',
     fields: {
-      pool_size: pair([2, 2], 'Height and width of the pooling window.'),
+      // Keras 3: MaxPooling2D(pool_size=(2, 2)) but AveragePooling2D(pool_size) with no default.
+      pool_size: pair([2, 2], 'Height and width of the pooling window.', max ? {} : { required: true }),
       strides: pair(null, 'Step of the window; None means pool_size.', { nullable: true }),
       padding: paddingField,
     },

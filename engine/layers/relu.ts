@@ -26,7 +26,7 @@ export const ReLU: LayerDefinition = {
   fields: {
     max_value: { type: 'float', default: null, min: 0, nullable: true, doc: 'Upper bound of the output (6 gives ReLU6); None for no cap.' },
     negative_slope: { type: 'float', default: 0.0, min: 0, doc: 'Slope below the threshold.' },
-    threshold: { type: 'float', default: 0.0, doc: 'Values below it are cut (or scaled by negative_slope).' },
+    threshold: { type: 'float', default: 0.0, min: 0, doc: 'Values at or below it are cut (or scaled by negative_slope).' },
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => joinArgs(config.max_value !== null && `max ${config.max_value}`, config.negative_slope !== 0 && `slope ${config.negative_slope}`),
@@ -35,13 +35,13 @@ export const ReLU: LayerDefinition = {
     if (kernel) return { output: ctx.backend.activation(x, kernel) };
     const { max, slope, threshold } = params(config);
     return {
-      output: mapTensor(x, (v) => (v >= max ? max : v >= threshold ? v : slope * (v - threshold))),
+      output: mapTensor(x, (v) => (v > threshold ? Math.min(v, max) : slope * (v - threshold))),
     };
   },
   backward(ctx, config, dy, { inputs: [x], output }) {
     const kernel = plainKernel(config);
     if (kernel) return { inputs: [ctx.backend.activationGrad(dy, x, output, kernel)] };
     const { max, slope, threshold } = params(config);
-    return { inputs: [mapTensor(x, (v, i) => (v >= max ? 0 : v > threshold ? dy.data[i] : slope * dy.data[i]))] };
+    return { inputs: [mapTensor(x, (v, i) => (v > threshold ? (v < max ? dy.data[i] : 0) : slope * dy.data[i]))] };
   },
 };

@@ -7,6 +7,7 @@ export const SpatialDropout2D: LayerDefinition = {
   group: 'Regularization',
   description: 'Dropout of whole feature maps: while training, drops entire channels rather than single pixels.',
   arity: 'one',
+  noTrainableArgument: true,
   fields: {
     rate: { type: 'float', default: 0.5, min: 0, max: 1, exclusiveMax: true, required: true, doc: 'Fraction of the channels dropped while training.' },
     seed: { type: 'int', default: null, nullable: true, min: 0, advanced: true, doc: 'Seed of the random mask.' },

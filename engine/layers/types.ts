@@ -95,6 +95,8 @@ export interface LayerDefinition {
   arity: 'none' | 'one' | 'many';
   /** The prefix of Keras's automatic names (`conv2d`, `batch_normalization`); defaults to snake_case of the class. */
   namePrefix?: string;
+  /** Keras's constructor takes no `trainable` argument (SpatialDropout2D): the common field is left out. */
+  noTrainableArgument?: boolean;
   /** Keras-equivalent rewriting of a config after import (e.g. pooling `strides` equal to `pool_size` → None). */
   normalize?(config: LayerConfig): LayerConfig;
   /** Checks across fields that the field specs alone can't express. Field types and ranges are checked for you. */

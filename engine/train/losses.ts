@@ -1,7 +1,8 @@
 /**
  * Keras's losses, reduced as Keras's default `sum_over_batch_size`: the mean over every row (every position but
- * the last axis). Each returns the loss and its gradient; for softmax/sigmoid outputs with cross-entropy the
- * gradient is taken with respect to the logits (`p − y`), as Keras's TensorFlow backend does.
+ * the last axis). Each returns the loss and its gradient. For softmax/sigmoid outputs with cross-entropy, value and
+ * gradient come from the logits (`p − y`), as Keras's TensorFlow backend computes them; other outputs are clipped
+ * to [1e-7, 1 − 1e-7] as in `keras.losses`.
  */
 import type { Tensor } from '../core/tensor';
 
@@ -75,11 +76,10 @@ function crossEntropy(output: Tensor, y: (i: number) => number, rows: number, k:
       let ySum = 0;
       for (let j = 0; j < k; j++) ySum += y(base + j);
       for (let j = 0; j < k; j++) {
+        // Keras's TensorFlow backend takes a softmax output's logits for both the value and the gradient, unclipped.
         const logP = logits.data[base + j] - logSum;
-        // Keras computes the reported loss from the clipped probabilities unless from_logits.
         const p = Math.exp(logP);
-        const logForLoss = opts.fromLogits ? logP : Math.log(Math.min(Math.max(p, EPSILON), 1 - EPSILON));
-        total -= y(base + j) * logForLoss;
+        total -= y(base + j) * logP;
         grad[base + j] = (p * ySum - y(base + j)) / rows;
       }
     } else {
@@ -112,11 +112,7 @@ function binaryCrossEntropy(output: Tensor, y: (i: number) => number, rows: numb
     if (logits) {
       const z = logits.data[i];
       const p = 1 / (1 + Math.exp(-z));
-      if (opts.fromLogits) total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-      else {
-        const pc = Math.min(Math.max(p, EPSILON), 1 - EPSILON);
-        total -= t * Math.log(pc) + (1 - t) * Math.log(1 - pc);
-      }
+      total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
       grad[i] = (p - t) / n;
     } else {
       const raw = output.data[i];

@@ -55,6 +55,32 @@ describe("the article's models give Keras's numbers", () => {
     expect(text).not.toContain('InputLayer');
   });
 
+  it('the table has Keras 3\'s widths at line length 76, wraps long cells and cuts long words with …', () => {
+    const seq = formatSummary(summarize(getTemplate('article-cnn')!.build())).split('\n');
+    expect(seq[1]).toHaveLength(76);
+    expect(seq).toContain('│ batch_normalization             │ (None, 26, 26, 32)     │           128 │');
+    expect(seq).toContain('│ (BatchNormalization)            │                        │               │');
+    const fn = formatSummary(summarize(getTemplate('residual-block')!.build())).split('\n');
+    expect(fn[2]).toBe('┃ Layer (type)        ┃ Output Shape      ┃    Param # ┃ Connected to      ┃');
+    expect(fn).toContain('│ add (Add)           │ (None, 32, 32,    │          0 │ batch_normalizat… │');
+    expect(fn).toContain('│                     │ 16)               │            │ input_layer[0][0] │');
+  });
+
+  it('functional rows follow Keras\'s map_graph order: deepest first, ties by the walk from the output', () => {
+    const doc = graphDocument(
+      [input([4]), { className: 'Dense', config: { units: 2 }, name: 'a' }, { className: 'Dense', config: { units: 2 }, name: 'b1' }, { className: 'Dense', config: { units: 2 }, name: 'b2' }, { className: 'Concatenate', name: 'cat' }],
+      [[0, 1], [0, 2], [2, 3], [1, 4], [3, 4]],
+    );
+    expect(summarize(doc).layers.map((l) => l.name)).toEqual(['input_layer', 'b1', 'a', 'b2', 'cat']);
+  });
+
+  it('a functional chain prints like Sequential (no Connected to) but keeps its InputLayer row', () => {
+    const s = summarize({ ...getTemplate('article-mlp')!.build(), modelClass: 'Functional' });
+    expect(s.sequential_like).toBe(true);
+    expect(formatSummary(s)).not.toContain('Connected to');
+    expect(s.layers[0].class_name).toBe('InputLayer');
+  });
+
   it('a functional model lists its InputLayer row, Sequential does not', () => {
     const s = summarize(getTemplate('residual-block')!.build());
     expect(s.model_class).toBe('Functional');

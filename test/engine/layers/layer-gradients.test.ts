@@ -37,7 +37,7 @@ const CASES: Case[] = [
   { layer: 'Reshape', config: { target_shape: [-1, 2] }, inputs: [[2, 3, 2]] },
   { layer: 'Activation', config: { activation: 'selu' }, inputs: [[2, 5]] },
   { layer: 'Activation', config: { activation: 'softsign' }, inputs: [[2, 5]] },
-  { layer: 'ReLU', config: { max_value: 0.5, negative_slope: 0.1, threshold: -0.2 }, inputs: [[3, 5]] },
+  { layer: 'ReLU', config: { max_value: 0.7, negative_slope: 0.1, threshold: 0.2 }, inputs: [[3, 5]] },
   { layer: 'LeakyReLU', inputs: [[3, 5]] },
   { layer: 'Softmax', config: { axis: 1 }, inputs: [[2, 3, 4]] },
   { layer: 'Rescaling', config: { scale: 0.5, offset: 1 }, inputs: [[2, 3]] },
@@ -48,6 +48,7 @@ const CASES: Case[] = [
   { layer: 'Add', inputs: [[2, 3, 3, 2], [2, 1, 1, 2]] },
   { layer: 'Subtract', inputs: [[2, 4], [2, 4]] },
   { layer: 'Multiply', inputs: [[2, 4], [2, 4], [2, 4]] },
+  { layer: 'Multiply', inputs: [[2, 3, 3, 4], [2, 4]] },
   { layer: 'Average', inputs: [[2, 4], [2, 4]] },
   { layer: 'Maximum', inputs: [[2, 4], [2, 4]] },
   { layer: 'Concatenate', config: { axis: 1 }, inputs: [[2, 2, 3], [2, 1, 3]] },
@@ -163,6 +164,14 @@ describe('layer forward semantics', () => {
     const t = def.forward!(context(true), config, [x], {}).output.data;
     expect(new Set(Array.from(t).map((v) => v.toFixed(4)))).toEqual(new Set(['0.0000', (1 / 0.75).toFixed(4)]));
     expect(def.forward!(context(false), config, [x], {}).output).toBe(x);
+  });
+
+  it("ReLU with a threshold cuts at it, as Keras's relu docstring shows: relu([-10, -5, 0, 5, 10], threshold=5) = [0, 0, 0, 0, 10]", () => {
+    const def = getLayer('ReLU')!;
+    const x: Tensor = { shape: [1, 5], data: Float32Array.of(-10, -5, 0, 5, 10) };
+    expect(Array.from(def.forward!(context(false), completeConfig(def, { threshold: 5 }).config, [x], {}).output.data).map((v) => v + 0)).toEqual([0, 0, 0, 0, 10]);
+    const capped = def.forward!(context(false), completeConfig(def, { max_value: 6, negative_slope: 0.5 }).config, [x], {}).output.data;
+    expect(Array.from(capped)).toEqual([-5, -2.5, 0, 5, 6]);
   });
 
   it('Dense on a 4-D tensor acts on the last axis at every pixel', () => {
