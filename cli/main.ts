@@ -268,8 +268,15 @@ async function serveCommand(rest: string[], io: Io): Promise<number> {
   if (positionals.length) throw new UsageError(`serve takes no file arguments, got ${positionals.join(' ')}`);
   const port = values.port === undefined ? 5917 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
-  const { startServer } = await import('./serve');
-  const server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1' });
+  const { startServer, ServeError } = await import('./serve');
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1' });
+  } catch (e) {
+    if (!(e instanceof ServeError)) throw e;
+    io.err(`layercanvas: ${e.message}`);
+    return 1;
+  }
   io.out(`LayerCanvas is serving at ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -3,15 +3,14 @@
  * `/engine` WebSocket per page that relays to its own engine child process (restarted if it crashes).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, mkdirSync, accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
-import { EngineSupervisor, type ChildHandle } from '../engine/host/supervisor';
-import type { EngineStatus } from '../engine/host/supervisor';
+import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
 
 export interface ServeOptions {
   port?: number;
@@ -30,10 +29,16 @@ export interface RunningServer {
   enginePids(): number[];
 }
 
+/** A problem the user can fix (build missing, port taken, bad host): the CLI prints its message as one line. */
+export class ServeError extends Error {
+  override name = 'ServeError';
+}
+
 const PROJECT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
 const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
+/** The page may talk back only to this server's engine socket. */
 export function serveCsp(port: number): string {
   return contentSecurityPolicy({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
@@ -49,9 +54,12 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   if (decoded.includes('\0')) return null;
   const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
   const full = resolve(root, relative);
-  if (full !== root && !full.startsWith(root + sep)) return null;
+  if (!full.startsWith(root + sep)) return null;
   try {
-    return statSync(full).isFile() ? full : null;
+    // A symlink inside the build must not lead outside it either.
+    const real = realpathSync(full);
+    if (!real.startsWith(realpathSync(root) + sep)) return null;
+    return statSync(real).isFile() ? real : null;
   } catch {
     return null;
   }
@@ -128,17 +136,16 @@ function openInBrowser(url: string, log: (line: string) => void): void {
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK.has(host)) {
-    throw new Error(`serve listens on this machine only; host '${host}' is not allowed (use 127.0.0.1).`);
+    throw new ServeError(`serve listens on this machine only; host '${host}' is not allowed (use 127.0.0.1).`);
   }
-  const bindHost = host === 'localhost' ? '127.0.0.1' : host;
   const root = resolve(options.root ?? join(PROJECT, 'dist', 'renderer'));
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   if (!existsSync(join(root, 'index.html'))) {
-    throw new Error(`The editor isn't built (${join(root, 'index.html')} is missing): run \`npx vite build\` in ${PROJECT}, then serve again.`);
+    throw new ServeError(`The editor isn't built (${join(root, 'index.html')} is missing): run \`npx vite build\` in ${PROJECT}, then serve again.`);
   }
 
   let port = 0;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -203,14 +210,19 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (isBinary) return;
       const text = data.toString();
       if (!supervisor.send(text)) {
-        // No engine right now (starting or restarting): answer for it so the request doesn't hang.
+        // The supervisor gave up on a crashing engine: answer for it so the request doesn't hang.
         let id: unknown = null;
         try {
-          id = (JSON.parse(text) as { id?: unknown }).id ?? null;
+          id = (JSON.parse(text) as { id?: unknown }).id;
         } catch {
-          // leave id null
+          // not JSON: no id to answer
         }
-        ws.send(JSON.stringify({ id, ok: false, error: { message: `The engine is ${supervisor.status.state}; try again in a moment.` } }));
+        const error = {
+          code: 'engine-failed',
+          message: `The engine isn't running (${supervisor.status.message ?? supervisor.status.state}).`,
+          hint: 'Reload the page to start a new engine.',
+        };
+        ws.send(JSON.stringify({ id: typeof id === 'string' ? id : null, ok: false, error }));
       }
     });
     ws.on('close', () => {
@@ -222,8 +234,14 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   }
 
   await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, bindHost, () => ok());
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        err.code === 'EADDRINUSE'
+          ? new ServeError(`Port ${options.port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free one.`)
+          : err,
+      ),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;

@@ -1,0 +1,31 @@
+/**
+ * What the preload exposes as `window.layercanvas`: a handful of typed verbs and events. Shared by the preload
+ * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
+ * No electron or node imports here.
+ */
+import type { EngineStatus, HostFile, MenuCommand, SaveRequest } from '../../renderer/services/host';
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+export interface LayerCanvasBridge {
+  /** Bumped when the bridge's shape changes, so a stale renderer can say so instead of misbehaving. */
+  readonly version: 1;
+  openFile(filters?: FileFilter[]): Promise<HostFile | null>;
+  saveFile(req: SaveRequest): Promise<{ path?: string; name: string } | null>;
+  setDocumentState(state: { title: string; dirty: boolean }): void;
+  recentFiles(): Promise<string[]>;
+  /** Ask main for a fresh engine port; it arrives as a window message (see ENGINE_PORT_MESSAGE). */
+  requestEnginePort(): void;
+  onOpenFile(listener: (file: HostFile) => void): () => void;
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
+  onEngineStatus(listener: (status: EngineStatus) => void): () => void;
+}
+
+/**
+ * MessagePorts can't cross contextBridge, so the preload re-posts the port to the page with window.postMessage;
+ * this is the `channel` field of that message.
+ */
+export const ENGINE_PORT_MESSAGE = 'layercanvas:engine-port';

@@ -1,0 +1,177 @@
+/**
+ * Writing a document as Keras Python that runs as is: a Sequential list for a chain, otherwise functional code
+ * with one variable per layer in topological order. Only non-default arguments are written, required ones
+ * positionally in Keras's order. A document with errors is still written, with its problems listed on top.
+ */
+import { formatProblem } from '../../core/problems';
+import type { DocNode, ModelDocument } from '../../graph/document';
+import { infer, type Inference } from '../../graph/inference';
+import { assignNames } from '../../graph/naming';
+import { allFields, isDefaultValue } from '../../layers/config';
+import { getLayer } from '../../layers/registry';
+import type { ConfigValue } from '../../layers/types';
+import type { ExportOptions } from '../types';
+import { PY_KEYWORDS } from './expressions';
+import { signatureOf } from './layer-args';
+import { fieldLiteral, pythonString } from './literals';
+
+const INDENT = '    ';
+/** Names the exported code itself uses. */
+const RESERVED = new Set(['keras', 'layers', 'model', 'tf', 'tensorflow']);
+
+export function emitPython(doc: ModelDocument, options: ExportOptions = {}): string {
+  const flavor = options.flavor ?? 'keras3';
+  const inference = infer(doc);
+  const lines: string[] = [...problemHeader(inference)];
+  lines.push(...(flavor === 'tf.keras' ? ['from tensorflow import keras', 'from tensorflow.keras import layers'] : ['import keras', 'from keras import layers']), '');
+  const names = exportNames(doc, inference);
+  const ctx: EmitContext = { flavor, names };
+  if (inference.modelClass === 'Sequential' || doc.nodes.length === 0) lines.push(...sequential(doc, inference, ctx));
+  else lines.push(...functional(doc, inference, ctx));
+  lines.push('', 'model.summary()', '');
+  return lines.join('\n');
+}
+
+interface EmitContext {
+  flavor: 'keras3' | 'tf.keras';
+  /** The `name=` to write for each node: the user's, or Keras's automatic one where writing order would change it. */
+  names: Map<string, string | undefined>;
+}
+
+function problemHeader(inference: Inference): string[] {
+  const errors = inference.problems.filter((p) => p.severity === 'error');
+  if (errors.length === 0) return [];
+  const label = (id: string | null) => (id ? inference.nodes.get(id)?.name : undefined);
+  return [
+    `# LayerCanvas: this model has ${errors.length} problem${errors.length === 1 ? '' : 's'}; Keras will refuse it until ${errors.length === 1 ? 'it is' : 'they are'} fixed:`,
+    ...errors.map((p) => `# - ${formatProblem(p, label(p.nodeId)).replace(/[\r\n]+/g, ' ')}`),
+    '',
+  ];
+}
+
+/**
+ * Keras names layers by construction order; the exported code constructs them in writing order, which may differ
+ * from the document's. Where the automatic name would change, the original is written out.
+ */
+function exportNames(doc: ModelDocument, inference: Inference): Map<string, string | undefined> {
+  const original = assignNames(doc.nodes);
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const written = writingOrder(doc, inference).map((id) => byId.get(id)!);
+  const out = new Map<string, string | undefined>(written.map((n) => [n.id, n.name]));
+  // Each written name also takes that name from the automatic sequence, so repeat until nothing moves; every round
+  // pins at least one more name, so this ends within n rounds (one or two in practice).
+  for (let round = 0; round <= written.length; round++) {
+    const imported = assignNames(written.map((n) => ({ ...n, name: out.get(n.id) })));
+    const moved = written.filter((n) => imported.get(n.id) !== original.get(n.id));
+    if (moved.length === 0) break;
+    for (const n of moved) out.set(n.id, original.get(n.id));
+  }
+  return out;
+}
+
+/**
+ * The document's own order when every connection already runs forward in it (the order the user made the layers,
+ * which Keras's names follow); otherwise a topological order. Nodes on cycles come last.
+ */
+function writingOrder(doc: ModelDocument, inference: Inference): string[] {
+  const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
+  const forward = inference.topology.cycles.length === 0 && doc.edges.every((e) => !index.has(e.source) || !index.has(e.target) || index.get(e.source)! < index.get(e.target)!);
+  if (forward) return doc.nodes.map((n) => n.id);
+  const ordered = new Set(inference.order);
+  return [...inference.order, ...doc.nodes.map((n) => n.id).filter((id) => !ordered.has(id))];
+}
+
+function sequential(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const items = writingOrder(doc, inference).map((id) => {
+    const node = byId.get(id)!;
+    const line = `${layerExpression(node, ctx)},`;
+    return getLayer(node.className) ? `${INDENT}${line}` : `${INDENT}# ${line}  # not a layer LayerCanvas knows`;
+  });
+  const name = doc.name && doc.name !== 'sequential' ? `, name=${pythonString(doc.name)}` : '';
+  if (items.length === 0) return [`model = keras.Sequential([]${name})`];
+  return ['model = keras.Sequential([', ...items, `]${name})`];
+}
+
+function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const vars = variableNames(doc, inference);
+  const lines: string[] = [];
+  const tensors = new Set<string>();
+  for (const id of writingOrder(doc, inference)) {
+    const node = byId.get(id)!;
+    const v = vars.get(id)!;
+    const expr = layerExpression(node, ctx);
+    if (node.className === 'InputLayer') {
+      lines.push(`${v} = ${expr}`);
+      tensors.add(id);
+      continue;
+    }
+    const sources = inference.topology.incoming.get(id)!.map((e) => e.source);
+    const def = getLayer(node.className);
+    if (!def || sources.length === 0 || !sources.every((s) => tensors.has(s))) {
+      const why = !def ? 'not a layer LayerCanvas knows' : sources.length === 0 ? 'not connected to any input' : 'its inputs are not connected (or form a cycle)';
+      lines.push(`${def ? `${v} = ${expr}` : `# ${v} = ${expr}`}  # ${why}`);
+      continue;
+    }
+    const arg = def.arity === 'many' || sources.length > 1 ? `[${sources.map((s) => vars.get(s)).join(', ')}]` : vars.get(sources[0]);
+    lines.push(`${v} = ${expr}(${arg})`);
+    tensors.add(id);
+  }
+  const list = (ids: string[]) => (ids.length === 1 ? vars.get(ids[0])! : `[${ids.map((i) => vars.get(i)).join(', ')}]`);
+  const inputs = inference.inputs.filter((i) => tensors.has(i));
+  const outputs = inference.outputs.filter((o) => tensors.has(o));
+  const name = doc.name && doc.name !== 'functional' ? `, name=${pythonString(doc.name)}` : '';
+  lines.push(`model = keras.Model(inputs=${list(inputs)}, outputs=${list(outputs.length ? outputs : inputs)}${name})`);
+  return lines;
+}
+
+/** Python variables named after the layers (`conv2d_1`), made valid identifiers and unique. */
+function variableNames(doc: ModelDocument, inference: Inference): Map<string, string> {
+  const taken = new Set<string>();
+  const out = new Map<string, string>();
+  for (const n of doc.nodes) {
+    const layerName = inference.nodes.get(n.id)?.name ?? n.className.toLowerCase();
+    let base = layerName.replace(/[^A-Za-z0-9_]/g, '_');
+    if (!base || /^[0-9]/.test(base)) base = `_${base}`;
+    if (PY_KEYWORDS.has(base) || RESERVED.has(base)) base = `${base}_`;
+    let v = base;
+    for (let k = 2; taken.has(v); k++) v = `${base}_${k}`;
+    taken.add(v);
+    out.set(n.id, v);
+  }
+  return out;
+}
+
+/** `layers.Conv2D(32, (3, 3), activation="relu")`, or `keras.Input(shape=(28, 28, 3))`. */
+export function layerExpression(node: DocNode, ctx: EmitContext): string {
+  const def = getLayer(node.className);
+  const name = ctx.names.get(node.id);
+  const nameArg = name ? [`name=${pythonString(name)}`] : [];
+  if (!def) return `layers.${node.className.replace(/[^A-Za-z0-9_]/g, '_')}(${nameArg.join(', ')})`;
+  const fields = allFields(def);
+  const args: string[] = [];
+  const written = new Set<string>();
+  if (def.className === 'InputLayer') {
+    args.push(`shape=${fieldLiteral(fields.shape, node.config.shape ?? null)}`);
+    written.add('shape');
+  } else {
+    for (const key of signatureOf(def)) {
+      const spec = def.fields[key];
+      if (!spec?.required) break;
+      args.push(fieldLiteral(spec, node.config[key] ?? null));
+      written.add(key);
+    }
+  }
+  for (const [key, spec] of Object.entries(fields)) {
+    if (written.has(key)) continue;
+    const value: ConfigValue | undefined = node.config[key];
+    // A missing key means the default to Keras (and to completeConfig on the way back in).
+    if (!spec.required && (value === undefined || isDefaultValue(spec, value))) continue;
+    const keyword = ctx.flavor === 'tf.keras' && def.className === 'LeakyReLU' && key === 'negative_slope' ? 'alpha' : key;
+    args.push(`${keyword}=${fieldLiteral(spec, value ?? null)}`);
+  }
+  args.push(...nameArg);
+  const callee = def.className === 'InputLayer' ? 'keras.Input' : `layers.${def.className}`;
+  return `${callee}(${args.join(', ')})`;
+}

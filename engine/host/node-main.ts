@@ -1,0 +1,38 @@
+/**
+ * The engine as a Node child process (the browser host: `layercanvas serve` forks this with the tsx loader).
+ * Messages arrive as wire text over the IPC pipe and answers go back the same way; see wire.ts for why text.
+ */
+import { createEngineService } from './engine-service';
+import { ENGINE_READY } from './supervisor';
+import { decodeWire, encodeWire } from './wire';
+
+if (!process.send) {
+  process.stderr.write('engine/host/node-main.ts is started by `layercanvas serve` (it needs an IPC channel); run that instead.\n');
+  process.exit(2);
+}
+
+const send = (message: unknown) => {
+  if (process.connected) process.send!(message);
+};
+
+const service = createEngineService((message) => send(encodeWire(message)));
+
+process.on('message', (raw: unknown) => {
+  if (typeof raw !== 'string') {
+    send(encodeWire({ id: null, ok: false, error: { code: 'bad-request', message: `Engine messages are wire text; got ${typeof raw}.` } }));
+    return;
+  }
+  let message: unknown;
+  try {
+    message = decodeWire(raw);
+  } catch (err) {
+    send(encodeWire({ id: null, ok: false, error: { code: 'bad-request', message: `Engine message isn't valid JSON: ${(err as Error).message}.` } }));
+    return;
+  }
+  service.handle(message);
+});
+
+// The parent going away (server stopped, crashed) ends the engine too; an orphan would keep computing for nobody.
+process.on('disconnect', () => process.exit(0));
+
+send({ type: ENGINE_READY });

@@ -1,0 +1,175 @@
+/**
+ * The engine protocol: what the renderer (or any client) sends the engine process and what comes back. Every
+ * message is checked with these schemas at the boundary; a malformed one gets an error response, never a crash.
+ *
+ * Adding a request type is one entry in `REQUESTS` (its payload schema and result type) plus its handler in
+ * engine-service.ts, which TypeScript then insists on.
+ */
+import { z } from 'zod';
+import type { FormatError, Problem } from '../core/problems';
+import type { Shape } from '../core/shape';
+import type { ModelDocument } from '../graph/document';
+import type { Summary } from '../graph/summary';
+
+const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
+const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
+
+const documentShape = z.object({
+  name: z.string(),
+  modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
+  nodes: z.array(
+    z.object({
+      id: z.string().min(1),
+      className: z.string().min(1),
+      name: z.string().optional(),
+      // Values are checked per layer by inference, which reports bad ones as problems on the node.
+      config: z.record(z.string(), z.unknown()),
+      position: z.object({ x: z.number(), y: z.number() }).optional(),
+    }),
+  ),
+  edges: z.array(z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) })),
+  weights: z
+    .record(
+      z.string(),
+      z.array(z.object({ name: z.string(), tensor: z.object({ shape: z.array(z.number().int().nonnegative()), data: float32 }) })),
+    )
+    .optional(),
+});
+
+/**
+ * Checked for structure here; each layer's config is checked by inference, which reports bad values as problems.
+ * Typed as the engine's ModelDocument so callers pass documents straight through.
+ */
+export const documentSchema = documentShape as unknown as z.ZodType<ModelDocument, ModelDocument>;
+
+const documentPayload = z.object({ document: documentSchema });
+
+export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'project', 'tfjs', 'weights-json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A request's payload schema, tagged with the type of its result (the tag exists only for TypeScript). */
+interface RequestSpec<P extends z.ZodType, R> {
+  payload: P;
+  readonly result?: R;
+}
+const request =
+  <R>() =>
+  <P extends z.ZodType>(payload: P): RequestSpec<P, R> => ({ payload });
+
+export interface ValidateResult {
+  problems: Problem[];
+  errorCount: number;
+  warningCount: number;
+  totals: { total: number; trainable: number; nonTrainable: number };
+  /** Each node's output shape, null where it can't be inferred. */
+  outputShapes: Record<string, Shape | null>;
+}
+
+export type ImportOutcome =
+  | { ok: true; document: ModelDocument; format: string; warnings: FormatError[] }
+  | { ok: false; errors: FormatError[] };
+
+/** Text formats come back as text; TF.js also brings its weight files. */
+export interface ExportResult {
+  fileName: string;
+  text: string;
+  /** Extra files written beside the main one (TF.js weight shards), by name. */
+  files?: Record<string, Uint8Array>;
+}
+
+export const REQUESTS = {
+  /** Liveness check; answers with the engine's process id and protocol version. */
+  ping: request<{ pid: number | null; protocol: number }>()(z.object({}).optional()),
+  validate: request<ValidateResult>()(documentPayload),
+  summary: request<Summary & { text: string }>()(documentPayload),
+  import: request<ImportOutcome>()(
+    z.object({
+      name: z.string().min(1),
+      data: z.union([z.string(), bytes]),
+      siblings: z.record(z.string(), bytes).optional(),
+    }),
+  ),
+  export: request<ExportResult>()(
+    z.object({
+      document: documentSchema,
+      format: z.enum(EXPORT_FORMATS),
+      flavor: z.enum(['keras3', 'tf.keras']).optional(),
+    }),
+  ),
+  /** Stop the request with id `target`; it answers with a `cancelled` error. */
+  cancel: request<{ cancelled: boolean }>()(z.object({ target: z.string().min(1) })),
+};
+
+export const PROTOCOL_VERSION = 1;
+
+export type RequestType = keyof typeof REQUESTS;
+/** What a client sends. */
+export type PayloadOf<T extends RequestType> = z.input<(typeof REQUESTS)[T]['payload']>;
+/** What a handler receives, after checking. */
+export type ParsedPayloadOf<T extends RequestType> = z.output<(typeof REQUESTS)[T]['payload']>;
+export type ResultOf<T extends RequestType> = NonNullable<(typeof REQUESTS)[T]['result']>;
+
+export const REQUEST_TYPES = Object.keys(REQUESTS) as RequestType[];
+
+/** Ids are client-chosen strings, unique among that client's requests in flight. */
+export const requestEnvelope = z.object({
+  id: z.string().min(1).max(200),
+  type: z.string().min(1),
+  payload: z.unknown().optional(),
+});
+export type RequestEnvelope = z.infer<typeof requestEnvelope>;
+
+export interface ProtocolError {
+  message: string;
+  hint?: string;
+  /** Stable code for clients that branch on it: `cancelled`, `bad-request`, `unknown-type`, `internal`, … */
+  code?: string;
+}
+
+export type ResponseMessage =
+  | { id: string | null; ok: true; result: unknown }
+  | { id: string | null; ok: false; error: ProtocolError };
+
+export interface ProgressMessage {
+  id: string;
+  type: 'progress';
+  /** 0..1 when the work can tell how far along it is. */
+  fraction?: number;
+  message?: string;
+  /** Request-specific detail (e.g. per-epoch metrics for training). */
+  data?: unknown;
+}
+
+export type EngineMessage = ResponseMessage | ProgressMessage;
+
+export const responseSchema = z.union([
+  z.object({ id: z.string().nullable(), ok: z.literal(true), result: z.unknown() }),
+  z.object({
+    id: z.string().nullable(),
+    ok: z.literal(false),
+    error: z.object({ message: z.string(), hint: z.string().optional(), code: z.string().optional() }),
+  }),
+]);
+
+export const progressSchema = z.object({
+  id: z.string(),
+  type: z.literal('progress'),
+  fraction: z.number().min(0).max(1).optional(),
+  message: z.string().optional(),
+  data: z.unknown().optional(),
+});
+
+/** zod issues as one readable line: `payload.document.nodes[2].id: expected string, received number`. */
+export function describeIssues(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`),
+        prefix,
+      );
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ')
+    .concat(error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '');
+}

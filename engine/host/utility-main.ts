@@ -1,0 +1,37 @@
+/**
+ * The engine as an Electron utility process. Main sends `{ type: 'connect' }` with a MessagePort for each window;
+ * the window's requests arrive on that port (structured clone, so no wire encoding) and answers go back on it.
+ * Written against the shape of Electron's parentPort so the engine imports nothing from Electron.
+ */
+import { createEngineService } from './engine-service';
+import { ENGINE_READY } from './supervisor';
+
+interface PortMessageEvent {
+  data: unknown;
+  ports: PortLike[];
+}
+
+interface PortLike {
+  on(event: 'message', listener: (event: PortMessageEvent) => void): void;
+  on(event: 'close', listener: () => void): void;
+  postMessage(message: unknown): void;
+  start(): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: PortLike }).parentPort;
+
+if (!parentPort) {
+  process.stderr.write('engine/host/utility-main is started by the LayerCanvas desktop app (Electron utilityProcess); run the app instead.\n');
+  process.exit(2);
+}
+
+parentPort.on('message', (event) => {
+  const data = event.data as { type?: unknown } | null;
+  const port = event.ports?.[0];
+  if (data?.type !== 'connect' || !port) return;
+  const service = createEngineService((message) => port.postMessage(message));
+  port.on('message', (e) => service.handle(e.data));
+  port.start();
+});
+
+parentPort.postMessage({ type: ENGINE_READY });

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Bundles the desktop shell with esbuild: dist/electron/main.cjs and preload.cjs, and the engine's utility
+// process entry dist/engine/utility-main.cjs. The renderer is built separately (`npx vite build`).
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  // Provided by Electron at run time.
+  external: ['electron'],
+  logLevel: 'warning',
+};
+
+const started = Date.now();
+const builds = Promise.all([
+  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }),
+  // The sandboxed preload may only require('electron'); everything else is bundled in.
+  build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser' }),
+  build({ ...common, entryPoints: ['engine/host/utility-main.ts'], outfile: 'dist/engine/utility-main.cjs' }),
+]);
+try {
+  await builds;
+} catch {
+  // esbuild has already printed each error with its file and line.
+  console.error('Building the Electron shell failed (errors above).');
+  process.exit(1);
+}
+console.log(`Built dist/electron/main.cjs, dist/electron/preload.cjs and dist/engine/utility-main.cjs in ${Date.now() - started} ms.`);

@@ -1,0 +1,100 @@
+/**
+ * End-to-end harness: the real server (startServer, in-process) and a real headless Chromium on it. Collects
+ * console errors, page errors and CSP violations so every test can assert the page stayed clean.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../cli/serve';
+
+export const CHROMIUM = process.env.LAYERCANVAS_CHROMIUM ?? '/usr/bin/chromium';
+const SCREENSHOTS = resolve('test-results', 'screenshots');
+
+export interface Harness {
+  page: Page;
+  context: BrowserContext;
+  server: RunningServer;
+  url: string;
+  /** Console errors and uncaught page errors, in order. */
+  consoleErrors: string[];
+  /** Content-Security-Policy violations reported by the page. */
+  cspViolations: string[];
+  /** Save a PNG of the page to test-results/screenshots/<name>.png and return its path. */
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Path (and query) to open; defaults to the root. */
+  path?: string;
+  viewport?: { width: number; height: number };
+  /** Serve another build than dist/renderer (the harness's own tests use a tiny page). */
+  root?: string;
+}
+
+export async function launchHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const server = await startServer({ port: 0, open: false, root: options.root, log: () => {} });
+  const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  } catch (err) {
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  const page = context.pages()[0] ?? (await context.newPage());
+  const consoleErrors: string[] = [];
+  const cspViolations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const text = message.text();
+    consoleErrors.push(text);
+    if (/Content Security Policy/i.test(text)) cspViolations.push(text);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  // Chromium's "Failed to load resource" console line doesn't say which; record the URL beside it.
+  page.on('response', (response) => {
+    if (response.status() >= 400) consoleErrors.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  // Chromium reports violations as events too; they catch cases that don't reach the console (e.g. report-only).
+  await page.exposeFunction('__layercanvasCspViolation', (text: string) => cspViolations.push(text));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { __layercanvasCspViolation(t: string): void }).__layercanvasCspViolation(
+        `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+      );
+    });
+  });
+  await page.goto(new URL(options.path ?? '/', server.url).toString(), { waitUntil: 'load' });
+
+  let closed = false;
+  return {
+    page,
+    context,
+    server,
+    url: server.url,
+    consoleErrors,
+    cspViolations,
+    async screenshot(name) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const file = join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+      await page.screenshot({ path: file, fullPage: false });
+      return file;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await context.close().catch(() => {});
+      await server.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}

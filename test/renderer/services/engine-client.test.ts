@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chainDocument } from '../../../engine/graph/build';
+import { createEngineService, defaultHandlers, yieldToEvents, type Handlers } from '../../../engine/host/engine-service';
+import { createEngineClient } from '../../../renderer/services/engine-client';
+import type { EnginePort, EngineStatus } from '../../../renderer/services/host';
+
+const DOC = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
+
+/** An EnginePort wired to a real engine service in memory, with structured clone in between like a MessagePort. */
+function fakePort(handlers: Handlers = defaultHandlers) {
+  const listeners = new Set<(m: unknown) => void>();
+  const sent: { id: string; type: string; payload?: unknown }[] = [];
+  let engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), handlers);
+  let alive = true;
+  const port: EnginePort = {
+    postMessage: (m) => {
+      sent.push(m as (typeof sent)[number]);
+      if (alive) queueMicrotask(() => engine.handle(structuredClone(m)));
+    },
+    onMessage: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: () => {},
+  };
+  return {
+    port,
+    sent,
+    /** Simulate the engine dying: messages go nowhere until restart(). */
+    kill: () => (alive = false),
+    restart: () => {
+      alive = true;
+      engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), handlers);
+    },
+    inject: (m: unknown) => listeners.forEach((l) => l(m)),
+  };
+}
+
+const slow: Handlers = {
+  ...defaultHandlers,
+  summary: async (_p, ctx) => {
+    for (let i = 1; i <= 50; i += 1) {
+      if (ctx.signal.aborted) return { error: { code: 'cancelled', message: 'Cancelled.' } };
+      ctx.progress({ fraction: i / 50 });
+      await yieldToEvents();
+    }
+    return defaultHandlers.summary({ document: DOC }, ctx);
+  },
+};
+
+afterEach(() => vi.useRealTimers());
+
+describe('engine client', () => {
+  it('gives each request its own id and matches answers to requests', async () => {
+    const { port, sent } = fakePort();
+    const client = createEngineClient(port);
+    const [a, b] = await Promise.all([client.request('validate', { document: DOC }), client.request('ping', {})]);
+    expect(a).toMatchObject({ ok: true, value: { totals: { total: 15 } } });
+    expect(b).toMatchObject({ ok: true, value: { protocol: 1 } });
+    expect(new Set(sent.map((m) => m.id)).size).toBe(2);
+    expect(client.pending).toBe(0);
+  });
+
+  it('turns engine errors into data', async () => {
+    const { port } = fakePort();
+    const client = createEngineClient(port);
+    const r = await client.request('validate', { document: { name: 'x', nodes: 'no', edges: [] } as never });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/payload\.document\.nodes/);
+  });
+
+  it('delivers progress events to the request that asked, in order', async () => {
+    const { port } = fakePort(slow);
+    const client = createEngineClient(port);
+    const fractions: number[] = [];
+    const r = await client.request('summary', { document: DOC }, { onProgress: (p) => fractions.push(p.fraction!) });
+    expect(r.ok).toBe(true);
+    expect(fractions).toHaveLength(50);
+    expect(fractions).toEqual([...fractions].sort((x, y) => x - y));
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('an aborted signal resolves at once as cancelled and tells the engine to stop', async () => {
+    const { port, sent } = fakePort(slow);
+    const client = createEngineClient(port);
+    const controller = new AbortController();
+    let progressed = 0;
+    const pending = client.request('summary', { document: DOC }, { signal: controller.signal, onProgress: () => (progressed += 1) });
+    await vi.waitFor(() => expect(progressed).toBeGreaterThan(2));
+    controller.abort();
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    const target = sent[0].id;
+    expect(sent.find((m) => m.type === 'cancel')).toMatchObject({ payload: { target } });
+    expect(client.pending).toBe(0);
+    // The engine stops early: the service finished that request without running all 50 steps.
+    const after = progressed;
+    for (let i = 0; i < 10; i += 1) await yieldToEvents();
+    expect(progressed).toBe(after);
+    expect(progressed).toBeLessThan(50);
+  });
+
+  it('times out a request the engine never answers, with the type named', async () => {
+    vi.useFakeTimers();
+    const { port, kill, sent } = fakePort();
+    kill();
+    const client = createEngineClient(port);
+    const r = client.request('validate', { document: DOC }, { timeoutMs: 5000 });
+    await vi.advanceTimersByTimeAsync(5001);
+    const out = await r;
+    expect(out).toMatchObject({ ok: false, error: { code: 'timeout' } });
+    if (!out.ok) expect(out.error.message).toContain("'validate' within 5 s");
+    expect(sent.some((m) => m.type === 'cancel')).toBe(true);
+  });
+
+  it('fails requests in flight when the engine restarts, and new requests work on the new engine', async () => {
+    const { port, kill, restart } = fakePort();
+    const statusListeners = new Set<(s: EngineStatus) => void>();
+    const client = createEngineClient(port, { subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)) });
+    kill();
+    const lost = client.request('summary', { document: DOC });
+    statusListeners.forEach((l) => l({ state: 'restarting', message: 'The engine process stopped (signal SIGKILL)' }));
+    const r = await lost;
+    expect(r).toMatchObject({ ok: false, error: { code: 'engine-restarted' } });
+    if (!r.ok) {
+      expect(r.error.message).toContain("'summary'");
+      expect(r.error.message).toContain('SIGKILL');
+    }
+    restart();
+    statusListeners.forEach((l) => l({ state: 'ready' }));
+    expect(await client.request('ping', {})).toMatchObject({ ok: true });
+  });
+
+  it('ignores answers for unknown ids and malformed engine messages', async () => {
+    const { port, inject } = fakePort();
+    const client = createEngineClient(port);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(() => {
+      inject({ id: 'nobody', ok: true, result: 1 });
+      inject('garbage');
+      inject(null);
+      inject({ id: null, ok: false, error: { message: 'Malformed engine request' } });
+    }).not.toThrow();
+    expect(await client.request('ping', {})).toMatchObject({ ok: true });
+    warn.mockRestore();
+  });
+
+  it('dispose fails what is pending and stops listening', async () => {
+    const { port, kill } = fakePort();
+    kill();
+    const client = createEngineClient(port);
+    const p = client.request('ping', {});
+    client.dispose();
+    expect(await p).toMatchObject({ ok: false, error: { code: 'engine-restarted' } });
+  });
+});
