@@ -33,6 +33,7 @@ export type HandlerOutcome<T> = T | { error: ProtocolError };
 export type Handler<T extends RequestType> = (
   payload: ParsedPayloadOf<T>,
   ctx: HandlerContext,
+  requestId: string,
 ) => HandlerOutcome<ResultOf<T>> | Promise<HandlerOutcome<ResultOf<T>>>;
 
 export type Handlers = { [K in Exclude<RequestType, 'cancel'>]: Handler<K> };
@@ -66,6 +67,12 @@ export const defaultHandlers: Handlers = {
   import: (payload, ctx) => importFile(payload, ctx),
 
   export: (payload, ctx) => exportDocument(payload, ctx),
+
+  train: async (payload, ctx, id) => (await import('./train-handlers')).trainHandler(payload, ctx, id),
+
+  stop: async ({ target }) => ({ stopping: (await import('./train-handlers')).stopTraining(target) }),
+
+  predict: async (payload) => (await import('./train-handlers')).predictHandler(payload),
 };
 
 function isError(value: unknown): value is { error: ProtocolError } {
@@ -109,7 +116,7 @@ export function createEngineService(send: (message: EngineMessage) => void, hand
     };
     let outcome: unknown;
     try {
-      outcome = await (handlers[type] as Handler<typeof type>)(payload as never, ctx);
+      outcome = await (handlers[type] as Handler<typeof type>)(payload as never, ctx, id);
     } catch (err) {
       // A handler bug must not take the engine down: report it as data with enough to file an issue.
       const e = err as Error;

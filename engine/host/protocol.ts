@@ -10,6 +10,8 @@ import type { FormatError, Problem } from '../core/problems';
 import type { Shape } from '../core/shape';
 import type { ModelDocument } from '../graph/document';
 import type { Summary } from '../graph/summary';
+import type { Tensor } from '../core/tensor';
+import type { TrainResult } from '../train/trainer';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
@@ -77,6 +79,67 @@ export interface ExportResult {
   files?: Record<string, Uint8Array>;
 }
 
+const tensorSchema = z.object({ shape: z.array(z.number().int().positive()).min(1), data: float32 });
+
+const trainSettingsSchema = z.object({
+  loss: z.enum(['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error']),
+  fromLogits: z.boolean().optional(),
+  optimizer: z.object({
+    name: z.enum(['sgd', 'adam', 'rmsprop']),
+    learning_rate: z.number().positive().optional(),
+    momentum: z.number().min(0).max(1).optional(),
+    nesterov: z.boolean().optional(),
+    beta_1: z.number().min(0).max(1).optional(),
+    beta_2: z.number().min(0).max(1).optional(),
+    epsilon: z.number().positive().optional(),
+    rho: z.number().min(0).max(1).optional(),
+    centered: z.boolean().optional(),
+  }),
+  epochs: z.number().int().min(1).max(10_000),
+  batchSize: z.number().int().min(1).max(65_536),
+  shuffle: z.boolean().optional(),
+  validationSplit: z.number().min(0).max(0.99).optional(),
+  seed: z.number().int().min(0),
+  statsEvery: z.number().int().min(0).optional(),
+});
+
+const datasetSpec = z.union([
+  /** A built-in dataset (mnist, shapes, spirals, circles, xor). */
+  z.object({ id: z.enum(['mnist', 'shapes', 'spirals', 'circles', 'xor']), subset: z.number().int().positive().optional(), seed: z.number().int().min(0).optional() }),
+  /** Data the client already holds (an uploaded file it parsed): samples row-major, labels as class indices or targets. */
+  z.object({
+    inline: z.object({
+      name: z.string().optional(),
+      x: float32,
+      y: float32,
+      sampleShape: z.array(z.number().int().positive()).min(1),
+      numClasses: z.number().int().min(2).optional(),
+      targetSize: z.number().int().positive().optional(),
+    }),
+  }),
+]);
+
+export interface TrainRunResult extends TrainResult {
+  label: string;
+  /** The graph this run trained (the BN-free twin's, for the comparison run). */
+  document: ModelDocument;
+  testAccuracy?: number;
+}
+
+export interface TrainOutcome {
+  runs: TrainRunResult[];
+  /** Which kernels ran: `fast` (WebAssembly SIMD) or `reference`. */
+  kernels: string;
+  /** Why the fast kernels could not be used, when they could not. */
+  warning?: string;
+}
+
+export interface PredictResult {
+  output: Tensor;
+  /** The outputs of the layers asked for in `capture`, by node id. */
+  captured: Record<string, Tensor>;
+}
+
 export const REQUESTS = {
   /** Liveness check; answers with the engine's process id and protocol version. */
   ping: request<{ pid: number | null; protocol: number }>()(z.object({}).optional()),
@@ -95,6 +158,17 @@ export const REQUESTS = {
       format: z.enum(EXPORT_FORMATS),
       flavor: z.enum(['keras3', 'tf.keras']).optional(),
     }),
+  ),
+  /**
+   * Train the document (and with `compareBn` its BatchNormalization-free twin, on the same seed and data). Progress
+   * events carry `{ run, event }` with the trainer's batch, epoch and layer-stats events.
+   */
+  train: request<TrainOutcome>()(z.object({ document: documentSchema, dataset: datasetSpec, settings: trainSettingsSchema, compareBn: z.boolean().optional() })),
+  /** End the training with request id `target` before its next batch; it answers with what it learned so far. */
+  stop: request<{ stopping: boolean }>()(z.object({ target: z.string().min(1) })),
+  /** Run a batch (inference mode unless `training`), returning the output and the outputs of the `capture`d layers. */
+  predict: request<PredictResult>()(
+    z.object({ document: documentSchema, input: tensorSchema, training: z.boolean().optional(), seed: z.number().int().min(0).optional(), capture: z.array(z.string()).optional() }),
   ),
   /** Stop the request with id `target`; it answers with a `cancelled` error. */
   cancel: request<{ cancelled: boolean }>()(z.object({ target: z.string().min(1) })),

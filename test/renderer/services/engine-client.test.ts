@@ -44,7 +44,7 @@ const slow: Handlers = {
       ctx.progress({ fraction: i / 50 });
       await yieldToEvents();
     }
-    return defaultHandlers.summary({ document: DOC }, ctx);
+    return defaultHandlers.summary({ document: DOC }, ctx, 'slow');
   },
 };
 

@@ -1,0 +1,114 @@
+/**
+ * Running and training over the protocol: `train` streams per-batch and per-epoch progress (and per-layer
+ * statistics), `stop` ends a training at its next batch keeping what it learned, `predict` runs a batch and can
+ * hand back any layer's output (feature maps). The kernels are loaded once, on first use.
+ */
+import { freemem, totalmem } from 'node:os';
+import type { Tensor } from '../core/tensor';
+import type { Dataset } from '../data/types';
+import { loadDataset } from '../data/node/load';
+import type { ModelDocument } from '../graph/document';
+import { disposeBackend, loadBackend } from '../kernels/registry';
+import type { Backend } from '../kernels/types';
+import { compileModel, forward, makeContext } from '../train/executor';
+import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
+import { bnTwin } from '../train/twin';
+import type { HandlerContext, HandlerOutcome } from './engine-service';
+import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from './protocol';
+
+let backend: Promise<{ backend: Backend; warning?: string }> | null = null;
+
+/** The fast kernels when they load, else the reference ones with the reason. */
+export function engineBackend(): Promise<{ backend: Backend; warning?: string }> {
+  backend ??= loadBackend('fast').then(({ backend: b, issue }) => ({ backend: b, warning: issue?.message }));
+  return backend;
+}
+
+export async function disposeEngineBackend(): Promise<void> {
+  if (backend) disposeBackend((await backend).backend);
+  backend = null;
+}
+
+/** Trainings in flight by request id, so `stop` can reach them. */
+const stopFlags = new Map<string, { stop: boolean }>();
+
+export function stopTraining(target: string): boolean {
+  const flag = stopFlags.get(target);
+  if (flag) flag.stop = true;
+  return Boolean(flag);
+}
+
+async function datasetFor(spec: ParsedPayloadOf<'train'>['dataset']): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {
+  if ('inline' in spec) {
+    const d = spec.inline;
+    const count = d.y.length / (d.numClasses ? 1 : d.targetSize ?? 1);
+    return { train: { name: d.name ?? 'data', description: '', x: d.x, y: d.numClasses ? Int32Array.from(d.y) : d.y, sampleShape: d.sampleShape, numClasses: d.numClasses, count, normalization: [] } };
+  }
+  const loaded = await loadDataset(spec.id, { subset: spec.subset, seed: spec.seed });
+  if (!loaded.ok) return { error: { code: 'bad-dataset', message: loaded.errors[0].message, hint: loaded.errors[0].hint } };
+  return loaded.value;
+}
+
+export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: HandlerContext, requestId: string): Promise<HandlerOutcome<TrainOutcome>> {
+  const data = await datasetFor(payload.dataset);
+  if ('error' in data) return data;
+  const { backend: kernels, warning } = await engineBackend();
+  const flag = { stop: false };
+  stopFlags.set(requestId, flag);
+  try {
+    const models: { label: string; doc: ModelDocument }[] = [{ label: 'model', doc: payload.document }];
+    if (payload.compareBn) models.push({ label: 'without BN', doc: bnTwin(payload.document).doc });
+    const settings: TrainSettings = { ...payload.settings, memoryLimit: Math.min(totalmem() * 0.5, freemem() * 0.8) };
+    const runs: TrainRunResult[] = [];
+    for (const [index, m] of models.entries()) {
+      const result: TrainResult = await train(m.doc, data.train, settings, {
+        backend: kernels,
+        shouldStop: () => flag.stop || ctx.signal.aborted,
+        onEvent: (event: TrainEvent) => ctx.progress({ fraction: progressOf(event, index, models.length), data: { run: m.label, event } }),
+      });
+      let testAccuracy: number | undefined;
+      if (data.test && result.weights && result.status === 'completed') {
+        const compiled = compileModel({ ...m.doc, weights: result.weights }, settings.seed);
+        if (compiled.ok) testAccuracy = evaluate(compiled.model, data.test, settings, kernels).accuracy;
+      }
+      runs.push({ label: m.label, document: m.doc, ...result, testAccuracy });
+      if (flag.stop || ctx.signal.aborted) break;
+    }
+    return { runs, kernels: kernels.name, warning };
+  } finally {
+    stopFlags.delete(requestId);
+  }
+}
+
+function progressOf(event: TrainEvent, run: number, runs: number): number | undefined {
+  if (event.type === 'layer-stats') return undefined;
+  const within = event.type === 'batch' ? (event.epoch + event.batch / event.batches) / (event as { epochs?: number }).epochs! : (event.epoch + 1) / event.epochs;
+  return Number.isFinite(within) ? Math.min(1, (run + within) / runs) : undefined;
+}
+
+export async function predictHandler(payload: ParsedPayloadOf<'predict'>): Promise<HandlerOutcome<PredictResult>> {
+  const compiled = compileModel(payload.document, payload.seed ?? 0);
+  if (!compiled.ok) return { error: { code: 'invalid-model', message: compiled.message, hint: compiled.hint } };
+  const model = compiled.model;
+  const input: Tensor = { shape: payload.input.shape, data: payload.input.data };
+  const expected = model.inference.nodes.get(model.inputIds[0])!.outputShape!;
+  if (input.shape.length !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== input.shape[i]))
+    return {
+      error: {
+        code: 'bad-input',
+        message: `the input has shape [${input.shape.join(', ')}] but the model takes (${expected.map((d) => (d === null ? 'None' : d)).join(', ')})`,
+        hint: 'the first axis is the batch; the rest must match the Input layer',
+      },
+    };
+  const { backend: kernels } = await engineBackend();
+  const pass = forward(model, [input], makeContext(kernels, payload.training ?? false, payload.seed ?? 0));
+  const captured: Record<string, Tensor> = {};
+  for (const id of payload.capture ?? []) {
+    const t = pass.values.get(id);
+    if (t) captured[id] = t;
+  }
+  return { output: pass.output, captured };
+}
+
+/** The `train` result type's settings, for callers building one. */
+export type { TrainSettings };
