@@ -1,5 +1,5 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
-import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
+import { convOutputShape, stridesWithDilation } from './spatial';
 import type { LayerDefinition, RunContext } from './types';
 import type { LayerConfig } from './types';
 import type { Tensor } from '../core/tensor';
@@ -54,24 +54,12 @@ export const Conv2D: LayerDefinition = {
         : [{ code: 'bad-groups', message: `filters ${num(config, 'filters')} is not divisible by groups ${num(config, 'groups')}`, hint: 'make filters a multiple of groups' }],
     );
   },
-  outputShape(config, [input]) {
-    const bad = expectImage('Conv2D', input);
-    if (bad) return bad;
-    const c = knownChannels('Conv2D', input);
-    if (typeof c !== 'number') return c;
-    const groups = num(config, 'groups');
-    if (c % groups !== 0)
+  outputShape: (config, [input]) =>
+    convOutputShape('Conv2D', config, input, (c) => {
+      const groups = num(config, 'groups');
+      if (c % groups === 0) return num(config, 'filters');
       return { code: 'bad-groups', message: `the input's ${c} channels are not divisible by groups ${groups}`, hint: 'set groups to a divisor of the input channels' };
-    const hw = windowOutput('Conv2D', input, {
-      key: 'kernel_size',
-      size: ints(config, 'kernel_size'),
-      strides: ints(config, 'strides'),
-      padding: str(config, 'padding') as 'valid' | 'same',
-      dilation: ints(config, 'dilation_rate'),
-    });
-    if (!Array.isArray(hw)) return hw;
-    return [input[0], ...hw, num(config, 'filters')];
-  },
+    }),
   weights(config, [input]) {
     const [kh, kw] = ints(config, 'kernel_size');
     const filters = num(config, 'filters');

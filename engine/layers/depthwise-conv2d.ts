@@ -1,5 +1,5 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
-import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
+import { convOutputShape, stridesWithDilation } from './spatial';
 import type { LayerDefinition } from './types';
 import { convParams } from './conv2d';
 import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
@@ -21,21 +21,7 @@ export const DepthwiseConv2D: LayerDefinition = {
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
   validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
-  outputShape(config, [input]) {
-    const bad = expectImage('DepthwiseConv2D', input);
-    if (bad) return bad;
-    const c = knownChannels('DepthwiseConv2D', input);
-    if (typeof c !== 'number') return c;
-    const hw = windowOutput('DepthwiseConv2D', input, {
-      key: 'kernel_size',
-      size: ints(config, 'kernel_size'),
-      strides: ints(config, 'strides'),
-      padding: str(config, 'padding') as 'valid' | 'same',
-      dilation: ints(config, 'dilation_rate'),
-    });
-    if (!Array.isArray(hw)) return hw;
-    return [input[0], ...hw, c * num(config, 'depth_multiplier')];
-  },
+  outputShape: (config, [input]) => convOutputShape('DepthwiseConv2D', config, input, (c) => c * num(config, 'depth_multiplier')),
   weights(config, [input]) {
     const [kh, kw] = ints(config, 'kernel_size');
     const cin = input[3] as number;

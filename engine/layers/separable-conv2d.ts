@@ -1,5 +1,5 @@
 import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
-import { expectImage, knownChannels, stridesWithDilation, windowOutput } from './spatial';
+import { convOutputShape, stridesWithDilation } from './spatial';
 import type { LayerDefinition } from './types';
 import type { Tensor } from '../core/tensor';
 import { convParams } from './conv2d';
@@ -31,21 +31,7 @@ export const SeparableConv2D: LayerDefinition = {
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
   validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
-  outputShape(config, [input]) {
-    const bad = expectImage('SeparableConv2D', input);
-    if (bad) return bad;
-    const c = knownChannels('SeparableConv2D', input);
-    if (typeof c !== 'number') return c;
-    const hw = windowOutput('SeparableConv2D', input, {
-      key: 'kernel_size',
-      size: ints(config, 'kernel_size'),
-      strides: ints(config, 'strides'),
-      padding: str(config, 'padding') as 'valid' | 'same',
-      dilation: ints(config, 'dilation_rate'),
-    });
-    if (!Array.isArray(hw)) return hw;
-    return [input[0], ...hw, num(config, 'filters')];
-  },
+  outputShape: (config, [input]) => convOutputShape('SeparableConv2D', config, input, () => num(config, 'filters')),
   weights(config, [input]) {
     const [kh, kw] = ints(config, 'kernel_size');
     const cin = input[3] as number;

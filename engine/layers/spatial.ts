@@ -1,7 +1,8 @@
 /** Shape rules shared by the 2-D convolution and pooling layers (channels_last). */
 import type { LayerIssue } from '../core/problems';
 import { convOutputLength, formatShape, type Shape } from '../core/shape';
-import { tupleText } from './fields';
+import { ints, str, tupleText } from './fields';
+import type { LayerConfig, OutputShapeResult } from './types';
 
 /** A 2-D layer needs (batch, height, width, channels). */
 export function expectImage(className: string, input: Shape): LayerIssue | null {
@@ -65,4 +66,32 @@ export function knownChannels(className: string, input: Shape): number | LayerIs
       hint: 'give the Input a fixed last dimension',
     };
   return c;
+}
+
+/**
+ * The output shape of a 2-D convolution (Conv2D, DepthwiseConv2D, SeparableConv2D): checks the input is an image
+ * with known channels, slides `kernel_size` with the config's strides, padding and dilation, and asks the layer how
+ * many channels come out (or why they can't).
+ */
+export function convOutputShape(
+  className: string,
+  config: LayerConfig,
+  input: Shape,
+  outChannels: (inChannels: number) => number | LayerIssue,
+): OutputShapeResult {
+  const bad = expectImage(className, input);
+  if (bad) return bad;
+  const c = knownChannels(className, input);
+  if (typeof c !== 'number') return c;
+  const channels = outChannels(c);
+  if (typeof channels !== 'number') return channels;
+  const hw = windowOutput(className, input, {
+    key: 'kernel_size',
+    size: ints(config, 'kernel_size'),
+    strides: ints(config, 'strides'),
+    padding: str(config, 'padding') as 'valid' | 'same',
+    dilation: ints(config, 'dilation_rate'),
+  });
+  if (!Array.isArray(hw)) return hw;
+  return [input[0], ...hw, channels];
 }
