@@ -1,4 +1,4 @@
-import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
+import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, tupleText, useBiasField } from './fields';
 import { convOutputShape, stridesWithDilation } from './spatial';
 import type { LayerDefinition } from './types';
 import { convParams } from './conv2d';
