@@ -1,0 +1,192 @@
+/**
+ * The top bar's and the native menu's verbs: new, open, save, export, undo, layout. Everything leaving the page
+ * goes through the host; formats come from engine/formats.
+ */
+import { formatFormatError, type FormatError } from '../../engine/core/problems';
+import type { ModelDocument } from '../../engine/graph/document';
+import { getTemplate } from '../../engine/graph/templates';
+import { readModel } from '../../engine/formats/detect';
+import { exportKerasPython } from '../../engine/formats/keras-python';
+import { writeKerasJson } from '../../engine/formats/keras-json';
+import { writeProject } from '../../engine/formats/project';
+import { exportTfjs } from '../../engine/formats/tfjs';
+import { writeWeightsJson } from '../../engine/formats/weights-json';
+import { layoutPositions } from '../canvas/layout';
+import { getHost } from '../services/host-instance';
+import type { HostFile, MenuCommand } from '../services/host';
+import { moveNodes } from '../stores/edits';
+import { isDirty, useGraph } from '../stores/graph';
+import { useUi } from '../stores/ui';
+import { placeNewNodes } from './merge-positions';
+import { textUndo } from './text-undo';
+import { fitSoon, measuredSizes } from './view';
+
+const PROJECT_EXT = 'layercanvas.json';
+const MODEL_FILTERS = [
+  { name: 'Models', extensions: ['json', 'py', 'layercanvas'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/** Asks before unsaved changes are replaced; true when there are none or the user agrees. */
+export function confirmDiscard(): boolean {
+  if (!isDirty(useGraph.getState())) return true;
+  return window.confirm('Discard the unsaved changes to this model?');
+}
+
+/** Lays out what has no position: all of it when nothing has one, otherwise only the new layers. */
+async function positioned(doc: ModelDocument): Promise<ModelDocument> {
+  if (doc.nodes.every((n) => n.position)) return doc;
+  if (doc.nodes.some((n) => n.position)) return placeNewNodes(doc);
+  return moveNodes(doc, await layoutPositions(doc));
+}
+
+export async function newFromTemplate(id: string): Promise<void> {
+  const template = getTemplate(id);
+  if (!template || !confirmDiscard()) return;
+  useGraph.getState().load(await positioned(template.build()));
+  useUi.getState().setFile(null);
+  useUi.getState().select([]);
+  fitSoon();
+}
+
+export async function openHostFile(file: HostFile): Promise<boolean> {
+  const text = new TextDecoder().decode(file.data);
+  const side = file.siblings ? { read: (path: string) => file.siblings![path.split('/').pop() ?? path] } : undefined;
+  const result = readModel(text, file.name, side);
+  if (!result.ok) {
+    useUi.getState().notify(`Could not open ${file.name}: ${result.errors.map((e: FormatError) => formatFormatError(e)).join('; ')}`, 'error');
+    return false;
+  }
+  useGraph.getState().load(await positioned(result.document));
+  useUi.getState().setFile({ name: file.name, ...(file.path ? { path: file.path } : {}) });
+  useUi.getState().select([]);
+  const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
+  useUi.getState().notify(`Opened ${file.name}${warn}`);
+  fitSoon();
+  return true;
+}
+
+export async function openFile(): Promise<void> {
+  if (!confirmDiscard()) return;
+  const file = await getHost().openFile(MODEL_FILTERS);
+  if (file) await openHostFile(file);
+}
+
+function baseName(): string {
+  const file = useUi.getState().file;
+  if (file) return file.name.replace(/\.layercanvas\.json$|\.json$|\.py$/i, '');
+  return useGraph.getState().doc.name || 'model';
+}
+
+export async function save(as = false): Promise<void> {
+  const doc = useGraph.getState().doc;
+  const file = useUi.getState().file;
+  const isProject = file?.name.endsWith(`.${PROJECT_EXT}`);
+  const saved = await getHost().saveFile({
+    suggestedName: isProject && file ? file.name : `${baseName()}.${PROJECT_EXT}`,
+    data: writeProject(doc),
+    ...(!as && isProject && file?.path ? { path: file.path } : {}),
+    filters: [{ name: 'LayerCanvas project', extensions: [PROJECT_EXT] }],
+  });
+  if (!saved) return;
+  // The document saved is the one captured above; edits made while the dialog was open stay dirty.
+  if (useGraph.getState().doc === doc) useGraph.getState().markSaved();
+  useUi.getState().setFile({ name: saved.name, ...(saved.path ? { path: saved.path } : {}) });
+  useUi.getState().notify(`Saved ${saved.name}`);
+}
+
+export type ExportKind = 'keras-py' | 'keras-json' | 'project' | 'tfjs' | 'weights-json';
+
+export async function exportAs(kind: ExportKind): Promise<void> {
+  if (kind === 'project') return save(true);
+  if (kind === 'tfjs') return exportTfjsFiles();
+  const doc = useGraph.getState().doc;
+  if (kind === 'weights-json') {
+    if (!doc.weights) {
+      useUi.getState().notify('This model has no weights yet: train it, or open a file that has them', 'error');
+      return;
+    }
+    const saved = await getHost().saveFile({ suggestedName: `${baseName()}.weights.json`, data: writeWeightsJson(doc), filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
+    if (saved) useUi.getState().notify(`Exported ${saved.name}`);
+    return;
+  }
+  const req =
+    kind === 'keras-py'
+      ? { suggestedName: `${baseName()}.py`, data: exportKerasPython(doc, { flavor: useUi.getState().flavor }), filters: [{ name: 'Python', extensions: ['py'] }] }
+      : { suggestedName: `${baseName()}.json`, data: writeKerasJson(doc), filters: [{ name: 'Keras model JSON', extensions: ['json'] }] };
+  const saved = await getHost().saveFile(req);
+  if (saved) useUi.getState().notify(`Exported ${saved.name}`);
+}
+
+/** TF.js needs model.json and its weight shard side by side: two saves, the shard named as the manifest says. */
+async function exportTfjsFiles(): Promise<void> {
+  const out = exportTfjs(useGraph.getState().doc);
+  const model = await getHost().saveFile({ suggestedName: 'model.json', data: out.modelJson, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
+  if (!model) return;
+  const dir = model.path ? model.path.replace(/[^/\\]*$/, '') : '';
+  const shard = await getHost().saveFile({ suggestedName: out.weightsPath, data: out.weightsBin, ...(dir ? { path: dir + out.weightsPath } : {}) });
+  useUi.getState().notify(shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`, shard ? 'info' : 'error');
+}
+
+export async function autoLayout(): Promise<void> {
+  const doc = useGraph.getState().doc;
+  if (doc.nodes.length === 0) return;
+  const positions = await layoutPositions(doc, measuredSizes());
+  useGraph.getState().commit((d) => moveNodes(d, positions));
+  fitSoon();
+}
+
+export function toggleTheme(prefersDark: boolean): void {
+  const ui = useUi.getState();
+  const dark = ui.theme === 'dark' || (ui.theme === 'system' && prefersDark);
+  ui.setTheme(dark ? 'light' : 'dark');
+}
+
+/** The native menu's commands, mapped to the same actions as the top bar. */
+export function runMenuCommand(command: MenuCommand, ctx: { prefersDark: boolean; openTemplates: () => void }): void {
+  const graph = useGraph.getState();
+  switch (command) {
+    case 'new':
+      ctx.openTemplates();
+      return;
+    case 'open':
+      void openFile();
+      return;
+    case 'save':
+      void save(false);
+      return;
+    case 'save-as':
+      void save(true);
+      return;
+    case 'export-keras-py':
+      void exportAs('keras-py');
+      return;
+    case 'export-keras-json':
+      void exportAs('keras-json');
+      return;
+    case 'export-tfjs':
+      void exportAs('tfjs');
+      return;
+    case 'export-weights-json':
+      void exportAs('weights-json');
+      return;
+    case 'undo':
+      if (!textUndo('undo')) graph.undo();
+      return;
+    case 'redo':
+      if (!textUndo('redo')) graph.redo();
+      return;
+    case 'auto-layout':
+      void autoLayout();
+      return;
+    case 'fit-view':
+      fitSoon();
+      return;
+    case 'toggle-theme':
+      toggleTheme(ctx.prefersDark);
+      return;
+    case 'about':
+      useUi.getState().notify('LayerCanvas: build Keras models by drawing them.');
+      return;
+  }
+}

@@ -1,0 +1,27 @@
+/** What actions outside the canvas need from it (fit the view, the measured node sizes); the canvas registers it. */
+export interface CanvasView {
+  fitView(): void;
+  sizes(): Map<string, { width: number; height: number }>;
+  /** Pans (keeping the zoom) so the node is in view, when it is not. */
+  reveal(id: string): void;
+}
+
+let view: CanvasView | null = null;
+
+export function registerCanvasView(v: CanvasView | null): void {
+  view = v;
+}
+
+/** Fits after React Flow has measured the new nodes. */
+export function fitSoon(): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => view?.fitView()));
+}
+
+export function measuredSizes(): Map<string, { width: number; height: number }> {
+  return view?.sizes() ?? new Map();
+}
+
+/** Brings a just-added node into view once React Flow has measured it. */
+export function revealSoon(id: string): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => view?.reveal(id)));
+}

@@ -1,0 +1,82 @@
+/** The one node component: every layer is drawn from its registry entry and its inference result. */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo, useState } from 'react';
+import type { Problem } from '../../engine/core/problems';
+import { thousands } from '../../engine/graph/summary';
+import type { LayerFlowNode } from './to-flow';
+
+function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems: Problem[] }) {
+  const [open, setOpen] = useState(false);
+  if (problems.length === 0) return null;
+  const text = problems.map((p) => `${p.message}${p.hint ? ` — ${p.hint}` : ''}`).join('\n');
+  return (
+    <span className="node-badge-wrap">
+      <button
+        type="button"
+        className={`node-badge node-badge-${kind} nodrag`}
+        data-testid={`node-${kind}`}
+        title={text}
+        aria-label={`${problems.length} ${kind}${problems.length > 1 ? 's' : ''}: ${text}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          setOpen((o) => !o);
+        }}
+      >
+        <span aria-hidden="true">{kind === 'error' ? '✖' : '▲'}</span>
+        {problems.length > 1 ? <span className="node-badge-count">{problems.length}</span> : null}
+      </button>
+      {open ? (
+        <div className={`node-problems node-problems-${kind} nodrag nowheel`} role="tooltip" data-testid={`node-${kind}-details`}>
+          {problems.map((p, i) => (
+            <div key={i} className="node-problem">
+              <div className="node-problem-message">{p.message}</div>
+              {p.hint ? <div className="node-problem-hint">{p.hint}</div> : null}
+            </div>
+          ))}
+        </div>
+      ) : null}
+    </span>
+  );
+}
+
+function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+  const errors = data.problems.filter((p) => p.severity === 'error');
+  const warnings = data.problems.filter((p) => p.severity === 'warning');
+  const state = errors.length ? 'has-error' : warnings.length ? 'has-warning' : '';
+  return (
+    <div
+      className={`layer-node group-${data.group.toLowerCase()} ${state} ${selected ? 'is-selected' : ''}`}
+      data-testid={`node-${data.className}`}
+      title={data.description}
+    >
+      {data.hasInput ? <Handle type="target" position={Position.Top} id="in" className="layer-handle" /> : null}
+      <div className="layer-node-head">
+        <span className="layer-node-class">{data.className === 'InputLayer' ? 'Input' : data.className}</span>
+        <span className="layer-node-badges">
+          <ProblemBadge kind="error" problems={errors} />
+          <ProblemBadge kind="warning" problems={warnings} />
+        </span>
+      </div>
+      <div className="layer-node-line">
+        <span className="layer-node-name" data-testid="node-name">{data.name}</span>
+        {data.keyArgs ? <span className="layer-node-args" data-testid="node-args">{data.keyArgs}</span> : null}
+      </div>
+      {data.inputOrder && data.inputOrder.length ? (
+        <ol className="layer-node-inputs" aria-label="inputs in order">
+          {data.inputOrder.map((name, i) => (
+            <li key={i}>{name}</li>
+          ))}
+        </ol>
+      ) : null}
+      <div className="layer-node-foot">
+        <span className="layer-node-shape" data-testid="node-shape">{data.shape}</span>
+        <span className="layer-node-params" data-testid="node-params" title="parameters">
+          {thousands(data.params)} params
+        </span>
+      </div>
+      <Handle type="source" position={Position.Bottom} id="out" className="layer-handle" />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);

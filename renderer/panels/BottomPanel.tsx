@@ -1,0 +1,69 @@
+/** The bottom panel: Summary, Code and Problems tabs. The code editor stays mounted once opened, keeping a draft. */
+import { lazy, Suspense, useState } from 'react';
+import { useInference } from '../stores/inference';
+import { useUi, type BottomTab } from '../stores/ui';
+import { ProblemsPanel } from './ProblemsPanel';
+import { SummaryPanel } from './SummaryPanel';
+
+// Monaco is most of the bundle: it loads apart from the first paint, fetched once the window is idle so the Code
+// tab opens at once.
+const loadCodeView = () => import('./code/CodeView');
+const CodeView = lazy(() => loadCodeView().then((m) => ({ default: m.CodeView })));
+if (typeof window !== 'undefined') {
+  const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 1500));
+  idle(() => void loadCodeView());
+}
+
+export function BottomPanel({ dark }: { dark: boolean }) {
+  const tab = useUi((s) => s.bottomTab);
+  const setTab = useUi((s) => s.setBottomTab);
+  const collapsed = useUi((s) => s.bottomCollapsed);
+  const inference = useInference();
+  const [codeOpened, setCodeOpened] = useState(false);
+  if (tab === 'code' && !codeOpened) setCodeOpened(true);
+  const tabs: { id: BottomTab; label: string }[] = [
+    { id: 'summary', label: 'Summary' },
+    { id: 'code', label: 'Code' },
+    { id: 'problems', label: `Problems${inference.problems.length ? ` (${inference.problems.length})` : ''}` },
+  ];
+  return (
+    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''}`} aria-label="Model details">
+      <div className="tabs" role="tablist">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            aria-selected={tab === t.id && !collapsed}
+            className={tab === t.id && !collapsed ? 'is-active' : ''}
+            data-testid={`tab-${t.id}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="panel-toggle"
+          data-testid="bottom-toggle"
+          aria-expanded={!collapsed}
+          title={collapsed ? 'Show the panel' : 'Hide the panel: more room for the canvas'}
+          onClick={() => useUi.getState().toggleBottom()}
+        >
+          {collapsed ? '▴ Show' : '▾ Hide'}
+        </button>
+      </div>
+      <div className="tab-body" hidden={collapsed}>
+        {tab === 'summary' ? <SummaryPanel /> : null}
+        {tab === 'problems' ? <ProblemsPanel /> : null}
+        {codeOpened ? (
+          <div className="tab-code" hidden={tab !== 'code'}>
+            <Suspense fallback={<div className="code-loading">Loading editor…</div>}>
+              <CodeView dark={dark} />
+            </Suspense>
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}

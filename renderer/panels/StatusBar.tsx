@@ -1,0 +1,35 @@
+/** Counts at a glance: errors, warnings, parameters, engine state, and the last notice. */
+import { thousands } from '../../engine/graph/summary';
+import { isDirty, useGraph } from '../stores/graph';
+import { useInference } from '../stores/inference';
+import { useUi } from '../stores/ui';
+
+const ENGINE_TEXT = { starting: 'Engine starting…', ready: 'Engine ready', restarting: 'Engine restarting…', failed: 'Engine failed' } as const;
+
+export function StatusBar() {
+  const inference = useInference();
+  const engine = useUi((s) => s.engine);
+  const notice = useUi((s) => s.notice);
+  const dirty = useGraph(isDirty);
+  const setTab = useUi((s) => s.setBottomTab);
+  return (
+    <footer className="statusbar">
+      <button type="button" className={`status-item ${inference.errorCount ? 'status-error' : ''}`} data-testid="status-errors" onClick={() => setTab('problems')}>
+        <span aria-hidden="true">✖</span> {inference.errorCount} {inference.errorCount === 1 ? 'error' : 'errors'}
+      </button>
+      <button type="button" className={`status-item ${inference.warningCount ? 'status-warning' : ''}`} data-testid="status-warnings" onClick={() => setTab('problems')}>
+        <span aria-hidden="true">▲</span> {inference.warningCount} {inference.warningCount === 1 ? 'warning' : 'warnings'}
+      </button>
+      <span className="status-item" data-testid="status-params">
+        {thousands(inference.totals.total)} params
+      </span>
+      {dirty ? <span className="status-item status-muted">Unsaved changes</span> : null}
+      <span className={`status-notice ${notice?.kind === 'error' ? 'status-error' : ''}`} data-testid="status-notice" role="status">
+        {notice?.text ?? ''}
+      </span>
+      <span className={`status-item status-engine engine-${engine.state}`} data-testid="status-engine" title={engine.message ?? ''}>
+        <span className="engine-dot" aria-hidden="true" /> {ENGINE_TEXT[engine.state]}
+      </span>
+    </footer>
+  );
+}

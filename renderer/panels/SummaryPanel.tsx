@@ -1,0 +1,72 @@
+/** The Keras `model.summary()` table, live; clicking a row selects its layer. */
+import { useReactFlow } from '@xyflow/react';
+import { useMemo } from 'react';
+import { formatShape, type Shape } from '../../engine/core/shape';
+import { readableSize, summarize, thousands } from '../../engine/graph/summary';
+import { useGraph } from '../stores/graph';
+import { useInference } from '../stores/inference';
+import { useUi } from '../stores/ui';
+
+export function SummaryPanel() {
+  const doc = useGraph((s) => s.doc);
+  const inference = useInference();
+  const selected = useUi((s) => s.selectedNodes);
+  const { getNode, setCenter, getZoom } = useReactFlow();
+  const summary = useMemo(() => summarize(doc, inference), [doc.name, inference]); // eslint-disable-line react-hooks/exhaustive-deps
+  const functional = summary.model_class === 'Functional';
+
+  const pick = (id: string) => {
+    useUi.getState().select([id]);
+    const n = getNode(id);
+    if (n) setCenter(n.position.x + (n.measured?.width ?? 200) / 2, n.position.y + (n.measured?.height ?? 90) / 2, { zoom: Math.max(getZoom(), 0.8), duration: 200 });
+  };
+
+  return (
+    <div className="summary" data-testid="summary">
+      <div className="summary-head">
+        Model: "{summary.model_name}" <span className="summary-class">{summary.model_class}</span>
+      </div>
+      <table className="summary-table">
+        <thead>
+          <tr>
+            <th>Layer (type)</th>
+            <th>Output Shape</th>
+            <th className="num">Param #</th>
+            {functional ? <th>Connected to</th> : null}
+          </tr>
+        </thead>
+        <tbody>
+          {summary.layers.map((l) => (
+            <tr
+              key={l.nodeId}
+              className={selected.includes(l.nodeId) ? 'is-selected' : ''}
+              data-testid={`summary-row-${l.name}`}
+              onClick={() => pick(l.nodeId)}
+              tabIndex={0}
+              onKeyDown={(e) => e.key === 'Enter' && pick(l.nodeId)}
+            >
+              <td>
+                {l.name} <span className="summary-type">({l.class_name})</span>
+              </td>
+              <td className="mono">{l.output_shape ? formatShape(l.output_shape as Shape) : '?'}</td>
+              <td className="num mono">{thousands(l.params)}</td>
+              {functional ? <td className="mono">{l.connected_to.length ? l.connected_to.join(', ') : '-'}</td> : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="summary-totals">
+        <span>
+          Total params: <b data-testid="summary-total-params">{thousands(summary.total_params)}</b> ({readableSize(summary.total_params)})
+        </span>
+        <span>
+          Trainable params: <b data-testid="summary-trainable-params">{thousands(summary.trainable_params)}</b> ({readableSize(summary.trainable_params)})
+        </span>
+        <span>
+          Non-trainable params: <b data-testid="summary-non-trainable-params">{thousands(summary.non_trainable_params)}</b> (
+          {readableSize(summary.non_trainable_params)})
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,88 @@
+/** The top bar: file verbs, undo/redo, layout and theme. Menus are plain disclosure lists, keyboard reachable. */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { TEMPLATES } from '../../engine/graph/templates';
+import { autoLayout, exportAs, newFromTemplate, openFile, save } from '../actions/document-actions';
+import { useGraph } from '../stores/graph';
+
+function Menu({ label, testId, open, setOpen, children }: { label: string; testId: string; open: boolean; setOpen: (o: boolean) => void; children: ReactNode }) {
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [open, setOpen]);
+  return (
+    <div className="menu" ref={root}>
+      <button type="button" aria-haspopup="menu" aria-expanded={open} data-testid={testId} onClick={() => setOpen(!open)}>
+        {label} <span className="caret" aria-hidden="true">▾</span>
+      </button>
+      {open ? (
+        <div className="menu-list" role="menu" onClick={() => setOpen(false)}>
+          {children}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }: { dark: boolean; onToggleTheme: () => void; templatesOpen: boolean; setTemplatesOpen: (o: boolean) => void }) {
+  const [exportOpen, setExportOpen] = useState(false);
+  const canUndo = useGraph((s) => s.past.length > 0);
+  const canRedo = useGraph((s) => s.future.length > 0);
+  return (
+    <header className="topbar">
+      <span className="brand">LayerCanvas</span>
+      <Menu label="New" testId="menu-new" open={templatesOpen} setOpen={setTemplatesOpen}>
+        {TEMPLATES.map((t) => (
+          <button key={t.id} type="button" role="menuitem" className="menu-item" data-testid={`template-${t.id}`} title={t.description} onClick={() => void newFromTemplate(t.id)}>
+            <span className="menu-item-title">{t.title}</span>
+            <span className="menu-item-desc">{t.description}</span>
+          </button>
+        ))}
+      </Menu>
+      <button type="button" data-testid="open" onClick={() => void openFile()} title="Open a model (Ctrl+O)">
+        Open…
+      </button>
+      <button type="button" data-testid="save" onClick={() => void save(false)} title="Save the project (Ctrl+S)">
+        Save
+      </button>
+      <Menu label="Export" testId="menu-export" open={exportOpen} setOpen={setExportOpen}>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras-py" onClick={() => void exportAs('keras-py')}>
+          <span className="menu-item-title">Keras Python (.py)</span>
+        </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras-json" onClick={() => void exportAs('keras-json')}>
+          <span className="menu-item-title">Keras JSON (model.to_json)</span>
+        </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-tfjs" onClick={() => void exportAs('tfjs')}>
+          <span className="menu-item-title">TF.js Layers (model.json + weights)</span>
+        </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-project" onClick={() => void exportAs('project')}>
+          <span className="menu-item-title">LayerCanvas project</span>
+        </button>
+      </Menu>
+      <span className="divider" />
+      <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useGraph.getState().undo()} title="Undo (Ctrl+Z)" aria-label="Undo">
+        ↶ Undo
+      </button>
+      <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => useGraph.getState().redo()} title="Redo (Ctrl+Shift+Z or Ctrl+Y)" aria-label="Redo">
+        ↷ Redo
+      </button>
+      <span className="divider" />
+      <button type="button" data-testid="auto-layout" onClick={() => void autoLayout()} title="Arrange the layers top to bottom">
+        Auto-layout
+      </button>
+      <span className="spacer" />
+      <button type="button" data-testid="theme-toggle" onClick={onToggleTheme} title="Switch between light and dark" aria-label={dark ? 'Use the light theme' : 'Use the dark theme'}>
+        {dark ? '☀ Light' : '☾ Dark'}
+      </button>
+    </header>
+  );
+}
