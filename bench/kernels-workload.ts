@@ -1,0 +1,70 @@
+// The kernel benchmark's workload: the ops, their inputs, and our two backends' calls (see bench/kernels.ts).
+import { tensor, type Tensor } from '../engine/core/tensor';
+import { batchNormTrain } from '../engine/kernels/batch-norm';
+import type { Backend, ConvParams } from '../engine/kernels/types';
+
+export type Run = () => unknown | Promise<unknown>;
+/** A prepared op for one implementation, or the reason it can't run there. */
+export type Prepared = Run | { unavailable: string };
+
+export interface OpSpec {
+  id: string;
+  title: string;
+  flops: number | null;
+}
+
+function random(shape: number[], seed: number): Tensor {
+  let s = seed >>> 0;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    data[i] = s / 4294967296 - 0.5;
+  }
+  return tensor(shape, data);
+}
+
+// ---- the workload -------------------------------------------------------------------------------------------
+export const M = 1024;
+export const convX = [32, 28, 28, 32];
+export const convF = [3, 3, 32, 32];
+export const convY = [32, 26, 26, 32];
+const valid: ConvParams = { strides: [1, 1], padding: 'valid', dilations: [1, 1] };
+const convFlops = (batch: number) => 2 * batch * 26 * 26 * 3 * 3 * 32 * 32;
+const bnShape = [32, 26, 26, 32];
+
+export const ops: OpSpec[] = [
+  { id: 'matmul', title: 'MatMul 1024×1024×1024', flops: 2 * M ** 3 },
+  { id: 'conv-fwd', title: 'Conv2D fwd [32,28,28,32]*[3,3,32,32] valid', flops: convFlops(32) },
+  { id: 'conv-bpi', title: 'Conv2D backprop input (same conv)', flops: convFlops(32) },
+  { id: 'conv-bpf', title: 'Conv2D backprop filter (same conv)', flops: convFlops(32) },
+  { id: 'conv-fwd-b1', title: 'Conv2D fwd batch 1 [1,28,28,32]', flops: convFlops(1) },
+  { id: 'bn-fwd', title: 'BatchNorm train fwd [32,26,26,32]', flops: null },
+  { id: 'bn-bwd', title: 'BatchNorm backward [32,26,26,32]', flops: null },
+];
+
+export const inputs = {
+  a: random([M, M], 1),
+  b: random([M, M], 2),
+  x: random(convX, 3),
+  f: random(convF, 4),
+  dy: random(convY, 5),
+  x1: random([1, 28, 28, 32], 6),
+  bn: random(bnShape, 7),
+  bnDy: random(bnShape, 8),
+  gamma: Float32Array.from({ length: 32 }, (_, i) => 0.5 + i / 32),
+  beta: Float32Array.from({ length: 32 }, (_, i) => i / 64 - 0.25),
+};
+
+export function ours(b: Backend): Record<string, Prepared> {
+  const saved = batchNormTrain(inputs.bn, inputs.gamma, inputs.beta, 1e-3).saved;
+  return {
+    matmul: () => b.matMul(inputs.a, inputs.b),
+    'conv-fwd': () => b.conv2d(inputs.x, inputs.f, valid),
+    'conv-bpi': () => b.conv2dBackpropInput(inputs.dy, inputs.f, convX, valid),
+    'conv-bpf': () => b.conv2dBackpropFilter(inputs.x, inputs.dy, convF, valid),
+    'conv-fwd-b1': () => b.conv2d(inputs.x1, inputs.f, valid),
+    'bn-fwd': () => b.batchNormTrain(inputs.bn, inputs.gamma, inputs.beta, 1e-3),
+    'bn-bwd': () => b.batchNormBackward(inputs.bnDy, inputs.bn, inputs.gamma, saved),
+  };
+}

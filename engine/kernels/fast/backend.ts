@@ -1,0 +1,77 @@
+import { referenceBackend } from '../reference';
+import type { Backend } from '../types';
+import { WasmMemoryLimitError } from './arena';
+import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
+import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
+import { fastConv2d } from './conv2d';
+import { fastConv2dBackpropFilter } from './conv2d-backprop-filter';
+import { fastConv2dBackpropInput } from './conv2d-backprop-input';
+import { fastDepthwiseConv2d, fastDepthwiseConv2dBackpropFilter, fastDepthwiseConv2dBackpropInput } from './depthwise-conv2d';
+import { fastMatMul } from './matmul';
+import { createRuntime, type WasmBinaries } from './runtime';
+import type { WorkerConstructor } from './thread-pool';
+
+export interface FastBackend extends Backend {
+  readonly relaxedSimd: boolean;
+  /** Threads used for large ops, the caller's included. */
+  readonly threads: number;
+  /** Worker threads running now (they start on the first large op). */
+  readonly liveWorkers: number;
+  /** Stops the worker threads (resolves when they have exited); the backend still works afterwards, on one thread. */
+  dispose(): Promise<void>;
+}
+
+export interface FastBackendOptions {
+  binaries: WasmBinaries;
+  /** Default: every core the runtime reports. */
+  threads?: number;
+  /** node:worker_threads' Worker; without it everything runs on the calling thread. */
+  Worker?: WorkerConstructor | null;
+  /** See RuntimeOptions.memoryLimitMiB. */
+  memoryLimitMiB?: number;
+}
+
+/** The wasm kernel, or the reference one when the op is too large for the wasm memory (1 GiB). */
+function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return fast(...args);
+    } catch (e) {
+      if (e instanceof WasmMemoryLimitError) return reference(...args);
+      throw e;
+    }
+  };
+}
+
+/**
+ * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 10 MFLOP), and batch norm
+ * (channels-last, C a multiple of 4). Depthwise convolution and average pooling get tighter TypeScript loops than the
+ * reference's; the other kernels are cheap memory passes and stay the reference TypeScript, which copying into wasm
+ * memory would only slow down.
+ */
+export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
+  const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
+  const rt = await createRuntime(options.binaries, { threads, Worker: options.Worker ?? null, memoryLimitMiB: options.memoryLimitMiB });
+  return {
+    ...referenceBackend,
+    name: 'fast',
+    get liveWorkers() {
+      return rt.pool.liveWorkers;
+    },
+    relaxedSimd: rt.relaxedSimd,
+    threads,
+    matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),
+    conv2d: orReference((x, f, p) => fastConv2d(rt, x, f, p), referenceBackend.conv2d),
+    conv2dBackpropInput: orReference((dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p), referenceBackend.conv2dBackpropInput),
+    conv2dBackpropFilter: orReference((x, dy, fShape, p) => fastConv2dBackpropFilter(rt, x, dy, fShape, p), referenceBackend.conv2dBackpropFilter),
+    batchNormTrain: orReference((x, g, b, eps, axis) => fastBatchNormTrain(rt, x, g, b, eps, axis), referenceBackend.batchNormTrain),
+    batchNormInfer: orReference((x, m, v, g, b, eps, axis) => fastBatchNormInfer(rt, x, m, v, g, b, eps, axis), referenceBackend.batchNormInfer),
+    batchNormBackward: orReference((dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved), referenceBackend.batchNormBackward),
+    depthwiseConv2d: fastDepthwiseConv2d,
+    depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,
+    depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,
+    avgPool: fastAvgPool,
+    avgPoolGrad: fastAvgPoolGrad,
+    dispose: () => rt.pool.dispose(),
+  };
+}

@@ -1,0 +1,30 @@
+import { tensor, type Tensor } from '../../core/tensor';
+import { checkShape, convGeometry } from '../geometry';
+import type { ConvParams } from '../types';
+import { convFlops, writeGeometry } from './conv-block';
+import { runShared, threadsFor, type WasmRuntime } from './runtime';
+
+/** dx = col2im(dy · Wᵀ) block by block; threads claim whole images, whose input positions don't overlap. */
+export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
+  const g = convGeometry(xShape, filter.shape, p);
+  const outC = filter.shape[3];
+  checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
+  const k = g.kh * g.kw * g.inC;
+  const { arena } = rt;
+  arena.reset();
+  const geo = writeGeometry(arena, g, outC);
+  const pdy = arena.copyIn(dy.data);
+  const pw = arena.copyIn(filter.data);
+  // Wᵀ as the k×n operand (outC × K): element (o, j) of Wᵀ is w[j·outC + o].
+  const packed = arena.alloc(rt.call('packedBSize', outC, k));
+  rt.call('packBFull', packed, pw, 1, outC, outC, k);
+  const size = g.batch * g.inH * g.inW * g.inC;
+  const pdx = arena.alloc(size);
+  const counter = arena.alloc(1);
+  const block = rt.constant('BLOCK'), scratch = rt.constant('MC') * rt.constant('KC');
+  runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), counter, () => ({
+    fn: 'conv2dBackpropInput',
+    args: [geo, pdy, packed, pdx, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
+  }));
+  return tensor([...xShape], arena.copyOut(pdx, size));
+}

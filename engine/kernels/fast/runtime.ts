@@ -1,0 +1,76 @@
+import { Arena } from './arena';
+import { ThreadPool, type Task, type WorkerConstructor } from './thread-pool';
+
+/** The compiled kernels, their shared memory, the allocator and the threads, as one fast backend owns them. */
+export interface WasmRuntime {
+  /** Calls an exported kernel on this thread. */
+  call(fn: string, ...args: number[]): number;
+  /** Sizes the exported gemm constants: MR, NR, KC, MC, BLOCK. */
+  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK'): number;
+  arena: Arena;
+  pool: ThreadPool;
+  relaxedSimd: boolean;
+}
+
+export interface WasmBinaries {
+  /** kernels-simd.wasm (plain SIMD): required. */
+  simd: BufferSource;
+  /** kernels-relaxed-simd.wasm: used only where the runtime validates it (Node 20 needs --experimental-wasm-relaxed-simd). */
+  relaxedSimd?: BufferSource;
+}
+
+export interface RuntimeOptions {
+  /** Threads for large ops, the caller's included; 1 keeps everything on the calling thread. */
+  threads: number;
+  Worker: WorkerConstructor | null;
+  /** Most wasm memory the kernels may take; default 1024 (1 GiB). Larger ops fall back to the reference kernels. */
+  memoryLimitMiB?: number;
+}
+
+// The module declares 2 pages (64 KiB each) minimum; 1 GiB is far above what one layer's operands and scratch need.
+const INITIAL_PAGES = 2;
+const DEFAULT_LIMIT_MIB = 1024;
+
+export async function createRuntime(binaries: WasmBinaries, options: RuntimeOptions): Promise<WasmRuntime> {
+  const relaxedSimd = !!binaries.relaxedSimd && WebAssembly.validate(binaries.relaxedSimd);
+  const module = await WebAssembly.compile(relaxedSimd ? (binaries.relaxedSimd as BufferSource) : binaries.simd);
+  const maximum = Math.max(INITIAL_PAGES, Math.floor(((options.memoryLimitMiB ?? DEFAULT_LIMIT_MIB) * 2 ** 20) / 65536));
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const exports = instance.exports as Record<string, unknown>;
+  const call = (fn: string, ...args: number[]): number => (exports[fn] as (...a: number[]) => number)(...args);
+  const pool = new ThreadPool(module, memory, (fn, args) => void call(fn, ...args), Math.max(1, options.threads), options.Worker);
+  return {
+    call,
+    constant: (name) => (exports[name] as WebAssembly.Global).value as number,
+    arena: new Arena(memory),
+    pool,
+    relaxedSimd,
+  };
+}
+
+/**
+ * Runs one op on `threads` threads that claim its chunks through the shared i32 at `counter`; task(t) builds thread
+ * t's call (its own scratch). Returns how many threads took part (1 when a lost worker forced a rerun here), which
+ * is how many per-thread partial results hold data.
+ */
+export function runShared(rt: WasmRuntime, threads: number, counter: number, task: (thread: number) => Task): number {
+  const tasks = Array.from({ length: Math.max(1, threads) }, (_, t) => task(t));
+  rt.arena.setInt32(counter, 0);
+  if (rt.pool.run(tasks)) return tasks.length;
+  rt.arena.setInt32(counter, 0);
+  rt.call(tasks[0].fn, ...tasks[0].args);
+  return 1;
+}
+
+/**
+ * Every thread for ops above this many FLOPs (about 1 ms of one core); below it, waking a worker and waiting for it
+ * costs more than it saves (measured: a batch-1 3×3×32→32 conv, 12.5 MFLOP, ran slower on two threads).
+ */
+export const PARALLEL_FLOPS = 3e7;
+
+export function threadsFor(runtime: WasmRuntime, flops: number): number {
+  return flops >= PARALLEL_FLOPS ? runtime.pool.size : 1;
+}
+
+export type { Task };

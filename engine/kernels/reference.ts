@@ -1,0 +1,35 @@
+import { activation, activationGrad } from './activations';
+import { add, addGrad } from './add';
+import { avgPool, avgPoolGrad } from './avg-pool';
+import { batchNormInfer, batchNormTrain } from './batch-norm';
+import { batchNormBackward } from './batch-norm-backward';
+import { biasAdd, biasAddGrad } from './bias-add';
+import { concat, concatGrad } from './concat';
+import { conv2d } from './conv2d';
+import { conv2dBackpropFilter } from './conv2d-backprop-filter';
+import { conv2dBackpropInput } from './conv2d-backprop-input';
+import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise-conv2d';
+import { dropout, dropoutGrad } from './dropout';
+import { globalAvgPool, globalAvgPoolGrad, globalMaxPool, globalMaxPoolGrad } from './global-pool';
+import { matMul } from './matmul';
+import { maxPool, maxPoolGrad } from './max-pool';
+import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './softmax-cross-entropy';
+import type { Backend } from './types';
+import { zeroPad2d, zeroPad2dGrad } from './zero-pad2d';
+
+/** Plain TypeScript kernels, written to be read and trusted; the fast backend is tested against these. */
+export const referenceBackend: Backend = {
+  name: 'reference',
+  matMul, conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+  depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter,
+  maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+  globalAvgPool, globalAvgPoolGrad, globalMaxPool, globalMaxPoolGrad,
+  batchNormTrain, batchNormInfer, batchNormBackward,
+  activation, activationGrad,
+  softmaxCrossEntropy, softmaxCrossEntropyGrad,
+  dropout, dropoutGrad,
+  zeroPad2d, zeroPad2dGrad,
+  add, addGrad,
+  concat, concatGrad,
+  biasAdd, biasAddGrad,
+};

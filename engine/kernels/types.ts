@@ -1,0 +1,124 @@
+import type { Tensor } from '../core/tensor';
+
+/**
+ * The compute kernels the engine trains and runs models with. Tensors are float32, row-major, NHWC, with
+ * Keras/TensorFlow semantics. Two implementations share this interface: `reference` (plain TypeScript, written to be
+ * obviously right; the tests trust it) and `fast` (WebAssembly SIMD, multi-threaded for large ops).
+ * Kernels assume shapes the layer already validated: a mismatch is a programming error and throws a RangeError.
+ */
+export type Padding = 'valid' | 'same';
+
+export interface ConvParams {
+  strides: [number, number];
+  padding: Padding;
+  dilations: [number, number];
+}
+
+export interface PoolParams {
+  poolSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+}
+
+export type ActivationName =
+  | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6'
+  | 'gelu' | 'gelu_approximate' | 'silu' | 'swish' | 'leaky_relu';
+
+export interface ActivationOptions {
+  /** LeakyReLU's `negative_slope` (Keras 3; `alpha` in tf.keras 2); default 0.3. */
+  negativeSlope?: number;
+  /** ELU's alpha; default 1. */
+  alpha?: number;
+}
+
+/** What batch-norm training forward keeps for the backward pass, plus the batch statistics for the moving averages. */
+export interface BatchNormSaved {
+  /** Per-channel batch mean. */
+  mean: Float32Array;
+  /** Per-channel biased batch variance (divided by N), as Keras uses for the moving variance. */
+  variance: Float32Array;
+  /** 1 / sqrt(variance + epsilon). */
+  invStd: Float32Array;
+  axis: number;
+}
+
+export interface BatchNormGrads {
+  dx: Tensor;
+  dgamma: Float32Array;
+  dbeta: Float32Array;
+}
+
+export interface SoftmaxCrossEntropyResult {
+  /** Mean over rows of −Σ labels · log softmax(logits). */
+  loss: number;
+  /** Loss of each row (every axis but the last). */
+  perRow: Float32Array;
+  probs: Tensor;
+}
+
+export interface Backend {
+  readonly name: 'reference' | 'fast';
+
+  /** a (m×k, or k×m when transposeA) · b (k×n, or n×k when transposeB). */
+  matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
+
+  /** x [n,h,w,cin] ⊛ filter [kh,kw,cin,cout] → [n,oh,ow,cout]. */
+  conv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor;
+  conv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor;
+  conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor;
+
+  /** x [n,h,w,cin] with filter [kh,kw,cin,m] → [n,oh,ow,cin·m]; output channel c·m + j uses filter[..,c,j]. */
+  depthwiseConv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor;
+  depthwiseConv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor;
+  depthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor;
+
+  maxPool(x: Tensor, p: PoolParams): Tensor;
+  /** Routes each dy to the first maximum of its window, as TensorFlow does. */
+  maxPoolGrad(dy: Tensor, x: Tensor, p: PoolParams): Tensor;
+  /** 'same' averages only the real (unpadded) elements of each window. */
+  avgPool(x: Tensor, p: PoolParams): Tensor;
+  avgPoolGrad(dy: Tensor, xShape: readonly number[], p: PoolParams): Tensor;
+
+  /** [n,h,w,c] → [n,c]. */
+  globalAvgPool(x: Tensor): Tensor;
+  globalAvgPoolGrad(dy: Tensor, xShape: readonly number[]): Tensor;
+  globalMaxPool(x: Tensor): Tensor;
+  globalMaxPoolGrad(dy: Tensor, x: Tensor): Tensor;
+
+  /** gamma/beta null mean scale=False / center=False. `axis` is the channel axis (negative from the end); default -1. */
+  batchNormTrain(x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis?: number): { y: Tensor; saved: BatchNormSaved };
+  batchNormInfer(
+    x: Tensor, movingMean: Float32Array, movingVariance: Float32Array,
+    gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis?: number,
+  ): Tensor;
+  batchNormBackward(dy: Tensor, x: Tensor, gamma: Float32Array | null, saved: BatchNormSaved): BatchNormGrads;
+
+  activation(x: Tensor, name: ActivationName, options?: ActivationOptions): Tensor;
+  /** dL/dx from dL/dy; y is the forward output (softmax and sigmoid use it). */
+  activationGrad(dy: Tensor, x: Tensor, y: Tensor, name: ActivationName, options?: ActivationOptions): Tensor;
+
+  /** Softmax over the last axis fused with categorical cross-entropy against labels of the same shape. */
+  softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult;
+  /** Gradient of the mean loss with respect to the logits. */
+  softmaxCrossEntropyGrad(probs: Tensor, labels: Tensor): Tensor;
+
+  /** Inverted dropout: kept values scaled by 1/(1−rate); the same seed gives the same mask. */
+  dropout(x: Tensor, rate: number, seed: number): { y: Tensor; mask: Float32Array };
+  dropoutGrad(dy: Tensor, mask: Float32Array): Tensor;
+
+  /** pads = [[top, bottom], [left, right]] on an NHWC tensor. */
+  zeroPad2d(x: Tensor, pads: [[number, number], [number, number]]): Tensor;
+  zeroPad2dGrad(dy: Tensor, pads: [[number, number], [number, number]]): Tensor;
+
+  /** Elementwise sum with broadcasting of size-1 axes (shapes aligned at the right). */
+  add(a: Tensor, b: Tensor): Tensor;
+  /** dy summed back onto each operand's shape. */
+  addGrad(dy: Tensor, aShape: readonly number[], bShape: readonly number[]): [Tensor, Tensor];
+
+  concat(xs: readonly Tensor[], axis: number): Tensor;
+  concatGrad(dy: Tensor, shapes: readonly (readonly number[])[], axis: number): Tensor[];
+
+  /** bias along the last axis. */
+  biasAdd(x: Tensor, bias: Float32Array): Tensor;
+  biasAddGrad(dy: Tensor): Float32Array;
+}

@@ -1,0 +1,208 @@
+// AssemblyScript. Conv2D (NHWC, filter kh×kw×inC×outC) as GEMM over im2col blocks built on the fly, so the full
+// im2col matrix (K = kh·kw·inC columns per output pixel) is never materialized: the forward pass packs each block
+// of BLOCK output pixels straight into the GEMM's packed-A panels; the backward passes unroll a BLOCK×K buffer that
+// stays in cache. Rows are output pixels numbered over batch·outH·outW, and threads share them out in chunks.
+import { KC, MR, NR, gemm, gemmPrepacked, macro, storeTransposed4 } from './gemm';
+
+export const BLOCK: i32 = 128;
+
+// The geometry block written by the host as 15 consecutive i32.
+const BATCH = 0, IN_H = 1, IN_W = 2, IN_C = 3, OUT_H = 4, OUT_W = 5, OUT_C = 6, KH = 7, KW = 8;
+const SH = 9, SW = 10, DH = 11, DW = 12, PAD_T = 13, PAD_L = 14;
+
+// @ts-ignore: decorator
+@inline function g(p: usize, field: i32): i32 {
+  return load<i32>(p + (<usize>field << 2));
+}
+
+/** Writes the im2col rows of output pixels [r0, r0 + mb) to col (mb × K, row-major). */
+export function im2colBlock(p: usize, x: usize, r0: i32, mb: i32, col: usize): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
+  const kh = g(p, KH), kw = g(p, KW), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
+  const padT = g(p, PAD_T), padL = g(p, PAD_L);
+  const bytes = <usize>inC << 2;
+  const perImage = outH * outW;
+  let dst = col;
+  for (let r = r0; r < r0 + mb; r++) {
+    const b = r / perImage, rem = r % perImage;
+    const oy = rem / outW, ox = rem % outW;
+    const image = x + ((<usize>b * inH * inW * inC) << 2);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padT + ky * dh;
+      if (iy < 0 || iy >= inH) {
+        memory.fill(dst, 0, bytes * kw);
+        dst += bytes * kw;
+        continue;
+      }
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw - padL + kx * dw;
+        if (ix < 0 || ix >= inW) memory.fill(dst, 0, bytes);
+        else memory.copy(dst, image + ((<usize>(iy * inW + ix) * inC) << 2), bytes);
+        dst += bytes;
+      }
+    }
+  }
+}
+
+/**
+ * im2col and GEMM packing fused: writes columns [pc, pc + kc) of the im2col rows of output pixels [r0, r0 + mb)
+ * straight into packed-A panels (MR pixels interleaved), four channels at a time through a 4×4 transpose.
+ */
+export function packIm2col(p: usize, x: usize, r0: i32, mb: i32, pc: i32, kc: i32, dst: usize): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
+  const kw = g(p, KW), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
+  const padT = g(p, PAD_T), padL = g(p, PAD_L);
+  const perImage = outH * outW;
+  const t0 = pc / inC, t1 = (pc + kc - 1) / inC;
+  for (let i = 0; i < mb; i += MR) {
+    // Per lane: the pixel's image base and top-left input position; lanes past mb read as padding.
+    let img0: usize = 0, img1: usize = 0, img2: usize = 0, img3: usize = 0;
+    let y0 = 0, y1 = 0, y2 = 0, y3 = 0, x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+    for (let lane = 0; lane < MR; lane++) {
+      const r = r0 + i + lane;
+      const b = r / perImage, rem = r % perImage;
+      const valid = i + lane < mb;
+      const img = x + ((<usize>b * inH * inW * inC) << 2);
+      const iy = valid ? (rem / outW) * sh - padT : -1000000, ix = (rem % outW) * sw - padL;
+      if (lane == 0) { img0 = img; y0 = iy; x0 = ix; }
+      else if (lane == 1) { img1 = img; y1 = iy; x1 = ix; }
+      else if (lane == 2) { img2 = img; y2 = iy; x2 = ix; }
+      else { img3 = img; y3 = iy; x3 = ix; }
+    }
+    let out = dst + ((<usize>i * kc) << 2);
+    for (let t = t0; t <= t1; t++) {
+      const ky = t / kw, kx = t % kw;
+      const c0 = max(pc - t * inC, 0), c1 = min(pc + kc - t * inC, inC);
+      const s0 = source(img0, y0 + ky * dh, x0 + kx * dw, inH, inW, inC);
+      const s1 = source(img1, y1 + ky * dh, x1 + kx * dw, inH, inW, inC);
+      const s2 = source(img2, y2 + ky * dh, x2 + kx * dw, inH, inW, inC);
+      const s3 = source(img3, y3 + ky * dh, x3 + kx * dw, inH, inW, inC);
+      let c = c0;
+      if (s0 && s1 && s2 && s3) {
+        for (; c + 4 <= c1; c += 4) {
+          const o = <usize>c << 2;
+          storeTransposed4(out, v128.load(s0 + o), v128.load(s1 + o), v128.load(s2 + o), v128.load(s3 + o));
+          out += 64;
+        }
+      }
+      for (; c < c1; c++) {
+        const o = <usize>c << 2;
+        store<f32>(out, s0 ? load<f32>(s0 + o) : 0);
+        store<f32>(out, s1 ? load<f32>(s1 + o) : 0, 4);
+        store<f32>(out, s2 ? load<f32>(s2 + o) : 0, 8);
+        store<f32>(out, s3 ? load<f32>(s3 + o) : 0, 12);
+        out += 16;
+      }
+    }
+  }
+}
+
+/** Address of input pixel (iy, ix)'s channels, or 0 when it lies in the padding. */
+// @ts-ignore: decorator
+@inline function source(img: usize, iy: i32, ix: i32, inH: i32, inW: i32, inC: i32): usize {
+  return iy >= 0 && iy < inH && ix >= 0 && ix < inW ? img + ((<usize>(iy * inW + ix) * inC) << 2) : 0;
+}
+
+/** Adds the mb × K block dcol back onto the input positions it was gathered from (the adjoint of im2colBlock). */
+export function col2imBlock(p: usize, dcol: usize, r0: i32, mb: i32, dx: usize): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
+  const kh = g(p, KH), kw = g(p, KW), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
+  const padT = g(p, PAD_T), padL = g(p, PAD_L);
+  const perImage = outH * outW;
+  const vecEnd = inC & ~3;
+  let src = dcol;
+  for (let r = r0; r < r0 + mb; r++) {
+    const b = r / perImage, rem = r % perImage;
+    const oy = rem / outW, ox = rem % outW;
+    const image = dx + ((<usize>b * inH * inW * inC) << 2);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padT + ky * dh;
+      for (let kx = 0; kx < kw; kx++) {
+        const ix = ox * sw - padL + kx * dw;
+        if (iy >= 0 && iy < inH && ix >= 0 && ix < inW) {
+          const dst = image + ((<usize>(iy * inW + ix) * inC) << 2);
+          let c = 0;
+          for (; c < vecEnd; c += 4) {
+            const o = <usize>c << 2;
+            v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+          }
+          for (; c < inC; c++) {
+            const o = <usize>c << 2;
+            store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+          }
+        }
+        src += <usize>inC << 2;
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function patch(p: usize): i32 {
+  return g(p, KH) * g(p, KW) * g(p, IN_C);
+}
+
+// Threads share the work through an i32 counter in shared memory: each takes the next chunk with an atomic add
+// until none is left, so a thread the OS delays (the machine is shared) just takes fewer chunks.
+// @ts-ignore: decorator
+@inline function claim(counter: usize, step: i32): i32 {
+  return atomic.add<i32>(counter, step);
+}
+
+/** y = im2col(x) · W over chunks of BLOCK output pixels, with W packed once by packBFull (K × outC); scratchA holds BLOCK × KC. */
+export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, counter: usize, scratchA: usize, edge: usize): void {
+  const k = patch(p), outC = g(p, OUT_C);
+  const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
+  const npad = (outC + NR - 1) & ~(NR - 1);
+  for (let r = claim(counter, BLOCK); r < rows; r = claim(counter, BLOCK)) {
+    const mb = min(BLOCK, rows - r);
+    const yr = y + ((<usize>r * outC) << 2);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      packIm2col(p, x, r, mb, pc, kc, scratchA);
+      macro(mb, outC, kc, scratchA, packedW + ((<usize>pc * npad) << 2), yr, outC, pc > 0, edge);
+    }
+  }
+}
+
+/**
+ * dx = col2im(dy · Wᵀ) one whole image per chunk (pixels of one image write to overlapping input positions, so an
+ * image belongs to one thread), with Wᵀ packed once (outC × K).
+ */
+export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: usize, counter: usize, dcol: usize, scratchA: usize, edge: usize): void {
+  const k = patch(p), outC = g(p, OUT_C);
+  const perImage = g(p, OUT_H) * g(p, OUT_W);
+  const imageBytes = <usize>(g(p, IN_H) * g(p, IN_W) * g(p, IN_C)) << 2;
+  const images = g(p, BATCH);
+  for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
+    memory.fill(dx + <usize>b * imageBytes, 0, imageBytes);
+    const end = (b + 1) * perImage;
+    for (let r = b * perImage; r < end; r += BLOCK) {
+      const mb = min(BLOCK, end - r);
+      gemmPrepacked(mb, k, outC, dy + ((<usize>r * outC) << 2), outC, 1, packedWt, dcol, k, false, scratchA, edge);
+      col2imBlock(p, dcol, r, mb, dx);
+    }
+  }
+}
+
+/**
+ * dw (K × outC) = Σ over blocks of im2col(x block)ᵀ · dy block, as `stripes` partial sums: stripe s sums blocks
+ * s, s + stripes, … in that order into its own buffer, whichever thread claims it. The caller adds the stripes up in
+ * order, so the result doesn't depend on which thread ran what: the same seed trains to the same numbers.
+ */
+export function conv2dBackpropFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, col: usize, scratchA: usize, scratchB: usize, edge: usize): void {
+  const k = patch(p), outC = g(p, OUT_C);
+  const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
+  const blocks = (rows + BLOCK - 1) / BLOCK;
+  const bytes = <usize>(k * outC) << 2;
+  for (let s = claim(counter, 1); s < stripes; s = claim(counter, 1)) {
+    const dw = partials + <usize>s * bytes;
+    memory.fill(dw, 0, bytes);
+    for (let b = s; b < blocks; b += stripes) {
+      const r = b * BLOCK;
+      const mb = min(BLOCK, rows - r);
+      im2colBlock(p, x, r, mb, col);
+      gemm(k, outC, mb, col, 1, k, dy + ((<usize>r * outC) << 2), outC, 1, dw, outC, true, scratchA, scratchB, edge);
+    }
+  }
+}

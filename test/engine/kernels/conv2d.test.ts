@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../../engine/core/tensor';
+import { conv2d } from '../../../engine/kernels/conv2d';
+import { conv2dBackpropFilter } from '../../../engine/kernels/conv2d-backprop-filter';
+import { conv2dBackpropInput } from '../../../engine/kernels/conv2d-backprop-input';
+import type { ConvParams, Padding } from '../../../engine/kernels/types';
+import { useFastBackend } from './fast-backend';
+import { expectClose, maxAbs, numericGradient, randomTensor, shapeText } from './helpers';
+
+const params = (s: number | [number, number], padding: Padding, d: number | [number, number] = 1): ConvParams => ({
+  strides: typeof s === 'number' ? [s, s] : s,
+  padding,
+  dilations: typeof d === 'number' ? [d, d] : d,
+});
+
+const x3 = tensor([1, 3, 3, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+const k2 = tensor([2, 2, 1, 1], [1, 2, 3, 4]);
+
+describe('conv2d golden values (worked by hand)', () => {
+  it('x=[1,3,3,1] f=[2,2,1,1] s=1 p=valid is [[37,47],[67,77]]', () => {
+    const y = conv2d(x3, k2, params(1, 'valid'));
+    expect(y.shape).toEqual([1, 2, 2, 1]);
+    expect(Array.from(y.data)).toEqual([37, 47, 67, 77]);
+  });
+
+  it("x=[1,3,3,1] f=[2,2,1,1] s=1 p=same pads only bottom/right, as TensorFlow does", () => {
+    const y = conv2d(x3, k2, params(1, 'same'));
+    expect(y.shape).toEqual([1, 3, 3, 1]);
+    // Top-left is the unpadded window (37); were the pad on top/left it would be 1·4 = 4. The last column sees
+    // taps 1 and 3 only (3·1 + 6·3 = 21), the last row taps 1 and 2 (7·1 + 8·2 = 23), the corner tap 1 alone.
+    expect(Array.from(y.data)).toEqual([37, 47, 21, 67, 77, 33, 23, 26, 9]);
+  });
+
+  it('backprop input of dy=ones through f=[2,2,1,1] counts each input tap', () => {
+    const dx = conv2dBackpropInput(tensor([1, 2, 2, 1], [1, 1, 1, 1]), k2, [1, 3, 3, 1], params(1, 'valid'));
+    expect(Array.from(dx.data)).toEqual([1, 3, 2, 4, 10, 6, 3, 7, 4]);
+  });
+
+  it('backprop filter of dy=ones sums each tap over its windows', () => {
+    const dw = conv2dBackpropFilter(x3, tensor([1, 2, 2, 1], [1, 1, 1, 1]), [2, 2, 1, 1], params(1, 'valid'));
+    expect(Array.from(dw.data)).toEqual([12, 16, 24, 28]);
+  });
+
+  it('x=[1,4,4,1] f=[3,3,1,1] s=2 p=same: output 2×2, the odd pad row/column after', () => {
+    const x = tensor([1, 4, 4, 1], Array.from({ length: 16 }, (_, i) => i + 1));
+    const ones = tensor([3, 3, 1, 1], new Array(9).fill(1));
+    // Total pad 1 per axis, all of it after: windows start at rows/cols 0 and 2.
+    const y = conv2d(x, ones, params(2, 'same'));
+    expect(y.shape).toEqual([1, 2, 2, 1]);
+    expect(Array.from(y.data)).toEqual([1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11, 3 + 4 + 7 + 8 + 11 + 12, 9 + 10 + 11 + 13 + 14 + 15, 11 + 12 + 15 + 16]);
+  });
+});
+
+interface Case {
+  x: number[];
+  f: number[];
+  s: number | [number, number];
+  p: Padding;
+  d?: number | [number, number];
+}
+
+const title = (c: Case) =>
+  `x=${shapeText(c.x)} f=${shapeText(c.f)} s=${Array.isArray(c.s) ? shapeText(c.s) : c.s} p=${c.p}${c.d ? ` d=${c.d}` : ''}`;
+
+const gradientCases: Case[] = [
+  { x: [1, 4, 5, 2], f: [2, 2, 2, 3], s: 1, p: 'valid' },
+  { x: [2, 5, 5, 2], f: [3, 3, 2, 2], s: 2, p: 'same' },
+  { x: [1, 6, 5, 1], f: [2, 3, 1, 2], s: [2, 1], p: 'same' },
+  { x: [1, 7, 7, 2], f: [3, 2, 2, 2], s: 1, p: 'valid', d: 2 },
+  { x: [1, 5, 6, 1], f: [3, 3, 1, 1], s: 1, p: 'same', d: [2, 1] },
+];
+
+describe('conv2d reference gradients match float64 central differences', () => {
+  for (const c of gradientCases) {
+    it(title(c), () => {
+      const p = params(c.s, c.p, c.d ?? 1);
+      const x = randomTensor(c.x, 11);
+      const f = randomTensor(c.f, 12);
+      const y = conv2d(x, f, p);
+      const w = randomTensor(y.shape, 13);
+      expectClose(conv2dBackpropInput(w, f, c.x, p).data, numericGradient((t) => conv2d(t, f, p), x, w.data), 1e-3, 1e-3);
+      expectClose(conv2dBackpropFilter(x, w, c.f, p).data, numericGradient((t) => conv2d(x, t, p), f, w.data), 1e-3, 1e-3);
+    });
+  }
+});
+
+const fastCases: Case[] = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], s: 2, p: 'same' },
+  { x: [1, 5, 6, 2], f: [2, 3, 2, 5], s: 1, p: 'valid' },
+  { x: [3, 9, 8, 5], f: [3, 2, 5, 7], s: [2, 1], p: 'same' },
+  { x: [1, 11, 10, 4], f: [3, 3, 4, 9], s: 1, p: 'same', d: 2 },
+  { x: [2, 8, 9, 3], f: [3, 3, 3, 2], s: 3, p: 'valid' },
+  { x: [1, 13, 13, 16], f: [1, 1, 16, 24], s: 1, p: 'valid' },
+  { x: [4, 10, 10, 8], f: [5, 5, 8, 12], s: 1, p: 'same' },
+  { x: [1, 3, 3, 1], f: [3, 3, 1, 1], s: 1, p: 'valid' },
+  { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 2, p: 'valid', d: [1, 2] },
+  // Patches longer than one KC=256 chunk of the GEMM, split mid-tap (324 = 9·36, 343 = 49·7).
+  { x: [2, 9, 9, 36], f: [3, 3, 36, 8], s: 1, p: 'same' },
+  { x: [1, 12, 12, 7], f: [7, 7, 7, 3], s: 2, p: 'same' },
+  // Above the 30 MFLOP threading threshold (44 and 36 MFLOP): blocks shared by two threads (backprop input: whole
+  // images per thread).
+  { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same' },
+  { x: [8, 21, 19, 8], f: [3, 3, 8, 96], s: 1, p: 'valid' },
+];
+
+describe('conv2d fast (wasm SIMD) matches the reference', () => {
+  const fast = useFastBackend();
+  for (const c of fastCases) {
+    it(title(c), () => {
+      const p = params(c.s, c.p, c.d ?? 1);
+      const x = randomTensor(c.x, 1);
+      const f = randomTensor(c.f, 2);
+      const y = conv2d(x, f, p);
+      const yf = fast().conv2d(x, f, p);
+      expect(yf.shape).toEqual(y.shape);
+      expectClose(yf.data, y.data, 1e-4, 1e-5 * maxAbs(y.data));
+      const dy = randomTensor(y.shape, 3);
+      const dx = conv2dBackpropInput(dy, f, c.x, p);
+      expectClose(fast().conv2dBackpropInput(dy, f, c.x, p).data, dx.data, 1e-4, 1e-5 * maxAbs(dx.data));
+      const dw = conv2dBackpropFilter(x, dy, c.f, p);
+      expectClose(fast().conv2dBackpropFilter(x, dy, c.f, p).data, dw.data, 1e-4, 1e-5 * maxAbs(dw.data));
+    });
+  }
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../../engine/core/tensor';
+import { disposeBackend, loadBackend, referenceBackend, type FastBackend } from '../../../engine/kernels/registry';
+import { createFastBackend } from '../../../engine/kernels/fast/backend';
+import type { Backend, ConvParams, PoolParams } from '../../../engine/kernels/types';
+import { useFastBackend } from './fast-backend';
+import { expectClose, maxAbs, randomTensor } from './helpers';
+
+describe('backend registry', () => {
+  it("'reference' is the plain TypeScript backend", async () => {
+    const { backend, issue } = await loadBackend('reference');
+    expect(backend).toBe(referenceBackend);
+    expect(issue).toBeUndefined();
+  });
+
+  it("'fast' without its binaries falls back to reference and says how to build them", async () => {
+    const { backend, issue } = await loadBackend('fast', { wasmDir: '/nonexistent/wasm' });
+    expect(backend.name).toBe('reference');
+    expect(issue?.code).toBe('fast-kernels-unavailable');
+    expect(issue?.message).toContain('/nonexistent/wasm');
+    expect(issue?.hint).toContain('scripts/build-wasm.mjs');
+  });
+});
+
+/** Every Backend method, called with the same arguments on both backends; results flattened to number arrays. */
+function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
+  const x = randomTensor([2, 7, 7, 3], 81);
+  const f = randomTensor([3, 3, 3, 4], 82);
+  const conv: ConvParams = { strides: [2, 2], padding: 'same', dilations: [1, 1] };
+  const dyConv = randomTensor([2, 4, 4, 4], 83);
+  const df = randomTensor([3, 3, 3, 2], 84);
+  const dyDepth = randomTensor([2, 4, 4, 6], 85);
+  const pool: PoolParams = { poolSize: [3, 3], strides: [2, 2], padding: 'same' };
+  const dyPool = randomTensor([2, 4, 4, 3], 86);
+  const g = randomTensor([3], 87, 0.5, 1.5).data;
+  const beta = randomTensor([3], 88).data;
+  const labels = tensor([2, 3], [0, 1, 0, 1, 0, 0]);
+  const logits = randomTensor([2, 3], 89);
+  return {
+    matMul: (b) => [b.matMul(randomTensor([9, 5], 90), randomTensor([5, 11], 91)).data],
+    conv2d: (b) => [b.conv2d(x, f, conv).data],
+    conv2dBackpropInput: (b) => [b.conv2dBackpropInput(dyConv, f, x.shape, conv).data],
+    conv2dBackpropFilter: (b) => [b.conv2dBackpropFilter(x, dyConv, f.shape, conv).data],
+    depthwiseConv2d: (b) => [b.depthwiseConv2d(x, df, conv).data],
+    depthwiseConv2dBackpropInput: (b) => [b.depthwiseConv2dBackpropInput(dyDepth, df, x.shape, conv).data],
+    depthwiseConv2dBackpropFilter: (b) => [b.depthwiseConv2dBackpropFilter(x, dyDepth, df.shape, conv).data],
+    maxPool: (b) => [b.maxPool(x, pool).data],
+    maxPoolGrad: (b) => [b.maxPoolGrad(dyPool, x, pool).data],
+    avgPool: (b) => [b.avgPool(x, pool).data],
+    avgPoolGrad: (b) => [b.avgPoolGrad(dyPool, x.shape, pool).data],
+    globalAvgPool: (b) => [b.globalAvgPool(x).data],
+    globalAvgPoolGrad: (b) => [b.globalAvgPoolGrad(randomTensor([2, 3], 92), x.shape).data],
+    globalMaxPool: (b) => [b.globalMaxPool(x).data],
+    globalMaxPoolGrad: (b) => [b.globalMaxPoolGrad(randomTensor([2, 3], 93), x).data],
+    batchNormTrain: (b) => {
+      const r = b.batchNormTrain(x, g, beta, 0.001);
+      return [r.y.data, r.saved.mean, r.saved.variance, r.saved.invStd];
+    },
+    batchNormInfer: (b) => [b.batchNormInfer(x, beta, g, g, beta, 0.001).data],
+    batchNormBackward: (b) => {
+      const r = b.batchNormBackward(randomTensor(x.shape, 95), x, g, b.batchNormTrain(x, g, beta, 0.001).saved);
+      return [r.dx.data, r.dgamma, r.dbeta];
+    },
+    activation: (b) => [b.activation(x, 'gelu').data, b.activation(x, 'softmax').data],
+    activationGrad: (b) => [b.activationGrad(x, x, b.activation(x, 'elu'), 'elu').data],
+    softmaxCrossEntropy: (b) => [b.softmaxCrossEntropy(logits, labels).perRow, b.softmaxCrossEntropy(logits, labels).probs.data],
+    softmaxCrossEntropyGrad: (b) => [b.softmaxCrossEntropyGrad(b.softmaxCrossEntropy(logits, labels).probs, labels).data],
+    dropout: (b) => [b.dropout(x, 0.4, 5).y.data],
+    dropoutGrad: (b) => [b.dropoutGrad(x, b.dropout(x, 0.4, 5).mask).data],
+    zeroPad2d: (b) => [b.zeroPad2d(x, [[1, 2], [0, 1]]).data],
+    zeroPad2dGrad: (b) => [b.zeroPad2dGrad(x, [[1, 2], [0, 1]]).data],
+    add: (b) => [b.add(x, randomTensor([7, 1, 3], 94)).data],
+    addGrad: (b) => b.addGrad(x, x.shape, [7, 1, 3]).map((t) => t.data),
+    concat: (b) => [b.concat([x, x], 2).data],
+    concatGrad: (b) => b.concatGrad(x, [[2, 7, 3, 3], [2, 7, 4, 3]], 2).map((t) => t.data),
+    biasAdd: (b) => [b.biasAdd(x, beta).data],
+    biasAddGrad: (b) => [b.biasAddGrad(x)],
+  };
+}
+
+describe('fast backend worker threads', () => {
+  it('start on the first op above the threading threshold, stop on dispose, and the backend still works after', async () => {
+    const { backend, issue } = await loadBackend('fast', { threads: 2 });
+    expect(issue).toBeUndefined();
+    const fast = backend as FastBackend;
+    const p: ConvParams = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const x = randomTensor([6, 16, 16, 16], 96);
+    const f = randomTensor([3, 3, 16, 96], 97); // 42 MFLOP, above the 30 MFLOP threshold
+    const want = referenceBackend.conv2d(x, f, p).data;
+    fast.conv2d(randomTensor([1, 4, 4, 2], 98), randomTensor([3, 3, 2, 2], 99), p);
+    expect(fast.liveWorkers).toBe(0);
+    expectClose(fast.conv2d(x, f, p).data, want, 1e-4, 1e-5 * maxAbs(want));
+    expect(fast.liveWorkers).toBe(1);
+    await disposeBackend(fast);
+    expect(fast.liveWorkers).toBe(0);
+    expectClose(fast.conv2d(x, f, p).data, want, 1e-4, 1e-5 * maxAbs(want));
+    expect(fast.liveWorkers).toBe(0);
+  });
+});
+
+describe('fast backend memory limit', () => {
+  it('an op larger than the wasm memory limit (1 MiB here) falls back to the reference kernel: a=[300,300] b=[300,300]', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const fast = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, memoryLimitMiB: 1 });
+    const a = randomTensor([300, 300], 100);
+    const b = randomTensor([300, 300], 101);
+    expect(Array.from(fast.matMul(a, b).data)).toEqual(Array.from(referenceBackend.matMul(a, b).data));
+    const small = randomTensor([40, 40], 102);
+    expectClose(fast.matMul(small, small).data, referenceBackend.matMul(small, small).data, 1e-5, 1e-5);
+    await fast.dispose();
+  });
+});
+
+describe('the fast backend agrees with the reference on every kernel (x=[2,7,7,3] f=[3,3,3,4] s=2 p=same)', () => {
+  const fast = useFastBackend();
+  const kernels = everyKernel();
+  it('covers every method of the Backend interface', () => {
+    const methods = Object.keys(referenceBackend).filter((k) => typeof (referenceBackend as unknown as Record<string, unknown>)[k] === 'function');
+    expect(Object.keys(kernels).sort()).toEqual(methods.sort());
+  });
+  for (const [name, run] of Object.entries(kernels))
+    it(name, () => {
+      const want = run(referenceBackend);
+      const got = run(fast());
+      expect(got.length).toBe(want.length);
+      want.forEach((w, i) => expectClose(got[i], w, 1e-4, 1e-5 * maxAbs(w)));
+    });
+});
