@@ -5,12 +5,8 @@
 import { formatFormatError, type FormatError } from '../../engine/core/problems';
 import type { ModelDocument } from '../../engine/graph/document';
 import { getTemplate } from '../../engine/graph/templates';
-import { readModel } from '../../engine/formats/detect';
-import { exportKerasPython } from '../../engine/formats/keras-python';
-import { writeKerasJson } from '../../engine/formats/keras-json';
-import { writeProject } from '../../engine/formats/project';
-import { exportTfjs } from '../../engine/formats/tfjs';
-import { writeWeightsJson } from '../../engine/formats/weights-json';
+// The format modules (the Python parser, the TF.js writer, zod schemas) load on first use, not at start-up.
+const formats = () => import('./formats');
 import { layoutPositions } from '../canvas/layout';
 import { getHost } from '../services/host-instance';
 import type { HostFile, MenuCommand } from '../services/host';
@@ -52,6 +48,7 @@ export async function newFromTemplate(id: string): Promise<void> {
 export async function openHostFile(file: HostFile): Promise<boolean> {
   const text = new TextDecoder().decode(file.data);
   const side = file.siblings ? { read: (path: string) => file.siblings![path.split('/').pop() ?? path] } : undefined;
+  const { readModel } = await formats();
   const result = readModel(text, file.name, side);
   if (!result.ok) {
     useUi.getState().notify(`Could not open ${file.name}: ${result.errors.map((e: FormatError) => formatFormatError(e)).join('; ')}`, 'error');
@@ -82,6 +79,7 @@ export async function save(as = false): Promise<void> {
   const doc = useGraph.getState().doc;
   const file = useUi.getState().file;
   const isProject = file?.name.endsWith(`.${PROJECT_EXT}`);
+  const { writeProject } = await formats();
   const saved = await getHost().saveFile({
     suggestedName: isProject && file ? file.name : `${baseName()}.${PROJECT_EXT}`,
     data: writeProject(doc),
@@ -101,6 +99,7 @@ export async function exportAs(kind: ExportKind): Promise<void> {
   if (kind === 'project') return save(true);
   if (kind === 'tfjs') return exportTfjsFiles();
   const doc = useGraph.getState().doc;
+  const { writeWeightsJson, exportKerasPython, writeKerasJson } = await formats();
   if (kind === 'weights-json') {
     if (!doc.weights) {
       useUi.getState().notify('This model has no weights yet: train it, or open a file that has them', 'error');
@@ -120,6 +119,7 @@ export async function exportAs(kind: ExportKind): Promise<void> {
 
 /** TF.js needs model.json and its weight shard side by side: two saves, the shard named as the manifest says. */
 async function exportTfjsFiles(): Promise<void> {
+  const { exportTfjs } = await formats();
   const out = exportTfjs(useGraph.getState().doc);
   const model = await getHost().saveFile({ suggestedName: 'model.json', data: out.modelJson, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
   if (!model) return;

@@ -1,5 +1,4 @@
 /** Auto-layout: ELK's layered algorithm, top to bottom, the way a model reads from input to output. */
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ModelDocument } from '../../engine/graph/document';
 import { getLayer } from '../../engine/layers/registry';
 import type { Position } from '../stores/edits';
@@ -15,14 +14,17 @@ function estimatedSize(doc: ModelDocument, id: string, className: string): { wid
   return { width: DEFAULT_NODE_SIZE.width, height: DEFAULT_NODE_SIZE.height + inputs * INPUT_LINE_HEIGHT };
 }
 
-const elk = new ELK();
+// ELK is 1.4 MB: loaded on the first layout, so the canvas is interactive before it arrives.
+type Elk = InstanceType<(typeof import('elkjs/lib/elk.bundled.js'))['default']>;
+let elk: Promise<Elk> | null = null;
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK()));
 
 /** Positions for every node; sizes are the measured ones where the canvas has them. */
 export async function layoutPositions(
   doc: ModelDocument,
   sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
 ): Promise<Map<string, Position>> {
-  const graph = await elk.layout({
+  const graph = await (await loadElk()).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',

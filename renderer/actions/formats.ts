@@ -1,0 +1,7 @@
+/** The format functions the editor's file actions use, as one lazily loaded chunk. */
+export { readModel } from '../../engine/formats/detect';
+export { exportKerasPython } from '../../engine/formats/keras-python';
+export { writeKerasJson } from '../../engine/formats/keras-json';
+export { writeProject } from '../../engine/formats/project';
+export { exportTfjs } from '../../engine/formats/tfjs';
+export { writeWeightsJson } from '../../engine/formats/weights-json';
