@@ -42,6 +42,8 @@ function Editor() {
   useEffect(() => {
     registerCanvasView({
       fitView: () => void rf.fitView({ padding: 0.08, maxZoom: 1 }),
+      viewport: () => rf.getViewport(),
+      setViewport: (v) => void rf.setViewport(v),
       sizes: () => {
         const m = new Map<string, { width: number; height: number }>();
         for (const n of rf.getNodes()) if (n.measured?.width && n.measured.height) m.set(n.id, { width: n.measured.width, height: n.measured.height });

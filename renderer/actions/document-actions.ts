@@ -15,7 +15,7 @@ import { isDirty, useGraph } from '../stores/graph';
 import { useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
 import { textUndo } from './text-undo';
-import { fitSoon, measuredSizes } from './view';
+import { currentViewport, fitSoon, measuredSizes, restoreViewportSoon } from './view';
 
 const PROJECT_EXT = 'layercanvas.json';
 const MODEL_FILTERS = [
@@ -48,8 +48,11 @@ export async function newFromTemplate(id: string): Promise<void> {
 export async function openHostFile(file: HostFile): Promise<boolean> {
   const text = new TextDecoder().decode(file.data);
   const side = file.siblings ? { read: (path: string) => file.siblings![path.split('/').pop() ?? path] } : undefined;
-  const { readModel } = await formats();
+  const { readModel, readProjectFile } = await formats();
   const result = readModel(text, file.name, side);
+  // A project reopens as it was saved: the same pan and zoom, not a fresh fit.
+  const project = result.ok && result.format === 'project' ? readProjectFile(text) : null;
+  const viewport = project?.ok ? project.viewport : undefined;
   if (!result.ok) {
     useUi.getState().notify(`Could not open ${file.name}: ${result.errors.map((e: FormatError) => formatFormatError(e)).join('; ')}`, 'error');
     return false;
@@ -59,7 +62,8 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
   useUi.getState().select([]);
   const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
   useUi.getState().notify(`Opened ${file.name}${warn}`);
-  fitSoon();
+  if (viewport) restoreViewportSoon(viewport);
+  else fitSoon();
   return true;
 }
 
@@ -82,7 +86,7 @@ export async function save(as = false): Promise<void> {
   const { writeProject } = await formats();
   const saved = await getHost().saveFile({
     suggestedName: isProject && file ? file.name : `${baseName()}.${PROJECT_EXT}`,
-    data: writeProject(doc),
+    data: writeProject(doc, { viewport: currentViewport() }),
     ...(!as && isProject && file?.path ? { path: file.path } : {}),
     filters: [{ name: 'LayerCanvas project', extensions: [PROJECT_EXT] }],
   });

@@ -2,6 +2,6 @@
 export { readModel } from '../../engine/formats/detect';
 export { exportKerasPython } from '../../engine/formats/keras-python';
 export { writeKerasJson } from '../../engine/formats/keras-json';
-export { writeProject } from '../../engine/formats/project';
+export { readProjectFile, writeProject } from '../../engine/formats/project';
 export { exportTfjs } from '../../engine/formats/tfjs';
 export { writeWeightsJson } from '../../engine/formats/weights-json';

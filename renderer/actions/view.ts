@@ -4,6 +4,9 @@ export interface CanvasView {
   sizes(): Map<string, { width: number; height: number }>;
   /** Pans (keeping the zoom) so the node is in view, when it is not. */
   reveal(id: string): void;
+  /** The pan and zoom, as a project file keeps them. */
+  viewport(): { x: number; y: number; zoom: number };
+  setViewport(v: { x: number; y: number; zoom: number }): void;
 }
 
 let view: CanvasView | null = null;
@@ -24,4 +27,13 @@ export function measuredSizes(): Map<string, { width: number; height: number }> 
 /** Brings a just-added node into view once React Flow has measured it. */
 export function revealSoon(id: string): void {
   requestAnimationFrame(() => requestAnimationFrame(() => view?.reveal(id)));
+}
+
+export function currentViewport(): { x: number; y: number; zoom: number } | undefined {
+  return view?.viewport();
+}
+
+/** Restores a saved pan and zoom once React Flow has measured the new nodes (instead of fitting). */
+export function restoreViewportSoon(v: { x: number; y: number; zoom: number }): void {
+  requestAnimationFrame(() => requestAnimationFrame(() => view?.setViewport(v)));
 }

@@ -268,6 +268,12 @@ describe('editor window', () => {
   });
 
   it('saves a project, and opening it after a reload gives the same canvas', async () => {
+    // Pan and zoom away from the fitted view first: the project keeps the viewport too.
+    await page.mouse.move(640, 300);
+    await page.mouse.wheel(0, -200);
+    await page.waitForTimeout(300);
+    const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+    const viewBefore = await viewport();
     const before = await canvasState();
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
     expect(download.suggestedFilename()).toMatch(/\.layercanvas\.json$/);
@@ -280,6 +286,7 @@ describe('editor window', () => {
     await chooser.setFiles(saved);
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
     expect(await canvasState()).toEqual(before);
+    await expect.poll(viewport).toBe(viewBefore);
     expect(await totalParams()).toBe('10,466');
     await h.screenshot('editor-reopened');
   });
