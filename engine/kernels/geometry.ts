@@ -52,3 +52,24 @@ export function checkShape(what: string, actual: readonly number[], expected: re
   if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i]))
     throw new RangeError(`${what} has shape [${actual}] but [${expected}] was expected`);
 }
+
+/**
+ * Calls visit(xBase, fBase, outBase) for every (output pixel, kernel tap) pair of a 2-D convolution whose tap falls
+ * inside the input: xBase indexes the input pixel's channels, fBase the tap's [c_in × c_out] slice of the filter,
+ * outBase the output pixel's channels. The reference forward and both gradients walk the same taps through it.
+ */
+export function forEachConvTap(g: WindowGeometry, cout: number, visit: (xBase: number, fBase: number, outBase: number) => void): void {
+  let o = 0;
+  for (let b = 0; b < g.batch; b++)
+    for (let oy = 0; oy < g.outH; oy++)
+      for (let ox = 0; ox < g.outW; ox++, o += cout)
+        for (let ky = 0; ky < g.kh; ky++) {
+          const iy = oy * g.sh - g.padT + ky * g.dh;
+          if (iy < 0 || iy >= g.inH) continue;
+          for (let kx = 0; kx < g.kw; kx++) {
+            const ix = ox * g.sw - g.padL + kx * g.dw;
+            if (ix < 0 || ix >= g.inW) continue;
+            visit(((b * g.inH + iy) * g.inW + ix) * g.inC, (ky * g.kw + kx) * g.inC * cout, o);
+          }
+        }
+}
