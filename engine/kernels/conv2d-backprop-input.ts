@@ -9,7 +9,7 @@ export function conv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, cout]);
   const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
   const D = dy.data, F = filter.data;
-  forEachConvTap(g, cout, (xBase, fBase, o) => {
+  forEachConvTap(g, cout, g.inC * cout, (xBase, fBase, o) => {
     for (let c = 0; c < g.inC; c++) {
       const f = fBase + c * cout;
       let s = 0;

@@ -1,5 +1,5 @@
 import { tensor, type Tensor } from '../core/tensor';
-import { checkShape, windowGeometry, type WindowGeometry } from './geometry';
+import { checkShape, forEachConvTap, windowGeometry, type WindowGeometry } from './geometry';
 import type { ConvParams } from './types';
 
 export function depthwiseGeometry(xShape: readonly number[], filterShape: readonly number[], p: ConvParams): WindowGeometry {
@@ -14,22 +14,9 @@ export function depthwiseGeometry(xShape: readonly number[], filterShape: readon
  */
 export function forEachDepthwiseTap(g: WindowGeometry, m: number, visit: (xi: number, fi: number, oi: number) => void): void {
   const cout = g.inC * m;
-  let o = 0;
-  for (let b = 0; b < g.batch; b++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++, o += cout)
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh - g.padT + ky * g.dh;
-          if (iy < 0 || iy >= g.inH) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ox * g.sw - g.padL + kx * g.dw;
-            if (ix < 0 || ix >= g.inW) continue;
-            const xBase = ((b * g.inH + iy) * g.inW + ix) * g.inC;
-            const fBase = (ky * g.kw + kx) * cout;
-            for (let c = 0; c < g.inC; c++)
-              for (let j = 0; j < m; j++) visit(xBase + c, fBase + c * m + j, o + c * m + j);
-          }
-        }
+  forEachConvTap(g, cout, cout, (xBase, fBase, o) => {
+    for (let c = 0; c < g.inC; c++) for (let j = 0; j < m; j++) visit(xBase + c, fBase + c * m + j, o + c * m + j);
+  });
 }
 
 export function depthwiseConv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor {

@@ -55,10 +55,11 @@ export function checkShape(what: string, actual: readonly number[], expected: re
 
 /**
  * Calls visit(xBase, fBase, outBase) for every (output pixel, kernel tap) pair of a 2-D convolution whose tap falls
- * inside the input: xBase indexes the input pixel's channels, fBase the tap's [c_in × c_out] slice of the filter,
- * outBase the output pixel's channels. The reference forward and both gradients walk the same taps through it.
+ * inside the input: xBase indexes the input pixel's channels, fBase the tap's slice of the filter (`tapSize` values:
+ * c_in × c_out for Conv2D, c_in × depth_multiplier for a depthwise one), outBase the output pixel's `cout` channels.
+ * Every convolution kernel, forward and both gradients, walks its taps through this one loop.
  */
-export function forEachConvTap(g: WindowGeometry, cout: number, visit: (xBase: number, fBase: number, outBase: number) => void): void {
+export function forEachConvTap(g: WindowGeometry, cout: number, tapSize: number, visit: (xBase: number, fBase: number, outBase: number) => void): void {
   let o = 0;
   for (let b = 0; b < g.batch; b++)
     for (let oy = 0; oy < g.outH; oy++)
@@ -69,7 +70,7 @@ export function forEachConvTap(g: WindowGeometry, cout: number, visit: (xBase: n
           for (let kx = 0; kx < g.kw; kx++) {
             const ix = ox * g.sw - g.padL + kx * g.dw;
             if (ix < 0 || ix >= g.inW) continue;
-            visit(((b * g.inH + iy) * g.inW + ix) * g.inC, (ky * g.kw + kx) * g.inC * cout, o);
+            visit(((b * g.inH + iy) * g.inW + ix) * g.inC, (ky * g.kw + kx) * tapSize, o);
           }
         }
 }

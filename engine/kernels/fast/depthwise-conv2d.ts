@@ -1,37 +1,25 @@
 import { tensor, type Tensor } from '../../core/tensor';
 import { depthwiseGeometry } from '../depthwise-conv2d';
-import { checkShape, type WindowGeometry } from '../geometry';
+import { checkShape, forEachConvTap, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 
 /**
- * Depthwise convolution in tight TypeScript loops (channels innermost, no per-element callback as the reference
- * has). Work per output is only kh·kw·m multiply-adds, so wasm would spend as long copying as computing.
+ * Depthwise convolution in tight TypeScript loops (channels innermost, one callback per tap rather than per element
+ * as the reference has). Work per output is only kh·kw·m multiply-adds, so wasm would spend as long copying as computing.
  * mode 'forward': out[o] += x·f; 'input': dx += dy·f; 'filter': df += x·dy — the same traversal for all three.
  */
 function traverse(g: WindowGeometry, m: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: 'forward' | 'input' | 'filter'): void {
   const C = g.inC, cout = C * m;
-  let o = 0;
-  for (let n = 0; n < g.batch; n++)
-    for (let oy = 0; oy < g.outH; oy++)
-      for (let ox = 0; ox < g.outW; ox++, o += cout)
-        for (let ky = 0; ky < g.kh; ky++) {
-          const iy = oy * g.sh - g.padT + ky * g.dh;
-          if (iy < 0 || iy >= g.inH) continue;
-          for (let kx = 0; kx < g.kw; kx++) {
-            const ix = ox * g.sw - g.padL + kx * g.dw;
-            if (ix < 0 || ix >= g.inW) continue;
-            const xi = ((n * g.inH + iy) * g.inW + ix) * C;
-            const fi = (ky * g.kw + kx) * cout;
-            if (m === 1) {
-              // The common case (depth_multiplier 1): input channel k feeds output channel k.
-              if (mode === 'forward') for (let k = 0; k < C; k++) out[o + k] += a[xi + k] * b[fi + k];
-              else if (mode === 'input') for (let k = 0; k < C; k++) out[xi + k] += a[o + k] * b[fi + k];
-              else for (let k = 0; k < C; k++) out[fi + k] += a[xi + k] * b[o + k];
-            } else if (mode === 'forward') for (let k = 0; k < cout; k++) out[o + k] += a[xi + ((k / m) | 0)] * b[fi + k];
-            else if (mode === 'input') for (let k = 0; k < cout; k++) out[xi + ((k / m) | 0)] += a[o + k] * b[fi + k];
-            else for (let k = 0; k < cout; k++) out[fi + k] += a[xi + ((k / m) | 0)] * b[o + k];
-          }
-        }
+  forEachConvTap(g, cout, cout, (xi, fi, o) => {
+    if (m === 1) {
+      // The common case (depth_multiplier 1): input channel k feeds output channel k.
+      if (mode === 'forward') for (let k = 0; k < C; k++) out[o + k] += a[xi + k] * b[fi + k];
+      else if (mode === 'input') for (let k = 0; k < C; k++) out[xi + k] += a[o + k] * b[fi + k];
+      else for (let k = 0; k < C; k++) out[fi + k] += a[xi + k] * b[o + k];
+    } else if (mode === 'forward') for (let k = 0; k < cout; k++) out[o + k] += a[xi + ((k / m) | 0)] * b[fi + k];
+    else if (mode === 'input') for (let k = 0; k < cout; k++) out[xi + ((k / m) | 0)] += a[o + k] * b[fi + k];
+    else for (let k = 0; k < cout; k++) out[fi + k] += a[xi + ((k / m) | 0)] * b[o + k];
+  });
 }
 
 export function fastDepthwiseConv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor {
