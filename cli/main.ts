@@ -188,6 +188,10 @@ function exportCommand(rest: string[], io: Io): number {
     io.err(`layercanvas: the model has ${inference.errorCount} error(s); fix them before exporting ${format}`);
     return 1;
   }
+  if (format === 'weights-json' && !Object.keys(doc.weights ?? {}).length) {
+    io.err(`layercanvas: ${positionals[0]} holds no weights to export (train it with 'layercanvas train … --out', or give a TF.js model or a trained project file)`);
+    return 1;
+  }
   const written = render(format as ExportFormat, doc, flavor as 'keras3' | 'tf.keras' | undefined);
   if (!out) {
     if (written.extra) throw new UsageError('--out is required for tfjs (it writes model.json and a weights file beside it)');

@@ -137,6 +137,21 @@ describe('layercanvas predict and train', () => {
     const predicted = await run('predict', out, '--input', file('pts.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })));
     expect(predicted.code).toBe(0);
   });
+  it('export weights-json writes Keras weight order for a trained model and refuses a model without weights', async () => {
+    const src = file('w.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization()])\n');
+    const none = await run('export', src, '--format', 'weights-json');
+    expect(none.code).toBe(1);
+    expect(none.err).toContain('holds no weights to export');
+    const model = file('w2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const trained = join(dir, 'w.layercanvas.json');
+    expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
+    const w = JSON.parse((await run('export', trained, '--format', 'weights-json')).out);
+    expect(Object.keys(w)).toEqual(['dense', 'batch_normalization', 'dense_1']);
+    expect(Object.keys(w.batch_normalization)).toEqual(['gamma', 'beta', 'moving_mean', 'moving_variance']);
+    expect(w.dense.kernel).toMatchObject({ shape: [2, 3], dtype: 'float32' });
+    expect(w.dense.kernel.data).toHaveLength(6);
+  });
+
   it('train refuses bad options with exit 2', async () => {
     const src = file('m2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
     expect((await run('train', src, '--dataset', 'circles', '--epochs', '0')).code).toBe(2);
