@@ -3,10 +3,10 @@
  * response per request (plus progress events). Transport-free: node-main.ts and utility-main.ts wire `handle` and
  * `post` to their process's ports.
  */
-import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import { formatSummary, summarize } from '../graph/summary';
 import { exportDocument, importFile } from './io-handlers';
+import { stopTraining } from './stop-flags';
 import {
   PROTOCOL_VERSION,
   REQUEST_TYPES,
@@ -70,7 +70,7 @@ export const defaultHandlers: Handlers = {
 
   train: async (payload, ctx, id) => (await import('./train-handlers')).trainHandler(payload, ctx, id),
 
-  stop: async ({ target }) => ({ stopping: (await import('./train-handlers')).stopTraining(target) }),
+  stop: ({ target }) => ({ stopping: stopTraining(target) }),
 
   predict: async (payload) => (await import('./train-handlers')).predictHandler(payload),
 };

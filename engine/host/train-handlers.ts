@@ -14,6 +14,7 @@ import { compileModel, forward, makeContext } from '../train/executor';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
 import { bnTwin } from '../train/twin';
 import type { HandlerContext, HandlerOutcome } from './engine-service';
+import { stopFlags } from './stop-flags';
 import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from './protocol';
 
 let backend: Promise<{ backend: Backend; warning?: string }> | null = null;
@@ -29,14 +30,6 @@ export async function disposeEngineBackend(): Promise<void> {
   backend = null;
 }
 
-/** Trainings in flight by request id, so `stop` can reach them. */
-const stopFlags = new Map<string, { stop: boolean }>();
-
-export function stopTraining(target: string): boolean {
-  const flag = stopFlags.get(target);
-  if (flag) flag.stop = true;
-  return Boolean(flag);
-}
 
 async function datasetFor(spec: ParsedPayloadOf<'train'>['dataset']): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {
   if ('inline' in spec) {
@@ -82,7 +75,7 @@ export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: Handl
 
 function progressOf(event: TrainEvent, run: number, runs: number): number | undefined {
   if (event.type === 'layer-stats') return undefined;
-  const within = event.type === 'batch' ? (event.epoch + event.batch / event.batches) / (event as { epochs?: number }).epochs! : (event.epoch + 1) / event.epochs;
+  const within = event.type === 'batch' ? (event.epoch + event.batch / event.batches) / event.epochs : (event.epoch + 1) / event.epochs;
   return Number.isFinite(within) ? Math.min(1, (run + within) / runs) : undefined;
 }
 

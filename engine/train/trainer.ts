@@ -40,7 +40,7 @@ export interface LayerStat {
 }
 
 export type TrainEvent =
-  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number; accuracy: number; samplesPerSecond: number; elapsedMs: number; step: number }
+  | { type: 'batch'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; samplesPerSecond: number; elapsedMs: number; step: number }
   | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; val_loss?: number; val_accuracy?: number; elapsedMs: number }
   | { type: 'layer-stats'; step: number; epoch: number; stats: LayerStat[] };
 
@@ -143,7 +143,7 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
       step++;
       batchIndex++;
       const elapsed = now() - epochStart;
-      hooks.onEvent?.({ type: 'batch', epoch, batch: batchIndex, batches: stepsPerEpoch, loss: lossSum / seen, accuracy: accSum / seen, samplesPerSecond: seen / Math.max(elapsed / 1000, 1e-9), elapsedMs: now() - started, step });
+      hooks.onEvent?.({ type: 'batch', epoch, epochs: settings.epochs, batch: batchIndex, batches: stepsPerEpoch, loss: lossSum / seen, accuracy: accSum / seen, samplesPerSecond: seen / Math.max(elapsed / 1000, 1e-9), elapsedMs: now() - started, step });
       if (settings.statsEvery && (step === 1 || step % settings.statsEvery === 0))
         hooks.onEvent?.({ type: 'layer-stats', step, epoch, stats: layerStats(model, pass.values) });
     }

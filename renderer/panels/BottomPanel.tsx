@@ -1,9 +1,10 @@
-/** The bottom panel: Summary, Code and Problems tabs. The code editor stays mounted once opened, keeping a draft. */
+/** The bottom panel: Summary, Code, Problems and Train tabs. The code editor stays mounted once opened, keeping a draft. */
 import { lazy, Suspense, useState } from 'react';
 import { useInference } from '../stores/inference';
 import { useUi, type BottomTab } from '../stores/ui';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SummaryPanel } from './SummaryPanel';
+import { TrainPanel } from './train/TrainPanel';
 
 // Monaco is most of the bundle: it loads apart from the first paint, fetched once the window is idle so the Code
 // tab opens at once.
@@ -25,9 +26,10 @@ export function BottomPanel({ dark }: { dark: boolean }) {
     { id: 'summary', label: 'Summary' },
     { id: 'code', label: 'Code' },
     { id: 'problems', label: `Problems${inference.problems.length ? ` (${inference.problems.length})` : ''}` },
+    { id: 'train', label: 'Train' },
   ];
   return (
-    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''}`} aria-label="Model details">
+    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${tab === 'train' ? 'is-train' : ''}`} aria-label="Model details">
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button
@@ -56,6 +58,7 @@ export function BottomPanel({ dark }: { dark: boolean }) {
       <div className="tab-body" hidden={collapsed}>
         {tab === 'summary' ? <SummaryPanel /> : null}
         {tab === 'problems' ? <ProblemsPanel /> : null}
+        {tab === 'train' ? <TrainPanel dark={dark} /> : null}
         {codeOpened ? (
           <div className="tab-code" hidden={tab !== 'code'}>
             <Suspense fallback={<div className="code-loading">Loading editor…</div>}>

@@ -21,6 +21,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Give up (and cancel the engine's work) after this long; defaults depend on the request type. */
   timeoutMs?: number;
+  /** Told the request's id as it is sent, so a later request can name it (`stop` ends a `train` by its id). */
+  onId?(id: string): void;
 }
 
 /** Quick requests answer in milliseconds; file work can take a while on big models. */
@@ -125,6 +127,7 @@ export function createEngineClient(port: EnginePort, options: EngineClientOption
             opts.signal?.removeEventListener('abort', onAbort);
           },
         });
+        opts.onId?.(id);
         port.postMessage({ id, type, payload });
       });
     },

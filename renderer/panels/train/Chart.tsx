@@ -1,0 +1,91 @@
+/**
+ * One uPlot chart of a metric against the training step. The plot is built once per set of curves (and theme) and
+ * fed new columns as progress arrives, so a live run costs a redraw, not a rebuild.
+ */
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { tick } from './format';
+import type { ChartData, Curve, Metric } from './series';
+
+/** "with BN" and a single run in the accent blue, "without BN" in orange: the two sides of the comparison. */
+const RUN_COLOR: Record<string, { light: string; dark: string }> = {
+  '': { light: '#2f6feb', dark: '#6b9bff' },
+  'with BN': { light: '#2f6feb', dark: '#6b9bff' },
+  'without BN': { light: '#e8590c', dark: '#ff8c42' },
+};
+
+function seriesFor(curve: Curve, dark: boolean): uPlot.Series {
+  const color = (RUN_COLOR[curve.run] ?? RUN_COLOR[''])[dark ? 'dark' : 'light'];
+  const base = { label: curve.label, stroke: color, spanGaps: true };
+  if (curve.kind === 'batch') return { ...base, width: 1.25, points: { show: false } };
+  if (curve.kind === 'epoch') return { ...base, width: 2, points: { show: true, size: 6, fill: color } };
+  return { ...base, width: 2, dash: [6, 4], points: { show: true, size: 6, fill: 'transparent' } };
+}
+
+/** Tick steps from 1e-6 to 1e40: uPlot's own stop far below what a diverging loss reaches, leaving a bare axis. */
+const INCREMENTS = Array.from({ length: 47 }, (_, i) => 10 ** (i - 6)).flatMap((p) => [p, 2 * p, 2.5 * p, 5 * p]);
+
+/** Steps are whole batches. */
+const STEP_INCREMENTS = Array.from({ length: 8 }, (_, i) => 10 ** i).flatMap((p) => [p, 2 * p, 5 * p]);
+
+const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+
+function options(metric: Metric, data: ChartData, dark: boolean, width: number, height: number): uPlot.Options {
+  const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 } };
+  return {
+    width,
+    height,
+    legend: { live: false },
+    cursor: { drag: { x: false, y: false } },
+    scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) * 1.05 || 1] } },
+    axes: [
+      { ...axis, label: 'step', labelSize: 14, size: 30, incrs: STEP_INCREMENTS },
+      { ...axis, label: metric, labelSize: 14, size: 44, incrs: INCREMENTS, values: (_u, splits) => splits.map(tick) },
+    ],
+    series: [{ label: 'step' }, ...data.curves.map((c) => seriesFor(c, dark))],
+  };
+}
+
+const columns = (data: ChartData): uPlot.AlignedData => [data.x, ...data.curves.map((c) => c.values)] as uPlot.AlignedData;
+
+export function Chart({ metric, data, dark, testId }: { metric: Metric; data: ChartData; dark: boolean; testId: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const shapeKey = `${dark}|${data.curves.map((c) => c.label).join('|')}`;
+  const latest = useRef(data);
+  latest.current = data;
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    // The legend sits below the plot and wraps on narrow charts: the plot gets what it leaves.
+    const size = (u?: uPlot) => {
+      const legend = u?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 24;
+      return { width: Math.max(el.clientWidth, 160), height: Math.max(el.clientHeight - legend - 2, 60) };
+    };
+    const u = new uPlot(options(metric, latest.current, dark, size().width, size().height), columns(latest.current), el);
+    u.setSize(size(u));
+    plot.current = u;
+    const observer = new ResizeObserver(() => u.setSize(size(u)));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+  }, [shapeKey, metric]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    plot.current?.setData(columns(data));
+  }, [data]);
+
+  return (
+    <div className="train-chart" data-testid={testId} data-points={data.x.length}>
+      <div className="train-chart-title">{metric === 'loss' ? 'Loss' : 'Accuracy'}</div>
+      <div className="train-chart-plot" ref={host}>
+        {data.x.length === 0 ? <div className="train-chart-empty">Curves appear here as the model trains.</div> : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,166 @@
+/** The Train tab's left column: dataset (checked against the Input, with a fix), settings, and the run buttons. */
+import { useState } from 'react';
+import { BUILTIN_DATASETS, builtinInfo, type BuiltinId } from '../../../engine/data/registry';
+import { formatSampleShape } from '../../../engine/data/types';
+import type { Inference } from '../../../engine/graph/inference';
+import { LOSSES } from '../../../engine/train/losses';
+import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../engine/train/optimizers';
+import { useGraph } from '../../stores/graph';
+import { useTraining, type TrainConfig } from '../../stores/training';
+import { checkInput, suggestLoss, withInputShape } from './model-check';
+
+interface NumberFieldProps {
+  label: string;
+  testId: string;
+  value: number | null;
+  /** Shown when the field is empty (null allowed only when given). */
+  emptyText?: string;
+  check(n: number): boolean;
+  rule: string;
+  onValid(n: number | null): void;
+  onValidity(valid: boolean): void;
+}
+
+function NumberField({ label, testId, value, emptyText, check, rule, onValid, onValidity }: NumberFieldProps) {
+  const [text, setText] = useState(value === null ? '' : String(value));
+  const [invalid, setInvalid] = useState(false);
+  const change = (t: string) => {
+    setText(t);
+    const trimmed = t.trim();
+    const n = Number(trimmed);
+    const ok = trimmed === '' ? emptyText !== undefined : Number.isFinite(n) && check(n);
+    setInvalid(!ok);
+    onValidity(ok);
+    if (ok) onValid(trimmed === '' ? null : n);
+  };
+  return (
+    <label className="train-field" title={invalid ? `${label} must be ${rule}` : undefined}>
+      <span>{label}</span>
+      <input
+        className={`field-input ${invalid ? 'is-invalid' : ''}`}
+        data-testid={testId}
+        inputMode="decimal"
+        value={text}
+        placeholder={emptyText}
+        aria-invalid={invalid}
+        onChange={(e) => change(e.target.value)}
+      />
+    </label>
+  );
+}
+
+const isWhole = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
+
+export function SettingsForm({ inference, running, onStart, onCompare, onStop }: { inference: Inference; running: boolean; onStart(): void; onCompare(): void; onStop(): void }) {
+  const doc = useGraph((s) => s.doc);
+  const config = useTraining((s) => s.config);
+  const setConfig = useTraining((s) => s.setConfig);
+  const status = useTraining((s) => s.runs.find((r) => r.id === s.activeId)?.status);
+  const [invalidFields, setInvalidFields] = useState<ReadonlySet<string>>(new Set());
+  const info = builtinInfo(config.datasetId)!;
+  const check = checkInput(doc, inference, info);
+  const suggested = suggestLoss(inference, info);
+  const hasBn = doc.nodes.some((n) => n.className === 'BatchNormalization');
+  const validity = (field: string) => (valid: boolean) =>
+    setInvalidFields((prev) => {
+      const next = new Set(prev);
+      if (valid) next.delete(field);
+      else next.add(field);
+      return next;
+    });
+  const num = (field: keyof TrainConfig) => ({ onValidity: validity(field), onValid: (n: number | null) => setConfig({ [field]: n } as Partial<TrainConfig>) });
+  const blocked = running || check.kind !== 'ok' || invalidFields.size > 0;
+  const why = check.kind !== 'ok' ? 'The dataset does not fit the model yet.' : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
+
+  return (
+    <div className="train-settings">
+      <label className="train-field train-field-wide">
+        <span>Dataset</span>
+        <select className="field-input" data-testid="train-dataset" value={config.datasetId} onChange={(e) => setConfig({ datasetId: e.target.value as BuiltinId })}>
+          {BUILTIN_DATASETS.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.title} — {formatSampleShape(d.sampleShape)}, {d.numClasses} classes
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="train-check" data-testid="train-check">
+        {check.kind === 'ok' ? (
+          <span className="train-check-ok">✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.</span>
+        ) : check.kind === 'mismatch' ? (
+          <div className="problem-error train-check-problem">
+            <div>{check.mismatch.message}</div>
+            <div className="problem-hint">{check.mismatch.hint}</div>
+            <button
+              type="button"
+              data-testid="train-fix-input"
+              onClick={() => 'shape' in check.mismatch.fix && useGraph.getState().commit((d) => withInputShape(d, check.nodeId, (check.mismatch.fix as { shape: number[] }).shape))}
+            >
+              {check.fixLabel}
+            </button>
+          </div>
+        ) : (
+          <div className="problem-error train-check-problem">
+            <div>{check.message}</div>
+            <div className="problem-hint">{check.hint}</div>
+          </div>
+        )}
+      </div>
+      <div className="train-grid">
+        <NumberField label="Subset" testId="train-subset" value={config.subset} emptyText="all" check={isWhole(1)} rule="a whole number ≥ 1, or empty for all" {...num('subset')} />
+        <NumberField label="Epochs" testId="train-epochs" value={config.epochs} check={(n) => isWhole(1)(n) && n <= 10_000} rule="a whole number from 1 to 10000" {...num('epochs')} />
+        <NumberField label="Batch size" testId="train-batch-size" value={config.batchSize} check={(n) => isWhole(1)(n) && n <= 65_536} rule="a whole number ≥ 1" {...num('batchSize')} />
+        <NumberField label="Seed" testId="train-seed" value={config.seed} check={isWhole(0)} rule="a whole number ≥ 0" {...num('seed')} />
+        <label className="train-field">
+          <span>Optimizer</span>
+          <select className="field-input" data-testid="train-optimizer" value={config.optimizer} onChange={(e) => setConfig({ optimizer: e.target.value as OptimizerName })}>
+            {OPTIMIZERS.map((o) => (
+              <option key={o} value={o}>
+                {o}
+              </option>
+            ))}
+          </select>
+        </label>
+        <NumberField
+          label="Learning rate"
+          testId="train-lr"
+          value={config.learningRate}
+          emptyText={String(OPTIMIZER_DEFAULTS[config.optimizer].learning_rate)}
+          check={(n) => n > 0}
+          rule="a positive number"
+         
+          {...num('learningRate')}
+        />
+        <NumberField label="Validation split" testId="train-val-split" value={config.validationSplit} check={(n) => n >= 0 && n < 1} rule="from 0 up to (not including) 1" {...num('validationSplit')} />
+        <label className="train-field">
+          <span>Loss</span>
+          <select className="field-input" data-testid="train-loss" value={config.loss} onChange={(e) => setConfig({ loss: e.target.value as TrainConfig['loss'] })}>
+            <option value="auto">auto: {suggested}</option>
+            {LOSSES.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="train-buttons">
+        <button type="button" className="primary" data-testid="train-start" disabled={blocked} title={why} onClick={onStart}>
+          ▶ Start
+        </button>
+        <button
+          type="button"
+          data-testid="train-compare-bn"
+          disabled={blocked || !hasBn}
+          title={hasBn ? 'Train this model and its twin without BatchNormalization on the same seed, data and settings' : 'The model has no BatchNormalization to compare against'}
+          onClick={onCompare}
+        >
+          With / without BN
+        </button>
+        <button type="button" data-testid="train-stop" disabled={!running || status === 'stopping'} onClick={onStop}>
+          ■ Stop
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+/** Numbers as the Train tab prints them: short enough for a run item or an axis, even when a loss diverged. */
+
+export const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`);
+
+export const fixed = (v: number | null) => (v === null ? '–' : Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toFixed(3));
+
+/** Axis ticks: three significant digits, exponents past 10,000 (a diverging loss reaches 1e37). */
+export function tick(v: number): string {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+export function seconds(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
+}

@@ -1,0 +1,87 @@
+/**
+ * Starting and stopping a training in the engine process. The run trains a snapshot of the document taken at
+ * Start, so the canvas stays editable while it runs; `stop` ends it at the next batch and the engine answers with
+ * what it learned so far.
+ */
+import { builtinInfo } from '../../../engine/data/registry';
+import type { ModelDocument } from '../../../engine/graph/document';
+import type { Inference } from '../../../engine/graph/inference';
+import type { EngineClient } from '../../services/engine-client';
+import { getEngineClient } from '../../services/host-instance';
+import { useTraining, type TrainConfig } from '../../stores/training';
+import { useUi } from '../../stores/ui';
+import { suggestLoss } from './model-check';
+
+/** Long runs are normal: the engine streams progress, so only a silent day-long run would be cut off. */
+const TRAIN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+let counter = 0;
+
+export function resolvedConfig(config: TrainConfig, inference: Inference): TrainConfig & { loss: Exclude<TrainConfig['loss'], 'auto'> } {
+  const info = builtinInfo(config.datasetId)!;
+  return { ...config, loss: config.loss === 'auto' ? suggestLoss(inference, info) : config.loss };
+}
+
+export async function startTraining(doc: ModelDocument, inference: Inference, options: { compareBn: boolean }): Promise<void> {
+  const store = useTraining.getState();
+  if (store.activeId) return;
+  const config = resolvedConfig(store.config, inference);
+  const info = builtinInfo(config.datasetId)!;
+  counter += 1;
+  const runId = `run-${Date.now().toString(36)}-${counter}`;
+  store.begin({ id: runId, datasetTitle: info.title, config, compareBn: options.compareBn });
+  let client: EngineClient;
+  try {
+    client = await getEngineClient();
+  } catch (err) {
+    const message = `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`;
+    useTraining.getState().finish(runId, { ok: false, error: { message, hint: 'Restart LayerCanvas; the status bar shows the engine state.' } });
+    return;
+  }
+  const result = await client.request(
+    'train',
+    {
+      document: doc,
+      dataset: { id: config.datasetId, ...(config.subset ? { subset: config.subset, seed: config.seed } : {}) },
+      settings: {
+        loss: config.loss,
+        optimizer: { name: config.optimizer, ...(config.learningRate ? { learning_rate: config.learningRate } : {}) },
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        validationSplit: config.validationSplit,
+        seed: config.seed,
+      },
+      compareBn: options.compareBn,
+    },
+    {
+      timeoutMs: TRAIN_TIMEOUT_MS,
+      onId: (id) => useTraining.getState().setRequestId(id),
+      onProgress: (update) => useTraining.getState().progress(runId, update),
+    },
+  );
+  useTraining.getState().finish(runId, result);
+}
+
+/**
+ * Ask the engine to end the run in flight before its next batch; the `train` request then answers. The engine
+ * registers a training once its data has loaded (and the request may not be sent yet), so a Stop during loading is
+ * repeated until it lands.
+ */
+export async function stopTraining(): Promise<void> {
+  const { activeId, markStopping } = useTraining.getState();
+  if (!activeId) return;
+  markStopping(activeId);
+  const client = await getEngineClient();
+  while (useTraining.getState().activeId === activeId) {
+    const requestId = useTraining.getState().requestId;
+    if (requestId) {
+      const answer = await client.request('stop', { target: requestId });
+      if (!answer.ok) {
+        useUi.getState().notify(`Could not stop the training: ${answer.error.message}`, 'error');
+        return;
+      }
+      if (answer.value.stopping) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

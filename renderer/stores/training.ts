@@ -1,0 +1,164 @@
+/**
+ * Training runs: the settings for the next one, the run in flight (its curves growing with each progress event)
+ * and the finished or stopped runs, newest first. The engine does the work (panels/train/run-training.ts talks to
+ * it); this store only records what it reports.
+ */
+import { create } from 'zustand';
+import type { BuiltinId } from '../../engine/data/registry';
+import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
+import type { LossName } from '../../engine/train/losses';
+import type { OptimizerName } from '../../engine/train/optimizers';
+import type { TrainEvent } from '../../engine/train/trainer';
+import { appendEvent, emptySeries, type RunSeries } from '../panels/train/series';
+
+export interface TrainConfig {
+  datasetId: BuiltinId;
+  /** Train on this many samples only (quick runs); null: the whole dataset. */
+  subset: number | null;
+  optimizer: OptimizerName;
+  /** null: the optimizer's Keras default. */
+  learningRate: number | null;
+  batchSize: number;
+  epochs: number;
+  /** 'auto': the loss suggested from the last activation and the labels. */
+  loss: LossName | 'auto';
+  validationSplit: number;
+  seed: number;
+}
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  datasetId: 'mnist',
+  subset: 2000,
+  optimizer: 'adam',
+  learningRate: null,
+  batchSize: 32,
+  epochs: 2,
+  loss: 'auto',
+  validationSplit: 0.1,
+  seed: 0,
+};
+
+export type RunStatus = 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
+
+export interface RunProgress {
+  /** Which of the run's models the figures are for (the engine's label: 'model' or 'without BN'). */
+  label: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  samplesPerSecond: number;
+  /** 0..1 over the whole request (both models in a comparison). */
+  fraction: number;
+  elapsedMs: number;
+}
+
+export interface TrainingRun {
+  id: string;
+  /** 1, 2, 3 … in the order they were started. */
+  number: number;
+  datasetTitle: string;
+  /** The settings as sent, with the loss resolved. */
+  config: TrainConfig & { loss: LossName };
+  compareBn: boolean;
+  status: RunStatus;
+  /** Curves by the engine's label ('model', 'without BN'), in the order they started. */
+  series: Record<string, RunSeries>;
+  labels: string[];
+  progress: RunProgress | null;
+  startedAt: number;
+  durationMs: number | null;
+  error: ProtocolError | null;
+}
+
+/** The engine's label as the panel shows it: a comparison names both sides, a single run needs no name. */
+export function displayLabel(run: Pick<TrainingRun, 'compareBn'>, label: string): string {
+  if (!run.compareBn) return '';
+  return label === 'model' ? 'with BN' : label;
+}
+
+export interface TrainingState {
+  config: TrainConfig;
+  /** Newest first; the one in flight included. */
+  runs: TrainingRun[];
+  activeId: string | null;
+  selectedId: string | null;
+  /** The engine's id for the `train` request in flight, which `stop` names. */
+  requestId: string | null;
+  setConfig(patch: Partial<TrainConfig>): void;
+  begin(run: Pick<TrainingRun, 'id' | 'datasetTitle' | 'config' | 'compareBn'>, now?: number): void;
+  setRequestId(id: string | null): void;
+  progress(runId: string, update: { data?: unknown }): void;
+  markStopping(runId: string): void;
+  finish(runId: string, result: { ok: true; value: TrainOutcome } | { ok: false; error: ProtocolError }, now?: number): void;
+  select(runId: string | null): void;
+}
+
+const isProgressData = (d: unknown): d is { run: string; event: TrainEvent } =>
+  typeof d === 'object' && d !== null && typeof (d as { run?: unknown }).run === 'string' && typeof (d as { event?: { type?: unknown } }).event?.type === 'string';
+
+const updateRun = (runs: TrainingRun[], id: string, f: (r: TrainingRun) => TrainingRun) => runs.map((r) => (r.id === id ? f(r) : r));
+
+/** A request's outcome as one status: any model failing fails it, any stopped stops it. */
+function outcomeStatus(outcome: TrainOutcome): { status: RunStatus; error: ProtocolError | null } {
+  const failed = outcome.runs.find((r) => r.status === 'failed');
+  if (failed) return { status: 'failed', error: { message: failed.error?.message ?? 'Training failed.', hint: failed.error?.hint } };
+  if (outcome.runs.some((r) => r.status === 'stopped')) return { status: 'stopped', error: null };
+  return { status: 'completed', error: null };
+}
+
+export const useTraining = create<TrainingState>()((set, get) => ({
+  config: DEFAULT_CONFIG,
+  runs: [],
+  activeId: null,
+  selectedId: null,
+  requestId: null,
+
+  setConfig: (patch) => set({ config: { ...get().config, ...patch } }),
+
+  begin(run, now = Date.now()) {
+    const number = get().runs.reduce((max, r) => Math.max(max, r.number), 0) + 1;
+    const record: TrainingRun = { ...run, number, status: 'running', series: {}, labels: [], progress: null, startedAt: now, durationMs: null, error: null };
+    set({ runs: [record, ...get().runs], activeId: run.id, selectedId: run.id, requestId: null });
+  },
+
+  setRequestId: (requestId) => set({ requestId }),
+
+  progress(runId, { data }) {
+    if (!isProgressData(data)) return;
+    const { run: label, event } = data;
+    if (event.type === 'layer-stats') return;
+    set({
+      runs: updateRun(get().runs, runId, (r) => {
+        const series = { ...r.series, [label]: appendEvent(r.series[label] ?? emptySeries(), event) };
+        const labels = r.labels.includes(label) ? r.labels : [...r.labels, label];
+        const last = r.progress?.label === label ? r.progress : null;
+        // Counted here rather than taken from the engine, whose batch events carry no fraction: each model of a
+        // comparison is an equal share, each epoch an equal part of it.
+        const runs = r.compareBn ? 2 : 1;
+        const share = (within: number) => Math.min(1, (labels.indexOf(label) + within) / runs);
+        const progress: RunProgress =
+          event.type === 'batch'
+            ? { label, epoch: event.epoch, epochs: r.config.epochs, batch: event.batch, batches: event.batches, samplesPerSecond: event.samplesPerSecond, fraction: share((event.epoch + event.batch / event.batches) / r.config.epochs), elapsedMs: event.elapsedMs }
+            : { label, epoch: event.epoch, epochs: event.epochs, batch: last?.batch ?? 0, batches: last?.batches ?? 0, samplesPerSecond: last?.samplesPerSecond ?? 0, fraction: share((event.epoch + 1) / event.epochs), elapsedMs: event.elapsedMs };
+        return { ...r, series, labels, progress };
+      }),
+    });
+  },
+
+  markStopping: (runId) => set({ runs: updateRun(get().runs, runId, (r) => (r.status === 'running' ? { ...r, status: 'stopping' } : r)) }),
+
+  finish(runId, result, now = Date.now()) {
+    set({
+      runs: updateRun(get().runs, runId, (r) => {
+        const durationMs = now - r.startedAt;
+        if (!result.ok) return { ...r, status: 'failed', error: result.error, durationMs };
+        return { ...r, ...outcomeStatus(result.value), durationMs };
+      }),
+      activeId: get().activeId === runId ? null : get().activeId,
+      requestId: get().activeId === runId ? null : get().requestId,
+    });
+  },
+
+  select: (selectedId) => set({ selectedId }),
+}));

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { suggestLoss as cliSuggestLoss } from '../../../cli/train';
+import { builtinInfo, generateBuiltin } from '../../../engine/data/registry';
+import { chainDocument } from '../../../engine/graph/build';
+import { infer } from '../../../engine/graph/inference';
+import { getTemplate } from '../../../engine/graph/templates';
+import { checkInput, suggestLoss, withInputShape } from '../../../renderer/panels/train/model-check';
+import { useGraph } from '../../../renderer/stores/graph';
+
+const mnist = builtinInfo('mnist')!;
+const spirals = builtinInfo('spirals')!;
+const cnn = () => getTemplate('cnn-bn-before-activation')!.build();
+const mlp = (inputShape: number[], units: number, activation: string) =>
+  chainDocument([
+    { className: 'InputLayer', config: { shape: inputShape } },
+    { className: 'Dense', config: { units: 16, activation: 'relu' } },
+    { className: 'Dense', config: { units, activation } },
+  ]);
+
+describe('the dataset checked against the Input', () => {
+  it("accepts MNIST (28, 28, 1) for the article CNN's Input (28, 28, 1)", () => {
+    const doc = cnn();
+    expect(checkInput(doc, infer(doc), mnist)).toEqual({ kind: 'ok' });
+  });
+
+  it('offers "Set Input to (28, 28, 1)" for an MLP on (784,), and says a Flatten keeps the vector', () => {
+    const doc = mlp([784], 10, 'softmax');
+    const check = checkInput(doc, infer(doc), mnist);
+    expect(check.kind).toBe('mismatch');
+    if (check.kind !== 'mismatch') return;
+    expect(check.fixLabel).toBe('Set Input to (28, 28, 1)');
+    expect(check.nodeId).toBe('n0');
+    expect(check.mismatch.message).toBe("The dataset's samples are (28, 28, 1) but the model's Input is (784,).");
+    expect(check.mismatch.hint).toContain('Flatten');
+    expect(check.mismatch.fix).toEqual({ shape: [28, 28, 1] });
+  });
+
+  it('offers "Set Input to (2,)" when the CNN meets the two-feature spirals', () => {
+    const doc = cnn();
+    const check = checkInput(doc, infer(doc), spirals);
+    expect(check.kind === 'mismatch' && check.fixLabel).toBe('Set Input to (2,)');
+  });
+
+  it('says so, with no fix to click, when the model has no Input', () => {
+    const doc = chainDocument([{ className: 'Dense', config: { units: 2 } }]);
+    const check = checkInput(doc, infer(doc), spirals);
+    expect(check.kind).toBe('unfixable');
+    if (check.kind === 'unfixable') expect(check.hint).toContain('(2,)');
+  });
+
+  it('applies the fix as one undoable edit through the graph store', () => {
+    const doc = mlp([784], 10, 'softmax');
+    useGraph.getState().load(doc);
+    const check = checkInput(doc, infer(doc), mnist);
+    if (check.kind !== 'mismatch' || !('shape' in check.mismatch.fix)) throw new Error('expected a shape fix');
+    const shape = check.mismatch.fix.shape;
+    useGraph.getState().commit((d) => withInputShape(d, check.nodeId, shape));
+    const fixed = useGraph.getState().doc;
+    expect(infer(fixed).nodes.get('n0')!.outputShape).toEqual([null, 28, 28, 1]);
+    expect(checkInput(fixed, infer(fixed), mnist)).toEqual({ kind: 'ok' });
+    expect(useGraph.getState().past).toHaveLength(1);
+    useGraph.getState().undo();
+    expect(useGraph.getState().doc.nodes[0].config.shape).toEqual([784]);
+  });
+});
+
+describe('the suggested loss (Keras practice: integer class labels → sparse categorical crossentropy)', () => {
+  const cases: { name: string; doc: ReturnType<typeof cnn>; dataset: 'mnist' | 'spirals'; expected: string }[] = [
+    { name: 'softmax over 10 classes', doc: cnn(), dataset: 'mnist', expected: 'sparse_categorical_crossentropy' },
+    { name: 'sigmoid on one unit for two classes', doc: mlp([2], 1, 'sigmoid'), dataset: 'spirals', expected: 'binary_crossentropy' },
+    { name: 'one linear unit for two classes', doc: mlp([2], 1, 'linear'), dataset: 'spirals', expected: 'binary_crossentropy' },
+    { name: 'softmax over two classes', doc: mlp([2], 2, 'softmax'), dataset: 'spirals', expected: 'sparse_categorical_crossentropy' },
+  ];
+  for (const c of cases)
+    it(`picks ${c.expected} for ${c.name}, as \`layercanvas train\` does`, () => {
+      const info = builtinInfo(c.dataset)!;
+      expect(suggestLoss(infer(c.doc), info)).toBe(c.expected);
+      if (c.dataset !== 'mnist') expect(cliSuggestLoss(c.doc, generateBuiltin(c.dataset, { count: 8 })!)).toBe(c.expected);
+    });
+
+  it('falls back to mean squared error for data without classes', () => {
+    expect(suggestLoss(infer(mlp([2], 1, 'linear')), { numClasses: 0 })).toBe('mean_squared_error');
+  });
+});
