@@ -10,5 +10,7 @@ export default defineConfig({
     fileParallelism: false,
     pool: 'forks',
     maxWorkers: 1,
+    // A cold machine (CI's first run) loads lazily split chunks slowly: let polled UI states take their time.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });

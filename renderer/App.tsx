@@ -6,6 +6,7 @@ import { addLayer } from './actions/edit-actions';
 import { handleClipboardEvent, handleShortcut } from './actions/shortcuts';
 import { registerCanvasView } from './actions/view';
 import { Canvas } from './canvas/Canvas';
+import { preloadLayout } from './canvas/layout';
 import { BottomPanel } from './panels/BottomPanel';
 import { Inspector } from './panels/inspector/Inspector';
 import { Palette } from './panels/Palette';
@@ -104,6 +105,8 @@ function Editor() {
     ];
     return () => offs.forEach((off) => off());
   }, [onMenu]);
+
+  useEffect(preloadLayout, []);
 
   // Inference and export run in the page; the engine port serves training and prediction, so its state is shown.
   useEffect(() => {

@@ -19,6 +19,13 @@ type Elk = InstanceType<(typeof import('elkjs/lib/elk.bundled.js'))['default']>;
 let elk: Promise<Elk> | null = null;
 const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK()));
 
+/** Starts loading ELK once the editor is up and idle, so the first template or auto-layout doesn't wait for it. */
+export function preloadLayout(): void {
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+  if (idle) idle(() => void loadElk(), { timeout: 2000 });
+  else setTimeout(() => void loadElk(), 500);
+}
+
 /** Positions for every node; sizes are the measured ones where the canvas has them. */
 export async function layoutPositions(
   doc: ModelDocument,

@@ -91,7 +91,7 @@ describe('editor window', () => {
     await drop('MaxPooling2D', 385, 180);
     await drop('Flatten', 385, 320);
     await drop('Dense', 640, 40);
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
 
     await connect(node('InputLayer', 'input_layer'), node('Conv2D', 'conv2d'));
     await connect(node('Conv2D', 'conv2d'), node('BatchNormalization', 'batch_normalization'));
@@ -225,9 +225,9 @@ describe('editor window', () => {
     await node('Dropout', 'dropout').click();
     await node('Flatten', 'flatten').click({ modifiers: ['Control'] });
     await page.keyboard.press('Backspace');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(9);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges);
 
     await node('Dropout', 'dropout').click();
@@ -247,7 +247,7 @@ describe('editor window', () => {
   it("loads the article's CNN template with Keras's 10,466 parameters and shows its code", async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-article-cnn]');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
     expect(await totalParams()).toBe('10,466');
     expect(await page.locator('[data-testid=summary-trainable-params]').innerText()).toBe('10,338');
     expect(await page.locator('[data-testid=summary-non-trainable-params]').innerText()).toBe('128');
@@ -284,7 +284,7 @@ describe('editor window', () => {
     await page.waitForSelector('[data-testid=canvas-empty]');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
     await chooser.setFiles(saved);
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
     expect(await canvasState()).toEqual(before);
     await expect.poll(viewport).toBe(viewBefore);
     expect(await totalParams()).toBe('10,466');

@@ -38,7 +38,7 @@ describe('train panel', () => {
   it('checks the dataset against the Input and offers the fix', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(10);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'spirals');
     await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain("The dataset's samples are (2,) but the model's Input is (28, 28, 1).");
@@ -128,7 +128,7 @@ describe('train panel', () => {
   it('fixes the Input in one undoable click, then shows a diverging run plainly, with its hint', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-article-mlp]');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(6);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'spirals');
     const input = page.locator('[data-testid=node-InputLayer] [data-testid=node-shape]');
