@@ -64,6 +64,9 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
         <button type="button" role="menuitem" className="menu-item" data-testid="export-tfjs" onClick={() => void exportAs('tfjs')}>
           <span className="menu-item-title">TF.js Layers (model.json + weights)</span>
         </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-weights-json" onClick={() => void exportAs('weights-json')}>
+          <span className="menu-item-title">Weights JSON (trained weights, Keras order)</span>
+        </button>
         <button type="button" role="menuitem" className="menu-item" data-testid="export-project" onClick={() => void exportAs('project')}>
           <span className="menu-item-title">LayerCanvas project</span>
         </button>

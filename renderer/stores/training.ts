@@ -4,6 +4,7 @@
  * it); this store only records what it reports.
  */
 import { create } from 'zustand';
+import type { ModelDocument } from '../../engine/graph/document';
 import type { BuiltinId } from '../../engine/data/registry';
 import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
 import type { LossName } from '../../engine/train/losses';
@@ -69,6 +70,8 @@ export interface TrainingRun {
   startedAt: number;
   durationMs: number | null;
   error: ProtocolError | null;
+  /** The trained weights of the model (not its twin) by node id, when the run completed or was stopped. */
+  weights?: ModelDocument['weights'];
 }
 
 /** The engine's label as the panel shows it: a comparison names both sides, a single run needs no name. */
@@ -153,7 +156,8 @@ export const useTraining = create<TrainingState>()((set, get) => ({
       runs: updateRun(get().runs, runId, (r) => {
         const durationMs = now - r.startedAt;
         if (!result.ok) return { ...r, status: 'failed', error: result.error, durationMs };
-        return { ...r, ...outcomeStatus(result.value), durationMs };
+        const trained = result.value.runs.find((run) => run.label === 'model' && run.status !== 'failed')?.weights;
+        return { ...r, ...outcomeStatus(result.value), durationMs, ...(trained ? { weights: trained } : {}) };
       }),
       activeId: get().activeId === runId ? null : get().activeId,
       requestId: get().activeId === runId ? null : get().requestId,

@@ -4,6 +4,7 @@
  * it with its BatchNormalization-free twin; stop a long run mid-epoch while the canvas stays usable; fix an MLP's
  * Input for the spirals in one undoable click and see its diverging run's error with its hint.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchHarness, type Harness } from './harness';
@@ -71,6 +72,17 @@ describe('train panel', () => {
     expect(text).toMatch(/loss \d\.\d{3} · acc \d+\.\d% · val acc \d+\.\d%/);
     expect(text).toContain('completed');
     await h.screenshot('train-run');
+
+    // The trained weights become the model's (one undoable edit), so Export ▸ Weights JSON saves them.
+    await page.click('[data-testid=run-use-weights]');
+    await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain("Trained weights of run #1 are now the model's (5 layers");
+    await page.click('[data-testid=menu-export]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-weights-json]')]);
+    const weights = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(Object.keys(weights)).toEqual(['conv2d', 'batch_normalization', 'conv2d_1', 'batch_normalization_1', 'dense']);
+    expect(weights.batch_normalization.moving_variance.shape).toEqual([32]);
+    // Trained moving statistics have moved away from their initial ones (moving variance starts at 1).
+    expect(weights.batch_normalization.moving_variance.data.some((v: number) => Math.abs(v - 1) > 1e-3)).toBe(true);
   });
 
   it('compares the model with its twin without BatchNormalization and overlays both curves', async () => {

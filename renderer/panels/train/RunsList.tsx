@@ -2,6 +2,18 @@
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
 import { fixed, percent, seconds } from './format';
 import { finalMetrics } from './series';
+import { useGraph } from '../../stores/graph';
+import { useUi } from '../../stores/ui';
+import { applyTrainedWeights } from './use-weights';
+
+/** One undoable edit: the run's weights into the current document, where the layers still match. */
+function adoptWeights(run: TrainingRun): void {
+  if (!run.weights) return;
+  const { applied, skipped } = applyTrainedWeights(useGraph.getState().doc, run.weights);
+  if (applied.length) useGraph.getState().commit((doc) => applyTrainedWeights(doc, run.weights!).doc);
+  const note = skipped.length ? `; ${skipped.length} changed since the run and kept as they were: ${skipped.join(', ')}` : '';
+  useUi.getState().notify(applied.length ? `Trained weights of run #${run.number} are now the model's (${applied.length} layers${note}); Export ▸ Weights JSON or TF.js saves them` : `No layer of run #${run.number} matches the canvas any more${note}`, applied.length ? 'info' : 'error');
+}
 
 
 export function settingsSummary(run: Pick<TrainingRun, 'config'>): string {
@@ -34,6 +46,11 @@ function RunItem({ run, selected }: { run: TrainingRun; selected: boolean }) {
         {run.error ? <div className="run-item-error">{run.error.message}</div> : null}
         <div className="run-item-muted">{run.durationMs === null ? 'running…' : seconds(run.durationMs)}</div>
       </button>
+      {run.weights ? (
+        <button type="button" className="run-use-weights" data-testid="run-use-weights" onClick={() => adoptWeights(run)} title="Put this run's trained weights into the model, to export them or predict with them">
+          Use these weights
+        </button>
+      ) : null}
     </li>
   );
 }
