@@ -73,6 +73,15 @@ describe('train panel', () => {
     expect(text).toContain('completed');
     await h.screenshot('train-run');
 
+    // The chart's data as CSV: a step column and one per curve, a row per batch.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=chart-loss-csv]')]);
+    const rows = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('step,loss,epoch loss,val loss');
+    expect(rows).toHaveLength(16);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=chart-accuracy-png]')]);
+    expect(png.suggestedFilename()).toBe('accuracy.png');
+    expect(readFileSync(await png.path()).subarray(1, 4).toString()).toBe('PNG');
+
     // The trained weights become the model's (one undoable edit), so Export ▸ Weights JSON saves them.
     await page.click('[data-testid=run-use-weights]');
     await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain("Trained weights of run #1 are now the model's (5 layers");

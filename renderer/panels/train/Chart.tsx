@@ -6,7 +6,31 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { tick } from './format';
-import type { ChartData, Curve, Metric } from './series';
+import { chartCsv, type ChartData, type Curve, type Metric } from './series';
+import { getHost } from '../../services/host-instance';
+import { useUi } from '../../stores/ui';
+
+/** Saves the plot as a PNG (on the panel's background, so it reads outside the app) or its data as CSV. */
+async function saveChart(kind: 'png' | 'csv', metric: Metric, data: ChartData, plot: uPlot | null): Promise<void> {
+  let bytes: Uint8Array | string;
+  if (kind === 'csv') bytes = chartCsv(data);
+  else {
+    if (!plot) return;
+    const source = plot.ctx.canvas;
+    const canvas = document.createElement('canvas');
+    canvas.width = source.width;
+    canvas.height = source.height;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = cssVar('--panel') || '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(source, 0, 0);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+    if (!blob) return;
+    bytes = new Uint8Array(await blob.arrayBuffer());
+  }
+  const saved = await getHost().saveFile({ suggestedName: `${metric}.${kind}`, data: bytes, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
+  if (saved) useUi.getState().notify(`Saved ${saved.name}`);
+}
 
 /** "with BN" and a single run in the accent blue, "without BN" in orange: the two sides of the comparison. */
 const RUN_COLOR: Record<string, { light: string; dark: string }> = {
@@ -82,7 +106,19 @@ export function Chart({ metric, data, dark, testId }: { metric: Metric; data: Ch
 
   return (
     <div className="train-chart" data-testid={testId} data-points={data.x.length}>
-      <div className="train-chart-title">{metric === 'loss' ? 'Loss' : 'Accuracy'}</div>
+      <div className="train-chart-title">
+        {metric === 'loss' ? 'Loss' : 'Accuracy'}
+        {data.x.length ? (
+          <span className="train-chart-actions">
+            <button type="button" data-testid={`${testId}-png`} title="Save the chart as a PNG image" onClick={() => void saveChart('png', metric, data, plot.current)}>
+              PNG
+            </button>
+            <button type="button" data-testid={`${testId}-csv`} title="Save the chart's data as CSV" onClick={() => void saveChart('csv', metric, data, plot.current)}>
+              CSV
+            </button>
+          </span>
+        ) : null}
+      </div>
       <div className="train-chart-plot" ref={host}>
         {data.x.length === 0 ? <div className="train-chart-empty">Curves appear here as the model trains.</div> : null}
       </div>

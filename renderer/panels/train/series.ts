@@ -108,3 +108,11 @@ export function chartData(runs: { run: string; series: RunSeries }[], metric: Me
   }
   return { x, curves };
 }
+
+/** The chart as CSV: a `step` column, then one column per curve; a step where a curve has no point is left empty. */
+export function chartCsv(data: ChartData): string {
+  const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const rows = [['step', ...data.curves.map((c) => quote(c.label))].join(',')];
+  data.x.forEach((step, i) => rows.push([String(step), ...data.curves.map((c) => (c.values[i] === null ? '' : String(c.values[i])))].join(',')));
+  return `${rows.join('\n')}\n`;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../../engine/train/trainer';
-import { appendEvent, chartData, emptySeries, finalMetrics, type RunSeries } from '../../../renderer/panels/train/series';
+import { appendEvent, chartCsv, chartData, emptySeries, finalMetrics, type RunSeries } from '../../../renderer/panels/train/series';
 
 const batch = (epoch: number, b: number, step: number, loss: number, accuracy: number): TrainEvent => ({
   type: 'batch',
@@ -105,5 +105,18 @@ describe('chart columns', () => {
 
   it('has no points and no curves before the first batch', () => {
     expect(chartData([], 'loss')).toEqual({ x: [], curves: [] });
+  });
+});
+
+describe('chart CSV', () => {
+  it('has a step column, one column per curve, and empty cells where a curve has no point', () => {
+    const csv = chartCsv({
+      x: [1, 2, 3],
+      curves: [
+        { run: '', kind: 'batch', label: 'loss', values: [0.9, 0.7, 0.5] },
+        { run: '', kind: 'val', label: 'val loss', values: [null, null, 0.6] },
+      ],
+    });
+    expect(csv).toBe('step,loss,val loss\n1,0.9,\n2,0.7,\n3,0.5,0.6\n');
   });
 });
