@@ -13,7 +13,7 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
 }
 
 /** For each flat index of `out`, the flat index into an operand of `shape` (broadcast axes read index 0). */
-function sourceIndex(out: readonly number[], shape: readonly number[]): Int32Array {
+export function sourceIndex(out: readonly number[], shape: readonly number[]): Int32Array {
   const rank = out.length;
   const padded = [...Array(rank - shape.length).fill(1), ...shape];
   const strides = new Array<number>(rank);

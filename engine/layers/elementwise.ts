@@ -1,5 +1,6 @@
 /** Element-wise maps and Keras's broadcasting of size-1 axes, for the layers too simple to need a kernel. */
 import type { Tensor } from '../core/tensor';
+import { sourceIndex } from '../kernels/add';
 
 export function mapTensor(x: Tensor, f: (v: number, i: number) => number): Tensor {
   const out = new Float32Array(x.data.length);
@@ -14,31 +15,9 @@ export function broadcastShape(shapes: readonly (readonly number[])[]): number[]
   return out;
 }
 
-/** For each flat index of `outShape`, the flat index into a (broadcast) operand of `shape`. */
+/** For each flat index of `outShape`, the flat index into a (broadcast) operand of `shape`; null when equal. */
 export function broadcastIndex(outShape: readonly number[], shape: readonly number[]): Int32Array | null {
-  if (outShape.every((d, i) => d === shape[i])) return null; // same shape: identity
-  const size = outShape.reduce((a, b) => a * b, 1);
-  const idx = new Int32Array(size);
-  const rank = outShape.length;
-  const strides = new Array<number>(rank);
-  let s = 1;
-  for (let i = rank - 1; i >= 0; i--) {
-    strides[i] = shape[i] === 1 ? 0 : s;
-    s *= shape[i];
-  }
-  const coord = new Array<number>(rank).fill(0);
-  let src = 0;
-  for (let k = 0; k < size; k++) {
-    idx[k] = src;
-    for (let i = rank - 1; i >= 0; i--) {
-      coord[i]++;
-      src += strides[i];
-      if (coord[i] < outShape[i]) break;
-      src -= strides[i] * coord[i];
-      coord[i] = 0;
-    }
-  }
-  return idx;
+  return outShape.length === shape.length && outShape.every((d, i) => d === shape[i]) ? null : sourceIndex(outShape, shape);
 }
 
 /** Sums a gradient of the broadcast shape back onto an operand's shape. */

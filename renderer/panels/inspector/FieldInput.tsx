@@ -59,11 +59,7 @@ function TextField({ fieldKey, spec, value, onCommit }: Props) {
         onBlur={commit}
         onKeyDown={onKey}
       />
-      {error ? (
-        <div className="field-error" role="alert" data-testid={`inspector-error-${fieldKey}`}>
-          {error}
-        </div>
-      ) : null}
+      <FieldError fieldKey={fieldKey} error={error} />
     </>
   );
 }
@@ -114,11 +110,7 @@ function IntsField({ fieldKey, spec, value, onCommit }: Props) {
           />
         ))}
       </span>
-      {error ? (
-        <div className="field-error" role="alert" data-testid={`inspector-error-${fieldKey}`}>
-          {error}
-        </div>
-      ) : null}
+      <FieldError fieldKey={fieldKey} error={error} />
     </>
   );
 }
@@ -195,6 +187,16 @@ export function FieldRow(props: Props) {
       <div className="field-doc">
         {spec.doc} <span className="field-default">default: {defaultText(spec)}</span>
       </div>
+    </div>
+  );
+}
+
+/** Why the value typed was refused, under the field. */
+function FieldError({ fieldKey, error }: { fieldKey: string; error: string | null }) {
+  if (!error) return null;
+  return (
+    <div className="field-error" role="alert" data-testid={`inspector-error-${fieldKey}`}>
+      {error}
     </div>
   );
 }
