@@ -5,6 +5,8 @@ import { useUi, type BottomTab } from '../stores/ui';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SummaryPanel } from './SummaryPanel';
 import { TrainPanel } from './train/TrainPanel';
+import { InsidePanel } from './inside/InsidePanel';
+import { PredictPanel } from './predict/PredictPanel';
 
 // Monaco is most of the bundle: it loads apart from the first paint, fetched once the window is idle so the Code
 // tab opens at once.
@@ -27,9 +29,11 @@ export function BottomPanel({ dark }: { dark: boolean }) {
     { id: 'code', label: 'Code' },
     { id: 'problems', label: `Problems${inference.problems.length ? ` (${inference.problems.length})` : ''}` },
     { id: 'train', label: 'Train' },
+    { id: 'inside', label: 'Inside' },
+    { id: 'predict', label: 'Predict' },
   ];
   return (
-    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${tab === 'train' ? 'is-train' : ''}`} aria-label="Model details">
+    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${tab === 'train' || tab === 'inside' || tab === 'predict' ? 'is-train' : ''}`} aria-label="Model details">
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button
@@ -59,6 +63,8 @@ export function BottomPanel({ dark }: { dark: boolean }) {
         {tab === 'summary' ? <SummaryPanel /> : null}
         {tab === 'problems' ? <ProblemsPanel /> : null}
         {tab === 'train' ? <TrainPanel dark={dark} /> : null}
+        {tab === 'inside' ? <InsidePanel dark={dark} /> : null}
+        {tab === 'predict' ? <PredictPanel dark={dark} /> : null}
         {codeOpened ? (
           <div className="tab-code" hidden={tab !== 'code'}>
             <Suspense fallback={<div className="code-loading">Loading editor…</div>}>

@@ -9,7 +9,7 @@ import type { BuiltinId } from '../../engine/data/registry';
 import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
 import type { LossName } from '../../engine/train/losses';
 import type { OptimizerName } from '../../engine/train/optimizers';
-import type { TrainEvent } from '../../engine/train/trainer';
+import type { LayerStat, TrainEvent } from '../../engine/train/trainer';
 import { appendEvent, emptySeries, type RunSeries } from '../panels/train/series';
 
 export interface TrainConfig {
@@ -54,6 +54,21 @@ export interface RunProgress {
   elapsedMs: number;
 }
 
+/** Every layer's output mean and standard deviation on one training batch (the engine samples every few steps). */
+export interface StatsPoint {
+  step: number;
+  epoch: number;
+  stats: LayerStat[];
+}
+
+/** What one model of a run ended with: the graph it trained (the twin's, for 'without BN') and its weights. */
+export interface RunModelResult {
+  document: ModelDocument;
+  weights?: ModelDocument['weights'];
+  testAccuracy?: number;
+  elapsedMs: number;
+}
+
 export interface TrainingRun {
   id: string;
   /** 1, 2, 3 … in the order they were started. */
@@ -63,8 +78,14 @@ export interface TrainingRun {
   config: TrainConfig & { loss: LossName };
   compareBn: boolean;
   status: RunStatus;
+  /** The document as it was at Start: what the run trained, whatever the canvas became since. */
+  document: ModelDocument;
   /** Curves by the engine's label ('model', 'without BN'), in the order they started. */
   series: Record<string, RunSeries>;
+  /** Per-layer output statistics over training, by the engine's label. */
+  stats: Record<string, StatsPoint[]>;
+  /** Each model's graph and trained weights by label, once the run ended. */
+  results: Record<string, RunModelResult>;
   labels: string[];
   progress: RunProgress | null;
   startedAt: number;
@@ -89,7 +110,7 @@ export interface TrainingState {
   /** The engine's id for the `train` request in flight, which `stop` names. */
   requestId: string | null;
   setConfig(patch: Partial<TrainConfig>): void;
-  begin(run: Pick<TrainingRun, 'id' | 'datasetTitle' | 'config' | 'compareBn'>, now?: number): void;
+  begin(run: Pick<TrainingRun, 'id' | 'datasetTitle' | 'config' | 'compareBn' | 'document'>, now?: number): void;
   setRequestId(id: string | null): void;
   progress(runId: string, update: { data?: unknown }): void;
   markStopping(runId: string): void;
@@ -121,7 +142,7 @@ export const useTraining = create<TrainingState>()((set, get) => ({
 
   begin(run, now = Date.now()) {
     const number = get().runs.reduce((max, r) => Math.max(max, r.number), 0) + 1;
-    const record: TrainingRun = { ...run, number, status: 'running', series: {}, labels: [], progress: null, startedAt: now, durationMs: null, error: null };
+    const record: TrainingRun = { ...run, number, status: 'running', series: {}, stats: {}, results: {}, labels: [], progress: null, startedAt: now, durationMs: null, error: null };
     set({ runs: [record, ...get().runs], activeId: run.id, selectedId: run.id, requestId: null });
   },
 
@@ -130,7 +151,11 @@ export const useTraining = create<TrainingState>()((set, get) => ({
   progress(runId, { data }) {
     if (!isProgressData(data)) return;
     const { run: label, event } = data;
-    if (event.type === 'layer-stats') return;
+    if (event.type === 'layer-stats') {
+      const point: StatsPoint = { step: event.step, epoch: event.epoch, stats: event.stats };
+      set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, stats: { ...r.stats, [label]: [...(r.stats[label] ?? []), point] } })) });
+      return;
+    }
     set({
       runs: updateRun(get().runs, runId, (r) => {
         const series = { ...r.series, [label]: appendEvent(r.series[label] ?? emptySeries(), event) };
@@ -157,7 +182,10 @@ export const useTraining = create<TrainingState>()((set, get) => ({
         const durationMs = now - r.startedAt;
         if (!result.ok) return { ...r, status: 'failed', error: result.error, durationMs };
         const trained = result.value.runs.find((run) => run.label === 'model' && run.status !== 'failed')?.weights;
-        return { ...r, ...outcomeStatus(result.value), durationMs, ...(trained ? { weights: trained } : {}) };
+        const results: Record<string, RunModelResult> = {};
+        for (const m of result.value.runs)
+          results[m.label] = { document: m.document, elapsedMs: m.elapsedMs, ...(m.weights && m.status !== 'failed' ? { weights: m.weights } : {}), ...(m.testAccuracy !== undefined ? { testAccuracy: m.testAccuracy } : {}) };
+        return { ...r, ...outcomeStatus(result.value), durationMs, results, ...(trained ? { weights: trained } : {}) };
       }),
       activeId: get().activeId === runId ? null : get().activeId,
       requestId: get().activeId === runId ? null : get().requestId,

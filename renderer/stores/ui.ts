@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { EngineStatus } from '../services/host';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
-export type BottomTab = 'summary' | 'code' | 'problems' | 'train';
+export type BottomTab = 'summary' | 'code' | 'problems' | 'train' | 'inside' | 'predict';
 
 export interface UiState {
   selectedNodes: string[];

@@ -22,6 +22,13 @@ export function resolvedConfig(config: TrainConfig, inference: Inference): Train
   return { ...config, loss: config.loss === 'auto' ? suggestLoss(inference, info) : config.loss };
 }
 
+/** Enough per-layer statistics samples for a smooth picture over the run (about 60), without flooding the page. */
+export function statsEvery(config: Pick<TrainConfig, 'subset' | 'validationSplit' | 'batchSize' | 'epochs'>, datasetCount: number): number {
+  const samples = Math.min(config.subset ?? datasetCount, datasetCount);
+  const steps = Math.ceil((samples * (1 - config.validationSplit)) / config.batchSize) * config.epochs;
+  return Math.max(1, Math.round(steps / 60));
+}
+
 export async function startTraining(doc: ModelDocument, inference: Inference, options: { compareBn: boolean }): Promise<void> {
   const store = useTraining.getState();
   if (store.activeId) return;
@@ -29,7 +36,7 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   const info = builtinInfo(config.datasetId)!;
   counter += 1;
   const runId = `run-${Date.now().toString(36)}-${counter}`;
-  store.begin({ id: runId, datasetTitle: info.title, config, compareBn: options.compareBn });
+  store.begin({ id: runId, datasetTitle: info.title, config, compareBn: options.compareBn, document: doc });
   let client: EngineClient;
   try {
     client = await getEngineClient();
@@ -50,6 +57,7 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
         batchSize: config.batchSize,
         validationSplit: config.validationSplit,
         seed: config.seed,
+        statsEvery: statsEvery(config, info.count),
       },
       compareBn: options.compareBn,
     },

@@ -16,6 +16,7 @@ const result = (label: string, status: TrainRunResult['status'], error?: TrainRu
   batchAccuracy: [],
   elapsedMs: 100,
 });
+const document = { name: 'm', nodes: [], edges: [] };
 const outcome = (...runs: TrainRunResult[]): { ok: true; value: TrainOutcome } => ({ ok: true, value: { runs, kernels: 'fast' } });
 
 beforeEach(() => {
@@ -25,7 +26,7 @@ beforeEach(() => {
 describe('the training store', () => {
   it('turns one run\'s progress events into its curves and its progress bar', () => {
     const s = useTraining.getState();
-    s.begin({ id: 'r1', datasetTitle: 'MNIST digits', config, compareBn: false }, 1000);
+    s.begin({ id: 'r1', datasetTitle: 'MNIST digits', config, compareBn: false, document }, 1000);
     s.progress('r1', { data: { run: 'model', event: batch(1, 2.3, 0.1) } });
     // One epoch of two batches: half done after the first.
     expect(useTraining.getState().runs[0].progress?.fraction).toBe(0.5);
@@ -46,11 +47,13 @@ describe('the training store', () => {
     expect(done.status).toBe('completed');
     expect(done.durationMs).toBe(3000);
     expect(useTraining.getState().activeId).toBeNull();
+    expect(done.document).toBe(document);
+    expect(done.results.model).toEqual({ document: { name: 'm', nodes: [], edges: [] }, elapsedMs: 100 });
   });
 
   it('keeps the two runs of a BN comparison apart, in the order they trained, named "with BN" and "without BN"', () => {
     const s = useTraining.getState();
-    s.begin({ id: 'cmp', datasetTitle: 'MNIST digits', config, compareBn: true });
+    s.begin({ id: 'cmp', datasetTitle: 'MNIST digits', config, compareBn: true, document });
     s.progress('cmp', { data: { run: 'model', event: batch(1, 2.0, 0.3) } });
     expect(useTraining.getState().runs[0].progress?.fraction).toBe(0.25);
     s.progress('cmp', { data: { run: 'model', event: batch(2, 1.5, 0.5) } });
@@ -65,13 +68,16 @@ describe('the training store', () => {
     expect(run.series['without BN'].loss).toEqual([2.3, 2.2]);
     expect(run.series['without BN'].step).toEqual([1, 2]);
     expect(run.progress?.label).toBe('without BN');
+    // Layer statistics are kept per model, apart from the curves.
+    expect(run.stats['without BN']).toEqual([{ step: 1, epoch: 0, stats: [] }]);
+    expect(run.stats.model).toBeUndefined();
     expect(run.labels.map((l) => displayLabel(run, l))).toEqual(['with BN', 'without BN']);
     expect(displayLabel({ compareBn: false }, 'model')).toBe('');
   });
 
   it('ignores progress that is not a training event', () => {
     const s = useTraining.getState();
-    s.begin({ id: 'r', datasetTitle: 'd', config, compareBn: false });
+    s.begin({ id: 'r', datasetTitle: 'd', config, compareBn: false, document });
     s.progress('r', { data: 'loading' });
     s.progress('r', { data: { run: 'model' } });
     expect(useTraining.getState().runs[0].labels).toEqual([]);
@@ -79,18 +85,18 @@ describe('the training store', () => {
 
   it('records a stop as stopped, and an engine error or a diverged run as failed with its hint', () => {
     const s = useTraining.getState();
-    s.begin({ id: 'a', datasetTitle: 'd', config, compareBn: true });
+    s.begin({ id: 'a', datasetTitle: 'd', config, compareBn: true, document });
     s.markStopping('a');
     expect(useTraining.getState().runs[0].status).toBe('stopping');
     s.finish('a', outcome(result('model', 'completed'), result('without BN', 'stopped')));
     expect(useTraining.getState().runs[0].status).toBe('stopped');
 
-    s.begin({ id: 'b', datasetTitle: 'd', config, compareBn: false });
+    s.begin({ id: 'b', datasetTitle: 'd', config, compareBn: false, document });
     const diverged = { message: 'the loss became NaN at epoch 1, batch 3: training diverged', hint: 'lower the learning rate (now 10)' };
     s.finish('b', outcome(result('model', 'failed', diverged)));
     expect(useTraining.getState().runs[0]).toMatchObject({ id: 'b', number: 2, status: 'failed', error: diverged });
 
-    s.begin({ id: 'c', datasetTitle: 'd', config, compareBn: false });
+    s.begin({ id: 'c', datasetTitle: 'd', config, compareBn: false, document });
     s.finish('c', { ok: false, error: { code: 'bad-dataset', message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' } });
     expect(useTraining.getState().runs[0]).toMatchObject({ id: 'c', number: 3, status: 'failed', error: { message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' } });
     expect(useTraining.getState().runs.map((r) => r.id)).toEqual(['c', 'b', 'a']);
