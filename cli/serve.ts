@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
+import { relaxedSimdExecArgv } from './relaxed-simd';
 
 export interface ServeOptions {
   port?: number;
@@ -65,6 +66,14 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   }
 }
 
+/**
+ * The build names its chunks by content hash, so they never change under a name: the browser may keep them (and
+ * V8 its compiled code for them) across launches. The page itself is checked every time, so a new build shows.
+ */
+export function cacheControl(urlPath: string): string {
+  return /^\/assets\/[^/?]+-[\w-]{8,}\.\w+(\?.*)?$/.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 /** Fork engine/host/node-main.ts as a Node child speaking wire text over IPC. */
 export function forkNodeEngine(): ChildHandle {
   const entry = join(PROJECT, 'engine', 'host', 'node-main.ts');
@@ -72,7 +81,8 @@ export function forkNodeEngine(): ChildHandle {
   const tsx = import.meta.resolve('tsx');
   const child: ChildProcess = fork(entry, [], {
     cwd: PROJECT,
-    execArgv: ['--import', tsx],
+    // The engine's kernels use relaxed SIMD (fused multiply-add) where this Node can be told to validate it.
+    execArgv: ['--import', tsx, ...relaxedSimdExecArgv()],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
@@ -173,7 +183,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
     const type = mimeType(file);
     const body = readFileSync(file);
-    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': 'no-cache' };
+    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': cacheControl(req.url ?? '/') };
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = serveCsp(port);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);

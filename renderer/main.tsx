@@ -1,4 +1,3 @@
-import './zod-config';
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { StrictMode } from 'react';

@@ -1,4 +1,6 @@
 /** The format functions the editor's file actions use, as one lazily loaded chunk. */
+// Before any module that defines a zod schema (the project file's).
+import '../zod-config';
 export { readModel } from '../../engine/formats/detect';
 export { exportKerasPython } from '../../engine/formats/keras-python';
 export { writeKerasJson } from '../../engine/formats/keras-json';

@@ -4,17 +4,19 @@ import { useInference } from '../stores/inference';
 import { useUi, type BottomTab } from '../stores/ui';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SummaryPanel } from './SummaryPanel';
-import { TrainPanel } from './train/TrainPanel';
-import { InsidePanel } from './inside/InsidePanel';
-import { PredictPanel } from './predict/PredictPanel';
 
 // Monaco is most of the bundle: it loads apart from the first paint, fetched once the window is idle so the Code
 // tab opens at once.
 const loadCodeView = () => import('./code/CodeView');
 const CodeView = lazy(() => loadCodeView().then((m) => ({ default: m.CodeView })));
+// The training panels (and uPlot) likewise load after the first paint.
+const loadTrainPanels = () => import('./train-panels');
+const TrainPanel = lazy(() => loadTrainPanels().then((m) => ({ default: m.TrainPanel })));
+const InsidePanel = lazy(() => loadTrainPanels().then((m) => ({ default: m.InsidePanel })));
+const PredictPanel = lazy(() => loadTrainPanels().then((m) => ({ default: m.PredictPanel })));
 if (typeof window !== 'undefined') {
   const idle = window.requestIdleCallback ?? ((f: () => void) => window.setTimeout(f, 1500));
-  idle(() => void loadCodeView());
+  idle(() => void loadTrainPanels().then(loadCodeView));
 }
 
 export function BottomPanel({ dark }: { dark: boolean }) {
@@ -62,9 +64,11 @@ export function BottomPanel({ dark }: { dark: boolean }) {
       <div className="tab-body" hidden={collapsed}>
         {tab === 'summary' ? <SummaryPanel /> : null}
         {tab === 'problems' ? <ProblemsPanel /> : null}
-        {tab === 'train' ? <TrainPanel dark={dark} /> : null}
-        {tab === 'inside' ? <InsidePanel dark={dark} /> : null}
-        {tab === 'predict' ? <PredictPanel dark={dark} /> : null}
+        <Suspense fallback={<div className="code-loading">Loading…</div>}>
+          {tab === 'train' ? <TrainPanel dark={dark} /> : null}
+          {tab === 'inside' ? <InsidePanel dark={dark} /> : null}
+          {tab === 'predict' ? <PredictPanel dark={dark} /> : null}
+        </Suspense>
         {codeOpened ? (
           <div className="tab-code" hidden={tab !== 'code'}>
             <Suspense fallback={<div className="code-loading">Loading editor…</div>}>

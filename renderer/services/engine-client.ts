@@ -3,6 +3,8 @@
  * data. Handles ids, progress events, cancellation (AbortSignal), timeouts, and engine restarts: requests in
  * flight when the engine goes down fail with a clear message, and later ones go to the new engine.
  */
+// Before the protocol module defines its zod schemas.
+import '../zod-config';
 import {
   progressSchema,
   responseSchema,

@@ -2,7 +2,7 @@
 import type { LayerCanvasBridge } from '../../electron/common/bridge';
 import { createBrowserHost } from './browser-host';
 import { createElectronHost } from './electron-host';
-import { createEngineClient, type EngineClient } from './engine-client';
+import type { EngineClient } from './engine-client';
 import type { Host } from './host';
 
 declare global {
@@ -20,10 +20,13 @@ export function getHost(): Host {
 
 let engine: Promise<EngineClient> | null = null;
 
-/** The engine client for this page, connected once; it fails requests in flight when the engine restarts. */
+/**
+ * The engine client for this page, connected once; it fails requests in flight when the engine restarts. The
+ * client and its message schemas (zod) load with the first request, not with the first paint.
+ */
 export function getEngineClient(): Promise<EngineClient> {
-  engine ??= getHost()
-    .connectEngine()
-    .then((port) => createEngineClient(port, { subscribeStatus: (listener) => getHost().onEngineStatus(listener) }));
+  engine ??= Promise.all([getHost().connectEngine(), import('./engine-client')]).then(([port, { createEngineClient }]) =>
+    createEngineClient(port, { subscribeStatus: (listener) => getHost().onEngineStatus(listener) }),
+  );
   return engine;
 }

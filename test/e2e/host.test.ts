@@ -139,6 +139,9 @@ describe('layercanvas serve in Chromium', () => {
     const js = await get(h.url, new URL(script!, h.url).pathname);
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // Hashed chunks are kept by the browser across launches; the page is checked each time so a new build shows.
+    expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(page.headers['cache-control']).toBe('no-cache');
   });
 
   it('refuses directory traversal, foreign Host headers and non-GET methods', async () => {
