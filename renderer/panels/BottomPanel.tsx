@@ -1,7 +1,8 @@
 /** The bottom panel: Summary, Code, Problems and Train tabs. The code editor stays mounted once opened, keeping a draft. */
 import { lazy, Suspense, useState } from 'react';
 import { useInference } from '../stores/inference';
-import { useUi, type BottomTab } from '../stores/ui';
+import { panelKind, useUi, type BottomTab } from '../stores/ui';
+import { clampPanelHeight, PanelSplitter } from './PanelSplitter';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SummaryPanel } from './SummaryPanel';
 
@@ -23,6 +24,10 @@ export function BottomPanel({ dark }: { dark: boolean }) {
   const tab = useUi((s) => s.bottomTab);
   const setTab = useUi((s) => s.setBottomTab);
   const collapsed = useUi((s) => s.bottomCollapsed);
+  const kind = panelKind(tab);
+  const storedHeight = useUi((s) => s.panelHeights[kind]);
+  // A height dragged in a taller window still leaves the canvas room in this one.
+  const height = typeof window === 'undefined' ? storedHeight : clampPanelHeight(storedHeight, window.innerHeight);
   const inference = useInference();
   const [codeOpened, setCodeOpened] = useState(false);
   if (tab === 'code' && !codeOpened) setCodeOpened(true);
@@ -35,7 +40,8 @@ export function BottomPanel({ dark }: { dark: boolean }) {
     { id: 'predict', label: 'Predict' },
   ];
   return (
-    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${tab === 'train' || tab === 'inside' || tab === 'predict' ? 'is-train' : ''}`} aria-label="Model details">
+    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${kind === 'training' ? 'is-train' : ''}`} style={collapsed ? undefined : { height }} aria-label="Model details">
+      {collapsed ? null : <PanelSplitter kind={kind} height={height} />}
       <div className="tabs" role="tablist">
         {tabs.map((t) => (
           <button

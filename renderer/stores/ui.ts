@@ -5,12 +5,21 @@ import type { EngineStatus } from '../services/host';
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type BottomTab = 'summary' | 'code' | 'problems' | 'train' | 'inside' | 'predict';
 
+/** The bottom panel keeps two heights: a short one for the model's tabs, a tall one for the training tabs. */
+export type PanelKind = 'model' | 'training';
+export const panelKind = (tab: BottomTab): PanelKind => (tab === 'train' || tab === 'inside' || tab === 'predict' ? 'training' : 'model');
+export const DEFAULT_PANEL_HEIGHTS: Record<PanelKind, number> = { model: 220, training: 340 };
+/** Below this the panel's tab strip and one row of content no longer fit. */
+export const MIN_PANEL_HEIGHT = 120;
+
 export interface UiState {
   selectedNodes: string[];
   selectedEdges: string[];
   theme: ThemeChoice;
   bottomTab: BottomTab;
   bottomCollapsed: boolean;
+  /** Heights (px) the user dragged the bottom panel to, by kind of tab; remembered across windows. */
+  panelHeights: Record<PanelKind, number>;
   flavor: 'keras3' | 'tf.keras';
   /** Where the document came from or was saved to (name for the title, path for desktop "Save"). */
   file: { name: string; path?: string } | null;
@@ -22,6 +31,8 @@ export interface UiState {
   /** Shows a tab (unfolding the panel). */
   setBottomTab(tab: BottomTab): void;
   toggleBottom(): void;
+  /** Set the height for the current tab's kind (clamped by the caller to what the window allows). */
+  setPanelHeight(kind: PanelKind, height: number): void;
   setFlavor(flavor: 'keras3' | 'tf.keras'): void;
   setFile(file: { name: string; path?: string } | null): void;
   setEngine(status: EngineStatus): void;
@@ -29,6 +40,22 @@ export interface UiState {
 }
 
 const THEME_KEY = 'layercanvas.theme';
+const HEIGHTS_KEY = 'layercanvas.panelHeights';
+
+function storedHeights(): Record<PanelKind, number> {
+  try {
+    const parsed: unknown = JSON.parse(globalThis.localStorage?.getItem(HEIGHTS_KEY) ?? 'null');
+    const out = { ...DEFAULT_PANEL_HEIGHTS };
+    if (parsed && typeof parsed === 'object')
+      for (const kind of ['model', 'training'] as const) {
+        const h = (parsed as Record<string, unknown>)[kind];
+        if (typeof h === 'number' && Number.isFinite(h) && h >= MIN_PANEL_HEIGHT) out[kind] = Math.round(h);
+      }
+    return out;
+  } catch {
+    return { ...DEFAULT_PANEL_HEIGHTS };
+  }
+}
 
 // The theme choice outlives the window; storage may be unavailable (private mode), then it is the OS's.
 function storedTheme(): ThemeChoice {
@@ -54,6 +81,7 @@ export const useUi = create<UiState>()((set) => ({
   theme: storedTheme(),
   bottomTab: 'summary',
   bottomCollapsed: false,
+  panelHeights: storedHeights(),
   flavor: 'keras3',
   file: null,
   engine: { state: 'starting' },
@@ -65,6 +93,16 @@ export const useUi = create<UiState>()((set) => ({
   },
   setBottomTab: (bottomTab) => set({ bottomTab, bottomCollapsed: false }),
   toggleBottom: () => set((s) => ({ bottomCollapsed: !s.bottomCollapsed })),
+  setPanelHeight: (kind, height) =>
+    set((s) => {
+      const panelHeights = { ...s.panelHeights, [kind]: Math.max(MIN_PANEL_HEIGHT, Math.round(height)) };
+      try {
+        globalThis.localStorage?.setItem(HEIGHTS_KEY, JSON.stringify(panelHeights));
+      } catch {
+        // not remembered: the next window starts at the default heights
+      }
+      return { panelHeights };
+    }),
   setFlavor: (flavor) => set({ flavor }),
   setFile: (file) => set({ file }),
   setEngine: (engine) => set({ engine }),

@@ -321,6 +321,41 @@ describe('editor window', () => {
     expect(h.consoleErrors).toEqual([]);
     expect(h.cspViolations).toEqual([]);
   });
+
+  it('resizes the bottom panel by dragging its top edge, keeping a height per kind of tab across a reload', async () => {
+    const panel = page.locator('section.bottom-panel');
+    await page.click('[data-testid=tab-summary]');
+    const before = (await panel.boundingBox())!;
+    const splitter = await center(page.locator('[data-testid=panel-splitter]'));
+    await page.mouse.move(splitter.x, splitter.y);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x, splitter.y - 150, { steps: 6 });
+    await page.mouse.up();
+    const taller = (await panel.boundingBox())!;
+    expect(Math.round(taller.height - before.height)).toBe(150);
+    // The canvas gives up that room; it never disappears: a huge drag leaves it 160 px.
+    await page.mouse.move(splitter.x, splitter.y - 150);
+    await page.mouse.down();
+    await page.mouse.move(splitter.x, 5, { steps: 6 });
+    await page.mouse.up();
+    expect((await panel.boundingBox())!.height).toBe(800 - 44 - 26 - 160);
+    expect((await page.locator('[data-testid=canvas]').boundingBox())!.height).toBeGreaterThanOrEqual(159);
+    // The training tabs keep their own (taller) height, and the keyboard moves the edge too.
+    await page.click('[data-testid=tab-train]');
+    expect((await panel.boundingBox())!.height).toBe(340);
+    await page.locator('[data-testid=panel-splitter]').focus();
+    await page.keyboard.press('ArrowUp');
+    expect((await panel.boundingBox())!.height).toBe(356);
+    await page.reload();
+    await page.waitForSelector('[data-testid=palette-InputLayer]');
+    await page.click('[data-testid=tab-train]');
+    expect((await panel.boundingBox())!.height).toBe(356);
+    await page.click('[data-testid=tab-summary]');
+    expect((await panel.boundingBox())!.height).toBe(570);
+    await page.locator('[data-testid=panel-splitter]').dblclick();
+    expect((await panel.boundingBox())!.height).toBe(220);
+    expect(h.consoleErrors).toEqual([]);
+  });
 });
 
 /** What a user sees of the canvas: each node's class, name, shape and position on screen. */
