@@ -8,6 +8,8 @@ import { loadDataset } from '../engine/data/node/load';
 import type { Dataset } from '../engine/data/types';
 import type { ModelDocument } from '../engine/graph/document';
 import { writeProject } from '../engine/formats/project';
+import { RunRecorder } from '../engine/formats/run-recorder';
+import { builtinInfo } from '../engine/data/registry';
 import type { Backend } from '../engine/kernels/types';
 import { compileModel } from '../engine/train/executor';
 import { LOSSES, type LossName } from '../engine/train/losses';
@@ -90,10 +92,21 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
   io.err(`training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${backend.name}`);
 
   const runs: { label: string; doc: ModelDocument; result: TrainResult; testAccuracy?: number }[] = [];
+  const recorder = new RunRecorder();
+  const startedAt = Date.now();
   const models = opts.compareBn ? [{ label: 'with BN', doc }, { label: 'without BN', doc: describeTwin(doc, io) }] : [{ label: doc.name, doc }];
   for (const m of models) {
     if (models.length > 1) io.err(`\n== ${m.label}`);
-    const result = await train(m.doc, data, settings, { backend, onEvent: progressPrinter(io, epochs) });
+    const print = progressPrinter(io, epochs);
+    // The Train tab's labels: the model itself, and its twin.
+    const record = recorder.listener(m.label === 'without BN' ? m.label : 'model');
+    const result = await train(m.doc, data, settings, {
+      backend,
+      onEvent: (e) => {
+        print(e);
+        record(e);
+      },
+    });
     if (result.status === 'failed') {
       io.err(`layercanvas: ${result.error!.message}${result.error!.hint ? ` (${result.error!.hint})` : ''}`);
       if (models.length === 1) return 1;
@@ -124,17 +137,19 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
   if (opts.out) {
     const first = runs[0];
     const trained: ModelDocument = { ...doc, weights: first.result.weights ?? doc.weights };
-    const record = runs.map((r) => ({
-      label: r.label,
-      dataset: data.name,
-      settings,
-      status: r.result.status,
-      history: r.result.history,
-      testAccuracy: r.testAccuracy,
-      elapsedMs: r.result.elapsedMs,
-      finishedAt: new Date().toISOString(),
-    }));
-    writeFileSync(opts.out, writeProject(trained, { runs: record }));
+    const builtin = builtinInfo(opts.dataset);
+    const record = recorder.finish(
+      {
+        id: `cli-${startedAt.toString(36)}`,
+        number: 1,
+        datasetTitle: data.name,
+        config: { datasetId: builtin ? builtin.id : `imported:${opts.dataset}`, subset: subset ?? null, optimizer: optimizer as OptimizerName, learningRate: lr ?? null, batchSize, epochs, loss, validationSplit, seed },
+        compareBn: opts.compareBn,
+        startedAt,
+      },
+      runs.map((r) => ({ label: r.label === 'without BN' ? r.label : 'model', document: r.doc, result: r.result, ...(r.testAccuracy !== undefined ? { testAccuracy: r.testAccuracy } : {}) })),
+    );
+    writeFileSync(opts.out, writeProject(trained, { runs: [record] }));
     io.err(`wrote ${opts.out}`);
   }
   return runs.some((r) => r.result.status === 'failed') ? 1 : 0;

@@ -40,6 +40,26 @@ function insideDir(dir: string, relativePath: string): string | null {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..') ? full : null;
 }
 
+/**
+ * The other half of a dataset picked in the open dialog, beside it: y.npy for x.npy (and back), the labels file of
+ * an IDX images file (and back). The renderer's browser host gets both from a multi-file pick; the desktop dialog
+ * picks one file, so main brings its partner the way `layercanvas train --dataset` finds it.
+ */
+export function dataPartners(path: string): string[] {
+  const dir = dirname(path);
+  const name = basename(path);
+  const candidates: string[] = [];
+  const npy = /^(x|X|y|Y|features|labels)((?:[-_][^/\\]*)?\.npy)$/.exec(name);
+  if (npy) {
+    const swap: Record<string, string[]> = { x: ['y', 'Y'], X: ['y', 'Y'], y: ['X', 'x'], Y: ['X', 'x'], features: ['labels'], labels: ['features'] };
+    for (const other of swap[npy[1]]) candidates.push(other + npy[2]);
+  }
+  if (/images([-._])idx3/i.test(name)) candidates.push(name.replace(/images([-._])idx3/i, 'labels$1idx1'));
+  if (/labels([-._])idx1/i.test(name)) candidates.push(name.replace(/labels([-._])idx1/i, 'images$1idx3'));
+  const found = candidates.map((c) => resolve(dir, c)).find(isFile);
+  return found ? [found] : [];
+}
+
 export function readHostFile(path: string): ReadOutcome {
   let size: number;
   try {
@@ -67,6 +87,8 @@ export function readHostFile(path: string): ReadOutcome {
     }
     if (Object.keys(siblings).length > 0) file.siblings = siblings;
   }
+  const partners = dataPartners(path).filter((p) => statSync(p).size <= MAX_FILE_BYTES);
+  if (partners.length > 0) file.siblings = Object.fromEntries(partners.map((p) => [basename(p), new Uint8Array(readFileSync(p))]));
   return { ok: true, file };
 }
 

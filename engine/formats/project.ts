@@ -2,7 +2,7 @@
  * The LayerCanvas project file (`.layercanvas.json`): the document as the canvas holds it (ids, names, positions),
  * its weights (base64 of little-endian float32), the viewport and training runs. The file is checked as a whole
  * (zod for its structure, the layer registry for every config) and every bad field is reported with its path;
- * a bad file loads nothing.
+ * a bad file loads nothing. Training runs are history, not the model: a bad one is skipped with a warning.
  */
 import { z } from 'zod';
 import type { FormatError } from '../core/problems';
@@ -14,6 +14,7 @@ import { allFields, checkValue, completeConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
 import { bytesToFloat32, float32ToBytes, fromBase64, toBase64 } from './json/float32';
 import { isConfigValue, isObject, joinPath, parseJson, quote } from './json/parse';
+import { readRuns, writeRun, type SavedRun } from './project-runs';
 import type { ModelFormat } from './types';
 
 export const PROJECT_FORMAT_VERSION = 1;
@@ -27,8 +28,8 @@ export interface Viewport {
 
 export interface ProjectExtras {
   viewport?: Viewport;
-  /** Training runs as the training panel saved them; kept as they are. */
-  runs?: unknown[];
+  /** Finished training runs (engine/formats/project-runs.ts); a bad one is skipped with a warning. */
+  runs?: SavedRun[];
 }
 
 export type ProjectRead =
@@ -57,7 +58,8 @@ const projectSchema = z.object({
   }),
   weights: z.record(z.string(), z.array(weightSchema)).optional(),
   viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'expected a zoom above 0') }).optional(),
-  runs: z.array(z.unknown()).optional(),
+  // Checked run by run in project-runs.ts, so a bad run costs only itself.
+  runs: z.unknown().optional(),
 });
 type ProjectFile = z.infer<typeof projectSchema>;
 
@@ -157,7 +159,13 @@ function buildDocument(file: ProjectFile): ProjectRead {
   }
   const out: ProjectRead = { ok: true, document: doc, warnings };
   if (file.viewport) out.viewport = { ...file.viewport };
-  if (file.runs) out.runs = file.runs;
+  if (file.runs !== undefined && !Array.isArray(file.runs))
+    warnings.push({ message: `the training runs were skipped: expected a list, got ${quote(file.runs)}`, hint: 'the model opens without its runs', path: 'runs' });
+  else if (file.runs) {
+    const read = readRuns(file.runs);
+    out.runs = read.runs;
+    warnings.push(...read.warnings);
+  }
   return out;
 }
 
@@ -223,7 +231,7 @@ export function writeProject(doc: ModelDocument, extras: ProjectExtras = {}): st
     file.weights = weights;
   }
   if (extras.viewport) file.viewport = extras.viewport;
-  if (extras.runs) file.runs = extras.runs;
+  if (extras.runs?.length) file.runs = extras.runs.map(writeRun);
   return JSON.stringify(file, null, 2);
 }
 

@@ -18,6 +18,11 @@ export interface SideFiles {
 export interface ExportOptions {
   /** Keras Python flavour: Keras 3 (`import keras`, the default) or `tf.keras`. */
   flavor?: 'keras3' | 'tf.keras';
+  /**
+   * Keras Python only: the file name of the weights JSON saved beside the code. The code then ends by loading the
+   * document's weights from it into each layer (python/weights-loader.ts).
+   */
+  weightsFile?: string;
 }
 
 export interface ModelFormat {

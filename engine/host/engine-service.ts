@@ -73,6 +73,10 @@ export const defaultHandlers: Handlers = {
   stop: ({ target }) => ({ stopping: stopTraining(target) }),
 
   predict: async (payload) => (await import('./train-handlers')).predictHandler(payload),
+
+  samples: async (payload) => (await import('./data-handlers')).samplesHandler(payload),
+
+  'dataset-import': async (payload, ctx) => (await import('./data-handlers')).datasetImportHandler(payload, ctx),
 };
 
 function isError(value: unknown): value is { error: ProtocolError } {

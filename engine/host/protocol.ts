@@ -12,6 +12,8 @@ import type { ModelDocument } from '../graph/document';
 import type { Summary } from '../graph/summary';
 import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
+import type { Dataset, DataError } from '../data/types';
+import { MAX_SAMPLES, type SampleWindow } from './samples';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
@@ -140,6 +142,13 @@ export interface PredictResult {
   captured: Record<string, Tensor>;
 }
 
+/** A dataset read from files the user picked; CSV answers also name its columns so the user can pick the label. */
+export type DatasetImportOutcome =
+  | { ok: true; dataset: Dataset; test?: Dataset; warnings: DataError[]; csv?: { columns: string[]; label: number } }
+  | { ok: false; errors: DataError[] };
+
+export type { SampleWindow };
+
 export const REQUESTS = {
   /** Liveness check; answers with the engine's process id and protocol version. */
   ping: request<{ pid: number | null; protocol: number }>()(z.object({}).optional()),
@@ -169,6 +178,25 @@ export const REQUESTS = {
   /** Run a batch (inference mode unless `training`), returning the output and the outputs of the `capture`d layers. */
   predict: request<PredictResult>()(
     z.object({ document: documentSchema, input: tensorSchema, training: z.boolean().optional(), seed: z.number().int().min(0).optional(), capture: z.array(z.string()).optional() }),
+  ),
+  /** A window of a built-in dataset's samples (at most MAX_SAMPLES), for preview grids and the Predict tab. */
+  samples: request<SampleWindow>()(
+    z.object({
+      dataset: z.enum(['mnist', 'shapes', 'spirals', 'circles', 'xor']),
+      split: z.enum(['train', 'test']).optional(),
+      offset: z.number().int().min(0),
+      count: z.number().int().min(1).max(MAX_SAMPLES),
+    }),
+  ),
+  /** Read a dataset from a picked file and its siblings: a CSV (label column by name or index), an x/y .npy pair, an IDX pair. */
+  'dataset-import': request<DatasetImportOutcome>()(
+    z.object({
+      name: z.string().min(1),
+      data: bytes,
+      siblings: z.record(z.string(), bytes).optional(),
+      label: z.union([z.string().min(1), z.number().int()]).optional(),
+      header: z.union([z.boolean(), z.literal('auto')]).optional(),
+    }),
   ),
   /** Stop the request with id `target`; it answers with a `cancelled` error. */
   cancel: request<{ cancelled: boolean }>()(z.object({ target: z.string().min(1) })),

@@ -12,6 +12,7 @@ import { getHost } from '../services/host-instance';
 import type { HostFile, MenuCommand } from '../services/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
+import { restoreRuns, serializableRuns } from '../stores/training';
 import { useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
 import { textUndo } from './text-undo';
@@ -58,10 +59,14 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
     return false;
   }
   useGraph.getState().load(await positioned(result.document));
+  // A project brings its training runs (none, if it has none); other files leave the session's runs listed.
+  if (project?.ok) restoreRuns(project.runs ?? []);
   useUi.getState().setFile({ name: file.name, ...(file.path ? { path: file.path } : {}) });
   useUi.getState().select([]);
   const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
-  useUi.getState().notify(`Opened ${file.name}${warn}`);
+  const runCount = project?.ok ? (project.runs?.length ?? 0) : 0;
+  const runs = runCount ? ` with ${runCount} training run${runCount === 1 ? '' : 's'}` : '';
+  useUi.getState().notify(`Opened ${file.name}${runs}${warn}`);
   if (viewport) restoreViewportSoon(viewport);
   else fitSoon();
   return true;
@@ -86,7 +91,7 @@ export async function save(as = false): Promise<void> {
   const { writeProject } = await formats();
   const saved = await getHost().saveFile({
     suggestedName: isProject && file ? file.name : `${baseName()}.${PROJECT_EXT}`,
-    data: writeProject(doc, { viewport: currentViewport() }),
+    data: writeProject(doc, { viewport: currentViewport(), runs: serializableRuns() }),
     ...(!as && isProject && file?.path ? { path: file.path } : {}),
     filters: [{ name: 'LayerCanvas project', extensions: [PROJECT_EXT] }],
   });
@@ -122,9 +127,9 @@ export async function exportAs(kind: ExportKind): Promise<void> {
 }
 
 /** TF.js needs model.json and its weight shard side by side: two saves, the shard named as the manifest says. */
-async function exportTfjsFiles(): Promise<void> {
+export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().doc): Promise<void> {
   const { exportTfjs } = await formats();
-  const out = exportTfjs(useGraph.getState().doc);
+  const out = exportTfjs(doc);
   const model = await getHost().saveFile({ suggestedName: 'model.json', data: out.modelJson, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
   if (!model) return;
   const dir = model.path ? model.path.replace(/[^/\\]*$/, '') : '';

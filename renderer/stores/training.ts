@@ -5,7 +5,8 @@
  */
 import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
-import type { BuiltinId } from '../../engine/data/registry';
+import type { SavedRun } from '../../engine/formats/project-runs';
+import type { DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
 import type { LossName } from '../../engine/train/losses';
 import type { OptimizerName } from '../../engine/train/optimizers';
@@ -13,7 +14,8 @@ import type { LayerStat, TrainEvent } from '../../engine/train/trainer';
 import { appendEvent, emptySeries, type RunSeries } from '../panels/train/series';
 
 export interface TrainConfig {
-  datasetId: BuiltinId;
+  /** A built-in's id, or an imported dataset's (stores/datasets.ts). */
+  datasetId: DatasetId;
   /** Train on this many samples only (quick runs); null: the whole dataset. */
   subset: number | null;
   optimizer: OptimizerName;
@@ -194,3 +196,44 @@ export const useTraining = create<TrainingState>()((set, get) => ({
 
   select: (selectedId) => set({ selectedId }),
 }));
+
+const ENDED: ReadonlySet<RunStatus> = new Set(['completed', 'stopped', 'failed']);
+
+/** The runs a project file keeps: every one that ended, newest first (a run in flight is not saved). */
+export function serializableRuns(runs: readonly TrainingRun[] = useTraining.getState().runs): SavedRun[] {
+  return runs
+    .filter((r) => ENDED.has(r.status))
+    .map((r) => ({
+      id: r.id,
+      number: r.number,
+      datasetTitle: r.datasetTitle,
+      config: r.config,
+      compareBn: r.compareBn,
+      status: r.status as SavedRun['status'],
+      document: r.document,
+      labels: r.labels,
+      series: r.series,
+      stats: r.stats,
+      results: r.results,
+      ...(r.weights ? { weights: r.weights } : {}),
+      progress: r.progress,
+      startedAt: r.startedAt,
+      durationMs: r.durationMs,
+      error: r.error ? { message: r.error.message, ...(r.error.hint !== undefined ? { hint: r.error.hint } : {}) } : null,
+    }));
+}
+
+/** A project's runs replace the listed ones; a run in flight stays, and the newest restored run is shown. */
+export function restoreRuns(saved: readonly SavedRun[]): void {
+  const { runs, activeId, selectedId } = useTraining.getState();
+  const active = runs.filter((r) => r.id === activeId);
+  const restored: TrainingRun[] = saved
+    .filter((s) => s.id !== activeId)
+    .map((s) => ({
+      ...s,
+      // An imported dataset's id names data this session may not hold; it is only shown, never trained on again.
+      config: { ...s.config, datasetId: s.config.datasetId as DatasetId },
+      series: Object.fromEntries(Object.entries(s.series).map(([label, series]) => [label, { ...series, epochElapsedMs: series.epochElapsedMs ?? [] }])),
+    }));
+  useTraining.setState({ runs: [...active, ...restored], selectedId: active.length ? selectedId : (restored[0]?.id ?? null) });
+}

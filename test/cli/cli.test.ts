@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { exportKerasPython } from '../../engine/formats/keras-python';
+import { readProject } from '../../engine/formats/project';
 import { getTemplate } from '../../engine/graph/templates';
 
 const ARTICLE_CNN = readFileSync(new URL('../fixtures/python/article-cnn.py', import.meta.url), 'utf8');
@@ -132,7 +133,11 @@ describe('layercanvas predict and train', () => {
     expect(r.out).toMatch(/without BN: completed/);
     expect(r.out).toContain('epoch │ with BN');
     const saved = JSON.parse(readFileSync(out, 'utf8'));
-    expect(saved.runs).toHaveLength(2);
+    // One run holding both models, as the Train tab saves a comparison; the app lists it on opening.
+    expect(saved.runs).toHaveLength(1);
+    expect(saved.runs[0]).toMatchObject({ compareBn: true, labels: ['model', 'without BN'], status: 'completed', config: { datasetId: 'circles', epochs: 2, batchSize: 32 } });
+    const reopened = readProject(readFileSync(out, 'utf8'));
+    expect(reopened.ok && reopened.runs?.[0].series.model.epochLoss).toHaveLength(2);
     expect(Object.keys(saved.weights)).toHaveLength(3);
     const predicted = await run('predict', out, '--input', file('pts.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })));
     expect(predicted.code).toBe(0);

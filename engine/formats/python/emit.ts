@@ -14,6 +14,7 @@ import type { ExportOptions } from '../types';
 import { PY_KEYWORDS } from './expressions';
 import { signatureOf } from './layer-args';
 import { fieldLiteral, pythonString } from './literals';
+import { weightsLoaderLines } from './weights-loader';
 
 const INDENT = '    ';
 /** Names the exported code itself uses. */
@@ -28,6 +29,7 @@ export function emitPython(doc: ModelDocument, options: ExportOptions = {}): str
   const ctx: EmitContext = { flavor, names };
   if (inference.modelClass === 'Sequential' || doc.nodes.length === 0) lines.push(...sequential(doc, inference, ctx));
   else lines.push(...functional(doc, inference, ctx));
+  if (options.weightsFile !== undefined) lines.push(...weightsLoaderLines(doc, inference, options.weightsFile));
   lines.push('', 'model.summary()', '');
   return lines.join('\n');
 }

@@ -40,7 +40,7 @@ const RUN_COLOR: Record<string, { light: string; dark: string }> = {
 };
 
 function seriesFor(curve: Curve, dark: boolean): uPlot.Series {
-  const color = (RUN_COLOR[curve.run] ?? RUN_COLOR[''])[dark ? 'dark' : 'light'];
+  const color = (curve.color ?? RUN_COLOR[curve.run] ?? RUN_COLOR[''])[dark ? 'dark' : 'light'];
   const base = { label: curve.label, stroke: color, spanGaps: true };
   if (curve.kind === 'batch') return { ...base, width: 1.25, points: { show: false } };
   if (curve.kind === 'epoch') return { ...base, width: 2, points: { show: true, size: 6, fill: color } };
@@ -76,7 +76,7 @@ const columns = (data: ChartData): uPlot.AlignedData => [data.x, ...data.curves.
 export function Chart({ metric, data, dark, testId }: { metric: Metric; data: ChartData; dark: boolean; testId: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shapeKey = `${dark}|${data.curves.map((c) => c.label).join('|')}`;
+  const shapeKey = `${dark}|${data.curves.map((c) => `${c.label}${c.color?.light ?? ''}`).join('|')}`;
   const latest = useRef(data);
   latest.current = data;
 

@@ -1,6 +1,6 @@
 /** The Train tab's left column: dataset (checked against the Input, with a fix), settings, and the run buttons. */
 import { useState } from 'react';
-import { BUILTIN_DATASETS, builtinInfo, type BuiltinId } from '../../../engine/data/registry';
+import { BUILTIN_DATASETS, builtinInfo } from '../../../engine/data/registry';
 import { formatSampleShape } from '../../../engine/data/types';
 import type { Inference } from '../../../engine/graph/inference';
 import { LOSSES } from '../../../engine/train/losses';
@@ -8,6 +8,10 @@ import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../eng
 import { useGraph } from '../../stores/graph';
 import { useTraining, type TrainConfig } from '../../stores/training';
 import { checkInput, suggestLoss, withInputShape } from './model-check';
+import { datasetInfo, useDatasets, type DatasetId } from '../../stores/datasets';
+import { CsvLabelPicker, ImportDataButton, ImportProblemView } from './DatasetImport';
+import { DatasetPreview } from './DatasetPreview';
+import { higherLearningRate, rateText } from './time-to-target';
 
 interface NumberFieldProps {
   label: string;
@@ -51,13 +55,15 @@ function NumberField({ label, testId, value, emptyText, check, rule, onValid, on
 
 const isWhole = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
 
-export function SettingsForm({ inference, running, onStart, onCompare, onStop }: { inference: Inference; running: boolean; onStart(): void; onCompare(): void; onStop(): void }) {
+export function SettingsForm({ inference, running, onStart, onCompare, onStop }: { inference: Inference; running: boolean; onStart(): void; onCompare(options: { higherLr: boolean }): void; onStop(): void }) {
+  const [higherLr, setHigherLr] = useState(false);
   const doc = useGraph((s) => s.doc);
   const config = useTraining((s) => s.config);
   const setConfig = useTraining((s) => s.setConfig);
   const status = useTraining((s) => s.runs.find((r) => r.id === s.activeId)?.status);
   const [invalidFields, setInvalidFields] = useState<ReadonlySet<string>>(new Set());
-  const info = builtinInfo(config.datasetId)!;
+  const imported = useDatasets((s) => s.imported);
+  const info = datasetInfo(config.datasetId, imported) ?? builtinInfo('mnist')!;
   const check = checkInput(doc, inference, info);
   const suggested = suggestLoss(inference, info);
   const hasBn = doc.nodes.some((n) => n.className === 'BatchNormalization');
@@ -74,16 +80,30 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
 
   return (
     <div className="train-settings">
-      <label className="train-field train-field-wide">
-        <span>Dataset</span>
-        <select className="field-input" data-testid="train-dataset" value={config.datasetId} onChange={(e) => setConfig({ datasetId: e.target.value as BuiltinId })}>
-          {BUILTIN_DATASETS.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.title} — {formatSampleShape(d.sampleShape)}, {d.numClasses} classes
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="dataset-row">
+        <label className="train-field train-field-wide">
+          <span>Dataset</span>
+          <select className="field-input" data-testid="train-dataset" value={config.datasetId} onChange={(e) => setConfig({ datasetId: e.target.value as DatasetId })}>
+            {BUILTIN_DATASETS.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.title} — {formatSampleShape(d.sampleShape)}, {d.numClasses} classes
+              </option>
+            ))}
+            {imported.length ? (
+              <optgroup label="Imported">
+                {imported.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.fileName} — {formatSampleShape(d.dataset.sampleShape)}, {d.dataset.numClasses ? `${d.dataset.numClasses} classes` : 'regression'}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null}
+          </select>
+        </label>
+        <ImportDataButton disabled={running} />
+      </div>
+      <ImportProblemView />
+      <CsvLabelPicker datasetId={config.datasetId} />
       <div className="train-check" data-testid="train-check">
         {check.kind === 'ok' ? (
           <span className="train-check-ok">✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.</span>
@@ -153,7 +173,7 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
           data-testid="train-compare-bn"
           disabled={blocked || !hasBn}
           title={hasBn ? 'Train this model and its twin without BatchNormalization on the same seed, data and settings' : 'The model has no BatchNormalization to compare against'}
-          onClick={onCompare}
+          onClick={() => onCompare({ higherLr })}
         >
           With / without BN
         </button>
@@ -161,6 +181,11 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
           ■ Stop
         </button>
       </div>
+      <label className="train-check-option" title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}): BN usually copes, the twin often does not`}>
+        <input type="checkbox" data-testid="train-compare-higher-lr" checked={higherLr} disabled={!hasBn} onChange={(e) => setHigherLr(e.target.checked)} />
+        Also compare at 10× the learning rate ({rateText(higherLearningRate(config))})
+      </label>
+      <DatasetPreview datasetId={config.datasetId} />
     </div>
   );
 }

@@ -8,8 +8,12 @@ import { useGraph } from '../../stores/graph';
 import { useInference } from '../../stores/inference';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
 import { Chart } from './Chart';
+import { CompareReport } from './CompareReport';
 import { seconds } from './format';
 import { RunsList } from './RunsList';
+import { CompareCharts } from './runs/CompareCharts';
+import { CompareDiff } from './runs/CompareDiff';
+import { useComparedRuns } from './runs/compare-store';
 import { chartData } from './series';
 import { SettingsForm } from './SettingsForm';
 import { startTraining, stopTraining } from './run-training';
@@ -61,28 +65,39 @@ export function TrainPanel({ dark }: { dark: boolean }) {
   const activeId = useTraining((s) => s.activeId);
   const selectedId = useTraining((s) => s.selectedId);
   const shown = runs.find((r) => r.id === selectedId) ?? runs[0];
+  // Two runs ticked in the list: their diff takes the settings column and their curves the charts.
+  const compared = useComparedRuns();
   const running = activeId !== null;
   const curves = useMemo(() => (shown ? shown.labels.map((label) => ({ run: displayLabel(shown, label), series: shown.series[label] })) : []), [shown]);
   const loss = useMemo(() => chartData(curves, 'loss'), [curves]);
   const accuracy = useMemo(() => chartData(curves, 'accuracy'), [curves]);
-  const start = (compareBn: boolean) => void startTraining(useGraph.getState().doc, inference, { compareBn });
+  const start = (compareBn: boolean, higherLr = false) => void startTraining(useGraph.getState().doc, inference, { compareBn, higherLr });
 
   return (
     <div className="train" data-testid="train-panel">
-      <SettingsForm inference={inference} running={running} onStart={() => start(false)} onCompare={() => start(true)} onStop={() => void stopTraining()} />
-      <div className="train-main">
-        <Progress run={shown} />
-        {shown?.error ? (
-          <div className="problem-error train-error" data-testid="train-error">
-            <div>{shown.error.message}</div>
-            {shown.error.hint ? <div className="problem-hint">{shown.error.hint}</div> : null}
+      {compared ? (
+        <CompareDiff runs={compared} dark={dark} />
+      ) : (
+        <SettingsForm inference={inference} running={running} onStart={() => start(false)} onCompare={({ higherLr }) => start(true, higherLr)} onStop={() => void stopTraining()} />
+      )}
+      {compared ? (
+        <CompareCharts runs={compared} dark={dark} />
+      ) : (
+        <div className="train-main">
+          <Progress run={shown} />
+          {shown?.error ? (
+            <div className="problem-error train-error" data-testid="train-error">
+              <div>{shown.error.message}</div>
+              {shown.error.hint ? <div className="problem-hint">{shown.error.hint}</div> : null}
+            </div>
+          ) : null}
+          <div className="train-charts">
+            <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" />
+            <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
           </div>
-        ) : null}
-        <div className="train-charts">
-          <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" />
-          <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
+          {shown?.compareBn ? <CompareReport run={shown} dark={dark} /> : null}
         </div>
-      </div>
+      )}
       <RunsList />
     </div>
   );

@@ -3,7 +3,7 @@
  * Start, so the canvas stays editable while it runs; `stop` ends it at the next batch and the engine answers with
  * what it learned so far.
  */
-import { builtinInfo } from '../../../engine/data/registry';
+import { datasetInfo, trainDatasetSpec } from '../../stores/datasets';
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
 import type { EngineClient } from '../../services/engine-client';
@@ -11,14 +11,17 @@ import { getEngineClient } from '../../services/host-instance';
 import { useTraining, type TrainConfig } from '../../stores/training';
 import { useUi } from '../../stores/ui';
 import { suggestLoss } from './model-check';
+import { higherLearningRate } from './time-to-target';
 
 /** Long runs are normal: the engine streams progress, so only a silent day-long run would be cut off. */
 const TRAIN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 let counter = 0;
+/** Runs the user pressed Stop on: a stopped comparison is not repeated at the higher learning rate. */
+const stopRequested = new Set<string>();
 
 export function resolvedConfig(config: TrainConfig, inference: Inference): TrainConfig & { loss: Exclude<TrainConfig['loss'], 'auto'> } {
-  const info = builtinInfo(config.datasetId)!;
+  const info = datasetInfo(config.datasetId) ?? { numClasses: 0 };
   return { ...config, loss: config.loss === 'auto' ? suggestLoss(inference, info) : config.loss };
 }
 
@@ -29,11 +32,24 @@ export function statsEvery(config: Pick<TrainConfig, 'subset' | 'validationSplit
   return Math.max(1, Math.round(steps / 60));
 }
 
-export async function startTraining(doc: ModelDocument, inference: Inference, options: { compareBn: boolean }): Promise<void> {
+export interface StartOptions {
+  compareBn: boolean;
+  /** Then repeat the run at ten times its learning rate, as a run of its own (unless the user stops the first). */
+  higherLr?: boolean;
+  /** The settings to use instead of the panel's (the repeat uses the first run's, whatever the panel became). */
+  config?: TrainConfig;
+}
+
+export async function startTraining(doc: ModelDocument, inference: Inference, options: StartOptions): Promise<void> {
   const store = useTraining.getState();
   if (store.activeId) return;
-  const config = resolvedConfig(store.config, inference);
-  const info = builtinInfo(config.datasetId)!;
+  const config = resolvedConfig(options.config ?? store.config, inference);
+  const info = datasetInfo(config.datasetId);
+  const dataset = trainDatasetSpec(config.datasetId, config);
+  if (!info || !dataset) {
+    useUi.getState().notify(`The dataset "${config.datasetId}" is no longer loaded: import its file again or pick another dataset.`, 'error');
+    return;
+  }
   counter += 1;
   const runId = `run-${Date.now().toString(36)}-${counter}`;
   store.begin({ id: runId, datasetTitle: info.title, config, compareBn: options.compareBn, document: doc });
@@ -49,7 +65,7 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
     'train',
     {
       document: doc,
-      dataset: { id: config.datasetId, ...(config.subset ? { subset: config.subset, seed: config.seed } : {}) },
+      dataset,
       settings: {
         loss: config.loss,
         optimizer: { name: config.optimizer, ...(config.learningRate ? { learning_rate: config.learningRate } : {}) },
@@ -68,6 +84,9 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
     },
   );
   useTraining.getState().finish(runId, result);
+  const stopped = stopRequested.delete(runId) || useTraining.getState().runs.find((r) => r.id === runId)?.status === 'stopped';
+  if (options.higherLr && !stopped)
+    await startTraining(doc, inference, { compareBn: options.compareBn, config: { ...config, learningRate: higherLearningRate(config) } });
 }
 
 /**
@@ -78,6 +97,7 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
 export async function stopTraining(): Promise<void> {
   const { activeId, markStopping } = useTraining.getState();
   if (!activeId) return;
+  stopRequested.add(activeId);
   markStopping(activeId);
   const client = await getEngineClient();
   while (useTraining.getState().activeId === activeId) {

@@ -15,6 +15,8 @@ export interface RunSeries {
   epochAccuracy: number[];
   valLoss: (number | null)[];
   valAccuracy: (number | null)[];
+  /** Per epoch: the model's training time (ms since its start) when the epoch's training batches ended. */
+  epochElapsedMs: number[];
 }
 
 export const emptySeries = (): RunSeries => ({
@@ -26,6 +28,7 @@ export const emptySeries = (): RunSeries => ({
   epochAccuracy: [],
   valLoss: [],
   valAccuracy: [],
+  epochElapsedMs: [],
 });
 
 /** The series with one event added (a new object; the old one is left as it was). Layer statistics are not curves. */
@@ -40,6 +43,7 @@ export function appendEvent(s: RunSeries, event: TrainEvent): RunSeries {
       epochAccuracy: [...s.epochAccuracy, event.accuracy],
       valLoss: [...s.valLoss, event.val_loss ?? null],
       valAccuracy: [...s.valAccuracy, event.val_accuracy ?? null],
+      epochElapsedMs: [...s.epochElapsedMs, event.elapsedMs],
     };
   return s;
 }
@@ -68,6 +72,8 @@ export interface Curve {
   kind: CurveKind;
   label: string;
   values: (number | null)[];
+  /** Set when comparing runs (runs/compare.ts); otherwise the chart colours by the run's label. */
+  color?: { light: string; dark: string };
 }
 
 export interface ChartData {
@@ -86,7 +92,7 @@ const KIND_LABEL: Record<CurveKind, Record<Metric, string>> = {
  * One x column for all runs (uPlot wants aligned data), with nulls where a run has no point. A comparison shows
  * per-batch and validation curves per run; a single run also shows the per-epoch training figure.
  */
-export function chartData(runs: { run: string; series: RunSeries }[], metric: Metric): ChartData {
+export function chartData(runs: { run: string; series: RunSeries; color?: Curve['color'] }[], metric: Metric): ChartData {
   const x = [...new Set(runs.flatMap((r) => r.series.step))].sort((a, b) => a - b);
   const at = new Map(x.map((step, i) => [step, i]));
   const column = (steps: number[], values: (number | null)[]) => {
@@ -98,13 +104,14 @@ export function chartData(runs: { run: string; series: RunSeries }[], metric: Me
     return out;
   };
   const curves: Curve[] = [];
-  for (const { run, series: s } of runs) {
+  for (const { run, series: s, color } of runs) {
     const name = (kind: CurveKind) => (run ? `${run} · ${KIND_LABEL[kind][metric]}` : KIND_LABEL[kind][metric]);
-    curves.push({ run, kind: 'batch', label: name('batch'), values: column(s.step, metric === 'loss' ? s.loss : s.accuracy) });
+    const tint = color ? { color } : {};
+    curves.push({ run, kind: 'batch', label: name('batch'), values: column(s.step, metric === 'loss' ? s.loss : s.accuracy), ...tint });
     if (runs.length === 1 && s.epochStep.length)
-      curves.push({ run, kind: 'epoch', label: name('epoch'), values: column(s.epochStep, metric === 'loss' ? s.epochLoss : s.epochAccuracy) });
+      curves.push({ run, kind: 'epoch', label: name('epoch'), values: column(s.epochStep, metric === 'loss' ? s.epochLoss : s.epochAccuracy), ...tint });
     const val = metric === 'loss' ? s.valLoss : s.valAccuracy;
-    if (val.some((v) => v !== null)) curves.push({ run, kind: 'val', label: name('val'), values: column(s.epochStep, val) });
+    if (val.some((v) => v !== null)) curves.push({ run, kind: 'val', label: name('val'), values: column(s.epochStep, val), ...tint });
   }
   return { x, curves };
 }

@@ -1,0 +1,50 @@
+/**
+ * A run's trained weights out of the app, with the graph it trained (its snapshot, not the canvas as it is now):
+ * weights JSON, TF.js, or Keras Python that builds the model and loads the weights JSON saved beside it.
+ */
+import type { ModelDocument } from '../../../../engine/graph/document';
+import { exportTfjsFiles } from '../../../actions/document-actions';
+import { getHost } from '../../../services/host-instance';
+import type { TrainingRun } from '../../../stores/training';
+import { useUi } from '../../../stores/ui';
+
+const formats = () => import('../../../actions/formats');
+
+export type RunExportKind = 'weights-json' | 'tfjs' | 'keras-py';
+
+/** The run's snapshot with its trained weights: what every export of the run writes. */
+export function trainedDocument(run: Pick<TrainingRun, 'document' | 'weights'>): ModelDocument {
+  return { ...run.document, weights: run.weights };
+}
+
+/** `mlp-run-3`: the model's name (made file-safe) and the run's number. */
+export function runFileBase(run: Pick<TrainingRun, 'document' | 'number'>): string {
+  const name = run.document.name.replace(/[^\w.-]+/g, '_').replace(/^[._]+|[._]+$/g, '') || 'model';
+  return `${name}-run-${run.number}`;
+}
+
+/** The folder of a saved file's path (empty where the host gives no paths, as the browser's downloads). */
+const folderOf = (path: string | undefined) => (path ? path.replace(/[^/\\]*$/, '') : '');
+
+export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<void> {
+  const notify = useUi.getState().notify;
+  if (!run.weights) {
+    notify(`Run #${run.number} has no trained weights to export`, 'error');
+    return;
+  }
+  const doc = trainedDocument(run);
+  if (kind === 'tfjs') return exportTfjsFiles(doc);
+  const { writeWeightsJson, exportKerasPython } = await formats();
+  const base = runFileBase(run);
+  const weights = await getHost().saveFile({ suggestedName: `${base}.weights.json`, data: writeWeightsJson(doc), filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
+  if (!weights) return;
+  if (kind === 'weights-json') {
+    notify(`Exported the weights of run #${run.number} to ${weights.name}`);
+    return;
+  }
+  // The code names the weights file as it was saved, so a renamed file still loads.
+  const code = exportKerasPython(doc, { flavor: useUi.getState().flavor, weightsFile: weights.name });
+  const dir = folderOf(weights.path);
+  const py = await getHost().saveFile({ suggestedName: `${base}.py`, data: code, ...(dir ? { path: `${dir}${base}.py` } : {}), filters: [{ name: 'Python', extensions: ['py'] }] });
+  notify(py ? `Exported ${py.name} and ${weights.name} (keep them side by side)` : `Exported ${weights.name}; the Python file was not saved`, py ? 'info' : 'error');
+}
