@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
 import type { SavedRun } from '../../engine/formats/project-runs';
-import type { DatasetId } from './datasets';
+import { datasetInfo, type DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
 import type { LossName } from '../../engine/train/losses';
 import type { OptimizerName } from '../../engine/train/optimizers';
@@ -235,5 +235,9 @@ export function restoreRuns(saved: readonly SavedRun[]): void {
       config: { ...s.config, datasetId: s.config.datasetId as DatasetId },
       series: Object.fromEntries(Object.entries(s.series).map(([label, series]) => [label, { ...series, epochElapsedMs: series.epochElapsedMs ?? [] }])),
     }));
-  useTraining.setState({ runs: [...active, ...restored], selectedId: active.length ? selectedId : (restored[0]?.id ?? null) });
+  // With nothing training, the settings follow the newest restored run, so Start repeats it; a run on data this
+  // session doesn't hold (an imported file) keeps the current dataset.
+  const newest = restored[0];
+  const config = activeId || !newest ? useTraining.getState().config : { ...newest.config, datasetId: datasetInfo(newest.config.datasetId) ? newest.config.datasetId : useTraining.getState().config.datasetId };
+  useTraining.setState({ runs: [...active, ...restored], selectedId: active.length ? selectedId : (newest?.id ?? null), config });
 }

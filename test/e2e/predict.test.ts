@@ -137,6 +137,8 @@ describe('dataset preview and Predict', () => {
     const runOption = await page.locator('[data-testid=predict-weights] option').nth(1).getAttribute('value');
     await page.selectOption('[data-testid=predict-weights]', runOption!);
     await expect.poll(() => page.locator('[data-testid=predict-weights-status]').innerText()).toBe('Trained weights of run #1.');
+    // 256 samples less a tenth for validation, batch 32: 8 steps, so BN's moving statistics are 0.99^8 = 92% their start.
+    expect(await page.locator('[data-testid=predict-bn-warmup]').innerText()).toMatch(/had 8 updates: with momentum 0\.99, 92% of batch_normalization/);
     await expectTenProbabilities();
     await h.screenshot('predict-trained');
   });

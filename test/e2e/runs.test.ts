@@ -135,6 +135,10 @@ describe('runs: kept, compared, exported', () => {
     // The newest restored run is shown: all its batches drawn, with its epoch and validation curves.
     await expect.poll(() => points()).toBe(batches[2]);
     expect(await legend('loss')).toEqual(['loss', 'epoch loss', 'val loss']);
+    // The settings are the newest run's, so Start repeats it: the spirals with SGD at batch 64, no Input mismatch.
+    expect(await page.locator('[data-testid=train-batch-size]').inputValue()).toBe('64');
+    await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toMatch(/Fits the Input/);
+    expect(await page.locator('[data-testid=train-dataset]').inputValue()).toBe('spirals');
     await h.screenshot('runs-restored');
     await page.locator('[data-testid=run-use-weights]').nth(1).click();
     await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain("Trained weights of run #1 are now the model's (5 layers");

@@ -16,7 +16,7 @@ import { SamplePicker } from './SamplePicker';
 import { centreByMass, takesDrawing } from './pad';
 import { modelInputShape, predict, type PredictOutcome } from './run-predict';
 import { BUILTIN_TEST_SPLITS, useSamples } from './use-samples';
-import { weightsStatus } from './weights-status';
+import { bnWarmup, weightsStatus } from './weights-status';
 import './predict.css';
 
 /** Thumbnails in the strip: one page of the split. */
@@ -49,6 +49,8 @@ export function PredictPanel({ dark }: { dark: boolean }) {
   const samples = useSamples(datasetId, split, page, STRIP);
   const sampleWin = samples.status === 'ready' && samples.window.offset === page ? samples.window : null;
   const status = weightsStatus(modelDoc, inference, run?.number);
+  // The run's weights are its model's ('model'; the twin has no BN), trained for as many steps as its curve has.
+  const warmup = run ? bnWarmup(run.document, inference, run.series.model?.step.at(-1) ?? 0) : null;
 
   const input = useMemo(() => {
     if (shownMode === 'draw') return drawn && inputShape ? { x: centreByMass(drawn), shape: inputShape as number[], classNames: info?.classNames ?? [] } : null;
@@ -112,6 +114,11 @@ export function PredictPanel({ dark }: { dark: boolean }) {
           {status.text}
         </span>
       </div>
+      {warmup ? (
+        <div className="predict-warmup" data-testid="predict-bn-warmup" role="note">
+          {warmup}
+        </div>
+      ) : null}
       <div className="predict-body">
         <section className="predict-input" aria-label="Input">
           {shownMode === 'draw' ? (

@@ -17,3 +17,31 @@ export function weightsStatus(doc: ModelDocument, inference: Inference, runNumbe
   }
   return { trained: true, text: `The model's trained weights (${carried.length} layer${carried.length === 1 ? '' : 's'}).` };
 }
+
+/** Below this share of their starting values (0 and 1) the moving statistics describe the data, not the start. */
+const SETTLED = 0.05;
+
+/**
+ * Inference mode normalizes with BatchNormalization's moving averages, which move by (1 - momentum) per training
+ * step: after s steps momentum^s of the starting mean 0 and variance 1 is still in them. A short run leaves them
+ * mostly at the start, so the bars can look untrained though training accuracy was fine. Say so, with the number
+ * of steps that would settle them. Null when nothing needs saying (no BN, or enough steps).
+ */
+export function bnWarmup(doc: ModelDocument, inference: Inference, steps: number): string | null {
+  let worst: { name: string; momentum: number; left: number } | null = null;
+  for (const node of doc.nodes) {
+    if (node.className !== 'BatchNormalization') continue;
+    // Keras's default momentum when the config leaves it out.
+    const momentum = typeof node.config.momentum === 'number' ? node.config.momentum : 0.99;
+    if (!(momentum > 0 && momentum < 1)) continue;
+    const left = momentum ** steps;
+    if (!worst || left > worst.left) worst = { name: inference.nodes.get(node.id)?.name ?? node.id, momentum, left };
+  }
+  if (!worst || worst.left <= SETTLED) return null;
+  const needed = Math.ceil(Math.log(SETTLED) / Math.log(worst.momentum));
+  return (
+    `BatchNormalization's moving statistics have had ${steps} update${steps === 1 ? '' : 's'}: with momentum ${worst.momentum}, ` +
+    `${Math.round(worst.left * 100)}% of ${worst.name}'s is still its starting mean 0 and variance 1. Inference mode (used here) ` +
+    `normalizes with them, so it lags what training measured. Train about ${needed} steps or more, or lower BN's momentum; the Inside tab shows the gap.`
+  );
+}

@@ -93,6 +93,19 @@ describe('runs saved with the project and restored on opening', () => {
     restoreRuns(other);
     expect(useTraining.getState().runs.map((r) => r.id)).toEqual(['live', 'file']);
     expect(useTraining.getState().selectedId).toBe('live');
+    // A run in flight keeps the settings it is using.
+    expect(useTraining.getState().config).toEqual(DEFAULT_CONFIG);
+  });
+
+  it("Open sets the settings to the newest run's, so Start repeats it; data the session lacks keeps the current dataset", () => {
+    train('x', false, 7);
+    const saved = serializableRuns();
+    useTraining.setState({ runs: [], activeId: null, selectedId: null, config: DEFAULT_CONFIG });
+    restoreRuns(saved);
+    expect(useTraining.getState().config).toEqual({ ...config, seed: 7 });
+    useTraining.setState({ config: DEFAULT_CONFIG });
+    restoreRuns(saved.map((r) => ({ ...r, config: { ...r.config, datasetId: 'imported:gone.csv' } })));
+    expect(useTraining.getState().config).toEqual({ ...config, seed: 7, datasetId: DEFAULT_CONFIG.datasetId });
   });
 });
 
