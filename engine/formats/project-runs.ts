@@ -35,10 +35,13 @@ export interface SavedRunConfig {
   seed: number;
 }
 
+/** A model's training curves, as the engine's progress events build them (renderer/panels/train/series.ts). */
 export interface SavedSeries {
+  /** Per batch: the step (1-based, counted across epochs) and Keras's running averages over the epoch so far. */
   step: number[];
   loss: number[];
   accuracy: number[];
+  /** Per epoch: the step the epoch ended at, its training metrics, and validation ones (null without a split). */
   epochStep: number[];
   epochLoss: number[];
   epochAccuracy: number[];
@@ -48,12 +51,14 @@ export interface SavedSeries {
   epochElapsedMs?: number[];
 }
 
+/** Every layer's output mean and standard deviation on one training batch (the engine samples every few steps). */
 export interface SavedStatsPoint {
   step: number;
   epoch: number;
   stats: LayerStat[];
 }
 
+/** What one model of a run ended with: the graph it trained (the twin's, for 'without BN') and its weights. */
 export interface SavedResult {
   document: ModelDocument;
   weights?: Record<string, NamedWeight[]>;
@@ -63,12 +68,14 @@ export interface SavedResult {
 
 /** Where the run's last model was when it ended, as the panel's status line shows it. */
 export interface SavedProgress {
+  /** Which of the run's models the figures are for (the engine's label: 'model' or 'without BN'). */
   label: string;
   epoch: number;
   epochs: number;
   batch: number;
   batches: number;
   samplesPerSecond: number;
+  /** 0..1 over the whole request (both models in a comparison). */
   fraction: number;
   elapsedMs: number;
 }

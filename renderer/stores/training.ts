@@ -5,12 +5,12 @@
  */
 import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
-import type { SavedRun } from '../../engine/formats/project-runs';
+import type { SavedProgress, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/formats/project-runs';
 import { datasetInfo, type DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
 import type { LossName } from '../../engine/train/losses';
 import type { OptimizerName } from '../../engine/train/optimizers';
-import type { LayerStat, TrainEvent } from '../../engine/train/trainer';
+import type { TrainEvent } from '../../engine/train/trainer';
 import { appendEvent, emptySeries, type RunSeries } from '../panels/train/series';
 
 export interface TrainConfig {
@@ -43,33 +43,10 @@ export const DEFAULT_CONFIG: TrainConfig = {
 
 export type RunStatus = 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
 
-export interface RunProgress {
-  /** Which of the run's models the figures are for (the engine's label: 'model' or 'without BN'). */
-  label: string;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  samplesPerSecond: number;
-  /** 0..1 over the whole request (both models in a comparison). */
-  fraction: number;
-  elapsedMs: number;
-}
-
-/** Every layer's output mean and standard deviation on one training batch (the engine samples every few steps). */
-export interface StatsPoint {
-  step: number;
-  epoch: number;
-  stats: LayerStat[];
-}
-
-/** What one model of a run ended with: the graph it trained (the twin's, for 'without BN') and its weights. */
-export interface RunModelResult {
-  document: ModelDocument;
-  weights?: ModelDocument['weights'];
-  testAccuracy?: number;
-  elapsedMs: number;
-}
+// One definition of a run's parts: the project file's, which a live run fills in as it trains.
+export type RunProgress = SavedProgress;
+export type StatsPoint = SavedStatsPoint;
+export type RunModelResult = SavedResult;
 
 export interface TrainingRun {
   id: string;

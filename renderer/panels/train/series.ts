@@ -2,22 +2,11 @@
  * Training curves from the engine's progress events, and the aligned columns uPlot draws. Pure, so the store and
  * its tests share one definition of what a curve is.
  */
+import type { SavedSeries } from '../../../engine/formats/project-runs';
 import type { TrainEvent } from '../../../engine/train/trainer';
 
-export interface RunSeries {
-  /** Per batch: the step (1-based, counted across epochs) and Keras's running averages over the epoch so far. */
-  step: number[];
-  loss: number[];
-  accuracy: number[];
-  /** Per epoch: the step the epoch ended at, its training metrics, and validation ones (null without a split). */
-  epochStep: number[];
-  epochLoss: number[];
-  epochAccuracy: number[];
-  valLoss: (number | null)[];
-  valAccuracy: (number | null)[];
-  /** Per epoch: the model's training time (ms since its start) when the epoch's training batches ended. */
-  epochElapsedMs: number[];
-}
+/** A model's curves while it trains; once saved, the same shape (older files may lack the epoch times). */
+export type RunSeries = Required<SavedSeries>;
 
 export const emptySeries = (): RunSeries => ({
   step: [],
