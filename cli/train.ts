@@ -172,7 +172,7 @@ function sideBySide(runs: { label: string; result: TrainResult }[]): string {
   const [a, b] = runs.map((r) => r.result.history);
   const n = Math.max(a.loss.length, b.loss.length);
   const cell = (v: number | undefined) => (v === undefined ? '      -' : v.toFixed(4).padStart(7));
-  const lines = [`epoch │ ${runs[0].label.padEnd(29)}│ ${runs[1].label}`, `      │ loss    acc     val_acc       │ loss    acc     val_acc`];
+  const lines = [`epoch │ ${runs[0].label.padEnd(30)}│ ${runs[1].label}`, `      │ loss    acc     val_acc       │ loss    acc     val_acc`];
   for (let i = 0; i < n; i++)
     lines.push(`${String(i + 1).padStart(5)} │ ${cell(a.loss[i])} ${cell(a.accuracy[i])} ${cell(a.val_accuracy[i])}       │ ${cell(b.loss[i])} ${cell(b.accuracy[i])} ${cell(b.val_accuracy[i])}`);
   return lines.join('\n');

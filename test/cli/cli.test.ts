@@ -132,6 +132,10 @@ describe('layercanvas predict and train', () => {
     expect(r.out).toMatch(/with BN: completed, loss [\d.]+, accuracy [\d.]+, val_accuracy [\d.]+/);
     expect(r.out).toMatch(/without BN: completed/);
     expect(r.out).toContain('epoch │ with BN');
+    // The side-by-side table's column rules line up on every row.
+    const table = r.out.split('\n').filter((l) => l.includes('│'));
+    expect(table).toHaveLength(4);
+    expect(new Set(table.map((l) => [...l].flatMap((c, i) => (c === '│' ? [i] : [])).join()))).toEqual(new Set(['6,38']));
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     // One run holding both models, as the Train tab saves a comparison; the app lists it on opening.
     expect(saved.runs).toHaveLength(1);
