@@ -3,7 +3,7 @@
  * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
  * No electron or node imports here.
  */
-import type { EngineStatus, HostFile, MenuCommand, SaveRequest } from '../../renderer/services/host';
+import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest } from '../../renderer/services/host';
 
 export interface FileFilter {
   name: string;
@@ -14,6 +14,8 @@ export interface LayerCanvasBridge {
   /** Bumped when the bridge's shape changes, so a stale renderer can say so instead of misbehaving. */
   readonly version: 1;
   openFile(filters?: FileFilter[]): Promise<HostFile | null>;
+  /** Show a folder dialog and read its images (see electron/main/folder-logic.ts); null when cancelled. */
+  openFolder(): Promise<HostFolder | null>;
   saveFile(req: SaveRequest): Promise<{ path?: string; name: string } | null>;
   setDocumentState(state: { title: string; dirty: boolean }): void;
   recentFiles(): Promise<string[]>;

@@ -5,6 +5,8 @@
 export const CHANNELS = {
   /** renderer → main, invoke: show an open dialog, read the file (and TF.js siblings). */
   openFile: 'layercanvas:open-file',
+  /** renderer → main, invoke: show a folder dialog, read its images (capped) for a dataset import. */
+  openFolder: 'layercanvas:open-folder',
   /** renderer → main, invoke: save to a path or ask where. */
   saveFile: 'layercanvas:save-file',
   /** renderer → main, invoke: recently opened files. */

@@ -13,6 +13,7 @@ const filters = z
 
 export const IPC_SCHEMAS = {
   [CHANNELS.openFile]: z.tuple([filters]),
+  [CHANNELS.openFolder]: z.tuple([]),
   [CHANNELS.saveFile]: z.tuple([
     z.object({
       suggestedName: z.string().min(1).max(255),

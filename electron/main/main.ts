@@ -10,6 +10,7 @@ import { choiceFromButton, closePrompt, CloseGuard, windowTitle } from '../commo
 import { handleAppScheme, registerAppScheme } from './app-protocol';
 import { EngineHost } from './engine-host';
 import { fileFromArgv, PathGrants, readHostFile, writeFileAtomic } from './file-logic';
+import { readImageFolderFiles } from './folder-logic';
 import { handle, listen } from './ipc';
 import { installMenu } from './menu';
 import { RecentStore } from './recent-store';
@@ -80,6 +81,14 @@ function registerIpc(): void {
     }
     remember(path);
     return outcome.file;
+  });
+
+  handle(CHANNELS.openFolder, async () => {
+    if (!win) return null;
+    const result = await dialog.showOpenDialog(win, { properties: ['openDirectory'] });
+    const path = result.canceled ? undefined : result.filePaths[0];
+    // A refusal goes back to the page, which shows it under the dataset select like any import problem.
+    return path ? readImageFolderFiles(path) : null;
   });
 
   handle(CHANNELS.saveFile, async (_event, req) => {

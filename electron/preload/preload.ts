@@ -32,6 +32,7 @@ ipcRenderer.on(CHANNELS.enginePort, (event) => {
 const bridge: LayerCanvasBridge = {
   version: 1,
   openFile: (filters) => ipcRenderer.invoke(CHANNELS.openFile, filters),
+  openFolder: () => ipcRenderer.invoke(CHANNELS.openFolder),
   saveFile: (req) => ipcRenderer.invoke(CHANNELS.saveFile, req),
   setDocumentState: (state) => ipcRenderer.send(CHANNELS.documentState, { title: String(state?.title ?? ''), dirty: Boolean(state?.dirty) }),
   recentFiles: () => ipcRenderer.invoke(CHANNELS.recentFiles),

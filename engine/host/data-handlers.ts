@@ -133,7 +133,7 @@ export async function datasetImportHandler(payload: ParsedPayloadOf<'dataset-imp
   if (isNpy(bytes)) outcome = await importNpy(files, main);
   else if (IDX_IMAGES.test(main) || IDX_LABELS.test(main) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] >= 0x08 && bytes[2] <= 0x0e)) outcome = await importIdx(files, main);
   else if (isPng(bytes) || isJpeg(bytes)) {
-    outcome = fail(dataError(`${main} is a single image, not a dataset`, 'Import a CSV, an x.npy/y.npy pair or MNIST IDX files here; image folders train from the command line: layercanvas train --dataset <folder>.', { file: main }));
+    outcome = fail(dataError(`${main} is a single image, not a dataset`, 'Import a CSV, an x.npy/y.npy pair or MNIST IDX files here; for a folder of images with one sub-folder per class, use "Import image folder…" (or layercanvas train --dataset <folder>).', { file: main }));
   } else {
     const columns = csvColumns(bytes);
     const r = readCsv(bytes, { name: stem(main), label: payload.label, header: payload.header });

@@ -77,6 +77,8 @@ export const defaultHandlers: Handlers = {
   samples: async (payload) => (await import('./data-handlers')).samplesHandler(payload),
 
   'dataset-import': async (payload, ctx) => (await import('./data-handlers')).datasetImportHandler(payload, ctx),
+
+  'dataset-import-folder': async (payload, ctx) => (await import('./folder-handler')).folderImportHandler(payload, ctx),
 };
 
 function isError(value: unknown): value is { error: ProtocolError } {

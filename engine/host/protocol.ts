@@ -13,6 +13,7 @@ import type { Summary } from '../graph/summary';
 import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
 import type { Dataset, DataError } from '../data/types';
+import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import { MAX_SAMPLES, type SampleWindow } from './samples';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
@@ -196,6 +197,20 @@ export const REQUESTS = {
       siblings: z.record(z.string(), bytes).optional(),
       label: z.union([z.string().min(1), z.number().int()]).optional(),
       header: z.union([z.boolean(), z.literal('auto')]).optional(),
+    }),
+  ),
+  /**
+   * Read a picked image folder (one sub-folder per class, Keras's image_dataset_from_directory layout) into a
+   * dataset: every image resized to `size` [height, width] with `channels` (default: the first image's size, grey
+   * when every image is), shuffled with `seed` as Keras shuffles by default.
+   */
+  'dataset-import-folder': request<DatasetImportOutcome>()(
+    z.object({
+      name: z.string().min(1),
+      files: z.array(z.object({ path: z.string().min(1).max(4096), data: bytes })).min(1).max(MAX_FOLDER_FILES),
+      size: z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)]).optional(),
+      channels: z.union([z.literal(1), z.literal(3)]).optional(),
+      seed: z.number().int().min(0).optional(),
     }),
   ),
   /** Stop the request with id `target`; it answers with a `cancelled` error. */

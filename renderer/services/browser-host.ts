@@ -3,7 +3,8 @@
  * window, saves are downloads, the engine is a Node child process behind the server's `/engine` WebSocket.
  */
 import { decodeWire, encodeWire } from '../../engine/host/wire';
-import type { EnginePort, EngineStatus, Host, HostFile, MenuCommand, SaveRequest } from './host';
+import { folderFromPicked } from './folder-pick';
+import type { EnginePort, EngineStatus, Host, HostFile, HostFolder, MenuCommand, SaveRequest } from './host';
 
 const RECENT_KEY = 'layercanvas.recentFiles';
 const RECENT_LIMIT = 10;
@@ -186,6 +187,25 @@ export function createBrowserHost(win: Window = window): Host {
           resolve(file);
         };
         input.addEventListener('change', () => void filesToHostFile([...(input.files ?? [])]).then(done));
+        input.addEventListener('cancel', () => done(null));
+        win.document.body.appendChild(input);
+        input.click();
+      });
+    },
+
+    openFolder() {
+      return new Promise<HostFolder | null>((resolve) => {
+        const input = win.document.createElement('input');
+        input.type = 'file';
+        // Chromium, Firefox and Safari all pick folders this way; each File carries its webkitRelativePath.
+        input.webkitdirectory = true;
+        input.multiple = true;
+        input.style.display = 'none';
+        const done = (folder: HostFolder | null) => {
+          input.remove();
+          resolve(folder);
+        };
+        input.addEventListener('change', () => void folderFromPicked([...(input.files ?? [])]).then(done));
         input.addEventListener('cancel', () => done(null));
         win.document.body.appendChild(input);
         input.click();

@@ -63,6 +63,7 @@ export function createElectronHost(bridge: LayerCanvasBridge, win: Window = wind
 
   return {
     openFile: (filters) => bridge.openFile(filters),
+    openFolder: () => bridge.openFolder(),
     saveFile: (req) => bridge.saveFile(req),
     onOpenFile: (listener) => {
       dropped.add(listener);

@@ -14,6 +14,26 @@ export interface HostFile {
   siblings?: Record<string, Uint8Array>;
 }
 
+/** A file inside a picked folder: its path relative to the folder, with '/' separators (`cat/001.png`). */
+export interface FolderFile {
+  path: string;
+  data: Uint8Array;
+}
+
+/** Why a host would not read a picked folder (too many or too large files, no images), to show the user. */
+export interface FolderRefusal {
+  message: string;
+  hint?: string;
+}
+
+/** A folder the user picked: its own name, and its image files (or why they weren't read). */
+export interface HostFolder {
+  name: string;
+  files: FolderFile[];
+  /** Set when the host refused the folder before reading it; `files` is then empty. */
+  refused?: FolderRefusal;
+}
+
 export interface SaveRequest {
   /** Suggested file name, e.g. `model.layercanvas.json`. */
   suggestedName: string;
@@ -47,6 +67,8 @@ export interface EngineStatus {
 export interface Host {
   /** Ask for a file to open; null when cancelled. */
   openFile(filters?: { name: string; extensions: string[] }[]): Promise<HostFile | null>;
+  /** Ask for a folder of images (one sub-folder per class); null when cancelled. */
+  openFolder(): Promise<HostFolder | null>;
   /** Save (or download) data; resolves to where it went, or null when cancelled. */
   saveFile(req: SaveRequest): Promise<{ path?: string; name: string } | null>;
   /** Files the user opened from outside (command line, drop on the window, Open Recent). */

@@ -1,5 +1,5 @@
 /**
- * Datasets the user imported from files (CSV, an x/y .npy pair, IDX): the engine reads the files
+ * Datasets the user imported from files (CSV, an x/y .npy pair, IDX) or an image folder: the engine reads the files
  * (`dataset-import`) and the arrays live here for the session, listed beside the built-ins, previewed, checked
  * against the model's Input and sent `inline` to train on. A CSV keeps its bytes so another label column can be
  * picked without asking for the file again.
@@ -21,6 +21,15 @@ export interface ImportedDataset {
   test?: Dataset;
   /** For a CSV: its columns, which one is the label, and the file to read again with another label. */
   csv?: { columns: string[]; label: number; source: { name: string; data: Uint8Array } };
+  /** For an image folder: its files, kept to read again at another size or channel count. */
+  folder?: ImportedFolder;
+}
+
+export interface ImportedFolder {
+  name: string;
+  files: { path: string; data: Uint8Array }[];
+  size: [number, number];
+  channels: 1 | 3;
 }
 
 /** Why the last import failed, shown under the dataset select until the next import. */

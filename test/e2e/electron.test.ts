@@ -67,7 +67,7 @@ describe('LayerCanvas desktop', () => {
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
-    expect(surface.bridge).toEqual(['onEngineStatus', 'onMenuCommand', 'onOpenFile', 'openFile', 'recentFiles', 'requestEnginePort', 'saveFile', 'setDocumentState', 'version']);
+    expect(surface.bridge).toEqual(['onEngineStatus', 'onMenuCommand', 'onOpenFile', 'openFile', 'openFolder', 'recentFiles', 'requestEnginePort', 'saveFile', 'setDocumentState', 'version']);
     expect(surface.require).toBe('undefined');
     expect(surface.process).toBe('undefined');
   });

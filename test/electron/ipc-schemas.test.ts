@@ -41,6 +41,7 @@ describe('IPC payload validation', () => {
     expect(checkIpc(CHANNELS.openFile, ours, []).ok).toBe(true);
     expect(checkIpc(CHANNELS.documentState, ours, [{ title: 'mnist.layercanvas.json', dirty: true }]).ok).toBe(true);
     expect(checkIpc(CHANNELS.requestEnginePort, ours, []).ok).toBe(true);
+    expect(checkIpc(CHANNELS.openFolder, ours, []).ok).toBe(true);
   });
 
   const bad: [string, Parameters<typeof checkIpc>[0], unknown[], RegExp][] = [
@@ -51,6 +52,7 @@ describe('IPC payload validation', () => {
     ['document state with a string dirty flag', CHANNELS.documentState, [{ title: 't', dirty: 'yes' }], /dirty/],
     ['document state without arguments', CHANNELS.documentState, [], /arguments|0/],
     ['extra arguments', CHANNELS.recentFiles, ['surprise'], /./],
+    ['a folder path from the page (main asks the user instead)', CHANNELS.openFolder, ['/home/user/.ssh'], /./],
     ['an unknown channel', 'layercanvas:rm-rf' as never, [], /unknown channel/],
   ];
   for (const [what, channel, args, pattern] of bad) {

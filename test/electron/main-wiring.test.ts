@@ -24,6 +24,7 @@ const fake = vi.hoisted(() => {
     messageBoxes: 0,
     saveDialog: { canceled: true, filePath: undefined as string | undefined },
     openDialog: { canceled: true, filePaths: [] as string[] },
+    openDialogProperties: [] as string[][],
     ready: null as null | (() => void),
   };
   class FakeWebContents extends Emitter {
@@ -127,7 +128,10 @@ const fake = vi.hoisted(() => {
       },
     },
     dialog: {
-      showOpenDialog: async () => state.openDialog,
+      showOpenDialog: async (_win: unknown, options: { properties: string[] }) => {
+        state.openDialogProperties.push(options.properties);
+        return state.openDialog;
+      },
       showSaveDialog: async () => state.saveDialog,
       showMessageBoxSync: () => {
         state.messageBoxes += 1;
@@ -237,6 +241,21 @@ describe('electron main wiring', () => {
     const saved = await state.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'picked.py', data: 'import keras as k\n', path });
     expect(saved).toEqual({ path, name: 'picked.py' });
     expect(readFileSync(path, 'utf8')).toBe('import keras as k\n');
+  });
+
+  it('opens a folder the user picks in a directory dialog and hands over its images, refusing foreign frames', async () => {
+    const folder = join(dist, 'pets');
+    mkdirSync(join(folder, 'cat'), { recursive: true });
+    writeFileSync(join(folder, 'cat', '001.png'), 'png bytes');
+    writeFileSync(join(folder, 'cat', 'notes.txt'), 'not an image');
+    state.openDialog = { canceled: false, filePaths: [folder] };
+    const picked = (await state.handlers.get('layercanvas:open-folder')!(ours())) as { name: string; files: { path: string; data: Uint8Array }[] };
+    expect(state.openDialogProperties.at(-1)).toEqual(['openDirectory']);
+    expect(picked.name).toBe('pets');
+    expect(picked.files.map((f) => [f.path, new TextDecoder().decode(f.data)])).toEqual([['cat/001.png', 'png bytes']]);
+    state.openDialog = { canceled: true, filePaths: [] };
+    expect(await state.handlers.get('layercanvas:open-folder')!(ours())).toBeNull();
+    await expect((async () => state.handlers.get('layercanvas:open-folder')!(foreign))()).rejects.toThrow(/refused/);
   });
 
   it('refuses a dialog-free save to a path the user never chose', async () => {

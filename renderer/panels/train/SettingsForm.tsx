@@ -7,9 +7,10 @@ import { LOSSES } from '../../../engine/train/losses';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../engine/train/optimizers';
 import { useGraph } from '../../stores/graph';
 import { useTraining, type TrainConfig } from '../../stores/training';
-import { checkInput, suggestLoss, withInputShape } from './model-check';
+import { checkInput, checkOutput, suggestLoss, withInputShape, withUnits } from './model-check';
 import { datasetInfo, useDatasets, type DatasetId } from '../../stores/datasets';
-import { CsvLabelPicker, ImportDataButton, ImportProblemView } from './DatasetImport';
+import { CsvLabelPicker, FolderSizeFields, ImportDataButton, ImportFolderButton, ImportProblemView } from './DatasetImport';
+import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
 import { higherLearningRate, rateText } from './time-to-target';
 
@@ -65,6 +66,7 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
   const imported = useDatasets((s) => s.imported);
   const info = datasetInfo(config.datasetId, imported) ?? builtinInfo('mnist')!;
   const check = checkInput(doc, inference, info);
+  const output = check.kind === 'ok' ? checkOutput(inference, info) : ({ kind: 'ok' } as const);
   const suggested = suggestLoss(inference, info);
   const hasBn = doc.nodes.some((n) => n.className === 'BatchNormalization');
   const validity = (field: string) => (valid: boolean) =>
@@ -75,8 +77,8 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
       return next;
     });
   const num = (field: keyof TrainConfig) => ({ onValidity: validity(field), onValid: (n: number | null) => setConfig({ [field]: n } as Partial<TrainConfig>) });
-  const blocked = running || check.kind !== 'ok' || invalidFields.size > 0;
-  const why = check.kind !== 'ok' ? 'The dataset does not fit the model yet.' : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
+  const blocked = running || check.kind !== 'ok' || output.kind !== 'ok' || invalidFields.size > 0;
+  const why = check.kind !== 'ok' || output.kind !== 'ok' ? 'The dataset does not fit the model yet.' : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
 
   return (
     <div className="train-settings">
@@ -100,12 +102,26 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
             ) : null}
           </select>
         </label>
+      </div>
+      <div className="dataset-import-row">
         <ImportDataButton disabled={running} />
+        <ImportFolderButton disabled={running} defaults={folderDefaults(doc, inference)} />
       </div>
       <ImportProblemView />
       <CsvLabelPicker datasetId={config.datasetId} />
+      <FolderSizeFields datasetId={config.datasetId} disabled={running} />
       <div className="train-check" data-testid="train-check">
-        {check.kind === 'ok' ? (
+        {check.kind === 'ok' && output.kind === 'mismatch' ? (
+          <div className="problem-error train-check-problem">
+            <div>{output.message}</div>
+            <div className="problem-hint">{output.hint}</div>
+            {output.fix ? (
+              <button type="button" data-testid="train-fix-output" onClick={() => useGraph.getState().commit((d) => withUnits(d, output.fix!.nodeId, output.fix!.units))}>
+                {output.fix.label}
+              </button>
+            ) : null}
+          </div>
+        ) : check.kind === 'ok' ? (
           <span className="train-check-ok">✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.</span>
         ) : check.kind === 'mismatch' ? (
           <div className="problem-error train-check-problem">

@@ -2,7 +2,7 @@
  * What the Train tab checks before a run: does the dataset fit the model's Input (with a one-click fix), and which
  * loss a Keras user would pick. The engine checks again when training starts; this is the early, fixable version.
  */
-import { checkAgainstInput, type DataMismatch } from '../../../engine/data/check';
+import { checkAgainstInput, checkAgainstOutput, type DataMismatch } from '../../../engine/data/check';
 import type { DatasetInfo } from '../../../engine/data/types';
 import { formatSampleShape } from '../../../engine/data/types';
 import { appliedActivation } from '../../../engine/graph/advice';
@@ -16,7 +16,7 @@ export type InputCheck =
   | { kind: 'unfixable'; message: string; hint: string };
 
 /** The Input's shape without the batch axis: as inferred, else as configured. */
-function inputShape(doc: ModelDocument, inference: Inference, id: string): (number | null)[] | null {
+export function inputShape(doc: ModelDocument, inference: Inference, id: string): (number | null)[] | null {
   const inferred = inference.nodes.get(id)?.outputShape;
   if (inferred) return inferred.slice(1);
   const configured = doc.nodes.find((n) => n.id === id)?.config.shape;
@@ -35,6 +35,50 @@ export function checkInput(doc: ModelDocument, inference: Inference, dataset: Pi
   if (!mismatch) return { kind: 'ok' };
   const target = 'shape' in mismatch.fix ? mismatch.fix.shape : dataset.sampleShape;
   return { kind: 'mismatch', nodeId: inputs[0].id, mismatch, fixLabel: `Set Input to ${formatSampleShape(target)}` };
+}
+
+export type OutputCheck =
+  | { kind: 'ok' }
+  | { kind: 'mismatch'; message: string; hint: string; fix: { nodeId: string; units: number; label: string } | null };
+
+/** Layers that keep the last axis as it is: the units a model scores with are set by the Dense before them. */
+const KEEPS_UNITS = new Set(['Activation', 'Softmax', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Dropout', 'BatchNormalization', 'LayerNormalization', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+
+/** The Dense layer whose `units` is the model's output width, looking back through activations and dropout. */
+function scoringDense(inference: Inference, outputId: string): string | null {
+  let id: string | undefined = outputId;
+  for (let guard = 0; id && guard < 1000; guard++) {
+    const node = inference.topology.byId.get(id);
+    if (!node) return null;
+    if (node.className === 'Dense') return id;
+    if (!KEEPS_UNITS.has(node.className)) return null;
+    const incoming: readonly { source: string }[] = inference.topology.incoming.get(id) ?? [];
+    if (incoming.length !== 1) return null;
+    id = incoming[0].source;
+  }
+  return null;
+}
+
+/**
+ * Does the model score as many classes as the dataset has? Checked before Start (the engine would refuse the run),
+ * with a fix that sets the scoring Dense's units. Quiet while the model's output can't be inferred: the canvas
+ * shows that problem where it is.
+ */
+export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'numClasses'>): OutputCheck {
+  const outputId = inference.outputs[0];
+  const shape = outputId ? inference.nodes.get(outputId)?.outputShape : null;
+  if (!outputId || !shape) return { kind: 'ok' };
+  const mismatch = checkAgainstOutput(dataset, shape.slice(1));
+  if (!mismatch || !('units' in mismatch.fix)) return { kind: 'ok' };
+  const dense = scoringDense(inference, outputId);
+  const units = mismatch.fix.units;
+  const name = dense ? inference.nodes.get(dense)?.name : undefined;
+  return { kind: 'mismatch', message: mismatch.message, hint: mismatch.hint, fix: dense && name ? { nodeId: dense, units, label: `Set ${name} units to ${units}` } : null };
+}
+
+/** The document with one layer's `units` replaced: the output fix, one undo step. */
+export function withUnits(doc: ModelDocument, nodeId: string, units: number): ModelDocument {
+  return { ...doc, nodes: doc.nodes.map((n) => (n.id === nodeId ? { ...n, config: { ...n.config, units } } : n)) };
 }
 
 /** The document with one Input's shape replaced: the fix, applied through the graph store as one undo step. */

@@ -4,7 +4,7 @@ import { builtinInfo, generateBuiltin } from '../../../engine/data/registry';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { getTemplate } from '../../../engine/graph/templates';
-import { checkInput, suggestLoss, withInputShape } from '../../../renderer/panels/train/model-check';
+import { checkInput, checkOutput, suggestLoss, withInputShape, withUnits } from '../../../renderer/panels/train/model-check';
 import { useGraph } from '../../../renderer/stores/graph';
 
 const mnist = builtinInfo('mnist')!;
@@ -80,5 +80,45 @@ describe('the suggested loss (Keras practice: integer class labels → sparse ca
 
   it('falls back to mean squared error for data without classes', () => {
     expect(suggestLoss(infer(mlp([2], 1, 'linear')), { numClasses: 0 })).toBe('mean_squared_error');
+  });
+});
+
+describe('the dataset checked against the output', () => {
+  it('accepts 10 softmax units for MNIST, and one sigmoid unit (or two) for a two-class set', () => {
+    const ten = mlp([784], 10, 'softmax');
+    expect(checkOutput(infer(ten), mnist)).toEqual({ kind: 'ok' });
+    for (const units of [1, 2]) {
+      const doc = mlp([2], units, units === 1 ? 'sigmoid' : 'softmax');
+      expect(checkOutput(infer(doc), spirals)).toEqual({ kind: 'ok' });
+    }
+  });
+
+  it('offers to set the scoring Dense to 10 units when the CNN scores 3 classes, looking back through Activation and Dropout', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Flatten', config: {} },
+      { className: 'Dense', name: 'scores', config: { units: 3 } },
+      { className: 'Dropout', config: { rate: 0.2 } },
+      { className: 'Activation', config: { activation: 'softmax' } },
+    ]);
+    const check = checkOutput(infer(doc), mnist);
+    expect(check).toMatchObject({ kind: 'mismatch', message: "The dataset has 10 classes but the model's output has 3 units.", fix: { units: 10, label: 'Set scores units to 10' } });
+    if (check.kind !== 'mismatch' || !check.fix) return;
+    const fixed = withUnits(doc, check.fix.nodeId, check.fix.units);
+    expect(checkOutput(infer(fixed), mnist)).toEqual({ kind: 'ok' });
+  });
+
+  it('explains without a fix when no Dense sets the width, and stays quiet while the output cannot be inferred', () => {
+    const pooled = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
+      { className: 'GlobalAveragePooling2D', config: {} },
+    ]);
+    expect(checkOutput(infer(pooled), mnist)).toMatchObject({ kind: 'mismatch', fix: null });
+    const broken = chainDocument([
+      { className: 'InputLayer', config: { shape: [2] } },
+      { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
+    ]);
+    expect(checkOutput(infer(broken), mnist)).toEqual({ kind: 'ok' });
   });
 });
