@@ -2,9 +2,13 @@
  * Kernel benchmark: our fast (wasm SIMD, threaded) and reference kernels side by side with TF.js (cpu and wasm
  * backends) and onnxruntime-node, on the ops a small CNN spends its time in. Run `node scripts/build-wasm.mjs` first,
  * then `npx tsx bench/kernels.ts` (`--quick`: fewer repetitions; `--only=fast,onnxruntime`: a subset). Prints a table and
- * writes bench/results.json. Relaxed SIMD on Node 20: `node --experimental-wasm-relaxed-simd --import tsx bench/kernels.ts`.
- * Each op: one warm-up call, then repetitions until ~2 s or 9 runs (at least 3); the median is reported. A warm-up
- * slower than 5 s is reported as the single sample. The machine's load shows in the numbers: note it with them.
+ * writes bench/results.json. `npm run bench` adds the relaxed-SIMD flag where this Node needs it (by hand on Node 20:
+ * `node --experimental-wasm-relaxed-simd --import tsx bench/kernels.ts`).
+ * The slow implementations (reference, tfjs-cpu) are timed one after the other: a warm-up call, then repetitions
+ * until ~2 s or 9 runs (at least 3); a warm-up slower than 5 s is the single sample. The fast ones are loaded together
+ * and timed in interleaved rounds (each round runs every one of them once, in rotating order), so a burst of load
+ * from other processes on a shared machine hits them all alike and the ratios stay meaningful. Medians are
+ * reported, with the spread (min–max) in results.json.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -23,6 +27,8 @@ const loadAtStart = loadavg();
 // ---- timing ---------------------------------------------------------------------------------------------------
 interface Result {
   ms?: number;
+  min?: number;
+  max?: number;
   gflops?: number;
   reps?: number;
   note?: string;
@@ -31,65 +37,87 @@ interface Result {
 
 /** Runs slower than this are measured once (their warm-up is the sample): TF.js cpu's Conv2DBackpropFilter takes minutes. */
 const SLOW_MS = 5000;
+const BUDGET_MS = quick ? 500 : 2000;
+const MAX_REPS = quick ? 3 : 9;
 
-async function time(run: Run): Promise<{ ms: number; reps: number }> {
-  const t0 = performance.now();
+const summary = (samples: number[]) => {
+  const s = [...samples].sort((x, y) => x - y);
+  return { ms: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], reps: s.length };
+};
+
+async function timed(run: Run): Promise<number> {
+  const t = performance.now();
   await run();
-  const warm = performance.now() - t0;
-  if (warm > SLOW_MS) return { ms: warm, reps: 1 };
+  return performance.now() - t;
+}
+
+async function timeAlone(run: Run): Promise<ReturnType<typeof summary>> {
+  const warm = await timed(run);
+  if (warm > SLOW_MS) return summary([warm]);
   const samples: number[] = [];
-  const budget = quick ? 500 : 2000;
-  const maxReps = quick ? 3 : 9;
   const started = performance.now();
-  while (samples.length < 3 || (samples.length < maxReps && performance.now() - started < budget)) {
-    const t = performance.now();
-    await run();
-    samples.push(performance.now() - t);
+  while (samples.length < 3 || (samples.length < MAX_REPS && performance.now() - started < BUDGET_MS)) samples.push(await timed(run));
+  return summary(samples);
+}
+
+/** Every run once per round, in rotating order, until the budget (scaled by how many there are) or MAX_REPS rounds. */
+async function timeInterleaved(runs: Run[]): Promise<ReturnType<typeof summary>[]> {
+  for (const run of runs) await run();
+  const samples: number[][] = runs.map(() => []);
+  const started = performance.now();
+  for (let round = 0; round < 3 || (round < MAX_REPS && performance.now() - started < BUDGET_MS * runs.length); round++) {
+    for (let i = 0; i < runs.length; i++) {
+      const j = (i + round) % runs.length;
+      samples[j].push(await timed(runs[j]));
+    }
   }
-  samples.sort((x, y) => x - y);
-  return { ms: samples[Math.floor(samples.length / 2)], reps: samples.length };
+  return samples.map(summary);
 }
 
 const peakRssMB = () => Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
+
+type Loaded = { ops: Record<string, Prepared>; notes?: Record<string, string>; note?: string; close?: () => unknown };
 
 interface Impl {
   id: string;
   name: string;
   note: string;
-  load: () => Promise<{ ops: Record<string, Prepared>; notes?: Record<string, string>; note?: string; close?: () => unknown }>;
+  /** Timed alone, before the others (too slow to interleave). */
+  solo?: boolean;
+  load: () => Promise<Loaded>;
+}
+
+const simdNote = (relaxed: boolean | undefined) => (relaxed ? 'relaxed SIMD' : 'plain SIMD');
+const wasmDir = join(root, 'dist/wasm');
+
+async function fastWith(threads: number, relaxed: boolean): Promise<Loaded> {
+  const { readFile } = await import('node:fs/promises');
+  const { Worker } = await import('node:worker_threads');
+  const simd = await readFile(join(wasmDir, 'kernels-simd.wasm'));
+  const relaxedSimd = relaxed ? await readFile(join(wasmDir, 'kernels-relaxed-simd.wasm')) : undefined;
+  const backend = await createFastBackend({ binaries: { simd, relaxedSimd }, threads, Worker: Worker as never });
+  return { ops: ours(backend), note: simdNote(backend.relaxedSimd), close: () => backend.dispose() };
 }
 
 const allImpls: Impl[] = [
   {
     id: 'fast',
     name: 'ours fast',
-    note: `wasm SIMD, ${THREADS} threads`,
+    note: `wasm, ${THREADS} threads, as the product loads it`,
     load: async () => {
       const { backend, issue } = await loadBackend('fast', { threads: THREADS });
       if (issue) throw new Error(`${issue.message} (${issue.hint})`);
-      const relaxed = (backend as { relaxedSimd?: boolean }).relaxedSimd;
-      return { ops: ours(backend), note: relaxed ? 'relaxed SIMD' : 'SIMD (relaxed SIMD not enabled in this runtime)', close: () => disposeBackend(backend) };
+      return { ops: ours(backend), note: simdNote((backend as { relaxedSimd?: boolean }).relaxedSimd), close: () => disposeBackend(backend) };
     },
   },
-  {
-    id: 'fast1t',
-    name: 'ours fast 1T',
-    note: 'wasm SIMD, 1 thread',
-    load: async () => {
-      const { readFile } = await import('node:fs/promises');
-      const dir = join(root, 'dist/wasm');
-      const backend = await createFastBackend({
-        binaries: { simd: await readFile(join(dir, 'kernels-simd.wasm')), relaxedSimd: await readFile(join(dir, 'kernels-relaxed-simd.wasm')) },
-        threads: 1,
-      });
-      return { ops: ours(backend), close: () => backend.dispose() };
-    },
-  },
-  { id: 'reference', name: 'ours reference', note: 'plain TypeScript', load: async () => ({ ops: ours(referenceBackend) }) },
+  { id: 'fast-plain', name: 'ours plain SIMD', note: `wasm, ${THREADS} threads, relaxed SIMD left off`, load: () => fastWith(THREADS, false) },
+  { id: 'fast1t', name: 'ours fast 1T', note: 'wasm, 1 thread', load: () => fastWith(1, true) },
+  { id: 'reference', name: 'ours reference', note: 'plain TypeScript', solo: true, load: async () => ({ ops: ours(referenceBackend) }) },
   {
     id: 'tfjs-cpu',
     name: 'tfjs-cpu',
     note: '@tensorflow/tfjs-backend-cpu 4.22.0',
+    solo: true,
     load: async () => {
       const { tf } = await loadTfjs('cpu', root, THREADS);
       return { ops: tfjsOps(tf), close: () => tf.disposeVariables() };
@@ -115,7 +143,7 @@ const allImpls: Impl[] = [
   },
 ];
 
-// `--only=fast,tfjs-wasm` runs a subset (ids: fast, fast1t, reference, tfjs-cpu, tfjs-wasm, onnxruntime).
+// `--only=fast,tfjs-wasm` runs a subset (ids: fast, fast-plain, fast1t, reference, tfjs-cpu, tfjs-wasm, onnxruntime).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const impls = only ? allImpls.filter((i) => only.includes(i.id)) : allImpls;
 
@@ -123,38 +151,74 @@ const impls = only ? allImpls.filter((i) => only.includes(i.id)) : allImpls;
 const table: Record<string, Record<string, Result>> = Object.fromEntries(ops.map((o) => [o.id, {}]));
 const implInfo: Record<string, { note: string; loadError?: string; peakRssMBAfter: number }> = {};
 
-for (const impl of impls) {
-  process.stdout.write(`${impl.name}: `);
-  let loaded: Awaited<ReturnType<Impl['load']>>;
+async function load(impl: Impl): Promise<Loaded | null> {
   try {
-    loaded = await impl.load();
+    return await impl.load();
   } catch (e) {
     const message = (e as Error).message.split('\n')[0];
-    console.log(`failed to load: ${message}`);
+    console.log(`${impl.name}: failed to load: ${message}`);
     implInfo[impl.name] = { note: impl.note, loadError: message, peakRssMBAfter: peakRssMB() };
     for (const op of ops) table[op.id][impl.name] = { unavailable: `failed to load: ${message}` };
-    continue;
+    return null;
   }
+}
+
+function record(impl: Impl, loaded: Loaded, opId: string, r: ReturnType<typeof summary>): void {
+  const op = ops.find((o) => o.id === opId)!;
+  const note = [loaded.notes?.[opId], r.reps === 1 ? '1 run' : ''].filter(Boolean).join(', ') || undefined;
+  table[opId][impl.name] = { ...r, gflops: op.flops ? op.flops / r.ms / 1e6 : undefined, note };
+}
+
+const runnable = (loaded: Loaded, impl: Impl, opId: string): Run | null => {
+  const prepared = loaded.ops[opId];
+  if (prepared && typeof prepared === 'function') return prepared;
+  table[opId][impl.name] = { unavailable: prepared?.unavailable ?? 'not implemented' };
+  return null;
+};
+
+const failed = (impl: Impl, opId: string, e: unknown) => {
+  table[opId][impl.name] = { unavailable: (e as Error).message.split('\n')[0].slice(0, 120) };
+};
+
+// The slow ones first, one at a time (tfjs-cpu must also be done before tfjs-wasm takes over the tf engine).
+for (const impl of impls.filter((i) => i.solo)) {
+  process.stdout.write(`${impl.name}: `);
+  const loaded = await load(impl);
+  if (!loaded) continue;
   for (const op of ops) {
-    const prepared = loaded.ops[op.id];
-    if (!prepared || typeof prepared !== 'function') {
-      table[op.id][impl.name] = { unavailable: prepared?.unavailable ?? 'not implemented' };
-      process.stdout.write('-');
-      continue;
-    }
-    try {
-      const { ms, reps } = await time(prepared);
-      const note = [loaded.notes?.[op.id], reps === 1 ? '1 run' : ''].filter(Boolean).join(', ') || undefined;
-      table[op.id][impl.name] = { ms, reps, gflops: op.flops ? op.flops / ms / 1e6 : undefined, note };
-    } catch (e) {
-      table[op.id][impl.name] = { unavailable: (e as Error).message.split('\n')[0].slice(0, 120) };
-    }
-    process.stdout.write('.');
+    const run = runnable(loaded, impl, op.id);
+    if (run) await timeAlone(run).then((r) => record(impl, loaded, op.id, r), (e) => failed(impl, op.id, e));
+    process.stdout.write(run ? '.' : '-');
   }
   await loaded.close?.();
   implInfo[impl.name] = { note: [impl.note, loaded.note].filter(Boolean).join('; '), peakRssMBAfter: peakRssMB() };
   console.log(` done (peak RSS so far ${implInfo[impl.name].peakRssMBAfter} MB)`);
 }
+
+const together: { impl: Impl; loaded: Loaded }[] = [];
+for (const impl of impls.filter((i) => !i.solo)) {
+  const loaded = await load(impl);
+  if (!loaded) continue;
+  together.push({ impl, loaded });
+  implInfo[impl.name] = { note: [impl.note, loaded.note].filter(Boolean).join('; '), peakRssMBAfter: peakRssMB() };
+}
+process.stdout.write(`interleaved (${together.map((t) => t.impl.name).join(', ')}): `);
+for (const op of ops) {
+  const live = together.flatMap((t) => {
+    const run = runnable(t.loaded, t.impl, op.id);
+    return run ? [{ ...t, run }] : [];
+  });
+  try {
+    const results = await timeInterleaved(live.map((l) => l.run));
+    live.forEach((l, i) => record(l.impl, l.loaded, op.id, results[i]));
+  } catch (e) {
+    // One failing peer must not cost the others their figures: time each alone then.
+    for (const l of live) await timeAlone(l.run).then((r) => record(l.impl, l.loaded, op.id, r), (err) => failed(l.impl, op.id, err ?? e));
+  }
+  process.stdout.write('.');
+}
+for (const t of together) await t.loaded.close?.();
+console.log(` done (peak RSS so far ${peakRssMB()} MB)`);
 
 // ---- report ---------------------------------------------------------------------------------------------------
 const names = impls.map((i) => i.name);
@@ -168,7 +232,9 @@ for (const op of ops) {
     const r = table[op.id][name];
     const cell = r.ms === undefined ? `n/a: ${r.unavailable}` : `${lpad(r.ms.toFixed(2), 9)} ms ${r.gflops ? lpad(`(${r.gflops.toFixed(1)} GFLOP/s)`, 17) : pad('', 17)}`;
     const ratio = r.ms !== undefined && fast !== undefined && name !== 'ours fast' ? `  ×${(r.ms / fast).toFixed(2)}` : '';
-    console.log(`  ${pad(name, 15)} ${cell}${ratio}${r.note ? `  [${r.note}]` : ''}`);
+    const simd = r.ms !== undefined && name.startsWith('ours') && name !== 'ours reference' ? implInfo[name].note.split('; ').pop() : undefined;
+    const notes = [simd, r.note].filter(Boolean).join(', ');
+    console.log(`  ${pad(name, 15)} ${cell}${ratio}${notes ? `  [${notes}]` : ''}`);
   }
 }
 console.log('\nImplementations:');

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RELAXED_SIMD_FLAG } from '../engine/kernels/fast/relaxed-simd';
 
 const BATCH = 64;
 const STEPS = 12;
@@ -54,7 +55,8 @@ async function ours(): Promise<Measured> {
   disposeBackend(backend);
   if (r.status !== 'completed') throw new Error(r.error?.message);
   const seconds = (stamps[STEPS - 1] - stamps[WARMUP - 1]) / 1000;
-  return { name: `LayerCanvas (${backend.name} kernels)`, stepsPerSecond: (STEPS - WARMUP) / seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, note: issue?.message };
+  const simd = backend.name === 'fast' ? ((backend as { relaxedSimd?: boolean }).relaxedSimd ? ', relaxed SIMD' : ', plain SIMD') : '';
+  return { name: `LayerCanvas (${backend.name} kernels${simd})`, stepsPerSecond: (STEPS - WARMUP) / seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, note: issue?.message };
 }
 
 async function tfjs(kind: 'cpu' | 'wasm'): Promise<Measured> {
@@ -101,7 +103,9 @@ async function child(which: string) {
 }
 
 function runChild(which: string): Measured | { name: string; error: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', which], { encoding: 'utf8', cwd: root, maxBuffer: 1 << 24 });
+  // The children run with the same relaxed-SIMD flag as this process (scripts/bench.mjs passes it where needed).
+  const simd = process.execArgv.filter((a) => a === RELAXED_SIMD_FLAG);
+  const r = spawnSync(process.execPath, [...simd, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', which], { encoding: 'utf8', cwd: root, maxBuffer: 1 << 24 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) return { name: which, error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };
   return JSON.parse(line.slice(7));

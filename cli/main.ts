@@ -19,6 +19,7 @@ import { readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
+import { enableRelaxedSimd } from './relaxed-simd';
 import type { Backend } from '../engine/kernels/types';
 
 const USAGE = `Usage: layercanvas <command> [options]
@@ -223,6 +224,7 @@ function render(format: ExportFormat, doc: ModelDocument, flavor?: 'keras3' | 't
 
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
 async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T): Promise<T> {
+  enableRelaxedSimd();
   const { backend, issue } = await loadBackend('fast');
   if (issue) io.err(`warning: ${issue.message} (${issue.hint})`);
   try {

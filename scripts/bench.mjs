@@ -1,13 +1,21 @@
 #!/usr/bin/env node
-// `npm run bench`: every benchmark, one after the other, each printing its figures and ratios.
+// `npm run bench`: every benchmark, one after the other, each printing its figures and ratios. They run with the
+// relaxed-SIMD flag wherever the product's own engine processes get it (cli/relaxed-simd.ts), so the kernels
+// measured are the ones users run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { register } from 'tsx/esm/api';
+
+register();
+const { relaxedSimdExecArgv } = await import('../cli/relaxed-simd.ts');
+const simdArgs = relaxedSimdExecArgv();
+console.log(`kernels: ${simdArgs.length ? `relaxed SIMD via ${simdArgs.join(' ')}` : 'no extra V8 flag (relaxed SIMD is on by default here, or this Node refuses the flag)'}`);
 
 const benches = ['bench/inference.ts', 'bench/kernels.ts', 'bench/training.ts', 'bench/canvas.ts'].filter((b) => existsSync(b));
 let failed = false;
 for (const b of benches) {
   console.log(`\n== ${b}`);
-  const r = spawnSync('node', ['--import', 'tsx', b], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...simdArgs, '--import', 'tsx', b], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

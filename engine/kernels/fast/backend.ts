@@ -44,7 +44,8 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 }
 
 /**
- * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 10 MFLOP), and batch norm
+ * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 30 MFLOP; for 3×3
+ * stride-1 filters the forward and input-gradient passes by Winograd), and batch norm
  * (channels-last, C a multiple of 4). Depthwise convolution and average pooling get tighter TypeScript loops than the
  * reference's; the other kernels are cheap memory passes and stay the reference TypeScript, which copying into wasm
  * memory would only slow down.

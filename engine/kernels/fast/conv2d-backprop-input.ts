@@ -1,14 +1,19 @@
 import { tensor, type Tensor } from '../../core/tensor';
-import { checkShape, convGeometry } from '../geometry';
+import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
+import { backpropInputAsConv, packWinogradFilter, winogradApplies, winogradScratch } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
-/** dx = col2im(dy · Wᵀ) block by block; threads claim whole images, whose input positions don't overlap. */
+/**
+ * dx for 3×3 stride-1 filters: the Winograd forward kernel over dy with the turned filter; otherwise col2im(dy · Wᵀ)
+ * block by block, threads claiming whole images, whose input positions don't overlap.
+ */
 export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
   const g = convGeometry(xShape, filter.shape, p);
   const outC = filter.shape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
+  if (winogradApplies(g, outC)) return winogradBackpropInput(rt, dy, filter, g, outC, xShape);
   const k = g.kh * g.kw * g.inC;
   const { arena } = rt;
   arena.reset();
@@ -25,6 +30,26 @@ export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Ten
   runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), counter, () => ({
     fn: 'conv2dBackpropInput',
     args: [geo, pdy, packed, pdx, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
+  }));
+  return tensor([...xShape], arena.copyOut(pdx, size));
+}
+
+function winogradBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, g: WindowGeometry, outC: number, xShape: readonly number[]): Tensor {
+  const conv = backpropInputAsConv(g, outC, filter.data);
+  const { arena } = rt;
+  arena.reset();
+  const geo = writeGeometry(arena, conv.geometry, g.inC);
+  const pdy = arena.copyIn(dy.data);
+  const size = g.batch * g.inH * g.inW * g.inC;
+  const pdx = arena.alloc(size);
+  const counter = arena.alloc(1);
+  const npad = Math.ceil(g.inC / rt.constant('NR')) * rt.constant('NR');
+  const u = packWinogradFilter(arena, rt.call, conv.filter, outC, g.inC, npad);
+  const zeros = arena.zeros(outC);
+  const { v, m } = winogradScratch(rt.constant('WT'), outC, npad);
+  runShared(rt, threadsFor(rt, convFlops(g, outC)), counter, () => ({
+    fn: 'conv2dWinograd',
+    args: [geo, pdy, u, pdx, counter, zeros, arena.alloc(v), arena.alloc(m)],
   }));
   return tensor([...xShape], arena.copyOut(pdx, size));
 }

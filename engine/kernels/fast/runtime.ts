@@ -5,8 +5,8 @@ import { ThreadPool, type Task, type WorkerConstructor } from './thread-pool';
 export interface WasmRuntime {
   /** Calls an exported kernel on this thread. */
   call(fn: string, ...args: number[]): number;
-  /** Sizes the exported gemm constants: MR, NR, KC, MC, BLOCK. */
-  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK'): number;
+  /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles). */
+  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT'): number;
   arena: Arena;
   pool: ThreadPool;
   relaxedSimd: boolean;

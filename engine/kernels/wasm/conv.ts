@@ -1,8 +1,13 @@
 // AssemblyScript. Conv2D (NHWC, filter kh×kw×inC×outC) as GEMM over im2col blocks built on the fly, so the full
 // im2col matrix (K = kh·kw·inC columns per output pixel) is never materialized: the forward pass packs each block
 // of BLOCK output pixels straight into the GEMM's packed-A panels; the backward passes unroll a BLOCK×K buffer that
-// stays in cache. Rows are output pixels numbered over batch·outH·outW, and threads share them out in chunks.
-import { KC, MR, NR, gemm, gemmPrepacked, macro, storeTransposed4 } from './gemm';
+// stays in cache. With many input channels the forward pass skips even that (conv2dDirect reads each tap's channels
+// in place); 3×3 stride-1 filters take winograd.ts instead. Rows are output pixels numbered over batch·outH·outW,
+// and threads share them out in chunks.
+import { KC, MR, NR, fma, gemm, gemmPrepacked, macro, packB, storeTransposed4 } from './gemm';
+
+/** Output pixels per conv2dDirect tile. */
+export const DR: i32 = 4;
 
 export const BLOCK: i32 = 128;
 
@@ -161,6 +166,108 @@ export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, coun
       const kc = min(KC, k - pc);
       packIm2col(p, x, r, mb, pc, kc, scratchA);
       macro(mb, outC, kc, scratchA, packedW + ((<usize>pc * npad) << 2), yr, outC, pc > 0, edge);
+    }
+  }
+}
+
+/** Packs the K × outC filter as NR-column panels of all K rows each (no KC chunks), as conv2dDirect reads it. */
+export function packFilterPanels(dst: usize, w: usize, k: i32, outC: i32): void {
+  packB(dst, w, outC, 1, k, outC);
+}
+
+/** Lane l's first input channel for tap (ky, kx), or the zero row when that tap falls in the padding. */
+// @ts-ignore: decorator
+@inline function tapSource(img: usize, iy: i32, ix: i32, inH: i32, inW: i32, inC: i32, zeros: usize): usize {
+  return iy >= 0 && iy < inH && ix >= 0 && ix < inW ? img + ((<usize>(iy * inW + ix) * inC) << 2) : zeros;
+}
+
+/**
+ * One DR×NR tile of y (DR output pixels × NR output channels) summed over every tap and input channel, reading the
+ * input straight from x: for NHWC data a tap's inC values are contiguous, so the im2col row is never written out.
+ */
+// @ts-ignore: decorator
+@inline function directTile(
+  img0: usize, img1: usize, img2: usize, img3: usize, y0: i32, y1: i32, y2: i32, y3: i32, x0: i32, x1: i32, x2: i32, x3: i32,
+  p: usize, panel: usize, out: usize, ldo: i32, zeros: usize,
+): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), kh = g(p, KH), kw = g(p, KW), dh = g(p, DH), dw = g(p, DW);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let pb = panel;
+  const bytes = <usize>inC << 2;
+  for (let ky = 0; ky < kh; ky++) {
+    const oy = ky * dh;
+    for (let kx = 0; kx < kw; kx++) {
+      const ox = kx * dw;
+      const s0 = tapSource(img0, y0 + oy, x0 + ox, inH, inW, inC, zeros);
+      const s1 = tapSource(img1, y1 + oy, x1 + ox, inH, inW, inC, zeros);
+      const s2 = tapSource(img2, y2 + oy, x2 + ox, inH, inW, inC, zeros);
+      const s3 = tapSource(img3, y3 + oy, x3 + ox, inH, inW, inC, zeros);
+      for (let o: usize = 0; o < bytes; o += 4) {
+        const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+        let a = v128.load32_splat(s0 + o);
+        c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+        a = v128.load32_splat(s1 + o);
+        c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+        a = v128.load32_splat(s2 + o);
+        c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+        a = v128.load32_splat(s3 + o);
+        c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+        pb += 32;
+      }
+    }
+  }
+  const row = <usize>ldo << 2;
+  const r1 = out + row, r2 = r1 + row, r3 = r2 + row;
+  v128.store(out, c00); v128.store(out, c01, 16);
+  v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16);
+  v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/**
+ * y = conv(x, W) without im2col: threads claim BLOCK output pixels at a time; each DR-pixel group is swept by every
+ * NR-channel panel of W (packed once by packFilterPanels; all of it stays in L1/L2 for small outC), each tile summing
+ * taps then channels in order, so a pixel's result doesn't depend on how the rows were shared out. `zeros` holds
+ * inC zero floats (the padding), `edge` DR×NR floats (partial tiles).
+ */
+export function conv2dDirect(p: usize, x: usize, panels: usize, y: usize, counter: usize, zeros: usize, edge: usize): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
+  const sh = g(p, SH), sw = g(p, SW), padT = g(p, PAD_T), padL = g(p, PAD_L);
+  const k = patch(p);
+  const perImage = outH * outW;
+  const rows = g(p, BATCH) * perImage;
+  const imageBytes = <usize>(inH * inW * inC) << 2;
+  for (let r0 = claim(counter, BLOCK); r0 < rows; r0 = claim(counter, BLOCK)) {
+    const end = min(r0 + BLOCK, rows);
+    for (let r = r0; r < end; r += DR) {
+      const live = min(DR, end - r);
+      // Lanes past the end repeat the last pixel (so every address is valid) and are not stored.
+      let img0: usize = 0, img1: usize = 0, img2: usize = 0, img3: usize = 0;
+      let y0 = 0, y1 = 0, y2 = 0, y3 = 0, x0 = 0, x1 = 0, x2 = 0, x3 = 0;
+      for (let lane = 0; lane < DR; lane++) {
+        const q = r + min(lane, live - 1);
+        const b = q / perImage, rem = q % perImage;
+        const img = x + <usize>b * imageBytes;
+        const iy = (rem / outW) * sh - padT, ix = (rem % outW) * sw - padL;
+        if (lane == 0) { img0 = img; y0 = iy; x0 = ix; }
+        else if (lane == 1) { img1 = img; y1 = iy; x1 = ix; }
+        else if (lane == 2) { img2 = img; y2 = iy; x2 = ix; }
+        else { img3 = img; y3 = iy; x3 = ix; }
+      }
+      const yr = y + ((<usize>r * outC) << 2);
+      for (let j = 0; j < outC; j += NR) {
+        const panel = panels + ((<usize>j * k) << 2);
+        const cols = min(NR, outC - j);
+        if (live == DR && cols == NR) {
+          directTile(img0, img1, img2, img3, y0, y1, y2, y3, x0, x1, x2, x3, p, panel, yr + (<usize>j << 2), outC, zeros);
+          continue;
+        }
+        directTile(img0, img1, img2, img3, y0, y1, y2, y3, x0, x1, x2, x3, p, panel, edge, NR, zeros);
+        for (let i = 0; i < live; i++) {
+          for (let q = 0; q < cols; q++) store<f32>(yr + ((<usize>(i * outC + j + q)) << 2), load<f32>(edge + ((<usize>(i * NR + q)) << 2)));
+        }
+      }
     }
   }
 }

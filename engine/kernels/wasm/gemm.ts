@@ -10,7 +10,7 @@ export const MC: i32 = 64;
 
 // RELAXED is an integer constant given by the build (`--use RELAXED=0|1`): one source, two binaries.
 // @ts-ignore: decorator
-@inline function fma(a: v128, b: v128, acc: v128): v128 {
+@inline export function fma(a: v128, b: v128, acc: v128): v128 {
   // @ts-ignore: compile-time constant from the build
   if (RELAXED) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(f32x4.mul(a, b), acc);

@@ -1,4 +1,5 @@
 // AssemblyScript entry: the kernels the host calls, by name, on the main thread and on every worker.
 export { MR, NR, KC, MC, packBFull, packedBSize, gemm, gemmPrepacked, gemmShared } from './gemm';
-export { BLOCK, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
+export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { channelSums, gradSums, channelAffine } from './batch-norm';
+export { WT, conv2dWinograd, winogradFilter } from './winograd';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import { batchNormInfer, batchNormTrain } from '../../../engine/kernels/batch-norm';
 import { batchNormBackward } from '../../../engine/kernels/batch-norm-backward';
-import { useFastBackend } from './fast-backend';
+import { simdVariants, useFastBackend } from './fast-backend';
 import { expectClose, numericGradient, randomTensor } from './helpers';
 
 describe('batch norm golden values (Keras semantics)', () => {
@@ -65,8 +65,8 @@ describe('batch norm backward matches float64 central differences', () => {
   });
 });
 
-describe('batch norm fast (wasm SIMD) matches the reference', () => {
-  const fast = useFastBackend();
+describe.each(simdVariants)('batch norm fast (wasm, %s) matches the reference', (variant) => {
+  const fast = useFastBackend(variant);
   const cases: [number[], number, number][] = [
     [[8, 9, 9, 32], -1, 1],
     [[5, 17, 11, 20], -1, 1],

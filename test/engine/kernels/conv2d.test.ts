@@ -1,10 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
+import { forwardPath, type ForwardPath } from '../../../engine/kernels/fast/conv2d';
+import { convGeometry } from '../../../engine/kernels/geometry';
 import { tensor } from '../../../engine/core/tensor';
 import { conv2d } from '../../../engine/kernels/conv2d';
 import { conv2dBackpropFilter } from '../../../engine/kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from '../../../engine/kernels/conv2d-backprop-input';
 import type { ConvParams, Padding } from '../../../engine/kernels/types';
-import { useFastBackend } from './fast-backend';
+import { simdVariants, useFastBackend } from './fast-backend';
 import { expectClose, maxAbs, numericGradient, randomTensor, shapeText } from './helpers';
 
 const params = (s: number | [number, number], padding: Padding, d: number | [number, number] = 1): ConvParams => ({
@@ -101,10 +104,24 @@ const fastCases: Case[] = [
   // images per thread).
   { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same' },
   { x: [8, 21, 19, 8], f: [3, 3, 8, 96], s: 1, p: 'valid' },
+  // The forward Winograd F(2×2,3×3) path (3×3, stride 1, channels multiples of 4): outC 4 and 20 leave
+  // part of the last 8-column panel empty; odd output sizes drop half tiles; 9, 40 and 60 tiles end in a partial
+  // block of the 32 tiles a thread takes (9: a partial group of 4 rows).
+  { x: [1, 6, 6, 8], f: [3, 3, 8, 4], s: 1, p: 'valid' },
+  { x: [3, 9, 7, 12], f: [3, 3, 12, 20], s: 1, p: 'same' },
+  { x: [2, 11, 10, 36], f: [3, 3, 36, 12], s: 1, p: 'valid' },
+  { x: [1, 5, 5, 16], f: [3, 3, 16, 8], s: 1, p: 'same' },
+  { x: [2, 8, 9, 4], f: [3, 3, 4, 8], s: 1, p: 'same' },
+  // The forward direct path (inC ≥ 32, not Winograd): 90 output pixels (a partial group of 4), 5 and 13 output
+  // channels (a partial 8-column panel), an odd channel count, strides, dilations, 3×3 with outC 6 (not a multiple
+  // of 4).
+  { x: [3, 11, 9, 33], f: [3, 3, 33, 5], s: 2, p: 'same' },
+  { x: [1, 9, 10, 32], f: [2, 3, 32, 13], s: [1, 2], p: 'same', d: [2, 1] },
+  { x: [2, 7, 7, 32], f: [3, 3, 32, 6], s: 1, p: 'same' },
 ];
 
-describe('conv2d fast (wasm SIMD) matches the reference', () => {
-  const fast = useFastBackend();
+describe.each(simdVariants)('conv2d fast (wasm, %s) matches the reference', (variant) => {
+  const fast = useFastBackend(variant);
   for (const c of fastCases) {
     it(title(c), () => {
       const p = params(c.s, c.p, c.d ?? 1);
@@ -121,4 +138,32 @@ describe('conv2d fast (wasm SIMD) matches the reference', () => {
       expectClose(fast().conv2dBackpropFilter(x, dy, c.f, p).data, dw.data, 1e-4, 1e-5 * maxAbs(dw.data));
     });
   }
+});
+
+describe('conv2d fast forward gives the same bits on one thread as on two (a seed trains to the same numbers)', () => {
+  const cases: (Case & { path: ForwardPath })[] = [
+    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same', path: 'winograd' }, // 44 MFLOP
+    { x: [8, 20, 20, 40], f: [3, 3, 40, 18], s: 1, p: 'same', path: 'direct' }, // 41 MFLOP
+    { x: [16, 24, 24, 4], f: [5, 5, 4, 64], s: 1, p: 'same', path: 'im2col' }, // 118 MFLOP
+  ];
+  let one: FastBackend;
+  const two = useFastBackend();
+  beforeAll(async () => {
+    const { readFile } = await import('node:fs/promises');
+    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
+  });
+  afterAll(() => one.dispose());
+  for (const c of cases)
+    it(`${c.path}: ${title(c)}`, () => {
+      const p = params(c.s, c.p, c.d ?? 1);
+      expect(forwardPath(convGeometry(c.x, c.f, p), c.f[3])).toBe(c.path);
+      const x = randomTensor(c.x, 5);
+      const f = randomTensor(c.f, 6);
+      const y2 = two().conv2d(x, f, p).data;
+      expect(two().liveWorkers).toBe(1);
+      const y1 = one.conv2d(x, f, p).data;
+      expect(y1.length).toBe(y2.length);
+      const differing = y1.findIndex((v, i) => !Object.is(v, y2[i]));
+      expect(differing).toBe(-1);
+    });
 });

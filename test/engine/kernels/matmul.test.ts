@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import { matMul } from '../../../engine/kernels/matmul';
-import { useFastBackend } from './fast-backend';
+import { simdVariants, useFastBackend } from './fast-backend';
 import { expectClose, maxAbs, numericGradient, randomTensor } from './helpers';
 
 describe('matMul golden values', () => {
@@ -34,8 +34,8 @@ describe('Dense gradients through matMul transposes match float64 central differ
   });
 });
 
-describe('matMul fast (wasm SIMD) matches the reference', () => {
-  const fast = useFastBackend();
+describe.each(simdVariants)('matMul fast (wasm, %s) matches the reference', (variant) => {
+  const fast = useFastBackend(variant);
   const cases: [number, number, number][] = [
     [1, 1, 1], [5, 7, 9], [4, 8, 8], [13, 17, 29], [64, 300, 33], [3, 1000, 2], [130, 257, 70],
     // Above the 30 MFLOP threading threshold (39 MFLOP): blocks of rows of C shared by two threads.

@@ -3,7 +3,7 @@ import { tensor } from '../../../engine/core/tensor';
 import { disposeBackend, loadBackend, referenceBackend, type FastBackend } from '../../../engine/kernels/registry';
 import { createFastBackend } from '../../../engine/kernels/fast/backend';
 import type { Backend, ConvParams, PoolParams } from '../../../engine/kernels/types';
-import { useFastBackend } from './fast-backend';
+import { simdVariants, useFastBackend } from './fast-backend';
 import { expectClose, maxAbs, randomTensor } from './helpers';
 
 describe('backend registry', () => {
@@ -98,6 +98,22 @@ describe('fast backend worker threads', () => {
   });
 });
 
+describe('fast backend SIMD choice', () => {
+  it('a relaxed-SIMD binary this runtime cannot validate leaves the plain-SIMD kernels in charge, with the same results', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const simd = await readFile('dist/wasm/kernels-simd.wasm');
+    // A copy of the relaxed binary cut short: invalid in every runtime, as the real one is where relaxed SIMD is off.
+    const broken = (await readFile('dist/wasm/kernels-relaxed-simd.wasm')).subarray(0, 100);
+    const fast = await createFastBackend({ binaries: { simd, relaxedSimd: broken } });
+    expect(fast.relaxedSimd).toBe(false);
+    const x = randomTensor([2, 9, 9, 5], 103), f = randomTensor([3, 3, 5, 6], 104);
+    const p: ConvParams = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
+    const want = referenceBackend.conv2d(x, f, p).data;
+    expectClose(fast.conv2d(x, f, p).data, want, 1e-4, 1e-5 * maxAbs(want));
+    await fast.dispose();
+  });
+});
+
 describe('fast backend memory limit', () => {
   it('an op larger than the wasm memory limit (1 MiB here) falls back to the reference kernel: a=[300,300] b=[300,300]', async () => {
     const { readFile } = await import('node:fs/promises');
@@ -111,8 +127,8 @@ describe('fast backend memory limit', () => {
   });
 });
 
-describe('the fast backend agrees with the reference on every kernel (x=[2,7,7,3] f=[3,3,3,4] s=2 p=same)', () => {
-  const fast = useFastBackend();
+describe.each(simdVariants)('the fast backend (%s) agrees with the reference on every kernel (x=[2,7,7,3] f=[3,3,3,4] s=2 p=same)', (variant) => {
+  const fast = useFastBackend(variant);
   const kernels = everyKernel();
   it('covers every method of the Backend interface', () => {
     const methods = Object.keys(referenceBackend).filter((k) => typeof (referenceBackend as unknown as Record<string, unknown>)[k] === 'function');
