@@ -8,23 +8,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportKerasPython } from '../../engine/formats/keras-python';
 import { getTemplate } from '../../engine/graph/templates';
-import { launchHarness, type Harness } from './harness';
+import { useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
 
-beforeAll(async () => {
-  h = await launchHarness();
-  page = h.page;
-  page.on('dialog', (d) => void d.accept()); // "discard unsaved changes?" when loading a template
-  await page.waitForSelector('[data-testid=palette-InputLayer]');
-});
-
-afterAll(async () => {
-  await h?.close();
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
 });
 
 /** A node by class and (Keras) name. */

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../cli/serve';
 
 export const CHROMIUM = process.env.LAYERCANVAS_CHROMIUM ?? '/usr/bin/chromium';
@@ -97,4 +98,21 @@ export async function launchHarness(options: HarnessOptions = {}): Promise<Harne
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The editor open in Chromium for one test file: launched before its tests and closed after them, with
+ * confirmations ("discard unsaved changes?") accepted. `ready` gets the harness once the palette shows.
+ */
+export function useEditor(ready: (h: Harness) => void): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await launchHarness();
+    harness.page.on('dialog', (d) => void d.accept());
+    await harness.page.waitForSelector('[data-testid=palette-InputLayer]');
+    ready(harness);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import pngjs from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHarness, type Harness } from './harness';
+import { useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -47,17 +47,14 @@ async function pickFolder(path: string): Promise<void> {
   await chooser.setFiles(path);
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'layercanvas-folder-e2e-'));
-  h = await launchHarness();
-  page = h.page;
-  await page.waitForSelector('[data-testid=palette-InputLayer]');
 });
-
-afterAll(async () => {
-  await h?.close();
-  rmSync(base, { recursive: true, force: true });
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
 });
+afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('image folder import', () => {
   it('imports a folder of class sub-folders, previews it with its class names, and trains an epoch on it', async () => {

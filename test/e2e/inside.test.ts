@@ -4,20 +4,15 @@
  * statistics for both models; the BN inspector's per-channel parameters and one batch in both modes.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
 
-beforeAll(async () => {
-  h = await launchHarness();
-  page = h.page;
-  await page.waitForSelector('[data-testid=palette-InputLayer]');
-});
-
-afterAll(async () => {
-  await h?.close();
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
 });
 
 describe('inside a BN comparison', () => {

@@ -6,21 +6,15 @@
  * pooling layer.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
 
-beforeAll(async () => {
-  h = await launchHarness();
-  page = h.page;
-  page.on('dialog', (d) => void d.accept());
-  await page.waitForSelector('[data-testid=palette-InputLayer]');
-});
-
-afterAll(async () => {
-  await h?.close();
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
 });
 
 const bars = () =>

@@ -9,21 +9,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
 
-beforeAll(async () => {
-  h = await launchHarness();
-  page = h.page;
-  page.on('dialog', (d) => void d.accept());
-  await page.waitForSelector('[data-testid=palette-InputLayer]');
-});
-
-afterAll(async () => {
-  await h?.close();
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
 });
 
 const status = () => page.locator('[data-testid=train-status]').getAttribute('data-status');
