@@ -96,7 +96,12 @@ function swap01(data: Float32Array, [a, b, h, w]: number[]): Float32Array {
 }
 
 export async function ortOps(ort: Ort, threads: number): Promise<{ ops: Record<string, Prepared>; notes: Record<string, string> }> {
-  const options = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
+  // No spinning: by default ORT's intra-op threads busy-wait for a while after each run, which in interleaved rounds
+  // would take a core from whichever implementation runs next (on a 2-core machine, half of it).
+  const options = {
+    intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const,
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
   const T = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
   async function prepare(model: Parameters<typeof oneNodeModel>[0], feeds: Record<string, InstanceType<Ort['Tensor']>>): Promise<Prepared> {
     try {

@@ -6,15 +6,16 @@
  * `node --experimental-wasm-relaxed-simd --import tsx bench/kernels.ts`).
  * The slow implementations (reference, tfjs-cpu) are timed one after the other: a warm-up call, then repetitions
  * until ~2 s or 9 runs (at least 3); a warm-up slower than 5 s is the single sample. The fast ones are loaded together
- * and timed in interleaved rounds (each round runs every one of them once, in rotating order), so a burst of load
- * from other processes on a shared machine hits them all alike and the ratios stay meaningful. Medians are
- * reported, with the spread (min–max) in results.json.
+ * and timed in interleaved rounds (each round runs every one of them once, in a random order), so a burst of load
+ * from other processes on a shared machine hits them all alike and the ratios stay meaningful; sub-millisecond ops
+ * get up to MAX_SHORT_ROUNDS rounds. Medians are reported, with the spread (min–max) in results.json.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFastBackend } from '../engine/kernels/fast/backend';
+import { seededRandom } from '../engine/kernels/dropout';
 import { disposeBackend, loadBackend, referenceBackend } from '../engine/kernels/registry';
 import { loadTfjs, ortOps, tfjsOps } from './kernels-peers';
 import { ops, ours, type Prepared, type Run } from './kernels-workload';
@@ -60,16 +61,39 @@ async function timeAlone(run: Run): Promise<ReturnType<typeof summary>> {
   return summary(samples);
 }
 
-/** Every run once per round, in rotating order, until the budget (scaled by how many there are) or MAX_REPS rounds. */
+/**
+ * Sub-millisecond ops get up to this many rounds: with only MAX_REPS samples the median of a 0.2 ms op swung by 30%
+ * between runs (one preempted sample moves it), enough to reverse a 1.3× difference between two binaries.
+ */
+const MAX_SHORT_ROUNDS = quick ? 30 : 200;
+const SHORT_MS = 2;
+
+const orderRandom = seededRandom(7);
+
+/**
+ * 0..n−1 in a fresh seeded random order. Not a rotation: with rotating order each implementation always followed the
+ * same one (ours fast always ran right after onnxruntime, whose intra-op threads spin-wait after a run by default),
+ * and on the batch-1 conv ours fast measured 0.31 ms while the same single-threaded code measured 0.23 and 0.27 ms
+ * in the other two rows of that run.
+ */
+function shuffled(n: number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(orderRandom() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/** Every run once per round, in a random order, until the budget (scaled by how many there are) or the round cap. */
 async function timeInterleaved(runs: Run[]): Promise<ReturnType<typeof summary>[]> {
-  for (const run of runs) await run();
+  let slowest = 0;
+  for (const run of runs) slowest = Math.max(slowest, await timed(run));
+  const maxRounds = slowest < SHORT_MS ? MAX_SHORT_ROUNDS : MAX_REPS;
   const samples: number[][] = runs.map(() => []);
   const started = performance.now();
-  for (let round = 0; round < 3 || (round < MAX_REPS && performance.now() - started < BUDGET_MS * runs.length); round++) {
-    for (let i = 0; i < runs.length; i++) {
-      const j = (i + round) % runs.length;
-      samples[j].push(await timed(runs[j]));
-    }
+  for (let round = 0; round < 3 || (round < maxRounds && performance.now() - started < BUDGET_MS * runs.length); round++) {
+    for (const j of shuffled(runs.length)) samples[j].push(await timed(runs[j]));
   }
   return samples.map(summary);
 }

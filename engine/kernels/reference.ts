@@ -1,4 +1,5 @@
 import { activation, activationGrad } from './activations';
+import { adamUpdate } from './adam-update';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
@@ -32,4 +33,5 @@ export const referenceBackend: Backend = {
   add, addGrad,
   concat, concatGrad,
   biasAdd, biasAddGrad,
+  adamUpdate,
 };

@@ -1,4 +1,7 @@
 import type { Tensor } from '../core/tensor';
+import type { AdamStep } from './adam-update';
+
+export type { AdamStep };
 
 /**
  * The compute kernels the engine trains and runs models with. Tensors are float32, row-major, NHWC, with
@@ -121,4 +124,7 @@ export interface Backend {
   /** bias along the last axis. */
   biasAdd(x: Tensor, bias: Float32Array): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;
+
+  /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
+  adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;
 }

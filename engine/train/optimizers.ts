@@ -2,6 +2,9 @@
  * Keras 3 optimizers with Keras's defaults. They share one `step` loop and differ only in the per-weight update,
  * written as Keras's `update_step` computes it.
  */
+import { adamUpdate } from '../kernels/adam-update';
+import type { Backend } from '../kernels/types';
+
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -36,7 +39,9 @@ export interface Optimizer {
   iterations: number;
 }
 
-export function makeOptimizer(given: OptimizerConfig): Optimizer {
+/** `kernels`: the backend whose Adam update to use (the fast one runs it in SIMD); default the reference loop. */
+export function makeOptimizer(given: OptimizerConfig, kernels?: Pick<Backend, 'adamUpdate'>): Optimizer {
+  const adam = kernels?.adamUpdate ?? adamUpdate;
   const config = { ...OPTIMIZER_DEFAULTS[given.name], ...stripUndefined(given) } as Required<OptimizerConfig>;
   const slots = new Map<string, Float32Array[]>();
   const slot = (key: string, count: number, size: number) => {
@@ -69,11 +74,7 @@ export function makeOptimizer(given: OptimizerConfig): Optimizer {
           const [m, s] = slot(key, 2, v.length);
           const { beta_1: b1, beta_2: b2, epsilon } = config;
           const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-          for (let i = 0; i < v.length; i++) {
-            m[i] += (g[i] - m[i]) * (1 - b1);
-            s[i] += (g[i] * g[i] - s[i]) * (1 - b2);
-            v[i] -= (alpha * m[i]) / (Math.sqrt(s[i]) + epsilon);
-          }
+          adam(v, g, m, s, { alpha, beta1: b1, beta2: b2, epsilon });
         } else {
           const [velocity, avg, mom] = slot(key, 3, v.length);
           const { rho, epsilon, momentum, centered } = config;

@@ -104,7 +104,7 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     );
 
   const { train: trainSet, validation } = settings.validationSplit ? split(dataset, settings.validationSplit, settings.seed) : { train: dataset, validation: null };
-  const optimizer = makeOptimizer(settings.optimizer);
+  const optimizer = makeOptimizer(settings.optimizer, hooks.backend);
   const outputNode = model.nodes.find((n) => n.id === model.outputId)!;
   const outputActivation = appliedActivation(model.inference.topology.byId.get(model.outputId)!);
   const yieldToEvents = hooks.yieldToEvents ?? defaultYield;

@@ -98,6 +98,20 @@ describe('inside a BN comparison', () => {
     await h.screenshot('bn-inspector');
   });
 
+  it('repeats the comparison at 10× the learning rate when asked, as a run of its own', async () => {
+    await page.click('[data-testid=tab-train]');
+    await page.check('[data-testid=train-compare-higher-lr]');
+    await page.click('[data-testid=train-compare-bn]');
+    // The pair at Adam's default rate, then the pair at 0.01: two more runs, the newest at the higher rate.
+    const items = page.locator('[data-testid=run-item]');
+    await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(3);
+    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
+    expect(await items.first().innerText()).toMatch(/#3[\s\S]*adam lr 0\.01 · batch 32/);
+    expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.01/);
+    await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.01');
+    expect(await page.locator('[data-testid=compare-target-row]').count()).toBe(2);
+  });
+
   it('stayed free of console errors', () => {
     expect(h.consoleErrors).toEqual([]);
     expect(h.cspViolations).toEqual([]);

@@ -1,13 +1,17 @@
 import { referenceBackend } from '../reference';
 import type { Backend } from '../types';
 import { WasmMemoryLimitError } from './arena';
+import { fastActivation, fastActivationGrad } from './activation';
+import { fastAdamUpdate } from './adam-update';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
+import { fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
 import { fastConv2d } from './conv2d';
 import { fastConv2dBackpropFilter } from './conv2d-backprop-filter';
 import { fastConv2dBackpropInput } from './conv2d-backprop-input';
 import { fastDepthwiseConv2d, fastDepthwiseConv2dBackpropFilter, fastDepthwiseConv2dBackpropInput } from './depthwise-conv2d';
 import { fastMatMul } from './matmul';
+import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { createRuntime, type WasmBinaries } from './runtime';
 import type { WorkerConstructor } from './thread-pool';
 
@@ -45,10 +49,11 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 
 /**
  * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 30 MFLOP; for 3×3
- * stride-1 filters the forward and input-gradient passes by Winograd), and batch norm
- * (channels-last, C a multiple of 4). Depthwise convolution and average pooling get tighter TypeScript loops than the
- * reference's; the other kernels are cheap memory passes and stay the reference TypeScript, which copying into wasm
- * memory would only slow down.
+ * stride-1 filters the forward and input-gradient passes by Winograd), batch norm (channels-last, C a multiple of
+ * 4), and the memory passes of every training step: bias add and its gradient, relu / relu6 / leaky relu and their
+ * gradients, max pooling and its gradient, the Adam update (single-threaded: the copies, not the arithmetic, bound them). Depthwise
+ * convolution and average pooling get tighter TypeScript loops than the reference's; the remaining kernels are cheap
+ * or rare and stay the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
@@ -68,6 +73,13 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     batchNormTrain: orReference((x, g, b, eps, axis) => fastBatchNormTrain(rt, x, g, b, eps, axis), referenceBackend.batchNormTrain),
     batchNormInfer: orReference((x, m, v, g, b, eps, axis) => fastBatchNormInfer(rt, x, m, v, g, b, eps, axis), referenceBackend.batchNormInfer),
     batchNormBackward: orReference((dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved), referenceBackend.batchNormBackward),
+    biasAdd: orReference((x, bias) => fastBiasAdd(rt, x, bias), referenceBackend.biasAdd),
+    biasAddGrad: orReference((dy) => fastBiasAddGrad(rt, dy), referenceBackend.biasAddGrad),
+    activation: orReference((x, name, o) => fastActivation(rt, x, name, o), referenceBackend.activation),
+    activationGrad: orReference((dy, x, y, name, o) => fastActivationGrad(rt, dy, x, y, name, o), referenceBackend.activationGrad),
+    maxPool: orReference((x, p) => fastMaxPool(rt, x, p), referenceBackend.maxPool),
+    maxPoolGrad: orReference((dy, x, p) => fastMaxPoolGrad(rt, dy, x, p), referenceBackend.maxPoolGrad),
+    adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),
     depthwiseConv2d: fastDepthwiseConv2d,
     depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,
     depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,

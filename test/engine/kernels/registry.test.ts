@@ -75,6 +75,12 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     concatGrad: (b) => b.concatGrad(x, [[2, 7, 3, 3], [2, 7, 4, 3]], 2).map((t) => t.data),
     biasAdd: (b) => [b.biasAdd(x, beta).data],
     biasAddGrad: (b) => [b.biasAddGrad(x)],
+    adamUpdate: (b) => {
+      // Large enough (5000 weights) for the fast backend's wasm path.
+      const w = randomTensor([5000], 96).data, m = randomTensor([5000], 97).data, v = randomTensor([5000], 98, 0, 1).data;
+      b.adamUpdate(w, randomTensor([5000], 99).data, m, v, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      return [w, m, v];
+    },
   };
 }
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { tensor } from '../../../../engine/core/tensor';
+import { activation, activationGrad } from '../../../../engine/kernels/activations';
+import type { ActivationName } from '../../../../engine/kernels/types';
+import { simdVariants, useFastBackend } from '../fast-backend';
+import { expectClose, randomTensor, shapeText } from '../helpers';
+
+// 16384 + 3 values: the wasm path with a 3-value scalar tail; the values span relu6's upper knee too.
+const SHAPE = [3, 43, 127];
+const NAMES: ActivationName[] = ['relu', 'relu6', 'leaky_relu'];
+
+for (const variant of simdVariants)
+  describe(`piecewise-linear activations, fast backend (${variant}) against the reference`, () => {
+    const fast = useFastBackend(variant);
+    for (const name of NAMES)
+      it(`${name} x=${shapeText(SHAPE)}: forward and gradient`, () => {
+        const x = randomTensor(SHAPE, 41, -8, 8);
+        const dy = randomTensor(SHAPE, 42);
+        const y = activation(x, name);
+        // leaky relu's slope·v is a f32 product here and a f64 product rounded in the reference: 1 ulp apart.
+        expectClose(fast().activation(x, name).data, y.data, 1e-7, 0);
+        expectClose(fast().activationGrad(dy, x, y, name).data, activationGrad(dy, x, y, name).data, 1e-7, 0);
+      });
+
+    it('leaky_relu uses the given negative slope', () => {
+      const x = tensor([16387], Float32Array.from({ length: 16387 }, (_, i) => (i % 2 ? -2 : 3)));
+      const y = fast().activation(x, 'leaky_relu', { negativeSlope: 0.5 });
+      expect([y.data[0], y.data[1], y.data[16385], y.data[16386]]).toEqual([3, -1, -1, 3]);
+    });
+
+    it('NaN, ±0 and the relu6 edges behave as the reference (NaN → 0, 6 → 6 with zero gradient)', () => {
+      const special = [NaN, 0, -0, 6, 6.5, -1e-30, Infinity, -Infinity];
+      const x = tensor([16384 + special.length], Float32Array.from({ length: 16384 + special.length }, (_, i) => special[i % special.length]));
+      const dy = tensor(x.shape, new Float32Array(x.data.length).fill(2));
+      for (const name of NAMES) {
+        const y = activation(x, name);
+        expect(Array.from(fast().activation(x, name).data)).toEqual(Array.from(y.data));
+        expect(Array.from(fast().activationGrad(dy, x, y, name).data)).toEqual(Array.from(activationGrad(dy, x, y, name).data));
+      }
+    });
+
+    it('other activations (tanh) and small tensors fall through to the reference unchanged', () => {
+      const x = randomTensor([17000], 43);
+      expect(Array.from(fast().activation(x, 'tanh').data)).toEqual(Array.from(activation(x, 'tanh').data));
+      const small = randomTensor([5, 7], 44);
+      expect(Array.from(fast().activation(small, 'relu').data)).toEqual(Array.from(activation(small, 'relu').data));
+    });
+  });
