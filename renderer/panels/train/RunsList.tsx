@@ -5,7 +5,8 @@
  */
 import { useState, type MouseEvent } from 'react';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
-import { fixed, percent, seconds } from './format';
+import { fixed, percent, samplesText, seconds } from './format';
+import { datasetInfo } from '../../stores/datasets';
 import { finalMetrics } from './series';
 import { useGraph } from '../../stores/graph';
 import { useUi } from '../../stores/ui';
@@ -74,7 +75,7 @@ function RunActions({ run }: { run: TrainingRun }) {
 }
 
 function RunItem({ run, selected, compared }: { run: TrainingRun; selected: boolean; compared: boolean }) {
-  const data = run.config.subset ? `${run.config.subset.toLocaleString('en-US')} samples` : 'all samples';
+  const data = samplesText(run.config.subset, datasetInfo(run.config.datasetId)?.count);
   const click = (e: MouseEvent) => {
     if (e.ctrlKey || e.metaKey) {
       useCompare.getState().toggle(run.id);

@@ -17,3 +17,13 @@ export function seconds(ms: number): string {
   const m = Math.floor(ms / 60_000);
   return `${m} min ${Math.round((ms - m * 60_000) / 1000)} s`;
 }
+
+/**
+ * How much of its dataset a run trained on. A subset at least as large as the dataset is every sample: the runs
+ * list must not claim 2,000 samples of a 36-image folder. The count is unknown for data this window doesn't hold.
+ */
+export function samplesText(subset: number | null, datasetCount: number | undefined): string {
+  if (subset === null || (datasetCount !== undefined && subset >= datasetCount))
+    return datasetCount === undefined ? 'all samples' : `all ${datasetCount.toLocaleString('en-US')} samples`;
+  return `${subset.toLocaleString('en-US')} samples`;
+}

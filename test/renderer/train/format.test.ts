@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixed, percent, seconds, tick } from '../../../renderer/panels/train/format';
+import { fixed, percent, samplesText, seconds, tick } from '../../../renderer/panels/train/format';
 
 describe('numbers in the Train tab', () => {
   it('prints losses with three decimals, and a diverged one as an exponent', () => {
@@ -22,5 +22,14 @@ describe('numbers in the Train tab', () => {
   it('prints durations in seconds, then minutes and seconds', () => {
     expect(seconds(1940)).toBe('1.9 s');
     expect(seconds(125_000)).toBe('2 min 5 s');
+  });
+
+  it('says how much of its dataset a run trained on, never more than the dataset holds', () => {
+    expect(samplesText(512, 8000)).toBe('512 samples');
+    expect(samplesText(2000, 36)).toBe('all 36 samples');
+    expect(samplesText(36, 36)).toBe('all 36 samples');
+    expect(samplesText(null, 8000)).toBe('all 8,000 samples');
+    expect(samplesText(2000, undefined)).toBe('2,000 samples');
+    expect(samplesText(null, undefined)).toBe('all samples');
   });
 });
