@@ -3,17 +3,29 @@
  * (`dataset-import`) and the dataset joins the select, chosen for the next run. A failure is kept as data (the
  * first problem, located in its file) for the settings column to show.
  */
-import { formatDataError } from '../../../engine/data/types';
+import { formatDataError, type DataError, type Dataset } from '../../../engine/data/types';
 import { getEngineClient, getHost } from '../../services/host-instance';
 import type { HostFile } from '../../services/host';
 import { useDatasets, type ImportedDataset, type ImportedId } from '../../stores/datasets';
 import { useTraining } from '../../stores/training';
+import { useUi } from '../../stores/ui';
 
 export const DATASET_FILTERS = [
   { name: 'Datasets (CSV, NumPy .npy, MNIST IDX)', extensions: ['csv', 'tsv', 'txt', 'npy', 'gz', 'ubyte'] },
   // IDX files keep MNIST's names without an extension (train-images-idx3-ubyte): let any file be picked.
   { name: 'All files', extensions: ['*'] },
 ];
+
+/**
+ * What an import says once it worked: what came in, and what was left out and why (a stray file in a class folder,
+ * a CSV row that didn't parse), so nothing is dropped silently.
+ */
+export function importedNotice(label: string, dataset: Pick<Dataset, 'count' | 'numClasses'>, warnings: readonly DataError[]): string {
+  const what = `Imported ${label}: ${dataset.count.toLocaleString('en-US')} samples${dataset.numClasses ? `, ${dataset.numClasses} classes` : ''}`;
+  if (warnings.length === 0) return what;
+  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : '';
+  return `${what}; ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${formatDataError({ ...warnings[0], file: undefined })}${more}`;
+}
 
 /** Read a picked file (and its siblings) into a dataset; `label` re-reads a CSV with another label column. */
 export async function importDatasetFile(file: Pick<HostFile, 'name' | 'data' | 'siblings'>, label?: number): Promise<ImportedId | null> {
@@ -45,6 +57,7 @@ export async function importDatasetFile(file: Pick<HostFile, 'name' | 'data' | '
   };
   const id = datasets.add(entry);
   useTraining.getState().setConfig({ datasetId: id });
+  useUi.getState().notify(importedNotice(file.name, outcome.dataset, outcome.warnings));
   return id;
 }
 

@@ -11,6 +11,8 @@ import { getEngineClient, getHost } from '../../services/host-instance';
 import { useDatasets, type ImportedId } from '../../stores/datasets';
 import { useTraining } from '../../stores/training';
 import { inputShape } from './model-check';
+import { importedNotice } from './import-dataset';
+import { useUi } from '../../stores/ui';
 
 export interface FolderImportOptions {
   /** [height, width]; absent: the first image's size. */
@@ -80,6 +82,7 @@ export async function importFolder(folder: HostFolder, options: FolderImportOpti
     folder: { name: folder.name, files: folder.files, size: [h, w], channels: c === 1 ? 1 : 3 },
   });
   useTraining.getState().setConfig({ datasetId: id });
+  useUi.getState().notify(importedNotice(folderLabel(folder.name), outcome.dataset, outcome.warnings));
   return id;
 }
 

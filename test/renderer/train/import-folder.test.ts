@@ -94,6 +94,23 @@ describe('pickAndImportFolder', () => {
     expect(Array.from(entry.dataset.x.subarray(blue * 12, blue * 12 + 12))).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
   });
 
+  it('says what it imported and what it skipped, so no file is left out silently', async () => {
+    const { useUi } = await import('../../../renderer/stores/ui');
+    picked = {
+      name: 'colours',
+      files: [
+        { path: 'red/1.png', data: rgbPng(2, 2, [255, 0, 0]) },
+        { path: 'blue/1.png', data: rgbPng(2, 2, [0, 0, 255]) },
+        { path: 'blue/notes.txt', data: new TextEncoder().encode('taken in daylight') },
+      ],
+    };
+    expect(await pickAndImportFolder({})).not.toBeNull();
+    expect(useUi.getState().notice?.text).toBe('Imported colours/: 2 samples, 2 classes; 1 warning: skipped blue/notes.txt: not a PNG or JPEG image');
+    picked = { name: 'colours', files: picked.files.slice(0, 2) };
+    await pickAndImportFolder({});
+    expect(useUi.getState().notice?.text).toBe('Imported colours/: 2 samples, 2 classes');
+  });
+
   it('shows an undecodable file under the select, named inside its folder', async () => {
     picked = { name: 'colours', files: [{ path: 'red/1.png', data: rgbPng(2, 2, [255, 0, 0]) }, { path: 'blue/bad.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]) }] };
     expect(await pickAndImportFolder({})).toBeNull();
