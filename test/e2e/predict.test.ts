@@ -71,6 +71,10 @@ describe('dataset preview and Predict', () => {
     expect(await maps.first().innerText()).toContain('(26, 26, 32)');
     expect(await maps.first().innerText()).toContain('+16 more channels');
     expect(await maps.last().innerText()).toContain('MaxPooling2D · (12, 12, 32)');
+    // Each grid says the scale its tiles hide: a ReLU's output never goes below 0.
+    const values = page.locator('[data-testid=feature-map-values]');
+    expect(await values.count()).toBe(7);
+    expect(await values.nth(2).innerText()).toMatch(/^mean [\d.e+-]+ · std [\d.e+-]+ · 0 … [\d.e+-]+$/);
 
     // The arrows step through the split, crossing into the next page of thumbnails.
     const before = await bars();

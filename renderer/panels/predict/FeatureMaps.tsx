@@ -1,8 +1,8 @@
 /** Every convolution, normalization, activation and pooling output: one grey tile per channel, each normalized alone. */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { formatSampleShape } from '../../../engine/data/types';
 import { drawTiles } from './draw';
-import { channelGreys } from './math';
+import { channelGreys, valueSummary } from './math';
 import type { FeatureMap } from './run-predict';
 
 /** Enough channels to see what a layer does without a wall of tiles; the rest are counted. */
@@ -15,6 +15,7 @@ const LayerMaps = memo(function LayerMaps({ map }: { map: FeatureMap }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [h, w, c] = map.shape;
   const shown = Math.min(c, MAX_CHANNELS);
+  const summary = useMemo(() => valueSummary(map.data), [map]);
   useEffect(() => {
     if (!ref.current) return;
     const tiles = Array.from({ length: shown }, (_, k) => channelGreys(map.data, h, w, c, k));
@@ -29,6 +30,9 @@ const LayerMaps = memo(function LayerMaps({ map }: { map: FeatureMap }) {
         <b>{map.name}</b> <span className="predict-muted">{map.className} · {formatSampleShape(map.shape)}</span>
       </figcaption>
       <canvas ref={ref} className="pixelated" style={{ width: Math.round(cols * (w + 1) * scale), height: Math.round(rows * (h + 1) * scale) }} aria-label={`${map.name}: ${shown} of ${c} channels`} />
+      <div className="predict-muted predict-values" data-testid="feature-map-values" title="Over every channel of this layer's output for this input; each tile is stretched to black…white on its own">
+        {summary}
+      </div>
       {c > shown ? <div className="predict-muted predict-more">+{c - shown} more channels</div> : null}
     </figure>
   );

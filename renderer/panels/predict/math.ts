@@ -92,3 +92,26 @@ export function sampleRgba(x: ArrayLike<number>, sampleShape: readonly number[])
 
 /** Whether a sample shape is a picture (H, W) or (H, W, 1|3) rather than a feature vector. */
 export const isImageShape = (shape: readonly number[]): boolean => (shape.length === 2 || shape.length === 3) && (shape.length === 2 || shape[2] === 1 || shape[2] === 3);
+
+/**
+ * A layer output's values in one line: the tiles are each stretched to black…white, which hides the scale, so the
+ * caption says it (a BatchNormalization output sits near mean β, std γ; a ReLU's minimum is 0).
+ */
+export function valueSummary(data: ArrayLike<number>): string {
+  let sum = 0;
+  let sq = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    sum += v;
+    sq += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (data.length === 0) return 'no values';
+  const mean = sum / data.length;
+  const std = Math.sqrt(Math.max(0, sq / data.length - mean * mean));
+  const f = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+  return `mean ${f(mean)} · std ${f(std)} · ${f(min)} … ${f(max)}`;
+}

@@ -1,6 +1,6 @@
 // The Predict tab's numbers: softmax and how an output becomes class bars, per-channel normalization, sample pixels.
 import { describe, expect, it } from 'vitest';
-import { channelGreys, classScores, isImageShape, sampleRgba, softmax } from '../../../renderer/panels/predict/math';
+import { channelGreys, classScores, isImageShape, sampleRgba, softmax, valueSummary } from '../../../renderer/panels/predict/math';
 
 describe('softmax', () => {
   it('matches exp(x_i) / Σ exp(x_j) computed naively, and sums to 1', () => {
@@ -77,5 +77,15 @@ describe('sampleRgba', () => {
     expect(isImageShape([28, 28])).toBe(true);
     expect(isImageShape([2])).toBe(false);
     expect(isImageShape([4, 4, 4])).toBe(false);
+  });
+});
+
+describe('valueSummary', () => {
+  it("gives a layer output's mean, population std and range, three significant digits", () => {
+    // Values 0, 1, 2, 3: mean 1.5, variance 1.25 (over the values, as BatchNormalization computes it).
+    expect(valueSummary([0, 1, 2, 3])).toBe(`mean 1.5 · std ${Number(Math.sqrt(1.25).toPrecision(3))} · 0 … 3`);
+    expect(valueSummary([-0.5, 0.5])).toBe('mean 0 · std 0.5 · -0.5 … 0.5');
+    expect(valueSummary([20000, 40000])).toBe('mean 3.0e+4 · std 1.0e+4 · 2.0e+4 … 4.0e+4');
+    expect(valueSummary([])).toBe('no values');
   });
 });
