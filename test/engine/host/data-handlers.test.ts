@@ -2,23 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../engine/data/node/load';
 import { writeIdxUbyte } from '../../../engine/data/importers/idx';
-import { createEngineService } from '../../../engine/host/engine-service';
 import type { DatasetImportOutcome, EngineMessage, SampleWindow } from '../../../engine/host/protocol';
 import { sampleAt } from '../../../engine/host/samples';
-
-function engine() {
-  const waiters = new Map<string, (m: EngineMessage) => void>();
-  const service = createEngineService((m) => {
-    if ('ok' in m && m.id) waiters.get(m.id)?.(m);
-  });
-  let n = 0;
-  return (type: string, payload: unknown) =>
-    new Promise<EngineMessage & { ok: boolean }>((resolve) => {
-      const id = `r${++n}`;
-      waiters.set(id, resolve as (m: EngineMessage) => void);
-      service.handle({ id, type, payload });
-    });
-}
+import { inProcessEngine } from '../../support/engine';
 
 const result = <T>(m: EngineMessage) => (m as { result: T }).result;
 const error = (m: EngineMessage) => (m as { error: { code?: string; message: string; hint?: string } }).error;
@@ -40,7 +26,7 @@ function npy(descr: string, shape: number[], values: number[]): Uint8Array {
 
 describe('samples', () => {
   it('answers a window of a generated dataset with exactly the values loadDataset gives', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const answer = await call('samples', { dataset: 'spirals', offset: 10, count: 5 });
     expect(answer.ok).toBe(true);
     const w = result<SampleWindow>(answer);
@@ -54,7 +40,7 @@ describe('samples', () => {
   });
 
   it('answers MNIST test digits as loadDataset reads them: 28×28×1 in [0, 1], named 0-9', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const w = result<SampleWindow>(await call('samples', { dataset: 'mnist', split: 'test', offset: 3, count: 4 }));
     const reference = await loadDataset('mnist');
     if (!reference.ok) throw new Error('mnist did not load');
@@ -68,7 +54,7 @@ describe('samples', () => {
   });
 
   it('clips a window at the end of the split and refuses offsets past it, a count over the cap, and a missing test split', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const end = result<SampleWindow>(await call('samples', { dataset: 'xor', offset: 398, count: 10 }));
     expect([end.offset, end.count, end.x.length]).toEqual([398, 2, 4]);
     const past = await call('samples', { dataset: 'xor', offset: 400, count: 1 });
@@ -82,7 +68,7 @@ describe('samples', () => {
 
 describe('dataset-import', () => {
   it('reads a CSV with the label in the last column by default, or in the column the user picks', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const csv = new TextEncoder().encode('a,b,kind\n1,2,cat\n3,4,dog\n5,6,cat\n');
     const last = result<DatasetImportOutcome>(await call('dataset-import', { name: 'pets.csv', data: csv }));
     if (!last.ok) throw new Error(JSON.stringify(last.errors));
@@ -101,7 +87,7 @@ describe('dataset-import', () => {
   });
 
   it('reports a CSV problem located by line and column in the file', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const csv = new TextEncoder().encode('a,b,label\n1,2,0\n3,x,1\n');
     const out = result<DatasetImportOutcome>(await call('dataset-import', { name: 'bad.csv', data: csv }));
     expect(out.ok).toBe(false);
@@ -110,7 +96,7 @@ describe('dataset-import', () => {
   });
 
   it('pairs x.npy with its y.npy sibling, whichever of the two was picked first', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const x = npy('<f4', [3, 2], [0.5, 1, 1.5, 2, 2.5, 3]);
     const y = npy('<i4', [3], [1, 0, 1]);
     for (const [name, data, siblings] of [['x.npy', x, { 'y.npy': y }], ['y.npy', y, { 'x.npy': x }]] as const) {
@@ -127,7 +113,7 @@ describe('dataset-import', () => {
   });
 
   it('reads an MNIST IDX images/labels pair (and its t10k pair as the test split), pixels scaled to [0, 1]', async () => {
-    const call = engine();
+    const call = inProcessEngine();
     const images = writeIdxUbyte([2, 2, 2], [0, 255, 51, 102, 255, 0, 0, 255]);
     const labels = writeIdxUbyte([2], [7, 3]);
     const out = result<DatasetImportOutcome>(

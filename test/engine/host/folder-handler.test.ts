@@ -3,22 +3,8 @@
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { readImageFolder } from '../../../engine/data/importers/image-folder';
-import { createEngineService } from '../../../engine/host/engine-service';
 import type { DatasetImportOutcome, EngineMessage } from '../../../engine/host/protocol';
-
-function engine() {
-  const waiters = new Map<string, (m: EngineMessage) => void>();
-  const service = createEngineService((m) => {
-    if ('ok' in m && m.id) waiters.get(m.id)?.(m);
-  });
-  let n = 0;
-  return (type: string, payload: unknown) =>
-    new Promise<EngineMessage & { ok: boolean }>((resolve) => {
-      const id = `r${++n}`;
-      waiters.set(id, resolve as (m: EngineMessage) => void);
-      service.handle({ id, type, payload });
-    });
-}
+import { inProcessEngine } from '../../support/engine';
 
 const outcomeOf = (m: EngineMessage) => (m as { result: DatasetImportOutcome }).result;
 
@@ -36,7 +22,7 @@ const folder = CLASSES.flatMap((name, c) => [0, 1, 2].map((k) => ({ path: `${nam
 
 describe('dataset-import-folder', () => {
   it('reads three class folders of PNGs: class names from the folders, each sample one generated image with its class, pixel for pixel', async () => {
-    const answer = await engine()('dataset-import-folder', { name: 'shapes', files: folder });
+    const answer = await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: folder });
     expect(answer.ok).toBe(true);
     const outcome = outcomeOf(answer);
     if (!outcome.ok) throw new Error(outcome.errors[0].message);
@@ -58,8 +44,8 @@ describe('dataset-import-folder', () => {
   it('gives the samples readImageFolder gives (the CLI reader), shuffled as Keras shuffles: not by class, the same order each time', async () => {
     const reference = readImageFolder(folder, { name: 'shapes' });
     if (!reference.ok) throw new Error(reference.errors[0].message);
-    const first = outcomeOf(await engine()('dataset-import-folder', { name: 'shapes', files: folder }));
-    const again = outcomeOf(await engine()('dataset-import-folder', { name: 'shapes', files: [...folder].reverse() }));
+    const first = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: folder }));
+    const again = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: [...folder].reverse() }));
     if (!first.ok || !again.ok) throw new Error('the import failed');
     const samples = (x: Float32Array, y: ArrayLike<number>, n: number) =>
       Array.from({ length: n }, (_, i) => `${y[i]}|${Array.from(x.subarray(i * 16, (i + 1) * 16)).join(',')}`);
@@ -74,7 +60,7 @@ describe('dataset-import-folder', () => {
       { path: 'dark/a.png', data: greyPng(5, 3, () => 40) },
       { path: 'light/b.png', data: greyPng(2, 6, () => 200) },
     ];
-    const outcome = outcomeOf(await engine()('dataset-import-folder', { name: 'flat', files: flat, size: [3, 2], channels: 3 }));
+    const outcome = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'flat', files: flat, size: [3, 2], channels: 3 }));
     if (!outcome.ok) throw new Error(outcome.errors[0].message);
     expect(outcome.dataset.sampleShape).toEqual([3, 2, 3]);
     for (let i = 0; i < 2; i++) {
@@ -84,7 +70,7 @@ describe('dataset-import-folder', () => {
   });
 
   it('refuses a folder with one class, naming it', async () => {
-    const outcome = outcomeOf(await engine()('dataset-import-folder', { name: 'pets', files: folder.filter((f) => f.path.startsWith('circle/')) }));
+    const outcome = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'pets', files: folder.filter((f) => f.path.startsWith('circle/')) }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.errors[0].message).toBe('the only class folder is "circle": a classifier needs at least two');
@@ -93,7 +79,7 @@ describe('dataset-import-folder', () => {
 
   it('names the file that cannot be decoded', async () => {
     const broken = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5]);
-    const outcome = outcomeOf(await engine()('dataset-import-folder', { name: 'shapes', files: [...folder, { path: 'square/broken.png', data: broken }] }));
+    const outcome = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: [...folder, { path: 'square/broken.png', data: broken }] }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.errors).toHaveLength(1);
@@ -103,7 +89,7 @@ describe('dataset-import-folder', () => {
 
   it('refuses images with no class folders, naming each skipped file', async () => {
     const loose = [{ path: 'a.png', data: folder[0].data }, { path: 'b.png', data: folder[3].data }];
-    const outcome = outcomeOf(await engine()('dataset-import-folder', { name: 'loose', files: loose }));
+    const outcome = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'loose', files: loose }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     expect(outcome.errors[0].message).toBe('no PNG or JPEG images were found in class folders');
@@ -111,7 +97,7 @@ describe('dataset-import-folder', () => {
   });
 
   it('refuses a target size whose array would pass 256 MB before decoding anything', async () => {
-    const outcome = outcomeOf(await engine()('dataset-import-folder', { name: 'shapes', files: folder, size: [4096, 4096], channels: 1 }));
+    const outcome = outcomeOf(await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: folder, size: [4096, 4096], channels: 1 }));
     expect(outcome.ok).toBe(false);
     if (outcome.ok) return;
     // 9 × 4096 × 4096 × 1 × 4 bytes = 576 MB.
@@ -119,7 +105,7 @@ describe('dataset-import-folder', () => {
   });
 
   it('rejects a payload whose size is not two positive integers', async () => {
-    const answer = await engine()('dataset-import-folder', { name: 'shapes', files: folder, size: [0, 28] });
+    const answer = await inProcessEngine()('dataset-import-folder', { name: 'shapes', files: folder, size: [0, 28] });
     expect(answer.ok).toBe(false);
   });
 });

@@ -8,27 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../../engine/core/random';
 import { chainDocument } from '../../../engine/graph/build';
 import type { ModelDocument } from '../../../engine/graph/document';
-import { createEngineService, defaultHandlers } from '../../../engine/host/engine-service';
+import { memoryEnginePort } from '../../support/engine';
 import { generateBuiltin } from '../../../engine/data/registry';
 import { referenceBackend } from '../../../engine/kernels/registry';
 import { train } from '../../../engine/train/trainer';
 import { bnLayers, bnParams, channelMoments, meanAbsGap } from '../../../renderer/panels/inside/bn-view';
 import { modesAgree, runTwoModes } from '../../../renderer/panels/inside/two-modes';
 import { createEngineClient } from '../../../renderer/services/engine-client';
-import type { EnginePort } from '../../../renderer/services/host';
-
-function memoryPort(): EnginePort {
-  const listeners = new Set<(m: unknown) => void>();
-  const engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), defaultHandlers);
-  return {
-    postMessage: (m) => queueMicrotask(() => engine.handle(structuredClone(m))),
-    onMessage: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: () => {},
-  };
-}
 
 const f32 = (...v: number[]) => Float32Array.from(v);
 
@@ -116,7 +102,7 @@ describe('one batch, two modes', () => {
   const batch = { shape: [16, 5, 5, 2], data: Float32Array.from({ length: 16 * 50 }, () => 2 + rng.next() * 4) };
 
   it('gives mean beta and std gamma per channel in training mode, and the moving statistics’ answer in inference mode', async () => {
-    const client = createEngineClient(memoryPort());
+    const client = createEngineClient(memoryEnginePort());
     const [bn] = bnLayers(doc);
     expect(bn.sourceId).toBe(base.nodes[1].id);
     const r = await runTwoModes(client, doc, bn, bnParams(doc.weights, bnId)!, batch);
@@ -142,7 +128,7 @@ describe('one batch, two modes', () => {
   });
 
   it('agree once the moving statistics equal the batch’s own mean and variance', async () => {
-    const client = createEngineClient(memoryPort());
+    const client = createEngineClient(memoryEnginePort());
     const [bn] = bnLayers(doc);
     const first = await runTwoModes(client, doc, bn, bnParams(doc.weights, bnId)!, batch);
     if (!first.ok) throw new Error(first.error.message);
@@ -162,7 +148,7 @@ describe('one batch, two modes', () => {
   });
 
   it('reports a BN layer that has no input as an error, not an exception', async () => {
-    const client = createEngineClient(memoryPort());
+    const client = createEngineClient(memoryEnginePort());
     const r = await runTwoModes(client, doc, { id: bnId, name: 'batch_normalization', axis: -1, epsilon: 0.001, momentum: 0.99, sourceId: null }, bnParams(doc.weights, bnId)!, batch);
     client.dispose();
     expect(r).toEqual({ ok: false, error: { message: 'batch_normalization has no input', hint: 'connect a layer to it and train again' } });

@@ -13,23 +13,9 @@ import { layerStats } from '../../../engine/train/trainer';
 import { bnTwin } from '../../../engine/train/twin';
 import { drift, layerTracks, rangeOf } from '../../../renderer/panels/inside/layer-tracks';
 import { DEFAULT_CONFIG, useTraining, type StatsPoint } from '../../../renderer/stores/training';
-import { createEngineService, defaultHandlers } from '../../../engine/host/engine-service';
+import { memoryEnginePort } from '../../support/engine';
 import { createEngineClient } from '../../../renderer/services/engine-client';
-import type { EnginePort } from '../../../renderer/services/host';
 import type { LayerStat, TrainEvent } from '../../../engine/train/trainer';
-
-function memoryPort(): EnginePort {
-  const listeners = new Set<(m: unknown) => void>();
-  const engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), defaultHandlers);
-  return {
-    postMessage: (m) => queueMicrotask(() => engine.handle(structuredClone(m))),
-    onMessage: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: () => {},
-  };
-}
 
 const CNN = chainDocument([
   { className: 'InputLayer', config: { shape: [6, 6, 1] } },
@@ -147,7 +133,7 @@ describe('tracks from a streamed comparison', () => {
     const config = { ...DEFAULT_CONFIG, datasetId: 'shapes' as const, subset: 48, epochs: 1, batchSize: 16, validationSplit: 0, loss: 'sparse_categorical_crossentropy' as const };
     useTraining.getState().begin({ id: 'r', datasetTitle: 'Shapes', config, compareBn: true, document: doc });
     const streamed: Record<string, { step: number; stats: LayerStat[] }[]> = {};
-    const client = createEngineClient(memoryPort());
+    const client = createEngineClient(memoryEnginePort());
     const result = await client.request(
       'train',
       { document: doc, dataset: { id: 'shapes', subset: 48, seed: 0 }, settings: { loss: config.loss, optimizer: { name: 'adam' }, epochs: 1, batchSize: 16, seed: 0, statsEvery: 1 }, compareBn: true },

@@ -4,23 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
-import { createEngineService, defaultHandlers } from '../../../engine/host/engine-service';
+import { memoryEnginePort } from '../../support/engine';
 import type { TrainEvent } from '../../../engine/train/trainer';
 import { createEngineClient } from '../../../renderer/services/engine-client';
-import type { EnginePort } from '../../../renderer/services/host';
-
-function memoryPort(): EnginePort {
-  const listeners = new Set<(m: unknown) => void>();
-  const engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), defaultHandlers);
-  return {
-    postMessage: (m) => queueMicrotask(() => engine.handle(structuredClone(m))),
-    onMessage: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    close: () => {},
-  };
-}
 
 const MLP = chainDocument([
   { className: 'InputLayer', config: { shape: [2] } },
@@ -30,7 +16,7 @@ const MLP = chainDocument([
 
 describe('stopping a training by its request id', () => {
   it('ends the run before its next batch and answers with the partial history', async () => {
-    const client = createEngineClient(memoryPort());
+    const client = createEngineClient(memoryEnginePort());
     let trainId: string | null = null;
     const batches: number[] = [];
     let stopAnswer: Promise<unknown> | null = null;
