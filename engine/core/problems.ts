@@ -16,6 +16,34 @@ export interface Problem {
   hint?: string;
   /** The edge at fault, when one edge is. */
   edgeId?: string;
+  /** Remedies the canvas offers as buttons, as data (engine/graph/fixes.ts applies them); alternatives in order. */
+  fixes?: ProblemFix[];
+}
+
+/** A config value as a fix sets it (the same values a layer config holds). */
+export type FixValue = number | string | boolean | null | readonly FixValue[];
+
+/**
+ * One edit of the model document, as data. Node ids are the document's; `insert-*` layers get Keras defaults for
+ * every field `config` does not give.
+ */
+export type FixStep =
+  | { op: 'set-config'; nodeId: string; key: string; value: FixValue }
+  /** A new layer between `nodeId` and every layer it feeds. */
+  | { op: 'insert-after'; nodeId: string; className: string; config?: Record<string, FixValue> }
+  /** A new layer between `nodeId` and whatever feeds it. */
+  | { op: 'insert-before'; nodeId: string; className: string; config?: Record<string, FixValue> }
+  /** Takes `nodeId` out of its chain (its producer then feeds its consumers) and puts it right after `after`. */
+  | { op: 'move-after'; nodeId: string; after: string }
+  /** Deletes layers and every connection touching them; with `reconnect`, their producers feed their consumers. */
+  | { op: 'remove'; nodeIds: string[]; reconnect?: boolean }
+  | { op: 'connect'; source: string; target: string }
+  | { op: 'disconnect'; source: string; target: string };
+
+/** A one-click remedy: a button label saying what it will do, and the edits, applied as one undo step. */
+export interface ProblemFix {
+  label: string;
+  steps: FixStep[];
 }
 
 /** A problem found inside a layer, before the graph knows which node it belongs to. */

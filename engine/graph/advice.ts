@@ -3,6 +3,7 @@
  * images and where BatchNormalization sits relative to biases and activations.
  */
 
+import type { ProblemFix, FixStep } from '../core/problems';
 import { formatShape } from '../core/shape';
 import type { Topology } from './dag';
 import type { DocNode } from './document';
@@ -31,7 +32,9 @@ const LINEAR_WITH_BIAS = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'Separab
 export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInfo>): void {
   const info = nodes.get(node.id)!;
   if (!info.outputShape) return;
-  const warn = (code: string, message: string, hint: string) => info.problems.push({ nodeId: node.id, severity: 'warning', code, message, hint });
+  const warn = (code: string, message: string, hint: string, fixes: ProblemFix[] = []) =>
+    info.problems.push({ nodeId: node.id, severity: 'warning', code, message, hint, ...(fixes.length ? { fixes } : {}) });
+  const nameOf = (id: string) => nodes.get(id)!.name;
   const consumers = topology.outgoing.get(node.id)!.map((e) => topology.byId.get(e.target)!);
   const producers = topology.incoming.get(node.id)!.map((e) => topology.byId.get(e.source)!);
   const activation = appliedActivation(node);
@@ -43,6 +46,10 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
         'dense-on-image',
         `Dense is fed ${formatShape(input)}, a ${input.length}-D tensor: Keras applies it to the last axis only, separately at every position, giving ${formatShape(info.outputShape)}`,
         'did you mean to add Flatten (or GlobalAveragePooling2D) before it?',
+        [
+          insertBeforeFix('Flatten', node.id, nameOf(node.id)),
+          ...(input.length === 4 ? [insertBeforeFix('GlobalAveragePooling2D', node.id, nameOf(node.id))] : []),
+        ],
       );
   }
 
@@ -52,6 +59,7 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       'bias-before-bn',
       `use_bias=True right before BatchNormalization: BN subtracts the batch mean, which cancels this bias, so its ${biasCount(info)} parameters never matter`,
       'set use_bias=False on this layer; BN’s beta does the shifting',
+      [{ label: `Set use_bias=False on ${nameOf(node.id)}`, steps: [{ op: 'set-config', nodeId: node.id, key: 'use_bias', value: false }] }],
     );
 
   if (node.className === 'BatchNormalization') {
@@ -70,6 +78,7 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
         before.className === 'Activation' || before.className === 'ReLU' || before.className === 'LeakyReLU'
           ? `move ${nodes.get(before.id)!.name} after this BatchNormalization`
           : `set activation=None (and use_bias=False) on ${nodes.get(before.id)!.name} and add an Activation('${beforeActivation}') after this BatchNormalization`,
+        reorderFix(before, node, beforeActivation, topology, nameOf),
       );
   }
 
@@ -78,7 +87,128 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       'softmax-not-last',
       `softmax is applied here, but ${consumers.map((c) => nodes.get(c.id)!.name).join(', ')} ${consumers.length === 1 ? 'follows' : 'follow'}: softmax belongs on the output layer`,
       "use relu (or no activation) inside the network and softmax only at the end",
+      softmaxFix(node, topology, nameOf),
     );
+}
+
+function insertBeforeFix(className: string, nodeId: string, name: string): ProblemFix {
+  return { label: `Insert ${className} before ${name}`, steps: [{ op: 'insert-before', nodeId, className }] };
+}
+
+/** Whether `node` has a bias that feeds only `consumer` (so dropping it changes nothing else). */
+function biasOnlyFor(node: DocNode | undefined, consumer: string, topology: Topology): node is DocNode {
+  if (!node || !LINEAR_WITH_BIAS.has(node.className) || node.config.use_bias !== true) return false;
+  const out = topology.outgoing.get(node.id)!;
+  return out.length === 1 && out[0].target === consumer;
+}
+
+/** linear → BN → activation, from an activation (a layer's own, or an activation layer) placed before `bn`. */
+function reorderFix(before: DocNode, bn: DocNode, activation: string, topology: Topology, nameOf: (id: string) => string): ProblemFix[] {
+  const out = topology.outgoing.get(before.id)!;
+  // The activation's other consumers would lose it: no one-click fix then.
+  if (out.length !== 1) return [];
+  const steps: FixStep[] = [];
+  let linear = before;
+  if (ACTIVATION_LAYERS.has(before.className)) {
+    steps.push({ op: 'move-after', nodeId: before.id, after: bn.id });
+    const producer = topology.incoming.get(before.id)![0];
+    const p = producer && topology.byId.get(producer.source);
+    if (!biasOnlyFor(p, before.id, topology) || appliedActivation(p)) {
+      return [{ label: `Move ${nameOf(before.id)} after ${nameOf(bn.id)}`, steps }];
+    }
+    linear = p;
+  } else {
+    steps.push({ op: 'set-config', nodeId: before.id, key: 'activation', value: 'linear' });
+    steps.push({ op: 'insert-after', nodeId: bn.id, className: 'Activation', config: { activation } });
+  }
+  const dropBias = LINEAR_WITH_BIAS.has(linear.className) && linear.config.use_bias === true;
+  if (dropBias) steps.push({ op: 'set-config', nodeId: linear.id, key: 'use_bias', value: false });
+  const order = `${nameOf(linear.id)} → ${nameOf(bn.id)} → ${activation}`;
+  return [{ label: `Reorder to ${order}${dropBias ? `, use_bias=False on ${nameOf(linear.id)}` : ''}`, steps }];
+}
+
+const ACTIVATION_LAYERS = new Set(['Activation', 'ReLU', 'LeakyReLU', 'Softmax']);
+
+/** The one layer every path from `id` ends at, or null when the paths end at several. */
+function soleSink(id: string, topology: Topology): DocNode | null {
+  const sinks = new Set<string>();
+  const seen = new Set<string>([id]);
+  const stack = [id];
+  while (stack.length) {
+    const cur = stack.pop()!;
+    const out = topology.outgoing.get(cur)!;
+    if (out.length === 0) sinks.add(cur);
+    for (const e of out)
+      if (!seen.has(e.target)) {
+        seen.add(e.target);
+        stack.push(e.target);
+      }
+  }
+  return sinks.size === 1 ? topology.byId.get([...sinks][0]) ?? null : null;
+}
+
+/** Softmax belongs on the output: move a softmax layer there, or trade a layer's softmax for relu. */
+function softmaxFix(node: DocNode, topology: Topology, nameOf: (id: string) => string): ProblemFix[] {
+  const sink = soleSink(node.id, topology);
+  if (!sink || sink.id === node.id) return [];
+  const sinkActivation = appliedActivation(sink);
+  if (ACTIVATION_LAYERS.has(node.className)) {
+    if (sinkActivation === 'softmax' || topology.incoming.get(node.id)!.length !== 1) return [];
+    return [{ label: `Move ${nameOf(node.id)} after ${nameOf(sink.id)}`, steps: [{ op: 'move-after', nodeId: node.id, after: sink.id }] }];
+  }
+  const steps: FixStep[] = [{ op: 'set-config', nodeId: node.id, key: 'activation', value: 'relu' }];
+  if (sinkActivation === 'softmax') {
+    // The output already ends in softmax: only the inner one goes.
+  } else if ('activation' in sink.config && !ACTIVATION_LAYERS.has(sink.className) && sinkActivation === null)
+    steps.push({ op: 'set-config', nodeId: sink.id, key: 'activation', value: 'softmax' });
+  else if (sinkActivation === null) steps.push({ op: 'insert-after', nodeId: sink.id, className: 'Activation', config: { activation: 'softmax' } });
+  else return [];
+  return [{ label: `Use relu in ${nameOf(node.id)}${steps.length > 1 ? `, softmax at ${nameOf(sink.id)}` : ''}`, steps }];
+}
+
+/**
+ * Fixes for a branch that ends without reaching the rest of the model: the layers only it uses, from `output` up
+ * to where it forks off. Offered on one branch: the model's main line is rarely the mistake.
+ */
+export function danglingBranchFixes(output: string, outputs: readonly string[], topology: Topology, nameOf: (id: string) => string): ProblemFix[] {
+  const branch = (id: string) => {
+    const run = [id];
+    let cur = id;
+    for (;;) {
+      const inc = topology.incoming.get(cur)!;
+      if (inc.length !== 1) return { run, fork: null };
+      const p = inc[0].source;
+      if (topology.outgoing.get(p)!.length > 1) return { run, fork: p };
+      if (topology.byId.get(p)!.className === 'InputLayer') return { run, fork: null };
+      run.unshift(p);
+      cur = p;
+    }
+  };
+  // The likely mistake: the shortest branch, and of equally short ones the layer added last.
+  const docOrder = [...topology.byId.keys()];
+  const rank = (o: string) => [branch(o).run.length, -docOrder.indexOf(o)];
+  const likely = outputs.reduce((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
+  });
+  const mine = branch(output);
+  if (output !== likely || !mine.fork) return [];
+  const fork = mine.fork;
+  const others = topology.outgoing.get(fork)!.map((e) => e.target).filter((t) => t !== mine.run[0]);
+  const names = mine.run.length === 1 ? nameOf(output) : `${nameOf(mine.run[0])} … ${nameOf(output)}`;
+  const fixes: ProblemFix[] = [];
+  if (others.length) {
+    const steps: FixStep[] =
+      mine.run.length === 1
+        ? [{ op: 'move-after', nodeId: output, after: fork }]
+        : others.flatMap((t): FixStep[] => [
+            { op: 'disconnect', source: fork, target: t },
+            { op: 'connect', source: output, target: t },
+          ]);
+    fixes.push({ label: `Insert ${names} between ${nameOf(fork)} and ${others.map(nameOf).join(', ')}`, steps });
+  }
+  fixes.push({ label: `Delete ${names}${mine.run.length > 1 ? ` (${mine.run.length} layers)` : ''}`, steps: [{ op: 'remove', nodeIds: mine.run }] });
+  return fixes;
 }
 
 function biasCount(info: NodeInfo): number {

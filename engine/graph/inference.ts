@@ -8,7 +8,7 @@ import { formatShape, type Shape } from '../core/shape';
 import { allFields, validateConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
 import { isIssue, type LayerDefinition, type WeightSpec } from '../layers/types';
-import { adviseNode } from './advice';
+import { adviseNode, danglingBranchFixes } from './advice';
 import { buildTopology, type Topology } from './dag';
 import type { DocNode, ModelDocument } from './document';
 import { assignNames, checkLayerName } from './naming';
@@ -106,14 +106,17 @@ export function infer(doc: ModelDocument): Inference {
     if (topology.outgoing.get(id)!.length === 0 && doc.nodes.length > 1)
       nodes.get(id)!.problems.push({ nodeId: id, severity: 'warning', code: 'unused-input', message: 'this input is not connected to any layer', hint: 'connect it, or delete it' });
   if (outputs.length > 1)
-    for (const id of outputs)
+    for (const id of outputs) {
+      const fixes = danglingBranchFixes(id, outputs, topology, nameOf);
       nodes.get(id)!.problems.push({
         nodeId: id,
         severity: 'warning',
         code: 'dangling-branch',
         message: `this branch ends here without reaching the rest of the model: the model has ${outputs.length} outputs (${outputs.map(nameOf).join(', ')})`,
         hint: 'connect it onward (e.g. into an Add or Concatenate), delete it, or keep it if you want several outputs',
+        ...(fixes.length ? { fixes } : {}),
       });
+    }
 
   for (const id of topology.order) adviseNode(topology.byId.get(id)!, topology, nodes);
 

@@ -1,4 +1,6 @@
 /** Canvas edits started from the keyboard, the palette or the top bar; each is one undo step. */
+import type { ProblemFix } from '../../engine/core/problems';
+import { applyFix } from '../../engine/graph/fixes';
 import { addNodeBelow, copyFragment, pasteFragment, removeItems, type Fragment } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { useUi } from '../stores/ui';
@@ -64,4 +66,10 @@ export function duplicateSelection(): void {
   });
   useUi.getState().select(pasted);
   if (pasted.length) revealSoon(pasted[0]);
+}
+
+/** Applies problems' fixes, in order, as one undo step (a "fix all" is undone at once too). */
+export function applyFixes(fixes: readonly ProblemFix[]): void {
+  if (!fixes.length) return;
+  useGraph.getState().commit((d) => fixes.reduce((doc, fix) => applyFix(doc, fix), d));
 }

@@ -3,6 +3,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useState } from 'react';
 import type { Problem } from '../../engine/core/problems';
 import { thousands } from '../../engine/graph/summary';
+import { FixButtons } from './FixButtons';
 import type { LayerFlowNode } from './to-flow';
 
 function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems: Problem[] }) {
@@ -31,6 +32,7 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
             <div key={i} className="node-problem">
               <div className="node-problem-message">{p.message}</div>
               {p.hint ? <div className="node-problem-hint">{p.hint}</div> : null}
+              <FixButtons problem={p} onApplied={() => setOpen(false)} />
             </div>
           ))}
         </div>

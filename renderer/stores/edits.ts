@@ -4,6 +4,7 @@
  */
 import { makeNode } from '../../engine/graph/build';
 import { newId, type DocEdge, type DocNode, type ModelDocument } from '../../engine/graph/document';
+import { removeFromDocument } from '../../engine/graph/fixes';
 import type { ConfigValue } from '../../engine/layers/types';
 import { connectionRefusal } from '../canvas/connection';
 
@@ -54,18 +55,9 @@ export function connect(doc: ModelDocument, source: string, target: string, id =
   return { ...doc, edges: [...doc.edges, { id, source, target }] };
 }
 
-/** Removes nodes (and every edge touching them) and edges. */
-export function removeItems(doc: ModelDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): ModelDocument {
-  const nodes = new Set(nodeIds);
-  const edges = new Set(edgeIds);
-  if (nodes.size === 0 && edges.size === 0) return doc;
-  const weights = doc.weights ? Object.fromEntries(Object.entries(doc.weights).filter(([id]) => !nodes.has(id))) : undefined;
-  return {
-    ...doc,
-    nodes: doc.nodes.filter((n) => !nodes.has(n.id)),
-    edges: doc.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target)),
-    ...(weights ? { weights } : {}),
-  };
+/** Removes nodes (and every edge touching them) and edges; with `reconnect`, each removed chain link is bridged. */
+export function removeItems(doc: ModelDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = [], reconnect = false): ModelDocument {
+  return removeFromDocument(doc, nodeIds, edgeIds, reconnect);
 }
 
 function mapNode(doc: ModelDocument, id: string, f: (n: DocNode) => DocNode): ModelDocument {

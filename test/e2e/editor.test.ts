@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { exportKerasPython } from '../../engine/formats/keras-python';
 import { getTemplate } from '../../engine/graph/templates';
-import { useEditor, type Harness } from './harness';
+import { layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -22,9 +22,7 @@ useEditor((harness) => {
 });
 
 /** A node by class and (Keras) name. */
-function node(className: string, name: string): Locator {
-  return page.locator(`[data-testid=node-${className}]`).filter({ has: page.locator('[data-testid=node-name]', { hasText: new RegExp(`^${name}$`) }) });
-}
+const node = (className: string, name: string): Locator => layerNode(page, className, name);
 
 const shapeOf = async (n: Locator) => (await n.locator('[data-testid=node-shape]').textContent()) ?? '';
 const paramsOf = async (n: Locator) => Number(((await n.locator('[data-testid=node-params]').textContent()) ?? '').replace(/[^\d]/g, ''));
@@ -50,10 +48,7 @@ async function connect(from: Locator, to: Locator): Promise<void> {
   await page.mouse.up();
 }
 
-async function totalParams(): Promise<string> {
-  await page.click('[data-testid=tab-summary]');
-  return page.locator('[data-testid=summary-total-params]').innerText();
-}
+const totalParams = () => harnessTotalParams(page);
 
 /** The code view's text, through its Copy button and the clipboard. */
 async function codeText(): Promise<string> {

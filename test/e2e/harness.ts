@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../../cli/serve';
 
@@ -115,4 +115,17 @@ export function useEditor(ready: (h: Harness) => void): void {
   afterAll(async () => {
     await harness?.close();
   });
+}
+
+/** A layer node on the canvas by class and (Keras) name. */
+export function layerNode(page: Page, className: string, name: string): Locator {
+  return page
+    .locator(`[data-testid=node-${className}]`)
+    .filter({ has: page.locator('[data-testid=node-name]', { hasText: new RegExp(`^${name}$`) }) });
+}
+
+/** The summary's total parameter count, as shown ("10,466"). */
+export async function totalParams(page: Page): Promise<string> {
+  await page.click('[data-testid=tab-summary]');
+  return page.locator('[data-testid=summary-total-params]').innerText();
 }

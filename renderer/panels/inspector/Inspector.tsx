@@ -12,6 +12,7 @@ import { useGraph } from '../../stores/graph';
 import { useInference } from '../../stores/inference';
 import { useUi } from '../../stores/ui';
 import { FieldRow } from './FieldInput';
+import { FixButtons } from '../../canvas/FixButtons';
 
 function NameField({ node }: { node: DocNode }) {
   const doc = useGraph((s) => s.doc);
@@ -111,6 +112,7 @@ export function Inspector() {
                 <span>
                   {p.message}
                   {p.hint ? <span className="problem-hint"> — {p.hint}</span> : null}
+                  <FixButtons problem={p} />
                 </span>
               </li>
             ))}

@@ -1,0 +1,54 @@
+/**
+ * One-click fixes in Chromium, by the mouse: the article's CNN puts relu before BN twice; its fix button in the
+ * warning's popover reorders one convolution (one undo step), and "Fix all" in the Problems list does both, leaving
+ * the 10,402 parameters real Keras counts for conv(use_bias=False) → BN → relu twice (.venv-keras: 10,466 before).
+ */
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
+
+let h: Harness;
+let page: Page;
+
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
+});
+
+const node = (className: string, name: string): Locator => layerNode(page, className, name);
+const totalParams = () => harnessTotalParams(page);
+
+describe('problem fixes', () => {
+  it('fixes relu before BN from the badge (one undo step) and for both convolutions from the Problems list', async () => {
+    await page.click('[data-testid=menu-new]');
+    await page.click('[data-testid=template-article-cnn]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
+    expect(await totalParams()).toBe('10,466');
+
+    const bn = node('BatchNormalization', 'batch_normalization');
+    await bn.locator('[data-testid=node-warning]').click();
+    const fix = bn.locator('[data-testid=node-warning-details] [data-testid=problem-fix]');
+    await expect.poll(() => fix.innerText()).toBe('Reorder to conv2d → batch_normalization → relu, use_bias=False on conv2d');
+    await h.screenshot('fix-badge-popover');
+    await fix.click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    expect(await totalParams()).toBe('10,434');
+    await expect.poll(() => node('Activation', 'activation').count()).toBe(1);
+
+    // One click, one undo step.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
+    expect(await totalParams()).toBe('10,466');
+
+    await page.click('[data-testid=tab-problems]');
+    const row = page.locator('[data-testid=problems] li', { hasText: 'BatchNormalization follows the relu activation of conv2d;' });
+    await row.locator('[data-testid=problem-fix-all]').click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    expect(await totalParams()).toBe('10,402');
+    await page.click('[data-testid=tab-problems]');
+    expect(await page.locator('[data-testid=problems] li', { hasText: 'BatchNormalization follows' }).count()).toBe(0);
+    await h.screenshot('fix-all-applied');
+    expect(h.consoleErrors).toEqual([]);
+  });
+});
