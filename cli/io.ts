@@ -3,7 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { SideFiles } from '../engine/formats/types';
 
+/** The command line was wrong (a missing file, an unknown option): exit 2. */
 export class UsageError extends Error {}
+
+/** The model or data given can't be used (too large, too deep, not a regular file's content): exit 1. */
+export class InputError extends Error {}
 
 export function readTextFile(path: string): string {
   if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);

@@ -1,8 +1,7 @@
 /**
- * `layercanvas` — the command line. Exit codes: 0 ok, 1 invalid model, 2 bad usage.
- * User errors print one plain line each, never a stack trace.
+ * `layercanvas` — the command line. Exit codes: 0 ok, 1 invalid model or data, 2 bad usage, 3 internal error.
+ * Every failure prints one plain line; a stack trace only with --debug.
  */
-import { writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFormatError, formatProblem } from '../engine/core/problems';
@@ -15,7 +14,8 @@ import { kerasJson } from '../engine/formats/keras-json';
 import { project } from '../engine/formats/project';
 import { exportTfjs } from '../engine/formats/tfjs';
 import { weightsJson } from '../engine/formats/weights-json';
-import { readTextFile, sideFilesOf, UsageError } from './io';
+import { SaveError, writeFileDurable } from '../engine/node/durable-write';
+import { InputError, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
@@ -41,7 +41,10 @@ Commands:
 <model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
 or a Keras Python file, told apart by their content.
 
-Exit codes: 0 ok, 1 invalid model, 2 bad usage.`;
+Options for every command:
+  --debug                           print the stack trace of an internal error
+
+Exit codes: 0 ok, 1 invalid model or data, 2 bad usage, 3 internal error (a bug: please report it).`;
 
 export interface Io {
   out(text: string): void;
@@ -53,8 +56,13 @@ const stdio: Io = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
 };
 
+export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
+
+const BUG_HINT = 'this is a bug in LayerCanvas; please report it with the command and file (run with --debug for details)';
+
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
-  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const [command, ...rest] = argv.filter((a) => a !== '--debug');
   try {
     switch (command) {
       case 'summary':
@@ -83,13 +91,37 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {
-    if (e instanceof UsageError || isParseArgsError(e)) {
-      io.err(`layercanvas: ${(e as Error).message}`);
-      io.err(`Run 'layercanvas --help' for usage.`);
-      return 2;
-    }
-    throw e;
+    return reportFailure(e, io, debug);
   }
+}
+
+/** The one place a thrown error becomes an exit code and one line on stderr. */
+function reportFailure(e: unknown, io: Io, debug: boolean): number {
+  if (e instanceof UsageError || isParseArgsError(e)) {
+    io.err(`layercanvas: ${(e as Error).message}`);
+    io.err(`Run 'layercanvas --help' for usage.`);
+    return EXIT.usage;
+  }
+  if (e instanceof InputError) {
+    io.err(`layercanvas: ${e.message}`);
+    return EXIT.invalid;
+  }
+  if (e instanceof SaveError || isSystemError(e)) {
+    io.err(`layercanvas: ${oneLine((e as Error).message)}`);
+    return EXIT.usage;
+  }
+  const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  io.err(`layercanvas: internal error: ${oneLine(message)} (${BUG_HINT})`);
+  if (debug && e instanceof Error && e.stack) io.err(e.stack);
+  return EXIT.internal;
+}
+
+const oneLine = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text).replace(/\s*\n\s*/g, ' ');
+
+/** A file-system error (EACCES, ENOSPC, EISDIR…) from writing an --out file or reading a named one. */
+function isSystemError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'string' && /^E[A-Z]+$/.test(code) && 'syscall' in e;
 }
 
 function isParseArgsError(e: unknown): boolean {
@@ -199,8 +231,9 @@ function exportCommand(rest: string[], io: Io): number {
     io.out(written.text);
     return 0;
   }
-  writeFileSync(out, written.text);
-  if (written.extra) writeFileSync(join(dirname(out), written.extra.path), written.extra.data);
+  // The weights first, so a model.json on disk never names a weights file that isn't there yet.
+  if (written.extra) writeFileDurable(join(dirname(out), written.extra.path), written.extra.data);
+  writeFileDurable(out, written.text);
   io.err(`wrote ${out}${written.extra ? ` and ${join(dirname(out), written.extra.path)}` : ''}`);
   return 0;
 }

@@ -1,5 +1,5 @@
 /** `layercanvas predict <model> --input in.json [--training] [--weights w.json] --out out.json` */
-import { writeFileSync } from 'node:fs';
+import { writeFileDurable } from '../engine/node/durable-write';
 import type { Tensor } from '../engine/core/tensor';
 import type { ModelDocument } from '../engine/graph/document';
 import { readWeightsJson } from '../engine/formats/weights-json';
@@ -75,7 +75,7 @@ export function predictCommand(
   }
   const text = JSON.stringify({ shape: out.shape, data: Array.from(out.data) });
   if (opts.out) {
-    writeFileSync(opts.out, text);
+    writeFileDurable(opts.out, text);
     io.err(`wrote ${opts.out}: shape [${out.shape.join(', ')}]`);
   } else io.out(text);
   return 0;

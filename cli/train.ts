@@ -2,7 +2,7 @@
  * `layercanvas train <model> --dataset mnist|<file or folder> --epochs N --batch-size B --optimizer adam --lr 0.001
  *  [--compare-bn] --out <project file>`: a progress bar on a terminal, plain lines otherwise, then the final metrics.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileDurable } from '../engine/node/durable-write';
 import { formatDataError } from '../engine/data/types';
 import { loadDataset } from '../engine/data/node/load';
 import type { Dataset } from '../engine/data/types';
@@ -149,7 +149,7 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
       },
       runs.map((r) => ({ label: r.label === 'without BN' ? r.label : 'model', document: r.doc, result: r.result, ...(r.testAccuracy !== undefined ? { testAccuracy: r.testAccuracy } : {}) })),
     );
-    writeFileSync(opts.out, writeProject(trained, { runs: [record] }));
+    writeFileDurable(opts.out, writeProject(trained, { runs: [record] }));
     io.err(`wrote ${opts.out}`);
   }
   return runs.some((r) => r.result.status === 'failed') ? 1 : 0;

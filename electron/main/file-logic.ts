@@ -3,7 +3,7 @@
  * file on the command line, and remembering which paths the user chose (the renderer may save only to those).
  * Node only, no electron imports, so it is tested directly.
  */
-import { readFileSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { HostFile } from '../../renderer/services/host';
 
@@ -107,13 +107,6 @@ export function fileFromArgv(argv: readonly string[], cwd: string, appPath?: str
     if (isFile(full)) return full;
   }
   return null;
-}
-
-/** Write through a temporary file so a crash mid-save never leaves half a model behind. */
-export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, data);
-  renameSync(temp, path);
 }
 
 /**

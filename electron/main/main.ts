@@ -9,7 +9,8 @@ import { CHANNELS } from '../common/channels';
 import { choiceFromButton, closePrompt, CloseGuard, windowTitle } from '../common/document-state';
 import { handleAppScheme, registerAppScheme } from './app-protocol';
 import { EngineHost } from './engine-host';
-import { fileFromArgv, PathGrants, readHostFile, writeFileAtomic } from './file-logic';
+import { writeFileDurable } from '../../engine/node/durable-write';
+import { fileFromArgv, PathGrants, readHostFile } from './file-logic';
 import { readImageFolderFiles } from './folder-logic';
 import { handle, listen } from './ipc';
 import { installMenu } from './menu';
@@ -103,7 +104,7 @@ function registerIpc(): void {
       path = result.filePath;
     }
     try {
-      writeFileAtomic(path, req.data);
+      writeFileDurable(path, req.data);
     } catch (err) {
       guard.onSaveCancelled();
       dialog.showErrorBox('Could not save the file', `Writing ${path} failed: ${(err as Error).message}`);

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { addRecent, parseRecent } from '../common/recent-files';
-import { writeFileAtomic } from './file-logic';
+import { writeFileDurable } from '../../engine/node/durable-write';
 
 export class RecentStore {
   private list: string[];
@@ -25,7 +25,7 @@ export class RecentStore {
     this.list = addRecent(this.list, path);
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      writeFileAtomic(this.file, JSON.stringify(this.list, null, 2));
+      writeFileDurable(this.file, JSON.stringify(this.list, null, 2));
     } catch (err) {
       console.warn(`Could not save the recent files list to ${this.file}: ${(err as Error).message}`);
     }

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileFromArgv, PathGrants, readHostFile, weightPaths, writeFileAtomic } from '../../electron/main/file-logic';
+import { fileFromArgv, PathGrants, readHostFile, weightPaths } from '../../electron/main/file-logic';
 import { resolveAppRequest } from '../../electron/main/protocol-logic';
 
 let dir: string;
@@ -79,14 +79,6 @@ describe('command line', () => {
 });
 
 describe('saving', () => {
-  it('writes atomically, leaving no temporary file', () => {
-    const path = join(dir, 'out.py');
-    writeFileAtomic(path, 'x = 1\n');
-    writeFileAtomic(path, new Uint8Array([65, 66]));
-    expect(readFileSync(path, 'utf8')).toBe('AB');
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
-
   it('allows a dialog-free save only to paths the user chose', () => {
     const grants = new PathGrants();
     grants.grant(join(dir, 'net.py'));
