@@ -1,28 +1,29 @@
 /** Reading a model file from disk for the CLI: the file, and the files beside it a format may ask for. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { SideFiles } from '../engine/formats/types';
+import { FileRefusal, modelFolderFiles, readTextFileSync } from '../engine/node/safe-read';
 
 /** The command line was wrong (a missing file, an unknown option): exit 2. */
 export class UsageError extends Error {}
 
-/** The model or data given can't be used (too large, too deep, not a regular file's content): exit 1. */
+/** The model or data given can't be used (too large, too deep, malformed beyond reading): exit 1. */
 export class InputError extends Error {}
 
+/**
+ * A model or input file named on the command line. A path that isn't there, or isn't a regular file (a folder,
+ * a named pipe, /dev/zero), is bad usage; a file too large to be a model is bad input.
+ */
 export function readTextFile(path: string): string {
-  if (!existsSync(path)) throw new UsageError(`no such file: ${path}`);
-  if (statSync(path).isDirectory()) throw new UsageError(`${path} is a folder; give a model file`);
-  return readFileSync(path, 'utf8');
+  try {
+    return readTextFileSync(path);
+  } catch (e) {
+    if (!(e instanceof FileRefusal)) throw e;
+    if (e.code === 'missing') throw new UsageError(`no such file: ${path}`);
+    if (e.code === 'not-a-file') throw new UsageError(`${e.message}; give a model file`);
+    throw new InputError(e.message);
+  }
 }
 
-/** Weight shards and other side files, resolved against the model file's folder and kept inside it. */
+/** Weight shards and other side files, read only from inside the model file's folder (engine/node/safe-read). */
 export function sideFilesOf(modelPath: string): SideFiles {
-  const dir = resolve(dirname(modelPath));
-  return {
-    read(relativePath) {
-      const full = resolve(dir, relativePath);
-      if (!full.startsWith(dir) || !existsSync(full)) return undefined;
-      return new Uint8Array(readFileSync(full));
-    },
-  };
+  return modelFolderFiles(modelPath);
 }

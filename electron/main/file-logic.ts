@@ -3,14 +3,15 @@
  * file on the command line, and remembering which paths the user chose (the renderer may save only to those).
  * Node only, no electron imports, so it is tested directly.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { FileRefusal, MAX_MODEL_FILE_BYTES, modelFolderFiles, readRegularFileSync } from '../../engine/node/safe-read';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { HostFile } from '../../renderer/services/host';
 
 export type ReadOutcome = { ok: true; file: HostFile } | { ok: false; message: string };
 
 /** Larger than any model file LayerCanvas can edit; stops a mistaken pick (a disk image) from eating memory. */
-export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+export const MAX_FILE_BYTES = MAX_MODEL_FILE_BYTES;
 
 function isFile(path: string): boolean {
   try {
@@ -30,14 +31,6 @@ export function weightPaths(text: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** A shard path is honoured only when it stays inside the model's folder (a model.json can't make us read ~/.ssh). */
-function insideDir(dir: string, relativePath: string): string | null {
-  if (isAbsolute(relativePath)) return null;
-  const full = resolve(dir, relativePath);
-  const rel = relative(dir, full);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..') ? full : null;
 }
 
 /**
@@ -61,35 +54,41 @@ export function dataPartners(path: string): string[] {
 }
 
 export function readHostFile(path: string): ReadOutcome {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (!stat.isFile()) return { ok: false, message: `${path} is not a file.` };
-    size = stat.size;
-  } catch (err) {
-    return { ok: false, message: `Can't open ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (err as Error).message}.` };
-  }
-  if (size > MAX_FILE_BYTES) return { ok: false, message: `${basename(path)} is ${(size / 2 ** 30).toFixed(1)} GiB, larger than any model file LayerCanvas reads (1 GiB).` };
   let data: Uint8Array;
   try {
-    data = new Uint8Array(readFileSync(path));
+    data = readRegularFileSync(path, MAX_FILE_BYTES);
   } catch (err) {
-    return { ok: false, message: `Can't read ${path}: ${(err as Error).message}.` };
+    return { ok: false, message: refusalMessage(err, path) };
   }
   const file: HostFile = { name: basename(path), path, data };
   if (path.toLowerCase().endsWith('.json')) {
-    const dir = dirname(path);
+    // Shards go through the same containment as the CLI's: inside the model's folder, each read once, capped.
+    const folder = modelFolderFiles(path);
     const siblings: Record<string, Uint8Array> = {};
     for (const shard of weightPaths(new TextDecoder().decode(data))) {
-      const full = insideDir(dir, shard);
+      const read = folder.read(shard);
+      if (read && 'refused' in read) return { ok: false, message: `${basename(path)}: ${read.refused}.` };
       // Missing shards are left for the TF.js reader to report, by name.
-      if (full && isFile(full)) siblings[shard] = new Uint8Array(readFileSync(full));
+      if (read) siblings[shard] = read;
     }
     if (Object.keys(siblings).length > 0) file.siblings = siblings;
   }
-  const partners = dataPartners(path).filter((p) => statSync(p).size <= MAX_FILE_BYTES);
-  if (partners.length > 0) file.siblings = Object.fromEntries(partners.map((p) => [basename(p), new Uint8Array(readFileSync(p))]));
+  const partners: Record<string, Uint8Array> = {};
+  for (const p of dataPartners(path)) {
+    try {
+      partners[basename(p)] = readRegularFileSync(p, MAX_FILE_BYTES);
+    } catch {
+      // A partner that can't be read is reported as missing by the dataset reader.
+    }
+  }
+  if (Object.keys(partners).length > 0) file.siblings = partners;
   return { ok: true, file };
+}
+
+function refusalMessage(err: unknown, path: string): string {
+  if (err instanceof FileRefusal && err.code === 'missing') return `Can't open ${path}: it does not exist.`;
+  if (err instanceof FileRefusal && err.code === 'not-a-file') return `${err.message.replace(/, not a file$/, '')}; it is not a file.`;
+  return `Can't open ${path}: ${(err as Error).message}.`;
 }
 
 export const MODEL_EXTENSIONS = ['.layercanvas.json', '.json', '.py', '.keras.json'];

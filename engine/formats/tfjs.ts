@@ -18,6 +18,9 @@ export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
 /** The seed of the weights written when the document has none (so an export is reproducible). */
 export const TFJS_EXPORT_SEED = 0;
 
+/** All weight shards together; more is either a mistake or a model far past what the engine can hold. */
+export const MAX_WEIGHT_BYTES = 1024 ** 3;
+
 export function readTfjs(text: string, side?: SideFiles): ImportResult {
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
@@ -47,6 +50,8 @@ function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights:
   const errors: FormatError[] = [];
   if (!Array.isArray(manifest)) return { ok: false, errors: [{ message: `weightsManifest must be a list of weight groups, got ${quote(manifest)}`, path: 'weightsManifest' }] };
   const weights: SavedWeight[] = [];
+  const seen = new Set<string>();
+  let total = 0;
   manifest.forEach((group, g) => {
     const gpath = joinPath('weightsManifest', g);
     if (!isObject(group) || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
@@ -56,15 +61,27 @@ function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights:
     // The shards of a group are one buffer cut into files: concatenate them in the listed order.
     const parts: Uint8Array[] = [];
     group.paths.forEach((p, k) => {
+      const ppath = joinPath(joinPath(gpath, 'paths'), k);
+      if (typeof p === 'string' && seen.has(p)) {
+        errors.push({ message: `the weight file '${p}' is listed twice`, hint: 'each shard holds different weights; list it once', path: ppath });
+        return;
+      }
+      if (typeof p === 'string') seen.add(p);
       const file = typeof p === 'string' ? side?.read(p) : undefined;
-      if (typeof p !== 'string') errors.push({ message: `expected a shard file name, got ${quote(p)}`, path: joinPath(joinPath(gpath, 'paths'), k) });
-      else if (!file)
+      if (typeof p !== 'string') errors.push({ message: `expected a shard file name, got ${quote(p)}`, path: ppath });
+      else if (file && 'refused' in file) errors.push({ message: file.refused, hint: `keep the weight files in model.json's folder`, path: ppath });
+      else if (file && total + file.byteLength > MAX_WEIGHT_BYTES) {
+        errors.push({ message: `the weight files come to more than ${MAX_WEIGHT_BYTES / 1024 ** 3} GiB by '${p}'`, hint: 'LayerCanvas reads models of at most 1 GiB of weights', path: ppath });
+      } else if (!file)
         errors.push({
           message: `the weight file '${p}' is missing`,
           hint: `keep '${p}' in the same folder as model.json (or open both together)`,
           path: joinPath(joinPath(gpath, 'paths'), k),
         });
-      else parts.push(file);
+      else {
+        total += file.byteLength;
+        parts.push(file);
+      }
     });
     if (errors.length) return;
     const buffer = concat(parts);

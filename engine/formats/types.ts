@@ -11,8 +11,11 @@ export type ImportResult =
   | { ok: false; errors: FormatError[] };
 
 /** Files beside the one being read (TF.js weight shards), by the relative path the model file names. */
+/** A side file's bytes, undefined when it is missing, or why the host refused to read it (outside the folder…). */
+export type SideFileRead = Uint8Array | { refused: string } | undefined;
+
 export interface SideFiles {
-  read(relativePath: string): Uint8Array | undefined;
+  read(relativePath: string): SideFileRead;
 }
 
 export interface ExportOptions {

@@ -19,10 +19,14 @@ beforeAll(() => {
       format: 'layers-model',
       modelTopology: {},
       weightsManifest: [
-        { paths: ['group1-shard1of2.bin', 'shards/group1-shard2of2.bin', '../secret.txt', '/etc/passwd', 'missing.bin'], weights: [] },
+        { paths: ['group1-shard1of2.bin', 'shards/group1-shard2of2.bin', 'missing.bin'], weights: [] },
       ],
     }),
   );
+  const manifest = (paths: string[]) => JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths, weights: [] }] });
+  writeFileSync(join(dir, 'model', 'climbs.json'), manifest(['group1-shard1of2.bin', '../secret.txt']));
+  writeFileSync(join(dir, 'model', 'absolute.json'), manifest(['/etc/passwd']));
+  writeFileSync(join(dir, 'model', 'linked.json'), manifest(['link.txt']));
   writeFileSync(join(dir, 'net.py'), 'import keras\n');
   symlinkSync(join(dir, 'secret.txt'), join(dir, 'model', 'link.txt'));
 });
@@ -39,9 +43,16 @@ describe('reading a model file', () => {
     expect([...r.file.siblings!['shards/group1-shard2of2.bin']]).toEqual([5, 6, 7, 8]);
   });
 
-  it('never follows a shard path out of the model folder', () => {
-    const r = readHostFile(join(dir, 'model', 'model.json'));
-    expect(r.ok && Object.keys(r.file.siblings ?? {}).some((k) => k.includes('secret') || k.includes('passwd'))).toBe(false);
+  it('refuses a model whose shard path climbs, is absolute, or is a symlink out of the model folder', () => {
+    for (const [name, message] of [
+      ['climbs.json', "climbs.json: '../secret.txt' is outside the model's folder"],
+      ['absolute.json', "absolute.json: '/etc/passwd' is not a path relative to the model's folder"],
+      ['linked.json', "linked.json: 'link.txt' leads (through a symbolic link) outside the model's folder"],
+    ]) {
+      const r = readHostFile(join(dir, 'model', name));
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toContain(message);
+    }
   });
 
   it('reads other files without siblings', () => {

@@ -1,7 +1,11 @@
 /** Reading dataset files from disk for the importers, which only ever see bytes. */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { MAX_DATA_FILE_BYTES, readRegularFile } from '../../node/safe-read';
 import type { FileEntry } from '../importers/image-folder';
+
+/** One image in a folder: far above any photo a model is trained on, and a stop for a disk image named .png. */
+const MAX_IMAGE_FILE_BYTES = 256 * 1024 * 1024;
 
 /** A folder deep enough for `<root>/<split>/<class>/<image>` and then some; deeper is likely a wrong folder. */
 const MAX_DEPTH = 6;
@@ -21,8 +25,7 @@ export async function walkFolder(root: string, accept: (fileName: string) => boo
       if (item.isDirectory()) {
         if (depth < MAX_DEPTH) await visit(full, depth + 1);
       } else if (item.isFile() && accept(item.name)) {
-        const data = await readFile(full);
-        out.push({ path: relative(root, full).split(sep).join('/'), data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+        out.push({ path: relative(root, full).split(sep).join('/'), data: await readRegularFile(full, MAX_IMAGE_FILE_BYTES) });
       }
     }
   };
@@ -30,7 +33,7 @@ export async function walkFolder(root: string, accept: (fileName: string) => boo
   return out;
 }
 
-export async function readBytes(path: string): Promise<Uint8Array> {
-  const data = await readFile(path);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+/** A dataset file's bytes: regular files only (a FIFO or /dev/zero is refused), capped before reading. */
+export function readBytes(path: string): Promise<Uint8Array> {
+  return readRegularFile(path, MAX_DATA_FILE_BYTES);
 }

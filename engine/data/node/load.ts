@@ -19,6 +19,7 @@ import type { GenerateOptions } from '../registry';
 import { BUILTIN_DATASETS, builtinInfo, generateBuiltin } from '../registry';
 import type { Dataset, DataError, DataResult } from '../types';
 import { dataError, failure } from '../types';
+import { FileRefusal } from '../../node/safe-read';
 import { readBytes, walkFolder } from './files';
 import { loadMnist } from './mnist-files';
 
@@ -191,6 +192,7 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
   try {
     return kind === 'folder' ? await loadFolder(spec, options) : await loadFile(spec, options);
   } catch (err) {
+    if (err instanceof FileRefusal) return failure(dataError(err.message, 'Give a CSV, .npy or IDX file, or a folder of images.', { file: spec }));
     return failure(dataError(`can't read ${spec}: ${(err as Error).message}`, 'Check that the file exists and is readable.', { file: spec }));
   }
 }
