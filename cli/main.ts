@@ -98,8 +98,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
 /** The one place a thrown error becomes an exit code and one line on stderr. */
 function reportFailure(e: unknown, io: Io, debug: boolean): number {
   if (e instanceof UsageError || isParseArgsError(e)) {
-    io.err(`layercanvas: ${(e as Error).message}`);
-    io.err(`Run 'layercanvas --help' for usage.`);
+    io.err(`layercanvas: ${(e as Error).message} (run 'layercanvas --help' for usage)`);
     return EXIT.usage;
   }
   if (e instanceof InputError) {

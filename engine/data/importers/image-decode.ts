@@ -25,11 +25,29 @@ export function isJpeg(bytes: Uint8Array): boolean {
   return bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }
 
+/** The most pixels an image may have (JPEG and PNG alike): 100 megapixels, 400 MB as RGBA. */
+export const MAX_PIXELS = 100_000_000;
+
+/** Width and height from a PNG's IHDR chunk, read before anything is inflated; null without one. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | null {
+  if (bytes.byteLength < 24 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+function tooLarge(size: { width: number; height: number }, where: { file?: string }) {
+  const mp = ((size.width * size.height) / 1e6).toFixed(0);
+  return dataError(`the image is ${size.width}×${size.height} (${mp} megapixels), more than the ${MAX_PIXELS / 1e6} LayerCanvas decodes`, 'Resize it before importing; models take small images.', { ...where, offset: 16 });
+}
+
 /** Decodes into RGBA; a 16-bit PNG is scaled to 8 bits and palette/grey PNGs are expanded, by pngjs. */
 export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaImage> {
   const where = file ? { file } : {};
   try {
     if (isPng(bytes)) {
+      const size = pngSize(bytes);
+      if (!size) return { ok: false, errors: [dataError("can't decode the image: the PNG has no IHDR header", 'The file is cut short or damaged; re-save it or remove it.', where)] };
+      if (size.width * size.height > MAX_PIXELS) return { ok: false, errors: [tooLarge(size, where)] };
       if (typeof Buffer === 'undefined') {
         return { ok: false, errors: [dataError('PNG images can only be decoded in the engine process (Node)', 'Send the files to the engine instead of decoding them in the page.', where)] };
       }
@@ -37,7 +55,7 @@ export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaIm
       return { ok: true, value: { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) } };
     }
     if (isJpeg(bytes)) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: 100, maxMemoryUsageInMB: 1024 });
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
       return { ok: true, value: { width: img.width, height: img.height, rgba: img.data } };
     }
   } catch (err) {

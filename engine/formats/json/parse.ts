@@ -7,7 +7,44 @@ import type { FormatError } from '../../core/problems';
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; error: FormatError };
 
+/**
+ * Lists and objects nested deeper than this are refused before parsing: Keras configs nest about 15 levels, and
+ * every reader after JSON.parse walks values recursively, so 20,000 levels would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** The offset of the bracket that nests past `max` levels, or -1; strings are skipped, so brackets in them don't count. */
+export function tooDeepAt(text: string, max: number = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string: up to the next quote not escaped.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 || c === 123) {
+      if (++depth > max) return i;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return -1;
+}
+
 export function parseJson(text: string): JsonParse {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const { line, column } = lineColumn(text, deep);
+    return {
+      ok: false,
+      error: {
+        message: `the JSON nests lists and objects more than ${MAX_JSON_DEPTH} levels deep`,
+        hint: 'a Keras model nests about 15 levels; the file is damaged or is not a model',
+        location: { line, column },
+      },
+    };
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {

@@ -8,6 +8,7 @@ import type { ConfigValue } from '../../layers/types';
 import type { Arg, Expr, Stmt, Target } from './ast';
 import { short } from './expressions';
 import { MAX_ERRORS } from './tokenizer';
+import { Budget } from './budget';
 import { binaryOp, subscript, unaryOp } from './operators';
 import { BUILTINS, importHint, resolvePath, starExports } from './resolve';
 import { similar } from './suggest';
@@ -26,9 +27,13 @@ export abstract class Evaluator {
 
   constructor(private readonly text: string) {}
 
+  /** Work, size and step limits for the whole program (budget.ts); the first overrun ends the run. */
+  protected readonly budget = new Budget();
+  private overrunReported = false;
+
   run(body: Stmt[]): void {
     for (const stmt of body) {
-      if (this.errors.length >= MAX_ERRORS) return;
+      if (this.errors.length >= MAX_ERRORS || this.budget.overrun) return;
       this.exec(stmt);
     }
   }
@@ -41,6 +46,15 @@ export abstract class Evaluator {
   protected error(location: SourceLocation, message: string, hint: string): Value {
     this.errors.push({ message, hint, location });
     return ERROR;
+  }
+
+  private readonly report = (loc: SourceLocation, message: string, hint: string): Value => {
+    if (this.budget.overrun) return this.overrunAt(loc);
+    return this.error(loc, message, hint);
+  };
+
+  private refuse(loc: SourceLocation, why: { message: string; hint: string }): Value {
+    return this.budget.overrun ? this.overrunAt(loc) : this.error(loc, why.message, why.hint);
   }
 
   protected source(e: { start: number; end: number }): string {
@@ -105,6 +119,18 @@ export abstract class Evaluator {
   // ---- expressions ----
 
   protected eval(e: Expr): Value {
+    if (!this.budget.step()) return this.overrunAt(e.loc);
+    return this.evalExpr(e);
+  }
+
+  /** One error for the first overrun, at the expression that passed the limit; silence after it. */
+  private overrunAt(loc: SourceLocation): Value {
+    if (this.overrunReported || !this.budget.overrun) return ERROR;
+    this.overrunReported = true;
+    return this.error(loc, this.budget.overrun.message, this.budget.overrun.hint);
+  }
+
+  private evalExpr(e: Expr): Value {
     switch (e.kind) {
       case 'number':
         return constValue(e.value);
@@ -124,8 +150,12 @@ export abstract class Evaluator {
       case 'list': {
         const items = e.items.map((i) => this.eval(i));
         if (items.some((v) => v.kind === 'error')) return ERROR;
-        if (items.every((v) => v.kind === 'const')) return constValue(items.map((v) => (v as { value: ConfigValue }).value));
-        return { kind: 'seq', items };
+        if (items.every((v) => v.kind === 'const')) {
+          const value = items.map((v) => (v as { value: ConfigValue }).value);
+          const refused = this.budget.admit(value);
+          return refused ? this.refuse(e.loc, refused) : constValue(value);
+        }
+        return this.budget.charge(items.length) ? { kind: 'seq', items } : this.overrunAt(e.loc);
       }
       case 'dict':
         for (const [k, v] of e.entries) {
@@ -139,12 +169,12 @@ export abstract class Evaluator {
       case 'subscript': {
         const base = this.eval(e.value);
         const parts = e.index.kind === 'slice' ? e.index.parts.map((p) => (p ? this.eval(p) : constValue(null))) : [this.eval(e.index)];
-        return subscript(base, parts, e.index.kind === 'slice', e, (loc, m, h) => this.error(loc, m, h));
+        return subscript(base, parts, e.index.kind === 'slice', e, this.report, this.budget);
       }
       case 'unary':
         return unaryOp(e.op, this.eval(e.operand), e, (loc, m, h) => this.error(loc, m, h));
       case 'binary':
-        return binaryOp(e.op, this.eval(e.left), this.eval(e.right), e, (loc, m, h) => this.error(loc, m, h));
+        return binaryOp(e.op, this.eval(e.left), this.eval(e.right), e, this.report, this.budget);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { SourceLocation } from '../../core/problems';
 import type { ConfigValue } from '../../layers/types';
+import { type Budget, extentOf, MAX_VALUE_ITEMS } from './budget';
 import { ERROR, constValue, type Value } from './values';
 
 type Report = (loc: SourceLocation, message: string, hint: string) => Value;
@@ -41,22 +42,37 @@ export function unaryOp(op: string, v: Value, at: Located, report: Report): Valu
   return report(at.loc, `bad operand for unary '${op}'`, 'use a number');
 }
 
-export function binaryOp(op: string, a: Value, b: Value, at: Located & { right?: Located }, report: Report): Value {
+export function binaryOp(op: string, a: Value, b: Value, at: Located & { right?: Located }, report: Report, budget: Budget): Value {
   if (a.kind === 'error' || b.kind === 'error') return ERROR;
   if (isTensorish(a) || isTensorish(b)) return tensorArithmetic(op, at, report);
   if (a.kind !== 'const' || b.kind !== 'const') return { kind: 'opaque', what: 'a computed value' };
   const x = a.value;
   const y = b.value;
+  const overrun = (o: { message: string; hint: string } | null) => report(at.loc, o?.message ?? 'the code does too much work', o?.hint ?? 'shorten it');
   if (op === 'and') return truthy(x) ? b : a;
   if (op === 'or') return truthy(x) ? a : b;
-  if (op === '==' || op === '!=') return constValue(sameValue(x, y) === (op === '=='));
+  if (op === '==' || op === '!=') {
+    // Comparing walks both values: charged by the smaller one's items (sameValue stops at the first difference).
+    const cost = Math.min(extentOf(x).items, extentOf(y).items);
+    return budget.charge(cost) ? constValue(sameValue(x, y) === (op === '==')) : overrun(budget.overrun);
+  }
   if (typeof x === 'number' && typeof y === 'number') return numeric(op, x, y, at, report);
   // Sizes are capped: `t = t + t` repeated a few dozen times would otherwise build values no model needs.
   const tooLong = () => report(at.loc, `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'write the value out');
-  if (typeof x === 'string' && typeof y === 'string' && op === '+') return x.length + y.length > MAX_LENGTH ? tooLong() : constValue(x + y);
-  if (Array.isArray(x) && Array.isArray(y) && op === '+') return x.length + y.length > MAX_LENGTH ? tooLong() : constValue([...x, ...y]);
-  if (Array.isArray(x) && typeof y === 'number' && op === '*' && Number.isInteger(y) && y >= 0)
-    return x.length * y > MAX_LENGTH ? tooLong() : constValue(Array.from({ length: y }, () => x).flat());
+  const made = (v: ConfigValue) => {
+    const refused = budget.admit(v);
+    return refused ? overrun(refused) : constValue(v);
+  };
+  if (typeof x === 'string' && typeof y === 'string' && op === '+') {
+    if (x.length + y.length > MAX_LENGTH) return tooLong();
+    return budget.charge(x.length + y.length) ? constValue(x + y) : overrun(budget.overrun);
+  }
+  if (Array.isArray(x) && Array.isArray(y) && op === '+') return x.length + y.length > MAX_LENGTH ? tooLong() : made([...x, ...y]);
+  if (Array.isArray(x) && typeof y === 'number' && op === '*' && Number.isInteger(y) && y >= 0) {
+    // Checked before building: the copies share x's items, but each counts.
+    if (x.length * y > MAX_LENGTH || extentOf(x).items * y > MAX_VALUE_ITEMS) return tooLong();
+    return made(Array.from({ length: y }, () => x).flat());
+  }
   return report(at.loc, `unsupported operation '${op}' between these values`, 'compute the value and write it out');
 }
 
@@ -101,7 +117,7 @@ function sameValue(x: ConfigValue, y: ConfigValue): boolean {
 }
 
 /** `shape[1:]`, `sizes[0]`, `outputs[-1]`; indexing a tensor is refused. */
-export function subscript(base: Value, parts: Value[], isSlice: boolean, at: Located, report: Report): Value {
+export function subscript(base: Value, parts: Value[], isSlice: boolean, at: Located, report: Report, budget: Budget): Value {
   if (base.kind === 'error' || parts.some((p) => p.kind === 'error')) return ERROR;
   if (base.kind === 'tensor') return report(at.loc, 'indexing or slicing a tensor is not supported', 'use a layer such as Reshape, Cropping2D or Flatten');
   const items = base.kind === 'seq' ? base.items : base.kind === 'const' && Array.isArray(base.value) ? base.value.map(constValue) : null;
@@ -118,6 +134,7 @@ export function subscript(base: Value, parts: Value[], isSlice: boolean, at: Loc
   const [start, stop, step] = ints as (number | null)[];
   if (step !== null && step !== undefined && step !== 1) return { kind: 'opaque', what: 'a stepped slice' };
   const picked = items.slice(start === null ? 0 : norm(start), stop === null || stop === undefined ? n : norm(stop));
+  if (!budget.charge(picked.length)) return report(at.loc, budget.overrun!.message, budget.overrun!.hint);
   if (picked.every((p) => p.kind === 'const')) return constValue(picked.map((p) => (p as { value: ConfigValue }).value));
   return { kind: 'seq', items: picked };
 }

@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, resizeBilinear, toChannels } from '../../../../engine/data/importers/image-decode';
+import { decodeImage, MAX_PIXELS, pngSize, resizeBilinear, toChannels } from '../../../../engine/data/importers/image-decode';
 import { readImageFolder } from '../../../../engine/data/importers/image-folder';
 
 /** An RGBA image from a pixel function, encoded as PNG by pngjs (colorType 0 = grey, 2 = RGB, 6 = RGBA). */
@@ -67,6 +67,46 @@ describe('decodeImage', () => {
     const r = decodeImage(good.slice(0, 40), 'dog/bad.png');
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0].message).toMatch(/^can't decode the image/);
+  });
+});
+
+/** A PNG whose IHDR (with a valid CRC) claims width × height, with the pixels of a 1×1 image after it. */
+function claimedSize(width: number, height: number): Uint8Array {
+  const bytes = png(1, 1, () => [0, 0, 0]).slice();
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  let crc = 0xffffffff;
+  for (const b of bytes.subarray(12, 29)) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  view.setUint32(29, (crc ^ 0xffffffff) >>> 0);
+  return bytes;
+}
+
+describe('image size limits (issue 11, item 2)', () => {
+  it('reads a PNG header before decoding', () => {
+    expect(pngSize(png(7, 3, () => [0, 0, 0]))).toEqual({ width: 7, height: 3 });
+  });
+
+  it('refuses a 20000×20000 PNG from its header, before inflating a byte', () => {
+    const r = decodeImage(claimedSize(20_000, 20_000), 'bomb.png');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors[0]).toMatchObject({ message: 'the image is 20000×20000 (400 megapixels), more than the 100 LayerCanvas decodes', file: 'bomb.png' });
+  });
+
+  it('refuses a JPEG past the same pixel cap', () => {
+    const small = jpeg.encode({ width: 2, height: 2, data: new Uint8Array(16).fill(255) }, 90).data;
+    const bytes = new Uint8Array(small);
+    // The SOF0 frame header holds height and width after its marker ff c0, length and precision.
+    const sof = bytes.findIndex((b, i) => b === 0xff && bytes[i + 1] === 0xc0);
+    new DataView(bytes.buffer).setUint16(sof + 5, 20_000);
+    new DataView(bytes.buffer).setUint16(sof + 7, 20_000);
+    const r = decodeImage(bytes, 'bomb.jpg');
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors[0].message).toMatch(/maxResolutionInMP limit exceeded/);
+    expect(MAX_PIXELS).toBe(100_000_000);
   });
 });
 
