@@ -41,7 +41,15 @@ export const ops: OpSpec[] = [
   { id: 'conv-fwd-b1', title: 'Conv2D fwd batch 1 [1,28,28,32]', flops: convFlops(1) },
   { id: 'bn-fwd', title: 'BatchNorm train fwd [32,26,26,32]', flops: null },
   { id: 'bn-bwd', title: 'BatchNorm backward [32,26,26,32]', flops: null },
+  { id: 'bias-relu', title: 'bias + relu [32,26,26,32] (fused epilogue)', flops: null },
+  { id: 'bias-relu-grad', title: 'relu grad + bias grad [32,26,26,32] (fused)', flops: null },
+  { id: 'pool-fwd', title: 'MaxPooling2D 2×2 [32,26,26,32]', flops: null },
+  { id: 'pool-bwd', title: 'MaxPooling2D gradient [32,26,26,32]', flops: null },
+  { id: 'adam', title: 'Adam update, 1M weights', flops: null },
 ];
+
+const ADAM_N = 1 << 20;
+const pool2 = { poolSize: [2, 2] as [number, number], strides: [2, 2] as [number, number], padding: 'valid' as const };
 
 export const inputs = {
   a: random([M, M], 1),
@@ -52,6 +60,8 @@ export const inputs = {
   x1: random([1, 28, 28, 32], 6),
   bn: random(bnShape, 7),
   bnDy: random(bnShape, 8),
+  poolDy: random([32, 13, 13, 32], 9),
+  adam: [random([ADAM_N], 10).data, random([ADAM_N], 11).data, new Float32Array(ADAM_N), new Float32Array(ADAM_N)],
   gamma: Float32Array.from({ length: 32 }, (_, i) => 0.5 + i / 32),
   beta: Float32Array.from({ length: 32 }, (_, i) => i / 64 - 0.25),
 };
@@ -66,5 +76,13 @@ export function ours(b: Backend): Record<string, Prepared> {
     'conv-fwd-b1': () => b.conv2d(inputs.x1, inputs.f, valid),
     'bn-fwd': () => b.batchNormTrain(inputs.bn, inputs.gamma, inputs.beta, 1e-3),
     'bn-bwd': () => b.batchNormBackward(inputs.bnDy, inputs.bn, inputs.gamma, saved),
+    'bias-relu': () => b.biasActivation(inputs.bn, inputs.beta, 'relu'),
+    'bias-relu-grad': () => b.biasActivationGrad(inputs.bnDy, inputs.bn, 'relu', true),
+    'pool-fwd': () => b.maxPool(inputs.bn, pool2),
+    'pool-bwd': () => b.maxPoolGrad(inputs.poolDy, inputs.bn, pool2),
+    'adam': () => {
+      const [w, g, m, v] = inputs.adam;
+      b.adamUpdate(w, g, m, v, { alpha: 1e-7, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    },
   };
 }

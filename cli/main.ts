@@ -33,9 +33,10 @@ Commands:
   predict <model> --input in.json [--training] [--weights w.json] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
-        [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--out <project file>]
+        [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--out <project file>]
                                     d: mnist | shapes | spirals | circles | xor | a CSV, .npy, IDX file or
-                                    an image folder; --compare-bn also trains the twin without BatchNormalization
+                                    an image folder; --compare-bn also trains the twin without BatchNormalization;
+                                    --profile prints where a step's time goes (phases, layers, kernels, copies)
   serve [--port N] [--no-open]      the editor in a browser, on 127.0.0.1
 
 <model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
@@ -289,13 +290,14 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
     subset: { type: 'string' },
     'compare-bn': { type: 'boolean' },
     out: { type: 'string', short: 'o' },
+    profile: { type: 'boolean' },
   });
   const loaded = load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
   return withBackend(io, (backend) => trainCommand(
     loaded.doc,
-    { dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out') },
+    { dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out'), profile: !!values.profile },
     backend,
     { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
   ));

@@ -19,6 +19,7 @@ import { bnTwin } from '../engine/train/twin';
 import { appliedActivation } from '../engine/graph/advice';
 import { infer } from '../engine/graph/inference';
 import { UsageError } from './io';
+import { type CopyMeter, formatProfile, StepProfiler } from '../engine/train/profile';
 
 export interface TrainOptions {
   dataset?: string;
@@ -32,6 +33,8 @@ export interface TrainOptions {
   subset?: string;
   compareBn: boolean;
   out?: string;
+  /** Print where a training step's time goes, per phase, layer and kernel. */
+  profile?: boolean;
 }
 
 interface Io {
@@ -100,13 +103,16 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
     const print = progressPrinter(io, epochs);
     // The Train tab's labels: the model itself, and its twin.
     const record = recorder.listener(m.label === 'without BN' ? m.label : 'model');
+    const profiler = opts.profile ? new StepProfiler(3, (backend as { meter?: CopyMeter }).meter) : undefined;
     const result = await train(m.doc, data, settings, {
       backend,
+      profiler,
       onEvent: (e) => {
         print(e);
         record(e);
       },
     });
+    if (profiler) io.out(`${models.length > 1 ? `${m.label}: ` : ''}${formatProfile(profiler.report(), (backend as { threads?: number }).threads)}`);
     if (result.status === 'failed') {
       io.err(`layercanvas: ${result.error!.message}${result.error!.hint ? ` (${result.error!.hint})` : ''}`);
       if (models.length === 1) return 1;

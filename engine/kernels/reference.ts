@@ -5,6 +5,7 @@ import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
 import { batchNormBackward } from './batch-norm-backward';
 import { biasAdd, biasAddGrad } from './bias-add';
+import { biasActivation, biasActivationGrad } from './bias-activation';
 import { concat, concatGrad } from './concat';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
@@ -33,5 +34,6 @@ export const referenceBackend: Backend = {
   add, addGrad,
   concat, concatGrad,
   biasAdd, biasAddGrad,
+  biasActivation, biasActivationGrad,
   adamUpdate,
 };

@@ -27,6 +27,9 @@ export type ActivationName =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6'
   | 'gelu' | 'gelu_approximate' | 'silu' | 'swish' | 'leaky_relu';
 
+/** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
+export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
+
 export interface ActivationOptions {
   /** LeakyReLU's `negative_slope` (Keras 3; `alpha` in tf.keras 2); default 0.3. */
   negativeSlope?: number;
@@ -125,6 +128,17 @@ export interface Backend {
   biasAdd(x: Tensor, bias: Float32Array): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;
 
+  /** f(x + bias) in one pass (bias null: f(x)): the epilogue of Dense and Conv2D. */
+  biasActivation(x: Tensor, bias: Float32Array | null, name: ActivationName, options?: ActivationOptions): Tensor;
+  /** dL/dz for y = f(z), from dL/dy and y only, with the bias gradient (null without bias) in the same pass. */
+  biasActivationGrad(dy: Tensor, y: Tensor, name: EpilogueActivation, withBias: boolean): { dz: Tensor; dBias: Float32Array | null };
+
   /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;
+
+  /**
+   * Runs one training step's kernels with their results kept where the kernels work (the fast backend's wasm
+   * memory): nothing is copied between kernels, and nothing returned inside may be used after fn returns.
+   */
+  stepScope?<T>(fn: () => T): T;
 }

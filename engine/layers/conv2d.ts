@@ -80,17 +80,18 @@ export const Conv2D: LayerDefinition = {
     const z = groupedConv(ctx, x, w.kernel, num(config, 'groups'), convParams(config));
     return biasThenActivate(ctx, z, w.bias, config.activation as string);
   },
-  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {
     const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
     const p = convParams(config);
     const groups = num(config, 'groups');
     const xs = splitChannels(ctx, x, groups);
     const ks = splitChannels(ctx, w.kernel, groups);
     const dzs = splitChannels(ctx, dz, groups);
-    const dxs = dzs.map((d, g) => ctx.backend.conv2dBackpropInput(d, ks[g], xs[g].shape, p));
     const dks = dzs.map((d, g) => ctx.backend.conv2dBackpropFilter(xs[g], d, ks[g].shape, p));
     const weights: Record<string, Float32Array> = { kernel: (groups === 1 ? dks[0] : ctx.backend.concat(dks, -1)).data };
     if (dBias) weights.bias = dBias;
+    if (inputGradsNeeded === false) return { inputs: [], weights };
+    const dxs = dzs.map((d, g) => ctx.backend.conv2dBackpropInput(d, ks[g], xs[g].shape, p));
     return { inputs: [groups === 1 ? dxs[0] : ctx.backend.concat(dxs, -1)], weights };
   },
 };

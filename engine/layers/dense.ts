@@ -39,16 +39,17 @@ export const Dense: LayerDefinition = {
     const r = biasThenActivate(ctx, reshape(z, [...x.shape.slice(0, -1), num(config, 'units')]), w.bias, config.activation as string);
     return r;
   },
-  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
+  backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {
     const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
     const inFeatures = x.shape[x.shape.length - 1];
     const units = num(config, 'units');
     const rows = reshape(x, [x.data.length / inFeatures, inFeatures]);
     const dzRows = reshape(dz, [dz.data.length / units, units]);
     const dKernel = ctx.backend.matMul(rows, dzRows, true, false);
-    const dx = ctx.backend.matMul(dzRows, w.kernel, false, true);
     const weights: Record<string, Float32Array> = { kernel: dKernel.data };
     if (dBias) weights.bias = dBias;
+    if (inputGradsNeeded === false) return { inputs: [], weights };
+    const dx = ctx.backend.matMul(dzRows, w.kernel, false, true);
     return { inputs: [reshape(dx, x.shape)], weights };
   },
 };

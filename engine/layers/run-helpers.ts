@@ -1,6 +1,7 @@
 /** Pieces the layers' forward and backward share: activations, bias, reshapes. */
 import type { Tensor } from '../core/tensor';
-import type { ActivationName } from '../kernels/types';
+import { isEpilogueActivation } from '../kernels/bias-activation';
+import type { ActivationName, EpilogueActivation } from '../kernels/types';
 import type { RunContext } from './types';
 
 /** Keras activation name → kernel name. `silu`/`swish` are one function; `gelu` is exact (erf) in Keras 3. */
@@ -20,19 +21,32 @@ export function reshape(t: Tensor, shape: number[]): Tensor {
   return { shape, data: t.data };
 }
 
-/** What a linear layer (Dense, convolutions) keeps: its pre-activation output, when an activation follows. */
+/** What a linear layer (Dense, convolutions) keeps: its pre-activation output, unless the epilogue was fused. */
 export interface LinearSaved {
-  preActivation: Tensor;
+  preActivation?: Tensor;
 }
 
-/** bias (when present) then activation, keeping the pre-activation for backward. */
+/** Bias and activation in one kernel when the backward can do without the pre-activation (linear, relu, relu6). */
+function fusedEpilogue(activation: string, hasBias: boolean): activation is EpilogueActivation {
+  return isEpilogueActivation(activation) && (hasBias || activation !== 'linear');
+}
+
+/** bias (when present) then activation, keeping the pre-activation for backward where it needs it. */
 export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | undefined, activation: string) {
+  if (fusedEpilogue(activation, !!bias)) {
+    const y = ctx.backend.biasActivation(z, bias?.data ?? null, activation);
+    return { output: y, saved: { preActivation: activation === 'linear' ? y : undefined } satisfies LinearSaved };
+  }
   const pre = bias ? ctx.backend.biasAdd(z, bias.data) : z;
   return { output: activate(ctx, pre, activation), saved: { preActivation: pre } satisfies LinearSaved };
 }
 
 /** dL/d(pre-activation) and the bias gradient (when there is a bias). */
 export function activationAndBiasGrad(ctx: RunContext, dy: Tensor, output: Tensor, saved: unknown, activation: string, hasBias: boolean) {
-  const dz = activateGrad(ctx, dy, (saved as LinearSaved).preActivation, output, activation);
+  if (fusedEpilogue(activation, hasBias)) {
+    const { dz, dBias } = ctx.backend.biasActivationGrad(dy, output, activation, hasBias);
+    return { dz, dBias: dBias ?? undefined };
+  }
+  const dz = activateGrad(ctx, dy, (saved as LinearSaved).preActivation!, output, activation);
   return { dz, dBias: hasBias ? ctx.backend.biasAddGrad(dz) : undefined };
 }

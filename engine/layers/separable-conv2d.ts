@@ -9,7 +9,7 @@ const POINTWISE = { strides: [1, 1] as [number, number], padding: 'valid' as con
 
 interface SeparableSaved {
   depthwise: Tensor;
-  preActivation: Tensor;
+  preActivation?: Tensor;
 }
 
 export const SeparableConv2D: LayerDefinition = {

@@ -140,6 +140,8 @@ export interface ForwardCache {
   weights: WeightMap;
   output: Tensor;
   saved?: unknown;
+  /** False when no gradient flows past this layer's inputs (they are the model's inputs): backward may skip dx. */
+  inputGradsNeeded?: boolean;
 }
 
 export interface BackwardResult {

@@ -10,6 +10,7 @@ import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types'
 import type { Backend } from '../kernels/types';
 import { initializeWeights } from '../core/initializers';
 import { Random } from '../core/random';
+import type { StepProfiler } from './profile';
 
 export interface RunnableNode {
   id: string;
@@ -93,7 +94,7 @@ export function makeContext(backend: Backend, training: boolean, seed: number): 
   return { backend, training, nextSeed: () => rng.nextUint32() };
 }
 
-export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext): ForwardPass {
+export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext, profiler?: StepProfiler): ForwardPass {
   const values = new Map<string, Tensor>();
   const caches = new Map<string, ForwardCache>();
   const updates = new Map<string, Record<string, Float32Array>>();
@@ -101,9 +102,11 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext)
   for (const node of model.nodes) {
     if (node.def.arity === 'none') continue;
     const xs = node.sources.map((s) => values.get(s)!);
-    const r = node.def.forward!(ctx, node.config, xs, node.weights);
+    const run = () => node.def.forward!(ctx, node.config, xs, node.weights);
+    const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     values.set(node.id, r.output);
-    caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved });
+    const inputGradsNeeded = !node.sources.every((s) => model.inputIds.includes(s));
+    caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved, inputGradsNeeded });
     if (r.updates) updates.set(node.id, r.updates);
   }
   return { values, caches, updates, output: values.get(model.outputId)! };
@@ -114,7 +117,9 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext)
  * With `dOutputIsLogits`, `dOutput` is the gradient before the output layer's activation (softmax or sigmoid fused
  * with cross-entropy, as Keras's TensorFlow backend computes it), so that activation's own gradient is skipped.
  */
-export function backward(model: RunnableModel, pass: ForwardPass, dOutput: Tensor, ctx: RunContext, dOutputIsLogits = false): Map<string, Record<string, Float32Array>> {
+export function backward(
+  model: RunnableModel, pass: ForwardPass, dOutput: Tensor, ctx: RunContext, dOutputIsLogits = false, profiler?: StepProfiler,
+): Map<string, Record<string, Float32Array>> {
   const grads = new Map<string, Tensor>([[model.outputId, dOutput]]);
   const weightGrads = new Map<string, Record<string, Float32Array>>();
   for (let k = model.nodes.length - 1; k >= 0; k--) {
@@ -123,13 +128,15 @@ export function backward(model: RunnableModel, pass: ForwardPass, dOutput: Tenso
     if (!dy || node.def.arity === 'none') continue;
     const cache = pass.caches.get(node.id)!;
     const fused = dOutputIsLogits && node.id === model.outputId;
-    const r =
+    const run = () =>
       fused && (node.def.className === 'Activation' || node.def.className === 'Softmax')
         ? { inputs: [dy], weights: undefined }
         : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache);
+    const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     if (r.weights) weightGrads.set(node.id, r.weights);
     node.sources.forEach((source, i) => {
       const g = r.inputs[i];
+      if (!g) return; // not computed: nothing upstream needs it
       const prev = grads.get(source);
       if (!prev) grads.set(source, g);
       else {

@@ -14,6 +14,7 @@ import { accuracy, computeLoss, type LossName } from './losses';
 import { makeOptimizer, type OptimizerConfig } from './optimizers';
 import { backward, compileModel, exportWeights, forward, makeContext, type RunnableModel } from './executor';
 import { estimateMemory } from './memory';
+import type { StepProfiler } from './profile';
 
 export interface TrainSettings {
   loss: LossName;
@@ -71,6 +72,8 @@ export interface TrainHooks {
   /** Lets messages (a stop request) in between batches. */
   yieldToEvents?(): Promise<void>;
   now?(): number;
+  /** Times every step by phase, layer and kernel (`layercanvas train --profile`). */
+  profiler?: StepProfiler;
 }
 
 const defaultYield = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
@@ -104,11 +107,14 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     );
 
   const { train: trainSet, validation } = settings.validationSplit ? split(dataset, settings.validationSplit, settings.seed) : { train: dataset, validation: null };
-  const optimizer = makeOptimizer(settings.optimizer, hooks.backend);
+  const prof = hooks.profiler;
+  const kernels = prof ? prof.wrap(hooks.backend) : hooks.backend;
+  const optimizer = makeOptimizer(settings.optimizer, kernels);
   const outputNode = model.nodes.find((n) => n.id === model.outputId)!;
   const outputActivation = appliedActivation(model.inference.topology.byId.get(model.outputId)!);
   const yieldToEvents = hooks.yieldToEvents ?? defaultYield;
   const stepsPerEpoch = batchCount(trainSet.count, settings.batchSize);
+  const phase = <T>(name: 'forward' | 'backward' | 'loss' | 'optimizer', fn: () => T): T => (prof ? prof.inPhase(name, fn) : fn());
   let step = 0;
 
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
@@ -118,34 +124,41 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     const epochStart = now();
     let batchIndex = 0;
     for (const b of batches(trainSet, settings.batchSize, { shuffle: settings.shuffle ?? true, seed: settings.seed * 1000003 + epoch })) {
+      prof?.beginStep();
       await yieldToEvents();
       if (hooks.shouldStop?.()) return { status: 'stopped', history, batchLoss, batchAccuracy, weights: exportWeights(model), elapsedMs: now() - started };
-      const ctx = makeContext(hooks.backend, true, settings.seed * 7919 + step);
+      const ctx = makeContext(kernels, true, settings.seed * 7919 + step);
       const x: Tensor = { shape: b.xShape, data: b.x };
-      const pass = forward(model, [x], ctx);
-      const target = targetFor(settings.loss, b.y, dataset);
-      const logits = outputActivation ? preActivation(outputNode.def.className, pass.caches.get(model.outputId)) : undefined;
-      const loss = computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits });
-      if (!Number.isFinite(loss.loss))
+      // Kernel results stay in the kernels' memory for the step (stepScope): only numbers leave it.
+      const outcome = scoped(hooks.backend, () => {
+        const pass = phase('forward', () => forward(model, [x], ctx, prof));
+        const target = targetFor(settings.loss, b.y, dataset);
+        const logits = outputActivation ? preActivation(outputNode.def.className, pass.caches.get(model.outputId)) : undefined;
+        const loss = phase('loss', () => computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits }));
+        if (!Number.isFinite(loss.loss)) return { loss: loss.loss, acc: 0 };
+        const acc = phase('loss', () => accuracy(settings.loss, pass.output, target));
+        const grads = phase('backward', () => backward(model, pass, loss.grad, ctx, loss.gradIsLogits, prof));
+        phase('optimizer', () => applyStep(model, grads, pass.updates, optimizer));
+        const stats = settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0) ? layerStats(model, pass.values) : null;
+        return { loss: loss.loss, acc, stats };
+      });
+      if (!Number.isFinite(outcome.loss))
         return fail(
-          `the loss became ${loss.loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}: training diverged`,
+          `the loss became ${outcome.loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}: training diverged`,
           `lower the learning rate (now ${optimizer.config.learning_rate}), or add BatchNormalization after the linear layers`,
           exportWeights(model),
         );
-      const acc = accuracy(settings.loss, pass.output, target);
-      const grads = backward(model, pass, loss.grad, ctx, loss.gradIsLogits);
-      applyStep(model, grads, pass.updates, optimizer);
-      lossSum += loss.loss * b.size;
-      accSum += acc * b.size;
+      lossSum += outcome.loss * b.size;
+      accSum += outcome.acc * b.size;
       seen += b.size;
-      batchLoss.push(loss.loss);
-      batchAccuracy.push(acc);
+      batchLoss.push(outcome.loss);
+      batchAccuracy.push(outcome.acc);
       step++;
       batchIndex++;
       const elapsed = now() - epochStart;
       hooks.onEvent?.({ type: 'batch', epoch, epochs: settings.epochs, batch: batchIndex, batches: stepsPerEpoch, loss: lossSum / seen, accuracy: accSum / seen, samplesPerSecond: seen / Math.max(elapsed / 1000, 1e-9), elapsedMs: now() - started, step });
-      if (settings.statsEvery && (step === 1 || step % settings.statsEvery === 0))
-        hooks.onEvent?.({ type: 'layer-stats', step, epoch, stats: layerStats(model, pass.values) });
+      if (outcome.stats) hooks.onEvent?.({ type: 'layer-stats', step, epoch, stats: outcome.stats });
+      prof?.endStep();
     }
     history.loss.push(lossSum / seen);
     history.accuracy.push(accSum / seen);
@@ -160,6 +173,11 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     hooks.onEvent?.(event);
   }
   return { status: 'completed', history, batchLoss, batchAccuracy, weights: exportWeights(model), elapsedMs: now() - started };
+}
+
+/** fn inside the backend's step scope, when it has one. */
+function scoped<T>(backend: Backend, fn: () => T): T {
+  return backend.stepScope ? backend.stepScope(fn) : fn();
 }
 
 function checkData(model: RunnableModel, dataset: Dataset, loss: LossName) {

@@ -161,6 +161,25 @@ describe('layercanvas predict and train', () => {
     expect(w.dense.kernel.data).toHaveLength(6);
   });
 
+  it('train --profile prints where a step goes: phases, every layer, every kernel with its copies, and outside kernels', async () => {
+    const src = file('prof.py', [
+      'import keras',
+      'from keras import layers',
+      'model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, (3, 3), activation="relu"),',
+      '    layers.BatchNormalization(), layers.Conv2D(32, (3, 3), activation="relu"), layers.BatchNormalization(),',
+      '    layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])',
+      '',
+    ].join('\n'));
+    const r = await run('train', src, '--dataset', 'mnist', '--subset', '640', '--batch-size', '64', '--validation-split', '0', '--profile');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/profile: 7 steps timed, [\d.]+ ms\/step \([\d.]+ steps\/s\) on \d+ thread\(s\); kernels [\d.]+%/);
+    for (const phase of ['forward', 'backward', 'loss', 'optimizer', 'loop']) expect(r.out).toMatch(new RegExp(`^${phase} +[\\d.]+ +[\\d.]+%$`, 'm'));
+    for (const layer of ['conv2d (Conv2D)', 'conv2d_1 (Conv2D)', 'batch_normalization (Batch', 'max_pooling2d (MaxPooling2']) expect(r.out).toContain(layer);
+    for (const kernel of ['conv2d (forward)', 'conv2dBackpropFilter (backward)', 'batchNormTrain (forward)', 'adamUpdate (optimizer)'])
+      expect(r.out).toContain(kernel);
+    expect(r.out).toMatch(/outside kernels \(JS glue, allocation, layout, loop\) +[\d.]+ +[\d.]+%/);
+  }, 120_000);
+
   it('train refuses bad options with exit 2', async () => {
     const src = file('m2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
     expect((await run('train', src, '--dataset', 'circles', '--epochs', '0')).code).toBe(2);

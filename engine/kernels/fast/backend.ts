@@ -1,10 +1,10 @@
 import { referenceBackend } from '../reference';
 import type { Backend } from '../types';
-import { WasmMemoryLimitError } from './arena';
+import { type CopyMeter, WasmMemoryLimitError } from './arena';
 import { fastActivation, fastActivationGrad } from './activation';
 import { fastAdamUpdate } from './adam-update';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
-import { fastBiasAdd, fastBiasAddGrad } from './bias-add';
+import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
 import { fastConv2d } from './conv2d';
 import { fastConv2dBackpropFilter } from './conv2d-backprop-filter';
@@ -21,6 +21,9 @@ export interface FastBackend extends Backend {
   readonly threads: number;
   /** Worker threads running now (they start on the first large op). */
   readonly liveWorkers: number;
+  /** Copies across the wasm boundary, counted while a profiler enables it. */
+  readonly meter: CopyMeter;
+  stepScope<T>(fn: () => T): T;
   /** Stops the worker threads (resolves when they have exited); the backend still works afterwards, on one thread. */
   dispose(): Promise<void>;
 }
@@ -50,10 +53,11 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 /**
  * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 30 MFLOP; for 3×3
  * stride-1 filters the forward and input-gradient passes by Winograd), batch norm (channels-last, C a multiple of
- * 4), and the memory passes of every training step: bias add and its gradient, relu / relu6 / leaky relu and their
- * gradients, max pooling and its gradient, the Adam update (single-threaded: the copies, not the arithmetic, bound them). Depthwise
- * convolution and average pooling get tighter TypeScript loops than the reference's; the remaining kernels are cheap
- * or rare and stay the reference TypeScript.
+ * 4), and the memory passes of every training step: bias add fused with relu / relu6 / leaky relu and, backward,
+ * their gradients fused with the bias gradient, max pooling and its gradient (all threaded over rows from
+ * PARALLEL_FLOATS values), the Adam update. In a step scope results stay in wasm memory and go from kernel to kernel
+ * without copies. Depthwise convolution and average pooling get tighter TypeScript loops than the reference's; the
+ * remaining kernels are cheap or rare and stay the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
@@ -66,6 +70,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     },
     relaxedSimd: rt.relaxedSimd,
     threads,
+    meter: rt.arena.meter,
     matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),
     conv2d: orReference((x, f, p) => fastConv2d(rt, x, f, p), referenceBackend.conv2d),
     conv2dBackpropInput: orReference((dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p), referenceBackend.conv2dBackpropInput),
@@ -75,6 +80,8 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     batchNormBackward: orReference((dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved), referenceBackend.batchNormBackward),
     biasAdd: orReference((x, bias) => fastBiasAdd(rt, x, bias), referenceBackend.biasAdd),
     biasAddGrad: orReference((dy) => fastBiasAddGrad(rt, dy), referenceBackend.biasAddGrad),
+    biasActivation: orReference((x, bias, name, o) => fastBiasActivation(rt, x, bias, name, o), referenceBackend.biasActivation),
+    biasActivationGrad: orReference((dy, y, name, withBias) => fastBiasActivationGrad(rt, dy, y, name, withBias), referenceBackend.biasActivationGrad),
     activation: orReference((x, name, o) => fastActivation(rt, x, name, o), referenceBackend.activation),
     activationGrad: orReference((dy, x, y, name, o) => fastActivationGrad(rt, dy, x, y, name, o), referenceBackend.activationGrad),
     maxPool: orReference((x, p) => fastMaxPool(rt, x, p), referenceBackend.maxPool),
@@ -85,6 +92,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,
     avgPool: fastAvgPool,
     avgPoolGrad: fastAvgPoolGrad,
+    stepScope: (fn) => rt.arena.scope(fn),
     dispose: () => rt.pool.dispose(),
   };
 }

@@ -2,49 +2,60 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { batchNormInfer as referenceInfer, batchNormTrain as referenceTrain, channelLayout } from '../batch-norm';
 import { batchNormBackward as referenceBackward } from '../batch-norm-backward';
 import type { BatchNormGrads, BatchNormSaved } from '../types';
-import type { WasmRuntime } from './runtime';
+import { runRows, worthWasm, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 16384;
 
-/** The SIMD path covers channels-last data with C a multiple of 4 (the common CNN case); the rest is reference. */
-function simdRows(x: Tensor, axis: number): { rows: number; c: number } | null {
+/** The SIMD path covers channels-last data with C a multiple of 4 (the common case); the rest is reference. */
+function simdRows(rt: WasmRuntime, x: Tensor, axis: number): { rows: number; c: number } | null {
   const l = channelLayout(x.shape, axis);
-  if (l.inner !== 1 || l.channels % 4 !== 0 || x.data.length < SMALL) return null;
+  if (l.inner !== 1 || l.channels % 4 !== 0 || !worthWasm(rt, x.data, SMALL)) return null;
   return { rows: l.outer, c: l.channels };
 }
 
 type PerChannel = ArrayLike<number>;
 
-/** out = a·(u − cu) + b·(v − cv) + k per channel through the wasm kernel (pv = 0: no v term), copied out. */
-function affine(rt: WasmRuntime, rows: number, c: number, pu: number, cu: PerChannel, pv: number, cv: PerChannel, a: PerChannel, b: PerChannel, k: PerChannel): Float32Array {
+/** out = a·(u − cu) + b·(v − cv) + k per channel through the threaded wasm kernel (pv = 0: no v term). */
+function affine(rt: WasmRuntime, out: number, rows: number, c: number, pu: number, cu: PerChannel, pv: number, cv: PerChannel, a: PerChannel, b: PerChannel, k: PerChannel): Float32Array {
   const { arena } = rt;
-  const out = arena.alloc(rows * c);
   const put = (values: PerChannel) => arena.copyIn(Float32Array.from(values));
-  rt.call('channelAffine', pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k));
-  return arena.copyOut(out, rows * c);
+  const args = [pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k)];
+  runRows(rt, rows * c, 'channelAffine', (counter) => [...args, counter]);
+  return arena.result(out, rows * c);
+}
+
+/** Per-channel f64 totals of a row-chunked sum kernel: f32 partials per chunk, folded in chunk order. */
+function chunkTotals(rt: WasmRuntime, partials: number, rows: number, c: number): Float64Array {
+  const total = rt.arena.alloc(2 * c);
+  rt.call('foldPartials', partials, Math.ceil(rows / rt.constant('CHUNK')), c, total);
+  return rt.arena.readF64(total, c);
 }
 
 export function fastBatchNormTrain(
   rt: WasmRuntime, x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
 ): { y: Tensor; saved: BatchNormSaved } {
-  const dims = simdRows(x, axis);
+  const dims = simdRows(rt, x, axis);
   if (!dims || (gamma && gamma.length !== dims.c) || (beta && beta.length !== dims.c)) return referenceTrain(x, gamma, beta, epsilon, axis);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
+  const out = arena.output(rows * c);
   const px = arena.copyIn(x.data);
-  const total = arena.alloc(2 * c), acc = arena.alloc(c);
-  rt.call('channelSums', px, rows, c, arena.copyIn(new Float32Array(c)), 1, total, acc);
-  const mean64 = arena.readF64(total, c).map((s) => s / rows);
+  const partials = arena.alloc(Math.ceil(rows / rt.constant('CHUNK')) * c);
+  const sums = (shift: Float32Array, power: number) => {
+    const ps = arena.copyIn(shift);
+    runRows(rt, rows * c, 'channelSums', (counter) => [px, rows, c, ps, power, partials, counter]);
+    return chunkTotals(rt, partials, rows, c);
+  };
+  const mean64 = sums(new Float32Array(c), 1).map((s) => s / rows);
   const mean = Float32Array.from(mean64);
   // Second pass around the float32 mean, corrected for its rounding: Σ(x − m)² / n = var + (mean − m)².
-  rt.call('channelSums', px, rows, c, arena.copyIn(mean), 2, total, acc);
-  const variance64 = arena.readF64(total, c).map((s, j) => Math.max(s / rows - (mean64[j] - mean[j]) ** 2, 0));
+  const variance64 = sums(mean, 2).map((s, j) => Math.max(s / rows - (mean64[j] - mean[j]) ** 2, 0));
   const invStd64 = variance64.map((v) => 1 / Math.sqrt(v + epsilon));
   const scale = invStd64.map((s, j) => s * (gamma ? gamma[j] : 1));
   const zeros = new Float32Array(c);
-  const y = affine(rt, rows, c, px, mean64, 0, zeros, scale, zeros, beta ?? zeros);
+  const y = affine(rt, out, rows, c, px, mean64, 0, zeros, scale, zeros, beta ?? zeros);
   return {
     y: tensor(x.shape, y),
     saved: { mean, variance: Float32Array.from(variance64), invStd: Float32Array.from(invStd64), axis: x.shape.length - 1 },
@@ -55,27 +66,31 @@ export function fastBatchNormInfer(
   rt: WasmRuntime, x: Tensor, movingMean: Float32Array, movingVariance: Float32Array,
   gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
 ): Tensor {
-  const dims = simdRows(x, axis);
+  const dims = simdRows(rt, x, axis);
   const fits = dims && [movingMean, movingVariance, gamma ?? movingMean, beta ?? movingMean].every((v) => v.length === dims.c);
   if (!dims || !fits) return referenceInfer(x, movingMean, movingVariance, gamma, beta, epsilon, axis);
-  rt.arena.reset();
+  const { arena } = rt;
+  arena.reset();
+  const out = arena.output(dims.rows * dims.c);
   const scale = Array.from(movingVariance, (v, j) => (gamma ? gamma[j] : 1) / Math.sqrt(v + epsilon));
   const zeros = new Float32Array(dims.c);
-  return tensor(x.shape, affine(rt, dims.rows, dims.c, rt.arena.copyIn(x.data), movingMean, 0, zeros, scale, zeros, beta ?? zeros));
+  return tensor(x.shape, affine(rt, out, dims.rows, dims.c, arena.copyIn(x.data), movingMean, 0, zeros, scale, zeros, beta ?? zeros));
 }
 
 /** The same closed form as the reference (dx = k1·dy + kx·(x − mean) + k0 per channel), its two passes in SIMD. */
 export function fastBatchNormBackward(rt: WasmRuntime, dy: Tensor, x: Tensor, gamma: Float32Array | null, saved: BatchNormSaved): BatchNormGrads {
-  const dims = simdRows(x, saved.axis);
+  const dims = simdRows(rt, x, saved.axis);
   if (!dims || dy.data.length !== x.data.length || saved.mean.length !== dims.c) return referenceBackward(dy, x, gamma, saved);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
-  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data);
-  const t1 = arena.alloc(2 * c), t2 = arena.alloc(2 * c);
-  rt.call('gradSums', px, pdy, rows, c, arena.copyIn(saved.mean), t1, t2, arena.alloc(c), arena.alloc(c));
-  const sumDy = arena.readF64(t1, c);
-  const sumDyXhat = arena.readF64(t2, c).map((s, j) => s * saved.invStd[j]);
+  const out = arena.output(rows * c);
+  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data), pmean = arena.copyIn(saved.mean);
+  const chunks = Math.ceil(rows / rt.constant('CHUNK'));
+  const p1 = arena.alloc(chunks * c), p2 = arena.alloc(chunks * c);
+  runRows(rt, rows * c, 'gradSums', (counter) => [px, pdy, rows, c, pmean, p1, p2, counter]);
+  const sumDy = chunkTotals(rt, p1, rows, c);
+  const sumDyXhat = chunkTotals(rt, p2, rows, c).map((s, j) => s * saved.invStd[j]);
   const k1 = new Float64Array(c), kx = new Float64Array(c), k0 = new Float64Array(c);
   for (let j = 0; j < c; j++) {
     const g = (gamma ? gamma[j] : 1) * saved.invStd[j];
@@ -83,6 +98,6 @@ export function fastBatchNormBackward(rt: WasmRuntime, dy: Tensor, x: Tensor, ga
     kx[j] = ((-g * sumDyXhat[j]) / rows) * saved.invStd[j];
     k0[j] = (-g * sumDy[j]) / rows;
   }
-  const dx = affine(rt, rows, c, pdy, new Float32Array(c), px, saved.mean, k1, kx, k0);
+  const dx = affine(rt, out, rows, c, pdy, new Float32Array(c), px, saved.mean, k1, kx, k0);
   return { dx: tensor(x.shape, dx), dgamma: Float32Array.from(sumDyXhat), dbeta: Float32Array.from(sumDy) };
 }

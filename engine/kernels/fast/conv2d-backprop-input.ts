@@ -17,31 +17,31 @@ export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Ten
   const k = g.kh * g.kw * g.inC;
   const { arena } = rt;
   arena.reset();
+  const size = g.batch * g.inH * g.inW * g.inC;
+  const pdx = arena.output(size);
   const geo = writeGeometry(arena, g, outC);
   const pdy = arena.copyIn(dy.data);
   const pw = arena.copyIn(filter.data);
   // Wᵀ as the k×n operand (outC × K): element (o, j) of Wᵀ is w[j·outC + o].
   const packed = arena.alloc(rt.call('packedBSize', outC, k));
   rt.call('packBFull', packed, pw, 1, outC, outC, k);
-  const size = g.batch * g.inH * g.inW * g.inC;
-  const pdx = arena.alloc(size);
   const counter = arena.alloc(1);
   const block = rt.constant('BLOCK'), scratch = rt.constant('MC') * rt.constant('KC');
   runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), counter, () => ({
     fn: 'conv2dBackpropInput',
     args: [geo, pdy, packed, pdx, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
   }));
-  return tensor([...xShape], arena.copyOut(pdx, size));
+  return tensor([...xShape], arena.result(pdx, size));
 }
 
 function winogradBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, g: WindowGeometry, outC: number, xShape: readonly number[]): Tensor {
   const conv = backpropInputAsConv(g, outC, filter.data);
   const { arena } = rt;
   arena.reset();
+  const size = g.batch * g.inH * g.inW * g.inC;
+  const pdx = arena.output(size);
   const geo = writeGeometry(arena, conv.geometry, g.inC);
   const pdy = arena.copyIn(dy.data);
-  const size = g.batch * g.inH * g.inW * g.inC;
-  const pdx = arena.alloc(size);
   const counter = arena.alloc(1);
   const npad = Math.ceil(g.inC / rt.constant('NR')) * rt.constant('NR');
   const u = packWinogradFilter(arena, rt.call, conv.filter, outC, g.inC, npad);
@@ -51,5 +51,5 @@ function winogradBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, g: W
     fn: 'conv2dWinograd',
     args: [geo, pdy, u, pdx, counter, zeros, arena.alloc(v), arena.alloc(m)],
   }));
-  return tensor([...xShape], arena.copyOut(pdx, size));
+  return tensor([...xShape], arena.result(pdx, size));
 }

@@ -30,9 +30,9 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
   const rows = g.batch * g.outH * g.outW;
   const { arena } = rt;
   arena.reset();
+  const py = arena.output(rows * outC);
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data);
-  const py = arena.alloc(rows * outC);
   const counter = arena.alloc(1);
   const threads = threadsFor(rt, convFlops(g, outC));
   const path = forwardPath(g, outC);
@@ -42,7 +42,7 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
     const zeros = arena.zeros(g.inC);
     const { v, m } = winogradScratch(rt.constant('WT'), g.inC, npad);
     runShared(rt, threads, counter, () => ({ fn: 'conv2dWinograd', args: [geo, px, u, py, counter, zeros, arena.alloc(v), arena.alloc(m)] }));
-    return tensor([g.batch, g.outH, g.outW, outC], arena.copyOut(py, rows * outC));
+    return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
   }
   const pw = arena.copyIn(filter.data);
   const packed = arena.alloc(rt.call('packedBSize', k, outC));
@@ -59,5 +59,5 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
       args: [geo, px, packed, py, counter, arena.alloc(scratch), arena.alloc(32)],
     }));
   }
-  return tensor([g.batch, g.outH, g.outW, outC], arena.copyOut(py, rows * outC));
+  return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
 }

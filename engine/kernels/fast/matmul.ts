@@ -11,9 +11,9 @@ export function fastMatMul(rt: WasmRuntime, a: Tensor, b: Tensor, transposeA = f
   if (m * n * k < SMALL) return referenceMatMul(a, b, transposeA, transposeB);
   const { arena } = rt;
   arena.reset();
+  const pc = arena.output(m * n);
   const pa = arena.copyIn(a.data);
   const pb = arena.copyIn(b.data);
-  const pc = arena.alloc(m * n);
   const packed = arena.alloc(rt.call('packedBSize', k, n));
   const counter = arena.alloc(1);
   // Element (i, p) of op(a) sits at i·ars + p·acs; (p, j) of op(b) at p·brs + j·bcs.
@@ -25,5 +25,5 @@ export function fastMatMul(rt: WasmRuntime, a: Tensor, b: Tensor, transposeA = f
     fn: 'gemmShared',
     args: [m, n, k, pa, ars, acs, packed, pc, n, counter, arena.alloc(scratch), arena.alloc(32)],
   }));
-  return tensor([m, n], arena.copyOut(pc, m * n));
+  return tensor([m, n], arena.result(pc, m * n));
 }

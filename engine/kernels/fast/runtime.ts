@@ -5,8 +5,8 @@ import { ThreadPool, type Task, type WorkerConstructor } from './thread-pool';
 export interface WasmRuntime {
   /** Calls an exported kernel on this thread. */
   call(fn: string, ...args: number[]): number;
-  /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles). */
-  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT'): number;
+  /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles), CHUNK rows of a threaded memory pass. */
+  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'CHUNK'): number;
   arena: Arena;
   pool: ThreadPool;
   relaxedSimd: boolean;
@@ -71,6 +71,27 @@ export const PARALLEL_FLOPS = 3e7;
 
 export function threadsFor(runtime: WasmRuntime, flops: number): number {
   return flops >= PARALLEL_FLOPS ? runtime.pool.size : 1;
+}
+
+/**
+ * Every thread for a memory-bound pass from this many floats (about 0.1 ms of one core): below it, waking the
+ * workers costs more than they save.
+ */
+export const PARALLEL_FLOATS = 1 << 17;
+
+/** Runs a row-chunked kernel over `floats` values; args(counter) builds its arguments (the same for every thread). */
+export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (counter: number) => number[]): number {
+  const counter = rt.arena.alloc(1);
+  const a = args(counter);
+  return runShared(rt, floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({ fn, args: a }));
+}
+
+/**
+ * Whether the wasm kernel pays for an operand of n floats: always when it already lives in wasm memory (a result
+ * kept by the step), otherwise from `small` values up, below which the copies cost more than the SIMD saves.
+ */
+export function worthWasm(rt: WasmRuntime, data: Float32Array, small: number): boolean {
+  return data.length >= (rt.arena.locate(data) >= 0 ? 256 : small);
 }
 
 export type { Task };

@@ -1,6 +1,7 @@
 // AssemblyScript. Keras's Adam step over one variable, in place, two lanes at a time in f64: the same correctly
 // rounded operations in the same order as the reference's f64 JavaScript, so the results are bit-identical to it (an
 // f32 version drifted by ulps per step, enough to move a training run's trajectory).
+import { claim } from './elementwise';
 
 // @ts-ignore: decorator
 @inline function load2(p: usize): v128 {
@@ -12,8 +13,21 @@
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
-/** m += (g − m)·k1; v += (g² − v)·k2; w −= alpha · m / (√v + eps), over n values (k1 = 1 − β₁, k2 = 1 − β₂). */
-export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64): void {
+/** Values per claimed chunk (even: the pairs never straddle two threads). */
+const ADAM_CHUNK: i32 = 4096;
+
+/**
+ * m += (g − m)·k1; v += (g² − v)·k2; w −= alpha · m / (√v + eps), over n values (k1 = 1 − β₁, k2 = 1 − β₂), threads
+ * claiming ADAM_CHUNK values at a time (every value is computed alone, so the split changes nothing).
+ */
+export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, counter: usize): void {
+  for (let i0 = claim(counter, ADAM_CHUNK); i0 < n; i0 = claim(counter, ADAM_CHUNK)) {
+    const o0 = <usize>i0 << 2;
+    adamRange(w + o0, g + o0, m + o0, v + o0, min(ADAM_CHUNK, n - i0), alpha, k1s, k2s, eps);
+  }
+}
+
+function adamRange(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64): void {
   const n2 = n & ~1;
   const k1 = f64x2.splat(k1s), k2 = f64x2.splat(k2s), a = f64x2.splat(alpha), e = f64x2.splat(eps);
   let i = 0;

@@ -3,6 +3,8 @@ export { MR, NR, KC, MC, packBFull, packedBSize, gemm, gemmPrepacked, gemmShared
 export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { channelSums, gradSums, channelAffine } from './batch-norm';
 export { WT, conv2dWinograd, winogradFilter } from './winograd';
-export { ACT_RELU, ACT_RELU6, ACT_LEAKY, biasAdd, biasGrad, pointwiseActivation, pointwiseActivationGrad } from './elementwise';
-export { maxPoolForward, maxPoolScatter } from './max-pool';
+export {
+  CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials,
+} from './elementwise';
+export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';

@@ -73,6 +73,11 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     addGrad: (b) => b.addGrad(x, x.shape, [7, 1, 3]).map((t) => t.data),
     concat: (b) => [b.concat([x, x], 2).data],
     concatGrad: (b) => b.concatGrad(x, [[2, 7, 3, 3], [2, 7, 4, 3]], 2).map((t) => t.data),
+    biasActivation: (b) => [b.biasActivation(x, beta, 'relu').data, b.biasActivation(x, null, 'relu6').data],
+    biasActivationGrad: (b) => {
+      const r = b.biasActivationGrad(randomTensor(x.shape, 96), b.biasActivation(x, beta, 'relu'), 'relu', true);
+      return [r.dz.data, r.dBias!];
+    },
     biasAdd: (b) => [b.biasAdd(x, beta).data],
     biasAddGrad: (b) => [b.biasAddGrad(x)],
     adamUpdate: (b) => {

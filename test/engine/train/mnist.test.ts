@@ -58,4 +58,21 @@ describe('MNIST', () => {
     expect(a.batchLoss).toHaveLength(64);
     expect(a.batchLoss).toEqual(b.batchLoss);
   }, 120_000);
+
+  it('one thread and two threads train the same curve, bit for bit', async () => {
+    const small = subset(mnist.train, 256);
+    const one = (await loadBackend('fast', { threads: 1 })).backend;
+    const two = (await loadBackend('fast', { threads: 2 })).backend;
+    try {
+      const a = await train(articleCnnWithFlatten(), small, { ...settings, batchSize: 64 }, { backend: one });
+      const b = await train(articleCnnWithFlatten(), small, { ...settings, batchSize: 64 }, { backend: two });
+      expect((two as { liveWorkers?: number }).liveWorkers).toBe(1);
+      expect(a.batchLoss).toHaveLength(4);
+      expect(a.batchLoss).toEqual(b.batchLoss);
+      expect(a.weights).toEqual(b.weights);
+    } finally {
+      await disposeBackend(one);
+      await disposeBackend(two);
+    }
+  }, 120_000);
 });

@@ -1,0 +1,211 @@
+/**
+ * Where a training step's time goes: per phase (forward, backward, loss, optimizer, the rest of the loop), per layer
+ * and per kernel, and, inside the fast kernels, the copies across the wasm boundary. Time in a layer that no kernel
+ * accounts for is the layer's own JavaScript (reshapes, per-channel bookkeeping, allocation); time in a step that no
+ * layer or phase accounts for is the loop's (batching, events, the garbage collector).
+ */
+import type { Backend } from '../kernels/types';
+
+export type Phase = 'forward' | 'backward' | 'loss' | 'optimizer' | 'loop';
+export const PHASES: readonly Phase[] = ['forward', 'backward', 'loss', 'optimizer', 'loop'];
+
+/** What a fast backend tells a profiler about one kernel call's copies into and out of wasm memory. */
+export interface CopyMeter {
+  enabled: boolean;
+  ms: number;
+  bytes: number;
+}
+
+interface Cell {
+  ms: number;
+  calls: number;
+  copyMs: number;
+  copyBytes: number;
+}
+
+const cell = (): Cell => ({ ms: 0, calls: 0, copyMs: 0, copyBytes: 0 });
+
+export interface ProfileRow {
+  name: string;
+  ms: number;
+  calls: number;
+  copyMs: number;
+  copyMB: number;
+}
+
+export interface LayerRow {
+  name: string;
+  className: string;
+  forwardMs: number;
+  backwardMs: number;
+  /** Of forward + backward, the time in kernels. */
+  kernelMs: number;
+}
+
+export interface ProfileReport {
+  steps: number;
+  msPerStep: number;
+  /** Per step, time in kernels (copies included) and outside them. */
+  kernelMs: number;
+  outsideKernelsMs: number;
+  copyMs: number;
+  phases: { phase: Phase; ms: number }[];
+  layers: LayerRow[];
+  ops: ProfileRow[];
+}
+
+const now = () => performance.now();
+
+/** Backend methods that are not kernels: timed as what they run, not as a call. */
+const NOT_KERNELS = new Set<string>(['stepScope', 'dispose']);
+
+export class StepProfiler {
+  private phase: Phase = 'loop';
+  private layer: { name: string; className: string } | null = null;
+  private readonly ops = new Map<string, Cell>();
+  private readonly layers = new Map<string, { className: string; forward: number; backward: number; kernel: number }>();
+  private readonly phases = new Map<Phase, number>();
+  private stepStart = 0;
+  private totalMs = 0;
+  private steps = 0;
+  private skipped = 0;
+  private recording = false;
+  private inKernel = false;
+
+  /** Steps before this many are run but not counted (compilation, first allocations, workers starting). */
+  constructor(readonly warmupSteps = 3, private readonly meter?: CopyMeter) {}
+
+  /** The backend every layer should call: each kernel call is timed and charged to the current layer and phase. */
+  wrap(backend: Backend): Backend {
+    const wrapped: Record<string, unknown> = {};
+    for (const key of Object.keys(backend) as (keyof Backend)[]) {
+      const value = backend[key];
+      if (typeof value !== 'function' || NOT_KERNELS.has(key)) continue;
+      wrapped[key] = (...args: unknown[]) => this.kernel(key, () => (value as (...a: unknown[]) => unknown).apply(backend, args));
+    }
+    // Getters (threads, live workers) and plain fields read through to the backend.
+    return new Proxy(backend, { get: (target, key) => (key in wrapped ? wrapped[key as string] : Reflect.get(target, key)) });
+  }
+
+  beginStep(): void {
+    this.recording = this.skipped >= this.warmupSteps;
+    this.stepStart = now();
+    this.phase = 'loop';
+  }
+
+  endStep(): void {
+    if (this.recording) {
+      this.totalMs += now() - this.stepStart;
+      this.steps++;
+    } else this.skipped++;
+    this.recording = false;
+  }
+
+  /** Runs fn as the given phase of the step. */
+  inPhase<T>(phase: Phase, fn: () => T): T {
+    const prev = this.phase;
+    this.phase = phase;
+    const t0 = now();
+    try {
+      return fn();
+    } finally {
+      if (this.recording) this.phases.set(phase, (this.phases.get(phase) ?? 0) + now() - t0);
+      this.phase = prev;
+    }
+  }
+
+  /** Runs fn as one layer's forward or backward. */
+  inLayer<T>(name: string, className: string, fn: () => T): T {
+    const prev = this.layer;
+    this.layer = { name, className };
+    const t0 = now();
+    try {
+      return fn();
+    } finally {
+      if (this.recording) {
+        const row = this.layerRow(name, className);
+        const ms = now() - t0;
+        if (this.phase === 'backward') row.backward += ms;
+        else row.forward += ms;
+      }
+      this.layer = prev;
+    }
+  }
+
+  private layerRow(name: string, className: string) {
+    let row = this.layers.get(name);
+    if (!row) this.layers.set(name, (row = { className, forward: 0, backward: 0, kernel: 0 }));
+    return row;
+  }
+
+  private kernel<T>(op: string, fn: () => T): T {
+    // A kernel called from inside another (none today) is the outer one's time.
+    if (!this.recording || this.inKernel) return fn();
+    this.inKernel = true;
+    const m = this.meter;
+    const copy0 = m?.ms ?? 0, bytes0 = m?.bytes ?? 0;
+    if (m) m.enabled = true;
+    const t0 = now();
+    try {
+      return fn();
+    } finally {
+      const ms = now() - t0;
+      if (m) m.enabled = false;
+      this.inKernel = false;
+      const key = `${this.phase}\u0000${op}`;
+      let c = this.ops.get(key);
+      if (!c) this.ops.set(key, (c = cell()));
+      c.ms += ms;
+      c.calls++;
+      c.copyMs += (m?.ms ?? 0) - copy0;
+      c.copyBytes += (m?.bytes ?? 0) - bytes0;
+      if (this.layer) this.layerRow(this.layer.name, this.layer.className).kernel += ms;
+    }
+  }
+
+  report(): ProfileReport {
+    const n = Math.max(this.steps, 1);
+    const ops = [...this.ops].map(([key, c]) => {
+      const [phase, op] = key.split('\u0000');
+      return { name: `${op} (${phase})`, ms: c.ms / n, calls: c.calls / n, copyMs: c.copyMs / n, copyMB: c.copyBytes / n / 2 ** 20 };
+    });
+    ops.sort((a, b) => b.ms - a.ms);
+    const kernelMs = ops.reduce((s, o) => s + o.ms, 0);
+    const layers = [...this.layers].map(([name, r]) => ({ name, className: r.className, forwardMs: r.forward / n, backwardMs: r.backward / n, kernelMs: r.kernel / n }));
+    const msPerStep = this.totalMs / n;
+    const phases: { phase: Phase; ms: number }[] = PHASES.filter((p) => p !== 'loop').map((phase) => ({ phase, ms: (this.phases.get(phase) ?? 0) / n }));
+    phases.push({ phase: 'loop', ms: Math.max(0, msPerStep - phases.reduce((s, p) => s + p.ms, 0)) });
+    return { steps: this.steps, msPerStep, kernelMs, outsideKernelsMs: Math.max(0, msPerStep - kernelMs), copyMs: ops.reduce((s, o) => s + o.copyMs, 0), phases, layers, ops };
+  }
+}
+
+const pct = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1e-9)).toFixed(1).padStart(5)}%`;
+const ms = (v: number) => v.toFixed(2).padStart(8);
+
+/** The report as the CLI prints it: one summary line, then phases, layers and kernels, heaviest first. */
+export function formatProfile(r: ProfileReport, threads?: number): string {
+  const total = r.msPerStep;
+  const lines = [
+    `profile: ${r.steps} steps timed, ${total.toFixed(2)} ms/step (${(1000 / Math.max(total, 1e-9)).toFixed(2)} steps/s)` +
+      `${threads ? ` on ${threads} thread(s)` : ''}; kernels ${pct(r.kernelMs, total).trim()} (of which copies across` +
+      ` the wasm boundary ${pct(r.copyMs, total).trim()}), outside kernels ${pct(r.outsideKernelsMs, total).trim()}`,
+    '',
+    'phase          ms/step   share',
+    ...r.phases.map((p) => `${p.phase.padEnd(12)} ${ms(p.ms)}  ${pct(p.ms, total)}`),
+    '',
+    'layer                        forward  backward   kernels   outside   share',
+    ...[...r.layers]
+      .sort((a, b) => b.forwardMs + b.backwardMs - (a.forwardMs + a.backwardMs))
+      .map((l) => {
+        const all = l.forwardMs + l.backwardMs;
+        return `${`${l.name} (${l.className})`.slice(0, 26).padEnd(26)} ${ms(l.forwardMs)}  ${ms(l.backwardMs)}  ${ms(l.kernelMs)}  ${ms(all - l.kernelMs)}  ${pct(all, total)}`;
+      }),
+    '',
+    'kernel (phase)                          calls    ms/step  copies ms  copies MB   share',
+    ...r.ops.map(
+      (o) => `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
+    ),
+    `outside kernels (JS glue, allocation, layout, loop) ${ms(r.outsideKernelsMs)}  ${pct(r.outsideKernelsMs, total)}`,
+  ];
+  return lines.join('\n');
+}

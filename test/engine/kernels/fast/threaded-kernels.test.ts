@@ -1,0 +1,182 @@
+// The threaded and fused memory-pass kernels (bias + activation epilogue and its gradient, batch norm, max pooling,
+// Adam) against the reference on odd shapes: channel counts that leave SIMD tails, row counts that end mid-chunk,
+// sizes above the threading threshold. On 1 and on 3 threads they must give the same bits; against the reference
+// exactly where it does the same float32 arithmetic, within f32 summation error where it sums in f64.
+import { readFile } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tensor, type Tensor } from '../../../../engine/core/tensor';
+import { adamUpdate } from '../../../../engine/kernels/adam-update';
+import { biasActivation, biasActivationGrad } from '../../../../engine/kernels/bias-activation';
+import { batchNormTrain } from '../../../../engine/kernels/batch-norm';
+import { batchNormBackward } from '../../../../engine/kernels/batch-norm-backward';
+import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
+import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
+import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
+import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
+import { referenceBackend } from '../../../../engine/kernels/reference';
+import type { EpilogueActivation, PoolParams } from '../../../../engine/kernels/types';
+import { expectClose, maxAbs, randomTensor, shapeText } from '../helpers';
+
+const backends: Record<'1 thread' | '3 threads', FastBackend> = {} as never;
+beforeAll(async () => {
+  const simd = await readFile('dist/wasm/kernels-simd.wasm');
+  for (const threads of [1, 3] as const)
+    backends[threads === 1 ? '1 thread' : '3 threads'] = await createFastBackend({ binaries: { simd }, threads, Worker: Worker as unknown as WorkerConstructor });
+});
+afterAll(async () => {
+  for (const b of Object.values(backends)) await b.dispose();
+});
+
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  expect(a.length).toBe(b.length);
+  const differing = Array.from(a).findIndex((v, i) => !Object.is(v, b[i]));
+  expect(differing, `first differing index ${differing}: ${a[differing]} vs ${b[differing]}`).toBe(-1);
+};
+
+/** Runs fn on both thread counts, checks they agree bit for bit, returns the 3-thread result. */
+function onBoth(fn: (b: FastBackend) => ArrayLike<number>[]): ArrayLike<number>[] {
+  const one = fn(backends['1 thread']);
+  const many = fn(backends['3 threads']);
+  expect(backends['3 threads'].liveWorkers, 'the op ran on the pool').toBe(2);
+  one.forEach((v, i) => same(v, many[i]));
+  return many;
+}
+
+// Above PARALLEL_FLOATS (so the pool runs), rows not a multiple of the 64-row chunk, channels leaving a SIMD tail.
+const SHAPES = [[3, 37, 41, 37], [9, 41, 29, 13], [PARALLEL_FLOATS / 4 + 3, 5], [301, 1030]];
+
+describe('bias + activation epilogue (forward) and its fused gradient with the bias gradient (backward)', () => {
+  for (const shape of SHAPES)
+    for (const name of ['relu', 'relu6', 'linear'] as EpilogueActivation[])
+      it(`x=${shapeText(shape)} ${name}: forward and dz equal the reference exactly, dBias within f32 summation error, 1 = 3 threads`, () => {
+        expect(shape.reduce((a, b) => a * b, 1)).toBeGreaterThan(PARALLEL_FLOATS);
+        const c = shape[shape.length - 1];
+        const x = randomTensor(shape, 41, -8, 8);
+        const bias = randomTensor([c], 42).data;
+        const dy = randomTensor(shape, 43);
+        const want = biasActivation(x, bias, name);
+        const [y] = onBoth((b) => [b.biasActivation(x, bias, name).data]);
+        same(y, want.data);
+        const ref = biasActivationGrad(dy, want, name, true);
+        const [dz, dBias] = onBoth((b) => {
+          const r = b.biasActivationGrad(dy, tensor(shape, Float32Array.from(y)), name, true);
+          return [r.dz.data, r.dBias!];
+        });
+        same(dz, ref.dz.data);
+        const rows = x.data.length / c;
+        expectClose(dBias, ref.dBias!, 1e-5, rows * 64 * 2 ** -24);
+      });
+
+  it('no bias: relu of x equals the reference activation; without a bias the gradient has no bias part', () => {
+    const x = randomTensor([7, 61, 67, 5], 44);
+    const [y] = onBoth((b) => [b.biasActivation(x, null, 'relu').data]);
+    same(y, referenceBackend.activation(x, 'relu').data);
+    expect(backends['3 threads'].biasActivationGrad(x, x, 'relu', false).dBias).toBeNull();
+  });
+
+  it('activation and activationGrad (leaky relu, a tail of 3) run the same threaded pass; equal the reference to f32 rounding', () => {
+    const x = randomTensor([5, 47, 53, 11], 45);
+    const dy = randomTensor(x.shape, 46);
+    const o = { negativeSlope: 0.2 };
+    const [y, dx] = onBoth((b) => [b.activation(x, 'leaky_relu', o).data, b.activationGrad(dy, x, x, 'leaky_relu', o).data]);
+    // The slope multiplies in f32 here and in f64 (then rounded) in the reference: one rounding apart at most.
+    expectClose(y, referenceBackend.activation(x, 'leaky_relu', o).data, 2 ** -23, 0);
+    expectClose(dx, referenceBackend.activationGrad(dy, x, x, 'leaky_relu', o).data, 2 ** -23, 0);
+  });
+});
+
+describe('batch norm, threaded over chunks of rows', () => {
+  for (const shape of [[5, 29, 31, 36], [1031, 128], [3, 57, 59, 8]])
+    it(`x=${shapeText(shape)}: forward and backward within f32 summation error of the reference, 1 = 3 threads`, () => {
+      const c = shape[shape.length - 1];
+      const x = randomTensor(shape, 51, -2, 3);
+      const gamma = randomTensor([c], 52, 0.5, 1.5).data, beta = randomTensor([c], 53).data;
+      const dy = randomTensor(shape, 54);
+      const want = batchNormTrain(x, gamma, beta, 1e-3);
+      const [y, mean, variance] = onBoth((b) => {
+        const r = b.batchNormTrain(x, gamma, beta, 1e-3);
+        return [r.y.data, r.saved.mean, r.saved.variance];
+      });
+      expectClose(mean, want.saved.mean, 1e-5, 1e-6);
+      expectClose(variance, want.saved.variance, 1e-4, 1e-6);
+      expectClose(y, want.y.data, 1e-4, 1e-4);
+      const ref = batchNormBackward(dy, x, gamma, want.saved);
+      const [dx, dgamma, dbeta] = onBoth((b) => {
+        const r = b.batchNormBackward(dy, x, gamma, want.saved);
+        return [r.dx.data, r.dgamma, r.dbeta];
+      });
+      const rows = x.data.length / c;
+      expectClose(dbeta, ref.dbeta, 1e-5, rows * 64 * 2 ** -24);
+      expectClose(dgamma, ref.dgamma, 1e-4, rows * 64 * 2 ** -24 * 4);
+      expectClose(dx, ref.dx.data, 1e-4, 1e-4 * maxAbs(ref.dx.data));
+    });
+});
+
+describe('max pooling, threaded over output rows (forward) and images (gradient)', () => {
+  const cases: { x: number[]; p: PoolParams }[] = [
+    { x: [6, 27, 25, 33], p: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { x: [5, 31, 29, 12], p: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } }, // overlapping windows
+    { x: [3, 64, 64, 7], p: { poolSize: [2, 3], strides: [1, 2], padding: 'same' } },
+  ];
+  for (const { x: shape, p } of cases)
+    it(`x=${shapeText(shape)} pool ${p.poolSize} stride ${p.strides} ${p.padding}: equal to the reference, 1 = 3 threads`, () => {
+      const x = randomTensor(shape, 61);
+      const want = maxPool(x, p);
+      const dy = randomTensor(want.shape, 62);
+      const [y, dx] = onBoth((b) => [b.maxPool(x, p).data, b.maxPoolGrad(dy, x, p).data]);
+      same(y, want.data);
+      same(dx, maxPoolGrad(dy, x, p).data);
+    });
+});
+
+describe('Adam, threaded over chunks', () => {
+  for (const n of [PARALLEL_FLOATS + 4099, 5001])
+    it(`${n} weights, three steps: bit-identical to the reference on 1 and 3 threads`, () => {
+      const start = () => [randomTensor([n], 71).data, new Float32Array(n), new Float32Array(n)];
+      const ref = start();
+      const runs = [start(), start()];
+      for (let t = 1; t <= 3; t++) {
+        const g = randomTensor([n], 72 + t).data;
+        const p = { alpha: (1e-3 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t), beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+        adamUpdate(ref[0], g, ref[1], ref[2], p);
+        backends['1 thread'].adamUpdate(runs[0][0], g, runs[0][1], runs[0][2], p);
+        backends['3 threads'].adamUpdate(runs[1][0], g, runs[1][1], runs[1][2], p);
+      }
+      for (const r of runs) ref.forEach((v, i) => same(r[i], v));
+    });
+});
+
+describe('a step scope keeps results in wasm memory', () => {
+  it('chained kernels copy nothing between them, give the results they give unscoped, and copy again after', () => {
+    const fast = backends['3 threads'];
+    const x = randomTensor([4, 30, 30, 16], 81);
+    const bias = randomTensor([16], 82).data;
+    const p: PoolParams = { poolSize: [2, 2], strides: [2, 2], padding: 'valid' };
+    const chain = () => {
+      const y = fast.biasActivation(x, bias, 'relu');
+      const bn = fast.batchNormTrain(y, null, null, 1e-3).y;
+      return fast.maxPool(bn, p);
+    };
+    const unscoped = Array.from(chain().data);
+    fast.meter.bytes = 0;
+    fast.meter.enabled = true;
+    let inside: Tensor | undefined;
+    const scopedData = fast.stepScope(() => {
+      inside = chain();
+      return Array.from(inside.data);
+    });
+    fast.meter.enabled = false;
+    expect(scopedData).toEqual(unscoped);
+    // The input came in, and per-channel values (bias, BN's coefficients); no tensor went in again or out.
+    expect(fast.meter.bytes).toBeGreaterThanOrEqual(x.data.length * 4);
+    expect(fast.meter.bytes).toBeLessThan(x.data.length * 4 + 1024);
+    expect(inside!.data.buffer).not.toBe(x.data.buffer);
+    fast.meter.bytes = 0;
+    fast.meter.enabled = true;
+    const after = chain();
+    fast.meter.enabled = false;
+    expect(Array.from(after.data)).toEqual(unscoped);
+    expect(fast.meter.bytes).toBeGreaterThan(x.data.length * 4 * 3);
+  });
+});
