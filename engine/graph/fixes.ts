@@ -3,6 +3,7 @@
  * apply a whole fix as one undo step and tests can check the result without a page.
  */
 import type { FixStep, FixValue, ProblemFix } from '../core/problems';
+import { getLayer } from '../layers/registry';
 import { makeNode } from './build';
 import { newId, type DocEdge, type DocNode, type ModelDocument } from './document';
 
@@ -105,14 +106,24 @@ export function insertAfter(doc: ModelDocument, anchor: string, node: DocNode): 
   return at ? makeRoom(next, node.id, at.y) : next;
 }
 
-/** `node` between whatever feeds `anchor` and `anchor`, taking its place; `anchor` and the layers below move down. */
-export function insertBefore(doc: ModelDocument, anchor: string, node: DocNode): ModelDocument {
+/**
+ * `node` between whatever feeds `anchor` and `anchor` (or only on the connection `edgeId` into it), taking its
+ * place; `anchor` and the layers below move down a row.
+ */
+export function insertBefore(doc: ModelDocument, anchor: string, node: DocNode, edgeId?: string): ModelDocument {
   const at = doc.nodes.find((n) => n.id === anchor)?.position;
-  const edges = doc.edges.map((e) => (e.target === anchor ? { ...e, target: node.id } : e));
+  const edges = doc.edges.map((e) => (e.target === anchor && (!edgeId || e.id === edgeId) ? { ...e, target: node.id } : e));
   edges.push({ id: newId('e'), source: node.id, target: anchor });
   const placed = at ? { ...node, position: { ...at } } : node;
   const next = { ...doc, nodes: [...doc.nodes, placed], edges };
   return at ? makeRoom(next, node.id, at.y - 1) : next;
+}
+
+/** A new layer of `className` on the connection `edgeId` (a layer dropped onto it); null when it takes no input. */
+export function insertOnEdge(doc: ModelDocument, edgeId: string, className: string, id = newId()): ModelDocument | null {
+  const edge = doc.edges.find((e) => e.id === edgeId);
+  if (!edge || getLayer(className)?.arity === 'none') return null;
+  return insertBefore(doc, edge.target, makeNode(id, { className }), edgeId);
 }
 
 /**

@@ -25,10 +25,11 @@ export function addLayer(className: string): void {
   }
 }
 
-export function deleteSelection(): void {
+/** Deletes the selected layers and connections; with `reconnect`, each removed layer's producers feed its consumers. */
+export function deleteSelection(reconnect = false): void {
   const { selectedNodes, selectedEdges } = useUi.getState();
   if (!selectedNodes.length && !selectedEdges.length) return;
-  useGraph.getState().commit((d) => removeItems(d, selectedNodes, selectedEdges));
+  useGraph.getState().commit((d) => removeItems(d, selectedNodes, selectedEdges, reconnect));
   useUi.getState().select([]);
 }
 

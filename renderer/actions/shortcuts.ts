@@ -46,9 +46,10 @@ export function handleShortcut(e: KeyboardEvent): void {
   } else if (mod && key === 'd') {
     e.preventDefault();
     duplicateSelection();
-  } else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) {
+  } else if (e.key === 'Delete' || e.key === 'Backspace') {
+    // Delete leaves the gap; Ctrl+Delete closes it, so a layer comes out of a chain without redrawing an edge.
     e.preventDefault();
-    deleteSelection();
+    deleteSelection(mod);
   }
 }
 

@@ -5,14 +5,18 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
-import { newId } from '../../engine/graph/document';
-import { addNode, connect, moveNodes, type Position } from '../stores/edits';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
+import { newId, type ModelDocument } from '../../engine/graph/document';
+import { insertOnEdge } from '../../engine/graph/fixes';
+import { getLayer } from '../../engine/layers/registry';
+import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';
@@ -27,6 +31,65 @@ const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 
 type Size = { width: number; height: number };
+type Refusal = { x: number; y: number; text: string };
+
+/**
+ * Semantic zoom: below 100 % a node drops its detail and draws the class name (and, while it fits, the shape) larger,
+ * scaled against the zoom so text stays at least 11 px on screen; far out it is a coloured block with a tooltip.
+ */
+export function zoomLevel(zoom: number): 'full' | 'compact' | 'name' | 'blocks' {
+  return zoom >= 0.98 ? 'full' : zoom >= 0.6 ? 'compact' : zoom >= 0.42 ? 'name' : 'blocks';
+}
+
+function SemanticZoom({ target }: { target: RefObject<HTMLDivElement | null> }) {
+  const zoom = useStore((s) => s.transform[2]);
+  useLayoutEffect(() => {
+    const el = target.current;
+    if (!el) return;
+    el.dataset.zoom = zoomLevel(zoom);
+    el.style.setProperty('--zoom-inv', String(1 / zoom));
+    // Edges keep a hit area of about 14 screen pixels however far out, but never wider than the gap between rows.
+    el.style.setProperty('--edge-hit', `${Math.min(36, 14 / zoom)}px`);
+  }, [zoom, target]);
+  return null;
+}
+
+/** The minimap's size for a canvas of this size, and whether it starts folded (a short canvas needs its room). */
+export function minimapSize(width: number, height: number): { width: number; height: number; fold: boolean } {
+  const clamp = (v: number, lo: number, hi: number) => Math.round(Math.min(hi, Math.max(lo, v)));
+  return { width: clamp(width * 0.16, 110, 220), height: clamp(height * 0.2, 70, 160), fold: height < 380 || width < 480 };
+}
+
+/** The connection under a screen point (its wide, invisible hit path counts), or null. */
+function edgeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const edge = el.closest('.react-flow__edge');
+    if (edge) return edge.getAttribute('data-id');
+    if (el.closest('.react-flow__node')) return null;
+  }
+  return null;
+}
+
+/** The layer under a screen point, or null. */
+function nodeAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    const node = el.closest('.react-flow__node');
+    if (node) return node.getAttribute('data-id');
+  }
+  return null;
+}
+
+/**
+ * The selected layer a layer dropped at `p` (its top-left) should be fed by: the one selected layer when its output
+ * feeds nothing yet and the drop is below it, within two rows and a column.
+ */
+function feederFor(doc: ModelDocument, selected: readonly string[], p: Position): string | null {
+  if (selected.length !== 1) return null;
+  const s = doc.nodes.find((n) => n.id === selected[0]);
+  if (!s?.position || doc.edges.some((e) => e.source === s.id)) return null;
+  const dy = p.y - s.position.y;
+  return dy > 20 && dy < 2.5 * ROW_GAP && Math.abs(p.x - s.position.x) < 260 ? s.id : null;
+}
 
 export function Canvas({ dark }: { dark: boolean }) {
   const doc = useGraph((s) => s.doc);
@@ -37,6 +100,8 @@ export function Canvas({ dark }: { dark: boolean }) {
   // React Flow needs each node's measured size back on the controlled nodes, or it re-measures forever.
   const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
   const cache = useRef(new Map<string, LayerFlowNode>());
+  // A layer dragged over a connection lights it up: dropped there, it is inserted into it.
+  const [dropEdge, setDropEdge] = useState<string | null>(null);
 
   const nodes = useMemo(() => {
     const fresh = toFlowNodes(doc, inference, new Set(selectedNodes));
@@ -61,7 +126,10 @@ export function Canvas({ dark }: { dark: boolean }) {
   }, [doc, inference, selectedNodes, sizes]);
   // A drag changes only positions: the edge list and the inference stay the same objects, so do the edges.
   const docEdges = doc.edges;
-  const edges = useMemo(() => toFlowEdges(docEdges, inference, new Set(selectedEdges)), [docEdges, inference, selectedEdges]);
+  const edges = useMemo(
+    () => toFlowEdges(docEdges, inference, new Set(selectedEdges), dropEdge),
+    [docEdges, inference, selectedEdges, dropEdge],
+  );
 
   const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
     const graph = useGraph.getState();
@@ -119,28 +187,85 @@ export function Canvas({ dark }: { dark: boolean }) {
     useGraph.getState().commit((d) => connect(d, c.source, c.target));
   }, []);
 
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const wrap = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState({ width: 800, height: 500 });
+  const [minimapOpen, setMinimapOpen] = useState<boolean | null>(null);
+  useLayoutEffect(() => {
+    const el = wrap.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setBox({ width: el.clientWidth, height: el.clientHeight }));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const mini = minimapSize(box.width, box.height);
+  const showMinimap = minimapOpen ?? !mini.fold;
+  useEffect(() => {
+    if (!refusal) return;
+    const t = window.setTimeout(() => setRefusal(null), 5000);
+    return () => window.clearTimeout(t);
+  }, [refusal]);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(LAYER_DRAG_TYPE)) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
+    const edge = edgeAt(e.clientX, e.clientY);
+    setDropEdge((old) => (old === edge ? old : edge));
+  }, []);
+
+  const onDragLeave = useCallback((e: DragEvent) => {
+    if (!(e.relatedTarget instanceof Node) || !wrap.current?.contains(e.relatedTarget)) setDropEdge(null);
   }, []);
 
   const onDrop = useCallback(
     (e: DragEvent) => {
+      setDropEdge(null);
       const className = e.dataTransfer.getData(LAYER_DRAG_TYPE);
       if (!className) return;
       e.preventDefault();
       const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
       const id = newId();
+      const edge = edgeAt(e.clientX, e.clientY);
       // The drop point is where the pointer is: centre the node's header on it.
-      useGraph.getState().commit((d) => addNode(d, className, { x: Math.round(p.x - 100), y: Math.round(p.y - 20) }, id));
+      const at = { x: Math.round(p.x - 100), y: Math.round(p.y - 20) };
+      const graph = useGraph.getState();
+      const onEdge = edge ? insertOnEdge(graph.doc, edge, className, id) : null;
+      if (onEdge) graph.commit(() => onEdge);
+      else {
+        const feeder = getLayer(className)?.arity === 'none' ? null : feederFor(graph.doc, useUi.getState().selectedNodes, at);
+        graph.commit((d) => {
+          const added = addNode(d, className, at, id);
+          return feeder && connectionRefusal(added, feeder, id) === null ? connect(added, feeder, id) : added;
+        });
+      }
       useUi.getState().select([id]);
     },
     [screenToFlowPosition],
   );
 
+  // A connection let go over a layer that refuses it says why, at the pointer; let go over a layer's body (not its
+  // handle) it connects, as if dropped on the handle.
+  const onConnectEnd = useCallback((e: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid || !state.fromNode) return;
+    const point = 'changedTouches' in e ? e.changedTouches[0] : e;
+    if (!point) return;
+    const other = state.toNode?.id ?? nodeAt(point.clientX, point.clientY);
+    if (!other || other === state.fromNode.id) return;
+    const fromSource = state.fromHandle?.type !== 'target';
+    const [source, target] = fromSource ? [state.fromNode.id, other] : [other, state.fromNode.id];
+    const doc = useGraph.getState().doc;
+    const why = connectionRefusal(doc, source, target);
+    if (!why) {
+      useGraph.getState().commit((d) => connect(d, source, target));
+      return;
+    }
+    const box = wrap.current?.getBoundingClientRect();
+    setRefusal({ x: point.clientX - (box?.left ?? 0), y: point.clientY - (box?.top ?? 0), text: why });
+  }, []);
+
   return (
-    <div className="canvas" data-testid="canvas">
+    <div className="canvas" data-testid="canvas" ref={wrap} onPointerDown={() => setRefusal(null)}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -150,7 +275,9 @@ export function Canvas({ dark }: { dark: boolean }) {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         isValidConnection={isValidConnection}
+        onConnectEnd={onConnectEnd}
         onDragOver={onDragOver}
+        onDragLeave={onDragLeave}
         onDrop={onDrop}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -159,9 +286,36 @@ export function Canvas({ dark }: { dark: boolean }) {
         minZoom={0.2}
       >
         <Background gap={20} size={1} />
-        {doc.nodes.length > 0 ? <MiniMap pannable zoomable className="minimap" nodeClassName={(n) => `minimap-node group-${String((n.data as { group?: string }).group ?? '').toLowerCase()}`} /> : null}
+        {doc.nodes.length > 0 && showMinimap ? (
+          <MiniMap
+            pannable
+            zoomable
+            className="minimap"
+            style={{ width: mini.width, height: mini.height }}
+            nodeClassName={(n) => `minimap-node group-${String((n.data as { group?: string }).group ?? '').toLowerCase()}`}
+          />
+        ) : null}
+        {doc.nodes.length > 0 ? (
+          <button
+            type="button"
+            className="minimap-toggle"
+            data-testid="minimap-toggle"
+            aria-pressed={showMinimap}
+            title={showMinimap ? 'Hide the minimap' : 'Show the minimap'}
+            style={showMinimap ? { bottom: mini.height + 22 } : undefined}
+            onClick={() => setMinimapOpen(!showMinimap)}
+          >
+            {showMinimap ? 'Hide map' : 'Map'}
+          </button>
+        ) : null}
+        <SemanticZoom target={wrap} />
         <Controls />
       </ReactFlow>
+      {refusal ? (
+        <div className="connection-refused" role="alert" data-testid="connection-refused" style={{ left: refusal.x, top: refusal.y }}>
+          {refusal.text}
+        </div>
+      ) : null}
     </div>
   );
 }

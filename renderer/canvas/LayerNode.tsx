@@ -41,6 +41,16 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
   );
 }
 
+/** A class name that may wrap between its words (Batch·Normalization) when drawn large at low zoom. */
+function breakable(name: string) {
+  return name.split(/(?=[A-Z][a-z])/).map((part, i) => (
+    <span key={i}>
+      {i ? <wbr /> : null}
+      {part}
+    </span>
+  ));
+}
+
 function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
   const errors = data.problems.filter((p) => p.severity === 'error');
   const warnings = data.problems.filter((p) => p.severity === 'warning');
@@ -53,7 +63,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
     >
       {data.hasInput ? <Handle type="target" position={Position.Top} id="in" className="layer-handle" /> : null}
       <div className="layer-node-head">
-        <span className="layer-node-class">{data.className === 'InputLayer' ? 'Input' : data.className}</span>
+        <span className="layer-node-class">{breakable(data.className === 'InputLayer' ? 'Input' : data.className)}</span>
         <span className="layer-node-badges">
           <ProblemBadge kind="error" problems={errors} />
           <ProblemBadge kind="warning" problems={warnings} />

@@ -84,7 +84,11 @@ function roundedPath(points: Point[]): string {
 }
 
 function ShapeEdgeView(props: EdgeProps) {
-  const { id, source, target, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, label, style, markerEnd, selected } = props;
+  const { id, source, target, sourceY, targetY, sourcePosition, targetPosition, label, style, markerEnd, selected } = props;
+  // Connections sharing a handle fan out beside it (to-flow.ts fanOffsets), so each stays visible and clickable.
+  const fan = props.data as { sx?: number; tx?: number } | undefined;
+  const sourceX = props.sourceX + (fan?.sx ?? 0);
+  const targetX = props.targetX + (fan?.tx ?? 0);
   const lane = useStore((s) => detourLane(s, source, target, sourceX, sourceY, targetX, targetY));
   let path: string;
   let labelX: number;

@@ -63,7 +63,14 @@ export function toFlowNodes(doc: ModelDocument, inference: Inference, selected: 
   }));
 }
 
-export function toFlowEdges(edges: ModelDocument['edges'], inference: Inference, selected: ReadonlySet<string>): Edge[] {
+/** `dropTarget`: the connection a layer dragged from the palette would be inserted into, drawn highlighted. */
+export function toFlowEdges(
+  edges: ModelDocument['edges'],
+  inference: Inference,
+  selected: ReadonlySet<string>,
+  dropTarget: string | null = null,
+): Edge[] {
+  const spread = fanOffsets(edges);
   return edges.map((e) => {
     const bad = inference.badEdges.has(e.id);
     const shape = inference.edgeShapes.get(e.id);
@@ -73,9 +80,33 @@ export function toFlowEdges(edges: ModelDocument['edges'], inference: Inference,
       source: e.source,
       target: e.target,
       label: shape ? formatShape(shape) : undefined,
-      className: bad ? 'edge-bad' : undefined,
+      className: [bad ? 'edge-bad' : '', e.id === dropTarget ? 'edge-drop-target' : ''].filter(Boolean).join(' ') || undefined,
       selected: selected.has(e.id),
-      data: { bad },
+      data: { bad, ...spread.get(e.id) },
     };
   });
+}
+
+/** Horizontal distance between connections that leave one handle (or enter one), so each can be told and clicked. */
+const FAN_STEP = 16;
+
+/**
+ * Where each connection leaves its source and enters its target, relative to the handle: several connections from
+ * one output fan out side by side (in document order), as do a merge layer's inputs (in input order).
+ */
+export function fanOffsets(edges: ModelDocument['edges']): Map<string, { sx: number; tx: number }> {
+  const bySource = new Map<string, string[]>();
+  const byTarget = new Map<string, string[]>();
+  for (const e of edges) {
+    bySource.set(e.source, [...(bySource.get(e.source) ?? []), e.id]);
+    byTarget.set(e.target, [...(byTarget.get(e.target) ?? []), e.id]);
+  }
+  const offset = (group: string[], id: string) => {
+    if (group.length < 2) return 0;
+    const step = Math.min(FAN_STEP, 160 / (group.length - 1));
+    return (group.indexOf(id) - (group.length - 1) / 2) * step;
+  };
+  const out = new Map<string, { sx: number; tx: number }>();
+  for (const e of edges) out.set(e.id, { sx: offset(bySource.get(e.source)!, e.id), tx: offset(byTarget.get(e.target)!, e.id) });
+  return out;
 }

@@ -4,7 +4,8 @@
  */
 import { makeNode } from '../../engine/graph/build';
 import { newId, type DocEdge, type DocNode, type ModelDocument } from '../../engine/graph/document';
-import { removeFromDocument } from '../../engine/graph/fixes';
+import { insertOnEdge, removeFromDocument } from '../../engine/graph/fixes';
+import { getLayer } from '../../engine/layers/registry';
 import type { ConfigValue } from '../../engine/layers/types';
 import { connectionRefusal } from '../canvas/connection';
 
@@ -34,6 +35,12 @@ export function addNode(doc: ModelDocument, className: string, position: Positio
  */
 export function addNodeBelow(doc: ModelDocument, className: string, below: string | null, id = newId()): { doc: ModelDocument; id: string } {
   const anchor = below ? doc.nodes.find((n) => n.id === below) : lowestNode(doc);
+  // Below a layer that feeds exactly one other, the new layer goes between them rather than on a dangling branch.
+  const consumers = anchor ? doc.edges.filter((e) => e.source === anchor.id) : [];
+  if (below && anchor && consumers.length === 1 && getLayer(className)?.arity !== 'none') {
+    const inserted = insertOnEdge(doc, consumers[0].id, className, id);
+    if (inserted) return { doc: inserted, id };
+  }
   const spot = anchor?.position ? { x: anchor.position.x, y: anchor.position.y + ROW_GAP } : { x: 0, y: 0 };
   const position = freeSpot(
     doc.nodes.flatMap((n) => (n.position ? [n.position] : [])),

@@ -13,6 +13,7 @@ import { useInference } from '../../stores/inference';
 import { useUi } from '../../stores/ui';
 import { FieldRow } from './FieldInput';
 import { FixButtons } from '../../canvas/FixButtons';
+import { deleteSelection } from '../../actions/edit-actions';
 
 function NameField({ node }: { node: DocNode }) {
   const doc = useGraph((s) => s.doc);
@@ -118,6 +119,21 @@ export function Inspector() {
             ))}
           </ul>
         ) : null}
+        <div className="inspector-actions">
+          <button type="button" data-testid="delete-layer" onClick={() => deleteSelection(false)} title="Delete (Del): the layers around it stay unconnected">
+            Delete
+          </button>
+          {info && inference.topology.incoming.get(node.id)?.length && inference.topology.outgoing.get(node.id)?.length ? (
+            <button
+              type="button"
+              data-testid="delete-reconnect"
+              onClick={() => deleteSelection(true)}
+              title="Delete and reconnect (Ctrl+Del): the layer before it feeds the layer after it"
+            >
+              Delete and reconnect <kbd>Ctrl+Del</kbd>
+            </button>
+          ) : null}
+        </div>
         <NameField node={node} />
         {rows(false)}
         {fields.some(([, s]) => s.advanced) ? (

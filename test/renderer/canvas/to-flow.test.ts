@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainDocument } from '../../../engine/graph/build';
-import { toFlowEdges, toFlowNodes } from '../../../renderer/canvas/to-flow';
+import { chainDocument, graphDocument } from '../../../engine/graph/build';
+import { fanOffsets, toFlowEdges, toFlowNodes } from '../../../renderer/canvas/to-flow';
 import { moveNodes, setConfigValue } from '../../../renderer/stores/edits';
 import { inferMemo } from '../../../renderer/stores/inference';
 
@@ -46,5 +46,31 @@ describe('canvas nodes and edges from the document', () => {
     expect(nodes[1].position).toEqual({ x: 50, y: 60 });
     // A config edit is not a move: inference runs again.
     expect(inferMemo(setConfigValue(moved, 'n1', 'filters', 4))).not.toBe(before);
+  });
+
+  it('highlights the connection a dragged layer would be dropped into', () => {
+    const edges = toFlowEdges(doc.edges, inferMemo(doc), new Set(), 'e1');
+    expect(edges.map((e) => e.className)).toEqual([undefined, 'edge-drop-target', 'edge-bad']);
+  });
+
+  it('fans out connections that share an output or a merge input, so none hides another', () => {
+    // input → a, input → b, a → add, b → add: two leave the input, two enter the Add.
+    const fork = graphDocument(
+      [{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }, { className: 'Dense' }, { className: 'Add' }],
+      [
+        [0, 1],
+        [0, 2],
+        [1, 3],
+        [2, 3],
+      ],
+    );
+    const fan = fanOffsets(fork.edges);
+    expect([...fan.values()]).toEqual([
+      { sx: -8, tx: 0 },
+      { sx: 8, tx: 0 },
+      { sx: 0, tx: -8 },
+      { sx: 0, tx: 8 },
+    ]);
+    expect(fanOffsets(doc.edges).get('e0')).toEqual({ sx: 0, tx: 0 });
   });
 });

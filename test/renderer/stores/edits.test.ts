@@ -63,14 +63,24 @@ describe('adding below the selection', () => {
     const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }]));
     expect(addNodeBelow(doc, 'InputLayer', 'n0').doc.edges).toHaveLength(0);
     const { doc: two } = addNodeBelow(doc, 'Dense', 'n0', 'd');
-    // Adding below the Dense connects; a second Dense below the Input is unconnected only if refused — it is allowed
-    // (an output may feed several layers), so it connects too.
+    // Adding below the Input, which now feeds the Dense, puts the new layer between them: still two connections.
     expect(addNodeBelow(two, 'Dense', 'n0').doc.edges).toHaveLength(2);
   });
 
-  it('moves a column right when the spot below is taken', () => {
+  it('inserts the layer between the selection and the one layer it feeds, moving that one down a row', () => {
     const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]));
     const { doc: next } = addNodeBelow(doc, 'Dropout', 'n0', 'x');
+    expect(next.edges.map((e) => [e.source, e.target])).toEqual([
+      ['n0', 'x'],
+      ['x', 'n1'],
+    ]);
+    expect(next.nodes.find((n) => n.id === 'x')!.position).toEqual({ x: 0, y: ROW_GAP });
+    expect(next.nodes.find((n) => n.id === 'n1')!.position).toEqual({ x: 0, y: 2 * ROW_GAP });
+  });
+
+  it('moves a column right when the spot below is taken by a layer it does not feed', () => {
+    const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]));
+    const { doc: next } = addNodeBelow({ ...doc, edges: [] }, 'Dropout', 'n0', 'x');
     expect(next.nodes[2].position).toEqual({ x: COLUMN_GAP, y: ROW_GAP });
   });
 
