@@ -19,6 +19,8 @@ const config: Configuration = {
   files: [
     'dist/electron/**',
     'dist/engine/**',
+    // The engine's WebAssembly kernels: main passes this folder to the utility process (--wasm-dir).
+    'dist/wasm/**',
     'dist/renderer/**',
     'package.json',
     '!**/*.map',

@@ -19,6 +19,7 @@ import { InputError, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
+import { projectWasmDir } from './project';
 import { enableRelaxedSimd } from './relaxed-simd';
 import type { Backend } from '../engine/kernels/types';
 
@@ -258,8 +259,8 @@ function render(format: ExportFormat, doc: ModelDocument, flavor?: 'keras3' | 't
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
 async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T): Promise<T> {
   enableRelaxedSimd();
-  const { backend, issue } = await loadBackend('fast');
-  if (issue) io.err(`warning: ${issue.message} (${issue.hint})`);
+  const { backend, issue } = await loadBackend('fast', { wasmDir: projectWasmDir() });
+  if (issue) io.err(`warning: ${issue.message}. Fix: ${issue.hint}.`);
   try {
     return await run(backend);
   } finally {
@@ -311,13 +312,12 @@ async function serveCommand(rest: string[], io: Io): Promise<number> {
   const { startServer, ServeError } = await import('./serve');
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1' });
+    server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1', log: io.out });
   } catch (e) {
     if (!(e instanceof ServeError)) throw e;
     io.err(`layercanvas: ${e.message}`);
     return 1;
   }
-  io.out(`LayerCanvas is serving at ${server.url}`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       server.close().then(resolve, resolve);

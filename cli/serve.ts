@@ -7,10 +7,11 @@ import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSyn
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
+import { WASM_DIR_ARG } from '../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
+import { PROJECT, projectWasmDir } from './project';
 import { relaxedSimdExecArgv } from './relaxed-simd';
 
 export interface ServeOptions {
@@ -19,7 +20,9 @@ export interface ServeOptions {
   host?: string;
   /** Where the built renderer lives; defaults to dist/renderer in the project. */
   root?: string;
-  /** Lines for the user (what was opened); defaults to stdout. */
+  /** The engine's kernels folder; default: the project's dist/wasm. */
+  wasmDir?: string;
+  /** Lines for the user (where it serves, what was opened); defaults to stdout. */
   log?: (line: string) => void;
 }
 
@@ -35,7 +38,6 @@ export class ServeError extends Error {
   override name = 'ServeError';
 }
 
-const PROJECT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
 const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
@@ -74,12 +76,12 @@ export function cacheControl(urlPath: string): string {
   return /^\/assets\/[^/?]+-[\w-]{8,}\.\w+(\?.*)?$/.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-/** Fork engine/host/node-main.ts as a Node child speaking wire text over IPC. */
-export function forkNodeEngine(): ChildHandle {
+/** Fork engine/host/node-main.ts as a Node child speaking wire text over IPC, running the kernels in `wasmDir`. */
+export function forkNodeEngine(wasmDir: string = projectWasmDir()): ChildHandle {
   const entry = join(PROJECT, 'engine', 'host', 'node-main.ts');
   // An absolute loader URL so the child starts whatever directory the user ran `layercanvas` from.
   const tsx = import.meta.resolve('tsx');
-  const child: ChildProcess = fork(entry, [], {
+  const child: ChildProcess = fork(entry, [`${WASM_DIR_ARG}${wasmDir}`], {
     cwd: PROJECT,
     // The engine's kernels use relaxed SIMD (fused multiply-add) where this Node can be told to validate it.
     execArgv: ['--import', tsx, ...relaxedSimdExecArgv()],
@@ -101,8 +103,9 @@ export function forkNodeEngine(): ChildHandle {
   };
 }
 
-function onPath(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+function onPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
     const full = join(dir, name);
     try {
       accessSync(full, constants.X_OK);
@@ -114,11 +117,46 @@ function onPath(name: string): string | null {
   return null;
 }
 
-/** Chromium in app mode (a window without browser chrome) when installed, else the default browser. */
-function openInBrowser(url: string, log: (line: string) => void): void {
-  const chromium = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map(onPath).find(Boolean);
+export interface OpenOptions {
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  /** How long a browser that exits counts as having failed to open (ms); default 3000. */
+  settleMs?: number;
+  /** Chromium's profile folder; default ~/.config/layercanvas/chromium-profile. */
+  profile?: string;
+}
+
+/** How a launched program ended within `ms`: its exit code, 'running' when it hadn't, or the spawn error. */
+function settle(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: string | null } | 'running' | Error> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('running'), ms);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      resolve(e);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+}
+
+/**
+ * Chromium in app mode (a window without browser chrome) when installed, else the default browser; resolves to
+ * one line saying what really happened: a browser that exits at once, or no display to show a window on, is not
+ * an opened window.
+ */
+export async function openInBrowser(url: string, options: OpenOptions = {}): Promise<string> {
+  const env = options.env ?? process.env;
+  const platform = options.platform ?? process.platform;
+  const settleMs = options.settleMs ?? 3000;
+  const yourself = `open ${url} in a browser yourself`;
+  if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
+    return `No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): ${yourself}.`;
+  }
+  const chromium = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map((n) => onPath(n, env)).find(Boolean);
   if (chromium) {
-    const profile = join(homedir(), '.config', 'layercanvas', 'chromium-profile');
+    const profile = options.profile ?? join(homedir(), '.config', 'layercanvas', 'chromium-profile');
     mkdirSync(profile, { recursive: true });
     const args = [
       `--app=${url}`,
@@ -130,17 +168,26 @@ function openInBrowser(url: string, log: (line: string) => void): void {
     ];
     // Chromium refuses to run as root with its sandbox on (containers, CI).
     if (process.getuid?.() === 0) args.push('--no-sandbox');
-    spawn(chromium, args, { detached: true, stdio: 'ignore' }).on('error', (e) => log(`Could not open Chromium: ${e.message}`)).unref();
-    log(`Opened LayerCanvas in a Chromium app window (${chromium}).`);
-    return;
+    const child = spawn(chromium, args, { detached: true, stdio: 'ignore', env });
+    const outcome = await settle(child, settleMs);
+    child.unref();
+    if (outcome === 'running') return `Opened LayerCanvas in a Chromium app window (${chromium}).`;
+    if (outcome instanceof Error) return `Could not start Chromium (${chromium}: ${outcome.message}): ${yourself}.`;
+    // Chromium hands a URL to a Chromium already running with this profile, and exits 0.
+    if (outcome.code === 0) return `Opened LayerCanvas in the Chromium already running (${chromium}).`;
+    const how = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
+    return `Chromium (${chromium}) exited at once (${how}) without opening a window: ${yourself}.`;
   }
-  const opener = onPath('xdg-open') ?? onPath('open');
+  const opener = onPath('xdg-open', env) ?? onPath('open', env);
   if (opener) {
-    spawn(opener, [url], { detached: true, stdio: 'ignore' }).on('error', (e) => log(`Could not open a browser: ${e.message}`)).unref();
-    log(`Opened LayerCanvas in your default browser (${opener}).`);
-    return;
+    const child = spawn(opener, [url], { detached: true, stdio: 'ignore', env });
+    const outcome = await settle(child, settleMs);
+    child.unref();
+    if (outcome instanceof Error) return `Could not start ${opener} (${outcome.message}): ${yourself}.`;
+    if (outcome !== 'running' && outcome.code !== 0) return `${opener} failed (exit code ${outcome.code}): ${yourself}.`;
+    return `Asked your default browser to open LayerCanvas (${opener}).`;
   }
-  log(`No browser found to open; visit ${url} yourself.`);
+  return `No browser found to open: ${yourself}.`;
 }
 
 export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
@@ -209,7 +256,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'engine-status', status: s }));
     };
     const supervisor = new EngineSupervisor({
-      spawn: forkNodeEngine,
+      spawn: () => forkNodeEngine(options.wasmDir),
       onStatus: status,
       onMessage: (message) => {
         if (typeof message === 'string' && ws.readyState === ws.OPEN) ws.send(message);
@@ -256,7 +303,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}/`;
-  if (options.open) openInBrowser(url, log);
+  log(`LayerCanvas is serving at ${url}`);
+  // Whether a window really opened is known only once the browser has settled (or exited at once).
+  if (options.open) void openInBrowser(url).then(log);
 
   return {
     url,

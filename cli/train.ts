@@ -10,6 +10,7 @@ import type { ModelDocument } from '../engine/graph/document';
 import { writeProject } from '../engine/formats/project';
 import { RunRecorder } from '../engine/formats/run-recorder';
 import { builtinInfo } from '../engine/data/registry';
+import { describeKernels } from '../engine/kernels/registry';
 import type { Backend } from '../engine/kernels/types';
 import { compileModel } from '../engine/train/executor';
 import { LOSSES, type LossName } from '../engine/train/losses';
@@ -92,7 +93,7 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
     shuffle: true,
   };
   io.err(`dataset: ${data.name}, ${data.count} samples of ${formatShape(data.sampleShape)}${test ? `, ${test.count} held out for testing` : ''}`);
-  io.err(`training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${backend.name}`);
+  io.err(`training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${describeKernels(backend).label}`);
 
   const runs: { label: string; doc: ModelDocument; result: TrainResult; testAccuracy?: number }[] = [];
   const recorder = new RunRecorder();

@@ -15,6 +15,9 @@ const common = {
   // Provided by Electron at run time.
   external: ['electron'],
   logLevel: 'warning',
+  // A CommonJS bundle has an empty import.meta: code that finds files by it (the kernels' .wasm did) would silently
+  // fall back at run time. Fail the build instead; entries get such paths from their host (see engine/host/kernels.ts).
+  logOverride: { 'empty-import-meta': 'error' },
 };
 
 const started = Date.now();

@@ -3,6 +3,7 @@
  * engine traffic: each window gets a MessagePort straight to the engine, and a fresh one after every restart.
  */
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { WASM_DIR_ARG } from '../../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../../engine/host/supervisor';
 import { CHANNELS } from '../common/channels';
 
@@ -18,6 +19,8 @@ export class EngineHost {
   constructor(
     private readonly modulePath: string,
     private readonly onStatus: (status: EngineStatus) => void,
+    /** The built kernels (dist/wasm); the engine's CommonJS bundle has no import.meta to find them by. */
+    private readonly wasmDir: string,
   ) {
     this.supervisor = new EngineSupervisor({
       spawn: () => this.spawn(),
@@ -57,7 +60,7 @@ export class EngineHost {
   }
 
   private spawn(): ChildHandle {
-    const proc = utilityProcess.fork(this.modulePath, [], { serviceName: 'LayerCanvas Engine', stdio: 'inherit' });
+    const proc = utilityProcess.fork(this.modulePath, [`${WASM_DIR_ARG}${this.wasmDir}`], { serviceName: 'LayerCanvas Engine', stdio: 'inherit' });
     this.process = proc;
     return {
       get pid() {

@@ -179,7 +179,7 @@ if (!app.requestSingleInstanceLock()) {
     handleAppScheme(join(DIST, 'renderer'));
     registerIpc();
     rebuildMenu();
-    engine = new EngineHost(join(DIST, 'engine', 'utility-main.cjs'), (status: EngineStatus) => send(CHANNELS.engineStatus, status));
+    engine = new EngineHost(join(DIST, 'engine', 'utility-main.cjs'), (status: EngineStatus) => send(CHANNELS.engineStatus, status), join(DIST, 'wasm'));
     engine.start();
     openWindow();
     const path = fileFromArgv(process.argv, process.cwd(), app.getAppPath());

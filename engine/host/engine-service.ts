@@ -46,6 +46,8 @@ export const CANCELLED: ProtocolError = { code: 'cancelled', message: 'Cancelled
 export const defaultHandlers: Handlers = {
   ping: () => ({ pid: typeof process !== 'undefined' ? process.pid : null, protocol: PROTOCOL_VERSION }),
 
+  kernels: async () => (await import('./kernels')).kernelsReport(),
+
   validate: ({ document }): ValidateResult => {
     const inference = infer(document);
     const outputShapes: ValidateResult['outputShapes'] = {};

@@ -3,6 +3,7 @@
  * Messages arrive as wire text over the IPC pipe and answers go back the same way; see wire.ts for why text.
  */
 import { createEngineService } from './engine-service';
+import { configureKernels, wasmDirFromArgv } from './kernels';
 import { ENGINE_READY } from './supervisor';
 import { decodeWire, encodeWire } from './wire';
 
@@ -14,6 +15,9 @@ if (!process.send) {
 const send = (message: unknown) => {
   if (process.connected) process.send!(message);
 };
+
+// `layercanvas serve` names the kernels' folder (`--wasm-dir=`); without it, dist/wasm under the working directory.
+configureKernels({ wasmDir: wasmDirFromArgv(process.argv) });
 
 const service = createEngineService((message) => send(encodeWire(message)));
 

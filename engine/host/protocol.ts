@@ -14,6 +14,7 @@ import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
 import type { Dataset, DataError } from '../data/types';
 import { MAX_FOLDER_FILES } from '../data/folder-limits';
+import type { KernelsReport } from '../kernels/registry';
 import { MAX_SAMPLES, type SampleWindow } from './samples';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
@@ -148,11 +149,13 @@ export type DatasetImportOutcome =
   | { ok: true; dataset: Dataset; test?: Dataset; warnings: DataError[]; csv?: { columns: string[]; label: number } }
   | { ok: false; errors: DataError[] };
 
-export type { SampleWindow };
+export type { KernelsReport, SampleWindow };
 
 export const REQUESTS = {
   /** Liveness check; answers with the engine's process id and protocol version. */
   ping: request<{ pid: number | null; protocol: number }>()(z.object({}).optional()),
+  /** Which kernels this engine runs (loading them if it hasn't yet), and why not the fast ones when it can't. */
+  kernels: request<KernelsReport>()(z.object({}).optional()),
   validate: request<ValidateResult>()(documentPayload),
   summary: request<Summary & { text: string }>()(documentPayload),
   import: request<ImportOutcome>()(

@@ -8,27 +8,13 @@ import type { Tensor } from '../core/tensor';
 import type { Dataset } from '../data/types';
 import { loadDataset } from '../data/node/load';
 import type { ModelDocument } from '../graph/document';
-import { disposeBackend, loadBackend } from '../kernels/registry';
-import type { Backend } from '../kernels/types';
 import { compileModel, forward, makeContext } from '../train/executor';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
 import { bnTwin } from '../train/twin';
 import type { HandlerContext, HandlerOutcome } from './engine-service';
+import { engineBackend } from './kernels';
 import { stopFlags } from './stop-flags';
 import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from './protocol';
-
-let backend: Promise<{ backend: Backend; warning?: string }> | null = null;
-
-/** The fast kernels when they load, else the reference ones with the reason. */
-export function engineBackend(): Promise<{ backend: Backend; warning?: string }> {
-  backend ??= loadBackend('fast').then(({ backend: b, issue }) => ({ backend: b, warning: issue?.message }));
-  return backend;
-}
-
-export async function disposeEngineBackend(): Promise<void> {
-  if (backend) disposeBackend((await backend).backend);
-  backend = null;
-}
 
 
 async function datasetFor(spec: ParsedPayloadOf<'train'>['dataset']): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {

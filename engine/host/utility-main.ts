@@ -1,9 +1,11 @@
 /**
  * The engine as an Electron utility process. Main sends `{ type: 'connect' }` with a MessagePort for each window;
  * the window's requests arrive on that port (structured clone, so no wire encoding) and answers go back on it.
- * Written against the shape of Electron's parentPort so the engine imports nothing from Electron.
+ * Written against the shape of Electron's parentPort so the engine imports nothing from Electron. Main starts it
+ * with `--wasm-dir=<folder>` naming the built kernels (see kernels.ts).
  */
 import { createEngineService } from './engine-service';
+import { configureKernels, wasmDirFromArgv } from './kernels';
 import { ENGINE_READY } from './supervisor';
 
 interface PortMessageEvent {
@@ -24,6 +26,9 @@ if (!parentPort) {
   process.stderr.write('engine/host/utility-main is started by the LayerCanvas desktop app (Electron utilityProcess); run the app instead.\n');
   process.exit(2);
 }
+
+// A CommonJS bundle has no import.meta to find its files by: main names the kernels' folder on the command line.
+configureKernels({ wasmDir: wasmDirFromArgv(process.argv) });
 
 parentPort.on('message', (event) => {
   const data = event.data as { type?: unknown } | null;

@@ -12,7 +12,11 @@ export type { FastBackend };
 export const WASM_FILES = { simd: 'kernels-simd.wasm', relaxedSimd: 'kernels-relaxed-simd.wasm' } as const;
 
 export interface LoadOptions {
-  /** Folder holding the built .wasm files; default: dist/wasm of this source tree, then of the working directory. */
+  /**
+   * Folder holding the built .wasm files; default: dist/wasm under the working directory. Each engine entry passes
+   * its own (the CLI and the browser host's child: the project's dist/wasm; Electron's utility process: the folder
+   * main hands it), so no bundle depends on import.meta, which a CommonJS bundle doesn't have.
+   */
   wasmDir?: string;
   /** The binaries themselves (e.g. fetched by a browser host); skips reading files. */
   binaries?: WasmBinaries;
@@ -26,24 +30,43 @@ export interface LoadedBackend {
   issue?: LayerIssue;
 }
 
+/** Which kernels an engine runs, as the status bar and the CLI say it. */
+export interface KernelsReport {
+  kernels: BackendName;
+  /** The WebAssembly flavour of the fast kernels: `relaxed` (fused multiply-add) or `plain` SIMD; null for reference. */
+  simd: 'relaxed' | 'plain' | null;
+  /** Threads large ops run on, the caller's included. */
+  threads: number;
+  /** One line: "WASM relaxed SIMD · 2 threads", or "reference kernels (slow)". */
+  label: string;
+  /** Why the fast kernels aren't running and how to get them, when they aren't. */
+  warning?: { message: string; hint: string };
+}
+
+export function describeKernels(backend: Backend, issue?: LayerIssue): KernelsReport {
+  const warning = issue ? { message: issue.message, hint: issue.hint ?? '' } : undefined;
+  if (backend.name !== 'fast') return { kernels: 'reference', simd: null, threads: 1, label: 'reference kernels (slow)', warning };
+  const fast = backend as FastBackend;
+  const simd = fast.relaxedSimd ? 'relaxed' : 'plain';
+  const threads = fast.threads;
+  const label = `WASM ${simd === 'relaxed' ? 'relaxed SIMD' : 'SIMD'} · ${threads} thread${threads === 1 ? '' : 's'}`;
+  return { kernels: 'fast', simd, threads, label, warning };
+}
+
 /** Reads the two binaries from disk (Node only; imported lazily so a browser bundle never loads node:fs). */
 async function readBinaries(dir: string | undefined): Promise<WasmBinaries> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
-  const { fileURLToPath } = await import('node:url');
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = dir ? [dir] : [path.join(here, '../../dist/wasm'), path.join(process.cwd(), 'dist/wasm')];
-  let lastError: unknown;
-  for (const d of candidates) {
-    try {
-      const simd = await fs.readFile(path.join(d, WASM_FILES.simd));
-      const relaxedSimd = await fs.readFile(path.join(d, WASM_FILES.relaxedSimd)).catch(() => undefined);
-      return { simd, relaxedSimd };
-    } catch (e) {
-      lastError = e;
-    }
+  const folder = dir ?? path.join(process.cwd(), 'dist', 'wasm');
+  let simd: Buffer<ArrayBuffer>;
+  try {
+    simd = await fs.readFile(path.join(folder, WASM_FILES.simd));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${WASM_FILES.simd} is not in ${folder}` : `reading ${path.join(folder, WASM_FILES.simd)} failed: ${(e as Error).message}`);
   }
-  throw new Error(`${WASM_FILES.simd} not found in ${candidates.join(' or ')}: ${(lastError as Error)?.message ?? ''}`);
+  const relaxedSimd = await fs.readFile(path.join(folder, WASM_FILES.relaxedSimd)).catch(() => undefined);
+  return { simd, relaxedSimd };
 }
 
 async function nodeWorkers(): Promise<{ Worker: WorkerConstructor | null; cores: number }> {
@@ -73,8 +96,8 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
       backend: referenceBackend,
       issue: {
         code: 'fast-kernels-unavailable',
-        message: `the fast WebAssembly kernels could not be loaded (${(e as Error).message}); using the reference kernels`,
-        hint: 'build them with `node scripts/build-wasm.mjs`',
+        message: `running on the slow reference kernels: the fast WebAssembly kernels could not be loaded (${(e as Error).message})`,
+        hint: 'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
         severity: 'warning',
       },
     };

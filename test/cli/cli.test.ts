@@ -124,11 +124,31 @@ describe('layercanvas predict and train', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('the input has shape [1, 4] but the model takes (None, 3)');
   });
+  it('without the built kernels, says in one stderr line that it runs on the slow reference ones, why, and the fix', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'layercanvas-no-wasm-'));
+    process.env.LAYERCANVAS_WASM_DIR = empty;
+    try {
+      const src = file('ref.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])\n');
+      const r = await run('predict', src, '--input', file('ref.json', JSON.stringify({ shape: [1, 3], data: [1, 2, 3] })));
+      expect(r.code).toBe(0);
+      // (The other stderr line says the model holds no weights.)
+      const lines = r.err.trimEnd().split('\n').filter((l) => l.includes('kernels'));
+      expect(lines).toEqual([
+        `warning: running on the slow reference kernels: the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty}). ` +
+          'Fix: build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart.',
+      ]);
+    } finally {
+      delete process.env.LAYERCANVAS_WASM_DIR;
+    }
+  });
   it('train on a generated dataset writes a project with trained weights and the run', async () => {
     const src = file('m.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
     const out = join(dir, 'trained.layercanvas.json');
     const r = await run('train', src, '--dataset', 'circles', '--epochs', '2', '--batch-size', '32', '--compare-bn', '--out', out);
     expect(r.code).toBe(0);
+    // It says which kernels train: the fast ones, their SIMD flavour and threads.
+    expect(r.err).toMatch(/kernels: WASM (relaxed )?SIMD · \d+ threads?\n/);
+    expect(r.err).not.toContain('warning');
     expect(r.out).toMatch(/with BN: completed, loss [\d.]+, accuracy [\d.]+, val_accuracy [\d.]+/);
     expect(r.out).toMatch(/without BN: completed/);
     expect(r.out).toContain('epoch │ with BN');

@@ -44,15 +44,16 @@ describe('layercanvas serve in Chromium', () => {
     await expect(startServer({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/host '0.0.0.0' is not allowed \(use 127.0.0.1\)/);
   });
 
-  it('opens Chromium in app mode with its own profile, and says so', async () => {
-    // A stand-in `chromium` on PATH records how it was started.
+  it('opens Chromium in app mode with its own profile, and says so after where it serves', async () => {
+    // A stand-in `chromium` on PATH records how it was started, and stays up as a window would.
     const dir = mkdtempSync(join(tmpdir(), 'layercanvas-open-'));
     const record = join(dir, 'args.txt');
-    writeFileSync(join(dir, 'chromium'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\n`);
+    writeFileSync(join(dir, 'chromium'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\nexec /bin/sleep 5\n`);
     chmodSync(join(dir, 'chromium'), 0o755);
-    const saved = { PATH: process.env.PATH, HOME: process.env.HOME };
+    const saved = { PATH: process.env.PATH, HOME: process.env.HOME, DISPLAY: process.env.DISPLAY };
     process.env.PATH = dir;
     process.env.HOME = dir;
+    process.env.DISPLAY = ':7';
     const lines: string[] = [];
     try {
       const server = await startServer({ port: 0, open: true, log: (l) => lines.push(l) });
@@ -60,11 +61,14 @@ describe('layercanvas serve in Chromium', () => {
       const args = readFileSync(record, 'utf8').trim().split('\n');
       expect(args).toContain(`--app=${server.url}`);
       expect(args).toContain(`--user-data-dir=${join(dir, '.config', 'layercanvas', 'chromium-profile')}`);
-      expect(lines).toEqual([`Opened LayerCanvas in a Chromium app window (${join(dir, 'chromium')}).`]);
+      await expect.poll(() => lines.length, { timeout: 10_000 }).toBe(2);
+      expect(lines).toEqual([`LayerCanvas is serving at ${server.url}`, `Opened LayerCanvas in a Chromium app window (${join(dir, 'chromium')}).`]);
       await server.close();
     } finally {
       process.env.PATH = saved.PATH;
       process.env.HOME = saved.HOME;
+      if (saved.DISPLAY === undefined) delete process.env.DISPLAY;
+      else process.env.DISPLAY = saved.DISPLAY;
       rmSync(dir, { recursive: true, force: true });
     }
   });
