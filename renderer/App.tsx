@@ -8,10 +8,12 @@ import { registerCanvasView } from './actions/view';
 import { Canvas } from './canvas/Canvas';
 import { preloadLayout } from './canvas/layout';
 import { BottomPanel } from './panels/BottomPanel';
+import { KernelsWarning } from './panels/KernelsWarning';
 import { Inspector } from './panels/inspector/Inspector';
 import { Palette } from './panels/Palette';
 import { StatusBar } from './panels/StatusBar';
 import { TopBar } from './panels/TopBar';
+import { watchEngineKernels } from './services/engine-kernels';
 import { getHost } from './services/host-instance';
 import { isDirty, useGraph } from './stores/graph';
 import { useUi } from './stores/ui';
@@ -107,6 +109,7 @@ function Editor() {
   }, [onMenu]);
 
   useEffect(preloadLayout, []);
+  useEffect(watchEngineKernels, []);
 
   // Inference and export run in the page; the engine port serves training and prediction, so its state is shown.
   useEffect(() => {
@@ -132,6 +135,7 @@ function Editor() {
         <Inspector />
       </div>
       <BottomPanel dark={dark} />
+      <KernelsWarning />
       <StatusBar />
     </div>
   );

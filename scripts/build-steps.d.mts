@@ -5,6 +5,8 @@ export interface BuildStep {
   args: string[];
   outputs: string[];
   sources: string[];
+  /** Folders under `sources` that don't count. */
+  except?: string[];
 }
 export const ROOT: string;
 export const STEPS: BuildStep[];

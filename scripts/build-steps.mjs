@@ -3,7 +3,7 @@
 // captured and shown only when it fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -22,6 +22,8 @@ export const STEPS = [
     args: ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'],
     outputs: ['dist/renderer/index.html'],
     sources: ['renderer', 'engine', 'electron/common', 'vite.config.ts', 'tsconfig.json', 'package-lock.json'],
+    // AssemblyScript, compiled by the kernels' step; the bundles load its output, never its source.
+    except: ['engine/kernels/wasm'],
   },
   {
     id: 'electron',
@@ -29,11 +31,12 @@ export const STEPS = [
     args: ['scripts/build-electron.mjs'],
     outputs: ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/engine/utility-main.cjs'],
     sources: ['electron', 'engine', 'scripts/build-electron.mjs', 'package-lock.json'],
+    except: ['engine/kernels/wasm'],
   },
 ];
 
-/** The newest file under path (a file or a folder) as [mtime, path]; [0, null] when there is none. */
-function newest(path) {
+/** The newest file under path (a file or a folder), outside the folders in `except`, as [mtime, path]; [0, null] when there is none. */
+function newest(path, except = []) {
   if (!existsSync(path)) return [0, null];
   const stat = statSync(path);
   if (!stat.isDirectory()) return [stat.mtimeMs, path];
@@ -41,6 +44,7 @@ function newest(path) {
   for (const entry of readdirSync(path, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const file = join(entry.parentPath ?? entry.path, entry.name);
+    if (except.some((folder) => file.startsWith(folder + sep))) continue;
     const mtime = statSync(file).mtimeMs;
     if (mtime > best[0]) best = [mtime, file];
   }
@@ -57,7 +61,7 @@ export function staleReason(step, root = ROOT) {
     if (mtime < oldest) [oldest, oldestOutput] = [mtime, out];
   }
   for (const src of step.sources) {
-    const [mtime, file] = newest(join(root, src));
+    const [mtime, file] = newest(join(root, src), (step.except ?? []).map((e) => join(root, e)));
     if (mtime > oldest) return `${oldestOutput} is older than ${relative(root, file)}`;
   }
   return null;

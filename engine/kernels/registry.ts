@@ -39,12 +39,19 @@ export interface KernelsReport {
   threads: number;
   /** One line: "WASM relaxed SIMD · 2 threads", or "reference kernels (slow)". */
   label: string;
-  /** Why the fast kernels aren't running and how to get them, when they aren't. */
-  warning?: { message: string; hint: string };
+  /**
+   * When the fast kernels aren't running: the whole message ("running on the slow reference kernels: …"), its
+   * reason alone ("the fast WebAssembly kernels could not be loaded (…)"), and how to get them.
+   */
+  warning?: { message: string; reason: string; hint: string };
 }
 
+const ON_REFERENCE = 'running on the slow reference kernels: ';
+
 export function describeKernels(backend: Backend, issue?: LayerIssue): KernelsReport {
-  const warning = issue ? { message: issue.message, hint: issue.hint ?? '' } : undefined;
+  const warning = issue
+    ? { message: issue.message, reason: issue.message.startsWith(ON_REFERENCE) ? issue.message.slice(ON_REFERENCE.length) : issue.message, hint: issue.hint ?? '' }
+    : undefined;
   if (backend.name !== 'fast') return { kernels: 'reference', simd: null, threads: 1, label: 'reference kernels (slow)', warning };
   const fast = backend as FastBackend;
   const simd = fast.relaxedSimd ? 'relaxed' : 'plain';
@@ -96,7 +103,7 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
       backend: referenceBackend,
       issue: {
         code: 'fast-kernels-unavailable',
-        message: `running on the slow reference kernels: the fast WebAssembly kernels could not be loaded (${(e as Error).message})`,
+        message: `${ON_REFERENCE}the fast WebAssembly kernels could not be loaded (${(e as Error).message})`,
         hint: 'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
         severity: 'warning',
       },

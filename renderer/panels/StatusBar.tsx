@@ -9,6 +9,7 @@ const ENGINE_TEXT = { starting: 'Engine starting…', ready: 'Engine ready', res
 export function StatusBar() {
   const inference = useInference();
   const engine = useUi((s) => s.engine);
+  const kernels = useUi((s) => s.kernels);
   const notice = useUi((s) => s.notice);
   const dirty = useGraph(isDirty);
   const setTab = useUi((s) => s.setBottomTab);
@@ -30,6 +31,17 @@ export function StatusBar() {
       <span className={`status-item status-engine engine-${engine.state}`} data-testid="status-engine" title={engine.message ?? ''}>
         <span className="engine-dot" aria-hidden="true" /> {ENGINE_TEXT[engine.state]}
       </span>
+      {kernels ? (
+        <span
+          className={`status-item ${kernels.kernels === 'reference' ? 'status-warning' : ''}`}
+          data-testid="engine-kernels"
+          data-kernels={kernels.kernels}
+          title={kernels.warning ? `${kernels.warning.message}. Fix: ${kernels.warning.hint}.` : `The engine's kernels: WebAssembly ${kernels.simd === 'relaxed' ? 'relaxed SIMD (fused multiply-add)' : 'SIMD'} on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}`}
+        >
+          {kernels.kernels === 'reference' ? <span aria-hidden="true">▲ </span> : null}
+          {kernels.label}
+        </span>
+      ) : null}
     </footer>
   );
 }

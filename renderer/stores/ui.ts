@@ -1,5 +1,6 @@
 /** View state that is not part of the model: selection, theme, panels, file identity, engine status. */
 import { create } from 'zustand';
+import type { KernelsReport } from '../../engine/host/protocol';
 import type { EngineStatus } from '../services/host';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
@@ -24,6 +25,8 @@ export interface UiState {
   /** Where the document came from or was saved to (name for the title, path for desktop "Save"). */
   file: { name: string; path?: string } | null;
   engine: EngineStatus;
+  /** The kernels the engine reported it runs (null until it has); see renderer/services/engine-kernels.ts. */
+  kernels: KernelsReport | null;
   /** A short message for the status bar (saved, opened, refused connection), with the time it was set. */
   notice: { text: string; kind: 'info' | 'error'; at: number } | null;
   select(nodes: string[], edges?: string[]): void;
@@ -36,6 +39,7 @@ export interface UiState {
   setFlavor(flavor: 'keras3' | 'tf.keras'): void;
   setFile(file: { name: string; path?: string } | null): void;
   setEngine(status: EngineStatus): void;
+  setKernels(kernels: KernelsReport | null): void;
   notify(text: string, kind?: 'info' | 'error'): void;
 }
 
@@ -85,6 +89,7 @@ export const useUi = create<UiState>()((set) => ({
   flavor: 'keras3',
   file: null,
   engine: { state: 'starting' },
+  kernels: null,
   notice: null,
   select: (nodes, edges = []) => set({ selectedNodes: nodes, selectedEdges: edges }),
   setTheme: (theme) => {
@@ -106,5 +111,6 @@ export const useUi = create<UiState>()((set) => ({
   setFlavor: (flavor) => set({ flavor }),
   setFile: (file) => set({ file }),
   setEngine: (engine) => set({ engine }),
+  setKernels: (kernels) => set({ kernels }),
   notify: (text, kind = 'info') => set({ notice: { text, kind, at: Date.now() } }),
 }));

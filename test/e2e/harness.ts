@@ -32,10 +32,12 @@ export interface HarnessOptions {
   viewport?: { width: number; height: number };
   /** Serve another build than dist/renderer (the harness's own tests use a tiny page). */
   root?: string;
+  /** The engine's kernels folder (default: the project's dist/wasm). */
+  wasmDir?: string;
 }
 
 export async function launchHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startServer({ port: 0, open: false, root: options.root, log: () => {} });
+  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {} });
   const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
   let context: BrowserContext;
   try {

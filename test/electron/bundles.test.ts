@@ -108,7 +108,7 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     const request = await connectedEngine(stub, [`--wasm-dir=${empty}`]);
     const kernels = (await request('kernels')).result as KernelsReport;
     expect(kernels).toMatchObject({ kernels: 'reference', simd: null, label: 'reference kernels (slow)' });
-    expect(kernels.warning?.message).toContain(`kernels-simd.wasm is not in ${empty}`);
+    expect(kernels.warning?.reason).toBe(`the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty})`);
     expect(kernels.warning?.hint).toContain('npm run build');
   });
 });
