@@ -5,6 +5,8 @@
  * prediction gives ten probabilities summing to 1 and a feature-map grid per convolution, BN, activation and
  * pooling layer.
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useEditor, type Harness } from './harness';
@@ -31,6 +33,27 @@ async function expectTenProbabilities(): Promise<void> {
   const top = read.filter((b) => b.top);
   expect(top).toHaveLength(1);
   expect(top[0].p).toBe(Math.max(...read.map((b) => b.p)));
+}
+
+/**
+ * The latency the panel shows (request to bars on screen, and the engine's answer within it), recorded in
+ * test-results/predict-latency.json and the log: timings are noisy here, so nothing is asserted but that it was
+ * measured and shown.
+ */
+async function recordLatency(what: string): Promise<void> {
+  const latency = page.locator('[data-testid=predict-latency]');
+  await expect.poll(() => latency.count()).toBe(1);
+  const barsMs = Number(await latency.getAttribute('data-bars-ms'));
+  const engineMs = Number(await latency.getAttribute('data-engine-ms'));
+  expect(barsMs).toBeGreaterThan(0);
+  expect(engineMs).toBeGreaterThan(0);
+  expect(barsMs).toBeGreaterThanOrEqual(engineMs);
+  expect((await latency.innerText()).trim()).toBe(`· ${Math.round(barsMs)} ms`);
+  console.log(`Predict latency, ${what}: ${barsMs} ms from request to bars (engine answer ${engineMs} ms)`);
+  mkdirSync('test-results', { recursive: true });
+  const file = join('test-results', 'predict-latency.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown[]) : [];
+  writeFileSync(file, JSON.stringify([...previous, { what, barsMs, engineMs, at: new Date().toISOString() }], null, 2));
 }
 
 describe('dataset preview and Predict', () => {
@@ -103,6 +126,7 @@ describe('dataset preview and Predict', () => {
     for (const [x, y] of [[13, 7], [20, 7], [17, 13], [14, 19], [12, 23]]) await page.mouse.move(...point(x, y), { steps: 4 });
     await page.mouse.up();
     await expectTenProbabilities();
+    await recordLatency('a digit drawn on the pad, untrained CNN');
     // The ink is white on black with soft edges: some pixels are full, some in between.
     const ink = await pad.evaluate((c: HTMLCanvasElement) => {
       const data = c.getContext('2d')!.getImageData(0, 0, 28, 28).data;
@@ -138,6 +162,7 @@ describe('dataset preview and Predict', () => {
     // 256 samples less a tenth for validation, batch 32: 8 steps, so BN's moving statistics are 0.99^8 = 92% their start.
     expect(await page.locator('[data-testid=predict-bn-warmup]').innerText()).toMatch(/had 8 updates: with momentum 0\.99, 92% of batch_normalization/);
     await expectTenProbabilities();
+    await recordLatency("an MNIST test digit, a run's trained weights");
     await h.screenshot('predict-trained');
   });
 

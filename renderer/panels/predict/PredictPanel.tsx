@@ -79,6 +79,21 @@ export function PredictPanel({ dark }: { dark: boolean }) {
     return () => clearTimeout(timer);
   }, [input, modelDoc, inference]);
 
+  // The latency shown: from the request to the engine until the bars are on screen (the frame after they render).
+  const [barsMs, setBarsMs] = useState<number | null>(null);
+  useEffect(() => {
+    setBarsMs(null);
+    if (!outcome?.ok) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setBarsMs(performance.now() - outcome.startedAt), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [outcome]);
+
   return (
     <div className="predict" data-testid="predict-panel" data-dark={dark} data-busy={busy}>
       <div className="predict-toolbar">
@@ -135,7 +150,21 @@ export function PredictPanel({ dark }: { dark: boolean }) {
           )}
         </section>
         <section className="predict-output" aria-label="Prediction">
-          <div className="predict-title">Prediction{outcome?.ok ? <span className="predict-muted"> · {Math.round(outcome.elapsedMs)} ms</span> : null}</div>
+          <div className="predict-title">
+            Prediction
+            {outcome?.ok && barsMs !== null ? (
+              <span
+                className="predict-muted"
+                data-testid="predict-latency"
+                data-bars-ms={barsMs.toFixed(1)}
+                data-engine-ms={outcome.elapsedMs.toFixed(1)}
+                title={`From the request to the engine until these bars were drawn; the engine's answer took ${Math.round(outcome.elapsedMs)} ms of it.`}
+              >
+                {' '}
+                · {Math.round(barsMs)} ms
+              </span>
+            ) : null}
+          </div>
           {outcome === null ? (
             <div className="predict-empty">{shownMode === 'draw' ? 'Draw a digit on the pad.' : 'Pick a sample.'}</div>
           ) : outcome.ok ? (

@@ -35,7 +35,10 @@ export interface FeatureMap {
   data: Float32Array;
 }
 
-export type PredictOutcome = { ok: true; scores: ClassScores; maps: FeatureMap[]; elapsedMs: number } | { ok: false; error: ProtocolError };
+export type PredictOutcome =
+  /** elapsedMs: from the request to the engine's answer, read; startedAt: performance.now() when it was asked. */
+  | { ok: true; scores: ClassScores; maps: FeatureMap[]; elapsedMs: number; startedAt: number }
+  | { ok: false; error: ProtocolError };
 
 /** The model's single Input shape without the batch axis, or null when it has none (or several, or can't be read). */
 export function modelInputShape(inference: Inference): (number | null)[] | null {
@@ -96,5 +99,5 @@ export async function predict(doc: ModelDocument, inference: Inference, x: Float
     const node = inference.topology.byId.get(id)!;
     maps.push({ nodeId: id, name: inference.nodes.get(id)?.name ?? node.name ?? id, className: node.className, shape: [t.shape[1], t.shape[2], t.shape[3]], data: t.data });
   }
-  return { ok: true, scores, maps, elapsedMs: performance.now() - started };
+  return { ok: true, scores, maps, elapsedMs: performance.now() - started, startedAt: started };
 }
