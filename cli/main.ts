@@ -8,6 +8,8 @@ import { formatFormatError, formatProblem } from '../engine/core/problems';
 import type { ModelDocument } from '../engine/graph/document';
 import { infer, type Inference } from '../engine/graph/inference';
 import { formatSummary, summarize } from '../engine/graph/summary';
+import { checkResources, estimateResources, formatEstimate, type MemoryBudget } from '../engine/graph/resources';
+import { memoryBudget } from '../engine/node/memory-budget';
 import { readModel } from '../engine/formats/detect';
 import { exportKerasPython } from '../engine/formats/keras-python';
 import { kerasJson } from '../engine/formats/keras-json';
@@ -26,7 +28,7 @@ import type { Backend } from '../engine/kernels/types';
 const USAGE = `Usage: layercanvas <command> [options]
 
 Commands:
-  summary <model> [--json]          the model.summary() table; --json prints it as data
+  summary <model> [--json]          the model.summary() table and a memory estimate; --json prints them as data
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
                                     f: keras-py | keras-json | project | tfjs | weights-json
@@ -43,7 +45,9 @@ Commands:
 <model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
 or a Keras Python file, told apart by their content.
 
-Options for every command:
+Options:
+  --memory-budget <size>            summary, predict, train: refuse runs estimated above it (8GB, 512MB);
+                                    default LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine's memory
   --debug                           print the stack trace of an internal error
 
 Exit codes: 0 ok, 1 invalid model or data, 2 bad usage, 3 internal error (a bug: please report it).`;
@@ -155,12 +159,42 @@ function load(path: string, io: Io): { doc: ModelDocument; inference: Inference 
   return { doc: result.document, inference: infer(result.document) };
 }
 
+const BUDGET_OPTION = { 'memory-budget': { type: 'string' } } as const;
+
+/** --memory-budget, else LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine (engine/node/memory-budget.ts). */
+function budgetFrom(values: Record<string, string | boolean | undefined>): MemoryBudget {
+  try {
+    return memoryBudget(values['memory-budget'] as string | undefined);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The batch and optimizer the summary's estimate assumes: Keras's fit defaults. */
+const SUMMARY_RUN = { batchSize: 32, optimizer: { name: 'adam' as const } };
+
 function summaryCommand(rest: string[], io: Io): number {
-  const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+  const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...BUDGET_OPTION });
+  const budget = budgetFrom(values);
   const loaded = load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = summarize(loaded.doc, loaded.inference);
+  const ok = loaded.inference.errorCount === 0;
+  const train = estimateResources(loaded.inference, { mode: 'train', ...SUMMARY_RUN });
+  const predict = estimateResources(loaded.inference, { mode: 'predict', batchSize: SUMMARY_RUN.batchSize });
   if (values.json) {
+    const memory = {
+      batch_size: SUMMARY_RUN.batchSize,
+      optimizer: SUMMARY_RUN.optimizer.name,
+      weights_bytes: train.weightBytes,
+      gradients_bytes: train.gradientBytes,
+      optimizer_state_bytes: train.optimizerBytes,
+      predict_activations_bytes: predict.activationBytes,
+      train_activations_bytes: train.activationBytes,
+      predict_total_bytes: predict.totalBytes,
+      train_total_bytes: train.totalBytes,
+      budget_bytes: budget.bytes,
+    };
     io.out(
       JSON.stringify(
         {
@@ -168,12 +202,16 @@ function summaryCommand(rest: string[], io: Io): number {
           total_params: s.total_params,
           trainable_params: s.trainable_params,
           non_trainable_params: s.non_trainable_params,
+          ...(ok ? { memory } : {}),
         },
         null,
         2,
       ),
     );
-  } else io.out(formatSummary(s));
+  } else io.out(ok ? [formatSummary(s), ...formatEstimate(train, predict, 'Adam')].join('\n') : formatSummary(s));
+  // Keras would build it; running it here would pass the budget, so say so (predict and train refuse it).
+  const over = ok ? checkResources(train, budget) : null;
+  if (over) io.err(`warning: ${over.message} (${over.hint})`);
   printProblems(loaded.inference, io, 'error');
   return loaded.inference.errorCount > 0 ? 1 : 0;
 }
@@ -269,13 +307,13 @@ async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T)
 }
 
 async function predictCmd(rest: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(rest, { input: { type: 'string', short: 'i' }, out: { type: 'string', short: 'o' }, weights: { type: 'string' }, training: { type: 'boolean' } });
+  const { values, positionals } = parse(rest, { input: { type: 'string', short: 'i' }, out: { type: 'string', short: 'o' }, weights: { type: 'string' }, training: { type: 'boolean' }, ...BUDGET_OPTION });
   const path = oneModelPath(positionals);
+  const budget = budgetFrom(values);
   const loaded = load(path, io);
   if (!loaded) return 1;
-  return withBackend(io, (backend) =>
-    predictCommand(path, loaded.doc, { input: values.input as string, out: values.out as string, weights: values.weights as string, training: !!values.training }, backend, io),
-  );
+  const opts = { input: values.input as string, out: values.out as string, weights: values.weights as string, training: !!values.training, budget };
+  return withBackend(io, (backend) => predictCommand(path, loaded.doc, opts, backend, io));
 }
 
 async function trainCmd(rest: string[], io: Io): Promise<number> {
@@ -292,13 +330,15 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
     'compare-bn': { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     profile: { type: 'boolean' },
+    ...BUDGET_OPTION,
   });
+  const memoryBudget = budgetFrom(values);
   const loaded = load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
   return withBackend(io, (backend) => trainCommand(
     loaded.doc,
-    { dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out'), profile: !!values.profile },
+    { memoryBudget, dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out'), profile: !!values.profile },
     backend,
     { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
   ));

@@ -2,6 +2,7 @@
 import { writeFileDurable } from '../engine/node/durable-write';
 import type { Tensor } from '../engine/core/tensor';
 import type { ModelDocument } from '../engine/graph/document';
+import type { MemoryBudget } from '../engine/graph/resources';
 import { readWeightsJson } from '../engine/formats/weights-json';
 import { formatFormatError } from '../engine/core/problems';
 import { compileModel, forward, makeContext } from '../engine/train/executor';
@@ -29,8 +30,10 @@ export function parseTensorJson(text: string, what: string): Tensor | string {
   return { shape: v.shape, data: Float32Array.from(v.data) };
 }
 
-export function predict(doc: ModelDocument, input: Tensor, training: boolean, backend: Backend, seed = 0): Tensor | { message: string; hint?: string } {
-  const compiled = compileModel(doc, seed);
+/** `budget`: refuse, before allocating, an input batch or model whose estimate passes it (graph/resources.ts). */
+export function predict(doc: ModelDocument, input: Tensor, training: boolean, backend: Backend, seed = 0, budget?: MemoryBudget): Tensor | { message: string; hint?: string } {
+  const run = { mode: 'predict' as const, batchSize: input.shape[0], dataBytes: input.data.byteLength };
+  const compiled = compileModel(doc, seed, budget && { budget, run });
   if (!compiled.ok) return compiled;
   const model = compiled.model;
   if (model.inputIds.length !== 1) return { message: `the model has ${model.inputIds.length} inputs; predict feeds one`, hint: 'use a model with a single Input' };
@@ -47,7 +50,7 @@ export function predict(doc: ModelDocument, input: Tensor, training: boolean, ba
 export function predictCommand(
   modelPath: string,
   doc: ModelDocument,
-  opts: { input?: string; out?: string; weights?: string; training: boolean },
+  opts: { input?: string; out?: string; weights?: string; training: boolean; budget: MemoryBudget },
   backend: Backend,
   io: { out(t: string): void; err(t: string): void },
 ): number {
@@ -68,7 +71,7 @@ export function predictCommand(
     io.err(`layercanvas: ${input}`);
     return 1;
   }
-  const out = predict(model, input, opts.training, backend);
+  const out = predict(model, input, opts.training, backend, 0, opts.budget);
   if (!('data' in out)) {
     io.err(`layercanvas: ${out.message}${out.hint ? ` (${out.hint})` : ''}`);
     return 1;

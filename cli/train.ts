@@ -13,6 +13,7 @@ import { builtinInfo } from '../engine/data/registry';
 import { describeKernels } from '../engine/kernels/registry';
 import type { Backend } from '../engine/kernels/types';
 import { compileModel } from '../engine/train/executor';
+import { checkResources, estimateResources, type MemoryBudget } from '../engine/graph/resources';
 import { LOSSES, type LossName } from '../engine/train/losses';
 import { OPTIMIZERS, type OptimizerName } from '../engine/train/optimizers';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../engine/train/trainer';
@@ -23,6 +24,7 @@ import { UsageError } from './io';
 import { type CopyMeter, formatProfile, StepProfiler } from '../engine/train/profile';
 
 export interface TrainOptions {
+  memoryBudget: MemoryBudget;
   dataset?: string;
   epochs?: string;
   batchSize?: string;
@@ -76,6 +78,12 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
   if (opts.loss && !LOSSES.includes(opts.loss as LossName)) throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got '${opts.loss}'`);
   const subset = opts.subset === undefined ? undefined : number(opts.subset, 0, 'subset', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
 
+  // The model's own needs are checked before the dataset is read; the trainer checks again with the data.
+  const early = checkResources(estimateResources(infer(doc), { mode: 'train', batchSize, optimizer: { name: optimizer as OptimizerName } }), opts.memoryBudget);
+  if (early) {
+    io.err(`layercanvas: ${early.message} (${early.hint})`);
+    return 1;
+  }
   const loaded = await loadDataset(opts.dataset, { subset, seed });
   if (!loaded.ok) {
     for (const e of loaded.errors) io.err(formatDataError(e));
@@ -91,6 +99,7 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
     seed,
     validationSplit,
     shuffle: true,
+    memoryBudget: opts.memoryBudget,
   };
   io.err(`dataset: ${data.name}, ${data.count} samples of ${formatShape(data.sampleShape)}${test ? `, ${test.count} held out for testing` : ''}`);
   io.err(`training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${describeKernels(backend).label}`);

@@ -3,11 +3,12 @@
  * statistics), `stop` ends a training at its next batch keeping what it learned, `predict` runs a batch and can
  * hand back any layer's output (feature maps). The kernels are loaded once, on first use.
  */
-import { freemem, totalmem } from 'node:os';
 import type { Tensor } from '../core/tensor';
 import type { Dataset } from '../data/types';
 import { loadDataset } from '../data/node/load';
 import type { ModelDocument } from '../graph/document';
+import { BUDGET_ENV, memoryBudget } from '../node/memory-budget';
+import type { MemoryBudget } from '../graph/resources';
 import { compileModel, forward, makeContext } from '../train/executor';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
 import { bnTwin } from '../train/twin';
@@ -16,6 +17,18 @@ import { engineBackend } from './kernels';
 import { stopFlags } from './stop-flags';
 import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from './protocol';
 
+/**
+ * The budget every train and predict request is checked against before allocating: LAYERCANVAS_MEMORY_BUDGET
+ * from the environment the app or `layercanvas serve` started with, else a quarter of the machine.
+ */
+export function engineBudget(): MemoryBudget {
+  try {
+    return memoryBudget();
+  } catch (err) {
+    console.warn(`${(err as Error).message}; using the default, a quarter of this machine's memory`);
+    return memoryBudget(undefined, { ...process.env, [BUDGET_ENV]: '' });
+  }
+}
 
 async function datasetFor(spec: ParsedPayloadOf<'train'>['dataset']): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {
   if ('inline' in spec) {
@@ -37,7 +50,7 @@ export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: Handl
   try {
     const models: { label: string; doc: ModelDocument }[] = [{ label: 'model', doc: payload.document }];
     if (payload.compareBn) models.push({ label: 'without BN', doc: bnTwin(payload.document).doc });
-    const settings: TrainSettings = { ...payload.settings, memoryLimit: Math.min(totalmem() * 0.5, freemem() * 0.8) };
+    const settings: TrainSettings = { ...payload.settings, memoryBudget: engineBudget() };
     const runs: TrainRunResult[] = [];
     for (const [index, m] of models.entries()) {
       const result: TrainResult = await train(m.doc, data.train, settings, {
@@ -66,7 +79,8 @@ function progressOf(event: TrainEvent, run: number, runs: number): number | unde
 }
 
 export async function predictHandler(payload: ParsedPayloadOf<'predict'>): Promise<HandlerOutcome<PredictResult>> {
-  const compiled = compileModel(payload.document, payload.seed ?? 0);
+  const run = { mode: 'predict' as const, batchSize: payload.input.shape[0], dataBytes: payload.input.data.byteLength };
+  const compiled = compileModel(payload.document, payload.seed ?? 0, { budget: engineBudget(), run });
   if (!compiled.ok) return { error: { code: 'invalid-model', message: compiled.message, hint: compiled.hint } };
   const model = compiled.model;
   const input: Tensor = { shape: payload.input.shape, data: payload.input.data };

@@ -5,6 +5,7 @@
 import type { Tensor } from '../core/tensor';
 import type { ModelDocument, NamedWeight } from '../graph/document';
 import { infer, type Inference } from '../graph/inference';
+import { checkResources, estimateResources, type MemoryBudget, type ResourceOptions } from '../graph/resources';
 import { getLayer } from '../layers/registry';
 import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types';
 import type { Backend } from '../kernels/types';
@@ -39,7 +40,16 @@ export type CompileResult = { ok: true; model: RunnableModel } | { ok: false; me
  * Checks the document can run (no errors, one output, every layer computable) and gathers its weights: the
  * document's own, or Keras's initializers drawn with `seed`.
  */
-export function compileModel(doc: ModelDocument, seed = 0): CompileResult {
+export interface ResourceGuard {
+  budget: MemoryBudget;
+  run: ResourceOptions;
+}
+
+/**
+ * `guard`: refuse, before any weight is allocated, a run whose estimate (graph/resources.ts) passes the budget.
+ * Every predict and train path passes one; only tests and small internal runs leave it out.
+ */
+export function compileModel(doc: ModelDocument, seed = 0, guard?: ResourceGuard): CompileResult {
   const inference = infer(doc);
   if (inference.errorCount > 0) {
     const first = inference.problems.find((p) => p.severity === 'error')!;
@@ -48,6 +58,10 @@ export function compileModel(doc: ModelDocument, seed = 0): CompileResult {
   }
   if (inference.outputs.length !== 1)
     return { ok: false, message: `the model has ${inference.outputs.length} outputs; training needs exactly one`, hint: 'connect or delete the loose branches' };
+  if (guard) {
+    const refused = checkResources(estimateResources(inference, guard.run), guard.budget);
+    if (refused) return { ok: false, ...refused };
+  }
   const fresh = initializeWeights(doc, seed);
   const nodes: RunnableNode[] = [];
   for (const id of inference.order) {

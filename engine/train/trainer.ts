@@ -13,7 +13,7 @@ import type { Backend } from '../kernels/types';
 import { accuracy, computeLoss, type LossName } from './losses';
 import { makeOptimizer, type OptimizerConfig } from './optimizers';
 import { backward, compileModel, exportWeights, forward, makeContext, type RunnableModel } from './executor';
-import { estimateMemory } from './memory';
+import type { MemoryBudget } from '../graph/resources';
 import type { StepProfiler } from './profile';
 
 export interface TrainSettings {
@@ -28,8 +28,8 @@ export interface TrainSettings {
   seed: number;
   /** Record every layer's output mean and standard deviation every this many batches (0: never). */
   statsEvery?: number;
-  /** Refuse a run whose estimated memory exceeds this many bytes. */
-  memoryLimit?: number;
+  /** Refuse, before allocating, a run whose estimate (graph/resources.ts) passes this budget. */
+  memoryBudget?: MemoryBudget;
 }
 
 export interface LayerStat {
@@ -94,17 +94,15 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     elapsedMs: now() - started,
   });
 
-  const compiled = compileModel(doc, settings.seed);
+  const guard = settings.memoryBudget && {
+    budget: settings.memoryBudget,
+    run: { mode: 'train' as const, batchSize: settings.batchSize, optimizer: settings.optimizer, dataBytes: dataset.x.byteLength + dataset.y.byteLength },
+  };
+  const compiled = compileModel(doc, settings.seed, guard || undefined);
   if (!compiled.ok) return fail(compiled.message, compiled.hint);
   const model = compiled.model;
   const problem = checkData(model, dataset, settings.loss);
   if (problem) return fail(problem.message, problem.hint);
-  const memory = estimateMemory(model, settings.batchSize, dataset);
-  if (settings.memoryLimit && memory.total > settings.memoryLimit)
-    return fail(
-      `this run needs about ${(memory.total / 2 ** 20).toFixed(0)} MB (weights ${(memory.weights / 2 ** 20).toFixed(0)} MB, activations ${(memory.activations / 2 ** 20).toFixed(0)} MB per batch of ${settings.batchSize}, data ${(memory.data / 2 ** 20).toFixed(0)} MB), more than the ${(settings.memoryLimit / 2 ** 20).toFixed(0)} MB available`,
-      'use a smaller batch size, fewer filters or units, or pooling earlier in the network',
-    );
 
   const { train: trainSet, validation } = settings.validationSplit ? split(dataset, settings.validationSplit, settings.seed) : { train: dataset, validation: null };
   const prof = hooks.profiler;

@@ -2,6 +2,8 @@
 import { useReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
 import { formatShape, type Shape } from '../../engine/core/shape';
+import { readableBytes } from '../../engine/core/format';
+import { estimateResources } from '../../engine/graph/resources';
 import { readableSize, summarize, thousands } from '../../engine/graph/summary';
 import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
@@ -14,6 +16,17 @@ export function SummaryPanel() {
   const { getNode, setCenter, getZoom } = useReactFlow();
   const summary = useMemo(() => summarize(doc, inference), [doc.name, inference]); // eslint-disable-line react-hooks/exhaustive-deps
   const functional = summary.model_class === 'Functional';
+  // The estimate the engine checks before it runs (graph/resources.ts), at Keras's fit defaults: batch 32, Adam.
+  const memory = useMemo(
+    () =>
+      inference.errorCount === 0
+        ? {
+            predict: estimateResources(inference, { mode: 'predict', batchSize: 32 }),
+            train: estimateResources(inference, { mode: 'train', batchSize: 32, optimizer: { name: 'adam' } }),
+          }
+        : null,
+    [inference],
+  );
 
   const pick = (id: string) => {
     useUi.getState().select([id]);
@@ -67,6 +80,17 @@ export function SummaryPanel() {
           {readableSize(summary.non_trainable_params)})
         </span>
       </div>
+      {memory ? (
+        <div className="summary-totals" data-testid="summary-memory" title="Float32, as the engine computes; checked against the memory budget before every run">
+          <span>
+            Memory, batch of 32: predict <b>{readableBytes(memory.predict.totalBytes)}</b>
+          </span>
+          <span>
+            train with Adam <b>{readableBytes(memory.train.totalBytes)}</b> (weights {readableBytes(memory.train.weightBytes)}, gradients and optimizer state{' '}
+            {readableBytes(memory.train.gradientBytes + memory.train.optimizerBytes)}, activations {readableBytes(memory.train.activationBytes)})
+          </span>
+        </div>
+      ) : null}
     </div>
   );
 }

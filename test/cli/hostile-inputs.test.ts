@@ -150,6 +150,45 @@ describe('--out saves are durable and faithful (issue 11, item 5)', () => {
   });
 });
 
+describe('the resource estimate before predict and train (issue 11, item 1)', () => {
+  const big = () => {
+    const p = join(dir, 'big.py');
+    writeFileSync(p, `import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(20000,)), ${Array(32).fill('layers.Dense(20000)').join(', ')}])\n`);
+    return p;
+  };
+  const REFUSAL = /^layercanvas: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\); (this machine has [\d.]+ GB|the memory budget is .*)/;
+
+  it('summary keeps the Keras table and adds the estimate after it, and a warning past the budget', async () => {
+    const r = await run('summary', big(), '--memory-budget', '8GB');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(' Total params: 12,800,640,000 (47.69 GB)\n Trainable params: 12,800,640,000 (47.69 GB)\n Non-trainable params: 0 (0.00 B)\n Memory estimate (float32), batch of 32:\n  Predict: 47.76 GB');
+    expect(r.errLines).toEqual([expect.stringMatching(/^warning: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\)/)]);
+    const json = JSON.parse((await run('summary', big(), '--json')).out);
+    expect(json.memory).toMatchObject({ batch_size: 32, optimizer: 'adam', weights_bytes: 12_800_640_000 * 4, gradients_bytes: 12_800_640_000 * 4 });
+  });
+
+  it('predict refuses 48 GB of weights before allocating: exit 1, one line', async () => {
+    const input = join(dir, 'in.json');
+    writeFileSync(input, JSON.stringify({ shape: [1, 20000], data: Array(20000).fill(0) }));
+    const r = await run('predict', big(), '--input', input, '--out', join(dir, 'never.json'));
+    expect(r.code).toBe(1);
+    expect(r.errLines.filter((l) => !l.startsWith('warning'))).toEqual([expect.stringMatching(REFUSAL)]);
+    expect(readdirSync(dir)).not.toContain('never.json');
+  });
+
+  it('train refuses it before reading the dataset', async () => {
+    const r = await run('train', big(), '--dataset', join(dir, 'no-such-dataset.csv'));
+    expect(r.code).toBe(1);
+    expect(r.errLines).toEqual([expect.stringMatching(REFUSAL)]);
+  });
+
+  it('a bad --memory-budget is bad usage', async () => {
+    const r = await run('summary', big(), '--memory-budget', 'lots');
+    expect(r.code).toBe(2);
+    expect(r.errLines).toEqual(["layercanvas: --memory-budget must be a size such as 8GB or 512MB, got 'lots' (run 'layercanvas --help' for usage)"]);
+  });
+});
+
 describe('exit codes (issue 11, item 11)', () => {
   it('an unexpected exception is exit 3 with one line and a bug-report hint; --debug adds the stack', async () => {
     const p = join(dir, 'ok.py');

@@ -123,9 +123,11 @@ describe('fit', () => {
     expect(r.error!.hint).toContain('Flatten');
   });
 
-  it('a model too large for the memory limit is refused with the estimate', async () => {
-    const r = await train(mlp, data, { ...settings, memoryLimit: 1000 }, hooks);
-    expect(r.error!.message).toMatch(/^this run needs about \d+ MB/);
+  it('a model too large for the memory budget is refused with the estimate, before anything is allocated', async () => {
+    const r = await train(mlp, data, { ...settings, memoryBudget: { bytes: 20_000, machineBytes: 80_000, source: 'default' } }, hooks);
+    expect(r.status).toBe('failed');
+    expect(r.error!.message).toMatch(/^training a batch of \d+ needs about [\d.]+ KB \(weights [\d.]+ KB; gradients and optimizer state [\d.]+ KB; activations and their gradients [\d.]+ KB, mostly \w+'s \(None, \d+\); data [\d.]+ KB\); the memory budget is 19.5 KB, a quarter of this machine's 78.1 KB$/);
+    expect(r.weights).toBeUndefined();
   });
 
   it('layer statistics are the mean and std of each layer output', async () => {
