@@ -20,6 +20,30 @@ import { MAX_SAMPLES, type SampleWindow } from './samples';
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
 
+/** The most values one tensor may hold: 2^31 - 1, past what a Float32Array of any engine can be. */
+const MAX_TENSOR_VALUES = 2 ** 31 - 1;
+
+const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+
+/** A shape and its data, whose length must be the product of the shape (row-major float32). */
+function exactTensor(dims: { positive: boolean; minRank: number }) {
+  const dim = dims.positive ? z.number().int().positive() : z.number().int().nonnegative();
+  return z.object({ shape: z.array(dim).min(dims.minRank), data: float32 }).superRefine((t, ctx) => {
+    const size = product(t.shape);
+    if (size > MAX_TENSOR_VALUES) ctx.addIssue({ code: 'custom', path: ['shape'], message: `shape ${shapeText(t.shape)} holds ${size} values, more than a tensor can` });
+    else if (t.data.length !== size) {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: `${t.data.length} values, but shape ${shapeText(t.shape)} needs ${size}` });
+    }
+  });
+}
+
+/** The first index of a non-finite value (NaN, ±Infinity), or -1. */
+function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
 const documentShape = z.object({
   name: z.string(),
   modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
@@ -37,7 +61,7 @@ const documentShape = z.object({
   weights: z
     .record(
       z.string(),
-      z.array(z.object({ name: z.string(), tensor: z.object({ shape: z.array(z.number().int().nonnegative()), data: float32 }) })),
+      z.array(z.object({ name: z.string(), tensor: exactTensor({ positive: false, minRank: 0 }) })),
     )
     .optional(),
 });
@@ -83,7 +107,7 @@ export interface ExportResult {
   files?: Record<string, Uint8Array>;
 }
 
-const tensorSchema = z.object({ shape: z.array(z.number().int().positive()).min(1), data: float32 });
+const tensorSchema = exactTensor({ positive: true, minRank: 1 });
 
 const trainSettingsSchema = z.object({
   loss: z.enum(['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error']),
@@ -112,16 +136,48 @@ const datasetSpec = z.union([
   z.object({ id: z.enum(['mnist', 'shapes', 'spirals', 'circles', 'xor']), subset: z.number().int().positive().optional(), seed: z.number().int().min(0).optional() }),
   /** Data the client already holds (an uploaded file it parsed): samples row-major, labels as class indices or targets. */
   z.object({
-    inline: z.object({
-      name: z.string().optional(),
-      x: float32,
-      y: float32,
-      sampleShape: z.array(z.number().int().positive()).min(1),
-      numClasses: z.number().int().min(2).optional(),
-      targetSize: z.number().int().positive().optional(),
-    }),
+    inline: z
+      .object({
+        name: z.string().optional(),
+        x: float32,
+        y: float32,
+        sampleShape: z.array(z.number().int().positive()).min(1),
+        numClasses: z.number().int().min(2).optional(),
+        targetSize: z.number().int().positive().optional(),
+      })
+      .superRefine(checkInlineData),
   }),
 ]);
+
+/**
+ * Inline data must be exactly what it says: as many samples in x as labels (or targets) in y, each sample the
+ * product of sampleShape, finite features, and class labels that are whole numbers in [0, numClasses).
+ */
+function checkInlineData(d: { x: Float32Array; y: Float32Array; sampleShape: number[]; numClasses?: number; targetSize?: number }, ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  if (d.numClasses !== undefined && d.targetSize !== undefined) return issue(['targetSize'], 'give numClasses (labels) or targetSize (targets), not both');
+  const perSample = product(d.sampleShape);
+  const perLabel = d.numClasses !== undefined ? 1 : (d.targetSize ?? 1);
+  if (d.y.length === 0) return issue(['y'], 'the dataset has no samples');
+  if (d.y.length % perLabel !== 0) return issue(['y'], `${d.y.length} targets is not a whole number of samples of ${perLabel} targets`);
+  const count = d.y.length / perLabel;
+  if (d.x.length !== count * perSample) {
+    return issue(['x'], `${d.x.length} values, but ${count} samples of shape ${shapeText(d.sampleShape)} need ${count * perSample}`);
+  }
+  const badX = firstNonFinite(d.x);
+  if (badX >= 0) return issue(['x', badX], `sample ${Math.floor(badX / perSample)} holds ${d.x[badX]}; features must be finite numbers`);
+  if (d.numClasses === undefined) {
+    const badY = firstNonFinite(d.y);
+    if (badY >= 0) issue(['y', badY], `target ${d.y[badY]} of sample ${Math.floor(badY / perLabel)} is not a finite number`);
+    return;
+  }
+  for (let i = 0; i < d.y.length; i++) {
+    const label = d.y[i];
+    if (!Number.isInteger(label) || label < 0 || label >= d.numClasses) {
+      return issue(['y', i], `label ${label} of sample ${i} is not a class of ${d.numClasses} (0 to ${d.numClasses - 1})`);
+    }
+  }
+}
 
 export interface TrainRunResult extends TrainResult {
   label: string;
