@@ -40,7 +40,8 @@ Commands:
                                     d: mnist | shapes | spirals | circles | xor | a CSV, .npy, IDX file or
                                     an image folder; --compare-bn also trains the twin without BatchNormalization;
                                     --profile prints where a step's time goes (phases, layers, kernels, copies)
-  serve [--port N] [--no-open]      the editor in a browser, on 127.0.0.1
+  serve [model] [--port N] [--no-open]
+                                    the editor in a browser, on 127.0.0.1, with the model open
 
 <model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
 or a Keras Python file, told apart by their content.
@@ -346,13 +347,18 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
 
 async function serveCommand(rest: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(rest, { port: { type: 'string' }, 'no-open': { type: 'boolean' }, open: { type: 'boolean' } });
-  if (positionals.length) throw new UsageError(`serve takes no file arguments, got ${positionals.join(' ')}`);
+  if (positionals.length > 1) throw new UsageError(`serve opens one model, got ${positionals.join(' ')}`);
   const port = values.port === undefined ? 5917 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
-  const { startServer, ServeError } = await import('./serve');
+  const { readServedModel, startServer, ServeError } = await import('./serve');
+  const model = positionals.length ? readServedModel(positionals[0]) : undefined;
+  if (model && 'errors' in model) {
+    for (const line of model.errors) io.err(line);
+    return 1;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1', log: io.out });
+    server = await startServer({ port, open: !values['no-open'], host: '127.0.0.1', log: io.out, model });
   } catch (e) {
     if (!(e instanceof ServeError)) throw e;
     io.err(`layercanvas: ${e.message}`);

@@ -6,13 +6,59 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
-import { delimiter, join, resolve, sep } from 'node:path';
+import { basename, delimiter, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
+import { formatFormatError } from '../engine/core/problems';
+import { readModel } from '../engine/formats/detect';
+import type { SideFiles } from '../engine/formats/types';
 import { WASM_DIR_ARG } from '../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
+import { readTextFile, sideFilesOf } from './io';
 import { PROJECT, projectWasmDir } from './project';
 import { relaxedSimdExecArgv } from './relaxed-simd';
+
+/** The model named on the command line, read and checked before the server starts, sent to each page it opens. */
+export interface ServedModel {
+  name: string;
+  data: Uint8Array;
+  /** Files beside it the format read (TF.js weight shards), by the name the model file gives them. */
+  siblings: Record<string, Uint8Array>;
+}
+
+/** Where a page asks for the model named on the command line (204 when none was). */
+export const SERVED_MODEL_PATH = '/served-model';
+
+/**
+ * Reads the model `serve <model>` names, as `layercanvas summary` would: a file that is missing, not a model or
+ * malformed is refused here, with its located errors, before any page opens. The side files the format asked
+ * for travel with it, so a TF.js model.json opens with its weights.
+ */
+export function readServedModel(path: string): ServedModel | { errors: string[] } {
+  const text = readTextFile(path);
+  const folder = sideFilesOf(path);
+  const siblings: Record<string, Uint8Array> = {};
+  const side: SideFiles = {
+    read(relative) {
+      const got = folder.read(relative);
+      if (got instanceof Uint8Array) siblings[relative.split('/').pop() ?? relative] = got;
+      return got;
+    },
+  };
+  const result = readModel(text, basename(path), side);
+  if (!result.ok) return { errors: result.errors.map((e) => formatFormatError(e, path)) };
+  return { name: basename(path), data: new TextEncoder().encode(text), siblings };
+}
+
+/** The served model as the page reads it: JSON with base64 bytes. */
+export function servedModelJson(model: ServedModel): string {
+  const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return JSON.stringify({
+    name: model.name,
+    data: b64(model.data),
+    siblings: Object.fromEntries(Object.entries(model.siblings).map(([name, bytes]) => [name, b64(bytes)])),
+  });
+}
 
 export interface ServeOptions {
   port?: number;
@@ -24,6 +70,8 @@ export interface ServeOptions {
   wasmDir?: string;
   /** Lines for the user (where it serves, what was opened); defaults to stdout. */
   log?: (line: string) => void;
+  /** A model to open in every page (`layercanvas serve model.py`). */
+  model?: ServedModel;
 }
 
 export interface RunningServer {
@@ -218,6 +266,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
       return;
     }
+    if ((req.url ?? '').split('?')[0] === SERVED_MODEL_PATH) {
+      if (!options.model) {
+        res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
+        return;
+      }
+      const body = servedModelJson(options.model);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     const file = resolveStatic(root, req.url ?? '/');
     if (!file && (req.url ?? '').split('?')[0] === '/favicon.ico') {
       // Browsers ask for it unprompted; a 404 would show up as a console error on every load.
@@ -303,7 +361,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}/`;
-  log(`LayerCanvas is serving at ${url}`);
+  log(`LayerCanvas is serving at ${url}${options.model ? `, with ${options.model.name} open` : ''}`);
   // Whether a window really opened is known only once the browser has settled (or exited at once).
   if (options.open) void openInBrowser(url).then(log);
 

@@ -30,6 +30,9 @@ function usePrefersDark(): boolean {
   );
 }
 
+/** The startup file is asked for once per page, however often the editor mounts. */
+let startupFileAsked = false;
+
 function Editor() {
   const prefersDark = usePrefersDark();
   const theme = useUi((s) => s.theme);
@@ -107,6 +110,16 @@ function Editor() {
     ];
     return () => offs.forEach((off) => off());
   }, [onMenu]);
+
+  // `layercanvas serve model.py` (and `npm start -- model.py`): the model opens once the editor is up.
+  useEffect(() => {
+    if (startupFileAsked) return;
+    startupFileAsked = true;
+    void getHost()
+      .startupFile?.()
+      .then((file) => (file ? openHostFile(file) : false))
+      .catch((err: unknown) => useUi.getState().notify(`Could not open the model given to serve: ${err instanceof Error ? err.message : String(err)}`, 'error'));
+  }, []);
 
   useEffect(preloadLayout, []);
   useEffect(watchEngineKernels, []);

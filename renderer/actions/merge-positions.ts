@@ -56,11 +56,19 @@ export function mergeImported(current: ModelDocument, imported: ModelDocument): 
   delete doc.weights;
   if (Object.keys(weights).length) doc.weights = weights;
   if (matched === 0) return { doc, needsLayout: nodes.length > 0 };
-  return { doc: placeNewNodes(doc), needsLayout: false };
+  const placedDoc = placeNewNodes(doc, true);
+  return placedDoc ? { doc: placedDoc, needsLayout: false } : { doc, needsLayout: true };
 }
 
-/** Gives every node without a position one: below its first placed input, or in a column right of the rest. */
-export function placeNewNodes(doc: ModelDocument): ModelDocument {
+/**
+ * Gives every node without a position one. A layer put into a chain takes its place in it: below its input, with
+ * the layers after it moved down to make room; a layer added at the end goes below its input. With `strict`, any
+ * other new layer (a new branch, a new input) makes it give up and return null, so the caller lays the whole model
+ * out instead of squeezing the layer in beside its neighbours; without, such layers go in a column to the right.
+ */
+export function placeNewNodes(doc: ModelDocument, strict: true): ModelDocument | null;
+export function placeNewNodes(doc: ModelDocument, strict?: false): ModelDocument;
+export function placeNewNodes(doc: ModelDocument, strict = false): ModelDocument | null {
   const positions = new Map<string, Position>();
   for (const n of doc.nodes) if (n.position) positions.set(n.id, n.position);
   if (positions.size === doc.nodes.length) return doc;
@@ -71,14 +79,44 @@ export function placeNewNodes(doc: ModelDocument): ModelDocument {
   const order = [...topology.order, ...doc.nodes.map((n) => n.id).filter((id) => !topology.order.includes(id))];
   for (const id of order) {
     if (positions.has(id)) continue;
-    const from = (topology.incoming.get(id) ?? []).map((e) => positions.get(e.source)).find(Boolean);
+    const inputs = topology.incoming.get(id) ?? [];
+    const consumers = (topology.outgoing.get(id) ?? []).map((e) => e.target);
+    const from = inputs.length === 1 ? positions.get(inputs[0].source) : undefined;
+    if (from && consumers.length > 0 && consumers.every((c) => positions.has(c))) {
+      const p = { x: from.x, y: from.y + ROW_GAP };
+      positions.set(id, p);
+      makeRoomBelow(topology, positions, id, p.y + ROW_GAP - Math.min(...consumers.map((c) => positions.get(c)!.y)));
+      continue;
+    }
+    if (from && consumers.length === 0) {
+      positions.set(id, freeSpot(positions.values(), { x: from.x, y: from.y + ROW_GAP }));
+      continue;
+    }
+    if (strict) return null;
+    const any = inputs.map((e) => positions.get(e.source)).find(Boolean);
     let p: Position;
-    if (from) p = freeSpot(positions.values(), { x: from.x, y: from.y + ROW_GAP });
+    if (any) p = freeSpot(positions.values(), { x: any.x, y: any.y + ROW_GAP });
     else {
       p = { x: maxX + COLUMN_GAP, y: freeColumnY };
       freeColumnY += ROW_GAP;
     }
     positions.set(id, p);
   }
-  return { ...doc, nodes: doc.nodes.map((n) => (n.position ? n : { ...n, position: positions.get(n.id)! })) };
+  return { ...doc, nodes: doc.nodes.map((n) => (n.position === positions.get(n.id) ? n : { ...n, position: positions.get(n.id)! })) };
+}
+
+/** Moves every placed layer downstream of `from` down by `shift` (when positive). */
+function makeRoomBelow(topology: ReturnType<typeof buildTopology>, positions: Map<string, Position>, from: string, shift: number): void {
+  if (shift <= 0) return;
+  const seen = new Set<string>();
+  const stack = [from];
+  while (stack.length) {
+    for (const e of topology.outgoing.get(stack.pop()!) ?? []) {
+      if (seen.has(e.target)) continue;
+      seen.add(e.target);
+      stack.push(e.target);
+      const p = positions.get(e.target);
+      if (p) positions.set(e.target, { x: p.x, y: p.y + shift });
+    }
+  }
 }

@@ -35,10 +35,11 @@ type Refusal = { x: number; y: number; text: string };
 
 /**
  * Semantic zoom: below 100 % a node drops its detail and draws the class name (and, while it fits, the shape) larger,
- * scaled against the zoom so text stays at least 11 px on screen; far out it is a coloured block with a tooltip.
+ * scaled against the zoom so text stays at least 11 px on screen (a long name may then run past its box rather than
+ * shrink); far out it is a coloured block with a tooltip.
  */
 export function zoomLevel(zoom: number): 'full' | 'compact' | 'name' | 'blocks' {
-  return zoom >= 0.98 ? 'full' : zoom >= 0.6 ? 'compact' : zoom >= 0.42 ? 'name' : 'blocks';
+  return zoom >= 0.98 ? 'full' : zoom >= 0.6 ? 'compact' : zoom >= 0.28 ? 'name' : 'blocks';
 }
 
 function SemanticZoom({ target }: { target: RefObject<HTMLDivElement | null> }) {

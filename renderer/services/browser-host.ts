@@ -10,6 +10,20 @@ const RECENT_KEY = 'layercanvas.recentFiles';
 const RECENT_LIMIT = 10;
 /** Messages from the server itself (not the engine) carry this type; see cli/serve.ts. */
 export const SERVER_STATUS_TYPE = 'engine-status';
+/** Where the server hands out the model named on its command line (cli/serve.ts serves it; 204 when none). */
+export const SERVED_MODEL_PATH = '/served-model';
+
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+
+/** The server's description of the model it was started with, checked field by field; null when malformed. */
+export function servedFile(json: unknown): HostFile | null {
+  const m = json as { name?: unknown; data?: unknown; siblings?: unknown };
+  if (!m || typeof m.name !== 'string' || typeof m.data !== 'string') return null;
+  const siblings: Record<string, Uint8Array> = {};
+  if (m.siblings && typeof m.siblings === 'object')
+    for (const [name, data] of Object.entries(m.siblings as Record<string, unknown>)) if (typeof data === 'string') siblings[name] = fromBase64(data);
+  return { name: m.name, data: fromBase64(m.data), ...(Object.keys(siblings).length ? { siblings } : {}) };
+}
 
 type Filters = { name: string; extensions: string[] }[];
 
@@ -257,6 +271,12 @@ export function createBrowserHost(win: Window = window): Host {
 
     async recentFiles() {
       return readRecent();
+    },
+
+    async startupFile() {
+      const response = await win.fetch(SERVED_MODEL_PATH, { cache: 'no-store' });
+      if (response.status !== 200) return null;
+      return servedFile(await response.json());
     },
   };
 }

@@ -82,6 +82,8 @@ export interface Host {
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;
   /** Recently opened files (desktop), most recent first. */
   recentFiles(): Promise<string[]>;
+  /** The model named on the command line (`layercanvas serve model.py`), once, at startup; null when none. */
+  startupFile?(): Promise<HostFile | null>;
 }
 
 /** A message channel to the engine: structured-clone messages both ways. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startServer, type RunningServer } from '../../cli/serve';
+import { startServer, type RunningServer, type ServedModel } from '../../cli/serve';
 
 export const CHROMIUM = process.env.LAYERCANVAS_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve('test-results', 'screenshots');
@@ -34,10 +34,12 @@ export interface HarnessOptions {
   root?: string;
   /** The engine's kernels folder (default: the project's dist/wasm). */
   wasmDir?: string;
+  /** A model the server opens in the page, as `layercanvas serve <model>` does. */
+  model?: ServedModel;
 }
 
 export async function launchHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {} });
+  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {}, model: options.model });
   const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
   let context: BrowserContext;
   try {

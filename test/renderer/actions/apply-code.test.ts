@@ -25,7 +25,7 @@ describe('applying edited Keras code to the canvas', () => {
     expect(infer(doc).totals).toEqual(infer(current).totals);
   });
 
-  it('takes an edited argument and lays out an inserted layer without moving the others', () => {
+  it('takes an edited argument and puts an inserted layer in its place in the chain, moving only the layers after it', () => {
     const current = placedTemplate('cnn-bn-before-activation');
     const code = exportKerasPython(current)
       .replace('layers.Dense(10, activation="softmax")', 'layers.Dropout(0.5),\n    layers.Dense(10, activation="softmax")')
@@ -37,11 +37,17 @@ describe('applying edited Keras code to the canvas', () => {
     const { doc } = mergeImported(current, imported.document);
     const byName = new Map([...infer(doc).nodes.values()].map((i) => [i.name, doc.nodes.find((n) => n.id === i.id)!]));
     const oldByName = new Map([...infer(current).nodes.values()].map((i) => [i.name, current.nodes.find((n) => n.id === i.id)!]));
-    for (const [name, old] of oldByName) expect(byName.get(name)?.position, name).toEqual(old.position);
+    for (const [name, old] of oldByName)
+      if (name !== 'dense') expect(byName.get(name)?.position, name).toEqual(old.position);
     expect(byName.get('conv2d')!.config.filters).toBe(16);
     const dropout = byName.get('dropout')!;
     const flatten = byName.get('flatten')!;
+    const dense = byName.get('dense')!;
+    // In the column, between its neighbours: no layer beside another, no connection looping back up.
+    expect(dropout.position!.x).toBe(flatten.position!.x);
     expect(dropout.position!.y).toBeGreaterThan(flatten.position!.y);
+    expect(dense.position!.y).toBeGreaterThan(dropout.position!.y);
+    expect(dense.position!.x).toBe(oldByName.get('dense')!.position!.x);
     // Keras: Conv2D(16, 3x3, no bias) on (28, 28, 1) has 3·3·1·16 = 144 weights.
     expect(infer(doc).nodes.get(byName.get('conv2d')!.id)!.trainableParams).toBe(144);
   });

@@ -38,9 +38,9 @@ describe('applying code keeps the canvas where names match', () => {
     ]);
   });
 
-  it('lays a new layer out below its input, clear of the others', () => {
-    // A Dropout inserted between Flatten and Dense: flatten keeps its place, the dropout goes below it, and since
-    // dense sits there already, one column to the right.
+  it('puts a layer inserted into the chain in its place, moving the layers after it down', () => {
+    // A Dropout inserted between Flatten and Dense: flatten keeps its place, the dropout goes below it, and dense
+    // moves down a row, so the chain stays one straight column.
     const imported = chainDocument([
       { className: 'InputLayer', config: { shape: [28, 28, 1] } },
       { className: 'Conv2D', config: { filters: 8 } },
@@ -48,13 +48,29 @@ describe('applying code keeps the canvas where names match', () => {
       { className: 'Dropout', config: { rate: 0.5 } },
       { className: 'Dense', config: { units: 10 } },
     ]);
-    const { doc } = mergeImported(current, imported);
-    const dropout = doc.nodes.find((n) => n.className === 'Dropout')!;
-    const flatten = doc.nodes.find((n) => n.className === 'Flatten')!;
-    expect(flatten.position).toEqual(current.nodes[2].position);
-    expect(dropout.position!.y).toBe(flatten.position!.y + ROW_GAP);
-    expect(dropout.position!.x).toBeGreaterThan(flatten.position!.x);
-    expect(doc.nodes.find((n) => n.className === 'Dense')!.position).toEqual(current.nodes[3].position);
+    const { doc, needsLayout } = mergeImported(current, imported);
+    expect(needsLayout).toBe(false);
+    const at = (cls: string) => doc.nodes.find((n) => n.className === cls)!.position!;
+    expect(at('Flatten')).toEqual(current.nodes[2].position);
+    expect(at('Dropout')).toEqual({ x: at('Flatten').x, y: at('Flatten').y + ROW_GAP });
+    expect(at('Dense')).toEqual({ x: current.nodes[3].position!.x, y: at('Dropout').y + ROW_GAP });
+  });
+
+  it('lays the whole model out when the code adds a layer that is not in a chain (a new branch)', () => {
+    const imported = {
+      ...chainDocument([
+        { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+        { className: 'Conv2D', config: { filters: 8 } },
+        { className: 'Flatten' },
+        { className: 'Dense', config: { units: 10 } },
+        { className: 'Dense', config: { units: 3 } },
+      ]),
+    };
+    // The second Dense hangs off flatten beside the first, and feeds nothing: a new output branch.
+    const branched = { ...imported, edges: [...imported.edges.slice(0, 3), { id: 'x', source: 'n2', target: 'n4' }] };
+    expect(mergeImported(current, branched).needsLayout).toBe(false);
+    const fromInput = { ...imported, edges: [...imported.edges.slice(0, 3), { id: 'x', source: 'n0', target: 'n4' }, { id: 'y', source: 'n1', target: 'n4' }] };
+    expect(mergeImported(current, fromInput).needsLayout).toBe(true);
   });
 
   it('matches by name, not by class: a renamed layer is a new one', () => {

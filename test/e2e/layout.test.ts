@@ -1,0 +1,103 @@
+/**
+ * The window at the sizes people use, 1024×700 to 1920×1080: no tab widens the page past the window, the inspector
+ * and the summary's totals stay in view, and node text stays at least 11 px on screen at fit zoom. Screenshots of
+ * every tab at each size, in both themes, go to test-results/screenshots/layout-*.png.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchHarness, type Harness } from './harness';
+
+const TABS = ['summary', 'code', 'problems', 'train', 'inside', 'predict'] as const;
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+];
+
+let h: Harness;
+let page: Page;
+
+beforeAll(async () => {
+  h = await launchHarness({ viewport: SIZES[0] });
+  page = h.page;
+  page.on('dialog', (d) => void d.accept());
+  await page.waitForSelector('[data-testid=palette-InputLayer]');
+  await page.click('[data-testid=menu-new]');
+  await page.click('[data-testid=template-cnn-bn-before-activation]');
+  await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 10);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** How far the page reaches past the window, and where the inspector's right edge is. */
+const overflow = () =>
+  page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    body: document.body.scrollWidth,
+    inner: window.innerWidth,
+    inspectorRight: document.querySelector('.inspector')?.getBoundingClientRect().right ?? 0,
+  }));
+
+/** The smallest font size on screen among the visible node texts: CSS size times the canvas zoom. */
+const smallestNodeText = () =>
+  page.evaluate(() => {
+    const viewport = document.querySelector('.react-flow__viewport') as HTMLElement;
+    const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+    let smallest = Infinity;
+    for (const el of document.querySelectorAll('.react-flow__node *')) {
+      const text = [...el.childNodes].some((c) => c.nodeType === Node.TEXT_NODE && c.textContent!.trim());
+      if (!text || !(el as HTMLElement).offsetParent) continue;
+      smallest = Math.min(smallest, parseFloat(getComputedStyle(el).fontSize) * zoom);
+    }
+    return smallest;
+  });
+
+describe('layout from 1024×700 to 1920×1080', () => {
+  for (const size of SIZES) {
+    it(`at ${size.width}×${size.height} no tab overflows, and the summary's totals and node text are readable`, async () => {
+      await page.setViewportSize(size);
+      await page.click('.react-flow__controls-fitview');
+      for (const theme of ['light', 'dark']) {
+        if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) await page.click('[data-testid=theme-toggle]');
+        for (const tab of TABS) {
+          await page.click(`[data-testid=tab-${tab}]`);
+          // Lazily loaded panels (Monaco, charts) take a moment to lay out.
+          await page.waitForTimeout(tab === 'code' ? 600 : 250);
+          const o = await overflow();
+          expect(o.scroll, `${tab} at ${size.width}: page width`).toBeLessThanOrEqual(o.inner);
+          expect(o.body, `${tab} at ${size.width}: body width`).toBeLessThanOrEqual(o.inner);
+          expect(o.inspectorRight, `${tab} at ${size.width}: inspector`).toBeLessThanOrEqual(o.inner);
+          await h.screenshot(`layout-${size.width}x${size.height}-${theme}-${tab}`);
+        }
+        await page.click('[data-testid=tab-summary]');
+        // Unscrolled: the totals are pinned below the table, in view.
+        const total = page.locator('[data-testid=summary-total-params]');
+        const box = (await total.boundingBox())!;
+        const body = (await page.locator('.tab-body').boundingBox())!;
+        expect(box.y + box.height, 'Total line inside the panel').toBeLessThanOrEqual(body.y + body.height + 0.5);
+        expect(await total.innerText()).toBe('55,850');
+      }
+      expect(await smallestNodeText()).toBeGreaterThanOrEqual(10.99);
+    });
+  }
+
+  it('folds the minimap on a short canvas and opens it on request', async () => {
+    await page.setViewportSize(SIZES[0]);
+    await page.click('[data-testid=tab-train]');
+    const map = page.locator('.react-flow__minimap');
+    const toggle = page.locator('[data-testid=minimap-toggle]');
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    if (canvas.height < 380) {
+      expect(await map.count()).toBe(0);
+      await toggle.click();
+    }
+    await expect.poll(() => map.count()).toBe(1);
+    const m = (await map.boundingBox())!;
+    expect(m.height).toBeLessThanOrEqual(Math.max(70, canvas.height * 0.2) + 2);
+    await toggle.click();
+    await expect.poll(() => map.count()).toBe(0);
+    expect(h.consoleErrors).toEqual([]);
+  });
+});
