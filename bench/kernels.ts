@@ -10,7 +10,7 @@
  * from other processes on a shared machine hits them all alike and the ratios stay meaningful; sub-millisecond ops
  * get up to MAX_SHORT_ROUNDS rounds. Medians are reported, with the spread (min–max) in results.json.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -261,6 +261,20 @@ for (const op of ops) {
     console.log(`  ${pad(name, 15)} ${cell}${ratio}${notes ? `  [${notes}]` : ''}`);
   }
 }
+const speedups = Object.fromEntries(
+  ops.flatMap((op) => {
+    const one = table[op.id]['ours fast 1T']?.ms, all = table[op.id]['ours fast']?.ms;
+    return one && all ? [[op.id, one / all]] : [];
+  }),
+);
+if (Object.keys(speedups).length) {
+  console.log(`\nThread speed-up, ours fast from 1 thread to ${THREADS} (median 1-thread ms / median ${THREADS}-thread ms, same rounds):`);
+  for (const op of ops) {
+    if (speedups[op.id] === undefined) continue;
+    const goal = THREADS === 2 && /^(matmul|conv-fwd|conv-bpi|conv-bpf)$/.test(op.id) ? '  goal ≥ 1.8×' : THREADS === 2 && op.id.startsWith('bn-') ? '  goal > 1.5×' : '';
+    console.log(`  ${pad(op.title, 48)} ${lpad(table[op.id]['ours fast 1T'].ms!.toFixed(2), 8)} ms → ${lpad(table[op.id]['ours fast'].ms!.toFixed(2), 7)} ms  ${lpad(speedups[op.id].toFixed(2), 5)}×${goal}`);
+  }
+}
 console.log('\nImplementations:');
 for (const name of names) console.log(`  ${pad(name, 15)} ${implInfo[name].note}${implInfo[name].loadError ? ` — FAILED TO LOAD: ${implInfo[name].loadError}` : ''}; peak RSS after: ${implInfo[name].peakRssMBAfter} MB`);
 console.log(`Peak RSS of the whole run: ${peakRssMB()} MB`);
@@ -280,8 +294,12 @@ const results = {
         .map((n) => [n, (table[op.id][n].ms as number) / (table[op.id]['ours fast']?.ms as number)]),
     ),
   })),
+  threadSpeedup: { threads: THREADS, byOp: speedups },
   peakRssMB: peakRssMB(),
 };
-writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+// The other benchmarks' sections (training, canvas, …) stay; this one's fields are replaced.
+const resultsFile = join(root, 'bench/results.json');
+const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
+writeFileSync(resultsFile, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
 console.log('wrote bench/results.json');
 process.exit(0);

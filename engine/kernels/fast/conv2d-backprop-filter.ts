@@ -1,7 +1,8 @@
 import { tensor, type Tensor } from '../../core/tensor';
-import { checkShape, convGeometry } from '../geometry';
+import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
+import { winogradApplies } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
@@ -10,11 +11,33 @@ import { runShared, threadsFor, type WasmRuntime } from './runtime';
  */
 export const FILTER_GRAD_STRIPES = 4;
 
-/** dW = Σ over blocks of im2col(x)ᵀ · dy, in FILTER_GRAD_STRIPES deterministic partial sums. */
+/**
+ * Stripes of the Winograd filter gradient (16·inC·outC floats each): 16 where they fit in 4M floats, which balances
+ * up to 16 threads; the shape alone decides, so every thread count sums the same stripes. 0: too many channels
+ * (over 256×256), the im2col path then.
+ */
+export function winogradFilterStripes(inC: number, outC: number): number {
+  const stripes = Math.min(16, Math.floor(2 ** 22 / (16 * inC * outC)));
+  return stripes >= 4 ? stripes : 0;
+}
+
+/**
+ * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 2×2), 2.25× fewer multiplies; otherwise
+ * Σ over blocks of im2col(x)ᵀ · dy. Both in a fixed number of deterministic partial sums.
+ */
 export function fastConv2dBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor {
   const g = convGeometry(x.shape, filterShape, p);
   const outC = filterShape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
+  const winograd = winogradApplies(g, outC) ? winogradFilterStripes(g.inC, outC) : 0;
+  if (winograd) return winogradBackpropFilter(rt, x, dy, g, outC, winograd, filterShape);
+  return im2colBackpropFilter(rt, x, dy, filterShape, p);
+}
+
+/** dW = Σ over blocks of im2col(x)ᵀ · dy, any filter. */
+export function im2colBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor {
+  const g = convGeometry(x.shape, filterShape, p);
+  const outC = filterShape[3];
   const k = g.kh * g.kw * g.inC;
   const { arena } = rt;
   arena.reset();
@@ -37,5 +60,40 @@ export function fastConv2dBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor,
     const base = (partials >> 2) + s * size;
     for (let i = 0; i < size; i++) dw[i] += mem[base + i];
   }
+  return tensor([...filterShape], dw);
+}
+
+/** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q]. */
+const AT = [[1, 1, 1, 0], [0, 1, -1, 0], [0, 1, 1, 1]];
+
+function winogradBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, g: WindowGeometry, outC: number, stripes: number, filterShape: readonly number[]): Tensor {
+  const { inC } = g;
+  const size = inC * outC;
+  const { arena } = rt;
+  arena.reset();
+  const geo = writeGeometry(arena, g, outC);
+  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data);
+  const partials = arena.alloc(16 * size * stripes);
+  const counter = arena.alloc(1);
+  const zeros = arena.zeros(inC);
+  const wt = rt.constant('WT');
+  runShared(rt, Math.min(stripes, threadsFor(rt, convFlops(g, outC))), counter, () => ({
+    fn: 'conv2dWinogradFilter',
+    args: [geo, px, pdy, partials, stripes, counter, zeros, arena.alloc(16 * (wt + 1) * inC), arena.alloc(16 * wt * outC)],
+  }));
+  // The stripes in order (float32, as the kernel sums), then the output transform once.
+  const mem = arena.f32();
+  const m = mem.slice(partials >> 2, (partials >> 2) + 16 * size);
+  for (let s = 1; s < stripes; s++) {
+    const base = (partials >> 2) + s * 16 * size;
+    for (let i = 0; i < m.length; i++) m[i] += mem[base + i];
+  }
+  const dw = new Float32Array(9 * size);
+  const rows = new Float64Array(4);
+  for (let e = 0; e < size; e++)
+    for (let ky = 0; ky < 3; ky++) {
+      for (let q = 0; q < 4; q++) rows[q] = AT[ky][0] * m[q * size + e] + AT[ky][1] * m[(4 + q) * size + e] + AT[ky][2] * m[(8 + q) * size + e] + AT[ky][3] * m[(12 + q) * size + e];
+      for (let kx = 0; kx < 3; kx++) dw[(ky * 3 + kx) * size + e] = AT[kx][0] * rows[0] + AT[kx][1] * rows[1] + AT[kx][2] * rows[2] + AT[kx][3] * rows[3];
+    }
   return tensor([...filterShape], dw);
 }

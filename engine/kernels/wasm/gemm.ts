@@ -215,12 +215,47 @@ export function gemm(
   gemmPrepacked(m, n, k, a, ars, acs, scratchB, c, ldc, accumulate, scratchA, edge);
 }
 
-/** C = A · B (B packed by packBFull) over chunks of MC rows claimed from a shared counter, one chunk at a time. */
+/** NR-column panels per claimed packing unit (64 columns). */
+const PACK_PANELS: i32 = 8;
+
+/**
+ * packBFull's result, threads claiming units of PACK_PANELS panels of one KC chunk from a shared counter: the packing
+ * of a large B is no longer a serial prologue to the threaded GEMM.
+ */
+export function packBShared(dst: usize, b: usize, brs: i32, bcs: i32, k: i32, n: i32, counter: usize): void {
+  const npad = (n + NR - 1) & ~(NR - 1);
+  const groups = (npad / NR + PACK_PANELS - 1) / PACK_PANELS;
+  const units = ((k + KC - 1) / KC) * groups;
+  for (let u = atomic.add<i32>(counter, 1); u < units; u = atomic.add<i32>(counter, 1)) {
+    const pc = (u / groups) * KC, j0 = (u % groups) * PACK_PANELS * NR;
+    const kc = min(KC, k - pc);
+    packB(at(dst, pc * npad + j0 * kc), at(b, pc * brs + j0 * bcs), brs, bcs, kc, min(PACK_PANELS * NR, n - j0));
+  }
+}
+
+/**
+ * C = A · B (B packed by packBFull or packBShared) over blocks of mcStep rows × ncStep columns (ncStep a multiple of
+ * NR) claimed from a shared counter, so that there are enough blocks for every thread (the host sizes them from the
+ * thread count). Each C value is computed by one block in the same order whatever the split: the same bits on any
+ * number of threads.
+ */
 export function gemmShared(
   m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize,
-  c: usize, ldc: i32, counter: usize, scratchA: usize, edge: usize,
+  c: usize, ldc: i32, counter: usize, scratchA: usize, edge: usize, mcStep: i32, ncStep: i32,
 ): void {
-  for (let i = atomic.add<i32>(counter, MC); i < m; i = atomic.add<i32>(counter, MC)) {
-    gemmPrepacked(min(MC, m - i), n, k, at(a, i * ars), ars, acs, pb, at(c, i * ldc), ldc, false, scratchA, edge);
+  const npad = (n + NR - 1) & ~(NR - 1);
+  const colBlocks = (n + ncStep - 1) / ncStep;
+  const blocks = ((m + mcStep - 1) / mcStep) * colBlocks;
+  for (let u = atomic.add<i32>(counter, 1); u < blocks; u = atomic.add<i32>(counter, 1)) {
+    const i = (u / colBlocks) * mcStep, j = (u % colBlocks) * ncStep;
+    const mb = min(mcStep, m - i), nb = min(ncStep, n - j);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      for (let ic = 0; ic < mb; ic += MC) {
+        const mc = min(MC, mb - ic);
+        packA(scratchA, at(a, (i + ic) * ars + pc * acs), ars, acs, mc, kc);
+        macro(mc, nb, kc, scratchA, at(pb, pc * npad + j * kc), at(c, (i + ic) * ldc + j), ldc, pc > 0, edge);
+      }
+    }
   }
 }

@@ -188,3 +188,120 @@ export function conv2dWinograd(p: usize, x: usize, u: usize, y: usize, counter: 
     transformOutput(p, m, t0, nt, npad, y);
   }
 }
+
+// ---- the filter gradient by F(3×3, 2×2) ------------------------------------------------------------------------
+// dW[ky][kx] = Σ over output pixels of x[oy + ky − padT][ox + kx − padL] · dy[oy][ox]. Grouped by 2×2 output tiles
+// this is, per tile, a 3×3 "output" from a 4×4 input patch (the forward's patches) and a 2×2 "filter" (the tile of
+// dy): Winograd F(3×3, 2×2) with the same Bᵀ as the forward, G' = [1 0; ½ ½; ½ −½; 0 −1] (the last row's sign
+// matches Bᵀ's last row) and Aᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1]. The output transform is linear, so the sum over
+// tiles is taken first: M[ξ] = Σ over tiles of V[ξ]ᵀ·U[ξ] (16 GEMMs inC × outC deep in tiles), and dW = Aᵀ M A once
+// at the end (by the host). 16 multiplies per (input, output) channel pair and tile instead of 36.
+
+/** U[ξ][i] = (G' g G'ᵀ)[ξ] for the 2×2 tile of dy of tile t0 + i (zeros past outH/outW), channels as lanes; U[ξ] is WT rows of outC floats. */
+function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
+  const outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
+  const tilesW = (outW + 1) >> 1, perImage = ((outH + 1) >> 1) * tilesW;
+  const bytes = <usize>outC << 2;
+  const plane = <usize>WT * bytes;
+  const half = f32x4.splat(0.5), zero = f32x4.splat(0);
+  for (let i = 0; i < nt; i++) {
+    const t = t0 + i, b = t / perImage, rem = t % perImage;
+    const oy = (rem / tilesW) << 1, ox = (rem % tilesW) << 1;
+    const right = ox + 1 < outW, below = oy + 1 < outH;
+    const p00 = dy + ((<usize>((b * outH + oy) * outW + ox) * outC) << 2);
+    const p01 = p00 + bytes, p10 = p00 + <usize>outW * bytes, p11 = p10 + bytes;
+    const out = u + <usize>i * bytes;
+    for (let c: usize = 0; c < bytes; c += 16) {
+      const g00 = v128.load(p00 + c), g01 = right ? v128.load(p01 + c) : zero;
+      const g10 = below ? v128.load(p10 + c) : zero, g11 = right && below ? v128.load(p11 + c) : zero;
+      // Down the columns: T[r][s] for r = 0..3, s = 0..1.
+      const t00 = g00, t01 = g01;
+      const t10 = f32x4.mul(f32x4.add(g00, g10), half), t11 = f32x4.mul(f32x4.add(g01, g11), half);
+      const t20 = f32x4.mul(f32x4.sub(g00, g10), half), t21 = f32x4.mul(f32x4.sub(g01, g11), half);
+      const t30 = f32x4.neg(g10), t31 = f32x4.neg(g11);
+      // Along the rows: U[4r + s].
+      rowDy(out + c, plane, 0, t00, t01, half);
+      rowDy(out + c, plane, 4, t10, t11, half);
+      rowDy(out + c, plane, 8, t20, t21, half);
+      rowDy(out + c, plane, 12, t30, t31, half);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function rowDy(out: usize, plane: usize, xi: i32, t0: v128, t1: v128, half: v128): void {
+  v128.store(out + <usize>xi * plane, t0);
+  v128.store(out + <usize>(xi + 1) * plane, f32x4.mul(f32x4.add(t0, t1), half));
+  v128.store(out + <usize>(xi + 2) * plane, f32x4.mul(f32x4.sub(t0, t1), half));
+  v128.store(out + <usize>(xi + 3) * plane, f32x4.neg(t1));
+}
+
+/** m (inC × outC, row-major) += vᵀ · u over k rows: v is k × inC, u is k × outC (outC a multiple of 4). */
+function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize): void {
+  const vRow = <usize>inC << 2, uRow = <usize>outC << 2;
+  for (let i = 0; i < inC; i += 4) {
+    const m0 = m + ((<usize>i * outC) << 2), m1 = m0 + uRow, m2 = m1 + uRow, m3 = m2 + uRow;
+    let j = 0;
+    for (; j + 8 <= outC; j += 8) {
+      const o = <usize>j << 2;
+      let c00 = v128.load(m0 + o), c01 = v128.load(m0 + o, 16), c10 = v128.load(m1 + o), c11 = v128.load(m1 + o, 16);
+      let c20 = v128.load(m2 + o), c21 = v128.load(m2 + o, 16), c30 = v128.load(m3 + o), c31 = v128.load(m3 + o, 16);
+      let pv = v + (<usize>i << 2), pu = u + o;
+      for (let r = 0; r < k; r++) {
+        const b0 = v128.load(pu), b1 = v128.load(pu, 16);
+        let a = v128.load32_splat(pv);
+        c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
+        a = v128.load32_splat(pv + 4);
+        c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
+        a = v128.load32_splat(pv + 8);
+        c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
+        a = v128.load32_splat(pv + 12);
+        c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
+        pv += vRow;
+        pu += uRow;
+      }
+      v128.store(m0 + o, c00); v128.store(m0 + o, c01, 16); v128.store(m1 + o, c10); v128.store(m1 + o, c11, 16);
+      v128.store(m2 + o, c20); v128.store(m2 + o, c21, 16); v128.store(m3 + o, c30); v128.store(m3 + o, c31, 16);
+    }
+    if (j < outC) {
+      const o = <usize>j << 2;
+      let c0 = v128.load(m0 + o), c1 = v128.load(m1 + o), c2 = v128.load(m2 + o), c3 = v128.load(m3 + o);
+      let pv = v + (<usize>i << 2), pu = u + o;
+      for (let r = 0; r < k; r++) {
+        const b0 = v128.load(pu);
+        c0 = fma(v128.load32_splat(pv), b0, c0);
+        c1 = fma(v128.load32_splat(pv + 4), b0, c1);
+        c2 = fma(v128.load32_splat(pv + 8), b0, c2);
+        c3 = fma(v128.load32_splat(pv + 12), b0, c3);
+        pv += vRow;
+        pu += uRow;
+      }
+      v128.store(m0 + o, c0); v128.store(m1 + o, c1); v128.store(m2 + o, c2); v128.store(m3 + o, c3);
+    }
+  }
+}
+
+/**
+ * M for dW of a 3×3 stride-1 conv (see above) as `stripes` partial sums: stripe s sums blocks s, s + stripes, … of
+ * WT tiles, in that order, into partials + s·16·inC·outC floats, whichever thread claims it; the host adds the
+ * stripes in order, so the result doesn't depend on the thread count. Per thread, `v` holds 16·(WT + 1)·inC floats
+ * and `u` 16·WT·outC; `zeros` inC zero floats. inC and outC are multiples of 4.
+ */
+export function conv2dWinogradFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, zeros: usize, v: usize, u: usize): void {
+  const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
+  const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
+  const blocks = (tiles + WT - 1) / WT;
+  const size = <usize>(inC * outC) << 2;
+  for (let s = atomic.add<i32>(counter, 1); s < stripes; s = atomic.add<i32>(counter, 1)) {
+    const m = partials + <usize>s * 16 * size;
+    memory.fill(m, 0, 16 * size);
+    for (let blk = s; blk < blocks; blk += stripes) {
+      const t0 = blk * WT, nt = min(WT, tiles - t0);
+      transformInput(p, x, t0, nt, v, v + ((<usize>(16 * WT * inC)) << 2), zeros);
+      transformDy(p, dy, t0, nt, u);
+      for (let xi = 0; xi < 16; xi++) {
+        accumulateTransposed(v + ((<usize>(xi * WT * inC)) << 2), u + ((<usize>(xi * WT * outC)) << 2), nt, inC, outC, m + <usize>xi * size);
+      }
+    }
+  }
+}

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import { forwardPath, type ForwardPath } from '../../../engine/kernels/fast/conv2d';
+import { winogradFilterStripes } from '../../../engine/kernels/fast/conv2d-backprop-filter';
+import { winogradApplies } from '../../../engine/kernels/fast/conv2d-winograd';
 import { convGeometry } from '../../../engine/kernels/geometry';
 import { tensor } from '../../../engine/core/tensor';
 import { conv2d } from '../../../engine/kernels/conv2d';
@@ -140,12 +142,8 @@ describe.each(simdVariants)('conv2d fast (wasm, %s) matches the reference', (var
   }
 });
 
-describe('conv2d fast forward gives the same bits on one thread as on two (a seed trains to the same numbers)', () => {
-  const cases: (Case & { path: ForwardPath })[] = [
-    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same', path: 'winograd' }, // 44 MFLOP
-    { x: [8, 20, 20, 40], f: [3, 3, 40, 18], s: 1, p: 'same', path: 'direct' }, // 41 MFLOP
-    { x: [16, 24, 24, 4], f: [5, 5, 4, 64], s: 1, p: 'same', path: 'im2col' }, // 118 MFLOP
-  ];
+/** A one-thread fast backend beside the two-thread one, for the same-bits checks. */
+function oneAndTwoThreads(): { one: () => FastBackend; two: () => FastBackend } {
   let one: FastBackend;
   const two = useFastBackend();
   beforeAll(async () => {
@@ -153,6 +151,16 @@ describe('conv2d fast forward gives the same bits on one thread as on two (a see
     one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
   });
   afterAll(() => one.dispose());
+  return { one: () => one, two };
+}
+
+describe('conv2d fast forward gives the same bits on one thread as on two (a seed trains to the same numbers)', () => {
+  const cases: (Case & { path: ForwardPath })[] = [
+    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same', path: 'winograd' }, // 44 MFLOP
+    { x: [8, 20, 20, 40], f: [3, 3, 40, 18], s: 1, p: 'same', path: 'direct' }, // 41 MFLOP
+    { x: [16, 24, 24, 4], f: [5, 5, 4, 64], s: 1, p: 'same', path: 'im2col' }, // 118 MFLOP
+  ];
+  const { one, two } = oneAndTwoThreads();
   for (const c of cases)
     it(`${c.path}: ${title(c)}`, () => {
       const p = params(c.s, c.p, c.d ?? 1);
@@ -161,9 +169,32 @@ describe('conv2d fast forward gives the same bits on one thread as on two (a see
       const f = randomTensor(c.f, 6);
       const y2 = two().conv2d(x, f, p).data;
       expect(two().liveWorkers).toBe(1);
-      const y1 = one.conv2d(x, f, p).data;
+      const y1 = one().conv2d(x, f, p).data;
       expect(y1.length).toBe(y2.length);
       const differing = y1.findIndex((v, i) => !Object.is(v, y2[i]));
       expect(differing).toBe(-1);
+    });
+});
+
+describe('conv2d fast backprop filter: Winograd F(3×3, 2×2) for 3×3 stride 1, the same bits on one thread as on two', () => {
+  const cases: Case[] = [
+    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same' }, // 44 MFLOP: threaded
+    { x: [5, 27, 25, 12], f: [3, 3, 12, 20], s: 1, p: 'valid' }, // odd output 25×23: half tiles; outC 20: a 4-wide tail
+    { x: [64, 26, 26, 32], f: [3, 3, 32, 32], s: 1, p: 'valid' }, // the article CNN's second conv at batch 64
+  ];
+  const { one, two } = oneAndTwoThreads();
+  for (const c of cases)
+    it(`${title(c)}: equals the reference within f32 summation error; 1 thread = 2 threads`, () => {
+      const p = params(c.s, c.p, 1);
+      const g = convGeometry(c.x, c.f, p);
+      expect(winogradApplies(g, c.f[3]) && winogradFilterStripes(g.inC, c.f[3])).toBe(16);
+      const x = randomTensor(c.x, 7);
+      const dy = randomTensor([g.batch, g.outH, g.outW, c.f[3]], 8);
+      const want = conv2dBackpropFilter(x, dy, c.f, p).data;
+      const dw2 = two().conv2dBackpropFilter(x, dy, c.f, p).data;
+      const dw1 = one().conv2dBackpropFilter(x, dy, c.f, p).data;
+      // Each value sums batch·outH·outW products of values in [-1, 1]: error ≲ 2⁻²⁴ · terms · a few.
+      expectClose(dw2, want, 1e-4, 2 ** -24 * g.batch * g.outH * g.outW * 4);
+      expect(dw1.findIndex((v, i) => !Object.is(v, dw2[i]))).toBe(-1);
     });
 });

@@ -11,7 +11,9 @@ import { biasActivation, biasActivationGrad } from '../../../../engine/kernels/b
 import { batchNormTrain } from '../../../../engine/kernels/batch-norm';
 import { batchNormBackward } from '../../../../engine/kernels/batch-norm-backward';
 import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
+import { gemmBlocks } from '../../../../engine/kernels/fast/matmul';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
+import { matMul } from '../../../../engine/kernels/matmul';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -179,4 +181,23 @@ describe('a step scope keeps results in wasm memory', () => {
     expect(Array.from(after.data)).toEqual(unscoped);
     expect(fast.meter.bytes).toBeGreaterThan(x.data.length * 4 * 3);
   });
+});
+
+describe('MatMul blocks scale with the thread count', () => {
+  it('1024³ on 16 threads: 16 row blocks × 4 column blocks (4 per thread); on 1 thread one column block', () => {
+    expect(gemmBlocks(1024, 1024, 16, 64, 8)).toEqual({ mcStep: 64, ncStep: 256 });
+    expect(gemmBlocks(1024, 1024, 2, 64, 8)).toEqual({ mcStep: 64, ncStep: 1024 });
+    expect(gemmBlocks(1024, 1024, 1, 64, 8)).toEqual({ mcStep: 64, ncStep: 1024 });
+    // Batch 64 through a wide Dense layer: one row block, the columns split in multiples of 8.
+    expect(gemmBlocks(64, 4100, 16, 64, 8)).toEqual({ mcStep: 64, ncStep: 72 });
+    expect(gemmBlocks(64, 1000, 4, 64, 8)).toEqual({ mcStep: 64, ncStep: 64 });
+  });
+
+  for (const [m, k, n, ta, tb] of [[70, 301, 1030, false, false], [257, 190, 333, true, false], [64, 517, 700, false, true]] as const)
+    it(`${m}×${k}·${k}×${n}${ta ? ' (A transposed)' : ''}${tb ? ' (B transposed)' : ''}: rows and columns split over 3 threads, B packed by all, 1 = 3 threads`, () => {
+      const a = randomTensor(ta ? [k, m] : [m, k], 91), b = randomTensor(tb ? [n, k] : [k, n], 92);
+      const want = matMul(a, b, ta, tb).data;
+      const [c] = onBoth((fast) => [fast.matMul(a, b, ta, tb).data]);
+      expectClose(c, want, 1e-4, 1e-5 * k);
+    });
 });
