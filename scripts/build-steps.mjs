@@ -2,7 +2,7 @@
 // bundle tests run the ones whose outputs are missing or older than their sources. Each step's own output is
 // captured and shown only when it fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,12 +76,58 @@ export function runStep(step, root = ROOT) {
 }
 
 /**
+ * Runs fn holding dist/.build-lock, so that two processes (parallel test files, a test and `npm start`) never build
+ * into dist/ at once: the second waits, then finds the outputs current. A lock whose holder died is taken over.
+ */
+function withBuildLock(root, fn) {
+  const lock = join(root, 'dist', '.build-lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        // just created, its pid not yet written
+      }
+      let alive = true;
+      try {
+        if (Number.isInteger(holder) && holder > 0) process.kill(holder, 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`${lock} has been held by process ${holder} for 10 minutes; remove it if no build is running`);
+      else Atomics.wait(pause, 0, 0, 200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
  * Brings the named steps' outputs up to date, one line per step run on `log`; throws with the step's own output
  * when one fails. Returns the ids of the steps it ran.
  */
 export function ensureBuilt(ids, { root = ROOT, log = (line) => process.stdout.write(`${line}\n`), force = false } = {}) {
+  const steps = STEPS.filter((s) => ids.includes(s.id));
+  if (!force && steps.every((step) => !staleReason(step, root))) return [];
+  return withBuildLock(root, () => buildSteps(steps, root, log, force));
+}
+
+function buildSteps(steps, root, log, force) {
   const ran = [];
-  for (const step of STEPS.filter((s) => ids.includes(s.id))) {
+  for (const step of steps) {
     const reason = force ? null : staleReason(step, root);
     if (!force && !reason) continue;
     const result = runStep(step, root);
