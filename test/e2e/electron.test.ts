@@ -2,10 +2,10 @@
  * The desktop app end to end, through Playwright's Electron driver. Electron's binary can't always be installed
  * (offline machines, CI images without it); then these tests are skipped and say why.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { ensureBuilt } from '../../scripts/build-steps.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve('.');
@@ -32,8 +32,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (!hasElectron) return;
-  const build = spawnSync(process.execPath, ['scripts/build-electron.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build-electron failed: ${build.stderr}`);
+  ensureBuilt(['wasm', 'renderer', 'electron'], { log: () => {} });
   app = await _electron.launch({ executablePath: binary!, args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])], cwd: ROOT });
   page = await app.firstWindow();
   await page.waitForLoadState('load');
@@ -97,6 +96,13 @@ describe('LayerCanvas desktop', () => {
         }),
     );
     expect(answer).toMatchObject({ id: 'e2e-ping', ok: true, result: { protocol: 1 } });
+  });
+
+  it.skipIf(!hasElectron)("runs the engine on the fast kernels, as the status bar says", async () => {
+    const kernels = page.getByTestId('engine-kernels');
+    await expect.poll(() => kernels.getAttribute('data-kernels'), { timeout: 30_000 }).toBe('fast');
+    // Electron's V8 validates relaxed SIMD without a flag.
+    expect(await kernels.textContent()).toMatch(/^WASM relaxed SIMD · \d+ threads?$/);
   });
 
   it.skipIf(!hasElectron)('shows the document name and dirty mark in the title', async () => {
