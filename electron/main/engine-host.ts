@@ -3,7 +3,7 @@
  * engine traffic: each window gets a MessagePort straight to the engine, and a fresh one after every restart.
  */
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
-import { WASM_DIR_ARG } from '../../engine/host/kernels';
+import { PACKAGED_ARG, WASM_DIR_ARG } from '../../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../../engine/host/supervisor';
 import { CHANNELS } from '../common/channels';
 
@@ -21,6 +21,8 @@ export class EngineHost {
     private readonly onStatus: (status: EngineStatus) => void,
     /** The built kernels (dist/wasm); the engine's CommonJS bundle has no import.meta to find them by. */
     private readonly wasmDir: string,
+    /** An installed app: on the reference kernels the engine then says to reinstall, not to build. */
+    private readonly packaged = false,
   ) {
     this.supervisor = new EngineSupervisor({
       spawn: () => this.spawn(),
@@ -60,7 +62,7 @@ export class EngineHost {
   }
 
   private spawn(): ChildHandle {
-    const proc = utilityProcess.fork(this.modulePath, [`${WASM_DIR_ARG}${this.wasmDir}`], { serviceName: 'LayerCanvas Engine', stdio: 'inherit' });
+    const proc = utilityProcess.fork(this.modulePath, [`${WASM_DIR_ARG}${this.wasmDir}`, ...(this.packaged ? [PACKAGED_ARG] : [])], { serviceName: 'LayerCanvas Engine', stdio: 'inherit' });
     this.process = proc;
     return {
       get pid() {

@@ -179,7 +179,8 @@ if (!app.requestSingleInstanceLock()) {
     handleAppScheme(join(DIST, 'renderer'));
     registerIpc();
     rebuildMenu();
-    engine = new EngineHost(join(DIST, 'engine', 'utility-main.cjs'), (status: EngineStatus) => send(CHANNELS.engineStatus, status), join(DIST, 'wasm'));
+    const onStatus = (status: EngineStatus) => send(CHANNELS.engineStatus, status);
+    engine = new EngineHost(join(DIST, 'engine', 'utility-main.cjs'), onStatus, join(DIST, 'wasm'), app.isPackaged);
     engine.start();
     openWindow();
     const path = fileFromArgv(process.argv, process.cwd(), app.getAppPath());

@@ -10,6 +10,14 @@ import type { Backend } from '../kernels/types';
 const registry = () => import('../kernels/registry');
 
 export const WASM_DIR_ARG = '--wasm-dir=';
+/** On the command line of an engine that runs from an installed app, where building the kernels is no fix. */
+export const PACKAGED_ARG = '--packaged';
+const PACKAGED_FIX = 'reinstall LayerCanvas: this installation lacks its kernels (the wasm folder beside the engine)';
+
+/** The kernel options an engine entry's command line gives: the kernels' folder, and the fix for an installed app. */
+export function kernelOptionsFromArgv(argv: readonly string[]): LoadOptions {
+  return { wasmDir: wasmDirFromArgv(argv), fixHint: argv.includes(PACKAGED_ARG) ? PACKAGED_FIX : undefined };
+}
 
 /** The folder named by `--wasm-dir=<folder>` in argv, if any. */
 export function wasmDirFromArgv(argv: readonly string[]): string | undefined {

@@ -3,7 +3,7 @@
  * Messages arrive as wire text over the IPC pipe and answers go back the same way; see wire.ts for why text.
  */
 import { createEngineService } from './engine-service';
-import { configureKernels, wasmDirFromArgv } from './kernels';
+import { configureKernels, kernelOptionsFromArgv } from './kernels';
 import { ENGINE_READY } from './supervisor';
 import { decodeWire, encodeWire } from './wire';
 
@@ -17,7 +17,7 @@ const send = (message: unknown) => {
 };
 
 // `layercanvas serve` names the kernels' folder (`--wasm-dir=`); without it, dist/wasm under the working directory.
-configureKernels({ wasmDir: wasmDirFromArgv(process.argv) });
+configureKernels(kernelOptionsFromArgv(process.argv));
 
 const service = createEngineService((message) => send(encodeWire(message)));
 

@@ -5,7 +5,7 @@
  * with `--wasm-dir=<folder>` naming the built kernels (see kernels.ts).
  */
 import { createEngineService } from './engine-service';
-import { configureKernels, wasmDirFromArgv } from './kernels';
+import { configureKernels, kernelOptionsFromArgv } from './kernels';
 import { ENGINE_READY } from './supervisor';
 
 interface PortMessageEvent {
@@ -28,7 +28,7 @@ if (!parentPort) {
 }
 
 // A CommonJS bundle has no import.meta to find its files by: main names the kernels' folder on the command line.
-configureKernels({ wasmDir: wasmDirFromArgv(process.argv) });
+configureKernels(kernelOptionsFromArgv(process.argv));
 
 parentPort.on('message', (event) => {
   const data = event.data as { type?: unknown } | null;

@@ -22,6 +22,8 @@ export interface LoadOptions {
   binaries?: WasmBinaries;
   /** Threads for large ops; default: the machine's available parallelism. */
   threads?: number;
+  /** How to get the fast kernels when they don't load; default: build them (right for a source checkout). */
+  fixHint?: string;
 }
 
 export interface LoadedBackend {
@@ -104,7 +106,7 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
       issue: {
         code: 'fast-kernels-unavailable',
         message: `${ON_REFERENCE}the fast WebAssembly kernels could not be loaded (${(e as Error).message})`,
-        hint: 'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
+        hint: options.fixHint ?? 'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
         severity: 'warning',
       },
     };

@@ -111,6 +111,13 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     expect(kernels.warning?.reason).toBe(`the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty})`);
     expect(kernels.warning?.hint).toContain('npm run build');
   });
+
+  it('started by an installed app (--packaged), gives the fix that fits it: reinstall, not build', async () => {
+    const request = await connectedEngine(stub, [`--wasm-dir=${empty}`, '--packaged']);
+    const kernels = (await request('kernels')).result as KernelsReport;
+    expect(kernels.kernels).toBe('reference');
+    expect(kernels.warning?.hint).toMatch(/^reinstall LayerCanvas/);
+  });
 });
 
 describe('dist/electron/main.cjs under a stand-in electron', () => {
