@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { homedir } from 'node:os';
 import { basename, delimiter, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { contentSecurityPolicy, mimeType } from '../electron/common/web-security';
+import { contentSecurityPolicy, mimeType } from '../common/web-security';
 import { formatFormatError } from '../engine/core/problems';
 import { readModel } from '../engine/formats/detect';
 import type { SideFiles } from '../engine/formats/types';

@@ -2,7 +2,7 @@
  * The native menu as data: main turns it into an Electron Menu, tests check it without Electron. Items either
  * send a MenuCommand to the renderer, use a built-in role (clipboard, zoom), or open a recent file.
  */
-import type { MenuCommand } from '../../renderer/services/host';
+import type { MenuCommand } from '../../common/host';
 
 export type MenuRole = 'cut' | 'copy' | 'paste' | 'selectAll' | 'zoomIn' | 'zoomOut' | 'resetZoom' | 'togglefullscreen' | 'toggleDevTools' | 'quit';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { protocol } from 'electron';
 import { APP_SCHEME } from '../common/channels';
-import { contentSecurityPolicy, mimeType } from '../common/web-security';
+import { contentSecurityPolicy, mimeType } from '../../common/web-security';
 import { resolveAppRequest } from './protocol-logic';
 
 /** Must run before app `ready`. */

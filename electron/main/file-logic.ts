@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { FileRefusal, MAX_MODEL_FILE_BYTES, modelFolderFiles, readRegularFileSync } from '../../engine/node/safe-read';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import type { HostFile } from '../../renderer/services/host';
+import type { HostFile } from '../../common/host';
 
 export type ReadOutcome = { ok: true; file: HostFile } | { ok: false; message: string };
 

@@ -5,8 +5,8 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DESKTOP_FOLDER_LIMITS, folderRefusal, isImageName, type FolderLimits } from '../../renderer/services/folder-pick';
-import type { HostFolder } from '../../renderer/services/host';
+import { DESKTOP_FOLDER_LIMITS, folderRefusal, isImageName, type FolderLimits } from '../../common/folder-policy';
+import type { HostFolder } from '../../common/host';
 
 interface Found {
   /** Relative to the picked folder, '/'-separated. */

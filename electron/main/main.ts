@@ -3,8 +3,8 @@
  * decisions live in plain modules (electron/common, *-logic.ts) that are tested without Electron.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, type WebContents } from 'electron';
-import type { EngineStatus, HostFile, MenuCommand } from '../../renderer/services/host';
+import { app, type BrowserWindow, dialog, type WebContents } from 'electron';
+import type { EngineStatus, HostFile, MenuCommand } from '../../common/host';
 import { CHANNELS } from '../common/channels';
 import { choiceFromButton, closePrompt, CloseGuard, windowTitle } from '../common/document-state';
 import { handleAppScheme, registerAppScheme } from './app-protocol';

@@ -1,6 +1,6 @@
 /** Turns the menu template (electron/common/menu-template.ts) into a native Menu. */
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../../renderer/services/host';
+import type { MenuCommand } from '../../common/host';
 import { menuTemplate, type MenuItemSpec, type MenuOptions } from '../common/menu-template';
 
 export interface MenuActions {

@@ -3,8 +3,8 @@
  * never sees ipcRenderer; main checks every message again anyway (electron/main/ipc.ts).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { EngineStatus, HostFile, MenuCommand } from '../../renderer/services/host';
-import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../common/bridge';
+import type { EngineStatus, HostFile, MenuCommand } from '../../common/host';
+import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../../common/bridge';
 import { CHANNELS } from '../common/channels';
 
 function subscribe<T>(channel: string, listener: (payload: T) => void): () => void {

@@ -3,7 +3,7 @@
  * `weightsManifest`) with its binary weight shards, little-endian float32, read through SideFiles.
  */
 import type { FormatError } from '../core/problems';
-import { initializeWeights } from '../core/initializers';
+import { initializeWeights } from '../train/initializers';
 import { sizeOf, tensor } from '../core/tensor';
 import type { ModelDocument, NamedWeight } from '../graph/document';
 import { infer } from '../graph/inference';

@@ -7,7 +7,7 @@ import type { ProblemFix, FixStep } from '../core/problems';
 import { formatShape } from '../core/shape';
 import type { Topology } from './dag';
 import type { DocNode } from './document';
-import type { NodeInfo } from './inference';
+import type { NodeInfo } from './node-info';
 
 /** The non-linearity a node applies to its output, if any: an Activation layer's, or a layer's `activation`. */
 export function appliedActivation(node: DocNode): string | null {

@@ -7,25 +7,14 @@ import type { Problem } from '../core/problems';
 import { formatShape, type Shape } from '../core/shape';
 import { allFields, validateConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
-import { isIssue, type LayerDefinition, type WeightSpec } from '../layers/types';
+import { isIssue, type LayerDefinition } from '../layers/types';
 import { adviseNode, danglingBranchFixes } from './advice';
 import { buildTopology, type Topology } from './dag';
 import type { DocNode, ModelDocument } from './document';
 import { assignNames, checkLayerName } from './naming';
 
-export interface NodeInfo {
-  id: string;
-  className: string;
-  /** The user's name or Keras's automatic one. */
-  name: string;
-  inputShapes: (Shape | null)[];
-  /** Null when the node has an error, or an input upstream does. */
-  outputShape: Shape | null;
-  weights: WeightSpec[];
-  trainableParams: number;
-  nonTrainableParams: number;
-  problems: Problem[];
-}
+import type { NodeInfo } from './node-info';
+export type { NodeInfo };
 
 export interface Inference {
   nodes: Map<string, NodeInfo>;

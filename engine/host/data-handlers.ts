@@ -14,10 +14,10 @@ import { isNpy } from '../data/importers/npy';
 import { readNpyPair } from '../data/importers/npy-pair';
 import type { Dataset, DataError, DataResult } from '../data/types';
 import { dataError } from '../data/types';
-import type { HandlerContext, HandlerOutcome } from './engine-service';
-import { CANCELLED, yieldToEvents } from './engine-service';
-import type { DatasetImportOutcome, ParsedPayloadOf } from './protocol';
-import { sampleWindow, type SampleWindow, type Split } from './samples';
+import type { HandlerContext, HandlerOutcome } from './handler-context';
+import { CANCELLED, yieldToEvents } from './handler-context';
+import type { DatasetImportOutcome, ParsedPayloadOf } from '../api/protocol';
+import { sampleWindow, type SampleWindow, type Split } from '../data/samples';
 
 /** Generated datasets are made once per process: a preview and the next page of it must show the same samples. */
 const loaded = new Map<string, Promise<DataResult<{ train: Dataset; test?: Dataset }>>>();

@@ -5,6 +5,7 @@
  */
 import { infer } from '../graph/inference';
 import { formatSummary, summarize } from '../graph/summary';
+import { CANCELLED, type HandlerContext, type HandlerOutcome } from './handler-context';
 import { exportDocument, importFile } from './io-handlers';
 import { stopTraining } from './stop-flags';
 import {
@@ -15,20 +16,11 @@ import {
   requestEnvelope,
   type EngineMessage,
   type ParsedPayloadOf,
-  type ProgressMessage,
   type ProtocolError,
   type RequestType,
   type ResultOf,
   type ValidateResult,
-} from './protocol';
-
-export interface HandlerContext {
-  signal: AbortSignal;
-  progress(update: Omit<ProgressMessage, 'id' | 'type'>): void;
-}
-
-/** What a handler may return: a result, or an error as data (never thrown across the boundary). */
-export type HandlerOutcome<T> = T | { error: ProtocolError };
+} from '../api/protocol';
 
 export type Handler<T extends RequestType> = (
   payload: ParsedPayloadOf<T>,
@@ -38,10 +30,6 @@ export type Handler<T extends RequestType> = (
 
 export type Handlers = { [K in Exclude<RequestType, 'cancel'>]: Handler<K> };
 
-/** Yield to the event loop so a cancel message queued behind a long request gets read. */
-export const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-export const CANCELLED: ProtocolError = { code: 'cancelled', message: 'Cancelled.' };
 
 export const defaultHandlers: Handlers = {
   ping: () => ({ pid: typeof process !== 'undefined' ? process.pid : null, protocol: PROTOCOL_VERSION }),

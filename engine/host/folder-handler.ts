@@ -6,9 +6,9 @@
 import { permutation, take } from '../data/dataset';
 import { readImageFolder } from '../data/importers/image-folder';
 import { dataError, type DataError } from '../data/types';
-import type { HandlerContext, HandlerOutcome } from './engine-service';
-import { CANCELLED, yieldToEvents } from './engine-service';
-import type { DatasetImportOutcome, ParsedPayloadOf } from './protocol';
+import type { HandlerContext, HandlerOutcome } from './handler-context';
+import { CANCELLED, yieldToEvents } from './handler-context';
+import type { DatasetImportOutcome, ParsedPayloadOf } from '../api/protocol';
 
 /**
  * The largest pixel array an import may make (float32). The arrays go back to the page and on to training in one

@@ -6,9 +6,9 @@ import type { FormatError } from '../core/problems';
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import type { SideFiles } from '../formats/types';
-import type { HandlerContext, HandlerOutcome } from './engine-service';
-import { CANCELLED, yieldToEvents } from './engine-service';
-import type { ExportResult, ImportOutcome, ParsedPayloadOf } from './protocol';
+import type { HandlerContext, HandlerOutcome } from './handler-context';
+import { CANCELLED, yieldToEvents } from './handler-context';
+import type { ExportResult, ImportOutcome, ParsedPayloadOf } from '../api/protocol';
 
 const decoder = new TextDecoder('utf-8');
 

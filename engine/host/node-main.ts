@@ -5,7 +5,7 @@
 import { createEngineService } from './engine-service';
 import { configureKernels, kernelOptionsFromArgv } from './kernels';
 import { ENGINE_READY } from './supervisor';
-import { decodeWire, encodeWire } from './wire';
+import { decodeWire, encodeWire } from '../api/wire';
 
 if (!process.send) {
   process.stderr.write('engine/host/node-main.ts is started by `layercanvas serve` (it needs an IPC channel); run that instead.\n');

@@ -4,7 +4,7 @@
  * function returning a ChildHandle (a Node child process in `layercanvas serve`, a utilityProcess in Electron).
  */
 
-/** Same shape as the renderer's EngineStatus (renderer/services/host.ts); the engine doesn't import the renderer. */
+/** Same shape as the renderer's EngineStatus (common/host.ts); the engine doesn't import the renderer. */
 export interface EngineStatus {
   state: 'starting' | 'ready' | 'restarting' | 'failed';
   message?: string;

@@ -12,10 +12,10 @@ import type { MemoryBudget } from '../graph/resources';
 import { compileModel, forward, makeContext } from '../train/executor';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
 import { bnTwin } from '../train/twin';
-import type { HandlerContext, HandlerOutcome } from './engine-service';
+import type { HandlerContext, HandlerOutcome } from './handler-context';
 import { engineBackend } from './kernels';
 import { stopFlags } from './stop-flags';
-import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from './protocol';
+import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from '../api/protocol';
 
 /**
  * The budget every train and predict request is checked against before allocating: LAYERCANVAS_MEMORY_BUDGET

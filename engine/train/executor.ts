@@ -9,7 +9,7 @@ import { checkResources, estimateResources, type MemoryBudget, type ResourceOpti
 import { getLayer } from '../layers/registry';
 import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types';
 import type { Backend } from '../kernels/types';
-import { initializeWeights } from '../core/initializers';
+import { initializeWeights } from './initializers';
 import { Random } from '../core/random';
 import type { StepProfiler } from './profile';
 

@@ -9,7 +9,7 @@ import { getTemplate } from '../../engine/graph/templates';
 const formats = () => import('./formats');
 import { layoutPositions } from '../canvas/layout';
 import { getHost } from '../services/host-instance';
-import type { HostFile, MenuCommand } from '../services/host';
+import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
 import { restoreRuns, serializableRuns } from '../stores/training';

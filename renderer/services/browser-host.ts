@@ -2,9 +2,9 @@
  * The browser host: the page served by `layercanvas serve`. Files come from an <input type=file> or a drop on the
  * window, saves are downloads, the engine is a Node child process behind the server's `/engine` WebSocket.
  */
-import { decodeWire, encodeWire } from '../../engine/host/wire';
-import { folderFromPicked } from './folder-pick';
-import type { EnginePort, EngineStatus, Host, HostFile, HostFolder, MenuCommand, SaveRequest } from './host';
+import { decodeWire, encodeWire } from '../../engine/api/wire';
+import { folderFromPicked } from '../../common/folder-policy';
+import type { EnginePort, EngineStatus, Host, HostFile, HostFolder, MenuCommand, SaveRequest } from '../../common/host';
 
 const RECENT_KEY = 'layercanvas.recentFiles';
 const RECENT_LIMIT = 10;

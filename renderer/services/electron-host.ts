@@ -3,9 +3,9 @@
  * as a window message because MessagePorts can't cross contextBridge; after an engine restart main sends a new
  * one, and the EnginePort handed out here swaps to it so callers keep the same object.
  */
-import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../../electron/common/bridge';
+import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../../common/bridge';
 import { installFileDrop } from './browser-host';
-import type { EnginePort, Host, HostFile } from './host';
+import type { EnginePort, Host, HostFile } from '../../common/host';
 
 class SwappableEnginePort implements EnginePort {
   private current: MessagePort | null = null;

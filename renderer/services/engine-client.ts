@@ -13,8 +13,8 @@ import {
   type ProtocolError,
   type RequestType,
   type ResultOf,
-} from '../../engine/host/protocol';
-import type { EnginePort, EngineStatus } from './host';
+} from '../../engine/api/protocol';
+import type { EnginePort, EngineStatus } from '../../common/host';
 
 export type EngineResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
 

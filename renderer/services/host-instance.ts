@@ -1,9 +1,9 @@
 /** The one Host for this page: the desktop bridge when the preload installed it, else the browser host. */
-import type { LayerCanvasBridge } from '../../electron/common/bridge';
+import type { LayerCanvasBridge } from '../../common/bridge';
 import { createBrowserHost } from './browser-host';
 import { createElectronHost } from './electron-host';
 import type { EngineClient } from './engine-client';
-import type { Host } from './host';
+import type { Host } from '../../common/host';
 
 declare global {
   interface Window {

@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import type { Dataset, DatasetInfo } from '../../engine/data/types';
 import { builtinInfo, type BuiltinId } from '../../engine/data/registry';
-import type { PayloadOf } from '../../engine/host/protocol';
+import type { PayloadOf } from '../../engine/api/protocol';
 
 export type ImportedId = `imported:${string}`;
 /** What the dataset select holds: a built-in's id or an imported dataset's. */

@@ -7,11 +7,11 @@ import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
 import type { SavedProgress, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/formats/project-runs';
 import { datasetInfo, type DatasetId } from './datasets';
-import type { TrainOutcome, ProtocolError } from '../../engine/host/protocol';
+import type { TrainOutcome, ProtocolError } from '../../engine/api/protocol';
 import type { LossName } from '../../engine/train/losses';
 import type { OptimizerName } from '../../engine/train/optimizers';
 import type { TrainEvent } from '../../engine/train/trainer';
-import { appendEvent, emptySeries, type RunSeries } from '../panels/train/series';
+import { appendEvent, emptySeries, type RunSeries } from './series';
 
 export interface TrainConfig {
   /** A built-in's id, or an imported dataset's (stores/datasets.ts). */

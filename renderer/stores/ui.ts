@@ -1,7 +1,7 @@
 /** View state that is not part of the model: selection, theme, panels, file identity, engine status. */
 import { create } from 'zustand';
-import type { KernelsReport } from '../../engine/host/protocol';
-import type { EngineStatus } from '../services/host';
+import type { KernelsReport } from '../../engine/api/protocol';
+import type { EngineStatus } from '../../common/host';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type BottomTab = 'summary' | 'code' | 'problems' | 'train' | 'inside' | 'predict';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forkNodeEngine } from '../../cli/serve';
-import type { KernelsReport } from '../../engine/host/protocol';
-import { decodeWire, encodeWire } from '../../engine/host/wire';
+import type { KernelsReport } from '../../engine/api/protocol';
+import { decodeWire, encodeWire } from '../../engine/api/wire';
 import { ensureBuilt } from '../../scripts/build-steps.mjs';
 
 let empty: string;

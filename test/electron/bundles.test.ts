@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainDocument } from '../../engine/graph/build';
-import type { KernelsReport, TrainOutcome } from '../../engine/host/protocol';
+import type { KernelsReport, TrainOutcome } from '../../engine/api/protocol';
 import { ensureBuilt, ROOT } from '../../scripts/build-steps.mjs';
 import { createElectronStub, requireWithElectron, type ElectronStub, type PortMain, type StubUtilityProcess } from '../support/electron-stub';
 

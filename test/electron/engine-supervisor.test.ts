@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { forkNodeEngine } from '../../cli/serve';
 import { EngineSupervisor, type EngineStatus } from '../../engine/host/supervisor';
-import { decodeWire, encodeWire } from '../../engine/host/wire';
+import { decodeWire, encodeWire } from '../../engine/api/wire';
 
 let sup: EngineSupervisor | null = null;
 afterEach(() => sup?.stop());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandsIn, menuTemplate, type MenuItemSpec } from '../../electron/common/menu-template';
 import { addRecent, parseRecent, RECENT_LIMIT } from '../../electron/common/recent-files';
-import type { MenuCommand } from '../../renderer/services/host';
+import type { MenuCommand } from '../../common/host';
 
 describe('recent files', () => {
   it('puts the newest first without duplicates and keeps at most the limit', () => {

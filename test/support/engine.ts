@@ -3,8 +3,8 @@
  * child process: as a bare request function, or as the EnginePort a renderer-side client talks through.
  */
 import { createEngineService, defaultHandlers } from '../../engine/host/engine-service';
-import type { EngineMessage } from '../../engine/host/protocol';
-import type { EnginePort } from '../../renderer/services/host';
+import type { EngineMessage } from '../../engine/api/protocol';
+import type { EnginePort } from '../../common/host';
 
 /** `request(type, payload)` resolves to the engine's final answer (a result or an error message). */
 export function inProcessEngine() {

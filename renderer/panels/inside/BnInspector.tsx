@@ -4,8 +4,8 @@
  * statistics change.
  */
 import { useMemo, useState } from 'react';
-import { MAX_SAMPLES } from '../../../engine/host/samples';
-import type { ProtocolError } from '../../../engine/host/protocol';
+import { MAX_SAMPLES } from '../../../engine/data/samples';
+import type { ProtocolError } from '../../../engine/api/protocol';
 import { getEngineClient } from '../../services/host-instance';
 import type { TrainingRun } from '../../stores/training';
 import { fetchBatch } from './batch';

@@ -4,8 +4,8 @@
  */
 import type { Tensor } from '../../../engine/core/tensor';
 import { builtinInfo, type BuiltinId } from '../../../engine/data/registry';
-import type { ProtocolError } from '../../../engine/host/protocol';
-import { sampleWindow } from '../../../engine/host/samples';
+import type { ProtocolError } from '../../../engine/api/protocol';
+import { sampleWindow } from '../../../engine/data/samples';
 import type { EngineClient } from '../../services/engine-client';
 import { importedDataset, isImportedId, type ImportedDataset } from '../../stores/datasets';
 

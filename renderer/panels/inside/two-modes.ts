@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '../../../engine/core/tensor';
 import type { ModelDocument } from '../../../engine/graph/document';
-import type { ProtocolError } from '../../../engine/host/protocol';
+import type { ProtocolError } from '../../../engine/api/protocol';
 import type { EngineClient } from '../../services/engine-client';
 import { channelMoments, expectedOutput, meanAbsGap, type BnLayer, type BnParams, type ChannelMoments } from './bn-view';
 

@@ -9,7 +9,7 @@ import { formatSampleShape } from '../../../engine/data/types';
 import { appliedActivation } from '../../../engine/graph/advice';
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
-import type { ProtocolError } from '../../../engine/host/protocol';
+import type { ProtocolError } from '../../../engine/api/protocol';
 import { getEngineClient } from '../../services/host-instance';
 import { classScores, type ClassScores } from './math';
 

@@ -3,8 +3,8 @@
  * imported one (the page already holds its arrays). Answers are kept for the session: the datasets don't change.
  */
 import { useEffect, useState } from 'react';
-import type { ProtocolError } from '../../../engine/host/protocol';
-import { sampleWindow, type SampleWindow, type Split } from '../../../engine/host/samples';
+import type { ProtocolError } from '../../../engine/api/protocol';
+import { sampleWindow, type SampleWindow, type Split } from '../../../engine/data/samples';
 import type { BuiltinId } from '../../../engine/data/registry';
 import { getEngineClient } from '../../services/host-instance';
 import { importedDataset, isImportedId, useDatasets } from '../../stores/datasets';

@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { tick } from './format';
-import { chartCsv, type ChartData, type Curve, type Metric } from './series';
+import { chartCsv, type ChartData, type Curve, type Metric } from '../../stores/series';
 import { getHost } from '../../services/host-instance';
 import { useUi } from '../../stores/ui';
 

@@ -7,7 +7,7 @@ import { useState, type MouseEvent } from 'react';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
 import { fixed, percent, samplesText, seconds } from './format';
 import { datasetInfo } from '../../stores/datasets';
-import { finalMetrics } from './series';
+import { finalMetrics } from '../../stores/series';
 import { useGraph } from '../../stores/graph';
 import { useUi } from '../../stores/ui';
 import { applyTrainedWeights } from './use-weights';

@@ -14,7 +14,7 @@ import { RunsList } from './RunsList';
 import { CompareCharts } from './runs/CompareCharts';
 import { CompareDiff } from './runs/CompareDiff';
 import { useComparedRuns } from './runs/compare-store';
-import { chartData } from './series';
+import { chartData } from '../../stores/series';
 import { SettingsForm } from './SettingsForm';
 import { startTraining, stopTraining } from './run-training';
 import './train.css';

@@ -5,7 +5,7 @@
  */
 import { formatDataError, type DataError, type Dataset } from '../../../engine/data/types';
 import { getEngineClient, getHost } from '../../services/host-instance';
-import type { HostFile } from '../../services/host';
+import type { HostFile } from '../../../common/host';
 import { useDatasets, type ImportedDataset, type ImportedId } from '../../stores/datasets';
 import { useTraining } from '../../stores/training';
 import { useUi } from '../../stores/ui';

@@ -6,7 +6,7 @@
 import { formatDataError } from '../../../engine/data/types';
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
-import type { HostFolder } from '../../services/host';
+import type { HostFolder } from '../../../common/host';
 import { getEngineClient, getHost } from '../../services/host-instance';
 import { useDatasets, type ImportedId } from '../../stores/datasets';
 import { useTraining } from '../../stores/training';

@@ -4,7 +4,7 @@
  * training time when that epoch's batches ended.
  */
 import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../../../engine/train/optimizers';
-import type { RunSeries } from './series';
+import type { RunSeries } from '../../stores/series';
 
 export interface TimeToTarget {
   /** Which figure was compared with the target. */

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { exportKerasPython } from '../../../engine/formats/keras-python';
 import { writeWeightsJson } from '../../../engine/formats/weights-json';
 import type { ModelDocument } from '../../../engine/graph/document';

@@ -3,7 +3,7 @@
  * model's weights stored once, and a malformed run costs only itself (a located warning), never the model.
  */
 import { describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { tensor } from '../../../engine/core/tensor';
 import { readProjectFile, writeProject } from '../../../engine/formats/project';
 import { readRuns, RUN_FORMAT_VERSION, writeRun, type SavedRun, type SavedSeries } from '../../../engine/formats/project-runs';

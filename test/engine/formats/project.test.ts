@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { project, readProject, readProjectFile, writeProject } from '../../../engine/formats/project';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { getTemplate, TEMPLATES } from '../../../engine/graph/templates';

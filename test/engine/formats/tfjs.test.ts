@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { exportTfjs, readTfjs, tfjs, TFJS_EXPORT_SEED } from '../../../engine/formats/tfjs';
 import type { SideFiles } from '../../../engine/formats/types';
 import type { ModelDocument } from '../../../engine/graph/document';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { readWeightsJson, weightsJson, writeWeightsJson } from '../../../engine/formats/weights-json';
 import { getTemplate } from '../../../engine/graph/templates';
 

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../engine/data/node/load';
 import { writeIdxUbyte } from '../../../engine/data/importers/idx';
-import type { DatasetImportOutcome, EngineMessage, SampleWindow } from '../../../engine/host/protocol';
-import { sampleAt } from '../../../engine/host/samples';
+import type { DatasetImportOutcome, EngineMessage, SampleWindow } from '../../../engine/api/protocol';
+import { sampleAt } from '../../../engine/data/samples';
 import { inProcessEngine } from '../../support/engine';
 
 const result = <T>(m: EngineMessage) => (m as { result: T }).result;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
-import { createEngineService, defaultHandlers, yieldToEvents, type Handlers } from '../../../engine/host/engine-service';
-import type { EngineMessage } from '../../../engine/host/protocol';
+import { createEngineService, defaultHandlers, type Handlers } from '../../../engine/host/engine-service';
+import { yieldToEvents } from '../../../engine/host/handler-context';
+import type { EngineMessage } from '../../../engine/api/protocol';
 
 const DENSE = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
 

@@ -3,7 +3,7 @@
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { readImageFolder } from '../../../engine/data/importers/image-folder';
-import type { DatasetImportOutcome, EngineMessage } from '../../../engine/host/protocol';
+import type { DatasetImportOutcome, EngineMessage } from '../../../engine/api/protocol';
 import { inProcessEngine } from '../../support/engine';
 
 const outcomeOf = (m: EngineMessage) => (m as { result: DatasetImportOutcome }).result;

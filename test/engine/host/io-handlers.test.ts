@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { chainDocument } from '../../../engine/graph/build';
-import { createEngineService, yieldToEvents } from '../../../engine/host/engine-service';
-import type { EngineMessage, ExportResult, ImportOutcome, ValidateResult } from '../../../engine/host/protocol';
+import { createEngineService } from '../../../engine/host/engine-service';
+import { yieldToEvents } from '../../../engine/host/handler-context';
+import type { EngineMessage, ExportResult, ImportOutcome, ValidateResult } from '../../../engine/api/protocol';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures');
 const fixture = (...p: string[]) => new Uint8Array(readFileSync(join(FIXTURES, ...p)));

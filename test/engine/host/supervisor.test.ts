@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_READY, EngineSupervisor, type ChildHandle } from '../../../engine/host/supervisor';
-import type { EngineStatus } from '../../../renderer/services/host';
+import type { EngineStatus } from '../../../common/host';
 
 /** A child process stand-in the test drives by hand: announce ready, crash, receive messages. */
 class FakeChild implements ChildHandle {

@@ -1,7 +1,7 @@
 // Training and prediction over the engine protocol, through the same service the engine processes run.
 import { describe, expect, it } from 'vitest';
 import { createEngineService } from '../../../engine/host/engine-service';
-import type { EngineMessage, TrainOutcome, PredictResult } from '../../../engine/host/protocol';
+import type { EngineMessage, TrainOutcome, PredictResult } from '../../../engine/api/protocol';
 import { chainDocument } from '../../../engine/graph/build';
 import { getTemplate } from '../../../engine/graph/templates';
 

@@ -6,7 +6,7 @@ import { disposeBackend, loadBackend } from '../../../engine/kernels/registry';
 import type { Backend } from '../../../engine/kernels/types';
 import { referenceBackend } from '../../../engine/kernels/reference';
 import { predict } from '../../../cli/predict';
-import { buildArticleCnn, buildArticleMlp, saveArtifacts, tf, tfl } from '../../fixtures/tfjs/tfjs-models';
+import { buildArticleCnn, buildArticleMlp, saveArtifacts, tf, type tfl } from '../../fixtures/tfjs/tfjs-models';
 
 let fast: Backend;
 beforeAll(async () => {

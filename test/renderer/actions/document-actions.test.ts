@@ -5,9 +5,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { importKerasPython } from '../../../engine/formats/keras-python';
 import { readProject } from '../../../engine/formats/project';
-import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
-import type { Host, SaveRequest } from '../../../renderer/services/host';
+import type { Host, SaveRequest } from '../../../common/host';
 
 const saved: SaveRequest[] = [];
 const host = {

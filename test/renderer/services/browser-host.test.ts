@@ -5,9 +5,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeWire, encodeWire } from '../../../engine/host/wire';
+import { decodeWire, encodeWire } from '../../../engine/api/wire';
 import { acceptOf, createBrowserHost, filesToHostFile } from '../../../renderer/services/browser-host';
-import type { EngineStatus } from '../../../renderer/services/host';
+import type { EngineStatus } from '../../../common/host';
 
 class FakeSocket {
   static OPEN = 1;

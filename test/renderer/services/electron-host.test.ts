@@ -5,9 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort as NodePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../../../electron/common/bridge';
+import { ENGINE_PORT_MESSAGE, type LayerCanvasBridge } from '../../../common/bridge';
 import { createElectronHost } from '../../../renderer/services/electron-host';
-import type { EngineStatus } from '../../../renderer/services/host';
+import type { EngineStatus } from '../../../common/host';
 
 const channels: MessageChannel[] = [];
 afterEach(() => {

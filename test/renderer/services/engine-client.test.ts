@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
-import { createEngineService, defaultHandlers, yieldToEvents, type Handlers } from '../../../engine/host/engine-service';
+import { createEngineService, defaultHandlers, type Handlers } from '../../../engine/host/engine-service';
+import { yieldToEvents } from '../../../engine/host/handler-context';
 import { createEngineClient } from '../../../renderer/services/engine-client';
-import type { EnginePort, EngineStatus } from '../../../renderer/services/host';
+import type { EnginePort, EngineStatus } from '../../../common/host';
 
 const DOC = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
 

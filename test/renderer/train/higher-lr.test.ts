@@ -4,7 +4,7 @@
  * The engine is a recording fake: what is checked is what the panel asks of it.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PayloadOf, TrainOutcome } from '../../../engine/host/protocol';
+import type { PayloadOf, TrainOutcome } from '../../../engine/api/protocol';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 

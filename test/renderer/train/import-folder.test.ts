@@ -8,8 +8,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { createEngineService } from '../../../engine/host/engine-service';
-import type { EngineMessage } from '../../../engine/host/protocol';
-import type { HostFolder } from '../../../renderer/services/host';
+import type { EngineMessage } from '../../../engine/api/protocol';
+import type { HostFolder } from '../../../common/host';
 
 const asked: { type: string; payload: unknown }[] = [];
 let picked: HostFolder | null = null;

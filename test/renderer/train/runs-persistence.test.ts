@@ -4,15 +4,15 @@
  * curves, statistics and weights that still apply to the canvas. Also who is who when two runs are compared.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { readProjectFile, writeProject } from '../../../engine/formats/project';
 import { getTemplate } from '../../../engine/graph/templates';
-import type { TrainOutcome, TrainRunResult } from '../../../engine/host/protocol';
+import type { TrainOutcome, TrainRunResult } from '../../../engine/api/protocol';
 import type { TrainEvent } from '../../../engine/train/trainer';
 import { bnTwin } from '../../../engine/train/twin';
 import { COMPARE_COLORS, comparedModels, compareCurves, orderRuns } from '../../../renderer/panels/train/runs/compare';
 import { runFileBase, trainedDocument } from '../../../renderer/panels/train/runs/export-run';
-import { chartData } from '../../../renderer/panels/train/series';
+import { chartData } from '../../../renderer/stores/series';
 import { applyTrainedWeights } from '../../../renderer/panels/train/use-weights';
 import { DEFAULT_CONFIG, restoreRuns, serializableRuns, useTraining, type TrainingRun } from '../../../renderer/stores/training';
 

@@ -4,7 +4,7 @@
  * the higher learning rate as ten times Keras's optimizer default when none is set.
  */
 import { describe, expect, it } from 'vitest';
-import { appendEvent, emptySeries } from '../../../renderer/panels/train/series';
+import { appendEvent, emptySeries } from '../../../renderer/stores/series';
 import { effectiveLearningRate, higherLearningRate, rateText, timeToTarget } from '../../../renderer/panels/train/time-to-target';
 import type { TrainEvent } from '../../../engine/train/trainer';
 

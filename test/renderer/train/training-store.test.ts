@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { TrainOutcome, TrainRunResult } from '../../../engine/host/protocol';
+import type { TrainOutcome, TrainRunResult } from '../../../engine/api/protocol';
 import type { TrainEvent } from '../../../engine/train/trainer';
 import { DEFAULT_CONFIG, displayLabel, useTraining } from '../../../renderer/stores/training';
 

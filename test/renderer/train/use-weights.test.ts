@@ -1,7 +1,7 @@
 // Trained weights go back only to layers that still match the run's snapshot; changed layers are named.
 import { describe, expect, it } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
-import { initializeWeights } from '../../../engine/core/initializers';
+import { initializeWeights } from '../../../engine/train/initializers';
 import { applyTrainedWeights } from '../../../renderer/panels/train/use-weights';
 
 const doc = () =>

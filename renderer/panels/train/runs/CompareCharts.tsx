@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import type { TrainingRun } from '../../../stores/training';
 import { Chart } from '../Chart';
-import { chartData } from '../series';
+import { chartData } from '../../../stores/series';
 import { compareCurves, comparedModels } from './compare';
 
 export function CompareCharts({ runs, dark }: { runs: [TrainingRun, TrainingRun]; dark: boolean }) {

@@ -3,10 +3,10 @@
  * in the graphs they trained (their start-time snapshots).
  */
 import { useMemo } from 'react';
-import { diffGraphs, diffSettings, isSameGraph, type GraphDiff } from '../../../../engine/graph/diff';
+import { diffGraphs, diffSettings, isSameGraph, type GraphDiff } from '../../../../engine/train/diff';
 import type { TrainingRun } from '../../../stores/training';
 import { fixed, percent, seconds } from '../format';
-import { finalMetrics } from '../series';
+import { finalMetrics } from '../../../stores/series';
 import { comparedModels, comparedSettings, type ComparedModel } from './compare';
 import { useCompare } from './compare-store';
 

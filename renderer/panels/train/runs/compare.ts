@@ -2,9 +2,9 @@
  * Two runs side by side: who is who on the charts (#3, or #3 with/without BN for a comparison run), their colours,
  * and what the diff compares. Pure, so the panel and its tests share it.
  */
-import type { ComparedSettings } from '../../../../engine/graph/diff';
+import type { ComparedSettings } from '../../../../engine/train/diff';
 import type { TrainingRun } from '../../../stores/training';
-import type { RunSeries } from '../series';
+import type { RunSeries } from '../../../stores/series';
 
 export interface Color {
   light: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../../engine/train/trainer';
-import { appendEvent, chartCsv, chartData, emptySeries, finalMetrics, type RunSeries } from '../../../renderer/panels/train/series';
+import { appendEvent, chartCsv, chartData, emptySeries, finalMetrics, type RunSeries } from '../../../renderer/stores/series';
 
 const batch = (epoch: number, b: number, step: number, loss: number, accuracy: number): TrainEvent => ({
   type: 'batch',

@@ -5,9 +5,9 @@
  * model built twice has new ids, or ids that now mean other layers, but the same names).
  */
 import type { ConfigValue } from '../layers/types';
-import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../train/optimizers';
-import type { ModelDocument } from './document';
-import { assignNames } from './naming';
+import { OPTIMIZER_DEFAULTS, type OptimizerName } from './optimizers';
+import type { ModelDocument } from '../graph/document';
+import { assignNames } from '../graph/naming';
 
 /** A run's settings as the comparison shows them (the dataset by its title). */
 export interface ComparedSettings {

@@ -2,7 +2,7 @@
  * The one interface the renderer has to the world outside the page. The Electron preload implements it over IPC,
  * the browser host over HTTP/WebSocket; the renderer never asks which one it has.
  */
-import type { ModelDocument } from '../../engine/graph/document';
+import type { ModelDocument } from '../engine/graph/document';
 
 /** A file the user picked or dropped: its name and its bytes (text formats are decoded by the caller). */
 export interface HostFile {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ModelDocument } from '../../../engine/graph/document';
-import { diffGraphs, diffSettings, formatValue, isSameGraph, type ComparedSettings } from '../../../engine/graph/diff';
+import { diffGraphs, diffSettings, formatValue, isSameGraph, type ComparedSettings } from '../../../engine/train/diff';
 import { getTemplate } from '../../../engine/graph/templates';
 import { bnTwin } from '../../../engine/train/twin';
 

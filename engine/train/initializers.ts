@@ -6,8 +6,8 @@
 import type { NamedWeight, ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import { getLayer } from '../layers/registry';
-import { Random } from './random';
-import { sizeOf, tensor, type Tensor } from './tensor';
+import { Random } from '../core/random';
+import { sizeOf, tensor, type Tensor } from '../core/tensor';
 
 /** scipy.stats.truncnorm.std(a=-2, b=2): the stddev of a standard normal cut at ±2, which Keras divides by. */
 export const TRUNCATION_CORRECTION = 0.87962566103423978;

@@ -1,7 +1,7 @@
 // Windows of a dataset, as the `samples` request and the renderer's imported datasets cut them.
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../../engine/data/types';
-import { MAX_SAMPLES, sampleAt, sampleWindow } from '../../../engine/host/samples';
+import { MAX_SAMPLES, sampleAt, sampleWindow } from '../../../engine/data/samples';
 
 const classes: Dataset = {
   name: 'tiny',

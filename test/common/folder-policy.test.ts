@@ -1,8 +1,8 @@
 // A folder picked in the browser (<input webkitdirectory>) as the HostFolder the engine reads, and the caps the
 // hosts apply, with File stand-ins that record whether they were read.
 import { describe, expect, it } from 'vitest';
-import { decodeWire, encodeWire } from '../../../engine/host/wire';
-import { BROWSER_FOLDER_LIMITS, folderFromPicked, folderRefusal, type PickedFile } from '../../../renderer/services/folder-pick';
+import { decodeWire, encodeWire } from '../../engine/api/wire';
+import { BROWSER_FOLDER_LIMITS, folderFromPicked, folderRefusal, type PickedFile } from '../../common/folder-policy';
 
 function picked(webkitRelativePath: string, bytes: number[] | number = [1, 2, 3]): PickedFile & { reads: number } {
   const data = typeof bytes === 'number' ? new Uint8Array(bytes) : Uint8Array.from(bytes);

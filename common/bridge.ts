@@ -3,7 +3,7 @@
  * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
  * No electron or node imports here.
  */
-import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest } from '../../renderer/services/host';
+import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest } from './host';
 
 export interface FileFilter {
   name: string;

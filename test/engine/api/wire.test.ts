@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeWire, encodeWire, fromBase64, toBase64 } from '../../../engine/host/wire';
+import { decodeWire, encodeWire, fromBase64, toBase64 } from '../../../engine/api/wire';
 
 describe('wire codec', () => {
   it('base64 matches Node Buffer for every remainder length', () => {

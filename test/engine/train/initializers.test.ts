@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeFans, initialize, initializeWeights, TRUNCATION_CORRECTION } from '../../../engine/core/initializers';
+import { computeFans, initialize, initializeWeights, TRUNCATION_CORRECTION } from '../../../engine/train/initializers';
 import { Random } from '../../../engine/core/random';
 import { getTemplate } from '../../../engine/graph/templates';
 import { infer } from '../../../engine/graph/inference';

@@ -3,8 +3,8 @@
  * imported itself: the same function on both sides, so a preview of an imported file and of a built-in look alike.
  * Pure: no Node imports, so the renderer can use it.
  */
-import type { Dataset } from '../data/types';
-import { sampleSize, targetSize } from '../data/types';
+import type { Dataset } from './types';
+import { sampleSize, targetSize } from './types';
 
 /** More than a preview grid or a thumbnail strip needs; keeps one answer small over the browser host's socket. */
 export const MAX_SAMPLES = 256;

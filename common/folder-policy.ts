@@ -3,7 +3,7 @@
  * desktop shell's directory walk (electron/main/folder-logic.ts): images only, at most two levels deep
  * (<class>/<image>), and a cap on the count and the bytes checked before anything is read.
  */
-import { MAX_FOLDER_FILES } from '../../engine/data/folder-limits';
+import { MAX_FOLDER_FILES } from '../engine/data/folder-limits';
 import type { FolderFile, FolderRefusal, HostFolder } from './host';
 
 export interface FolderLimits {

@@ -15,7 +15,7 @@ import type { TrainResult } from '../train/trainer';
 import type { Dataset, DataError } from '../data/types';
 import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import type { KernelsReport } from '../kernels/registry';
-import { MAX_SAMPLES, type SampleWindow } from './samples';
+import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });

@@ -1,0 +1,18 @@
+/** What inference learns about one node; apart from inference.ts so advice.ts can read it without a cycle. */
+import type { Problem } from '../core/problems';
+import type { Shape } from '../core/shape';
+import type { WeightSpec } from '../layers/types';
+
+export interface NodeInfo {
+  id: string;
+  className: string;
+  /** The user's name or Keras's automatic one. */
+  name: string;
+  inputShapes: (Shape | null)[];
+  /** Null when the node has an error, or an input upstream does. */
+  outputShape: Shape | null;
+  weights: WeightSpec[];
+  trainableParams: number;
+  nonTrainableParams: number;
+  problems: Problem[];
+}
