@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The whole suite, as CI runs it: typecheck, unit tests, then the end-to-end tests in Chromium.
+// The whole suite, as CI runs it: import rules, lint, a typecheck per runtime, unit tests, then the end-to-end
+// tests in Chromium.
 // Ends with one line `tests: N passed, N failed` so any reader of the log sees the count.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -30,8 +31,17 @@ function count(file) {
 const bin = (name) => `node_modules/.bin/${name}`;
 // The kernels' WebAssembly and the renderer bundle are build outputs that tests load.
 if (!run('build', 'node', ['scripts/build.mjs'])) failed += 1;
-const typechecked = run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
-if (!typechecked) failed += 1;
+// Each check below fails the run on a violation; each counts as one failed test so the last line says so.
+if (!run('import rules', 'node', ['scripts/check-deps.mjs'])) failed += 1;
+if (!run('lint', bin('biome'), ['lint', '--diagnostic-level=error', '.'])) failed += 1;
+// The files formatted so far; the whole tree joins once it has had its one formatting commit.
+const formatted = JSON.parse(readFileSync('scripts/formatted-files.json', 'utf8'));
+if (!run('format', bin('biome'), ['format', ...formatted])) failed += 1;
+// One typecheck per runtime (the engine without DOM types, the page without Node's), then the tests'.
+for (const runtime of ['engine', 'renderer', 'electron', 'cli', 'tests']) {
+  const project = runtime === 'tests' ? 'tsconfig.json' : `tsconfig.${runtime}.json`;
+  if (!run(`typecheck ${runtime}`, bin('tsc'), ['--noEmit', '-p', project])) failed += 1;
+}
 run('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
 count(`${results}/unit.json`);
 if (existsSync('vitest.e2e.config.ts')) {

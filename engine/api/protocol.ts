@@ -14,7 +14,7 @@ import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
 import type { Dataset, DataError } from '../data/types';
 import { MAX_FOLDER_FILES } from '../data/folder-limits';
-import type { KernelsReport } from '../kernels/registry';
+import type { KernelsReport } from '../kernels/types';
 import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });

@@ -3,9 +3,12 @@ import { createFastBackend, type FastBackend } from './fast/backend';
 import type { WasmBinaries } from './fast/runtime';
 import type { WorkerConstructor } from './fast/thread-pool';
 import { referenceBackend } from './reference';
-import type { Backend } from './types';
+import type { Backend, KernelsReport } from './types';
 
-export type BackendName = 'reference' | 'fast';
+export type { KernelsReport };
+
+import type { BackendName } from './types';
+export type { BackendName };
 export { referenceBackend };
 export type { FastBackend };
 
@@ -33,20 +36,6 @@ export interface LoadedBackend {
 }
 
 /** Which kernels an engine runs, as the status bar and the CLI say it. */
-export interface KernelsReport {
-  kernels: BackendName;
-  /** The WebAssembly flavour of the fast kernels: `relaxed` (fused multiply-add) or `plain` SIMD; null for reference. */
-  simd: 'relaxed' | 'plain' | null;
-  /** Threads large ops run on, the caller's included. */
-  threads: number;
-  /** One line: "WASM relaxed SIMD · 2 threads", or "reference kernels (slow)". */
-  label: string;
-  /**
-   * When the fast kernels aren't running: the whole message ("running on the slow reference kernels: …"), its
-   * reason alone ("the fast WebAssembly kernels could not be loaded (…)"), and how to get them.
-   */
-  warning?: { message: string; reason: string; hint: string };
-}
 
 const ON_REFERENCE = 'running on the slow reference kernels: ';
 

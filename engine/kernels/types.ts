@@ -142,3 +142,21 @@ export interface Backend {
    */
   stepScope?<T>(fn: () => T): T;
 }
+
+export type BackendName = 'reference' | 'fast';
+
+/** Which kernels an engine runs, for the status bar (its own file would pull Node into the page). */
+export interface KernelsReport {
+  kernels: BackendName;
+  /** The WebAssembly flavour of the fast kernels: `relaxed` (fused multiply-add) or `plain` SIMD; null for reference. */
+  simd: 'relaxed' | 'plain' | null;
+  /** Threads large ops run on, the caller's included. */
+  threads: number;
+  /** One line: "WASM relaxed SIMD · 2 threads", or "reference kernels (slow)". */
+  label: string;
+  /**
+   * When the fast kernels aren't running: the whole message ("running on the slow reference kernels: …"), its
+   * reason alone ("the fast WebAssembly kernels could not be loaded (…)"), and how to get them.
+   */
+  warning?: { message: string; reason: string; hint: string };
+}

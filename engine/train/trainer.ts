@@ -76,7 +76,13 @@ export interface TrainHooks {
   profiler?: StepProfiler;
 }
 
-const defaultYield = () => new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+// setImmediate (Node) lets queued messages in sooner than setTimeout's clamped delay; the page has only the latter.
+const defaultYield = () =>
+  new Promise<void>((resolve) => {
+    const { setImmediate } = globalThis as { setImmediate?: (callback: () => void) => unknown };
+    if (setImmediate) setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 
 export async function train(doc: ModelDocument, dataset: Dataset, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
   const now = hooks.now ?? (() => performance.now());
