@@ -49,8 +49,9 @@ function SemanticZoom({ target }: { target: RefObject<HTMLDivElement | null> }) 
     if (!el) return;
     el.dataset.zoom = zoomLevel(zoom);
     el.style.setProperty('--zoom-inv', String(1 / zoom));
-    // Edges keep a hit area of about 14 screen pixels however far out, but never wider than the gap between rows.
-    el.style.setProperty('--edge-hit', `${Math.min(36, 14 / zoom)}px`);
+    // Edges keep a hit area of 10 screen pixels however far out: narrower than the gap between connections fanned
+    // out from one handle (to-flow.ts fanOffsets), so a click picks the line under the pointer, not a neighbour.
+    el.style.setProperty('--edge-hit', `${Math.min(36, 10 / zoom)}px`);
   }, [zoom, target]);
   return null;
 }

@@ -16,7 +16,8 @@ type Point = [number, number];
 
 /** Where a detour runs: right of what a straight path would cross (or of both ends, for an upward edge); null when clear. */
 function detourLane(s: ReactFlowState, source: string, target: string, sx: number, sy: number, tx: number, ty: number): number | null {
-  const upward = ty < sy + 2 * STUB;
+  // Only a target really above the source needs a detour: a short gap (nodes grown by semantic zoom) stays straight.
+  const upward = ty < sy;
   if (!upward && ty - sy < 60) return null;
   const left = Math.min(sx, tx);
   const right = Math.max(sx, tx);

@@ -88,7 +88,7 @@ export function toFlowEdges(
 }
 
 /** Horizontal distance between connections that leave one handle (or enter one), so each can be told and clicked. */
-const FAN_STEP = 16;
+const FAN_STEP = 20;
 
 /**
  * Where each connection leaves its source and enters its target, relative to the handle: several connections from

@@ -68,17 +68,19 @@ export function SummaryPanel() {
           ))}
         </tbody>
       </table>
-      <div className="summary-totals">
-        <span>
-          Total params: <b data-testid="summary-total-params">{thousands(summary.total_params)}</b> ({readableSize(summary.total_params)})
-        </span>
-        <span>
-          Trainable params: <b data-testid="summary-trainable-params">{thousands(summary.trainable_params)}</b> ({readableSize(summary.trainable_params)})
-        </span>
-        <span>
-          Non-trainable params: <b data-testid="summary-non-trainable-params">{thousands(summary.non_trainable_params)}</b> (
-          {readableSize(summary.non_trainable_params)})
-        </span>
+      <div className="summary-foot">
+        <div className="summary-totals">
+          <span>
+            Total params: <b data-testid="summary-total-params">{thousands(summary.total_params)}</b> ({readableSize(summary.total_params)})
+          </span>
+          <span>
+            Trainable params: <b data-testid="summary-trainable-params">{thousands(summary.trainable_params)}</b> ({readableSize(summary.trainable_params)})
+          </span>
+          <span>
+            Non-trainable params: <b data-testid="summary-non-trainable-params">{thousands(summary.non_trainable_params)}</b> (
+            {readableSize(summary.non_trainable_params)})
+          </span>
+        </div>
       </div>
       {memory ? (
         <div className="summary-totals" data-testid="summary-memory" title="Float32, as the engine computes; checked against the memory budget before every run">

@@ -1,7 +1,8 @@
 /**
  * Hands-on editing in Chromium, by the mouse: a layer dropped onto a connection is inserted into it (the connection
  * lights up while the layer hovers), a layer added with a selected layer goes after it, a refused connection says
- * why at the pointer, and Ctrl+Delete takes a layer out of a chain and closes the gap while Delete leaves it.
+ * why at the pointer, Ctrl+Delete takes a layer out of a chain and closes the gap while Delete leaves it, and two
+ * connections from one output stay apart enough at fit zoom that a click picks the one under the pointer.
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -133,5 +134,29 @@ describe('hands-on editing', () => {
     });
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges + 1);
     expect((await summaryNames()).at(-1)).toBe('dropout_1');
+  });
+
+  it('tells apart two connections leaving one output at fit zoom: a click selects, and Delete removes, the one under the pointer', async () => {
+    await page.click('[data-testid=menu-new]');
+    await page.click('[data-testid=template-residual-block]');
+    await expect.poll(() => page.locator('[data-testid=node-Add]').count(), { timeout: 15_000 }).toBe(1);
+    await page.click('.react-flow__controls-fitview');
+    await page.waitForTimeout(300);
+    const idOf = (testId: string) => page.locator('.react-flow__node', { has: page.locator(`[data-testid=${testId}]`) }).first().getAttribute('data-id');
+    const [input, conv, add] = [await idOf('node-InputLayer'), await idOf('node-Conv2D'), await idOf('node-Add')];
+    const zoom = await page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
+    expect(zoom).toBeLessThan(1);
+    const a = await center(node('InputLayer', 'input_layer').locator('.react-flow__handle-bottom'));
+    // The two connections leave the handle 20 canvas units apart (10 each side), in the order they were made.
+    const selected = () => page.locator('.react-flow__edge.selected').getAttribute('aria-label');
+    await page.mouse.click(a.x - 10 * zoom, a.y + 8);
+    await expect.poll(selected).toBe(`Edge from ${input} to ${conv}`);
+    await page.mouse.click(a.x + 10 * zoom, a.y + 8);
+    await expect.poll(selected).toBe(`Edge from ${input} to ${add}`);
+    const edges = await page.locator('.react-flow__edge').count();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges - 1);
+    expect(await page.locator(`.react-flow__edge[aria-label="Edge from ${input} to ${conv}"]`).count()).toBe(1);
+    await h.screenshot('edit-fanned-edges');
   });
 });

@@ -77,6 +77,12 @@ describe('layout from 1024×700 to 1920×1080', () => {
         const box = (await total.boundingBox())!;
         const body = (await page.locator('.tab-body').boundingBox())!;
         expect(box.y + box.height, 'Total line inside the panel').toBeLessThanOrEqual(body.y + body.height + 0.5);
+        // And on top: nothing (another pinned line, a table row) drawn over it.
+        const onTop = await page.evaluate(
+          ({ x, y }) => document.elementFromPoint(x, y)?.closest('[data-testid=summary-total-params]') !== null,
+          { x: box.x + box.width / 2, y: box.y + box.height / 2 },
+        );
+        expect(onTop, 'Total line not covered').toBe(true);
         expect(await total.innerText()).toBe('55,850');
       }
       expect(await smallestNodeText()).toBeGreaterThanOrEqual(10.99);

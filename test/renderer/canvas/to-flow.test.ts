@@ -66,10 +66,10 @@ describe('canvas nodes and edges from the document', () => {
     );
     const fan = fanOffsets(fork.edges);
     expect([...fan.values()]).toEqual([
-      { sx: -8, tx: 0 },
-      { sx: 8, tx: 0 },
-      { sx: 0, tx: -8 },
-      { sx: 0, tx: 8 },
+      { sx: -10, tx: 0 },
+      { sx: 10, tx: 0 },
+      { sx: 0, tx: -10 },
+      { sx: 0, tx: 10 },
     ]);
     expect(fanOffsets(doc.edges).get('e0')).toEqual({ sx: 0, tx: 0 });
   });
