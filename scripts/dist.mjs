@@ -3,11 +3,12 @@
 // first. Arguments go on to electron-builder: `npm run dist -- --dir` makes the unpacked app only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
+import { packageBin } from './lib/package-bin.mjs';
 
 const PLATFORM_FLAG = { darwin: '--mac', win32: '--win', linux: '--linux' };
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) {
     console.error(`dist: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
     process.exit(1);
@@ -30,6 +31,5 @@ if (process.platform === 'darwin' && existsSync('/usr/bin/tiffutil')) {
   extra.push('-c.dmg.background=release/background.tiff');
 }
 
-const builder = process.platform === 'win32' ? 'node_modules\\.bin\\electron-builder.cmd' : 'node_modules/.bin/electron-builder';
 // Publishing is release.yml's job (a draft release with every OS's installers), never a side effect of dist.
-run(builder, [flag, '--publish', 'never', ...extra, ...process.argv.slice(2)]);
+run(process.execPath, [packageBin('electron-builder'), flag, '--publish', 'never', ...extra, ...process.argv.slice(2)]);

@@ -4,6 +4,7 @@
 // Ends with one line `tests: N passed, N failed` so any reader of the log sees the count.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { packageBin } from './lib/package-bin.mjs';
 
 const results = 'test-results';
 mkdirSync(results, { recursive: true });
@@ -13,7 +14,7 @@ let ok = true;
 
 function run(title, cmd, args) {
   console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: false });
+  const r = spawnSync(cmd === 'node' ? process.execPath : cmd, args, { stdio: 'inherit', shell: false });
   if (r.status !== 0) {
     console.log(`== ${title} failed (exit ${r.status ?? r.signal})`);
     ok = false;
@@ -28,24 +29,23 @@ function count(file) {
   failed += report.numFailedTests ?? 0;
 }
 
-const bin = (name) => `node_modules/.bin/${name}`;
 // The kernels' WebAssembly and the renderer bundle are build outputs that tests load.
 if (!run('build', 'node', ['scripts/build.mjs'])) failed += 1;
 // Each check below fails the run on a violation; each counts as one failed test so the last line says so.
 if (!run('import rules', 'node', ['scripts/check-deps.mjs'])) failed += 1;
-if (!run('lint', bin('biome'), ['lint', '--diagnostic-level=error', '.'])) failed += 1;
+if (!run('lint', 'node', [packageBin('@biomejs/biome', 'biome'), 'lint', '--diagnostic-level=error', '.'])) failed += 1;
 // The files formatted so far; the whole tree joins once it has had its one formatting commit.
 const formatted = JSON.parse(readFileSync('scripts/formatted-files.json', 'utf8'));
-if (!run('format', bin('biome'), ['format', ...formatted])) failed += 1;
+if (!run('format', 'node', [packageBin('@biomejs/biome', 'biome'), 'format', ...formatted])) failed += 1;
 // One typecheck per runtime (the engine without DOM types, the page without Node's), then the tests'.
 for (const runtime of ['engine', 'renderer', 'electron', 'cli', 'tests']) {
   const project = runtime === 'tests' ? 'tsconfig.json' : `tsconfig.${runtime}.json`;
-  if (!run(`typecheck ${runtime}`, bin('tsc'), ['--noEmit', '-p', project])) failed += 1;
+  if (!run(`typecheck ${runtime}`, 'node', [packageBin('typescript', 'tsc'), '--noEmit', '-p', project])) failed += 1;
 }
-run('unit tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
+run('unit tests', 'node', [packageBin('vitest'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/unit.json`]);
 count(`${results}/unit.json`);
 if (existsSync('vitest.e2e.config.ts')) {
-  run('end-to-end tests', bin('vitest'), ['run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/e2e.json`]);
+  run('end-to-end tests', 'node', [packageBin('vitest'), 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/e2e.json`]);
   count(`${results}/e2e.json`);
 }
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
