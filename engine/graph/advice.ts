@@ -5,29 +5,18 @@
 
 import type { ProblemFix, FixStep } from '../core/problems';
 import { formatShape } from '../core/shape';
+import { getLayer, hasTrait, isInputLayer } from '../layers/registry';
 import type { Topology } from './dag';
 import type { DocNode } from './document';
 import type { NodeInfo } from './node-info';
 
-/** The non-linearity a node applies to its output, if any: an Activation layer's, or a layer's `activation`. */
+/** The non-linearity a node applies to its output, if any: an activation layer's, or a layer's `activation`. */
 export function appliedActivation(node: DocNode): string | null {
-  switch (node.className) {
-    case 'Activation':
-      return node.config.activation === 'linear' ? null : String(node.config.activation);
-    case 'ReLU':
-      return 'relu';
-    case 'LeakyReLU':
-      return 'leaky_relu';
-    case 'Softmax':
-      return 'softmax';
-    default: {
-      const a = node.config.activation;
-      return typeof a === 'string' && a !== 'linear' ? a : null;
-    }
-  }
+  const def = getLayer(node.className);
+  if (def?.activationOf) return def.activationOf(node.config);
+  const a = node.config.activation;
+  return typeof a === 'string' && a !== 'linear' ? a : null;
 }
-
-const LINEAR_WITH_BIAS = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
 
 export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInfo>): void {
   const info = nodes.get(node.id)!;
@@ -53,8 +42,8 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       );
   }
 
-  const allIntoBN = consumers.length > 0 && consumers.every((c) => c.className === 'BatchNormalization');
-  if (LINEAR_WITH_BIAS.has(node.className) && node.config.use_bias === true && !activation && allIntoBN)
+  const allIntoBN = consumers.length > 0 && consumers.every((c) => hasTrait(c.className, 'batchStatistics'));
+  if (hasTrait(node.className, 'linearWithBias') && node.config.use_bias === true && !activation && allIntoBN)
     warn(
       'bias-before-bn',
       `use_bias=True right before BatchNormalization: BN subtracts the batch mean, which cancels this bias, so its ${biasCount(info)} parameters never matter`,
@@ -62,7 +51,7 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       [{ label: `Set use_bias=False on ${nameOf(node.id)}`, steps: [{ op: 'set-config', nodeId: node.id, key: 'use_bias', value: false }] }],
     );
 
-  if (node.className === 'BatchNormalization') {
+  if (hasTrait(node.className, 'batchStatistics')) {
     const before = producers[0];
     const beforeActivation = before ? appliedActivation(before) : null;
     if (before && beforeActivation === 'softmax')
@@ -75,14 +64,14 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       warn(
         'activation-before-bn',
         `BatchNormalization follows the ${beforeActivation} activation of ${nodes.get(before.id)!.name}; the usual order is linear → BatchNormalization → activation`,
-        before.className === 'Activation' || before.className === 'ReLU' || before.className === 'LeakyReLU'
+        isActivationLayer(before)
           ? `move ${nodes.get(before.id)!.name} after this BatchNormalization`
           : `set activation=None (and use_bias=False) on ${nodes.get(before.id)!.name} and add an Activation('${beforeActivation}') after this BatchNormalization`,
         reorderFix(before, node, beforeActivation, topology, nameOf),
       );
   }
 
-  if (activation === 'softmax' && consumers.length > 0 && !consumers.every((c) => c.className === 'BatchNormalization'))
+  if (activation === 'softmax' && consumers.length > 0 && !consumers.every((c) => hasTrait(c.className, 'batchStatistics')))
     warn(
       'softmax-not-last',
       `softmax is applied here, but ${consumers.map((c) => nodes.get(c.id)!.name).join(', ')} ${consumers.length === 1 ? 'follows' : 'follow'}: softmax belongs on the output layer`,
@@ -97,7 +86,7 @@ function insertBeforeFix(className: string, nodeId: string, name: string): Probl
 
 /** Whether `node` has a bias that feeds only `consumer` (so dropping it changes nothing else). */
 function biasOnlyFor(node: DocNode | undefined, consumer: string, topology: Topology): node is DocNode {
-  if (!node || !LINEAR_WITH_BIAS.has(node.className) || node.config.use_bias !== true) return false;
+  if (!node || !hasTrait(node.className, 'linearWithBias') || node.config.use_bias !== true) return false;
   const out = topology.outgoing.get(node.id)!;
   return out.length === 1 && out[0].target === consumer;
 }
@@ -109,7 +98,7 @@ function reorderFix(before: DocNode, bn: DocNode, activation: string, topology: 
   if (out.length !== 1) return [];
   const steps: FixStep[] = [];
   let linear = before;
-  if (ACTIVATION_LAYERS.has(before.className)) {
+  if (isActivationLayer(before)) {
     steps.push({ op: 'move-after', nodeId: before.id, after: bn.id });
     const producer = topology.incoming.get(before.id)![0];
     const p = producer && topology.byId.get(producer.source);
@@ -121,13 +110,14 @@ function reorderFix(before: DocNode, bn: DocNode, activation: string, topology: 
     steps.push({ op: 'set-config', nodeId: before.id, key: 'activation', value: 'linear' });
     steps.push({ op: 'insert-after', nodeId: bn.id, className: 'Activation', config: { activation } });
   }
-  const dropBias = LINEAR_WITH_BIAS.has(linear.className) && linear.config.use_bias === true;
+  const dropBias = hasTrait(linear.className, 'linearWithBias') && linear.config.use_bias === true;
   if (dropBias) steps.push({ op: 'set-config', nodeId: linear.id, key: 'use_bias', value: false });
   const order = `${nameOf(linear.id)} → ${nameOf(bn.id)} → ${activation}`;
   return [{ label: `Reorder to ${order}${dropBias ? `, use_bias=False on ${nameOf(linear.id)}` : ''}`, steps }];
 }
 
-const ACTIVATION_LAYERS = new Set(['Activation', 'ReLU', 'LeakyReLU', 'Softmax']);
+/** A layer that applies an activation function and nothing else. */
+const isActivationLayer = (node: DocNode) => getLayer(node.className)?.activationOf !== undefined;
 
 /** The one layer every path from `id` ends at, or null when the paths end at several. */
 function soleSink(id: string, topology: Topology): DocNode | null {
@@ -152,14 +142,14 @@ function softmaxFix(node: DocNode, topology: Topology, nameOf: (id: string) => s
   const sink = soleSink(node.id, topology);
   if (!sink || sink.id === node.id) return [];
   const sinkActivation = appliedActivation(sink);
-  if (ACTIVATION_LAYERS.has(node.className)) {
+  if (isActivationLayer(node)) {
     if (sinkActivation === 'softmax' || topology.incoming.get(node.id)!.length !== 1) return [];
     return [{ label: `Move ${nameOf(node.id)} after ${nameOf(sink.id)}`, steps: [{ op: 'move-after', nodeId: node.id, after: sink.id }] }];
   }
   const steps: FixStep[] = [{ op: 'set-config', nodeId: node.id, key: 'activation', value: 'relu' }];
   if (sinkActivation === 'softmax') {
     // The output already ends in softmax: only the inner one goes.
-  } else if ('activation' in sink.config && !ACTIVATION_LAYERS.has(sink.className) && sinkActivation === null)
+  } else if ('activation' in sink.config && !isActivationLayer(sink) && sinkActivation === null)
     steps.push({ op: 'set-config', nodeId: sink.id, key: 'activation', value: 'softmax' });
   else if (sinkActivation === null) steps.push({ op: 'insert-after', nodeId: sink.id, className: 'Activation', config: { activation: 'softmax' } });
   else return [];
@@ -179,7 +169,7 @@ export function danglingBranchFixes(output: string, outputs: readonly string[], 
       if (inc.length !== 1) return { run, fork: null };
       const p = inc[0].source;
       if (topology.outgoing.get(p)!.length > 1) return { run, fork: p };
-      if (topology.byId.get(p)!.className === 'InputLayer') return { run, fork: null };
+      if (isInputLayer(topology.byId.get(p)!.className)) return { run, fork: null };
       run.unshift(p);
       cur = p;
     }

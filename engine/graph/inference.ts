@@ -6,7 +6,7 @@ import { readableBytes, thousands } from '../core/format';
 import type { Problem } from '../core/problems';
 import { formatShape, type Shape } from '../core/shape';
 import { allFields, validateConfig } from '../layers/config';
-import { getLayer } from '../layers/registry';
+import { getLayer, isInputLayer } from '../layers/registry';
 import { isIssue, type LayerDefinition } from '../layers/types';
 import { adviseNode, danglingBranchFixes } from './advice';
 import { buildTopology, type Topology } from './dag';
@@ -85,7 +85,7 @@ export function infer(doc: ModelDocument): Inference {
 
   for (const id of topology.order) inferNode(topology.byId.get(id)!, topology, nodes, badEdges);
 
-  const inputs = doc.nodes.filter((n) => n.className === 'InputLayer').map((n) => n.id);
+  const inputs = doc.nodes.filter((n) => isInputLayer(n.className)).map((n) => n.id);
   const outputs = topology.order.filter((id) => topology.outgoing.get(id)!.length === 0 && topology.incoming.get(id)!.length > 0);
   if (doc.nodes.length === 0) modelProblems.push(err(null, 'empty-model', 'the model is empty', 'drag an Input from the palette, or start from a template'));
   else if (inputs.length === 0)

@@ -4,6 +4,7 @@ import { formatShape, type Shape } from '../core/shape';
 import { columnWidths, drawTable } from './summary-table';
 import type { ModelDocument } from './document';
 import { infer, type Inference } from './inference';
+import { isInputLayer } from '../layers/registry';
 
 export interface SummaryRow {
   nodeId: string;
@@ -31,7 +32,7 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
   const layers: SummaryRow[] = [];
   for (const id of sequential ? inference.order : kerasLayerOrder(inference)) {
     const info = inference.nodes.get(id)!;
-    if (sequential && info.className === 'InputLayer') continue;
+    if (sequential && isInputLayer(info.className)) continue;
     layers.push({
       nodeId: id,
       name: info.name,

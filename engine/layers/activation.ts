@@ -7,6 +7,11 @@ export const Activation: LayerDefinition = {
   group: 'Activation',
   description: 'Applies an activation function element-wise (softmax along the last axis).',
   arity: 'one',
+  traits: { featureMaps: true, keepsUnits: true },
+  activationOf: (config) => (config.activation === 'linear' ? null : String(config.activation)),
+  keras: {
+    args: ['activation'],
+  },
   fields: {
     activation: { ...activationField('relu', 'The activation function.'), required: true },
   },

@@ -26,6 +26,14 @@ export const BatchNormalization: LayerDefinition = {
   details:
     'Place it between the linear step (Conv2D/Dense with use_bias=False) and the activation. Each feature map gets one mean and one variance, shared across every pixel and every sample of the batch. moving_mean and moving_variance are not trained: they follow the batch statistics with `momentum` and replace them at inference.',
   arity: 'one',
+  traits: { featureMaps: true, keepsUnits: true, batchStatistics: true },
+  keras: {
+    args: [
+      'axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer',
+      'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer',
+      'beta_constraint', 'gamma_constraint', 'synchronized',
+    ],
+  },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The channel axis: one mean and variance per index along it (-1: the last axis, channels_last).' },
     momentum: { type: 'float', default: 0.99, min: 0, max: 1, doc: 'moving = moving × momentum + batch × (1 − momentum).' },

@@ -6,6 +6,10 @@ export const Concatenate: LayerDefinition = {
   group: 'Merge',
   description: 'Joins its inputs along one axis (the channels by default); every other axis must match.',
   arity: 'many',
+  keras: {
+    args: ['axis'],
+    functional: 'concatenate',
+  },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The axis to join along; -1 is the channel axis.' },
   },

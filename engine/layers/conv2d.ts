@@ -35,6 +35,15 @@ export const Conv2D: LayerDefinition = {
   group: 'Convolution',
   description: '2-D convolution: slides `filters` learned kernels over the image, one output channel (feature map) each.',
   arity: 'one',
+  traits: { linearWithBias: true, featureMaps: true },
+  keras: {
+    args: [
+      'filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation',
+      'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
+      'activity_regularizer', 'kernel_constraint', 'bias_constraint',
+    ],
+    aliases: ['Convolution2D'],
+  },
   fields: {
     filters: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of filters: the output channels.' },
     kernel_size: pair([3, 3], 'Height and width of each filter.', { required: true }),

@@ -8,6 +8,9 @@ export const Cropping2D: LayerDefinition = {
   group: 'Reshaping',
   description: 'Removes rows and columns at the borders of each image.',
   arity: 'one',
+  keras: {
+    args: ['cropping', 'data_format'],
+  },
   fields: {
     cropping: { type: 'pairs2d', default: [[0, 0], [0, 0]], doc: 'int, (height, width) or ((top, bottom), (left, right)) to remove.' },
   },

@@ -10,6 +10,17 @@ export const Dense: LayerDefinition = {
   description: 'Fully connected: every output unit is a weighted sum of all inputs on the last axis, plus a bias.',
   details: 'On a tensor of rank above 2 Keras applies it to the last axis only, at every position (every pixel of an image).',
   arity: 'one',
+  traits: { linearWithBias: true },
+  keras: {
+    args: [
+      'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
+      'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank',
+    ],
+    config: [
+      'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
+      'bias_regularizer', 'kernel_constraint', 'bias_constraint',
+    ],
+  },
   fields: {
     units: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of output units.' },
     activation: activationField(),

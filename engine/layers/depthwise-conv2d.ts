@@ -9,6 +9,19 @@ export const DepthwiseConv2D: LayerDefinition = {
   group: 'Convolution',
   description: 'Depthwise convolution: each input channel is convolved with its own filters, channels never mix.',
   arity: 'one',
+  traits: { linearWithBias: true, featureMaps: true },
+  keras: {
+    args: [
+      'kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate', 'activation', 'use_bias',
+      'depthwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'bias_regularizer', 'activity_regularizer',
+      'depthwise_constraint', 'bias_constraint',
+    ],
+    config: [
+      'depth_multiplier', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation', 'use_bias',
+      'depthwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'bias_regularizer', 'activity_regularizer',
+      'depthwise_constraint', 'bias_constraint',
+    ],
+  },
   fields: {
     kernel_size: pair([3, 3], 'Height and width of each depthwise filter.', { required: true }),
     strides: pair([1, 1], 'Step of the window along height and width.'),

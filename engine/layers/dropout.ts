@@ -5,6 +5,11 @@ export const Dropout: LayerDefinition = {
   group: 'Regularization',
   description: 'While training, zeroes a random fraction `rate` of values and scales the rest by 1/(1 − rate); does nothing at inference.',
   arity: 'one',
+  traits: { keepsUnits: true },
+  keras: {
+    args: ['rate', 'noise_shape', 'seed'],
+    config: ['rate', 'seed', 'noise_shape'],
+  },
   fields: {
     rate: { type: 'float', default: 0.5, min: 0, max: 1, exclusiveMax: true, required: true, doc: 'Fraction of the values dropped while training.' },
     seed: { type: 'int', default: null, nullable: true, min: 0, advanced: true, doc: 'Seed of the random mask.' },

@@ -8,6 +8,9 @@ export const Flatten: LayerDefinition = {
   group: 'Reshaping',
   description: 'Flattens each sample to a vector, row-major (channels vary fastest): (H, W, C) → (H·W·C).',
   arity: 'one',
+  keras: {
+    args: ['data_format'],
+  },
   fields: {},
   outputShape(_config, [input]) {
     if (input.length < 2) return { code: 'expects-batched-input', message: `Flatten expects a batched input, got ${formatShape(input)}` };

@@ -3,13 +3,14 @@ import type { LayerDefinition } from './types';
 import { expectImage } from './spatial';
 import { reshape } from './run-helpers';
 
-export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', description: string): LayerDefinition {
+export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', description: string, alias: string): LayerDefinition {
   const average = className === 'GlobalAveragePooling2D';
   return {
     className,
     group: 'Pooling',
     description,
     arity: 'one',
+    keras: { args: ['data_format', 'keepdims'], aliases: [alias] },
     fields: {
       keepdims: { type: 'bool', default: false, doc: 'Keep height and width as 1 instead of dropping them.' },
     },

@@ -8,6 +8,10 @@ export const InputLayer: LayerDefinition = {
   description: 'The model input: a batch of tensors of the given shape (the batch size stays None).',
   details: 'keras.Input(shape=...) creates one. The shape excludes the batch axis: images are (height, width, channels).',
   arity: 'none',
+  keras: {
+    args: ['shape', 'batch_size', 'dtype', 'sparse', 'ragged', 'batch_shape', 'input_tensor', 'optional', 'name'],
+    renamed: { input_shape: 'shape' },
+  },
   fields: {
     shape: {
       type: 'shape',

@@ -5,6 +5,12 @@ export const LeakyReLU: LayerDefinition = {
   group: 'Activation',
   description: 'Like ReLU, but negative values are multiplied by a small slope instead of zeroed.',
   arity: 'one',
+  traits: { featureMaps: true, keepsUnits: true },
+  activationOf: () => 'leaky_relu',
+  keras: {
+    args: ['negative_slope'],
+    renamed: { alpha: 'negative_slope' },
+  },
   fields: {
     negative_slope: { type: 'float', default: 0.3, min: 0, doc: 'Slope for negative inputs (called alpha in tf.keras 2).' },
   },

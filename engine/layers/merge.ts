@@ -101,6 +101,8 @@ export function elementwiseMerge(className: string, op: MergeOp, description: st
     group: 'Merge',
     description,
     arity: 'many',
+    // Keras's functional helpers are named after the op: layers.add([a, b]) builds an Add.
+    keras: { args: [], functional: op },
     fields: {},
     outputShape: (_c, inputs) => elementwiseShape(className, inputs),
     forward: (_ctx, _config, inputs) => mergeForward(op, inputs),

@@ -10,13 +10,19 @@ function poolParams(config: LayerConfig): PoolParams {
   return { poolSize: pool, strides: (intsOrNull(config, 'strides') ?? pool) as [number, number], padding: str(config, 'padding') as 'valid' | 'same' };
 }
 
-export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', description: string): LayerDefinition {
+export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', description: string, alias: string): LayerDefinition {
   const max = className === 'MaxPooling2D';
   return {
     className,
     group: 'Pooling',
     description,
     arity: 'one',
+    traits: { featureMaps: true },
+    keras: {
+      args: ['pool_size', 'strides', 'padding', 'data_format'],
+      config: ['pool_size', 'padding', 'strides', 'data_format'],
+      aliases: [alias],
+    },
     fields: {
       // Keras 3: MaxPooling2D(pool_size=(2, 2)) but AveragePooling2D(pool_size) with no default.
       pool_size: pair([2, 2], 'Height and width of the pooling window.', max ? {} : { required: true }),

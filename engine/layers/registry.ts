@@ -27,9 +27,9 @@ import { SpatialDropout2D } from './spatial-dropout2d';
 import { Subtract } from './subtract';
 import { UpSampling2D } from './up-sampling2d';
 import { ZeroPadding2D } from './zero-padding2d';
-import type { LayerDefinition } from './types';
+import type { LayerDefinition, LayerTraits } from './types';
 
-const ALL: readonly LayerDefinition[] = [
+const ALL: LayerDefinition[] = [
   InputLayer,
   Dense,
   Rescaling,
@@ -68,6 +68,31 @@ export function layerDefinitions(): readonly LayerDefinition[] {
 
 export function getLayer(className: string): LayerDefinition | undefined {
   return BY_NAME.get(className);
+}
+
+/** Whether the layer of this class has the trait (false for a class LayerCanvas doesn't know). */
+export function hasTrait(className: string, trait: keyof LayerTraits): boolean {
+  return BY_NAME.get(className)?.traits?.[trait] === true;
+}
+
+/** The model's inputs: the layers that take none (InputLayer). */
+export function isInputLayer(className: string): boolean {
+  return BY_NAME.get(className)?.arity === 'none';
+}
+
+/**
+ * Adds a layer at run time, as if its file were listed above; returns the function that removes it. For layers
+ * defined outside this folder (a test's throwaway layer); refuses a class name already taken.
+ */
+export function registerLayer(def: LayerDefinition): () => void {
+  if (BY_NAME.has(def.className)) throw new Error(`a layer named ${def.className} is already registered`);
+  ALL.push(def);
+  BY_NAME.set(def.className, def);
+  return () => {
+    ALL.splice(ALL.indexOf(def), 1);
+    BY_NAME.delete(def.className);
+    prefixes.delete(def.className);
+  };
 }
 
 /** Keras's `to_snake_case`, which makes the automatic layer names: `LeakyReLU` → `leaky_re_lu`. */

@@ -23,6 +23,11 @@ export const ReLU: LayerDefinition = {
   group: 'Activation',
   description: 'Rectified linear unit with options: a cap (max_value), a slope below the threshold, and the threshold.',
   arity: 'one',
+  traits: { featureMaps: true, keepsUnits: true },
+  activationOf: () => 'relu',
+  keras: {
+    args: ['max_value', 'negative_slope', 'threshold'],
+  },
   fields: {
     max_value: { type: 'float', default: null, min: 0, nullable: true, doc: 'Upper bound of the output (6 gives ReLU6); None for no cap.' },
     negative_slope: { type: 'float', default: 0.0, min: 0, doc: 'Slope below the threshold.' },

@@ -7,6 +7,9 @@ export const Rescaling: LayerDefinition = {
   group: 'Core',
   description: 'Multiplies by scale and adds offset, e.g. scale=1/255 maps pixels to [0, 1] (min-max normalization).',
   arity: 'one',
+  keras: {
+    args: ['scale', 'offset'],
+  },
   fields: {
     scale: { type: 'float', default: 0.00392156862745098, required: true, doc: 'Multiplier, e.g. 1/255.' },
     offset: { type: 'float', default: 0.0, doc: 'Added after scaling.' },

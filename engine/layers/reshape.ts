@@ -9,6 +9,9 @@ export const Reshape: LayerDefinition = {
   group: 'Reshaping',
   description: 'Gives each sample a new shape with the same number of elements; -1 lets one size be inferred.',
   arity: 'one',
+  keras: {
+    args: ['target_shape'],
+  },
   fields: {
     target_shape: { type: 'shape', default: [-1], allowInferred: true, required: true, doc: 'The new shape of one sample, without the batch axis.' },
   },

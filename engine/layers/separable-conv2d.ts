@@ -17,6 +17,22 @@ export const SeparableConv2D: LayerDefinition = {
   group: 'Convolution',
   description: 'Depthwise convolution per channel, then a 1×1 convolution mixing channels: far fewer weights than Conv2D.',
   arity: 'one',
+  traits: { linearWithBias: true, featureMaps: true },
+  keras: {
+    args: [
+      'filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'depth_multiplier', 'activation',
+      'use_bias', 'depthwise_initializer', 'pointwise_initializer', 'bias_initializer', 'depthwise_regularizer',
+      'pointwise_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_constraint',
+      'pointwise_constraint', 'bias_constraint',
+    ],
+    config: [
+      'depth_multiplier', 'filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation',
+      'use_bias', 'depthwise_initializer', 'pointwise_initializer', 'bias_initializer', 'depthwise_regularizer',
+      'pointwise_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_constraint',
+      'pointwise_constraint', 'bias_constraint',
+    ],
+    aliases: ['SeparableConvolution2D'],
+  },
   fields: {
     filters: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of output channels of the pointwise step.' },
     kernel_size: pair([3, 3], 'Height and width of each depthwise filter.', { required: true }),

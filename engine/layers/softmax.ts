@@ -31,6 +31,11 @@ export const Softmax: LayerDefinition = {
   group: 'Activation',
   description: 'Turns scores into probabilities that sum to 1 along an axis.',
   arity: 'one',
+  traits: { keepsUnits: true },
+  activationOf: () => 'softmax',
+  keras: {
+    args: ['axis'],
+  },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The axis the probabilities sum to 1 along.' },
   },

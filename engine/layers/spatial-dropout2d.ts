@@ -7,6 +7,9 @@ export const SpatialDropout2D: LayerDefinition = {
   group: 'Regularization',
   description: 'Dropout of whole feature maps: while training, drops entire channels rather than single pixels.',
   arity: 'one',
+  keras: {
+    args: ['rate', 'data_format', 'seed'],
+  },
   noTrainableArgument: true,
   fields: {
     rate: { type: 'float', default: 0.5, min: 0, max: 1, exclusiveMax: true, required: true, doc: 'Fraction of the channels dropped while training.' },

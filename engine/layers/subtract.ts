@@ -7,6 +7,10 @@ export const Subtract: LayerDefinition = {
   group: 'Merge',
   description: 'Subtracts its second input from its first, element-wise.',
   arity: 'many',
+  keras: {
+    args: [],
+    functional: 'subtract',
+  },
   fields: {},
   outputShape(_config, inputs) {
     if (inputs.length !== 2)

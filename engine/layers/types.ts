@@ -78,6 +78,38 @@ export function isIssue(r: OutputShapeResult): r is LayerIssue {
 }
 
 /**
+ * How Keras spells a layer: its constructor and its `get_config()`. The formats read this, and keep no table of
+ * their own (checked against keras/src/layers/…).
+ */
+export interface KerasSignature {
+  /**
+   * `__init__`'s arguments in Keras 3's positional order: the fields, and the arguments LayerCanvas doesn't model,
+   * which are accepted only at a neutral value (NEUTRAL_ARGS in keras-args.ts; None for regularizers and constraints).
+   */
+  args: readonly string[];
+  /** `get_config()`'s keys after name, trainable and dtype, where their order differs from `args`. */
+  config?: readonly string[];
+  /** Other class names Keras exports for the layer (`Convolution2D`). */
+  aliases?: readonly string[];
+  /** Keras's functional helper that builds the layer and calls it: `layers.add([a, b])`. */
+  functional?: string;
+  /** Older spellings (tf.keras 2, TF.js) of a field: `{ alpha: 'negative_slope' }`. tf.keras output uses them. */
+  renamed?: Readonly<Record<string, string>>;
+}
+
+/** What the rest of the app asks about a layer, instead of listing class names. */
+export interface LayerTraits {
+  /** A linear map with a `use_bias` field (Dense, the convolutions): a BatchNormalization after it cancels the bias. */
+  linearWithBias?: boolean;
+  /** Its output on an image is a stack of feature maps worth showing as pictures. */
+  featureMaps?: boolean;
+  /** Keeps the last axis as it is: the units a model scores with are set by a Dense before it. */
+  keepsUnits?: boolean;
+  /** Normalizes with the batch's statistics and keeps moving averages of them (BatchNormalization). */
+  batchStatistics?: boolean;
+}
+
+/**
  * Everything about one Keras layer. One file per layer declares one of these; the registry lists them.
  * The canvas, the inspector, inference, the formats and the engine all read it; nothing else knows a layer.
  */
@@ -93,6 +125,13 @@ export interface LayerDefinition {
   fields: Readonly<Record<string, FieldSpec>>;
   /** `none`: an input; `one`: exactly one input tensor; `many`: two or more (merge layers). */
   arity: 'none' | 'one' | 'many';
+  keras: KerasSignature;
+  traits?: LayerTraits;
+  /**
+   * For a layer that applies an activation function and nothing else (Activation, ReLU, Softmax): its Keras name,
+   * or null when it is linear. Advice and the fused softmax-cross-entropy read it.
+   */
+  activationOf?(config: LayerConfig): string | null;
   /** The prefix of Keras's automatic names (`conv2d`, `batch_normalization`); defaults to snake_case of the class. */
   namePrefix?: string;
   /** Keras's constructor takes no `trainable` argument (SpatialDropout2D): the common field is left out. */

@@ -8,6 +8,9 @@ export const UpSampling2D: LayerDefinition = {
   group: 'Reshaping',
   description: 'Repeats rows and columns to enlarge each image by an integer factor.',
   arity: 'one',
+  keras: {
+    args: ['size', 'data_format', 'interpolation'],
+  },
   fields: {
     size: pair([2, 2], 'Factor along height and width.'),
     interpolation: { type: 'enum', options: ['nearest', 'bilinear'], default: 'nearest', doc: 'How new pixels are filled.' },

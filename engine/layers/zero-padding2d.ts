@@ -7,6 +7,9 @@ export const ZeroPadding2D: LayerDefinition = {
   group: 'Reshaping',
   description: 'Adds rows and columns of zeros around each image.',
   arity: 'one',
+  keras: {
+    args: ['padding', 'data_format'],
+  },
   fields: {
     padding: { type: 'pairs2d', default: [[1, 1], [1, 1]], doc: 'int, (height, width) or ((top, bottom), (left, right)) zeros to add.' },
   },

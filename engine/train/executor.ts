@@ -143,7 +143,7 @@ export function backward(
     const cache = pass.caches.get(node.id)!;
     const fused = dOutputIsLogits && node.id === model.outputId;
     const run = () =>
-      fused && (node.def.className === 'Activation' || node.def.className === 'Softmax')
+      fused && node.def.activationOf
         ? { inputs: [dy], weights: undefined }
         : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();

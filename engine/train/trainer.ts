@@ -15,6 +15,7 @@ import { makeOptimizer, type OptimizerConfig } from './optimizers';
 import { backward, compileModel, exportWeights, forward, makeContext, type RunnableModel } from './executor';
 import type { MemoryBudget } from '../graph/resources';
 import type { StepProfiler } from './profile';
+import { getLayer } from '../layers/registry';
 
 export interface TrainSettings {
   loss: LossName;
@@ -216,7 +217,7 @@ function targetFor(loss: LossName, y: Float32Array | Int32Array, dataset: Datase
 /** The output layer's input to its activation: the Activation layer's input, or a linear layer's pre-activation. */
 function preActivation(className: string, cache: { inputs: Tensor[]; saved?: unknown } | undefined): Tensor | undefined {
   if (!cache) return undefined;
-  if (className === 'Activation' || className === 'Softmax') return cache.inputs[0];
+  if (getLayer(className)?.activationOf) return cache.inputs[0];
   return (cache.saved as { preActivation?: Tensor } | undefined)?.preActivation;
 }
 

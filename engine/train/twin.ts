@@ -5,6 +5,7 @@
  */
 import type { DocEdge, DocNode, ModelDocument } from '../graph/document';
 import { assignNames } from '../graph/naming';
+import { hasTrait } from '../layers/registry';
 
 const LINEAR = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
 
@@ -18,7 +19,7 @@ export interface Twin {
 
 export function bnTwin(original: ModelDocument): Twin {
   const names = assignNames(original.nodes);
-  const bnIds = new Set(original.nodes.filter((n) => n.className === 'BatchNormalization').map((n) => n.id));
+  const bnIds = new Set(original.nodes.filter((n) => hasTrait(n.className, 'batchStatistics')).map((n) => n.id));
   let edges: DocEdge[] = original.edges.map((e) => ({ ...e }));
   const biasRestored: string[] = [];
   const nodes: DocNode[] = original.nodes

@@ -7,61 +7,11 @@
 import type { FormatError } from '../../core/problems';
 import { allFields, checkValue, completeConfig, validateConfig } from '../../layers/config';
 import { INITIALIZERS } from '../../layers/fields';
+import { isRegularizerOrConstraint, NEUTRAL_ARGS, neutralValue, olderSpelling } from '../../layers/keras-args';
 import type { ConfigValue, LayerConfig, LayerDefinition } from '../../layers/types';
 import { KERAS3_DTYPE_POLICY, keras2Initializer, keras3Initializer, readDtype, readInitializer } from './keras-objects';
 import { isConfigValue, isObject, joinPath, quote } from './parse';
 
-/** Marks a key Keras writes that LayerCanvas has no field for: the value it must have (anything else is refused). */
-type Fixed = { fixed: ConfigValue };
-const CHANNELS_LAST: Fixed = { fixed: 'channels_last' };
-const NONE: Fixed = { fixed: null };
-
-/** Keras 3's get_config keys after name/trainable/dtype: a field of ours, or a key with a fixed value. */
-const KERAS3_KEYS: Record<string, (string | [string, Fixed])[]> = {
-  Dense: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', ['kernel_regularizer', NONE], ['bias_regularizer', NONE], ['kernel_constraint', NONE], ['bias_constraint', NONE]],
-  Conv2D: ['filters', 'kernel_size', 'strides', 'padding', ['data_format', CHANNELS_LAST], 'dilation_rate', 'groups', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', ['kernel_regularizer', NONE], ['bias_regularizer', NONE], ['activity_regularizer', NONE], ['kernel_constraint', NONE], ['bias_constraint', NONE]],
-  DepthwiseConv2D: ['depth_multiplier', 'kernel_size', 'strides', 'padding', ['data_format', CHANNELS_LAST], 'dilation_rate', 'activation', 'use_bias', 'depthwise_initializer', 'bias_initializer', ['depthwise_regularizer', NONE], ['bias_regularizer', NONE], ['activity_regularizer', NONE], ['depthwise_constraint', NONE], ['bias_constraint', NONE]],
-  SeparableConv2D: ['depth_multiplier', 'filters', 'kernel_size', 'strides', 'padding', ['data_format', CHANNELS_LAST], 'dilation_rate', 'activation', 'use_bias', 'depthwise_initializer', 'pointwise_initializer', 'bias_initializer', ['depthwise_regularizer', NONE], ['pointwise_regularizer', NONE], ['bias_regularizer', NONE], ['activity_regularizer', NONE], ['depthwise_constraint', NONE], ['pointwise_constraint', NONE], ['bias_constraint', NONE]],
-  MaxPooling2D: ['pool_size', 'padding', 'strides', ['data_format', CHANNELS_LAST]],
-  AveragePooling2D: ['pool_size', 'padding', 'strides', ['data_format', CHANNELS_LAST]],
-  GlobalAveragePooling2D: [['data_format', CHANNELS_LAST], 'keepdims'],
-  GlobalMaxPooling2D: [['data_format', CHANNELS_LAST], 'keepdims'],
-  BatchNormalization: ['axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer', 'moving_mean_initializer', 'moving_variance_initializer', ['beta_regularizer', NONE], ['gamma_regularizer', NONE], ['beta_constraint', NONE], ['gamma_constraint', NONE], ['synchronized', { fixed: false }]],
-  Dropout: ['rate', 'seed', ['noise_shape', NONE]],
-  Flatten: [['data_format', CHANNELS_LAST]],
-  Reshape: ['target_shape'],
-  ZeroPadding2D: ['padding', ['data_format', CHANNELS_LAST]],
-  Cropping2D: ['cropping', ['data_format', CHANNELS_LAST]],
-  UpSampling2D: ['size', ['data_format', CHANNELS_LAST], 'interpolation'],
-  Concatenate: ['axis'],
-  Activation: ['activation'],
-  ReLU: ['max_value', 'negative_slope', 'threshold'],
-  LeakyReLU: ['negative_slope'],
-  Softmax: ['axis'],
-  Rescaling: ['scale', 'offset'],
-};
-
-/**
- * Keys older Keras versions and TF.js write with a value that changes nothing, accepted quietly at that value.
- * (BatchNormalization's renormalization and fused flags are tf.keras 2's; `sparse`/`ragged`/`optional` InputLayer's.)
- */
-const HARMLESS: Record<string, ConfigValue[]> = {
-  data_format: ['channels_last', null],
-  synchronized: [false],
-  noise_shape: [null],
-  sparse: [false, null],
-  ragged: [false, null],
-  optional: [false],
-  renorm: [false],
-  renorm_clipping: [null],
-  virtual_batch_size: [null],
-  adjustment: [null],
-  fused: [null, true, false],
-  lora_rank: [null],
-  lora_alpha: [null],
-  quantization_config: [null],
-  activity_regularizer: [null],
-};
 /** Keys whose value only matters when another key is set (renorm_momentum only with renorm=True). */
 const IGNORED_ALWAYS = new Set(['name', 'dtype', 'renorm_momentum', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'batch_size', 'module', 'registered_name']);
 
@@ -88,9 +38,8 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
   if (!dtype.ok) errors.push({ message: dtype.message, hint: dtype.hint, path: at('dtype') });
 
   for (const [key0, value] of Object.entries(raw)) {
-    let key = key0;
-    // tf.keras 2 and TF.js call LeakyReLU's slope `alpha`.
-    if (def.className === 'LeakyReLU' && key === 'alpha') key = 'negative_slope';
+    // tf.keras 2 and TF.js spell some fields differently (LeakyReLU's `alpha`).
+    const key = IGNORED_ALWAYS.has(key0) ? key0 : (def.keras.renamed?.[key0] ?? key0);
     if (key === 'trainable') {
       if (def.arity !== 'none') given.trainable = value;
       continue;
@@ -105,13 +54,13 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
       continue;
     }
     if (IGNORED_ALWAYS.has(key)) continue;
-    const harmless = HARMLESS[key];
+    const harmless = Object.hasOwn(NEUTRAL_ARGS, key) ? NEUTRAL_ARGS[key] : undefined;
     if (harmless?.includes(value as ConfigValue)) continue;
     if (key === 'data_format') {
       errors.push({ message: `data_format ${quote(value)} is not supported: LayerCanvas works in channels_last (NHWC)`, hint: "use data_format='channels_last'", path: at(key) });
       continue;
     }
-    if (/_regularizer$|_constraint$/.test(key)) {
+    if (isRegularizerOrConstraint(key)) {
       if (value === null) continue;
       errors.push({ message: `${key} ${quote(value)} is not supported: LayerCanvas has no ${key.endsWith('_constraint') ? 'weight constraints' : 'regularizers'}`, hint: `remove the ${key} (set it to None) before importing`, path: at(key) });
       continue;
@@ -163,22 +112,23 @@ export function writeLayerConfig(def: LayerDefinition, config: LayerConfig, name
     trainable: config.trainable ?? true,
     dtype: flavor === 'keras3' ? { ...KERAS3_DTYPE_POLICY, config: { name: 'float32' } } : 'float32',
   };
-  const keys = KERAS3_KEYS[def.className] ?? [];
   const written = new Set<string>();
-  for (const entry of keys) {
-    if (Array.isArray(entry)) {
-      out[entry[0]] = entry[1].fixed;
+  for (const key of def.keras.config ?? def.keras.args) {
+    if (!(key in def.fields)) {
+      out[key] = neutralValue(key);
       continue;
     }
-    out[entry] = writeValue(def, entry, config, flavor);
-    written.add(entry);
+    out[key] = writeValue(def, key, config, flavor);
+    written.add(key);
   }
-  // A field a newer registry added and the table above doesn't list yet still gets written.
+  // A field the signature doesn't list still gets written.
   for (const key of Object.keys(def.fields)) if (!written.has(key)) out[key] = writeValue(def, key, config, flavor);
   if (flavor === 'keras2') {
-    if (def.className === 'LeakyReLU') {
-      out.alpha = out.negative_slope;
-      delete out.negative_slope;
+    for (const key of Object.keys(def.fields)) {
+      const older = olderSpelling(def, key);
+      if (older === undefined) continue;
+      out[older] = out[key];
+      delete out[key];
     }
     delete out.synchronized;
   }

@@ -12,6 +12,7 @@ import { getLayer } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
 import type { ExportOptions } from '../types';
 import { PY_KEYWORDS } from './expressions';
+import { olderSpelling } from '../../layers/keras-args';
 import { signatureOf } from './layer-args';
 import { fieldLiteral, pythonString } from './literals';
 import { weightsLoaderLines } from './weights-loader';
@@ -170,7 +171,7 @@ export function layerExpression(node: DocNode, ctx: EmitContext): string {
     const value: ConfigValue | undefined = node.config[key];
     // A missing key means the default to Keras (and to completeConfig on the way back in).
     if (!spec.required && (value === undefined || isDefaultValue(spec, value))) continue;
-    const keyword = ctx.flavor === 'tf.keras' && def.className === 'LeakyReLU' && key === 'negative_slope' ? 'alpha' : key;
+    const keyword = (ctx.flavor === 'tf.keras' && olderSpelling(def, key)) || key;
     args.push(`${keyword}=${fieldLiteral(spec, value ?? null)}`);
   }
   args.push(...nameArg);

@@ -8,7 +8,8 @@ import { getLayer } from '../../layers/registry';
 import type { ConfigValue, FieldSpec, LayerDefinition } from '../../layers/types';
 import { checkLayerName } from '../../graph/naming';
 import type { Arg } from './ast';
-import { BASE_KEYWORDS, NEUTRAL_VALUES, RENAMED_KEYWORDS, SIGNATURES } from './signatures';
+import { NEUTRAL_ARGS } from '../../layers/keras-args';
+import { BASE_KEYWORDS } from './signatures';
 import { similar } from './suggest';
 import { pythonText } from './values';
 
@@ -26,7 +27,7 @@ export interface LayerBinding {
 }
 
 export function signatureOf(def: LayerDefinition): readonly string[] {
-  return SIGNATURES[def.className] ?? Object.keys(def.fields);
+  return def.keras.args;
 }
 
 /** How the code spells what is called, for messages: keras.Input(…) makes an InputLayer but is written Input. */
@@ -62,7 +63,7 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
       continue;
     }
     const kw = a.arg.keyword;
-    const param = RENAMED_KEYWORDS[className]?.[kw] ?? kw;
+    const param = def.keras.renamed?.[kw] ?? kw;
     if (bound.has(param)) {
       fail(`${shown} got two values for '${param}'`, 'give it once, either by position or by keyword', a.arg.keywordLoc ?? a.arg.loc);
       continue;
@@ -110,8 +111,8 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
       }
       continue;
     }
-    if (Object.hasOwn(NEUTRAL_VALUES, param)) {
-      if (!NEUTRAL_VALUES[param].some((n) => n === value)) fail(`${param}=${pythonText(value)} is not supported`, neutralHint(param), where);
+    if (Object.hasOwn(NEUTRAL_ARGS, param) && (order.includes(param) || BASE_KEYWORDS.includes(param))) {
+      if (!NEUTRAL_ARGS[param].some((n) => n === value)) fail(`${param}=${pythonText(value)} is not supported`, neutralHint(param), where);
       continue;
     }
     if (order.includes(param)) {

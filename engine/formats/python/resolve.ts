@@ -1,8 +1,12 @@
 /** What a dotted Python name means to Keras: `tf.keras.layers.Conv2D`, `L.Dense`, `keras.Model`, … */
 import { ACTIVATIONS, INITIALIZERS } from '../../layers/fields';
 import { getLayer, layerDefinitions, toSnakeCase } from '../../layers/registry';
-import { CLASS_ALIASES, MERGE_FUNCTIONS } from './signatures';
 import { similar } from './suggest';
+
+/** The layer another Keras class name stands for (`Convolution2D` → `Conv2D`). */
+const aliased = (name: string) => layerDefinitions().find((d) => d.keras.aliases?.includes(name))?.className;
+/** The layer Keras's functional helper builds (`add` → `Add`). */
+const builtBy = (name: string) => layerDefinitions().find((d) => d.keras.functional === name)?.className;
 
 export type Resolved =
   | { type: 'sequential' }
@@ -38,8 +42,9 @@ export function resolvePath(rawPath: string): Resolved {
   const layer = /^keras\.layers\.([A-Za-z_0-9]+)$/.exec(path);
   if (layer) {
     const name = layer[1];
-    if (Object.hasOwn(MERGE_FUNCTIONS, name)) return { type: 'merge', className: MERGE_FUNCTIONS[name] };
-    const className = Object.hasOwn(CLASS_ALIASES, name) ? CLASS_ALIASES[name] : name;
+    const merge = builtBy(name);
+    if (merge) return { type: 'merge', className: merge };
+    const className = aliased(name) ?? name;
     if (getLayer(className)) return { type: 'layer', className };
     return { type: 'unknown-layer', name };
   }
@@ -54,7 +59,12 @@ export function resolvePath(rawPath: string): Resolved {
 /** Names a `from keras.layers import *` (or `from keras import *`, `from keras.models import *`) brings in. */
 export function starExports(module: string): string[] {
   const path = canonicalPath(module);
-  if (path === 'keras.layers') return [...layerDefinitions().map((d) => d.className), ...Object.keys(CLASS_ALIASES), ...Object.keys(MERGE_FUNCTIONS), 'Input'];
+  if (path === 'keras.layers') {
+    const defs = layerDefinitions();
+    const aliases = defs.flatMap((d) => d.keras.aliases ?? []);
+    const helpers = defs.flatMap((d) => (d.keras.functional ? [d.keras.functional] : []));
+    return [...defs.map((d) => d.className), ...aliases, ...helpers, 'Input'];
+  }
   if (path === 'keras.models') return ['Sequential', 'Model'];
   if (path === 'keras') return ['Sequential', 'Model', 'Input', 'layers', 'models'];
   return [];
@@ -67,7 +77,7 @@ export function importHint(name: string): string | null {
   if (name === 'layers') return 'import it: from keras import layers';
   if (name === 'keras') return 'import it: import keras';
   if (name === 'tf') return 'import it: import tensorflow as tf';
-  if (getLayer(name) || Object.hasOwn(CLASS_ALIASES, name)) return `import it: from keras.layers import ${name}`;
+  if (getLayer(name) || aliased(name)) return `import it: from keras.layers import ${name}`;
   if ((ACTIVATIONS as readonly string[]).includes(name) || (INITIALIZERS as readonly string[]).includes(name)) return `write it as a string: "${name}"`;
   return null;
 }

@@ -3,7 +3,7 @@
  * the model in blue and its BN-free twin in orange on the same scale. Hovering a card reads off one step.
  */
 import { memo, useState } from 'react';
-import { getLayer, namePrefix, toSnakeCase } from '../../../engine/layers/registry';
+import { getLayer, hasTrait, namePrefix, toSnakeCase } from '../../../engine/layers/registry';
 import type { LayerTrack, LayerTracks, Band } from './layer-tracks';
 import { cssVar, short, SIDE_COLOR, useCanvas, withAlpha } from './canvas';
 
@@ -81,7 +81,7 @@ const LayerCard = memo(function LayerCard({ track, steps, dark, compare }: { tra
     setHover(steps.length ? Math.max(0, Math.min(steps.length - 1, Math.round(f * (steps.length - 1)))) : null);
   };
   const at = hover ?? Math.max(lastIndex(track.model), track.twin ? lastIndex(track.twin) : -1);
-  const isBn = track.className === 'BatchNormalization';
+  const isBn = hasTrait(track.className, 'batchStatistics');
   return (
     <div className={`inside-card ${isBn ? 'is-bn' : ''}`} data-testid="inside-layer" data-layer={track.name} data-twin={track.twin ? 'yes' : 'no'}>
       <div className="inside-card-head" title={`${track.name} (${track.className})`}>

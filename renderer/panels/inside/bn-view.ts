@@ -7,6 +7,7 @@ import type { Tensor } from '../../../engine/core/tensor';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { assignNames } from '../../../engine/graph/naming';
 import { resolveAxis } from '../../../engine/layers/batch-normalization';
+import { hasTrait } from '../../../engine/layers/registry';
 
 export interface BnLayer {
   id: string;
@@ -22,7 +23,7 @@ export interface BnLayer {
 export function bnLayers(doc: ModelDocument): BnLayer[] {
   const names = assignNames(doc.nodes);
   return doc.nodes
-    .filter((n) => n.className === 'BatchNormalization')
+    .filter((n) => hasTrait(n.className, 'batchStatistics'))
     .map((n) => ({
       id: n.id,
       name: names.get(n.id) ?? n.id,

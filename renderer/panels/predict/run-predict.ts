@@ -12,19 +12,7 @@ import type { Inference } from '../../../engine/graph/inference';
 import type { ProtocolError } from '../../../engine/api/protocol';
 import { getEngineClient } from '../../services/host-instance';
 import { classScores, type ClassScores } from './math';
-
-/** Layers whose outputs are pictures worth looking at: what the convolution stack made of the input. */
-export const FEATURE_MAP_LAYERS: ReadonlySet<string> = new Set([
-  'Conv2D',
-  'DepthwiseConv2D',
-  'SeparableConv2D',
-  'BatchNormalization',
-  'Activation',
-  'ReLU',
-  'LeakyReLU',
-  'MaxPooling2D',
-  'AveragePooling2D',
-]);
+import { hasTrait } from '../../../engine/layers/registry';
 
 export interface FeatureMap {
   nodeId: string;
@@ -50,7 +38,7 @@ export function modelInputShape(inference: Inference): (number | null)[] | null 
 export function featureMapNodes(inference: Inference): string[] {
   return inference.topology.order.filter((id) => {
     const node = inference.topology.byId.get(id);
-    return node !== undefined && FEATURE_MAP_LAYERS.has(node.className) && inference.nodes.get(id)?.outputShape?.length === 4;
+    return node !== undefined && hasTrait(node.className, 'featureMaps') && inference.nodes.get(id)?.outputShape?.length === 4;
   });
 }
 

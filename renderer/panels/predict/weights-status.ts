@@ -4,6 +4,7 @@
  */
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
+import { hasTrait } from '../../../engine/layers/registry';
 
 export function weightsStatus(doc: ModelDocument, inference: Inference, runNumber?: number): { trained: boolean; text: string } {
   const withWeights = [...inference.nodes.values()].filter((n) => n.weights.length > 0);
@@ -30,7 +31,7 @@ const SETTLED = 0.05;
 export function bnWarmup(doc: ModelDocument, inference: Inference, steps: number): string | null {
   let worst: { name: string; momentum: number; left: number } | null = null;
   for (const node of doc.nodes) {
-    if (node.className !== 'BatchNormalization') continue;
+    if (!hasTrait(node.className, 'batchStatistics')) continue;
     // Keras's default momentum when the config leaves it out.
     const momentum = typeof node.config.momentum === 'number' ? node.config.momentum : 0.99;
     if (!(momentum > 0 && momentum < 1)) continue;

@@ -13,6 +13,7 @@ import { CsvLabelPicker, FolderSizeFields, ImportDataButton, ImportFolderButton,
 import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
 import { higherLearningRate, rateText } from './time-to-target';
+import { hasTrait } from '../../../engine/layers/registry';
 
 interface NumberFieldProps {
   label: string;
@@ -68,7 +69,7 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
   const check = checkInput(doc, inference, info);
   const output = check.kind === 'ok' ? checkOutput(inference, info) : ({ kind: 'ok' } as const);
   const suggested = suggestLoss(inference, info);
-  const hasBn = doc.nodes.some((n) => n.className === 'BatchNormalization');
+  const hasBn = doc.nodes.some((n) => hasTrait(n.className, 'batchStatistics'));
   const validity = (field: string) => (valid: boolean) =>
     setInvalidFields((prev) => {
       const next = new Set(prev);

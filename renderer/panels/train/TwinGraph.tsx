@@ -12,6 +12,7 @@ import { LayerNode } from '../../canvas/LayerNode';
 import { ShapeEdge } from '../../canvas/ShapeEdge';
 import { toFlowEdges, toFlowNodes } from '../../canvas/to-flow';
 import type { TrainingRun } from '../../stores/training';
+import { hasTrait } from '../../../engine/layers/registry';
 
 type GhostNode = Node<{ name: string }, 'ghost'>;
 
@@ -30,7 +31,7 @@ const NONE: ReadonlySet<string> = new Set();
 /** The twin the run trained (its result's graph once it ended), and what differs from the model. */
 export function twinOf(run: Pick<TrainingRun, 'document' | 'results'>): { doc: ModelDocument; removed: string[]; biasRestored: string[]; removedIds: string[] } {
   const twin = bnTwin(run.document);
-  const removedIds = run.document.nodes.filter((n) => n.className === 'BatchNormalization').map((n) => n.id);
+  const removedIds = run.document.nodes.filter((n) => hasTrait(n.className, 'batchStatistics')).map((n) => n.id);
   return { doc: run.results['without BN']?.document ?? twin.doc, removed: twin.removed, biasRestored: twin.biasRestored, removedIds };
 }
 

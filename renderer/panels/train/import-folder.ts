@@ -13,6 +13,7 @@ import { useTraining } from '../../stores/training';
 import { inputShape } from './model-check';
 import { importedNotice } from './import-dataset';
 import { useUi } from '../../stores/ui';
+import { isInputLayer } from '../../../engine/layers/registry';
 
 export interface FolderImportOptions {
   /** [height, width]; absent: the first image's size. */
@@ -25,7 +26,7 @@ const positiveInt = (n: unknown): n is number => typeof n === 'number' && Number
 
 /** The size and channels an image-folder import starts from: the model's single Input when it takes images. */
 export function folderDefaults(doc: ModelDocument, inference: Inference): FolderImportOptions {
-  const inputs = doc.nodes.filter((n) => n.className === 'InputLayer');
+  const inputs = doc.nodes.filter((n) => isInputLayer(n.className));
   if (inputs.length !== 1) return {};
   const shape = inputShape(doc, inference, inputs[0].id);
   if (!shape || shape.length !== 3) return {};

@@ -9,6 +9,7 @@ import { appliedActivation } from '../../../engine/graph/advice';
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
 import type { LossName } from '../../../engine/train/losses';
+import { hasTrait, isInputLayer } from '../../../engine/layers/registry';
 
 export type InputCheck =
   | { kind: 'ok' }
@@ -24,7 +25,7 @@ export function inputShape(doc: ModelDocument, inference: Inference, id: string)
 }
 
 export function checkInput(doc: ModelDocument, inference: Inference, dataset: Pick<DatasetInfo, 'sampleShape'>): InputCheck {
-  const inputs = doc.nodes.filter((n) => n.className === 'InputLayer');
+  const inputs = doc.nodes.filter((n) => isInputLayer(n.className));
   if (inputs.length === 0)
     return { kind: 'unfixable', message: 'The model has no Input layer.', hint: `Drag an Input from the palette and set its shape to ${formatSampleShape(dataset.sampleShape)}.` };
   if (inputs.length > 1)
@@ -41,9 +42,6 @@ export type OutputCheck =
   | { kind: 'ok' }
   | { kind: 'mismatch'; message: string; hint: string; fix: { nodeId: string; units: number; label: string } | null };
 
-/** Layers that keep the last axis as it is: the units a model scores with are set by the Dense before them. */
-const KEEPS_UNITS = new Set(['Activation', 'Softmax', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Dropout', 'BatchNormalization', 'LayerNormalization', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
-
 /** The Dense layer whose `units` is the model's output width, looking back through activations and dropout. */
 function scoringDense(inference: Inference, outputId: string): string | null {
   let id: string | undefined = outputId;
@@ -51,7 +49,7 @@ function scoringDense(inference: Inference, outputId: string): string | null {
     const node = inference.topology.byId.get(id);
     if (!node) return null;
     if (node.className === 'Dense') return id;
-    if (!KEEPS_UNITS.has(node.className)) return null;
+    if (!hasTrait(node.className, 'keepsUnits')) return null;
     const incoming: readonly { source: string }[] = inference.topology.incoming.get(id) ?? [];
     if (incoming.length !== 1) return null;
     id = incoming[0].source;

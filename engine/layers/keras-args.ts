@@ -1,0 +1,42 @@
+/**
+ * Keras arguments LayerCanvas does not model, with the values that mean "not used" (Keras's defaults, or the only
+ * layout LayerCanvas computes); the first is what `get_config()` holds. Any other value is refused by name, never
+ * dropped. tf.keras 2's BatchNormalization renormalization and fused flags and InputLayer's sparse/ragged/optional
+ * are here too, as their files write them.
+ */
+import type { ConfigValue, LayerDefinition } from './types';
+
+export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
+  data_format: ['channels_last', null],
+  dtype: [null, 'float32'],
+  noise_shape: [null],
+  sparse: [false, null],
+  ragged: [false, null],
+  optional: [false],
+  input_tensor: [null],
+  tensor: [null],
+  synchronized: [false],
+  renorm: [false],
+  renorm_clipping: [null],
+  virtual_batch_size: [null],
+  adjustment: [null],
+  fused: [null, true, false],
+  lora_rank: [null],
+  lora_alpha: [null],
+  quantization_config: [null],
+  activity_regularizer: [null],
+};
+
+/** Regularizers and constraints are not modelled: None is their only accepted value. */
+export const isRegularizerOrConstraint = (key: string): boolean => /_regularizer$|_constraint$/.test(key);
+
+/** What `get_config()` holds for an argument LayerCanvas doesn't model. */
+export function neutralValue(key: string): ConfigValue {
+  return Object.hasOwn(NEUTRAL_ARGS, key) ? NEUTRAL_ARGS[key][0] : null;
+}
+
+/** tf.keras 2's spelling of a field where it differs (`alpha` for LeakyReLU's `negative_slope`). */
+export function olderSpelling(def: Pick<LayerDefinition, 'keras'>, field: string): string | undefined {
+  const renamed = def.keras.renamed;
+  return renamed ? Object.keys(renamed).find((old) => renamed[old] === field) : undefined;
+}
