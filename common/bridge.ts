@@ -3,7 +3,7 @@
  * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
  * No electron or node imports here.
  */
-import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest } from './host';
+import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest, ThemeChoice } from './host';
 
 export interface FileFilter {
   name: string;
@@ -18,6 +18,8 @@ export interface LayerCanvasBridge {
   openFolder(): Promise<HostFolder | null>;
   saveFile(req: SaveRequest): Promise<{ path?: string; name: string } | null>;
   setDocumentState(state: { title: string; dirty: boolean }): void;
+  /** The page's theme choice, for the native parts of the window. */
+  setTheme(theme: ThemeChoice): void;
   recentFiles(): Promise<string[]>;
   /** Ask main for a fresh engine port; it arrives as a window message (see ENGINE_PORT_MESSAGE). */
   requestEnginePort(): void;

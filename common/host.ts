@@ -57,7 +57,13 @@ export type MenuCommand =
   | 'auto-layout'
   | 'fit-view'
   | 'toggle-theme'
-  | 'about';
+  | 'about'
+  | 'theme-system'
+  | 'theme-light'
+  | 'theme-dark';
+
+/** Light, dark, or whatever the OS uses (the default until the user picks). */
+export type ThemeChoice = 'system' | 'light' | 'dark';
 
 export interface EngineStatus {
   state: 'starting' | 'ready' | 'restarting' | 'failed';
@@ -82,6 +88,8 @@ export interface Host {
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;
   /** Recently opened files (desktop), most recent first. */
   recentFiles(): Promise<string[]>;
+  /** The theme the page shows (desktop: native menus, dialogs and the title bar follow it); absent in the browser. */
+  setTheme?(theme: ThemeChoice): void;
   /** The model named on the command line (`layercanvas serve model.py`), once, at startup; null when none. */
   startupFile?(): Promise<HostFile | null>;
 }

@@ -45,6 +45,9 @@ function Editor() {
     document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   }, [dark]);
 
+  // The desktop host gives the choice to the window's native parts (menus, dialogs, title bar).
+  useEffect(() => getHost().setTheme?.(theme), [theme]);
+
   useEffect(() => {
     registerCanvasView({
       fitView: () => void rf.fitView({ padding: 0.08, maxZoom: 1 }),

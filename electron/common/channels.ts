@@ -23,6 +23,8 @@ export const CHANNELS = {
   menuCommand: 'layercanvas:menu-command',
   /** main → renderer: a file opened from outside (command line, drop, Open Recent, second instance). */
   openedFile: 'layercanvas:opened-file',
+  /** renderer → main, send: the theme the page shows (system, light or dark), for nativeTheme. */
+  theme: 'layercanvas:theme',
 } as const;
 
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];

@@ -24,6 +24,7 @@ export const IPC_SCHEMAS = {
   ]),
   [CHANNELS.recentFiles]: z.tuple([]),
   [CHANNELS.documentState]: z.tuple([z.object({ title: z.string().max(500), dirty: z.boolean() })]),
+  [CHANNELS.theme]: z.tuple([z.enum(['system', 'light', 'dark'])]),
   [CHANNELS.requestEnginePort]: z.tuple([]),
 } as const;
 

@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { FileRefusal, MAX_MODEL_FILE_BYTES, modelFolderFiles, readRegularFileSync } from '../../engine/node/safe-read';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import type { HostFile } from '../../common/host';
+import { associatedFileTypes } from '../common/file-types';
 
 export type ReadOutcome = { ok: true; file: HostFile } | { ok: false; message: string };
 
@@ -91,7 +92,8 @@ function refusalMessage(err: unknown, path: string): string {
   return `Can't open ${path}: ${(err as Error).message}.`;
 }
 
-export const MODEL_EXTENSIONS = ['.layercanvas.json', '.json', '.py', '.keras.json'];
+/** What a command line may name: the associated types (electron/common/file-types.ts) and the text formats. */
+export const MODEL_EXTENSIONS = [...new Set([...associatedFileTypes().map((t) => `.${t.ext}`), '.json', '.py', '.keras.json'])];
 
 /**
  * The model file named on a command line (first launch or a second instance): the first argument that isn't a

@@ -3,8 +3,8 @@
  * decisions live in plain modules (electron/common, *-logic.ts) that are tested without Electron.
  */
 import { join } from 'node:path';
-import { app, type BrowserWindow, dialog, type WebContents } from 'electron';
-import type { EngineStatus, HostFile, MenuCommand } from '../../common/host';
+import { app, type BrowserWindow, dialog, nativeTheme, type WebContents } from 'electron';
+import type { EngineStatus, HostFile, MenuCommand, ThemeChoice } from '../../common/host';
 import { CHANNELS } from '../common/channels';
 import { choiceFromButton, closePrompt, CloseGuard, windowTitle } from '../common/document-state';
 import { handleAppScheme, registerAppScheme } from './app-protocol';
@@ -12,14 +12,24 @@ import { EngineHost } from './engine-host';
 import { writeFileDurable } from '../../engine/node/durable-write';
 import { fileFromArgv, PathGrants, readHostFile } from './file-logic';
 import { readImageFolderFiles } from './folder-logic';
+import { aboutPanelOptions, HOMEPAGE } from './about-logic';
 import { handle, listen } from './ipc';
-import { installMenu } from './menu';
+import { readStore, writeStore } from './json-store';
+import { dockMenu, installMenu } from './menu';
 import { RecentStore } from './recent-store';
+import { jumpList, wantsNewModel } from './shell-integration-logic';
+import { parseThemeChoice, windowBackground } from './theme-logic';
 import { createMainWindow, hardenSession } from './window';
+import { initialWindowState, rememberWindowState } from './window-state';
 
 // dist/electron/main.cjs → dist/ (LAYERCANVAS_DIST points elsewhere for tests of this file without a build).
 const DIST = process.env.LAYERCANVAS_DIST ?? join(__dirname, '..');
 const dev = !app.isPackaged;
+const platform = process.platform;
+/** The app icon as a PNG: beside the app's resources when installed (electron-builder.ts), in assets/ from source. */
+const ICON = app.isPackaged ? join(process.resourcesPath, 'icon.png') : join(app.getAppPath(), 'assets', 'icons', '512x512.png');
+/** The small files in the user-data folder, read once the app is ready. */
+const userFile = (name: string) => join(app.getPath('userData'), name);
 
 registerAppScheme();
 
@@ -32,31 +42,72 @@ const guard = new CloseGuard();
 const grants = new PathGrants();
 /** Files opened from outside before the window could take them. */
 const waitingFiles: HostFile[] = [];
+/** Menu commands for a window that is still loading (a Dock or jump-list New Model with no window open). */
+const waitingCommands: MenuCommand[] = [];
+let theme: ThemeChoice = 'system';
+const THEME_COMMANDS: Partial<Record<MenuCommand, ThemeChoice>> = { 'theme-system': 'system', 'theme-light': 'light', 'theme-dark': 'dark' };
 
 function send(channel: string, payload: unknown): void {
   if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
 }
 
+/** A window to deliver to: the open one, or (macOS, with every window closed) a new one. */
+function ensureWindow(): BrowserWindow {
+  if (!win || win.isDestroyed()) openWindow();
+  return win!;
+}
+
+function runCommand(command: MenuCommand): void {
+  // View ▸ Theme takes effect here at once (native parts), and in the page through the command.
+  const chosen = THEME_COMMANDS[command];
+  if (chosen) applyTheme(chosen);
+  const target = ensureWindow();
+  if (target.webContents.isLoading()) waitingCommands.push(command);
+  else send(CHANNELS.menuCommand, command);
+}
+
 function rebuildMenu(): void {
   installMenu(
-    { recent: recent?.paths ?? [], dev, platform: process.platform },
+    { recent: recent?.paths ?? [], dev, platform, theme },
     {
-      command: (command: MenuCommand) => send(CHANNELS.menuCommand, command),
+      command: runCommand,
       openRecent: (path) => openPath(path),
+      main: (action) => {
+        if (action === 'clear-recent') clearRecent();
+      },
     },
   );
 }
 
-/** A path the user chose: later saves may go there without a dialog, and it heads Open Recent. */
+/** The theme for the window's native parts, kept for the next launch's first paint; the page follows it too. */
+function applyTheme(choice: ThemeChoice): void {
+  if (choice === theme && nativeTheme.themeSource === choice) return;
+  theme = choice;
+  nativeTheme.themeSource = choice;
+  writeStore(userFile('settings.json'), { theme }, 'the theme');
+  if (win && !win.isDestroyed()) win.setBackgroundColor(windowBackground(nativeTheme.shouldUseDarkColors));
+  rebuildMenu();
+}
+
+/** A path the user chose: later saves may go there without a dialog, and it heads Open Recent here and in the OS. */
 function remember(path: string): void {
   grants.grant(path);
   recent?.add(path);
+  // Windows' jump list and Recent, macOS's Dock menu and recent items; Linux has no such API.
+  if (platform === 'win32' || platform === 'darwin') app.addRecentDocument(path);
+  rebuildMenu();
+}
+
+function clearRecent(): void {
+  recent?.clear();
+  if (platform === 'win32' || platform === 'darwin') app.clearRecentDocuments();
   rebuildMenu();
 }
 
 function deliverFile(file: HostFile): void {
-  if (win && !win.webContents.isLoading()) send(CHANNELS.openedFile, file);
-  else waitingFiles.push(file);
+  const target = ensureWindow();
+  if (target.webContents.isLoading()) waitingFiles.push(file);
+  else send(CHANNELS.openedFile, file);
 }
 
 function openPath(path: string): void {
@@ -123,6 +174,8 @@ function registerIpc(): void {
     if (guard.onDocumentState(state) === 'close') win.close();
   });
 
+  listen(CHANNELS.theme, (_event, choice) => applyTheme(choice));
+
   listen(CHANNELS.requestEnginePort, (event) => {
     engine?.requestPort(event.sender as WebContents);
     event.sender.send(CHANNELS.engineStatus, engine?.status ?? { state: 'failed', message: 'The engine was not started.' });
@@ -130,10 +183,19 @@ function registerIpc(): void {
 }
 
 function openWindow(): void {
-  win = createMainWindow({ preload: join(__dirname, 'preload.cjs'), dev });
+  const stateFile = userFile('window-state.json');
+  win = createMainWindow({
+    preload: join(__dirname, 'preload.cjs'),
+    dev,
+    state: initialWindowState(stateFile),
+    backgroundColor: windowBackground(nativeTheme.shouldUseDarkColors),
+    ...(platform === 'linux' ? { icon: ICON } : {}),
+  });
   const current = win;
+  rememberWindowState(current, stateFile);
   current.webContents.on('did-finish-load', () => {
     for (const file of waitingFiles.splice(0)) send(CHANNELS.openedFile, file);
+    for (const command of waitingCommands.splice(0)) send(CHANNELS.menuCommand, command);
   });
   current.on('close', (event) => {
     if (guard.onCloseRequested() === 'close') return;
@@ -152,11 +214,13 @@ if (!app.requestSingleInstanceLock()) {
   // Another LayerCanvas is running; it gets our command line through 'second-instance'.
   app.quit();
 } else {
+  // A second launch (a file opened from Explorer or a file manager, the jump list's New Model) hands its command
+  // line to this instance, whose window comes forward and takes it.
   app.on('second-instance', (_event, argv, cwd) => {
-    if (win) {
-      if (win.isMinimized()) win.restore();
-      win.focus();
-    }
+    const target = ensureWindow();
+    if (target.isMinimized()) target.restore();
+    target.focus();
+    if (wantsNewModel(argv)) runCommand('new');
     const path = fileFromArgv(argv, cwd, app.getAppPath());
     if (path) openPath(path);
   });
@@ -168,13 +232,33 @@ if (!app.requestSingleInstanceLock()) {
     else launchPaths.push(path);
   });
 
+  // macOS apps stay running with no window until Cmd+Q; a click on the Dock icon opens one again.
   app.on('window-all-closed', () => {
+    if (platform === 'darwin') return;
     engine?.stop();
     app.quit();
   });
+  app.on('activate', () => {
+    if (app.isReady() && (!win || win.isDestroyed())) openWindow();
+  });
+  app.on('before-quit', () => engine?.stop());
 
   app.whenReady().then(() => {
-    recent = new RecentStore(join(app.getPath('userData'), 'recent-files.json'));
+    recent = new RecentStore(userFile('recent-files.json'));
+    theme = parseThemeChoice(readStore(userFile('settings.json')));
+    nativeTheme.themeSource = theme;
+    // The page follows nativeTheme while its choice is 'system'; repaint the window behind it when the OS flips.
+    nativeTheme.on('updated', () => {
+      if (win && !win.isDestroyed()) win.setBackgroundColor(windowBackground(nativeTheme.shouldUseDarkColors));
+    });
+    const { electron, chrome, node, v8 } = process.versions;
+    app.setAboutPanelOptions(aboutPanelOptions({ app: app.getVersion(), electron, chrome, node, v8 }, platform, ICON, HOMEPAGE));
+    // The jump list's task starts the installed executable; from source there is none to point at.
+    if (platform === 'win32' && app.isPackaged) {
+      const result = app.setJumpList(jumpList(process.execPath));
+      if (result !== 'ok') console.warn(`The taskbar jump list was not set: ${result}.`);
+    }
+    if (platform === 'darwin') app.dock?.setMenu(dockMenu({ command: runCommand }));
     hardenSession();
     handleAppScheme(join(DIST, 'renderer'));
     registerIpc();

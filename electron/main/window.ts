@@ -1,6 +1,7 @@
 /** The main window, locked down: isolated, sandboxed, no Node, no navigation, no pop-ups, no remote content. */
 import { BrowserWindow, session, type Session } from 'electron';
 import { APP_ORIGIN, APP_URL } from '../common/channels';
+import { MIN_SIZE, type WindowState } from './window-state-logic';
 
 export function hardenSession(ses: Session = session.defaultSession): void {
   // The app needs no camera, notifications, geolocation…: refuse every permission.
@@ -14,15 +15,26 @@ export function hardenSession(ses: Session = session.defaultSession): void {
   // reaches the page. (Rewriting headers session-wide would also hit DevTools' own pages.)
 }
 
-export function createMainWindow(options: { preload: string; dev: boolean }): BrowserWindow {
+export interface MainWindowOptions {
+  preload: string;
+  dev: boolean;
+  /** Where it opens (window-state-logic.ts: the saved place, on a display that still exists). */
+  state: WindowState;
+  /** The page's background in the current theme, shown until the page paints. */
+  backgroundColor: string;
+  /** Linux's window icon (Windows and macOS take the executable's). */
+  icon?: string;
+}
+
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    minWidth: 800,
-    minHeight: 500,
+    ...options.state.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     title: 'LayerCanvas',
-    backgroundColor: '#1e1e1e',
+    backgroundColor: options.backgroundColor,
+    ...(options.icon ? { icon: options.icon } : {}),
     webPreferences: {
       preload: options.preload,
       contextIsolation: true,
@@ -45,7 +57,12 @@ export function createMainWindow(options: { preload: string; dev: boolean }): Br
   });
   wc.on('will-attach-webview', (event) => event.preventDefault());
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    // maximize() shows the window too; full screen goes on once it is shown.
+    if (options.state.maximized) win.maximize();
+    else win.show();
+    if (options.state.fullScreen) win.setFullScreen(true);
+  });
   void win.loadURL(APP_URL);
   return win;
 }

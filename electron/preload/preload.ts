@@ -36,6 +36,7 @@ const bridge: LayerCanvasBridge = {
   saveFile: (req) => ipcRenderer.invoke(CHANNELS.saveFile, req),
   setDocumentState: (state) => ipcRenderer.send(CHANNELS.documentState, { title: String(state?.title ?? ''), dirty: Boolean(state?.dirty) }),
   recentFiles: () => ipcRenderer.invoke(CHANNELS.recentFiles),
+  setTheme: (theme) => ipcRenderer.send(CHANNELS.theme, String(theme)),
   requestEnginePort: () => ipcRenderer.send(CHANNELS.requestEnginePort),
   onOpenFile: (listener) => {
     if (typeof listener !== 'function') throw new TypeError('onOpenFile: the listener must be a function');

@@ -13,7 +13,7 @@ import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
 import { restoreRuns, serializableRuns } from '../stores/training';
-import { useUi } from '../stores/ui';
+import { type ThemeChoice, useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
 import { textUndo } from './text-undo';
 import { currentViewport, fitSoon, measuredSizes, restoreViewportSoon } from './view';
@@ -196,6 +196,12 @@ export function runMenuCommand(command: MenuCommand, ctx: { prefersDark: boolean
       return;
     case 'about':
       useUi.getState().notify('LayerCanvas: build Keras models by drawing them.');
+      return;
+    // View ▸ Theme in the desktop menu; 'system' follows the OS again after a toggle.
+    case 'theme-system':
+    case 'theme-light':
+    case 'theme-dark':
+      useUi.getState().setTheme(command.slice('theme-'.length) as ThemeChoice);
       return;
   }
 }

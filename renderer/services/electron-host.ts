@@ -75,6 +75,7 @@ export function createElectronHost(bridge: LayerCanvasBridge, win: Window = wind
     },
     onMenuCommand: (listener) => bridge.onMenuCommand(listener),
     setDocumentState: (state) => bridge.setDocumentState(state),
+    setTheme: (theme) => bridge.setTheme(theme),
     async connectEngine() {
       if (!requested) {
         requested = true;

@@ -1,9 +1,9 @@
 /** View state that is not part of the model: selection, theme, panels, file identity, engine status. */
 import { create } from 'zustand';
 import type { KernelsReport } from '../../engine/api/protocol';
-import type { EngineStatus } from '../../common/host';
+import type { EngineStatus, ThemeChoice } from '../../common/host';
 
-export type ThemeChoice = 'system' | 'light' | 'dark';
+export type { ThemeChoice };
 export type BottomTab = 'summary' | 'code' | 'problems' | 'train' | 'inside' | 'predict';
 
 /** The bottom panel keeps two heights: a short one for the model's tabs, a tall one for the training tabs. */

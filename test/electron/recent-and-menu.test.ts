@@ -28,7 +28,7 @@ describe('recent files', () => {
 
 const ALL_COMMANDS: MenuCommand[] = [
   'new', 'open', 'save', 'save-as', 'export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json',
-  'undo', 'redo', 'auto-layout', 'fit-view', 'toggle-theme', 'about',
+  'undo', 'redo', 'auto-layout', 'fit-view', 'toggle-theme', 'theme-system', 'theme-light', 'theme-dark',
 ];
 
 function find(items: readonly MenuItemSpec[], label: string): MenuItemSpec | undefined {
@@ -43,13 +43,13 @@ function find(items: readonly MenuItemSpec[], label: string): MenuItemSpec | und
 }
 
 describe('native menu', () => {
-  it('offers every menu command exactly once', () => {
-    const commands = commandsIn(menuTemplate({ recent: [], dev: false, platform: 'linux' }));
+  it('offers every menu command exactly once (About is the native About box, not a page command)', () => {
+    const commands = commandsIn(menuTemplate({ recent: [], dev: false, platform: 'linux', theme: 'system' }));
     expect([...commands].sort()).toEqual([...ALL_COMMANDS].sort());
   });
 
   it('has File, Edit, View and Help with the export formats under File ▸ Export', () => {
-    const menu = menuTemplate({ recent: [], dev: false, platform: 'linux' });
+    const menu = menuTemplate({ recent: [], dev: false, platform: 'linux', theme: 'system' });
     expect(menu.map((m) => (m.kind === 'submenu' ? m.label.replace('&', '') : ''))).toEqual(['File', 'Edit', 'View', 'Help']);
     const exportMenu = find(menu, 'Export');
     expect(exportMenu?.kind === 'submenu' && exportMenu.items.map((i) => (i.kind === 'command' ? i.command : null))).toEqual([
@@ -60,7 +60,7 @@ describe('native menu', () => {
   it('leaves the shortcuts the page handles itself to the page, and gives no two items one accelerator', () => {
     const items: MenuItemSpec[] = [];
     const walk = (list: readonly MenuItemSpec[]) => list.forEach((i) => (i.kind === 'submenu' ? walk(i.items) : items.push(i)));
-    walk(menuTemplate({ recent: [], dev: true, platform: 'linux' }));
+    walk(menuTemplate({ recent: [], dev: true, platform: 'linux', theme: 'system' }));
     const pageKeys = items.filter((i) => i.kind === 'command' && i.pageKey).map((i) => (i.kind === 'command' ? i.command : ''));
     // renderer/actions/shortcuts.ts handles Ctrl+S, Ctrl+Shift+S, Ctrl+O, Ctrl+Z and Ctrl+Y.
     expect(pageKeys.sort()).toEqual(['open', 'redo', 'save', 'save-as', 'undo']);
@@ -71,15 +71,59 @@ describe('native menu', () => {
 
   it('shows DevTools only in development', () => {
     const hasDevTools = (dev: boolean) =>
-      JSON.stringify(menuTemplate({ recent: [], dev, platform: 'linux' })).includes('toggleDevTools');
+      JSON.stringify(menuTemplate({ recent: [], dev, platform: 'linux', theme: 'system' })).includes('toggleDevTools');
     expect(hasDevTools(false)).toBe(false);
     expect(hasDevTools(true)).toBe(true);
   });
 
   it('lists recent files under Open Recent, disabled when there are none', () => {
-    const empty = find(menuTemplate({ recent: [], dev: false, platform: 'linux' }), 'Open Recent');
+    const empty = find(menuTemplate({ recent: [], dev: false, platform: 'linux', theme: 'system' }), 'Open Recent');
     expect(empty).toMatchObject({ kind: 'submenu', enabled: false, items: [] });
-    const full = find(menuTemplate({ recent: ['/home/u/mnist.layercanvas.json'], dev: false, platform: 'linux' }), 'Open Recent');
-    expect(full).toMatchObject({ kind: 'submenu', enabled: true, items: [{ kind: 'recent', path: '/home/u/mnist.layercanvas.json' }] });
+    const full = find(menuTemplate({ recent: ['/home/u/mnist.layercanvas.json'], dev: false, platform: 'linux', theme: 'system' }), 'Open Recent');
+    expect(full).toMatchObject({
+      kind: 'submenu',
+      enabled: true,
+      items: [{ kind: 'recent', path: '/home/u/mnist.layercanvas.json' }, { kind: 'separator' }, { kind: 'main', action: 'clear-recent' }],
+    });
+  });
+});
+
+describe("each OS's menu conventions", () => {
+  const menu = (platform: string, theme: 'system' | 'light' | 'dark' = 'system') => menuTemplate({ recent: [], dev: false, platform, theme });
+  const labels = (items: readonly MenuItemSpec[]) => items.map((m) => (m.kind === 'submenu' ? m.label : m.kind === 'role' ? m.role : ''));
+  const fileItems = (platform: string) => (menu(platform).find((m) => m.kind === 'submenu' && m.label.includes('File')) as { items: MenuItemSpec[] }).items;
+  const redo = (platform: string) => find(menu(platform), 'Redo') as { accelerator: string };
+
+  it('macOS: the app menu first, a Window menu last, About in the app menu, no mnemonics, Close Window and no Quit under File', () => {
+    expect(labels(menu('darwin'))).toEqual(['appMenu', 'File', 'Edit', 'View', 'windowMenu']);
+    expect(JSON.stringify(menu('darwin'))).not.toContain('&');
+    expect(fileItems('darwin')).toContainEqual({ kind: 'role', role: 'close', label: 'Close Window' });
+    expect(fileItems('darwin').some((i) => i.kind === 'role' && i.role === 'quit')).toBe(false);
+    expect(redo('darwin').accelerator).toBe('Cmd+Shift+Z');
+  });
+
+  it('Windows: File ends with Exit, Redo is Ctrl+Y, About under Help', () => {
+    expect(labels(menu('win32'))).toEqual(['&File', '&Edit', '&View', '&Help']);
+    expect(fileItems('win32').at(-1)).toEqual({ kind: 'role', role: 'quit', label: 'E&xit' });
+    expect(redo('win32').accelerator).toBe('Ctrl+Y');
+    expect(find(menu('win32'), 'Help')).toMatchObject({ items: [{ kind: 'role', role: 'about', label: 'About LayerCanvas' }] });
+  });
+
+  it('Linux: File ends with Quit, Redo is Ctrl+Shift+Z (GNOME and KDE), About under Help', () => {
+    expect(fileItems('linux').at(-1)).toEqual({ kind: 'role', role: 'quit', label: '&Quit' });
+    expect(redo('linux').accelerator).toBe('Ctrl+Shift+Z');
+    expect(find(menu('linux'), 'Help')).toMatchObject({ items: [{ kind: 'role', role: 'about' }] });
+  });
+
+  it('View ▸ Theme checks the current choice, and Match System brings back the OS theme after a toggle', () => {
+    for (const theme of ['system', 'light', 'dark'] as const) {
+      const themeMenu = find(menu('linux', theme), 'Theme') as { items: MenuItemSpec[] };
+      const radios = themeMenu.items.filter((i) => i.kind === 'radio');
+      expect(radios.map((r) => r.kind === 'radio' && [r.command, r.checked])).toEqual([
+        ['theme-system', theme === 'system'],
+        ['theme-light', theme === 'light'],
+        ['theme-dark', theme === 'dark'],
+      ]);
+    }
   });
 });

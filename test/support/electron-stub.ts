@@ -174,12 +174,47 @@ export class StubBrowserWindow extends EventEmitter {
   closed = false;
   shown = false;
   documentEdited = false;
+  maximized = false;
+  fullScreen = false;
+  minimized = false;
+  focused = false;
+  backgroundColor: string;
+  /** The normal bounds: from the options, then as a test moves the window (setBounds). */
+  bounds: { x: number; y: number; width: number; height: number };
   constructor(
     readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>,
     private readonly record: (api: string, ...args: unknown[]) => void,
   ) {
     super();
     this.webContents = new StubWebContents(record);
+    const n = (key: string, fallback: number) => (typeof options[key] === 'number' ? (options[key] as number) : fallback);
+    this.bounds = { x: n('x', 0), y: n('y', 0), width: n('width', 800), height: n('height', 600) };
+    this.backgroundColor = String(options.backgroundColor ?? '#ffffff');
+  }
+  getNormalBounds() {
+    return { ...this.bounds };
+  }
+  setBounds(bounds: Partial<StubBrowserWindow['bounds']>) {
+    this.bounds = { ...this.bounds, ...bounds };
+  }
+  isMaximized() {
+    return this.maximized;
+  }
+  maximize() {
+    this.record('BrowserWindow.maximize');
+    this.maximized = true;
+    this.shown = true;
+  }
+  isFullScreen() {
+    return this.fullScreen;
+  }
+  setFullScreen(on: boolean) {
+    this.record('BrowserWindow.setFullScreen', on);
+    this.fullScreen = on;
+  }
+  setBackgroundColor(color: string) {
+    this.record('BrowserWindow.setBackgroundColor', color);
+    this.backgroundColor = color;
   }
   loadURL(url: string) {
     this.record('BrowserWindow.loadURL', url);
@@ -195,10 +230,14 @@ export class StubBrowserWindow extends EventEmitter {
   show() {
     this.shown = true;
   }
-  focus() {}
-  restore() {}
+  focus() {
+    this.focused = true;
+  }
+  restore() {
+    this.minimized = false;
+  }
   isMinimized() {
-    return false;
+    return this.minimized;
   }
   isDestroyed() {
     return this.closed;
@@ -221,6 +260,10 @@ export interface StubOptions {
   /** app.getPath(name) answers; default: a path under the OS temp folder named after `name`. */
   paths?: Record<string, string>;
   platform?: NodeJS.Platform;
+  /** screen.getAllDisplays()'s work areas, the first one primary; default one 1920 x 1080 display. */
+  displays?: { x: number; y: number; width: number; height: number }[];
+  /** Whether the OS itself is in dark mode (nativeTheme with themeSource 'system'); default false. */
+  osDark?: boolean;
 }
 
 export function createElectronStub(options: StubOptions = {}) {
@@ -242,6 +285,22 @@ export function createElectronStub(options: StubOptions = {}) {
     save: { canceled: true, filePath: undefined as string | undefined },
     messageBoxAnswer: 0,
   };
+  const displays = (options.displays ?? [{ x: 0, y: 0, width: 1920, height: 1080 }]).map((workArea, id) => ({ id, workArea, bounds: workArea }));
+  /** app.addRecentDocument's list, newest last (the OS's recent documents). */
+  const recentDocuments: string[] = [];
+  // Getters and a setter (Object.assign would copy their values once), as Electron's nativeTheme has.
+  let themeSource: 'system' | 'light' | 'dark' = 'system';
+  const nativeTheme = Object.defineProperties(new EventEmitter() as EventEmitter & { themeSource: typeof themeSource; readonly shouldUseDarkColors: boolean; osDark: boolean }, {
+    osDark: { value: options.osDark ?? false, writable: true },
+    themeSource: {
+      get: () => themeSource,
+      set: (value: typeof themeSource) => {
+        record('nativeTheme.themeSource', value);
+        themeSource = value;
+      },
+    },
+    shouldUseDarkColors: { get: () => themeSource === 'dark' || (themeSource === 'system' && nativeTheme.osDark) },
+  });
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
 
@@ -257,10 +316,27 @@ export function createElectronStub(options: StubOptions = {}) {
     setName: (name: string) => record('app.setName', name),
     quit: () => record('app.quit'),
     exit: (code?: number) => record('app.exit', code),
+    addRecentDocument: (path: string) => {
+      record('app.addRecentDocument', path);
+      recentDocuments.push(path);
+    },
+    clearRecentDocuments: () => {
+      record('app.clearRecentDocuments');
+      recentDocuments.length = 0;
+    },
+    setAboutPanelOptions: (about: Record<string, unknown>) => record('app.setAboutPanelOptions', about),
+    showAboutPanel: () => record('app.showAboutPanel'),
+    setJumpList: (categories: unknown) => (record('app.setJumpList', categories), 'ok'),
+    dock: { setMenu: (menu: unknown) => record('app.dock.setMenu', menu) },
   });
 
   const electron = {
     app,
+    nativeTheme,
+    screen: {
+      getAllDisplays: () => displays,
+      getPrimaryDisplay: () => displays[0],
+    },
     BrowserWindow: class extends StubBrowserWindow {
       constructor(opts: StubBrowserWindow['options']) {
         super(opts, record);
@@ -369,6 +445,8 @@ export function createElectronStub(options: StubOptions = {}) {
     blockedUrls,
     exposed,
     dialogs,
+    recentDocuments,
+    nativeTheme,
     /** Deliver a main → renderer message to what the preload subscribed with ipcRenderer.on. */
     emitToRenderer: (channel: string, event: unknown, ...args: unknown[]) => {
       for (const l of rendererListeners.get(channel) ?? []) l(event, ...args);
