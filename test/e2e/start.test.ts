@@ -4,7 +4,7 @@
  * and the next start builds only what changed since.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -36,6 +36,24 @@ afterAll(() => {
   rmSync(checkout, { recursive: true, force: true });
   rmSync(noElectron, { recursive: true, force: true });
 });
+
+/**
+ * Gives the checkout an Electron "binary": its own node_modules (links to the shared packages) whose electron package
+ * names one (path.txt), which a stand-in in ELECTRON_OVERRIDE_DIST_PATH answers by recording its arguments.
+ */
+function fakeElectron(): { dist: string; record: string } {
+  const modules = join(checkout, 'node_modules');
+  rmSync(modules, { force: true });
+  mkdirSync(modules);
+  for (const entry of readdirSync(join(ROOT, 'node_modules'))) if (entry !== 'electron') symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry));
+  mkdirSync(join(modules, 'electron'));
+  writeFileSync(join(modules, 'electron', 'path.txt'), 'electron');
+  const dist = mkdtempSync(join(tmpdir(), 'layercanvas-fake-electron-'));
+  const record = join(dist, 'args.txt');
+  writeFileSync(join(dist, 'electron'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${record}\n`);
+  chmodSync(join(dist, 'electron'), 0o755);
+  return { dist, record };
+}
 
 /** Starts `npm start`'s script and resolves with its lines up to the last one about opening a window. */
 function start(): Promise<{ lines: string[]; url: string; child: ChildProcess; stderr: () => string }> {
@@ -99,5 +117,24 @@ describe('npm start on a fresh checkout', () => {
     await stop(changed.child);
     expect(changed.lines[0]).toMatch(/^Built the WebAssembly kernels in \d+\.\d s \(dist\/wasm\/kernels-\S+\.wasm is older than engine\/kernels\/wasm\/gemm\.ts\)\.$/);
     expect(changed.lines[1]).toMatch(/^Electron's binary isn't installed/);
+  }, 300_000);
+
+  it('with Electron installed, also builds the desktop bundles, then starts Electron on the project', () => {
+    const { dist, record } = fakeElectron();
+    try {
+      const r = spawnSync(process.execPath, ['scripts/start.mjs', 'model.keras'], {
+        cwd: checkout,
+        env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist },
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^Built the Electron shell and engine bundles in \d+\.\d s \(dist\/electron\/main\.cjs is missing\)\.$/);
+      expect(readFileSync(record, 'utf8').trim().split('\n')).toEqual([`${checkout}/`, 'model.keras']);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
   }, 300_000);
 });
