@@ -269,6 +269,13 @@ export interface StubOptions {
 export function createElectronStub(options: StubOptions = {}) {
   const calls: RecordedCall[] = [];
   const record = (api: string, ...args: unknown[]) => void calls.push({ api, args });
+  /** A recorded call that answers `answer()` (read when called, so a test may change it in between). */
+  const answering =
+    <T>(api: string, answer: () => T) =>
+    (...args: unknown[]): T => {
+      record(api, ...args);
+      return answer();
+    };
   const windows: StubBrowserWindow[] = [];
   const forks: StubUtilityProcess[] = [];
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
@@ -308,8 +315,8 @@ export function createElectronStub(options: StubOptions = {}) {
     isPackaged: false,
     name: 'LayerCanvas',
     getVersion: () => '0.1.0',
-    requestSingleInstanceLock: () => (record('app.requestSingleInstanceLock'), true),
-    whenReady: () => (record('app.whenReady'), ready),
+    requestSingleInstanceLock: answering('app.requestSingleInstanceLock', () => true),
+    whenReady: answering('app.whenReady', () => ready),
     isReady: (): boolean => false,
     getPath: (name: string) => options.paths?.[name] ?? `${process.env.TMPDIR ?? '/tmp'}/layercanvas-stub-${name}`,
     getAppPath: () => process.cwd(),
@@ -356,7 +363,7 @@ export function createElectronStub(options: StubOptions = {}) {
       },
     },
     ipcRenderer: {
-      invoke: async (channel: string, ...args: unknown[]) => (record('ipcRenderer.invoke', channel, ...args), undefined),
+      invoke: answering('ipcRenderer.invoke', () => Promise.resolve(undefined)),
       send: (channel: string, ...args: unknown[]) => record('ipcRenderer.send', channel, ...args),
       on: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => {
         record('ipcRenderer.on', channel);
@@ -397,14 +404,17 @@ export function createElectronStub(options: StubOptions = {}) {
       },
     },
     dialog: {
-      showOpenDialog: async (...args: unknown[]) => (record('dialog.showOpenDialog', ...args), dialogs.open),
-      showSaveDialog: async (...args: unknown[]) => (record('dialog.showSaveDialog', ...args), dialogs.save),
-      showMessageBoxSync: (...args: unknown[]) => (record('dialog.showMessageBoxSync', ...args), dialogs.messageBoxAnswer),
-      showMessageBox: async (...args: unknown[]) => (record('dialog.showMessageBox', ...args), { response: dialogs.messageBoxAnswer }),
+      showOpenDialog: answering('dialog.showOpenDialog', () => Promise.resolve(dialogs.open)),
+      showSaveDialog: answering('dialog.showSaveDialog', () => Promise.resolve(dialogs.save)),
+      showMessageBoxSync: answering('dialog.showMessageBoxSync', () => dialogs.messageBoxAnswer),
+      showMessageBox: answering('dialog.showMessageBox', () => Promise.resolve({ response: dialogs.messageBoxAnswer })),
       showErrorBox: (...args: unknown[]) => record('dialog.showErrorBox', ...args),
     },
     Menu: {
-      buildFromTemplate: (template: unknown) => (record('Menu.buildFromTemplate', template), { template }),
+      buildFromTemplate: (template: unknown) => {
+        record('Menu.buildFromTemplate', template);
+        return { template };
+      },
       setApplicationMenu: (menu: unknown) => {
         record('Menu.setApplicationMenu', menu);
         menus.push(menu);
