@@ -35,10 +35,9 @@ export interface LoadedBackend {
   issue?: LayerIssue;
 }
 
-/** Which kernels an engine runs, as the status bar and the CLI say it. */
-
 const ON_REFERENCE = 'running on the slow reference kernels: ';
 
+/** Which kernels an engine runs, as the status bar and the CLI say it. */
 export function describeKernels(backend: Backend, issue?: LayerIssue): KernelsReport {
   const warning = issue
     ? { message: issue.message, reason: issue.message.startsWith(ON_REFERENCE) ? issue.message.slice(ON_REFERENCE.length) : issue.message, hint: issue.hint ?? '' }
