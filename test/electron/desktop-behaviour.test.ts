@@ -235,3 +235,24 @@ describe('a second launch while LayerCanvas runs', () => {
     expect(app.stub.forks).toHaveLength(0);
   });
 });
+
+describe('dist/electron/preload.cjs: the theme verb', () => {
+  const stub = createElectronStub({ runUtilityProcesses: false });
+  let restore = () => {};
+  beforeAll(() => {
+    (globalThis as { window?: unknown }).window = { postMessage: () => {} };
+    const preload = join(ROOT, 'dist', 'electron', 'preload.cjs');
+    delete createRequire(preload).cache[preload];
+    ({ restore } = requireWithElectron(preload, stub));
+  });
+  afterAll(() => {
+    restore();
+    delete (globalThis as { window?: unknown }).window;
+  });
+
+  it('sends the page’s theme choice to main on layercanvas:theme', () => {
+    const bridge = stub.exposed.get('layercanvas') as { setTheme(theme: string): void };
+    bridge.setTheme('dark');
+    expect(stub.callsTo('ipcRenderer.send')).toEqual([['layercanvas:theme', 'dark']]);
+  });
+});

@@ -100,4 +100,15 @@ describe('file actions through the host', () => {
     runMenuCommand('toggle-theme', ctx);
     expect(useUi.getState().theme).toBe('dark');
   });
+
+  it("View ▸ Theme sets the choice, and Match System hands it back to the OS after a toggle", () => {
+    runMenuCommand('toggle-theme', ctx);
+    expect(useUi.getState().theme).not.toBe('system');
+    runMenuCommand('theme-system', ctx);
+    expect(useUi.getState().theme).toBe('system');
+    runMenuCommand('theme-light', ctx);
+    expect(useUi.getState().theme).toBe('light');
+    runMenuCommand('theme-dark', ctx);
+    expect(useUi.getState().theme).toBe('dark');
+  });
 });

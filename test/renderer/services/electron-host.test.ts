@@ -88,3 +88,19 @@ describe('electron host', () => {
     expect(stranger.engineSide).toEqual([]);
   });
 });
+
+describe('electron host: theme', () => {
+  it("passes the page's theme choice to the preload bridge, for the window's native parts", () => {
+    const sent: string[] = [];
+    const bridge = {
+      version: 1,
+      onOpenFile: () => () => {},
+      onEngineStatus: () => () => {},
+      setTheme: (t: string) => sent.push(t),
+    } as unknown as LayerCanvasBridge;
+    const host = createElectronHost(bridge, { addEventListener: () => {} } as unknown as Window);
+    host.setTheme?.('dark');
+    host.setTheme?.('system');
+    expect(sent).toEqual(['dark', 'system']);
+  });
+});
