@@ -240,6 +240,10 @@ describe('editor window', () => {
     expect(await totalParams()).toBe('10,466');
     expect(await page.locator('[data-testid=summary-trainable-params]').innerText()).toBe('10,338');
     expect(await page.locator('[data-testid=summary-non-trainable-params]').innerText()).toBe('128');
+    // The memory estimate the engine checks before a run sits under Keras's totals (graph/resources.ts).
+    expect(await page.locator('[data-testid=summary-memory]').innerText()).toMatch(/^Memory, batch of 32: predict [\d.]+ MB\s+train with Adam [\d.]+ MB \(weights 40\.88 KB,/);
+    await page.locator('[data-testid=summary-memory]').scrollIntoViewIfNeeded();
+    await h.screenshot('summary-memory');
     // A summary row selects its layer on the canvas and in the inspector.
     await page.click('[data-testid=summary-row-conv2d_1]');
     await expect.poll(() => node('Conv2D', 'conv2d_1').getAttribute('class')).toContain('is-selected');
