@@ -50,7 +50,7 @@ export function parseJson(text: string): JsonParse {
   } catch {
     const { offset, expected } = locateJsonError(text);
     const { line, column } = lineColumn(text, offset);
-    const found = offset >= text.length ? 'the end of the file' : `'${text[offset]}'`;
+    const found = offset >= text.length ? 'the end of the file' : describeChar(text[offset]);
     return {
       ok: false,
       error: {
@@ -60,6 +60,14 @@ export function parseJson(text: string): JsonParse {
       },
     };
   }
+}
+
+/** A character as a one-line message shows it: `'x'`, or a line break or control character by name. */
+function describeChar(c: string): string {
+  if (c === '\n' || c === '\r') return 'a line break';
+  if (c === '\t') return 'a tab';
+  const code = c.charCodeAt(0);
+  return code < 32 || code === 127 ? `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${c}'`;
 }
 
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

@@ -71,7 +71,9 @@ export function binaryOp(op: string, a: Value, b: Value, at: Located & { right?:
   if (Array.isArray(x) && typeof y === 'number' && op === '*' && Number.isInteger(y) && y >= 0) {
     // Checked before building: the copies share x's items, but each counts.
     if (x.length * y > MAX_LENGTH || extentOf(x).items * y > MAX_VALUE_ITEMS) return tooLong();
-    return made(Array.from({ length: y }, () => x).flat());
+    const repeated: ConfigValue[] = new Array(x.length * y);
+    for (let k = 0; k < repeated.length; k++) repeated[k] = x[k % x.length];
+    return made(repeated);
   }
   return report(at.loc, `unsupported operation '${op}' between these values`, 'compute the value and write it out');
 }

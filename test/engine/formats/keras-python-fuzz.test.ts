@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { applyEdits, editArb as editArbOf } from '../../support/edits';
 import { describe, expect, it } from 'vitest';
 import { exportKerasPython, importKerasPython } from '../../../engine/formats/keras-python';
 import { infer } from '../../../engine/graph/inference';
@@ -18,24 +19,7 @@ const SEEDS = [
 /** Characters that matter to Python's grammar, plus some that don't belong in it at all. */
 const ALPHABET = [...'()[]{},:=.+-*/\'"#\\\n\t _xyzL0123456789e', 'Dense', 'layers.', 'keras', 'import ', 'for ', 'lambda', 'None', '\u2019', '\r', '\u00e9', '$'];
 
-type Edit = { op: 'insert' | 'delete' | 'replace'; at: number; length: number; text: string };
-const editArb: fc.Arbitrary<Edit> = fc.record({
-  op: fc.constantFrom('insert' as const, 'delete' as const, 'replace' as const),
-  at: fc.double({ min: 0, max: 1, noNaN: true }),
-  length: fc.integer({ min: 1, max: 12 }),
-  text: fc.array(fc.constantFrom(...ALPHABET), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
-});
-
-function applyEdits(text: string, edits: Edit[]): string {
-  let t = text;
-  for (const e of edits) {
-    const i = Math.floor(e.at * t.length);
-    if (e.op === 'insert') t = t.slice(0, i) + e.text + t.slice(i);
-    else if (e.op === 'delete') t = t.slice(0, i) + t.slice(i + e.length);
-    else t = t.slice(0, i) + e.text + t.slice(i + e.length);
-  }
-  return t;
-}
+const editArb = editArbOf(ALPHABET);
 
 /** Whatever the text, the reader answers with data: ok and a document infer() can take, or errors located inside the text. */
 function checkAnswer(text: string): number {
