@@ -65,7 +65,8 @@ const stdio: Io = {
 
 export const EXIT = { ok: 0, invalid: 1, usage: 2, internal: 3 } as const;
 
-const BUG_HINT = 'this is a bug in LayerCanvas; please report it with the command and file (run with --debug for details)';
+const BUG_HINT =
+  'this is a bug in LayerCanvas; please report it with the command and file (run with --debug for details)';
 
 export async function main(argv: string[], io: Io = stdio): Promise<number> {
   const debug = argv.includes('--debug');
@@ -308,12 +309,24 @@ async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T)
 }
 
 async function predictCmd(rest: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(rest, { input: { type: 'string', short: 'i' }, out: { type: 'string', short: 'o' }, weights: { type: 'string' }, training: { type: 'boolean' }, ...BUDGET_OPTION });
+  const { values, positionals } = parse(rest, {
+    input: { type: 'string', short: 'i' },
+    out: { type: 'string', short: 'o' },
+    weights: { type: 'string' },
+    training: { type: 'boolean' },
+    ...BUDGET_OPTION,
+  });
   const path = oneModelPath(positionals);
   const budget = budgetFrom(values);
   const loaded = load(path, io);
   if (!loaded) return 1;
-  const opts = { input: values.input as string, out: values.out as string, weights: values.weights as string, training: !!values.training, budget };
+  const opts = {
+    input: values.input as string,
+    out: values.out as string,
+    weights: values.weights as string,
+    training: !!values.training,
+    budget,
+  };
   return withBackend(io, (backend) => predictCommand(path, loaded.doc, opts, backend, io));
 }
 
@@ -339,7 +352,21 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
   const s = (k: string) => values[k] as string | undefined;
   return withBackend(io, (backend) => trainCommand(
     loaded.doc,
-    { memoryBudget, dataset: s('dataset'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'), lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'), subset: s('subset'), compareBn: !!values['compare-bn'], out: s('out'), profile: !!values.profile },
+    {
+      memoryBudget,
+      dataset: s('dataset'),
+      epochs: s('epochs'),
+      batchSize: s('batch-size'),
+      optimizer: s('optimizer'),
+      lr: s('lr'),
+      loss: s('loss'),
+      validationSplit: s('validation-split'),
+      seed: s('seed'),
+      subset: s('subset'),
+      compareBn: !!values['compare-bn'],
+      out: s('out'),
+      profile: !!values.profile,
+    },
     backend,
     { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
   ));

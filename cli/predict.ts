@@ -31,7 +31,14 @@ export function parseTensorJson(text: string, what: string): Tensor | string {
 }
 
 /** `budget`: refuse, before allocating, an input batch or model whose estimate passes it (graph/resources.ts). */
-export function predict(doc: ModelDocument, input: Tensor, training: boolean, backend: Backend, seed = 0, budget?: MemoryBudget): Tensor | { message: string; hint?: string } {
+export function predict(
+  doc: ModelDocument,
+  input: Tensor,
+  training: boolean,
+  backend: Backend,
+  seed = 0,
+  budget?: MemoryBudget,
+): Tensor | { message: string; hint?: string } {
   const run = { mode: 'predict' as const, batchSize: input.shape[0], dataBytes: input.data.byteLength };
   const compiled = compileModel(doc, seed, budget && { budget, run });
   if (!compiled.ok) return compiled;

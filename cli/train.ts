@@ -79,7 +79,8 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
   const subset = opts.subset === undefined ? undefined : number(opts.subset, 0, 'subset', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
 
   // The model's own needs are checked before the dataset is read; the trainer checks again with the data.
-  const early = checkResources(estimateResources(infer(doc), { mode: 'train', batchSize, optimizer: { name: optimizer as OptimizerName } }), opts.memoryBudget);
+  const needs = estimateResources(infer(doc), { mode: 'train', batchSize, optimizer: { name: optimizer as OptimizerName } });
+  const early = checkResources(needs, opts.memoryBudget);
   if (early) {
     io.err(`layercanvas: ${early.message} (${early.hint})`);
     return 1;

@@ -15,7 +15,10 @@ if (existsSync(records)) rmSync(records, { recursive: true });
 
 const started = Date.now();
 // Forks, so each file's heap is its own process's.
-const run = spawnSync('node_modules/.bin/vitest', ['run', 'test/fuzz', '--pool=forks'], { stdio: 'inherit', env: { ...process.env, LAYERCANVAS_FUZZ_SCALE: SCALE } });
+const run = spawnSync('node_modules/.bin/vitest', ['run', 'test/fuzz', '--pool=forks'], {
+  stdio: 'inherit',
+  env: { ...process.env, LAYERCANVAS_FUZZ_SCALE: SCALE },
+});
 const wallS = (Date.now() - started) / 1000;
 
 let cases = 0;
@@ -28,12 +31,18 @@ for (const file of existsSync(records) ? readdirSync(records) : []) {
     cases += r.cases;
     peakHeap = Math.max(peakHeap, r.peakHeapBytes);
     if (r.slowestMs > slowest.ms) slowest = { ms: r.slowestMs, kind: r.kind, input: r.slowestInput };
-    rows.push(`  ${r.kind.padEnd(26)} ${String(r.cases).padStart(6)} cases  ${(r.totalMs / 1000).toFixed(1).padStart(6)} s  slowest ${r.slowestMs.toFixed(0).padStart(5)} ms  seed ${seed}`);
+    rows.push(
+      `  ${r.kind.padEnd(26)} ${String(r.cases).padStart(6)} cases  ${(r.totalMs / 1000).toFixed(1).padStart(6)} s  slowest ${r.slowestMs.toFixed(0).padStart(5)} ms  seed ${seed}`,
+    );
   }
 }
-console.log(`\nFuzz: ${cases} cases in ${wallS.toFixed(0)} s (load average ${loadavg()[0].toFixed(1)}), scale ${SCALE}`);
+console.log(
+  `\nFuzz: ${cases} cases in ${wallS.toFixed(0)} s (load average ${loadavg()[0].toFixed(1)}), scale ${SCALE}`,
+);
 console.log(rows.join('\n'));
-console.log(`Slowest case: ${slowest.ms.toFixed(0)} ms (${slowest.kind}: ${JSON.stringify(slowest.input.slice(0, 80))}); peak heap ${(peakHeap / 1024 ** 2).toFixed(0)} MB`);
+console.log(
+  `Slowest case: ${slowest.ms.toFixed(0)} ms (${slowest.kind}: ${JSON.stringify(slowest.input.slice(0, 80))}); peak heap ${(peakHeap / 1024 ** 2).toFixed(0)} MB`,
+);
 const failures = [];
 if (run.status !== 0) failures.push('a property failed (see above)');
 if (slowest.ms >= MAX_CASE_MS) failures.push(`a case took ${slowest.ms.toFixed(0)} ms, over ${MAX_CASE_MS} ms`);

@@ -88,7 +88,9 @@ export function readHostFile(path: string): ReadOutcome {
 
 function refusalMessage(err: unknown, path: string): string {
   if (err instanceof FileRefusal && err.code === 'missing') return `Can't open ${path}: it does not exist.`;
-  if (err instanceof FileRefusal && err.code === 'not-a-file') return `${err.message.replace(/, not a file$/, '')}; it is not a file.`;
+  if (err instanceof FileRefusal && err.code === 'not-a-file') {
+    return `${err.message.replace(/, not a file$/, '')}; it is not a file.`;
+  }
   return `Can't open ${path}: ${(err as Error).message}.`;
 }
 

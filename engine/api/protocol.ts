@@ -31,9 +31,13 @@ function exactTensor(dims: { positive: boolean; minRank: number }) {
   const dim = dims.positive ? z.number().int().positive() : z.number().int().nonnegative();
   return z.object({ shape: z.array(dim).min(dims.minRank), data: float32 }).superRefine((t, ctx) => {
     const size = product(t.shape);
-    if (size > MAX_TENSOR_VALUES) ctx.addIssue({ code: 'custom', path: ['shape'], message: `shape ${shapeText(t.shape)} holds ${size} values, more than a tensor can` });
-    else if (t.data.length !== size) {
-      ctx.addIssue({ code: 'custom', path: ['data'], message: `${t.data.length} values, but shape ${shapeText(t.shape)} needs ${size}` });
+    const shape = shapeText(t.shape);
+    if (size > MAX_TENSOR_VALUES) {
+      const message = `shape ${shape} holds ${size} values, more than a tensor can`;
+      ctx.addIssue({ code: 'custom', path: ['shape'], message });
+    } else if (t.data.length !== size) {
+      const message = `${t.data.length} values, but shape ${shape} needs ${size}`;
+      ctx.addIssue({ code: 'custom', path: ['data'], message });
     }
   });
 }
@@ -153,30 +157,52 @@ const datasetSpec = z.union([
  * Inline data must be exactly what it says: as many samples in x as labels (or targets) in y, each sample the
  * product of sampleShape, finite features, and class labels that are whole numbers in [0, numClasses).
  */
-function checkInlineData(d: { x: Float32Array; y: Float32Array; sampleShape: number[]; numClasses?: number; targetSize?: number }, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-  if (d.numClasses !== undefined && d.targetSize !== undefined) return issue(['targetSize'], 'give numClasses (labels) or targetSize (targets), not both');
+interface InlineData {
+  x: Float32Array;
+  y: Float32Array;
+  sampleShape: number[];
+  numClasses?: number;
+  targetSize?: number;
+}
+
+function checkInlineData(d: InlineData, ctx: z.RefinementCtx): void {
+  const problem = inlineDataProblem(d);
+  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+}
+
+function inlineDataProblem(d: InlineData): { path: (string | number)[]; message: string } | null {
+  const at = (path: (string | number)[], message: string) => ({ path, message });
+  if (d.numClasses !== undefined && d.targetSize !== undefined) {
+    return at(['targetSize'], 'give numClasses (labels) or targetSize (targets), not both');
+  }
   const perSample = product(d.sampleShape);
   const perLabel = d.numClasses !== undefined ? 1 : (d.targetSize ?? 1);
-  if (d.y.length === 0) return issue(['y'], 'the dataset has no samples');
-  if (d.y.length % perLabel !== 0) return issue(['y'], `${d.y.length} targets is not a whole number of samples of ${perLabel} targets`);
+  if (d.y.length === 0) return at(['y'], 'the dataset has no samples');
+  if (d.y.length % perLabel !== 0) {
+    return at(['y'], `${d.y.length} targets is not a whole number of samples of ${perLabel} targets`);
+  }
   const count = d.y.length / perLabel;
   if (d.x.length !== count * perSample) {
-    return issue(['x'], `${d.x.length} values, but ${count} samples of shape ${shapeText(d.sampleShape)} need ${count * perSample}`);
+    const shape = shapeText(d.sampleShape);
+    return at(['x'], `${d.x.length} values, but ${count} samples of shape ${shape} need ${count * perSample}`);
   }
   const badX = firstNonFinite(d.x);
-  if (badX >= 0) return issue(['x', badX], `sample ${Math.floor(badX / perSample)} holds ${d.x[badX]}; features must be finite numbers`);
+  if (badX >= 0) {
+    const sample = Math.floor(badX / perSample);
+    return at(['x', badX], `sample ${sample} holds ${d.x[badX]}; features must be finite numbers`);
+  }
   if (d.numClasses === undefined) {
     const badY = firstNonFinite(d.y);
-    if (badY >= 0) issue(['y', badY], `target ${d.y[badY]} of sample ${Math.floor(badY / perLabel)} is not a finite number`);
-    return;
+    if (badY < 0) return null;
+    return at(['y', badY], `target ${d.y[badY]} of sample ${Math.floor(badY / perLabel)} is not a finite number`);
   }
   for (let i = 0; i < d.y.length; i++) {
     const label = d.y[i];
     if (!Number.isInteger(label) || label < 0 || label >= d.numClasses) {
-      return issue(['y', i], `label ${label} of sample ${i} is not a class of ${d.numClasses} (0 to ${d.numClasses - 1})`);
+      return at(['y', i], `label ${label} of sample ${i} is not a class of ${d.numClasses} (0 to ${d.numClasses - 1})`);
     }
   }
+  return null;
 }
 
 export interface TrainRunResult extends TrainResult {

@@ -63,15 +63,18 @@ function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights:
     group.paths.forEach((p, k) => {
       const ppath = joinPath(joinPath(gpath, 'paths'), k);
       if (typeof p === 'string' && seen.has(p)) {
-        errors.push({ message: `the weight file '${p}' is listed twice`, hint: 'each shard holds different weights; list it once', path: ppath });
+        const hint = 'each shard holds different weights; list it once';
+        errors.push({ message: `the weight file '${p}' is listed twice`, hint, path: ppath });
         return;
       }
       if (typeof p === 'string') seen.add(p);
       const file = typeof p === 'string' ? side?.read(p) : undefined;
       if (typeof p !== 'string') errors.push({ message: `expected a shard file name, got ${quote(p)}`, path: ppath });
-      else if (file && 'refused' in file) errors.push({ message: file.refused, hint: `keep the weight files in model.json's folder`, path: ppath });
-      else if (file && total + file.byteLength > MAX_WEIGHT_BYTES) {
-        errors.push({ message: `the weight files come to more than ${MAX_WEIGHT_BYTES / 1024 ** 3} GiB by '${p}'`, hint: 'LayerCanvas reads models of at most 1 GiB of weights', path: ppath });
+      else if (file && 'refused' in file) {
+        errors.push({ message: file.refused, hint: `keep the weight files in model.json's folder`, path: ppath });
+      } else if (file && total + file.byteLength > MAX_WEIGHT_BYTES) {
+        const message = `the weight files come to more than ${MAX_WEIGHT_BYTES / 1024 ** 3} GiB by '${p}'`;
+        errors.push({ message, hint: 'LayerCanvas reads models of at most 1 GiB of weights', path: ppath });
       } else if (!file)
         errors.push({
           message: `the weight file '${p}' is missing`,

@@ -137,7 +137,8 @@ export function approxBytes(bytes: number): string {
 }
 
 function budgetText(budget: MemoryBudget): string {
-  if (budget.source === 'default') return `the memory budget is ${approxBytes(budget.bytes)}, a quarter of this machine's ${approxBytes(budget.machineBytes)}`;
+  if (budget.source === 'default')
+    return `the memory budget is ${approxBytes(budget.bytes)}, a quarter of this machine's ${approxBytes(budget.machineBytes)}`;
   return `the memory budget is ${approxBytes(budget.bytes)} (${budget.source})`;
 }
 
@@ -147,21 +148,29 @@ const RAISE = 'or raise the budget with --memory-budget or LAYERCANVAS_MEMORY_BU
 export function checkResources(e: ResourceEstimate, budget: MemoryBudget): { message: string; hint: string } | null {
   if (e.totalBytes <= budget.bytes) return null;
   if (e.weightBytes > budget.bytes) {
-    const room = e.weightBytes > budget.machineBytes ? `this machine has ${approxBytes(budget.machineBytes)}` : budgetText(budget);
+    const room =
+      e.weightBytes > budget.machineBytes ? `this machine has ${approxBytes(budget.machineBytes)}` : budgetText(budget);
     return {
       message: `needs about ${approxBytes(e.weightBytes)} for weights alone (${e.heaviestWeights}); ${room}`,
-      hint: e.weightBytes > budget.machineBytes ? 'use fewer or smaller layers' : `use fewer or smaller layers, ${RAISE}`,
+      hint:
+        e.weightBytes > budget.machineBytes ? 'use fewer or smaller layers' : `use fewer or smaller layers, ${RAISE}`,
     };
   }
   const verb = e.mode === 'train' ? 'training' : 'predicting';
   const parts = [`weights ${approxBytes(e.weightBytes)}`];
-  if (e.mode === 'train') parts.push(`gradients and optimizer state ${approxBytes(e.gradientBytes + e.optimizerBytes)}`);
+  if (e.mode === 'train')
+    parts.push(`gradients and optimizer state ${approxBytes(e.gradientBytes + e.optimizerBytes)}`);
   const biggest = e.largestOutput ? `, mostly ${e.largestOutput.name}'s ${e.largestOutput.shape}` : '';
-  parts.push(`${e.mode === 'train' ? 'activations and their gradients' : 'activations'} ${approxBytes(e.activationBytes)}${biggest}`);
+  parts.push(
+    `${e.mode === 'train' ? 'activations and their gradients' : 'activations'} ${approxBytes(e.activationBytes)}${biggest}`,
+  );
   if (e.dataBytes) parts.push(`data ${approxBytes(e.dataBytes)}`);
   return {
     message: `${verb} a batch of ${e.batchSize} needs about ${approxBytes(e.totalBytes)} (${parts.join('; ')}); ${budgetText(budget)}`,
-    hint: e.batchSize > 1 ? `use a smaller batch size, fewer filters or units, or pooling earlier in the network, ${RAISE}` : `use fewer filters or units, or pooling earlier in the network, ${RAISE}`,
+    hint:
+      e.batchSize > 1
+        ? `use a smaller batch size, fewer filters or units, or pooling earlier in the network, ${RAISE}`
+        : `use fewer filters or units, or pooling earlier in the network, ${RAISE}`,
   };
 }
 

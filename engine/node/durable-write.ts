@@ -47,7 +47,8 @@ function realFolder(dir: string): string {
   try {
     return fs.realpathSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new SaveError(`the folder ${dir} does not exist`, 'ENOENT');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new SaveError(`the folder ${dir} does not exist`, 'ENOENT');
     throw err;
   }
 }
@@ -69,7 +70,10 @@ export function writeFileDurable(path: string, data: Uint8Array | string): strin
   const target = saveTarget(path);
   const existing = targetStat(target);
   if (existing && !existing.isFile()) {
-    throw new SaveError(`${target} is ${existing.isDirectory() ? 'a folder' : 'not a regular file'}; not writing over it`, 'EISDIR');
+    throw new SaveError(
+      `${target} is ${existing.isDirectory() ? 'a folder' : 'not a regular file'}; not writing over it`,
+      'EISDIR',
+    );
   }
   const dir = dirname(target);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;

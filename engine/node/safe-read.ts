@@ -33,7 +33,6 @@ export class FileRefusal extends Error {
   }
 }
 
-
 function kindOf(stat: fs.Stats): string {
   if (stat.isDirectory()) return 'a folder';
   if (stat.isFIFO()) return 'a named pipe';
@@ -55,7 +54,12 @@ function refusalFor(err: unknown, path: string): FileRefusal {
 function checkStat(stat: fs.Stats, path: string, maxBytes: number): number {
   if (!stat.isFile()) return thrown(new FileRefusal(`${path} is ${kindOf(stat)}, not a file`, 'not-a-file'));
   if (stat.size > maxBytes) {
-    return thrown(new FileRefusal(`${basename(path)} is ${readableBytes(stat.size)}, more than the ${readableBytes(maxBytes)} LayerCanvas reads`, 'too-large'));
+    return thrown(
+      new FileRefusal(
+        `${basename(path)} is ${readableBytes(stat.size)}, more than the ${readableBytes(maxBytes)} LayerCanvas reads`,
+        'too-large',
+      ),
+    );
   }
   return stat.size;
 }
@@ -131,14 +135,17 @@ export function containedPath(root: string, relativePath: string): { path: strin
     real = fs.realpathSync(full);
   } catch (err) {
     // A missing file is for the format to report by name; a path that climbs out is refused even so.
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return { refused: `can't read '${relativePath}': ${(err as Error).message}` };
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      return { refused: `can't read '${relativePath}': ${(err as Error).message}` };
     real = full;
   }
   const rel = relative(root, real);
   if (rel === '') return { refused: `'${relativePath}' is the model's folder itself, not a weight file` };
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     const how = real === full ? 'is outside' : 'leads (through a symbolic link) outside';
-    return { refused: `'${relativePath}' ${how} the model's folder; LayerCanvas reads weight files only from beside the model` };
+    return {
+      refused: `'${relativePath}' ${how} the model's folder; LayerCanvas reads weight files only from beside the model`,
+    };
   }
   return { path: real };
 }
@@ -173,7 +180,9 @@ export function modelFolderFiles(modelPath: string, maxTotalBytes: number = MAX_
       }
       if (!stat.isFile()) return { refused: `'${relativePath}' is ${kindOf(stat)}, not a weight file` };
       if (bytesRead + stat.size > maxTotalBytes) {
-        return { refused: `the weight files come to more than ${readableBytes(maxTotalBytes)} by '${relativePath}'; LayerCanvas reads at most that much` };
+        return {
+          refused: `the weight files come to more than ${readableBytes(maxTotalBytes)} by '${relativePath}'; LayerCanvas reads at most that much`,
+        };
       }
       try {
         const bytes = readRegularFileSync(where.path, maxTotalBytes - bytesRead);

@@ -103,7 +103,12 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
 
   const guard = settings.memoryBudget && {
     budget: settings.memoryBudget,
-    run: { mode: 'train' as const, batchSize: settings.batchSize, optimizer: settings.optimizer, dataBytes: dataset.x.byteLength + dataset.y.byteLength },
+    run: {
+      mode: 'train' as const,
+      batchSize: settings.batchSize,
+      optimizer: settings.optimizer,
+      dataBytes: dataset.x.byteLength + dataset.y.byteLength,
+    },
   };
   const compiled = compileModel(doc, settings.seed, guard || undefined);
   if (!compiled.ok) return fail(compiled.message, compiled.hint);

@@ -9,6 +9,8 @@ import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';
 
+const MEMORY_TITLE = 'Float32, as the engine computes; checked against the memory budget before every run';
+
 export function SummaryPanel() {
   const doc = useGraph((s) => s.doc);
   const inference = useInference();
@@ -83,13 +85,15 @@ export function SummaryPanel() {
         </div>
       </div>
       {memory ? (
-        <div className="summary-totals" data-testid="summary-memory" title="Float32, as the engine computes; checked against the memory budget before every run">
+        <div className="summary-totals" data-testid="summary-memory" title={MEMORY_TITLE}>
           <span>
             Memory, batch of 32: predict <b>{readableBytes(memory.predict.totalBytes)}</b>
           </span>
           <span>
-            train with Adam <b>{readableBytes(memory.train.totalBytes)}</b> (weights {readableBytes(memory.train.weightBytes)}, gradients and optimizer state{' '}
-            {readableBytes(memory.train.gradientBytes + memory.train.optimizerBytes)}, activations {readableBytes(memory.train.activationBytes)})
+            train with Adam <b>{readableBytes(memory.train.totalBytes)}</b> (weights{' '}
+            {readableBytes(memory.train.weightBytes)}, gradients and optimizer state{' '}
+            {readableBytes(memory.train.gradientBytes + memory.train.optimizerBytes)}, activations{' '}
+            {readableBytes(memory.train.activationBytes)})
           </span>
         </div>
       ) : null}

@@ -1,7 +1,18 @@
 // Hostile files through the CLI, in-process: each gets a one-line refusal with the right exit code, quickly, and
 // nothing outside the model's folder is read or written.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +49,9 @@ describe('parser limits (issue 11, items 2 and 11)', () => {
     writeFileSync(p, '['.repeat(200_000));
     const r = await run('summary', p);
     expect(r.code).toBe(1);
-    expect(r.errLines).toEqual([`${p}:1:257: the JSON nests lists and objects more than 256 levels deep (a Keras model nests about 15 levels; the file is damaged or is not a model)`]);
+    expect(r.errLines).toEqual([
+      `${p}:1:257: the JSON nests lists and objects more than 256 levels deep (a Keras model nests about 15 levels; the file is damaged or is not a model)`,
+    ]);
   });
 
   it('a config nested 20,000 levels deep: exit 1, one line', async () => {
@@ -61,7 +74,9 @@ describe('parser limits (issue 11, items 2 and 11)', () => {
   it('summary /dev/zero and a named pipe are refused as not files (exit 2), without blocking', async () => {
     const zero = await run('summary', '/dev/zero');
     expect(zero.code).toBe(2);
-    expect(zero.errLines).toEqual(["layercanvas: /dev/zero is a device, not a file; give a model file (run 'layercanvas --help' for usage)"]);
+    expect(zero.errLines).toEqual([
+      "layercanvas: /dev/zero is a device, not a file; give a model file (run 'layercanvas --help' for usage)",
+    ]);
     const fifo = join(dir, 'pipe.json');
     execFileSync('mkfifo', [fifo]);
     const pipe = await run('summary', fifo);
@@ -103,7 +118,9 @@ describe('TF.js weight shards stay in the model folder (issue 11, item 3)', () =
     const model = tfjsWith('dot', ['.']);
     const r = await run('summary', model);
     expect(r.code).toBe(1);
-    expect(r.errLines).toEqual([`${model}:weightsManifest[0].paths[0]: '.' is the model's folder itself, not a weight file (keep the weight files in model.json's folder)`]);
+    expect(r.errLines).toEqual([
+      `${model}:weightsManifest[0].paths[0]: '.' is the model's folder itself, not a weight file (keep the weight files in model.json's folder)`,
+    ]);
   });
 
   it('a shard named 40 times is refused once, not read 40 times', async () => {
@@ -117,7 +134,10 @@ describe('TF.js weight shards stay in the model folder (issue 11, item 3)', () =
 describe('--out saves are durable and faithful (issue 11, item 5)', () => {
   const model = () => {
     const p = join(dir, 'net.py');
-    writeFileSync(p, 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])\n');
+    writeFileSync(
+      p,
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])\n',
+    );
     return p;
   };
 
@@ -153,18 +173,31 @@ describe('--out saves are durable and faithful (issue 11, item 5)', () => {
 describe('the resource estimate before predict and train (issue 11, item 1)', () => {
   const big = () => {
     const p = join(dir, 'big.py');
-    writeFileSync(p, `import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(20000,)), ${Array(32).fill('layers.Dense(20000)').join(', ')}])\n`);
+    writeFileSync(
+      p,
+      `import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(20000,)), ${Array(32).fill('layers.Dense(20000)').join(', ')}])\n`,
+    );
     return p;
   };
-  const REFUSAL = /^layercanvas: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\); (this machine has [\d.]+ GB|the memory budget is .*)/;
+  const REFUSAL =
+    /^layercanvas: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\); (this machine has [\d.]+ GB|the memory budget is .*)/;
 
   it('summary keeps the Keras table and adds the estimate after it, and a warning past the budget', async () => {
     const r = await run('summary', big(), '--memory-budget', '8GB');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(' Total params: 12,800,640,000 (47.69 GB)\n Trainable params: 12,800,640,000 (47.69 GB)\n Non-trainable params: 0 (0.00 B)\n Memory estimate (float32), batch of 32:\n  Predict: 47.76 GB');
-    expect(r.errLines).toEqual([expect.stringMatching(/^warning: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\)/)]);
+    expect(r.out).toContain(
+      ' Total params: 12,800,640,000 (47.69 GB)\n Trainable params: 12,800,640,000 (47.69 GB)\n Non-trainable params: 0 (0.00 B)\n Memory estimate (float32), batch of 32:\n  Predict: 47.76 GB',
+    );
+    expect(r.errLines).toEqual([
+      expect.stringMatching(/^warning: needs about 47\.7 GB for weights alone \(32 × Dense\(20000\)\)/),
+    ]);
     const json = JSON.parse((await run('summary', big(), '--json')).out);
-    expect(json.memory).toMatchObject({ batch_size: 32, optimizer: 'adam', weights_bytes: 12_800_640_000 * 4, gradients_bytes: 12_800_640_000 * 4 });
+    expect(json.memory).toMatchObject({
+      batch_size: 32,
+      optimizer: 'adam',
+      weights_bytes: 12_800_640_000 * 4,
+      gradients_bytes: 12_800_640_000 * 4,
+    });
   });
 
   it('predict refuses 48 GB of weights before allocating: exit 1, one line', async () => {
@@ -185,14 +218,19 @@ describe('the resource estimate before predict and train (issue 11, item 1)', ()
   it('a bad --memory-budget is bad usage', async () => {
     const r = await run('summary', big(), '--memory-budget', 'lots');
     expect(r.code).toBe(2);
-    expect(r.errLines).toEqual(["layercanvas: --memory-budget must be a size such as 8GB or 512MB, got 'lots' (run 'layercanvas --help' for usage)"]);
+    expect(r.errLines).toEqual([
+      "layercanvas: --memory-budget must be a size such as 8GB or 512MB, got 'lots' (run 'layercanvas --help' for usage)",
+    ]);
   });
 });
 
 describe('exit codes (issue 11, item 11)', () => {
   it('an unexpected exception is exit 3 with one line and a bug-report hint; --debug adds the stack', async () => {
     const p = join(dir, 'ok.py');
-    writeFileSync(p, 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])\n');
+    writeFileSync(
+      p,
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2)])\n',
+    );
     const failingOut = (debug: boolean) => {
       const err: string[] = [];
       const io = {

@@ -35,10 +35,44 @@ function checkResult(r: DataResult<unknown>): void {
 
 const hex = (b: Uint8Array) => Buffer.from(b.subarray(0, 100)).toString('hex');
 
-const CSV_ALPHABET = ['0', '1', '2', '9', '.', '-', 'e', ',', ',', ';', '\t', '\n', '\n', '\r\n', '"', '""', 'a', 'cat', 'NaN', 'inf', ' ', 'label', 'x1', '\u00e9', '\u0000'];
+const CSV_ALPHABET = [
+  '0',
+  '1',
+  '2',
+  '9',
+  '.',
+  '-',
+  'e',
+  ',',
+  ',',
+  ';',
+  '\t',
+  '\n',
+  '\n',
+  '\r\n',
+  '"',
+  '""',
+  'a',
+  'cat',
+  'NaN',
+  'inf',
+  ' ',
+  'label',
+  'x1',
+  '\u00e9',
+  '\u0000',
+];
 
 /** A .npy file from its parts, each of which the fuzzer may spoil. */
-function npy(magic: string, version: number, descr: string, fortran: string, shape: string, data: Uint8Array, headerLenDelta: number): Uint8Array {
+function npy(
+  magic: string,
+  version: number,
+  descr: string,
+  fortran: string,
+  shape: string,
+  data: Uint8Array,
+  headerLenDelta: number,
+): Uint8Array {
   const dict = `{'descr': '${descr}', 'fortran_order': ${fortran}, 'shape': ${shape}, }`;
   const lenBytes = version === 1 ? 2 : 4;
   const pad = (64 - ((magic.length + 2 + lenBytes + dict.length + 1) % 64)) % 64;
@@ -62,7 +96,9 @@ const npyArb = fc
     descr: fc.constantFrom('<f4', '<f8', '|u1', '<i4', '>i4', '<i8', '|b1', '<f2', '<c8', 'O', '<U3', '|V8', "'"),
     fortran: fc.constantFrom('False', 'True', 'None', '1'),
     shape: fc.oneof(
-      fc.array(fc.oneof(fc.nat(12), fc.constantFrom(-1, 1e9, 2 ** 40, 0)), { maxLength: 4 }).map((d) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`),
+      fc
+        .array(fc.oneof(fc.nat(12), fc.constantFrom(-1, 1e9, 2 ** 40, 0)), { maxLength: 4 })
+        .map((d) => `(${d.join(', ')}${d.length === 1 ? ',' : ''})`),
       fc.constantFrom('()', '(3,', '[2, 2]', "('a',)", '(1e400,)'),
     ),
     data: fc.uint8Array({ maxLength: 600 }),
@@ -92,17 +128,29 @@ function pngOf(width: number, height: number): Uint8Array {
   for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37) & 255;
   return new Uint8Array(pngjs.PNG.sync.write(img));
 }
-const IMAGE_SEEDS = [pngOf(4, 4), pngOf(9, 3), new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(128) }, 80).data)];
+const IMAGE_SEEDS = [
+  pngOf(4, 4),
+  pngOf(9, 3),
+  new Uint8Array(jpeg.encode({ width: 8, height: 8, data: new Uint8Array(256).fill(128) }, 80).data),
+];
 
 describe('fuzz: malformed dataset files', () => {
   it('CSV text through readCsv, with every option', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.constantFrom(...CSV_ALPHABET), { maxLength: 400 }),
-        fc.record({ label: fc.option(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom('label', 'nope', ''))), header: fc.constantFrom(true, false, 'auto' as const) }),
+        fc.record({
+          label: fc.option(fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom('label', 'nope', ''))),
+          header: fc.constantFrom(true, false, 'auto' as const),
+        }),
         async (parts, options) => {
           const text = parts.join('');
-          const r = await measure('csv', () => text, () => readCsv(new TextEncoder().encode(text), { label: options.label ?? undefined, header: options.header }));
+          const r = await measure(
+            'csv',
+            () => text,
+            () =>
+              readCsv(new TextEncoder().encode(text), { label: options.label ?? undefined, header: options.header }),
+          );
           checkResult(r);
         },
       ),
@@ -113,7 +161,13 @@ describe('fuzz: malformed dataset files', () => {
   it('.npy pairs with spoiled magic, versions, dtypes, shapes and lengths', async () => {
     await fc.assert(
       fc.asyncProperty(npyArb, npyArb, async (x, y) => {
-        checkResult(await measure('npy', () => hex(x), () => readNpyPair(x, y, { xFile: 'x.npy', yFile: 'y.npy' })));
+        checkResult(
+          await measure(
+            'npy',
+            () => hex(x),
+            () => readNpyPair(x, y, { xFile: 'x.npy', yFile: 'y.npy' }),
+          ),
+        );
       }),
       params(250),
     );
@@ -123,28 +177,54 @@ describe('fuzz: malformed dataset files', () => {
     await fc.assert(
       fc.asyncProperty(idxArb, idxArb, fc.boolean(), async (images, labels, zipped) => {
         const [a, b] = zipped ? [gzipSync(images), gzipSync(labels)] : [images, labels];
-        checkResult(await measure('idx', () => hex(images), () => readIdx(new Uint8Array(a), new Uint8Array(b), { imagesFile: 'i', labelsFile: 'l' })));
+        checkResult(
+          await measure(
+            'idx',
+            () => hex(images),
+            () => readIdx(new Uint8Array(a), new Uint8Array(b), { imagesFile: 'i', labelsFile: 'l' }),
+          ),
+        );
       }),
       params(250),
     );
   });
 
   it('PNG and JPEG images with damaged bytes and claimed sizes', async () => {
-    const sizeArb = fc.option(fc.tuple(fc.constantFrom(0, 1, 20000, 2 ** 31, 65535), fc.constantFrom(0, 1, 20000, 2 ** 31, 65535)), { freq: 3 });
+    const sizeArb = fc.option(
+      fc.tuple(fc.constantFrom(0, 1, 20000, 2 ** 31, 65535), fc.constantFrom(0, 1, 20000, 2 ** 31, 65535)),
+      { freq: 3 },
+    );
     await fc.assert(
-      fc.asyncProperty(fc.nat(IMAGE_SEEDS.length - 1), fc.array(byteEditArb, { maxLength: 6 }), sizeArb, async (seed, edits, claim) => {
-        const bytes = applyByteEdits(IMAGE_SEEDS[seed], edits);
-        if (claim && seed < 2 && bytes.length >= 24) {
-          new DataView(bytes.buffer, bytes.byteOffset).setUint32(16, claim[0] >>> 0);
-          new DataView(bytes.buffer, bytes.byteOffset).setUint32(20, claim[1] >>> 0);
-        }
-        checkResult(await measure('image', () => hex(bytes), () => decodeImage(bytes, 'cat/x.png')));
-        const folder = [
-          { path: 'cat/a.png', data: bytes },
-          { path: 'dog/b.png', data: IMAGE_SEEDS[0] },
-        ];
-        checkResult(await measure('image-folder', () => hex(bytes), () => readImageFolder(folder, { size: [8, 8] })));
-      }),
+      fc.asyncProperty(
+        fc.nat(IMAGE_SEEDS.length - 1),
+        fc.array(byteEditArb, { maxLength: 6 }),
+        sizeArb,
+        async (seed, edits, claim) => {
+          const bytes = applyByteEdits(IMAGE_SEEDS[seed], edits);
+          if (claim && seed < 2 && bytes.length >= 24) {
+            new DataView(bytes.buffer, bytes.byteOffset).setUint32(16, claim[0] >>> 0);
+            new DataView(bytes.buffer, bytes.byteOffset).setUint32(20, claim[1] >>> 0);
+          }
+          checkResult(
+            await measure(
+              'image',
+              () => hex(bytes),
+              () => decodeImage(bytes, 'cat/x.png'),
+            ),
+          );
+          const folder = [
+            { path: 'cat/a.png', data: bytes },
+            { path: 'dog/b.png', data: IMAGE_SEEDS[0] },
+          ];
+          checkResult(
+            await measure(
+              'image-folder',
+              () => hex(bytes),
+              () => readImageFolder(folder, { size: [8, 8] }),
+            ),
+          );
+        },
+      ),
       params(150),
     );
   });
@@ -157,15 +237,40 @@ describe('fuzz: malformed dataset files', () => {
       fc.uint8Array({ maxLength: 300 }),
     );
     await fc.assert(
-      fc.asyncProperty(contentArb, fc.constantFrom('plain', 'gzip', 'cut-gzip', 'fake-gzip'), fc.constantFrom('data.csv', 'x.npy', 'train-images-idx3-ubyte', 'a.bin'), async (content, wrap, name) => {
-        const gz = gzipSync(content);
-        const bytes = wrap === 'plain' ? content : wrap === 'gzip' ? gz : wrap === 'cut-gzip' ? gz.subarray(0, gz.length >> 1) : Uint8Array.of(0x1f, 0x8b, ...content);
-        const file = join(dir, wrap === 'plain' ? name : `${name}.gz`);
-        writeFileSync(file, bytes);
-        checkResult(await measure('load-dataset', () => `${name} ${wrap} ${hex(content)}`, () => loadDataset(file)));
-        rmSync(file);
-        if (wrap !== 'plain') checkResult(await measure('gzip', () => hex(bytes), () => maybeGunzip(new Uint8Array(bytes), 'f.gz')));
-      }),
+      fc.asyncProperty(
+        contentArb,
+        fc.constantFrom('plain', 'gzip', 'cut-gzip', 'fake-gzip'),
+        fc.constantFrom('data.csv', 'x.npy', 'train-images-idx3-ubyte', 'a.bin'),
+        async (content, wrap, name) => {
+          const gz = gzipSync(content);
+          const bytes =
+            wrap === 'plain'
+              ? content
+              : wrap === 'gzip'
+                ? gz
+                : wrap === 'cut-gzip'
+                  ? gz.subarray(0, gz.length >> 1)
+                  : Uint8Array.of(0x1f, 0x8b, ...content);
+          const file = join(dir, wrap === 'plain' ? name : `${name}.gz`);
+          writeFileSync(file, bytes);
+          checkResult(
+            await measure(
+              'load-dataset',
+              () => `${name} ${wrap} ${hex(content)}`,
+              () => loadDataset(file),
+            ),
+          );
+          rmSync(file);
+          if (wrap !== 'plain')
+            checkResult(
+              await measure(
+                'gzip',
+                () => hex(bytes),
+                () => maybeGunzip(new Uint8Array(bytes), 'f.gz'),
+              ),
+            );
+        },
+      ),
       params(250),
     );
   });

@@ -22,7 +22,12 @@ const JSON_SEEDS = [
 const PROJECT_SEED = fixture('project/residual.layercanvas.json');
 const TFJS_SEED = fixture('tfjs/article-mlp/model.json');
 const TFJS_SHARD = readFileSync(new URL('../fixtures/tfjs/article-mlp/group1-shard1of1.bin', import.meta.url));
-const PY_SEEDS = [fixture('python/article-mlp.py'), fixture('python/article-cnn.py'), fixture('python/residual-functional.py'), ...TEMPLATES.map((t) => exportKerasPython(t.build()))];
+const PY_SEEDS = [
+  fixture('python/article-mlp.py'),
+  fixture('python/article-cnn.py'),
+  fixture('python/residual-functional.py'),
+  ...TEMPLATES.map((t) => exportKerasPython(t.build())),
+];
 
 const dir = mkdtempSync(join(tmpdir(), 'layercanvas-fuzz-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +50,9 @@ function replaceAt(doc: unknown, path: number[], value: unknown): unknown {
   const keys = Object.keys(doc);
   if (!keys.length) return value;
   const key = keys[path[0] % keys.length];
-  const copy: Record<string, unknown> = Array.isArray(doc) ? ([...doc] as unknown as Record<string, unknown>) : { ...(doc as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(doc)
+    ? ([...doc] as unknown as Record<string, unknown>)
+    : { ...(doc as Record<string, unknown>) };
   copy[key] = replaceAt((doc as Record<string, unknown>)[key], path.slice(1), value);
   return copy;
 }
@@ -53,21 +60,63 @@ function replaceAt(doc: unknown, path: number[], value: unknown): unknown {
 /** Values a hostile file puts where a model expects small numbers, names and lists. */
 const hostileValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.constantFrom(1e308, -1, 0, 2 ** 31, 2 ** 53 + 1, 1e9, '', '..', '/etc/passwd', null, [], {}, [1e9, 1e9, 1e9], 'x'.repeat(5000)),
+  fc.constantFrom(
+    1e308,
+    -1,
+    0,
+    2 ** 31,
+    2 ** 53 + 1,
+    1e9,
+    '',
+    '..',
+    '/etc/passwd',
+    null,
+    [],
+    {},
+    [1e9, 1e9, 1e9],
+    'x'.repeat(5000),
+  ),
   fc.integer({ min: 1, max: 400 }).map((d) => JSON.parse(`${'['.repeat(d)}1${']'.repeat(d)}`)),
 );
 
-const JSON_ALPHABET = ['{', '}', '[', ']', '"', ',', ':', '0', '1', '-', 'e', '.', 'null', 'true', ' ', '\n', '\\', '\u0000', 'é', '"units"', '"class_name"'];
+const JSON_ALPHABET = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ',',
+  ':',
+  '0',
+  '1',
+  '-',
+  'e',
+  '.',
+  'null',
+  'true',
+  ' ',
+  '\n',
+  '\\',
+  '\u0000',
+  'é',
+  '"units"',
+  '"class_name"',
+];
 
 describe('fuzz: malformed model files through the CLI', () => {
   it('Keras JSON with damaged text', async () => {
     const file = join(dir, 'text.json');
     await fc.assert(
-      fc.asyncProperty(fc.nat(JSON_SEEDS.length - 1), fc.array(editArb(JSON_ALPHABET), { minLength: 1, maxLength: 6 }), commandArb, async (seed, edits, command) => {
-        const text = applyEdits(JSON_SEEDS[seed], edits);
-        writeFileSync(file, text);
-        await check('keras-json-text', file, command, () => text);
-      }),
+      fc.asyncProperty(
+        fc.nat(JSON_SEEDS.length - 1),
+        fc.array(editArb(JSON_ALPHABET), { minLength: 1, maxLength: 6 }),
+        commandArb,
+        async (seed, edits, command) => {
+          const text = applyEdits(JSON_SEEDS[seed], edits);
+          writeFileSync(file, text);
+          await check('keras-json-text', file, command, () => text);
+        },
+      ),
       params(300),
     );
   });
@@ -76,11 +125,22 @@ describe('fuzz: malformed model files through the CLI', () => {
     const file = join(dir, 'model.json');
     const seeds = [...JSON_SEEDS, PROJECT_SEED].map((t) => JSON.parse(t));
     await fc.assert(
-      fc.asyncProperty(fc.nat(seeds.length - 1), fc.array(fc.nat(50), { minLength: 1, maxLength: 8 }), hostileValue, commandArb, async (seed, path, value, command) => {
-        const text = JSON.stringify(replaceAt(seeds[seed], path, value));
-        writeFileSync(file, text);
-        await check(seed === seeds.length - 1 ? 'project-structure' : 'keras-json-structure', file, command, () => text);
-      }),
+      fc.asyncProperty(
+        fc.nat(seeds.length - 1),
+        fc.array(fc.nat(50), { minLength: 1, maxLength: 8 }),
+        hostileValue,
+        commandArb,
+        async (seed, path, value, command) => {
+          const text = JSON.stringify(replaceAt(seeds[seed], path, value));
+          writeFileSync(file, text);
+          await check(
+            seed === seeds.length - 1 ? 'project-structure' : 'keras-json-structure',
+            file,
+            command,
+            () => text,
+          );
+        },
+      ),
       params(400),
     );
   });
@@ -88,10 +148,17 @@ describe('fuzz: malformed model files through the CLI', () => {
   it('any JSON at all, including deep nesting', async () => {
     const file = join(dir, 'any.json');
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.json({ maxDepth: 6 }), fc.integer({ min: 1, max: 5000 }).map((d) => '['.repeat(d)), fc.integer({ min: 200, max: 2000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`)), async (text) => {
-        writeFileSync(file, text);
-        await check('json-any', file, ['validate'], () => text);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.json({ maxDepth: 6 }),
+          fc.integer({ min: 1, max: 5000 }).map((d) => '['.repeat(d)),
+          fc.integer({ min: 200, max: 2000 }).map((d) => `${'{"a":'.repeat(d)}1${'}'.repeat(d)}`),
+        ),
+        async (text) => {
+          writeFileSync(file, text);
+          await check('json-any', file, ['validate'], () => text);
+        },
+      ),
       params(150),
     );
   });
@@ -110,7 +177,21 @@ describe('fuzz: malformed model files through the CLI', () => {
     const before = readdirSync(join(root, 'model')).sort();
     const seed = JSON.parse(TFJS_SEED);
     const pathArb = fc.oneof(
-      fc.constantFrom('group1-shard1of1.bin', 'short.bin', 'passwd.bin', 'sub/inside-link.bin', '../model-private/secret.bin', '.', '..', '', '/etc/passwd', 'sub', 'missing.bin', 'a\u0000b', '../model/group1-shard1of1.bin'),
+      fc.constantFrom(
+        'group1-shard1of1.bin',
+        'short.bin',
+        'passwd.bin',
+        'sub/inside-link.bin',
+        '../model-private/secret.bin',
+        '.',
+        '..',
+        '',
+        '/etc/passwd',
+        'sub',
+        'missing.bin',
+        'a\u0000b',
+        '../model/group1-shard1of1.bin',
+      ),
       fc.string({ maxLength: 20 }),
     );
     const weightArb = fc.record({
@@ -119,12 +200,19 @@ describe('fuzz: malformed model files through the CLI', () => {
       dtype: fc.constantFrom('float32', 'float32', 'int32', 'float16', undefined),
     });
     await fc.assert(
-      fc.asyncProperty(fc.array(pathArb, { minLength: 1, maxLength: 5 }), fc.option(fc.array(weightArb, { maxLength: 5 })), fc.boolean(), async (paths, weights, keepSeedWeights) => {
-        const manifest = [{ paths, weights: keepSeedWeights || !weights ? seed.weightsManifest[0].weights : weights }];
-        const text = JSON.stringify({ ...seed, weightsManifest: manifest });
-        writeFileSync(file, text);
-        await check('tfjs-manifest', file, ['export', '--format', 'weights-json'], () => JSON.stringify(manifest));
-      }),
+      fc.asyncProperty(
+        fc.array(pathArb, { minLength: 1, maxLength: 5 }),
+        fc.option(fc.array(weightArb, { maxLength: 5 })),
+        fc.boolean(),
+        async (paths, weights, keepSeedWeights) => {
+          const manifest = [
+            { paths, weights: keepSeedWeights || !weights ? seed.weightsManifest[0].weights : weights },
+          ];
+          const text = JSON.stringify({ ...seed, weightsManifest: manifest });
+          writeFileSync(file, text);
+          await check('tfjs-manifest', file, ['export', '--format', 'weights-json'], () => JSON.stringify(manifest));
+        },
+      ),
       params(200),
     );
     // Nothing was written or lost beside the model.
@@ -133,7 +221,18 @@ describe('fuzz: malformed model files through the CLI', () => {
 
   it('Keras Python: damaged programs and hostile constructs (list bombs, deep nesting, huge numbers)', async () => {
     const file = join(dir, 'model.py');
-    const alphabet = [...'()[]{},:=.+-*/\'"#\\\n\t _xyz0123456789e', 'Dense', 'layers.', 'keras', 'import ', 'lambda', 'None', '\u2019', '\r', '\u00e9'];
+    const alphabet = [
+      ...'()[]{},:=.+-*/\'"#\\\n\t _xyz0123456789e',
+      'Dense',
+      'layers.',
+      'keras',
+      'import ',
+      'lambda',
+      'None',
+      '\u2019',
+      '\r',
+      '\u00e9',
+    ];
     const bomb = fc.constantFrom(
       'a=[0]*100000\nb=[a]*100000\nc=[b]*100000\nd = c == c\n',
       'a=[0]*50000\nb=a+a\nc=[b,b]\n',
@@ -144,11 +243,17 @@ describe('fuzz: malformed model files through the CLI', () => {
       `s = "ab"\n${'s = s + s\n'.repeat(40)}`,
     );
     await fc.assert(
-      fc.asyncProperty(fc.nat(PY_SEEDS.length - 1), fc.array(editArb(alphabet), { maxLength: 6 }), fc.option(bomb, { freq: 3 }), commandArb, async (seed, edits, inject, command) => {
-        const text = (inject ?? '') + applyEdits(PY_SEEDS[seed], edits);
-        writeFileSync(file, text);
-        await check('keras-python', file, command, () => text);
-      }),
+      fc.asyncProperty(
+        fc.nat(PY_SEEDS.length - 1),
+        fc.array(editArb(alphabet), { maxLength: 6 }),
+        fc.option(bomb, { freq: 3 }),
+        commandArb,
+        async (seed, edits, inject, command) => {
+          const text = (inject ?? '') + applyEdits(PY_SEEDS[seed], edits);
+          writeFileSync(file, text);
+          await check('keras-python', file, command, () => text);
+        },
+      ),
       params(400),
     );
   });

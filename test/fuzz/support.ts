@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import { afterAll, expect } from 'vitest';
 import { main } from '../../cli/main';
 
@@ -15,7 +15,11 @@ export const SCALE = Number(process.env.LAYERCANVAS_FUZZ_SCALE ?? 1);
 export const SEED = Number(process.env.LAYERCANVAS_FUZZ_SEED ?? 20261204);
 
 /** fast-check's parameters for `runs` cases of the slice, scaled. */
-export const params = (runs: number): fc.Parameters<unknown> => ({ numRuns: Math.round(runs * SCALE), seed: SEED, endOnFailure: true });
+export const params = (runs: number): fc.Parameters<unknown> => ({
+  numRuns: Math.round(runs * SCALE),
+  seed: SEED,
+  endOnFailure: true,
+});
 
 interface Record {
   kind: string;
@@ -51,7 +55,10 @@ export function recordTo(name: string): void {
   afterAll(() => {
     const dir = resolve('test-results', 'fuzz');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ scale: SCALE, seed: SEED, records: [...records.values()] }, null, 2));
+    writeFileSync(
+      join(dir, `${name}.json`),
+      JSON.stringify({ scale: SCALE, seed: SEED, records: [...records.values()] }, null, 2),
+    );
   });
 }
 

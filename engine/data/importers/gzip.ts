@@ -12,11 +12,18 @@ export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-export async function gunzip(bytes: Uint8Array, file?: string, maxBytes: number = MAX_INFLATED_BYTES): Promise<DataResult<Uint8Array>> {
+export async function gunzip(
+  bytes: Uint8Array,
+  file?: string,
+  maxBytes: number = MAX_INFLATED_BYTES,
+): Promise<DataResult<Uint8Array>> {
   const where = { offset: 0, ...(file ? { file } : {}) };
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('gzip'))
+    .getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -26,13 +33,28 @@ export async function gunzip(bytes: Uint8Array, file?: string, maxBytes: number 
         await reader.cancel();
         return {
           ok: false,
-          errors: [dataError(`the file inflates to more than ${readableBytes(maxBytes)} (from ${readableBytes(bytes.byteLength)} gzip'd)`, 'Use a smaller dataset, or a subset of this one saved on its own.', where)],
+          errors: [
+            dataError(
+              `the file inflates to more than ${readableBytes(maxBytes)} (from ${readableBytes(bytes.byteLength)} gzip'd)`,
+              'Use a smaller dataset, or a subset of this one saved on its own.',
+              where,
+            ),
+          ],
         };
       }
       chunks.push(value);
     }
   } catch (err) {
-    return { ok: false, errors: [dataError(`can't un-gzip the file: ${(err as Error).message}`, 'The download may be cut short; fetch the file again.', where)] };
+    return {
+      ok: false,
+      errors: [
+        dataError(
+          `can't un-gzip the file: ${(err as Error).message}`,
+          'The download may be cut short; fetch the file again.',
+          where,
+        ),
+      ],
+    };
   }
   const out = new Uint8Array(total);
   let offset = 0;
@@ -44,6 +66,10 @@ export async function gunzip(bytes: Uint8Array, file?: string, maxBytes: number 
 }
 
 /** The bytes as they are, or un-gzip'd when they start with the gzip signature 1f 8b. */
-export async function maybeGunzip(bytes: Uint8Array, file?: string, maxBytes?: number): Promise<DataResult<Uint8Array>> {
+export async function maybeGunzip(
+  bytes: Uint8Array,
+  file?: string,
+  maxBytes?: number,
+): Promise<DataResult<Uint8Array>> {
   return isGzip(bytes) ? gunzip(bytes, file, maxBytes) : { ok: true, value: bytes };
 }

@@ -37,7 +37,8 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
 
 function tooLarge(size: { width: number; height: number }, where: { file?: string }) {
   const mp = ((size.width * size.height) / 1e6).toFixed(0);
-  return dataError(`the image is ${size.width}×${size.height} (${mp} megapixels), more than the ${MAX_PIXELS / 1e6} LayerCanvas decodes`, 'Resize it before importing; models take small images.', { ...where, offset: 16 });
+  const message = `the image is ${size.width}×${size.height} (${mp} megapixels), more than the ${MAX_PIXELS / 1e6} LayerCanvas decodes`;
+  return dataError(message, 'Resize it before importing; models take small images.', { ...where, offset: 16 });
 }
 
 /** Decodes into RGBA; a 16-bit PNG is scaled to 8 bits and palette/grey PNGs are expanded, by pngjs. */
@@ -46,7 +47,10 @@ export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaIm
   try {
     if (isPng(bytes)) {
       const size = pngSize(bytes);
-      if (!size) return { ok: false, errors: [dataError("can't decode the image: the PNG has no IHDR header", 'The file is cut short or damaged; re-save it or remove it.', where)] };
+      if (!size) {
+        const hint = 'The file is cut short or damaged; re-save it or remove it.';
+        return { ok: false, errors: [dataError("can't decode the image: the PNG has no IHDR header", hint, where)] };
+      }
       if (size.width * size.height > MAX_PIXELS) return { ok: false, errors: [tooLarge(size, where)] };
       if (typeof Buffer === 'undefined') {
         return { ok: false, errors: [dataError('PNG images can only be decoded in the engine process (Node)', 'Send the files to the engine instead of decoding them in the page.', where)] };
@@ -55,7 +59,8 @@ export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaIm
       return { ok: true, value: { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) } };
     }
     if (isJpeg(bytes)) {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 });
+      const limits = { maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 };
+      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, ...limits });
       return { ok: true, value: { width: img.width, height: img.height, rgba: img.data } };
     }
   } catch (err) {

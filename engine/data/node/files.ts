@@ -25,7 +25,8 @@ export async function walkFolder(root: string, accept: (fileName: string) => boo
       if (item.isDirectory()) {
         if (depth < MAX_DEPTH) await visit(full, depth + 1);
       } else if (item.isFile() && accept(item.name)) {
-        out.push({ path: relative(root, full).split(sep).join('/'), data: await readRegularFile(full, MAX_IMAGE_FILE_BYTES) });
+        const data = await readRegularFile(full, MAX_IMAGE_FILE_BYTES);
+        out.push({ path: relative(root, full).split(sep).join('/'), data });
       }
     }
   };

@@ -192,7 +192,9 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
   try {
     return kind === 'folder' ? await loadFolder(spec, options) : await loadFile(spec, options);
   } catch (err) {
-    if (err instanceof FileRefusal) return failure(dataError(err.message, 'Give a CSV, .npy or IDX file, or a folder of images.', { file: spec }));
+    if (err instanceof FileRefusal) {
+      return failure(dataError(err.message, 'Give a CSV, .npy or IDX file, or a folder of images.', { file: spec }));
+    }
     return failure(dataError(`can't read ${spec}: ${(err as Error).message}`, 'Check that the file exists and is readable.', { file: spec }));
   }
 }

@@ -13,7 +13,7 @@ export type JsonParse = { ok: true; value: unknown } | { ok: false; error: Forma
  */
 export const MAX_JSON_DEPTH = 256;
 
-/** The offset of the bracket that nests past `max` levels, or -1; strings are skipped, so brackets in them don't count. */
+/** The offset of the bracket that nests past `max` levels, or -1; brackets inside strings don't count. */
 export function tooDeepAt(text: string, max: number = MAX_JSON_DEPTH): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
@@ -67,7 +67,8 @@ function describeChar(c: string): string {
   if (c === '\n' || c === '\r') return 'a line break';
   if (c === '\t') return 'a tab';
   const code = c.charCodeAt(0);
-  return code < 32 || code === 127 ? `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `'${c}'`;
+  if (code >= 32 && code !== 127) return `'${c}'`;
+  return `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

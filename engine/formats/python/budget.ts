@@ -48,7 +48,10 @@ export class Budget {
   step(): boolean {
     if (this.overrun) return false;
     if (++this.steps > MAX_STEPS) {
-      this.overrun = { message: `the code takes more than ${MAX_STEPS.toLocaleString('en-US')} steps to run`, hint: 'a model file needs far fewer; shorten it' };
+      this.overrun = {
+        message: `the code takes more than ${MAX_STEPS.toLocaleString('en-US')} steps to run`,
+        hint: 'a model file needs far fewer; shorten it',
+      };
       return false;
     }
     return true;
@@ -74,9 +77,16 @@ export class Budget {
    */
   admit(value: ConfigValue): Overrun | null {
     const extent = extentOf(value);
-    if (extent.depth > MAX_VALUE_DEPTH) return { message: `this value nests lists more than ${MAX_VALUE_DEPTH} levels deep`, hint: 'write the value out' };
+    if (extent.depth > MAX_VALUE_DEPTH)
+      return {
+        message: `this value nests lists more than ${MAX_VALUE_DEPTH} levels deep`,
+        hint: 'write the value out',
+      };
     if (extent.items > MAX_VALUE_ITEMS) {
-      return { message: `this value would hold more than ${MAX_VALUE_ITEMS.toLocaleString('en-US')} items`, hint: 'write the value out' };
+      return {
+        message: `this value would hold more than ${MAX_VALUE_ITEMS.toLocaleString('en-US')} items`,
+        hint: 'write the value out',
+      };
     }
     return this.charge(extent.items) ? null : this.overrun;
   }

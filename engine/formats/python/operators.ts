@@ -42,13 +42,21 @@ export function unaryOp(op: string, v: Value, at: Located, report: Report): Valu
   return report(at.loc, `bad operand for unary '${op}'`, 'use a number');
 }
 
-export function binaryOp(op: string, a: Value, b: Value, at: Located & { right?: Located }, report: Report, budget: Budget): Value {
+export function binaryOp(
+  op: string,
+  a: Value,
+  b: Value,
+  at: Located & { right?: Located },
+  report: Report,
+  budget: Budget,
+): Value {
   if (a.kind === 'error' || b.kind === 'error') return ERROR;
   if (isTensorish(a) || isTensorish(b)) return tensorArithmetic(op, at, report);
   if (a.kind !== 'const' || b.kind !== 'const') return { kind: 'opaque', what: 'a computed value' };
   const x = a.value;
   const y = b.value;
-  const overrun = (o: { message: string; hint: string } | null) => report(at.loc, o?.message ?? 'the code does too much work', o?.hint ?? 'shorten it');
+  const overrun = (o: { message: string; hint: string } | null) =>
+    report(at.loc, o?.message ?? 'the code does too much work', o?.hint ?? 'shorten it');
   if (op === 'and') return truthy(x) ? b : a;
   if (op === 'or') return truthy(x) ? a : b;
   if (op === '==' || op === '!=') {
@@ -67,7 +75,9 @@ export function binaryOp(op: string, a: Value, b: Value, at: Located & { right?:
     if (x.length + y.length > MAX_LENGTH) return tooLong();
     return budget.charge(x.length + y.length) ? constValue(x + y) : overrun(budget.overrun);
   }
-  if (Array.isArray(x) && Array.isArray(y) && op === '+') return x.length + y.length > MAX_LENGTH ? tooLong() : made([...x, ...y]);
+  if (Array.isArray(x) && Array.isArray(y) && op === '+') {
+    return x.length + y.length > MAX_LENGTH ? tooLong() : made([...x, ...y]);
+  }
   if (Array.isArray(x) && typeof y === 'number' && op === '*' && Number.isInteger(y) && y >= 0) {
     // Checked before building: the copies share x's items, but each counts.
     if (x.length * y > MAX_LENGTH || extentOf(x).items * y > MAX_VALUE_ITEMS) return tooLong();
@@ -119,7 +129,14 @@ function sameValue(x: ConfigValue, y: ConfigValue): boolean {
 }
 
 /** `shape[1:]`, `sizes[0]`, `outputs[-1]`; indexing a tensor is refused. */
-export function subscript(base: Value, parts: Value[], isSlice: boolean, at: Located, report: Report, budget: Budget): Value {
+export function subscript(
+  base: Value,
+  parts: Value[],
+  isSlice: boolean,
+  at: Located,
+  report: Report,
+  budget: Budget,
+): Value {
   if (base.kind === 'error' || parts.some((p) => p.kind === 'error')) return ERROR;
   if (base.kind === 'tensor') return report(at.loc, 'indexing or slicing a tensor is not supported', 'use a layer such as Reshape, Cropping2D or Flatten');
   const items = base.kind === 'seq' ? base.items : base.kind === 'const' && Array.isArray(base.value) ? base.value.map(constValue) : null;

@@ -10,7 +10,11 @@ const MODEL = 'model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2
 function errorsOf(code: string) {
   const started = performance.now();
   const r = importKerasPython(code);
-  return { r, ms: performance.now() - started, errors: r.ok ? [] : r.errors.map((e) => `${e.location?.line}:${e.location?.column}: ${e.message}`) };
+  return {
+    r,
+    ms: performance.now() - started,
+    errors: r.ok ? [] : r.errors.map((e) => `${e.location?.line}:${e.location?.column}: ${e.message}`),
+  };
 }
 
 describe('Python interpreter budgets (issue 11, item 2)', () => {
@@ -32,7 +36,11 @@ describe('Python interpreter budgets (issue 11, item 2)', () => {
     const { r, errors } = errorsOf(`${HEAD}${lines.join('\n')}\n${MODEL}`);
     expect(r.ok).toBe(false);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(new RegExp(`^\\d+:\\d+: the code builds or compares more than ${MAX_WORK.toLocaleString('en-US')} list items in all$`));
+    expect(errors[0]).toMatch(
+      new RegExp(
+        `^\\d+:\\d+: the code builds or compares more than ${MAX_WORK.toLocaleString('en-US')} list items in all$`,
+      ),
+    );
   });
 
   it('lists nested past 100 levels by repeated wrapping are refused', () => {

@@ -11,7 +11,9 @@ const GIB = 1024 ** 3;
 const MACHINE = { bytes: 6 * GIB, machineBytes: 24 * GIB, source: 'default' };
 
 function fromPython(layers: string, input = '(20000,)') {
-  const r = importKerasPython(`import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=${input}), ${layers}])\n`);
+  const r = importKerasPython(
+    `import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=${input}), ${layers}])\n`,
+  );
   if (!r.ok) throw new Error(r.errors[0].message);
   return r.document;
 }
@@ -49,15 +51,26 @@ describe('the resource estimate', () => {
   it('weights under the machine but over the budget name the budget and how to raise it', () => {
     const inference = infer(fromPython(Array(6).fill('layers.Dense(20000)').join(', ')));
     const r = checkResources(estimateResources(inference, { mode: 'predict', batchSize: 1 }), MACHINE);
-    expect(r?.message).toBe("needs about 8.9 GB for weights alone (6 × Dense(20000)); the memory budget is 6 GB, a quarter of this machine's 24 GB");
+    expect(r?.message).toBe(
+      "needs about 8.9 GB for weights alone (6 × Dense(20000)); the memory budget is 6 GB, a quarter of this machine's 24 GB",
+    );
     expect(r?.hint).toContain('--memory-budget');
   });
 
   it('activations name the batch and the largest output', () => {
-    const inference = infer(fromPython('layers.UpSampling2D(1000), layers.GlobalAveragePooling2D(), layers.Dense(2)', '(28, 28, 1)'));
-    const r = checkResources(estimateResources(inference, { mode: 'train', batchSize: 32, optimizer: { name: 'adam' } }), MACHINE);
-    expect(r?.message).toMatch(/^training a batch of 32 needs about 280\.4 GB \(.*activations and their gradients 280\.4 GB, mostly up_sampling2d's \(None, 28000, 28000, 1\)\); the memory budget is 6 GB/);
-    expect(checkResources(estimateResources(inference, { mode: 'predict', batchSize: 1 }), { ...MACHINE, bytes: 4 * GIB })).toBeNull();
+    const inference = infer(
+      fromPython('layers.UpSampling2D(1000), layers.GlobalAveragePooling2D(), layers.Dense(2)', '(28, 28, 1)'),
+    );
+    const r = checkResources(
+      estimateResources(inference, { mode: 'train', batchSize: 32, optimizer: { name: 'adam' } }),
+      MACHINE,
+    );
+    expect(r?.message).toMatch(
+      /^training a batch of 32 needs about 280\.4 GB \(.*activations and their gradients 280\.4 GB, mostly up_sampling2d's \(None, 28000, 28000, 1\)\); the memory budget is 6 GB/,
+    );
+    expect(
+      checkResources(estimateResources(inference, { mode: 'predict', batchSize: 1 }), { ...MACHINE, bytes: 4 * GIB }),
+    ).toBeNull();
   });
 
   it('rounds as the message reads: 47.7 GB, 24 GB, 16 B', () => {
@@ -71,10 +84,19 @@ describe('compileModel with a budget', () => {
   it('refuses 48 GB of weights at once, without allocating them', () => {
     const doc = fromPython(Array(32).fill('layers.Dense(20000)').join(', '));
     const r = compileModel(doc, 0, { budget: MACHINE, run: { mode: 'predict', batchSize: 1 } });
-    expect(r).toEqual({ ok: false, message: 'needs about 47.7 GB for weights alone (32 × Dense(20000)); this machine has 24 GB', hint: 'use fewer or smaller layers' });
+    expect(r).toEqual({
+      ok: false,
+      message: 'needs about 47.7 GB for weights alone (32 × Dense(20000)); this machine has 24 GB',
+      hint: 'use fewer or smaller layers',
+    });
   });
 
   it('compiles a model inside the budget', () => {
-    expect(compileModel(getTemplate('article-mlp')!.build(), 0, { budget: MACHINE, run: { mode: 'train', batchSize: 32, optimizer: { name: 'adam' } } }).ok).toBe(true);
+    expect(
+      compileModel(getTemplate('article-mlp')!.build(), 0, {
+        budget: MACHINE,
+        run: { mode: 'train', batchSize: 32, optimizer: { name: 'adam' } },
+      }).ok,
+    ).toBe(true);
   });
 });

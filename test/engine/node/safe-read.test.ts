@@ -37,7 +37,9 @@ describe('reading regular files only', () => {
     expect(readRegularFileSync(join(dir, 'model', 'a.bin')).byteLength).toBe(100);
   });
   it('refuses a named pipe at once instead of blocking', async () => {
-    expect(refusal(() => readRegularFileSync(join(dir, 'pipe'))).message).toBe(`${join(dir, 'pipe')} is a named pipe, not a file`);
+    expect(refusal(() => readRegularFileSync(join(dir, 'pipe'))).message).toBe(
+      `${join(dir, 'pipe')} is a named pipe, not a file`,
+    );
     await expect(readRegularFile(join(dir, 'pipe'))).rejects.toThrow('is a named pipe');
   });
   it('refuses /dev/zero, which never ends', () => {
@@ -64,12 +66,15 @@ describe('files beside a model stay inside its folder', () => {
   });
   it("refuses ../model-private/secret.bin, a sibling folder whose name starts with the model folder's", () => {
     expect(files().read('../model-private/secret.bin')).toEqual({
-      refused: "'../model-private/secret.bin' is outside the model's folder; LayerCanvas reads weight files only from beside the model",
+      refused:
+        "'../model-private/secret.bin' is outside the model's folder; LayerCanvas reads weight files only from beside the model",
     });
   });
   it('refuses a symlinked shard that leads out, absolute paths and the folder itself', () => {
     expect(files().read('out-link.bin')).toMatchObject({ refused: expect.stringContaining('through a symbolic link') });
-    expect(files().read(join(dir, 'model', 'a.bin'))).toMatchObject({ refused: expect.stringContaining('not a path relative') });
+    expect(files().read(join(dir, 'model', 'a.bin'))).toMatchObject({
+      refused: expect.stringContaining('not a path relative'),
+    });
     expect(files().read('.')).toMatchObject({ refused: expect.stringContaining("the model's folder itself") });
     expect(files().read('shards')).toMatchObject({ refused: expect.stringContaining('is a folder') });
   });
@@ -85,7 +90,9 @@ describe('files beside a model stay inside its folder', () => {
     expect(f.bytesRead).toBe(100);
     const capped = modelFolderFiles(join(dir, 'model', 'model.json'), 120);
     expect(capped.read('a.bin')).toBeInstanceOf(Uint8Array);
-    expect(capped.read('shards/b.bin')).toMatchObject({ refused: expect.stringContaining("more than 120.00 B by 'shards/b.bin'") });
+    expect(capped.read('shards/b.bin')).toMatchObject({
+      refused: expect.stringContaining("more than 120.00 B by 'shards/b.bin'"),
+    });
     expect(existsSync(join(dir, 'model', 'a.bin'))).toBe(true);
   });
 });

@@ -17,7 +17,10 @@ describe('un-gzip with a byte cap (issue 11, item 2)', () => {
     expect(bomb.byteLength).toBeLessThan(100_000);
     const r = await gunzip(bomb, 'bomb.csv.gz', 8 * 1024 * 1024);
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors[0]).toMatchObject({ message: expect.stringMatching(/^the file inflates to more than 8\.00 MB \(from 6\d\.\d\d KB gzip'd\)$/), file: 'bomb.csv.gz' });
+    expect(!r.ok && r.errors[0]).toMatchObject({
+      message: expect.stringMatching(/^the file inflates to more than 8\.00 MB \(from 6\d\.\d\d KB gzip'd\)$/),
+      file: 'bomb.csv.gz',
+    });
     expect(MAX_INFLATED_BYTES).toBe(512 * 1024 * 1024);
   });
 
