@@ -45,22 +45,27 @@ export function im2colBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, fil
   const px = arena.copyIn(x.data);
   const pdy = arena.copyIn(dy.data);
   const block = rt.constant('BLOCK'), scratch = rt.constant('MC') * rt.constant('KC');
-  const packedDy = rt.call('packedBSize', block, outC);
   const size = k * outC;
   const stripes = FILTER_GRAD_STRIPES;
   const partials = arena.alloc(size * stripes);
   const counter = arena.alloc(1);
-  runShared(rt, Math.min(stripes, threadsFor(rt, convFlops(g, outC))), counter, () => ({
+  const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
+  const packedDy = rt.call('packedBSize', block, outC);
+  runShared(rt, threads, counter, () => ({
     fn: 'conv2dBackpropFilter',
     args: [geo, px, pdy, partials, stripes, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(packedDy), arena.alloc(32)],
   }));
-  const dw = arena.copyOut(partials, size);
-  const mem = arena.f32();
+  return tensor([...filterShape], sumStripes(arena.f32(), partials, size, stripes));
+}
+
+/** The stripes' partial sums added in stripe order (float32, as the kernels sum): the same bits on any thread count. */
+function sumStripes(mem: Float32Array, partials: number, size: number, stripes: number): Float32Array {
+  const sum = mem.slice(partials >> 2, (partials >> 2) + size);
   for (let s = 1; s < stripes; s++) {
     const base = (partials >> 2) + s * size;
-    for (let i = 0; i < size; i++) dw[i] += mem[base + i];
+    for (let i = 0; i < size; i++) sum[i] += mem[base + i];
   }
-  return tensor([...filterShape], dw);
+  return sum;
 }
 
 /** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q]. */
@@ -81,13 +86,8 @@ function winogradBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, g: Windo
     fn: 'conv2dWinogradFilter',
     args: [geo, px, pdy, partials, stripes, counter, zeros, arena.alloc(16 * (wt + 1) * inC), arena.alloc(16 * wt * outC)],
   }));
-  // The stripes in order (float32, as the kernel sums), then the output transform once.
-  const mem = arena.f32();
-  const m = mem.slice(partials >> 2, (partials >> 2) + 16 * size);
-  for (let s = 1; s < stripes; s++) {
-    const base = (partials >> 2) + s * 16 * size;
-    for (let i = 0; i < m.length; i++) m[i] += mem[base + i];
-  }
+  // The stripes in order, then the output transform once.
+  const m = sumStripes(arena.f32(), partials, 16 * size, stripes);
   const dw = new Float32Array(9 * size);
   const rows = new Float64Array(4);
   for (let e = 0; e < size; e++)

@@ -32,6 +32,53 @@ export const MC: i32 = 64;
   v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 48);
 }
 
+/**
+ * C (4 rows × 8 columns, rows cRow bytes apart) += Σ over k steps of a ⊗ b: at each step the 4 values at `a` (one
+ * per row) times the 8 at `b`; a and b advance by aStep and bStep bytes. For products whose A is read in place
+ * (transposed), e.g. filter gradients summed over pixels.
+ */
+// @ts-ignore: decorator
+@inline export function accumulate4x8(
+  c: usize, cRow: usize, a: usize, aStep: usize, b: usize, bStep: usize, k: i32,
+): void {
+  const r1 = c + cRow, r2 = r1 + cRow, r3 = r2 + cRow;
+  let c00 = v128.load(c), c01 = v128.load(c, 16), c10 = v128.load(r1), c11 = v128.load(r1, 16);
+  let c20 = v128.load(r2), c21 = v128.load(r2, 16), c30 = v128.load(r3), c31 = v128.load(r3, 16);
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let s = v128.load32_splat(a);
+    c00 = fma(s, b0, c00); c01 = fma(s, b1, c01);
+    s = v128.load32_splat(a, 4);
+    c10 = fma(s, b0, c10); c11 = fma(s, b1, c11);
+    s = v128.load32_splat(a, 8);
+    c20 = fma(s, b0, c20); c21 = fma(s, b1, c21);
+    s = v128.load32_splat(a, 12);
+    c30 = fma(s, b0, c30); c31 = fma(s, b1, c31);
+    a += aStep;
+    b += bStep;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16); v128.store(r1, c10); v128.store(r1, c11, 16);
+  v128.store(r2, c20); v128.store(r2, c21, 16); v128.store(r3, c30); v128.store(r3, c31, 16);
+}
+
+/** accumulate4x8 for `rows` (1–4) rows × 4 columns: the tails. */
+// @ts-ignore: decorator
+@inline export function accumulateRows4(
+  c: usize, cRow: usize, a: usize, aStep: usize, b: usize, bStep: usize, k: i32, rows: i32,
+): void {
+  for (let q = 0; q < rows; q++) {
+    const cq = c + <usize>q * cRow;
+    let acc = v128.load(cq);
+    let pa = a + (<usize>q << 2), pb = b;
+    for (let p = 0; p < k; p++) {
+      acc = fma(v128.load32_splat(pa), v128.load(pb), acc);
+      pa += aStep;
+      pb += bStep;
+    }
+    v128.store(cq, acc);
+  }
+}
+
 /** Packs the mc×kc block of A into MR-row panels, each kc columns of MR consecutive values; missing rows are 0. */
 export function packA(dst: usize, a: usize, ars: i32, acs: i32, mc: i32, kc: i32): void {
   for (let i = 0; i < mc; i += MR) {

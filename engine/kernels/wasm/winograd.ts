@@ -3,7 +3,7 @@
 // and the filter go through fixed add/subtract transforms, the 16 transformed positions are 16 small GEMMs
 // (tiles × inC)·(inC × outC), and an output transform folds each 4×4 result back to 2×2. Channels (NHWC, the
 // contiguous axis) are the SIMD lanes of both transforms, so inC and outC are multiples of 4 here.
-import { NR, fma } from './gemm';
+import { NR, accumulate4x8, accumulateRows4, fma } from './gemm';
 
 /** Tiles per block: a block's transformed input and GEMM results (16 × WT rows each) stay in L1/L2. */
 export const WT: i32 = 32;
@@ -240,44 +240,10 @@ function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
 function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize): void {
   const vRow = <usize>inC << 2, uRow = <usize>outC << 2;
   for (let i = 0; i < inC; i += 4) {
-    const m0 = m + ((<usize>i * outC) << 2), m1 = m0 + uRow, m2 = m1 + uRow, m3 = m2 + uRow;
+    const mi = m + ((<usize>i * outC) << 2), vi = v + (<usize>i << 2);
     let j = 0;
-    for (; j + 8 <= outC; j += 8) {
-      const o = <usize>j << 2;
-      let c00 = v128.load(m0 + o), c01 = v128.load(m0 + o, 16), c10 = v128.load(m1 + o), c11 = v128.load(m1 + o, 16);
-      let c20 = v128.load(m2 + o), c21 = v128.load(m2 + o, 16), c30 = v128.load(m3 + o), c31 = v128.load(m3 + o, 16);
-      let pv = v + (<usize>i << 2), pu = u + o;
-      for (let r = 0; r < k; r++) {
-        const b0 = v128.load(pu), b1 = v128.load(pu, 16);
-        let a = v128.load32_splat(pv);
-        c00 = fma(a, b0, c00); c01 = fma(a, b1, c01);
-        a = v128.load32_splat(pv + 4);
-        c10 = fma(a, b0, c10); c11 = fma(a, b1, c11);
-        a = v128.load32_splat(pv + 8);
-        c20 = fma(a, b0, c20); c21 = fma(a, b1, c21);
-        a = v128.load32_splat(pv + 12);
-        c30 = fma(a, b0, c30); c31 = fma(a, b1, c31);
-        pv += vRow;
-        pu += uRow;
-      }
-      v128.store(m0 + o, c00); v128.store(m0 + o, c01, 16); v128.store(m1 + o, c10); v128.store(m1 + o, c11, 16);
-      v128.store(m2 + o, c20); v128.store(m2 + o, c21, 16); v128.store(m3 + o, c30); v128.store(m3 + o, c31, 16);
-    }
-    if (j < outC) {
-      const o = <usize>j << 2;
-      let c0 = v128.load(m0 + o), c1 = v128.load(m1 + o), c2 = v128.load(m2 + o), c3 = v128.load(m3 + o);
-      let pv = v + (<usize>i << 2), pu = u + o;
-      for (let r = 0; r < k; r++) {
-        const b0 = v128.load(pu);
-        c0 = fma(v128.load32_splat(pv), b0, c0);
-        c1 = fma(v128.load32_splat(pv + 4), b0, c1);
-        c2 = fma(v128.load32_splat(pv + 8), b0, c2);
-        c3 = fma(v128.load32_splat(pv + 12), b0, c3);
-        pv += vRow;
-        pu += uRow;
-      }
-      v128.store(m0 + o, c0); v128.store(m1 + o, c1); v128.store(m2 + o, c2); v128.store(m3 + o, c3);
-    }
+    for (; j + 8 <= outC; j += 8) accumulate4x8(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k);
+    if (j < outC) accumulateRows4(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k, 4);
   }
 }
 
