@@ -300,6 +300,6 @@ const results = {
 // The other benchmarks' sections (training, canvas, …) stay; this one's fields are replaced.
 const resultsFile = join(root, 'bench/results.json');
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : {};
-writeFileSync(resultsFile, JSON.stringify({ ...previous, ...results }, null, 2) + '\n');
+writeFileSync(resultsFile, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 console.log('wrote bench/results.json');
 process.exit(0);

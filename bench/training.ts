@@ -118,7 +118,7 @@ async function tfjs(kind: 'cpu' | 'wasm', id: ModelId, files: DataFiles): Promis
   const tfl = await import('@tensorflow/tfjs-layers');
   if (kind === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+    wasm.setWasmPaths(`${join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist')}/`);
   }
   if (!(await tf.setBackend(kind))) throw new Error(`tf.setBackend('${kind}') failed`);
   await tf.ready();
@@ -276,8 +276,11 @@ export async function runTrainingBench() {
     const file = join(root, 'bench/results.json');
     const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     mkdirSync(dirname(file), { recursive: true });
-    const training = { batch: BATCH, digits: files.count, warmupSteps: WARMUP, loadAverage: { start: load, end: loadavg() }, models, measuredAt: new Date().toISOString() };
-    writeFileSync(file, JSON.stringify({ ...previous, training }, null, 2) + '\n');
+    const training = {
+      batch: BATCH, digits: files.count, warmupSteps: WARMUP, loadAverage: { start: load, end: loadavg() }, models,
+      measuredAt: new Date().toISOString(),
+    };
+    writeFileSync(file, `${JSON.stringify({ ...previous, training }, null, 2)}\n`);
     console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; wrote bench/results.json`);
     return models;
   } finally {

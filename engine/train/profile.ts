@@ -134,7 +134,10 @@ export class StepProfiler {
 
   private layerRow(name: string, className: string) {
     let row = this.layers.get(name);
-    if (!row) this.layers.set(name, (row = { className, forward: 0, backward: 0, kernel: 0 }));
+    if (!row) {
+      row = { className, forward: 0, backward: 0, kernel: 0 };
+      this.layers.set(name, row);
+    }
     return row;
   }
 
@@ -154,7 +157,10 @@ export class StepProfiler {
       this.inKernel = false;
       const key = `${this.phase}\u0000${op}`;
       let c = this.ops.get(key);
-      if (!c) this.ops.set(key, (c = cell()));
+      if (!c) {
+        c = cell();
+        this.ops.set(key, c);
+      }
       c.ms += ms;
       c.calls++;
       c.copyMs += (m?.ms ?? 0) - copy0;

@@ -1,10 +1,8 @@
 import { adamUpdate as referenceAdamUpdate, type AdamStep } from '../adam-update';
-import type { WasmRuntime } from './runtime';
+import { PARALLEL_FLOATS, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 4096;
-/** Every thread from this many values (Adam's f64 square root and division make each value cost ~1 ns). */
-const PARALLEL = 1 << 15;
 
 /**
  * The reference's update in f64 SIMD (bit-identical to it), threaded over chunks: the arrays go in (the gradient
@@ -12,7 +10,10 @@ const PARALLEL = 1 << 15;
  */
 export function fastAdamUpdate(rt: WasmRuntime, value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void {
   const n = value.length;
-  if (n < SMALL || grad.length !== n || m.length !== n || v.length !== n) return referenceAdamUpdate(value, grad, m, v, p);
+  if (n < SMALL || grad.length !== n || m.length !== n || v.length !== n) {
+    referenceAdamUpdate(value, grad, m, v, p);
+    return;
+  }
   const { arena } = rt;
   arena.reset();
   const pw = arena.alloc(n), pm = arena.alloc(n), pv = arena.alloc(n), pg = arena.copyIn(grad);
@@ -27,7 +28,7 @@ export function fastAdamUpdate(rt: WasmRuntime, value: Float32Array, grad: Float
   };
   start();
   // The update is in place: after a lost worker the whole step is redone on this thread from the original values.
-  if (!rt.pool.run(Array.from({ length: n >= PARALLEL ? rt.pool.size : 1 }, () => task))) {
+  if (!rt.pool.run(Array.from({ length: n >= PARALLEL_FLOATS ? rt.pool.size : 1 }, () => task))) {
     start();
     rt.call(task.fn, ...task.args);
   }

@@ -74,10 +74,11 @@ export function threadsFor(runtime: WasmRuntime, flops: number): number {
 }
 
 /**
- * Every thread for a memory-bound pass from this many floats (about 0.1 ms of one core): below it, waking the
- * workers costs more than they save.
+ * Every thread for a memory-bound pass from this many floats (0.2–0.3 ms of one core): below it, waking the workers
+ * costs more than they save, the more so on a busy machine where each wake-up waits for the scheduler (an MLP step
+ * whose Adam update of 100K weights used two threads ran 1.5× its CPU time at a load average of 20).
  */
-export const PARALLEL_FLOATS = 1 << 17;
+export const PARALLEL_FLOATS = 1 << 18;
 
 /** Runs a row-chunked kernel over `floats` values; args(counter) builds its arguments (the same for every thread). */
 export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (counter: number) => number[]): number {
