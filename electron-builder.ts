@@ -44,6 +44,8 @@ const config: Configuration = {
     role: type.role,
     rank: type.rank,
   })),
+  // Flipped in the Electron binary at packaging (@electron/fuses); test/electron/fuses.test.ts flips them in a
+  // stand-in binary through electron-builder's own code and reads them back.
   electronFuses: {
     runAsNode: false,
     enableCookieEncryption: true,
@@ -51,6 +53,9 @@ const config: Configuration = {
     enableNodeCliInspectArguments: false,
     enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
+    // The renderer is served from app://, never file://: file pages get no extra powers.
+    grantFileProtocolExtraPrivileges: false,
+    loadBrowserProcessSpecificV8Snapshot: false,
   },
   mac: {
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],

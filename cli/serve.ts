@@ -1,8 +1,11 @@
 /**
  * `layercanvas serve`: the editor in a browser. Serves dist/renderer on 127.0.0.1 only, with a strict CSP, and a
- * `/engine` WebSocket per page that relays to its own engine child process (restarted if it crashes).
+ * `/engine` WebSocket per page that relays to the page's own engine child process (restarted if it crashes or
+ * hangs). The socket takes only pages opened with this launch's random token (in the URL's fragment, so it never
+ * travels in a request line), one engine per page, a few pages at most.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
@@ -16,6 +19,14 @@ import { WASM_DIR_ARG } from '../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
 import { readTextFile, sideFilesOf } from './io';
 import { PROJECT, projectWasmDir } from './project';
+import {
+  ENGINE_SOCKET_PATH,
+  PAGE_LEAVING_CODE,
+  RESTART_ENGINE_TYPE,
+  SERVER_STATUS_TYPE,
+  TOKEN_HEADER,
+  TOO_MANY_PAGES_CODE,
+} from '../common/socket-protocol';
 import { relaxedSimdExecArgv } from './relaxed-simd';
 
 /** The model named on the command line, read and checked before the server starts, sent to each page it opens. */
@@ -72,10 +83,19 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** A model to open in every page (`layercanvas serve model.py`). */
   model?: ServedModel;
+  /** The watchdog's timings (engine/host/supervisor.ts); tests shorten them. */
+  heartbeatMs?: number;
+  hangMs?: number;
+  cancelGraceMs?: number;
+  /** The engine socket's message limit; MAX_MESSAGE_BYTES unless a test wants a small one. */
+  maxMessageBytes?: number;
 }
 
 export interface RunningServer {
+  /** The page's address, with this launch's token in its fragment (`…/#token=…`). */
   url: string;
+  /** The random token the engine socket asks for. */
+  token: string;
   close(): Promise<void>;
   /** Process ids of the live engine children, one per connected page (tests kill them to prove restarts). */
   enginePids(): number[];
@@ -87,7 +107,19 @@ export class ServeError extends Error {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost']);
-const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest message a page sends: an image folder's bytes (BROWSER_FOLDER_LIMITS, 256 MiB) or the pixel array it
+ * became (MAX_DATASET_BYTES, 256 MiB, sent back with `train`), as base64 JSON (4/3 of the bytes), plus room for the
+ * model and its weights. test/cli/serve-socket.test.ts holds it to those limits.
+ */
+export const LARGEST_PAYLOAD_BYTES = 256 * 2 ** 20;
+export const MAX_MESSAGE_BYTES = Math.ceil((LARGEST_PAYLOAD_BYTES * 4) / 3) + 16 * 2 ** 20;
+/** Pages (so engines) at once; each engine is a Node process of ~90 MB before it loads a model. */
+export const MAX_PAGES = 4;
+/** A page whose socket dropped keeps its engine this long, so a reconnect finds its work still there. */
+const RECONNECT_GRACE_MS = 15_000;
+/** Control messages are tiny; only texts this short are looked at before relaying. */
+const CONTROL_MAX_CHARS = 1024;
 
 /** The page may talk back only to this server's engine socket. */
 export function serveCsp(port: number): string {
@@ -252,6 +284,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
+  // This launch's secret: the engine socket and the served model answer only a page that has it.
+  const token = randomBytes(24).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const tokenOk = (given: string | null) => {
+    const bytes = Buffer.from(given ?? '');
+    return bytes.length === tokenBytes.length && timingSafeEqual(bytes, tokenBytes);
+  };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -267,6 +306,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       return;
     }
     if ((req.url ?? '').split('?')[0] === SERVED_MODEL_PATH) {
+      // The user's model is for the page opened with this launch's token, not for any local process that asks.
+      const given = req.headers[TOKEN_HEADER];
+      if (!tokenOk(typeof given === 'string' ? given : null)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Forbidden.\n');
+        return;
+      }
       if (!options.model) {
         res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
         return;
@@ -295,35 +340,92 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
 
   const sockets = new Set<WebSocket>();
-  const supervisors = new Set<EngineSupervisor>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  /** One engine per page (by the page's random id), with the page's current socket. */
+  const pages = new Map<string, { supervisor: EngineSupervisor; ws: WebSocket | null; grace: ReturnType<typeof setTimeout> | null }>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req, socket, head) => {
     const origin = req.headers.origin ?? '';
     const okOrigin = [...allowedHosts()].some((h) => origin === `http://${h}`);
-    if (new URL(req.url ?? '/', 'http://x').pathname !== '/engine' || !okOrigin || !allowedHosts().has(req.headers.host ?? '')) {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const pageId = url.searchParams.get('page') ?? '';
+    if (url.pathname !== ENGINE_SOCKET_PATH || !okOrigin || !allowedHosts().has(req.headers.host ?? '') || !tokenOk(url.searchParams.get('token'))) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+    if (!/^[\w-]{8,64}$/.test(pageId)) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, pageId));
   });
 
-  function attach(ws: WebSocket): void {
-    sockets.add(ws);
-    const status = (s: EngineStatus) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'engine-status', status: s }));
+  function newPage(pageId: string) {
+    const page = { supervisor: null as unknown as EngineSupervisor, ws: null as WebSocket | null, grace: null as ReturnType<typeof setTimeout> | null };
+    const send = (text: string) => {
+      if (page.ws?.readyState === page.ws?.OPEN) page.ws?.send(text);
     };
-    const supervisor = new EngineSupervisor({
+    page.supervisor = new EngineSupervisor({
       spawn: () => forkNodeEngine(options.wasmDir),
-      onStatus: status,
+      onStatus: (status: EngineStatus) => send(JSON.stringify({ type: SERVER_STATUS_TYPE, status })),
       onMessage: (message) => {
-        if (typeof message === 'string' && ws.readyState === ws.OPEN) ws.send(message);
+        if (typeof message === 'string') send(message);
       },
+      ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+      ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
+      ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
     });
-    supervisors.add(supervisor);
+    pages.set(pageId, page);
+    return page;
+  }
+
+  /** A restart request or a cancel, read from a short text before it is relayed (or instead of it). */
+  function control(text: string, supervisor: EngineSupervisor): boolean {
+    if (text.length > CONTROL_MAX_CHARS) return false;
+    let message: { type?: unknown; payload?: { target?: unknown } };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return false;
+    }
+    if (message?.type === RESTART_ENGINE_TYPE) {
+      supervisor.restart();
+      return true;
+    }
+    if (message?.type === 'cancel' && typeof message.payload?.target === 'string') supervisor.noteCancel(message.payload.target);
+    return false;
+  }
+
+  function attach(ws: WebSocket, pageId: string): void {
+    let page = pages.get(pageId);
+    if (!page && pages.size >= MAX_PAGES) {
+      const reason = `LayerCanvas runs at most ${MAX_PAGES} pages at once from one \`layercanvas serve\`; close another page, then reload this one.`;
+      ws.send(JSON.stringify({ type: SERVER_STATUS_TYPE, status: { state: 'failed', message: reason } }));
+      ws.close(TOO_MANY_PAGES_CODE, reason.slice(0, 120));
+      return;
+    }
+    sockets.add(ws);
+    if (page) {
+      // The same page again (its socket dropped, or it opened a second one): the new socket takes over its engine.
+      if (page.grace) clearTimeout(page.grace);
+      page.grace = null;
+      const old = page.ws;
+      page.ws = ws;
+      old?.terminate();
+      ws.send(JSON.stringify({ type: SERVER_STATUS_TYPE, status: page.supervisor.status }));
+    } else {
+      page = newPage(pageId);
+      page.ws = ws;
+      page.supervisor.start();
+    }
+    const { supervisor } = page;
+    const mine = page;
+    // A message over the limit, a broken frame: ws closes the socket (1009, 1002); the server carries on.
+    ws.on('error', () => {});
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const text = data.toString();
+      if (control(text, supervisor)) return;
       if (!supervisor.send(text)) {
         // The supervisor gave up on a crashing engine: answer for it so the request doesn't hang.
         let id: unknown = null;
@@ -335,17 +437,26 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         const error = {
           code: 'engine-failed',
           message: `The engine isn't running (${supervisor.status.message ?? supervisor.status.state}).`,
-          hint: 'Reload the page to start a new engine.',
+          hint: 'Reload the page, or use Restart engine in the status bar, to start a new engine.',
         };
         ws.send(JSON.stringify({ id: typeof id === 'string' ? id : null, ok: false, error }));
       }
     });
-    ws.on('close', () => {
-      supervisor.stop();
-      supervisors.delete(supervisor);
+    ws.on('close', (code) => {
       sockets.delete(ws);
+      if (mine.ws !== ws) return;
+      mine.ws = null;
+      const end = () => {
+        mine.supervisor.stop();
+        pages.delete(pageId);
+      };
+      // A page that unloads (reload, tab closed) says so; a socket that merely dropped may come back.
+      if (code === PAGE_LEAVING_CODE) end();
+      else {
+        mine.grace = setTimeout(end, RECONNECT_GRACE_MS);
+        mine.grace.unref?.();
+      }
     });
-    supervisor.start();
   }
 
   await new Promise<void>((ok, fail) => {
@@ -360,17 +471,21 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
-  const url = `http://127.0.0.1:${port}/`;
+  const url = `http://127.0.0.1:${port}/#token=${token}`;
   log(`LayerCanvas is serving at ${url}${options.model ? `, with ${options.model.name} open` : ''}`);
   // Whether a window really opened is known only once the browser has settled (or exited at once).
   if (options.open) void openInBrowser(url).then(log);
 
   return {
     url,
-    enginePids: () => [...supervisors].map((s) => s.pid).filter((p): p is number => typeof p === 'number'),
+    token,
+    enginePids: () => [...pages.values()].map((p) => p.supervisor.pid).filter((p): p is number => typeof p === 'number'),
     close: async () => {
-      for (const s of supervisors) s.stop();
-      supervisors.clear();
+      for (const p of pages.values()) {
+        if (p.grace) clearTimeout(p.grace);
+        p.supervisor.stop();
+      }
+      pages.clear();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((ok) => server.close(() => ok()));

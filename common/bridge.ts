@@ -3,7 +3,7 @@
  * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
  * No electron or node imports here.
  */
-import type { EngineStatus, HostFile, HostFolder, MenuCommand, SaveRequest, ThemeChoice } from './host';
+import type { EngineStatus, HostFile, HostFolder, MenuCommand, RecoveryOffer, RecoverySnapshot, SaveRequest, ThemeChoice } from './host';
 
 export interface FileFilter {
   name: string;
@@ -23,6 +23,11 @@ export interface LayerCanvasBridge {
   recentFiles(): Promise<string[]>;
   /** Ask main for a fresh engine port; it arrives as a window message (see ENGINE_PORT_MESSAGE). */
   requestEnginePort(): void;
+  readRecovery(): Promise<RecoveryOffer | null>;
+  writeRecovery(snapshot: RecoverySnapshot): Promise<void>;
+  clearRecovery(): Promise<void>;
+  /** Kill the engine and start a new one; every window gets a fresh port once it is ready. */
+  restartEngine(): void;
   onOpenFile(listener: (file: HostFile) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;

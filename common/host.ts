@@ -57,6 +57,7 @@ export type MenuCommand =
   | 'auto-layout'
   | 'fit-view'
   | 'toggle-theme'
+  | 'restart-engine'
   | 'about'
   | 'theme-system'
   | 'theme-light'
@@ -68,6 +69,26 @@ export type ThemeChoice = 'system' | 'light' | 'dark';
 export interface EngineStatus {
   state: 'starting' | 'ready' | 'restarting' | 'failed';
   message?: string;
+  /** Why a restart happens (engine/host/supervisor.ts). */
+  cause?: 'crashed' | 'hung' | 'requested';
+}
+
+/** Unsaved work, as autosave keeps it (renderer/actions/autosave.ts): one slot per host. */
+export interface RecoverySnapshot {
+  /** When it was taken, ms since the epoch. */
+  savedAt: number;
+  /** The document's title then (its file's name, or the model's). */
+  title: string;
+  /** The file it was opened from or last saved to, if any. */
+  file?: { name: string; path?: string };
+  /** The project file text (engine/formats/project.ts): model, weights, viewport, runs. */
+  project: string;
+}
+
+export interface RecoveryOffer {
+  snapshot: RecoverySnapshot;
+  /** The window is reloading after its renderer crashed (desktop): restore without asking. */
+  afterCrash: boolean;
 }
 
 export interface Host {
@@ -86,6 +107,12 @@ export interface Host {
   /** A port to the engine process, speaking the engine protocol. */
   connectEngine(): Promise<EnginePort>;
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;
+  /** Kill the engine and start a new one (a hung or runaway engine); requests in flight fail with a message. */
+  restartEngine(): void;
+  /** The autosave slot: the desktop keeps it in a file under the app's data folder, the browser in IndexedDB. */
+  readRecovery(): Promise<RecoveryOffer | null>;
+  writeRecovery(snapshot: RecoverySnapshot): Promise<void>;
+  clearRecovery(): Promise<void>;
   /** Recently opened files (desktop), most recent first. */
   recentFiles(): Promise<string[]>;
   /** The theme the page shows (desktop: native menus, dialogs and the title bar follow it); absent in the browser. */

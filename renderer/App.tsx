@@ -11,6 +11,7 @@ import { BottomPanel } from './panels/BottomPanel';
 import { KernelsWarning } from './panels/KernelsWarning';
 import { Inspector } from './panels/inspector/Inspector';
 import { Palette } from './panels/Palette';
+import { RecoveryPrompt } from './panels/RecoveryPrompt';
 import { StatusBar } from './panels/StatusBar';
 import { TopBar } from './panels/TopBar';
 import { watchEngineKernels } from './services/engine-kernels';
@@ -109,7 +110,12 @@ function Editor() {
         if (confirmDiscard()) void openHostFile(file);
       }),
       host.onMenuCommand(onMenu),
-      host.onEngineStatus((status) => useUi.getState().setEngine(status)),
+      host.onEngineStatus((status) => {
+        useUi.getState().setEngine(status);
+        // A crash or a hang is news: say what happened (and which request it took down) where notices go.
+        const news = status.state === 'failed' || (status.state === 'restarting' && status.cause !== undefined && status.cause !== 'requested');
+        if (news && status.message) useUi.getState().notify(status.message, 'error');
+      }),
     ];
     return () => offs.forEach((off) => off());
   }, [onMenu]);
@@ -153,6 +159,7 @@ function Editor() {
       <BottomPanel dark={dark} />
       <KernelsWarning />
       <StatusBar />
+      <RecoveryPrompt />
     </div>
   );
 }

@@ -15,6 +15,14 @@ export const CHANNELS = {
   documentState: 'layercanvas:document-state',
   /** renderer → main, send: please send me an engine port. */
   requestEnginePort: 'layercanvas:request-engine-port',
+  /** renderer → main, send: kill the engine and start a new one (Restart engine in the status bar). */
+  restartEngine: 'layercanvas:restart-engine',
+  /** renderer → main, invoke: the autosave snapshot, if any (and whether the window is back from a crash). */
+  recoveryRead: 'layercanvas:recovery-read',
+  /** renderer → main, invoke: keep this snapshot of unsaved work (a file under userData). */
+  recoveryWrite: 'layercanvas:recovery-write',
+  /** renderer → main, invoke: the work was saved or discarded; remove the snapshot. */
+  recoveryClear: 'layercanvas:recovery-clear',
   /** main → renderer: a MessagePort to the engine (in event.ports). */
   enginePort: 'layercanvas:engine-port',
   /** main → renderer: engine status changes. */

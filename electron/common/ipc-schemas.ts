@@ -11,6 +11,16 @@ const filters = z
   .max(20)
   .optional();
 
+/** The largest autosave snapshot main keeps: a project file (weights as base64) of a big model. */
+export const MAX_RECOVERY_CHARS = 512 * 2 ** 20;
+
+export const recoverySnapshotSchema = z.object({
+  savedAt: z.number().finite().nonnegative(),
+  title: z.string().max(500),
+  file: z.object({ name: z.string().min(1).max(255), path: z.string().min(1).max(4096).optional() }).optional(),
+  project: z.string().max(MAX_RECOVERY_CHARS),
+});
+
 export const IPC_SCHEMAS = {
   [CHANNELS.openFile]: z.tuple([filters]),
   [CHANNELS.openFolder]: z.tuple([]),
@@ -26,6 +36,10 @@ export const IPC_SCHEMAS = {
   [CHANNELS.documentState]: z.tuple([z.object({ title: z.string().max(500), dirty: z.boolean() })]),
   [CHANNELS.theme]: z.tuple([z.enum(['system', 'light', 'dark'])]),
   [CHANNELS.requestEnginePort]: z.tuple([]),
+  [CHANNELS.restartEngine]: z.tuple([]),
+  [CHANNELS.recoveryRead]: z.tuple([]),
+  [CHANNELS.recoveryWrite]: z.tuple([recoverySnapshotSchema]),
+  [CHANNELS.recoveryClear]: z.tuple([]),
 } as const;
 
 export type InboundChannel = keyof typeof IPC_SCHEMAS;

@@ -143,6 +143,9 @@ export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): Men
         ],
       },
       { kind: 'role', role: 'togglefullscreen' },
+      sep,
+      // A hung or runaway engine (the watchdog also catches one that stops answering).
+      cmd('Restart Engine', 'restart-engine'),
       ...(dev ? [sep, { kind: 'role', role: 'toggleDevTools' } as MenuItemSpec] : []),
     ],
   };

@@ -45,6 +45,11 @@ export class EngineHost {
     this.supervisor.stop();
   }
 
+  /** Kill the engine (hung, or busy with work nobody wants) and start a new one; windows get fresh ports. */
+  restart(): void {
+    this.supervisor.restart();
+  }
+
   /** A window asked for an engine port: send one now if the engine is up, else once it is. */
   requestPort(wc: WebContents): void {
     if (!this.clients.has(wc)) {

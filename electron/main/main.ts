@@ -19,6 +19,8 @@ import { dockMenu, installMenu } from './menu';
 import { RecentStore } from './recent-store';
 import { jumpList, wantsNewModel } from './shell-integration-logic';
 import { parseThemeChoice, windowBackground } from './theme-logic';
+import { RecoveryStore } from './recovery-store';
+import { installWebContentsGuard, RendererCrashPolicy } from './web-contents-guard';
 import { createMainWindow, hardenSession } from './window';
 import { initialWindowState, rememberWindowState } from './window-state';
 
@@ -36,6 +38,8 @@ registerAppScheme();
 let win: BrowserWindow | null = null;
 let engine: EngineHost | null = null;
 let recent: RecentStore | undefined;
+let recovery: RecoveryStore | undefined;
+const rendererCrashes = new RendererCrashPolicy();
 /** Files named before the app was ready (macOS open-file at launch, the command line). */
 const launchPaths: string[] = [];
 const guard = new CloseGuard();
@@ -167,6 +171,17 @@ function registerIpc(): void {
 
   handle(CHANNELS.recentFiles, () => recent?.paths ?? []);
 
+  handle(CHANNELS.recoveryRead, () => recovery?.offer() ?? null);
+  handle(CHANNELS.recoveryWrite, (_event, snapshot) => {
+    try {
+      recovery?.save(snapshot);
+    } catch (err) {
+      // Autosave is a safety net: say so in the log, but don't interrupt the user's work with a dialog.
+      console.warn(`Autosave could not write its snapshot: ${(err as Error).message}`);
+    }
+  });
+  handle(CHANNELS.recoveryClear, () => recovery?.clear());
+
   listen(CHANNELS.documentState, (_event, state) => {
     if (!win) return;
     win.setTitle(windowTitle(state, process.platform));
@@ -175,6 +190,7 @@ function registerIpc(): void {
   });
 
   listen(CHANNELS.theme, (_event, choice) => applyTheme(choice));
+  listen(CHANNELS.restartEngine, () => engine?.restart());
 
   listen(CHANNELS.requestEnginePort, (event) => {
     engine?.requestPort(event.sender as WebContents);
@@ -201,9 +217,26 @@ function openWindow(): void {
     if (guard.onCloseRequested() === 'close') return;
     event.preventDefault();
     const answer = dialog.showMessageBoxSync(current, { type: 'question', ...closePrompt(guard.state) });
-    const action = guard.onPromptAnswer(choiceFromButton(answer));
+    const choice = choiceFromButton(answer);
+    const action = guard.onPromptAnswer(choice);
+    // "Don't Save" means the work is meant to go: the autosave must not offer it back next time.
+    if (choice === 'discard') recovery?.clear();
     if (action === 'close') current.close();
     else if (action === 'save-then-close') send(CHANNELS.menuCommand, 'save' satisfies MenuCommand);
+  });
+  current.webContents.on('render-process-gone', (_event, details) => {
+    const decision = rendererCrashes.onGone(details.reason);
+    if (decision === 'ignore' || current.isDestroyed()) return;
+    if (decision === 'give-up') {
+      dialog.showErrorBox(
+        'LayerCanvas keeps crashing',
+        `The window's renderer stopped (${details.reason}) again. Your last autosave is kept and will be offered at the next start.`,
+      );
+      return;
+    }
+    // The page restores the autosave by itself after this reload (RecoveryStore.offer → afterCrash).
+    recovery?.markCrashed();
+    current.webContents.reload();
   });
   current.on('closed', () => {
     if (win === current) win = null;
@@ -232,6 +265,8 @@ if (!app.requestSingleInstanceLock()) {
     else launchPaths.push(path);
   });
 
+  installWebContentsGuard(app);
+
   // macOS apps stay running with no window until Cmd+Q; a click on the Dock icon opens one again.
   app.on('window-all-closed', () => {
     if (platform === 'darwin') return;
@@ -259,6 +294,7 @@ if (!app.requestSingleInstanceLock()) {
       if (result !== 'ok') console.warn(`The taskbar jump list was not set: ${result}.`);
     }
     if (platform === 'darwin') app.dock?.setMenu(dockMenu({ command: runCommand }));
+    recovery = new RecoveryStore(userFile(join('recovery', 'autosave.json')));
     hardenSession();
     handleAppScheme(join(DIST, 'renderer'));
     registerIpc();

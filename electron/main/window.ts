@@ -1,6 +1,6 @@
 /** The main window, locked down: isolated, sandboxed, no Node, no navigation, no pop-ups, no remote content. */
 import { BrowserWindow, session, type Session } from 'electron';
-import { APP_ORIGIN, APP_URL } from '../common/channels';
+import { APP_URL } from '../common/channels';
 import { MIN_SIZE, type WindowState } from './window-state-logic';
 
 export function hardenSession(ses: Session = session.defaultSession): void {
@@ -48,15 +48,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       devTools: options.dev,
     },
   });
-  const wc = win.webContents;
-  wc.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  wc.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  wc.on('will-attach-webview', (event) => event.preventDefault());
-  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // Navigation, pop-ups and <webview> are refused app-wide (web-contents-guard.ts), for this window as for any.
   win.once('ready-to-show', () => {
     // maximize() shows the window too; full screen goes on once it is shown.
     if (options.state.maximized) win.maximize();

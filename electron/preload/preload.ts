@@ -38,6 +38,10 @@ const bridge: LayerCanvasBridge = {
   recentFiles: () => ipcRenderer.invoke(CHANNELS.recentFiles),
   setTheme: (theme) => ipcRenderer.send(CHANNELS.theme, String(theme)),
   requestEnginePort: () => ipcRenderer.send(CHANNELS.requestEnginePort),
+  restartEngine: () => ipcRenderer.send(CHANNELS.restartEngine),
+  readRecovery: () => ipcRenderer.invoke(CHANNELS.recoveryRead),
+  writeRecovery: (snapshot) => ipcRenderer.invoke(CHANNELS.recoveryWrite, snapshot),
+  clearRecovery: () => ipcRenderer.invoke(CHANNELS.recoveryClear),
   onOpenFile: (listener) => {
     if (typeof listener !== 'function') throw new TypeError('onOpenFile: the listener must be a function');
     openListeners.add(listener);

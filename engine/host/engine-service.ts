@@ -21,6 +21,7 @@ import {
   type ResultOf,
   type ValidateResult,
 } from '../api/protocol';
+import { ENGINE_ACTIVITY, type ActivityNote } from './supervisor';
 
 export type Handler<T extends RequestType> = (
   payload: ParsedPayloadOf<T>,
@@ -82,7 +83,21 @@ export interface EngineService {
   readonly inFlight: number;
 }
 
-export function createEngineService(send: (message: EngineMessage) => void, handlers: Handlers = defaultHandlers): EngineService {
+/** What a request is about, for the watchdog's "hung while working on 'import' of evil.py": a file's name. */
+function labelOf(payload: unknown): string | undefined {
+  const name = typeof payload === 'object' && payload !== null ? (payload as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name.length > 0 ? name.slice(0, 200) : undefined;
+}
+
+/**
+ * `note` (optional) tells the host process each request's start and answer (supervisor.ts), so a watchdog that
+ * finds the engine hung can say which request hung it.
+ */
+export function createEngineService(
+  send: (message: EngineMessage) => void,
+  handlers: Handlers = defaultHandlers,
+  note: (activity: ActivityNote) => void = () => {},
+): EngineService {
   const running = new Map<string, AbortController>();
 
   // A result the transport can't carry (not cloneable, too big) becomes an error answer, never a crash.
@@ -104,6 +119,8 @@ export function createEngineService(send: (message: EngineMessage) => void, hand
   async function run(id: string, type: Exclude<RequestType, 'cancel'>, payload: unknown): Promise<void> {
     const controller = new AbortController();
     running.set(id, controller);
+    const label = labelOf(payload);
+    note({ type: ENGINE_ACTIVITY, started: label ? { id, request: type, label } : { id, request: type } });
     const ctx: HandlerContext = {
       signal: controller.signal,
       progress: (update) => {
@@ -123,6 +140,7 @@ export function createEngineService(send: (message: EngineMessage) => void, hand
     running.delete(id);
     if (isError(outcome)) fail(id, outcome.error);
     else post({ id, ok: true, result: outcome });
+    note({ type: ENGINE_ACTIVITY, finished: id });
   }
 
   return {
@@ -158,6 +176,7 @@ export function createEngineService(send: (message: EngineMessage) => void, hand
           controller.abort();
           running.delete(target);
           fail(target, CANCELLED);
+          note({ type: ENGINE_ACTIVITY, finished: target });
         }
         post({ id, ok: true, result: { cancelled: Boolean(controller) } });
         return;

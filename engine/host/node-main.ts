@@ -4,7 +4,7 @@
  */
 import { createEngineService } from './engine-service';
 import { configureKernels, kernelOptionsFromArgv } from './kernels';
-import { ENGINE_READY } from './supervisor';
+import { aliveAnswer, ENGINE_READY, isHeartbeat } from './supervisor';
 import { decodeWire, encodeWire } from '../api/wire';
 
 if (!process.send) {
@@ -19,9 +19,14 @@ const send = (message: unknown) => {
 // `layercanvas serve` names the kernels' folder (`--wasm-dir=`); without it, dist/wasm under the working directory.
 configureKernels(kernelOptionsFromArgv(process.argv));
 
-const service = createEngineService((message) => send(encodeWire(message)));
+// Answers go out as wire text; the supervisor's own messages (heartbeats, activity notes) as plain objects.
+const service = createEngineService((message) => send(encodeWire(message)), undefined, send);
 
 process.on('message', (raw: unknown) => {
+  if (isHeartbeat(raw)) {
+    send(aliveAnswer(raw));
+    return;
+  }
   if (typeof raw !== 'string') {
     send(encodeWire({ id: null, ok: false, error: { code: 'bad-request', message: `Engine messages are wire text; got ${typeof raw}.` } }));
     return;

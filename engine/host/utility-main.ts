@@ -6,7 +6,7 @@
  */
 import { createEngineService } from './engine-service';
 import { configureKernels, kernelOptionsFromArgv } from './kernels';
-import { ENGINE_READY } from './supervisor';
+import { aliveAnswer, ENGINE_READY, isHeartbeat } from './supervisor';
 
 interface PortMessageEvent {
   data: unknown;
@@ -30,11 +30,18 @@ if (!parentPort) {
 // A CommonJS bundle has no import.meta to find its files by: main names the kernels' folder on the command line.
 configureKernels(kernelOptionsFromArgv(process.argv));
 
+const note = (message: unknown) => parentPort.postMessage(message);
+
 parentPort.on('message', (event) => {
+  if (isHeartbeat(event.data)) {
+    note(aliveAnswer(event.data));
+    return;
+  }
   const data = event.data as { type?: unknown } | null;
   const port = event.ports?.[0];
   if (data?.type !== 'connect' || !port) return;
-  const service = createEngineService((message) => port.postMessage(message));
+  // Each window has its own service; all of them tell main what they are working on, for the watchdog.
+  const service = createEngineService((message) => port.postMessage(message), undefined, note);
   port.on('message', (e) => service.handle(e.data));
   port.start();
 });

@@ -137,6 +137,12 @@ export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().d
   useUi.getState().notify(shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`, shard ? 'info' : 'error');
 }
 
+/** The status bar's and the menu's Restart engine: whatever it was doing is cancelled, the document stays. */
+export function restartEngine(): void {
+  useUi.getState().notify('Restarting the engine; anything it was working on is cancelled. Your model is untouched.');
+  getHost().restartEngine();
+}
+
 export async function autoLayout(): Promise<void> {
   const doc = useGraph.getState().doc;
   if (doc.nodes.length === 0) return;
@@ -193,6 +199,9 @@ export function runMenuCommand(command: MenuCommand, ctx: { prefersDark: boolean
       return;
     case 'toggle-theme':
       toggleTheme(ctx.prefersDark);
+      return;
+    case 'restart-engine':
+      restartEngine();
       return;
     case 'about':
       useUi.getState().notify('LayerCanvas: build Keras models by drawing them.');

@@ -1,5 +1,6 @@
 /** Counts at a glance: errors, warnings, parameters, engine state, and the last notice. */
 import { thousands } from '../../engine/graph/summary';
+import { restartEngine } from '../actions/document-actions';
 import { isDirty, useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';
@@ -42,6 +43,15 @@ export function StatusBar() {
           {kernels.label}
         </span>
       ) : null}
+      <button
+        type="button"
+        className="status-item status-restart"
+        data-testid="status-restart-engine"
+        onClick={restartEngine}
+        title="Stop the engine, whatever it is doing, and start a new one (your model stays as it is)"
+      >
+        ↻ Restart engine
+      </button>
     </footer>
   );
 }

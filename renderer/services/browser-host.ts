@@ -5,11 +5,19 @@
 import { decodeWire, encodeWire } from '../../engine/api/wire';
 import { folderFromPicked } from '../../common/folder-policy';
 import type { EnginePort, EngineStatus, Host, HostFile, HostFolder, MenuCommand, SaveRequest } from '../../common/host';
+import {
+  ENGINE_SOCKET_PATH,
+  PAGE_LEAVING_CODE,
+  RESTART_ENGINE_TYPE,
+  SERVER_STATUS_TYPE,
+  TOKEN_FRAGMENT_KEY,
+  TOKEN_HEADER,
+} from '../../common/socket-protocol';
+import { IdbRecoverySlot } from './recovery-idb';
 
 const RECENT_KEY = 'layercanvas.recentFiles';
 const RECENT_LIMIT = 10;
-/** Messages from the server itself (not the engine) carry this type; see cli/serve.ts. */
-export const SERVER_STATUS_TYPE = 'engine-status';
+export { SERVER_STATUS_TYPE };
 /** Where the server hands out the model named on its command line (cli/serve.ts serves it; 204 when none). */
 export const SERVED_MODEL_PATH = '/served-model';
 
@@ -23,6 +31,27 @@ export function servedFile(json: unknown): HostFile | null {
   if (m.siblings && typeof m.siblings === 'object')
     for (const [name, data] of Object.entries(m.siblings as Record<string, unknown>)) if (typeof data === 'string') siblings[name] = fromBase64(data);
   return { name: m.name, data: fromBase64(m.data), ...(Object.keys(siblings).length ? { siblings } : {}) };
+}
+
+/**
+ * The engine socket's address: this launch's token (from the page's `#token=…`, which `layercanvas serve` put in
+ * the URL it opened) and this page load's own id, so the server gives the page one engine and keeps it across
+ * reconnects.
+ */
+export function engineSocketUrl(location: Pick<Location, 'protocol' | 'host' | 'hash'>, pageId: string): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = new URLSearchParams({ token: launchToken(location), page: pageId });
+  return `${scheme}//${location.host}${ENGINE_SOCKET_PATH}?${query}`;
+}
+
+/** This launch's token, from the page's `#token=…`; empty when the page was opened without it. */
+export function launchToken(location: Pick<Location, 'hash'>): string {
+  return new URLSearchParams(location.hash.replace(/^#/, '')).get(TOKEN_FRAGMENT_KEY) ?? '';
+}
+
+function newPageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 type Filters = { name: string; extensions: string[] }[];
@@ -138,13 +167,18 @@ class SocketEnginePort implements EnginePort {
       if (m && m.type === SERVER_STATUS_TYPE && m.status) this.status.emit(m.status);
       else this.messages.emit(message);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.closed) return;
       this.retries += 1;
       const delay = Math.min(10_000, 250 * 2 ** this.retries);
+      // The server's own refusal (too many pages) says why in the close reason; a refused upgrade (no token) doesn't.
+      const why =
+        event.code >= 4000 && event.reason
+          ? event.reason
+          : 'Lost the connection to the LayerCanvas server. If it persists, open the address `layercanvas serve` printed (it carries this launch\'s token)';
       this.status.emit({
-        state: this.retries > 5 ? 'failed' : 'restarting',
-        message: `Lost the connection to the LayerCanvas server; retrying in ${Math.round(delay / 1000)} s. If it persists, run \`layercanvas serve\` again and reload.`,
+        state: this.retries > 5 || event.code >= 4000 ? 'failed' : 'restarting',
+        message: `${why}; retrying in ${Math.round(delay / 1000)} s.`,
       });
       setTimeout(() => {
         if (!this.closed) this.open();
@@ -162,6 +196,17 @@ class SocketEnginePort implements EnginePort {
     return this.messages.on(listener);
   }
 
+  /** Ask the server to kill this page's engine and start a new one (whatever the engine is doing). */
+  restartEngine(): void {
+    this.postMessage({ type: RESTART_ENGINE_TYPE });
+  }
+
+  /** The page is going away: the server may stop its engine at once. */
+  leave(): void {
+    this.closed = true;
+    this.socket?.close(PAGE_LEAVING_CODE, 'page unloaded');
+  }
+
   close(): void {
     this.closed = true;
     this.socket?.close();
@@ -173,6 +218,7 @@ export function createBrowserHost(win: Window = window): Host {
   const status = new Emitter<EngineStatus>();
   let dirty = false;
   let port: SocketEnginePort | null = null;
+  const recovery = new IdbRecoverySlot();
 
   win.addEventListener('beforeunload', (event) => {
     if (!dirty) return;
@@ -259,10 +305,15 @@ export function createBrowserHost(win: Window = window): Host {
 
     async connectEngine() {
       if (!port) {
-        const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
-        port = new SocketEnginePort(`${scheme}//${win.location.host}/engine`, status);
+        const socketPort = new SocketEnginePort(engineSocketUrl(win.location, newPageId()), status);
+        win.addEventListener('pagehide', () => socketPort.leave());
+        port = socketPort;
       }
       return port;
+    },
+
+    restartEngine() {
+      port?.restartEngine();
     },
 
     onEngineStatus(listener) {
@@ -274,9 +325,12 @@ export function createBrowserHost(win: Window = window): Host {
     },
 
     async startupFile() {
-      const response = await win.fetch(SERVED_MODEL_PATH, { cache: 'no-store' });
+      const response = await win.fetch(SERVED_MODEL_PATH, { cache: 'no-store', headers: { [TOKEN_HEADER]: launchToken(win.location) } });
       if (response.status !== 200) return null;
       return servedFile(await response.json());
     },
+    readRecovery: () => recovery.read(),
+    writeRecovery: (snapshot) => recovery.write(snapshot),
+    clearRecovery: () => recovery.clear(),
   };
 }

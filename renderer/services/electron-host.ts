@@ -84,6 +84,10 @@ export function createElectronHost(bridge: LayerCanvasBridge, win: Window = wind
       return port;
     },
     onEngineStatus: (listener) => bridge.onEngineStatus(listener),
+    restartEngine: () => bridge.restartEngine(),
+    readRecovery: () => bridge.readRecovery(),
+    writeRecovery: (snapshot) => bridge.writeRecovery(snapshot),
+    clearRecovery: () => bridge.clearRecovery(),
     recentFiles: () => bridge.recentFiles(),
   };
 }

@@ -137,11 +137,13 @@ export function createEngineClient(port: EnginePort, options: EngineClientOption
     handleStatus(status) {
       if (status.state !== 'restarting' && status.state !== 'failed') return;
       for (const [id, p] of [...pending]) {
+        // The watchdog's message already names the request it hung on; others get it added.
+        const named = status.message?.includes(`'${p.type}'`);
         settle(id, {
           ok: false,
           error: {
             code: 'engine-restarted',
-            message: `The engine stopped while working on '${p.type}'${status.message ? ` (${status.message})` : ''}.`,
+            message: named ? status.message! : `The engine stopped while working on '${p.type}'${status.message ? ` (${status.message})` : ''}.`,
             hint: status.state === 'failed' ? 'Save your work and restart LayerCanvas.' : 'Try again; a new engine is starting.',
           },
         });

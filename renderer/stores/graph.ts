@@ -18,6 +18,8 @@ export interface GraphState {
   commit(update: (doc: ModelDocument) => ModelDocument): void;
   /** Replaces the document, forgetting history (New, Open). */
   load(doc: ModelDocument): void;
+  /** Replaces the document with work that was never saved (a recovered autosave): it loads dirty. */
+  loadUnsaved(doc: ModelDocument): void;
   markSaved(): void;
   beginGesture(): void;
   gesture(update: (doc: ModelDocument) => ModelDocument): void;
@@ -44,6 +46,10 @@ export const useGraph = create<GraphState>()((set, get) => ({
   },
   load(doc) {
     set({ doc, past: [], future: [], savedDoc: doc, gestureStart: null });
+  },
+  loadUnsaved(doc) {
+    // Dirty means doc !== savedDoc; the saved state is "nothing", so Save and the close prompt apply.
+    set({ doc, past: [], future: [], savedDoc: emptyDocument(), gestureStart: null });
   },
   markSaved() {
     set({ savedDoc: get().doc });

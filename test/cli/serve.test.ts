@@ -34,7 +34,10 @@ describe('serve <model>', () => {
     for (const [given, status] of [[model, 200], [undefined, 204]] as const) {
       const server = await startServer({ port: 0, root: dir, log: () => {}, model: given });
       try {
-        const response = await fetch(new URL(SERVED_MODEL_PATH, server.url));
+        // Only with this launch's token: another local process gets nothing.
+        expect((await fetch(new URL(SERVED_MODEL_PATH, server.url))).status).toBe(403);
+        expect((await fetch(new URL(SERVED_MODEL_PATH, server.url), { headers: { 'x-layercanvas-token': 'x'.repeat(32) } })).status).toBe(403);
+        const response = await fetch(new URL(SERVED_MODEL_PATH, server.url), { headers: { 'x-layercanvas-token': server.token } });
         expect(response.status).toBe(status);
         if (status === 204) continue;
         const file = servedFile(await response.json())!;

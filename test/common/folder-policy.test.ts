@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWire, encodeWire } from '../../engine/api/wire';
 import { BROWSER_FOLDER_LIMITS, folderFromPicked, folderRefusal, type PickedFile } from '../../common/folder-policy';
+import { MAX_MESSAGE_BYTES } from '../../cli/serve';
 
 function picked(webkitRelativePath: string, bytes: number[] | number = [1, 2, 3]): PickedFile & { reads: number } {
   const data = typeof bytes === 'number' ? new Uint8Array(bytes) : Uint8Array.from(bytes);
@@ -58,14 +59,14 @@ describe('folder caps and the browser transport', () => {
     const bytes = files.reduce((s, f) => s + f.data.byteLength, 0);
     expect(folderRefusal('digits', files.length, bytes, BROWSER_FOLDER_LIMITS)).toBeNull();
     const text = encodeWire({ id: 'r1', type: 'dataset-import-folder', payload: { name: 'digits', files } });
-    // Base64 is 4/3 of the bytes: ~6.7 MB, far under the server's 512 MB WebSocket limit (cli/serve.ts).
+    // Base64 is 4/3 of the bytes: ~6.7 MB, far under the server's WebSocket limit (cli/serve.ts).
     expect(text.length).toBeLessThan(bytes * 1.4);
     const back = decodeWire(text) as { payload: { files: { path: string; data: Uint8Array }[] } };
     expect(back.payload.files[1999].path).toBe('c1/1999.png');
     expect(Array.from(back.payload.files[1999].data)).toEqual(Array.from(files[1999].data));
   });
 
-  it("keeps the browser's byte cap, as base64, under the server's 512 MB message limit", () => {
-    expect((BROWSER_FOLDER_LIMITS.maxBytes * 4) / 3).toBeLessThan(512 * 1024 * 1024);
+  it("keeps the browser's byte cap, as base64, under the server's message limit", () => {
+    expect((BROWSER_FOLDER_LIMITS.maxBytes * 4) / 3).toBeLessThan(MAX_MESSAGE_BYTES);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startServer, type RunningServer, type ServedModel } from '../../cli/serve';
+import { startServer, type RunningServer, type ServedModel, type ServeOptions } from '../../cli/serve';
 
 export const CHROMIUM = process.env.LAYERCANVAS_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = resolve('test-results', 'screenshots');
@@ -36,10 +36,19 @@ export interface HarnessOptions {
   wasmDir?: string;
   /** A model the server opens in the page, as `layercanvas serve <model>` does. */
   model?: ServedModel;
+  /** Server settings (the engine watchdog's timings). */
+  server?: Pick<ServeOptions, 'heartbeatMs' | 'hangMs' | 'cancelGraceMs'>;
+}
+
+/** A page address on the server, keeping the launch token in the fragment (the engine socket needs it). */
+export function pageUrl(server: RunningServer, path = '/'): string {
+  const url = new URL(path, server.url);
+  url.hash = new URL(server.url).hash;
+  return url.toString();
 }
 
 export async function launchHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {}, model: options.model });
+  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {}, model: options.model, ...options.server });
   const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
   let context: BrowserContext;
   try {
@@ -78,7 +87,7 @@ export async function launchHarness(options: HarnessOptions = {}): Promise<Harne
       );
     });
   });
-  await page.goto(new URL(options.path ?? '/', server.url).toString(), { waitUntil: 'load' });
+  await page.goto(pageUrl(server, options.path), { waitUntil: 'load' });
 
   let closed = false;
   return {

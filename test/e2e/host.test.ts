@@ -179,7 +179,7 @@ describe('layercanvas serve in Chromium', () => {
   });
 
   it('refuses engine WebSockets from another origin', async () => {
-    const ws = new NodeWebSocket(`${h.url.replace('http', 'ws')}engine`, { origin: 'http://evil.example' });
+    const ws = new NodeWebSocket(`${new URL(h.url).origin.replace('http', 'ws')}/engine?token=${h.server.token}&page=evilpage1`, { origin: 'http://evil.example' });
     const outcome = await new Promise<string>((resolve) => {
       ws.on('open', () => resolve('open'));
       ws.on('error', (e) => resolve(e.message));
@@ -189,7 +189,7 @@ describe('layercanvas serve in Chromium', () => {
 
   it('answers a validate request from the page over the engine WebSocket', async () => {
     const response = await h.page.evaluate(async (doc) => {
-      const ws = new WebSocket(`ws://${location.host}/engine`);
+      const ws = new WebSocket(`ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'validate-page' })}`);
       return await new Promise<unknown>((resolve, reject) => {
         ws.onerror = () => reject(new Error('socket error'));
         ws.onopen = () => ws.send(JSON.stringify({ id: 'v1', type: 'validate', payload: { document: doc } }));
@@ -209,7 +209,7 @@ describe('layercanvas serve in Chromium', () => {
   it('restarts a killed engine child and tells the page', async () => {
     await h.page.evaluate(() => {
       const w = window as unknown as { __engine: { ws: WebSocket; messages: unknown[] } };
-      const ws = new WebSocket(`ws://${location.host}/engine`);
+      const ws = new WebSocket(`ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'restart-page' })}`);
       w.__engine = { ws, messages: [] };
       ws.onmessage = (e) => w.__engine.messages.push(JSON.parse(e.data as string));
     });

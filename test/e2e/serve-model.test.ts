@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('serve <model>', () => {
   it('says which model it opened, refuses a missing one with exit 2 and a malformed one at its line', async () => {
     const ok = await serveLine(['test/fixtures/python/residual-functional.py']);
-    expect(ok.line).toMatch(/^LayerCanvas is serving at http:\/\/127\.0\.0\.1:\d+\/, with residual-functional\.py open$/);
+    expect(ok.line).toMatch(/^LayerCanvas is serving at http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{32}, with residual-functional\.py open$/);
     const missing = await serveLine(['test/fixtures/python/nope.py']);
     expect(missing.code).toBe(2);
     expect(missing.line).toBe("layercanvas: no such file: test/fixtures/python/nope.py (run 'layercanvas --help' for usage)");

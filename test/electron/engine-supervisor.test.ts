@@ -6,19 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { forkNodeEngine } from '../../cli/serve';
 import { EngineSupervisor, type EngineStatus } from '../../engine/host/supervisor';
 import { decodeWire, encodeWire } from '../../engine/api/wire';
+import { until } from '../support/until';
 
 let sup: EngineSupervisor | null = null;
 afterEach(() => sup?.stop());
 
-async function until<T>(what: string, get: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('engine supervisor with a real child process', () => {
   it('restarts a killed engine, reports each step, and the new engine answers', async () => {
@@ -63,5 +55,62 @@ describe('engine supervisor with a real child process', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready']);
+  });
+
+  it('kills and restarts an engine that stops answering (SIGSTOP)', async () => {
+    const statuses: EngineStatus[] = [];
+    const answers: { id: string; ok: boolean; result?: { pid: number }; error?: { code: string } }[] = [];
+    sup = new EngineSupervisor({
+      spawn: forkNodeEngine,
+      onStatus: (s) => statuses.push(s),
+      onMessage: (m) => answers.push(decodeWire(m as string) as (typeof answers)[number]),
+      backoffMs: [50],
+      heartbeatMs: 200,
+      hangMs: 1500,
+    });
+    sup.start();
+    await until('ready', () => (sup!.status.state === 'ready' ? true : undefined));
+    const pid = sup.pid!;
+    // A real engine, really silent: stopped by the kernel, not by any hook in our code.
+    process.kill(pid, 'SIGSTOP');
+    sup.send(encodeWire({ id: 'stuck', type: 'import', payload: { name: 'model.py', data: 'import keras' } }));
+    const hung = await until('hung', () => statuses.find((s) => s.cause === 'hung'));
+    expect(hung.message).toMatch(/^The engine stopped answering for \d+(\.\d)? s, so it was stopped; restarting it/);
+    await until('ready again', () => (sup!.status.state === 'ready' && sup!.pid !== pid ? true : undefined));
+    await until('old engine gone', () => {
+      try {
+        process.kill(pid, 0);
+        return undefined;
+      } catch {
+        return true;
+      }
+    });
+    sup.send(encodeWire({ id: 'after', type: 'ping' }));
+    const after = await until('ping after', () => answers.find((a) => a.id === 'after'));
+    expect(after.result!.pid).toBe(sup.pid);
+  });
+
+  it("never stays hung on the Python case that used to pin it at 100% CPU (a=[0]*100000 … c == c)", async () => {
+    const statuses: EngineStatus[] = [];
+    const answers: { id: string; ok: boolean; result?: unknown; error?: { code: string; message: string } }[] = [];
+    sup = new EngineSupervisor({
+      spawn: forkNodeEngine,
+      onStatus: (s) => statuses.push(s),
+      onMessage: (m) => answers.push(decodeWire(m as string) as (typeof answers)[number]),
+      backoffMs: [50],
+      heartbeatMs: 250,
+      hangMs: 3000,
+    });
+    sup.start();
+    await until('ready', () => (sup!.status.state === 'ready' ? true : undefined));
+    const source = 'import keras\na=[0]*100000\nb=[a]*100000\nc=[b]*100000\nd = c == c\n';
+    sup.send(encodeWire({ id: 'evil', type: 'import', payload: { name: 'evil.py', data: source } }));
+    // Either the interpreter's own budget refuses it (an answer), or the watchdog ends the engine (a status).
+    const outcome = await until('an outcome', () => answers.find((a) => a.id === 'evil' && 'ok' in a) ?? statuses.find((s) => s.cause === 'hung'));
+    if ('state' in outcome) expect(outcome.message).toMatch(/stopped answering .* while working on 'import' of evil\.py/);
+    else expect(outcome, JSON.stringify(outcome)).toSatisfy((a: (typeof answers)[number]) => !a.ok || (a.result as { ok?: boolean }).ok === false);
+    await until('ready', () => (sup!.status.state === 'ready' ? true : undefined));
+    sup.send(encodeWire({ id: 'after', type: 'ping' }));
+    await until('ping after', () => answers.find((a) => a.id === 'after'));
   });
 });

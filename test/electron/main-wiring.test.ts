@@ -43,6 +43,9 @@ afterAll(() => {
 });
 
 const win = () => stub.windows[0];
+/** What main posted to an engine process, less the watchdog's heartbeats. */
+const posted = (fork: { received: { message: unknown; ports: unknown[] }[] }) =>
+  fork.received.filter((r) => (r.message as { type?: string }).type !== 'engine-heartbeat').map((r) => [r.message, r.ports.length]);
 const sentOn = (channel: string) => win().webContents.sentOn(channel);
 
 describe('electron main wiring', () => {
@@ -68,6 +71,55 @@ describe('electron main wiring', () => {
     expect(navigate('app://layercanvas.evil/')).toBe(true);
     expect(navigate('app://layercanvas/index.html')).toBe(false);
     expect(win().webContents.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+
+  it('guards every webContents the app creates, not only the window: navigation, frames, redirects, pop-ups, webviews', () => {
+    const other = new stub.electron.BrowserWindow({ webPreferences: {} }).webContents;
+    stub.windows.pop();
+    const prevented = (event: string, ...args: unknown[]) => {
+      const e = { prevented: false, preventDefault() { this.prevented = true; }, url: String(args[0] ?? '') };
+      other.emit(event, e, ...args);
+      return e.prevented;
+    };
+    expect(prevented('will-navigate', 'https://example.com/')).toBe(true);
+    expect(prevented('will-frame-navigate', 'https://example.com/frame')).toBe(true);
+    expect(prevented('will-frame-navigate', 'app://layercanvas/index.html')).toBe(false);
+    expect(prevented('will-redirect', 'http://127.0.0.1:1/')).toBe(true);
+    expect(prevented('will-attach-webview')).toBe(true);
+    expect(other.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
+  });
+
+  it('keeps the autosave snapshot under userData, offers it back, clears it, and refuses bad or foreign ones', async () => {
+    const snapshot = { savedAt: 1764856920000, title: 'm.layercanvas.json', project: '{"formatVersion":1}' };
+    const invoke = (channel: string, event: unknown, ...args: unknown[]) => Promise.resolve().then(() => stub.handlers.get(channel)!(event, ...args));
+    await invoke('layercanvas:recovery-write', ours(), snapshot);
+    expect(JSON.parse(readFileSync(join(dist, 'recovery', 'autosave.json'), 'utf8'))).toEqual(snapshot);
+    expect(await invoke('layercanvas:recovery-read', ours())).toEqual({ snapshot, afterCrash: false });
+    await expect(invoke('layercanvas:recovery-write', foreign, snapshot)).rejects.toThrow(/refused/);
+    await expect(invoke('layercanvas:recovery-write', ours(), { ...snapshot, project: 5 })).rejects.toThrow(/bad arguments/);
+    await expect(invoke('layercanvas:recovery-read', foreign)).rejects.toThrow(/refused/);
+    await invoke('layercanvas:recovery-clear', ours());
+    expect(await invoke('layercanvas:recovery-read', ours())).toBeNull();
+  });
+
+  it('reloads a crashed renderer, which then restores the autosave without asking; stops after repeated crashes', async () => {
+    const snapshot = { savedAt: 1, title: 't', project: '{}' };
+    await stub.handlers.get('layercanvas:recovery-write')!(ours(), snapshot);
+    const wc = win().webContents;
+    const reloads = () => stub.callsTo('webContents.reload').length;
+    wc.emit('render-process-gone', {}, { reason: 'clean-exit', exitCode: 0 });
+    expect(reloads()).toBe(0);
+    wc.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(reloads()).toBe(1);
+    expect(await stub.handlers.get('layercanvas:recovery-read')!(ours())).toEqual({ snapshot, afterCrash: true });
+    expect(await stub.handlers.get('layercanvas:recovery-read')!(ours())).toEqual({ snapshot, afterCrash: false });
+    for (const reason of ['oom', 'killed']) wc.emit('render-process-gone', {}, { reason, exitCode: 9 });
+    expect(reloads()).toBe(3);
+    expect(stub.callsTo('dialog.showErrorBox')).toEqual([]);
+    wc.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(reloads()).toBe(3);
+    expect(stub.callsTo('dialog.showErrorBox').map((a) => a[0])).toEqual(['LayerCanvas keeps crashing']);
+    await stub.handlers.get('layercanvas:recovery-clear')!(ours());
   });
 
   it('blocks all remote requests in the session', () => {
@@ -141,7 +193,7 @@ describe('engine in a utility process', () => {
     const wc = win().webContents;
     stub.listeners.get('layercanvas:request-engine-port')!(ours(wc));
     expect(wc.posted.map((p) => [p.channel, p.ports.length])).toEqual([['layercanvas:engine-port', 1]]);
-    expect(stub.forks[0].received.map((r) => [r.message, r.ports.length])).toEqual([[{ type: 'connect' }, 1]]);
+    expect(posted(stub.forks[0])).toEqual([[{ type: 'connect' }, 1]]);
     // The two ends of one channel: what the window got talks to what the engine got.
     expect(connected(wc.posted[0].ports[0], stub.forks[0].received[0].ports[0])).toBe(true);
   });
@@ -155,8 +207,40 @@ describe('engine in a utility process', () => {
     stub.forks[1].emit('message', { type: 'engine-ready' });
     expect(sentOn('layercanvas:engine-status').at(-1)).toEqual({ state: 'ready' });
     expect(win().webContents.posted).toHaveLength(2);
-    expect(stub.forks[1].received.map((r) => [r.message, r.ports.length])).toEqual([[{ type: 'connect' }, 1]]);
+    expect(posted(stub.forks[1])).toEqual([[{ type: 'connect' }, 1]]);
     expect(connected(win().webContents.posted[1].ports[0], stub.forks[1].received[0].ports[0])).toBe(true);
+  });
+
+  it('restarts the engine when the window asks (Restart engine), and refuses the ask from a foreign frame', () => {
+    stub.listeners.get('layercanvas:restart-engine')!(foreign);
+    expect(stub.forks).toHaveLength(2);
+    stub.listeners.get('layercanvas:restart-engine')!(ours());
+    expect(stub.forks).toHaveLength(3);
+    expect(sentOn('layercanvas:engine-status').at(-1)).toMatchObject({ state: 'restarting', cause: 'requested' });
+    stub.forks[2].emit('message', { type: 'engine-ready' });
+    expect(posted(stub.forks[2])).toEqual([[{ type: 'connect' }, 1]]);
+  });
+
+  it('kills an engine that stops answering its heartbeats, and tells the window which request hung it', async () => {
+    vi.useFakeTimers();
+    try {
+      stub.listeners.get('layercanvas:restart-engine')!(ours());
+      const fork = stub.forks[3];
+      fork.emit('message', { type: 'engine-ready' });
+      fork.emit('message', { type: 'engine-activity', started: { id: 'r1', request: 'import', label: 'evil.py' } });
+      // Heartbeats go out and nothing comes back.
+      await vi.advanceTimersByTimeAsync(19_000);
+      expect(fork.received.filter((r) => (r.message as { type?: string }).type === 'engine-heartbeat').length).toBeGreaterThan(5);
+      expect(stub.forks).toHaveLength(4);
+      await vi.advanceTimersByTimeAsync(3_000);
+      const hung = sentOn('layercanvas:engine-status').find((s) => (s as { cause?: string }).cause === 'hung') as { message: string };
+      expect(hung.message).toMatch(/^The engine stopped answering for 2\d s while working on 'import' of evil\.py, so it was stopped/);
+      expect(stub.forks).toHaveLength(5);
+      stub.forks[4].emit('message', { type: 'engine-ready' });
+      expect(sentOn('layercanvas:engine-status').at(-1)).toEqual({ state: 'ready' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

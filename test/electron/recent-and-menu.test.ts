@@ -28,7 +28,7 @@ describe('recent files', () => {
 
 const ALL_COMMANDS: MenuCommand[] = [
   'new', 'open', 'save', 'save-as', 'export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json',
-  'undo', 'redo', 'auto-layout', 'fit-view', 'toggle-theme', 'theme-system', 'theme-light', 'theme-dark',
+  'undo', 'redo', 'auto-layout', 'fit-view', 'toggle-theme', 'restart-engine', 'theme-system', 'theme-light', 'theme-dark',
 ];
 
 function find(items: readonly MenuItemSpec[], label: string): MenuItemSpec | undefined {

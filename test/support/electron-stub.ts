@@ -151,6 +151,9 @@ export class StubWebContents extends EventEmitter {
     this.record('webContents.postMessage', channel, message, ports.length);
     this.posted.push({ channel, message, ports });
   }
+  reload() {
+    this.record('webContents.reload');
+  }
   setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
     this.record('webContents.setWindowOpenHandler');
     this.openHandler = handler;
@@ -349,6 +352,8 @@ export function createElectronStub(options: StubOptions = {}) {
         super(opts, record);
         record('BrowserWindow', opts);
         windows.push(this);
+        // As Electron does for every webContents it makes.
+        app.emit('web-contents-created', {}, this.webContents);
       }
       static getAllWindows = () => windows.filter((w) => !w.closed);
     },

@@ -16,15 +16,17 @@ class FakeSocket {
   sent: string[] = [];
   onopen: (() => void) | null = null;
   onmessage: ((e: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((e: { code: number; reason: string }) => void) | null = null;
+  closedWith: [number | undefined, string | undefined] | null = null;
   constructor(public url: string) {
     FakeSocket.all.push(this);
   }
   send(text: string) {
     this.sent.push(text);
   }
-  close() {
+  close(code?: number, reason?: string) {
     this.readyState = 3;
+    this.closedWith = [code, reason];
   }
   open() {
     this.readyState = 1;
@@ -33,9 +35,9 @@ class FakeSocket {
   receive(data: unknown) {
     this.onmessage?.({ data });
   }
-  drop() {
+  drop(code = 1006, reason = '') {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.({ code, reason });
   }
 }
 
@@ -48,7 +50,7 @@ function fakeWindow() {
   });
   vi.stubGlobal('WebSocket', FakeSocket);
   const win = {
-    location: { protocol: 'http:', host: '127.0.0.1:5917' },
+    location: { protocol: 'http:', host: '127.0.0.1:5917', hash: '#token=launch-token_1' },
     document: { title: '' },
     addEventListener: (type: string, fn: (e: unknown) => void) => events.on(type, fn),
   };
@@ -68,7 +70,8 @@ describe('browser host: engine socket', () => {
     const { win } = fakeWindow();
     const port = await createBrowserHost(win).connectEngine();
     const socket = FakeSocket.all[0];
-    expect(socket.url).toBe('ws://127.0.0.1:5917/engine');
+    // The launch token from the page's fragment, and this page load's own id.
+    expect(socket.url).toMatch(/^ws:\/\/127\.0\.0\.1:5917\/engine\?token=launch-token_1&page=[0-9a-f]{24}$/);
     port.postMessage({ id: 'a', type: 'ping' });
     expect(socket.sent).toEqual([]);
     socket.open();
@@ -125,6 +128,36 @@ describe('browser host: engine socket', () => {
     FakeSocket.all[1].open();
     expect(FakeSocket.all[1].sent.map((t) => JSON.parse(t).id)).toEqual(['later']);
     expect(await host.connectEngine()).toBe(port);
+    // The same page load keeps its id across reconnects, so the server gives it back its engine.
+    expect(new URL(FakeSocket.all[1].url).searchParams.get('page')).toBe(new URL(FakeSocket.all[0].url).searchParams.get('page'));
+  });
+
+  it('says why the server refused the page (too many pages) instead of a lost connection', async () => {
+    vi.useFakeTimers();
+    const { win } = fakeWindow();
+    const host = createBrowserHost(win);
+    const statuses: EngineStatus[] = [];
+    host.onEngineStatus((s) => statuses.push(s));
+    await host.connectEngine();
+    FakeSocket.all[0].open();
+    FakeSocket.all[0].drop(4429, 'LayerCanvas runs at most 4 pages at once');
+    expect(statuses.at(-1)).toMatchObject({ state: 'failed' });
+    expect(statuses.at(-1)?.message).toMatch(/^LayerCanvas runs at most 4 pages at once; retrying in/);
+  });
+
+  it('asks the server to restart its engine, and lets it go at once when the page unloads', async () => {
+    const { win, events } = fakeWindow();
+    const host = createBrowserHost(win);
+    await host.connectEngine();
+    const socket = FakeSocket.all[0];
+    socket.open();
+    host.restartEngine();
+    expect(socket.sent.map((t) => JSON.parse(t))).toEqual([{ type: 'restart-engine' }]);
+    events.emit('pagehide', {});
+    expect(socket.closedWith).toEqual([4001, 'page unloaded']);
+    // Gone for good: no reconnect after the close the page asked for.
+    socket.drop(4001, 'page unloaded');
+    expect(FakeSocket.all).toHaveLength(1);
   });
 });
 

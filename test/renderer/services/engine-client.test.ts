@@ -131,6 +131,17 @@ describe('engine client', () => {
     expect(await client.request('ping', {})).toMatchObject({ ok: true });
   });
 
+  it("passes the watchdog's message on as it is when it already names the request that hung", async () => {
+    const { port, kill } = fakePort();
+    const statusListeners = new Set<(s: EngineStatus) => void>();
+    const client = createEngineClient(port, { subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)) });
+    kill();
+    const lost = client.request('import', { name: 'evil.py', data: 'x' });
+    const message = "The engine stopped answering for 20 s while working on 'import' of evil.py, so it was stopped; restarting it in 200 ms.";
+    statusListeners.forEach((l) => l({ state: 'restarting', cause: 'hung', message }));
+    expect(await lost).toEqual({ ok: false, error: { code: 'engine-restarted', message, hint: 'Try again; a new engine is starting.' } });
+  });
+
   it('ignores answers for unknown ids and malformed engine messages', async () => {
     const { port, inject } = fakePort();
     const client = createEngineClient(port);
