@@ -3,7 +3,8 @@
  * by extension, symbolic links never followed (a link in a downloaded dataset must not make us read ~/.ssh), and
  * the count and total size checked before a byte is read. Node only, no electron imports, so it is tested directly.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
+import { readRegularFileSync } from '../../engine/node/safe-read';
 import { basename, join } from 'node:path';
 import { DESKTOP_FOLDER_LIMITS, folderRefusal, isImageName, type FolderLimits } from '../../common/folder-policy';
 import type { HostFolder } from '../../common/host';
@@ -66,7 +67,8 @@ export function readImageFolderFiles(root: string, limits: FolderLimits = DESKTO
   for (const f of found) {
     let data: Uint8Array;
     try {
-      data = new Uint8Array(readFileSync(f.full));
+      // A regular file still (not swapped for a pipe since the walk), and never past what the cap leaves.
+      data = readRegularFileSync(f.full, limits.maxBytes - total);
     } catch (err) {
       return { name, files: [], refused: { message: `Can't read ${name}/${f.path}: ${(err as Error).message}`, hint: 'Check the file permissions, or leave the file out of the folder.' } };
     }
