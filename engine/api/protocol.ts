@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { FormatError, Problem } from '../core/problems';
 import type { Shape } from '../core/shape';
-import type { ModelDocument } from '../graph/document';
+import type { ModelDocument, NamedWeight } from '../graph/document';
 import type { Summary } from '../graph/summary';
 import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
@@ -220,6 +220,17 @@ export interface TrainOutcome {
   warning?: string;
 }
 
+export interface ReestimateOutcome {
+  /** The document's weights with every BN layer's moving_mean and moving_variance replaced. */
+  weights: Record<string, NamedWeight[]>;
+  batches: number;
+  samples: number;
+  layers: string[];
+  /** Validation loss and accuracy in inference mode before and after (absent without a validation split). */
+  before?: { loss: number; accuracy: number };
+  after?: { loss: number; accuracy: number };
+}
+
 export interface PredictResult {
   output: Tensor;
   /** The outputs of the layers asked for in `capture`, by node id. */
@@ -259,6 +270,18 @@ export const REQUESTS = {
    * events carry `{ run, event }` with the trainer's batch, epoch and layer-stats events.
    */
   train: request<TrainOutcome>()(z.object({ document: documentSchema, dataset: datasetSpec, settings: trainSettingsSchema, compareBn: z.boolean().optional() })),
+  /**
+   * Re-estimate the BatchNormalization moving statistics of a trained document (PreciseBN: `batches` training
+   * batches forward with the weights frozen, their statistics averaged), beyond what Keras's `fit` does. The split
+   * and seed are the run's, so the validation figures before and after are on the data the run held out.
+   */
+  'reestimate-bn': request<ReestimateOutcome>()(
+    z.object({
+      document: documentSchema,
+      dataset: datasetSpec,
+      settings: trainSettingsSchema.pick({ loss: true, fromLogits: true, batchSize: true, validationSplit: true, seed: true }).extend({ batches: z.number().int().min(1).max(100_000) }),
+    }),
+  ),
   /** End the training with request id `target` before its next batch; it answers with what it learned so far. */
   stop: request<{ stopping: boolean }>()(z.object({ target: z.string().min(1) })),
   /** Run a batch (inference mode unless `training`), returning the output and the outputs of the `capture`d layers. */

@@ -63,6 +63,8 @@ export const defaultHandlers: Handlers = {
 
   stop: ({ target }) => ({ stopping: stopTraining(target) }),
 
+  'reestimate-bn': async (payload) => (await import('./train-handlers')).reestimateBnHandler(payload),
+
   predict: async (payload) => (await import('./train-handlers')).predictHandler(payload),
 
   samples: async (payload) => (await import('./data-handlers')).samplesHandler(payload),

@@ -9,13 +9,15 @@ import { loadDataset } from '../data/node/load';
 import type { ModelDocument } from '../graph/document';
 import { BUDGET_ENV, memoryBudget } from '../node/memory-budget';
 import type { MemoryBudget } from '../graph/resources';
-import { compileModel, forward, makeContext } from '../train/executor';
+import { split } from '../data/dataset';
+import { compileModel, exportWeights, forward, makeContext } from '../train/executor';
+import { reestimateBnStatistics } from '../train/precise-bn';
 import { evaluate, train, type TrainEvent, type TrainResult, type TrainSettings } from '../train/trainer';
 import { bnTwin } from '../train/twin';
 import type { HandlerContext, HandlerOutcome } from './handler-context';
 import { engineBackend } from './kernels';
 import { stopFlags } from './stop-flags';
-import type { ParsedPayloadOf, PredictResult, TrainRunResult, TrainOutcome } from '../api/protocol';
+import type { ParsedPayloadOf, PredictResult, ReestimateOutcome, TrainRunResult, TrainOutcome } from '../api/protocol';
 
 /**
  * The budget every train and predict request is checked against before allocating: LAYERCANVAS_MEMORY_BUDGET
@@ -76,6 +78,27 @@ function progressOf(event: TrainEvent, run: number, runs: number): number | unde
   if (event.type === 'layer-stats') return undefined;
   const within = event.type === 'batch' ? (event.epoch + event.batch / event.batches) / event.epochs : (event.epoch + 1) / event.epochs;
   return Number.isFinite(within) ? Math.min(1, (run + within) / runs) : undefined;
+}
+
+/**
+ * PreciseBN over the protocol: the run's document and weights, its training split (same seed and fraction as the
+ * run), `batches` batches averaged; validation measured in inference mode before and after.
+ */
+export async function reestimateBnHandler(payload: ParsedPayloadOf<'reestimate-bn'>): Promise<HandlerOutcome<ReestimateOutcome>> {
+  const data = await datasetFor(payload.dataset);
+  if ('error' in data) return data;
+  const compiled = compileModel(payload.document, payload.settings.seed);
+  if (!compiled.ok) return { error: { code: 'invalid-model', message: compiled.message, hint: compiled.hint } };
+  const { backend: kernels } = await engineBackend();
+  const s = payload.settings;
+  const { train: trainSet, validation } = s.validationSplit ? split(data.train, s.validationSplit, s.seed) : { train: data.train, validation: null };
+  const measure = () => (validation && validation.count > 0 ? evaluate(compiled.model, validation, s, kernels) : undefined);
+  const before = measure();
+  const info = reestimateBnStatistics(compiled.model, trainSet, { batches: s.batches, batchSize: s.batchSize, seed: s.seed, backend: kernels });
+  if (info.batches === 0)
+    return { error: { code: 'nothing-to-reestimate', message: 'the model has no BatchNormalization layer, or the data gave no batch', hint: 'add BatchNormalization, or train on more samples' } };
+  const after = measure();
+  return { weights: exportWeights(compiled.model), ...info, ...(before ? { before } : {}), ...(after ? { after } : {}) };
 }
 
 export async function predictHandler(payload: ParsedPayloadOf<'predict'>): Promise<HandlerOutcome<PredictResult>> {

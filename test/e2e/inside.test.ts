@@ -102,13 +102,15 @@ describe('inside a BN comparison', () => {
     await page.click('[data-testid=tab-train]');
     await page.check('[data-testid=train-compare-higher-lr]');
     await page.click('[data-testid=train-compare-bn]');
-    // The pair at Adam's default rate, then the pair at 0.01: two more runs, the newest at the higher rate.
+    // The pair at SGD's default rate, then the pair at 0.1: two more runs, the newest at the higher rate.
     const items = page.locator('[data-testid=run-item]');
     await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(3);
     await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
-    expect(await items.first().innerText()).toMatch(/#3[\s\S]*adam lr 0\.01 · batch 32/);
-    expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.01/);
-    await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.01');
+    expect(await items.first().innerText()).toMatch(/#3[\s\S]*sgd lr 0\.1 · batch 32/);
+    expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.1/);
+    await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.1');
+    // The repeat's report tells the learning-rate story against the first pair, with both runs' numbers.
+    expect(await page.locator('[data-testid=compare-claim][data-story=learning-rate]').innerText()).toMatch(/at learning rate 0\.1 \(run #3; 0\.01 in run #2\) with BN ended at training loss \d\.\d{3} \([+−]\d\.\d{3}, val \d+\.\d%\)/);
     expect(await page.locator('[data-testid=compare-target-row]').count()).toBe(2);
   });
 

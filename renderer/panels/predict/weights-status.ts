@@ -4,7 +4,7 @@
  */
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
-import { hasTrait } from '../../../engine/layers/registry';
+import { movingStatistics } from '../train/bn-report';
 
 export function weightsStatus(doc: ModelDocument, inference: Inference, runNumber?: number): { trained: boolean; text: string } {
   const withWeights = [...inference.nodes.values()].filter((n) => n.weights.length > 0);
@@ -19,9 +19,6 @@ export function weightsStatus(doc: ModelDocument, inference: Inference, runNumbe
   return { trained: true, text: `The model's trained weights (${carried.length} layer${carried.length === 1 ? '' : 's'}).` };
 }
 
-/** Below this share of their starting values (0 and 1) the moving statistics describe the data, not the start. */
-const SETTLED = 0.05;
-
 /**
  * Inference mode normalizes with BatchNormalization's moving averages, which move by (1 - momentum) per training
  * step: after s steps momentum^s of the starting mean 0 and variance 1 is still in them. A short run leaves them
@@ -29,20 +26,12 @@ const SETTLED = 0.05;
  * of steps that would settle them. Null when nothing needs saying (no BN, or enough steps).
  */
 export function bnWarmup(doc: ModelDocument, inference: Inference, steps: number): string | null {
-  let worst: { name: string; momentum: number; left: number } | null = null;
-  for (const node of doc.nodes) {
-    if (!hasTrait(node.className, 'batchStatistics')) continue;
-    // Keras's default momentum when the config leaves it out.
-    const momentum = typeof node.config.momentum === 'number' ? node.config.momentum : 0.99;
-    if (!(momentum > 0 && momentum < 1)) continue;
-    const left = momentum ** steps;
-    if (!worst || left > worst.left) worst = { name: inference.nodes.get(node.id)?.name ?? node.id, momentum, left };
-  }
-  if (!worst || worst.left <= SETTLED) return null;
-  const needed = Math.ceil(Math.log(SETTLED) / Math.log(worst.momentum));
+  const names = new Map([...inference.nodes].map(([id, info]) => [id, info.name]));
+  const worst = movingStatistics(doc, steps, names);
+  if (!worst || worst.settled) return null;
   return (
     `BatchNormalization's moving statistics have had ${steps} update${steps === 1 ? '' : 's'}: with momentum ${worst.momentum}, ` +
-    `${Math.round(worst.left * 100)}% of ${worst.name}'s is still its starting mean 0 and variance 1. Inference mode (used here) ` +
-    `normalizes with them, so it lags what training measured. Train about ${needed} steps or more, or lower BN's momentum; the Inside tab shows the gap.`
+    `${Math.round(worst.startShare * 100)}% of ${worst.layer}'s is still its starting mean 0 and variance 1. Inference mode (used here) ` +
+    `normalizes with them, so it lags what training measured. Train about ${worst.stepsToSettle} steps or more, or lower BN's momentum; the Inside tab shows the gap.`
   );
 }

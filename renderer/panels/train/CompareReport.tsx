@@ -2,10 +2,13 @@
  * Under a BN comparison's charts: how many epochs and seconds each side needed to reach a target accuracy, and the
  * twin's graph on request.
  */
-import { useState } from 'react';
-import { displayLabel, type TrainingRun } from '../../stores/training';
+import { useMemo, useState } from 'react';
+import { assignNames } from '../../../engine/graph/naming';
+import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
+import { bnReport, learningRateClaim, type Claim } from './bn-report';
 import { percent, seconds } from './format';
-import { rateText, timeToTarget } from './time-to-target';
+import { REESTIMATE_BATCHES, reestimateBn } from './reestimate-bn';
+import { effectiveLearningRate, rateText, timeToTarget } from './time-to-target';
 import { TwinGraph } from './TwinGraph';
 import './compare.css';
 
@@ -34,6 +37,64 @@ function TargetRow({ run, label, target }: { run: TrainingRun; label: string; ta
         best {t.metric} {percent(t.best)}
       </td>
     </tr>
+  );
+}
+
+/** The comparison this run repeats at ten times the learning rate: same model, data and settings otherwise. */
+function baseRunOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun | undefined {
+  const same = (a: TrainingRun['config'], b: TrainingRun['config']) =>
+    a.datasetId === b.datasetId && a.subset === b.subset && a.optimizer === b.optimizer && a.batchSize === b.batchSize && a.epochs === b.epochs && a.seed === b.seed && a.validationSplit === b.validationSplit && a.loss === b.loss;
+  const rate = effectiveLearningRate(run.config);
+  return runs.find(
+    (r) => r.id !== run.id && r.compareBn && r.number < run.number && r.status === 'completed' && same(r.config, run.config) && Math.abs(effectiveLearningRate(r.config) * 10 - rate) <= rate * 1e-9,
+  );
+}
+
+const STORY_TITLE: Record<Claim['story'], string> = {
+  optimisation: 'Optimisation · training mode (each batch’s own statistics)',
+  generalisation: 'Generalisation · validation in inference mode (moving statistics)',
+  statistics: 'Why the two can disagree',
+  reestimate: 'Re-estimated statistics',
+  'learning-rate': 'Learning-rate tolerance',
+};
+
+function Stories({ run }: { run: TrainingRun }) {
+  const runs = useTraining((s) => s.runs);
+  const [busy, setBusy] = useState(false);
+  const names = useMemo(() => assignNames(run.document.nodes), [run.document]);
+  const report = useMemo(() => bnReport(run, names), [run, names]);
+  const base = baseRunOf(run, runs);
+  const rate = base ? learningRateClaim(base, run) : null;
+  const claims = rate ? [...report.claims, rate] : report.claims;
+  const ended = run.status === 'completed' || run.status === 'stopped';
+  const canReestimate = ended && run.weights !== undefined && report.statistics !== null;
+  return (
+    <div className="compare-stories" data-testid="compare-stories">
+      {claims.map((c, i) => (
+        <div key={i} className={`compare-story compare-story-${c.story}`} data-testid="compare-claim" data-story={c.story} data-verdict={c.verdict ?? ''}>
+          <div className="compare-story-title">{STORY_TITLE[c.story]}</div>
+          <div>{c.text}</div>
+        </div>
+      ))}
+      {canReestimate ? (
+        <div className="compare-reestimate">
+          <button
+            type="button"
+            data-testid="compare-reestimate"
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              void reestimateBn(run).finally(() => setBusy(false));
+            }}
+          >
+            {busy ? 'Re-estimating…' : run.reestimated ? 'Re-estimate again' : 'Re-estimate BN statistics'}
+          </button>
+          <span className="compare-muted">
+            Beyond Keras’s own <code>fit</code>: {REESTIMATE_BATCHES} training batches forward with the weights frozen, each BN layer’s moving mean and variance set to their average (PreciseBN).
+          </span>
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -75,6 +136,7 @@ export function CompareReport({ run, dark }: { run: TrainingRun; dark: boolean }
       ) : (
         <div className="compare-muted">The target must be a percentage above 0 and at most 100.</div>
       )}
+      <Stories run={run} />
       {twinOpen ? <TwinGraph run={run} dark={dark} onClose={() => setTwinOpen(false)} /> : null}
     </div>
   );

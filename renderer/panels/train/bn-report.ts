@@ -1,0 +1,226 @@
+/**
+ * What a BN comparison showed, as sentences that each carry their numbers. Two stories are always told apart:
+ * optimisation (the training figures, measured in training mode where BN normalizes with each batch's statistics)
+ * and generalisation (the validation figures, in inference mode where BN uses its moving averages). A third says
+ * when those moving averages can't yet describe the data, which is what makes the two stories disagree after short
+ * runs. Pure: the Train tab renders it and tests check every number against the curves.
+ */
+import type { ModelDocument } from '../../../engine/graph/document';
+import { hasTrait } from '../../../engine/layers/registry';
+import type { RunSeries } from '../../stores/series';
+import { effectiveLearningRate, rateText } from './time-to-target';
+
+/** Below this share of their starting values (mean 0, variance 1) the moving statistics describe the data. */
+export const SETTLED_SHARE = 0.05;
+/** Differences smaller than these read as "about the same": half a percentage point, or 5% of a loss. */
+const SAME_ACCURACY = 0.005;
+const SAME_LOSS = 0.05;
+
+export type Side = 'with BN' | 'without BN';
+export type Verdict = Side | 'same' | 'mixed';
+
+export interface SideFigures {
+  steps: number;
+  epochs: number;
+  /** Keras's per-epoch training figures (averaged over the epoch's samples, batch statistics). */
+  firstEpochLoss: number | null;
+  finalLoss: number | null;
+  finalAccuracy: number | null;
+  /** The last epoch's validation figures (inference mode), null without validation data. */
+  valLoss: number | null;
+  valAccuracy: number | null;
+}
+
+export interface MovingStatistics {
+  layer: string;
+  momentum: number;
+  steps: number;
+  /** momentum^steps: the share of the starting mean 0 and variance 1 still in the moving averages. */
+  startShare: number;
+  /** Steps after which less than SETTLED_SHARE of the start is left. */
+  stepsToSettle: number;
+  settled: boolean;
+}
+
+export interface Reestimate {
+  batches: number;
+  samples: number;
+  before?: { loss: number; accuracy: number };
+  after?: { loss: number; accuracy: number };
+}
+
+export interface Claim {
+  story: 'optimisation' | 'generalisation' | 'statistics' | 'reestimate' | 'learning-rate';
+  verdict: Verdict | null;
+  text: string;
+}
+
+export interface BnReport {
+  sides: Record<Side, SideFigures>;
+  statistics: MovingStatistics | null;
+  claims: Claim[];
+}
+
+export function sideFigures(s: RunSeries | undefined): SideFigures {
+  const val = (values: (number | null)[] | undefined) => values?.filter((v): v is number => v !== null).at(-1) ?? null;
+  return {
+    steps: s?.step.at(-1) ?? 0,
+    epochs: s?.epochLoss.length ?? 0,
+    firstEpochLoss: s?.epochLoss[0] ?? null,
+    finalLoss: s?.epochLoss.at(-1) ?? null,
+    finalAccuracy: s?.epochAccuracy.at(-1) ?? null,
+    valLoss: val(s?.valLoss),
+    valAccuracy: val(s?.valAccuracy),
+  };
+}
+
+/** The BN layer whose moving averages are furthest from settled, after `steps` updates. Null without BN. */
+export function movingStatistics(doc: ModelDocument, steps: number, names?: ReadonlyMap<string, string>): MovingStatistics | null {
+  let worst: MovingStatistics | null = null;
+  for (const node of doc.nodes) {
+    if (!hasTrait(node.className, 'batchStatistics')) continue;
+    // Keras's default momentum where the config leaves it out.
+    const momentum = typeof node.config.momentum === 'number' ? node.config.momentum : 0.99;
+    // 0 follows each batch at once; 1 never moves (nothing to wait for either way).
+    if (!(momentum > 0 && momentum < 1)) continue;
+    const startShare = momentum ** steps;
+    const stepsToSettle = Math.ceil(Math.log(SETTLED_SHARE) / Math.log(momentum));
+    const layer = names?.get(node.id) ?? node.name ?? node.id;
+    if (!worst || startShare > worst.startShare) worst = { layer, momentum, steps, startShare, stepsToSettle, settled: startShare <= SETTLED_SHARE };
+  }
+  return worst;
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const num = (v: number) => (Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toFixed(3));
+const points = (v: number) => `${(Math.abs(v) * 100).toFixed(1)} points`;
+
+/** Lower is better for a loss; a relative margin decides. */
+function lossVerdict(bn: number, plain: number): Verdict {
+  if (Math.abs(bn - plain) <= SAME_LOSS * Math.max(Math.abs(bn), Math.abs(plain))) return 'same';
+  return bn < plain ? 'with BN' : 'without BN';
+}
+
+function accuracyVerdict(bn: number, plain: number): Verdict {
+  if (Math.abs(bn - plain) <= SAME_ACCURACY) return 'same';
+  return bn > plain ? 'with BN' : 'without BN';
+}
+
+function combine(a: Verdict, b: Verdict): Verdict {
+  if (a === b) return a;
+  if (a === 'same') return b;
+  if (b === 'same') return a;
+  return 'mixed';
+}
+
+function optimisation(bn: SideFigures, plain: SideFigures): Claim | null {
+  if (bn.finalLoss === null || plain.finalLoss === null || bn.finalAccuracy === null || plain.finalAccuracy === null) return null;
+  const verdict = combine(lossVerdict(bn.finalLoss, plain.finalLoss), accuracyVerdict(bn.finalAccuracy, plain.finalAccuracy));
+  const lead =
+    verdict === 'with BN'
+      ? 'With BN trained further in the same steps'
+      : verdict === 'without BN'
+        ? 'Without BN trained further in the same steps'
+        : verdict === 'same'
+          ? 'Both trained about as far'
+          : 'Neither trained clearly further';
+  const first =
+    bn.epochs > 1 && bn.firstEpochLoss !== null && plain.firstEpochLoss !== null
+      ? `; over the first epoch, ${num(bn.firstEpochLoss)} vs ${num(plain.firstEpochLoss)}`
+      : '';
+  return {
+    story: 'optimisation',
+    verdict,
+    text:
+      `${lead}: after ${bn.steps} steps with BN ended at training loss ${num(bn.finalLoss)} and accuracy ${pct(bn.finalAccuracy)}, ` +
+      `without BN after ${plain.steps} at ${num(plain.finalLoss)} and ${pct(plain.finalAccuracy)}${first}.`,
+  };
+}
+
+function generalisation(bn: SideFigures, plain: SideFigures): Claim | null {
+  if (bn.valAccuracy === null || plain.valAccuracy === null || bn.valLoss === null || plain.valLoss === null)
+    return { story: 'generalisation', verdict: null, text: 'No validation figures: set a validation split above 0 to see how each model does on data it did not train on.' };
+  const verdict = accuracyVerdict(bn.valAccuracy, plain.valAccuracy);
+  const lead = verdict === 'same' ? 'Both validate about as well' : verdict === 'with BN' ? 'With BN validates better' : 'Without BN validates better';
+  return {
+    story: 'generalisation',
+    verdict,
+    text: `${lead}: ${pct(bn.valAccuracy)} with BN (loss ${num(bn.valLoss)}), ${pct(plain.valAccuracy)} without (loss ${num(plain.valLoss)}).`,
+  };
+}
+
+/** Why the stories can disagree: the moving averages that inference mode uses. */
+function statisticsClaims(stats: MovingStatistics | null, bn: SideFigures, plain: SideFigures): Claim[] {
+  if (!stats) return [];
+  const out: Claim[] = [];
+  if (!stats.settled)
+    out.push({
+      story: 'statistics',
+      verdict: null,
+      text:
+        `After ${stats.steps} steps at momentum ${stats.momentum}, ${pct(stats.startShare)} of ${stats.layer}'s moving statistics is still ` +
+        `its starting mean 0 and variance 1; about ${stats.stepsToSettle} steps settle it, so the validation figure with BN understates the model.`,
+    });
+  const bnGap = bn.finalAccuracy !== null && bn.valAccuracy !== null ? bn.finalAccuracy - bn.valAccuracy : null;
+  const plainGap = plain.finalAccuracy !== null && plain.valAccuracy !== null ? plain.finalAccuracy - plain.valAccuracy : null;
+  // A gap the twin doesn't share points at the moving statistics, not at overfitting.
+  if (stats.settled && bnGap !== null && plainGap !== null && bnGap - plainGap > 0.05)
+    out.push({
+      story: 'statistics',
+      verdict: null,
+      text:
+        `With BN validates ${points(bnGap)} below its training accuracy, without BN ${points(plainGap)}: the moving statistics average ` +
+        `about the last ${Math.round(1 / (1 - stats.momentum))} steps, while the weights kept changing under them.`,
+    });
+  return out;
+}
+
+function reestimateClaim(r: Reestimate | undefined, bn: SideFigures): Claim | null {
+  if (!r?.after) return null;
+  const was = r.before?.accuracy ?? bn.valAccuracy;
+  const change = was === null ? '' : ` (it was ${pct(was)} with the moving averages from fit)`;
+  return {
+    story: 'reestimate',
+    verdict: null,
+    text: `With the BN statistics re-estimated over ${r.batches} training batches (${r.samples.toLocaleString('en-US')} samples, weights frozen), with BN validates at ${pct(r.after.accuracy)}${change}.`,
+  };
+}
+
+/** Two comparisons that differ only in the learning rate: the tolerance story. */
+export interface RateRun {
+  number: number;
+  config: { optimizer: Parameters<typeof effectiveLearningRate>[0]['optimizer']; learningRate: number | null };
+  series: Record<string, RunSeries>;
+}
+
+export function learningRateClaim(base: RateRun, higher: RateRun): Claim | null {
+  const a = { bn: sideFigures(base.series.model), plain: sideFigures(base.series['without BN']) };
+  const b = { bn: sideFigures(higher.series.model), plain: sideFigures(higher.series['without BN']) };
+  if ([a.bn, a.plain, b.bn, b.plain].some((s) => s.finalLoss === null)) return null;
+  const rate = effectiveLearningRate(higher.config);
+  const baseRate = effectiveLearningRate(base.config);
+  const bnChange = b.bn.finalLoss! - a.bn.finalLoss!;
+  const plainChange = b.plain.finalLoss! - a.plain.finalLoss!;
+  // Lower final training loss at the higher rate: the side that copes with it.
+  const verdict = lossVerdict(b.bn.finalLoss!, b.plain.finalLoss!);
+  const lead = verdict === 'with BN' ? 'With BN copes better with the higher rate' : verdict === 'without BN' ? 'Without BN copes better with the higher rate' : 'Both cope about as well with the higher rate';
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${num(Math.abs(v))}`;
+  const val = (s: SideFigures) => (s.valAccuracy === null ? '' : `, val ${pct(s.valAccuracy)}`);
+  return {
+    story: 'learning-rate',
+    verdict,
+    text:
+      `${lead}: at learning rate ${rateText(rate)} (run #${higher.number}; ${rateText(baseRate)} in run #${base.number}) with BN ended at training loss ` +
+      `${num(b.bn.finalLoss!)} (${signed(bnChange)}${val(b.bn)}), without BN at ${num(b.plain.finalLoss!)} (${signed(plainChange)}${val(b.plain)}).`,
+  };
+}
+
+export function bnReport(run: { document: ModelDocument; series: Record<string, RunSeries>; reestimated?: Reestimate }, names?: ReadonlyMap<string, string>): BnReport {
+  const bn = sideFigures(run.series.model);
+  const plain = sideFigures(run.series['without BN']);
+  const statistics = movingStatistics(run.document, bn.steps, names);
+  const claims = [optimisation(bn, plain), generalisation(bn, plain), ...statisticsClaims(statistics, bn, plain), reestimateClaim(run.reestimated, bn)].filter(
+    (c): c is Claim => c !== null,
+  );
+  return { sides: { 'with BN': bn, 'without BN': plain }, statistics, claims };
+}

@@ -1,0 +1,139 @@
+// The BN comparison's report: each claim is a sentence with its numbers, and a claim is made only where the
+// figures support it. Curves here are made up; bn-report-mnist.test.ts checks the report on real training.
+import { describe, expect, it } from 'vitest';
+import { chainDocument } from '../../../engine/graph/build';
+import { bnReport, learningRateClaim, movingStatistics, type RateRun } from '../../../renderer/panels/train/bn-report';
+import { emptySeries, type RunSeries } from '../../../renderer/stores/series';
+
+const cnn = (momentum?: number) =>
+  chainDocument([
+    { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+    { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3], use_bias: false } },
+    { className: 'BatchNormalization', name: 'bn', config: momentum === undefined ? {} : { momentum } },
+    { className: 'Activation', config: { activation: 'relu' } },
+    { className: 'Flatten' },
+    { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+  ]);
+
+/** A run's curves: `steps` per epoch, the given per-epoch training and validation figures. */
+function curves(steps: number, epochs: { loss: number; acc: number; valLoss?: number; valAcc?: number }[]): RunSeries {
+  const s = emptySeries();
+  epochs.forEach((e, i) => {
+    const last = steps * (i + 1);
+    for (let k = last - steps + 1; k <= last; k++) {
+      s.step.push(k);
+      s.loss.push(e.loss);
+      s.accuracy.push(e.acc);
+    }
+    s.epochStep.push(last);
+    s.epochLoss.push(e.loss);
+    s.epochAccuracy.push(e.acc);
+    s.valLoss.push(e.valLoss ?? null);
+    s.valAccuracy.push(e.valAcc ?? null);
+    s.epochElapsedMs.push(1000 * (i + 1));
+  });
+  return s;
+}
+
+describe('the moving statistics', () => {
+  it('counts momentum^steps and the steps that bring it under 5%: 299 at Keras’s 0.99', () => {
+    const m = movingStatistics(cnn(), 114)!;
+    expect(m.layer).toBe('bn');
+    expect(m.startShare).toBeCloseTo(0.99 ** 114, 12);
+    expect(m.stepsToSettle).toBe(299);
+    expect(0.99 ** 299).toBeLessThanOrEqual(0.05);
+    expect(0.99 ** 298).toBeGreaterThan(0.05);
+    expect(m.settled).toBe(false);
+    expect(movingStatistics(cnn(), 339)!.settled).toBe(true);
+    expect(movingStatistics(cnn(0.9), 29)!).toMatchObject({ stepsToSettle: 29, settled: true });
+  });
+});
+
+describe('the report', () => {
+  const shortRun = () => ({
+    document: cnn(),
+    series: {
+      model: curves(57, [
+        { loss: 0.811, acc: 0.764, valLoss: 2.1, valAcc: 0.495 },
+        { loss: 0.203, acc: 0.944, valLoss: 1.9, valAcc: 0.47 },
+      ]),
+      'without BN': curves(57, [
+        { loss: 1.064, acc: 0.683, valLoss: 0.7, valAcc: 0.81 },
+        { loss: 0.35, acc: 0.893, valLoss: 0.36, valAcc: 0.895 },
+      ]),
+    },
+  });
+
+  it('tells both stories apart with their numbers, and says in one sentence why validation lags after 114 steps', () => {
+    const report = bnReport(shortRun());
+    const [optimisation, generalisation, statistics, ...rest] = report.claims;
+    expect(rest).toEqual([]);
+    expect(optimisation).toEqual({
+      story: 'optimisation',
+      verdict: 'with BN',
+      text: 'With BN trained further in the same steps: after 114 steps with BN ended at training loss 0.203 and accuracy 94.4%, without BN after 114 at 0.350 and 89.3%; over the first epoch, 0.811 vs 1.064.',
+    });
+    expect(generalisation).toEqual({ story: 'generalisation', verdict: 'without BN', text: 'Without BN validates better: 47.0% with BN (loss 1.900), 89.5% without (loss 0.360).' });
+    expect(statistics.story).toBe('statistics');
+    expect(statistics.text).toBe(
+      `After 114 steps at momentum 0.99, ${(0.99 ** 114 * 100).toFixed(1)}% of bn's moving statistics is still its starting mean 0 and variance 1; about 299 steps settle it, so the validation figure with BN understates the model.`,
+    );
+    expect(statistics.text.split('. ').length).toBe(1);
+  });
+
+  it('adds the re-estimated validation, with what it was before', () => {
+    const report = bnReport({ ...shortRun(), reestimated: { batches: 100, samples: 1600, before: { loss: 1.9, accuracy: 0.47 }, after: { loss: 0.3, accuracy: 0.91 } } });
+    expect(report.claims.at(-1)).toEqual({
+      story: 'reestimate',
+      verdict: null,
+      text: 'With the BN statistics re-estimated over 100 training batches (1,600 samples, weights frozen), with BN validates at 91.0% (it was 47.0% with the moving averages from fit).',
+    });
+  });
+
+  it('calls differences under half a point or 5% of the loss the same, and disagreeing figures mixed', () => {
+    const run = (bn: [number, number], plain: [number, number]) => ({
+      document: cnn(),
+      series: { model: curves(120, [{ loss: bn[0], acc: bn[1], valLoss: 0.3, valAcc: 0.9 }]), 'without BN': curves(120, [{ loss: plain[0], acc: plain[1], valLoss: 0.3, valAcc: 0.903 }]) },
+    });
+    expect(bnReport(run([0.2, 0.95], [0.205, 0.953])).claims[0].verdict).toBe('same');
+    expect(bnReport(run([0.2, 0.9], [0.3, 0.95])).claims[0].verdict).toBe('mixed');
+    expect(bnReport(run([0.3, 0.9], [0.2, 0.95])).claims[0].verdict).toBe('without BN');
+    expect(bnReport(run([0.3, 0.9], [0.2, 0.95])).claims[1].verdict).toBe('same');
+  });
+
+  it('points at the moving averages when, settled, BN alone validates far below its training accuracy', () => {
+    const report = bnReport({
+      document: cnn(),
+      series: {
+        model: curves(113, [{ loss: 0.5, acc: 0.8 }, { loss: 0.2, acc: 0.93 }, { loss: 0.1, acc: 0.971, valLoss: 0.9, valAcc: 0.73 }]),
+        'without BN': curves(113, [{ loss: 0.8, acc: 0.7 }, { loss: 0.3, acc: 0.9 }, { loss: 0.16, acc: 0.957, valLoss: 0.4, valAcc: 0.885 }]),
+      },
+    });
+    expect(report.statistics).toMatchObject({ steps: 339, settled: true });
+    expect(report.claims.map((c) => c.story)).toEqual(['optimisation', 'generalisation', 'statistics']);
+    expect(report.claims[2].text).toBe('With BN validates 24.1 points below its training accuracy, without BN 7.2 points: the moving statistics average about the last 100 steps, while the weights kept changing under them.');
+  });
+
+  it('asks for a validation split rather than claiming anything about generalisation without one', () => {
+    const report = bnReport({ document: cnn(), series: { model: curves(400, [{ loss: 0.1, acc: 0.97 }]), 'without BN': curves(400, [{ loss: 0.2, acc: 0.94 }]) } });
+    expect(report.claims[1]).toMatchObject({ story: 'generalisation', verdict: null });
+    expect(report.claims[1].text).toMatch(/^No validation figures/);
+  });
+});
+
+describe('the learning-rate repeat', () => {
+  const run = (number: number, learningRate: number | null, bn: number, plain: number): RateRun => ({
+    number,
+    config: { optimizer: 'sgd', learningRate },
+    series: { model: curves(339, [{ loss: bn, acc: 0.9, valLoss: 0.3, valAcc: 0.9 }]), 'without BN': curves(339, [{ loss: plain, acc: 0.9, valLoss: 0.3, valAcc: 0.85 }]) },
+  });
+
+  it('compares the final training losses at both rates, signs and all', () => {
+    expect(learningRateClaim(run(1, null, 0.126, 0.477), run(2, 0.1, 0.174, 2.302))).toEqual({
+      story: 'learning-rate',
+      verdict: 'with BN',
+      text: 'With BN copes better with the higher rate: at learning rate 0.1 (run #2; 0.01 in run #1) with BN ended at training loss 0.174 (+0.048, val 90.0%), without BN at 2.302 (+1.825, val 85.0%).',
+    });
+    expect(learningRateClaim(run(1, null, 0.3, 0.5), run(2, 0.1, 0.2, 0.19))!.text).toContain('(−0.100, val 90.0%)');
+  });
+});
