@@ -7,7 +7,8 @@ import { LOSSES } from '../../../engine/train/losses';
 import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../engine/train/optimizers';
 import { useGraph } from '../../stores/graph';
 import { useTraining, type TrainConfig } from '../../stores/training';
-import { checkInput, checkOutput, suggestLoss, withInputShape, withUnits } from './model-check';
+import { applyFixes } from '../../actions/edit-actions';
+import { checkInput, checkOutput, suggestLoss, trainBlocker, withInputShape } from './model-check';
 import { datasetInfo, useDatasets, type DatasetId } from '../../stores/datasets';
 import { CsvLabelPicker, FolderSizeFields, ImportDataButton, ImportFolderButton, ImportProblemView } from './DatasetImport';
 import { folderDefaults } from './import-folder';
@@ -67,7 +68,10 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
   const imported = useDatasets((s) => s.imported);
   const info = datasetInfo(config.datasetId, imported) ?? builtinInfo('mnist')!;
   const check = checkInput(doc, inference, info);
-  const output = check.kind === 'ok' ? checkOutput(inference, info) : ({ kind: 'ok' } as const);
+  const output = check.kind === 'ok' ? checkOutput(inference, info, config.loss) : ({ kind: 'ok' } as const);
+  // Errors on the canvas and loose outputs block a run too; the canvas shows where they are.
+  const blocker = trainBlocker(doc, inference, info, config.loss);
+  const modelProblem = check.kind === 'ok' && output.kind === 'ok' ? blocker : null;
   const suggested = suggestLoss(inference, info);
   const hasBn = doc.nodes.some((n) => hasTrait(n.className, 'batchStatistics'));
   const validity = (field: string) => (valid: boolean) =>
@@ -78,8 +82,8 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
       return next;
     });
   const num = (field: keyof TrainConfig) => ({ onValidity: validity(field), onValid: (n: number | null) => setConfig({ [field]: n } as Partial<TrainConfig>) });
-  const blocked = running || check.kind !== 'ok' || output.kind !== 'ok' || invalidFields.size > 0;
-  const why = check.kind !== 'ok' || output.kind !== 'ok' ? 'The dataset does not fit the model yet.' : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
+  const blocked = running || blocker !== null || invalidFields.size > 0;
+  const why = blocker ? `${blocker.message} ${blocker.hint}` : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
 
   return (
     <div className="train-settings">
@@ -113,14 +117,19 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
       <FolderSizeFields datasetId={config.datasetId} disabled={running} />
       <div className="train-check" data-testid="train-check">
         {check.kind === 'ok' && output.kind === 'mismatch' ? (
-          <div className="problem-error train-check-problem">
+          <div className="problem-error train-check-problem" data-testid="train-check-output">
             <div>{output.message}</div>
             <div className="problem-hint">{output.hint}</div>
-            {output.fix ? (
-              <button type="button" data-testid="train-fix-output" onClick={() => useGraph.getState().commit((d) => withUnits(d, output.fix!.nodeId, output.fix!.units))}>
-                {output.fix.label}
+            {output.fixes.map((fix) => (
+              <button key={fix.label} type="button" data-testid="train-fix-output" onClick={() => applyFixes([fix])}>
+                {fix.label}
               </button>
-            ) : null}
+            ))}
+          </div>
+        ) : modelProblem ? (
+          <div className="problem-error train-check-problem" data-testid="train-check-model">
+            <div>{modelProblem.message}</div>
+            <div className="problem-hint">{modelProblem.hint}</div>
           </div>
         ) : check.kind === 'ok' ? (
           <span className="train-check-ok">✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.</span>

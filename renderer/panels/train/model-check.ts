@@ -10,6 +10,7 @@ import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
 import type { LossName } from '../../../engine/train/losses';
 import { hasTrait, isInputLayer } from '../../../engine/layers/registry';
+import type { ProblemFix } from '../../../engine/core/problems';
 
 export type InputCheck =
   | { kind: 'ok' }
@@ -40,7 +41,8 @@ export function checkInput(doc: ModelDocument, inference: Inference, dataset: Pi
 
 export type OutputCheck =
   | { kind: 'ok' }
-  | { kind: 'mismatch'; message: string; hint: string; fix: { nodeId: string; units: number; label: string } | null };
+  /** `fixes`: the one-click remedies, in the shape the canvas's problems use (engine/core/problems.ts). */
+  | { kind: 'mismatch'; message: string; hint: string; fixes: ProblemFix[] };
 
 /** The Dense layer whose `units` is the model's output width, looking back through activations and dropout. */
 function scoringDense(inference: Inference, outputId: string): string | null {
@@ -57,26 +59,78 @@ function scoringDense(inference: Inference, outputId: string): string | null {
   return null;
 }
 
+const dims = (shape: readonly (number | null)[]) => `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')})`;
+
 /**
- * Does the model score as many classes as the dataset has? Checked before Start (the engine would refuse the run),
- * with a fix that sets the scoring Dense's units. Quiet while the model's output can't be inferred: the canvas
- * shows that problem where it is.
+ * A classifier's output must be (None, classes): one score per class and sample. A rank-N output gets the fixes
+ * that make it so: Flatten or GlobalAveragePooling2D before the scoring Dense, or, when no Dense scores, a Flatten
+ * (or pooling) and a Dense(classes, softmax) after the output.
  */
-export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'numClasses'>): OutputCheck {
+function rankCheck(inference: Inference, outputId: string, shape: readonly (number | null)[], classes: number): OutputCheck {
+  const name = (id: string) => inference.nodes.get(id)?.name ?? id;
+  const dense = scoringDense(inference, outputId);
+  const denseInput = dense ? inference.nodes.get(inference.topology.incoming.get(dense)?.[0]?.source ?? '')?.outputShape : null;
+  const message = `The model's output is ${dims(shape)}, but classifying ${classes} classes needs (None, ${classes}): one score per class.`;
+  if (dense && denseInput && denseInput.length > 2) {
+    const insert = (className: string): ProblemFix => ({ label: `Insert ${className} before ${name(dense)}`, steps: [{ op: 'insert-before', nodeId: dense, className }] });
+    return {
+      kind: 'mismatch',
+      message,
+      hint: `${name(dense)} is fed ${dims(denseInput)}; Keras applies Dense to the last axis only. Flatten (or pool) the features before it.`,
+      fixes: [insert('Flatten'), ...(denseInput.length === 4 ? [insert('GlobalAveragePooling2D')] : [])],
+    };
+  }
+  // Inserted right after the output, the second step lands between the output and the Dense the first added.
+  const head = (pool: string): ProblemFix => ({
+    label: `Add ${pool} and Dense(${classes}, softmax) after ${name(outputId)}`,
+    steps: [
+      { op: 'insert-after', nodeId: outputId, className: 'Dense', config: { units: classes, activation: 'softmax' } },
+      { op: 'insert-after', nodeId: outputId, className: pool },
+    ],
+  });
+  return {
+    kind: 'mismatch',
+    message,
+    hint: `End the model with Flatten (or GlobalAveragePooling2D) and a Dense layer of ${classes} units with a softmax.`,
+    fixes: [head('Flatten'), ...(shape.length === 4 ? [head('GlobalAveragePooling2D')] : [])],
+  };
+}
+
+/**
+ * Does the model's output fit the labels? Its rank (a classifier scores each sample once) and its width (one unit
+ * per class). Checked before Start, the same checks the engine makes when training starts, with fixes. Quiet while
+ * the output can't be inferred: the canvas shows that problem where it is.
+ */
+export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'numClasses'>, loss: LossName | 'auto' = 'auto'): OutputCheck {
   const outputId = inference.outputs[0];
   const shape = outputId ? inference.nodes.get(outputId)?.outputShape : null;
-  if (!outputId || !shape) return { kind: 'ok' };
+  if (!outputId || !shape || !dataset.numClasses || loss === 'mean_squared_error') return { kind: 'ok' };
+  if (shape.length !== 2) return rankCheck(inference, outputId, shape, dataset.numClasses);
   const mismatch = checkAgainstOutput(dataset, shape.slice(1));
   if (!mismatch || !('units' in mismatch.fix)) return { kind: 'ok' };
   const dense = scoringDense(inference, outputId);
   const units = mismatch.fix.units;
   const name = dense ? inference.nodes.get(dense)?.name : undefined;
-  return { kind: 'mismatch', message: mismatch.message, hint: mismatch.hint, fix: dense && name ? { nodeId: dense, units, label: `Set ${name} units to ${units}` } : null };
+  const fixes: ProblemFix[] = dense && name ? [{ label: `Set ${name} units to ${units}`, steps: [{ op: 'set-config', nodeId: dense, key: 'units', value: units }] }] : [];
+  return { kind: 'mismatch', message: mismatch.message, hint: mismatch.hint, fixes };
 }
 
-/** The document with one layer's `units` replaced: the output fix, one undo step. */
-export function withUnits(doc: ModelDocument, nodeId: string, units: number): ModelDocument {
-  return { ...doc, nodes: doc.nodes.map((n) => (n.id === nodeId ? { ...n, config: { ...n.config, units } } : n)) };
+/**
+ * What stands between the model and a run on this dataset, first problem first: errors on the canvas, the Input,
+ * then the output. Start and the comparison refuse a model that fails it, so a failed check never becomes a run.
+ */
+export function trainBlocker(doc: ModelDocument, inference: Inference, dataset: Pick<DatasetInfo, 'sampleShape' | 'numClasses'>, loss: LossName | 'auto' = 'auto'): { message: string; hint: string } | null {
+  if (inference.errorCount > 0) {
+    const first = inference.problems.find((p) => p.severity === 'error');
+    const where = first?.nodeId ? `${inference.nodes.get(first.nodeId)?.name}: ` : '';
+    return { message: `The model has ${inference.errorCount} error${inference.errorCount === 1 ? '' : 's'}; first: ${where}${first?.message ?? ''}`, hint: first?.hint ?? 'Fix the errors shown on the canvas first.' };
+  }
+  if (inference.outputs.length !== 1) return { message: `The model has ${inference.outputs.length} outputs; training needs exactly one.`, hint: 'Connect or delete the loose branches.' };
+  const input = checkInput(doc, inference, dataset);
+  if (input.kind === 'mismatch') return { message: input.mismatch.message, hint: input.mismatch.hint };
+  if (input.kind === 'unfixable') return input;
+  const output = checkOutput(inference, dataset, loss);
+  return output.kind === 'mismatch' ? { message: output.message, hint: output.hint } : null;
 }
 
 /** The document with one Input's shape replaced: the fix, applied through the graph store as one undo step. */

@@ -10,7 +10,7 @@ import type { EngineClient } from '../../services/engine-client';
 import { getEngineClient } from '../../services/host-instance';
 import { useTraining, type TrainConfig } from '../../stores/training';
 import { useUi } from '../../stores/ui';
-import { suggestLoss } from './model-check';
+import { suggestLoss, trainBlocker } from './model-check';
 import { higherLearningRate } from './time-to-target';
 
 /** Long runs are normal: the engine streams progress, so only a silent day-long run would be cut off. */
@@ -48,6 +48,12 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   const dataset = trainDatasetSpec(config.datasetId, config);
   if (!info || !dataset) {
     useUi.getState().notify(`The dataset "${config.datasetId}" is no longer loaded: import its file again or pick another dataset.`, 'error');
+    return;
+  }
+  // The checks the Train tab shows, made again here: a model that would fail them never becomes a (failed) run.
+  const blocker = trainBlocker(doc, inference, info, config.loss);
+  if (blocker) {
+    useUi.getState().notify(`${blocker.message} ${blocker.hint}`, 'error');
     return;
   }
   counter += 1;

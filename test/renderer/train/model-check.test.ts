@@ -4,7 +4,8 @@ import { builtinInfo, generateBuiltin } from '../../../engine/data/registry';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { getTemplate } from '../../../engine/graph/templates';
-import { checkInput, checkOutput, suggestLoss, withInputShape, withUnits } from '../../../renderer/panels/train/model-check';
+import { checkInput, checkOutput, suggestLoss, trainBlocker, withInputShape } from '../../../renderer/panels/train/model-check';
+import { applyFix } from '../../../engine/graph/fixes';
 import { useGraph } from '../../../renderer/stores/graph';
 
 const mnist = builtinInfo('mnist')!;
@@ -102,9 +103,10 @@ describe('the dataset checked against the output', () => {
       { className: 'Activation', config: { activation: 'softmax' } },
     ]);
     const check = checkOutput(infer(doc), mnist);
-    expect(check).toMatchObject({ kind: 'mismatch', message: "The dataset has 10 classes but the model's output has 3 units.", fix: { units: 10, label: 'Set scores units to 10' } });
-    if (check.kind !== 'mismatch' || !check.fix) return;
-    const fixed = withUnits(doc, check.fix.nodeId, check.fix.units);
+    expect(check).toMatchObject({ kind: 'mismatch', message: "The dataset has 10 classes but the model's output has 3 units." });
+    if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
+    expect(check.fixes.map((f) => f.label)).toEqual(['Set scores units to 10']);
+    const fixed = applyFix(doc, check.fixes[0]);
     expect(checkOutput(infer(fixed), mnist)).toEqual({ kind: 'ok' });
   });
 
@@ -114,11 +116,61 @@ describe('the dataset checked against the output', () => {
       { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
       { className: 'GlobalAveragePooling2D', config: {} },
     ]);
-    expect(checkOutput(infer(pooled), mnist)).toMatchObject({ kind: 'mismatch', fix: null });
+    expect(checkOutput(infer(pooled), mnist)).toMatchObject({ kind: 'mismatch', fixes: [] });
     const broken = chainDocument([
       { className: 'InputLayer', config: { shape: [2] } },
       { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
     ]);
     expect(checkOutput(infer(broken), mnist)).toEqual({ kind: 'ok' });
+  });
+
+  it('refuses a (None, 12, 12, 2) output for 10 classes and fixes it with Flatten or pooling before the Dense, then the units', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
+      { className: 'MaxPooling2D', config: {} },
+      { className: 'Dense', name: 'scores', config: { units: 2, activation: 'softmax' } },
+    ]);
+    const inference = infer(doc);
+    expect(inference.nodes.get(inference.outputs[0])!.outputShape).toEqual([null, 13, 13, 2]);
+    const check = checkOutput(inference, mnist);
+    if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
+    expect(check.message).toBe("The model's output is (None, 13, 13, 2), but classifying 10 classes needs (None, 10): one score per class.");
+    expect(check.fixes.map((f) => f.label)).toEqual(['Insert Flatten before scores', 'Insert GlobalAveragePooling2D before scores']);
+    for (const [i, features] of [[0, 13 * 13 * 4], [1, 4]] as const) {
+      const flat = applyFix(doc, check.fixes[i]);
+      const denseInput = infer(flat).nodes.get(inference.outputs[0])!;
+      expect(denseInput.weights.find((w) => w.name === 'kernel')!.shape).toEqual([features, 2]);
+      // Now rank 2: what is left is the width, with its own fix.
+      const next = checkOutput(infer(flat), mnist);
+      if (next.kind !== 'mismatch') throw new Error('expected the units mismatch');
+      expect(next.fixes.map((f) => f.label)).toEqual(['Set scores units to 10']);
+      const done = applyFix(flat, next.fixes[0]);
+      expect(checkOutput(infer(done), mnist)).toEqual({ kind: 'ok' });
+      expect(trainBlocker(done, infer(done), mnist)).toBeNull();
+    }
+  });
+
+  it('adds Flatten and a Dense(10, softmax) head to a model that ends in a convolution', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Conv2D', name: 'features', config: { filters: 4, kernel_size: [3, 3] } },
+    ]);
+    const check = checkOutput(infer(doc), mnist);
+    if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
+    expect(check.fixes.map((f) => f.label)).toEqual(['Add Flatten and Dense(10, softmax) after features', 'Add GlobalAveragePooling2D and Dense(10, softmax) after features']);
+    const fixed = applyFix(doc, check.fixes[0]);
+    const inference = infer(fixed);
+    expect(inference.nodes.get(inference.outputs[0])!.outputShape).toEqual([null, 10]);
+    expect(fixed.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Conv2D', 'Dense', 'Flatten']);
+    expect(trainBlocker(fixed, inference, mnist)).toBeNull();
+  });
+
+  it('leaves a regression output alone: mean squared error takes any shape', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
+    ]);
+    expect(checkOutput(infer(doc), mnist, 'mean_squared_error')).toEqual({ kind: 'ok' });
   });
 });
