@@ -12,7 +12,7 @@ import { getHost } from '../services/host-instance';
 import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
-import { restoreRuns, serializableRuns } from '../stores/training';
+import { restoreRuns, serializableRuns, useTraining } from '../stores/training';
 import { type ThemeChoice, useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
 import { textUndo } from './text-undo';
@@ -111,7 +111,8 @@ export async function exportAs(kind: ExportKind): Promise<void> {
   const { writeWeightsJson, exportKerasPython, writeKerasJson } = await formats();
   if (kind === 'weights-json') {
     if (!doc.weights) {
-      useUi.getState().notify('This model has no weights yet: train it, or open a file that has them', 'error');
+      const trained = useTraining.getState().runs.some((r) => r.weights);
+      useUi.getState().notify(trained ? "The canvas model has no weights of its own: export a run's trained weights from the list below in Export, or press \"Use these weights\" on a run" : 'This model has no weights yet: train it, or open a file that has them', 'error');
       return;
     }
     const saved = await getHost().saveFile({ suggestedName: `${baseName()}.weights.json`, data: writeWeightsJson(doc), filters: [{ name: 'Weights JSON', extensions: ['json'] }] });

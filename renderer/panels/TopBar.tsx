@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { TEMPLATES } from '../../engine/graph/templates';
 import { autoLayout, exportAs, newFromTemplate, openFile, save } from '../actions/document-actions';
 import { useGraph } from '../stores/graph';
+import { useTraining, type TrainingRun } from '../stores/training';
+import { exportRun, type RunExportKind } from './train/runs/export-run';
 
 function Menu({ label, testId, open, setOpen, children }: { label: string; testId: string; open: boolean; setOpen: (o: boolean) => void; children: ReactNode }) {
   const root = useRef<HTMLDivElement>(null);
@@ -29,6 +31,39 @@ function Menu({ label, testId, open, setOpen, children }: { label: string; testI
           {children}
         </div>
       ) : null}
+    </div>
+  );
+}
+
+const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
+  { kind: 'weights-json', title: 'Weights JSON' },
+  { kind: 'keras-py', title: 'Keras .py + weights' },
+  { kind: 'tfjs', title: 'TF.js' },
+];
+
+/**
+ * The runs' trained weights in the Export menu: a project's weights live in its runs (the canvas keeps its own
+ * until "Use these weights"), so the menu lists them rather than saying there are none.
+ */
+function RunWeightsExports() {
+  const runs = useTraining((s) => s.runs).filter((r): r is TrainingRun & { weights: object } => r.weights !== undefined && (r.status === 'completed' || r.status === 'stopped'));
+  const hasOwn = useGraph((s) => Object.keys(s.doc.weights ?? {}).length > 0);
+  if (!runs.length) return null;
+  return (
+    <div className="menu-group" data-testid="export-runs" role="group" aria-label="Trained weights of a run">
+      <div className="menu-group-title">Trained weights of a run{hasOwn ? '' : ' (the canvas model has none of its own)'}</div>
+      {runs.map((r) => (
+        <div key={r.id} className="menu-run" data-testid="export-run" data-run={r.number}>
+          <span className="menu-run-name">
+            #{r.number} {r.status} · {r.datasetTitle}
+          </span>
+          {RUN_EXPORTS.map((e) => (
+            <button key={e.kind} type="button" role="menuitem" className="menu-run-action" data-testid={`export-run-${e.kind}`} onClick={() => void exportRun(r, e.kind)}>
+              {e.title}
+            </button>
+          ))}
+        </div>
+      ))}
     </div>
   );
 }
@@ -70,6 +105,7 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
         <button type="button" role="menuitem" className="menu-item" data-testid="export-project" onClick={() => void exportAs('project')}>
           <span className="menu-item-title">LayerCanvas project</span>
         </button>
+        <RunWeightsExports />
       </Menu>
       <span className="divider" />
       <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useGraph.getState().undo()} title="Undo (Ctrl+Z)" aria-label="Undo">

@@ -6,8 +6,12 @@ import { create } from 'zustand';
 
 export type PredictMode = 'sample' | 'draw';
 
-/** 'model': the document on the canvas with the weights it carries; otherwise a training run's id. */
-export type WeightsSource = 'model' | string;
+/**
+ * 'newest': the newest completed run's trained weights (the canvas's own model while there is none), so a
+ * prediction after training uses what was trained; 'model': the document on the canvas with the weights it
+ * carries; otherwise a training run's id, picked by the user.
+ */
+export type WeightsSource = 'newest' | 'model' | string;
 
 export interface PredictState {
   mode: PredictMode;
@@ -25,7 +29,7 @@ export interface PredictState {
 export const usePredict = create<PredictState>()((set, get) => ({
   mode: 'sample',
   positions: {},
-  weightsFrom: 'model',
+  weightsFrom: 'newest',
   drawn: null,
   setMode: (mode) => set({ mode }),
   pick(datasetId, position, total) {

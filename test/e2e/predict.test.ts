@@ -150,14 +150,15 @@ describe('dataset preview and Predict', () => {
     await page.click('[data-testid=tab-train]');
     await page.fill('[data-testid=train-subset]', '256');
     await page.fill('[data-testid=train-epochs]', '1');
+    await page.fill('[data-testid=train-batch-size]', '32');
     await page.click('[data-testid=train-start]');
     await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
     await page.click('[data-testid=tab-predict]');
     await page.click('[data-testid=predict-mode-sample]');
     // The picked sample stayed picked while the Train tab was open.
     await expect.poll(() => page.locator('[data-testid=predict-position]').innerText()).toBe('13 / 2,000');
-    const runOption = await page.locator('[data-testid=predict-weights] option').nth(1).getAttribute('value');
-    await page.selectOption('[data-testid=predict-weights]', runOption!);
+    // The newest completed run is the default once there is one.
+    expect(await page.locator('[data-testid=predict-weights]').inputValue()).toBe('newest');
     await expect.poll(() => page.locator('[data-testid=predict-weights-status]').innerText()).toBe('Trained weights of run #1.');
     // 256 samples less a tenth for validation, batch 32: 8 steps, so BN's moving statistics are 0.99^8 = 92% their start.
     expect(await page.locator('[data-testid=predict-bn-warmup]').innerText()).toMatch(/had 8 updates: with momentum 0\.99, 92% of batch_normalization/);

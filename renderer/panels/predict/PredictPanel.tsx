@@ -8,7 +8,7 @@ import { infer } from '../../../engine/graph/inference';
 import { useGraph } from '../../stores/graph';
 import { datasetInfo, useDatasets } from '../../stores/datasets';
 import { positionOf, usePredict, type PredictMode } from '../../stores/predict';
-import { useTraining, type TrainingRun } from '../../stores/training';
+import { newestCompleted, useTraining, type TrainingRun } from '../../stores/training';
 import { DrawPad } from './DrawPad';
 import { FeatureMaps } from './FeatureMaps';
 import { ProbabilityBars } from './ProbabilityBars';
@@ -35,7 +35,8 @@ export function PredictPanel({ dark }: { dark: boolean }) {
   const [busy, setBusy] = useState(false);
 
   const finished = runs.filter(usable);
-  const run = finished.find((r) => r.id === weightsFrom);
+  const newest = newestCompleted(runs, true);
+  const run = weightsFrom === 'newest' ? newest : finished.find((r) => r.id === weightsFrom);
   const modelDoc = useMemo(() => (run ? { ...run.document, weights: run.weights } : doc), [run, doc]);
   const inference = useMemo(() => infer(modelDoc), [modelDoc]);
   const inputShape = modelInputShape(inference);
@@ -116,7 +117,8 @@ export function PredictPanel({ dark }: { dark: boolean }) {
         </div>
         <label className="predict-weights">
           <span>Weights</span>
-          <select className="field-input" data-testid="predict-weights" value={run ? run.id : 'model'} onChange={(e) => setWeightsFrom(e.target.value)}>
+          <select className="field-input" data-testid="predict-weights" value={weightsFrom === 'newest' ? 'newest' : run ? run.id : 'model'} onChange={(e) => setWeightsFrom(e.target.value)}>
+            <option value="newest">{newest ? `Newest completed run (#${newest.number})` : 'Newest completed run (none yet: the canvas model)'}</option>
             <option value="model">The model on the canvas</option>
             {finished.map((r) => (
               <option key={r.id} value={r.id}>
