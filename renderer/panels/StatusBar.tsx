@@ -14,14 +14,24 @@ export function StatusBar() {
   const notice = useUi((s) => s.notice);
   const dirty = useGraph(isDirty);
   const setTab = useUi((s) => s.setBottomTab);
+  // A blank canvas is a start, not a mistake: no error count until there is a layer to be wrong.
+  const blank = useGraph((s) => s.doc.nodes.length === 0);
   return (
     <footer className="statusbar">
-      <button type="button" className={`status-item ${inference.errorCount ? 'status-error' : ''}`} data-testid="status-errors" onClick={() => setTab('problems')}>
-        <span aria-hidden="true">✖</span> {inference.errorCount} {inference.errorCount === 1 ? 'error' : 'errors'}
-      </button>
-      <button type="button" className={`status-item ${inference.warningCount ? 'status-warning' : ''}`} data-testid="status-warnings" onClick={() => setTab('problems')}>
-        <span aria-hidden="true">▲</span> {inference.warningCount} {inference.warningCount === 1 ? 'warning' : 'warnings'}
-      </button>
+      {blank ? (
+        <span className="status-item status-muted" data-testid="status-blank">
+          No layers yet
+        </span>
+      ) : (
+        <>
+          <button type="button" className={`status-item ${inference.errorCount ? 'status-error' : ''}`} data-testid="status-errors" onClick={() => setTab('problems')}>
+            <span aria-hidden="true">✖</span> {inference.errorCount} {inference.errorCount === 1 ? 'error' : 'errors'}
+          </button>
+          <button type="button" className={`status-item ${inference.warningCount ? 'status-warning' : ''}`} data-testid="status-warnings" onClick={() => setTab('problems')}>
+            <span aria-hidden="true">▲</span> {inference.warningCount} {inference.warningCount === 1 ? 'warning' : 'warnings'}
+          </button>
+        </>
+      )}
       <span className="status-item" data-testid="status-params">
         {thousands(inference.totals.total)} params
       </span>

@@ -55,17 +55,54 @@ const STEP_INCREMENTS = Array.from({ length: 8 }, (_, i) => 10 ** i).flatMap((p)
 
 const cssVar = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
-function options(metric: Metric, data: ChartData, dark: boolean, width: number, height: number): uPlot.Options {
+/** The loss's unit: cross-entropies are in nats (natural log), MSE in the targets' units squared. */
+export function lossUnit(loss: string | undefined): string {
+  if (!loss) return '';
+  return loss === 'mean_squared_error' ? 'target units²' : 'nats';
+}
+
+/** Axis titles with their units: what the numbers on the axis count. */
+export function axisLabels(metric: Metric, loss?: string): { x: string; y: string } {
+  const unit = metric === 'accuracy' ? '%' : lossUnit(loss);
+  return { x: 'step (batches)', y: unit ? `${metric} (${unit})` : metric };
+}
+
+/**
+ * The axis just wide enough for its longest tick label, measured in the axis font: a fixed width cut the leading
+ * minus sign off labels such as −0.00231.
+ */
+function fittedSize(self: uPlot, values: string[] | null, axisIndex: number): number {
+  const axis = self.axes[axisIndex];
+  const font = (axis.font as string | undefined) ?? '12px system-ui';
+  const ctx = self.ctx;
+  ctx.save();
+  ctx.font = font;
+  const widest = Math.max(0, ...(values ?? []).map((v) => ctx.measureText(v).width));
+  ctx.restore();
+  // Tick length + gap + labels, then the axis title's own line.
+  return Math.ceil(widest / devicePixelRatio) + 10 + 18;
+}
+
+function options(metric: Metric, data: ChartData, dark: boolean, width: number, height: number, loss?: string): uPlot.Options {
   const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 } };
+  const labels = axisLabels(metric, loss);
   return {
     width,
     height,
+    // Clicking a legend entry hides or shows its series (uPlot's own toggle); the values are not tracked live.
     legend: { live: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) * 1.05 || 1] } },
     axes: [
-      { ...axis, label: 'step', labelSize: 14, size: 30, incrs: STEP_INCREMENTS },
-      { ...axis, label: metric, labelSize: 14, size: 44, incrs: INCREMENTS, values: (_u, splits) => splits.map(tick) },
+      { ...axis, label: labels.x, labelSize: 14, size: 30, incrs: STEP_INCREMENTS },
+      {
+        ...axis,
+        label: labels.y,
+        labelSize: 14,
+        size: fittedSize,
+        incrs: metric === 'accuracy' ? [0.1, 0.2, 0.25, 0.5] : INCREMENTS,
+        values: (_u, splits) => splits.map((v) => (metric === 'accuracy' ? tick(Number((v * 100).toPrecision(6))) : tick(v))),
+      },
     ],
     series: [{ label: 'step' }, ...data.curves.map((c) => seriesFor(c, dark))],
   };
@@ -73,10 +110,10 @@ function options(metric: Metric, data: ChartData, dark: boolean, width: number, 
 
 const columns = (data: ChartData): uPlot.AlignedData => [data.x, ...data.curves.map((c) => c.values)] as uPlot.AlignedData;
 
-export function Chart({ metric, data, dark, testId }: { metric: Metric; data: ChartData; dark: boolean; testId: string }) {
+export function Chart({ metric, data, dark, testId, loss }: { metric: Metric; data: ChartData; dark: boolean; testId: string; loss?: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shapeKey = `${dark}|${data.curves.map((c) => `${c.label}${c.color?.light ?? ''}`).join('|')}`;
+  const shapeKey = `${dark}|${loss}|${data.curves.map((c) => `${c.label}${c.color?.light ?? ''}`).join('|')}`;
   const latest = useRef(data);
   latest.current = data;
 
@@ -88,7 +125,7 @@ export function Chart({ metric, data, dark, testId }: { metric: Metric; data: Ch
       const legend = u?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 24;
       return { width: Math.max(el.clientWidth, 160), height: Math.max(el.clientHeight - legend - 2, 60) };
     };
-    const u = new uPlot(options(metric, latest.current, dark, size().width, size().height), columns(latest.current), el);
+    const u = new uPlot(options(metric, latest.current, dark, size().width, size().height, loss), columns(latest.current), el);
     u.setSize(size(u));
     plot.current = u;
     const observer = new ResizeObserver(() => u.setSize(size(u)));

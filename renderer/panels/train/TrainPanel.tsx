@@ -92,7 +92,7 @@ export function TrainPanel({ dark }: { dark: boolean }) {
             </div>
           ) : null}
           <div className="train-charts">
-            <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" />
+            <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={shown?.config.loss} />
             <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
           </div>
           {shown?.compareBn ? <CompareReport run={shown} dark={dark} /> : null}

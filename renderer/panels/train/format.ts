@@ -4,12 +4,15 @@ export const percent = (v: number | null) => (v === null ? '–' : `${(v * 100).
 
 export const fixed = (v: number | null) => (v === null ? '–' : Math.abs(v) >= 1e4 ? v.toExponential(2) : v.toFixed(3));
 
-/** Axis ticks: three significant digits, exponents past 10,000 (a diverging loss reaches 1e37). */
+/**
+ * Axis ticks: three significant digits, exponents past 10,000 (a diverging loss reaches 1e37), and a real minus
+ * sign (U+2212), as wide as the plus, for negative values.
+ */
 export function tick(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
+  const text = a >= 1e4 || a < 1e-3 ? a.toExponential(0).replace('e+', 'e') : String(Number(a.toPrecision(3)));
+  return v < 0 ? `\u2212${text}` : text;
 }
 
 export function seconds(ms: number): string {

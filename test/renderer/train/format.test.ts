@@ -19,6 +19,10 @@ describe('numbers in the Train tab', () => {
     expect(tick(0.0001)).toBe('1e-4');
   });
 
+  it('keeps the sign of negative ticks, as a minus sign', () => {
+    expect([-0.00231, -0.5, -2e5, -0.0001].map(tick)).toEqual(['\u22120.00231', '\u22120.5', '\u22122e5', '\u22121e-4']);
+  });
+
   it('prints durations in seconds, then minutes and seconds', () => {
     expect(seconds(1940)).toBe('1.9 s');
     expect(seconds(125_000)).toBe('2 min 5 s');

@@ -23,7 +23,7 @@ export function CompareCharts({ runs, dark }: { runs: [TrainingRun, TrainingRun]
         <span className="compare-hint">· untick a run in the list to stop comparing</span>
       </div>
       <div className="train-charts">
-        <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" />
+        <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={runs[0].config.loss === runs[1].config.loss ? runs[0].config.loss : undefined} />
         <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
       </div>
     </div>
