@@ -1,6 +1,6 @@
 /** The editor window: top bar, palette | canvas | inspector, the bottom panel and the status bar. */
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { confirmDiscard, openHostFile, runMenuCommand, toggleTheme } from './actions/document-actions';
 import { addLayer } from './actions/edit-actions';
 import { handleClipboardEvent, handleShortcut } from './actions/shortcuts';
@@ -42,7 +42,9 @@ function Editor() {
   const rf = useReactFlow();
   const empty = useGraph((s) => s.doc.nodes.length === 0);
 
-  useEffect(() => {
+  // A layout effect: it runs before any component's passive effects, so charts built on a theme change read that
+  // theme's colours (their effects ran first, and drew dark-theme charts with the light grid, before).
+  useLayoutEffect(() => {
     document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   }, [dark]);
 

@@ -31,7 +31,9 @@ describe('the BN comparison at the defaults', () => {
     await page.click('[data-testid=train-compare-bn]');
     await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 600_000, interval: 1000 }).toBe('completed');
 
-    await expect.poll(() => claims().evaluateAll((els) => els.map((e) => e.getAttribute('data-story')))).toEqual(['optimisation', 'generalisation']);
+    // Then, perhaps, why BN's validation trails its training figures: the moving averages lag the weights.
+    await expect.poll(() => claims().evaluateAll((els) => els.map((e) => e.getAttribute('data-story')).slice(0, 2))).toEqual(['optimisation', 'generalisation']);
+    expect(new Set(await claims().evaluateAll((els) => els.slice(2).map((e) => e.getAttribute('data-story'))))).toEqual(new Set((await claims().count()) > 2 ? ['statistics'] : []));
     const [optimisation, generalisation] = await claims().allInnerTexts();
     expect(optimisation).toMatch(/after 339 steps with BN ended at training loss \d\.\d{3} and accuracy \d+\.\d%, without BN after 339 at \d\.\d{3} and \d+\.\d%; over the first epoch, \d\.\d{3} vs \d\.\d{3}\./);
     expect(generalisation).toMatch(/\d+\.\d% with BN \(loss \d\.\d{3}\), \d+\.\d% without \(loss \d\.\d{3}\)\./);

@@ -110,7 +110,9 @@ describe('inside a BN comparison', () => {
     expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.1/);
     await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.1');
     // The repeat's report tells the learning-rate story against the first pair, with both runs' numbers.
-    expect(await page.locator('[data-testid=compare-claim][data-story=learning-rate]').innerText()).toMatch(/at learning rate 0\.1 \(run #3; 0\.01 in run #2\) with BN ended at training loss \d\.\d{3} \([+−]\d\.\d{3}, val \d+\.\d%\)/);
+    expect(await page.locator('[data-testid=compare-claim][data-story=learning-rate]').innerText()).toMatch(
+      /at learning rate 0\.1 \(run #3; 0\.01 in run #2\) with BN ended at training loss \d+\.\d{3} \([+−]\d+\.\d{3}, val \d+\.\d%\), without BN at \d+\.\d{3} \([+−]\d+\.\d{3}, val \d+\.\d%\)\./,
+    );
     expect(await page.locator('[data-testid=compare-target-row]').count()).toBe(2);
   });
 

@@ -19,6 +19,12 @@ const status = () => page.locator('[data-testid=train-status]').getAttribute('da
 const items = () => page.locator('[data-testid=run-item]');
 
 describe('train checks before Start', () => {
+  it('shows no error count on the blank canvas the app opens with', async () => {
+    expect(await page.locator('.react-flow__node').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=status-blank]').innerText()).toBe('No layers yet');
+    expect(await page.locator('[data-testid=status-errors]').count()).toBe(0);
+  });
+
   it("refuses the article's CNN, whose output is (None, 12, 12, 2), and fixes it in two clicks", async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-article-cnn]');

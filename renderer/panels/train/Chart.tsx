@@ -90,7 +90,8 @@ function options(metric: Metric, data: ChartData, dark: boolean, width: number, 
     width,
     height,
     // Clicking a legend entry hides or shows its series (uPlot's own toggle); the values are not tracked live.
-    legend: { live: false },
+    // Markers are drawn as their lines are: validation dashed.
+    legend: { live: false, markers: { dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) * 1.05 || 1] } },
     axes: [

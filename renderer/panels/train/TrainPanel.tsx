@@ -91,11 +91,13 @@ export function TrainPanel({ dark }: { dark: boolean }) {
               {shown.error.hint ? <div className="problem-hint">{shown.error.hint}</div> : null}
             </div>
           ) : null}
-          <div className="train-charts">
-            <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={shown?.config.loss} />
-            <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
+          <div className={`train-body ${shown?.compareBn ? 'has-report' : ''}`}>
+            <div className="train-charts">
+              <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={shown?.config.loss} />
+              <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
+            </div>
+            {shown?.compareBn ? <CompareReport run={shown} dark={dark} /> : null}
           </div>
-          {shown?.compareBn ? <CompareReport run={shown} dark={dark} /> : null}
         </div>
       )}
       <RunsList />

@@ -1,7 +1,7 @@
 // Training and prediction over the engine protocol, through the same service the engine processes run.
 import { describe, expect, it } from 'vitest';
 import { createEngineService } from '../../../engine/host/engine-service';
-import type { EngineMessage, TrainOutcome, PredictResult } from '../../../engine/api/protocol';
+import type { EngineMessage, TrainOutcome, PredictResult, ReestimateOutcome } from '../../../engine/api/protocol';
 import { chainDocument } from '../../../engine/graph/build';
 import { getTemplate } from '../../../engine/graph/templates';
 
@@ -81,5 +81,38 @@ describe('predict over the protocol', () => {
     expect(answer.result.captured[conv].shape).toEqual([2, 26, 26, 32]);
     const wrong = await call('p2', 'predict', { document: doc, input: { shape: [1, 28, 28, 3], data: new Float32Array(784 * 3) } });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+  });
+});
+
+describe('reestimate-bn over the protocol', () => {
+  it("re-estimates a trained model's BN statistics on the run's split and reports validation before and after", async () => {
+    const { call } = engine();
+    const trained = await call('t1', 'train', { document: mlp, dataset: { id: 'circles' }, settings });
+    const weights = (trained as { result: TrainOutcome }).result.runs[0].weights!;
+    const answer = await call('r1', 'reestimate-bn', {
+      document: { ...mlp, weights },
+      dataset: { id: 'circles' },
+      settings: { loss: settings.loss, batchSize: 32, validationSplit: 0.2, seed: 3, batches: 5 },
+    });
+    expect(answer).toMatchObject({ id: 'r1', ok: true });
+    const r = (answer as { result: ReestimateOutcome }).result;
+    expect(r).toMatchObject({ batches: 5, samples: 160, layers: ['batch_normalization'] });
+    // Validation is measured on the held-out fifth, as the run measured it.
+    expect(r.before!.accuracy).toBeCloseTo((trained as { result: TrainOutcome }).result.runs[0].history.val_accuracy.at(-1)!, 6);
+    expect(r.after!.accuracy).toBeGreaterThanOrEqual(0);
+    const bnId = mlp.nodes[2].id;
+    const moving = (w: typeof weights) => Array.from(w[bnId].find((x) => x.name === 'moving_mean')!.tensor.data);
+    expect(moving(r.weights)).not.toEqual(moving(weights));
+    expect(r.weights[mlp.nodes[1].id]).toEqual(weights[mlp.nodes[1].id]);
+  }, 60_000);
+
+  it('refuses a model without BatchNormalization, saying why', async () => {
+    const { call } = engine();
+    const plain = chainDocument([
+      { className: 'InputLayer', config: { shape: [2] } },
+      { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+    ]);
+    const answer = await call('r2', 'reestimate-bn', { document: plain, dataset: { id: 'circles' }, settings: { loss: settings.loss, batchSize: 32, validationSplit: 0.2, seed: 3, batches: 5 } });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'nothing-to-reestimate' } });
   });
 });
