@@ -102,6 +102,7 @@ describe('image folder import', () => {
     await h.screenshot('image-folder-preview');
 
     await page.fill('[data-testid=train-epochs]', '1');
+    await page.fill('[data-testid=train-batch-size]', '32');
     await page.fill('[data-testid=train-val-split]', '0.25');
     await page.click('[data-testid=train-start]');
     const status = page.locator('[data-testid=train-status]');

@@ -62,7 +62,7 @@ describe('train panel', () => {
     const text = await item.innerText();
     expect(text).toContain('MNIST digits');
     expect(text).toContain('512 samples');
-    expect(text).toContain('adam · batch 32 · 1 epoch · sparse_categorical_crossentropy');
+    expect(text).toContain('sgd · batch 32 · 1 epoch · sparse_categorical_crossentropy');
     expect(text).toMatch(/loss \d\.\d{3} · acc \d+\.\d% · val acc \d+\.\d%/);
     expect(text).toContain('completed');
     await h.screenshot('train-run');
