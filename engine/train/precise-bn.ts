@@ -38,8 +38,18 @@ interface BatchStatistics {
  * training; nothing trainable changes. Returns what was averaged; zero batches leaves the model as it was.
  */
 export function reestimateBnStatistics(model: RunnableModel, data: Dataset, options: ReestimateOptions): Reestimated {
-  const bnNodes = model.nodes.filter((n) => n.def.traits?.batchStatistics && n.weights.moving_mean && n.weights.moving_variance);
-  const sums = new Map(bnNodes.map((n) => [n.id, { mean: new Float64Array(n.weights.moving_mean.data.length), variance: new Float64Array(n.weights.moving_variance.data.length) }]));
+  const bnNodes = model.nodes.filter(
+    (n) => n.def.traits?.batchStatistics && n.weights.moving_mean && n.weights.moving_variance,
+  );
+  const sums = new Map(
+    bnNodes.map((n) => [
+      n.id,
+      {
+        mean: new Float64Array(n.weights.moving_mean.data.length),
+        variance: new Float64Array(n.weights.moving_variance.data.length),
+      },
+    ]),
+  );
   let count = 0;
   let samples = 0;
   if (bnNodes.length === 0 || options.batches < 1) return { batches: 0, samples: 0, layers: [] };

@@ -34,9 +34,16 @@ describe('train checks before Start', () => {
     // The article writes Input(28, 28, 3): the Input comes first, then the output.
     await expect.poll(check).toContain("The dataset's samples are (28, 28, 1) but the model's Input is (28, 28, 3).");
     await page.click('[data-testid=train-fix-input]');
-    await expect.poll(check).toContain("The model's output is (None, 12, 12, 2), but classifying 10 classes needs (None, 10): one score per class.");
+    await expect
+      .poll(check)
+      .toContain(
+        "The model's output is (None, 12, 12, 2), but classifying 10 classes needs (None, 10): one score per class.",
+      );
     const fixes = page.locator('[data-testid=train-fix-output]');
-    expect(await fixes.allInnerTexts()).toEqual(['Insert Flatten before dense', 'Insert GlobalAveragePooling2D before dense']);
+    expect(await fixes.allInnerTexts()).toEqual([
+      'Insert Flatten before dense',
+      'Insert GlobalAveragePooling2D before dense',
+    ]);
     expect(await page.locator('[data-testid=train-start]').isDisabled()).toBe(true);
     expect(await page.locator('[data-testid=train-compare-bn]').isDisabled()).toBe(true);
     expect(await items().count()).toBe(0);
@@ -68,8 +75,12 @@ describe('after training, the newest completed run is the default', () => {
     await expect.poll(status, { timeout: 120_000 }).toBe('completed');
     await page.click('[data-testid=tab-predict]');
     expect(await page.locator('[data-testid=predict-weights]').inputValue()).toBe('newest');
-    expect(await page.locator('[data-testid=predict-weights] option:checked').innerText()).toBe('Newest completed run (#1)');
-    await expect.poll(() => page.locator('[data-testid=predict-weights-status]').innerText()).toBe('Trained weights of run #1.');
+    expect(await page.locator('[data-testid=predict-weights] option:checked').innerText()).toBe(
+      'Newest completed run (#1)',
+    );
+    await expect
+      .poll(() => page.locator('[data-testid=predict-weights-status]').innerText())
+      .toBe('Trained weights of run #1.');
     await expect.poll(() => page.locator('[data-testid=predict-bar]').count(), { timeout: 30_000 }).toBe(10);
     await h.screenshot('predict-newest-run');
 
@@ -78,16 +89,22 @@ describe('after training, the newest completed run is the default', () => {
     await page.fill('[data-testid=train-subset]', '2000');
     await page.fill('[data-testid=train-epochs]', '5');
     await page.click('[data-testid=train-start]');
-    await expect.poll(() => page.locator('[data-testid=train-progress]').getAttribute('aria-valuenow'), { timeout: 60_000 }).not.toBe('0');
+    await expect
+      .poll(() => page.locator('[data-testid=train-progress]').getAttribute('aria-valuenow'), { timeout: 60_000 })
+      .not.toBe('0');
     await page.click('[data-testid=train-stop]');
     await expect.poll(status, { timeout: 60_000 }).toBe('stopped');
     await page.click('[data-testid=tab-predict]');
-    await expect.poll(() => page.locator('[data-testid=predict-weights-status]').innerText()).toBe('Trained weights of run #1.');
+    await expect
+      .poll(() => page.locator('[data-testid=predict-weights-status]').innerText())
+      .toBe('Trained weights of run #1.');
     await page.click('[data-testid=tab-inside]');
     expect(await page.locator('[data-testid=inside-run]').inputValue()).toBe('newest');
     expect(await page.locator('[data-testid=inside-panel]').innerText()).toContain('run #1 · MNIST');
     // Picking a run is kept: the stopped one, by hand.
-    const stopped = await page.locator('[data-testid=inside-run] option', { hasText: 'Run #2 (stopped)' }).getAttribute('value');
+    const stopped = await page
+      .locator('[data-testid=inside-run] option', { hasText: 'Run #2 (stopped)' })
+      .getAttribute('value');
     await page.selectOption('[data-testid=inside-run]', stopped!);
     await expect.poll(() => page.locator('[data-testid=inside-panel]').innerText()).toContain('run #2 · MNIST');
   });
@@ -96,10 +113,19 @@ describe('after training, the newest completed run is the default', () => {
     await page.click('[data-testid=menu-export]');
     const runs = page.locator('[data-testid=export-run]');
     await expect.poll(() => runs.evaluateAll((els) => els.map((e) => e.getAttribute('data-run')))).toEqual(['2', '1']);
-    expect(await page.locator('[data-testid=export-runs]').innerText()).toContain('the canvas model has none of its own');
-    expect(await runs.nth(1).locator('button').allInnerTexts()).toEqual(['Weights JSON', 'Keras .py + weights', 'TF.js']);
+    expect(await page.locator('[data-testid=export-runs]').innerText()).toContain(
+      'the canvas model has none of its own',
+    );
+    expect(await runs.nth(1).locator('button').allInnerTexts()).toEqual([
+      'Weights JSON',
+      'Keras .py + weights',
+      'TF.js',
+    ]);
     await h.screenshot('export-run-weights');
-    const [download] = await Promise.all([page.waitForEvent('download'), runs.nth(1).locator('[data-testid=export-run-weights-json]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      runs.nth(1).locator('[data-testid=export-run-weights-json]').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/-run-1\.weights\.json$/);
   });
 

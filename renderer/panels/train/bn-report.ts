@@ -75,7 +75,11 @@ export function sideFigures(s: RunSeries | undefined): SideFigures {
 }
 
 /** The BN layer whose moving averages are furthest from settled, after `steps` updates. Null without BN. */
-export function movingStatistics(doc: ModelDocument, steps: number, names?: ReadonlyMap<string, string>): MovingStatistics | null {
+export function movingStatistics(
+  doc: ModelDocument,
+  steps: number,
+  names?: ReadonlyMap<string, string>,
+): MovingStatistics | null {
   let worst: MovingStatistics | null = null;
   for (const node of doc.nodes) {
     if (!hasTrait(node.className, 'batchStatistics')) continue;
@@ -86,7 +90,8 @@ export function movingStatistics(doc: ModelDocument, steps: number, names?: Read
     const startShare = momentum ** steps;
     const stepsToSettle = Math.ceil(Math.log(SETTLED_SHARE) / Math.log(momentum));
     const layer = names?.get(node.id) ?? node.name ?? node.id;
-    if (!worst || startShare > worst.startShare) worst = { layer, momentum, steps, startShare, stepsToSettle, settled: startShare <= SETTLED_SHARE };
+    if (!worst || startShare > worst.startShare)
+      worst = { layer, momentum, steps, startShare, stepsToSettle, settled: startShare <= SETTLED_SHARE };
   }
   return worst;
 }
@@ -114,8 +119,12 @@ function combine(a: Verdict, b: Verdict): Verdict {
 }
 
 function optimisation(bn: SideFigures, plain: SideFigures): Claim | null {
-  if (bn.finalLoss === null || plain.finalLoss === null || bn.finalAccuracy === null || plain.finalAccuracy === null) return null;
-  const verdict = combine(lossVerdict(bn.finalLoss, plain.finalLoss), accuracyVerdict(bn.finalAccuracy, plain.finalAccuracy));
+  if (bn.finalLoss === null || plain.finalLoss === null || bn.finalAccuracy === null || plain.finalAccuracy === null)
+    return null;
+  const verdict = combine(
+    lossVerdict(bn.finalLoss, plain.finalLoss),
+    accuracyVerdict(bn.finalAccuracy, plain.finalAccuracy),
+  );
   const lead =
     verdict === 'with BN'
       ? 'With BN trained further in the same steps'
@@ -139,9 +148,18 @@ function optimisation(bn: SideFigures, plain: SideFigures): Claim | null {
 
 function generalisation(bn: SideFigures, plain: SideFigures): Claim | null {
   if (bn.valAccuracy === null || plain.valAccuracy === null || bn.valLoss === null || plain.valLoss === null)
-    return { story: 'generalisation', verdict: null, text: 'No validation figures: set a validation split above 0 to see how each model does on data it did not train on.' };
+    return {
+      story: 'generalisation',
+      verdict: null,
+      text: 'No validation figures: set a validation split above 0 to see how each model does on data it did not train on.',
+    };
   const verdict = accuracyVerdict(bn.valAccuracy, plain.valAccuracy);
-  const lead = verdict === 'same' ? 'Both validate about as well' : verdict === 'with BN' ? 'With BN validates better' : 'Without BN validates better';
+  const lead =
+    verdict === 'same'
+      ? 'Both validate about as well'
+      : verdict === 'with BN'
+        ? 'With BN validates better'
+        : 'Without BN validates better';
   return {
     story: 'generalisation',
     verdict,
@@ -162,7 +180,8 @@ function statisticsClaims(stats: MovingStatistics | null, bn: SideFigures, plain
         `its starting mean 0 and variance 1; about ${stats.stepsToSettle} steps settle it, so the validation figure with BN understates the model.`,
     });
   const bnGap = bn.finalAccuracy !== null && bn.valAccuracy !== null ? bn.finalAccuracy - bn.valAccuracy : null;
-  const plainGap = plain.finalAccuracy !== null && plain.valAccuracy !== null ? plain.finalAccuracy - plain.valAccuracy : null;
+  const plainGap =
+    plain.finalAccuracy !== null && plain.valAccuracy !== null ? plain.finalAccuracy - plain.valAccuracy : null;
   // A gap the twin doesn't share points at the moving statistics, not at overfitting.
   if (stats.settled && bnGap !== null && plainGap !== null && bnGap - plainGap > 0.05)
     out.push({
@@ -203,7 +222,12 @@ export function learningRateClaim(base: RateRun, higher: RateRun): Claim | null 
   const plainChange = b.plain.finalLoss! - a.plain.finalLoss!;
   // Lower final training loss at the higher rate: the side that copes with it.
   const verdict = lossVerdict(b.bn.finalLoss!, b.plain.finalLoss!);
-  const lead = verdict === 'with BN' ? 'With BN copes better with the higher rate' : verdict === 'without BN' ? 'Without BN copes better with the higher rate' : 'Both cope about as well with the higher rate';
+  const lead =
+    verdict === 'with BN'
+      ? 'With BN copes better with the higher rate'
+      : verdict === 'without BN'
+        ? 'Without BN copes better with the higher rate'
+        : 'Both cope about as well with the higher rate';
   const signed = (v: number) => `${v >= 0 ? '+' : '−'}${num(Math.abs(v))}`;
   const val = (s: SideFigures) => (s.valAccuracy === null ? '' : `, val ${pct(s.valAccuracy)}`);
   return {
@@ -215,12 +239,18 @@ export function learningRateClaim(base: RateRun, higher: RateRun): Claim | null 
   };
 }
 
-export function bnReport(run: { document: ModelDocument; series: Record<string, RunSeries>; reestimated?: Reestimate }, names?: ReadonlyMap<string, string>): BnReport {
+export function bnReport(
+  run: { document: ModelDocument; series: Record<string, RunSeries>; reestimated?: Reestimate },
+  names?: ReadonlyMap<string, string>,
+): BnReport {
   const bn = sideFigures(run.series.model);
   const plain = sideFigures(run.series['without BN']);
   const statistics = movingStatistics(run.document, bn.steps, names);
-  const claims = [optimisation(bn, plain), generalisation(bn, plain), ...statisticsClaims(statistics, bn, plain), reestimateClaim(run.reestimated, bn)].filter(
-    (c): c is Claim => c !== null,
-  );
+  const claims = [
+    optimisation(bn, plain),
+    generalisation(bn, plain),
+    ...statisticsClaims(statistics, bn, plain),
+    reestimateClaim(run.reestimated, bn),
+  ].filter((c): c is Claim => c !== null);
   return { sides: { 'with BN': bn, 'without BN': plain }, statistics, claims };
 }

@@ -15,17 +15,34 @@ export async function reestimateBn(run: TrainingRun, batches = REESTIMATE_BATCHE
   const notify = useUi.getState().notify;
   const dataset = trainDatasetSpec(run.config.datasetId, run.config);
   if (!run.weights || !dataset) {
-    notify(run.weights ? `The data run #${run.number} trained on is no longer loaded: import it again to re-estimate.` : `Run #${run.number} has no trained weights.`, 'error');
+    notify(
+      run.weights
+        ? `The data run #${run.number} trained on is no longer loaded: import it again to re-estimate.`
+        : `Run #${run.number} has no trained weights.`,
+      'error',
+    );
     return false;
   }
   const client = await getEngineClient();
   const { loss, batchSize, validationSplit, seed } = run.config;
-  const answer = await client.request('reestimate-bn', { document: { ...run.document, weights: run.weights }, dataset, settings: { loss, batchSize, validationSplit, seed, batches } });
+  const answer = await client.request('reestimate-bn', {
+    document: { ...run.document, weights: run.weights },
+    dataset,
+    settings: { loss, batchSize, validationSplit, seed, batches },
+  });
   if (!answer.ok) {
     notify(`Could not re-estimate the BN statistics: ${answer.error.message}`, 'error');
     return false;
   }
   const { weights, batches: used, samples, before, after } = answer.value;
-  useTraining.getState().setReestimated(run.id, { weights, batches: used, samples, ...(before ? { before } : {}), ...(after ? { after } : {}) });
+  useTraining
+    .getState()
+    .setReestimated(run.id, {
+      weights,
+      batches: used,
+      samples,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+    });
   return true;
 }

@@ -19,12 +19,21 @@ function data(): Dataset {
   const count = 40;
   const x = new Float32Array(count * 12);
   let state = 7;
-  const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5;
   for (let i = 0; i < x.length; i++) {
     const c = i % 3;
     x[i] = 2 * c - 1 + (c + 1) * rand();
   }
-  return { name: 'toy', description: '', x, y: new Int32Array(count), sampleShape: [2, 2, 3], numClasses: 2, count, normalization: [] };
+  return {
+    name: 'toy',
+    description: '',
+    x,
+    y: new Int32Array(count),
+    sampleShape: [2, 2, 3],
+    numClasses: 2,
+    count,
+    normalization: [],
+  };
 }
 
 describe('reestimateBnStatistics', () => {
@@ -68,10 +77,22 @@ describe('reestimateBnStatistics', () => {
     const { backend } = await loadBackend('reference');
     const compiled = compileModel(doc, 3);
     if (!compiled.ok) throw new Error(compiled.message);
-    expect(reestimateBnStatistics(compiled.model, data(), { batches: 100, batchSize: 16, seed: 0, backend })).toMatchObject({ batches: 3, samples: 40 });
-    const plain = compileModel(chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 2 } }]), 0);
+    expect(
+      reestimateBnStatistics(compiled.model, data(), { batches: 100, batchSize: 16, seed: 0, backend }),
+    ).toMatchObject({ batches: 3, samples: 40 });
+    const plain = compileModel(
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [4] } },
+        { className: 'Dense', config: { units: 2 } },
+      ]),
+      0,
+    );
     if (!plain.ok) throw new Error(plain.message);
     const four: Dataset = { ...data(), x: new Float32Array(40 * 4), sampleShape: [4] };
-    expect(reestimateBnStatistics(plain.model, four, { batches: 10, batchSize: 8, seed: 0, backend })).toEqual({ batches: 0, samples: 0, layers: [] });
+    expect(reestimateBnStatistics(plain.model, four, { batches: 10, batchSize: 8, seed: 0, backend })).toEqual({
+      batches: 0,
+      samples: 0,
+      layers: [],
+    });
   });
 });

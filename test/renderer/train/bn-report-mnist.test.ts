@@ -35,17 +35,37 @@ const num = (v: number) => v.toFixed(3);
 async function defaultComparison(seed: number) {
   const doc = getTemplate('cnn-bn-before-activation')!.build();
   const config = { ...DEFAULT_CONFIG, seed, loss: 'sparse_categorical_crossentropy' as const };
-  const settings: TrainSettings = { loss: config.loss, optimizer: { name: config.optimizer }, epochs: config.epochs, batchSize: config.batchSize, validationSplit: config.validationSplit, seed };
+  const settings: TrainSettings = {
+    loss: config.loss,
+    optimizer: { name: config.optimizer },
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    validationSplit: config.validationSplit,
+    seed,
+  };
   const runId = `mnist-${seed}`;
   useTraining.getState().begin({ id: runId, datasetTitle: 'MNIST', config, compareBn: true, document: doc });
   const results: Record<string, TrainResult> = {};
-  for (const [label, model] of [['model', doc], ['without BN', bnTwin(doc).doc]] as const) {
-    results[label] = await train(model, data, settings, { backend, onEvent: (event) => useTraining.getState().progress(runId, { data: { run: label, event } }) });
+  for (const [label, model] of [
+    ['model', doc],
+    ['without BN', bnTwin(doc).doc],
+  ] as const) {
+    results[label] = await train(model, data, settings, {
+      backend,
+      onEvent: (event) => useTraining.getState().progress(runId, { data: { run: label, event } }),
+    });
     expect(results[label].status).toBe('completed');
   }
   useTraining.getState().finish(runId, {
     ok: true,
-    value: { kernels: backend.name, runs: Object.entries(results).map(([label, r]) => ({ label, document: label === 'model' ? doc : bnTwin(doc).doc, ...r })) },
+    value: {
+      kernels: backend.name,
+      runs: Object.entries(results).map(([label, r]) => ({
+        label,
+        document: label === 'model' ? doc : bnTwin(doc).doc,
+        ...r,
+      })),
+    },
   });
   const run = useTraining.getState().runs.find((r) => r.id === runId)!;
   return { doc, run, results, settings };
@@ -62,17 +82,27 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
 
     // Optimisation: the last epoch's training figures (batch statistics), as the trainer's history has them.
     expect(optimisation.story).toBe('optimisation');
-    expect(optimisation.text).toContain(`after ${steps} steps with BN ended at training loss ${num(bn.history.loss.at(-1)!)} and accuracy ${pct(bn.history.accuracy.at(-1)!)}`);
-    expect(optimisation.text).toContain(`without BN after ${plain.batchLoss.length} at ${num(plain.history.loss.at(-1)!)} and ${pct(plain.history.accuracy.at(-1)!)}`);
-    expect(optimisation.text).toContain(`over the first epoch, ${num(bn.history.loss[0])} vs ${num(plain.history.loss[0])}`);
+    expect(optimisation.text).toContain(
+      `after ${steps} steps with BN ended at training loss ${num(bn.history.loss.at(-1)!)} and accuracy ${pct(bn.history.accuracy.at(-1)!)}`,
+    );
+    expect(optimisation.text).toContain(
+      `without BN after ${plain.batchLoss.length} at ${num(plain.history.loss.at(-1)!)} and ${pct(plain.history.accuracy.at(-1)!)}`,
+    );
+    expect(optimisation.text).toContain(
+      `over the first epoch, ${num(bn.history.loss[0])} vs ${num(plain.history.loss[0])}`,
+    );
     // The defaults make the article's first point: in the same steps, BN trains further.
     expect(bn.history.loss.at(-1)!).toBeLessThan(plain.history.loss.at(-1)! * 0.95);
     expect(bn.history.accuracy.at(-1)!).toBeGreaterThan(plain.history.accuracy.at(-1)! + 0.005);
     expect(optimisation.verdict).toBe('with BN');
 
     // Generalisation: the last validation figures (inference mode), and a verdict that follows from them.
-    expect(generalisation.text).toContain(`${pct(bn.history.val_accuracy.at(-1)!)} with BN (loss ${num(bn.history.val_loss.at(-1)!)})`);
-    expect(generalisation.text).toContain(`${pct(plain.history.val_accuracy.at(-1)!)} without (loss ${num(plain.history.val_loss.at(-1)!)})`);
+    expect(generalisation.text).toContain(
+      `${pct(bn.history.val_accuracy.at(-1)!)} with BN (loss ${num(bn.history.val_loss.at(-1)!)})`,
+    );
+    expect(generalisation.text).toContain(
+      `${pct(plain.history.val_accuracy.at(-1)!)} without (loss ${num(plain.history.val_loss.at(-1)!)})`,
+    );
     const gap = bn.history.val_accuracy.at(-1)! - plain.history.val_accuracy.at(-1)!;
     expect(generalisation.verdict).toBe(Math.abs(gap) <= 0.005 ? 'same' : gap > 0 ? 'with BN' : 'without BN');
 
@@ -84,7 +114,10 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
     const bnGap = bn.history.accuracy.at(-1)! - bn.history.val_accuracy.at(-1)!;
     const plainGap = plain.history.accuracy.at(-1)! - plain.history.val_accuracy.at(-1)!;
     expect(others.length).toBe(bnGap - plainGap > 0.05 ? 1 : 0);
-    if (others.length) expect(others[0].text).toContain(`With BN validates ${(bnGap * 100).toFixed(1)} points below its training accuracy, without BN ${(plainGap * 100).toFixed(1)} points`);
+    if (others.length)
+      expect(others[0].text).toContain(
+        `With BN validates ${(bnGap * 100).toFixed(1)} points below its training accuracy, without BN ${(plainGap * 100).toFixed(1)} points`,
+      );
 
     // Re-estimated statistics (PreciseBN over the run's own training split), and the claim that reports them.
     const compiled = compileModel({ ...doc, weights: bn.weights }, seed);
@@ -92,7 +125,12 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
     const parts = split(data, settings.validationSplit!, seed);
     const before = evaluate(compiled.model, parts.validation, settings, backend);
     expect(before.accuracy).toBeCloseTo(bn.history.val_accuracy.at(-1)!, 6);
-    const info = reestimateBnStatistics(compiled.model, parts.train, { batches: REESTIMATE_BATCHES, batchSize: settings.batchSize, seed, backend });
+    const info = reestimateBnStatistics(compiled.model, parts.train, {
+      batches: REESTIMATE_BATCHES,
+      batchSize: settings.batchSize,
+      seed,
+      backend,
+    });
     const after = evaluate(compiled.model, parts.validation, settings, backend);
     const claim = bnReport({ ...run, reestimated: { ...info, before, after } }).claims.at(-1)!;
     expect(claim.text).toBe(

@@ -73,7 +73,11 @@ describe('the report', () => {
       verdict: 'with BN',
       text: 'With BN trained further in the same steps: after 114 steps with BN ended at training loss 0.203 and accuracy 94.4%, without BN after 114 at 0.350 and 89.3%; over the first epoch, 0.811 vs 1.064.',
     });
-    expect(generalisation).toEqual({ story: 'generalisation', verdict: 'without BN', text: 'Without BN validates better: 47.0% with BN (loss 1.900), 89.5% without (loss 0.360).' });
+    expect(generalisation).toEqual({
+      story: 'generalisation',
+      verdict: 'without BN',
+      text: 'Without BN validates better: 47.0% with BN (loss 1.900), 89.5% without (loss 0.360).',
+    });
     expect(statistics.story).toBe('statistics');
     expect(statistics.text).toBe(
       `After 114 steps at momentum 0.99, ${(0.99 ** 114 * 100).toFixed(1)}% of bn's moving statistics is still its starting mean 0 and variance 1; about 299 steps settle it, so the validation figure with BN understates the model.`,
@@ -82,7 +86,15 @@ describe('the report', () => {
   });
 
   it('adds the re-estimated validation, with what it was before', () => {
-    const report = bnReport({ ...shortRun(), reestimated: { batches: 100, samples: 1600, before: { loss: 1.9, accuracy: 0.47 }, after: { loss: 0.3, accuracy: 0.91 } } });
+    const report = bnReport({
+      ...shortRun(),
+      reestimated: {
+        batches: 100,
+        samples: 1600,
+        before: { loss: 1.9, accuracy: 0.47 },
+        after: { loss: 0.3, accuracy: 0.91 },
+      },
+    });
     expect(report.claims.at(-1)).toEqual({
       story: 'reestimate',
       verdict: null,
@@ -93,7 +105,10 @@ describe('the report', () => {
   it('calls differences under half a point or 5% of the loss the same, and disagreeing figures mixed', () => {
     const run = (bn: [number, number], plain: [number, number]) => ({
       document: cnn(),
-      series: { model: curves(120, [{ loss: bn[0], acc: bn[1], valLoss: 0.3, valAcc: 0.9 }]), 'without BN': curves(120, [{ loss: plain[0], acc: plain[1], valLoss: 0.3, valAcc: 0.903 }]) },
+      series: {
+        model: curves(120, [{ loss: bn[0], acc: bn[1], valLoss: 0.3, valAcc: 0.9 }]),
+        'without BN': curves(120, [{ loss: plain[0], acc: plain[1], valLoss: 0.3, valAcc: 0.903 }]),
+      },
     });
     expect(bnReport(run([0.2, 0.95], [0.205, 0.953])).claims[0].verdict).toBe('same');
     expect(bnReport(run([0.2, 0.9], [0.3, 0.95])).claims[0].verdict).toBe('mixed');
@@ -105,17 +120,30 @@ describe('the report', () => {
     const report = bnReport({
       document: cnn(),
       series: {
-        model: curves(113, [{ loss: 0.5, acc: 0.8 }, { loss: 0.2, acc: 0.93 }, { loss: 0.1, acc: 0.971, valLoss: 0.9, valAcc: 0.73 }]),
-        'without BN': curves(113, [{ loss: 0.8, acc: 0.7 }, { loss: 0.3, acc: 0.9 }, { loss: 0.16, acc: 0.957, valLoss: 0.4, valAcc: 0.885 }]),
+        model: curves(113, [
+          { loss: 0.5, acc: 0.8 },
+          { loss: 0.2, acc: 0.93 },
+          { loss: 0.1, acc: 0.971, valLoss: 0.9, valAcc: 0.73 },
+        ]),
+        'without BN': curves(113, [
+          { loss: 0.8, acc: 0.7 },
+          { loss: 0.3, acc: 0.9 },
+          { loss: 0.16, acc: 0.957, valLoss: 0.4, valAcc: 0.885 },
+        ]),
       },
     });
     expect(report.statistics).toMatchObject({ steps: 339, settled: true });
     expect(report.claims.map((c) => c.story)).toEqual(['optimisation', 'generalisation', 'statistics']);
-    expect(report.claims[2].text).toBe('With BN validates 24.1 points below its training accuracy, without BN 7.2 points: the moving statistics average about the last 100 steps, while the weights kept changing under them.');
+    expect(report.claims[2].text).toBe(
+      'With BN validates 24.1 points below its training accuracy, without BN 7.2 points: the moving statistics average about the last 100 steps, while the weights kept changing under them.',
+    );
   });
 
   it('asks for a validation split rather than claiming anything about generalisation without one', () => {
-    const report = bnReport({ document: cnn(), series: { model: curves(400, [{ loss: 0.1, acc: 0.97 }]), 'without BN': curves(400, [{ loss: 0.2, acc: 0.94 }]) } });
+    const report = bnReport({
+      document: cnn(),
+      series: { model: curves(400, [{ loss: 0.1, acc: 0.97 }]), 'without BN': curves(400, [{ loss: 0.2, acc: 0.94 }]) },
+    });
     expect(report.claims[1]).toMatchObject({ story: 'generalisation', verdict: null });
     expect(report.claims[1].text).toMatch(/^No validation figures/);
   });
@@ -125,7 +153,10 @@ describe('the learning-rate repeat', () => {
   const run = (number: number, learningRate: number | null, bn: number, plain: number): RateRun => ({
     number,
     config: { optimizer: 'sgd', learningRate },
-    series: { model: curves(339, [{ loss: bn, acc: 0.9, valLoss: 0.3, valAcc: 0.9 }]), 'without BN': curves(339, [{ loss: plain, acc: 0.9, valLoss: 0.3, valAcc: 0.85 }]) },
+    series: {
+      model: curves(339, [{ loss: bn, acc: 0.9, valLoss: 0.3, valAcc: 0.9 }]),
+      'without BN': curves(339, [{ loss: plain, acc: 0.9, valLoss: 0.3, valAcc: 0.85 }]),
+    },
   });
 
   it('compares the final training losses at both rates, signs and all', () => {
