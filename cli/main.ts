@@ -11,11 +11,7 @@ import { formatSummary, summarize } from '../engine/graph/summary';
 import { checkResources, estimateResources, formatEstimate, type MemoryBudget } from '../engine/graph/resources';
 import { memoryBudget } from '../engine/node/memory-budget';
 import { readModel } from '../engine/formats/detect';
-import { exportKerasPython } from '../engine/formats/keras-python';
-import { kerasJson } from '../engine/formats/keras-json';
-import { project } from '../engine/formats/project';
-import { exportTfjs } from '../engine/formats/tfjs';
-import { weightsJson } from '../engine/formats/weights-json';
+import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
 import { SaveError, writeFileDurable } from '../engine/node/durable-write';
 import { InputError, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
@@ -243,9 +239,6 @@ function validateCommand(rest: string[], io: Io): number {
   return inference.errorCount > 0 ? 1 : 0;
 }
 
-const EXPORT_FORMATS = ['keras-py', 'keras-json', 'project', 'tfjs', 'weights-json'] as const;
-type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 function exportCommand(rest: string[], io: Io): number {
   const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string', short: 'o' }, flavor: { type: 'string' } });
   const format = values.format as string | undefined;
@@ -257,43 +250,23 @@ function exportCommand(rest: string[], io: Io): number {
   const loaded = load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const { doc, inference } = loaded;
-  if (inference.errorCount > 0 && format !== 'project' && format !== 'keras-py') {
-    printProblems(inference, io, 'error');
-    io.err(`layercanvas: the model has ${inference.errorCount} error(s); fix them before exporting ${format}`);
+  const written = exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined });
+  if (!written.ok) {
+    if (written.code === 'invalid-model') printProblems(inference, io, 'error');
+    io.err(`layercanvas: ${positionals[0]}: ${written.message} (${written.hint})`);
     return 1;
   }
-  if (format === 'weights-json' && !Object.keys(doc.weights ?? {}).length) {
-    io.err(`layercanvas: ${positionals[0]} holds no weights to export (train it with 'layercanvas train … --out', or give a TF.js model or a trained project file)`);
-    return 1;
-  }
-  const written = render(format as ExportFormat, doc, flavor as 'keras3' | 'tf.keras' | undefined);
+  const [main, ...beside] = written.files;
   if (!out) {
-    if (written.extra) throw new UsageError('--out is required for tfjs (it writes model.json and a weights file beside it)');
-    io.out(written.text);
+    if (beside.length) throw new UsageError(`--out is required for ${format} (it writes ${main.name} and files beside it)`);
+    io.out(main.data as string);
     return 0;
   }
-  // The weights first, so a model.json on disk never names a weights file that isn't there yet.
-  if (written.extra) writeFileDurable(join(dirname(out), written.extra.path), written.extra.data);
-  writeFileDurable(out, written.text);
-  io.err(`wrote ${out}${written.extra ? ` and ${join(dirname(out), written.extra.path)}` : ''}`);
+  // The files beside it first, so a model.json on disk never names a weights file that isn't there yet.
+  for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
+  writeFileDurable(out, main.data);
+  io.err(`wrote ${[out, ...beside.map((f) => join(dirname(out), f.name))].join(' and ')}`);
   return 0;
-}
-
-function render(format: ExportFormat, doc: ModelDocument, flavor?: 'keras3' | 'tf.keras'): { text: string; extra?: { path: string; data: Uint8Array } } {
-  switch (format) {
-    case 'keras-py':
-      return { text: exportKerasPython(doc, { flavor }) };
-    case 'keras-json':
-      return { text: kerasJson.write!(doc) };
-    case 'project':
-      return { text: project.write!(doc) };
-    case 'weights-json':
-      return { text: weightsJson.write!(doc) };
-    case 'tfjs': {
-      const t = exportTfjs(doc);
-      return { text: t.modelJson, extra: { path: t.weightsPath, data: t.weightsBin } };
-    }
-  }
 }
 
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */

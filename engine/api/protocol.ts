@@ -16,6 +16,7 @@ import type { Dataset, DataError } from '../data/types';
 import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import type { KernelsReport } from '../kernels/types';
 import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
+import { EXPORT_FORMATS, type ExportFormat } from '../formats/export';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
@@ -78,8 +79,7 @@ export const documentSchema = documentShape as unknown as z.ZodType<ModelDocumen
 
 const documentPayload = z.object({ document: documentSchema });
 
-export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'project', 'tfjs', 'weights-json'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat };
 
 /** A request's payload schema, tagged with the type of its result (the tag exists only for TypeScript). */
 interface RequestSpec<P extends z.ZodType, R> {

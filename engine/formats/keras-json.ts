@@ -7,6 +7,7 @@ import { infer } from '../graph/inference';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
 import { isObject, parseJson } from './json/parse';
 import type { ImportResult, ModelFormat } from './types';
+import { refuseErrors } from './write-refusal';
 
 /** The Keras release whose `to_json()` layout the export mirrors (the top-level version keys are informational). */
 export const KERAS3_VERSION = '3.6.0';
@@ -39,5 +40,6 @@ export const kerasJson: ModelFormat = {
   extensions: ['.json'],
   match: (text) => looksLikeKerasModel(text),
   read: (text) => readKerasJson(text),
-  write: (doc) => writeKerasJson(doc),
+  canWrite: (_doc, inference) => refuseErrors('keras-json', inference),
+  write: (doc, { baseName }) => [{ name: `${baseName}.json`, data: writeKerasJson(doc) }],
 };

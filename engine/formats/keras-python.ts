@@ -44,5 +44,5 @@ export const kerasPython: ModelFormat = {
     return fileName?.toLowerCase().endsWith('.py') ?? false;
   },
   read: (text) => importKerasPython(text),
-  write: (doc, options) => exportKerasPython(doc, options),
+  write: (doc, options) => [{ name: `${options.baseName}.py`, data: exportKerasPython(doc, options) }],
 };

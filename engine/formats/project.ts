@@ -244,5 +244,5 @@ export const project: ModelFormat = {
   extensions: [PROJECT_EXTENSION],
   match: (text, fileName) => /"formatVersion"\s*:/.test(text.slice(0, 2048)) || (fileName?.endsWith(PROJECT_EXTENSION) ?? false),
   read: (text) => readProjectFile(text),
-  write: (doc) => writeProject(doc),
+  write: (doc, { baseName }) => [{ name: `${baseName}${PROJECT_EXTENSION}`, data: writeProject(doc) }],
 };

@@ -13,6 +13,7 @@ import { readKerasModel, writeKerasModel } from './json/keras-model';
 import { isObject, joinPath, parseJson, quote } from './json/parse';
 import { assignWeights, keras2WeightName, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat, SideFiles } from './types';
+import { refuseErrors } from './write-refusal';
 
 export const TFJS_WEIGHTS_FILE = 'group1-shard1of1.bin';
 /** The seed of the weights written when the document has none (so an export is reproducible). */
@@ -216,5 +217,9 @@ export const tfjs: ModelFormat = {
   extensions: ['.json'],
   match: (text) => looksLikeTfjs(text),
   read: (text, side) => readTfjs(text, side),
-  write: (doc) => exportTfjs(doc).modelJson,
+  canWrite: (_doc, inference) => refuseErrors('tfjs', inference),
+  write: (doc) => {
+    const out = exportTfjs(doc);
+    return [{ name: 'model.json', data: out.modelJson }, { name: out.weightsPath, data: out.weightsBin }];
+  },
 };

@@ -5,6 +5,7 @@
  */
 import type { FormatError } from '../core/problems';
 import type { ModelDocument } from '../graph/document';
+import type { Inference } from '../graph/inference';
 
 export type ImportResult =
   | { ok: true; document: ModelDocument; warnings: FormatError[] }
@@ -28,6 +29,24 @@ export interface ExportOptions {
   weightsFile?: string;
 }
 
+/** One file an export writes: its name, and its text or bytes. */
+export interface ExportedFile {
+  name: string;
+  data: string | Uint8Array;
+}
+
+/** Why a format will not write a document, to show the user as it is. */
+export interface WriteRefusal {
+  code: 'invalid-model' | 'no-weights';
+  message: string;
+  hint: string;
+}
+
+export interface WriteOptions extends ExportOptions {
+  /** The main file's name without its extension (`model` → `model.py`). */
+  baseName: string;
+}
+
 export interface ModelFormat {
   id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json';
   title: string;
@@ -36,5 +55,8 @@ export interface ModelFormat {
   /** Whether a text looks like this format (content first; the file name only breaks ties). */
   match(text: string, fileName?: string): boolean;
   read(text: string, side?: SideFiles): ImportResult;
-  write?(doc: ModelDocument, options?: ExportOptions): string;
+  /** Whether it can write the document as it is, or why not. */
+  canWrite?(doc: ModelDocument, inference: Inference): WriteRefusal | null;
+  /** The files it writes, the main one first; the others go beside it, under the names the main one gives them. */
+  write?(doc: ModelDocument, options: WriteOptions): ExportedFile[];
 }

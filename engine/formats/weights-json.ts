@@ -11,6 +11,7 @@ import { infer } from '../graph/inference';
 import { isObject, joinPath, parseJson, quote } from './json/parse';
 import { assignWeights, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat } from './types';
+import { refuseErrors } from './write-refusal';
 
 /** Weights for `doc` from weights JSON text; the document comes back with them, or errors naming layer, weight, shape. */
 export function readWeightsJson(text: string, doc: ModelDocument): ImportResult {
@@ -91,5 +92,14 @@ export const weightsJson: ModelFormat = {
     ok: false,
     errors: [{ message: 'a weights file holds no model', hint: 'open or build the model first, then load these weights onto it' }],
   }),
-  write: (doc) => writeWeightsJson(doc),
+  canWrite: (doc, inference) =>
+    refuseErrors('weights-json', inference) ??
+    (Object.keys(doc.weights ?? {}).length
+      ? null
+      : {
+          code: 'no-weights',
+          message: 'the model holds no weights to export',
+          hint: 'train it first, or open a TF.js model or a trained project file',
+        }),
+  write: (doc, { baseName }) => [{ name: `${baseName}.weights.json`, data: writeWeightsJson(doc) }],
 };

@@ -3,8 +3,6 @@
  * TF.js writer are big, and validate/summary (the hot path while editing) shouldn't wait for them.
  */
 import type { FormatError } from '../core/problems';
-import type { ModelDocument } from '../graph/document';
-import { infer } from '../graph/inference';
 import type { SideFiles } from '../formats/types';
 import type { HandlerContext, HandlerOutcome } from './handler-context';
 import { CANCELLED, yieldToEvents } from './handler-context';
@@ -32,47 +30,15 @@ export async function importFile(payload: ParsedPayloadOf<'import'>, ctx: Handle
   return { ok: true, document: result.document, format: result.format, warnings: result.warnings };
 }
 
-const baseName = (doc: ModelDocument) => (doc.name || 'model').replace(/[^\w.-]+/g, '_');
-
 export async function exportDocument(payload: ParsedPayloadOf<'export'>, ctx: HandlerContext): Promise<HandlerOutcome<ExportResult>> {
-  const doc = payload.document;
-  const inference = infer(doc);
-  // Keras code and projects can carry a model that doesn't build yet (the user fixes it later); the others can't.
-  if (inference.errorCount > 0 && payload.format !== 'keras-py' && payload.format !== 'project') {
-    const first = inference.problems.find((p) => p.severity === 'error');
-    return {
-      error: {
-        code: 'invalid-model',
-        message: `The model has ${inference.errorCount} error(s), so it can't be exported as ${payload.format}${first ? `: ${first.message}` : ''}.`,
-        hint: first?.hint ?? 'Fix the errors shown on the canvas first.',
-      },
-    };
-  }
   ctx.progress({ fraction: 0.1, message: `Writing ${payload.format}` });
-  const name = baseName(doc);
-  switch (payload.format) {
-    case 'keras-py': {
-      const { exportKerasPython } = await import('../formats/keras-python');
-      return { fileName: `${name}.py`, text: exportKerasPython(doc, { flavor: payload.flavor }) };
-    }
-    case 'keras-json': {
-      const { kerasJson } = await import('../formats/keras-json');
-      return { fileName: `${name}.json`, text: kerasJson.write!(doc) };
-    }
-    case 'project': {
-      const { project } = await import('../formats/project');
-      return { fileName: `${name}.layercanvas.json`, text: project.write!(doc) };
-    }
-    case 'weights-json': {
-      const { weightsJson } = await import('../formats/weights-json');
-      return { fileName: `${name}.weights.json`, text: weightsJson.write!(doc) };
-    }
-    case 'tfjs': {
-      const { exportTfjs } = await import('../formats/tfjs');
-      const out = exportTfjs(doc);
-      return { fileName: 'model.json', text: out.modelJson, files: out.files };
-    }
-  }
+  const { exportModel } = await import('../formats/export');
+  const out = exportModel(payload.document, payload.format, { flavor: payload.flavor });
+  if (!out.ok) return { error: { code: out.code, message: out.message, hint: out.hint } };
+  const [main, ...beside] = out.files;
+  const text = typeof main.data === 'string' ? main.data : decoder.decode(main.data);
+  if (beside.length === 0) return { fileName: main.name, text };
+  return { fileName: main.name, text, files: Object.fromEntries(beside.map((f) => [f.name, f.data as Uint8Array])) };
 }
 
 export type { FormatError };

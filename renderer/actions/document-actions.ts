@@ -4,6 +4,7 @@
  */
 import { formatFormatError, type FormatError } from '../../engine/core/problems';
 import type { ModelDocument } from '../../engine/graph/document';
+import type { ExportFormat } from '../../engine/formats/export';
 import { getTemplate } from '../../engine/graph/templates';
 // The format modules (the Python parser, the TF.js writer, zod schemas) load on first use, not at start-up.
 const formats = () => import('./formats');
@@ -102,39 +103,46 @@ export async function save(as = false): Promise<void> {
   useUi.getState().notify(`Saved ${saved.name}`);
 }
 
-export type ExportKind = 'keras-py' | 'keras-json' | 'project' | 'tfjs' | 'weights-json';
+export type ExportKind = ExportFormat;
+
+const FILTERS: Record<Exclude<ExportKind, 'project' | 'tfjs'>, { name: string; extensions: string[] }> = {
+  'keras-py': { name: 'Python', extensions: ['py'] },
+  'keras-json': { name: 'Keras model JSON', extensions: ['json'] },
+  'weights-json': { name: 'Weights JSON', extensions: ['json'] },
+};
 
 export async function exportAs(kind: ExportKind): Promise<void> {
   if (kind === 'project') return save(true);
   if (kind === 'tfjs') return exportTfjsFiles();
   const doc = useGraph.getState().doc;
-  const { writeWeightsJson, exportKerasPython, writeKerasJson } = await formats();
-  if (kind === 'weights-json') {
-    if (!doc.weights) {
-      const trained = useTraining.getState().runs.some((r) => r.weights);
-      useUi.getState().notify(trained ? "The canvas model has no weights of its own: export a run's trained weights from the list below in Export, or press \"Use these weights\" on a run" : 'This model has no weights yet: train it, or open a file that has them', 'error');
-      return;
-    }
-    const saved = await getHost().saveFile({ suggestedName: `${baseName()}.weights.json`, data: writeWeightsJson(doc), filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
-    if (saved) useUi.getState().notify(`Exported ${saved.name}`);
+  if (kind === 'weights-json' && !doc.weights && useTraining.getState().runs.some((r) => r.weights)) {
+    useUi.getState().notify("The canvas model has no weights of its own: export a run's trained weights from the list below in Export, or press \"Use these weights\" on a run", 'error');
     return;
   }
-  const req =
-    kind === 'keras-py'
-      ? { suggestedName: `${baseName()}.py`, data: exportKerasPython(doc, { flavor: useUi.getState().flavor }), filters: [{ name: 'Python', extensions: ['py'] }] }
-      : { suggestedName: `${baseName()}.json`, data: writeKerasJson(doc), filters: [{ name: 'Keras model JSON', extensions: ['json'] }] };
-  const saved = await getHost().saveFile(req);
+  const { exportModel } = await formats();
+  const out = exportModel(doc, kind, { flavor: useUi.getState().flavor, baseName: baseName() });
+  if (!out.ok) {
+    useUi.getState().notify(`${out.message} (${out.hint})`, 'error');
+    return;
+  }
+  const [file] = out.files;
+  const saved = await getHost().saveFile({ suggestedName: file.name, data: file.data, filters: [FILTERS[kind]] });
   if (saved) useUi.getState().notify(`Exported ${saved.name}`);
 }
 
 /** TF.js needs model.json and its weight shard side by side: two saves, the shard named as the manifest says. */
 export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().doc): Promise<void> {
-  const { exportTfjs } = await formats();
-  const out = exportTfjs(doc);
-  const model = await getHost().saveFile({ suggestedName: 'model.json', data: out.modelJson, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
+  const { exportModel } = await formats();
+  const out = exportModel(doc, 'tfjs');
+  if (!out.ok) {
+    useUi.getState().notify(`${out.message} (${out.hint})`, 'error');
+    return;
+  }
+  const [main, shardFile] = out.files;
+  const model = await getHost().saveFile({ suggestedName: main.name, data: main.data, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
   if (!model) return;
   const dir = model.path ? model.path.replace(/[^/\\]*$/, '') : '';
-  const shard = await getHost().saveFile({ suggestedName: out.weightsPath, data: out.weightsBin, ...(dir ? { path: dir + out.weightsPath } : {}) });
+  const shard = await getHost().saveFile({ suggestedName: shardFile.name, data: shardFile.data, ...(dir ? { path: dir + shardFile.name } : {}) });
   useUi.getState().notify(shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`, shard ? 'info' : 'error');
 }
 

@@ -2,7 +2,7 @@
 // Before any module that defines a zod schema (the project file's).
 import '../zod-config';
 export { readModel } from '../../engine/formats/detect';
-export { exportKerasPython } from '../../engine/formats/keras-python';
+export { exportModel } from '../../engine/formats/export';
 export { writeKerasJson } from '../../engine/formats/keras-json';
 export { readProjectFile, writeProject } from '../../engine/formats/project';
 export { exportTfjs } from '../../engine/formats/tfjs';

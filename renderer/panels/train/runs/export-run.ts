@@ -34,16 +34,27 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
   }
   const doc = trainedDocument(run);
   if (kind === 'tfjs') return exportTfjsFiles(doc);
-  const { writeWeightsJson, exportKerasPython } = await formats();
+  const { exportModel } = await formats();
   const base = runFileBase(run);
-  const weights = await getHost().saveFile({ suggestedName: `${base}.weights.json`, data: writeWeightsJson(doc), filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
+  const weightsOut = exportModel(doc, 'weights-json', { baseName: base });
+  if (!weightsOut.ok) {
+    notify(`${weightsOut.message} (${weightsOut.hint})`, 'error');
+    return;
+  }
+  const [weightsFile] = weightsOut.files;
+  const weights = await getHost().saveFile({ suggestedName: weightsFile.name, data: weightsFile.data, filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
   if (!weights) return;
   if (kind === 'weights-json') {
     notify(`Exported the weights of run #${run.number} to ${weights.name}`);
     return;
   }
   // The code names the weights file as it was saved, so a renamed file still loads.
-  const code = exportKerasPython(doc, { flavor: useUi.getState().flavor, weightsFile: weights.name });
+  const codeOut = exportModel(doc, 'keras-py', { flavor: useUi.getState().flavor, weightsFile: weights.name, baseName: base });
+  if (!codeOut.ok) {
+    notify(`Exported ${weights.name}; ${codeOut.message} (${codeOut.hint})`, 'error');
+    return;
+  }
+  const code = codeOut.files[0].data;
   const dir = folderOf(weights.path);
   const py = await getHost().saveFile({ suggestedName: `${base}.py`, data: code, ...(dir ? { path: `${dir}${base}.py` } : {}), filters: [{ name: 'Python', extensions: ['py'] }] });
   notify(py ? `Exported ${py.name} and ${weights.name} (keep them side by side)` : `Exported ${weights.name}; the Python file was not saved`, py ? 'info' : 'error');
