@@ -1,5 +1,5 @@
-// The Predict pad's latency: one 28×28 MNIST test digit through the CNN the pad is built for (the template
-// "CNN, BN between convolution and activation": Conv2D → BN → ReLU twice, pooling, Flatten, Dense(10)), with trained
+// The Predict pad's latency: one 28×28 MNIST test digit through the CNN the pad is built for (the template "CNN, BN
+// between convolution and activation": Conv2D → BN → ReLU twice, pooling, Flatten, Dense(10)), with trained
 // weights, asking for the feature maps as the pad does, from request to class scores, over each path the app's
 // requests take:
 //   - in process: the engine service called directly (no transport): the engine's own time;
@@ -31,14 +31,26 @@ const WARM = 5;
 const RUNS = Number(process.env.BENCH_PREDICT_RUNS ?? 60);
 
 /** The layers whose outputs the pad shows as feature maps (renderer/panels/predict/run-predict.ts's rule). */
-const FEATURE_MAP_LAYERS = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'MaxPooling2D', 'AveragePooling2D']);
+const FEATURE_MAP_LAYERS = new Set([
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'MaxPooling2D',
+  'AveragePooling2D',
+]);
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))];
 }
 
-async function must<T>(answer: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+async function must<T>(
+  answer: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+): Promise<T> {
   const a = await answer;
   if (!a.ok) throw new Error(a.error.message);
   return a.value;
@@ -60,7 +72,9 @@ function portMainAsEnginePort(port: PortMain): EnginePort {
 
 async function electronPath() {
   const stub = createElectronStub();
-  const child = stub.electron.utilityProcess.fork(join(ROOT, 'dist/engine/utility-main.cjs'), [`--wasm-dir=${join(ROOT, 'dist/wasm')}`]);
+  const child = stub.electron.utilityProcess.fork(join(ROOT, 'dist/engine/utility-main.cjs'), [
+    `--wasm-dir=${join(ROOT, 'dist/wasm')}`,
+  ]);
   await new Promise((resolve) => child.once('message', resolve));
   const { port1, port2 } = new stub.electron.MessageChannelMain();
   child.postMessage({ type: 'connect' }, [port1]);
@@ -105,16 +119,33 @@ interface Row {
   p95Ms: number;
 }
 
-async function measure(path: string, client: EngineClient, doc: ModelDocument, x: Float32Array, classNames: string[]): Promise<Row> {
+async function measure(
+  path: string,
+  client: EngineClient,
+  doc: ModelDocument,
+  x: Float32Array,
+  classNames: string[],
+): Promise<Row> {
   const inference = infer(doc);
-  const capture = inference.topology.order.filter((id) => FEATURE_MAP_LAYERS.has(inference.topology.byId.get(id)!.className) && inference.nodes.get(id)?.outputShape?.length === 4);
+  const capture = inference.topology.order.filter(
+    (id) =>
+      FEATURE_MAP_LAYERS.has(inference.topology.byId.get(id)!.className) &&
+      inference.nodes.get(id)?.outputShape?.length === 4,
+  );
   const last = inference.topology.byId.get(inference.outputs[0])!;
   const once = async () => {
     const t0 = performance.now();
-    const answer = await must(client.request('predict', { document: doc, input: { shape: [1, 28, 28, 1], data: x as Float32Array<ArrayBuffer> }, capture }));
+    const answer = await must(
+      client.request('predict', {
+        document: doc,
+        input: { shape: [1, 28, 28, 1], data: x as Float32Array<ArrayBuffer> },
+        capture,
+      }),
+    );
     const scores = classScores(answer.output.data, appliedActivation(last), classNames);
     const ms = performance.now() - t0;
-    if (Object.keys(answer.captured).length !== capture.length || scores.probabilities.length !== 10) throw new Error(`${path}: the answer lacks feature maps or scores`);
+    if (Object.keys(answer.captured).length !== capture.length || scores.probabilities.length !== 10)
+      throw new Error(`${path}: the answer lacks feature maps or scores`);
     return ms;
   };
   const kernels = await must(client.request('kernels', {}));
@@ -122,7 +153,13 @@ async function measure(path: string, client: EngineClient, doc: ModelDocument, x
   for (let i = 0; i < WARM; i++) await once();
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await once());
-  return { path, kernels: (kernels as KernelsReport).label, firstMs, medianMs: percentile(times, 0.5), p95Ms: percentile(times, 0.95) };
+  return {
+    path,
+    kernels: (kernels as KernelsReport).label,
+    firstMs,
+    medianMs: percentile(times, 0.5),
+    p95Ms: percentile(times, 0.95),
+  };
 }
 
 export async function runPredictBench(): Promise<Row[]> {
@@ -134,11 +171,19 @@ export async function runPredictBench(): Promise<Row[]> {
     trainer.request('train', {
       document: template,
       dataset: { id: 'mnist', subset: 2048 },
-      settings: { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam' }, epochs: 1, batchSize: 64, seed: 1 },
+      settings: {
+        loss: 'sparse_categorical_crossentropy',
+        optimizer: { name: 'adam' },
+        epochs: 1,
+        batchSize: 64,
+        seed: 1,
+      },
     }),
   );
   const doc: ModelDocument = { ...template, weights: (trained as TrainOutcome).runs[0].weights };
-  const digits = (await must(trainer.request('samples', { dataset: 'mnist', split: 'test', offset: 0, count: 1 }))) as SampleWindow;
+  const digits = (await must(
+    trainer.request('samples', { dataset: 'mnist', split: 'test', offset: 0, count: 1 }),
+  )) as SampleWindow;
   const x = digits.x.slice(0, 784);
   trainer.dispose();
 
@@ -159,12 +204,29 @@ export async function runPredictBench(): Promise<Row[]> {
     }
   }
   const engineOnly = rows[0].medianMs;
-  console.log(`Predict pad latency: one MNIST test digit through "${getTemplate('cnn-bn-before-activation')!.title}" (trained, 7 feature maps), ${RUNS} requests after ${WARM} warm-up`);
-  console.log('path                                      | kernels                        | first request | median    | p95       | vs in process');
-  for (const r of rows)
-    console.log(
-      `${r.path.padEnd(41)} | ${r.kernels.padEnd(30)} | ${`${r.firstMs.toFixed(1)} ms`.padStart(13)} | ${`${r.medianMs.toFixed(2)} ms`.padStart(9)} | ${`${r.p95Ms.toFixed(2)} ms`.padStart(9)} | ${(r.medianMs / engineOnly).toFixed(2)}×`,
-    );
+  const title = getTemplate('cnn-bn-before-activation')!.title;
+  console.log(`Predict pad latency: one MNIST test digit through "${title}" (trained, 7 feature maps),`);
+  console.log(`${RUNS} requests after ${WARM} warm-up`);
+  const columns = [
+    'path'.padEnd(41),
+    'kernels'.padEnd(30),
+    'first request',
+    'median'.padEnd(9),
+    'p95'.padEnd(9),
+    'vs in process',
+  ];
+  console.log(columns.join(' | '));
+  const ms = (v: number, digits: number, width: number) => `${v.toFixed(digits)} ms`.padStart(width);
+  for (const r of rows) {
+    const cells = [
+      r.path.padEnd(41),
+      r.kernels.padEnd(30),
+      ms(r.firstMs, 1, 13),
+      ms(r.medianMs, 2, 9),
+      ms(r.p95Ms, 2, 9),
+    ];
+    console.log(`${cells.join(' | ')} | ${(r.medianMs / engineOnly).toFixed(2)}×`);
+  }
   return rows;
 }
 

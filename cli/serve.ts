@@ -207,7 +207,9 @@ export interface OpenOptions {
 }
 
 /** How a launched program ended within `ms`: its exit code, 'running' when it hadn't, or the spawn error. */
-function settle(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: string | null } | 'running' | Error> {
+type Settled = { code: number | null; signal: string | null } | 'running' | Error;
+
+function settle(child: ChildProcess, ms: number): Promise<Settled> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve('running'), ms);
     child.once('error', (e) => {
@@ -234,7 +236,8 @@ export async function openInBrowser(url: string, options: OpenOptions = {}): Pro
   if (platform !== 'darwin' && platform !== 'win32' && !env.DISPLAY && !env.WAYLAND_DISPLAY) {
     return `No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): ${yourself}.`;
   }
-  const chromium = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map((n) => onPath(n, env)).find(Boolean);
+  const browsers = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+  const chromium = browsers.map((n) => onPath(n, env)).find(Boolean);
   if (chromium) {
     const profile = options.profile ?? join(homedir(), '.config', 'layercanvas', 'chromium-profile');
     mkdirSync(profile, { recursive: true });
@@ -264,7 +267,9 @@ export async function openInBrowser(url: string, options: OpenOptions = {}): Pro
     const outcome = await settle(child, settleMs);
     child.unref();
     if (outcome instanceof Error) return `Could not start ${opener} (${outcome.message}): ${yourself}.`;
-    if (outcome !== 'running' && outcome.code !== 0) return `${opener} failed (exit code ${outcome.code}): ${yourself}.`;
+    if (outcome !== 'running' && outcome.code !== 0) {
+      return `${opener} failed (exit code ${outcome.code}): ${yourself}.`;
+    }
     return `Asked your default browser to open LayerCanvas (${opener}).`;
   }
   return `No browser found to open: ${yourself}.`;

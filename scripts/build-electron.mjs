@@ -5,7 +5,8 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const common = {
+/** The options every Electron bundle is built with (the bundle test builds with them too). */
+export const common = {
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
@@ -20,18 +21,24 @@ const common = {
   logOverride: { 'empty-import-meta': 'error' },
 };
 
-const started = Date.now();
-const builds = Promise.all([
-  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }),
+/** The three bundles: entry and output. */
+export const BUNDLES = [
+  { entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' },
   // The sandboxed preload may only require('electron'); everything else is bundled in.
-  build({ ...common, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser' }),
-  build({ ...common, entryPoints: ['engine/host/utility-main.ts'], outfile: 'dist/engine/utility-main.cjs' }),
-]);
-try {
-  await builds;
-} catch {
-  // esbuild has already printed each error with its file and line.
-  console.error('Building the Electron shell failed (errors above).');
-  process.exit(1);
+  { entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/electron/preload.cjs', platform: 'browser' },
+  { entryPoints: ['engine/host/utility-main.ts'], outfile: 'dist/engine/utility-main.cjs' },
+];
+
+async function main() {
+  const started = Date.now();
+  try {
+    await Promise.all(BUNDLES.map((b) => build({ ...common, ...b })));
+  } catch {
+    // esbuild has already printed each error with its file and line.
+    console.error('Building the Electron shell failed (errors above).');
+    process.exit(1);
+  }
+  console.log(`Built ${BUNDLES.map((b) => b.outfile).join(', ')} in ${Date.now() - started} ms.`);
 }
-console.log(`Built dist/electron/main.cjs, dist/electron/preload.cjs and dist/engine/utility-main.cjs in ${Date.now() - started} ms.`);
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -35,7 +35,10 @@ export const STEPS = [
   },
 ];
 
-/** The newest file under path (a file or a folder), outside the folders in `except`, as [mtime, path]; [0, null] when there is none. */
+/**
+ * The newest file under path (a file or a folder), outside the folders in `except`, as [mtime, path]; [0, null]
+ * when there is none.
+ */
 function newest(path, except = []) {
   if (!existsSync(path)) return [0, null];
   const stat = statSync(path);
@@ -51,7 +54,10 @@ function newest(path, except = []) {
   return best;
 }
 
-/** Why a step must run ('dist/wasm/kernels-simd.wasm is missing', '… is older than engine/…'), or null when its outputs are current. */
+/**
+ * Why a step must run ('dist/wasm/kernels-simd.wasm is missing', '… is older than engine/…'), or null when its
+ * outputs are current.
+ */
 export function staleReason(step, root = ROOT) {
   let oldest = Infinity;
   let oldestOutput = '';
@@ -61,7 +67,10 @@ export function staleReason(step, root = ROOT) {
     if (mtime < oldest) [oldest, oldestOutput] = [mtime, out];
   }
   for (const src of step.sources) {
-    const [mtime, file] = newest(join(root, src), (step.except ?? []).map((e) => join(root, e)));
+    const [mtime, file] = newest(
+      join(root, src),
+      (step.except ?? []).map((e) => join(root, e)),
+    );
     if (mtime > oldest) return `${oldestOutput} is older than ${relative(root, file)}`;
   }
   return null;
@@ -104,7 +113,8 @@ function withBuildLock(root, fn) {
         alive = false;
       }
       if (!alive) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`${lock} has been held by process ${holder} for 10 minutes; remove it if no build is running`);
+      else if (Date.now() > deadline)
+        throw new Error(`${lock} has been held by process ${holder} for 10 minutes; remove it if no build is running`);
       else Atomics.wait(pause, 0, 0, 200);
     }
   }
@@ -119,7 +129,10 @@ function withBuildLock(root, fn) {
  * Brings the named steps' outputs up to date, one line per step run on `log`; throws with the step's own output
  * when one fails. Returns the ids of the steps it ran.
  */
-export function ensureBuilt(ids, { root = ROOT, log = (line) => process.stdout.write(`${line}\n`), force = false } = {}) {
+export function ensureBuilt(
+  ids,
+  { root = ROOT, log = (line) => process.stdout.write(`${line}\n`), force = false } = {},
+) {
   const steps = STEPS.filter((s) => ids.includes(s.id));
   if (!force && steps.every((step) => !staleReason(step, root))) return [];
   return withBuildLock(root, () => buildSteps(steps, root, log, force));

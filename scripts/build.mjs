@@ -4,7 +4,10 @@
 import { ensureBuilt, STEPS } from './build-steps.mjs';
 
 try {
-  ensureBuilt(STEPS.map((s) => s.id), { force: true });
+  ensureBuilt(
+    STEPS.map((s) => s.id),
+    { force: true },
+  );
 } catch (e) {
   console.error(e.message);
   process.exit(1);

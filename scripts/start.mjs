@@ -14,7 +14,10 @@ function electronBinary() {
   const pkg = here('node_modules', 'electron');
   const pathFile = join(pkg, 'path.txt');
   if (!existsSync(pathFile)) return null;
-  const binary = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkg, 'dist'), readFileSync(pathFile, 'utf8').trim());
+  const binary = join(
+    process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(pkg, 'dist'),
+    readFileSync(pathFile, 'utf8').trim(),
+  );
   return existsSync(binary) ? binary : null;
 }
 
@@ -35,5 +38,10 @@ if (binary) {
   forward(spawn(binary, [ROOT, ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }));
 } else {
   console.log("Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.");
-  forward(spawn(process.execPath, [here('bin', 'layercanvas.mjs'), 'serve', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' }));
+  forward(
+    spawn(process.execPath, [here('bin', 'layercanvas.mjs'), 'serve', ...process.argv.slice(2)], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    }),
+  );
 }

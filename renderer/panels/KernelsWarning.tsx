@@ -12,10 +12,15 @@ export function KernelsWarning() {
     <div className="kernels-warning" role="alert" data-testid="kernels-warning">
       <span aria-hidden="true">▲</span>
       <span>
-        The engine runs on the slow reference kernels, so training and prediction are many times slower: {warning.reason}.{' '}
-        <b>Fix:</b> {capital(warning.hint)}.
+        The engine runs on the slow reference kernels, so training and prediction are many times slower:{' '}
+        {warning.reason}. <b>Fix:</b> {capital(warning.hint)}.
       </span>
-      <button type="button" className="kernels-warning-close" onClick={() => setDismissed(warning.message)} aria-label="Dismiss the kernels warning">
+      <button
+        type="button"
+        className="kernels-warning-close"
+        onClick={() => setDismissed(warning.message)}
+        aria-label="Dismiss the kernels warning"
+      >
         ×
       </button>
     </div>

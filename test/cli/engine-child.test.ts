@@ -26,7 +26,11 @@ async function kernelsOf(wasmDir?: string): Promise<KernelsReport> {
     return await new Promise<KernelsReport>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the engine did not answer within 30 s')), 30_000);
       child.onMessage((raw) => {
-        const message = (typeof raw === 'string' ? decodeWire(raw) : raw) as { type?: string; id?: string; result?: KernelsReport };
+        const message = (typeof raw === 'string' ? decodeWire(raw) : raw) as {
+          type?: string;
+          id?: string;
+          result?: KernelsReport;
+        };
         if (message.type === 'engine-ready') child.send(encodeWire({ id: 'k', type: 'kernels', payload: {} }));
         if (message.id === 'k') {
           clearTimeout(timer);

@@ -17,7 +17,12 @@ function program(name: string, then: string) {
   chmodSync(join(dir, name), 0o755);
 }
 const env = (extra: Record<string, string> = {}) => ({ PATH: dir, DISPLAY: ':7', ...extra });
-const options = (extra: Record<string, string> = {}) => ({ env: env(extra), platform: 'linux' as const, settleMs: 1500, profile: join(dir, 'profile') });
+const options = (extra: Record<string, string> = {}) => ({
+  env: env(extra),
+  platform: 'linux' as const,
+  settleMs: 1500,
+  profile: join(dir, 'profile'),
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'layercanvas-open-'));
@@ -37,26 +42,37 @@ describe('opening the editor in a browser', () => {
   it('says Chromium exited at once, with its exit code, and where to go instead', async () => {
     program('chromium', 'echo "Missing X server or $DISPLAY" >&2; exit 1');
     const line = await openInBrowser(URL_, options());
-    expect(line).toBe(`Chromium (${join(dir, 'chromium')}) exited at once (exit code 1) without opening a window: open ${URL_} in a browser yourself.`);
+    expect(line).toBe(
+      `Chromium (${join(dir, 'chromium')}) exited at once (exit code 1) without opening a window: ` +
+        `open ${URL_} in a browser yourself.`,
+    );
   });
 
   it('counts a hand-over to a Chromium already running (exit 0) as opened there', async () => {
     program('chromium', 'exit 0');
-    expect(await openInBrowser(URL_, options())).toBe(`Opened LayerCanvas in the Chromium already running (${join(dir, 'chromium')}).`);
+    expect(await openInBrowser(URL_, options())).toBe(
+      `Opened LayerCanvas in the Chromium already running (${join(dir, 'chromium')}).`,
+    );
   });
 
   it('starts no browser on Linux without a display, and says so', async () => {
     program('chromium', 'exec /bin/sleep 5');
     const line = await openInBrowser(URL_, { ...options(), env: { PATH: dir } });
-    expect(line).toBe(`No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): open ${URL_} in a browser yourself.`);
+    expect(line).toBe(
+      `No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): open ${URL_} in a browser yourself.`,
+    );
     expect(existsSync(join(dir, 'chromium.args'))).toBe(false);
   });
 
   it('falls back to the default browser, and reports its failure', async () => {
     program('xdg-open', 'exit 4');
-    expect(await openInBrowser(URL_, options())).toBe(`${join(dir, 'xdg-open')} failed (exit code 4): open ${URL_} in a browser yourself.`);
+    expect(await openInBrowser(URL_, options())).toBe(
+      `${join(dir, 'xdg-open')} failed (exit code 4): open ${URL_} in a browser yourself.`,
+    );
     program('xdg-open', 'exit 0');
-    expect(await openInBrowser(URL_, options())).toBe(`Asked your default browser to open LayerCanvas (${join(dir, 'xdg-open')}).`);
+    expect(await openInBrowser(URL_, options())).toBe(
+      `Asked your default browser to open LayerCanvas (${join(dir, 'xdg-open')}).`,
+    );
   });
 
   it('says when there is no browser at all', async () => {

@@ -24,7 +24,9 @@ describe('engine kernels in the status bar', () => {
   it('shows the fast WebAssembly kernels and their threads, and no warning', async () => {
     const h = await editor();
     const kernels = h.page.getByTestId('engine-kernels');
-    await expect.poll(() => kernels.textContent(), { timeout: 30_000 }).toMatch(/^WASM (relaxed )?SIMD · \d+ threads?$/);
+    await expect
+      .poll(() => kernels.textContent(), { timeout: 30_000 })
+      .toMatch(/^WASM (relaxed )?SIMD · \d+ threads?$/);
     expect(await kernels.getAttribute('data-kernels')).toBe('fast');
     expect(await h.page.getByTestId('kernels-warning').count()).toBe(0);
     await h.screenshot('kernels-fast');
@@ -41,7 +43,8 @@ describe('engine kernels in the status bar', () => {
       await expect.poll(() => warning.isVisible()).toBe(true);
       const text = (await warning.textContent()) ?? '';
       expect(text).toContain(
-        `The engine runs on the slow reference kernels, so training and prediction are many times slower: the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty}).`,
+        'The engine runs on the slow reference kernels, so training and prediction are many times slower: ' +
+          `the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty}).`,
       );
       expect(text).toContain('Fix: Build them with `npm run build`');
       await h.screenshot('kernels-reference-warning');

@@ -4,7 +4,18 @@
  * and the next start builds only what changed since.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -19,7 +30,12 @@ const running = new Set<ChildProcess>();
 beforeAll(() => {
   checkout = mkdtempSync(join(tmpdir(), 'layercanvas-fresh-'));
   noElectron = mkdtempSync(join(tmpdir(), 'layercanvas-no-electron-'));
-  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\0').filter(Boolean);
+  const files = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .stdout.split('\0')
+    .filter(Boolean);
   for (const f of files) {
     mkdirSync(dirname(join(checkout, f)), { recursive: true });
     try {
@@ -45,7 +61,8 @@ function fakeElectron(): { dist: string; record: string } {
   const modules = join(checkout, 'node_modules');
   rmSync(modules, { force: true });
   mkdirSync(modules);
-  for (const entry of readdirSync(join(ROOT, 'node_modules'))) if (entry !== 'electron') symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry));
+  for (const entry of readdirSync(join(ROOT, 'node_modules')))
+    if (entry !== 'electron') symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry));
   mkdirSync(join(modules, 'electron'));
   writeFileSync(join(modules, 'electron', 'path.txt'), 'electron');
   const dist = mkdtempSync(join(tmpdir(), 'layercanvas-fake-electron-'));
@@ -60,7 +77,11 @@ function start(): Promise<{ lines: string[]; url: string; child: ChildProcess; s
   const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: noElectron };
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0'], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--port', '0'], {
+    cwd: checkout,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   let err = '';
@@ -86,13 +107,25 @@ describe('npm start on a fresh checkout', () => {
   it('builds the kernels and the editor, one line each, and serves an engine on the fast kernels', async () => {
     const { lines, url, child, stderr } = await start();
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^Built the WebAssembly kernels in \d+\.\d s \(dist\/wasm\/kernels-simd\.wasm is missing\)\.$/);
-    expect(lines[1]).toMatch(/^Built the editor \(renderer bundle\) in \d+\.\d s \(dist\/renderer\/index\.html is missing\)\.$/);
-    expect(lines[2]).toBe("Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.");
+    expect(lines[0]).toMatch(
+      /^Built the WebAssembly kernels in \d+\.\d s \(dist\/wasm\/kernels-simd\.wasm is missing\)\.$/,
+    );
+    expect(lines[1]).toMatch(
+      /^Built the editor \(renderer bundle\) in \d+\.\d s \(dist\/renderer\/index\.html is missing\)\.$/,
+    );
+    expect(lines[2]).toBe(
+      "Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.",
+    );
     expect(lines[3]).toBe(`LayerCanvas is serving at ${url}`);
-    expect(lines[4]).toBe(`No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): open ${url} in a browser yourself.`);
+    expect(lines[4]).toBe(
+      `No display to open a window on (DISPLAY and WAYLAND_DISPLAY are unset): open ${url} in a browser yourself.`,
+    );
     const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
-    const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());
       await page.goto(url);
@@ -110,12 +143,19 @@ describe('npm start on a fresh checkout', () => {
   it('builds nothing on the next start, and only the kernels after a kernel source changes', async () => {
     const again = await start();
     await stop(again.child);
-    expect(again.lines[0]).toBe("Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.");
+    expect(again.lines[0]).toBe(
+      "Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.",
+    );
     const later = new Date(Date.now() + 5000);
     utimesSync(join(checkout, 'engine/kernels/wasm/gemm.ts'), later, later);
     const changed = await start();
     await stop(changed.child);
-    expect(changed.lines[0]).toMatch(/^Built the WebAssembly kernels in \d+\.\d s \(dist\/wasm\/kernels-\S+\.wasm is older than engine\/kernels\/wasm\/gemm\.ts\)\.$/);
+    expect(changed.lines[0]).toMatch(
+      new RegExp(
+        String.raw`^Built the WebAssembly kernels in \d+\.\d s ` +
+          String.raw`\(dist/wasm/kernels-\S+\.wasm is older than engine/kernels/wasm/gemm\.ts\)\.$`,
+      ),
+    );
     expect(changed.lines[1]).toMatch(/^Electron's binary isn't installed/);
   }, 300_000);
 
@@ -131,7 +171,9 @@ describe('npm start on a fresh checkout', () => {
       expect(r.status).toBe(0);
       const lines = r.stdout.trimEnd().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^Built the Electron shell and engine bundles in \d+\.\d s \(dist\/electron\/main\.cjs is missing\)\.$/);
+      expect(lines[0]).toMatch(
+        /^Built the Electron shell and engine bundles in \d+\.\d s \(dist\/electron\/main\.cjs is missing\)\.$/,
+      );
       expect(readFileSync(record, 'utf8').trim().split('\n')).toEqual([`${checkout}/`, 'model.keras']);
     } finally {
       rmSync(dist, { recursive: true, force: true });

@@ -11,8 +11,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainDocument } from '../../engine/graph/build';
 import type { KernelsReport, TrainOutcome } from '../../engine/api/protocol';
+import { build } from 'esbuild';
+import { common } from '../../scripts/build-electron.mjs';
 import { ensureBuilt, ROOT } from '../../scripts/build-steps.mjs';
-import { createElectronStub, requireWithElectron, type ElectronStub, type PortMain, type StubUtilityProcess } from '../support/electron-stub';
+import {
+  createElectronStub,
+  requireWithElectron,
+  type ElectronStub,
+  type PortMain,
+  type StubUtilityProcess,
+} from '../support/electron-stub';
 
 const DIST = join(ROOT, 'dist');
 const UTILITY = join(DIST, 'engine', 'utility-main.cjs');
@@ -29,7 +37,13 @@ const mlp = chainDocument([
 const trainPayload = {
   document: mlp,
   dataset: { id: 'circles', subset: 256 },
-  settings: { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, epochs: 1, batchSize: 32, seed: 1 },
+  settings: {
+    loss: 'sparse_categorical_crossentropy',
+    optimizer: { name: 'adam', learning_rate: 0.01 },
+    epochs: 1,
+    batchSize: 32,
+    seed: 1,
+  },
 };
 
 type Answer = { id: string; ok: boolean; result?: unknown; error?: { message: string } };
@@ -83,6 +97,21 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     expect(readFileSync(UTILITY, 'utf8')).not.toMatch(/import_meta\s*=\s*\{\}/);
   });
 
+  it('is built with options that refuse import.meta, which a CommonJS bundle leaves empty', async () => {
+    const bundle = (contents: string) =>
+      build({
+        ...common,
+        sourcemap: false,
+        stdin: { contents, loader: 'ts', resolveDir: ROOT },
+        write: false,
+        logLevel: 'silent',
+      });
+    await expect(bundle('export const here = import.meta.url;')).rejects.toThrow(
+      /"import\.meta" is not available with the "cjs" output format/,
+    );
+    await expect(bundle('export const here = __dirname;')).resolves.toMatchObject({ errors: [] });
+  });
+
   it('answers a ping and reports the fast WebAssembly kernels with their threads', async () => {
     const request = await connectedEngine(stub, [`--wasm-dir=${join(DIST, 'wasm')}`]);
     const ping = await request('ping');
@@ -108,7 +137,9 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     const request = await connectedEngine(stub, [`--wasm-dir=${empty}`]);
     const kernels = (await request('kernels')).result as KernelsReport;
     expect(kernels).toMatchObject({ kernels: 'reference', simd: null, label: 'reference kernels (slow)' });
-    expect(kernels.warning?.reason).toBe(`the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty})`);
+    expect(kernels.warning?.reason).toBe(
+      `the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty})`,
+    );
     expect(kernels.warning?.hint).toContain('npm run build');
   });
 
@@ -146,7 +177,9 @@ describe('dist/electron/main.cjs under a stand-in electron', () => {
     const whenReady = stub.calls.findIndex((c) => c.api === 'app.whenReady');
     expect(registered).toBeGreaterThanOrEqual(0);
     expect(registered).toBeLessThan(whenReady);
-    expect(stub.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(stub.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(stub.callsTo('protocol.handle')).toEqual([['app']]);
   });
 
@@ -165,7 +198,12 @@ describe('dist/electron/main.cjs under a stand-in electron', () => {
     expect(win().url).toBe(APP);
     // Navigation away, new windows and webviews are refused; remote requests and permissions too.
     const prevented = (event: string, ...args: unknown[]) => {
-      const e = { prevented: false, preventDefault() { this.prevented = true; } };
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       win().webContents.emit(event, e, ...args);
       return e.prevented;
     };
@@ -174,7 +212,9 @@ describe('dist/electron/main.cjs under a stand-in electron', () => {
     expect(prevented('will-attach-webview')).toBe(true);
     expect(win().webContents.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     expect(stub.blockedUrls).toEqual(expect.arrayContaining(['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*']));
-    const [[permission]] = stub.callsTo('session.setPermissionRequestHandler') as [[(wc: unknown, p: string, cb: (ok: boolean) => void) => void]];
+    const [[permission]] = stub.callsTo('session.setPermissionRequestHandler') as [
+      [(wc: unknown, p: string, cb: (ok: boolean) => void) => void],
+    ];
     let granted: boolean | null = null;
     permission(null, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
@@ -185,14 +225,18 @@ describe('dist/electron/main.cjs under a stand-in electron', () => {
     expect(csp).toMatch(/default-src 'self'/);
     expect(csp).toMatch(/object-src 'none'/);
     expect(csp).not.toMatch(/https?:|ws:|'unsafe-eval'/);
-    expect((await stub.protocolHandlers.get('app')!({ url: 'app://layercanvas/..%2f..%2fpackage.json' })).status).toBe(404);
+    expect((await stub.protocolHandlers.get('app')!({ url: 'app://layercanvas/..%2f..%2fpackage.json' })).status).toBe(
+      404,
+    );
   });
 
   it('builds the application menu, whose items reach the window', () => {
     expect(stub.menus).toHaveLength(1);
     type Item = { label?: string; role?: string; submenu?: Item[]; click?: () => void };
     const [[template]] = stub.callsTo('Menu.buildFromTemplate') as [[Item[]]];
-    expect(template.map((m) => m.label?.replace('&', ''))).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Help']));
+    expect(template.map((m) => m.label?.replace('&', ''))).toEqual(
+      expect.arrayContaining(['File', 'Edit', 'View', 'Help']),
+    );
     const file = template.find((m) => m.label === '&File')!;
     const save = file.submenu!.find((i) => i.label === 'Save')!;
     save.click!();
@@ -200,8 +244,12 @@ describe('dist/electron/main.cjs under a stand-in electron', () => {
   });
 
   it('forks the engine bundle with the kernels folder, and hands the window a port to it', async () => {
-    expect(stub.callsTo('utilityProcess.fork').map(([path, args]) => [path, args])).toEqual([[UTILITY, [`--wasm-dir=${join(DIST, 'wasm')}`]]]);
-    await expect.poll(() => win().webContents.sentOn('layercanvas:engine-status').at(-1), { timeout: 20_000 }).toEqual({ state: 'ready' });
+    expect(stub.callsTo('utilityProcess.fork').map(([path, args]) => [path, args])).toEqual([
+      [UTILITY, [`--wasm-dir=${join(DIST, 'wasm')}`]],
+    ]);
+    await expect
+      .poll(() => win().webContents.sentOn('layercanvas:engine-status').at(-1), { timeout: 20_000 })
+      .toEqual({ state: 'ready' });
     stub.listeners.get('layercanvas:request-engine-port')!(fromApp(win().webContents));
     const posted = win().webContents.posted.filter((p) => p.channel === 'layercanvas:engine-port');
     expect(posted).toHaveLength(1);
@@ -236,7 +284,9 @@ describe('dist/electron/preload.cjs under a stand-in electron', () => {
   });
 
   it('requires nothing but electron (a sandboxed preload can require nothing else)', () => {
-    const requires = [...readFileSync(join(DIST, 'electron', 'preload.cjs'), 'utf8').matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((m) => m[1]);
+    const requires = [
+      ...readFileSync(join(DIST, 'electron', 'preload.cjs'), 'utf8').matchAll(/\brequire\(["']([^"']+)["']\)/g),
+    ].map((m) => m[1]);
     expect(new Set(requires)).toEqual(new Set(['electron']));
   });
 
@@ -247,8 +297,13 @@ describe('dist/electron/preload.cjs under a stand-in electron', () => {
     await bridge.openFile([{ name: 'Keras', extensions: ['py'] }]);
     bridge.requestEnginePort();
     bridge.setDocumentState({ title: 'm', dirty: true });
-    expect(stub.callsTo('ipcRenderer.invoke')).toEqual([['layercanvas:open-file', [{ name: 'Keras', extensions: ['py'] }]]]);
-    expect(stub.callsTo('ipcRenderer.send')).toEqual([['layercanvas:request-engine-port'], ['layercanvas:document-state', { title: 'm', dirty: true }]]);
+    expect(stub.callsTo('ipcRenderer.invoke')).toEqual([
+      ['layercanvas:open-file', [{ name: 'Keras', extensions: ['py'] }]],
+    ]);
+    expect(stub.callsTo('ipcRenderer.send')).toEqual([
+      ['layercanvas:request-engine-port'],
+      ['layercanvas:document-state', { title: 'm', dirty: true }],
+    ]);
   });
 
   it('re-posts the engine port from main to the page, where contextBridge cannot carry it', () => {

@@ -35,7 +35,8 @@ function portMain(native) {
     on(event, listener) {
       if (event === 'message' && !listening.has('message')) {
         listening.add('message');
-        native.on('message', (envelope) => events.emit('message', { data: envelope.data, ports: (envelope.ports || []).map(portMain) }));
+        native.on('message', (envelope) =>
+          events.emit('message', { data: envelope.data, ports: (envelope.ports || []).map(portMain) }));
       }
       if (event === 'close' && !listening.has('close')) {
         listening.add('close');
@@ -69,7 +70,9 @@ export interface PortMain {
   close(): void;
 }
 
-export const portMain = new Function('EventEmitter', `${PORT_MAIN_SOURCE}\nreturn portMain;`)(EventEmitter) as (native: MessagePort) => PortMain;
+export const portMain = new Function('EventEmitter', `${PORT_MAIN_SOURCE}\nreturn portMain;`)(EventEmitter) as (
+  native: MessagePort,
+) => PortMain;
 
 /** The utility process's side: Electron's process.parentPort, then the module itself. */
 const UTILITY_BOOTSTRAP = `
@@ -77,7 +80,8 @@ const { EventEmitter } = require('node:events');
 const { parentPort: toMain, workerData } = require('node:worker_threads');
 ${PORT_MAIN_SOURCE}
 const parentPort = new EventEmitter();
-toMain.on('message', (envelope) => parentPort.emit('message', { data: envelope.data, ports: (envelope.ports || []).map(portMain) }));
+toMain.on('message', (envelope) =>
+  parentPort.emit('message', { data: envelope.data, ports: (envelope.ports || []).map(portMain) }));
 parentPort.postMessage = (message) => toMain.postMessage(message);
 process.parentPort = parentPort;
 require(workerData.modulePath);
@@ -103,7 +107,13 @@ export class StubUtilityProcess extends EventEmitter {
       this.pid = 10_000 + Math.floor(Math.random() * 1000);
       return;
     }
-    const worker = new Worker(UTILITY_BOOTSTRAP, { eval: true, argv: args, workerData: { modulePath }, stdout: false, stderr: false });
+    const worker = new Worker(UTILITY_BOOTSTRAP, {
+      eval: true,
+      argv: args,
+      workerData: { modulePath },
+      stdout: false,
+      stderr: false,
+    });
     this.worker = worker;
     this.pid = process.pid * 1000 + worker.threadId;
     worker.on('online', () => this.emit('spawn'));
@@ -190,7 +200,8 @@ export class StubBrowserWindow extends EventEmitter {
   ) {
     super();
     this.webContents = new StubWebContents(record);
-    const n = (key: string, fallback: number) => (typeof options[key] === 'number' ? (options[key] as number) : fallback);
+    const n = (key: string, fallback: number) =>
+      typeof options[key] === 'number' ? (options[key] as number) : fallback;
     this.bounds = { x: n('x', 0), y: n('y', 0), width: n('width', 800), height: n('height', 600) };
     this.backgroundColor = String(options.backgroundColor ?? '#ffffff');
   }
@@ -246,7 +257,12 @@ export class StubBrowserWindow extends EventEmitter {
     return this.closed;
   }
   close() {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('close', event);
     if (!event.defaultPrevented) {
       this.closed = true;
@@ -295,22 +311,33 @@ export function createElectronStub(options: StubOptions = {}) {
     save: { canceled: true, filePath: undefined as string | undefined },
     messageBoxAnswer: 0,
   };
-  const displays = (options.displays ?? [{ x: 0, y: 0, width: 1920, height: 1080 }]).map((workArea, id) => ({ id, workArea, bounds: workArea }));
+  const displays = (options.displays ?? [{ x: 0, y: 0, width: 1920, height: 1080 }]).map((workArea, id) => ({
+    id,
+    workArea,
+    bounds: workArea,
+  }));
   /** app.addRecentDocument's list, newest last (the OS's recent documents). */
   const recentDocuments: string[] = [];
   // Getters and a setter (Object.assign would copy their values once), as Electron's nativeTheme has.
   let themeSource: 'system' | 'light' | 'dark' = 'system';
-  const nativeTheme = Object.defineProperties(new EventEmitter() as EventEmitter & { themeSource: typeof themeSource; readonly shouldUseDarkColors: boolean; osDark: boolean }, {
-    osDark: { value: options.osDark ?? false, writable: true },
-    themeSource: {
-      get: () => themeSource,
-      set: (value: typeof themeSource) => {
-        record('nativeTheme.themeSource', value);
-        themeSource = value;
-      },
+  const nativeTheme = Object.defineProperties(
+    new EventEmitter() as EventEmitter & {
+      themeSource: typeof themeSource;
+      readonly shouldUseDarkColors: boolean;
+      osDark: boolean;
     },
-    shouldUseDarkColors: { get: () => themeSource === 'dark' || (themeSource === 'system' && nativeTheme.osDark) },
-  });
+    {
+      osDark: { value: options.osDark ?? false, writable: true },
+      themeSource: {
+        get: () => themeSource,
+        set: (value: typeof themeSource) => {
+          record('nativeTheme.themeSource', value);
+          themeSource = value;
+        },
+      },
+      shouldUseDarkColors: { get: () => themeSource === 'dark' || (themeSource === 'system' && nativeTheme.osDark) },
+    },
+  );
   let resolveReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
 
@@ -376,7 +403,10 @@ export function createElectronStub(options: StubOptions = {}) {
       },
       removeListener: (channel: string, fn: (event: unknown, ...args: unknown[]) => void) => {
         record('ipcRenderer.removeListener', channel);
-        rendererListeners.set(channel, (rendererListeners.get(channel) ?? []).filter((l) => l !== fn));
+        rendererListeners.set(
+          channel,
+          (rendererListeners.get(channel) ?? []).filter((l) => l !== fn),
+        );
       },
     },
     contextBridge: {
