@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { startServer } from '../cli/serve';
+import { ENGINE_SOCKET_PATH, SERVER_STATUS_TYPE } from '../common/socket-protocol';
 import { infer } from '../engine/graph/inference';
 import { getTemplate } from '../engine/graph/templates';
 import { appliedActivation } from '../engine/graph/advice';
@@ -83,8 +84,10 @@ async function electronPath() {
 
 async function browserHostPath() {
   const server = await startServer({ port: 0, open: false, log: () => {} });
-  const origin = server.url.replace(/\/$/, '');
-  const ws = new WebSocket(`${origin.replace('http', 'ws')}/engine`, { headers: { Origin: origin } });
+  const { origin } = new URL(server.url);
+  const socket = new URL(ENGINE_SOCKET_PATH, origin.replace('http', 'ws'));
+  socket.search = new URLSearchParams({ token: server.token, page: 'bench-predict' }).toString();
+  const ws = new WebSocket(socket, { headers: { Origin: origin } });
   await new Promise((resolve, reject) => {
     ws.once('open', resolve);
     ws.once('error', reject);
@@ -92,7 +95,7 @@ async function browserHostPath() {
   const listeners = new Set<(m: unknown) => void>();
   ws.on('message', (data) => {
     const message = decodeWire(data.toString()) as { type?: string };
-    if (message.type !== 'engine-status') listeners.forEach((l) => l(message));
+    if (message.type !== SERVER_STATUS_TYPE) listeners.forEach((l) => l(message));
   });
   const port: EnginePort = {
     postMessage: (m) => ws.send(encodeWire(m)),
