@@ -17,6 +17,9 @@ import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import type { KernelsReport } from '../kernels/types';
 import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
 import { EXPORT_FORMATS, type ExportFormat } from '../formats/export';
+import { BUILTIN_IDS } from '../data/registry';
+import { LOSSES } from '../train/losses';
+import { OPTIMIZERS } from '../train/optimizers';
 
 const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
 const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
@@ -114,10 +117,10 @@ export interface ExportResult {
 const tensorSchema = exactTensor({ positive: true, minRank: 1 });
 
 const trainSettingsSchema = z.object({
-  loss: z.enum(['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error']),
+  loss: z.enum(LOSSES),
   fromLogits: z.boolean().optional(),
   optimizer: z.object({
-    name: z.enum(['sgd', 'adam', 'rmsprop']),
+    name: z.enum(OPTIMIZERS),
     learning_rate: z.number().positive().optional(),
     momentum: z.number().min(0).max(1).optional(),
     nesterov: z.boolean().optional(),
@@ -137,7 +140,7 @@ const trainSettingsSchema = z.object({
 
 const datasetSpec = z.union([
   /** A built-in dataset (mnist, shapes, spirals, circles, xor). */
-  z.object({ id: z.enum(['mnist', 'shapes', 'spirals', 'circles', 'xor']), subset: z.number().int().positive().optional(), seed: z.number().int().min(0).optional() }),
+  z.object({ id: z.enum(BUILTIN_IDS), subset: z.number().int().positive().optional(), seed: z.number().int().min(0).optional() }),
   /** Data the client already holds (an uploaded file it parsed): samples row-major, labels as class indices or targets. */
   z.object({
     inline: z
@@ -291,7 +294,7 @@ export const REQUESTS = {
   /** A window of a built-in dataset's samples (at most MAX_SAMPLES), for preview grids and the Predict tab. */
   samples: request<SampleWindow>()(
     z.object({
-      dataset: z.enum(['mnist', 'shapes', 'spirals', 'circles', 'xor']),
+      dataset: z.enum(BUILTIN_IDS),
       split: z.enum(['train', 'test']).optional(),
       offset: z.number().int().min(0),
       count: z.number().int().min(1).max(MAX_SAMPLES),

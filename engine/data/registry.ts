@@ -55,7 +55,9 @@ export const BUILTIN_DATASETS: readonly DatasetInfo[] = [
   },
 ];
 
-export type BuiltinId = 'mnist' | 'shapes' | 'spirals' | 'circles' | 'xor';
+/** The built-in datasets' ids: the one list the protocol, the CLI and the editor use. */
+export const BUILTIN_IDS = ['mnist', 'shapes', 'spirals', 'circles', 'xor'] as const;
+export type BuiltinId = (typeof BUILTIN_IDS)[number];
 
 export function builtinInfo(id: string): DatasetInfo | undefined {
   return BUILTIN_DATASETS.find((d) => d.id === id.trim().toLowerCase());
