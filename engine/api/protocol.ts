@@ -282,7 +282,9 @@ export const REQUESTS = {
     z.object({
       document: documentSchema,
       dataset: datasetSpec,
-      settings: trainSettingsSchema.pick({ loss: true, fromLogits: true, batchSize: true, validationSplit: true, seed: true }).extend({ batches: z.number().int().min(1).max(100_000) }),
+      settings: trainSettingsSchema
+        .pick({ loss: true, fromLogits: true, batchSize: true, validationSplit: true, seed: true })
+        .extend({ batches: z.number().int().min(1).max(100_000) }),
     }),
   ),
   /** End the training with request id `target` before its next batch; it answers with what it learned so far. */

@@ -84,21 +84,38 @@ function progressOf(event: TrainEvent, run: number, runs: number): number | unde
  * PreciseBN over the protocol: the run's document and weights, its training split (same seed and fraction as the
  * run), `batches` batches averaged; validation measured in inference mode before and after.
  */
-export async function reestimateBnHandler(payload: ParsedPayloadOf<'reestimate-bn'>): Promise<HandlerOutcome<ReestimateOutcome>> {
+export async function reestimateBnHandler(
+  payload: ParsedPayloadOf<'reestimate-bn'>,
+): Promise<HandlerOutcome<ReestimateOutcome>> {
   const data = await datasetFor(payload.dataset);
   if ('error' in data) return data;
   const compiled = compileModel(payload.document, payload.settings.seed);
   if (!compiled.ok) return { error: { code: 'invalid-model', message: compiled.message, hint: compiled.hint } };
   const { backend: kernels } = await engineBackend();
   const s = payload.settings;
-  const { train: trainSet, validation } = s.validationSplit ? split(data.train, s.validationSplit, s.seed) : { train: data.train, validation: null };
-  const measure = () => (validation && validation.count > 0 ? evaluate(compiled.model, validation, s, kernels) : undefined);
+  const { train: trainSet, validation } = s.validationSplit
+    ? split(data.train, s.validationSplit, s.seed)
+    : { train: data.train, validation: null };
+  const measure = () =>
+    validation && validation.count > 0 ? evaluate(compiled.model, validation, s, kernels) : undefined;
   const before = measure();
-  const info = reestimateBnStatistics(compiled.model, trainSet, { batches: s.batches, batchSize: s.batchSize, seed: s.seed, backend: kernels });
+  const info = reestimateBnStatistics(compiled.model, trainSet, {
+    batches: s.batches,
+    batchSize: s.batchSize,
+    seed: s.seed,
+    backend: kernels,
+  });
   if (info.batches === 0)
-    return { error: { code: 'nothing-to-reestimate', message: 'the model has no BatchNormalization layer, or the data gave no batch', hint: 'add BatchNormalization, or train on more samples' } };
+    return {
+      error: {
+        code: 'nothing-to-reestimate',
+        message: 'the model has no BatchNormalization layer, or the data gave no batch',
+        hint: 'add BatchNormalization, or train on more samples',
+      },
+    };
   const after = measure();
-  return { weights: exportWeights(compiled.model), ...info, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+  const measured = { ...(before ? { before } : {}), ...(after ? { after } : {}) };
+  return { weights: exportWeights(compiled.model), ...info, ...measured };
 }
 
 export async function predictHandler(payload: ParsedPayloadOf<'predict'>): Promise<HandlerOutcome<PredictResult>> {

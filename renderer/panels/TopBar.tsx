@@ -46,7 +46,8 @@ const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
  * until "Use these weights"), so the menu lists them rather than saying there are none.
  */
 function RunWeightsExports() {
-  const runs = useTraining((s) => s.runs).filter((r): r is TrainingRun & { weights: object } => r.weights !== undefined && (r.status === 'completed' || r.status === 'stopped'));
+  const ended = (r: TrainingRun) => r.weights !== undefined && (r.status === 'completed' || r.status === 'stopped');
+  const runs = useTraining((s) => s.runs).filter(ended);
   const hasOwn = useGraph((s) => Object.keys(s.doc.weights ?? {}).length > 0);
   if (!runs.length) return null;
   return (

@@ -12,7 +12,13 @@ import { layerTracks } from './layer-tracks';
 import { StatsGrid } from './StatsGrid';
 import './inside.css';
 
-const STATUS_TEXT: Record<TrainingRun['status'], string> = { running: 'training, live', stopping: 'stopping', completed: 'completed', stopped: 'stopped', failed: 'failed' };
+const STATUS_TEXT: Record<TrainingRun['status'], string> = {
+  running: 'training, live',
+  stopping: 'stopping',
+  completed: 'completed',
+  stopped: 'stopped',
+  failed: 'failed',
+};
 
 function RunPicker({ runs, value, newest, onPick }: { runs: readonly TrainingRun[]; value: string; newest: TrainingRun | undefined; onPick(id: string): void }) {
   return (

@@ -31,7 +31,8 @@ export function bnWarmup(doc: ModelDocument, inference: Inference, steps: number
   if (!worst || worst.settled) return null;
   return (
     `BatchNormalization's moving statistics have had ${steps} update${steps === 1 ? '' : 's'}: with momentum ${worst.momentum}, ` +
-    `${Math.round(worst.startShare * 100)}% of ${worst.layer}'s is still its starting mean 0 and variance 1. Inference mode (used here) ` +
-    `normalizes with them, so it lags what training measured. Train about ${worst.stepsToSettle} steps or more, or lower BN's momentum; the Inside tab shows the gap.`
+    `${Math.round(worst.startShare * 100)}% of ${worst.layer}'s is still its starting mean 0 and variance 1. ` +
+    'Inference mode (used here) normalizes with them, so it lags what training measured. ' +
+    `Train about ${worst.stepsToSettle} steps or more, or lower BN's momentum; the Inside tab shows the gap.`
   );
 }

@@ -83,7 +83,14 @@ function fittedSize(self: uPlot, values: string[] | null, axisIndex: number): nu
   return Math.ceil(widest / devicePixelRatio) + 10 + 18;
 }
 
-function options(metric: Metric, data: ChartData, dark: boolean, width: number, height: number, loss?: string): uPlot.Options {
+function options(
+  metric: Metric,
+  data: ChartData,
+  dark: boolean,
+  width: number,
+  height: number,
+  loss?: string,
+): uPlot.Options {
   const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 } };
   const labels = axisLabels(metric, loss);
   return {
@@ -102,7 +109,8 @@ function options(metric: Metric, data: ChartData, dark: boolean, width: number, 
         labelSize: 14,
         size: fittedSize,
         incrs: metric === 'accuracy' ? [0.1, 0.2, 0.25, 0.5] : INCREMENTS,
-        values: (_u, splits) => splits.map((v) => (metric === 'accuracy' ? tick(Number((v * 100).toPrecision(6))) : tick(v))),
+        values: (_u, splits) =>
+          splits.map((v) => (metric === 'accuracy' ? tick(Number((v * 100).toPrecision(6))) : tick(v))),
       },
     ],
     series: [{ label: 'step' }, ...data.curves.map((c) => seriesFor(c, dark))],
@@ -126,7 +134,8 @@ export function Chart({ metric, data, dark, testId, loss }: { metric: Metric; da
       const legend = u?.root.querySelector<HTMLElement>('.u-legend')?.offsetHeight ?? 24;
       return { width: Math.max(el.clientWidth, 160), height: Math.max(el.clientHeight - legend - 2, 60) };
     };
-    const u = new uPlot(options(metric, latest.current, dark, size().width, size().height, loss), columns(latest.current), el);
+    const opts = options(metric, latest.current, dark, size().width, size().height, loss);
+    const u = new uPlot(opts, columns(latest.current), el);
     u.setSize(size(u));
     plot.current = u;
     const observer = new ResizeObserver(() => u.setSize(size(u)));

@@ -42,11 +42,12 @@ function TargetRow({ run, label, target }: { run: TrainingRun; label: string; ta
 
 /** The comparison this run repeats at ten times the learning rate: same model, data and settings otherwise. */
 function baseRunOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun | undefined {
-  const same = (a: TrainingRun['config'], b: TrainingRun['config']) =>
-    a.datasetId === b.datasetId && a.subset === b.subset && a.optimizer === b.optimizer && a.batchSize === b.batchSize && a.epochs === b.epochs && a.seed === b.seed && a.validationSplit === b.validationSplit && a.loss === b.loss;
+  const keys = ['datasetId', 'subset', 'optimizer', 'batchSize', 'epochs', 'seed', 'validationSplit', 'loss'] as const;
+  const same = (a: TrainingRun['config'], b: TrainingRun['config']) => keys.every((k) => a[k] === b[k]);
   const rate = effectiveLearningRate(run.config);
+  const tenth = (r: TrainingRun) => Math.abs(effectiveLearningRate(r.config) * 10 - rate) <= rate * 1e-9;
   return runs.find(
-    (r) => r.id !== run.id && r.compareBn && r.number < run.number && r.status === 'completed' && same(r.config, run.config) && Math.abs(effectiveLearningRate(r.config) * 10 - rate) <= rate * 1e-9,
+    (r) => r.id !== run.id && r.compareBn && r.number < run.number && r.status === 'completed' && same(r.config, run.config) && tenth(r),
   );
 }
 

@@ -66,17 +66,30 @@ const dims = (shape: readonly (number | null)[]) => `(${shape.map((d) => (d === 
  * that make it so: Flatten or GlobalAveragePooling2D before the scoring Dense, or, when no Dense scores, a Flatten
  * (or pooling) and a Dense(classes, softmax) after the output.
  */
-function rankCheck(inference: Inference, outputId: string, shape: readonly (number | null)[], classes: number): OutputCheck {
+function rankCheck(
+  inference: Inference,
+  outputId: string,
+  shape: readonly (number | null)[],
+  classes: number,
+): OutputCheck {
   const name = (id: string) => inference.nodes.get(id)?.name ?? id;
   const dense = scoringDense(inference, outputId);
-  const denseInput = dense ? inference.nodes.get(inference.topology.incoming.get(dense)?.[0]?.source ?? '')?.outputShape : null;
-  const message = `The model's output is ${dims(shape)}, but classifying ${classes} classes needs (None, ${classes}): one score per class.`;
+  const feeding = dense ? inference.topology.incoming.get(dense)?.[0]?.source : undefined;
+  const denseInput = feeding ? inference.nodes.get(feeding)?.outputShape : null;
+  const message =
+    `The model's output is ${dims(shape)}, but classifying ${classes} classes needs (None, ${classes}): ` +
+    'one score per class.';
   if (dense && denseInput && denseInput.length > 2) {
-    const insert = (className: string): ProblemFix => ({ label: `Insert ${className} before ${name(dense)}`, steps: [{ op: 'insert-before', nodeId: dense, className }] });
+    const insert = (className: string): ProblemFix => ({
+      label: `Insert ${className} before ${name(dense)}`,
+      steps: [{ op: 'insert-before', nodeId: dense, className }],
+    });
     return {
       kind: 'mismatch',
       message,
-      hint: `${name(dense)} is fed ${dims(denseInput)}; Keras applies Dense to the last axis only. Flatten (or pool) the features before it.`,
+      hint:
+        `${name(dense)} is fed ${dims(denseInput)}; Keras applies Dense to the last axis only. ` +
+        'Flatten (or pool) the features before it.',
       fixes: [insert('Flatten'), ...(denseInput.length === 4 ? [insert('GlobalAveragePooling2D')] : [])],
     };
   }
@@ -91,7 +104,7 @@ function rankCheck(inference: Inference, outputId: string, shape: readonly (numb
   return {
     kind: 'mismatch',
     message,
-    hint: `End the model with Flatten (or GlobalAveragePooling2D) and a Dense layer of ${classes} units with a softmax.`,
+    hint: `End the model with Flatten (or GlobalAveragePooling2D) and a Dense layer of ${classes} units, softmax.`,
     fixes: [head('Flatten'), ...(shape.length === 4 ? [head('GlobalAveragePooling2D')] : [])],
   };
 }
@@ -101,7 +114,11 @@ function rankCheck(inference: Inference, outputId: string, shape: readonly (numb
  * per class). Checked before Start, the same checks the engine makes when training starts, with fixes. Quiet while
  * the output can't be inferred: the canvas shows that problem where it is.
  */
-export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'numClasses'>, loss: LossName | 'auto' = 'auto'): OutputCheck {
+export function checkOutput(
+  inference: Inference,
+  dataset: Pick<DatasetInfo, 'numClasses'>,
+  loss: LossName | 'auto' = 'auto',
+): OutputCheck {
   const outputId = inference.outputs[0];
   const shape = outputId ? inference.nodes.get(outputId)?.outputShape : null;
   if (!outputId || !shape || !dataset.numClasses || loss === 'mean_squared_error') return { kind: 'ok' };
@@ -111,7 +128,11 @@ export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'nu
   const dense = scoringDense(inference, outputId);
   const units = mismatch.fix.units;
   const name = dense ? inference.nodes.get(dense)?.name : undefined;
-  const fixes: ProblemFix[] = dense && name ? [{ label: `Set ${name} units to ${units}`, steps: [{ op: 'set-config', nodeId: dense, key: 'units', value: units }] }] : [];
+  const setUnits = (nodeId: string, layer: string): ProblemFix => ({
+    label: `Set ${layer} units to ${units}`,
+    steps: [{ op: 'set-config', nodeId, key: 'units', value: units }],
+  });
+  const fixes: ProblemFix[] = dense && name ? [setUnits(dense, name)] : [];
   return { kind: 'mismatch', message: mismatch.message, hint: mismatch.hint, fixes };
 }
 
@@ -119,13 +140,26 @@ export function checkOutput(inference: Inference, dataset: Pick<DatasetInfo, 'nu
  * What stands between the model and a run on this dataset, first problem first: errors on the canvas, the Input,
  * then the output. Start and the comparison refuse a model that fails it, so a failed check never becomes a run.
  */
-export function trainBlocker(doc: ModelDocument, inference: Inference, dataset: Pick<DatasetInfo, 'sampleShape' | 'numClasses'>, loss: LossName | 'auto' = 'auto'): { message: string; hint: string } | null {
+export function trainBlocker(
+  doc: ModelDocument,
+  inference: Inference,
+  dataset: Pick<DatasetInfo, 'sampleShape' | 'numClasses'>,
+  loss: LossName | 'auto' = 'auto',
+): { message: string; hint: string } | null {
   if (inference.errorCount > 0) {
     const first = inference.problems.find((p) => p.severity === 'error');
     const where = first?.nodeId ? `${inference.nodes.get(first.nodeId)?.name}: ` : '';
-    return { message: `The model has ${inference.errorCount} error${inference.errorCount === 1 ? '' : 's'}; first: ${where}${first?.message ?? ''}`, hint: first?.hint ?? 'Fix the errors shown on the canvas first.' };
+    const count = `${inference.errorCount} error${inference.errorCount === 1 ? '' : 's'}`;
+    return {
+      message: `The model has ${count}; first: ${where}${first?.message ?? ''}`,
+      hint: first?.hint ?? 'Fix the errors shown on the canvas first.',
+    };
   }
-  if (inference.outputs.length !== 1) return { message: `The model has ${inference.outputs.length} outputs; training needs exactly one.`, hint: 'Connect or delete the loose branches.' };
+  if (inference.outputs.length !== 1)
+    return {
+      message: `The model has ${inference.outputs.length} outputs; training needs exactly one.`,
+      hint: 'Connect or delete the loose branches.',
+    };
   const input = checkInput(doc, inference, dataset);
   if (input.kind === 'mismatch') return { message: input.mismatch.message, hint: input.mismatch.hint };
   if (input.kind === 'unfixable') return input;
