@@ -41,6 +41,11 @@ export interface SaveRequest {
   /** Save to this path without asking (desktop "Save" of an open file); otherwise ask ("Save As"). */
   path?: string;
   filters?: { name: string; extensions: string[] }[];
+  /**
+   * The file at the destination was opened damaged (engine/formats/project.ts): keep it as `<name>.bak` before
+   * writing over it (desktop; a browser download replaces nothing).
+   */
+  backup?: boolean;
 }
 
 export type MenuCommand =

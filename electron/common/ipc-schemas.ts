@@ -30,6 +30,7 @@ export const IPC_SCHEMAS = {
       data: z.union([z.string(), z.instanceof(Uint8Array)]),
       path: z.string().min(1).max(4096).optional(),
       filters,
+      backup: z.boolean().optional(),
     }),
   ]),
   [CHANNELS.recentFiles]: z.tuple([]),

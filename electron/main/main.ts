@@ -2,6 +2,7 @@
  * LayerCanvas desktop: app lifecycle, the window, menus, dialogs and the engine process. Thin on purpose: the
  * decisions live in plain modules (electron/common, *-logic.ts) that are tested without Electron.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, type BrowserWindow, dialog, nativeTheme, type WebContents } from 'electron';
 import type { EngineStatus, HostFile, MenuCommand, ThemeChoice } from '../../common/host';
@@ -124,6 +125,18 @@ function openPath(path: string): void {
   deliverFile(outcome.file);
 }
 
+/** `<path>.bak` with the bytes now at `path` (a file that isn't there, or isn't a file, has nothing to keep). */
+function keepBackup(path: string): void {
+  let bytes: Buffer;
+  try {
+    if (!statSync(path).isFile()) return;
+    bytes = readFileSync(path);
+  } catch {
+    return;
+  }
+  writeFileDurable(`${path}.bak`, bytes);
+}
+
 function registerIpc(): void {
   handle(CHANNELS.openFile, async (_event, filters?) => {
     if (!win) return null;
@@ -159,6 +172,8 @@ function registerIpc(): void {
       path = result.filePath;
     }
     try {
+      // A project opened damaged keeps its original beside it, whatever the repaired save does.
+      if (req.backup) keepBackup(path);
       writeFileDurable(path, req.data);
     } catch (err) {
       guard.onSaveCancelled();

@@ -2,7 +2,10 @@
  * The LayerCanvas project file (`.layercanvas.json`): the document as the canvas holds it (ids, names, positions),
  * its weights (base64 of little-endian float32), the viewport and training runs. The file is checked as a whole
  * (zod for its structure, the layer registry for every config) and every bad field is reported with its path;
- * a bad file loads nothing. Training runs are history, not the model: a bad one is skipped with a warning.
+ * a damaged file opens what is sound: bad nodes are kept and marked (or left out when they have no id or class),
+ * bad connections and weights are left out (the layer starts from fresh initial values), each with a located
+ * warning, and the result says it was `damaged` so the desktop keeps a .bak of the original before saving over it.
+ * Only what isn't a project at all (not JSON, no model, a newer format) is refused.
  */
 import { z } from 'zod';
 import type { FormatError } from '../core/problems';
@@ -33,7 +36,13 @@ export interface ProjectExtras {
 }
 
 export type ProjectRead =
-  | ({ ok: true; document: ModelDocument; warnings: FormatError[] } & ProjectExtras)
+  | ({
+      ok: true;
+      document: ModelDocument;
+      warnings: FormatError[];
+      /** Parts of the file were unsound and were left out or reset (each says so in `warnings`). */
+      damaged: boolean;
+    } & ProjectExtras)
   | { ok: false; errors: FormatError[] };
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
@@ -46,19 +55,24 @@ const nodeSchema = z.object({
 });
 const edgeSchema = z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) });
 const weightSchema = z.object({ name: z.string().min(1), shape: z.array(z.number().int().nonnegative()), dtype: z.literal('float32'), data: z.string() });
+const viewportSchema = z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'expected a zoom above 0') });
+/**
+ * The frame a project needs to be a project at all. Everything inside it (each node, edge, weight, the viewport,
+ * each run) is checked on its own, so one bad part costs only itself.
+ */
 const projectSchema = z.object({
   formatVersion: z.number().int().positive(),
   app: z.literal('LayerCanvas'),
-  savedAt: z.string().optional(),
+  savedAt: z.unknown().optional(),
   model: z.object({
-    name: z.string(),
-    modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
-    nodes: z.array(nodeSchema),
-    edges: z.array(edgeSchema),
+    name: z.unknown(),
+    modelClass: z.unknown().optional(),
+    nodes: z.array(z.unknown()),
+    edges: z.array(z.unknown()),
   }),
-  weights: z.record(z.string(), z.array(weightSchema)).optional(),
-  viewport: z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'expected a zoom above 0') }).optional(),
-  // Checked run by run in project-runs.ts, so a bad run costs only itself.
+  weights: z.record(z.string(), z.unknown()).optional(),
+  viewport: z.unknown().optional(),
+  // Checked run by run in project-runs.ts.
   runs: z.unknown().optional(),
 });
 type ProjectFile = z.infer<typeof projectSchema>;
@@ -72,10 +86,6 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
   record: 'an object',
 };
-
-function pathOf(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((p, k) => joinPath(p, typeof k === 'number' ? k : String(k)), '');
-}
 
 function issueMessage(issue: z.core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
@@ -92,6 +102,14 @@ function issueMessage(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** The issues of a failed parse, located under `base`. */
+function located(error: z.ZodError, base: string): FormatError[] {
+  return error.issues.map((i) => ({
+    message: issueMessage(i),
+    path: i.path.reduce<string>((p, k) => joinPath(p, typeof k === 'number' ? k : String(k)), base) || undefined,
+  }));
+}
+
 export function readProjectFile(text: string): ProjectRead {
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
@@ -102,63 +120,129 @@ export function readProjectFile(text: string): ProjectRead {
       errors: [{ message: `this project was made by a newer LayerCanvas (file format ${root.formatVersion}; this version reads ${PROJECT_FORMAT_VERSION})`, hint: 'update LayerCanvas to open it', path: 'formatVersion' }],
     };
   const checked = projectSchema.safeParse(root, { reportInput: true });
-  if (!checked.success) return { ok: false, errors: checked.error.issues.map((i) => ({ message: issueMessage(i), path: pathOf(i.path) || undefined })) };
+  if (!checked.success) return { ok: false, errors: located(checked.error, '') };
   return buildDocument(checked.data);
 }
 
+/** A unique id for a node or edge whose id is taken: `dense_1-2`, `dense_1-3`, … */
+function freshId(id: string, taken: Set<string>): string {
+  let k = 2;
+  while (taken.has(`${id}-${k}`)) k += 1;
+  return `${id}-${k}`;
+}
+
+/**
+ * One node of the file, as sound as it can be made. A node with an id and a class stays (bad fields reset, bad
+ * option values kept so the canvas marks the layer until they are fixed); one without them is left out.
+ */
+function readNode(raw: unknown, path: string, warnings: FormatError[]): DocNode | null {
+  const checked = nodeSchema.safeParse(raw, { reportInput: true });
+  let n: z.infer<typeof nodeSchema>;
+  if (checked.success) n = checked.data;
+  else {
+    const issues = located(checked.error, path);
+    const r = isObject(raw) ? raw : {};
+    if (typeof r.id !== 'string' || !r.id || typeof r.className !== 'string' || !r.className) {
+      const why = issues.map((e) => `${e.path}: ${e.message}`).join('; ');
+      warnings.push({ message: `a node was left out: ${why}`, hint: 'add the layer again from the palette', path });
+      return null;
+    }
+    for (const e of issues) warnings.push({ ...e, message: `${e.message}; that field was reset` });
+    const position = viewportSchema.pick({ x: true, y: true }).safeParse(r.position);
+    n = {
+      id: r.id,
+      className: r.className,
+      config: isObject(r.config) ? r.config : {},
+      ...(typeof r.name === 'string' ? { name: r.name } : {}),
+      ...(position.success ? { position: position.data } : {}),
+    };
+  }
+  const def = getLayer(n.className);
+  const node: DocNode = { id: n.id, className: n.className, config: {} };
+  if (n.name !== undefined) node.name = n.name;
+  if (n.position) node.position = { x: n.position.x, y: n.position.y };
+  const cpath = joinPath(path, 'config');
+  const given: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(n.config)) {
+    if (isConfigValue(v)) given[key] = v;
+    else warnings.push({ message: `${key} must be a number, a string, true/false or a list of them, got ${quote(v)}; it was reset`, path: joinPath(cpath, key) });
+  }
+  if (!def) {
+    warnings.push({
+      message: `'${n.className}' is not a layer LayerCanvas knows; the node is kept and marked on the canvas`,
+      hint: 'the file was edited, or made by a LayerCanvas with more layers: replace it with a supported layer',
+      path: joinPath(path, 'className'),
+    });
+    node.config = given as DocNode['config'];
+    return node;
+  }
+  const { config, unknownKeys } = completeConfig(def, given);
+  for (const key of unknownKeys) {
+    warnings.push({ message: `${def.className} has no option ${quote(key)} (value ${quote(given[key])}); it was left out`, path: joinPath(cpath, key) });
+    delete config[key];
+  }
+  for (const [key, spec] of Object.entries(allFields(def))) {
+    const reason = checkValue(key, spec, config[key]);
+    if (reason) warnings.push({ message: `${reason}; the layer is marked on the canvas until it is fixed`, path: joinPath(cpath, key) });
+  }
+  node.config = config;
+  return node;
+}
+
 function buildDocument(file: ProjectFile): ProjectRead {
-  const errors: FormatError[] = [];
   const warnings: FormatError[] = [];
   const nodes: DocNode[] = [];
-  const ids = new Map<string, number>();
-  file.model.nodes.forEach((n, i) => {
+  const ids = new Set<string>();
+  file.model.nodes.forEach((raw, i) => {
     const path = joinPath(joinPath('model', 'nodes'), i);
-    if (ids.has(n.id)) errors.push({ message: `the node id ${quote(n.id)} is used twice (also model.nodes[${ids.get(n.id)}])`, path: joinPath(path, 'id') });
-    else ids.set(n.id, i);
-    const def = getLayer(n.className);
-    if (!def) {
-      errors.push({ message: `'${n.className}' is not a layer LayerCanvas knows`, hint: 'the file was edited, or made by a LayerCanvas with more layers', path: joinPath(path, 'className') });
-      return;
+    const node = readNode(raw, path, warnings);
+    if (!node) return;
+    if (ids.has(node.id)) {
+      const id = freshId(node.id, ids);
+      warnings.push({ message: `the node id ${quote(node.id)} is used twice; this one became ${quote(id)} (its connections stay with the first)`, path: joinPath(path, 'id') });
+      node.id = id;
     }
-    const cpath = joinPath(path, 'config');
-    const odd = Object.entries(n.config).filter(([, v]) => !isConfigValue(v));
-    for (const [key, v] of odd) errors.push({ message: `${key} must be a number, a string, true/false or a list of them, got ${quote(v)}`, path: joinPath(cpath, key) });
-    if (odd.length) return;
-    const { config, unknownKeys } = completeConfig(def, n.config);
-    for (const key of unknownKeys) errors.push({ message: `${def.className} has no option ${quote(key)} (value ${quote(n.config[key])})`, path: joinPath(cpath, key) });
-    let fieldErrors = 0;
-    for (const [key, spec] of Object.entries(allFields(def))) {
-      const reason = checkValue(key, spec, config[key]);
-      if (reason) {
-        fieldErrors++;
-        errors.push({ message: reason, path: joinPath(cpath, key) });
-      }
-    }
-    if (fieldErrors === 0 && unknownKeys.length === 0) for (const issue of def.validate?.(config) ?? []) errors.push({ message: issue.message, hint: issue.hint, path: cpath });
-    const node: DocNode = { id: n.id, className: n.className, config };
-    if (n.name !== undefined) node.name = n.name;
-    if (n.position) node.position = { x: n.position.x, y: n.position.y };
+    ids.add(node.id);
     nodes.push(node);
   });
+  const edges: ModelDocument['edges'] = [];
   const edgeIds = new Set<string>();
-  file.model.edges.forEach((e, i) => {
+  file.model.edges.forEach((raw, i) => {
     const path = joinPath(joinPath('model', 'edges'), i);
-    if (edgeIds.has(e.id)) errors.push({ message: `the edge id ${quote(e.id)} is used twice`, path: joinPath(path, 'id') });
-    edgeIds.add(e.id);
-    for (const end of ['source', 'target'] as const)
-      if (!ids.has(e[end])) errors.push({ message: `the edge's ${end} ${quote(e[end])} is not a node of the model`, path: joinPath(path, end) });
+    const checked = edgeSchema.safeParse(raw, { reportInput: true });
+    if (!checked.success) {
+      warnings.push({ message: `a connection was left out: ${located(checked.error, path).map((e) => `${e.path}: ${e.message}`).join('; ')}`, path });
+      return;
+    }
+    const e = checked.data;
+    const missing = (['source', 'target'] as const).find((end) => !ids.has(e[end]));
+    if (missing) {
+      warnings.push({ message: `a connection was left out: its ${missing} ${quote(e[missing])} is not a node of the model`, path });
+      return;
+    }
+    let id = e.id;
+    if (edgeIds.has(id)) {
+      id = freshId(id, edgeIds);
+      warnings.push({ message: `the edge id ${quote(e.id)} is used twice; this one became ${quote(id)}`, path: joinPath(path, 'id') });
+    }
+    edgeIds.add(id);
+    edges.push({ id, source: e.source, target: e.target });
   });
-  if (errors.length) return { ok: false, errors };
 
-  const doc: ModelDocument = { name: file.model.name, nodes, edges: file.model.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) };
-  if (file.model.modelClass) doc.modelClass = file.model.modelClass;
-  if (file.weights) {
-    const weights = readWeights(file.weights, doc, errors, warnings);
-    if (errors.length) return { ok: false, errors };
-    doc.weights = weights;
+  const name = typeof file.model.name === 'string' ? file.model.name : 'model';
+  if (name !== file.model.name) warnings.push({ message: `the model's name must be a string, got ${quote(file.model.name)}; it is 'model'`, path: 'model.name' });
+  const doc: ModelDocument = { name, nodes, edges };
+  const modelClass = file.model.modelClass;
+  if (modelClass === 'auto' || modelClass === 'Sequential' || modelClass === 'Functional') doc.modelClass = modelClass;
+  else if (modelClass !== undefined)
+    warnings.push({ message: `modelClass must be 'auto', 'Sequential' or 'Functional', got ${quote(modelClass)}; it is 'auto'`, path: 'model.modelClass' });
+  if (file.weights) doc.weights = readWeights(file.weights, doc, warnings);
+  const out: ProjectRead = { ok: true, document: doc, warnings, damaged: false };
+  if (file.viewport !== undefined) {
+    const viewport = viewportSchema.safeParse(file.viewport, { reportInput: true });
+    if (viewport.success) out.viewport = { ...viewport.data };
+    else for (const e of located(viewport.error, 'viewport')) warnings.push({ ...e, message: `${e.message}; the view is fitted instead` });
   }
-  const out: ProjectRead = { ok: true, document: doc, warnings };
-  if (file.viewport) out.viewport = { ...file.viewport };
   if (file.runs !== undefined && !Array.isArray(file.runs))
     warnings.push({ message: `the training runs were skipped: expected a list, got ${quote(file.runs)}`, hint: 'the model opens without its runs', path: 'runs' });
   else if (file.runs) {
@@ -166,33 +250,53 @@ function buildDocument(file: ProjectFile): ProjectRead {
     out.runs = read.runs;
     warnings.push(...read.warnings);
   }
+  out.damaged = warnings.length > 0;
   return out;
 }
 
-function readWeights(all: NonNullable<ProjectFile['weights']>, doc: ModelDocument, errors: FormatError[], warnings: FormatError[]): Record<string, NamedWeight[]> {
+/**
+ * Each node's weights are checked whole: any that don't read, or don't fit the layer, are dropped for that node,
+ * which then starts from fresh initial values (as a new layer does), with a warning naming why.
+ */
+function readWeights(all: Record<string, unknown>, doc: ModelDocument, warnings: FormatError[]): Record<string, NamedWeight[]> {
   const inference = infer(doc);
   const out: Record<string, NamedWeight[]> = {};
-  for (const [nodeId, list] of Object.entries(all)) {
+  for (const [nodeId, raw] of Object.entries(all)) {
     const path = joinPath('weights', nodeId);
     const info = inference.nodes.get(nodeId);
     if (!info) {
-      errors.push({ message: `weights are given for ${quote(nodeId)}, which is not a node of the model`, path });
+      warnings.push({ message: `weights are given for ${quote(nodeId)}, which is not a node of the model; they were left out`, path });
       continue;
     }
+    const problems: FormatError[] = [];
+    const list = z.array(weightSchema).safeParse(raw, { reportInput: true });
     const weights: NamedWeight[] = [];
-    list.forEach((w, k) => {
-      const wpath = joinPath(path, k);
-      const bytes = fromBase64(w.data);
-      const count = sizeOf(w.shape);
-      if (!bytes) errors.push({ message: `weight '${w.name}' of '${info.name}' is not valid base64`, path: joinPath(wpath, 'data') });
-      else if (bytes.length !== count * 4)
-        errors.push({ message: `weight '${w.name}' of '${info.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${count * 4}`, path: joinPath(wpath, 'data') });
-      else weights.push({ name: w.name, tensor: tensor(w.shape, bytesToFloat32(bytes, 0, count)) });
-    });
-    if (info.weights.length === 0 && info.outputShape === null)
-      warnings.push({ message: `the weights of '${info.name}' can't be checked while the layer has errors`, path });
-    else if (weights.length === list.length) checkAgainstLayer(info.name, info.weights, weights, path, errors);
-    out[nodeId] = weights;
+    if (!list.success) problems.push(...located(list.error, path));
+    else
+      list.data.forEach((w, k) => {
+        const wpath = joinPath(path, k);
+        const bytes = fromBase64(w.data);
+        const count = sizeOf(w.shape);
+        if (!bytes) problems.push({ message: `weight '${w.name}' of '${info.name}' is not valid base64`, path: joinPath(wpath, 'data') });
+        else if (bytes.length !== count * 4)
+          problems.push({ message: `weight '${w.name}' of '${info.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${count * 4}`, path: joinPath(wpath, 'data') });
+        else weights.push({ name: w.name, tensor: tensor(w.shape, bytesToFloat32(bytes, 0, count)) });
+      });
+    if (problems.length === 0) {
+      if (info.weights.length === 0 && info.outputShape === null) {
+        warnings.push({ message: `the weights of '${info.name}' can't be checked while the layer has errors`, path });
+        out[nodeId] = weights;
+        continue;
+      }
+      checkAgainstLayer(info.name, info.weights, weights, path, problems);
+    }
+    if (problems.length === 0) out[nodeId] = weights;
+    else
+      warnings.push({
+        ...problems[0],
+        message: `${problems[0].message}; the weights of '${info.name}' were left out and it starts from fresh initial values`,
+        hint: 'train the model again, or open a sound copy of the file',
+      });
   }
   return out;
 }

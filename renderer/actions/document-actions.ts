@@ -62,9 +62,18 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
   useGraph.getState().load(await positioned(result.document));
   // A project brings its training runs (none, if it has none); other files leave the session's runs listed.
   if (project?.ok) restoreRuns(project.runs ?? []);
-  useUi.getState().setFile({ name: file.name, ...(file.path ? { path: file.path } : {}) });
+  const damaged = project?.ok === true && project.damaged;
+  useUi.getState().setFile({ name: file.name, ...(file.path ? { path: file.path } : {}), ...(damaged ? { damaged } : {}) });
   useUi.getState().select([]);
   const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
+  if (damaged) {
+    // Said as an error: part of the file was left out or reset, and the user should look before saving over it.
+    const kept = file.path ? `; saving over it keeps the original as ${file.name}.bak` : '';
+    useUi.getState().notify(`Opened what is sound in ${file.name}: ${result.warnings.length} part(s) left out or reset, first ${formatFormatError(result.warnings[0])}${kept}`, 'error');
+    if (viewport) restoreViewportSoon(viewport);
+    else fitSoon();
+    return true;
+  }
   const runCount = project?.ok ? (project.runs?.length ?? 0) : 0;
   const runs = runCount ? ` with ${runCount} training run${runCount === 1 ? '' : 's'}` : '';
   useUi.getState().notify(`Opened ${file.name}${runs}${warn}`);
@@ -93,14 +102,15 @@ export async function save(as = false): Promise<void> {
   const saved = await getHost().saveFile({
     suggestedName: isProject && file ? file.name : `${baseName()}.${PROJECT_EXT}`,
     data: writeProject(doc, { viewport: currentViewport(), runs: serializableRuns() }),
-    ...(!as && isProject && file?.path ? { path: file.path } : {}),
+    ...(!as && isProject && file?.path ? { path: file.path, ...(file.damaged ? { backup: true } : {}) } : {}),
     filters: [{ name: 'LayerCanvas project', extensions: [PROJECT_EXT] }],
   });
   if (!saved) return;
   // The document saved is the one captured above; edits made while the dialog was open stay dirty.
   if (useGraph.getState().doc === doc) useGraph.getState().markSaved();
   useUi.getState().setFile({ name: saved.name, ...(saved.path ? { path: saved.path } : {}) });
-  useUi.getState().notify(`Saved ${saved.name}`);
+  const backedUp = !as && file?.damaged && saved.path === file.path;
+  useUi.getState().notify(backedUp ? `Saved ${saved.name}; the damaged original is kept as ${saved.name}.bak` : `Saved ${saved.name}`);
 }
 
 export type ExportKind = ExportFormat;

@@ -23,7 +23,8 @@ export interface UiState {
   panelHeights: Record<PanelKind, number>;
   flavor: 'keras3' | 'tf.keras';
   /** Where the document came from or was saved to (name for the title, path for desktop "Save"). */
-  file: { name: string; path?: string } | null;
+  /** `damaged`: opened from a damaged project; the first save over it keeps the original as a .bak. */
+  file: { name: string; path?: string; damaged?: boolean } | null;
   engine: EngineStatus;
   /** The kernels the engine reported it runs (null until it has); see renderer/services/engine-kernels.ts. */
   kernels: KernelsReport | null;
@@ -37,7 +38,7 @@ export interface UiState {
   /** Set the height for the current tab's kind (clamped by the caller to what the window allows). */
   setPanelHeight(kind: PanelKind, height: number): void;
   setFlavor(flavor: 'keras3' | 'tf.keras'): void;
-  setFile(file: { name: string; path?: string } | null): void;
+  setFile(file: { name: string; path?: string; damaged?: boolean } | null): void;
   setEngine(status: EngineStatus): void;
   setKernels(kernels: KernelsReport | null): void;
   notify(text: string, kind?: 'info' | 'error'): void;

@@ -158,6 +158,24 @@ describe('electron main wiring', () => {
     expect(readFileSync(path, 'utf8')).toBe('import keras as k\n');
   });
 
+  it('keeps a damaged original as <name>.bak before saving the repaired project over it', async () => {
+    const path = join(dist, 'damaged.layercanvas.json');
+    writeFileSync(path, '{"formatVersion": 1, "damaged": true}');
+    stub.dialogs.open = { canceled: false, filePaths: [path] };
+    await stub.handlers.get('layercanvas:open-file')!(ours(), []);
+    await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'damaged.layercanvas.json', data: '{"repaired": true}', path, backup: true });
+    expect(readFileSync(path, 'utf8')).toBe('{"repaired": true}');
+    expect(readFileSync(`${path}.bak`, 'utf8')).toBe('{"formatVersion": 1, "damaged": true}');
+    // Without the flag (a sound file) no .bak is made.
+    const sound = join(dist, 'sound.layercanvas.json');
+    writeFileSync(sound, 'v1');
+    stub.dialogs.open = { canceled: false, filePaths: [sound] };
+    await stub.handlers.get('layercanvas:open-file')!(ours(), []);
+    await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'sound.layercanvas.json', data: 'v2', path: sound });
+    expect(readFileSync(sound, 'utf8')).toBe('v2');
+    expect(() => readFileSync(`${sound}.bak`)).toThrow(/ENOENT/);
+  });
+
   it('opens a folder the user picks in a directory dialog and hands over its images, refusing foreign frames', async () => {
     const folder = join(dist, 'pets');
     mkdirSync(join(folder, 'cat'), { recursive: true });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { initializeWeights } from '../../../engine/train/initializers';
 import { project, readProject, readProjectFile, writeProject } from '../../../engine/formats/project';
 import type { ModelDocument } from '../../../engine/graph/document';
+import { infer } from '../../../engine/graph/inference';
 import { getTemplate, TEMPLATES } from '../../../engine/graph/templates';
 import { layerDefinitions } from '../../../engine/layers/registry';
 import { caseDocument } from './layer-cases';
@@ -78,59 +79,108 @@ describe('project file: round trips', () => {
   });
 });
 
-describe('project file: every bad field reported with its path, nothing half-loaded', () => {
-  it('wrong types and missing fields, all at once', () => {
+/** A damaged file opens: the document, and its warnings as `path: message`. */
+function opened(value: unknown) {
+  const r = ok(JSON.stringify(value));
+  expect(r.damaged).toBe(true);
+  return { doc: r.document, warnings: r.warnings.filter((w) => w.path !== 'runs[0].version').map((w) => `${w.path}: ${w.message}`), read: r };
+}
+
+describe('project file: a damaged file opens what is sound, and says what it left out or reset', () => {
+  it('wrong types and missing fields, all at once: the fields reset, a node with no class left out', () => {
     const f = fixture();
     f.model.nodes[1].id = 5;
     delete f.model.nodes[2].className;
     f.model.nodes[3].position = { x: 'left', y: 0 };
     f.viewport.zoom = 0;
-    const list = errors(f);
-    expect(list.map((e) => e.path)).toEqual(['model.nodes[1].id', 'model.nodes[2].className', 'model.nodes[3].position.x', 'viewport.zoom']);
-    expect(list[0].message).toBe('expected a string, got 5');
-    expect(list[1].message).toBe('expected a string, got nothing (the field is missing)');
+    const { doc, warnings, read } = opened(f);
+    expect(warnings).toEqual([
+      "model.nodes[1]: a node was left out: model.nodes[1].id: expected a string, got 5",
+      'model.nodes[2]: a node was left out: model.nodes[2].className: expected a string, got nothing (the field is missing)',
+      'model.nodes[3].position.x: expected a number, got "left"; that field was reset',
+      'model.edges[0]: a connection was left out: its target "c1" is not a node of the model',
+      'model.edges[1]: a connection was left out: its source "c1" is not a node of the model',
+      'model.edges[2]: a connection was left out: its target "add" is not a node of the model',
+      'model.edges[3]: a connection was left out: its source "add" is not a node of the model',
+      'weights.c1: weights are given for "c1", which is not a node of the model; they were left out',
+      'viewport.zoom: expected a zoom above 0, got 0; the view is fitted instead',
+    ]);
+    expect(doc.nodes.map((n) => [n.id, n.position ?? null])).toEqual([['in', { x: 0, y: 0 }], ['gap', null]]);
+    expect(read.viewport).toBeUndefined();
   });
 
-  it('a bad option value names the option and quotes the value; an unknown class and an unknown option are errors', () => {
+  it('a bad option value is kept and marked on the canvas; an unknown class is kept and marked; an unknown option is left out', () => {
     const f = fixture();
     f.model.nodes[1].config.filters = '32';
     f.model.nodes[1].config.kernel_size = [0, 1];
     f.model.nodes[2].className = 'Lambda';
     f.model.nodes[3].config.keep_dims = true;
-    const list = errors(f);
-    expect(list).toEqual([
-      expect.objectContaining({ path: 'model.nodes[1].config.filters', message: "filters must be an integer, got '32'" }),
-      expect.objectContaining({ path: 'model.nodes[1].config.kernel_size', message: 'kernel_size values must be at least 1, got (0, 1)' }),
-      expect.objectContaining({ path: 'model.nodes[2].className', message: "'Lambda' is not a layer LayerCanvas knows" }),
-      expect.objectContaining({ path: 'model.nodes[3].config.keep_dims', message: 'GlobalAveragePooling2D has no option "keep_dims" (value true)' }),
+    const { doc, warnings } = opened(f);
+    expect(warnings).toEqual([
+      "model.nodes[1].config.filters: filters must be an integer, got '32'; the layer is marked on the canvas until it is fixed",
+      'model.nodes[1].config.kernel_size: kernel_size values must be at least 1, got (0, 1); the layer is marked on the canvas until it is fixed',
+      "model.nodes[2].className: 'Lambda' is not a layer LayerCanvas knows; the node is kept and marked on the canvas",
+      'model.nodes[3].config.keep_dims: GlobalAveragePooling2D has no option "keep_dims" (value true); it was left out',
+      "weights.c1: the weights of 'conv2d' can't be checked while the layer has errors",
     ]);
+    expect(doc.nodes).toHaveLength(4);
+    expect(doc.edges).toHaveLength(4);
+    // The canvas marks both layers with the same words.
+    const problems = infer(doc).problems.filter((p) => p.severity === 'error');
+    expect(problems.map((p) => [p.nodeId, p.code])).toEqual(expect.arrayContaining([['c1', expect.any(String)], ['add', 'unknown-layer']]));
+    expect(doc.nodes[3].config).not.toHaveProperty('keep_dims');
   });
 
-  it('edges to nowhere and duplicate ids', () => {
+  it('connections to nowhere are left out; duplicate ids are renamed, the connections staying with the first', () => {
     const f = fixture();
     f.model.edges[0].target = 'ghost';
     f.model.nodes[3].id = 'add';
     f.model.edges[2].id = 'e2';
-    const paths = errors(f).map((e) => `${e.path}: ${e.message}`);
-    expect(paths).toContain('model.nodes[3].id: the node id "add" is used twice (also model.nodes[2])');
-    expect(paths).toContain('model.edges[0].target: the edge\'s target "ghost" is not a node of the model');
-    expect(paths).toContain('model.edges[2].id: the edge id "e2" is used twice');
-    expect(paths).toContain('model.edges[3].target: the edge\'s target "gap" is not a node of the model');
+    const { doc, warnings } = opened(f);
+    expect(warnings).toContain('model.nodes[3].id: the node id "add" is used twice; this one became "add-2" (its connections stay with the first)');
+    expect(warnings).toContain('model.edges[0]: a connection was left out: its target "ghost" is not a node of the model');
+    expect(warnings).toContain('model.edges[2].id: the edge id "e2" is used twice; this one became "e2-2"');
+    expect(warnings).toContain('model.edges[3]: a connection was left out: its target "gap" is not a node of the model');
+    expect(doc.nodes.map((n) => n.id)).toEqual(['in', 'c1', 'add', 'add-2']);
+    expect(doc.edges.map((e) => e.id)).toEqual(['e2', 'e2-2']);
   });
 
-  it('weights that do not fit the layer, or are not base64, or name no node', () => {
+  it('weights that are truncated, not base64, misnamed or for no node are left out: the layer starts fresh, with a warning', () => {
     const f = fixture();
-    f.weights.c1[0].shape = [1, 1, 2, 1];
-    expect(errors(f)[0]).toMatchObject({ path: 'weights.c1[0].data', message: "weight 'kernel' of 'conv2d' holds 16 bytes but its shape (1, 1, 2, 1) needs 8" });
+    // One truncated weight: the base64 cut short.
+    f.weights.c1[0].data = f.weights.c1[0].data.slice(0, 8);
+    const { doc, warnings } = opened(f);
+    expect(warnings).toEqual([
+      "weights.c1[0].data: weight 'kernel' of 'conv2d' holds 6 bytes but its shape (1, 1, 2, 2) needs 16; the weights of 'conv2d' were left out and it starts from fresh initial values",
+    ]);
+    expect(doc.weights).toEqual({});
+    expect(doc.nodes).toHaveLength(4);
     const g = fixture();
     g.weights.c1[0].data = 'not base64!';
-    expect(errors(g)[0].path).toBe('weights.c1[0].data');
+    expect(opened(g).warnings[0]).toMatch(/^weights\.c1\[0\]\.data: weight 'kernel' of 'conv2d' is not valid base64; the weights of 'conv2d' were left out/);
     const h = fixture();
     h.weights.ghost = [];
-    expect(errors(h)[0]).toMatchObject({ path: 'weights.ghost' });
+    expect(opened(h).warnings).toEqual(['weights.ghost: weights are given for "ghost", which is not a node of the model; they were left out']);
     const k = fixture();
     k.weights.c1[0].name = 'bias';
-    expect(errors(k)[0].message).toBe("layer 'conv2d' weight 0 is 'bias' (1, 1, 2, 2) in the file, but the layer needs 'kernel' (1, 1, 2, 2)");
+    expect(opened(k).warnings[0]).toMatch(/^weights\.c1\[0\]: layer 'conv2d' weight 0 is 'bias' \(1, 1, 2, 2\) in the file, but the layer needs 'kernel'/);
+    const m = fixture();
+    m.weights.c1 = 'garbage';
+    expect(opened(m).warnings[0]).toMatch(/^weights\.c1: expected a list, got "garbage"; the weights of 'conv2d' were left out/);
+  });
+
+  it('a sound file is not damaged', () => {
+    const r = ok(writeProject(getTemplate('article-cnn')!.build()));
+    expect(r.damaged).toBe(false);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('what is not a project at all is still refused: no model, a model that is not an object, another app', () => {
+    for (const change of [(f: Record<string, unknown>) => delete f.model, (f: Record<string, unknown>) => (f.model = 3), (f: Record<string, unknown>) => (f.app = 'Other')]) {
+      const f = fixture();
+      change(f);
+      expect(errors(f).length).toBeGreaterThan(0);
+    }
   });
 
   it('a newer format version says it was made by a newer LayerCanvas', () => {

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { importKerasPython } from '../../../engine/formats/keras-python';
-import { readProject } from '../../../engine/formats/project';
+import { readProject, writeProject } from '../../../engine/formats/project';
 import { infer } from '../../../engine/graph/inference';
 import type { Host, SaveRequest } from '../../../common/host';
 
@@ -83,6 +83,22 @@ describe('file actions through the host', () => {
     expect(await openHostFile({ name: 'broken.py', data: new TextEncoder().encode('model = keras.Sequential([layers.Dense(4)') })).toBe(false);
     expect(useGraph.getState().doc).toBe(doc);
     expect(useUi.getState().notice?.kind).toBe('error');
+  });
+
+  it('opens what is sound in a damaged project, says so, and asks the host to keep a .bak when saving over it', async () => {
+    await newFromTemplate('article-cnn');
+    const file = JSON.parse(writeProject(useGraph.getState().doc));
+    // One bad option value and one connection to nowhere: the rest must open.
+    file.model.nodes[1].config.filters = 'many';
+    file.model.edges.push({ id: 'stray', source: file.model.nodes[0].id, target: 'ghost' });
+    const data = new TextEncoder().encode(JSON.stringify(file));
+    expect(await openHostFile({ name: 'cnn.layercanvas.json', path: '/home/u/cnn.layercanvas.json', data })).toBe(true);
+    expect(useGraph.getState().doc.nodes).toHaveLength(file.model.nodes.length);
+    expect(useUi.getState().file).toEqual({ name: 'cnn.layercanvas.json', path: '/home/u/cnn.layercanvas.json', damaged: true });
+    expect(useUi.getState().notice).toMatchObject({ kind: 'error' });
+    expect(useUi.getState().notice?.text).toMatch(/^Opened what is sound in cnn\.layercanvas\.json: 2 part\(s\) left out or reset, first .*filters.*; saving over it keeps the original as cnn\.layercanvas\.json\.bak$/);
+    await save();
+    expect(saved.at(-1)).toMatchObject({ path: '/home/u/cnn.layercanvas.json', backup: true });
   });
 
   it('maps native menu commands onto the same actions', async () => {
