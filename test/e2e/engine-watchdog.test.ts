@@ -2,8 +2,12 @@
  * The engine watchdog and Restart engine, end to end in Chromium against the browser host: an engine that stops
  * answering in the middle of training (stopped by the kernel, SIGSTOP) is killed and replaced, the page is told
  * which request hung, and the model on the canvas is untouched; the status bar's Restart engine replaces a busy
- * engine at once. The watchdog runs on short timings here so the test doesn't wait 20 s.
+ * engine at once; an engine killed mid-import fails only that import. The watchdog runs on short timings here so the
+ * test does not wait 20 s.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchHarness, type Harness } from './harness';
@@ -80,5 +84,33 @@ describe('engine watchdog', () => {
     await page.fill('[data-testid=train-epochs]', '1');
     await page.click('[data-testid=train-start]');
     await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+  });
+
+  it('an engine killed mid-import: the import says so, the model stays, and the same file imports on the new engine', async () => {
+    await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
+    // 60k rows of 8 features and a label: long enough to be in flight when killed, read well within the 3 s of
+    // silence this test allows (200k rows kept the CSV reader from yielding for over 3 s).
+    const dir = mkdtempSync(join(tmpdir(), 'layercanvas-kill-import-'));
+    const csv = join(dir, 'big.csv');
+    const rows = ['f0,f1,f2,f3,f4,f5,f6,f7,label'];
+    for (let i = 0; i < 60_000; i += 1) rows.push(`${Array.from({ length: 8 }, (_, k) => ((i * 31 + k * 17) % 1000) / 100).join(',')},${i % 2}`);
+    writeFileSync(csv, rows.join('\n'));
+    await page.click('[data-testid=tab-train]');
+    const [pid] = h.server.enginePids();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-data]')]);
+    await chooser.setFiles(csv);
+    // Kill it while the file is on its way in or being read.
+    await page.waitForTimeout(100);
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => page.getByTestId('train-import-error').innerText(), { timeout: 30_000 }).toMatch(
+      /^Could not read big\.csv: The engine (process stopped \(signal SIGKILL\)|stopped while working on 'dataset-import')/,
+    );
+    expect(await nodeCount()).toBe(10);
+    await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
+    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-data]')]);
+    await again.setFiles(csv);
+    await expect.poll(() => page.getByTestId('status-notice').innerText(), { timeout: 60_000 }).toMatch(/big\.csv/);
+    expect(await page.getByTestId('train-import-error').count()).toBe(0);
+    expect(await nodeCount()).toBe(10);
   });
 });
