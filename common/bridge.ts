@@ -28,6 +28,8 @@ export interface LayerCanvasBridge {
   clearRecovery(): Promise<void>;
   /** Kill the engine and start a new one; every window gets a fresh port once it is ready. */
   restartEngine(): void;
+  /** The page cancelled this engine request (main restarts an engine that stays on it: cancel always works). */
+  engineCancelled(requestId: string): void;
   onOpenFile(listener: (file: HostFile) => void): () => void;
   onMenuCommand(listener: (command: MenuCommand) => void): () => void;
   onEngineStatus(listener: (status: EngineStatus) => void): () => void;

@@ -17,6 +17,8 @@ export const CHANNELS = {
   requestEnginePort: 'layercanvas:request-engine-port',
   /** renderer → main, send: kill the engine and start a new one (Restart engine in the status bar). */
   restartEngine: 'layercanvas:restart-engine',
+  /** renderer → main, send: the page cancelled this request; restart an engine still on it after a grace period. */
+  engineCancelled: 'layercanvas:engine-cancelled',
   /** renderer → main, invoke: the autosave snapshot, if any (and whether the window is back from a crash). */
   recoveryRead: 'layercanvas:recovery-read',
   /** renderer → main, invoke: keep this snapshot of unsaved work (a file under userData). */

@@ -38,6 +38,7 @@ export const IPC_SCHEMAS = {
   [CHANNELS.theme]: z.tuple([z.enum(['system', 'light', 'dark'])]),
   [CHANNELS.requestEnginePort]: z.tuple([]),
   [CHANNELS.restartEngine]: z.tuple([]),
+  [CHANNELS.engineCancelled]: z.tuple([z.string().min(1).max(200)]),
   [CHANNELS.recoveryRead]: z.tuple([]),
   [CHANNELS.recoveryWrite]: z.tuple([recoverySnapshotSchema]),
   [CHANNELS.recoveryClear]: z.tuple([]),

@@ -45,6 +45,11 @@ export class EngineHost {
     this.supervisor.stop();
   }
 
+  /** A window cancelled this request: an engine still on it after the grace period is restarted. */
+  noteCancel(requestId: string): void {
+    this.supervisor.noteCancel(requestId);
+  }
+
   /** Kill the engine (hung, or busy with work nobody wants) and start a new one; windows get fresh ports. */
   restart(): void {
     this.supervisor.restart();

@@ -206,6 +206,7 @@ function registerIpc(): void {
 
   listen(CHANNELS.theme, (_event, choice) => applyTheme(choice));
   listen(CHANNELS.restartEngine, () => engine?.restart());
+  listen(CHANNELS.engineCancelled, (_event, requestId) => engine?.noteCancel(requestId));
 
   listen(CHANNELS.requestEnginePort, (event) => {
     engine?.requestPort(event.sender as WebContents);

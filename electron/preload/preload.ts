@@ -39,6 +39,7 @@ const bridge: LayerCanvasBridge = {
   setTheme: (theme) => ipcRenderer.send(CHANNELS.theme, String(theme)),
   requestEnginePort: () => ipcRenderer.send(CHANNELS.requestEnginePort),
   restartEngine: () => ipcRenderer.send(CHANNELS.restartEngine),
+  engineCancelled: (requestId) => ipcRenderer.send(CHANNELS.engineCancelled, String(requestId)),
   readRecovery: () => ipcRenderer.invoke(CHANNELS.recoveryRead),
   writeRecovery: (snapshot) => ipcRenderer.invoke(CHANNELS.recoveryWrite, snapshot),
   clearRecovery: () => ipcRenderer.invoke(CHANNELS.recoveryClear),

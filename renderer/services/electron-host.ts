@@ -12,6 +12,9 @@ class SwappableEnginePort implements EnginePort {
   private queue: unknown[] = [];
   private listeners = new Set<(message: unknown) => void>();
 
+  /** `onCancel`: told each request the page cancels (main watches that the engine lets go of it). */
+  constructor(private readonly onCancel: (requestId: string) => void = () => {}) {}
+
   attach(port: MessagePort): void {
     this.current?.close();
     this.current = port;
@@ -23,6 +26,8 @@ class SwappableEnginePort implements EnginePort {
   }
 
   postMessage(message: unknown): void {
+    const m = message as { type?: unknown; payload?: { target?: unknown } } | null;
+    if (m?.type === 'cancel' && typeof m.payload?.target === 'string') this.onCancel(m.payload.target);
     if (this.current) this.current.postMessage(message);
     else this.queue.push(message);
   }
@@ -44,7 +49,7 @@ class SwappableEnginePort implements EnginePort {
 }
 
 export function createElectronHost(bridge: LayerCanvasBridge, win: Window = window): Host {
-  const port = new SwappableEnginePort();
+  const port = new SwappableEnginePort((requestId) => bridge.engineCancelled(requestId));
   let requested = false;
 
   win.addEventListener('message', (event: MessageEvent) => {

@@ -239,22 +239,48 @@ describe('engine in a utility process', () => {
     expect(posted(stub.forks[2])).toEqual([[{ type: 'connect' }, 1]]);
   });
 
+  it('restarts an engine that stays on a request the window cancelled (cancel always works), and refuses foreign frames', async () => {
+    vi.useFakeTimers();
+    try {
+      const fork = stub.forks.at(-1)!;
+      const before = stub.forks.length;
+      fork.emit('message', { type: 'engine-activity', started: { id: 'long', request: 'train' } });
+      stub.listeners.get('layercanvas:engine-cancelled')!(foreign, 'long');
+      await vi.advanceTimersByTimeAsync(6000);
+      expect(stub.forks).toHaveLength(before);
+      // Answer heartbeats so only the cancel can end it.
+      stub.listeners.get('layercanvas:engine-cancelled')!(ours(), 'long');
+      await vi.advanceTimersByTimeAsync(4000);
+      fork.emit('message', { type: 'engine-alive', seq: 0 });
+      expect(stub.forks).toHaveLength(before);
+      await vi.advanceTimersByTimeAsync(1500);
+      const status = sentOn('layercanvas:engine-status').find((s) => String((s as { message?: string }).message).startsWith('The engine did not stop')) as { message: string };
+      expect(status.message).toMatch(/^The engine did not stop 'train' within 5 s of its cancel, so it was stopped/);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(stub.forks.length).toBeGreaterThan(before);
+      stub.forks.at(-1)!.emit('message', { type: 'engine-ready' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('kills an engine that stops answering its heartbeats, and tells the window which request hung it', async () => {
     vi.useFakeTimers();
     try {
       stub.listeners.get('layercanvas:restart-engine')!(ours());
-      const fork = stub.forks[3];
+      const fork = stub.forks.at(-1)!;
+      const count = stub.forks.length;
       fork.emit('message', { type: 'engine-ready' });
       fork.emit('message', { type: 'engine-activity', started: { id: 'r1', request: 'import', label: 'evil.py' } });
       // Heartbeats go out and nothing comes back.
       await vi.advanceTimersByTimeAsync(19_000);
       expect(fork.received.filter((r) => (r.message as { type?: string }).type === 'engine-heartbeat').length).toBeGreaterThan(5);
-      expect(stub.forks).toHaveLength(4);
+      expect(stub.forks).toHaveLength(count);
       await vi.advanceTimersByTimeAsync(3_000);
-      const hung = sentOn('layercanvas:engine-status').find((s) => (s as { cause?: string }).cause === 'hung') as { message: string };
+      const hung = sentOn('layercanvas:engine-status').filter((s) => (s as { cause?: string }).cause === 'hung').at(-1) as { message: string };
       expect(hung.message).toMatch(/^The engine stopped answering for 2\d s while working on 'import' of evil\.py, so it was stopped/);
-      expect(stub.forks).toHaveLength(5);
-      stub.forks[4].emit('message', { type: 'engine-ready' });
+      expect(stub.forks).toHaveLength(count + 1);
+      stub.forks.at(-1)!.emit('message', { type: 'engine-ready' });
       expect(sentOn('layercanvas:engine-status').at(-1)).toEqual({ state: 'ready' });
     } finally {
       vi.useRealTimers();

@@ -22,9 +22,11 @@ function setup() {
   const win = { addEventListener: (type: string, fn: (e: unknown) => void) => events.on(type, fn) } as unknown as Window;
   const statusListeners = new Set<(s: EngineStatus) => void>();
   let portRequests = 0;
+  const cancelled: string[] = [];
   const bridge = {
     version: 1,
     requestEnginePort: () => (portRequests += 1),
+    engineCancelled: (id: string) => cancelled.push(id),
     onEngineStatus: (l: (s: EngineStatus) => void) => (statusListeners.add(l), () => statusListeners.delete(l)),
     onOpenFile: () => () => {},
   } as unknown as LayerCanvasBridge;
@@ -39,7 +41,7 @@ function setup() {
     return { engineSide, engine: channel.port2 as NodePort };
   };
   const status = (s: EngineStatus) => statusListeners.forEach((l) => l(s));
-  return { host, deliverPort, status, requests: () => portRequests };
+  return { host, deliverPort, status, requests: () => portRequests, cancelled };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -54,6 +56,17 @@ describe('electron host', () => {
     const { engineSide } = deliverPort();
     await settle();
     expect(engineSide).toEqual([{ id: 'early', type: 'ping' }]);
+  });
+
+  it('tells main of each cancel it sends the engine, so a hung engine still lets go (cancel always works)', async () => {
+    const { host, deliverPort, cancelled } = setup();
+    const port = await host.connectEngine();
+    const { engineSide } = deliverPort();
+    port.postMessage({ id: 'r1', type: 'train', payload: {} });
+    port.postMessage({ id: 'r1-cancel', type: 'cancel', payload: { target: 'r1' } });
+    await settle();
+    expect(cancelled).toEqual(['r1']);
+    expect(engineSide).toHaveLength(2);
   });
 
   it('delivers the engine’s answers to onMessage', async () => {
