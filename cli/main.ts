@@ -28,7 +28,7 @@ Commands:
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
                                     f: keras-py | keras-json | project | tfjs | weights-json
-                                    (--flavor tf.keras for tf.keras Python)
+                                    (--flavor tf.keras for tf.keras 2 Python or JSON)
   predict <model> --input in.json [--training] [--weights w.json] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]

@@ -1,16 +1,17 @@
 /**
- * Keras model JSON: what `model.to_json()` writes, in tf.keras 2's form or Keras 3's. Reads both; writes Keras 3's,
- * which `keras.models.model_from_json` reads back.
+ * Keras model JSON: what `model.to_json()` writes, in tf.keras 2's form or Keras 3's. Reads both; writes Keras 3's
+ * (the default) or tf.keras 2's, each as that Keras writes it; test/interop loads both in real Keras.
  */
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
 import { isObject, parseJson } from './json/parse';
-import type { ImportResult, ModelFormat } from './types';
+import type { ExportOptions, ImportResult, ModelFormat } from './types';
 import { refuseErrors } from './write-refusal';
 
-/** The Keras release whose `to_json()` layout the export mirrors (the top-level version keys are informational). */
-export const KERAS3_VERSION = '3.6.0';
+/** The Keras releases whose `to_json()` layouts the export mirrors (the top-level version keys are informational). */
+export const KERAS3_VERSION = '3.15.1';
+export const TF_KERAS2_VERSION = '2.15.0';
 
 export function readKerasJson(text: string): ImportResult {
   const parsed = parseJson(text);
@@ -20,10 +21,12 @@ export function readKerasJson(text: string): ImportResult {
   return { ok: true, document: read.document, warnings: read.warnings };
 }
 
-export function writeKerasJson(doc: ModelDocument): string {
+export function writeKerasJson(doc: ModelDocument, flavor: ExportOptions['flavor'] = 'keras3'): string {
   const inference = infer(doc);
-  const model = writeKerasModel(doc, 'keras3', inference);
-  return JSON.stringify({ ...model, keras_version: KERAS3_VERSION, backend: 'tensorflow' }, null, 2);
+  const keras3 = flavor !== 'tf.keras';
+  const model = writeKerasModel(doc, keras3 ? 'keras3' : 'keras2', inference);
+  const version = keras3 ? KERAS3_VERSION : TF_KERAS2_VERSION;
+  return JSON.stringify({ ...model, keras_version: version, backend: 'tensorflow' }, null, 2);
 }
 
 function looksLikeKerasModel(text: string): boolean {
@@ -41,5 +44,5 @@ export const kerasJson: ModelFormat = {
   match: (text) => looksLikeKerasModel(text),
   read: (text) => readKerasJson(text),
   canWrite: (_doc, inference) => refuseErrors('keras-json', inference),
-  write: (doc, { baseName }) => [{ name: `${baseName}.json`, data: writeKerasJson(doc) }],
+  write: (doc, { baseName, flavor }) => [{ name: `${baseName}.json`, data: writeKerasJson(doc, flavor) }],
 };

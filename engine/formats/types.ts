@@ -20,7 +20,7 @@ export interface SideFiles {
 }
 
 export interface ExportOptions {
-  /** Keras Python flavour: Keras 3 (`import keras`, the default) or `tf.keras`. */
+  /** Keras flavour of Python and JSON: Keras 3 (`import keras`, the default) or `tf.keras` (tf.keras 2's to_json()). */
   flavor?: 'keras3' | 'tf.keras';
   /**
    * Keras Python only: the file name of the weights JSON saved beside the code. The code then ends by loading the

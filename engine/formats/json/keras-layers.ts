@@ -145,6 +145,6 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
 
 function writeInputLayer(config: LayerConfig, name: string, flavor: Flavor): Record<string, unknown> {
   const batchShape = [config.batch_size ?? null, ...(config.shape as ConfigValue[])];
-  if (flavor === 'keras3') return { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name };
+  if (flavor === 'keras3') return { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name, optional: false };
   return { batch_input_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name };
 }

@@ -343,5 +343,13 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
     input_layers: inference.inputs.map((id) => [nameOf(id), 0, 0]),
     output_layers: inference.outputs.map((id) => [nameOf(id), 0, 0]),
   };
-  return keras3 ? { module: 'keras', class_name: 'Functional', config, registered_name: null } : { class_name: 'Functional', config };
+  if (!keras3) return { class_name: 'Functional', config };
+  // Keras 3.15 refuses a Functional whose module is 'keras' ("not a KerasSaveable subclass"): this is its own form.
+  return {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config,
+    registered_name: 'Functional',
+    build_config: { input_shape: null },
+  };
 }

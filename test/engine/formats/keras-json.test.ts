@@ -97,7 +97,7 @@ describe('Keras JSON export: the Keras 3 to_json() form', () => {
     const written = JSON.parse(writeKerasJson(read(fixture('tfkeras2-sequential-article-mlp.json'))));
     expect(written.module).toBe('keras');
     const [input, dense] = written.config.layers;
-    expect(input).toEqual({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 1, 5], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input' }, registered_name: null });
+    expect(input).toEqual({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 1, 5], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input', optional: false }, registered_name: null });
     expect(dense.config.dtype).toEqual({ module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null });
     expect(dense.config.kernel_initializer).toEqual({ module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null }, registered_name: null });
     expect(dense.build_config).toEqual({ input_shape: [null, 1, 5] });
@@ -118,6 +118,39 @@ describe('Keras JSON export: the Keras 3 to_json() form', () => {
     expect(infer(doc).errorCount).toBe(0);
     const back = read(writeKerasJson(doc));
     expect(shape(back)).toEqual(shape(doc));
+  });
+});
+
+describe('Keras JSON export: the objects Keras 3.15 needs (against files real Keras 3.15.1 wrote)', () => {
+  /** module, class_name and registered_name of the model and of each layer: what Keras deserializes by. */
+  const identity = (json: { module?: string; class_name: string; registered_name?: unknown; config: { layers: { module?: string; class_name: string; registered_name?: unknown }[] } }) => ({
+    model: [json.module, json.class_name, json.registered_name],
+    layers: json.config.layers.map((l) => [l.module, l.class_name, l.registered_name]),
+  });
+
+  it.each(['keras3.15-sequential-article-cnn.json', 'keras3.15-functional-residual.json'])('%s reads without a warning and is written back with the module and registered_name of the model and of every layer as Keras wrote them', (file) => {
+    const original = JSON.parse(fixture(file));
+    const written = JSON.parse(writeKerasJson(read(fixture(file))));
+    expect(identity(written)).toEqual(identity(original));
+  });
+
+  it('a functional model is keras.src.models.functional / Functional (model_from_json refuses module "keras": "not a KerasSaveable subclass"); a Sequential is keras / null', () => {
+    const functional = JSON.parse(writeKerasJson(getTemplate('residual-block')!.build()));
+    expect([functional.module, functional.class_name, functional.registered_name]).toEqual(['keras.src.models.functional', 'Functional', 'Functional']);
+    const sequential = JSON.parse(writeKerasJson(getTemplate('article-cnn')!.build()));
+    expect([sequential.module, sequential.class_name, sequential.registered_name]).toEqual(['keras', 'Sequential', null]);
+  });
+
+  it('the tf.keras 2 flavour keeps tf.keras 2\'s form: no module keys, batch_input_shape, [[name, 0, 0, {}]] inbound nodes', () => {
+    const written = JSON.parse(writeKerasJson(getTemplate('residual-block')!.build(), 'tf.keras'));
+    expect(written.keras_version).toMatch(/^2\./);
+    expect(written.module).toBeUndefined();
+    expect(written.class_name).toBe('Functional');
+    const [input, conv] = written.config.layers;
+    expect(input.config.batch_input_shape).toEqual([null, 32, 32, 16]);
+    expect(conv.module).toBeUndefined();
+    expect(conv.inbound_nodes).toEqual([[['input_layer', 0, 0, {}]]]);
+    expect(shape(read(JSON.stringify(written)))).toEqual(shape(getTemplate('residual-block')!.build()));
   });
 });
 
