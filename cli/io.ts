@@ -1,4 +1,8 @@
 /** Reading a model file from disk for the CLI: the file, and the files beside it a format may ask for. */
+import { readdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { FormatError } from '../engine/core/problems';
+import { recognizeFolder } from '../engine/formats/binary-files';
 import type { SideFiles } from '../engine/formats/types';
 import { FileRefusal, modelFolderFiles, readTextFileSync } from '../engine/node/safe-read';
 
@@ -26,4 +30,14 @@ export function readTextFile(path: string): string {
 /** Weight shards and other side files, read only from inside the model file's folder (engine/node/safe-read). */
 export function sideFilesOf(modelPath: string): SideFiles {
   return modelFolderFiles(modelPath);
+}
+
+/** A folder named as the model that is one LayerCanvas can say something about (a SavedModel), else null. */
+export function folderModel(path: string): FormatError | null {
+  try {
+    if (!statSync(path).isDirectory()) return null;
+    return recognizeFolder(basename(path), readdirSync(path));
+  } catch {
+    return null;
+  }
 }

@@ -13,7 +13,7 @@ import { memoryBudget } from '../engine/node/memory-budget';
 import { readModel } from '../engine/formats/detect';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
 import { SaveError, writeFileDurable } from '../engine/node/durable-write';
-import { InputError, readTextFile, sideFilesOf, UsageError } from './io';
+import { folderModel, InputError, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
@@ -147,6 +147,11 @@ function oneModelPath(positionals: string[]): string {
 
 /** Loads and infers a model; on a file it can't read, prints the located errors and returns null. */
 function load(path: string, io: Io): { doc: ModelDocument; inference: Inference } | null {
+  const folder = folderModel(path);
+  if (folder) {
+    io.err(formatFormatError(folder, path));
+    return null;
+  }
   const text = readTextFile(path);
   const result = readModel(text, basename(path), sideFilesOf(path));
   if (!result.ok) {

@@ -2,8 +2,11 @@
  * Which format a file is in, by its content first (the name only when the content can't tell), and reading it.
  * JSON: a `formatVersion` → project; `format: "layers-model"` or a `modelTopology` → TF.js; `class_name` + `config`
  * → Keras JSON; layer → {weight: {shape, data}} → weights JSON. Otherwise Keras Python when it reads like Python.
+ * Binary files (.keras zips, .h5, protobuf) are recognised by their first bytes before any of that and refused
+ * with one line saying what they are (binary-files.ts): they are never parsed as Python.
  */
 import type { FormatError } from '../core/problems';
+import { recognizeBinary } from './binary-files';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
 import { isObject, parseJson } from './json/parse';
@@ -22,6 +25,8 @@ export type Detection = { ok: true; format: ModelFormat } | { ok: false; error: 
 const PYTHON = /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
 
 export function detectFormat(text: string, fileName?: string): Detection {
+  const binary = recognizeBinary(text, fileName);
+  if (binary) return { ok: false, error: binary };
   const head = text.trimStart();
   if (head.startsWith('{') || head.startsWith('[')) {
     const parsed = parseJson(text);

@@ -207,3 +207,21 @@ describe('layercanvas predict and train', () => {
     expect((await run('train', src)).code).toBe(2);
   });
 });
+
+describe('binary files and folders given as the model', () => {
+  const binary = join(__dirname, '../fixtures/binary');
+
+  it.each(['tiny.keras', 'tiny.h5', 'tiny.weights.h5', 'savedmodel/saved_model.pb'])('summary %s: exit 1 with one line, no Python errors', async (name) => {
+    const r = await run('summary', join(binary, name));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).not.toMatch(/invalid character|U\+0003|SyntaxError/);
+    expect(r.out).toBe('');
+  });
+
+  it('a SavedModel folder: exit 1 with what to do', async () => {
+    const r = await run('validate', join(binary, 'savedmodel'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(`${join(binary, 'savedmodel')}: savedmodel is a TensorFlow SavedModel folder; LayerCanvas can't read SavedModels (in Python, export model.to_json() to a .json file, or save the model as .keras)`);
+  });
+});
