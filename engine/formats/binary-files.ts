@@ -34,7 +34,7 @@ const ZIP: BinaryKind = {
 };
 
 const HDF5: BinaryKind = {
-  match: (head) => /^[\uFFFD\u0089]HDF\r\n\u001a\n/.test(head),
+  match: (head) => (head[0] === '\uFFFD' || head[0] === '\u0089') && head.slice(1, 8) === 'HDF\r\n\u001a\n',
   describe(name) {
     if (name.toLowerCase().endsWith('.weights.h5'))
       return {
