@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// The whole suite, as CI runs it: import rules, lint, a typecheck per runtime, unit tests, then the end-to-end
-// tests in Chromium.
+// The whole suite, as CI runs it: import rules, lint, a typecheck per runtime, unit tests, the end-to-end
+// tests in Chromium, then the interop tests in real Keras (test/interop, pytest in .venv-keras, made here once).
 // Ends with one line `tests: N passed, N failed` so any reader of the log sees the count.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureKerasVenv, KERAS_PACKAGES, venvPython } from './lib/keras-venv.mjs';
 import { packageBin } from './lib/package-bin.mjs';
+
+const VENV = '.venv-keras';
 
 const results = 'test-results';
 mkdirSync(results, { recursive: true });
@@ -48,5 +51,28 @@ if (existsSync('vitest.e2e.config.ts')) {
   run('end-to-end tests', 'node', [packageBin('vitest'), 'run', '-c', 'vitest.e2e.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${results}/e2e.json`]);
   count(`${results}/e2e.json`);
 }
+// Real Keras: the virtualenv is made once (kept out of git) and reused. A failed install fails the run, in one line.
+console.log(`\n== interop: ${VENV} with ${KERAS_PACKAGES.join(' ')} (made if missing)`);
+const venvProblem = ensureKerasVenv(VENV);
+if (venvProblem) {
+  console.log(`== interop failed: ${venvProblem}`);
+  failed += 1;
+} else {
+  const junit = `${results}/interop.xml`;
+  rmSync(junit, { force: true });
+  run('interop tests in real Keras', venvPython(VENV), ['-m', 'pytest', 'test/interop', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`]);
+  if (existsSync(junit)) {
+    // <testsuite name="pytest" errors="0" failures="0" skipped="0" tests="51" …>
+    const suite = readFileSync(junit, 'utf8').match(/<testsuite\b[^>]*>/)?.[0] ?? '';
+    const attr = (name) => Number(suite.match(new RegExp(`\\b${name}="(\\d+)"`))?.[1] ?? 0);
+    const bad = attr('failures') + attr('errors');
+    passed += attr('tests') - bad - attr('skipped');
+    failed += bad + attr('skipped');
+  } else {
+    console.log('== interop tests wrote no report');
+    failed += 1;
+  }
+}
+
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);

@@ -12,10 +12,22 @@ const asLatin1 = (name: string) => new TextDecoder('latin1').decode(readFileSync
 
 describe('binary model files (written by Keras 3.15.1) are told by their first bytes, never parsed as Python', () => {
   it.each([
-    ['tiny.keras', /^tiny\.keras is a Keras 3 \.keras file \(a zip\); LayerCanvas can't read \.keras files yet$/, /model\.to_json\(\)/],
-    ['tiny.h5', /^tiny\.h5 is an HDF5 file \(Keras \.h5\); LayerCanvas can't read \.h5 files yet$/, /load_model.*model\.to_json\(\)/],
+    [
+      'tiny.keras',
+      /^tiny\.keras is a Keras 3 \.keras file \(a zip\); LayerCanvas can't read \.keras files yet$/,
+      /model\.to_json\(\)/,
+    ],
+    [
+      'tiny.h5',
+      /^tiny\.h5 is an HDF5 file \(Keras \.h5\); LayerCanvas can't read \.h5 files yet$/,
+      /load_model.*model\.to_json\(\)/,
+    ],
     ['tiny.weights.h5', /is a Keras weights file \(HDF5\) without the model/, /open the model itself/],
-    ['savedmodel/saved_model.pb', /is part of a TensorFlow SavedModel folder \(protobuf\)/, /model\.to_json\(\).*\.keras/],
+    [
+      'savedmodel/saved_model.pb',
+      /is part of a TensorFlow SavedModel folder \(protobuf\)/,
+      /model\.to_json\(\).*\.keras/,
+    ],
   ])('%s: one error saying what it is, with what to do', (file, message, hint) => {
     const name = file.split('/').pop()!;
     const result = readModel(asText(file), name);
@@ -58,7 +70,9 @@ describe('folders given as a model', () => {
     const saved = recognizeFolder('export', ['assets', 'fingerprint.pb', 'saved_model.pb', 'variables']);
     expect(saved?.message).toBe("export is a TensorFlow SavedModel folder; LayerCanvas can't read SavedModels");
     expect(saved?.hint).toBe('in Python, export model.to_json() to a .json file, or save the model as .keras');
-    expect(recognizeFolder('web', ['model.json', 'group1-shard1of1.bin'])?.hint).toBe('open the model.json inside it (web/model.json)');
+    expect(recognizeFolder('web', ['model.json', 'group1-shard1of1.bin'])?.hint).toBe(
+      'open the model.json inside it (web/model.json)',
+    );
     expect(recognizeFolder('photos', ['a.png'])).toBeNull();
   });
 });

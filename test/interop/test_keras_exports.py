@@ -1,0 +1,94 @@
+"""LayerCanvas's Keras exports, loaded and built by real Keras (3.15, TensorFlow 2.21), give the same summary facts
+as `layercanvas summary --json`: per layer its class, name, output shape and parameter count, and the totals.
+
+- keras-py: the exported code runs (keras.backend.clear_session() first, so automatic names start afresh).
+- keras-json, Keras 3 form: keras.models.model_from_json loads it, Sequential and Functional.
+- keras-json, tf.keras 2 form: Keras 3's model_from_json refuses every tf.keras 2 file, ours and the fixtures
+  written as tf.keras 2 writes them; Keras 3 reads that form through the loader it uses for tf.keras 2 .h5 files
+  (keras.src.legacy.saving.saving_utils.model_from_config). Both are checked.
+"""
+import contextlib
+import io
+import json
+import math
+
+import keras
+import pytest
+from keras.src.legacy.saving import saving_utils
+
+from conftest import MODELS
+
+IDS = [m["id"] for m in MODELS]
+
+
+def keras_facts(model):
+    """What model.summary() shows, as data: the rows (Sequential lists no InputLayer row) and the totals."""
+    rows = []
+    for layer in model.layers:
+        shape = layer.output.shape
+        rows.append({
+            "name": layer.name,
+            "class_name": type(layer).__name__,
+            "output_shape": [None if d is None else int(d) for d in shape],
+            "params": int(layer.count_params()),
+        })
+    size = lambda ws: int(sum(math.prod(w.shape) for w in ws))  # noqa: E731
+    return {
+        "layers": rows,
+        "total_params": size(model.weights),
+        "trainable_params": size(model.trainable_weights),
+        "non_trainable_params": size(model.non_trainable_weights),
+    }
+
+
+def layercanvas_facts(entry):
+    s = entry["summary"]
+    return {
+        "layers": [{k: row[k] for k in ("name", "class_name", "output_shape", "params")} for row in s["layers"]],
+        "total_params": s["total_params"],
+        "trainable_params": s["trainable_params"],
+        "non_trainable_params": s["non_trainable_params"],
+    }
+
+
+def entry_for(model_id, kind):
+    entry = next(m for m in MODELS if m["id"] == model_id)
+    assert entry["errors"] == [], entry["errors"]
+    return entry, entry["files"][kind]
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+@pytest.mark.parametrize("model_id", IDS)
+def test_keras_py_export_runs_in_keras_with_the_same_summary(model_id):
+    entry, path = entry_for(model_id, "keras-py")
+    keras.backend.clear_session()
+    scope = {"__name__": "__layercanvas_export__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(read(path), path, "exec"), scope)  # noqa: S102 - the export is the code under test
+    model = scope["model"]
+    assert keras_facts(model) == layercanvas_facts(entry)
+
+
+@pytest.mark.parametrize("model_id", IDS)
+def test_keras_json_export_loads_with_model_from_json_with_the_same_summary(model_id):
+    entry, path = entry_for(model_id, "keras-json")
+    text = read(path)
+    model = keras.models.model_from_json(text)
+    assert type(model).__name__ == json.loads(text)["class_name"]
+    assert keras_facts(model) == layercanvas_facts(entry)
+
+
+@pytest.mark.parametrize("model_id", IDS)
+def test_tf_keras2_json_export_loads_through_keras3s_legacy_loader_with_the_same_summary(model_id):
+    entry, path = entry_for(model_id, "keras-json-tf.keras")
+    config = json.loads(read(path))
+    assert "module" not in config
+    with pytest.raises(TypeError, match="Could not locate class"):
+        keras.models.model_from_json(json.dumps(config))
+    model = saving_utils.model_from_config(config)
+    assert type(model).__name__ == config["class_name"]
+    assert keras_facts(model) == layercanvas_facts(entry)
