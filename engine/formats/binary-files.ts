@@ -12,8 +12,7 @@ interface BinaryKind {
   describe(name: string, head: string): FormatError;
 }
 
-const IN_PYTHON =
-  'in Python, open the model with keras.models.load_model, save model.to_json() to a .json file and open that';
+const IN_PYTHON = 'in Python, save model.to_json() and open that';
 
 /** The ASCII names of the members of a zip, as its local file headers spell them near the start. */
 const zipMembers = (head: string): string[] => head.match(/[\w./-]+\.(?:json|h5)/g) ?? [];

@@ -56,7 +56,9 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
   const project = result.ok && result.format === 'project' ? readProjectFile(text) : null;
   const viewport = project?.ok ? project.viewport : undefined;
   if (!result.ok) {
-    useUi.getState().notify(`Could not open ${file.name}: ${result.errors.map((e: FormatError) => formatFormatError(e)).join('; ')}`, 'error');
+    const detail = result.errors.map((e: FormatError) => formatFormatError(e)).join('; ');
+    // "model.h5 is an HDF5 file…" already names the file: the status bar's one line has no room to say it twice.
+    useUi.getState().notify(detail.startsWith(`${file.name} `) ? detail : `Could not open ${file.name}: ${detail}`, 'error');
     return false;
   }
   useGraph.getState().load(await positioned(result.document));

@@ -36,7 +36,7 @@ export function StatusBar() {
         {thousands(inference.totals.total)} params
       </span>
       {dirty ? <span className="status-item status-muted">Unsaved changes</span> : null}
-      <span className={`status-notice ${notice?.kind === 'error' ? 'status-error' : ''}`} data-testid="status-notice" role="status">
+      <span className={`status-notice ${notice?.kind === 'error' ? 'status-error' : ''}`} data-testid="status-notice" role="status" title={notice?.text ?? ''}>
         {notice?.text ?? ''}
       </span>
       <span className={`status-item status-engine engine-${engine.state}`} data-testid="status-engine" title={engine.message ?? ''}>

@@ -20,7 +20,7 @@ describe('binary model files (written by Keras 3.15.1) are told by their first b
     [
       'tiny.h5',
       /^tiny\.h5 is an HDF5 file \(Keras \.h5\); LayerCanvas can't read \.h5 files yet$/,
-      /load_model.*model\.to_json\(\)/,
+      /^in Python, save model\.to_json\(\) and open that$/,
     ],
     ['tiny.weights.h5', /is a Keras weights file \(HDF5\) without the model/, /open the model itself/],
     [
