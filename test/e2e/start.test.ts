@@ -12,6 +12,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -146,10 +147,16 @@ describe('npm start on a fresh checkout', () => {
     expect(again.lines[0]).toBe(
       "Electron's binary isn't installed (node_modules/electron/dist is missing): starting the browser host.",
     );
+    // Dated ahead so that it is newer than the kernels built moments ago, then dated back once this start has
+    // rebuilt: a source left in the future would stay newer than any build made in the next 5 s, and the next
+    // start would rebuild the kernels again (on a fast machine it did).
+    const gemm = join(checkout, 'engine/kernels/wasm/gemm.ts');
+    const before = statSync(gemm);
     const later = new Date(Date.now() + 5000);
-    utimesSync(join(checkout, 'engine/kernels/wasm/gemm.ts'), later, later);
+    utimesSync(gemm, later, later);
     const changed = await start();
     await stop(changed.child);
+    utimesSync(gemm, before.atime, before.mtime);
     expect(changed.lines[0]).toMatch(
       new RegExp(
         String.raw`^Built the WebAssembly kernels in \d+\.\d s ` +
