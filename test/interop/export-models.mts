@@ -1,7 +1,7 @@
 /**
  * The models the interop suite hands to real Keras: every template, the article's models and the model fixtures,
  * each exported by the CLI (the `main` that bin/layercanvas.mjs runs, called in this one process so the suite
- * pays Node's start-up once) as Keras Python and as Keras JSON in both flavours, with `summary --json` beside.
+ * pays Node's start-up once) as Keras Python and as Keras JSON, each in both flavours, with `summary --json` beside.
  * Usage: node --import tsx test/interop/export-models.mts <out folder>; writes <out>/manifest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -51,6 +51,7 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 
 const EXPORTS = {
   'keras-py': ['--format', 'keras-py'],
+  'keras-py-tf.keras': ['--format', 'keras-py', '--flavor', 'tf.keras'],
   'keras-json': ['--format', 'keras-json'],
   'keras-json-tf.keras': ['--format', 'keras-json', '--flavor', 'tf.keras'],
 } as const;
@@ -62,7 +63,7 @@ for (const { id, path } of sources) {
   if (summary.code !== 0) (entry.errors as string[]).push(`summary exited ${summary.code}: ${summary.err.trim()}`);
   else entry.summary = JSON.parse(summary.out);
   for (const [kind, args] of Object.entries(EXPORTS)) {
-    const file = join(out, `${id}.${kind}.${kind === 'keras-py' ? 'py' : 'json'}`);
+    const file = join(out, `${id}.${kind}.${kind.startsWith('keras-py') ? 'py' : 'json'}`);
     const r = await cli('export', path, ...args, '--out', file);
     if (r.code !== 0) (entry.errors as string[]).push(`export ${kind} exited ${r.code}: ${r.err.trim()}`);
     else (entry.files as Record<string, string>)[kind] = file;

@@ -1,7 +1,8 @@
 """LayerCanvas's Keras exports, loaded and built by real Keras (3.15, TensorFlow 2.21), give the same summary facts
 as `layercanvas summary --json`: per layer its class, name, output shape and parameter count, and the totals.
 
-- keras-py: the exported code runs (keras.backend.clear_session() first, so automatic names start afresh).
+- keras-py: the exported code runs (keras.backend.clear_session() first, so automatic names start afresh); the
+  tf.keras flavour (`from tensorflow import keras`) runs in TensorFlow 2.21, whose tf.keras is Keras 3.
 - keras-json, Keras 3 form: keras.models.model_from_json loads it, Sequential and Functional.
 - keras-json, tf.keras 2 form: Keras 3's model_from_json refuses every tf.keras 2 file, ours and the fixtures
   written as tf.keras 2 writes them; Keras 3 reads that form through the loader it uses for tf.keras 2 .h5 files
@@ -62,9 +63,10 @@ def read(path):
         return f.read()
 
 
+@pytest.mark.parametrize("flavor", ["keras-py", "keras-py-tf.keras"])
 @pytest.mark.parametrize("model_id", IDS)
-def test_keras_py_export_runs_in_keras_with_the_same_summary(model_id):
-    entry, path = entry_for(model_id, "keras-py")
+def test_keras_py_export_runs_in_keras_with_the_same_summary(model_id, flavor):
+    entry, path = entry_for(model_id, flavor)
     keras.backend.clear_session()
     scope = {"__name__": "__layercanvas_export__"}
     with contextlib.redirect_stdout(io.StringIO()):
