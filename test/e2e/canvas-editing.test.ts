@@ -18,6 +18,27 @@ useEditor((harness) => {
 
 const node = (className: string, name: string): Locator => layerNode(page, className, name);
 
+/**
+ * Fits the view, then waits until the viewport has held still for a poll interval: a fit (or a re-layout that an
+ * earlier undo set off) can still move the canvas, and a drag measured before it settles starts off its handle.
+ */
+async function fitAndSettle(): Promise<void> {
+  await page.click('.react-flow__controls-fitview');
+  const viewport = page.locator('.react-flow__viewport');
+  let last: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const now = await viewport.getAttribute('style');
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { intervals: [200] },
+    )
+    .toBe(true);
+}
+
 async function center(l: Locator): Promise<{ x: number; y: number }> {
   const box = await l.boundingBox();
   if (!box) throw new Error('element not visible');
@@ -89,7 +110,7 @@ describe('hands-on editing', () => {
   });
 
   it('explains a refused connection at the pointer: a cycle, and a second input', async () => {
-    await page.click('.react-flow__controls-fitview');
+    await fitAndSettle();
     // From the last Dense's output back to the first Dense's input would close a loop.
     const from = await center(node('Dense', 'dense_2').locator('.react-flow__handle-bottom'));
     const to = await center(node('Dense', 'dense').locator('.react-flow__handle-top'));
@@ -122,7 +143,7 @@ describe('hands-on editing', () => {
 
   it('connects a layer dropped just below a selected layer whose output is free', async () => {
     // Room below the last layer: fit the model, then zoom out a step.
-    await page.click('.react-flow__controls-fitview');
+    await fitAndSettle();
     await page.click('.react-flow__controls-zoomout');
     const last = node('Dense', 'dense_2');
     await last.click();
@@ -140,7 +161,7 @@ describe('hands-on editing', () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-residual-block]');
     await expect.poll(() => page.locator('[data-testid=node-Add]').count(), { timeout: 15_000 }).toBe(1);
-    await page.click('.react-flow__controls-fitview');
+    await fitAndSettle();
     await page.waitForTimeout(300);
     const idOf = (testId: string) => page.locator('.react-flow__node', { has: page.locator(`[data-testid=${testId}]`) }).first().getAttribute('data-id');
     const [input, conv, add] = [await idOf('node-InputLayer'), await idOf('node-Conv2D'), await idOf('node-Add')];
