@@ -1,6 +1,7 @@
 /** The bottom panel: Summary, Code, Problems and Train tabs. The code editor stays mounted once opened, keeping a draft. */
 import { lazy, Suspense, useState } from 'react';
 import { useInference } from '../stores/inference';
+import { useGraph } from '../stores/graph';
 import { panelKind, useUi, type BottomTab } from '../stores/ui';
 import { clampPanelHeight, PanelSplitter } from './PanelSplitter';
 import { ProblemsPanel } from './ProblemsPanel';
@@ -29,12 +30,15 @@ export function BottomPanel({ dark }: { dark: boolean }) {
   // A height dragged in a taller window still leaves the canvas room in this one.
   const height = typeof window === 'undefined' ? storedHeight : clampPanelHeight(storedHeight, window.innerHeight);
   const inference = useInference();
+  // As in the status bar: a blank canvas is a start, so its one "no Input" problem is not counted on the tab.
+  const blank = useGraph((s) => s.doc.nodes.length === 0);
+  const problemCount = blank ? 0 : inference.problems.length;
   const [codeOpened, setCodeOpened] = useState(false);
   if (tab === 'code' && !codeOpened) setCodeOpened(true);
   const tabs: { id: BottomTab; label: string }[] = [
     { id: 'summary', label: 'Summary' },
     { id: 'code', label: 'Code' },
-    { id: 'problems', label: `Problems${inference.problems.length ? ` (${inference.problems.length})` : ''}` },
+    { id: 'problems', label: `Problems${problemCount ? ` (${problemCount})` : ''}` },
     { id: 'train', label: 'Train' },
     { id: 'inside', label: 'Inside' },
     { id: 'predict', label: 'Predict' },

@@ -2,6 +2,7 @@
 import type { Problem } from '../../engine/core/problems';
 import { applyFixes } from '../actions/edit-actions';
 import { FixButtons } from '../canvas/FixButtons';
+import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';
 
@@ -12,6 +13,8 @@ function sameKindFixable(problems: readonly Problem[], p: Problem): Problem[] {
 
 export function ProblemsPanel() {
   const inference = useInference();
+  const blank = useGraph((s) => s.doc.nodes.length === 0);
+  if (blank) return <p className="problems-empty">No layers yet: drag an Input from the palette, or pick a template under New.</p>;
   if (inference.problems.length === 0) return <p className="problems-empty">No problems: every layer has a shape.</p>;
   const firstOfKind = new Set<Problem>();
   const seen = new Set<string>();

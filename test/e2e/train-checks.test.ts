@@ -23,6 +23,11 @@ describe('train checks before Start', () => {
     expect(await page.locator('.react-flow__node').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid=status-blank]').innerText()).toBe('No layers yet');
     expect(await page.locator('[data-testid=status-errors]').count()).toBe(0);
+    // Nor on the Problems tab, whose panel says how to start instead of listing the missing Input.
+    expect(await page.locator('[data-testid=tab-problems]').innerText()).toBe('Problems');
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => page.locator('.problems-empty').innerText()).toMatch(/^No layers yet/);
+    await page.click('[data-testid=tab-summary]');
   });
 
   it("refuses the article's CNN, whose output is (None, 12, 12, 2), and fixes it in two clicks", async () => {
