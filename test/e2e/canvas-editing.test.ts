@@ -34,7 +34,7 @@ async function fitAndSettle(): Promise<void> {
         last = now;
         return still;
       },
-      { intervals: [200] },
+      { interval: 200 },
     )
     .toBe(true);
 }
