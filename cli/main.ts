@@ -2,7 +2,7 @@
  * `layercanvas` — the command line. Exit codes: 0 ok, 1 invalid model or data, 2 bad usage, 3 internal error.
  * Every failure prints one plain line; a stack trace only with --debug.
  */
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFormatError, formatProblem } from '../engine/core/problems';
 import type { ModelDocument } from '../engine/graph/document';
@@ -12,6 +12,7 @@ import { checkResources, estimateResources, formatEstimate, type MemoryBudget } 
 import { memoryBudget } from '../engine/node/memory-budget';
 import { readModel } from '../engine/formats/detect';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
+import type { WriteRefusal } from '../engine/formats/types';
 import { SaveError, writeFileDurable } from '../engine/node/durable-write';
 import { folderModel, InputError, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
@@ -28,7 +29,9 @@ Commands:
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
                                     f: keras-py | keras-json | project | tfjs | weights-json
-                                    (--flavor tf.keras for tf.keras 2 Python or JSON)
+                                    (--flavor tf.keras for tf.keras 2 Python or JSON;
+                                    keras-py --weights w.json also writes the trained weights and the
+                                    code that loads them into the model)
   predict <model> --input in.json [--training] [--weights w.json] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
@@ -245,22 +248,41 @@ function validateCommand(rest: string[], io: Io): number {
 }
 
 function exportCommand(rest: string[], io: Io): number {
-  const { values, positionals } = parse(rest, { format: { type: 'string' }, out: { type: 'string', short: 'o' }, flavor: { type: 'string' } });
+  const { values, positionals } = parse(rest, {
+    format: { type: 'string' },
+    out: { type: 'string', short: 'o' },
+    flavor: { type: 'string' },
+    weights: { type: 'string' },
+  });
   const format = values.format as string | undefined;
   if (!format) throw new UsageError(`--format is required: one of ${EXPORT_FORMATS.join(', ')}`);
   if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}`);
   const flavor = values.flavor as string | undefined;
   if (flavor !== undefined && flavor !== 'keras3' && flavor !== 'tf.keras') throw new UsageError(`unknown --flavor '${flavor}': use keras3 or tf.keras`);
   const out = values.out as string | undefined;
+  const weightsPath = values.weights as string | undefined;
+  if (weightsPath !== undefined && format !== 'keras-py')
+    throw new UsageError(`--weights goes with --format keras-py (the code that loads them); for ${format} export weights-json`);
+  if (weightsPath !== undefined && !out) throw new UsageError('--weights needs --out: the code finds the weights file beside itself');
   const loaded = load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const { doc, inference } = loaded;
-  const written = exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined });
-  if (!written.ok) {
-    if (written.code === 'invalid-model') printProblems(inference, io, 'error');
-    io.err(`layercanvas: ${positionals[0]}: ${written.message} (${written.hint})`);
+  const refuse = (refusal: WriteRefusal) => {
+    if (refusal.code === 'invalid-model') printProblems(inference, io, 'error');
+    io.err(`layercanvas: ${positionals[0]}: ${refusal.message} (${refusal.hint})`);
     return 1;
+  };
+  let weightsFile: string | undefined;
+  if (weightsPath !== undefined && out) {
+    const weights = exportModel(doc, 'weights-json');
+    if (!weights.ok) return refuse(weights);
+    weightsFile = relative(dirname(resolve(out)), resolve(weightsPath)).split(sep).join('/');
+    writeFileDurable(weightsPath, weights.files[0].data);
+  } else if (LEAVES_OUT_WEIGHTS.has(format) && Object.keys(doc.weights ?? {}).length > 0) {
+    io.err(`warning: ${positionals[0]} holds trained weights; ${format} leaves them out (${LEAVES_OUT_WEIGHTS.get(format)})`);
   }
+  const written = exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined, weightsFile });
+  if (!written.ok) return refuse(written);
   const [main, ...beside] = written.files;
   if (!out) {
     if (beside.length) throw new UsageError(`--out is required for ${format} (it writes ${main.name} and files beside it)`);
@@ -270,9 +292,16 @@ function exportCommand(rest: string[], io: Io): number {
   // The files beside it first, so a model.json on disk never names a weights file that isn't there yet.
   for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
   writeFileDurable(out, main.data);
-  io.err(`wrote ${[out, ...beside.map((f) => join(dirname(out), f.name))].join(' and ')}`);
+  const wrote = [...(weightsPath !== undefined ? [weightsPath] : []), out, ...beside.map((f) => join(dirname(out), f.name))];
+  io.err(`wrote ${wrote.join(' and ')}`);
   return 0;
 }
+
+/** Formats that carry the model without its weights, and how to keep them. */
+const LEAVES_OUT_WEIGHTS = new Map<string, string>([
+  ['keras-py', 'add --weights model.weights.json to write them and the code that loads them'],
+  ['keras-json', 'export them too with --format weights-json, or use --format keras-py --weights'],
+]);
 
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
 async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T): Promise<T> {

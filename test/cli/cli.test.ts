@@ -1,5 +1,5 @@
 // The `layercanvas` command in-process: outputs, exit codes (0 ok, 1 invalid model, 2 bad usage), and no stack traces.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,39 @@ describe('layercanvas predict and train', () => {
     expect(Object.keys(w.batch_normalization)).toEqual(['gamma', 'beta', 'moving_mean', 'moving_variance']);
     expect(w.dense.kernel).toMatchObject({ shape: [2, 3], dtype: 'float32' });
     expect(w.dense.kernel.data).toHaveLength(6);
+  });
+
+  it('export keras-py --weights writes the weights JSON and the code that loads it, named relative to the code', async () => {
+    const model = file('kw.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const trained = join(dir, 'kw.layercanvas.json');
+    expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
+    const code = join(dir, 'out', 'kw.py');
+    const weights = join(dir, 'out', 'w', 'kw.weights.json');
+    mkdirSync(join(dir, 'out', 'w'), { recursive: true });
+    const r = await run('export', trained, '--format', 'keras-py', '--out', code, '--weights', weights);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe(`wrote ${weights} and ${code}\n`);
+    const py = readFileSync(code, 'utf8');
+    expect(py).toContain('"w/kw.weights.json")');
+    expect(py).toContain('model.get_layer("dense").set_weights([weight("dense", "kernel", (2, 3)), weight("dense", "bias", (3,))])');
+    expect(Object.keys(JSON.parse(readFileSync(weights, 'utf8')))).toEqual(['dense', 'batch_normalization', 'dense_1']);
+  });
+  it('export keras-py without --weights warns that a trained model loses them; --weights is refused where it has no place', async () => {
+    const model = file('kw2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
+    const trained = join(dir, 'kw2.layercanvas.json');
+    expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
+    const without = await run('export', trained, '--format', 'keras-py');
+    expect(without.code).toBe(0);
+    expect(without.err).toContain('holds trained weights; keras-py leaves them out (add --weights model.weights.json');
+    expect((await run('export', model, '--format', 'keras-py')).err).toBe('');
+    const noOut = await run('export', trained, '--format', 'keras-py', '--weights', join(dir, 'x.json'));
+    expect([noOut.code, noOut.err]).toEqual([2, "layercanvas: --weights needs --out: the code finds the weights file beside itself (run 'layercanvas --help' for usage)\n"]);
+    const json = await run('export', trained, '--format', 'keras-json', '--out', join(dir, 'x.json'), '--weights', join(dir, 'y.json'));
+    expect(json.code).toBe(2);
+    expect(json.err).toContain('--weights goes with --format keras-py');
+    const untrained = await run('export', model, '--format', 'keras-py', '--out', join(dir, 'u.py'), '--weights', join(dir, 'u.json'));
+    expect(untrained.code).toBe(1);
+    expect(untrained.err).toContain('the model holds no weights to export');
   });
 
   it('train --profile prints where a step goes: phases, every layer, every kernel with its copies, and outside kernels', async () => {

@@ -2,12 +2,21 @@
  * The models the interop suite hands to real Keras: every template, the article's models and the model fixtures,
  * each exported by the CLI (the `main` that bin/layercanvas.mjs runs, called in this one process so the suite
  * pays Node's start-up once) as Keras Python and as Keras JSON, each in both flavours, with `summary --json` beside.
+ * Then each model gets weights (its own, else seeded random ones that make every weight matter: BN's moving
+ * statistics too) in a project file; from that the CLI exports Keras Python `--weights` and predicts a fixed input,
+ * in inference and in training mode, for Keras to reproduce.
  * Usage: node --import tsx test/interop/export-models.mts <out folder>; writes <out>/manifest.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { main } from '../../cli/main';
+import { sideFilesOf } from '../../cli/io';
+import { Random } from '../../engine/core/random';
+import { sizeOf } from '../../engine/core/tensor';
+import { readModel } from '../../engine/formats/detect';
 import { writeProject } from '../../engine/formats/project';
+import type { ModelDocument, NamedWeight } from '../../engine/graph/document';
+import { infer } from '../../engine/graph/inference';
 import { TEMPLATES } from '../../engine/graph/templates';
 
 const out = resolve(process.argv[2] ?? 'test-results/interop');
@@ -56,7 +65,68 @@ const EXPORTS = {
   'keras-json-tf.keras': ['--format', 'keras-json', '--flavor', 'tf.keras'],
 } as const;
 
+/**
+ * The model with weights for every layer: the ones it came with, else seeded uniform draws, wide enough that a
+ * wrong layout or a dropped weight shows in the outputs (moving variances stay positive).
+ */
+function withWeights(doc: ModelDocument, seed: number): ModelDocument {
+  const inference = infer(doc);
+  const rng = new Random(seed);
+  const weights: Record<string, NamedWeight[]> = { ...doc.weights };
+  for (const [id, info] of inference.nodes) {
+    if (weights[id]?.length || info.weights.length === 0) continue;
+    weights[id] = info.weights.map((w) => {
+      const [lo, hi] = w.name === 'moving_variance' ? [0.5, 1.5] : [-0.5, 0.5];
+      const data = Float32Array.from({ length: sizeOf(w.shape) }, () => rng.uniform(lo, hi));
+      return { name: w.name, tensor: { shape: [...w.shape], data } };
+    });
+  }
+  return { ...doc, weights };
+}
+
+/** A fixed input batch of 4 for the model's one Input, as `predict --input` reads it. */
+function fixedInput(doc: ModelDocument, seed: number): { shape: number[]; data: number[] } | null {
+  const inference = infer(doc);
+  if (inference.inputs.length !== 1) return null;
+  const shape = [4, ...(inference.nodes.get(inference.inputs[0])!.outputShape ?? []).slice(1).map((d) => d ?? 1)];
+  const rng = new Random(seed);
+  return { shape, data: Array.from({ length: sizeOf(shape) }, () => rng.uniform(-1, 1)) };
+}
+
 const manifest: Record<string, unknown>[] = [];
+
+/** The weighted project, its keras-py --weights exports and the engine's predictions, into `entry`. */
+async function weighted(id: string, path: string, entry: Record<string, unknown>): Promise<void> {
+  const files = entry.files as Record<string, string>;
+  const errors = entry.errors as string[];
+  const read = readModel(readFileSync(path, 'utf8'), basename(path), sideFilesOf(path));
+  if (!read.ok) {
+    errors.push(`reading ${path}: ${read.errors[0].message}`);
+    return;
+  }
+  // A blank canvas has nothing to weigh or run.
+  const inference = infer(read.document);
+  if (inference.outputs.length !== 1 || inference.errorCount > 0) return;
+  const project = join(out, `${id}.weighted.layercanvas.json`);
+  writeFileSync(project, writeProject(withWeights(read.document, 1)));
+  files.weighted = project;
+  for (const [kind, flavor] of [['keras-py-weights', 'keras3'], ['keras-py-weights-tf.keras', 'tf.keras']]) {
+    const file = join(out, `${id}.${kind}.py`);
+    const r = await cli('export', project, '--format', 'keras-py', '--flavor', flavor, '--out', file, '--weights', join(out, `${id}.${kind}.weights.json`));
+    if (r.code !== 0) errors.push(`export ${kind} exited ${r.code}: ${r.err.trim()}`);
+    else files[kind] = file;
+  }
+  const input = fixedInput(read.document, 2);
+  if (!input) return;
+  files.input = join(out, `${id}.input.json`);
+  writeFileSync(files.input, JSON.stringify(input));
+  for (const mode of ['inference', 'training']) {
+    const file = join(out, `${id}.predict-${mode}.json`);
+    const r = await cli('predict', project, '--input', files.input, '--out', file, ...(mode === 'training' ? ['--training'] : []));
+    if (r.code !== 0) errors.push(`predict ${mode} exited ${r.code}: ${r.err.trim()}`);
+    else files[`predict-${mode}`] = file;
+  }
+}
 for (const { id, path } of sources) {
   const entry: Record<string, unknown> = { id, source: path, files: {}, errors: [] };
   const summary = await cli('summary', path, '--json');
@@ -68,6 +138,7 @@ for (const { id, path } of sources) {
     if (r.code !== 0) (entry.errors as string[]).push(`export ${kind} exited ${r.code}: ${r.err.trim()}`);
     else (entry.files as Record<string, string>)[kind] = file;
   }
+  await weighted(id, path, entry);
   manifest.push(entry);
 }
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
