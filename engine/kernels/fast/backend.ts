@@ -13,7 +13,7 @@ import { fastDepthwiseConv2d, fastDepthwiseConv2dBackpropFilter, fastDepthwiseCo
 import { fastMatMul } from './matmul';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { createRuntime, type WasmBinaries } from './runtime';
-import type { WorkerConstructor } from './thread-pool';
+import type { PoolStats, WorkerConstructor } from './thread-pool';
 
 export interface FastBackend extends Backend {
   readonly relaxedSimd: boolean;
@@ -23,6 +23,8 @@ export interface FastBackend extends Backend {
   readonly liveWorkers: number;
   /** Copies across the wasm boundary, counted while a profiler enables it. */
   readonly meter: CopyMeter;
+  /** Tasks offered to workers, and how many a worker took (the caller did the rest itself). */
+  readonly poolStats: PoolStats;
   stepScope<T>(fn: () => T): T;
   /** Stops the worker threads (resolves when they have exited); the backend still works afterwards, on one thread. */
   dispose(): Promise<void>;
@@ -71,6 +73,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     relaxedSimd: rt.relaxedSimd,
     threads,
     meter: rt.arena.meter,
+    poolStats: rt.pool.stats,
     matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),
     conv2d: orReference((x, f, p) => fastConv2d(rt, x, f, p), referenceBackend.conv2d),
     conv2dBackpropInput: orReference((dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p), referenceBackend.conv2dBackpropInput),

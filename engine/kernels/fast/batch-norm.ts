@@ -6,6 +6,8 @@ import { runRows, worthWasm, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 16384;
+/** Rows whose mean is the shift of the one-sweep moments. */
+const SHIFT_SAMPLES = 64;
 
 /** The SIMD path covers channels-last data with C a multiple of 4 (the common case); the rest is reference. */
 function simdRows(rt: WasmRuntime, x: Tensor, axis: number): { rows: number; c: number } | null {
@@ -32,6 +34,19 @@ function chunkTotals(rt: WasmRuntime, partials: number, rows: number, c: number)
   return rt.arena.readF64(total, c);
 }
 
+/**
+ * Per-channel mean of `samples` rows spread evenly over channels-last data at float index `at`, rounded to float32:
+ * a shift close to the true mean even where the data drifts along the rows (an image's border, then its digit).
+ */
+function sampledMean(memory: Float32Array, at: number, rows: number, c: number, samples: number): Float32Array {
+  const sum = new Float64Array(c);
+  for (let i = 0; i < samples; i++) {
+    const row = at + Math.floor((i * rows) / samples) * c;
+    for (let j = 0; j < c; j++) sum[j] += memory[row + j];
+  }
+  return Float32Array.from(sum, (v) => v / samples);
+}
+
 export function fastBatchNormTrain(
   rt: WasmRuntime, x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
 ): { y: Tensor; saved: BatchNormSaved } {
@@ -42,16 +57,17 @@ export function fastBatchNormTrain(
   arena.reset();
   const out = arena.output(rows * c);
   const px = arena.copyIn(x.data);
-  const partials = arena.alloc(Math.ceil(rows / rt.constant('CHUNK')) * c);
-  const sums = (shift: Float32Array, power: number) => {
-    const ps = arena.copyIn(shift);
-    runRows(rt, rows * c, 'channelSums', (counter) => [px, rows, c, ps, power, partials, counter]);
-    return chunkTotals(rt, partials, rows, c);
-  };
-  const mean64 = sums(new Float32Array(c), 1).map((s) => s / rows);
+  const chunks = Math.ceil(rows / rt.constant('CHUNK'));
+  const p1 = arena.alloc(chunks * c), p2 = arena.alloc(chunks * c);
+  // One sweep for Σ d and Σ d², d = x − shift, then var = Σ d² / n − (mean − shift)². With the mean of 64 rows
+  // spread over the data as the shift, (mean − shift)² is about var / 64: the subtraction costs no accuracy.
+  const shift = sampledMean(arena.f32(), px >> 2, rows, c, Math.min(rows, SHIFT_SAMPLES));
+  const pshift = arena.copyIn(shift);
+  runRows(rt, rows * c, 'channelMoments', (counter) => [px, rows, c, pshift, p1, p2, counter]);
+  const offset = chunkTotals(rt, p1, rows, c).map((s) => s / rows);
+  const mean64 = offset.map((d, j) => shift[j] + d);
   const mean = Float32Array.from(mean64);
-  // Second pass around the float32 mean, corrected for its rounding: Σ(x − m)² / n = var + (mean − m)².
-  const variance64 = sums(mean, 2).map((s, j) => Math.max(s / rows - (mean64[j] - mean[j]) ** 2, 0));
+  const variance64 = chunkTotals(rt, p2, rows, c).map((s, j) => Math.max(s / rows - offset[j] ** 2, 0));
   const invStd64 = variance64.map((v) => 1 / Math.sqrt(v + epsilon));
   const scale = invStd64.map((s, j) => s * (gamma ? gamma[j] : 1));
   const zeros = new Float32Array(c);

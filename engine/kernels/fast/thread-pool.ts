@@ -1,7 +1,11 @@
 /**
  * Runs wasm kernel calls on several threads that share one WebAssembly.Memory. The caller's thread takes the first
- * task itself and blocks (Atomics.wait) until the workers finish theirs, so kernels stay synchronous. The tasks of
- * one op share its chunks through an atomic counter, so a worker that hasn't started yet simply gets fewer.
+ * task itself, then takes back every posted task that no worker has started yet and waits only for those already
+ * running, so kernels stay synchronous and a worker that wakes late never delays an op: the tasks of one op share
+ * its chunks through an atomic counter, so what a late worker would have done the caller has already done.
+ * A worker that has just run a task spins on its slot for a moment before it sleeps (Atomics.wait): the passes of a
+ * training step follow each other within microseconds, and waking a sleeping thread costs tens of microseconds (far
+ * more on a busy machine), as much as a whole pass over a 64K-float tensor.
  * Workers are started on the first multi-threaded call, reused, unref'd (they never keep a process alive), and
  * stopped by dispose(). A worker that fails or doesn't answer is dropped and the op is redone on the caller's thread.
  */
@@ -13,13 +17,25 @@ export interface Task {
   args: number[];
 }
 
+/** How often workers took the tasks posted to them (the rest the caller took back): a profiler's figure. */
+export interface PoolStats {
+  posted: number;
+  taken: number;
+}
+
 const SLOT_INTS = 64;
-const SEQ = 0, DONE = 1, FN = 2, FAILED = 3, ARGC = 4;
+// A slot's ints: the task's sequence number, the last one finished, the function, its failure flag and argument
+// count, and the slot's state.
+const SEQ = 0, DONE = 1, FN = 2, FAILED = 3, ARGC = 4, STATE = 5;
+// IDLE → POSTED (caller) → RUNNING (the worker claims it) → IDLE, or POSTED → TAKEN_BACK (the caller claims it).
+const IDLE = 0, POSTED = 1, RUNNING = 2, TAKEN_BACK = 3, QUIT = 4;
 const ARGS_BYTE_OFFSET = 64;
 const MAX_ARGS = 16;
-const QUIT = -1;
 /** A worker that has not answered in this long is considered lost (startup under load included). */
 const TIMEOUT_MS = 30_000;
+/** How long a worker spins for the next task before it sleeps, and the caller for a running task before it sleeps. */
+const WORKER_SPIN_MS = 0.3;
+const CALLER_SPIN_MS = 1;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -27,18 +43,26 @@ const { module, memory, control, slot, names } = workerData;
 const fns = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctl = new Int32Array(control, slot * ${SLOT_INTS * 4}, ${SLOT_INTS});
 const args = new Float64Array(control, slot * ${SLOT_INTS * 4} + ${ARGS_BYTE_OFFSET}, ${MAX_ARGS});
-let seen = 0;
+const ready = () => { const s = Atomics.load(ctl, ${STATE}); return s === ${POSTED} || s === ${QUIT}; };
 for (;;) {
-  Atomics.wait(ctl, ${SEQ}, seen);
+  const seen = Atomics.load(ctl, ${SEQ});
+  if (!ready()) {
+    const until = performance.now() + ${WORKER_SPIN_MS};
+    while (!ready() && performance.now() < until);
+    if (!ready()) Atomics.wait(ctl, ${SEQ}, seen);
+  }
+  const state = Atomics.load(ctl, ${STATE});
+  if (state === ${QUIT}) break;
+  if (state !== ${POSTED} || Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${RUNNING}) !== ${POSTED}) continue;
   const seq = Atomics.load(ctl, ${SEQ});
-  if (seq === ${QUIT}) break;
-  seen = seq;
   try {
     fns[names[ctl[${FN}]]](...Array.from(args.subarray(0, ctl[${ARGC}])));
     ctl[${FAILED}] = 0;
   } catch (e) {
     ctl[${FAILED}] = 1;
   }
+  // IDLE before DONE: once the caller sees DONE it may post again, and that post must not be overwritten.
+  Atomics.store(ctl, ${STATE}, ${IDLE});
   Atomics.store(ctl, ${DONE}, seq);
   Atomics.notify(ctl, ${DONE});
 }
@@ -51,6 +75,7 @@ export class ThreadPool {
   private readonly names: string[];
   private seq = 0;
   private disposed = false;
+  readonly stats: PoolStats = { posted: 0, taken: 0 };
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -66,16 +91,23 @@ export class ThreadPool {
   }
 
   /**
-   * Runs tasks[0] here and the others on workers; returns when all are done. False when a worker was lost or
-   * failed: the caller then redoes the whole op on this thread (the kernels share work through a counter, so what
-   * the lost worker had claimed is unknown).
+   * Runs tasks[0] here and offers the others to workers; returns when all that started are done. The tasks must
+   * share their work through a counter: one that no worker started by the time tasks[0] returns is taken back
+   * unrun, its share already done here. False when a worker was lost or failed: the caller then redoes the whole op
+   * on this thread (what the lost worker had claimed is unknown).
    */
   run(tasks: readonly Task[]): boolean {
     const posted: number[] = [];
     for (let i = 1; i < tasks.length; i++) if (this.post(i, tasks[i])) posted.push(i);
     if (tasks.length > 0) this.run0(tasks[0].fn, tasks[0].args);
     let ok = true;
-    for (const i of posted) if (!this.await(i)) ok = false;
+    for (const i of posted) {
+      const state = Atomics.compareExchange(this.ctl, i * SLOT_INTS + STATE, POSTED, TAKEN_BACK);
+      if (state === POSTED) continue;
+      this.stats.taken++;
+      if (!this.await(i)) ok = false;
+    }
+    this.stats.posted += posted.length;
     return ok;
   }
 
@@ -118,15 +150,21 @@ export class ThreadPool {
     this.ctl[base + FN] = this.names.indexOf(task.fn);
     this.ctl[base + ARGC] = task.args.length;
     this.seq = (this.seq % 0x3fffffff) + 1;
+    // SEQ before STATE: a worker that claims the task reads SEQ next, and must see this one. It sleeps only while
+    // SEQ equals what it read before it last found the slot not POSTED, and the notify comes after both stores.
     Atomics.store(this.ctl, base + SEQ, this.seq);
+    Atomics.store(this.ctl, base + STATE, POSTED);
     Atomics.notify(this.ctl, base + SEQ);
     return true;
   }
 
-  /** True when the worker finished its task; false when it was lost (the caller then redoes the task). */
+  /** True when the worker finished its running task; false when it was lost (the caller then redoes the op). */
   private await(slot: number): boolean {
     const base = slot * SLOT_INTS;
     const want = Atomics.load(this.ctl, base + SEQ);
+    // The rest of its share is a chunk or two: spin, then sleep.
+    const spinUntil = performance.now() + CALLER_SPIN_MS;
+    while (Atomics.load(this.ctl, base + DONE) !== want && performance.now() < spinUntil);
     const deadline = Date.now() + TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.ctl, base + DONE);
@@ -145,7 +183,8 @@ export class ThreadPool {
     const w = this.workers[slot];
     this.workers[slot] = null;
     if (!w) return Promise.resolve();
-    Atomics.store(this.ctl, slot * SLOT_INTS + SEQ, QUIT);
+    Atomics.store(this.ctl, slot * SLOT_INTS + STATE, QUIT);
+    Atomics.store(this.ctl, slot * SLOT_INTS + SEQ, -1);
     Atomics.notify(this.ctl, slot * SLOT_INTS + SEQ);
     return w.terminate().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 // AssemblyScript entry: the kernels the host calls, by name, on the main thread and on every worker.
 export { MR, NR, KC, MC, packBFull, packBShared, packedBSize, gemm, gemmPrepacked, gemmShared } from './gemm';
 export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
-export { channelSums, gradSums, channelAffine } from './batch-norm';
+export { channelMoments, gradSums, channelAffine } from './batch-norm';
 export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilter } from './winograd';
 export {
   CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials,

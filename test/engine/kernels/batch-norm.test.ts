@@ -72,6 +72,7 @@ describe.each(simdVariants)('batch norm fast (wasm, %s) matches the reference', 
     [[5, 17, 11, 20], -1, 1],
     // Mean 1000 and spread 1: the variance must not cancel.
     [[4, 16, 16, 16], -1, 1000],
+    [[64, 9, 7, 8], -1, 1000],
     // Not SIMD-shaped (C = 3, or the channel axis not last): same results through the reference.
     [[6, 30, 30, 3], -1, 1],
     [[4, 8, 16, 16], 1, 1],
@@ -99,4 +100,14 @@ describe.each(simdVariants)('batch norm fast (wasm, %s) matches the reference', 
       expectClose(gf.dgamma, gw.dgamma, 1e-4, 1e-3);
       expectClose(gf.dx.data, gw.dx.data, 1e-3, 1e-4);
     });
+
+  it('x=[16,24,24,8] mean≈1000 after a border of zeros (its first 200 rows): the one-sweep variance does not cancel', () => {
+    const x = randomTensor([16, 24, 24, 8], 42, 999, 1001);
+    x.data.fill(0, 0, 200 * 8);
+    const gamma = randomTensor([8], 43, 0.5, 1.5).data;
+    const want = batchNormTrain(x, gamma, null, 0.001);
+    const got = fast().batchNormTrain(x, gamma, null, 0.001);
+    expectClose(got.saved.mean, want.saved.mean, 1e-6, 1e-6);
+    expectClose(got.saved.variance, want.saved.variance, 1e-5, 1e-7);
+  });
 });
