@@ -53,7 +53,7 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 }
 
 /**
- * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 30 MFLOP; for 3×3
+ * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 4 MFLOP; for 3×3
  * stride-1 filters the forward and input-gradient passes by Winograd), batch norm (channels-last, C a multiple of
  * 4), and the memory passes of every training step: bias add fused with relu / relu6 / leaky relu and, backward,
  * their gradients fused with the bias gradient, max pooling and its gradient (all threaded over rows from

@@ -64,10 +64,12 @@ export function runShared(rt: WasmRuntime, threads: number, counter: number, tas
 }
 
 /**
- * Every thread for ops above this many FLOPs (about 1 ms of one core); below it, waking a worker and waiting for it
- * costs more than it saves (measured: a batch-1 3×3×32→32 conv, 12.5 MFLOP, ran slower on two threads).
+ * Every thread for ops above this many FLOPs (about 0.1 ms of one core). Since the caller takes back what no worker
+ * has started, a late worker costs an op nothing, so the bar is low: the batch-1 3×3×32→32 conv (12.5 MFLOP, which
+ * ran slower on two threads when the caller waited for every worker) went 1.30× faster on two, and the article
+ * CNN's first convolution (25 MFLOP) 1.6× (its layer 8.0 → 4.9 ms per training step).
  */
-export const PARALLEL_FLOPS = 3e7;
+export const PARALLEL_FLOPS = 4e6;
 
 export function threadsFor(runtime: WasmRuntime, flops: number): number {
   return flops >= PARALLEL_FLOPS ? runtime.pool.size : 1;

@@ -102,7 +102,7 @@ const fastCases: Case[] = [
   // Patches longer than one KC=256 chunk of the GEMM, split mid-tap (324 = 9·36, 343 = 49·7).
   { x: [2, 9, 9, 36], f: [3, 3, 36, 8], s: 1, p: 'same' },
   { x: [1, 12, 12, 7], f: [7, 7, 7, 3], s: 2, p: 'same' },
-  // Above the 30 MFLOP threading threshold (44 and 36 MFLOP): blocks shared by two threads (backprop input: whole
+  // Above the 4 MFLOP threading threshold (44 and 36 MFLOP): blocks shared by two threads (backprop input: whole
   // images per thread).
   { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same' },
   { x: [8, 21, 19, 8], f: [3, 3, 8, 96], s: 1, p: 'valid' },

@@ -38,7 +38,7 @@ describe.each(simdVariants)('matMul fast (wasm, %s) matches the reference', (var
   const fast = useFastBackend(variant);
   const cases: [number, number, number][] = [
     [1, 1, 1], [5, 7, 9], [4, 8, 8], [13, 17, 29], [64, 300, 33], [3, 1000, 2], [130, 257, 70],
-    // Above the 30 MFLOP threading threshold (39 MFLOP): blocks of rows of C shared by two threads.
+    // Above the 4 MFLOP threading threshold (39 MFLOP): blocks of rows of C shared by two threads.
     [200, 513, 190],
   ];
   for (const [m, k, n] of cases)
