@@ -144,6 +144,11 @@ export interface TfjsExport {
 
 /** Keras layers TF.js Layers 4.22 has no class for. */
 const NOT_IN_TFJS = new Set(['SpatialDropout2D', 'Subtract']);
+/**
+ * The activation strings TF.js Layers 4.22 computes as Keras 3 does (tfjs-layers/src/activations.ts); its
+ * hard_sigmoid is Keras 2's 0.2·x + 0.5, so it is not here.
+ */
+const TFJS_ACTIVATIONS = new Set(['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'silu', 'swish', 'mish', 'gelu']);
 
 /** What in the document TF.js Layers would refuse, or would load but compute differently. */
 export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
@@ -155,6 +160,9 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
       out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: n.className === 'Subtract' ? 'use Add with a Rescaling(-1) branch' : 'use Dropout, or remove the layer before exporting' });
     if (n.className === 'Conv2D' && n.config.groups !== 1)
       out.push({ message: `TF.js Conv2D has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
+    const activation = n.config.activation;
+    if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
+      out.push({ message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`, hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)' });
     if (n.className === 'ReLU' && (n.config.negative_slope !== 0 || n.config.threshold !== 0))
       out.push({ message: `TF.js ReLU has only max_value: '${name}' would lose negative_slope=${n.config.negative_slope} and threshold=${n.config.threshold}`, hint: 'use LeakyReLU for a slope' });
   }

@@ -29,6 +29,11 @@ function softplus(v: number): number {
   return v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
 }
 
+/** relu6(x + 3) / 6, as Keras 3 computes it. */
+function hardSigmoid(v: number): number {
+  return Math.min(Math.max(v + 3, 0), 6) / 6;
+}
+
 type Pointwise = { f: (v: number) => number; df: (v: number, y: number) => number };
 
 function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
@@ -74,9 +79,56 @@ function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
           return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
         },
       };
+    // Keras 3.15's TensorFlow backend (keras/src/backend/tensorflow/nn.py). At a kink the derivative is the one
+    // TensorFlow's gradient gives: clip_by_value and relu6 pass the gradient at their bounds' inner side only.
+    case 'hard_sigmoid':
+      return { f: hardSigmoid, df: (v) => (v > -3 && v < 3 ? 1 / 6 : 0) };
+    case 'hard_silu':
+    case 'hard_swish':
+      return { f: (v) => v * hardSigmoid(v), df: (v) => hardSigmoid(v) + (v > -3 && v < 3 ? v / 6 : 0) };
+    case 'exponential':
+      return { f: Math.exp, df: (_v, y) => y };
+    case 'mish':
+      // x · tanh(softplus(x)); d/dx = tanh(sp) + x · (1 − tanh²(sp)) · sigmoid(x).
+      return {
+        f: (v) => v * Math.tanh(softplus(v)),
+        df: (v) => { const t = Math.tanh(softplus(v)); return t + v * (1 - t * t) * sigmoid(v); },
+      };
+    case 'celu':
+      return { f: (v) => Math.max(v, 0) + Math.expm1(Math.min(v, 0)), df: (v) => (v > 0 ? 1 : Math.exp(v)) };
+    case 'hard_tanh':
+      return { f: (v) => Math.min(Math.max(v, -1), 1), df: (v) => (v >= -1 && v <= 1 ? 1 : 0) };
+    case 'log_sigmoid':
+      return { f: (v) => -softplus(-v), df: (v) => sigmoid(-v) };
+    case 'tanh_shrink':
+      return { f: (v) => v - Math.tanh(v), df: (v) => Math.tanh(v) ** 2 };
+    case 'squareplus':
+      return { f: (v) => (v + Math.sqrt(v * v + 4)) / 2, df: (v) => (1 + v / Math.sqrt(v * v + 4)) / 2 };
+    case 'sparse_plus':
+      return { f: (v) => (v <= -1 ? 0 : v < 1 ? 0.25 * (v + 1) ** 2 : v), df: (v) => (v <= -1 ? 0 : v < 1 ? 0.5 * (v + 1) : 1) };
+    case 'sparse_sigmoid':
+      return { f: (v) => (v <= -1 ? 0 : v >= 1 ? 1 : 0.5 * (v + 1)), df: (v) => (v <= -1 || v >= 1 ? 0 : 0.5) };
+    case 'soft_shrink':
+      return { f: (v) => (v > 0.5 ? v - 0.5 : v < -0.5 ? v + 0.5 : 0), df: (v) => (Math.abs(v) > 0.5 ? 1 : 0) };
+    case 'hard_shrink':
+      return { f: (v) => (Math.abs(v) > 0.5 ? v : 0), df: (v) => (Math.abs(v) > 0.5 ? 1 : 0) };
     case 'softmax':
-      throw new RangeError('softmax is not pointwise');
+    case 'log_softmax':
+      throw new RangeError(`${name} is not pointwise`);
   }
+}
+
+/** One row's maximum and Σ exp(x − max), writing the exponentials into `exps` when given. */
+function shiftedExpSum(X: Float32Array, r: number, n: number, exps?: Float32Array): { max: number; sum: number } {
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) max = Math.max(max, X[r + j]);
+  let sum = 0;
+  for (let j = 0; j < n; j++) {
+    const e = Math.exp(X[r + j] - max);
+    if (exps) exps[r + j] = e;
+    sum += e;
+  }
+  return { max, sum };
 }
 
 /** Softmax over the last axis, shifted by the row maximum so large logits don't overflow. */
@@ -84,17 +136,27 @@ export function softmax(x: Tensor): Tensor {
   const n = x.shape[x.shape.length - 1];
   const X = x.data, y = new Float32Array(X.length);
   for (let r = 0; r < X.length; r += n) {
-    let max = -Infinity;
-    for (let j = 0; j < n; j++) max = Math.max(max, X[r + j]);
-    let sum = 0;
-    for (let j = 0; j < n; j++) sum += y[r + j] = Math.exp(X[r + j] - max);
+    const { sum } = shiftedExpSum(X, r, n, y);
     for (let j = 0; j < n; j++) y[r + j] /= sum;
+  }
+  return tensor(x.shape, y);
+}
+
+/** log(softmax(x)) over the last axis: x − max − log Σ exp(x − max), exact where softmax would underflow. */
+export function logSoftmax(x: Tensor): Tensor {
+  const n = x.shape[x.shape.length - 1];
+  const X = x.data, y = new Float32Array(X.length);
+  for (let r = 0; r < X.length; r += n) {
+    const { max, sum } = shiftedExpSum(X, r, n);
+    const shift = max + Math.log(sum);
+    for (let j = 0; j < n; j++) y[r + j] = X[r + j] - shift;
   }
   return tensor(x.shape, y);
 }
 
 export function activation(x: Tensor, name: ActivationName, options: ActivationOptions = {}): Tensor {
   if (name === 'softmax') return softmax(x);
+  if (name === 'log_softmax') return logSoftmax(x);
   const { f } = pointwise(name, options);
   return tensor(x.shape, x.data.map(f));
 }
@@ -109,6 +171,14 @@ export function activationGrad(dy: Tensor, x: Tensor, y: Tensor, name: Activatio
       let dot = 0;
       for (let j = 0; j < n; j++) dot += D[r + j] * Y[r + j];
       for (let j = 0; j < n; j++) dx[r + j] = Y[r + j] * (D[r + j] - dot);
+    }
+  } else if (name === 'log_softmax') {
+    // dx = dy − softmax · Σ dy per row; softmax = exp(y).
+    const n = x.shape[x.shape.length - 1];
+    for (let r = 0; r < D.length; r += n) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += D[r + j];
+      for (let j = 0; j < n; j++) dx[r + j] = D[r + j] - Math.exp(Y[r + j]) * sum;
     }
   } else {
     const { df } = pointwise(name, options);

@@ -25,7 +25,9 @@ export interface PoolParams {
 
 export type ActivationName =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6'
-  | 'gelu' | 'gelu_approximate' | 'silu' | 'swish' | 'leaky_relu';
+  | 'gelu' | 'gelu_approximate' | 'silu' | 'swish' | 'leaky_relu' | 'hard_sigmoid' | 'hard_silu' | 'hard_swish'
+  | 'exponential' | 'mish' | 'log_softmax' | 'celu' | 'hard_tanh' | 'log_sigmoid' | 'tanh_shrink' | 'squareplus'
+  | 'sparse_plus' | 'sparse_sigmoid' | 'soft_shrink' | 'hard_shrink';
 
 /** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';

@@ -1,7 +1,10 @@
 /** Field specs and config readers shared by the layer files, so each layer states only what is its own. */
 import type { ConfigValue, FieldSpec, LayerConfig } from './types';
 
-/** Keras 3 activation names LayerCanvas computes. `silu` and `swish` are one function; `linear` is None. */
+/**
+ * Keras 3 activation names LayerCanvas computes (the string forms `keras.activations.get` accepts, less glu, threshold
+ * and sparsemax). `silu`/`swish` and `hard_silu`/`hard_swish` are one function each; `linear` is None.
+ */
 export const ACTIVATIONS = [
   'linear',
   'relu',
@@ -16,6 +19,22 @@ export const ACTIVATIONS = [
   'gelu',
   'silu',
   'swish',
+  'leaky_relu',
+  'hard_sigmoid',
+  'hard_silu',
+  'hard_swish',
+  'exponential',
+  'mish',
+  'log_softmax',
+  'celu',
+  'hard_tanh',
+  'log_sigmoid',
+  'tanh_shrink',
+  'squareplus',
+  'sparse_plus',
+  'sparse_sigmoid',
+  'soft_shrink',
+  'hard_shrink',
 ] as const;
 export type ActivationName = (typeof ACTIVATIONS)[number];
 

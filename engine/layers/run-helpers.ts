@@ -9,12 +9,15 @@ function kernelActivation(name: string): ActivationName {
   return name as ActivationName;
 }
 
+/** The string 'leaky_relu' is `keras.activations.leaky_relu`, whose slope defaults to 0.2 (the layer's is 0.3). */
+const ACTIVATION_DEFAULTS = { negativeSlope: 0.2 };
+
 export function activate(ctx: RunContext, x: Tensor, name: string): Tensor {
-  return name === 'linear' ? x : ctx.backend.activation(x, kernelActivation(name));
+  return name === 'linear' ? x : ctx.backend.activation(x, kernelActivation(name), ACTIVATION_DEFAULTS);
 }
 
 export function activateGrad(ctx: RunContext, dy: Tensor, x: Tensor, y: Tensor, name: string): Tensor {
-  return name === 'linear' ? dy : ctx.backend.activationGrad(dy, x, y, kernelActivation(name));
+  return name === 'linear' ? dy : ctx.backend.activationGrad(dy, x, y, kernelActivation(name), ACTIVATION_DEFAULTS);
 }
 
 export function reshape(t: Tensor, shape: number[]): Tensor {

@@ -47,6 +47,7 @@ for (const f of [
   'keras-json/keras3.15-functional-residual.json',
   'keras-json/tfkeras2-sequential-article-mlp.json',
   'keras-json/tfkeras2-functional-concatenate.json',
+  'keras-json/keras3.15-activations.json',
 ]) {
   sources.push({ id: `fixture-${f.replace(/\/model\.json$/, '').replace(/[/.]/g, '-')}`, path: join(fixtures, f) });
 }

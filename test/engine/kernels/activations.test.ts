@@ -40,14 +40,19 @@ describe('activation values as Keras defines them', () => {
   });
 });
 
-/** Inputs kept 0.05 away from the kinks of relu-like functions so a central difference never straddles one. */
+/** Kinks of the piecewise activations (relu, relu6, hard_sigmoid, hard_tanh, the shrinks, sparse_plus). */
+const KINKS = [0, 6, 3, -3, 1, -1, 0.5, -0.5];
+
+/** Inputs kept 0.05 away from every kink so a central difference never straddles one. */
 function awayFromKinks(t: Tensor): Tensor {
-  return tensor(t.shape, t.data.map((v) => (Math.abs(v) < 0.05 ? v + 0.1 : Math.abs(v - 6) < 0.05 ? v + 0.1 : v)));
+  return tensor(t.shape, t.data.map((v) => (KINKS.some((k) => Math.abs(v - k) < 0.05) ? v + 0.1 : v)));
 }
 
 const names: ActivationName[] = [
   'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'gelu',
-  'gelu_approximate', 'silu', 'swish', 'leaky_relu',
+  'gelu_approximate', 'silu', 'swish', 'leaky_relu', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'exponential', 'mish',
+  'log_softmax', 'celu', 'hard_tanh', 'log_sigmoid', 'tanh_shrink', 'squareplus', 'sparse_plus', 'sparse_sigmoid',
+  'soft_shrink', 'hard_shrink',
 ];
 
 describe('activation gradients match float64 central differences on x=[3,5] in [-4, 8]', () => {
