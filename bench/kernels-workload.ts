@@ -53,9 +53,9 @@ export const ops: OpSpec[] = [
   { id: 'pool-fwd', title: 'MaxPooling2D 2×2 [32,26,26,32]', flops: null },
   { id: 'pool-bwd', title: 'MaxPooling2D gradient [32,26,26,32]', flops: null },
   { id: 'adam', title: 'Adam update, 1M weights', flops: null },
-  // The memory passes as a training step runs them: input and output stay in wasm memory, so the copies that the
-  // rows above make on the caller's thread alone are gone and the threads share the whole op.
-  ...(['bn-fwd', 'bn-bwd', 'bias-relu', 'bias-relu-grad', 'pool-fwd', 'pool-bwd'] as const).map((id) => ({
+  // The ops as a training step runs them: input and output stay in wasm memory, so the copies that the rows above
+  // make on the caller's thread alone are gone and the threads share the whole op.
+  ...(['conv-fwd', 'conv-bpi', 'conv-bpf', 'bn-fwd', 'bn-bwd', 'bias-relu', 'bias-relu-grad', 'pool-fwd', 'pool-bwd'] as const).map((id) => ({
     id: `${id}-step`,
     title: `${id} in a step (operands in wasm memory)`,
     flops: null,
@@ -89,17 +89,21 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
   const scope = (b as { stepScope?: <T>(fn: () => T) => T }).stepScope;
   const zero = new Float32Array(inputs.bn.shape[3]);
   const resident = (t: Tensor) => tensor(t.shape, b.biasActivation(t, zero, 'linear').data);
-  const step = (op: (x: Tensor, dy: Tensor, poolDy: Tensor) => unknown): Prepared =>
+  const step = (op: (x: Tensor, dy: Tensor, poolDy: Tensor) => unknown, conv = false): Prepared =>
     scope
       ? () =>
           scope((): SelfTimed => {
-            const x = resident(inputs.bn), dy = resident(inputs.bnDy), poolDy = resident(inputs.poolDy);
+            const x = resident(conv ? inputs.x : inputs.bn), dy = resident(conv ? inputs.dy : inputs.bnDy);
+            const poolDy = conv ? dy : resident(inputs.poolDy);
             const t = performance.now();
             op(x, dy, poolDy);
             return { selfMs: performance.now() - t };
           })
       : { unavailable: 'no step scope (operands stay in JavaScript memory)' };
   return {
+    'conv-fwd-step': step((x) => b.conv2d(x, inputs.f, valid), true),
+    'conv-bpi-step': step((_x, dy) => b.conv2dBackpropInput(dy, inputs.f, convX, valid), true),
+    'conv-bpf-step': step((x, dy) => b.conv2dBackpropFilter(x, dy, convF, valid), true),
     'bn-fwd-step': step((x) => b.batchNormTrain(x, inputs.gamma, inputs.beta, 1e-3)),
     'bn-bwd-step': step((x, dy) => b.batchNormBackward(dy, x, inputs.gamma, saved)),
     'bias-relu-step': step((x) => b.biasActivation(x, inputs.beta, 'relu')),

@@ -4,7 +4,7 @@ export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpro
 export { channelMoments, gradSums, channelAffine } from './batch-norm';
 export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilter } from './winograd';
 export {
-  CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials,
+  CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials, addStripes,
 } from './elementwise';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
