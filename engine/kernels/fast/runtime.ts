@@ -82,11 +82,16 @@ export function threadsFor(runtime: WasmRuntime, flops: number): number {
  */
 export const PARALLEL_FLOATS = 1 << 18;
 
-/** Runs a row-chunked kernel over `floats` values; args(counter) builds its arguments (the same for every thread). */
+/**
+ * Runs a row-chunked kernel over `floats` values; args(counter) builds its arguments (the same for every thread).
+ * Threaded only inside a step scope, where operands and result stay in wasm memory: outside one, this thread copies
+ * the operands in and the result out, the data is in its cache, and a second thread sharing the pass made the
+ * whole op slower (0.88–0.97× on 2 threads for BN, bias + relu and max pooling at 692K floats), not faster.
+ */
 export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (counter: number) => number[]): number {
   const counter = rt.arena.alloc(1);
   const a = args(counter);
-  return runShared(rt, floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({ fn, args: a }));
+  return runShared(rt, rt.arena.scoped && floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({ fn, args: a }));
 }
 
 /**

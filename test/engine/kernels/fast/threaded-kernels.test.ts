@@ -36,10 +36,14 @@ const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   expect(differing, `first differing index ${differing}: ${a[differing]} vs ${b[differing]}`).toBe(-1);
 };
 
-/** Runs fn on both thread counts, checks they agree bit for bit, returns the 3-thread result. */
+/**
+ * Runs fn on both thread counts inside a step scope (where the memory passes use the pool), checks they agree bit
+ * for bit, returns the 3-thread result.
+ */
 function onBoth(fn: (b: FastBackend) => ArrayLike<number>[]): ArrayLike<number>[] {
-  const one = fn(backends['1 thread']);
-  const many = fn(backends['3 threads']);
+  const inStep = (b: FastBackend) => b.stepScope(() => fn(b).map((v) => Float64Array.from(v)));
+  const one = inStep(backends['1 thread']);
+  const many = inStep(backends['3 threads']);
   expect(backends['3 threads'].liveWorkers, 'the op ran on the pool').toBe(2);
   one.forEach((v, i) => same(v, many[i]));
   return many;
