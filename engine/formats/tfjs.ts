@@ -143,7 +143,13 @@ export interface TfjsExport {
 }
 
 /** Keras layers TF.js Layers 4.22 has no class for. */
-const NOT_IN_TFJS = new Set(['SpatialDropout2D', 'Subtract']);
+const NOT_IN_TFJS = new Set(['SpatialDropout2D', 'Subtract', 'Normalization', 'LayerScale']);
+const TFJS_INSTEAD: Record<string, string> = {
+  Subtract: 'use Add with a Rescaling(-1) branch',
+  SpatialDropout2D: 'use Dropout, or remove the layer before exporting',
+  Normalization: 'use Rescaling with 1/std and -mean/std, or normalize the data before the model',
+  LayerScale: 'use a DepthwiseConv2D(1) without bias in its place',
+};
 /**
  * The activation strings TF.js Layers 4.22 computes as Keras 3 does (tfjs-layers/src/activations.ts); its
  * hard_sigmoid is Keras 2's 0.2·x + 0.5, so it is not here.
@@ -157,7 +163,7 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
   for (const n of doc.nodes) {
     const name = names.get(n.id)?.name ?? n.id;
     if (NOT_IN_TFJS.has(n.className))
-      out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: n.className === 'Subtract' ? 'use Add with a Rescaling(-1) branch' : 'use Dropout, or remove the layer before exporting' });
+      out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: TFJS_INSTEAD[n.className] });
     if (n.className === 'Conv2D' && n.config.groups !== 1)
       out.push({ message: `TF.js Conv2D has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
     const activation = n.config.activation;

@@ -25,6 +25,10 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   lora_alpha: [null],
   quantization_config: [null],
   activity_regularizer: [null],
+  output_padding: [null],
+  // Normalization's mean and variance given in the constructor; None means adapt-able weights.
+  mean: [null],
+  variance: [null],
 };
 
 /** Regularizers and constraints are not modelled: None is their only accepted value. */

@@ -6,6 +6,7 @@ import { AveragePooling2D } from './average-pooling2d';
 import { BatchNormalization } from './batch-normalization';
 import { Concatenate } from './concatenate';
 import { Conv2D } from './conv2d';
+import { Conv2DTranspose } from './conv2d-transpose';
 import { Cropping2D } from './cropping2d';
 import { Dense } from './dense';
 import { DepthwiseConv2D } from './depthwise-conv2d';
@@ -14,10 +15,13 @@ import { Flatten } from './flatten';
 import { GlobalAveragePooling2D } from './global-average-pooling2d';
 import { GlobalMaxPooling2D } from './global-max-pooling2d';
 import { InputLayer } from './input-layer';
+import { LayerNormalization } from './layer-normalization';
+import { LayerScale } from './layer-scale';
 import { LeakyReLU } from './leaky-relu';
 import { MaxPooling2D } from './max-pooling2d';
 import { Maximum } from './maximum';
 import { Multiply } from './multiply';
+import { Normalization } from './normalization';
 import { ReLU } from './relu';
 import { Rescaling } from './rescaling';
 import { Reshape } from './reshape';
@@ -34,6 +38,7 @@ const ALL: LayerDefinition[] = [
   Dense,
   Rescaling,
   Conv2D,
+  Conv2DTranspose,
   DepthwiseConv2D,
   SeparableConv2D,
   MaxPooling2D,
@@ -41,6 +46,9 @@ const ALL: LayerDefinition[] = [
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
   BatchNormalization,
+  LayerNormalization,
+  Normalization,
+  LayerScale,
   Dropout,
   SpatialDropout2D,
   Flatten,

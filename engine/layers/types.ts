@@ -68,6 +68,8 @@ export interface WeightSpec {
   trainable: boolean;
   /** The config key holding its initializer, e.g. `kernel_initializer`; the value is read from the config. */
   initializer: string;
+  /** Starts at this constant instead (LayerScale's init_values, Normalization's variance of 1). */
+  constant?: number;
 }
 
 /** What a layer computes from its config and the shapes it is fed; never throws. */
@@ -93,6 +95,11 @@ export interface KerasSignature {
   aliases?: readonly string[];
   /** Keras's functional helper that builds the layer and calls it: `layers.add([a, b])`. */
   functional?: string;
+  /**
+   * The Python module of a layer Keras doesn't export from keras.layers (LayerScale: keras.src.applications.convnext);
+   * Keras 3 files name it, with the class as registered_name.
+   */
+  module?: string;
   /** Older spellings (tf.keras 2, TF.js) of a field: `{ alpha: 'negative_slope' }`. tf.keras output uses them. */
   renamed?: Readonly<Record<string, string>>;
 }

@@ -105,6 +105,7 @@ export function initializeWeights(doc: ModelDocument, seed: number): Record<stri
     const info = inference.nodes.get(node.id);
     if (!info || info.weights.length === 0 || !getLayer(node.className)) continue;
     out[node.id] = info.weights.map((w) => {
+      if (w.constant !== undefined) return { name: w.name, tensor: tensor([...w.shape], new Float32Array(sizeOf(w.shape)).fill(w.constant)) };
       const name = node.config[w.initializer];
       return { name: w.name, tensor: initialize(typeof name === 'string' ? name : 'zeros', w.shape, rng) };
     });

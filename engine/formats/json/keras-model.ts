@@ -291,7 +291,10 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
     const node = byId.get(id)!;
     const def = getLayer(node.className);
     const config = def ? writeLayerConfig(def, node.config, nameOf(id), flavor) : { name: nameOf(id), ...node.config };
-    const out: Record<string, unknown> = keras3 ? { module: 'keras.layers', class_name: node.className, config, registered_name: null } : { class_name: node.className, config };
+    const module = def?.keras.module;
+    const out: Record<string, unknown> = keras3
+      ? { module: module ?? 'keras.layers', class_name: node.className, config, registered_name: module ? node.className : null }
+      : { class_name: node.className, config };
     const info = inference.nodes.get(id);
     if (keras3 && node.className !== 'InputLayer' && info) {
       const shapes = info.inputShapes.map((s) => (s ? [...s] : null));

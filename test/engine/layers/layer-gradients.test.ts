@@ -29,6 +29,12 @@ const CASES: Case[] = [
   { layer: 'BatchNormalization', inputs: [[3, 3, 3, 2]], training: true },
   { layer: 'BatchNormalization', config: { center: false, axis: 1 }, inputs: [[4, 3, 2]], training: true },
   { layer: 'BatchNormalization', inputs: [[3, 4]], training: false },
+  { layer: 'LayerNormalization', inputs: [[2, 3, 5]] },
+  { layer: 'LayerNormalization', config: { rms_scaling: true }, inputs: [[3, 4]] },
+  { layer: 'Normalization', config: { axis: 1 }, inputs: [[2, 3, 2]] },
+  { layer: 'LayerScale', config: { init_values: 0.5, projection_dim: 3 }, inputs: [[2, 2, 3]] },
+  { layer: 'Conv2DTranspose', config: { filters: 2, kernel_size: 3, strides: 2, padding: 'same', activation: 'tanh' }, inputs: [[1, 3, 2, 2]] },
+  { layer: 'Conv2DTranspose', config: { filters: 3, kernel_size: [2, 3] }, inputs: [[2, 2, 3, 1]] },
   { layer: 'MaxPooling2D', config: { pool_size: 3, strides: 2, padding: 'same' }, inputs: [[1, 5, 5, 2]] },
   { layer: 'AveragePooling2D', config: { pool_size: 2, strides: 1, padding: 'same' }, inputs: [[2, 3, 3, 1]] },
   { layer: 'GlobalAveragePooling2D', config: { keepdims: true }, inputs: [[2, 3, 3, 2]] },
@@ -73,7 +79,7 @@ function check(c: Case) {
   const shapes: Shape[] = c.inputs.map((s) => [null, ...s.slice(1)]);
   const weights: Record<string, Tensor> = {};
   for (const w of def.weights?.(config, shapes) ?? []) weights[w.name] = randomTensor(w.shape, rng, 0.8);
-  if (weights.moving_variance) weights.moving_variance.data.forEach((v, i, a) => (a[i] = 0.5 + Math.abs(v)));
+  for (const variance of [weights.moving_variance, weights.variance]) variance?.data.forEach((v, i, a) => (a[i] = 0.5 + Math.abs(v)));
   const ctx = context(c.training ?? false);
   const first = def.forward!(ctx, config, inputs, weights);
   const projection = randomTensor(first.output.shape, rng);
