@@ -3,6 +3,7 @@
  * tf.keras 2 (`inbound_nodes: [[["conv2d", 0, 0, {}]]]`, `batch_input_shape`) and Keras 3 (`__keras_tensor__`
  * args, `batch_shape`, DTypePolicy), checked against keras/src/models/{sequential,functional}.py.
  */
+import { foldByCause } from './error-causes';
 import type { FormatError } from '../../core/problems';
 import type { DocEdge, DocNode, ModelDocument } from '../../graph/document';
 import { infer, type Inference } from '../../graph/inference';
@@ -44,9 +45,31 @@ export function readKerasModel(root: unknown, path: string): ModelRead {
   const sequential = cls === 'Sequential';
   const built = sequential ? buildSequential(parsed, config, lpath, errors) : buildFunctional(parsed, config, cpath, errors, warnings);
   checkNames(parsed, errors);
-  if (errors.length > 0 || !built) return { document: null, errors, warnings };
+  if (errors.length > 0 || !built) return { document: null, errors: foldErrors(errors, layers, parsed, lpath), warnings };
   const doc: ModelDocument = { name, modelClass: sequential ? 'Sequential' : 'Functional', nodes: built.nodes, edges: built.edges };
   return { document: doc, errors, warnings };
+}
+
+/** The errors one per cause, each naming its layers (error-causes.ts). */
+function foldErrors(errors: FormatError[], layers: unknown[], parsed: (ParsedLayer | null)[], lpath: string): FormatError[] {
+  const nameAt = (i: number): string | undefined => {
+    const entry = layers[i];
+    if (!isObject(entry)) return undefined;
+    const name = isObject(entry.config) ? entry.config.name : entry.name;
+    return typeof name === 'string' ? name : `#${i}`;
+  };
+  const prefix = `${lpath}[`;
+  const layerOf = (path: string | undefined) => {
+    if (!path?.startsWith(prefix)) return undefined;
+    const i = Number.parseInt(path.slice(prefix.length), 10);
+    return Number.isNaN(i) ? undefined : nameAt(i);
+  };
+  const unread = new Set<string>();
+  parsed.forEach((l, i) => {
+    const name = nameAt(i);
+    if ((!l || !l.config) && name) unread.add(name);
+  });
+  return foldByCause(errors, layerOf, unread);
 }
 
 interface ParsedLayer {
