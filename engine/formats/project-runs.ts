@@ -66,6 +66,18 @@ export interface SavedResult {
   elapsedMs: number;
 }
 
+/**
+ * BN statistics re-estimated after the run (PreciseBN, beyond Keras's `fit`): what was averaged, validation before
+ * and after, and the model's weights with the new moving means and variances.
+ */
+export interface SavedReestimate {
+  batches: number;
+  samples: number;
+  before?: { loss: number; accuracy: number };
+  after?: { loss: number; accuracy: number };
+  weights: Record<string, NamedWeight[]>;
+}
+
 /** Where the run's last model was when it ended, as the panel's status line shows it. */
 export interface SavedProgress {
   /** Which of the run's models the figures are for (the engine's label: 'model' or 'without BN'). */
@@ -94,6 +106,7 @@ export interface SavedRun {
   stats: Record<string, SavedStatsPoint[]>;
   results: Record<string, SavedResult>;
   weights?: Record<string, NamedWeight[]>;
+  reestimated?: SavedReestimate;
   progress: SavedProgress | null;
   startedAt: number;
   durationMs: number | null;
@@ -166,6 +179,15 @@ const runSchema = z.object({
   results: z.record(z.string(), resultSchema),
   /** The model's trained weights: `{ "resultOf": label }` when they are that result's (the usual case). */
   weights: z.union([z.object({ resultOf: z.string() }), weightsSchema]).optional(),
+  reestimated: z
+    .object({
+      batches: count,
+      samples: count,
+      before: z.object({ loss: metric, accuracy: metric }).optional(),
+      after: z.object({ loss: metric, accuracy: metric }).optional(),
+      weights: weightsSchema,
+    })
+    .optional(),
   progress: z
     .object({ label: z.string(), epoch: count, epochs: count, batch: count, batches: count, samplesPerSecond: metric, fraction: z.number().min(0).max(1), elapsedMs: z.number().nonnegative() })
     .nullable()
@@ -242,10 +264,22 @@ export function writeRun(run: SavedRun): Record<string, unknown> {
     ),
     results,
     ...(run.weights ? { weights: shared !== undefined ? { resultOf: shared } : writeWeights(run.weights) } : {}),
+    ...(run.reestimated ? { reestimated: writeReestimate(run.reestimated) } : {}),
     progress: run.progress ? { ...run.progress, samplesPerSecond: encodeMetric(run.progress.samplesPerSecond) } : null,
     startedAt: run.startedAt,
     durationMs: run.durationMs,
     error: run.error ? { message: run.error.message, ...(run.error.hint !== undefined ? { hint: run.error.hint } : {}) } : null,
+  };
+}
+
+function writeReestimate(r: SavedReestimate): Record<string, unknown> {
+  const figures = (f: { loss: number; accuracy: number }) => ({ loss: encodeMetric(f.loss), accuracy: encodeMetric(f.accuracy) });
+  return {
+    batches: r.batches,
+    samples: r.samples,
+    ...(r.before ? { before: figures(r.before) } : {}),
+    ...(r.after ? { after: figures(r.after) } : {}),
+    weights: writeWeights(r.weights),
   };
 }
 
@@ -318,6 +352,14 @@ function readRunFile(file: RunFile, path: string): SavedRun {
     weights = results[file.weights.resultOf]?.weights;
     if (!weights) throw new RunProblem(`the weights refer to the result ${quote(file.weights.resultOf)}, which has none`, joinPath(joinPath(path, 'weights'), 'resultOf'));
   } else if (file.weights) weights = readWeights(file.weights as WeightsFile, document, joinPath(path, 'weights'));
+  const r = file.reestimated;
+  const reestimated: SavedReestimate | undefined = r && {
+    batches: r.batches,
+    samples: r.samples,
+    ...(r.before ? { before: { ...r.before } } : {}),
+    ...(r.after ? { after: { ...r.after } } : {}),
+    weights: readWeights(r.weights, document, joinPath(joinPath(path, 'reestimated'), 'weights')),
+  };
   return {
     id: file.id,
     number: file.number,
@@ -331,6 +373,7 @@ function readRunFile(file: RunFile, path: string): SavedRun {
     stats: file.stats,
     results,
     ...(weights ? { weights } : {}),
+    ...(reestimated ? { reestimated } : {}),
     progress: file.progress ? { ...file.progress } : null,
     startedAt: file.startedAt,
     durationMs: file.durationMs,

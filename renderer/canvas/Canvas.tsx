@@ -18,7 +18,7 @@ import { insertOnEdge } from '../../engine/graph/fixes';
 import { getLayer } from '../../engine/layers/registry';
 import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/edits';
 import { useGraph } from '../stores/graph';
-import { useInference } from '../stores/inference';
+import { useCheckedInference } from '../panels/use-checked-inference';
 import { useUi } from '../stores/ui';
 import { connectionRefusal, isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
@@ -95,7 +95,7 @@ function feederFor(doc: ModelDocument, selected: readonly string[], p: Position)
 
 export function Canvas({ dark }: { dark: boolean }) {
   const doc = useGraph((s) => s.doc);
-  const inference = useInference();
+  const inference = useCheckedInference();
   const selectedNodes = useUi((s) => s.selectedNodes);
   const selectedEdges = useUi((s) => s.selectedEdges);
   const { screenToFlowPosition } = useReactFlow();

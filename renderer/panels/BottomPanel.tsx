@@ -1,6 +1,6 @@
 /** The bottom panel: Summary, Code, Problems and Train tabs. The code editor stays mounted once opened, keeping a draft. */
 import { lazy, Suspense, useState } from 'react';
-import { useInference } from '../stores/inference';
+import { useCheckedInference } from './use-checked-inference';
 import { useGraph } from '../stores/graph';
 import { panelKind, useUi, type BottomTab } from '../stores/ui';
 import { clampPanelHeight, PanelSplitter } from './PanelSplitter';
@@ -29,7 +29,7 @@ export function BottomPanel({ dark }: { dark: boolean }) {
   const storedHeight = useUi((s) => s.panelHeights[kind]);
   // A height dragged in a taller window still leaves the canvas room in this one.
   const height = typeof window === 'undefined' ? storedHeight : clampPanelHeight(storedHeight, window.innerHeight);
-  const inference = useInference();
+  const inference = useCheckedInference();
   // As in the status bar: a blank canvas is a start, so its one "no Input" problem is not counted on the tab.
   const blank = useGraph((s) => s.doc.nodes.length === 0);
   const problemCount = blank ? 0 : inference.problems.length;

@@ -3,7 +3,7 @@ import type { Problem } from '../../engine/core/problems';
 import { applyFixes } from '../actions/edit-actions';
 import { FixButtons } from '../canvas/FixButtons';
 import { useGraph } from '../stores/graph';
-import { useInference } from '../stores/inference';
+import { useCheckedInference } from './use-checked-inference';
 import { useUi } from '../stores/ui';
 
 /** Problems of one kind that each have a fix: their first fixes can be applied together. */
@@ -12,7 +12,7 @@ function sameKindFixable(problems: readonly Problem[], p: Problem): Problem[] {
 }
 
 export function ProblemsPanel() {
-  const inference = useInference();
+  const inference = useCheckedInference();
   const blank = useGraph((s) => s.doc.nodes.length === 0);
   if (blank) return <p className="problems-empty">No layers yet: drag an Input from the palette, or pick a template under New.</p>;
   if (inference.problems.length === 0) return <p className="problems-empty">No problems: every layer has a shape.</p>;

@@ -2,13 +2,13 @@
 import { thousands } from '../../engine/graph/summary';
 import { restartEngine } from '../actions/document-actions';
 import { isDirty, useGraph } from '../stores/graph';
-import { useInference } from '../stores/inference';
+import { useCheckedInference } from './use-checked-inference';
 import { useUi } from '../stores/ui';
 
 const ENGINE_TEXT = { starting: 'Engine starting…', ready: 'Engine ready', restarting: 'Engine restarting…', failed: 'Engine failed' } as const;
 
 export function StatusBar() {
-  const inference = useInference();
+  const inference = useCheckedInference();
   const engine = useUi((s) => s.engine);
   const kernels = useUi((s) => s.kernels);
   const notice = useUi((s) => s.notice);

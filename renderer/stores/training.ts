@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
-import type { SavedProgress, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/formats/project-runs';
+import type { SavedProgress, SavedReestimate, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/formats/project-runs';
 import { datasetInfo, type DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/api/protocol';
 import type { LossName } from '../../engine/train/losses';
@@ -79,18 +79,12 @@ export interface TrainingRun {
   error: ProtocolError | null;
   /** The trained weights of the model (not its twin) by node id, when the run completed or was stopped. */
   weights?: ModelDocument['weights'];
-  /** The BN statistics re-estimated after the run (beyond Keras's fit; this session only, not saved). */
+  /** The BN statistics re-estimated after the run (beyond Keras's fit), saved with the run. */
   reestimated?: ReestimatedBn;
 }
 
 /** A PreciseBN pass over a finished run: what it averaged, validation before and after, the weights it gave. */
-export interface ReestimatedBn {
-  batches: number;
-  samples: number;
-  before?: { loss: number; accuracy: number };
-  after?: { loss: number; accuracy: number };
-  weights: NonNullable<ModelDocument['weights']>;
-}
+export type ReestimatedBn = SavedReestimate;
 
 /** The engine's label as the panel shows it: a comparison names both sides, a single run needs no name. */
 export function displayLabel(run: Pick<TrainingRun, 'compareBn'>, label: string): string {
@@ -222,6 +216,7 @@ export function serializableRuns(runs: readonly TrainingRun[] = useTraining.getS
       stats: r.stats,
       results: r.results,
       ...(r.weights ? { weights: r.weights } : {}),
+      ...(r.reestimated ? { reestimated: r.reestimated } : {}),
       progress: r.progress,
       startedAt: r.startedAt,
       durationMs: r.durationMs,

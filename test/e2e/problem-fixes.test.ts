@@ -51,4 +51,35 @@ describe('problem fixes', () => {
     await h.screenshot('fix-all-applied');
     expect(h.consoleErrors).toEqual([]);
   });
+
+  it('lists "units ≠ classes" for the Train tab’s dataset in Problems and on the layer’s badge, each with its fix', async () => {
+    await page.click('[data-testid=menu-new]');
+    await page.click('[data-testid=template-article-cnn]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
+    await page.click('[data-testid=tab-train]');
+    await page.selectOption('[data-testid=train-dataset]', 'mnist');
+    await page.click('[data-testid=train-fix-input]');
+    // The Dense fed (12, 12, 32) has the canvas's own warning; inserting Flatten leaves a (None, 2) output.
+    await page.click('[data-testid=tab-problems]');
+    await page.locator('[data-testid=problems] li', { hasText: 'Dense is fed' }).getByText('Insert Flatten before dense').click();
+    await page.click('[data-testid=tab-problems]');
+    const row = page.locator('[data-testid=problems] li', { hasText: "The dataset has 10 classes but the model's output has 2 units" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain("(the Train tab's dataset: MNIST");
+    expect(await row.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual(['Set dense units to 10']);
+
+    const dense = node('Dense', 'dense');
+    await dense.locator('[data-testid=node-warning]').click();
+    const details = dense.locator('[data-testid=node-warning-details]');
+    await expect.poll(() => details.innerText()).toContain("the model's output has 2 units");
+    expect(await details.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual(['Set dense units to 10']);
+    await h.screenshot('fix-units-badge');
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+
+    await row.locator('[data-testid=problem-fix]').click();
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => page.locator('[data-testid=problems] li', { hasText: 'classes but the model' }).count()).toBe(0);
+    expect(await dense.locator('[data-testid=node-warning]').count()).toBe(0);
+    expect(h.consoleErrors).toEqual([]);
+  });
 });

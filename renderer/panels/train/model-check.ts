@@ -10,7 +10,7 @@ import type { ModelDocument } from '../../../engine/graph/document';
 import type { Inference } from '../../../engine/graph/inference';
 import type { LossName } from '../../../engine/train/losses';
 import { hasTrait, isInputLayer } from '../../../engine/layers/registry';
-import type { ProblemFix } from '../../../engine/core/problems';
+import type { Problem, ProblemFix } from '../../../engine/core/problems';
 
 export type InputCheck =
   | { kind: 'ok' }
@@ -41,8 +41,13 @@ export function checkInput(doc: ModelDocument, inference: Inference, dataset: Pi
 
 export type OutputCheck =
   | { kind: 'ok' }
-  /** `fixes`: the one-click remedies, in the shape the canvas's problems use (engine/core/problems.ts). */
-  | { kind: 'mismatch'; message: string; hint: string; fixes: ProblemFix[] };
+  /**
+   * `nodeId`: the layer to change (the scoring Dense, else the output); `fixes`: the one-click remedies, in the
+   * shape the canvas's problems use (engine/core/problems.ts).
+   */
+  | { kind: 'mismatch'; code: OutputProblemCode; nodeId: string; message: string; hint: string; fixes: ProblemFix[] };
+
+export type OutputProblemCode = 'output-rank-vs-labels' | 'output-units-vs-classes';
 
 /** The Dense layer whose `units` is the model's output width, looking back through activations and dropout. */
 function scoringDense(inference: Inference, outputId: string): string | null {
@@ -86,6 +91,8 @@ function rankCheck(
     });
     return {
       kind: 'mismatch',
+      code: 'output-rank-vs-labels',
+      nodeId: dense,
       message,
       hint:
         `${name(dense)} is fed ${dims(denseInput)}; Keras applies Dense to the last axis only. ` +
@@ -103,6 +110,8 @@ function rankCheck(
   });
   return {
     kind: 'mismatch',
+    code: 'output-rank-vs-labels',
+    nodeId: outputId,
     message,
     hint: `End the model with Flatten (or GlobalAveragePooling2D) and a Dense layer of ${classes} units, softmax.`,
     fixes: [head('Flatten'), ...(shape.length === 4 ? [head('GlobalAveragePooling2D')] : [])],
@@ -133,7 +142,54 @@ export function checkOutput(
     steps: [{ op: 'set-config', nodeId, key: 'units', value: units }],
   });
   const fixes: ProblemFix[] = dense && name ? [setUnits(dense, name)] : [];
-  return { kind: 'mismatch', message: mismatch.message, hint: mismatch.hint, fixes };
+  return {
+    kind: 'mismatch',
+    code: 'output-units-vs-classes',
+    nodeId: dense ?? outputId,
+    message: mismatch.message,
+    hint: mismatch.hint,
+    fixes,
+  };
+}
+
+/**
+ * The output check as a canvas problem, so the Problems list and the layer's badge say it too, with the same fixes.
+ * Only when the Input fits the Train tab's dataset: a model built for other data is not wrong for MNIST's classes.
+ * A Dense fed an N-D tensor already carries the canvas's own warning with these fixes, so it is not said twice.
+ */
+export function datasetFitProblem(
+  doc: ModelDocument,
+  inference: Inference,
+  dataset: Pick<DatasetInfo, 'title' | 'sampleShape' | 'numClasses'>,
+  loss: LossName | 'auto' = 'auto',
+): Problem | null {
+  if (inference.errorCount > 0 || checkInput(doc, inference, dataset).kind !== 'ok') return null;
+  const output = checkOutput(inference, dataset, loss);
+  if (output.kind !== 'mismatch') return null;
+  if (inference.nodes.get(output.nodeId)?.problems.some((p) => p.code === 'dense-on-image')) return null;
+  return {
+    nodeId: output.nodeId,
+    severity: 'warning',
+    code: output.code,
+    message: `${output.message.replace(/\.$/, '')} (the Train tab's dataset: ${dataset.title}).`,
+    hint: output.hint,
+    ...(output.fixes.length ? { fixes: output.fixes } : {}),
+  };
+}
+
+/** The inference with one more problem on its node: in the node's list, the model's list and the counts. */
+export function withProblem(inference: Inference, problem: Problem | null): Inference {
+  const info = problem?.nodeId ? inference.nodes.get(problem.nodeId) : undefined;
+  if (!problem || !info) return inference;
+  const nodes = new Map(inference.nodes);
+  nodes.set(info.id, { ...info, problems: [...info.problems, problem] });
+  // Node problems come first, in topological order; model-level ones (no node) after them.
+  const modelLevel = inference.problems.findIndex((p) => p.nodeId === null);
+  const at = modelLevel < 0 ? inference.problems.length : modelLevel;
+  const problems = [...inference.problems.slice(0, at), problem, ...inference.problems.slice(at)];
+  const counts =
+    problem.severity === 'error' ? { errorCount: inference.errorCount + 1 } : { warningCount: inference.warningCount + 1 };
+  return { ...inference, nodes, problems, ...counts };
 }
 
 /**

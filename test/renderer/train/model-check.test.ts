@@ -4,7 +4,7 @@ import { builtinInfo, generateBuiltin } from '../../../engine/data/registry';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { getTemplate } from '../../../engine/graph/templates';
-import { checkInput, checkOutput, suggestLoss, trainBlocker, withInputShape } from '../../../renderer/panels/train/model-check';
+import { checkInput, checkOutput, datasetFitProblem, suggestLoss, trainBlocker, withInputShape, withProblem } from '../../../renderer/panels/train/model-check';
 import { applyFix } from '../../../engine/graph/fixes';
 import { useGraph } from '../../../renderer/stores/graph';
 
@@ -172,5 +172,61 @@ describe('the dataset checked against the output', () => {
       { className: 'Conv2D', config: { filters: 4, kernel_size: [3, 3] } },
     ]);
     expect(checkOutput(infer(doc), mnist, 'mean_squared_error')).toEqual({ kind: 'ok' });
+  });
+});
+
+describe('the output check as a canvas problem (Problems list and badge)', () => {
+  const threeUnits = () =>
+    chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Flatten', config: {} },
+      { className: 'Dense', name: 'scores', config: { units: 3, activation: 'softmax' } },
+    ]);
+
+  it('puts "units ≠ classes" on the scoring Dense with its fix, in the node, the list and the warning count', () => {
+    const doc = threeUnits();
+    const inference = infer(doc);
+    const problem = datasetFitProblem(doc, inference, mnist);
+    expect(problem).toMatchObject({
+      nodeId: 'n2',
+      severity: 'warning',
+      code: 'output-units-vs-classes',
+      message: "The dataset has 10 classes but the model's output has 3 units (the Train tab's dataset: MNIST digits).",
+    });
+    expect(problem!.fixes!.map((f) => f.label)).toEqual(['Set scores units to 10']);
+    const shown = withProblem(inference, problem);
+    expect(shown.nodes.get('n2')!.problems.at(-1)).toBe(problem);
+    expect(shown.problems).toContain(problem);
+    expect(shown.warningCount).toBe(inference.warningCount + 1);
+    expect(shown.errorCount).toBe(inference.errorCount);
+    // The original inference (memoised for every other view) is left as it was.
+    expect(inference.nodes.get('n2')!.problems).not.toContain(problem);
+    const fixed = applyFix(doc, problem!.fixes![0]);
+    expect(datasetFitProblem(fixed, infer(fixed), mnist)).toBeNull();
+  });
+
+  it('puts a rank-4 output on the last layer with the Flatten + Dense head fix', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Conv2D', name: 'features', config: { filters: 2, kernel_size: [3, 3] } },
+    ]);
+    const problem = datasetFitProblem(doc, infer(doc), mnist);
+    expect(problem).toMatchObject({ nodeId: 'n1', code: 'output-rank-vs-labels' });
+    expect(problem!.message).toContain("The model's output is (None, 26, 26, 2), but classifying 10 classes needs (None, 10)");
+    const fixed = applyFix(doc, problem!.fixes![0]);
+    expect(datasetFitProblem(fixed, infer(fixed), mnist)).toBeNull();
+  });
+
+  it('says nothing twice (a Dense fed 4-D already warns with these fixes), nor for a model built for other data', () => {
+    const denseOnImage = chainDocument([
+      { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+      { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+    ]);
+    const inference = infer(denseOnImage);
+    expect(inference.nodes.get('n1')!.problems.map((p) => p.code)).toContain('dense-on-image');
+    expect(datasetFitProblem(denseOnImage, inference, mnist)).toBeNull();
+    const otherData = mlp([2], 3, 'softmax');
+    expect(datasetFitProblem(otherData, infer(otherData), mnist)).toBeNull();
+    expect(datasetFitProblem(otherData, infer(otherData), spirals)).toMatchObject({ code: 'output-units-vs-classes' });
   });
 });

@@ -5,6 +5,10 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { initializeWeights } from '../../../engine/train/initializers';
+import { referenceBackend } from '../../../engine/kernels/reference';
+import { compileModel, exportWeights } from '../../../engine/train/executor';
+import { reestimateBnStatistics } from '../../../engine/train/precise-bn';
+import { bnReport } from '../../../renderer/panels/train/bn-report';
 import { readProjectFile, writeProject } from '../../../engine/formats/project';
 import { getTemplate } from '../../../engine/graph/templates';
 import type { TrainOutcome, TrainRunResult } from '../../../engine/api/protocol';
@@ -79,6 +83,41 @@ describe('runs saved with the project and restored on opening', () => {
     // The next run continues the numbering.
     useTraining.getState().begin({ id: 'next', datasetTitle: 'Spirals', config, compareBn: false, document: canvas });
     expect(useTraining.getState().runs[0].number).toBe(3);
+  });
+
+  it('Save and Open keep re-estimated BN statistics: the moving means and variances, the figures and the report', () => {
+    train('b', true, 2);
+    const run = useTraining.getState().runs[0];
+    // A real PreciseBN pass with the run's weights frozen, over 256 samples shaped as the article MLP's Input
+    // (1, 5): new moving statistics, not the trained ones.
+    const compiled = compileModel({ ...run.document, weights: run.weights }, 2);
+    if (!compiled.ok) throw new Error(compiled.message);
+    const x = Float32Array.from({ length: 256 * 5 }, (_, i) => Math.sin(i * 0.7) * 3 + 1);
+    const data = { name: 'waves', description: '', x, y: Int32Array.from({ length: 256 }, (_, i) => i % 2), sampleShape: [1, 5], numClasses: 2, count: 256, normalization: [] };
+    const info = reestimateBnStatistics(compiled.model, data, { batches: 4, batchSize: 32, seed: 2, backend: referenceBackend });
+    const weights = exportWeights(compiled.model);
+    const bnId = run.document.nodes.find((n) => n.className === 'BatchNormalization')!.id;
+    const movingMean = (w: typeof weights) => Array.from(w[bnId].find((x) => x.name === 'moving_mean')!.tensor.data);
+    expect(movingMean(weights)).not.toEqual(movingMean(run.weights!));
+    useTraining.getState().setReestimated('b', {
+      batches: info.batches,
+      samples: info.samples,
+      before: { loss: 1.6, accuracy: 0.45 },
+      after: { loss: Number.NaN, accuracy: 0.5 },
+      weights,
+    });
+    const reportBefore = bnReport(useTraining.getState().runs[0]).claims.map((c) => c.text);
+    const file = readProjectFile(writeProject(getTemplate('article-mlp')!.build(), { runs: serializableRuns() }));
+    if (!file.ok) throw new Error('the project should read back');
+    useTraining.setState({ runs: [], activeId: null, selectedId: null });
+    restoreRuns(file.runs!);
+    const restored = useTraining.getState().runs[0];
+    expect(restored.reestimated).toMatchObject({ batches: 4, samples: 128, before: { loss: 1.6, accuracy: 0.45 }, after: { accuracy: 0.5 } });
+    expect(restored.reestimated!.after!.loss).toBeNaN();
+    expect(movingMean(restored.reestimated!.weights)).toEqual(movingMean(weights));
+    expect(restored.reestimated!.weights).toEqual(weights);
+    expect(bnReport(restored).claims.map((c) => c.text)).toEqual(reportBefore);
+    expect(reportBefore.at(-1)).toContain('re-estimated over 4 training batches (128 samples, weights frozen)');
   });
 
   it('Open keeps a run still training and replaces the rest', () => {
