@@ -106,4 +106,34 @@ describe('layout from 1024×700 to 1920×1080', () => {
     await expect.poll(() => map.count()).toBe(0);
     expect(h.consoleErrors).toEqual([]);
   });
+
+  it('ends a class name too wide for its node at zoom 0.33 in an ellipsis, with the whole name in its title', async () => {
+    await page.setViewportSize(SIZES[1]);
+    const zoom = () =>
+      page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
+    for (let i = 0; i < 12 && (await zoom()) > 0.36; i++) await page.click('.react-flow__controls-zoomout');
+    const z = await zoom();
+    expect(z).toBeGreaterThanOrEqual(0.28);
+    expect(z).toBeLessThanOrEqual(0.36);
+    await expect.poll(() => page.locator('[data-testid=canvas]').getAttribute('data-zoom')).toBe('name');
+    const bn = page.locator('[data-testid=node-BatchNormalization]').first();
+    const fit = await bn.evaluate((node) => {
+      const box = node.getBoundingClientRect();
+      const label = node.querySelector<HTMLElement>('.layer-node-class')!;
+      const r = label.getBoundingClientRect();
+      const style = getComputedStyle(label);
+      return {
+        inside: r.left >= box.left - 0.5 && r.right <= box.right + 0.5,
+        clipped: label.scrollWidth > label.clientWidth,
+        overflow: style.overflowX,
+        ellipsis: style.textOverflow,
+        title: label.getAttribute('title'),
+      };
+    });
+    // "Normalization" is wider than the node at this size: the label stays inside the node, cut with an ellipsis.
+    expect(fit).toMatchObject({ inside: true, clipped: true, overflow: 'hidden', ellipsis: 'ellipsis' });
+    expect(fit.title).toBe('BatchNormalization batch_normalization');
+    await h.screenshot('layout-zoom-033-ellipsis');
+    expect(h.consoleErrors).toEqual([]);
+  });
 });
