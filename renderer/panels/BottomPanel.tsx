@@ -1,9 +1,9 @@
 /** The bottom panel: Summary, Code, Problems and Train tabs. The code editor stays mounted once opened, keeping a draft. */
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useState, useSyncExternalStore } from 'react';
 import { useCheckedInference } from './use-checked-inference';
 import { useGraph } from '../stores/graph';
 import { panelKind, useUi, type BottomTab } from '../stores/ui';
-import { clampPanelHeight, PanelSplitter } from './PanelSplitter';
+import { PanelSplitter, panelHeight } from './PanelSplitter';
 import { ProblemsPanel } from './ProblemsPanel';
 import { SummaryPanel } from './SummaryPanel';
 
@@ -21,6 +21,14 @@ if (typeof window !== 'undefined') {
   idle(() => void loadTrainPanels().then(loadCodeView));
 }
 
+const onResize = (notify: () => void) => {
+  window.addEventListener('resize', notify);
+  return () => window.removeEventListener('resize', notify);
+};
+/** The window's height, re-rendering on resize: the panel's height follows it. */
+const useWindowHeight = () =>
+  useSyncExternalStore(onResize, () => window.innerHeight, () => 0);
+
 export function BottomPanel({ dark }: { dark: boolean }) {
   const tab = useUi((s) => s.bottomTab);
   const setTab = useUi((s) => s.setBottomTab);
@@ -28,7 +36,9 @@ export function BottomPanel({ dark }: { dark: boolean }) {
   const kind = panelKind(tab);
   const storedHeight = useUi((s) => s.panelHeights[kind]);
   // A height dragged in a taller window still leaves the canvas room in this one.
-  const height = typeof window === 'undefined' ? storedHeight : clampPanelHeight(storedHeight, window.innerHeight);
+  // The training tabs' default grows with the window (PanelSplitter.tsx panelHeight).
+  const windowHeight = useWindowHeight();
+  const height = windowHeight ? panelHeight(kind, storedHeight, windowHeight) : storedHeight;
   const inference = useCheckedInference();
   // As in the status bar: a blank canvas is a start, so its one "no Input" problem is not counted on the tab.
   const blank = useGraph((s) => s.doc.nodes.length === 0);

@@ -12,6 +12,19 @@ export function maxPanelHeight(windowHeight: number): number {
   return Math.max(MIN_PANEL_HEIGHT, windowHeight - RESERVED);
 }
 
+/**
+ * The training tabs' share of the room between the top and status bars while the user has not dragged the splitter
+ * (the stored height is still the default): 45%, so at 1024×700 the Train tab gets 284 px and the canvas 346 (a
+ * fixed 340 left the canvas 290), and on a 4K screen the charts grow with the window instead of staying 340 px.
+ */
+export const TRAINING_SHARE = 0.45;
+
+export function panelHeight(kind: PanelKind, stored: number, windowHeight: number): number {
+  if (kind === 'training' && stored === DEFAULT_PANEL_HEIGHTS.training)
+    return clampPanelHeight(Math.max(260, (windowHeight - 44 - 26) * TRAINING_SHARE), windowHeight);
+  return clampPanelHeight(stored, windowHeight);
+}
+
 export function clampPanelHeight(height: number, windowHeight: number): number {
   return Math.min(maxPanelHeight(windowHeight), Math.max(MIN_PANEL_HEIGHT, Math.round(height)));
 }

@@ -136,4 +136,31 @@ describe('layout from 1024×700 to 1920×1080', () => {
     await h.screenshot('layout-zoom-033-ellipsis');
     expect(h.consoleErrors).toEqual([]);
   });
+
+  it('shares the height between canvas and Train tab from 1024×700 to 4K, both usable at the smallest', async () => {
+    await page.click('[data-testid=tab-train]');
+    const sizes = async () =>
+      page.evaluate(() => ({
+        canvas: document.querySelector('[data-testid=canvas]')!.getBoundingClientRect().height,
+        panel: document.querySelector('.bottom-panel')!.getBoundingClientRect().height,
+        chart: document.querySelector('[data-testid=chart-loss]')?.getBoundingClientRect().height ?? 0,
+      }));
+    const seen: Record<string, { canvas: number; panel: number; chart: number }> = {};
+    for (const size of [SIZES[0], SIZES[2], { width: 3840, height: 2160 }]) {
+      await page.setViewportSize(size);
+      await expect.poll(async () => (await sizes()).panel).toBeGreaterThan(size.height * 0.38);
+      seen[`${size.width}x${size.height}`] = await sizes();
+      await h.screenshot(`layout-train-split-${size.width}x${size.height}`);
+    }
+    // At 1024×700 a fixed 340 px panel left the canvas 290 px: now both get room, and the loss chart stays readable.
+    expect(seen['1024x700'].canvas).toBeGreaterThanOrEqual(330);
+    expect(seen['1024x700'].panel).toBeGreaterThanOrEqual(270);
+    expect(seen['1024x700'].chart).toBeGreaterThanOrEqual(150);
+    // The Train tab grows with the window instead of staying 340 px.
+    expect(seen['1920x1080'].panel).toBeGreaterThanOrEqual(420);
+    expect(seen['3840x2160'].panel).toBeGreaterThanOrEqual(900);
+    expect(seen['3840x2160'].canvas).toBeGreaterThanOrEqual(1000);
+    await page.setViewportSize(SIZES[0]);
+    expect(h.consoleErrors).toEqual([]);
+  });
 });
