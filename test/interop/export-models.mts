@@ -38,6 +38,8 @@ for (const f of [
   'python/article-mlp.py',
   'python/residual-functional.py',
   'python/tf-keras2-mnist.py',
+  'python/image-classification-from-scratch.py',
+  'python/resnet-functions-loops.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',

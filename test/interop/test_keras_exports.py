@@ -63,6 +63,23 @@ def read(path):
         return f.read()
 
 
+# Python fixtures, bar those that download a dataset when run (keras.datasets.*.load_data() needs the network).
+PYTHON_SOURCES = [m["id"] for m in MODELS if m["source"].endswith(".py") and "load_data(" not in read(m["source"])]
+
+
+@pytest.mark.parametrize("model_id", PYTHON_SOURCES)
+def test_python_fixture_builds_in_keras_with_the_summary_layercanvas_read_from_it(model_id):
+    """The file itself, run by Python (as a script: `if __name__ == "__main__"` blocks run), builds the model
+    whose facts LayerCanvas's interpreter read from it: functions, loops, conditions and f-strings included."""
+    entry = next(m for m in MODELS if m["id"] == model_id)
+    assert entry["errors"] == [], entry["errors"]
+    keras.backend.clear_session()
+    scope = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(read(entry["source"]), entry["source"], "exec"), scope)  # noqa: S102 - the fixture under test
+    assert keras_facts(scope["model"]) == layercanvas_facts(entry)
+
+
 @pytest.mark.parametrize("flavor", ["keras-py", "keras-py-tf.keras"])
 @pytest.mark.parametrize("model_id", IDS)
 def test_keras_py_export_runs_in_keras_with_the_same_summary(model_id, flavor):

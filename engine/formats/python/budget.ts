@@ -12,8 +12,12 @@ export const MAX_VALUE_ITEMS = 100_000;
 export const MAX_VALUE_DEPTH = 100;
 /** All items built, copied or compared by one program. */
 export const MAX_WORK = 2_000_000;
-/** Expressions evaluated by one program (it has no loops, so this bounds a very long file). */
+/** Expressions evaluated and loop turns taken by one program: ends endless loops and huge ranges. */
 export const MAX_STEPS = 1_000_000;
+/** Layers one program may make: several times the largest keras.applications model. */
+export const MAX_LAYERS = 20_000;
+/** Function calls nested in one another: ends runaway recursion long before the JavaScript stack would. */
+export const MAX_CALL_DEPTH = 50;
 
 export interface Extent {
   /** Items, counted through nested lists; stops counting just past the limit. */
@@ -50,7 +54,20 @@ export class Budget {
     if (++this.steps > MAX_STEPS) {
       this.overrun = {
         message: `the code takes more than ${MAX_STEPS.toLocaleString('en-US')} steps to run`,
-        hint: 'a model file needs far fewer; shorten it',
+        hint: 'a model file needs far fewer: look for a loop that never ends or a range that is too large',
+      };
+      return false;
+    }
+    return true;
+  }
+
+  /** Counts one more layer made; false once the program has made more than MAX_LAYERS. */
+  layer(made: number): boolean {
+    if (this.overrun) return false;
+    if (made >= MAX_LAYERS) {
+      this.overrun = {
+        message: `the code makes more than ${MAX_LAYERS.toLocaleString('en-US')} layers`,
+        hint: 'look for a loop that runs more times than the model has blocks',
       };
       return false;
     }

@@ -1,28 +1,38 @@
 /**
- * The expression and statement half of the interpreter: names, imports, assignments, literals and operators.
- * What calls do (make layers, wire tensors, build models) is the subclass's business. Recursion follows the AST,
- * whose depth the parser caps.
+ * The statement and expression half of the interpreter: names and scopes, imports, assignments, `def` and calls
+ * of the functions it defines, `for`/`while`/`if`, comprehensions, f-strings and operators. What calls of Keras do
+ * (make layers, wire tensors, build models) is the subclass's business.
+ *
+ * Python stops at the first exception; this interpreter reports several independent errors in straight-line code,
+ * but inside a loop or a function call the first error ends the whole top-level statement, so a mistake in a loop
+ * body is reported once, not once per turn. Steps, sizes, layers and call depth are bounded (budget.ts).
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
 import type { ConfigValue } from '../../layers/types';
 import type { Arg, Expr, Stmt, Target } from './ast';
+import { Budget, MAX_CALL_DEPTH } from './budget';
+import { callBuiltin, isBuiltin, iterate, listMethod, listOf, MAX_LENGTH, stringMethod, truth } from './builtins';
 import { short } from './expressions';
-import { MAX_ERRORS } from './tokenizer';
-import { Budget } from './budget';
-import { binaryOp, subscript, unaryOp } from './operators';
+import { formatSpec, pyRepr, pyStr } from './format';
+import { binaryOp, compare, subscript, unaryOp } from './operators';
 import { BUILTINS, importHint, resolvePath, starExports } from './resolve';
 import { similar } from './suggest';
-import { ERROR, constValue, describeValue, type PendingLayer, type Value } from './values';
+import { MAX_ERRORS } from './tokenizer';
+import { ERROR, Scope, constValue, describeValue, rangeLength, type FunctionDef, type PendingLayer, type Value } from './values';
 
 export interface Evaluated {
   arg: Arg;
   value: Value;
 }
 
+/** How a statement ends: normally (undefined), by break/continue, by return, or by an error that unwinds. */
+type Flow = undefined | 'break' | 'continue' | 'abort' | { returned: Value };
+
 export abstract class Evaluator {
   readonly errors: FormatError[] = [];
   readonly warnings: FormatError[] = [];
-  private readonly env = new Map<string, Value>();
+  private readonly globals = new Scope(null);
+  private scope = this.globals;
   protected readonly stars: string[] = [];
 
   constructor(private readonly text: string) {}
@@ -30,11 +40,26 @@ export abstract class Evaluator {
   /** Work, size and step limits for the whole program (budget.ts); the first overrun ends the run. */
   protected readonly budget = new Budget();
   private overrunReported = false;
+  /** Loops, comprehensions and calls being run: inside them the first error unwinds (see the file comment). */
+  private nested = 0;
+  private callDepth = 0;
+  /** Errors before the current top-level statement. */
+  private mark = 0;
 
   run(body: Stmt[]): void {
     for (const stmt of body) {
       if (this.errors.length >= MAX_ERRORS || this.budget.overrun) return;
-      this.exec(stmt);
+      this.mark = this.errors.length;
+      try {
+        this.exec(stmt);
+      } catch (e) {
+        // Deep recursion is stopped at MAX_CALL_DEPTH; this is the last guard, should the stack still run out.
+        if (!(e instanceof RangeError)) throw e;
+        this.nested = 0;
+        this.callDepth = 0;
+        this.scope = this.globals;
+        this.error(stmt.loc, 'this statement nests calls and expressions too deeply to run', 'split it into simpler steps');
+      }
     }
   }
 
@@ -61,23 +86,43 @@ export abstract class Evaluator {
     return short(this.text.slice(e.start, e.end));
   }
 
+  /** Inside a loop or call, after an error: stop, as Python's exception would. */
+  private unwinding(): boolean {
+    return (this.nested > 0 && this.errors.length > this.mark) || this.errors.length >= MAX_ERRORS || this.budget.overrun !== null;
+  }
+
   // ---- statements ----
 
-  private exec(stmt: Stmt): void {
+  private execBlock(body: Stmt[]): Flow {
+    for (const stmt of body) {
+      if (this.unwinding()) return 'abort';
+      const flow = this.exec(stmt);
+      if (flow) return flow;
+    }
+    return this.unwinding() ? 'abort' : undefined;
+  }
+
+  private exec(stmt: Stmt): Flow {
     switch (stmt.kind) {
       case 'import':
         for (const n of stmt.names) {
-          if (n.alias) this.env.set(n.alias, { kind: 'module', path: n.path });
-          else this.env.set(n.path.split('.')[0], { kind: 'module', path: n.path.split('.')[0] });
+          if (n.alias) this.scope.vars.set(n.alias, { kind: 'module', path: n.path });
+          else this.scope.vars.set(n.path.split('.')[0], { kind: 'module', path: n.path.split('.')[0] });
         }
         return;
       case 'from':
         if (stmt.names === '*') this.stars.push(stmt.module);
-        else for (const n of stmt.names) this.env.set(n.alias ?? n.name, { kind: 'module', path: `${stmt.module}.${n.name}` });
+        else for (const n of stmt.names) this.scope.vars.set(n.alias ?? n.name, { kind: 'module', path: `${stmt.module}.${n.name}` });
         return;
       case 'assign': {
         const value = this.eval(stmt.value);
         for (const t of stmt.targets) this.assign(t, value);
+        return;
+      }
+      case 'augassign': {
+        const current = this.eval(stmt.target.kind === 'other' ? stmt.target.expr : (stmt.target as Expr));
+        const value = binaryOp(stmt.op, current, this.eval(stmt.value), { loc: stmt.opLoc }, this.report, this.budget);
+        this.assign(stmt.target, value);
         return;
       }
       case 'expr':
@@ -85,19 +130,173 @@ export abstract class Evaluator {
         return;
       case 'pass':
         return;
+      case 'break':
+      case 'continue':
+        return stmt.kind;
+      case 'return':
+        return { returned: stmt.value ? this.eval(stmt.value) : constValue(null) };
+      case 'def':
+        this.scope.vars.set(stmt.name, this.defineFunction(stmt));
+        return;
+      case 'if': {
+        const t = this.condition(stmt.test);
+        if (t === null) return 'abort';
+        return this.execBlock(t ? stmt.body : stmt.orelse);
+      }
+      case 'for':
+        return this.forLoop(stmt);
+      case 'while':
+        return this.whileLoop(stmt);
+      case 'raise': {
+        const what = stmt.value ? this.source(stmt.value) : 'an exception';
+        this.error(stmt.loc, `the code raises ${what} here`, 'Python stops at this line too: check the values that lead to it');
+        return 'abort';
+      }
+      case 'assert': {
+        const t = truth(this.eval(stmt.test));
+        if (t === false) {
+          const why = stmt.message ? this.eval(stmt.message) : null;
+          const said = why?.kind === 'const' ? `: ${pyStr(why.value, why.float)}` : '';
+          this.error(stmt.loc, `assertion failed: ${this.source(stmt.test)}${said}`, 'Python stops at this line too: check the values that lead to it');
+          return 'abort';
+        }
+        return;
+      }
     }
   }
 
-  private assign(target: Target, value: Value): void {
+  /** A condition's truth, or null after reporting that it is not known before the model runs. */
+  private condition(test: Expr): boolean | null {
+    const v = this.eval(test);
+    if (v.kind === 'error') return null;
+    const t = truth(v);
+    if (t === null)
+      this.error(test.loc, `LayerCanvas cannot tell whether ${this.source(test)} is true: it is ${describeValue(v)}`, 'branch on constants the code sets (numbers, strings, True/False)');
+    return t;
+  }
+
+  private loopTurn(at: SourceLocation): boolean {
+    if (this.budget.step()) return true;
+    this.overrunAt(at);
+    return false;
+  }
+
+  private forLoop(stmt: Extract<Stmt, { kind: 'for' }>): Flow {
+    const over = this.eval(stmt.iter);
+    if (over.kind === 'error') return 'abort';
+    const items = this.iterable(over, stmt.iter);
+    if (!items) return 'abort';
+    this.nested++;
+    try {
+      for (const item of items) {
+        if (!this.loopTurn(stmt.loc)) return 'abort';
+        this.assign(stmt.target, item);
+        const flow = this.execBlock(stmt.body);
+        if (flow === 'break') return undefined;
+        if (flow && flow !== 'continue') return flow;
+      }
+      return this.execBlock(stmt.orelse);
+    } finally {
+      this.nested--;
+    }
+  }
+
+  private whileLoop(stmt: Extract<Stmt, { kind: 'while' }>): Flow {
+    this.nested++;
+    try {
+      for (;;) {
+        if (!this.loopTurn(stmt.loc)) return 'abort';
+        const t = this.condition(stmt.test);
+        if (t === null) return 'abort';
+        if (!t) return this.execBlock(stmt.orelse);
+        const flow = this.execBlock(stmt.body);
+        if (flow === 'break') return undefined;
+        if (flow && flow !== 'continue') return flow;
+      }
+    } finally {
+      this.nested--;
+    }
+  }
+
+  private iterable(v: Value, at: Expr): Iterable<Value> | null {
+    const items = iterate(v);
+    if (!items)
+      this.error(at.loc, `cannot loop over ${this.source(at)}: it is ${describeValue(v)}`, 'loop over a list, a tuple or range(…) the code spells out');
+    return items;
+  }
+
+  private defineFunction(def: FunctionDef): Value {
+    // Defaults are evaluated once, where the function is defined, as in Python.
+    const defaults = def.params.map((p) => (p.default ? this.eval(p.default) : undefined));
+    return { kind: 'function', def, defaults, scope: this.scope };
+  }
+
+  /** Calls a function the code defined: binds the arguments as Python does and runs the body in its own scope. */
+  protected callFunction(fn: Extract<Value, { kind: 'function' }>, callee: SourceLocation, args: Evaluated[]): Value {
+    const { def } = fn;
+    const name = `${def.name}()`;
+    if (this.callDepth >= MAX_CALL_DEPTH)
+      return this.error(callee, `calls are nested more than ${MAX_CALL_DEPTH} deep here`, `does ${def.name} call itself without end?`);
+    const local = new Scope(fn.scope);
+    const params = def.params.map((p) => p.name);
+    let positional = 0;
+    for (const a of args) {
+      if (a.value.kind === 'error') return ERROR;
+      if (a.arg.keyword === undefined) {
+        if (positional >= params.length)
+          return this.error(a.arg.loc, `${name} takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but more were given`, `its parameters are: ${params.join(', ') || 'none'}`);
+        local.vars.set(params[positional++], a.value);
+        continue;
+      }
+      const key = a.arg.keyword;
+      if (!params.includes(key)) {
+        const close = similar(key, params, 1)[0];
+        return this.error(a.arg.keywordLoc ?? a.arg.loc, `${name} got an unexpected keyword argument '${key}'`, close ? `did you mean '${close}'?` : `its parameters are: ${params.join(', ') || 'none'}`);
+      }
+      if (local.vars.has(key)) return this.error(a.arg.keywordLoc ?? a.arg.loc, `${name} got multiple values for the argument '${key}'`, 'pass it once');
+      local.vars.set(key, a.value);
+    }
+    const missing = def.params.filter((p, i) => !local.vars.has(p.name) && !fn.defaults[i]);
+    if (missing.length)
+      return this.error(callee, `${name} is missing the argument${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p.name}'`).join(', ')}`, `pass ${missing.length > 1 ? 'them' : 'it'}, e.g. ${def.name}(${missing.map((p) => `${p.name}=…`).join(', ')})`);
+    def.params.forEach((p, i) => {
+      if (!local.vars.has(p.name)) local.vars.set(p.name, fn.defaults[i]!);
+    });
+    const outer = this.scope;
+    this.scope = local;
+    this.callDepth++;
+    this.nested++;
+    try {
+      const flow = this.execBlock(def.body);
+      if (flow === 'abort') return ERROR;
+      return typeof flow === 'object' ? flow.returned : constValue(null);
+    } finally {
+      this.scope = outer;
+      this.callDepth--;
+      this.nested--;
+    }
+  }
+
+  /** Builtins, string methods and list methods; null when `fn` is none of them. */
+  protected callHelper(fn: Value, callee: SourceLocation, args: Evaluated[]): Value | null {
+    const plain = args.map((a) => ({ value: a.value, keyword: a.arg.keyword, loc: a.arg.loc }));
+    if (fn.kind === 'module' && fn.path.startsWith('builtins.') && isBuiltin(fn.path.slice(9)))
+      return callBuiltin(fn.path.slice(9), plain, callee, this.report, this.budget);
+    if (fn.kind !== 'bound') return null;
+    if (fn.base.kind === 'const' && typeof fn.base.value === 'string') return stringMethod(fn.base.value, fn.name, plain, callee, this.report, this.budget);
+    return listMethod(fn.base, fn.name, plain, callee, this.report, this.budget);
+  }
+
+  protected assign(target: Target, value: Value): void {
     if (target.kind === 'name') {
       if (value.kind === 'layer' && value.layer.label === value.layer.className) value.layer.label = `'${target.id}'`;
       const input = value.kind === 'tensor' ? this.layer(value.nodeId) : undefined;
       if (input?.className === 'InputLayer' && input.label === 'InputLayer') input.label = `'${target.id}'`;
-      this.env.set(target.id, value);
+      this.scope.vars.set(target.id, value);
       return;
     }
     if (target.kind === 'tuple') {
-      const items = value.kind === 'seq' ? value.items : value.kind === 'const' && Array.isArray(value.value) ? value.value.map(constValue) : null;
+      const items = value.kind === 'seq' || (value.kind === 'const' && Array.isArray(value.value)) ? [...iterate(value)!] : null;
       if (items && items.length !== target.items.length) {
         this.error(target.loc, `cannot unpack ${items.length} values into ${target.items.length} names`, 'make both sides the same length');
         return;
@@ -120,11 +319,12 @@ export abstract class Evaluator {
 
   protected eval(e: Expr): Value {
     if (!this.budget.step()) return this.overrunAt(e.loc);
+    if (this.nested > 0 && this.errors.length > this.mark) return ERROR;
     return this.evalExpr(e);
   }
 
   /** One error for the first overrun, at the expression that passed the limit; silence after it. */
-  private overrunAt(loc: SourceLocation): Value {
+  protected overrunAt(loc: SourceLocation): Value {
     if (this.overrunReported || !this.budget.overrun) return ERROR;
     this.overrunReported = true;
     return this.error(loc, this.budget.overrun.message, this.budget.overrun.hint);
@@ -133,9 +333,11 @@ export abstract class Evaluator {
   private evalExpr(e: Expr): Value {
     switch (e.kind) {
       case 'number':
-        return constValue(e.value);
+        return constValue(e.value, !e.isInt);
       case 'string':
-        return e.fstring ? { kind: 'opaque', what: 'an f-string' } : constValue(e.value);
+        return constValue(e.value);
+      case 'fstring':
+        return this.fstring(e);
       case 'constant':
         return constValue(e.value);
       case 'ellipsis':
@@ -150,13 +352,10 @@ export abstract class Evaluator {
       case 'list': {
         const items = e.items.map((i) => this.eval(i));
         if (items.some((v) => v.kind === 'error')) return ERROR;
-        if (items.every((v) => v.kind === 'const')) {
-          const value = items.map((v) => (v as { value: ConfigValue }).value);
-          const refused = this.budget.admit(value);
-          return refused ? this.refuse(e.loc, refused) : constValue(value);
-        }
-        return this.budget.charge(items.length) ? { kind: 'seq', items } : this.overrunAt(e.loc);
+        return this.made(items, e.loc);
       }
+      case 'listcomp':
+        return this.comprehension(e);
       case 'dict':
         for (const [k, v] of e.entries) {
           this.eval(k);
@@ -173,17 +372,122 @@ export abstract class Evaluator {
       }
       case 'unary':
         return unaryOp(e.op, this.eval(e.operand), e, (loc, m, h) => this.error(loc, m, h));
+      case 'ifexp': {
+        const t = this.condition(e.test);
+        return t === null ? ERROR : this.eval(t ? e.body : e.orelse);
+      }
       case 'binary':
+        if (e.op === 'and' || e.op === 'or') return this.logical(e);
+        if (['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'].includes(e.op))
+          return compare(e.op, this.eval(e.left), this.eval(e.right), e, this.report, this.budget);
         return binaryOp(e.op, this.eval(e.left), this.eval(e.right), e, this.report, this.budget);
     }
   }
 
+  /** A list or tuple of values, its size checked and charged. */
+  private made(items: Value[], loc: SourceLocation): Value {
+    if (items.every((v) => v.kind === 'const')) {
+      const value = items.map((v) => (v as { value: ConfigValue }).value);
+      const refused = this.budget.admit(value);
+      return refused ? this.refuse(loc, refused) : constValue(value);
+    }
+    return this.budget.charge(items.length) ? { kind: 'seq', items } : this.overrunAt(loc);
+  }
+
+  /** `a and b`, `a or b`, short-circuiting as Python does: the right side runs only when it decides. */
+  private logical(e: Extract<Expr, { kind: 'binary' }>): Value {
+    const left = this.eval(e.left);
+    if (left.kind === 'error') return ERROR;
+    const t = truth(left);
+    if (t === null) return this.error(e.left.loc, `LayerCanvas cannot tell whether ${this.source(e.left)} is true: it is ${describeValue(left)}`, 'use constants the code sets');
+    return (e.op === 'and') === t ? this.eval(e.right) : left;
+  }
+
+  private comprehension(e: Extract<Expr, { kind: 'listcomp' }>): Value {
+    const out: Value[] = [];
+    const outer = this.scope;
+    // The loop names of a comprehension are its own, as in Python 3.
+    this.scope = new Scope(outer);
+    this.nested++;
+    const before = this.errors.length;
+    try {
+      const ok = this.generate(e, 0, out);
+      if (!ok || this.errors.length > before) return ERROR;
+    } finally {
+      this.scope = outer;
+      this.nested--;
+    }
+    return this.made(out, e.loc);
+  }
+
+  private generate(e: Extract<Expr, { kind: 'listcomp' }>, k: number, out: Value[]): boolean {
+    if (k === e.generators.length) {
+      const v = this.eval(e.elt);
+      if (v.kind === 'error') return false;
+      if (out.length >= MAX_LENGTH) {
+        this.error(e.loc, `this comprehension would make more than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'a model file needs only short lists');
+        return false;
+      }
+      out.push(v);
+      return true;
+    }
+    const g = e.generators[k];
+    const over = this.eval(g.iter);
+    if (over.kind === 'error') return false;
+    const items = this.iterable(over, g.iter);
+    if (!items) return false;
+    for (const item of items) {
+      if (!this.loopTurn(g.iter.loc)) return false;
+      this.assign(g.target, item);
+      let keep = true;
+      for (const test of g.ifs) {
+        const t = this.condition(test);
+        if (t === null) return false;
+        if (!t) {
+          keep = false;
+          break;
+        }
+      }
+      if (keep && !this.generate(e, k + 1, out)) return false;
+      if (this.unwinding()) return false;
+    }
+    return true;
+  }
+
+  private fstring(e: Extract<Expr, { kind: 'fstring' }>): Value {
+    let text = '';
+    let known = true;
+    for (const part of e.parts) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      const v = this.eval(part.expr);
+      if (v.kind === 'error') return ERROR;
+      if (v.kind !== 'const') {
+        known = false;
+        continue;
+      }
+      const shown = part.conversion === 'r' || part.conversion === 'a' ? pyRepr(v.value, v.float) : null;
+      const piece = shown !== null ? formatSpec(shown, part.spec ?? '') : formatSpec(v.value, part.spec ?? '', v.float);
+      if (piece === null)
+        return this.error(part.expr.loc, `the format spec ':${part.spec}' does not apply to ${pyRepr(v.value, v.float)}`, 'use a spec such as :03d for whole numbers, :.2f for decimals');
+      text += piece;
+      if (text.length > MAX_LENGTH)
+        return this.error(e.loc, `this f-string would be longer than ${MAX_LENGTH.toLocaleString('en-US')} characters`, 'a layer name needs far fewer');
+    }
+    if (!known) return { kind: 'opaque', what: 'an f-string' };
+    return this.budget.charge(text.length) ? constValue(text) : this.overrunAt(e.loc);
+  }
+
   private lookup(id: string, loc: SourceLocation): Value {
-    const v = this.env.get(id);
+    const v = this.scope.get(id);
     if (v) return v;
     for (const star of this.stars) if (starExports(star).includes(id)) return { kind: 'module', path: `${star}.${id}` };
+    // Model files run as scripts: `if __name__ == "__main__":` blocks run.
+    if (id === '__name__') return constValue('__main__');
     if (BUILTINS.has(id)) return { kind: 'module', path: `builtins.${id}` };
-    const known = [...this.env.keys(), ...this.stars.flatMap(starExports), 'True', 'False', 'None'];
+    const known = [...this.scope.names(), ...this.stars.flatMap(starExports), 'True', 'False', 'None'];
     const close = similar(id, known, 1)[0];
     return this.error(loc, `name '${id}' is not defined`, importHint(id) ?? (close ? `did you mean '${close}'?` : `assign ${id} before this line, or import it`));
   }
@@ -196,6 +500,11 @@ export abstract class Evaluator {
         return { kind: 'method', model: base.model, name: attr };
       case 'error':
         return ERROR;
+      case 'seq':
+        return { kind: 'bound', base, name: attr };
+      case 'const':
+        if (typeof base.value === 'string' || Array.isArray(base.value)) return { kind: 'bound', base, name: attr };
+        return { kind: 'opaque', what: this.source(e) };
       default:
         return { kind: 'opaque', what: this.source(e), fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel) };
     }
@@ -209,6 +518,11 @@ export abstract class Evaluator {
     if (v.kind === 'module') {
       const r = resolvePath(v.path);
       if (r.type === 'activation' || r.type === 'initializer') return r.name;
+    }
+    // range(3) where a shape or a list is wanted: Keras takes any sequence.
+    if (v.kind === 'range' && rangeLength(v) <= MAX_LENGTH) {
+      const list = listOf([...iterate(v)!]);
+      if (list.kind === 'const' && !this.budget.admit(list.value)) return list.value;
     }
     const what = describeValue(v);
     this.error(a.arg.value.loc, `${what === 'an f-string' ? 'an f-string' : this.source(a.arg.value)} is not a value LayerCanvas can read here`, 'write the value itself, e.g. 32, 0.5, "relu" or (3, 3)');

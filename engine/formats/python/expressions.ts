@@ -5,12 +5,13 @@
  * recursion stays bounded whatever the input.
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
-import type { Arg, Expr } from './ast';
-import type { Token } from './tokenizer';
+import type { Arg, Expr, FormattedPart, Generator, Target } from './ast';
+import { tokenize, type Token } from './tokenizer';
 
 /** Deeper nesting than this is refused (no model needs it; it keeps the recursion bounded). */
 export const MAX_DEPTH = 100;
-export const STRAIGHT_LINE_HINT = 'LayerCanvas reads straight-line model code: write each layer out, one statement after another';
+export const STRAIGHT_LINE_HINT =
+  'LayerCanvas runs plain model-building code (def, for, while, if, comprehensions); rewrite this part with those';
 /** Words that cannot begin an expression, so a name like these after a value is not a missing comma. */
 const NOT_EXPR_START = new Set(['and', 'or', 'in', 'is', 'if', 'else', 'for', 'as', 'from', 'import', 'elif', 'while', 'def', 'class', 'with', 'try', 'except', 'finally', 'return', 'pass']);
 export const PY_KEYWORDS = new Set(
@@ -48,15 +49,63 @@ export class ExpressionParser {
     return this.checkDepth({ kind: 'tuple', items, loc: first.loc, start: first.start, end: items[items.length - 1].end });
   }
 
-  private parseTest(): Expr {
+  protected parseTest(): Expr {
     this.enter();
     const t = this.peek();
     if (t.type === 'name' && t.text === 'lambda') this.fail(t, 'lambda functions are not supported', 'use a layer, e.g. layers.Activation("relu"), instead of a Lambda');
-    const e = this.parseBinary(0);
-    const k = this.peek();
-    if (k.type === 'name' && k.text === 'if') this.fail(k, 'conditional expressions (a if condition else b) are not supported', 'write the value you mean directly');
+    let e = this.parseBinary(0);
+    if (this.isName('if')) {
+      this.pos++;
+      const test = this.parseBinary(0);
+      if (!this.isName('else')) this.fail(this.peek(), "expected 'else' in the conditional expression", 'write: a if condition else b');
+      this.pos++;
+      const orelse = this.parseTest();
+      e = this.checkDepth({ kind: 'ifexp', test, body: e, orelse, loc: e.loc, start: e.start, end: orelse.end });
+    }
     this.leave();
     return e;
+  }
+
+  /** The names a `for` binds: `x`, `i, x`, `(a, b)`; stops before `in`. */
+  protected parseTargetList(): Target {
+    const first = this.parseBinary(4);
+    if (!this.isOp(',')) return this.toTarget(first);
+    const items = [first];
+    while (this.isOp(',')) {
+      this.pos++;
+      if (this.isName('in')) break;
+      items.push(this.parseBinary(4));
+    }
+    const end = items[items.length - 1].end;
+    return this.toTarget(this.checkDepth({ kind: 'tuple', items, loc: first.loc, start: first.start, end }));
+  }
+
+  protected toTarget(e: Expr): Target {
+    if (e.kind === 'name') return e;
+    if (e.kind === 'tuple' || e.kind === 'list')
+      return { kind: 'tuple', items: e.items.map((i) => this.toTarget(i)), loc: e.loc, start: e.start, end: e.end };
+    if (e.kind === 'attribute' || e.kind === 'subscript') return { kind: 'other', expr: e, loc: e.loc, start: e.start, end: e.end };
+    this.failAt(e.loc, `cannot assign to ${short(this.text.slice(e.start, e.end))}`, "the left of '=' must be a variable name");
+  }
+
+  /** After `elt`, at its first `for`: the clauses of a comprehension (or generator expression), not its closer. */
+  private parseComprehension(elt: Expr): Extract<Expr, { kind: 'listcomp' }> {
+    const generators: Generator[] = [];
+    while (this.isName('for')) {
+      this.pos++;
+      const target = this.parseTargetList();
+      if (!this.isName('in')) this.fail(this.peek(), "expected 'in' in the comprehension", 'write: [x for x in items]');
+      this.pos++;
+      const iter = this.parseBinary(0);
+      const ifs: Expr[] = [];
+      while (this.isName('if')) {
+        this.pos++;
+        ifs.push(this.parseBinary(0));
+      }
+      generators.push({ target, iter, ifs });
+    }
+    if (this.isName('async')) this.fail(this.peek(), "'async' comprehensions are not supported", STRAIGHT_LINE_HINT);
+    return this.checkDepth({ kind: 'listcomp', elt, generators, loc: elt.loc, start: elt.start, end: this.prev().end });
   }
 
   /** Levels: 0 or, 1 and, 2 not, 3 comparisons, 4.. the bitwise and arithmetic tables, then unary and power. */
@@ -85,7 +134,10 @@ export class ExpressionParser {
     if (level === 3) {
       if ((t.type === 'op' && COMPARE_OPS.has(t.text)) || (t.type === 'name' && COMPARE_OPS.has(t.text))) {
         this.pos++;
-        if (t.text === 'is' && this.isName('not')) this.pos++;
+        if (t.text === 'is' && this.isName('not')) {
+          this.pos++;
+          return 'is not';
+        }
         return t.text;
       }
       if (this.isName('not') && this.tokens[this.pos + 1]?.text === 'in') {
@@ -183,8 +235,11 @@ export class ExpressionParser {
         arg = { keyword: t.text, keywordLoc: t.loc, value, loc: t.loc, start: t.start, end: value.end };
         sawKeyword = true;
       } else {
-        const value = this.parseTest();
-        if (this.isName('for')) this.fail(this.peek(), 'generator expressions are not supported', STRAIGHT_LINE_HINT);
+        let value = this.parseTest();
+        if (this.isName('for')) {
+          if (args.length) this.fail(this.peek(), 'a generator expression must be the only argument, or in parentheses', 'write f((x for x in items))');
+          value = this.parseComprehension(value);
+        }
         if (sawKeyword) this.failAt(value.loc, 'a positional argument cannot follow keyword arguments', 'move it before the keyword arguments, or give its keyword');
         arg = { value, loc: value.loc, start: value.start, end: value.end };
       }
@@ -207,15 +262,24 @@ export class ExpressionParser {
       return { kind: 'number', ...parseNumber(t.value ?? t.text), loc: t.loc, start: t.start, end: t.end };
     }
     if (t.type === 'string') {
-      let value = '';
-      let fstring = false;
+      const parts: (string | FormattedPart)[] = [];
+      let formatted = false;
       let last = t;
       while (this.peek().type === 'string') {
         last = this.next();
-        value += last.value ?? '';
-        fstring ||= (last.prefix ?? '').includes('f');
+        if ((last.prefix ?? '').includes('f')) {
+          formatted = true;
+          parts.push(...this.fstringParts(last));
+        } else parts.push(last.value ?? '');
       }
-      return { kind: 'string', value, fstring, loc: t.loc, start: t.start, end: last.end };
+      const span = { loc: t.loc, start: t.start, end: last.end };
+      if (!formatted) return { kind: 'string', value: parts.join(''), ...span };
+      const merged: (string | FormattedPart)[] = [];
+      for (const p of parts) {
+        if (typeof p === 'string' && typeof merged[merged.length - 1] === 'string') merged[merged.length - 1] += p;
+        else if (p !== '') merged.push(p);
+      }
+      return { kind: 'fstring', parts: merged, ...span };
     }
     if (t.type === 'name') {
       if (t.text === 'True' || t.text === 'False' || t.text === 'None') {
@@ -249,7 +313,11 @@ export class ExpressionParser {
       const t = this.peek();
       if (this.isOp('*')) this.fail(t, "unpacking with '*' is not supported", 'write the items out');
       const item = this.parseTest();
-      if (this.isName('for')) this.fail(this.peek(), isList ? 'list comprehensions are not supported' : 'generator expressions are not supported', STRAIGHT_LINE_HINT);
+      if (this.isName('for') && items.length === 0) {
+        const comp = this.parseComprehension(item);
+        const end = this.expectOp(close, 'to close the comprehension');
+        return { ...comp, loc: open.loc, start: open.start, end: end.end };
+      }
       items.push(item);
       trailingComma = false;
       if (this.isOp(',')) {
@@ -271,10 +339,11 @@ export class ExpressionParser {
     const entries: [Expr, Expr][] = [];
     while (!this.isOp('}')) {
       const key = this.parseTest();
-      if (this.isName('for')) this.fail(this.peek(), 'comprehensions are not supported', STRAIGHT_LINE_HINT);
+      if (this.isName('for')) this.fail(this.peek(), 'set and dict comprehensions are not supported', 'use a list comprehension: [x for x in items]');
       if (!this.isOp(':')) this.fail(this.peek(), 'sets are not supported', 'use a tuple (a, b) or a list [a, b]');
       this.pos++;
       const value = this.parseTest();
+      if (this.isName('for')) this.fail(this.peek(), 'set and dict comprehensions are not supported', 'use a list comprehension: [x for x in items]');
       entries.push([key, value]);
       if (this.isOp(',')) {
         this.pos++;
@@ -285,6 +354,65 @@ export class ExpressionParser {
     }
     const end = this.next();
     return this.checkDepth({ kind: 'dict', entries, loc: open.loc, start: open.start, end: end.end });
+  }
+
+  /** The literal text and `{expression!conversion:spec}` fields of one f-string token, in order. */
+  private fstringParts(tok: Token): (string | FormattedPart)[] {
+    const v = tok.value ?? '';
+    const parts: (string | FormattedPart)[] = [];
+    let literal = '';
+    let searchFrom = 0;
+    for (let i = 0; i < v.length; ) {
+      const c = v[i];
+      if ((c === '{' || c === '}') && v[i + 1] === c) {
+        literal += c;
+        i += 2;
+        continue;
+      }
+      if (c === '}') this.fail(tok, "a single '}' is not allowed in an f-string", "write '}}' for a literal brace");
+      if (c !== '{') {
+        literal += c;
+        i++;
+        continue;
+      }
+      const field = scanField(v, i);
+      if (!field) this.fail(tok, "a '{' in this f-string is never closed", "close it with '}', or write '{{' for a literal brace");
+      const { exprEnd, conversion, spec, end } = field;
+      const source = v.slice(i + 1, exprEnd);
+      if (!source.trim()) this.fail(tok, 'an f-string has an empty {}', 'put a name or an expression inside the braces');
+      if (conversion !== undefined && !['r', 's', 'a'].includes(conversion))
+        this.fail(tok, `f-string conversion '!${conversion}' is not valid`, "use !r, !s or !a");
+      if (spec?.includes('{')) this.fail(tok, 'nested fields in an f-string format spec are not supported', 'write the format spec out, e.g. {x:03d}');
+      if (literal) parts.push(literal);
+      literal = '';
+      const offset = Math.max(0, tok.text.indexOf(source, searchFrom));
+      searchFrom = offset + source.length;
+      const part: FormattedPart = { expr: this.subExpression(source, tok, offset) };
+      if (conversion) part.conversion = conversion as 'r' | 's' | 'a';
+      if (spec !== undefined) part.spec = spec;
+      parts.push(part);
+      i = end + 1;
+    }
+    if (literal) parts.push(literal);
+    return parts;
+  }
+
+  /** Parses `source`, found `offset` characters into `tok`'s text, with locations in the whole file. */
+  private subExpression(source: string, tok: Token, offset: number): Expr {
+    const before = tok.text.slice(0, offset);
+    const lines = before.split('\n');
+    const line = tok.loc.line + lines.length - 1;
+    const column = lines.length === 1 ? tok.loc.column + offset : lines[lines.length - 1].length + 1;
+    const { tokens, errors } = tokenize(source);
+    const at = (l: number, c: number) => ({ line: line + l - 1, column: l === 1 ? column + c - 1 : c });
+    if (errors.length) this.failAt(at(errors[0].location!.line, errors[0].location!.column), errors[0].message, errors[0].hint ?? '');
+    const base = tok.start + offset;
+    const shifted = tokens.map((t) => ({ ...t, loc: at(t.loc.line, t.loc.column), start: t.start + base, end: t.end + base }));
+    const sub = new ExpressionParser(this.text, shifted);
+    const e = sub.parseExprList();
+    const rest = sub.peek();
+    if (rest.type !== 'newline' && rest.type !== 'eof') this.fail(rest, `unexpected '${rest.text}' in an f-string field`, 'one expression per {}');
+    return e;
   }
 
   /** After an item, neither ',' nor the closer: a missing comma if the next token could start a value. */
@@ -358,11 +486,39 @@ export class ExpressionParser {
   }
 }
 
+/** The `{…}` field opening at `open`: where its expression ends, its conversion and spec, and its closing brace. */
+function scanField(v: string, open: number): { exprEnd: number; conversion?: string; spec?: string; end: number } | null {
+  let depth = 0;
+  let quote = '';
+  let bang = -1;
+  let colon = -1;
+  for (let j = open + 1; j < v.length; j++) {
+    const ch = v[j];
+    if (quote) {
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === '}') {
+      if (depth === 0) {
+        const exprEnd = bang >= 0 ? bang : colon >= 0 ? colon : j;
+        const field: { exprEnd: number; conversion?: string; spec?: string; end: number } = { exprEnd, end: j };
+        if (bang >= 0) field.conversion = v.slice(bang + 1, colon >= 0 ? colon : j);
+        if (colon >= 0) field.spec = v.slice(colon + 1, j);
+        return field;
+      }
+      depth--;
+    } else if (depth === 0 && colon < 0 && ch === '!' && v[j + 1] !== '=' && bang < 0) bang = j;
+    else if (depth === 0 && colon < 0 && ch === ':') colon = j;
+  }
+  return null;
+}
+
 /** Nesting depth of built nodes, so chains built in loops (a.b.c…, x+1+1…) are bounded like recursion is. */
 const depths = new WeakMap<Expr, number>();
 function depthOf(e: Expr): number {
   const children: Expr[] =
-    e.kind === 'binary' ? [e.left, e.right] : e.kind === 'unary' ? [e.operand] : e.kind === 'slice' ? (e.parts.filter(Boolean) as Expr[]) : e.kind === 'attribute' || e.kind === 'subscript' ? [e.value] : e.kind === 'call' ? [e.func, ...e.args.map((a) => a.value)] : e.kind === 'tuple' || e.kind === 'list' ? e.items : e.kind === 'dict' ? e.entries.flat() : [];
+    e.kind === 'binary' ? [e.left, e.right] : e.kind === 'unary' ? [e.operand] : e.kind === 'slice' ? (e.parts.filter(Boolean) as Expr[]) : e.kind === 'attribute' || e.kind === 'subscript' ? [e.value] : e.kind === 'call' ? [e.func, ...e.args.map((a) => a.value)] : e.kind === 'tuple' || e.kind === 'list' ? e.items : e.kind === 'dict' ? e.entries.flat() : e.kind === 'ifexp' ? [e.test, e.body, e.orelse] : e.kind === 'listcomp' ? [e.elt, ...e.generators.flatMap((g) => [g.iter, ...g.ifs])] : e.kind === 'fstring' ? e.parts.flatMap((p) => (typeof p === 'string' ? [] : [p.expr])) : [];
   let d = 0;
   for (const c of children) d = Math.max(d, depths.get(c) ?? 1);
   return d + 1;

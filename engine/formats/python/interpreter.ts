@@ -32,9 +32,13 @@ export class Interpreter extends Evaluator {
     const fn = this.eval(e.func);
     const args: Evaluated[] = e.args.map((arg) => ({ arg, value: this.eval(arg.value) }));
     const callee = e.func.kind === 'attribute' ? e.func.attrLoc : e.func.loc;
+    const helped = this.callHelper(fn, callee, args);
+    if (helped) return helped;
     switch (fn.kind) {
       case 'error':
         return ERROR;
+      case 'function':
+        return this.callFunction(fn, callee, args);
       case 'module':
         return this.callPath(fn.path, e, callee, args);
       case 'layer':
@@ -60,13 +64,16 @@ export class Interpreter extends Evaluator {
       case 'model':
         return this.functional(callee, args);
       case 'input': {
+        if (!this.budget.layer(this.layers.length)) return this.overrunAt(callee);
         const layer = this.construct('InputLayer', { loc: callee, signature: INPUT_SIGNATURE, display: 'Input' }, args);
         layer.usedAt = callee;
         return { kind: 'tensor', nodeId: layer.id };
       }
       case 'layer':
+        if (!this.budget.layer(this.layers.length)) return this.overrunAt(callee);
         return { kind: 'layer', layer: this.construct(r.className, { loc: callee }, args) };
       case 'merge':
+        if (!this.budget.layer(this.layers.length)) return this.overrunAt(callee);
         return this.mergeCall(r.className, callee, args);
       case 'unknown-layer': {
         const names = layerDefinitions().map((d) => d.className);

@@ -19,12 +19,18 @@ function tensorArithmetic(op: string, at: Located, report: Report): Value {
   return report(at.loc, `'${op}' on tensors is not supported`, MERGE_FOR[op] ? `use a merge layer: ${MERGE_FOR[op]}` : 'use the equivalent Keras layer');
 }
 
+function listItems(v: Value): Value[] | null {
+  if (v.kind === 'seq') return v.items;
+  if (v.kind === 'const' && Array.isArray(v.value)) return v.value.map((x) => constValue(x));
+  return null;
+}
+
 function isTensorish(v: Value): boolean {
   return v.kind === 'tensor' || v.kind === 'seq';
 }
 
-function finite(n: number, at: Located, report: Report): Value {
-  return Number.isFinite(n) ? constValue(n) : report(at.loc, 'this number is too large', 'use a smaller value');
+function finite(n: number, at: Located, report: Report, float = false): Value {
+  return Number.isFinite(n) ? constValue(n, float) : report(at.loc, 'this number is too large', 'use a smaller value');
 }
 
 export function unaryOp(op: string, v: Value, at: Located, report: Report): Value {
@@ -35,8 +41,8 @@ export function unaryOp(op: string, v: Value, at: Located, report: Report): Valu
   if (op === 'not') return constValue(!truthy(x));
   if (typeof x === 'number' || typeof x === 'boolean') {
     const n = Number(x);
-    if (op === '-') return constValue(-n);
-    if (op === '+') return constValue(n);
+    if (op === '-') return constValue(-n, v.float);
+    if (op === '+') return constValue(n, v.float);
     if (op === '~' && Number.isInteger(n)) return constValue(~n);
   }
   return report(at.loc, `bad operand for unary '${op}'`, 'use a number');
@@ -51,6 +57,13 @@ export function binaryOp(
   budget: Budget,
 ): Value {
   if (a.kind === 'error' || b.kind === 'error') return ERROR;
+  // Lists holding layers or tensors concatenate and repeat like any list: [keras.Input(…)] + [layers.Dense(2)].
+  const la = listItems(a);
+  const lb = listItems(b);
+  if ((a.kind === 'seq' || b.kind === 'seq') && op === '+' && la && lb) {
+    if (la.length + lb.length > MAX_LENGTH) return report(at.loc, `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'write the value out');
+    return budget.charge(la.length + lb.length) ? { kind: 'seq', items: [...la, ...lb] } : report(at.loc, budget.overrun!.message, budget.overrun!.hint);
+  }
   if (isTensorish(a) || isTensorish(b)) return tensorArithmetic(op, at, report);
   if (a.kind !== 'const' || b.kind !== 'const') return { kind: 'opaque', what: 'a computed value' };
   const x = a.value;
@@ -59,12 +72,10 @@ export function binaryOp(
     report(at.loc, o?.message ?? 'the code does too much work', o?.hint ?? 'shorten it');
   if (op === 'and') return truthy(x) ? b : a;
   if (op === 'or') return truthy(x) ? a : b;
-  if (op === '==' || op === '!=') {
-    // Comparing walks both values: charged by the smaller one's items (sameValue stops at the first difference).
-    const cost = Math.min(extentOf(x).items, extentOf(y).items);
-    return budget.charge(cost) ? constValue(sameValue(x, y) === (op === '==')) : overrun(budget.overrun);
-  }
-  if (typeof x === 'number' && typeof y === 'number') return numeric(op, x, y, at, report);
+  if (['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'].includes(op)) return compare(op, a, b, at, report, budget);
+  const nx = typeof x === 'boolean' ? Number(x) : x;
+  const ny = typeof y === 'boolean' ? Number(y) : y;
+  if (typeof nx === 'number' && typeof ny === 'number') return numeric(op, nx, ny, at, report, Boolean(a.float || b.float));
   // Sizes are capped: `t = t + t` repeated a few dozen times would otherwise build values no model needs.
   const tooLong = () => report(at.loc, `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'write the value out');
   const made = (v: ConfigValue) => {
@@ -78,6 +89,11 @@ export function binaryOp(
   if (Array.isArray(x) && Array.isArray(y) && op === '+') {
     return x.length + y.length > MAX_LENGTH ? tooLong() : made([...x, ...y]);
   }
+  if (typeof x === 'string' && typeof y === 'number' && op === '*' && Number.isInteger(y)) {
+    const n = Math.max(0, y);
+    if (x.length * n > MAX_LENGTH) return tooLong();
+    return budget.charge(x.length * n) ? constValue(x.repeat(n)) : overrun(budget.overrun);
+  }
   if (Array.isArray(x) && typeof y === 'number' && op === '*' && Number.isInteger(y) && y >= 0) {
     // Checked before building: the copies share x's items, but each counts.
     if (x.length * y > MAX_LENGTH || extentOf(x).items * y > MAX_VALUE_ITEMS) return tooLong();
@@ -88,34 +104,117 @@ export function binaryOp(
   return report(at.loc, `unsupported operation '${op}' between these values`, 'compute the value and write it out');
 }
 
-function numeric(op: string, x: number, y: number, at: Located & { right?: Located }, report: Report): Value {
+/** Arithmetic as Python does it; `float` when either operand is a float (the result is one too). */
+function numeric(op: string, x: number, y: number, at: Located & { right?: Located }, report: Report, float: boolean): Value {
   const byZero = () => report((at.right ?? at).loc, 'division by zero', 'divide by a non-zero number');
+  const ints = !float && Number.isInteger(x) && Number.isInteger(y);
   switch (op) {
     case '+':
-      return finite(x + y, at, report);
+      return finite(x + y, at, report, float);
     case '-':
-      return finite(x - y, at, report);
+      return finite(x - y, at, report, float);
     case '*':
-      return finite(x * y, at, report);
+      return finite(x * y, at, report, float);
     case '/':
-      return y === 0 ? byZero() : finite(x / y, at, report);
+      return y === 0 ? byZero() : finite(x / y, at, report, true);
     case '//':
-      return y === 0 ? byZero() : finite(Math.floor(x / y), at, report);
+      return y === 0 ? byZero() : finite(Math.floor(x / y), at, report, float);
     case '%':
-      return y === 0 ? byZero() : finite(x - y * Math.floor(x / y), at, report);
+      return y === 0 ? byZero() : finite(x - y * Math.floor(x / y), at, report, float);
     case '**':
-      return finite(x ** y, at, report);
-    case '<':
-      return constValue(x < y);
-    case '>':
-      return constValue(x > y);
-    case '<=':
-      return constValue(x <= y);
-    case '>=':
-      return constValue(x >= y);
+      return finite(x ** y, at, report, float || (ints && y < 0));
+    case '&':
+    case '|':
+    case '^':
+    case '<<':
+    case '>>':
+      if (!ints || Math.abs(x) > 2 ** 31 || Math.abs(y) > 31) return report(at.loc, `'${op}' needs small whole numbers here`, 'compute the value and write it out');
+      return constValue(op === '&' ? x & y : op === '|' ? x | y : op === '^' ? x ^ y : op === '<<' ? x << y : x >> y);
     default:
       return report(at.loc, `the operator '${op}' is not supported here`, 'compute the value and write it out');
   }
+}
+
+const ORDER: Record<string, (c: number) => boolean> = { '<': (c) => c < 0, '>': (c) => c > 0, '<=': (c) => c <= 0, '>=': (c) => c >= 0 };
+
+/** Python's comparison of two constants (numbers, strings, tuples), -1/0/1; null when Python would refuse. */
+function order(x: ConfigValue, y: ConfigValue): number | null {
+  const nx = typeof x === 'boolean' ? Number(x) : x;
+  const ny = typeof y === 'boolean' ? Number(y) : y;
+  if ((typeof nx === 'number' && typeof ny === 'number') || (typeof nx === 'string' && typeof ny === 'string'))
+    return nx < ny ? -1 : nx > ny ? 1 : 0;
+  if (Array.isArray(nx) && Array.isArray(ny)) {
+    for (let i = 0; i < Math.min(nx.length, ny.length); i++) {
+      const c = order(nx[i], ny[i]);
+      if (c !== 0) return c;
+    }
+    return nx.length - ny.length;
+  }
+  return null;
+}
+
+/**
+ * `==`, `!=`, `<`…, `in`, `is` on the interpreter's values. Layers, models and tensors compare by identity; a
+ * comparison that depends on data only known when the model runs gives an opaque value, which a condition refuses.
+ */
+export function compare(op: string, a: Value, b: Value, at: Located, report: Report, budget: Budget): Value {
+  if (a.kind === 'error' || b.kind === 'error') return ERROR;
+  if (op === 'is' || op === 'is not') {
+    const same = sameObject(a, b);
+    return same === null ? { kind: 'opaque', what: 'a comparison' } : constValue(same === (op === 'is'));
+  }
+  if (op === 'in' || op === 'not in') {
+    const found = contains(b, a, budget);
+    if (found === 'overrun') return report(at.loc, budget.overrun!.message, budget.overrun!.hint);
+    return found === null ? { kind: 'opaque', what: 'a comparison' } : constValue(found === (op === 'in'));
+  }
+  if (a.kind !== 'const' || b.kind !== 'const') {
+    const same = sameObject(a, b);
+    if ((op === '==' || op === '!=') && same !== null) return constValue(same === (op === '=='));
+    if (isTensorish(a) || isTensorish(b)) return report(at.loc, `'${op}' on tensors is not supported`, 'compare the values the code sets, not tensors');
+    return { kind: 'opaque', what: 'a comparison' };
+  }
+  const x = a.value;
+  const y = b.value;
+  if (op === '==' || op === '!=') {
+    // Comparing walks both values: charged by the smaller one's items (sameValue stops at the first difference).
+    const cost = Math.min(extentOf(x).items, extentOf(y).items);
+    if (!budget.charge(cost)) return report(at.loc, budget.overrun!.message, budget.overrun!.hint);
+    return constValue(sameValue(x, y) === (op === '=='));
+  }
+  const c = order(x, y);
+  if (c === null) return report(at.loc, `'${op}' cannot compare these values`, 'compare numbers with numbers, strings with strings');
+  return constValue(ORDER[op](c));
+}
+
+/** `a is b`: constants by value (None, True, small numbers and strings behave so), objects by identity. */
+function sameObject(a: Value, b: Value): boolean | null {
+  if (a.kind === 'const' && b.kind === 'const') return Array.isArray(a.value) || Array.isArray(b.value) ? a === b : a.value === b.value;
+  if (a.kind === 'opaque' || b.kind === 'opaque') return null;
+  if (a.kind === 'const' || b.kind === 'const') return false;
+  if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer;
+  if (a.kind === 'tensor' && b.kind === 'tensor') return a.nodeId === b.nodeId;
+  if (a.kind === 'model' && b.kind === 'model') return a.model === b.model;
+  if (a.kind === 'function' && b.kind === 'function') return a.def === b.def && a.scope === b.scope;
+  if (a.kind === 'module' && b.kind === 'module') return a.path === b.path;
+  return a.kind === b.kind ? a === b : false;
+}
+
+function contains(container: Value, item: Value, budget: Budget): boolean | null | 'overrun' {
+  if (container.kind === 'const' && typeof container.value === 'string')
+    return item.kind === 'const' && typeof item.value === 'string' ? container.value.includes(item.value) : null;
+  if (container.kind === 'range') {
+    if (item.kind !== 'const' || typeof item.value !== 'number') return false;
+    const k = (item.value - container.start) / container.step;
+    return Number.isInteger(k) && k >= 0 && k < Math.max(0, Math.ceil((container.stop - container.start) / container.step));
+  }
+  const items = container.kind === 'seq' ? container.items : container.kind === 'const' && Array.isArray(container.value) ? container.value.map((v) => constValue(v)) : null;
+  if (!items) return null;
+  if (!budget.charge(items.length)) return 'overrun';
+  for (const v of items) {
+    if (v.kind === 'const' && item.kind === 'const' ? sameValue(v.value, item.value) : sameObject(v, item)) return true;
+  }
+  return false;
 }
 
 function truthy(x: ConfigValue): boolean {
@@ -139,7 +238,7 @@ export function subscript(
 ): Value {
   if (base.kind === 'error' || parts.some((p) => p.kind === 'error')) return ERROR;
   if (base.kind === 'tensor') return report(at.loc, 'indexing or slicing a tensor is not supported', 'use a layer such as Reshape, Cropping2D or Flatten');
-  const items = base.kind === 'seq' ? base.items : base.kind === 'const' && Array.isArray(base.value) ? base.value.map(constValue) : null;
+  const items = base.kind === 'seq' ? base.items : base.kind === 'const' && Array.isArray(base.value) ? base.value.map((v) => constValue(v)) : null;
   const ints = parts.map((p) => (p.kind === 'const' && (p.value === null || (typeof p.value === 'number' && Number.isInteger(p.value))) ? p.value : undefined));
   if (!items || ints.some((i) => i === undefined)) return { kind: 'opaque', what: 'an indexed value', fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel) };
   const n = items.length;

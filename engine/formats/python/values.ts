@@ -1,6 +1,7 @@
 /** The values the interpreter tracks while it runs model code: constants, modules, layers, tensors, models. */
 import type { SourceLocation } from '../../core/problems';
 import type { ConfigValue } from '../../layers/types';
+import type { Stmt } from './ast';
 
 /** A layer object created by a constructor call, before it is called or listed in a Sequential. */
 export interface PendingLayer {
@@ -35,14 +36,42 @@ export interface FunctionalBuild {
 
 export type ModelBuild = SequentialBuild | FunctionalBuild;
 
+export type FunctionDef = Extract<Stmt, { kind: 'def' }>;
+
+/** The names a piece of code sees: its own, then those of the code around it (a function's closure, the module). */
+export class Scope {
+  readonly vars = new Map<string, Value>();
+  constructor(readonly parent: Scope | null) {}
+
+  get(id: string): Value | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      const v = s.vars.get(id);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  names(): string[] {
+    const out: string[] = [];
+    for (let s: Scope | null = this; s; s = s.parent) out.push(...s.vars.keys());
+    return out;
+  }
+}
+
 export type Value =
-  | { kind: 'const'; value: ConfigValue }
+  /** `float` marks a number Python holds as a float (`2.0`, `3 / 2`): str() writes it `2.0`. */
+  | { kind: 'const'; value: ConfigValue; float?: boolean }
   | { kind: 'module'; path: string }
   | { kind: 'layer'; layer: PendingLayer }
   | { kind: 'tensor'; nodeId: string }
   | { kind: 'seq'; items: Value[] }
   | { kind: 'model'; model: ModelBuild }
   | { kind: 'method'; model: ModelBuild; name: string }
+  | { kind: 'function'; def: FunctionDef; defaults: (Value | undefined)[]; scope: Scope }
+  /** `range(start, stop, step)`, iterated without building the list. */
+  | { kind: 'range'; start: number; stop: number; step: number }
+  /** A method of a constant or list (`"b{}".format`, `outputs.append`), called by name. */
+  | { kind: 'bound'; base: Value; name: string }
   /** Anything outside the model (numpy arrays, optimizers, print's result, …); `what` names it in messages. */
   | { kind: 'opaque'; what: string; fromModel?: boolean }
   /** The expression already produced an error; using it adds no more. */
@@ -50,8 +79,14 @@ export type Value =
 
 export const ERROR: Value = { kind: 'error' };
 
-export function constValue(value: ConfigValue): Value {
-  return { kind: 'const', value };
+export function constValue(value: ConfigValue, float = false): Value {
+  return float ? { kind: 'const', value, float } : { kind: 'const', value };
+}
+
+/** How many items `range(start, stop, step)` yields. */
+export function rangeLength(r: { start: number; stop: number; step: number }): number {
+  const n = r.step > 0 ? Math.ceil((r.stop - r.start) / r.step) : Math.ceil((r.start - r.stop) / -r.step);
+  return Math.max(0, n);
 }
 
 /** A Python rendering of a constant for messages: `(3, 3)`, `'relu'`, `None`, `True`. */
@@ -78,6 +113,12 @@ export function describeValue(v: Value): string {
     case 'model':
     case 'method':
       return 'a model';
+    case 'function':
+      return `the function ${v.def.name}`;
+    case 'range':
+      return `range(${v.start}, ${v.stop}${v.step === 1 ? '' : `, ${v.step}`})`;
+    case 'bound':
+      return `the method ${v.name}`;
     case 'opaque':
       return v.what;
     case 'error':
