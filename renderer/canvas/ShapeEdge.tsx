@@ -2,8 +2,8 @@
  * An edge labelled with the tensor shape it carries. A connection that would run through other layers (a residual
  * shortcut beside a chain) or back upwards detours to their right, so skip connections stay visible.
  */
-import { BaseEdge, getSmoothStepPath, useStore, type EdgeProps, type ReactFlowState } from '@xyflow/react';
-import { memo } from 'react';
+import { BaseEdge, getSmoothStepPath, useStore, useStoreApi, type EdgeProps, type ReactFlowState } from '@xyflow/react';
+import { memo, useMemo } from 'react';
 
 /** How far right of the layers in the way a detour runs, and how far it leaves and enters its handles. */
 const DETOUR_MARGIN = 36;
@@ -90,7 +90,15 @@ function ShapeEdgeView(props: EdgeProps) {
   const fan = props.data as { sx?: number; tx?: number } | undefined;
   const sourceX = props.sourceX + (fan?.sx ?? 0);
   const targetX = props.targetX + (fan?.tx ?? 0);
-  const lane = useStore((s) => detourLane(s, source, target, sourceX, sourceY, targetX, targetY));
+  // The detour depends on where the layers are, not on the view: recomputed when nodes change, never while panning
+  // or zooming (a store selector would rerun this O(layers) search for every edge on every frame of a pan).
+  const nodes = useStore((s) => s.nodes);
+  const store = useStoreApi();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: nodes stands for the layer positions detourLane reads
+  const lane = useMemo(
+    () => detourLane(store.getState(), source, target, sourceX, sourceY, targetX, targetY),
+    [store, nodes, source, target, sourceX, sourceY, targetX, targetY],
+  );
   let path: string;
   let labelX: number;
   let labelY: number;

@@ -14,10 +14,49 @@ function estimatedSize(doc: ModelDocument, id: string, className: string): { wid
   return { width: DEFAULT_NODE_SIZE.width, height: DEFAULT_NODE_SIZE.height + inputs * INPUT_LINE_HEIGHT };
 }
 
-// ELK is 1.4 MB: loaded on the first layout, so the canvas is interactive before it arrives.
-type Elk = InstanceType<(typeof import('elkjs/lib/elk.bundled.js'))['default']>;
-let elk: Promise<Elk> | null = null;
-const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then(({ default: ELK }) => new ELK()));
+// ELK is 1.4 MB: loaded on the first layout, so the canvas is interactive before it arrives. In a page it runs in a
+// worker (a 771-layer model takes seconds to lay out, which would freeze the page); in Node (bench, tools) in-thread.
+type ElkGraph = Parameters<InstanceType<(typeof import('elkjs/lib/elk.bundled.js'))['default']>['layout']>[0];
+type Layout = (graph: ElkGraph) => Promise<ElkGraph>;
+let elk: Promise<Layout> | null = null;
+const loadElk = () => (elk ??= typeof Worker === 'undefined' ? inThread() : inWorker());
+
+async function inThread(): Promise<Layout> {
+  const { default: ELK } = await import('elkjs/lib/elk.bundled.js');
+  const instance = new ELK();
+  return (graph) => instance.layout(graph);
+}
+
+async function inWorker(): Promise<Layout> {
+  const { default: LayoutWorker } = await import('./elk.worker?worker');
+  const worker = new LayoutWorker();
+  const pending = new Map<number, { resolve: (g: ElkGraph) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  worker.onmessage = (event: MessageEvent<{ id: number; graph?: ElkGraph; error?: string }>) => {
+    const { id, graph, error } = event.data;
+    const p = pending.get(id);
+    pending.delete(id);
+    if (graph) p?.resolve(graph);
+    else p?.reject(new Error(error ?? 'layout failed'));
+  };
+  // A worker that cannot start (or dies) hands its work, and all later layouts, to the in-thread ELK.
+  worker.onerror = () => {
+    elk = inThread();
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.reject(new Error('the layout worker stopped'));
+    }
+  };
+  return (graph) =>
+    new Promise<ElkGraph>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, graph });
+    }).catch(async () => (await loadElk())(graph));
+}
+
+/** Above this many layers ELK spends its effort on speed: one crossing-minimisation pass, no greedy switching. */
+const BIG_GRAPH = 250;
 
 /** Starts loading ELK once the editor is up and idle, so the first template or auto-layout doesn't wait for it. */
 export function preloadLayout(): void {
@@ -31,9 +70,11 @@ export async function layoutPositions(
   doc: ModelDocument,
   sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
 ): Promise<Map<string, Position>> {
-  const graph = await (await loadElk()).layout({
+  const big = doc.nodes.length > BIG_GRAPH;
+  const graph = await (await loadElk())({
     id: 'root',
     layoutOptions: {
+      ...(big ? { 'elk.layered.thoroughness': '1', 'elk.layered.crossingMinimization.greedySwitch.type': 'OFF' } : {}),
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.layered.spacing.nodeNodeBetweenLayers': '40',
