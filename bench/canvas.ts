@@ -44,6 +44,7 @@ function applicationFiles(): Map<string, string> {
 
 /** Intervals between animation frames while `act` runs, and how many of them missed a 60 Hz frame. */
 async function frameIntervals(page: Page, act: () => Promise<void>): Promise<{ deltas: number[]; dropped: number; p50: number; p95: number }> {
+  // (Strings, not functions: tsx's name-keeping helper doesn't exist inside the page.)
   await page.evaluate(`(() => {
     window.__frames = [];
     window.__recording = true;
@@ -146,23 +147,16 @@ export async function runCanvasBench() {
     await cdp.send('Performance.enable');
     const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
     const busyBefore = await busy();
-    // (Strings, not functions: tsx's name-keeping helper doesn't exist inside the page.)
-    await page.evaluate(`(() => {
-      window.__frames = [];
-      window.__recording = true;
-      const tick = (t) => { if (!window.__recording) return; window.__frames.push(t); requestAnimationFrame(tick); };
-      requestAnimationFrame(tick);
-    })()`);
     const node = page.locator('.react-flow__node').nth(Math.min(4, rendered - 1));
     const box = (await node.boundingBox())!;
     const start = { x: box.x + box.width / 2, y: box.y + 12 };
-    await page.mouse.move(start.x, start.y);
-    await page.mouse.down();
-    for (let i = 1; i <= 120; i++) await page.mouse.move(start.x + Math.sin(i / 10) * 200, start.y + i * 1.5, { steps: 1 });
-    await page.mouse.up();
-    const frames = (await page.evaluate(`(() => { window.__recording = false; return window.__frames; })()`)) as number[];
-    const busyPerFrame = ((await busy()) - busyBefore) / Math.max(1, frames.length - 1);
-    const deltas = frames.slice(1).map((t, i) => t - frames[i]);
+    const { deltas } = await frameIntervals(page, async () => {
+      await page.mouse.move(start.x, start.y);
+      await page.mouse.down();
+      for (let i = 1; i <= 120; i++) await page.mouse.move(start.x + Math.sin(i / 10) * 200, start.y + i * 1.5, { steps: 1 });
+      await page.mouse.up();
+    });
+    const busyPerFrame = ((await busy()) - busyBefore) / Math.max(1, deltas.length);
     const result = {
       first_launch_to_interactive_ms: cold.launchMs,
       first_navigation_to_interactive_ms: cold.navigationMs,
