@@ -4,6 +4,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useConnection,
   useReactFlow,
   useStore,
   type Connection,
@@ -42,6 +43,28 @@ type Refusal = { x: number; y: number; text: string };
  */
 export function zoomLevel(zoom: number): 'full' | 'compact' | 'name' | 'blocks' {
   return zoom >= 0.98 ? 'full' : zoom >= 0.6 ? 'compact' : zoom >= 0.28 ? 'name' : 'blocks';
+}
+
+/**
+ * While a connection is dragged over a handle that refuses it, why, at the pointer (React Flow marks the target
+ * invalid through isValidConnection; this says what the rule is). Let go, the same text stays (onConnectEnd).
+ */
+function LiveRefusal() {
+  const live = useConnection((c) =>
+    c.inProgress && c.toNode && c.isValid === false && c.toNode.id !== c.fromNode.id
+      ? { from: c.fromNode.id, to: c.toNode.id, fromSource: c.fromHandle.type !== 'target', x: c.pointer.x, y: c.pointer.y }
+      : null,
+  );
+  const doc = useGraph((s) => s.doc);
+  if (!live) return null;
+  const [source, target] = live.fromSource ? [live.from, live.to] : [live.to, live.from];
+  const why = connectionRefusal(doc, source, target);
+  if (!why) return null;
+  return (
+    <div className="connection-refused" role="status" data-testid="connection-refused" data-live="true" style={{ left: live.x, top: live.y }}>
+      {why}
+    </div>
+  );
 }
 
 function SemanticZoom({ target }: { target: RefObject<HTMLDivElement | null> }) {
@@ -314,6 +337,7 @@ export function Canvas({ dark }: { dark: boolean }) {
           </button>
         ) : null}
         <SemanticZoom target={wrap} />
+        <LiveRefusal />
         <Controls />
       </ReactFlow>
       {refusal ? (

@@ -118,8 +118,16 @@ describe('hands-on editing', () => {
     await page.mouse.down();
     await page.mouse.move(from.x + 40, (from.y + to.y) / 2, { steps: 8 });
     await page.mouse.move(to.x, to.y, { steps: 8 });
-    await page.mouse.up();
     const refused = page.locator('[data-testid=connection-refused]');
+    // Live, before the button is let go: the handle refuses, and the reason is at the pointer.
+    const live = page.locator('[data-testid=connection-refused][data-live=true]');
+    await expect.poll(() => live.innerText()).toBe('this connection would make a cycle: dense already feeds dense_2');
+    const liveBox = (await live.boundingBox())!;
+    expect(Math.abs(liveBox.x - to.x)).toBeLessThan(30);
+    expect(Math.abs(liveBox.y - to.y)).toBeLessThan(30);
+    await h.screenshot('edit-refused-cycle-live');
+    await page.mouse.up();
+    await expect.poll(() => live.count()).toBe(0);
     await expect.poll(() => refused.innerText()).toBe('this connection would make a cycle: dense already feeds dense_2');
     const box = (await refused.boundingBox())!;
     // At the pointer: its corner a few pixels from where the mouse let go.
