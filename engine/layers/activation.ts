@@ -1,8 +1,8 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { activationField } from './fields';
 import { activate, activateGrad } from './run-helpers';
 
-export const Activation: LayerDefinition = {
+export const Activation = defineLayer({
   className: 'Activation',
   group: 'Activation',
   description: 'Applies an activation function element-wise (softmax along the last axis).',
@@ -17,6 +17,6 @@ export const Activation: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.activation),
-  forward: (ctx, config, [x]) => ({ output: activate(ctx, x, config.activation as string) }),
-  backward: (ctx, config, dy, { inputs: [x], output }) => ({ inputs: [activateGrad(ctx, dy, x, output, config.activation as string)] }),
-};
+  forward: (ctx, config, [x]) => ({ output: activate(ctx, x, config.activation) }),
+  backward: (ctx, config, dy, { inputs: [x], output }) => ({ inputs: [activateGrad(ctx, dy, x, output, config.activation)] }),
+});

@@ -1,11 +1,12 @@
 import { formatShape } from '../core/shape';
-import { bool, initializerField, joinArgs, num } from './fields';
-import type { LayerDefinition, WeightSpec } from './types';
+import { initializerField, joinArgs, num } from './fields';
+import type { WeightSpec } from './types';
+import { defineLayer } from './define';
 import type { Tensor } from '../core/tensor';
 import type { BatchNormSaved } from '../kernels/types';
 
 /** Keras: a frozen BatchNormalization (trainable=False) runs in inference mode even while the model trains. */
-const usesBatchStatistics = (training: boolean, config: Record<string, unknown>) => training && config.trainable !== false;
+const usesBatchStatistics = (training: boolean, config: { trainable?: boolean }) => training && config.trainable !== false;
 
 interface InferenceSaved {
   inference: true;
@@ -14,11 +15,16 @@ interface InferenceSaved {
 
 /** Resolves a Keras axis (negative counts from the end) against a rank; null when out of range or the batch axis. */
 export function resolveAxis(axis: number, rank: number): number | null {
-  const a = axis < 0 ? rank + axis : axis;
+  const a = absoluteAxis(axis, rank);
   return a >= 1 && a < rank ? a : null;
 }
 
-export const BatchNormalization: LayerDefinition = {
+/** A Keras axis counted from the front, for an axis the output shape has already checked. */
+export function absoluteAxis(axis: number, rank: number): number {
+  return axis < 0 ? rank + axis : axis;
+}
+
+export const BatchNormalization = defineLayer({
   className: 'BatchNormalization',
   group: 'Normalization',
   description:
@@ -46,7 +52,7 @@ export const BatchNormalization: LayerDefinition = {
     moving_variance_initializer: initializerField('ones', 'Initial moving variance.'),
   },
   outputShape(config, [input]) {
-    const axis = num(config, 'axis');
+    const { axis } = config;
     const a = resolveAxis(axis, input.length);
     if (a === null)
       return {
@@ -58,19 +64,18 @@ export const BatchNormalization: LayerDefinition = {
       return { code: 'unknown-channels', message: `the normalized axis ${axis} has unknown size in ${formatShape(input)}`, hint: 'give the Input a fixed size on that axis' };
     return input;
   },
-  weights(config, [input]) {
-    const c = input[resolveAxis(num(config, 'axis'), input.length) as number] as number;
+  weights({ axis, scale, center }, [input]) {
+    const c = input[absoluteAxis(axis, input.length)] as number;
     const w: WeightSpec[] = [];
-    if (bool(config, 'scale')) w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
-    if (bool(config, 'center')) w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
+    if (scale) w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
+    if (center) w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
     w.push({ name: 'moving_mean', shape: [c], trainable: false, initializer: 'moving_mean_initializer' });
     w.push({ name: 'moving_variance', shape: [c], trainable: false, initializer: 'moving_variance_initializer' });
     return w;
   },
   keyArgs: (config) => joinArgs(num(config, 'momentum') !== 0.99 && `m=${config.momentum}`, num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`),
   forward(ctx, config, [x], w) {
-    const axis = num(config, 'axis');
-    const epsilon = num(config, 'epsilon');
+    const { axis, epsilon } = config;
     const gamma = w.gamma?.data ?? null;
     const beta = w.beta?.data ?? null;
     if (!usesBatchStatistics(ctx.training, config)) {
@@ -80,7 +85,7 @@ export const BatchNormalization: LayerDefinition = {
     }
     const { y, saved } = ctx.backend.batchNormTrain(x, gamma, beta, epsilon, axis);
     // moving = moving × momentum + batch × (1 − momentum), with the biased batch variance, as Keras does.
-    const m = num(config, 'momentum');
+    const m = config.momentum;
     const follow = (moving: Float32Array, batch: Float32Array) => moving.map((v, i) => v * m + batch[i] * (1 - m));
     return {
       output: y,
@@ -94,19 +99,19 @@ export const BatchNormalization: LayerDefinition = {
     let dgamma: Float32Array;
     let dbeta: Float32Array;
     if ((saved as InferenceSaved).inference) {
-      ({ dx, dgamma, dbeta } = inferenceModeGrads(dy, x, w.moving_mean.data, (saved as InferenceSaved).invStd, gamma, num(config, 'axis')));
+      ({ dx, dgamma, dbeta } = inferenceModeGrads(dy, x, w.moving_mean.data, (saved as InferenceSaved).invStd, gamma, config.axis));
     } else ({ dx, dgamma, dbeta } = ctx.backend.batchNormBackward(dy, x, gamma, saved as BatchNormSaved));
     const weights: Record<string, Float32Array> = {};
     if (w.gamma) weights.gamma = dgamma;
     if (w.beta) weights.beta = dbeta;
     return { inputs: [dx], weights };
   },
-};
+});
 
 /** With fixed statistics BN is a per-channel affine map: y = gamma·(x − mean)·invStd + beta. */
 function inferenceModeGrads(dy: Tensor, x: Tensor, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null, axis: number) {
   const rank = x.shape.length;
-  const a = axis < 0 ? rank + axis : axis;
+  const a = absoluteAxis(axis, rank);
   const c = x.shape[a];
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const dx = new Float32Array(x.data.length);

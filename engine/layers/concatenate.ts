@@ -1,7 +1,7 @@
 import { formatShape } from '../core/shape';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
-export const Concatenate: LayerDefinition = {
+export const Concatenate = defineLayer({
   className: 'Concatenate',
   group: 'Merge',
   description: 'Joins its inputs along one axis (the channels by default); every other axis must match.',
@@ -15,7 +15,7 @@ export const Concatenate: LayerDefinition = {
   },
   outputShape(config, inputs) {
     const rank = inputs[0].length;
-    const axis = config.axis as number;
+    const { axis } = config;
     const a = axis < 0 ? rank + axis : axis;
     if (inputs.some((s) => s.length !== rank))
       return {
@@ -40,6 +40,6 @@ export const Concatenate: LayerDefinition = {
     return out;
   },
   keyArgs: (config) => (config.axis === -1 ? '' : `axis ${config.axis}`),
-  forward: (ctx, config, inputs) => ({ output: ctx.backend.concat(inputs, config.axis as number) }),
-  backward: (ctx, config, dy, { inputs }) => ({ inputs: ctx.backend.concatGrad(dy, inputs.map((t) => t.shape), config.axis as number) }),
-};
+  forward: (ctx, config, inputs) => ({ output: ctx.backend.concat(inputs, config.axis) }),
+  backward: (ctx, config, dy, { inputs }) => ({ inputs: ctx.backend.concatGrad(dy, inputs.map((t) => t.shape), config.axis) }),
+});

@@ -1,17 +1,14 @@
-import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, str, tupleText, useBiasField } from './fields';
-import { convOutputShape, stridesWithDilation } from './spatial';
-import type { LayerDefinition, RunContext } from './types';
-import type { LayerConfig } from './types';
+import { activationField, activationText, initializerField, ints, joinArgs, pair, paddingField, tupleText, useBiasField } from './fields';
+import { type ConvWindowConfig, convOutputShape, stridesWithDilation } from './spatial';
+import type { RunContext } from './types';
 import type { Tensor } from '../core/tensor';
 import type { ConvParams } from '../kernels/types';
 import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
+import { defineLayer } from './define';
 
-export function convParams(config: LayerConfig): ConvParams {
-  return {
-    strides: ints(config, 'strides') as [number, number],
-    padding: str(config, 'padding') as 'valid' | 'same',
-    dilations: ints(config, 'dilation_rate') as [number, number],
-  };
+/** The kernels' parameters from a convolution's checked config. */
+export function convParams(config: ConvWindowConfig): ConvParams {
+  return { strides: config.strides, padding: config.padding, dilations: config.dilation_rate };
 }
 
 /** Splits the last axis into `groups` equal parts (the gradient of a concat is exactly that split). */
@@ -30,7 +27,7 @@ function groupedConv(ctx: RunContext, x: Tensor, kernel: Tensor, groups: number,
   return ctx.backend.concat(xs.map((xi, g) => ctx.backend.conv2d(xi, ks[g], p)), -1);
 }
 
-export const Conv2D: LayerDefinition = {
+export const Conv2D = defineLayer({
   className: 'Conv2D',
   group: 'Convolution',
   description: '2-D convolution: slides `filters` learned kernels over the image, one output channel (feature map) each.',
@@ -56,25 +53,23 @@ export const Conv2D: LayerDefinition = {
     kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in / groups, filters) kernel.'),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
-  validate(config) {
-    return stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')).concat(
-      num(config, 'filters') % num(config, 'groups') === 0
+  validate({ strides, dilation_rate, filters, groups }) {
+    return stridesWithDilation(strides, dilation_rate).concat(
+      filters % groups === 0
         ? []
-        : [{ code: 'bad-groups', message: `filters ${num(config, 'filters')} is not divisible by groups ${num(config, 'groups')}`, hint: 'make filters a multiple of groups' }],
+        : [{ code: 'bad-groups', message: `filters ${filters} is not divisible by groups ${groups}`, hint: 'make filters a multiple of groups' }],
     );
   },
   outputShape: (config, [input]) =>
     convOutputShape('Conv2D', config, input, (c) => {
-      const groups = num(config, 'groups');
-      if (c % groups === 0) return num(config, 'filters');
+      const { groups } = config;
+      if (c % groups === 0) return config.filters;
       return { code: 'bad-groups', message: `the input's ${c} channels are not divisible by groups ${groups}`, hint: 'set groups to a divisor of the input channels' };
     }),
-  weights(config, [input]) {
-    const [kh, kw] = ints(config, 'kernel_size');
-    const filters = num(config, 'filters');
-    const cin = (input[3] as number) / num(config, 'groups');
+  weights({ kernel_size: [kh, kw], filters, groups, use_bias }, [input]) {
+    const cin = (input[3] as number) / groups;
     const w = [{ name: 'kernel', shape: [kh, kw, cin, filters], trainable: true, initializer: 'kernel_initializer' }];
-    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
+    if (use_bias) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
   keyArgs: (config) =>
@@ -86,13 +81,13 @@ export const Conv2D: LayerDefinition = {
       activationText(config),
     ),
   forward(ctx, config, [x], w) {
-    const z = groupedConv(ctx, x, w.kernel, num(config, 'groups'), convParams(config));
-    return biasThenActivate(ctx, z, w.bias, config.activation as string);
+    const z = groupedConv(ctx, x, w.kernel, config.groups, convParams(config));
+    return biasThenActivate(ctx, z, w.bias, config.activation);
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {
-    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const p = convParams(config);
-    const groups = num(config, 'groups');
+    const { groups } = config;
     const xs = splitChannels(ctx, x, groups);
     const ks = splitChannels(ctx, w.kernel, groups);
     const dzs = splitChannels(ctx, dz, groups);
@@ -103,4 +98,4 @@ export const Conv2D: LayerDefinition = {
     const dxs = dzs.map((d, g) => ctx.backend.conv2dBackpropInput(d, ks[g], xs[g].shape, p));
     return { inputs: [groups === 1 ? dxs[0] : ctx.backend.concat(dxs, -1)], weights };
   },
-};
+});

@@ -1,9 +1,9 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { expectImage } from './spatial';
 import { tupleText } from './fields';
 import { formatShape } from '../core/shape';
 
-export const Cropping2D: LayerDefinition = {
+export const Cropping2D = defineLayer({
   className: 'Cropping2D',
   group: 'Reshaping',
   description: 'Removes rows and columns at the borders of each image.',
@@ -17,7 +17,7 @@ export const Cropping2D: LayerDefinition = {
   outputShape(config, [input]) {
     const bad = expectImage('Cropping2D', input);
     if (bad) return bad;
-    const [[t, b], [l, r]] = config.cropping as number[][];
+    const [[t, b], [l, r]] = config.cropping;
     const h = input[1] === null ? null : input[1] - t - b;
     const w = input[2] === null ? null : input[2] - l - r;
     if ((h !== null && h <= 0) || (w !== null && w <= 0))
@@ -29,6 +29,6 @@ export const Cropping2D: LayerDefinition = {
     return [input[0], h, w, input[3]];
   },
   keyArgs: (config) => tupleText(config.cropping),
-  forward: (ctx, config, [x]) => ({ output: ctx.backend.zeroPad2dGrad(x, config.cropping as [[number, number], [number, number]]) }),
-  backward: (ctx, config, dy) => ({ inputs: [ctx.backend.zeroPad2d(dy, config.cropping as [[number, number], [number, number]])] }),
-};
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.zeroPad2dGrad(x, config.cropping) }),
+  backward: (ctx, config, dy) => ({ inputs: [ctx.backend.zeroPad2d(dy, config.cropping)] }),
+});

@@ -1,10 +1,10 @@
 import { formatShape } from '../core/shape';
-import { activationField, activationText, initializerField, joinArgs, num, useBiasField, bool } from './fields';
-import type { LayerDefinition } from './types';
+import { activationField, activationText, initializerField, joinArgs, useBiasField } from './fields';
+import { defineLayer } from './define';
 import { knownChannels } from './spatial';
 import { activationAndBiasGrad, biasThenActivate, reshape } from './run-helpers';
 
-export const Dense: LayerDefinition = {
+export const Dense = defineLayer({
   className: 'Dense',
   group: 'Core',
   description: 'Fully connected: every output unit is a weighted sum of all inputs on the last axis, plus a bias.',
@@ -33,12 +33,11 @@ export const Dense: LayerDefinition = {
       return { code: 'expects-2d-input', message: `Dense expects at least a 2-D input (batch, features), got ${formatShape(input)}` };
     const c = knownChannels('Dense', input);
     if (typeof c !== 'number') return c;
-    return [...input.slice(0, -1), num(config, 'units')];
+    return [...input.slice(0, -1), config.units];
   },
-  weights(config, [input]) {
-    const units = num(config, 'units');
+  weights({ units, use_bias }, [input]) {
     const w = [{ name: 'kernel', shape: [input[input.length - 1] as number, units], trainable: true, initializer: 'kernel_initializer' }];
-    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [units], trainable: true, initializer: 'bias_initializer' });
+    if (use_bias) w.push({ name: 'bias', shape: [units], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), activationText(config)),
@@ -47,13 +46,12 @@ export const Dense: LayerDefinition = {
     const inFeatures = x.shape[x.shape.length - 1];
     const rows = reshape(x, [x.data.length / inFeatures, inFeatures]);
     const z = ctx.backend.matMul(rows, w.kernel);
-    const r = biasThenActivate(ctx, reshape(z, [...x.shape.slice(0, -1), num(config, 'units')]), w.bias, config.activation as string);
-    return r;
+    return biasThenActivate(ctx, reshape(z, [...x.shape.slice(0, -1), config.units]), w.bias, config.activation);
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {
-    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const inFeatures = x.shape[x.shape.length - 1];
-    const units = num(config, 'units');
+    const { units } = config;
     const rows = reshape(x, [x.data.length / inFeatures, inFeatures]);
     const dzRows = reshape(dz, [dz.data.length / units, units]);
     const dKernel = ctx.backend.matMul(rows, dzRows, true, false);
@@ -63,4 +61,4 @@ export const Dense: LayerDefinition = {
     const dx = ctx.backend.matMul(dzRows, w.kernel, false, true);
     return { inputs: [reshape(dx, x.shape)], weights };
   },
-};
+});

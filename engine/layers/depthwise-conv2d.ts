@@ -1,10 +1,10 @@
-import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, tupleText, useBiasField } from './fields';
+import { activationField, activationText, initializerField, joinArgs, num, pair, paddingField, tupleText, useBiasField } from './fields';
 import { convOutputShape, stridesWithDilation } from './spatial';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { convParams } from './conv2d';
 import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
 
-export const DepthwiseConv2D: LayerDefinition = {
+export const DepthwiseConv2D = defineLayer({
   className: 'DepthwiseConv2D',
   group: 'Convolution',
   description: 'Depthwise convolution: each input channel is convolved with its own filters, channels never mix.',
@@ -33,26 +33,24 @@ export const DepthwiseConv2D: LayerDefinition = {
     depthwise_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in, depth_multiplier) kernel.'),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
-  validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
-  outputShape: (config, [input]) => convOutputShape('DepthwiseConv2D', config, input, (c) => c * num(config, 'depth_multiplier')),
-  weights(config, [input]) {
-    const [kh, kw] = ints(config, 'kernel_size');
+  validate: (config) => stridesWithDilation(config.strides, config.dilation_rate),
+  outputShape: (config, [input]) => convOutputShape('DepthwiseConv2D', config, input, (c) => c * config.depth_multiplier),
+  weights({ kernel_size: [kh, kw], depth_multiplier: dm, use_bias }, [input]) {
     const cin = input[3] as number;
-    const dm = num(config, 'depth_multiplier');
     const w = [{ name: 'kernel', shape: [kh, kw, cin, dm], trainable: true, initializer: 'depthwise_initializer' }];
-    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [cin * dm], trainable: true, initializer: 'bias_initializer' });
+    if (use_bias) w.push({ name: 'bias', shape: [cin * dm], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
   keyArgs: (config) =>
     joinArgs(tupleText(config.kernel_size), num(config, 'depth_multiplier') !== 1 && `×${config.depth_multiplier}`, config.padding === 'same' && 'same', activationText(config)),
   forward(ctx, config, [x], w) {
-    return biasThenActivate(ctx, ctx.backend.depthwiseConv2d(x, w.kernel, convParams(config)), w.bias, config.activation as string);
+    return biasThenActivate(ctx, ctx.backend.depthwiseConv2d(x, w.kernel, convParams(config)), w.bias, config.activation);
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
-    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const p = convParams(config);
     const weights: Record<string, Float32Array> = { kernel: ctx.backend.depthwiseConv2dBackpropFilter(x, dz, w.kernel.shape, p).data };
     if (dBias) weights.bias = dBias;
     return { inputs: [ctx.backend.depthwiseConv2dBackpropInput(dz, w.kernel, x.shape, p)], weights };
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
-export const Dropout: LayerDefinition = {
+export const Dropout = defineLayer({
   className: 'Dropout',
   group: 'Regularization',
   description: 'While training, zeroes a random fraction `rate` of values and scales the rest by 1/(1 − rate); does nothing at inference.',
@@ -17,7 +17,7 @@ export const Dropout: LayerDefinition = {
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.rate),
   forward(ctx, config, [x]) {
-    const rate = config.rate as number;
+    const { rate } = config;
     if (!ctx.training || rate === 0) return { output: x, saved: null };
     const { y, mask } = ctx.backend.dropout(x, rate, ctx.nextSeed());
     return { output: y, saved: mask };
@@ -25,4 +25,4 @@ export const Dropout: LayerDefinition = {
   backward(ctx, _config, dy, { saved }) {
     return { inputs: [saved ? ctx.backend.dropoutGrad(dy, saved as Float32Array) : dy] };
   },
-};
+});

@@ -52,43 +52,45 @@ export const INITIALIZERS = [
   'zeros',
   'ones',
 ] as const;
+export type Initializer = (typeof INITIALIZERS)[number];
 
-export const activationField = (def: string = 'linear', doc = 'Activation applied to the output; linear (None) is none.'): FieldSpec => ({
-  type: 'enum',
-  options: ACTIVATIONS,
-  default: def,
-  doc,
-});
+export const activationField = (
+  def: ActivationName = 'linear',
+  doc = 'Activation applied to the output; linear (None) is none.',
+) => ({ type: 'enum', options: ACTIVATIONS, default: def, doc }) as const satisfies FieldSpec;
 
-export const initializerField = (def: string, doc: string): FieldSpec => ({
-  type: 'enum',
-  options: INITIALIZERS,
-  default: def,
-  doc,
-  advanced: true,
-});
+export const initializerField = (def: Initializer, doc: string) =>
+  ({ type: 'enum', options: INITIALIZERS, default: def, doc, advanced: true }) as const satisfies FieldSpec;
 
-export const paddingField: FieldSpec = {
+export const paddingField = {
   type: 'enum',
   options: ['valid', 'same'],
   default: 'valid',
   doc: "'valid': no padding, the output shrinks; 'same': zero-pad so that output = ceil(input / stride).",
-};
+} as const satisfies FieldSpec;
 
-export const useBiasField: FieldSpec = {
+export const useBiasField = {
   type: 'bool',
   default: true,
   doc: 'Add a learned bias. Set it to False before BatchNormalization: BN subtracts the mean, cancelling any bias.',
-};
+} as const satisfies FieldSpec;
 
-export const pair = (def: readonly number[] | null, doc: string, extra: Partial<{ required: boolean; nullable: boolean; min: number; advanced: boolean }> = {}): FieldSpec => ({
-  type: 'ints',
-  length: 2,
-  default: def,
-  min: extra.min ?? 1,
-  doc,
-  ...extra,
-});
+interface PairOptions {
+  required?: boolean;
+  nullable?: boolean;
+  min?: number;
+  advanced?: boolean;
+}
+
+/** A (height, width) field; `nullable: true` in the options makes its value `[number, number] | null`. */
+export function pair<const O extends PairOptions = Record<never, never>>(
+  def: readonly number[] | null,
+  doc: string,
+  options?: O,
+): { readonly type: 'ints'; readonly length: 2; readonly default: readonly number[] | null; readonly min: number; readonly doc: string } & O {
+  const spec = { type: 'ints', length: 2, default: def, min: options?.min ?? 1, doc } as const;
+  return { ...spec, ...(options as O) };
+}
 
 // ---- readers: the config has been validated by then, so these only narrow the types ----
 

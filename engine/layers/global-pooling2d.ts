@@ -1,11 +1,12 @@
 /** GlobalAveragePooling2D and GlobalMaxPooling2D: one value per channel. */
 import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { expectImage } from './spatial';
 import { reshape } from './run-helpers';
 
 export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', description: string, alias: string): LayerDefinition {
   const average = className === 'GlobalAveragePooling2D';
-  return {
+  return defineLayer({
     className,
     group: 'Pooling',
     description,
@@ -27,5 +28,5 @@ export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMax
       const flat = reshape(dy, [x.shape[0], x.shape[3]]);
       return { inputs: [average ? ctx.backend.globalAvgPoolGrad(flat, x.shape) : ctx.backend.globalMaxPoolGrad(flat, x)] };
     },
-  };
+  });
 }

@@ -1,7 +1,7 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { tupleText } from './fields';
 
-export const InputLayer: LayerDefinition = {
+export const InputLayer = defineLayer({
   className: 'InputLayer',
   group: 'Input',
   namePrefix: 'input_layer',
@@ -22,6 +22,6 @@ export const InputLayer: LayerDefinition = {
     },
     batch_size: { type: 'int', default: null, min: 1, nullable: true, advanced: true, doc: 'A fixed batch size; None accepts any.' },
   },
-  outputShape: (config) => [config.batch_size as number | null, ...(config.shape as (number | null)[])],
+  outputShape: (config) => [config.batch_size, ...config.shape],
   keyArgs: (config) => tupleText(config.shape),
-};
+});

@@ -1,6 +1,6 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
-export const LeakyReLU: LayerDefinition = {
+export const LeakyReLU = defineLayer({
   className: 'LeakyReLU',
   group: 'Activation',
   description: 'Like ReLU, but negative values are multiplied by a small slope instead of zeroed.',
@@ -16,8 +16,8 @@ export const LeakyReLU: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.negative_slope),
-  forward: (ctx, config, [x]) => ({ output: ctx.backend.activation(x, 'leaky_relu', { negativeSlope: config.negative_slope as number }) }),
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.activation(x, 'leaky_relu', { negativeSlope: config.negative_slope }) }),
   backward: (ctx, config, dy, { inputs: [x], output }) => ({
-    inputs: [ctx.backend.activationGrad(dy, x, output, 'leaky_relu', { negativeSlope: config.negative_slope as number })],
+    inputs: [ctx.backend.activationGrad(dy, x, output, 'leaky_relu', { negativeSlope: config.negative_slope })],
   }),
-};
+});

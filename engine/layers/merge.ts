@@ -4,6 +4,7 @@ import { formatShape, type Shape } from '../core/shape';
 import type { BackwardResult, ForwardResult, LayerDefinition } from './types';
 import type { Tensor } from '../core/tensor';
 import { gather, reduceTo } from './elementwise';
+import { defineLayer } from './define';
 
 export type MergeOp = 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum';
 
@@ -96,7 +97,7 @@ function expandRanks(inputs: Tensor[]): Tensor[] {
 }
 
 export function elementwiseMerge(className: string, op: MergeOp, description: string): LayerDefinition {
-  return {
+  return defineLayer({
     className,
     group: 'Merge',
     description,
@@ -107,5 +108,5 @@ export function elementwiseMerge(className: string, op: MergeOp, description: st
     outputShape: (_c, inputs) => elementwiseShape(className, inputs),
     forward: (_ctx, _config, inputs) => mergeForward(op, inputs),
     backward: (_ctx, _config, dy, { inputs }) => mergeBackward(op, dy, inputs),
-  };
+  });
 }

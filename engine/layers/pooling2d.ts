@@ -1,18 +1,24 @@
 /** MaxPooling2D and AveragePooling2D share everything but the reduction. */
-import { ints, intsOrNull, joinArgs, pair, paddingField, str, tupleText } from './fields';
+import { joinArgs, pair, paddingField, tupleText } from './fields';
 import { valuesEqual } from './config';
 import { expectImage, windowOutput } from './spatial';
-import type { LayerConfig, LayerDefinition } from './types';
-import type { PoolParams } from '../kernels/types';
+import type { LayerDefinition } from './types';
+import type { Padding, PoolParams } from '../kernels/types';
+import { defineLayer } from './define';
 
-function poolParams(config: LayerConfig): PoolParams {
-  const pool = ints(config, 'pool_size') as [number, number];
-  return { poolSize: pool, strides: (intsOrNull(config, 'strides') ?? pool) as [number, number], padding: str(config, 'padding') as 'valid' | 'same' };
+interface PoolConfig {
+  readonly pool_size: [number, number];
+  readonly strides: [number, number] | null;
+  readonly padding: Padding;
+}
+
+function poolParams(config: PoolConfig): PoolParams {
+  return { poolSize: config.pool_size, strides: config.strides ?? config.pool_size, padding: config.padding };
 }
 
 export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', description: string, alias: string): LayerDefinition {
   const max = className === 'MaxPooling2D';
-  return {
+  return defineLayer({
     className,
     group: 'Pooling',
     description,
@@ -35,13 +41,8 @@ export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', descri
     outputShape(config, [input]) {
       const bad = expectImage(className, input);
       if (bad) return bad;
-      const pool = ints(config, 'pool_size');
-      const hw = windowOutput(className, input, {
-        key: 'pool_size',
-        size: pool,
-        strides: intsOrNull(config, 'strides') ?? pool,
-        padding: str(config, 'padding') as 'valid' | 'same',
-      });
+      const { poolSize, strides, padding } = poolParams(config);
+      const hw = windowOutput(className, input, { key: 'pool_size', size: poolSize, strides, padding });
       if (!Array.isArray(hw)) return hw;
       return [input[0], ...hw, input[3]];
     },
@@ -51,5 +52,5 @@ export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', descri
     backward: (ctx, config, dy, { inputs: [x] }) => ({
       inputs: [max ? ctx.backend.maxPoolGrad(dy, x, poolParams(config)) : ctx.backend.avgPoolGrad(dy, x.shape, poolParams(config))],
     }),
-  };
+  });
 }

@@ -1,24 +1,25 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { joinArgs } from './fields';
 import { mapTensor } from './elementwise';
-import type { LayerConfig } from './types';
 
 /** Keras's relu(x, negative_slope, max_value, threshold): the kernels cover the two common settings. */
-function plainKernel(config: LayerConfig): 'relu' | 'relu6' | null {
+interface ReluConfig {
+  readonly max_value: number | null;
+  readonly negative_slope: number;
+  readonly threshold: number;
+}
+
+function plainKernel(config: ReluConfig): 'relu' | 'relu6' | null {
   if (config.negative_slope !== 0 || config.threshold !== 0) return null;
   if (config.max_value === null) return 'relu';
   return config.max_value === 6 ? 'relu6' : null;
 }
 
-function params(config: LayerConfig) {
-  return {
-    max: config.max_value === null ? Infinity : (config.max_value as number),
-    slope: config.negative_slope as number,
-    threshold: config.threshold as number,
-  };
+function params(config: ReluConfig) {
+  return { max: config.max_value ?? Infinity, slope: config.negative_slope, threshold: config.threshold };
 }
 
-export const ReLU: LayerDefinition = {
+export const ReLU = defineLayer({
   className: 'ReLU',
   group: 'Activation',
   description: 'Rectified linear unit with options: a cap (max_value), a slope below the threshold, and the threshold.',
@@ -49,4 +50,4 @@ export const ReLU: LayerDefinition = {
     const { max, slope, threshold } = params(config);
     return { inputs: [mapTensor(x, (v, i) => (v > threshold ? (v < max ? dy.data[i] : 0) : slope * dy.data[i]))] };
   },
-};
+});

@@ -1,8 +1,8 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { joinArgs } from './fields';
 import { mapTensor } from './elementwise';
 
-export const Rescaling: LayerDefinition = {
+export const Rescaling = defineLayer({
   className: 'Rescaling',
   group: 'Core',
   description: 'Multiplies by scale and adds offset, e.g. scale=1/255 maps pixels to [0, 1] (min-max normalization).',
@@ -16,6 +16,6 @@ export const Rescaling: LayerDefinition = {
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => joinArgs(`×${Number(config.scale).toPrecision(3)}`, config.offset !== 0 && `+${config.offset}`),
-  forward: (_ctx, config, [x]) => ({ output: mapTensor(x, (v) => v * (config.scale as number) + (config.offset as number)) }),
-  backward: (_ctx, config, dy) => ({ inputs: [mapTensor(dy, (v) => v * (config.scale as number))] }),
-};
+  forward: (_ctx, config, [x]) => ({ output: mapTensor(x, (v) => v * config.scale + config.offset) }),
+  backward: (_ctx, config, dy) => ({ inputs: [mapTensor(dy, (v) => v * config.scale)] }),
+});

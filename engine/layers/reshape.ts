@@ -1,10 +1,10 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { reshape } from './run-helpers';
 import { reshapeTarget } from './reshape-target';
 import { elementsPerSample, formatShape } from '../core/shape';
 import { tupleText } from './fields';
 
-export const Reshape: LayerDefinition = {
+export const Reshape = defineLayer({
   className: 'Reshape',
   group: 'Reshaping',
   description: 'Gives each sample a new shape with the same number of elements; -1 lets one size be inferred.',
@@ -16,7 +16,7 @@ export const Reshape: LayerDefinition = {
     target_shape: { type: 'shape', default: [-1], allowInferred: true, required: true, doc: 'The new shape of one sample, without the batch axis.' },
   },
   outputShape(config, [input]) {
-    const target = config.target_shape as number[];
+    const target = config.target_shape;
     const total = elementsPerSample(input);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const inferredAt = target.indexOf(-1);
@@ -39,6 +39,6 @@ export const Reshape: LayerDefinition = {
     return [input[0], ...target];
   },
   keyArgs: (config) => tupleText(config.target_shape),
-  forward: (_ctx, config, [x]) => ({ output: reshape(x, reshapeTarget(x, config)) }),
+  forward: (_ctx, config, [x]) => ({ output: reshape(x, reshapeTarget(x, config.target_shape)) }),
   backward: (_ctx, _config, dy, { inputs: [x] }) => ({ inputs: [reshape(dy, x.shape)] }),
-};
+});

@@ -4,20 +4,16 @@ import { isEpilogueActivation } from '../kernels/bias-activation';
 import type { ActivationName, EpilogueActivation } from '../kernels/types';
 import type { RunContext } from './types';
 
-/** Keras activation name → kernel name. `silu`/`swish` are one function; `gelu` is exact (erf) in Keras 3. */
-function kernelActivation(name: string): ActivationName {
-  return name as ActivationName;
-}
-
 /** The string 'leaky_relu' is `keras.activations.leaky_relu`, whose slope defaults to 0.2 (the layer's is 0.3). */
 const ACTIVATION_DEFAULTS = { negativeSlope: 0.2 };
 
-export function activate(ctx: RunContext, x: Tensor, name: string): Tensor {
-  return name === 'linear' ? x : ctx.backend.activation(x, kernelActivation(name), ACTIVATION_DEFAULTS);
+// Keras activation names are the kernels' names: `silu`/`swish` are one function; `gelu` is exact (erf) in Keras 3.
+export function activate(ctx: RunContext, x: Tensor, name: ActivationName): Tensor {
+  return name === 'linear' ? x : ctx.backend.activation(x, name, ACTIVATION_DEFAULTS);
 }
 
-export function activateGrad(ctx: RunContext, dy: Tensor, x: Tensor, y: Tensor, name: string): Tensor {
-  return name === 'linear' ? dy : ctx.backend.activationGrad(dy, x, y, kernelActivation(name), ACTIVATION_DEFAULTS);
+export function activateGrad(ctx: RunContext, dy: Tensor, x: Tensor, y: Tensor, name: ActivationName): Tensor {
+  return name === 'linear' ? dy : ctx.backend.activationGrad(dy, x, y, name, ACTIVATION_DEFAULTS);
 }
 
 export function reshape(t: Tensor, shape: number[]): Tensor {
@@ -30,12 +26,12 @@ export interface LinearSaved {
 }
 
 /** Bias and activation in one kernel when the backward can do without the pre-activation (linear, relu, relu6). */
-function fusedEpilogue(activation: string, hasBias: boolean): activation is EpilogueActivation {
+function fusedEpilogue(activation: ActivationName, hasBias: boolean): activation is EpilogueActivation {
   return isEpilogueActivation(activation) && (hasBias || activation !== 'linear');
 }
 
 /** bias (when present) then activation, keeping the pre-activation for backward where it needs it. */
-export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | undefined, activation: string) {
+export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | undefined, activation: ActivationName) {
   if (fusedEpilogue(activation, !!bias)) {
     const y = ctx.backend.biasActivation(z, bias?.data ?? null, activation);
     return { output: y, saved: { preActivation: activation === 'linear' ? y : undefined } satisfies LinearSaved };
@@ -45,7 +41,7 @@ export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | unde
 }
 
 /** dL/d(pre-activation) and the bias gradient (when there is a bias). */
-export function activationAndBiasGrad(ctx: RunContext, dy: Tensor, output: Tensor, saved: unknown, activation: string, hasBias: boolean) {
+export function activationAndBiasGrad(ctx: RunContext, dy: Tensor, output: Tensor, saved: unknown, activation: ActivationName, hasBias: boolean) {
   if (fusedEpilogue(activation, hasBias)) {
     const { dz, dBias } = ctx.backend.biasActivationGrad(dy, output, activation, hasBias);
     return { dz, dBias: dBias ?? undefined };

@@ -1,6 +1,6 @@
-import { activationField, activationText, bool, initializerField, ints, joinArgs, num, pair, paddingField, tupleText, useBiasField } from './fields';
+import { activationField, activationText, initializerField, joinArgs, pair, paddingField, tupleText, useBiasField } from './fields';
 import { convOutputShape, stridesWithDilation } from './spatial';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import type { Tensor } from '../core/tensor';
 import { convParams } from './conv2d';
 import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
@@ -12,7 +12,7 @@ interface SeparableSaved {
   preActivation?: Tensor;
 }
 
-export const SeparableConv2D: LayerDefinition = {
+export const SeparableConv2D = defineLayer({
   className: 'SeparableConv2D',
   group: 'Convolution',
   description: 'Depthwise convolution per channel, then a 1×1 convolution mixing channels: far fewer weights than Conv2D.',
@@ -46,28 +46,25 @@ export const SeparableConv2D: LayerDefinition = {
     pointwise_initializer: initializerField('glorot_uniform', 'Initializer of the 1×1 pointwise kernel.'),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
-  validate: (config) => stridesWithDilation(ints(config, 'strides'), ints(config, 'dilation_rate')),
-  outputShape: (config, [input]) => convOutputShape('SeparableConv2D', config, input, () => num(config, 'filters')),
-  weights(config, [input]) {
-    const [kh, kw] = ints(config, 'kernel_size');
+  validate: (config) => stridesWithDilation(config.strides, config.dilation_rate),
+  outputShape: (config, [input]) => convOutputShape('SeparableConv2D', config, input, () => config.filters),
+  weights({ kernel_size: [kh, kw], depth_multiplier: dm, filters, use_bias }, [input]) {
     const cin = input[3] as number;
-    const dm = num(config, 'depth_multiplier');
-    const filters = num(config, 'filters');
     const w = [
       { name: 'depthwise_kernel', shape: [kh, kw, cin, dm], trainable: true, initializer: 'depthwise_initializer' },
       { name: 'pointwise_kernel', shape: [1, 1, cin * dm, filters], trainable: true, initializer: 'pointwise_initializer' },
     ];
-    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
+    if (use_bias) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.filters), tupleText(config.kernel_size), config.padding === 'same' && 'same', activationText(config)),
   forward(ctx, config, [x], w) {
     const depthwise = ctx.backend.depthwiseConv2d(x, w.depthwise_kernel, convParams(config));
-    const r = biasThenActivate(ctx, ctx.backend.conv2d(depthwise, w.pointwise_kernel, POINTWISE), w.bias, config.activation as string);
+    const r = biasThenActivate(ctx, ctx.backend.conv2d(depthwise, w.pointwise_kernel, POINTWISE), w.bias, config.activation);
     return { output: r.output, saved: { depthwise, preActivation: r.saved.preActivation } satisfies SeparableSaved };
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
-    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation as string, !!w.bias);
+    const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const { depthwise } = saved as SeparableSaved;
     const p = convParams(config);
     const dPointwise = ctx.backend.conv2dBackpropFilter(depthwise, dz, w.pointwise_kernel.shape, POINTWISE);
@@ -79,4 +76,4 @@ export const SeparableConv2D: LayerDefinition = {
     if (dBias) weights.bias = dBias;
     return { inputs: [ctx.backend.depthwiseConv2dBackpropInput(dDepthwiseOut, w.depthwise_kernel, x.shape, p)], weights };
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { formatShape } from '../core/shape';
-import { resolveAxis } from './batch-normalization';
+import { absoluteAxis, resolveAxis } from './batch-normalization';
 import type { Tensor } from '../core/tensor';
 
 function split(shape: readonly number[], axis: number) {
@@ -26,7 +26,7 @@ function softmaxAlong(x: Tensor, axis: number): Tensor {
   return { shape: x.shape, data: y };
 }
 
-export const Softmax: LayerDefinition = {
+export const Softmax = defineLayer({
   className: 'Softmax',
   group: 'Activation',
   description: 'Turns scores into probabilities that sum to 1 along an axis.',
@@ -40,18 +40,18 @@ export const Softmax: LayerDefinition = {
     axis: { type: 'int', default: -1, doc: 'The axis the probabilities sum to 1 along.' },
   },
   outputShape(config, [input]) {
-    if (resolveAxis(config.axis as number, input.length) === null)
+    if (resolveAxis(config.axis, input.length) === null)
       return { code: 'bad-axis', message: `axis ${config.axis} is out of range for ${formatShape(input)}`, hint: 'use -1' };
     return input;
   },
   forward(ctx, config, [x]) {
-    const axis = resolveAxis(config.axis as number, x.shape.length)!;
+    const axis = absoluteAxis(config.axis, x.shape.length);
     if (axis === x.shape.length - 1) return { output: ctx.backend.activation(x, 'softmax') };
     return { output: softmaxAlong(x, axis) };
   },
   backward(_ctx, config, dy, { output }) {
     // dx = y · (dy − Σ dy·y) along the axis.
-    const { outer, size, inner } = split(output.shape, resolveAxis(config.axis as number, output.shape.length)!);
+    const { outer, size, inner } = split(output.shape, absoluteAxis(config.axis, output.shape.length));
     const dx = new Float32Array(dy.data.length);
     for (let o = 0; o < outer; o++)
       for (let j = 0; j < inner; j++) {
@@ -62,4 +62,4 @@ export const Softmax: LayerDefinition = {
       }
     return { inputs: [{ shape: dy.shape, data: dx }] };
   },
-};
+});

@@ -1,8 +1,8 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { expectImage } from './spatial';
 import { mapTensor } from './elementwise';
 
-export const SpatialDropout2D: LayerDefinition = {
+export const SpatialDropout2D = defineLayer({
   className: 'SpatialDropout2D',
   group: 'Regularization',
   description: 'Dropout of whole feature maps: while training, drops entire channels rather than single pixels.',
@@ -18,7 +18,7 @@ export const SpatialDropout2D: LayerDefinition = {
   outputShape: (_config, [input]) => expectImage('SpatialDropout2D', input) ?? input,
   keyArgs: (config) => String(config.rate),
   forward(ctx, config, [x]) {
-    const rate = config.rate as number;
+    const { rate } = config;
     if (!ctx.training || rate === 0) return { output: x, saved: null };
     // One keep/drop decision per (sample, channel), shared by every pixel of that feature map.
     const [n, h, w, c] = x.shape;
@@ -29,4 +29,4 @@ export const SpatialDropout2D: LayerDefinition = {
   backward(_ctx, _config, dy, { saved }) {
     return { inputs: [saved ? mapTensor(dy, (v, i) => v * (saved as Float32Array)[i]) : dy] };
   },
-};
+});

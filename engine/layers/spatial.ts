@@ -1,8 +1,17 @@
 /** Shape rules shared by the 2-D convolution and pooling layers (channels_last). */
 import type { LayerIssue } from '../core/problems';
 import { convOutputLength, formatShape, type Shape } from '../core/shape';
-import { ints, str, tupleText } from './fields';
-import type { LayerConfig, OutputShapeResult } from './types';
+import { tupleText } from './fields';
+import type { Padding } from '../kernels/types';
+import type { OutputShapeResult } from './types';
+
+/** The config fields every 2-D convolution shares, once checked. */
+export interface ConvWindowConfig {
+  readonly kernel_size: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly dilation_rate: [number, number];
+}
 
 /** A 2-D layer needs (batch, height, width, channels). */
 export function expectImage(className: string, input: Shape): LayerIssue | null {
@@ -75,7 +84,7 @@ export function knownChannels(className: string, input: Shape): number | LayerIs
  */
 export function convOutputShape(
   className: string,
-  config: LayerConfig,
+  config: ConvWindowConfig,
   input: Shape,
   outChannels: (inChannels: number) => number | LayerIssue,
 ): OutputShapeResult {
@@ -87,10 +96,10 @@ export function convOutputShape(
   if (typeof channels !== 'number') return channels;
   const hw = windowOutput(className, input, {
     key: 'kernel_size',
-    size: ints(config, 'kernel_size'),
-    strides: ints(config, 'strides'),
-    padding: str(config, 'padding') as 'valid' | 'same',
-    dilation: ints(config, 'dilation_rate'),
+    size: config.kernel_size,
+    strides: config.strides,
+    padding: config.padding,
+    dilation: config.dilation_rate,
   });
   if (!Array.isArray(hw)) return hw;
   return [input[0], ...hw, channels];

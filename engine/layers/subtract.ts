@@ -1,8 +1,8 @@
 import { formatShape } from '../core/shape';
 import { elementwiseShape, mergeBackward, mergeForward } from './merge';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
-export const Subtract: LayerDefinition = {
+export const Subtract = defineLayer({
   className: 'Subtract',
   group: 'Merge',
   description: 'Subtracts its second input from its first, element-wise.',
@@ -19,4 +19,4 @@ export const Subtract: LayerDefinition = {
   },
   forward: (_ctx, _config, inputs) => mergeForward('subtract', inputs),
   backward: (_ctx, _config, dy, { inputs }) => mergeBackward('subtract', dy, inputs),
-};
+});

@@ -1,9 +1,9 @@
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 import { expectImage } from './spatial';
-import { ints, joinArgs, pair, tupleText } from './fields';
+import { joinArgs, pair, tupleText } from './fields';
 import type { Tensor } from '../core/tensor';
 
-export const UpSampling2D: LayerDefinition = {
+export const UpSampling2D = defineLayer({
   className: 'UpSampling2D',
   group: 'Reshaping',
   description: 'Repeats rows and columns to enlarge each image by an integer factor.',
@@ -18,17 +18,17 @@ export const UpSampling2D: LayerDefinition = {
   outputShape(config, [input]) {
     const bad = expectImage('UpSampling2D', input);
     if (bad) return bad;
-    const [sh, sw] = ints(config, 'size');
+    const [sh, sw] = config.size;
     return [input[0], input[1] === null ? null : input[1] * sh, input[2] === null ? null : input[2] * sw, input[3]];
   },
   keyArgs: (config) => joinArgs(tupleText(config.size), config.interpolation !== 'nearest' && String(config.interpolation)),
   forward(_ctx, config, [x]) {
-    return { output: resize(x, ints(config, 'size'), config.interpolation as string, null) };
+    return { output: resize(x, config.size, config.interpolation, null) };
   },
   backward(_ctx, config, dy, { inputs: [x] }) {
-    return { inputs: [resize(x, ints(config, 'size'), config.interpolation as string, dy)] };
+    return { inputs: [resize(x, config.size, config.interpolation, dy)] };
   },
-};
+});
 
 /** For one output row/column: the two source indices and the weight of the second (TF's half-pixel bilinear). */
 function taps(outSize: number, inSize: number, factor: number, nearest: boolean) {

@@ -15,11 +15,11 @@ import { chainDocument } from '../../../engine/graph/build';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { infer } from '../../../engine/graph/inference';
 import { getLayer, registerLayer } from '../../../engine/layers/registry';
-import type { LayerDefinition } from '../../../engine/layers/types';
+import { defineLayer } from '../../../engine/layers/define';
 import { Palette } from '../../../renderer/panels/Palette';
 
 /** y = factor · x + shift, element-wise: a layer no Keras version has, so nothing else can know it. */
-const ScaleShift: LayerDefinition = {
+const ScaleShift = defineLayer({
   className: 'ScaleShift',
   group: 'Core',
   description: 'Multiplies every value by a factor and adds a shift (a test layer).',
@@ -34,7 +34,7 @@ const ScaleShift: LayerDefinition = {
     shift: { type: 'float', default: 0, doc: 'The shift.' },
   },
   outputShape: (_config, [input]) => input,
-};
+});
 
 let unregister: () => void;
 beforeAll(() => {
