@@ -27,6 +27,20 @@ function groupedConv(ctx: RunContext, x: Tensor, kernel: Tensor, groups: number,
   return ctx.backend.concat(xs.map((xi, g) => ctx.backend.conv2d(xi, ks[g], p)), -1);
 }
 
+/** Conv2D's fields in Keras's order; Conv2DTranspose takes them less `groups`. */
+export const CONV2D_FIELDS = {
+  filters: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of filters: the output channels.' },
+  kernel_size: pair([3, 3], 'Height and width of each filter.', { required: true }),
+  strides: pair([1, 1], 'Step of the window along height and width.'),
+  padding: paddingField,
+  dilation_rate: pair([1, 1], 'Spacing between kernel taps (atrous convolution).', { advanced: true }),
+  groups: { type: 'int', default: 1, min: 1, advanced: true, doc: 'Split the channels into this many independent groups.' },
+  activation: activationField(),
+  use_bias: useBiasField,
+  kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in / groups, filters) kernel.'),
+  bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+} as const;
+
 export const Conv2D = defineLayer({
   className: 'Conv2D',
   group: 'Convolution',
@@ -41,18 +55,7 @@ export const Conv2D = defineLayer({
     ],
     aliases: ['Convolution2D'],
   },
-  fields: {
-    filters: { type: 'int', default: 32, min: 1, required: true, doc: 'Number of filters: the output channels.' },
-    kernel_size: pair([3, 3], 'Height and width of each filter.', { required: true }),
-    strides: pair([1, 1], 'Step of the window along height and width.'),
-    padding: paddingField,
-    dilation_rate: pair([1, 1], 'Spacing between kernel taps (atrous convolution).', { advanced: true }),
-    groups: { type: 'int', default: 1, min: 1, advanced: true, doc: 'Split the channels into this many independent groups.' },
-    activation: activationField(),
-    use_bias: useBiasField,
-    kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in / groups, filters) kernel.'),
-    bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
-  },
+  fields: CONV2D_FIELDS,
   validate({ strides, dilation_rate, filters, groups }) {
     return stridesWithDilation(strides, dilation_rate).concat(
       filters % groups === 0
