@@ -16,7 +16,7 @@ export const Normalization: LayerDefinition = {
   group: 'Normalization',
   description: 'Standardizes each channel with a fixed mean and variance (Keras sets them with adapt() on the data); not trained.',
   arity: 'one',
-  traits: { keepsUnits: true },
+  traits: { keepsUnits: true, finalizesState: true },
   keras: { args: ['axis', 'mean', 'variance', 'invert'], config: ['axis', 'invert', 'mean', 'variance'] },
   fields: {
     axis: { type: 'int', default: -1, doc: 'One mean and variance per index along this axis (-1: the channels).' },

@@ -114,6 +114,8 @@ export interface LayerTraits {
   keepsUnits?: boolean;
   /** Normalizes with the batch's statistics and keeps moving averages of them (BatchNormalization). */
   batchStatistics?: boolean;
+  /** Keras computes with set weights only after `finalize_state()` (Normalization's adapted mean and variance). */
+  finalizesState?: boolean;
 }
 
 /**

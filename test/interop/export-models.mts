@@ -50,6 +50,7 @@ for (const f of [
   'keras-json/tfkeras2-sequential-article-mlp.json',
   'keras-json/tfkeras2-functional-concatenate.json',
   'keras-json/keras3.15-activations.json',
+  'keras-json/keras3.15-convnext-block.json',
 ]) {
   sources.push({ id: `fixture-${f.replace(/\/model\.json$/, '').replace(/[/.]/g, '-')}`, path: join(fixtures, f) });
 }
@@ -70,7 +71,7 @@ const EXPORTS = {
 
 /**
  * The model with weights for every layer: the ones it came with, else seeded uniform draws, wide enough that a
- * wrong layout or a dropped weight shows in the outputs (moving variances stay positive).
+ * wrong layout or a dropped weight shows in the outputs (variances stay positive).
  */
 function withWeights(doc: ModelDocument, seed: number): ModelDocument {
   const inference = infer(doc);
@@ -79,7 +80,7 @@ function withWeights(doc: ModelDocument, seed: number): ModelDocument {
   for (const [id, info] of inference.nodes) {
     if (weights[id]?.length || info.weights.length === 0) continue;
     weights[id] = info.weights.map((w) => {
-      const [lo, hi] = w.name === 'moving_variance' ? [0.5, 1.5] : [-0.5, 0.5];
+      const [lo, hi] = w.name === 'moving_variance' || w.name === 'variance' ? [0.5, 1.5] : [-0.5, 0.5];
       const data = Float32Array.from({ length: sizeOf(w.shape) }, () => rng.uniform(lo, hi));
       return { name: w.name, tensor: { shape: [...w.shape], data } };
     });

@@ -25,7 +25,10 @@ export function emitPython(doc: ModelDocument, options: ExportOptions = {}): str
   const flavor = options.flavor ?? 'keras3';
   const inference = infer(doc);
   const lines: string[] = [...problemHeader(inference)];
-  lines.push(...(flavor === 'tf.keras' ? ['from tensorflow import keras', 'from tensorflow.keras import layers'] : ['import keras', 'from keras import layers']), '');
+  lines.push(...(flavor === 'tf.keras' ? ['from tensorflow import keras', 'from tensorflow.keras import layers'] : ['import keras', 'from keras import layers']));
+  // Layers Keras keeps outside keras.layers (LayerScale, in keras.applications.convnext) are imported by name.
+  const outside = new Set(doc.nodes.map((n) => getLayer(n.className)).filter((d) => d?.keras.module).map((d) => `from ${d!.keras.module} import ${d!.className}`));
+  lines.push(...[...outside].sort(), '');
   const names = exportNames(doc, inference);
   const ctx: EmitContext = { flavor, names };
   if (inference.modelClass === 'Sequential' || doc.nodes.length === 0) lines.push(...sequential(doc, inference, ctx));
@@ -175,6 +178,6 @@ export function layerExpression(node: DocNode, ctx: EmitContext): string {
     args.push(`${keyword}=${fieldLiteral(spec, value ?? null)}`);
   }
   args.push(...nameArg);
-  const callee = def.className === 'InputLayer' ? 'keras.Input' : `layers.${def.className}`;
+  const callee = def.className === 'InputLayer' ? 'keras.Input' : def.keras.module ? def.className : `layers.${def.className}`;
   return `${callee}(${args.join(', ')})`;
 }

@@ -39,6 +39,9 @@ export function resolvePath(rawPath: string): Resolved {
   if (act) return { type: 'activation', name: act[1] };
   const init = /^keras\.initializers\.([A-Za-z_0-9]+)$/.exec(path);
   if (init) return { type: 'initializer', name: /[A-Z]/.test(init[1]) ? toSnakeCase(init[1]) : init[1] };
+  // A layer Keras keeps outside keras.layers, by its module: keras.src.applications.convnext.LayerScale.
+  const outside = layerDefinitions().find((d) => d.keras.module && path === `${d.keras.module}.${d.className}`);
+  if (outside) return { type: 'layer', className: outside.className };
   const layer = /^keras\.layers\.([A-Za-z_0-9]+)$/.exec(path);
   if (layer) {
     const name = layer[1];

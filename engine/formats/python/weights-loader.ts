@@ -6,6 +6,7 @@
  */
 import type { ModelDocument } from '../../graph/document';
 import type { Inference } from '../../graph/inference';
+import { hasTrait } from '../../layers/registry';
 import { pythonString } from './literals';
 
 const INDENT = '    ';
@@ -13,10 +14,11 @@ const INDENT = '    ';
 const tuple = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 
 /** Layers that have weights in the document, in the model's order, each with its weights' names and shapes. */
-export function layersWithWeights(doc: ModelDocument, inference: Inference): { name: string; weights: { name: string; shape: number[] }[] }[] {
+export function layersWithWeights(doc: ModelDocument, inference: Inference): { name: string; className: string; weights: { name: string; shape: number[] }[] }[] {
+  const classOf = new Map(doc.nodes.map((n) => [n.id, n.className]));
   return inference.order
     .filter((id) => (doc.weights?.[id]?.length ?? 0) > 0)
-    .map((id) => ({ name: inference.nodes.get(id)!.name, weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })) }));
+    .map((id) => ({ name: inference.nodes.get(id)!.name, className: classOf.get(id)!, weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })) }));
 }
 
 /**
@@ -55,6 +57,7 @@ export function weightsLoaderLines(doc: ModelDocument, inference: Inference, wei
     const one = `model.get_layer(${name}).set_weights([${args.join(', ')}])`;
     if (one.length <= 120) lines.push(one);
     else lines.push(`model.get_layer(${name}).set_weights([`, ...args.map((a) => `${INDENT}${a},`), '])');
+    if (hasTrait(layer.className, 'finalizesState')) lines.push(`model.get_layer(${name}).finalize_state()`);
   }
   return lines;
 }
