@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import type { FormatError } from '../engine/core/problems';
 import { recognizeFolder } from '../engine/formats/binary-files';
 import type { SideFiles } from '../engine/formats/types';
-import { FileRefusal, modelFolderFiles, readTextFileSync } from '../engine/node/safe-read';
+import { FileRefusal, modelFolderFiles, readRegularFileSync, readTextFileSync } from '../engine/node/safe-read';
 
 /** The command line was wrong (a missing file, an unknown option): exit 2. */
 export class UsageError extends Error {}
@@ -17,8 +17,17 @@ export class InputError extends Error {}
  * a named pipe, /dev/zero), is bad usage; a file too large to be a model is bad input.
  */
 export function readTextFile(path: string): string {
+  return refusalsAsErrors(path, () => readTextFileSync(path));
+}
+
+/** A model file's bytes (a .keras or .h5 is binary), refused as readTextFile refuses. */
+export function readModelBytes(path: string): Uint8Array {
+  return refusalsAsErrors(path, () => readRegularFileSync(path));
+}
+
+function refusalsAsErrors<T>(path: string, read: () => T): T {
   try {
-    return readTextFileSync(path);
+    return read();
   } catch (e) {
     if (!(e instanceof FileRefusal)) throw e;
     if (e.code === 'missing') throw new UsageError(`no such file: ${path}`);

@@ -10,11 +10,11 @@ import { infer, type Inference } from '../engine/graph/inference';
 import { formatSummary, summarize } from '../engine/graph/summary';
 import { checkResources, estimateResources, formatEstimate, type MemoryBudget } from '../engine/graph/resources';
 import { memoryBudget } from '../engine/node/memory-budget';
-import { readModel } from '../engine/formats/detect';
+import { readModelFile } from '../engine/formats/detect';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
 import type { WriteRefusal } from '../engine/formats/types';
 import { SaveError, writeFileDurable } from '../engine/node/durable-write';
-import { folderModel, InputError, readTextFile, sideFilesOf, UsageError } from './io';
+import { folderModel, InputError, readModelBytes, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
@@ -28,11 +28,11 @@ Commands:
   summary <model> [--json]          the model.summary() table and a memory estimate; --json prints them as data
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
-                                    f: keras-py | keras-json | project | tfjs | weights-json
+                                    f: keras-py | keras-json | keras | project | tfjs | weights-json
                                     (--flavor tf.keras for tf.keras 2 Python or JSON;
                                     keras-py --weights w.json also writes the trained weights and the
                                     code that loads them into the model)
-  predict <model> --input in.json [--training] [--weights w.json] [--out out.json]
+  predict <model> --input in.json [--training] [--weights w.json|w.weights.h5] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
         [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--out <project file>]
@@ -73,11 +73,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
   try {
     switch (command) {
       case 'summary':
-        return summaryCommand(rest, io);
+        return await summaryCommand(rest, io);
       case 'validate':
-        return validateCommand(rest, io);
+        return await validateCommand(rest, io);
       case 'export':
-        return exportCommand(rest, io);
+        return await exportCommand(rest, io);
       case 'predict':
         return await predictCmd(rest, io);
       case 'train':
@@ -149,14 +149,14 @@ function oneModelPath(positionals: string[]): string {
 }
 
 /** Loads and infers a model; on a file it can't read, prints the located errors and returns null. */
-function load(path: string, io: Io): { doc: ModelDocument; inference: Inference } | null {
+async function load(path: string, io: Io): Promise<{ doc: ModelDocument; inference: Inference } | null> {
   const folder = folderModel(path);
   if (folder) {
     io.err(formatFormatError(folder, path));
     return null;
   }
-  const text = readTextFile(path);
-  const result = readModel(text, basename(path), sideFilesOf(path));
+  // Bytes: a .keras or .h5 is told by its first bytes; anything else is read as text.
+  const result = await readModelFile(readModelBytes(path), basename(path), sideFilesOf(path));
   if (!result.ok) {
     for (const e of result.errors) io.err(formatFormatError(e, path));
     return null;
@@ -179,10 +179,10 @@ function budgetFrom(values: Record<string, string | boolean | undefined>): Memor
 /** The batch and optimizer the summary's estimate assumes: Keras's fit defaults. */
 const SUMMARY_RUN = { batchSize: 32, optimizer: { name: 'adam' as const } };
 
-function summaryCommand(rest: string[], io: Io): number {
+async function summaryCommand(rest: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(rest, { json: { type: 'boolean' }, ...BUDGET_OPTION });
   const budget = budgetFrom(values);
-  const loaded = load(oneModelPath(positionals), io);
+  const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = summarize(loaded.doc, loaded.inference);
   const ok = loaded.inference.errorCount === 0;
@@ -230,9 +230,9 @@ function printProblems(inference: Inference, io: Io, only?: 'error'): void {
   }
 }
 
-function validateCommand(rest: string[], io: Io): number {
+async function validateCommand(rest: string[], io: Io): Promise<number> {
   const { positionals } = parse(rest);
-  const loaded = load(oneModelPath(positionals), io);
+  const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const { inference } = loaded;
   for (const p of inference.problems) {
@@ -247,7 +247,7 @@ function validateCommand(rest: string[], io: Io): number {
   return inference.errorCount > 0 ? 1 : 0;
 }
 
-function exportCommand(rest: string[], io: Io): number {
+async function exportCommand(rest: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(rest, {
     format: { type: 'string' },
     out: { type: 'string', short: 'o' },
@@ -264,7 +264,7 @@ function exportCommand(rest: string[], io: Io): number {
   if (weightsPath !== undefined && format !== 'keras-py')
     throw new UsageError(`--weights goes with --format keras-py (the code that loads them); for ${format} export weights-json`);
   if (weightsPath !== undefined && !out) throw new UsageError('--weights needs --out: the code finds the weights file beside itself');
-  const loaded = load(oneModelPath(positionals), io);
+  const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const { doc, inference } = loaded;
   const refuse = (refusal: WriteRefusal) => {
@@ -274,14 +274,14 @@ function exportCommand(rest: string[], io: Io): number {
   };
   let weightsFile: string | undefined;
   if (weightsPath !== undefined && out) {
-    const weights = exportModel(doc, 'weights-json');
+    const weights = await exportModel(doc, 'weights-json');
     if (!weights.ok) return refuse(weights);
     weightsFile = relative(dirname(resolve(out)), resolve(weightsPath)).split(sep).join('/');
     writeFileDurable(weightsPath, weights.files[0].data);
   } else if (LEAVES_OUT_WEIGHTS.has(format) && Object.keys(doc.weights ?? {}).length > 0) {
     io.err(`warning: ${positionals[0]} holds trained weights; ${format} leaves them out (${LEAVES_OUT_WEIGHTS.get(format)})`);
   }
-  const written = exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined, weightsFile });
+  const written = await exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined, weightsFile });
   if (!written.ok) return refuse(written);
   const [main, ...beside] = written.files;
   if (!out) {
@@ -325,7 +325,7 @@ async function predictCmd(rest: string[], io: Io): Promise<number> {
   });
   const path = oneModelPath(positionals);
   const budget = budgetFrom(values);
-  const loaded = load(path, io);
+  const loaded = await load(path, io);
   if (!loaded) return 1;
   const opts = {
     input: values.input as string,
@@ -354,7 +354,7 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
     ...BUDGET_OPTION,
   });
   const memoryBudget = budgetFrom(values);
-  const loaded = load(oneModelPath(positionals), io);
+  const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
   return withBackend(io, (backend) => trainCommand(
@@ -385,7 +385,7 @@ async function serveCommand(rest: string[], io: Io): Promise<number> {
   const port = values.port === undefined ? 5917 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
   const { readServedModel, startServer, ServeError } = await import('./serve');
-  const model = positionals.length ? readServedModel(positionals[0]) : undefined;
+  const model = positionals.length ? await readServedModel(positionals[0]) : undefined;
   if (model && 'errors' in model) {
     for (const line of model.errors) io.err(line);
     return 1;

@@ -7,7 +7,9 @@ import { readWeightsJson } from '../engine/formats/weights-json';
 import { formatFormatError } from '../engine/core/problems';
 import { compileModel, forward, makeContext } from '../engine/train/executor';
 import type { Backend } from '../engine/kernels/types';
-import { readTextFile, UsageError } from './io';
+import { basename } from 'node:path';
+import { isHdf5, loadWeightsH5 } from '../engine/formats/keras-h5';
+import { readModelBytes, readTextFile, UsageError } from './io';
 
 export interface TensorJson {
   shape: number[];
@@ -54,17 +56,21 @@ export function predict(
   return forward(model, [input], makeContext(backend, training, seed)).output;
 }
 
-export function predictCommand(
+export async function predictCommand(
   modelPath: string,
   doc: ModelDocument,
   opts: { input?: string; out?: string; weights?: string; training: boolean; budget: MemoryBudget },
   backend: Backend,
   io: { out(t: string): void; err(t: string): void },
-): number {
+): Promise<number> {
   if (!opts.input) throw new UsageError('--input in.json is required ({"shape": [...], "data": [...]})');
   let model = doc;
   if (opts.weights) {
-    const applied = readWeightsJson(readTextFile(opts.weights), doc);
+    // Keras's HDF5 weights (.weights.h5, or a whole-model .h5) by their first bytes; weights JSON otherwise.
+    const bytes = readModelBytes(opts.weights);
+    const applied = isHdf5(bytes)
+      ? await loadWeightsH5(bytes, doc, basename(opts.weights))
+      : readWeightsJson(new TextDecoder().decode(bytes), doc);
     if (!applied.ok) {
       for (const e of applied.errors) io.err(formatFormatError(e, opts.weights));
       return 1;

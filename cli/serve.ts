@@ -13,11 +13,11 @@ import { basename, delimiter, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { contentSecurityPolicy, mimeType } from '../common/web-security';
 import { formatFormatError } from '../engine/core/problems';
-import { readModel } from '../engine/formats/detect';
+import { readModelFile } from '../engine/formats/detect';
 import type { SideFiles } from '../engine/formats/types';
 import { WASM_DIR_ARG } from '../engine/host/kernels';
 import { EngineSupervisor, type ChildHandle, type EngineStatus } from '../engine/host/supervisor';
-import { readTextFile, sideFilesOf } from './io';
+import { readModelBytes, sideFilesOf } from './io';
 import { PROJECT, projectWasmDir } from './project';
 import {
   ENGINE_SOCKET_PATH,
@@ -45,8 +45,8 @@ export const SERVED_MODEL_PATH = '/served-model';
  * malformed is refused here, with its located errors, before any page opens. The side files the format asked
  * for travel with it, so a TF.js model.json opens with its weights.
  */
-export function readServedModel(path: string): ServedModel | { errors: string[] } {
-  const text = readTextFile(path);
+export async function readServedModel(path: string): Promise<ServedModel | { errors: string[] }> {
+  const data = readModelBytes(path);
   const folder = sideFilesOf(path);
   const siblings: Record<string, Uint8Array> = {};
   const side: SideFiles = {
@@ -56,9 +56,9 @@ export function readServedModel(path: string): ServedModel | { errors: string[] 
       return got;
     },
   };
-  const result = readModel(text, basename(path), side);
+  const result = await readModelFile(data, basename(path), side);
   if (!result.ok) return { errors: result.errors.map((e) => formatFormatError(e, path)) };
-  return { name: basename(path), data: new TextEncoder().encode(text), siblings };
+  return { name: basename(path), data, siblings };
 }
 
 /** The served model as the page reads it: JSON with base64 bytes. */

@@ -2,9 +2,24 @@
 // Bundles the desktop shell with esbuild: dist/electron/main.cjs and preload.cjs, and the engine's utility
 // process entry dist/engine/utility-main.cjs. The renderer is built separately (`npx vite build`).
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * h5wasm (the .keras/.h5 reader's HDF5) is an ES module whose Emscripten loader reads import.meta.url; its
+ * WebAssembly is inlined, so the URL only names a folder. In the CommonJS bundle it becomes the bundle's own URL.
+ */
+const h5wasmMetaUrl = {
+  name: 'h5wasm-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /h5wasm[\\/]dist[\\/]esm[\\/]hdf5_util\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', 'require("url").pathToFileURL(__filename).href'),
+      loader: 'js',
+    }));
+  },
+};
 /** The options every Electron bundle is built with (the bundle test builds with them too). */
 export const common = {
   absWorkingDir: root,
@@ -19,6 +34,7 @@ export const common = {
   // A CommonJS bundle has an empty import.meta: code that finds files by it (the kernels' .wasm did) would silently
   // fall back at run time. Fail the build instead; entries get such paths from their host (see engine/host/kernels.ts).
   logOverride: { 'empty-import-meta': 'error' },
+  plugins: [h5wasmMetaUrl],
 };
 
 /** The three bundles: entry and output. */

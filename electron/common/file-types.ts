@@ -34,8 +34,7 @@ export const FILE_TYPES: readonly FileType[] = [
     rank: 'Owner',
     opens: true,
   },
-  // Keras's own files. Off until the importer for them lands (h5wasm and fflate are installed for it): then set
-  // `opens: true` here and nothing else changes.
+  // Keras's own files, read with their weights (engine/formats/keras-file.ts and keras-h5.ts).
   {
     ext: 'keras',
     name: 'Keras model',
@@ -43,7 +42,7 @@ export const FILE_TYPES: readonly FileType[] = [
     icon: 'file-keras',
     role: 'Viewer',
     rank: 'Alternate',
-    opens: false,
+    opens: true,
   },
   {
     ext: 'h5',
@@ -52,7 +51,7 @@ export const FILE_TYPES: readonly FileType[] = [
     icon: 'file-h5',
     role: 'Viewer',
     rank: 'Alternate',
-    opens: false,
+    opens: true,
   },
 ];
 

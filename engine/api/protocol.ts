@@ -109,7 +109,9 @@ export type ImportOutcome =
 /** Text formats come back as text; TF.js also brings its weight files. */
 export interface ExportResult {
   fileName: string;
+  /** The main file's text; empty when the file is binary (.keras), whose bytes are in `bytes`. */
   text: string;
+  bytes?: Uint8Array;
   /** Extra files written beside the main one (TF.js weight shards), by name. */
   files?: Record<string, Uint8Array>;
 }

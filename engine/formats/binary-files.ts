@@ -1,7 +1,7 @@
 /**
- * Binary files LayerCanvas recognises but can't read (yet): told apart by their first bytes, before anything tries
- * to read them as text, so a `.keras` zip or an `.h5` file gets one line saying what it is and what to do instead
- * of a hundred Python syntax errors. Hosts hand the engine text decoded as UTF-8, where a byte that is not UTF-8
+ * Binary files met as text: told apart by their first bytes, before anything tries to read them as text, so a
+ * `.keras` zip or an `.h5` file gets one line saying what it is and what to do instead of a hundred Python syntax
+ * errors. Hosts hand .keras and .h5 files over as bytes (detect.ts readModelFile reads them); text has lost them. Hosts hand the engine text decoded as UTF-8, where a byte that is not UTF-8
  * (HDF5's leading 0x89) reads as U+FFFD; the magic numbers are matched in that form, and in Latin-1's.
  */
 import type { FormatError } from '../core/problems';
@@ -12,7 +12,9 @@ interface BinaryKind {
   describe(name: string, head: string): FormatError;
 }
 
-const IN_PYTHON = 'in Python, save model.to_json() and open that';
+/** .keras and .h5 files read from their bytes: what to do when one arrives as text. */
+const AS_FILE =
+  'open the file itself (File ▸ Open…, drop it on the window, or give its path to the CLI): its bytes are needed';
 
 /** The ASCII names of the members of a zip, as its local file headers spell them near the start. */
 const zipMembers = (head: string): string[] => head.match(/[\w./-]+\.(?:json|h5)/g) ?? [];
@@ -23,8 +25,8 @@ const ZIP: BinaryKind = {
     const members = zipMembers(head);
     if (name.toLowerCase().endsWith('.keras') || members.includes('metadata.json') || members.includes('config.json'))
       return {
-        message: `${name} is a Keras 3 .keras file (a zip); LayerCanvas can't read .keras files yet`,
-        hint: IN_PYTHON,
+        message: `${name} is a Keras 3 .keras file (a zip), which LayerCanvas reads from its bytes, not as text`,
+        hint: AS_FILE,
       };
     return {
       message: `${name} is a zip archive, not a model file`,
@@ -38,10 +40,13 @@ const HDF5: BinaryKind = {
   describe(name) {
     if (name.toLowerCase().endsWith('.weights.h5'))
       return {
-        message: `${name} is a Keras weights file (HDF5) without the model; LayerCanvas can't load .weights.h5 files yet`,
-        hint: 'open the model itself (its Keras JSON or .py); in Python, model.to_json() gives the JSON',
+        message: `${name} is a Keras weights file (HDF5) without the model`,
+        hint: 'open the model first, then load these weights onto it (Export ▸ Load weights…, or --weights in the CLI)',
       };
-    return { message: `${name} is an HDF5 file (Keras .h5); LayerCanvas can't read .h5 files yet`, hint: IN_PYTHON };
+    return {
+      message: `${name} is an HDF5 file (Keras .h5), which LayerCanvas reads from its bytes, not as text`,
+      hint: AS_FILE,
+    };
   },
 };
 
@@ -101,7 +106,7 @@ export function recognizeBinary(text: string, fileName?: string): FormatError | 
   if (!isBinary(text)) return null;
   return {
     message: `${name} is a binary file, not a model format LayerCanvas knows`,
-    hint: 'LayerCanvas reads projects (.layercanvas.json), Keras JSON (model.to_json()), TF.js model.json and Keras .py',
+    hint: 'LayerCanvas reads projects (.layercanvas.json), Keras files (.keras, .h5), Keras JSON (model.to_json()), TF.js model.json and Keras .py',
   };
 }
 

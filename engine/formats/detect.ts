@@ -7,6 +7,8 @@
  */
 import type { FormatError } from '../core/problems';
 import { recognizeBinary } from './binary-files';
+import { kerasFile } from './keras-file';
+import { kerasH5 } from './keras-h5';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
 import { isObject, parseJson } from './json/parse';
@@ -16,9 +18,11 @@ import type { ImportResult, ModelFormat, SideFiles } from './types';
 import { weightsJson } from './weights-json';
 
 export const FORMATS: readonly ModelFormat[] = [project, tfjs, kerasJson, weightsJson, kerasPython];
+/** Formats told by their first bytes and read from bytes (.keras, .h5): tried before any text is decoded. */
+export const BINARY_FORMATS: readonly ModelFormat[] = [kerasFile, kerasH5];
 
 const UNDERSTOOD =
-  'LayerCanvas projects (.layercanvas.json), Keras model JSON (model.to_json()), TF.js Layers models (model.json with its .bin weights), and Keras Python code (.py)';
+  'LayerCanvas projects (.layercanvas.json), Keras files (.keras, .h5), Keras model JSON (model.to_json()), TF.js Layers models (model.json with its .bin weights), and Keras Python code (.py)';
 
 export type Detection = { ok: true; format: ModelFormat } | { ok: false; error: FormatError };
 
@@ -57,4 +61,20 @@ export function readModel(text: string, fileName?: string, side?: SideFiles): (I
   const result = detected.format.read(text, side);
   if (!result.ok) return result;
   return { ...result, format: detected.format.id };
+}
+
+type ReadOutcome = (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] });
+
+/**
+ * Reads a file from its bytes: a binary format (.keras, .h5) when its first bytes say so, otherwise the text as
+ * `readModel` does (binary files it can't read still get their one line there).
+ */
+export async function readModelFile(bytes: Uint8Array, fileName?: string, side?: SideFiles): Promise<ReadOutcome> {
+  const head = bytes.subarray(0, 64);
+  const binary = BINARY_FORMATS.find((f) => f.matchBytes?.(head, fileName));
+  if (binary?.readBytes) {
+    const result = await binary.readBytes(bytes, fileName ?? `this ${binary.extensions[0]} file`);
+    return result.ok ? { ...result, format: binary.id } : result;
+  }
+  return readModel(new TextDecoder('utf-8').decode(bytes), fileName, side);
 }

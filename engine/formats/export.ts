@@ -5,6 +5,7 @@
  */
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
+import { kerasFile } from './keras-file';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
 import { project } from './project';
@@ -13,12 +14,13 @@ import type { ExportedFile, ExportOptions, ModelFormat, WriteRefusal } from './t
 import { weightsJson } from './weights-json';
 
 /** The formats LayerCanvas writes, by the id the CLI's --format, the protocol and the menus use. */
-export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'project', 'tfjs', 'weights-json'] as const;
+export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'keras', 'project', 'tfjs', 'weights-json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const WRITERS: Record<ExportFormat, ModelFormat> = {
   'keras-py': kerasPython,
   'keras-json': kerasJson,
+  keras: kerasFile,
   project,
   tfjs,
   'weights-json': weightsJson,
@@ -29,12 +31,14 @@ export type ExportOutcome = { ok: true; files: ExportedFile[] } | ({ ok: false }
 /** A file name from the model's name: `my model` → `my_model`. */
 export const exportBaseName = (doc: ModelDocument): string => (doc.name || 'model').replace(/[^\w.-]+/g, '_');
 
-export function exportModel(
+/** Async because some writers load WebAssembly first (the .keras writer's HDF5). */
+export async function exportModel(
   doc: ModelDocument,
   format: ExportFormat,
   options: ExportOptions & { baseName?: string } = {},
-): ExportOutcome {
+): Promise<ExportOutcome> {
   const writer = WRITERS[format];
+  await writer.prepare?.();
   const refusal = writer.canWrite?.(doc, infer(doc)) ?? null;
   if (refusal) return { ok: false, ...refusal };
   const files = writer.write?.(doc, { ...options, baseName: options.baseName ?? exportBaseName(doc) }) ?? [];

@@ -48,7 +48,7 @@ export interface WriteOptions extends ExportOptions {
 }
 
 export interface ModelFormat {
-  id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json';
+  id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json' | 'keras' | 'keras-h5';
   title: string;
   /** File name endings, e.g. `.py`. */
   extensions: readonly string[];
@@ -59,4 +59,12 @@ export interface ModelFormat {
   canWrite?(doc: ModelDocument, inference: Inference): WriteRefusal | null;
   /** The files it writes, the main one first; the others go beside it, under the names the main one gives them. */
   write?(doc: ModelDocument, options: WriteOptions): ExportedFile[];
+  /**
+   * Binary formats (.keras, .h5): whether a file's first bytes are this format, and reading its bytes. Such a
+   * format's text `match` is false and its `read` refuses: hosts hand it the bytes (detect.ts readModelFile).
+   */
+  matchBytes?(head: Uint8Array, fileName?: string): boolean;
+  readBytes?(bytes: Uint8Array, fileName: string): Promise<ImportResult>;
+  /** Loads what `read`/`write` need first (h5wasm's WebAssembly); awaited before either. */
+  prepare?(): Promise<void>;
 }

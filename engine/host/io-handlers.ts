@@ -8,8 +8,6 @@ import type { HandlerContext, HandlerOutcome } from './handler-context';
 import { CANCELLED, yieldToEvents } from './handler-context';
 import type { ExportResult, ImportOutcome, ParsedPayloadOf } from '../api/protocol';
 
-const decoder = new TextDecoder('utf-8');
-
 function sideFiles(siblings: Record<string, Uint8Array> | undefined): SideFiles | undefined {
   if (!siblings) return undefined;
   return {
@@ -19,12 +17,14 @@ function sideFiles(siblings: Record<string, Uint8Array> | undefined): SideFiles 
 }
 
 export async function importFile(payload: ParsedPayloadOf<'import'>, ctx: HandlerContext): Promise<HandlerOutcome<ImportOutcome>> {
-  const text = typeof payload.data === 'string' ? payload.data : decoder.decode(payload.data);
   ctx.progress({ fraction: 0.1, message: `Reading ${payload.name}` });
-  const { readModel } = await import('../formats/detect');
+  const { readModel, readModelFile } = await import('../formats/detect');
   await yieldToEvents();
   if (ctx.signal.aborted) return { error: CANCELLED };
-  const result = readModel(text, payload.name, sideFiles(payload.siblings));
+  const side = sideFiles(payload.siblings);
+  // Bytes may be a binary model (.keras, .h5); text is read as text.
+  const result =
+    typeof payload.data === 'string' ? readModel(payload.data, payload.name, side) : await readModelFile(payload.data, payload.name, side);
   ctx.progress({ fraction: 1, message: `Read ${payload.name}` });
   if (!result.ok) return { ok: false, errors: result.errors };
   return { ok: true, document: result.document, format: result.format, warnings: result.warnings };
@@ -33,12 +33,12 @@ export async function importFile(payload: ParsedPayloadOf<'import'>, ctx: Handle
 export async function exportDocument(payload: ParsedPayloadOf<'export'>, ctx: HandlerContext): Promise<HandlerOutcome<ExportResult>> {
   ctx.progress({ fraction: 0.1, message: `Writing ${payload.format}` });
   const { exportModel } = await import('../formats/export');
-  const out = exportModel(payload.document, payload.format, { flavor: payload.flavor });
+  const out = await exportModel(payload.document, payload.format, { flavor: payload.flavor });
   if (!out.ok) return { error: { code: out.code, message: out.message, hint: out.hint } };
   const [main, ...beside] = out.files;
-  const text = typeof main.data === 'string' ? main.data : decoder.decode(main.data);
-  if (beside.length === 0) return { fileName: main.name, text };
-  return { fileName: main.name, text, files: Object.fromEntries(beside.map((f) => [f.name, f.data as Uint8Array])) };
+  const body = typeof main.data === 'string' ? { text: main.data } : { text: '', bytes: main.data };
+  if (beside.length === 0) return { fileName: main.name, ...body };
+  return { fileName: main.name, ...body, files: Object.fromEntries(beside.map((f) => [f.name, f.data as Uint8Array])) };
 }
 
 export type { FormatError };

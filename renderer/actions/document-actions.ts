@@ -21,7 +21,7 @@ import { currentViewport, fitSoon, measuredSizes, restoreViewportSoon } from './
 
 const PROJECT_EXT = 'layercanvas.json';
 const MODEL_FILTERS = [
-  { name: 'Models', extensions: ['json', 'py', 'layercanvas'] },
+  { name: 'Models', extensions: ['json', 'py', 'layercanvas', 'keras', 'h5'] },
   { name: 'All files', extensions: ['*'] },
 ];
 
@@ -48,12 +48,12 @@ export async function newFromTemplate(id: string): Promise<void> {
 }
 
 export async function openHostFile(file: HostFile): Promise<boolean> {
-  const text = new TextDecoder().decode(file.data);
   const side = file.siblings ? { read: (path: string) => file.siblings![path.split('/').pop() ?? path] } : undefined;
-  const { readModel, readProjectFile } = await formats();
-  const result = readModel(text, file.name, side);
+  const { readModelFile, readProjectFile } = await formats();
+  // Bytes: a .keras or .h5 is told by its first bytes and read with its weights; the rest is read as text.
+  const result = await readModelFile(file.data, file.name, side);
   // A project reopens as it was saved: the same pan and zoom, not a fresh fit.
-  const project = result.ok && result.format === 'project' ? readProjectFile(text) : null;
+  const project = result.ok && result.format === 'project' ? readProjectFile(new TextDecoder().decode(file.data)) : null;
   const viewport = project?.ok ? project.viewport : undefined;
   if (!result.ok) {
     const detail = result.errors.map((e: FormatError) => formatFormatError(e)).join('; ');
@@ -84,6 +84,33 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
   return true;
 }
 
+/**
+ * Export ▸ Load weights onto this model: a Keras .weights.h5 (or a whole-model .h5's weights) or weights JSON,
+ * matched by layer name and shape; one undo step. A mismatch is said in one line and changes nothing.
+ */
+export async function loadWeights(): Promise<void> {
+  const file = await getHost().openFile([
+    { name: 'Weights', extensions: ['h5', 'json'] },
+    { name: 'All files', extensions: ['*'] },
+  ]);
+  if (!file) return;
+  const { isHdf5, loadWeightsH5, readWeightsJson } = await formats();
+  const doc = useGraph.getState().doc;
+  const result = isHdf5(file.data)
+    ? await loadWeightsH5(file.data, doc, file.name)
+    : readWeightsJson(new TextDecoder().decode(file.data), doc);
+  if (!result.ok) {
+    const first = formatFormatError(result.errors[0]);
+    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';
+    useUi.getState().notify(`Could not load ${file.name}: ${first}${more}`, 'error');
+    return;
+  }
+  const weights = result.document.weights ?? {};
+  useGraph.getState().commit((d) => ({ ...d, weights: { ...d.weights, ...weights } }));
+  const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
+  useUi.getState().notify(`Loaded the weights of ${Object.keys(weights).length} layers from ${file.name}${warn}`);
+}
+
 export async function openFile(): Promise<void> {
   if (!confirmDiscard()) return;
   const file = await getHost().openFile(MODEL_FILTERS);
@@ -92,7 +119,7 @@ export async function openFile(): Promise<void> {
 
 function baseName(): string {
   const file = useUi.getState().file;
-  if (file) return file.name.replace(/\.layercanvas\.json$|\.json$|\.py$/i, '');
+  if (file) return file.name.replace(/\.layercanvas\.json$|\.json$|\.py$|\.keras$|\.h5$/i, '');
   return useGraph.getState().doc.name || 'model';
 }
 
@@ -120,6 +147,7 @@ export type ExportKind = ExportFormat;
 const FILTERS: Record<Exclude<ExportKind, 'project' | 'tfjs'>, { name: string; extensions: string[] }> = {
   'keras-py': { name: 'Python', extensions: ['py'] },
   'keras-json': { name: 'Keras model JSON', extensions: ['json'] },
+  keras: { name: 'Keras model', extensions: ['keras'] },
   'weights-json': { name: 'Weights JSON', extensions: ['json'] },
 };
 
@@ -132,7 +160,7 @@ export async function exportAs(kind: ExportKind): Promise<void> {
     return;
   }
   const { exportModel } = await formats();
-  const out = exportModel(doc, kind, { flavor: useUi.getState().flavor, baseName: baseName() });
+  const out = await exportModel(doc, kind, { flavor: useUi.getState().flavor, baseName: baseName() });
   if (!out.ok) {
     useUi.getState().notify(`${out.message} (${out.hint})`, 'error');
     return;
@@ -145,7 +173,7 @@ export async function exportAs(kind: ExportKind): Promise<void> {
 /** TF.js needs model.json and its weight shard side by side: two saves, the shard named as the manifest says. */
 export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().doc): Promise<void> {
   const { exportModel } = await formats();
-  const out = exportModel(doc, 'tfjs');
+  const out = await exportModel(doc, 'tfjs');
   if (!out.ok) {
     useUi.getState().notify(`${out.message} (${out.hint})`, 'error');
     return;

@@ -1,7 +1,7 @@
 /** The top bar: file verbs, undo/redo, layout and theme. Menus are plain disclosure lists, keyboard reachable. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { TEMPLATES } from '../../engine/graph/templates';
-import { autoLayout, exportAs, newFromTemplate, openFile, save } from '../actions/document-actions';
+import { autoLayout, exportAs, loadWeights, newFromTemplate, openFile, save } from '../actions/document-actions';
 import { useGraph } from '../stores/graph';
 import { useTraining, type TrainingRun } from '../stores/training';
 import { exportRun, type RunExportKind } from './train/runs/export-run';
@@ -36,6 +36,7 @@ function Menu({ label, testId, open, setOpen, children }: { label: string; testI
 }
 
 const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
+  { kind: 'keras', title: '.keras' },
   { kind: 'weights-json', title: 'Weights JSON' },
   { kind: 'keras-py', title: 'Keras .py + weights' },
   { kind: 'tfjs', title: 'TF.js' },
@@ -97,6 +98,9 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
         <button type="button" role="menuitem" className="menu-item" data-testid="export-keras-json" onClick={() => void exportAs('keras-json')}>
           <span className="menu-item-title">Keras JSON (model.to_json)</span>
         </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras" onClick={() => void exportAs('keras')}>
+          <span className="menu-item-title">Keras file (.keras, with weights)</span>
+        </button>
         <button type="button" role="menuitem" className="menu-item" data-testid="export-tfjs" onClick={() => void exportAs('tfjs')}>
           <span className="menu-item-title">TF.js Layers (model.json + weights)</span>
         </button>
@@ -105,6 +109,10 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
         </button>
         <button type="button" role="menuitem" className="menu-item" data-testid="export-project" onClick={() => void exportAs('project')}>
           <span className="menu-item-title">LayerCanvas project</span>
+        </button>
+        <button type="button" role="menuitem" className="menu-item" data-testid="load-weights" onClick={() => void loadWeights()}>
+          <span className="menu-item-title">Load weights…</span>
+          <span className="menu-item-desc">onto this model: a .weights.h5, a Keras .h5 or weights JSON, by layer name and shape</span>
         </button>
         <RunWeightsExports />
       </Menu>

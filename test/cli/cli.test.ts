@@ -244,7 +244,13 @@ describe('layercanvas predict and train', () => {
 describe('binary files and folders given as the model', () => {
   const binary = join(__dirname, '../fixtures/binary');
 
-  it.each(['tiny.keras', 'tiny.h5', 'tiny.weights.h5', 'savedmodel/saved_model.pb'])('summary %s: exit 1 with one line, no Python errors', async (name) => {
+  it.each(['tiny.keras', 'tiny.h5'])('summary %s: Keras files read (the Dense model Keras saved)', async (name) => {
+    const r = await run('summary', join(binary, name));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/dense \(Dense\) +│ \(None, 2\) +│ +10 │/);
+  });
+
+  it.each(['tiny.weights.h5', 'savedmodel/saved_model.pb'])('summary %s: exit 1 with one line, no Python errors', async (name) => {
     const r = await run('summary', join(binary, name));
     expect(r.code).toBe(1);
     expect(r.err.trim().split('\n')).toHaveLength(1);

@@ -18,16 +18,16 @@ describe('serve <model>', () => {
   const dir = mkdtempSync(join(tmpdir(), 'layercanvas-serve-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses a model with errors before serving, each error located in the file', () => {
+  it('refuses a model with errors before serving, each error located in the file', async () => {
     const bad = join(dir, 'bad.py');
     writeFileSync(bad, "from keras import layers\nmodel = keras.Sequential([layers.Dense(4) layers.Dense(2)])\n");
-    const r = readServedModel(bad);
+    const r = await readServedModel(bad);
     expect('errors' in r && r.errors[0]).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:\\d+: `));
-    expect(() => readServedModel(join(dir, 'missing.py'))).toThrow(/no such file/);
+    await expect(readServedModel(join(dir, 'missing.py'))).rejects.toThrow(/no such file/);
   });
 
   it('hands the page the model and the weight files it names, and nothing when none was given', async () => {
-    const model = readServedModel('test/fixtures/tfjs/article-cnn/model.json');
+    const model = await readServedModel('test/fixtures/tfjs/article-cnn/model.json');
     if ('errors' in model) throw new Error(model.errors.join('\n'));
     expect(Object.keys(model.siblings).length).toBeGreaterThan(0);
     writeFileSync(join(dir, 'index.html'), '<!doctype html>');

@@ -46,7 +46,7 @@ describe('serve <model>', () => {
   });
 
   it('opens the model in the page as if the user had opened the file', async () => {
-    const model = readServedModel('test/fixtures/tfjs/article-cnn/model.json');
+    const model = await readServedModel('test/fixtures/tfjs/article-cnn/model.json');
     if ('errors' in model) throw new Error(model.errors.join('\n'));
     h = await launchHarness({ model, viewport: { width: 1280, height: 800 } });
     const page = h.page;

@@ -105,7 +105,11 @@ describe('electron-builder.ts', () => {
       expect(a.mimeType).toMatch(/^application\/[\w.+-]+$/);
       expect(existsSync(asset(`${a.icon}.ico`)) && existsSync(asset(`${a.icon}.icns`))).toBe(true);
     }
-    // Keras's files wait for their reader: they are listed, with icons ready, but not associated yet.
+    // Keras's files open now (with their weights): associated as a Viewer that doesn't claim to own them.
+    expect(associations.filter((a) => a.ext === 'keras' || a.ext === 'h5').map((a) => [a.ext, a.role, a.rank])).toEqual([
+      ['keras', 'Viewer', 'Alternate'],
+      ['h5', 'Viewer', 'Alternate'],
+    ]);
     const waiting = FILE_TYPES.filter((t) => !t.opens).map((t) => t.ext);
     for (const ext of waiting) expect(associations.map((a) => a.ext)).not.toContain(ext);
     for (const t of FILE_TYPES) expect(existsSync(asset(`${t.icon}.ico`))).toBe(true);

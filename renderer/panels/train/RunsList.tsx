@@ -31,6 +31,7 @@ export function settingsSummary(run: Pick<TrainingRun, 'config'>): string {
 }
 
 const EXPORTS: { kind: RunExportKind; title: string; desc: string }[] = [
+  { kind: 'keras', title: 'Keras file (.keras)', desc: 'the model and these weights; keras.saving.load_model reads it' },
   { kind: 'keras-py', title: 'Keras code with weights', desc: '.py that builds the model and loads the .weights.json beside it' },
   { kind: 'weights-json', title: 'Weights JSON', desc: 'each layer’s weights in Keras order' },
   { kind: 'tfjs', title: 'TF.js model', desc: 'model.json and its weights file' },

@@ -14,15 +14,19 @@ describe('binary model files (written by Keras 3.15.1) are told by their first b
   it.each([
     [
       'tiny.keras',
-      /^tiny\.keras is a Keras 3 \.keras file \(a zip\); LayerCanvas can't read \.keras files yet$/,
-      /model\.to_json\(\)/,
+      /^tiny\.keras is a Keras 3 \.keras file \(a zip\), which LayerCanvas reads from its bytes, not as text$/,
+      /^open the file itself \(File ▸ Open…, drop it on the window, or give its path to the CLI\)/,
     ],
     [
       'tiny.h5',
-      /^tiny\.h5 is an HDF5 file \(Keras \.h5\); LayerCanvas can't read \.h5 files yet$/,
-      /^in Python, save model\.to_json\(\) and open that$/,
+      /^tiny\.h5 is an HDF5 file \(Keras \.h5\), which LayerCanvas reads from its bytes, not as text$/,
+      /^open the file itself/,
     ],
-    ['tiny.weights.h5', /is a Keras weights file \(HDF5\) without the model/, /open the model itself/],
+    [
+      'tiny.weights.h5',
+      /is a Keras weights file \(HDF5\) without the model/,
+      /open the model first, then load these weights/,
+    ],
     [
       'savedmodel/saved_model.pb',
       /is part of a TensorFlow SavedModel folder \(protobuf\)/,

@@ -20,8 +20,8 @@ const broken = () =>
   ]);
 
 describe('exportModel', () => {
-  it('names files after the model and writes what the format reads back', () => {
-    const out = exportModel(valid(), 'keras-json');
+  it('names files after the model and writes what the format reads back', async () => {
+    const out = await exportModel(valid(), 'keras-json');
     expect(out.ok).toBe(true);
     if (!out.ok) return;
     expect(out.files.map((f) => f.name)).toEqual(['my_model.json']);
@@ -29,17 +29,17 @@ describe('exportModel', () => {
     expect(back.ok && back.document.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Dense']);
   });
 
-  it('writes a TF.js model.json first and its weight shard beside it', () => {
-    const out = exportModel(valid(), 'tfjs');
+  it('writes a TF.js model.json first and its weight shard beside it', async () => {
+    const out = await exportModel(valid(), 'tfjs');
     expect(out.ok && out.files.map((f) => [f.name, typeof f.data])).toEqual([
       ['model.json', 'string'],
       ['group1-shard1of1.bin', 'object'],
     ]);
   });
 
-  it('refuses a model with errors where the format needs one that builds, naming the first error', () => {
+  it('refuses a model with errors where the format needs one that builds, naming the first error', async () => {
     for (const format of ['keras-json', 'tfjs', 'weights-json'] as const) {
-      const out = exportModel(broken(), format);
+      const out = await exportModel(broken(), format);
       expect(out.ok).toBe(false);
       if (!out.ok) {
         expect(out.code).toBe('invalid-model');
@@ -50,12 +50,12 @@ describe('exportModel', () => {
     }
   });
 
-  it('writes Keras code and projects of a model with errors: the user fixes it later', () => {
-    for (const format of ['keras-py', 'project'] as const) expect(exportModel(broken(), format).ok).toBe(true);
+  it('writes Keras code and projects of a model with errors: the user fixes it later', async () => {
+    for (const format of ['keras-py', 'project'] as const) expect((await exportModel(broken(), format)).ok).toBe(true);
   });
 
-  it('refuses weights JSON for a model without weights, and writes it once there are some', () => {
-    const none = exportModel(valid(), 'weights-json');
+  it('refuses weights JSON for a model without weights, and writes it once there are some', async () => {
+    const none = await exportModel(valid(), 'weights-json');
     expect(none.ok).toBe(false);
     if (!none.ok) expect(none).toMatchObject({ code: 'no-weights', message: 'the model holds no weights to export' });
     const doc = valid();
@@ -65,12 +65,12 @@ describe('exportModel', () => {
         { name: 'bias', tensor: tensor([2], new Float32Array(2)) },
       ],
     };
-    const out = exportModel(doc, 'weights-json', { baseName: 'run-1' });
+    const out = await exportModel(doc, 'weights-json', { baseName: 'run-1' });
     expect(out.ok && out.files.map((f) => f.name)).toEqual(['run-1.weights.json']);
   });
 
-  it('has a writer for every format the protocol and the CLI offer', () => {
+  it('has a writer for every format the protocol and the CLI offer', async () => {
     for (const format of EXPORT_FORMATS)
-      expect(exportModel(valid(), format).ok || format === 'weights-json').toBe(true);
+      expect((await exportModel(valid(), format)).ok || format === 'weights-json').toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * A run's trained weights out of the app, with the graph it trained (its snapshot, not the canvas as it is now):
- * weights JSON, TF.js, or Keras Python that builds the model and loads the weights JSON saved beside it.
+ * a .keras file, weights JSON, TF.js, or Keras Python that builds the model and loads the weights JSON beside it.
  */
 import type { ModelDocument } from '../../../../engine/graph/document';
 import { exportTfjsFiles } from '../../../actions/document-actions';
@@ -10,7 +10,7 @@ import { useUi } from '../../../stores/ui';
 
 const formats = () => import('../../../actions/formats');
 
-export type RunExportKind = 'weights-json' | 'tfjs' | 'keras-py';
+export type RunExportKind = 'keras' | 'weights-json' | 'tfjs' | 'keras-py';
 
 /** The run's snapshot with its trained weights: what every export of the run writes. */
 export function trainedDocument(run: Pick<TrainingRun, 'document' | 'weights'>): ModelDocument {
@@ -36,7 +36,15 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
   if (kind === 'tfjs') return exportTfjsFiles(doc);
   const { exportModel } = await formats();
   const base = runFileBase(run);
-  const weightsOut = exportModel(doc, 'weights-json', { baseName: base });
+  if (kind === 'keras') {
+    const out = await exportModel(doc, 'keras', { baseName: base });
+    if (!out.ok) return notify(`${out.message} (${out.hint})`, 'error');
+    const [file] = out.files;
+    const saved = await getHost().saveFile({ suggestedName: file.name, data: file.data, filters: [{ name: 'Keras model', extensions: ['keras'] }] });
+    if (saved) notify(`Exported run #${run.number} to ${saved.name}`);
+    return;
+  }
+  const weightsOut = await exportModel(doc, 'weights-json', { baseName: base });
   if (!weightsOut.ok) {
     notify(`${weightsOut.message} (${weightsOut.hint})`, 'error');
     return;
@@ -49,7 +57,7 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
     return;
   }
   // The code names the weights file as it was saved, so a renamed file still loads.
-  const codeOut = exportModel(doc, 'keras-py', { flavor: useUi.getState().flavor, weightsFile: weights.name, baseName: base });
+  const codeOut = await exportModel(doc, 'keras-py', { flavor: useUi.getState().flavor, weightsFile: weights.name, baseName: base });
   if (!codeOut.ok) {
     notify(`Exported ${weights.name}; ${codeOut.message} (${codeOut.hint})`, 'error');
     return;

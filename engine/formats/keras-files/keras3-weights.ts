@@ -1,0 +1,178 @@
+/**
+ * Keras 3's weights file (`model.weights.h5` in a `.keras`, or a `.weights.h5`) ↔ a document's weights: each
+ * layer's variables at `layers/<slot>/vars/<i>` in the layer's weight order (variable-paths.ts says which slot).
+ */
+import type { FormatError } from '../../core/problems';
+import { formatShape } from '../../core/shape';
+import { sizeOf, tensor } from '../../core/tensor';
+import type { ModelDocument, NamedWeight } from '../../graph/document';
+import { infer } from '../../graph/inference';
+import { initializeWeights } from '../../train/initializers';
+import { type H5Dataset, type H5Group, type H5Writable, withHdf5, writeHdf5 } from './hdf5';
+import { kerasVariablePaths } from './variable-paths';
+
+/** All weights together; more is a model far past what the engine can hold, or a forged shape. */
+export const MAX_WEIGHT_VALUES = 256 * 1024 ** 2;
+/** The seed of the weights written for a model that has none yet (the same model writes the same weights). */
+export const KERAS_EXPORT_SEED = 0;
+
+export type WeightsRead =
+  | { ok: true; weights: Record<string, NamedWeight[]>; warnings: FormatError[] }
+  | { ok: false; errors: FormatError[] };
+
+interface SavedLayer {
+  /** `layers/dense_1`. */
+  path: string;
+  /** The layer name the `vars` group's attribute gives, when it has one. */
+  name?: string;
+  vars: Map<string, H5Dataset>;
+}
+
+/** Every `…/vars` group under `layers/`, nested ones (a nested model's layers) included. */
+function savedLayers(root: H5Group): SavedLayer[] {
+  const out: SavedLayer[] = [];
+  const walk = (group: H5Group, path: string) => {
+    for (const [key, child] of group.children) {
+      if (child.kind !== 'group') continue;
+      const vars = child.children.get('vars');
+      if (vars?.kind === 'group') {
+        const datasets = new Map([...vars.children].filter((e): e is [string, H5Dataset] => e[1].kind === 'dataset'));
+        const name = typeof vars.attrs.name === 'string' ? vars.attrs.name : undefined;
+        out.push({ path: `${path}/${key}`, ...(name ? { name } : {}), vars: datasets });
+      }
+      const layers = child.children.get('layers');
+      if (layers?.kind === 'group') walk(layers, `${path}/${key}/layers`);
+    }
+  };
+  const layers = root.children.get('layers');
+  if (layers?.kind === 'group') walk(layers, 'layers');
+  return out;
+}
+
+/**
+ * The document's weights from a Keras 3 weights file: every layer that has weights must find them, by the layer
+ * name its `vars` group records or else by Keras's slot path, with the count and shapes the layer needs.
+ * `file` names the HDF5 file in messages (`model.weights.h5`).
+ */
+export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: string): WeightsRead {
+  const inference = infer(doc);
+  const paths = kerasVariablePaths(doc, inference);
+  let budget = MAX_WEIGHT_VALUES;
+  return withHdf5(h5, (root): WeightsRead => {
+    const saved = savedLayers(root);
+    if (!root.children.has('layers'))
+      return {
+        ok: false,
+        errors: [
+          {
+            message: `${file} has no 'layers' group: it is not a Keras 3 weights file`,
+            hint: 'save it with model.save() or model.save_weights() in Keras 3',
+          },
+        ],
+      };
+    const byName = new Map(saved.filter((s) => s.name).map((s) => [s.name!, s]));
+    const byPath = new Map(saved.map((s) => [s.path, s]));
+    const used = new Set<SavedLayer>();
+    const errors: FormatError[] = [];
+    const weights: Record<string, NamedWeight[]> = {};
+    for (const node of doc.nodes) {
+      const info = inference.nodes.get(node.id);
+      if (!info || info.weights.length === 0) continue;
+      const path = paths.get(node.id);
+      const found = byName.get(info.name) ?? (path ? byPath.get(path) : undefined);
+      if (!found) {
+        const hint = path
+          ? `Keras keeps its weights at ${path}/vars, by the layer's class and place in the model`
+          : undefined;
+        errors.push({
+          message: `layer '${info.name}' (${node.className}) has no weights in ${file}`,
+          hint,
+          path: path ?? info.name,
+        });
+        continue;
+      }
+      used.add(found);
+      const where = `${found.path}/vars`;
+      if (found.vars.size !== info.weights.length) {
+        const names = info.weights.map((w) => w.name).join(', ');
+        errors.push({
+          message: `layer '${info.name}' (${node.className}) needs ${info.weights.length} weights (${names}), ${file} has ${found.vars.size} at ${where}`,
+          hint: 'the weights were saved from a different model (another layer configuration)',
+          path: where,
+        });
+        continue;
+      }
+      const out: NamedWeight[] = [];
+      info.weights.forEach((spec, i) => {
+        const ds = found.vars.get(String(i));
+        const at = `${where}/${i}`;
+        if (!ds) {
+          errors.push({
+            message: `layer '${info.name}' weight '${spec.name}' is missing: ${file} has no ${at}`,
+            path: at,
+          });
+          return;
+        }
+        if (ds.shape.length !== spec.shape.length || ds.shape.some((d, k) => d !== spec.shape[k])) {
+          errors.push({
+            message: `layer '${info.name}' weight '${spec.name}' has shape ${formatShape(ds.shape)} in ${file} (${at}), but the model needs ${formatShape(spec.shape)}`,
+            hint: 'the weights were saved from a different model (another input shape or layer size)',
+            path: at,
+          });
+          return;
+        }
+        if (!isNumeric(ds.dtype)) {
+          errors.push({
+            message: `layer '${info.name}' weight '${spec.name}' is ${ds.dtype}, not numbers (${at})`,
+            path: at,
+          });
+          return;
+        }
+        budget -= sizeOf(spec.shape);
+        if (budget < 0) {
+          errors.push({
+            message: `${file} holds more than ${MAX_WEIGHT_VALUES} weight values`,
+            hint: 'LayerCanvas reads models of at most 1 GiB of weights',
+            path: at,
+          });
+          return;
+        }
+        out.push({ name: spec.name, tensor: tensor(spec.shape, ds.read()) });
+      });
+      weights[node.id] = out;
+    }
+    if (errors.length) return { ok: false, errors };
+    const warnings: FormatError[] = saved
+      .filter((s) => !used.has(s) && s.vars.size > 0)
+      .map((s) => ({
+        message: `${file} has weights at ${s.path}/vars${s.name ? ` ('${s.name}')` : ''} that match no layer of the model; they are ignored`,
+        path: s.path,
+      }));
+    return { ok: true, weights, warnings };
+  });
+}
+
+export const isNumeric = (dtype: string): boolean => /^(float|int|uint)\d+$/.test(dtype);
+
+/**
+ * Keras 3's weights file for the document: its weights, or for a model without any, fresh ones drawn with Keras's
+ * initializers (seeded). Every layer gets its `vars` group, empty when it has no weights, named as Keras names it.
+ */
+export function writeKeras3Weights(doc: ModelDocument): Uint8Array {
+  const inference = infer(doc);
+  // Layers the document has no weights for yet (added since training) get fresh ones, as Keras's build() would.
+  const missing = doc.nodes.some(
+    (n) => (inference.nodes.get(n.id)?.weights.length ?? 0) > 0 && !doc.weights?.[n.id]?.length,
+  );
+  const fresh = missing ? initializeWeights(doc, KERAS_EXPORT_SEED) : {};
+  const weightsOf = (id: string) => (doc.weights?.[id]?.length ? doc.weights[id] : (fresh[id] ?? []));
+  const paths = kerasVariablePaths(doc, inference);
+  return writeHdf5((out: H5Writable) => {
+    out.group('layers');
+    for (const [id, path] of paths) {
+      out.group(`${path}/vars`, { name: inference.nodes.get(id)?.name ?? id });
+      weightsOf(id).forEach((w, i) => out.dataset(`${path}/vars/${i}`, w.tensor.shape, w.tensor.data));
+    }
+    out.group('vars', { name: doc.name });
+  });
+}
