@@ -97,7 +97,7 @@ module.exports = {
       'stores-below-views',
       'Stores hold state; panels and the canvas render it. A store importing a view makes them one module.',
       { path: '^renderer/stores/' },
-      { path: '^renderer/(panels|actions)/|\\.tsx$' },
+      { path: '^renderer/(panels|actions|canvas)/|\\.tsx$' },
     ),
     forbid(
       'cli-not-app',

@@ -21,7 +21,8 @@ import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/e
 import { useGraph } from '../stores/graph';
 import { useCheckedInference } from '../panels/use-checked-inference';
 import { useUi } from '../stores/ui';
-import { connectionRefusal, isValidConnection } from './connection';
+import { connectionRefusal } from '../../engine/graph/connection';
+import { isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { LayerNode } from './LayerNode';
 import { ShapeEdge } from './ShapeEdge';

@@ -7,7 +7,7 @@ import { newId, type DocEdge, type DocNode, type ModelDocument } from '../../eng
 import { insertOnEdge, removeFromDocument } from '../../engine/graph/fixes';
 import { getLayer } from '../../engine/layers/registry';
 import type { ConfigValue } from '../../engine/layers/types';
-import { connectionRefusal } from '../canvas/connection';
+import { connectionRefusal } from '../../engine/graph/connection';
 
 export type Position = { x: number; y: number };
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chainDocument, graphDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
-import { connectionRefusal, isValidConnection } from '../../../renderer/canvas/connection';
+import { connectionRefusal } from '../../../engine/graph/connection';
+import { isValidConnection } from '../../../renderer/canvas/connection';
 import { useGraph } from '../../../renderer/stores/graph';
 import { connect } from '../../../renderer/stores/edits';
 
