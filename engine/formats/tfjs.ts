@@ -164,8 +164,8 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
     const name = names.get(n.id)?.name ?? n.id;
     if (NOT_IN_TFJS.has(n.className))
       out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: TFJS_INSTEAD[n.className] });
-    if (n.className === 'Conv2D' && n.config.groups !== 1)
-      out.push({ message: `TF.js Conv2D has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
+    if ((n.className === 'Conv2D' || n.className === 'Conv1D') && n.config.groups !== 1)
+      out.push({ message: `TF.js ${n.className} has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
     const activation = n.config.activation;
     if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
       out.push({ message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`, hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)' });

@@ -51,6 +51,7 @@ export const INITIALIZERS = [
   'truncated_normal',
   'zeros',
   'ones',
+  'orthogonal',
 ] as const;
 export type Initializer = (typeof INITIALIZERS)[number];
 

@@ -2,9 +2,11 @@
 import { Activation } from './activation';
 import { Add } from './add';
 import { Average } from './average';
+import { AveragePooling1D } from './average-pooling1d';
 import { AveragePooling2D } from './average-pooling2d';
 import { BatchNormalization } from './batch-normalization';
 import { Concatenate } from './concatenate';
+import { Conv1D } from './conv1d';
 import { Conv2D } from './conv2d';
 import { Conv2DTranspose } from './conv2d-transpose';
 import { Cropping2D } from './cropping2d';
@@ -12,17 +14,22 @@ import { Dense } from './dense';
 import { DepthwiseConv2D } from './depthwise-conv2d';
 import { Dropout } from './dropout';
 import { Flatten } from './flatten';
+import { GlobalAveragePooling1D } from './global-average-pooling1d';
 import { GlobalAveragePooling2D } from './global-average-pooling2d';
+import { GlobalMaxPooling1D } from './global-max-pooling1d';
 import { GlobalMaxPooling2D } from './global-max-pooling2d';
 import { InputLayer } from './input-layer';
 import { LayerNormalization } from './layer-normalization';
 import { LayerScale } from './layer-scale';
 import { LeakyReLU } from './leaky-relu';
+import { MaxPooling1D } from './max-pooling1d';
 import { MaxPooling2D } from './max-pooling2d';
 import { Maximum } from './maximum';
 import { Multiply } from './multiply';
 import { Normalization } from './normalization';
+import { Permute } from './permute';
 import { ReLU } from './relu';
+import { RepeatVector } from './repeat-vector';
 import { Rescaling } from './rescaling';
 import { Reshape } from './reshape';
 import { SeparableConv2D } from './separable-conv2d';
@@ -37,10 +44,15 @@ const ALL: LayerDefinition[] = [
   InputLayer,
   Dense,
   Rescaling,
+  Conv1D,
   Conv2D,
   Conv2DTranspose,
   DepthwiseConv2D,
   SeparableConv2D,
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
   MaxPooling2D,
   AveragePooling2D,
   GlobalAveragePooling2D,
@@ -56,6 +68,8 @@ const ALL: LayerDefinition[] = [
   ZeroPadding2D,
   Cropping2D,
   UpSampling2D,
+  RepeatVector,
+  Permute,
   Add,
   Subtract,
   Multiply,

@@ -41,7 +41,7 @@ export const RANDOM_UNIFORM_LIMIT = 0.05;
 export const RANDOM_NORMAL_STDDEV = 0.05;
 
 /** The parameters an initializer draws from for a shape: a uniform limit, or a normal's stddev. */
-export function initializerParameters(name: string, shape: readonly number[]): { kind: 'uniform'; limit: number } | { kind: 'normal' | 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number } | null {
+export function initializerParameters(name: string, shape: readonly number[]): { kind: 'uniform'; limit: number } | { kind: 'normal' | 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number } | { kind: 'orthogonal'; gain: number } | null {
   const vs = VARIANCE_SCALING[name];
   if (vs) {
     const { fanIn, fanOut } = computeFans(shape);
@@ -62,6 +62,8 @@ export function initializerParameters(name: string, shape: readonly number[]): {
       return { kind: 'constant', value: 0 };
     case 'ones':
       return { kind: 'constant', value: 1 };
+    case 'orthogonal':
+      return { kind: 'orthogonal', gain: 1 };
   }
   return null;
 }
@@ -88,8 +90,40 @@ export function initialize(name: string, shape: readonly number[], rng: Random):
     case 'truncated_normal':
       for (let i = 0; i < data.length; i++) data[i] = rng.truncatedNormal(0, p.stddev);
       break;
+    case 'orthogonal':
+      orthogonal(data, shape, p.gain, rng);
+      break;
   }
   return tensor([...shape], data);
+}
+
+/**
+ * Keras's Orthogonal: the (rows = product of all but the last axis) × (cols = last axis) matrix with orthonormal
+ * rows or columns, whichever are fewer, from the QR decomposition of a standard normal matrix with R's diagonal made
+ * positive. Gram–Schmidt gives that Q directly (its R has a positive diagonal by construction).
+ */
+function orthogonal(out: Float32Array, shape: readonly number[], gain: number, rng: Random): void {
+  const cols = shape[shape.length - 1] ?? 1;
+  const rows = out.length / cols;
+  // Orthonormal vectors of length `long`, `short` of them: the columns of Q for the (long × short) normal matrix.
+  const long = Math.max(rows, cols);
+  const short = Math.min(rows, cols);
+  const q = new Float64Array(long * short);
+  for (let i = 0; i < q.length; i++) q[i] = rng.normal(0, 1);
+  for (let j = 0; j < short; j++) {
+    for (let k = 0; k < j; k++) {
+      let dot = 0;
+      for (let i = 0; i < long; i++) dot += q[i * short + j] * q[i * short + k];
+      for (let i = 0; i < long; i++) q[i * short + j] -= dot * q[i * short + k];
+    }
+    let norm = 0;
+    for (let i = 0; i < long; i++) norm += q[i * short + j] ** 2;
+    norm = Math.sqrt(norm);
+    for (let i = 0; i < long; i++) q[i * short + j] /= norm;
+  }
+  // rows ≥ cols: Q is the (rows × cols) result; otherwise its transpose is.
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[r * short + c] : q[c * short + r]);
 }
 
 /**

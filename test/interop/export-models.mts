@@ -40,6 +40,7 @@ for (const f of [
   'python/tf-keras2-mnist.py',
   'python/image-classification-from-scratch.py',
   'python/resnet-functions-loops.py',
+  'python/conv1d-sequence.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',

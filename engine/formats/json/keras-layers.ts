@@ -139,7 +139,7 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
   const value = config[key];
   if (key.endsWith('_initializer') && typeof value === 'string') return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
   // Keras 3 pooling resolves strides=None to pool_size in its constructor, so get_config never holds None.
-  if ((def.className === 'MaxPooling2D' || def.className === 'AveragePooling2D') && key === 'strides' && value === null) return config.pool_size;
+  if ('pool_size' in def.fields && key === 'strides' && value === null) return config.pool_size;
   return value;
 }
 

@@ -21,6 +21,10 @@ const CLASS_TO_NAME: Record<string, string> = {
   TruncatedNormal: 'truncated_normal',
   Zeros: 'zeros',
   Ones: 'ones',
+  Orthogonal: 'orthogonal',
+  // Keras's string aliases (`Embedding(embeddings_initializer='uniform')`).
+  uniform: 'random_uniform',
+  normal: 'random_normal',
 };
 const NAME_TO_CLASS: Record<string, string> = {
   glorot_uniform: 'GlorotUniform',
@@ -34,12 +38,14 @@ const NAME_TO_CLASS: Record<string, string> = {
   truncated_normal: 'TruncatedNormal',
   zeros: 'Zeros',
   ones: 'Ones',
+  orthogonal: 'Orthogonal',
 };
 /** Keras's default arguments of the initializers with arguments; LayerCanvas computes only these. */
 const DEFAULT_ARGS: Record<string, Record<string, number>> = {
   random_uniform: { minval: -0.05, maxval: 0.05 },
   random_normal: { mean: 0, stddev: 0.05 },
   truncated_normal: { mean: 0, stddev: 0.05 },
+  orthogonal: { gain: 1 },
 };
 /** The variance-scaling parameters of each named initializer ('normal' is Keras 2's and TF.js's truncated normal). */
 const VARIANCE_SCALING: Record<string, [number, string, string]> = {
@@ -51,7 +57,7 @@ const VARIANCE_SCALING: Record<string, [number, string, string]> = {
   lecun_normal: [1, 'fan_in', 'truncated_normal'],
 };
 
-const SUPPORTED = 'glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_uniform, random_normal, truncated_normal, zeros, ones';
+const SUPPORTED = 'glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_uniform, random_normal, truncated_normal, zeros, ones, orthogonal';
 
 /** An initializer as any Keras version writes it → a LayerCanvas initializer name. A seed is ignored with a warning. */
 export function readInitializer(value: unknown): Read<string> {

@@ -189,9 +189,9 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     expect(errorsOf(m)).toEqual([expect.objectContaining({ path: 'config.layers[1].config.filters', message: "filters must be an integer, got '32'" })]);
   });
 
-  it('an initializer LayerCanvas cannot draw (Orthogonal, or RandomUniform with other bounds) is an error', () => {
+  it('an initializer LayerCanvas cannot draw (Identity, or Orthogonal or RandomUniform with other arguments) is an error', () => {
     const m = cnn();
-    m.config.layers[1].config.kernel_initializer = { module: 'keras.initializers', class_name: 'Orthogonal', config: { gain: 1, seed: null }, registered_name: null };
+    m.config.layers[1].config.kernel_initializer = { module: 'keras.initializers', class_name: 'Orthogonal', config: { gain: 2, seed: null }, registered_name: null };
     m.config.layers[6].config.kernel_initializer = { module: 'keras.initializers', class_name: 'RandomUniform', config: { minval: -1, maxval: 1, seed: null }, registered_name: null };
     expect(errorsOf(m).map((e) => e.path)).toEqual(['config.layers[1].config.kernel_initializer', 'config.layers[6].config.kernel_initializer']);
   });

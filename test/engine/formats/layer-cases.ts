@@ -7,6 +7,7 @@ import { graphDocument, type LayerSpec } from '../../../engine/graph/build';
 import type { ModelDocument } from '../../../engine/graph/document';
 
 const IMAGE = { className: 'InputLayer', config: { shape: [12, 12, 4] } };
+const SEQUENCE = { className: 'InputLayer', config: { shape: [20, 4] } };
 
 export const LAYER_CASES: Record<string, LayerSpec & { input?: LayerSpec }> = {
   InputLayer: { className: 'InputLayer', config: { shape: [7, 3], batch_size: 8 }, input: { className: 'InputLayer', config: { shape: [4] } } },
@@ -41,6 +42,13 @@ export const LAYER_CASES: Record<string, LayerSpec & { input?: LayerSpec }> = {
   ReLU: { className: 'ReLU', config: { max_value: 6, negative_slope: 0.1, threshold: 0.5 } },
   LeakyReLU: { className: 'LeakyReLU', config: { negative_slope: 0.2 } },
   Softmax: { className: 'Softmax', config: { axis: 2 } },
+  Conv1D: { className: 'Conv1D', config: { filters: 6, kernel_size: [3], strides: [2], padding: 'causal', groups: 2, activation: 'relu', kernel_initializer: 'he_uniform' }, input: SEQUENCE },
+  MaxPooling1D: { className: 'MaxPooling1D', config: { pool_size: [3], strides: [1], padding: 'same' }, input: SEQUENCE },
+  AveragePooling1D: { className: 'AveragePooling1D', config: { pool_size: [4], strides: null }, input: SEQUENCE },
+  GlobalAveragePooling1D: { className: 'GlobalAveragePooling1D', config: { keepdims: true }, input: SEQUENCE },
+  GlobalMaxPooling1D: { className: 'GlobalMaxPooling1D', config: { keepdims: false }, input: SEQUENCE },
+  RepeatVector: { className: 'RepeatVector', config: { n: 5 }, input: { className: 'InputLayer', config: { shape: [6] } } },
+  Permute: { className: 'Permute', config: { dims: [2, 1] }, input: SEQUENCE },
 };
 
 /** The layer's model: Input → layer (merge layers take two branches from the input), named, positioned. */

@@ -59,6 +59,14 @@ const CASES: Case[] = [
   { layer: 'Maximum', inputs: [[2, 4], [2, 4]] },
   { layer: 'Concatenate', config: { axis: 1 }, inputs: [[2, 2, 3], [2, 1, 3]] },
   { layer: 'Dropout', config: { rate: 0.4 }, inputs: [[3, 4]], training: true },
+  { layer: 'Conv1D', config: { filters: 3, kernel_size: 3, padding: 'causal', dilation_rate: 2, activation: 'tanh' }, inputs: [[2, 7, 2]] },
+  { layer: 'Conv1D', config: { filters: 2, kernel_size: 2, strides: 2, padding: 'same' }, inputs: [[1, 5, 3]] },
+  { layer: 'MaxPooling1D', config: { pool_size: 3, strides: 2, padding: 'same' }, inputs: [[2, 7, 2]] },
+  { layer: 'AveragePooling1D', config: { pool_size: 2, strides: 1 }, inputs: [[2, 5, 2]] },
+  { layer: 'GlobalAveragePooling1D', inputs: [[2, 4, 3]] },
+  { layer: 'GlobalMaxPooling1D', config: { keepdims: true }, inputs: [[2, 4, 3]] },
+  { layer: 'RepeatVector', config: { n: 3 }, inputs: [[2, 4]] },
+  { layer: 'Permute', config: { dims: [3, 1, 2] }, inputs: [[2, 2, 3, 4]] },
   { layer: 'SpatialDropout2D', config: { rate: 0.5 }, inputs: [[2, 2, 2, 3]], training: true },
 ];
 

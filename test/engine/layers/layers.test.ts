@@ -76,6 +76,18 @@ const CASES: Case[] = [
   { layer: 'Maximum', inputs: [[N, 4], [N, 4]], output: [N, 4] },
   { layer: 'Concatenate', inputs: [[N, 8, 8, 16], [N, 8, 8, 32]], output: [N, 8, 8, 48] },
   { layer: 'Concatenate', config: { axis: 1 }, inputs: [[N, 3, 5], [N, 4, 5]], output: [N, 7, 5] },
+  { layer: 'Conv1D', config: { filters: 16, kernel_size: 3 }, inputs: [[N, 100, 8]], output: [N, 98, 16], trainable: 400 },
+  { layer: 'Conv1D', config: { filters: 4, kernel_size: 5, strides: 2, padding: 'same' }, inputs: [[N, 9, 2]], output: [N, 5, 4], trainable: 44 },
+  { layer: 'Conv1D', config: { filters: 4, kernel_size: 3, padding: 'causal', dilation_rate: 4 }, inputs: [[N, N, 2]], output: [N, N, 4], trainable: 28 },
+  { layer: 'Conv1D', config: { filters: 6, kernel_size: 2, groups: 3, use_bias: false }, inputs: [[N, 7, 3]], output: [N, 6, 6], trainable: 12, weightNames: ['kernel'] },
+  { layer: 'MaxPooling1D', inputs: [[N, 9, 3]], output: [N, 4, 3] },
+  { layer: 'MaxPooling1D', config: { pool_size: 3, strides: 2, padding: 'same' }, inputs: [[N, 9, 3]], output: [N, 5, 3] },
+  { layer: 'AveragePooling1D', config: { pool_size: 4 }, inputs: [[N, 10, 2]], output: [N, 2, 2] },
+  { layer: 'GlobalAveragePooling1D', inputs: [[N, 10, 2]], output: [N, 2] },
+  { layer: 'GlobalMaxPooling1D', config: { keepdims: true }, inputs: [[N, N, 5]], output: [N, 1, 5] },
+  { layer: 'RepeatVector', config: { n: 4 }, inputs: [[N, 3]], output: [N, 4, 3] },
+  { layer: 'Permute', config: { dims: [2, 1] }, inputs: [[N, 3, 5]], output: [N, 5, 3] },
+  { layer: 'Permute', config: { dims: [3, 1, 2] }, inputs: [[N, 2, 3, 4]], output: [N, 4, 2, 3] },
 ];
 
 const name = (c: Case) => `${c.layer}(${JSON.stringify(c.config ?? {})}) on ${c.inputs.map((s) => JSON.stringify(s)).join(' + ') || 'nothing'}`;

@@ -129,3 +129,22 @@ describe('initializeWeights', () => {
     expect(Array.from(w[doc.nodes[1].id][1].tensor.data).every((v) => v === 1)).toBe(true);
   });
 });
+
+describe("Keras's Orthogonal", () => {
+  /** Gram matrix of the rows (wide) or columns (tall): the identity when they are orthonormal. */
+  function gram(data: Float32Array, rows: number, cols: number, ofRows: boolean): number[][] {
+    const n = ofRows ? rows : cols;
+    const len = ofRows ? cols : rows;
+    const at = (i: number, k: number) => (ofRows ? data[i * cols + k] : data[k * cols + i]);
+    return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
+      let s = 0;
+      for (let k = 0; k < len; k++) s += at(i, k) * at(j, k);
+      return s;
+    }));
+  }
+  it.each([[8, 32], [32, 8], [6, 6]])('a (%i, %i) kernel has orthonormal rows or columns, whichever are fewer', (rows, cols) => {
+    const t = initialize('orthogonal', [rows, cols], new Random(3));
+    const g = gram(t.data, rows, cols, rows <= cols);
+    g.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 4)));
+  });
+});

@@ -1,0 +1,74 @@
+import type { LayerIssue } from '../core/problems';
+import { formatShape } from '../core/shape';
+import type { Tensor } from '../core/tensor';
+import { tupleText } from './fields';
+import type { LayerDefinition } from './types';
+
+/** Keras's dims are 1-based over the axes after the batch: (2, 1) swaps the first two. */
+function permutationIssue(dims: readonly number[]): LayerIssue | null {
+  const sorted = [...dims].sort((a, b) => a - b);
+  if (sorted.every((d, i) => d === i + 1)) return null;
+  return {
+    code: 'bad-permutation',
+    message: `dims ${tupleText(dims)} is not a permutation of ${tupleText(dims.map((_, i) => i + 1))}`,
+    hint: 'list every axis after the batch exactly once, counting from 1',
+  };
+}
+
+/** y[b, i_0, …] = x[b, …] with y's axis k being x's axis dims[k] (0-based over the batch too). */
+function transpose(x: Tensor, axes: readonly number[]): Tensor {
+  const rank = x.shape.length;
+  const outShape = axes.map((a) => x.shape[a]);
+  const inStrides = new Array<number>(rank);
+  inStrides[rank - 1] = 1;
+  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * x.shape[i + 1];
+  const strideOf = axes.map((a) => inStrides[a]);
+  const out = new Float32Array(x.data.length);
+  const index = new Array<number>(rank).fill(0);
+  let from = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x.data[from];
+    for (let k = rank - 1; k >= 0; k--) {
+      index[k]++;
+      from += strideOf[k];
+      if (index[k] < outShape[k]) break;
+      from -= strideOf[k] * outShape[k];
+      index[k] = 0;
+    }
+  }
+  return { shape: outShape, data: out };
+}
+
+const axesOf = (dims: readonly number[]) => [0, ...dims];
+
+export const Permute: LayerDefinition = {
+  className: 'Permute',
+  group: 'Reshaping',
+  description: 'Reorders the axes after the batch: Permute((2, 1)) turns (steps, features) into (features, steps).',
+  arity: 'one',
+  keras: { args: ['dims'] },
+  fields: {
+    dims: { type: 'shape', default: [2, 1], required: true, doc: 'The new order of the axes after the batch, counting from 1.' },
+  },
+  validate: (config) => {
+    const issue = permutationIssue(config.dims as number[]);
+    return issue ? [issue] : [];
+  },
+  outputShape(config, [input]) {
+    const dims = config.dims as number[];
+    if (dims.length !== input.length - 1)
+      return {
+        code: 'permute-rank',
+        message: `dims ${tupleText(dims)} orders ${dims.length} axes but the input ${formatShape(input)} has ${input.length - 1} after the batch`,
+        hint: `give ${input.length - 1} axes, e.g. ${tupleText(Array.from({ length: input.length - 1 }, (_, i) => input.length - 1 - i))}`,
+      };
+    return axesOf(dims).map((a) => input[a]);
+  },
+  keyArgs: (config) => tupleText(config.dims),
+  forward: (_ctx, config, [x]) => ({ output: transpose(x, axesOf(config.dims as number[])) }),
+  backward(_ctx, config, dy) {
+    const axes = axesOf(config.dims as number[]);
+    const inverse = axes.map((_, i) => axes.indexOf(i));
+    return { inputs: [transpose(dy, inverse)] };
+  },
+};

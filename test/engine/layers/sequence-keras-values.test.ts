@@ -1,0 +1,87 @@
+// The 1-D and sequence layers against real Keras 3.15: outputs and gradients of sum(output · projection) with
+// respect to the input and every trainable weight, in training and in inference mode, on the reference kernels and
+// on the fast (WebAssembly) ones. The values come from test/fixtures/keras-layers/generate.py run in real Keras.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Tensor } from '../../../engine/core/tensor';
+import { referenceBackend } from '../../../engine/kernels/reference';
+import type { Backend } from '../../../engine/kernels/types';
+import { completeConfig, validateConfig } from '../../../engine/layers/config';
+import { getLayer } from '../../../engine/layers/registry';
+import { isIssue, type RunContext } from '../../../engine/layers/types';
+import { useFastBackend } from '../kernels/fast-backend';
+
+interface Pass {
+  output: number[];
+  output_shape: number[];
+  input_grad?: number[];
+  weight_grads: Record<string, number[]>;
+}
+interface KerasCase {
+  id: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  input_shape: number[];
+  input_dtype: 'float32' | 'int32';
+  input: number[];
+  weights: { name: string; shape: number[]; data: number[] }[];
+  projection: number[];
+  training: Pass;
+  inference: Pass;
+}
+
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/keras-layers/sequence-layers.json'), 'utf8')) as {
+  keras_version: string;
+  cases: KerasCase[];
+};
+
+function close(what: string, got: ArrayLike<number>, want: number[]) {
+  expect(got.length, `${what}: length`).toBe(want.length);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i] - want[i]) / (1e-4 + 1e-3 * Math.abs(want[i]));
+    if (err > worst) [worst, at] = [err, i];
+  }
+  expect(worst, `${what}[${at}]: got ${got[at]}, Keras ${want[at]}`).toBeLessThanOrEqual(1);
+}
+
+function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
+  const def = getLayer(c.class_name)!;
+  const { config, unknownKeys } = completeConfig(def, c.config);
+  expect(unknownKeys).toEqual([]);
+  expect(validateConfig(def, config)).toEqual([]);
+  const shape = def.outputShape(config, [[null, ...c.input_shape.slice(1)]]);
+  expect(isIssue(shape) ? shape.message : shape).toEqual([null, ...c[mode].output_shape.slice(1)]);
+  const ctx: RunContext = { backend, training: mode === 'training', nextSeed: () => 1 };
+  const x: Tensor = { shape: c.input_shape, data: Float32Array.from(c.input) };
+  const weights: Record<string, Tensor> = {};
+  for (const w of c.weights) weights[w.name] = { shape: w.shape, data: Float32Array.from(w.data) };
+  const expectedNames = (def.weights?.(config, [[null, ...c.input_shape.slice(1)]]) ?? []).map((w) => [w.name, w.shape]);
+  expect(expectedNames).toEqual(c.weights.map((w) => [w.name, w.shape]));
+  const pass = c[mode];
+  const run = () => {
+    const r = def.forward!(ctx, config, [x], weights);
+    expect(r.output.shape).toEqual(pass.output_shape);
+    close('output', r.output.data, pass.output);
+    const dy: Tensor = { shape: r.output.shape, data: Float32Array.from(c.projection) };
+    const g = def.backward!(ctx, config, dy, { inputs: [x], weights, output: r.output, saved: r.saved, inputGradsNeeded: c.input_dtype === 'float32' });
+    if (pass.input_grad) close('input gradient', g.inputs[0].data, pass.input_grad);
+    expect(Object.keys(g.weights ?? {}).sort()).toEqual(Object.keys(pass.weight_grads).sort());
+    for (const [name, want] of Object.entries(pass.weight_grads)) close(`${name} gradient`, g.weights![name], want);
+  };
+  if (backend.stepScope) backend.stepScope(run);
+  else run();
+}
+
+describe(`sequence layers equal Keras ${fixture.keras_version} (reference kernels)`, () => {
+  for (const c of fixture.cases)
+    for (const mode of ['training', 'inference'] as const) it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(referenceBackend, c, mode));
+});
+
+describe(`sequence layers equal Keras ${fixture.keras_version} (fast kernels)`, () => {
+  const fast = useFastBackend();
+  for (const c of fixture.cases)
+    for (const mode of ['training', 'inference'] as const) it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(fast(), c, mode));
+});
