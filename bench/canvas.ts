@@ -3,12 +3,12 @@
 // keras.applications models (NASNetMobile, 771 layers; DenseNet121): ELK's layout time for them, time from opening
 // the file to a laid-out canvas (goal < 2 s), and frame times while panning and zooming (goal: no dropped frames).
 // Run: npx tsx bench/canvas.ts   (npm run bench runs it with the others; needs `npx vite build` and Chromium; the
-// applications' JSON comes from .venv-keras, written once into bench/.applications by make_application_json.py)
+// applications' JSON is the to_json() Keras 3.15 wrote, in test/fixtures/applications)
 import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
 import { chromium, type Page } from 'playwright-core';
 import { readKerasJson } from '../engine/formats/keras-json';
 import { layoutPositions } from '../renderer/canvas/layout';
@@ -33,13 +33,17 @@ function bigProject(): string {
 
 const APPLICATIONS = ['NASNetMobile', 'DenseNet121'];
 
-/** The applications' to_json() files, made by real Keras once (weights=None, so nothing is downloaded). */
-function applicationFiles(): Map<string, string> {
-  const dir = join(root, 'bench', '.applications');
-  const missing = APPLICATIONS.filter((a) => !existsSync(join(dir, `${a}.json`)));
-  const python = join(root, '.venv-keras', 'bin', 'python');
-  if (missing.length && existsSync(python)) spawnSync(python, [join(root, 'bench', 'make_application_json.py'), dir, ...missing], { stdio: 'inherit' });
-  return new Map(APPLICATIONS.filter((a) => existsSync(join(dir, `${a}.json`))).map((a) => [a, join(dir, `${a}.json`)]));
+/** The applications' to_json() files (gzipped fixtures written by real Keras, weights=None), unpacked into `dir`. */
+function applicationFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const name of APPLICATIONS) {
+    const packed = join(root, 'test', 'fixtures', 'applications', `${name}.json.gz`);
+    if (!existsSync(packed)) continue;
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, gunzipSync(readFileSync(packed)));
+    out.set(name, file);
+  }
+  return out;
 }
 
 /** Intervals between animation frames while `act` runs, and how many of them missed a 60 Hz frame. */
@@ -180,7 +184,7 @@ export async function runCanvasBench() {
     const applications: Record<string, unknown> = {};
     // Opening over the dragged (now unsaved) model asks to discard it.
     page.on('dialog', (d) => void d.accept());
-    for (const [name, file] of applicationFiles()) {
+    for (const [name, file] of applicationFiles(profile)) {
       const imported = readKerasJson(readFileSync(file, 'utf8'));
       if (!imported.ok) {
         console.log(`${name}: LayerCanvas refuses it (${imported.errors[0]?.message}); skipped`);
@@ -190,9 +194,7 @@ export async function runCanvasBench() {
       const t0 = performance.now();
       await layoutPositions(doc);
       const layoutMs = performance.now() - t0;
-      const copy = join(profile, `${name}.json`);
-      writeFileSync(copy, readFileSync(file));
-      const openMs = await openFile(page, copy, name);
+      const openMs = await openFile(page, file, name);
       const shown = await page.locator('.react-flow__node').count();
       const { pan, zoom } = await panAndZoom(page);
       applications[name] = {

@@ -30,8 +30,12 @@ import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './to-flow';
 
 // Module scope: React Flow re-mounts every node and edge when these objects change.
 const nodeTypes = { layer: LayerNode };
-/** Above this many layers only what is in view is in the DOM (NASNetMobile has 771): panning stays at 60 Hz. */
-const BIG_CANVAS = 200;
+/**
+ * Above this many layers only what is in view is in the DOM. Measured (bench/canvas.ts): NASNetMobile's 771 layers
+ * all in the DOM dropped 149 of 367 frames in a pan and 52 in a zoom, against 37 and 19 when only those in view
+ * are; but a 300-layer graph drags a node better with all of them there (no dropped frame against 5% late).
+ */
+const BIG_CANVAS = 400;
 const edgeTypes = { shape: ShapeEdge };
 
 type Size = { width: number; height: number };
