@@ -321,8 +321,8 @@ describe('errors point at the offending token', () => {
       return r.ok ? '' : r.errors[0].hint;
     };
     expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv2D(filter=32, kernel_size=3)])')).toBe("did you mean 'filters'?");
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv1D(8, 3)])')).toContain('Conv2D');
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.MaxPooling1D()])')).toContain('MaxPooling2D');
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv3D(8, 3)])')).toContain('Conv2D');
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.MaxPooling3D()])')).toContain('MaxPooling2D');
     expect(hint('import keras\nm = keras.Sequential([Dense(3)])')).toBe('import it: from keras.layers import Dense');
     expect(hint('import keras\nm = keras.Sequencial([])')).toBe('did you mean Sequential?');
     expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2, activation=relu)])')).toBe('write it as a string: "relu"');
