@@ -1,36 +1,11 @@
 /**
  * Just enough of the ONNX protobuf format to write a one-node model for onnxruntime-node, so the benchmark needs no
- * model files and no onnx package. Field numbers from onnx/onnx.proto (ModelProto, GraphProto, NodeProto, …).
+ * model files and no onnx package (the encoder is the ONNX export's, engine/formats/protobuf.ts). Field numbers from
+ * onnx/onnx.proto (ModelProto, GraphProto, NodeProto, …).
  */
+import { concat, float32, int, msg, str } from '../engine/formats/protobuf';
+
 type Field = Uint8Array;
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n;
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-}
-
-const concat = (parts: Field[]): Field => {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
-
-const int = (field: number, v: number): Field => Uint8Array.from([...varint(field << 3), ...varint(v)]);
-const bytes = (field: number, b: Field): Field => concat([Uint8Array.from([...varint((field << 3) | 2), ...varint(b.length)]), b]);
-const str = (field: number, s: string): Field => bytes(field, new TextEncoder().encode(s));
-const msg = (field: number, parts: Field[]): Field => bytes(field, concat(parts));
 
 export type Attribute = { name: string; ints: number[] } | { name: string; int: number } | { name: string; float: number };
 
@@ -39,9 +14,7 @@ function attribute(a: Attribute): Field {
   if ('ints' in a) parts.push(...a.ints.map((v) => int(8, v)), int(20, 7));
   else if ('int' in a) parts.push(int(3, a.int), int(20, 2));
   else {
-    const f = new Uint8Array(4);
-    new DataView(f.buffer).setFloat32(0, a.float, true);
-    parts.push(concat([Uint8Array.from(varint((2 << 3) | 5)), f]), int(20, 1));
+    parts.push(float32(2, a.float), int(20, 1));
   }
   return msg(5, parts);
 }

@@ -13,8 +13,10 @@ import { memoryBudget } from '../engine/node/memory-budget';
 import { readModelFile } from '../engine/formats/detect';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
 import type { WriteRefusal } from '../engine/formats/types';
+import { writeTrainingScript } from '../engine/formats/keras-train';
+import { scriptSettings } from './train-script';
 import { SaveError, writeFileDurable } from '../engine/node/durable-write';
-import { folderModel, InputError, readModelBytes, sideFilesOf, UsageError } from './io';
+import { folderModel, InputError, readModelBytes, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
@@ -28,10 +30,15 @@ Commands:
   summary <model> [--json]          the model.summary() table and a memory estimate; --json prints them as data
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
-                                    f: keras-py | keras-json | keras | project | tfjs | weights-json
+                                    f: keras-py | keras-json | keras | project | tfjs | weights-json | onnx
                                     (--flavor tf.keras for tf.keras 2 Python or JSON;
                                     keras-py --weights w.json also writes the trained weights and the
                                     code that loads them into the model)
+  export <model> --format keras-train --out train.py --dataset <d> [--strategy default|mirrored|
+        multiworker|tpu] [--epochs N] [--batch-size B] [--optimizer O] [--lr X] [--loss L]
+        [--validation-split F] [--seed S]
+                                    a TensorFlow training script (tf.distribute); unset settings come
+                                    from the project's last run; a generated dataset goes beside it
   predict <model> --input in.json [--training] [--weights w.json|w.weights.h5] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
@@ -253,10 +260,14 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
     out: { type: 'string', short: 'o' },
     flavor: { type: 'string' },
     weights: { type: 'string' },
+    ...SCRIPT_OPTIONS,
   });
   const format = values.format as string | undefined;
-  if (!format) throw new UsageError(`--format is required: one of ${EXPORT_FORMATS.join(', ')}`);
-  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}`);
+  if (format === 'keras-train') return trainingScriptCommand(values, positionals, io);
+  if (!format) throw new UsageError(`--format is required: one of ${EXPORT_FORMATS.join(', ')}, keras-train`);
+  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, keras-train`);
+  const scriptOnly = Object.keys(SCRIPT_OPTIONS).find((k) => values[k] !== undefined);
+  if (scriptOnly) throw new UsageError(`--${scriptOnly} goes with --format keras-train`);
   const flavor = values.flavor as string | undefined;
   if (flavor !== undefined && flavor !== 'keras3' && flavor !== 'tf.keras') throw new UsageError(`unknown --flavor '${flavor}': use keras3 or tf.keras`);
   const out = values.out as string | undefined;
@@ -286,6 +297,7 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   const [main, ...beside] = written.files;
   if (!out) {
     if (beside.length) throw new UsageError(`--out is required for ${format} (it writes ${main.name} and files beside it)`);
+    if (typeof main.data !== 'string') throw new UsageError(`--out is required for ${format} (a binary file)`);
     io.out(main.data as string);
     return 0;
   }
@@ -294,6 +306,43 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   writeFileDurable(out, main.data);
   const wrote = [...(weightsPath !== undefined ? [weightsPath] : []), out, ...beside.map((f) => join(dirname(out), f.name))];
   io.err(`wrote ${wrote.join(' and ')}`);
+  return 0;
+}
+
+/** The settings a training run takes: `train` runs with them, `export --format keras-train` writes them. */
+const RUN_OPTIONS = {
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  loss: { type: 'string' },
+  'validation-split': { type: 'string' },
+  seed: { type: 'string' },
+} as const;
+const SCRIPT_OPTIONS = { dataset: { type: 'string' }, strategy: { type: 'string' }, ...RUN_OPTIONS } as const;
+
+/** `export --format keras-train`: the TensorFlow training script, and a generated dataset's .npz beside it. */
+async function trainingScriptCommand(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number> {
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError('--out train.py is required for keras-train (it may write the dataset beside it)');
+  if (values.flavor !== undefined || values.weights !== undefined) throw new UsageError('keras-train takes neither --flavor nor --weights');
+  const path = oneModelPath(positionals);
+  const loaded = await load(path, io);
+  if (!loaded) return 1;
+  if (loaded.inference.errorCount > 0) {
+    printProblems(loaded.inference, io, 'error');
+    io.err(`layercanvas: ${path}: the model has errors; a training script needs one that builds (fix them first)`);
+    return 1;
+  }
+  const s = (k: string) => values[k] as string | undefined;
+  const settings = scriptSettings(loaded.doc, readTextFile(path), {
+    dataset: s('dataset'), strategy: s('strategy'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'),
+    lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'),
+  });
+  const [script, ...beside] = writeTrainingScript(loaded.doc, settings, basename(out).replace(/\.py$/, ''));
+  for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
+  writeFileDurable(out, script.data);
+  io.err(`wrote ${[out, ...beside.map((f) => join(dirname(out), f.name))].join(' and ')}`);
   return 0;
 }
 
@@ -340,13 +389,7 @@ async function predictCmd(rest: string[], io: Io): Promise<number> {
 async function trainCmd(rest: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(rest, {
     dataset: { type: 'string', short: 'd' },
-    epochs: { type: 'string' },
-    'batch-size': { type: 'string' },
-    optimizer: { type: 'string' },
-    lr: { type: 'string' },
-    loss: { type: 'string' },
-    'validation-split': { type: 'string' },
-    seed: { type: 'string' },
+    ...RUN_OPTIONS,
     subset: { type: 'string' },
     'compare-bn': { type: 'boolean' },
     out: { type: 'string', short: 'o' },

@@ -47,7 +47,7 @@ interface Io {
   write?(t: string): void;
 }
 
-function number(value: string | undefined, fallback: number, name: string, check: (n: number) => boolean, rule: string): number {
+export function number(value: string | undefined, fallback: number, name: string, check: (n: number) => boolean, rule: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${rule}, got '${value}'`);
@@ -55,7 +55,7 @@ function number(value: string | undefined, fallback: number, name: string, check
 }
 
 /** The loss a Keras user would pick from the last activation and the labels. */
-export function suggestLoss(doc: ModelDocument, dataset: Dataset): LossName {
+export function suggestLoss(doc: ModelDocument, dataset: Pick<Dataset, 'numClasses'>): LossName {
   const inf = infer(doc);
   const out = inf.outputs[0];
   const last = out ? inf.topology.byId.get(out) : undefined;

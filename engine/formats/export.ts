@@ -8,13 +8,14 @@ import { infer } from '../graph/inference';
 import { kerasFile } from './keras-file';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
+import { onnx } from './onnx';
 import { project } from './project';
 import { tfjs } from './tfjs';
 import type { ExportedFile, ExportOptions, ModelFormat, WriteRefusal } from './types';
 import { weightsJson } from './weights-json';
 
 /** The formats LayerCanvas writes, by the id the CLI's --format, the protocol and the menus use. */
-export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'keras', 'project', 'tfjs', 'weights-json'] as const;
+export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'keras', 'project', 'tfjs', 'weights-json', 'onnx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const WRITERS: Record<ExportFormat, ModelFormat> = {
@@ -24,6 +25,7 @@ const WRITERS: Record<ExportFormat, ModelFormat> = {
   project,
   tfjs,
   'weights-json': weightsJson,
+  onnx,
 };
 
 export type ExportOutcome = { ok: true; files: ExportedFile[] } | ({ ok: false } & WriteRefusal);

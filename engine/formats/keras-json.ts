@@ -9,7 +9,7 @@ import { isObject, parseJson } from './json/parse';
 import type { ExportOptions, ImportResult, ModelFormat } from './types';
 import { refuseErrors } from './write-refusal';
 
-/** The Keras releases whose `to_json()` layouts the export mirrors (the top-level version keys are informational). */
+/** The Keras releases whose `to_json()` layouts the export mirrors (tf.keras 2 names its version in the file). */
 export const KERAS3_VERSION = '3.15.1';
 export const TF_KERAS2_VERSION = '2.15.0';
 
@@ -25,8 +25,10 @@ export function writeKerasJson(doc: ModelDocument, flavor: ExportOptions['flavor
   const inference = infer(doc);
   const keras3 = flavor !== 'tf.keras';
   const model = writeKerasModel(doc, keras3 ? 'keras3' : 'keras2', inference);
-  const version = keras3 ? KERAS3_VERSION : TF_KERAS2_VERSION;
-  return JSON.stringify({ ...model, keras_version: version, backend: 'tensorflow' }, null, 2);
+  // Keras 3's to_json() is the serialized model alone (an uncompiled one has compile_config {}); tf.keras 2's
+  // names the Keras version and backend beside it.
+  if (keras3) return JSON.stringify({ ...model, compile_config: {} }, null, 2);
+  return JSON.stringify({ ...model, keras_version: TF_KERAS2_VERSION, backend: 'tensorflow' }, null, 2);
 }
 
 function looksLikeKerasModel(text: string): boolean {

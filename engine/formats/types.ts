@@ -48,7 +48,7 @@ export interface WriteOptions extends ExportOptions {
 }
 
 export interface ModelFormat {
-  id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json' | 'keras' | 'keras-h5';
+  id: 'keras-py' | 'keras-json' | 'tfjs' | 'project' | 'weights-json' | 'keras' | 'keras-h5' | 'onnx';
   title: string;
   /** File name endings, e.g. `.py`. */
   extensions: readonly string[];

@@ -11,6 +11,7 @@ export const Activation = defineLayer({
   activationOf: (config) => (config.activation === 'linear' ? null : String(config.activation)),
   keras: {
     args: ['activation'],
+    noBuild: true,
   },
   fields: {
     activation: { ...activationField('relu', 'The activation function.'), required: true },

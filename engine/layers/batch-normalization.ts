@@ -39,6 +39,12 @@ export const BatchNormalization = defineLayer({
       'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer',
       'beta_constraint', 'gamma_constraint', 'synchronized',
     ],
+    config: [
+      'axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer',
+      'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer',
+      'beta_constraint', 'gamma_constraint', 'synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum',
+    ],
+    callKwargs: { mask: null },
   },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The channel axis: one mean and variance per index along it (-1: the last axis, channels_last).' },

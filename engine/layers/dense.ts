@@ -18,7 +18,7 @@ export const Dense = defineLayer({
     ],
     config: [
       'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
-      'bias_regularizer', 'kernel_constraint', 'bias_constraint',
+      'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'quantization_config',
     ],
   },
   fields: {

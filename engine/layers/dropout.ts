@@ -9,6 +9,8 @@ export const Dropout = defineLayer({
   keras: {
     args: ['rate', 'noise_shape', 'seed'],
     config: ['rate', 'seed', 'noise_shape'],
+    noBuild: true,
+    callKwargs: { training: false },
   },
   fields: {
     rate: { type: 'float', default: 0.5, min: 0, max: 1, exclusiveMax: true, required: true, doc: 'Fraction of the values dropped while training.' },

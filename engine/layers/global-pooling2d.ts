@@ -11,7 +11,7 @@ export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMax
     group: 'Pooling',
     description,
     arity: 'one',
-    keras: { args: ['data_format', 'keepdims'], aliases: [alias] },
+    keras: { args: ['data_format', 'keepdims'], aliases: [alias], noBuild: true },
     fields: {
       keepdims: { type: 'bool', default: false, doc: 'Keep height and width as 1 instead of dropping them.' },
     },

@@ -18,6 +18,7 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   synchronized: [false],
   renorm: [false],
   renorm_clipping: [null],
+  renorm_momentum: [0.99],
   virtual_batch_size: [null],
   adjustment: [null],
   fused: [null, true, false],

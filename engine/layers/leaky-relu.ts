@@ -9,6 +9,7 @@ export const LeakyReLU = defineLayer({
   activationOf: () => 'leaky_relu',
   keras: {
     args: ['negative_slope'],
+    noBuild: true,
     renamed: { alpha: 'negative_slope' },
   },
   fields: {

@@ -28,6 +28,7 @@ export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', descri
       args: ['pool_size', 'strides', 'padding', 'data_format'],
       config: ['pool_size', 'padding', 'strides', 'data_format'],
       aliases: [alias],
+      noBuild: true,
     },
     fields: {
       // Keras 3: MaxPooling2D(pool_size=(2, 2)) but AveragePooling2D(pool_size) with no default.

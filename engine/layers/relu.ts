@@ -28,6 +28,7 @@ export const ReLU = defineLayer({
   activationOf: () => 'relu',
   keras: {
     args: ['max_value', 'negative_slope', 'threshold'],
+    noBuild: true,
   },
   fields: {
     max_value: { type: 'float', default: null, min: 0, nullable: true, doc: 'Upper bound of the output (6 gives ReLU6); None for no cap.' },

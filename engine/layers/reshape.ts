@@ -11,6 +11,7 @@ export const Reshape = defineLayer({
   arity: 'one',
   keras: {
     args: ['target_shape'],
+    noBuild: true,
   },
   fields: {
     target_shape: { type: 'shape', default: [-1], allowInferred: true, required: true, doc: 'The new shape of one sample, without the batch axis.' },

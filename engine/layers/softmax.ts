@@ -35,6 +35,8 @@ export const Softmax = defineLayer({
   activationOf: () => 'softmax',
   keras: {
     args: ['axis'],
+    noBuild: true,
+    callKwargs: { mask: null },
   },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The axis the probabilities sum to 1 along.' },

@@ -9,6 +9,8 @@ export const SpatialDropout2D = defineLayer({
   arity: 'one',
   keras: {
     args: ['rate', 'data_format', 'seed'],
+    noBuild: true,
+    callKwargs: { training: false },
   },
   noTrainableArgument: true,
   fields: {

@@ -102,6 +102,10 @@ export interface KerasSignature {
   module?: string;
   /** Older spellings (tf.keras 2, TF.js) of a field: `{ alpha: 'negative_slope' }`. tf.keras output uses them. */
   renamed?: Readonly<Record<string, string>>;
+  /** The Keras class has no `build()` (it makes no weights): Keras 3 writes no `build_config` for it. */
+  noBuild?: boolean;
+  /** The keyword arguments Keras 3 records in a functional call of the layer (`{ mask: null }`), default none. */
+  callKwargs?: Readonly<Record<string, ConfigValue>>;
 }
 
 /** What the rest of the app asks about a layer, instead of listing class names. */

@@ -149,6 +149,7 @@ const FILTERS: Record<Exclude<ExportKind, 'project' | 'tfjs'>, { name: string; e
   'keras-json': { name: 'Keras model JSON', extensions: ['json'] },
   keras: { name: 'Keras model', extensions: ['keras'] },
   'weights-json': { name: 'Weights JSON', extensions: ['json'] },
+  onnx: { name: 'ONNX model', extensions: ['onnx'] },
 };
 
 export async function exportAs(kind: ExportKind): Promise<void> {

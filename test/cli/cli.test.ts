@@ -96,7 +96,7 @@ describe('layercanvas export', () => {
   });
   it('bad usage exits 2 with one line, no stack trace', async () => {
     const src = file('u.py', exportKerasPython(getTemplate('article-mlp')!.build()));
-    for (const argv of [['export', src], ['export', src, '--format', 'onnx'], ['summary'], ['summary', join(dir, 'missing.py')], ['frobnicate'], ['summary', src, '--bogus']]) {
+    for (const argv of [['export', src], ['export', src, '--format', 'savedmodel'], ['summary'], ['summary', join(dir, 'missing.py')], ['frobnicate'], ['summary', src, '--bogus']]) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toMatch(/^layercanvas: /);
@@ -212,6 +212,24 @@ describe('layercanvas predict and train', () => {
     const untrained = await run('export', model, '--format', 'keras-py', '--out', join(dir, 'u.py'), '--weights', join(dir, 'u.json'));
     expect(untrained.code).toBe(1);
     expect(untrained.err).toContain('the model holds no weights to export');
+  });
+
+  it('export --format onnx writes a model onnxruntime-node runs like predict; refuses a model without weights and stdout', async () => {
+    const model = file('ox.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const none = await run('export', model, '--format', 'onnx', '--out', join(dir, 'none.onnx'));
+    expect([none.code, none.err]).toEqual([1, `layercanvas: ${model}: the model holds no weights to export as ONNX (train it first, or open a TF.js model or a trained project file)\n`]);
+    const trained = join(dir, 'ox.layercanvas.json');
+    expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
+    expect((await run('export', trained, '--format', 'onnx')).err).toContain('--out is required for onnx (a binary file)');
+    const out = join(dir, 'ox.onnx');
+    expect((await run('export', trained, '--format', 'onnx', '--out', out)).code).toBe(0);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(readFileSync(out));
+    const x = [0.3, -0.2, 0.9, 0.1];
+    const got = (await session.run({ input_layer: new ort.Tensor('float32', Float32Array.from(x), [2, 2]) }))[session.outputNames[0]];
+    const want = JSON.parse((await run('predict', trained, '--input', file('ox.json', JSON.stringify({ shape: [2, 2], data: x })))).out);
+    expect(got.dims).toEqual(want.shape);
+    Array.from(got.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(want.data[i], 5));
   });
 
   it('train --profile prints where a step goes: phases, every layer, every kernel with its copies, and outside kernels', async () => {

@@ -110,7 +110,7 @@ const payloadFor = (type: string): fc.Arbitrary<unknown> => {
     case 'export':
       return fc.record({
         document: documentArb,
-        format: fc.constantFrom('keras-py', 'keras-json', 'project', 'tfjs', 'weights-json', 'onnx'),
+        format: fc.constantFrom('keras-py', 'keras-json', 'project', 'tfjs', 'weights-json', 'onnx', 'savedmodel'),
       });
     case 'import':
       return fc.record({

@@ -18,41 +18,23 @@ import { writeProject } from '../../engine/formats/project';
 import type { ModelDocument, NamedWeight } from '../../engine/graph/document';
 import { infer } from '../../engine/graph/inference';
 import { TEMPLATES } from '../../engine/graph/templates';
+import { INTEROP_FIXTURES } from './fixtures';
+import { npz } from '../../engine/formats/keras-train';
+import { generateBuiltin } from '../../engine/data/registry';
+import { PNG } from 'pngjs';
 
 const out = resolve(process.argv[2] ?? 'test-results/interop');
 mkdirSync(out, { recursive: true });
 const fixtures = resolve(import.meta.dirname, '../fixtures');
 
-/**
- * Every model file the suite checks: templates (as project files) and the fixtures, by a short id. Not
- * python/article-cnn.py: it is the article's code as printed, missing a comma, kept to test that error; the
- * article's CNN is here as the template and as the TF.js and Keras JSON fixtures.
- */
+/** Every model file the suite checks: templates (as project files) and the fixtures, by a short id. */
 const sources: { id: string; path: string }[] = [];
 for (const t of TEMPLATES) {
   const path = join(out, `template-${t.id}.layercanvas.json`);
   writeFileSync(path, writeProject(t.build()));
   sources.push({ id: `template-${t.id}`, path });
 }
-for (const f of [
-  'python/article-mlp.py',
-  'python/residual-functional.py',
-  'python/tf-keras2-mnist.py',
-  'python/image-classification-from-scratch.py',
-  'python/resnet-functions-loops.py',
-  'python/conv1d-sequence.py',
-  'project/residual.layercanvas.json',
-  'tfjs/article-mlp/model.json',
-  'tfjs/article-cnn/model.json',
-  'keras-json/keras3-sequential-article-cnn.json',
-  'keras-json/keras3-functional-residual.json',
-  'keras-json/keras3.15-sequential-article-cnn.json',
-  'keras-json/keras3.15-functional-residual.json',
-  'keras-json/tfkeras2-sequential-article-mlp.json',
-  'keras-json/tfkeras2-functional-concatenate.json',
-  'keras-json/keras3.15-activations.json',
-  'keras-json/keras3.15-convnext-block.json',
-]) {
+for (const f of INTEROP_FIXTURES) {
   sources.push({ id: `fixture-${f.replace(/\/model\.json$/, '').replace(/[/.]/g, '-')}`, path: join(fixtures, f) });
 }
 
@@ -147,4 +129,54 @@ for (const { id, path } of sources) {
   manifest.push(entry);
 }
 writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
+
+/**
+ * Training scripts (export --format keras-train) over each kind of data the app trains on: a generated dataset
+ * (written beside the script as .npz), a CSV with a header and class names, an x.npy/y.npy folder and a folder
+ * of class sub-folders of PNG images. The suite runs each for one short epoch in TensorFlow.
+ */
+const scripts: Record<string, unknown>[] = [];
+const mlp = join(out, 'train-mlp.py');
+writeFileSync(mlp, ['import keras', 'from keras import layers', 'model = keras.Sequential([keras.Input(shape=(2,)),',
+  '    layers.Dense(16, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])', ''].join('\n'));
+const circles = generateBuiltin('circles', { seed: 0 })!;
+const csv = join(out, 'train-circles.csv');
+const rows = Array.from({ length: circles.count }, (_, i) => `${circles.x[2 * i]},${circles.x[2 * i + 1]},${circles.classNames![circles.y[i]]}`);
+writeFileSync(csv, ['x1,x2,ring', ...rows, ''].join('\n'));
+const npyFolder = join(out, 'train-circles-npy');
+mkdirSync(npyFolder, { recursive: true });
+const arrays = npz({ x: { shape: [circles.count, 2], data: circles.x }, y: { shape: [circles.count], data: circles.y } });
+writeFileSync(join(npyFolder, 'arrays.npz'), arrays);
+const images = join(out, 'train-images');
+for (const [k, cls] of ['dark', 'light'].entries()) {
+  mkdirSync(join(images, cls), { recursive: true });
+  for (let i = 0; i < 12; i++) {
+    const png = new PNG({ width: 8, height: 8 });
+    // Grey pixels: dark ones below 90, light ones from 160, in a pattern that moves from image to image.
+    for (let p = 0; p < 64; p++) {
+      const v = k * 160 + ((p * 7 + i * 13) % 90);
+      png.data.set([v, v, v, 255], p * 4);
+    }
+    writeFileSync(join(images, cls, `${i}.png`), PNG.sync.write(png));
+  }
+}
+const cnn = join(out, 'train-cnn.py');
+writeFileSync(cnn, ['import keras', 'from keras import layers', 'model = keras.Sequential([keras.Input(shape=(8, 8, 1)),',
+  '    layers.Conv2D(4, 3, use_bias=False), layers.BatchNormalization(), layers.Activation("relu"),',
+  '    layers.Flatten(), layers.Dense(2, activation="softmax")])', ''].join('\n'));
+const SCRIPTS: { id: string; model: string; args: string[] }[] = [
+  { id: 'generated-shapes', model: join(fixtures, 'python/tf-keras2-mnist.py'), args: ['--dataset', 'shapes', '--optimizer', 'sgd', '--lr', '0.05'] },
+  { id: 'csv', model: mlp, args: ['--dataset', csv, '--batch-size', '16', '--strategy', 'mirrored'] },
+  { id: 'npy', model: mlp, args: ['--dataset', npyFolder, '--optimizer', 'rmsprop', '--loss', 'sparse_categorical_crossentropy'] },
+  { id: 'images', model: cnn, args: ['--dataset', images, '--batch-size', '8', '--validation-split', '0.25'] },
+];
+// An .npy folder holds x.npy and y.npy: unpack the arrays written above.
+const { unzipSync } = await import('fflate');
+for (const [name, bytes] of Object.entries(unzipSync(arrays))) writeFileSync(join(npyFolder, name), bytes);
+for (const { id, model, args } of SCRIPTS) {
+  const file = join(out, `train-${id}.py`);
+  const r = await cli('export', model, '--format', 'keras-train', '--epochs', '1', ...args, '--out', file);
+  scripts.push({ id, script: file, errors: r.code === 0 ? [] : [`export keras-train exited ${r.code}: ${r.err.trim()}`] });
+}
+writeFileSync(join(out, 'scripts.json'), JSON.stringify(scripts, null, 1));
 console.log(`exported ${manifest.length} models to ${out}`);

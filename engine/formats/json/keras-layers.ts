@@ -100,6 +100,9 @@ function convertValue(def: LayerDefinition, key: string, value: unknown): { ok: 
 
 // ---------- writing ----------
 
+/** get_config() keys Keras 3 added that tf.keras 2 never wrote. */
+const KERAS3_ONLY = ['synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum', 'quantization_config'];
+
 export type Flavor = 'keras3' | 'keras2';
 
 /** The full config of one layer as `get_config()` gives it (Keras 3) or as tf.keras 2 / TF.js would (keras2). */
@@ -130,7 +133,7 @@ export function writeLayerConfig(def: LayerDefinition, config: LayerConfig, name
       out[older] = out[key];
       delete out[key];
     }
-    delete out.synchronized;
+    for (const key of KERAS3_ONLY) delete out[key];
   }
   return out;
 }

@@ -319,7 +319,7 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
       ? { module: module ?? 'keras.layers', class_name: node.className, config, registered_name: module ? node.className : null }
       : { class_name: node.className, config };
     const info = inference.nodes.get(id);
-    if (keras3 && node.className !== 'InputLayer' && info) {
+    if (keras3 && node.className !== 'InputLayer' && !def?.keras.noBuild && info) {
       const shapes = info.inputShapes.map((s) => (s ? [...s] : null));
       out.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
     }
@@ -339,15 +339,24 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
       return { class_name: 'Sequential', config: { name: doc.name, layers } };
     }
     const shape = inputShape(inference.inputs[0]);
+    const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+    // A Sequential with no layer after its Input (or no Input) is not built: Keras writes neither shape.
+    if (!shape || layers.length < 2) return { module: 'keras', class_name: 'Sequential', config: { name: doc.name, trainable: true, dtype, layers }, registered_name: null };
     return {
       module: 'keras',
       class_name: 'Sequential',
-      config: { name: doc.name, trainable: true, dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null }, layers, build_input_shape: shape },
+      config: { name: doc.name, trainable: true, dtype, layers, build_input_shape: shape },
       registered_name: null,
       build_config: { input_shape: shape },
     };
   }
 
+  // Keras 3 writes a model built on one tensor (keras.Model(inputs=x, …), as the keras-py export does) as that
+  // tensor's triple, a list of tensors as a list; tf.keras 2 always as a list.
+  const ends = (list: string[]) => {
+    const triples = list.map((id) => [nameOf(id), 0, 0]);
+    return keras3 && triples.length === 1 ? triples[0] : triples;
+  };
   const layers = ids.map((id) => {
     const e = entry(id);
     const incoming = inference.topology.incoming.get(id) ?? [];
@@ -358,7 +367,8 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
         class_name: '__keras_tensor__',
         config: { shape: inputShape(edge.source), dtype: 'float32', keras_history: [nameOf(edge.source), 0, 0] },
       }));
-      e.inbound_nodes = [{ args: getLayer(byId.get(id)!.className)?.arity === 'many' ? [tensors] : tensors, kwargs: {} }];
+      const def = getLayer(byId.get(id)!.className);
+      e.inbound_nodes = [{ args: def?.arity === 'many' ? [tensors] : tensors, kwargs: { ...def?.keras.callKwargs } }];
     } else e.inbound_nodes = [incoming.map((edge) => [nameOf(edge.source), 0, 0, {}])];
     return e;
   });
@@ -366,8 +376,8 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
     name: doc.name,
     trainable: true,
     layers,
-    input_layers: inference.inputs.map((id) => [nameOf(id), 0, 0]),
-    output_layers: inference.outputs.map((id) => [nameOf(id), 0, 0]),
+    input_layers: ends(inference.inputs),
+    output_layers: ends(inference.outputs),
   };
   if (!keras3) return { class_name: 'Functional', config };
   // Keras 3.15 refuses a Functional whose module is 'keras' ("not a KerasSaveable subclass"): this is its own form.

@@ -105,7 +105,7 @@ function fromVarianceScaling(config: Record<string, unknown>): string | undefine
 
 /** Keras 3's serialized initializer: `{"module": "keras.initializers", "class_name": "GlorotUniform", …}`. */
 export function keras3Initializer(name: string): Record<string, unknown> {
-  return { module: 'keras.initializers', class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name), registered_name: null };
+  return { module: 'keras.initializers', class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name, 'keras3'), registered_name: null };
 }
 
 /**
@@ -115,11 +115,13 @@ export function keras3Initializer(name: string): Record<string, unknown> {
 export function keras2Initializer(name: string): Record<string, unknown> {
   const vs = VARIANCE_SCALING[name];
   if (vs) return { class_name: 'VarianceScaling', config: { scale: vs[0], mode: vs[1], distribution: vs[2] === 'truncated_normal' ? 'truncated_normal' : 'uniform', seed: null } };
-  return { class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name) };
+  return { class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name, 'keras2') };
 }
 
-function initializerConfig(name: string): Record<string, unknown> {
+function initializerConfig(name: string, flavor: 'keras3' | 'keras2'): Record<string, unknown> {
   if (name === 'zeros' || name === 'ones') return {};
+  // Keras 3.15's variance-scaling classes may scale over chosen axes (None: Keras's fans); tf.keras 2's can't.
+  if (flavor === 'keras3' && VARIANCE_SCALING[name]) return { seed: null, input_axes: null, output_axes: null };
   const defaults = DEFAULT_ARGS[name];
   return defaults ? { ...defaults, seed: null } : { seed: null };
 }

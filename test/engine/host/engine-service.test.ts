@@ -32,7 +32,7 @@ describe('engine service: malformed messages get error responses', () => {
     ['a __proto__ type', { id: 'u3', type: '__proto__' }, 'u3', /Unknown engine request type '__proto__'/],
     ['a document without nodes', { id: 'b1', type: 'validate', payload: { document: { name: 'x', edges: [] } } }, 'b1', /payload\.document\.nodes/],
     ['a node id of the wrong type', { id: 'b2', type: 'summary', payload: { document: { name: 'x', nodes: [{ id: 3, className: 'Dense', config: {} }], edges: [] } } }, 'b2', /payload\.document\.nodes\[0\]\.id/],
-    ['an unknown export format', { id: 'b3', type: 'export', payload: { document: DENSE, format: 'onnx' } }, 'b3', /payload\.format/],
+    ['an unknown export format', { id: 'b3', type: 'export', payload: { document: DENSE, format: 'savedmodel' } }, 'b3', /payload\.format/],
     ['import bytes that are a plain array', { id: 'b4', type: 'import', payload: { name: 'm.json', data: [1, 2] } }, 'b4', /payload\.data/],
   ];
   for (const [what, message, id, pattern] of cases) {

@@ -1,0 +1,292 @@
+/**
+ * ONNX export (opset 17): the inference graph with its weights, input NHWC as the model's (batch dynamic).
+ * Tensors stay in Keras's channels-last layout; the ops ONNX defines only for NCHW (Conv, pooling) are wrapped in
+ * Transposes, which onnxruntime folds away. BatchNormalization is written in inference form (moving statistics,
+ * (x - mean) * gamma / sqrt(var + epsilon) + beta on the last axis); Dropout is removed. A layer without an ONNX
+ * form is refused by name. test/engine/formats/onnx.test.ts runs the file in onnxruntime-node.
+ */
+import type { ModelDocument } from '../graph/document';
+import { infer, type Inference } from '../graph/inference';
+import { getLayer } from '../layers/registry';
+import type { LayerConfig } from '../layers/types';
+import { type Bytes, bytes, concat, float32, int, msg, str } from './protobuf';
+import type { ModelFormat, WriteRefusal } from './types';
+import { refuseErrors } from './write-refusal';
+
+// ---------- the protobuf messages of onnx.proto the graph needs ----------
+
+type Attr = number | number[] | { float: number };
+
+function attribute(name: string, value: Attr): Bytes {
+  if (Array.isArray(value)) return msg(5, [str(1, name), ...value.map((v) => int(8, v)), int(20, 7)]);
+  if (typeof value === 'number') return msg(5, [str(1, name), int(3, value), int(20, 2)]);
+  return msg(5, [str(1, name), float32(2, value.float), int(20, 1)]);
+}
+
+function tensorProto(name: string, dims: number[], data: Float32Array | BigInt64Array): Bytes {
+  const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return msg(5, [...dims.map((d) => int(1, d)), int(2, data instanceof Float32Array ? 1 : 7), str(8, name), bytes(9, raw)]);
+}
+
+function valueInfo(field: number, name: string, shape: readonly (number | null)[]): Bytes {
+  const dims = shape.map((d) => msg(1, [d === null ? str(2, 'batch') : int(1, d)]));
+  return msg(field, [str(1, name), msg(2, [msg(1, [int(1, 1), msg(2, dims)])])]);
+}
+
+// ---------- the graph ----------
+
+class Graph {
+  nodes: Bytes[] = [];
+  initializers: Bytes[] = [];
+  private count = 0;
+
+  constant(hint: string, dims: number[], data: Float32Array | BigInt64Array): string {
+    const name = `${hint}_${this.count++}`;
+    this.initializers.push(tensorProto(name, dims, data));
+    return name;
+  }
+
+  op(type: string, inputs: string[], attrs: Record<string, Attr> = {}, output?: string): string {
+    const out = output ?? `${type.toLowerCase()}_${this.count++}`;
+    this.nodes.push(msg(1, [...inputs.map((i) => str(1, i)), str(2, out), str(3, out), str(4, type), ...Object.entries(attrs).map(([k, v]) => attribute(k, v))]));
+    return out;
+  }
+
+  /** An NCHW-only op on an NHWC tensor. */
+  nchw(type: string, x: string, extra: string[], attrs: Record<string, Attr>, output?: string): string {
+    const t = this.op('Transpose', [x], { perm: [0, 3, 1, 2] });
+    return this.op('Transpose', [this.op(type, [t, ...extra], attrs)], { perm: [0, 2, 3, 1] }, output);
+  }
+}
+
+const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
+
+/** TensorFlow's 'same' padding of one axis: the extra one goes after. */
+function samePads(size: number, k: number, stride: number, dilation: number): [number, number] {
+  const out = Math.ceil(size / stride);
+  const total = Math.max((out - 1) * stride + dilation * (k - 1) + 1 - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+const pair = (config: LayerConfig, key: string): [number, number] => {
+  const v = config[key];
+  return (Array.isArray(v) ? v : [v, v]) as [number, number];
+};
+
+function activation(g: Graph, x: string, name: string, output: string, alpha?: number): string {
+  switch (name) {
+    case 'linear':
+      return g.op('Identity', [x], {}, output);
+    case 'relu':
+      return g.op('Relu', [x], {}, output);
+    case 'sigmoid':
+      return g.op('Sigmoid', [x], {}, output);
+    case 'tanh':
+      return g.op('Tanh', [x], {}, output);
+    case 'softmax':
+      return g.op('Softmax', [x], { axis: -1 }, output);
+    case 'elu':
+      return g.op('Elu', [x], { alpha: { float: alpha ?? 1 } }, output);
+    case 'selu':
+      return g.op('Selu', [x], { alpha: { float: 1.6732632423543772 }, gamma: { float: 1.0507009873554805 } }, output);
+    case 'softplus':
+      return g.op('Softplus', [x], {}, output);
+    case 'softsign':
+      return g.op('Softsign', [x], {}, output);
+    case 'relu6':
+      return g.op('Clip', [x, g.constant('zero', [], f32([0])), g.constant('six', [], f32([6]))], {}, output);
+    case 'silu':
+    case 'swish':
+      return g.op('Mul', [x, g.op('Sigmoid', [x])], {}, output);
+    case 'gelu': {
+      // Exact gelu, as Keras's default: x * (1 + erf(x / sqrt(2))) / 2.
+      const erf = g.op('Erf', [g.op('Mul', [x, g.constant('inv_sqrt2', [], f32([Math.SQRT1_2]))])]);
+      const one = g.op('Add', [erf, g.constant('one', [], f32([1]))]);
+      return g.op('Mul', [g.op('Mul', [x, one]), g.constant('half', [], f32([0.5]))], {}, output);
+    }
+    default:
+      throw new OnnxRefusal(`the activation '${name}' has no ONNX form here`);
+  }
+}
+
+class OnnxRefusal extends Error {}
+
+const WEIGHTLESS_IDENTITY = new Set(['Dropout', 'SpatialDropout2D']);
+
+/** Why the document can't be written as ONNX, or null. */
+export function onnxRefusal(doc: ModelDocument, inference: Inference = infer(doc)): WriteRefusal | null {
+  try {
+    writeOnnx(doc, inference);
+    return null;
+  } catch (e) {
+    // Anything else is a bug of ours; the export still refuses in one line rather than take the engine down.
+    const message = e instanceof OnnxRefusal ? e.message : `could not write ONNX: ${e instanceof Error ? e.message : String(e)}`;
+    return { code: 'invalid-model', message, hint: 'replace the layer, or export Keras Python or .keras instead' };
+  }
+}
+
+/** The serialized ModelProto. Layers without weights in the document get none: give it trained weights. */
+export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc)): Uint8Array {
+  if (inference.errorCount > 0) throw new OnnxRefusal('the model has errors; fix them first');
+  if (inference.outputs.length !== 1 || inference.inputs.length !== 1) throw new OnnxRefusal('ONNX export takes a model with one input and one output');
+  const g = new Graph();
+  const names = new Map<string, string>();
+  for (const id of inference.order) {
+    const node = inference.topology.byId.get(id)!;
+    const info = inference.nodes.get(id)!;
+    const def = getLayer(node.className)!;
+    const c = node.config;
+    const out = info.name;
+    names.set(id, out);
+    if (node.className === 'InputLayer') continue;
+    const xs = inference.topology.incoming.get(id)!.map((e) => names.get(e.source)!);
+    const x = xs[0];
+    const inShape = info.inputShapes[0] ?? [];
+    const w = (name: string) => {
+      const found = doc.weights?.[id]?.find((t) => t.name === name);
+      if (!found) throw new OnnxRefusal(`${out}: the weight '${name}' is missing; train the model or load its weights first`);
+      return found.tensor;
+    };
+    switch (node.className) {
+      case 'Dense': {
+        const kernel = w('kernel');
+        let y = g.op('MatMul', [x, g.constant(`${out}_kernel`, [...kernel.shape], f32(kernel.data))]);
+        if (c.use_bias !== false) y = g.op('Add', [y, g.constant(`${out}_bias`, [...w('bias').shape], f32(w('bias').data))]);
+        activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'Conv2D': {
+        if ((c.groups ?? 1) !== 1) throw new OnnxRefusal(`${out}: grouped convolutions are not exported to ONNX yet`);
+        const kernel = w('kernel');
+        const [kh, kw, cin, cout] = kernel.shape;
+        const oihw = new Float32Array(kernel.data.length);
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++)
+            for (let a = 0; a < cin; a++) for (let o = 0; o < cout; o++) oihw[((o * cin + a) * kh + i) * kw + j] = kernel.data[((i * kw + j) * cin + a) * cout + o];
+        const strides = pair(c, 'strides');
+        const dilations = pair(c, 'dilation_rate');
+        const pads = c.padding === 'same' ? padsFor(inShape, [kh, kw], strides, dilations) : [0, 0, 0, 0];
+        const inputs = [g.constant(`${out}_kernel`, [cout, cin, kh, kw], oihw)];
+        if (c.use_bias !== false) inputs.push(g.constant(`${out}_bias`, [cout], f32(w('bias').data)));
+        const y = g.nchw('Conv', x, inputs, { kernel_shape: [kh, kw], strides, dilations, pads });
+        activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'BatchNormalization': {
+        const channels = inShape[inShape.length - 1] as number;
+        const eps = Number(c.epsilon ?? 0.001);
+        const gamma = c.scale === false ? null : w('gamma').data;
+        const beta = c.center === false ? null : w('beta').data;
+        const mean = w('moving_mean').data;
+        const variance = w('moving_variance').data;
+        // The scale in float32 as the engine and Keras compute it: gamma / sqrt(var + eps).
+        const scale = f32(Array.from({ length: channels }, (_, k) => Math.fround((gamma ? gamma[k] : 1) / Math.fround(Math.sqrt(Math.fround(variance[k] + eps))))));
+        const centered = g.op('Sub', [x, g.constant(`${out}_moving_mean`, [channels], f32(mean))]);
+        const scaled = g.op('Mul', [centered, g.constant(`${out}_scale`, [channels], scale)]);
+        g.op('Add', [scaled, g.constant(`${out}_beta`, [channels], beta ? f32(beta) : new Float32Array(channels))], {}, out);
+        break;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        const pool = pair(c, 'pool_size');
+        const strides = c.strides === null || c.strides === undefined ? pool : pair(c, 'strides');
+        const pads = c.padding === 'same' ? padsFor(inShape, pool, strides, [1, 1]) : [0, 0, 0, 0];
+        const type = node.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
+        // count_include_pad 0: 'same' averages only the real elements, as Keras does.
+        g.nchw(type, x, [], { kernel_shape: pool, strides, pads, ...(type === 'AveragePool' ? { count_include_pad: 0 } : {}) }, out);
+        break;
+      }
+      case 'GlobalAveragePooling2D':
+      case 'GlobalMaxPooling2D':
+        g.op(node.className === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean', [x], { axes: [1, 2], keepdims: c.keepdims ? 1 : 0 }, out);
+        break;
+      case 'Flatten':
+        g.op('Flatten', [x], { axis: 1 }, out);
+        break;
+      case 'Reshape':
+        g.op('Reshape', [x, g.constant(`${out}_shape`, [(c.target_shape as number[]).length + 1], BigInt64Array.from([0, ...(c.target_shape as number[])].map(BigInt)))], {}, out);
+        break;
+      case 'Activation':
+        activation(g, x, String(c.activation), out);
+        break;
+      case 'Softmax':
+        g.op('Softmax', [x], { axis: Number(c.axis ?? -1) }, out);
+        break;
+      case 'LeakyReLU':
+        g.op('LeakyRelu', [x], { alpha: { float: Number(c.negative_slope ?? 0.3) } }, out);
+        break;
+      case 'ReLU': {
+        if (Number(c.threshold ?? 0) !== 0 || Number(c.negative_slope ?? 0) !== 0) throw new OnnxRefusal(`${out}: ReLU with a threshold or negative_slope is not exported to ONNX yet`);
+        if (c.max_value === null || c.max_value === undefined) g.op('Relu', [x], {}, out);
+        else g.op('Clip', [x, g.constant('zero', [], f32([0])), g.constant(`${out}_max`, [], f32([Number(c.max_value)]))], {}, out);
+        break;
+      }
+      case 'Rescaling': {
+        const scaled = g.op('Mul', [x, g.constant(`${out}_scale`, [], f32([Number(c.scale)]))]);
+        g.op('Add', [scaled, g.constant(`${out}_offset`, [], f32([Number(c.offset ?? 0)]))], {}, out);
+        break;
+      }
+      case 'Add':
+      case 'Subtract':
+      case 'Multiply':
+      case 'Maximum':
+      case 'Average': {
+        const op = { Add: 'Sum', Subtract: 'Sub', Multiply: 'Mul', Maximum: 'Max', Average: 'Mean' }[node.className]!;
+        g.op(op, xs, {}, out);
+        break;
+      }
+      case 'Concatenate':
+        g.op('Concat', xs, { axis: Number(c.axis ?? -1) }, out);
+        break;
+      case 'ZeroPadding2D': {
+        const [[top, bottom], [left, right]] = padding2d(c.padding);
+        g.op('Pad', [x, g.constant(`${out}_pads`, [8], BigInt64Array.from([0, top, left, 0, 0, bottom, right, 0].map(BigInt)))], {}, out);
+        break;
+      }
+      default:
+        if (WEIGHTLESS_IDENTITY.has(node.className)) {
+          g.op('Identity', [x], {}, out);
+          break;
+        }
+        throw new OnnxRefusal(`${out}: ${def.className} is not exported to ONNX yet`);
+    }
+  }
+  const input = inference.inputs[0];
+  const output = inference.outputs[0];
+  const graph = msg(7, [
+    ...g.nodes,
+    str(2, doc.name || 'model'),
+    ...g.initializers,
+    valueInfo(11, names.get(input)!, inference.nodes.get(input)!.outputShape!),
+    valueInfo(12, names.get(output)!, inference.nodes.get(output)!.outputShape!),
+  ]);
+  return concat([int(1, 8), str(2, 'LayerCanvas'), graph, msg(8, [str(1, ''), int(2, 17)])]);
+}
+
+function padsFor(input: readonly (number | null)[], k: [number, number], s: [number, number], d: [number, number]): number[] {
+  const [top, bottom] = samePads(input[1] as number, k[0], s[0], d[0]);
+  const [left, right] = samePads(input[2] as number, k[1], s[1], d[1]);
+  return [top, left, bottom, right];
+}
+
+function padding2d(p: unknown): [[number, number], [number, number]] {
+  if (typeof p === 'number') return [[p, p], [p, p]];
+  const [a, b] = p as (number | number[])[];
+  const two = (v: number | number[]) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]) as [number, number];
+  return [two(a), two(b)];
+}
+
+export const onnx: ModelFormat = {
+  id: 'onnx',
+  title: 'ONNX model',
+  extensions: ['.onnx'],
+  // ONNX files are protobuf: binary-files.ts recognises and refuses them before any text format is tried.
+  match: () => false,
+  read: () => ({ ok: false, errors: [{ message: "LayerCanvas can't import ONNX", hint: 'open the Keras model instead' }] }),
+  canWrite: (doc, inference) =>
+    refuseErrors('onnx', inference) ??
+    (Object.keys(doc.weights ?? {}).length
+      ? onnxRefusal(doc, inference)
+      : { code: 'no-weights', message: 'the model holds no weights to export as ONNX', hint: 'train it first, or open a TF.js model or a trained project file' }),
+  write: (doc, { baseName }) => [{ name: `${baseName}.onnx`, data: writeOnnx(doc) }],
+};
