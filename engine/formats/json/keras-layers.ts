@@ -141,6 +141,9 @@ export function writeLayerConfig(def: LayerDefinition, config: LayerConfig, name
 function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flavor: Flavor): unknown {
   const value = config[key];
   if (key.endsWith('_initializer') && typeof value === 'string') return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
+  // Keras 3's LayerNormalization and Normalization keep their axis as a list once built ([-1]), as to_json() writes.
+  const listAxis = def.className === 'LayerNormalization' || def.className === 'Normalization';
+  if (listAxis && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
   // Keras 3 pooling resolves strides=None to pool_size in its constructor, so get_config never holds None.
   if ('pool_size' in def.fields && key === 'strides' && value === null) return config.pool_size;
   return value;
