@@ -10,7 +10,8 @@ export function globalPooling1d(className: 'GlobalAveragePooling1D' | 'GlobalMax
     group: 'Pooling',
     description,
     arity: 'one',
-    keras: { args: ['data_format', 'keepdims'], aliases: [alias] },
+    // Keras's GlobalAveragePooling1D takes a mask (padded steps): its functional calls record mask=None.
+    keras: { args: ['data_format', 'keepdims'], aliases: [alias], noBuild: true, ...(average ? { callKwargs: { mask: null } } : {}) },
     fields: {
       keepdims: { type: 'bool', default: false, doc: 'Keep the steps axis as 1 instead of dropping it.' },
     },

@@ -22,6 +22,7 @@ export function pooling1d(className: 'MaxPooling1D' | 'AveragePooling1D', descri
       args: ['pool_size', 'strides', 'padding', 'data_format'],
       config: ['pool_size', 'padding', 'strides', 'data_format'],
       aliases: [alias],
+      noBuild: true,
     },
     fields: {
       // Keras 3.15: MaxPooling1D(pool_size=2) but AveragePooling1D(pool_size) with no default.
