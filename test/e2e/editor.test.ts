@@ -333,16 +333,17 @@ describe('editor window', () => {
     await page.mouse.up();
     expect((await panel.boundingBox())!.height).toBe(800 - 44 - 26 - 160);
     expect((await page.locator('[data-testid=canvas]').boundingBox())!.height).toBeGreaterThanOrEqual(159);
-    // The training tabs keep their own (taller) height, and the keyboard moves the edge too.
+    // The training tabs keep their own (taller) height, 45% of the room between the bars while never dragged
+    // (PanelSplitter.tsx), and the keyboard moves the edge too.
     await page.click('[data-testid=tab-train]');
-    expect((await panel.boundingBox())!.height).toBe(340);
+    expect((await panel.boundingBox())!.height).toBe(Math.round((800 - 44 - 26) * 0.45));
     await page.locator('[data-testid=panel-splitter]').focus();
     await page.keyboard.press('ArrowUp');
-    expect((await panel.boundingBox())!.height).toBe(356);
+    expect((await panel.boundingBox())!.height).toBe(Math.round((800 - 44 - 26) * 0.45) + 16);
     await page.reload();
     await page.waitForSelector('[data-testid=palette-InputLayer]');
     await page.click('[data-testid=tab-train]');
-    expect((await panel.boundingBox())!.height).toBe(356);
+    expect((await panel.boundingBox())!.height).toBe(Math.round((800 - 44 - 26) * 0.45) + 16);
     await page.click('[data-testid=tab-summary]');
     expect((await panel.boundingBox())!.height).toBe(570);
     await page.locator('[data-testid=panel-splitter]').dblclick();

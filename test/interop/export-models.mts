@@ -97,9 +97,23 @@ async function weighted(id: string, path: string, entry: Record<string, unknown>
   const project = join(out, `${id}.weighted.layercanvas.json`);
   writeFileSync(project, writeProject(withWeights(read.document, 1)));
   files.weighted = project;
-  for (const [kind, flavor] of [['keras-py-weights', 'keras3'], ['keras-py-weights-tf.keras', 'tf.keras']]) {
+  for (const [kind, flavor] of [
+    ['keras-py-weights', 'keras3'],
+    ['keras-py-weights-tf.keras', 'tf.keras'],
+  ]) {
     const file = join(out, `${id}.${kind}.py`);
-    const r = await cli('export', project, '--format', 'keras-py', '--flavor', flavor, '--out', file, '--weights', join(out, `${id}.${kind}.weights.json`));
+    const r = await cli(
+      'export',
+      project,
+      '--format',
+      'keras-py',
+      '--flavor',
+      flavor,
+      '--out',
+      file,
+      '--weights',
+      join(out, `${id}.${kind}.weights.json`),
+    );
     if (r.code !== 0) errors.push(`export ${kind} exited ${r.code}: ${r.err.trim()}`);
     else files[kind] = file;
   }
@@ -109,7 +123,15 @@ async function weighted(id: string, path: string, entry: Record<string, unknown>
   writeFileSync(files.input, JSON.stringify(input));
   for (const mode of ['inference', 'training']) {
     const file = join(out, `${id}.predict-${mode}.json`);
-    const r = await cli('predict', project, '--input', files.input, '--out', file, ...(mode === 'training' ? ['--training'] : []));
+    const r = await cli(
+      'predict',
+      project,
+      '--input',
+      files.input,
+      '--out',
+      file,
+      ...(mode === 'training' ? ['--training'] : []),
+    );
     if (r.code !== 0) errors.push(`predict ${mode} exited ${r.code}: ${r.err.trim()}`);
     else files[`predict-${mode}`] = file;
   }
@@ -137,15 +159,29 @@ writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
  */
 const scripts: Record<string, unknown>[] = [];
 const mlp = join(out, 'train-mlp.py');
-writeFileSync(mlp, ['import keras', 'from keras import layers', 'model = keras.Sequential([keras.Input(shape=(2,)),',
-  '    layers.Dense(16, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])', ''].join('\n'));
+writeFileSync(
+  mlp,
+  [
+    'import keras',
+    'from keras import layers',
+    'model = keras.Sequential([keras.Input(shape=(2,)),',
+    '    layers.Dense(16, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])',
+    '',
+  ].join('\n'),
+);
 const circles = generateBuiltin('circles', { seed: 0 })!;
 const csv = join(out, 'train-circles.csv');
-const rows = Array.from({ length: circles.count }, (_, i) => `${circles.x[2 * i]},${circles.x[2 * i + 1]},${circles.classNames![circles.y[i]]}`);
+const rows = Array.from(
+  { length: circles.count },
+  (_, i) => `${circles.x[2 * i]},${circles.x[2 * i + 1]},${circles.classNames![circles.y[i]]}`,
+);
 writeFileSync(csv, ['x1,x2,ring', ...rows, ''].join('\n'));
 const npyFolder = join(out, 'train-circles-npy');
 mkdirSync(npyFolder, { recursive: true });
-const arrays = npz({ x: { shape: [circles.count, 2], data: circles.x }, y: { shape: [circles.count], data: circles.y } });
+const arrays = npz({
+  x: { shape: [circles.count, 2], data: circles.x },
+  y: { shape: [circles.count], data: circles.y },
+});
 writeFileSync(join(npyFolder, 'arrays.npz'), arrays);
 const images = join(out, 'train-images');
 for (const [k, cls] of ['dark', 'light'].entries()) {
@@ -161,13 +197,29 @@ for (const [k, cls] of ['dark', 'light'].entries()) {
   }
 }
 const cnn = join(out, 'train-cnn.py');
-writeFileSync(cnn, ['import keras', 'from keras import layers', 'model = keras.Sequential([keras.Input(shape=(8, 8, 1)),',
-  '    layers.Conv2D(4, 3, use_bias=False), layers.BatchNormalization(), layers.Activation("relu"),',
-  '    layers.Flatten(), layers.Dense(2, activation="softmax")])', ''].join('\n'));
+writeFileSync(
+  cnn,
+  [
+    'import keras',
+    'from keras import layers',
+    'model = keras.Sequential([keras.Input(shape=(8, 8, 1)),',
+    '    layers.Conv2D(4, 3, use_bias=False), layers.BatchNormalization(), layers.Activation("relu"),',
+    '    layers.Flatten(), layers.Dense(2, activation="softmax")])',
+    '',
+  ].join('\n'),
+);
 const SCRIPTS: { id: string; model: string; args: string[] }[] = [
-  { id: 'generated-shapes', model: join(fixtures, 'python/tf-keras2-mnist.py'), args: ['--dataset', 'shapes', '--optimizer', 'sgd', '--lr', '0.05'] },
+  {
+    id: 'generated-shapes',
+    model: join(fixtures, 'python/tf-keras2-mnist.py'),
+    args: ['--dataset', 'shapes', '--optimizer', 'sgd', '--lr', '0.05'],
+  },
   { id: 'csv', model: mlp, args: ['--dataset', csv, '--batch-size', '16', '--strategy', 'mirrored'] },
-  { id: 'npy', model: mlp, args: ['--dataset', npyFolder, '--optimizer', 'rmsprop', '--loss', 'sparse_categorical_crossentropy'] },
+  {
+    id: 'npy',
+    model: mlp,
+    args: ['--dataset', npyFolder, '--optimizer', 'rmsprop', '--loss', 'sparse_categorical_crossentropy'],
+  },
   { id: 'images', model: cnn, args: ['--dataset', images, '--batch-size', '8', '--validation-split', '0.25'] },
 ];
 // An .npy folder holds x.npy and y.npy: unpack the arrays written above.
@@ -176,7 +228,11 @@ for (const [name, bytes] of Object.entries(unzipSync(arrays))) writeFileSync(joi
 for (const { id, model, args } of SCRIPTS) {
   const file = join(out, `train-${id}.py`);
   const r = await cli('export', model, '--format', 'keras-train', '--epochs', '1', ...args, '--out', file);
-  scripts.push({ id, script: file, errors: r.code === 0 ? [] : [`export keras-train exited ${r.code}: ${r.err.trim()}`] });
+  scripts.push({
+    id,
+    script: file,
+    errors: r.code === 0 ? [] : [`export keras-train exited ${r.code}: ${r.err.trim()}`],
+  });
 }
 writeFileSync(join(out, 'scripts.json'), JSON.stringify(scripts, null, 1));
 console.log(`exported ${manifest.length} models to ${out}`);

@@ -54,7 +54,8 @@ function candidates(spec: FieldSpec): ConfigValue[] {
     case 'enum':
       return spec.options.filter((o) => o !== spec.default);
     case 'ints':
-      return [[2, 3], [2, 2], [1, 2]];
+      // As many integers as the field holds (Conv1D's kernel_size has one, Conv2D's two).
+      return [[2, 3, 4], [2, 2, 2], [1, 2, 3], [2, 1, 3]].map((v) => v.slice(0, spec.length));
     case 'shape':
       return [[4, 4, 2], [16, -1], [8], [null, 6, 2]];
     case 'pairs2d':
@@ -166,7 +167,9 @@ function fieldArb(spec: FieldSpec): fc.Arbitrary<ConfigValue> {
     case 'enum':
       return fc.constantFrom(...spec.options);
     case 'ints':
-      return orNull(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 5 })), spec.nullable);
+      // Of the field's own length: a 2-tuple for Conv1D's kernel_size is never valid, and a filter that never passes
+      // makes fast-check search forever.
+      return orNull(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: spec.length, maxLength: spec.length }), spec.nullable);
     case 'shape':
       return fc.array(spec.allowNone ? fc.option(fc.integer({ min: 1, max: 32 }), { nil: null }) : fc.integer({ min: spec.allowInferred ? -1 : 1, max: 32 }), { minLength: 1, maxLength: 4 });
     case 'pairs2d':
