@@ -47,7 +47,10 @@ function applicationFiles(dir: string): Map<string, string> {
 }
 
 /** Intervals between animation frames while `act` runs, and how many of them missed a 60 Hz frame. */
-async function frameIntervals(page: Page, act: () => Promise<void>): Promise<{ deltas: number[]; dropped: number; p50: number; p95: number }> {
+async function frameIntervals(
+  page: Page,
+  act: () => Promise<void>,
+): Promise<{ deltas: number[]; dropped: number; p50: number; p95: number }> {
   // (Strings, not functions: tsx's name-keeping helper doesn't exist inside the page.)
   await page.evaluate(`(() => {
     window.__frames = [];
@@ -59,7 +62,12 @@ async function frameIntervals(page: Page, act: () => Promise<void>): Promise<{ d
   const frames = (await page.evaluate(`(() => { window.__recording = false; return window.__frames; })()`)) as number[];
   const deltas = frames.slice(1).map((t, i) => t - frames[i]);
   // A frame that misses its 16.7 ms slot shows as an interval of about 33 ms; 25 ms is the line between the two.
-  return { deltas, dropped: deltas.filter((d) => d > 25).length, p50: percentile(deltas, 0.5), p95: percentile(deltas, 0.95) };
+  return {
+    deltas,
+    dropped: deltas.filter((d) => d > 25).length,
+    p50: percentile(deltas, 0.5),
+    p95: percentile(deltas, 0.95),
+  };
 }
 
 /** Opens `file` with the Open button and waits for its laid-out nodes; the time from choosing the file. */
@@ -67,7 +75,11 @@ async function openFile(page: Page, file: string, title: string): Promise<number
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
   const t = performance.now();
   await chooser.setFiles(file);
-  await page.waitForFunction((name) => document.querySelectorAll('.react-flow__node').length > 0 && document.title.includes(name), title, { timeout: 120_000 });
+  await page.waitForFunction(
+    (name) => document.querySelectorAll('.react-flow__node').length > 0 && document.title.includes(name),
+    title,
+    { timeout: 120_000 },
+  );
   // Interactive once the page paints two frames in a row (the fitted view is drawn).
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   return performance.now() - t;
@@ -92,7 +104,15 @@ async function panAndZoom(page: Page) {
   return { pan, zoom };
 }
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Start the server and Chromium on `profile`, open the page and wait for the palette and the canvas pane. The app
@@ -103,11 +123,18 @@ async function launch(profile: string, port: number) {
   const t0 = performance.now();
   const server = await startServer({ port, open: false, log: () => {} });
   const tServer = performance.now();
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 }, args: ARGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ARGS,
+  });
   const tBrowser = performance.now();
   const page = context.pages()[0] ?? (await context.newPage());
   // The page marks the moment the palette and the canvas pane exist (in its own clock, from navigation start).
-  await page.addInitScript(`new MutationObserver((_, o) => { if (document.querySelector('[data-testid=palette-Conv2D]') && document.querySelector('.react-flow__pane')) { window.__interactive = performance.now(); o.disconnect(); } }).observe(document, { childList: true, subtree: true });`);
+  await page.addInitScript(
+    `new MutationObserver((_, o) => { if (document.querySelector('[data-testid=palette-Conv2D]') && document.querySelector('.react-flow__pane')) { window.__interactive = performance.now(); o.disconnect(); } }).observe(document, { childList: true, subtree: true });`,
+  );
   const tNav = performance.now();
   await page.goto(server.url);
   await page.locator('[data-testid=palette-Conv2D]').waitFor();
@@ -141,7 +168,13 @@ export async function runCanvasBench() {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
     const tOpen = performance.now();
     await chooser.setFiles(file);
-    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length > 0 && document.title.includes('big'), undefined, { timeout: 60_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        () => document.querySelectorAll('.react-flow__node').length > 0 && document.title.includes('big'),
+        undefined,
+        { timeout: 60_000 },
+      )
+      .catch(() => undefined);
     await page.waitForTimeout(500);
     const openMs = performance.now() - tOpen;
     const rendered = await page.locator('.react-flow__node').count();
@@ -149,7 +182,8 @@ export async function runCanvasBench() {
     // Record every animation frame while a node is dragged across the canvas, and the main thread's busy time.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+    const busy = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
     const busyBefore = await busy();
     const node = page.locator('.react-flow__node').nth(Math.min(4, rendered - 1));
     const box = (await node.boundingBox())!;
@@ -157,7 +191,8 @@ export async function runCanvasBench() {
     const { deltas } = await frameIntervals(page, async () => {
       await page.mouse.move(start.x, start.y);
       await page.mouse.down();
-      for (let i = 1; i <= 120; i++) await page.mouse.move(start.x + Math.sin(i / 10) * 200, start.y + i * 1.5, { steps: 1 });
+      for (let i = 1; i <= 120; i++)
+        await page.mouse.move(start.x + Math.sin(i / 10) * 200, start.y + i * 1.5, { steps: 1 });
       await page.mouse.up();
     });
     const busyPerFrame = ((await busy()) - busyBefore) / Math.max(1, deltas.length);
@@ -218,12 +253,19 @@ export async function runCanvasBench() {
         `  pan: ${pan.deltas.length} frames, p50 ${pan.p50.toFixed(1)} ms, p95 ${pan.p95.toFixed(1)} ms, ${pan.dropped} dropped; zoom: ${zoom.deltas.length} frames, p95 ${zoom.p95.toFixed(1)} ms, ${zoom.dropped} dropped — goal no dropped frames: ${pan.dropped + zoom.dropped === 0 ? 'met' : 'NOT met'}`,
       );
     }
-    console.log(`load average while measuring: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+    console.log(
+      `load average while measuring: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(', ')}`,
+    );
     Object.assign(result, { applications });
     const out = join(root, 'bench/results.json');
     const previous = existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {};
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify({ ...previous, canvas: { ...result, measuredAt: new Date().toISOString() } }, null, 2));
+    writeFileSync(
+      out,
+      JSON.stringify({ ...previous, canvas: { ...result, measuredAt: new Date().toISOString() } }, null, 2),
+    );
     return result;
   } finally {
     await context.close();

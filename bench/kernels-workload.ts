@@ -55,7 +55,19 @@ export const ops: OpSpec[] = [
   { id: 'adam', title: 'Adam update, 1M weights', flops: null },
   // The ops as a training step runs them: input and output stay in wasm memory, so the copies that the rows above
   // make on the caller's thread alone are gone and the threads share the whole op.
-  ...(['conv-fwd', 'conv-bpi', 'conv-bpf', 'bn-fwd', 'bn-bwd', 'bias-relu', 'bias-relu-grad', 'pool-fwd', 'pool-bwd'] as const).map((id) => ({
+  ...(
+    [
+      'conv-fwd',
+      'conv-bpi',
+      'conv-bpf',
+      'bn-fwd',
+      'bn-bwd',
+      'bias-relu',
+      'bias-relu-grad',
+      'pool-fwd',
+      'pool-bwd',
+    ] as const
+  ).map((id) => ({
     id: `${id}-step`,
     title: `${id} in a step (operands in wasm memory)`,
     flops: null,
@@ -93,7 +105,8 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
     scope
       ? () =>
           scope((): SelfTimed => {
-            const x = resident(conv ? inputs.x : inputs.bn), dy = resident(conv ? inputs.dy : inputs.bnDy);
+            const x = resident(conv ? inputs.x : inputs.bn),
+              dy = resident(conv ? inputs.dy : inputs.bnDy);
             const poolDy = conv ? dy : resident(inputs.poolDy);
             const t = performance.now();
             op(x, dy, poolDy);
@@ -128,7 +141,7 @@ export function ours(b: Backend): Record<string, Prepared> {
     'bias-relu-grad': () => b.biasActivationGrad(inputs.bnDy, inputs.bn, 'relu', true),
     'pool-fwd': () => b.maxPool(inputs.bn, pool2),
     'pool-bwd': () => b.maxPoolGrad(inputs.poolDy, inputs.bn, pool2),
-    'adam': () => {
+    adam: () => {
       const [w, g, m, v] = inputs.adam;
       b.adamUpdate(w, g, m, v, { alpha: 1e-7, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
     },

@@ -57,7 +57,8 @@ async function timeAlone(run: Run): Promise<ReturnType<typeof summary>> {
   if (warm > SLOW_MS) return summary([warm]);
   const samples: number[] = [];
   const started = performance.now();
-  while (samples.length < 3 || (samples.length < MAX_REPS && performance.now() - started < BUDGET_MS)) samples.push(await timed(run));
+  while (samples.length < 3 || (samples.length < MAX_REPS && performance.now() - started < BUDGET_MS))
+    samples.push(await timed(run));
   return summary(samples);
 }
 
@@ -92,7 +93,11 @@ async function timeInterleaved(runs: Run[]): Promise<ReturnType<typeof summary>[
   const maxRounds = slowest < SHORT_MS ? MAX_SHORT_ROUNDS : MAX_REPS;
   const samples: number[][] = runs.map(() => []);
   const started = performance.now();
-  for (let round = 0; round < 3 || (round < maxRounds && performance.now() - started < BUDGET_MS * runs.length); round++) {
+  for (
+    let round = 0;
+    round < 3 || (round < maxRounds && performance.now() - started < BUDGET_MS * runs.length);
+    round++
+  ) {
     for (const j of shuffled(runs.length)) samples[j].push(await timed(runs[j]));
   }
   return samples.map(summary);
@@ -131,12 +136,27 @@ const allImpls: Impl[] = [
     load: async () => {
       const { backend, issue } = await loadBackend('fast', { threads: THREADS });
       if (issue) throw new Error(`${issue.message} (${issue.hint})`);
-      return { ops: ours(backend), note: simdNote((backend as { relaxedSimd?: boolean }).relaxedSimd), close: () => disposeBackend(backend) };
+      return {
+        ops: ours(backend),
+        note: simdNote((backend as { relaxedSimd?: boolean }).relaxedSimd),
+        close: () => disposeBackend(backend),
+      };
     },
   },
-  { id: 'fast-plain', name: 'ours plain SIMD', note: `wasm, ${THREADS} threads, relaxed SIMD left off`, load: () => fastWith(THREADS, false) },
+  {
+    id: 'fast-plain',
+    name: 'ours plain SIMD',
+    note: `wasm, ${THREADS} threads, relaxed SIMD left off`,
+    load: () => fastWith(THREADS, false),
+  },
   { id: 'fast1t', name: 'ours fast 1T', note: 'wasm, 1 thread', load: () => fastWith(1, true) },
-  { id: 'reference', name: 'ours reference', note: 'plain TypeScript', solo: true, load: async () => ({ ops: ours(referenceBackend) }) },
+  {
+    id: 'reference',
+    name: 'ours reference',
+    note: 'plain TypeScript',
+    solo: true,
+    load: async () => ({ ops: ours(referenceBackend) }),
+  },
   {
     id: 'tfjs-cpu',
     name: 'tfjs-cpu',
@@ -168,7 +188,10 @@ const allImpls: Impl[] = [
 ];
 
 // `--only=fast,tfjs-wasm` runs a subset (ids: fast, fast-plain, fast1t, reference, tfjs-cpu, tfjs-wasm, onnxruntime).
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const impls = only ? allImpls.filter((i) => only.includes(i.id)) : allImpls;
 
 // ---- run ------------------------------------------------------------------------------------------------------
@@ -212,7 +235,11 @@ for (const impl of impls.filter((i) => i.solo)) {
   if (!loaded) continue;
   for (const op of ops) {
     const run = runnable(loaded, impl, op.id);
-    if (run) await timeAlone(run).then((r) => record(impl, loaded, op.id, r), (e) => failed(impl, op.id, e));
+    if (run)
+      await timeAlone(run).then(
+        (r) => record(impl, loaded, op.id, r),
+        (e) => failed(impl, op.id, e),
+      );
     process.stdout.write(run ? '.' : '-');
   }
   await loaded.close?.();
@@ -238,7 +265,11 @@ for (const op of ops) {
     live.forEach((l, i) => record(l.impl, l.loaded, op.id, results[i]));
   } catch (e) {
     // One failing peer must not cost the others their figures: time each alone then.
-    for (const l of live) await timeAlone(l.run).then((r) => record(l.impl, l.loaded, op.id, r), (err) => failed(l.impl, op.id, err ?? e));
+    for (const l of live)
+      await timeAlone(l.run).then(
+        (r) => record(l.impl, l.loaded, op.id, r),
+        (err) => failed(l.impl, op.id, err ?? e),
+      );
   }
   process.stdout.write('.');
 }
@@ -249,35 +280,57 @@ console.log(` done (peak RSS so far ${peakRssMB()} MB)`);
 const names = impls.map((i) => i.name);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-console.log(`\nKernel benchmark — Node ${process.version}, ${THREADS} cores, load average ${loadAtStart[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; median ms (GFLOP/s); "×" = how many times faster ours fast is\n`);
+console.log(
+  `\nKernel benchmark — Node ${process.version}, ${THREADS} cores, load average ${loadAtStart[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; median ms (GFLOP/s); "×" = how many times faster ours fast is\n`,
+);
 for (const op of ops) {
   console.log(op.title + (op.flops ? ` — ${(op.flops / 1e9).toFixed(3)} GFLOP` : ''));
   const fast = table[op.id]['ours fast']?.ms;
   for (const name of names) {
     const r = table[op.id][name];
-    const cell = r.ms === undefined ? `n/a: ${r.unavailable}` : `${lpad(r.ms.toFixed(2), 9)} ms ${r.gflops ? lpad(`(${r.gflops.toFixed(1)} GFLOP/s)`, 17) : pad('', 17)}`;
-    const ratio = r.ms !== undefined && fast !== undefined && name !== 'ours fast' ? `  ×${(r.ms / fast).toFixed(2)}` : '';
-    const simd = r.ms !== undefined && name.startsWith('ours') && name !== 'ours reference' ? implInfo[name].note.split('; ').pop() : undefined;
+    const cell =
+      r.ms === undefined
+        ? `n/a: ${r.unavailable}`
+        : `${lpad(r.ms.toFixed(2), 9)} ms ${r.gflops ? lpad(`(${r.gflops.toFixed(1)} GFLOP/s)`, 17) : pad('', 17)}`;
+    const ratio =
+      r.ms !== undefined && fast !== undefined && name !== 'ours fast' ? `  ×${(r.ms / fast).toFixed(2)}` : '';
+    const simd =
+      r.ms !== undefined && name.startsWith('ours') && name !== 'ours reference'
+        ? implInfo[name].note.split('; ').pop()
+        : undefined;
     const notes = [simd, r.note].filter(Boolean).join(', ');
     console.log(`  ${pad(name, 15)} ${cell}${ratio}${notes ? `  [${notes}]` : ''}`);
   }
 }
 const speedups = Object.fromEntries(
   ops.flatMap((op) => {
-    const one = table[op.id]['ours fast 1T']?.ms, all = table[op.id]['ours fast']?.ms;
+    const one = table[op.id]['ours fast 1T']?.ms,
+      all = table[op.id]['ours fast']?.ms;
     return one && all ? [[op.id, one / all]] : [];
   }),
 );
 if (Object.keys(speedups).length) {
-  console.log(`\nThread speed-up, ours fast from 1 thread to ${THREADS} (median 1-thread ms / median ${THREADS}-thread ms, same rounds):`);
+  console.log(
+    `\nThread speed-up, ours fast from 1 thread to ${THREADS} (median 1-thread ms / median ${THREADS}-thread ms, same rounds):`,
+  );
   for (const op of ops) {
     if (speedups[op.id] === undefined) continue;
-    const goal = THREADS === 2 && /^(matmul|conv-fwd|conv-bpi|conv-bpf)(-step)?$/.test(op.id) ? '  goal ≥ 1.8×' : THREADS === 2 && op.id.startsWith('bn-') ? '  goal > 1.5×' : '';
-    console.log(`  ${pad(op.title, 48)} ${lpad(table[op.id]['ours fast 1T'].ms!.toFixed(2), 8)} ms → ${lpad(table[op.id]['ours fast'].ms!.toFixed(2), 7)} ms  ${lpad(speedups[op.id].toFixed(2), 5)}×${goal}`);
+    const goal =
+      THREADS === 2 && /^(matmul|conv-fwd|conv-bpi|conv-bpf)(-step)?$/.test(op.id)
+        ? '  goal ≥ 1.8×'
+        : THREADS === 2 && op.id.startsWith('bn-')
+          ? '  goal > 1.5×'
+          : '';
+    console.log(
+      `  ${pad(op.title, 48)} ${lpad(table[op.id]['ours fast 1T'].ms!.toFixed(2), 8)} ms → ${lpad(table[op.id]['ours fast'].ms!.toFixed(2), 7)} ms  ${lpad(speedups[op.id].toFixed(2), 5)}×${goal}`,
+    );
   }
 }
 console.log('\nImplementations:');
-for (const name of names) console.log(`  ${pad(name, 15)} ${implInfo[name].note}${implInfo[name].loadError ? ` — FAILED TO LOAD: ${implInfo[name].loadError}` : ''}; peak RSS after: ${implInfo[name].peakRssMBAfter} MB`);
+for (const name of names)
+  console.log(
+    `  ${pad(name, 15)} ${implInfo[name].note}${implInfo[name].loadError ? ` — FAILED TO LOAD: ${implInfo[name].loadError}` : ''}; peak RSS after: ${implInfo[name].peakRssMBAfter} MB`,
+  );
 console.log(`Peak RSS of the whole run: ${peakRssMB()} MB`);
 
 const results = {
@@ -291,7 +344,8 @@ const results = {
     ...op,
     results: table[op.id],
     speedupOfOursFast: Object.fromEntries(
-      names.filter((n) => n !== 'ours fast' && table[op.id][n].ms && table[op.id]['ours fast']?.ms)
+      names
+        .filter((n) => n !== 'ours fast' && table[op.id][n].ms && table[op.id]['ours fast']?.ms)
         .map((n) => [n, (table[op.id][n].ms as number) / (table[op.id]['ours fast']?.ms as number)]),
     ),
   })),

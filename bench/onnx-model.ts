@@ -7,7 +7,10 @@ import { concat, float32, int, msg, str } from '../engine/formats/protobuf';
 
 type Field = Uint8Array;
 
-export type Attribute = { name: string; ints: number[] } | { name: string; int: number } | { name: string; float: number };
+export type Attribute =
+  | { name: string; ints: number[] }
+  | { name: string; int: number }
+  | { name: string; float: number };
 
 function attribute(a: Attribute): Field {
   const parts = [str(1, a.name)];

@@ -84,8 +84,24 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
   const cpu: number[] = [];
   const r = await train(
     doc,
-    { name: 'mnist', description: '', x, y, sampleShape: [28, 28, 1], numClasses: 10, count: files.count, normalization: [] },
-    { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam' }, epochs: 1, batchSize: BATCH, seed: 1, shuffle: true },
+    {
+      name: 'mnist',
+      description: '',
+      x,
+      y,
+      sampleShape: [28, 28, 1],
+      numClasses: 10,
+      count: files.count,
+      normalization: [],
+    },
+    {
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: { name: 'adam' },
+      epochs: 1,
+      batchSize: BATCH,
+      seed: 1,
+      shuffle: true,
+    },
     {
       backend,
       onEvent: (e) => {
@@ -99,7 +115,8 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
   await disposeBackend(backend);
   if (r.status !== 'completed') throw new Error(r.error?.message);
   const steps = stamps.length;
-  const simd = backend.name === 'fast' ? ((backend as { relaxedSimd?: boolean }).relaxedSimd ? 'relaxed SIMD' : 'plain SIMD') : '';
+  const simd =
+    backend.name === 'fast' ? ((backend as { relaxedSimd?: boolean }).relaxedSimd ? 'relaxed SIMD' : 'plain SIMD') : '';
   const threads = (backend as { threads?: number }).threads ?? 1;
   return {
     name: `LayerCanvas (${backend.name} kernels${simd ? `, ${simd}` : ''}, ${threads} threads)`,
@@ -146,13 +163,21 @@ async function tfjs(kind: 'cpu' | 'wasm', id: ModelId, files: DataFiles): Promis
   const xt = tf.tensor(x.subarray(0, count * 784), [count, 28, 28, 1]);
   const yt = tf.tensor(Float32Array.from(y.subarray(0, count)), [count, 1]);
   const stamps: number[] = [];
-  const h = await m.fit(xt, yt, { batchSize: BATCH, epochs: 1, shuffle: true, verbose: 0, callbacks: { onBatchEnd: async () => void stamps.push(performance.now()) } });
+  const h = await m.fit(xt, yt, {
+    batchSize: BATCH,
+    epochs: 1,
+    shuffle: true,
+    verbose: 0,
+    callbacks: { onBatchEnd: async () => void stamps.push(performance.now()) },
+  });
   const steps = stamps.length;
   return {
     name: `tfjs-layers 4.22 fit (${kind})`,
     stepsPerSecond: (steps - warmup) / ((stamps[steps - 1] - stamps[warmup - 1]) / 1000),
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    ...(slow ? {} : { loss: h.history.loss[0] as number, accuracy: (h.history.acc ?? h.history.accuracy)?.[0] as number }),
+    ...(slow
+      ? {}
+      : { loss: h.history.loss[0] as number, accuracy: (h.history.acc ?? h.history.accuracy)?.[0] as number }),
     note: `${steps - warmup} timed step(s)${slow ? ' of 3 batches' : ''}`,
   };
 }
@@ -166,12 +191,20 @@ function keras(id: ModelId, files: DataFiles): Outcome {
         'not measured: no TensorFlow here (.venv-keras/bin/python is missing). Make it with `python3 -m venv .venv-keras && ' +
         '.venv-keras/bin/pip install --retries 0 tensorflow-cpu==2.21.0`',
     };
-  const r = spawnSync(PYTHON, [join(root, 'bench/keras_train.py'), files.x, files.y, String(files.count), id, String(BATCH), String(WARMUP)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const r = spawnSync(
+    PYTHON,
+    [join(root, 'bench/keras_train.py'), files.x, files.y, String(files.count), id, String(BATCH), String(WARMUP)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
-  if (!line) return { name, error: `the Keras run failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-2).join(' | ')}` };
+  if (!line)
+    return {
+      name,
+      error: `the Keras run failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').slice(-2).join(' | ')}`,
+    };
   return JSON.parse(line.slice(7));
 }
 
@@ -180,7 +213,9 @@ async function child(which: string, id: ModelId, files: DataFiles) {
     const r = which === 'ours' ? await ours(id, files) : await tfjs(which as 'cpu' | 'wasm', id, files);
     process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
   } catch (e) {
-    process.stdout.write(`RESULT ${JSON.stringify({ name: which === 'ours' ? 'LayerCanvas' : `tfjs-layers fit (${which})`, error: (e as Error).message.split('\n')[0] })}\n`);
+    process.stdout.write(
+      `RESULT ${JSON.stringify({ name: which === 'ours' ? 'LayerCanvas' : `tfjs-layers fit (${which})`, error: (e as Error).message.split('\n')[0] })}\n`,
+    );
   }
   process.exit(0);
 }
@@ -188,7 +223,18 @@ async function child(which: string, id: ModelId, files: DataFiles) {
 function runChild(which: string, id: ModelId, files: DataFiles): Outcome {
   // The children run with the same relaxed-SIMD flag as this process (scripts/bench.mjs passes it where needed).
   const simd = process.execArgv.filter((a) => a === RELAXED_SIMD_FLAG);
-  const args = [...simd, '--import', 'tsx', fileURLToPath(import.meta.url), '--child', which, id, files.x, files.y, String(files.count)];
+  const args = [
+    ...simd,
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--child',
+    which,
+    id,
+    files.x,
+    files.y,
+    String(files.count),
+  ];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: root, maxBuffer: 1 << 24 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (!line) return { name: which, error: (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ') };
@@ -219,10 +265,15 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
   // tfjs-cpu's naive Conv2DBackpropFilter takes over a minute per CNN step: timed only when asked for.
   const cpu: Outcome =
     id === 'cnn' && !process.argv.includes('--tfjs-cpu-cnn')
-      ? { name: 'tfjs-layers 4.22 fit (cpu)', error: 'not run: over a minute per step (its Conv2DBackpropFilter is naive); --tfjs-cpu-cnn times it' }
+      ? {
+          name: 'tfjs-layers 4.22 fit (cpu)',
+          error: 'not run: over a minute per step (its Conv2DBackpropFilter is naive); --tfjs-cpu-cnn times it',
+        }
       : runChild('cpu', id, files);
   const results: Outcome[] = [mine!, tf!, wasm!, cpu];
-  console.log(`  ${'implementation'.padEnd(46)} ${'steps/s'.padStart(8)}  ${'ours ×'.padStart(7)}  ${'CPU ms/step'.padStart(11)}  ${'loss'.padStart(6)}  ${'acc'.padStart(6)}  peak RSS`);
+  console.log(
+    `  ${'implementation'.padEnd(46)} ${'steps/s'.padStart(8)}  ${'ours ×'.padStart(7)}  ${'CPU ms/step'.padStart(11)}  ${'loss'.padStart(6)}  ${'acc'.padStart(6)}  peak RSS`,
+  );
   for (const r of results) {
     if ('error' in r) {
       console.log(`  ${r.name.padEnd(46)} ${r.error}`);
@@ -236,11 +287,14 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
   }
   let kerasRatio: number | undefined;
   if (!('error' in mine!)) {
-    console.log(`  goal peak RSS < 300 MB: ${mine!.peakRssMB < 300 ? 'met' : 'NOT met'} (${mine!.peakRssMB.toFixed(0)} MB)`);
+    console.log(
+      `  goal peak RSS < 300 MB: ${mine!.peakRssMB < 300 ? 'met' : 'NOT met'} (${mine!.peakRssMB.toFixed(0)} MB)`,
+    );
     if (!('error' in tf!)) {
       kerasRatio = mine!.stepsPerSecond / tf!.stepsPerSecond;
       console.log(`  goal ≥ 1.0× Keras steps/s: ${kerasRatio >= 1 ? 'met' : 'NOT met'} (${kerasRatio.toFixed(2)}×)`);
-      const dLoss = Math.abs(mine!.loss! - tf!.loss!), dAcc = Math.abs(mine!.accuracy! - tf!.accuracy!);
+      const dLoss = Math.abs(mine!.loss! - tf!.loss!),
+        dAcc = Math.abs(mine!.accuracy! - tf!.accuracy!);
       console.log(
         `  goal loss and accuracy after one epoch within a few points of Keras: ${dAcc <= 0.03 ? 'met' : 'NOT met'} ` +
           `(accuracy ${(100 * mine!.accuracy!).toFixed(1)}% vs ${(100 * tf!.accuracy!).toFixed(1)}%, loss ${mine!.loss!.toFixed(3)} vs ${tf!.loss!.toFixed(3)}, Δ ${dLoss.toFixed(3)})`,
@@ -272,16 +326,26 @@ export async function runTrainingBench() {
         `best of ${ROUNDS} alternating run(s); load average ${load.map((l) => l.toFixed(1)).join(' ')}`,
     );
     if (!existsSync(PYTHON)) console.log(`Keras: ${(keras('cnn', files) as { error: string }).error}`);
-    const models = Object.fromEntries((Object.keys(MODELS) as ModelId[]).map((id) => [id, { title: MODELS[id].title, ...benchModel(id, files) }]));
+    const models = Object.fromEntries(
+      (Object.keys(MODELS) as ModelId[]).map((id) => [id, { title: MODELS[id].title, ...benchModel(id, files) }]),
+    );
     const file = join(root, 'bench/results.json');
     const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
     mkdirSync(dirname(file), { recursive: true });
     const training = {
-      batch: BATCH, digits: files.count, warmupSteps: WARMUP, loadAverage: { start: load, end: loadavg() }, models,
+      batch: BATCH,
+      digits: files.count,
+      warmupSteps: WARMUP,
+      loadAverage: { start: load, end: loadavg() },
+      models,
       measuredAt: new Date().toISOString(),
     };
     writeFileSync(file, `${JSON.stringify({ ...previous, training }, null, 2)}\n`);
-    console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}; wrote bench/results.json`);
+    console.log(
+      `load average at the end ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; wrote bench/results.json`,
+    );
     return models;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -151,7 +151,8 @@ function parse(rest: string[], options: ArgOptions = {}) {
 
 function oneModelPath(positionals: string[]): string {
   if (positionals.length === 0) throw new UsageError('give a model file');
-  if (positionals.length > 1) throw new UsageError(`one model file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new UsageError(`one model file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
   return positionals[0];
 }
 
@@ -211,7 +212,12 @@ async function summaryCommand(rest: string[], io: Io): Promise<number> {
     io.out(
       JSON.stringify(
         {
-          layers: s.layers.map((l) => ({ name: l.name, class_name: l.class_name, output_shape: l.output_shape, params: l.params })),
+          layers: s.layers.map((l) => ({
+            name: l.name,
+            class_name: l.class_name,
+            output_shape: l.output_shape,
+            params: l.params,
+          })),
           total_params: s.total_params,
           trainable_params: s.trainable_params,
           non_trainable_params: s.non_trainable_params,
@@ -265,16 +271,21 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   const format = values.format as string | undefined;
   if (format === 'keras-train') return trainingScriptCommand(values, positionals, io);
   if (!format) throw new UsageError(`--format is required: one of ${EXPORT_FORMATS.join(', ')}, keras-train`);
-  if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, keras-train`);
+  if (!EXPORT_FORMATS.includes(format as ExportFormat))
+    throw new UsageError(`unknown --format '${format}': use one of ${EXPORT_FORMATS.join(', ')}, keras-train`);
   const scriptOnly = Object.keys(SCRIPT_OPTIONS).find((k) => values[k] !== undefined);
   if (scriptOnly) throw new UsageError(`--${scriptOnly} goes with --format keras-train`);
   const flavor = values.flavor as string | undefined;
-  if (flavor !== undefined && flavor !== 'keras3' && flavor !== 'tf.keras') throw new UsageError(`unknown --flavor '${flavor}': use keras3 or tf.keras`);
+  if (flavor !== undefined && flavor !== 'keras3' && flavor !== 'tf.keras')
+    throw new UsageError(`unknown --flavor '${flavor}': use keras3 or tf.keras`);
   const out = values.out as string | undefined;
   const weightsPath = values.weights as string | undefined;
   if (weightsPath !== undefined && format !== 'keras-py')
-    throw new UsageError(`--weights goes with --format keras-py (the code that loads them); for ${format} export weights-json`);
-  if (weightsPath !== undefined && !out) throw new UsageError('--weights needs --out: the code finds the weights file beside itself');
+    throw new UsageError(
+      `--weights goes with --format keras-py (the code that loads them); for ${format} export weights-json`,
+    );
+  if (weightsPath !== undefined && !out)
+    throw new UsageError('--weights needs --out: the code finds the weights file beside itself');
   const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const { doc, inference } = loaded;
@@ -287,16 +298,24 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   if (weightsPath !== undefined && out) {
     const weights = await exportModel(doc, 'weights-json');
     if (!weights.ok) return refuse(weights);
-    weightsFile = relative(dirname(resolve(out)), resolve(weightsPath)).split(sep).join('/');
+    weightsFile = relative(dirname(resolve(out)), resolve(weightsPath))
+      .split(sep)
+      .join('/');
     writeFileDurable(weightsPath, weights.files[0].data);
   } else if (LEAVES_OUT_WEIGHTS.has(format) && Object.keys(doc.weights ?? {}).length > 0) {
-    io.err(`warning: ${positionals[0]} holds trained weights; ${format} leaves them out (${LEAVES_OUT_WEIGHTS.get(format)})`);
+    io.err(
+      `warning: ${positionals[0]} holds trained weights; ${format} leaves them out (${LEAVES_OUT_WEIGHTS.get(format)})`,
+    );
   }
-  const written = await exportModel(doc, format as ExportFormat, { flavor: flavor as 'keras3' | 'tf.keras' | undefined, weightsFile });
+  const written = await exportModel(doc, format as ExportFormat, {
+    flavor: flavor as 'keras3' | 'tf.keras' | undefined,
+    weightsFile,
+  });
   if (!written.ok) return refuse(written);
   const [main, ...beside] = written.files;
   if (!out) {
-    if (beside.length) throw new UsageError(`--out is required for ${format} (it writes ${main.name} and files beside it)`);
+    if (beside.length)
+      throw new UsageError(`--out is required for ${format} (it writes ${main.name} and files beside it)`);
     if (typeof main.data !== 'string') throw new UsageError(`--out is required for ${format} (a binary file)`);
     io.out(main.data as string);
     return 0;
@@ -304,7 +323,11 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   // The files beside it first, so a model.json on disk never names a weights file that isn't there yet.
   for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
   writeFileDurable(out, main.data);
-  const wrote = [...(weightsPath !== undefined ? [weightsPath] : []), out, ...beside.map((f) => join(dirname(out), f.name))];
+  const wrote = [
+    ...(weightsPath !== undefined ? [weightsPath] : []),
+    out,
+    ...beside.map((f) => join(dirname(out), f.name)),
+  ];
   io.err(`wrote ${wrote.join(' and ')}`);
   return 0;
 }
@@ -322,10 +345,15 @@ const RUN_OPTIONS = {
 const SCRIPT_OPTIONS = { dataset: { type: 'string' }, strategy: { type: 'string' }, ...RUN_OPTIONS } as const;
 
 /** `export --format keras-train`: the TensorFlow training script, and a generated dataset's .npz beside it. */
-async function trainingScriptCommand(values: Record<string, string | boolean | undefined>, positionals: string[], io: Io): Promise<number> {
+async function trainingScriptCommand(
+  values: Record<string, string | boolean | undefined>,
+  positionals: string[],
+  io: Io,
+): Promise<number> {
   const out = values.out as string | undefined;
   if (!out) throw new UsageError('--out train.py is required for keras-train (it may write the dataset beside it)');
-  if (values.flavor !== undefined || values.weights !== undefined) throw new UsageError('keras-train takes neither --flavor nor --weights');
+  if (values.flavor !== undefined || values.weights !== undefined)
+    throw new UsageError('keras-train takes neither --flavor nor --weights');
   const path = oneModelPath(positionals);
   const loaded = await load(path, io);
   if (!loaded) return 1;
@@ -336,8 +364,15 @@ async function trainingScriptCommand(values: Record<string, string | boolean | u
   }
   const s = (k: string) => values[k] as string | undefined;
   const settings = scriptSettings(loaded.doc, readTextFile(path), {
-    dataset: s('dataset'), strategy: s('strategy'), epochs: s('epochs'), batchSize: s('batch-size'), optimizer: s('optimizer'),
-    lr: s('lr'), loss: s('loss'), validationSplit: s('validation-split'), seed: s('seed'),
+    dataset: s('dataset'),
+    strategy: s('strategy'),
+    epochs: s('epochs'),
+    batchSize: s('batch-size'),
+    optimizer: s('optimizer'),
+    lr: s('lr'),
+    loss: s('loss'),
+    validationSplit: s('validation-split'),
+    seed: s('seed'),
   });
   const [script, ...beside] = writeTrainingScript(loaded.doc, settings, basename(out).replace(/\.py$/, ''));
   for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
@@ -400,33 +435,40 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
   const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
-  return withBackend(io, (backend) => trainCommand(
-    loaded.doc,
-    {
-      memoryBudget,
-      dataset: s('dataset'),
-      epochs: s('epochs'),
-      batchSize: s('batch-size'),
-      optimizer: s('optimizer'),
-      lr: s('lr'),
-      loss: s('loss'),
-      validationSplit: s('validation-split'),
-      seed: s('seed'),
-      subset: s('subset'),
-      compareBn: !!values['compare-bn'],
-      out: s('out'),
-      profile: !!values.profile,
-    },
-    backend,
-    { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
-  ));
+  return withBackend(io, (backend) =>
+    trainCommand(
+      loaded.doc,
+      {
+        memoryBudget,
+        dataset: s('dataset'),
+        epochs: s('epochs'),
+        batchSize: s('batch-size'),
+        optimizer: s('optimizer'),
+        lr: s('lr'),
+        loss: s('loss'),
+        validationSplit: s('validation-split'),
+        seed: s('seed'),
+        subset: s('subset'),
+        compareBn: !!values['compare-bn'],
+        out: s('out'),
+        profile: !!values.profile,
+      },
+      backend,
+      { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
+    ),
+  );
 }
 
 async function serveCommand(rest: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(rest, { port: { type: 'string' }, 'no-open': { type: 'boolean' }, open: { type: 'boolean' } });
+  const { values, positionals } = parse(rest, {
+    port: { type: 'string' },
+    'no-open': { type: 'boolean' },
+    open: { type: 'boolean' },
+  });
   if (positionals.length > 1) throw new UsageError(`serve opens one model, got ${positionals.join(' ')}`);
   const port = values.port === undefined ? 5917 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, got '${values.port}'`);
   const { readServedModel, startServer, ServeError } = await import('./serve');
   const model = positionals.length ? await readServedModel(positionals[0]) : undefined;
   if (model && 'errors' in model) {

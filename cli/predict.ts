@@ -25,10 +25,13 @@ export function parseTensorJson(text: string, what: string): Tensor | string {
     return `${what} is not JSON: ${(e as Error).message}`;
   }
   const v = value as Partial<TensorJson>;
-  if (!v || !Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d > 0)) return `${what} needs "shape": a list of positive integers`;
-  if (!Array.isArray(v.data) || !v.data.every((d) => typeof d === 'number')) return `${what} needs "data": a flat list of numbers, row-major`;
+  if (!v || !Array.isArray(v.shape) || !v.shape.every((d) => Number.isInteger(d) && d > 0))
+    return `${what} needs "shape": a list of positive integers`;
+  if (!Array.isArray(v.data) || !v.data.every((d) => typeof d === 'number'))
+    return `${what} needs "data": a flat list of numbers, row-major`;
   const size = v.shape.reduce((a, b) => a * b, 1);
-  if (v.data.length !== size) return `${what} has ${v.data.length} values but shape [${v.shape.join(', ')}] needs ${size}`;
+  if (v.data.length !== size)
+    return `${what} has ${v.data.length} values but shape [${v.shape.join(', ')}] needs ${size}`;
   return { shape: v.shape, data: Float32Array.from(v.data) };
 }
 
@@ -45,9 +48,14 @@ export function predict(
   const compiled = compileModel(doc, seed, budget && { budget, run });
   if (!compiled.ok) return compiled;
   const model = compiled.model;
-  if (model.inputIds.length !== 1) return { message: `the model has ${model.inputIds.length} inputs; predict feeds one`, hint: 'use a model with a single Input' };
+  if (model.inputIds.length !== 1)
+    return {
+      message: `the model has ${model.inputIds.length} inputs; predict feeds one`,
+      hint: 'use a model with a single Input',
+    };
   const expected = model.inference.nodes.get(model.inputIds[0])!.outputShape!;
-  const fits = input.shape.length === expected.length && expected.every((d, i) => i === 0 || d === null || d === input.shape[i]);
+  const fits =
+    input.shape.length === expected.length && expected.every((d, i) => i === 0 || d === null || d === input.shape[i]);
   if (!fits)
     return {
       message: `the input has shape [${input.shape.join(', ')}] but the model takes (${expected.map((d) => (d === null ? 'None' : d)).join(', ')})`,
@@ -77,7 +85,9 @@ export async function predictCommand(
     }
     model = applied.document;
   } else if (!doc.weights || Object.keys(doc.weights).length === 0) {
-    io.err(`warning: ${modelPath} holds no weights: predicting with freshly initialized ones (give --weights, a trained project file or a TF.js model)`);
+    io.err(
+      `warning: ${modelPath} holds no weights: predicting with freshly initialized ones (give --weights, a trained project file or a TF.js model)`,
+    );
   }
   const input = parseTensorJson(readTextFile(opts.input), opts.input);
   if (typeof input === 'string') {

@@ -12,7 +12,11 @@ let childArgs: string[] | undefined;
 /** Whether a Node started with `args` validates relaxed SIMD (a run of about 40 ms). */
 function nodeValidatesWith(args: string[]): boolean {
   const code = `process.exit(WebAssembly.validate(Uint8Array.from(${JSON.stringify([...RELAXED_SIMD_PROBE])})) ? 0 : 3)`;
-  const r = spawnSync(process.execPath, [...args, '-e', code], { stdio: 'ignore', timeout: 20_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(process.execPath, [...args, '-e', code], {
+    stdio: 'ignore',
+    timeout: 20_000,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return r.status === 0;
 }
 

@@ -283,7 +283,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const root = resolve(options.root ?? join(PROJECT, 'dist', 'renderer'));
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   if (!existsSync(join(root, 'index.html'))) {
-    throw new ServeError(`The editor isn't built (${join(root, 'index.html')} is missing): run \`npx vite build\` in ${PROJECT}, then serve again.`);
+    throw new ServeError(
+      `The editor isn't built (${join(root, 'index.html')} is missing): run \`npx vite build\` in ${PROJECT}, then serve again.`,
+    );
   }
 
   let port = 0;
@@ -303,11 +305,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     // A page on another site must not reach this server through a DNS name pointing at 127.0.0.1.
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Unexpected Host '${req.headers.host}'.\n`);
+      res
+        .writeHead(421, { 'Content-Type': 'text/plain; charset=utf-8' })
+        .end(`Unexpected Host '${req.headers.host}'.\n`);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed.\n');
+      res
+        .writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' })
+        .end('Method not allowed.\n');
       return;
     }
     if ((req.url ?? '').split('?')[0] === SERVED_MODEL_PATH) {
@@ -322,7 +328,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         return;
       }
       const body = servedModelJson(options.model);
-      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Content-Length': Buffer.byteLength(body),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
@@ -338,7 +348,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     }
     const type = mimeType(file);
     const body = readFileSync(file);
-    const headers: Record<string, string | number> = { 'Content-Type': type, 'Content-Length': body.length, 'Cache-Control': cacheControl(req.url ?? '/') };
+    const headers: Record<string, string | number> = {
+      'Content-Type': type,
+      'Content-Length': body.length,
+      'Cache-Control': cacheControl(req.url ?? '/'),
+    };
     if (type.startsWith('text/html')) headers['Content-Security-Policy'] = serveCsp(port);
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
@@ -346,7 +360,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
 
   const sockets = new Set<WebSocket>();
   /** One engine per page (by the page's random id), with the page's current socket. */
-  const pages = new Map<string, { supervisor: EngineSupervisor; ws: WebSocket | null; grace: ReturnType<typeof setTimeout> | null }>();
+  const pages = new Map<
+    string,
+    { supervisor: EngineSupervisor; ws: WebSocket | null; grace: ReturnType<typeof setTimeout> | null }
+  >();
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? MAX_MESSAGE_BYTES });
 
   server.on('upgrade', (req, socket, head) => {
@@ -354,7 +371,12 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const okOrigin = [...allowedHosts()].some((h) => origin === `http://${h}`);
     const url = new URL(req.url ?? '/', 'http://x');
     const pageId = url.searchParams.get('page') ?? '';
-    if (url.pathname !== ENGINE_SOCKET_PATH || !okOrigin || !allowedHosts().has(req.headers.host ?? '') || !tokenOk(url.searchParams.get('token'))) {
+    if (
+      url.pathname !== ENGINE_SOCKET_PATH ||
+      !okOrigin ||
+      !allowedHosts().has(req.headers.host ?? '') ||
+      !tokenOk(url.searchParams.get('token'))
+    ) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -366,7 +388,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
 
   function newPage(pageId: string) {
-    const page = { supervisor: null as unknown as EngineSupervisor, ws: null as WebSocket | null, grace: null as ReturnType<typeof setTimeout> | null };
+    const page = {
+      supervisor: null as unknown as EngineSupervisor,
+      ws: null as WebSocket | null,
+      grace: null as ReturnType<typeof setTimeout> | null,
+    };
     const send = (text: string) => {
       if (page.ws?.readyState === page.ws?.OPEN) page.ws?.send(text);
     };
@@ -397,7 +423,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       supervisor.restart();
       return true;
     }
-    if (message?.type === 'cancel' && typeof message.payload?.target === 'string') supervisor.noteCancel(message.payload.target);
+    if (message?.type === 'cancel' && typeof message.payload?.target === 'string')
+      supervisor.noteCancel(message.payload.target);
     return false;
   }
 
@@ -468,7 +495,9 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     server.once('error', (err: NodeJS.ErrnoException) =>
       fail(
         err.code === 'EADDRINUSE'
-          ? new ServeError(`Port ${options.port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free one.`)
+          ? new ServeError(
+              `Port ${options.port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free one.`,
+            )
           : err,
       ),
     );
@@ -484,7 +513,8 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   return {
     url,
     token,
-    enginePids: () => [...pages.values()].map((p) => p.supervisor.pid).filter((p): p is number => typeof p === 'number'),
+    enginePids: () =>
+      [...pages.values()].map((p) => p.supervisor.pid).filter((p): p is number => typeof p === 'number'),
     close: async () => {
       for (const p of pages.values()) {
         if (p.grace) clearTimeout(p.grace);

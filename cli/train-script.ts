@@ -7,7 +7,12 @@ import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { builtinInfo, generateBuiltin } from '../engine/data/registry';
 import { readProjectFile } from '../engine/formats/project';
-import { STRATEGIES, type Strategy, type TrainingData, type TrainingScriptSettings } from '../engine/formats/keras-train';
+import {
+  STRATEGIES,
+  type Strategy,
+  type TrainingData,
+  type TrainingScriptSettings,
+} from '../engine/formats/keras-train';
 import type { ModelDocument } from '../engine/graph/document';
 import { appliedActivation } from '../engine/graph/advice';
 import { infer } from '../engine/graph/inference';
@@ -17,13 +22,20 @@ import { UsageError } from './io';
 import { number as trainNumber, suggestLoss, type TrainOptions } from './train';
 
 /** The run settings `train` takes, and the strategy. */
-export type ScriptOptions = Pick<TrainOptions, 'dataset' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'loss' | 'validationSplit' | 'seed'> & {
+export type ScriptOptions = Pick<
+  TrainOptions,
+  'dataset' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'loss' | 'validationSplit' | 'seed'
+> & {
   strategy?: string;
 };
 
 /** A numeric flag checked as `train` checks it; undefined when not given. */
-const given = (value: string | undefined, name: string, check: (n: number) => boolean, rule: string): number | undefined =>
-  value === undefined ? undefined : trainNumber(value, 0, name, check, rule);
+const given = (
+  value: string | undefined,
+  name: string,
+  check: (n: number) => boolean,
+  rule: string,
+): number | undefined => (value === undefined ? undefined : trainNumber(value, 0, name, check, rule));
 
 /** Where the data is, told from the file system as `train --dataset` tells it. */
 function trainingData(spec: string): TrainingData {
@@ -46,7 +58,9 @@ function trainingData(spec: string): TrainingData {
   if (ext === '.npy') return { kind: 'npy', path };
   if (ext === '.npz') return { kind: 'npz', path };
   if (ext === '.csv') return { kind: 'csv', path };
-  throw new UsageError(`--dataset '${spec}': the training script reads a built-in dataset, a .csv, an .npz, x.npy/y.npy or a folder of images`);
+  throw new UsageError(
+    `--dataset '${spec}': the training script reads a built-in dataset, a .csv, an .npz, x.npy/y.npy or a folder of images`,
+  );
 }
 
 /** The settings: the flags, else the project's last run, else Keras's defaults and the loss the model suggests. */
@@ -54,12 +68,16 @@ export function scriptSettings(doc: ModelDocument, modelText: string, opts: Scri
   const project = modelText.trimStart().startsWith('{') ? readProjectFile(modelText) : null;
   const last = project?.ok ? project.runs?.at(-1)?.config : undefined;
   const dataset = opts.dataset ?? (last && !last.datasetId.startsWith('imported:') ? last.datasetId : undefined);
-  if (!dataset) throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
+  if (!dataset)
+    throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
   const strategy = (opts.strategy ?? 'default') as Strategy;
-  if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got '${opts.strategy}'`);
+  if (!STRATEGIES.includes(strategy))
+    throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got '${opts.strategy}'`);
   const optimizer = (opts.optimizer?.toLowerCase() ?? last?.optimizer ?? 'adam') as OptimizerName;
-  if (!OPTIMIZERS.includes(optimizer)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${opts.optimizer}'`);
-  if (opts.loss && !LOSSES.includes(opts.loss as LossName)) throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got '${opts.loss}'`);
+  if (!OPTIMIZERS.includes(optimizer))
+    throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${opts.optimizer}'`);
+  if (opts.loss && !LOSSES.includes(opts.loss as LossName))
+    throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got '${opts.loss}'`);
   const data = trainingData(dataset);
   const whole = (n: number) => Number.isInteger(n) && n >= 1;
   return {
@@ -70,7 +88,10 @@ export function scriptSettings(doc: ModelDocument, modelText: string, opts: Scri
     loss: (opts.loss as LossName | undefined) ?? last?.loss ?? lossFor(doc, data),
     batchSize: given(opts.batchSize, 'batch-size', whole, 'a whole number ≥ 1') ?? last?.batchSize ?? 32,
     epochs: given(opts.epochs, 'epochs', whole, 'a whole number ≥ 1') ?? last?.epochs ?? 10,
-    validationSplit: given(opts.validationSplit, 'validation-split', (n) => n >= 0 && n < 1, 'from 0 up to (not including) 1') ?? last?.validationSplit ?? 0.1,
+    validationSplit:
+      given(opts.validationSplit, 'validation-split', (n) => n >= 0 && n < 1, 'from 0 up to (not including) 1') ??
+      last?.validationSplit ??
+      0.1,
     seed: given(opts.seed, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0') ?? last?.seed ?? 0,
     ...imageShape(doc, data),
   };

@@ -47,7 +47,13 @@ interface Io {
   write?(t: string): void;
 }
 
-export function number(value: string | undefined, fallback: number, name: string, check: (n: number) => boolean, rule: string): number {
+export function number(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  check: (n: number) => boolean,
+  rule: string,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${rule}, got '${value}'`);
@@ -67,19 +73,41 @@ export function suggestLoss(doc: ModelDocument, dataset: Pick<Dataset, 'numClass
 }
 
 export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backend: Backend, io: Io): Promise<number> {
-  if (!opts.dataset) throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
+  if (!opts.dataset)
+    throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
   const epochs = number(opts.epochs, 1, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
-  const batchSize = number(opts.batchSize, 32, 'batch-size', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
+  const batchSize = number(
+    opts.batchSize,
+    32,
+    'batch-size',
+    (n) => Number.isInteger(n) && n >= 1,
+    'a whole number ≥ 1',
+  );
   const seed = number(opts.seed, 0, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0');
-  const validationSplit = number(opts.validationSplit, 0.1, 'validation-split', (n) => n >= 0 && n < 1, 'from 0 up to (not including) 1');
+  const validationSplit = number(
+    opts.validationSplit,
+    0.1,
+    'validation-split',
+    (n) => n >= 0 && n < 1,
+    'from 0 up to (not including) 1',
+  );
   const optimizer = (opts.optimizer ?? 'adam').toLowerCase();
-  if (!OPTIMIZERS.includes(optimizer as OptimizerName)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${opts.optimizer}'`);
+  if (!OPTIMIZERS.includes(optimizer as OptimizerName))
+    throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got '${opts.optimizer}'`);
   const lr = opts.lr === undefined ? undefined : number(opts.lr, 0, 'lr', (n) => n > 0, 'a positive number');
-  if (opts.loss && !LOSSES.includes(opts.loss as LossName)) throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got '${opts.loss}'`);
-  const subset = opts.subset === undefined ? undefined : number(opts.subset, 0, 'subset', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
+  if (opts.loss && !LOSSES.includes(opts.loss as LossName))
+    throw new UsageError(`--loss must be one of ${LOSSES.join(', ')}, got '${opts.loss}'`);
+  const subset =
+    opts.subset === undefined
+      ? undefined
+      : number(opts.subset, 0, 'subset', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
 
   // The model's own needs are checked before the dataset is read; the trainer checks again with the data.
-  const needs = estimateResources(infer(doc), { mode: 'train', batchSize, optimizer: { name: optimizer as OptimizerName } });
+  const needs = estimateResources(infer(doc), {
+    mode: 'train',
+    batchSize,
+    optimizer: { name: optimizer as OptimizerName },
+  });
   const early = checkResources(needs, opts.memoryBudget);
   if (early) {
     io.err(`layercanvas: ${early.message} (${early.hint})`);
@@ -102,13 +130,22 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
     shuffle: true,
     memoryBudget: opts.memoryBudget,
   };
-  io.err(`dataset: ${data.name}, ${data.count} samples of ${formatShape(data.sampleShape)}${test ? `, ${test.count} held out for testing` : ''}`);
-  io.err(`training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${describeKernels(backend).label}`);
+  io.err(
+    `dataset: ${data.name}, ${data.count} samples of ${formatShape(data.sampleShape)}${test ? `, ${test.count} held out for testing` : ''}`,
+  );
+  io.err(
+    `training: ${loss}, ${optimizer}${lr !== undefined ? ` lr=${lr}` : ''}, ${epochs} epoch(s) of batch ${batchSize}, validation split ${validationSplit}, seed ${seed}, kernels: ${describeKernels(backend).label}`,
+  );
 
   const runs: { label: string; doc: ModelDocument; result: TrainResult; testAccuracy?: number }[] = [];
   const recorder = new RunRecorder();
   const startedAt = Date.now();
-  const models = opts.compareBn ? [{ label: 'with BN', doc }, { label: 'without BN', doc: describeTwin(doc, io) }] : [{ label: doc.name, doc }];
+  const models = opts.compareBn
+    ? [
+        { label: 'with BN', doc },
+        { label: 'without BN', doc: describeTwin(doc, io) },
+      ]
+    : [{ label: doc.name, doc }];
   for (const m of models) {
     if (models.length > 1) io.err(`\n== ${m.label}`);
     const print = progressPrinter(io, epochs);
@@ -123,7 +160,10 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
         record(e);
       },
     });
-    if (profiler) io.out(`${models.length > 1 ? `${m.label}: ` : ''}${formatProfile(profiler.report(), (backend as { threads?: number }).threads)}`);
+    if (profiler)
+      io.out(
+        `${models.length > 1 ? `${m.label}: ` : ''}${formatProfile(profiler.report(), (backend as { threads?: number }).threads)}`,
+      );
     if (result.status === 'failed') {
       io.err(`layercanvas: ${result.error!.message}${result.error!.hint ? ` (${result.error!.hint})` : ''}`);
       if (models.length === 1) return 1;
@@ -160,11 +200,26 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
         id: `cli-${startedAt.toString(36)}`,
         number: 1,
         datasetTitle: data.name,
-        config: { datasetId: builtin ? builtin.id : `imported:${opts.dataset}`, subset: subset ?? null, optimizer: optimizer as OptimizerName, learningRate: lr ?? null, batchSize, epochs, loss, validationSplit, seed },
+        config: {
+          datasetId: builtin ? builtin.id : `imported:${opts.dataset}`,
+          subset: subset ?? null,
+          optimizer: optimizer as OptimizerName,
+          learningRate: lr ?? null,
+          batchSize,
+          epochs,
+          loss,
+          validationSplit,
+          seed,
+        },
         compareBn: opts.compareBn,
         startedAt,
       },
-      runs.map((r) => ({ label: r.label === 'without BN' ? r.label : 'model', document: r.doc, result: r.result, ...(r.testAccuracy !== undefined ? { testAccuracy: r.testAccuracy } : {}) })),
+      runs.map((r) => ({
+        label: r.label === 'without BN' ? r.label : 'model',
+        document: r.doc,
+        result: r.result,
+        ...(r.testAccuracy !== undefined ? { testAccuracy: r.testAccuracy } : {}),
+      })),
     );
     writeFileDurable(opts.out, writeProject(trained, { runs: [record] }));
     io.err(`wrote ${opts.out}`);
@@ -189,9 +244,14 @@ function sideBySide(runs: { label: string; result: TrainResult }[]): string {
   const [a, b] = runs.map((r) => r.result.history);
   const n = Math.max(a.loss.length, b.loss.length);
   const cell = (v: number | undefined) => (v === undefined ? '      -' : v.toFixed(4).padStart(7));
-  const lines = [`epoch │ ${runs[0].label.padEnd(30)}│ ${runs[1].label}`, `      │ loss    acc     val_acc       │ loss    acc     val_acc`];
+  const lines = [
+    `epoch │ ${runs[0].label.padEnd(30)}│ ${runs[1].label}`,
+    `      │ loss    acc     val_acc       │ loss    acc     val_acc`,
+  ];
   for (let i = 0; i < n; i++)
-    lines.push(`${String(i + 1).padStart(5)} │ ${cell(a.loss[i])} ${cell(a.accuracy[i])} ${cell(a.val_accuracy[i])}       │ ${cell(b.loss[i])} ${cell(b.accuracy[i])} ${cell(b.val_accuracy[i])}`);
+    lines.push(
+      `${String(i + 1).padStart(5)} │ ${cell(a.loss[i])} ${cell(a.accuracy[i])} ${cell(a.val_accuracy[i])}       │ ${cell(b.loss[i])} ${cell(b.accuracy[i])} ${cell(b.val_accuracy[i])}`,
+    );
   return lines.join('\n');
 }
 

@@ -3,7 +3,16 @@
  * (which implements it over IPC) and the renderer's Electron host (which adapts it to the Host interface).
  * No electron or node imports here.
  */
-import type { EngineStatus, HostFile, HostFolder, MenuCommand, RecoveryOffer, RecoverySnapshot, SaveRequest, ThemeChoice } from './host';
+import type {
+  EngineStatus,
+  HostFile,
+  HostFolder,
+  MenuCommand,
+  RecoveryOffer,
+  RecoverySnapshot,
+  SaveRequest,
+  ThemeChoice,
+} from './host';
 
 export interface FileFilter {
   name: string;

@@ -31,7 +31,13 @@ const sizeText = (bytes: number) =>
   bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MB`;
 
 /** Why a folder is refused before reading it, or null when it is within the limits. */
-export function folderRefusal(name: string, count: number, bytes: number, limits: FolderLimits, countIsPartial = false): FolderRefusal | null {
+export function folderRefusal(
+  name: string,
+  count: number,
+  bytes: number,
+  limits: FolderLimits,
+  countIsPartial = false,
+): FolderRefusal | null {
   if (count === 0) {
     return {
       message: `${name} holds no PNG or JPEG images in class folders`,
@@ -66,15 +72,27 @@ export interface PickedFile {
  * The files of a folder picked in the browser as a HostFolder: the top folder's name dropped from every path (the
  * desktop walk gives paths relative to the folder too), non-images and deeper files left out unread.
  */
-export async function folderFromPicked(picked: readonly PickedFile[], limits: FolderLimits = BROWSER_FOLDER_LIMITS): Promise<HostFolder | null> {
+export async function folderFromPicked(
+  picked: readonly PickedFile[],
+  limits: FolderLimits = BROWSER_FOLDER_LIMITS,
+): Promise<HostFolder | null> {
   if (picked.length === 0) return null;
   const split = picked.map((f) => {
     const parts = (f.webkitRelativePath || f.name).split('/');
-    return { file: f, top: parts.length > 1 ? parts[0] : '', path: parts.length > 1 ? parts.slice(1).join('/') : parts[0] };
+    return {
+      file: f,
+      top: parts.length > 1 ? parts[0] : '',
+      path: parts.length > 1 ? parts.slice(1).join('/') : parts[0],
+    };
   });
   const name = split.find((s) => s.top)?.top ?? 'folder';
   const images = split.filter((s) => isImageName(s.file.name) && withinDepth(s.path));
-  const refused = folderRefusal(name, images.length, images.reduce((sum, s) => sum + s.file.size, 0), limits);
+  const refused = folderRefusal(
+    name,
+    images.length,
+    images.reduce((sum, s) => sum + s.file.size, 0),
+    limits,
+  );
   if (refused) return { name, files: [], refused };
   const files: FolderFile[] = [];
   for (const s of images) files.push({ path: s.path, data: new Uint8Array(await s.file.arrayBuffer()) });

@@ -58,7 +58,9 @@ function Editor() {
       setViewport: (v) => void rf.setViewport(v),
       sizes: () => {
         const m = new Map<string, { width: number; height: number }>();
-        for (const n of rf.getNodes()) if (n.measured?.width && n.measured.height) m.set(n.id, { width: n.measured.width, height: n.measured.height });
+        for (const n of rf.getNodes())
+          if (n.measured?.width && n.measured.height)
+            m.set(n.id, { width: n.measured.width, height: n.measured.height });
         return m;
       },
       reveal: (id) => {
@@ -71,7 +73,8 @@ function Editor() {
         const b = rf.flowToScreenPosition({ x: n.position.x + w, y: n.position.y + h });
         // Pan just enough (plus a margin), so the rest of the model moves as little as possible.
         const margin = 24;
-        const shift = (lo: number, hi: number, min: number, max: number) => (lo < min + margin ? min + margin - lo : hi > max - margin ? max - margin - hi : 0);
+        const shift = (lo: number, hi: number, min: number, max: number) =>
+          lo < min + margin ? min + margin - lo : hi > max - margin ? max - margin - hi : 0;
         const dx = shift(a.x, b.x, pane.left, pane.right);
         const dy = shift(a.y, b.y, pane.top, pane.bottom);
         if (dx === 0 && dy === 0) return;
@@ -102,7 +105,8 @@ function Editor() {
   }, [title, dirty]);
 
   const onMenu = useCallback(
-    (command: Parameters<typeof runMenuCommand>[0]) => runMenuCommand(command, { prefersDark, openTemplates: () => setTemplatesOpen(true) }),
+    (command: Parameters<typeof runMenuCommand>[0]) =>
+      runMenuCommand(command, { prefersDark, openTemplates: () => setTemplatesOpen(true) }),
     [prefersDark],
   );
   useEffect(() => {
@@ -115,7 +119,9 @@ function Editor() {
       host.onEngineStatus((status) => {
         useUi.getState().setEngine(status);
         // A crash or a hang is news: say what happened (and which request it took down) where notices go.
-        const news = status.state === 'failed' || (status.state === 'restarting' && status.cause !== undefined && status.cause !== 'requested');
+        const news =
+          status.state === 'failed' ||
+          (status.state === 'restarting' && status.cause !== undefined && status.cause !== 'requested');
         if (news && status.message) useUi.getState().notify(status.message, 'error');
       }),
     ];
@@ -129,7 +135,14 @@ function Editor() {
     void getHost()
       .startupFile?.()
       .then((file) => (file ? openHostFile(file) : false))
-      .catch((err: unknown) => useUi.getState().notify(`Could not open the model given to serve: ${err instanceof Error ? err.message : String(err)}`, 'error'));
+      .catch((err: unknown) =>
+        useUi
+          .getState()
+          .notify(
+            `Could not open the model given to serve: ${err instanceof Error ? err.message : String(err)}`,
+            'error',
+          ),
+      );
   }, []);
 
   useEffect(preloadLayout, []);
@@ -139,20 +152,31 @@ function Editor() {
   useEffect(() => {
     getHost()
       .connectEngine()
-      .catch((err: unknown) => useUi.getState().setEngine({ state: 'failed', message: err instanceof Error ? err.message : String(err) }));
+      .catch((err: unknown) =>
+        useUi.getState().setEngine({ state: 'failed', message: err instanceof Error ? err.message : String(err) }),
+      );
   }, []);
 
   return (
     <div className="app">
-      <TopBar dark={dark} onToggleTheme={() => toggleTheme(prefersDark)} templatesOpen={templatesOpen} setTemplatesOpen={setTemplatesOpen} />
+      <TopBar
+        dark={dark}
+        onToggleTheme={() => toggleTheme(prefersDark)}
+        templatesOpen={templatesOpen}
+        setTemplatesOpen={setTemplatesOpen}
+      />
       <div className="workspace">
         <Palette onAdd={addLayer} />
         <main className="canvas-wrap">
           <Canvas dark={dark} />
           {empty ? (
             <div className="canvas-empty" data-testid="canvas-empty">
-              <p>Drag an <b>Input</b> from the palette to start,</p>
-              <p>or pick a template under <b>New</b>.</p>
+              <p>
+                Drag an <b>Input</b> from the palette to start,
+              </p>
+              <p>
+                or pick a template under <b>New</b>.
+              </p>
             </div>
           ) : null}
         </main>

@@ -9,9 +9,17 @@ import { register } from 'tsx/esm/api';
 register();
 const { relaxedSimdExecArgv } = await import('../cli/relaxed-simd.ts');
 const simdArgs = relaxedSimdExecArgv();
-console.log(`kernels: ${simdArgs.length ? `relaxed SIMD via ${simdArgs.join(' ')}` : 'no extra V8 flag (relaxed SIMD is on by default here, or this Node refuses the flag)'}`);
+console.log(
+  `kernels: ${simdArgs.length ? `relaxed SIMD via ${simdArgs.join(' ')}` : 'no extra V8 flag (relaxed SIMD is on by default here, or this Node refuses the flag)'}`,
+);
 
-const benches = ['bench/inference.ts', 'bench/kernels.ts', 'bench/training.ts', 'bench/predict.ts', 'bench/canvas.ts'].filter((b) => existsSync(b));
+const benches = [
+  'bench/inference.ts',
+  'bench/kernels.ts',
+  'bench/training.ts',
+  'bench/predict.ts',
+  'bench/canvas.ts',
+].filter((b) => existsSync(b));
 let failed = false;
 for (const b of benches) {
   console.log(`\n== ${b}`);

@@ -15,7 +15,10 @@ const h5wasmMetaUrl = {
   name: 'h5wasm-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /h5wasm[\\/]dist[\\/]esm[\\/]hdf5_util\.js$/ }, async (args) => ({
-      contents: (await readFile(args.path, 'utf8')).replaceAll('import.meta.url', 'require("url").pathToFileURL(__filename).href'),
+      contents: (await readFile(args.path, 'utf8')).replaceAll(
+        'import.meta.url',
+        'require("url").pathToFileURL(__filename).href',
+      ),
       loader: 'js',
     }));
   },

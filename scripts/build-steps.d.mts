@@ -11,7 +11,10 @@ export interface BuildStep {
 export const ROOT: string;
 export const STEPS: BuildStep[];
 export function staleReason(step: BuildStep, root?: string): string | null;
-export function runStep(step: BuildStep, root?: string): { ok: boolean; ms: number; output: string; status: number | string | null };
+export function runStep(
+  step: BuildStep,
+  root?: string,
+): { ok: boolean; ms: number; output: string; status: number | string | null };
 export function ensureBuilt(
   ids: BuildStep['id'][],
   options?: { root?: string; log?: (line: string) => void; force?: boolean },

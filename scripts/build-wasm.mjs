@@ -15,15 +15,28 @@ mkdirSync(out, { recursive: true });
 // The host owns the (shared) memory and every allocation: no runtime, no asserts, no exported heap.
 const common = [
   entry,
-  '--runtime', 'stub',
-  '--importMemory', '--sharedMemory',
-  '--initialMemory', '2', '--maximumMemory', '65536',
-  '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
-  '--use', 'abort=',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--sharedMemory',
+  '--initialMemory',
+  '2',
+  '--maximumMemory',
+  '65536',
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--noAssert',
+  '--use',
+  'abort=',
 ];
 const variants = [
   { file: 'kernels-simd.wasm', flags: ['--enable', 'simd,threads,bulk-memory', '--use', 'RELAXED=0'] },
-  { file: 'kernels-relaxed-simd.wasm', flags: ['--enable', 'simd,threads,bulk-memory,relaxed-simd', '--use', 'RELAXED=1'] },
+  {
+    file: 'kernels-relaxed-simd.wasm',
+    flags: ['--enable', 'simd,threads,bulk-memory,relaxed-simd', '--use', 'RELAXED=1'],
+  },
 ];
 
 let failed = false;

@@ -17,7 +17,9 @@ function run(cmd, args) {
 
 const flag = PLATFORM_FLAG[process.platform];
 if (!flag) {
-  console.error(`dist: LayerCanvas has no installer for ${process.platform}; electron-builder.ts targets macOS, Windows and Linux.`);
+  console.error(
+    `dist: LayerCanvas has no installer for ${process.platform}; electron-builder.ts targets macOS, Windows and Linux.`,
+  );
   process.exit(1);
 }
 
@@ -27,7 +29,13 @@ const extra = [];
 // A Retina DMG window wants one TIFF holding both resolutions; macOS's tiffutil makes it from the two PNGs.
 if (process.platform === 'darwin' && existsSync('/usr/bin/tiffutil')) {
   mkdirSync('release', { recursive: true });
-  run('/usr/bin/tiffutil', ['-cathidpicheck', 'assets/background.png', 'assets/background@2x.png', '-out', 'release/background.tiff']);
+  run('/usr/bin/tiffutil', [
+    '-cathidpicheck',
+    'assets/background.png',
+    'assets/background@2x.png',
+    '-out',
+    'release/background.tiff',
+  ]);
   extra.push('-c.dmg.background=release/background.tiff');
 }
 

@@ -15,7 +15,13 @@ export function windowTitle(state: DocumentState, platform: string = 'linux'): s
 export const CLOSE_BUTTONS = ['Save', "Don't Save", 'Cancel'] as const;
 export type CloseChoice = 'save' | 'discard' | 'cancel';
 
-export function closePrompt(state: DocumentState): { message: string; detail: string; buttons: string[]; defaultId: number; cancelId: number } {
+export function closePrompt(state: DocumentState): {
+  message: string;
+  detail: string;
+  buttons: string[];
+  defaultId: number;
+  cancelId: number;
+} {
   const name = state.title.trim() || 'Untitled';
   return {
     message: `Save the changes to ${name} before closing?`,

@@ -67,16 +67,26 @@ export function isTrustedSender(sender: SenderInfo | null | undefined): boolean 
 
 export type IpcCheck<C extends InboundChannel> = { ok: true; args: ArgsOf<C> } | { ok: false; reason: string };
 
-export function checkIpc<C extends InboundChannel>(channel: C, sender: SenderInfo | null | undefined, args: unknown[]): IpcCheck<C> {
+export function checkIpc<C extends InboundChannel>(
+  channel: C,
+  sender: SenderInfo | null | undefined,
+  args: unknown[],
+): IpcCheck<C> {
   if (!isTrustedSender(sender)) {
-    return { ok: false, reason: `refused ${channel} from ${sender?.url ?? 'an unknown frame'}${sender && !sender.isTopFrame ? ' (not the top frame)' : ''}` };
+    return {
+      ok: false,
+      reason: `refused ${channel} from ${sender?.url ?? 'an unknown frame'}${sender && !sender.isTopFrame ? ' (not the top frame)' : ''}`,
+    };
   }
   const schema = IPC_SCHEMAS[channel];
   if (!schema) return { ok: false, reason: `unknown channel '${channel}'` };
   const parsed = schema.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, reason: `bad arguments for ${channel}: ${issue.path.join('.') || '(arguments)'}: ${issue.message}` };
+    return {
+      ok: false,
+      reason: `bad arguments for ${channel}: ${issue.path.join('.') || '(arguments)'}: ${issue.message}`,
+    };
   }
   return { ok: true, args: parsed.data as ArgsOf<C> };
 }

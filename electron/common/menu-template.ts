@@ -53,7 +53,13 @@ export interface MenuOptions {
 
 const cmd = (label: string, command: MenuCommand, accelerator?: string): MenuItemSpec =>
   accelerator ? { kind: 'command', label, command, accelerator } : { kind: 'command', label, command };
-const pageCmd = (label: string, command: MenuCommand, accelerator: string): MenuItemSpec => ({ kind: 'command', label, command, accelerator, pageKey: true });
+const pageCmd = (label: string, command: MenuCommand, accelerator: string): MenuItemSpec => ({
+  kind: 'command',
+  label,
+  command,
+  accelerator,
+  pageKey: true,
+});
 const sep: MenuItemSpec = { kind: 'separator' };
 
 const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
@@ -61,7 +67,9 @@ const baseName = (path: string) => path.split(/[\\/]/).pop() ?? path;
 /** macOS shows no mnemonics: its labels go without the `&`. */
 function withoutMnemonics(items: MenuItemSpec[]): MenuItemSpec[] {
   return items.map((item) =>
-    item.kind === 'submenu' ? { ...item, label: item.label.replace('&', ''), items: withoutMnemonics(item.items) } : item,
+    item.kind === 'submenu'
+      ? { ...item, label: item.label.replace('&', ''), items: withoutMnemonics(item.items) }
+      : item,
   );
 }
 
@@ -73,10 +81,22 @@ const THEMES: { label: string; theme: ThemeChoice }[] = [
 
 export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): MenuItemSpec[] {
   const mac = platform === 'darwin';
-  const recentItems: MenuItemSpec[] = recent.map((path) => ({ kind: 'recent', label: `${baseName(path)}  —  ${path}`, path }));
-  const clearRecent: MenuItemSpec = { kind: 'main', label: mac ? 'Clear Menu' : 'Clear Recently Opened', action: 'clear-recent' };
+  const recentItems: MenuItemSpec[] = recent.map((path) => ({
+    kind: 'recent',
+    label: `${baseName(path)}  —  ${path}`,
+    path,
+  }));
+  const clearRecent: MenuItemSpec = {
+    kind: 'main',
+    label: mac ? 'Clear Menu' : 'Clear Recently Opened',
+    action: 'clear-recent',
+  };
   const quit: MenuItemSpec[] =
-    platform === 'win32' ? [sep, { kind: 'role', role: 'quit', label: 'E&xit' }] : mac ? [] : [sep, { kind: 'role', role: 'quit', label: '&Quit' }];
+    platform === 'win32'
+      ? [sep, { kind: 'role', role: 'quit', label: 'E&xit' }]
+      : mac
+        ? []
+        : [sep, { kind: 'role', role: 'quit', label: '&Quit' }];
   const file: MenuItemSpec = {
     kind: 'submenu',
     label: '&File',
@@ -137,7 +157,14 @@ export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): Men
         kind: 'submenu',
         label: 'Theme',
         items: [
-          ...THEMES.map((t): MenuItemSpec => ({ kind: 'radio', label: t.label, command: `theme-${t.theme}`, checked: theme === t.theme })),
+          ...THEMES.map(
+            (t): MenuItemSpec => ({
+              kind: 'radio',
+              label: t.label,
+              command: `theme-${t.theme}`,
+              checked: theme === t.theme,
+            }),
+          ),
           sep,
           cmd('Toggle Light and Dark', 'toggle-theme', 'CmdOrCtrl+Shift+T'),
         ],
@@ -151,15 +178,29 @@ export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): Men
   };
   if (mac) {
     // The app menu (About, Services, Hide, Quit) leads; the Window menu (Minimize, Zoom, Bring All to Front) follows View.
-    return withoutMnemonics([{ kind: 'role', role: 'appMenu' }, file, edit, view, { kind: 'role', role: 'windowMenu' }]);
+    return withoutMnemonics([
+      { kind: 'role', role: 'appMenu' },
+      file,
+      edit,
+      view,
+      { kind: 'role', role: 'windowMenu' },
+    ]);
   }
-  const help: MenuItemSpec = { kind: 'submenu', label: '&Help', items: [{ kind: 'role', role: 'about', label: 'About LayerCanvas' }] };
+  const help: MenuItemSpec = {
+    kind: 'submenu',
+    label: '&Help',
+    items: [{ kind: 'role', role: 'about', label: 'About LayerCanvas' }],
+  };
   return [file, edit, view, help];
 }
 
 /** Every command the template can send, for checks that none is missing. */
 export function commandsIn(items: readonly MenuItemSpec[]): MenuCommand[] {
   return items.flatMap((item) =>
-    item.kind === 'command' || item.kind === 'radio' ? [item.command] : item.kind === 'submenu' ? commandsIn(item.items) : [],
+    item.kind === 'command' || item.kind === 'radio'
+      ? [item.command]
+      : item.kind === 'submenu'
+        ? commandsIn(item.items)
+        : [],
   );
 }

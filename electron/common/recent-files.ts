@@ -7,7 +7,11 @@ export function addRecent(list: readonly string[], path: string, limit = RECENT_
 }
 
 /** Parse the stored list, tolerating a missing or corrupt file (it is a convenience, never worth an error). */
-export function parseRecent(text: string | null | undefined, exists: (path: string) => boolean, limit = RECENT_LIMIT): string[] {
+export function parseRecent(
+  text: string | null | undefined,
+  exists: (path: string) => boolean,
+  limit = RECENT_LIMIT,
+): string[] {
   if (!text) return [];
   let parsed: unknown;
   try {

@@ -72,7 +72,11 @@ export class EngineHost {
   }
 
   private spawn(): ChildHandle {
-    const proc = utilityProcess.fork(this.modulePath, [`${WASM_DIR_ARG}${this.wasmDir}`, ...(this.packaged ? [PACKAGED_ARG] : [])], { serviceName: 'LayerCanvas Engine', stdio: 'inherit' });
+    const proc = utilityProcess.fork(
+      this.modulePath,
+      [`${WASM_DIR_ARG}${this.wasmDir}`, ...(this.packaged ? [PACKAGED_ARG] : [])],
+      { serviceName: 'LayerCanvas Engine', stdio: 'inherit' },
+    );
     this.process = proc;
     return {
       get pid() {

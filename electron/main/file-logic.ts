@@ -28,7 +28,9 @@ export function weightPaths(text: string): string[] {
   try {
     const json = JSON.parse(text) as { weightsManifest?: { paths?: unknown }[] };
     if (!Array.isArray(json.weightsManifest)) return [];
-    return json.weightsManifest.flatMap((group) => (Array.isArray(group?.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : []));
+    return json.weightsManifest.flatMap((group) =>
+      Array.isArray(group?.paths) ? group.paths.filter((p): p is string => typeof p === 'string') : [],
+    );
   } catch {
     return [];
   }
@@ -45,7 +47,14 @@ export function dataPartners(path: string): string[] {
   const candidates: string[] = [];
   const npy = /^(x|X|y|Y|features|labels)((?:[-_][^/\\]*)?\.npy)$/.exec(name);
   if (npy) {
-    const swap: Record<string, string[]> = { x: ['y', 'Y'], X: ['y', 'Y'], y: ['X', 'x'], Y: ['X', 'x'], features: ['labels'], labels: ['features'] };
+    const swap: Record<string, string[]> = {
+      x: ['y', 'Y'],
+      X: ['y', 'Y'],
+      y: ['X', 'x'],
+      Y: ['X', 'x'],
+      features: ['labels'],
+      labels: ['features'],
+    };
     for (const other of swap[npy[1]]) candidates.push(other + npy[2]);
   }
   if (/images([-._])idx3/i.test(name)) candidates.push(name.replace(/images([-._])idx3/i, 'labels$1idx1'));
@@ -95,7 +104,9 @@ function refusalMessage(err: unknown, path: string): string {
 }
 
 /** What a command line may name: the associated types (electron/common/file-types.ts) and the text formats. */
-export const MODEL_EXTENSIONS = [...new Set([...associatedFileTypes().map((t) => `.${t.ext}`), '.json', '.py', '.keras.json'])];
+export const MODEL_EXTENSIONS = [
+  ...new Set([...associatedFileTypes().map((t) => `.${t.ext}`), '.json', '.py', '.keras.json']),
+];
 
 /**
  * The model file named on a command line (first launch or a second instance): the first argument that isn't a

@@ -56,11 +56,27 @@ export function readImageFolderFiles(root: string, limits: FolderLimits = DESKTO
     // Reported below as a folder that can't be read.
   }
   if (kind !== 'folder') {
-    const why = kind === 'link' ? 'is a symbolic link, which LayerCanvas does not follow' : 'is not a folder LayerCanvas can read';
-    return { name, files: [], refused: { message: `${root} ${why}`, hint: 'Pick the folder itself, the one that holds one sub-folder per class.' } };
+    const why =
+      kind === 'link'
+        ? 'is a symbolic link, which LayerCanvas does not follow'
+        : 'is not a folder LayerCanvas can read';
+    return {
+      name,
+      files: [],
+      refused: {
+        message: `${root} ${why}`,
+        hint: 'Pick the folder itself, the one that holds one sub-folder per class.',
+      },
+    };
   }
   const found = walk(root, limits);
-  const refused = folderRefusal(name, found.length, found.reduce((sum, f) => sum + f.size, 0), limits, found.length > limits.maxFiles);
+  const refused = folderRefusal(
+    name,
+    found.length,
+    found.reduce((sum, f) => sum + f.size, 0),
+    limits,
+    found.length > limits.maxFiles,
+  );
   if (refused) return { name, files: [], refused };
   const files: HostFolder['files'] = [];
   let total = 0;
@@ -70,7 +86,14 @@ export function readImageFolderFiles(root: string, limits: FolderLimits = DESKTO
       // A regular file still (not swapped for a pipe since the walk), and never past what the cap leaves.
       data = readRegularFileSync(f.full, limits.maxBytes - total);
     } catch (err) {
-      return { name, files: [], refused: { message: `Can't read ${name}/${f.path}: ${(err as Error).message}`, hint: 'Check the file permissions, or leave the file out of the folder.' } };
+      return {
+        name,
+        files: [],
+        refused: {
+          message: `Can't read ${name}/${f.path}: ${(err as Error).message}`,
+          hint: 'Check the file permissions, or leave the file out of the folder.',
+        },
+      };
     }
     // A file that grew since it was listed still counts against the cap.
     total += data.byteLength;

@@ -13,7 +13,10 @@ function senderOf(event: IpcMainEvent | IpcMainInvokeEvent): SenderInfo | null {
 }
 
 /** An invoke channel: the renderer awaits the handler's result; a refused call rejects. */
-export function handle<C extends InboundChannel>(channel: C, handler: (event: IpcMainInvokeEvent, ...args: ArgsOf<C>) => unknown): void {
+export function handle<C extends InboundChannel>(
+  channel: C,
+  handler: (event: IpcMainInvokeEvent, ...args: ArgsOf<C>) => unknown,
+): void {
   ipcMain.handle(channel, (event, ...args: unknown[]) => {
     const check = checkIpc(channel, senderOf(event), args);
     if (!check.ok) {
@@ -25,7 +28,10 @@ export function handle<C extends InboundChannel>(channel: C, handler: (event: Ip
 }
 
 /** A one-way channel: refused messages are dropped. */
-export function listen<C extends InboundChannel>(channel: C, handler: (event: IpcMainEvent, ...args: ArgsOf<C>) => void): void {
+export function listen<C extends InboundChannel>(
+  channel: C,
+  handler: (event: IpcMainEvent, ...args: ArgsOf<C>) => void,
+): void {
   ipcMain.on(channel, (event, ...args: unknown[]) => {
     const check = checkIpc(channel, senderOf(event), args);
     if (!check.ok) {

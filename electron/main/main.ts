@@ -30,7 +30,9 @@ const DIST = process.env.LAYERCANVAS_DIST ?? join(__dirname, '..');
 const dev = !app.isPackaged;
 const platform = process.platform;
 /** The app icon as a PNG: beside the app's resources when installed (electron-builder.ts), in assets/ from source. */
-const ICON = app.isPackaged ? join(process.resourcesPath, 'icon.png') : join(app.getAppPath(), 'assets', 'icons', '512x512.png');
+const ICON = app.isPackaged
+  ? join(process.resourcesPath, 'icon.png')
+  : join(app.getAppPath(), 'assets', 'icons', '512x512.png');
 /** The small files in the user-data folder, read once the app is ready. */
 const userFile = (name: string) => join(app.getPath('userData'), name);
 
@@ -50,7 +52,11 @@ const waitingFiles: HostFile[] = [];
 /** Menu commands for a window that is still loading (a Dock or jump-list New Model with no window open). */
 const waitingCommands: MenuCommand[] = [];
 let theme: ThemeChoice = 'system';
-const THEME_COMMANDS: Partial<Record<MenuCommand, ThemeChoice>> = { 'theme-system': 'system', 'theme-light': 'light', 'theme-dark': 'dark' };
+const THEME_COMMANDS: Partial<Record<MenuCommand, ThemeChoice>> = {
+  'theme-system': 'system',
+  'theme-light': 'light',
+  'theme-dark': 'dark',
+};
 
 function send(channel: string, payload: unknown): void {
   if (win && !win.isDestroyed()) win.webContents.send(channel, payload);
@@ -164,7 +170,10 @@ function registerIpc(): void {
     if (!win) return null;
     let path = req.path && grants.allows(req.path) ? req.path : undefined;
     if (!path) {
-      const result = await dialog.showSaveDialog(win, { defaultPath: req.path ?? req.suggestedName, filters: req.filters ?? [] });
+      const result = await dialog.showSaveDialog(win, {
+        defaultPath: req.path ?? req.suggestedName,
+        filters: req.filters ?? [],
+      });
       if (result.canceled || !result.filePath) {
         guard.onSaveCancelled();
         return null;
@@ -210,7 +219,10 @@ function registerIpc(): void {
 
   listen(CHANNELS.requestEnginePort, (event) => {
     engine?.requestPort(event.sender as WebContents);
-    event.sender.send(CHANNELS.engineStatus, engine?.status ?? { state: 'failed', message: 'The engine was not started.' });
+    event.sender.send(
+      CHANNELS.engineStatus,
+      engine?.status ?? { state: 'failed', message: 'The engine was not started.' },
+    );
   });
 }
 
@@ -303,7 +315,9 @@ if (!app.requestSingleInstanceLock()) {
       if (win && !win.isDestroyed()) win.setBackgroundColor(windowBackground(nativeTheme.shouldUseDarkColors));
     });
     const { electron, chrome, node, v8 } = process.versions;
-    app.setAboutPanelOptions(aboutPanelOptions({ app: app.getVersion(), electron, chrome, node, v8 }, platform, ICON, HOMEPAGE));
+    app.setAboutPanelOptions(
+      aboutPanelOptions({ app: app.getVersion(), electron, chrome, node, v8 }, platform, ICON, HOMEPAGE),
+    );
     // The jump list's task starts the installed executable; from source there is none to point at.
     if (platform === 'win32' && app.isPackaged) {
       const result = app.setJumpList(jumpList(process.execPath));

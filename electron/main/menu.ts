@@ -13,7 +13,12 @@ export interface MenuActions {
 function toElectron(item: MenuItemSpec, actions: MenuActions): MenuItemConstructorOptions {
   switch (item.kind) {
     case 'command':
-      return { label: item.label, accelerator: item.accelerator, registerAccelerator: !item.pageKey, click: () => actions.command(item.command) };
+      return {
+        label: item.label,
+        accelerator: item.accelerator,
+        registerAccelerator: !item.pageKey,
+        click: () => actions.command(item.command),
+      };
     case 'radio':
       return { type: 'radio', label: item.label, checked: item.checked, click: () => actions.command(item.command) };
     case 'role':
@@ -25,7 +30,11 @@ function toElectron(item: MenuItemSpec, actions: MenuActions): MenuItemConstruct
     case 'separator':
       return { type: 'separator' };
     case 'submenu':
-      return { label: item.label, enabled: item.enabled ?? true, submenu: item.items.map((i) => toElectron(i, actions)) };
+      return {
+        label: item.label,
+        enabled: item.enabled ?? true,
+        submenu: item.items.map((i) => toElectron(i, actions)),
+      };
   }
 }
 
@@ -35,5 +44,7 @@ export function installMenu(options: MenuOptions, actions: MenuActions): void {
 
 /** macOS: New Model and Open… under the recent documents macOS lists in the Dock menu. */
 export function dockMenu(actions: Pick<MenuActions, 'command'>): Menu {
-  return Menu.buildFromTemplate(DOCK_MENU.map(({ label, command }) => ({ label, click: () => actions.command(command) })));
+  return Menu.buildFromTemplate(
+    DOCK_MENU.map(({ label, command }) => ({ label, click: () => actions.command(command) })),
+  );
 }

@@ -56,7 +56,11 @@ function overlap(a: Rect, b: Rect): Rect | null {
 /** The window's title strip shows on the work area enough to grab it. */
 function titleReachable(bounds: Rect, workArea: Rect): boolean {
   const strip = overlap({ x: bounds.x, y: bounds.y, width: bounds.width, height: VISIBLE_TITLE.height }, workArea);
-  return strip !== null && strip.width >= VISIBLE_TITLE.width && strip.height >= Math.min(VISIBLE_TITLE.height, bounds.height);
+  return (
+    strip !== null &&
+    strip.width >= VISIBLE_TITLE.width &&
+    strip.height >= Math.min(VISIBLE_TITLE.height, bounds.height)
+  );
 }
 
 function centred(workArea: Rect, width: number, height: number): Rect {

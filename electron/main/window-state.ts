@@ -14,7 +14,11 @@ export function initialWindowState(file: string): WindowState {
 /** Keep the window's state when it closes (its normal bounds, so a maximized window un-maximizes to them). */
 export function rememberWindowState(win: BrowserWindow, file: string): void {
   win.on('close', () => {
-    const state: WindowState = { bounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() };
+    const state: WindowState = {
+      bounds: win.getNormalBounds(),
+      maximized: win.isMaximized(),
+      fullScreen: win.isFullScreen(),
+    };
     writeStore(file, state, 'the window size and position');
   });
 }

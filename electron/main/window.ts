@@ -8,8 +8,9 @@ export function hardenSession(ses: Session = session.defaultSession): void {
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
   // No remote content at all: the renderer is local and the engine is a local process.
-  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'] }, (_details, callback) =>
-    callback({ cancel: true }),
+  ses.webRequest.onBeforeRequest(
+    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*'] },
+    (_details, callback) => callback({ cancel: true }),
   );
   // The CSP comes with every app:// response (app-protocol.ts); with remote requests refused above, nothing else
   // reaches the page. (Rewriting headers session-wide would also hit DevTools' own pages.)

@@ -34,7 +34,8 @@ const bridge: LayerCanvasBridge = {
   openFile: (filters) => ipcRenderer.invoke(CHANNELS.openFile, filters),
   openFolder: () => ipcRenderer.invoke(CHANNELS.openFolder),
   saveFile: (req) => ipcRenderer.invoke(CHANNELS.saveFile, req),
-  setDocumentState: (state) => ipcRenderer.send(CHANNELS.documentState, { title: String(state?.title ?? ''), dirty: Boolean(state?.dirty) }),
+  setDocumentState: (state) =>
+    ipcRenderer.send(CHANNELS.documentState, { title: String(state?.title ?? ''), dirty: Boolean(state?.dirty) }),
   recentFiles: () => ipcRenderer.invoke(CHANNELS.recentFiles),
   setTheme: (theme) => ipcRenderer.send(CHANNELS.theme, String(theme)),
   requestEnginePort: () => ipcRenderer.send(CHANNELS.requestEnginePort),

@@ -67,10 +67,7 @@ const documentShape = z.object({
   ),
   edges: z.array(z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) })),
   weights: z
-    .record(
-      z.string(),
-      z.array(z.object({ name: z.string(), tensor: exactTensor({ positive: false, minRank: 0 }) })),
-    )
+    .record(z.string(), z.array(z.object({ name: z.string(), tensor: exactTensor({ positive: false, minRank: 0 }) })))
     .optional(),
 });
 
@@ -142,7 +139,11 @@ const trainSettingsSchema = z.object({
 
 const datasetSpec = z.union([
   /** A built-in dataset (mnist, shapes, spirals, circles, xor). */
-  z.object({ id: z.enum(BUILTIN_IDS), subset: z.number().int().positive().optional(), seed: z.number().int().min(0).optional() }),
+  z.object({
+    id: z.enum(BUILTIN_IDS),
+    subset: z.number().int().positive().optional(),
+    seed: z.number().int().min(0).optional(),
+  }),
   /** Data the client already holds (an uploaded file it parsed): samples row-major, labels as class indices or targets. */
   z.object({
     inline: z
@@ -274,7 +275,14 @@ export const REQUESTS = {
    * Train the document (and with `compareBn` its BatchNormalization-free twin, on the same seed and data). Progress
    * events carry `{ run, event }` with the trainer's batch, epoch and layer-stats events.
    */
-  train: request<TrainOutcome>()(z.object({ document: documentSchema, dataset: datasetSpec, settings: trainSettingsSchema, compareBn: z.boolean().optional() })),
+  train: request<TrainOutcome>()(
+    z.object({
+      document: documentSchema,
+      dataset: datasetSpec,
+      settings: trainSettingsSchema,
+      compareBn: z.boolean().optional(),
+    }),
+  ),
   /**
    * Re-estimate the BatchNormalization moving statistics of a trained document (PreciseBN: `batches` training
    * batches forward with the weights frozen, their statistics averaged), beyond what Keras's `fit` does. The split
@@ -293,7 +301,13 @@ export const REQUESTS = {
   stop: request<{ stopping: boolean }>()(z.object({ target: z.string().min(1) })),
   /** Run a batch (inference mode unless `training`), returning the output and the outputs of the `capture`d layers. */
   predict: request<PredictResult>()(
-    z.object({ document: documentSchema, input: tensorSchema, training: z.boolean().optional(), seed: z.number().int().min(0).optional(), capture: z.array(z.string()).optional() }),
+    z.object({
+      document: documentSchema,
+      input: tensorSchema,
+      training: z.boolean().optional(),
+      seed: z.number().int().min(0).optional(),
+      capture: z.array(z.string()).optional(),
+    }),
   ),
   /** A window of a built-in dataset's samples (at most MAX_SAMPLES), for preview grids and the Predict tab. */
   samples: request<SampleWindow>()(
@@ -322,7 +336,10 @@ export const REQUESTS = {
   'dataset-import-folder': request<DatasetImportOutcome>()(
     z.object({
       name: z.string().min(1),
-      files: z.array(z.object({ path: z.string().min(1).max(4096), data: bytes })).min(1).max(MAX_FOLDER_FILES),
+      files: z
+        .array(z.object({ path: z.string().min(1).max(4096), data: bytes }))
+        .min(1)
+        .max(MAX_FOLDER_FILES),
       size: z.tuple([z.number().int().min(1).max(4096), z.number().int().min(1).max(4096)]).optional(),
       channels: z.union([z.literal(1), z.literal(3)]).optional(),
       seed: z.number().int().min(0).optional(),

@@ -90,7 +90,9 @@ export function decodeWire(text: string): unknown {
       if (ctor && typeof base64 === 'string') {
         const bytes = fromBase64(base64);
         if (bytes.byteLength % ctor.BYTES_PER_ELEMENT !== 0) {
-          throw new Error(`${$typed} payload has ${bytes.byteLength} bytes, not a multiple of ${ctor.BYTES_PER_ELEMENT}`);
+          throw new Error(
+            `${$typed} payload has ${bytes.byteLength} bytes, not a multiple of ${ctor.BYTES_PER_ELEMENT}`,
+          );
         }
         // Copy into a fresh buffer so the view is aligned for its element size.
         const buffer = new ArrayBuffer(bytes.byteLength);

@@ -77,7 +77,7 @@ export interface FormatError {
 }
 
 export function formatFormatError(e: FormatError, file?: string): string {
-  const loc = e.location ? `${e.location.line}:${e.location.column}` : e.path ?? '';
+  const loc = e.location ? `${e.location.line}:${e.location.column}` : (e.path ?? '');
   const prefix = [file, loc].filter(Boolean).join(':');
   return `${prefix ? `${prefix}: ` : ''}${e.message}${e.hint ? ` (${e.hint})` : ''}`;
 }

@@ -7,7 +7,8 @@ export interface Tensor {
 export function tensor(shape: number[], data?: Float32Array | number[]): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   const buf = data instanceof Float32Array ? data : data ? Float32Array.from(data) : new Float32Array(size);
-  if (buf.length !== size) throw new RangeError(`tensor data has ${buf.length} values but shape [${shape}] needs ${size}`);
+  if (buf.length !== size)
+    throw new RangeError(`tensor data has ${buf.length} values but shape [${shape}] needs ${size}`);
   return { shape: [...shape], data: buf };
 }
 

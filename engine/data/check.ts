@@ -13,7 +13,10 @@ export interface DataMismatch {
  * `inputShape` is the Input layer's `shape`, without the batch axis (a leading None there would be a real axis:
  * Input(shape=(None, 2)) takes sequences). `null` sizes match anything, as they do in Keras.
  */
-export function checkAgainstInput(dataset: Pick<Dataset, 'sampleShape'>, inputShape: readonly (number | null)[]): DataMismatch | null {
+export function checkAgainstInput(
+  dataset: Pick<Dataset, 'sampleShape'>,
+  inputShape: readonly (number | null)[],
+): DataMismatch | null {
   const sample = dataset.sampleShape;
   if (inputShape.length === sample.length && inputShape.every((d, i) => d === null || d === sample[i])) return null;
   const fits = formatSampleShape(sample);

@@ -22,7 +22,8 @@ export function take(dataset: Dataset, indices: ArrayLike<number>, name = datase
   const per = sampleSize(dataset.sampleShape);
   const ty = targetSize(dataset);
   const x = new Float32Array(indices.length * per);
-  const y = dataset.y instanceof Int32Array ? new Int32Array(indices.length * ty) : new Float32Array(indices.length * ty);
+  const y =
+    dataset.y instanceof Int32Array ? new Int32Array(indices.length * ty) : new Float32Array(indices.length * ty);
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     x.set(dataset.x.subarray(i * per, (i + 1) * per), k * per);
@@ -51,7 +52,8 @@ export function split(
 ): { train: Dataset; validation: Dataset } {
   const fraction = Math.min(Math.max(validationFraction, 0), 1);
   const trainCount = Math.floor(dataset.count * (1 - fraction));
-  const order = seed === null ? Int32Array.from({ length: dataset.count }, (_, i) => i) : permutation(dataset.count, seed);
+  const order =
+    seed === null ? Int32Array.from({ length: dataset.count }, (_, i) => i) : permutation(dataset.count, seed);
   return {
     train: take(dataset, order.subarray(0, trainCount), `${dataset.name} (train)`),
     validation: take(dataset, order.subarray(trainCount), `${dataset.name} (validation)`),
@@ -97,7 +99,8 @@ export function* batches(dataset: Dataset, batchSize: number, options: BatchOpti
 }
 
 /** How many batches an epoch has: ceil(count / batchSize). */
-export const batchCount = (count: number, batchSize: number): number => Math.ceil(count / Math.max(1, Math.floor(batchSize)));
+export const batchCount = (count: number, batchSize: number): number =>
+  Math.ceil(count / Math.max(1, Math.floor(batchSize)));
 
 /** Class indices → one-hot rows (`labels.length × numClasses`), as `keras.utils.to_categorical`. */
 export function oneHot(labels: ArrayLike<number>, numClasses: number): Float32Array {

@@ -8,7 +8,14 @@ export { batchCount, batches, classCounts, oneHot, permutation, preview, split, 
 export type { BatchOptions } from './dataset';
 export { checkAgainstInput, checkAgainstOutput } from './check';
 export type { DataMismatch } from './check';
-export { applyNormalization, featureCount, fitNormalization, normalize, normalizeSplits, prepareInputs } from './normalize';
+export {
+  applyNormalization,
+  featureCount,
+  fitNormalization,
+  normalize,
+  normalizeSplits,
+  prepareInputs,
+} from './normalize';
 export type { NormalizationKind } from './normalize';
 export { mnistFromDigitArrays } from './mnist';
 export type { MnistSplits } from './mnist';

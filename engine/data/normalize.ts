@@ -27,7 +27,11 @@ export function fitNormalization(train: Dataset, kind: NormalizationKind): Norma
       }
     }
     // An empty training set has no range; leave its features as they are.
-    return { kind, min: min.map((v) => (Number.isFinite(v) ? v : 0)), max: max.map((v) => (Number.isFinite(v) ? v : 1)) };
+    return {
+      kind,
+      min: min.map((v) => (Number.isFinite(v) ? v : 0)),
+      max: max.map((v) => (Number.isFinite(v) ? v : 1)),
+    };
   }
   const sum = new Float64Array(f);
   for (let r = 0; r < rows; r++) for (let j = 0; j < f; j++) sum[j] += train.x[r * f + j];

@@ -33,7 +33,13 @@ export interface SampleWindow {
 }
 
 /** The samples `offset … offset + count - 1` (clipped to the split), copied out of the dataset. */
-export function sampleWindow(dataset: Dataset, split: Split, splits: Split[], offset: number, count: number): SampleWindow {
+export function sampleWindow(
+  dataset: Dataset,
+  split: Split,
+  splits: Split[],
+  offset: number,
+  count: number,
+): SampleWindow {
   const per = sampleSize(dataset.sampleShape);
   const ty = targetSize(dataset);
   const start = Math.max(0, Math.min(Math.floor(offset), dataset.count));
@@ -56,7 +62,10 @@ export function sampleWindow(dataset: Dataset, split: Split, splits: Split[], of
 }
 
 /** One sample of a window: its values and its label as text (the class name, or the targets). */
-export function sampleAt(window: SampleWindow, k: number): { x: Float32Array; label: number | null; labelText: string } {
+export function sampleAt(
+  window: SampleWindow,
+  k: number,
+): { x: Float32Array; label: number | null; labelText: string } {
   const per = sampleSize(window.sampleShape);
   const x = window.x.subarray(k * per, (k + 1) * per);
   if (window.y instanceof Int32Array && window.targetSize === 1) {

@@ -59,7 +59,7 @@ export function dataError(message: string, hint?: string, where: Partial<DataErr
 
 /** `file:line:column: message (hint)`, or `file (byte N): …` for binary files: what the CLI prints. */
 export function formatDataError(e: DataError): string {
-  const where = e.location ? `${e.file ? `${e.file}:` : ''}${e.location.line}:${e.location.column}` : e.file ?? '';
+  const where = e.location ? `${e.file ? `${e.file}:` : ''}${e.location.line}:${e.location.column}` : (e.file ?? '');
   const at = e.offset !== undefined && !e.location ? ` (byte ${e.offset})` : '';
   const prefix = where || at ? `${where}${at}`.trim() + ': ' : '';
   return `${prefix}${e.message}${e.hint ? ` (${e.hint})` : ''}`;

@@ -26,7 +26,8 @@ const UNDERSTOOD =
 
 export type Detection = { ok: true; format: ModelFormat } | { ok: false; error: FormatError };
 
-const PYTHON = /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
+const PYTHON =
+  /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
 
 export function detectFormat(text: string, fileName?: string): Detection {
   const binary = recognizeBinary(text, fileName);
@@ -37,25 +38,36 @@ export function detectFormat(text: string, fileName?: string): Detection {
     if (!parsed.ok) return { ok: false, error: parsed.error };
     const v = parsed.value;
     if (isObject(v)) {
-      if ('formatVersion' in v || (fileName?.endsWith(PROJECT_EXTENSION) ?? false)) return { ok: true, format: project };
+      if ('formatVersion' in v || (fileName?.endsWith(PROJECT_EXTENSION) ?? false))
+        return { ok: true, format: project };
       if (v.format === 'layers-model' || 'modelTopology' in v) return { ok: true, format: tfjs };
       if (typeof v.class_name === 'string' && 'config' in v) return { ok: true, format: kerasJson };
       if (weightsJson.match(text, fileName)) return { ok: true, format: weightsJson };
     }
     return {
       ok: false,
-      error: { message: `${fileName ? `${fileName} is` : 'this is'} JSON, but not a model LayerCanvas can read`, hint: `LayerCanvas reads ${UNDERSTOOD}` },
+      error: {
+        message: `${fileName ? `${fileName} is` : 'this is'} JSON, but not a model LayerCanvas can read`,
+        hint: `LayerCanvas reads ${UNDERSTOOD}`,
+      },
     };
   }
   if (PYTHON.test(text) || fileName?.toLowerCase().endsWith('.py')) return { ok: true, format: kerasPython };
   return {
     ok: false,
-    error: { message: `${fileName ? `${fileName} is` : 'this is'} not a model format LayerCanvas knows`, hint: `LayerCanvas reads ${UNDERSTOOD}` },
+    error: {
+      message: `${fileName ? `${fileName} is` : 'this is'} not a model format LayerCanvas knows`,
+      hint: `LayerCanvas reads ${UNDERSTOOD}`,
+    },
   };
 }
 
 /** Detects and reads; the result names the format it was read as. */
-export function readModel(text: string, fileName?: string, side?: SideFiles): (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] }) {
+export function readModel(
+  text: string,
+  fileName?: string,
+  side?: SideFiles,
+): (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] }) {
   const detected = detectFormat(text, fileName);
   if (!detected.ok) return { ok: false, errors: [detected.error] };
   const result = detected.format.read(text, side);

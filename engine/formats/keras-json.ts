@@ -36,7 +36,9 @@ function looksLikeKerasModel(text: string): boolean {
   if (!head.startsWith('{')) return false;
   if (!/"class_name"\s*:\s*"(Sequential|Functional|Model)"/.test(text.slice(0, 4096))) return false;
   const parsed = parseJson(text);
-  return parsed.ok && isObject(parsed.value) && typeof parsed.value.class_name === 'string' && isObject(parsed.value.config);
+  return (
+    parsed.ok && isObject(parsed.value) && typeof parsed.value.class_name === 'string' && isObject(parsed.value.config)
+  );
 }
 
 export const kerasJson: ModelFormat = {

@@ -14,14 +14,32 @@ const MAX_SOURCE_CHARS = 2_000_000;
 
 export function importKerasPython(text: string): ImportResult {
   if (text.length > MAX_SOURCE_CHARS)
-    return { ok: false, errors: [{ message: `the code is ${text.length.toLocaleString('en-US')} characters long, more than the ${MAX_SOURCE_CHARS.toLocaleString('en-US')} LayerCanvas reads`, hint: 'keep only the model definition', location: { line: 1, column: 1 } }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          message: `the code is ${text.length.toLocaleString('en-US')} characters long, more than the ${MAX_SOURCE_CHARS.toLocaleString('en-US')} LayerCanvas reads`,
+          hint: 'keep only the model definition',
+          location: { line: 1, column: 1 },
+        },
+      ],
+    };
   try {
     const parsed = parse(text);
     if (parsed.errors.length) return { ok: false, errors: parsed.errors };
     return toDocument(parsed.module, text);
   } catch (e) {
     // A bug of ours must not take the caller down; report it like any other error.
-    return { ok: false, errors: [{ message: `internal error while reading the code: ${e instanceof Error ? e.message : String(e)}`, hint: 'please report this with the code that caused it', location: { line: 1, column: 1 } }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          message: `internal error while reading the code: ${e instanceof Error ? e.message : String(e)}`,
+          hint: 'please report this with the code that caused it',
+          location: { line: 1, column: 1 },
+        },
+      ],
+    };
   }
 }
 
@@ -39,7 +57,8 @@ export const kerasPython: ModelFormat = {
   extensions: ['.py'],
   match(text: string, fileName?: string): boolean {
     if (/^\s*[{[]/.test(text)) return false;
-    if (/\b(?:import\s+keras|from\s+(?:tensorflow\.)?keras[\w.]*\s+import|import\s+tensorflow)\b/.test(text)) return true;
+    if (/\b(?:import\s+keras|from\s+(?:tensorflow\.)?keras[\w.]*\s+import|import\s+tensorflow)\b/.test(text))
+      return true;
     if (/\b(?:Sequential|keras\.Model|keras\.Input)\s*\(/.test(text)) return true;
     return fileName?.toLowerCase().endsWith('.py') ?? false;
   },

@@ -43,7 +43,11 @@ export interface TrainingScriptSettings {
 const KERAS_OPTIMIZER: Record<OptimizerName, string> = { adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop' };
 
 /** The script and, for a generated dataset, its samples as `<id>.npz` beside it. */
-export function writeTrainingScript(doc: ModelDocument, settings: TrainingScriptSettings, baseName: string): ExportedFile[] {
+export function writeTrainingScript(
+  doc: ModelDocument,
+  settings: TrainingScriptSettings,
+  baseName: string,
+): ExportedFile[] {
   const side: ExportedFile[] = [];
   let data = settings.data;
   if (data.kind === 'generated') {

@@ -25,7 +25,12 @@ function attribute(name: string, value: Attr): Bytes {
 
 function tensorProto(name: string, dims: number[], data: Float32Array | BigInt64Array): Bytes {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return msg(5, [...dims.map((d) => int(1, d)), int(2, data instanceof Float32Array ? 1 : 7), str(8, name), bytes(9, raw)]);
+  return msg(5, [
+    ...dims.map((d) => int(1, d)),
+    int(2, data instanceof Float32Array ? 1 : 7),
+    str(8, name),
+    bytes(9, raw),
+  ]);
 }
 
 function valueInfo(field: number, name: string, shape: readonly (number | null)[]): Bytes {
@@ -48,7 +53,15 @@ class Graph {
 
   op(type: string, inputs: string[], attrs: Record<string, Attr> = {}, output?: string): string {
     const out = output ?? `${type.toLowerCase()}_${this.count++}`;
-    this.nodes.push(msg(1, [...inputs.map((i) => str(1, i)), str(2, out), str(3, out), str(4, type), ...Object.entries(attrs).map(([k, v]) => attribute(k, v))]));
+    this.nodes.push(
+      msg(1, [
+        ...inputs.map((i) => str(1, i)),
+        str(2, out),
+        str(3, out),
+        str(4, type),
+        ...Object.entries(attrs).map(([k, v]) => attribute(k, v)),
+      ]),
+    );
     return out;
   }
 
@@ -120,7 +133,8 @@ export function onnxRefusal(doc: ModelDocument, inference: Inference = infer(doc
     return null;
   } catch (e) {
     // Anything else is a bug of ours; the export still refuses in one line rather than take the engine down.
-    const message = e instanceof OnnxRefusal ? e.message : `could not write ONNX: ${e instanceof Error ? e.message : String(e)}`;
+    const message =
+      e instanceof OnnxRefusal ? e.message : `could not write ONNX: ${e instanceof Error ? e.message : String(e)}`;
     return { code: 'invalid-model', message, hint: 'replace the layer, or export Keras Python or .keras instead' };
   }
 }
@@ -128,7 +142,8 @@ export function onnxRefusal(doc: ModelDocument, inference: Inference = infer(doc
 /** The serialized ModelProto. Layers without weights in the document get none: give it trained weights. */
 export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc)): Uint8Array {
   if (inference.errorCount > 0) throw new OnnxRefusal('the model has errors; fix them first');
-  if (inference.outputs.length !== 1 || inference.inputs.length !== 1) throw new OnnxRefusal('ONNX export takes a model with one input and one output');
+  if (inference.outputs.length !== 1 || inference.inputs.length !== 1)
+    throw new OnnxRefusal('ONNX export takes a model with one input and one output');
   const g = new Graph();
   const names = new Map<string, string>();
   for (const id of inference.order) {
@@ -144,14 +159,16 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
     const inShape = info.inputShapes[0] ?? [];
     const w = (name: string) => {
       const found = doc.weights?.[id]?.find((t) => t.name === name);
-      if (!found) throw new OnnxRefusal(`${out}: the weight '${name}' is missing; train the model or load its weights first`);
+      if (!found)
+        throw new OnnxRefusal(`${out}: the weight '${name}' is missing; train the model or load its weights first`);
       return found.tensor;
     };
     switch (node.className) {
       case 'Dense': {
         const kernel = w('kernel');
         let y = g.op('MatMul', [x, g.constant(`${out}_kernel`, [...kernel.shape], f32(kernel.data))]);
-        if (c.use_bias !== false) y = g.op('Add', [y, g.constant(`${out}_bias`, [...w('bias').shape], f32(w('bias').data))]);
+        if (c.use_bias !== false)
+          y = g.op('Add', [y, g.constant(`${out}_bias`, [...w('bias').shape], f32(w('bias').data))]);
         activation(g, y, String(c.activation ?? 'linear'), out);
         break;
       }
@@ -162,7 +179,9 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         const oihw = new Float32Array(kernel.data.length);
         for (let i = 0; i < kh; i++)
           for (let j = 0; j < kw; j++)
-            for (let a = 0; a < cin; a++) for (let o = 0; o < cout; o++) oihw[((o * cin + a) * kh + i) * kw + j] = kernel.data[((i * kw + j) * cin + a) * cout + o];
+            for (let a = 0; a < cin; a++)
+              for (let o = 0; o < cout; o++)
+                oihw[((o * cin + a) * kh + i) * kw + j] = kernel.data[((i * kw + j) * cin + a) * cout + o];
         const strides = pair(c, 'strides');
         const dilations = pair(c, 'dilation_rate');
         const pads = c.padding === 'same' ? padsFor(inShape, [kh, kw], strides, dilations) : [0, 0, 0, 0];
@@ -180,10 +199,19 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         const mean = w('moving_mean').data;
         const variance = w('moving_variance').data;
         // The scale in float32 as the engine and Keras compute it: gamma / sqrt(var + eps).
-        const scale = f32(Array.from({ length: channels }, (_, k) => Math.fround((gamma ? gamma[k] : 1) / Math.fround(Math.sqrt(Math.fround(variance[k] + eps))))));
+        const scale = f32(
+          Array.from({ length: channels }, (_, k) =>
+            Math.fround((gamma ? gamma[k] : 1) / Math.fround(Math.sqrt(Math.fround(variance[k] + eps)))),
+          ),
+        );
         const centered = g.op('Sub', [x, g.constant(`${out}_moving_mean`, [channels], f32(mean))]);
         const scaled = g.op('Mul', [centered, g.constant(`${out}_scale`, [channels], scale)]);
-        g.op('Add', [scaled, g.constant(`${out}_beta`, [channels], beta ? f32(beta) : new Float32Array(channels))], {}, out);
+        g.op(
+          'Add',
+          [scaled, g.constant(`${out}_beta`, [channels], beta ? f32(beta) : new Float32Array(channels))],
+          {},
+          out,
+        );
         break;
       }
       case 'MaxPooling2D':
@@ -193,18 +221,41 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         const pads = c.padding === 'same' ? padsFor(inShape, pool, strides, [1, 1]) : [0, 0, 0, 0];
         const type = node.className === 'MaxPooling2D' ? 'MaxPool' : 'AveragePool';
         // count_include_pad 0: 'same' averages only the real elements, as Keras does.
-        g.nchw(type, x, [], { kernel_shape: pool, strides, pads, ...(type === 'AveragePool' ? { count_include_pad: 0 } : {}) }, out);
+        g.nchw(
+          type,
+          x,
+          [],
+          { kernel_shape: pool, strides, pads, ...(type === 'AveragePool' ? { count_include_pad: 0 } : {}) },
+          out,
+        );
         break;
       }
       case 'GlobalAveragePooling2D':
       case 'GlobalMaxPooling2D':
-        g.op(node.className === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean', [x], { axes: [1, 2], keepdims: c.keepdims ? 1 : 0 }, out);
+        g.op(
+          node.className === 'GlobalMaxPooling2D' ? 'ReduceMax' : 'ReduceMean',
+          [x],
+          { axes: [1, 2], keepdims: c.keepdims ? 1 : 0 },
+          out,
+        );
         break;
       case 'Flatten':
         g.op('Flatten', [x], { axis: 1 }, out);
         break;
       case 'Reshape':
-        g.op('Reshape', [x, g.constant(`${out}_shape`, [(c.target_shape as number[]).length + 1], BigInt64Array.from([0, ...(c.target_shape as number[])].map(BigInt)))], {}, out);
+        g.op(
+          'Reshape',
+          [
+            x,
+            g.constant(
+              `${out}_shape`,
+              [(c.target_shape as number[]).length + 1],
+              BigInt64Array.from([0, ...(c.target_shape as number[])].map(BigInt)),
+            ),
+          ],
+          {},
+          out,
+        );
         break;
       case 'Activation':
         activation(g, x, String(c.activation), out);
@@ -216,9 +267,16 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         g.op('LeakyRelu', [x], { alpha: { float: Number(c.negative_slope ?? 0.3) } }, out);
         break;
       case 'ReLU': {
-        if (Number(c.threshold ?? 0) !== 0 || Number(c.negative_slope ?? 0) !== 0) throw new OnnxRefusal(`${out}: ReLU with a threshold or negative_slope is not exported to ONNX yet`);
+        if (Number(c.threshold ?? 0) !== 0 || Number(c.negative_slope ?? 0) !== 0)
+          throw new OnnxRefusal(`${out}: ReLU with a threshold or negative_slope is not exported to ONNX yet`);
         if (c.max_value === null || c.max_value === undefined) g.op('Relu', [x], {}, out);
-        else g.op('Clip', [x, g.constant('zero', [], f32([0])), g.constant(`${out}_max`, [], f32([Number(c.max_value)]))], {}, out);
+        else
+          g.op(
+            'Clip',
+            [x, g.constant('zero', [], f32([0])), g.constant(`${out}_max`, [], f32([Number(c.max_value)]))],
+            {},
+            out,
+          );
         break;
       }
       case 'Rescaling': {
@@ -240,7 +298,12 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         break;
       case 'ZeroPadding2D': {
         const [[top, bottom], [left, right]] = padding2d(c.padding);
-        g.op('Pad', [x, g.constant(`${out}_pads`, [8], BigInt64Array.from([0, top, left, 0, 0, bottom, right, 0].map(BigInt)))], {}, out);
+        g.op(
+          'Pad',
+          [x, g.constant(`${out}_pads`, [8], BigInt64Array.from([0, top, left, 0, 0, bottom, right, 0].map(BigInt)))],
+          {},
+          out,
+        );
         break;
       }
       default:
@@ -263,14 +326,23 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
   return concat([int(1, 8), str(2, 'LayerCanvas'), graph, msg(8, [str(1, ''), int(2, 17)])]);
 }
 
-function padsFor(input: readonly (number | null)[], k: [number, number], s: [number, number], d: [number, number]): number[] {
+function padsFor(
+  input: readonly (number | null)[],
+  k: [number, number],
+  s: [number, number],
+  d: [number, number],
+): number[] {
   const [top, bottom] = samePads(input[1] as number, k[0], s[0], d[0]);
   const [left, right] = samePads(input[2] as number, k[1], s[1], d[1]);
   return [top, left, bottom, right];
 }
 
 function padding2d(p: unknown): [[number, number], [number, number]] {
-  if (typeof p === 'number') return [[p, p], [p, p]];
+  if (typeof p === 'number')
+    return [
+      [p, p],
+      [p, p],
+    ];
   const [a, b] = p as (number | number[])[];
   const two = (v: number | number[]) => (Array.isArray(v) ? [v[0], v[1]] : [v, v]) as [number, number];
   return [two(a), two(b)];
@@ -282,11 +354,18 @@ export const onnx: ModelFormat = {
   extensions: ['.onnx'],
   // ONNX files are protobuf: binary-files.ts recognises and refuses them before any text format is tried.
   match: () => false,
-  read: () => ({ ok: false, errors: [{ message: "LayerCanvas can't import ONNX", hint: 'open the Keras model instead' }] }),
+  read: () => ({
+    ok: false,
+    errors: [{ message: "LayerCanvas can't import ONNX", hint: 'open the Keras model instead' }],
+  }),
   canWrite: (doc, inference) =>
     refuseErrors('onnx', inference) ??
     (Object.keys(doc.weights ?? {}).length
       ? onnxRefusal(doc, inference)
-      : { code: 'no-weights', message: 'the model holds no weights to export as ONNX', hint: 'train it first, or open a TF.js model or a trained project file' }),
+      : {
+          code: 'no-weights',
+          message: 'the model holds no weights to export as ONNX',
+          hint: 'train it first, or open a TF.js model or a trained project file',
+        }),
   write: (doc, { baseName }) => [{ name: `${baseName}.onnx`, data: writeOnnx(doc) }],
 };

@@ -133,7 +133,12 @@ const graphSchema = z.object({
   nodes: z.array(nodeSchema),
   edges: z.array(z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) })),
 });
-const weightSchema = z.object({ name: z.string().min(1), shape: z.array(count), dtype: z.literal('float32'), data: z.string() });
+const weightSchema = z.object({
+  name: z.string().min(1),
+  shape: z.array(count),
+  dtype: z.literal('float32'),
+  data: z.string(),
+});
 const weightsSchema = z.record(z.string(), z.array(weightSchema));
 const seriesSchema = z.object({
   step: z.array(z.number()),
@@ -189,7 +194,16 @@ const runSchema = z.object({
     })
     .optional(),
   progress: z
-    .object({ label: z.string(), epoch: count, epochs: count, batch: count, batches: count, samplesPerSecond: metric, fraction: z.number().min(0).max(1), elapsedMs: z.number().nonnegative() })
+    .object({
+      label: z.string(),
+      epoch: count,
+      epochs: count,
+      batch: count,
+      batches: count,
+      samplesPerSecond: metric,
+      fraction: z.number().min(0).max(1),
+      elapsedMs: z.number().nonnegative(),
+    })
     .nullable()
     .optional(),
   startedAt: z.number(),
@@ -206,20 +220,36 @@ function writeGraph(doc: ModelDocument): GraphFile {
   return {
     name: doc.name,
     ...(doc.modelClass ? { modelClass: doc.modelClass } : {}),
-    nodes: doc.nodes.map((n) => ({ id: n.id, className: n.className, ...(n.name !== undefined ? { name: n.name } : {}), config: n.config, ...(n.position ? { position: n.position } : {}) })),
+    nodes: doc.nodes.map((n) => ({
+      id: n.id,
+      className: n.className,
+      ...(n.name !== undefined ? { name: n.name } : {}),
+      config: n.config,
+      ...(n.position ? { position: n.position } : {}),
+    })),
     edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
   };
 }
 
 function writeWeights(weights: Record<string, NamedWeight[]>): WeightsFile {
   const out: WeightsFile = {};
-  for (const [id, list] of Object.entries(weights)) out[id] = list.map((w) => ({ name: w.name, shape: [...w.tensor.shape], dtype: 'float32', data: toBase64(float32ToBytes(w.tensor.data)) }));
+  for (const [id, list] of Object.entries(weights))
+    out[id] = list.map((w) => ({
+      name: w.name,
+      shape: [...w.tensor.shape],
+      dtype: 'float32',
+      data: toBase64(float32ToBytes(w.tensor.data)),
+    }));
   return out;
 }
 
 /** The same layers, names, configs and connections (positions and weights aside). */
 export function sameGraph(a: ModelDocument, b: ModelDocument): boolean {
-  const strip = (d: ModelDocument) => JSON.stringify({ ...writeGraph(d), nodes: d.nodes.map((n) => ({ id: n.id, className: n.className, name: n.name ?? null, config: n.config })) });
+  const strip = (d: ModelDocument) =>
+    JSON.stringify({
+      ...writeGraph(d),
+      nodes: d.nodes.map((n) => ({ id: n.id, className: n.className, name: n.name ?? null, config: n.config })),
+    });
   return a === b || strip(a) === strip(b);
 }
 
@@ -260,7 +290,14 @@ export function writeRun(run: SavedRun): Record<string, unknown> {
     labels: run.labels,
     series: Object.fromEntries(Object.entries(run.series).map(([label, s]) => [label, writeSeries(s)])),
     stats: Object.fromEntries(
-      Object.entries(run.stats).map(([label, points]) => [label, points.map((p) => ({ step: p.step, epoch: p.epoch, stats: p.stats.map((s) => ({ ...s, mean: encodeMetric(s.mean), std: encodeMetric(s.std) })) }))]),
+      Object.entries(run.stats).map(([label, points]) => [
+        label,
+        points.map((p) => ({
+          step: p.step,
+          epoch: p.epoch,
+          stats: p.stats.map((s) => ({ ...s, mean: encodeMetric(s.mean), std: encodeMetric(s.std) })),
+        })),
+      ]),
     ),
     results,
     ...(run.weights ? { weights: shared !== undefined ? { resultOf: shared } : writeWeights(run.weights) } : {}),
@@ -268,12 +305,17 @@ export function writeRun(run: SavedRun): Record<string, unknown> {
     progress: run.progress ? { ...run.progress, samplesPerSecond: encodeMetric(run.progress.samplesPerSecond) } : null,
     startedAt: run.startedAt,
     durationMs: run.durationMs,
-    error: run.error ? { message: run.error.message, ...(run.error.hint !== undefined ? { hint: run.error.hint } : {}) } : null,
+    error: run.error
+      ? { message: run.error.message, ...(run.error.hint !== undefined ? { hint: run.error.hint } : {}) }
+      : null,
   };
 }
 
 function writeReestimate(r: SavedReestimate): Record<string, unknown> {
-  const figures = (f: { loss: number; accuracy: number }) => ({ loss: encodeMetric(f.loss), accuracy: encodeMetric(f.accuracy) });
+  const figures = (f: { loss: number; accuracy: number }) => ({
+    loss: encodeMetric(f.loss),
+    accuracy: encodeMetric(f.accuracy),
+  });
   return {
     batches: r.batches,
     samples: r.samples,
@@ -300,7 +342,11 @@ function readGraph(g: GraphFile, path: string): ModelDocument {
     if (ids.has(n.id)) throw new RunProblem(`the node id ${quote(n.id)} is used twice`, joinPath(npath, 'id'));
     ids.add(n.id);
     for (const [key, v] of Object.entries(n.config))
-      if (!isConfigValue(v)) throw new RunProblem(`${key} must be a number, a string, true/false or a list of them, got ${quote(v)}`, joinPath(joinPath(npath, 'config'), key));
+      if (!isConfigValue(v))
+        throw new RunProblem(
+          `${key} must be a number, a string, true/false or a list of them, got ${quote(v)}`,
+          joinPath(joinPath(npath, 'config'), key),
+        );
     const node: DocNode = { id: n.id, className: n.className, config: n.config as LayerConfig };
     if (n.name !== undefined) node.name = n.name;
     if (n.position) node.position = { x: n.position.x, y: n.position.y };
@@ -308,9 +354,17 @@ function readGraph(g: GraphFile, path: string): ModelDocument {
   });
   g.edges.forEach((e, i) => {
     for (const end of ['source', 'target'] as const)
-      if (!ids.has(e[end])) throw new RunProblem(`the connection's ${end} ${quote(e[end])} is not a layer of the run's graph`, joinPath(joinPath(joinPath(path, 'edges'), i), end));
+      if (!ids.has(e[end]))
+        throw new RunProblem(
+          `the connection's ${end} ${quote(e[end])} is not a layer of the run's graph`,
+          joinPath(joinPath(joinPath(path, 'edges'), i), end),
+        );
   });
-  const doc: ModelDocument = { name: g.name, nodes, edges: g.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) };
+  const doc: ModelDocument = {
+    name: g.name,
+    nodes,
+    edges: g.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+  };
   if (g.modelClass) doc.modelClass = g.modelClass;
   return doc;
 }
@@ -320,13 +374,18 @@ function readWeights(file: WeightsFile, doc: ModelDocument, path: string): Recor
   const out: Record<string, NamedWeight[]> = {};
   for (const [nodeId, list] of Object.entries(file)) {
     const lpath = joinPath(path, nodeId);
-    if (!ids.has(nodeId)) throw new RunProblem(`weights are given for ${quote(nodeId)}, which is not a layer of the run's graph`, lpath);
+    if (!ids.has(nodeId))
+      throw new RunProblem(`weights are given for ${quote(nodeId)}, which is not a layer of the run's graph`, lpath);
     out[nodeId] = list.map((w, k) => {
       const bytes = fromBase64(w.data);
       const needed = sizeOf(w.shape);
       const dpath = joinPath(joinPath(lpath, k), 'data');
       if (!bytes) throw new RunProblem(`weight '${w.name}' is not valid base64`, dpath);
-      if (bytes.length !== needed * 4) throw new RunProblem(`weight '${w.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${needed * 4}`, dpath);
+      if (bytes.length !== needed * 4)
+        throw new RunProblem(
+          `weight '${w.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${needed * 4}`,
+          dpath,
+        );
       return { name: w.name, tensor: tensor(w.shape, bytesToFloat32(bytes, 0, needed)) };
     });
   }
@@ -335,7 +394,8 @@ function readWeights(file: WeightsFile, doc: ModelDocument, path: string): Recor
 
 function readRunFile(file: RunFile, path: string): SavedRun {
   const document = readGraph(file.document, joinPath(path, 'document'));
-  for (const label of file.labels) if (!file.series[label]) throw new RunProblem(`the model ${quote(label)} has no curves`, joinPath(path, 'series'));
+  for (const label of file.labels)
+    if (!file.series[label]) throw new RunProblem(`the model ${quote(label)} has no curves`, joinPath(path, 'series'));
   const results: Record<string, SavedResult> = {};
   for (const [label, r] of Object.entries(file.results)) {
     const rpath = joinPath(joinPath(path, 'results'), label);
@@ -350,7 +410,11 @@ function readRunFile(file: RunFile, path: string): SavedRun {
   let weights: Record<string, NamedWeight[]> | undefined;
   if (file.weights && 'resultOf' in file.weights && typeof file.weights.resultOf === 'string') {
     weights = results[file.weights.resultOf]?.weights;
-    if (!weights) throw new RunProblem(`the weights refer to the result ${quote(file.weights.resultOf)}, which has none`, joinPath(joinPath(path, 'weights'), 'resultOf'));
+    if (!weights)
+      throw new RunProblem(
+        `the weights refer to the result ${quote(file.weights.resultOf)}, which has none`,
+        joinPath(joinPath(path, 'weights'), 'resultOf'),
+      );
   } else if (file.weights) weights = readWeights(file.weights as WeightsFile, document, joinPath(path, 'weights'));
   const r = file.reestimated;
   const reestimated: SavedReestimate | undefined = r && {
@@ -377,7 +441,9 @@ function readRunFile(file: RunFile, path: string): SavedRun {
     progress: file.progress ? { ...file.progress } : null,
     startedAt: file.startedAt,
     durationMs: file.durationMs,
-    error: file.error ? { message: file.error.message, ...(file.error.hint !== undefined ? { hint: file.error.hint } : {}) } : null,
+    error: file.error
+      ? { message: file.error.message, ...(file.error.hint !== undefined ? { hint: file.error.hint } : {}) }
+      : null,
   };
 }
 
@@ -401,11 +467,18 @@ export function readRuns(list: readonly unknown[], base = 'runs'): { runs: Saved
   const seen = new Set<string>();
   list.forEach((raw, index) => {
     const path = joinPath(base, index);
-    const skip = (message: string, at: string, hint = "the run is left out; the model and the other runs open as saved") =>
-      warnings.push({ message: `${describeRun(raw, index)} was skipped: ${message}`, hint, path: at });
+    const skip = (
+      message: string,
+      at: string,
+      hint = 'the run is left out; the model and the other runs open as saved',
+    ) => warnings.push({ message: `${describeRun(raw, index)} was skipped: ${message}`, hint, path: at });
     const version = typeof raw === 'object' && raw !== null ? (raw as { version?: unknown }).version : undefined;
     if (typeof version === 'number' && version > RUN_FORMAT_VERSION) {
-      skip(`it was saved by a newer LayerCanvas (run format ${version}; this version reads ${RUN_FORMAT_VERSION})`, joinPath(path, 'version'), 'update LayerCanvas to see this run');
+      skip(
+        `it was saved by a newer LayerCanvas (run format ${version}; this version reads ${RUN_FORMAT_VERSION})`,
+        joinPath(path, 'version'),
+        'update LayerCanvas to see this run',
+      );
       return;
     }
     const checked = runSchema.safeParse(raw, { reportInput: true });
@@ -425,7 +498,12 @@ export function readRuns(list: readonly unknown[], base = 'runs'): { runs: Saved
     } catch (e) {
       // A bug of ours in reading one run must not cost the user the project.
       if (e instanceof RunProblem) skip(e.message, e.path);
-      else skip(`internal error while reading it: ${e instanceof Error ? e.message : String(e)}`, path, 'please report this with the file');
+      else
+        skip(
+          `internal error while reading it: ${e instanceof Error ? e.message : String(e)}`,
+          path,
+          'please report this with the file',
+        );
     }
   });
   return { runs, warnings };

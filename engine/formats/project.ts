@@ -54,7 +54,12 @@ const nodeSchema = z.object({
   position: z.object({ x: finite, y: finite }).optional(),
 });
 const edgeSchema = z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) });
-const weightSchema = z.object({ name: z.string().min(1), shape: z.array(z.number().int().nonnegative()), dtype: z.literal('float32'), data: z.string() });
+const weightSchema = z.object({
+  name: z.string().min(1),
+  shape: z.array(z.number().int().nonnegative()),
+  dtype: z.literal('float32'),
+  data: z.string(),
+});
 const viewportSchema = z.object({ x: finite, y: finite, zoom: finite.refine((v) => v > 0, 'expected a zoom above 0') });
 /**
  * The frame a project needs to be a project at all. Everything inside it (each node, edge, weight, the viewport,
@@ -96,7 +101,9 @@ function issueMessage(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `expected ${issue.values.map((v) => quote(v)).join(' or ')}, got ${got}`;
     case 'too_small':
-      return issue.origin === 'string' ? `expected a non-empty string, got ${got}` : `expected at least ${String(issue.minimum)}, got ${got}`;
+      return issue.origin === 'string'
+        ? `expected a non-empty string, got ${got}`
+        : `expected at least ${String(issue.minimum)}, got ${got}`;
     default:
       return `${issue.message}${input !== undefined ? `, got ${got}` : ''}`;
   }
@@ -117,7 +124,13 @@ export function readProjectFile(text: string): ProjectRead {
   if (isObject(root) && typeof root.formatVersion === 'number' && root.formatVersion > PROJECT_FORMAT_VERSION)
     return {
       ok: false,
-      errors: [{ message: `this project was made by a newer LayerCanvas (file format ${root.formatVersion}; this version reads ${PROJECT_FORMAT_VERSION})`, hint: 'update LayerCanvas to open it', path: 'formatVersion' }],
+      errors: [
+        {
+          message: `this project was made by a newer LayerCanvas (file format ${root.formatVersion}; this version reads ${PROJECT_FORMAT_VERSION})`,
+          hint: 'update LayerCanvas to open it',
+          path: 'formatVersion',
+        },
+      ],
     };
   const checked = projectSchema.safeParse(root, { reportInput: true });
   if (!checked.success) return { ok: false, errors: located(checked.error, '') };
@@ -165,7 +178,11 @@ function readNode(raw: unknown, path: string, warnings: FormatError[]): DocNode 
   const given: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(n.config)) {
     if (isConfigValue(v)) given[key] = v;
-    else warnings.push({ message: `${key} must be a number, a string, true/false or a list of them, got ${quote(v)}; it was reset`, path: joinPath(cpath, key) });
+    else
+      warnings.push({
+        message: `${key} must be a number, a string, true/false or a list of them, got ${quote(v)}; it was reset`,
+        path: joinPath(cpath, key),
+      });
   }
   if (!def) {
     warnings.push({
@@ -178,12 +195,19 @@ function readNode(raw: unknown, path: string, warnings: FormatError[]): DocNode 
   }
   const { config, unknownKeys } = completeConfig(def, given);
   for (const key of unknownKeys) {
-    warnings.push({ message: `${def.className} has no option ${quote(key)} (value ${quote(given[key])}); it was left out`, path: joinPath(cpath, key) });
+    warnings.push({
+      message: `${def.className} has no option ${quote(key)} (value ${quote(given[key])}); it was left out`,
+      path: joinPath(cpath, key),
+    });
     delete config[key];
   }
   for (const [key, spec] of Object.entries(allFields(def))) {
     const reason = checkValue(key, spec, config[key]);
-    if (reason) warnings.push({ message: `${reason}; the layer is marked on the canvas until it is fixed`, path: joinPath(cpath, key) });
+    if (reason)
+      warnings.push({
+        message: `${reason}; the layer is marked on the canvas until it is fixed`,
+        path: joinPath(cpath, key),
+      });
   }
   node.config = config;
   return node;
@@ -199,7 +223,10 @@ function buildDocument(file: ProjectFile): ProjectRead {
     if (!node) return;
     if (ids.has(node.id)) {
       const id = freshId(node.id, ids);
-      warnings.push({ message: `the node id ${quote(node.id)} is used twice; this one became ${quote(id)} (its connections stay with the first)`, path: joinPath(path, 'id') });
+      warnings.push({
+        message: `the node id ${quote(node.id)} is used twice; this one became ${quote(id)} (its connections stay with the first)`,
+        path: joinPath(path, 'id'),
+      });
       node.id = id;
     }
     ids.add(node.id);
@@ -211,40 +238,64 @@ function buildDocument(file: ProjectFile): ProjectRead {
     const path = joinPath(joinPath('model', 'edges'), i);
     const checked = edgeSchema.safeParse(raw, { reportInput: true });
     if (!checked.success) {
-      warnings.push({ message: `a connection was left out: ${located(checked.error, path).map((e) => `${e.path}: ${e.message}`).join('; ')}`, path });
+      warnings.push({
+        message: `a connection was left out: ${located(checked.error, path)
+          .map((e) => `${e.path}: ${e.message}`)
+          .join('; ')}`,
+        path,
+      });
       return;
     }
     const e = checked.data;
     const missing = (['source', 'target'] as const).find((end) => !ids.has(e[end]));
     if (missing) {
-      warnings.push({ message: `a connection was left out: its ${missing} ${quote(e[missing])} is not a node of the model`, path });
+      warnings.push({
+        message: `a connection was left out: its ${missing} ${quote(e[missing])} is not a node of the model`,
+        path,
+      });
       return;
     }
     let id = e.id;
     if (edgeIds.has(id)) {
       id = freshId(id, edgeIds);
-      warnings.push({ message: `the edge id ${quote(e.id)} is used twice; this one became ${quote(id)}`, path: joinPath(path, 'id') });
+      warnings.push({
+        message: `the edge id ${quote(e.id)} is used twice; this one became ${quote(id)}`,
+        path: joinPath(path, 'id'),
+      });
     }
     edgeIds.add(id);
     edges.push({ id, source: e.source, target: e.target });
   });
 
   const name = typeof file.model.name === 'string' ? file.model.name : 'model';
-  if (name !== file.model.name) warnings.push({ message: `the model's name must be a string, got ${quote(file.model.name)}; it is 'model'`, path: 'model.name' });
+  if (name !== file.model.name)
+    warnings.push({
+      message: `the model's name must be a string, got ${quote(file.model.name)}; it is 'model'`,
+      path: 'model.name',
+    });
   const doc: ModelDocument = { name, nodes, edges };
   const modelClass = file.model.modelClass;
   if (modelClass === 'auto' || modelClass === 'Sequential' || modelClass === 'Functional') doc.modelClass = modelClass;
   else if (modelClass !== undefined)
-    warnings.push({ message: `modelClass must be 'auto', 'Sequential' or 'Functional', got ${quote(modelClass)}; it is 'auto'`, path: 'model.modelClass' });
+    warnings.push({
+      message: `modelClass must be 'auto', 'Sequential' or 'Functional', got ${quote(modelClass)}; it is 'auto'`,
+      path: 'model.modelClass',
+    });
   if (file.weights) doc.weights = readWeights(file.weights, doc, warnings);
   const out: ProjectRead = { ok: true, document: doc, warnings, damaged: false };
   if (file.viewport !== undefined) {
     const viewport = viewportSchema.safeParse(file.viewport, { reportInput: true });
     if (viewport.success) out.viewport = { ...viewport.data };
-    else for (const e of located(viewport.error, 'viewport')) warnings.push({ ...e, message: `${e.message}; the view is fitted instead` });
+    else
+      for (const e of located(viewport.error, 'viewport'))
+        warnings.push({ ...e, message: `${e.message}; the view is fitted instead` });
   }
   if (file.runs !== undefined && !Array.isArray(file.runs))
-    warnings.push({ message: `the training runs were skipped: expected a list, got ${quote(file.runs)}`, hint: 'the model opens without its runs', path: 'runs' });
+    warnings.push({
+      message: `the training runs were skipped: expected a list, got ${quote(file.runs)}`,
+      hint: 'the model opens without its runs',
+      path: 'runs',
+    });
   else if (file.runs) {
     const read = readRuns(file.runs);
     out.runs = read.runs;
@@ -258,14 +309,21 @@ function buildDocument(file: ProjectFile): ProjectRead {
  * Each node's weights are checked whole: any that don't read, or don't fit the layer, are dropped for that node,
  * which then starts from fresh initial values (as a new layer does), with a warning naming why.
  */
-function readWeights(all: Record<string, unknown>, doc: ModelDocument, warnings: FormatError[]): Record<string, NamedWeight[]> {
+function readWeights(
+  all: Record<string, unknown>,
+  doc: ModelDocument,
+  warnings: FormatError[],
+): Record<string, NamedWeight[]> {
   const inference = infer(doc);
   const out: Record<string, NamedWeight[]> = {};
   for (const [nodeId, raw] of Object.entries(all)) {
     const path = joinPath('weights', nodeId);
     const info = inference.nodes.get(nodeId);
     if (!info) {
-      warnings.push({ message: `weights are given for ${quote(nodeId)}, which is not a node of the model; they were left out`, path });
+      warnings.push({
+        message: `weights are given for ${quote(nodeId)}, which is not a node of the model; they were left out`,
+        path,
+      });
       continue;
     }
     const problems: FormatError[] = [];
@@ -277,9 +335,16 @@ function readWeights(all: Record<string, unknown>, doc: ModelDocument, warnings:
         const wpath = joinPath(path, k);
         const bytes = fromBase64(w.data);
         const count = sizeOf(w.shape);
-        if (!bytes) problems.push({ message: `weight '${w.name}' of '${info.name}' is not valid base64`, path: joinPath(wpath, 'data') });
+        if (!bytes)
+          problems.push({
+            message: `weight '${w.name}' of '${info.name}' is not valid base64`,
+            path: joinPath(wpath, 'data'),
+          });
         else if (bytes.length !== count * 4)
-          problems.push({ message: `weight '${w.name}' of '${info.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${count * 4}`, path: joinPath(wpath, 'data') });
+          problems.push({
+            message: `weight '${w.name}' of '${info.name}' holds ${bytes.length} bytes but its shape ${formatShape(w.shape)} needs ${count * 4}`,
+            path: joinPath(wpath, 'data'),
+          });
         else weights.push({ name: w.name, tensor: tensor(w.shape, bytesToFloat32(bytes, 0, count)) });
       });
     if (problems.length === 0) {
@@ -301,14 +366,27 @@ function readWeights(all: Record<string, unknown>, doc: ModelDocument, warnings:
   return out;
 }
 
-function checkAgainstLayer(layer: string, specs: { name: string; shape: number[] }[], weights: NamedWeight[], path: string, errors: FormatError[]): void {
+function checkAgainstLayer(
+  layer: string,
+  specs: { name: string; shape: number[] }[],
+  weights: NamedWeight[],
+  path: string,
+  errors: FormatError[],
+): void {
   if (specs.length !== weights.length) {
-    errors.push({ message: `layer '${layer}' needs ${specs.length} weights (${specs.map((s) => s.name).join(', ') || 'none'}) but the file has ${weights.length}`, path });
+    errors.push({
+      message: `layer '${layer}' needs ${specs.length} weights (${specs.map((s) => s.name).join(', ') || 'none'}) but the file has ${weights.length}`,
+      path,
+    });
     return;
   }
   specs.forEach((s, k) => {
     const w = weights[k];
-    if (w.name !== s.name || w.tensor.shape.length !== s.shape.length || w.tensor.shape.some((d, i) => d !== s.shape[i]))
+    if (
+      w.name !== s.name ||
+      w.tensor.shape.length !== s.shape.length ||
+      w.tensor.shape.some((d, i) => d !== s.shape[i])
+    )
       errors.push({
         message: `layer '${layer}' weight ${k} is '${w.name}' ${formatShape(w.tensor.shape)} in the file, but the layer needs '${s.name}' ${formatShape(s.shape)}`,
         path: joinPath(path, k),
@@ -324,14 +402,25 @@ export function writeProject(doc: ModelDocument, extras: ProjectExtras = {}): st
     model: {
       name: doc.name,
       ...(doc.modelClass ? { modelClass: doc.modelClass } : {}),
-      nodes: doc.nodes.map((n) => ({ id: n.id, className: n.className, ...(n.name !== undefined ? { name: n.name } : {}), config: n.config, ...(n.position ? { position: n.position } : {}) })),
+      nodes: doc.nodes.map((n) => ({
+        id: n.id,
+        className: n.className,
+        ...(n.name !== undefined ? { name: n.name } : {}),
+        config: n.config,
+        ...(n.position ? { position: n.position } : {}),
+      })),
       edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
     },
   };
   if (doc.weights) {
     const weights: Record<string, unknown[]> = {};
     for (const [id, list] of Object.entries(doc.weights))
-      weights[id] = list.map((w) => ({ name: w.name, shape: [...w.tensor.shape], dtype: 'float32', data: toBase64(float32ToBytes(w.tensor.data)) }));
+      weights[id] = list.map((w) => ({
+        name: w.name,
+        shape: [...w.tensor.shape],
+        dtype: 'float32',
+        data: toBase64(float32ToBytes(w.tensor.data)),
+      }));
     file.weights = weights;
   }
   if (extras.viewport) file.viewport = extras.viewport;
@@ -346,7 +435,8 @@ export const project: ModelFormat = {
   id: 'project',
   title: 'LayerCanvas project',
   extensions: [PROJECT_EXTENSION],
-  match: (text, fileName) => /"formatVersion"\s*:/.test(text.slice(0, 2048)) || (fileName?.endsWith(PROJECT_EXTENSION) ?? false),
+  match: (text, fileName) =>
+    /"formatVersion"\s*:/.test(text.slice(0, 2048)) || (fileName?.endsWith(PROJECT_EXTENSION) ?? false),
   read: (text) => readProjectFile(text),
   write: (doc, { baseName }) => [{ name: `${baseName}${PROJECT_EXTENSION}`, data: writeProject(doc) }],
 };

@@ -28,7 +28,8 @@ export function concat(parts: Bytes[]): Bytes {
 }
 
 export const int = (field: number, v: number): Bytes => Uint8Array.from([...varint(field << 3), ...varint(v)]);
-export const bytes = (field: number, b: Bytes): Bytes => concat([Uint8Array.from([...varint((field << 3) | 2), ...varint(b.length)]), b]);
+export const bytes = (field: number, b: Bytes): Bytes =>
+  concat([Uint8Array.from([...varint((field << 3) | 2), ...varint(b.length)]), b]);
 export const str = (field: number, s: string): Bytes => bytes(field, new TextEncoder().encode(s));
 export const msg = (field: number, parts: Bytes[]): Bytes => bytes(field, concat(parts));
 export function float32(field: number, v: number): Bytes {
@@ -37,4 +38,3 @@ export function float32(field: number, v: number): Bytes {
   new DataView(f.buffer).setFloat32(1, v, true);
   return f;
 }
-

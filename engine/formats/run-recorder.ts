@@ -20,7 +20,17 @@ export class RunRecorder {
 
   /** The trainer's `onEvent` for the model labelled `label`. */
   listener(label: string): (event: TrainEvent) => void {
-    const s: SavedSeries = { step: [], loss: [], accuracy: [], epochStep: [], epochLoss: [], epochAccuracy: [], valLoss: [], valAccuracy: [], epochElapsedMs: [] };
+    const s: SavedSeries = {
+      step: [],
+      loss: [],
+      accuracy: [],
+      epochStep: [],
+      epochLoss: [],
+      epochAccuracy: [],
+      valLoss: [],
+      valAccuracy: [],
+      epochElapsedMs: [],
+    };
     const points: SavedStatsPoint[] = [];
     this.series.set(label, s);
     this.stats.set(label, points);
@@ -41,7 +51,17 @@ export class RunRecorder {
   }
 
   /** The run as a project keeps it: failed if any model failed, stopped if any stopped. */
-  finish(run: { id: string; number: number; datasetTitle: string; config: SavedRunConfig; compareBn: boolean; startedAt: number }, models: RecordedModel[]): SavedRun {
+  finish(
+    run: {
+      id: string;
+      number: number;
+      datasetTitle: string;
+      config: SavedRunConfig;
+      compareBn: boolean;
+      startedAt: number;
+    },
+    models: RecordedModel[],
+  ): SavedRun {
     const failed = models.find((m) => m.result.status === 'failed');
     const stopped = models.some((m) => m.result.status === 'stopped');
     const results: SavedRun['results'] = {};
@@ -66,7 +86,12 @@ export class RunRecorder {
       ...(weights ? { weights } : {}),
       progress: null,
       durationMs: models.reduce((sum, m) => sum + m.result.elapsedMs, 0),
-      error: failed?.result.error ? { message: failed.result.error.message, ...(failed.result.error.hint ? { hint: failed.result.error.hint } : {}) } : null,
+      error: failed?.result.error
+        ? {
+            message: failed.result.error.message,
+            ...(failed.result.error.hint ? { hint: failed.result.error.hint } : {}),
+          }
+        : null,
     };
   }
 }

@@ -27,11 +27,26 @@ export function readTfjs(text: string, side?: SideFiles): ImportResult {
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
   const root = parsed.value;
   if (!isObject(root) || !isObject(root.modelTopology))
-    return { ok: false, errors: [{ message: 'not a TF.js Layers model: there is no modelTopology object', hint: 'open the model.json written by tf.LayersModel.save() or tensorflowjs_converter', path: 'modelTopology' }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          message: 'not a TF.js Layers model: there is no modelTopology object',
+          hint: 'open the model.json written by tf.LayersModel.save() or tensorflowjs_converter',
+          path: 'modelTopology',
+        },
+      ],
+    };
   if (root.format !== undefined && root.format !== 'layers-model')
     return {
       ok: false,
-      errors: [{ message: `format ${quote(root.format)} is a TF.js graph model, which has no Keras layers to draw`, hint: 'convert the Keras model with --output_format=tfjs_layers_model', path: 'format' }],
+      errors: [
+        {
+          message: `format ${quote(root.format)} is a TF.js graph model, which has no Keras layers to draw`,
+          hint: 'convert the Keras model with --output_format=tfjs_layers_model',
+          path: 'format',
+        },
+      ],
     };
   const read = readKerasModel(root.modelTopology, 'modelTopology');
   if (!read.document) return { ok: false, errors: read.errors };
@@ -47,9 +62,18 @@ export function readTfjs(text: string, side?: SideFiles): ImportResult {
   return { ok: true, document: { ...doc, weights: assigned.weights }, warnings };
 }
 
-function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights: SavedWeight[] } | { ok: false; errors: FormatError[] } {
+function readManifest(
+  manifest: unknown,
+  side?: SideFiles,
+): { ok: true; weights: SavedWeight[] } | { ok: false; errors: FormatError[] } {
   const errors: FormatError[] = [];
-  if (!Array.isArray(manifest)) return { ok: false, errors: [{ message: `weightsManifest must be a list of weight groups, got ${quote(manifest)}`, path: 'weightsManifest' }] };
+  if (!Array.isArray(manifest))
+    return {
+      ok: false,
+      errors: [
+        { message: `weightsManifest must be a list of weight groups, got ${quote(manifest)}`, path: 'weightsManifest' },
+      ],
+    };
   const weights: SavedWeight[] = [];
   const seen = new Set<string>();
   let total = 0;
@@ -92,16 +116,28 @@ function readManifest(manifest: unknown, side?: SideFiles): { ok: true; weights:
     let offset = 0;
     group.weights.forEach((w, k) => {
       const wpath = joinPath(joinPath(gpath, 'weights'), k);
-      if (!isObject(w) || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+      if (
+        !isObject(w) ||
+        typeof w.name !== 'string' ||
+        !Array.isArray(w.shape) ||
+        !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0)
+      ) {
         errors.push({ message: `expected a weight {"name", "shape", "dtype"}, got ${quote(w)}`, path: wpath });
         return;
       }
       if (w.dtype !== undefined && w.dtype !== 'float32') {
-        errors.push({ message: `weight '${w.name}' has dtype ${quote(w.dtype)}; LayerCanvas reads float32 weights only`, path: joinPath(wpath, 'dtype') });
+        errors.push({
+          message: `weight '${w.name}' has dtype ${quote(w.dtype)}; LayerCanvas reads float32 weights only`,
+          path: joinPath(wpath, 'dtype'),
+        });
         return;
       }
       if (w.quantization !== undefined) {
-        errors.push({ message: `weight '${w.name}' is quantized, which LayerCanvas cannot read`, hint: 'convert the model without quantization', path: joinPath(wpath, 'quantization') });
+        errors.push({
+          message: `weight '${w.name}' is quantized, which LayerCanvas cannot read`,
+          hint: 'convert the model without quantization',
+          path: joinPath(wpath, 'quantization'),
+        });
         return;
       }
       const shape = w.shape as number[];
@@ -154,7 +190,22 @@ const TFJS_INSTEAD: Record<string, string> = {
  * The activation strings TF.js Layers 4.22 computes as Keras 3 does (tfjs-layers/src/activations.ts); its
  * hard_sigmoid is Keras 2's 0.2·x + 0.5, so it is not here.
  */
-const TFJS_ACTIVATIONS = new Set(['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'silu', 'swish', 'mish', 'gelu']);
+const TFJS_ACTIVATIONS = new Set([
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'softsign',
+  'silu',
+  'swish',
+  'mish',
+  'gelu',
+]);
 
 /** What in the document TF.js Layers would refuse, or would load but compute differently. */
 export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
@@ -163,14 +214,26 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
   for (const n of doc.nodes) {
     const name = names.get(n.id)?.name ?? n.id;
     if (NOT_IN_TFJS.has(n.className))
-      out.push({ message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`, hint: TFJS_INSTEAD[n.className] });
+      out.push({
+        message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`,
+        hint: TFJS_INSTEAD[n.className],
+      });
     if ((n.className === 'Conv2D' || n.className === 'Conv1D') && n.config.groups !== 1)
-      out.push({ message: `TF.js ${n.className} has no groups: '${name}' with groups=${n.config.groups} will not load`, hint: 'use groups=1, or a Concatenate of separate convolutions' });
+      out.push({
+        message: `TF.js ${n.className} has no groups: '${name}' with groups=${n.config.groups} will not load`,
+        hint: 'use groups=1, or a Concatenate of separate convolutions',
+      });
     const activation = n.config.activation;
     if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
-      out.push({ message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`, hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)' });
+      out.push({
+        message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`,
+        hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)',
+      });
     if (n.className === 'ReLU' && (n.config.negative_slope !== 0 || n.config.threshold !== 0))
-      out.push({ message: `TF.js ReLU has only max_value: '${name}' would lose negative_slope=${n.config.negative_slope} and threshold=${n.config.threshold}`, hint: 'use LeakyReLU for a slope' });
+      out.push({
+        message: `TF.js ReLU has only max_value: '${name}' would lose negative_slope=${n.config.negative_slope} and threshold=${n.config.threshold}`,
+        hint: 'use LeakyReLU for a slope',
+      });
   }
   return out;
 }
@@ -190,7 +253,11 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
     const node = byId.get(id)!;
     if (!getLayer(node.className)) continue;
     for (const w of weights[id] ?? []) {
-      entries.push({ name: `${info.name}/${keras2WeightName(node.className, w.name)}`, shape: [...w.tensor.shape], dtype: 'float32' });
+      entries.push({
+        name: `${info.name}/${keras2WeightName(node.className, w.name)}`,
+        shape: [...w.tensor.shape],
+        dtype: 'float32',
+      });
       chunks.push(w.tensor.data);
     }
   }
@@ -203,7 +270,8 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
   const weightsBin = float32ToBytes(all);
   const topology = writeKerasModel(doc, 'keras2', inference);
   // TF.js knows SiLU only by its other name.
-  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers) if (layer.config.activation === 'silu') layer.config.activation = 'swish';
+  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers)
+    if (layer.config.activation === 'silu') layer.config.activation = 'swish';
   const modelJson = JSON.stringify(
     {
       format: 'layers-model',
@@ -215,14 +283,25 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
     null,
     2,
   );
-  return { modelJson, weightsBin, weightsPath: TFJS_WEIGHTS_FILE, files: { [TFJS_WEIGHTS_FILE]: weightsBin }, warnings: tfjsCompatibility(doc) };
+  return {
+    modelJson,
+    weightsBin,
+    weightsPath: TFJS_WEIGHTS_FILE,
+    files: { [TFJS_WEIGHTS_FILE]: weightsBin },
+    warnings: tfjsCompatibility(doc),
+  };
 }
 
 function looksLikeTfjs(text: string): boolean {
   const head = text.slice(0, 4096);
-  if (!/"format"\s*:\s*"layers-model"|"modelTopology"\s*:/.test(head) && !/"modelTopology"\s*:/.test(text)) return false;
+  if (!/"format"\s*:\s*"layers-model"|"modelTopology"\s*:/.test(head) && !/"modelTopology"\s*:/.test(text))
+    return false;
   const parsed = parseJson(text);
-  return parsed.ok && isObject(parsed.value) && (parsed.value.format === 'layers-model' || isObject(parsed.value.modelTopology));
+  return (
+    parsed.ok &&
+    isObject(parsed.value) &&
+    (parsed.value.format === 'layers-model' || isObject(parsed.value.modelTopology))
+  );
 }
 
 export const tfjs: ModelFormat = {
@@ -234,6 +313,9 @@ export const tfjs: ModelFormat = {
   canWrite: (_doc, inference) => refuseErrors('tfjs', inference),
   write: (doc) => {
     const out = exportTfjs(doc);
-    return [{ name: 'model.json', data: out.modelJson }, { name: out.weightsPath, data: out.weightsBin }];
+    return [
+      { name: 'model.json', data: out.modelJson },
+      { name: out.weightsPath, data: out.weightsBin },
+    ];
   },
 };

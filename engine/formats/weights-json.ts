@@ -18,38 +18,65 @@ export function readWeightsJson(text: string, doc: ModelDocument): ImportResult 
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, errors: [parsed.error] };
   const root = parsed.value;
-  if (!isObject(root)) return { ok: false, errors: [{ message: `expected an object of layers, got ${quote(root)}`, hint: 'the file should map layer names to their weights' }] };
+  if (!isObject(root))
+    return {
+      ok: false,
+      errors: [
+        {
+          message: `expected an object of layers, got ${quote(root)}`,
+          hint: 'the file should map layer names to their weights',
+        },
+      ],
+    };
   const errors: FormatError[] = [];
   const saved: SavedWeight[] = [];
   for (const [layer, ws] of Object.entries(root)) {
     const lpath = joinPath('', layer);
     if (!isObject(ws)) {
-      errors.push({ message: `layer '${layer}' should map weight names to {shape, dtype, data}, got ${quote(ws)}`, path: lpath });
+      errors.push({
+        message: `layer '${layer}' should map weight names to {shape, dtype, data}, got ${quote(ws)}`,
+        path: lpath,
+      });
       continue;
     }
     for (const [name, w] of Object.entries(ws)) {
       const wpath = joinPath(lpath, name);
       if (!isObject(w)) {
-        errors.push({ message: `weight '${layer}/${name}' should be {shape, dtype, data}, got ${quote(w)}`, path: wpath });
+        errors.push({
+          message: `weight '${layer}/${name}' should be {shape, dtype, data}, got ${quote(w)}`,
+          path: wpath,
+        });
         continue;
       }
       const shape = w.shape;
       if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
-        errors.push({ message: `weight '${layer}/${name}' shape must be a list of sizes, got ${quote(shape)}`, path: joinPath(wpath, 'shape') });
+        errors.push({
+          message: `weight '${layer}/${name}' shape must be a list of sizes, got ${quote(shape)}`,
+          path: joinPath(wpath, 'shape'),
+        });
         continue;
       }
       if (w.dtype !== undefined && w.dtype !== 'float32') {
-        errors.push({ message: `weight '${layer}/${name}' has dtype ${quote(w.dtype)}; only float32 is supported`, path: joinPath(wpath, 'dtype') });
+        errors.push({
+          message: `weight '${layer}/${name}' has dtype ${quote(w.dtype)}; only float32 is supported`,
+          path: joinPath(wpath, 'dtype'),
+        });
         continue;
       }
       const data = w.data;
       const count = sizeOf(shape as number[]);
       if (!Array.isArray(data) || !data.every((v) => typeof v === 'number')) {
-        errors.push({ message: `weight '${layer}/${name}' data must be a flat list of numbers, got ${quote(data)}`, path: joinPath(wpath, 'data') });
+        errors.push({
+          message: `weight '${layer}/${name}' data must be a flat list of numbers, got ${quote(data)}`,
+          path: joinPath(wpath, 'data'),
+        });
         continue;
       }
       if (data.length !== count) {
-        errors.push({ message: `weight '${layer}/${name}' has ${data.length} values but its shape ${formatShape(shape as number[])} needs ${count}`, path: joinPath(wpath, 'data') });
+        errors.push({
+          message: `weight '${layer}/${name}' has ${data.length} values but its shape ${formatShape(shape as number[])} needs ${count}`,
+          path: joinPath(wpath, 'data'),
+        });
         continue;
       }
       saved.push({ name: `${layer}/${name}`, tensor: tensor(shape as number[], data as number[]), path: wpath });
@@ -70,7 +97,8 @@ export function writeWeightsJson(doc: ModelDocument): string {
     if (!ws?.length) continue;
     const name = inference.nodes.get(id)!.name;
     out[name] = {};
-    for (const w of ws) out[name][w.name] = { shape: [...w.tensor.shape], dtype: 'float32', data: Array.from(w.tensor.data) };
+    for (const w of ws)
+      out[name][w.name] = { shape: [...w.tensor.shape], dtype: 'float32', data: Array.from(w.tensor.data) };
   }
   return JSON.stringify(out);
 }
@@ -80,7 +108,13 @@ function looksLikeWeightsJson(text: string): boolean {
   const parsed = parseJson(text);
   if (!parsed.ok || !isObject(parsed.value)) return false;
   const layers = Object.values(parsed.value);
-  return layers.length > 0 && layers.every((l) => isObject(l) && Object.values(l).every((w) => isObject(w) && Array.isArray(w.shape) && Array.isArray(w.data)));
+  return (
+    layers.length > 0 &&
+    layers.every(
+      (l) =>
+        isObject(l) && Object.values(l).every((w) => isObject(w) && Array.isArray(w.shape) && Array.isArray(w.data)),
+    )
+  );
 }
 
 export const weightsJson: ModelFormat = {
@@ -90,7 +124,12 @@ export const weightsJson: ModelFormat = {
   match: (text) => looksLikeWeightsJson(text),
   read: () => ({
     ok: false,
-    errors: [{ message: 'a weights file holds no model', hint: 'open or build the model first, then load these weights onto it' }],
+    errors: [
+      {
+        message: 'a weights file holds no model',
+        hint: 'open or build the model first, then load these weights onto it',
+      },
+    ],
   }),
   canWrite: (doc, inference) =>
     refuseErrors('weights-json', inference) ??

@@ -22,7 +22,14 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
   const info = nodes.get(node.id)!;
   if (!info.outputShape) return;
   const warn = (code: string, message: string, hint: string, fixes: ProblemFix[] = []) =>
-    info.problems.push({ nodeId: node.id, severity: 'warning', code, message, hint, ...(fixes.length ? { fixes } : {}) });
+    info.problems.push({
+      nodeId: node.id,
+      severity: 'warning',
+      code,
+      message,
+      hint,
+      ...(fixes.length ? { fixes } : {}),
+    });
   const nameOf = (id: string) => nodes.get(id)!.name;
   const consumers = topology.outgoing.get(node.id)!.map((e) => topology.byId.get(e.target)!);
   const producers = topology.incoming.get(node.id)!.map((e) => topology.byId.get(e.source)!);
@@ -48,7 +55,12 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       'bias-before-bn',
       `use_bias=True right before BatchNormalization: BN subtracts the batch mean, which cancels this bias, so its ${biasCount(info)} parameters never matter`,
       'set use_bias=False on this layer; BN’s beta does the shifting',
-      [{ label: `Set use_bias=False on ${nameOf(node.id)}`, steps: [{ op: 'set-config', nodeId: node.id, key: 'use_bias', value: false }] }],
+      [
+        {
+          label: `Set use_bias=False on ${nameOf(node.id)}`,
+          steps: [{ op: 'set-config', nodeId: node.id, key: 'use_bias', value: false }],
+        },
+      ],
     );
 
   if (hasTrait(node.className, 'batchStatistics')) {
@@ -71,11 +83,15 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
       );
   }
 
-  if (activation === 'softmax' && consumers.length > 0 && !consumers.every((c) => hasTrait(c.className, 'batchStatistics')))
+  if (
+    activation === 'softmax' &&
+    consumers.length > 0 &&
+    !consumers.every((c) => hasTrait(c.className, 'batchStatistics'))
+  )
     warn(
       'softmax-not-last',
       `softmax is applied here, but ${consumers.map((c) => nodes.get(c.id)!.name).join(', ')} ${consumers.length === 1 ? 'follows' : 'follow'}: softmax belongs on the output layer`,
-      "use relu (or no activation) inside the network and softmax only at the end",
+      'use relu (or no activation) inside the network and softmax only at the end',
       softmaxFix(node, topology, nameOf),
     );
 }
@@ -92,7 +108,13 @@ function biasOnlyFor(node: DocNode | undefined, consumer: string, topology: Topo
 }
 
 /** linear → BN → activation, from an activation (a layer's own, or an activation layer) placed before `bn`. */
-function reorderFix(before: DocNode, bn: DocNode, activation: string, topology: Topology, nameOf: (id: string) => string): ProblemFix[] {
+function reorderFix(
+  before: DocNode,
+  bn: DocNode,
+  activation: string,
+  topology: Topology,
+  nameOf: (id: string) => string,
+): ProblemFix[] {
   const out = topology.outgoing.get(before.id)!;
   // The activation's other consumers would lose it: no one-click fix then.
   if (out.length !== 1) return [];
@@ -134,7 +156,7 @@ function soleSink(id: string, topology: Topology): DocNode | null {
         stack.push(e.target);
       }
   }
-  return sinks.size === 1 ? topology.byId.get([...sinks][0]) ?? null : null;
+  return sinks.size === 1 ? (topology.byId.get([...sinks][0]) ?? null) : null;
 }
 
 /** Softmax belongs on the output: move a softmax layer there, or trade a layer's softmax for relu. */
@@ -144,23 +166,36 @@ function softmaxFix(node: DocNode, topology: Topology, nameOf: (id: string) => s
   const sinkActivation = appliedActivation(sink);
   if (isActivationLayer(node)) {
     if (sinkActivation === 'softmax' || topology.incoming.get(node.id)!.length !== 1) return [];
-    return [{ label: `Move ${nameOf(node.id)} after ${nameOf(sink.id)}`, steps: [{ op: 'move-after', nodeId: node.id, after: sink.id }] }];
+    return [
+      {
+        label: `Move ${nameOf(node.id)} after ${nameOf(sink.id)}`,
+        steps: [{ op: 'move-after', nodeId: node.id, after: sink.id }],
+      },
+    ];
   }
   const steps: FixStep[] = [{ op: 'set-config', nodeId: node.id, key: 'activation', value: 'relu' }];
   if (sinkActivation === 'softmax') {
     // The output already ends in softmax: only the inner one goes.
   } else if ('activation' in sink.config && !isActivationLayer(sink) && sinkActivation === null)
     steps.push({ op: 'set-config', nodeId: sink.id, key: 'activation', value: 'softmax' });
-  else if (sinkActivation === null) steps.push({ op: 'insert-after', nodeId: sink.id, className: 'Activation', config: { activation: 'softmax' } });
+  else if (sinkActivation === null)
+    steps.push({ op: 'insert-after', nodeId: sink.id, className: 'Activation', config: { activation: 'softmax' } });
   else return [];
-  return [{ label: `Use relu in ${nameOf(node.id)}${steps.length > 1 ? `, softmax at ${nameOf(sink.id)}` : ''}`, steps }];
+  return [
+    { label: `Use relu in ${nameOf(node.id)}${steps.length > 1 ? `, softmax at ${nameOf(sink.id)}` : ''}`, steps },
+  ];
 }
 
 /**
  * Fixes for a branch that ends without reaching the rest of the model: the layers only it uses, from `output` up
  * to where it forks off. Offered on one branch: the model's main line is rarely the mistake.
  */
-export function danglingBranchFixes(output: string, outputs: readonly string[], topology: Topology, nameOf: (id: string) => string): ProblemFix[] {
+export function danglingBranchFixes(
+  output: string,
+  outputs: readonly string[],
+  topology: Topology,
+  nameOf: (id: string) => string,
+): ProblemFix[] {
   const branch = (id: string) => {
     const run = [id];
     let cur = id;
@@ -184,7 +219,10 @@ export function danglingBranchFixes(output: string, outputs: readonly string[], 
   const mine = branch(output);
   if (output !== likely || !mine.fork) return [];
   const fork = mine.fork;
-  const others = topology.outgoing.get(fork)!.map((e) => e.target).filter((t) => t !== mine.run[0]);
+  const others = topology.outgoing
+    .get(fork)!
+    .map((e) => e.target)
+    .filter((t) => t !== mine.run[0]);
   const names = mine.run.length === 1 ? nameOf(output) : `${nameOf(mine.run[0])} … ${nameOf(output)}`;
   const fixes: ProblemFix[] = [];
   if (others.length) {
@@ -197,7 +235,10 @@ export function danglingBranchFixes(output: string, outputs: readonly string[], 
           ]);
     fixes.push({ label: `Insert ${names} between ${nameOf(fork)} and ${others.map(nameOf).join(', ')}`, steps });
   }
-  fixes.push({ label: `Delete ${names}${mine.run.length > 1 ? ` (${mine.run.length} layers)` : ''}`, steps: [{ op: 'remove', nodeIds: mine.run }] });
+  fixes.push({
+    label: `Delete ${names}${mine.run.length > 1 ? ` (${mine.run.length} layers)` : ''}`,
+    steps: [{ op: 'remove', nodeIds: mine.run }],
+  });
   return fixes;
 }
 
@@ -205,4 +246,3 @@ function biasCount(info: NodeInfo): number {
   const bias = info.weights.find((w) => w.name === 'bias');
   return bias ? bias.shape[0] : 0;
 }
-

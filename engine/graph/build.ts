@@ -13,7 +13,9 @@ export interface LayerSpec {
 /** Makes a node with Keras defaults for every field not given. Unknown classes keep the config as given. */
 export function makeNode(id: string, spec: LayerSpec): DocNode {
   const def = getLayer(spec.className);
-  const config = def ? completeConfig(def, spec.config ?? {}).config : ({ ...(spec.config ?? {}) } as DocNode['config']);
+  const config = def
+    ? completeConfig(def, spec.config ?? {}).config
+    : ({ ...(spec.config ?? {}) } as DocNode['config']);
   const node: DocNode = { id, className: spec.className, config };
   if (spec.name) node.name = spec.name;
   if (spec.position) node.position = spec.position;

@@ -10,7 +10,11 @@ function nameOf(doc: ModelDocument, id: string): string {
 }
 
 /** Why `source → target` cannot be connected, or null when it can. */
-export function connectionRefusal(doc: ModelDocument, source: string | null | undefined, target: string | null | undefined): string | null {
+export function connectionRefusal(
+  doc: ModelDocument,
+  source: string | null | undefined,
+  target: string | null | undefined,
+): string | null {
   if (!source || !target) return 'a connection needs two layers';
   const from = doc.nodes.find((n) => n.id === source);
   const to = doc.nodes.find((n) => n.id === target);

@@ -20,7 +20,12 @@ export function applyFix(doc: ModelDocument, fix: ProblemFix, ids: () => string 
 /** A step whose layers are gone (an earlier fix removed them) changes nothing. */
 export function applyStep(doc: ModelDocument, step: FixStep, ids: () => string = () => newId()): ModelDocument {
   const has = (id: string) => doc.nodes.some((n) => n.id === id);
-  const refs = step.op === 'remove' ? [] : 'nodeId' in step ? [step.nodeId, ...('after' in step ? [step.after] : [])] : [step.source, step.target];
+  const refs =
+    step.op === 'remove'
+      ? []
+      : 'nodeId' in step
+        ? [step.nodeId, ...('after' in step ? [step.after] : [])]
+        : [step.source, step.target];
   if (!refs.every(has)) return doc;
   switch (step.op) {
     case 'set-config':
@@ -60,7 +65,9 @@ export function removeFromDocument(
   if (nodes.size === 0 && edges.size === 0) return doc;
   let kept = doc.edges.filter((e) => !edges.has(e.id));
   if (reconnect) kept = bridge(kept, nodes);
-  const weights = doc.weights ? Object.fromEntries(Object.entries(doc.weights).filter(([id]) => !nodes.has(id))) : undefined;
+  const weights = doc.weights
+    ? Object.fromEntries(Object.entries(doc.weights).filter(([id]) => !nodes.has(id)))
+    : undefined;
   return {
     ...doc,
     nodes: doc.nodes.filter((n) => !nodes.has(n.id)),
@@ -89,7 +96,9 @@ function bridge(edges: DocEdge[], removed: ReadonlySet<string>): DocEdge[] {
       continue;
     }
     for (const p of producers(e.source)) {
-      const exists = out.some((o) => o.source === p && o.target === e.target) || edges.some((o) => o.source === p && o.target === e.target);
+      const exists =
+        out.some((o) => o.source === p && o.target === e.target) ||
+        edges.some((o) => o.source === p && o.target === e.target);
       if (!exists) out.push({ id: newId('e'), source: p, target: e.target });
     }
   }
@@ -112,7 +121,9 @@ export function insertAfter(doc: ModelDocument, anchor: string, node: DocNode): 
  */
 export function insertBefore(doc: ModelDocument, anchor: string, node: DocNode, edgeId?: string): ModelDocument {
   const at = doc.nodes.find((n) => n.id === anchor)?.position;
-  const edges = doc.edges.map((e) => (e.target === anchor && (!edgeId || e.id === edgeId) ? { ...e, target: node.id } : e));
+  const edges = doc.edges.map((e) =>
+    e.target === anchor && (!edgeId || e.id === edgeId) ? { ...e, target: node.id } : e,
+  );
   edges.push({ id: newId('e'), source: node.id, target: anchor });
   const placed = at ? { ...node, position: { ...at } } : node;
   const next = { ...doc, nodes: [...doc.nodes, placed], edges };
@@ -120,7 +131,12 @@ export function insertBefore(doc: ModelDocument, anchor: string, node: DocNode, 
 }
 
 /** A new layer of `className` on the connection `edgeId` (a layer dropped onto it); null when it takes no input. */
-export function insertOnEdge(doc: ModelDocument, edgeId: string, className: string, id = newId()): ModelDocument | null {
+export function insertOnEdge(
+  doc: ModelDocument,
+  edgeId: string,
+  className: string,
+  id = newId(),
+): ModelDocument | null {
   const edge = doc.edges.find((e) => e.id === edgeId);
   if (!edge || getLayer(className)?.arity === 'none') return null;
   return insertBefore(doc, edge.target, makeNode(id, { className }), edgeId);
@@ -171,7 +187,9 @@ function makeRoom(doc: ModelDocument, from: string, aboveY: number): ModelDocume
   return {
     ...doc,
     nodes: doc.nodes.map((n) =>
-      below.has(n.id) && n.position && n.position.y > aboveY ? { ...n, position: { x: n.position.x, y: n.position.y + FIX_ROW_GAP } } : n,
+      below.has(n.id) && n.position && n.position.y > aboveY
+        ? { ...n, position: { x: n.position.x, y: n.position.y + FIX_ROW_GAP } }
+        : n,
     ),
   };
 }

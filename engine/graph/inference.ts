@@ -71,12 +71,23 @@ export function infer(doc: ModelDocument): Inference {
   });
 
   for (const e of topology.danglingEdges)
-    modelProblems.push(err(null, 'dangling-edge', `a connection refers to a missing layer (${e.source} → ${e.target})`, 'delete the connection'));
+    modelProblems.push(
+      err(
+        null,
+        'dangling-edge',
+        `a connection refers to a missing layer (${e.source} → ${e.target})`,
+        'delete the connection',
+      ),
+    );
 
   for (const cycle of topology.cycles) {
     const path = [...cycle, cycle[0]].map(nameOf).join(' → ');
     for (const id of cycle) {
-      nodes.get(id)!.problems.push(err(id, 'cycle', `is part of a cycle: ${path}`, 'a model must flow one way: remove one of these connections'));
+      nodes
+        .get(id)!
+        .problems.push(
+          err(id, 'cycle', `is part of a cycle: ${path}`, 'a model must flow one way: remove one of these connections'),
+        );
       for (const e of topology.outgoing.get(id)!) if (cycle.includes(e.target)) badEdges.add(e.id);
     }
   }
@@ -86,14 +97,29 @@ export function infer(doc: ModelDocument): Inference {
   for (const id of topology.order) inferNode(topology.byId.get(id)!, topology, nodes, badEdges);
 
   const inputs = doc.nodes.filter((n) => isInputLayer(n.className)).map((n) => n.id);
-  const outputs = topology.order.filter((id) => topology.outgoing.get(id)!.length === 0 && topology.incoming.get(id)!.length > 0);
-  if (doc.nodes.length === 0) modelProblems.push(err(null, 'empty-model', 'the model is empty', 'drag an Input from the palette, or start from a template'));
+  const outputs = topology.order.filter(
+    (id) => topology.outgoing.get(id)!.length === 0 && topology.incoming.get(id)!.length > 0,
+  );
+  if (doc.nodes.length === 0)
+    modelProblems.push(
+      err(null, 'empty-model', 'the model is empty', 'drag an Input from the palette, or start from a template'),
+    );
   else if (inputs.length === 0)
-    modelProblems.push(err(null, 'no-input', 'the model has no InputLayer', 'add an Input and connect it to the first layer'));
+    modelProblems.push(
+      err(null, 'no-input', 'the model has no InputLayer', 'add an Input and connect it to the first layer'),
+    );
 
   for (const id of inputs)
     if (topology.outgoing.get(id)!.length === 0 && doc.nodes.length > 1)
-      nodes.get(id)!.problems.push({ nodeId: id, severity: 'warning', code: 'unused-input', message: 'this input is not connected to any layer', hint: 'connect it, or delete it' });
+      nodes
+        .get(id)!
+        .problems.push({
+          nodeId: id,
+          severity: 'warning',
+          code: 'unused-input',
+          message: 'this input is not connected to any layer',
+          hint: 'connect it, or delete it',
+        });
   if (outputs.length > 1)
     for (const id of outputs) {
       const fixes = danglingBranchFixes(id, outputs, topology, nameOf);
@@ -147,7 +173,10 @@ function checkNames(docNodes: readonly DocNode[], names: Map<string, string>, no
     const name = names.get(n.id)!;
     if (n.name) {
       const bad = checkLayerName(n.name);
-      if (bad) nodes.get(n.id)!.problems.push({ nodeId: n.id, severity: 'error', code: 'bad-name', message: bad, hint: 'rename the layer' });
+      if (bad)
+        nodes
+          .get(n.id)!
+          .problems.push({ nodeId: n.id, severity: 'error', code: 'bad-name', message: bad, hint: 'rename the layer' });
     }
     if (seen.has(name))
       nodes.get(n.id)!.problems.push({
@@ -167,7 +196,11 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
     info.problems.push({ nodeId: node.id, severity: 'error', code, message, hint, edgeId });
   const def = getLayer(node.className);
   if (!def) {
-    problem('unknown-layer', `'${node.className}' is not a layer LayerCanvas knows`, 'replace it with a supported layer from the palette');
+    problem(
+      'unknown-layer',
+      `'${node.className}' is not a layer LayerCanvas knows`,
+      'replace it with a supported layer from the palette',
+    );
     return;
   }
   const configIssues = validateConfig(def, node.config);
@@ -199,7 +232,11 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
     return;
   }
   if (out.some((d, i) => i > 0 && d !== null && d <= 0)) {
-    problem('empty-output', `the output shape ${formatShape(out)} has an axis of size 0 or less`, 'use padding=\'same\' or fewer shrinking layers before this one');
+    problem(
+      'empty-output',
+      `the output shape ${formatShape(out)} has an axis of size 0 or less`,
+      "use padding='same' or fewer shrinking layers before this one",
+    );
     for (const e of incoming) badEdges.add(e.id);
     return;
   }
@@ -207,27 +244,53 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
   countWeights(def, node, inputs, info, problem);
 }
 
-function checkArity(def: LayerDefinition, count: number, problem: (code: string, message: string, hint?: string) => void): boolean {
+function checkArity(
+  def: LayerDefinition,
+  count: number,
+  problem: (code: string, message: string, hint?: string) => void,
+): boolean {
   if (def.arity === 'none' && count > 0) {
-    problem('input-has-inputs', `an InputLayer takes no inputs, but ${count} ${count === 1 ? 'is' : 'are'} connected`, 'remove the connections into it');
+    problem(
+      'input-has-inputs',
+      `an InputLayer takes no inputs, but ${count} ${count === 1 ? 'is' : 'are'} connected`,
+      'remove the connections into it',
+    );
     return false;
   }
   if (def.arity === 'one' && count === 0) {
-    problem('missing-input', `${def.className} has no input`, 'connect the output of another layer (or an Input) to it');
+    problem(
+      'missing-input',
+      `${def.className} has no input`,
+      'connect the output of another layer (or an Input) to it',
+    );
     return false;
   }
   if (def.arity === 'one' && count > 1) {
-    problem('too-many-inputs', `${def.className} takes one input, but ${count} are connected`, 'merge the branches first with Add or Concatenate, or remove a connection');
+    problem(
+      'too-many-inputs',
+      `${def.className} takes one input, but ${count} are connected`,
+      'merge the branches first with Add or Concatenate, or remove a connection',
+    );
     return false;
   }
   if (def.arity === 'many' && count === 0) {
-    problem('merge-needs-inputs', `${def.className} merges two or more inputs, but none is connected`, 'connect the branches to merge, or delete it');
+    problem(
+      'merge-needs-inputs',
+      `${def.className} merges two or more inputs, but none is connected`,
+      'connect the branches to merge, or delete it',
+    );
     return false;
   }
   return true;
 }
 
-function countWeights(def: LayerDefinition, node: DocNode, inputs: Shape[], info: NodeInfo, problem: (code: string, message: string, hint?: string) => void): void {
+function countWeights(
+  def: LayerDefinition,
+  node: DocNode,
+  inputs: Shape[],
+  info: NodeInfo,
+  problem: (code: string, message: string, hint?: string) => void,
+): void {
   const specs = def.weights?.(node.config, inputs) ?? [];
   const frozen = allFields(def).trainable && node.config.trainable === false;
   info.weights = specs.map((w) => (frozen ? { ...w, trainable: false } : w));
@@ -243,7 +306,9 @@ function countWeights(def: LayerDefinition, node: DocNode, inputs: Shape[], info
     problem(
       'layer-too-large',
       `this layer would have ${thousands(params)} parameters (${size} of float32), more than the ${thousands(MAX_LAYER_PARAMS)} LayerCanvas allows in one layer`,
-      def.className === 'Dense' ? 'a Dense after Flatten on a large image is the usual cause: add pooling or a GlobalAveragePooling2D first' : 'reduce the filters, units or input size',
+      def.className === 'Dense'
+        ? 'a Dense after Flatten on a large image is the usual cause: add pooling or a GlobalAveragePooling2D first'
+        : 'reduce the filters, units or input size',
     );
   else if (params > LARGE_LAYER_PARAMS)
     info.problems.push({

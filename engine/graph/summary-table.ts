@@ -52,8 +52,14 @@ export function wrapCell(text: string, width: number): string[] {
   return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
 }
 
-export function drawTable(header: string[], rows: string[][], widths: number[], rightAligned: readonly number[]): string[] {
-  const pad = (text: string, i: number) => ` ${rightAligned.includes(i) ? text.padStart(widths[i]) : text.padEnd(widths[i])} `;
+export function drawTable(
+  header: string[],
+  rows: string[][],
+  widths: number[],
+  rightAligned: readonly number[],
+): string[] {
+  const pad = (text: string, i: number) =>
+    ` ${rightAligned.includes(i) ? text.padStart(widths[i]) : text.padEnd(widths[i])} `;
   const rule = (l: string, m: string, r: string, h: string) => l + widths.map((w) => h.repeat(w + 2)).join(m) + r;
   const block = (cells: string[], edge: string) => {
     const wrapped = cells.map((c, i) => wrapCell(c, widths[i]));

@@ -42,7 +42,11 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
       connected_to: inference.topology.incoming.get(id)!.map((e) => `${inference.nodes.get(e.source)!.name}[0][0]`),
     });
   }
-  const sequentialLike = sequential || inference.order.every((id) => inference.topology.incoming.get(id)!.length <= 1 && inference.topology.outgoing.get(id)!.length <= 1);
+  const sequentialLike =
+    sequential ||
+    inference.order.every(
+      (id) => inference.topology.incoming.get(id)!.length <= 1 && inference.topology.outgoing.get(id)!.length <= 1,
+    );
   return {
     model_name: doc.name,
     model_class: inference.modelClass,
@@ -90,10 +94,16 @@ export const SUMMARY_LINE_LENGTH = 76;
 
 /** The text `model.summary()` prints: the model name, the box table, then the totals. */
 export function formatSummary(s: Summary): string {
-  const columns = s.sequential_like ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const columns = s.sequential_like
+    ? ['Layer (type)', 'Output Shape', 'Param #']
+    : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   const positions = s.sequential_like ? [0.45, 0.8, 1.0] : [0.3, 0.56, 0.74, 1.0];
   const rows = s.layers.map((l) => {
-    const cells = [`${l.name} (${l.class_name})`, l.output_shape ? formatShape(l.output_shape as Shape) : '?', thousands(l.params)];
+    const cells = [
+      `${l.name} (${l.class_name})`,
+      l.output_shape ? formatShape(l.output_shape as Shape) : '?',
+      thousands(l.params),
+    ];
     if (!s.sequential_like) cells.push(l.connected_to.length ? l.connected_to.join(', ') : '-');
     return cells;
   });

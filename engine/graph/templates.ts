@@ -19,7 +19,8 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'article-mlp',
     title: 'MLP with BatchNormalization',
-    description: 'The feed-forward network from the BatchNorm article: Dense → BN → Dense → BN → Dense(softmax) on (1, 5) inputs.',
+    description:
+      'The feed-forward network from the BatchNorm article: Dense → BN → Dense → BN → Dense(softmax) on (1, 5) inputs.',
     build: () =>
       chainDocument([
         { className: 'InputLayer', config: { shape: [1, 5] } },
@@ -33,7 +34,8 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'article-cnn',
     title: 'CNN with BatchNormalization (article)',
-    description: "The article's CNN exactly as written: Conv2D(relu) → BN twice, MaxPooling2D, Dense(2, softmax) — no Flatten, so Dense acts per pixel.",
+    description:
+      "The article's CNN exactly as written: Conv2D(relu) → BN twice, MaxPooling2D, Dense(2, softmax) — no Flatten, so Dense acts per pixel.",
     build: () =>
       chainDocument([
         { className: 'InputLayer', config: { shape: [28, 28, 3] } },
@@ -48,7 +50,8 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'cnn-bn-before-activation',
     title: 'CNN, BN between convolution and activation',
-    description: 'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, Dense(10, softmax): the placement the article recommends, ready for MNIST.',
+    description:
+      'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, Dense(10, softmax): the placement the article recommends, ready for MNIST.',
     build: () =>
       chainDocument([
         { className: 'InputLayer', config: { shape: [28, 28, 1] } },
@@ -66,7 +69,8 @@ export const TEMPLATES: readonly Template[] = [
   {
     id: 'residual-block',
     title: 'Residual block',
-    description: 'Conv → BN → ReLU → Conv → BN, added to the shortcut, then ReLU, global pooling and a softmax classifier.',
+    description:
+      'Conv → BN → ReLU → Conv → BN, added to the shortcut, then ReLU, global pooling and a softmax classifier.',
     build: () =>
       graphDocument(
         [

@@ -42,7 +42,13 @@ export async function samplesHandler(payload: ParsedPayloadOf<'samples'>): Promi
   const split = payload.split ?? 'train';
   const data = split === 'test' ? r.value.test : r.value.train;
   if (!data) {
-    return { error: { code: 'no-split', message: `the ${payload.dataset} dataset has no test split`, hint: "Ask for split 'train'; only MNIST comes with a held-out test split." } };
+    return {
+      error: {
+        code: 'no-split',
+        message: `the ${payload.dataset} dataset has no test split`,
+        hint: "Ask for split 'train'; only MNIST comes with a held-out test split.",
+      },
+    };
   }
   if (payload.offset >= data.count) {
     return {
@@ -79,7 +85,11 @@ async function importNpy(files: Map<string, Uint8Array>, main: string): Promise<
   const y = npys.find((n) => n !== x && Y_NAME.test(n)) ?? npys.find((n) => n !== x);
   if (!x || !y) {
     return fail(
-      dataError(`${main} holds one array, but a dataset needs the features and the labels`, 'Pick both files together in the dialog (e.g. x.npy and y.npy): hold Ctrl or Shift to select the second one.', { file: main }),
+      dataError(
+        `${main} holds one array, but a dataset needs the features and the labels`,
+        'Pick both files together in the dialog (e.g. x.npy and y.npy): hold Ctrl or Shift to select the second one.',
+        { file: main },
+      ),
     );
   }
   const r = readNpyPair(files.get(x)!, files.get(y)!, { name: stem(x), xFile: x, yFile: y });
@@ -97,26 +107,44 @@ async function importIdx(files: Map<string, Uint8Array>, main: string): Promise<
   const labels = names.filter((n) => IDX_LABELS.test(n) || (!IDX_IMAGES.test(n) && dims.get(n) === 1));
   const train = images.find((n) => /^train/i.test(n)) ?? images.find((n) => !/^(t10k|test)/i.test(n)) ?? images[0];
   const partner = (img: string) =>
-    labels.find((l) => l === img.replace(/images([-._])idx3/i, 'labels$1idx1')) ?? (labels.length === 1 ? labels[0] : undefined);
+    labels.find((l) => l === img.replace(/images([-._])idx3/i, 'labels$1idx1')) ??
+    (labels.length === 1 ? labels[0] : undefined);
   if (!train || !partner(train)) {
     const missing = train ? 'labels' : 'images';
     return fail(
-      dataError(`${main} needs its ${missing} file: an IDX dataset is an images file and a labels file`, 'Pick both together in the dialog (e.g. train-images-idx3-ubyte and train-labels-idx1-ubyte).', { file: main }),
+      dataError(
+        `${main} needs its ${missing} file: an IDX dataset is an images file and a labels file`,
+        'Pick both together in the dialog (e.g. train-images-idx3-ubyte and train-labels-idx1-ubyte).',
+        { file: main },
+      ),
     );
   }
-  const r = await readIdx(files.get(train)!, files.get(partner(train)!)!, { name: stem(train).replace(/[-._]images[-._]idx3[-._]ubyte$/i, '') || 'IDX', imagesFile: train, labelsFile: partner(train) });
+  const r = await readIdx(files.get(train)!, files.get(partner(train)!)!, {
+    name: stem(train).replace(/[-._]images[-._]idx3[-._]ubyte$/i, '') || 'IDX',
+    imagesFile: train,
+    labelsFile: partner(train),
+  });
   if (!r.ok) return fail(...r.errors);
   const testName = images.find((n) => n !== train && /^(t10k|test)/i.test(n));
-  const testLabels = testName ? labels.find((l) => l === testName.replace(/images([-._])idx3/i, 'labels$1idx1')) : undefined;
+  const testLabels = testName
+    ? labels.find((l) => l === testName.replace(/images([-._])idx3/i, 'labels$1idx1'))
+    : undefined;
   if (testName && testLabels) {
-    const t = await readIdx(files.get(testName)!, files.get(testLabels)!, { name: `${r.value.name} (test)`, imagesFile: testName, labelsFile: testLabels });
+    const t = await readIdx(files.get(testName)!, files.get(testLabels)!, {
+      name: `${r.value.name} (test)`,
+      imagesFile: testName,
+      labelsFile: testLabels,
+    });
     if (!t.ok) return fail(...t.errors);
     return { ok: true, dataset: r.value, test: t.value, warnings: [] };
   }
   return { ok: true, dataset: r.value, warnings: [] };
 }
 
-export async function datasetImportHandler(payload: ParsedPayloadOf<'dataset-import'>, ctx: HandlerContext): Promise<HandlerOutcome<DatasetImportOutcome>> {
+export async function datasetImportHandler(
+  payload: ParsedPayloadOf<'dataset-import'>,
+  ctx: HandlerContext,
+): Promise<HandlerOutcome<DatasetImportOutcome>> {
   ctx.progress({ fraction: 0.1, message: `Reading ${payload.name}` });
   // Every file un-gzip'd first: MNIST ships as *.gz, and a .csv.gz is common.
   const files = new Map<string, Uint8Array>();
@@ -131,9 +159,20 @@ export async function datasetImportHandler(payload: ParsedPayloadOf<'dataset-imp
   const bytes = files.get(main)!;
   let outcome: DatasetImportOutcome;
   if (isNpy(bytes)) outcome = await importNpy(files, main);
-  else if (IDX_IMAGES.test(main) || IDX_LABELS.test(main) || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] >= 0x08 && bytes[2] <= 0x0e)) outcome = await importIdx(files, main);
+  else if (
+    IDX_IMAGES.test(main) ||
+    IDX_LABELS.test(main) ||
+    (bytes[0] === 0 && bytes[1] === 0 && bytes[2] >= 0x08 && bytes[2] <= 0x0e)
+  )
+    outcome = await importIdx(files, main);
   else if (isPng(bytes) || isJpeg(bytes)) {
-    outcome = fail(dataError(`${main} is a single image, not a dataset`, 'Import a CSV, an x.npy/y.npy pair or MNIST IDX files here; for a folder of images with one sub-folder per class, use "Import image folder…" (or layercanvas train --dataset <folder>).', { file: main }));
+    outcome = fail(
+      dataError(
+        `${main} is a single image, not a dataset`,
+        'Import a CSV, an x.npy/y.npy pair or MNIST IDX files here; for a folder of images with one sub-folder per class, use "Import image folder…" (or layercanvas train --dataset <folder>).',
+        { file: main },
+      ),
+    );
   } else {
     const columns = csvColumns(bytes);
     const r = readCsv(bytes, { name: stem(main), label: payload.label, header: payload.header });
@@ -141,8 +180,18 @@ export async function datasetImportHandler(payload: ParsedPayloadOf<'dataset-imp
     else {
       // readCsv found a header exactly when it named the features; then the first row's cells are the columns.
       const named = r.value.featureNames ? columns : [];
-      const label = typeof payload.label === 'string' ? named.indexOf(payload.label) : (payload.label ?? -1) < 0 ? columns.length + (payload.label ?? -1) : payload.label!;
-      outcome = { ok: true, dataset: r.value, warnings: r.warnings ?? [], csv: { columns: named.length ? named : columns.map((_, i) => `column ${i + 1}`), label } };
+      const label =
+        typeof payload.label === 'string'
+          ? named.indexOf(payload.label)
+          : (payload.label ?? -1) < 0
+            ? columns.length + (payload.label ?? -1)
+            : payload.label!;
+      outcome = {
+        ok: true,
+        dataset: r.value,
+        warnings: r.warnings ?? [],
+        csv: { columns: named.length ? named : columns.map((_, i) => `column ${i + 1}`), label },
+      };
     }
   }
   ctx.progress({ fraction: 1, message: `Read ${payload.name}` });

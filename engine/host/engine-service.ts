@@ -31,7 +31,6 @@ export type Handler<T extends RequestType> = (
 
 export type Handlers = { [K in Exclude<RequestType, 'cancel'>]: Handler<K> };
 
-
 export const defaultHandlers: Handlers = {
   ping: () => ({ pid: typeof process !== 'undefined' ? process.pid : null, protocol: PROTOCOL_VERSION }),
 
@@ -109,7 +108,14 @@ export function createEngineService(
     } catch (err) {
       if (!('ok' in message) || !message.ok) return;
       try {
-        send({ id: message.id, ok: false, error: { code: 'internal', message: `The engine could not send its answer: ${(err as Error)?.message ?? String(err)}.` } });
+        send({
+          id: message.id,
+          ok: false,
+          error: {
+            code: 'internal',
+            message: `The engine could not send its answer: ${(err as Error)?.message ?? String(err)}.`,
+          },
+        });
       } catch {
         // The transport itself is gone; nobody is listening.
       }
@@ -135,7 +141,13 @@ export function createEngineService(
     } catch (err) {
       // A handler bug must not take the engine down: report it as data with enough to file an issue.
       const e = err as Error;
-      outcome = { error: { code: 'internal', message: `The engine failed while handling '${type}': ${e?.message ?? String(err)}`, hint: 'This is a bug in LayerCanvas; please report it with the model that caused it.' } };
+      outcome = {
+        error: {
+          code: 'internal',
+          message: `The engine failed while handling '${type}': ${e?.message ?? String(err)}`,
+          hint: 'This is a bug in LayerCanvas; please report it with the model that caused it.',
+        },
+      };
     }
     // A cancelled request has already been answered.
     if (controller.signal.aborted) return;
@@ -152,7 +164,10 @@ export function createEngineService(
     handle(raw) {
       const envelope = requestEnvelope.safeParse(raw);
       if (!envelope.success) {
-        const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string' ? (raw as { id: string }).id : null;
+        const id =
+          typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'string'
+            ? (raw as { id: string }).id
+            : null;
         fail(id, {
           code: 'bad-request',
           message: `Malformed engine request: ${describeIssues(envelope.error, 'request')}.`,
@@ -162,13 +177,20 @@ export function createEngineService(
       }
       const { id, type } = envelope.data;
       if (!Object.hasOwn(REQUESTS, type)) {
-        fail(id, { code: 'unknown-type', message: `Unknown engine request type '${type}'.`, hint: `Known types: ${REQUEST_TYPES.join(', ')}.` });
+        fail(id, {
+          code: 'unknown-type',
+          message: `Unknown engine request type '${type}'.`,
+          hint: `Known types: ${REQUEST_TYPES.join(', ')}.`,
+        });
         return;
       }
       const known = type as RequestType;
       const payload = REQUESTS[known].payload.safeParse(envelope.data.payload);
       if (!payload.success) {
-        fail(id, { code: 'bad-request', message: `Bad '${known}' request: ${describeIssues(payload.error, 'payload')}.` });
+        fail(id, {
+          code: 'bad-request',
+          message: `Bad '${known}' request: ${describeIssues(payload.error, 'payload')}.`,
+        });
         return;
       }
       if (known === 'cancel') {
@@ -184,7 +206,11 @@ export function createEngineService(
         return;
       }
       if (running.has(id)) {
-        fail(id, { code: 'duplicate-id', message: `A request with id '${id}' is already running.`, hint: 'Give every request in flight its own id.' });
+        fail(id, {
+          code: 'duplicate-id',
+          message: `A request with id '${id}' is already running.`,
+          hint: 'Give every request in flight its own id.',
+        });
         return;
       }
       void run(id, known, payload.data);

@@ -21,7 +21,10 @@ const DEFAULT_SEED = 1337;
 
 const fail = (...errors: DataError[]): DatasetImportOutcome => ({ ok: false, errors });
 
-export async function folderImportHandler(payload: ParsedPayloadOf<'dataset-import-folder'>, ctx: HandlerContext): Promise<HandlerOutcome<DatasetImportOutcome>> {
+export async function folderImportHandler(
+  payload: ParsedPayloadOf<'dataset-import-folder'>,
+  ctx: HandlerContext,
+): Promise<HandlerOutcome<DatasetImportOutcome>> {
   ctx.progress({ fraction: 0.05, message: `Reading ${payload.files.length} files of ${payload.name}` });
   await yieldToEvents();
   if (ctx.signal.aborted) return { error: CANCELLED };
@@ -31,7 +34,11 @@ export async function folderImportHandler(payload: ParsedPayloadOf<'dataset-impo
     const bytes = payload.files.length * h * w * (payload.channels ?? 3) * 4;
     if (bytes > MAX_DATASET_BYTES) return fail(tooBig(payload.files.length, h, w, bytes));
   }
-  const read = readImageFolder(payload.files, { name: payload.name, ...(payload.size ? { size: payload.size } : {}), channels: payload.channels ?? 'auto' });
+  const read = readImageFolder(payload.files, {
+    name: payload.name,
+    ...(payload.size ? { size: payload.size } : {}),
+    channels: payload.channels ?? 'auto',
+  });
   if (ctx.signal.aborted) return { error: CANCELLED };
   if (!read.ok) return fail(...read.errors);
   const dataset = read.value;

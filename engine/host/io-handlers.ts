@@ -16,7 +16,10 @@ function sideFiles(siblings: Record<string, Uint8Array> | undefined): SideFiles 
   };
 }
 
-export async function importFile(payload: ParsedPayloadOf<'import'>, ctx: HandlerContext): Promise<HandlerOutcome<ImportOutcome>> {
+export async function importFile(
+  payload: ParsedPayloadOf<'import'>,
+  ctx: HandlerContext,
+): Promise<HandlerOutcome<ImportOutcome>> {
   ctx.progress({ fraction: 0.1, message: `Reading ${payload.name}` });
   const { readModel, readModelFile } = await import('../formats/detect');
   await yieldToEvents();
@@ -24,13 +27,18 @@ export async function importFile(payload: ParsedPayloadOf<'import'>, ctx: Handle
   const side = sideFiles(payload.siblings);
   // Bytes may be a binary model (.keras, .h5); text is read as text.
   const result =
-    typeof payload.data === 'string' ? readModel(payload.data, payload.name, side) : await readModelFile(payload.data, payload.name, side);
+    typeof payload.data === 'string'
+      ? readModel(payload.data, payload.name, side)
+      : await readModelFile(payload.data, payload.name, side);
   ctx.progress({ fraction: 1, message: `Read ${payload.name}` });
   if (!result.ok) return { ok: false, errors: result.errors };
   return { ok: true, document: result.document, format: result.format, warnings: result.warnings };
 }
 
-export async function exportDocument(payload: ParsedPayloadOf<'export'>, ctx: HandlerContext): Promise<HandlerOutcome<ExportResult>> {
+export async function exportDocument(
+  payload: ParsedPayloadOf<'export'>,
+  ctx: HandlerContext,
+): Promise<HandlerOutcome<ExportResult>> {
   ctx.progress({ fraction: 0.1, message: `Writing ${payload.format}` });
   const { exportModel } = await import('../formats/export');
   const out = await exportModel(payload.document, payload.format, { flavor: payload.flavor });

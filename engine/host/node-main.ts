@@ -8,7 +8,9 @@ import { aliveAnswer, ENGINE_READY, isHeartbeat } from './supervisor';
 import { decodeWire, encodeWire } from '../api/wire';
 
 if (!process.send) {
-  process.stderr.write('engine/host/node-main.ts is started by `layercanvas serve` (it needs an IPC channel); run that instead.\n');
+  process.stderr.write(
+    'engine/host/node-main.ts is started by `layercanvas serve` (it needs an IPC channel); run that instead.\n',
+  );
   process.exit(2);
 }
 
@@ -28,14 +30,26 @@ process.on('message', (raw: unknown) => {
     return;
   }
   if (typeof raw !== 'string') {
-    send(encodeWire({ id: null, ok: false, error: { code: 'bad-request', message: `Engine messages are wire text; got ${typeof raw}.` } }));
+    send(
+      encodeWire({
+        id: null,
+        ok: false,
+        error: { code: 'bad-request', message: `Engine messages are wire text; got ${typeof raw}.` },
+      }),
+    );
     return;
   }
   let message: unknown;
   try {
     message = decodeWire(raw);
   } catch (err) {
-    send(encodeWire({ id: null, ok: false, error: { code: 'bad-request', message: `Engine message isn't valid JSON: ${(err as Error).message}.` } }));
+    send(
+      encodeWire({
+        id: null,
+        ok: false,
+        error: { code: 'bad-request', message: `Engine message isn't valid JSON: ${(err as Error).message}.` },
+      }),
+    );
     return;
   }
   service.handle(message);

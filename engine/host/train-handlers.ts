@@ -32,18 +32,36 @@ export function engineBudget(): MemoryBudget {
   }
 }
 
-async function datasetFor(spec: ParsedPayloadOf<'train'>['dataset']): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {
+async function datasetFor(
+  spec: ParsedPayloadOf<'train'>['dataset'],
+): Promise<HandlerOutcome<{ train: Dataset; test?: Dataset }>> {
   if ('inline' in spec) {
     const d = spec.inline;
-    const count = d.y.length / (d.numClasses ? 1 : d.targetSize ?? 1);
-    return { train: { name: d.name ?? 'data', description: '', x: d.x, y: d.numClasses ? Int32Array.from(d.y) : d.y, sampleShape: d.sampleShape, numClasses: d.numClasses, count, normalization: [] } };
+    const count = d.y.length / (d.numClasses ? 1 : (d.targetSize ?? 1));
+    return {
+      train: {
+        name: d.name ?? 'data',
+        description: '',
+        x: d.x,
+        y: d.numClasses ? Int32Array.from(d.y) : d.y,
+        sampleShape: d.sampleShape,
+        numClasses: d.numClasses,
+        count,
+        normalization: [],
+      },
+    };
   }
   const loaded = await loadDataset(spec.id, { subset: spec.subset, seed: spec.seed });
-  if (!loaded.ok) return { error: { code: 'bad-dataset', message: loaded.errors[0].message, hint: loaded.errors[0].hint } };
+  if (!loaded.ok)
+    return { error: { code: 'bad-dataset', message: loaded.errors[0].message, hint: loaded.errors[0].hint } };
   return loaded.value;
 }
 
-export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: HandlerContext, requestId: string): Promise<HandlerOutcome<TrainOutcome>> {
+export async function trainHandler(
+  payload: ParsedPayloadOf<'train'>,
+  ctx: HandlerContext,
+  requestId: string,
+): Promise<HandlerOutcome<TrainOutcome>> {
   const data = await datasetFor(payload.dataset);
   if ('error' in data) return data;
   const { backend: kernels, warning } = await engineBackend();
@@ -58,7 +76,8 @@ export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: Handl
       const result: TrainResult = await train(m.doc, data.train, settings, {
         backend: kernels,
         shouldStop: () => flag.stop || ctx.signal.aborted,
-        onEvent: (event: TrainEvent) => ctx.progress({ fraction: progressOf(event, index, models.length), data: { run: m.label, event } }),
+        onEvent: (event: TrainEvent) =>
+          ctx.progress({ fraction: progressOf(event, index, models.length), data: { run: m.label, event } }),
       });
       let testAccuracy: number | undefined;
       if (data.test && result.weights && result.status === 'completed') {
@@ -76,7 +95,10 @@ export async function trainHandler(payload: ParsedPayloadOf<'train'>, ctx: Handl
 
 function progressOf(event: TrainEvent, run: number, runs: number): number | undefined {
   if (event.type === 'layer-stats') return undefined;
-  const within = event.type === 'batch' ? (event.epoch + event.batch / event.batches) / event.epochs : (event.epoch + 1) / event.epochs;
+  const within =
+    event.type === 'batch'
+      ? (event.epoch + event.batch / event.batches) / event.epochs
+      : (event.epoch + 1) / event.epochs;
   return Number.isFinite(within) ? Math.min(1, (run + within) / runs) : undefined;
 }
 

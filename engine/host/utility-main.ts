@@ -23,7 +23,9 @@ interface PortLike {
 const parentPort = (process as unknown as { parentPort?: PortLike }).parentPort;
 
 if (!parentPort) {
-  process.stderr.write('engine/host/utility-main is started by the LayerCanvas desktop app (Electron utilityProcess); run the app instead.\n');
+  process.stderr.write(
+    'engine/host/utility-main is started by the LayerCanvas desktop app (Electron utilityProcess); run the app instead.\n',
+  );
   process.exit(2);
 }
 

@@ -13,9 +13,18 @@ export function erf(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z - 1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
-        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - r : r - 1;
 }
@@ -65,7 +74,13 @@ function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
       return { f: (v) => v / (1 + Math.abs(v)), df: (v) => 1 / (1 + Math.abs(v)) ** 2 };
     case 'silu':
     case 'swish':
-      return { f: (v) => v * sigmoid(v), df: (v) => { const s = sigmoid(v); return s * (1 + v * (1 - s)); } };
+      return {
+        f: (v) => v * sigmoid(v),
+        df: (v) => {
+          const s = sigmoid(v);
+          return s * (1 + v * (1 - s));
+        },
+      };
     case 'gelu':
       return {
         f: (v) => 0.5 * v * (1 + erf(v / Math.SQRT2)),
@@ -92,7 +107,10 @@ function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
       // x · tanh(softplus(x)); d/dx = tanh(sp) + x · (1 − tanh²(sp)) · sigmoid(x).
       return {
         f: (v) => v * Math.tanh(softplus(v)),
-        df: (v) => { const t = Math.tanh(softplus(v)); return t + v * (1 - t * t) * sigmoid(v); },
+        df: (v) => {
+          const t = Math.tanh(softplus(v));
+          return t + v * (1 - t * t) * sigmoid(v);
+        },
       };
     case 'celu':
       return { f: (v) => Math.max(v, 0) + Math.expm1(Math.min(v, 0)), df: (v) => (v > 0 ? 1 : Math.exp(v)) };
@@ -105,7 +123,10 @@ function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
     case 'squareplus':
       return { f: (v) => (v + Math.sqrt(v * v + 4)) / 2, df: (v) => (1 + v / Math.sqrt(v * v + 4)) / 2 };
     case 'sparse_plus':
-      return { f: (v) => (v <= -1 ? 0 : v < 1 ? 0.25 * (v + 1) ** 2 : v), df: (v) => (v <= -1 ? 0 : v < 1 ? 0.5 * (v + 1) : 1) };
+      return {
+        f: (v) => (v <= -1 ? 0 : v < 1 ? 0.25 * (v + 1) ** 2 : v),
+        df: (v) => (v <= -1 ? 0 : v < 1 ? 0.5 * (v + 1) : 1),
+      };
     case 'sparse_sigmoid':
       return { f: (v) => (v <= -1 ? 0 : v >= 1 ? 1 : 0.5 * (v + 1)), df: (v) => (v <= -1 || v >= 1 ? 0 : 0.5) };
     case 'soft_shrink':
@@ -134,7 +155,8 @@ function shiftedExpSum(X: Float32Array, r: number, n: number, exps?: Float32Arra
 /** Softmax over the last axis, shifted by the row maximum so large logits don't overflow. */
 export function softmax(x: Tensor): Tensor {
   const n = x.shape[x.shape.length - 1];
-  const X = x.data, y = new Float32Array(X.length);
+  const X = x.data,
+    y = new Float32Array(X.length);
   for (let r = 0; r < X.length; r += n) {
     const { sum } = shiftedExpSum(X, r, n, y);
     for (let j = 0; j < n; j++) y[r + j] /= sum;
@@ -145,7 +167,8 @@ export function softmax(x: Tensor): Tensor {
 /** log(softmax(x)) over the last axis: x − max − log Σ exp(x − max), exact where softmax would underflow. */
 export function logSoftmax(x: Tensor): Tensor {
   const n = x.shape[x.shape.length - 1];
-  const X = x.data, y = new Float32Array(X.length);
+  const X = x.data,
+    y = new Float32Array(X.length);
   for (let r = 0; r < X.length; r += n) {
     const { max, sum } = shiftedExpSum(X, r, n);
     const shift = max + Math.log(sum);
@@ -161,8 +184,15 @@ export function activation(x: Tensor, name: ActivationName, options: ActivationO
   return tensor(x.shape, x.data.map(f));
 }
 
-export function activationGrad(dy: Tensor, x: Tensor, y: Tensor, name: ActivationName, options: ActivationOptions = {}): Tensor {
-  const D = dy.data, Y = y.data;
+export function activationGrad(
+  dy: Tensor,
+  x: Tensor,
+  y: Tensor,
+  name: ActivationName,
+  options: ActivationOptions = {},
+): Tensor {
+  const D = dy.data,
+    Y = y.data;
   const dx = new Float32Array(D.length);
   if (name === 'softmax') {
     // dx = y ⊙ (dy − Σ dy·y) per row of the last axis.

@@ -10,9 +10,17 @@ export interface AdamStep {
  * Keras 3's Adam update_step, in place over one variable and its two slots:
  * m += (g − m)(1 − β₁); v += (g² − v)(1 − β₂); value −= alpha · m / (√v + ε).
  */
-export function adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void {
+export function adamUpdate(
+  value: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  p: AdamStep,
+): void {
   if (grad.length !== value.length || m.length !== value.length || v.length !== value.length)
-    throw new RangeError(`Adam operands differ in length: value ${value.length}, grad ${grad.length}, m ${m.length}, v ${v.length}`);
+    throw new RangeError(
+      `Adam operands differ in length: value ${value.length}, grad ${grad.length}, m ${m.length}, v ${v.length}`,
+    );
   const { alpha, beta1, beta2, epsilon } = p;
   for (let i = 0; i < value.length; i++) {
     m[i] += (grad[i] - m[i]) * (1 - beta1);

@@ -5,8 +5,10 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1, db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new RangeError(`shapes [${a}] and [${b}] cannot be broadcast together`);
+    const da = a[a.length - rank + i] ?? 1,
+      db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1)
+      throw new RangeError(`shapes [${a}] and [${b}] cannot be broadcast together`);
     out.push(da === 1 ? db : da);
   }
   return out;
@@ -44,10 +46,18 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 export function add(a: Tensor, b: Tensor): Tensor {
-  if (sameShape(a.shape, b.shape)) return tensor(a.shape, a.data.map((v, i) => v + b.data[i]));
+  if (sameShape(a.shape, b.shape))
+    return tensor(
+      a.shape,
+      a.data.map((v, i) => v + b.data[i]),
+    );
   const shape = broadcastShape(a.shape, b.shape);
-  const ia = sourceIndex(shape, a.shape), ib = sourceIndex(shape, b.shape);
-  return tensor(shape, Float32Array.from(ia, (j, i) => a.data[j] + b.data[ib[i]]));
+  const ia = sourceIndex(shape, a.shape),
+    ib = sourceIndex(shape, b.shape);
+  return tensor(
+    shape,
+    Float32Array.from(ia, (j, i) => a.data[j] + b.data[ib[i]]),
+  );
 }
 
 /** Sums dy over the axes an operand was broadcast along. */

@@ -7,9 +7,11 @@ function forEachWindowElement(g: WindowGeometry, visit: (xi: number, oi: number,
   let o = 0;
   for (let b = 0; b < g.batch; b++)
     for (let oy = 0; oy < g.outH; oy++) {
-      const y0 = Math.max(oy * g.sh - g.padT, 0), y1 = Math.min(oy * g.sh - g.padT + g.kh, g.inH);
+      const y0 = Math.max(oy * g.sh - g.padT, 0),
+        y1 = Math.min(oy * g.sh - g.padT + g.kh, g.inH);
       for (let ox = 0; ox < g.outW; ox++, o += g.inC) {
-        const x0 = Math.max(ox * g.sw - g.padL, 0), x1 = Math.min(ox * g.sw - g.padL + g.kw, g.inW);
+        const x0 = Math.max(ox * g.sw - g.padL, 0),
+          x1 = Math.min(ox * g.sw - g.padL + g.kw, g.inW);
         const count = (y1 - y0) * (x1 - x0);
         for (let iy = y0; iy < y1; iy++)
           for (let ix = x0; ix < x1; ix++) {

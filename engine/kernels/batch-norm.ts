@@ -12,7 +12,8 @@ export interface ChannelLayout {
 export function channelLayout(shape: readonly number[], axis = -1): ChannelLayout {
   const a = axis < 0 ? shape.length + axis : axis;
   if (a < 0 || a >= shape.length) throw new RangeError(`axis ${axis} is out of range for shape [${shape}]`);
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < a; i++) outer *= shape[i];
   for (let i = a + 1; i < shape.length; i++) inner *= shape[i];
   return { axis: a, outer, channels: shape[a], inner };
@@ -24,7 +25,9 @@ export function channelLayout(shape: readonly number[], axis = -1): ChannelLayou
  * traversal without a call per element, which is most of the time of a channels_last batch norm.
  */
 export function forEachChannelRun(
-  l: ChannelLayout, run: (c: number, start: number, end: number) => void, row: (start: number) => void,
+  l: ChannelLayout,
+  run: (c: number, start: number, end: number) => void,
+  row: (start: number) => void,
 ): void {
   const { outer, channels: C, inner } = l;
   if (inner === 1) {
@@ -42,20 +45,35 @@ function checkChannels(what: string, v: Float32Array | null, c: number): void {
  * y = gamma · invStd · (x − mean) + beta, the same for training (batch stats) and inference (moving stats). x − mean
  * is taken first: folding mean into one shift (x·s + t) cancels badly when the mean is large next to the spread.
  */
-function normalize(x: Tensor, l: ChannelLayout, mean: ArrayLike<number>, invStd: ArrayLike<number>, gamma: Float32Array | null, beta: Float32Array | null): Tensor {
+function normalize(
+  x: Tensor,
+  l: ChannelLayout,
+  mean: ArrayLike<number>,
+  invStd: ArrayLike<number>,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+): Tensor {
   const C = l.channels;
-  const scale = new Float64Array(C), shift = new Float64Array(C);
+  const scale = new Float64Array(C),
+    shift = new Float64Array(C);
   for (let c = 0; c < C; c++) {
     scale[c] = (gamma ? gamma[c] : 1) * invStd[c];
     shift[c] = beta ? beta[c] : 0;
   }
-  const X = x.data, y = new Float32Array(X.length);
-  forEachChannelRun(l, (c, start, end) => {
-    const m = mean[c], s = scale[c], t = shift[c];
-    for (let i = start; i < end; i++) y[i] = (X[i] - m) * s + t;
-  }, (row) => {
-    for (let c = 0; c < C; c++) y[row + c] = (X[row + c] - mean[c]) * scale[c] + shift[c];
-  });
+  const X = x.data,
+    y = new Float32Array(X.length);
+  forEachChannelRun(
+    l,
+    (c, start, end) => {
+      const m = mean[c],
+        s = scale[c],
+        t = shift[c];
+      for (let i = start; i < end; i++) y[i] = (X[i] - m) * s + t;
+    },
+    (row) => {
+      for (let c = 0; c < C; c++) y[row + c] = (X[row + c] - mean[c]) * scale[c] + shift[c];
+    },
+  );
   return tensor(x.shape, y);
 }
 
@@ -64,7 +82,11 @@ function normalize(x: Tensor, l: ChannelLayout, mean: ArrayLike<number>, invStd:
  * computes them. Two passes (mean, then squared deviations) so a large mean does not cancel the variance.
  */
 export function batchNormTrain(
-  x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
+  x: Tensor,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  epsilon: number,
+  axis = -1,
 ): { y: Tensor; saved: BatchNormSaved } {
   const l = channelLayout(x.shape, axis);
   const { outer, channels: C, inner } = l;
@@ -73,39 +95,57 @@ export function batchNormTrain(
   const X = x.data;
   const n = outer * inner;
   const sum = new Float64Array(C);
-  forEachChannelRun(l, (c, start, end) => {
-    let s = 0;
-    for (let i = start; i < end; i++) s += X[i];
-    sum[c] += s;
-  }, (row) => {
-    for (let c = 0; c < C; c++) sum[c] += X[row + c];
-  });
+  forEachChannelRun(
+    l,
+    (c, start, end) => {
+      let s = 0;
+      for (let i = start; i < end; i++) s += X[i];
+      sum[c] += s;
+    },
+    (row) => {
+      for (let c = 0; c < C; c++) sum[c] += X[row + c];
+    },
+  );
   const mean64 = sum.map((s) => s / n);
   const sq = new Float64Array(C);
-  forEachChannelRun(l, (c, start, end) => {
-    const m = mean64[c];
-    let s = 0;
-    for (let i = start; i < end; i++) s += (X[i] - m) * (X[i] - m);
-    sq[c] += s;
-  }, (row) => {
-    for (let c = 0; c < C; c++) {
-      const d = X[row + c] - mean64[c];
-      sq[c] += d * d;
-    }
-  });
+  forEachChannelRun(
+    l,
+    (c, start, end) => {
+      const m = mean64[c];
+      let s = 0;
+      for (let i = start; i < end; i++) s += (X[i] - m) * (X[i] - m);
+      sq[c] += s;
+    },
+    (row) => {
+      for (let c = 0; c < C; c++) {
+        const d = X[row + c] - mean64[c];
+        sq[c] += d * d;
+      }
+    },
+  );
   const var64 = sq.map((s) => s / n);
   const invStd64 = var64.map((v) => 1 / Math.sqrt(v + epsilon));
   const y = normalize(x, l, mean64, invStd64, gamma, beta);
   return {
     y,
-    saved: { mean: Float32Array.from(mean64), variance: Float32Array.from(var64), invStd: Float32Array.from(invStd64), axis: l.axis },
+    saved: {
+      mean: Float32Array.from(mean64),
+      variance: Float32Array.from(var64),
+      invStd: Float32Array.from(invStd64),
+      axis: l.axis,
+    },
   };
 }
 
 /** Inference forward with the moving statistics. */
 export function batchNormInfer(
-  x: Tensor, movingMean: Float32Array, movingVariance: Float32Array,
-  gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
+  x: Tensor,
+  movingMean: Float32Array,
+  movingVariance: Float32Array,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  epsilon: number,
+  axis = -1,
 ): Tensor {
   const l = channelLayout(x.shape, axis);
   checkChannels('moving_mean', movingMean, l.channels);

@@ -11,13 +11,23 @@ export function isEpilogueActivation(name: string): name is EpilogueActivation {
 }
 
 /** f(x + bias), or f(x) without a bias: a linear layer's epilogue, as the two kernels compute it one after the other. */
-export function biasActivation(x: Tensor, bias: Float32Array | null, name: ActivationName, options?: ActivationOptions): Tensor {
+export function biasActivation(
+  x: Tensor,
+  bias: Float32Array | null,
+  name: ActivationName,
+  options?: ActivationOptions,
+): Tensor {
   const z = bias ? biasAdd(x, bias) : x;
   return name === 'linear' ? z : activation(z, name, options);
 }
 
 /** dL/dz of y = f(z) from dL/dy and y alone, and the bias gradient (Σ dL/dz over every axis but the last). */
-export function biasActivationGrad(dy: Tensor, y: Tensor, name: EpilogueActivation, withBias: boolean): { dz: Tensor; dBias: Float32Array | null } {
+export function biasActivationGrad(
+  dy: Tensor,
+  y: Tensor,
+  name: EpilogueActivation,
+  withBias: boolean,
+): { dz: Tensor; dBias: Float32Array | null } {
   const dz = name === 'linear' ? dy : activationGrad(dy, y, y, name);
   return { dz, dBias: withBias ? biasAddGrad(dz) : null };
 }

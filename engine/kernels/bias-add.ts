@@ -2,7 +2,8 @@ import { tensor, type Tensor } from '../core/tensor';
 
 export function biasAdd(x: Tensor, bias: Float32Array): Tensor {
   const c = x.shape[x.shape.length - 1];
-  if (bias.length !== c) throw new RangeError(`bias has ${bias.length} values but the last axis of [${x.shape}] is ${c}`);
+  if (bias.length !== c)
+    throw new RangeError(`bias has ${bias.length} values but the last axis of [${x.shape}] is ${c}`);
   const y = new Float32Array(x.data.length);
   for (let i = 0; i < y.length; i += c) for (let j = 0; j < c; j++) y[i + j] = x.data[i + j] + bias[j];
   return tensor(x.shape, y);

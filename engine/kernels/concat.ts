@@ -8,7 +8,8 @@ function resolve(axis: number, rank: number): number {
 
 /** [outer, axis·inner] view: concatenation interleaves each operand's contiguous run of axis·inner values. */
 function outerInner(shape: readonly number[], a: number): [number, number] {
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let i = 0; i < a; i++) outer *= shape[i];
   for (let i = a + 1; i < shape.length; i++) inner *= shape[i];
   return [outer, inner];

@@ -8,7 +8,8 @@ export function conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: readonl
   const cout = filterShape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, cout]);
   const dw = new Float32Array(g.kh * g.kw * g.inC * cout);
-  const X = x.data, D = dy.data;
+  const X = x.data,
+    D = dy.data;
   forEachConvTap(g, cout, g.inC * cout, (xBase, fBase, o) => {
     for (let c = 0; c < g.inC; c++) {
       const xv = X[xBase + c];

@@ -8,7 +8,8 @@ export function conv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly
   const cout = filter.shape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, cout]);
   const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
-  const D = dy.data, F = filter.data;
+  const D = dy.data,
+    F = filter.data;
   forEachConvTap(g, cout, g.inC * cout, (xBase, fBase, o) => {
     for (let c = 0; c < g.inC; c++) {
       const f = fBase + c * cout;

@@ -7,7 +7,8 @@ export function conv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor {
   const g = convGeometry(x.shape, filter.shape, p);
   const cout = filter.shape[3];
   const out = new Float32Array(g.batch * g.outH * g.outW * cout);
-  const X = x.data, F = filter.data;
+  const X = x.data,
+    F = filter.data;
   forEachConvTap(g, cout, g.inC * cout, (xBase, fBase, o) => {
     for (let c = 0; c < g.inC; c++) {
       const xv = X[xBase + c];

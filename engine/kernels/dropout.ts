@@ -25,6 +25,10 @@ export function dropout(x: Tensor, rate: number, seed: number): { y: Tensor; mas
 }
 
 export function dropoutGrad(dy: Tensor, mask: Float32Array): Tensor {
-  if (mask.length !== dy.data.length) throw new RangeError(`dropout mask has ${mask.length} values but dy [${dy.shape}] has ${dy.data.length}`);
-  return tensor(dy.shape, dy.data.map((v, i) => v * mask[i]));
+  if (mask.length !== dy.data.length)
+    throw new RangeError(`dropout mask has ${mask.length} values but dy [${dy.shape}] has ${dy.data.length}`);
+  return tensor(
+    dy.shape,
+    dy.data.map((v, i) => v * mask[i]),
+  );
 }

@@ -21,7 +21,11 @@ export interface WindowGeometry {
 }
 
 export function windowGeometry(
-  xShape: readonly number[], kh: number, kw: number, strides: readonly [number, number], padding: Padding,
+  xShape: readonly number[],
+  kh: number,
+  kw: number,
+  strides: readonly [number, number],
+  padding: Padding,
   dilations: readonly [number, number] = [1, 1],
 ): WindowGeometry {
   if (xShape.length !== 4) throw new RangeError(`expected an NHWC tensor of rank 4, got shape [${xShape}]`);
@@ -31,16 +35,21 @@ export function windowGeometry(
   const outH = convOutputLength(inH, kh, sh, padding, dh) as number;
   const outW = convOutputLength(inW, kw, sw, padding, dw) as number;
   if (outH <= 0 || outW <= 0)
-    throw new RangeError(`window (${kh}, ${kw}) with dilation (${dh}, ${dw}) is larger than the input (${inH}, ${inW})`);
+    throw new RangeError(
+      `window (${kh}, ${kw}) with dilation (${dh}, ${dw}) is larger than the input (${inH}, ${inW})`,
+    );
   const padT = padding === 'same' ? samePadding(inH, kh, sh, dh)[0] : 0;
   const padL = padding === 'same' ? samePadding(inW, kw, sw, dw)[0] : 0;
   return { batch, inH, inW, inC, outH, outW, kh, kw, sh, sw, dh, dw, padT, padL };
 }
 
 export function convGeometry(xShape: readonly number[], filterShape: readonly number[], p: ConvParams): WindowGeometry {
-  if (filterShape.length !== 4) throw new RangeError(`expected a filter [kh, kw, c_in, c_out], got shape [${filterShape}]`);
+  if (filterShape.length !== 4)
+    throw new RangeError(`expected a filter [kh, kw, c_in, c_out], got shape [${filterShape}]`);
   if (filterShape[2] !== xShape[3])
-    throw new RangeError(`filter [${filterShape}] expects ${filterShape[2]} input channels but x [${xShape}] has ${xShape[3]}`);
+    throw new RangeError(
+      `filter [${filterShape}] expects ${filterShape[2]} input channels but x [${xShape}] has ${xShape[3]}`,
+    );
   return windowGeometry(xShape, filterShape[0], filterShape[1], p.strides, p.padding, p.dilations);
 }
 
@@ -59,7 +68,12 @@ export function checkShape(what: string, actual: readonly number[], expected: re
  * c_in × c_out for Conv2D, c_in × depth_multiplier for a depthwise one), outBase the output pixel's `cout` channels.
  * Every convolution kernel, forward and both gradients, walks its taps through this one loop.
  */
-export function forEachConvTap(g: WindowGeometry, cout: number, tapSize: number, visit: (xBase: number, fBase: number, outBase: number) => void): void {
+export function forEachConvTap(
+  g: WindowGeometry,
+  cout: number,
+  tapSize: number,
+  visit: (xBase: number, fBase: number, outBase: number) => void,
+): void {
   let o = 0;
   for (let b = 0; b < g.batch; b++)
     for (let oy = 0; oy < g.outH; oy++)

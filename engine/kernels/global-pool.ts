@@ -14,7 +14,10 @@ export function globalAvgPool(x: Tensor): Tensor {
       const base = (b * hw + i) * c;
       for (let k = 0; k < c; k++) sums[b * c + k] += x.data[base + k];
     }
-  return tensor([n, c], Float32Array.from(sums, (s) => s / hw));
+  return tensor(
+    [n, c],
+    Float32Array.from(sums, (s) => s / hw),
+  );
 }
 
 export function globalAvgPoolGrad(dy: Tensor, xShape: readonly number[]): Tensor {
@@ -22,8 +25,7 @@ export function globalAvgPoolGrad(dy: Tensor, xShape: readonly number[]): Tensor
   checkShape('globalAvgPool dy', dy.shape, [n, c]);
   const dx = new Float32Array(n * hw * c);
   for (let b = 0; b < n; b++)
-    for (let i = 0; i < hw; i++)
-      for (let k = 0; k < c; k++) dx[(b * hw + i) * c + k] = dy.data[b * c + k] / hw;
+    for (let i = 0; i < hw; i++) for (let k = 0; k < c; k++) dx[(b * hw + i) * c + k] = dy.data[b * c + k] / hw;
   return tensor([...xShape], dx);
 }
 
@@ -45,7 +47,10 @@ function argmaxes(x: Tensor): Int32Array {
 
 export function globalMaxPool(x: Tensor): Tensor {
   const [n, , c] = dims(x.shape);
-  return tensor([n, c], Float32Array.from(argmaxes(x), (i) => x.data[i]));
+  return tensor(
+    [n, c],
+    Float32Array.from(argmaxes(x), (i) => x.data[i]),
+  );
 }
 
 export function globalMaxPoolGrad(dy: Tensor, x: Tensor): Tensor {

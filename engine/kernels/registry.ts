@@ -40,9 +40,14 @@ const ON_REFERENCE = 'running on the slow reference kernels: ';
 /** Which kernels an engine runs, as the status bar and the CLI say it. */
 export function describeKernels(backend: Backend, issue?: LayerIssue): KernelsReport {
   const warning = issue
-    ? { message: issue.message, reason: issue.message.startsWith(ON_REFERENCE) ? issue.message.slice(ON_REFERENCE.length) : issue.message, hint: issue.hint ?? '' }
+    ? {
+        message: issue.message,
+        reason: issue.message.startsWith(ON_REFERENCE) ? issue.message.slice(ON_REFERENCE.length) : issue.message,
+        hint: issue.hint ?? '',
+      }
     : undefined;
-  if (backend.name !== 'fast') return { kernels: 'reference', simd: null, threads: 1, label: 'reference kernels (slow)', warning };
+  if (backend.name !== 'fast')
+    return { kernels: 'reference', simd: null, threads: 1, label: 'reference kernels (slow)', warning };
   const fast = backend as FastBackend;
   const simd = fast.relaxedSimd ? 'relaxed' : 'plain';
   const threads = fast.threads;
@@ -60,7 +65,11 @@ async function readBinaries(dir: string | undefined): Promise<WasmBinaries> {
     simd = await fs.readFile(path.join(folder, WASM_FILES.simd));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${WASM_FILES.simd} is not in ${folder}` : `reading ${path.join(folder, WASM_FILES.simd)} failed: ${(e as Error).message}`);
+    throw new Error(
+      code === 'ENOENT'
+        ? `${WASM_FILES.simd} is not in ${folder}`
+        : `reading ${path.join(folder, WASM_FILES.simd)} failed: ${(e as Error).message}`,
+    );
   }
   const relaxedSimd = await fs.readFile(path.join(folder, WASM_FILES.relaxedSimd)).catch(() => undefined);
   return { simd, relaxedSimd };
@@ -94,7 +103,9 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
       issue: {
         code: 'fast-kernels-unavailable',
         message: `${ON_REFERENCE}the fast WebAssembly kernels could not be loaded (${(e as Error).message})`,
-        hint: options.fixHint ?? 'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
+        hint:
+          options.fixHint ??
+          'build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart',
         severity: 'warning',
       },
     };

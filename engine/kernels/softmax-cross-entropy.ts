@@ -6,9 +6,11 @@ import type { SoftmaxCrossEntropyResult } from './types';
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult {
   checkShape('labels', labels.shape, logits.shape);
   const n = logits.shape[logits.shape.length - 1];
-  const X = logits.data, T = labels.data;
+  const X = logits.data,
+    T = labels.data;
   const rows = X.length / n;
-  const probs = new Float32Array(X.length), perRow = new Float32Array(rows);
+  const probs = new Float32Array(X.length),
+    perRow = new Float32Array(rows);
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * n;
@@ -32,7 +34,8 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCros
 export function softmaxCrossEntropyGrad(probs: Tensor, labels: Tensor): Tensor {
   checkShape('labels', labels.shape, probs.shape);
   const n = probs.shape[probs.shape.length - 1];
-  const P = probs.data, T = labels.data;
+  const P = probs.data,
+    T = labels.data;
   const rows = P.length / n;
   const g = new Float32Array(P.length);
   for (let o = 0; o < P.length; o += n) {

@@ -24,10 +24,36 @@ export interface PoolParams {
 }
 
 export type ActivationName =
-  | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'softsign' | 'relu6'
-  | 'gelu' | 'gelu_approximate' | 'silu' | 'swish' | 'leaky_relu' | 'hard_sigmoid' | 'hard_silu' | 'hard_swish'
-  | 'exponential' | 'mish' | 'log_softmax' | 'celu' | 'hard_tanh' | 'log_sigmoid' | 'tanh_shrink' | 'squareplus'
-  | 'sparse_plus' | 'sparse_sigmoid' | 'soft_shrink' | 'hard_shrink';
+  | 'linear'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'softmax'
+  | 'elu'
+  | 'selu'
+  | 'softplus'
+  | 'softsign'
+  | 'relu6'
+  | 'gelu'
+  | 'gelu_approximate'
+  | 'silu'
+  | 'swish'
+  | 'leaky_relu'
+  | 'hard_sigmoid'
+  | 'hard_silu'
+  | 'hard_swish'
+  | 'exponential'
+  | 'mish'
+  | 'log_softmax'
+  | 'celu'
+  | 'hard_tanh'
+  | 'log_sigmoid'
+  | 'tanh_shrink'
+  | 'squareplus'
+  | 'sparse_plus'
+  | 'sparse_sigmoid'
+  | 'soft_shrink'
+  | 'hard_shrink';
 
 /** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
@@ -94,10 +120,21 @@ export interface Backend {
   globalMaxPoolGrad(dy: Tensor, x: Tensor): Tensor;
 
   /** gamma/beta null mean scale=False / center=False. `axis` is the channel axis (negative from the end); default -1. */
-  batchNormTrain(x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis?: number): { y: Tensor; saved: BatchNormSaved };
+  batchNormTrain(
+    x: Tensor,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    axis?: number,
+  ): { y: Tensor; saved: BatchNormSaved };
   batchNormInfer(
-    x: Tensor, movingMean: Float32Array, movingVariance: Float32Array,
-    gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis?: number,
+    x: Tensor,
+    movingMean: Float32Array,
+    movingVariance: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    axis?: number,
   ): Tensor;
   batchNormBackward(dy: Tensor, x: Tensor, gamma: Float32Array | null, saved: BatchNormSaved): BatchNormGrads;
 
@@ -133,7 +170,12 @@ export interface Backend {
   /** f(x + bias) in one pass (bias null: f(x)): the epilogue of Dense and Conv2D. */
   biasActivation(x: Tensor, bias: Float32Array | null, name: ActivationName, options?: ActivationOptions): Tensor;
   /** dL/dz for y = f(z), from dL/dy and y only, with the bias gradient (null without bias) in the same pass. */
-  biasActivationGrad(dy: Tensor, y: Tensor, name: EpilogueActivation, withBias: boolean): { dz: Tensor; dBias: Float32Array | null };
+  biasActivationGrad(
+    dy: Tensor,
+    y: Tensor,
+    name: EpilogueActivation,
+    withBias: boolean,
+  ): { dz: Tensor; dBias: Float32Array | null };
 
   /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;

@@ -11,7 +11,7 @@ function copyRows(src: Tensor, dstShape: number[], pads: Pads, into: 'padded' | 
   const out = new Float32Array(dstShape.reduce((a, b) => a * b, 1));
   for (let b = 0; b < n; b++)
     for (let y = 0; y < h; y++) {
-      const smallRow = ((b * h + y) * w) * c;
+      const smallRow = (b * h + y) * w * c;
       const bigRow = ((b * big[1] + y + top) * big[2] + left) * c;
       if (into === 'padded') out.set(src.data.subarray(smallRow, smallRow + w * c), bigRow);
       else out.set(src.data.subarray(bigRow, bigRow + w * c), smallRow);

@@ -19,5 +19,7 @@ export const Activation = defineLayer({
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.activation),
   forward: (ctx, config, [x]) => ({ output: activate(ctx, x, config.activation) }),
-  backward: (ctx, config, dy, { inputs: [x], output }) => ({ inputs: [activateGrad(ctx, dy, x, output, config.activation)] }),
+  backward: (ctx, config, dy, { inputs: [x], output }) => ({
+    inputs: [activateGrad(ctx, dy, x, output, config.activation)],
+  }),
 });

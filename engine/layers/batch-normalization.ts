@@ -6,7 +6,8 @@ import type { Tensor } from '../core/tensor';
 import type { BatchNormSaved } from '../kernels/types';
 
 /** Keras: a frozen BatchNormalization (trainable=False) runs in inference mode even while the model trains. */
-const usesBatchStatistics = (training: boolean, config: { trainable?: boolean }) => training && config.trainable !== false;
+const usesBatchStatistics = (training: boolean, config: { trainable?: boolean }) =>
+  training && config.trainable !== false;
 
 interface InferenceSaved {
   inference: true;
@@ -35,21 +36,62 @@ export const BatchNormalization = defineLayer({
   traits: { featureMaps: true, keepsUnits: true, batchStatistics: true },
   keras: {
     args: [
-      'axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer',
-      'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer',
-      'beta_constraint', 'gamma_constraint', 'synchronized',
+      'axis',
+      'momentum',
+      'epsilon',
+      'center',
+      'scale',
+      'beta_initializer',
+      'gamma_initializer',
+      'moving_mean_initializer',
+      'moving_variance_initializer',
+      'beta_regularizer',
+      'gamma_regularizer',
+      'beta_constraint',
+      'gamma_constraint',
+      'synchronized',
     ],
     config: [
-      'axis', 'momentum', 'epsilon', 'center', 'scale', 'beta_initializer', 'gamma_initializer',
-      'moving_mean_initializer', 'moving_variance_initializer', 'beta_regularizer', 'gamma_regularizer',
-      'beta_constraint', 'gamma_constraint', 'synchronized', 'renorm', 'renorm_clipping', 'renorm_momentum',
+      'axis',
+      'momentum',
+      'epsilon',
+      'center',
+      'scale',
+      'beta_initializer',
+      'gamma_initializer',
+      'moving_mean_initializer',
+      'moving_variance_initializer',
+      'beta_regularizer',
+      'gamma_regularizer',
+      'beta_constraint',
+      'gamma_constraint',
+      'synchronized',
+      'renorm',
+      'renorm_clipping',
+      'renorm_momentum',
     ],
     callKwargs: { mask: null },
   },
   fields: {
-    axis: { type: 'int', default: -1, doc: 'The channel axis: one mean and variance per index along it (-1: the last axis, channels_last).' },
-    momentum: { type: 'float', default: 0.99, min: 0, max: 1, doc: 'moving = moving × momentum + batch × (1 − momentum).' },
-    epsilon: { type: 'float', default: 0.001, min: 0, exclusiveMin: true, doc: 'Added to the variance before the square root.' },
+    axis: {
+      type: 'int',
+      default: -1,
+      doc: 'The channel axis: one mean and variance per index along it (-1: the last axis, channels_last).',
+    },
+    momentum: {
+      type: 'float',
+      default: 0.99,
+      min: 0,
+      max: 1,
+      doc: 'moving = moving × momentum + batch × (1 − momentum).',
+    },
+    epsilon: {
+      type: 'float',
+      default: 0.001,
+      min: 0,
+      exclusiveMin: true,
+      doc: 'Added to the variance before the square root.',
+    },
     center: { type: 'bool', default: true, doc: 'Learn beta, the shift applied after normalizing.' },
     scale: { type: 'bool', default: true, doc: 'Learn gamma, the scale applied after normalizing.' },
     beta_initializer: initializerField('zeros', 'Initial beta.'),
@@ -67,7 +109,11 @@ export const BatchNormalization = defineLayer({
         hint: 'use -1, the channel axis in channels_last',
       };
     if (input[a] === null)
-      return { code: 'unknown-channels', message: `the normalized axis ${axis} has unknown size in ${formatShape(input)}`, hint: 'give the Input a fixed size on that axis' };
+      return {
+        code: 'unknown-channels',
+        message: `the normalized axis ${axis} has unknown size in ${formatShape(input)}`,
+        hint: 'give the Input a fixed size on that axis',
+      };
     return input;
   },
   weights({ axis, scale, center }, [input]) {
@@ -79,13 +125,25 @@ export const BatchNormalization = defineLayer({
     w.push({ name: 'moving_variance', shape: [c], trainable: false, initializer: 'moving_variance_initializer' });
     return w;
   },
-  keyArgs: (config) => joinArgs(num(config, 'momentum') !== 0.99 && `m=${config.momentum}`, num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`),
+  keyArgs: (config) =>
+    joinArgs(
+      num(config, 'momentum') !== 0.99 && `m=${config.momentum}`,
+      num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`,
+    ),
   forward(ctx, config, [x], w) {
     const { axis, epsilon } = config;
     const gamma = w.gamma?.data ?? null;
     const beta = w.beta?.data ?? null;
     if (!usesBatchStatistics(ctx.training, config)) {
-      const output = ctx.backend.batchNormInfer(x, w.moving_mean.data, w.moving_variance.data, gamma, beta, epsilon, axis);
+      const output = ctx.backend.batchNormInfer(
+        x,
+        w.moving_mean.data,
+        w.moving_variance.data,
+        gamma,
+        beta,
+        epsilon,
+        axis,
+      );
       const invStd = w.moving_variance.data.map((v) => 1 / Math.sqrt(v + epsilon));
       return { output, saved: { inference: true, invStd } satisfies InferenceSaved };
     }
@@ -96,7 +154,10 @@ export const BatchNormalization = defineLayer({
     return {
       output: y,
       saved,
-      updates: { moving_mean: follow(w.moving_mean.data, saved.mean), moving_variance: follow(w.moving_variance.data, saved.variance) },
+      updates: {
+        moving_mean: follow(w.moving_mean.data, saved.mean),
+        moving_variance: follow(w.moving_variance.data, saved.variance),
+      },
     };
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, saved }) {
@@ -105,7 +166,14 @@ export const BatchNormalization = defineLayer({
     let dgamma: Float32Array;
     let dbeta: Float32Array;
     if ((saved as InferenceSaved).inference) {
-      ({ dx, dgamma, dbeta } = inferenceModeGrads(dy, x, w.moving_mean.data, (saved as InferenceSaved).invStd, gamma, config.axis));
+      ({ dx, dgamma, dbeta } = inferenceModeGrads(
+        dy,
+        x,
+        w.moving_mean.data,
+        (saved as InferenceSaved).invStd,
+        gamma,
+        config.axis,
+      ));
     } else ({ dx, dgamma, dbeta } = ctx.backend.batchNormBackward(dy, x, gamma, saved as BatchNormSaved));
     const weights: Record<string, Float32Array> = {};
     if (w.gamma) weights.gamma = dgamma;
@@ -115,7 +183,14 @@ export const BatchNormalization = defineLayer({
 });
 
 /** With fixed statistics BN is a per-channel affine map: y = gamma·(x − mean)·invStd + beta. */
-function inferenceModeGrads(dy: Tensor, x: Tensor, mean: Float32Array, invStd: Float32Array, gamma: Float32Array | null, axis: number) {
+function inferenceModeGrads(
+  dy: Tensor,
+  x: Tensor,
+  mean: Float32Array,
+  invStd: Float32Array,
+  gamma: Float32Array | null,
+  axis: number,
+) {
   const rank = x.shape.length;
   const a = absoluteAxis(axis, rank);
   const c = x.shape[a];

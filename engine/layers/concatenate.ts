@@ -24,7 +24,11 @@ export const Concatenate = defineLayer({
         hint: 'Flatten or Reshape the branches to the same rank first',
       };
     if (a < 1 || a >= rank)
-      return { code: 'bad-axis', message: `axis ${axis} is out of range for inputs of rank ${rank}`, hint: 'use -1 to join along the channels' };
+      return {
+        code: 'bad-axis',
+        message: `axis ${axis} is out of range for inputs of rank ${rank}`,
+        hint: 'use -1 to join along the channels',
+      };
     for (let i = 1; i < rank; i++) {
       if (i === a) continue;
       const sizes = inputs.map((s) => s[i]).filter((d) => d !== null);
@@ -41,5 +45,11 @@ export const Concatenate = defineLayer({
   },
   keyArgs: (config) => (config.axis === -1 ? '' : `axis ${config.axis}`),
   forward: (ctx, config, inputs) => ({ output: ctx.backend.concat(inputs, config.axis) }),
-  backward: (ctx, config, dy, { inputs }) => ({ inputs: ctx.backend.concatGrad(dy, inputs.map((t) => t.shape), config.axis) }),
+  backward: (ctx, config, dy, { inputs }) => ({
+    inputs: ctx.backend.concatGrad(
+      dy,
+      inputs.map((t) => t.shape),
+      config.axis,
+    ),
+  }),
 });

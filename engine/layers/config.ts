@@ -13,12 +13,16 @@ export const COMMON_FIELDS: Readonly<Record<string, FieldSpec>> = {
   },
 };
 
-const fieldCache = new WeakMap<LayerDefinition, { fields: Record<string, FieldSpec>; entries: [string, FieldSpec][] }>();
+const fieldCache = new WeakMap<
+  LayerDefinition,
+  { fields: Record<string, FieldSpec>; entries: [string, FieldSpec][] }
+>();
 
 function cachedFields(def: LayerDefinition) {
   let cached = fieldCache.get(def);
   if (!cached) {
-    const fields = def.arity === 'none' || def.noTrainableArgument ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
+    const fields =
+      def.arity === 'none' || def.noTrainableArgument ? { ...def.fields } : { ...def.fields, ...COMMON_FIELDS };
     cached = { fields, entries: Object.entries(fields) };
     fieldCache.set(def, cached);
   }
@@ -45,10 +49,17 @@ export function coerceValue(spec: FieldSpec, value: ConfigValue): ConfigValue {
   if (value === null) return null;
   if (spec.type === 'ints' && typeof value === 'number') return Array.from({ length: spec.length }, () => value);
   if (spec.type === 'pairs2d') {
-    if (typeof value === 'number') return [[value, value], [value, value]];
+    if (typeof value === 'number')
+      return [
+        [value, value],
+        [value, value],
+      ];
     if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
       const [h, w] = value as number[];
-      return [[h, h], [w, w]];
+      return [
+        [h, h],
+        [w, w],
+      ];
     }
   }
   if (spec.type === 'float' && typeof value === 'number') return value;
@@ -99,7 +110,8 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
       if (spec.max !== undefined && value > spec.max) return `${key} must be at most ${spec.max}, got ${value}`;
       return null;
     case 'float': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return `${key} must be a number, got ${describe(value)}`;
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `${key} must be a number, got ${describe(value)}`;
       if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min))
         return `${key} must be ${spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}, got ${value}`;
       if (spec.max !== undefined && (spec.exclusiveMax ? value >= spec.max : value > spec.max))
@@ -116,11 +128,13 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
       if (!Array.isArray(value) || value.length !== spec.length || !value.every(isInt))
         return `${key} must be an integer or a tuple of ${spec.length} integers, got ${describe(value)}`;
       const min = spec.min ?? 1;
-      if ((value as number[]).some((v) => v < min)) return `${key} values must be at least ${min}, got ${describe(value)}`;
+      if ((value as number[]).some((v) => v < min))
+        return `${key} values must be at least ${min}, got ${describe(value)}`;
       return null;
     }
     case 'shape': {
-      if (!Array.isArray(value) || value.length === 0) return `${key} must be a non-empty tuple of sizes, got ${describe(value)}`;
+      if (!Array.isArray(value) || value.length === 0)
+        return `${key} must be a non-empty tuple of sizes, got ${describe(value)}`;
       let inferred = 0;
       for (const d of value) {
         if (d === null && spec.allowNone) continue;
@@ -138,7 +152,9 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
         Array.isArray(value) &&
         value.length === 2 &&
         value.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => isInt(v) && v >= 0));
-      return ok ? null : `${key} must be an int, (height, width) or ((top, bottom), (left, right)) of non-negative ints, got ${describe(value)}`;
+      return ok
+        ? null
+        : `${key} must be an int, (height, width) or ((top, bottom), (left, right)) of non-negative ints, got ${describe(value)}`;
     }
   }
 }
@@ -148,7 +164,12 @@ export function validateConfig(def: LayerDefinition, config: LayerConfig): Layer
   const issues: LayerIssue[] = [];
   for (const [key, spec] of cachedFields(def).entries) {
     const reason = checkValue(key, spec, config[key]);
-    if (reason) issues.push({ code: 'bad-config', message: reason, hint: `Keras default: ${describe(spec.default as ConfigValue)}` });
+    if (reason)
+      issues.push({
+        code: 'bad-config',
+        message: reason,
+        hint: `Keras default: ${describe(spec.default as ConfigValue)}`,
+      });
   }
   if (issues.length === 0 && def.validate) issues.push(...def.validate(config));
   return issues;

@@ -1,4 +1,14 @@
-import { activationField, activationText, bool, initializerField, ints, joinArgs, num, str, useBiasField } from './fields';
+import {
+  activationField,
+  activationText,
+  bool,
+  initializerField,
+  ints,
+  joinArgs,
+  num,
+  str,
+  useBiasField,
+} from './fields';
 import { Conv2D } from './conv2d';
 import { knownChannels } from './spatial';
 import { asImage, asSequence, expectSequence, single, stepsOutput } from './temporal';
@@ -21,7 +31,10 @@ function asConv2dConfig(config: LayerConfig): LayerConfig {
 /** 'causal' pads dilation·(kernel − 1) zeros before the first step, so no output sees the future. */
 function causalPad(config: LayerConfig): [[number, number], [number, number]] | null {
   if (config.padding !== 'causal') return null;
-  return [[0, 0], [ints(config, 'dilation_rate')[0] * (ints(config, 'kernel_size')[0] - 1), 0]];
+  return [
+    [0, 0],
+    [ints(config, 'dilation_rate')[0] * (ints(config, 'kernel_size')[0] - 1), 0],
+  ];
 }
 
 function paddedImage(ctx: RunContext, config: LayerConfig, x: Tensor): Tensor {
@@ -34,7 +47,8 @@ const kernel2d = (k: Tensor): Tensor => reshape(k, [1, ...k.shape]);
 export const Conv1D: LayerDefinition = {
   className: 'Conv1D',
   group: 'Convolution',
-  description: '1-D convolution: slides `filters` learned kernels along the steps of a sequence, one output channel each.',
+  description:
+    '1-D convolution: slides `filters` learned kernels along the steps of a sequence, one output channel each.',
   details: "padding='causal' pads the start only, so the output at step t sees steps ≤ t (WaveNet-style).",
   arity: 'one',
   traits: { linearWithBias: true },
@@ -54,10 +68,19 @@ export const Conv1D: LayerDefinition = {
       doc: "'valid': no padding; 'same': output = ceil(steps / stride); 'causal': pad the start only.",
     },
     dilation_rate: single(1, 'Spacing between kernel taps.', { advanced: true }),
-    groups: { type: 'int', default: 1, min: 1, advanced: true, doc: 'Split the channels into this many independent groups.' },
+    groups: {
+      type: 'int',
+      default: 1,
+      min: 1,
+      advanced: true,
+      doc: 'Split the channels into this many independent groups.',
+    },
     activation: activationField(),
     use_bias: useBiasField,
-    kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kernel_size, c_in / groups, filters) kernel.'),
+    kernel_initializer: initializerField(
+      'glorot_uniform',
+      'Initializer of the (kernel_size, c_in / groups, filters) kernel.',
+    ),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
   validate: (config) => Conv2D.validate!(asConv2dConfig(config)),
@@ -68,7 +91,11 @@ export const Conv1D: LayerDefinition = {
     if (typeof c !== 'number') return c;
     const groups = num(config, 'groups');
     if (c % groups !== 0)
-      return { code: 'bad-groups', message: `the input's ${c} channels are not divisible by groups ${groups}`, hint: 'set groups to a divisor of the input channels' };
+      return {
+        code: 'bad-groups',
+        message: `the input's ${c} channels are not divisible by groups ${groups}`,
+        hint: 'set groups to a divisor of the input channels',
+      };
     const steps = stepsOutput('Conv1D', input, {
       key: 'kernel_size',
       size: ints(config, 'kernel_size')[0],
@@ -82,8 +109,16 @@ export const Conv1D: LayerDefinition = {
   weights(config, [input]) {
     const filters = num(config, 'filters');
     const cin = (input[2] as number) / num(config, 'groups');
-    const w = [{ name: 'kernel', shape: [ints(config, 'kernel_size')[0], cin, filters], trainable: true, initializer: 'kernel_initializer' }];
-    if (bool(config, 'use_bias')) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
+    const w = [
+      {
+        name: 'kernel',
+        shape: [ints(config, 'kernel_size')[0], cin, filters],
+        trainable: true,
+        initializer: 'kernel_initializer',
+      },
+    ];
+    if (bool(config, 'use_bias'))
+      w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
   keyArgs: (config) =>
@@ -95,7 +130,10 @@ export const Conv1D: LayerDefinition = {
       activationText(config),
     ),
   forward(ctx, config, [x], w) {
-    const r = Conv2D.forward!(ctx, asConv2dConfig(config), [paddedImage(ctx, config, x)], { ...w, kernel: kernel2d(w.kernel) });
+    const r = Conv2D.forward!(ctx, asConv2dConfig(config), [paddedImage(ctx, config, x)], {
+      ...w,
+      kernel: kernel2d(w.kernel),
+    });
     return { output: asSequence(r.output), saved: r.saved };
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {

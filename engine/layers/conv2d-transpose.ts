@@ -7,7 +7,13 @@ import { defineLayer } from './define';
 const { groups: _groups, ...fields } = CONV2D_FIELDS;
 
 /** Keras's compute_conv_transpose_output_length with output_padding=None: the input size a conv would shrink to it. */
-function transposeLength(input: number | null, kernel: number, stride: number, padding: string, dilation: number): number | null {
+function transposeLength(
+  input: number | null,
+  kernel: number,
+  stride: number,
+  padding: string,
+  dilation: number,
+): number | null {
   if (input === null) return null;
   const k = kernel + (kernel - 1) * (dilation - 1);
   return padding === 'valid' ? input * stride + Math.max(k - stride, 0) : input * stride;
@@ -25,14 +31,28 @@ function outputHW(config: ConvWindowConfig, h: number | null, w: number | null):
 export const Conv2DTranspose = defineLayer({
   className: 'Conv2DTranspose',
   group: 'Convolution',
-  description: 'Transposed 2-D convolution: upsamples by the strides with learned kernels (the decoder half of autoencoders and U-Nets).',
+  description:
+    'Transposed 2-D convolution: upsamples by the strides with learned kernels (the decoder half of autoencoders and U-Nets).',
   arity: 'one',
   traits: { linearWithBias: true, featureMaps: true },
   keras: {
     args: [
-      'filters', 'kernel_size', 'strides', 'padding', 'output_padding', 'data_format', 'dilation_rate', 'activation',
-      'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
-      'activity_regularizer', 'kernel_constraint', 'bias_constraint',
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'output_padding',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+      'kernel_initializer',
+      'bias_initializer',
+      'kernel_regularizer',
+      'bias_regularizer',
+      'activity_regularizer',
+      'kernel_constraint',
+      'bias_constraint',
     ],
     aliases: ['Convolution2DTranspose'],
   },
@@ -46,7 +66,14 @@ export const Conv2DTranspose = defineLayer({
     return [input[0], ...outputHW(config, input[1], input[2]), config.filters];
   },
   weights({ kernel_size: [kh, kw], filters, use_bias }, [input]) {
-    const w = [{ name: 'kernel', shape: [kh, kw, filters, input[3] as number], trainable: true, initializer: 'kernel_initializer' }];
+    const w = [
+      {
+        name: 'kernel',
+        shape: [kh, kw, filters, input[3] as number],
+        trainable: true,
+        initializer: 'kernel_initializer',
+      },
+    ];
     if (use_bias) w.push({ name: 'bias', shape: [filters], trainable: true, initializer: 'bias_initializer' });
     return w;
   },
@@ -60,7 +87,9 @@ export const Conv2DTranspose = defineLayer({
     const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const p = convParams(config);
     // The transposed conv's input plays the forward conv's output gradient, and its output the conv's input.
-    const weights: Record<string, Float32Array> = { kernel: ctx.backend.conv2dBackpropFilter(dz, x, w.kernel.shape, p).data };
+    const weights: Record<string, Float32Array> = {
+      kernel: ctx.backend.conv2dBackpropFilter(dz, x, w.kernel.shape, p).data,
+    };
     if (dBias) weights.bias = dBias;
     if (inputGradsNeeded === false) return { inputs: [], weights };
     return { inputs: [ctx.backend.conv2d(dz, w.kernel, p)], weights };

@@ -1,4 +1,14 @@
-import { activationField, activationText, initializerField, ints, joinArgs, pair, paddingField, tupleText, useBiasField } from './fields';
+import {
+  activationField,
+  activationText,
+  initializerField,
+  ints,
+  joinArgs,
+  pair,
+  paddingField,
+  tupleText,
+  useBiasField,
+} from './fields';
 import { type ConvWindowConfig, convOutputShape, stridesWithDilation } from './spatial';
 import type { RunContext } from './types';
 import type { Tensor } from '../core/tensor';
@@ -16,7 +26,11 @@ function splitChannels(ctx: RunContext, t: Tensor, groups: number): Tensor[] {
   if (groups === 1) return [t];
   const c = t.shape[t.shape.length - 1] / groups;
   const part = [...t.shape.slice(0, -1), c];
-  return ctx.backend.concatGrad(t, Array.from({ length: groups }, () => part), -1);
+  return ctx.backend.concatGrad(
+    t,
+    Array.from({ length: groups }, () => part),
+    -1,
+  );
 }
 
 /** A grouped convolution is `groups` convolutions on channel slices, concatenated. */
@@ -24,7 +38,10 @@ function groupedConv(ctx: RunContext, x: Tensor, kernel: Tensor, groups: number,
   if (groups === 1) return ctx.backend.conv2d(x, kernel, p);
   const xs = splitChannels(ctx, x, groups);
   const ks = splitChannels(ctx, kernel, groups);
-  return ctx.backend.concat(xs.map((xi, g) => ctx.backend.conv2d(xi, ks[g], p)), -1);
+  return ctx.backend.concat(
+    xs.map((xi, g) => ctx.backend.conv2d(xi, ks[g], p)),
+    -1,
+  );
 }
 
 /** Conv2D's fields in Keras's order; Conv2DTranspose takes them less `groups`. */
@@ -34,7 +51,13 @@ export const CONV2D_FIELDS = {
   strides: pair([1, 1], 'Step of the window along height and width.'),
   padding: paddingField,
   dilation_rate: pair([1, 1], 'Spacing between kernel taps (atrous convolution).', { advanced: true }),
-  groups: { type: 'int', default: 1, min: 1, advanced: true, doc: 'Split the channels into this many independent groups.' },
+  groups: {
+    type: 'int',
+    default: 1,
+    min: 1,
+    advanced: true,
+    doc: 'Split the channels into this many independent groups.',
+  },
   activation: activationField(),
   use_bias: useBiasField,
   kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in / groups, filters) kernel.'),
@@ -44,14 +67,28 @@ export const CONV2D_FIELDS = {
 export const Conv2D = defineLayer({
   className: 'Conv2D',
   group: 'Convolution',
-  description: '2-D convolution: slides `filters` learned kernels over the image, one output channel (feature map) each.',
+  description:
+    '2-D convolution: slides `filters` learned kernels over the image, one output channel (feature map) each.',
   arity: 'one',
   traits: { linearWithBias: true, featureMaps: true },
   keras: {
     args: [
-      'filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation',
-      'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer',
-      'activity_regularizer', 'kernel_constraint', 'bias_constraint',
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'groups',
+      'activation',
+      'use_bias',
+      'kernel_initializer',
+      'bias_initializer',
+      'kernel_regularizer',
+      'bias_regularizer',
+      'activity_regularizer',
+      'kernel_constraint',
+      'bias_constraint',
     ],
     aliases: ['Convolution2D'],
   },
@@ -60,14 +97,24 @@ export const Conv2D = defineLayer({
     return stridesWithDilation(strides, dilation_rate).concat(
       filters % groups === 0
         ? []
-        : [{ code: 'bad-groups', message: `filters ${filters} is not divisible by groups ${groups}`, hint: 'make filters a multiple of groups' }],
+        : [
+            {
+              code: 'bad-groups',
+              message: `filters ${filters} is not divisible by groups ${groups}`,
+              hint: 'make filters a multiple of groups',
+            },
+          ],
     );
   },
   outputShape: (config, [input]) =>
     convOutputShape('Conv2D', config, input, (c) => {
       const { groups } = config;
       if (c % groups === 0) return config.filters;
-      return { code: 'bad-groups', message: `the input's ${c} channels are not divisible by groups ${groups}`, hint: 'set groups to a divisor of the input channels' };
+      return {
+        code: 'bad-groups',
+        message: `the input's ${c} channels are not divisible by groups ${groups}`,
+        hint: 'set groups to a divisor of the input channels',
+      };
     }),
   weights({ kernel_size: [kh, kw], filters, groups, use_bias }, [input]) {
     const cin = (input[3] as number) / groups;
@@ -95,7 +142,9 @@ export const Conv2D = defineLayer({
     const ks = splitChannels(ctx, w.kernel, groups);
     const dzs = splitChannels(ctx, dz, groups);
     const dks = dzs.map((d, g) => ctx.backend.conv2dBackpropFilter(xs[g], d, ks[g].shape, p));
-    const weights: Record<string, Float32Array> = { kernel: (groups === 1 ? dks[0] : ctx.backend.concat(dks, -1)).data };
+    const weights: Record<string, Float32Array> = {
+      kernel: (groups === 1 ? dks[0] : ctx.backend.concat(dks, -1)).data,
+    };
     if (dBias) weights.bias = dBias;
     if (inputGradsNeeded === false) return { inputs: [], weights };
     const dxs = dzs.map((d, g) => ctx.backend.conv2dBackpropInput(d, ks[g], xs[g].shape, p));

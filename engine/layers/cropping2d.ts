@@ -12,7 +12,14 @@ export const Cropping2D = defineLayer({
     args: ['cropping', 'data_format'],
   },
   fields: {
-    cropping: { type: 'pairs2d', default: [[0, 0], [0, 0]], doc: 'int, (height, width) or ((top, bottom), (left, right)) to remove.' },
+    cropping: {
+      type: 'pairs2d',
+      default: [
+        [0, 0],
+        [0, 0],
+      ],
+      doc: 'int, (height, width) or ((top, bottom), (left, right)) to remove.',
+    },
   },
   outputShape(config, [input]) {
     const bad = expectImage('Cropping2D', input);

@@ -8,17 +8,35 @@ export const Dense = defineLayer({
   className: 'Dense',
   group: 'Core',
   description: 'Fully connected: every output unit is a weighted sum of all inputs on the last axis, plus a bias.',
-  details: 'On a tensor of rank above 2 Keras applies it to the last axis only, at every position (every pixel of an image).',
+  details:
+    'On a tensor of rank above 2 Keras applies it to the last axis only, at every position (every pixel of an image).',
   arity: 'one',
   traits: { linearWithBias: true },
   keras: {
     args: [
-      'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
-      'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'lora_rank',
+      'units',
+      'activation',
+      'use_bias',
+      'kernel_initializer',
+      'bias_initializer',
+      'kernel_regularizer',
+      'bias_regularizer',
+      'activity_regularizer',
+      'kernel_constraint',
+      'bias_constraint',
+      'lora_rank',
     ],
     config: [
-      'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer',
-      'bias_regularizer', 'kernel_constraint', 'bias_constraint', 'quantization_config',
+      'units',
+      'activation',
+      'use_bias',
+      'kernel_initializer',
+      'bias_initializer',
+      'kernel_regularizer',
+      'bias_regularizer',
+      'kernel_constraint',
+      'bias_constraint',
+      'quantization_config',
     ],
   },
   fields: {
@@ -30,13 +48,23 @@ export const Dense = defineLayer({
   },
   outputShape(config, [input]) {
     if (input.length < 2)
-      return { code: 'expects-2d-input', message: `Dense expects at least a 2-D input (batch, features), got ${formatShape(input)}` };
+      return {
+        code: 'expects-2d-input',
+        message: `Dense expects at least a 2-D input (batch, features), got ${formatShape(input)}`,
+      };
     const c = knownChannels('Dense', input);
     if (typeof c !== 'number') return c;
     return [...input.slice(0, -1), config.units];
   },
   weights({ units, use_bias }, [input]) {
-    const w = [{ name: 'kernel', shape: [input[input.length - 1] as number, units], trainable: true, initializer: 'kernel_initializer' }];
+    const w = [
+      {
+        name: 'kernel',
+        shape: [input[input.length - 1] as number, units],
+        trainable: true,
+        initializer: 'kernel_initializer',
+      },
+    ];
     if (use_bias) w.push({ name: 'bias', shape: [units], trainable: true, initializer: 'bias_initializer' });
     return w;
   },

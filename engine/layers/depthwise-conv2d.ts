@@ -1,4 +1,14 @@
-import { activationField, activationText, initializerField, joinArgs, num, pair, paddingField, tupleText, useBiasField } from './fields';
+import {
+  activationField,
+  activationText,
+  initializerField,
+  joinArgs,
+  num,
+  pair,
+  paddingField,
+  tupleText,
+  useBiasField,
+} from './fields';
 import { convOutputShape, stridesWithDilation } from './spatial';
 import { defineLayer } from './define';
 import { convParams } from './conv2d';
@@ -12,14 +22,38 @@ export const DepthwiseConv2D = defineLayer({
   traits: { linearWithBias: true, featureMaps: true },
   keras: {
     args: [
-      'kernel_size', 'strides', 'padding', 'depth_multiplier', 'data_format', 'dilation_rate', 'activation', 'use_bias',
-      'depthwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'bias_regularizer', 'activity_regularizer',
-      'depthwise_constraint', 'bias_constraint',
+      'kernel_size',
+      'strides',
+      'padding',
+      'depth_multiplier',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+      'depthwise_initializer',
+      'bias_initializer',
+      'depthwise_regularizer',
+      'bias_regularizer',
+      'activity_regularizer',
+      'depthwise_constraint',
+      'bias_constraint',
     ],
     config: [
-      'depth_multiplier', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'activation', 'use_bias',
-      'depthwise_initializer', 'bias_initializer', 'depthwise_regularizer', 'bias_regularizer', 'activity_regularizer',
-      'depthwise_constraint', 'bias_constraint',
+      'depth_multiplier',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+      'depthwise_initializer',
+      'bias_initializer',
+      'depthwise_regularizer',
+      'bias_regularizer',
+      'activity_regularizer',
+      'depthwise_constraint',
+      'bias_constraint',
     ],
   },
   fields: {
@@ -30,11 +64,15 @@ export const DepthwiseConv2D = defineLayer({
     dilation_rate: pair([1, 1], 'Spacing between kernel taps.', { advanced: true }),
     activation: activationField(),
     use_bias: useBiasField,
-    depthwise_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in, depth_multiplier) kernel.'),
+    depthwise_initializer: initializerField(
+      'glorot_uniform',
+      'Initializer of the (kh, kw, c_in, depth_multiplier) kernel.',
+    ),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
   },
   validate: (config) => stridesWithDilation(config.strides, config.dilation_rate),
-  outputShape: (config, [input]) => convOutputShape('DepthwiseConv2D', config, input, (c) => c * config.depth_multiplier),
+  outputShape: (config, [input]) =>
+    convOutputShape('DepthwiseConv2D', config, input, (c) => c * config.depth_multiplier),
   weights({ kernel_size: [kh, kw], depth_multiplier: dm, use_bias }, [input]) {
     const cin = input[3] as number;
     const w = [{ name: 'kernel', shape: [kh, kw, cin, dm], trainable: true, initializer: 'depthwise_initializer' }];
@@ -42,14 +80,26 @@ export const DepthwiseConv2D = defineLayer({
     return w;
   },
   keyArgs: (config) =>
-    joinArgs(tupleText(config.kernel_size), num(config, 'depth_multiplier') !== 1 && `×${config.depth_multiplier}`, config.padding === 'same' && 'same', activationText(config)),
+    joinArgs(
+      tupleText(config.kernel_size),
+      num(config, 'depth_multiplier') !== 1 && `×${config.depth_multiplier}`,
+      config.padding === 'same' && 'same',
+      activationText(config),
+    ),
   forward(ctx, config, [x], w) {
-    return biasThenActivate(ctx, ctx.backend.depthwiseConv2d(x, w.kernel, convParams(config)), w.bias, config.activation);
+    return biasThenActivate(
+      ctx,
+      ctx.backend.depthwiseConv2d(x, w.kernel, convParams(config)),
+      w.bias,
+      config.activation,
+    );
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved }) {
     const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);
     const p = convParams(config);
-    const weights: Record<string, Float32Array> = { kernel: ctx.backend.depthwiseConv2dBackpropFilter(x, dz, w.kernel.shape, p).data };
+    const weights: Record<string, Float32Array> = {
+      kernel: ctx.backend.depthwiseConv2dBackpropFilter(x, dz, w.kernel.shape, p).data,
+    };
     if (dBias) weights.bias = dBias;
     return { inputs: [ctx.backend.depthwiseConv2dBackpropInput(dz, w.kernel, x.shape, p)], weights };
   },

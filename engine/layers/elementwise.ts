@@ -17,7 +17,9 @@ export function broadcastShape(shapes: readonly (readonly number[])[]): number[]
 
 /** For each flat index of `outShape`, the flat index into a (broadcast) operand of `shape`; null when equal. */
 export function broadcastIndex(outShape: readonly number[], shape: readonly number[]): Int32Array | null {
-  return outShape.length === shape.length && outShape.every((d, i) => d === shape[i]) ? null : sourceIndex(outShape, shape);
+  return outShape.length === shape.length && outShape.every((d, i) => d === shape[i])
+    ? null
+    : sourceIndex(outShape, shape);
 }
 
 /** Sums a gradient of the broadcast shape back onto an operand's shape. */

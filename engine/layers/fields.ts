@@ -88,7 +88,13 @@ export function pair<const O extends PairOptions = Record<never, never>>(
   def: readonly number[] | null,
   doc: string,
   options?: O,
-): { readonly type: 'ints'; readonly length: 2; readonly default: readonly number[] | null; readonly min: number; readonly doc: string } & O {
+): {
+  readonly type: 'ints';
+  readonly length: 2;
+  readonly default: readonly number[] | null;
+  readonly min: number;
+  readonly doc: string;
+} & O {
   const spec = { type: 'ints', length: 2, default: def, min: options?.min ?? 1, doc } as const;
   return { ...spec, ...(options as O) };
 }

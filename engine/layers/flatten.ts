@@ -13,7 +13,8 @@ export const Flatten = defineLayer({
   },
   fields: {},
   outputShape(_config, [input]) {
-    if (input.length < 2) return { code: 'expects-batched-input', message: `Flatten expects a batched input, got ${formatShape(input)}` };
+    if (input.length < 2)
+      return { code: 'expects-batched-input', message: `Flatten expects a batched input, got ${formatShape(input)}` };
     return [input[0], elementsPerSample(input)];
   },
   forward: (_ctx, _config, [x]) => ({ output: reshape(x, reshapeTarget(x)) }),

@@ -3,7 +3,11 @@ import type { LayerDefinition } from './types';
 import { expectSequence } from './temporal';
 import { reshape } from './run-helpers';
 
-export function globalPooling1d(className: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', description: string, alias: string): LayerDefinition {
+export function globalPooling1d(
+  className: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D',
+  description: string,
+  alias: string,
+): LayerDefinition {
   const average = className === 'GlobalAveragePooling1D';
   return {
     className,
@@ -11,7 +15,12 @@ export function globalPooling1d(className: 'GlobalAveragePooling1D' | 'GlobalMax
     description,
     arity: 'one',
     // Keras's GlobalAveragePooling1D takes a mask (padded steps): its functional calls record mask=None.
-    keras: { args: ['data_format', 'keepdims'], aliases: [alias], noBuild: true, ...(average ? { callKwargs: { mask: null } } : {}) },
+    keras: {
+      args: ['data_format', 'keepdims'],
+      aliases: [alias],
+      noBuild: true,
+      ...(average ? { callKwargs: { mask: null } } : {}),
+    },
     fields: {
       keepdims: { type: 'bool', default: false, doc: 'Keep the steps axis as 1 instead of dropping it.' },
     },
@@ -30,7 +39,9 @@ export function globalPooling1d(className: 'GlobalAveragePooling1D' | 'GlobalMax
       const [n, steps, c] = x.shape;
       const image = reshape(x, [n, 1, steps, c]);
       const flat = reshape(dy, [n, c]);
-      const dx = average ? ctx.backend.globalAvgPoolGrad(flat, image.shape) : ctx.backend.globalMaxPoolGrad(flat, image);
+      const dx = average
+        ? ctx.backend.globalAvgPoolGrad(flat, image.shape)
+        : ctx.backend.globalMaxPoolGrad(flat, image);
       return { inputs: [reshape(dx, x.shape)] };
     },
   };

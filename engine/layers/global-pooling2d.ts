@@ -4,7 +4,11 @@ import { defineLayer } from './define';
 import { expectImage } from './spatial';
 import { reshape } from './run-helpers';
 
-export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', description: string, alias: string): LayerDefinition {
+export function globalPooling2d(
+  className: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D',
+  description: string,
+  alias: string,
+): LayerDefinition {
   const average = className === 'GlobalAveragePooling2D';
   return defineLayer({
     className,
@@ -26,7 +30,9 @@ export function globalPooling2d(className: 'GlobalAveragePooling2D' | 'GlobalMax
     },
     backward(ctx, _config, dy, { inputs: [x] }) {
       const flat = reshape(dy, [x.shape[0], x.shape[3]]);
-      return { inputs: [average ? ctx.backend.globalAvgPoolGrad(flat, x.shape) : ctx.backend.globalMaxPoolGrad(flat, x)] };
+      return {
+        inputs: [average ? ctx.backend.globalAvgPoolGrad(flat, x.shape) : ctx.backend.globalMaxPoolGrad(flat, x)],
+      };
     },
   });
 }

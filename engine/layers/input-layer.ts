@@ -6,7 +6,8 @@ export const InputLayer = defineLayer({
   group: 'Input',
   namePrefix: 'input_layer',
   description: 'The model input: a batch of tensors of the given shape (the batch size stays None).',
-  details: 'keras.Input(shape=...) creates one. The shape excludes the batch axis: images are (height, width, channels).',
+  details:
+    'keras.Input(shape=...) creates one. The shape excludes the batch axis: images are (height, width, channels).',
   arity: 'none',
   keras: {
     args: ['shape', 'batch_size', 'dtype', 'sparse', 'ragged', 'batch_shape', 'input_tensor', 'optional', 'name'],
@@ -20,7 +21,14 @@ export const InputLayer = defineLayer({
       required: true,
       doc: 'Shape of one sample, without the batch axis, e.g. (28, 28, 1) for a grey 28×28 image.',
     },
-    batch_size: { type: 'int', default: null, min: 1, nullable: true, advanced: true, doc: 'A fixed batch size; None accepts any.' },
+    batch_size: {
+      type: 'int',
+      default: null,
+      min: 1,
+      nullable: true,
+      advanced: true,
+      doc: 'A fixed batch size; None accepts any.',
+    },
   },
   outputShape: (config) => [config.batch_size, ...config.shape],
   keyArgs: (config) => tupleText(config.shape),

@@ -19,21 +19,42 @@ interface Saved {
 export const LayerNormalization: LayerDefinition = {
   className: 'LayerNormalization',
   group: 'Normalization',
-  description: 'Normalizes each sample over its last axis (its own mean and variance, not the batch\'s), then scales by gamma and shifts by beta.',
+  description:
+    "Normalizes each sample over its last axis (its own mean and variance, not the batch's), then scales by gamma and shifts by beta.",
   arity: 'one',
   traits: { keepsUnits: true },
   keras: {
     args: [
-      'axis', 'epsilon', 'center', 'scale', 'rms_scaling', 'beta_initializer', 'gamma_initializer', 'beta_regularizer',
-      'gamma_regularizer', 'beta_constraint', 'gamma_constraint',
+      'axis',
+      'epsilon',
+      'center',
+      'scale',
+      'rms_scaling',
+      'beta_initializer',
+      'gamma_initializer',
+      'beta_regularizer',
+      'gamma_regularizer',
+      'beta_constraint',
+      'gamma_constraint',
     ],
   },
   fields: {
     axis: { type: 'int', default: -1, doc: 'The normalized axis; LayerCanvas computes the last one (-1).' },
-    epsilon: { type: 'float', default: 0.001, min: 0, exclusiveMin: true, doc: 'Added to the variance before the square root.' },
+    epsilon: {
+      type: 'float',
+      default: 0.001,
+      min: 0,
+      exclusiveMin: true,
+      doc: 'Added to the variance before the square root.',
+    },
     center: { type: 'bool', default: true, doc: 'Learn beta, the shift after normalizing.' },
     scale: { type: 'bool', default: true, doc: 'Learn gamma, the scale after normalizing.' },
-    rms_scaling: { type: 'bool', default: false, advanced: true, doc: 'Divide by the root mean square only (RMSNorm): no mean subtracted, no beta.' },
+    rms_scaling: {
+      type: 'bool',
+      default: false,
+      advanced: true,
+      doc: 'Divide by the root mean square only (RMSNorm): no mean subtracted, no beta.',
+    },
     beta_initializer: initializerField('zeros', 'Initial beta.'),
     gamma_initializer: initializerField('ones', 'Initial gamma.'),
   },
@@ -41,28 +62,42 @@ export const LayerNormalization: LayerDefinition = {
     const axis = num(config, 'axis');
     const a = resolveAxis(axis, input.length);
     if (a !== input.length - 1)
-      return { code: 'bad-axis', message: `axis ${axis} of ${formatShape(input)}: LayerCanvas normalizes only the last axis`, hint: 'use axis=-1' };
+      return {
+        code: 'bad-axis',
+        message: `axis ${axis} of ${formatShape(input)}: LayerCanvas normalizes only the last axis`,
+        hint: 'use axis=-1',
+      };
     if (input[a] === null)
-      return { code: 'unknown-channels', message: `the normalized axis has unknown size in ${formatShape(input)}`, hint: 'give the Input a fixed size on that axis' };
+      return {
+        code: 'unknown-channels',
+        message: `the normalized axis has unknown size in ${formatShape(input)}`,
+        hint: 'give the Input a fixed size on that axis',
+      };
     return input;
   },
   weights(config, [input]) {
     const c = input[input.length - 1] as number;
     const w: WeightSpec[] = [];
     const rms = bool(config, 'rms_scaling');
-    if (bool(config, 'scale') || rms) w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
-    if (bool(config, 'center') && !rms) w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
+    if (bool(config, 'scale') || rms)
+      w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
+    if (bool(config, 'center') && !rms)
+      w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
     return w;
   },
-  keyArgs: (config) => joinArgs(num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`, bool(config, 'rms_scaling') && 'rms'),
+  keyArgs: (config) =>
+    joinArgs(num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`, bool(config, 'rms_scaling') && 'rms'),
   forward(_ctx, config, [x], w) {
     const c = x.shape[x.shape.length - 1];
     const rms = bool(config, 'rms_scaling');
     const eps = num(config, 'epsilon');
-    const X = x.data, y = new Float32Array(X.length), xhat = new Float32Array(X.length);
+    const X = x.data,
+      y = new Float32Array(X.length),
+      xhat = new Float32Array(X.length);
     const centered = rms ? new Float32Array(X.length) : xhat;
     const invStd = new Float32Array(X.length / c);
-    const gamma = w.gamma?.data, beta = w.beta?.data;
+    const gamma = w.gamma?.data,
+      beta = w.beta?.data;
     for (let r = 0, row = 0; r < X.length; r += c, row++) {
       let mean = 0;
       for (let j = 0; j < c; j++) mean += X[r + j];
@@ -85,12 +120,15 @@ export const LayerNormalization: LayerDefinition = {
     const { xhat, centered, invStd } = saved as Saved;
     const c = x.shape[x.shape.length - 1];
     const rms = bool(config, 'rms_scaling');
-    const D = dy.data, dx = new Float32Array(D.length);
+    const D = dy.data,
+      dx = new Float32Array(D.length);
     const gamma = w.gamma?.data;
-    const dgamma = new Float32Array(c), dbeta = new Float32Array(c);
+    const dgamma = new Float32Array(c),
+      dbeta = new Float32Array(c);
     for (let r = 0, row = 0; r < D.length; r += c, row++) {
       // g = dL/dx̂; dx = inv · (g − mean(g) − (x − μ)·inv · mean(g · x̂)), without mean(g) under RMS scaling.
-      let sumG = 0, sumGX = 0;
+      let sumG = 0,
+        sumGX = 0;
       for (let j = 0; j < c; j++) {
         const g = gamma ? D[r + j] * gamma[j] : D[r + j];
         sumG += g;
@@ -98,7 +136,8 @@ export const LayerNormalization: LayerDefinition = {
         dgamma[j] += D[r + j] * xhat[r + j];
         dbeta[j] += D[r + j];
       }
-      const meanG = rms ? 0 : sumG / c, meanGX = sumGX / c;
+      const meanG = rms ? 0 : sumG / c,
+        meanGX = sumGX / c;
       for (let j = 0; j < c; j++) {
         const g = gamma ? D[r + j] * gamma[j] : D[r + j];
         dx[r + j] = invStd[row] * (g - meanG - centered[r + j] * meanGX);

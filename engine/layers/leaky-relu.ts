@@ -13,11 +13,18 @@ export const LeakyReLU = defineLayer({
     renamed: { alpha: 'negative_slope' },
   },
   fields: {
-    negative_slope: { type: 'float', default: 0.3, min: 0, doc: 'Slope for negative inputs (called alpha in tf.keras 2).' },
+    negative_slope: {
+      type: 'float',
+      default: 0.3,
+      min: 0,
+      doc: 'Slope for negative inputs (called alpha in tf.keras 2).',
+    },
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => String(config.negative_slope),
-  forward: (ctx, config, [x]) => ({ output: ctx.backend.activation(x, 'leaky_relu', { negativeSlope: config.negative_slope }) }),
+  forward: (ctx, config, [x]) => ({
+    output: ctx.backend.activation(x, 'leaky_relu', { negativeSlope: config.negative_slope }),
+  }),
   backward: (ctx, config, dy, { inputs: [x], output }) => ({
     inputs: [ctx.backend.activationGrad(dy, x, output, 'leaky_relu', { negativeSlope: config.negative_slope })],
   }),

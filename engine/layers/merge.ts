@@ -56,7 +56,9 @@ export function mergeBackward(op: MergeOp, dy: Tensor, given: Tensor[]): Backwar
       grads[best][k] = d;
     }
   }
-  return { inputs: inputs.map((t, i) => ({ shape: given[i].shape, data: reduceTo(grads[i], g.indices[i], t.shape).data })) };
+  return {
+    inputs: inputs.map((t, i) => ({ shape: given[i].shape, data: reduceTo(grads[i], g.indices[i], t.shape).data })),
+  };
 }
 
 /**
@@ -68,7 +70,10 @@ export function elementwiseShape(className: string, inputs: readonly Shape[]): S
   const clash = (): LayerIssue => ({
     code: 'merge-shape-mismatch',
     message: `${className} needs inputs of the same shape, got ${inputs.map(formatShape).join(' and ')}`,
-    hint: className === 'Add' ? 'a residual shortcut needs a 1×1 Conv2D (or matching strides) so both branches have the same shape' : 'make the branches end in the same shape',
+    hint:
+      className === 'Add'
+        ? 'a residual shortcut needs a 1×1 Conv2D (or matching strides) so both branches have the same shape'
+        : 'make the branches end in the same shape',
   });
   let out: (number | null)[] = inputs[0].slice(1);
   for (let k = 1; k < inputs.length; k++) {
@@ -93,7 +98,11 @@ export function elementwiseShape(className: string, inputs: readonly Shape[]): S
 /** Lower-rank inputs get size-1 axes after the batch axis, so every input has the output's rank. */
 function expandRanks(inputs: Tensor[]): Tensor[] {
   const rank = Math.max(...inputs.map((t) => t.shape.length));
-  return inputs.map((t) => (t.shape.length === rank ? t : { shape: [t.shape[0], ...new Array(rank - t.shape.length).fill(1), ...t.shape.slice(1)], data: t.data }));
+  return inputs.map((t) =>
+    t.shape.length === rank
+      ? t
+      : { shape: [t.shape[0], ...new Array(rank - t.shape.length).fill(1), ...t.shape.slice(1)], data: t.data },
+  );
 }
 
 export function elementwiseMerge(className: string, op: MergeOp, description: string): LayerDefinition {

@@ -14,7 +14,8 @@ const EPSILON = 1e-7;
 export const Normalization: LayerDefinition = {
   className: 'Normalization',
   group: 'Normalization',
-  description: 'Standardizes each channel with a fixed mean and variance (Keras sets them with adapt() on the data); not trained.',
+  description:
+    'Standardizes each channel with a fixed mean and variance (Keras sets them with adapt() on the data); not trained.',
   arity: 'one',
   traits: { keepsUnits: true, finalizesState: true },
   keras: { args: ['axis', 'mean', 'variance', 'invert'], config: ['axis', 'invert', 'mean', 'variance'] },
@@ -25,8 +26,18 @@ export const Normalization: LayerDefinition = {
   outputShape(config, [input]) {
     const axis = num(config, 'axis');
     const a = resolveAxis(axis, input.length);
-    if (a === null) return { code: 'bad-axis', message: `axis ${axis} is out of range for an input of rank ${input.length} ${formatShape(input)}`, hint: 'use -1, the channel axis' };
-    if (input[a] === null) return { code: 'unknown-channels', message: `the axis ${axis} has unknown size in ${formatShape(input)}`, hint: 'give the Input a fixed size on that axis' };
+    if (a === null)
+      return {
+        code: 'bad-axis',
+        message: `axis ${axis} is out of range for an input of rank ${input.length} ${formatShape(input)}`,
+        hint: 'use -1, the channel axis',
+      };
+    if (input[a] === null)
+      return {
+        code: 'unknown-channels',
+        message: `the axis ${axis} has unknown size in ${formatShape(input)}`,
+        hint: 'give the Input a fixed size on that axis',
+      };
     return input;
   },
   weights(config, [input]) {
@@ -41,7 +52,9 @@ export const Normalization: LayerDefinition = {
   forward(_ctx, config, [x], w) {
     const std = scales(w.variance.data);
     const { channel } = channelOf(x.shape, num(config, 'axis'));
-    const mean = w.mean.data, X = x.data, y = new Float32Array(X.length);
+    const mean = w.mean.data,
+      X = x.data,
+      y = new Float32Array(X.length);
     const invert = bool(config, 'invert');
     for (let i = 0; i < X.length; i++) {
       const c = channel(i);
@@ -53,7 +66,8 @@ export const Normalization: LayerDefinition = {
     const std = scales(w.variance.data);
     const { channel } = channelOf(x.shape, num(config, 'axis'));
     const invert = bool(config, 'invert');
-    const D = dy.data, dx = new Float32Array(D.length);
+    const D = dy.data,
+      dx = new Float32Array(D.length);
     for (let i = 0; i < D.length; i++) dx[i] = invert ? D[i] * std[channel(i)] : D[i] / std[channel(i)];
     return { inputs: [{ shape: x.shape, data: dx }] };
   },

@@ -48,7 +48,12 @@ export const Permute: LayerDefinition = {
   arity: 'one',
   keras: { args: ['dims'] },
   fields: {
-    dims: { type: 'shape', default: [2, 1], required: true, doc: 'The new order of the axes after the batch, counting from 1.' },
+    dims: {
+      type: 'shape',
+      default: [2, 1],
+      required: true,
+      doc: 'The new order of the axes after the batch, counting from 1.',
+    },
   },
   validate: (config) => {
     const issue = permutationIssue(config.dims as number[]);

@@ -11,7 +11,11 @@ function poolParams(config: LayerConfig): PoolParams {
   return { poolSize: [1, pool], strides: [1, stride], padding: str(config, 'padding') as 'valid' | 'same' };
 }
 
-export function pooling1d(className: 'MaxPooling1D' | 'AveragePooling1D', description: string, alias: string): LayerDefinition {
+export function pooling1d(
+  className: 'MaxPooling1D' | 'AveragePooling1D',
+  description: string,
+  alias: string,
+): LayerDefinition {
   const max = className === 'MaxPooling1D';
   return {
     className,
@@ -37,7 +41,12 @@ export function pooling1d(className: 'MaxPooling1D' | 'AveragePooling1D', descri
       const bad = expectSequence(className, input);
       if (bad) return bad;
       const p = poolParams(config);
-      const steps = stepsOutput(className, input, { key: 'pool_size', size: p.poolSize[1], stride: p.strides[1], padding: p.padding });
+      const steps = stepsOutput(className, input, {
+        key: 'pool_size',
+        size: p.poolSize[1],
+        stride: p.strides[1],
+        padding: p.padding,
+      });
       if (steps !== null && typeof steps === 'object') return steps;
       return [input[0], steps, input[2]];
     },
@@ -49,13 +58,23 @@ export function pooling1d(className: 'MaxPooling1D' | 'AveragePooling1D', descri
       ),
     forward(ctx, config, [x]) {
       const image = asImage(x);
-      return { output: asSequence(max ? ctx.backend.maxPool(image, poolParams(config)) : ctx.backend.avgPool(image, poolParams(config))) };
+      return {
+        output: asSequence(
+          max ? ctx.backend.maxPool(image, poolParams(config)) : ctx.backend.avgPool(image, poolParams(config)),
+        ),
+      };
     },
     backward(ctx, config, dy, { inputs: [x] }) {
       const image = asImage(x);
       const d = asImage(dy);
       return {
-        inputs: [asSequence(max ? ctx.backend.maxPoolGrad(d, image, poolParams(config)) : ctx.backend.avgPoolGrad(d, image.shape, poolParams(config)))],
+        inputs: [
+          asSequence(
+            max
+              ? ctx.backend.maxPoolGrad(d, image, poolParams(config))
+              : ctx.backend.avgPoolGrad(d, image.shape, poolParams(config)),
+          ),
+        ],
       };
     },
   };

@@ -16,7 +16,11 @@ function poolParams(config: PoolConfig): PoolParams {
   return { poolSize: config.pool_size, strides: config.strides ?? config.pool_size, padding: config.padding };
 }
 
-export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', description: string, alias: string): LayerDefinition {
+export function pooling2d(
+  className: 'MaxPooling2D' | 'AveragePooling2D',
+  description: string,
+  alias: string,
+): LayerDefinition {
   const max = className === 'MaxPooling2D';
   return defineLayer({
     className,
@@ -48,10 +52,20 @@ export function pooling2d(className: 'MaxPooling2D' | 'AveragePooling2D', descri
       return [input[0], ...hw, input[3]];
     },
     keyArgs: (config) =>
-      joinArgs(tupleText(config.pool_size), config.strides !== null && `s${tupleText(config.strides)}`, config.padding === 'same' && 'same'),
-    forward: (ctx, config, [x]) => ({ output: max ? ctx.backend.maxPool(x, poolParams(config)) : ctx.backend.avgPool(x, poolParams(config)) }),
+      joinArgs(
+        tupleText(config.pool_size),
+        config.strides !== null && `s${tupleText(config.strides)}`,
+        config.padding === 'same' && 'same',
+      ),
+    forward: (ctx, config, [x]) => ({
+      output: max ? ctx.backend.maxPool(x, poolParams(config)) : ctx.backend.avgPool(x, poolParams(config)),
+    }),
     backward: (ctx, config, dy, { inputs: [x] }) => ({
-      inputs: [max ? ctx.backend.maxPoolGrad(dy, x, poolParams(config)) : ctx.backend.avgPoolGrad(dy, x.shape, poolParams(config))],
+      inputs: [
+        max
+          ? ctx.backend.maxPoolGrad(dy, x, poolParams(config))
+          : ctx.backend.avgPoolGrad(dy, x.shape, poolParams(config)),
+      ],
     }),
   });
 }

@@ -31,12 +31,27 @@ export const ReLU = defineLayer({
     noBuild: true,
   },
   fields: {
-    max_value: { type: 'float', default: null, min: 0, nullable: true, doc: 'Upper bound of the output (6 gives ReLU6); None for no cap.' },
+    max_value: {
+      type: 'float',
+      default: null,
+      min: 0,
+      nullable: true,
+      doc: 'Upper bound of the output (6 gives ReLU6); None for no cap.',
+    },
     negative_slope: { type: 'float', default: 0.0, min: 0, doc: 'Slope below the threshold.' },
-    threshold: { type: 'float', default: 0.0, min: 0, doc: 'Values at or below it are cut (or scaled by negative_slope).' },
+    threshold: {
+      type: 'float',
+      default: 0.0,
+      min: 0,
+      doc: 'Values at or below it are cut (or scaled by negative_slope).',
+    },
   },
   outputShape: (_config, [input]) => input,
-  keyArgs: (config) => joinArgs(config.max_value !== null && `max ${config.max_value}`, config.negative_slope !== 0 && `slope ${config.negative_slope}`),
+  keyArgs: (config) =>
+    joinArgs(
+      config.max_value !== null && `max ${config.max_value}`,
+      config.negative_slope !== 0 && `slope ${config.negative_slope}`,
+    ),
   forward(ctx, config, [x]) {
     const kernel = plainKernel(config);
     if (kernel) return { output: ctx.backend.activation(x, kernel) };

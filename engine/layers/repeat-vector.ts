@@ -9,7 +9,13 @@ export const RepeatVector: LayerDefinition = {
   arity: 'one',
   keras: { args: ['n'] },
   fields: {
-    n: { type: 'int', default: 2, min: 1, required: true, doc: 'How many times to repeat the vector: the new steps axis.' },
+    n: {
+      type: 'int',
+      default: 2,
+      min: 1,
+      required: true,
+      doc: 'How many times to repeat the vector: the new steps axis.',
+    },
   },
   outputShape(config, [input]) {
     if (input.length !== 2)

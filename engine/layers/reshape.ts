@@ -14,7 +14,13 @@ export const Reshape = defineLayer({
     noBuild: true,
   },
   fields: {
-    target_shape: { type: 'shape', default: [-1], allowInferred: true, required: true, doc: 'The new shape of one sample, without the batch axis.' },
+    target_shape: {
+      type: 'shape',
+      default: [-1],
+      allowInferred: true,
+      required: true,
+      doc: 'The new shape of one sample, without the batch axis.',
+    },
   },
   outputShape(config, [input]) {
     const target = config.target_shape;

@@ -41,7 +41,14 @@ export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | unde
 }
 
 /** dL/d(pre-activation) and the bias gradient (when there is a bias). */
-export function activationAndBiasGrad(ctx: RunContext, dy: Tensor, output: Tensor, saved: unknown, activation: ActivationName, hasBias: boolean) {
+export function activationAndBiasGrad(
+  ctx: RunContext,
+  dy: Tensor,
+  output: Tensor,
+  saved: unknown,
+  activation: ActivationName,
+  hasBias: boolean,
+) {
   if (fusedEpilogue(activation, hasBias)) {
     const { dz, dBias } = ctx.backend.biasActivationGrad(dy, output, activation, hasBias);
     return { dz, dBias: dBias ?? undefined };

@@ -43,7 +43,11 @@ export const Softmax = defineLayer({
   },
   outputShape(config, [input]) {
     if (resolveAxis(config.axis, input.length) === null)
-      return { code: 'bad-axis', message: `axis ${config.axis} is out of range for ${formatShape(input)}`, hint: 'use -1' };
+      return {
+        code: 'bad-axis',
+        message: `axis ${config.axis} is out of range for ${formatShape(input)}`,
+        hint: 'use -1',
+      };
     return input;
   },
   forward(ctx, config, [x]) {
@@ -60,7 +64,8 @@ export const Softmax = defineLayer({
         const base = o * size * inner + j;
         let dot = 0;
         for (let k = 0; k < size; k++) dot += dy.data[base + k * inner] * output.data[base + k * inner];
-        for (let k = 0; k < size; k++) dx[base + k * inner] = output.data[base + k * inner] * (dy.data[base + k * inner] - dot);
+        for (let k = 0; k < size; k++)
+          dx[base + k * inner] = output.data[base + k * inner] * (dy.data[base + k * inner] - dot);
       }
     return { inputs: [{ shape: dy.shape, data: dx }] };
   },

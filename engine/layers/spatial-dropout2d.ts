@@ -14,7 +14,15 @@ export const SpatialDropout2D = defineLayer({
   },
   noTrainableArgument: true,
   fields: {
-    rate: { type: 'float', default: 0.5, min: 0, max: 1, exclusiveMax: true, required: true, doc: 'Fraction of the channels dropped while training.' },
+    rate: {
+      type: 'float',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      exclusiveMax: true,
+      required: true,
+      doc: 'Fraction of the channels dropped while training.',
+    },
     seed: { type: 'int', default: null, nullable: true, min: 0, advanced: true, doc: 'Seed of the random mask.' },
   },
   outputShape: (_config, [input]) => expectImage('SpatialDropout2D', input) ?? input,
@@ -24,7 +32,11 @@ export const SpatialDropout2D = defineLayer({
     if (!ctx.training || rate === 0) return { output: x, saved: null };
     // One keep/drop decision per (sample, channel), shared by every pixel of that feature map.
     const [n, h, w, c] = x.shape;
-    const { mask } = ctx.backend.dropout({ shape: [n, c], data: new Float32Array(n * c).fill(1) }, rate, ctx.nextSeed());
+    const { mask } = ctx.backend.dropout(
+      { shape: [n, c], data: new Float32Array(n * c).fill(1) },
+      rate,
+      ctx.nextSeed(),
+    );
     const scale = mapTensor(x, (_v, i) => mask[Math.floor(i / (h * w * c)) * c + (i % c)]);
     return { output: mapTensor(x, (v, i) => v * scale.data[i]), saved: scale.data };
   },

@@ -36,14 +36,20 @@ export interface WindowSpec {
 }
 
 /** Output height and width of a sliding window, or the issue when 'valid' leaves nothing. */
-export function windowOutput(className: string, input: Shape, w: WindowSpec): [number | null, number | null] | LayerIssue {
+export function windowOutput(
+  className: string,
+  input: Shape,
+  w: WindowSpec,
+): [number | null, number | null] | LayerIssue {
   const hw = [input[1], input[2]];
   const dilation = w.dilation ?? [1, 1];
   const effective = w.size.map((k, i) => dilation[i] * (k - 1) + 1);
   if (w.padding === 'valid') {
     const tooBig = hw.some((d, i) => d !== null && effective[i] > d);
     if (tooBig) {
-      const what = dilation.some((d) => d > 1) ? `${w.key} ${tupleText(w.size)} dilated by ${tupleText(dilation)} spans ${tupleText(effective)}, which` : `${w.key} ${tupleText(w.size)}`;
+      const what = dilation.some((d) => d > 1)
+        ? `${w.key} ${tupleText(w.size)} dilated by ${tupleText(dilation)} spans ${tupleText(effective)}, which`
+        : `${w.key} ${tupleText(w.size)}`;
       return {
         code: w.key === 'pool_size' ? 'pool-larger-than-input' : 'kernel-larger-than-input',
         message: `${what} is larger than the input (${hw.map((d) => (d === null ? 'None' : d)).join(', ')}) with padding='valid': the output would be empty`,
@@ -51,7 +57,10 @@ export function windowOutput(className: string, input: Shape, w: WindowSpec): [n
       };
     }
   }
-  return [0, 1].map((i) => convOutputLength(hw[i], w.size[i], w.strides[i], w.padding, dilation[i])) as [number | null, number | null];
+  return [0, 1].map((i) => convOutputLength(hw[i], w.size[i], w.strides[i], w.padding, dilation[i])) as [
+    number | null,
+    number | null,
+  ];
 }
 
 export function stridesWithDilation(strides: number[], dilation: number[]): LayerIssue[] {

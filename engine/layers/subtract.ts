@@ -14,7 +14,11 @@ export const Subtract = defineLayer({
   fields: {},
   outputShape(_config, inputs) {
     if (inputs.length !== 2)
-      return { code: 'needs-two-inputs', message: `Subtract takes exactly 2 inputs, got ${inputs.length}: ${inputs.map(formatShape).join(', ')}`, hint: 'connect exactly two branches' };
+      return {
+        code: 'needs-two-inputs',
+        message: `Subtract takes exactly 2 inputs, got ${inputs.length}: ${inputs.map(formatShape).join(', ')}`,
+        hint: 'connect exactly two branches',
+      };
     return elementwiseShape('Subtract', inputs);
   },
   forward: (_ctx, _config, inputs) => mergeForward('subtract', inputs),

@@ -23,7 +23,11 @@ export function expectSequence(className: string, input: Shape): LayerIssue | nu
 }
 
 /** A 1-tuple field: Keras stores `kernel_size=3` as `[3]`. */
-export const single = (def: number | null, doc: string, extra: Partial<{ required: boolean; nullable: boolean; advanced: boolean }> = {}): FieldSpec => ({
+export const single = (
+  def: number | null,
+  doc: string,
+  extra: Partial<{ required: boolean; nullable: boolean; advanced: boolean }> = {},
+): FieldSpec => ({
   type: 'ints',
   length: 1,
   default: def === null ? null : [def],

@@ -13,7 +13,12 @@ export const UpSampling2D = defineLayer({
   },
   fields: {
     size: pair([2, 2], 'Factor along height and width.'),
-    interpolation: { type: 'enum', options: ['nearest', 'bilinear'], default: 'nearest', doc: 'How new pixels are filled.' },
+    interpolation: {
+      type: 'enum',
+      options: ['nearest', 'bilinear'],
+      default: 'nearest',
+      doc: 'How new pixels are filled.',
+    },
   },
   outputShape(config, [input]) {
     const bad = expectImage('UpSampling2D', input);
@@ -21,7 +26,8 @@ export const UpSampling2D = defineLayer({
     const [sh, sw] = config.size;
     return [input[0], input[1] === null ? null : input[1] * sh, input[2] === null ? null : input[2] * sw, input[3]];
   },
-  keyArgs: (config) => joinArgs(tupleText(config.size), config.interpolation !== 'nearest' && String(config.interpolation)),
+  keyArgs: (config) =>
+    joinArgs(tupleText(config.size), config.interpolation !== 'nearest' && String(config.interpolation)),
   forward(_ctx, config, [x]) {
     return { output: resize(x, config.size, config.interpolation, null) };
   },
@@ -77,7 +83,12 @@ function resize(x: Tensor, [sh, sw]: number[], interpolation: string, dy: Tensor
         const o = ((b * oh + i) * ow + j) * c;
         for (let ch = 0; ch < c; ch++) {
           if (dy) for (let t = 0; t < 4; t++) out[at[t] + ch] += weights[t] * dy.data[o + ch];
-          else out[o + ch] = weights[0] * src[at[0] + ch] + weights[1] * src[at[1] + ch] + weights[2] * src[at[2] + ch] + weights[3] * src[at[3] + ch];
+          else
+            out[o + ch] =
+              weights[0] * src[at[0] + ch] +
+              weights[1] * src[at[1] + ch] +
+              weights[2] * src[at[2] + ch] +
+              weights[3] * src[at[3] + ch];
         }
       }
     }

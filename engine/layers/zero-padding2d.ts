@@ -11,7 +11,14 @@ export const ZeroPadding2D = defineLayer({
     args: ['padding', 'data_format'],
   },
   fields: {
-    padding: { type: 'pairs2d', default: [[1, 1], [1, 1]], doc: 'int, (height, width) or ((top, bottom), (left, right)) zeros to add.' },
+    padding: {
+      type: 'pairs2d',
+      default: [
+        [1, 1],
+        [1, 1],
+      ],
+      doc: 'int, (height, width) or ((top, bottom), (left, right)) zeros to add.',
+    },
   },
   outputShape(config, [input]) {
     const bad = expectImage('ZeroPadding2D', input);

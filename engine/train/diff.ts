@@ -110,7 +110,15 @@ export interface GraphDiff {
 }
 
 export function isSameGraph(d: GraphDiff): boolean {
-  return d.model.length + d.added.length + d.removed.length + d.changed.length + d.connectionsAdded.length + d.connectionsRemoved.length === 0;
+  return (
+    d.model.length +
+      d.added.length +
+      d.removed.length +
+      d.changed.length +
+      d.connectionsAdded.length +
+      d.connectionsRemoved.length ===
+    0
+  );
 }
 
 /** A config value as Keras code writes it. */
@@ -128,15 +136,25 @@ const sameValue = (x: ConfigValue | undefined, y: ConfigValue | undefined) => JS
 export function diffGraphs(a: ModelDocument, b: ModelDocument): GraphDiff {
   const namesA = assignNames(a.nodes);
   const namesB = assignNames(b.nodes);
-  const refA = (id: string): LayerRef => ({ id, name: namesA.get(id)!, className: a.nodes.find((n) => n.id === id)!.className });
-  const refB = (id: string): LayerRef => ({ id, name: namesB.get(id)!, className: b.nodes.find((n) => n.id === id)!.className });
+  const refA = (id: string): LayerRef => ({
+    id,
+    name: namesA.get(id)!,
+    className: a.nodes.find((n) => n.id === id)!.className,
+  });
+  const refB = (id: string): LayerRef => ({
+    id,
+    name: namesB.get(id)!,
+    className: b.nodes.find((n) => n.id === id)!.className,
+  });
 
   // a's node id → b's node id
   const match = new Map<string, string>();
   const classB = new Map(b.nodes.map((n) => [n.id, n.className]));
   for (const n of a.nodes) if (classB.get(n.id) === n.className) match.set(n.id, n.id);
   const taken = new Set(match.values());
-  const byNameB = new Map(b.nodes.filter((n) => !taken.has(n.id)).map((n) => [`${n.className} ${namesB.get(n.id)}`, n.id]));
+  const byNameB = new Map(
+    b.nodes.filter((n) => !taken.has(n.id)).map((n) => [`${n.className} ${namesB.get(n.id)}`, n.id]),
+  );
   for (const n of a.nodes) {
     if (match.has(n.id)) continue;
     const named = `${n.className} ${namesA.get(n.id)}`;
@@ -153,9 +171,12 @@ export function diffGraphs(a: ModelDocument, b: ModelDocument): GraphDiff {
     const na = a.nodes.find((n) => n.id === idA)!;
     const nb = b.nodes.find((n) => n.id === idB)!;
     const config: ValueChange[] = [];
-    if (namesA.get(idA) !== namesB.get(idB)) config.push({ key: 'name', a: `'${namesA.get(idA)}'`, b: `'${namesB.get(idB)}'` });
+    if (namesA.get(idA) !== namesB.get(idB))
+      config.push({ key: 'name', a: `'${namesA.get(idA)}'`, b: `'${namesB.get(idB)}'` });
     const keys = [...new Set([...Object.keys(na.config), ...Object.keys(nb.config)])];
-    for (const key of keys) if (!sameValue(na.config[key], nb.config[key])) config.push({ key, a: formatValue(na.config[key]), b: formatValue(nb.config[key]) });
+    for (const key of keys)
+      if (!sameValue(na.config[key], nb.config[key]))
+        config.push({ key, a: formatValue(na.config[key]), b: formatValue(nb.config[key]) });
     if (config.length) changed.push({ a: refA(idA), b: refB(idB), config });
   }
 
@@ -163,13 +184,16 @@ export function diffGraphs(a: ModelDocument, b: ModelDocument): GraphDiff {
   const key = (from: string, to: string) => `${from}\u0000${to}`;
   const onB = (id: string) => match.get(id) ?? `a:${id}`;
   const nameOf = (id: string) => (id.startsWith('a:') ? namesA.get(id.slice(2))! : namesB.get(id)!);
-  const edgesA = new Map(a.edges.map((e) => [key(onB(e.source), onB(e.target)), { from: onB(e.source), to: onB(e.target) }]));
+  const edgesA = new Map(
+    a.edges.map((e) => [key(onB(e.source), onB(e.target)), { from: onB(e.source), to: onB(e.target) }]),
+  );
   const edgesB = new Map(b.edges.map((e) => [key(e.source, e.target), { from: e.source, to: e.target }]));
   const named = (e: { from: string; to: string }): Connection => ({ from: nameOf(e.from), to: nameOf(e.to) });
 
   const model: ValueChange[] = [];
   if (a.name !== b.name) model.push({ key: 'name', a: `'${a.name}'`, b: `'${b.name}'` });
-  if ((a.modelClass ?? 'auto') !== (b.modelClass ?? 'auto')) model.push({ key: 'model class', a: a.modelClass ?? 'auto', b: b.modelClass ?? 'auto' });
+  if ((a.modelClass ?? 'auto') !== (b.modelClass ?? 'auto'))
+    model.push({ key: 'model class', a: a.modelClass ?? 'auto', b: b.modelClass ?? 'auto' });
 
   return {
     model,

@@ -54,10 +54,18 @@ export function compileModel(doc: ModelDocument, seed = 0, guard?: ResourceGuard
   if (inference.errorCount > 0) {
     const first = inference.problems.find((p) => p.severity === 'error')!;
     const where = first.nodeId ? `${inference.nodes.get(first.nodeId)?.name}: ` : '';
-    return { ok: false, message: `the model has ${inference.errorCount} error(s); first: ${where}${first.message}`, hint: first.hint ?? 'fix the errors shown on the canvas first' };
+    return {
+      ok: false,
+      message: `the model has ${inference.errorCount} error(s); first: ${where}${first.message}`,
+      hint: first.hint ?? 'fix the errors shown on the canvas first',
+    };
   }
   if (inference.outputs.length !== 1)
-    return { ok: false, message: `the model has ${inference.outputs.length} outputs; training needs exactly one`, hint: 'connect or delete the loose branches' };
+    return {
+      ok: false,
+      message: `the model has ${inference.outputs.length} outputs; training needs exactly one`,
+      hint: 'connect or delete the loose branches',
+    };
   if (guard) {
     const refused = checkResources(estimateResources(inference, guard.run), guard.budget);
     if (refused) return { ok: false, ...refused };
@@ -68,13 +76,22 @@ export function compileModel(doc: ModelDocument, seed = 0, guard?: ResourceGuard
     const docNode = inference.topology.byId.get(id)!;
     const def = getLayer(docNode.className)!;
     const info = inference.nodes.get(id)!;
-    if (def.arity !== 'none' && !def.forward) return { ok: false, message: `${info.name}: ${def.className} cannot be run by the engine`, hint: 'replace it with a supported layer' };
+    if (def.arity !== 'none' && !def.forward)
+      return {
+        ok: false,
+        message: `${info.name}: ${def.className} cannot be run by the engine`,
+        hint: 'replace it with a supported layer',
+      };
     const given = doc.weights?.[id];
     const weights: Record<string, Tensor> = {};
     for (const spec of info.weights) {
       const w = findWeight(given, spec.name) ?? findWeight(fresh[id], spec.name)!;
       if (w.tensor.shape.join() !== spec.shape.join())
-        return { ok: false, message: `${info.name}/${spec.name} has shape [${w.tensor.shape}] but the layer needs [${spec.shape}]`, hint: 'the weights belong to another model: re-initialize them' };
+        return {
+          ok: false,
+          message: `${info.name}/${spec.name} has shape [${w.tensor.shape}] but the layer needs [${spec.shape}]`,
+          hint: 'the weights belong to another model: re-initialize them',
+        };
       weights[spec.name] = { shape: [...w.tensor.shape], data: Float32Array.from(w.tensor.data) };
     }
     nodes.push({
@@ -132,7 +149,12 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
  * with cross-entropy, as Keras's TensorFlow backend computes it), so that activation's own gradient is skipped.
  */
 export function backward(
-  model: RunnableModel, pass: ForwardPass, dOutput: Tensor, ctx: RunContext, dOutputIsLogits = false, profiler?: StepProfiler,
+  model: RunnableModel,
+  pass: ForwardPass,
+  dOutput: Tensor,
+  ctx: RunContext,
+  dOutputIsLogits = false,
+  profiler?: StepProfiler,
 ): Map<string, Record<string, Float32Array>> {
   const grads = new Map<string, Tensor>([[model.outputId, dOutput]]);
   const weightGrads = new Map<string, Record<string, Float32Array>>();
@@ -169,7 +191,11 @@ export function exportWeights(model: RunnableModel): Record<string, NamedWeight[
   const out: Record<string, NamedWeight[]> = {};
   for (const n of model.nodes) {
     const names = Object.keys(n.weights);
-    if (names.length) out[n.id] = names.map((name) => ({ name, tensor: { shape: [...n.weights[name].shape], data: n.weights[name].data.slice() } }));
+    if (names.length)
+      out[n.id] = names.map((name) => ({
+        name,
+        tensor: { shape: [...n.weights[name].shape], data: n.weights[name].data.slice() },
+      }));
   }
   return out;
 }

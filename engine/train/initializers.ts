@@ -41,7 +41,15 @@ export const RANDOM_UNIFORM_LIMIT = 0.05;
 export const RANDOM_NORMAL_STDDEV = 0.05;
 
 /** The parameters an initializer draws from for a shape: a uniform limit, or a normal's stddev. */
-export function initializerParameters(name: string, shape: readonly number[]): { kind: 'uniform'; limit: number } | { kind: 'normal' | 'truncated_normal'; stddev: number } | { kind: 'constant'; value: number } | { kind: 'orthogonal'; gain: number } | null {
+export function initializerParameters(
+  name: string,
+  shape: readonly number[],
+):
+  | { kind: 'uniform'; limit: number }
+  | { kind: 'normal' | 'truncated_normal'; stddev: number }
+  | { kind: 'constant'; value: number }
+  | { kind: 'orthogonal'; gain: number }
+  | null {
   const vs = VARIANCE_SCALING[name];
   if (vs) {
     const { fanIn, fanOut } = computeFans(shape);
@@ -139,7 +147,8 @@ export function initializeWeights(doc: ModelDocument, seed: number): Record<stri
     const info = inference.nodes.get(node.id);
     if (!info || info.weights.length === 0 || !getLayer(node.className)) continue;
     out[node.id] = info.weights.map((w) => {
-      if (w.constant !== undefined) return { name: w.name, tensor: tensor([...w.shape], new Float32Array(sizeOf(w.shape)).fill(w.constant)) };
+      if (w.constant !== undefined)
+        return { name: w.name, tensor: tensor([...w.shape], new Float32Array(sizeOf(w.shape)).fill(w.constant)) };
       const name = node.config[w.initializer];
       return { name: w.name, tensor: initialize(typeof name === 'string' ? name : 'zeros', w.shape, rng) };
     });

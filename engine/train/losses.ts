@@ -6,7 +6,12 @@
  */
 import type { Tensor } from '../core/tensor';
 
-export const LOSSES = ['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy', 'mean_squared_error'] as const;
+export const LOSSES = [
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'binary_crossentropy',
+  'mean_squared_error',
+] as const;
 export type LossName = (typeof LOSSES)[number];
 
 /** Keras's backend epsilon, used to clip probabilities away from 0 and 1. */
@@ -31,7 +36,12 @@ export interface LossOptions {
  * `output` has shape [..., k]; `target` is one-hot/probabilities of the same shape, or class indices per row for
  * the sparse loss (Int32Array of length rows).
  */
-export function computeLoss(name: LossName, output: Tensor, target: Float32Array | Int32Array, opts: LossOptions): LossResult {
+export function computeLoss(
+  name: LossName,
+  output: Tensor,
+  target: Float32Array | Int32Array,
+  opts: LossOptions,
+): LossResult {
   const k = output.shape[output.shape.length - 1];
   const rows = output.data.length / k;
   const labelAt = denseLabels(name, target, rows, k);
@@ -54,12 +64,23 @@ export function computeLoss(name: LossName, output: Tensor, target: Float32Array
   }
 }
 
-function denseLabels(name: LossName, target: Float32Array | Int32Array, rows: number, k: number): (i: number) => number {
+function denseLabels(
+  name: LossName,
+  target: Float32Array | Int32Array,
+  rows: number,
+  k: number,
+): (i: number) => number {
   if (name !== 'sparse_categorical_crossentropy') return (i) => target[i];
   return (i) => (target[Math.floor(i / k)] === i % k ? 1 : 0);
 }
 
-function crossEntropy(output: Tensor, y: (i: number) => number, rows: number, k: number, opts: LossOptions): LossResult {
+function crossEntropy(
+  output: Tensor,
+  y: (i: number) => number,
+  rows: number,
+  k: number,
+  opts: LossOptions,
+): LossResult {
   const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
   const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
   const grad = new Float32Array(output.data.length);
@@ -101,7 +122,13 @@ function crossEntropy(output: Tensor, y: (i: number) => number, rows: number, k:
   return { loss: total / rows, grad: { shape: output.shape, data: grad }, gradIsLogits: !!fused };
 }
 
-function binaryCrossEntropy(output: Tensor, y: (i: number) => number, rows: number, k: number, opts: LossOptions): LossResult {
+function binaryCrossEntropy(
+  output: Tensor,
+  y: (i: number) => number,
+  rows: number,
+  k: number,
+  opts: LossOptions,
+): LossResult {
   const fused = !opts.fromLogits && opts.outputActivation === 'sigmoid' && opts.logits;
   const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
   const n = output.data.length;
@@ -130,7 +157,8 @@ export function accuracy(name: LossName, output: Tensor, target: Float32Array | 
   const rows = output.data.length / k;
   let correct = 0;
   if (name === 'binary_crossentropy' || (name === 'mean_squared_error' && k === 1)) {
-    for (let i = 0; i < output.data.length; i++) if ((output.data[i] > 0.5 ? 1 : 0) === Math.round(target[i])) correct++;
+    for (let i = 0; i < output.data.length; i++)
+      if ((output.data[i] > 0.5 ? 1 : 0) === Math.round(target[i])) correct++;
     return correct / output.data.length;
   }
   for (let r = 0; r < rows; r++) {

@@ -28,8 +28,26 @@ export interface OptimizerConfig {
 /** Keras's constructor defaults. */
 export const OPTIMIZER_DEFAULTS: Record<OptimizerName, Required<Omit<OptimizerConfig, 'name'>>> = {
   sgd: { learning_rate: 0.01, momentum: 0, nesterov: false, beta_1: 0, beta_2: 0, epsilon: 0, rho: 0, centered: false },
-  adam: { learning_rate: 0.001, momentum: 0, nesterov: false, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, rho: 0, centered: false },
-  rmsprop: { learning_rate: 0.001, momentum: 0, nesterov: false, beta_1: 0, beta_2: 0, epsilon: 1e-7, rho: 0.9, centered: false },
+  adam: {
+    learning_rate: 0.001,
+    momentum: 0,
+    nesterov: false,
+    beta_1: 0.9,
+    beta_2: 0.999,
+    epsilon: 1e-7,
+    rho: 0,
+    centered: false,
+  },
+  rmsprop: {
+    learning_rate: 0.001,
+    momentum: 0,
+    nesterov: false,
+    beta_1: 0,
+    beta_2: 0,
+    epsilon: 1e-7,
+    rho: 0.9,
+    centered: false,
+  },
 };
 
 export interface Optimizer {

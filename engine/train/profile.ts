@@ -73,7 +73,10 @@ export class StepProfiler {
   private inKernel = false;
 
   /** Steps before this many are run but not counted (compilation, first allocations, workers starting). */
-  constructor(readonly warmupSteps = 3, private readonly meter?: CopyMeter) {}
+  constructor(
+    readonly warmupSteps = 3,
+    private readonly meter?: CopyMeter,
+  ) {}
 
   /** The backend every layer should call: each kernel call is timed and charged to the current layer and phase. */
   wrap(backend: Backend): Backend {
@@ -81,10 +84,13 @@ export class StepProfiler {
     for (const key of Object.keys(backend) as (keyof Backend)[]) {
       const value = backend[key];
       if (typeof value !== 'function' || NOT_KERNELS.has(key)) continue;
-      wrapped[key] = (...args: unknown[]) => this.kernel(key, () => (value as (...a: unknown[]) => unknown).apply(backend, args));
+      wrapped[key] = (...args: unknown[]) =>
+        this.kernel(key, () => (value as (...a: unknown[]) => unknown).apply(backend, args));
     }
     // Getters (threads, live workers) and plain fields read through to the backend.
-    return new Proxy(backend, { get: (target, key) => (key in wrapped ? wrapped[key as string] : Reflect.get(target, key)) });
+    return new Proxy(backend, {
+      get: (target, key) => (key in wrapped ? wrapped[key as string] : Reflect.get(target, key)),
+    });
   }
 
   beginStep(): void {
@@ -146,7 +152,8 @@ export class StepProfiler {
     if (!this.recording || this.inKernel) return fn();
     this.inKernel = true;
     const m = this.meter;
-    const copy0 = m?.ms ?? 0, bytes0 = m?.bytes ?? 0;
+    const copy0 = m?.ms ?? 0,
+      bytes0 = m?.bytes ?? 0;
     if (m) m.enabled = true;
     const t0 = now();
     try {
@@ -173,15 +180,39 @@ export class StepProfiler {
     const n = Math.max(this.steps, 1);
     const ops = [...this.ops].map(([key, c]) => {
       const [phase, op] = key.split('\u0000');
-      return { name: `${op} (${phase})`, ms: c.ms / n, calls: c.calls / n, copyMs: c.copyMs / n, copyMB: c.copyBytes / n / 2 ** 20 };
+      return {
+        name: `${op} (${phase})`,
+        ms: c.ms / n,
+        calls: c.calls / n,
+        copyMs: c.copyMs / n,
+        copyMB: c.copyBytes / n / 2 ** 20,
+      };
     });
     ops.sort((a, b) => b.ms - a.ms);
     const kernelMs = ops.reduce((s, o) => s + o.ms, 0);
-    const layers = [...this.layers].map(([name, r]) => ({ name, className: r.className, forwardMs: r.forward / n, backwardMs: r.backward / n, kernelMs: r.kernel / n }));
+    const layers = [...this.layers].map(([name, r]) => ({
+      name,
+      className: r.className,
+      forwardMs: r.forward / n,
+      backwardMs: r.backward / n,
+      kernelMs: r.kernel / n,
+    }));
     const msPerStep = this.totalMs / n;
-    const phases: { phase: Phase; ms: number }[] = PHASES.filter((p) => p !== 'loop').map((phase) => ({ phase, ms: (this.phases.get(phase) ?? 0) / n }));
+    const phases: { phase: Phase; ms: number }[] = PHASES.filter((p) => p !== 'loop').map((phase) => ({
+      phase,
+      ms: (this.phases.get(phase) ?? 0) / n,
+    }));
     phases.push({ phase: 'loop', ms: Math.max(0, msPerStep - phases.reduce((s, p) => s + p.ms, 0)) });
-    return { steps: this.steps, msPerStep, kernelMs, outsideKernelsMs: Math.max(0, msPerStep - kernelMs), copyMs: ops.reduce((s, o) => s + o.copyMs, 0), phases, layers, ops };
+    return {
+      steps: this.steps,
+      msPerStep,
+      kernelMs,
+      outsideKernelsMs: Math.max(0, msPerStep - kernelMs),
+      copyMs: ops.reduce((s, o) => s + o.copyMs, 0),
+      phases,
+      layers,
+      ops,
+    };
   }
 }
 
@@ -209,7 +240,8 @@ export function formatProfile(r: ProfileReport, threads?: number): string {
     '',
     'kernel (phase)                          calls    ms/step  copies ms  copies MB   share',
     ...r.ops.map(
-      (o) => `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
+      (o) =>
+        `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
     ),
     `outside kernels (JS glue, allocation, layout, loop) ${ms(r.outsideKernelsMs)}  ${pct(r.outsideKernelsMs, total)}`,
   ];

@@ -42,8 +42,28 @@ export interface LayerStat {
 }
 
 export type TrainEvent =
-  | { type: 'batch'; epoch: number; epochs: number; batch: number; batches: number; loss: number; accuracy: number; samplesPerSecond: number; elapsedMs: number; step: number }
-  | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; val_loss?: number; val_accuracy?: number; elapsedMs: number }
+  | {
+      type: 'batch';
+      epoch: number;
+      epochs: number;
+      batch: number;
+      batches: number;
+      loss: number;
+      accuracy: number;
+      samplesPerSecond: number;
+      elapsedMs: number;
+      step: number;
+    }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      loss: number;
+      accuracy: number;
+      val_loss?: number;
+      val_accuracy?: number;
+      elapsedMs: number;
+    }
   | { type: 'layer-stats'; step: number; epoch: number; stats: LayerStat[] };
 
 export interface History {
@@ -85,7 +105,12 @@ const defaultYield = () =>
     else setTimeout(resolve, 0);
   });
 
-export async function train(doc: ModelDocument, dataset: Dataset, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
+export async function train(
+  doc: ModelDocument,
+  dataset: Dataset,
+  settings: TrainSettings,
+  hooks: TrainHooks,
+): Promise<TrainResult> {
   const now = hooks.now ?? (() => performance.now());
   const started = now();
   const history: History = { loss: [], accuracy: [], val_loss: [], val_accuracy: [] };
@@ -116,7 +141,9 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
   const problem = checkData(model, dataset, settings.loss);
   if (problem) return fail(problem.message, problem.hint);
 
-  const { train: trainSet, validation } = settings.validationSplit ? split(dataset, settings.validationSplit, settings.seed) : { train: dataset, validation: null };
+  const { train: trainSet, validation } = settings.validationSplit
+    ? split(dataset, settings.validationSplit, settings.seed)
+    : { train: dataset, validation: null };
   const prof = hooks.profiler;
   const kernels = prof ? prof.wrap(hooks.backend) : hooks.backend;
   const optimizer = makeOptimizer(settings.optimizer, kernels);
@@ -124,7 +151,8 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
   const outputActivation = appliedActivation(model.inference.topology.byId.get(model.outputId)!);
   const yieldToEvents = hooks.yieldToEvents ?? defaultYield;
   const stepsPerEpoch = batchCount(trainSet.count, settings.batchSize);
-  const phase = <T>(name: 'forward' | 'backward' | 'loss' | 'optimizer', fn: () => T): T => (prof ? prof.inPhase(name, fn) : fn());
+  const phase = <T>(name: 'forward' | 'backward' | 'loss' | 'optimizer', fn: () => T): T =>
+    prof ? prof.inPhase(name, fn) : fn();
   let step = 0;
 
   for (let epoch = 0; epoch < settings.epochs; epoch++) {
@@ -133,23 +161,45 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     let seen = 0;
     const epochStart = now();
     let batchIndex = 0;
-    for (const b of batches(trainSet, settings.batchSize, { shuffle: settings.shuffle ?? true, seed: settings.seed * 1000003 + epoch })) {
+    for (const b of batches(trainSet, settings.batchSize, {
+      shuffle: settings.shuffle ?? true,
+      seed: settings.seed * 1000003 + epoch,
+    })) {
       prof?.beginStep();
       await yieldToEvents();
-      if (hooks.shouldStop?.()) return { status: 'stopped', history, batchLoss, batchAccuracy, weights: exportWeights(model), elapsedMs: now() - started };
+      if (hooks.shouldStop?.())
+        return {
+          status: 'stopped',
+          history,
+          batchLoss,
+          batchAccuracy,
+          weights: exportWeights(model),
+          elapsedMs: now() - started,
+        };
       const ctx = makeContext(kernels, true, settings.seed * 7919 + step);
       const x: Tensor = { shape: b.xShape, data: b.x };
       // Kernel results stay in the kernels' memory for the step (stepScope): only numbers leave it.
       const outcome = scoped(hooks.backend, () => {
         const pass = phase('forward', () => forward(model, [x], ctx, prof));
         const target = targetFor(settings.loss, b.y, dataset);
-        const logits = outputActivation ? preActivation(outputNode.def.className, pass.caches.get(model.outputId)) : undefined;
-        const loss = phase('loss', () => computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits }));
+        const logits = outputActivation
+          ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
+          : undefined;
+        const loss = phase('loss', () =>
+          computeLoss(settings.loss, pass.output, target, {
+            fromLogits: !!settings.fromLogits,
+            outputActivation,
+            logits,
+          }),
+        );
         if (!Number.isFinite(loss.loss)) return { loss: loss.loss, acc: 0 };
         const acc = phase('loss', () => accuracy(settings.loss, pass.output, target));
         const grads = phase('backward', () => backward(model, pass, loss.grad, ctx, loss.gradIsLogits, prof));
         phase('optimizer', () => applyStep(model, grads, pass.updates, optimizer));
-        const stats = settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0) ? layerStats(model, pass.values) : null;
+        const stats =
+          settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0)
+            ? layerStats(model, pass.values)
+            : null;
         return { loss: loss.loss, acc, stats };
       });
       if (!Number.isFinite(outcome.loss))
@@ -166,13 +216,31 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
       step++;
       batchIndex++;
       const elapsed = now() - epochStart;
-      hooks.onEvent?.({ type: 'batch', epoch, epochs: settings.epochs, batch: batchIndex, batches: stepsPerEpoch, loss: lossSum / seen, accuracy: accSum / seen, samplesPerSecond: seen / Math.max(elapsed / 1000, 1e-9), elapsedMs: now() - started, step });
+      hooks.onEvent?.({
+        type: 'batch',
+        epoch,
+        epochs: settings.epochs,
+        batch: batchIndex,
+        batches: stepsPerEpoch,
+        loss: lossSum / seen,
+        accuracy: accSum / seen,
+        samplesPerSecond: seen / Math.max(elapsed / 1000, 1e-9),
+        elapsedMs: now() - started,
+        step,
+      });
       if (outcome.stats) hooks.onEvent?.({ type: 'layer-stats', step, epoch, stats: outcome.stats });
       prof?.endStep();
     }
     history.loss.push(lossSum / seen);
     history.accuracy.push(accSum / seen);
-    const event: TrainEvent = { type: 'epoch', epoch, epochs: settings.epochs, loss: lossSum / seen, accuracy: accSum / seen, elapsedMs: now() - started };
+    const event: TrainEvent = {
+      type: 'epoch',
+      epoch,
+      epochs: settings.epochs,
+      loss: lossSum / seen,
+      accuracy: accSum / seen,
+      elapsedMs: now() - started,
+    };
     if (validation && validation.count > 0) {
       const v = evaluate(model, validation, settings, hooks.backend);
       history.val_loss.push(v.loss);
@@ -182,7 +250,14 @@ export async function train(doc: ModelDocument, dataset: Dataset, settings: Trai
     }
     hooks.onEvent?.(event);
   }
-  return { status: 'completed', history, batchLoss, batchAccuracy, weights: exportWeights(model), elapsedMs: now() - started };
+  return {
+    status: 'completed',
+    history,
+    batchLoss,
+    batchAccuracy,
+    weights: exportWeights(model),
+    elapsedMs: now() - started,
+  };
 }
 
 /** fn inside the backend's step scope, when it has one. */
@@ -204,7 +279,10 @@ function checkData(model: RunnableModel, dataset: Dataset, loss: LossName) {
     const wrong = checkAgainstOutput(dataset, out.slice(1));
     if (wrong) return wrong;
     if (loss !== 'binary_crossentropy' && out[1] === 1 && dataset.numClasses === 2)
-      return { message: `one output unit needs binary_crossentropy, not ${loss}`, hint: 'choose binary_crossentropy with a sigmoid, or 2 units with a softmax' };
+      return {
+        message: `one output unit needs binary_crossentropy, not ${loss}`,
+        hint: 'choose binary_crossentropy with a sigmoid, or 2 units with a softmax',
+      };
   }
   return null;
 }
@@ -220,18 +298,27 @@ function targetFor(loss: LossName, y: Float32Array | Int32Array, dataset: Datase
 }
 
 /** The output layer's input to its activation: the Activation layer's input, or a linear layer's pre-activation. */
-function preActivation(className: string, cache: { inputs: Tensor[]; saved?: unknown } | undefined): Tensor | undefined {
+function preActivation(
+  className: string,
+  cache: { inputs: Tensor[]; saved?: unknown } | undefined,
+): Tensor | undefined {
   if (!cache) return undefined;
   if (getLayer(className)?.activationOf) return cache.inputs[0];
   return (cache.saved as { preActivation?: Tensor } | undefined)?.preActivation;
 }
 
-function applyStep(model: RunnableModel, grads: Map<string, Record<string, Float32Array>>, updates: Map<string, Record<string, Float32Array>>, optimizer: ReturnType<typeof makeOptimizer>) {
+function applyStep(
+  model: RunnableModel,
+  grads: Map<string, Record<string, Float32Array>>,
+  updates: Map<string, Record<string, Float32Array>>,
+  optimizer: ReturnType<typeof makeOptimizer>,
+) {
   const variables = new Map<string, { value: Float32Array; grad: Float32Array }>();
   for (const node of model.nodes) {
     const g = grads.get(node.id);
     if (!g) continue;
-    for (const name of node.trainable) if (g[name]) variables.set(`${node.id}/${name}`, { value: node.weights[name].data, grad: g[name] });
+    for (const name of node.trainable)
+      if (g[name]) variables.set(`${node.id}/${name}`, { value: node.weights[name].data, grad: g[name] });
   }
   optimizer.step(variables);
   for (const [id, u] of updates) {
@@ -241,7 +328,12 @@ function applyStep(model: RunnableModel, grads: Map<string, Record<string, Float
 }
 
 /** Loss and accuracy in inference mode (BN on moving statistics, Dropout off), averaged over samples. */
-export function evaluate(model: RunnableModel, data: Dataset, settings: Pick<TrainSettings, 'loss' | 'fromLogits' | 'batchSize'>, backend: Backend) {
+export function evaluate(
+  model: RunnableModel,
+  data: Dataset,
+  settings: Pick<TrainSettings, 'loss' | 'fromLogits' | 'batchSize'>,
+  backend: Backend,
+) {
   const outputNode = model.nodes.find((n) => n.id === model.outputId)!;
   const outputActivation = appliedActivation(model.inference.topology.byId.get(model.outputId)!);
   let loss = 0;
@@ -250,8 +342,12 @@ export function evaluate(model: RunnableModel, data: Dataset, settings: Pick<Tra
   for (const b of batches(data, Math.max(settings.batchSize, 128))) {
     const pass = forward(model, [{ shape: b.xShape, data: b.x }], makeContext(backend, false, 0));
     const target = targetFor(settings.loss, b.y, data);
-    const logits = outputActivation ? preActivation(outputNode.def.className, pass.caches.get(model.outputId)) : undefined;
-    loss += computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits }).loss * b.size;
+    const logits = outputActivation
+      ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
+      : undefined;
+    loss +=
+      computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits })
+        .loss * b.size;
     acc += accuracy(settings.loss, pass.output, target) * b.size;
     seen += b.size;
   }
@@ -272,7 +368,13 @@ export function layerStats(model: RunnableModel, values: Map<string, Tensor>): L
       sq += t.data[i] * t.data[i];
     }
     const mean = sum / t.data.length;
-    stats.push({ nodeId: node.id, name: node.name, className: node.def.className, mean, std: Math.sqrt(Math.max(sq / t.data.length - mean * mean, 0)) });
+    stats.push({
+      nodeId: node.id,
+      name: node.name,
+      className: node.def.className,
+      mean,
+      std: Math.sqrt(Math.max(sq / t.data.length - mean * mean, 0)),
+    });
   }
   return stats;
 }

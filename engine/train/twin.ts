@@ -24,7 +24,12 @@ export function bnTwin(original: ModelDocument): Twin {
   const biasRestored: string[] = [];
   const nodes: DocNode[] = original.nodes
     .filter((n) => !bnIds.has(n.id))
-    .map((n) => ({ ...n, config: { ...n.config }, position: n.position ? { ...n.position } : undefined, name: names.get(n.id) }));
+    .map((n) => ({
+      ...n,
+      config: { ...n.config },
+      position: n.position ? { ...n.position } : undefined,
+      name: names.get(n.id),
+    }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
 
   for (const bn of original.nodes.filter((n) => bnIds.has(n.id))) {
@@ -42,7 +47,15 @@ export function bnTwin(original: ModelDocument): Twin {
   // Keep merge inputs in their original order: sort edges by where their original counterpart stood.
   const order = new Map(original.edges.map((e, i) => [e.id, i]));
   edges.sort((a, b) => (order.get(a.id.replace(/~twin$/, '')) ?? 0) - (order.get(b.id.replace(/~twin$/, '')) ?? 0));
-  const weights = original.weights ? Object.fromEntries(Object.entries(original.weights).filter(([id]) => !bnIds.has(id))) : undefined;
-  const doc: ModelDocument = { ...original, name: `${original.name}_without_bn`, nodes, edges, ...(weights ? { weights } : {}) };
+  const weights = original.weights
+    ? Object.fromEntries(Object.entries(original.weights).filter(([id]) => !bnIds.has(id)))
+    : undefined;
+  const doc: ModelDocument = {
+    ...original,
+    name: `${original.name}_without_bn`,
+    nodes,
+    edges,
+    ...(weights ? { weights } : {}),
+  };
   return { doc, removed: original.nodes.filter((n) => bnIds.has(n.id)).map((n) => names.get(n.id)!), biasRestored };
 }

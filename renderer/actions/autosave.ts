@@ -56,7 +56,10 @@ export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave
         slotEmpty = false;
         warned = false;
       } catch (err) {
-        if (!warned) useUi.getState().notify(`Autosave failed: ${(err as Error)?.message ?? String(err)}. Save your work to keep it.`, 'error');
+        if (!warned)
+          useUi
+            .getState()
+            .notify(`Autosave failed: ${(err as Error)?.message ?? String(err)}. Save your work to keep it.`, 'error');
         warned = true;
       }
     });
@@ -92,7 +95,9 @@ export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave
 export function snapshotTime(savedAt: number, now = Date.now()): string {
   const at = new Date(savedAt);
   const time = at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
-  return new Date(now).toDateString() === at.toDateString() ? time : `${at.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
+  return new Date(now).toDateString() === at.toDateString()
+    ? time
+    : `${at.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
 }
 
 /** Puts the snapshot's model on the canvas as unsaved work (with its runs and view); false when it can't be read. */
@@ -101,7 +106,12 @@ export async function restoreSnapshot(snapshot: RecoverySnapshot): Promise<boole
   const read = readProjectFile(snapshot.project);
   const when = snapshotTime(snapshot.savedAt);
   if (!read.ok) {
-    useUi.getState().notify(`The unsaved model from ${when} could not be recovered: ${read.errors[0]?.message ?? 'unreadable'}`, 'error');
+    useUi
+      .getState()
+      .notify(
+        `The unsaved model from ${when} could not be recovered: ${read.errors[0]?.message ?? 'unreadable'}`,
+        'error',
+      );
     return false;
   }
   useGraph.getState().loadUnsaved(read.document);

@@ -53,25 +53,35 @@ export async function openHostFile(file: HostFile): Promise<boolean> {
   // Bytes: a .keras or .h5 is told by its first bytes and read with its weights; the rest is read as text.
   const result = await readModelFile(file.data, file.name, side);
   // A project reopens as it was saved: the same pan and zoom, not a fresh fit.
-  const project = result.ok && result.format === 'project' ? readProjectFile(new TextDecoder().decode(file.data)) : null;
+  const project =
+    result.ok && result.format === 'project' ? readProjectFile(new TextDecoder().decode(file.data)) : null;
   const viewport = project?.ok ? project.viewport : undefined;
   if (!result.ok) {
     const detail = result.errors.map((e: FormatError) => formatFormatError(e)).join('; ');
     // "model.h5 is an HDF5 file…" already names the file: the status bar's one line has no room to say it twice.
-    useUi.getState().notify(detail.startsWith(`${file.name} `) ? detail : `Could not open ${file.name}: ${detail}`, 'error');
+    useUi
+      .getState()
+      .notify(detail.startsWith(`${file.name} `) ? detail : `Could not open ${file.name}: ${detail}`, 'error');
     return false;
   }
   useGraph.getState().load(await positioned(result.document));
   // A project brings its training runs (none, if it has none); other files leave the session's runs listed.
   if (project?.ok) restoreRuns(project.runs ?? []);
   const damaged = project?.ok === true && project.damaged;
-  useUi.getState().setFile({ name: file.name, ...(file.path ? { path: file.path } : {}), ...(damaged ? { damaged } : {}) });
+  useUi
+    .getState()
+    .setFile({ name: file.name, ...(file.path ? { path: file.path } : {}), ...(damaged ? { damaged } : {}) });
   useUi.getState().select([]);
   const warn = result.warnings.length ? ` (${result.warnings.length} warning(s): ${result.warnings[0].message})` : '';
   if (damaged) {
     // Said as an error: part of the file was left out or reset, and the user should look before saving over it.
     const kept = file.path ? `; saving over it keeps the original as ${file.name}.bak` : '';
-    useUi.getState().notify(`Opened what is sound in ${file.name}: ${result.warnings.length} part(s) left out or reset, first ${formatFormatError(result.warnings[0])}${kept}`, 'error');
+    useUi
+      .getState()
+      .notify(
+        `Opened what is sound in ${file.name}: ${result.warnings.length} part(s) left out or reset, first ${formatFormatError(result.warnings[0])}${kept}`,
+        'error',
+      );
     if (viewport) restoreViewportSoon(viewport);
     else fitSoon();
     return true;
@@ -139,7 +149,11 @@ export async function save(as = false): Promise<void> {
   if (useGraph.getState().doc === doc) useGraph.getState().markSaved();
   useUi.getState().setFile({ name: saved.name, ...(saved.path ? { path: saved.path } : {}) });
   const backedUp = !as && file?.damaged && saved.path === file.path;
-  useUi.getState().notify(backedUp ? `Saved ${saved.name}; the damaged original is kept as ${saved.name}.bak` : `Saved ${saved.name}`);
+  useUi
+    .getState()
+    .notify(
+      backedUp ? `Saved ${saved.name}; the damaged original is kept as ${saved.name}.bak` : `Saved ${saved.name}`,
+    );
 }
 
 export type ExportKind = ExportFormat;
@@ -157,7 +171,12 @@ export async function exportAs(kind: ExportKind): Promise<void> {
   if (kind === 'tfjs') return exportTfjsFiles();
   const doc = useGraph.getState().doc;
   if (kind === 'weights-json' && !doc.weights && useTraining.getState().runs.some((r) => r.weights)) {
-    useUi.getState().notify("The canvas model has no weights of its own: export a run's trained weights from the list below in Export, or press \"Use these weights\" on a run", 'error');
+    useUi
+      .getState()
+      .notify(
+        'The canvas model has no weights of its own: export a run\'s trained weights from the list below in Export, or press "Use these weights" on a run',
+        'error',
+      );
     return;
   }
   const { exportModel } = await formats();
@@ -180,11 +199,24 @@ export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().d
     return;
   }
   const [main, shardFile] = out.files;
-  const model = await getHost().saveFile({ suggestedName: main.name, data: main.data, filters: [{ name: 'TF.js model', extensions: ['json'] }] });
+  const model = await getHost().saveFile({
+    suggestedName: main.name,
+    data: main.data,
+    filters: [{ name: 'TF.js model', extensions: ['json'] }],
+  });
   if (!model) return;
   const dir = model.path ? model.path.replace(/[^/\\]*$/, '') : '';
-  const shard = await getHost().saveFile({ suggestedName: shardFile.name, data: shardFile.data, ...(dir ? { path: dir + shardFile.name } : {}) });
-  useUi.getState().notify(shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`, shard ? 'info' : 'error');
+  const shard = await getHost().saveFile({
+    suggestedName: shardFile.name,
+    data: shardFile.data,
+    ...(dir ? { path: dir + shardFile.name } : {}),
+  });
+  useUi
+    .getState()
+    .notify(
+      shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`,
+      shard ? 'info' : 'error',
+    );
 }
 
 /** The status bar's and the menu's Restart engine: whatever it was doing is cancelled, the document stays. */

@@ -43,14 +43,23 @@ export function mergeImported(current: ModelDocument, imported: ModelDocument): 
     return { ...rest, id };
   });
   const matched = matchOf.size;
-  const edges = imported.edges.map((e) => ({ ...e, source: idMap.get(e.source) ?? e.source, target: idMap.get(e.target) ?? e.target }));
+  const edges = imported.edges.map((e) => ({
+    ...e,
+    source: idMap.get(e.source) ?? e.source,
+    target: idMap.get(e.target) ?? e.target,
+  }));
 
   // Trained weights survive only for layers that are the same layer as before.
   const weights: NonNullable<ModelDocument['weights']> = {};
   for (const n of imported.nodes) {
     const old = matchOf.get(n.id);
     const w = old && current.weights?.[old.id];
-    if (w && old.className === n.className && Object.keys(n.config).every((k) => valuesEqual(n.config[k], old.config[k]))) weights[old.id] = w;
+    if (
+      w &&
+      old.className === n.className &&
+      Object.keys(n.config).every((k) => valuesEqual(n.config[k], old.config[k]))
+    )
+      weights[old.id] = w;
   }
   const doc: ModelDocument = { ...imported, nodes, edges };
   delete doc.weights;
@@ -102,11 +111,19 @@ export function placeNewNodes(doc: ModelDocument, strict = false): ModelDocument
     }
     positions.set(id, p);
   }
-  return { ...doc, nodes: doc.nodes.map((n) => (n.position === positions.get(n.id) ? n : { ...n, position: positions.get(n.id)! })) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.position === positions.get(n.id) ? n : { ...n, position: positions.get(n.id)! })),
+  };
 }
 
 /** Moves every placed layer downstream of `from` down by `shift` (when positive). */
-function makeRoomBelow(topology: ReturnType<typeof buildTopology>, positions: Map<string, Position>, from: string, shift: number): void {
+function makeRoomBelow(
+  topology: ReturnType<typeof buildTopology>,
+  positions: Map<string, Position>,
+  from: string,
+  shift: number,
+): void {
   if (shift <= 0) return;
   const seen = new Set<string>();
   const stack = [from];

@@ -13,7 +13,16 @@ import {
   type FinalConnectionState,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type DragEvent, type RefObject } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type RefObject,
+} from 'react';
 import { newId, type ModelDocument } from '../../engine/graph/document';
 import { insertOnEdge } from '../../engine/graph/fixes';
 import { getLayer } from '../../engine/layers/registry';
@@ -57,7 +66,13 @@ export function zoomLevel(zoom: number): 'full' | 'compact' | 'name' | 'blocks' 
 function LiveRefusal() {
   const live = useConnection((c) =>
     c.inProgress && c.toNode && c.isValid === false && c.toNode.id !== c.fromNode.id
-      ? { from: c.fromNode.id, to: c.toNode.id, fromSource: c.fromHandle.type !== 'target', x: c.pointer.x, y: c.pointer.y }
+      ? {
+          from: c.fromNode.id,
+          to: c.toNode.id,
+          fromSource: c.fromHandle.type !== 'target',
+          x: c.pointer.x,
+          y: c.pointer.y,
+        }
       : null,
   );
   const doc = useGraph((s) => s.doc);
@@ -66,7 +81,13 @@ function LiveRefusal() {
   const why = connectionRefusal(doc, source, target);
   if (!why) return null;
   return (
-    <div className="connection-refused" role="status" data-testid="connection-refused" data-live="true" style={{ left: live.x, top: live.y }}>
+    <div
+      className="connection-refused"
+      role="status"
+      data-testid="connection-refused"
+      data-live="true"
+      style={{ left: live.x, top: live.y }}
+    >
       {why}
     </div>
   );
@@ -89,7 +110,11 @@ function SemanticZoom({ target }: { target: RefObject<HTMLDivElement | null> }) 
 /** The minimap's size for a canvas of this size, and whether it starts folded (a short canvas needs its room). */
 export function minimapSize(width: number, height: number): { width: number; height: number; fold: boolean } {
   const clamp = (v: number, lo: number, hi: number) => Math.round(Math.min(hi, Math.max(lo, v)));
-  return { width: clamp(width * 0.16, 110, 220), height: clamp(height * 0.2, 70, 160), fold: height < 380 || width < 480 };
+  return {
+    width: clamp(width * 0.16, 110, 220),
+    height: clamp(height * 0.2, 70, 160),
+    fold: height < 380 || width < 480,
+  };
 }
 
 /** The connection under a screen point (its wide, invisible hit path counts), or null. */
@@ -265,7 +290,8 @@ export function Canvas({ dark }: { dark: boolean }) {
       const onEdge = edge ? insertOnEdge(graph.doc, edge, className, id) : null;
       if (onEdge) graph.commit(() => onEdge);
       else {
-        const feeder = getLayer(className)?.arity === 'none' ? null : feederFor(graph.doc, useUi.getState().selectedNodes, at);
+        const feeder =
+          getLayer(className)?.arity === 'none' ? null : feederFor(graph.doc, useUi.getState().selectedNodes, at);
         graph.commit((d) => {
           const added = addNode(d, className, at, id);
           return feeder && connectionRefusal(added, feeder, id) === null ? connect(added, feeder, id) : added;
@@ -325,7 +351,9 @@ export function Canvas({ dark }: { dark: boolean }) {
             zoomable
             className="minimap"
             style={{ width: mini.width, height: mini.height }}
-            nodeClassName={(n) => `minimap-node group-${String((n.data as { group?: string }).group ?? '').toLowerCase()}`}
+            nodeClassName={(n) =>
+              `minimap-node group-${String((n.data as { group?: string }).group ?? '').toLowerCase()}`
+            }
           />
         ) : null}
         {doc.nodes.length > 0 ? (
@@ -346,7 +374,12 @@ export function Canvas({ dark }: { dark: boolean }) {
         <Controls />
       </ReactFlow>
       {refusal ? (
-        <div className="connection-refused" role="alert" data-testid="connection-refused" style={{ left: refusal.x, top: refusal.y }}>
+        <div
+          className="connection-refused"
+          role="alert"
+          data-testid="connection-refused"
+          style={{ left: refusal.x, top: refusal.y }}
+        >
           {refusal.text}
         </div>
       ) : null}

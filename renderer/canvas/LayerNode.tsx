@@ -27,7 +27,11 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
         {problems.length > 1 ? <span className="node-badge-count">{problems.length}</span> : null}
       </button>
       {open ? (
-        <div className={`node-problems node-problems-${kind} nodrag nowheel`} role="tooltip" data-testid={`node-${kind}-details`}>
+        <div
+          className={`node-problems node-problems-${kind} nodrag nowheel`}
+          role="tooltip"
+          data-testid={`node-${kind}-details`}
+        >
           {problems.map((p, i) => (
             <div key={i} className="node-problem">
               <div className="node-problem-message">{p.message}</div>
@@ -63,15 +67,23 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
     >
       {data.hasInput ? <Handle type="target" position={Position.Top} id="in" className="layer-handle" /> : null}
       <div className="layer-node-head">
-        <span className="layer-node-class" title={`${data.className} ${data.name}`}>{breakable(data.className === 'InputLayer' ? 'Input' : data.className)}</span>
+        <span className="layer-node-class" title={`${data.className} ${data.name}`}>
+          {breakable(data.className === 'InputLayer' ? 'Input' : data.className)}
+        </span>
         <span className="layer-node-badges">
           <ProblemBadge kind="error" problems={errors} />
           <ProblemBadge kind="warning" problems={warnings} />
         </span>
       </div>
       <div className="layer-node-line">
-        <span className="layer-node-name" data-testid="node-name">{data.name}</span>
-        {data.keyArgs ? <span className="layer-node-args" data-testid="node-args">{data.keyArgs}</span> : null}
+        <span className="layer-node-name" data-testid="node-name">
+          {data.name}
+        </span>
+        {data.keyArgs ? (
+          <span className="layer-node-args" data-testid="node-args">
+            {data.keyArgs}
+          </span>
+        ) : null}
       </div>
       {data.inputOrder && data.inputOrder.length ? (
         <ol className="layer-node-inputs" aria-label="inputs in order">
@@ -81,7 +93,9 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
         </ol>
       ) : null}
       <div className="layer-node-foot">
-        <span className="layer-node-shape" data-testid="node-shape">{data.shape}</span>
+        <span className="layer-node-shape" data-testid="node-shape">
+          {data.shape}
+        </span>
         <span className="layer-node-params" data-testid="node-params" title="parameters">
           {thousands(data.params)} params
         </span>

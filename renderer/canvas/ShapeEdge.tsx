@@ -15,7 +15,15 @@ const GAP_PADDING = 6;
 type Point = [number, number];
 
 /** Where a detour runs: right of what a straight path would cross (or of both ends, for an upward edge); null when clear. */
-function detourLane(s: ReactFlowState, source: string, target: string, sx: number, sy: number, tx: number, ty: number): number | null {
+function detourLane(
+  s: ReactFlowState,
+  source: string,
+  target: string,
+  sx: number,
+  sy: number,
+  tx: number,
+  ty: number,
+): number | null {
   // Only a target really above the source needs a detour: a short gap (nodes grown by semantic zoom) stays straight.
   const upward = ty < sy;
   if (!upward && ty - sy < 60) return null;
@@ -85,7 +93,8 @@ function roundedPath(points: Point[]): string {
 }
 
 function ShapeEdgeView(props: EdgeProps) {
-  const { id, source, target, sourceY, targetY, sourcePosition, targetPosition, label, style, markerEnd, selected } = props;
+  const { id, source, target, sourceY, targetY, sourcePosition, targetPosition, label, style, markerEnd, selected } =
+    props;
   // Connections sharing a handle fan out beside it (to-flow.ts fanOffsets), so each stays visible and clickable.
   const fan = props.data as { sx?: number; tx?: number } | undefined;
   const sourceX = props.sourceX + (fan?.sx ?? 0);
@@ -118,7 +127,15 @@ function ShapeEdgeView(props: EdgeProps) {
     labelX = x + 52;
     labelY = (y1 + y2) / 2;
   } else {
-    [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: CORNER });
+    [path, labelX, labelY] = getSmoothStepPath({
+      sourceX,
+      sourceY,
+      sourcePosition,
+      targetX,
+      targetY,
+      targetPosition,
+      borderRadius: CORNER,
+    });
   }
   return (
     <BaseEdge

@@ -4,4 +4,5 @@ import { connectionRefusal } from '../../engine/graph/connection';
 import { useGraph } from '../stores/graph';
 
 /** React Flow's check while a connection is dragged; module scope so the canvas never sees a new function. */
-export const isValidConnection: IsValidConnection = (c) => connectionRefusal(useGraph.getState().doc, c.source, c.target) === null;
+export const isValidConnection: IsValidConnection = (c) =>
+  connectionRefusal(useGraph.getState().doc, c.source, c.target) === null;

@@ -16,7 +16,7 @@ function estimatedSize(doc: ModelDocument, id: string, className: string): { wid
 
 // ELK is 1.4 MB: loaded on the first layout, so the canvas is interactive before it arrives. In a page it runs in a
 // worker (a 771-layer model takes seconds to lay out, which would freeze the page); in Node (bench, tools) in-thread.
-type ElkGraph = Parameters<InstanceType<(typeof import('elkjs/lib/elk.bundled.js'))['default']>['layout']>[0];
+type ElkGraph = Parameters<InstanceType<typeof import('elkjs/lib/elk.bundled.js')['default']>['layout']>[0];
 type Layout = (graph: ElkGraph) => Promise<ElkGraph>;
 let elk: Promise<Layout> | null = null;
 const loadElk = () => (elk ??= typeof Worker === 'undefined' ? inThread() : inWorker());
@@ -60,7 +60,8 @@ const BIG_GRAPH = 250;
 
 /** Starts loading ELK once the editor is up and idle, so the first template or auto-layout doesn't wait for it. */
 export function preloadLayout(): void {
-  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => void })
+    .requestIdleCallback;
   if (idle) idle(() => void loadElk(), { timeout: 2000 });
   else setTimeout(() => void loadElk(), 500);
 }
@@ -96,5 +97,8 @@ export async function layoutPositions(
 export async function withLayout(doc: ModelDocument): Promise<ModelDocument> {
   if (doc.nodes.length === 0) return doc;
   const positions = await layoutPositions(doc);
-  return { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position ?? { x: 0, y: 0 } })) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position ?? { x: 0, y: 0 } })),
+  };
 }

@@ -46,7 +46,10 @@ function nodeData(info: NodeInfo, inference: Inference, config: Record<string, u
     shape: info.outputShape ? formatShape(info.outputShape) : '?',
     params: info.trainableParams + info.nonTrainableParams,
     problems: info.problems,
-    inputOrder: def?.arity === 'many' ? inference.topology.incoming.get(info.id)!.map((e) => inference.nodes.get(e.source)?.name ?? e.source) : null,
+    inputOrder:
+      def?.arity === 'many'
+        ? inference.topology.incoming.get(info.id)!.map((e) => inference.nodes.get(e.source)?.name ?? e.source)
+        : null,
     hasInput: def?.arity !== 'none',
   };
   dataCache.set(info, data);
@@ -80,7 +83,8 @@ export function toFlowEdges(
       source: e.source,
       target: e.target,
       label: shape ? formatShape(shape) : undefined,
-      className: [bad ? 'edge-bad' : '', e.id === dropTarget ? 'edge-drop-target' : ''].filter(Boolean).join(' ') || undefined,
+      className:
+        [bad ? 'edge-bad' : '', e.id === dropTarget ? 'edge-drop-target' : ''].filter(Boolean).join(' ') || undefined,
       selected: selected.has(e.id),
       data: { bad, ...spread.get(e.id) },
     };
@@ -107,6 +111,7 @@ export function fanOffsets(edges: ModelDocument['edges']): Map<string, { sx: num
     return (group.indexOf(id) - (group.length - 1) / 2) * step;
   };
   const out = new Map<string, { sx: number; tx: number }>();
-  for (const e of edges) out.set(e.id, { sx: offset(bySource.get(e.source)!, e.id), tx: offset(byTarget.get(e.target)!, e.id) });
+  for (const e of edges)
+    out.set(e.id, { sx: offset(bySource.get(e.source)!, e.id), tx: offset(byTarget.get(e.target)!, e.id) });
   return out;
 }

@@ -27,7 +27,11 @@ const onResize = (notify: () => void) => {
 };
 /** The window's height, re-rendering on resize: the panel's height follows it. */
 const useWindowHeight = () =>
-  useSyncExternalStore(onResize, () => window.innerHeight, () => 0);
+  useSyncExternalStore(
+    onResize,
+    () => window.innerHeight,
+    () => 0,
+  );
 
 export function BottomPanel({ dark }: { dark: boolean }) {
   const tab = useUi((s) => s.bottomTab);
@@ -54,7 +58,11 @@ export function BottomPanel({ dark }: { dark: boolean }) {
     { id: 'predict', label: 'Predict' },
   ];
   return (
-    <section className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${kind === 'training' ? 'is-train' : ''}`} style={collapsed ? undefined : { height }} aria-label="Model details">
+    <section
+      className={`bottom-panel ${collapsed ? 'is-collapsed' : ''} ${kind === 'training' ? 'is-train' : ''}`}
+      style={collapsed ? undefined : { height }}
+      aria-label="Model details"
+    >
       {collapsed ? null : <PanelSplitter kind={kind} height={height} />}
       <div className="tabs" role="tablist">
         {tabs.map((t) => (

@@ -11,10 +11,14 @@ export function Palette({ onAdd }: { onAdd: (className: string) => void }) {
   const groups = useMemo(() => {
     const q = query.trim().toLowerCase();
     const matches = (d: LayerDefinition) =>
-      !q || d.className.toLowerCase().includes(q) || d.description.toLowerCase().includes(q) || d.group.toLowerCase().includes(q);
-    return PALETTE_GROUPS.map((g) => ({ group: g, layers: layerDefinitions().filter((d) => d.group === g && matches(d)) })).filter(
-      (g) => g.layers.length > 0,
-    );
+      !q ||
+      d.className.toLowerCase().includes(q) ||
+      d.description.toLowerCase().includes(q) ||
+      d.group.toLowerCase().includes(q);
+    return PALETTE_GROUPS.map((g) => ({
+      group: g,
+      layers: layerDefinitions().filter((d) => d.group === g && matches(d)),
+    })).filter((g) => g.layers.length > 0);
   }, [query]);
 
   const items = () => Array.from(list.current?.querySelectorAll<HTMLButtonElement>('.palette-item') ?? []);

@@ -14,7 +14,10 @@ function sameKindFixable(problems: readonly Problem[], p: Problem): Problem[] {
 export function ProblemsPanel() {
   const inference = useCheckedInference();
   const blank = useGraph((s) => s.doc.nodes.length === 0);
-  if (blank) return <p className="problems-empty">No layers yet: drag an Input from the palette, or pick a template under New.</p>;
+  if (blank)
+    return (
+      <p className="problems-empty">No layers yet: drag an Input from the palette, or pick a template under New.</p>
+    );
   if (inference.problems.length === 0) return <p className="problems-empty">No problems: every layer has a shape.</p>;
   const firstOfKind = new Set<Problem>();
   const seen = new Set<string>();
@@ -28,8 +31,14 @@ export function ProblemsPanel() {
       {inference.problems.map((p, i) => {
         const kind = firstOfKind.has(p) ? sameKindFixable(inference.problems, p) : [];
         return (
-          <li key={i} className={`problem-${p.severity}`} onClick={() => p.nodeId && useUi.getState().select([p.nodeId])}>
-            <span className="problem-icon" aria-hidden="true">{p.severity === 'error' ? '✖' : '▲'}</span>
+          <li
+            key={i}
+            className={`problem-${p.severity}`}
+            onClick={() => p.nodeId && useUi.getState().select([p.nodeId])}
+          >
+            <span className="problem-icon" aria-hidden="true">
+              {p.severity === 'error' ? '✖' : '▲'}
+            </span>
             <b>{p.nodeId ? inference.nodes.get(p.nodeId)?.name : 'model'}</b>: {p.message}
             {p.hint ? <span className="problem-hint"> — {p.hint}</span> : null}
             <FixButtons problem={p} />

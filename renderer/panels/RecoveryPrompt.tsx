@@ -40,20 +40,35 @@ export function RecoveryPrompt() {
   const settle = async (recover: boolean) => {
     setOffer(null);
     if (recover) await restoreSnapshot(offer.snapshot);
-    else await getHost().clearRecovery().catch(() => {});
+    else
+      await getHost()
+        .clearRecovery()
+        .catch(() => {});
     autosave.current ??= startAutosave(getHost());
   };
   const { snapshot } = offer;
   return (
     <div className="recovery-backdrop">
-      <div className="recovery-dialog" role="alertdialog" aria-modal="true" aria-labelledby="recovery-title" data-testid="recovery-prompt">
+      <div
+        className="recovery-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="recovery-title"
+        data-testid="recovery-prompt"
+      >
         <h2 id="recovery-title">Recover the unsaved model from {snapshotTime(snapshot.savedAt)}?</h2>
         <p>
-          <b>{snapshot.title}</b> had changes that were not saved when LayerCanvas last closed. Recover puts them on the canvas as
-          unsaved work; Discard deletes them.
+          <b>{snapshot.title}</b> had changes that were not saved when LayerCanvas last closed. Recover puts them on the
+          canvas as unsaved work; Discard deletes them.
         </p>
         <div className="recovery-actions">
-          <button type="button" className="primary" data-testid="recovery-recover" onClick={() => void settle(true)} autoFocus>
+          <button
+            type="button"
+            className="primary"
+            data-testid="recovery-recover"
+            onClick={() => void settle(true)}
+            autoFocus
+          >
             Recover
           </button>
           <button type="button" data-testid="recovery-discard" onClick={() => void settle(false)}>

@@ -5,7 +5,12 @@ import { isDirty, useGraph } from '../stores/graph';
 import { useCheckedInference } from './use-checked-inference';
 import { useUi } from '../stores/ui';
 
-const ENGINE_TEXT = { starting: 'Engine starting…', ready: 'Engine ready', restarting: 'Engine restarting…', failed: 'Engine failed' } as const;
+const ENGINE_TEXT = {
+  starting: 'Engine starting…',
+  ready: 'Engine ready',
+  restarting: 'Engine restarting…',
+  failed: 'Engine failed',
+} as const;
 
 export function StatusBar() {
   const inference = useCheckedInference();
@@ -24,11 +29,22 @@ export function StatusBar() {
         </span>
       ) : (
         <>
-          <button type="button" className={`status-item ${inference.errorCount ? 'status-error' : ''}`} data-testid="status-errors" onClick={() => setTab('problems')}>
+          <button
+            type="button"
+            className={`status-item ${inference.errorCount ? 'status-error' : ''}`}
+            data-testid="status-errors"
+            onClick={() => setTab('problems')}
+          >
             <span aria-hidden="true">✖</span> {inference.errorCount} {inference.errorCount === 1 ? 'error' : 'errors'}
           </button>
-          <button type="button" className={`status-item ${inference.warningCount ? 'status-warning' : ''}`} data-testid="status-warnings" onClick={() => setTab('problems')}>
-            <span aria-hidden="true">▲</span> {inference.warningCount} {inference.warningCount === 1 ? 'warning' : 'warnings'}
+          <button
+            type="button"
+            className={`status-item ${inference.warningCount ? 'status-warning' : ''}`}
+            data-testid="status-warnings"
+            onClick={() => setTab('problems')}
+          >
+            <span aria-hidden="true">▲</span> {inference.warningCount}{' '}
+            {inference.warningCount === 1 ? 'warning' : 'warnings'}
           </button>
         </>
       )}
@@ -36,10 +52,19 @@ export function StatusBar() {
         {thousands(inference.totals.total)} params
       </span>
       {dirty ? <span className="status-item status-muted">Unsaved changes</span> : null}
-      <span className={`status-notice ${notice?.kind === 'error' ? 'status-error' : ''}`} data-testid="status-notice" role="status" title={notice?.text ?? ''}>
+      <span
+        className={`status-notice ${notice?.kind === 'error' ? 'status-error' : ''}`}
+        data-testid="status-notice"
+        role="status"
+        title={notice?.text ?? ''}
+      >
         {notice?.text ?? ''}
       </span>
-      <span className={`status-item status-engine engine-${engine.state}`} data-testid="status-engine" title={engine.message ?? ''}>
+      <span
+        className={`status-item status-engine engine-${engine.state}`}
+        data-testid="status-engine"
+        title={engine.message ?? ''}
+      >
         <span className="engine-dot" aria-hidden="true" /> {ENGINE_TEXT[engine.state]}
       </span>
       {kernels ? (
@@ -47,7 +72,11 @@ export function StatusBar() {
           className={`status-item ${kernels.kernels === 'reference' ? 'status-warning' : ''}`}
           data-testid="engine-kernels"
           data-kernels={kernels.kernels}
-          title={kernels.warning ? `${kernels.warning.message}. Fix: ${kernels.warning.hint}.` : `The engine's kernels: WebAssembly ${kernels.simd === 'relaxed' ? 'relaxed SIMD (fused multiply-add)' : 'SIMD'} on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}`}
+          title={
+            kernels.warning
+              ? `${kernels.warning.message}. Fix: ${kernels.warning.hint}.`
+              : `The engine's kernels: WebAssembly ${kernels.simd === 'relaxed' ? 'relaxed SIMD (fused multiply-add)' : 'SIMD'} on ${kernels.threads} thread${kernels.threads === 1 ? '' : 's'}`
+          }
         >
           {kernels.kernels === 'reference' ? <span aria-hidden="true">▲ </span> : null}
           {kernels.label}

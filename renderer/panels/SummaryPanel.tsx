@@ -33,7 +33,11 @@ export function SummaryPanel() {
   const pick = (id: string) => {
     useUi.getState().select([id]);
     const n = getNode(id);
-    if (n) setCenter(n.position.x + (n.measured?.width ?? 200) / 2, n.position.y + (n.measured?.height ?? 90) / 2, { zoom: Math.max(getZoom(), 0.8), duration: 200 });
+    if (n)
+      setCenter(n.position.x + (n.measured?.width ?? 200) / 2, n.position.y + (n.measured?.height ?? 90) / 2, {
+        zoom: Math.max(getZoom(), 0.8),
+        duration: 200,
+      });
   };
 
   return (
@@ -73,13 +77,16 @@ export function SummaryPanel() {
       <div className="summary-foot">
         <div className="summary-totals">
           <span>
-            Total params: <b data-testid="summary-total-params">{thousands(summary.total_params)}</b> ({readableSize(summary.total_params)})
+            Total params: <b data-testid="summary-total-params">{thousands(summary.total_params)}</b> (
+            {readableSize(summary.total_params)})
           </span>
           <span>
-            Trainable params: <b data-testid="summary-trainable-params">{thousands(summary.trainable_params)}</b> ({readableSize(summary.trainable_params)})
+            Trainable params: <b data-testid="summary-trainable-params">{thousands(summary.trainable_params)}</b> (
+            {readableSize(summary.trainable_params)})
           </span>
           <span>
-            Non-trainable params: <b data-testid="summary-non-trainable-params">{thousands(summary.non_trainable_params)}</b> (
+            Non-trainable params:{' '}
+            <b data-testid="summary-non-trainable-params">{thousands(summary.non_trainable_params)}</b> (
             {readableSize(summary.non_trainable_params)})
           </span>
         </div>

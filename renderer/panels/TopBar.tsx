@@ -6,7 +6,19 @@ import { useGraph } from '../stores/graph';
 import { useTraining, type TrainingRun } from '../stores/training';
 import { exportRun, type RunExportKind } from './train/runs/export-run';
 
-function Menu({ label, testId, open, setOpen, children }: { label: string; testId: string; open: boolean; setOpen: (o: boolean) => void; children: ReactNode }) {
+function Menu({
+  label,
+  testId,
+  open,
+  setOpen,
+  children,
+}: {
+  label: string;
+  testId: string;
+  open: boolean;
+  setOpen: (o: boolean) => void;
+  children: ReactNode;
+}) {
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -23,8 +35,17 @@ function Menu({ label, testId, open, setOpen, children }: { label: string; testI
   }, [open, setOpen]);
   return (
     <div className="menu" ref={root}>
-      <button type="button" aria-haspopup="menu" aria-expanded={open} data-testid={testId} onClick={() => setOpen(!open)}>
-        {label} <span className="caret" aria-hidden="true">▾</span>
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        data-testid={testId}
+        onClick={() => setOpen(!open)}
+      >
+        {label}{' '}
+        <span className="caret" aria-hidden="true">
+          ▾
+        </span>
       </button>
       {open ? (
         <div className="menu-list" role="menu" onClick={() => setOpen(false)}>
@@ -53,14 +74,23 @@ function RunWeightsExports() {
   if (!runs.length) return null;
   return (
     <div className="menu-group" data-testid="export-runs" role="group" aria-label="Trained weights of a run">
-      <div className="menu-group-title">Trained weights of a run{hasOwn ? '' : ' (the canvas model has none of its own)'}</div>
+      <div className="menu-group-title">
+        Trained weights of a run{hasOwn ? '' : ' (the canvas model has none of its own)'}
+      </div>
       {runs.map((r) => (
         <div key={r.id} className="menu-run" data-testid="export-run" data-run={r.number}>
           <span className="menu-run-name">
             #{r.number} {r.status} · {r.datasetTitle}
           </span>
           {RUN_EXPORTS.map((e) => (
-            <button key={e.kind} type="button" role="menuitem" className="menu-run-action" data-testid={`export-run-${e.kind}`} onClick={() => void exportRun(r, e.kind)}>
+            <button
+              key={e.kind}
+              type="button"
+              role="menuitem"
+              className="menu-run-action"
+              data-testid={`export-run-${e.kind}`}
+              onClick={() => void exportRun(r, e.kind)}
+            >
               {e.title}
             </button>
           ))}
@@ -70,7 +100,17 @@ function RunWeightsExports() {
   );
 }
 
-export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }: { dark: boolean; onToggleTheme: () => void; templatesOpen: boolean; setTemplatesOpen: (o: boolean) => void }) {
+export function TopBar({
+  dark,
+  onToggleTheme,
+  templatesOpen,
+  setTemplatesOpen,
+}: {
+  dark: boolean;
+  onToggleTheme: () => void;
+  templatesOpen: boolean;
+  setTemplatesOpen: (o: boolean) => void;
+}) {
   const [exportOpen, setExportOpen] = useState(false);
   const canUndo = useGraph((s) => s.past.length > 0);
   const canRedo = useGraph((s) => s.future.length > 0);
@@ -79,7 +119,15 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
       <span className="brand">LayerCanvas</span>
       <Menu label="New" testId="menu-new" open={templatesOpen} setOpen={setTemplatesOpen}>
         {TEMPLATES.map((t) => (
-          <button key={t.id} type="button" role="menuitem" className="menu-item" data-testid={`template-${t.id}`} title={t.description} onClick={() => void newFromTemplate(t.id)}>
+          <button
+            key={t.id}
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            data-testid={`template-${t.id}`}
+            title={t.description}
+            onClick={() => void newFromTemplate(t.id)}
+          >
             <span className="menu-item-title">{t.title}</span>
             <span className="menu-item-desc">{t.description}</span>
           </button>
@@ -92,43 +140,112 @@ export function TopBar({ dark, onToggleTheme, templatesOpen, setTemplatesOpen }:
         Save
       </button>
       <Menu label="Export" testId="menu-export" open={exportOpen} setOpen={setExportOpen}>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras-py" onClick={() => void exportAs('keras-py')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-keras-py"
+          onClick={() => void exportAs('keras-py')}
+        >
           <span className="menu-item-title">Keras Python (.py)</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras-json" onClick={() => void exportAs('keras-json')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-keras-json"
+          onClick={() => void exportAs('keras-json')}
+        >
           <span className="menu-item-title">Keras JSON (model.to_json)</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-keras" onClick={() => void exportAs('keras')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-keras"
+          onClick={() => void exportAs('keras')}
+        >
           <span className="menu-item-title">Keras file (.keras, with weights)</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-tfjs" onClick={() => void exportAs('tfjs')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-tfjs"
+          onClick={() => void exportAs('tfjs')}
+        >
           <span className="menu-item-title">TF.js Layers (model.json + weights)</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-weights-json" onClick={() => void exportAs('weights-json')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-weights-json"
+          onClick={() => void exportAs('weights-json')}
+        >
           <span className="menu-item-title">Weights JSON (trained weights, Keras order)</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="export-project" onClick={() => void exportAs('project')}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="export-project"
+          onClick={() => void exportAs('project')}
+        >
           <span className="menu-item-title">LayerCanvas project</span>
         </button>
-        <button type="button" role="menuitem" className="menu-item" data-testid="load-weights" onClick={() => void loadWeights()}>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
+          data-testid="load-weights"
+          onClick={() => void loadWeights()}
+        >
           <span className="menu-item-title">Load weights…</span>
-          <span className="menu-item-desc">onto this model: a .weights.h5, a Keras .h5 or weights JSON, by layer name and shape</span>
+          <span className="menu-item-desc">
+            onto this model: a .weights.h5, a Keras .h5 or weights JSON, by layer name and shape
+          </span>
         </button>
         <RunWeightsExports />
       </Menu>
       <span className="divider" />
-      <button type="button" data-testid="undo" disabled={!canUndo} onClick={() => useGraph.getState().undo()} title="Undo (Ctrl+Z)" aria-label="Undo">
+      <button
+        type="button"
+        data-testid="undo"
+        disabled={!canUndo}
+        onClick={() => useGraph.getState().undo()}
+        title="Undo (Ctrl+Z)"
+        aria-label="Undo"
+      >
         ↶ Undo
       </button>
-      <button type="button" data-testid="redo" disabled={!canRedo} onClick={() => useGraph.getState().redo()} title="Redo (Ctrl+Shift+Z or Ctrl+Y)" aria-label="Redo">
+      <button
+        type="button"
+        data-testid="redo"
+        disabled={!canRedo}
+        onClick={() => useGraph.getState().redo()}
+        title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+        aria-label="Redo"
+      >
         ↷ Redo
       </button>
       <span className="divider" />
-      <button type="button" data-testid="auto-layout" onClick={() => void autoLayout()} title="Arrange the layers top to bottom">
+      <button
+        type="button"
+        data-testid="auto-layout"
+        onClick={() => void autoLayout()}
+        title="Arrange the layers top to bottom"
+      >
         Auto-layout
       </button>
       <span className="spacer" />
-      <button type="button" data-testid="theme-toggle" onClick={onToggleTheme} title="Switch between light and dark" aria-label={dark ? 'Use the light theme' : 'Use the dark theme'}>
+      <button
+        type="button"
+        data-testid="theme-toggle"
+        onClick={onToggleTheme}
+        title="Switch between light and dark"
+        aria-label={dark ? 'Use the light theme' : 'Use the dark theme'}
+      >
         {dark ? '☀ Light' : '☾ Dark'}
       </button>
     </header>

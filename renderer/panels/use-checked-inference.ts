@@ -25,10 +25,19 @@ let last: { key: Key; result: Inference } | null = null;
  */
 function checked(doc: ModelDocument, key: Key): Inference {
   const k = last?.key;
-  if (k && last && k.inference === key.inference && k.datasetId === key.datasetId && k.imported === key.imported && k.loss === key.loss)
+  if (
+    k &&
+    last &&
+    k.inference === key.inference &&
+    k.datasetId === key.datasetId &&
+    k.imported === key.imported &&
+    k.loss === key.loss
+  )
     return last.result;
   const info = datasetInfo(key.datasetId, key.imported);
-  const result = info ? withProblem(key.inference, datasetFitProblem(doc, key.inference, info, key.loss)) : key.inference;
+  const result = info
+    ? withProblem(key.inference, datasetFitProblem(doc, key.inference, info, key.loss))
+    : key.inference;
   last = { key, result };
   return result;
 }

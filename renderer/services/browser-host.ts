@@ -29,7 +29,8 @@ export function servedFile(json: unknown): HostFile | null {
   if (!m || typeof m.name !== 'string' || typeof m.data !== 'string') return null;
   const siblings: Record<string, Uint8Array> = {};
   if (m.siblings && typeof m.siblings === 'object')
-    for (const [name, data] of Object.entries(m.siblings as Record<string, unknown>)) if (typeof data === 'string') siblings[name] = fromBase64(data);
+    for (const [name, data] of Object.entries(m.siblings as Record<string, unknown>))
+      if (typeof data === 'string') siblings[name] = fromBase64(data);
   return { name: m.name, data: fromBase64(m.data), ...(Object.keys(siblings).length ? { siblings } : {}) };
 }
 
@@ -175,7 +176,7 @@ class SocketEnginePort implements EnginePort {
       const why =
         event.code >= 4000 && event.reason
           ? event.reason
-          : 'Lost the connection to the LayerCanvas server. If it persists, open the address `layercanvas serve` printed (it carries this launch\'s token)';
+          : "Lost the connection to the LayerCanvas server. If it persists, open the address `layercanvas serve` printed (it carries this launch's token)";
       this.status.emit({
         state: this.retries > 5 || event.code >= 4000 ? 'failed' : 'restarting',
         message: `${why}; retrying in ${Math.round(delay / 1000)} s.`,
@@ -325,7 +326,10 @@ export function createBrowserHost(win: Window = window): Host {
     },
 
     async startupFile() {
-      const response = await win.fetch(SERVED_MODEL_PATH, { cache: 'no-store', headers: { [TOKEN_HEADER]: launchToken(win.location) } });
+      const response = await win.fetch(SERVED_MODEL_PATH, {
+        cache: 'no-store',
+        headers: { [TOKEN_HEADER]: launchToken(win.location) },
+      });
       if (response.status !== 200) return null;
       return servedFile(await response.json());
     },

@@ -45,7 +45,11 @@ interface Pending {
 }
 
 export interface EngineClient {
-  request<T extends RequestType>(type: T, payload: PayloadOf<T>, options?: RequestOptions): Promise<EngineResult<ResultOf<T>>>;
+  request<T extends RequestType>(
+    type: T,
+    payload: PayloadOf<T>,
+    options?: RequestOptions,
+  ): Promise<EngineResult<ResultOf<T>>>;
   /** Feed engine status events (from Host.onEngineStatus); a restart fails the requests in flight. */
   handleStatus(status: EngineStatus): void;
   readonly pending: number;
@@ -82,7 +86,8 @@ export function createEngineClient(port: EnginePort, options: EngineClientOption
     const response = responseSchema.safeParse(message);
     if (!response.success || response.data.id === null) {
       // Not ours to answer (e.g. the engine refusing a message it couldn't parse); surface it for debugging.
-      if (response.success) console.warn(`Engine: ${response.data.ok ? 'unexpected result' : response.data.error.message}`);
+      if (response.success)
+        console.warn(`Engine: ${response.data.ok ? 'unexpected result' : response.data.error.message}`);
       return;
     }
     const r = response.data;
@@ -143,8 +148,13 @@ export function createEngineClient(port: EnginePort, options: EngineClientOption
           ok: false,
           error: {
             code: 'engine-restarted',
-            message: named ? status.message! : `The engine stopped while working on '${p.type}'${status.message ? ` (${status.message})` : ''}.`,
-            hint: status.state === 'failed' ? 'Save your work and restart LayerCanvas.' : 'Try again; a new engine is starting.',
+            message: named
+              ? status.message!
+              : `The engine stopped while working on '${p.type}'${status.message ? ` (${status.message})` : ''}.`,
+            hint:
+              status.state === 'failed'
+                ? 'Save your work and restart LayerCanvas.'
+                : 'Try again; a new engine is starting.',
           },
         });
       }

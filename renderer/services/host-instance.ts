@@ -25,8 +25,9 @@ let engine: Promise<EngineClient> | null = null;
  * client and its message schemas (zod) load with the first request, not with the first paint.
  */
 export function getEngineClient(): Promise<EngineClient> {
-  engine ??= Promise.all([getHost().connectEngine(), import('./engine-client')]).then(([port, { createEngineClient }]) =>
-    createEngineClient(port, { subscribeStatus: (listener) => getHost().onEngineStatus(listener) }),
+  engine ??= Promise.all([getHost().connectEngine(), import('./engine-client')]).then(
+    ([port, { createEngineClient }]) =>
+      createEngineClient(port, { subscribeStatus: (listener) => getHost().onEngineStatus(listener) }),
   );
   return engine;
 }

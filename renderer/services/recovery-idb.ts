@@ -65,10 +65,18 @@ export class IdbRecoverySlot {
 export function checkSnapshot(value: unknown): RecoverySnapshot | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v.savedAt !== 'number' || !Number.isFinite(v.savedAt) || typeof v.title !== 'string' || typeof v.project !== 'string') return null;
+  if (
+    typeof v.savedAt !== 'number' ||
+    !Number.isFinite(v.savedAt) ||
+    typeof v.title !== 'string' ||
+    typeof v.project !== 'string'
+  )
+    return null;
   const file = v.file as { name?: unknown; path?: unknown } | undefined;
   if (file !== undefined && (typeof file !== 'object' || file === null || typeof file.name !== 'string')) return null;
   const out: RecoverySnapshot = { savedAt: v.savedAt, title: v.title, project: v.project };
-  if (file) out.file = typeof file.path === 'string' ? { name: file.name as string, path: file.path } : { name: file.name as string };
+  if (file)
+    out.file =
+      typeof file.path === 'string' ? { name: file.name as string, path: file.path } : { name: file.name as string };
   return out;
 }

@@ -57,7 +57,10 @@ export const useDatasets = create<DatasetsState>()((set, get) => ({
     const existing = get().imported.find((d) => d.fileName === entry.fileName);
     const id = existing?.id ?? (`imported:${++counter}` as ImportedId);
     const record: ImportedDataset = { ...entry, id };
-    set({ imported: existing ? get().imported.map((d) => (d.id === id ? record : d)) : [...get().imported, record], importProblem: null });
+    set({
+      imported: existing ? get().imported.map((d) => (d.id === id ? record : d)) : [...get().imported, record],
+      importProblem: null,
+    });
     return id;
   },
   remove: (id) => set({ imported: get().imported.filter((d) => d.id !== id) }),
@@ -65,12 +68,18 @@ export const useDatasets = create<DatasetsState>()((set, get) => ({
 
 export const isImportedId = (id: string): id is ImportedId => id.startsWith('imported:');
 
-export function importedDataset(id: string, imported: readonly ImportedDataset[] = useDatasets.getState().imported): ImportedDataset | undefined {
+export function importedDataset(
+  id: string,
+  imported: readonly ImportedDataset[] = useDatasets.getState().imported,
+): ImportedDataset | undefined {
   return isImportedId(id) ? imported.find((d) => d.id === id) : undefined;
 }
 
 /** A dataset as the Train tab lists and checks it, built-in or imported; undefined for an id that is neither. */
-export function datasetInfo(id: string, imported: readonly ImportedDataset[] = useDatasets.getState().imported): DatasetInfo | undefined {
+export function datasetInfo(
+  id: string,
+  imported: readonly ImportedDataset[] = useDatasets.getState().imported,
+): DatasetInfo | undefined {
   const entry = importedDataset(id, imported);
   if (!entry) return isImportedId(id) ? undefined : builtinInfo(id);
   const d = entry.dataset;
@@ -92,7 +101,10 @@ export function trainDatasetSpec(
   imported: readonly ImportedDataset[] = useDatasets.getState().imported,
 ): PayloadOf<'train'>['dataset'] | null {
   const entry = importedDataset(id, imported);
-  if (!entry) return isImportedId(id) ? null : { id: id as BuiltinId, ...(options.subset ? { subset: options.subset, seed: options.seed } : {}) };
+  if (!entry)
+    return isImportedId(id)
+      ? null
+      : { id: id as BuiltinId, ...(options.subset ? { subset: options.subset, seed: options.seed } : {}) };
   const d = entry.dataset;
   const count = options.subset ? Math.min(options.subset, d.count) : d.count;
   const per = d.sampleShape.reduce((a, b) => a * b, 1);

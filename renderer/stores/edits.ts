@@ -19,7 +19,8 @@ export const COLUMN_GAP = 260;
 /** The first spot from `p` rightwards, a column at a time, that no placed layer covers. */
 export function freeSpot(placed: Iterable<Position>, p: Position): Position {
   const all = [...placed];
-  const covered = (q: Position) => all.some((o) => Math.abs(o.x - q.x) < COLUMN_GAP - 20 && Math.abs(o.y - q.y) < ROW_GAP - 20);
+  const covered = (q: Position) =>
+    all.some((o) => Math.abs(o.x - q.x) < COLUMN_GAP - 20 && Math.abs(o.y - q.y) < ROW_GAP - 20);
   let spot = p;
   while (covered(spot)) spot = { x: spot.x + COLUMN_GAP, y: spot.y };
   return spot;
@@ -33,7 +34,12 @@ export function addNode(doc: ModelDocument, className: string, position: Positio
  * Adds a layer below `below` (or under the lowest layer when none is given) and connects it from `below` when the
  * connection is valid. Returns the new document and the new node's id.
  */
-export function addNodeBelow(doc: ModelDocument, className: string, below: string | null, id = newId()): { doc: ModelDocument; id: string } {
+export function addNodeBelow(
+  doc: ModelDocument,
+  className: string,
+  below: string | null,
+  id = newId(),
+): { doc: ModelDocument; id: string } {
   const anchor = below ? doc.nodes.find((n) => n.id === below) : lowestNode(doc);
   // Below a layer that feeds exactly one other, the new layer goes between them rather than on a dangling branch.
   const consumers = anchor ? doc.edges.filter((e) => e.source === anchor.id) : [];
@@ -63,7 +69,12 @@ export function connect(doc: ModelDocument, source: string, target: string, id =
 }
 
 /** Removes nodes (and every edge touching them) and edges; with `reconnect`, each removed chain link is bridged. */
-export function removeItems(doc: ModelDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = [], reconnect = false): ModelDocument {
+export function removeItems(
+  doc: ModelDocument,
+  nodeIds: Iterable<string>,
+  edgeIds: Iterable<string> = [],
+  reconnect = false,
+): ModelDocument {
   return removeFromDocument(doc, nodeIds, edgeIds, reconnect);
 }
 
@@ -106,7 +117,11 @@ export function copyFragment(doc: ModelDocument, nodeIds: Iterable<string>): Fra
  * Pastes a fragment with fresh ids, shifted by `offset`. User-given names get a `_copy` suffix so they stay unique;
  * automatic names renumber themselves. Returns the new document and the pasted node ids.
  */
-export function pasteFragment(doc: ModelDocument, fragment: Fragment, offset: Position = { x: 40, y: 40 }): { doc: ModelDocument; ids: string[] } {
+export function pasteFragment(
+  doc: ModelDocument,
+  fragment: Fragment,
+  offset: Position = { x: 40, y: 40 },
+): { doc: ModelDocument; ids: string[] } {
   const idMap = new Map<string, string>();
   const taken = new Set(doc.nodes.map((n) => n.name).filter(Boolean) as string[]);
   const nodes = fragment.nodes.map((n) => {
@@ -122,6 +137,13 @@ export function pasteFragment(doc: ModelDocument, fragment: Fragment, offset: Po
     }
     return copy;
   });
-  const edges = fragment.edges.map((e) => ({ id: newId('e'), source: idMap.get(e.source)!, target: idMap.get(e.target)! }));
-  return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+  const edges = fragment.edges.map((e) => ({
+    id: newId('e'),
+    source: idMap.get(e.source)!,
+    target: idMap.get(e.target)!,
+  }));
+  return {
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    ids: nodes.map((n) => n.id),
+  };
 }

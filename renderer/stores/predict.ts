@@ -42,4 +42,5 @@ export const usePredict = create<PredictState>()((set, get) => ({
 }));
 
 /** The picked sample of a dataset: the first until the user picks another. */
-export const positionOf = (state: Pick<PredictState, 'positions'>, datasetId: string): number => state.positions[datasetId] ?? 0;
+export const positionOf = (state: Pick<PredictState, 'positions'>, datasetId: string): number =>
+  state.positions[datasetId] ?? 0;

@@ -23,7 +23,12 @@ export const emptySeries = (): RunSeries => ({
 /** The series with one event added (a new object; the old one is left as it was). Layer statistics are not curves. */
 export function appendEvent(s: RunSeries, event: TrainEvent): RunSeries {
   if (event.type === 'batch')
-    return { ...s, step: [...s.step, event.step], loss: [...s.loss, event.loss], accuracy: [...s.accuracy, event.accuracy] };
+    return {
+      ...s,
+      step: [...s.step, event.step],
+      loss: [...s.loss, event.loss],
+      accuracy: [...s.accuracy, event.accuracy],
+    };
   if (event.type === 'epoch')
     return {
       ...s,
@@ -81,7 +86,10 @@ const KIND_LABEL: Record<CurveKind, Record<Metric, string>> = {
  * One x column for all runs (uPlot wants aligned data), with nulls where a run has no point. A comparison shows
  * per-batch and validation curves per run; a single run also shows the per-epoch training figure.
  */
-export function chartData(runs: { run: string; series: RunSeries; color?: Curve['color'] }[], metric: Metric): ChartData {
+export function chartData(
+  runs: { run: string; series: RunSeries; color?: Curve['color'] }[],
+  metric: Metric,
+): ChartData {
   const x = [...new Set(runs.flatMap((r) => r.series.step))].sort((a, b) => a - b);
   const at = new Map(x.map((step, i) => [step, i]));
   const column = (steps: number[], values: (number | null)[]) => {
@@ -96,11 +104,24 @@ export function chartData(runs: { run: string; series: RunSeries; color?: Curve[
   for (const { run, series: s, color } of runs) {
     const name = (kind: CurveKind) => (run ? `${run} · ${KIND_LABEL[kind][metric]}` : KIND_LABEL[kind][metric]);
     const tint = color ? { color } : {};
-    curves.push({ run, kind: 'batch', label: name('batch'), values: column(s.step, metric === 'loss' ? s.loss : s.accuracy), ...tint });
+    curves.push({
+      run,
+      kind: 'batch',
+      label: name('batch'),
+      values: column(s.step, metric === 'loss' ? s.loss : s.accuracy),
+      ...tint,
+    });
     if (runs.length === 1 && s.epochStep.length)
-      curves.push({ run, kind: 'epoch', label: name('epoch'), values: column(s.epochStep, metric === 'loss' ? s.epochLoss : s.epochAccuracy), ...tint });
+      curves.push({
+        run,
+        kind: 'epoch',
+        label: name('epoch'),
+        values: column(s.epochStep, metric === 'loss' ? s.epochLoss : s.epochAccuracy),
+        ...tint,
+      });
     const val = metric === 'loss' ? s.valLoss : s.valAccuracy;
-    if (val.some((v) => v !== null)) curves.push({ run, kind: 'val', label: name('val'), values: column(s.epochStep, val), ...tint });
+    if (val.some((v) => v !== null))
+      curves.push({ run, kind: 'val', label: name('val'), values: column(s.epochStep, val), ...tint });
   }
   return { x, curves };
 }
@@ -109,6 +130,8 @@ export function chartData(runs: { run: string; series: RunSeries; color?: Curve[
 export function chartCsv(data: ChartData): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const rows = [['step', ...data.curves.map((c) => quote(c.label))].join(',')];
-  data.x.forEach((step, i) => rows.push([String(step), ...data.curves.map((c) => (c.values[i] === null ? '' : String(c.values[i])))].join(',')));
+  data.x.forEach((step, i) =>
+    rows.push([String(step), ...data.curves.map((c) => (c.values[i] === null ? '' : String(c.values[i])))].join(',')),
+  );
   return `${rows.join('\n')}\n`;
 }

@@ -5,7 +5,13 @@
  */
 import { create } from 'zustand';
 import type { ModelDocument } from '../../engine/graph/document';
-import type { SavedProgress, SavedReestimate, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/formats/project-runs';
+import type {
+  SavedProgress,
+  SavedReestimate,
+  SavedResult,
+  SavedRun,
+  SavedStatsPoint,
+} from '../../engine/formats/project-runs';
 import { datasetInfo, type DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/api/protocol';
 import type { LossName } from '../../engine/train/losses';
@@ -105,20 +111,32 @@ export interface TrainingState {
   setRequestId(id: string | null): void;
   progress(runId: string, update: { data?: unknown }): void;
   markStopping(runId: string): void;
-  finish(runId: string, result: { ok: true; value: TrainOutcome } | { ok: false; error: ProtocolError }, now?: number): void;
+  finish(
+    runId: string,
+    result: { ok: true; value: TrainOutcome } | { ok: false; error: ProtocolError },
+    now?: number,
+  ): void;
   select(runId: string | null): void;
   setReestimated(runId: string, result: ReestimatedBn): void;
 }
 
 const isProgressData = (d: unknown): d is { run: string; event: TrainEvent } =>
-  typeof d === 'object' && d !== null && typeof (d as { run?: unknown }).run === 'string' && typeof (d as { event?: { type?: unknown } }).event?.type === 'string';
+  typeof d === 'object' &&
+  d !== null &&
+  typeof (d as { run?: unknown }).run === 'string' &&
+  typeof (d as { event?: { type?: unknown } }).event?.type === 'string';
 
-const updateRun = (runs: TrainingRun[], id: string, f: (r: TrainingRun) => TrainingRun) => runs.map((r) => (r.id === id ? f(r) : r));
+const updateRun = (runs: TrainingRun[], id: string, f: (r: TrainingRun) => TrainingRun) =>
+  runs.map((r) => (r.id === id ? f(r) : r));
 
 /** A request's outcome as one status: any model failing fails it, any stopped stops it. */
 function outcomeStatus(outcome: TrainOutcome): { status: RunStatus; error: ProtocolError | null } {
   const failed = outcome.runs.find((r) => r.status === 'failed');
-  if (failed) return { status: 'failed', error: { message: failed.error?.message ?? 'Training failed.', hint: failed.error?.hint } };
+  if (failed)
+    return {
+      status: 'failed',
+      error: { message: failed.error?.message ?? 'Training failed.', hint: failed.error?.hint },
+    };
   if (outcome.runs.some((r) => r.status === 'stopped')) return { status: 'stopped', error: null };
   return { status: 'completed', error: null };
 }
@@ -134,7 +152,19 @@ export const useTraining = create<TrainingState>()((set, get) => ({
 
   begin(run, now = Date.now()) {
     const number = get().runs.reduce((max, r) => Math.max(max, r.number), 0) + 1;
-    const record: TrainingRun = { ...run, number, status: 'running', series: {}, stats: {}, results: {}, labels: [], progress: null, startedAt: now, durationMs: null, error: null };
+    const record: TrainingRun = {
+      ...run,
+      number,
+      status: 'running',
+      series: {},
+      stats: {},
+      results: {},
+      labels: [],
+      progress: null,
+      startedAt: now,
+      durationMs: null,
+      error: null,
+    };
     set({ runs: [record, ...get().runs], activeId: run.id, selectedId: run.id, requestId: null });
   },
 
@@ -145,7 +175,12 @@ export const useTraining = create<TrainingState>()((set, get) => ({
     const { run: label, event } = data;
     if (event.type === 'layer-stats') {
       const point: StatsPoint = { step: event.step, epoch: event.epoch, stats: event.stats };
-      set({ runs: updateRun(get().runs, runId, (r) => ({ ...r, stats: { ...r.stats, [label]: [...(r.stats[label] ?? []), point] } })) });
+      set({
+        runs: updateRun(get().runs, runId, (r) => ({
+          ...r,
+          stats: { ...r.stats, [label]: [...(r.stats[label] ?? []), point] },
+        })),
+      });
       return;
     }
     set({
@@ -159,14 +194,33 @@ export const useTraining = create<TrainingState>()((set, get) => ({
         const share = (within: number) => Math.min(1, (labels.indexOf(label) + within) / runs);
         const progress: RunProgress =
           event.type === 'batch'
-            ? { label, epoch: event.epoch, epochs: r.config.epochs, batch: event.batch, batches: event.batches, samplesPerSecond: event.samplesPerSecond, fraction: share((event.epoch + event.batch / event.batches) / r.config.epochs), elapsedMs: event.elapsedMs }
-            : { label, epoch: event.epoch, epochs: event.epochs, batch: last?.batch ?? 0, batches: last?.batches ?? 0, samplesPerSecond: last?.samplesPerSecond ?? 0, fraction: share((event.epoch + 1) / event.epochs), elapsedMs: event.elapsedMs };
+            ? {
+                label,
+                epoch: event.epoch,
+                epochs: r.config.epochs,
+                batch: event.batch,
+                batches: event.batches,
+                samplesPerSecond: event.samplesPerSecond,
+                fraction: share((event.epoch + event.batch / event.batches) / r.config.epochs),
+                elapsedMs: event.elapsedMs,
+              }
+            : {
+                label,
+                epoch: event.epoch,
+                epochs: event.epochs,
+                batch: last?.batch ?? 0,
+                batches: last?.batches ?? 0,
+                samplesPerSecond: last?.samplesPerSecond ?? 0,
+                fraction: share((event.epoch + 1) / event.epochs),
+                elapsedMs: event.elapsedMs,
+              };
         return { ...r, series, labels, progress };
       }),
     });
   },
 
-  markStopping: (runId) => set({ runs: updateRun(get().runs, runId, (r) => (r.status === 'running' ? { ...r, status: 'stopping' } : r)) }),
+  markStopping: (runId) =>
+    set({ runs: updateRun(get().runs, runId, (r) => (r.status === 'running' ? { ...r, status: 'stopping' } : r)) }),
 
   finish(runId, result, now = Date.now()) {
     set({
@@ -176,7 +230,12 @@ export const useTraining = create<TrainingState>()((set, get) => ({
         const trained = result.value.runs.find((run) => run.label === 'model' && run.status !== 'failed')?.weights;
         const results: Record<string, RunModelResult> = {};
         for (const m of result.value.runs)
-          results[m.label] = { document: m.document, elapsedMs: m.elapsedMs, ...(m.weights && m.status !== 'failed' ? { weights: m.weights } : {}), ...(m.testAccuracy !== undefined ? { testAccuracy: m.testAccuracy } : {}) };
+          results[m.label] = {
+            document: m.document,
+            elapsedMs: m.elapsedMs,
+            ...(m.weights && m.status !== 'failed' ? { weights: m.weights } : {}),
+            ...(m.testAccuracy !== undefined ? { testAccuracy: m.testAccuracy } : {}),
+          };
         return { ...r, ...outcomeStatus(result.value), durationMs, results, ...(trained ? { weights: trained } : {}) };
       }),
       activeId: get().activeId === runId ? null : get().activeId,
@@ -220,7 +279,9 @@ export function serializableRuns(runs: readonly TrainingRun[] = useTraining.getS
       progress: r.progress,
       startedAt: r.startedAt,
       durationMs: r.durationMs,
-      error: r.error ? { message: r.error.message, ...(r.error.hint !== undefined ? { hint: r.error.hint } : {}) } : null,
+      error: r.error
+        ? { message: r.error.message, ...(r.error.hint !== undefined ? { hint: r.error.hint } : {}) }
+        : null,
     }));
 }
 
@@ -234,11 +295,28 @@ export function restoreRuns(saved: readonly SavedRun[]): void {
       ...s,
       // An imported dataset's id names data this session may not hold; it is only shown, never trained on again.
       config: { ...s.config, datasetId: s.config.datasetId as DatasetId },
-      series: Object.fromEntries(Object.entries(s.series).map(([label, series]) => [label, { ...series, epochElapsedMs: series.epochElapsedMs ?? [] }])),
+      series: Object.fromEntries(
+        Object.entries(s.series).map(([label, series]) => [
+          label,
+          { ...series, epochElapsedMs: series.epochElapsedMs ?? [] },
+        ]),
+      ),
     }));
   // With nothing training, the settings follow the newest restored run, so Start repeats it; a run on data this
   // session doesn't hold (an imported file) keeps the current dataset.
   const newest = restored[0];
-  const config = activeId || !newest ? useTraining.getState().config : { ...newest.config, datasetId: datasetInfo(newest.config.datasetId) ? newest.config.datasetId : useTraining.getState().config.datasetId };
-  useTraining.setState({ runs: [...active, ...restored], selectedId: active.length ? selectedId : (newest?.id ?? null), config });
+  const config =
+    activeId || !newest
+      ? useTraining.getState().config
+      : {
+          ...newest.config,
+          datasetId: datasetInfo(newest.config.datasetId)
+            ? newest.config.datasetId
+            : useTraining.getState().config.datasetId,
+        };
+  useTraining.setState({
+    runs: [...active, ...restored],
+    selectedId: active.length ? selectedId : (newest?.id ?? null),
+    config,
+  });
 }

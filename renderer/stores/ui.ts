@@ -8,7 +8,8 @@ export type BottomTab = 'summary' | 'code' | 'problems' | 'train' | 'inside' | '
 
 /** The bottom panel keeps two heights: a short one for the model's tabs, a tall one for the training tabs. */
 export type PanelKind = 'model' | 'training';
-export const panelKind = (tab: BottomTab): PanelKind => (tab === 'train' || tab === 'inside' || tab === 'predict' ? 'training' : 'model');
+export const panelKind = (tab: BottomTab): PanelKind =>
+  tab === 'train' || tab === 'inside' || tab === 'predict' ? 'training' : 'model';
 export const DEFAULT_PANEL_HEIGHTS: Record<PanelKind, number> = { model: 220, training: 340 };
 /** Below this the panel's tab strip and one row of content no longer fit. */
 export const MIN_PANEL_HEIGHT = 120;

@@ -13,7 +13,10 @@ const ARTICLE_CNN = readFileSync(new URL('../fixtures/python/article-cnn.py', im
 async function run(...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await main(argv, { out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`) });
+  const code = await main(argv, {
+    out: (t) => (out += t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => (err += t.endsWith('\n') ? t : `${t}\n`),
+  });
   return { code, out, err };
 }
 
@@ -41,14 +44,38 @@ describe('layercanvas summary', () => {
     const fixed = file('cnn2.py', ARTICLE_CNN.replace('(28, 28, 3) activation', '(28, 28, 3), activation'));
     const r = await run('summary', fixed, '--json');
     const s = JSON.parse(r.out);
-    expect(s.layers[0]).toEqual({ name: 'conv2d', class_name: 'Conv2D', output_shape: [null, 26, 26, 32], params: 896 });
-    expect(s.layers.at(-1)).toEqual({ name: 'dense', class_name: 'Dense', output_shape: [null, 12, 12, 2], params: 66 });
+    expect(s.layers[0]).toEqual({
+      name: 'conv2d',
+      class_name: 'Conv2D',
+      output_shape: [null, 26, 26, 32],
+      params: 896,
+    });
+    expect(s.layers.at(-1)).toEqual({
+      name: 'dense',
+      class_name: 'Dense',
+      output_shape: [null, 12, 12, 2],
+      params: 66,
+    });
     expect([s.total_params, s.trainable_params, s.non_trainable_params]).toEqual([10466, 10338, 128]);
   });
   it('functional models list their InputLayer row', async () => {
-    const p = file('res.layercanvas.json', (await run('export', file('res.py', exportKerasPython(getTemplate('residual-block')!.build())), '--format', 'project')).out);
+    const p = file(
+      'res.layercanvas.json',
+      (
+        await run(
+          'export',
+          file('res.py', exportKerasPython(getTemplate('residual-block')!.build())),
+          '--format',
+          'project',
+        )
+      ).out,
+    );
     const s = JSON.parse((await run('summary', p, '--json')).out);
-    expect(s.layers[0]).toMatchObject({ name: 'input_layer', class_name: 'InputLayer', output_shape: [null, 32, 32, 16] });
+    expect(s.layers[0]).toMatchObject({
+      name: 'input_layer',
+      class_name: 'InputLayer',
+      output_shape: [null, 32, 32, 16],
+    });
   });
   it("the article's snippet as written: exit 1 with the located missing comma, no stack trace", async () => {
     const r = await run('summary', file('broken.py', ARTICLE_CNN));
@@ -61,7 +88,10 @@ describe('layercanvas summary', () => {
 
 describe('layercanvas validate', () => {
   it('prints problems as "node: message (hint)" and exits 1 on an error', async () => {
-    const p = file('bad.py', 'from keras import layers\nimport keras\nmodel = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), layers.Conv2D(8, 3)])\n');
+    const p = file(
+      'bad.py',
+      'from keras import layers\nimport keras\nmodel = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(), layers.Conv2D(8, 3)])\n',
+    );
     const r = await run('validate', p);
     expect(r.code).toBe(1);
     expect(r.out).toContain('conv2d: Conv2D expects a 4-D input (batch, height, width, channels), got (None, 784) (');
@@ -77,7 +107,11 @@ describe('layercanvas validate', () => {
 
 describe('layercanvas export', () => {
   it('keras-py equals the exporter, and re-imports to the same summary', async () => {
-    const project = file('cnn.layercanvas.json', (await run('export', file('t.py', exportKerasPython(getTemplate('article-cnn')!.build())), '--format', 'project')).out);
+    const project = file(
+      'cnn.layercanvas.json',
+      (await run('export', file('t.py', exportKerasPython(getTemplate('article-cnn')!.build())), '--format', 'project'))
+        .out,
+    );
     const out = join(dir, 'out.py');
     const r = await run('export', project, '--format', 'keras-py', '--out', out);
     expect(r.code).toBe(0);
@@ -96,7 +130,14 @@ describe('layercanvas export', () => {
   });
   it('bad usage exits 2 with one line, no stack trace', async () => {
     const src = file('u.py', exportKerasPython(getTemplate('article-mlp')!.build()));
-    for (const argv of [['export', src], ['export', src, '--format', 'savedmodel'], ['summary'], ['summary', join(dir, 'missing.py')], ['frobnicate'], ['summary', src, '--bogus']]) {
+    for (const argv of [
+      ['export', src],
+      ['export', src, '--format', 'savedmodel'],
+      ['summary'],
+      ['summary', join(dir, 'missing.py')],
+      ['frobnicate'],
+      ['summary', src, '--bogus'],
+    ]) {
       const r = await run(...argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toMatch(/^layercanvas: /);
@@ -112,7 +153,10 @@ describe('layercanvas export', () => {
 
 describe('layercanvas predict and train', () => {
   it('predict runs a model on {"shape","data"} and checks the shape', async () => {
-    const src = file('p.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="softmax")])\n');
+    const src = file(
+      'p.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2, activation="softmax")])\n',
+    );
     const input = file('in.json', JSON.stringify({ shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }));
     const r = await run('predict', src, '--input', input);
     expect(r.code).toBe(0);
@@ -128,11 +172,22 @@ describe('layercanvas predict and train', () => {
     const empty = mkdtempSync(join(tmpdir(), 'layercanvas-no-wasm-'));
     process.env.LAYERCANVAS_WASM_DIR = empty;
     try {
-      const src = file('ref.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])\n');
-      const r = await run('predict', src, '--input', file('ref.json', JSON.stringify({ shape: [1, 3], data: [1, 2, 3] })));
+      const src = file(
+        'ref.py',
+        'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])\n',
+      );
+      const r = await run(
+        'predict',
+        src,
+        '--input',
+        file('ref.json', JSON.stringify({ shape: [1, 3], data: [1, 2, 3] })),
+      );
       expect(r.code).toBe(0);
       // (The other stderr line says the model holds no weights.)
-      const lines = r.err.trimEnd().split('\n').filter((l) => l.includes('kernels'));
+      const lines = r.err
+        .trimEnd()
+        .split('\n')
+        .filter((l) => l.includes('kernels'));
       expect(lines).toEqual([
         `warning: running on the slow reference kernels: the fast WebAssembly kernels could not be loaded (kernels-simd.wasm is not in ${empty}). ` +
           'Fix: build them with `npm run build` (or `node scripts/build-wasm.mjs`) in the LayerCanvas folder, then restart.',
@@ -142,9 +197,24 @@ describe('layercanvas predict and train', () => {
     }
   });
   it('train on a generated dataset writes a project with trained weights and the run', async () => {
-    const src = file('m.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const src = file(
+      'm.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n',
+    );
     const out = join(dir, 'trained.layercanvas.json');
-    const r = await run('train', src, '--dataset', 'circles', '--epochs', '2', '--batch-size', '32', '--compare-bn', '--out', out);
+    const r = await run(
+      'train',
+      src,
+      '--dataset',
+      'circles',
+      '--epochs',
+      '2',
+      '--batch-size',
+      '32',
+      '--compare-bn',
+      '--out',
+      out,
+    );
     expect(r.code).toBe(0);
     // It says which kernels train: the fast ones, their SIMD flavour and threads.
     expect(r.err).toMatch(/kernels: WASM (relaxed )?SIMD · \d+ threads?\n/);
@@ -155,23 +225,41 @@ describe('layercanvas predict and train', () => {
     // The side-by-side table's column rules line up on every row.
     const table = r.out.split('\n').filter((l) => l.includes('│'));
     expect(table).toHaveLength(4);
-    expect(new Set(table.map((l) => [...l].flatMap((c, i) => (c === '│' ? [i] : [])).join()))).toEqual(new Set(['6,38']));
+    expect(new Set(table.map((l) => [...l].flatMap((c, i) => (c === '│' ? [i] : [])).join()))).toEqual(
+      new Set(['6,38']),
+    );
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     // One run holding both models, as the Train tab saves a comparison; the app lists it on opening.
     expect(saved.runs).toHaveLength(1);
-    expect(saved.runs[0]).toMatchObject({ compareBn: true, labels: ['model', 'without BN'], status: 'completed', config: { datasetId: 'circles', epochs: 2, batchSize: 32 } });
+    expect(saved.runs[0]).toMatchObject({
+      compareBn: true,
+      labels: ['model', 'without BN'],
+      status: 'completed',
+      config: { datasetId: 'circles', epochs: 2, batchSize: 32 },
+    });
     const reopened = readProject(readFileSync(out, 'utf8'));
     expect(reopened.ok && reopened.runs?.[0].series.model.epochLoss).toHaveLength(2);
     expect(Object.keys(saved.weights)).toHaveLength(3);
-    const predicted = await run('predict', out, '--input', file('pts.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })));
+    const predicted = await run(
+      'predict',
+      out,
+      '--input',
+      file('pts.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })),
+    );
     expect(predicted.code).toBe(0);
   });
   it('export weights-json writes Keras weight order for a trained model and refuses a model without weights', async () => {
-    const src = file('w.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization()])\n');
+    const src = file(
+      'w.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization()])\n',
+    );
     const none = await run('export', src, '--format', 'weights-json');
     expect(none.code).toBe(1);
     expect(none.err).toContain('holds no weights to export');
-    const model = file('w2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const model = file(
+      'w2.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n',
+    );
     const trained = join(dir, 'w.layercanvas.json');
     expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
     const w = JSON.parse((await run('export', trained, '--format', 'weights-json')).out);
@@ -182,7 +270,10 @@ describe('layercanvas predict and train', () => {
   });
 
   it('export keras-py --weights writes the weights JSON and the code that loads it, named relative to the code', async () => {
-    const model = file('kw.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const model = file(
+      'kw.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n',
+    );
     const trained = join(dir, 'kw.layercanvas.json');
     expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
     const code = join(dir, 'out', 'kw.py');
@@ -193,11 +284,16 @@ describe('layercanvas predict and train', () => {
     expect(r.err).toBe(`wrote ${weights} and ${code}\n`);
     const py = readFileSync(code, 'utf8');
     expect(py).toContain('"w/kw.weights.json")');
-    expect(py).toContain('model.get_layer("dense").set_weights([weight("dense", "kernel", (2, 3)), weight("dense", "bias", (3,))])');
+    expect(py).toContain(
+      'model.get_layer("dense").set_weights([weight("dense", "kernel", (2, 3)), weight("dense", "bias", (3,))])',
+    );
     expect(Object.keys(JSON.parse(readFileSync(weights, 'utf8')))).toEqual(['dense', 'batch_normalization', 'dense_1']);
   });
   it('export keras-py without --weights warns that a trained model loses them; --weights is refused where it has no place', async () => {
-    const model = file('kw2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
+    const model = file(
+      'kw2.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n',
+    );
     const trained = join(dir, 'kw2.layercanvas.json');
     expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
     const without = await run('export', trained, '--format', 'keras-py');
@@ -205,54 +301,119 @@ describe('layercanvas predict and train', () => {
     expect(without.err).toContain('holds trained weights; keras-py leaves them out (add --weights model.weights.json');
     expect((await run('export', model, '--format', 'keras-py')).err).toBe('');
     const noOut = await run('export', trained, '--format', 'keras-py', '--weights', join(dir, 'x.json'));
-    expect([noOut.code, noOut.err]).toEqual([2, "layercanvas: --weights needs --out: the code finds the weights file beside itself (run 'layercanvas --help' for usage)\n"]);
-    const json = await run('export', trained, '--format', 'keras-json', '--out', join(dir, 'x.json'), '--weights', join(dir, 'y.json'));
+    expect([noOut.code, noOut.err]).toEqual([
+      2,
+      "layercanvas: --weights needs --out: the code finds the weights file beside itself (run 'layercanvas --help' for usage)\n",
+    ]);
+    const json = await run(
+      'export',
+      trained,
+      '--format',
+      'keras-json',
+      '--out',
+      join(dir, 'x.json'),
+      '--weights',
+      join(dir, 'y.json'),
+    );
     expect(json.code).toBe(2);
     expect(json.err).toContain('--weights goes with --format keras-py');
-    const untrained = await run('export', model, '--format', 'keras-py', '--out', join(dir, 'u.py'), '--weights', join(dir, 'u.json'));
+    const untrained = await run(
+      'export',
+      model,
+      '--format',
+      'keras-py',
+      '--out',
+      join(dir, 'u.py'),
+      '--weights',
+      join(dir, 'u.json'),
+    );
     expect(untrained.code).toBe(1);
     expect(untrained.err).toContain('the model holds no weights to export');
   });
 
   it('export --format onnx writes a model onnxruntime-node runs like predict; refuses a model without weights and stdout', async () => {
-    const model = file('ox.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n');
+    const model = file(
+      'ox.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n',
+    );
     const none = await run('export', model, '--format', 'onnx', '--out', join(dir, 'none.onnx'));
-    expect([none.code, none.err]).toEqual([1, `layercanvas: ${model}: the model holds no weights to export as ONNX (train it first, or open a TF.js model or a trained project file)\n`]);
+    expect([none.code, none.err]).toEqual([
+      1,
+      `layercanvas: ${model}: the model holds no weights to export as ONNX (train it first, or open a TF.js model or a trained project file)\n`,
+    ]);
     const trained = join(dir, 'ox.layercanvas.json');
     expect((await run('train', model, '--dataset', 'circles', '--epochs', '1', '--out', trained)).code).toBe(0);
-    expect((await run('export', trained, '--format', 'onnx')).err).toContain('--out is required for onnx (a binary file)');
+    expect((await run('export', trained, '--format', 'onnx')).err).toContain(
+      '--out is required for onnx (a binary file)',
+    );
     const out = join(dir, 'ox.onnx');
     expect((await run('export', trained, '--format', 'onnx', '--out', out)).code).toBe(0);
     const ort = await import('onnxruntime-node');
     const session = await ort.InferenceSession.create(readFileSync(out));
     const x = [0.3, -0.2, 0.9, 0.1];
-    const got = (await session.run({ input_layer: new ort.Tensor('float32', Float32Array.from(x), [2, 2]) }))[session.outputNames[0]];
-    const want = JSON.parse((await run('predict', trained, '--input', file('ox.json', JSON.stringify({ shape: [2, 2], data: x })))).out);
+    const got = (await session.run({ input_layer: new ort.Tensor('float32', Float32Array.from(x), [2, 2]) }))[
+      session.outputNames[0]
+    ];
+    const want = JSON.parse(
+      (await run('predict', trained, '--input', file('ox.json', JSON.stringify({ shape: [2, 2], data: x })))).out,
+    );
     expect(got.dims).toEqual(want.shape);
     Array.from(got.data as Float32Array).forEach((v, i) => expect(v).toBeCloseTo(want.data[i], 5));
   });
 
   it('train --profile prints where a step goes: phases, every layer, every kernel with its copies, and outside kernels', async () => {
-    const src = file('prof.py', [
-      'import keras',
-      'from keras import layers',
-      'model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, (3, 3), activation="relu"),',
-      '    layers.BatchNormalization(), layers.Conv2D(32, (3, 3), activation="relu"), layers.BatchNormalization(),',
-      '    layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])',
-      '',
-    ].join('\n'));
-    const r = await run('train', src, '--dataset', 'mnist', '--subset', '640', '--batch-size', '64', '--validation-split', '0', '--profile');
+    const src = file(
+      'prof.py',
+      [
+        'import keras',
+        'from keras import layers',
+        'model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(32, (3, 3), activation="relu"),',
+        '    layers.BatchNormalization(), layers.Conv2D(32, (3, 3), activation="relu"), layers.BatchNormalization(),',
+        '    layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])',
+        '',
+      ].join('\n'),
+    );
+    const r = await run(
+      'train',
+      src,
+      '--dataset',
+      'mnist',
+      '--subset',
+      '640',
+      '--batch-size',
+      '64',
+      '--validation-split',
+      '0',
+      '--profile',
+    );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/profile: 7 steps timed, [\d.]+ ms\/step \([\d.]+ steps\/s\) on \d+ thread\(s\); kernels [\d.]+%/);
-    for (const phase of ['forward', 'backward', 'loss', 'optimizer', 'loop']) expect(r.out).toMatch(new RegExp(`^${phase} +[\\d.]+ +[\\d.]+%$`, 'm'));
-    for (const layer of ['conv2d (Conv2D)', 'conv2d_1 (Conv2D)', 'batch_normalization (Batch', 'max_pooling2d (MaxPooling2']) expect(r.out).toContain(layer);
-    for (const kernel of ['conv2d (forward)', 'conv2dBackpropFilter (backward)', 'batchNormTrain (forward)', 'adamUpdate (optimizer)'])
+    expect(r.out).toMatch(
+      /profile: 7 steps timed, [\d.]+ ms\/step \([\d.]+ steps\/s\) on \d+ thread\(s\); kernels [\d.]+%/,
+    );
+    for (const phase of ['forward', 'backward', 'loss', 'optimizer', 'loop'])
+      expect(r.out).toMatch(new RegExp(`^${phase} +[\\d.]+ +[\\d.]+%$`, 'm'));
+    for (const layer of [
+      'conv2d (Conv2D)',
+      'conv2d_1 (Conv2D)',
+      'batch_normalization (Batch',
+      'max_pooling2d (MaxPooling2',
+    ])
+      expect(r.out).toContain(layer);
+    for (const kernel of [
+      'conv2d (forward)',
+      'conv2dBackpropFilter (backward)',
+      'batchNormTrain (forward)',
+      'adamUpdate (optimizer)',
+    ])
       expect(r.out).toContain(kernel);
     expect(r.out).toMatch(/outside kernels \(JS glue, allocation, layout, loop\) +[\d.]+ +[\d.]+%/);
   }, 120_000);
 
   it('train refuses bad options with exit 2', async () => {
-    const src = file('m2.py', 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n');
+    const src = file(
+      'm2.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(2, activation="softmax")])\n',
+    );
     expect((await run('train', src, '--dataset', 'circles', '--epochs', '0')).code).toBe(2);
     expect((await run('train', src, '--dataset', 'circles', '--optimizer', 'adagrad')).code).toBe(2);
     expect((await run('train', src)).code).toBe(2);
@@ -268,17 +429,22 @@ describe('binary files and folders given as the model', () => {
     expect(r.out).toMatch(/dense \(Dense\) +│ \(None, 2\) +│ +10 │/);
   });
 
-  it.each(['tiny.weights.h5', 'savedmodel/saved_model.pb'])('summary %s: exit 1 with one line, no Python errors', async (name) => {
-    const r = await run('summary', join(binary, name));
-    expect(r.code).toBe(1);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).not.toMatch(/invalid character|U\+0003|SyntaxError/);
-    expect(r.out).toBe('');
-  });
+  it.each(['tiny.weights.h5', 'savedmodel/saved_model.pb'])(
+    'summary %s: exit 1 with one line, no Python errors',
+    async (name) => {
+      const r = await run('summary', join(binary, name));
+      expect(r.code).toBe(1);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).not.toMatch(/invalid character|U\+0003|SyntaxError/);
+      expect(r.out).toBe('');
+    },
+  );
 
   it('a SavedModel folder: exit 1 with what to do', async () => {
     const r = await run('validate', join(binary, 'savedmodel'));
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe(`${join(binary, 'savedmodel')}: savedmodel is a TensorFlow SavedModel folder; LayerCanvas can't read SavedModels (in Python, export model.to_json() to a .json file, or save the model as .keras)`);
+    expect(r.err.trim()).toBe(
+      `${join(binary, 'savedmodel')}: savedmodel is a TensorFlow SavedModel folder; LayerCanvas can't read SavedModels (in Python, export model.to_json() to a .json file, or save the model as .keras)`,
+    );
   });
 });

@@ -10,7 +10,10 @@ const relaxedKernels = readFileSync('dist/wasm/kernels-relaxed-simd.wasm');
 /** Whether a Node child started with `args` validates the real relaxed-SIMD kernels binary. */
 function childValidatesKernels(args: string[]): boolean {
   const code = `process.exit(WebAssembly.validate(require('node:fs').readFileSync(${JSON.stringify('dist/wasm/kernels-relaxed-simd.wasm')})) ? 0 : 3)`;
-  return spawnSync(process.execPath, [...args, '-e', code], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } }).status === 0;
+  return (
+    spawnSync(process.execPath, [...args, '-e', code], { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } })
+      .status === 0
+  );
 }
 
 describe('relaxed SIMD for the engine processes', () => {
@@ -31,21 +34,24 @@ describe('relaxed SIMD for the engine processes', () => {
     expect(process.allowedNodeEnvironmentFlags.has(RELAXED_SIMD_FLAG)).toBe(false);
   });
 
-  it.runIf(existsSync('/proc/self/cmdline'))('the browser host forks its engine process with those arguments', async () => {
-    const child = forkNodeEngine();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the engine sent nothing within 30 s')), 30_000);
-        child.onMessage(() => {
-          clearTimeout(timer);
-          resolve();
+  it.runIf(existsSync('/proc/self/cmdline'))(
+    'the browser host forks its engine process with those arguments',
+    async () => {
+      const child = forkNodeEngine();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('the engine sent nothing within 30 s')), 30_000);
+          child.onMessage(() => {
+            clearTimeout(timer);
+            resolve();
+          });
         });
-      });
-      const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-      for (const arg of relaxedSimdExecArgv()) expect(argv).toContain(arg);
-      expect(argv.includes(RELAXED_SIMD_FLAG)).toBe(relaxedSimdExecArgv().includes(RELAXED_SIMD_FLAG));
-    } finally {
-      child.kill();
-    }
-  });
+        const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+        for (const arg of relaxedSimdExecArgv()) expect(argv).toContain(arg);
+        expect(argv.includes(RELAXED_SIMD_FLAG)).toBe(relaxedSimdExecArgv().includes(RELAXED_SIMD_FLAG));
+      } finally {
+        child.kill();
+      }
+    },
+  );
 });

@@ -46,13 +46,17 @@ const outcome = (ws: WebSocket) =>
   });
 
 /** Every message until `done` says stop; server status messages and engine answers alike. */
-function collect(ws: WebSocket): { messages: Record<string, unknown>[]; closed: Promise<{ code: number; reason: string }> } {
+function collect(ws: WebSocket): {
+  messages: Record<string, unknown>[];
+  closed: Promise<{ code: number; reason: string }>;
+} {
   const messages: Record<string, unknown>[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as Record<string, unknown>));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   return { messages, closed };
 }
-
 
 async function ping(ws: WebSocket, messages: Record<string, unknown>[], id: string): Promise<number> {
   ws.send(JSON.stringify({ id, type: 'ping' }));
@@ -76,7 +80,9 @@ describe("the browser host's engine socket", () => {
     expect(await outcome(connect({ page: 'page-no-token' }))).toMatch(/403/);
     expect(await outcome(connect({ token: 'x'.repeat(server.token.length), page: 'page-bad-token' }))).toMatch(/403/);
     expect(await outcome(connect({ token: `${server.token}x`, page: 'page-long-token' }))).toMatch(/403/);
-    expect(await outcome(connect({ token: server.token, page: 'page-evil-origin' }, { origin: 'http://evil.example' }))).toMatch(/403/);
+    expect(
+      await outcome(connect({ token: server.token, page: 'page-evil-origin' }, { origin: 'http://evil.example' })),
+    ).toMatch(/403/);
     expect(await outcome(connect({ token: server.token, page: 'x' }))).toMatch(/400/);
     expect(server.enginePids()).toHaveLength(before);
   });

@@ -19,7 +19,10 @@ let model: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'layercanvas-train-script-'));
   model = join(dir, 'mlp.py');
-  writeFileSync(model, 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(4, activation="relu"), layers.Dense(2, activation="softmax")])\n');
+  writeFileSync(
+    model,
+    'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(4, activation="relu"), layers.Dense(2, activation="softmax")])\n',
+  );
 });
 
 const setting = (script: string, key: string) => script.match(new RegExp(`"${key}": (.*),\\n`))?.[1];
@@ -27,17 +30,51 @@ const setting = (script: string, key: string) => script.match(new RegExp(`"${key
 describe('export --format keras-train', () => {
   it('writes the flags into SETTINGS, the model into build_model, and a generated dataset beside it as x/y .npy in an .npz', async () => {
     const out = join(dir, 'train.py');
-    const r = await run('export', model, '--format', 'keras-train', '--dataset', 'spirals', '--strategy', 'mirrored', '--optimizer', 'sgd', '--lr', '0.05', '--batch-size', '16', '--epochs', '3', '--seed', '4', '--out', out);
+    const r = await run(
+      'export',
+      model,
+      '--format',
+      'keras-train',
+      '--dataset',
+      'spirals',
+      '--strategy',
+      'mirrored',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '0.05',
+      '--batch-size',
+      '16',
+      '--epochs',
+      '3',
+      '--seed',
+      '4',
+      '--out',
+      out,
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe(`wrote ${out} and ${join(dir, 'spirals.npz')}\n`);
     const script = readFileSync(out, 'utf8');
-    expect([setting(script, 'data_kind'), setting(script, 'data'), setting(script, 'optimizer'), setting(script, 'learning_rate')]).toEqual(['"npz"', '"spirals.npz"', '"sgd"', '0.05']);
-    expect([setting(script, 'batch_size'), setting(script, 'epochs'), setting(script, 'seed'), setting(script, 'strategy')]).toEqual(['16', '3', '4', '"mirrored"']);
+    expect([
+      setting(script, 'data_kind'),
+      setting(script, 'data'),
+      setting(script, 'optimizer'),
+      setting(script, 'learning_rate'),
+    ]).toEqual(['"npz"', '"spirals.npz"', '"sgd"', '0.05']);
+    expect([
+      setting(script, 'batch_size'),
+      setting(script, 'epochs'),
+      setting(script, 'seed'),
+      setting(script, 'strategy'),
+    ]).toEqual(['16', '3', '4', '"mirrored"']);
     expect(setting(script, 'loss')).toBe('"sparse_categorical_crossentropy"');
     expect(script).toContain('optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate)');
     expect(script).toContain('def build_model():\n    model = keras.Sequential([\n        keras.Input(shape=(2,)),');
     const files = unzipSync(readFileSync(join(dir, 'spirals.npz')));
-    const header = (name: string) => new TextDecoder().decode(files[name].subarray(10, 10 + new DataView(files[name].buffer, files[name].byteOffset).getUint16(8, true)));
+    const header = (name: string) =>
+      new TextDecoder().decode(
+        files[name].subarray(10, 10 + new DataView(files[name].buffer, files[name].byteOffset).getUint16(8, true)),
+      );
     expect(header('x.npy')).toMatch(/^\{'descr': '<f4', 'fortran_order': False, 'shape': \(400, 2\), \} *\n$/);
     expect(header('y.npy')).toMatch(/^\{'descr': '<i4', 'fortran_order': False, 'shape': \(400,\), \} *\n$/);
     expect((10 + header('x.npy').length) % 64).toBe(0);
@@ -46,16 +83,41 @@ describe('export --format keras-train', () => {
 
   it("takes unset settings from the project's last run", async () => {
     const trained = join(dir, 'trained.layercanvas.json');
-    expect((await run('train', model, '--dataset', 'circles', '--epochs', '2', '--batch-size', '8', '--optimizer', 'rmsprop', '--out', trained)).code).toBe(0);
+    expect(
+      (
+        await run(
+          'train',
+          model,
+          '--dataset',
+          'circles',
+          '--epochs',
+          '2',
+          '--batch-size',
+          '8',
+          '--optimizer',
+          'rmsprop',
+          '--out',
+          trained,
+        )
+      ).code,
+    ).toBe(0);
     const out = join(dir, 'from-run.py');
     expect((await run('export', trained, '--format', 'keras-train', '--out', out)).code).toBe(0);
     const script = readFileSync(out, 'utf8');
-    expect([setting(script, 'data'), setting(script, 'optimizer'), setting(script, 'batch_size'), setting(script, 'epochs')]).toEqual(['"circles.npz"', '"rmsprop"', '8', '2']);
+    expect([
+      setting(script, 'data'),
+      setting(script, 'optimizer'),
+      setting(script, 'batch_size'),
+      setting(script, 'epochs'),
+    ]).toEqual(['"circles.npz"', '"rmsprop"', '8', '2']);
     expect(setting(script, 'strategy')).toBe('"default"');
   });
 
   it.each([
-    [['--dataset', 'circles', '--strategy', 'horovod'], "--strategy must be one of default, mirrored, multiworker, tpu, got 'horovod'"],
+    [
+      ['--dataset', 'circles', '--strategy', 'horovod'],
+      "--strategy must be one of default, mirrored, multiworker, tpu, got 'horovod'",
+    ],
     [['--strategy', 'tpu'], '--dataset is required'],
     [['--dataset', 'nowhere.csv'], "--dataset 'nowhere.csv' is neither a built-in dataset nor a file or folder"],
     [['--dataset', 'circles', '--epochs', '0'], "--epochs must be a whole number ≥ 1, got '0'"],
@@ -68,6 +130,9 @@ describe('export --format keras-train', () => {
 
   it('the training flags belong to keras-train only', async () => {
     const r = await run('export', model, '--format', 'keras-py', '--strategy', 'mirrored');
-    expect([r.code, r.err.trim()]).toEqual([2, "layercanvas: --strategy goes with --format keras-train (run 'layercanvas --help' for usage)"]);
+    expect([r.code, r.err.trim()]).toEqual([
+      2,
+      "layercanvas: --strategy goes with --format keras-train (run 'layercanvas --help' for usage)",
+    ]);
   });
 });

@@ -46,16 +46,29 @@ describe('folderFromPicked', () => {
   it('refuses a folder over the caps without reading a single file', async () => {
     const files = [picked('big/a/1.png', 700), picked('big/b/2.png', 700)];
     const folder = await folderFromPicked(files, { maxFiles: 10, maxBytes: 1000 });
-    expect(folder).toEqual({ name: 'big', files: [], refused: { message: "big's images take 1.4 KB; LayerCanvas imports at most 1.0 KB from a folder", hint: expect.stringMatching(/fewer or smaller/) } });
+    expect(folder).toEqual({
+      name: 'big',
+      files: [],
+      refused: {
+        message: "big's images take 1.4 KB; LayerCanvas imports at most 1.0 KB from a folder",
+        hint: expect.stringMatching(/fewer or smaller/),
+      },
+    });
     expect(files.map((f) => f.reads)).toEqual([0, 0]);
-    const many = await folderFromPicked([picked('m/a/1.png'), picked('m/a/2.png'), picked('m/b/3.png')], { maxFiles: 2, maxBytes: 1e9 });
+    const many = await folderFromPicked([picked('m/a/1.png'), picked('m/a/2.png'), picked('m/b/3.png')], {
+      maxFiles: 2,
+      maxBytes: 1e9,
+    });
     expect(many?.refused?.message).toBe('m holds 3 images; LayerCanvas imports at most 2 from a folder');
   });
 });
 
 describe('folder caps and the browser transport', () => {
   it('lets a realistic folder (2,000 small PNGs, ~5 MB) through, and it survives the JSON wire codec byte for byte', () => {
-    const files = Array.from({ length: 2000 }, (_, i) => ({ path: `c${i % 3}/${i}.png`, data: Uint8Array.from({ length: 2500 }, (_, k) => (i * 31 + k) & 255) }));
+    const files = Array.from({ length: 2000 }, (_, i) => ({
+      path: `c${i % 3}/${i}.png`,
+      data: Uint8Array.from({ length: 2500 }, (_, k) => (i * 31 + k) & 255),
+    }));
     const bytes = files.reduce((s, f) => s + f.data.byteLength, 0);
     expect(folderRefusal('digits', files.length, bytes, BROWSER_FOLDER_LIMITS)).toBeNull();
     const text = encodeWire({ id: 'r1', type: 'dataset-import-folder', payload: { name: 'digits', files } });

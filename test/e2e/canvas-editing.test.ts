@@ -48,7 +48,9 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
 /** The chain from the first layer down, by name, read from the Summary table's rows. */
 async function summaryNames(): Promise<string[]> {
   await page.click('[data-testid=tab-summary]');
-  const rows = await page.locator('[data-testid^=summary-row-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
+  const rows = await page
+    .locator('[data-testid^=summary-row-]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!));
   return rows.map((r) => r.replace('summary-row-', ''));
 }
 
@@ -70,11 +72,18 @@ describe('hands-on editing', () => {
       dt.setData('application/x-layercanvas-layer', 'Dropout');
       return dt;
     });
-    await page.dispatchEvent('.react-flow__pane', 'dragover', { dataTransfer: hover, clientX: mid.x, clientY: mid.y, bubbles: true });
+    await page.dispatchEvent('.react-flow__pane', 'dragover', {
+      dataTransfer: hover,
+      clientX: mid.x,
+      clientY: mid.y,
+      bubbles: true,
+    });
     await expect.poll(() => page.locator('.react-flow__edge.edge-drop-target').count()).toBe(1);
     await h.screenshot('edit-drop-onto-edge-hover');
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
-    await page.dragAndDrop('[data-testid=palette-Dropout]', '.react-flow__pane', { targetPosition: { x: mid.x - pane.x, y: mid.y - pane.y } });
+    await page.dragAndDrop('[data-testid=palette-Dropout]', '.react-flow__pane', {
+      targetPosition: { x: mid.x - pane.x, y: mid.y - pane.y },
+    });
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(7);
     expect(await page.locator('.react-flow__edge').count()).toBe(edgesBefore + 1);
     expect(await page.locator('.react-flow__edge.edge-drop-target').count()).toBe(0);
@@ -128,7 +137,9 @@ describe('hands-on editing', () => {
     await h.screenshot('edit-refused-cycle-live');
     await page.mouse.up();
     await expect.poll(() => live.count()).toBe(0);
-    await expect.poll(() => refused.innerText()).toBe('this connection would make a cycle: dense already feeds dense_2');
+    await expect
+      .poll(() => refused.innerText())
+      .toBe('this connection would make a cycle: dense already feeds dense_2');
     const box = (await refused.boundingBox())!;
     // At the pointer: its corner a few pixels from where the mouse let go.
     expect(Math.abs(box.x - to.x)).toBeLessThan(30);
@@ -145,7 +156,9 @@ describe('hands-on editing', () => {
     await page.mouse.up();
     await expect
       .poll(() => refused.innerText())
-      .toBe('Dense takes one input: remove the edge from batch_normalization first, or merge the branches with Add or Concatenate');
+      .toBe(
+        'Dense takes one input: remove the edge from batch_normalization first, or merge the branches with Add or Concatenate',
+      );
     expect(h.consoleErrors).toEqual([]);
   });
 
@@ -171,9 +184,15 @@ describe('hands-on editing', () => {
     await expect.poll(() => page.locator('[data-testid=node-Add]').count(), { timeout: 15_000 }).toBe(1);
     await fitAndSettle();
     await page.waitForTimeout(300);
-    const idOf = (testId: string) => page.locator('.react-flow__node', { has: page.locator(`[data-testid=${testId}]`) }).first().getAttribute('data-id');
+    const idOf = (testId: string) =>
+      page
+        .locator('.react-flow__node', { has: page.locator(`[data-testid=${testId}]`) })
+        .first()
+        .getAttribute('data-id');
     const [input, conv, add] = [await idOf('node-InputLayer'), await idOf('node-Conv2D'), await idOf('node-Add')];
-    const zoom = await page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
+    const zoom = await page.evaluate(
+      () => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a,
+    );
     expect(zoom).toBeLessThan(1);
     const a = await center(node('InputLayer', 'input_layer').locator('.react-flow__handle-bottom'));
     // The two connections leave the handle 20 canvas units apart (10 each side), in the order they were made.

@@ -41,7 +41,9 @@ describe('the training chart’s axes, drawn', () => {
     await expect
       .poll(() => h.page.evaluate(() => (window as unknown as { drawn: { text: string }[] }).drawn.length))
       .toBeGreaterThan(0);
-    const drawn = await h.page.evaluate(() => (window as unknown as { drawn: { text: string; left: number; right: number }[] }).drawn);
+    const drawn = await h.page.evaluate(
+      () => (window as unknown as { drawn: { text: string; left: number; right: number }[] }).drawn,
+    );
     const negative = drawn.filter((d) => /^\u2212\d/.test(d.text));
     expect(negative.length).toBeGreaterThanOrEqual(2);
     // No ASCII hyphen stands in for the sign, and every label starts inside the canvas.

@@ -25,7 +25,8 @@ useEditor((harness) => {
 const node = (className: string, name: string): Locator => layerNode(page, className, name);
 
 const shapeOf = async (n: Locator) => (await n.locator('[data-testid=node-shape]').textContent()) ?? '';
-const paramsOf = async (n: Locator) => Number(((await n.locator('[data-testid=node-params]').textContent()) ?? '').replace(/[^\d]/g, ''));
+const paramsOf = async (n: Locator) =>
+  Number(((await n.locator('[data-testid=node-params]').textContent()) ?? '').replace(/[^\d]/g, ''));
 
 async function drop(className: string, x: number, y: number): Promise<void> {
   await page.dragAndDrop(`[data-testid=palette-${className}]`, '.react-flow__pane', { targetPosition: { x, y } });
@@ -110,7 +111,9 @@ describe('editor window', () => {
     await node('Conv2D', 'conv2d').click();
     const filters = page.locator('[data-testid=inspector-field-filters]');
     await filters.fill('0');
-    await expect.poll(() => page.locator('[data-testid=inspector-error-filters]').innerText()).toBe('filters must be at least 1, got 0');
+    await expect
+      .poll(() => page.locator('[data-testid=inspector-error-filters]').innerText())
+      .toBe('filters must be at least 1, got 0');
     await filters.fill('16');
     await filters.press('Enter');
     await expect.poll(() => shapeOf(node('Conv2D', 'conv2d'))).toBe('(None, 26, 26, 16)');
@@ -125,12 +128,18 @@ describe('editor window', () => {
     const name = page.locator('[data-testid=inspector-field-name]');
     expect(await name.getAttribute('placeholder')).toBe('conv2d');
     await name.fill('bad/name');
-    await expect.poll(() => page.locator('[data-testid=inspector-error-name]').innerText()).toBe("layer name 'bad/name' cannot contain '/'");
+    await expect
+      .poll(() => page.locator('[data-testid=inspector-error-name]').innerText())
+      .toBe("layer name 'bad/name' cannot contain '/'");
     await name.fill('features');
     await name.press('Enter');
-    await expect.poll(() => page.locator('[data-testid=node-Conv2D] [data-testid=node-name]').innerText()).toBe('features');
+    await expect
+      .poll(() => page.locator('[data-testid=node-Conv2D] [data-testid=node-name]').innerText())
+      .toBe('features');
     await page.click('[data-testid=undo]');
-    await expect.poll(() => page.locator('[data-testid=node-Conv2D] [data-testid=node-name]').innerText()).toBe('conv2d');
+    await expect
+      .poll(() => page.locator('[data-testid=node-Conv2D] [data-testid=node-name]').innerText())
+      .toBe('conv2d');
     expect(await shapeOf(node('Conv2D', 'conv2d'))).toBe('(None, 26, 26, 16)');
   });
 
@@ -139,9 +148,13 @@ describe('editor window', () => {
     await connect(node('Flatten', 'flatten'), node('Conv2D', 'conv2d_1'));
     const badge = node('Conv2D', 'conv2d_1').locator('[data-testid=node-error]');
     await badge.waitFor();
-    expect(await badge.getAttribute('title')).toContain('Conv2D expects a 4-D input (batch, height, width, channels), got (None, 2704)');
+    expect(await badge.getAttribute('title')).toContain(
+      'Conv2D expects a 4-D input (batch, height, width, channels), got (None, 2704)',
+    );
     await badge.click();
-    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error-details]').innerText()).toContain('expects a 4-D input');
+    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error-details]').innerText()).toContain(
+      'expects a 4-D input',
+    );
     expect(await page.locator('[data-testid=status-errors]').innerText()).toContain('1 error');
     await expect.poll(() => page.locator('.react-flow__edge.edge-bad').count()).toBe(1);
     await h.screenshot('editor-error-badge');
@@ -151,7 +164,9 @@ describe('editor window', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 300, y: 450 } });
     await page.keyboard.press('Control+z'); // the connection: the new Conv2D is left with no input
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(6);
-    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error]').getAttribute('title')).toContain('Conv2D has no input');
+    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error]').getAttribute('title')).toContain(
+      'Conv2D has no input',
+    );
     expect(await shapeOf(node('Conv2D', 'conv2d_1'))).toBe('?');
     await page.keyboard.press('Control+z'); // the dropped Conv2D
     await expect.poll(() => page.locator('[data-testid=node-Conv2D]').count()).toBe(1);
@@ -164,7 +179,9 @@ describe('editor window', () => {
     await expect.poll(() => page.locator('[data-testid=node-Conv2D]').count()).toBe(2);
     await page.click('[data-testid=redo]');
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(7);
-    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error]').getAttribute('title')).toContain('expects a 4-D input');
+    expect(await node('Conv2D', 'conv2d_1').locator('[data-testid=node-error]').getAttribute('title')).toContain(
+      'expects a 4-D input',
+    );
     expect(await page.locator('[data-testid=redo]').isDisabled()).toBe(true);
     await h.screenshot('editor-after-redo');
   });
@@ -226,7 +243,9 @@ describe('editor window', () => {
     // The pasted copy is selected; duplicating it makes a third. Copies come unconnected: no input yet.
     await page.keyboard.press('Control+d');
     await expect.poll(() => page.locator('[data-testid=node-Dropout]').count()).toBe(3);
-    await expect.poll(() => node('Dropout', 'dropout_2').locator('[data-testid=node-error]').getAttribute('title')).toContain('Dropout has no input');
+    await expect
+      .poll(() => node('Dropout', 'dropout_2').locator('[data-testid=node-error]').getAttribute('title'))
+      .toContain('Dropout has no input');
     await h.screenshot('editor-paste-duplicate');
     await page.keyboard.press('Control+z');
     await page.keyboard.press('Control+z');
@@ -241,7 +260,9 @@ describe('editor window', () => {
     expect(await page.locator('[data-testid=summary-trainable-params]').innerText()).toBe('10,338');
     expect(await page.locator('[data-testid=summary-non-trainable-params]').innerText()).toBe('128');
     // The memory estimate the engine checks before a run sits under Keras's totals (graph/resources.ts).
-    expect(await page.locator('[data-testid=summary-memory]').innerText()).toMatch(/^Memory, batch of 32: predict [\d.]+ MB\s+train with Adam [\d.]+ MB \(weights 40\.88 KB,/);
+    expect(await page.locator('[data-testid=summary-memory]').innerText()).toMatch(
+      /^Memory, batch of 32: predict [\d.]+ MB\s+train with Adam [\d.]+ MB \(weights 40\.88 KB,/,
+    );
     await page.locator('[data-testid=summary-memory]').scrollIntoViewIfNeeded();
     await h.screenshot('summary-memory');
     // A summary row selects its layer on the canvas and in the inspector.

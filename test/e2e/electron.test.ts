@@ -33,7 +33,11 @@ let page: Page;
 beforeAll(async () => {
   if (!hasElectron) return;
   ensureBuilt(['wasm', 'renderer', 'electron'], { log: () => {} });
-  app = await _electron.launch({ executablePath: binary!, args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])], cwd: ROOT });
+  app = await _electron.launch({
+    executablePath: binary!,
+    args: [ROOT, ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+    cwd: ROOT,
+  });
   page = await app.firstWindow();
   await page.waitForLoadState('load');
 });
@@ -66,7 +70,18 @@ describe('LayerCanvas desktop', () => {
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
-    expect(surface.bridge).toEqual(['onEngineStatus', 'onMenuCommand', 'onOpenFile', 'openFile', 'openFolder', 'recentFiles', 'requestEnginePort', 'saveFile', 'setDocumentState', 'version']);
+    expect(surface.bridge).toEqual([
+      'onEngineStatus',
+      'onMenuCommand',
+      'onOpenFile',
+      'openFile',
+      'openFolder',
+      'recentFiles',
+      'requestEnginePort',
+      'saveFile',
+      'setDocumentState',
+      'version',
+    ]);
     expect(surface.require).toBe('undefined');
     expect(surface.process).toBe('undefined');
   });
@@ -98,7 +113,7 @@ describe('LayerCanvas desktop', () => {
     expect(answer).toMatchObject({ id: 'e2e-ping', ok: true, result: { protocol: 1 } });
   });
 
-  it.skipIf(!hasElectron)("runs the engine on the fast kernels, as the status bar says", async () => {
+  it.skipIf(!hasElectron)('runs the engine on the fast kernels, as the status bar says', async () => {
     const kernels = page.getByTestId('engine-kernels');
     await expect.poll(() => kernels.getAttribute('data-kernels'), { timeout: 30_000 }).toBe('fast');
     // Electron's V8 validates relaxed SIMD without a flag.
@@ -106,7 +121,14 @@ describe('LayerCanvas desktop', () => {
   });
 
   it.skipIf(!hasElectron)('shows the document name and dirty mark in the title', async () => {
-    await page.evaluate(() => (window as unknown as { layercanvas: { setDocumentState(s: object): void } }).layercanvas.setDocumentState({ title: 'e2e.layercanvas.json', dirty: true }));
-    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toMatch(/e2e\.layercanvas\.json — LayerCanvas/);
+    await page.evaluate(() =>
+      (window as unknown as { layercanvas: { setDocumentState(s: object): void } }).layercanvas.setDocumentState({
+        title: 'e2e.layercanvas.json',
+        dirty: true,
+      }),
+    );
+    await expect
+      .poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle()))
+      .toMatch(/e2e\.layercanvas\.json — LayerCanvas/);
   });
 });

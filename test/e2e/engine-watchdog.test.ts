@@ -44,7 +44,9 @@ async function startLongTraining(): Promise<void> {
   await page.fill('[data-testid=train-epochs]', '20');
   await page.fill('[data-testid=train-batch-size]', '32');
   await page.click('[data-testid=train-start]');
-  await expect.poll(() => page.locator('[data-testid=chart-loss]').getAttribute('data-points'), { timeout: 60_000 }).not.toBe('0');
+  await expect
+    .poll(() => page.locator('[data-testid=chart-loss]').getAttribute('data-points'), { timeout: 60_000 })
+    .not.toBe('0');
 }
 
 describe('engine watchdog', () => {
@@ -56,16 +58,22 @@ describe('engine watchdog', () => {
     await startLongTraining();
     const [pid] = h.server.enginePids();
     process.kill(pid, 'SIGSTOP');
-    await expect.poll(() => page.getByTestId('status-notice').innerText(), { timeout: 20_000 }).toMatch(
-      /^The engine stopped answering for \d+(\.\d)? s while working on 'train', so it was stopped; restarting it/,
-    );
+    await expect
+      .poll(() => page.getByTestId('status-notice').innerText(), { timeout: 20_000 })
+      .toMatch(
+        /^The engine stopped answering for \d+(\.\d)? s while working on 'train', so it was stopped; restarting it/,
+      );
     await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
     await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
     expect(h.server.enginePids()).toHaveLength(1);
     expect(h.server.enginePids()[0]).not.toBe(pid);
     // The run ends with the engine's message, and the model is as it was.
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 10_000 }).not.toBe('running');
-    expect(await page.getByTestId('train-error').innerText()).toMatch(/^The engine stopped answering for \d+(\.\d)? s while working on 'train', so it was stopped/);
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 10_000 })
+      .not.toBe('running');
+    expect(await page.getByTestId('train-error').innerText()).toMatch(
+      /^The engine stopped answering for \d+(\.\d)? s while working on 'train', so it was stopped/,
+    );
     expect(await nodeCount()).toBe(10);
     await h.screenshot('watchdog-hung-engine-replaced');
   });
@@ -76,14 +84,20 @@ describe('engine watchdog', () => {
     await page.click('[data-testid=status-restart-engine]');
     await expect.poll(() => alive(pid), { timeout: 10_000 }).toBe(false);
     await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 10_000 }).not.toBe('running');
-    expect(await page.getByTestId('train-error').innerText()).toMatch(/^The engine was restarted on request\. It was working on 'train', which was cancelled\./);
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 10_000 })
+      .not.toBe('running');
+    expect(await page.getByTestId('train-error').innerText()).toMatch(
+      /^The engine was restarted on request\. It was working on 'train', which was cancelled\./,
+    );
     expect(await nodeCount()).toBe(10);
     // The new engine works: a short run completes.
     await page.fill('[data-testid=train-subset]', '256');
     await page.fill('[data-testid=train-epochs]', '1');
     await page.click('[data-testid=train-start]');
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 })
+      .toBe('completed');
   });
 
   it('an engine killed mid-import: the import says so, the model stays, and the same file imports on the new engine', async () => {
@@ -93,21 +107,30 @@ describe('engine watchdog', () => {
     const dir = mkdtempSync(join(tmpdir(), 'layercanvas-kill-import-'));
     const csv = join(dir, 'big.csv');
     const rows = ['f0,f1,f2,f3,f4,f5,f6,f7,label'];
-    for (let i = 0; i < 60_000; i += 1) rows.push(`${Array.from({ length: 8 }, (_, k) => ((i * 31 + k * 17) % 1000) / 100).join(',')},${i % 2}`);
+    for (let i = 0; i < 60_000; i += 1)
+      rows.push(`${Array.from({ length: 8 }, (_, k) => ((i * 31 + k * 17) % 1000) / 100).join(',')},${i % 2}`);
     writeFileSync(csv, rows.join('\n'));
     await page.click('[data-testid=tab-train]');
     const [pid] = h.server.enginePids();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-data]')]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=train-import-data]'),
+    ]);
     await chooser.setFiles(csv);
     // Kill it while the file is on its way in or being read.
     await page.waitForTimeout(100);
     process.kill(pid, 'SIGKILL');
-    await expect.poll(() => page.getByTestId('train-import-error').innerText(), { timeout: 30_000 }).toMatch(
-      /^Could not read big\.csv: The engine (process stopped \(signal SIGKILL\)|stopped while working on 'dataset-import')/,
-    );
+    await expect
+      .poll(() => page.getByTestId('train-import-error').innerText(), { timeout: 30_000 })
+      .toMatch(
+        /^Could not read big\.csv: The engine (process stopped \(signal SIGKILL\)|stopped while working on 'dataset-import')/,
+      );
     expect(await nodeCount()).toBe(10);
     await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
-    const [again] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-data]')]);
+    const [again] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=train-import-data]'),
+    ]);
     await again.setFiles(csv);
     await expect.poll(() => page.getByTestId('status-notice').innerText(), { timeout: 60_000 }).toMatch(/big\.csv/);
     expect(await page.getByTestId('train-import-error').count()).toBe(0);

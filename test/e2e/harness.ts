@@ -48,7 +48,15 @@ export function pageUrl(server: RunningServer, path = '/'): string {
 }
 
 export async function launchHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startServer({ port: 0, open: false, root: options.root, wasmDir: options.wasmDir, log: () => {}, model: options.model, ...options.server });
+  const server = await startServer({
+    port: 0,
+    open: false,
+    root: options.root,
+    wasmDir: options.wasmDir,
+    log: () => {},
+    model: options.model,
+    ...options.server,
+  });
   const profile = mkdtempSync(join(tmpdir(), 'layercanvas-e2e-'));
   let context: BrowserContext;
   try {
@@ -56,7 +64,15 @@ export async function launchHarness(options: HarnessOptions = {}): Promise<Harne
       executablePath: CHROMIUM,
       headless: true,
       viewport: options.viewport ?? { width: 1280, height: 800 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   } catch (err) {
     await server.close();
@@ -77,7 +93,9 @@ export async function launchHarness(options: HarnessOptions = {}): Promise<Harne
   page.on('response', (response) => {
     if (response.status() >= 400) consoleErrors.push(`HTTP ${response.status()} for ${response.url()}`);
   });
-  page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) =>
+    consoleErrors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
   // Chromium reports violations as events too; they catch cases that don't reach the console (e.g. report-only).
   await page.exposeFunction('__layercanvasCspViolation', (text: string) => cspViolations.push(text));
   await context.addInitScript(() => {

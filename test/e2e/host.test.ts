@@ -23,7 +23,11 @@ afterAll(async () => {
 });
 
 /** Raw HTTP so the Host header can be forged (fetch won't let us). */
-function get(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function get(
+  url: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, path, headers }, (res) => {
@@ -36,12 +40,17 @@ function get(url: string, path: string, headers: Record<string, string> = {}): P
   });
 }
 
-const DOC: unknown = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3, activation: 'relu' } }]);
+const DOC: unknown = chainDocument([
+  { className: 'InputLayer', config: { shape: [4] } },
+  { className: 'Dense', config: { units: 3, activation: 'relu' } },
+]);
 
 describe('layercanvas serve in Chromium', () => {
   it('listens on 127.0.0.1 only, and refuses to listen on other interfaces', async () => {
     expect(new URL(h.url).hostname).toBe('127.0.0.1');
-    await expect(startServer({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/host '0.0.0.0' is not allowed \(use 127.0.0.1\)/);
+    await expect(startServer({ port: 0, host: '0.0.0.0' })).rejects.toThrow(
+      /host '0.0.0.0' is not allowed \(use 127.0.0.1\)/,
+    );
   });
 
   it('opens Chromium in app mode with its own profile, and says so after where it serves', async () => {
@@ -57,12 +66,23 @@ describe('layercanvas serve in Chromium', () => {
     const lines: string[] = [];
     try {
       const server = await startServer({ port: 0, open: true, log: (l) => lines.push(l) });
-      await expect.poll(() => { try { return readFileSync(record, 'utf8'); } catch { return ''; } }).toContain('--app=');
+      await expect
+        .poll(() => {
+          try {
+            return readFileSync(record, 'utf8');
+          } catch {
+            return '';
+          }
+        })
+        .toContain('--app=');
       const args = readFileSync(record, 'utf8').trim().split('\n');
       expect(args).toContain(`--app=${server.url}`);
       expect(args).toContain(`--user-data-dir=${join(dir, '.config', 'layercanvas', 'chromium-profile')}`);
       await expect.poll(() => lines.length, { timeout: 10_000 }).toBe(2);
-      expect(lines).toEqual([`LayerCanvas is serving at ${server.url}`, `Opened LayerCanvas in a Chromium app window (${join(dir, 'chromium')}).`]);
+      expect(lines).toEqual([
+        `LayerCanvas is serving at ${server.url}`,
+        `Opened LayerCanvas in a Chromium app window (${join(dir, 'chromium')}).`,
+      ]);
       await server.close();
     } finally {
       process.env.PATH = saved.PATH;
@@ -77,7 +97,9 @@ describe('layercanvas serve in Chromium', () => {
     const port = Number(new URL(h.url).port);
     const error = await startServer({ port }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(ServeError);
-    expect((error as Error).message).toBe(`Port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free one.`);
+    expect((error as Error).message).toBe(
+      `Port ${port} on 127.0.0.1 is already in use: pick another with --port, or --port 0 for any free one.`,
+    );
   });
 
   it('says in one line how to build the editor when it is missing', async () => {
@@ -117,7 +139,10 @@ describe('layercanvas serve in Chromium', () => {
     const dir = join('test', 'fixtures', 'tfjs', 'article-mlp');
     // The starting document counts as unsaved; agree to replace it.
     h.page.once('dialog', (dialog) => void dialog.accept());
-    const [chooser] = await Promise.all([h.page.waitForEvent('filechooser'), h.page.getByRole('button', { name: /^Open/ }).click()]);
+    const [chooser] = await Promise.all([
+      h.page.waitForEvent('filechooser'),
+      h.page.getByRole('button', { name: /^Open/ }).click(),
+    ]);
     expect(chooser.isMultiple()).toBe(true);
     await chooser.setFiles([join(dir, 'model.json'), join(dir, 'group1-shard1of1.bin')]);
     // Keras's count for the article MLP: 96 + 64 + 544 + 128 + 66. The TF.js reader refuses a model.json whose
@@ -149,7 +174,12 @@ describe('layercanvas serve in Chromium', () => {
   });
 
   it('refuses directory traversal, foreign Host headers and non-GET methods', async () => {
-    for (const path of ['/../package.json', '/..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2f..%2fpackage.json']) {
+    for (const path of [
+      '/../package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2f..%2fpackage.json',
+    ]) {
       const res = await get(h.url, path);
       expect(res.status, path).toBe(404);
       expect(res.body).not.toContain('"name": "layercanvas"');
@@ -179,7 +209,10 @@ describe('layercanvas serve in Chromium', () => {
   });
 
   it('refuses engine WebSockets from another origin', async () => {
-    const ws = new NodeWebSocket(`${new URL(h.url).origin.replace('http', 'ws')}/engine?token=${h.server.token}&page=evilpage1`, { origin: 'http://evil.example' });
+    const ws = new NodeWebSocket(
+      `${new URL(h.url).origin.replace('http', 'ws')}/engine?token=${h.server.token}&page=evilpage1`,
+      { origin: 'http://evil.example' },
+    );
     const outcome = await new Promise<string>((resolve) => {
       ws.on('open', () => resolve('open'));
       ws.on('error', (e) => resolve(e.message));
@@ -189,7 +222,9 @@ describe('layercanvas serve in Chromium', () => {
 
   it('answers a validate request from the page over the engine WebSocket', async () => {
     const response = await h.page.evaluate(async (doc) => {
-      const ws = new WebSocket(`ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'validate-page' })}`);
+      const ws = new WebSocket(
+        `ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'validate-page' })}`,
+      );
       return await new Promise<unknown>((resolve, reject) => {
         ws.onerror = () => reject(new Error('socket error'));
         ws.onopen = () => ws.send(JSON.stringify({ id: 'v1', type: 'validate', payload: { document: doc } }));
@@ -203,34 +238,72 @@ describe('layercanvas serve in Chromium', () => {
       });
     }, DOC);
     // Dense(3) on 4 inputs: 4*3 weights + 3 biases = 15 parameters, output (None, 3).
-    expect(response).toMatchObject({ id: 'v1', ok: true, result: { errorCount: 0, totals: { total: 15 }, outputShapes: { n1: [null, 3] } } });
+    expect(response).toMatchObject({
+      id: 'v1',
+      ok: true,
+      result: { errorCount: 0, totals: { total: 15 }, outputShapes: { n1: [null, 3] } },
+    });
   });
 
   it('restarts a killed engine child and tells the page', async () => {
     await h.page.evaluate(() => {
       const w = window as unknown as { __engine: { ws: WebSocket; messages: unknown[] } };
-      const ws = new WebSocket(`ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'restart-page' })}`);
+      const ws = new WebSocket(
+        `ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'restart-page' })}`,
+      );
       w.__engine = { ws, messages: [] };
       ws.onmessage = (e) => w.__engine.messages.push(JSON.parse(e.data as string));
     });
-    const messages = () => h.page.evaluate(() => (window as unknown as { __engine: { messages: { type?: string; status?: { state: string; message?: string }; id?: string; result?: { pid: number } }[] } }).__engine.messages);
+    const messages = () =>
+      h.page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              __engine: {
+                messages: {
+                  type?: string;
+                  status?: { state: string; message?: string };
+                  id?: string;
+                  result?: { pid: number };
+                }[];
+              };
+            }
+          ).__engine.messages,
+      );
     const ping = (id: string) =>
-      h.page.evaluate((id) => (window as unknown as { __engine: { ws: WebSocket } }).__engine.ws.send(JSON.stringify({ id, type: 'ping' })), id);
-    await expect.poll(async () => (await messages()).some((m) => m.status?.state === 'ready'), { timeout: 30_000 }).toBe(true);
+      h.page.evaluate(
+        (id) =>
+          (window as unknown as { __engine: { ws: WebSocket } }).__engine.ws.send(JSON.stringify({ id, type: 'ping' })),
+        id,
+      );
+    await expect
+      .poll(async () => (await messages()).some((m) => m.status?.state === 'ready'), { timeout: 30_000 })
+      .toBe(true);
     await ping('before');
-    await expect.poll(async () => (await messages()).find((m) => m.id === 'before')?.result?.pid, { timeout: 30_000 }).toBeTypeOf('number');
+    await expect
+      .poll(async () => (await messages()).find((m) => m.id === 'before')?.result?.pid, { timeout: 30_000 })
+      .toBeTypeOf('number');
     const before = (await messages()).find((m) => m.id === 'before')!.result!.pid;
     expect(h.server.enginePids()).toContain(before);
 
     process.kill(before, 'SIGKILL');
     await expect
-      .poll(async () => (await messages()).filter((m) => m.type === 'engine-status').map((m) => m.status!.state).join(','), { timeout: 30_000 })
+      .poll(
+        async () =>
+          (await messages())
+            .filter((m) => m.type === 'engine-status')
+            .map((m) => m.status!.state)
+            .join(','),
+        { timeout: 30_000 },
+      )
       .toMatch(/^starting,ready,restarting.*,ready$/);
     const restarting = (await messages()).find((m) => m.status?.state === 'restarting')!;
     expect(restarting.status!.message).toContain('SIGKILL');
 
     await ping('after');
-    await expect.poll(async () => (await messages()).find((m) => m.id === 'after')?.result?.pid, { timeout: 30_000 }).toBeTypeOf('number');
+    await expect
+      .poll(async () => (await messages()).find((m) => m.id === 'after')?.result?.pid, { timeout: 30_000 })
+      .toBeTypeOf('number');
     const after = (await messages()).find((m) => m.id === 'after')!.result!.pid;
     expect(after).not.toBe(before);
     expect(h.consoleErrors).toEqual([]);

@@ -25,7 +25,12 @@ function shape(kind: string, shift: number): Buffer {
     for (let x = 0; x < 28; x++) {
       const u = x - 14 - shift;
       const v = y - 14 + shift;
-      const on = kind === 'circle' ? u * u + v * v < 64 : kind === 'square' ? Math.abs(u) < 7 && Math.abs(v) < 7 : Math.abs(u) < 2;
+      const on =
+        kind === 'circle'
+          ? u * u + v * v < 64
+          : kind === 'square'
+            ? Math.abs(u) < 7 && Math.abs(v) < 7
+            : Math.abs(u) < 2;
       const g = on ? 255 : 0;
       img.data.set([g, g, g, 255], 4 * (y * 28 + x));
     }
@@ -37,13 +42,17 @@ function makeFolder(name: string, classes: string[], perClass: number): string {
   const root = join(base, name);
   for (const c of classes) {
     mkdirSync(join(root, c), { recursive: true });
-    for (let i = 0; i < perClass; i++) writeFileSync(join(root, c, `${String(i).padStart(3, '0')}.png`), shape(c, (i % 5) - 2));
+    for (let i = 0; i < perClass; i++)
+      writeFileSync(join(root, c, `${String(i).padStart(3, '0')}.png`), shape(c, (i % 5) - 2));
   }
   return root;
 }
 
 async function pickFolder(path: string): Promise<void> {
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-folder]')]);
+  const [chooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.click('[data-testid=train-import-folder]'),
+  ]);
   await chooser.setFiles(path);
 }
 
@@ -71,8 +80,12 @@ describe('image folder import', () => {
 
     await pickFolder(makeFolder('shapes', CLASSES, 12));
     // Read at the Input's (28, 28, 1): three classes named by the folders.
-    await expect.poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 }).toBe('shapes/ — (28, 28, 1), 3 classes');
-    expect(await page.locator('[data-testid=train-check]').innerText()).toBe('✓ Fits the Input (28, 28, 1); 36 samples.');
+    await expect
+      .poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 })
+      .toBe('shapes/ — (28, 28, 1), 3 classes');
+    expect(await page.locator('[data-testid=train-check]').innerText()).toBe(
+      '✓ Fits the Input (28, 28, 1); 36 samples.',
+    );
     expect(await page.locator('[data-testid=train-folder-height]').inputValue()).toBe('28');
     expect(await page.locator('[data-testid=train-folder-width]').inputValue()).toBe('28');
     expect(await page.locator('[data-testid=train-folder-channels]').inputValue()).toBe('1');
@@ -88,7 +101,12 @@ describe('image folder import', () => {
       els.map((e) => {
         const c = e.querySelector('canvas')!;
         const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-        return { label: e.getAttribute('data-label'), size: [c.width, c.height], corner: data[0], centre: data[4 * (14 * c.width + 14)] };
+        return {
+          label: e.getAttribute('data-label'),
+          size: [c.width, c.height],
+          corner: data[0],
+          centre: data[4 * (14 * c.width + 14)],
+        };
       }),
     );
     for (const d of drawn) {
@@ -106,9 +124,13 @@ describe('image folder import', () => {
     await page.fill('[data-testid=train-val-split]', '0.25');
     await page.click('[data-testid=train-start]');
     const status = page.locator('[data-testid=train-status]');
-    await expect.poll(() => status.getAttribute('data-status'), { timeout: 30_000 }).toMatch(/^(completed|failed|stopped)$/);
+    await expect
+      .poll(() => status.getAttribute('data-status'), { timeout: 30_000 })
+      .toMatch(/^(completed|failed|stopped)$/);
     // A failure fails with its message, not a bare status.
-    const error = (await page.locator('[data-testid=train-error]').count()) ? await page.locator('[data-testid=train-error]').innerText() : '';
+    const error = (await page.locator('[data-testid=train-error]').count())
+      ? await page.locator('[data-testid=train-error]').innerText()
+      : '';
     expect({ status: await status.getAttribute('data-status'), error }).toEqual({ status: 'completed', error: '' });
     // 36 images less a quarter for validation: 27 samples, one batch of 32.
     expect(await page.locator('[data-testid=train-status]').innerText()).toMatch(/epoch 1\/1 · batch 1\/1/);
@@ -118,13 +140,17 @@ describe('image folder import', () => {
     await page.press('[data-testid=train-folder-height]', 'Enter');
     await page.fill('[data-testid=train-folder-width]', '30');
     await page.press('[data-testid=train-folder-width]', 'Enter');
-    await expect.poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 }).toBe('shapes/ — (32, 30, 1), 3 classes');
+    await expect
+      .poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 })
+      .toBe('shapes/ — (32, 30, 1), 3 classes');
     expect(await page.locator('[data-testid=train-fix-input]').innerText()).toBe('Set Input to (32, 30, 1)');
 
     // A folder with a single class can't train a classifier: the problem shows under the select, naming the folder.
     await pickFolder(makeFolder('cats', ['cat'], 2));
     await expect.poll(() => page.locator('[data-testid=train-import-error]').count(), { timeout: 15_000 }).toBe(1);
-    expect(await page.locator('[data-testid=train-import-error]').innerText()).toContain('cats/cat: the only class folder is "cat": a classifier needs at least two');
+    expect(await page.locator('[data-testid=train-import-error]').innerText()).toContain(
+      'cats/cat: the only class folder is "cat": a classifier needs at least two',
+    );
     await page.locator('[data-testid=train-dataset]').scrollIntoViewIfNeeded();
     await h.screenshot('image-folder-error');
   });

@@ -22,30 +22,43 @@ describe('inside a BN comparison', () => {
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'mnist');
-    await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain('Fits the Input (28, 28, 1)');
+    await expect
+      .poll(() => page.locator('[data-testid=train-check]').innerText())
+      .toContain('Fits the Input (28, 28, 1)');
     await page.fill('[data-testid=train-subset]', '256');
     await page.fill('[data-testid=train-epochs]', '1');
     await page.fill('[data-testid=train-batch-size]', '32');
     expect(await page.locator('[data-testid=train-compare-higher-lr]').isChecked()).toBe(false);
     await page.click('[data-testid=train-compare-bn]');
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('completed');
 
     const rows = page.locator('[data-testid=compare-target-row]');
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(0).getAttribute('data-label')).toBe('model');
     expect(await rows.nth(1).getAttribute('data-label')).toBe('without BN');
-    for (const text of await rows.allInnerTexts()) expect(text).toMatch(/(reached in 1 epoch · [\d.]+ s|not reached in 1 epoch)\s+best val accuracy \d+\.\d%/);
+    for (const text of await rows.allInnerTexts())
+      expect(text).toMatch(/(reached in 1 epoch · [\d.]+ s|not reached in 1 epoch)\s+best val accuracy \d+\.\d%/);
     // A target of 1 % is reached by both sides in their only epoch.
     await page.fill('[data-testid=compare-target]', '1');
-    await expect.poll(() => rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-reached')))).toEqual(['true', 'true']);
+    await expect
+      .poll(() => rows.evaluateAll((r) => r.map((e) => e.getAttribute('data-reached'))))
+      .toEqual(['true', 'true']);
     await page.fill('[data-testid=compare-target]', '90');
     await h.screenshot('compare-report');
 
     await page.click('[data-testid=compare-open-twin]');
     const twin = page.locator('[data-testid=twin-graph]');
     await expect.poll(() => twin.locator('.react-flow__node').count()).toBe(10);
-    expect(await page.locator('[data-testid=twin-removed] li').allInnerTexts()).toEqual(['batch_normalization (BatchNormalization)', 'batch_normalization_1 (BatchNormalization)']);
-    expect(await page.locator('[data-testid=twin-changed] li').allInnerTexts()).toEqual(['conv2d: use_bias False → True', 'conv2d_1: use_bias False → True']);
+    expect(await page.locator('[data-testid=twin-removed] li').allInnerTexts()).toEqual([
+      'batch_normalization (BatchNormalization)',
+      'batch_normalization_1 (BatchNormalization)',
+    ]);
+    expect(await page.locator('[data-testid=twin-changed] li').allInnerTexts()).toEqual([
+      'conv2d: use_bias False → True',
+      'conv2d_1: use_bias False → True',
+    ]);
     expect(await twin.locator('.twin-changed').count()).toBe(2);
     await h.screenshot('twin-graph');
     await page.keyboard.press('Escape');
@@ -58,7 +71,9 @@ describe('inside a BN comparison', () => {
     await page.click('[data-testid=tab-inside]');
     const cards = page.locator('[data-testid=inside-layer]');
     await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(9);
-    expect(await cards.evaluateAll((c) => c.map((e) => `${e.getAttribute('data-layer')}:${e.getAttribute('data-twin')}`))).toEqual([
+    expect(
+      await cards.evaluateAll((c) => c.map((e) => `${e.getAttribute('data-layer')}:${e.getAttribute('data-twin')}`)),
+    ).toEqual([
       'conv2d:yes',
       'batch_normalization:no',
       'activation:yes',
@@ -75,25 +90,36 @@ describe('inside a BN comparison', () => {
     expect(bn).toContain('not in the twin');
     expect(await cards.nth(0).innerText()).toMatch(/-?\d[\d.e-]* ± \d[\d.e-]*\s+-?\d[\d.e-]* ± \d/);
     // Hovering a card reads off one step.
-    await cards.nth(0).locator('canvas').hover({ position: { x: 2, y: 10 } });
+    await cards
+      .nth(0)
+      .locator('canvas')
+      .hover({ position: { x: 2, y: 10 } });
     await expect.poll(() => cards.nth(0).locator('.inside-card-class').innerText()).toBe('step 1');
     await h.screenshot('inside-stats');
   });
 
   it('inspects a BN layer per channel and runs one batch in both modes', async () => {
     const inspector = page.locator('[data-testid=bn-inspector]');
-    expect(await page.locator('[data-testid=bn-layer-select] option').allInnerTexts()).toEqual(['batch_normalization', 'batch_normalization_1']);
-    for (const p of ['gamma', 'beta', 'moving_mean', 'moving_variance']) expect(await inspector.locator(`[data-testid=bn-param-${p}]`).getAttribute('data-channels')).toBe('32');
+    expect(await page.locator('[data-testid=bn-layer-select] option').allInnerTexts()).toEqual([
+      'batch_normalization',
+      'batch_normalization_1',
+    ]);
+    for (const p of ['gamma', 'beta', 'moving_mean', 'moving_variance'])
+      expect(await inspector.locator(`[data-testid=bn-param-${p}]`).getAttribute('data-channels')).toBe('32');
     expect(await page.locator('[data-testid=bn-values-table] tbody tr').count()).toBe(32);
     await page.hover('[data-testid=bn-param-gamma] canvas', { position: { x: 60, y: 20 } });
     await expect.poll(() => page.locator('[data-testid=bn-param-gamma-read]').innerText()).toMatch(/^ch \d+: -?\d/);
 
     await page.click('[data-testid=bn-two-modes-run]');
-    await expect.poll(() => page.locator('[data-testid=bn-two-modes]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect
+      .poll(() => page.locator('[data-testid=bn-two-modes]').getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('done');
     expect(await page.locator('[data-testid=bn-mode-mean]').getAttribute('data-channels')).toBe('32');
     expect(await page.locator('[data-testid=bn-mode-std]').getAttribute('data-channels')).toBe('32');
     // After 8 steps at momentum 0.99 the moving statistics are still near their start: the modes differ.
-    expect(await page.locator('[data-testid=bn-two-modes-note]').innerText()).toMatch(/Inference mode uses the moving averages instead and lands [\d.e-]+ away in mean, [\d.e-]+ in std \(average over channels\) — the moving statistics have not caught up/);
+    expect(await page.locator('[data-testid=bn-two-modes-note]').innerText()).toMatch(
+      /Inference mode uses the moving averages instead and lands [\d.e-]+ away in mean, [\d.e-]+ in std \(average over channels\) — the moving statistics have not caught up/,
+    );
     await page.locator('[data-testid=bn-two-modes]').scrollIntoViewIfNeeded();
     await h.screenshot('bn-inspector');
   });
@@ -105,7 +131,9 @@ describe('inside a BN comparison', () => {
     // The pair at SGD's default rate, then the pair at 0.1: two more runs, the newest at the higher rate.
     const items = page.locator('[data-testid=run-item]');
     await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(3);
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('completed');
     expect(await items.first().innerText()).toMatch(/#3[\s\S]*sgd lr 0\.1 · batch 32/);
     expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.1/);
     await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.1');

@@ -33,7 +33,12 @@ async function weightsOf(path: string): Promise<Map<string, number[]>> {
   const read = await readKerasFile(new Uint8Array(readFileSync(path)));
   if (!read.ok) throw new Error(read.errors[0].message);
   const names = new Map(read.document.nodes.map((n) => [n.id, n.name ?? n.id]));
-  return new Map(Object.entries(read.document.weights ?? {}).map(([id, ws]) => [names.get(id)!, ws.flatMap((w) => Array.from(w.tensor.data))]));
+  return new Map(
+    Object.entries(read.document.weights ?? {}).map(([id, ws]) => [
+      names.get(id)!,
+      ws.flatMap((w) => Array.from(w.tensor.data)),
+    ]),
+  );
 }
 
 describe('.keras: open, train, export, reopen', () => {
@@ -50,7 +55,9 @@ describe('.keras: open, train, export, reopen', () => {
     await page.fill('[data-testid=train-subset]', '256');
     await page.fill('[data-testid=train-epochs]', '1');
     await page.click('[data-testid=train-start]');
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 })
+      .toBe('completed');
     await page.click('[data-testid=run-use-weights]');
     await expect.poll(notice).toMatch(/^Trained weights of run #1 are now the model's/);
 

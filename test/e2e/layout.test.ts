@@ -60,7 +60,8 @@ describe('layout from 1024×700 to 1920×1080', () => {
       await page.setViewportSize(size);
       await page.click('.react-flow__controls-fitview');
       for (const theme of ['light', 'dark']) {
-        if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme) await page.click('[data-testid=theme-toggle]');
+        if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme)
+          await page.click('[data-testid=theme-toggle]');
         for (const tab of TABS) {
           await page.click(`[data-testid=tab-${tab}]`);
           // Lazily loaded panels (Monaco, charts) take a moment to lay out.
@@ -110,7 +111,9 @@ describe('layout from 1024×700 to 1920×1080', () => {
   it('ends a class name too wide for its node at zoom 0.33 in an ellipsis, with the whole name in its title', async () => {
     await page.setViewportSize(SIZES[1]);
     const zoom = () =>
-      page.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a);
+      page.evaluate(
+        () => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a,
+      );
     for (let i = 0; i < 12 && (await zoom()) > 0.36; i++) await page.click('.react-flow__controls-zoomout');
     const z = await zoom();
     expect(z).toBeGreaterThanOrEqual(0.28);

@@ -20,11 +20,22 @@ useEditor((harness) => {
 });
 
 const bars = () =>
-  page.locator('[data-testid=predict-bar]').evaluateAll((els) => els.map((e) => ({ name: e.getAttribute('data-class'), p: Number(e.getAttribute('data-probability')), top: e.classList.contains('is-top') })));
+  page
+    .locator('[data-testid=predict-bar]')
+    .evaluateAll((els) =>
+      els.map((e) => ({
+        name: e.getAttribute('data-class'),
+        p: Number(e.getAttribute('data-probability')),
+        top: e.classList.contains('is-top'),
+      })),
+    );
 
 async function expectTenProbabilities(): Promise<void> {
   // An error shown instead of bars fails with its text, not a bare count.
-  const shown = async () => ((await page.locator('[data-testid=predict-error]').count()) ? await page.locator('[data-testid=predict-error]').innerText() : await page.locator('[data-testid=predict-bar]').count());
+  const shown = async () =>
+    (await page.locator('[data-testid=predict-error]').count())
+      ? await page.locator('[data-testid=predict-error]').innerText()
+      : await page.locator('[data-testid=predict-bar]').count();
   await expect.poll(shown, { timeout: 30_000 }).toBe(10);
   const read = await bars();
   expect(read.map((b) => b.name)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
@@ -66,7 +77,12 @@ describe('dataset preview and Predict', () => {
     await expect.poll(() => samples.count(), { timeout: 30_000 }).toBe(12);
     const labels = await samples.evaluateAll((els) => els.map((e) => e.getAttribute('data-label')));
     expect(labels.every((l) => l !== null && /^[0-9]$/.test(l))).toBe(true);
-    expect(await samples.first().locator('canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height, getComputedStyle(c).imageRendering])).toEqual([28, 28, 'pixelated']);
+    expect(
+      await samples
+        .first()
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => [c.width, c.height, getComputedStyle(c).imageRendering]),
+    ).toEqual([28, 28, 'pixelated']);
     await page.locator('[data-testid=dataset-preview]').scrollIntoViewIfNeeded();
     await h.screenshot('dataset-preview');
 
@@ -85,7 +101,9 @@ describe('dataset preview and Predict', () => {
     await expect.poll(() => page.locator('[data-testid=predict-position]').innerText()).toBe('4 / 2,000');
     expect(await page.locator('[data-testid=predict-true-label]').innerText()).toMatch(/^[0-9]$/);
     await expectTenProbabilities();
-    expect(await page.locator('[data-testid=predict-weights-status]').innerText()).toMatch(/^Untrained \(random weights\)/);
+    expect(await page.locator('[data-testid=predict-weights-status]').innerText()).toMatch(
+      /^Untrained \(random weights\)/,
+    );
     // conv2d, batch_normalization, activation, conv2d_1, batch_normalization_1, activation_1, max_pooling2d.
     const maps = page.locator('[data-testid=feature-map]');
     await expect.poll(() => maps.count()).toBe(7);
@@ -123,7 +141,14 @@ describe('dataset preview and Predict', () => {
     const point = (x: number, y: number) => [box.x + (x / 28) * box.width, box.y + (y / 28) * box.height] as const;
     await page.mouse.move(...point(8, 7));
     await page.mouse.down();
-    for (const [x, y] of [[13, 7], [20, 7], [17, 13], [14, 19], [12, 23]]) await page.mouse.move(...point(x, y), { steps: 4 });
+    for (const [x, y] of [
+      [13, 7],
+      [20, 7],
+      [17, 13],
+      [14, 19],
+      [12, 23],
+    ])
+      await page.mouse.move(...point(x, y), { steps: 4 });
     await page.mouse.up();
     await expectTenProbabilities();
     await recordLatency('a digit drawn on the pad, untrained CNN');
@@ -152,16 +177,22 @@ describe('dataset preview and Predict', () => {
     await page.fill('[data-testid=train-epochs]', '1');
     await page.fill('[data-testid=train-batch-size]', '32');
     await page.click('[data-testid=train-start]');
-    await expect.poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 }).toBe('completed');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 })
+      .toBe('completed');
     await page.click('[data-testid=tab-predict]');
     await page.click('[data-testid=predict-mode-sample]');
     // The picked sample stayed picked while the Train tab was open.
     await expect.poll(() => page.locator('[data-testid=predict-position]').innerText()).toBe('13 / 2,000');
     // The newest completed run is the default once there is one.
     expect(await page.locator('[data-testid=predict-weights]').inputValue()).toBe('newest');
-    await expect.poll(() => page.locator('[data-testid=predict-weights-status]').innerText()).toBe('Trained weights of run #1.');
+    await expect
+      .poll(() => page.locator('[data-testid=predict-weights-status]').innerText())
+      .toBe('Trained weights of run #1.');
     // 256 samples less a tenth for validation, batch 32: 8 steps, so BN's moving statistics are 0.99^8 = 92% their start.
-    expect(await page.locator('[data-testid=predict-bn-warmup]').innerText()).toMatch(/had 8 updates: with momentum 0\.99, 92% of batch_normalization/);
+    expect(await page.locator('[data-testid=predict-bn-warmup]').innerText()).toMatch(
+      /had 8 updates: with momentum 0\.99, 92% of batch_normalization/,
+    );
     await expectTenProbabilities();
     await recordLatency("an MNIST test digit, a run's trained weights");
     await h.screenshot('predict-trained');
@@ -169,13 +200,27 @@ describe('dataset preview and Predict', () => {
 
   it('imports a CSV as a dataset: listed, previewed, checked against the Input; a bad file says where it is wrong', async () => {
     await page.click('[data-testid=tab-train]');
-    const rows = Array.from({ length: 40 }, (_, i) => `${(i % 2 ? 1 : -1) + (i % 7) / 10},${((i * 3) % 5) / 5},${i % 2 ? 'right' : 'left'}`);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=train-import-data]')]);
-    await chooser.setFiles({ name: 'blobs.csv', mimeType: 'text/csv', buffer: Buffer.from(`x1,x2,side\n${rows.join('\n')}\n`) });
-    await expect.poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 }).toBe('blobs.csv — (2,), 2 classes');
+    const rows = Array.from(
+      { length: 40 },
+      (_, i) => `${(i % 2 ? 1 : -1) + (i % 7) / 10},${((i * 3) % 5) / 5},${i % 2 ? 'right' : 'left'}`,
+    );
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=train-import-data]'),
+    ]);
+    await chooser.setFiles({
+      name: 'blobs.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`x1,x2,side\n${rows.join('\n')}\n`),
+    });
+    await expect
+      .poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 })
+      .toBe('blobs.csv — (2,), 2 classes');
     await expect.poll(() => page.locator('[data-testid=dataset-preview-scatter]').count()).toBe(1);
     expect(await page.locator('[data-testid=dataset-preview-class]').allInnerTexts()).toEqual(['left', 'right']);
-    expect(await page.locator('[data-testid=train-check]').innerText()).toContain("The dataset's samples are (2,) but the model's Input is (28, 28, 1).");
+    expect(await page.locator('[data-testid=train-check]').innerText()).toContain(
+      "The dataset's samples are (2,) but the model's Input is (28, 28, 1).",
+    );
     expect(await page.locator('[data-testid=train-csv-label] option').allInnerTexts()).toEqual(['x1', 'x2', 'side']);
     expect(await page.locator('[data-testid=train-csv-label]').inputValue()).toBe('2');
     await h.screenshot('dataset-import');

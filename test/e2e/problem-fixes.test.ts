@@ -28,7 +28,9 @@ describe('problem fixes', () => {
     const bn = node('BatchNormalization', 'batch_normalization');
     await bn.locator('[data-testid=node-warning]').click();
     const fix = bn.locator('[data-testid=node-warning-details] [data-testid=problem-fix]');
-    await expect.poll(() => fix.innerText()).toBe('Reorder to conv2d → batch_normalization → relu, use_bias=False on conv2d');
+    await expect
+      .poll(() => fix.innerText())
+      .toBe('Reorder to conv2d → batch_normalization → relu, use_bias=False on conv2d');
     await h.screenshot('fix-badge-popover');
     await fix.click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
@@ -42,7 +44,9 @@ describe('problem fixes', () => {
     expect(await totalParams()).toBe('10,466');
 
     await page.click('[data-testid=tab-problems]');
-    const row = page.locator('[data-testid=problems] li', { hasText: 'BatchNormalization follows the relu activation of conv2d;' });
+    const row = page.locator('[data-testid=problems] li', {
+      hasText: 'BatchNormalization follows the relu activation of conv2d;',
+    });
     await row.locator('[data-testid=problem-fix-all]').click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
     expect(await totalParams()).toBe('10,402');
@@ -61,9 +65,14 @@ describe('problem fixes', () => {
     await page.click('[data-testid=train-fix-input]');
     // The Dense fed (12, 12, 32) has the canvas's own warning; inserting Flatten leaves a (None, 2) output.
     await page.click('[data-testid=tab-problems]');
-    await page.locator('[data-testid=problems] li', { hasText: 'Dense is fed' }).getByText('Insert Flatten before dense').click();
+    await page
+      .locator('[data-testid=problems] li', { hasText: 'Dense is fed' })
+      .getByText('Insert Flatten before dense')
+      .click();
     await page.click('[data-testid=tab-problems]');
-    const row = page.locator('[data-testid=problems] li', { hasText: "The dataset has 10 classes but the model's output has 2 units" });
+    const row = page.locator('[data-testid=problems] li', {
+      hasText: "The dataset has 10 classes but the model's output has 2 units",
+    });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.innerText()).toContain("(the Train tab's dataset: MNIST");
     expect(await row.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual(['Set dense units to 10']);
@@ -78,7 +87,9 @@ describe('problem fixes', () => {
 
     await row.locator('[data-testid=problem-fix]').click();
     await page.click('[data-testid=tab-problems]');
-    await expect.poll(() => page.locator('[data-testid=problems] li', { hasText: 'classes but the model' }).count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid=problems] li', { hasText: 'classes but the model' }).count())
+      .toBe(0);
     expect(await dense.locator('[data-testid=node-warning]').count()).toBe(0);
     expect(h.consoleErrors).toEqual([]);
   });

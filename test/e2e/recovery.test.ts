@@ -17,11 +17,24 @@ let profile: string;
 let context: BrowserContext | null = null;
 let page: Page;
 
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Chromium on the same profile each time (IndexedDB lives there), the editor loaded. */
 async function launch(): Promise<void> {
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, viewport: { width: 1280, height: 800 }, args: ARGS });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ARGS,
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('dialog', (d) => void d.accept());
   await page.goto(server.url, { waitUntil: 'load' });
@@ -73,7 +86,9 @@ describe('autosave and recovery', () => {
     await page.click('[data-testid=recovery-recover]');
     await expect.poll(nodes).toBe(base + 1);
     expect(await page.locator('.statusbar').innerText()).toContain('Unsaved changes');
-    expect(await page.getByTestId('status-notice').innerText()).toMatch(/^Recovered the unsaved model from \d\d:\d\d; save it to keep it/);
+    expect(await page.getByTestId('status-notice').innerText()).toMatch(
+      /^Recovered the unsaved model from \d\d:\d\d; save it to keep it/,
+    );
   });
 
   it('forgets the work once it is saved: no offer after the next reload', async () => {

@@ -21,7 +21,8 @@ useEditor((harness) => {
 });
 
 const status = () => page.locator('[data-testid=train-status]').getAttribute('data-status');
-const legend = (chart: 'loss' | 'accuracy') => page.locator(`[data-testid=chart-${chart}] .u-legend .u-label`).allInnerTexts();
+const legend = (chart: 'loss' | 'accuracy') =>
+  page.locator(`[data-testid=chart-${chart}] .u-legend .u-label`).allInnerTexts();
 const items = () => page.locator('[data-testid=run-item]');
 const points = async () => Number(await page.locator('[data-testid=chart-loss]').getAttribute('data-points'));
 /** Batches drawn for each run, by run number. */
@@ -61,14 +62,23 @@ describe('runs: kept, compared, exported', () => {
 
   it('compares them: both curve sets on each chart, named, and the settings that differ', async () => {
     await page.locator('[data-testid=run-compare]').nth(1).check();
-    await expect.poll(() => page.locator('[data-testid=compare-hint]').innerText()).toBe('Tick another run to compare it with #1.');
+    await expect
+      .poll(() => page.locator('[data-testid=compare-hint]').innerText())
+      .toBe('Tick another run to compare it with #1.');
     await page.locator('[data-testid=run-compare]').nth(0).check();
     await page.waitForSelector('[data-testid=compare-view]');
     await expect.poll(() => legend('loss')).toEqual(['#1 · loss', '#1 · val loss', '#2 · loss', '#2 · val loss']);
-    expect(await legend('accuracy')).toEqual(['#1 · accuracy', '#1 · val accuracy', '#2 · accuracy', '#2 · val accuracy']);
+    expect(await legend('accuracy')).toEqual([
+      '#1 · accuracy',
+      '#1 · val accuracy',
+      '#2 · accuracy',
+      '#2 · val accuracy',
+    ]);
     // The x axis is the union of both runs' steps: run #1's, the longer.
     expect(await points()).toBe(batches[1]);
-    const rows = await page.locator('[data-testid=compare-setting]').evaluateAll((els) => els.map((e) => [...e.children].map((c) => (c as HTMLElement).innerText)));
+    const rows = await page
+      .locator('[data-testid=compare-setting]')
+      .evaluateAll((els) => els.map((e) => [...e.children].map((c) => (c as HTMLElement).innerText)));
     expect(rows).toEqual([
       ['optimizer', 'adam', 'sgd'],
       ['learning rate', '0.001 (default)', '0.01 (default)'],
@@ -82,7 +92,7 @@ describe('runs: kept, compared, exported', () => {
     expect(await page.locator('[data-testid=compare-view]').count()).toBe(0);
   });
 
-  it("exports run #2 as Keras code that loads the weights JSON saved beside it", async () => {
+  it('exports run #2 as Keras code that loads the weights JSON saved beside it', async () => {
     await page.locator('[data-testid=run-export]').first().click();
     const dir = mkdtempSync(join(tmpdir(), 'layercanvas-run-export-'));
     const events: Download[] = [];
@@ -96,9 +106,18 @@ describe('runs: kept, compared, exported', () => {
       downloads.push(join(dir, d.suggestedFilename()));
       await d.saveAs(downloads.at(-1)!);
     }
-    expect(downloads.map((p) => p.slice(dir.length + 1))).toEqual(['sequential-run-2.weights.json', 'sequential-run-2.py']);
+    expect(downloads.map((p) => p.slice(dir.length + 1))).toEqual([
+      'sequential-run-2.weights.json',
+      'sequential-run-2.py',
+    ]);
     const weights = JSON.parse(readFileSync(downloads[0], 'utf8'));
-    expect(Object.keys(weights)).toEqual(['dense', 'batch_normalization', 'dense_1', 'batch_normalization_1', 'dense_2']);
+    expect(Object.keys(weights)).toEqual([
+      'dense',
+      'batch_normalization',
+      'dense_1',
+      'batch_normalization_1',
+      'dense_2',
+    ]);
     expect(weights.dense.kernel.shape).toEqual([2, 16]);
     const code = readFileSync(downloads[1], 'utf8');
     expect([...code.matchAll(/model\.get_layer\("(\w+)"\)/g)].map((m) => m[1])).toEqual(Object.keys(weights));
@@ -121,7 +140,9 @@ describe('runs: kept, compared, exported', () => {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
     await chooser.setFiles(saved);
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(6);
-    await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain(`Opened ${download.suggestedFilename()} with 2 training runs`);
+    await expect
+      .poll(() => page.locator('[data-testid=status-notice]').innerText())
+      .toContain(`Opened ${download.suggestedFilename()} with 2 training runs`);
     await page.click('[data-testid=tab-train]');
     await expect.poll(() => items().count()).toBe(2);
     expect(await items().evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual(['2', '1']);
@@ -135,12 +156,22 @@ describe('runs: kept, compared, exported', () => {
     expect(await page.locator('[data-testid=train-dataset]').inputValue()).toBe('spirals');
     await h.screenshot('runs-restored');
     await page.locator('[data-testid=run-use-weights]').nth(1).click();
-    await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain("Trained weights of run #1 are now the model's (5 layers");
+    await expect
+      .poll(() => page.locator('[data-testid=status-notice]').innerText())
+      .toContain("Trained weights of run #1 are now the model's (5 layers");
     // Ctrl-click picks runs to compare, as the checkboxes do.
-    await items().nth(0).click({ modifiers: ['Control'] });
-    await items().nth(1).click({ modifiers: ['Control'] });
+    await items()
+      .nth(0)
+      .click({ modifiers: ['Control'] });
+    await items()
+      .nth(1)
+      .click({ modifiers: ['Control'] });
     await expect.poll(() => legend('loss')).toEqual(['#1 · loss', '#1 · val loss', '#2 · loss', '#2 · val loss']);
-    expect(await page.locator('[data-testid=run-compare]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked))).toEqual([true, true]);
+    expect(
+      await page
+        .locator('[data-testid=run-compare]')
+        .evaluateAll((els) => els.map((e) => (e as HTMLInputElement).checked)),
+    ).toEqual([true, true]);
   });
 
   it('stayed free of console errors and CSP violations', () => {

@@ -11,7 +11,9 @@ import { launchHarness, totalParams, type Harness } from './harness';
 /** Runs the CLI until it exits, or (a server) until a moment after its first line; `code` is null when stopped. */
 function serveLine(args: string[]): Promise<{ line: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/layercanvas.mjs', 'serve', ...args, '--no-open', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/layercanvas.mjs', 'serve', ...args, '--no-open', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let timer: NodeJS.Timeout | undefined;
     const onData = (chunk: Buffer) => {
@@ -35,14 +37,20 @@ afterAll(async () => {
 describe('serve <model>', () => {
   it('says which model it opened, refuses a missing one with exit 2 and a malformed one at its line', async () => {
     const ok = await serveLine(['test/fixtures/python/residual-functional.py']);
-    expect(ok.line).toMatch(/^LayerCanvas is serving at http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{32}, with residual-functional\.py open$/);
+    expect(ok.line).toMatch(
+      /^LayerCanvas is serving at http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{32}, with residual-functional\.py open$/,
+    );
     const missing = await serveLine(['test/fixtures/python/nope.py']);
     expect(missing.code).toBe(2);
-    expect(missing.line).toBe("layercanvas: no such file: test/fixtures/python/nope.py (run 'layercanvas --help' for usage)");
+    expect(missing.line).toBe(
+      "layercanvas: no such file: test/fixtures/python/nope.py (run 'layercanvas --help' for usage)",
+    );
     // The article's snippet as printed, with its missing comma.
     const bad = await serveLine(['test/fixtures/python/article-cnn.py']);
     expect(bad.code).toBe(1);
-    expect(bad.line).toBe("test/fixtures/python/article-cnn.py:4:43: missing comma between arguments (add ',' after input_shape=(28, 28, 3))");
+    expect(bad.line).toBe(
+      "test/fixtures/python/article-cnn.py:4:43: missing comma between arguments (add ',' after input_shape=(28, 28, 3))",
+    );
   });
 
   it('opens the model in the page as if the user had opened the file', async () => {

@@ -17,11 +17,19 @@ useEditor((harness) => {
   page = harness.page;
 });
 
-const points = async (chart: 'loss' | 'accuracy') => Number(await page.locator(`[data-testid=chart-${chart}]`).getAttribute('data-points'));
+const points = async (chart: 'loss' | 'accuracy') =>
+  Number(await page.locator(`[data-testid=chart-${chart}]`).getAttribute('data-points'));
 const status = () => page.locator('[data-testid=train-status]').getAttribute('data-status');
-const legend = (chart: 'loss' | 'accuracy') => page.locator(`[data-testid=chart-${chart}] .u-legend .u-label`).allInnerTexts();
+const legend = (chart: 'loss' | 'accuracy') =>
+  page.locator(`[data-testid=chart-${chart}] .u-legend .u-label`).allInnerTexts();
 
-async function settings(values: { subset?: string; epochs?: string; batch?: string; optimizer?: string; lr?: string }): Promise<void> {
+async function settings(values: {
+  subset?: string;
+  epochs?: string;
+  batch?: string;
+  optimizer?: string;
+  lr?: string;
+}): Promise<void> {
   if (values.subset !== undefined) await page.fill('[data-testid=train-subset]', values.subset);
   if (values.epochs !== undefined) await page.fill('[data-testid=train-epochs]', values.epochs);
   if (values.batch !== undefined) await page.fill('[data-testid=train-batch-size]', values.batch);
@@ -36,12 +44,18 @@ describe('train panel', () => {
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'spirals');
-    await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain("The dataset's samples are (2,) but the model's Input is (28, 28, 1).");
+    await expect
+      .poll(() => page.locator('[data-testid=train-check]').innerText())
+      .toContain("The dataset's samples are (2,) but the model's Input is (28, 28, 1).");
     expect(await page.locator('[data-testid=train-fix-input]').innerText()).toBe('Set Input to (2,)');
     expect(await page.locator('[data-testid=train-start]').isDisabled()).toBe(true);
     await page.selectOption('[data-testid=train-dataset]', 'mnist');
-    await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain('Fits the Input (28, 28, 1)');
-    expect(await page.locator('[data-testid=train-loss]').locator('option[value=auto]').innerText()).toBe('auto: sparse_categorical_crossentropy');
+    await expect
+      .poll(() => page.locator('[data-testid=train-check]').innerText())
+      .toContain('Fits the Input (28, 28, 1)');
+    expect(await page.locator('[data-testid=train-loss]').locator('option[value=auto]').innerText()).toBe(
+      'auto: sparse_categorical_crossentropy',
+    );
     await h.screenshot('train-ready');
   });
 
@@ -53,7 +67,9 @@ describe('train panel', () => {
     await expect.poll(() => status(), { timeout: 90_000 }).toBe('completed');
     expect(await points('loss')).toBe(15);
     expect(await points('accuracy')).toBe(15);
-    expect(await page.locator('[data-testid=train-status]').innerText()).toMatch(/epoch 1\/1 · batch 15\/15 · \d+ samples\/s/);
+    expect(await page.locator('[data-testid=train-status]').innerText()).toMatch(
+      /epoch 1\/1 · batch 15\/15 · \d+ samples\/s/,
+    );
     expect(await legend('loss')).toEqual(['loss', 'epoch loss', 'val loss']);
     expect(await legend('accuracy')).toEqual(['accuracy', 'epoch accuracy', 'val accuracy']);
     expect(await page.locator('[data-testid=chart-loss] canvas').count()).toBe(1);
@@ -69,20 +85,37 @@ describe('train panel', () => {
 
     // The chart's data as CSV: a step column and one per curve, a row per batch.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=chart-loss-csv]')]);
-    const rows = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+    const rows = readFileSync(await csv.path(), 'utf8')
+      .trim()
+      .split('\n');
     expect(rows[0]).toBe('step,loss,epoch loss,val loss');
     expect(rows).toHaveLength(16);
     const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=chart-accuracy-png]')]);
     expect(png.suggestedFilename()).toBe('accuracy.png');
-    expect(readFileSync(await png.path()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      readFileSync(await png.path())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
 
     // The trained weights become the model's (one undoable edit), so Export ▸ Weights JSON saves them.
     await page.click('[data-testid=run-use-weights]');
-    await expect.poll(() => page.locator('[data-testid=status-notice]').innerText()).toContain("Trained weights of run #1 are now the model's (5 layers");
+    await expect
+      .poll(() => page.locator('[data-testid=status-notice]').innerText())
+      .toContain("Trained weights of run #1 are now the model's (5 layers");
     await page.click('[data-testid=menu-export]');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-weights-json]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=export-weights-json]'),
+    ]);
     const weights = JSON.parse(readFileSync(await download.path(), 'utf8'));
-    expect(Object.keys(weights)).toEqual(['conv2d', 'batch_normalization', 'conv2d_1', 'batch_normalization_1', 'dense']);
+    expect(Object.keys(weights)).toEqual([
+      'conv2d',
+      'batch_normalization',
+      'conv2d_1',
+      'batch_normalization_1',
+      'dense',
+    ]);
     expect(weights.batch_normalization.moving_variance.shape).toEqual([32]);
     // Trained moving statistics have moved away from their initial ones (moving variance starts at 1).
     expect(weights.batch_normalization.moving_variance.data.some((v: number) => Math.abs(v - 1) > 1e-3)).toBe(true);
@@ -94,10 +127,24 @@ describe('train panel', () => {
     await expect.poll(() => status(), { timeout: 120_000 }).toBe('completed');
     // 230 training samples: 8 batches of 32, the same steps for both runs.
     expect(await points('loss')).toBe(8);
-    expect(await legend('loss')).toEqual(['with BN · loss', 'with BN · val loss', 'without BN · loss', 'without BN · val loss']);
-    expect(await legend('accuracy')).toEqual(['with BN · accuracy', 'with BN · val accuracy', 'without BN · accuracy', 'without BN · val accuracy']);
+    expect(await legend('loss')).toEqual([
+      'with BN · loss',
+      'with BN · val loss',
+      'without BN · loss',
+      'without BN · val loss',
+    ]);
+    expect(await legend('accuracy')).toEqual([
+      'with BN · accuracy',
+      'with BN · val accuracy',
+      'without BN · accuracy',
+      'without BN · val accuracy',
+    ]);
     await expect.poll(() => page.locator('[data-testid=run-item]').count()).toBe(2);
-    const metrics = await page.locator('[data-testid=run-item]').first().locator('[data-testid=run-metrics]').allInnerTexts();
+    const metrics = await page
+      .locator('[data-testid=run-item]')
+      .first()
+      .locator('[data-testid=run-metrics]')
+      .allInnerTexts();
     expect(metrics).toHaveLength(2);
     expect(metrics[0]).toMatch(/^with BN\s*loss \d/);
     expect(metrics[1]).toMatch(/^without BN\s*loss \d/);
@@ -115,10 +162,14 @@ describe('train panel', () => {
     await expect.poll(() => points('loss'), { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(3);
     // The page answers during training: a click on the canvas selects a layer and shows it in the inspector.
     await page.locator('[data-testid=node-InputLayer]').click();
-    await expect.poll(() => page.locator('[data-testid=node-InputLayer]').getAttribute('class'), { timeout: 5000 }).toContain('is-selected');
+    await expect
+      .poll(() => page.locator('[data-testid=node-InputLayer]').getAttribute('class'), { timeout: 5000 })
+      .toContain('is-selected');
     expect(await page.locator('[data-testid=inspector-field-name]').getAttribute('placeholder')).toBe('input_layer');
     expect(await status()).toBe('running');
-    expect(await page.locator('[data-testid=train-status]').innerText()).toMatch(/epoch 1\/3 · batch \d+\/113 · \d+ samples\/s · [\d.]+ (s|min \d+ s) left/);
+    expect(await page.locator('[data-testid=train-status]').innerText()).toMatch(
+      /epoch 1\/3 · batch \d+\/113 · \d+ samples\/s · [\d.]+ (s|min \d+ s) left/,
+    );
     await h.screenshot('train-live');
     // Read the batches drawn and press Stop in one go, so no batch slips in between.
     const atStop = await page.evaluate(() => {
@@ -148,7 +199,9 @@ describe('train panel', () => {
     await page.selectOption('[data-testid=train-dataset]', 'spirals');
     const input = page.locator('[data-testid=node-InputLayer] [data-testid=node-shape]');
     const check = page.locator('[data-testid=train-check]');
-    await expect.poll(() => check.innerText()).toContain("The dataset's samples are (2,) but the model's Input is (1, 5).");
+    await expect
+      .poll(() => check.innerText())
+      .toContain("The dataset's samples are (2,) but the model's Input is (1, 5).");
     await page.click('[data-testid=train-fix-input]');
     await expect.poll(() => input.innerText()).toBe('(None, 2)');
     expect(await check.innerText()).toContain('Fits the Input (2,)');
@@ -172,7 +225,9 @@ describe('train panel', () => {
     await page.click('[data-testid=theme-toggle]');
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.locator('[data-testid=run-item]').nth(2).click();
-    await expect.poll(() => legend('loss')).toEqual(['with BN · loss', 'with BN · val loss', 'without BN · loss', 'without BN · val loss']);
+    await expect
+      .poll(() => legend('loss'))
+      .toEqual(['with BN · loss', 'with BN · val loss', 'without BN · loss', 'without BN · val loss']);
     await h.screenshot('train-dark');
     await page.click('[data-testid=theme-toggle]');
   });

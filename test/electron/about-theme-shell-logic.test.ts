@@ -10,8 +10,13 @@ describe('About box', () => {
   it('names the app, its version and every runtime version on macOS and Windows', () => {
     for (const platform of ['darwin', 'win32']) {
       const about = aboutPanelOptions(versions, platform, '/app/icon.png');
-      expect(about).toMatchObject({ applicationName: 'LayerCanvas', applicationVersion: '0.1.0', copyright: COPYRIGHT });
-      for (const v of ['Electron 45.6.1', 'Chromium 142.0.7444.0', 'Node.js 22.20.0', 'V8 14.2.1']) expect(about.credits).toContain(v);
+      expect(about).toMatchObject({
+        applicationName: 'LayerCanvas',
+        applicationVersion: '0.1.0',
+        copyright: COPYRIGHT,
+      });
+      for (const v of ['Electron 45.6.1', 'Chromium 142.0.7444.0', 'Node.js 22.20.0', 'V8 14.2.1'])
+        expect(about.credits).toContain(v);
     }
     expect(aboutPanelOptions(versions, 'darwin').version).toBe('Electron 45.6.1');
     // macOS takes the bundle's icon; Windows the one given.
@@ -21,8 +26,14 @@ describe('About box', () => {
 
   it('puts the runtime on the version line on Linux, whose dialog shows no credits', () => {
     const about = aboutPanelOptions(versions, 'linux', '/app/icon.png', 'https://layercanvas.dev');
-    expect(about.applicationVersion).toBe('0.1.0 (Electron 45.6.1 · Chromium 142.0.7444.0 · Node.js 22.20.0 · V8 14.2.1)');
-    expect(about).toMatchObject({ iconPath: '/app/icon.png', website: 'https://layercanvas.dev', authors: ['LayerCanvas contributors'] });
+    expect(about.applicationVersion).toBe(
+      '0.1.0 (Electron 45.6.1 · Chromium 142.0.7444.0 · Node.js 22.20.0 · V8 14.2.1)',
+    );
+    expect(about).toMatchObject({
+      iconPath: '/app/icon.png',
+      website: 'https://layercanvas.dev',
+      authors: ['LayerCanvas contributors'],
+    });
     expect(about.credits).toBeUndefined();
   });
 
@@ -55,7 +66,10 @@ describe('jump list and the New Model switch', () => {
   it('lists recent files and a New Model task that relaunches the executable with the switch', () => {
     const list = jumpList('C:\\Users\\a\\AppData\\Local\\Programs\\LayerCanvas\\LayerCanvas.exe');
     expect(list[0]).toEqual({ type: 'recent' });
-    expect(list[1]).toMatchObject({ type: 'tasks', items: [{ type: 'task', title: 'New Model', args: NEW_MODEL_SWITCH }] });
+    expect(list[1]).toMatchObject({
+      type: 'tasks',
+      items: [{ type: 'task', title: 'New Model', args: NEW_MODEL_SWITCH }],
+    });
     const task = list[1].items![0];
     expect(task.program).toBe(task.iconPath);
   });

@@ -15,7 +15,11 @@ const ROOT = resolve('.');
 // app-builder-lib is electron-builder's own dependency: load it from there, as the CLI does.
 const fromBuilder = createRequire(createRequire(join(ROOT, 'package.json')).resolve('electron-builder/package.json'));
 const builderConfig = fromBuilder('app-builder-lib/out/util/config/config') as {
-  getConfig(projectDir: string, configPath: string | null, configFromOptions: Configuration | null): Promise<Configuration>;
+  getConfig(
+    projectDir: string,
+    configPath: string | null,
+    configFromOptions: Configuration | null,
+  ): Promise<Configuration>;
   validateConfiguration(config: Configuration, logger: unknown): Promise<void>;
 };
 const fromLib = createRequire(fromBuilder.resolve('app-builder-lib/package.json'));
@@ -26,7 +30,9 @@ const loaded = builderConfig.getConfig(ROOT, null, null);
 const asset = (name: string) => join(ROOT, 'assets', name);
 // Each target entry as { target, arch } (the config may also name a target as a bare string).
 const targets = (list: unknown) =>
-  (list as (string | { target: string; arch?: string[] })[]).map((t) => (typeof t === 'string' ? { target: t, arch: undefined } : t));
+  (list as (string | { target: string; arch?: string[] })[]).map((t) =>
+    typeof t === 'string' ? { target: t, arch: undefined } : t,
+  );
 
 describe('electron-builder.ts', () => {
   it('is the file electron-builder finds, and its own schema validation accepts it', async () => {
@@ -37,18 +43,28 @@ describe('electron-builder.ts', () => {
 
   it('is validated for real: a misspelt option is refused by the same check', async () => {
     const config = await loaded;
-    await expect(validate({ ...config, nsis: { ...config.nsis, perUser: true } as Configuration['nsis'] })).rejects.toThrow(/configuration\.nsis /);
-    await expect(validate({ ...config, mac: { ...config.mac, hardenRuntime: true } as Configuration['mac'] })).rejects.toThrow(/configuration\.mac /);
+    await expect(
+      validate({ ...config, nsis: { ...config.nsis, perUser: true } as Configuration['nsis'] }),
+    ).rejects.toThrow(/configuration\.nsis /);
+    await expect(
+      validate({ ...config, mac: { ...config.mac, hardenRuntime: true } as Configuration['mac'] }),
+    ).rejects.toThrow(/configuration\.mac /);
   });
 
   it('ships only the bundles, with nothing native to rebuild', async () => {
     const config = await loaded;
     // The loader normalizes `files` into file sets.
     const patterns = (config.files as { filter: string[] }[]).flatMap((set) => set.filter);
-    expect(patterns).toEqual(expect.arrayContaining(['dist/electron/**', 'dist/engine/**', 'dist/renderer/**', '!**/node_modules/**']));
+    expect(patterns).toEqual(
+      expect.arrayContaining(['dist/electron/**', 'dist/engine/**', 'dist/renderer/**', '!**/node_modules/**']),
+    );
     expect(config.npmRebuild).toBe(false);
     expect(config.asar).toBe(true);
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, onlyLoadAppFromAsar: true, enableEmbeddedAsarIntegrityValidation: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+    });
   });
 
   it('Windows: an NSIS installer per user, no administrator rights', async () => {
@@ -93,12 +109,19 @@ describe('electron-builder.ts', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.desktopName).toBe('layercanvas.desktop');
     expect(pkg.homepage).toMatch(/^https:\/\//);
-    for (const size of [16, 32, 48, 256, 512]) expect(existsSync(join(ROOT, linux.icon!, `${size}x${size}.png`))).toBe(true);
+    for (const size of [16, 32, 48, 256, 512])
+      expect(existsSync(join(ROOT, linux.icon!, `${size}x${size}.png`))).toBe(true);
   });
 
   it('associates exactly the file types the app opens, each with its icons and MIME type', async () => {
     const config = await loaded;
-    const associations = config.fileAssociations as { ext: string; mimeType: string; icon: string; role: string; rank: string }[];
+    const associations = config.fileAssociations as {
+      ext: string;
+      mimeType: string;
+      icon: string;
+      role: string;
+      rank: string;
+    }[];
     expect(associations.map((a) => a.ext)).toEqual(associatedFileTypes().map((t) => t.ext));
     expect(associations.map((a) => a.ext)).toContain('layercanvas.json');
     for (const a of associations) {
@@ -106,10 +129,12 @@ describe('electron-builder.ts', () => {
       expect(existsSync(asset(`${a.icon}.ico`)) && existsSync(asset(`${a.icon}.icns`))).toBe(true);
     }
     // Keras's files open now (with their weights): associated as a Viewer that doesn't claim to own them.
-    expect(associations.filter((a) => a.ext === 'keras' || a.ext === 'h5').map((a) => [a.ext, a.role, a.rank])).toEqual([
-      ['keras', 'Viewer', 'Alternate'],
-      ['h5', 'Viewer', 'Alternate'],
-    ]);
+    expect(associations.filter((a) => a.ext === 'keras' || a.ext === 'h5').map((a) => [a.ext, a.role, a.rank])).toEqual(
+      [
+        ['keras', 'Viewer', 'Alternate'],
+        ['h5', 'Viewer', 'Alternate'],
+      ],
+    );
     const waiting = FILE_TYPES.filter((t) => !t.opens).map((t) => t.ext);
     for (const ext of waiting) expect(associations.map((a) => a.ext)).not.toContain(ext);
     for (const t of FILE_TYPES) expect(existsSync(asset(`${t.icon}.ico`))).toBe(true);

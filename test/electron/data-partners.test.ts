@@ -28,8 +28,12 @@ describe('dataPartners', () => {
   });
 
   it('pairs IDX images with labels and back', () => {
-    expect(dataPartners(join(dir, 'train-images-idx3-ubyte')).map((p) => basename(p))).toEqual(['train-labels-idx1-ubyte']);
-    expect(dataPartners(join(dir, 'train-labels-idx1-ubyte')).map((p) => basename(p))).toEqual(['train-images-idx3-ubyte']);
+    expect(dataPartners(join(dir, 'train-images-idx3-ubyte')).map((p) => basename(p))).toEqual([
+      'train-labels-idx1-ubyte',
+    ]);
+    expect(dataPartners(join(dir, 'train-labels-idx1-ubyte')).map((p) => basename(p))).toEqual([
+      'train-images-idx3-ubyte',
+    ]);
   });
 
   it('finds nothing when the partner is missing or the file is no dataset half', () => {

@@ -27,8 +27,15 @@ interface Launch {
 }
 
 /** main.cjs loaded afresh as `platform`, with `files` already in the user-data folder, then made ready. */
-async function launch(platform: NodeJS.Platform, files: Record<string, unknown> = {}, setup: (stub: ElectronStub) => void = () => {}): Promise<Launch> {
-  const stub = createElectronStub({ runUtilityProcesses: false, displays: [{ x: 0, y: 25, width: 1440, height: 875 }] });
+async function launch(
+  platform: NodeJS.Platform,
+  files: Record<string, unknown> = {},
+  setup: (stub: ElectronStub) => void = () => {},
+): Promise<Launch> {
+  const stub = createElectronStub({
+    runUtilityProcesses: false,
+    displays: [{ x: 0, y: 25, width: 1440, height: 875 }],
+  });
   const userData = mkdtempSync(join(tmpdir(), 'layercanvas-user-'));
   for (const [name, value] of Object.entries(files)) writeFileSync(join(userData, name), JSON.stringify(value));
   stub.electron.app.getPath = () => userData;
@@ -55,7 +62,8 @@ async function launch(platform: NodeJS.Platform, files: Record<string, unknown> 
   };
 }
 
-const lastMenu = (stub: ElectronStub) => (stub.callsTo('Menu.setApplicationMenu').at(-1)![0] as { template: Item[] }).template;
+const lastMenu = (stub: ElectronStub) =>
+  (stub.callsTo('Menu.setApplicationMenu').at(-1)![0] as { template: Item[] }).template;
 const findItem = (items: Item[], label: string): Item | undefined => {
   for (const item of items) {
     if (item.label?.replace('&', '') === label) return item;
@@ -76,7 +84,11 @@ describe('Linux: one instance, its window remembered, the theme, About', () => {
   beforeAll(async () => {
     app = await launch('linux', {
       // Last closed maximized on a monitor that is no longer plugged in; the user had picked dark.
-      'window-state.json': { bounds: { x: 2000, y: 100, width: 1600, height: 1000 }, maximized: true, fullScreen: false },
+      'window-state.json': {
+        bounds: { x: 2000, y: 100, width: 1600, height: 1000 },
+        maximized: true,
+        fullScreen: false,
+      },
       'settings.json': { theme: 'dark' },
     });
     model = join(app.userData, 'mnist.layercanvas.json');
@@ -92,7 +104,15 @@ describe('Linux: one instance, its window remembered, the theme, About', () => {
 
   it('opens the window on the display that exists, at the default size, maximized as it was, painted dark', () => {
     expect(app.stub.windows).toHaveLength(1);
-    expect(win().options).toMatchObject({ x: 20, y: 25, width: 1400, height: 875, minWidth: 800, minHeight: 500, backgroundColor: WINDOW_BACKGROUND.dark });
+    expect(win().options).toMatchObject({
+      x: 20,
+      y: 25,
+      width: 1400,
+      height: 875,
+      minWidth: 800,
+      minHeight: 500,
+      backgroundColor: WINDOW_BACKGROUND.dark,
+    });
     expect(win().options.icon).toBe(join(ROOT, 'assets', 'icons', '512x512.png'));
     win().emit('ready-to-show');
     expect(win().maximized).toBe(true);
@@ -168,10 +188,17 @@ describe('macOS: open-file, recent documents, the Dock menu, staying open withou
   });
 
   it('opens a file from Finder in the window and adds it to the OS recent documents', () => {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     app.stub.electron.app.emit('open-file', event, model);
     expect(event.defaultPrevented).toBe(true);
-    expect((app.stub.windows[0].webContents.sentOn('layercanvas:opened-file') as { path: string }[]).map((f) => f.path)).toEqual([model]);
+    expect(
+      (app.stub.windows[0].webContents.sentOn('layercanvas:opened-file') as { path: string }[]).map((f) => f.path),
+    ).toEqual([model]);
     expect(app.stub.recentDocuments).toEqual([model]);
     findItem(lastMenu(app.stub), 'Clear Menu')!.click!();
     expect(app.stub.recentDocuments).toEqual([]);
@@ -207,7 +234,9 @@ describe('Windows, installed: the jump list and recent documents', () => {
   });
 
   it('sets a jump list of recent files and a New Model task that relaunches the executable', () => {
-    const [[categories]] = app.stub.callsTo('app.setJumpList') as [[{ type: string; items?: { args: string; program: string }[] }[]]];
+    const [[categories]] = app.stub.callsTo('app.setJumpList') as [
+      [{ type: string; items?: { args: string; program: string }[] }[]],
+    ];
     expect(categories[0]).toEqual({ type: 'recent' });
     expect(categories[1].items![0]).toMatchObject({ args: '--new-model', program: process.execPath });
   });

@@ -4,7 +4,9 @@ import { choiceFromButton, closePrompt, CloseGuard, windowTitle } from '../../el
 describe('window title', () => {
   it('shows the file name, a dirty mark, and the app name', () => {
     expect(windowTitle({ title: 'mnist.layercanvas.json', dirty: false })).toBe('mnist.layercanvas.json — LayerCanvas');
-    expect(windowTitle({ title: 'mnist.layercanvas.json', dirty: true })).toBe('• mnist.layercanvas.json — LayerCanvas');
+    expect(windowTitle({ title: 'mnist.layercanvas.json', dirty: true })).toBe(
+      '• mnist.layercanvas.json — LayerCanvas',
+    );
     expect(windowTitle({ title: '  ', dirty: false })).toBe('Untitled — LayerCanvas');
   });
 

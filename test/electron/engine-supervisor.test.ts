@@ -11,7 +11,6 @@ import { until } from '../support/until';
 let sup: EngineSupervisor | null = null;
 afterEach(() => sup?.stop());
 
-
 describe('engine supervisor with a real child process', () => {
   it('restarts a killed engine, reports each step, and the new engine answers', async () => {
     const statuses: EngineStatus[] = [];
@@ -90,7 +89,7 @@ describe('engine supervisor with a real child process', () => {
     expect(after.result!.pid).toBe(sup.pid);
   });
 
-  it("never stays hung on the Python case that used to pin it at 100% CPU (a=[0]*100000 … c == c)", async () => {
+  it('never stays hung on the Python case that used to pin it at 100% CPU (a=[0]*100000 … c == c)', async () => {
     const statuses: EngineStatus[] = [];
     const answers: { id: string; ok: boolean; result?: unknown; error?: { code: string; message: string } }[] = [];
     sup = new EngineSupervisor({
@@ -106,9 +105,16 @@ describe('engine supervisor with a real child process', () => {
     const source = 'import keras\na=[0]*100000\nb=[a]*100000\nc=[b]*100000\nd = c == c\n';
     sup.send(encodeWire({ id: 'evil', type: 'import', payload: { name: 'evil.py', data: source } }));
     // Either the interpreter's own budget refuses it (an answer), or the watchdog ends the engine (a status).
-    const outcome = await until('an outcome', () => answers.find((a) => a.id === 'evil' && 'ok' in a) ?? statuses.find((s) => s.cause === 'hung'));
-    if ('state' in outcome) expect(outcome.message).toMatch(/stopped answering .* while working on 'import' of evil\.py/);
-    else expect(outcome, JSON.stringify(outcome)).toSatisfy((a: (typeof answers)[number]) => !a.ok || (a.result as { ok?: boolean }).ok === false);
+    const outcome = await until(
+      'an outcome',
+      () => answers.find((a) => a.id === 'evil' && 'ok' in a) ?? statuses.find((s) => s.cause === 'hung'),
+    );
+    if ('state' in outcome)
+      expect(outcome.message).toMatch(/stopped answering .* while working on 'import' of evil\.py/);
+    else
+      expect(outcome, JSON.stringify(outcome)).toSatisfy(
+        (a: (typeof answers)[number]) => !a.ok || (a.result as { ok?: boolean }).ok === false,
+      );
     await until('ready', () => (sup!.status.state === 'ready' ? true : undefined));
     sup.send(encodeWire({ id: 'after', type: 'ping' }));
     await until('ping after', () => answers.find((a) => a.id === 'after'));

@@ -18,12 +18,11 @@ beforeAll(() => {
     JSON.stringify({
       format: 'layers-model',
       modelTopology: {},
-      weightsManifest: [
-        { paths: ['group1-shard1of2.bin', 'shards/group1-shard2of2.bin', 'missing.bin'], weights: [] },
-      ],
+      weightsManifest: [{ paths: ['group1-shard1of2.bin', 'shards/group1-shard2of2.bin', 'missing.bin'], weights: [] }],
     }),
   );
-  const manifest = (paths: string[]) => JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths, weights: [] }] });
+  const manifest = (paths: string[]) =>
+    JSON.stringify({ format: 'layers-model', modelTopology: {}, weightsManifest: [{ paths, weights: [] }] });
   writeFileSync(join(dir, 'model', 'climbs.json'), manifest(['group1-shard1of2.bin', '../secret.txt']));
   writeFileSync(join(dir, 'model', 'absolute.json'), manifest(['/etc/passwd']));
   writeFileSync(join(dir, 'model', 'linked.json'), manifest(['link.txt']));
@@ -78,7 +77,9 @@ describe('reading a model file', () => {
 describe('command line', () => {
   it('picks the first existing model file, skipping switches and the app itself', () => {
     const app = join(dir, 'app');
-    expect(fileFromArgv(['/opt/LayerCanvas/layercanvas', '--no-sandbox', 'net.py'], dir, app)).toBe(join(dir, 'net.py'));
+    expect(fileFromArgv(['/opt/LayerCanvas/layercanvas', '--no-sandbox', 'net.py'], dir, app)).toBe(
+      join(dir, 'net.py'),
+    );
     // Development: `electron . model/model.json` run in the repository.
     expect(fileFromArgv(['electron', '.', 'model/model.json'], dir, dir)).toBe(join(dir, 'model', 'model.json'));
     expect(fileFromArgv(['electron', app, 'model/model.json'], dir, app)).toBe(join(dir, 'model', 'model.json'));
@@ -104,7 +105,9 @@ describe('app:// requests', () => {
   it('maps app://layercanvas/ paths into the renderer folder only', () => {
     const root = join(dir, 'model');
     expect(resolveAppRequest(root, 'app://layercanvas/model.json')).toBe(join(root, 'model.json'));
-    expect(resolveAppRequest(root, 'app://layercanvas/shards/group1-shard2of2.bin?x=1')).toBe(join(root, 'shards', 'group1-shard2of2.bin'));
+    expect(resolveAppRequest(root, 'app://layercanvas/shards/group1-shard2of2.bin?x=1')).toBe(
+      join(root, 'shards', 'group1-shard2of2.bin'),
+    );
     for (const url of [
       'app://layercanvas/../secret.txt',
       'app://layercanvas/%2e%2e/secret.txt',

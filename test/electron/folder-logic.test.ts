@@ -21,7 +21,8 @@ afterEach(() => {
   rmSync(join(root, '..'), { recursive: true, force: true });
 });
 
-const write = (path: string, bytes: number | string) => writeFileSync(path, typeof bytes === 'string' ? bytes : new Uint8Array(bytes).fill(7));
+const write = (path: string, bytes: number | string) =>
+  writeFileSync(path, typeof bytes === 'string' ? bytes : new Uint8Array(bytes).fill(7));
 const paths = (folder: { files: { path: string }[] }) => folder.files.map((f) => f.path).sort();
 
 describe('readImageFolderFiles', () => {

@@ -11,12 +11,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // electron-builder's own loader and packager, from electron-builder's dependencies, as the CLI loads them.
-const fromBuilder = createRequire(createRequire(join(process.cwd(), 'package.json')).resolve('electron-builder/package.json'));
+const fromBuilder = createRequire(
+  createRequire(join(process.cwd(), 'package.json')).resolve('electron-builder/package.json'),
+);
 const { getConfig } = fromBuilder('app-builder-lib/out/util/config/config') as {
   getConfig(dir: string, configPath: null, options: null): Promise<{ electronFuses?: Record<string, boolean> }>;
 };
 const { PlatformPackager } = fromBuilder('app-builder-lib') as {
-  PlatformPackager: { prototype: { generateFuseConfig(fuses: Record<string, boolean>): Promise<Record<string, unknown>> } };
+  PlatformPackager: {
+    prototype: { generateFuseConfig(fuses: Record<string, boolean>): Promise<Record<string, unknown>> };
+  };
 };
 const require = createRequire(fromBuilder.resolve('app-builder-lib/package.json'));
 const fuses = require('@electron/fuses') as typeof import('@electron/fuses');
@@ -39,10 +43,20 @@ describe('Electron fuses in the package', () => {
     try {
       const binary = join(dir, 'layercanvas');
       const noise = Buffer.alloc(4096, 0x5a);
-      writeFileSync(binary, Buffer.concat([noise, Buffer.from(SENTINEL), Buffer.from([1, STOCK_WIRE.length]), Buffer.from(STOCK_WIRE), noise]));
+      writeFileSync(
+        binary,
+        Buffer.concat([
+          noise,
+          Buffer.from(SENTINEL),
+          Buffer.from([1, STOCK_WIRE.length]),
+          Buffer.from(STOCK_WIRE),
+          noise,
+        ]),
+      );
       await fuses.flipFuses(binary, fuseConfig as Parameters<typeof fuses.flipFuses>[1]);
       const wire = (await fuses.getCurrentFuseWire(binary)) as unknown as Record<number, number>;
-      const state = (option: number) => (wire[option] === FuseState.ENABLE ? 'on' : wire[option] === FuseState.DISABLE ? 'off' : `state ${wire[option]}`);
+      const state = (option: number) =>
+        wire[option] === FuseState.ENABLE ? 'on' : wire[option] === FuseState.DISABLE ? 'off' : `state ${wire[option]}`;
       expect({
         grantFileProtocolExtraPrivileges: state(FuseV1Options.GrantFileProtocolExtraPrivileges),
         runAsNode: state(FuseV1Options.RunAsNode),

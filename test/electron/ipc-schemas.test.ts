@@ -33,7 +33,9 @@ describe('IPC sender check', () => {
 
 describe('IPC payload validation', () => {
   it('accepts well-formed calls and hands back the parsed arguments', () => {
-    const save = checkIpc(CHANNELS.saveFile, ours, [{ suggestedName: 'model.py', data: 'import keras\n', filters: [{ name: 'Python', extensions: ['py'] }] }]);
+    const save = checkIpc(CHANNELS.saveFile, ours, [
+      { suggestedName: 'model.py', data: 'import keras\n', filters: [{ name: 'Python', extensions: ['py'] }] },
+    ]);
     expect(save).toMatchObject({ ok: true, args: [{ suggestedName: 'model.py' }] });
     const bytes = checkIpc(CHANNELS.saveFile, ours, [{ suggestedName: 'w.bin', data: new Uint8Array([1, 2]) }]);
     expect(bytes.ok).toBe(true);
@@ -47,7 +49,12 @@ describe('IPC payload validation', () => {
   const bad: [string, Parameters<typeof checkIpc>[0], unknown[], RegExp][] = [
     ['save without a name', CHANNELS.saveFile, [{ data: 'x' }], /suggestedName/],
     ['save with data that is an object', CHANNELS.saveFile, [{ suggestedName: 'a', data: { evil: true } }], /data/],
-    ['save with a relative path longer than any real one', CHANNELS.saveFile, [{ suggestedName: 'a', data: '', path: 'x'.repeat(5000) }], /path/],
+    [
+      'save with a relative path longer than any real one',
+      CHANNELS.saveFile,
+      [{ suggestedName: 'a', data: '', path: 'x'.repeat(5000) }],
+      /path/,
+    ],
     ['a filter extension with a slash', CHANNELS.openFile, [[{ name: 'x', extensions: ['../etc'] }]], /extensions/],
     ['document state with a string dirty flag', CHANNELS.documentState, [{ title: 't', dirty: 'yes' }], /dirty/],
     ['document state without arguments', CHANNELS.documentState, [], /arguments|0/],

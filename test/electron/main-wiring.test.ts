@@ -45,24 +45,39 @@ afterAll(() => {
 const win = () => stub.windows[0];
 /** What main posted to an engine process, less the watchdog's heartbeats. */
 const posted = (fork: { received: { message: unknown; ports: unknown[] }[] }) =>
-  fork.received.filter((r) => (r.message as { type?: string }).type !== 'engine-heartbeat').map((r) => [r.message, r.ports.length]);
+  fork.received
+    .filter((r) => (r.message as { type?: string }).type !== 'engine-heartbeat')
+    .map((r) => [r.message, r.ports.length]);
 const sentOn = (channel: string) => win().webContents.sentOn(channel);
 
 describe('electron main wiring', () => {
   it('registers app:// as a secure standard scheme before ready', () => {
-    expect(stub.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(stub.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
   });
 
   it('opens one window, isolated, sandboxed, without Node, loading app://layercanvas', () => {
     expect(stub.windows).toHaveLength(1);
-    expect(win().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(win().options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     expect(String(win().options.webPreferences.preload)).toMatch(/preload\.cjs$/);
     expect(win().url).toBe(APP);
   });
 
   it('denies navigation away from the app and every window.open', () => {
     const navigate = (url: string) => {
-      const event = { prevented: false, preventDefault() { this.prevented = true; } };
+      const event = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       win().webContents.emit('will-navigate', event, url);
       return event.prevented;
     };
@@ -77,7 +92,13 @@ describe('electron main wiring', () => {
     const other = new stub.electron.BrowserWindow({ webPreferences: {} }).webContents;
     stub.windows.pop();
     const prevented = (event: string, ...args: unknown[]) => {
-      const e = { prevented: false, preventDefault() { this.prevented = true; }, url: String(args[0] ?? '') };
+      const e = {
+        prevented: false,
+        preventDefault() {
+          this.prevented = true;
+        },
+        url: String(args[0] ?? ''),
+      };
       other.emit(event, e, ...args);
       return e.prevented;
     };
@@ -91,12 +112,15 @@ describe('electron main wiring', () => {
 
   it('keeps the autosave snapshot under userData, offers it back, clears it, and refuses bad or foreign ones', async () => {
     const snapshot = { savedAt: 1764856920000, title: 'm.layercanvas.json', project: '{"formatVersion":1}' };
-    const invoke = (channel: string, event: unknown, ...args: unknown[]) => Promise.resolve().then(() => stub.handlers.get(channel)!(event, ...args));
+    const invoke = (channel: string, event: unknown, ...args: unknown[]) =>
+      Promise.resolve().then(() => stub.handlers.get(channel)!(event, ...args));
     await invoke('layercanvas:recovery-write', ours(), snapshot);
     expect(JSON.parse(readFileSync(join(dist, 'recovery', 'autosave.json'), 'utf8'))).toEqual(snapshot);
     expect(await invoke('layercanvas:recovery-read', ours())).toEqual({ snapshot, afterCrash: false });
     await expect(invoke('layercanvas:recovery-write', foreign, snapshot)).rejects.toThrow(/refused/);
-    await expect(invoke('layercanvas:recovery-write', ours(), { ...snapshot, project: 5 })).rejects.toThrow(/bad arguments/);
+    await expect(invoke('layercanvas:recovery-write', ours(), { ...snapshot, project: 5 })).rejects.toThrow(
+      /bad arguments/,
+    );
     await expect(invoke('layercanvas:recovery-read', foreign)).rejects.toThrow(/refused/);
     await invoke('layercanvas:recovery-clear', ours());
     expect(await invoke('layercanvas:recovery-read', ours())).toBeNull();
@@ -138,7 +162,9 @@ describe('electron main wiring', () => {
 
   it('refuses IPC from a foreign frame and with bad arguments', async () => {
     await expect((async () => stub.handlers.get('layercanvas:recent-files')!(foreign))()).rejects.toThrow(/refused/);
-    await expect((async () => stub.handlers.get('layercanvas:save-file')!(ours(), { data: 'x' }))()).rejects.toThrow(/suggestedName/);
+    await expect((async () => stub.handlers.get('layercanvas:save-file')!(ours(), { data: 'x' }))()).rejects.toThrow(
+      /suggestedName/,
+    );
     stub.listeners.get('layercanvas:document-state')!(foreign, { title: 'hacked', dirty: false });
     expect(win().title).not.toContain('hacked');
   });
@@ -147,13 +173,19 @@ describe('electron main wiring', () => {
     const path = join(dist, 'picked.py');
     writeFileSync(path, 'import keras\n');
     stub.dialogs.open = { canceled: false, filePaths: [path] };
-    const file = (await stub.handlers.get('layercanvas:open-file')!(ours(), [{ name: 'Python', extensions: ['py'] }])) as { name: string; path: string; data: Uint8Array };
+    const file = (await stub.handlers.get('layercanvas:open-file')!(ours(), [
+      { name: 'Python', extensions: ['py'] },
+    ])) as { name: string; path: string; data: Uint8Array };
     expect(file.name).toBe('picked.py');
     expect(file.path).toBe(path);
     expect(new TextDecoder().decode(file.data)).toBe('import keras\n');
     expect(await stub.handlers.get('layercanvas:recent-files')!(ours())).toEqual([path]);
     stub.dialogs.save = { canceled: true, filePath: undefined };
-    const saved = await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'picked.py', data: 'import keras as k\n', path });
+    const saved = await stub.handlers.get('layercanvas:save-file')!(ours(), {
+      suggestedName: 'picked.py',
+      data: 'import keras as k\n',
+      path,
+    });
     expect(saved).toEqual({ path, name: 'picked.py' });
     expect(readFileSync(path, 'utf8')).toBe('import keras as k\n');
   });
@@ -163,7 +195,12 @@ describe('electron main wiring', () => {
     writeFileSync(path, '{"formatVersion": 1, "damaged": true}');
     stub.dialogs.open = { canceled: false, filePaths: [path] };
     await stub.handlers.get('layercanvas:open-file')!(ours(), []);
-    await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'damaged.layercanvas.json', data: '{"repaired": true}', path, backup: true });
+    await stub.handlers.get('layercanvas:save-file')!(ours(), {
+      suggestedName: 'damaged.layercanvas.json',
+      data: '{"repaired": true}',
+      path,
+      backup: true,
+    });
     expect(readFileSync(path, 'utf8')).toBe('{"repaired": true}');
     expect(readFileSync(`${path}.bak`, 'utf8')).toBe('{"formatVersion": 1, "damaged": true}');
     // Without the flag (a sound file) no .bak is made.
@@ -171,7 +208,11 @@ describe('electron main wiring', () => {
     writeFileSync(sound, 'v1');
     stub.dialogs.open = { canceled: false, filePaths: [sound] };
     await stub.handlers.get('layercanvas:open-file')!(ours(), []);
-    await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'sound.layercanvas.json', data: 'v2', path: sound });
+    await stub.handlers.get('layercanvas:save-file')!(ours(), {
+      suggestedName: 'sound.layercanvas.json',
+      data: 'v2',
+      path: sound,
+    });
     expect(readFileSync(sound, 'utf8')).toBe('v2');
     expect(() => readFileSync(`${sound}.bak`)).toThrow(/ENOENT/);
   });
@@ -182,8 +223,13 @@ describe('electron main wiring', () => {
     writeFileSync(join(folder, 'cat', '001.png'), 'png bytes');
     writeFileSync(join(folder, 'cat', 'notes.txt'), 'not an image');
     stub.dialogs.open = { canceled: false, filePaths: [folder] };
-    const picked = (await stub.handlers.get('layercanvas:open-folder')!(ours())) as { name: string; files: { path: string; data: Uint8Array }[] };
-    expect((stub.callsTo('dialog.showOpenDialog').at(-1)![1] as { properties: string[] }).properties).toEqual(['openDirectory']);
+    const picked = (await stub.handlers.get('layercanvas:open-folder')!(ours())) as {
+      name: string;
+      files: { path: string; data: Uint8Array }[];
+    };
+    expect((stub.callsTo('dialog.showOpenDialog').at(-1)![1] as { properties: string[] }).properties).toEqual([
+      'openDirectory',
+    ]);
     expect(picked.name).toBe('pets');
     expect(picked.files.map((f) => [f.path, new TextDecoder().decode(f.data)])).toEqual([['cat/001.png', 'png bytes']]);
     stub.dialogs.open = { canceled: true, filePaths: [] };
@@ -193,10 +239,13 @@ describe('electron main wiring', () => {
 
   it('refuses a dialog-free save to a path the user never chose', async () => {
     stub.dialogs.save = { canceled: true, filePath: undefined };
-    const result = await stub.handlers.get('layercanvas:save-file')!(ours(), { suggestedName: 'x.py', data: 'x', path: join(dist, 'secret.txt') });
+    const result = await stub.handlers.get('layercanvas:save-file')!(ours(), {
+      suggestedName: 'x.py',
+      data: 'x',
+      path: join(dist, 'secret.txt'),
+    });
     expect(result).toBeNull();
   });
-
 });
 
 describe('engine in a utility process', () => {
@@ -254,7 +303,9 @@ describe('engine in a utility process', () => {
       fork.emit('message', { type: 'engine-alive', seq: 0 });
       expect(stub.forks).toHaveLength(before);
       await vi.advanceTimersByTimeAsync(1500);
-      const status = sentOn('layercanvas:engine-status').find((s) => String((s as { message?: string }).message).startsWith('The engine did not stop')) as { message: string };
+      const status = sentOn('layercanvas:engine-status').find((s) =>
+        String((s as { message?: string }).message).startsWith('The engine did not stop'),
+      ) as { message: string };
       expect(status.message).toMatch(/^The engine did not stop 'train' within 5 s of its cancel, so it was stopped/);
       await vi.advanceTimersByTimeAsync(1000);
       expect(stub.forks.length).toBeGreaterThan(before);
@@ -274,11 +325,17 @@ describe('engine in a utility process', () => {
       fork.emit('message', { type: 'engine-activity', started: { id: 'r1', request: 'import', label: 'evil.py' } });
       // Heartbeats go out and nothing comes back.
       await vi.advanceTimersByTimeAsync(19_000);
-      expect(fork.received.filter((r) => (r.message as { type?: string }).type === 'engine-heartbeat').length).toBeGreaterThan(5);
+      expect(
+        fork.received.filter((r) => (r.message as { type?: string }).type === 'engine-heartbeat').length,
+      ).toBeGreaterThan(5);
       expect(stub.forks).toHaveLength(count);
       await vi.advanceTimersByTimeAsync(3_000);
-      const hung = sentOn('layercanvas:engine-status').filter((s) => (s as { cause?: string }).cause === 'hung').at(-1) as { message: string };
-      expect(hung.message).toMatch(/^The engine stopped answering for 2\d s while working on 'import' of evil\.py, so it was stopped/);
+      const hung = sentOn('layercanvas:engine-status')
+        .filter((s) => (s as { cause?: string }).cause === 'hung')
+        .at(-1) as { message: string };
+      expect(hung.message).toMatch(
+        /^The engine stopped answering for 2\d s while working on 'import' of evil\.py, so it was stopped/,
+      );
       expect(stub.forks).toHaveLength(count + 1);
       stub.forks.at(-1)!.emit('message', { type: 'engine-ready' });
       expect(sentOn('layercanvas:engine-status').at(-1)).toEqual({ state: 'ready' });
@@ -304,4 +361,3 @@ describe('closing (last: it closes the window)', () => {
     expect(win().closed).toBe(true);
   });
 });
-

@@ -16,7 +16,10 @@ describe('recent files', () => {
 
   it('reads a stored list, dropping files that are gone, duplicates and junk', () => {
     const exists = (p: string) => p !== '/gone.py';
-    expect(parseRecent(JSON.stringify(['/a.py', '/gone.py', 3, '/a.py', '/b.json']), exists)).toEqual(['/a.py', '/b.json']);
+    expect(parseRecent(JSON.stringify(['/a.py', '/gone.py', 3, '/a.py', '/b.json']), exists)).toEqual([
+      '/a.py',
+      '/b.json',
+    ]);
   });
 
   it('treats a missing or corrupt store as empty', () => {
@@ -27,8 +30,23 @@ describe('recent files', () => {
 });
 
 const ALL_COMMANDS: MenuCommand[] = [
-  'new', 'open', 'save', 'save-as', 'export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json',
-  'undo', 'redo', 'auto-layout', 'fit-view', 'toggle-theme', 'restart-engine', 'theme-system', 'theme-light', 'theme-dark',
+  'new',
+  'open',
+  'save',
+  'save-as',
+  'export-keras-py',
+  'export-keras-json',
+  'export-tfjs',
+  'export-weights-json',
+  'undo',
+  'redo',
+  'auto-layout',
+  'fit-view',
+  'toggle-theme',
+  'restart-engine',
+  'theme-system',
+  'theme-light',
+  'theme-dark',
 ];
 
 function find(items: readonly MenuItemSpec[], label: string): MenuItemSpec | undefined {
@@ -50,18 +68,26 @@ describe('native menu', () => {
 
   it('has File, Edit, View and Help with the export formats under File ▸ Export', () => {
     const menu = menuTemplate({ recent: [], dev: false, platform: 'linux', theme: 'system' });
-    expect(menu.map((m) => (m.kind === 'submenu' ? m.label.replace('&', '') : ''))).toEqual(['File', 'Edit', 'View', 'Help']);
-    const exportMenu = find(menu, 'Export');
-    expect(exportMenu?.kind === 'submenu' && exportMenu.items.map((i) => (i.kind === 'command' ? i.command : null))).toEqual([
-      'export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json',
+    expect(menu.map((m) => (m.kind === 'submenu' ? m.label.replace('&', '') : ''))).toEqual([
+      'File',
+      'Edit',
+      'View',
+      'Help',
     ]);
+    const exportMenu = find(menu, 'Export');
+    expect(
+      exportMenu?.kind === 'submenu' && exportMenu.items.map((i) => (i.kind === 'command' ? i.command : null)),
+    ).toEqual(['export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json']);
   });
 
   it('leaves the shortcuts the page handles itself to the page, and gives no two items one accelerator', () => {
     const items: MenuItemSpec[] = [];
-    const walk = (list: readonly MenuItemSpec[]) => list.forEach((i) => (i.kind === 'submenu' ? walk(i.items) : items.push(i)));
+    const walk = (list: readonly MenuItemSpec[]) =>
+      list.forEach((i) => (i.kind === 'submenu' ? walk(i.items) : items.push(i)));
     walk(menuTemplate({ recent: [], dev: true, platform: 'linux', theme: 'system' }));
-    const pageKeys = items.filter((i) => i.kind === 'command' && i.pageKey).map((i) => (i.kind === 'command' ? i.command : ''));
+    const pageKeys = items
+      .filter((i) => i.kind === 'command' && i.pageKey)
+      .map((i) => (i.kind === 'command' ? i.command : ''));
     // renderer/actions/shortcuts.ts handles Ctrl+S, Ctrl+Shift+S, Ctrl+O, Ctrl+Z and Ctrl+Y.
     expect(pageKeys.sort()).toEqual(['open', 'redo', 'save', 'save-as', 'undo']);
     const accelerators = items.flatMap((i) => (i.kind === 'command' && i.accelerator ? [i.accelerator] : []));
@@ -79,19 +105,29 @@ describe('native menu', () => {
   it('lists recent files under Open Recent, disabled when there are none', () => {
     const empty = find(menuTemplate({ recent: [], dev: false, platform: 'linux', theme: 'system' }), 'Open Recent');
     expect(empty).toMatchObject({ kind: 'submenu', enabled: false, items: [] });
-    const full = find(menuTemplate({ recent: ['/home/u/mnist.layercanvas.json'], dev: false, platform: 'linux', theme: 'system' }), 'Open Recent');
+    const full = find(
+      menuTemplate({ recent: ['/home/u/mnist.layercanvas.json'], dev: false, platform: 'linux', theme: 'system' }),
+      'Open Recent',
+    );
     expect(full).toMatchObject({
       kind: 'submenu',
       enabled: true,
-      items: [{ kind: 'recent', path: '/home/u/mnist.layercanvas.json' }, { kind: 'separator' }, { kind: 'main', action: 'clear-recent' }],
+      items: [
+        { kind: 'recent', path: '/home/u/mnist.layercanvas.json' },
+        { kind: 'separator' },
+        { kind: 'main', action: 'clear-recent' },
+      ],
     });
   });
 });
 
 describe("each OS's menu conventions", () => {
-  const menu = (platform: string, theme: 'system' | 'light' | 'dark' = 'system') => menuTemplate({ recent: [], dev: false, platform, theme });
-  const labels = (items: readonly MenuItemSpec[]) => items.map((m) => (m.kind === 'submenu' ? m.label : m.kind === 'role' ? m.role : ''));
-  const fileItems = (platform: string) => (menu(platform).find((m) => m.kind === 'submenu' && m.label.includes('File')) as { items: MenuItemSpec[] }).items;
+  const menu = (platform: string, theme: 'system' | 'light' | 'dark' = 'system') =>
+    menuTemplate({ recent: [], dev: false, platform, theme });
+  const labels = (items: readonly MenuItemSpec[]) =>
+    items.map((m) => (m.kind === 'submenu' ? m.label : m.kind === 'role' ? m.role : ''));
+  const fileItems = (platform: string) =>
+    (menu(platform).find((m) => m.kind === 'submenu' && m.label.includes('File')) as { items: MenuItemSpec[] }).items;
   const redo = (platform: string) => find(menu(platform), 'Redo') as { accelerator: string };
 
   it('macOS: the app menu first, a Window menu last, About in the app menu, no mnemonics, Close Window and no Quit under File', () => {
@@ -106,7 +142,9 @@ describe("each OS's menu conventions", () => {
     expect(labels(menu('win32'))).toEqual(['&File', '&Edit', '&View', '&Help']);
     expect(fileItems('win32').at(-1)).toEqual({ kind: 'role', role: 'quit', label: 'E&xit' });
     expect(redo('win32').accelerator).toBe('Ctrl+Y');
-    expect(find(menu('win32'), 'Help')).toMatchObject({ items: [{ kind: 'role', role: 'about', label: 'About LayerCanvas' }] });
+    expect(find(menu('win32'), 'Help')).toMatchObject({
+      items: [{ kind: 'role', role: 'about', label: 'About LayerCanvas' }],
+    });
   });
 
   it('Linux: File ends with Quit, Redo is Ctrl+Shift+Z (GNOME and KDE), About under Help', () => {

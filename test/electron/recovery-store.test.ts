@@ -16,7 +16,12 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const snapshot = { savedAt: 1764856920000, title: 'mnist.layercanvas.json', file: { name: 'mnist.layercanvas.json', path: '/home/u/mnist.layercanvas.json' }, project: '{"formatVersion":1}' };
+const snapshot = {
+  savedAt: 1764856920000,
+  title: 'mnist.layercanvas.json',
+  file: { name: 'mnist.layercanvas.json', path: '/home/u/mnist.layercanvas.json' },
+  project: '{"formatVersion":1}',
+};
 
 describe('RecoveryStore', () => {
   it('keeps a snapshot until it is cleared, in a folder it creates', () => {
@@ -41,7 +46,12 @@ describe('RecoveryStore', () => {
   it('ignores a damaged or foreign slot file instead of failing the start', () => {
     const file = join(dir, 'autosave.json');
     const store = new RecoveryStore(file);
-    for (const text of ['{"savedAt": 1, "title": "t", "proj', '[]', '{"savedAt": "noon", "title": "t", "project": ""}', '\u0000\u0001']) {
+    for (const text of [
+      '{"savedAt": 1, "title": "t", "proj',
+      '[]',
+      '{"savedAt": "noon", "title": "t", "project": ""}',
+      '\u0000\u0001',
+    ]) {
       writeFileSync(file, text);
       expect(store.read(), text).toBeNull();
     }
@@ -51,7 +61,9 @@ describe('RecoveryStore', () => {
     const file = join(dir, 'autosave.json');
     const seen: number[] = [];
     for (let round = 0; round < 8; round += 1) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'recovery-writer.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', join('test', 'support', 'recovery-writer.ts'), file], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 200));
       child.kill('SIGKILL');
@@ -65,6 +77,8 @@ describe('RecoveryStore', () => {
     // The kills landed at different points of the loop, not always before the first write finished.
     expect(new Set(seen).size).toBeGreaterThan(1);
     // Only the slot and the temp files of writes cut short; nothing else appears beside it.
-    expect(readdirSync(dir).every((f) => f === 'autosave.json' || /^\.autosave\.json\.[0-9a-f]{12}\.tmp$/.test(f))).toBe(true);
+    expect(
+      readdirSync(dir).every((f) => f === 'autosave.json' || /^\.autosave\.json\.[0-9a-f]{12}\.tmp$/.test(f)),
+    ).toBe(true);
   }, 120_000);
 });

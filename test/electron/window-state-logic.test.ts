@@ -11,7 +11,12 @@ import {
 // A laptop (1440 x 900, menu bar 25 px) with a 2560 x 1440 monitor to its right.
 const laptop: Rect = { x: 0, y: 25, width: 1440, height: 875 };
 const monitor: Rect = { x: 1440, y: 0, width: 2560, height: 1400 };
-const state = (bounds: Rect, extra: Partial<WindowState> = {}): WindowState => ({ bounds, maximized: false, fullScreen: false, ...extra });
+const state = (bounds: Rect, extra: Partial<WindowState> = {}): WindowState => ({
+  bounds,
+  maximized: false,
+  fullScreen: false,
+  ...extra,
+});
 
 describe('reading the saved window state', () => {
   it('reads what was saved', () => {
@@ -20,7 +25,15 @@ describe('reading the saved window state', () => {
   });
 
   it('treats a missing, corrupt or nonsensical file as none', () => {
-    for (const text of [null, '', '{oops', '[]', '{"bounds":{"x":0,"y":0,"width":0,"height":10}}', '{"bounds":{"x":"1","y":0,"width":9,"height":9}}', '{"bounds":{"x":1e300,"y":0,"width":9,"height":9}}']) {
+    for (const text of [
+      null,
+      '',
+      '{oops',
+      '[]',
+      '{"bounds":{"x":0,"y":0,"width":0,"height":10}}',
+      '{"bounds":{"x":"1","y":0,"width":9,"height":9}}',
+      '{"bounds":{"x":1e300,"y":0,"width":9,"height":9}}',
+    ]) {
       expect(parseWindowState(text)).toBeNull();
     }
   });
@@ -28,7 +41,9 @@ describe('reading the saved window state', () => {
 
 describe('placing the window at launch', () => {
   it('opens a first launch at 1400 x 900 centred on the primary display, or at the display size when smaller', () => {
-    expect(restoreWindowState(null, [laptop, monitor], monitor)).toEqual(state({ x: 1440 + 580, y: 250, ...DEFAULT_SIZE }));
+    expect(restoreWindowState(null, [laptop, monitor], monitor)).toEqual(
+      state({ x: 1440 + 580, y: 250, ...DEFAULT_SIZE }),
+    );
     expect(defaultBounds({ x: 0, y: 0, width: 1280, height: 720 })).toEqual({ x: 0, y: 0, width: 1280, height: 720 });
   });
 
@@ -39,7 +54,11 @@ describe('placing the window at launch', () => {
 
   it('brings a window from an unplugged monitor back to the primary display, keeping it maximized', () => {
     const saved = state({ x: 1700, y: 100, width: 1600, height: 1000 }, { maximized: true });
-    expect(restoreWindowState(saved, [laptop], laptop)).toEqual({ bounds: defaultBounds(laptop), maximized: true, fullScreen: false });
+    expect(restoreWindowState(saved, [laptop], laptop)).toEqual({
+      bounds: defaultBounds(laptop),
+      maximized: true,
+      fullScreen: false,
+    });
   });
 
   it('counts a window as visible only when enough of its title bar shows to grab it', () => {
@@ -61,7 +80,12 @@ describe('placing the window at launch', () => {
   it('picks the display showing most of a window that straddles two', () => {
     const straddling = state({ x: 1000, y: 100, width: 1600, height: 900 });
     // 440 px on the laptop, 1160 px on the monitor: it lands on the monitor.
-    expect(restoreWindowState(straddling, [laptop, monitor], laptop).bounds).toEqual({ x: 1440, y: 100, width: 1600, height: 900 });
+    expect(restoreWindowState(straddling, [laptop, monitor], laptop).bounds).toEqual({
+      x: 1440,
+      y: 100,
+      width: 1600,
+      height: 900,
+    });
   });
 
   it('never restores below the minimum size when the display has room', () => {

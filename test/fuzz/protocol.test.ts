@@ -90,12 +90,10 @@ const documentArb = fc.oneof(
     ),
     edges: fc.array(fc.record({ id: fc.string(), source: fc.string(), target: fc.string() }), { maxLength: 5 }),
   }),
-  fc
-    .constantFrom(...DOCS)
-    .map((d) => ({
-      ...d,
-      weights: { [d.nodes[1]?.id ?? 'x']: [{ name: 'kernel', tensor: { shape: [2, 3], data: new Float32Array(5) } }] },
-    })),
+  fc.constantFrom(...DOCS).map((d) => ({
+    ...d,
+    weights: { [d.nodes[1]?.id ?? 'x']: [{ name: 'kernel', tensor: { shape: [2, 3], data: new Float32Array(5) } }] },
+  })),
 );
 
 const payloadFor = (type: string): fc.Arbitrary<unknown> => {

@@ -13,8 +13,13 @@ const ROOT = resolve('.');
 const fromBuilder = createRequire(createRequire(join(ROOT, 'package.json')).resolve('electron-builder/package.json'));
 const fromLib = createRequire(fromBuilder.resolve('app-builder-lib/package.json'));
 const yaml = fromLib('js-yaml') as { load(text: string): unknown };
-const { Arch, getArtifactArchName } = fromLib('builder-util') as { Arch: Record<string, number>; getArtifactArchName(arch: number, ext: string): string };
-const semver = createRequire(join(ROOT, 'package.json'))('semver') as { satisfies(version: string, range: string): boolean };
+const { Arch, getArtifactArchName } = fromLib('builder-util') as {
+  Arch: Record<string, number>;
+  getArtifactArchName(arch: number, ext: string): string;
+};
+const semver = createRequire(join(ROOT, 'package.json'))('semver') as {
+  satisfies(version: string, range: string): boolean;
+};
 
 interface Step {
   name?: string;
@@ -38,9 +43,12 @@ interface Workflow {
   jobs: Record<string, Job>;
 }
 
-const workflow = (name: string) => yaml.load(readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8')) as Workflow;
+const workflow = (name: string) =>
+  yaml.load(readFileSync(join(ROOT, '.github', 'workflows', name), 'utf8')) as Workflow;
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const engines = (name: string) => JSON.parse(readFileSync(createRequire(join(ROOT, 'package.json')).resolve(`${name}/package.json`), 'utf8')).engines.node as string;
+const engines = (name: string) =>
+  JSON.parse(readFileSync(createRequire(join(ROOT, 'package.json')).resolve(`${name}/package.json`), 'utf8')).engines
+    .node as string;
 /** The matrix as GitHub expands it: the os × node product, then each include that matches no row added as its own. */
 function combinations(job: Job): Record<string, string>[] {
   const m = job.strategy!.matrix;
@@ -55,7 +63,13 @@ function combinations(job: Job): Record<string, string>[] {
 /** The step whose `run` matches, or whose `uses` starts with the action. */
 const stepRunning = (job: Job, pattern: RegExp) => job.steps.filter((s) => s.run && pattern.test(s.run));
 const stepUsing = (job: Job, action: string) => job.steps.filter((s) => s.uses?.startsWith(`${action}@`));
-const globToRegExp = (glob: string) => new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]*')}$`,
+  );
 
 describe('ci.yml', () => {
   const ci = workflow('ci.yml');
@@ -103,7 +117,10 @@ describe('ci.yml', () => {
       ["runner.os == 'Linux'", 'xvfb-run --auto-servernum -- npm test'],
       ["runner.os != 'Linux'", 'npm test'],
     ]);
-    for (const s of tests) expect(order(new RegExp(`^${s.run!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))).toBeGreaterThan(order(/install-electron/));
+    for (const s of tests)
+      expect(order(new RegExp(`^${s.run!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`))).toBeGreaterThan(
+        order(/install-electron/),
+      );
   });
 
   it('points the end-to-end harness at a Chromium it installs, through the variable the harness reads', () => {
@@ -119,7 +136,9 @@ describe('ci.yml', () => {
     const upload = stepUsing(test, 'actions/upload-artifact')[0];
     expect(upload.if).toBe('always()');
     expect(upload.with!.path).toBe('test-results/');
-    const names = rows.map((r) => String(upload.with!.name).replace('${{ matrix.os }}', r.os).replace('${{ matrix.node }}', r.node));
+    const names = rows.map((r) =>
+      String(upload.with!.name).replace('${{ matrix.os }}', r.os).replace('${{ matrix.node }}', r.node),
+    );
     expect(new Set(names).size).toBe(rows.length);
   });
 });
@@ -149,7 +168,14 @@ describe('release.yml', () => {
   it('passes signing and notarization secrets only through the environment electron-builder reads', () => {
     const dist = stepRunning(pack, /^npm run dist$/)[0];
     expect(Object.keys(dist.env!).sort()).toEqual(
-      ['APPLE_API_ISSUER', 'APPLE_API_KEY_ID', 'CSC_KEY_PASSWORD', 'CSC_LINK', 'WIN_CSC_KEY_PASSWORD', 'WIN_CSC_LINK'].sort(),
+      [
+        'APPLE_API_ISSUER',
+        'APPLE_API_KEY_ID',
+        'CSC_KEY_PASSWORD',
+        'CSC_LINK',
+        'WIN_CSC_KEY_PASSWORD',
+        'WIN_CSC_LINK',
+      ].sort(),
     );
     // The macOS certificate must not reach the Windows signer (which falls back to CSC_LINK).
     expect(dist.env!.CSC_LINK).toContain("runner.os == 'macOS'");
@@ -158,7 +184,7 @@ describe('release.yml', () => {
     expect(key.run).toContain('>> "$GITHUB_ENV"');
   });
 
-  it("uploads exactly the installers electron-builder.ts names, failing when one is missing", async () => {
+  it('uploads exactly the installers electron-builder.ts names, failing when one is missing', async () => {
     const { default: config } = await import('../../electron-builder');
     const expand = (pattern: string, os: string, arch: string, ext: string) =>
       pattern
@@ -169,18 +195,36 @@ describe('release.yml', () => {
         .replaceAll('${arch}', getArtifactArchName(Arch[arch], ext))
         .replaceAll('${ext}', ext);
     const made: Record<string, string[]> = {
-      'ubuntu-latest': [expand(config.artifactName!, 'linux', 'x64', 'AppImage'), expand(config.deb!.artifactName!, 'linux', 'x64', 'deb')],
+      'ubuntu-latest': [
+        expand(config.artifactName!, 'linux', 'x64', 'AppImage'),
+        expand(config.deb!.artifactName!, 'linux', 'x64', 'deb'),
+      ],
       'macos-latest': ['x64', 'arm64'].map((arch) => expand(config.artifactName!, 'mac', arch, 'dmg')),
       'windows-latest': [expand(config.nsis!.artifactName!, 'win', 'x64', 'exe')],
     };
-    expect(made['ubuntu-latest']).toEqual(['LayerCanvas-0.1.0-linux-x86_64.AppImage', 'layercanvas_0.1.0_amd64.deb'].map((n) => n.replace('0.1.0', pkg.version)));
+    expect(made['ubuntu-latest']).toEqual(
+      ['LayerCanvas-0.1.0-linux-x86_64.AppImage', 'layercanvas_0.1.0_amd64.deb'].map((n) =>
+        n.replace('0.1.0', pkg.version),
+      ),
+    );
     const upload = stepUsing(pack, 'actions/upload-artifact')[0];
-    expect(upload.with).toEqual({ name: '${{ matrix.artifact }}', path: '${{ matrix.installers }}', 'if-no-files-found': 'error' });
+    expect(upload.with).toEqual({
+      name: '${{ matrix.artifact }}',
+      path: '${{ matrix.installers }}',
+      'if-no-files-found': 'error',
+    });
     for (const row of rows) {
-      const globs = row.installers.trim().split('\n').map((g) => g.trim().replace(/^release\//, ''));
+      const globs = row.installers
+        .trim()
+        .split('\n')
+        .map((g) => g.trim().replace(/^release\//, ''));
       // Every glob finds its own installer, and every installer is found.
       expect(globs.map((g) => made[row.os].filter((f) => globToRegExp(g).test(f)).length)).toEqual(globs.map(() => 1));
-      for (const file of made[row.os]) expect(globs.some((g) => globToRegExp(g).test(file)), file).toBe(true);
+      for (const file of made[row.os])
+        expect(
+          globs.some((g) => globToRegExp(g).test(file)),
+          file,
+        ).toBe(true);
       expect(row.artifact).toMatch(/^installers-/);
     }
     expect(new Set(rows.map((r) => r.artifact)).size).toBe(3);

@@ -30,7 +30,8 @@ function icnsTypes(icns: Buffer): string[] {
   expect(icns.subarray(0, 4).toString('latin1')).toBe('icns');
   expect(icns.readUInt32BE(4)).toBe(icns.length);
   const types: string[] = [];
-  for (let at = 8; at < icns.length; at += icns.readUInt32BE(at + 4)) types.push(icns.subarray(at, at + 4).toString('latin1'));
+  for (let at = 8; at < icns.length; at += icns.readUInt32BE(at + 4))
+    types.push(icns.subarray(at, at + 4).toString('latin1'));
   return types;
 }
 
@@ -51,7 +52,9 @@ describe('app icon', () => {
   });
 
   it('icon.icns has the Retina and standard sizes macOS uses, 16 to 1024 px', () => {
-    expect(icnsTypes(asset('icon.icns'))).toEqual(expect.arrayContaining(['ic10', 'ic09', 'ic08', 'ic07', 'ic14', 'ic13', 'ic12', 'ic11', 'is32']));
+    expect(icnsTypes(asset('icon.icns'))).toEqual(
+      expect.arrayContaining(['ic10', 'ic09', 'ic08', 'ic07', 'ic14', 'ic13', 'ic12', 'ic11', 'is32']),
+    );
   });
 
   it('the Linux set is one square PNG per size', () => {

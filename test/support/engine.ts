@@ -24,7 +24,10 @@ export function inProcessEngine() {
 /** A port to the engine service with structured-clone messages delivered asynchronously, as a MessagePort does. */
 export function memoryEnginePort(): EnginePort {
   const listeners = new Set<(m: unknown) => void>();
-  const engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), defaultHandlers);
+  const engine = createEngineService(
+    (m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))),
+    defaultHandlers,
+  );
   return {
     postMessage: (m) => queueMicrotask(() => engine.handle(structuredClone(m))),
     onMessage: (l) => {

@@ -36,7 +36,12 @@ export function spirals(options: PointOptions & { turns?: number } = {}): Datase
   const noise = options.noise ?? 0.02;
   const turns = options.turns ?? 1.5;
   const rng = new Random(options.seed ?? 1);
-  const d = pointDataset('spirals', `Two spiral arms, ${turns} turns each, noise ${noise}: a classic that a linear model can't separate.`, count, ['arm 0', 'arm 1']);
+  const d = pointDataset(
+    'spirals',
+    `Two spiral arms, ${turns} turns each, noise ${noise}: a classic that a linear model can't separate.`,
+    count,
+    ['arm 0', 'arm 1'],
+  );
   for (let i = 0; i < count; i++) {
     const arm = i % 2;
     // Radii from a square root keep the point density even along the arm instead of bunching at the centre.
@@ -55,7 +60,10 @@ export function circles(options: PointOptions & { factor?: number } = {}): Datas
   const noise = options.noise ?? 0.05;
   const factor = options.factor ?? 0.5;
   const rng = new Random(options.seed ?? 1);
-  const d = pointDataset('circles', `Two concentric circles (inner radius ${factor}), noise ${noise}.`, count, ['outer', 'inner']);
+  const d = pointDataset('circles', `Two concentric circles (inner radius ${factor}), noise ${noise}.`, count, [
+    'outer',
+    'inner',
+  ]);
   for (let i = 0; i < count; i++) {
     const inner = i % 2;
     const radius = inner ? factor : 1;
@@ -75,7 +83,10 @@ export function xorBlobs(options: PointOptions = {}): Dataset {
   const count = options.count ?? 400;
   const noise = options.noise ?? 0.25;
   const rng = new Random(options.seed ?? 1);
-  const d = pointDataset('xor', `Four blobs at (±1, ±1), noise ${noise}: class 1 where the signs differ.`, count, ['same sign', 'different sign']);
+  const d = pointDataset('xor', `Four blobs at (±1, ±1), noise ${noise}: class 1 where the signs differ.`, count, [
+    'same sign',
+    'different sign',
+  ]);
   for (let i = 0; i < count; i++) {
     const corner = i % 4;
     const sx = corner & 1 ? 1 : -1;

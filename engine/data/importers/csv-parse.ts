@@ -87,7 +87,11 @@ export function forEachCsvRow(text: string, delimiter: string, onRow: (row: Cell
         i++;
       }
       if (!closed) {
-        errors.push(dataError('a quoted field is never closed', 'Add the closing double quote (").', { location: { line: startLine, column: startColumn } }));
+        errors.push(
+          dataError('a quoted field is never closed', 'Add the closing double quote (").', {
+            location: { line: startLine, column: startColumn },
+          }),
+        );
         row.push({ text: value, line: startLine, column: startColumn, quoted });
         break;
       }

@@ -43,7 +43,10 @@ function labelIndex(spec: string | number, header: Cell[] | null, columns: numbe
   if (typeof spec === 'number') {
     const idx = spec < 0 ? columns + spec : spec;
     if (!Number.isInteger(idx) || idx < 0 || idx >= columns) {
-      return dataError(`label column ${spec} is out of range: the file has ${columns} columns`, `Use an index from 0 to ${columns - 1}, or -1 for the last column.`);
+      return dataError(
+        `label column ${spec} is out of range: the file has ${columns} columns`,
+        `Use an index from 0 to ${columns - 1}, or -1 for the last column.`,
+      );
     }
     return idx;
   }
@@ -52,7 +55,9 @@ function labelIndex(spec: string | number, header: Cell[] | null, columns: numbe
   if (idx >= 0) return idx;
   return dataError(
     `there is no column named "${spec}"${header ? '' : ' (the file has no header row)'}`,
-    header ? `The columns are ${names.map((n) => `"${n}"`).join(', ')}.` : 'Pick the label column by index instead, e.g. -1 for the last.',
+    header
+      ? `The columns are ${names.map((n) => `"${n}"`).join(', ')}.`
+      : 'Pick the label column by index instead, e.g. -1 for the last.',
   );
 }
 
@@ -80,14 +85,22 @@ interface Layout {
 function decideLayout(first: Cell[][], options: CsvOptions, delimiter: string): Layout | DataError {
   const columns = first[0].length;
   if (columns < 2) {
-    return dataError(`the CSV rows have ${columns} column, but a dataset needs features and a label`, `Check the delimiter: the file was read with "${delimiter === '\t' ? '\\t' : delimiter}".`, at(first[0][0]));
+    return dataError(
+      `the CSV rows have ${columns} column, but a dataset needs features and a label`,
+      `Check the delimiter: the file was read with "${delimiter === '\t' ? '\\t' : delimiter}".`,
+      at(first[0][0]),
+    );
   }
   // A first row is a header when a cell that should be a number isn't, while the row below has numbers there.
   let hasHeader: boolean;
   if (options.header === undefined || options.header === 'auto') {
     hasHeader =
       typeof options.label === 'string' ||
-      (first.length > 1 && first[0].some((cell, j) => parseNumber(cell.text) === null && first[1][j] !== undefined && parseNumber(first[1][j].text) !== null));
+      (first.length > 1 &&
+        first[0].some(
+          (cell, j) =>
+            parseNumber(cell.text) === null && first[1][j] !== undefined && parseNumber(first[1][j].text) !== null,
+        ));
   } else {
     hasHeader = options.header;
   }
@@ -115,14 +128,21 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
   const addRow = (row: Cell[], { header, columns, label }: Layout) => {
     if (row.length !== columns) {
       const last = row[row.length - 1];
-      report(dataError(`this row has ${row.length} cells but the ${header ? 'header' : 'first row'} has ${columns}`, 'Give every row the same columns; an empty cell still needs its delimiter.', at(row.length > columns ? row[columns] : last)));
+      report(
+        dataError(
+          `this row has ${row.length} cells but the ${header ? 'header' : 'first row'} has ${columns}`,
+          'Give every row the same columns; an empty cell still needs its delimiter.',
+          at(row.length > columns ? row[columns] : last),
+        ),
+      );
       return;
     }
     for (let j = 0; j < columns; j++) {
       const cell = row[j];
       if (j === label) {
         labels.push(cell);
-        if (cell.text.trim() === '') report(dataError('the label is missing', 'Give every row a label, or drop the row.', at(cell)));
+        if (cell.text.trim() === '')
+          report(dataError('the label is missing', 'Give every row a label, or drop the row.', at(cell)));
         continue;
       }
       const v = parseNumber(cell.text);
@@ -130,8 +150,22 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
       if (v !== null) continue;
       const column = header ? `"${header[j].text.trim()}"` : `column ${j + 1}`;
       const t = cell.text.trim();
-      if (t === '') report(dataError(`the value of ${column} is missing`, 'Fill it in (e.g. with the column mean) or drop the row.', at(cell)));
-      else report(dataError(`the value "${t}" of ${column} is not a number`, 'Feature columns must hold numbers; encode categories as numbers first.', at(cell)));
+      if (t === '')
+        report(
+          dataError(
+            `the value of ${column} is missing`,
+            'Fill it in (e.g. with the column mean) or drop the row.',
+            at(cell),
+          ),
+        );
+      else
+        report(
+          dataError(
+            `the value "${t}" of ${column} is not a number`,
+            'Feature columns must hold numbers; encode categories as numbers first.',
+            at(cell),
+          ),
+        );
     }
     count++;
   };
@@ -151,12 +185,21 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
     if (pending.length === 2) start();
   });
   if (parseErrors.length) return { ok: false, errors: parseErrors };
-  if (pending.length === 0) return { ok: false, errors: [dataError('the CSV file is empty', 'Give it one row per sample: feature columns, then the label.')] };
+  if (pending.length === 0)
+    return {
+      ok: false,
+      errors: [dataError('the CSV file is empty', 'Give it one row per sample: feature columns, then the label.')],
+    };
   if (!state.layout && !state.error) start();
   if (state.error || !state.layout) return { ok: false, errors: state.error ? [state.error] : [] };
   const { header, columns, label: li } = state.layout;
-  if (count === 0 && errorTotal === 0) return { ok: false, errors: [dataError('the CSV file has a header but no data rows', 'Add one row per sample below the header.')] };
-  if (errorTotal > errors.length) errors.push(dataError(`… and ${errorTotal - errors.length} more problems like these`));
+  if (count === 0 && errorTotal === 0)
+    return {
+      ok: false,
+      errors: [dataError('the CSV file has a header but no data rows', 'Add one row per sample below the header.')],
+    };
+  if (errorTotal > errors.length)
+    errors.push(dataError(`… and ${errorTotal - errors.length} more problems like these`));
   if (errors.length) return { ok: false, errors };
 
   const featureCount = columns - 1;
@@ -167,16 +210,42 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
   const task = options.task ?? 'auto';
   const name = options.name ?? 'CSV';
   const featureNames = header ? header.filter((_, j) => j !== li).map((c) => c.text.trim()) : null;
-  const base = { name, x: features, sampleShape: [featureCount], count, normalization: [], ...(featureNames ? { featureNames } : {}) };
+  const base = {
+    name,
+    x: features,
+    sampleShape: [featureCount],
+    count,
+    normalization: [],
+    ...(featureNames ? { featureNames } : {}),
+  };
   const shown = featureNames && (featureNames.length > 8 ? [...featureNames.slice(0, 6), '…'] : featureNames);
   const about = `${count} rows, ${featureCount} features${shown ? ` (${shown.join(', ')})` : ''}`;
 
-  if (task === 'regression' || (task === 'auto' && allNumeric && !numbers.every((n) => Number.isInteger(n) && n! >= 0 && n! < MAX_AUTO_CLASSES))) {
+  if (
+    task === 'regression' ||
+    (task === 'auto' && allNumeric && !numbers.every((n) => Number.isInteger(n) && n! >= 0 && n! < MAX_AUTO_CLASSES))
+  ) {
     if (!allNumeric) {
       const bad = labels[numbers.indexOf(null)];
-      return { ok: false, errors: [dataError(`the regression target "${bad.text.trim()}" is not a number`, "Use task 'classification' for named classes.", at(bad))] };
+      return {
+        ok: false,
+        errors: [
+          dataError(
+            `the regression target "${bad.text.trim()}" is not a number`,
+            "Use task 'classification' for named classes.",
+            at(bad),
+          ),
+        ],
+      };
     }
-    return { ok: true, value: { ...base, description: `${about}; regression target${header ? ` "${header[li].text.trim()}"` : ''}.`, y: Float32Array.from(numbers as number[]) } };
+    return {
+      ok: true,
+      value: {
+        ...base,
+        description: `${about}; regression target${header ? ` "${header[li].text.trim()}"` : ''}.`,
+        y: Float32Array.from(numbers as number[]),
+      },
+    };
   }
   let classNames: string[];
   let y: Int32Array;
@@ -191,6 +260,12 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
   }
   return {
     ok: true,
-    value: { ...base, description: `${about}; ${classNames.length} classes.`, y, numClasses: classNames.length, classNames },
+    value: {
+      ...base,
+      description: `${about}; ${classNames.length} classes.`,
+      y,
+      numClasses: classNames.length,
+      classNames,
+    },
   };
 }

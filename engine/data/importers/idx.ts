@@ -43,7 +43,13 @@ export function parseIdx(bytes: Uint8Array, file?: string): DataResult<IdxArray>
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerEnd = 4 + 4 * ndim;
   if (ndim === 0 || bytes.length < headerEnd) {
-    return failure(dataError(`the IDX header declares ${ndim} dimensions but the file ends at byte ${bytes.length}`, 'The file is cut short; fetch it again.', where(4)));
+    return failure(
+      dataError(
+        `the IDX header declares ${ndim} dimensions but the file ends at byte ${bytes.length}`,
+        'The file is cut short; fetch it again.',
+        where(4),
+      ),
+    );
   }
   const dims: number[] = [];
   for (let d = 0; d < ndim; d++) dims.push(view.getInt32(4 + 4 * d, false));
@@ -51,11 +57,16 @@ export function parseIdx(bytes: Uint8Array, file?: string): DataResult<IdxArray>
   const need = headerEnd + count * type.bytes;
   if (dims.some((d) => d < 0) || bytes.length < need) {
     return failure(
-      dataError(`the IDX header promises dimensions (${dims.join(', ')}) of ${type.name}s, ${need} bytes in all, but the file has ${bytes.length}`, 'The file is cut short or damaged; fetch it again.', where(Math.min(bytes.length, need))),
+      dataError(
+        `the IDX header promises dimensions (${dims.join(', ')}) of ${type.name}s, ${need} bytes in all, but the file has ${bytes.length}`,
+        'The file is cut short or damaged; fetch it again.',
+        where(Math.min(bytes.length, need)),
+      ),
     );
   }
   const values = new Float32Array(count);
-  if (bytes[2] === 0x08) values.set(bytes.subarray(headerEnd, headerEnd + count)); // MNIST's case, 47M values: no per-value call
+  if (bytes[2] === 0x08)
+    values.set(bytes.subarray(headerEnd, headerEnd + count)); // MNIST's case, 47M values: no per-value call
   else for (let i = 0; i < count; i++) values[i] = type.read(view, headerEnd + i * type.bytes);
   return { ok: true, value: { typeCode: bytes[2], dims, values } };
 }
@@ -67,8 +78,15 @@ export interface IdxOptions {
 }
 
 /** An images file and its labels file → dataset; 8-bit pixels are scaled to [0, 1]. */
-export async function readIdx(imagesBytes: Uint8Array, labelsBytes: Uint8Array, options: IdxOptions = {}): Promise<DataResult<Dataset>> {
-  const [imgRaw, lblRaw] = await Promise.all([maybeGunzip(imagesBytes, options.imagesFile), maybeGunzip(labelsBytes, options.labelsFile)]);
+export async function readIdx(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  options: IdxOptions = {},
+): Promise<DataResult<Dataset>> {
+  const [imgRaw, lblRaw] = await Promise.all([
+    maybeGunzip(imagesBytes, options.imagesFile),
+    maybeGunzip(labelsBytes, options.labelsFile),
+  ]);
   if (!imgRaw.ok) return imgRaw;
   if (!lblRaw.ok) return lblRaw;
   const images = parseIdx(imgRaw.value, options.imagesFile);
@@ -88,19 +106,36 @@ export async function readIdx(imagesBytes: Uint8Array, labelsBytes: Uint8Array, 
     );
   }
   if (labels.value.dims.length !== 1) {
-    return failure(dataError(`the labels file has dimensions (${labels.value.dims.join(', ')}) (magic ${hex(lblRaw.value, 0, 4)}), but labels need one: (count,)`, 'Pick the …-labels-idx1-ubyte file for the labels.', labelsAt));
+    return failure(
+      dataError(
+        `the labels file has dimensions (${labels.value.dims.join(', ')}) (magic ${hex(lblRaw.value, 0, 4)}), but labels need one: (count,)`,
+        'Pick the …-labels-idx1-ubyte file for the labels.',
+        labelsAt,
+      ),
+    );
   }
   const [n, ...rest] = images.value.dims;
   const labelCount = labels.value.dims[0];
   if (n !== labelCount) {
-    return failure(dataError(`the images file holds ${n} images but the labels file holds ${labelCount} labels`, 'Pair files of the same split (train with train, t10k with t10k).', labelsAt));
+    return failure(
+      dataError(
+        `the images file holds ${n} images but the labels file holds ${labelCount} labels`,
+        'Pair files of the same split (train with train, t10k with t10k).',
+        labelsAt,
+      ),
+    );
   }
   const y = new Int32Array(labelCount);
   let max = -1;
   for (let i = 0; i < labelCount; i++) {
     const v = labels.value.values[i];
     if (!Number.isInteger(v) || v < 0) {
-      return failure(dataError(`label ${i} is ${v}, not a class index (an integer ≥ 0)`, 'IDX labels must be class numbers.', { ...labelsAt, offset: 8 + i }));
+      return failure(
+        dataError(`label ${i} is ${v}, not a class index (an integer ≥ 0)`, 'IDX labels must be class numbers.', {
+          ...labelsAt,
+          offset: 8 + i,
+        }),
+      );
     }
     y[i] = v;
     if (v > max) max = v;

@@ -53,10 +53,26 @@ export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaIm
       }
       if (size.width * size.height > MAX_PIXELS) return { ok: false, errors: [tooLarge(size, where)] };
       if (typeof Buffer === 'undefined') {
-        return { ok: false, errors: [dataError('PNG images can only be decoded in the engine process (Node)', 'Send the files to the engine instead of decoding them in the page.', where)] };
+        return {
+          ok: false,
+          errors: [
+            dataError(
+              'PNG images can only be decoded in the engine process (Node)',
+              'Send the files to the engine instead of decoding them in the page.',
+              where,
+            ),
+          ],
+        };
       }
       const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { ok: true, value: { width: png.width, height: png.height, rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength) } };
+      return {
+        ok: true,
+        value: {
+          width: png.width,
+          height: png.height,
+          rgba: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength),
+        },
+      };
     }
     if (isJpeg(bytes)) {
       const limits = { maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 1024 };
@@ -64,12 +80,27 @@ export function decodeImage(bytes: Uint8Array, file?: string): DataResult<RgbaIm
       return { ok: true, value: { width: img.width, height: img.height, rgba: img.data } };
     }
   } catch (err) {
-    return { ok: false, errors: [dataError(`can't decode the image: ${(err as Error).message}`, 'The file may be damaged; open and re-save it, or remove it.', where)] };
+    return {
+      ok: false,
+      errors: [
+        dataError(
+          `can't decode the image: ${(err as Error).message}`,
+          'The file may be damaged; open and re-save it, or remove it.',
+          where,
+        ),
+      ],
+    };
   }
   const head = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
   return {
     ok: false,
-    errors: [dataError(`not a PNG or JPEG image (it starts with the bytes ${head || 'nothing'})`, 'Convert it to PNG or JPEG, or remove it from the folder.', { ...where, offset: 0 })],
+    errors: [
+      dataError(
+        `not a PNG or JPEG image (it starts with the bytes ${head || 'nothing'})`,
+        'Convert it to PNG or JPEG, or remove it from the folder.',
+        { ...where, offset: 0 },
+      ),
+    ],
   };
 }
 
@@ -107,7 +138,14 @@ export function isGrey(img: RgbaImage): boolean {
  * Bilinear resize of an HWC image with half-pixel centres (the default of TF 2's `tf.image.resize`, which Keras's
  * image loaders use): output pixel i samples the input at `(i + 0.5) · in/out - 0.5`, clamped to the edges.
  */
-export function resizeBilinear(src: Float32Array, height: number, width: number, channels: number, outHeight: number, outWidth: number): Float32Array {
+export function resizeBilinear(
+  src: Float32Array,
+  height: number,
+  width: number,
+  channels: number,
+  outHeight: number,
+  outWidth: number,
+): Float32Array {
   if (height === outHeight && width === outWidth) return src.slice();
   const out = new Float32Array(outHeight * outWidth * channels);
   const axis = (inSize: number, outSize: number) => {

@@ -37,7 +37,15 @@ export function readImageFolder(entries: readonly FileEntry[], options: ImageFol
   let allGrey = true;
   let resized = 0;
   if (size && !(Number.isInteger(size[0]) && Number.isInteger(size[1]) && size[0] > 0 && size[1] > 0)) {
-    return { ok: false, errors: [dataError(`the target size (${size[0]}, ${size[1]}) is not two positive integers`, 'Pass a size such as [28, 28].')] };
+    return {
+      ok: false,
+      errors: [
+        dataError(
+          `the target size (${size[0]}, ${size[1]}) is not two positive integers`,
+          'Pass a size such as [28, 28].',
+        ),
+      ],
+    };
   }
   const sorted = [...entries].sort((a, b) => collator.compare(a.path, b.path));
   for (const entry of sorted) {
@@ -49,7 +57,13 @@ export function readImageFolder(entries: readonly FileEntry[], options: ImageFol
       continue;
     }
     if (parts.length < 2) {
-      warnings.push(dataError(`skipped ${entry.path}: it isn't inside a class folder`, 'Put each image in a sub-folder named after its class, e.g. cat/001.png.', { file: entry.path }));
+      warnings.push(
+        dataError(
+          `skipped ${entry.path}: it isn't inside a class folder`,
+          'Put each image in a sub-folder named after its class, e.g. cat/001.png.',
+          { file: entry.path },
+        ),
+      );
       continue;
     }
     const decoded = decodeImage(entry.data, entry.path);
@@ -61,18 +75,32 @@ export function readImageFolder(entries: readonly FileEntry[], options: ImageFol
     size ??= [image.height, image.width];
     if (image.height !== size[0] || image.width !== size[1]) resized++;
     if (allGrey && !isGrey(image)) allGrey = false;
-    images.push({ className: parts[parts.length - 2], pixels: resizeBilinear(toChannels(image, keep), image.height, image.width, keep, size[0], size[1]) });
+    images.push({
+      className: parts[parts.length - 2],
+      pixels: resizeBilinear(toChannels(image, keep), image.height, image.width, keep, size[0], size[1]),
+    });
   }
   if (errors.length) return { ok: false, errors };
   if (images.length === 0 || !size) {
     return {
       ok: false,
-      errors: [dataError('no PNG or JPEG images were found in class folders', 'Lay the folder out as <class>/<image>.png, one sub-folder per class.'), ...warnings],
+      errors: [
+        dataError(
+          'no PNG or JPEG images were found in class folders',
+          'Lay the folder out as <class>/<image>.png, one sub-folder per class.',
+        ),
+        ...warnings,
+      ],
     };
   }
   const classNames = [...new Set(images.map((i) => i.className))].sort((a, b) => collator.compare(a, b));
   if (classNames.length < 2) {
-    warnings.push(dataError(`only one class folder ("${classNames[0]}") was found`, 'A classifier needs at least two classes: add a sub-folder per class.'));
+    warnings.push(
+      dataError(
+        `only one class folder ("${classNames[0]}") was found`,
+        'A classifier needs at least two classes: add a sub-folder per class.',
+      ),
+    );
   }
   const [height, width] = size;
   const channels: 1 | 3 = options.channels === 1 || options.channels === 3 ? options.channels : allGrey ? 1 : 3;

@@ -39,11 +39,23 @@ export function readNpyPair(xBytes: Uint8Array, yBytes: Uint8Array, options: Npy
   const yAt = { offset: 0, ...(options.yFile ? { file: options.yFile } : {}) };
   const [n, ...sampleShape] = xs.value.shape;
   if (xs.value.shape.length < 2) {
-    return failure(dataError(`x has the shape ${formatSampleShape(xs.value.shape)}; it needs a sample axis first and features after it`, 'Reshape it first, e.g. x.reshape(-1, 1) for one feature.', { offset: 0, ...(options.xFile ? { file: options.xFile } : {}) }));
+    return failure(
+      dataError(
+        `x has the shape ${formatSampleShape(xs.value.shape)}; it needs a sample axis first and features after it`,
+        'Reshape it first, e.g. x.reshape(-1, 1) for one feature.',
+        { offset: 0, ...(options.xFile ? { file: options.xFile } : {}) },
+      ),
+    );
   }
   const yShape = ys.value.shape;
   if (yShape[0] !== n || yShape.length === 0) {
-    return failure(dataError(`x holds ${n} samples but y has the shape ${formatSampleShape(yShape)}`, 'x and y need the same first (sample) axis.', yAt));
+    return failure(
+      dataError(
+        `x holds ${n} samples but y has the shape ${formatSampleShape(yShape)}`,
+        'x and y need the same first (sample) axis.',
+        yAt,
+      ),
+    );
   }
   const targetWidth = yShape.slice(1).reduce((a, b) => a * b, 1);
   const name = options.name ?? 'NumPy arrays';
@@ -54,7 +66,11 @@ export function readNpyPair(xBytes: Uint8Array, yBytes: Uint8Array, options: Npy
 
   if (task !== 'regression') {
     let labels: Int32Array | null = null;
-    if (targetWidth === 1 && v.every((t) => Number.isInteger(t) && t >= 0) && (task === 'classification' || ys.value.integer || v.reduce((m, t) => Math.max(m, t), 0) < MAX_AUTO_CLASSES)) {
+    if (
+      targetWidth === 1 &&
+      v.every((t) => Number.isInteger(t) && t >= 0) &&
+      (task === 'classification' || ys.value.integer || v.reduce((m, t) => Math.max(m, t), 0) < MAX_AUTO_CLASSES)
+    ) {
       labels = Int32Array.from(v);
     } else if (targetWidth > 1 && yShape.length === 2) {
       labels = oneHotRows(v, n, targetWidth);
@@ -63,12 +79,27 @@ export function readNpyPair(xBytes: Uint8Array, yBytes: Uint8Array, options: Npy
       const classes = targetWidth > 1 ? targetWidth : labels.reduce((m, c) => Math.max(m, c), -1) + 1;
       return {
         ok: true,
-        value: { ...base, description: `${about}, ${classes} classes.`, y: labels, numClasses: classes, classNames: Array.from({ length: classes }, (_, k) => String(k)) },
+        value: {
+          ...base,
+          description: `${about}, ${classes} classes.`,
+          y: labels,
+          numClasses: classes,
+          classNames: Array.from({ length: classes }, (_, k) => String(k)),
+        },
       };
     }
     if (task === 'classification') {
-      return failure(dataError(`y (${ys.value.dtype}, shape ${formatSampleShape(yShape)}) holds neither class indices (whole numbers ≥ 0) nor one-hot rows`, 'Save the class of each sample as an integer: np.save(path, labels.astype("int32")).', yAt));
+      return failure(
+        dataError(
+          `y (${ys.value.dtype}, shape ${formatSampleShape(yShape)}) holds neither class indices (whole numbers ≥ 0) nor one-hot rows`,
+          'Save the class of each sample as an integer: np.save(path, labels.astype("int32")).',
+          yAt,
+        ),
+      );
     }
   }
-  return { ok: true, value: { ...base, description: `${about}, regression targets of width ${targetWidth}.`, y: Float32Array.from(v) } };
+  return {
+    ok: true,
+    value: { ...base, description: `${about}, regression targets of width ${targetWidth}.`, y: Float32Array.from(v) },
+  };
 }

@@ -57,25 +57,52 @@ export function parseNpy(bytes: Uint8Array, file?: string): DataResult<NpyArray>
   const where = (offset: number) => ({ offset, ...(file ? { file } : {}) });
   if (!isNpy(bytes)) {
     const head = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    return failure(dataError(`not a .npy file: it starts with ${head || 'nothing'}, not the magic \\x93NUMPY (93 4e 55 4d 50 59)`, 'Save the array with numpy.save(path, array).', where(0)));
+    return failure(
+      dataError(
+        `not a .npy file: it starts with ${head || 'nothing'}, not the magic \\x93NUMPY (93 4e 55 4d 50 59)`,
+        'Save the array with numpy.save(path, array).',
+        where(0),
+      ),
+    );
   }
   const major = bytes[6];
   if (major < 1 || major > 3 || bytes.length < 10) {
-    return failure(dataError(`.npy format version ${major}.${bytes[7]} is not one this reader knows (1.0, 2.0, 3.0)`, 'Save it again with a current NumPy (numpy.save).', where(6)));
+    return failure(
+      dataError(
+        `.npy format version ${major}.${bytes[7]} is not one this reader knows (1.0, 2.0, 3.0)`,
+        'Save it again with a current NumPy (numpy.save).',
+        where(6),
+      ),
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lengthBytes = major === 1 ? 2 : 4;
   const headerStart = 8 + lengthBytes;
-  if (bytes.length < headerStart) return failure(dataError('the .npy file ends inside its header', 'The file is cut short; save it again.', where(bytes.length)));
+  if (bytes.length < headerStart)
+    return failure(
+      dataError('the .npy file ends inside its header', 'The file is cut short; save it again.', where(bytes.length)),
+    );
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
   if (bytes.length < dataStart) {
-    return failure(dataError(`the .npy header says it is ${headerLength} bytes long but the file ends at byte ${bytes.length}`, 'The file is cut short; save it again.', where(8)));
+    return failure(
+      dataError(
+        `the .npy header says it is ${headerLength} bytes long but the file ends at byte ${bytes.length}`,
+        'The file is cut short; save it again.',
+        where(8),
+      ),
+    );
   }
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, dataStart));
   const fields = parseHeader(header);
   if (!fields) {
-    return failure(dataError(`the .npy header ${JSON.stringify(header.trim())} lacks 'descr', 'fortran_order' or 'shape'`, 'Save the array with numpy.save(path, array).', where(headerStart)));
+    return failure(
+      dataError(
+        `the .npy header ${JSON.stringify(header.trim())} lacks 'descr', 'fortran_order' or 'shape'`,
+        'Save the array with numpy.save(path, array).',
+        where(headerStart),
+      ),
+    );
   }
   const reader = DTYPES[fields.descr];
   if (!reader) {
@@ -83,29 +110,59 @@ export function parseNpy(bytes: Uint8Array, file?: string): DataResult<NpyArray>
     return failure(
       dataError(
         `the dtype '${fields.descr}' is not supported (float32 <f4, float64 <f8, uint8 |u1, int32 <i4, int64 <i8 and other little-endian ints are)`,
-        bigEndian ? "Convert it to little-endian first: np.save(path, a.astype(a.dtype.newbyteorder('<')))." : "Convert it first, e.g. np.save(path, a.astype('float32')).",
+        bigEndian
+          ? "Convert it to little-endian first: np.save(path, a.astype(a.dtype.newbyteorder('<')))."
+          : "Convert it first, e.g. np.save(path, a.astype('float32')).",
         where(headerStart + header.indexOf(fields.descr)),
       ),
     );
   }
   if (fields.fortran === 'True') {
-    return failure(dataError("the array is stored in Fortran (column-major) order ('fortran_order': True)", 'Save a C-ordered copy: np.save(path, np.ascontiguousarray(a)).', where(headerStart + header.indexOf('fortran_order'))));
+    return failure(
+      dataError(
+        "the array is stored in Fortran (column-major) order ('fortran_order': True)",
+        'Save a C-ordered copy: np.save(path, np.ascontiguousarray(a)).',
+        where(headerStart + header.indexOf('fortran_order')),
+      ),
+    );
   }
-  const dims = fields.shape.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const dims = fields.shape
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const shape = dims.map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    return failure(dataError(`the shape (${fields.shape}) in the .npy header is not a tuple of sizes`, 'Save the array with numpy.save(path, array).', where(headerStart + header.indexOf('shape'))));
+    return failure(
+      dataError(
+        `the shape (${fields.shape}) in the .npy header is not a tuple of sizes`,
+        'Save the array with numpy.save(path, array).',
+        where(headerStart + header.indexOf('shape')),
+      ),
+    );
   }
   const count = shape.reduce((a, b) => a * b, 1);
   const need = dataStart + count * reader.bytes;
   if (bytes.length < need) {
-    return failure(dataError(`the shape ${formatSampleShape(shape)} of '${fields.descr}' needs ${count * reader.bytes} bytes of data but the file has ${bytes.length - dataStart}`, 'The file is cut short; save it again.', where(bytes.length)));
+    return failure(
+      dataError(
+        `the shape ${formatSampleShape(shape)} of '${fields.descr}' needs ${count * reader.bytes} bytes of data but the file has ${bytes.length - dataStart}`,
+        'The file is cut short; save it again.',
+        where(bytes.length),
+      ),
+    );
   }
   const values = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const at = dataStart + i * reader.bytes;
     const v = reader.read(view, at);
-    if (v === null) return failure(dataError(`value ${i} doesn't fit in a JavaScript number (beyond ±2^53)`, 'Labels and features should be small numbers; check the array.', where(at)));
+    if (v === null)
+      return failure(
+        dataError(
+          `value ${i} doesn't fit in a JavaScript number (beyond ±2^53)`,
+          'Labels and features should be small numbers; check the array.',
+          where(at),
+        ),
+      );
     values[i] = v;
   }
   return { ok: true, value: { dtype: fields.descr, shape, values, integer: reader.integer } };

@@ -14,7 +14,10 @@ const MAX_DEPTH = 6;
  * Every file under `root` with its path relative to it ('cat/001.png'), hidden files and folders left out.
  * Paths use '/' on every OS, as the browser's folder upload gives them. `accept` skips files unread by name.
  */
-export async function walkFolder(root: string, accept: (fileName: string) => boolean = () => true): Promise<FileEntry[]> {
+export async function walkFolder(
+  root: string,
+  accept: (fileName: string) => boolean = () => true,
+): Promise<FileEntry[]> {
   const out: FileEntry[] = [];
   const visit = async (dir: string, depth: number) => {
     const items = await readdir(dir, { withFileTypes: true });

@@ -92,7 +92,13 @@ async function npyPartners(file: string): Promise<{ x: string; y: string } | nul
 
 async function loadIdxPair(images: string, labels: string, name: string): Promise<DataResult<Dataset>> {
   if ((await exists(labels)) !== 'file') {
-    return failure(dataError(`the labels file ${basename(labels)} is not beside ${basename(images)}`, 'Keep the IDX images and labels files of a split in one folder.', { file: labels }));
+    return failure(
+      dataError(
+        `the labels file ${basename(labels)} is not beside ${basename(images)}`,
+        'Keep the IDX images and labels files of a split in one folder.',
+        { file: labels },
+      ),
+    );
   }
   return readIdx(await readBytes(images), await readBytes(labels), { name, imagesFile: images, labelsFile: labels });
 }
@@ -100,39 +106,77 @@ async function loadIdxPair(images: string, labels: string, name: string): Promis
 async function loadNpy(x: string, y: string, options: LoadOptions): Promise<DataResult<LoadedDataset>> {
   if ((await exists(x)) !== 'file' || (await exists(y)) !== 'file') {
     const missing = (await exists(x)) === 'file' ? y : x;
-    return failure(dataError(`${basename(missing)} is missing: a dataset from .npy needs the features and the labels`, `Save both beside each other: np.save("${basename(x)}", x); np.save("${basename(y)}", y).`, { file: missing }));
+    return failure(
+      dataError(
+        `${basename(missing)} is missing: a dataset from .npy needs the features and the labels`,
+        `Save both beside each other: np.save("${basename(x)}", x); np.save("${basename(y)}", y).`,
+        { file: missing },
+      ),
+    );
   }
-  const r = readNpyPair(await readBytes(x), await readBytes(y), { name: basename(dirname(x)) || 'arrays', xFile: x, yFile: y, task: options.task });
+  const r = readNpyPair(await readBytes(x), await readBytes(y), {
+    name: basename(dirname(x)) || 'arrays',
+    xFile: x,
+    yFile: y,
+    task: options.task,
+  });
   return r.ok ? ok(cut({ train: r.value }, options.subset)) : r;
 }
 
 async function loadFolder(folder: string, options: LoadOptions): Promise<DataResult<LoadedDataset>> {
   const names = await readdir(folder);
-  if (names.includes('x.npy') && names.includes('y.npy')) return loadNpy(join(folder, 'x.npy'), join(folder, 'y.npy'), options);
+  if (names.includes('x.npy') && names.includes('y.npy'))
+    return loadNpy(join(folder, 'x.npy'), join(folder, 'y.npy'), options);
   const idxImages = names.filter((n) => IDX_IMAGES.test(n)).sort();
   if (idxImages.length) {
     const trainName = idxImages.find((n) => /^train/i.test(n)) ?? idxImages[0];
-    const train = await loadIdxPair(join(folder, trainName), idxPartner(join(folder, trainName))!, `${basename(folder)} (train)`);
+    const train = await loadIdxPair(
+      join(folder, trainName),
+      idxPartner(join(folder, trainName))!,
+      `${basename(folder)} (train)`,
+    );
     if (!train.ok) return train;
     const testName = idxImages.find((n) => n !== trainName && /^(t10k|test)/i.test(n));
     if (!testName) return ok(cut({ train: train.value }, options.subset));
-    const test = await loadIdxPair(join(folder, testName), idxPartner(join(folder, testName))!, `${basename(folder)} (test)`);
+    const test = await loadIdxPair(
+      join(folder, testName),
+      idxPartner(join(folder, testName))!,
+      `${basename(folder)} (test)`,
+    );
     if (!test.ok) return test;
     return ok(cut({ train: train.value, test: test.value }, options.subset));
   }
   // Keras-style <root>/train/<class>/… and <root>/test/<class>/…: two splits with the same classes.
   const trainDir = names.find((n) => n.toLowerCase() === 'train');
   const testDir = names.find((n) => ['test', 'val', 'validation'].includes(n.toLowerCase()));
-  if (trainDir && testDir && (await exists(join(folder, trainDir))) === 'folder' && (await exists(join(folder, testDir))) === 'folder') {
+  if (
+    trainDir &&
+    testDir &&
+    (await exists(join(folder, trainDir))) === 'folder' &&
+    (await exists(join(folder, testDir))) === 'folder'
+  ) {
     const train = await loadImages(join(folder, trainDir), `${basename(folder)} (train)`, options);
     if (!train.ok) return train;
-    const test = await loadImages(join(folder, testDir), `${basename(folder)} (test)`, { ...options, imageSize: options.imageSize ?? [train.value.sampleShape[0], train.value.sampleShape[1]], channels: options.channels ?? (train.value.sampleShape[2] as 1 | 3) });
+    const test = await loadImages(join(folder, testDir), `${basename(folder)} (test)`, {
+      ...options,
+      imageSize: options.imageSize ?? [train.value.sampleShape[0], train.value.sampleShape[1]],
+      channels: options.channels ?? (train.value.sampleShape[2] as 1 | 3),
+    });
     if (!test.ok) return test;
     const same = JSON.stringify(train.value.classNames) === JSON.stringify(test.value.classNames);
     if (!same) {
-      return failure(dataError(`the train classes (${train.value.classNames?.join(', ')}) differ from the ${testDir} classes (${test.value.classNames?.join(', ')})`, `Give ${trainDir}/ and ${testDir}/ the same class sub-folders.`, { file: join(folder, testDir) }));
+      return failure(
+        dataError(
+          `the train classes (${train.value.classNames?.join(', ')}) differ from the ${testDir} classes (${test.value.classNames?.join(', ')})`,
+          `Give ${trainDir}/ and ${testDir}/ the same class sub-folders.`,
+          { file: join(folder, testDir) },
+        ),
+      );
     }
-    return ok(cut({ train: train.value, test: test.value }, options.subset), [...(train.warnings ?? []), ...(test.warnings ?? [])]);
+    return ok(cut({ train: train.value, test: test.value }, options.subset), [
+      ...(train.warnings ?? []),
+      ...(test.warnings ?? []),
+    ]);
   }
   const r = await loadImages(folder, basename(folder), options);
   return r.ok ? ok(cut({ train: r.value }, options.subset), r.warnings) : r;
@@ -152,21 +196,39 @@ async function loadFile(file: string, options: LoadOptions): Promise<DataResult<
   if (isNpy(bytes)) {
     const pair = await npyPartners(file);
     if (!pair) {
-      return failure(dataError(`${basename(file)} holds one array, but a dataset needs features and labels`, 'Name the pair x.npy and y.npy (or X_train.npy and y_train.npy) and pass either one, or their folder.', { file }));
+      return failure(
+        dataError(
+          `${basename(file)} holds one array, but a dataset needs features and labels`,
+          'Name the pair x.npy and y.npy (or X_train.npy and y_train.npy) and pass either one, or their folder.',
+          { file },
+        ),
+      );
     }
     return loadNpy(pair.x, pair.y, options);
   }
   const partner = idxPartner(file);
   if (partner || (bytes[0] === 0 && bytes[1] === 0 && bytes[2] === 0x08)) {
     if (!partner) {
-      return failure(dataError(`${basename(file)} looks like an IDX file but its name doesn't say whether it holds images or labels`, 'Keep the MNIST names, e.g. train-images-idx3-ubyte and train-labels-idx1-ubyte.', { file }));
+      return failure(
+        dataError(
+          `${basename(file)} looks like an IDX file but its name doesn't say whether it holds images or labels`,
+          'Keep the MNIST names, e.g. train-images-idx3-ubyte and train-labels-idx1-ubyte.',
+          { file },
+        ),
+      );
     }
     const [images, labels] = IDX_IMAGES.test(basename(file)) ? [file, partner] : [partner, file];
     const r = await loadIdxPair(images, labels, name);
     return r.ok ? ok(cut({ train: r.value }, options.subset)) : r;
   }
   if (isPng(bytes) || isJpeg(bytes)) {
-    return failure(dataError(`${basename(file)} is a single image, not a dataset`, 'Pass the folder that holds one sub-folder of images per class.', { file }));
+    return failure(
+      dataError(
+        `${basename(file)} is a single image, not a dataset`,
+        'Pass the folder that holds one sub-folder of images per class.',
+        { file },
+      ),
+    );
   }
   const r = readCsv(bytes, { name, label: options.label, header: options.header, task: options.task });
   if (!r.ok) return { ok: false, errors: r.errors.map((e) => ({ ...e, file })) };
@@ -186,7 +248,10 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
   const kind = await exists(spec);
   if (!kind) {
     return failure(
-      dataError(`"${spec}" is neither a built-in dataset nor a file or folder`, `Built-in datasets: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}; or give the path of a CSV, .npy, IDX file or an image folder.`),
+      dataError(
+        `"${spec}" is neither a built-in dataset nor a file or folder`,
+        `Built-in datasets: ${BUILTIN_DATASETS.map((d) => d.id).join(', ')}; or give the path of a CSV, .npy, IDX file or an image folder.`,
+      ),
     );
   }
   try {
@@ -195,6 +260,10 @@ export async function loadDataset(spec: string, options: LoadOptions = {}): Prom
     if (err instanceof FileRefusal) {
       return failure(dataError(err.message, 'Give a CSV, .npy or IDX file, or a folder of images.', { file: spec }));
     }
-    return failure(dataError(`can't read ${spec}: ${(err as Error).message}`, 'Check that the file exists and is readable.', { file: spec }));
+    return failure(
+      dataError(`can't read ${spec}: ${(err as Error).message}`, 'Check that the file exists and is readable.', {
+        file: spec,
+      }),
+    );
   }
 }

@@ -19,7 +19,11 @@ let cached: Promise<DataResult<MnistSplits>> | null = null;
  * folder; `import.meta` is avoided because esbuild's CommonJS output leaves it empty.
  */
 export function mnistDigitsFolder(): string | null {
-  const anchors = [typeof __filename === 'string' ? __filename : undefined, process.argv[1], join(process.cwd(), 'package.json')];
+  const anchors = [
+    typeof __filename === 'string' ? __filename : undefined,
+    process.argv[1],
+    join(process.cwd(), 'package.json'),
+  ];
   for (const anchor of anchors) {
     if (!anchor) continue;
     try {
@@ -42,11 +46,19 @@ async function readAll(): Promise<DataResult<MnistSplits>> {
     try {
       const parsed = JSON.parse(await readFile(file, 'utf8')) as { data?: unknown };
       if (!Array.isArray(parsed.data)) {
-        return { ok: false, errors: [dataError(`${file} has no "data" array`, 'Reinstall the "mnist" package.', { file })] };
+        return {
+          ok: false,
+          errors: [dataError(`${file} has no "data" array`, 'Reinstall the "mnist" package.', { file })],
+        };
       }
       arrays.push(parsed.data as number[]);
     } catch (err) {
-      return { ok: false, errors: [dataError(`can't read ${file}: ${(err as Error).message}`, 'Reinstall the "mnist" package.', { file })] };
+      return {
+        ok: false,
+        errors: [
+          dataError(`can't read ${file}: ${(err as Error).message}`, 'Reinstall the "mnist" package.', { file }),
+        ],
+      };
     }
   }
   return mnistFromDigitArrays(arrays);

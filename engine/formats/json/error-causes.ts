@@ -14,7 +14,11 @@ const KNOCK_ON = /^the input ["'](.+)["'] is not a layer of this model$/;
  * `layerOf` names the layer an error's path lies in (undefined outside any layer); `unread` holds the layers that
  * could not be read at all, whose consumers then report their input missing.
  */
-export function foldByCause(errors: readonly FormatError[], layerOf: (path: string | undefined) => string | undefined, unread: ReadonlySet<string>): FormatError[] {
+export function foldByCause(
+  errors: readonly FormatError[],
+  layerOf: (path: string | undefined) => string | undefined,
+  unread: ReadonlySet<string>,
+): FormatError[] {
   const knockOn = new Map<string, number>();
   const groups = new Map<string, { first: FormatError; layers: string[] }>();
   const order: (FormatError | string)[] = [];
@@ -42,7 +46,9 @@ export function foldByCause(errors: readonly FormatError[], layerOf: (path: stri
     if (typeof item !== 'string') return item;
     const { first, layers } = groups.get(item)!;
     const followers = layers.reduce((n, l) => n + (knockOn.get(l) ?? 0), 0);
-    const after = followers ? `; ${followers} input${followers === 1 ? '' : 's'} fed by ${layers.length === 1 ? 'it' : 'them'} left unconnected` : '';
+    const after = followers
+      ? `; ${followers} input${followers === 1 ? '' : 's'} fed by ${layers.length === 1 ? 'it' : 'them'} left unconnected`
+      : '';
     if (layers.length === 1) return after ? { ...first, message: `${first.message}${after}` } : first;
     const shown = layers.slice(0, NAMES_SHOWN).join(', ') + (layers.length > NAMES_SHOWN ? ', …' : '');
     return { ...first, message: `${layers.length} layers: ${first.message} (layers: ${shown})${after}` };

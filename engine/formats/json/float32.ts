@@ -8,7 +8,11 @@ export function float32ToBytes(values: Float32Array): Uint8Array {
 }
 
 /** `count` float32 values from `bytes` at `offset`; the caller has checked the length. */
-export function bytesToFloat32(bytes: Uint8Array, offset = 0, count = Math.floor((bytes.length - offset) / 4)): Float32Array {
+export function bytesToFloat32(
+  bytes: Uint8Array,
+  offset = 0,
+  count = Math.floor((bytes.length - offset) / 4),
+): Float32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);

@@ -13,7 +13,18 @@ import { KERAS3_DTYPE_POLICY, keras2Initializer, keras3Initializer, readDtype, r
 import { isConfigValue, isObject, joinPath, quote } from './parse';
 
 /** Keys whose value only matters when another key is set (renorm_momentum only with renorm=True). */
-const IGNORED_ALWAYS = new Set(['name', 'dtype', 'renorm_momentum', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'batch_size', 'module', 'registered_name']);
+const IGNORED_ALWAYS = new Set([
+  'name',
+  'dtype',
+  'renorm_momentum',
+  'batch_input_shape',
+  'batch_shape',
+  'input_shape',
+  'input_dim',
+  'batch_size',
+  'module',
+  'registered_name',
+]);
 
 const INITIALIZER_NAMES = new Set<string>(INITIALIZERS);
 
@@ -57,20 +68,35 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
     const harmless = Object.hasOwn(NEUTRAL_ARGS, key) ? NEUTRAL_ARGS[key] : undefined;
     if (harmless?.includes(value as ConfigValue)) continue;
     if (key === 'data_format') {
-      errors.push({ message: `data_format ${quote(value)} is not supported: LayerCanvas works in channels_last (NHWC)`, hint: "use data_format='channels_last'", path: at(key) });
+      errors.push({
+        message: `data_format ${quote(value)} is not supported: LayerCanvas works in channels_last (NHWC)`,
+        hint: "use data_format='channels_last'",
+        path: at(key),
+      });
       continue;
     }
     if (isRegularizerOrConstraint(key)) {
       if (value === null) continue;
-      errors.push({ message: `${key} ${quote(value)} is not supported: LayerCanvas has no ${key.endsWith('_constraint') ? 'weight constraints' : 'regularizers'}`, hint: `remove the ${key} (set it to None) before importing`, path: at(key) });
+      errors.push({
+        message: `${key} ${quote(value)} is not supported: LayerCanvas has no ${key.endsWith('_constraint') ? 'weight constraints' : 'regularizers'}`,
+        hint: `remove the ${key} (set it to None) before importing`,
+        path: at(key),
+      });
       continue;
     }
     if (value === null || value === undefined) continue;
     if (harmless) {
-      errors.push({ message: `${key} ${quote(value)} is not supported by LayerCanvas`, hint: `set ${key} to ${quote(harmless[0])}`, path: at(key) });
+      errors.push({
+        message: `${key} ${quote(value)} is not supported by LayerCanvas`,
+        hint: `set ${key} to ${quote(harmless[0])}`,
+        path: at(key),
+      });
       continue;
     }
-    warnings.push({ message: `${def.className} option ${key}=${quote(value)} is not one LayerCanvas knows; it is ignored`, path: at(key) });
+    warnings.push({
+      message: `${def.className} option ${key}=${quote(value)} is not one LayerCanvas knows; it is ignored`,
+      path: at(key),
+    });
   }
 
   const { config } = completeConfig(def, given);
@@ -82,19 +108,33 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
       fieldPaths.add(key);
     }
   }
-  if (fieldPaths.size === 0) for (const issue of validateConfig(def, config)) errors.push({ message: issue.message, hint: issue.hint, path });
+  if (fieldPaths.size === 0)
+    for (const issue of validateConfig(def, config)) errors.push({ message: issue.message, hint: issue.hint, path });
   return { config, errors, warnings };
 }
 
-function convertValue(def: LayerDefinition, key: string, value: unknown): { ok: true; value: unknown; warning?: string } | { ok: false; message: string; hint?: string } {
+function convertValue(
+  def: LayerDefinition,
+  key: string,
+  value: unknown,
+): { ok: true; value: unknown; warning?: string } | { ok: false; message: string; hint?: string } {
   const spec = def.fields[key];
-  if (spec.type === 'enum' && spec.options.some((o) => INITIALIZER_NAMES.has(o)) && key.endsWith('_initializer')) return readInitializer(value);
+  if (spec.type === 'enum' && spec.options.some((o) => INITIALIZER_NAMES.has(o)) && key.endsWith('_initializer'))
+    return readInitializer(value);
   // tf.keras 2 writes BatchNormalization's axis as a list once built: [3].
   if (spec.type === 'int' && Array.isArray(value) && value.length === 1) return { ok: true, value: value[0] };
   if (key === 'activation' && isObject(value))
-    return { ok: false, message: `activation ${quote(value)} is a custom activation LayerCanvas cannot compute`, hint: 'use a built-in activation name such as relu' };
+    return {
+      ok: false,
+      message: `activation ${quote(value)} is a custom activation LayerCanvas cannot compute`,
+      hint: 'use a built-in activation name such as relu',
+    };
   if (key === 'activation' && value === null) return { ok: true, value: 'linear' };
-  if (!isConfigValue(value)) return { ok: false, message: `${key} must be a number, a string, True/False or a tuple of them, got ${quote(value)}` };
+  if (!isConfigValue(value))
+    return {
+      ok: false,
+      message: `${key} must be a number, a string, True/False or a tuple of them, got ${quote(value)}`,
+    };
   return { ok: true, value };
 }
 
@@ -106,10 +146,16 @@ const KERAS3_ONLY = ['synchronized', 'renorm', 'renorm_clipping', 'renorm_moment
 export type Flavor = 'keras3' | 'keras2';
 
 /** The full config of one layer as `get_config()` gives it (Keras 3) or as tf.keras 2 / TF.js would (keras2). */
-export function writeLayerConfig(def: LayerDefinition, config: LayerConfig, name: string, flavor: Flavor): Record<string, unknown> {
+export function writeLayerConfig(
+  def: LayerDefinition,
+  config: LayerConfig,
+  name: string,
+  flavor: Flavor,
+): Record<string, unknown> {
   if (def.className === 'InputLayer') return writeInputLayer(config, name, flavor);
   // Keras 3's spatial dropouts override get_config without the base keys and take no `trainable` argument.
-  if (def.className === 'SpatialDropout2D') return { rate: config.rate, seed: config.seed, name, dtype: 'float32', data_format: 'channels_last' };
+  if (def.className === 'SpatialDropout2D')
+    return { rate: config.rate, seed: config.seed, name, dtype: 'float32', data_format: 'channels_last' };
   const out: Record<string, unknown> = {
     name,
     trainable: config.trainable ?? true,
@@ -140,7 +186,8 @@ export function writeLayerConfig(def: LayerDefinition, config: LayerConfig, name
 
 function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flavor: Flavor): unknown {
   const value = config[key];
-  if (key.endsWith('_initializer') && typeof value === 'string') return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
+  if (key.endsWith('_initializer') && typeof value === 'string')
+    return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
   // Keras 3's LayerNormalization and Normalization keep their axis as a list once built ([-1]), as to_json() writes.
   const listAxis = def.className === 'LayerNormalization' || def.className === 'Normalization';
   if (listAxis && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
@@ -151,6 +198,7 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
 
 function writeInputLayer(config: LayerConfig, name: string, flavor: Flavor): Record<string, unknown> {
   const batchShape = [config.batch_size ?? null, ...(config.shape as ConfigValue[])];
-  if (flavor === 'keras3') return { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name, optional: false };
+  if (flavor === 'keras3')
+    return { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name, optional: false };
   return { batch_input_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name };
 }

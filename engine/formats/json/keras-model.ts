@@ -24,7 +24,11 @@ const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 export function readKerasModel(root: unknown, path: string): ModelRead {
   const errors: FormatError[] = [];
   const warnings: FormatError[] = [];
-  const fail = (message: string, at: string, hint?: string): ModelRead => ({ document: null, errors: [{ message, hint, path: at || undefined }], warnings });
+  const fail = (message: string, at: string, hint?: string): ModelRead => ({
+    document: null,
+    errors: [{ message, hint, path: at || undefined }],
+    warnings,
+  });
   if (isObject(root) && isObject(root.model_config)) {
     root = root.model_config;
     path = joinPath(path, 'model_config');
@@ -32,7 +36,11 @@ export function readKerasModel(root: unknown, path: string): ModelRead {
   if (!isObject(root)) return fail(`expected a Keras model object, got ${quote(root)}`, path);
   const cls = root.class_name;
   if (typeof cls !== 'string' || !MODEL_CLASSES.has(cls))
-    return fail(`class_name ${quote(cls)} is not a Keras model class`, joinPath(path, 'class_name'), "expected 'Sequential', 'Functional' or 'Model' (the JSON of model.to_json())");
+    return fail(
+      `class_name ${quote(cls)} is not a Keras model class`,
+      joinPath(path, 'class_name'),
+      "expected 'Sequential', 'Functional' or 'Model' (the JSON of model.to_json())",
+    );
   const config = root.config;
   const cpath = joinPath(path, 'config');
   if (!isObject(config)) return fail(`expected the model's config object, got ${quote(config)}`, cpath);
@@ -43,15 +51,28 @@ export function readKerasModel(root: unknown, path: string): ModelRead {
   const parsed = layers.map((entry, i) => parseLayer(entry, joinPath(lpath, i), errors, warnings));
   const name = typeof config.name === 'string' ? config.name : cls === 'Sequential' ? 'sequential' : 'functional';
   const sequential = cls === 'Sequential';
-  const built = sequential ? buildSequential(parsed, config, lpath, errors) : buildFunctional(parsed, config, cpath, errors, warnings);
+  const built = sequential
+    ? buildSequential(parsed, config, lpath, errors)
+    : buildFunctional(parsed, config, cpath, errors, warnings);
   checkNames(parsed, errors);
-  if (errors.length > 0 || !built) return { document: null, errors: foldErrors(errors, layers, parsed, lpath), warnings };
-  const doc: ModelDocument = { name, modelClass: sequential ? 'Sequential' : 'Functional', nodes: built.nodes, edges: built.edges };
+  if (errors.length > 0 || !built)
+    return { document: null, errors: foldErrors(errors, layers, parsed, lpath), warnings };
+  const doc: ModelDocument = {
+    name,
+    modelClass: sequential ? 'Sequential' : 'Functional',
+    nodes: built.nodes,
+    edges: built.edges,
+  };
   return { document: doc, errors, warnings };
 }
 
 /** The errors one per cause, each naming its layers (error-causes.ts). */
-function foldErrors(errors: FormatError[], layers: unknown[], parsed: (ParsedLayer | null)[], lpath: string): FormatError[] {
+function foldErrors(
+  errors: FormatError[],
+  layers: unknown[],
+  parsed: (ParsedLayer | null)[],
+  lpath: string,
+): FormatError[] {
   const nameAt = (i: number): string | undefined => {
     const entry = layers[i];
     if (!isObject(entry)) return undefined;
@@ -90,12 +111,20 @@ function parseLayer(entry: unknown, path: string, errors: FormatError[], warning
   const raw = isObject(entry.config) ? entry.config : {};
   const name = typeof raw.name === 'string' ? raw.name : typeof entry.name === 'string' ? entry.name : undefined;
   if (MODEL_CLASSES.has(className)) {
-    errors.push({ message: `layer ${quote(name ?? className)} is a nested ${className} model, which LayerCanvas cannot draw`, hint: 'flatten the inner model into the outer one before exporting', path: joinPath(path, 'class_name') });
+    errors.push({
+      message: `layer ${quote(name ?? className)} is a nested ${className} model, which LayerCanvas cannot draw`,
+      hint: 'flatten the inner model into the outer one before exporting',
+      path: joinPath(path, 'class_name'),
+    });
     return null;
   }
   const def = getLayer(className);
   if (!def) {
-    errors.push({ message: `'${className}' is not a layer LayerCanvas knows`, hint: 'replace it with a supported layer, or remove it', path: joinPath(path, 'class_name') });
+    errors.push({
+      message: `'${className}' is not a layer LayerCanvas knows`,
+      hint: 'replace it with a supported layer, or remove it',
+      path: joinPath(path, 'class_name'),
+    });
     return null;
   }
   const cpath = joinPath(path, 'config');
@@ -112,12 +141,19 @@ function parseLayer(entry: unknown, path: string, errors: FormatError[], warning
 }
 
 /** The input shape a layer config carries: `batch_shape` (Keras 3), `batch_input_shape` (tf.keras 2), `input_shape`. */
-function inputShapeOf(raw: JsonObject, path: string, errors: FormatError[]): { shape: unknown[]; batchSize: unknown } | null {
+function inputShapeOf(
+  raw: JsonObject,
+  path: string,
+  errors: FormatError[],
+): { shape: unknown[]; batchSize: unknown } | null {
   for (const key of ['batch_shape', 'batch_input_shape']) {
     const v = raw[key];
     if (v === undefined) continue;
     if (!Array.isArray(v) || v.length < 2) {
-      errors.push({ message: `${key} must list the batch size and at least one dimension, got ${quote(v)}`, path: joinPath(path, key) });
+      errors.push({
+        message: `${key} must list the batch size and at least one dimension, got ${quote(v)}`,
+        path: joinPath(path, key),
+      });
       return null;
     }
     return { shape: v.slice(1), batchSize: v[0] };
@@ -128,7 +164,9 @@ function inputShapeOf(raw: JsonObject, path: string, errors: FormatError[]): { s
 }
 
 function hasInputShape(raw: JsonObject): boolean {
-  return ['batch_shape', 'batch_input_shape', 'input_shape', 'input_dim'].some((k) => raw[k] !== undefined && raw[k] !== null);
+  return ['batch_shape', 'batch_input_shape', 'input_shape', 'input_dim'].some(
+    (k) => raw[k] !== undefined && raw[k] !== null,
+  );
 }
 
 function makeNode(i: number, l: ParsedLayer): DocNode {
@@ -137,21 +175,39 @@ function makeNode(i: number, l: ParsedLayer): DocNode {
   return node;
 }
 
-function buildSequential(parsed: (ParsedLayer | null)[], config: JsonObject, lpath: string, errors: FormatError[]): { nodes: DocNode[]; edges: DocEdge[] } | null {
+function buildSequential(
+  parsed: (ParsedLayer | null)[],
+  config: JsonObject,
+  lpath: string,
+  errors: FormatError[],
+): { nodes: DocNode[]; edges: DocEdge[] } | null {
   if (parsed.some((p) => !p || !p.config)) return null;
   const layers = parsed as ParsedLayer[];
   const nodes: DocNode[] = [];
   if (layers.length === 0 || layers[0].className !== 'InputLayer') {
     // tf.keras 2 puts the input shape on the first layer; Keras 3 without an Input keeps build_input_shape.
     const first = layers[0];
-    const source = first && hasInputShape(first.raw) ? first.raw : Array.isArray(config.build_input_shape) ? { batch_shape: config.build_input_shape } : null;
+    const source =
+      first && hasInputShape(first.raw)
+        ? first.raw
+        : Array.isArray(config.build_input_shape)
+          ? { batch_shape: config.build_input_shape }
+          : null;
     const shaped = source ? inputShapeOf(source, first ? joinPath(lpath, 0) : lpath, errors) : null;
     if (!shaped) {
-      errors.push({ message: 'the Sequential model has no input shape', hint: 'give the first layer an input shape (keras.Input(shape=...)) before saving', path: first ? joinPath(joinPath(lpath, 0), 'config') : lpath });
+      errors.push({
+        message: 'the Sequential model has no input shape',
+        hint: 'give the first layer an input shape (keras.Input(shape=...)) before saving',
+        path: first ? joinPath(joinPath(lpath, 0), 'config') : lpath,
+      });
       return null;
     }
     const def = getLayer('InputLayer')!;
-    const read = readLayerConfig(def, { shape: shaped.shape, batch_size: shaped.batchSize }, joinPath(joinPath(lpath, 0), 'config'));
+    const read = readLayerConfig(
+      def,
+      { shape: shaped.shape, batch_size: shaped.batchSize },
+      joinPath(joinPath(lpath, 0), 'config'),
+    );
     if (read.errors.length) {
       errors.push(...read.errors);
       return null;
@@ -159,7 +215,8 @@ function buildSequential(parsed: (ParsedLayer | null)[], config: JsonObject, lpa
     nodes.push({ id: 'n_input', className: 'InputLayer', config: read.config });
   }
   layers.forEach((l, i) => {
-    if (l.className === 'InputLayer' && i > 0) errors.push({ message: 'a Sequential model can only start with an InputLayer', path: joinPath(lpath, i) });
+    if (l.className === 'InputLayer' && i > 0)
+      errors.push({ message: 'a Sequential model can only start with an InputLayer', path: joinPath(lpath, i) });
     nodes.push(makeNode(i, l));
   });
   const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: nodes[i].id, target: n.id }));
@@ -173,7 +230,13 @@ interface TensorRef {
   path: string;
 }
 
-function buildFunctional(parsed: (ParsedLayer | null)[], config: JsonObject, cpath: string, errors: FormatError[], warnings: FormatError[]): { nodes: DocNode[]; edges: DocEdge[] } | null {
+function buildFunctional(
+  parsed: (ParsedLayer | null)[],
+  config: JsonObject,
+  cpath: string,
+  errors: FormatError[],
+  warnings: FormatError[],
+): { nodes: DocNode[]; edges: DocEdge[] } | null {
   const byName = new Map<string, string>();
   const nodes: DocNode[] = [];
   const inbound: { id: string; refs: TensorRef[] }[] = [];
@@ -181,7 +244,11 @@ function buildFunctional(parsed: (ParsedLayer | null)[], config: JsonObject, cpa
     if (!l) return;
     const node = makeNode(i, l);
     if (l.name) byName.set(l.name, node.id);
-    else errors.push({ message: 'a layer of a functional model needs a name (its inputs are given by name)', path: joinPath(l.path, 'config') });
+    else
+      errors.push({
+        message: 'a layer of a functional model needs a name (its inputs are given by name)',
+        path: joinPath(l.path, 'config'),
+      });
     nodes.push(node);
     inbound.push({ id: node.id, refs: inboundRefs(l, errors, warnings) });
   });
@@ -204,16 +271,23 @@ function buildFunctional(parsed: (ParsedLayer | null)[], config: JsonObject, cpa
     if (list === undefined) return;
     const refs = tensorList(list, path);
     if (!refs) {
-      errors.push({ message: `${key} must list [layer name, node index, tensor index] entries, got ${quote(list)}`, path });
+      errors.push({
+        message: `${key} must list [layer name, node index, tensor index] entries, got ${quote(list)}`,
+        path,
+      });
       return;
     }
     for (const r of refs) {
       const id = byName.get(r.layer);
-      if (!id) errors.push({ message: `${key} names ${quote(r.layer)}, which is not a layer of this model`, path: r.path });
+      if (!id)
+        errors.push({ message: `${key} names ${quote(r.layer)}, which is not a layer of this model`, path: r.path });
       else if (mustBeInput && nodes.find((n) => n.id === id)?.className !== 'InputLayer')
         errors.push({ message: `${key} names ${quote(r.layer)}, which is not an InputLayer`, path: r.path });
       else if (!mustBeInput && edges.some((e) => e.source === id))
-        warnings.push({ message: `the output ${quote(r.layer)} also feeds other layers; LayerCanvas takes the layers nothing consumes as the outputs`, path: r.path });
+        warnings.push({
+          message: `the output ${quote(r.layer)} also feeds other layers; LayerCanvas takes the layers nothing consumes as the outputs`,
+          path: r.path,
+        });
     }
   };
   ends('input_layers', true);
@@ -231,7 +305,11 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
     return [];
   }
   if (nodesData.length > 1) {
-    errors.push({ message: `layer ${quote(l.name)} is called ${nodesData.length} times (a shared layer), which LayerCanvas cannot draw`, hint: 'use a separate layer for each call', path });
+    errors.push({
+      message: `layer ${quote(l.name)} is called ${nodesData.length} times (a shared layer), which LayerCanvas cannot draw`,
+      hint: 'use a separate layer for each call',
+      path,
+    });
     return [];
   }
   const call = nodesData[0];
@@ -241,7 +319,11 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
     call.forEach((t, i) => {
       const r = keras2Ref(t, joinPath(cpath, i));
       if (r) refs.push(r);
-      else errors.push({ message: `expected an input [layer name, node index, tensor index, kwargs], got ${quote(t)}`, path: joinPath(cpath, i) });
+      else
+        errors.push({
+          message: `expected an input [layer name, node index, tensor index, kwargs], got ${quote(t)}`,
+          path: joinPath(cpath, i),
+        });
       if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
         warnings.push({ message: `call arguments ${quote(t[3])} are ignored`, path: joinPath(joinPath(cpath, i), 3) });
     });
@@ -250,7 +332,11 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
   if (isObject(call) && Array.isArray(call.args)) {
     const refs: TensorRef[] = [];
     collectKeras3Refs(call.args[0], joinPath(joinPath(cpath, 'args'), 0), refs);
-    if (refs.length === 0) errors.push({ message: `expected the layer's input tensors, got ${quote(call.args)}`, path: joinPath(cpath, 'args') });
+    if (refs.length === 0)
+      errors.push({
+        message: `expected the layer's input tensors, got ${quote(call.args)}`,
+        path: joinPath(cpath, 'args'),
+      });
     if (isObject(call.kwargs) && Object.values(call.kwargs).some((v) => v !== null && v !== false))
       warnings.push({ message: `call arguments ${quote(call.kwargs)} are ignored`, path: joinPath(cpath, 'kwargs') });
     return refs;
@@ -290,7 +376,12 @@ function checkNames(parsed: (ParsedLayer | null)[], errors: FormatError[]): void
   for (const l of parsed) {
     if (!l?.name) continue;
     const first = seen.get(l.name);
-    if (first) errors.push({ message: `the layer name ${quote(l.name)} is used twice (first at ${first})`, hint: 'Keras needs unique layer names', path: joinPath(joinPath(l.path, 'config'), 'name') });
+    if (first)
+      errors.push({
+        message: `the layer name ${quote(l.name)} is used twice (first at ${first})`,
+        hint: 'Keras needs unique layer names',
+        path: joinPath(joinPath(l.path, 'config'), 'name'),
+      });
     else seen.set(l.name, l.path);
   }
 }
@@ -304,7 +395,11 @@ function orderedIds(doc: ModelDocument, inference: Inference): string[] {
 }
 
 /** `model.to_json()` of the document as an object: Keras 3's form, or tf.keras 2's (what TF.js reads). */
-export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: Inference = infer(doc)): Record<string, unknown> {
+export function writeKerasModel(
+  doc: ModelDocument,
+  flavor: Flavor,
+  inference: Inference = infer(doc),
+): Record<string, unknown> {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const nameOf = (id: string) => inference.nodes.get(id)?.name ?? id;
   const ids = orderedIds(doc, inference);
@@ -316,7 +411,12 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
     const config = def ? writeLayerConfig(def, node.config, nameOf(id), flavor) : { name: nameOf(id), ...node.config };
     const module = def?.keras.module;
     const out: Record<string, unknown> = keras3
-      ? { module: module ?? 'keras.layers', class_name: node.className, config, registered_name: module ? node.className : null }
+      ? {
+          module: module ?? 'keras.layers',
+          class_name: node.className,
+          config,
+          registered_name: module ? node.className : null,
+        }
       : { class_name: node.className, config };
     const info = inference.nodes.get(id);
     if (keras3 && node.className !== 'InputLayer' && !def?.keras.noBuild && info) {
@@ -341,7 +441,13 @@ export function writeKerasModel(doc: ModelDocument, flavor: Flavor, inference: I
     const shape = inputShape(inference.inputs[0]);
     const dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
     // A Sequential with no layer after its Input (or no Input) is not built: Keras writes neither shape.
-    if (!shape || layers.length < 2) return { module: 'keras', class_name: 'Sequential', config: { name: doc.name, trainable: true, dtype, layers }, registered_name: null };
+    if (!shape || layers.length < 2)
+      return {
+        module: 'keras',
+        class_name: 'Sequential',
+        config: { name: doc.name, trainable: true, dtype, layers },
+        registered_name: null,
+      };
     return {
       module: 'keras',
       class_name: 'Sequential',

@@ -57,14 +57,19 @@ const VARIANCE_SCALING: Record<string, [number, string, string]> = {
   lecun_normal: [1, 'fan_in', 'truncated_normal'],
 };
 
-const SUPPORTED = 'glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_uniform, random_normal, truncated_normal, zeros, ones, orthogonal';
+const SUPPORTED =
+  'glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, random_uniform, random_normal, truncated_normal, zeros, ones, orthogonal';
 
 /** An initializer as any Keras version writes it → a LayerCanvas initializer name. A seed is ignored with a warning. */
 export function readInitializer(value: unknown): Read<string> {
   if (typeof value === 'string') {
     const name = NAME_TO_CLASS[value] ? value : CLASS_TO_NAME[value];
     if (name) return { ok: true, value: name };
-    return { ok: false, message: `initializer ${quote(value)} is not one LayerCanvas supports`, hint: `use one of ${SUPPORTED}` };
+    return {
+      ok: false,
+      message: `initializer ${quote(value)} is not one LayerCanvas supports`,
+      hint: `use one of ${SUPPORTED}`,
+    };
   }
   if (!isObject(value) || typeof value.class_name !== 'string')
     return { ok: false, message: `expected an initializer (a name or {"class_name", "config"}), got ${quote(value)}` };
@@ -91,21 +96,33 @@ export function readInitializer(value: unknown): Read<string> {
     }
   }
   const seed = config.seed;
-  if (seed !== undefined && seed !== null) return { ok: true, value: name, warning: `the initializer seed ${quote(seed)} is ignored: LayerCanvas uses its own seeded generator` };
+  if (seed !== undefined && seed !== null)
+    return {
+      ok: true,
+      value: name,
+      warning: `the initializer seed ${quote(seed)} is ignored: LayerCanvas uses its own seeded generator`,
+    };
   return { ok: true, value: name };
 }
 
 function fromVarianceScaling(config: Record<string, unknown>): string | undefined {
   const scale = config.scale ?? 1;
   const mode = config.mode ?? 'fan_in';
-  const distribution = config.distribution === 'normal' ? 'truncated_normal' : (config.distribution ?? 'truncated_normal');
-  for (const [name, [s, m, d]] of Object.entries(VARIANCE_SCALING)) if (s === scale && m === mode && d === distribution) return name;
+  const distribution =
+    config.distribution === 'normal' ? 'truncated_normal' : (config.distribution ?? 'truncated_normal');
+  for (const [name, [s, m, d]] of Object.entries(VARIANCE_SCALING))
+    if (s === scale && m === mode && d === distribution) return name;
   return undefined;
 }
 
 /** Keras 3's serialized initializer: `{"module": "keras.initializers", "class_name": "GlorotUniform", …}`. */
 export function keras3Initializer(name: string): Record<string, unknown> {
-  return { module: 'keras.initializers', class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name, 'keras3'), registered_name: null };
+  return {
+    module: 'keras.initializers',
+    class_name: NAME_TO_CLASS[name] ?? name,
+    config: initializerConfig(name, 'keras3'),
+    registered_name: null,
+  };
 }
 
 /**
@@ -114,7 +131,16 @@ export function keras3Initializer(name: string): Record<string, unknown> {
  */
 export function keras2Initializer(name: string): Record<string, unknown> {
   const vs = VARIANCE_SCALING[name];
-  if (vs) return { class_name: 'VarianceScaling', config: { scale: vs[0], mode: vs[1], distribution: vs[2] === 'truncated_normal' ? 'truncated_normal' : 'uniform', seed: null } };
+  if (vs)
+    return {
+      class_name: 'VarianceScaling',
+      config: {
+        scale: vs[0],
+        mode: vs[1],
+        distribution: vs[2] === 'truncated_normal' ? 'truncated_normal' : 'uniform',
+        seed: null,
+      },
+    };
   return { class_name: NAME_TO_CLASS[name] ?? name, config: initializerConfig(name, 'keras2') };
 }
 
@@ -139,4 +165,9 @@ export function readDtype(value: unknown): Read<null> {
   };
 }
 
-export const KERAS3_DTYPE_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null } as const;
+export const KERAS3_DTYPE_POLICY = {
+  module: 'keras',
+  class_name: 'DTypePolicy',
+  config: { name: 'float32' },
+  registered_name: null,
+} as const;

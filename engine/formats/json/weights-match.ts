@@ -69,7 +69,9 @@ export function assignWeights(
       if (!found) {
         errors.push({
           message: `layer '${info.name}' (${node.className}) has no saved weight '${spec.name}' of shape ${formatShape(spec.shape)}`,
-          hint: candidates.length ? `the file has ${candidates.map((w) => w.name).join(', ')} for this layer` : `no weights in the file are named '${info.name}/…'; were the layers renamed?`,
+          hint: candidates.length
+            ? `the file has ${candidates.map((w) => w.name).join(', ')} for this layer`
+            : `no weights in the file are named '${info.name}/…'; were the layers renamed?`,
         });
         continue;
       }
@@ -86,6 +88,11 @@ export function assignWeights(
     }
     weights[node.id] = out;
   }
-  for (const w of saved) if (!used.has(w)) warnings.push({ message: `the saved weight '${w.name}' matches no layer of the model and is ignored`, path: w.path });
+  for (const w of saved)
+    if (!used.has(w))
+      warnings.push({
+        message: `the saved weight '${w.name}' matches no layer of the model and is ignored`,
+        path: w.path,
+      });
   return { weights, errors, warnings };
 }

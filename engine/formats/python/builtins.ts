@@ -66,39 +66,82 @@ function lengthOf(v: Value): number | null {
   return null;
 }
 
-const isInt = (v: Value): v is { kind: 'const'; value: number } => v.kind === 'const' && typeof v.value === 'number' && Number.isInteger(v.value) && !v.float;
+const isInt = (v: Value): v is { kind: 'const'; value: number } =>
+  v.kind === 'const' && typeof v.value === 'number' && Number.isInteger(v.value) && !v.float;
 const isNumber = (v: Value): v is { kind: 'const'; value: number; float?: boolean } =>
   v.kind === 'const' && (typeof v.value === 'number' || typeof v.value === 'boolean');
 
 /** The builtins implemented here; others (print, isinstance, open, …) give opaque results, as before. */
-const IMPLEMENTED = new Set(['range', 'len', 'list', 'tuple', 'enumerate', 'zip', 'reversed', 'sorted', 'sum', 'min', 'max', 'abs', 'int', 'float', 'str', 'bool', 'round', 'repr']);
+const IMPLEMENTED = new Set([
+  'range',
+  'len',
+  'list',
+  'tuple',
+  'enumerate',
+  'zip',
+  'reversed',
+  'sorted',
+  'sum',
+  'min',
+  'max',
+  'abs',
+  'int',
+  'float',
+  'str',
+  'bool',
+  'round',
+  'repr',
+]);
 
 export function isBuiltin(name: string): boolean {
   return IMPLEMENTED.has(name);
 }
 
 /** Calls the builtin `name` at `at` (its name in the code). */
-export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation, report: Report, budget: Budget): Value {
+export function callBuiltin(
+  name: string,
+  args: BuiltinArg[],
+  at: SourceLocation,
+  report: Report,
+  budget: Budget,
+): Value {
   if (args.some((a) => a.value.kind === 'error')) return ERROR;
   const keywords = args.filter((a) => a.keyword !== undefined);
   const positional = args.filter((a) => a.keyword === undefined).map((a) => a.value);
   const allowed = name === 'enumerate' ? ['start'] : name === 'sorted' ? ['reverse'] : [];
   const bad = keywords.find((k) => !allowed.includes(k.keyword!));
-  if (bad) return report(bad.loc, `${name}() got an unexpected keyword argument '${bad.keyword}'`, allowed.length ? `its keyword arguments are: ${allowed.join(', ')}` : 'pass the values by position');
+  if (bad)
+    return report(
+      bad.loc,
+      `${name}() got an unexpected keyword argument '${bad.keyword}'`,
+      allowed.length ? `its keyword arguments are: ${allowed.join(', ')}` : 'pass the values by position',
+    );
   const kw = (key: string) => keywords.find((k) => k.keyword === key)?.value;
   const arity = (min: number, max: number): Value | null =>
     positional.length < min || positional.length > max
-      ? report(at, `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${positional.length}`, `e.g. ${name}(${min ? 'x' : ''})`)
+      ? report(
+          at,
+          `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${positional.length}`,
+          `e.g. ${name}(${min ? 'x' : ''})`,
+        )
       : null;
   const listable = (v: Value): Value[] | null => {
     const n = lengthOf(v);
     if (n !== null && n > MAX_LENGTH) {
-      report(at, `${name}() would make a list of ${n.toLocaleString('en-US')} items, more than ${MAX_LENGTH.toLocaleString('en-US')}`, 'a model file needs only short lists');
+      report(
+        at,
+        `${name}() would make a list of ${n.toLocaleString('en-US')} items, more than ${MAX_LENGTH.toLocaleString('en-US')}`,
+        'a model file needs only short lists',
+      );
       return null;
     }
     const items = iterate(v);
     if (!items) {
-      report(at, `${name}() needs a list, a tuple, a string or a range, got ${describeValue(v)}`, 'pass a value the code spells out');
+      report(
+        at,
+        `${name}() needs a list, a tuple, a string or a range, got ${describeValue(v)}`,
+        'pass a value the code spells out',
+      );
       return null;
     }
     const out = [...items];
@@ -121,7 +164,12 @@ export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation
     case 'range': {
       const wrong = arity(1, 3);
       if (wrong) return wrong;
-      if (!positional.every(isInt)) return report(at, `range() needs whole numbers, got ${positional.map(describeValue).join(', ')}`, 'e.g. range(3) or range(1, 10, 2)');
+      if (!positional.every(isInt))
+        return report(
+          at,
+          `range() needs whole numbers, got ${positional.map(describeValue).join(', ')}`,
+          'e.g. range(3) or range(1, 10, 2)',
+        );
       const n = positional.map((p) => (p as { value: number }).value);
       const [start, stop, step] = n.length === 1 ? [0, n[0], 1] : [n[0], n[1], n[2] ?? 1];
       if (step === 0) return report(at, 'range() step must not be zero', 'use a step of 1 or more');
@@ -131,7 +179,13 @@ export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation
       const wrong = arity(1, 1);
       if (wrong) return wrong;
       const n = lengthOf(positional[0]);
-      return n === null ? report(at, `len() of ${describeValue(positional[0])} is not known before the model runs`, 'use a list, a tuple or a string') : constValue(n);
+      return n === null
+        ? report(
+            at,
+            `len() of ${describeValue(positional[0])} is not known before the model runs`,
+            'use a list, a tuple or a string',
+          )
+        : constValue(n);
     }
     case 'list':
     case 'tuple':
@@ -159,7 +213,8 @@ export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation
       const wrong = arity(1, 2);
       if (wrong) return wrong;
       const startValue = kw('start') ?? positional[1] ?? constValue(0);
-      if (!isInt(startValue)) return report(at, 'enumerate() start must be a whole number', 'e.g. enumerate(sizes, start=1)');
+      if (!isInt(startValue))
+        return report(at, 'enumerate() start must be a whole number', 'e.g. enumerate(sizes, start=1)');
       const items = listable(positional[0]);
       if (!items) return ERROR;
       return listOf(items.map((item, i) => listOf([constValue(startValue.value + i), item])));
@@ -176,13 +231,22 @@ export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation
       const wrong = arity(1, name === 'sum' ? 2 : MAX_VALUE_ITEMS);
       if (wrong) return wrong;
       const fromOne = positional.length === 1 || name === 'sum';
-      const values = fromOne ? numbers(positional[0]) : positional.every(isNumber) ? positional.map((p) => Number((p as { value: number }).value)) : null;
+      const values = fromOne
+        ? numbers(positional[0])
+        : positional.every(isNumber)
+          ? positional.map((p) => Number((p as { value: number }).value))
+          : null;
       if (!values) return fromOne ? ERROR : report(at, `${name}() compares numbers only here`, 'pass numbers');
-      const float = (fromOne ? [...(iterate(positional[0]) ?? [])] : positional).some((v) => v.kind === 'const' && v.float);
+      const float = (fromOne ? [...(iterate(positional[0]) ?? [])] : positional).some(
+        (v) => v.kind === 'const' && v.float,
+      );
       if (name === 'sum') {
         const start = positional[1];
         if (start && !isNumber(start)) return report(at, 'sum() start must be a number', 'e.g. sum(sizes, 0)');
-        return constValue(values.reduce((a, b) => a + b, start ? Number(start.value) : 0), float);
+        return constValue(
+          values.reduce((a, b) => a + b, start ? Number(start.value) : 0),
+          float,
+        );
       }
       if (values.length === 0) return report(at, `${name}() of an empty list`, 'pass at least one value');
       return constValue(name === 'min' ? Math.min(...values) : Math.max(...values), float);
@@ -200,10 +264,15 @@ export function callBuiltin(name: string, args: BuiltinArg[], at: SourceLocation
 }
 
 function conversion(name: string, positional: Value[], at: SourceLocation, report: Report): Value {
-  if (positional.length !== 1 && !(name === 'round' && positional.length === 2) && !(positional.length === 0 && name !== 'abs' && name !== 'round'))
+  if (
+    positional.length !== 1 &&
+    !(name === 'round' && positional.length === 2) &&
+    !(positional.length === 0 && name !== 'abs' && name !== 'round')
+  )
     return report(at, `${name}() takes one argument, got ${positional.length}`, `e.g. ${name}(x)`);
   const v = positional[0];
-  if (!v) return name === 'str' ? constValue('') : name === 'bool' ? constValue(false) : constValue(0, name === 'float');
+  if (!v)
+    return name === 'str' ? constValue('') : name === 'bool' ? constValue(false) : constValue(0, name === 'float');
   if (name === 'bool') {
     const t = truth(v);
     return t === null ? { kind: 'opaque', what: `bool(${describeValue(v)})` } : constValue(t);
@@ -213,7 +282,11 @@ function conversion(name: string, positional: Value[], at: SourceLocation, repor
   if (name === 'repr') return constValue(pyRepr(v.value, v.float));
   const x = v.value;
   const n = typeof x === 'string' ? Number(x.trim()) : typeof x === 'boolean' ? Number(x) : x;
-  if (typeof n !== 'number' || Number.isNaN(n) || (typeof x === 'string' && (x.trim() === '' || (name === 'int' && !/^\s*[+-]?\d+\s*$/.test(x)))))
+  if (
+    typeof n !== 'number' ||
+    Number.isNaN(n) ||
+    (typeof x === 'string' && (x.trim() === '' || (name === 'int' && !/^\s*[+-]?\d+\s*$/.test(x))))
+  )
     return report(at, `${name}() cannot convert ${pyRepr(x)}`, 'pass a number');
   if (name === 'abs') return constValue(Math.abs(n), v.float);
   if (name === 'int') return constValue(Math.trunc(n));
@@ -232,11 +305,23 @@ function roundHalfEven(x: number): number {
 }
 
 /** `"block_{}".format(i)`, `"_".join(parts)`, `.upper()`, `.lower()`, `.replace(a, b)` on a constant string. */
-export function stringMethod(s: string, name: string, args: BuiltinArg[], at: SourceLocation, report: Report, budget: Budget): Value {
+export function stringMethod(
+  s: string,
+  name: string,
+  args: BuiltinArg[],
+  at: SourceLocation,
+  report: Report,
+  budget: Budget,
+): Value {
   if (args.some((a) => a.value.kind === 'error')) return ERROR;
   const values = args.filter((a) => a.keyword === undefined).map((a) => a.value);
   const made = (out: string) => {
-    if (out.length > MAX_LENGTH) return report(at, `this string would be longer than ${MAX_LENGTH.toLocaleString('en-US')} characters`, 'a layer name needs far fewer');
+    if (out.length > MAX_LENGTH)
+      return report(
+        at,
+        `this string would be longer than ${MAX_LENGTH.toLocaleString('en-US')} characters`,
+        'a layer name needs far fewer',
+      );
     return budget.charge(out.length) ? constValue(out) : report(at, budget.overrun!.message, budget.overrun!.hint);
   };
   switch (name) {
@@ -253,7 +338,8 @@ export function stringMethod(s: string, name: string, args: BuiltinArg[], at: So
     case 'join': {
       const items = values.length === 1 ? iterate(values[0]) : null;
       const parts = items ? [...items] : null;
-      if (parts?.every((p) => p.kind === 'const' && typeof p.value === 'string')) return made(parts.map((p) => (p as { value: string }).value).join(s));
+      if (parts?.every((p) => p.kind === 'const' && typeof p.value === 'string'))
+        return made(parts.map((p) => (p as { value: string }).value).join(s));
       break;
     }
     case 'format': {
@@ -262,9 +348,19 @@ export function stringMethod(s: string, name: string, args: BuiltinArg[], at: So
       const out = s.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
         if (whole === '{{' || whole === '}}') return whole[0];
         const [ref, spec = ''] = (field ?? '').split(':', 2);
-        const arg = ref === '' ? values[auto++] : /^\d+$/.test(ref) ? values[Number(ref)] : args.find((a) => a.keyword === ref)?.value;
+        const arg =
+          ref === ''
+            ? values[auto++]
+            : /^\d+$/.test(ref)
+              ? values[Number(ref)]
+              : args.find((a) => a.keyword === ref)?.value;
         const text = arg?.kind === 'const' ? formatSpec(arg.value, spec, arg.float) : null;
-        if (text === null) failed ??= report(at, `str.format() cannot fill {${field}} here`, 'pass constants for every field, e.g. "block_{}".format(i)');
+        if (text === null)
+          failed ??= report(
+            at,
+            `str.format() cannot fill {${field}} here`,
+            'pass constants for every field, e.g. "block_{}".format(i)',
+          );
         return text ?? '';
       });
       return failed ?? made(out);
@@ -277,25 +373,55 @@ export function stringMethod(s: string, name: string, args: BuiltinArg[], at: So
  * `items.append(x)`, `items.extend(more)` on a list the code built: changed in place, so every name for the list
  * sees it, as in Python. A list of constants that gains a tensor becomes a list of values.
  */
-export function listMethod(list: Value, name: string, args: BuiltinArg[], at: SourceLocation, report: Report, budget: Budget): Value {
+export function listMethod(
+  list: Value,
+  name: string,
+  args: BuiltinArg[],
+  at: SourceLocation,
+  report: Report,
+  budget: Budget,
+): Value {
   if (args.some((a) => a.value.kind === 'error')) return ERROR;
-  if (name !== 'append' && name !== 'extend' && name !== 'insert') return { kind: 'opaque', what: `the result of list.${name}(…)` };
+  if (name !== 'append' && name !== 'extend' && name !== 'insert')
+    return { kind: 'opaque', what: `the result of list.${name}(…)` };
   const wanted = name === 'insert' ? 2 : 1;
-  if (args.length !== wanted || args.some((a) => a.keyword)) return report(at, `list.${name}() takes ${wanted} argument${wanted > 1 ? 's' : ''}`, name === 'insert' ? 'e.g. items.insert(0, x)' : `e.g. items.${name}(x)`);
+  if (args.length !== wanted || args.some((a) => a.keyword))
+    return report(
+      at,
+      `list.${name}() takes ${wanted} argument${wanted > 1 ? 's' : ''}`,
+      name === 'insert' ? 'e.g. items.insert(0, x)' : `e.g. items.${name}(x)`,
+    );
   let added: Value[];
   if (name === 'extend') {
     const items = iterate(args[0].value);
-    if (!items) return report(args[0].loc, `list.extend() needs a list, got ${describeValue(args[0].value)}`, 'pass a list');
+    if (!items)
+      return report(args[0].loc, `list.extend() needs a list, got ${describeValue(args[0].value)}`, 'pass a list');
     added = [...items];
   } else added = [args[name === 'insert' ? 1 : 0].value];
-  const length = list.kind === 'seq' ? list.items.length : list.kind === 'const' && Array.isArray(list.value) ? list.value.length : null;
-  if (length === null) return report(at, `${describeValue(list)} has no method ${name}()`, 'append to a list, e.g. outputs = [] then outputs.append(x)');
-  if (length + added.length > MAX_LENGTH) return report(at, `this list would hold more than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'a model file needs only short lists');
+  const length =
+    list.kind === 'seq'
+      ? list.items.length
+      : list.kind === 'const' && Array.isArray(list.value)
+        ? list.value.length
+        : null;
+  if (length === null)
+    return report(
+      at,
+      `${describeValue(list)} has no method ${name}()`,
+      'append to a list, e.g. outputs = [] then outputs.append(x)',
+    );
+  if (length + added.length > MAX_LENGTH)
+    return report(
+      at,
+      `this list would hold more than ${MAX_LENGTH.toLocaleString('en-US')} items`,
+      'a model file needs only short lists',
+    );
   if (!budget.charge(added.length)) return report(at, budget.overrun!.message, budget.overrun!.hint);
   let k = length;
   if (name === 'insert') {
     const index = args[0].value;
-    if (!isInt(index)) return report(args[0].loc, 'list.insert() index must be a whole number', 'e.g. items.insert(0, x)');
+    if (!isInt(index))
+      return report(args[0].loc, 'list.insert() index must be a whole number', 'e.g. items.insert(0, x)');
     k = index.value < 0 ? Math.max(0, length + index.value) : Math.min(index.value, length);
   }
   // Changed in place: the value object is shared by every name bound to this list. A list of constants that gains

@@ -25,9 +25,18 @@ export function emitPython(doc: ModelDocument, options: ExportOptions = {}): str
   const flavor = options.flavor ?? 'keras3';
   const inference = infer(doc);
   const lines: string[] = [...problemHeader(inference)];
-  lines.push(...(flavor === 'tf.keras' ? ['from tensorflow import keras', 'from tensorflow.keras import layers'] : ['import keras', 'from keras import layers']));
+  lines.push(
+    ...(flavor === 'tf.keras'
+      ? ['from tensorflow import keras', 'from tensorflow.keras import layers']
+      : ['import keras', 'from keras import layers']),
+  );
   // Layers Keras keeps outside keras.layers (LayerScale, in keras.applications.convnext) are imported by name.
-  const outside = new Set(doc.nodes.map((n) => getLayer(n.className)).filter((d) => d?.keras.module).map((d) => `from ${d!.keras.module} import ${d!.className}`));
+  const outside = new Set(
+    doc.nodes
+      .map((n) => getLayer(n.className))
+      .filter((d) => d?.keras.module)
+      .map((d) => `from ${d!.keras.module} import ${d!.className}`),
+  );
   lines.push(...[...outside].sort(), '');
   const names = exportNames(doc, inference);
   const ctx: EmitContext = { flavor, names };
@@ -81,7 +90,9 @@ function exportNames(doc: ModelDocument, inference: Inference): Map<string, stri
  */
 function writingOrder(doc: ModelDocument, inference: Inference): string[] {
   const index = new Map(doc.nodes.map((n, i) => [n.id, i]));
-  const forward = inference.topology.cycles.length === 0 && doc.edges.every((e) => !index.has(e.source) || !index.has(e.target) || index.get(e.source)! < index.get(e.target)!);
+  const forward =
+    inference.topology.cycles.length === 0 &&
+    doc.edges.every((e) => !index.has(e.source) || !index.has(e.target) || index.get(e.source)! < index.get(e.target)!);
   if (forward) return doc.nodes.map((n) => n.id);
   const ordered = new Set(inference.order);
   return [...inference.order, ...doc.nodes.map((n) => n.id).filter((id) => !ordered.has(id))];
@@ -116,15 +127,23 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext):
     const sources = inference.topology.incoming.get(id)!.map((e) => e.source);
     const def = getLayer(node.className);
     if (!def || sources.length === 0 || !sources.every((s) => tensors.has(s))) {
-      const why = !def ? 'not a layer LayerCanvas knows' : sources.length === 0 ? 'not connected to any input' : 'its inputs are not connected (or form a cycle)';
+      const why = !def
+        ? 'not a layer LayerCanvas knows'
+        : sources.length === 0
+          ? 'not connected to any input'
+          : 'its inputs are not connected (or form a cycle)';
       lines.push(`${def ? `${v} = ${expr}` : `# ${v} = ${expr}`}  # ${why}`);
       continue;
     }
-    const arg = def.arity === 'many' || sources.length > 1 ? `[${sources.map((s) => vars.get(s)).join(', ')}]` : vars.get(sources[0]);
+    const arg =
+      def.arity === 'many' || sources.length > 1
+        ? `[${sources.map((s) => vars.get(s)).join(', ')}]`
+        : vars.get(sources[0]);
     lines.push(`${v} = ${expr}(${arg})`);
     tensors.add(id);
   }
-  const list = (ids: string[]) => (ids.length === 1 ? vars.get(ids[0])! : `[${ids.map((i) => vars.get(i)).join(', ')}]`);
+  const list = (ids: string[]) =>
+    ids.length === 1 ? vars.get(ids[0])! : `[${ids.map((i) => vars.get(i)).join(', ')}]`;
   const inputs = inference.inputs.filter((i) => tensors.has(i));
   const outputs = inference.outputs.filter((o) => tensors.has(o));
   const name = doc.name && doc.name !== 'functional' ? `, name=${pythonString(doc.name)}` : '';
@@ -178,6 +197,7 @@ export function layerExpression(node: DocNode, ctx: EmitContext): string {
     args.push(`${keyword}=${fieldLiteral(spec, value ?? null)}`);
   }
   args.push(...nameArg);
-  const callee = def.className === 'InputLayer' ? 'keras.Input' : def.keras.module ? def.className : `layers.${def.className}`;
+  const callee =
+    def.className === 'InputLayer' ? 'keras.Input' : def.keras.module ? def.className : `layers.${def.className}`;
   return `${callee}(${args.join(', ')})`;
 }

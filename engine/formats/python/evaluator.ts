@@ -18,7 +18,16 @@ import { binaryOp, compare, subscript, unaryOp } from './operators';
 import { BUILTINS, importHint, resolvePath, starExports } from './resolve';
 import { similar } from './suggest';
 import { MAX_ERRORS } from './tokenizer';
-import { ERROR, Scope, constValue, describeValue, rangeLength, type FunctionDef, type PendingLayer, type Value } from './values';
+import {
+  ERROR,
+  Scope,
+  constValue,
+  describeValue,
+  rangeLength,
+  type FunctionDef,
+  type PendingLayer,
+  type Value,
+} from './values';
 
 export interface Evaluated {
   arg: Arg;
@@ -58,7 +67,11 @@ export abstract class Evaluator {
         this.nested = 0;
         this.callDepth = 0;
         this.scope = this.globals;
-        this.error(stmt.loc, 'this statement nests calls and expressions too deeply to run', 'split it into simpler steps');
+        this.error(
+          stmt.loc,
+          'this statement nests calls and expressions too deeply to run',
+          'split it into simpler steps',
+        );
       }
     }
   }
@@ -88,7 +101,11 @@ export abstract class Evaluator {
 
   /** Inside a loop or call, after an error: stop, as Python's exception would. */
   private unwinding(): boolean {
-    return (this.nested > 0 && this.errors.length > this.mark) || this.errors.length >= MAX_ERRORS || this.budget.overrun !== null;
+    return (
+      (this.nested > 0 && this.errors.length > this.mark) ||
+      this.errors.length >= MAX_ERRORS ||
+      this.budget.overrun !== null
+    );
   }
 
   // ---- statements ----
@@ -112,7 +129,9 @@ export abstract class Evaluator {
         return;
       case 'from':
         if (stmt.names === '*') this.stars.push(stmt.module);
-        else for (const n of stmt.names) this.scope.vars.set(n.alias ?? n.name, { kind: 'module', path: `${stmt.module}.${n.name}` });
+        else
+          for (const n of stmt.names)
+            this.scope.vars.set(n.alias ?? n.name, { kind: 'module', path: `${stmt.module}.${n.name}` });
         return;
       case 'assign': {
         const value = this.eval(stmt.value);
@@ -149,7 +168,11 @@ export abstract class Evaluator {
         return this.whileLoop(stmt);
       case 'raise': {
         const what = stmt.value ? this.source(stmt.value) : 'an exception';
-        this.error(stmt.loc, `the code raises ${what} here`, 'Python stops at this line too: check the values that lead to it');
+        this.error(
+          stmt.loc,
+          `the code raises ${what} here`,
+          'Python stops at this line too: check the values that lead to it',
+        );
         return 'abort';
       }
       case 'assert': {
@@ -157,7 +180,11 @@ export abstract class Evaluator {
         if (t === false) {
           const why = stmt.message ? this.eval(stmt.message) : null;
           const said = why?.kind === 'const' ? `: ${pyStr(why.value, why.float)}` : '';
-          this.error(stmt.loc, `assertion failed: ${this.source(stmt.test)}${said}`, 'Python stops at this line too: check the values that lead to it');
+          this.error(
+            stmt.loc,
+            `assertion failed: ${this.source(stmt.test)}${said}`,
+            'Python stops at this line too: check the values that lead to it',
+          );
           return 'abort';
         }
         return;
@@ -171,7 +198,11 @@ export abstract class Evaluator {
     if (v.kind === 'error') return null;
     const t = truth(v);
     if (t === null)
-      this.error(test.loc, `LayerCanvas cannot tell whether ${this.source(test)} is true: it is ${describeValue(v)}`, 'branch on constants the code sets (numbers, strings, True/False)');
+      this.error(
+        test.loc,
+        `LayerCanvas cannot tell whether ${this.source(test)} is true: it is ${describeValue(v)}`,
+        'branch on constants the code sets (numbers, strings, True/False)',
+      );
     return t;
   }
 
@@ -221,7 +252,11 @@ export abstract class Evaluator {
   private iterable(v: Value, at: Expr): Iterable<Value> | null {
     const items = iterate(v);
     if (!items)
-      this.error(at.loc, `cannot loop over ${this.source(at)}: it is ${describeValue(v)}`, 'loop over a list, a tuple or range(…) the code spells out');
+      this.error(
+        at.loc,
+        `cannot loop over ${this.source(at)}: it is ${describeValue(v)}`,
+        'loop over a list, a tuple or range(…) the code spells out',
+      );
     return items;
   }
 
@@ -236,7 +271,11 @@ export abstract class Evaluator {
     const { def } = fn;
     const name = `${def.name}()`;
     if (this.callDepth >= MAX_CALL_DEPTH)
-      return this.error(callee, `calls are nested more than ${MAX_CALL_DEPTH} deep here`, `does ${def.name} call itself without end?`);
+      return this.error(
+        callee,
+        `calls are nested more than ${MAX_CALL_DEPTH} deep here`,
+        `does ${def.name} call itself without end?`,
+      );
     const local = new Scope(fn.scope);
     const params = def.params.map((p) => p.name);
     let positional = 0;
@@ -244,21 +283,38 @@ export abstract class Evaluator {
       if (a.value.kind === 'error') return ERROR;
       if (a.arg.keyword === undefined) {
         if (positional >= params.length)
-          return this.error(a.arg.loc, `${name} takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but more were given`, `its parameters are: ${params.join(', ') || 'none'}`);
+          return this.error(
+            a.arg.loc,
+            `${name} takes ${params.length} positional argument${params.length === 1 ? '' : 's'} but more were given`,
+            `its parameters are: ${params.join(', ') || 'none'}`,
+          );
         local.vars.set(params[positional++], a.value);
         continue;
       }
       const key = a.arg.keyword;
       if (!params.includes(key)) {
         const close = similar(key, params, 1)[0];
-        return this.error(a.arg.keywordLoc ?? a.arg.loc, `${name} got an unexpected keyword argument '${key}'`, close ? `did you mean '${close}'?` : `its parameters are: ${params.join(', ') || 'none'}`);
+        return this.error(
+          a.arg.keywordLoc ?? a.arg.loc,
+          `${name} got an unexpected keyword argument '${key}'`,
+          close ? `did you mean '${close}'?` : `its parameters are: ${params.join(', ') || 'none'}`,
+        );
       }
-      if (local.vars.has(key)) return this.error(a.arg.keywordLoc ?? a.arg.loc, `${name} got multiple values for the argument '${key}'`, 'pass it once');
+      if (local.vars.has(key))
+        return this.error(
+          a.arg.keywordLoc ?? a.arg.loc,
+          `${name} got multiple values for the argument '${key}'`,
+          'pass it once',
+        );
       local.vars.set(key, a.value);
     }
     const missing = def.params.filter((p, i) => !local.vars.has(p.name) && !fn.defaults[i]);
     if (missing.length)
-      return this.error(callee, `${name} is missing the argument${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p.name}'`).join(', ')}`, `pass ${missing.length > 1 ? 'them' : 'it'}, e.g. ${def.name}(${missing.map((p) => `${p.name}=…`).join(', ')})`);
+      return this.error(
+        callee,
+        `${name} is missing the argument${missing.length > 1 ? 's' : ''} ${missing.map((p) => `'${p.name}'`).join(', ')}`,
+        `pass ${missing.length > 1 ? 'them' : 'it'}, e.g. ${def.name}(${missing.map((p) => `${p.name}=…`).join(', ')})`,
+      );
     def.params.forEach((p, i) => {
       if (!local.vars.has(p.name)) local.vars.set(p.name, fn.defaults[i]!);
     });
@@ -283,7 +339,8 @@ export abstract class Evaluator {
     if (fn.kind === 'module' && fn.path.startsWith('builtins.') && isBuiltin(fn.path.slice(9)))
       return callBuiltin(fn.path.slice(9), plain, callee, this.report, this.budget);
     if (fn.kind !== 'bound') return null;
-    if (fn.base.kind === 'const' && typeof fn.base.value === 'string') return stringMethod(fn.base.value, fn.name, plain, callee, this.report, this.budget);
+    if (fn.base.kind === 'const' && typeof fn.base.value === 'string')
+      return stringMethod(fn.base.value, fn.name, plain, callee, this.report, this.budget);
     return listMethod(fn.base, fn.name, plain, callee, this.report, this.budget);
   }
 
@@ -296,23 +353,43 @@ export abstract class Evaluator {
       return;
     }
     if (target.kind === 'tuple') {
-      const items = value.kind === 'seq' || (value.kind === 'const' && Array.isArray(value.value)) ? [...iterate(value)!] : null;
+      const items =
+        value.kind === 'seq' || (value.kind === 'const' && Array.isArray(value.value)) ? [...iterate(value)!] : null;
       if (items && items.length !== target.items.length) {
-        this.error(target.loc, `cannot unpack ${items.length} values into ${target.items.length} names`, 'make both sides the same length');
+        this.error(
+          target.loc,
+          `cannot unpack ${items.length} values into ${target.items.length} names`,
+          'make both sides the same length',
+        );
         return;
       }
-      target.items.forEach((t, i) => this.assign(t, items ? items[i] : value.kind === 'error' ? ERROR : { kind: 'opaque', what: 'an unpacked value' }));
+      target.items.forEach((t, i) =>
+        this.assign(
+          t,
+          items ? items[i] : value.kind === 'error' ? ERROR : { kind: 'opaque', what: 'an unpacked value' },
+        ),
+      );
       return;
     }
     const e = target.expr;
     const base = e.kind === 'attribute' || e.kind === 'subscript' ? this.eval(e.value) : ERROR;
     // Opaque values (numpy arrays, configs) are not the model; model.layers[…] and the like are.
     if ((base.kind === 'opaque' && !base.fromModel) || base.kind === 'error') return;
-    if (e.kind === 'attribute' && e.attr === 'trainable' && base.kind === 'layer' && value.kind === 'const' && typeof value.value === 'boolean') {
+    if (
+      e.kind === 'attribute' &&
+      e.attr === 'trainable' &&
+      base.kind === 'layer' &&
+      value.kind === 'const' &&
+      typeof value.value === 'boolean'
+    ) {
       base.layer.given.trainable = value.value;
       return;
     }
-    this.error(target.loc, `assigning to ${this.source(e)} is not supported`, 'set it where the layer is made, e.g. layers.Dense(8, trainable=False)');
+    this.error(
+      target.loc,
+      `assigning to ${this.source(e)} is not supported`,
+      'set it where the layer is made, e.g. layers.Dense(8, trainable=False)',
+    );
   }
 
   // ---- expressions ----
@@ -367,7 +444,10 @@ export abstract class Evaluator {
         return { kind: 'opaque', what: 'a slice' };
       case 'subscript': {
         const base = this.eval(e.value);
-        const parts = e.index.kind === 'slice' ? e.index.parts.map((p) => (p ? this.eval(p) : constValue(null))) : [this.eval(e.index)];
+        const parts =
+          e.index.kind === 'slice'
+            ? e.index.parts.map((p) => (p ? this.eval(p) : constValue(null)))
+            : [this.eval(e.index)];
         return subscript(base, parts, e.index.kind === 'slice', e, this.report, this.budget);
       }
       case 'unary':
@@ -399,7 +479,12 @@ export abstract class Evaluator {
     const left = this.eval(e.left);
     if (left.kind === 'error') return ERROR;
     const t = truth(left);
-    if (t === null) return this.error(e.left.loc, `LayerCanvas cannot tell whether ${this.source(e.left)} is true: it is ${describeValue(left)}`, 'use constants the code sets');
+    if (t === null)
+      return this.error(
+        e.left.loc,
+        `LayerCanvas cannot tell whether ${this.source(e.left)} is true: it is ${describeValue(left)}`,
+        'use constants the code sets',
+      );
     return (e.op === 'and') === t ? this.eval(e.right) : left;
   }
 
@@ -425,7 +510,11 @@ export abstract class Evaluator {
       const v = this.eval(e.elt);
       if (v.kind === 'error') return false;
       if (out.length >= MAX_LENGTH) {
-        this.error(e.loc, `this comprehension would make more than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'a model file needs only short lists');
+        this.error(
+          e.loc,
+          `this comprehension would make more than ${MAX_LENGTH.toLocaleString('en-US')} items`,
+          'a model file needs only short lists',
+        );
         return false;
       }
       out.push(v);
@@ -471,10 +560,18 @@ export abstract class Evaluator {
       const shown = part.conversion === 'r' || part.conversion === 'a' ? pyRepr(v.value, v.float) : null;
       const piece = shown !== null ? formatSpec(shown, part.spec ?? '') : formatSpec(v.value, part.spec ?? '', v.float);
       if (piece === null)
-        return this.error(part.expr.loc, `the format spec ':${part.spec}' does not apply to ${pyRepr(v.value, v.float)}`, 'use a spec such as :03d for whole numbers, :.2f for decimals');
+        return this.error(
+          part.expr.loc,
+          `the format spec ':${part.spec}' does not apply to ${pyRepr(v.value, v.float)}`,
+          'use a spec such as :03d for whole numbers, :.2f for decimals',
+        );
       text += piece;
       if (text.length > MAX_LENGTH)
-        return this.error(e.loc, `this f-string would be longer than ${MAX_LENGTH.toLocaleString('en-US')} characters`, 'a layer name needs far fewer');
+        return this.error(
+          e.loc,
+          `this f-string would be longer than ${MAX_LENGTH.toLocaleString('en-US')} characters`,
+          'a layer name needs far fewer',
+        );
     }
     if (!known) return { kind: 'opaque', what: 'an f-string' };
     return this.budget.charge(text.length) ? constValue(text) : this.overrunAt(e.loc);
@@ -489,7 +586,11 @@ export abstract class Evaluator {
     if (BUILTINS.has(id)) return { kind: 'module', path: `builtins.${id}` };
     const known = [...this.scope.names(), ...this.stars.flatMap(starExports), 'True', 'False', 'None'];
     const close = similar(id, known, 1)[0];
-    return this.error(loc, `name '${id}' is not defined`, importHint(id) ?? (close ? `did you mean '${close}'?` : `assign ${id} before this line, or import it`));
+    return this.error(
+      loc,
+      `name '${id}' is not defined`,
+      importHint(id) ?? (close ? `did you mean '${close}'?` : `assign ${id} before this line, or import it`),
+    );
   }
 
   private attribute(base: Value, attr: string, e: Expr): Value {
@@ -506,7 +607,11 @@ export abstract class Evaluator {
         if (typeof base.value === 'string' || Array.isArray(base.value)) return { kind: 'bound', base, name: attr };
         return { kind: 'opaque', what: this.source(e) };
       default:
-        return { kind: 'opaque', what: this.source(e), fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel) };
+        return {
+          kind: 'opaque',
+          what: this.source(e),
+          fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel),
+        };
     }
   }
 
@@ -525,7 +630,11 @@ export abstract class Evaluator {
       if (list.kind === 'const' && !this.budget.admit(list.value)) return list.value;
     }
     const what = describeValue(v);
-    this.error(a.arg.value.loc, `${what === 'an f-string' ? 'an f-string' : this.source(a.arg.value)} is not a value LayerCanvas can read here`, 'write the value itself, e.g. 32, 0.5, "relu" or (3, 3)');
+    this.error(
+      a.arg.value.loc,
+      `${what === 'an f-string' ? 'an f-string' : this.source(a.arg.value)} is not a value LayerCanvas can read here`,
+      'write the value itself, e.g. 32, 0.5, "relu" or (3, 3)',
+    );
     return undefined;
   }
 }

@@ -13,9 +13,32 @@ export const MAX_DEPTH = 100;
 export const STRAIGHT_LINE_HINT =
   'LayerCanvas runs plain model-building code (def, for, while, if, comprehensions); rewrite this part with those';
 /** Words that cannot begin an expression, so a name like these after a value is not a missing comma. */
-const NOT_EXPR_START = new Set(['and', 'or', 'in', 'is', 'if', 'else', 'for', 'as', 'from', 'import', 'elif', 'while', 'def', 'class', 'with', 'try', 'except', 'finally', 'return', 'pass']);
+const NOT_EXPR_START = new Set([
+  'and',
+  'or',
+  'in',
+  'is',
+  'if',
+  'else',
+  'for',
+  'as',
+  'from',
+  'import',
+  'elif',
+  'while',
+  'def',
+  'class',
+  'with',
+  'try',
+  'except',
+  'finally',
+  'return',
+  'pass',
+]);
 export const PY_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
 );
 const COMPARE_OPS = new Set(['==', '!=', '<', '>', '<=', '>=', 'in', 'is']);
 const BINARY_LEVELS: string[][] = [['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%', '@']];
@@ -35,7 +58,6 @@ export class ExpressionParser {
     protected readonly tokens: Token[],
   ) {}
 
-
   /** `a, b` without brackets is a tuple (both as a target and as a value). */
   protected parseExprList(): Expr {
     const first = this.parseTest();
@@ -46,18 +68,30 @@ export class ExpressionParser {
       if (!this.canStartExpr(this.peek())) break;
       items.push(this.parseTest());
     }
-    return this.checkDepth({ kind: 'tuple', items, loc: first.loc, start: first.start, end: items[items.length - 1].end });
+    return this.checkDepth({
+      kind: 'tuple',
+      items,
+      loc: first.loc,
+      start: first.start,
+      end: items[items.length - 1].end,
+    });
   }
 
   protected parseTest(): Expr {
     this.enter();
     const t = this.peek();
-    if (t.type === 'name' && t.text === 'lambda') this.fail(t, 'lambda functions are not supported', 'use a layer, e.g. layers.Activation("relu"), instead of a Lambda');
+    if (t.type === 'name' && t.text === 'lambda')
+      this.fail(
+        t,
+        'lambda functions are not supported',
+        'use a layer, e.g. layers.Activation("relu"), instead of a Lambda',
+      );
     let e = this.parseBinary(0);
     if (this.isName('if')) {
       this.pos++;
       const test = this.parseBinary(0);
-      if (!this.isName('else')) this.fail(this.peek(), "expected 'else' in the conditional expression", 'write: a if condition else b');
+      if (!this.isName('else'))
+        this.fail(this.peek(), "expected 'else' in the conditional expression", 'write: a if condition else b');
       this.pos++;
       const orelse = this.parseTest();
       e = this.checkDepth({ kind: 'ifexp', test, body: e, orelse, loc: e.loc, start: e.start, end: orelse.end });
@@ -84,8 +118,13 @@ export class ExpressionParser {
     if (e.kind === 'name') return e;
     if (e.kind === 'tuple' || e.kind === 'list')
       return { kind: 'tuple', items: e.items.map((i) => this.toTarget(i)), loc: e.loc, start: e.start, end: e.end };
-    if (e.kind === 'attribute' || e.kind === 'subscript') return { kind: 'other', expr: e, loc: e.loc, start: e.start, end: e.end };
-    this.failAt(e.loc, `cannot assign to ${short(this.text.slice(e.start, e.end))}`, "the left of '=' must be a variable name");
+    if (e.kind === 'attribute' || e.kind === 'subscript')
+      return { kind: 'other', expr: e, loc: e.loc, start: e.start, end: e.end };
+    this.failAt(
+      e.loc,
+      `cannot assign to ${short(this.text.slice(e.start, e.end))}`,
+      "the left of '=' must be a variable name",
+    );
   }
 
   /** After `elt`, at its first `for`: the clauses of a comprehension (or generator expression), not its closer. */
@@ -166,7 +205,15 @@ export class ExpressionParser {
     this.enter();
     const exponent = this.parseFactor();
     this.leave();
-    return this.checkDepth({ kind: 'binary', op: '**', left: base, right: exponent, loc: base.loc, start: base.start, end: exponent.end });
+    return this.checkDepth({
+      kind: 'binary',
+      op: '**',
+      left: base,
+      right: exponent,
+      loc: base.loc,
+      start: base.start,
+      end: exponent.end,
+    });
   }
 
   private parsePrimary(): Expr {
@@ -175,10 +222,28 @@ export class ExpressionParser {
       if (this.isOp('.')) {
         this.pos++;
         const name = this.peek();
-        if (name.type !== 'name') this.fail(name, `expected a name after '.', got '${name.text || 'the end of the line'}'`, 'e.g. layers.Dense');
-        if (PY_KEYWORDS.has(name.text)) this.fail(name, `'${name.text}' is a Python keyword and cannot follow '.'`, 'remove the dot, or use another name');
+        if (name.type !== 'name')
+          this.fail(
+            name,
+            `expected a name after '.', got '${name.text || 'the end of the line'}'`,
+            'e.g. layers.Dense',
+          );
+        if (PY_KEYWORDS.has(name.text))
+          this.fail(
+            name,
+            `'${name.text}' is a Python keyword and cannot follow '.'`,
+            'remove the dot, or use another name',
+          );
         this.pos++;
-        e = this.checkDepth({ kind: 'attribute', value: e, attr: name.text, attrLoc: name.loc, loc: e.loc, start: e.start, end: name.end });
+        e = this.checkDepth({
+          kind: 'attribute',
+          value: e,
+          attr: name.text,
+          attrLoc: name.loc,
+          loc: e.loc,
+          start: e.start,
+          end: name.end,
+        });
       } else if (this.isOp('(')) {
         e = this.checkDepth(this.parseCall(e));
       } else if (this.isOp('[')) {
@@ -193,7 +258,12 @@ export class ExpressionParser {
   private parseSubscript(): Expr {
     const items: Expr[] = [];
     const first = this.peek();
-    if (this.isOp(']')) this.fail(this.peek(), 'an empty subscript [] is not valid Python', 'put an index or a slice inside the brackets');
+    if (this.isOp(']'))
+      this.fail(
+        this.peek(),
+        'an empty subscript [] is not valid Python',
+        'put an index or a slice inside the brackets',
+      );
     do {
       if (items.length) this.pos++;
       if (this.isOp(']')) break;
@@ -224,10 +294,16 @@ export class ExpressionParser {
     const seen = new Set<string>();
     while (!this.isOp(')')) {
       const t = this.peek();
-      if (this.isOp('*') || this.isOp('**')) this.fail(t, `argument unpacking '${t.text}' is not supported`, 'write the arguments out');
+      if (this.isOp('*') || this.isOp('**'))
+        this.fail(t, `argument unpacking '${t.text}' is not supported`, 'write the arguments out');
       let arg: Arg;
       if (t.type === 'name' && this.tokens[this.pos + 1]?.text === '=' && this.tokens[this.pos + 1].type === 'op') {
-        if (PY_KEYWORDS.has(t.text)) this.fail(t, `'${t.text}' is a Python keyword and cannot name an argument`, 'use the argument name Keras documents');
+        if (PY_KEYWORDS.has(t.text))
+          this.fail(
+            t,
+            `'${t.text}' is a Python keyword and cannot name an argument`,
+            'use the argument name Keras documents',
+          );
         this.pos += 2;
         if (seen.has(t.text)) this.fail(t, `keyword argument '${t.text}' is given twice`, 'keep one of them');
         seen.add(t.text);
@@ -237,10 +313,20 @@ export class ExpressionParser {
       } else {
         let value = this.parseTest();
         if (this.isName('for')) {
-          if (args.length) this.fail(this.peek(), 'a generator expression must be the only argument, or in parentheses', 'write f((x for x in items))');
+          if (args.length)
+            this.fail(
+              this.peek(),
+              'a generator expression must be the only argument, or in parentheses',
+              'write f((x for x in items))',
+            );
           value = this.parseComprehension(value);
         }
-        if (sawKeyword) this.failAt(value.loc, 'a positional argument cannot follow keyword arguments', 'move it before the keyword arguments, or give its keyword');
+        if (sawKeyword)
+          this.failAt(
+            value.loc,
+            'a positional argument cannot follow keyword arguments',
+            'move it before the keyword arguments, or give its keyword',
+          );
         arg = { value, loc: value.loc, start: value.start, end: value.end };
       }
       args.push(arg);
@@ -284,11 +370,18 @@ export class ExpressionParser {
     if (t.type === 'name') {
       if (t.text === 'True' || t.text === 'False' || t.text === 'None') {
         this.pos++;
-        return { kind: 'constant', value: t.text === 'None' ? null : t.text === 'True', loc: t.loc, start: t.start, end: t.end };
+        return {
+          kind: 'constant',
+          value: t.text === 'None' ? null : t.text === 'True',
+          loc: t.loc,
+          start: t.start,
+          end: t.end,
+        };
       }
       if (t.text === 'lambda') this.fail(t, 'lambda functions are not supported', 'use a layer instead of a Lambda');
       if (t.text === 'yield' || t.text === 'await') this.fail(t, `'${t.text}' is not supported`, STRAIGHT_LINE_HINT);
-      if (NOT_EXPR_START.has(t.text) || PY_KEYWORDS.has(t.text)) this.fail(t, `unexpected '${t.text}'`, 'a value is expected here');
+      if (NOT_EXPR_START.has(t.text) || PY_KEYWORDS.has(t.text))
+        this.fail(t, `unexpected '${t.text}'`, 'a value is expected here');
       this.pos++;
       return { kind: 'name', id: t.text, loc: t.loc, start: t.start, end: t.end };
     }
@@ -298,7 +391,8 @@ export class ExpressionParser {
     }
     if (this.isOp('(') || this.isOp('[')) return this.parseSequence();
     if (this.isOp('{')) return this.parseDict();
-    if (t.type === 'eof' || t.type === 'newline') this.fail(t, 'the code ends where a value is expected', 'complete the expression');
+    if (t.type === 'eof' || t.type === 'newline')
+      this.fail(t, 'the code ends where a value is expected', 'complete the expression');
     this.fail(t, `unexpected '${t.text}'`, 'a value is expected here');
   }
 
@@ -339,11 +433,21 @@ export class ExpressionParser {
     const entries: [Expr, Expr][] = [];
     while (!this.isOp('}')) {
       const key = this.parseTest();
-      if (this.isName('for')) this.fail(this.peek(), 'set and dict comprehensions are not supported', 'use a list comprehension: [x for x in items]');
+      if (this.isName('for'))
+        this.fail(
+          this.peek(),
+          'set and dict comprehensions are not supported',
+          'use a list comprehension: [x for x in items]',
+        );
       if (!this.isOp(':')) this.fail(this.peek(), 'sets are not supported', 'use a tuple (a, b) or a list [a, b]');
       this.pos++;
       const value = this.parseTest();
-      if (this.isName('for')) this.fail(this.peek(), 'set and dict comprehensions are not supported', 'use a list comprehension: [x for x in items]');
+      if (this.isName('for'))
+        this.fail(
+          this.peek(),
+          'set and dict comprehensions are not supported',
+          'use a list comprehension: [x for x in items]',
+        );
       entries.push([key, value]);
       if (this.isOp(',')) {
         this.pos++;
@@ -376,13 +480,24 @@ export class ExpressionParser {
         continue;
       }
       const field = scanField(v, i);
-      if (!field) this.fail(tok, "a '{' in this f-string is never closed", "close it with '}', or write '{{' for a literal brace");
+      if (!field)
+        this.fail(
+          tok,
+          "a '{' in this f-string is never closed",
+          "close it with '}', or write '{{' for a literal brace",
+        );
       const { exprEnd, conversion, spec, end } = field;
       const source = v.slice(i + 1, exprEnd);
-      if (!source.trim()) this.fail(tok, 'an f-string has an empty {}', 'put a name or an expression inside the braces');
+      if (!source.trim())
+        this.fail(tok, 'an f-string has an empty {}', 'put a name or an expression inside the braces');
       if (conversion !== undefined && !['r', 's', 'a'].includes(conversion))
-        this.fail(tok, `f-string conversion '!${conversion}' is not valid`, "use !r, !s or !a");
-      if (spec?.includes('{')) this.fail(tok, 'nested fields in an f-string format spec are not supported', 'write the format spec out, e.g. {x:03d}');
+        this.fail(tok, `f-string conversion '!${conversion}' is not valid`, 'use !r, !s or !a');
+      if (spec?.includes('{'))
+        this.fail(
+          tok,
+          'nested fields in an f-string format spec are not supported',
+          'write the format spec out, e.g. {x:03d}',
+        );
       if (literal) parts.push(literal);
       literal = '';
       const offset = Math.max(0, tok.text.indexOf(source, searchFrom));
@@ -405,13 +520,20 @@ export class ExpressionParser {
     const column = lines.length === 1 ? tok.loc.column + offset : lines[lines.length - 1].length + 1;
     const { tokens, errors } = tokenize(source);
     const at = (l: number, c: number) => ({ line: line + l - 1, column: l === 1 ? column + c - 1 : c });
-    if (errors.length) this.failAt(at(errors[0].location!.line, errors[0].location!.column), errors[0].message, errors[0].hint ?? '');
+    if (errors.length)
+      this.failAt(at(errors[0].location!.line, errors[0].location!.column), errors[0].message, errors[0].hint ?? '');
     const base = tok.start + offset;
-    const shifted = tokens.map((t) => ({ ...t, loc: at(t.loc.line, t.loc.column), start: t.start + base, end: t.end + base }));
+    const shifted = tokens.map((t) => ({
+      ...t,
+      loc: at(t.loc.line, t.loc.column),
+      start: t.start + base,
+      end: t.end + base,
+    }));
     const sub = new ExpressionParser(this.text, shifted);
     const e = sub.parseExprList();
     const rest = sub.peek();
-    if (rest.type !== 'newline' && rest.type !== 'eof') this.fail(rest, `unexpected '${rest.text}' in an f-string field`, 'one expression per {}');
+    if (rest.type !== 'newline' && rest.type !== 'eof')
+      this.fail(rest, `unexpected '${rest.text}' in an f-string field`, 'one expression per {}');
     return e;
   }
 
@@ -421,7 +543,11 @@ export class ExpressionParser {
     const written = short(this.text.slice(after.start, after.end));
     if (this.canStartExpr(t)) this.fail(t, `missing comma between ${what}`, `add ',' after ${written}`);
     if (t.type === 'op' && t.text === '=')
-      this.fail(t, `unexpected '=' after ${written}`, "a keyword argument is written name=value with a plain name on the left; use '==' to compare");
+      this.fail(
+        t,
+        `unexpected '=' after ${written}`,
+        "a keyword argument is written name=value with a plain name on the left; use '==' to compare",
+      );
     this.fail(t, `unexpected '${t.text || 'end of line'}' after ${written}`, `expected ',' or '${close}'`);
   }
 
@@ -433,7 +559,12 @@ export class ExpressionParser {
 
   private checkDepth<E extends Expr>(e: E): E {
     const d = depthOf(e);
-    if (d > MAX_DEPTH) this.failAt(e.loc, `this expression is nested more than ${MAX_DEPTH} levels deep`, 'split it into several statements');
+    if (d > MAX_DEPTH)
+      this.failAt(
+        e.loc,
+        `this expression is nested more than ${MAX_DEPTH} levels deep`,
+        'split it into several statements',
+      );
     depths.set(e, d);
     return e;
   }
@@ -487,7 +618,10 @@ export class ExpressionParser {
 }
 
 /** The `{…}` field opening at `open`: where its expression ends, its conversion and spec, and its closing brace. */
-function scanField(v: string, open: number): { exprEnd: number; conversion?: string; spec?: string; end: number } | null {
+function scanField(
+  v: string,
+  open: number,
+): { exprEnd: number; conversion?: string; spec?: string; end: number } | null {
   let depth = 0;
   let quote = '';
   let bang = -1;
@@ -518,7 +652,27 @@ function scanField(v: string, open: number): { exprEnd: number; conversion?: str
 const depths = new WeakMap<Expr, number>();
 function depthOf(e: Expr): number {
   const children: Expr[] =
-    e.kind === 'binary' ? [e.left, e.right] : e.kind === 'unary' ? [e.operand] : e.kind === 'slice' ? (e.parts.filter(Boolean) as Expr[]) : e.kind === 'attribute' || e.kind === 'subscript' ? [e.value] : e.kind === 'call' ? [e.func, ...e.args.map((a) => a.value)] : e.kind === 'tuple' || e.kind === 'list' ? e.items : e.kind === 'dict' ? e.entries.flat() : e.kind === 'ifexp' ? [e.test, e.body, e.orelse] : e.kind === 'listcomp' ? [e.elt, ...e.generators.flatMap((g) => [g.iter, ...g.ifs])] : e.kind === 'fstring' ? e.parts.flatMap((p) => (typeof p === 'string' ? [] : [p.expr])) : [];
+    e.kind === 'binary'
+      ? [e.left, e.right]
+      : e.kind === 'unary'
+        ? [e.operand]
+        : e.kind === 'slice'
+          ? (e.parts.filter(Boolean) as Expr[])
+          : e.kind === 'attribute' || e.kind === 'subscript'
+            ? [e.value]
+            : e.kind === 'call'
+              ? [e.func, ...e.args.map((a) => a.value)]
+              : e.kind === 'tuple' || e.kind === 'list'
+                ? e.items
+                : e.kind === 'dict'
+                  ? e.entries.flat()
+                  : e.kind === 'ifexp'
+                    ? [e.test, e.body, e.orelse]
+                    : e.kind === 'listcomp'
+                      ? [e.elt, ...e.generators.flatMap((g) => [g.iter, ...g.ifs])]
+                      : e.kind === 'fstring'
+                        ? e.parts.flatMap((p) => (typeof p === 'string' ? [] : [p.expr]))
+                        : [];
   let d = 0;
   for (const c of children) d = Math.max(d, depths.get(c) ?? 1);
   return d + 1;
@@ -533,6 +687,9 @@ function parseNumber(raw: string): { value: number; isInt: boolean } {
 }
 
 export function short(written: string, max = 40): string {
-  const one = written.slice(0, max * 4).replace(/\s+/g, ' ').trim();
+  const one = written
+    .slice(0, max * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }

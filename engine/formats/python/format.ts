@@ -38,7 +38,12 @@ export function formatSpec(v: ConfigValue, spec: string, float = false): string 
     const isFloat = float || !Number.isInteger(n);
     switch (type) {
       case '':
-        body = precision === undefined ? pyStr(n, float) : isFloat ? Number(n.toPrecision(Math.max(1, precision))).toString() : String(n);
+        body =
+          precision === undefined
+            ? pyStr(n, float)
+            : isFloat
+              ? Number(n.toPrecision(Math.max(1, precision))).toString()
+              : String(n);
         break;
       case 'd':
         if (isFloat) return null;
@@ -50,7 +55,9 @@ export function formatSpec(v: ConfigValue, spec: string, float = false): string 
         break;
       case 'e':
       case 'E': {
-        const [mant, exp] = Math.abs(n).toExponential(precision ?? 6).split('e');
+        const [mant, exp] = Math.abs(n)
+          .toExponential(precision ?? 6)
+          .split('e');
         body = `${mant}${type}${exp[0] === '-' ? '-' : '+'}${exp.replace(/^[+-]/, '').padStart(2, '0')}`;
         break;
       }

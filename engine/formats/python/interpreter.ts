@@ -12,7 +12,16 @@ import { bindLayerArgs, type Callee } from './layer-args';
 import { resolvePath } from './resolve';
 import { INPUT_SIGNATURE } from './signatures';
 import { similar } from './suggest';
-import { ERROR, constValue, describeValue, type FunctionalBuild, type ModelBuild, type PendingLayer, type SequentialBuild, type Value } from './values';
+import {
+  ERROR,
+  constValue,
+  describeValue,
+  type FunctionalBuild,
+  type ModelBuild,
+  type PendingLayer,
+  type SequentialBuild,
+  type Value,
+} from './values';
 
 export class Interpreter extends Evaluator {
   /** Every layer made, in construction order (Keras names layers in this order). */
@@ -46,9 +55,17 @@ export class Interpreter extends Evaluator {
       case 'method':
         return this.modelMethod(fn.model, fn.name, callee, args);
       case 'model':
-        return this.error(callee, 'calling a model like a layer (a nested model) is not supported', 'list its layers in this model instead');
+        return this.error(
+          callee,
+          'calling a model like a layer (a nested model) is not supported',
+          'list its layers in this model instead',
+        );
       case 'tensor':
-        return this.error(callee, `${this.source(e.func)} is a tensor and cannot be called`, 'call a layer on it: layers.Dense(8)(x)');
+        return this.error(
+          callee,
+          `${this.source(e.func)} is a tensor and cannot be called`,
+          'call a layer on it: layers.Dense(8)(x)',
+        );
       case 'opaque':
         return { kind: 'opaque', what: `the result of ${this.source(e.func)}(…)` };
       default:
@@ -81,17 +98,27 @@ export class Interpreter extends Evaluator {
         return this.error(
           callee,
           `${r.name} is not a layer LayerCanvas supports`,
-          close.length ? `similar layers LayerCanvas has: ${close.join(', ')}` : `LayerCanvas has: ${names.slice(1).join(', ')}`,
+          close.length
+            ? `similar layers LayerCanvas has: ${close.join(', ')}`
+            : `LayerCanvas has: ${names.slice(1).join(', ')}`,
         );
       }
       case 'unknown-model':
         return this.error(callee, `Keras has no '${r.name}'`, `did you mean ${r.suggestion}?`);
       case 'initializer':
         if (args.length === 0) return constValue(r.name);
-        return this.error(callee, `the initializer ${this.source(e.func)}(…) is not supported`, `use its name as a string, e.g. kernel_initializer='he_normal'`);
+        return this.error(
+          callee,
+          `the initializer ${this.source(e.func)}(…) is not supported`,
+          `use its name as a string, e.g. kernel_initializer='he_normal'`,
+        );
       default:
         if (!path.startsWith('builtins.') && args.some((a) => a.value.kind === 'tensor' || a.value.kind === 'seq'))
-          return this.error(callee, `${this.source(e.func)}(…) on tensors is not supported`, 'use the equivalent Keras layer (Add, Concatenate, Activation, Reshape, …)');
+          return this.error(
+            callee,
+            `${this.source(e.func)}(…) on tensors is not supported`,
+            'use the equivalent Keras layer (Add, Concatenate, Activation, Reshape, …)',
+          );
         return { kind: 'opaque', what: `the result of ${this.source(e.func)}(…)` };
     }
   }
@@ -99,7 +126,13 @@ export class Interpreter extends Evaluator {
   private construct(className: string, callee: Callee, args: Evaluated[]): PendingLayer {
     const bound = args.map((a) => ({ arg: a.arg, value: this.constant(a) }));
     const b = bindLayerArgs(className, bound, callee, (err) => this.errors.push(err));
-    const layer: PendingLayer = { id: `t${this.nextId++}`, className, given: b.given, loc: callee.loc, label: className };
+    const layer: PendingLayer = {
+      id: `t${this.nextId++}`,
+      className,
+      given: b.given,
+      loc: callee.loc,
+      label: className,
+    };
     if (b.name) layer.name = b.name;
     if (b.inputSpec) layer.inputSpec = b.inputSpec;
     this.layers.push(layer);
@@ -109,7 +142,8 @@ export class Interpreter extends Evaluator {
 
   private tensorsOf(v: Value): string[] | null {
     if (v.kind === 'tensor') return [v.nodeId];
-    if (v.kind === 'seq' && v.items.every((i) => i.kind === 'tensor')) return v.items.map((i) => (i as { nodeId: string }).nodeId);
+    if (v.kind === 'seq' && v.items.every((i) => i.kind === 'tensor'))
+      return v.items.map((i) => (i as { nodeId: string }).nodeId);
     return null;
   }
 
@@ -123,23 +157,55 @@ export class Interpreter extends Evaluator {
     let input: Evaluated | undefined;
     for (const a of args) {
       if (a.arg.keyword === undefined || a.arg.keyword === 'inputs') {
-        if (input) return this.error(a.arg.loc, `${layer.label} is called with more than one input argument`, 'pass several tensors as one list: layer([a, b])');
+        if (input)
+          return this.error(
+            a.arg.loc,
+            `${layer.label} is called with more than one input argument`,
+            'pass several tensors as one list: layer([a, b])',
+          );
         input = a;
-      } else if (a.arg.keyword !== 'training') return this.error(a.arg.keywordLoc ?? a.arg.loc, `the call argument '${a.arg.keyword}' is not supported`, 'call the layer with its input only: layer(x)');
+      } else if (a.arg.keyword !== 'training')
+        return this.error(
+          a.arg.keywordLoc ?? a.arg.loc,
+          `the call argument '${a.arg.keyword}' is not supported`,
+          'call the layer with its input only: layer(x)',
+        );
     }
-    if (!input) return this.error(callee, `${layer.label} is called without an input`, 'pass the tensor it acts on: layer(x)');
+    if (!input)
+      return this.error(callee, `${layer.label} is called without an input`, 'pass the tensor it acts on: layer(x)');
     if (input.value.kind === 'error') return ERROR;
     const sources = this.tensorsOf(input.value);
     if (!sources)
-      return this.error(input.arg.value.loc, `${this.source(input.arg.value)} is not a tensor`, 'call a layer on keras.Input(…) or on the output of another layer call');
+      return this.error(
+        input.arg.value.loc,
+        `${this.source(input.arg.value)} is not a tensor`,
+        'call a layer on keras.Input(…) or on the output of another layer call',
+      );
     const def = getLayer(layer.className)!;
-    if (def.arity === 'none') return this.error(callee, 'an InputLayer is not called on tensors', 'use keras.Input(shape=…) to start a functional model');
+    if (def.arity === 'none')
+      return this.error(
+        callee,
+        'an InputLayer is not called on tensors',
+        'use keras.Input(shape=…) to start a functional model',
+      );
     if (def.arity === 'one' && sources.length !== 1)
-      return this.error(input.arg.value.loc, `${layer.className} takes one tensor, got ${sources.length}`, 'merge them first with layers.Add() or layers.Concatenate()');
+      return this.error(
+        input.arg.value.loc,
+        `${layer.className} takes one tensor, got ${sources.length}`,
+        'merge them first with layers.Add() or layers.Concatenate()',
+      );
     if (def.arity === 'many' && input.value.kind === 'tensor')
-      return this.error(input.arg.value.loc, `${layer.className} merges a list of tensors`, `pass a list: ${layer.className}()([a, b])`);
+      return this.error(
+        input.arg.value.loc,
+        `${layer.className} merges a list of tensors`,
+        `pass a list: ${layer.className}()([a, b])`,
+      );
     if (layer.inputSpec)
-      this.warnings.push({ message: `input_shape on ${layer.label} is ignored: in a functional model the input comes from the tensor it is called on`, hint: 'remove it', location: layer.inputSpec.loc });
+      this.warnings.push({
+        message: `input_shape on ${layer.label} is ignored: in a functional model the input comes from the tensor it is called on`,
+        hint: 'remove it',
+        location: layer.inputSpec.loc,
+      });
     layer.usedAt = callee;
     for (const s of sources) this.edges.push({ source: s, target: layer.id });
     return { kind: 'tensor', nodeId: layer.id };
@@ -147,8 +213,17 @@ export class Interpreter extends Evaluator {
 
   private mergeCall(className: string, callee: SourceLocation, args: Evaluated[]): Value {
     const inputAt = args.findIndex((a) => a.arg.keyword === undefined || a.arg.keyword === 'inputs');
-    if (inputAt < 0) return this.error(callee, `${className.toLowerCase()}() needs the list of tensors to merge`, `e.g. layers.${className.toLowerCase()}([a, b])`);
-    const layer = this.construct(className, { loc: callee }, args.filter((_, i) => i !== inputAt));
+    if (inputAt < 0)
+      return this.error(
+        callee,
+        `${className.toLowerCase()}() needs the list of tensors to merge`,
+        `e.g. layers.${className.toLowerCase()}([a, b])`,
+      );
+    const layer = this.construct(
+      className,
+      { loc: callee },
+      args.filter((_, i) => i !== inputAt),
+    );
     return this.applyLayer(layer, callee, [args[inputAt]]);
   }
 
@@ -160,14 +235,22 @@ export class Interpreter extends Evaluator {
     for (const a of args) {
       const key = a.arg.keyword ?? order[positional++];
       if (!key || !order.includes(key)) {
-        this.error(a.arg.keywordLoc ?? a.arg.loc, `${kind} has no argument '${a.arg.keyword ?? short(this.source(a.arg))}'`, `its arguments are: ${order.join(', ')}`);
+        this.error(
+          a.arg.keywordLoc ?? a.arg.loc,
+          `${kind} has no argument '${a.arg.keyword ?? short(this.source(a.arg))}'`,
+          `its arguments are: ${order.join(', ')}`,
+        );
         return null;
       }
       out.set(key, a);
     }
     const trainable = out.get('trainable');
     if (trainable && !(trainable.value.kind === 'const' && trainable.value.value === true)) {
-      this.error(trainable.arg.loc, `trainable on the whole ${kind} is not supported`, 'set trainable=False on the layers to freeze');
+      this.error(
+        trainable.arg.loc,
+        `trainable on the whole ${kind} is not supported`,
+        'set trainable=False on the layers to freeze',
+      );
       return null;
     }
     return out;
@@ -178,7 +261,11 @@ export class Interpreter extends Evaluator {
     const v = this.constant(a);
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || !v) {
-      this.error(a.arg.value.loc, `the model name must be a non-empty string, got ${this.source(a.arg.value)}`, 'e.g. name="my_model"');
+      this.error(
+        a.arg.value.loc,
+        `the model name must be a non-empty string, got ${this.source(a.arg.value)}`,
+        'e.g. name="my_model"',
+      );
       return undefined;
     }
     return v;
@@ -194,8 +281,10 @@ export class Interpreter extends Evaluator {
     if (list && !(list.value.kind === 'const' && list.value.value === null)) {
       const v = list.value;
       const exprs = list.arg.value.kind === 'list' || list.arg.value.kind === 'tuple' ? list.arg.value.items : null;
-      if (v.kind === 'seq') v.items.forEach((item, i) => this.addToSequential(model, item, exprs?.[i] ?? list.arg.value));
-      else if (!(v.kind === 'const' && Array.isArray(v.value) && v.value.length === 0)) this.addToSequential(model, v, list.arg.value);
+      if (v.kind === 'seq')
+        v.items.forEach((item, i) => this.addToSequential(model, item, exprs?.[i] ?? list.arg.value));
+      else if (!(v.kind === 'const' && Array.isArray(v.value) && v.value.length === 0))
+        this.addToSequential(model, v, list.arg.value);
     }
     this.models.push(model);
     return { kind: 'model', model };
@@ -205,7 +294,11 @@ export class Interpreter extends Evaluator {
     if (v.kind === 'error') return;
     if (v.kind === 'layer') {
       if (v.layer.usedAt) {
-        this.error(at.loc, `the layer ${v.layer.label} is already used at line ${v.layer.usedAt.line}; using one layer twice shares its weights, which LayerCanvas does not support`, `create a separate ${v.layer.className}(…)`);
+        this.error(
+          at.loc,
+          `the layer ${v.layer.label} is already used at line ${v.layer.usedAt.line}; using one layer twice shares its weights, which LayerCanvas does not support`,
+          `create a separate ${v.layer.className}(…)`,
+        );
         return;
       }
       v.layer.usedAt = at.loc;
@@ -219,11 +312,19 @@ export class Interpreter extends Evaluator {
         model.items.push({ layer, loc: at.loc });
         return;
       }
-      this.error(at.loc, `${this.source(at)} is the output of a layer call, not a layer`, 'list the layer itself, e.g. layers.Dense(8), not layers.Dense(8)(x)');
+      this.error(
+        at.loc,
+        `${this.source(at)} is the output of a layer call, not a layer`,
+        'list the layer itself, e.g. layers.Dense(8), not layers.Dense(8)(x)',
+      );
       return;
     }
     if (v.kind === 'model') {
-      this.error(at.loc, 'a model inside a Sequential model (a nested model) is not supported', 'list its layers instead');
+      this.error(
+        at.loc,
+        'a model inside a Sequential model (a nested model) is not supported',
+        'list its layers instead',
+      );
       return;
     }
     this.error(at.loc, `${this.source(at)} is not a layer`, 'a Sequential model takes layers, e.g. layers.Dense(8)');
@@ -231,16 +332,30 @@ export class Interpreter extends Evaluator {
 
   private modelMethod(model: ModelBuild, name: string, callee: SourceLocation, args: Evaluated[]): Value {
     if (name === 'add' || name === 'build' || name === 'pop') {
-      if (model.kind !== 'sequential') return this.error(callee, `${name}() works on Sequential models only`, 'wire functional models by calling layers on tensors');
+      if (model.kind !== 'sequential')
+        return this.error(
+          callee,
+          `${name}() works on Sequential models only`,
+          'wire functional models by calling layers on tensors',
+        );
       if (name === 'pop') return this.error(callee, 'model.pop() is not supported', 'leave the layer out instead');
       const a = args[0];
       if (args.length !== 1 || (a.arg.keyword && a.arg.keyword !== (name === 'add' ? 'layer' : 'input_shape')))
-        return this.error(callee, `model.${name}() takes exactly one argument`, name === 'add' ? 'e.g. model.add(layers.Dense(8))' : 'e.g. model.build((None, 28, 28, 1))');
+        return this.error(
+          callee,
+          `model.${name}() takes exactly one argument`,
+          name === 'add' ? 'e.g. model.add(layers.Dense(8))' : 'e.g. model.build((None, 28, 28, 1))',
+        );
       if (name === 'add') this.addToSequential(model, a.value, a.arg.value);
       else {
         const shape = this.constant(a);
         if (shape === undefined) return ERROR;
-        if (!Array.isArray(shape) || shape.length < 2) return this.error(a.arg.value.loc, `model.build() needs the batch shape, got ${this.source(a.arg.value)}`, 'e.g. model.build((None, 28, 28, 1))');
+        if (!Array.isArray(shape) || shape.length < 2)
+          return this.error(
+            a.arg.value.loc,
+            `model.build() needs the batch shape, got ${this.source(a.arg.value)}`,
+            'e.g. model.build((None, 28, 28, 1))',
+          );
         model.builtShape = { shape: shape.slice(1), batchSize: shape[0], loc: a.arg.value.loc };
       }
       return { kind: 'opaque', what: `the result of model.${name}()` };
@@ -260,7 +375,11 @@ export class Interpreter extends Evaluator {
       if (a.value.kind === 'error') return null;
       const ids = this.tensorsOf(a.value);
       if (!ids || ids.length === 0) {
-        this.error(a.arg.value.loc, `${key} must be a tensor or a list of tensors, got ${this.source(a.arg.value)}`, `e.g. ${key}=${key === 'inputs' ? 'inputs' : 'x'}`);
+        this.error(
+          a.arg.value.loc,
+          `${key} must be a tensor or a list of tensors, got ${this.source(a.arg.value)}`,
+          `e.g. ${key}=${key === 'inputs' ? 'inputs' : 'x'}`,
+        );
         return null;
       }
       return ids;
@@ -272,7 +391,11 @@ export class Interpreter extends Evaluator {
     for (const id of inputs) {
       const layer = this.byId.get(id)!;
       if (layer.className !== 'InputLayer')
-        return this.error(named.get('inputs')!.arg.value.loc, `the model inputs must come from keras.Input(…), but one is the output of ${layer.label}`, 'pass the tensors keras.Input returned');
+        return this.error(
+          named.get('inputs')!.arg.value.loc,
+          `the model inputs must come from keras.Input(…), but one is the output of ${layer.label}`,
+          'pass the tensors keras.Input returned',
+        );
     }
     const model: FunctionalBuild = { kind: 'functional', inputs, outputs, loc: callee };
     if (name) model.name = name;

@@ -39,7 +39,12 @@ export interface Callee {
 }
 
 /** `callee.loc` locates the class name, where a missing required argument is reported. */
-export function bindLayerArgs(className: string, args: BoundArg[], callee: Callee, report: (e: FormatError) => void): LayerBinding {
+export function bindLayerArgs(
+  className: string,
+  args: BoundArg[],
+  callee: Callee,
+  report: (e: FormatError) => void,
+): LayerBinding {
   const def = getLayer(className)!;
   const order = callee.signature ?? signatureOf(def);
   const shown = callee.display ?? className;
@@ -56,7 +61,11 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
     if (a.arg.keyword === undefined) {
       const param = order[positional++];
       if (param === undefined) {
-        fail(`${shown} takes at most ${order.length} positional argument${order.length === 1 ? '' : 's'}${order.length ? ` (${order.slice(0, 4).join(', ')}${order.length > 4 ? ', …' : ''})` : ''}, got more`, 'pass the others by keyword, e.g. name=value', a.arg.loc);
+        fail(
+          `${shown} takes at most ${order.length} positional argument${order.length === 1 ? '' : 's'}${order.length ? ` (${order.slice(0, 4).join(', ')}${order.length > 4 ? ', …' : ''})` : ''}, got more`,
+          'pass the others by keyword, e.g. name=value',
+          a.arg.loc,
+        );
         continue;
       }
       bound.set(param, a);
@@ -65,7 +74,11 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
     const kw = a.arg.keyword;
     const param = def.keras.renamed?.[kw] ?? kw;
     if (bound.has(param)) {
-      fail(`${shown} got two values for '${param}'`, 'give it once, either by position or by keyword', a.arg.keywordLoc ?? a.arg.loc);
+      fail(
+        `${shown} got two values for '${param}'`,
+        'give it once, either by position or by keyword',
+        a.arg.keywordLoc ?? a.arg.loc,
+      );
       continue;
     }
     bound.set(param, a);
@@ -98,13 +111,24 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
       const bad =
         typeof spec === 'string'
           ? spec
-          : (spec.shape !== undefined && checkValue(param, input.shape, spec.shape)) || (spec.batchSize !== undefined && checkValue('batch_size', input.batch_size, spec.batchSize));
+          : (spec.shape !== undefined && checkValue(param, input.shape, spec.shape)) ||
+            (spec.batchSize !== undefined && checkValue('batch_size', input.batch_size, spec.batchSize));
       if (bad) fail(bad, 'e.g. input_shape=(28, 28, 1): the shape of one sample, without the batch axis', where);
-      else binding.inputSpec = { ...(binding.inputSpec ?? { shape: null, batchSize: null }), ...(spec as object), loc: a.arg.loc };
+      else
+        binding.inputSpec = {
+          ...(binding.inputSpec ?? { shape: null, batchSize: null }),
+          ...(spec as object),
+          loc: a.arg.loc,
+        };
       continue;
     }
     if (className === 'InputLayer' && (param === 'batch_shape' || param === 'batch_input_shape')) {
-      if (!Array.isArray(value) || value.length < 2) fail(`${param} must be a tuple (batch, …sizes), got ${pythonText(value)}`, 'e.g. batch_shape=(None, 28, 28, 1)', where);
+      if (!Array.isArray(value) || value.length < 2)
+        fail(
+          `${param} must be a tuple (batch, …sizes), got ${pythonText(value)}`,
+          'e.g. batch_shape=(None, 28, 28, 1)',
+          where,
+        );
       else {
         binding.given.shape = value.slice(1);
         binding.given.batch_size = value[0];
@@ -112,11 +136,17 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
       continue;
     }
     if (Object.hasOwn(NEUTRAL_ARGS, param) && (order.includes(param) || BASE_KEYWORDS.includes(param))) {
-      if (!NEUTRAL_ARGS[param].some((n) => n === value)) fail(`${param}=${pythonText(value)} is not supported`, neutralHint(param), where);
+      if (!NEUTRAL_ARGS[param].some((n) => n === value))
+        fail(`${param}=${pythonText(value)} is not supported`, neutralHint(param), where);
       continue;
     }
     if (order.includes(param)) {
-      if (value !== null) fail(`${param} is not supported by LayerCanvas`, 'remove it: regularizers and constraints are not modelled', a.arg.keywordLoc ?? where);
+      if (value !== null)
+        fail(
+          `${param} is not supported by LayerCanvas`,
+          'remove it: regularizers and constraints are not modelled',
+          a.arg.keywordLoc ?? where,
+        );
       continue;
     }
     unknownKeyword = true;
@@ -124,7 +154,9 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
     const close = similar(param, known, 1);
     fail(
       `${shown} has no argument '${param}'`,
-      close.length ? `did you mean '${close[0]}'?` : `its arguments are: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`,
+      close.length
+        ? `did you mean '${close[0]}'?`
+        : `its arguments are: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}`,
       a.arg.keywordLoc ?? a.arg.loc,
     );
   }
@@ -137,7 +169,8 @@ export function bindLayerArgs(className: string, args: BoundArg[], callee: Calle
     fail(`${shown} needs '${key}'`, `e.g. ${shown}(${pythonText(spec.default as ConfigValue)})`, callee.loc);
   }
   if (!binding.failed && def.validate) {
-    for (const issue of def.validate(completeConfig(def, binding.given).config)) fail(issue.message, issue.hint ?? 'change one of the values', callee.loc);
+    for (const issue of def.validate(completeConfig(def, binding.given).config))
+      fail(issue.message, issue.hint ?? 'change one of the values', callee.loc);
   }
   return binding;
 }
@@ -147,10 +180,13 @@ function isInputArg(param: string): boolean {
 }
 
 function inputSpecOf(param: string, value: ConfigValue): { shape?: ConfigValue; batchSize?: ConfigValue } | string {
-  if (param === 'input_dim') return typeof value === 'number' ? { shape: [value] } : `input_dim must be an integer, got ${pythonText(value)}`;
+  if (param === 'input_dim')
+    return typeof value === 'number' ? { shape: [value] } : `input_dim must be an integer, got ${pythonText(value)}`;
   if (param === 'batch_size') return { batchSize: value };
-  if (param === 'input_shape') return Array.isArray(value) ? { shape: value } : `input_shape must be a tuple, got ${pythonText(value)}`;
-  if (!Array.isArray(value) || value.length < 2) return `batch_input_shape must be a tuple (batch, …sizes), got ${pythonText(value)}`;
+  if (param === 'input_shape')
+    return Array.isArray(value) ? { shape: value } : `input_shape must be a tuple, got ${pythonText(value)}`;
+  if (!Array.isArray(value) || value.length < 2)
+    return `batch_input_shape must be a tuple (batch, …sizes), got ${pythonText(value)}`;
   return { shape: value.slice(1), batchSize: value[0] };
 }
 
@@ -170,7 +206,8 @@ function fieldHint(spec: FieldSpec): string {
 }
 
 function neutralHint(param: string): string {
-  if (param === 'data_format') return "LayerCanvas computes channels_last (NHWC) only: drop the argument or use 'channels_last'";
+  if (param === 'data_format')
+    return "LayerCanvas computes channels_last (NHWC) only: drop the argument or use 'channels_last'";
   if (param === 'dtype') return 'LayerCanvas computes in float32: drop the argument';
   return 'drop the argument';
 }

@@ -50,7 +50,12 @@ function reciprocalText(x: number): string | null {
 /** A field's value as a Keras user writes it: floats as floats, 2-D amounts as compactly as they are symmetric. */
 export function fieldLiteral(spec: FieldSpec, v: ConfigValue): string {
   if (spec.type === 'float') return (typeof v === 'number' && reciprocalText(v)) || pythonLiteral(v, true);
-  if (spec.type === 'pairs2d' && Array.isArray(v) && v.length === 2 && v.every((p) => Array.isArray(p) && p.length === 2)) {
+  if (
+    spec.type === 'pairs2d' &&
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((p) => Array.isArray(p) && p.length === 2)
+  ) {
     const [[t, b], [l, r]] = v as number[][];
     if (t === b && l === r) return t === l ? String(t) : `(${t}, ${l})`;
   }

@@ -13,10 +13,18 @@ interface Located {
 }
 
 const MAX_LENGTH = 100_000;
-const MERGE_FOR: Record<string, string> = { '+': 'layers.Add()([a, b])', '-': 'layers.Subtract()([a, b])', '*': 'layers.Multiply()([a, b])' };
+const MERGE_FOR: Record<string, string> = {
+  '+': 'layers.Add()([a, b])',
+  '-': 'layers.Subtract()([a, b])',
+  '*': 'layers.Multiply()([a, b])',
+};
 
 function tensorArithmetic(op: string, at: Located, report: Report): Value {
-  return report(at.loc, `'${op}' on tensors is not supported`, MERGE_FOR[op] ? `use a merge layer: ${MERGE_FOR[op]}` : 'use the equivalent Keras layer');
+  return report(
+    at.loc,
+    `'${op}' on tensors is not supported`,
+    MERGE_FOR[op] ? `use a merge layer: ${MERGE_FOR[op]}` : 'use the equivalent Keras layer',
+  );
 }
 
 function listItems(v: Value): Value[] | null {
@@ -61,8 +69,15 @@ export function binaryOp(
   const la = listItems(a);
   const lb = listItems(b);
   if ((a.kind === 'seq' || b.kind === 'seq') && op === '+' && la && lb) {
-    if (la.length + lb.length > MAX_LENGTH) return report(at.loc, `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'write the value out');
-    return budget.charge(la.length + lb.length) ? { kind: 'seq', items: [...la, ...lb] } : report(at.loc, budget.overrun!.message, budget.overrun!.hint);
+    if (la.length + lb.length > MAX_LENGTH)
+      return report(
+        at.loc,
+        `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`,
+        'write the value out',
+      );
+    return budget.charge(la.length + lb.length)
+      ? { kind: 'seq', items: [...la, ...lb] }
+      : report(at.loc, budget.overrun!.message, budget.overrun!.hint);
   }
   if (isTensorish(a) || isTensorish(b)) return tensorArithmetic(op, at, report);
   if (a.kind !== 'const' || b.kind !== 'const') return { kind: 'opaque', what: 'a computed value' };
@@ -72,12 +87,19 @@ export function binaryOp(
     report(at.loc, o?.message ?? 'the code does too much work', o?.hint ?? 'shorten it');
   if (op === 'and') return truthy(x) ? b : a;
   if (op === 'or') return truthy(x) ? a : b;
-  if (['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'].includes(op)) return compare(op, a, b, at, report, budget);
+  if (['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'].includes(op))
+    return compare(op, a, b, at, report, budget);
   const nx = typeof x === 'boolean' ? Number(x) : x;
   const ny = typeof y === 'boolean' ? Number(y) : y;
-  if (typeof nx === 'number' && typeof ny === 'number') return numeric(op, nx, ny, at, report, Boolean(a.float || b.float));
+  if (typeof nx === 'number' && typeof ny === 'number')
+    return numeric(op, nx, ny, at, report, Boolean(a.float || b.float));
   // Sizes are capped: `t = t + t` repeated a few dozen times would otherwise build values no model needs.
-  const tooLong = () => report(at.loc, `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`, 'write the value out');
+  const tooLong = () =>
+    report(
+      at.loc,
+      `this value would be longer than ${MAX_LENGTH.toLocaleString('en-US')} items`,
+      'write the value out',
+    );
   const made = (v: ConfigValue) => {
     const refused = budget.admit(v);
     return refused ? overrun(refused) : constValue(v);
@@ -105,7 +127,14 @@ export function binaryOp(
 }
 
 /** Arithmetic as Python does it; `float` when either operand is a float (the result is one too). */
-function numeric(op: string, x: number, y: number, at: Located & { right?: Located }, report: Report, float: boolean): Value {
+function numeric(
+  op: string,
+  x: number,
+  y: number,
+  at: Located & { right?: Located },
+  report: Report,
+  float: boolean,
+): Value {
   const byZero = () => report((at.right ?? at).loc, 'division by zero', 'divide by a non-zero number');
   const ints = !float && Number.isInteger(x) && Number.isInteger(y);
   switch (op) {
@@ -128,14 +157,20 @@ function numeric(op: string, x: number, y: number, at: Located & { right?: Locat
     case '^':
     case '<<':
     case '>>':
-      if (!ints || Math.abs(x) > 2 ** 31 || Math.abs(y) > 31) return report(at.loc, `'${op}' needs small whole numbers here`, 'compute the value and write it out');
+      if (!ints || Math.abs(x) > 2 ** 31 || Math.abs(y) > 31)
+        return report(at.loc, `'${op}' needs small whole numbers here`, 'compute the value and write it out');
       return constValue(op === '&' ? x & y : op === '|' ? x | y : op === '^' ? x ^ y : op === '<<' ? x << y : x >> y);
     default:
       return report(at.loc, `the operator '${op}' is not supported here`, 'compute the value and write it out');
   }
 }
 
-const ORDER: Record<string, (c: number) => boolean> = { '<': (c) => c < 0, '>': (c) => c > 0, '<=': (c) => c <= 0, '>=': (c) => c >= 0 };
+const ORDER: Record<string, (c: number) => boolean> = {
+  '<': (c) => c < 0,
+  '>': (c) => c > 0,
+  '<=': (c) => c <= 0,
+  '>=': (c) => c >= 0,
+};
 
 /** Python's comparison of two constants (numbers, strings, tuples), -1/0/1; null when Python would refuse. */
 function order(x: ConfigValue, y: ConfigValue): number | null {
@@ -171,7 +206,8 @@ export function compare(op: string, a: Value, b: Value, at: Located, report: Rep
   if (a.kind !== 'const' || b.kind !== 'const') {
     const same = sameObject(a, b);
     if ((op === '==' || op === '!=') && same !== null) return constValue(same === (op === '=='));
-    if (isTensorish(a) || isTensorish(b)) return report(at.loc, `'${op}' on tensors is not supported`, 'compare the values the code sets, not tensors');
+    if (isTensorish(a) || isTensorish(b))
+      return report(at.loc, `'${op}' on tensors is not supported`, 'compare the values the code sets, not tensors');
     return { kind: 'opaque', what: 'a comparison' };
   }
   const x = a.value;
@@ -183,13 +219,15 @@ export function compare(op: string, a: Value, b: Value, at: Located, report: Rep
     return constValue(sameValue(x, y) === (op === '=='));
   }
   const c = order(x, y);
-  if (c === null) return report(at.loc, `'${op}' cannot compare these values`, 'compare numbers with numbers, strings with strings');
+  if (c === null)
+    return report(at.loc, `'${op}' cannot compare these values`, 'compare numbers with numbers, strings with strings');
   return constValue(ORDER[op](c));
 }
 
 /** `a is b`: constants by value (None, True, small numbers and strings behave so), objects by identity. */
 function sameObject(a: Value, b: Value): boolean | null {
-  if (a.kind === 'const' && b.kind === 'const') return Array.isArray(a.value) || Array.isArray(b.value) ? a === b : a.value === b.value;
+  if (a.kind === 'const' && b.kind === 'const')
+    return Array.isArray(a.value) || Array.isArray(b.value) ? a === b : a.value === b.value;
   if (a.kind === 'opaque' || b.kind === 'opaque') return null;
   if (a.kind === 'const' || b.kind === 'const') return false;
   if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer;
@@ -206,9 +244,16 @@ function contains(container: Value, item: Value, budget: Budget): boolean | null
   if (container.kind === 'range') {
     if (item.kind !== 'const' || typeof item.value !== 'number') return false;
     const k = (item.value - container.start) / container.step;
-    return Number.isInteger(k) && k >= 0 && k < Math.max(0, Math.ceil((container.stop - container.start) / container.step));
+    return (
+      Number.isInteger(k) && k >= 0 && k < Math.max(0, Math.ceil((container.stop - container.start) / container.step))
+    );
   }
-  const items = container.kind === 'seq' ? container.items : container.kind === 'const' && Array.isArray(container.value) ? container.value.map((v) => constValue(v)) : null;
+  const items =
+    container.kind === 'seq'
+      ? container.items
+      : container.kind === 'const' && Array.isArray(container.value)
+        ? container.value.map((v) => constValue(v))
+        : null;
   if (!items) return null;
   if (!budget.charge(items.length)) return 'overrun';
   for (const v of items) {
@@ -237,22 +282,43 @@ export function subscript(
   budget: Budget,
 ): Value {
   if (base.kind === 'error' || parts.some((p) => p.kind === 'error')) return ERROR;
-  if (base.kind === 'tensor') return report(at.loc, 'indexing or slicing a tensor is not supported', 'use a layer such as Reshape, Cropping2D or Flatten');
-  const items = base.kind === 'seq' ? base.items : base.kind === 'const' && Array.isArray(base.value) ? base.value.map((v) => constValue(v)) : null;
-  const ints = parts.map((p) => (p.kind === 'const' && (p.value === null || (typeof p.value === 'number' && Number.isInteger(p.value))) ? p.value : undefined));
-  if (!items || ints.some((i) => i === undefined)) return { kind: 'opaque', what: 'an indexed value', fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel) };
+  if (base.kind === 'tensor')
+    return report(
+      at.loc,
+      'indexing or slicing a tensor is not supported',
+      'use a layer such as Reshape, Cropping2D or Flatten',
+    );
+  const items =
+    base.kind === 'seq'
+      ? base.items
+      : base.kind === 'const' && Array.isArray(base.value)
+        ? base.value.map((v) => constValue(v))
+        : null;
+  const ints = parts.map((p) =>
+    p.kind === 'const' && (p.value === null || (typeof p.value === 'number' && Number.isInteger(p.value)))
+      ? p.value
+      : undefined,
+  );
+  if (!items || ints.some((i) => i === undefined))
+    return {
+      kind: 'opaque',
+      what: 'an indexed value',
+      fromModel: base.kind === 'method' || (base.kind === 'opaque' && base.fromModel),
+    };
   const n = items.length;
   const norm = (i: number) => (i < 0 ? Math.max(0, n + i) : Math.min(i, n));
   if (!isSlice) {
     const i = ints[0] as number;
     const k = i < 0 ? n + i : i;
-    if (k < 0 || k >= n) return report(at.loc, `index ${i} is out of range for ${n} items`, 'use an index inside the sequence');
+    if (k < 0 || k >= n)
+      return report(at.loc, `index ${i} is out of range for ${n} items`, 'use an index inside the sequence');
     return items[k];
   }
   const [start, stop, step] = ints as (number | null)[];
   if (step !== null && step !== undefined && step !== 1) return { kind: 'opaque', what: 'a stepped slice' };
   const picked = items.slice(start === null ? 0 : norm(start), stop === null || stop === undefined ? n : norm(stop));
   if (!budget.charge(picked.length)) return report(at.loc, budget.overrun!.message, budget.overrun!.hint);
-  if (picked.every((p) => p.kind === 'const')) return constValue(picked.map((p) => (p as { value: ConfigValue }).value));
+  if (picked.every((p) => p.kind === 'const'))
+    return constValue(picked.map((p) => (p as { value: ConfigValue }).value));
   return { kind: 'seq', items: picked };
 }

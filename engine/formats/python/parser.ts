@@ -42,7 +42,10 @@ export function parse(text: string): ParseResult {
   // would only echo it.
   const first = [...tokenErrors.map((e) => e.location!), ...(suspectFrom ? [suspectFrom] : [])].sort(compareLoc)[0];
   const parseErrors = first ? parser.errors.filter((e) => compareLoc(e.location!, first) < 0) : parser.errors;
-  return { module: { body }, errors: [...parseErrors, ...tokenErrors].sort((a, b) => compareLoc(a.location!, b.location!)) };
+  return {
+    module: { body },
+    errors: [...parseErrors, ...tokenErrors].sort((a, b) => compareLoc(a.location!, b.location!)),
+  };
 }
 
 function compareLoc(a: SourceLocation, b: SourceLocation): number {
@@ -100,10 +103,27 @@ class Parser extends ExpressionParser {
   private indentProblem(t: Token, indent: number, top: boolean): FormatError {
     if (t.indent! > indent)
       return top
-        ? { message: 'unexpected indentation', hint: 'top-level statements start at the same column: remove the extra leading spaces', location: t.loc }
-        : { message: 'unexpected indentation', hint: `indent this line like the one before it (${indent} spaces)`, location: t.loc };
-    if (top) return { message: 'this line is indented less than the first line', hint: 'give every top-level statement the same indentation', location: t.loc };
-    return { message: 'this line is indented to a level no block started at', hint: 'line it up with the block it belongs to', location: t.loc };
+        ? {
+            message: 'unexpected indentation',
+            hint: 'top-level statements start at the same column: remove the extra leading spaces',
+            location: t.loc,
+          }
+        : {
+            message: 'unexpected indentation',
+            hint: `indent this line like the one before it (${indent} spaces)`,
+            location: t.loc,
+          };
+    if (top)
+      return {
+        message: 'this line is indented less than the first line',
+        hint: 'give every top-level statement the same indentation',
+        location: t.loc,
+      };
+    return {
+      message: 'this line is indented to a level no block started at',
+      hint: 'line it up with the block it belongs to',
+      location: t.loc,
+    };
   }
 
   // ---- statements ----
@@ -124,7 +144,11 @@ class Parser extends ExpressionParser {
           return this.refuseBlock(t, this.describeClass());
         case 'elif':
         case 'else':
-          this.fail(t, `'${t.text}' without an 'if' (or 'for'/'while') before it`, 'line it up with its if, or remove it');
+          this.fail(
+            t,
+            `'${t.text}' without an 'if' (or 'for'/'while') before it`,
+            'line it up with its if, or remove it',
+          );
           break;
         case 'return':
           return this.parseReturn(t);
@@ -147,7 +171,8 @@ class Parser extends ExpressionParser {
       }
       if (Object.hasOwn(REFUSED_BLOCKS, t.text) && !(t.text === 'match' && !this.isMatchStatement()))
         return this.refuseBlock(t, REFUSED_BLOCKS[t.text]);
-      if (Object.hasOwn(SIMPLE_UNSUPPORTED, t.text)) this.fail(t, `${SIMPLE_UNSUPPORTED[t.text]} are not supported`, STRAIGHT_LINE_HINT);
+      if (Object.hasOwn(SIMPLE_UNSUPPORTED, t.text))
+        this.fail(t, `${SIMPLE_UNSUPPORTED[t.text]} are not supported`, STRAIGHT_LINE_HINT);
     }
     if (this.isOp('@')) return this.refuseBlock(t, 'decorators');
     let expr = this.parseExprList();
@@ -160,20 +185,41 @@ class Parser extends ExpressionParser {
     const next = this.peek();
     if (next.type === 'op' && AUGMENTED.has(next.text) && targets.length === 0) {
       const target = this.toTarget(expr);
-      if (target.kind === 'tuple') this.failAt(target.loc, `'${next.text}' cannot assign to several names at once`, 'update each name on its own line');
+      if (target.kind === 'tuple')
+        this.failAt(
+          target.loc,
+          `'${next.text}' cannot assign to several names at once`,
+          'update each name on its own line',
+        );
       this.pos++;
       const value = this.parseExprList();
-      return this.endStatement({ kind: 'augassign', target, op: next.text.slice(0, -1), opLoc: next.loc, value, loc: t.loc, start: t.start, end: value.end });
+      return this.endStatement({
+        kind: 'augassign',
+        target,
+        op: next.text.slice(0, -1),
+        opLoc: next.loc,
+        value,
+        loc: t.loc,
+        start: t.start,
+        end: value.end,
+      });
     }
-    if (this.isOp(':') && targets.length === 0) this.fail(next, 'annotated assignments are not supported', 'drop the type annotation');
+    if (this.isOp(':') && targets.length === 0)
+      this.fail(next, 'annotated assignments are not supported', 'drop the type annotation');
     const span = { loc: t.loc, start: t.start, end: expr.end };
-    return this.endStatement(targets.length ? { kind: 'assign', targets, value: expr, ...span } : { kind: 'expr', value: expr, ...span });
+    return this.endStatement(
+      targets.length ? { kind: 'assign', targets, value: expr, ...span } : { kind: 'expr', value: expr, ...span },
+    );
   }
 
   /** `match` is a keyword only at the head of a match statement; elsewhere it is a name (`match = 3`). */
   private isMatchStatement(): boolean {
     const next = this.tokens[this.pos + 1];
-    return next !== undefined && next.type !== 'newline' && !(next.type === 'op' && ['=', '.', '(', '[', ','].includes(next.text));
+    return (
+      next !== undefined &&
+      next.type !== 'newline' &&
+      !(next.type === 'op' && ['=', '.', '(', '[', ','].includes(next.text))
+    );
   }
 
   /** The body after a header's ':': the rest of the line, or the indented lines below it. */
@@ -191,7 +237,11 @@ class Parser extends ExpressionParser {
     const first = this.peek();
     const outer = header.indent ?? this.indents[this.indents.length - 1] ?? 0;
     if (first.type === 'eof' || (first.indent ?? 0) <= outer)
-      this.fail(first.type === 'eof' ? header : first, `expected an indented block after the '${header.text}' at line ${header.loc.line}`, "indent the lines that belong to it, or write 'pass'");
+      this.fail(
+        first.type === 'eof' ? header : first,
+        `expected an indented block after the '${header.text}' at line ${header.loc.line}`,
+        "indent the lines that belong to it, or write 'pass'",
+      );
     return this.parseLines(first.indent!);
   }
 
@@ -247,16 +297,31 @@ class Parser extends ExpressionParser {
   private parseDef(): Stmt {
     const t = this.next();
     const name = this.peek();
-    if (name.type !== 'name' || PY_KEYWORDS.has(name.text)) this.fail(name, `expected the function's name after 'def', got '${name.text}'`, 'e.g. def make_model(input_shape):');
+    if (name.type !== 'name' || PY_KEYWORDS.has(name.text))
+      this.fail(
+        name,
+        `expected the function's name after 'def', got '${name.text}'`,
+        'e.g. def make_model(input_shape):',
+      );
     this.pos++;
     this.expectOp('(', `after the function name '${name.text}'`);
     const params: Param[] = [];
     while (!this.isOp(')')) {
       const p = this.peek();
       if (this.isOp('*') || this.isOp('**') || this.isOp('/'))
-        this.fail(p, `'${p.text}' in a parameter list is not supported`, 'list the parameters by name, with defaults where needed');
-      if (p.type !== 'name' || PY_KEYWORDS.has(p.text)) this.fail(p, `expected a parameter name, got '${p.text || 'the end of the line'}'`, 'e.g. def block(x, filters, strides=1):');
-      if (params.some((q) => q.name === p.text)) this.fail(p, `duplicate parameter '${p.text}'`, 'give each parameter its own name');
+        this.fail(
+          p,
+          `'${p.text}' in a parameter list is not supported`,
+          'list the parameters by name, with defaults where needed',
+        );
+      if (p.type !== 'name' || PY_KEYWORDS.has(p.text))
+        this.fail(
+          p,
+          `expected a parameter name, got '${p.text || 'the end of the line'}'`,
+          'e.g. def block(x, filters, strides=1):',
+        );
+      if (params.some((q) => q.name === p.text))
+        this.fail(p, `duplicate parameter '${p.text}'`, 'give each parameter its own name');
       this.pos++;
       const param: Param = { name: p.text, loc: p.loc };
       // Annotations are read and ignored, as Python ignores them at run time.
@@ -268,7 +333,11 @@ class Parser extends ExpressionParser {
         this.pos++;
         param.default = this.parseTest();
       } else if (params.some((q) => q.default))
-        this.fail(p, `the parameter '${p.text}' without a default follows one with a default`, 'give it a default too, or move it before those');
+        this.fail(
+          p,
+          `the parameter '${p.text}' without a default follows one with a default`,
+          'give it a default too, or move it before those',
+        );
       params.push(param);
       if (!this.isOp(',')) break;
       this.pos++;
@@ -334,7 +403,11 @@ class Parser extends ExpressionParser {
     const t = this.peek();
     if (t.type === 'newline' || t.type === 'eof') return stmt;
     const written = this.text.slice(stmt.start, stmt.end);
-    this.fail(t, `unexpected '${t.text}' after ${short(written)}`, 'put each statement on its own line, or join the two with an operator or a comma');
+    this.fail(
+      t,
+      `unexpected '${t.text}' after ${short(written)}`,
+      'put each statement on its own line, or join the two with an operator or a comma',
+    );
   }
 
   private parseImport(): Stmt {
@@ -356,7 +429,8 @@ class Parser extends ExpressionParser {
     while (this.isOp('.') || this.isOp('...')) module += this.next().text;
     if (!module || this.peek().type === 'name') module += this.dottedName();
     const imp = this.peek();
-    if (imp.type !== 'name' || imp.text !== 'import') this.fail(imp, `expected 'import' after 'from ${module}'`, `write: from ${module} import Name`);
+    if (imp.type !== 'name' || imp.text !== 'import')
+      this.fail(imp, `expected 'import' after 'from ${module}'`, `write: from ${module} import Name`);
     this.pos++;
     if (this.isOp('*')) {
       this.pos++;
@@ -367,7 +441,12 @@ class Parser extends ExpressionParser {
     const names: { name: string; alias?: string; loc: SourceLocation }[] = [];
     for (;;) {
       const t = this.peek();
-      if (t.type !== 'name' || PY_KEYWORDS.has(t.text)) this.fail(t, `expected a name to import, got '${t.text || 'the end of the line'}'`, `write: from ${module} import Name`);
+      if (t.type !== 'name' || PY_KEYWORDS.has(t.text))
+        this.fail(
+          t,
+          `expected a name to import, got '${t.text || 'the end of the line'}'`,
+          `write: from ${module} import Name`,
+        );
       this.pos++;
       names.push({ name: t.text, alias: this.optionalAlias(), loc: t.loc });
       if (!this.isOp(',')) break;
@@ -382,7 +461,8 @@ class Parser extends ExpressionParser {
     const parts: string[] = [];
     for (;;) {
       const t = this.peek();
-      if (t.type !== 'name' || PY_KEYWORDS.has(t.text)) this.fail(t, `expected a module name, got '${t.text || 'the end of the line'}'`, 'e.g. import keras');
+      if (t.type !== 'name' || PY_KEYWORDS.has(t.text))
+        this.fail(t, `expected a module name, got '${t.text || 'the end of the line'}'`, 'e.g. import keras');
       parts.push(this.next().text);
       if (!this.isOp('.')) return parts.join('.');
       this.pos++;
@@ -394,7 +474,8 @@ class Parser extends ExpressionParser {
     if (t.type !== 'name' || t.text !== 'as') return undefined;
     this.pos++;
     const alias = this.peek();
-    if (alias.type !== 'name' || PY_KEYWORDS.has(alias.text)) this.fail(alias, `expected a name after 'as', got '${alias.text}'`, 'e.g. import tensorflow as tf');
+    if (alias.type !== 'name' || PY_KEYWORDS.has(alias.text))
+      this.fail(alias, `expected a name after 'as', got '${alias.text}'`, 'e.g. import tensorflow as tf');
     this.pos++;
     return alias.text;
   }
@@ -403,8 +484,18 @@ class Parser extends ExpressionParser {
     const name = this.tokens[this.pos + 1];
     let k = this.pos + 2;
     let bases = '';
-    while (k < this.tokens.length && this.tokens[k].type !== 'newline' && this.tokens[k].type !== 'eof' && this.tokens[k].text !== ':') bases += this.tokens[k++].text;
-    const what = /Layer\b/.test(bases) ? 'custom layer subclass' : /Model\b/.test(bases) ? 'custom model subclass' : 'class definition';
+    while (
+      k < this.tokens.length &&
+      this.tokens[k].type !== 'newline' &&
+      this.tokens[k].type !== 'eof' &&
+      this.tokens[k].text !== ':'
+    )
+      bases += this.tokens[k++].text;
+    const what = /Layer\b/.test(bases)
+      ? 'custom layer subclass'
+      : /Model\b/.test(bases)
+        ? 'custom model subclass'
+        : 'class definition';
     return `the ${what} '${name?.type === 'name' ? name.text : '?'}'`;
   }
 
@@ -429,5 +520,4 @@ class Parser extends ExpressionParser {
     while (this.peek().type !== 'newline' && this.peek().type !== 'eof') this.pos++;
     if (this.peek().type === 'newline') this.pos++;
   }
-
 }

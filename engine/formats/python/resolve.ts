@@ -81,13 +81,51 @@ export function importHint(name: string): string | null {
   if (name === 'keras') return 'import it: import keras';
   if (name === 'tf') return 'import it: import tensorflow as tf';
   if (getLayer(name) || aliased(name)) return `import it: from keras.layers import ${name}`;
-  if ((ACTIVATIONS as readonly string[]).includes(name) || (INITIALIZERS as readonly string[]).includes(name)) return `write it as a string: "${name}"`;
+  if ((ACTIVATIONS as readonly string[]).includes(name) || (INITIALIZERS as readonly string[]).includes(name))
+    return `write it as a string: "${name}"`;
   return null;
 }
 
 /** Python builtins model code calls around the model (print, len, …): their results are not model values. */
 export const BUILTINS = new Set([
-  'print', 'len', 'range', 'int', 'float', 'str', 'list', 'tuple', 'dict', 'zip', 'enumerate', 'min', 'max', 'abs',
-  'round', 'sum', 'isinstance', 'type', 'open', 'bool', 'repr', 'sorted', 'reversed', 'set', 'map', 'filter', 'any',
-  'all', 'input', 'format', 'getattr', 'hasattr', 'vars', 'dir', 'help', 'id', 'object', 'super', '__name__', '__file__',
+  'print',
+  'len',
+  'range',
+  'int',
+  'float',
+  'str',
+  'list',
+  'tuple',
+  'dict',
+  'zip',
+  'enumerate',
+  'min',
+  'max',
+  'abs',
+  'round',
+  'sum',
+  'isinstance',
+  'type',
+  'open',
+  'bool',
+  'repr',
+  'sorted',
+  'reversed',
+  'set',
+  'map',
+  'filter',
+  'any',
+  'all',
+  'input',
+  'format',
+  'getattr',
+  'hasattr',
+  'vars',
+  'dir',
+  'help',
+  'id',
+  'object',
+  'super',
+  '__name__',
+  '__file__',
 ]);

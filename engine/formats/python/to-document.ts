@@ -22,28 +22,67 @@ export function toDocument(module: Module, text: string): ImportResult {
     if (first)
       return {
         ok: false,
-        errors: [{ message: 'the code makes layers but never builds a model', hint: 'wrap them: model = keras.Sequential([...]) or model = keras.Model(inputs=..., outputs=...)', location: first.loc }],
+        errors: [
+          {
+            message: 'the code makes layers but never builds a model',
+            hint: 'wrap them: model = keras.Sequential([...]) or model = keras.Model(inputs=..., outputs=...)',
+            location: first.loc,
+          },
+        ],
       };
-    return { ok: false, errors: [{ message: 'no Keras model found in this code', hint: 'build one with keras.Sequential([...]) or keras.Model(inputs=..., outputs=...)', location: { line: 1, column: 1 } }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          message: 'no Keras model found in this code',
+          hint: 'build one with keras.Sequential([...]) or keras.Model(inputs=..., outputs=...)',
+          location: { line: 1, column: 1 },
+        },
+      ],
+    };
   }
   if (run.models.length > 1)
-    warnings.push({ message: `this code builds ${run.models.length} models; LayerCanvas reads the last one`, hint: 'keep only the model you want in the file', location: model.loc });
+    warnings.push({
+      message: `this code builds ${run.models.length} models; LayerCanvas reads the last one`,
+      hint: 'keep only the model you want in the file',
+      location: model.loc,
+    });
 
   const built = model.kind === 'sequential' ? sequentialGraph(model, warnings) : functionalGraph(model, run);
   if ('errors' in built) return { ok: false, errors: built.errors };
   const used = new Set(built.layers.map((l) => l.id));
   for (const l of run.layers) {
     if (used.has(l.id)) continue;
-    if (!l.usedAt) warnings.push({ message: `the layer ${l.label} is made but never used; it is left out`, hint: 'add it to the model, or delete it', location: l.loc });
+    if (!l.usedAt)
+      warnings.push({
+        message: `the layer ${l.label} is made but never used; it is left out`,
+        hint: 'add it to the model, or delete it',
+        location: l.loc,
+      });
     else if (model.kind === 'functional')
-      warnings.push({ message: `the layer ${l.label} does not lead to the model's outputs; it is left out`, hint: 'connect it onward, or list its output in outputs=', location: l.loc });
-    else warnings.push({ message: `the layer ${l.label} is not part of the model; it is left out`, hint: 'add it to the model, or delete it', location: l.loc });
+      warnings.push({
+        message: `the layer ${l.label} does not lead to the model's outputs; it is left out`,
+        hint: 'connect it onward, or list its output in outputs=',
+        location: l.loc,
+      });
+    else
+      warnings.push({
+        message: `the layer ${l.label} is not part of the model; it is left out`,
+        hint: 'add it to the model, or delete it',
+        location: l.loc,
+      });
   }
 
   warnings.sort((a, b) => a.location!.line - b.location!.line || a.location!.column - b.location!.column);
   const ids = new Map(built.layers.map((l, i) => [l.id, `n${i}`]));
-  const nodes: DocNode[] = built.layers.map((l) => makeNode(ids.get(l.id)!, { className: l.className, config: l.given, name: l.name }));
-  const edges: DocEdge[] = built.edges.map((e, i) => ({ id: `e${i}`, source: ids.get(e.source)!, target: ids.get(e.target)! }));
+  const nodes: DocNode[] = built.layers.map((l) =>
+    makeNode(ids.get(l.id)!, { className: l.className, config: l.given, name: l.name }),
+  );
+  const edges: DocEdge[] = built.edges.map((e, i) => ({
+    id: `e${i}`,
+    source: ids.get(e.source)!,
+    target: ids.get(e.target)!,
+  }));
   const doc: ModelDocument = {
     name: model.name ?? (model.kind === 'sequential' ? 'sequential' : 'functional'),
     modelClass: model.kind === 'sequential' ? 'Sequential' : 'Functional',
@@ -58,8 +97,17 @@ interface Graph {
   edges: { source: string; target: string }[];
 }
 
-function inputLayer(id: string, spec: { shape: ConfigValue; batchSize: ConfigValue; loc: SourceLocation }): PendingLayer {
-  return { id, className: 'InputLayer', given: { shape: spec.shape, batch_size: spec.batchSize }, loc: spec.loc, label: 'the input' };
+function inputLayer(
+  id: string,
+  spec: { shape: ConfigValue; batchSize: ConfigValue; loc: SourceLocation },
+): PendingLayer {
+  return {
+    id,
+    className: 'InputLayer',
+    given: { shape: spec.shape, batch_size: spec.batchSize },
+    loc: spec.loc,
+    label: 'the input',
+  };
 }
 
 /** Keras's Sequential: an Input first (listed, or made from the first layer's input_shape), then a chain. */
@@ -68,7 +116,12 @@ function sequentialGraph(model: SequentialBuild, warnings: FormatError[]): Graph
   const errors: FormatError[] = [];
   model.items.forEach(({ layer, loc }, i) => {
     if (layer.className === 'InputLayer') {
-      if (i > 0) errors.push({ message: 'an Input can only be the first layer of a Sequential model', hint: 'move it to the front of the list', location: loc });
+      if (i > 0)
+        errors.push({
+          message: 'an Input can only be the first layer of a Sequential model',
+          hint: 'move it to the front of the list',
+          location: loc,
+        });
       layers.push(layer);
       return;
     }
@@ -76,15 +129,27 @@ function sequentialGraph(model: SequentialBuild, warnings: FormatError[]): Graph
       const spec = layer.inputSpec ?? model.builtShape;
       if (spec) layers.push(inputLayer(`${layer.id}_input`, spec));
       if (layer.inputSpec && model.builtShape)
-        warnings.push({ message: 'model.build() is ignored: the first layer already sets the input shape', hint: 'keep one of the two', location: model.builtShape.loc });
+        warnings.push({
+          message: 'model.build() is ignored: the first layer already sets the input shape',
+          hint: 'keep one of the two',
+          location: model.builtShape.loc,
+        });
     } else if (layer.inputSpec) {
-      warnings.push({ message: `input_shape on ${layer.label} is ignored: only the first layer of a Sequential model sets its input`, hint: 'remove it', location: layer.inputSpec.loc });
+      warnings.push({
+        message: `input_shape on ${layer.label} is ignored: only the first layer of a Sequential model sets its input`,
+        hint: 'remove it',
+        location: layer.inputSpec.loc,
+      });
     }
     layers.push(layer);
   });
   if (errors.length) return { errors };
   if (layers.length > 0 && layers[0].className !== 'InputLayer')
-    warnings.push({ message: 'the model has no input shape', hint: 'give the first layer input_shape=(…), or start the list with keras.Input(shape=(…))', location: model.loc });
+    warnings.push({
+      message: 'the model has no input shape',
+      hint: 'give the first layer input_shape=(…), or start the list with keras.Input(shape=(…))',
+      location: model.loc,
+    });
   const edges = layers.slice(1).map((l, i) => ({ source: layers[i].id, target: l.id }));
   return { layers, edges };
 }
@@ -106,7 +171,11 @@ function functionalGraph(model: FunctionalBuild, run: Interpreter): Graph | { er
   for (const id of reached) {
     const layer = run.layer(id)!;
     if (layer.className === 'InputLayer' && !inputs.has(id))
-      errors.push({ message: `the outputs depend on ${layer.label === 'InputLayer' ? 'an Input' : `the input ${layer.label}`} that is not in inputs=`, hint: 'add it to the inputs list', location: model.loc });
+      errors.push({
+        message: `the outputs depend on ${layer.label === 'InputLayer' ? 'an Input' : `the input ${layer.label}`} that is not in inputs=`,
+        hint: 'add it to the inputs list',
+        location: model.loc,
+      });
   }
   if (errors.length) return { errors };
   for (const id of inputs) reached.add(id);

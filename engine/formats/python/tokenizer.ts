@@ -35,9 +35,53 @@ export interface TokenizeResult {
 }
 
 const OPERATORS = [
-  '**=', '//=', '>>=', '<<=', '...',
-  '**', '//', '==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '@=', '&=', '|=', '^=', ':=', '->', '<<', '>>',
-  '+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',', ':', '.', ';', '=',
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '**',
+  '//',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '@=',
+  '&=',
+  '|=',
+  '^=',
+  ':=',
+  '->',
+  '<<',
+  '>>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '@',
+  '&',
+  '|',
+  '^',
+  '~',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '.',
+  ';',
+  '=',
 ];
 /** Operators by first character, longest first, so matching one costs a few comparisons. */
 const OPERATORS_BY_CHAR = new Map<string, string[]>();
@@ -55,7 +99,13 @@ function isNameStart(c: string): boolean {
 }
 function isNamePart(c: string): boolean {
   const k = c.charCodeAt(0);
-  return (k >= 97 && k <= 122) || (k >= 65 && k <= 90) || (k >= 48 && k <= 57) || k === 95 || (k > 127 && NAME_PART_UNICODE.test(c));
+  return (
+    (k >= 97 && k <= 122) ||
+    (k >= 65 && k <= 90) ||
+    (k >= 48 && k <= 57) ||
+    k === 95 ||
+    (k > 127 && NAME_PART_UNICODE.test(c))
+  );
 }
 function isDigit(c: string | undefined): boolean {
   const k = c === undefined ? -1 : c.charCodeAt(0);
@@ -122,10 +172,19 @@ export function tokenize(text: string): TokenizeResult {
         i += next === '\r' && text[i + 2] === '\n' ? 3 : 2;
         line++;
         lineStart = i;
-        if (i >= text.length) report({ message: 'the code ends right after a line continuation \\', hint: 'remove the backslash, or continue the statement on the next line', location: at });
+        if (i >= text.length)
+          report({
+            message: 'the code ends right after a line continuation \\',
+            hint: 'remove the backslash, or continue the statement on the next line',
+            location: at,
+          });
         continue;
       }
-      report({ message: 'unexpected character after the line continuation \\', hint: 'a backslash must be the last character of its line', location: locAt(i) });
+      report({
+        message: 'unexpected character after the line continuation \\',
+        hint: 'a backslash must be the last character of its line',
+        location: locAt(i),
+      });
       i++;
       continue;
     }
@@ -134,7 +193,10 @@ export function tokenize(text: string): TokenizeResult {
       const start = i;
       const startLoc = locAt(i);
       if (stringEnd.error) {
-        structuralError({ message: 'this string is never closed', hint: `add the closing ${stringEnd.quote}`, location: startLoc }, startLoc);
+        structuralError(
+          { message: 'this string is never closed', hint: `add the closing ${stringEnd.quote}`, location: startLoc },
+          startLoc,
+        );
       }
       // Triple-quoted strings may span lines: keep line numbers right.
       for (let k = start; k < stringEnd.end; k++) {
@@ -143,7 +205,15 @@ export function tokenize(text: string): TokenizeResult {
           lineStart = k + 1;
         }
       }
-      const tok: Token = { type: 'string', text: text.slice(start, stringEnd.end), value: stringEnd.value, prefix: stringEnd.prefix, loc: startLoc, start, end: stringEnd.end };
+      const tok: Token = {
+        type: 'string',
+        text: text.slice(start, stringEnd.end),
+        value: stringEnd.value,
+        prefix: stringEnd.prefix,
+        loc: startLoc,
+        start,
+        end: stringEnd.end,
+      };
       if (atLineStart) {
         tok.indent = startLoc.column - 1;
         atLineStart = false;
@@ -184,7 +254,9 @@ export function tokenize(text: string): TokenizeResult {
     const smart = SMART_QUOTES[char];
     report({
       message: `invalid character '${char}' (U+${code.toString(16).toUpperCase().padStart(4, '0')})`,
-      hint: smart ? `use a straight quote ${smart} instead (text copied from a web page often has curly quotes)` : 'remove it',
+      hint: smart
+        ? `use a straight quote ${smart} instead (text copied from a web page often has curly quotes)`
+        : 'remove it',
       location: locAt(i),
     });
     i += char.length;
@@ -192,7 +264,10 @@ export function tokenize(text: string): TokenizeResult {
   // The innermost unclosed bracket is the one most likely forgotten; the outer ones are named in the hint.
   const innermost = brackets[brackets.length - 1];
   if (innermost) {
-    const outer = brackets.slice(-4, -1).reverse().map((b) => `'${CLOSER[b.text]}' for the '${b.text}' at line ${b.loc.line}, column ${b.loc.column}`);
+    const outer = brackets
+      .slice(-4, -1)
+      .reverse()
+      .map((b) => `'${CLOSER[b.text]}' for the '${b.text}' at line ${b.loc.line}, column ${b.loc.column}`);
     const more = brackets.length > 4 ? `, and ${brackets.length - 4} more` : '';
     structuralError(
       {
@@ -218,7 +293,15 @@ function closeBracket(tok: Token, brackets: Token[]): { error: FormatError; from
     brackets.pop();
     return null;
   }
-  if (!top) return { error: { message: `unmatched '${tok.text}'`, hint: 'remove it, or add the opening bracket it closes', location: tok.loc }, from: tok.loc };
+  if (!top)
+    return {
+      error: {
+        message: `unmatched '${tok.text}'`,
+        hint: 'remove it, or add the opening bracket it closes',
+        location: tok.loc,
+      },
+      from: tok.loc,
+    };
   const error = {
     message: `'${tok.text}' does not match the '${top.text}' opened at line ${top.loc.line}, column ${top.loc.column}`,
     hint: `close that '${top.text}' with '${CLOSER[top.text]}' first, or remove this '${tok.text}' if it is one too many`,
@@ -269,16 +352,36 @@ function scanString(text: string, i: number): ScannedString | null {
   return { end: j, value, prefix, quote, error: true };
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '0': '\0',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+};
 
 /** What Python's tokenizer refuses in a number literal it has scanned. */
 function numberProblem(raw: string, next: string | undefined): { message: string; hint: string } | null {
   if (/[jJ]$/.test(raw)) return { message: `complex number ${raw} is not supported`, hint: 'use a real number' };
-  if (next !== undefined && /[A-Za-z_]/.test(next)) return { message: `invalid number '${raw}${next}'`, hint: 'put a space or an operator between a number and a name' };
-  if (/__|_$|_\.|\._|_[eE]|[eE][+-]?_/.test(raw)) return { message: `invalid number '${raw}'`, hint: "an underscore may only sit between two digits, e.g. 1_000" };
+  if (next !== undefined && /[A-Za-z_]/.test(next))
+    return {
+      message: `invalid number '${raw}${next}'`,
+      hint: 'put a space or an operator between a number and a name',
+    };
+  if (/__|_$|_\.|\._|_[eE]|[eE][+-]?_/.test(raw))
+    return { message: `invalid number '${raw}'`, hint: 'an underscore may only sit between two digits, e.g. 1_000' };
   const digits = raw.replace(/_/g, '');
   if (/^[0-9]+$/.test(digits) && /^0+[1-9]/.test(digits))
-    return { message: `leading zeros are not allowed in the integer ${raw}`, hint: `write ${digits.replace(/^0+/, '')} (or 0o${digits.replace(/^0+/, '')} for an octal number)` };
+    return {
+      message: `leading zeros are not allowed in the integer ${raw}`,
+      hint: `write ${digits.replace(/^0+/, '')} (or 0o${digits.replace(/^0+/, '')} for an octal number)`,
+    };
   return null;
 }
 

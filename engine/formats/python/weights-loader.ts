@@ -14,11 +14,18 @@ const INDENT = '    ';
 const tuple = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 
 /** Layers that have weights in the document, in the model's order, each with its weights' names and shapes. */
-export function layersWithWeights(doc: ModelDocument, inference: Inference): { name: string; className: string; weights: { name: string; shape: number[] }[] }[] {
+export function layersWithWeights(
+  doc: ModelDocument,
+  inference: Inference,
+): { name: string; className: string; weights: { name: string; shape: number[] }[] }[] {
   const classOf = new Map(doc.nodes.map((n) => [n.id, n.className]));
   return inference.order
     .filter((id) => (doc.weights?.[id]?.length ?? 0) > 0)
-    .map((id) => ({ name: inference.nodes.get(id)!.name, className: classOf.get(id)!, weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })) }));
+    .map((id) => ({
+      name: inference.nodes.get(id)!.name,
+      className: classOf.get(id)!,
+      weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })),
+    }));
 }
 
 /**

@@ -8,7 +8,14 @@ const SMALL = 4096;
  * The reference's update in f64 SIMD (bit-identical to it), threaded over chunks: the arrays go in (the gradient
  * without a copy when it is a kernel result of the step), the three updated ones come back in place.
  */
-export function fastAdamUpdate(rt: WasmRuntime, value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void {
+export function fastAdamUpdate(
+  rt: WasmRuntime,
+  value: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  p: AdamStep,
+): void {
   const n = value.length;
   if (n < SMALL || grad.length !== n || m.length !== n || v.length !== n) {
     referenceAdamUpdate(value, grad, m, v, p);
@@ -16,7 +23,10 @@ export function fastAdamUpdate(rt: WasmRuntime, value: Float32Array, grad: Float
   }
   const { arena } = rt;
   arena.reset();
-  const pw = arena.alloc(n), pm = arena.alloc(n), pv = arena.alloc(n), pg = arena.copyIn(grad);
+  const pw = arena.alloc(n),
+    pm = arena.alloc(n),
+    pv = arena.alloc(n),
+    pg = arena.copyIn(grad);
   const counter = arena.alloc(1);
   const task = { fn: 'adamUpdate', args: [pw, pg, pm, pv, n, p.alpha, 1 - p.beta1, 1 - p.beta2, p.epsilon, counter] };
   const start = () => {

@@ -88,7 +88,9 @@ export class Arena {
       try {
         this.memory.grow(Math.ceil((this.top - have) / PAGE));
       } catch {
-        throw new WasmMemoryLimitError(`an op needs ${Math.ceil(this.top / 2 ** 20)} MiB of wasm memory, more than it can have`);
+        throw new WasmMemoryLimitError(
+          `an op needs ${Math.ceil(this.top / 2 ** 20)} MiB of wasm memory, more than it can have`,
+        );
       }
     }
     return ptr;

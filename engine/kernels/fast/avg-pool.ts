@@ -6,15 +6,23 @@ import type { PoolParams } from '../types';
  * Average pooling in tight loops (channels innermost, no per-element callback as the reference has); like Keras,
  * 'same' windows average only their real elements. grad: dx[window] += dy / count instead of out += x / count.
  */
-function traverse(xShape: readonly number[], p: PoolParams, src: Float32Array, dst: Float32Array, grad: boolean): number[] {
+function traverse(
+  xShape: readonly number[],
+  p: PoolParams,
+  src: Float32Array,
+  dst: Float32Array,
+  grad: boolean,
+): number[] {
   const g = poolGeometry(xShape, p);
   const C = g.inC;
   let o = 0;
   for (let n = 0; n < g.batch; n++)
     for (let oy = 0; oy < g.outH; oy++) {
-      const y0 = Math.max(oy * g.sh - g.padT, 0), y1 = Math.min(oy * g.sh - g.padT + g.kh, g.inH);
+      const y0 = Math.max(oy * g.sh - g.padT, 0),
+        y1 = Math.min(oy * g.sh - g.padT + g.kh, g.inH);
       for (let ox = 0; ox < g.outW; ox++, o += C) {
-        const x0 = Math.max(ox * g.sw - g.padL, 0), x1 = Math.min(ox * g.sw - g.padL + g.kw, g.inW);
+        const x0 = Math.max(ox * g.sw - g.padL, 0),
+          x1 = Math.min(ox * g.sw - g.padL + g.kw, g.inW);
         const inv = 1 / ((y1 - y0) * (x1 - x0));
         for (let iy = y0; iy < y1; iy++)
           for (let ix = x0; ix < x1; ix++) {

@@ -9,7 +9,11 @@ import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from '.
 import { fastConv2d } from './conv2d';
 import { fastConv2dBackpropFilter } from './conv2d-backprop-filter';
 import { fastConv2dBackpropInput } from './conv2d-backprop-input';
-import { fastDepthwiseConv2d, fastDepthwiseConv2dBackpropFilter, fastDepthwiseConv2dBackpropInput } from './depthwise-conv2d';
+import {
+  fastDepthwiseConv2d,
+  fastDepthwiseConv2dBackpropFilter,
+  fastDepthwiseConv2dBackpropInput,
+} from './depthwise-conv2d';
 import { fastMatMul } from './matmul';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { createRuntime, type WasmBinaries } from './runtime';
@@ -63,7 +67,11 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
-  const rt = await createRuntime(options.binaries, { threads, Worker: options.Worker ?? null, memoryLimitMiB: options.memoryLimitMiB });
+  const rt = await createRuntime(options.binaries, {
+    threads,
+    Worker: options.Worker ?? null,
+    memoryLimitMiB: options.memoryLimitMiB,
+  });
   return {
     ...referenceBackend,
     name: 'fast',
@@ -76,17 +84,41 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     poolStats: rt.pool.stats,
     matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),
     conv2d: orReference((x, f, p) => fastConv2d(rt, x, f, p), referenceBackend.conv2d),
-    conv2dBackpropInput: orReference((dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p), referenceBackend.conv2dBackpropInput),
-    conv2dBackpropFilter: orReference((x, dy, fShape, p) => fastConv2dBackpropFilter(rt, x, dy, fShape, p), referenceBackend.conv2dBackpropFilter),
-    batchNormTrain: orReference((x, g, b, eps, axis) => fastBatchNormTrain(rt, x, g, b, eps, axis), referenceBackend.batchNormTrain),
-    batchNormInfer: orReference((x, m, v, g, b, eps, axis) => fastBatchNormInfer(rt, x, m, v, g, b, eps, axis), referenceBackend.batchNormInfer),
-    batchNormBackward: orReference((dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved), referenceBackend.batchNormBackward),
+    conv2dBackpropInput: orReference(
+      (dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p),
+      referenceBackend.conv2dBackpropInput,
+    ),
+    conv2dBackpropFilter: orReference(
+      (x, dy, fShape, p) => fastConv2dBackpropFilter(rt, x, dy, fShape, p),
+      referenceBackend.conv2dBackpropFilter,
+    ),
+    batchNormTrain: orReference(
+      (x, g, b, eps, axis) => fastBatchNormTrain(rt, x, g, b, eps, axis),
+      referenceBackend.batchNormTrain,
+    ),
+    batchNormInfer: orReference(
+      (x, m, v, g, b, eps, axis) => fastBatchNormInfer(rt, x, m, v, g, b, eps, axis),
+      referenceBackend.batchNormInfer,
+    ),
+    batchNormBackward: orReference(
+      (dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved),
+      referenceBackend.batchNormBackward,
+    ),
     biasAdd: orReference((x, bias) => fastBiasAdd(rt, x, bias), referenceBackend.biasAdd),
     biasAddGrad: orReference((dy) => fastBiasAddGrad(rt, dy), referenceBackend.biasAddGrad),
-    biasActivation: orReference((x, bias, name, o) => fastBiasActivation(rt, x, bias, name, o), referenceBackend.biasActivation),
-    biasActivationGrad: orReference((dy, y, name, withBias) => fastBiasActivationGrad(rt, dy, y, name, withBias), referenceBackend.biasActivationGrad),
+    biasActivation: orReference(
+      (x, bias, name, o) => fastBiasActivation(rt, x, bias, name, o),
+      referenceBackend.biasActivation,
+    ),
+    biasActivationGrad: orReference(
+      (dy, y, name, withBias) => fastBiasActivationGrad(rt, dy, y, name, withBias),
+      referenceBackend.biasActivationGrad,
+    ),
     activation: orReference((x, name, o) => fastActivation(rt, x, name, o), referenceBackend.activation),
-    activationGrad: orReference((dy, x, y, name, o) => fastActivationGrad(rt, dy, x, y, name, o), referenceBackend.activationGrad),
+    activationGrad: orReference(
+      (dy, x, y, name, o) => fastActivationGrad(rt, dy, x, y, name, o),
+      referenceBackend.activationGrad,
+    ),
     maxPool: orReference((x, p) => fastMaxPool(rt, x, p), referenceBackend.maxPool),
     maxPoolGrad: orReference((dy, x, p) => fastMaxPoolGrad(rt, dy, x, p), referenceBackend.maxPoolGrad),
     adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),

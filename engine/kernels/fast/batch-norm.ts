@@ -19,7 +19,19 @@ function simdRows(rt: WasmRuntime, x: Tensor, axis: number): { rows: number; c: 
 type PerChannel = ArrayLike<number>;
 
 /** out = a·(u − cu) + b·(v − cv) + k per channel through the threaded wasm kernel (pv = 0: no v term). */
-function affine(rt: WasmRuntime, out: number, rows: number, c: number, pu: number, cu: PerChannel, pv: number, cv: PerChannel, a: PerChannel, b: PerChannel, k: PerChannel): Float32Array {
+function affine(
+  rt: WasmRuntime,
+  out: number,
+  rows: number,
+  c: number,
+  pu: number,
+  cu: PerChannel,
+  pv: number,
+  cv: PerChannel,
+  a: PerChannel,
+  b: PerChannel,
+  k: PerChannel,
+): Float32Array {
   const { arena } = rt;
   const put = (values: PerChannel) => arena.copyIn(Float32Array.from(values));
   const args = [pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k)];
@@ -48,17 +60,24 @@ function sampledMean(memory: Float32Array, at: number, rows: number, c: number, 
 }
 
 export function fastBatchNormTrain(
-  rt: WasmRuntime, x: Tensor, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
+  rt: WasmRuntime,
+  x: Tensor,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  epsilon: number,
+  axis = -1,
 ): { y: Tensor; saved: BatchNormSaved } {
   const dims = simdRows(rt, x, axis);
-  if (!dims || (gamma && gamma.length !== dims.c) || (beta && beta.length !== dims.c)) return referenceTrain(x, gamma, beta, epsilon, axis);
+  if (!dims || (gamma && gamma.length !== dims.c) || (beta && beta.length !== dims.c))
+    return referenceTrain(x, gamma, beta, epsilon, axis);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
   const out = arena.output(rows * c);
   const px = arena.copyIn(x.data);
   const chunks = Math.ceil(rows / rt.constant('CHUNK'));
-  const p1 = arena.alloc(chunks * c), p2 = arena.alloc(chunks * c);
+  const p1 = arena.alloc(chunks * c),
+    p2 = arena.alloc(chunks * c);
   // One sweep for Σ d and Σ d², d = x − shift, then var = Σ d² / n − (mean − shift)². With the mean of 64 rows
   // spread over the data as the shift, (mean − shift)² is about var / 64: the subtraction costs no accuracy.
   const shift = sampledMean(arena.f32(), px >> 2, rows, c, Math.min(rows, SHIFT_SAMPLES));
@@ -74,40 +93,67 @@ export function fastBatchNormTrain(
   const y = affine(rt, out, rows, c, px, mean64, 0, zeros, scale, zeros, beta ?? zeros);
   return {
     y: tensor(x.shape, y),
-    saved: { mean, variance: Float32Array.from(variance64), invStd: Float32Array.from(invStd64), axis: x.shape.length - 1 },
+    saved: {
+      mean,
+      variance: Float32Array.from(variance64),
+      invStd: Float32Array.from(invStd64),
+      axis: x.shape.length - 1,
+    },
   };
 }
 
 export function fastBatchNormInfer(
-  rt: WasmRuntime, x: Tensor, movingMean: Float32Array, movingVariance: Float32Array,
-  gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, axis = -1,
+  rt: WasmRuntime,
+  x: Tensor,
+  movingMean: Float32Array,
+  movingVariance: Float32Array,
+  gamma: Float32Array | null,
+  beta: Float32Array | null,
+  epsilon: number,
+  axis = -1,
 ): Tensor {
   const dims = simdRows(rt, x, axis);
-  const fits = dims && [movingMean, movingVariance, gamma ?? movingMean, beta ?? movingMean].every((v) => v.length === dims.c);
+  const fits =
+    dims && [movingMean, movingVariance, gamma ?? movingMean, beta ?? movingMean].every((v) => v.length === dims.c);
   if (!dims || !fits) return referenceInfer(x, movingMean, movingVariance, gamma, beta, epsilon, axis);
   const { arena } = rt;
   arena.reset();
   const out = arena.output(dims.rows * dims.c);
   const scale = Array.from(movingVariance, (v, j) => (gamma ? gamma[j] : 1) / Math.sqrt(v + epsilon));
   const zeros = new Float32Array(dims.c);
-  return tensor(x.shape, affine(rt, out, dims.rows, dims.c, arena.copyIn(x.data), movingMean, 0, zeros, scale, zeros, beta ?? zeros));
+  return tensor(
+    x.shape,
+    affine(rt, out, dims.rows, dims.c, arena.copyIn(x.data), movingMean, 0, zeros, scale, zeros, beta ?? zeros),
+  );
 }
 
 /** The same closed form as the reference (dx = k1·dy + kx·(x − mean) + k0 per channel), its two passes in SIMD. */
-export function fastBatchNormBackward(rt: WasmRuntime, dy: Tensor, x: Tensor, gamma: Float32Array | null, saved: BatchNormSaved): BatchNormGrads {
+export function fastBatchNormBackward(
+  rt: WasmRuntime,
+  dy: Tensor,
+  x: Tensor,
+  gamma: Float32Array | null,
+  saved: BatchNormSaved,
+): BatchNormGrads {
   const dims = simdRows(rt, x, saved.axis);
-  if (!dims || dy.data.length !== x.data.length || saved.mean.length !== dims.c) return referenceBackward(dy, x, gamma, saved);
+  if (!dims || dy.data.length !== x.data.length || saved.mean.length !== dims.c)
+    return referenceBackward(dy, x, gamma, saved);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
   const out = arena.output(rows * c);
-  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data), pmean = arena.copyIn(saved.mean);
+  const px = arena.copyIn(x.data),
+    pdy = arena.copyIn(dy.data),
+    pmean = arena.copyIn(saved.mean);
   const chunks = Math.ceil(rows / rt.constant('CHUNK'));
-  const p1 = arena.alloc(chunks * c), p2 = arena.alloc(chunks * c);
+  const p1 = arena.alloc(chunks * c),
+    p2 = arena.alloc(chunks * c);
   runRows(rt, rows * c, 'gradSums', (counter) => [px, pdy, rows, c, pmean, p1, p2, counter]);
   const sumDy = chunkTotals(rt, p1, rows, c);
   const sumDyXhat = chunkTotals(rt, p2, rows, c).map((s, j) => s * saved.invStd[j]);
-  const k1 = new Float64Array(c), kx = new Float64Array(c), k0 = new Float64Array(c);
+  const k1 = new Float64Array(c),
+    kx = new Float64Array(c),
+    k0 = new Float64Array(c);
   for (let j = 0; j < c; j++) {
     const g = (gamma ? gamma[j] : 1) * saved.invStd[j];
     k1[j] = g;

@@ -25,7 +25,13 @@ export function winogradFilterStripes(inC: number, outC: number): number {
  * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 2×2), 2.25× fewer multiplies; otherwise
  * Σ over blocks of im2col(x)ᵀ · dy. Both in a fixed number of deterministic partial sums.
  */
-export function fastConv2dBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor {
+export function fastConv2dBackpropFilter(
+  rt: WasmRuntime,
+  x: Tensor,
+  dy: Tensor,
+  filterShape: readonly number[],
+  p: ConvParams,
+): Tensor {
   const g = convGeometry(x.shape, filterShape, p);
   const outC = filterShape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
@@ -35,7 +41,13 @@ export function fastConv2dBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor,
 }
 
 /** dW = Σ over blocks of im2col(x)ᵀ · dy, any filter. */
-export function im2colBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor {
+export function im2colBackpropFilter(
+  rt: WasmRuntime,
+  x: Tensor,
+  dy: Tensor,
+  filterShape: readonly number[],
+  p: ConvParams,
+): Tensor {
   const g = convGeometry(x.shape, filterShape, p);
   const outC = filterShape[3];
   const k = g.kh * g.kw * g.inC;
@@ -44,7 +56,8 @@ export function im2colBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, fil
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data);
   const pdy = arena.copyIn(dy.data);
-  const block = rt.constant('BLOCK'), scratch = rt.constant('MC') * rt.constant('KC');
+  const block = rt.constant('BLOCK'),
+    scratch = rt.constant('MC') * rt.constant('KC');
   const size = k * outC;
   const stripes = FILTER_GRAD_STRIPES;
   const partials = arena.alloc(size * stripes);
@@ -53,7 +66,18 @@ export function im2colBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, fil
   const packedDy = rt.call('packedBSize', block, outC);
   runShared(rt, threads, counter, () => ({
     fn: 'conv2dBackpropFilter',
-    args: [geo, px, pdy, partials, stripes, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(packedDy), arena.alloc(32)],
+    args: [
+      geo,
+      px,
+      pdy,
+      partials,
+      stripes,
+      counter,
+      arena.alloc(block * k),
+      arena.alloc(scratch),
+      arena.alloc(packedDy),
+      arena.alloc(32),
+    ],
   }));
   return tensor([...filterShape], sumStripes(rt, partials, size, stripes));
 }
@@ -68,22 +92,45 @@ function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: nu
 }
 
 /** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q]. */
-const AT = [[1, 1, 1, 0], [0, 1, -1, 0], [0, 1, 1, 1]];
+const AT = [
+  [1, 1, 1, 0],
+  [0, 1, -1, 0],
+  [0, 1, 1, 1],
+];
 
-function winogradBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, g: WindowGeometry, outC: number, stripes: number, filterShape: readonly number[]): Tensor {
+function winogradBackpropFilter(
+  rt: WasmRuntime,
+  x: Tensor,
+  dy: Tensor,
+  g: WindowGeometry,
+  outC: number,
+  stripes: number,
+  filterShape: readonly number[],
+): Tensor {
   const { inC } = g;
   const size = inC * outC;
   const { arena } = rt;
   arena.reset();
   const geo = writeGeometry(arena, g, outC);
-  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data);
+  const px = arena.copyIn(x.data),
+    pdy = arena.copyIn(dy.data);
   const partials = arena.alloc(16 * size * stripes);
   const counter = arena.alloc(1);
   const zeros = arena.zeros(inC);
   const wt = rt.constant('WT');
   runShared(rt, Math.min(stripes, threadsFor(rt, convFlops(g, outC))), counter, () => ({
     fn: 'conv2dWinogradFilter',
-    args: [geo, px, pdy, partials, stripes, counter, zeros, arena.alloc(16 * (wt + 1) * inC), arena.alloc(16 * wt * outC)],
+    args: [
+      geo,
+      px,
+      pdy,
+      partials,
+      stripes,
+      counter,
+      zeros,
+      arena.alloc(16 * (wt + 1) * inC),
+      arena.alloc(16 * wt * outC),
+    ],
   }));
   // The stripes in order, then the output transform once.
   const m = sumStripes(rt, partials, 16 * size, stripes);
@@ -91,8 +138,15 @@ function winogradBackpropFilter(rt: WasmRuntime, x: Tensor, dy: Tensor, g: Windo
   const rows = new Float64Array(4);
   for (let e = 0; e < size; e++)
     for (let ky = 0; ky < 3; ky++) {
-      for (let q = 0; q < 4; q++) rows[q] = AT[ky][0] * m[q * size + e] + AT[ky][1] * m[(4 + q) * size + e] + AT[ky][2] * m[(8 + q) * size + e] + AT[ky][3] * m[(12 + q) * size + e];
-      for (let kx = 0; kx < 3; kx++) dw[(ky * 3 + kx) * size + e] = AT[kx][0] * rows[0] + AT[kx][1] * rows[1] + AT[kx][2] * rows[2] + AT[kx][3] * rows[3];
+      for (let q = 0; q < 4; q++)
+        rows[q] =
+          AT[ky][0] * m[q * size + e] +
+          AT[ky][1] * m[(4 + q) * size + e] +
+          AT[ky][2] * m[(8 + q) * size + e] +
+          AT[ky][3] * m[(12 + q) * size + e];
+      for (let kx = 0; kx < 3; kx++)
+        dw[(ky * 3 + kx) * size + e] =
+          AT[kx][0] * rows[0] + AT[kx][1] * rows[1] + AT[kx][2] * rows[2] + AT[kx][3] * rows[3];
     }
   return tensor([...filterShape], dw);
 }

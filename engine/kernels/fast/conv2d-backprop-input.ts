@@ -9,7 +9,13 @@ import { runShared, threadsFor, type WasmRuntime } from './runtime';
  * dx for 3×3 stride-1 filters: the Winograd forward kernel over dy with the turned filter; otherwise col2im(dy · Wᵀ)
  * block by block, threads claiming whole images, whose input positions don't overlap.
  */
-export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
+export function fastConv2dBackpropInput(
+  rt: WasmRuntime,
+  dy: Tensor,
+  filter: Tensor,
+  xShape: readonly number[],
+  p: ConvParams,
+): Tensor {
   const g = convGeometry(xShape, filter.shape, p);
   const outC = filter.shape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
@@ -26,7 +32,8 @@ export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Ten
   const packed = arena.alloc(rt.call('packedBSize', outC, k));
   rt.call('packBFull', packed, pw, 1, outC, outC, k);
   const counter = arena.alloc(1);
-  const block = rt.constant('BLOCK'), scratch = rt.constant('MC') * rt.constant('KC');
+  const block = rt.constant('BLOCK'),
+    scratch = rt.constant('MC') * rt.constant('KC');
   runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), counter, () => ({
     fn: 'conv2dBackpropInput',
     args: [geo, pdy, packed, pdx, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
@@ -34,7 +41,14 @@ export function fastConv2dBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Ten
   return tensor([...xShape], arena.result(pdx, size));
 }
 
-function winogradBackpropInput(rt: WasmRuntime, dy: Tensor, filter: Tensor, g: WindowGeometry, outC: number, xShape: readonly number[]): Tensor {
+function winogradBackpropInput(
+  rt: WasmRuntime,
+  dy: Tensor,
+  filter: Tensor,
+  g: WindowGeometry,
+  outC: number,
+  xShape: readonly number[],
+): Tensor {
   const conv = backpropInputAsConv(g, outC, filter.data);
   const { arena } = rt;
   arena.reset();

@@ -41,7 +41,10 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
     const u = packWinogradFilter(arena, rt.call, filter.data, g.inC, outC, npad);
     const zeros = arena.zeros(g.inC);
     const { v, m } = winogradScratch(rt.constant('WT'), g.inC, npad);
-    runShared(rt, threads, counter, () => ({ fn: 'conv2dWinograd', args: [geo, px, u, py, counter, zeros, arena.alloc(v), arena.alloc(m)] }));
+    runShared(rt, threads, counter, () => ({
+      fn: 'conv2dWinograd',
+      args: [geo, px, u, py, counter, zeros, arena.alloc(v), arena.alloc(m)],
+    }));
     return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
   }
   const pw = arena.copyIn(filter.data);
@@ -49,7 +52,10 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
   if (path === 'direct') {
     rt.call('packFilterPanels', packed, pw, k, outC);
     const zeros = arena.zeros(g.inC);
-    runShared(rt, threads, counter, () => ({ fn: 'conv2dDirect', args: [geo, px, packed, py, counter, zeros, arena.alloc(32)] }));
+    runShared(rt, threads, counter, () => ({
+      fn: 'conv2dDirect',
+      args: [geo, px, packed, py, counter, zeros, arena.alloc(32)],
+    }));
   } else {
     rt.call('packBFull', packed, pw, outC, 1, k, outC);
     // Each thread packs im2col rows straight into its packed-A buffer: BLOCK pixels × KC columns.

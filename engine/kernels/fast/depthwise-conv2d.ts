@@ -8,8 +8,16 @@ import type { ConvParams } from '../types';
  * as the reference has). Work per output is only kh·kw·m multiply-adds, so wasm would spend as long copying as computing.
  * mode 'forward': out[o] += x·f; 'input': dx += dy·f; 'filter': df += x·dy — the same traversal for all three.
  */
-function traverse(g: WindowGeometry, m: number, a: Float32Array, b: Float32Array, out: Float32Array, mode: 'forward' | 'input' | 'filter'): void {
-  const C = g.inC, cout = C * m;
+function traverse(
+  g: WindowGeometry,
+  m: number,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  mode: 'forward' | 'input' | 'filter',
+): void {
+  const C = g.inC,
+    cout = C * m;
   forEachConvTap(g, cout, cout, (xi, fi, o) => {
     if (m === 1) {
       // The common case (depth_multiplier 1): input channel k feeds output channel k.
@@ -30,7 +38,12 @@ export function fastDepthwiseConv2d(x: Tensor, filter: Tensor, p: ConvParams): T
   return tensor([g.batch, g.outH, g.outW, g.inC * m], out);
 }
 
-export function fastDepthwiseConv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor {
+export function fastDepthwiseConv2dBackpropInput(
+  dy: Tensor,
+  filter: Tensor,
+  xShape: readonly number[],
+  p: ConvParams,
+): Tensor {
   const g = depthwiseGeometry(xShape, filter.shape, p);
   const m = filter.shape[3];
   checkShape('depthwise dy', dy.shape, [g.batch, g.outH, g.outW, g.inC * m]);
@@ -39,7 +52,12 @@ export function fastDepthwiseConv2dBackpropInput(dy: Tensor, filter: Tensor, xSh
   return tensor([...xShape], dx);
 }
 
-export function fastDepthwiseConv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor {
+export function fastDepthwiseConv2dBackpropFilter(
+  x: Tensor,
+  dy: Tensor,
+  filterShape: readonly number[],
+  p: ConvParams,
+): Tensor {
   const g = depthwiseGeometry(x.shape, filterShape, p);
   const m = filterShape[3];
   checkShape('depthwise dy', dy.shape, [g.batch, g.outH, g.outW, g.inC * m]);

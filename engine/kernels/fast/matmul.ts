@@ -16,7 +16,13 @@ const MIN_BLOCK_COLUMNS = 64;
  * into multiples of NR, until there are BLOCKS_PER_THREAD blocks per thread (MatMul 1024³ on 16 threads: 16 row
  * blocks × 4 column blocks).
  */
-export function gemmBlocks(m: number, n: number, threads: number, mc: number, nr: number): { mcStep: number; ncStep: number } {
+export function gemmBlocks(
+  m: number,
+  n: number,
+  threads: number,
+  mc: number,
+  nr: number,
+): { mcStep: number; ncStep: number } {
   const rowBlocks = Math.ceil(m / mc);
   const want = threads > 1 ? threads * BLOCKS_PER_THREAD : 1;
   if (rowBlocks >= want) return { mcStep: mc, ncStep: n };

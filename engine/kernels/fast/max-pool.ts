@@ -32,7 +32,8 @@ export function fastMaxPoolGrad(rt: WasmRuntime, dy: Tensor, x: Tensor, p: PoolP
   const { arena } = rt;
   arena.reset();
   const dx = arena.output(x.data.length);
-  const px = arena.copyIn(x.data), pdy = arena.copyIn(dy.data);
+  const px = arena.copyIn(x.data),
+    pdy = arena.copyIn(dy.data);
   runRows(rt, x.data.length, 'maxPoolGrad', (counter) => [px, pdy, dx, ...windowArgs(g), counter]);
   return tensor(x.shape, arena.result(dx, x.data.length));
 }

@@ -34,12 +34,21 @@ const DEFAULT_LIMIT_MIB = 1024;
 export async function createRuntime(binaries: WasmBinaries, options: RuntimeOptions): Promise<WasmRuntime> {
   const relaxedSimd = !!binaries.relaxedSimd && WebAssembly.validate(binaries.relaxedSimd);
   const module = await WebAssembly.compile(relaxedSimd ? (binaries.relaxedSimd as BufferSource) : binaries.simd);
-  const maximum = Math.max(INITIAL_PAGES, Math.floor(((options.memoryLimitMiB ?? DEFAULT_LIMIT_MIB) * 2 ** 20) / 65536));
+  const maximum = Math.max(
+    INITIAL_PAGES,
+    Math.floor(((options.memoryLimitMiB ?? DEFAULT_LIMIT_MIB) * 2 ** 20) / 65536),
+  );
   const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as Record<string, unknown>;
   const call = (fn: string, ...args: number[]): number => (exports[fn] as (...a: number[]) => number)(...args);
-  const pool = new ThreadPool(module, memory, (fn, args) => void call(fn, ...args), Math.max(1, options.threads), options.Worker);
+  const pool = new ThreadPool(
+    module,
+    memory,
+    (fn, args) => void call(fn, ...args),
+    Math.max(1, options.threads),
+    options.Worker,
+  );
   return {
     call,
     constant: (name) => (exports[name] as WebAssembly.Global).value as number,
@@ -91,7 +100,10 @@ export const PARALLEL_FLOATS = 1 << 18;
 export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (counter: number) => number[]): number {
   const counter = rt.arena.alloc(1);
   const a = args(counter);
-  return runShared(rt, rt.arena.scoped && floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({ fn, args: a }));
+  return runShared(rt, rt.arena.scoped && floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({
+    fn,
+    args: a,
+  }));
 }
 
 /**

@@ -26,9 +26,18 @@ export interface PoolStats {
 const SLOT_INTS = 64;
 // A slot's ints: the task's sequence number, the last one finished, the function, its failure flag and argument
 // count, and the slot's state.
-const SEQ = 0, DONE = 1, FN = 2, FAILED = 3, ARGC = 4, STATE = 5;
+const SEQ = 0,
+  DONE = 1,
+  FN = 2,
+  FAILED = 3,
+  ARGC = 4,
+  STATE = 5;
 // IDLE → POSTED (caller) → RUNNING (the worker claims it) → IDLE, or POSTED → TAKEN_BACK (the caller claims it).
-const IDLE = 0, POSTED = 1, RUNNING = 2, TAKEN_BACK = 3, QUIT = 4;
+const IDLE = 0,
+  POSTED = 1,
+  RUNNING = 2,
+  TAKEN_BACK = 3,
+  QUIT = 4;
 const ARGS_BYTE_OFFSET = 64;
 const MAX_ARGS = 16;
 /** A worker that has not answered in this long is considered lost (startup under load included). */
@@ -85,7 +94,9 @@ export class ThreadPool {
     readonly size: number,
     private readonly Worker: WorkerConstructor | null,
   ) {
-    this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    this.names = WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name);
     this.control = new SharedArrayBuffer(Math.max(size, 1) * SLOT_INTS * 4);
     this.ctl = new Int32Array(this.control);
   }

@@ -59,7 +59,13 @@ export function CodeView({ dark }: { dark: boolean }) {
     setErrors([]);
     await applyImported(result.document);
     setDraft(null);
-    useUi.getState().notify(result.warnings.length ? `Applied, with ${result.warnings.length} warning(s): ${result.warnings[0].message}` : 'Applied the code to the canvas');
+    useUi
+      .getState()
+      .notify(
+        result.warnings.length
+          ? `Applied, with ${result.warnings.length} warning(s): ${result.warnings[0].message}`
+          : 'Applied the code to the canvas',
+      );
   };
 
   const copy = async () => {
@@ -143,7 +149,11 @@ export function CodeView({ dark }: { dark: boolean }) {
           <ul className="code-errors" data-testid="code-errors">
             {errors.map((e, i) => (
               <li key={i}>
-                <button type="button" className="link" onClick={() => e.location && editor.current?.revealLineInCenter(e.location.line)}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => e.location && editor.current?.revealLineInCenter(e.location.line)}
+                >
                   {e.location ? `${e.location.line}:${e.location.column}` : ''}
                 </button>{' '}
                 {e.message}

@@ -30,7 +30,17 @@ function extent(series: ChannelSeries[]): [number, number] {
 /** Room for the y labels ("-0.00664" at 10 px). */
 const AXIS = 46;
 
-export function ChannelChart({ title, series, channels, testId }: { title: string; series: ChannelSeries[]; channels: number; testId: string }) {
+export function ChannelChart({
+  title,
+  series,
+  channels,
+  testId,
+}: {
+  title: string;
+  series: ChannelSeries[];
+  channels: number;
+  testId: string;
+}) {
   const [hover, setHover] = useState<number | null>(null);
   const [lo, hi] = extent(series);
   const ref = useCanvas((ctx, w, h) => {

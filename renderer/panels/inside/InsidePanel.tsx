@@ -20,9 +20,25 @@ const STATUS_TEXT: Record<TrainingRun['status'], string> = {
   failed: 'failed',
 };
 
-function RunPicker({ runs, value, newest, onPick }: { runs: readonly TrainingRun[]; value: string; newest: TrainingRun | undefined; onPick(id: string): void }) {
+function RunPicker({
+  runs,
+  value,
+  newest,
+  onPick,
+}: {
+  runs: readonly TrainingRun[];
+  value: string;
+  newest: TrainingRun | undefined;
+  onPick(id: string): void;
+}) {
   return (
-    <select className="field-input inside-run" data-testid="inside-run" value={value} aria-label="Run shown" onChange={(e) => onPick(e.target.value)}>
+    <select
+      className="field-input inside-run"
+      data-testid="inside-run"
+      value={value}
+      aria-label="Run shown"
+      onChange={(e) => onPick(e.target.value)}
+    >
       <option value="newest">{newest ? `Newest completed (#${newest.number})` : 'Newest completed (none yet)'}</option>
       {runs.map((r) => (
         <option key={r.id} value={r.id}>
@@ -43,7 +59,9 @@ export function InsidePanel({ dark }: { dark: boolean }) {
   if (!run || !tracks)
     return (
       <div className="inside" data-testid="inside-panel" data-dark={dark}>
-        <div className="inside-empty">Train a model in the Train tab (or compare it with and without BN) to see inside it here.</div>
+        <div className="inside-empty">
+          Train a model in the Train tab (or compare it with and without BN) to see inside it here.
+        </div>
       </div>
     );
   const theme = dark ? 'dark' : 'light';
@@ -53,7 +71,12 @@ export function InsidePanel({ dark }: { dark: boolean }) {
       <div className="inside-stats">
         <div className="inside-head">
           <span className="inside-section-title">Layer outputs during training</span>
-          <RunPicker runs={runs} value={runFrom === 'newest' || !runs.some((r) => r.id === runFrom) ? 'newest' : runFrom} newest={newest} onPick={setRunFrom} />
+          <RunPicker
+            runs={runs}
+            value={runFrom === 'newest' || !runs.some((r) => r.id === runFrom) ? 'newest' : runFrom}
+            newest={newest}
+            onPick={setRunFrom}
+          />
           <span className="inside-muted">
             run #{run.number} · {run.datasetTitle}
             {live ? ' · live' : ''}
@@ -73,13 +96,15 @@ export function InsidePanel({ dark }: { dark: boolean }) {
           </span>
         </div>
         <p className="inside-note">
-          What to look for: without BN the deeper layers’ distributions drift as the weights change; BN pins its output near β ± γ, so the layers after it see a steady
-          input.
+          What to look for: without BN the deeper layers’ distributions drift as the weights change; BN pins its output
+          near β ± γ, so the layers after it see a steady input.
         </p>
         {tracks.steps.length ? (
           <StatsGrid tracks={tracks} dark={dark} />
         ) : (
-          <div className="inside-empty">{live ? 'The first statistics arrive after the first batch…' : 'This run recorded no layer statistics.'}</div>
+          <div className="inside-empty">
+            {live ? 'The first statistics arrive after the first batch…' : 'This run recorded no layer statistics.'}
+          </div>
         )}
       </div>
       <BnInspector key={run.id} run={run} dark={dark} />

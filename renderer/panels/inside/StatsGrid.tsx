@@ -7,8 +7,16 @@ import { getLayer, hasTrait, namePrefix, toSnakeCase } from '../../../engine/lay
 import type { LayerTrack, LayerTracks, Band } from './layer-tracks';
 import { cssVar, short, SIDE_COLOR, useCanvas, withAlpha } from './canvas';
 
-function drawBand(ctx: CanvasRenderingContext2D, band: Band, x: (i: number) => number, y: (v: number) => number, color: string) {
-  const idx = band.mean.map((m, i) => (m !== null && band.std[i] !== null && Number.isFinite(m) && Number.isFinite(band.std[i]!) ? i : -1)).filter((i) => i >= 0);
+function drawBand(
+  ctx: CanvasRenderingContext2D,
+  band: Band,
+  x: (i: number) => number,
+  y: (v: number) => number,
+  color: string,
+) {
+  const idx = band.mean
+    .map((m, i) => (m !== null && band.std[i] !== null && Number.isFinite(m) && Number.isFinite(band.std[i]!) ? i : -1))
+    .filter((i) => i >= 0);
   if (!idx.length) return;
   ctx.beginPath();
   idx.forEach((i, k) => (k ? ctx.lineTo : ctx.moveTo).call(ctx, x(i), y(band.mean[i]! + band.std[i]!)));
@@ -27,7 +35,17 @@ function drawBand(ctx: CanvasRenderingContext2D, band: Band, x: (i: number) => n
   }
 }
 
-function Sparkline({ track, steps, dark, hover }: { track: LayerTrack; steps: number[]; dark: boolean; hover: number | null }) {
+function Sparkline({
+  track,
+  steps,
+  dark,
+  hover,
+}: {
+  track: LayerTrack;
+  steps: number[];
+  dark: boolean;
+  hover: number | null;
+}) {
   const ref = useCanvas((ctx, w, h) => {
     const [lo, hi] = track.range;
     const pad = 3;
@@ -65,7 +83,8 @@ const autoNamed = (t: Pick<LayerTrack, 'name' | 'className'>) => {
   return t.name === prefix || t.name.startsWith(`${prefix}_`);
 };
 
-const pair = (b: Band | null, i: number) => (b && b.mean[i] !== null ? `${short(b.mean[i])} ± ${short(b.std[i])}` : '–');
+const pair = (b: Band | null, i: number) =>
+  b && b.mean[i] !== null ? `${short(b.mean[i])} ± ${short(b.std[i])}` : '–';
 
 /** The last sample of a band, for the card's resting caption. */
 const lastIndex = (b: Band) => {
@@ -73,7 +92,17 @@ const lastIndex = (b: Band) => {
   return -1;
 };
 
-const LayerCard = memo(function LayerCard({ track, steps, dark, compare }: { track: LayerTrack; steps: number[]; dark: boolean; compare: boolean }) {
+const LayerCard = memo(function LayerCard({
+  track,
+  steps,
+  dark,
+  compare,
+}: {
+  track: LayerTrack;
+  steps: number[];
+  dark: boolean;
+  compare: boolean;
+}) {
   const [hover, setHover] = useState<number | null>(null);
   const move = (e: React.MouseEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -83,10 +112,17 @@ const LayerCard = memo(function LayerCard({ track, steps, dark, compare }: { tra
   const at = hover ?? Math.max(lastIndex(track.model), track.twin ? lastIndex(track.twin) : -1);
   const isBn = hasTrait(track.className, 'batchStatistics');
   return (
-    <div className={`inside-card ${isBn ? 'is-bn' : ''}`} data-testid="inside-layer" data-layer={track.name} data-twin={track.twin ? 'yes' : 'no'}>
+    <div
+      className={`inside-card ${isBn ? 'is-bn' : ''}`}
+      data-testid="inside-layer"
+      data-layer={track.name}
+      data-twin={track.twin ? 'yes' : 'no'}
+    >
       <div className="inside-card-head" title={`${track.name} (${track.className})`}>
         <b title={`${track.name} (${track.className})`}>{track.name}</b>
-        <span className="inside-card-class">{hover !== null ? `step ${steps[at]}` : autoNamed(track) ? '' : track.className}</span>
+        <span className="inside-card-class">
+          {hover !== null ? `step ${steps[at]}` : autoNamed(track) ? '' : track.className}
+        </span>
       </div>
       <div className="inside-card-plot" onMouseMove={move} onMouseLeave={() => setHover(null)}>
         <Sparkline track={track} steps={steps} dark={dark} hover={hover} />

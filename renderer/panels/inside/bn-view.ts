@@ -84,7 +84,11 @@ export function channelMoments(t: Tensor, axis = -1): ChannelMoments | null {
  * gamma·σ/√(σ²+ε) ≈ |gamma|. Inference mode normalizes with the moving statistics instead, which land on beta and
  * gamma only when they match the batch.
  */
-export function expectedOutput(params: BnParams, input: ChannelMoments, epsilon: number): { training: ChannelMoments; inference: ChannelMoments } {
+export function expectedOutput(
+  params: BnParams,
+  input: ChannelMoments,
+  epsilon: number,
+): { training: ChannelMoments; inference: ChannelMoments } {
   const gamma = (c: number) => params.gamma?.[c] ?? 1;
   const beta = (c: number) => params.beta?.[c] ?? 0;
   const training = {
@@ -92,7 +96,9 @@ export function expectedOutput(params: BnParams, input: ChannelMoments, epsilon:
     std: input.std.map((s, c) => (Math.abs(gamma(c)) * s) / Math.sqrt(s * s + epsilon)),
   };
   const inference = {
-    mean: input.mean.map((m, c) => (gamma(c) * (m - params.moving_mean![c])) / Math.sqrt(params.moving_variance![c] + epsilon) + beta(c)),
+    mean: input.mean.map(
+      (m, c) => (gamma(c) * (m - params.moving_mean![c])) / Math.sqrt(params.moving_variance![c] + epsilon) + beta(c),
+    ),
     std: input.std.map((s, c) => (Math.abs(gamma(c)) * s) / Math.sqrt(params.moving_variance![c] + epsilon)),
   };
   return { training, inference };

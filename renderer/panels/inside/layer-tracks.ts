@@ -66,7 +66,10 @@ export function layerTracks(stats: Record<string, StatsPoint[]>, compareBn: bool
   };
 
   const layers = order.map(({ nodeId, name, className }): LayerTrack => {
-    const m = band(own, nodeId) ?? { mean: new Array(steps.length).fill(null), std: new Array(steps.length).fill(null) };
+    const m = band(own, nodeId) ?? {
+      mean: new Array(steps.length).fill(null),
+      std: new Array(steps.length).fill(null),
+    };
     const t = compareBn ? band(twin, nodeId) : null;
     return { nodeId, name, className, model: m, twin: t, range: rangeOf([m, ...(t ? [t] : [])]) };
   });
@@ -96,5 +99,8 @@ export function drift(b: Band): { mean: number; std: number } | null {
   if (idx.length < 2) return null;
   const first = idx[0];
   const last = idx[idx.length - 1];
-  return { mean: (b.mean[last] as number) - (b.mean[first] as number), std: (b.std[last] as number) - (b.std[first] as number) };
+  return {
+    mean: (b.mean[last] as number) - (b.mean[first] as number),
+    std: (b.std[last] as number) - (b.std[first] as number),
+  };
 }

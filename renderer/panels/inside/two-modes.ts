@@ -7,7 +7,14 @@ import type { Tensor } from '../../../engine/core/tensor';
 import type { ModelDocument } from '../../../engine/graph/document';
 import type { ProtocolError } from '../../../engine/api/protocol';
 import type { EngineClient } from '../../services/engine-client';
-import { channelMoments, expectedOutput, meanAbsGap, type BnLayer, type BnParams, type ChannelMoments } from './bn-view';
+import {
+  channelMoments,
+  expectedOutput,
+  meanAbsGap,
+  type BnLayer,
+  type BnParams,
+  type ChannelMoments,
+} from './bn-view';
 
 export interface TwoModes {
   batchSize: number;
@@ -21,11 +28,26 @@ export interface TwoModes {
 
 export type TwoModesResult = { ok: true; value: TwoModes } | { ok: false; error: ProtocolError };
 
-export async function runTwoModes(client: Pick<EngineClient, 'request'>, doc: ModelDocument, bn: BnLayer, params: BnParams, batch: Tensor): Promise<TwoModesResult> {
-  if (!bn.sourceId) return { ok: false, error: { message: `${bn.name} has no input`, hint: 'connect a layer to it and train again' } };
+export async function runTwoModes(
+  client: Pick<EngineClient, 'request'>,
+  doc: ModelDocument,
+  bn: BnLayer,
+  params: BnParams,
+  batch: Tensor,
+): Promise<TwoModesResult> {
+  if (!bn.sourceId)
+    return { ok: false, error: { message: `${bn.name} has no input`, hint: 'connect a layer to it and train again' } };
   const capture = [bn.sourceId, bn.id];
   const [training, inference] = await Promise.all(
-    [true, false].map((mode) => client.request('predict', { document: doc, input: { shape: batch.shape, data: Float32Array.from(batch.data) }, training: mode, seed: 0, capture })),
+    [true, false].map((mode) =>
+      client.request('predict', {
+        document: doc,
+        input: { shape: batch.shape, data: Float32Array.from(batch.data) },
+        training: mode,
+        seed: 0,
+        capture,
+      }),
+    ),
   );
   if (!training.ok) return training;
   if (!inference.ok) return inference;
@@ -33,10 +55,19 @@ export async function runTwoModes(client: Pick<EngineClient, 'request'>, doc: Mo
   const outTraining = channelMoments(training.value.captured[bn.id], bn.axis);
   const outInference = channelMoments(inference.value.captured[bn.id], bn.axis);
   if (!input || !outTraining || !outInference)
-    return { ok: false, error: { message: `${bn.name}'s axis ${bn.axis} does not fit its output`, hint: 'use axis=-1, the channel axis' } };
+    return {
+      ok: false,
+      error: { message: `${bn.name}'s axis ${bn.axis} does not fit its output`, hint: 'use axis=-1, the channel axis' },
+    };
   return {
     ok: true,
-    value: { batchSize: batch.shape[0], input, training: outTraining, inference: outInference, expected: expectedOutput(params, input, bn.epsilon) },
+    value: {
+      batchSize: batch.shape[0],
+      input,
+      training: outTraining,
+      inference: outInference,
+      expected: expectedOutput(params, input, bn.epsilon),
+    },
   };
 }
 
@@ -46,5 +77,8 @@ export async function runTwoModes(client: Pick<EngineClient, 'request'>, doc: Mo
  */
 export function modesAgree(v: Pick<TwoModes, 'training' | 'inference'>): boolean {
   const spread = v.training.std.reduce((s, x) => s + Math.abs(x), 0) / Math.max(v.training.std.length, 1) || 1;
-  return meanAbsGap(v.training.mean, v.inference.mean) < 0.1 * spread && meanAbsGap(v.training.std, v.inference.std) < 0.1 * spread;
+  return (
+    meanAbsGap(v.training.mean, v.inference.mean) < 0.1 * spread &&
+    meanAbsGap(v.training.std, v.inference.std) < 0.1 * spread
+  );
 }

@@ -66,7 +66,9 @@ function TextField({ fieldKey, spec, value, onCommit }: Props) {
 
 function IntsField({ fieldKey, spec, value, onCommit }: Props) {
   const length = spec.type === 'ints' ? spec.length : 2;
-  const current = Array.isArray(value) ? (value as number[]) : Array.from({ length }, () => (typeof value === 'number' ? value : NaN));
+  const current = Array.isArray(value)
+    ? (value as number[])
+    : Array.from({ length }, () => (typeof value === 'number' ? value : NaN));
   const [draft, setDraft] = useState(current.map((v) => (Number.isFinite(v) ? String(v) : '')));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -77,7 +79,8 @@ function IntsField({ fieldKey, spec, value, onCommit }: Props) {
 
   const check = (texts: string[]) => {
     const nums = texts.map((t) => (/^\s*-?\d+\s*$/.test(t) ? Number(t) : NaN));
-    if (nums.some((n) => Number.isNaN(n))) return { value: null, reason: `${fieldKey} takes whole numbers, got (${texts.join(', ')})` };
+    if (nums.some((n) => Number.isNaN(n)))
+      return { value: null, reason: `${fieldKey} takes whole numbers, got (${texts.join(', ')})` };
     return { value: nums, reason: refusal(fieldKey, spec, nums) };
   };
   const commit = () => {
@@ -158,7 +161,12 @@ export function FieldRow(props: Props) {
   const { fieldKey, spec, value, onCommit } = props;
   const nullable = 'nullable' in spec && spec.nullable && spec.type !== 'enum';
   const isNone = value === null;
-  const fallback = spec.default === null ? (spec.type === 'ints' ? Array.from({ length: spec.length }, () => 1) : 1) : (spec.default as ConfigValue);
+  const fallback =
+    spec.default === null
+      ? spec.type === 'ints'
+        ? Array.from({ length: spec.length }, () => 1)
+        : 1
+      : (spec.default as ConfigValue);
   return (
     <div className="field-row" title={spec.doc}>
       <label className="field-label" htmlFor={`field-${fieldKey}`}>

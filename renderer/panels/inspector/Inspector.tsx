@@ -80,11 +80,14 @@ export function Inspector() {
   const def = getLayer(node.className);
   const info = inference.nodes.get(node.id);
   const fields = def ? Object.entries(allFields(def)) : [];
-  const commit = (key: string) => (value: ConfigValue) => useGraph.getState().commit((d) => setConfigValue(d, node.id, key, value));
+  const commit = (key: string) => (value: ConfigValue) =>
+    useGraph.getState().commit((d) => setConfigValue(d, node.id, key, value));
   const rows = (advanced: boolean) =>
     fields
       .filter(([, spec]) => Boolean(spec.advanced) === advanced)
-      .map(([key, spec]) => <FieldRow key={key} fieldKey={key} spec={spec} value={node.config[key]} onCommit={commit(key)} />);
+      .map(([key, spec]) => (
+        <FieldRow key={key} fieldKey={key} spec={spec} value={node.config[key]} onCommit={commit(key)} />
+      ));
   return (
     <aside className="inspector" aria-label="Inspector" data-testid="inspector">
       <div className="panel-title">
@@ -109,7 +112,9 @@ export function Inspector() {
           <ul className="inspector-problems">
             {info.problems.map((p, i) => (
               <li key={i} className={`problem-${p.severity}`}>
-                <span className="problem-icon" aria-hidden="true">{p.severity === 'error' ? '✖' : '▲'}</span>
+                <span className="problem-icon" aria-hidden="true">
+                  {p.severity === 'error' ? '✖' : '▲'}
+                </span>
                 <span>
                   {p.message}
                   {p.hint ? <span className="problem-hint"> — {p.hint}</span> : null}
@@ -120,10 +125,17 @@ export function Inspector() {
           </ul>
         ) : null}
         <div className="inspector-actions">
-          <button type="button" data-testid="delete-layer" onClick={() => deleteSelection(false)} title="Delete (Del): the layers around it stay unconnected">
+          <button
+            type="button"
+            data-testid="delete-layer"
+            onClick={() => deleteSelection(false)}
+            title="Delete (Del): the layers around it stay unconnected"
+          >
             Delete
           </button>
-          {info && inference.topology.incoming.get(node.id)?.length && inference.topology.outgoing.get(node.id)?.length ? (
+          {info &&
+          inference.topology.incoming.get(node.id)?.length &&
+          inference.topology.outgoing.get(node.id)?.length ? (
             <button
               type="button"
               data-testid="delete-reconnect"

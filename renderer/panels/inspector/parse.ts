@@ -8,13 +8,17 @@ const NONE = /^none$/i;
 
 function parseNumber(text: string, key: string): Parsed {
   const t = text.trim();
-  if (t === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t)) return { ok: false, reason: `${key} must be a number, got '${text}'` };
+  if (t === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t))
+    return { ok: false, reason: `${key} must be a number, got '${text}'` };
   return { ok: true, value: Number(t) };
 }
 
 /** The numbers (or None) in a tuple text such as `(28, 28, 1)`, `28 28 1` or `((1, 1), (2, 2))`. */
 function tupleItems(text: string): (number | null)[] | null {
-  const parts = text.replace(/[()[\]]/g, ' ').split(/[\s,]+/).filter(Boolean);
+  const parts = text
+    .replace(/[()[\]]/g, ' ')
+    .split(/[\s,]+/)
+    .filter(Boolean);
   if (parts.length === 0) return null;
   const out: (number | null)[] = [];
   for (const p of parts) {
@@ -35,15 +39,42 @@ export function parseFieldText(key: string, spec: FieldSpec, text: string): Pars
       return parseNumber(t, key);
     case 'shape': {
       const items = tupleItems(t);
-      return items ? { ok: true, value: items } : { ok: false, reason: `${key} must be a tuple of sizes such as (28, 28, 1), got '${text}'` };
+      return items
+        ? { ok: true, value: items }
+        : { ok: false, reason: `${key} must be a tuple of sizes such as (28, 28, 1), got '${text}'` };
     }
     case 'pairs2d': {
       const items = tupleItems(t);
-      if (!items || items.some((v) => v === null)) return { ok: false, reason: `${key} must be an int, (height, width) or ((top, bottom), (left, right)), got '${text}'` };
+      if (!items || items.some((v) => v === null))
+        return {
+          ok: false,
+          reason: `${key} must be an int, (height, width) or ((top, bottom), (left, right)), got '${text}'`,
+        };
       const n = items as number[];
-      if (n.length === 1) return { ok: true, value: [[n[0], n[0]], [n[0], n[0]]] };
-      if (n.length === 2) return { ok: true, value: [[n[0], n[0]], [n[1], n[1]]] };
-      if (n.length === 4) return { ok: true, value: [[n[0], n[1]], [n[2], n[3]]] };
+      if (n.length === 1)
+        return {
+          ok: true,
+          value: [
+            [n[0], n[0]],
+            [n[0], n[0]],
+          ],
+        };
+      if (n.length === 2)
+        return {
+          ok: true,
+          value: [
+            [n[0], n[0]],
+            [n[1], n[1]],
+          ],
+        };
+      if (n.length === 4)
+        return {
+          ok: true,
+          value: [
+            [n[0], n[1]],
+            [n[2], n[3]],
+          ],
+        };
       return { ok: false, reason: `${key} takes 1, 2 or 4 numbers, got ${n.length}` };
     }
     default:

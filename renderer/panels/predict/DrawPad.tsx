@@ -5,7 +5,13 @@ import { PAD_SIZE, stamp, stroke } from './pad';
 const SHOWN = 168;
 
 /** `initial`: the ink to start from (the drawing kept while the user was on another tab). */
-export function DrawPad({ initial, onDrawn }: { initial: Float32Array | null; onDrawn(pixels: Float32Array | null): void }) {
+export function DrawPad({
+  initial,
+  onDrawn,
+}: {
+  initial: Float32Array | null;
+  onDrawn(pixels: Float32Array | null): void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const pixels = useRef(initial ? initial.slice() : new Float32Array(PAD_SIZE * PAD_SIZE));
   const last = useRef<{ x: number; y: number } | null>(null);
@@ -24,7 +30,10 @@ export function DrawPad({ initial, onDrawn }: { initial: Float32Array | null; on
 
   const at = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    return { x: ((e.clientX - rect.left) / rect.width) * PAD_SIZE, y: ((e.clientY - rect.top) / rect.height) * PAD_SIZE };
+    return {
+      x: ((e.clientX - rect.left) / rect.width) * PAD_SIZE,
+      y: ((e.clientY - rect.top) / rect.height) * PAD_SIZE,
+    };
   };
 
   return (

@@ -25,12 +25,30 @@ const LayerMaps = memo(function LayerMaps({ map }: { map: FeatureMap }) {
   const cols = Math.min(COLUMNS, shown);
   const rows = Math.ceil(shown / COLUMNS);
   return (
-    <figure className="predict-map" data-testid="feature-map" data-layer={map.name} data-channels={c} data-shown={shown}>
+    <figure
+      className="predict-map"
+      data-testid="feature-map"
+      data-layer={map.name}
+      data-channels={c}
+      data-shown={shown}
+    >
       <figcaption>
-        <b>{map.name}</b> <span className="predict-muted">{map.className} · {formatSampleShape(map.shape)}</span>
+        <b>{map.name}</b>{' '}
+        <span className="predict-muted">
+          {map.className} · {formatSampleShape(map.shape)}
+        </span>
       </figcaption>
-      <canvas ref={ref} className="pixelated" style={{ width: Math.round(cols * (w + 1) * scale), height: Math.round(rows * (h + 1) * scale) }} aria-label={`${map.name}: ${shown} of ${c} channels`} />
-      <div className="predict-muted predict-values" data-testid="feature-map-values" title="Over every channel of this layer's output for this input; each tile is stretched to black…white on its own">
+      <canvas
+        ref={ref}
+        className="pixelated"
+        style={{ width: Math.round(cols * (w + 1) * scale), height: Math.round(rows * (h + 1) * scale) }}
+        aria-label={`${map.name}: ${shown} of ${c} channels`}
+      />
+      <div
+        className="predict-muted predict-values"
+        data-testid="feature-map-values"
+        title="Over every channel of this layer's output for this input; each tile is stretched to black…white on its own"
+      >
         {summary}
       </div>
       {c > shown ? <div className="predict-muted predict-more">+{c - shown} more channels</div> : null}
@@ -39,7 +57,12 @@ const LayerMaps = memo(function LayerMaps({ map }: { map: FeatureMap }) {
 });
 
 export function FeatureMaps({ maps }: { maps: FeatureMap[] }) {
-  if (maps.length === 0) return <div className="predict-empty">No convolution, normalization, activation or pooling layer with image-shaped output to show.</div>;
+  if (maps.length === 0)
+    return (
+      <div className="predict-empty">
+        No convolution, normalization, activation or pooling layer with image-shaped output to show.
+      </div>
+    );
   return (
     <div className="predict-maps" data-testid="feature-maps">
       {maps.map((m) => (

@@ -54,11 +54,18 @@ export function PredictPanel({ dark }: { dark: boolean }) {
   const warmup = run ? bnWarmup(run.document, inference, run.series.model?.step.at(-1) ?? 0) : null;
 
   const input = useMemo(() => {
-    if (shownMode === 'draw') return drawn && inputShape ? { x: centreByMass(drawn), shape: inputShape as number[], classNames: info?.classNames ?? [] } : null;
+    if (shownMode === 'draw')
+      return drawn && inputShape
+        ? { x: centreByMass(drawn), shape: inputShape as number[], classNames: info?.classNames ?? [] }
+        : null;
     const k = position - (sampleWin?.offset ?? 0);
     if (!sampleWin || k < 0 || k >= sampleWin.count) return null;
     const per = sampleWin.sampleShape.reduce((a, b) => a * b, 1);
-    return { x: sampleWin.x.slice(k * per, (k + 1) * per), shape: sampleWin.sampleShape, classNames: sampleWin.classNames };
+    return {
+      x: sampleWin.x.slice(k * per, (k + 1) * per),
+      shape: sampleWin.sampleShape,
+      classNames: sampleWin.classNames,
+    };
   }, [shownMode, drawn, inputShape?.join(), info, sampleWin, position]);
 
   const latest = useRef(0);
@@ -99,7 +106,14 @@ export function PredictPanel({ dark }: { dark: boolean }) {
     <div className="predict" data-testid="predict-panel" data-dark={dark} data-busy={busy}>
       <div className="predict-toolbar">
         <div className="predict-modes" role="radiogroup" aria-label="Input">
-          <button type="button" role="radio" aria-checked={shownMode === 'sample'} className={shownMode === 'sample' ? 'is-active' : ''} data-testid="predict-mode-sample" onClick={() => setMode('sample')}>
+          <button
+            type="button"
+            role="radio"
+            aria-checked={shownMode === 'sample'}
+            className={shownMode === 'sample' ? 'is-active' : ''}
+            data-testid="predict-mode-sample"
+            onClick={() => setMode('sample')}
+          >
             Dataset sample
           </button>
           <button
@@ -109,7 +123,11 @@ export function PredictPanel({ dark }: { dark: boolean }) {
             className={shownMode === 'draw' ? 'is-active' : ''}
             data-testid="predict-mode-draw"
             disabled={!canDraw}
-            title={canDraw ? 'Draw a digit on a 28×28 pad' : 'The pad draws 28×28 grey digits: the model Input must be (28, 28, 1), (28, 28) or (784,)'}
+            title={
+              canDraw
+                ? 'Draw a digit on a 28×28 pad'
+                : 'The pad draws 28×28 grey digits: the model Input must be (28, 28, 1), (28, 28) or (784,)'
+            }
             onClick={() => setMode('draw')}
           >
             Draw a digit
@@ -117,8 +135,17 @@ export function PredictPanel({ dark }: { dark: boolean }) {
         </div>
         <label className="predict-weights">
           <span>Weights</span>
-          <select className="field-input" data-testid="predict-weights" value={weightsFrom === 'newest' ? 'newest' : run ? run.id : 'model'} onChange={(e) => setWeightsFrom(e.target.value)}>
-            <option value="newest">{newest ? `Newest completed run (#${newest.number})` : 'Newest completed run (none yet: the canvas model)'}</option>
+          <select
+            className="field-input"
+            data-testid="predict-weights"
+            value={weightsFrom === 'newest' ? 'newest' : run ? run.id : 'model'}
+            onChange={(e) => setWeightsFrom(e.target.value)}
+          >
+            <option value="newest">
+              {newest
+                ? `Newest completed run (#${newest.number})`
+                : 'Newest completed run (none yet: the canvas model)'}
+            </option>
             <option value="model">The model on the canvas</option>
             {finished.map((r) => (
               <option key={r.id} value={r.id}>
@@ -127,7 +154,11 @@ export function PredictPanel({ dark }: { dark: boolean }) {
             ))}
           </select>
         </label>
-        <span className={`predict-status ${status.trained ? '' : 'is-untrained'}`} data-testid="predict-weights-status" data-trained={status.trained}>
+        <span
+          className={`predict-status ${status.trained ? '' : 'is-untrained'}`}
+          data-testid="predict-weights-status"
+          data-trained={status.trained}
+        >
           {status.text}
         </span>
       </div>
@@ -180,7 +211,11 @@ export function PredictPanel({ dark }: { dark: boolean }) {
         </section>
         <section className="predict-maps-column" aria-label="Feature maps">
           <div className="predict-title">Feature maps</div>
-          {outcome?.ok ? <FeatureMaps maps={outcome.maps} /> : <div className="predict-empty">The layers' outputs show here after a prediction.</div>}
+          {outcome?.ok ? (
+            <FeatureMaps maps={outcome.maps} />
+          ) : (
+            <div className="predict-empty">The layers' outputs show here after a prediction.</div>
+          )}
         </section>
       </div>
     </div>

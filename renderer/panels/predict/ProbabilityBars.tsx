@@ -16,12 +16,19 @@ export function ProbabilityBars({ scores }: { scores: ClassScores }) {
         >
           <span className="predict-bar-name">{scores.names[i]}</span>
           <span className="predict-bar-track">
-            <span className="predict-bar-fill" style={{ width: `${(Math.max(0, Math.min(1, p)) * 100).toFixed(2)}%` }} />
+            <span
+              className="predict-bar-fill"
+              style={{ width: `${(Math.max(0, Math.min(1, p)) * 100).toFixed(2)}%` }}
+            />
           </span>
           <span className="predict-bar-value">{(p * 100).toFixed(1)}%</span>
         </div>
       ))}
-      {scores.note ? <div className="predict-note" data-testid="predict-note">{scores.note}</div> : null}
+      {scores.note ? (
+        <div className="predict-note" data-testid="predict-note">
+          {scores.note}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -13,7 +13,12 @@ interface Props {
 
 function Features({ x }: { x: Float32Array }) {
   const shown = Array.from(x.subarray(0, 6), (v) => Number(v.toPrecision(3)));
-  return <code className="predict-features">({shown.join(', ')}{x.length > 6 ? ', …' : ''})</code>;
+  return (
+    <code className="predict-features">
+      ({shown.join(', ')}
+      {x.length > 6 ? ', …' : ''})
+    </code>
+  );
 }
 
 export function SamplePicker({ window: w, position, onPick }: Props) {
@@ -25,7 +30,13 @@ export function SamplePicker({ window: w, position, onPick }: Props) {
       <div className="predict-sample-row">
         {current ? (
           image ? (
-            <SampleImage x={current.x} shape={w.sampleShape} size={112} testId="predict-sample" label={`Sample ${position + 1}`} />
+            <SampleImage
+              x={current.x}
+              shape={w.sampleShape}
+              size={112}
+              testId="predict-sample"
+              label={`Sample ${position + 1}`}
+            />
           ) : (
             <div className="predict-sample-text" data-testid="predict-sample">
               <Features x={current.x} />
@@ -38,15 +49,29 @@ export function SamplePicker({ window: w, position, onPick }: Props) {
           <div>
             True label: <b data-testid="predict-true-label">{current?.labelText ?? '…'}</b>
           </div>
-          <div className="predict-muted">{w.split === 'test' ? 'Test split: unseen in training' : 'Training split'}</div>
+          <div className="predict-muted">
+            {w.split === 'test' ? 'Test split: unseen in training' : 'Training split'}
+          </div>
           <div className="predict-nav">
-            <button type="button" data-testid="predict-prev" disabled={position <= 0} onClick={() => onPick(position - 1)} aria-label="Previous sample">
+            <button
+              type="button"
+              data-testid="predict-prev"
+              disabled={position <= 0}
+              onClick={() => onPick(position - 1)}
+              aria-label="Previous sample"
+            >
               ◀
             </button>
             <span data-testid="predict-position">
               {(position + 1).toLocaleString('en-US')} / {w.total.toLocaleString('en-US')}
             </span>
-            <button type="button" data-testid="predict-next" disabled={position >= w.total - 1} onClick={() => onPick(position + 1)} aria-label="Next sample">
+            <button
+              type="button"
+              data-testid="predict-next"
+              disabled={position >= w.total - 1}
+              onClick={() => onPick(position + 1)}
+              aria-label="Next sample"
+            >
               ▶
             </button>
           </div>
@@ -64,7 +89,11 @@ export function SamplePicker({ window: w, position, onPick }: Props) {
               title={`Sample ${w.offset + i + 1}: ${s.labelText}`}
               onClick={() => onPick(w.offset + i)}
             >
-              {image ? <SampleImage x={s.x} shape={w.sampleShape} size={28} /> : <span className="predict-swatch" style={{ background: classColour(s.label ?? 0) }} />}
+              {image ? (
+                <SampleImage x={s.x} shape={w.sampleShape} size={28} />
+              ) : (
+                <span className="predict-swatch" style={{ background: classColour(s.label ?? 0) }} />
+              )}
               <span className="predict-thumb-label">{s.labelText}</span>
             </button>
           );

@@ -8,10 +8,34 @@ import { sampleRgba } from './math';
 import './predict.css';
 
 /** Class colours for scatter plots and point swatches (Tableau 10, readable on light and dark panels). */
-export const CLASS_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-export const classColour = (k: number) => CLASS_COLOURS[((k % CLASS_COLOURS.length) + CLASS_COLOURS.length) % CLASS_COLOURS.length];
+export const CLASS_COLOURS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
+export const classColour = (k: number) =>
+  CLASS_COLOURS[((k % CLASS_COLOURS.length) + CLASS_COLOURS.length) % CLASS_COLOURS.length];
 
-export const SampleImage = memo(function SampleImage({ x, shape, size, label, testId }: { x: Float32Array; shape: readonly number[]; size: number; label?: string; testId?: string }) {
+export const SampleImage = memo(function SampleImage({
+  x,
+  shape,
+  size,
+  label,
+  testId,
+}: {
+  x: Float32Array;
+  shape: readonly number[];
+  size: number;
+  label?: string;
+  testId?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -23,14 +47,28 @@ export const SampleImage = memo(function SampleImage({ x, shape, size, label, te
     ctx.putImageData(new ImageData(picture.rgba, picture.width, picture.height), 0, 0);
   }, [x, shape]);
   const [h, w] = shape;
-  return <canvas ref={ref} className="pixelated" data-testid={testId} aria-label={label} style={{ width: size, height: Math.round((size * h) / w) }} />;
+  return (
+    <canvas
+      ref={ref}
+      className="pixelated"
+      data-testid={testId}
+      aria-label={label}
+      style={{ width: size, height: Math.round((size * h) / w) }}
+    />
+  );
 });
 
 /**
  * Tiles of greys (each `height × width`, values 0…255) in rows of `columns`, one pixel apart, at native
  * resolution; CSS scales the canvas. The gaps stay transparent so the panel's colour shows between tiles.
  */
-export function drawTiles(canvas: HTMLCanvasElement, tiles: readonly Uint8ClampedArray[], height: number, width: number, columns: number): void {
+export function drawTiles(
+  canvas: HTMLCanvasElement,
+  tiles: readonly Uint8ClampedArray[],
+  height: number,
+  width: number,
+  columns: number,
+): void {
   const rows = Math.ceil(tiles.length / columns);
   const cols = Math.min(columns, tiles.length);
   canvas.width = Math.max(1, cols * (width + 1) - 1);
@@ -56,7 +94,12 @@ export function drawTiles(canvas: HTMLCanvasElement, tiles: readonly Uint8Clampe
 }
 
 /** 2-feature points coloured by class, axes fitted to the data with a margin; `highlight` is ringed. */
-export function drawScatter(canvas: HTMLCanvasElement, x: Float32Array, labels: ArrayLike<number>, options: { highlight?: number; axis: string }): void {
+export function drawScatter(
+  canvas: HTMLCanvasElement,
+  x: Float32Array,
+  labels: ArrayLike<number>,
+  options: { highlight?: number; axis: string },
+): void {
   const ratio = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 280;
   const cssHeight = canvas.clientHeight || 140;

@@ -28,7 +28,11 @@ export interface ClassScores {
  * as it is; one sigmoid unit is p(class 1), so the bars show 1 − p and p; anything else is treated as logits and
  * put through a softmax, and the note says so.
  */
-export function classScores(output: ArrayLike<number>, lastActivation: string | null, classNames: readonly string[]): ClassScores {
+export function classScores(
+  output: ArrayLike<number>,
+  lastActivation: string | null,
+  classNames: readonly string[],
+): ClassScores {
   let probabilities: number[];
   let note: string | null = null;
   if (lastActivation === 'softmax') probabilities = Array.from(output);
@@ -39,7 +43,9 @@ export function classScores(output: ArrayLike<number>, lastActivation: string | 
     probabilities = softmax(output);
     note = `The last layer has no softmax (its activation is ${lastActivation ?? 'linear'}): softmax was applied for these bars.`;
   }
-  const names = probabilities.map((_, i) => (classNames.length === probabilities.length ? classNames[i] : `class ${i}`));
+  const names = probabilities.map((_, i) =>
+    classNames.length === probabilities.length ? classNames[i] : `class ${i}`,
+  );
   let top = 0;
   probabilities.forEach((p, i) => {
     if (p > probabilities[top]) top = i;
@@ -51,7 +57,13 @@ export function classScores(output: ArrayLike<number>, lastActivation: string | 
  * One channel of an NHWC feature map (batch item 0) as greys 0…255, min-max normalized within the channel so a
  * dim channel still shows its pattern; a constant channel is drawn black (nothing to see).
  */
-export function channelGreys(data: ArrayLike<number>, height: number, width: number, channels: number, channel: number): Uint8ClampedArray {
+export function channelGreys(
+  data: ArrayLike<number>,
+  height: number,
+  width: number,
+  channels: number,
+  channel: number,
+): Uint8ClampedArray {
   const out = new Uint8ClampedArray(height * width);
   let min = Infinity;
   let max = -Infinity;
@@ -70,7 +82,10 @@ export function channelGreys(data: ArrayLike<number>, height: number, width: num
  * A sample's values as RGBA pixels: grey for one channel (or a 2-D sample), colour for three. Values already in
  * [0, 1] are shown as they are (so a faint MNIST stroke stays faint); others are min-max scaled.
  */
-export function sampleRgba(x: ArrayLike<number>, sampleShape: readonly number[]): { width: number; height: number; rgba: Uint8ClampedArray<ArrayBuffer> } | null {
+export function sampleRgba(
+  x: ArrayLike<number>,
+  sampleShape: readonly number[],
+): { width: number; height: number; rgba: Uint8ClampedArray<ArrayBuffer> } | null {
   const [height, width, channels = 1] = sampleShape;
   if (sampleShape.length < 2 || sampleShape.length > 3 || (channels !== 1 && channels !== 3)) return null;
   let min = Infinity;
@@ -84,14 +99,16 @@ export function sampleRgba(x: ArrayLike<number>, sampleShape: readonly number[])
   const span = unit ? 1 : max - min || 1;
   const rgba = new Uint8ClampedArray(height * width * 4);
   for (let p = 0; p < height * width; p++) {
-    for (let k = 0; k < 3; k++) rgba[p * 4 + k] = Math.round(((x[p * channels + (channels === 3 ? k : 0)] - lo) / span) * 255);
+    for (let k = 0; k < 3; k++)
+      rgba[p * 4 + k] = Math.round(((x[p * channels + (channels === 3 ? k : 0)] - lo) / span) * 255);
     rgba[p * 4 + 3] = 255;
   }
   return { width, height, rgba };
 }
 
 /** Whether a sample shape is a picture (H, W) or (H, W, 1|3) rather than a feature vector. */
-export const isImageShape = (shape: readonly number[]): boolean => (shape.length === 2 || shape.length === 3) && (shape.length === 2 || shape[2] === 1 || shape[2] === 3);
+export const isImageShape = (shape: readonly number[]): boolean =>
+  (shape.length === 2 || shape.length === 3) && (shape.length === 2 || shape[2] === 1 || shape[2] === 3);
 
 /**
  * A layer output's values in one line: the tiles are each stretched to black…white, which hides the scale, so the
@@ -112,6 +129,7 @@ export function valueSummary(data: ArrayLike<number>): string {
   if (data.length === 0) return 'no values';
   const mean = sum / data.length;
   const std = Math.sqrt(Math.max(0, sq / data.length - mean * mean));
-  const f = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3))));
+  const f = (v: number) =>
+    v === 0 ? '0' : Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3 ? v.toExponential(1) : String(Number(v.toPrecision(3)));
   return `mean ${f(mean)} · std ${f(std)} · ${f(min)} … ${f(max)}`;
 }

@@ -25,9 +25,15 @@ export function stamp(pixels: Float32Array, x: number, y: number, size = PAD_SIZ
 }
 
 /** Ink a straight stroke from one pointer position to the next, dabbing every quarter pixel so it has no gaps. */
-export function stroke(pixels: Float32Array, from: { x: number; y: number }, to: { x: number; y: number }, size = PAD_SIZE): void {
+export function stroke(
+  pixels: Float32Array,
+  from: { x: number; y: number },
+  to: { x: number; y: number },
+  size = PAD_SIZE,
+): void {
   const steps = Math.max(1, Math.ceil(Math.hypot(to.x - from.x, to.y - from.y) * 4));
-  for (let s = 0; s <= steps; s++) stamp(pixels, from.x + ((to.x - from.x) * s) / steps, from.y + ((to.y - from.y) * s) / steps, size);
+  for (let s = 0; s <= steps; s++)
+    stamp(pixels, from.x + ((to.x - from.x) * s) / steps, from.y + ((to.y - from.y) * s) / steps, size);
 }
 
 /**
@@ -65,5 +71,8 @@ export function centreByMass(pixels: Float32Array, size = PAD_SIZE): Float32Arra
 export function takesDrawing(inputShape: readonly (number | null)[] | null): boolean {
   if (!inputShape || inputShape.some((d) => d === null)) return false;
   const size = (inputShape as number[]).reduce((a, b) => a * b, 1);
-  return size === PAD_SIZE * PAD_SIZE && (inputShape.length === 1 || (inputShape[0] === PAD_SIZE && inputShape[1] === PAD_SIZE));
+  return (
+    size === PAD_SIZE * PAD_SIZE &&
+    (inputShape.length === 1 || (inputShape[0] === PAD_SIZE && inputShape[1] === PAD_SIZE))
+  );
 }

@@ -38,7 +38,11 @@ export function modelInputShape(inference: Inference): (number | null)[] | null 
 export function featureMapNodes(inference: Inference): string[] {
   return inference.topology.order.filter((id) => {
     const node = inference.topology.byId.get(id);
-    return node !== undefined && hasTrait(node.className, 'featureMaps') && inference.nodes.get(id)?.outputShape?.length === 4;
+    return (
+      node !== undefined &&
+      hasTrait(node.className, 'featureMaps') &&
+      inference.nodes.get(id)?.outputShape?.length === 4
+    );
   });
 }
 
@@ -46,13 +50,32 @@ export function featureMapNodes(inference: Inference): string[] {
 export function predictProblem(inference: Inference, sampleShape: readonly number[]): ProtocolError | null {
   if (inference.errorCount > 0) {
     const first = inference.problems.find((p) => p.severity === 'error');
-    return { code: 'invalid-model', message: `The model has ${inference.errorCount} error${inference.errorCount === 1 ? '' : 's'}${first ? `: ${first.message}` : ''}.`, hint: first?.hint ?? 'Fix the errors shown on the canvas first.' };
+    return {
+      code: 'invalid-model',
+      message: `The model has ${inference.errorCount} error${inference.errorCount === 1 ? '' : 's'}${first ? `: ${first.message}` : ''}.`,
+      hint: first?.hint ?? 'Fix the errors shown on the canvas first.',
+    };
   }
-  if (inference.inputs.length !== 1) return { code: 'bad-input', message: `The model has ${inference.inputs.length} Input layers; Predict feeds one.`, hint: 'Predict a model with a single Input.' };
+  if (inference.inputs.length !== 1)
+    return {
+      code: 'bad-input',
+      message: `The model has ${inference.inputs.length} Input layers; Predict feeds one.`,
+      hint: 'Predict a model with a single Input.',
+    };
   const shape = modelInputShape(inference);
-  if (!shape) return { code: 'bad-input', message: "The Input's shape can't be read.", hint: 'Fix the problems on the Input layer first.' };
+  if (!shape)
+    return {
+      code: 'bad-input',
+      message: "The Input's shape can't be read.",
+      hint: 'Fix the problems on the Input layer first.',
+    };
   const mismatch = checkAgainstInput({ sampleShape: [...sampleShape] }, shape);
-  if (mismatch) return { code: 'bad-input', message: mismatch.message, hint: `${mismatch.hint} (The Train tab's check has a one-click fix.)` };
+  if (mismatch)
+    return {
+      code: 'bad-input',
+      message: mismatch.message,
+      hint: `${mismatch.hint} (The Train tab's check has a one-click fix.)`,
+    };
   const out = inference.outputs[0];
   const outShape = out ? inference.nodes.get(out)?.outputShape : null;
   if (outShape && outShape.length !== 2) {
@@ -65,7 +88,13 @@ export function predictProblem(inference: Inference, sampleShape: readonly numbe
   return null;
 }
 
-export async function predict(doc: ModelDocument, inference: Inference, x: Float32Array, sampleShape: readonly number[], classNames: readonly string[]): Promise<PredictOutcome> {
+export async function predict(
+  doc: ModelDocument,
+  inference: Inference,
+  x: Float32Array,
+  sampleShape: readonly number[],
+  classNames: readonly string[],
+): Promise<PredictOutcome> {
   const problem = predictProblem(inference, sampleShape);
   if (problem) return { ok: false, error: problem };
   const capture = featureMapNodes(inference);
@@ -73,9 +102,19 @@ export async function predict(doc: ModelDocument, inference: Inference, x: Float
   let answer;
   try {
     const client = await getEngineClient();
-    answer = await client.request('predict', { document: doc, input: { shape: [1, ...sampleShape], data: x as Float32Array<ArrayBuffer> }, capture });
+    answer = await client.request('predict', {
+      document: doc,
+      input: { shape: [1, ...sampleShape], data: x as Float32Array<ArrayBuffer> },
+      capture,
+    });
   } catch (err) {
-    return { ok: false, error: { message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`, hint: 'Restart LayerCanvas; the status bar shows the engine state.' } };
+    return {
+      ok: false,
+      error: {
+        message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`,
+        hint: 'Restart LayerCanvas; the status bar shows the engine state.',
+      },
+    };
   }
   if (!answer.ok) return answer;
   const last = inference.topology.byId.get(inference.outputs[0]);
@@ -85,7 +124,13 @@ export async function predict(doc: ModelDocument, inference: Inference, x: Float
     const t = answer.value.captured[id];
     if (!t || t.shape.length !== 4) continue;
     const node = inference.topology.byId.get(id)!;
-    maps.push({ nodeId: id, name: inference.nodes.get(id)?.name ?? node.name ?? id, className: node.className, shape: [t.shape[1], t.shape[2], t.shape[3]], data: t.data });
+    maps.push({
+      nodeId: id,
+      name: inference.nodes.get(id)?.name ?? node.name ?? id,
+      className: node.className,
+      shape: [t.shape[1], t.shape[2], t.shape[3]],
+      data: t.data,
+    });
   }
   return { ok: true, scores, maps, elapsedMs: performance.now() - started, startedAt: started };
 }

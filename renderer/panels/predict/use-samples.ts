@@ -9,7 +9,10 @@ import type { BuiltinId } from '../../../engine/data/registry';
 import { getEngineClient } from '../../services/host-instance';
 import { importedDataset, isImportedId, useDatasets } from '../../stores/datasets';
 
-export type SamplesState = { status: 'loading' } | { status: 'ready'; window: SampleWindow } | { status: 'error'; error: ProtocolError };
+export type SamplesState =
+  | { status: 'loading' }
+  | { status: 'ready'; window: SampleWindow }
+  | { status: 'error'; error: ProtocolError };
 
 const cache = new Map<string, Promise<SamplesState>>();
 
@@ -22,7 +25,13 @@ async function fetchBuiltin(id: BuiltinId, split: Split, offset: number, count: 
     const answer = await client.request('samples', { dataset: id, split, offset, count });
     return answer.ok ? { status: 'ready', window: answer.value } : { status: 'error', error: answer.error };
   } catch (err) {
-    return { status: 'error', error: { message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`, hint: 'Restart LayerCanvas; the status bar shows the engine state.' } };
+    return {
+      status: 'error',
+      error: {
+        message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`,
+        hint: 'Restart LayerCanvas; the status bar shows the engine state.',
+      },
+    };
   }
 }
 
@@ -33,12 +42,22 @@ export function useSamples(datasetId: string, split: Split, offset: number, coun
     if (isImportedId(datasetId)) {
       const entry = importedDataset(datasetId, imported);
       if (!entry) {
-        setState({ status: 'error', error: { message: `The imported dataset ${datasetId} is gone.`, hint: 'Import the file again.' } });
+        setState({
+          status: 'error',
+          error: { message: `The imported dataset ${datasetId} is gone.`, hint: 'Import the file again.' },
+        });
         return;
       }
       const data = split === 'test' && entry.test ? entry.test : entry.dataset;
       const splits: Split[] = entry.test ? ['train', 'test'] : ['train'];
-      setState(data.count === 0 ? { status: 'error', error: { message: `${entry.fileName} holds no samples.` } } : { status: 'ready', window: sampleWindow(data, entry.test && split === 'test' ? 'test' : 'train', splits, offset, count) });
+      setState(
+        data.count === 0
+          ? { status: 'error', error: { message: `${entry.fileName} holds no samples.` } }
+          : {
+              status: 'ready',
+              window: sampleWindow(data, entry.test && split === 'test' ? 'test' : 'train', splits, offset, count),
+            },
+      );
       return;
     }
     const key = `${datasetId}:${split}:${offset}:${count}`;

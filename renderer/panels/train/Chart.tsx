@@ -28,7 +28,11 @@ async function saveChart(kind: 'png' | 'csv', metric: Metric, data: ChartData, p
     if (!blob) return;
     bytes = new Uint8Array(await blob.arrayBuffer());
   }
-  const saved = await getHost().saveFile({ suggestedName: `${metric}.${kind}`, data: bytes, filters: [{ name: kind.toUpperCase(), extensions: [kind] }] });
+  const saved = await getHost().saveFile({
+    suggestedName: `${metric}.${kind}`,
+    data: bytes,
+    filters: [{ name: kind.toUpperCase(), extensions: [kind] }],
+  });
   if (saved) useUi.getState().notify(`Saved ${saved.name}`);
 }
 
@@ -91,7 +95,11 @@ function options(
   height: number,
   loss?: string,
 ): uPlot.Options {
-  const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--border'), width: 1 }, ticks: { stroke: cssVar('--border'), width: 1 } };
+  const axis = {
+    stroke: cssVar('--muted'),
+    grid: { stroke: cssVar('--border'), width: 1 },
+    ticks: { stroke: cssVar('--border'), width: 1 },
+  };
   const labels = axisLabels(metric, loss);
   return {
     width,
@@ -100,7 +108,13 @@ function options(
     // Markers are drawn as their lines are: validation dashed.
     legend: { live: false, markers: { dash: (u, i) => (u.series[i].dash ? 'dashed' : 'solid') } },
     cursor: { drag: { x: false, y: false } },
-    scales: { x: { time: false }, y: metric === 'accuracy' ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) * 1.05 || 1] } },
+    scales: {
+      x: { time: false },
+      y:
+        metric === 'accuracy'
+          ? { range: [0, 1] }
+          : { range: (_u, min, max) => [Math.min(0, min ?? 0), (max ?? 1) * 1.05 || 1] },
+    },
     axes: [
       { ...axis, label: labels.x, labelSize: 14, size: 30, incrs: STEP_INCREMENTS },
       {
@@ -117,9 +131,22 @@ function options(
   };
 }
 
-const columns = (data: ChartData): uPlot.AlignedData => [data.x, ...data.curves.map((c) => c.values)] as uPlot.AlignedData;
+const columns = (data: ChartData): uPlot.AlignedData =>
+  [data.x, ...data.curves.map((c) => c.values)] as uPlot.AlignedData;
 
-export function Chart({ metric, data, dark, testId, loss }: { metric: Metric; data: ChartData; dark: boolean; testId: string; loss?: string }) {
+export function Chart({
+  metric,
+  data,
+  dark,
+  testId,
+  loss,
+}: {
+  metric: Metric;
+  data: ChartData;
+  dark: boolean;
+  testId: string;
+  loss?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const shapeKey = `${dark}|${loss}|${data.curves.map((c) => `${c.label}${c.color?.light ?? ''}`).join('|')}`;
@@ -157,10 +184,20 @@ export function Chart({ metric, data, dark, testId, loss }: { metric: Metric; da
         {metric === 'loss' ? 'Loss' : 'Accuracy'}
         {data.x.length ? (
           <span className="train-chart-actions">
-            <button type="button" data-testid={`${testId}-png`} title="Save the chart as a PNG image" onClick={() => void saveChart('png', metric, data, plot.current)}>
+            <button
+              type="button"
+              data-testid={`${testId}-png`}
+              title="Save the chart as a PNG image"
+              onClick={() => void saveChart('png', metric, data, plot.current)}
+            >
               PNG
             </button>
-            <button type="button" data-testid={`${testId}-csv`} title="Save the chart's data as CSV" onClick={() => void saveChart('csv', metric, data, plot.current)}>
+            <button
+              type="button"
+              data-testid={`${testId}-csv`}
+              title="Save the chart's data as CSV"
+              onClick={() => void saveChart('csv', metric, data, plot.current)}
+            >
               CSV
             </button>
           </span>

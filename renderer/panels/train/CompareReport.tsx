@@ -19,7 +19,8 @@ function TargetRow({ run, label, target }: { run: TrainingRun; label: string; ta
   const result =
     t.epoch !== null ? (
       <>
-        reached in <b>{t.epoch}</b> epoch{t.epoch === 1 ? '' : 's'} · <b>{t.elapsedMs === null ? '–' : seconds(t.elapsedMs)}</b>
+        reached in <b>{t.epoch}</b> epoch{t.epoch === 1 ? '' : 's'} ·{' '}
+        <b>{t.elapsedMs === null ? '–' : seconds(t.elapsedMs)}</b>
       </>
     ) : t.epochsRun === 0 ? (
       <span className="compare-muted">{live ? 'no epoch finished yet' : 'no epoch finished'}</span>
@@ -31,7 +32,9 @@ function TargetRow({ run, label, target }: { run: TrainingRun; label: string; ta
     );
   return (
     <tr data-testid="compare-target-row" data-label={label} data-reached={t.epoch !== null}>
-      <th className={`compare-side compare-side-${label === 'model' ? 'model' : 'twin'}`}>{displayLabel(run, label)}</th>
+      <th className={`compare-side compare-side-${label === 'model' ? 'model' : 'twin'}`}>
+        {displayLabel(run, label)}
+      </th>
       <td>{result}</td>
       <td className="compare-muted">
         best {t.metric} {percent(t.best)}
@@ -47,7 +50,13 @@ function baseRunOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun 
   const rate = effectiveLearningRate(run.config);
   const tenth = (r: TrainingRun) => Math.abs(effectiveLearningRate(r.config) * 10 - rate) <= rate * 1e-9;
   return runs.find(
-    (r) => r.id !== run.id && r.compareBn && r.number < run.number && r.status === 'completed' && same(r.config, run.config) && tenth(r),
+    (r) =>
+      r.id !== run.id &&
+      r.compareBn &&
+      r.number < run.number &&
+      r.status === 'completed' &&
+      same(r.config, run.config) &&
+      tenth(r),
   );
 }
 
@@ -72,7 +81,13 @@ function Stories({ run }: { run: TrainingRun }) {
   return (
     <div className="compare-stories" data-testid="compare-stories">
       {claims.map((c, i) => (
-        <div key={i} className={`compare-story compare-story-${c.story}`} data-testid="compare-claim" data-story={c.story} data-verdict={c.verdict ?? ''}>
+        <div
+          key={i}
+          className={`compare-story compare-story-${c.story}`}
+          data-testid="compare-claim"
+          data-story={c.story}
+          data-verdict={c.verdict ?? ''}
+        >
           <div className="compare-story-title">{STORY_TITLE[c.story]}</div>
           <div>{c.text}</div>
         </div>
@@ -91,7 +106,8 @@ function Stories({ run }: { run: TrainingRun }) {
             {busy ? 'Re-estimating…' : run.reestimated ? 'Re-estimate again' : 'Re-estimate BN statistics'}
           </button>
           <span className="compare-muted">
-            Beyond Keras’s own <code>fit</code>: {REESTIMATE_BATCHES} training batches forward with the weights frozen, each BN layer’s moving mean and variance set to their average (PreciseBN).
+            Beyond Keras’s own <code>fit</code>: {REESTIMATE_BATCHES} training batches forward with the weights frozen,
+            each BN layer’s moving mean and variance set to their average (PreciseBN).
           </span>
         </div>
       ) : null}
@@ -109,7 +125,10 @@ export function CompareReport({ run, dark }: { run: TrainingRun; dark: boolean }
   return (
     <div className="compare-report" data-testid="compare-report" data-dark={dark}>
       <div className="compare-head">
-        <label className="compare-target" title="Accuracy each side has to reach; per epoch, on validation data when the run has some">
+        <label
+          className="compare-target"
+          title="Accuracy each side has to reach; per epoch, on validation data when the run has some"
+        >
           Target
           <input
             className={`field-input ${valid ? '' : 'is-invalid'}`}
@@ -121,17 +140,27 @@ export function CompareReport({ run, dark }: { run: TrainingRun; dark: boolean }
           />
           % {hasVal ? 'val accuracy' : 'accuracy'}
         </label>
-        {run.config.learningRate !== null ? <span className="compare-muted">at learning rate {rateText(run.config.learningRate)}</span> : null}
-        <button type="button" className="compare-twin" data-testid="compare-open-twin" onClick={() => setTwinOpen(true)} title="Show the model without BatchNormalization that this run trained, read-only">
+        {run.config.learningRate !== null ? (
+          <span className="compare-muted">at learning rate {rateText(run.config.learningRate)}</span>
+        ) : null}
+        <button
+          type="button"
+          className="compare-twin"
+          data-testid="compare-open-twin"
+          onClick={() => setTwinOpen(true)}
+          title="Show the model without BatchNormalization that this run trained, read-only"
+        >
           Open the twin’s graph
         </button>
       </div>
       {valid ? (
         <table className="compare-table">
           <tbody>
-            {labels.filter((l) => run.series[l]).map((l) => (
-              <TargetRow key={l} run={run} label={l} target={n / 100} />
-            ))}
+            {labels
+              .filter((l) => run.series[l])
+              .map((l) => (
+                <TargetRow key={l} run={run} label={l} target={n / 100} />
+              ))}
           </tbody>
         </table>
       ) : (

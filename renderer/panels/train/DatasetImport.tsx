@@ -81,7 +81,11 @@ export function FolderSizeFields({ datasetId, disabled }: { datasetId: string; d
     </label>
   );
   return (
-    <div className="folder-size" data-testid="train-folder-size" title="Every image is resized (bilinear) to this size when the folder is read; changing it reads the folder again.">
+    <div
+      className="folder-size"
+      data-testid="train-folder-size"
+      title="Every image is resized (bilinear) to this size when the folder is read; changing it reads the folder again."
+    >
       {field('Image height', h, 'train-folder-height', (t) => setDraft({ key, h: t, w }))}
       {field('Width', w, 'train-folder-width', (t) => setDraft({ key, h, w: t }))}
       <label className="train-field">
@@ -111,7 +115,12 @@ export function CsvLabelPicker({ datasetId }: { datasetId: string }) {
   return (
     <label className="train-field">
       <span>Label column</span>
-      <select className="field-input" data-testid="train-csv-label" value={label} onChange={(e) => void importDatasetFile(source, Number(e.target.value))}>
+      <select
+        className="field-input"
+        data-testid="train-csv-label"
+        value={label}
+        onChange={(e) => void importDatasetFile(source, Number(e.target.value))}
+      >
         {columns.map((name, i) => (
           <option key={i} value={i}>
             {name}

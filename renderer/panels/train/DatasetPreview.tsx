@@ -23,7 +23,12 @@ function Scatter({ w }: { w: SampleWindow }) {
   }, [w]);
   return (
     <>
-      <canvas ref={ref} className="dataset-preview-scatter" data-testid="dataset-preview-scatter" aria-label={`${w.count} points coloured by class`} />
+      <canvas
+        ref={ref}
+        className="dataset-preview-scatter"
+        data-testid="dataset-preview-scatter"
+        aria-label={`${w.count} points coloured by class`}
+      />
       <div className="dataset-preview-legend">
         {w.classNames.map((name, k) => (
           <span key={k} data-testid="dataset-preview-class">
@@ -42,7 +47,8 @@ function Rows({ w }: { w: SampleWindow }) {
       <tbody>
         {Array.from({ length: Math.min(ROWS, w.count) }, (_, i) => {
           const s = sampleAt(w, i);
-          const values = Array.from(s.x.subarray(0, 5), (v) => Number(v.toPrecision(3))).join(', ') + (s.x.length > 5 ? ', …' : '');
+          const values =
+            Array.from(s.x.subarray(0, 5), (v) => Number(v.toPrecision(3))).join(', ') + (s.x.length > 5 ? ', …' : '');
           return (
             <tr key={i} data-testid="dataset-preview-sample" data-label={s.labelText}>
               <td>{values}</td>
@@ -65,8 +71,15 @@ export function DatasetPreview({ datasetId }: { datasetId: string }) {
   const image = w ? isImageShape(w.sampleShape) : false;
   const scatter = w ? w.sampleShape.length === 1 && w.sampleShape[0] === 2 : false;
   return (
-    <details className="dataset-preview" data-testid="dataset-preview" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary>Preview{w ? <span className="dataset-preview-muted"> · {w.total.toLocaleString('en-US')} samples</span> : null}</summary>
+    <details
+      className="dataset-preview"
+      data-testid="dataset-preview"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+    >
+      <summary>
+        Preview{w ? <span className="dataset-preview-muted"> · {w.total.toLocaleString('en-US')} samples</span> : null}
+      </summary>
       {points.status === 'error' ? (
         <div className="problem-error train-check-problem">
           <div>{points.error.message}</div>

@@ -20,8 +20,17 @@ function adoptWeights(run: TrainingRun): void {
   if (!run.weights) return;
   const { applied, skipped } = applyTrainedWeights(useGraph.getState().doc, run.weights);
   if (applied.length) useGraph.getState().commit((doc) => applyTrainedWeights(doc, run.weights!).doc);
-  const note = skipped.length ? `; ${skipped.length} changed since the run and kept as they were: ${skipped.join(', ')}` : '';
-  useUi.getState().notify(applied.length ? `Trained weights of run #${run.number} are now the model's (${applied.length} layers${note}); Export ▸ Weights JSON or TF.js saves them` : `No layer of run #${run.number} matches the canvas any more${note}`, applied.length ? 'info' : 'error');
+  const note = skipped.length
+    ? `; ${skipped.length} changed since the run and kept as they were: ${skipped.join(', ')}`
+    : '';
+  useUi
+    .getState()
+    .notify(
+      applied.length
+        ? `Trained weights of run #${run.number} are now the model's (${applied.length} layers${note}); Export ▸ Weights JSON or TF.js saves them`
+        : `No layer of run #${run.number} matches the canvas any more${note}`,
+      applied.length ? 'info' : 'error',
+    );
 }
 
 export function settingsSummary(run: Pick<TrainingRun, 'config'>): string {
@@ -31,8 +40,16 @@ export function settingsSummary(run: Pick<TrainingRun, 'config'>): string {
 }
 
 const EXPORTS: { kind: RunExportKind; title: string; desc: string }[] = [
-  { kind: 'keras', title: 'Keras file (.keras)', desc: 'the model and these weights; keras.saving.load_model reads it' },
-  { kind: 'keras-py', title: 'Keras code with weights', desc: '.py that builds the model and loads the .weights.json beside it' },
+  {
+    kind: 'keras',
+    title: 'Keras file (.keras)',
+    desc: 'the model and these weights; keras.saving.load_model reads it',
+  },
+  {
+    kind: 'keras-py',
+    title: 'Keras code with weights',
+    desc: '.py that builds the model and loads the .weights.json beside it',
+  },
   { kind: 'weights-json', title: 'Weights JSON', desc: 'each layer’s weights in Keras order' },
   { kind: 'tfjs', title: 'TF.js model', desc: 'model.json and its weights file' },
 ];
@@ -43,11 +60,27 @@ function RunActions({ run }: { run: TrainingRun }) {
     <>
       {run.weights ? (
         <div className="run-actions">
-          <button type="button" className="run-use-weights" data-testid="run-use-weights" onClick={() => adoptWeights(run)} title="Put this run's trained weights into the model, to export them or predict with them">
+          <button
+            type="button"
+            className="run-use-weights"
+            data-testid="run-use-weights"
+            onClick={() => adoptWeights(run)}
+            title="Put this run's trained weights into the model, to export them or predict with them"
+          >
             Use these weights
           </button>
-          <button type="button" className="run-export-toggle" data-testid="run-export" aria-expanded={exportOpen} onClick={() => setExportOpen(!exportOpen)} title="Save this run's trained weights, with the graph it trained">
-            Export <span className="caret" aria-hidden="true">▾</span>
+          <button
+            type="button"
+            className="run-export-toggle"
+            data-testid="run-export"
+            aria-expanded={exportOpen}
+            onClick={() => setExportOpen(!exportOpen)}
+            title="Save this run's trained weights, with the graph it trained"
+          >
+            Export{' '}
+            <span className="caret" aria-hidden="true">
+              ▾
+            </span>
           </button>
         </div>
       ) : null}
@@ -88,7 +121,15 @@ function RunItem({ run, selected, compared }: { run: TrainingRun; selected: bool
   return (
     <li className={`run-card ${compared ? 'is-compared' : ''}`}>
       <div className="run-item-wrap">
-        <button type="button" className={`run-item ${selected ? 'is-selected' : ''}`} data-testid="run-item" data-status={run.status} data-number={run.number} onClick={click} title="Show this run's curves (Ctrl/Cmd-click: pick it to compare)">
+        <button
+          type="button"
+          className={`run-item ${selected ? 'is-selected' : ''}`}
+          data-testid="run-item"
+          data-status={run.status}
+          data-number={run.number}
+          onClick={click}
+          title="Show this run's curves (Ctrl/Cmd-click: pick it to compare)"
+        >
           <div className="run-item-head">
             <b>#{run.number}</b> <span className="run-item-title">{run.datasetTitle}</span>
             <span className={`run-status run-status-${run.status}`}>{run.status}</span>
@@ -101,7 +142,8 @@ function RunItem({ run, selected, compared }: { run: TrainingRun; selected: bool
             const name = displayLabel(run, label);
             return (
               <div key={label} className="run-item-metrics" data-testid="run-metrics">
-                {name ? <span className="run-item-label">{name}</span> : null}loss {fixed(m.loss)} · acc {percent(m.accuracy)} · val acc {percent(m.valAccuracy)}
+                {name ? <span className="run-item-label">{name}</span> : null}loss {fixed(m.loss)} · acc{' '}
+                {percent(m.accuracy)} · val acc {percent(m.valAccuracy)}
               </div>
             );
           })}
@@ -109,8 +151,16 @@ function RunItem({ run, selected, compared }: { run: TrainingRun; selected: bool
           <div className="run-item-muted">{run.durationMs === null ? 'running…' : seconds(run.durationMs)}</div>
         </button>
         {/* Beside the button, not in it (a control inside a button is not allowed), over its last line's free end. */}
-        <label className="run-compare" title="Tick two runs to overlay their curves and list what differs (or Ctrl/Cmd-click them)">
-          <input type="checkbox" data-testid="run-compare" checked={compared} onChange={() => useCompare.getState().toggle(run.id)} />
+        <label
+          className="run-compare"
+          title="Tick two runs to overlay their curves and list what differs (or Ctrl/Cmd-click them)"
+        >
+          <input
+            type="checkbox"
+            data-testid="run-compare"
+            checked={compared}
+            onChange={() => useCompare.getState().toggle(run.id)}
+          />
           Compare
         </label>
       </div>
@@ -129,7 +179,9 @@ export function RunsList() {
   return (
     <div className="train-runs">
       <div className="train-runs-title">Runs</div>
-      {done.length === 0 ? <p className="train-runs-empty">Finished runs are listed here, and saved with the project.</p> : null}
+      {done.length === 0 ? (
+        <p className="train-runs-empty">Finished runs are listed here, and saved with the project.</p>
+      ) : null}
       {picked.length === 1 && done.length > 1 ? (
         <p className="train-runs-hint" data-testid="compare-hint">
           Tick another run to compare it with #{done.find((r) => r.id === picked[0])!.number}.
@@ -137,7 +189,12 @@ export function RunsList() {
       ) : null}
       <ul data-testid="runs-list">
         {done.map((r) => (
-          <RunItem key={r.id} run={r} selected={r.id === selectedId && picked.length < 2} compared={compareIds.includes(r.id)} />
+          <RunItem
+            key={r.id}
+            run={r}
+            selected={r.id === selectedId && picked.length < 2}
+            compared={compareIds.includes(r.id)}
+          />
         ))}
       </ul>
     </div>

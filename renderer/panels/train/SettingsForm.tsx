@@ -10,7 +10,13 @@ import { useTraining, type TrainConfig } from '../../stores/training';
 import { applyFixes } from '../../actions/edit-actions';
 import { checkInput, checkOutput, suggestLoss, trainBlocker, withInputShape } from './model-check';
 import { datasetInfo, useDatasets, type DatasetId } from '../../stores/datasets';
-import { CsvLabelPicker, FolderSizeFields, ImportDataButton, ImportFolderButton, ImportProblemView } from './DatasetImport';
+import {
+  CsvLabelPicker,
+  FolderSizeFields,
+  ImportDataButton,
+  ImportFolderButton,
+  ImportProblemView,
+} from './DatasetImport';
 import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
 import { higherLearningRate, rateText } from './time-to-target';
@@ -58,7 +64,19 @@ function NumberField({ label, testId, value, emptyText, check, rule, onValid, on
 
 const isWhole = (min: number) => (n: number) => Number.isInteger(n) && n >= min;
 
-export function SettingsForm({ inference, running, onStart, onCompare, onStop }: { inference: Inference; running: boolean; onStart(): void; onCompare(options: { higherLr: boolean }): void; onStop(): void }) {
+export function SettingsForm({
+  inference,
+  running,
+  onStart,
+  onCompare,
+  onStop,
+}: {
+  inference: Inference;
+  running: boolean;
+  onStart(): void;
+  onCompare(options: { higherLr: boolean }): void;
+  onStop(): void;
+}) {
   const [higherLr, setHigherLr] = useState(false);
   const doc = useGraph((s) => s.doc);
   const config = useTraining((s) => s.config);
@@ -81,16 +99,28 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
       else next.add(field);
       return next;
     });
-  const num = (field: keyof TrainConfig) => ({ onValidity: validity(field), onValid: (n: number | null) => setConfig({ [field]: n } as Partial<TrainConfig>) });
+  const num = (field: keyof TrainConfig) => ({
+    onValidity: validity(field),
+    onValid: (n: number | null) => setConfig({ [field]: n } as Partial<TrainConfig>),
+  });
   const blocked = running || blocker !== null || invalidFields.size > 0;
-  const why = blocker ? `${blocker.message} ${blocker.hint}` : invalidFields.size ? 'Fix the settings marked in red.' : undefined;
+  const why = blocker
+    ? `${blocker.message} ${blocker.hint}`
+    : invalidFields.size
+      ? 'Fix the settings marked in red.'
+      : undefined;
 
   return (
     <div className="train-settings">
       <div className="dataset-row">
         <label className="train-field train-field-wide">
           <span>Dataset</span>
-          <select className="field-input" data-testid="train-dataset" value={config.datasetId} onChange={(e) => setConfig({ datasetId: e.target.value as DatasetId })}>
+          <select
+            className="field-input"
+            data-testid="train-dataset"
+            value={config.datasetId}
+            onChange={(e) => setConfig({ datasetId: e.target.value as DatasetId })}
+          >
             {BUILTIN_DATASETS.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.title} — {formatSampleShape(d.sampleShape)}, {d.numClasses} classes
@@ -100,7 +130,8 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
               <optgroup label="Imported">
                 {imported.map((d) => (
                   <option key={d.id} value={d.id}>
-                    {d.fileName} — {formatSampleShape(d.dataset.sampleShape)}, {d.dataset.numClasses ? `${d.dataset.numClasses} classes` : 'regression'}
+                    {d.fileName} — {formatSampleShape(d.dataset.sampleShape)},{' '}
+                    {d.dataset.numClasses ? `${d.dataset.numClasses} classes` : 'regression'}
                   </option>
                 ))}
               </optgroup>
@@ -132,7 +163,9 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
             <div className="problem-hint">{modelProblem.hint}</div>
           </div>
         ) : check.kind === 'ok' ? (
-          <span className="train-check-ok">✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.</span>
+          <span className="train-check-ok">
+            ✓ Fits the Input {formatSampleShape(info.sampleShape)}; {info.count.toLocaleString('en-US')} samples.
+          </span>
         ) : check.kind === 'mismatch' ? (
           <div className="problem-error train-check-problem">
             <div>{check.mismatch.message}</div>
@@ -140,7 +173,12 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
             <button
               type="button"
               data-testid="train-fix-input"
-              onClick={() => 'shape' in check.mismatch.fix && useGraph.getState().commit((d) => withInputShape(d, check.nodeId, (check.mismatch.fix as { shape: number[] }).shape))}
+              onClick={() =>
+                'shape' in check.mismatch.fix &&
+                useGraph
+                  .getState()
+                  .commit((d) => withInputShape(d, check.nodeId, (check.mismatch.fix as { shape: number[] }).shape))
+              }
             >
               {check.fixLabel}
             </button>
@@ -153,13 +191,47 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
         )}
       </div>
       <div className="train-grid">
-        <NumberField label="Subset" testId="train-subset" value={config.subset} emptyText="all" check={isWhole(1)} rule="a whole number ≥ 1, or empty for all" {...num('subset')} />
-        <NumberField label="Epochs" testId="train-epochs" value={config.epochs} check={(n) => isWhole(1)(n) && n <= 10_000} rule="a whole number from 1 to 10000" {...num('epochs')} />
-        <NumberField label="Batch size" testId="train-batch-size" value={config.batchSize} check={(n) => isWhole(1)(n) && n <= 65_536} rule="a whole number ≥ 1" {...num('batchSize')} />
-        <NumberField label="Seed" testId="train-seed" value={config.seed} check={isWhole(0)} rule="a whole number ≥ 0" {...num('seed')} />
+        <NumberField
+          label="Subset"
+          testId="train-subset"
+          value={config.subset}
+          emptyText="all"
+          check={isWhole(1)}
+          rule="a whole number ≥ 1, or empty for all"
+          {...num('subset')}
+        />
+        <NumberField
+          label="Epochs"
+          testId="train-epochs"
+          value={config.epochs}
+          check={(n) => isWhole(1)(n) && n <= 10_000}
+          rule="a whole number from 1 to 10000"
+          {...num('epochs')}
+        />
+        <NumberField
+          label="Batch size"
+          testId="train-batch-size"
+          value={config.batchSize}
+          check={(n) => isWhole(1)(n) && n <= 65_536}
+          rule="a whole number ≥ 1"
+          {...num('batchSize')}
+        />
+        <NumberField
+          label="Seed"
+          testId="train-seed"
+          value={config.seed}
+          check={isWhole(0)}
+          rule="a whole number ≥ 0"
+          {...num('seed')}
+        />
         <label className="train-field">
           <span>Optimizer</span>
-          <select className="field-input" data-testid="train-optimizer" value={config.optimizer} onChange={(e) => setConfig({ optimizer: e.target.value as OptimizerName })}>
+          <select
+            className="field-input"
+            data-testid="train-optimizer"
+            value={config.optimizer}
+            onChange={(e) => setConfig({ optimizer: e.target.value as OptimizerName })}
+          >
             {OPTIMIZERS.map((o) => (
               <option key={o} value={o}>
                 {o}
@@ -174,13 +246,24 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
           emptyText={String(OPTIMIZER_DEFAULTS[config.optimizer].learning_rate)}
           check={(n) => n > 0}
           rule="a positive number"
-         
           {...num('learningRate')}
         />
-        <NumberField label="Validation split" testId="train-val-split" value={config.validationSplit} check={(n) => n >= 0 && n < 1} rule="from 0 up to (not including) 1" {...num('validationSplit')} />
+        <NumberField
+          label="Validation split"
+          testId="train-val-split"
+          value={config.validationSplit}
+          check={(n) => n >= 0 && n < 1}
+          rule="from 0 up to (not including) 1"
+          {...num('validationSplit')}
+        />
         <label className="train-field">
           <span>Loss</span>
-          <select className="field-input" data-testid="train-loss" value={config.loss} onChange={(e) => setConfig({ loss: e.target.value as TrainConfig['loss'] })}>
+          <select
+            className="field-input"
+            data-testid="train-loss"
+            value={config.loss}
+            onChange={(e) => setConfig({ loss: e.target.value as TrainConfig['loss'] })}
+          >
             <option value="auto">auto: {suggested}</option>
             {LOSSES.map((l) => (
               <option key={l} value={l}>
@@ -191,14 +274,25 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
         </label>
       </div>
       <div className="train-buttons">
-        <button type="button" className="primary" data-testid="train-start" disabled={blocked} title={why} onClick={onStart}>
+        <button
+          type="button"
+          className="primary"
+          data-testid="train-start"
+          disabled={blocked}
+          title={why}
+          onClick={onStart}
+        >
           ▶ Start
         </button>
         <button
           type="button"
           data-testid="train-compare-bn"
           disabled={blocked || !hasBn}
-          title={hasBn ? 'Train this model and its twin without BatchNormalization on the same seed, data and settings' : 'The model has no BatchNormalization to compare against'}
+          title={
+            hasBn
+              ? 'Train this model and its twin without BatchNormalization on the same seed, data and settings'
+              : 'The model has no BatchNormalization to compare against'
+          }
           onClick={() => onCompare({ higherLr })}
         >
           With / without BN
@@ -207,8 +301,17 @@ export function SettingsForm({ inference, running, onStart, onCompare, onStop }:
           ■ Stop
         </button>
       </div>
-      <label className="train-check-option" title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}): BN usually copes, the twin often does not`}>
-        <input type="checkbox" data-testid="train-compare-higher-lr" checked={higherLr} disabled={!hasBn} onChange={(e) => setHigherLr(e.target.checked)} />
+      <label
+        className="train-check-option"
+        title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}): BN usually copes, the twin often does not`}
+      >
+        <input
+          type="checkbox"
+          data-testid="train-compare-higher-lr"
+          checked={higherLr}
+          disabled={!hasBn}
+          onChange={(e) => setHigherLr(e.target.checked)}
+        />
         Also compare at 10× the learning rate ({rateText(higherLearningRate(config))})
       </label>
       <DatasetPreview datasetId={config.datasetId} />

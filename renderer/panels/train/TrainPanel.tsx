@@ -20,14 +20,23 @@ import { startTraining, stopTraining } from './run-training';
 import './train.css';
 
 function Progress({ run }: { run: TrainingRun | undefined }) {
-  if (!run) return <div className="train-status" data-testid="train-status">Pick a dataset and press Start.</div>;
+  if (!run)
+    return (
+      <div className="train-status" data-testid="train-status">
+        Pick a dataset and press Start.
+      </div>
+    );
   const p = run.progress;
   const fraction = run.status === 'completed' ? 1 : (p?.fraction ?? 0);
   const live = run.status === 'running' || run.status === 'stopping';
   const elapsed = live ? Date.now() - run.startedAt : (run.durationMs ?? 0);
   const left = live && p?.fraction ? (elapsed * (1 - p.fraction)) / p.fraction : null;
   const who = p && run.compareBn ? `${displayLabel(run, p.label)}: ` : '';
-  const where = p ? `${who}epoch ${p.epoch + 1}/${p.epochs} · batch ${p.batch}/${p.batches} · ${Math.round(p.samplesPerSecond)} samples/s` : live ? 'loading the data…' : 'no batch ran';
+  const where = p
+    ? `${who}epoch ${p.epoch + 1}/${p.epochs} · batch ${p.batch}/${p.batches} · ${Math.round(p.samplesPerSecond)} samples/s`
+    : live
+      ? 'loading the data…'
+      : 'no batch ran';
   const status =
     run.status === 'running'
       ? `Training #${run.number}`
@@ -49,7 +58,10 @@ function Progress({ run }: { run: TrainingRun | undefined }) {
         aria-valuenow={Math.round(fraction * 100)}
         aria-label="Training progress"
       >
-        <div className={`train-progress-fill train-progress-${run.status}`} style={{ width: `${(fraction * 100).toFixed(1)}%` }} />
+        <div
+          className={`train-progress-fill train-progress-${run.status}`}
+          style={{ width: `${(fraction * 100).toFixed(1)}%` }}
+        />
       </div>
       <div className="train-status" data-testid="train-status" data-status={run.status}>
         <b>{status}</b> · {where}
@@ -68,17 +80,28 @@ export function TrainPanel({ dark }: { dark: boolean }) {
   // Two runs ticked in the list: their diff takes the settings column and their curves the charts.
   const compared = useComparedRuns();
   const running = activeId !== null;
-  const curves = useMemo(() => (shown ? shown.labels.map((label) => ({ run: displayLabel(shown, label), series: shown.series[label] })) : []), [shown]);
+  const curves = useMemo(
+    () =>
+      shown ? shown.labels.map((label) => ({ run: displayLabel(shown, label), series: shown.series[label] })) : [],
+    [shown],
+  );
   const loss = useMemo(() => chartData(curves, 'loss'), [curves]);
   const accuracy = useMemo(() => chartData(curves, 'accuracy'), [curves]);
-  const start = (compareBn: boolean, higherLr = false) => void startTraining(useGraph.getState().doc, inference, { compareBn, higherLr });
+  const start = (compareBn: boolean, higherLr = false) =>
+    void startTraining(useGraph.getState().doc, inference, { compareBn, higherLr });
 
   return (
     <div className="train" data-testid="train-panel">
       {compared ? (
         <CompareDiff runs={compared} dark={dark} />
       ) : (
-        <SettingsForm inference={inference} running={running} onStart={() => start(false)} onCompare={({ higherLr }) => start(true, higherLr)} onStop={() => void stopTraining()} />
+        <SettingsForm
+          inference={inference}
+          running={running}
+          onStart={() => start(false)}
+          onCompare={({ higherLr }) => start(true, higherLr)}
+          onStop={() => void stopTraining()}
+        />
       )}
       {compared ? (
         <CompareCharts runs={compared} dark={dark} />

@@ -29,10 +29,20 @@ const edgeTypes = { shape: ShapeEdge };
 const NONE: ReadonlySet<string> = new Set();
 
 /** The twin the run trained (its result's graph once it ended), and what differs from the model. */
-export function twinOf(run: Pick<TrainingRun, 'document' | 'results'>): { doc: ModelDocument; removed: string[]; biasRestored: string[]; removedIds: string[] } {
+export function twinOf(run: Pick<TrainingRun, 'document' | 'results'>): {
+  doc: ModelDocument;
+  removed: string[];
+  biasRestored: string[];
+  removedIds: string[];
+} {
   const twin = bnTwin(run.document);
   const removedIds = run.document.nodes.filter((n) => hasTrait(n.className, 'batchStatistics')).map((n) => n.id);
-  return { doc: run.results['without BN']?.document ?? twin.doc, removed: twin.removed, biasRestored: twin.biasRestored, removedIds };
+  return {
+    doc: run.results['without BN']?.document ?? twin.doc,
+    removed: twin.removed,
+    biasRestored: twin.biasRestored,
+    removedIds,
+  };
 }
 
 export function TwinGraph({ run, dark, onClose }: { run: TrainingRun; dark: boolean; onClose(): void }) {
@@ -40,10 +50,19 @@ export function TwinGraph({ run, dark, onClose }: { run: TrainingRun; dark: bool
   const { nodes, edges } = useMemo(() => {
     const inference = infer(twin.doc);
     const changed = new Set(twin.doc.nodes.filter((n) => twin.biasRestored.includes(n.name ?? '')).map((n) => n.id));
-    const layerNodes = toFlowNodes(twin.doc, inference, NONE).map((n) => ({ ...n, className: changed.has(n.id) ? 'twin-changed' : undefined }));
+    const layerNodes = toFlowNodes(twin.doc, inference, NONE).map((n) => ({
+      ...n,
+      className: changed.has(n.id) ? 'twin-changed' : undefined,
+    }));
     const ghosts: GhostNode[] = run.document.nodes
       .filter((n) => twin.removedIds.includes(n.id))
-      .map((n, i) => ({ id: `ghost-${n.id}`, type: 'ghost', position: n.position ?? { x: 0, y: 0 }, data: { name: twin.removed[i] }, selectable: false }));
+      .map((n, i) => ({
+        id: `ghost-${n.id}`,
+        type: 'ghost',
+        position: n.position ?? { x: 0, y: 0 },
+        data: { name: twin.removed[i] },
+        selectable: false,
+      }));
     return { nodes: [...ghosts, ...layerNodes] as Node[], edges: toFlowEdges(twin.doc.edges, inference, NONE) };
   }, [twin, run.document]);
 
@@ -55,7 +74,14 @@ export function TwinGraph({ run, dark, onClose }: { run: TrainingRun; dark: bool
 
   return (
     <div className="twin-backdrop" onClick={onClose}>
-      <div className="twin-dialog" role="dialog" aria-modal="true" aria-label="The twin without BatchNormalization" data-testid="twin-graph" onClick={(e) => e.stopPropagation()}>
+      <div
+        className="twin-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label="The twin without BatchNormalization"
+        data-testid="twin-graph"
+        onClick={(e) => e.stopPropagation()}
+      >
         <div className="twin-head">
           <b>{twin.doc.name}</b>
           <span className="twin-muted">the model run #{run.number} compared against · read-only</span>
@@ -83,11 +109,14 @@ export function TwinGraph({ run, dark, onClose }: { run: TrainingRun; dark: bool
                 ))}
               </ul>
             ) : (
-              <p className="twin-muted" data-testid="twin-changed">Nothing: the layers before BN already had a bias.</p>
+              <p className="twin-muted" data-testid="twin-changed">
+                Nothing: the layers before BN already had a bias.
+              </p>
             )}
             <p className="twin-muted">
-              Each BN layer’s input is wired straight to its consumers. Without BN’s β the layer that fed it needs its own shift again, so its bias comes back.
-              Everything else — seed, data, optimizer — is the same as the model’s.
+              Each BN layer’s input is wired straight to its consumers. Without BN’s β the layer that fed it needs its
+              own shift again, so its bias comes back. Everything else — seed, data, optimizer — is the same as the
+              model’s.
             </p>
           </aside>
           <div className="twin-flow">

@@ -20,7 +20,11 @@ export const DATASET_FILTERS = [
  * What an import says once it worked: what came in, and what was left out and why (a stray file in a class folder,
  * a CSV row that didn't parse), so nothing is dropped silently.
  */
-export function importedNotice(label: string, dataset: Pick<Dataset, 'count' | 'numClasses'>, warnings: readonly DataError[]): string {
+export function importedNotice(
+  label: string,
+  dataset: Pick<Dataset, 'count' | 'numClasses'>,
+  warnings: readonly DataError[],
+): string {
   const what = `Imported ${label}: ${dataset.count.toLocaleString('en-US')} samples${dataset.numClasses ? `, ${dataset.numClasses} classes` : ''}`;
   if (warnings.length === 0) return what;
   const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : '';
@@ -28,25 +32,42 @@ export function importedNotice(label: string, dataset: Pick<Dataset, 'count' | '
 }
 
 /** Read a picked file (and its siblings) into a dataset; `label` re-reads a CSV with another label column. */
-export async function importDatasetFile(file: Pick<HostFile, 'name' | 'data' | 'siblings'>, label?: number): Promise<ImportedId | null> {
+export async function importDatasetFile(
+  file: Pick<HostFile, 'name' | 'data' | 'siblings'>,
+  label?: number,
+): Promise<ImportedId | null> {
   const datasets = useDatasets.getState();
   let client;
   try {
     client = await getEngineClient();
   } catch (err) {
-    datasets.setImportProblem({ message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`, hint: 'Restart LayerCanvas; the status bar shows the engine state.' });
+    datasets.setImportProblem({
+      message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`,
+      hint: 'Restart LayerCanvas; the status bar shows the engine state.',
+    });
     return null;
   }
-  const answer = await client.request('dataset-import', { name: file.name, data: file.data as Uint8Array<ArrayBuffer>, ...(file.siblings ? { siblings: file.siblings as Record<string, Uint8Array<ArrayBuffer>> } : {}), ...(label !== undefined ? { label } : {}) });
+  const answer = await client.request('dataset-import', {
+    name: file.name,
+    data: file.data as Uint8Array<ArrayBuffer>,
+    ...(file.siblings ? { siblings: file.siblings as Record<string, Uint8Array<ArrayBuffer>> } : {}),
+    ...(label !== undefined ? { label } : {}),
+  });
   if (!answer.ok) {
-    datasets.setImportProblem({ message: `Could not read ${file.name}: ${answer.error.message}`, hint: answer.error.hint });
+    datasets.setImportProblem({
+      message: `Could not read ${file.name}: ${answer.error.message}`,
+      hint: answer.error.hint,
+    });
     return null;
   }
   const outcome = answer.value;
   if (!outcome.ok) {
     const first = outcome.errors[0];
     const more = outcome.errors.length > 1 ? ` (and ${outcome.errors.length - 1} more)` : '';
-    datasets.setImportProblem({ message: `${formatDataError({ ...first, hint: undefined, file: first.file ?? file.name })}${more}`, hint: first.hint });
+    datasets.setImportProblem({
+      message: `${formatDataError({ ...first, hint: undefined, file: first.file ?? file.name })}${more}`,
+      hint: first.hint,
+    });
     return null;
   }
   const entry: Omit<ImportedDataset, 'id'> = {

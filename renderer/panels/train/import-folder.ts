@@ -38,7 +38,9 @@ export function folderDefaults(doc: ModelDocument, inference: Inference): Folder
 
 /** How the defaults read in the button's tooltip: what will happen before anything is picked. */
 export function describeOptions(options: FolderImportOptions): string {
-  const size = options.size ? `resized to ${options.size[0]} × ${options.size[1]}` : "resized to the first image's size";
+  const size = options.size
+    ? `resized to ${options.size[0]} × ${options.size[1]}`
+    : "resized to the first image's size";
   const channels = options.channels === 1 ? 'grey' : options.channels === 3 ? 'RGB' : 'grey or RGB as the images are';
   return `${size}, ${channels}`;
 }
@@ -57,14 +59,24 @@ export async function importFolder(folder: HostFolder, options: FolderImportOpti
   try {
     client = await getEngineClient();
   } catch (err) {
-    datasets.setImportProblem({ message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`, hint: 'Restart LayerCanvas; the status bar shows the engine state.' });
+    datasets.setImportProblem({
+      message: `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`,
+      hint: 'Restart LayerCanvas; the status bar shows the engine state.',
+    });
     return null;
   }
   const files = folder.files.map((f) => ({ path: f.path, data: f.data as Uint8Array<ArrayBuffer> }));
   // Thousands of images take a while to decode; the default request timeout is meant for quick answers.
-  const answer = await client.request('dataset-import-folder', { name: folder.name, files, ...options }, { timeoutMs: 10 * 60_000 });
+  const answer = await client.request(
+    'dataset-import-folder',
+    { name: folder.name, files, ...options },
+    { timeoutMs: 10 * 60_000 },
+  );
   if (!answer.ok) {
-    datasets.setImportProblem({ message: `Could not read ${folderLabel(folder.name)}: ${answer.error.message}`, hint: answer.error.hint });
+    datasets.setImportProblem({
+      message: `Could not read ${folderLabel(folder.name)}: ${answer.error.message}`,
+      hint: answer.error.hint,
+    });
     return null;
   }
   const outcome = answer.value;
@@ -72,8 +84,16 @@ export async function importFolder(folder: HostFolder, options: FolderImportOpti
     const first = outcome.errors[0];
     const more = outcome.errors.length > 1 ? ` (and ${outcome.errors.length - 1} more)` : '';
     // The engine names files relative to the folder; the user knows them under the folder's name.
-    const file = first.file === undefined ? folder.name : first.file.startsWith(`${folder.name}/`) ? first.file : `${folder.name}/${first.file}`;
-    datasets.setImportProblem({ message: `${formatDataError({ ...first, hint: undefined, file })}${more}`, hint: first.hint });
+    const file =
+      first.file === undefined
+        ? folder.name
+        : first.file.startsWith(`${folder.name}/`)
+          ? first.file
+          : `${folder.name}/${first.file}`;
+    datasets.setImportProblem({
+      message: `${formatDataError({ ...first, hint: undefined, file })}${more}`,
+      hint: first.hint,
+    });
     return null;
   }
   const [h, w, c] = outcome.dataset.sampleShape;

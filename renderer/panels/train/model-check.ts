@@ -25,14 +25,31 @@ export function inputShape(doc: ModelDocument, inference: Inference, id: string)
   return Array.isArray(configured) ? (configured as (number | null)[]) : null;
 }
 
-export function checkInput(doc: ModelDocument, inference: Inference, dataset: Pick<DatasetInfo, 'sampleShape'>): InputCheck {
+export function checkInput(
+  doc: ModelDocument,
+  inference: Inference,
+  dataset: Pick<DatasetInfo, 'sampleShape'>,
+): InputCheck {
   const inputs = doc.nodes.filter((n) => isInputLayer(n.className));
   if (inputs.length === 0)
-    return { kind: 'unfixable', message: 'The model has no Input layer.', hint: `Drag an Input from the palette and set its shape to ${formatSampleShape(dataset.sampleShape)}.` };
+    return {
+      kind: 'unfixable',
+      message: 'The model has no Input layer.',
+      hint: `Drag an Input from the palette and set its shape to ${formatSampleShape(dataset.sampleShape)}.`,
+    };
   if (inputs.length > 1)
-    return { kind: 'unfixable', message: `The model has ${inputs.length} Input layers; a built-in dataset feeds one.`, hint: 'Train a model with a single Input.' };
+    return {
+      kind: 'unfixable',
+      message: `The model has ${inputs.length} Input layers; a built-in dataset feeds one.`,
+      hint: 'Train a model with a single Input.',
+    };
   const shape = inputShape(doc, inference, inputs[0].id);
-  if (!shape) return { kind: 'unfixable', message: "The Input's shape can't be read.", hint: 'Fix the problems on the Input layer first.' };
+  if (!shape)
+    return {
+      kind: 'unfixable',
+      message: "The Input's shape can't be read.",
+      hint: 'Fix the problems on the Input layer first.',
+    };
   const mismatch = checkAgainstInput(dataset, shape);
   if (!mismatch) return { kind: 'ok' };
   const target = 'shape' in mismatch.fix ? mismatch.fix.shape : dataset.sampleShape;
@@ -188,7 +205,9 @@ export function withProblem(inference: Inference, problem: Problem | null): Infe
   const at = modelLevel < 0 ? inference.problems.length : modelLevel;
   const problems = [...inference.problems.slice(0, at), problem, ...inference.problems.slice(at)];
   const counts =
-    problem.severity === 'error' ? { errorCount: inference.errorCount + 1 } : { warningCount: inference.warningCount + 1 };
+    problem.severity === 'error'
+      ? { errorCount: inference.errorCount + 1 }
+      : { warningCount: inference.warningCount + 1 };
   return { ...inference, nodes, problems, ...counts };
 }
 
@@ -225,7 +244,10 @@ export function trainBlocker(
 
 /** The document with one Input's shape replaced: the fix, applied through the graph store as one undo step. */
 export function withInputShape(doc: ModelDocument, nodeId: string, shape: readonly number[]): ModelDocument {
-  return { ...doc, nodes: doc.nodes.map((n) => (n.id === nodeId ? { ...n, config: { ...n.config, shape: [...shape] } } : n)) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n) => (n.id === nodeId ? { ...n, config: { ...n.config, shape: [...shape] } } : n)),
+  };
 }
 
 /**

@@ -35,14 +35,12 @@ export async function reestimateBn(run: TrainingRun, batches = REESTIMATE_BATCHE
     return false;
   }
   const { weights, batches: used, samples, before, after } = answer.value;
-  useTraining
-    .getState()
-    .setReestimated(run.id, {
-      weights,
-      batches: used,
-      samples,
-      ...(before ? { before } : {}),
-      ...(after ? { after } : {}),
-    });
+  useTraining.getState().setReestimated(run.id, {
+    weights,
+    batches: used,
+    samples,
+    ...(before ? { before } : {}),
+    ...(after ? { after } : {}),
+  });
   return true;
 }

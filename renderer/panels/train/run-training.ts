@@ -20,13 +20,19 @@ let counter = 0;
 /** Runs the user pressed Stop on: a stopped comparison is not repeated at the higher learning rate. */
 const stopRequested = new Set<string>();
 
-export function resolvedConfig(config: TrainConfig, inference: Inference): TrainConfig & { loss: Exclude<TrainConfig['loss'], 'auto'> } {
+export function resolvedConfig(
+  config: TrainConfig,
+  inference: Inference,
+): TrainConfig & { loss: Exclude<TrainConfig['loss'], 'auto'> } {
   const info = datasetInfo(config.datasetId) ?? { numClasses: 0 };
   return { ...config, loss: config.loss === 'auto' ? suggestLoss(inference, info) : config.loss };
 }
 
 /** Enough per-layer statistics samples for a smooth picture over the run (about 60), without flooding the page. */
-export function statsEvery(config: Pick<TrainConfig, 'subset' | 'validationSplit' | 'batchSize' | 'epochs'>, datasetCount: number): number {
+export function statsEvery(
+  config: Pick<TrainConfig, 'subset' | 'validationSplit' | 'batchSize' | 'epochs'>,
+  datasetCount: number,
+): number {
   const samples = Math.min(config.subset ?? datasetCount, datasetCount);
   const steps = Math.ceil((samples * (1 - config.validationSplit)) / config.batchSize) * config.epochs;
   return Math.max(1, Math.round(steps / 60));
@@ -47,7 +53,12 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   const info = datasetInfo(config.datasetId);
   const dataset = trainDatasetSpec(config.datasetId, config);
   if (!info || !dataset) {
-    useUi.getState().notify(`The dataset "${config.datasetId}" is no longer loaded: import its file again or pick another dataset.`, 'error');
+    useUi
+      .getState()
+      .notify(
+        `The dataset "${config.datasetId}" is no longer loaded: import its file again or pick another dataset.`,
+        'error',
+      );
     return;
   }
   // The checks the Train tab shows, made again here: a model that would fail them never becomes a (failed) run.
@@ -64,7 +75,12 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
     client = await getEngineClient();
   } catch (err) {
     const message = `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`;
-    useTraining.getState().finish(runId, { ok: false, error: { message, hint: 'Restart LayerCanvas; the status bar shows the engine state.' } });
+    useTraining
+      .getState()
+      .finish(runId, {
+        ok: false,
+        error: { message, hint: 'Restart LayerCanvas; the status bar shows the engine state.' },
+      });
     return;
   }
   const result = await client.request(
@@ -90,9 +106,13 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
     },
   );
   useTraining.getState().finish(runId, result);
-  const stopped = stopRequested.delete(runId) || useTraining.getState().runs.find((r) => r.id === runId)?.status === 'stopped';
+  const stopped =
+    stopRequested.delete(runId) || useTraining.getState().runs.find((r) => r.id === runId)?.status === 'stopped';
   if (options.higherLr && !stopped)
-    await startTraining(doc, inference, { compareBn: options.compareBn, config: { ...config, learningRate: higherLearningRate(config) } });
+    await startTraining(doc, inference, {
+      compareBn: options.compareBn,
+      config: { ...config, learningRate: higherLearningRate(config) },
+    });
 }
 
 /**

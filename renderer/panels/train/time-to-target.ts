@@ -42,12 +42,17 @@ export function effectiveLearningRate(config: { optimizer: OptimizerName; learni
  * The "higher learning rate" repeat: ten times the rate used, rounded to the float it means (0.001 × 10 is
  * 0.010000000000000002 in binary, which a label should not show).
  */
-export function higherLearningRate(config: { optimizer: OptimizerName; learningRate: number | null }, factor = 10): number {
+export function higherLearningRate(
+  config: { optimizer: OptimizerName; learningRate: number | null },
+  factor = 10,
+): number {
   return Number((effectiveLearningRate(config) * factor).toPrecision(12));
 }
 
 /** A learning rate short enough for a label: 0.01, 0.3, 1e-5, 1e+11. */
 export function rateText(rate: number): string {
   const a = Math.abs(rate);
-  return a !== 0 && (a >= 1e4 || a < 1e-4) ? rate.toExponential().replace(/\.?0+e/, 'e') : String(Number(rate.toPrecision(4)));
+  return a !== 0 && (a >= 1e4 || a < 1e-4)
+    ? rate.toExponential().replace(/\.?0+e/, 'e')
+    : String(Number(rate.toPrecision(4)));
 }

@@ -16,7 +16,12 @@ describe('wire codec', () => {
     const message = {
       id: 'r1',
       type: 'import',
-      payload: { name: 'm.json', data: new Uint8Array([0, 255, 128]), weights: new Float32Array(backing.buffer, 4, 3), ints: new Int32Array([-1, 2 ** 31 - 1]) },
+      payload: {
+        name: 'm.json',
+        data: new Uint8Array([0, 255, 128]),
+        weights: new Float32Array(backing.buffer, 4, 3),
+        ints: new Int32Array([-1, 2 ** 31 - 1]),
+      },
     };
     const back = decodeWire(encodeWire(message)) as typeof message;
     expect(back.payload.data).toBeInstanceOf(Uint8Array);

@@ -9,7 +9,9 @@ describe('checkAgainstInput', () => {
   });
 
   it('treats a leading None as a real axis: (None, 2) takes sequences, not (2,) samples', () => {
-    expect(checkAgainstInput({ sampleShape: [2] }, [null, 2])?.message).toBe("The dataset's samples are (2,) but the model's Input is (None, 2).");
+    expect(checkAgainstInput({ sampleShape: [2] }, [null, 2])?.message).toBe(
+      "The dataset's samples are (2,) but the model's Input is (None, 2).",
+    );
   });
 
   it('lets None sizes match anything, as Keras does', () => {
@@ -19,7 +21,7 @@ describe('checkAgainstInput', () => {
   it('names both shapes and offers the Input shape as the fix when the channels differ', () => {
     const m = checkAgainstInput(mnistLike, [28, 28, 3]);
     expect(m?.message).toBe("The dataset's samples are (28, 28, 1) but the model's Input is (28, 28, 3).");
-    expect(m?.hint).toContain('Set the Input\'s shape to (28, 28, 1)');
+    expect(m?.hint).toContain("Set the Input's shape to (28, 28, 1)");
     expect(m?.fix).toEqual({ shape: [28, 28, 1] });
   });
 
@@ -30,7 +32,9 @@ describe('checkAgainstInput', () => {
   });
 
   it('prints a one-feature shape as a Python 1-tuple', () => {
-    expect(checkAgainstInput({ sampleShape: [2] }, [3])?.message).toBe("The dataset's samples are (2,) but the model's Input is (3,).");
+    expect(checkAgainstInput({ sampleShape: [2] }, [3])?.message).toBe(
+      "The dataset's samples are (2,) but the model's Input is (3,).",
+    );
   });
 });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { batchCount, batches, classCounts, oneHot, permutation, preview, split, subset } from '../../../engine/data/dataset';
+import {
+  batchCount,
+  batches,
+  classCounts,
+  oneHot,
+  permutation,
+  preview,
+  split,
+  subset,
+} from '../../../engine/data/dataset';
 import type { Dataset } from '../../../engine/data/types';
 
 /** Sample i is (i, 10·i) with label i mod 3: any mix-up between x and y shows. */
@@ -11,7 +20,17 @@ function numbered(count: number): Dataset {
     x[2 * i + 1] = 10 * i;
     y[i] = i % 3;
   }
-  return { name: 'numbered', description: '', x, y, sampleShape: [2], numClasses: 3, classNames: ['a', 'b', 'c'], count, normalization: [] };
+  return {
+    name: 'numbered',
+    description: '',
+    x,
+    y,
+    sampleShape: [2],
+    numClasses: 3,
+    classNames: ['a', 'b', 'c'],
+    count,
+    normalization: [],
+  };
 }
 
 describe('permutation', () => {
@@ -36,7 +55,9 @@ describe('split', () => {
   it('is a partition that keeps each sample with its label, and is deterministic per seed', () => {
     const d = numbered(50);
     const a = split(d, 0.3, 11);
-    const ids = [...a.train.x.filter((_, k) => k % 2 === 0), ...a.validation.x.filter((_, k) => k % 2 === 0)].sort((p, q) => p - q);
+    const ids = [...a.train.x.filter((_, k) => k % 2 === 0), ...a.validation.x.filter((_, k) => k % 2 === 0)].sort(
+      (p, q) => p - q,
+    );
     expect(ids).toEqual(Array.from({ length: 50 }, (_, i) => i));
     for (const part of [a.train, a.validation]) {
       for (let k = 0; k < part.count; k++) {
@@ -77,7 +98,10 @@ describe('batches', () => {
   });
 
   it('gives the same order for the same seed and another for another seed', () => {
-    const order = (seed: number) => [...batches(numbered(40), 8, { shuffle: true, seed })].flatMap((b) => Array.from(b.x.filter((_, k) => k % 2 === 0)));
+    const order = (seed: number) =>
+      [...batches(numbered(40), 8, { shuffle: true, seed })].flatMap((b) =>
+        Array.from(b.x.filter((_, k) => k % 2 === 0)),
+      );
     expect(order(1)).toEqual(order(1));
     expect(order(1)).not.toEqual(order(2));
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { split } from '../../../engine/data/dataset';
-import { applyNormalization, fitNormalization, normalize, normalizeSplits, prepareInputs } from '../../../engine/data/normalize';
+import {
+  applyNormalization,
+  fitNormalization,
+  normalize,
+  normalizeSplits,
+  prepareInputs,
+} from '../../../engine/data/normalize';
 import type { Dataset } from '../../../engine/data/types';
 
 function table(rows: number[][]): Dataset {
@@ -57,7 +63,13 @@ describe('z-score', () => {
 
   it('runs per channel on images (along the last axis)', () => {
     // 1×1×2 images: channel 0 is 0 or 2, channel 1 is 10 or 30.
-    const images: Dataset = { ...table([[0, 10], [2, 30]]), sampleShape: [1, 1, 2] };
+    const images: Dataset = {
+      ...table([
+        [0, 10],
+        [2, 30],
+      ]),
+      sampleShape: [1, 1, 2],
+    };
     const stats = fitNormalization(images, 'z-score');
     expect(stats).toEqual({ kind: 'z-score', mean: [1, 20], std: [1, 10] });
   });
@@ -77,7 +89,11 @@ describe('prepareInputs', () => {
     const fitted = normalizeSplits({ train, validation }, 'z-score').splits.train;
     const rescaled = normalize(fitted, { kind: 'rescale', scale: 2, offset: 1 });
     const raw = Float32Array.from([1, 10]);
-    const expected = applyNormalization(applyNormalization(raw, fitted.normalization[0], 2), { kind: 'rescale', scale: 2, offset: 1 }, 2);
+    const expected = applyNormalization(
+      applyNormalization(raw, fitted.normalization[0], 2),
+      { kind: 'rescale', scale: 2, offset: 1 },
+      2,
+    );
     expect(Array.from(prepareInputs(raw, rescaled))).toEqual(Array.from(expected));
     // and it reproduces the first training row exactly
     expect(Array.from(prepareInputs(raw, rescaled))).toEqual(Array.from(rescaled.x.subarray(0, 2)));

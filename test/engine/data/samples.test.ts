@@ -13,12 +13,27 @@ const classes: Dataset = {
   count: 10,
   normalization: [],
 };
-const regression: Dataset = { name: 'r', description: '', x: Float32Array.from([1, 2, 3]), y: Float32Array.from([0.5, 1.25, 2, 3.5, 4, 5.123456]), sampleShape: [1], count: 3, normalization: [] };
+const regression: Dataset = {
+  name: 'r',
+  description: '',
+  x: Float32Array.from([1, 2, 3]),
+  y: Float32Array.from([0.5, 1.25, 2, 3.5, 4, 5.123456]),
+  sampleShape: [1],
+  count: 3,
+  normalization: [],
+};
 
 describe('sampleWindow', () => {
   it('copies samples offset … offset + count − 1 row-major, with their labels and numbered class names', () => {
     const w = sampleWindow(classes, 'train', ['train'], 2, 3);
-    expect(w).toMatchObject({ total: 10, offset: 2, count: 3, sampleShape: [2, 2], classNames: ['0', '1', '2'], targetSize: 1 });
+    expect(w).toMatchObject({
+      total: 10,
+      offset: 2,
+      count: 3,
+      sampleShape: [2, 2],
+      classNames: ['0', '1', '2'],
+      targetSize: 1,
+    });
     expect(Array.from(w.x)).toEqual(Array.from({ length: 12 }, (_, i) => 8 + i));
     expect(Array.from(w.y)).toEqual([2, 0, 1]);
     w.x[0] = -1;

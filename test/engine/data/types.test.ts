@@ -3,7 +3,9 @@ import { formatDataError, formatSampleShape, targetSize } from '../../../engine/
 
 describe('formatDataError', () => {
   it('prints file:line:column for text files and the byte offset for binary ones', () => {
-    expect(formatDataError({ message: 'bad', hint: 'fix it', file: 'a.csv', location: { line: 3, column: 5 } })).toBe('a.csv:3:5: bad (fix it)');
+    expect(formatDataError({ message: 'bad', hint: 'fix it', file: 'a.csv', location: { line: 3, column: 5 } })).toBe(
+      'a.csv:3:5: bad (fix it)',
+    );
     expect(formatDataError({ message: 'bad magic', file: 'x.npy', offset: 0 })).toBe('x.npy (byte 0): bad magic');
     expect(formatDataError({ message: 'plain' })).toBe('plain');
   });

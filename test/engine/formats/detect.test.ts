@@ -18,7 +18,9 @@ describe('detectFormat: content first', () => {
     expect(id(fx('keras-json/keras3-functional-residual.json'))).toBe('keras-json');
     expect(id(fx('keras-json/tfkeras2-sequential-article-mlp.json'), 'model.json')).toBe('keras-json');
     expect(id('{"dense": {"kernel": {"shape": [1, 1], "dtype": "float32", "data": [0.5]}}}')).toBe('weights-json');
-    expect(id('import keras\nfrom keras import layers\nmodel = keras.Sequential([layers.Dense(2)])\n')).toBe('keras-py');
+    expect(id('import keras\nfrom keras import layers\nmodel = keras.Sequential([layers.Dense(2)])\n')).toBe(
+      'keras-py',
+    );
     expect(id('model = Sequential()\nmodel.add(Dense(3))', 'net.txt')).toBe('keras-py');
   });
 
@@ -37,13 +39,23 @@ describe('readModel', () => {
     const r = readModel(fx('keras-json/keras3-sequential-article-cnn.json'), 'cnn.json');
     expect(r.ok && r.format).toBe('keras-json');
     const dir = join(__dirname, '../../fixtures/tfjs/article-mlp');
-    const t = readModel(fx('tfjs/article-mlp/model.json'), 'model.json', { read: (p) => new Uint8Array(readFileSync(join(dir, p))) });
+    const t = readModel(fx('tfjs/article-mlp/model.json'), 'model.json', {
+      read: (p) => new Uint8Array(readFileSync(join(dir, p))),
+    });
     expect(t.ok && t.format).toBe('tfjs');
     expect(t.ok && Object.keys(t.document.weights!).length).toBe(5);
   });
 
   it('never throws on junk', () => {
-    for (const junk of ['', '{', '[]', 'null', '{"formatVersion": "x"}', '{"format": "layers-model"}', '{"class_name": "Sequential", "config": 3}'])
+    for (const junk of [
+      '',
+      '{',
+      '[]',
+      'null',
+      '{"formatVersion": "x"}',
+      '{"format": "layers-model"}',
+      '{"class_name": "Sequential", "config": 3}',
+    ])
       expect(() => readModel(junk)).not.toThrow();
   });
 });

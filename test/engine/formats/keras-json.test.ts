@@ -29,7 +29,12 @@ function shape(doc: ModelDocument) {
     modelClass: inf.modelClass,
     layers: inf.order.map((id) => {
       const n = doc.nodes.find((x) => x.id === id)!;
-      return { name: name(id), className: n.className, config: n.config, inputs: inf.topology.incoming.get(id)!.map((e) => name(e.source)) };
+      return {
+        name: name(id),
+        className: n.className,
+        config: n.config,
+        inputs: inf.topology.incoming.get(id)!.map((e) => name(e.source)),
+      };
     }),
   };
 }
@@ -41,7 +46,15 @@ describe('Keras JSON import: fixtures as tf.keras 2 and Keras 3 write them', () 
     expect(inf.totals).toEqual({ total: 10466, trainable: 10338, nonTrainable: 128 });
     expect(doc.modelClass).toBe('Sequential');
     expect(inf.modelClass).toBe('Sequential');
-    expect(doc.nodes.map((n) => n.name)).toEqual(['input_layer', 'conv2d', 'batch_normalization', 'conv2d_1', 'batch_normalization_1', 'max_pooling2d', 'dense']);
+    expect(doc.nodes.map((n) => n.name)).toEqual([
+      'input_layer',
+      'conv2d',
+      'batch_normalization',
+      'conv2d_1',
+      'batch_normalization_1',
+      'max_pooling2d',
+      'dense',
+    ]);
     expect(inf.nodes.get(doc.nodes[6].id)!.outputShape).toEqual([null, 12, 12, 2]);
     // Keras 3 writes pooling strides = pool_size; LayerCanvas stores that as None, as Keras's default.
     expect(doc.nodes[5].config.strides).toBeNull();
@@ -51,7 +64,11 @@ describe('Keras JSON import: fixtures as tf.keras 2 and Keras 3 write them', () 
     const doc = read(fixture('tfkeras2-sequential-article-mlp.json'));
     const inf = infer(doc);
     expect(inf.totals).toEqual({ total: 898, trainable: 802, nonTrainable: 96 });
-    expect(doc.nodes[0]).toMatchObject({ className: 'InputLayer', name: 'dense_input', config: { shape: [1, 5], batch_size: null } });
+    expect(doc.nodes[0]).toMatchObject({
+      className: 'InputLayer',
+      name: 'dense_input',
+      config: { shape: [1, 5], batch_size: null },
+    });
     expect(doc.nodes[2].config.axis).toBe(2);
     expect(inf.errorCount).toBe(0);
   });
@@ -81,65 +98,119 @@ describe('Keras JSON import: fixtures as tf.keras 2 and Keras 3 write them', () 
 });
 
 describe('Keras JSON export: the Keras 3 to_json() form', () => {
-  it.each(['keras3.15-sequential-article-cnn.json', 'keras3.15-functional-residual.json'])('%s → read → write gives back the file Keras 3.15.1 wrote, key for key', (file) => {
-    const original = JSON.parse(fixture(file));
-    const written = JSON.parse(writeKerasJson(read(fixture(file))));
-    // Keras 3's to_json() is the model alone: no keras_version or backend beside it (tf.keras 2 has them).
-    expect(written.keras_version).toBeUndefined();
-    expect(written).toEqual(original);
-    // Key order matters to people diffing files: it follows get_config.
-    expect(JSON.stringify(written)).toBe(JSON.stringify(original));
-  });
+  it.each(['keras3.15-sequential-article-cnn.json', 'keras3.15-functional-residual.json'])(
+    '%s → read → write gives back the file Keras 3.15.1 wrote, key for key',
+    (file) => {
+      const original = JSON.parse(fixture(file));
+      const written = JSON.parse(writeKerasJson(read(fixture(file))));
+      // Keras 3's to_json() is the model alone: no keras_version or backend beside it (tf.keras 2 has them).
+      expect(written.keras_version).toBeUndefined();
+      expect(written).toEqual(original);
+      // Key order matters to people diffing files: it follows get_config.
+      expect(JSON.stringify(written)).toBe(JSON.stringify(original));
+    },
+  );
 
   it('tf.keras 2 files are rewritten in the Keras 3 form (DTypePolicy, module keys, explicit InputLayer with batch_shape)', () => {
     const written = JSON.parse(writeKerasJson(read(fixture('tfkeras2-sequential-article-mlp.json'))));
     expect(written.module).toBe('keras');
     const [input, dense] = written.config.layers;
-    expect(input).toEqual({ module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 1, 5], dtype: 'float32', sparse: false, ragged: false, name: 'dense_input', optional: false }, registered_name: null });
-    expect(dense.config.dtype).toEqual({ module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null });
-    expect(dense.config.kernel_initializer).toEqual({ module: 'keras.initializers', class_name: 'GlorotUniform', config: { seed: null, input_axes: null, output_axes: null }, registered_name: null });
+    expect(input).toEqual({
+      module: 'keras.layers',
+      class_name: 'InputLayer',
+      config: {
+        batch_shape: [null, 1, 5],
+        dtype: 'float32',
+        sparse: false,
+        ragged: false,
+        name: 'dense_input',
+        optional: false,
+      },
+      registered_name: null,
+    });
+    expect(dense.config.dtype).toEqual({
+      module: 'keras',
+      class_name: 'DTypePolicy',
+      config: { name: 'float32' },
+      registered_name: null,
+    });
+    expect(dense.config.kernel_initializer).toEqual({
+      module: 'keras.initializers',
+      class_name: 'GlorotUniform',
+      config: { seed: null, input_axes: null, output_axes: null },
+      registered_name: null,
+    });
     expect(dense.build_config).toEqual({ input_shape: [null, 1, 5] });
   });
 
   it("SpatialDropout2D is written as Keras 3's get_config has it: no trainable (its constructor refuses one), a plain dtype", () => {
     const written = JSON.parse(writeKerasJson(caseDocument('SpatialDropout2D')));
     const layer = written.config.layers.find((l: { class_name: string }) => l.class_name === 'SpatialDropout2D');
-    expect(layer.config).toEqual({ rate: 0.1, seed: 3, name: 'my_spatialdropout2d', dtype: 'float32', data_format: 'channels_last' });
+    expect(layer.config).toEqual({
+      rate: 0.1,
+      seed: 3,
+      name: 'my_spatialdropout2d',
+      dtype: 'float32',
+      data_format: 'channels_last',
+    });
   });
 
   it('every registry layer has a round-trip case', () => {
-    expect(Object.keys(LAYER_CASES).sort()).toEqual(layerDefinitions().map((d) => d.className).sort());
+    expect(Object.keys(LAYER_CASES).sort()).toEqual(
+      layerDefinitions()
+        .map((d) => d.className)
+        .sort(),
+    );
   });
 
-  it.each(layerDefinitions().map((d) => d.className))('%s: document → Keras 3 JSON → document keeps class, name, every option and the connections', (className) => {
-    const doc = caseDocument(className);
-    expect(infer(doc).errorCount).toBe(0);
-    const back = read(writeKerasJson(doc));
-    expect(shape(back)).toEqual(shape(doc));
-  });
+  it.each(layerDefinitions().map((d) => d.className))(
+    '%s: document → Keras 3 JSON → document keeps class, name, every option and the connections',
+    (className) => {
+      const doc = caseDocument(className);
+      expect(infer(doc).errorCount).toBe(0);
+      const back = read(writeKerasJson(doc));
+      expect(shape(back)).toEqual(shape(doc));
+    },
+  );
 });
 
 describe('Keras JSON export: the objects Keras 3.15 needs (against files real Keras 3.15.1 wrote)', () => {
   /** module, class_name and registered_name of the model and of each layer: what Keras deserializes by. */
-  const identity = (json: { module?: string; class_name: string; registered_name?: unknown; config: { layers: { module?: string; class_name: string; registered_name?: unknown }[] } }) => ({
+  const identity = (json: {
+    module?: string;
+    class_name: string;
+    registered_name?: unknown;
+    config: { layers: { module?: string; class_name: string; registered_name?: unknown }[] };
+  }) => ({
     model: [json.module, json.class_name, json.registered_name],
     layers: json.config.layers.map((l) => [l.module, l.class_name, l.registered_name]),
   });
 
-  it.each(['keras3.15-sequential-article-cnn.json', 'keras3.15-functional-residual.json'])('%s reads without a warning and is written back with the module and registered_name of the model and of every layer as Keras wrote them', (file) => {
-    const original = JSON.parse(fixture(file));
-    const written = JSON.parse(writeKerasJson(read(fixture(file))));
-    expect(identity(written)).toEqual(identity(original));
-  });
+  it.each(['keras3.15-sequential-article-cnn.json', 'keras3.15-functional-residual.json'])(
+    '%s reads without a warning and is written back with the module and registered_name of the model and of every layer as Keras wrote them',
+    (file) => {
+      const original = JSON.parse(fixture(file));
+      const written = JSON.parse(writeKerasJson(read(fixture(file))));
+      expect(identity(written)).toEqual(identity(original));
+    },
+  );
 
   it('a functional model is keras.src.models.functional / Functional (model_from_json refuses module "keras": "not a KerasSaveable subclass"); a Sequential is keras / null', () => {
     const functional = JSON.parse(writeKerasJson(getTemplate('residual-block')!.build()));
-    expect([functional.module, functional.class_name, functional.registered_name]).toEqual(['keras.src.models.functional', 'Functional', 'Functional']);
+    expect([functional.module, functional.class_name, functional.registered_name]).toEqual([
+      'keras.src.models.functional',
+      'Functional',
+      'Functional',
+    ]);
     const sequential = JSON.parse(writeKerasJson(getTemplate('article-cnn')!.build()));
-    expect([sequential.module, sequential.class_name, sequential.registered_name]).toEqual(['keras', 'Sequential', null]);
+    expect([sequential.module, sequential.class_name, sequential.registered_name]).toEqual([
+      'keras',
+      'Sequential',
+      null,
+    ]);
   });
 
-  it('the tf.keras 2 flavour keeps tf.keras 2\'s form: no module keys, batch_input_shape, [[name, 0, 0, {}]] inbound nodes', () => {
+  it("the tf.keras 2 flavour keeps tf.keras 2's form: no module keys, batch_input_shape, [[name, 0, 0, {}]] inbound nodes", () => {
     const written = JSON.parse(writeKerasJson(getTemplate('residual-block')!.build(), 'tf.keras'));
     expect(written.keras_version).toMatch(/^2\./);
     expect(written.module).toBeUndefined();
@@ -163,15 +234,27 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
   it('an unknown layer class names the class and its path', () => {
     const m = cnn();
     m.config.layers[3].class_name = 'LSTM';
-    expect(errorsOf(m)).toEqual([expect.objectContaining({ path: 'config.layers[3].class_name', message: expect.stringContaining("'LSTM'") })]);
+    expect(errorsOf(m)).toEqual([
+      expect.objectContaining({ path: 'config.layers[3].class_name', message: expect.stringContaining("'LSTM'") }),
+    ]);
   });
 
   it('a regularizer, a constraint, channels_first and float16 are each reported at their path, all at once', () => {
     const m = cnn();
-    m.config.layers[1].config.kernel_regularizer = { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null };
+    m.config.layers[1].config.kernel_regularizer = {
+      module: 'keras.regularizers',
+      class_name: 'L2',
+      config: { l2: 0.01 },
+      registered_name: null,
+    };
     m.config.layers[3].config.bias_constraint = { class_name: 'NonNeg', config: {} };
     m.config.layers[5].config.data_format = 'channels_first';
-    m.config.layers[6].config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_float16' }, registered_name: null };
+    m.config.layers[6].config.dtype = {
+      module: 'keras',
+      class_name: 'DTypePolicy',
+      config: { name: 'mixed_float16' },
+      registered_name: null,
+    };
     const paths = errorsOf(m).map((e) => e.path);
     expect(paths).toEqual([
       'config.layers[1].config.kernel_regularizer',
@@ -184,29 +267,58 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
   it('a bad option value names the option and quotes the value', () => {
     const m = cnn();
     m.config.layers[1].config.filters = '32';
-    expect(errorsOf(m)).toEqual([expect.objectContaining({ path: 'config.layers[1].config.filters', message: "filters must be an integer, got '32'" })]);
+    expect(errorsOf(m)).toEqual([
+      expect.objectContaining({
+        path: 'config.layers[1].config.filters',
+        message: "filters must be an integer, got '32'",
+      }),
+    ]);
   });
 
   it('an initializer LayerCanvas cannot draw (Identity, or Orthogonal or RandomUniform with other arguments) is an error', () => {
     const m = cnn();
-    m.config.layers[1].config.kernel_initializer = { module: 'keras.initializers', class_name: 'Orthogonal', config: { gain: 2, seed: null }, registered_name: null };
-    m.config.layers[6].config.kernel_initializer = { module: 'keras.initializers', class_name: 'RandomUniform', config: { minval: -1, maxval: 1, seed: null }, registered_name: null };
-    expect(errorsOf(m).map((e) => e.path)).toEqual(['config.layers[1].config.kernel_initializer', 'config.layers[6].config.kernel_initializer']);
+    m.config.layers[1].config.kernel_initializer = {
+      module: 'keras.initializers',
+      class_name: 'Orthogonal',
+      config: { gain: 2, seed: null },
+      registered_name: null,
+    };
+    m.config.layers[6].config.kernel_initializer = {
+      module: 'keras.initializers',
+      class_name: 'RandomUniform',
+      config: { minval: -1, maxval: 1, seed: null },
+      registered_name: null,
+    };
+    expect(errorsOf(m).map((e) => e.path)).toEqual([
+      'config.layers[1].config.kernel_initializer',
+      'config.layers[6].config.kernel_initializer',
+    ]);
   });
 
   it('a layer called twice (shared) and a nested model are refused', () => {
     const res = JSON.parse(fixture('keras3-functional-residual.json'));
     res.config.layers[3].inbound_nodes.push(res.config.layers[3].inbound_nodes[0]);
-    expect(errorsOf(res)[0]).toMatchObject({ path: 'config.layers[3].inbound_nodes', message: expect.stringContaining('called 2 times') });
+    expect(errorsOf(res)[0]).toMatchObject({
+      path: 'config.layers[3].inbound_nodes',
+      message: expect.stringContaining('called 2 times'),
+    });
     const nested = cnn();
-    nested.config.layers[2] = { module: 'keras', class_name: 'Sequential', config: { name: 'inner', layers: [] }, registered_name: null };
+    nested.config.layers[2] = {
+      module: 'keras',
+      class_name: 'Sequential',
+      config: { name: 'inner', layers: [] },
+      registered_name: null,
+    };
     expect(errorsOf(nested)[0].path).toBe('config.layers[2].class_name');
   });
 
   it('an input naming a layer that does not exist is refused at its keras_history', () => {
     const res = JSON.parse(fixture('keras3-functional-residual.json'));
     res.config.layers[2].inbound_nodes[0].args[0].config.keras_history[0] = 'nowhere';
-    expect(errorsOf(res)[0]).toMatchObject({ path: 'config.layers[2].inbound_nodes[0].args[0].config.keras_history', message: expect.stringContaining('"nowhere"') });
+    expect(errorsOf(res)[0]).toMatchObject({
+      path: 'config.layers[2].inbound_nodes[0].args[0].config.keras_history',
+      message: expect.stringContaining('"nowhere"'),
+    });
   });
 
   it('malformed JSON gives the line and column of the fault', () => {
@@ -222,7 +334,7 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     expect(r.ok && r.warnings.map((w) => w.path)).toEqual(['config.layers[1].config.kernel_initializer']);
   });
 
-  it('older tf.keras Sequential files without an InputLayer take the input from the first layer\'s batch_input_shape', () => {
+  it("older tf.keras Sequential files without an InputLayer take the input from the first layer's batch_input_shape", () => {
     const m = JSON.parse(fixture('tfkeras2-sequential-article-mlp.json'));
     m.config.layers.shift();
     const doc = read(JSON.stringify(m));
@@ -230,7 +342,10 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     expect(infer(doc).totals.total).toBe(898);
     m.config.layers[0].config.batch_input_shape = undefined;
     const r = readKerasJson(JSON.stringify(m));
-    expect(!r.ok && r.errors[0]).toMatchObject({ path: 'config.layers[0].config', message: 'the Sequential model has no input shape' });
+    expect(!r.ok && r.errors[0]).toMatchObject({
+      path: 'config.layers[0].config',
+      message: 'the Sequential model has no input shape',
+    });
   });
 
   it('an option LayerCanvas does not know is a warning that names it, never dropped silently', () => {
@@ -242,7 +357,12 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     if (!r.ok) expect(r.errors).toEqual([expect.objectContaining({ path: 'config.layers[1].config.lora_rank' })]);
     delete m.config.layers[1].config.lora_rank;
     const w = readKerasJson(JSON.stringify(m));
-    expect(w.ok && w.warnings).toEqual([expect.objectContaining({ path: 'config.layers[1].config.some_new_option', message: expect.stringContaining('ignored') })]);
+    expect(w.ok && w.warnings).toEqual([
+      expect.objectContaining({
+        path: 'config.layers[1].config.some_new_option',
+        message: expect.stringContaining('ignored'),
+      }),
+    ]);
   });
 
   it('match() recognises model.to_json() output and not a project file', () => {
@@ -252,7 +372,12 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
 });
 
 describe('Keras JSON and TF.js import never throw', () => {
-  const files = ['keras3-sequential-article-cnn.json', 'keras3-functional-residual.json', 'tfkeras2-sequential-article-mlp.json', 'tfkeras2-functional-concatenate.json'];
+  const files = [
+    'keras3-sequential-article-cnn.json',
+    'keras3-functional-residual.json',
+    'tfkeras2-sequential-article-mlp.json',
+    'tfkeras2-functional-concatenate.json',
+  ];
   it('a fixture with any one value replaced by random JSON is read or refused with paths, never a throw', () => {
     const bases = files.map((f) => JSON.parse(fixture(f)));
     const spots = bases.map((b) => {
@@ -275,7 +400,9 @@ describe('Keras JSON and TF.js import never throw', () => {
         const text = JSON.stringify(doc);
         const r = readKerasJson(text);
         if (!r.ok) for (const e of r.errors) expect(typeof e.path === 'string' || e.location !== undefined).toBe(true);
-        expect(() => readTfjs(JSON.stringify({ format: 'layers-model', modelTopology: doc, weightsManifest: [] }))).not.toThrow();
+        expect(() =>
+          readTfjs(JSON.stringify({ format: 'layers-model', modelTopology: doc, weightsManifest: [] })),
+        ).not.toThrow();
       }),
       { numRuns: 500 },
     );

@@ -83,17 +83,27 @@ model = keras.Model(inputs, tower(3)(inputs, 0))
   it('argument mistakes are located and named as Python names them', () => {
     const def = `${HEAD}def f(x, units, act="relu"):\n    return layers.Dense(units, activation=act)(x)\ni = keras.Input((2,))\n`;
     expect(errors(`${def}m = keras.Model(i, f(i))`)).toEqual(["6:20 f() is missing the argument 'units'"]);
-    expect(errors(`${def}m = keras.Model(i, f(i, 2, activation="tanh"))`)).toEqual(["6:28 f() got an unexpected keyword argument 'activation'"]);
-    expect(errors(`${def}m = keras.Model(i, f(i, 2, "relu", 4))`)).toEqual(['6:36 f() takes 3 positional arguments but more were given']);
-    expect(errors(`${def}m = keras.Model(i, f(i, 2, units=3))`)).toEqual(["6:28 f() got multiple values for the argument 'units'"]);
+    expect(errors(`${def}m = keras.Model(i, f(i, 2, activation="tanh"))`)).toEqual([
+      "6:28 f() got an unexpected keyword argument 'activation'",
+    ]);
+    expect(errors(`${def}m = keras.Model(i, f(i, 2, "relu", 4))`)).toEqual([
+      '6:36 f() takes 3 positional arguments but more were given',
+    ]);
+    expect(errors(`${def}m = keras.Model(i, f(i, 2, units=3))`)).toEqual([
+      "6:28 f() got multiple values for the argument 'units'",
+    ]);
   });
 
-  it("return outside a def, break outside a loop and a def without its body are refused where CPython refuses them", () => {
+  it('return outside a def, break outside a loop and a def without its body are refused where CPython refuses them', () => {
     expect(errors('return 1\n')).toEqual(["1:1 'return' outside a function"]);
     expect(errors('break\n')).toEqual(["1:1 'break' outside a loop"]);
     expect(errors('def f():\nx = 1\n')).toEqual(["2:1 expected an indented block after the 'def' at line 1"]);
-    expect(errors('def f(a=1, b):\n    pass\n')).toEqual(["1:12 the parameter 'b' without a default follows one with a default"]);
-    expect(errors('if True:\n    x = 1\n  y = 2\n')).toEqual(['3:3 this line is indented to a level no block started at']);
+    expect(errors('def f(a=1, b):\n    pass\n')).toEqual([
+      "1:12 the parameter 'b' without a default follows one with a default",
+    ]);
+    expect(errors('if True:\n    x = 1\n  y = 2\n')).toEqual([
+      '3:3 this line is indented to a level no block started at',
+    ]);
   });
 });
 
@@ -135,7 +145,9 @@ model = keras.Sequential([keras.Input((2,))] + [layers.Dense(s, name=f"d{i}_{fla
   });
 
   it('a condition on a tensor is refused at the condition: its value is only known when the model runs', () => {
-    expect(errors(`${HEAD}i = keras.Input((2,))\nif i:\n    pass\n`)).toEqual(["4:4 LayerCanvas cannot tell whether i is true: it is a tensor"]);
+    expect(errors(`${HEAD}i = keras.Input((2,))\nif i:\n    pass\n`)).toEqual([
+      '4:4 LayerCanvas cannot tell whether i is true: it is a tensor',
+    ]);
   });
 
   it('an error in a loop body is reported once, not once per turn, and ends the loop', () => {
@@ -144,7 +156,9 @@ model = keras.Sequential([keras.Input((2,))] + [layers.Dense(s, name=f"d{i}_{fla
   });
 
   it('raise and a failed assert stop where Python stops, naming the line', () => {
-    expect(errors(`${HEAD}def f(n):\n    if n < 0:\n        raise ValueError("n < 0")\n    return n\nf(-1)\n`)).toEqual(['5:9 the code raises ValueError("n < 0") here']);
+    expect(errors(`${HEAD}def f(n):\n    if n < 0:\n        raise ValueError("n < 0")\n    return n\nf(-1)\n`)).toEqual(
+      ['5:9 the code raises ValueError("n < 0") here'],
+    );
     expect(errors(`${HEAD}n = 1\nassert n > 1, "need two"\n`)).toEqual(['4:1 assertion failed: n > 1: need two']);
   });
 });
@@ -213,17 +227,53 @@ describe('hostile input ends quickly with one located error', () => {
 
   it.each([
     ['an endless while loop', 'while True:\n    pass\n', '1:1 the code takes more than 1,000,000 steps to run'],
-    ['a for over a huge range', 'for i in range(10 ** 12):\n    x = i\n', '2:9 the code takes more than 1,000,000 steps to run'],
-    ['a huge list(range())', 'x = list(range(10 ** 9))\n', '1:5 list() would make a list of 1,000,000,000 items, more than 100,000'],
-    ['a huge comprehension', 'x = [i for i in range(10 ** 9)]\n', '1:5 this comprehension would make more than 100,000 items'],
+    [
+      'a for over a huge range',
+      'for i in range(10 ** 12):\n    x = i\n',
+      '2:9 the code takes more than 1,000,000 steps to run',
+    ],
+    [
+      'a huge list(range())',
+      'x = list(range(10 ** 9))\n',
+      '1:5 list() would make a list of 1,000,000,000 items, more than 100,000',
+    ],
+    [
+      'a huge comprehension',
+      'x = [i for i in range(10 ** 9)]\n',
+      '1:5 this comprehension would make more than 100,000 items',
+    ],
     ['endless recursion', 'def f(n):\n    return f(n + 1)\nf(0)\n', '2:12 calls are nested more than 50 deep here'],
-    ['doubling recursion (2^50 calls if run to the end)', 'def f(n):\n    return f(n + 1) + f(n + 2)\nf(0)\n', '2:12 calls are nested more than 50 deep here'],
-    ['mutual recursion', 'def a(n):\n    return b(n)\ndef b(n):\n    return a(n)\na(1)\n', '4:12 calls are nested more than 50 deep here'],
-    ['a huge string', 's = "ab" * 10 ** 8\n', "1:5 this value would be longer than 100,000 items"],
-    ['a string doubled in a loop', 's = "x"\nwhile True:\n    s += s\n', '3:7 this value would be longer than 100,000 items'],
-    ['a huge f-string', 's = "y" * 90000\nt = f"{s}{s}"\n', '2:5 this f-string would be longer than 100,000 characters'],
-    ['a list appended to without end', 'a = []\nwhile True:\n    a.append(1)\n', '3:7 this list would hold more than 100,000 items'],
-    ['a loop making layers without end', `${HEAD}while True:\n    layers.Dense(1)\n`, '4:12 the code makes more than 20,000 layers'],
+    [
+      'doubling recursion (2^50 calls if run to the end)',
+      'def f(n):\n    return f(n + 1) + f(n + 2)\nf(0)\n',
+      '2:12 calls are nested more than 50 deep here',
+    ],
+    [
+      'mutual recursion',
+      'def a(n):\n    return b(n)\ndef b(n):\n    return a(n)\na(1)\n',
+      '4:12 calls are nested more than 50 deep here',
+    ],
+    ['a huge string', 's = "ab" * 10 ** 8\n', '1:5 this value would be longer than 100,000 items'],
+    [
+      'a string doubled in a loop',
+      's = "x"\nwhile True:\n    s += s\n',
+      '3:7 this value would be longer than 100,000 items',
+    ],
+    [
+      'a huge f-string',
+      's = "y" * 90000\nt = f"{s}{s}"\n',
+      '2:5 this f-string would be longer than 100,000 characters',
+    ],
+    [
+      'a list appended to without end',
+      'a = []\nwhile True:\n    a.append(1)\n',
+      '3:7 this list would hold more than 100,000 items',
+    ],
+    [
+      'a loop making layers without end',
+      `${HEAD}while True:\n    layers.Dense(1)\n`,
+      '4:12 the code makes more than 20,000 layers',
+    ],
   ])('%s', (_what, code, expected) => {
     const { out, ms } = quick(code);
     expect(out).toEqual([expected]);

@@ -28,7 +28,11 @@ const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const hasPython = python.status === 0;
 
 function cpython(sources: string[]): (string | null)[] {
-  const r = spawnSync('python3', ['-c', CHECKER], { input: JSON.stringify(sources), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync('python3', ['-c', CHECKER], {
+    input: JSON.stringify(sources),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as (string | null)[];
 }
@@ -41,11 +45,30 @@ describe.skipIf(!hasPython)('CPython agrees', () => {
       ...TEMPLATES.map((t) => t.build()),
       chainDocument([
         { className: 'InputLayer', config: { shape: [null, null, 3], batch_size: 2 }, name: 'img "quoted"' },
-        { className: 'ZeroPadding2D', config: { padding: [[1, 2], [3, 4]] } },
+        {
+          className: 'ZeroPadding2D',
+          config: {
+            padding: [
+              [1, 2],
+              [3, 4],
+            ],
+          },
+        },
         { className: 'LeakyReLU', config: { negative_slope: 1e-7 } },
         { className: 'Reshape', config: { target_shape: [-1] } },
       ]),
-      graphDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 0 } }, { className: 'Concatenate' }, { className: 'Mystery' }], [[0, 2], [1, 2]]),
+      graphDocument(
+        [
+          { className: 'InputLayer', config: { shape: [4] } },
+          { className: 'Dense', config: { units: 0 } },
+          { className: 'Concatenate' },
+          { className: 'Mystery' },
+        ],
+        [
+          [0, 2],
+          [1, 2],
+        ],
+      ),
     ];
     const sources = docs.flatMap((d) => [exportKerasPython(d), exportKerasPython(d, { flavor: 'tf.keras' })]);
     expect(cpython(sources)).toEqual(sources.map(() => null));
@@ -60,10 +83,31 @@ describe.skipIf(!hasPython)('CPython agrees', () => {
   });
 
   it('mutated programs: whatever CPython refuses, LayerCanvas refuses too', () => {
-    const seeds = [fixture('article-mlp.py'), fixture('residual-functional.py'), fixture('tf-keras2-mnist.py'), ...TEMPLATES.map((t) => exportKerasPython(t.build()))];
-    const alphabet = [...'()[]{},:;=.+-*/\'"#\\\n\t _x0123456789e', '0', '_', 'None', 'lambda', 'if ', '\u00b2', '\u00a0'];
-    const edit = fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), cut: fc.nat(6), text: fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }).map((a) => a.join('')) });
-    const samples = fc.sample(fc.tuple(fc.nat(seeds.length - 1), fc.array(edit, { minLength: 1, maxLength: 4 })), { numRuns: 1500, seed: 20261129 });
+    const seeds = [
+      fixture('article-mlp.py'),
+      fixture('residual-functional.py'),
+      fixture('tf-keras2-mnist.py'),
+      ...TEMPLATES.map((t) => exportKerasPython(t.build())),
+    ];
+    const alphabet = [
+      ...'()[]{},:;=.+-*/\'"#\\\n\t _x0123456789e',
+      '0',
+      '_',
+      'None',
+      'lambda',
+      'if ',
+      '\u00b2',
+      '\u00a0',
+    ];
+    const edit = fc.record({
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      cut: fc.nat(6),
+      text: fc.array(fc.constantFrom(...alphabet), { maxLength: 3 }).map((a) => a.join('')),
+    });
+    const samples = fc.sample(fc.tuple(fc.nat(seeds.length - 1), fc.array(edit, { minLength: 1, maxLength: 4 })), {
+      numRuns: 1500,
+      seed: 20261129,
+    });
     const texts = samples
       .map(([k, edits]) =>
         edits.reduce((t, e) => {

@@ -30,7 +30,12 @@ describe('Python literals as Python prints them', () => {
   it('tuples, 1-tuples, nested tuples, None, booleans and strings', () => {
     expect(pythonLiteral([3, 3])).toBe('(3, 3)');
     expect(pythonLiteral([5])).toBe('(5,)');
-    expect(pythonLiteral([[1, 2], [3, 4]])).toBe('((1, 2), (3, 4))');
+    expect(
+      pythonLiteral([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toBe('((1, 2), (3, 4))');
     expect(pythonLiteral([null, 28, 3])).toBe('(None, 28, 3)');
     expect(pythonLiteral(true)).toBe('True');
     expect(pythonLiteral(null)).toBe('None');
@@ -61,7 +66,7 @@ describe('exported code reads the way Keras users write it', () => {
     );
   });
 
-  it('the residual block: one variable per layer, named after it, the shortcut as the Add\'s second input', () => {
+  it("the residual block: one variable per layer, named after it, the shortcut as the Add's second input", () => {
     const code = exportKerasPython(getTemplate('residual-block')!.build());
     expect(code).toContain(
       [
@@ -116,7 +121,9 @@ describe('exported code reads the way Keras users write it', () => {
       { className: 'Rescaling', config: { scale: 0.25 } },
     ]);
     const code = exportKerasPython(doc);
-    expect(code).toContain('    layers.Rescaling(1 / 255),\n    layers.Rescaling(0.00784313725490196, offset=-1.0),\n    layers.Rescaling(0.25),');
+    expect(code).toContain(
+      '    layers.Rescaling(1 / 255),\n    layers.Rescaling(0.00784313725490196, offset=-1.0),\n    layers.Rescaling(0.25),',
+    );
     const back = importKerasPython(code);
     expect(back.ok && back.document.nodes.map((n) => n.config.scale)).toEqual([undefined, 1 / 255, 1 / 127.5, 0.25]);
   });
@@ -125,12 +132,38 @@ describe('exported code reads the way Keras users write it', () => {
     const code = exportKerasPython(
       chainDocument([
         { className: 'InputLayer', config: { shape: [8, 8, 1] } },
-        { className: 'ZeroPadding2D', config: { padding: [[2, 2], [2, 2]] } },
-        { className: 'ZeroPadding2D', config: { padding: [[1, 1], [3, 3]] } },
-        { className: 'Cropping2D', config: { cropping: [[1, 0], [0, 2]] } },
+        {
+          className: 'ZeroPadding2D',
+          config: {
+            padding: [
+              [2, 2],
+              [2, 2],
+            ],
+          },
+        },
+        {
+          className: 'ZeroPadding2D',
+          config: {
+            padding: [
+              [1, 1],
+              [3, 3],
+            ],
+          },
+        },
+        {
+          className: 'Cropping2D',
+          config: {
+            cropping: [
+              [1, 0],
+              [0, 2],
+            ],
+          },
+        },
       ]),
     );
-    expect(code).toContain('layers.ZeroPadding2D(padding=2),\n    layers.ZeroPadding2D(padding=(1, 3)),\n    layers.Cropping2D(cropping=((1, 0), (0, 2))),');
+    expect(code).toContain(
+      'layers.ZeroPadding2D(padding=2),\n    layers.ZeroPadding2D(padding=(1, 3)),\n    layers.Cropping2D(cropping=((1, 0), (0, 2))),',
+    );
   });
 });
 
@@ -155,13 +188,24 @@ describe('a document with problems still exports', () => {
     const code = exportKerasPython(broken);
     const lines = code.split('\n');
     expect(lines[0]).toBe('# LayerCanvas: this model has 3 problems; Keras will refuse it until they are fixed:');
-    expect(lines).toContain("# - conv2d: kernel_size (5, 5) is larger than the input (4, 4) with padding='valid': the output would be empty (use padding='same', a smaller kernel_size, or fewer shrinking layers before Conv2D)");
-    expect(lines).toContain("# - lstm: 'LSTM' is not a layer LayerCanvas knows (replace it with a supported layer from the palette)");
+    expect(lines).toContain(
+      "# - conv2d: kernel_size (5, 5) is larger than the input (4, 4) with padding='valid': the output would be empty (use padding='same', a smaller kernel_size, or fewer shrinking layers before Conv2D)",
+    );
+    expect(lines).toContain(
+      "# - lstm: 'LSTM' is not a layer LayerCanvas knows (replace it with a supported layer from the palette)",
+    );
     expect(code).toContain(
-      ['    keras.Input(shape=(4, 4, 1)),', '    layers.Conv2D(2, (5, 5)),', '    # layers.LSTM(),  # not a layer LayerCanvas knows', '    layers.Dense(2),'].join('\n'),
+      [
+        '    keras.Input(shape=(4, 4, 1)),',
+        '    layers.Conv2D(2, (5, 5)),',
+        '    # layers.LSTM(),  # not a layer LayerCanvas knows',
+        '    layers.Dense(2),',
+      ].join('\n'),
     );
     const functional = exportKerasPython({ ...broken, modelClass: 'Functional' });
-    expect(functional).toContain('conv2d = layers.Conv2D(2, (5, 5))(input_layer)\n# lstm = layers.LSTM()  # not a layer LayerCanvas knows');
+    expect(functional).toContain(
+      'conv2d = layers.Conv2D(2, (5, 5))(input_layer)\n# lstm = layers.LSTM()  # not a layer LayerCanvas knows',
+    );
     // The code runs as far as Python goes: the comment lines and the disconnected layer don't stop the reader.
     const back = importKerasPython(code);
     expect(back.ok).toBe(true);
@@ -171,8 +215,22 @@ describe('a document with problems still exports', () => {
     const odd: ModelDocument[] = [
       { name: '', nodes: [], edges: [] },
       broken,
-      { name: 'cycle', nodes: [makeNode('a', { className: 'Dense' }), makeNode('b', { className: 'Add' })], edges: [{ id: 'x', source: 'a', target: 'b' }, { id: 'y', source: 'b', target: 'a' }] },
-      { name: 'x"\n', nodes: [{ id: 'i', className: 'InputLayer', config: {} }, { id: 'd', className: 'Dense', config: { units: 2.5, activation: 7 }, name: 'we ird' }], edges: [{ id: 'e', source: 'i', target: 'd' }] },
+      {
+        name: 'cycle',
+        nodes: [makeNode('a', { className: 'Dense' }), makeNode('b', { className: 'Add' })],
+        edges: [
+          { id: 'x', source: 'a', target: 'b' },
+          { id: 'y', source: 'b', target: 'a' },
+        ],
+      },
+      {
+        name: 'x"\n',
+        nodes: [
+          { id: 'i', className: 'InputLayer', config: {} },
+          { id: 'd', className: 'Dense', config: { units: 2.5, activation: 7 }, name: 'we ird' },
+        ],
+        edges: [{ id: 'e', source: 'i', target: 'd' }],
+      },
       { name: 'weird class', nodes: [{ id: 'k', className: 'not a class!', config: {} }], edges: [] },
     ];
     for (const doc of odd) {

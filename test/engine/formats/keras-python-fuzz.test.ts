@@ -17,7 +17,20 @@ const SEEDS = [
 ];
 
 /** Characters that matter to Python's grammar, plus some that don't belong in it at all. */
-const ALPHABET = [...'()[]{},:=.+-*/\'"#\\\n\t _xyzL0123456789e', 'Dense', 'layers.', 'keras', 'import ', 'for ', 'lambda', 'None', '\u2019', '\r', '\u00e9', '$'];
+const ALPHABET = [
+  ...'()[]{},:=.+-*/\'"#\\\n\t _xyzL0123456789e',
+  'Dense',
+  'layers.',
+  'keras',
+  'import ',
+  'for ',
+  'lambda',
+  'None',
+  '\u2019',
+  '\r',
+  '\u00e9',
+  '$',
+];
 
 const editArb = editArbOf(ALPHABET);
 

@@ -24,19 +24,32 @@ function comparable(doc: ModelDocument, withUserNames = true): Comparable {
   const layers: Comparable['layers'] = {};
   // Through JSON, so -0 equals 0: Python's `offset=-0.0` and the default 0.0 are the same argument to Keras.
   for (const n of doc.nodes)
-    layers[name(n.id)] = { className: n.className, config: JSON.parse(JSON.stringify(n.config)), ...(withUserNames ? { userName: n.name } : {}) };
+    layers[name(n.id)] = {
+      className: n.className,
+      config: JSON.parse(JSON.stringify(n.config)),
+      ...(withUserNames ? { userName: n.name } : {}),
+    };
   const links: string[] = [];
-  for (const n of doc.nodes) inf.topology.incoming.get(n.id)!.forEach((e, k) => links.push(`${name(e.source)} → ${name(n.id)} #${k}`));
+  for (const n of doc.nodes)
+    inf.topology.incoming.get(n.id)!.forEach((e, k) => links.push(`${name(e.source)} → ${name(n.id)} #${k}`));
   return { name: doc.name, modelClass: inf.modelClass, layers, links: links.sort() };
 }
 
 /** Export, import, and check that classes, configs, names and connections all came back. */
-function expectRoundTrip(doc: ModelDocument, opts: { flavor?: 'keras3' | 'tf.keras'; withUserNames?: boolean } = {}): string {
+function expectRoundTrip(
+  doc: ModelDocument,
+  opts: { flavor?: 'keras3' | 'tf.keras'; withUserNames?: boolean } = {},
+): string {
   const code = exportKerasPython(doc, { flavor: opts.flavor });
   const back = importKerasPython(code);
-  if (!back.ok) throw new Error(`the exported code does not import:\n${code}\n${back.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`).join('\n')}`);
+  if (!back.ok)
+    throw new Error(
+      `the exported code does not import:\n${code}\n${back.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`).join('\n')}`,
+    );
   expect(back.warnings, code).toEqual([]);
-  expect(comparable(back.document, opts.withUserNames ?? true), code).toEqual(comparable(doc, opts.withUserNames ?? true));
+  expect(comparable(back.document, opts.withUserNames ?? true), code).toEqual(
+    comparable(doc, opts.withUserNames ?? true),
+  );
   return code;
 }
 
@@ -55,11 +68,33 @@ function candidates(spec: FieldSpec): ConfigValue[] {
       return spec.options.filter((o) => o !== spec.default);
     case 'ints':
       // As many integers as the field holds (Conv1D's kernel_size has one, Conv2D's two).
-      return [[2, 3, 4], [2, 2, 2], [1, 2, 3], [2, 1, 3]].map((v) => v.slice(0, spec.length));
+      return [
+        [2, 3, 4],
+        [2, 2, 2],
+        [1, 2, 3],
+        [2, 1, 3],
+      ].map((v) => v.slice(0, spec.length));
     case 'shape':
       return [[4, 4, 2], [16, -1], [8], [null, 6, 2]];
     case 'pairs2d':
-      return [[[1, 2], [0, 3]], [[2, 2], [1, 1]], [[1, 1], [1, 1]], [[0, 0], [0, 0]]];
+      return [
+        [
+          [1, 2],
+          [0, 3],
+        ],
+        [
+          [2, 2],
+          [1, 1],
+        ],
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ];
   }
 }
 
@@ -92,7 +127,8 @@ describe('export → import keeps every layer of the registry', () => {
       expectRoundTrip(around(def, {}, 'my_layer'));
       for (const [key, spec] of Object.entries(allFields(def))) {
         for (const value of candidates(spec)) {
-          if (!valid(def, { [key]: value }) || JSON.stringify(value) === JSON.stringify(defaultConfig(def)[key])) continue;
+          if (!valid(def, { [key]: value }) || JSON.stringify(value) === JSON.stringify(defaultConfig(def)[key]))
+            continue;
           const doc = around(def, { [key]: value });
           expectRoundTrip(doc);
           expectRoundTrip({ ...doc, modelClass: 'Functional', name: 'func_model' });
@@ -126,7 +162,9 @@ describe('export → import keeps every layer of the registry', () => {
       { className: 'Dense', config: { units: 1 } },
     ]);
     const code = expectRoundTrip(doc);
-    expect(code).toContain('keras.Input(shape=(4,), name="dense_1"),\n    layers.Dense(3),\n    layers.Dense(2, name="dense"),\n    layers.Dense(1),');
+    expect(code).toContain(
+      'keras.Input(shape=(4,), name="dense_1"),\n    layers.Dense(3),\n    layers.Dense(2, name="dense"),\n    layers.Dense(1),',
+    );
   });
 
   it("keeps Keras's automatic names when the document's order is not the writing order", () => {
@@ -159,7 +197,10 @@ function fieldArb(spec: FieldSpec): fc.Arbitrary<ConfigValue> {
       return orNull(fc.integer({ min: spec.min ?? -4, max: spec.max ?? 64 }), spec.nullable);
     case 'float':
       return orNull(
-        fc.oneof(fc.double({ min: spec.min ?? -10, max: spec.max ?? 10, noNaN: true }), fc.constantFrom(0, 0.5, 1e-5, 1e-3, 0.99, 1 / 255)),
+        fc.oneof(
+          fc.double({ min: spec.min ?? -10, max: spec.max ?? 10, noNaN: true }),
+          fc.constantFrom(0, 0.5, 1e-5, 1e-3, 0.99, 1 / 255),
+        ),
         spec.nullable,
       );
     case 'bool':
@@ -169,9 +210,17 @@ function fieldArb(spec: FieldSpec): fc.Arbitrary<ConfigValue> {
     case 'ints':
       // Of the field's own length: a 2-tuple for Conv1D's kernel_size is never valid, and a filter that never passes
       // makes fast-check search forever.
-      return orNull(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: spec.length, maxLength: spec.length }), spec.nullable);
+      return orNull(
+        fc.array(fc.integer({ min: 1, max: 5 }), { minLength: spec.length, maxLength: spec.length }),
+        spec.nullable,
+      );
     case 'shape':
-      return fc.array(spec.allowNone ? fc.option(fc.integer({ min: 1, max: 32 }), { nil: null }) : fc.integer({ min: spec.allowInferred ? -1 : 1, max: 32 }), { minLength: 1, maxLength: 4 });
+      return fc.array(
+        spec.allowNone
+          ? fc.option(fc.integer({ min: 1, max: 32 }), { nil: null })
+          : fc.integer({ min: spec.allowInferred ? -1 : 1, max: 32 }),
+        { minLength: 1, maxLength: 4 },
+      );
     case 'pairs2d':
       return fc.tuple(fc.tuple(fc.nat(3), fc.nat(3)), fc.tuple(fc.nat(3), fc.nat(3)));
   }
@@ -179,8 +228,12 @@ function fieldArb(spec: FieldSpec): fc.Arbitrary<ConfigValue> {
 
 function layerArb(def: LayerDefinition): fc.Arbitrary<LayerSpec> {
   const fields = allFields(def);
-  const config = fc.record(Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, fieldArb(s)]))).filter((c) => valid(def, c as Record<string, ConfigValue>));
-  return fc.record({ config, name: fc.option(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), { nil: undefined }) }).map(({ config, name }) => ({ className: def.className, config, name }));
+  const config = fc
+    .record(Object.fromEntries(Object.entries(fields).map(([k, s]) => [k, fieldArb(s)])))
+    .filter((c) => valid(def, c as Record<string, ConfigValue>));
+  return fc
+    .record({ config, name: fc.option(fc.stringMatching(/^[a-z][a-z0-9_]{0,6}$/), { nil: undefined }) })
+    .map(({ config, name }) => ({ className: def.className, config, name }));
 }
 
 /** User names made unique (Keras requires it), so names compare one to one. */
@@ -196,25 +249,41 @@ const mergeArb = fc.oneof(...defs.filter((d) => d.arity === 'many').map(layerArb
 describe('property: export → import loses nothing', () => {
   it('random chains of layers with random valid configs', () => {
     fc.assert(
-      fc.property(inputArb, fc.array(oneArb, { maxLength: 6 }), fc.constantFrom(undefined, 'Functional' as const), fc.constantFrom('sequential', 'functional', 'my model'), (input, rest, modelClass, name) => {
-        const doc = chainDocument(uniqueNames([input, ...rest]), name);
-        if (modelClass) doc.modelClass = modelClass;
-        expectRoundTrip(doc);
-      }),
+      fc.property(
+        inputArb,
+        fc.array(oneArb, { maxLength: 6 }),
+        fc.constantFrom(undefined, 'Functional' as const),
+        fc.constantFrom('sequential', 'functional', 'my model'),
+        (input, rest, modelClass, name) => {
+          const doc = chainDocument(uniqueNames([input, ...rest]), name);
+          if (modelClass) doc.modelClass = modelClass;
+          expectRoundTrip(doc);
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('random graphs with merges, written in any document order', () => {
     const graphArb = fc
-      .tuple(inputArb, fc.array(fc.tuple(fc.oneof(oneArb, mergeArb), fc.array(fc.nat(), { minLength: 2, maxLength: 3 })), { minLength: 1, maxLength: 6 }))
+      .tuple(
+        inputArb,
+        fc.array(fc.tuple(fc.oneof(oneArb, mergeArb), fc.array(fc.nat(), { minLength: 2, maxLength: 3 })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+      )
       .map(([input, rest]) => {
         const specs = uniqueNames([input, ...rest.map(([s]) => s)]);
         const links: [number, number][] = [];
         rest.forEach(([spec, picks], k) => {
           const i = k + 1;
-          const sources = spec.className && defs.find((d) => d.className === spec.className)!.arity === 'many' ? [...new Set(picks.map((p) => p % i))] : [picks[0] % i];
-          if (sources.length === 1 && defs.find((d) => d.className === spec.className)!.arity === 'many') sources.push(sources[0]);
+          const sources =
+            spec.className && defs.find((d) => d.className === spec.className)!.arity === 'many'
+              ? [...new Set(picks.map((p) => p % i))]
+              : [picks[0] % i];
+          if (sources.length === 1 && defs.find((d) => d.className === spec.className)!.arity === 'many')
+            sources.push(sources[0]);
           for (const s of sources) links.push([s, i]);
         });
         return graphDocument(specs, links, 'graph');
@@ -224,7 +293,13 @@ describe('property: export → import loses nothing', () => {
         expectRoundTrip(doc);
         // The same graph with its nodes listed in another order: Keras's names must still come back.
         const key = (i: number) => ((i + 1) * ((seed % 9973) + 1) * 7919) % 10007;
-        const shuffled = { ...doc, nodes: doc.nodes.map((n, i) => ({ n, k: key(i) })).sort((a, b) => a.k - b.k).map(({ n }) => n) };
+        const shuffled = {
+          ...doc,
+          nodes: doc.nodes
+            .map((n, i) => ({ n, k: key(i) }))
+            .sort((a, b) => a.k - b.k)
+            .map(({ n }) => n),
+        };
         expectRoundTrip(shuffled, { withUserNames: false });
       }),
       { numRuns: 120 },

@@ -26,7 +26,8 @@ const trained = (id: string, seed = 3): ModelDocument => {
 };
 
 /** The layer names in `model.get_layer("…")` calls, in order. */
-const loadedLayers = (code: string) => [...code.matchAll(/model\.get_layer\("([^"]+)"\)\.set_weights/g)].map((m) => m[1]);
+const loadedLayers = (code: string) =>
+  [...code.matchAll(/model\.get_layer\("([^"]+)"\)\.set_weights/g)].map((m) => m[1]);
 
 // A stand-in for Keras: builds nothing, records what set_weights receives.
 const FAKE_KERAS = `
@@ -85,13 +86,22 @@ except ValueError as e:
 print(json.dumps({"calls": [[name, [{"shape": list(v.shape), "dtype": str(v.dtype), "data": [float(x) for x in v.reshape(-1)]} for v in values]] for name, values in keras.calls]}))
 `;
 
-function runWithFakeKeras(code: string, weightsJson: string, fileName = 'model.weights.json'): { calls?: [string, { shape: number[]; dtype: string; data: number[] }[]][]; error?: string } {
+function runWithFakeKeras(
+  code: string,
+  weightsJson: string,
+  fileName = 'model.weights.json',
+): { calls?: [string, { shape: number[]; dtype: string; data: number[] }[]][]; error?: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lc-weights-py-'));
   mkdirSync(join(dir, 'fake', 'keras'), { recursive: true });
   writeFileSync(join(dir, 'fake', 'keras', '__init__.py'), FAKE_KERAS);
   writeFileSync(join(dir, 'model.py'), code);
   writeFileSync(join(dir, fileName), weightsJson);
-  const r = spawnSync('python3', ['-c', RUNNER, join(dir, 'model.py')], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(dir, 'fake') }, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync('python3', ['-c', RUNNER, join(dir, 'model.py')], {
+    cwd: tmpdir(),
+    encoding: 'utf8',
+    env: { ...process.env, PYTHONPATH: join(dir, 'fake') },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -102,9 +112,13 @@ describe('Keras Python with a weights loader', () => {
     expect(loadedLayers(code)).toEqual(['conv2d', 'batch_normalization', 'conv2d_1', 'batch_normalization_1', 'dense']);
     expect(code).toContain('model.get_layer("conv2d").set_weights([weight("conv2d", "kernel", (3, 3, 1, 32))])');
     expect(code).toContain('model.get_layer("batch_normalization").set_weights([');
-    expect(code).toMatch(/weight\("batch_normalization", "gamma", \(32,\)\),\n\s+weight\("batch_normalization", "beta", \(32,\)\),\n\s+weight\("batch_normalization", "moving_mean", \(32,\)\),\n\s+weight\("batch_normalization", "moving_variance", \(32,\)\),/);
+    expect(code).toMatch(
+      /weight\("batch_normalization", "gamma", \(32,\)\),\n\s+weight\("batch_normalization", "beta", \(32,\)\),\n\s+weight\("batch_normalization", "moving_mean", \(32,\)\),\n\s+weight\("batch_normalization", "moving_variance", \(32,\)\),/,
+    );
     // 28 → 26 → 24 after two valid 3×3 convolutions, 12 after pooling: Flatten gives 12·12·32 = 4608.
-    expect(code).toContain('model.get_layer("dense").set_weights([weight("dense", "kernel", (4608, 10)), weight("dense", "bias", (10,))])');
+    expect(code).toContain(
+      'model.get_layer("dense").set_weights([weight("dense", "kernel", (4608, 10)), weight("dense", "bias", (10,))])',
+    );
     expect(code).toContain('"mnist.weights.json"');
     // Loaded after the model is built, before the summary.
     expect(code.indexOf('model = keras.Sequential')).toBeLessThan(code.indexOf('set_weights'));
@@ -133,22 +147,39 @@ describe('Keras Python with a weights loader', () => {
     expect(r.status).toBe(0);
   });
 
-  it.skipIf(!hasNumpy)('run against a stand-in keras: each layer gets its float32 arrays, values and shapes exact, in Keras order', () => {
-    for (const id of ['cnn-bn-before-activation', 'residual-block']) {
-      const doc = trained(id, 11);
-      const out = runWithFakeKeras(exportKerasPython(doc, { weightsFile: 'model.weights.json' }), writeWeightsJson(doc));
-      const expected = doc.nodes
-        .filter((n) => doc.weights![n.id]?.length)
-        .map((n) => doc.weights![n.id].map((w) => ({ shape: w.tensor.shape, dtype: 'float32', data: Array.from(w.tensor.data) })));
-      expect(out.calls!.map(([, values]) => values)).toEqual(expected);
-    }
-  });
+  it.skipIf(!hasNumpy)(
+    'run against a stand-in keras: each layer gets its float32 arrays, values and shapes exact, in Keras order',
+    () => {
+      for (const id of ['cnn-bn-before-activation', 'residual-block']) {
+        const doc = trained(id, 11);
+        const out = runWithFakeKeras(
+          exportKerasPython(doc, { weightsFile: 'model.weights.json' }),
+          writeWeightsJson(doc),
+        );
+        const expected = doc.nodes
+          .filter((n) => doc.weights![n.id]?.length)
+          .map((n) =>
+            doc.weights![n.id].map((w) => ({
+              shape: w.tensor.shape,
+              dtype: 'float32',
+              data: Array.from(w.tensor.data),
+            })),
+          );
+        expect(out.calls!.map(([, values]) => values)).toEqual(expected);
+      }
+    },
+  );
 
-  it.skipIf(!hasNumpy)('a weight of the wrong shape in the file stops with a message naming layer, weight and both shapes', () => {
-    const doc = trained('article-mlp');
-    const file = JSON.parse(writeWeightsJson(doc));
-    file.dense_1.kernel.shape = [32, 16];
-    const out = runWithFakeKeras(exportKerasPython(doc, { weightsFile: 'model.weights.json' }), JSON.stringify(file));
-    expect(out.error).toMatch(/^dense_1\/kernel is \(32, 16\) with 512 values in .*model\.weights\.json, but the model needs \(16, 32\)$/);
-  });
+  it.skipIf(!hasNumpy)(
+    'a weight of the wrong shape in the file stops with a message naming layer, weight and both shapes',
+    () => {
+      const doc = trained('article-mlp');
+      const file = JSON.parse(writeWeightsJson(doc));
+      file.dense_1.kernel.shape = [32, 16];
+      const out = runWithFakeKeras(exportKerasPython(doc, { weightsFile: 'model.weights.json' }), JSON.stringify(file));
+      expect(out.error).toMatch(
+        /^dense_1\/kernel is \(32, 16\) with 512 values in .*model\.weights\.json, but the model needs \(16, 32\)$/,
+      );
+    },
+  );
 });

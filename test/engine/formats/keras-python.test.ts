@@ -49,29 +49,82 @@ describe("the BatchNorm article's snippets", () => {
 
 describe('positional arguments follow the Keras 3 constructor order; keywords go by name', () => {
   const cases: [string, Record<string, unknown>][] = [
-    ['layers.Conv2D(64, (5, 3), (2, 1), "same")', { filters: 64, kernel_size: [5, 3], strides: [2, 1], padding: 'same' }],
-    ['layers.Conv2D(8, 3, 1, "valid", None, 2, 2, "relu", False)', { filters: 8, kernel_size: [3, 3], dilation_rate: [2, 2], groups: 2, activation: 'relu', use_bias: false }],
-    ['layers.Conv2D(filters=4, kernel_size=1, data_format="channels_last", activation=None)', { filters: 4, kernel_size: [1, 1], activation: 'linear' }],
+    [
+      'layers.Conv2D(64, (5, 3), (2, 1), "same")',
+      { filters: 64, kernel_size: [5, 3], strides: [2, 1], padding: 'same' },
+    ],
+    [
+      'layers.Conv2D(8, 3, 1, "valid", None, 2, 2, "relu", False)',
+      { filters: 8, kernel_size: [3, 3], dilation_rate: [2, 2], groups: 2, activation: 'relu', use_bias: false },
+    ],
+    [
+      'layers.Conv2D(filters=4, kernel_size=1, data_format="channels_last", activation=None)',
+      { filters: 4, kernel_size: [1, 1], activation: 'linear' },
+    ],
     ['layers.Dense(10, "softmax", False)', { units: 10, activation: 'softmax', use_bias: false }],
-    ['layers.Dense(units=4, activation=None, kernel_initializer="he_normal")', { units: 4, activation: 'linear', kernel_initializer: 'he_normal' }],
-    ['layers.DepthwiseConv2D(3, 2, "same", 2)', { kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 }],
-    ['layers.SeparableConv2D(16, 3, 1, "same", "channels_last", 1, 2)', { filters: 16, kernel_size: [3, 3], padding: 'same', depth_multiplier: 2 }],
+    [
+      'layers.Dense(units=4, activation=None, kernel_initializer="he_normal")',
+      { units: 4, activation: 'linear', kernel_initializer: 'he_normal' },
+    ],
+    [
+      'layers.DepthwiseConv2D(3, 2, "same", 2)',
+      { kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 },
+    ],
+    [
+      'layers.SeparableConv2D(16, 3, 1, "same", "channels_last", 1, 2)',
+      { filters: 16, kernel_size: [3, 3], padding: 'same', depth_multiplier: 2 },
+    ],
     ['layers.MaxPooling2D(3, 1, "same")', { pool_size: [3, 3], strides: [1, 1], padding: 'same' }],
     ['layers.MaxPooling2D()', { pool_size: [2, 2], strides: null, padding: 'valid' }],
     ['layers.AveragePooling2D(pool_size=2, strides=2)', { pool_size: [2, 2], strides: null }],
     ['layers.GlobalAveragePooling2D(None, True)', { keepdims: true }],
     ['layers.GlobalMaxPooling2D(keepdims=True)', { keepdims: true }],
-    ['layers.BatchNormalization(-1, 0.9, 1e-5, False, False)', { axis: -1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false }],
+    [
+      'layers.BatchNormalization(-1, 0.9, 1e-5, False, False)',
+      { axis: -1, momentum: 0.9, epsilon: 1e-5, center: false, scale: false },
+    ],
     ['layers.Dropout(0.3, None, 7)', { rate: 0.3, seed: 7 }],
     ['layers.SpatialDropout2D(0.2, "channels_last", 3)', { rate: 0.2, seed: 3 }],
     ['layers.Activation("tanh")', { activation: 'tanh' }],
     ['layers.Activation(None)', { activation: 'linear' }],
     ['layers.Reshape((16, 16))', { target_shape: [16, 16] }],
     ['layers.Reshape(target_shape=(-1,))', { target_shape: [-1] }],
-    ['layers.ZeroPadding2D(2)', { padding: [[2, 2], [2, 2]] }],
-    ['layers.ZeroPadding2D((1, 2))', { padding: [[1, 1], [2, 2]] }],
-    ['layers.ZeroPadding2D(((1, 2), (3, 4)))', { padding: [[1, 2], [3, 4]] }],
-    ['layers.Cropping2D(((1, 1), (2, 0)))', { cropping: [[1, 1], [2, 0]] }],
+    [
+      'layers.ZeroPadding2D(2)',
+      {
+        padding: [
+          [2, 2],
+          [2, 2],
+        ],
+      },
+    ],
+    [
+      'layers.ZeroPadding2D((1, 2))',
+      {
+        padding: [
+          [1, 1],
+          [2, 2],
+        ],
+      },
+    ],
+    [
+      'layers.ZeroPadding2D(((1, 2), (3, 4)))',
+      {
+        padding: [
+          [1, 2],
+          [3, 4],
+        ],
+      },
+    ],
+    [
+      'layers.Cropping2D(((1, 1), (2, 0)))',
+      {
+        cropping: [
+          [1, 1],
+          [2, 0],
+        ],
+      },
+    ],
     ['layers.UpSampling2D(2, None, "bilinear")', { size: [2, 2], interpolation: 'bilinear' }],
     ['layers.LeakyReLU(0.2)', { negative_slope: 0.2 }],
     ['layers.LeakyReLU(alpha=0.1)', { negative_slope: 0.1 }],
@@ -83,7 +136,9 @@ describe('positional arguments follow the Keras 3 constructor order; keywords go
     ['layers.Dense(8, trainable=False)', { trainable: false }],
   ];
   it.each(cases)('%s', (expr, config) => {
-    const doc = imported(`import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(8, 8, 4)), ${expr}])\n`);
+    const doc = imported(
+      `import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(8, 8, 4)), ${expr}])\n`,
+    );
     expect(doc.nodes).toHaveLength(2);
     expect(doc.nodes[1].config).toMatchObject(config);
   });
@@ -125,7 +180,9 @@ model = keras.Model(a, [c, d, e])
     ]);
     const b = imported('import keras\nm = keras.Sequential([keras.layers.Flatten(batch_input_shape=(16, 28, 28))])');
     expect(b.nodes[0].config).toEqual({ shape: [28, 28], batch_size: 16 });
-    const c = imported('from keras.layers import InputLayer, Dense\nfrom keras.models import Sequential\nm = Sequential([InputLayer(input_shape=(5,)), Dense(1)])');
+    const c = imported(
+      'from keras.layers import InputLayer, Dense\nfrom keras.models import Sequential\nm = Sequential([InputLayer(input_shape=(5,)), Dense(1)])',
+    );
     expect(c.nodes[0].config.shape).toEqual([5]);
   });
 });
@@ -150,7 +207,16 @@ describe('the import spellings people paste', () => {
 
   it('reads a Keras 2 MNIST script with data loading, model.add, compile and summary around the model', () => {
     const doc = imported(fixture('tf-keras2-mnist.py'));
-    expect(doc.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Conv2D', 'LeakyReLU', 'MaxPooling2D', 'Dropout', 'Flatten', 'Dense', 'Dense']);
+    expect(doc.nodes.map((n) => n.className)).toEqual([
+      'InputLayer',
+      'Conv2D',
+      'LeakyReLU',
+      'MaxPooling2D',
+      'Dropout',
+      'Flatten',
+      'Dense',
+      'Dense',
+    ]);
     expect(doc.nodes[2].config.negative_slope).toBe(0.1);
     expect(doc.nodes[7].config.units).toBe(10);
     const s = summarize(doc);
@@ -170,9 +236,13 @@ model.add(keras.layers.Dense(2 * 4, \\
   });
 
   it('code pasted with every line indented alike, a byte-order mark, Windows line ends', () => {
-    const doc = imported('\uFEFF    import keras\r\n    m = keras.Sequential([keras.Input((3,)),\r\n        keras.layers.Dense(2)])\r\n');
+    const doc = imported(
+      '\uFEFF    import keras\r\n    m = keras.Sequential([keras.Input((3,)),\r\n        keras.layers.Dense(2)])\r\n',
+    );
     expect(doc.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Dense']);
-    expect(errors('    import keras\r\n    m = keras.Sequential([keras.layers.Dense(2, activation=relu)])\r\n')).toEqual(["2:60 name 'relu' is not defined"]);
+    expect(
+      errors('    import keras\r\n    m = keras.Sequential([keras.layers.Dense(2, activation=relu)])\r\n'),
+    ).toEqual(["2:60 name 'relu' is not defined"]);
   });
 
   it('Keras 2 module paths: layers.experimental.preprocessing, advanced_activations', () => {
@@ -190,7 +260,9 @@ m = tf.keras.Sequential([preprocessing.Rescaling(1./255, input_shape=(3,)), Leak
 
   it('a Sequential without any input shape imports, with a warning naming the fix', () => {
     const r = importKerasPython('import keras\nmodel = keras.Sequential([keras.layers.Dense(4)])\n');
-    expect(r.ok && r.warnings.map((w) => `${w.location?.line}:${w.location?.column} ${w.message}`)).toEqual(['2:15 the model has no input shape']);
+    expect(r.ok && r.warnings.map((w) => `${w.location?.line}:${w.location?.column} ${w.message}`)).toEqual([
+      '2:15 the model has no input shape',
+    ]);
   });
 });
 
@@ -200,7 +272,16 @@ describe('functional code', () => {
     expect(doc.modelClass).toBe('Functional');
     expect(doc.name).toBe('residual_block');
     expect(names(doc)).toEqual([
-      'img', 'conv2d', 'batch_normalization', 'activation', 'conv2d_1', 'batch_normalization_1', 'add', 'activation_1', 'global_average_pooling2d', 'dense',
+      'img',
+      'conv2d',
+      'batch_normalization',
+      'activation',
+      'conv2d_1',
+      'batch_normalization_1',
+      'add',
+      'activation_1',
+      'global_average_pooling2d',
+      'dense',
     ]);
     expect(links(doc)).toEqual([
       'img → conv2d',
@@ -241,15 +322,22 @@ model = Model(inputs=[a, b], outputs=[s, m], name="two_heads")
 `);
     expect(doc.name).toBe('two_heads');
     expect(links(doc)).toEqual(['b → subtract', 'a → subtract', 'a → maximum', 'b → maximum']);
-    expect(infer(doc).outputs.map((id) => doc.nodes.find((n) => n.id === id)!.className)).toEqual(['Subtract', 'Maximum']);
+    expect(infer(doc).outputs.map((id) => doc.nodes.find((n) => n.id === id)!.className)).toEqual([
+      'Subtract',
+      'Maximum',
+    ]);
   });
 
   it('input_shape where Keras ignores it gives a warning, not a silent drop', () => {
-    const seq = importKerasPython('import keras\nm = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1, input_shape=(2,))])');
+    const seq = importKerasPython(
+      'import keras\nm = keras.Sequential([keras.layers.Dense(2, input_shape=(3,)), keras.layers.Dense(1, input_shape=(2,))])',
+    );
     expect(seq.ok && seq.warnings.map((w) => `${w.location?.line}:${w.location?.column} ${w.message}`)).toEqual([
       '2:86 input_shape on Dense is ignored: only the first layer of a Sequential model sets its input',
     ]);
-    const fn = importKerasPython('import keras\ni = keras.Input((3,))\nx = keras.layers.Dense(2, input_shape=(3,))(i)\nm = keras.Model(i, x)');
+    const fn = importKerasPython(
+      'import keras\ni = keras.Input((3,))\nx = keras.layers.Dense(2, input_shape=(3,))(i)\nm = keras.Model(i, x)',
+    );
     expect(fn.ok && fn.warnings.map((w) => `${w.location?.line}:${w.location?.column} ${w.message}`)).toEqual([
       '3:27 input_shape on Dense is ignored: in a functional model the input comes from the tensor it is called on',
     ]);
@@ -275,41 +363,149 @@ m = keras.Model(a, x)
 
 describe('errors point at the offending token', () => {
   const cases: [string, string, string[]][] = [
-    ['unknown keyword with a suggestion', 'import keras\nm = keras.Sequential([keras.layers.Conv2D(filter=32, kernel_size=3)])', ["2:43 Conv2D has no argument 'filter'"]],
-    ['unknown layer class', 'import keras\nfrom keras import layers\nm = keras.Sequential([layers.LSTM(32)])', ['3:30 LSTM is not a layer LayerCanvas supports']],
-    ['a value the layer rules refuse, at the value', 'import keras\nm = keras.Sequential([keras.layers.Dropout(1.5)])', ['2:44 rate must be less than 1, got 1.5']],
-    ['a bad enum value', 'import keras\nm = keras.Sequential([keras.layers.Dense(3, activation="relu7")])', ["2:56 activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'gelu', 'silu', 'swish', 'leaky_relu', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'exponential', 'mish', 'log_softmax', 'celu', 'hard_tanh', 'log_sigmoid', 'tanh_shrink', 'squareplus', 'sparse_plus', 'sparse_sigmoid', 'soft_shrink', 'hard_shrink', got 'relu7'"]],
-    ['a missing required argument, at the class', 'import keras\nm = keras.Sequential([keras.layers.Dense()])', ["2:36 Dense needs 'units'"]],
-    ['too many positional arguments', 'import keras\nm = keras.Sequential([keras.layers.Dropout(0.1, None, 1, 2)])', ['2:58 Dropout takes at most 3 positional arguments (rate, noise_shape, seed), got more']],
-    ['channels_first', 'import keras\nm = keras.Sequential([keras.layers.Flatten(data_format="channels_first")])', ["2:56 data_format='channels_first' is not supported"]],
+    [
+      'unknown keyword with a suggestion',
+      'import keras\nm = keras.Sequential([keras.layers.Conv2D(filter=32, kernel_size=3)])',
+      ["2:43 Conv2D has no argument 'filter'"],
+    ],
+    [
+      'unknown layer class',
+      'import keras\nfrom keras import layers\nm = keras.Sequential([layers.LSTM(32)])',
+      ['3:30 LSTM is not a layer LayerCanvas supports'],
+    ],
+    [
+      'a value the layer rules refuse, at the value',
+      'import keras\nm = keras.Sequential([keras.layers.Dropout(1.5)])',
+      ['2:44 rate must be less than 1, got 1.5'],
+    ],
+    [
+      'a bad enum value',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(3, activation="relu7")])',
+      [
+        "2:56 activation must be one of 'linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus', 'softsign', 'relu6', 'gelu', 'silu', 'swish', 'leaky_relu', 'hard_sigmoid', 'hard_silu', 'hard_swish', 'exponential', 'mish', 'log_softmax', 'celu', 'hard_tanh', 'log_sigmoid', 'tanh_shrink', 'squareplus', 'sparse_plus', 'sparse_sigmoid', 'soft_shrink', 'hard_shrink', got 'relu7'",
+      ],
+    ],
+    [
+      'a missing required argument, at the class',
+      'import keras\nm = keras.Sequential([keras.layers.Dense()])',
+      ["2:36 Dense needs 'units'"],
+    ],
+    [
+      'too many positional arguments',
+      'import keras\nm = keras.Sequential([keras.layers.Dropout(0.1, None, 1, 2)])',
+      ['2:58 Dropout takes at most 3 positional arguments (rate, noise_shape, seed), got more'],
+    ],
+    [
+      'channels_first',
+      'import keras\nm = keras.Sequential([keras.layers.Flatten(data_format="channels_first")])',
+      ["2:56 data_format='channels_first' is not supported"],
+    ],
     ['an undefined name', 'import keras\nm = keras.Sequential([Dense(3)])', ["2:23 name 'Dense' is not defined"]],
-    ['an undefined variable as an argument', 'import keras\nm = keras.Sequential([keras.layers.Dense(units)])', ["2:42 name 'units' is not defined"]],
-    ['weight sharing', 'import keras\ni = keras.Input((3,))\nd = keras.layers.Dense(3)\nx = d(i)\ny = d(x)\nm = keras.Model(i, y)', ["5:5 the layer 'd' is already used at line 4; calling one layer twice shares its weights, which LayerCanvas does not support"]],
-    ['arithmetic on tensors', 'import keras\ni = keras.Input((3,))\nx = i + i\nm = keras.Model(i, x)', ["3:5 '+' on tensors is not supported"]],
-    ['with and try blocks, each once at its keyword', 'with open("f") as f:\n    pass\ntry:\n    x = 1\nexcept Exception:\n    x = 2\n', ["1:1 'with' blocks are not supported", "3:1 'try' blocks are not supported"]],
-    ['a custom layer subclass', 'import keras\nclass Scale(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n', ["2:1 the custom layer subclass 'Scale' is not supported"]],
+    [
+      'an undefined variable as an argument',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(units)])',
+      ["2:42 name 'units' is not defined"],
+    ],
+    [
+      'weight sharing',
+      'import keras\ni = keras.Input((3,))\nd = keras.layers.Dense(3)\nx = d(i)\ny = d(x)\nm = keras.Model(i, y)',
+      [
+        "5:5 the layer 'd' is already used at line 4; calling one layer twice shares its weights, which LayerCanvas does not support",
+      ],
+    ],
+    [
+      'arithmetic on tensors',
+      'import keras\ni = keras.Input((3,))\nx = i + i\nm = keras.Model(i, x)',
+      ["3:5 '+' on tensors is not supported"],
+    ],
+    [
+      'with and try blocks, each once at its keyword',
+      'with open("f") as f:\n    pass\ntry:\n    x = 1\nexcept Exception:\n    x = 2\n',
+      ["1:1 'with' blocks are not supported", "3:1 'try' blocks are not supported"],
+    ],
+    [
+      'a custom layer subclass',
+      'import keras\nclass Scale(keras.layers.Layer):\n    def call(self, x):\n        return x * 2\n',
+      ["2:1 the custom layer subclass 'Scale' is not supported"],
+    ],
     ['a lambda', 'import keras\nf = lambda x: x', ['2:5 lambda functions are not supported']],
-    ['a dict comprehension', 'import keras\nd = {n: n for n in (4, 2)}', ['2:11 set and dict comprehensions are not supported']],
-    ['an unclosed bracket, at the opener', 'import keras\nm = keras.Sequential([\n    keras.layers.Dense(2)\nm.summary()\n', ["2:22 '[' is never closed"]],
-    ['a wrong closer', 'import keras\nm = keras.Sequential([\n    keras.layers.Dense(2,\n])\n', ["4:1 ']' does not match the '(' opened at line 3, column 23"]],
-    ['a missing comma between list items', 'import keras\nm = keras.Sequential([keras.layers.Dense(2) keras.layers.Dense(3)])', ['2:45 missing comma between list items']],
-    ['curly quotes from a web page', "import keras\nm = keras.Sequential([keras.layers.Dense(2, activation=\u2018relu\u2019)])", ["2:56 invalid character '\u2018' (U+2018)", "2:61 invalid character '\u2019' (U+2019)"]],
-    ['an unterminated string', 'import keras\nm = keras.layers.Dense(2, activation="relu)\n', ['2:38 this string is never closed']],
+    [
+      'a dict comprehension',
+      'import keras\nd = {n: n for n in (4, 2)}',
+      ['2:11 set and dict comprehensions are not supported'],
+    ],
+    [
+      'an unclosed bracket, at the opener',
+      'import keras\nm = keras.Sequential([\n    keras.layers.Dense(2)\nm.summary()\n',
+      ["2:22 '[' is never closed"],
+    ],
+    [
+      'a wrong closer',
+      'import keras\nm = keras.Sequential([\n    keras.layers.Dense(2,\n])\n',
+      ["4:1 ']' does not match the '(' opened at line 3, column 23"],
+    ],
+    [
+      'a missing comma between list items',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(2) keras.layers.Dense(3)])',
+      ['2:45 missing comma between list items'],
+    ],
+    [
+      'curly quotes from a web page',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(2, activation=\u2018relu\u2019)])',
+      ["2:56 invalid character '\u2018' (U+2018)", "2:61 invalid character '\u2019' (U+2019)"],
+    ],
+    [
+      'an unterminated string',
+      'import keras\nm = keras.layers.Dense(2, activation="relu)\n',
+      ['2:38 this string is never closed'],
+    ],
     ['unexpected indentation', 'import keras\n  m = 1\n', ['2:3 unexpected indentation']],
-    ['two statements on one line', 'import keras\nm = keras.Sequential() m.summary()', ["2:24 unexpected 'm' after m = keras.Sequential()"]],
-    ['assigning into the model', 'import keras\nm = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\nm.layers[0].trainable = False', ['3:1 assigning to m.layers[0].trainable is not supported']],
+    [
+      'two statements on one line',
+      'import keras\nm = keras.Sequential() m.summary()',
+      ["2:24 unexpected 'm' after m = keras.Sequential()"],
+    ],
+    [
+      'assigning into the model',
+      'import keras\nm = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\nm.layers[0].trainable = False',
+      ['3:1 assigning to m.layers[0].trainable is not supported'],
+    ],
     ['no model at all', 'import keras\nx = 3\n', ['1:1 no Keras model found in this code']],
-    ['a misspelt model class', 'import keras\nm = keras.Sequencial([keras.layers.Dense(2)])', ["2:11 Keras has no 'Sequencial'"]],
-    ['a layer class in the wrong case', 'import keras\nm = keras.Sequential([keras.layers.dense(2)])', ['2:36 dense is not a layer LayerCanvas supports']],
-    ['JSON spellings of Python constants', 'import keras\nm = keras.Sequential([keras.layers.Dense(2, use_bias=false)])', ["2:54 name 'false' is not defined"]],
+    [
+      'a misspelt model class',
+      'import keras\nm = keras.Sequencial([keras.layers.Dense(2)])',
+      ["2:11 Keras has no 'Sequencial'"],
+    ],
+    [
+      'a layer class in the wrong case',
+      'import keras\nm = keras.Sequential([keras.layers.dense(2)])',
+      ['2:36 dense is not a layer LayerCanvas supports'],
+    ],
+    [
+      'JSON spellings of Python constants',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(2, use_bias=false)])',
+      ["2:54 name 'false' is not defined"],
+    ],
     [
       'a missing ")" at the end of a line: one error, not its echoes',
       'import keras\nmodel = keras.Sequential([\n    keras.layers.Dense(16, activation="relu",\n    keras.layers.Dense(2)\n])',
       ["5:1 ']' does not match the '(' opened at line 3, column 23"],
     ],
-    ['one ")" too many', 'import keras\nmodel = keras.Sequential([keras.layers.Dense(2))])', ["2:48 ')' does not match the '[' opened at line 2, column 26"]],
-    ['keras.Input without a shape, named as written', 'import keras\ni = keras.Input(name="x")', ["2:11 Input needs 'shape'"]],
-    ['a line indented less than the first', '  import keras\nm = 1\n', ['2:1 this line is indented less than the first line']],
+    [
+      'one ")" too many',
+      'import keras\nmodel = keras.Sequential([keras.layers.Dense(2))])',
+      ["2:48 ')' does not match the '[' opened at line 2, column 26"],
+    ],
+    [
+      'keras.Input without a shape, named as written',
+      'import keras\ni = keras.Input(name="x")',
+      ["2:11 Input needs 'shape'"],
+    ],
+    [
+      'a line indented less than the first',
+      '  import keras\nm = 1\n',
+      ['2:1 this line is indented less than the first line'],
+    ],
   ];
   it.each(cases)('%s', (_what, code, expected) => {
     expect(errors(code)).toEqual(expected);
@@ -320,20 +516,47 @@ describe('errors point at the offending token', () => {
       const r = importKerasPython(code);
       return r.ok ? '' : r.errors[0].hint;
     };
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv2D(filter=32, kernel_size=3)])')).toBe("did you mean 'filters'?");
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv2D(filter=32, kernel_size=3)])')).toBe(
+      "did you mean 'filters'?",
+    );
     expect(hint('import keras\nm = keras.Sequential([keras.layers.Conv3D(8, 3)])')).toContain('Conv2D');
     expect(hint('import keras\nm = keras.Sequential([keras.layers.MaxPooling3D()])')).toContain('MaxPooling2D');
     expect(hint('import keras\nm = keras.Sequential([Dense(3)])')).toBe('import it: from keras.layers import Dense');
     expect(hint('import keras\nm = keras.Sequencial([])')).toBe('did you mean Sequential?');
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2, activation=relu)])')).toBe('write it as a string: "relu"');
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.dense(2)])')).toBe('similar layers LayerCanvas has: Dense');
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2, use_bias=false)])')).toBe("did you mean 'False'?");
-    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2))])')).toBe("close that '[' with ']' first, or remove this ')' if it is one too many");
-    expect(hint('import keras\nm = keras.Sequential([\n    keras.layers.Dense(2)\n')).toBe("add the matching ']' (then ')' for the '(' at line 2, column 21)");
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2, activation=relu)])')).toBe(
+      'write it as a string: "relu"',
+    );
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.dense(2)])')).toBe(
+      'similar layers LayerCanvas has: Dense',
+    );
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2, use_bias=false)])')).toBe(
+      "did you mean 'False'?",
+    );
+    expect(hint('import keras\nm = keras.Sequential([keras.layers.Dense(2))])')).toBe(
+      "close that '[' with ']' first, or remove this ')' if it is one too many",
+    );
+    expect(hint('import keras\nm = keras.Sequential([\n    keras.layers.Dense(2)\n')).toBe(
+      "add the matching ']' (then ')' for the '(' at line 2, column 21)",
+    );
   });
 
   it('never throws: every error is data with a location', () => {
-    for (const code of ['', '(', ')', '"', "'''", '\\', 'import', 'from', 'from keras import', 'x = ', '@', 'Dense(', '[' + '('.repeat(500), '-'.repeat(5000) + '1']) {
+    for (const code of [
+      '',
+      '(',
+      ')',
+      '"',
+      "'''",
+      '\\',
+      'import',
+      'from',
+      'from keras import',
+      'x = ',
+      '@',
+      'Dense(',
+      '[' + '('.repeat(500),
+      '-'.repeat(5000) + '1',
+    ]) {
       const r = importKerasPython(code);
       expect(r.ok).toBe(false);
       if (!r.ok) for (const e of r.errors) expect(e.location).toBeDefined();

@@ -20,7 +20,10 @@ import { INTEROP_FIXTURES } from '../../interop/fixtures';
 
 const fixtures = join(import.meta.dirname, '../../fixtures');
 const MODELS: [string, () => ModelDocument][] = [
-  ...TEMPLATES.filter((t) => t.id !== 'blank').map((t): [string, () => ModelDocument] => [`template ${t.id}`, () => t.build()]),
+  ...TEMPLATES.filter((t) => t.id !== 'blank').map((t): [string, () => ModelDocument] => [
+    `template ${t.id}`,
+    () => t.build(),
+  ]),
   ...INTEROP_FIXTURES.map((f): [string, () => ModelDocument] => [
     f,
     () => {
@@ -39,7 +42,13 @@ function withWeights(doc: ModelDocument, seed: number): ModelDocument {
     if (weights[id]?.length || info.weights.length === 0) continue;
     weights[id] = info.weights.map((w) => {
       const [lo, hi] = w.name === 'moving_variance' ? [0.5, 1.5] : [-0.5, 0.5];
-      return { name: w.name, tensor: { shape: [...w.shape], data: Float32Array.from({ length: sizeOf(w.shape) }, () => rng.uniform(lo, hi)) } };
+      return {
+        name: w.name,
+        tensor: {
+          shape: [...w.shape],
+          data: Float32Array.from({ length: sizeOf(w.shape) }, () => rng.uniform(lo, hi)),
+        },
+      };
     });
   }
   return { ...doc, weights };
@@ -53,10 +62,18 @@ describe('ONNX export, run by onnxruntime-node', () => {
     // form here yet, nor the normalization layers of the ConvNeXt block: refused in one line, by name.
     const refused = onnxRefusal(doc, inference);
     if (refused) {
-      expect(refused.message).toMatch(/^the activation '\w+' has no ONNX form here$|^\w+: \w+ is not exported to ONNX yet$/);
+      expect(refused.message).toMatch(
+        /^the activation '\w+' has no ONNX form here$|^\w+: \w+ is not exported to ONNX yet$/,
+      );
       return;
     }
-    const inputShape = [3, ...inference.nodes.get(inference.inputs[0])!.outputShape!.slice(1).map((d) => d ?? 1)];
+    const inputShape = [
+      3,
+      ...inference.nodes
+        .get(inference.inputs[0])!
+        .outputShape!.slice(1)
+        .map((d) => d ?? 1),
+    ];
     const rng = new Random(2);
     const x = Float32Array.from({ length: sizeOf(inputShape) }, () => rng.uniform(-1, 1));
     const expected = predict(doc, { shape: inputShape, data: x }, false, referenceBackend);
@@ -68,15 +85,22 @@ describe('ONNX export, run by onnxruntime-node', () => {
     expect(got.dims).toEqual(expected.shape);
     const data = got.data as Float32Array;
     let worst = 0;
-    for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i] - expected.data[i]) / Math.max(1, Math.abs(expected.data[i])));
+    for (let i = 0; i < data.length; i++)
+      worst = Math.max(worst, Math.abs(data[i] - expected.data[i]) / Math.max(1, Math.abs(expected.data[i])));
     expect(worst).toBeLessThan(1e-5);
   });
 
   it('a layer without an ONNX form is refused by name, and a model without weights says so', () => {
     const doc = TEMPLATES.find((t) => t.id === 'article-cnn')!.build();
-    expect(onnxRefusal(doc)?.message).toBe("conv2d: the weight 'kernel' is missing; train the model or load its weights first");
-    const up = importKerasPython('import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4, 4, 1)), layers.UpSampling2D(), layers.Flatten()])\n');
+    expect(onnxRefusal(doc)?.message).toBe(
+      "conv2d: the weight 'kernel' is missing; train the model or load its weights first",
+    );
+    const up = importKerasPython(
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4, 4, 1)), layers.UpSampling2D(), layers.Flatten()])\n',
+    );
     if (!up.ok) throw new Error(up.errors[0].message);
-    expect(onnxRefusal(withWeights(up.document, 1))?.message).toBe('up_sampling2d: UpSampling2D is not exported to ONNX yet');
+    expect(onnxRefusal(withWeights(up.document, 1))?.message).toBe(
+      'up_sampling2d: UpSampling2D is not exported to ONNX yet',
+    );
   });
 });

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { initializeWeights } from '../../../engine/train/initializers';
 import { tensor } from '../../../engine/core/tensor';
 import { readProjectFile, writeProject } from '../../../engine/formats/project';
-import { readRuns, RUN_FORMAT_VERSION, writeRun, type SavedRun, type SavedSeries } from '../../../engine/formats/project-runs';
+import {
+  readRuns,
+  RUN_FORMAT_VERSION,
+  writeRun,
+  type SavedRun,
+  type SavedSeries,
+} from '../../../engine/formats/project-runs';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { getTemplate } from '../../../engine/graph/templates';
 import { bnTwin } from '../../../engine/train/twin';
@@ -35,19 +41,45 @@ function comparisonRun(number: number): SavedRun {
     id: `run-${number}`,
     number,
     datasetTitle: 'Spirals',
-    config: { datasetId: 'spirals', subset: 512, optimizer: 'adam', learningRate: null, batchSize: 32, epochs: 1, loss: 'sparse_categorical_crossentropy', validationSplit: 0.1, seed: 3 },
+    config: {
+      datasetId: 'spirals',
+      subset: 512,
+      optimizer: 'adam',
+      learningRate: null,
+      batchSize: 32,
+      epochs: 1,
+      loss: 'sparse_categorical_crossentropy',
+      validationSplit: 0.1,
+      seed: 3,
+    },
     compareBn: true,
     status: 'completed',
     document,
     labels: ['model', 'without BN'],
-    series: { model: series([0.9, 0.7, 0.5], [0.4, 0.5, 0.625], [0.55]), 'without BN': series([0.95, 0.8, 0.75], [0.3, 0.35, 0.5], [0.6]) },
-    stats: { model: [{ step: 2, epoch: 0, stats: [{ nodeId: dense.id, name: 'dense', className: 'Dense', mean: 0.25, std: 1.5 }] }] },
+    series: {
+      model: series([0.9, 0.7, 0.5], [0.4, 0.5, 0.625], [0.55]),
+      'without BN': series([0.95, 0.8, 0.75], [0.3, 0.35, 0.5], [0.6]),
+    },
+    stats: {
+      model: [
+        { step: 2, epoch: 0, stats: [{ nodeId: dense.id, name: 'dense', className: 'Dense', mean: 0.25, std: 1.5 }] },
+      ],
+    },
     results: {
       model: { document, weights, testAccuracy: 0.75, elapsedMs: 1200 },
       'without BN': { document: twin, weights: initializeWeights(twin, 100 + number), elapsedMs: 900 },
     },
     weights,
-    progress: { label: 'without BN', epoch: 0, epochs: 1, batch: 3, batches: 3, samplesPerSecond: 2400, fraction: 1, elapsedMs: 900 },
+    progress: {
+      label: 'without BN',
+      epoch: 0,
+      epochs: 1,
+      batch: 3,
+      batches: 3,
+      samplesPerSecond: 2400,
+      fraction: 1,
+      elapsedMs: 900,
+    },
     startedAt: 1_700_000_000_000,
     durationMs: 2150,
     error: null,
@@ -61,18 +93,47 @@ function failedRun(number: number): SavedRun {
     id: `run-${number}`,
     number,
     datasetTitle: 'Spirals',
-    config: { datasetId: 'imported:points.csv', subset: null, optimizer: 'sgd', learningRate: 1e10, batchSize: 16, epochs: 1, loss: 'sparse_categorical_crossentropy', validationSplit: 0, seed: 0 },
+    config: {
+      datasetId: 'imported:points.csv',
+      subset: null,
+      optimizer: 'sgd',
+      learningRate: 1e10,
+      batchSize: 16,
+      epochs: 1,
+      loss: 'sparse_categorical_crossentropy',
+      validationSplit: 0,
+      seed: 0,
+    },
     compareBn: false,
     status: 'failed',
     document,
     labels: ['model'],
-    series: { model: { ...series([2.5, Infinity, NaN], [0.5, 0.5, 0.5], []), epochStep: [], epochLoss: [], epochAccuracy: [], epochElapsedMs: [] } },
-    stats: { model: [{ step: 1, epoch: 0, stats: [{ nodeId: document.nodes[1].id, name: 'dense', className: 'Dense', mean: -Infinity, std: NaN }] }] },
+    series: {
+      model: {
+        ...series([2.5, Infinity, NaN], [0.5, 0.5, 0.5], []),
+        epochStep: [],
+        epochLoss: [],
+        epochAccuracy: [],
+        epochElapsedMs: [],
+      },
+    },
+    stats: {
+      model: [
+        {
+          step: 1,
+          epoch: 0,
+          stats: [{ nodeId: document.nodes[1].id, name: 'dense', className: 'Dense', mean: -Infinity, std: NaN }],
+        },
+      ],
+    },
     results: { model: { document, elapsedMs: 40 } },
     progress: null,
     startedAt: 1_700_000_100_000,
     durationMs: 45,
-    error: { message: 'the loss became NaN at epoch 1, batch 3: training diverged', hint: 'lower the learning rate (now 10000000000)' },
+    error: {
+      message: 'the loss became NaN at epoch 1, batch 3: training diverged',
+      hint: 'lower the learning rate (now 10000000000)',
+    },
   };
 }
 
@@ -124,10 +185,20 @@ describe('runs in the project file: round trip', () => {
     const saved = file.runs[0];
     expect(saved.version).toBe(RUN_FORMAT_VERSION);
     // 1.0, 2.0, 3.0, 4.0 as little-endian float32 bytes, base64 (the project fixture's reference value).
-    expect(saved.results.model.weights[firstDense][1]).toEqual({ name: 'bias', shape: [4], dtype: 'float32', data: 'AACAPwAAAEAAAEBAAACAQA==' });
+    expect(saved.results.model.weights[firstDense][1]).toEqual({
+      name: 'bias',
+      shape: [4],
+      dtype: 'float32',
+      data: 'AACAPwAAAEAAAEBAAACAQA==',
+    });
     expect(saved.weights).toEqual({ resultOf: 'model' });
     expect(saved.results.model.document).toBeUndefined();
-    expect(saved.results['without BN'].document.nodes.map((n: { className: string }) => n.className)).toEqual(['InputLayer', 'Dense', 'Dense', 'Dense']);
+    expect(saved.results['without BN'].document.nodes.map((n: { className: string }) => n.className)).toEqual([
+      'InputLayer',
+      'Dense',
+      'Dense',
+      'Dense',
+    ]);
     // Reopened, the run's weights are the model result's, not a second copy.
     const back = reopen([run]).runs![0];
     expect(back.weights).toBe(back.results.model.weights);
@@ -183,7 +254,11 @@ describe('runs in the project file: a bad run is skipped with a located warning,
       'run #2 was skipped: config.epochs: expected number, got "two"',
       'run #1 was skipped: config.optimizer: expected "sgd" or "adam" or "rmsprop", got "adamw"',
     ]);
-    expect(r.warnings.map((w) => w.path)).toEqual([expect.stringMatching(/^runs\[0\]\.results\["without BN"\]\.weights\.\w+\[0\]\.data$/), 'runs[1].config.epochs', 'runs[2].config.optimizer']);
+    expect(r.warnings.map((w) => w.path)).toEqual([
+      expect.stringMatching(/^runs\[0\]\.results\["without BN"\]\.weights\.\w+\[0\]\.data$/),
+      'runs[1].config.epochs',
+      'runs[2].config.optimizer',
+    ]);
   });
 
   it('a connection to a layer the graph lacks, a label without curves, a repeated id', () => {
@@ -195,7 +270,10 @@ describe('runs in the project file: a bad run is skipped with a located warning,
     if (!r.ok) throw new Error('the project should open');
     expect(r.runs!.map((x) => x.number)).toEqual([1]);
     expect(r.warnings.map((w) => [w.path, w.message])).toEqual([
-      ['runs[0].document.edges[0].target', 'run #3 was skipped: the connection\'s target "ghost" is not a layer of the run\'s graph'],
+      [
+        'runs[0].document.edges[0].target',
+        'run #3 was skipped: the connection\'s target "ghost" is not a layer of the run\'s graph',
+      ],
       ['runs[1].series', 'run #2 was skipped: the model "without BN" has no curves'],
     ]);
   });
@@ -210,11 +288,16 @@ describe('runs in the project file: a bad run is skipped with a located warning,
     file.runs = { run: 1 };
     const r = readProjectFile(JSON.stringify(file));
     expect(r.ok && r.runs).toBeUndefined();
-    expect(r.ok && r.warnings.map((w) => [w.path, w.message])).toEqual([['runs', 'the training runs were skipped: expected a list, got {"run":1}']]);
+    expect(r.ok && r.warnings.map((w) => [w.path, w.message])).toEqual([
+      ['runs', 'the training runs were skipped: expected a list, got {"run":1}'],
+    ]);
   });
 
   it('optional fields may be missing: per-epoch training times and the last progress', () => {
-    const raw = writeRun(comparisonRun(1)) as { progress?: unknown; series: Record<string, { epochElapsedMs?: number[] }> };
+    const raw = writeRun(comparisonRun(1)) as {
+      progress?: unknown;
+      series: Record<string, { epochElapsedMs?: number[] }>;
+    };
     delete raw.progress;
     delete raw.series.model.epochElapsedMs;
     const { runs, warnings } = readRuns([raw]);

@@ -26,7 +26,19 @@ const fixture = () => JSON.parse(FIXTURE);
 
 /** The document as plain data, weights as numbers, for exact comparison. */
 function plain(doc: ModelDocument) {
-  return JSON.parse(JSON.stringify({ ...doc, weights: doc.weights && Object.fromEntries(Object.entries(doc.weights).map(([k, ws]) => [k, ws.map((w) => ({ name: w.name, shape: w.tensor.shape, data: Array.from(w.tensor.data) }))])) }));
+  return JSON.parse(
+    JSON.stringify({
+      ...doc,
+      weights:
+        doc.weights &&
+        Object.fromEntries(
+          Object.entries(doc.weights).map(([k, ws]) => [
+            k,
+            ws.map((w) => ({ name: w.name, shape: w.tensor.shape, data: Array.from(w.tensor.data) })),
+          ]),
+        ),
+    }),
+  );
 }
 
 describe('project file: reading a good file', () => {
@@ -36,7 +48,13 @@ describe('project file: reading a good file', () => {
     expect(doc.nodes.map((n) => n.id)).toEqual(['in', 'c1', 'add', 'gap']);
     expect(doc.nodes[0].name).toBe('image');
     expect(doc.nodes[2].position).toEqual({ x: 60, y: 240 });
-    expect(doc.nodes[1].config).toMatchObject({ filters: 2, strides: [1, 1], padding: 'valid', kernel_initializer: 'glorot_uniform', trainable: true });
+    expect(doc.nodes[1].config).toMatchObject({
+      filters: 2,
+      strides: [1, 1],
+      padding: 'valid',
+      kernel_initializer: 'glorot_uniform',
+      trainable: true,
+    });
     // "AACAPwAAAEAAAEBAAACAQA==" is 1.0, 2.0, 3.0, 4.0 as little-endian float32.
     expect(Array.from(doc.weights!.c1[0].tensor.data)).toEqual([1, 2, 3, 4]);
     expect(r.viewport).toEqual({ x: 10, y: -5, zoom: 1.25 });
@@ -50,20 +68,26 @@ describe('project file: reading a good file', () => {
 });
 
 describe('project file: round trips', () => {
-  it.each(layerDefinitions().map((d) => d.className))('%s: document → project → document is exact (ids, names, positions, edges, options, weights)', (className) => {
-    const doc = caseDocument(className);
-    doc.weights = initializeWeights(doc, 17);
-    expect(plain(ok(writeProject(doc)).document)).toEqual(plain(doc));
-  });
+  it.each(layerDefinitions().map((d) => d.className))(
+    '%s: document → project → document is exact (ids, names, positions, edges, options, weights)',
+    (className) => {
+      const doc = caseDocument(className);
+      doc.weights = initializeWeights(doc, 17);
+      expect(plain(ok(writeProject(doc)).document)).toEqual(plain(doc));
+    },
+  );
 
-  it.each(TEMPLATES.map((t) => t.id))('template %s with seeded weights and viewport comes back bit for bit (runs: project-runs.test.ts)', (id) => {
-    const doc = getTemplate(id)!.build();
-    doc.weights = initializeWeights(doc, 5);
-    const text = writeProject(doc, { viewport: { x: 1, y: 2, zoom: 0.5 } });
-    const back = ok(text);
-    expect(plain(back.document)).toEqual(plain(doc));
-    expect(back.viewport).toEqual({ x: 1, y: 2, zoom: 0.5 });
-  });
+  it.each(TEMPLATES.map((t) => t.id))(
+    'template %s with seeded weights and viewport comes back bit for bit (runs: project-runs.test.ts)',
+    (id) => {
+      const doc = getTemplate(id)!.build();
+      doc.weights = initializeWeights(doc, 5);
+      const text = writeProject(doc, { viewport: { x: 1, y: 2, zoom: 0.5 } });
+      const back = ok(text);
+      expect(plain(back.document)).toEqual(plain(doc));
+      expect(back.viewport).toEqual({ x: 1, y: 2, zoom: 0.5 });
+    },
+  );
 
   it('NaN, infinities and -0 in weights survive (base64 keeps the bits)', () => {
     const doc = getTemplate('article-mlp')!.build();
@@ -83,7 +107,11 @@ describe('project file: round trips', () => {
 function opened(value: unknown) {
   const r = ok(JSON.stringify(value));
   expect(r.damaged).toBe(true);
-  return { doc: r.document, warnings: r.warnings.filter((w) => w.path !== 'runs[0].version').map((w) => `${w.path}: ${w.message}`), read: r };
+  return {
+    doc: r.document,
+    warnings: r.warnings.filter((w) => w.path !== 'runs[0].version').map((w) => `${w.path}: ${w.message}`),
+    read: r,
+  };
 }
 
 describe('project file: a damaged file opens what is sound, and says what it left out or reset', () => {
@@ -95,7 +123,7 @@ describe('project file: a damaged file opens what is sound, and says what it lef
     f.viewport.zoom = 0;
     const { doc, warnings, read } = opened(f);
     expect(warnings).toEqual([
-      "model.nodes[1]: a node was left out: model.nodes[1].id: expected a string, got 5",
+      'model.nodes[1]: a node was left out: model.nodes[1].id: expected a string, got 5',
       'model.nodes[2]: a node was left out: model.nodes[2].className: expected a string, got nothing (the field is missing)',
       'model.nodes[3].position.x: expected a number, got "left"; that field was reset',
       'model.edges[0]: a connection was left out: its target "c1" is not a node of the model',
@@ -105,7 +133,10 @@ describe('project file: a damaged file opens what is sound, and says what it lef
       'weights.c1: weights are given for "c1", which is not a node of the model; they were left out',
       'viewport.zoom: expected a zoom above 0, got 0; the view is fitted instead',
     ]);
-    expect(doc.nodes.map((n) => [n.id, n.position ?? null])).toEqual([['in', { x: 0, y: 0 }], ['gap', null]]);
+    expect(doc.nodes.map((n) => [n.id, n.position ?? null])).toEqual([
+      ['in', { x: 0, y: 0 }],
+      ['gap', null],
+    ]);
     expect(read.viewport).toBeUndefined();
   });
 
@@ -127,7 +158,12 @@ describe('project file: a damaged file opens what is sound, and says what it lef
     expect(doc.edges).toHaveLength(4);
     // The canvas marks both layers with the same words.
     const problems = infer(doc).problems.filter((p) => p.severity === 'error');
-    expect(problems.map((p) => [p.nodeId, p.code])).toEqual(expect.arrayContaining([['c1', expect.any(String)], ['add', 'unknown-layer']]));
+    expect(problems.map((p) => [p.nodeId, p.code])).toEqual(
+      expect.arrayContaining([
+        ['c1', expect.any(String)],
+        ['add', 'unknown-layer'],
+      ]),
+    );
     expect(doc.nodes[3].config).not.toHaveProperty('keep_dims');
   });
 
@@ -137,10 +173,16 @@ describe('project file: a damaged file opens what is sound, and says what it lef
     f.model.nodes[3].id = 'add';
     f.model.edges[2].id = 'e2';
     const { doc, warnings } = opened(f);
-    expect(warnings).toContain('model.nodes[3].id: the node id "add" is used twice; this one became "add-2" (its connections stay with the first)');
-    expect(warnings).toContain('model.edges[0]: a connection was left out: its target "ghost" is not a node of the model');
+    expect(warnings).toContain(
+      'model.nodes[3].id: the node id "add" is used twice; this one became "add-2" (its connections stay with the first)',
+    );
+    expect(warnings).toContain(
+      'model.edges[0]: a connection was left out: its target "ghost" is not a node of the model',
+    );
     expect(warnings).toContain('model.edges[2].id: the edge id "e2" is used twice; this one became "e2-2"');
-    expect(warnings).toContain('model.edges[3]: a connection was left out: its target "gap" is not a node of the model');
+    expect(warnings).toContain(
+      'model.edges[3]: a connection was left out: its target "gap" is not a node of the model',
+    );
     expect(doc.nodes.map((n) => n.id)).toEqual(['in', 'c1', 'add', 'add-2']);
     expect(doc.edges.map((e) => e.id)).toEqual(['e2', 'e2-2']);
   });
@@ -157,16 +199,24 @@ describe('project file: a damaged file opens what is sound, and says what it lef
     expect(doc.nodes).toHaveLength(4);
     const g = fixture();
     g.weights.c1[0].data = 'not base64!';
-    expect(opened(g).warnings[0]).toMatch(/^weights\.c1\[0\]\.data: weight 'kernel' of 'conv2d' is not valid base64; the weights of 'conv2d' were left out/);
+    expect(opened(g).warnings[0]).toMatch(
+      /^weights\.c1\[0\]\.data: weight 'kernel' of 'conv2d' is not valid base64; the weights of 'conv2d' were left out/,
+    );
     const h = fixture();
     h.weights.ghost = [];
-    expect(opened(h).warnings).toEqual(['weights.ghost: weights are given for "ghost", which is not a node of the model; they were left out']);
+    expect(opened(h).warnings).toEqual([
+      'weights.ghost: weights are given for "ghost", which is not a node of the model; they were left out',
+    ]);
     const k = fixture();
     k.weights.c1[0].name = 'bias';
-    expect(opened(k).warnings[0]).toMatch(/^weights\.c1\[0\]: layer 'conv2d' weight 0 is 'bias' \(1, 1, 2, 2\) in the file, but the layer needs 'kernel'/);
+    expect(opened(k).warnings[0]).toMatch(
+      /^weights\.c1\[0\]: layer 'conv2d' weight 0 is 'bias' \(1, 1, 2, 2\) in the file, but the layer needs 'kernel'/,
+    );
     const m = fixture();
     m.weights.c1 = 'garbage';
-    expect(opened(m).warnings[0]).toMatch(/^weights\.c1: expected a list, got "garbage"; the weights of 'conv2d' were left out/);
+    expect(opened(m).warnings[0]).toMatch(
+      /^weights\.c1: expected a list, got "garbage"; the weights of 'conv2d' were left out/,
+    );
   });
 
   it('a sound file is not damaged', () => {
@@ -176,7 +226,11 @@ describe('project file: a damaged file opens what is sound, and says what it lef
   });
 
   it('what is not a project at all is still refused: no model, a model that is not an object, another app', () => {
-    for (const change of [(f: Record<string, unknown>) => delete f.model, (f: Record<string, unknown>) => (f.model = 3), (f: Record<string, unknown>) => (f.app = 'Other')]) {
+    for (const change of [
+      (f: Record<string, unknown>) => delete f.model,
+      (f: Record<string, unknown>) => (f.model = 3),
+      (f: Record<string, unknown>) => (f.app = 'Other'),
+    ]) {
       const f = fixture();
       change(f);
       expect(errors(f).length).toBeGreaterThan(0);
@@ -186,7 +240,12 @@ describe('project file: a damaged file opens what is sound, and says what it lef
   it('a newer format version says it was made by a newer LayerCanvas', () => {
     const f = fixture();
     f.formatVersion = 2;
-    expect(errors(f)).toEqual([expect.objectContaining({ path: 'formatVersion', message: expect.stringContaining('made by a newer LayerCanvas') })]);
+    expect(errors(f)).toEqual([
+      expect.objectContaining({
+        path: 'formatVersion',
+        message: expect.stringContaining('made by a newer LayerCanvas'),
+      }),
+    ]);
   });
 
   it('not JSON: the line and column of the parse error', () => {
@@ -206,7 +265,8 @@ describe('project file: property tests', () => {
         const r = readProjectFile(JSON.stringify(v));
         if (!r.ok) {
           expect(r.errors.length).toBeGreaterThan(0);
-          for (const e of r.errors) expect(e.path !== undefined || e.location !== undefined || e.message.length > 0).toBe(true);
+          for (const e of r.errors)
+            expect(e.path !== undefined || e.location !== undefined || e.message.length > 0).toBe(true);
         }
       }),
       { numRuns: 300 },

@@ -4,11 +4,15 @@ import { importKerasPython } from '../../../engine/formats/keras-python';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { infer } from '../../../engine/graph/inference';
 
-export const fixture = (name: string) => readFileSync(new URL(`../../fixtures/python/${name}`, import.meta.url), 'utf8');
+export const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/python/${name}`, import.meta.url), 'utf8');
 
 export function imported(code: string): ModelDocument {
   const r = importKerasPython(code);
-  if (!r.ok) throw new Error(`expected the code to import, got: ${r.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`).join('; ')}`);
+  if (!r.ok)
+    throw new Error(
+      `expected the code to import, got: ${r.errors.map((e) => `${e.location?.line}:${e.location?.column} ${e.message}`).join('; ')}`,
+    );
   return r.document;
 }
 

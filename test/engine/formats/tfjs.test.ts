@@ -9,7 +9,15 @@ import { infer } from '../../../engine/graph/inference';
 import { getTemplate } from '../../../engine/graph/templates';
 import { layerDefinitions } from '../../../engine/layers/registry';
 import { caseDocument } from './layer-cases';
-import { buildArticleCnn, buildArticleMlp, loadInTfjs, ready, saveArtifacts, tf, tfl } from '../../fixtures/tfjs/tfjs-models';
+import {
+  buildArticleCnn,
+  buildArticleMlp,
+  loadInTfjs,
+  ready,
+  saveArtifacts,
+  tf,
+  tfl,
+} from '../../fixtures/tfjs/tfjs-models';
 
 const FIXTURES = join(__dirname, '../../fixtures/tfjs');
 const filesIn = (dir: string): SideFiles => ({
@@ -33,14 +41,22 @@ function imported(modelJson: string, side: SideFiles): ModelDocument {
 /** Every layer's weights as TF.js holds them (its own order: gamma, beta, moving_mean, moving_variance). */
 function tfjsWeights(model: tfl.LayersModel): Map<string, { shape: number[]; data: Float32Array }[]> {
   const out = new Map<string, { shape: number[]; data: Float32Array }[]>();
-  for (const layer of model.layers) out.set(layer.name, layer.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array })));
+  for (const layer of model.layers)
+    out.set(
+      layer.name,
+      layer.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array })),
+    );
   return out;
 }
 
 function docWeightsByName(doc: ModelDocument) {
   const inf = infer(doc);
   const out = new Map<string, { shape: number[]; data: Float32Array }[]>();
-  for (const [id, ws] of Object.entries(doc.weights ?? {})) out.set(inf.nodes.get(id)!.name, ws.map((w) => ({ shape: w.tensor.shape, data: w.tensor.data })));
+  for (const [id, ws] of Object.entries(doc.weights ?? {}))
+    out.set(
+      inf.nodes.get(id)!.name,
+      ws.map((w) => ({ shape: w.tensor.shape, data: w.tensor.data })),
+    );
   return out;
 }
 
@@ -96,21 +112,34 @@ describe('TF.js import: genuine model.json + weights saved by tfjs-layers 4.22.0
     const bin = new Uint8Array(readFileSync(join(dir, 'group1-shard1of1.bin')));
     j.weightsManifest[0].paths = ['group1-shard1of2.bin', 'group1-shard2of2.bin'];
     const split = 1001 * 4 + 2; // mid-float, inside conv2d_1's kernel (after conv2d's 896 and BN's 64 trainable values)
-    const doc = imported(JSON.stringify(j), memory({ 'group1-shard1of2.bin': bin.slice(0, split), 'group1-shard2of2.bin': bin.slice(split) }));
+    const doc = imported(
+      JSON.stringify(j),
+      memory({ 'group1-shard1of2.bin': bin.slice(0, split), 'group1-shard2of2.bin': bin.slice(split) }),
+    );
     const whole = imported(readFileSync(join(dir, 'model.json'), 'utf8'), filesIn(dir));
-    for (const [id, ws] of Object.entries(whole.weights!)) ws.forEach((w, k) => expect(Array.from(doc.weights![id][k].tensor.data)).toEqual(Array.from(w.tensor.data)));
+    for (const [id, ws] of Object.entries(whole.weights!))
+      ws.forEach((w, k) => expect(Array.from(doc.weights![id][k].tensor.data)).toEqual(Array.from(w.tensor.data)));
   });
 
   it('DepthwiseConv2D saved by TF.js as depthwise_kernel lands on the Keras 3 kernel; a name prefix is tolerated', async () => {
     const m = tfl.sequential({ name: 'dw' });
-    m.add(tfl.layers.depthwiseConv2d({ inputShape: [8, 8, 3], kernelSize: 3, depthMultiplier: 2, name: 'depthwise_conv2d' }));
+    m.add(
+      tfl.layers.depthwiseConv2d({
+        inputShape: [8, 8, 3],
+        kernelSize: 3,
+        depthMultiplier: 2,
+        name: 'depthwise_conv2d',
+      }),
+    );
     const { modelJson, weights } = await saveArtifacts(m);
     expect(modelJson).toContain('depthwise_conv2d/depthwise_kernel');
     const prefixed = modelJson.replace(/"depthwise_conv2d\//g, '"dw/depthwise_conv2d/');
     const doc = imported(prefixed, memory({ 'group1-shard1of1.bin': weights }));
     const node = doc.nodes.find((n) => n.className === 'DepthwiseConv2D')!;
     expect(doc.weights![node.id].map((w) => w.name)).toEqual(['kernel', 'bias']);
-    expect(Array.from(doc.weights![node.id][0].tensor.data)).toEqual(Array.from(m.layers[0].getWeights()[0].dataSync()));
+    expect(Array.from(doc.weights![node.id][0].tensor.data)).toEqual(
+      Array.from(m.layers[0].getWeights()[0].dataSync()),
+    );
   });
 });
 
@@ -121,7 +150,11 @@ describe('TF.js import errors', () => {
   it('a missing weight file is named', () => {
     const r = readTfjs(JSON.stringify(json()), memory({}));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors[0]).toMatchObject({ message: "the weight file 'group1-shard1of1.bin' is missing", path: 'weightsManifest[0].paths[0]' });
+    if (!r.ok)
+      expect(r.errors[0]).toMatchObject({
+        message: "the weight file 'group1-shard1of1.bin' is missing",
+        path: 'weightsManifest[0].paths[0]',
+      });
   });
 
   it('a shape mismatch names the layer, the weight and both shapes', () => {
@@ -130,16 +163,25 @@ describe('TF.js import errors', () => {
     dense.config.units = 3;
     const r = readTfjs(JSON.stringify(j), filesIn(dir));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.message)).toContain("layer 'dense' weight 'kernel' has shape (32, 2) in the file, but the model needs (32, 3)");
+    if (!r.ok)
+      expect(r.errors.map((e) => e.message)).toContain(
+        "layer 'dense' weight 'kernel' has shape (32, 2) in the file, but the model needs (32, 3)",
+      );
   });
 
   it('a layer whose weights are missing from the manifest is an error, not a half-loaded model', () => {
     const j = json();
-    j.weightsManifest[0].weights = j.weightsManifest[0].weights.filter((w: { name: string }) => !w.name.startsWith('dense/'));
+    j.weightsManifest[0].weights = j.weightsManifest[0].weights.filter(
+      (w: { name: string }) => !w.name.startsWith('dense/'),
+    );
     const bin = readFileSync(join(dir, 'group1-shard1of1.bin'));
     const r = readTfjs(JSON.stringify(j), memory({ 'group1-shard1of1.bin': new Uint8Array(bin) }));
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.message)).toEqual(["layer 'dense' (Dense) has no saved weight 'kernel' of shape (32, 2)", "layer 'dense' (Dense) has no saved weight 'bias' of shape (2,)"]);
+    if (!r.ok)
+      expect(r.errors.map((e) => e.message)).toEqual([
+        "layer 'dense' (Dense) has no saved weight 'kernel' of shape (32, 2)",
+        "layer 'dense' (Dense) has no saved weight 'bias' of shape (2,)",
+      ]);
   });
 
   it('a truncated shard is reported with the bytes needed', () => {
@@ -166,7 +208,8 @@ describe('TF.js export: tf.loadLayersModel accepts it', () => {
     const loaded = await loadInTfjs(out.modelJson, out.weightsBin);
     const a = tfjsWeights(original);
     const b = tfjsWeights(loaded);
-    for (const [layer, ws] of a) ws.forEach((w, k) => expect(Array.from(b.get(layer)![k].data)).toEqual(Array.from(w.data)));
+    for (const [layer, ws] of a)
+      ws.forEach((w, k) => expect(Array.from(b.get(layer)![k].data)).toEqual(Array.from(w.data)));
     const x = tf.randomNormal([2, 28, 28, 3], 0, 1, 'float32', 11);
     const y1 = (original.predict(x) as tf.Tensor).dataSync();
     const y2 = (loaded.predict(x) as tf.Tensor).dataSync();
@@ -194,31 +237,34 @@ describe('TF.js export: tf.loadLayersModel accepts it', () => {
     },
   );
 
-  it.each(layerDefinitions().map((d) => d.className))('%s: TF.js loads the export with the same weights, or the export warns why it cannot', async (className) => {
-    const doc = caseDocument(className);
-    doc.weights = initializeWeights(doc, 21);
-    const out = exportTfjs(doc);
-    let loaded: tfl.LayersModel | null = null;
-    try {
-      loaded = await loadInTfjs(out.modelJson, out.weightsBin);
-    } catch {
-      loaded = null;
-    }
-    if (!loaded) {
-      expect(out.warnings.length).toBeGreaterThan(0);
-      return;
-    }
-    // It loaded, so no warning may claim it would not (a ReLU slope warning says it computes differently).
-    expect(out.warnings.filter((w) => /refuse|will not load/.test(w.message))).toEqual([]);
-    const names = infer(doc).nodes;
-    for (const [id, ws] of Object.entries(doc.weights)) {
-      const got = loaded.getLayer(names.get(id)!.name).getWeights();
-      expect(got.map((t) => t.shape)).toEqual(ws.map((w) => w.tensor.shape));
-      ws.forEach((w, k) => expect(Array.from(got[k].dataSync())).toEqual(Array.from(w.tensor.data)));
-    }
-    const back = imported(out.modelJson, memory(out.files));
-    expect(Object.keys(back.weights ?? {}).length).toBe(Object.keys(doc.weights).length);
-  });
+  it.each(layerDefinitions().map((d) => d.className))(
+    '%s: TF.js loads the export with the same weights, or the export warns why it cannot',
+    async (className) => {
+      const doc = caseDocument(className);
+      doc.weights = initializeWeights(doc, 21);
+      const out = exportTfjs(doc);
+      let loaded: tfl.LayersModel | null = null;
+      try {
+        loaded = await loadInTfjs(out.modelJson, out.weightsBin);
+      } catch {
+        loaded = null;
+      }
+      if (!loaded) {
+        expect(out.warnings.length).toBeGreaterThan(0);
+        return;
+      }
+      // It loaded, so no warning may claim it would not (a ReLU slope warning says it computes differently).
+      expect(out.warnings.filter((w) => /refuse|will not load/.test(w.message))).toEqual([]);
+      const names = infer(doc).nodes;
+      for (const [id, ws] of Object.entries(doc.weights)) {
+        const got = loaded.getLayer(names.get(id)!.name).getWeights();
+        expect(got.map((t) => t.shape)).toEqual(ws.map((w) => w.tensor.shape));
+        ws.forEach((w, k) => expect(Array.from(got[k].dataSync())).toEqual(Array.from(w.tensor.data)));
+      }
+      const back = imported(out.modelJson, memory(out.files));
+      expect(Object.keys(back.weights ?? {}).length).toBe(Object.keys(doc.weights).length);
+    },
+  );
 
   it('ReLU with a slope exports with a warning, since TF.js would silently drop it', () => {
     expect(exportTfjs(caseDocument('ReLU')).warnings[0].message).toMatch(/negative_slope=0\.1/);

@@ -23,7 +23,10 @@ describe('weights JSON', () => {
     const back = readWeightsJson(writeWeightsJson(doc), cnn());
     expect(back.ok).toBe(true);
     if (!back.ok) return;
-    for (const [id, ws] of Object.entries(doc.weights)) ws.forEach((w, k) => expect(Array.from(back.document.weights![id][k].tensor.data)).toEqual(Array.from(w.tensor.data)));
+    for (const [id, ws] of Object.entries(doc.weights))
+      ws.forEach((w, k) =>
+        expect(Array.from(back.document.weights![id][k].tensor.data)).toEqual(Array.from(w.tensor.data)),
+      );
   });
 
   it('errors name the layer, the weight and the shapes', () => {
@@ -37,7 +40,12 @@ describe('weights JSON', () => {
     const r = readWeightsJson(JSON.stringify(out), cnn());
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toEqual([expect.objectContaining({ path: 'conv2d.bias.data', message: "weight 'conv2d/bias' has 31 values but its shape (32,) needs 32" })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        path: 'conv2d.bias.data',
+        message: "weight 'conv2d/bias' has 31 values but its shape (32,) needs 32",
+      }),
+    ]);
     out.conv2d.bias.data.push(0);
     const r2 = readWeightsJson(JSON.stringify(out), cnn());
     expect(!r2.ok && r2.errors.map((e) => e.message)).toEqual([

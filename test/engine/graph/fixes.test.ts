@@ -97,7 +97,10 @@ describe('problem fixes', () => {
       { className: 'Dense', config: { units: 10, activation: 'softmax' }, position: { x: 0, y: 120 } },
     ]);
     const p = problemsOf(doc, 'dense-on-image')[0];
-    expect(p.fixes!.map((f) => f.label)).toEqual(['Insert Flatten before dense', 'Insert GlobalAveragePooling2D before dense']);
+    expect(p.fixes!.map((f) => f.label)).toEqual([
+      'Insert Flatten before dense',
+      'Insert GlobalAveragePooling2D before dense',
+    ]);
     const flat = applyFix(doc, p.fixes![0]);
     expect(chain(flat)).toEqual(['input_layer', 'flatten', 'dense']);
     expect(formatShape(infer(flat).nodes.get('n1')!.outputShape!)).toBe('(None, 10)');
@@ -147,7 +150,10 @@ describe('problem fixes', () => {
     expect(ps).toHaveLength(2);
     const act = ps.find((p) => p.nodeId === 'n3')!;
     expect(ps.find((p) => p.nodeId === 'n2')!.fixes ?? []).toEqual([]);
-    expect(act.fixes!.map((f) => f.label)).toEqual(['Insert activation between batch_normalization and dense', 'Delete activation']);
+    expect(act.fixes!.map((f) => f.label)).toEqual([
+      'Insert activation between batch_normalization and dense',
+      'Delete activation',
+    ]);
     const inserted = applyFix(doc, act.fixes![0]);
     expect(chain(inserted)).toEqual(['input_layer', 'batch_normalization', 'activation', 'dense']);
     expect(problemsOf(inserted, 'dangling-branch')).toEqual([]);

@@ -32,7 +32,11 @@ describe("the article's models give Keras's numbers", () => {
 
   it('article CNN corrected with Flatten: Dense sees 4,608 features', () => {
     const doc = getTemplate('article-cnn')!.build();
-    const t = chainDocument([...doc.nodes.slice(0, 6).map((n) => ({ className: n.className, config: n.config })), { className: 'Flatten' }, { className: 'Dense', config: { units: 2, activation: 'softmax' } }]);
+    const t = chainDocument([
+      ...doc.nodes.slice(0, 6).map((n) => ({ className: n.className, config: n.config })),
+      { className: 'Flatten' },
+      { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+    ]);
     const s = summarize(t);
     expect(s.layers.at(-1)!.output_shape).toEqual([null, 2]);
     expect(s.total_params).toBe(10400 + 4608 * 2 + 2);
@@ -55,7 +59,7 @@ describe("the article's models give Keras's numbers", () => {
     expect(text).not.toContain('InputLayer');
   });
 
-  it('the table has Keras 3\'s widths at line length 76, wraps long cells and cuts long words with …', () => {
+  it("the table has Keras 3's widths at line length 76, wraps long cells and cuts long words with …", () => {
     const seq = formatSummary(summarize(getTemplate('article-cnn')!.build())).split('\n');
     expect(seq[1]).toHaveLength(76);
     expect(seq).toContain('│ batch_normalization             │ (None, 26, 26, 32)     │           128 │');
@@ -66,10 +70,22 @@ describe("the article's models give Keras's numbers", () => {
     expect(fn).toContain('│                     │ 16)               │            │ input_layer[0][0] │');
   });
 
-  it('functional rows follow Keras\'s map_graph order: deepest first, ties by the walk from the output', () => {
+  it("functional rows follow Keras's map_graph order: deepest first, ties by the walk from the output", () => {
     const doc = graphDocument(
-      [input([4]), { className: 'Dense', config: { units: 2 }, name: 'a' }, { className: 'Dense', config: { units: 2 }, name: 'b1' }, { className: 'Dense', config: { units: 2 }, name: 'b2' }, { className: 'Concatenate', name: 'cat' }],
-      [[0, 1], [0, 2], [2, 3], [1, 4], [3, 4]],
+      [
+        input([4]),
+        { className: 'Dense', config: { units: 2 }, name: 'a' },
+        { className: 'Dense', config: { units: 2 }, name: 'b1' },
+        { className: 'Dense', config: { units: 2 }, name: 'b2' },
+        { className: 'Concatenate', name: 'cat' },
+      ],
+      [
+        [0, 1],
+        [0, 2],
+        [2, 3],
+        [1, 4],
+        [3, 4],
+      ],
     );
     expect(summarize(doc).layers.map((l) => l.name)).toEqual(['input_layer', 'b1', 'a', 'b2', 'cat']);
   });
@@ -85,7 +101,10 @@ describe("the article's models give Keras's numbers", () => {
     const s = summarize(getTemplate('residual-block')!.build());
     expect(s.model_class).toBe('Functional');
     expect(s.layers[0]).toMatchObject({ name: 'input_layer', class_name: 'InputLayer', params: 0 });
-    expect(s.layers.find((l) => l.class_name === 'Add')!.connected_to).toEqual(['batch_normalization_1[0][0]', 'input_layer[0][0]']);
+    expect(s.layers.find((l) => l.class_name === 'Add')!.connected_to).toEqual([
+      'batch_normalization_1[0][0]',
+      'input_layer[0][0]',
+    ]);
     const chainAsFunctional = { ...getTemplate('article-mlp')!.build(), modelClass: 'Functional' as const };
     expect(summarize(chainAsFunctional).layers[0].class_name).toBe('InputLayer');
   });
@@ -107,19 +126,42 @@ describe('automatic names follow Keras', () => {
       { className: 'GlobalAveragePooling2D' },
       { className: 'Dense', config: { units: 2 }, name: 'head' },
     ]);
-    expect(doc.nodes.map((n) => infer(doc).nodes.get(n.id)!.name)).toEqual(['input_layer', 'conv2d', 'leaky_re_lu', 'conv2d_1', 're_lu', 'global_average_pooling2d', 'head']);
+    expect(doc.nodes.map((n) => infer(doc).nodes.get(n.id)!.name)).toEqual([
+      'input_layer',
+      'conv2d',
+      'leaky_re_lu',
+      'conv2d_1',
+      're_lu',
+      'global_average_pooling2d',
+      'head',
+    ]);
   });
   it('automatic names skip a name the user took; duplicate user names are an error', () => {
-    const doc = chainDocument([input([4]), { className: 'Dense', config: { units: 2 }, name: 'dense' }, { className: 'Dense', config: { units: 2 } }]);
+    const doc = chainDocument([
+      input([4]),
+      { className: 'Dense', config: { units: 2 }, name: 'dense' },
+      { className: 'Dense', config: { units: 2 } },
+    ]);
     expect(infer(doc).nodes.get('n2')!.name).toBe('dense_1');
-    const dup = chainDocument([input([4]), { className: 'Dense', config: { units: 2 }, name: 'x' }, { className: 'Dense', config: { units: 2 }, name: 'x' }]);
-    expect(problemOf(dup, 'duplicate-name')).toMatchObject({ nodeId: 'n2', message: "the name 'x' is already used by another layer" });
+    const dup = chainDocument([
+      input([4]),
+      { className: 'Dense', config: { units: 2 }, name: 'x' },
+      { className: 'Dense', config: { units: 2 }, name: 'x' },
+    ]);
+    expect(problemOf(dup, 'duplicate-name')).toMatchObject({
+      nodeId: 'n2',
+      message: "the name 'x' is already used by another layer",
+    });
   });
 });
 
 describe('errors name the node, quote the values and hint at the fix', () => {
   it('Conv2D after Flatten', () => {
-    const doc = chainDocument([input([28, 28, 1]), { className: 'Flatten' }, { className: 'Conv2D', config: { filters: 8, kernel_size: 3 } }]);
+    const doc = chainDocument([
+      input([28, 28, 1]),
+      { className: 'Flatten' },
+      { className: 'Conv2D', config: { filters: 8, kernel_size: 3 } },
+    ]);
     const inf = infer(doc);
     const p = inf.problems.find((x) => x.severity === 'error')!;
     expect(p).toMatchObject({ nodeId: 'n2', code: 'expects-4d-input' });
@@ -133,8 +175,12 @@ describe('errors name the node, quote the values and hint at the fix', () => {
     const doc = chainDocument([input([7, 7, 1]), conv, conv, conv, conv, { className: 'Flatten' }]);
     const inf = infer(doc);
     expect(inf.nodes.get('n3')!.outputShape).toEqual([null, 1, 1, 4]);
-    expect(inf.problems.filter((p) => p.severity === 'error').map((p) => [p.nodeId, p.code])).toEqual([['n4', 'kernel-larger-than-input']]);
-    expect(problemOf(doc, 'kernel-larger-than-input').message).toContain('kernel_size (3, 3) is larger than the input (1, 1)');
+    expect(inf.problems.filter((p) => p.severity === 'error').map((p) => [p.nodeId, p.code])).toEqual([
+      ['n4', 'kernel-larger-than-input'],
+    ]);
+    expect(problemOf(doc, 'kernel-larger-than-input').message).toContain(
+      'kernel_size (3, 3) is larger than the input (1, 1)',
+    );
   });
 
   it('a strided valid convolution on a tiny input gives an empty-output error rather than a negative size', () => {
@@ -144,36 +190,91 @@ describe('errors name the node, quote the values and hint at the fix', () => {
 
   it('Add of unequal shapes, with the shapes', () => {
     const doc = graphDocument(
-      [input([8, 8, 3]), { className: 'Conv2D', config: { filters: 16, kernel_size: 1 } }, { className: 'Conv2D', config: { filters: 32, kernel_size: 1 } }, { className: 'Add' }],
-      [[0, 1], [0, 2], [1, 3], [2, 3]],
+      [
+        input([8, 8, 3]),
+        { className: 'Conv2D', config: { filters: 16, kernel_size: 1 } },
+        { className: 'Conv2D', config: { filters: 32, kernel_size: 1 } },
+        { className: 'Add' },
+      ],
+      [
+        [0, 1],
+        [0, 2],
+        [1, 3],
+        [2, 3],
+      ],
     );
-    expect(problemOf(doc, 'merge-shape-mismatch')).toMatchObject({ nodeId: 'n3', message: 'Add needs inputs of the same shape, got (None, 8, 8, 16) and (None, 8, 8, 32)' });
+    expect(problemOf(doc, 'merge-shape-mismatch')).toMatchObject({
+      nodeId: 'n3',
+      message: 'Add needs inputs of the same shape, got (None, 8, 8, 16) and (None, 8, 8, 32)',
+    });
   });
 
   it('a cycle names its path and marks its edges', () => {
-    const doc = graphDocument([input([4]), { className: 'Dense', config: { units: 4 } }, { className: 'Dense', config: { units: 4 } }, { className: 'Add' }], [[0, 3], [3, 1], [1, 2], [2, 3]]);
+    const doc = graphDocument(
+      [
+        input([4]),
+        { className: 'Dense', config: { units: 4 } },
+        { className: 'Dense', config: { units: 4 } },
+        { className: 'Add' },
+      ],
+      [
+        [0, 3],
+        [3, 1],
+        [1, 2],
+        [2, 3],
+      ],
+    );
     const inf = infer(doc);
     const cyc = inf.problems.filter((p) => p.code === 'cycle');
     expect(cyc.map((p) => p.nodeId).sort()).toEqual(['n1', 'n2', 'n3']);
     expect(cyc[0].message).toMatch(/is part of a cycle: (dense|dense_1|add) → .* → /);
     expect(inf.badEdges.size).toBe(3);
-    expect(wouldCreateCycle(graphDocument([input([4]), { className: 'Dense', config: { units: 4 } }], [[0, 1]]), 'n1', 'n0')).toBe(true);
+    expect(
+      wouldCreateCycle(graphDocument([input([4]), { className: 'Dense', config: { units: 4 } }], [[0, 1]]), 'n1', 'n0'),
+    ).toBe(true);
   });
 
   it('a missing input and a second input into a one-input layer', () => {
-    const doc = graphDocument([input([4]), input([4]), { className: 'Dense', config: { units: 2 } }, { className: 'Dense', config: { units: 2 } }], [[0, 2], [1, 2]]);
-    expect(problemOf(doc, 'too-many-inputs')).toMatchObject({ nodeId: 'n2', message: 'Dense takes one input, but 2 are connected' });
+    const doc = graphDocument(
+      [
+        input([4]),
+        input([4]),
+        { className: 'Dense', config: { units: 2 } },
+        { className: 'Dense', config: { units: 2 } },
+      ],
+      [
+        [0, 2],
+        [1, 2],
+      ],
+    );
+    expect(problemOf(doc, 'too-many-inputs')).toMatchObject({
+      nodeId: 'n2',
+      message: 'Dense takes one input, but 2 are connected',
+    });
     expect(problemOf(doc, 'missing-input')).toMatchObject({ nodeId: 'n3', message: 'Dense has no input' });
   });
 
   it('no Input at all, and an empty model', () => {
-    expect(codes(chainDocument([{ className: 'Dense', config: { units: 2 } }]), 'error')).toEqual(['missing-input', 'no-input']);
+    expect(codes(chainDocument([{ className: 'Dense', config: { units: 2 } }]), 'error')).toEqual([
+      'missing-input',
+      'no-input',
+    ]);
     expect(codes({ name: 'm', nodes: [], edges: [] })).toEqual(['empty-model']);
   });
 
   it('a dangling branch is flagged on each loose end', () => {
-    const doc = graphDocument([input([4]), { className: 'Dense', config: { units: 2 } }, { className: 'Dense', config: { units: 3 } }], [[0, 1], [0, 2]]);
-    expect(infer(doc).problems.filter((p) => p.code === 'dangling-branch').map((p) => p.nodeId)).toEqual(['n1', 'n2']);
+    const doc = graphDocument(
+      [input([4]), { className: 'Dense', config: { units: 2 } }, { className: 'Dense', config: { units: 3 } }],
+      [
+        [0, 1],
+        [0, 2],
+      ],
+    );
+    expect(
+      infer(doc)
+        .problems.filter((p) => p.code === 'dangling-branch')
+        .map((p) => p.nodeId),
+    ).toEqual(['n1', 'n2']);
   });
 
   it('an unknown class and a bad config value are errors on that node', () => {
@@ -184,7 +285,11 @@ describe('errors name the node, quote the values and hint at the fix', () => {
   });
 
   it('a billion-parameter layer is refused with its size', () => {
-    const doc = chainDocument([input([224, 224, 64]), { className: 'Flatten' }, { className: 'Dense', config: { units: 4096 } }]);
+    const doc = chainDocument([
+      input([224, 224, 64]),
+      { className: 'Flatten' },
+      { className: 'Dense', config: { units: 4096 } },
+    ]);
     const p = problemOf(doc, 'layer-too-large');
     expect(p.severity).toBe('error');
     // 224·224·64 = 3,211,264 inputs × 4096 units + 4096 biases
@@ -197,23 +302,48 @@ describe('warnings a Keras user would thank us for', () => {
     expect(problemOf(getTemplate('article-cnn')!.build(), 'dense-on-image').hint).toContain('Flatten');
   });
   it('use_bias=True right before BatchNormalization', () => {
-    const doc = chainDocument([input([8, 8, 1]), { className: 'Conv2D', config: { filters: 4, kernel_size: 3 } }, { className: 'BatchNormalization' }, { className: 'Activation' }]);
+    const doc = chainDocument([
+      input([8, 8, 1]),
+      { className: 'Conv2D', config: { filters: 4, kernel_size: 3 } },
+      { className: 'BatchNormalization' },
+      { className: 'Activation' },
+    ]);
     expect(problemOf(doc, 'bias-before-bn')).toMatchObject({ nodeId: 'n1', severity: 'warning' });
     expect(problemOf(doc, 'bias-before-bn').message).toContain('its 4 parameters never matter');
-    const fixed = chainDocument([input([8, 8, 1]), { className: 'Conv2D', config: { filters: 4, kernel_size: 3, use_bias: false } }, { className: 'BatchNormalization' }, { className: 'Activation' }]);
+    const fixed = chainDocument([
+      input([8, 8, 1]),
+      { className: 'Conv2D', config: { filters: 4, kernel_size: 3, use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'Activation' },
+    ]);
     expect(codes(fixed)).toEqual([]);
   });
   it('an activation placed before BatchNormalization', () => {
-    expect(codes(getTemplate('article-cnn')!.build(), 'warning').filter((c) => c === 'activation-before-bn')).toHaveLength(2);
-    const doc = chainDocument([input([4]), { className: 'Dense', config: { units: 4 } }, { className: 'ReLU' }, { className: 'BatchNormalization' }]);
+    expect(
+      codes(getTemplate('article-cnn')!.build(), 'warning').filter((c) => c === 'activation-before-bn'),
+    ).toHaveLength(2);
+    const doc = chainDocument([
+      input([4]),
+      { className: 'Dense', config: { units: 4 } },
+      { className: 'ReLU' },
+      { className: 'BatchNormalization' },
+    ]);
     expect(problemOf(doc, 'activation-before-bn').hint).toBe('move re_lu after this BatchNormalization');
   });
   it('BatchNormalization after the final softmax', () => {
-    const doc = chainDocument([input([4]), { className: 'Dense', config: { units: 2, activation: 'softmax' } }, { className: 'BatchNormalization' }]);
+    const doc = chainDocument([
+      input([4]),
+      { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+      { className: 'BatchNormalization' },
+    ]);
     expect(codes(doc, 'warning')).toEqual(['bn-after-softmax']);
   });
   it('softmax not at the end', () => {
-    const doc = chainDocument([input([4]), { className: 'Dense', config: { units: 8, activation: 'softmax' } }, { className: 'Dense', config: { units: 2 } }]);
+    const doc = chainDocument([
+      input([4]),
+      { className: 'Dense', config: { units: 8, activation: 'softmax' } },
+      { className: 'Dense', config: { units: 2 } },
+    ]);
     expect(problemOf(doc, 'softmax-not-last')).toMatchObject({ nodeId: 'n1', severity: 'warning' });
   });
   it('the recommended placement raises nothing', () => {
@@ -224,23 +354,53 @@ describe('warnings a Keras user would thank us for', () => {
 
 describe('inference never throws', () => {
   const layerArb = fc.oneof(
-    fc.record({ className: fc.constant('Conv2D'), config: fc.record({ filters: fc.integer({ min: 1, max: 8 }), kernel_size: fc.integer({ min: 1, max: 5 }), strides: fc.integer({ min: 1, max: 3 }), padding: fc.constantFrom('valid', 'same') }) }),
-    fc.record({ className: fc.constant('MaxPooling2D'), config: fc.record({ pool_size: fc.integer({ min: 1, max: 4 }), padding: fc.constantFrom('valid', 'same') }) }),
+    fc.record({
+      className: fc.constant('Conv2D'),
+      config: fc.record({
+        filters: fc.integer({ min: 1, max: 8 }),
+        kernel_size: fc.integer({ min: 1, max: 5 }),
+        strides: fc.integer({ min: 1, max: 3 }),
+        padding: fc.constantFrom('valid', 'same'),
+      }),
+    }),
+    fc.record({
+      className: fc.constant('MaxPooling2D'),
+      config: fc.record({ pool_size: fc.integer({ min: 1, max: 4 }), padding: fc.constantFrom('valid', 'same') }),
+    }),
     fc.record({ className: fc.constant('Dense'), config: fc.record({ units: fc.integer({ min: 1, max: 16 }) }) }),
-    fc.record({ className: fc.constantFrom('Flatten', 'BatchNormalization', 'Dropout', 'GlobalAveragePooling2D', 'Add', 'Concatenate', 'ReLU', 'Nope'), config: fc.constant({}) }),
-    fc.record({ className: fc.constant('Reshape'), config: fc.record({ target_shape: fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 1, maxLength: 3 }) }) }),
+    fc.record({
+      className: fc.constantFrom(
+        'Flatten',
+        'BatchNormalization',
+        'Dropout',
+        'GlobalAveragePooling2D',
+        'Add',
+        'Concatenate',
+        'ReLU',
+        'Nope',
+      ),
+      config: fc.constant({}),
+    }),
+    fc.record({
+      className: fc.constant('Reshape'),
+      config: fc.record({ target_shape: fc.array(fc.integer({ min: -1, max: 6 }), { minLength: 1, maxLength: 3 }) }),
+    }),
   );
   it('on random graphs with random edges (cycles, merges, dangling edges included)', () => {
     fc.assert(
-      fc.property(fc.array(layerArb, { maxLength: 12 }), fc.array(fc.tuple(fc.nat(13), fc.nat(13)), { maxLength: 20 }), (layers, links) => {
-        const specs = [input([12, 12, 3]), ...layers];
-        const doc = graphDocument(specs, []);
-        doc.edges = links.map(([a, b], i) => ({ id: `e${i}`, source: `n${a}`, target: `n${b}` }));
-        const inf = infer(doc);
-        expect(inf.nodes.size).toBe(specs.length);
-        expect(inf.totals.total).toBeGreaterThanOrEqual(0);
-        summarize(doc, inf);
-      }),
+      fc.property(
+        fc.array(layerArb, { maxLength: 12 }),
+        fc.array(fc.tuple(fc.nat(13), fc.nat(13)), { maxLength: 20 }),
+        (layers, links) => {
+          const specs = [input([12, 12, 3]), ...layers];
+          const doc = graphDocument(specs, []);
+          doc.edges = links.map(([a, b], i) => ({ id: `e${i}`, source: `n${a}`, target: `n${b}` }));
+          const inf = infer(doc);
+          expect(inf.nodes.size).toBe(specs.length);
+          expect(inf.totals.total).toBeGreaterThanOrEqual(0);
+          summarize(doc, inf);
+        },
+      ),
       { numRuns: 400 },
     );
   });

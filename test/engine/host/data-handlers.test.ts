@@ -20,7 +20,13 @@ function npy(descr: string, shape: number[], values: number[]): Uint8Array {
   new DataView(out.buffer).setUint16(8, header.length, true);
   out.set(new TextEncoder().encode(header), 10);
   const view = new DataView(out.buffer, 10 + header.length);
-  values.forEach((v, i) => (descr === '<f4' ? view.setFloat32(i * 4, v, true) : descr === '<i4' ? view.setInt32(i * 4, v, true) : view.setFloat64(i * 8, v, true)));
+  values.forEach((v, i) =>
+    descr === '<f4'
+      ? view.setFloat32(i * 4, v, true)
+      : descr === '<i4'
+        ? view.setInt32(i * 4, v, true)
+        : view.setFloat64(i * 8, v, true),
+  );
   return out;
 }
 
@@ -33,7 +39,16 @@ describe('samples', () => {
     const reference = await loadDataset('spirals');
     if (!reference.ok) throw new Error('spirals did not load');
     const d = reference.value.train;
-    expect(w).toMatchObject({ split: 'train', splits: ['train'], total: d.count, offset: 10, count: 5, sampleShape: [2], classNames: ['arm 0', 'arm 1'], targetSize: 1 });
+    expect(w).toMatchObject({
+      split: 'train',
+      splits: ['train'],
+      total: d.count,
+      offset: 10,
+      count: 5,
+      sampleShape: [2],
+      classNames: ['arm 0', 'arm 1'],
+      targetSize: 1,
+    });
     expect(Array.from(w.x)).toEqual(Array.from(d.x.subarray(20, 30)));
     expect(Array.from(w.y)).toEqual(Array.from(d.y.subarray(10, 15)));
     expect(sampleAt(w, 2).labelText).toBe(d.classNames![d.y[12]]);
@@ -45,7 +60,13 @@ describe('samples', () => {
     const reference = await loadDataset('mnist');
     if (!reference.ok) throw new Error('mnist did not load');
     const test = reference.value.test!;
-    expect(w).toMatchObject({ split: 'test', splits: ['train', 'test'], total: test.count, count: 4, sampleShape: [28, 28, 1] });
+    expect(w).toMatchObject({
+      split: 'test',
+      splits: ['train', 'test'],
+      total: test.count,
+      count: 4,
+      sampleShape: [28, 28, 1],
+    });
     expect(w.classNames).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(Array.from(w.x)).toEqual(Array.from(test.x.subarray(3 * 784, 7 * 784)));
     expect(Array.from(w.y)).toEqual(Array.from(test.y.subarray(3, 7)));
@@ -58,7 +79,10 @@ describe('samples', () => {
     const end = result<SampleWindow>(await call('samples', { dataset: 'xor', offset: 398, count: 10 }));
     expect([end.offset, end.count, end.x.length]).toEqual([398, 2, 4]);
     const past = await call('samples', { dataset: 'xor', offset: 400, count: 1 });
-    expect(error(past)).toMatchObject({ code: 'out-of-range', message: 'offset 400 is past the end of xor (train), which holds 400 samples' });
+    expect(error(past)).toMatchObject({
+      code: 'out-of-range',
+      message: 'offset 400 is past the end of xor (train), which holds 400 samples',
+    });
     const tooMany = await call('samples', { dataset: 'xor', offset: 0, count: 257 });
     expect(error(tooMany).code).toBe('bad-request');
     const noTest = await call('samples', { dataset: 'circles', split: 'test', offset: 0, count: 1 });
@@ -78,7 +102,9 @@ describe('dataset-import', () => {
     expect(Array.from(last.dataset.y)).toEqual([0, 1, 0]);
     expect(last.csv).toEqual({ columns: ['a', 'b', 'kind'], label: 2 });
     const numbers = new TextEncoder().encode('a,b,c\n0,2,5\n1,4,6\n0,6,7\n');
-    const first = result<DatasetImportOutcome>(await call('dataset-import', { name: 'n.csv', data: numbers, label: 'a' }));
+    const first = result<DatasetImportOutcome>(
+      await call('dataset-import', { name: 'n.csv', data: numbers, label: 'a' }),
+    );
     if (!first.ok) throw new Error(JSON.stringify(first.errors));
     expect(first.csv).toEqual({ columns: ['a', 'b', 'c'], label: 0 });
     expect(first.dataset.featureNames).toEqual(['b', 'c']);
@@ -92,14 +118,21 @@ describe('dataset-import', () => {
     const out = result<DatasetImportOutcome>(await call('dataset-import', { name: 'bad.csv', data: csv }));
     expect(out.ok).toBe(false);
     if (out.ok) return;
-    expect(out.errors[0]).toMatchObject({ file: 'bad.csv', location: { line: 3, column: 3 }, message: 'the value "x" of "b" is not a number' });
+    expect(out.errors[0]).toMatchObject({
+      file: 'bad.csv',
+      location: { line: 3, column: 3 },
+      message: 'the value "x" of "b" is not a number',
+    });
   });
 
   it('pairs x.npy with its y.npy sibling, whichever of the two was picked first', async () => {
     const call = inProcessEngine();
     const x = npy('<f4', [3, 2], [0.5, 1, 1.5, 2, 2.5, 3]);
     const y = npy('<i4', [3], [1, 0, 1]);
-    for (const [name, data, siblings] of [['x.npy', x, { 'y.npy': y }], ['y.npy', y, { 'x.npy': x }]] as const) {
+    for (const [name, data, siblings] of [
+      ['x.npy', x, { 'y.npy': y }],
+      ['y.npy', y, { 'x.npy': x }],
+    ] as const) {
       const out = result<DatasetImportOutcome>(await call('dataset-import', { name, data, siblings }));
       if (!out.ok) throw new Error(JSON.stringify(out.errors));
       expect(out.dataset.sampleShape).toEqual([2]);
@@ -120,7 +153,11 @@ describe('dataset-import', () => {
       await call('dataset-import', {
         name: 'train-labels-idx1-ubyte',
         data: labels,
-        siblings: { 'train-images-idx3-ubyte': images, 't10k-images-idx3-ubyte': writeIdxUbyte([1, 2, 2], [1, 2, 3, 4]), 't10k-labels-idx1-ubyte': writeIdxUbyte([1], [5]) },
+        siblings: {
+          'train-images-idx3-ubyte': images,
+          't10k-images-idx3-ubyte': writeIdxUbyte([1, 2, 2], [1, 2, 3, 4]),
+          't10k-labels-idx1-ubyte': writeIdxUbyte([1], [5]),
+        },
       }),
     );
     if (!out.ok) throw new Error(JSON.stringify(out.errors));
@@ -129,8 +166,13 @@ describe('dataset-import', () => {
     expect(Array.from(out.dataset.y)).toEqual([7, 3]);
     expect(out.test?.count).toBe(1);
     expect(Array.from(out.test!.y)).toEqual([5]);
-    const alone = result<DatasetImportOutcome>(await call('dataset-import', { name: 'train-images-idx3-ubyte', data: images }));
+    const alone = result<DatasetImportOutcome>(
+      await call('dataset-import', { name: 'train-images-idx3-ubyte', data: images }),
+    );
     expect(alone.ok).toBe(false);
-    if (!alone.ok) expect(alone.errors[0].message).toBe('train-images-idx3-ubyte needs its labels file: an IDX dataset is an images file and a labels file');
+    if (!alone.ok)
+      expect(alone.errors[0].message).toBe(
+        'train-images-idx3-ubyte needs its labels file: an IDX dataset is an images file and a labels file',
+      );
   });
 });

@@ -4,7 +4,10 @@ import { createEngineService, defaultHandlers, type Handlers } from '../../../en
 import { yieldToEvents } from '../../../engine/host/handler-context';
 import type { EngineMessage } from '../../../engine/api/protocol';
 
-const DENSE = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
+const DENSE = chainDocument([
+  { className: 'InputLayer', config: { shape: [4] } },
+  { className: 'Dense', config: { units: 3 } },
+]);
 
 function harness(handlers?: Handlers) {
   const out: EngineMessage[] = [];
@@ -28,12 +31,41 @@ describe('engine service: malformed messages get error responses', () => {
     ['no id', { type: 'validate', payload: {} }, null, /request\.id/],
     ['a numeric id', { id: 7, type: 'ping' }, null, /request\.id/],
     ['an unknown type', { id: 'u1', type: 'frobnicate' }, 'u1', /Unknown engine request type 'frobnicate'/],
-    ['a type named after an Object method', { id: 'u2', type: 'constructor' }, 'u2', /Unknown engine request type 'constructor'/],
+    [
+      'a type named after an Object method',
+      { id: 'u2', type: 'constructor' },
+      'u2',
+      /Unknown engine request type 'constructor'/,
+    ],
     ['a __proto__ type', { id: 'u3', type: '__proto__' }, 'u3', /Unknown engine request type '__proto__'/],
-    ['a document without nodes', { id: 'b1', type: 'validate', payload: { document: { name: 'x', edges: [] } } }, 'b1', /payload\.document\.nodes/],
-    ['a node id of the wrong type', { id: 'b2', type: 'summary', payload: { document: { name: 'x', nodes: [{ id: 3, className: 'Dense', config: {} }], edges: [] } } }, 'b2', /payload\.document\.nodes\[0\]\.id/],
-    ['an unknown export format', { id: 'b3', type: 'export', payload: { document: DENSE, format: 'savedmodel' } }, 'b3', /payload\.format/],
-    ['import bytes that are a plain array', { id: 'b4', type: 'import', payload: { name: 'm.json', data: [1, 2] } }, 'b4', /payload\.data/],
+    [
+      'a document without nodes',
+      { id: 'b1', type: 'validate', payload: { document: { name: 'x', edges: [] } } },
+      'b1',
+      /payload\.document\.nodes/,
+    ],
+    [
+      'a node id of the wrong type',
+      {
+        id: 'b2',
+        type: 'summary',
+        payload: { document: { name: 'x', nodes: [{ id: 3, className: 'Dense', config: {} }], edges: [] } },
+      },
+      'b2',
+      /payload\.document\.nodes\[0\]\.id/,
+    ],
+    [
+      'an unknown export format',
+      { id: 'b3', type: 'export', payload: { document: DENSE, format: 'savedmodel' } },
+      'b3',
+      /payload\.format/,
+    ],
+    [
+      'import bytes that are a plain array',
+      { id: 'b4', type: 'import', payload: { name: 'm.json', data: [1, 2] } },
+      'b4',
+      /payload\.data/,
+    ],
   ];
   for (const [what, message, id, pattern] of cases) {
     it(`${what}`, async () => {
@@ -58,16 +90,34 @@ describe('engine service: request types', () => {
   it('validate infers Dense(3) on 4 features: 4*3+3 = 15 params, output (None, 3)', async () => {
     const { service, reply } = harness();
     service.handle({ id: 'v', type: 'validate', payload: { document: DENSE } });
-    expect(await reply('v')).toMatchObject({ ok: true, result: { errorCount: 0, totals: { total: 15, trainable: 15, nonTrainable: 0 }, outputShapes: { n0: [null, 4], n1: [null, 3] } } });
+    expect(await reply('v')).toMatchObject({
+      ok: true,
+      result: {
+        errorCount: 0,
+        totals: { total: 15, trainable: 15, nonTrainable: 0 },
+        outputShapes: { n0: [null, 4], n1: [null, 3] },
+      },
+    });
   });
 
   it('validate reports a kernel larger than its input as a located problem', async () => {
     const { service, reply } = harness();
-    const doc = chainDocument([{ className: 'InputLayer', config: { shape: [3, 3, 1] } }, { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } }]);
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [3, 3, 1] } },
+      { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } },
+    ]);
     service.handle({ id: 'v', type: 'validate', payload: { document: doc } });
     const r = await reply('v');
     expect(r.ok).toBe(true);
-    const result = (r as { result: { errorCount: number; problems: { nodeId: string; code: string; message: string }[]; outputShapes: Record<string, unknown> } }).result;
+    const result = (
+      r as {
+        result: {
+          errorCount: number;
+          problems: { nodeId: string; code: string; message: string }[];
+          outputShapes: Record<string, unknown>;
+        };
+      }
+    ).result;
     expect(result.errorCount).toBe(1);
     expect(result.problems[0]).toMatchObject({ nodeId: 'n1', code: 'kernel-larger-than-input' });
     expect(result.problems[0].message).toContain('(5, 5)');
@@ -85,10 +135,13 @@ describe('engine service: request types', () => {
 
   it('a result the transport cannot carry becomes an error answer', async () => {
     const out: EngineMessage[] = [];
-    const service = createEngineService((m) => {
-      structuredClone(m); // throws DataCloneError for a function, as a MessagePort would
-      out.push(m);
-    }, { ...defaultHandlers, ping: () => ({ pid: 1, protocol: 1, oops: () => 1 }) as never });
+    const service = createEngineService(
+      (m) => {
+        structuredClone(m); // throws DataCloneError for a function, as a MessagePort would
+        out.push(m);
+      },
+      { ...defaultHandlers, ping: () => ({ pid: 1, protocol: 1, oops: () => 1 }) as never },
+    );
     service.handle({ id: 'f', type: 'ping' });
     for (let i = 0; i < 10 && out.length === 0; i += 1) await yieldToEvents();
     expect(out).toHaveLength(1);
@@ -97,7 +150,12 @@ describe('engine service: request types', () => {
   });
 
   it('a handler that throws becomes an internal error response', async () => {
-    const { service, reply } = harness({ ...defaultHandlers, ping: () => { throw new Error('boom'); } });
+    const { service, reply } = harness({
+      ...defaultHandlers,
+      ping: () => {
+        throw new Error('boom');
+      },
+    });
     service.handle({ id: 'x', type: 'ping' });
     const r = await reply('x');
     expect(r).toMatchObject({ ok: false, error: { code: 'internal' } });
@@ -115,7 +173,13 @@ describe('engine service: progress and cancel', () => {
         ctx.progress({ fraction: step / 1000, message: `step ${step}` });
         await yieldToEvents();
       }
-      return { problems: [], errorCount: 0, warningCount: 0, totals: { total: 0, trainable: 0, nonTrainable: 0 }, outputShapes: {} };
+      return {
+        problems: [],
+        errorCount: 0,
+        warningCount: 0,
+        totals: { total: 0, trainable: 0, nonTrainable: 0 },
+        outputShapes: {},
+      };
     },
   };
 

@@ -22,7 +22,10 @@ function engine() {
   let n = 0;
   return {
     out,
-    async call<T>(type: string, payload: unknown): Promise<{ ok: true; result: T } | { ok: false; error: { message: string; code?: string } }> {
+    async call<T>(
+      type: string,
+      payload: unknown,
+    ): Promise<{ ok: true; result: T } | { ok: false; error: { message: string; code?: string } }> {
       const id = `q${++n}`;
       service.handle({ id, type, payload });
       for (let i = 0; i < 2000; i += 1) {
@@ -54,7 +57,10 @@ const MLP_TOTALS = { total: 898, trainable: 802, nonTrainable: 96 };
 describe('import over the protocol', () => {
   it('reads a tf.keras 2 to_json() text and infers Keras’s parameter counts', async () => {
     const e = engine();
-    const imported = await importOk(e, { name: 'mlp.json', data: text('keras-json', 'tfkeras2-sequential-article-mlp.json') });
+    const imported = await importOk(e, {
+      name: 'mlp.json',
+      data: text('keras-json', 'tfkeras2-sequential-article-mlp.json'),
+    });
     expect(imported.format).toBe('keras-json');
     expect(await totals(e, imported.document)).toEqual(MLP_TOTALS);
   });
@@ -91,7 +97,13 @@ describe('import over the protocol', () => {
 });
 
 describe('export over the protocol', () => {
-  const dense = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }], 'tiny');
+  const dense = chainDocument(
+    [
+      { className: 'InputLayer', config: { shape: [4] } },
+      { className: 'Dense', config: { units: 3 } },
+    ],
+    'tiny',
+  );
 
   it('writes Keras Python naming the layers', async () => {
     const r = await engine().call<ExportResult>('export', { document: dense, format: 'keras-py' });
@@ -117,11 +129,17 @@ describe('export over the protocol', () => {
     const shards = Object.values(r.result.files ?? {});
     expect(shards).toHaveLength(1);
     expect(shards[0].byteLength).toBe(15 * 4);
-    expect(JSON.parse(r.result.text).weightsManifest[0].weights.map((w: { shape: number[] }) => w.shape)).toEqual([[4, 3], [3]]);
+    expect(JSON.parse(r.result.text).weightsManifest[0].weights.map((w: { shape: number[] }) => w.shape)).toEqual([
+      [4, 3],
+      [3],
+    ]);
   });
 
   it('refuses to export a model with errors as Keras JSON, and says which error', async () => {
-    const broken = chainDocument([{ className: 'InputLayer', config: { shape: [3, 3, 1] } }, { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } }]);
+    const broken = chainDocument([
+      { className: 'InputLayer', config: { shape: [3, 3, 1] } },
+      { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } },
+    ]);
     const r = await engine().call<ExportResult>('export', { document: broken, format: 'keras-json' });
     expect(r.ok).toBe(false);
     if (!r.ok) {
@@ -131,7 +149,10 @@ describe('export over the protocol', () => {
   });
 
   it('still writes Keras Python for a model with errors (the user fixes it in code)', async () => {
-    const broken = chainDocument([{ className: 'InputLayer', config: { shape: [3, 3, 1] } }, { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } }]);
+    const broken = chainDocument([
+      { className: 'InputLayer', config: { shape: [3, 3, 1] } },
+      { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } },
+    ]);
     const r = await engine().call<ExportResult>('export', { document: broken, format: 'keras-py' });
     expect(r.ok).toBe(true);
   });

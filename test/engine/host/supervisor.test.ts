@@ -109,7 +109,16 @@ describe('EngineSupervisor', () => {
     children[1].crash();
     expect(runTimer()).toBe(400);
     children[2].ready();
-    expect(statuses.map((s) => s.state)).toEqual(['starting', 'ready', 'restarting', 'restarting', 'ready', 'restarting', 'restarting', 'ready']);
+    expect(statuses.map((s) => s.state)).toEqual([
+      'starting',
+      'ready',
+      'restarting',
+      'restarting',
+      'ready',
+      'restarting',
+      'restarting',
+      'ready',
+    ]);
   });
 
   it('gives up after too many crashes in the window, and says what to do', () => {
@@ -218,7 +227,8 @@ function watchdogSetup(options: { hangMs?: number; cancelGraceMs?: number } = {}
     }
     now = end;
   };
-  const heartbeats = (c: FakeChild) => c.sent.filter((m) => (m as { type?: string }).type === ENGINE_HEARTBEAT) as { seq: number }[];
+  const heartbeats = (c: FakeChild) =>
+    c.sent.filter((m) => (m as { type?: string }).type === ENGINE_HEARTBEAT) as { seq: number }[];
   const answer = (c: FakeChild) => {
     for (const hb of heartbeats(c).splice(0)) c.emit({ type: ENGINE_ALIVE, seq: hb.seq });
     c.sent = c.sent.filter((m) => (m as { type?: string }).type !== ENGINE_HEARTBEAT);
@@ -255,7 +265,9 @@ describe('EngineSupervisor watchdog', () => {
     expect(children[0].killed).toBe(true);
     const hung = statuses.at(-1)!;
     expect(hung).toMatchObject({ state: 'restarting', cause: 'hung' });
-    expect(hung.message).toMatch(/^The engine stopped answering for 5 s while working on 'import' of evil\.py, so it was stopped; restarting it/);
+    expect(hung.message).toMatch(
+      /^The engine stopped answering for 5 s while working on 'import' of evil\.py, so it was stopped; restarting it/,
+    );
     advance(100);
     expect(children).toHaveLength(2);
     children[1].ready();
@@ -285,7 +297,9 @@ describe('EngineSupervisor watchdog', () => {
     expect(children[0].killed).toBe(false);
     advance(1000);
     expect(children[0].killed).toBe(true);
-    expect(statuses.at(-1)?.message).toMatch(/^The engine did not stop 'train' within 2 s of its cancel, so it was stopped/);
+    expect(statuses.at(-1)?.message).toMatch(
+      /^The engine did not stop 'train' within 2 s of its cancel, so it was stopped/,
+    );
   });
 
   it('leaves an engine that ends the cancelled request in time', () => {
@@ -311,14 +325,22 @@ describe('EngineSupervisor watchdog', () => {
     children[0].emit({ type: ENGINE_ACTIVITY, started: { id: 'x', request: 'dataset-import', label: 'big.csv' } });
     sup.restart();
     expect(statuses.at(-1)).toMatchObject({ state: 'restarting', cause: 'requested' });
-    expect(statuses.at(-1)?.message).toBe("The engine was restarted on request. It was working on 'dataset-import' of big.csv, which was cancelled.");
+    expect(statuses.at(-1)?.message).toBe(
+      "The engine was restarted on request. It was working on 'dataset-import' of big.csv, which was cancelled.",
+    );
   });
 
   it("names the request a crashed engine was working on, and doesn't pass its notes on", () => {
     const messages: unknown[] = [];
     const statuses: EngineStatus[] = [];
     const child = new FakeChild();
-    const sup = new EngineSupervisor({ spawn: () => child, onStatus: (s) => statuses.push(s), onMessage: (m) => messages.push(m), heartbeatMs: 0, setTimer: () => 0 });
+    const sup = new EngineSupervisor({
+      spawn: () => child,
+      onStatus: (s) => statuses.push(s),
+      onMessage: (m) => messages.push(m),
+      heartbeatMs: 0,
+      setTimer: () => 0,
+    });
     sup.start();
     child.ready();
     child.emit({ type: ENGINE_ACTIVITY, started: { id: 'q', request: 'train' } });

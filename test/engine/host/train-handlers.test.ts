@@ -12,7 +12,15 @@ const mlp = chainDocument([
   { className: 'Activation', config: { activation: 'relu' } },
   { className: 'Dense', config: { units: 2, activation: 'softmax' } },
 ]);
-const settings = { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.01 }, epochs: 3, batchSize: 32, seed: 3, validationSplit: 0.2, statsEvery: 4 };
+const settings = {
+  loss: 'sparse_categorical_crossentropy',
+  optimizer: { name: 'adam', learning_rate: 0.01 },
+  epochs: 3,
+  batchSize: 32,
+  seed: 3,
+  validationSplit: 0.2,
+  statsEvery: 4,
+};
 
 function engine() {
   const messages: EngineMessage[] = [];
@@ -35,10 +43,21 @@ describe('train over the protocol', () => {
     const answer = await call('t1', 'train', { document: mlp, dataset: { id: 'circles' }, settings, compareBn: true });
     expect(answer).toMatchObject({ id: 't1', ok: true });
     const outcome = (answer as { result: TrainOutcome }).result;
-    expect(outcome.runs.map((r) => [r.label, r.status])).toEqual([['model', 'completed'], ['without BN', 'completed']]);
-    expect(outcome.runs[1].document.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Dense', 'Activation', 'Dense']);
+    expect(outcome.runs.map((r) => [r.label, r.status])).toEqual([
+      ['model', 'completed'],
+      ['without BN', 'completed'],
+    ]);
+    expect(outcome.runs[1].document.nodes.map((n) => n.className)).toEqual([
+      'InputLayer',
+      'Dense',
+      'Activation',
+      'Dense',
+    ]);
     expect(outcome.runs[0].history.val_accuracy).toHaveLength(3);
-    const progress = messages.filter((m) => 'type' in m && m.type === 'progress') as { data: { run: string; event: { type: string } }; fraction?: number }[];
+    const progress = messages.filter((m) => 'type' in m && m.type === 'progress') as {
+      data: { run: string; event: { type: string } };
+      fraction?: number;
+    }[];
     expect(new Set(progress.map((p) => p.data.run))).toEqual(new Set(['model', 'without BN']));
     expect(progress.some((p) => p.data.event.type === 'layer-stats')).toBe(true);
     expect(progress.filter((p) => p.data.event.type === 'epoch')).toHaveLength(6);
@@ -48,7 +67,11 @@ describe('train over the protocol', () => {
 
   it('stop ends a training before its next batch and answers with what it learned', async () => {
     const { messages, call, service } = engine();
-    const pending = call('t2', 'train', { document: mlp, dataset: { id: 'circles' }, settings: { ...settings, epochs: 50 } });
+    const pending = call('t2', 'train', {
+      document: mlp,
+      dataset: { id: 'circles' },
+      settings: { ...settings, epochs: 50 },
+    });
     while (!messages.some((m) => 'type' in m && m.type === 'progress')) await new Promise((r) => setTimeout(r, 1));
     service.handle({ id: 's1', type: 'stop', payload: { target: 't2' } });
     const answer = (await pending) as { ok: true; result: TrainOutcome };
@@ -60,9 +83,15 @@ describe('train over the protocol', () => {
 
   it('a bad dataset or a model that cannot train comes back as an error with a hint', async () => {
     const { call } = engine();
-    const wrong = (await call('t3', 'train', { document: getTemplate('cnn-bn-before-activation')!.build(), dataset: { id: 'circles' }, settings })) as { result: TrainOutcome };
+    const wrong = (await call('t3', 'train', {
+      document: getTemplate('cnn-bn-before-activation')!.build(),
+      dataset: { id: 'circles' },
+      settings,
+    })) as { result: TrainOutcome };
     expect(wrong.result.runs[0].status).toBe('failed');
-    expect(wrong.result.runs[0].error!.message).toBe("The dataset's samples are (2,) but the model's Input is (28, 28, 1).");
+    expect(wrong.result.runs[0].error!.message).toBe(
+      "The dataset's samples are (2,) but the model's Input is (28, 28, 1).",
+    );
     const bad = await call('t4', 'train', { document: mlp, dataset: { id: 'imagenet' }, settings });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-request' } });
   });
@@ -73,13 +102,20 @@ describe('predict over the protocol', () => {
     const { call } = engine();
     const doc = getTemplate('cnn-bn-before-activation')!.build();
     const conv = doc.nodes[1].id;
-    const answer = (await call('p1', 'predict', { document: doc, input: { shape: [2, 28, 28, 1], data: new Float32Array(2 * 784).fill(0.5) }, capture: [conv] })) as { ok: true; result: PredictResult };
+    const answer = (await call('p1', 'predict', {
+      document: doc,
+      input: { shape: [2, 28, 28, 1], data: new Float32Array(2 * 784).fill(0.5) },
+      capture: [conv],
+    })) as { ok: true; result: PredictResult };
     expect(answer.ok).toBe(true);
     expect(answer.result.output.shape).toEqual([2, 10]);
     const sum = Array.from(answer.result.output.data.slice(0, 10)).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 5);
     expect(answer.result.captured[conv].shape).toEqual([2, 26, 26, 32]);
-    const wrong = await call('p2', 'predict', { document: doc, input: { shape: [1, 28, 28, 3], data: new Float32Array(784 * 3) } });
+    const wrong = await call('p2', 'predict', {
+      document: doc,
+      input: { shape: [1, 28, 28, 3], data: new Float32Array(784 * 3) },
+    });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 });
@@ -98,7 +134,10 @@ describe('reestimate-bn over the protocol', () => {
     const r = (answer as { result: ReestimateOutcome }).result;
     expect(r).toMatchObject({ batches: 5, samples: 160, layers: ['batch_normalization'] });
     // Validation is measured on the held-out fifth, as the run measured it.
-    expect(r.before!.accuracy).toBeCloseTo((trained as { result: TrainOutcome }).result.runs[0].history.val_accuracy.at(-1)!, 6);
+    expect(r.before!.accuracy).toBeCloseTo(
+      (trained as { result: TrainOutcome }).result.runs[0].history.val_accuracy.at(-1)!,
+      6,
+    );
     expect(r.after!.accuracy).toBeGreaterThanOrEqual(0);
     const bnId = mlp.nodes[2].id;
     const moving = (w: typeof weights) => Array.from(w[bnId].find((x) => x.name === 'moving_mean')!.tensor.data);
@@ -112,7 +151,11 @@ describe('reestimate-bn over the protocol', () => {
       { className: 'InputLayer', config: { shape: [2] } },
       { className: 'Dense', config: { units: 2, activation: 'softmax' } },
     ]);
-    const answer = await call('r2', 'reestimate-bn', { document: plain, dataset: { id: 'circles' }, settings: { loss: settings.loss, batchSize: 32, validationSplit: 0.2, seed: 3, batches: 5 } });
+    const answer = await call('r2', 'reestimate-bn', {
+      document: plain,
+      dataset: { id: 'circles' },
+      settings: { loss: settings.loss, batchSize: 32, validationSplit: 0.2, seed: 3, batches: 5 },
+    });
     expect(answer).toMatchObject({ ok: false, error: { code: 'nothing-to-reestimate' } });
   });
 });

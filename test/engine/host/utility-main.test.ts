@@ -61,9 +61,16 @@ describe('utility-process engine entry', () => {
   it('serves the protocol on each port main hands it, with typed arrays intact', async () => {
     const a = connect();
     const b = connect();
-    const doc = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [4] } },
+      { className: 'Dense', config: { units: 3 } },
+    ]);
     a.port.postMessage({ id: 'a1', type: 'validate', payload: { document: doc } });
-    b.port.postMessage({ id: 'b1', type: 'import', payload: { name: 'x.json', data: new TextEncoder().encode('{"not": "a model"}') } });
+    b.port.postMessage({
+      id: 'b1',
+      type: 'import',
+      payload: { name: 'x.json', data: new TextEncoder().encode('{"not": "a model"}') },
+    });
     const va = await until(() => a.received.find((m) => m.id === 'a1'));
     expect(va).toMatchObject({ ok: true, result: { totals: { total: 15 } } });
     const vb = await until(() => b.received.find((m) => m.id === 'b1'));

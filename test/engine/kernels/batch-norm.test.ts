@@ -12,7 +12,11 @@ describe('batch norm golden values (Keras semantics)', () => {
     expect(Array.from(saved.mean)).toEqual([2.5, 5]);
     // Unbiased (÷3) would be 1.6667 and 6.6667.
     expectClose(saved.variance, [1.25, 5], 1e-7);
-    expectClose(y.data, [-1.3411045, -1.3415066, -0.4470348, -0.4471689, 0.4470348, 0.4471689, 1.3411045, 1.3415066], 1e-6);
+    expectClose(
+      y.data,
+      [-1.3411045, -1.3415066, -0.4470348, -0.4471689, 0.4470348, 0.4471689, 1.3411045, 1.3415066],
+      1e-6,
+    );
   });
 
   it('x=[2,2,2,1]: statistics run over batch, height and width', () => {
@@ -23,8 +27,15 @@ describe('batch norm golden values (Keras semantics)', () => {
   });
 
   it('gamma and beta scale and shift: gamma=2 beta=0.5 on x=[1,1] with moving mean 1, variance 4', () => {
-    const y = batchNormInfer(tensor([1, 1], [3]), Float32Array.of(1), Float32Array.of(4), Float32Array.of(2), Float32Array.of(0.5), 0.001);
-    expectClose(y.data, [2.4997500], 1e-6);
+    const y = batchNormInfer(
+      tensor([1, 1], [3]),
+      Float32Array.of(1),
+      Float32Array.of(4),
+      Float32Array.of(2),
+      Float32Array.of(0.5),
+      0.001,
+    );
+    expectClose(y.data, [2.49975], 1e-6);
   });
 
   it('axis=1 normalizes the second axis of x=[2,3,2]', () => {
@@ -33,13 +44,22 @@ describe('batch norm golden values (Keras semantics)', () => {
     for (let c = 0; c < 3; c++) {
       const vals = [0, 1].flatMap((b) => [0, 1].map((k) => x.data[(b * 3 + c) * 2 + k]));
       const mean = vals.reduce((a, v) => a + v, 0) / 4;
-      expectClose([saved.mean[c], saved.variance[c]], [mean, vals.reduce((a, v) => a + (v - mean) ** 2, 0) / 4], 1e-5, 1e-7);
+      expectClose(
+        [saved.mean[c], saved.variance[c]],
+        [mean, vals.reduce((a, v) => a + (v - mean) ** 2, 0) / 4],
+        1e-5,
+        1e-7,
+      );
     }
   });
 });
 
 describe('batch norm backward matches float64 central differences', () => {
-  for (const [shape, axis] of [[[6, 3], -1], [[2, 3, 4, 3], -1], [[2, 3, 2, 2], 1]] as const) {
+  for (const [shape, axis] of [
+    [[6, 3], -1],
+    [[2, 3, 4, 3], -1],
+    [[2, 3, 2, 2], 1],
+  ] as const) {
     it(`x=[${shape}] axis=${axis}: dx, dgamma, dbeta`, () => {
       const x = randomTensor([...shape], 32, -2, 3);
       const c = shape[axis < 0 ? shape.length + axis : axis];
@@ -50,9 +70,24 @@ describe('batch norm backward matches float64 central differences', () => {
       const w = randomTensor(y.shape, 35);
       const grads = batchNormBackward(w, x, gamma.data, saved);
       const h = 1e-3;
-      expectClose(grads.dx.data, numericGradient((t) => batchNormTrain(t, gamma.data, beta.data, eps, axis).y, x, w.data, h), 2e-3, 2e-3);
-      expectClose(grads.dgamma, numericGradient((g) => batchNormTrain(x, g.data, beta.data, eps, axis).y, gamma, w.data, h), 2e-3, 2e-3);
-      expectClose(grads.dbeta, numericGradient((b) => batchNormTrain(x, gamma.data, b.data, eps, axis).y, beta, w.data, h), 2e-3, 2e-3);
+      expectClose(
+        grads.dx.data,
+        numericGradient((t) => batchNormTrain(t, gamma.data, beta.data, eps, axis).y, x, w.data, h),
+        2e-3,
+        2e-3,
+      );
+      expectClose(
+        grads.dgamma,
+        numericGradient((g) => batchNormTrain(x, g.data, beta.data, eps, axis).y, gamma, w.data, h),
+        2e-3,
+        2e-3,
+      );
+      expectClose(
+        grads.dbeta,
+        numericGradient((b) => batchNormTrain(x, gamma.data, b.data, eps, axis).y, beta, w.data, h),
+        2e-3,
+        2e-3,
+      );
     });
   }
 
@@ -61,7 +96,12 @@ describe('batch norm backward matches float64 central differences', () => {
     const { saved } = batchNormTrain(x, null, null, 0.001);
     const w = randomTensor([5, 2], 37);
     const dx = batchNormBackward(w, x, null, saved).dx;
-    expectClose(dx.data, numericGradient((t) => batchNormTrain(t, null, null, 0.001).y, x, w.data, 1e-3), 2e-3, 2e-3);
+    expectClose(
+      dx.data,
+      numericGradient((t) => batchNormTrain(t, null, null, 0.001).y, x, w.data, 1e-3),
+      2e-3,
+      2e-3,
+    );
   });
 });
 
@@ -91,8 +131,12 @@ describe.each(simdVariants)('batch norm fast (wasm, %s) matches the reference', 
       // 6e-5, so outputs may differ by a few of those times gamma·invStd.
       const yTol = 1e-4 + 4e-7 * offset;
       expectClose(got.y.data, want.y.data, 1e-4, yTol);
-      expectClose(fast().batchNormInfer(x, want.saved.mean, want.saved.variance, gamma, beta, 0.001, axis).data,
-        batchNormInfer(x, want.saved.mean, want.saved.variance, gamma, beta, 0.001, axis).data, 1e-4, yTol);
+      expectClose(
+        fast().batchNormInfer(x, want.saved.mean, want.saved.variance, gamma, beta, 0.001, axis).data,
+        batchNormInfer(x, want.saved.mean, want.saved.variance, gamma, beta, 0.001, axis).data,
+        1e-4,
+        yTol,
+      );
       const dy = randomTensor(shape, 41);
       const gw = batchNormBackward(dy, x, gamma, want.saved);
       const gf = fast().batchNormBackward(dy, x, gamma, want.saved);

@@ -28,7 +28,7 @@ describe('conv2d golden values (worked by hand)', () => {
     expect(Array.from(y.data)).toEqual([37, 47, 67, 77]);
   });
 
-  it("x=[1,3,3,1] f=[2,2,1,1] s=1 p=same pads only bottom/right, as TensorFlow does", () => {
+  it('x=[1,3,3,1] f=[2,2,1,1] s=1 p=same pads only bottom/right, as TensorFlow does', () => {
     const y = conv2d(x3, k2, params(1, 'same'));
     expect(y.shape).toEqual([1, 3, 3, 1]);
     // Top-left is the unpadded window (37); were the pad on top/left it would be 1·4 = 4. The last column sees
@@ -47,12 +47,20 @@ describe('conv2d golden values (worked by hand)', () => {
   });
 
   it('x=[1,4,4,1] f=[3,3,1,1] s=2 p=same: output 2×2, the odd pad row/column after', () => {
-    const x = tensor([1, 4, 4, 1], Array.from({ length: 16 }, (_, i) => i + 1));
+    const x = tensor(
+      [1, 4, 4, 1],
+      Array.from({ length: 16 }, (_, i) => i + 1),
+    );
     const ones = tensor([3, 3, 1, 1], new Array(9).fill(1));
     // Total pad 1 per axis, all of it after: windows start at rows/cols 0 and 2.
     const y = conv2d(x, ones, params(2, 'same'));
     expect(y.shape).toEqual([1, 2, 2, 1]);
-    expect(Array.from(y.data)).toEqual([1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11, 3 + 4 + 7 + 8 + 11 + 12, 9 + 10 + 11 + 13 + 14 + 15, 11 + 12 + 15 + 16]);
+    expect(Array.from(y.data)).toEqual([
+      1 + 2 + 3 + 5 + 6 + 7 + 9 + 10 + 11,
+      3 + 4 + 7 + 8 + 11 + 12,
+      9 + 10 + 11 + 13 + 14 + 15,
+      11 + 12 + 15 + 16,
+    ]);
   });
 });
 
@@ -83,8 +91,18 @@ describe('conv2d reference gradients match float64 central differences', () => {
       const f = randomTensor(c.f, 12);
       const y = conv2d(x, f, p);
       const w = randomTensor(y.shape, 13);
-      expectClose(conv2dBackpropInput(w, f, c.x, p).data, numericGradient((t) => conv2d(t, f, p), x, w.data), 1e-3, 1e-3);
-      expectClose(conv2dBackpropFilter(x, w, c.f, p).data, numericGradient((t) => conv2d(x, t, p), f, w.data), 1e-3, 1e-3);
+      expectClose(
+        conv2dBackpropInput(w, f, c.x, p).data,
+        numericGradient((t) => conv2d(t, f, p), x, w.data),
+        1e-3,
+        1e-3,
+      );
+      expectClose(
+        conv2dBackpropFilter(x, w, c.f, p).data,
+        numericGradient((t) => conv2d(x, t, p), f, w.data),
+        1e-3,
+        1e-3,
+      );
     });
   }
 });

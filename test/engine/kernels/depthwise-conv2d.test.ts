@@ -37,8 +37,18 @@ describe('depthwiseConv2d gradients match float64 central differences', () => {
       const x = randomTensor(c.x, 4);
       const f = randomTensor(c.f, 5);
       const w = randomTensor(depthwiseConv2d(x, f, p).shape, 6);
-      expectClose(depthwiseConv2dBackpropInput(w, f, c.x, p).data, numericGradient((t) => depthwiseConv2d(t, f, p), x, w.data), 1e-3, 1e-3);
-      expectClose(depthwiseConv2dBackpropFilter(x, w, c.f, p).data, numericGradient((t) => depthwiseConv2d(x, t, p), f, w.data), 1e-3, 1e-3);
+      expectClose(
+        depthwiseConv2dBackpropInput(w, f, c.x, p).data,
+        numericGradient((t) => depthwiseConv2d(t, f, p), x, w.data),
+        1e-3,
+        1e-3,
+      );
+      expectClose(
+        depthwiseConv2dBackpropFilter(x, w, c.f, p).data,
+        numericGradient((t) => depthwiseConv2d(x, t, p), f, w.data),
+        1e-3,
+        1e-3,
+      );
     });
   }
 });
@@ -59,7 +69,15 @@ describe('depthwiseConv2d fast backend matches the reference', () => {
       const y = depthwiseConv2d(x, f, p);
       const dy = randomTensor(y.shape, 9);
       expectClose(fast().depthwiseConv2d(x, f, p).data, y.data);
-      expectClose(fast().depthwiseConv2dBackpropInput(dy, f, x.shape, p).data, depthwiseConv2dBackpropInput(dy, f, x.shape, p).data);
-      expectClose(fast().depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data, depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data, 1e-5, 1e-5);
+      expectClose(
+        fast().depthwiseConv2dBackpropInput(dy, f, x.shape, p).data,
+        depthwiseConv2dBackpropInput(dy, f, x.shape, p).data,
+      );
+      expectClose(
+        fast().depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data,
+        depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data,
+        1e-5,
+        1e-5,
+      );
     });
 });

@@ -28,8 +28,18 @@ describe('add with broadcasting of size-1 axes', () => {
     const [da, db] = addGrad(w, a.shape, b.shape);
     expect(da.shape).toEqual([2, 3, 1]);
     expect(db.shape).toEqual([1, 4]);
-    expectClose(da.data, numericGradient((t) => add(t, b), a, w.data), 1e-3, 1e-4);
-    expectClose(db.data, numericGradient((t) => add(a, t), b, w.data), 1e-3, 1e-4);
+    expectClose(
+      da.data,
+      numericGradient((t) => add(t, b), a, w.data),
+      1e-3,
+      1e-4,
+    );
+    expectClose(
+      db.data,
+      numericGradient((t) => add(a, t), b, w.data),
+      1e-3,
+      1e-4,
+    );
   });
 });
 
@@ -65,9 +75,19 @@ describe('bias add and zero padding', () => {
   });
 
   it('zeroPad2d x=[1,2,2,1] pads=((1,0),(0,2)) → [1,3,4,1], and the gradient crops back', () => {
-    const y = zeroPad2d(tensor([1, 2, 2, 1], [1, 2, 3, 4]), [[1, 0], [0, 2]]);
+    const y = zeroPad2d(tensor([1, 2, 2, 1], [1, 2, 3, 4]), [
+      [1, 0],
+      [0, 2],
+    ]);
     expect(y.shape).toEqual([1, 3, 4, 1]);
     expect(Array.from(y.data)).toEqual([0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0]);
-    expect(Array.from(zeroPad2dGrad(y, [[1, 0], [0, 2]]).data)).toEqual([1, 2, 3, 4]);
+    expect(
+      Array.from(
+        zeroPad2dGrad(y, [
+          [1, 0],
+          [0, 2],
+        ]).data,
+      ),
+    ).toEqual([1, 2, 3, 4]);
   });
 });

@@ -27,8 +27,13 @@ export function useFastBackend(variant: SimdVariant = 'plain SIMD'): () => FastB
   beforeAll(async () => {
     const simd = await readFile(join(wasmDir, WASM_FILES.simd));
     const relaxedSimd = variant === 'relaxed SIMD' ? await readFile(join(wasmDir, WASM_FILES.relaxedSimd)) : undefined;
-    backend = await createFastBackend({ binaries: { simd, relaxedSimd }, threads: 2, Worker: Worker as unknown as WorkerConstructor });
-    if (backend.relaxedSimd !== (variant === 'relaxed SIMD')) throw new Error(`asked for ${variant}, got relaxedSimd=${backend.relaxedSimd}`);
+    backend = await createFastBackend({
+      binaries: { simd, relaxedSimd },
+      threads: 2,
+      Worker: Worker as unknown as WorkerConstructor,
+    });
+    if (backend.relaxedSimd !== (variant === 'relaxed SIMD'))
+      throw new Error(`asked for ${variant}, got relaxedSimd=${backend.relaxedSimd}`);
   });
   afterAll(async () => {
     if (backend) await backend.dispose();

@@ -6,7 +6,10 @@ import { seededRandom } from '../../../engine/kernels/dropout';
 export function randomTensor(shape: number[], seed: number, lo = -1, hi = 1): Tensor {
   const random = seededRandom(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tensor(shape, Float32Array.from({ length: n }, () => lo + (hi - lo) * random()));
+  return tensor(
+    shape,
+    Float32Array.from({ length: n }, () => lo + (hi - lo) * random()),
+  );
 }
 
 /** Every value within atol + rtol·|expected|, with the first offending index in the message. */

@@ -29,20 +29,41 @@ describe('Dense gradients through matMul transposes match float64 central differ
     const x = randomTensor([3, 4], 1);
     const w = randomTensor([4, 5], 2);
     const dy = randomTensor([3, 5], 3);
-    expectClose(matMul(dy, w, false, true).data, numericGradient((t) => matMul(t, w), x, dy.data), 1e-3, 1e-4);
-    expectClose(matMul(x, dy, true, false).data, numericGradient((t) => matMul(x, t), w, dy.data), 1e-3, 1e-4);
+    expectClose(
+      matMul(dy, w, false, true).data,
+      numericGradient((t) => matMul(t, w), x, dy.data),
+      1e-3,
+      1e-4,
+    );
+    expectClose(
+      matMul(x, dy, true, false).data,
+      numericGradient((t) => matMul(x, t), w, dy.data),
+      1e-3,
+      1e-4,
+    );
   });
 });
 
 describe.each(simdVariants)('matMul fast (wasm, %s) matches the reference', (variant) => {
   const fast = useFastBackend(variant);
   const cases: [number, number, number][] = [
-    [1, 1, 1], [5, 7, 9], [4, 8, 8], [13, 17, 29], [64, 300, 33], [3, 1000, 2], [130, 257, 70],
+    [1, 1, 1],
+    [5, 7, 9],
+    [4, 8, 8],
+    [13, 17, 29],
+    [64, 300, 33],
+    [3, 1000, 2],
+    [130, 257, 70],
     // Above the 4 MFLOP threading threshold (39 MFLOP): blocks of rows of C shared by two threads.
     [200, 513, 190],
   ];
   for (const [m, k, n] of cases)
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const)
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const)
       it(`a=[${ta ? `${k},${m}` : `${m},${k}`}] b=[${tb ? `${n},${k}` : `${k},${n}`}] transposeA=${ta} transposeB=${tb}`, () => {
         const a = randomTensor(ta ? [k, m] : [m, k], m + k);
         const b = randomTensor(tb ? [n, k] : [k, n], n + 7);

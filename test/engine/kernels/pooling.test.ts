@@ -1,14 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import { avgPool, avgPoolGrad } from '../../../engine/kernels/avg-pool';
-import { globalAvgPool, globalAvgPoolGrad, globalMaxPool, globalMaxPoolGrad } from '../../../engine/kernels/global-pool';
+import {
+  globalAvgPool,
+  globalAvgPoolGrad,
+  globalMaxPool,
+  globalMaxPoolGrad,
+} from '../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../engine/kernels/max-pool';
 import type { Padding, PoolParams } from '../../../engine/kernels/types';
 import { useFastBackend } from './fast-backend';
 import { expectClose, numericGradient, randomTensor, shapeText } from './helpers';
 
 const pool = (k: number, s: number, padding: Padding): PoolParams => ({ poolSize: [k, k], strides: [s, s], padding });
-const iota = (shape: number[], sign = 1) => tensor(shape, Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => sign * (i + 1)));
+const iota = (shape: number[], sign = 1) =>
+  tensor(
+    shape,
+    Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => sign * (i + 1)),
+  );
 
 describe('max pooling', () => {
   it('x=[1,4,4,1] pool=2 s=2 p=valid takes each window maximum', () => {
@@ -24,17 +33,26 @@ describe('max pooling', () => {
     expect(Array.from(maxPoolGrad(tensor([1, 1, 1, 1], [2]), x, pool(2, 2, 'valid')).data)).toEqual([2, 0, 0, 0]);
   });
 
-  for (const [shape, k, s, p] of [[[2, 5, 5, 3], 2, 2, 'same'], [[1, 7, 6, 2], 3, 2, 'valid'], [[1, 4, 4, 1], 3, 1, 'same']] as const)
+  for (const [shape, k, s, p] of [
+    [[2, 5, 5, 3], 2, 2, 'same'],
+    [[1, 7, 6, 2], 3, 2, 'valid'],
+    [[1, 4, 4, 1], 3, 1, 'same'],
+  ] as const)
     it(`gradient x=${shapeText(shape)} pool=${k} s=${s} p=${p} matches float64 central differences`, () => {
       const x = randomTensor([...shape], 21);
       const params = pool(k, s, p);
       const w = randomTensor(maxPool(x, params).shape, 22);
-      expectClose(maxPoolGrad(w, x, params).data, numericGradient((t) => maxPool(t, params), x, w.data, 1e-3), 1e-3, 1e-3);
+      expectClose(
+        maxPoolGrad(w, x, params).data,
+        numericGradient((t) => maxPool(t, params), x, w.data, 1e-3),
+        1e-3,
+        1e-3,
+      );
     });
 });
 
 describe('average pooling', () => {
-  it("x=[1,3,3,1] pool=2 s=2 p=same averages only the real elements", () => {
+  it('x=[1,3,3,1] pool=2 s=2 p=same averages only the real elements', () => {
     // Windows {1,2,4,5}, {3,6}, {7,8}, {9}: a zero-padded average would give 3, 2.25, 3.75, 2.25.
     expect(Array.from(avgPool(iota([1, 3, 3, 1]), pool(2, 2, 'same')).data)).toEqual([3, 4.5, 7.5, 9]);
   });
@@ -43,12 +61,21 @@ describe('average pooling', () => {
     expect(Array.from(avgPool(iota([1, 4, 4, 1]), pool(2, 2, 'valid')).data)).toEqual([3.5, 5.5, 11.5, 13.5]);
   });
 
-  for (const [shape, k, s, p] of [[[2, 5, 5, 3], 2, 2, 'same'], [[1, 7, 6, 2], 3, 2, 'valid'], [[1, 5, 4, 1], 3, 1, 'same']] as const)
+  for (const [shape, k, s, p] of [
+    [[2, 5, 5, 3], 2, 2, 'same'],
+    [[1, 7, 6, 2], 3, 2, 'valid'],
+    [[1, 5, 4, 1], 3, 1, 'same'],
+  ] as const)
     it(`gradient x=${shapeText(shape)} pool=${k} s=${s} p=${p} matches float64 central differences`, () => {
       const x = randomTensor([...shape], 23);
       const params = pool(k, s, p);
       const w = randomTensor(avgPool(x, params).shape, 24);
-      expectClose(avgPoolGrad(w, x.shape, params).data, numericGradient((t) => avgPool(t, params), x, w.data), 1e-3, 1e-3);
+      expectClose(
+        avgPoolGrad(w, x.shape, params).data,
+        numericGradient((t) => avgPool(t, params), x, w.data),
+        1e-3,
+        1e-3,
+      );
     });
 });
 
@@ -75,7 +102,12 @@ describe('global pooling', () => {
 
 describe('average pooling fast backend matches the reference', () => {
   const fast = useFastBackend();
-  for (const [shape, k, s, p] of [[[2, 5, 5, 3], 2, 2, 'same'], [[1, 7, 6, 2], 3, 2, 'valid'], [[3, 9, 8, 5], 3, 1, 'same'], [[1, 4, 4, 1], 2, 3, 'same']] as const)
+  for (const [shape, k, s, p] of [
+    [[2, 5, 5, 3], 2, 2, 'same'],
+    [[1, 7, 6, 2], 3, 2, 'valid'],
+    [[3, 9, 8, 5], 3, 1, 'same'],
+    [[1, 4, 4, 1], 2, 3, 'same'],
+  ] as const)
     it(`x=${shapeText(shape)} pool=${k} s=${s} p=${p}: forward and gradient`, () => {
       const x = randomTensor([...shape], 27);
       const params = pool(k, s, p);

@@ -63,16 +63,41 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     },
     activation: (b) => [b.activation(x, 'gelu').data, b.activation(x, 'softmax').data],
     activationGrad: (b) => [b.activationGrad(x, x, b.activation(x, 'elu'), 'elu').data],
-    softmaxCrossEntropy: (b) => [b.softmaxCrossEntropy(logits, labels).perRow, b.softmaxCrossEntropy(logits, labels).probs.data],
-    softmaxCrossEntropyGrad: (b) => [b.softmaxCrossEntropyGrad(b.softmaxCrossEntropy(logits, labels).probs, labels).data],
+    softmaxCrossEntropy: (b) => [
+      b.softmaxCrossEntropy(logits, labels).perRow,
+      b.softmaxCrossEntropy(logits, labels).probs.data,
+    ],
+    softmaxCrossEntropyGrad: (b) => [
+      b.softmaxCrossEntropyGrad(b.softmaxCrossEntropy(logits, labels).probs, labels).data,
+    ],
     dropout: (b) => [b.dropout(x, 0.4, 5).y.data],
     dropoutGrad: (b) => [b.dropoutGrad(x, b.dropout(x, 0.4, 5).mask).data],
-    zeroPad2d: (b) => [b.zeroPad2d(x, [[1, 2], [0, 1]]).data],
-    zeroPad2dGrad: (b) => [b.zeroPad2dGrad(x, [[1, 2], [0, 1]]).data],
+    zeroPad2d: (b) => [
+      b.zeroPad2d(x, [
+        [1, 2],
+        [0, 1],
+      ]).data,
+    ],
+    zeroPad2dGrad: (b) => [
+      b.zeroPad2dGrad(x, [
+        [1, 2],
+        [0, 1],
+      ]).data,
+    ],
     add: (b) => [b.add(x, randomTensor([7, 1, 3], 94)).data],
     addGrad: (b) => b.addGrad(x, x.shape, [7, 1, 3]).map((t) => t.data),
     concat: (b) => [b.concat([x, x], 2).data],
-    concatGrad: (b) => b.concatGrad(x, [[2, 7, 3, 3], [2, 7, 4, 3]], 2).map((t) => t.data),
+    concatGrad: (b) =>
+      b
+        .concatGrad(
+          x,
+          [
+            [2, 7, 3, 3],
+            [2, 7, 4, 3],
+          ],
+          2,
+        )
+        .map((t) => t.data),
     biasActivation: (b) => [b.biasActivation(x, beta, 'relu').data, b.biasActivation(x, null, 'relu6').data],
     biasActivationGrad: (b) => {
       const r = b.biasActivationGrad(randomTensor(x.shape, 96), b.biasActivation(x, beta, 'relu'), 'relu', true);
@@ -82,7 +107,9 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     biasAddGrad: (b) => [b.biasAddGrad(x)],
     adamUpdate: (b) => {
       // Large enough (5000 weights) for the fast backend's wasm path.
-      const w = randomTensor([5000], 96).data, m = randomTensor([5000], 97).data, v = randomTensor([5000], 98, 0, 1).data;
+      const w = randomTensor([5000], 96).data,
+        m = randomTensor([5000], 97).data,
+        v = randomTensor([5000], 98, 0, 1).data;
       b.adamUpdate(w, randomTensor([5000], 99).data, m, v, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
       return [w, m, v];
     },
@@ -117,7 +144,8 @@ describe('fast backend SIMD choice', () => {
     const broken = (await readFile('dist/wasm/kernels-relaxed-simd.wasm')).subarray(0, 100);
     const fast = await createFastBackend({ binaries: { simd, relaxedSimd: broken } });
     expect(fast.relaxedSimd).toBe(false);
-    const x = randomTensor([2, 9, 9, 5], 103), f = randomTensor([3, 3, 5, 6], 104);
+    const x = randomTensor([2, 9, 9, 5], 103),
+      f = randomTensor([3, 3, 5, 6], 104);
     const p: ConvParams = { strides: [1, 1], padding: 'same', dilations: [1, 1] };
     const want = referenceBackend.conv2d(x, f, p).data;
     expectClose(fast.conv2d(x, f, p).data, want, 1e-4, 1e-5 * maxAbs(want));
@@ -128,7 +156,10 @@ describe('fast backend SIMD choice', () => {
 describe('fast backend memory limit', () => {
   it('an op larger than the wasm memory limit (1 MiB here) falls back to the reference kernel: a=[300,300] b=[300,300]', async () => {
     const { readFile } = await import('node:fs/promises');
-    const fast = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, memoryLimitMiB: 1 });
+    const fast = await createFastBackend({
+      binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') },
+      memoryLimitMiB: 1,
+    });
     const a = randomTensor([300, 300], 100);
     const b = randomTensor([300, 300], 101);
     expect(Array.from(fast.matMul(a, b).data)).toEqual(Array.from(referenceBackend.matMul(a, b).data));
@@ -138,18 +169,23 @@ describe('fast backend memory limit', () => {
   });
 });
 
-describe.each(simdVariants)('the fast backend (%s) agrees with the reference on every kernel (x=[2,7,7,3] f=[3,3,3,4] s=2 p=same)', (variant) => {
-  const fast = useFastBackend(variant);
-  const kernels = everyKernel();
-  it('covers every method of the Backend interface', () => {
-    const methods = Object.keys(referenceBackend).filter((k) => typeof (referenceBackend as unknown as Record<string, unknown>)[k] === 'function');
-    expect(Object.keys(kernels).sort()).toEqual(methods.sort());
-  });
-  for (const [name, run] of Object.entries(kernels))
-    it(name, () => {
-      const want = run(referenceBackend);
-      const got = run(fast());
-      expect(got.length).toBe(want.length);
-      want.forEach((w, i) => expectClose(got[i], w, 1e-4, 1e-5 * maxAbs(w)));
+describe.each(simdVariants)(
+  'the fast backend (%s) agrees with the reference on every kernel (x=[2,7,7,3] f=[3,3,3,4] s=2 p=same)',
+  (variant) => {
+    const fast = useFastBackend(variant);
+    const kernels = everyKernel();
+    it('covers every method of the Backend interface', () => {
+      const methods = Object.keys(referenceBackend).filter(
+        (k) => typeof (referenceBackend as unknown as Record<string, unknown>)[k] === 'function',
+      );
+      expect(Object.keys(kernels).sort()).toEqual(methods.sort());
     });
-});
+    for (const [name, run] of Object.entries(kernels))
+      it(name, () => {
+        const want = run(referenceBackend);
+        const got = run(fast());
+        expect(got.length).toBe(want.length);
+        want.forEach((w, i) => expectClose(got[i], w, 1e-4, 1e-5 * maxAbs(w)));
+      });
+  },
+);

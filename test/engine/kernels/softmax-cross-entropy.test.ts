@@ -27,7 +27,9 @@ describe('softmax cross-entropy', () => {
         const minus = tensor(logits.shape, logits.data.slice());
         plus.data[i] += h;
         minus.data[i] -= h;
-        numeric[i] = (softmaxCrossEntropy(plus, labels).loss - softmaxCrossEntropy(minus, labels).loss) / (plus.data[i] - minus.data[i]);
+        numeric[i] =
+          (softmaxCrossEntropy(plus, labels).loss - softmaxCrossEntropy(minus, labels).loss) /
+          (plus.data[i] - minus.data[i]);
       }
       expectClose(grad.data, numeric, 2e-3, 2e-4);
     }

@@ -34,7 +34,8 @@ const { cases } = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { cases: KerasCas
 const toTensor = (v: Values): Tensor => tensor(v.shape, Float32Array.from(v.data));
 
 /** Tolerance scaled by the largest value: sums in a different order differ in the last float32 bits. */
-const close = (actual: ArrayLike<number>, expected: number[]) => expectClose(actual, expected, 2e-4, 2e-5 * Math.max(1, maxAbs(expected)));
+const close = (actual: ArrayLike<number>, expected: number[]) =>
+  expectClose(actual, expected, 2e-4, 2e-5 * Math.max(1, maxAbs(expected)));
 
 function runKerasCase(c: KerasCase, backend: Backend): void {
   const def = getLayer(c.class_name);
@@ -45,7 +46,9 @@ function runKerasCase(c: KerasCase, backend: Backend): void {
   const inputs = c.inputs.map(toTensor);
   const weights = Object.fromEntries(Object.entries(c.weights).map(([k, v]) => [k, toTensor(v)]));
   const shapes = c.inputs.map((v) => [null, ...v.shape.slice(1)]);
-  expect((def.weights?.(config, shapes) ?? []).map((w) => [w.name, w.shape])).toEqual(Object.entries(c.weights).map(([k, v]) => [k, v.shape]));
+  expect((def.weights?.(config, shapes) ?? []).map((w) => [w.name, w.shape])).toEqual(
+    Object.entries(c.weights).map(([k, v]) => [k, v.shape]),
+  );
   const fwd = def.forward!(ctx, config, inputs, weights);
   expect(fwd.output.shape).toEqual(c.output.shape);
   close(fwd.output.data, c.output.data);

@@ -21,11 +21,27 @@ const CASES: Case[] = [
   { layer: 'Dense', config: { units: 2, activation: 'softmax' }, inputs: [[2, 3, 4]] },
   { layer: 'Dense', config: { units: 3, use_bias: false, activation: 'gelu' }, inputs: [[3, 4]] },
   { layer: 'Conv2D', config: { filters: 3, kernel_size: 3, activation: 'relu' }, inputs: [[2, 5, 5, 2]] },
-  { layer: 'Conv2D', config: { filters: 2, kernel_size: [2, 3], strides: 2, padding: 'same', activation: 'sigmoid' }, inputs: [[1, 7, 6, 3]] },
-  { layer: 'Conv2D', config: { filters: 2, kernel_size: 3, dilation_rate: 2, activation: 'elu' }, inputs: [[1, 7, 7, 1]] },
+  {
+    layer: 'Conv2D',
+    config: { filters: 2, kernel_size: [2, 3], strides: 2, padding: 'same', activation: 'sigmoid' },
+    inputs: [[1, 7, 6, 3]],
+  },
+  {
+    layer: 'Conv2D',
+    config: { filters: 2, kernel_size: 3, dilation_rate: 2, activation: 'elu' },
+    inputs: [[1, 7, 7, 1]],
+  },
   { layer: 'Conv2D', config: { filters: 4, kernel_size: 1, groups: 2 }, inputs: [[1, 3, 3, 4]] },
-  { layer: 'DepthwiseConv2D', config: { kernel_size: 3, depth_multiplier: 2, padding: 'same', activation: 'silu' }, inputs: [[1, 5, 4, 2]] },
-  { layer: 'SeparableConv2D', config: { filters: 3, kernel_size: 3, depth_multiplier: 2, activation: 'softplus' }, inputs: [[1, 5, 5, 2]] },
+  {
+    layer: 'DepthwiseConv2D',
+    config: { kernel_size: 3, depth_multiplier: 2, padding: 'same', activation: 'silu' },
+    inputs: [[1, 5, 4, 2]],
+  },
+  {
+    layer: 'SeparableConv2D',
+    config: { filters: 3, kernel_size: 3, depth_multiplier: 2, activation: 'softplus' },
+    inputs: [[1, 5, 5, 2]],
+  },
   { layer: 'BatchNormalization', inputs: [[3, 3, 3, 2]], training: true },
   { layer: 'BatchNormalization', config: { center: false, axis: 1 }, inputs: [[4, 3, 2]], training: true },
   { layer: 'BatchNormalization', inputs: [[3, 4]], training: false },
@@ -33,7 +49,11 @@ const CASES: Case[] = [
   { layer: 'LayerNormalization', config: { rms_scaling: true }, inputs: [[3, 4]] },
   { layer: 'Normalization', config: { axis: 1 }, inputs: [[2, 3, 2]] },
   { layer: 'LayerScale', config: { init_values: 0.5, projection_dim: 3 }, inputs: [[2, 2, 3]] },
-  { layer: 'Conv2DTranspose', config: { filters: 2, kernel_size: 3, strides: 2, padding: 'same', activation: 'tanh' }, inputs: [[1, 3, 2, 2]] },
+  {
+    layer: 'Conv2DTranspose',
+    config: { filters: 2, kernel_size: 3, strides: 2, padding: 'same', activation: 'tanh' },
+    inputs: [[1, 3, 2, 2]],
+  },
   { layer: 'Conv2DTranspose', config: { filters: 3, kernel_size: [2, 3] }, inputs: [[2, 2, 3, 1]] },
   { layer: 'MaxPooling2D', config: { pool_size: 3, strides: 2, padding: 'same' }, inputs: [[1, 5, 5, 2]] },
   { layer: 'AveragePooling2D', config: { pool_size: 2, strides: 1, padding: 'same' }, inputs: [[2, 3, 3, 1]] },
@@ -47,19 +67,85 @@ const CASES: Case[] = [
   { layer: 'LeakyReLU', inputs: [[3, 5]] },
   { layer: 'Softmax', config: { axis: 1 }, inputs: [[2, 3, 4]] },
   { layer: 'Rescaling', config: { scale: 0.5, offset: 1 }, inputs: [[2, 3]] },
-  { layer: 'ZeroPadding2D', config: { padding: [[1, 0], [2, 1]] }, inputs: [[1, 3, 2, 2]] },
-  { layer: 'Cropping2D', config: { cropping: [[1, 0], [0, 2]] }, inputs: [[1, 4, 5, 2]] },
+  {
+    layer: 'ZeroPadding2D',
+    config: {
+      padding: [
+        [1, 0],
+        [2, 1],
+      ],
+    },
+    inputs: [[1, 3, 2, 2]],
+  },
+  {
+    layer: 'Cropping2D',
+    config: {
+      cropping: [
+        [1, 0],
+        [0, 2],
+      ],
+    },
+    inputs: [[1, 4, 5, 2]],
+  },
   { layer: 'UpSampling2D', config: { size: [2, 3] }, inputs: [[1, 2, 3, 2]] },
   { layer: 'UpSampling2D', config: { size: 2, interpolation: 'bilinear' }, inputs: [[1, 3, 2, 1]] },
-  { layer: 'Add', inputs: [[2, 3, 3, 2], [2, 1, 1, 2]] },
-  { layer: 'Subtract', inputs: [[2, 4], [2, 4]] },
-  { layer: 'Multiply', inputs: [[2, 4], [2, 4], [2, 4]] },
-  { layer: 'Multiply', inputs: [[2, 3, 3, 4], [2, 4]] },
-  { layer: 'Average', inputs: [[2, 4], [2, 4]] },
-  { layer: 'Maximum', inputs: [[2, 4], [2, 4]] },
-  { layer: 'Concatenate', config: { axis: 1 }, inputs: [[2, 2, 3], [2, 1, 3]] },
+  {
+    layer: 'Add',
+    inputs: [
+      [2, 3, 3, 2],
+      [2, 1, 1, 2],
+    ],
+  },
+  {
+    layer: 'Subtract',
+    inputs: [
+      [2, 4],
+      [2, 4],
+    ],
+  },
+  {
+    layer: 'Multiply',
+    inputs: [
+      [2, 4],
+      [2, 4],
+      [2, 4],
+    ],
+  },
+  {
+    layer: 'Multiply',
+    inputs: [
+      [2, 3, 3, 4],
+      [2, 4],
+    ],
+  },
+  {
+    layer: 'Average',
+    inputs: [
+      [2, 4],
+      [2, 4],
+    ],
+  },
+  {
+    layer: 'Maximum',
+    inputs: [
+      [2, 4],
+      [2, 4],
+    ],
+  },
+  {
+    layer: 'Concatenate',
+    config: { axis: 1 },
+    inputs: [
+      [2, 2, 3],
+      [2, 1, 3],
+    ],
+  },
   { layer: 'Dropout', config: { rate: 0.4 }, inputs: [[3, 4]], training: true },
-  { layer: 'Conv1D', config: { filters: 3, kernel_size: 3, padding: 'causal', dilation_rate: 2, activation: 'tanh' }, inputs: [[2, 7, 2]] },
+  {
+    layer: 'Conv1D',
+    config: { filters: 3, kernel_size: 3, padding: 'causal', dilation_rate: 2, activation: 'tanh' },
+    inputs: [[2, 7, 2]],
+  },
   { layer: 'Conv1D', config: { filters: 2, kernel_size: 2, strides: 2, padding: 'same' }, inputs: [[1, 5, 3]] },
   { layer: 'MaxPooling1D', config: { pool_size: 3, strides: 2, padding: 'same' }, inputs: [[2, 7, 2]] },
   { layer: 'AveragePooling1D', config: { pool_size: 2, strides: 1 }, inputs: [[2, 5, 2]] },
@@ -87,7 +173,8 @@ function check(c: Case) {
   const shapes: Shape[] = c.inputs.map((s) => [null, ...s.slice(1)]);
   const weights: Record<string, Tensor> = {};
   for (const w of def.weights?.(config, shapes) ?? []) weights[w.name] = randomTensor(w.shape, rng, 0.8);
-  for (const variance of [weights.moving_variance, weights.variance]) variance?.data.forEach((v, i, a) => (a[i] = 0.5 + Math.abs(v)));
+  for (const variance of [weights.moving_variance, weights.variance])
+    variance?.data.forEach((v, i, a) => (a[i] = 0.5 + Math.abs(v)));
   const ctx = context(c.training ?? false);
   const first = def.forward!(ctx, config, inputs, weights);
   const projection = randomTensor(first.output.shape, rng);
@@ -110,7 +197,10 @@ function check(c: Case) {
       const down = loss();
       values[i] = keep;
       const numeric = (up - down) / (2 * eps);
-      expect(Math.abs(numeric - analytic[i]), `${what}[${i}]: numeric ${numeric}, analytic ${analytic[i]}`).toBeLessThan(3e-3 + 2e-2 * Math.abs(numeric));
+      expect(
+        Math.abs(numeric - analytic[i]),
+        `${what}[${i}]: numeric ${numeric}, analytic ${analytic[i]}`,
+      ).toBeLessThan(3e-3 + 2e-2 * Math.abs(numeric));
     }
   };
   inputs.forEach((x, k) => compare(`input ${k}`, x.data, grads.inputs[k].data));
@@ -121,7 +211,8 @@ function check(c: Case) {
 
 describe('layer gradients equal finite differences', () => {
   for (const c of CASES) {
-    it(`${c.layer}(${JSON.stringify(c.config ?? {})}) x=${c.inputs.map((s) => `[${s}]`).join(' ')}${c.training ? ' training' : ''}`, () => check(c));
+    it(`${c.layer}(${JSON.stringify(c.config ?? {})}) x=${c.inputs.map((s) => `[${s}]`).join(' ')}${c.training ? ' training' : ''}`, () =>
+      check(c));
   }
   it('every runnable layer in the registry is covered', () => {
     const covered = new Set(CASES.map((c) => c.layer));
@@ -136,7 +227,10 @@ describe('layer forward semantics', () => {
     const def = getLayer('BatchNormalization')!;
     const config = completeConfig(def, { momentum: 0.9 }).config;
     // Channel 0 holds 1..8, channel 1 holds 10×(1..8): one mean and one variance per channel, shared by every pixel.
-    const x: Tensor = { shape: [2, 2, 2, 2], data: Float32Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? i / 2 + 1 : 10 * ((i - 1) / 2 + 1))) };
+    const x: Tensor = {
+      shape: [2, 2, 2, 2],
+      data: Float32Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? i / 2 + 1 : 10 * ((i - 1) / 2 + 1))),
+    };
     const w = {
       gamma: { shape: [2], data: Float32Array.of(2, 1) },
       beta: { shape: [2], data: Float32Array.of(0.5, 0) },
@@ -157,7 +251,7 @@ describe('layer forward semantics', () => {
     expect(r.updates!.moving_variance[1]).toBeCloseTo(0.9 + 0.1 * 525, 3);
     // Inference mode uses the moving statistics instead.
     const inf = def.forward!(context(false), config, [x], w);
-    expect(inf.output.data[0]).toBeCloseTo(2 * (1 - 0) / Math.sqrt(1 + 0.001) + 0.5, 5);
+    expect(inf.output.data[0]).toBeCloseTo((2 * (1 - 0)) / Math.sqrt(1 + 0.001) + 0.5, 5);
     expect(inf.updates).toBeUndefined();
   });
 
@@ -165,7 +259,12 @@ describe('layer forward semantics', () => {
     const def = getLayer('BatchNormalization')!;
     const config = completeConfig(def, { trainable: false }).config;
     const x: Tensor = { shape: [2, 1], data: Float32Array.of(3, 5) };
-    const w = { gamma: { shape: [1], data: Float32Array.of(1) }, beta: { shape: [1], data: Float32Array.of(0) }, moving_mean: { shape: [1], data: Float32Array.of(1) }, moving_variance: { shape: [1], data: Float32Array.of(4) } };
+    const w = {
+      gamma: { shape: [1], data: Float32Array.of(1) },
+      beta: { shape: [1], data: Float32Array.of(0) },
+      moving_mean: { shape: [1], data: Float32Array.of(1) },
+      moving_variance: { shape: [1], data: Float32Array.of(4) },
+    };
     const r = def.forward!(context(true), config, [x], w);
     expect(r.output.data[0]).toBeCloseTo((3 - 1) / Math.sqrt(4.001), 5);
     expect(r.updates).toBeUndefined();
@@ -183,8 +282,17 @@ describe('layer forward semantics', () => {
   it("ReLU with a threshold cuts at it, as Keras's relu docstring shows: relu([-10, -5, 0, 5, 10], threshold=5) = [0, 0, 0, 0, 10]", () => {
     const def = getLayer('ReLU')!;
     const x: Tensor = { shape: [1, 5], data: Float32Array.of(-10, -5, 0, 5, 10) };
-    expect(Array.from(def.forward!(context(false), completeConfig(def, { threshold: 5 }).config, [x], {}).output.data).map((v) => v + 0)).toEqual([0, 0, 0, 0, 10]);
-    const capped = def.forward!(context(false), completeConfig(def, { max_value: 6, negative_slope: 0.5 }).config, [x], {}).output.data;
+    expect(
+      Array.from(def.forward!(context(false), completeConfig(def, { threshold: 5 }).config, [x], {}).output.data).map(
+        (v) => v + 0,
+      ),
+    ).toEqual([0, 0, 0, 0, 10]);
+    const capped = def.forward!(
+      context(false),
+      completeConfig(def, { max_value: 6, negative_slope: 0.5 }).config,
+      [x],
+      {},
+    ).output.data;
     expect(Array.from(capped)).toEqual([-5, -2.5, 0, 5, 6]);
   });
 
@@ -192,7 +300,10 @@ describe('layer forward semantics', () => {
     const def = getLayer('Dense')!;
     const config = completeConfig(def, { units: 1 }).config;
     const x: Tensor = { shape: [1, 2, 2, 2], data: Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8) };
-    const w = { kernel: { shape: [2, 1], data: Float32Array.of(1, 10) }, bias: { shape: [1], data: Float32Array.of(0.5) } };
+    const w = {
+      kernel: { shape: [2, 1], data: Float32Array.of(1, 10) },
+      bias: { shape: [1], data: Float32Array.of(0.5) },
+    };
     expect(Array.from(def.forward!(context(false), config, [x], w).output.data)).toEqual([21.5, 43.5, 65.5, 87.5]);
   });
 

@@ -31,7 +31,9 @@ interface KerasCase {
   inference: Pass;
 }
 
-const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/keras-layers/sequence-layers.json'), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../fixtures/keras-layers/sequence-layers.json'), 'utf8'),
+) as {
   keras_version: string;
   cases: KerasCase[];
 };
@@ -58,7 +60,10 @@ function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
   const x: Tensor = { shape: c.input_shape, data: Float32Array.from(c.input) };
   const weights: Record<string, Tensor> = {};
   for (const w of c.weights) weights[w.name] = { shape: w.shape, data: Float32Array.from(w.data) };
-  const expectedNames = (def.weights?.(config, [[null, ...c.input_shape.slice(1)]]) ?? []).map((w) => [w.name, w.shape]);
+  const expectedNames = (def.weights?.(config, [[null, ...c.input_shape.slice(1)]]) ?? []).map((w) => [
+    w.name,
+    w.shape,
+  ]);
   expect(expectedNames).toEqual(c.weights.map((w) => [w.name, w.shape]));
   const pass = c[mode];
   const run = () => {
@@ -66,7 +71,13 @@ function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
     expect(r.output.shape).toEqual(pass.output_shape);
     close('output', r.output.data, pass.output);
     const dy: Tensor = { shape: r.output.shape, data: Float32Array.from(c.projection) };
-    const g = def.backward!(ctx, config, dy, { inputs: [x], weights, output: r.output, saved: r.saved, inputGradsNeeded: c.input_dtype === 'float32' });
+    const g = def.backward!(ctx, config, dy, {
+      inputs: [x],
+      weights,
+      output: r.output,
+      saved: r.saved,
+      inputGradsNeeded: c.input_dtype === 'float32',
+    });
     if (pass.input_grad) close('input gradient', g.inputs[0].data, pass.input_grad);
     expect(Object.keys(g.weights ?? {}).sort()).toEqual(Object.keys(pass.weight_grads).sort());
     for (const [name, want] of Object.entries(pass.weight_grads)) close(`${name} gradient`, g.weights![name], want);
@@ -77,11 +88,13 @@ function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
 
 describe(`sequence layers equal Keras ${fixture.keras_version} (reference kernels)`, () => {
   for (const c of fixture.cases)
-    for (const mode of ['training', 'inference'] as const) it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(referenceBackend, c, mode));
+    for (const mode of ['training', 'inference'] as const)
+      it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(referenceBackend, c, mode));
 });
 
 describe(`sequence layers equal Keras ${fixture.keras_version} (fast kernels)`, () => {
   const fast = useFastBackend();
   for (const c of fixture.cases)
-    for (const mode of ['training', 'inference'] as const) it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(fast(), c, mode));
+    for (const mode of ['training', 'inference'] as const)
+      it(`${c.id}: ${c.class_name} x=[${c.input_shape}] ${mode}`, () => check(fast(), c, mode));
 });

@@ -36,7 +36,11 @@ describe('graph diff', () => {
       ],
       ['dense', [{ key: 'units', a: '2', b: '10' }]],
     ]);
-    expect(arrows(d.connectionsRemoved)).toEqual(['batch_normalization → conv2d_1', 'batch_normalization_1 → max_pooling2d', 'max_pooling2d → dense']);
+    expect(arrows(d.connectionsRemoved)).toEqual([
+      'batch_normalization → conv2d_1',
+      'batch_normalization_1 → max_pooling2d',
+      'max_pooling2d → dense',
+    ]);
     expect(arrows(d.connectionsAdded)).toEqual([
       'batch_normalization → activation',
       'activation → conv2d_1',
@@ -49,7 +53,8 @@ describe('graph diff', () => {
   });
 
   it('the same template built twice is the same graph; the reverse diff swaps added and removed', () => {
-    for (const id of ['article-mlp', 'residual-block', 'cnn-bn-before-activation']) expect(isSameGraph(diffGraphs(build(id), build(id)))).toBe(true);
+    for (const id of ['article-mlp', 'residual-block', 'cnn-bn-before-activation'])
+      expect(isSameGraph(diffGraphs(build(id), build(id)))).toBe(true);
     const back = diffGraphs(build('cnn-bn-before-activation'), build('article-cnn'));
     expect(names(back.removed)).toEqual(['Activation activation', 'Activation activation_1', 'Flatten flatten']);
     expect(back.added).toEqual([]);
@@ -61,7 +66,9 @@ describe('graph diff', () => {
     const [input, dense, bn, dense1, bn1, dense2] = before.nodes;
     const after: ModelDocument = {
       ...before,
-      nodes: before.nodes.filter((n) => n !== bn).map((n) => (n === dense1 ? { ...n, config: { ...n.config, units: 64 } } : n)),
+      nodes: before.nodes
+        .filter((n) => n !== bn)
+        .map((n) => (n === dense1 ? { ...n, config: { ...n.config, units: 64 } } : n)),
       edges: [
         ...before.edges.filter((e) => e.source !== bn.id && e.target !== bn.id),
         { id: 'e-new', source: dense.id, target: dense1.id },
@@ -83,8 +90,16 @@ describe('graph diff', () => {
   it('a model against its BN-free twin (the comparison run): both BatchNormalization layers removed', () => {
     const doc = build('residual-block');
     const d = diffGraphs(doc, bnTwin(doc).doc);
-    expect(names(d.removed)).toEqual(['BatchNormalization batch_normalization', 'BatchNormalization batch_normalization_1']);
-    expect(arrows(d.connectionsRemoved)).toEqual(['conv2d → batch_normalization', 'batch_normalization → activation', 'conv2d_1 → batch_normalization_1', 'batch_normalization_1 → add']);
+    expect(names(d.removed)).toEqual([
+      'BatchNormalization batch_normalization',
+      'BatchNormalization batch_normalization_1',
+    ]);
+    expect(arrows(d.connectionsRemoved)).toEqual([
+      'conv2d → batch_normalization',
+      'batch_normalization → activation',
+      'conv2d_1 → batch_normalization_1',
+      'batch_normalization_1 → add',
+    ]);
     expect(arrows(d.connectionsAdded)).toEqual(['conv2d → activation', 'conv2d_1 → add']);
     // Keras users put use_bias=False before BN; without BN the twin needs its bias back.
     expect(d.changed.map((c) => [c.b.name, c.config.map((x) => `${x.key}: ${x.a} → ${x.b}`)])).toEqual([
@@ -97,30 +112,54 @@ describe('graph diff', () => {
     const doc = build('residual-block');
     const input = doc.nodes[0].id;
     const add = doc.nodes.find((n) => n.className === 'Add')!.id;
-    const d = diffGraphs(doc, { ...doc, name: 'plain', edges: doc.edges.filter((e) => !(e.source === input && e.target === add)) });
+    const d = diffGraphs(doc, {
+      ...doc,
+      name: 'plain',
+      edges: doc.edges.filter((e) => !(e.source === input && e.target === add)),
+    });
     expect(arrows(d.connectionsRemoved)).toEqual(['input_layer → add']);
     expect(d.connectionsAdded).toEqual([]);
     expect(d.model).toEqual([{ key: 'name', a: "'residual_block'", b: "'plain'" }]);
   });
 
   it('values are written as Keras code writes them', () => {
-    expect([formatValue([3, 3]), formatValue([5]), formatValue(null), formatValue(false), formatValue('same'), formatValue(0.001), formatValue(undefined)]).toEqual([
-      '(3, 3)',
-      '(5,)',
-      'None',
-      'False',
-      "'same'",
-      '0.001',
-      '—',
-    ]);
+    expect([
+      formatValue([3, 3]),
+      formatValue([5]),
+      formatValue(null),
+      formatValue(false),
+      formatValue('same'),
+      formatValue(0.001),
+      formatValue(undefined),
+    ]).toEqual(['(3, 3)', '(5,)', 'None', 'False', "'same'", '0.001', '—']);
   });
 });
 
 describe('settings diff', () => {
-  const base: ComparedSettings = { dataset: 'MNIST digits', subset: 2000, optimizer: 'adam', learningRate: null, batchSize: 32, epochs: 2, loss: 'sparse_categorical_crossentropy', validationSplit: 0.1, seed: 0 };
+  const base: ComparedSettings = {
+    dataset: 'MNIST digits',
+    subset: 2000,
+    optimizer: 'adam',
+    learningRate: null,
+    batchSize: 32,
+    epochs: 2,
+    loss: 'sparse_categorical_crossentropy',
+    validationSplit: 0.1,
+    seed: 0,
+  };
 
   it('lists each differing field in the settings form order, with its values', () => {
-    const other: ComparedSettings = { ...base, dataset: 'Spirals', subset: null, optimizer: 'sgd', batchSize: 64, epochs: 1, loss: 'categorical_crossentropy', validationSplit: 0.2, seed: 7 };
+    const other: ComparedSettings = {
+      ...base,
+      dataset: 'Spirals',
+      subset: null,
+      optimizer: 'sgd',
+      batchSize: 64,
+      epochs: 1,
+      loss: 'categorical_crossentropy',
+      validationSplit: 0.2,
+      seed: 7,
+    };
     expect(diffSettings(base, other).map((d) => [d.label, d.a, d.b])).toEqual([
       ['dataset', 'MNIST digits', 'Spirals'],
       ['subset', '2,000 samples', 'all samples'],
@@ -135,9 +174,11 @@ describe('settings diff', () => {
     ]);
   });
 
-  it("a learning rate left at the default equals the same rate typed in; another rate differs", () => {
+  it('a learning rate left at the default equals the same rate typed in; another rate differs', () => {
     expect(diffSettings(base, { ...base, learningRate: 0.001 })).toEqual([]);
-    expect(diffSettings(base, { ...base, learningRate: 0.01 })).toEqual([{ key: 'learningRate', label: 'learning rate', a: '0.001 (default)', b: '0.01' }]);
+    expect(diffSettings(base, { ...base, learningRate: 0.01 })).toEqual([
+      { key: 'learningRate', label: 'learning rate', a: '0.001 (default)', b: '0.01' },
+    ]);
     expect(diffSettings(base, base)).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ describe("Keras's fans", () => {
     expect(computeFans([32])).toEqual({ fanIn: 32, fanOut: 32 });
   });
 
-  it("the truncation correction is the stddev of a standard normal cut at ±2: sqrt(1 − 4φ(2)/(Φ(2) − Φ(−2)))", () => {
+  it('the truncation correction is the stddev of a standard normal cut at ±2: sqrt(1 − 4φ(2)/(Φ(2) − Φ(−2)))', () => {
     const phi2 = Math.exp(-2) / Math.sqrt(2 * Math.PI);
     const mass = erf(2 / Math.SQRT2);
     expect(Math.sqrt(1 - (4 * phi2) / mass)).toBeCloseTo(TRUNCATION_CORRECTION, 12);
@@ -52,7 +52,10 @@ describe("Keras's fans", () => {
 describe('initializer statistics match the Keras formulas on 73,728 samples', () => {
   const cases: [string, { limit?: number; variance: number; bound?: number }][] = [
     ['glorot_uniform', { limit: Math.sqrt(6 / (FAN_IN + FAN_OUT)), variance: 2 / (FAN_IN + FAN_OUT) }],
-    ['glorot_normal', { variance: 2 / (FAN_IN + FAN_OUT), bound: (2 * Math.sqrt(2 / (FAN_IN + FAN_OUT))) / TRUNCATION_CORRECTION }],
+    [
+      'glorot_normal',
+      { variance: 2 / (FAN_IN + FAN_OUT), bound: (2 * Math.sqrt(2 / (FAN_IN + FAN_OUT))) / TRUNCATION_CORRECTION },
+    ],
     ['he_uniform', { limit: Math.sqrt(6 / FAN_IN), variance: 2 / FAN_IN }],
     ['he_normal', { variance: 2 / FAN_IN, bound: (2 * Math.sqrt(2 / FAN_IN)) / TRUNCATION_CORRECTION }],
     ['lecun_uniform', { limit: Math.sqrt(3 / FAN_IN), variance: 1 / FAN_IN }],
@@ -136,13 +139,19 @@ describe("Keras's Orthogonal", () => {
     const n = ofRows ? rows : cols;
     const len = ofRows ? cols : rows;
     const at = (i: number, k: number) => (ofRows ? data[i * cols + k] : data[k * cols + i]);
-    return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-      let s = 0;
-      for (let k = 0; k < len; k++) s += at(i, k) * at(j, k);
-      return s;
-    }));
+    return Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => {
+        let s = 0;
+        for (let k = 0; k < len; k++) s += at(i, k) * at(j, k);
+        return s;
+      }),
+    );
   }
-  it.each([[8, 32], [32, 8], [6, 6]])('a (%i, %i) kernel has orthonormal rows or columns, whichever are fewer', (rows, cols) => {
+  it.each([
+    [8, 32],
+    [32, 8],
+    [6, 6],
+  ])('a (%i, %i) kernel has orthonormal rows or columns, whichever are fewer', (rows, cols) => {
     const t = initialize('orthogonal', [rows, cols], new Random(3));
     const g = gram(t.data, rows, cols, rows <= cols);
     g.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 4)));

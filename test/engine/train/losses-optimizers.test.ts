@@ -8,11 +8,21 @@ const plain = { fromLogits: false, outputActivation: null };
 
 describe('losses equal Keras', () => {
   it('categorical_crossentropy of the Keras docs example is 1.1769392', () => {
-    const r = computeLoss('categorical_crossentropy', t([2, 3], [0.05, 0.95, 0, 0.1, 0.8, 0.1]), Float32Array.of(0, 1, 0, 0, 0, 1), plain);
+    const r = computeLoss(
+      'categorical_crossentropy',
+      t([2, 3], [0.05, 0.95, 0, 0.1, 0.8, 0.1]),
+      Float32Array.of(0, 1, 0, 0, 0, 1),
+      plain,
+    );
     expect(r.loss).toBeCloseTo(1.1769392, 6);
   });
   it('sparse_categorical_crossentropy of the same is the same', () => {
-    const r = computeLoss('sparse_categorical_crossentropy', t([2, 3], [0.05, 0.95, 0, 0.1, 0.8, 0.1]), Int32Array.of(1, 2), plain);
+    const r = computeLoss(
+      'sparse_categorical_crossentropy',
+      t([2, 3], [0.05, 0.95, 0, 0.1, 0.8, 0.1]),
+      Int32Array.of(1, 2),
+      plain,
+    );
     expect(r.loss).toBeCloseTo(1.1769392, 6);
   });
   it('binary_crossentropy of the Keras docs example is 0.81492424', () => {
@@ -20,7 +30,9 @@ describe('losses equal Keras', () => {
     expect(r.loss).toBeCloseTo(0.81492424, 5);
   });
   it('mean_squared_error of the Keras docs example is 0.5', () => {
-    expect(computeLoss('mean_squared_error', t([2, 2], [1, 1, 1, 0]), Float32Array.of(0, 1, 0, 0), plain).loss).toBe(0.5);
+    expect(computeLoss('mean_squared_error', t([2, 2], [1, 1, 1, 0]), Float32Array.of(0, 1, 0, 0), plain).loss).toBe(
+      0.5,
+    );
   });
   it('from_logits and a fused softmax give the same loss as probabilities, and p − y as the logits gradient', () => {
     const logits = t([1, 3], [2, 1, -1]);
@@ -29,7 +41,11 @@ describe('losses equal Keras', () => {
     const y = Float32Array.of(0, 1, 0);
     const fromLogits = computeLoss('categorical_crossentropy', logits, y, { fromLogits: true, outputActivation: null });
     expect(fromLogits.loss).toBeCloseTo(-Math.log(p[1]), 6);
-    const fused = computeLoss('categorical_crossentropy', t([1, 3], p), y, { fromLogits: false, outputActivation: 'softmax', logits });
+    const fused = computeLoss('categorical_crossentropy', t([1, 3], p), y, {
+      fromLogits: false,
+      outputActivation: 'softmax',
+      logits,
+    });
     expect(fused.loss).toBeCloseTo(-Math.log(p[1]), 6);
     expect(fused.gradIsLogits).toBe(true);
     expect(Array.from(fused.grad.data)).toEqual([p[0], p[1] - 1, p[2]].map((v) => expect.closeTo(v, 6)));
@@ -43,13 +59,24 @@ describe('losses equal Keras', () => {
       const down = [...probs];
       up[i] += 1e-4;
       down[i] -= 1e-4;
-      const numeric = (computeLoss('categorical_crossentropy', t([2, 3], up), y, plain).loss - computeLoss('categorical_crossentropy', t([2, 3], down), y, plain).loss) / 2e-4;
+      const numeric =
+        (computeLoss('categorical_crossentropy', t([2, 3], up), y, plain).loss -
+          computeLoss('categorical_crossentropy', t([2, 3], down), y, plain).loss) /
+        2e-4;
       expect(r.grad.data[i]).toBeCloseTo(numeric, 3);
     }
   });
   it('accuracy: categorical by argmax, binary by 0.5', () => {
-    expect(accuracy('categorical_crossentropy', t([2, 3], [0.1, 0.8, 0.1, 0.5, 0.2, 0.3]), Float32Array.of(0, 1, 0, 0, 0, 1))).toBe(0.5);
-    expect(accuracy('sparse_categorical_crossentropy', t([2, 3], [0.1, 0.8, 0.1, 0.5, 0.2, 0.3]), Int32Array.of(1, 0))).toBe(1);
+    expect(
+      accuracy(
+        'categorical_crossentropy',
+        t([2, 3], [0.1, 0.8, 0.1, 0.5, 0.2, 0.3]),
+        Float32Array.of(0, 1, 0, 0, 0, 1),
+      ),
+    ).toBe(0.5);
+    expect(
+      accuracy('sparse_categorical_crossentropy', t([2, 3], [0.1, 0.8, 0.1, 0.5, 0.2, 0.3]), Int32Array.of(1, 0)),
+    ).toBe(1);
     expect(accuracy('binary_crossentropy', t([4, 1], [0.9, 0.2, 0.6, 0.4]), Float32Array.of(1, 0, 0, 0))).toBe(0.75);
   });
 });
@@ -68,7 +95,13 @@ describe('optimizers equal Keras', () => {
   it('Keras defaults', () => {
     expect(OPTIMIZER_DEFAULTS.adam).toMatchObject({ learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 });
     expect(OPTIMIZER_DEFAULTS.sgd).toMatchObject({ learning_rate: 0.01, momentum: 0, nesterov: false });
-    expect(OPTIMIZER_DEFAULTS.rmsprop).toMatchObject({ learning_rate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false });
+    expect(OPTIMIZER_DEFAULTS.rmsprop).toMatchObject({
+      learning_rate: 0.001,
+      rho: 0.9,
+      momentum: 0,
+      epsilon: 1e-7,
+      centered: false,
+    });
   });
   it('SGD(0.1): 1.0 → 0.9; with momentum 0.9 the second step is 0.18 (Keras docs)', () => {
     expect(run({ name: 'sgd', learning_rate: 0.1 }, 1, 1)[0]).toBeCloseTo(0.9, 6);

@@ -24,14 +24,19 @@ function input(shape: number[], seed: number): Float32Array {
 async function parity(build: () => Promise<tfl.LayersModel>, shape: number[]) {
   const model = await build();
   const saved = await saveArtifacts(model);
-  const imported = readTfjs(saved.modelJson, { read: (p) => (p === 'group1-shard1of1.bin' ? saved.weights : undefined) });
+  const imported = readTfjs(saved.modelJson, {
+    read: (p) => (p === 'group1-shard1of1.bin' ? saved.weights : undefined),
+  });
   if (!imported.ok) throw new Error(imported.errors[0].message);
   const x = input(shape, 1);
   const xt = tf.tensor(x, shape);
   const expectedInference = (model.predict(xt) as tf.Tensor).dataSync();
   const expectedTraining = (model.apply(xt, { training: true }) as tf.Tensor).dataSync();
   for (const backend of [referenceBackend, fast]) {
-    for (const [training, expected] of [[false, expectedInference], [true, expectedTraining]] as const) {
+    for (const [training, expected] of [
+      [false, expectedInference],
+      [true, expectedTraining],
+    ] as const) {
       const ours = predict(imported.document, { shape, data: x }, training, backend);
       if (!('data' in ours)) throw new Error(ours.message);
       expect(ours.data.length).toBe(expected.length);

@@ -27,7 +27,16 @@ describe('whole-model gradients', () => {
         { className: 'Flatten' },
         { className: 'Dense', config: { units: 3, activation: 'softmax' } },
       ],
-      [[0, 1], [1, 2], [2, 3], [3, 4], [0, 4], [4, 5], [5, 6], [6, 7]],
+      [
+        [0, 1],
+        [1, 2],
+        [2, 3],
+        [3, 4],
+        [0, 4],
+        [4, 5],
+        [5, 6],
+        [6, 7],
+      ],
     );
     const compiled = compileModel(doc, 3);
     if (!compiled.ok) throw new Error(compiled.message);
@@ -38,7 +47,14 @@ describe('whole-model gradients', () => {
     const lossOf = () => {
       const pass = forward(model, [x], ctx);
       const dense = pass.caches.get(model.outputId)!;
-      return { pass, r: computeLoss('sparse_categorical_crossentropy', pass.output, y, { fromLogits: false, outputActivation: 'softmax', logits: (dense.saved as { preActivation: never }).preActivation }) };
+      return {
+        pass,
+        r: computeLoss('sparse_categorical_crossentropy', pass.output, y, {
+          fromLogits: false,
+          outputActivation: 'softmax',
+          logits: (dense.saved as { preActivation: never }).preActivation,
+        }),
+      };
     };
     const { pass, r } = lossOf();
     const grads = backward(model, pass, r.grad, ctx, r.gradIsLogits);
@@ -72,7 +88,14 @@ describe('fit', () => {
     { className: 'Dense', config: { units: 2, activation: 'softmax' } },
   ]);
   const data: Dataset = circles({ count: 400, seed: 1 });
-  const settings: TrainSettings = { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam', learning_rate: 0.02 }, epochs: 25, batchSize: 32, seed: 5, validationSplit: 0.2 };
+  const settings: TrainSettings = {
+    loss: 'sparse_categorical_crossentropy',
+    optimizer: { name: 'adam', learning_rate: 0.02 },
+    epochs: 25,
+    batchSize: 32,
+    seed: 5,
+    validationSplit: 0.2,
+  };
 
   it('an MLP learns two circles, reporting per-batch and per-epoch progress', async () => {
     const events: string[] = [];
@@ -97,7 +120,11 @@ describe('fit', () => {
 
   it('a stop request takes effect before the next batch', async () => {
     let batchesSeen = 0;
-    const r = await train(mlp, data, settings, { ...hooks, onEvent: (e) => e.type === 'batch' && batchesSeen++, shouldStop: () => batchesSeen >= 3 });
+    const r = await train(mlp, data, settings, {
+      ...hooks,
+      onEvent: (e) => e.type === 'batch' && batchesSeen++,
+      shouldStop: () => batchesSeen >= 3,
+    });
     expect(r.status).toBe('stopped');
     expect(r.batchLoss).toHaveLength(3);
     expect(r.weights).toBeDefined();
@@ -117,22 +144,43 @@ describe('fit', () => {
   });
 
   it("the article's CNN without Flatten is refused for classification, with the fix", async () => {
-    const images: Dataset = { name: 'rgb', description: '', x: new Float32Array(4 * 28 * 28 * 3), y: Int32Array.of(0, 1, 0, 1), sampleShape: [28, 28, 3], numClasses: 2, count: 4, normalization: [] };
+    const images: Dataset = {
+      name: 'rgb',
+      description: '',
+      x: new Float32Array(4 * 28 * 28 * 3),
+      y: Int32Array.of(0, 1, 0, 1),
+      sampleShape: [28, 28, 3],
+      numClasses: 2,
+      count: 4,
+      normalization: [],
+    };
     const r = await train(getTemplate('article-cnn')!.build(), images, settings, hooks);
     expect(r.error!.message).toBe("the model's output is (None, 12, 12, 2), but classifying 2 classes needs (None, 2)");
     expect(r.error!.hint).toContain('Flatten');
   });
 
   it('a model too large for the memory budget is refused with the estimate, before anything is allocated', async () => {
-    const r = await train(mlp, data, { ...settings, memoryBudget: { bytes: 20_000, machineBytes: 80_000, source: 'default' } }, hooks);
+    const r = await train(
+      mlp,
+      data,
+      { ...settings, memoryBudget: { bytes: 20_000, machineBytes: 80_000, source: 'default' } },
+      hooks,
+    );
     expect(r.status).toBe('failed');
-    expect(r.error!.message).toMatch(/^training a batch of \d+ needs about [\d.]+ KB \(weights [\d.]+ KB; gradients and optimizer state [\d.]+ KB; activations and their gradients [\d.]+ KB, mostly \w+'s \(None, \d+\); data [\d.]+ KB\); the memory budget is 19.5 KB, a quarter of this machine's 78.1 KB$/);
+    expect(r.error!.message).toMatch(
+      /^training a batch of \d+ needs about [\d.]+ KB \(weights [\d.]+ KB; gradients and optimizer state [\d.]+ KB; activations and their gradients [\d.]+ KB, mostly \w+'s \(None, \d+\); data [\d.]+ KB\); the memory budget is 19.5 KB, a quarter of this machine's 78.1 KB$/,
+    );
     expect(r.weights).toBeUndefined();
   });
 
   it('layer statistics are the mean and std of each layer output', async () => {
     const stats: { name: string; mean: number; std: number }[][] = [];
-    await train(mlp, data, { ...settings, epochs: 1, statsEvery: 5 }, { ...hooks, onEvent: (e) => e.type === 'layer-stats' && stats.push(e.stats) });
+    await train(
+      mlp,
+      data,
+      { ...settings, epochs: 1, statsEvery: 5 },
+      { ...hooks, onEvent: (e) => e.type === 'layer-stats' && stats.push(e.stats) },
+    );
     expect(stats.length).toBe(3); // steps 1, 5, 10
     expect(stats[0].map((s) => s.name)).toEqual(['dense', 'dense_1', 'dense_2']);
     expect(stats[0][2].mean).toBeCloseTo(0.5, 5); // softmax over 2 classes averages 1/2
@@ -147,7 +195,16 @@ describe('BatchNormalization twin', () => {
     expect(twin.biasRestored).toEqual(['conv2d', 'conv2d_1']);
     const inf = infer(twin.doc);
     expect(inf.errorCount).toBe(0);
-    expect(twin.doc.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Conv2D', 'Activation', 'Conv2D', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense']);
+    expect(twin.doc.nodes.map((n) => n.className)).toEqual([
+      'InputLayer',
+      'Conv2D',
+      'Activation',
+      'Conv2D',
+      'Activation',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+    ]);
     // 320 + 9,248 + 46,090: the convolutions have their biases again.
     expect(inf.totals.total).toBe(320 + 9248 + 46090);
     expect(doc.nodes.filter((n) => n.className === 'BatchNormalization')).toHaveLength(2); // the original is untouched
@@ -157,6 +214,8 @@ describe('BatchNormalization twin', () => {
     const inf = infer(twin.doc);
     expect(inf.errorCount).toBe(0);
     const add = twin.doc.nodes.find((n) => n.className === 'Add')!;
-    expect(twin.doc.edges.filter((e) => e.target === add.id).map((e) => twin.doc.nodes.find((n) => n.id === e.source)!.name)).toEqual(['conv2d_1', 'input_layer']);
+    expect(
+      twin.doc.edges.filter((e) => e.target === add.id).map((e) => twin.doc.nodes.find((n) => n.id === e.source)!.name),
+    ).toEqual(['conv2d_1', 'input_layer']);
   });
 });

@@ -28,7 +28,10 @@ describe('applying edited Keras code to the canvas', () => {
   it('takes an edited argument and puts an inserted layer in its place in the chain, moving only the layers after it', () => {
     const current = placedTemplate('cnn-bn-before-activation');
     const code = exportKerasPython(current)
-      .replace('layers.Dense(10, activation="softmax")', 'layers.Dropout(0.5),\n    layers.Dense(10, activation="softmax")')
+      .replace(
+        'layers.Dense(10, activation="softmax")',
+        'layers.Dropout(0.5),\n    layers.Dense(10, activation="softmax")',
+      )
       .replace('layers.Conv2D(32,', 'layers.Conv2D(16,');
     expect(code).toContain('Dropout(0.5)');
     const imported = importKerasPython(code);
@@ -36,7 +39,9 @@ describe('applying edited Keras code to the canvas', () => {
     if (!imported.ok) return;
     const { doc } = mergeImported(current, imported.document);
     const byName = new Map([...infer(doc).nodes.values()].map((i) => [i.name, doc.nodes.find((n) => n.id === i.id)!]));
-    const oldByName = new Map([...infer(current).nodes.values()].map((i) => [i.name, current.nodes.find((n) => n.id === i.id)!]));
+    const oldByName = new Map(
+      [...infer(current).nodes.values()].map((i) => [i.name, current.nodes.find((n) => n.id === i.id)!]),
+    );
     for (const [name, old] of oldByName)
       if (name !== 'dense') expect(byName.get(name)?.position, name).toEqual(old.position);
     expect(byName.get('conv2d')!.config.filters).toBe(16);
@@ -65,6 +70,6 @@ describe('applying edited Keras code to the canvas', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors[0].location?.line).toBe(4);
-    expect(result.errors[0].location?.column).toBe("Conv2D(32, (3,3), input_shape=(28, 28, 3) ".length + 1);
+    expect(result.errors[0].location?.column).toBe('Conv2D(32, (3,3), input_shape=(28, 28, 3) '.length + 1);
   });
 });

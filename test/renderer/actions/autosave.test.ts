@@ -9,7 +9,9 @@ import { getTemplate } from '../../../engine/graph/templates';
 import type { RecoverySnapshot } from '../../../common/host';
 
 vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f, 0));
-const { restoreSnapshot, snapshotTime, startAutosave, takeSnapshot } = await import('../../../renderer/actions/autosave');
+const { restoreSnapshot, snapshotTime, startAutosave, takeSnapshot } = await import(
+  '../../../renderer/actions/autosave'
+);
 // The project writer loads on first use; load it now so fake time doesn't race a real module load.
 await import('../../../renderer/actions/formats');
 const { isDirty, useGraph } = await import('../../../renderer/stores/graph');
@@ -61,7 +63,11 @@ describe('autosave', () => {
       await vi.advanceTimersByTimeAsync(500);
     }
     // 10 s of edits every half second: written at 3, 6 and 9 s, not once at the end.
-    expect(writes().map((s) => (readProject(s.project) as { document: { name: string } }).document.name)).toEqual(['edit 5', 'edit 11', 'edit 17']);
+    expect(writes().map((s) => (readProject(s.project) as { document: { name: string } }).document.name)).toEqual([
+      'edit 5',
+      'edit 11',
+      'edit 17',
+    ]);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(writes()).toHaveLength(4);
     await vi.advanceTimersByTimeAsync(10_000);
@@ -95,7 +101,10 @@ describe('autosave', () => {
     const autosave = startAutosave(slot, 1000);
     rename('x');
     await vi.advanceTimersByTimeAsync(1000);
-    expect(useUi.getState().notice).toMatchObject({ kind: 'error', text: 'Autosave failed: QuotaExceededError. Save your work to keep it.' });
+    expect(useUi.getState().notice).toMatchObject({
+      kind: 'error',
+      text: 'Autosave failed: QuotaExceededError. Save your work to keep it.',
+    });
     rename('y');
     await vi.advanceTimersByTimeAsync(1000);
     expect(writes()).toHaveLength(1);

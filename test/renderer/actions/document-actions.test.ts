@@ -24,7 +24,9 @@ vi.stubGlobal('window', globalThis);
 vi.stubGlobal('document', { activeElement: null });
 vi.stubGlobal('requestAnimationFrame', (f: () => void) => setTimeout(f, 0));
 
-const { exportAs, newFromTemplate, openHostFile, runMenuCommand, save } = await import('../../../renderer/actions/document-actions');
+const { exportAs, newFromTemplate, openHostFile, runMenuCommand, save } = await import(
+  '../../../renderer/actions/document-actions'
+);
 const { useGraph } = await import('../../../renderer/stores/graph');
 const { useUi } = await import('../../../renderer/stores/ui');
 const { isDirty } = await import('../../../renderer/stores/graph');
@@ -72,7 +74,8 @@ describe('file actions through the host', () => {
   });
 
   it('opens a Python file into a laid-out canvas and refuses a broken one without touching the canvas', async () => {
-    const code = 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4)])\n';
+    const code =
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4)])\n';
     expect(await openHostFile({ name: 'small.py', data: new TextEncoder().encode(code) })).toBe(true);
     const doc = useGraph.getState().doc;
     expect(doc.nodes.map((n) => n.className)).toEqual(['InputLayer', 'Dense']);
@@ -80,7 +83,12 @@ describe('file actions through the host', () => {
     expect(infer(doc).totals.total).toBe(8 * 4 + 4);
     expect(useUi.getState().file?.name).toBe('small.py');
 
-    expect(await openHostFile({ name: 'broken.py', data: new TextEncoder().encode('model = keras.Sequential([layers.Dense(4)') })).toBe(false);
+    expect(
+      await openHostFile({
+        name: 'broken.py',
+        data: new TextEncoder().encode('model = keras.Sequential([layers.Dense(4)'),
+      }),
+    ).toBe(false);
     expect(useGraph.getState().doc).toBe(doc);
     expect(useUi.getState().notice?.kind).toBe('error');
   });
@@ -94,9 +102,15 @@ describe('file actions through the host', () => {
     const data = new TextEncoder().encode(JSON.stringify(file));
     expect(await openHostFile({ name: 'cnn.layercanvas.json', path: '/home/u/cnn.layercanvas.json', data })).toBe(true);
     expect(useGraph.getState().doc.nodes).toHaveLength(file.model.nodes.length);
-    expect(useUi.getState().file).toEqual({ name: 'cnn.layercanvas.json', path: '/home/u/cnn.layercanvas.json', damaged: true });
+    expect(useUi.getState().file).toEqual({
+      name: 'cnn.layercanvas.json',
+      path: '/home/u/cnn.layercanvas.json',
+      damaged: true,
+    });
     expect(useUi.getState().notice).toMatchObject({ kind: 'error' });
-    expect(useUi.getState().notice?.text).toMatch(/^Opened what is sound in cnn\.layercanvas\.json: 2 part\(s\) left out or reset, first .*filters.*; saving over it keeps the original as cnn\.layercanvas\.json\.bak$/);
+    expect(useUi.getState().notice?.text).toMatch(
+      /^Opened what is sound in cnn\.layercanvas\.json: 2 part\(s\) left out or reset, first .*filters.*; saving over it keeps the original as cnn\.layercanvas\.json\.bak$/,
+    );
     await save();
     expect(saved.at(-1)).toMatchObject({ path: '/home/u/cnn.layercanvas.json', backup: true });
   });
@@ -117,7 +131,7 @@ describe('file actions through the host', () => {
     expect(useUi.getState().theme).toBe('dark');
   });
 
-  it("View ▸ Theme sets the choice, and Match System hands it back to the OS after a toggle", () => {
+  it('View ▸ Theme sets the choice, and Match System hands it back to the OS after a toggle', () => {
     runMenuCommand('toggle-theme', ctx);
     expect(useUi.getState().theme).not.toBe('system');
     runMenuCommand('theme-system', ctx);

@@ -5,7 +5,11 @@ import { mergeImported, placeNewNodes } from '../../../renderer/actions/merge-po
 import { ROW_GAP } from '../../../renderer/stores/edits';
 
 function placed(doc: ModelDocument): ModelDocument {
-  return { ...doc, nodes: doc.nodes.map((n, i) => ({ ...n, id: `old${i}`, position: { x: 100 + i * 7, y: i * 150 } })), edges: doc.edges.map((e) => ({ ...e, source: e.source.replace('n', 'old'), target: e.target.replace('n', 'old') })) };
+  return {
+    ...doc,
+    nodes: doc.nodes.map((n, i) => ({ ...n, id: `old${i}`, position: { x: 100 + i * 7, y: i * 150 } })),
+    edges: doc.edges.map((e) => ({ ...e, source: e.source.replace('n', 'old'), target: e.target.replace('n', 'old') })),
+  };
 }
 
 describe('applying code keeps the canvas where names match', () => {
@@ -69,7 +73,14 @@ describe('applying code keeps the canvas where names match', () => {
     // The second Dense hangs off flatten beside the first, and feeds nothing: a new output branch.
     const branched = { ...imported, edges: [...imported.edges.slice(0, 3), { id: 'x', source: 'n2', target: 'n4' }] };
     expect(mergeImported(current, branched).needsLayout).toBe(false);
-    const fromInput = { ...imported, edges: [...imported.edges.slice(0, 3), { id: 'x', source: 'n0', target: 'n4' }, { id: 'y', source: 'n1', target: 'n4' }] };
+    const fromInput = {
+      ...imported,
+      edges: [
+        ...imported.edges.slice(0, 3),
+        { id: 'x', source: 'n0', target: 'n4' },
+        { id: 'y', source: 'n1', target: 'n4' },
+      ],
+    };
     expect(mergeImported(current, fromInput).needsLayout).toBe(true);
   });
 
@@ -87,14 +98,23 @@ describe('applying code keeps the canvas where names match', () => {
   });
 
   it('asks for a full layout when nothing matches', () => {
-    const imported = chainDocument([{ className: 'InputLayer', config: { shape: [3] }, name: 'x' }, { className: 'Dense', name: 'y' }]);
+    const imported = chainDocument([
+      { className: 'InputLayer', config: { shape: [3] }, name: 'x' },
+      { className: 'Dense', name: 'y' },
+    ]);
     const { doc, needsLayout } = mergeImported(current, imported);
     expect(needsLayout).toBe(true);
     expect(doc.nodes.every((n) => n.position === undefined)).toBe(true);
   });
 
   it('placeNewNodes gives every node a distinct position', () => {
-    const doc = placeNewNodes(chainDocument([{ className: 'InputLayer', config: { shape: [3] } }, { className: 'Dense' }, { className: 'Dense' }]));
+    const doc = placeNewNodes(
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [3] } },
+        { className: 'Dense' },
+        { className: 'Dense' },
+      ]),
+    );
     const keys = doc.nodes.map((n) => `${n.position!.x},${n.position!.y}`);
     expect(new Set(keys).size).toBe(3);
   });
@@ -102,10 +122,18 @@ describe('applying code keeps the canvas where names match', () => {
 
 describe('weights across a code apply', () => {
   it('keeps trained weights only for layers whose name, class and config are unchanged', () => {
-    const base = chainDocument([{ className: 'InputLayer', config: { shape: [3] } }, { className: 'Dense', config: { units: 2 } }, { className: 'Dense', config: { units: 2 } }]);
+    const base = chainDocument([
+      { className: 'InputLayer', config: { shape: [3] } },
+      { className: 'Dense', config: { units: 2 } },
+      { className: 'Dense', config: { units: 2 } },
+    ]);
     const w = [{ name: 'kernel', tensor: { shape: [3, 2], data: new Float32Array(6) } }];
     const current = { ...base, weights: { n1: w, n2: w } } as unknown as ModelDocument;
-    const imported = chainDocument([{ className: 'InputLayer', config: { shape: [3] } }, { className: 'Dense', config: { units: 2 } }, { className: 'Dense', config: { units: 4 } }]);
+    const imported = chainDocument([
+      { className: 'InputLayer', config: { shape: [3] } },
+      { className: 'Dense', config: { units: 2 } },
+      { className: 'Dense', config: { units: 4 } },
+    ]);
     const { doc } = mergeImported(current, imported);
     expect(Object.keys(doc.weights ?? {})).toEqual(['n1']);
   });

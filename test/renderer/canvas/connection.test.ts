@@ -28,7 +28,12 @@ describe('connectionRefusal (isValidConnection)', () => {
 
   it('refuses a second input into a one-input layer but accepts more inputs into a merge layer', () => {
     const doc = graphDocument(
-      [{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }, { className: 'Dense' }, { className: 'Add' }],
+      [
+        { className: 'InputLayer', config: { shape: [4] } },
+        { className: 'Dense' },
+        { className: 'Dense' },
+        { className: 'Add' },
+      ],
       [
         [0, 1],
         [1, 3],
@@ -45,7 +50,10 @@ describe('connectionRefusal (isValidConnection)', () => {
   it('refuses a duplicate connection and accepts a plain forward one', () => {
     expect(connectionRefusal(chain, 'n0', 'n1')).toMatch(/already connected/);
     const open = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }]);
-    const two = { ...open, nodes: [...open.nodes, ...chainDocument([{ className: 'Dense' }]).nodes.map((n) => ({ ...n, id: 'd' }))] };
+    const two = {
+      ...open,
+      nodes: [...open.nodes, ...chainDocument([{ className: 'Dense' }]).nodes.map((n) => ({ ...n, id: 'd' }))],
+    };
     expect(connectionRefusal(two, 'n0', 'd')).toBeNull();
   });
 
@@ -57,7 +65,9 @@ describe('connectionRefusal (isValidConnection)', () => {
 
 describe('isValidConnection', () => {
   it('judges against the document in the graph store, as it is when the connection is dragged', () => {
-    useGraph.getState().load(chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }]));
+    useGraph
+      .getState()
+      .load(chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }]));
     const c = (source: string, target: string) => ({ source, target, sourceHandle: 'out', targetHandle: 'in' });
     expect(isValidConnection(c('n1', 'n0'))).toBe(false); // into the InputLayer
     expect(isValidConnection(c('n0', 'n1'))).toBe(false); // already connected

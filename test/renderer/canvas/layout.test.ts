@@ -7,13 +7,18 @@ describe('auto-layout (ELK layered, top to bottom)', () => {
     const doc = getTemplate('residual-block')!.build();
     const pos = await layoutPositions(doc);
     expect(pos.size).toBe(doc.nodes.length);
-    for (const e of doc.edges) expect(pos.get(e.target)!.y, `${e.source} → ${e.target}`).toBeGreaterThan(pos.get(e.source)!.y);
-    const boxes = doc.nodes.map((n) => ({ ...pos.get(n.id)!, h: n.className === 'Add' ? DEFAULT_NODE_SIZE.height + 32 : DEFAULT_NODE_SIZE.height }));
+    for (const e of doc.edges)
+      expect(pos.get(e.target)!.y, `${e.source} → ${e.target}`).toBeGreaterThan(pos.get(e.source)!.y);
+    const boxes = doc.nodes.map((n) => ({
+      ...pos.get(n.id)!,
+      h: n.className === 'Add' ? DEFAULT_NODE_SIZE.height + 32 : DEFAULT_NODE_SIZE.height,
+    }));
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
         const a = boxes[i];
         const b = boxes[j];
-        const overlap = Math.abs(a.x - b.x) < DEFAULT_NODE_SIZE.width && (a.y < b.y ? b.y < a.y + a.h : a.y < b.y + b.h);
+        const overlap =
+          Math.abs(a.x - b.x) < DEFAULT_NODE_SIZE.width && (a.y < b.y ? b.y < a.y + a.h : a.y < b.y + b.h);
         expect(overlap, `${doc.nodes[i].className} and ${doc.nodes[j].className}`).toBe(false);
       }
   });

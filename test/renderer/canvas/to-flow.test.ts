@@ -56,7 +56,12 @@ describe('canvas nodes and edges from the document', () => {
   it('fans out connections that share an output or a merge input, so none hides another', () => {
     // input → a, input → b, a → add, b → add: two leave the input, two enter the Add.
     const fork = graphDocument(
-      [{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }, { className: 'Dense' }, { className: 'Add' }],
+      [
+        { className: 'InputLayer', config: { shape: [4] } },
+        { className: 'Dense' },
+        { className: 'Dense' },
+        { className: 'Add' },
+      ],
       [
         [0, 1],
         [0, 2],

@@ -21,7 +21,10 @@ function fakeClient() {
   const client = {
     async request(type: string, payload: unknown) {
       asked.push({ type, payload });
-      return { ok: true as const, value: { count: 2, sampleShape: [28, 28, 1], x: new Float32Array(2 * 784).fill(0.5) } };
+      return {
+        ok: true as const,
+        value: { count: 2, sampleShape: [28, 28, 1], x: new Float32Array(2 * 784).fill(0.5) },
+      };
     },
   };
   return { client: client as never, asked };
@@ -45,7 +48,13 @@ describe('the batch the BN inspector pushes through both modes', () => {
   it('says what to do when the imported data is no longer open, or the id names nothing', async () => {
     const { client } = fakeClient();
     const gone = await fetchBatch(client, 'imported:other.csv', 2, imported);
-    expect(gone).toEqual({ ok: false, error: { message: 'The imported dataset other.csv is not open in this window', hint: 'Import the file again in the Train tab, then run the batch.' } });
+    expect(gone).toEqual({
+      ok: false,
+      error: {
+        message: 'The imported dataset other.csv is not open in this window',
+        hint: 'Import the file again in the Train tab, then run the batch.',
+      },
+    });
     const unknown = await fetchBatch(client, 'cifar', 2, imported);
     expect(!unknown.ok && unknown.error.message).toBe('"cifar" is not a dataset LayerCanvas knows');
   });

@@ -27,7 +27,12 @@ describe('BatchNormalization parameters from trained weights', () => {
       { className: 'Activation', config: { activation: 'relu' } },
       { className: 'Dense', config: { units: 2, activation: 'softmax' } },
     ]);
-    const result = await train(doc, generateBuiltin('spirals')!, { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam' }, epochs: 1, batchSize: 32, seed: 0 }, { backend: referenceBackend, yieldToEvents: async () => {} });
+    const result = await train(
+      doc,
+      generateBuiltin('spirals')!,
+      { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam' }, epochs: 1, batchSize: 32, seed: 0 },
+      { backend: referenceBackend, yieldToEvents: async () => {} },
+    );
     expect(result.status).toBe('completed');
     const [bn] = bnLayers(doc);
     expect(bn.name).toBe('batch_normalization');
@@ -35,7 +40,8 @@ describe('BatchNormalization parameters from trained weights', () => {
     expect(params.channels).toBe(6);
     const byName = Object.fromEntries(result.weights![bn.id].map((w) => [w.name, w.tensor.data]));
     expect(result.weights![bn.id].map((w) => w.name)).toEqual(['gamma', 'beta', 'moving_mean', 'moving_variance']);
-    for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance'] as const) expect(Array.from(params[name]!)).toEqual(Array.from(byName[name]));
+    for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance'] as const)
+      expect(Array.from(params[name]!)).toEqual(Array.from(byName[name]));
     // Training moved them off their initial values (ones, zeros, zeros, ones).
     expect(params.moving_mean!.some((v) => Math.abs(v) > 1e-4)).toBe(true);
     expect(params.gamma!.some((v) => Math.abs(v - 1) > 1e-4)).toBe(true);
@@ -43,7 +49,16 @@ describe('BatchNormalization parameters from trained weights', () => {
 
   it('are missing for a layer without weights, and gamma is absent when scale=False', () => {
     expect(bnParams(undefined, 'x')).toBeNull();
-    const p = bnParams({ bn: [{ name: 'beta', tensor: { shape: [2], data: f32(1, 2) } }, { name: 'moving_mean', tensor: { shape: [2], data: f32(0, 0) } }, { name: 'moving_variance', tensor: { shape: [2], data: f32(1, 1) } }] }, 'bn')!;
+    const p = bnParams(
+      {
+        bn: [
+          { name: 'beta', tensor: { shape: [2], data: f32(1, 2) } },
+          { name: 'moving_mean', tensor: { shape: [2], data: f32(0, 0) } },
+          { name: 'moving_variance', tensor: { shape: [2], data: f32(1, 1) } },
+        ],
+      },
+      'bn',
+    )!;
     expect(p.gamma).toBeUndefined();
     expect(Array.from(p.beta!)).toEqual([1, 2]);
   });
@@ -57,7 +72,8 @@ describe('per-channel moments', () => {
     const moments = channelMoments({ shape: [n, h, w, c], data })!;
     for (let ch = 0; ch < c; ch++) {
       const values: number[] = [];
-      for (let i = 0; i < n; i++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) values.push(data[((i * h + y) * w + x) * c + ch]);
+      for (let i = 0; i < n; i++)
+        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) values.push(data[((i * h + y) * w + x) * c + ch]);
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const std = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
       expect(moments.mean[ch]).toBeCloseTo(mean, 6);
@@ -135,7 +151,13 @@ describe('one batch, two modes', () => {
     const { mean, std } = first.value.input;
     const converged: ModelDocument = {
       ...doc,
-      weights: { [bnId]: [...doc.weights![bnId].slice(0, 2), { name: 'moving_mean', tensor: { shape: [3], data: Float32Array.from(mean) } }, { name: 'moving_variance', tensor: { shape: [3], data: Float32Array.from(std, (s) => s * s) } }] },
+      weights: {
+        [bnId]: [
+          ...doc.weights![bnId].slice(0, 2),
+          { name: 'moving_mean', tensor: { shape: [3], data: Float32Array.from(mean) } },
+          { name: 'moving_variance', tensor: { shape: [3], data: Float32Array.from(std, (s) => s * s) } },
+        ],
+      },
     };
     const r = await runTwoModes(client, converged, bn, bnParams(converged.weights, bnId)!, batch);
     client.dispose();
@@ -149,8 +171,17 @@ describe('one batch, two modes', () => {
 
   it('reports a BN layer that has no input as an error, not an exception', async () => {
     const client = createEngineClient(memoryEnginePort());
-    const r = await runTwoModes(client, doc, { id: bnId, name: 'batch_normalization', axis: -1, epsilon: 0.001, momentum: 0.99, sourceId: null }, bnParams(doc.weights, bnId)!, batch);
+    const r = await runTwoModes(
+      client,
+      doc,
+      { id: bnId, name: 'batch_normalization', axis: -1, epsilon: 0.001, momentum: 0.99, sourceId: null },
+      bnParams(doc.weights, bnId)!,
+      batch,
+    );
     client.dispose();
-    expect(r).toEqual({ ok: false, error: { message: 'batch_normalization has no input', hint: 'connect a layer to it and train again' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { message: 'batch_normalization has no input', hint: 'connect a layer to it and train again' },
+    });
   });
 });

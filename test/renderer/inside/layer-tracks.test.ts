@@ -55,7 +55,11 @@ describe('per-layer statistics tracks', () => {
     model: forward(model, [batch(seed)], makeContext(referenceBackend, true, seed)).values,
     twin: forward(twin, [batch(seed)], makeContext(referenceBackend, true, seed)).values,
   }));
-  const point = (step: number, values: Map<string, { data: Float32Array }>, m: RunnableModel): StatsPoint => ({ step, epoch: 0, stats: layerStats(m, values as never) });
+  const point = (step: number, values: Map<string, { data: Float32Array }>, m: RunnableModel): StatsPoint => ({
+    step,
+    epoch: 0,
+    stats: layerStats(m, values as never),
+  });
   const stats = {
     model: passes.map((p, i) => point(i * 5 + 1, p.model, model)),
     'without BN': passes.map((p, i) => point(i * 5 + 1, p.twin, twin)),
@@ -64,8 +68,20 @@ describe('per-layer statistics tracks', () => {
   it('holds every layer of the model in running order, the BN layer without a twin curve', () => {
     const tracks = layerTracks(stats, true);
     expect(tracks.steps).toEqual([1, 6]);
-    expect(tracks.layers.map((l) => l.className)).toEqual(['Conv2D', 'BatchNormalization', 'Activation', 'Flatten', 'Dense']);
-    expect(tracks.layers.map((l) => l.name)).toEqual(['conv2d', 'batch_normalization', 'activation', 'flatten', 'dense']);
+    expect(tracks.layers.map((l) => l.className)).toEqual([
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'Flatten',
+      'Dense',
+    ]);
+    expect(tracks.layers.map((l) => l.name)).toEqual([
+      'conv2d',
+      'batch_normalization',
+      'activation',
+      'flatten',
+      'dense',
+    ]);
     const bn = tracks.layers.find((l) => l.className === 'BatchNormalization')!;
     expect(bn.twin).toBeNull();
     expect(tracks.layers.filter((l) => l.className !== 'BatchNormalization').every((l) => l.twin !== null)).toBe(true);
@@ -97,7 +113,10 @@ describe('per-layer statistics tracks', () => {
   });
 
   it('aligns a twin that sampled other steps with nulls, and spans both bands in one range', () => {
-    const tracks = layerTracks({ model: [stats.model[0]], 'without BN': [{ ...stats['without BN'][1], step: 9 }] }, true);
+    const tracks = layerTracks(
+      { model: [stats.model[0]], 'without BN': [{ ...stats['without BN'][1], step: 9 }] },
+      true,
+    );
     expect(tracks.steps).toEqual([1, 9]);
     const conv = tracks.layers[0];
     expect(conv.model.mean[1]).toBeNull();
@@ -130,13 +149,26 @@ describe('tracks from a streamed comparison', () => {
       { className: 'Dense', config: { units: 4, activation: 'softmax' } },
     ]);
     useTraining.setState({ runs: [], activeId: null, selectedId: null, requestId: null, config: DEFAULT_CONFIG });
-    const config = { ...DEFAULT_CONFIG, datasetId: 'shapes' as const, subset: 48, epochs: 1, batchSize: 16, validationSplit: 0, loss: 'sparse_categorical_crossentropy' as const };
+    const config = {
+      ...DEFAULT_CONFIG,
+      datasetId: 'shapes' as const,
+      subset: 48,
+      epochs: 1,
+      batchSize: 16,
+      validationSplit: 0,
+      loss: 'sparse_categorical_crossentropy' as const,
+    };
     useTraining.getState().begin({ id: 'r', datasetTitle: 'Shapes', config, compareBn: true, document: doc });
     const streamed: Record<string, { step: number; stats: LayerStat[] }[]> = {};
     const client = createEngineClient(memoryEnginePort());
     const result = await client.request(
       'train',
-      { document: doc, dataset: { id: 'shapes', subset: 48, seed: 0 }, settings: { loss: config.loss, optimizer: { name: 'adam' }, epochs: 1, batchSize: 16, seed: 0, statsEvery: 1 }, compareBn: true },
+      {
+        document: doc,
+        dataset: { id: 'shapes', subset: 48, seed: 0 },
+        settings: { loss: config.loss, optimizer: { name: 'adam' }, epochs: 1, batchSize: 16, seed: 0, statsEvery: 1 },
+        compareBn: true,
+      },
       {
         onProgress: (update) => {
           const { run, event } = update.data as { run: string; event: TrainEvent };
@@ -152,7 +184,13 @@ describe('tracks from a streamed comparison', () => {
     expect(streamed['without BN'].map((p) => p.step)).toEqual([1, 2, 3]);
     const tracks = layerTracks(useTraining.getState().runs[0].stats, true);
     expect(tracks.steps).toEqual([1, 2, 3]);
-    expect(tracks.layers.map((l) => l.name)).toEqual(['conv2d', 'batch_normalization', 'activation', 'global_average_pooling2d', 'dense']);
+    expect(tracks.layers.map((l) => l.name)).toEqual([
+      'conv2d',
+      'batch_normalization',
+      'activation',
+      'global_average_pooling2d',
+      'dense',
+    ]);
     for (const layer of tracks.layers) {
       expect(layer.model.mean).toEqual(streamed.model.map((p) => p.stats.find((s) => s.nodeId === layer.nodeId)!.mean));
       expect(layer.model.std).toEqual(streamed.model.map((p) => p.stats.find((s) => s.nodeId === layer.nodeId)!.std));

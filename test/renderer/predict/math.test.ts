@@ -1,6 +1,13 @@
 // The Predict tab's numbers: softmax and how an output becomes class bars, per-channel normalization, sample pixels.
 import { describe, expect, it } from 'vitest';
-import { channelGreys, classScores, isImageShape, sampleRgba, softmax, valueSummary } from '../../../renderer/panels/predict/math';
+import {
+  channelGreys,
+  classScores,
+  isImageShape,
+  sampleRgba,
+  softmax,
+  valueSummary,
+} from '../../../renderer/panels/predict/math';
 
 describe('softmax', () => {
   it('matches exp(x_i) / Σ exp(x_j) computed naively, and sums to 1', () => {
@@ -32,7 +39,9 @@ describe('classScores', () => {
     expect(s.probabilities[0]).toBeCloseTo(0.25, 6);
     expect(s.probabilities[1]).toBeCloseTo(0.75, 6);
     expect(s.names).toEqual(['class 0', 'class 1']);
-    expect(s.note).toBe('The last layer has no softmax (its activation is linear): softmax was applied for these bars.');
+    expect(s.note).toBe(
+      'The last layer has no softmax (its activation is linear): softmax was applied for these bars.',
+    );
     expect(classScores([1, 2], 'relu', []).note).toContain('its activation is relu');
   });
 

@@ -12,7 +12,15 @@ describe('featureMapNodes', () => {
   it('captures every Conv2D, BatchNormalization, Activation and pooling output of the CNN, in order, and nothing flat', () => {
     const inference = infer(cnn);
     const classes = featureMapNodes(inference).map((id) => inference.topology.byId.get(id)!.className);
-    expect(classes).toEqual(['Conv2D', 'BatchNormalization', 'Activation', 'Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D']);
+    expect(classes).toEqual([
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'MaxPooling2D',
+    ]);
   });
 
   it('skips an Activation on a flat (batch, units) output: it is no picture', () => {
@@ -34,7 +42,10 @@ describe('predictProblem', () => {
 
   it('names both shapes and the fix when the samples do not fit the Input', () => {
     const problem = predictProblem(infer(cnn), [2]);
-    expect(problem).toMatchObject({ code: 'bad-input', message: "The dataset's samples are (2,) but the model's Input is (28, 28, 1)." });
+    expect(problem).toMatchObject({
+      code: 'bad-input',
+      message: "The dataset's samples are (2,) but the model's Input is (28, 28, 1).",
+    });
     expect(problem?.hint).toContain("Set the Input's shape to (2,)");
   });
 
@@ -52,7 +63,10 @@ describe('predictProblem', () => {
   it("refuses an output that scores each position rather than the sample (the article's CNN without Flatten)", () => {
     const perPixel = getTemplate('article-cnn')!.build();
     const problem = predictProblem(infer(perPixel), [28, 28, 3]);
-    expect(problem).toMatchObject({ code: 'bad-output', message: "The model's output is (12, 12, 2) per sample, not one score per class." });
+    expect(problem).toMatchObject({
+      code: 'bad-output',
+      message: "The model's output is (12, 12, 2) per sample, not one score per class.",
+    });
   });
 });
 
@@ -66,10 +80,15 @@ describe('weightsStatus', () => {
   it('counts the layers that carry weights, naming the ones still random, and credits a run', () => {
     const inference = infer(cnn);
     const conv = cnn.nodes.find((n) => n.className === 'Conv2D')!;
-    const partial = { ...cnn, weights: { [conv.id]: [{ name: 'kernel', tensor: { shape: [3, 3, 1, 32], data: new Float32Array(288) } }] } };
+    const partial = {
+      ...cnn,
+      weights: { [conv.id]: [{ name: 'kernel', tensor: { shape: [3, 3, 1, 32], data: new Float32Array(288) } }] },
+    };
     const s = weightsStatus(partial, inference);
     expect(s.trained).toBe(true);
-    expect(s.text).toBe('Trained weights on 1 of 5 layers; batch_normalization, conv2d_1, batch_normalization_1, dense random.');
+    expect(s.text).toBe(
+      'Trained weights on 1 of 5 layers; batch_normalization, conv2d_1, batch_normalization_1, dense random.',
+    );
     expect(weightsStatus(cnn, inference, 3)).toEqual({ trained: true, text: 'Trained weights of run #3.' });
   });
 });

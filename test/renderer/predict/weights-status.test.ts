@@ -5,7 +5,7 @@ import { bnWarmup } from '../../../renderer/panels/predict/weights-status';
 
 const cnn = getTemplate('cnn-bn-before-activation')!.build();
 
-describe('the Predict tab\'s note on BatchNormalization\'s moving statistics', () => {
+describe("the Predict tab's note on BatchNormalization's moving statistics", () => {
   it('says how much of the starting statistics a short run leaves (0.99^8 = 92%) and how many steps settle them', () => {
     const note = bnWarmup(cnn, infer(cnn), 8)!;
     expect(note).toContain('8 updates');
@@ -23,7 +23,14 @@ describe('the Predict tab\'s note on BatchNormalization\'s moving statistics', (
   });
 
   it("follows a layer's own momentum and names the slowest layer", () => {
-    const slow = { ...cnn, nodes: cnn.nodes.map((n, i) => (n.className === 'BatchNormalization' && i > 3 ? { ...n, name: 'slow_bn', config: { ...n.config, momentum: 0.999 } } : n)) };
+    const slow = {
+      ...cnn,
+      nodes: cnn.nodes.map((n, i) =>
+        n.className === 'BatchNormalization' && i > 3
+          ? { ...n, name: 'slow_bn', config: { ...n.config, momentum: 0.999 } }
+          : n,
+      ),
+    };
     const note = bnWarmup(slow, infer(slow), 299)!;
     expect(note).toContain('slow_bn');
     expect(note).toContain('momentum 0.999');

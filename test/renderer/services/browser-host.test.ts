@@ -129,7 +129,9 @@ describe('browser host: engine socket', () => {
     expect(FakeSocket.all[1].sent.map((t) => JSON.parse(t).id)).toEqual(['later']);
     expect(await host.connectEngine()).toBe(port);
     // The same page load keeps its id across reconnects, so the server gives it back its engine.
-    expect(new URL(FakeSocket.all[1].url).searchParams.get('page')).toBe(new URL(FakeSocket.all[0].url).searchParams.get('page'));
+    expect(new URL(FakeSocket.all[1].url).searchParams.get('page')).toBe(
+      new URL(FakeSocket.all[0].url).searchParams.get('page'),
+    );
   });
 
   it('says why the server refused the page (too many pages) instead of a lost connection', async () => {
@@ -166,7 +168,13 @@ describe('browser host: document state and recent files', () => {
     const { win, events } = fakeWindow();
     const host = createBrowserHost(win);
     const unload = () => {
-      const e = { prevented: false, returnValue: undefined as unknown, preventDefault() { this.prevented = true; } };
+      const e = {
+        prevented: false,
+        returnValue: undefined as unknown,
+        preventDefault() {
+          this.prevented = true;
+        },
+      };
       events.emit('beforeunload', e);
       return e.prevented;
     };

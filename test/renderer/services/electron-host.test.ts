@@ -19,7 +19,9 @@ afterEach(() => {
 
 function setup() {
   const events = new EventEmitter();
-  const win = { addEventListener: (type: string, fn: (e: unknown) => void) => events.on(type, fn) } as unknown as Window;
+  const win = {
+    addEventListener: (type: string, fn: (e: unknown) => void) => events.on(type, fn),
+  } as unknown as Window;
   const statusListeners = new Set<(s: EngineStatus) => void>();
   let portRequests = 0;
   const cancelled: string[] = [];

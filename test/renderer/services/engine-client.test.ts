@@ -5,13 +5,19 @@ import { yieldToEvents } from '../../../engine/host/handler-context';
 import { createEngineClient } from '../../../renderer/services/engine-client';
 import type { EnginePort, EngineStatus } from '../../../common/host';
 
-const DOC = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', config: { units: 3 } }]);
+const DOC = chainDocument([
+  { className: 'InputLayer', config: { shape: [4] } },
+  { className: 'Dense', config: { units: 3 } },
+]);
 
 /** An EnginePort wired to a real engine service in memory, with structured clone in between like a MessagePort. */
 function fakePort(handlers: Handlers = defaultHandlers) {
   const listeners = new Set<(m: unknown) => void>();
   const sent: { id: string; type: string; payload?: unknown }[] = [];
-  let engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), handlers);
+  let engine = createEngineService(
+    (m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))),
+    handlers,
+  );
   let alive = true;
   const port: EnginePort = {
     postMessage: (m) => {
@@ -31,7 +37,10 @@ function fakePort(handlers: Handlers = defaultHandlers) {
     kill: () => (alive = false),
     restart: () => {
       alive = true;
-      engine = createEngineService((m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))), handlers);
+      engine = createEngineService(
+        (m) => queueMicrotask(() => listeners.forEach((l) => l(structuredClone(m)))),
+        handlers,
+      );
     },
     inject: (m: unknown) => listeners.forEach((l) => l(m)),
   };
@@ -86,7 +95,11 @@ describe('engine client', () => {
     const client = createEngineClient(port);
     const controller = new AbortController();
     let progressed = 0;
-    const pending = client.request('summary', { document: DOC }, { signal: controller.signal, onProgress: () => (progressed += 1) });
+    const pending = client.request(
+      'summary',
+      { document: DOC },
+      { signal: controller.signal, onProgress: () => (progressed += 1) },
+    );
     await vi.waitFor(() => expect(progressed).toBeGreaterThan(2));
     controller.abort();
     expect(await pending).toMatchObject({ ok: false, error: { code: 'cancelled' } });
@@ -116,7 +129,9 @@ describe('engine client', () => {
   it('fails requests in flight when the engine restarts, and new requests work on the new engine', async () => {
     const { port, kill, restart } = fakePort();
     const statusListeners = new Set<(s: EngineStatus) => void>();
-    const client = createEngineClient(port, { subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)) });
+    const client = createEngineClient(port, {
+      subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
+    });
     kill();
     const lost = client.request('summary', { document: DOC });
     statusListeners.forEach((l) => l({ state: 'restarting', message: 'The engine process stopped (signal SIGKILL)' }));
@@ -134,12 +149,18 @@ describe('engine client', () => {
   it("passes the watchdog's message on as it is when it already names the request that hung", async () => {
     const { port, kill } = fakePort();
     const statusListeners = new Set<(s: EngineStatus) => void>();
-    const client = createEngineClient(port, { subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)) });
+    const client = createEngineClient(port, {
+      subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
+    });
     kill();
     const lost = client.request('import', { name: 'evil.py', data: 'x' });
-    const message = "The engine stopped answering for 20 s while working on 'import' of evil.py, so it was stopped; restarting it in 200 ms.";
+    const message =
+      "The engine stopped answering for 20 s while working on 'import' of evil.py, so it was stopped; restarting it in 200 ms.";
     statusListeners.forEach((l) => l({ state: 'restarting', cause: 'hung', message }));
-    expect(await lost).toEqual({ ok: false, error: { code: 'engine-restarted', message, hint: 'Try again; a new engine is starting.' } });
+    expect(await lost).toEqual({
+      ok: false,
+      error: { code: 'engine-restarted', message, hint: 'Try again; a new engine is starting.' },
+    });
   });
 
   it('ignores answers for unknown ids and malformed engine messages', async () => {

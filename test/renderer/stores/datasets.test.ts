@@ -15,7 +15,15 @@ const iris: Dataset = {
   count: 6,
   normalization: [],
 };
-const prices: Dataset = { name: 'prices', description: '', x: Float32Array.from([1, 2, 3]), y: Float32Array.from([10, 20, 30, 40, 50, 60]), sampleShape: [1], count: 3, normalization: [] };
+const prices: Dataset = {
+  name: 'prices',
+  description: '',
+  x: Float32Array.from([1, 2, 3]),
+  y: Float32Array.from([10, 20, 30, 40, 50, 60]),
+  sampleShape: [1],
+  count: 3,
+  normalization: [],
+};
 
 beforeEach(() => useDatasets.setState({ imported: [], importProblem: null }));
 
@@ -38,7 +46,15 @@ describe('the imported datasets store', () => {
 
   it('describes an imported dataset like a built-in, and a built-in as the registry does', () => {
     const id = useDatasets.getState().add({ fileName: 'iris.csv', dataset: iris });
-    expect(datasetInfo(id)).toEqual({ id, title: 'iris.csv', description: iris.description, sampleShape: [2], numClasses: 3, classNames: iris.classNames, count: 6 });
+    expect(datasetInfo(id)).toEqual({
+      id,
+      title: 'iris.csv',
+      description: iris.description,
+      sampleShape: [2],
+      numClasses: 3,
+      classNames: iris.classNames,
+      count: 6,
+    });
     expect(datasetInfo('mnist')).toEqual(builtinInfo('mnist'));
     expect(datasetInfo('imported:999')).toBeUndefined();
   });

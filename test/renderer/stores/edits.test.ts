@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { chainDocument, graphDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
-import { addNodeBelow, COLUMN_GAP, copyFragment, pasteFragment, removeItems, renameNode, ROW_GAP } from '../../../renderer/stores/edits';
+import {
+  addNodeBelow,
+  COLUMN_GAP,
+  copyFragment,
+  pasteFragment,
+  removeItems,
+  renameNode,
+  ROW_GAP,
+} from '../../../renderer/stores/edits';
 
 const withPositions = <T extends { nodes: { position?: unknown }[] }>(doc: T): T => ({
   ...doc,
@@ -28,7 +36,9 @@ describe('paste and duplicate', () => {
     expect(a.position).toEqual({ x: 40, y: ROW_GAP + 40 });
     expect(a.name).toBe('hidden_copy');
     expect(b.name).toBeUndefined();
-    expect(next.edges.filter((e) => ids.includes(e.source))).toEqual([{ id: expect.any(String), source: a.id, target: b.id }]);
+    expect(next.edges.filter((e) => ids.includes(e.source))).toEqual([
+      { id: expect.any(String), source: a.id, target: b.id },
+    ]);
     // Names stay unique: Keras numbers the automatic ones, so inference reports no duplicate name.
     const names = [...infer(next).nodes.values()].map((n) => n.name);
     expect(new Set(names).size).toBe(names.length);
@@ -68,7 +78,9 @@ describe('adding below the selection', () => {
   });
 
   it('inserts the layer between the selection and the one layer it feeds, moving that one down a row', () => {
-    const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]));
+    const doc = withPositions(
+      chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]),
+    );
     const { doc: next } = addNodeBelow(doc, 'Dropout', 'n0', 'x');
     expect(next.edges.map((e) => [e.source, e.target])).toEqual([
       ['n0', 'x'],
@@ -79,13 +91,17 @@ describe('adding below the selection', () => {
   });
 
   it('moves a column right when the spot below is taken by a layer it does not feed', () => {
-    const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]));
+    const doc = withPositions(
+      chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]),
+    );
     const { doc: next } = addNodeBelow({ ...doc, edges: [] }, 'Dropout', 'n0', 'x');
     expect(next.nodes[2].position).toEqual({ x: COLUMN_GAP, y: ROW_GAP });
   });
 
   it('with nothing selected, places the layer under the lowest one without connecting', () => {
-    const doc = withPositions(chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]));
+    const doc = withPositions(
+      chainDocument([{ className: 'InputLayer', config: { shape: [8] } }, { className: 'Dense' }]),
+    );
     const { doc: next } = addNodeBelow(doc, 'Dense', null, 'x');
     expect(next.nodes[2].position).toEqual({ x: 0, y: 2 * ROW_GAP });
     expect(next.edges).toHaveLength(1);
@@ -94,12 +110,20 @@ describe('adding below the selection', () => {
 
 describe('removing and renaming', () => {
   it('removing a node removes every edge touching it', () => {
-    const doc = graphDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense' }, { className: 'Dense' }, { className: 'Add' }], [
-      [0, 1],
-      [0, 2],
-      [1, 3],
-      [2, 3],
-    ]);
+    const doc = graphDocument(
+      [
+        { className: 'InputLayer', config: { shape: [4] } },
+        { className: 'Dense' },
+        { className: 'Dense' },
+        { className: 'Add' },
+      ],
+      [
+        [0, 1],
+        [0, 2],
+        [1, 3],
+        [2, 3],
+      ],
+    );
     const next = removeItems(doc, ['n1']);
     expect(next.nodes.map((n) => n.id)).toEqual(['n0', 'n2', 'n3']);
     expect(next.edges.map((e) => [e.source, e.target])).toEqual([
@@ -109,7 +133,10 @@ describe('removing and renaming', () => {
   });
 
   it('an empty name goes back to the automatic Keras name', () => {
-    const doc = chainDocument([{ className: 'InputLayer', config: { shape: [4] } }, { className: 'Dense', name: 'head' }]);
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [4] } },
+      { className: 'Dense', name: 'head' },
+    ]);
     const next = renameNode(doc, 'n1', '  ');
     expect(next.nodes[1].name).toBeUndefined();
     expect(infer(next).nodes.get('n1')!.name).toBe('dense');

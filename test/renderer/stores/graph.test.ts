@@ -92,7 +92,12 @@ describe('graph store history', () => {
 
   it('undo restores the shapes and parameter counts inference reports', () => {
     // Input (28, 28, 1) → Conv2D(32, 3x3): 3*3*1*32 + 32 = 320 params (Keras), then filters 64: 640.
-    g().load(chainDocument([{ className: 'InputLayer', config: { shape: [28, 28, 1] } }, { className: 'Conv2D', config: { filters: 32 } }]));
+    g().load(
+      chainDocument([
+        { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+        { className: 'Conv2D', config: { filters: 32 } },
+      ]),
+    );
     g().commit((d) => setConfigValue(d, 'n1', 'filters', 64));
     expect(infer(g().doc).nodes.get('n1')!.trainableParams).toBe(640);
     expect(infer(g().doc).nodes.get('n1')!.outputShape).toEqual([null, 26, 26, 64]);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainEvent } from '../../../engine/train/trainer';
-import { appendEvent, chartCsv, chartData, emptySeries, finalMetrics, type RunSeries } from '../../../renderer/stores/series';
+import {
+  appendEvent,
+  chartCsv,
+  chartData,
+  emptySeries,
+  finalMetrics,
+  type RunSeries,
+} from '../../../renderer/stores/series';
 
 const batch = (epoch: number, b: number, step: number, loss: number, accuracy: number): TrainEvent => ({
   type: 'batch',
@@ -84,10 +91,13 @@ describe('chart columns', () => {
 
   it('overlays the two runs of a comparison on one step axis, with nulls where one run has no point', () => {
     // "without BN" was stopped after 4 steps: it has no second epoch.
-    const without = [batch(0, 1, 1, 2.4, 0.1), batch(0, 2, 2, 2.3, 0.12), batch(0, 3, 3, 2.2, 0.15), epoch(0, 2.2, 0.15, [2.1, 0.2]), batch(1, 1, 4, 2.0, 0.2)].reduce(
-      appendEvent,
-      emptySeries(),
-    );
+    const without = [
+      batch(0, 1, 1, 2.4, 0.1),
+      batch(0, 2, 2, 2.3, 0.12),
+      batch(0, 3, 3, 2.2, 0.15),
+      epoch(0, 2.2, 0.15, [2.1, 0.2]),
+      batch(1, 1, 4, 2.0, 0.2),
+    ].reduce(appendEvent, emptySeries());
     const { x, curves } = chartData(
       [
         { run: 'with BN', series: twoEpochs() },
@@ -96,7 +106,12 @@ describe('chart columns', () => {
       'accuracy',
     );
     expect(x).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(curves.map((c) => c.label)).toEqual(['with BN · accuracy', 'with BN · val accuracy', 'without BN · accuracy', 'without BN · val accuracy']);
+    expect(curves.map((c) => c.label)).toEqual([
+      'with BN · accuracy',
+      'with BN · val accuracy',
+      'without BN · accuracy',
+      'without BN · val accuracy',
+    ]);
     expect(curves.map((c) => c.run)).toEqual(['with BN', 'with BN', 'without BN', 'without BN']);
     expect(curves[2].values).toEqual([0.1, 0.12, 0.15, 0.2, null, null]);
     expect(curves[3].values).toEqual([null, null, 0.2, null, null, null]);

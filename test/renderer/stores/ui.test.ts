@@ -19,7 +19,11 @@ describe('the bottom panel heights', () => {
     const { useUi, panelKind } = await freshStore(fakeStorage());
     expect(useUi.getState().panelHeights).toEqual({ model: 220, training: 340 });
     expect(['summary', 'code', 'problems'].map((t) => panelKind(t as never))).toEqual(['model', 'model', 'model']);
-    expect(['train', 'inside', 'predict'].map((t) => panelKind(t as never))).toEqual(['training', 'training', 'training']);
+    expect(['train', 'inside', 'predict'].map((t) => panelKind(t as never))).toEqual([
+      'training',
+      'training',
+      'training',
+    ]);
   });
 
   it('keeps a dragged height per kind of tab, and remembers it for the next window', async () => {

@@ -20,7 +20,12 @@ describe('numbers in the Train tab', () => {
   });
 
   it('keeps the sign of negative ticks, as a minus sign', () => {
-    expect([-0.00231, -0.5, -2e5, -0.0001].map(tick)).toEqual(['\u22120.00231', '\u22120.5', '\u22122e5', '\u22121e-4']);
+    expect([-0.00231, -0.5, -2e5, -0.0001].map(tick)).toEqual([
+      '\u22120.00231',
+      '\u22120.5',
+      '\u22122e5',
+      '\u22121e-4',
+    ]);
   });
 
   it('prints durations in seconds, then minutes and seconds', () => {

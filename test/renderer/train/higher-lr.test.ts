@@ -51,7 +51,13 @@ beforeEach(() => {
   sent.length = 0;
   onTrain = null;
   stopping = false;
-  useTraining.setState({ runs: [], activeId: null, selectedId: null, requestId: null, config: { ...DEFAULT_CONFIG, optimizer: 'adam', subset: 256, epochs: 1 } });
+  useTraining.setState({
+    runs: [],
+    activeId: null,
+    selectedId: null,
+    requestId: null,
+    config: { ...DEFAULT_CONFIG, optimizer: 'adam', subset: 256, epochs: 1 },
+  });
 });
 
 describe('repeating a BN comparison at a higher learning rate', () => {

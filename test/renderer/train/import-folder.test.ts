@@ -22,14 +22,20 @@ vi.mock('../../../renderer/services/host-instance', () => ({
         asked.push({ type, payload });
         const service = createEngineService((m: EngineMessage) => {
           if (!('ok' in m)) return;
-          resolve(m.ok ? { ok: true, value: (m as { result: unknown }).result } : { ok: false, error: (m as { error: unknown }).error });
+          resolve(
+            m.ok
+              ? { ok: true, value: (m as { result: unknown }).result }
+              : { ok: false, error: (m as { error: unknown }).error },
+          );
         });
         service.handle({ id: 'r1', type, payload });
       }),
   }),
 }));
 
-const { folderDefaults, pickAndImportFolder, describeOptions } = await import('../../../renderer/panels/train/import-folder');
+const { folderDefaults, pickAndImportFolder, describeOptions } = await import(
+  '../../../renderer/panels/train/import-folder'
+);
 const { useDatasets, importedDataset } = await import('../../../renderer/stores/datasets');
 const { useTraining } = await import('../../../renderer/stores/training');
 
@@ -40,7 +46,11 @@ function rgbPng(w: number, h: number, rgb: [number, number, number]): Uint8Array
 }
 
 const withInput = (shape: (number | null)[]) => {
-  const doc = chainDocument([{ className: 'InputLayer', config: { shape } }, { className: 'Flatten', config: {} }, { className: 'Dense', config: { units: 2 } }]);
+  const doc = chainDocument([
+    { className: 'InputLayer', config: { shape } },
+    { className: 'Flatten', config: {} },
+    { className: 'Dense', config: { units: 2 } },
+  ]);
   return { doc, inference: infer(doc) };
 };
 
@@ -50,7 +60,7 @@ beforeEach(() => {
 });
 
 describe('folderDefaults', () => {
-  it("takes (h, w) and channels from an image Input: (28, 28, 1) → 28 × 28 grey, (32, 48, 3) → 32 × 48 RGB", () => {
+  it('takes (h, w) and channels from an image Input: (28, 28, 1) → 28 × 28 grey, (32, 48, 3) → 32 × 48 RGB', () => {
     const grey = withInput([28, 28, 1]);
     expect(folderDefaults(grey.doc, grey.inference)).toEqual({ size: [28, 28], channels: 1 });
     const rgb = withInput([32, 48, 3]);
@@ -91,7 +101,9 @@ describe('pickAndImportFolder', () => {
     expect(useTraining.getState().config.datasetId).toBe(id);
     // A blue sample is pure blue after resizing: (0, 0, 1) in every pixel.
     const blue = Array.from(entry.dataset.y).indexOf(0);
-    expect(Array.from(entry.dataset.x.subarray(blue * 12, blue * 12 + 12))).toEqual([0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    expect(Array.from(entry.dataset.x.subarray(blue * 12, blue * 12 + 12))).toEqual([
+      0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1,
+    ]);
   });
 
   it('says what it imported and what it skipped, so no file is left out silently', async () => {
@@ -105,24 +117,42 @@ describe('pickAndImportFolder', () => {
       ],
     };
     expect(await pickAndImportFolder({})).not.toBeNull();
-    expect(useUi.getState().notice?.text).toBe('Imported colours/: 2 samples, 2 classes; 1 warning: skipped blue/notes.txt: not a PNG or JPEG image');
+    expect(useUi.getState().notice?.text).toBe(
+      'Imported colours/: 2 samples, 2 classes; 1 warning: skipped blue/notes.txt: not a PNG or JPEG image',
+    );
     picked = { name: 'colours', files: picked.files.slice(0, 2) };
     await pickAndImportFolder({});
     expect(useUi.getState().notice?.text).toBe('Imported colours/: 2 samples, 2 classes');
   });
 
   it('shows an undecodable file under the select, named inside its folder', async () => {
-    picked = { name: 'colours', files: [{ path: 'red/1.png', data: rgbPng(2, 2, [255, 0, 0]) }, { path: 'blue/bad.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]) }] };
+    picked = {
+      name: 'colours',
+      files: [
+        { path: 'red/1.png', data: rgbPng(2, 2, [255, 0, 0]) },
+        { path: 'blue/bad.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]) },
+      ],
+    };
     expect(await pickAndImportFolder({})).toBeNull();
     expect(useDatasets.getState().importProblem?.message).toMatch(/^colours\/blue\/bad\.png: can't decode the image/);
     expect(useDatasets.getState().imported).toEqual([]);
   });
 
   it("shows the host's refusal without asking the engine", async () => {
-    picked = { name: 'huge', files: [], refused: { message: 'huge holds 30,000 images; LayerCanvas imports at most 20,000 from a folder', hint: 'Pick a folder with fewer images.' } };
+    picked = {
+      name: 'huge',
+      files: [],
+      refused: {
+        message: 'huge holds 30,000 images; LayerCanvas imports at most 20,000 from a folder',
+        hint: 'Pick a folder with fewer images.',
+      },
+    };
     expect(await pickAndImportFolder({})).toBeNull();
     expect(asked).toEqual([]);
-    expect(useDatasets.getState().importProblem).toEqual({ message: 'huge holds 30,000 images; LayerCanvas imports at most 20,000 from a folder', hint: 'Pick a folder with fewer images.' });
+    expect(useDatasets.getState().importProblem).toEqual({
+      message: 'huge holds 30,000 images; LayerCanvas imports at most 20,000 from a folder',
+      hint: 'Pick a folder with fewer images.',
+    });
   });
 
   it('does nothing when the user cancels the dialog', async () => {

@@ -4,7 +4,15 @@ import { builtinInfo, generateBuiltin } from '../../../engine/data/registry';
 import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { getTemplate } from '../../../engine/graph/templates';
-import { checkInput, checkOutput, datasetFitProblem, suggestLoss, trainBlocker, withInputShape, withProblem } from '../../../renderer/panels/train/model-check';
+import {
+  checkInput,
+  checkOutput,
+  datasetFitProblem,
+  suggestLoss,
+  trainBlocker,
+  withInputShape,
+  withProblem,
+} from '../../../renderer/panels/train/model-check';
 import { applyFix } from '../../../engine/graph/fixes';
 import { useGraph } from '../../../renderer/stores/graph';
 
@@ -68,15 +76,31 @@ describe('the dataset checked against the Input', () => {
 describe('the suggested loss (Keras practice: integer class labels → sparse categorical crossentropy)', () => {
   const cases: { name: string; doc: ReturnType<typeof cnn>; dataset: 'mnist' | 'spirals'; expected: string }[] = [
     { name: 'softmax over 10 classes', doc: cnn(), dataset: 'mnist', expected: 'sparse_categorical_crossentropy' },
-    { name: 'sigmoid on one unit for two classes', doc: mlp([2], 1, 'sigmoid'), dataset: 'spirals', expected: 'binary_crossentropy' },
-    { name: 'one linear unit for two classes', doc: mlp([2], 1, 'linear'), dataset: 'spirals', expected: 'binary_crossentropy' },
-    { name: 'softmax over two classes', doc: mlp([2], 2, 'softmax'), dataset: 'spirals', expected: 'sparse_categorical_crossentropy' },
+    {
+      name: 'sigmoid on one unit for two classes',
+      doc: mlp([2], 1, 'sigmoid'),
+      dataset: 'spirals',
+      expected: 'binary_crossentropy',
+    },
+    {
+      name: 'one linear unit for two classes',
+      doc: mlp([2], 1, 'linear'),
+      dataset: 'spirals',
+      expected: 'binary_crossentropy',
+    },
+    {
+      name: 'softmax over two classes',
+      doc: mlp([2], 2, 'softmax'),
+      dataset: 'spirals',
+      expected: 'sparse_categorical_crossentropy',
+    },
   ];
   for (const c of cases)
     it(`picks ${c.expected} for ${c.name}, as \`layercanvas train\` does`, () => {
       const info = builtinInfo(c.dataset)!;
       expect(suggestLoss(infer(c.doc), info)).toBe(c.expected);
-      if (c.dataset !== 'mnist') expect(cliSuggestLoss(c.doc, generateBuiltin(c.dataset, { count: 8 })!)).toBe(c.expected);
+      if (c.dataset !== 'mnist')
+        expect(cliSuggestLoss(c.doc, generateBuiltin(c.dataset, { count: 8 })!)).toBe(c.expected);
     });
 
   it('falls back to mean squared error for data without classes', () => {
@@ -103,7 +127,10 @@ describe('the dataset checked against the output', () => {
       { className: 'Activation', config: { activation: 'softmax' } },
     ]);
     const check = checkOutput(infer(doc), mnist);
-    expect(check).toMatchObject({ kind: 'mismatch', message: "The dataset has 10 classes but the model's output has 3 units." });
+    expect(check).toMatchObject({
+      kind: 'mismatch',
+      message: "The dataset has 10 classes but the model's output has 3 units.",
+    });
     if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
     expect(check.fixes.map((f) => f.label)).toEqual(['Set scores units to 10']);
     const fixed = applyFix(doc, check.fixes[0]);
@@ -135,9 +162,17 @@ describe('the dataset checked against the output', () => {
     expect(inference.nodes.get(inference.outputs[0])!.outputShape).toEqual([null, 13, 13, 2]);
     const check = checkOutput(inference, mnist);
     if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
-    expect(check.message).toBe("The model's output is (None, 13, 13, 2), but classifying 10 classes needs (None, 10): one score per class.");
-    expect(check.fixes.map((f) => f.label)).toEqual(['Insert Flatten before scores', 'Insert GlobalAveragePooling2D before scores']);
-    for (const [i, features] of [[0, 13 * 13 * 4], [1, 4]] as const) {
+    expect(check.message).toBe(
+      "The model's output is (None, 13, 13, 2), but classifying 10 classes needs (None, 10): one score per class.",
+    );
+    expect(check.fixes.map((f) => f.label)).toEqual([
+      'Insert Flatten before scores',
+      'Insert GlobalAveragePooling2D before scores',
+    ]);
+    for (const [i, features] of [
+      [0, 13 * 13 * 4],
+      [1, 4],
+    ] as const) {
       const flat = applyFix(doc, check.fixes[i]);
       const denseInput = infer(flat).nodes.get(inference.outputs[0])!;
       expect(denseInput.weights.find((w) => w.name === 'kernel')!.shape).toEqual([features, 2]);
@@ -158,7 +193,10 @@ describe('the dataset checked against the output', () => {
     ]);
     const check = checkOutput(infer(doc), mnist);
     if (check.kind !== 'mismatch') throw new Error('expected a mismatch');
-    expect(check.fixes.map((f) => f.label)).toEqual(['Add Flatten and Dense(10, softmax) after features', 'Add GlobalAveragePooling2D and Dense(10, softmax) after features']);
+    expect(check.fixes.map((f) => f.label)).toEqual([
+      'Add Flatten and Dense(10, softmax) after features',
+      'Add GlobalAveragePooling2D and Dense(10, softmax) after features',
+    ]);
     const fixed = applyFix(doc, check.fixes[0]);
     const inference = infer(fixed);
     expect(inference.nodes.get(inference.outputs[0])!.outputShape).toEqual([null, 10]);
@@ -212,7 +250,9 @@ describe('the output check as a canvas problem (Problems list and badge)', () =>
     ]);
     const problem = datasetFitProblem(doc, infer(doc), mnist);
     expect(problem).toMatchObject({ nodeId: 'n1', code: 'output-rank-vs-labels' });
-    expect(problem!.message).toContain("The model's output is (None, 26, 26, 2), but classifying 10 classes needs (None, 10)");
+    expect(problem!.message).toContain(
+      "The model's output is (None, 26, 26, 2), but classifying 10 classes needs (None, 10)",
+    );
     const fixed = applyFix(doc, problem!.fixes![0]);
     expect(datasetFitProblem(fixed, infer(fixed), mnist)).toBeNull();
   });

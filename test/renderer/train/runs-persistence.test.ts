@@ -18,11 +18,43 @@ import { COMPARE_COLORS, comparedModels, compareCurves, orderRuns } from '../../
 import { runFileBase, trainedDocument } from '../../../renderer/panels/train/runs/export-run';
 import { chartData } from '../../../renderer/stores/series';
 import { applyTrainedWeights } from '../../../renderer/panels/train/use-weights';
-import { DEFAULT_CONFIG, restoreRuns, serializableRuns, useTraining, type TrainingRun } from '../../../renderer/stores/training';
+import {
+  DEFAULT_CONFIG,
+  restoreRuns,
+  serializableRuns,
+  useTraining,
+  type TrainingRun,
+} from '../../../renderer/stores/training';
 
-const config = { ...DEFAULT_CONFIG, datasetId: 'spirals' as const, subset: 256, epochs: 1, loss: 'sparse_categorical_crossentropy' as const };
-const batch = (step: number, loss: number): TrainEvent => ({ type: 'batch', epoch: 0, epochs: 1, batch: step, batches: 2, loss, accuracy: 1 - loss / 3, samplesPerSecond: 500, elapsedMs: step * 10, step });
-const epoch: TrainEvent = { type: 'epoch', epoch: 0, epochs: 1, loss: 1.5, accuracy: 0.5, val_loss: 1.6, val_accuracy: 0.45, elapsedMs: 25 };
+const config = {
+  ...DEFAULT_CONFIG,
+  datasetId: 'spirals' as const,
+  subset: 256,
+  epochs: 1,
+  loss: 'sparse_categorical_crossentropy' as const,
+};
+const batch = (step: number, loss: number): TrainEvent => ({
+  type: 'batch',
+  epoch: 0,
+  epochs: 1,
+  batch: step,
+  batches: 2,
+  loss,
+  accuracy: 1 - loss / 3,
+  samplesPerSecond: 500,
+  elapsedMs: step * 10,
+  step,
+});
+const epoch: TrainEvent = {
+  type: 'epoch',
+  epoch: 0,
+  epochs: 1,
+  loss: 1.5,
+  accuracy: 0.5,
+  val_loss: 1.6,
+  val_accuracy: 0.45,
+  elapsedMs: 25,
+};
 
 /** One run through the store as the engine would report it, weights seeded. */
 function train(id: string, compareBn: boolean, seed: number): void {
@@ -32,9 +64,23 @@ function train(id: string, compareBn: boolean, seed: number): void {
   s.begin({ id, datasetTitle: 'Spirals', config: { ...config, seed }, compareBn, document }, 1000);
   const labels = compareBn ? ['model', 'without BN'] : ['model'];
   for (const label of labels) {
-    for (const [step, loss] of [[1, 2], [2, 1.5]]) s.progress(id, { data: { run: label, event: batch(step, loss) } });
+    for (const [step, loss] of [
+      [1, 2],
+      [2, 1.5],
+    ])
+      s.progress(id, { data: { run: label, event: batch(step, loss) } });
     s.progress(id, { data: { run: label, event: epoch } });
-    s.progress(id, { data: { run: label, event: { type: 'layer-stats', step: 2, epoch: 0, stats: [{ nodeId: document.nodes[1].id, name: 'dense', className: 'Dense', mean: 0.1, std: 0.9 }] } } });
+    s.progress(id, {
+      data: {
+        run: label,
+        event: {
+          type: 'layer-stats',
+          step: 2,
+          epoch: 0,
+          stats: [{ nodeId: document.nodes[1].id, name: 'dense', className: 'Dense', mean: 0.1, std: 0.9 }],
+        },
+      },
+    });
   }
   const result = (label: string, doc = document): TrainRunResult => ({
     label,
@@ -46,7 +92,10 @@ function train(id: string, compareBn: boolean, seed: number): void {
     weights: initializeWeights(doc, seed),
     elapsedMs: 20,
   });
-  const outcome: TrainOutcome = { runs: compareBn ? [result('model'), result('without BN', twin)] : [result('model')], kernels: 'fast' };
+  const outcome: TrainOutcome = {
+    runs: compareBn ? [result('model'), result('without BN', twin)] : [result('model')],
+    kernels: 'fast',
+  };
   useTraining.getState().finish(id, { ok: true, value: outcome }, 1500);
 }
 
@@ -58,7 +107,15 @@ describe('runs saved with the project and restored on opening', () => {
   it('Save keeps the ended runs only; Open lists them again with curves, statistics and weights', () => {
     train('a', false, 1);
     train('b', true, 2);
-    useTraining.getState().begin({ id: 'live', datasetTitle: 'Spirals', config, compareBn: false, document: getTemplate('article-mlp')!.build() });
+    useTraining
+      .getState()
+      .begin({
+        id: 'live',
+        datasetTitle: 'Spirals',
+        config,
+        compareBn: false,
+        document: getTemplate('article-mlp')!.build(),
+      });
     const before = useTraining.getState().runs.filter((r) => r.id !== 'live');
     const saved = serializableRuns();
     expect(saved.map((r) => r.number)).toEqual([2, 1]);
@@ -71,7 +128,14 @@ describe('runs saved with the project and restored on opening', () => {
     const after = useTraining.getState().runs;
     expect(after).toEqual(before);
     // The status line reads as it did when the run ended.
-    expect(after[0].progress).toMatchObject({ label: 'without BN', epoch: 0, epochs: 1, batch: 2, batches: 2, fraction: 1 });
+    expect(after[0].progress).toMatchObject({
+      label: 'without BN',
+      epoch: 0,
+      epochs: 1,
+      batch: 2,
+      batches: 2,
+      fraction: 1,
+    });
     expect(useTraining.getState().selectedId).toBe('b');
     // The charts draw from the restored curves as from live ones.
     const data = chartData([{ run: '', series: after[1].series.model }], 'loss');
@@ -79,7 +143,13 @@ describe('runs saved with the project and restored on opening', () => {
     expect(data.curves.map((c) => c.label)).toEqual(['loss', 'epoch loss', 'val loss']);
     // "Use these weights" applies them to a canvas with the same layers.
     const canvas = getTemplate('article-mlp')!.build();
-    expect(applyTrainedWeights(canvas, after[0].weights!).applied).toEqual(['dense', 'batch_normalization', 'dense_1', 'batch_normalization_1', 'dense_2']);
+    expect(applyTrainedWeights(canvas, after[0].weights!).applied).toEqual([
+      'dense',
+      'batch_normalization',
+      'dense_1',
+      'batch_normalization_1',
+      'dense_2',
+    ]);
     // The next run continues the numbering.
     useTraining.getState().begin({ id: 'next', datasetTitle: 'Spirals', config, compareBn: false, document: canvas });
     expect(useTraining.getState().runs[0].number).toBe(3);
@@ -93,8 +163,22 @@ describe('runs saved with the project and restored on opening', () => {
     const compiled = compileModel({ ...run.document, weights: run.weights }, 2);
     if (!compiled.ok) throw new Error(compiled.message);
     const x = Float32Array.from({ length: 256 * 5 }, (_, i) => Math.sin(i * 0.7) * 3 + 1);
-    const data = { name: 'waves', description: '', x, y: Int32Array.from({ length: 256 }, (_, i) => i % 2), sampleShape: [1, 5], numClasses: 2, count: 256, normalization: [] };
-    const info = reestimateBnStatistics(compiled.model, data, { batches: 4, batchSize: 32, seed: 2, backend: referenceBackend });
+    const data = {
+      name: 'waves',
+      description: '',
+      x,
+      y: Int32Array.from({ length: 256 }, (_, i) => i % 2),
+      sampleShape: [1, 5],
+      numClasses: 2,
+      count: 256,
+      normalization: [],
+    };
+    const info = reestimateBnStatistics(compiled.model, data, {
+      batches: 4,
+      batchSize: 32,
+      seed: 2,
+      backend: referenceBackend,
+    });
     const weights = exportWeights(compiled.model);
     const bnId = run.document.nodes.find((n) => n.className === 'BatchNormalization')!.id;
     const movingMean = (w: typeof weights) => Array.from(w[bnId].find((x) => x.name === 'moving_mean')!.tensor.data);
@@ -112,7 +196,12 @@ describe('runs saved with the project and restored on opening', () => {
     useTraining.setState({ runs: [], activeId: null, selectedId: null });
     restoreRuns(file.runs!);
     const restored = useTraining.getState().runs[0];
-    expect(restored.reestimated).toMatchObject({ batches: 4, samples: 128, before: { loss: 1.6, accuracy: 0.45 }, after: { accuracy: 0.5 } });
+    expect(restored.reestimated).toMatchObject({
+      batches: 4,
+      samples: 128,
+      before: { loss: 1.6, accuracy: 0.45 },
+      after: { accuracy: 0.5 },
+    });
     expect(restored.reestimated!.after!.loss).toBeNaN();
     expect(movingMean(restored.reestimated!.weights)).toEqual(movingMean(weights));
     expect(restored.reestimated!.weights).toEqual(weights);
@@ -122,13 +211,25 @@ describe('runs saved with the project and restored on opening', () => {
 
   it('Open keeps a run still training and replaces the rest', () => {
     train('old', false, 1);
-    useTraining.getState().begin({ id: 'live', datasetTitle: 'Spirals', config, compareBn: false, document: getTemplate('article-mlp')!.build() });
+    useTraining
+      .getState()
+      .begin({
+        id: 'live',
+        datasetTitle: 'Spirals',
+        config,
+        compareBn: false,
+        document: getTemplate('article-mlp')!.build(),
+      });
     const other = (() => {
       useTraining.setState({ runs: [], activeId: null });
       train('file', false, 4);
       return serializableRuns();
     })();
-    useTraining.setState({ runs: [{ ...(useTraining.getState().runs[0] as TrainingRun), id: 'live', status: 'running' }], activeId: 'live', selectedId: 'live' });
+    useTraining.setState({
+      runs: [{ ...(useTraining.getState().runs[0] as TrainingRun), id: 'live', status: 'running' }],
+      activeId: 'live',
+      selectedId: 'live',
+    });
     restoreRuns(other);
     expect(useTraining.getState().runs.map((r) => r.id)).toEqual(['live', 'file']);
     expect(useTraining.getState().selectedId).toBe('live');
@@ -157,7 +258,14 @@ describe('two runs compared', () => {
     expect(models.map((m) => m.name)).toEqual(['#1 with BN', '#1 without BN', '#2']);
     expect(models.map((m) => m.color)).toEqual([COMPARE_COLORS[0][0], COMPARE_COLORS[0][1], COMPARE_COLORS[1][0]]);
     const loss = chartData(compareCurves(models), 'loss');
-    expect(loss.curves.map((c) => c.label)).toEqual(['#1 with BN · loss', '#1 with BN · val loss', '#1 without BN · loss', '#1 without BN · val loss', '#2 · loss', '#2 · val loss']);
+    expect(loss.curves.map((c) => c.label)).toEqual([
+      '#1 with BN · loss',
+      '#1 with BN · val loss',
+      '#1 without BN · loss',
+      '#1 without BN · val loss',
+      '#2 · loss',
+      '#2 · val loss',
+    ]);
     expect(loss.curves[4].color).toBe(COMPARE_COLORS[1][0]);
   });
 

@@ -25,7 +25,13 @@ describe('stopping a training by its request id', () => {
       {
         document: MLP,
         dataset: { id: 'spirals' },
-        settings: { loss: 'sparse_categorical_crossentropy', optimizer: { name: 'adam' }, epochs: 50, batchSize: 8, seed: 0 },
+        settings: {
+          loss: 'sparse_categorical_crossentropy',
+          optimizer: { name: 'adam' },
+          epochs: 50,
+          batchSize: 8,
+          seed: 0,
+        },
       },
       {
         onId: (id) => (trainId = id),

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { appendEvent, emptySeries } from '../../../renderer/stores/series';
-import { effectiveLearningRate, higherLearningRate, rateText, timeToTarget } from '../../../renderer/panels/train/time-to-target';
+import {
+  effectiveLearningRate,
+  higherLearningRate,
+  rateText,
+  timeToTarget,
+} from '../../../renderer/panels/train/time-to-target';
 import type { TrainEvent } from '../../../engine/train/trainer';
 
 const epoch = (e: number, accuracy: number, elapsedMs: number, val_accuracy?: number): TrainEvent => ({
@@ -23,7 +28,13 @@ describe('time to a target accuracy', () => {
   it('is the first epoch whose validation accuracy reaches the target, with the elapsed time the event carried', () => {
     // Training accuracy crosses 90 % in epoch 1, validation only in epoch 2: validation decides.
     const s = series(epoch(0, 0.92, 1200, 0.85), epoch(1, 0.95, 2500, 0.9), epoch(2, 0.97, 3900, 0.93));
-    expect(timeToTarget(s, 0.9)).toEqual({ metric: 'val accuracy', epoch: 2, elapsedMs: 2500, epochsRun: 3, best: 0.93 });
+    expect(timeToTarget(s, 0.9)).toEqual({
+      metric: 'val accuracy',
+      epoch: 2,
+      elapsedMs: 2500,
+      epochsRun: 3,
+      best: 0.93,
+    });
     expect(timeToTarget(s, 0.8)).toMatchObject({ epoch: 1, elapsedMs: 1200 });
   });
 
@@ -34,8 +45,20 @@ describe('time to a target accuracy', () => {
 
   it('says not reached, with the epochs run and the best value, when no epoch gets there', () => {
     const s = series(epoch(0, 0.3, 900, 0.35), epoch(1, 0.4, 1800, 0.31));
-    expect(timeToTarget(s, 0.9)).toEqual({ metric: 'val accuracy', epoch: null, elapsedMs: null, epochsRun: 2, best: 0.35 });
-    expect(timeToTarget(emptySeries(), 0.9)).toEqual({ metric: 'accuracy', epoch: null, elapsedMs: null, epochsRun: 0, best: null });
+    expect(timeToTarget(s, 0.9)).toEqual({
+      metric: 'val accuracy',
+      epoch: null,
+      elapsedMs: null,
+      epochsRun: 2,
+      best: 0.35,
+    });
+    expect(timeToTarget(emptySeries(), 0.9)).toEqual({
+      metric: 'accuracy',
+      epoch: null,
+      elapsedMs: null,
+      epochsRun: 0,
+      best: null,
+    });
   });
 
   it('counts a value exactly at the target as reached', () => {

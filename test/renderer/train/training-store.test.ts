@@ -4,8 +4,28 @@ import type { TrainEvent } from '../../../engine/train/trainer';
 import { DEFAULT_CONFIG, displayLabel, useTraining } from '../../../renderer/stores/training';
 
 const config = { ...DEFAULT_CONFIG, subset: 512, epochs: 1, loss: 'sparse_categorical_crossentropy' as const };
-const batch = (b: number, loss: number, accuracy: number): TrainEvent => ({ type: 'batch', epoch: 0, epochs: 1, batch: b, batches: 2, loss, accuracy, samplesPerSecond: 640, elapsedMs: b * 50, step: b });
-const epochEnd = (loss: number, accuracy: number, val_accuracy: number): TrainEvent => ({ type: 'epoch', epoch: 0, epochs: 1, loss, accuracy, val_loss: 1, val_accuracy, elapsedMs: 100 });
+const batch = (b: number, loss: number, accuracy: number): TrainEvent => ({
+  type: 'batch',
+  epoch: 0,
+  epochs: 1,
+  batch: b,
+  batches: 2,
+  loss,
+  accuracy,
+  samplesPerSecond: 640,
+  elapsedMs: b * 50,
+  step: b,
+});
+const epochEnd = (loss: number, accuracy: number, val_accuracy: number): TrainEvent => ({
+  type: 'epoch',
+  epoch: 0,
+  epochs: 1,
+  loss,
+  accuracy,
+  val_loss: 1,
+  val_accuracy,
+  elapsedMs: 100,
+});
 const result = (label: string, status: TrainRunResult['status'], error?: TrainRunResult['error']): TrainRunResult => ({
   label,
   status,
@@ -17,14 +37,17 @@ const result = (label: string, status: TrainRunResult['status'], error?: TrainRu
   elapsedMs: 100,
 });
 const document = { name: 'm', nodes: [], edges: [] };
-const outcome = (...runs: TrainRunResult[]): { ok: true; value: TrainOutcome } => ({ ok: true, value: { runs, kernels: 'fast' } });
+const outcome = (...runs: TrainRunResult[]): { ok: true; value: TrainOutcome } => ({
+  ok: true,
+  value: { runs, kernels: 'fast' },
+});
 
 beforeEach(() => {
   useTraining.setState({ runs: [], activeId: null, selectedId: null, requestId: null, config: DEFAULT_CONFIG });
 });
 
 describe('the training store', () => {
-  it('turns one run\'s progress events into its curves and its progress bar', () => {
+  it("turns one run's progress events into its curves and its progress bar", () => {
     const s = useTraining.getState();
     s.begin({ id: 'r1', datasetTitle: 'MNIST digits', config, compareBn: false, document }, 1000);
     s.progress('r1', { data: { run: 'model', event: batch(1, 2.3, 0.1) } });
@@ -39,7 +62,16 @@ describe('the training store', () => {
     expect(run.series.model.epochStep).toEqual([2]);
     expect(run.series.model.valAccuracy).toEqual([0.3]);
     // The epoch event keeps the last batch's position and speed.
-    expect(run.progress).toEqual({ label: 'model', epoch: 0, epochs: 1, batch: 2, batches: 2, samplesPerSecond: 640, fraction: 1, elapsedMs: 100 });
+    expect(run.progress).toEqual({
+      label: 'model',
+      epoch: 0,
+      epochs: 1,
+      batch: 2,
+      batches: 2,
+      samplesPerSecond: 640,
+      fraction: 1,
+      elapsedMs: 100,
+    });
     expect(useTraining.getState().activeId).toBe('r1');
 
     useTraining.getState().finish('r1', outcome(result('model', 'completed')), 4000);
@@ -92,13 +124,24 @@ describe('the training store', () => {
     expect(useTraining.getState().runs[0].status).toBe('stopped');
 
     s.begin({ id: 'b', datasetTitle: 'd', config, compareBn: false, document });
-    const diverged = { message: 'the loss became NaN at epoch 1, batch 3: training diverged', hint: 'lower the learning rate (now 10)' };
+    const diverged = {
+      message: 'the loss became NaN at epoch 1, batch 3: training diverged',
+      hint: 'lower the learning rate (now 10)',
+    };
     s.finish('b', outcome(result('model', 'failed', diverged)));
     expect(useTraining.getState().runs[0]).toMatchObject({ id: 'b', number: 2, status: 'failed', error: diverged });
 
     s.begin({ id: 'c', datasetTitle: 'd', config, compareBn: false, document });
-    s.finish('c', { ok: false, error: { code: 'bad-dataset', message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' } });
-    expect(useTraining.getState().runs[0]).toMatchObject({ id: 'c', number: 3, status: 'failed', error: { message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' } });
+    s.finish('c', {
+      ok: false,
+      error: { code: 'bad-dataset', message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' },
+    });
+    expect(useTraining.getState().runs[0]).toMatchObject({
+      id: 'c',
+      number: 3,
+      status: 'failed',
+      error: { message: "no dataset 'mnistt'", hint: 'pick one of mnist, shapes' },
+    });
     expect(useTraining.getState().runs.map((r) => r.id)).toEqual(['c', 'b', 'a']);
   });
 });

@@ -16,14 +16,24 @@ export function CompareCharts({ runs, dark }: { runs: [TrainingRun, TrainingRun]
         <b>Comparing</b>
         {models.map((m) => (
           <span key={`${m.run.id}/${m.label}`} className="compare-who">
-            <span className="compare-swatch" style={{ background: m.color[dark ? 'dark' : 'light'] }} aria-hidden="true" />
+            <span
+              className="compare-swatch"
+              style={{ background: m.color[dark ? 'dark' : 'light'] }}
+              aria-hidden="true"
+            />
             {m.name}
           </span>
         ))}
         <span className="compare-hint">· untick a run in the list to stop comparing</span>
       </div>
       <div className="train-charts">
-        <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={runs[0].config.loss === runs[1].config.loss ? runs[0].config.loss : undefined} />
+        <Chart
+          metric="loss"
+          data={loss}
+          dark={dark}
+          testId="chart-loss"
+          loss={runs[0].config.loss === runs[1].config.loss ? runs[0].config.loss : undefined}
+        />
         <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
       </div>
     </div>

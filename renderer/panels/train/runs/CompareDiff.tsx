@@ -14,7 +14,9 @@ import { useCompare } from './compare-store';
 const duration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : seconds(ms));
 
 function Swatch({ model, dark }: { model: ComparedModel; dark: boolean }) {
-  return <span className="compare-swatch" style={{ background: model.color[dark ? 'dark' : 'light'] }} aria-hidden="true" />;
+  return (
+    <span className="compare-swatch" style={{ background: model.color[dark ? 'dark' : 'light'] }} aria-hidden="true" />
+  );
 }
 
 function Metrics({ models, dark }: { models: ComparedModel[]; dark: boolean }) {
@@ -107,7 +109,12 @@ export function CompareDiff({ runs, dark }: { runs: [TrainingRun, TrainingRun]; 
         <b>
           #{a.number} vs #{b.number}
         </b>
-        <button type="button" data-testid="compare-close" onClick={() => useCompare.getState().clear()} title="Back to the training settings">
+        <button
+          type="button"
+          data-testid="compare-close"
+          onClick={() => useCompare.getState().clear()}
+          title="Back to the training settings"
+        >
           Close
         </button>
       </div>
@@ -136,7 +143,9 @@ export function CompareDiff({ runs, dark }: { runs: [TrainingRun, TrainingRun]; 
           </tbody>
         </table>
       )}
-      <div className="compare-section">Graph (#{a.number} → #{b.number})</div>
+      <div className="compare-section">
+        Graph (#{a.number} → #{b.number})
+      </div>
       <GraphChanges diff={graph} />
     </div>
   );

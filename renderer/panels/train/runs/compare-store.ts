@@ -27,7 +27,9 @@ export function useComparedRuns(): [TrainingRun, TrainingRun] | null {
   const runs = useTraining((s) => s.runs);
   const activeId = useTraining((s) => s.activeId);
   return useMemo(() => {
-    const picked = ids.map((id) => runs.find((r) => r.id === id && r.id !== activeId)).filter((r): r is TrainingRun => r !== undefined);
+    const picked = ids
+      .map((id) => runs.find((r) => r.id === id && r.id !== activeId))
+      .filter((r): r is TrainingRun => r !== undefined);
     return picked.length === 2 ? orderRuns(picked[0], picked[1]) : null;
   }, [ids, runs, activeId]);
 }

@@ -57,5 +57,15 @@ export function compareCurves(models: ComparedModel[]): { run: string; series: R
 
 export function comparedSettings(run: TrainingRun): ComparedSettings {
   const c = run.config;
-  return { dataset: run.datasetTitle, subset: c.subset, optimizer: c.optimizer, learningRate: c.learningRate, batchSize: c.batchSize, epochs: c.epochs, loss: c.loss, validationSplit: c.validationSplit, seed: c.seed };
+  return {
+    dataset: run.datasetTitle,
+    subset: c.subset,
+    optimizer: c.optimizer,
+    learningRate: c.learningRate,
+    batchSize: c.batchSize,
+    epochs: c.epochs,
+    loss: c.loss,
+    validationSplit: c.validationSplit,
+    seed: c.seed,
+  };
 }

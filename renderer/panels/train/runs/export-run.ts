@@ -40,7 +40,11 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
     const out = await exportModel(doc, 'keras', { baseName: base });
     if (!out.ok) return notify(`${out.message} (${out.hint})`, 'error');
     const [file] = out.files;
-    const saved = await getHost().saveFile({ suggestedName: file.name, data: file.data, filters: [{ name: 'Keras model', extensions: ['keras'] }] });
+    const saved = await getHost().saveFile({
+      suggestedName: file.name,
+      data: file.data,
+      filters: [{ name: 'Keras model', extensions: ['keras'] }],
+    });
     if (saved) notify(`Exported run #${run.number} to ${saved.name}`);
     return;
   }
@@ -50,20 +54,38 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
     return;
   }
   const [weightsFile] = weightsOut.files;
-  const weights = await getHost().saveFile({ suggestedName: weightsFile.name, data: weightsFile.data, filters: [{ name: 'Weights JSON', extensions: ['json'] }] });
+  const weights = await getHost().saveFile({
+    suggestedName: weightsFile.name,
+    data: weightsFile.data,
+    filters: [{ name: 'Weights JSON', extensions: ['json'] }],
+  });
   if (!weights) return;
   if (kind === 'weights-json') {
     notify(`Exported the weights of run #${run.number} to ${weights.name}`);
     return;
   }
   // The code names the weights file as it was saved, so a renamed file still loads.
-  const codeOut = await exportModel(doc, 'keras-py', { flavor: useUi.getState().flavor, weightsFile: weights.name, baseName: base });
+  const codeOut = await exportModel(doc, 'keras-py', {
+    flavor: useUi.getState().flavor,
+    weightsFile: weights.name,
+    baseName: base,
+  });
   if (!codeOut.ok) {
     notify(`Exported ${weights.name}; ${codeOut.message} (${codeOut.hint})`, 'error');
     return;
   }
   const code = codeOut.files[0].data;
   const dir = folderOf(weights.path);
-  const py = await getHost().saveFile({ suggestedName: `${base}.py`, data: code, ...(dir ? { path: `${dir}${base}.py` } : {}), filters: [{ name: 'Python', extensions: ['py'] }] });
-  notify(py ? `Exported ${py.name} and ${weights.name} (keep them side by side)` : `Exported ${weights.name}; the Python file was not saved`, py ? 'info' : 'error');
+  const py = await getHost().saveFile({
+    suggestedName: `${base}.py`,
+    data: code,
+    ...(dir ? { path: `${dir}${base}.py` } : {}),
+    filters: [{ name: 'Python', extensions: ['py'] }],
+  });
+  notify(
+    py
+      ? `Exported ${py.name} and ${weights.name} (keep them side by side)`
+      : `Exported ${weights.name}; the Python file was not saved`,
+    py ? 'info' : 'error',
+  );
 }

@@ -7,7 +7,11 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe('readCsv', () => {
   it('detects a header, maps string labels to sorted class indices and keeps their names', () => {
-    const r = readCsv(bytes('sepal_length,sepal_width,species\n5.1,3.5,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n4.9,3.0,setosa\n'));
+    const r = readCsv(
+      bytes(
+        'sepal_length,sepal_width,species\n5.1,3.5,setosa\n7.0,3.2,versicolor\n6.3,3.3,virginica\n4.9,3.0,setosa\n',
+      ),
+    );
     if (!r.ok) throw new Error(r.errors[0].message);
     const d = r.value;
     expect(d.count).toBe(4);

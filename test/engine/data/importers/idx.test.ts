@@ -5,17 +5,46 @@ import { parseIdx, readIdx, writeIdxUbyte } from '../../../../engine/data/import
 // Written byte by byte from the format description on yann.lecun.com/exdb/mnist:
 // magic 0x00000803 (2051) for images, 0x00000801 (2049) for labels, then big-endian int32 sizes.
 const IMAGES = Uint8Array.from([
-  0x00, 0x00, 0x08, 0x03, // magic 2051: unsigned bytes, 3 dimensions
-  0x00, 0x00, 0x00, 0x02, // 2 images
-  0x00, 0x00, 0x00, 0x02, // 2 rows
-  0x00, 0x00, 0x00, 0x03, // 3 columns
-  0, 51, 102, 153, 204, 255, // image 0
-  255, 0, 255, 0, 255, 0, // image 1
+  0x00,
+  0x00,
+  0x08,
+  0x03, // magic 2051: unsigned bytes, 3 dimensions
+  0x00,
+  0x00,
+  0x00,
+  0x02, // 2 images
+  0x00,
+  0x00,
+  0x00,
+  0x02, // 2 rows
+  0x00,
+  0x00,
+  0x00,
+  0x03, // 3 columns
+  0,
+  51,
+  102,
+  153,
+  204,
+  255, // image 0
+  255,
+  0,
+  255,
+  0,
+  255,
+  0, // image 1
 ]);
 const LABELS = Uint8Array.from([
-  0x00, 0x00, 0x08, 0x01, // magic 2049: unsigned bytes, 1 dimension
-  0x00, 0x00, 0x00, 0x02, // 2 labels
-  3, 7,
+  0x00,
+  0x00,
+  0x08,
+  0x01, // magic 2049: unsigned bytes, 1 dimension
+  0x00,
+  0x00,
+  0x00,
+  0x02, // 2 labels
+  3,
+  7,
 ]);
 
 describe('IDX', () => {
@@ -64,14 +93,18 @@ describe('IDX', () => {
     const bad = IMAGES.slice();
     bad[0] = 0x12;
     const r = parseIdx(bad, 'train-images-idx3-ubyte');
-    expect(!r.ok && r.errors[0].message).toBe('not an IDX file: it starts with the bytes 12 00 08 03, not the magic number 00 00 <type> <ndim>');
+    expect(!r.ok && r.errors[0].message).toBe(
+      'not an IDX file: it starts with the bytes 12 00 08 03, not the magic number 00 00 <type> <ndim>',
+    );
     expect(!r.ok && r.errors[0].offset).toBe(0);
     expect(!r.ok && r.errors[0].file).toBe('train-images-idx3-ubyte');
   });
 
   it('says the files look swapped when labels are given as images', async () => {
     const r = await readIdx(LABELS, IMAGES);
-    expect(!r.ok && r.errors[0].message).toBe('the images file has 1 dimension (magic 00 00 08 01), but images need (count, height, width)');
+    expect(!r.ok && r.errors[0].message).toBe(
+      'the images file has 1 dimension (magic 00 00 08 01), but images need (count, height, width)',
+    );
     expect(!r.ok && r.errors[0].hint).toBe('The images and labels files look swapped.');
   });
 
@@ -83,7 +116,9 @@ describe('IDX', () => {
 
   it('reports a file cut short, with the byte offset where it ends', () => {
     const r = parseIdx(IMAGES.subarray(0, 20));
-    expect(!r.ok && r.errors[0].message).toBe('the IDX header promises dimensions (2, 2, 3) of unsigned bytes, 28 bytes in all, but the file has 20');
+    expect(!r.ok && r.errors[0].message).toBe(
+      'the IDX header promises dimensions (2, 2, 3) of unsigned bytes, 28 bytes in all, but the file has 20',
+    );
     expect(!r.ok && r.errors[0].offset).toBe(20);
   });
 });

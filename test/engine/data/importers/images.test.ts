@@ -1,11 +1,22 @@
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { decodeImage, MAX_PIXELS, pngSize, resizeBilinear, toChannels } from '../../../../engine/data/importers/image-decode';
+import {
+  decodeImage,
+  MAX_PIXELS,
+  pngSize,
+  resizeBilinear,
+  toChannels,
+} from '../../../../engine/data/importers/image-decode';
 import { readImageFolder } from '../../../../engine/data/importers/image-folder';
 
 /** An RGBA image from a pixel function, encoded as PNG by pngjs (colorType 0 = grey, 2 = RGB, 6 = RGBA). */
-function png(width: number, height: number, pixel: (x: number, y: number) => [number, number, number], colorType: 0 | 2 | 6 = 6): Uint8Array {
+function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => [number, number, number],
+  colorType: 0 | 2 | 6 = 6,
+): Uint8Array {
   const img = new pngjs.PNG({ width, height });
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -93,7 +104,10 @@ describe('image size limits (issue 11, item 2)', () => {
   it('refuses a 20000×20000 PNG from its header, before inflating a byte', () => {
     const r = decodeImage(claimedSize(20_000, 20_000), 'bomb.png');
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.errors[0]).toMatchObject({ message: 'the image is 20000×20000 (400 megapixels), more than the 100 LayerCanvas decodes', file: 'bomb.png' });
+    expect(!r.ok && r.errors[0]).toMatchObject({
+      message: 'the image is 20000×20000 (400 megapixels), more than the 100 LayerCanvas decodes',
+      file: 'bomb.png',
+    });
   });
 
   it('refuses a JPEG past the same pixel cap', () => {

@@ -11,7 +11,12 @@ const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, nam
  * A .npy file assembled by hand from the format description (NEP 1): magic, version, little-endian header length,
  * the header dict padded with spaces to a multiple of 64 bytes and ended by '\n', then the raw values.
  */
-function handmade(descr: string, shape: number[], data: Uint8Array, options: { major?: number; fortran?: boolean } = {}): Uint8Array {
+function handmade(
+  descr: string,
+  shape: number[],
+  data: Uint8Array,
+  options: { major?: number; fortran?: boolean } = {},
+): Uint8Array {
   const major = options.major ?? 1;
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let dict = `{'descr': '${descr}', 'fortran_order': ${options.fortran ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
@@ -66,7 +71,9 @@ describe('parseNpy on hand-made files', () => {
 
   it("refuses fortran_order True with a fix, at the header's offset", () => {
     const r = parseNpy(handmade('<f4', [2, 2], littleEndian('f4', [1, 2, 3, 4]), { fortran: true }), 'x.npy');
-    expect(!r.ok && r.errors[0].message).toBe("the array is stored in Fortran (column-major) order ('fortran_order': True)");
+    expect(!r.ok && r.errors[0].message).toBe(
+      "the array is stored in Fortran (column-major) order ('fortran_order': True)",
+    );
     expect(!r.ok && r.errors[0].hint).toBe('Save a C-ordered copy: np.save(path, np.ascontiguousarray(a)).');
     expect(!r.ok && r.errors[0].offset).toBe(10 + "{'descr': '<f4', '".length);
   });
@@ -79,7 +86,9 @@ describe('parseNpy on hand-made files', () => {
 
   it('reports bytes that are not a .npy file', () => {
     const r = parseNpy(new TextEncoder().encode('a,b,c\n'));
-    expect(!r.ok && r.errors[0].message).toBe('not a .npy file: it starts with 61 2c 62 2c 63 0a, not the magic \\x93NUMPY (93 4e 55 4d 50 59)');
+    expect(!r.ok && r.errors[0].message).toBe(
+      'not a .npy file: it starts with 61 2c 62 2c 63 0a, not the magic \\x93NUMPY (93 4e 55 4d 50 59)',
+    );
   });
 });
 
@@ -91,14 +100,21 @@ describe('parseNpy on files written by NumPy 2.4 (test/fixtures/data/npy)', () =
     const y = parseNpy(fixture('y.npy'));
     expect(y.ok && [y.value.dtype, Array.from(y.value.values)]).toEqual(['<i8', [2, 0, 1]]);
     const u1 = parseNpy(fixture('images-u1.npy'));
-    expect(u1.ok && [u1.value.dtype, u1.value.shape, Array.from(u1.value.values)]).toEqual(['|u1', [2, 2, 2, 1], [0, 30, 60, 90, 120, 150, 180, 210]]);
+    expect(u1.ok && [u1.value.dtype, u1.value.shape, Array.from(u1.value.values)]).toEqual([
+      '|u1',
+      [2, 2, 2, 1],
+      [0, 30, 60, 90, 120, 150, 180, 210],
+    ]);
     const f8 = parseNpy(fixture('values-f8.npy'));
     expect(f8.ok && Array.from(f8.value.values)).toEqual([1 / 3, -2.5, 1e10].map(Math.fround));
   });
 
   it('reads version 2.0 and 3.0 headers', () => {
     const v2 = parseNpy(fixture('v2-i4.npy'));
-    expect(v2.ok && [v2.value.shape, Array.from(v2.value.values)]).toEqual([[2, 2], [1, -2, 3, 4]]);
+    expect(v2.ok && [v2.value.shape, Array.from(v2.value.values)]).toEqual([
+      [2, 2],
+      [1, -2, 3, 4],
+    ]);
     const v3 = parseNpy(fixture('v3-f4.npy'));
     expect(v3.ok && [v3.value.shape, Array.from(v3.value.values)]).toEqual([[2], [1.5, 2.5]]);
   });

@@ -104,7 +104,9 @@ describe('loadDataset', () => {
     const pair = await loadDataset(join(root, 'arrays', 'y_train.npy'));
     expect(pair.ok && Array.from(pair.value.train.y)).toEqual([1, 2, 0]);
     const lonely = await loadDataset(join(root, 'lonely.npy'));
-    expect(!lonely.ok && lonely.errors[0].message).toBe('lonely.npy holds one array, but a dataset needs features and labels');
+    expect(!lonely.ok && lonely.errors[0].message).toBe(
+      'lonely.npy holds one array, but a dataset needs features and labels',
+    );
   });
 
   it('reads a folder of IDX files, gzip or not, as train and test splits', async () => {

@@ -23,19 +23,27 @@ for (const variant of simdVariants)
       });
 
     it('leaky_relu uses the given negative slope', () => {
-      const x = tensor([16387], Float32Array.from({ length: 16387 }, (_, i) => (i % 2 ? -2 : 3)));
+      const x = tensor(
+        [16387],
+        Float32Array.from({ length: 16387 }, (_, i) => (i % 2 ? -2 : 3)),
+      );
       const y = fast().activation(x, 'leaky_relu', { negativeSlope: 0.5 });
       expect([y.data[0], y.data[1], y.data[16385], y.data[16386]]).toEqual([3, -1, -1, 3]);
     });
 
     it('NaN, ±0 and the relu6 edges behave as the reference (NaN → 0, 6 → 6 with zero gradient)', () => {
       const special = [NaN, 0, -0, 6, 6.5, -1e-30, Infinity, -Infinity];
-      const x = tensor([16384 + special.length], Float32Array.from({ length: 16384 + special.length }, (_, i) => special[i % special.length]));
+      const x = tensor(
+        [16384 + special.length],
+        Float32Array.from({ length: 16384 + special.length }, (_, i) => special[i % special.length]),
+      );
       const dy = tensor(x.shape, new Float32Array(x.data.length).fill(2));
       for (const name of NAMES) {
         const y = activation(x, name);
         expect(Array.from(fast().activation(x, name).data)).toEqual(Array.from(y.data));
-        expect(Array.from(fast().activationGrad(dy, x, y, name).data)).toEqual(Array.from(activationGrad(dy, x, y, name).data));
+        expect(Array.from(fast().activationGrad(dy, x, y, name).data)).toEqual(
+          Array.from(activationGrad(dy, x, y, name).data),
+        );
       }
     });
 

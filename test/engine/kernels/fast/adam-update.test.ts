@@ -4,11 +4,17 @@ import { simdVariants, useFastBackend } from '../fast-backend';
 import { expectClose, randomTensor } from '../helpers';
 
 // Keras defaults: lr 0.001, β₁ 0.9, β₂ 0.999, ε 1e-7; alpha folds in the bias correction of step t.
-const stepAt = (t: number, lr = 0.001): AdamStep => ({ alpha: (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t), beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+const stepAt = (t: number, lr = 0.001): AdamStep => ({
+  alpha: (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t),
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+});
 
 describe('Adam update, reference', () => {
   it("the first step moves every weight by lr against its gradient's sign (Adam's bias-corrected first step)", () => {
-    const value = new Float32Array([1, 1, 1, 1]), grad = new Float32Array([3, -0.5, 0.2, -40]);
+    const value = new Float32Array([1, 1, 1, 1]),
+      grad = new Float32Array([3, -0.5, 0.2, -40]);
     adamUpdate(value, grad, new Float32Array(4), new Float32Array(4), stepAt(1));
     expectClose(value, [0.999, 1.001, 0.999, 1.001], 0, 1e-6);
   });
@@ -36,7 +42,10 @@ for (const variant of simdVariants)
 
     it('updates the arrays it was given, in place, and leaves the gradient alone', () => {
       const n = 5000;
-      const w = new Float32Array(n).fill(1), g = new Float32Array(n).fill(2), m = new Float32Array(n), v = new Float32Array(n);
+      const w = new Float32Array(n).fill(1),
+        g = new Float32Array(n).fill(2),
+        m = new Float32Array(n),
+        v = new Float32Array(n);
       fast().adamUpdate(w, g, m, v, stepAt(1));
       expect([w[0], w[n - 1]].map((x) => +x.toFixed(6))).toEqual([0.999, 0.999]);
       expect([m[4999], g[4999]]).toEqual([Math.fround(0.2), 2]);

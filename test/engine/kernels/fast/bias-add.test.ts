@@ -5,7 +5,13 @@ import { simdVariants, useFastBackend } from '../fast-backend';
 import { expectClose, maxAbs, randomTensor, shapeText } from '../helpers';
 
 // Large enough for the wasm path (≥ 16384 values), with channel counts that leave a tail of 1–3 lanes.
-const SHAPES = [[8, 26, 26, 32], [7, 13, 11, 37], [5000, 7], [3, 2731, 2], [16384, 1]];
+const SHAPES = [
+  [8, 26, 26, 32],
+  [7, 13, 11, 37],
+  [5000, 7],
+  [3, 2731, 2],
+  [16384, 1],
+];
 
 for (const variant of simdVariants)
   describe(`bias add, fast backend (${variant}) against the reference`, () => {

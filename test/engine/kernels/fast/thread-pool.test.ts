@@ -19,13 +19,18 @@ class AsleepWorker {
 }
 
 // 512³ = 268 MFLOP: far above the threading threshold, so every call offers the worker its share.
-const a = randomTensor([512, 512], 1), b = randomTensor([512, 512], 2);
+const a = randomTensor([512, 512], 1),
+  b = randomTensor([512, 512], 2);
 const want = matMul(a, b).data;
 const tol = 1e-5 * maxAbs(want);
 
 describe('thread pool hand-off', () => {
   it('a worker that never picks up its tasks costs nothing: each op finishes on the caller, results exact', async () => {
-    const fast = await createFastBackend({ binaries: await binaries(), threads: 2, Worker: AsleepWorker as unknown as WorkerConstructor });
+    const fast = await createFastBackend({
+      binaries: await binaries(),
+      threads: 2,
+      Worker: AsleepWorker as unknown as WorkerConstructor,
+    });
     for (let i = 0; i < 3; i++) expectClose(fast.matMul(a, b).data, want, 1e-5, tol);
     expect(fast.liveWorkers).toBe(1);
     expect(fast.poolStats.posted).toBeGreaterThanOrEqual(3);
@@ -35,7 +40,11 @@ describe('thread pool hand-off', () => {
 
   it('real workers join once started (the caller waits for a task they took) and give the same bits', async () => {
     const one = await createFastBackend({ binaries: await binaries(), threads: 1 });
-    const two = await createFastBackend({ binaries: await binaries(), threads: 2, Worker: Worker as unknown as WorkerConstructor });
+    const two = await createFastBackend({
+      binaries: await binaries(),
+      threads: 2,
+      Worker: Worker as unknown as WorkerConstructor,
+    });
     const single = one.matMul(a, b).data;
     expectClose(single, want, 1e-5, tol);
     // The first calls may finish before the worker thread has even started; on a busy machine a few more may too.

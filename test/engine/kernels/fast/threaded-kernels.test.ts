@@ -24,7 +24,11 @@ const backends: Record<'1 thread' | '3 threads', FastBackend> = {} as never;
 beforeAll(async () => {
   const simd = await readFile('dist/wasm/kernels-simd.wasm');
   for (const threads of [1, 3] as const)
-    backends[threads === 1 ? '1 thread' : '3 threads'] = await createFastBackend({ binaries: { simd }, threads, Worker: Worker as unknown as WorkerConstructor });
+    backends[threads === 1 ? '1 thread' : '3 threads'] = await createFastBackend({
+      binaries: { simd },
+      threads,
+      Worker: Worker as unknown as WorkerConstructor,
+    });
 });
 afterAll(async () => {
   for (const b of Object.values(backends)) await b.dispose();
@@ -50,7 +54,12 @@ function onBoth(fn: (b: FastBackend) => ArrayLike<number>[]): ArrayLike<number>[
 }
 
 // Above PARALLEL_FLOATS (so the pool runs), rows not a multiple of the 64-row chunk, channels leaving a SIMD tail.
-const SHAPES = [[5, 37, 41, 37], [17, 41, 29, 13], [PARALLEL_FLOATS / 4 + 3, 5], [301, 1030]];
+const SHAPES = [
+  [5, 37, 41, 37],
+  [17, 41, 29, 13],
+  [PARALLEL_FLOATS / 4 + 3, 5],
+  [301, 1030],
+];
 
 describe('bias + activation epilogue (forward) and its fused gradient with the bias gradient (backward)', () => {
   for (const shape of SHAPES)
@@ -85,7 +94,10 @@ describe('bias + activation epilogue (forward) and its fused gradient with the b
     const x = randomTensor([10, 47, 53, 11], 45);
     const dy = randomTensor(x.shape, 46);
     const o = { negativeSlope: 0.2 };
-    const [y, dx] = onBoth((b) => [b.activation(x, 'leaky_relu', o).data, b.activationGrad(dy, x, x, 'leaky_relu', o).data]);
+    const [y, dx] = onBoth((b) => [
+      b.activation(x, 'leaky_relu', o).data,
+      b.activationGrad(dy, x, x, 'leaky_relu', o).data,
+    ]);
     // The slope multiplies in f32 here and in f64 (then rounded) in the reference: one rounding apart at most.
     expectClose(y, referenceBackend.activation(x, 'leaky_relu', o).data, 2 ** -23, 0);
     expectClose(dx, referenceBackend.activationGrad(dy, x, x, 'leaky_relu', o).data, 2 ** -23, 0);
@@ -93,11 +105,16 @@ describe('bias + activation epilogue (forward) and its fused gradient with the b
 });
 
 describe('batch norm, threaded over chunks of rows', () => {
-  for (const shape of [[9, 29, 31, 36], [2063, 128], [10, 57, 59, 8]])
+  for (const shape of [
+    [9, 29, 31, 36],
+    [2063, 128],
+    [10, 57, 59, 8],
+  ])
     it(`x=${shapeText(shape)}: forward and backward within f32 summation error of the reference, 1 = 3 threads`, () => {
       const c = shape[shape.length - 1];
       const x = randomTensor(shape, 51, -2, 3);
-      const gamma = randomTensor([c], 52, 0.5, 1.5).data, beta = randomTensor([c], 53).data;
+      const gamma = randomTensor([c], 52, 0.5, 1.5).data,
+        beta = randomTensor([c], 53).data;
       const dy = randomTensor(shape, 54);
       const want = batchNormTrain(x, gamma, beta, 1e-3);
       const [y, mean, variance] = onBoth((b) => {
@@ -144,7 +161,12 @@ describe('Adam, threaded over chunks', () => {
       const runs = [start(), start()];
       for (let t = 1; t <= 3; t++) {
         const g = randomTensor([n], 72 + t).data;
-        const p = { alpha: (1e-3 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t), beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+        const p = {
+          alpha: (1e-3 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t),
+          beta1: 0.9,
+          beta2: 0.999,
+          epsilon: 1e-7,
+        };
         adamUpdate(ref[0], g, ref[1], ref[2], p);
         backends['1 thread'].adamUpdate(runs[0][0], g, runs[0][1], runs[0][2], p);
         backends['3 threads'].adamUpdate(runs[1][0], g, runs[1][1], runs[1][2], p);
@@ -197,9 +219,14 @@ describe('MatMul blocks scale with the thread count', () => {
     expect(gemmBlocks(64, 1000, 4, 64, 8)).toEqual({ mcStep: 64, ncStep: 64 });
   });
 
-  for (const [m, k, n, ta, tb] of [[70, 301, 1030, false, false], [257, 190, 333, true, false], [64, 517, 700, false, true]] as const)
+  for (const [m, k, n, ta, tb] of [
+    [70, 301, 1030, false, false],
+    [257, 190, 333, true, false],
+    [64, 517, 700, false, true],
+  ] as const)
     it(`${m}×${k}·${k}×${n}${ta ? ' (A transposed)' : ''}${tb ? ' (B transposed)' : ''}: rows and columns split over 3 threads, B packed by all, 1 = 3 threads`, () => {
-      const a = randomTensor(ta ? [k, m] : [m, k], 91), b = randomTensor(tb ? [n, k] : [k, n], 92);
+      const a = randomTensor(ta ? [k, m] : [m, k], 91),
+        b = randomTensor(tb ? [n, k] : [k, n], 92);
       const want = matMul(a, b, ta, tb).data;
       const [c] = onBoth((fast) => [fast.matMul(a, b, ta, tb).data]);
       expectClose(c, want, 1e-4, 1e-5 * k);

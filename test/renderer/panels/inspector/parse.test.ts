@@ -16,9 +16,27 @@ describe('inspector text fields', () => {
 
   it('reads ZeroPadding2D amounts in all three Keras forms, stored as ((top, bottom), (left, right))', () => {
     const padding = field('ZeroPadding2D', 'padding');
-    expect(parseFieldText('padding', padding, '1')).toEqual({ ok: true, value: [[1, 1], [1, 1]] });
-    expect(parseFieldText('padding', padding, '(1, 2)')).toEqual({ ok: true, value: [[1, 1], [2, 2]] });
-    expect(parseFieldText('padding', padding, '((1, 2), (3, 4))')).toEqual({ ok: true, value: [[1, 2], [3, 4]] });
+    expect(parseFieldText('padding', padding, '1')).toEqual({
+      ok: true,
+      value: [
+        [1, 1],
+        [1, 1],
+      ],
+    });
+    expect(parseFieldText('padding', padding, '(1, 2)')).toEqual({
+      ok: true,
+      value: [
+        [1, 1],
+        [2, 2],
+      ],
+    });
+    expect(parseFieldText('padding', padding, '((1, 2), (3, 4))')).toEqual({
+      ok: true,
+      value: [
+        [1, 2],
+        [3, 4],
+      ],
+    });
     const three = parseFieldText('padding', padding, '1, 2, 3');
     expect(three.ok).toBe(false);
   });
