@@ -1,73 +1,68 @@
 /**
- * Which format a file is in, by its content first (the name only when the content can't tell), and reading it.
- * JSON: a `formatVersion` → project; `format: "layers-model"` or a `modelTopology` → TF.js; `class_name` + `config`
- * → Keras JSON; layer → {weight: {shape, data}} → weights JSON. Otherwise Keras Python when it reads like Python.
- * Binary files (.keras zips, .h5, protobuf) are recognised by their first bytes before any of that and refused
- * with one line saying what they are (binary-files.ts): they are never parsed as Python.
+ * Which format a file is in, and reading it. Detection asks the registry (`FORMATS`): each format declares how it
+ * recognises its input (types.ts ModelFormat): `matchBytes` for binary files (.keras zips, .h5), `matchJson` for a
+ * JSON object (the text is parsed once for all), `match` for other text (Keras Python). Content decides first; the
+ * file name only when no format claims the content, by an extension of that kind that one format alone declares.
+ * Binary files LayerCanvas can't read are refused with one line saying what they are (binary-files.ts): they are
+ * never parsed as Python. Adding a format is its file plus one line here.
  */
 import type { FormatError } from '../core/problems';
 import { recognizeBinary } from './binary-files';
+import { isObject, parseJson } from './json/parse';
 import { kerasFile } from './keras-file';
 import { kerasH5 } from './keras-h5';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
-import { isObject, parseJson } from './json/parse';
-import { project, PROJECT_EXTENSION } from './project';
+import { project } from './project';
 import { tfjs } from './tfjs';
 import type { ImportResult, ModelFormat, SideFiles } from './types';
 import { weightsJson } from './weights-json';
 
-export const FORMATS: readonly ModelFormat[] = [project, tfjs, kerasJson, weightsJson, kerasPython];
-/** Formats told by their first bytes and read from bytes (.keras, .h5): tried before any text is decoded. */
-export const BINARY_FORMATS: readonly ModelFormat[] = [kerasFile, kerasH5];
+/** The formats LayerCanvas reads, in the order their content is tried. */
+export const FORMATS: readonly ModelFormat[] = [kerasFile, kerasH5, project, tfjs, kerasJson, weightsJson, kerasPython];
 
-const UNDERSTOOD =
-  'LayerCanvas projects (.layercanvas.json), Keras files (.keras, .h5), Keras model JSON (model.to_json()), TF.js Layers models (model.json with its .bin weights), and Keras Python code (.py)';
+const UNDERSTOOD = `LayerCanvas reads ${FORMATS.map((f) => f.title).join(', ')}`;
 
 export type Detection = { ok: true; format: ModelFormat } | { ok: false; error: FormatError };
 
-const PYTHON =
-  /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
+/**
+ * The one format whose extension, of those `candidates` declare, is the longest that `fileName` ends in; none
+ * when two formats share it (.json is both TF.js's and Keras JSON's).
+ */
+function byName(candidates: readonly ModelFormat[], fileName: string | undefined): ModelFormat | undefined {
+  const lower = fileName?.toLowerCase() ?? '';
+  const claims = candidates.flatMap((format) =>
+    format.extensions.filter((ext) => lower.endsWith(ext)).map((ext) => ({ format, length: ext.length })),
+  );
+  const longest = Math.max(0, ...claims.map((c) => c.length));
+  const owners = claims.filter((c) => c.length === longest);
+  return owners.length === 1 ? owners[0].format : undefined;
+}
 
 export function detectFormat(text: string, fileName?: string): Detection {
   const binary = recognizeBinary(text, fileName);
   if (binary) return { ok: false, error: binary };
-  const head = text.trimStart();
-  if (head.startsWith('{') || head.startsWith('[')) {
+  const subject = fileName ? `${fileName} is` : 'this is';
+  if (/^\s*[{[]/.test(text)) {
     const parsed = parseJson(text);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const v = parsed.value;
-    if (isObject(v)) {
-      if ('formatVersion' in v || (fileName?.endsWith(PROJECT_EXTENSION) ?? false))
-        return { ok: true, format: project };
-      if (v.format === 'layers-model' || 'modelTopology' in v) return { ok: true, format: tfjs };
-      if (typeof v.class_name === 'string' && 'config' in v) return { ok: true, format: kerasJson };
-      if (weightsJson.match(text, fileName)) return { ok: true, format: weightsJson };
-    }
-    return {
-      ok: false,
-      error: {
-        message: `${fileName ? `${fileName} is` : 'this is'} JSON, but not a model LayerCanvas can read`,
-        hint: `LayerCanvas reads ${UNDERSTOOD}`,
-      },
-    };
+    const value = parsed.value;
+    const jsonFormats = FORMATS.filter((f) => f.matchJson);
+    const format =
+      (isObject(value) ? jsonFormats.find((f) => f.matchJson?.(value)) : undefined) ?? byName(jsonFormats, fileName);
+    if (format) return { ok: true, format };
+    return { ok: false, error: { message: `${subject} JSON, but not a model LayerCanvas can read`, hint: UNDERSTOOD } };
   }
-  if (PYTHON.test(text) || fileName?.toLowerCase().endsWith('.py')) return { ok: true, format: kerasPython };
-  return {
-    ok: false,
-    error: {
-      message: `${fileName ? `${fileName} is` : 'this is'} not a model format LayerCanvas knows`,
-      hint: `LayerCanvas reads ${UNDERSTOOD}`,
-    },
-  };
+  const textFormats = FORMATS.filter((f) => !f.matchJson && !f.matchBytes);
+  const format = textFormats.find((f) => f.match(text)) ?? byName(textFormats, fileName);
+  if (format) return { ok: true, format };
+  return { ok: false, error: { message: `${subject} not a model format LayerCanvas knows`, hint: UNDERSTOOD } };
 }
 
+type ReadOutcome = (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] });
+
 /** Detects and reads; the result names the format it was read as. */
-export function readModel(
-  text: string,
-  fileName?: string,
-  side?: SideFiles,
-): (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] }) {
+export function readModel(text: string, fileName?: string, side?: SideFiles): ReadOutcome {
   const detected = detectFormat(text, fileName);
   if (!detected.ok) return { ok: false, errors: [detected.error] };
   const result = detected.format.read(text, side);
@@ -75,15 +70,16 @@ export function readModel(
   return { ...result, format: detected.format.id };
 }
 
-type ReadOutcome = (ImportResult & { ok: false }) | (ImportResult & { ok: true; format: ModelFormat['id'] });
+/** The binary format (.keras, .h5) a file's first bytes say it is, if any. */
+export const binaryFormatOf = (bytes: Uint8Array, fileName?: string): ModelFormat | undefined =>
+  FORMATS.find((f) => f.matchBytes?.(bytes.subarray(0, 64), fileName));
 
 /**
  * Reads a file from its bytes: a binary format (.keras, .h5) when its first bytes say so, otherwise the text as
  * `readModel` does (binary files it can't read still get their one line there).
  */
 export async function readModelFile(bytes: Uint8Array, fileName?: string, side?: SideFiles): Promise<ReadOutcome> {
-  const head = bytes.subarray(0, 64);
-  const binary = BINARY_FORMATS.find((f) => f.matchBytes?.(head, fileName));
+  const binary = binaryFormatOf(bytes, fileName);
   if (binary?.readBytes) {
     const result = await binary.readBytes(bytes, fileName ?? `this ${binary.extensions[0]} file`);
     return result.ok ? { ...result, format: binary.id } : result;

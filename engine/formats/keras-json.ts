@@ -5,7 +5,7 @@
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
-import { isObject, parseJson } from './json/parse';
+import { type JsonObject, matchJsonText, parseJson } from './json/parse';
 import type { ExportOptions, ImportResult, ModelFormat } from './types';
 import { refuseErrors } from './write-refusal';
 
@@ -31,21 +31,15 @@ export function writeKerasJson(doc: ModelDocument, flavor: ExportOptions['flavor
   return JSON.stringify({ ...model, keras_version: TF_KERAS2_VERSION, backend: 'tensorflow' }, null, 2);
 }
 
-function looksLikeKerasModel(text: string): boolean {
-  const head = text.trimStart();
-  if (!head.startsWith('{')) return false;
-  if (!/"class_name"\s*:\s*"(Sequential|Functional|Model)"/.test(text.slice(0, 4096))) return false;
-  const parsed = parseJson(text);
-  return (
-    parsed.ok && isObject(parsed.value) && typeof parsed.value.class_name === 'string' && isObject(parsed.value.config)
-  );
-}
+/** model.to_json(): a `class_name` with its `config` (the reader says what is wrong with either). */
+const isKerasModel = (value: JsonObject): boolean => typeof value.class_name === 'string' && 'config' in value;
 
 export const kerasJson: ModelFormat = {
   id: 'keras-json',
   title: 'Keras model JSON (model.to_json())',
   extensions: ['.json'],
-  match: (text) => looksLikeKerasModel(text),
+  match: matchJsonText(isKerasModel),
+  matchJson: isKerasModel,
   read: (text) => readKerasJson(text),
   canWrite: (_doc, inference) => refuseErrors('keras-json', inference),
   write: (doc, { baseName, flavor }) => [{ name: `${baseName}.json`, data: writeKerasJson(doc, flavor) }],

@@ -51,16 +51,17 @@ export function exportKerasPython(doc: ModelDocument, options?: ExportOptions): 
   }
 }
 
+/** Model code: an import, or a Sequential / Model / layers.X(…) call, or any `keras.` name. */
+const PYTHON =
+  /^\s*(import\s+\w|from\s+[\w.]+\s+import\b)|\bSequential\s*\(|\blayers\.\w+\s*\(|\bModel\s*\(|\bkeras\.\w+/m;
+
 export const kerasPython: ModelFormat = {
   id: 'keras-py',
   title: 'Keras Python',
   extensions: ['.py'],
   match(text: string, fileName?: string): boolean {
     if (/^\s*[{[]/.test(text)) return false;
-    if (/\b(?:import\s+keras|from\s+(?:tensorflow\.)?keras[\w.]*\s+import|import\s+tensorflow)\b/.test(text))
-      return true;
-    if (/\b(?:Sequential|keras\.Model|keras\.Input)\s*\(/.test(text)) return true;
-    return fileName?.toLowerCase().endsWith('.py') ?? false;
+    return PYTHON.test(text) || (fileName?.toLowerCase().endsWith('.py') ?? false);
   },
   read: (text) => importKerasPython(text),
   write: (doc, options) => [{ name: `${options.baseName}.py`, data: exportKerasPython(doc, options) }],

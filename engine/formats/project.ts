@@ -16,7 +16,7 @@ import { infer } from '../graph/inference';
 import { allFields, checkValue, completeConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
 import { bytesToFloat32, float32ToBytes, fromBase64, toBase64 } from './json/float32';
-import { isConfigValue, isObject, joinPath, parseJson, quote } from './json/parse';
+import { isConfigValue, isObject, joinPath, type JsonObject, matchJsonText, parseJson, quote } from './json/parse';
 import { readRuns, writeRun, type SavedRun } from './project-runs';
 import type { ModelFormat } from './types';
 
@@ -428,6 +428,9 @@ export function writeProject(doc: ModelDocument, extras: ProjectExtras = {}): st
   return JSON.stringify(file, null, 2);
 }
 
+/** A project file holds its `formatVersion` (a newer one is read to say so). */
+const isProject = (value: JsonObject): boolean => 'formatVersion' in value;
+
 /** Same as readProjectFile; the name the other formats' readers follow. */
 export const readProject = readProjectFile;
 
@@ -435,8 +438,8 @@ export const project: ModelFormat = {
   id: 'project',
   title: 'LayerCanvas project',
   extensions: [PROJECT_EXTENSION],
-  match: (text, fileName) =>
-    /"formatVersion"\s*:/.test(text.slice(0, 2048)) || (fileName?.endsWith(PROJECT_EXTENSION) ?? false),
+  match: matchJsonText(isProject),
+  matchJson: isProject,
   read: (text) => readProjectFile(text),
   write: (doc, { baseName }) => [{ name: `${baseName}${PROJECT_EXTENSION}`, data: writeProject(doc) }],
 };

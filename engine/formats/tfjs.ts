@@ -10,7 +10,7 @@ import { infer } from '../graph/inference';
 import { getLayer } from '../layers/registry';
 import { bytesToFloat32, float32ToBytes } from './json/float32';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
-import { isObject, joinPath, parseJson, quote } from './json/parse';
+import { isObject, joinPath, type JsonObject, matchJsonText, parseJson, quote } from './json/parse';
 import { assignWeights, keras2WeightName, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat, SideFiles } from './types';
 import { refuseErrors } from './write-refusal';
@@ -292,23 +292,15 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
   };
 }
 
-function looksLikeTfjs(text: string): boolean {
-  const head = text.slice(0, 4096);
-  if (!/"format"\s*:\s*"layers-model"|"modelTopology"\s*:/.test(head) && !/"modelTopology"\s*:/.test(text))
-    return false;
-  const parsed = parseJson(text);
-  return (
-    parsed.ok &&
-    isObject(parsed.value) &&
-    (parsed.value.format === 'layers-model' || isObject(parsed.value.modelTopology))
-  );
-}
+/** A TF.js Layers model.json says `format: "layers-model"` or holds a `modelTopology`. */
+const isTfjs = (value: JsonObject): boolean => value.format === 'layers-model' || 'modelTopology' in value;
 
 export const tfjs: ModelFormat = {
   id: 'tfjs',
   title: 'TensorFlow.js Layers model (model.json)',
   extensions: ['.json'],
-  match: (text) => looksLikeTfjs(text),
+  match: matchJsonText(isTfjs),
+  matchJson: isTfjs,
   read: (text, side) => readTfjs(text, side),
   canWrite: (_doc, inference) => refuseErrors('tfjs', inference),
   write: (doc) => {

@@ -6,6 +6,7 @@
 import type { FormatError } from '../core/problems';
 import type { ModelDocument } from '../graph/document';
 import type { Inference } from '../graph/inference';
+import type { JsonObject } from './json/parse';
 
 export type ImportResult =
   | { ok: true; document: ModelDocument; warnings: FormatError[] }
@@ -52,8 +53,14 @@ export interface ModelFormat {
   title: string;
   /** File name endings, e.g. `.py`. */
   extensions: readonly string[];
-  /** Whether a text looks like this format (content first; the file name only breaks ties). */
+  /**
+   * How detect.ts recognises this format, content first: `matchBytes` for binary files, `matchJson` for a JSON
+   * object (parsed once for all formats), `match` for other text. When no format claims the content, the file is
+   * this format's if its name ends in one of `extensions` that no other format of that kind shares.
+   */
   match(text: string, fileName?: string): boolean;
+  /** JSON formats: whether a parsed JSON object is this format (detect.ts parses the text once for all of them). */
+  matchJson?(value: JsonObject): boolean;
   read(text: string, side?: SideFiles): ImportResult;
   /** Whether it can write the document as it is, or why not. */
   canWrite?(doc: ModelDocument, inference: Inference): WriteRefusal | null;

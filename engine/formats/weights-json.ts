@@ -8,7 +8,7 @@ import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
-import { isObject, joinPath, parseJson, quote } from './json/parse';
+import { isObject, joinPath, type JsonObject, matchJsonText, parseJson, quote } from './json/parse';
 import { assignWeights, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat } from './types';
 import { refuseErrors } from './write-refusal';
@@ -103,13 +103,11 @@ export function writeWeightsJson(doc: ModelDocument): string {
   return JSON.stringify(out);
 }
 
-function looksLikeWeightsJson(text: string): boolean {
-  if (!/"data"\s*:/.test(text.slice(0, 65536))) return false;
-  const parsed = parseJson(text);
-  if (!parsed.ok || !isObject(parsed.value)) return false;
-  const layers = Object.values(parsed.value);
+/** Layer names to weight names to `{shape, data}`, with at least one weight. */
+function isWeightsJson(value: JsonObject): boolean {
+  const layers = Object.values(value);
   return (
-    layers.length > 0 &&
+    layers.some((l) => isObject(l) && Object.keys(l).length > 0) &&
     layers.every(
       (l) =>
         isObject(l) && Object.values(l).every((w) => isObject(w) && Array.isArray(w.shape) && Array.isArray(w.data)),
@@ -121,7 +119,8 @@ export const weightsJson: ModelFormat = {
   id: 'weights-json',
   title: 'Weights JSON',
   extensions: ['.weights.json'],
-  match: (text) => looksLikeWeightsJson(text),
+  match: matchJsonText(isWeightsJson),
+  matchJson: isWeightsJson,
   read: () => ({
     ok: false,
     errors: [

@@ -220,6 +220,15 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A JSON format's text `match` from its `matchJson`: the text is a JSON object that `matchJson` accepts. */
+export const matchJsonText =
+  (matchJson: (value: JsonObject) => boolean) =>
+  (text: string): boolean => {
+    if (!/^\s*\{/.test(text)) return false;
+    const parsed = parseJson(text);
+    return parsed.ok && isObject(parsed.value) && matchJson(parsed.value);
+  };
+
 /** `model.nodes[3].config`: a JSON path as the errors print it. */
 export function joinPath(base: string, key: string | number): string {
   if (typeof key === 'number') return `${base}[${key}]`;
