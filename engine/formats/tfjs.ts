@@ -178,14 +178,6 @@ export interface TfjsExport {
   warnings: FormatError[];
 }
 
-/** Keras layers TF.js Layers 4.22 has no class for. */
-const NOT_IN_TFJS = new Set(['SpatialDropout2D', 'Subtract', 'Normalization', 'LayerScale']);
-const TFJS_INSTEAD: Record<string, string> = {
-  Subtract: 'use Add with a Rescaling(-1) branch',
-  SpatialDropout2D: 'use Dropout, or remove the layer before exporting',
-  Normalization: 'use Rescaling with 1/std and -mean/std, or normalize the data before the model',
-  LayerScale: 'use a DepthwiseConv2D(1) without bias in its place',
-};
 /**
  * The activation strings TF.js Layers 4.22 computes as Keras 3 does (tfjs-layers/src/activations.ts); its
  * hard_sigmoid is Keras 2's 0.2·x + 0.5, so it is not here.
@@ -213,12 +205,13 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
   const out: FormatError[] = [];
   for (const n of doc.nodes) {
     const name = names.get(n.id)?.name ?? n.id;
-    if (NOT_IN_TFJS.has(n.className))
+    const def = getLayer(n.className);
+    if (def?.tfjs?.missing)
       out.push({
         message: `TF.js Layers has no ${n.className} layer: tf.loadLayersModel will refuse this model ('${name}')`,
-        hint: TFJS_INSTEAD[n.className],
+        hint: def.tfjs.missing,
       });
-    if ((n.className === 'Conv2D' || n.className === 'Conv1D') && n.config.groups !== 1)
+    if (def && 'groups' in def.fields && n.config.groups !== 1)
       out.push({
         message: `TF.js ${n.className} has no groups: '${name}' with groups=${n.config.groups} will not load`,
         hint: 'use groups=1, or a Concatenate of separate convolutions',
@@ -229,10 +222,14 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
         message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`,
         hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)',
       });
-    if (n.className === 'ReLU' && (n.config.negative_slope !== 0 || n.config.threshold !== 0))
+    const lacks = def?.tfjs?.lacks;
+    const lost = lacks?.fields.filter((key) => n.config[key] !== def?.fields[key].default) ?? [];
+    if (def && lacks && lost.length)
       out.push({
-        message: `TF.js ReLU has only max_value: '${name}' would lose negative_slope=${n.config.negative_slope} and threshold=${n.config.threshold}`,
-        hint: 'use LeakyReLU for a slope',
+        message: `TF.js ${n.className} has only ${Object.keys(def.fields)
+          .filter((key) => !lacks.fields.includes(key))
+          .join(', ')}: '${name}' would lose ${lacks.fields.map((key) => `${key}=${n.config[key]}`).join(' and ')}`,
+        hint: lacks.hint,
       });
   }
   return out;

@@ -35,12 +35,12 @@ export function adviseNode(node: DocNode, topology: Topology, nodes: Map<string,
   const producers = topology.incoming.get(node.id)!.map((e) => topology.byId.get(e.source)!);
   const activation = appliedActivation(node);
 
-  if (node.className === 'Dense') {
+  if (hasTrait(node.className, 'unitsOnLastAxis')) {
     const input = info.inputShapes[0];
     if (input && input.length > 2)
       warn(
         'dense-on-image',
-        `Dense is fed ${formatShape(input)}, a ${input.length}-D tensor: Keras applies it to the last axis only, separately at every position, giving ${formatShape(info.outputShape)}`,
+        `${node.className} is fed ${formatShape(input)}, a ${input.length}-D tensor: Keras applies it to the last axis only, separately at every position, giving ${formatShape(info.outputShape)}`,
         'did you mean to add Flatten (or GlobalAveragePooling2D) before it?',
         [
           insertBeforeFix('Flatten', node.id, nameOf(node.id)),

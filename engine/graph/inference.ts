@@ -111,15 +111,13 @@ export function infer(doc: ModelDocument): Inference {
 
   for (const id of inputs)
     if (topology.outgoing.get(id)!.length === 0 && doc.nodes.length > 1)
-      nodes
-        .get(id)!
-        .problems.push({
-          nodeId: id,
-          severity: 'warning',
-          code: 'unused-input',
-          message: 'this input is not connected to any layer',
-          hint: 'connect it, or delete it',
-        });
+      nodes.get(id)!.problems.push({
+        nodeId: id,
+        severity: 'warning',
+        code: 'unused-input',
+        message: 'this input is not connected to any layer',
+        hint: 'connect it, or delete it',
+      });
   if (outputs.length > 1)
     for (const id of outputs) {
       const fixes = danglingBranchFixes(id, outputs, topology, nameOf);
@@ -212,7 +210,7 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
     for (const e of incoming) badEdges.add(e.id);
     return;
   }
-  if (def.arity === 'many' && incoming.length === 1 && def.className !== 'Subtract')
+  if (def.arity === 'many' && incoming.length === 1 && def.exactInputs === undefined)
     // Keras accepts a one-input merge (it passes the tensor through), but on a canvas it is a branch not yet wired.
     info.problems.push({
       nodeId: node.id,
@@ -306,7 +304,7 @@ function countWeights(
     problem(
       'layer-too-large',
       `this layer would have ${thousands(params)} parameters (${size} of float32), more than the ${thousands(MAX_LAYER_PARAMS)} LayerCanvas allows in one layer`,
-      def.className === 'Dense'
+      def.traits?.unitsOnLastAxis
         ? 'a Dense after Flatten on a large image is the usual cause: add pooling or a GlobalAveragePooling2D first'
         : 'reduce the filters, units or input size',
     );

@@ -11,7 +11,7 @@ export const Dense = defineLayer({
   details:
     'On a tensor of rank above 2 Keras applies it to the last axis only, at every position (every pixel of an image).',
   arity: 'one',
-  traits: { linearWithBias: true },
+  traits: { linearWithBias: true, unitsOnLastAxis: true },
   keras: {
     args: [
       'units',

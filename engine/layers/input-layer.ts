@@ -5,6 +5,7 @@ export const InputLayer = defineLayer({
   className: 'InputLayer',
   group: 'Input',
   namePrefix: 'input_layer',
+  label: 'Input',
   description: 'The model input: a batch of tensors of the given shape (the batch size stays None).',
   details:
     'keras.Input(shape=...) creates one. The shape excludes the batch axis: images are (height, width, channels).',

@@ -24,6 +24,7 @@ export const LayerNormalization: LayerDefinition = {
   arity: 'one',
   traits: { keepsUnits: true },
   keras: {
+    axisAsList: true,
     args: [
       'axis',
       'epsilon',

@@ -12,6 +12,7 @@ export const LayerScale: LayerDefinition = {
     "Multiplies each channel by a learned factor gamma that starts at init_values (ConvNeXt's residual scaling).",
   arity: 'one',
   traits: { keepsUnits: true },
+  tfjs: { missing: 'use a DepthwiseConv2D(1) without bias in its place' },
   keras: { args: ['init_values', 'projection_dim'], module: 'keras.src.applications.convnext' },
   fields: {
     init_values: { type: 'float', default: 1e-6, required: true, doc: 'The value every gamma starts at.' },

@@ -18,7 +18,12 @@ export const Normalization: LayerDefinition = {
     'Standardizes each channel with a fixed mean and variance (Keras sets them with adapt() on the data); not trained.',
   arity: 'one',
   traits: { keepsUnits: true, finalizesState: true },
-  keras: { args: ['axis', 'mean', 'variance', 'invert'], config: ['axis', 'invert', 'mean', 'variance'] },
+  tfjs: { missing: 'use Rescaling with 1/std and -mean/std, or normalize the data before the model' },
+  keras: {
+    args: ['axis', 'mean', 'variance', 'invert'],
+    config: ['axis', 'invert', 'mean', 'variance'],
+    axisAsList: true,
+  },
   fields: {
     axis: { type: 'int', default: -1, doc: 'One mean and variance per index along this axis (-1: the channels).' },
     invert: { type: 'bool', default: false, advanced: true, doc: 'Undo the normalization instead: mean + x · std.' },

@@ -25,6 +25,7 @@ export const ReLU = defineLayer({
   description: 'Rectified linear unit with options: a cap (max_value), a slope below the threshold, and the threshold.',
   arity: 'one',
   traits: { featureMaps: true, keepsUnits: true },
+  tfjs: { lacks: { fields: ['negative_slope', 'threshold'], hint: 'use LeakyReLU for a slope' } },
   activationOf: () => 'relu',
   keras: {
     args: ['max_value', 'negative_slope', 'threshold'],

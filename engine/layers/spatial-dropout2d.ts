@@ -13,6 +13,7 @@ export const SpatialDropout2D = defineLayer({
     callKwargs: { training: false },
   },
   noTrainableArgument: true,
+  tfjs: { missing: 'use Dropout, or remove the layer before exporting' },
   fields: {
     rate: {
       type: 'float',

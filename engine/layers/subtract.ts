@@ -7,6 +7,8 @@ export const Subtract = defineLayer({
   group: 'Merge',
   description: 'Subtracts its second input from its first, element-wise.',
   arity: 'many',
+  exactInputs: 2,
+  tfjs: { missing: 'use Add with a Rescaling(-1) branch' },
   keras: {
     args: [],
     functional: 'subtract',

@@ -104,6 +104,8 @@ export interface KerasSignature {
   renamed?: Readonly<Record<string, string>>;
   /** The Keras class has no `build()` (it makes no weights): Keras 3 writes no `build_config` for it. */
   noBuild?: boolean;
+  /** Keras 3 keeps `axis` as a list once built (`[-1]`), as to_json() writes it (LayerNormalization). */
+  axisAsList?: boolean;
   /** The keyword arguments Keras 3 records in a functional call of the layer (`{ mask: null }`), default none. */
   callKwargs?: Readonly<Record<string, ConfigValue>>;
 }
@@ -120,6 +122,19 @@ export interface LayerTraits {
   batchStatistics?: boolean;
   /** Keras computes with set weights only after `finalize_state()` (Normalization's adapted mean and variance). */
   finalizesState?: boolean;
+  /**
+   * Maps the last axis to `units` and nothing else (Dense): the layer that sets a classifier's output width, and
+   * one that, fed an image, works at every pixel separately.
+   */
+  unitsOnLastAxis?: boolean;
+}
+
+/** What TF.js Layers 4.22 lacks of a layer, for the TF.js export's warnings. */
+export interface TfjsGaps {
+  /** TF.js has no class for the layer: what to use instead. */
+  missing?: string;
+  /** Fields TF.js's class lacks: a value other than the default is lost; the hint says what to use instead. */
+  lacks?: { fields: readonly string[]; hint: string };
 }
 
 /**
@@ -138,8 +153,13 @@ export interface LayerDefinition {
   fields: Readonly<Record<string, FieldSpec>>;
   /** `none`: an input; `one`: exactly one input tensor; `many`: two or more (merge layers). */
   arity: 'none' | 'one' | 'many';
+  /** A merge that takes exactly this many inputs (Subtract: 2); its outputShape refuses any other count. */
+  exactInputs?: number;
   keras: KerasSignature;
   traits?: LayerTraits;
+  tfjs?: TfjsGaps;
+  /** What the palette and the canvas call it, when not its class name (InputLayer: `Input`). */
+  label?: string;
   /**
    * For a layer that applies an activation function and nothing else (Activation, ReLU, Softmax): its Keras name,
    * or null when it is linear. Advice and the fused softmax-cross-entropy read it.

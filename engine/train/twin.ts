@@ -7,8 +7,6 @@ import type { DocEdge, DocNode, ModelDocument } from '../graph/document';
 import { assignNames } from '../graph/naming';
 import { hasTrait } from '../layers/registry';
 
-const LINEAR = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
-
 export interface Twin {
   doc: ModelDocument;
   /** Names (in the original model) of the BatchNormalization layers removed. */
@@ -39,7 +37,7 @@ export function bnTwin(original: ModelDocument): Twin {
     const source = into[0]?.source;
     if (source !== undefined) for (const e of out) edges.push({ id: `${e.id}~twin`, source, target: e.target });
     const fed = source !== undefined ? byId.get(source) : undefined;
-    if (fed && LINEAR.has(fed.className) && fed.config.use_bias === false) {
+    if (fed && hasTrait(fed.className, 'linearWithBias') && fed.config.use_bias === false) {
       fed.config.use_bias = true;
       biasRestored.push(names.get(fed.id)!);
     }

@@ -68,7 +68,7 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
       {data.hasInput ? <Handle type="target" position={Position.Top} id="in" className="layer-handle" /> : null}
       <div className="layer-node-head">
         <span className="layer-node-class" title={`${data.className} ${data.name}`}>
-          {breakable(data.className === 'InputLayer' ? 'Input' : data.className)}
+          {breakable(data.label)}
         </span>
         <span className="layer-node-badges">
           <ProblemBadge kind="error" problems={errors} />

@@ -11,6 +11,8 @@ export interface LayerNodeData extends Record<string, unknown> {
   name: string;
   group: string;
   description: string;
+  /** What the node's head says: the layer's label (InputLayer: Input), else its class. */
+  label: string;
   keyArgs: string;
   shape: string;
   params: number;
@@ -42,6 +44,7 @@ function nodeData(info: NodeInfo, inference: Inference, config: Record<string, u
     name: info.name,
     group: def?.group ?? 'Core',
     description: def?.description ?? '',
+    label: def?.label ?? info.className,
     keyArgs,
     shape: info.outputShape ? formatShape(info.outputShape) : '?',
     params: info.trainableParams + info.nonTrainableParams,

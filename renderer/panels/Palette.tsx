@@ -83,7 +83,7 @@ export function Palette({ onAdd }: { onAdd: (className: string) => void }) {
                 onClick={() => onAdd(d.className)}
               >
                 <span className="palette-swatch" aria-hidden="true" />
-                <span className="palette-name">{d.className === 'InputLayer' ? 'Input' : d.className}</span>
+                <span className="palette-name">{d.label ?? d.className}</span>
               </button>
             ))}
           </section>

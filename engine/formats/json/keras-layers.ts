@@ -154,8 +154,13 @@ export function writeLayerConfig(
 ): Record<string, unknown> {
   if (def.className === 'InputLayer') return writeInputLayer(config, name, flavor);
   // Keras 3's spatial dropouts override get_config without the base keys and take no `trainable` argument.
-  if (def.className === 'SpatialDropout2D')
-    return { rate: config.rate, seed: config.seed, name, dtype: 'float32', data_format: 'channels_last' };
+  if (def.noTrainableArgument)
+    return {
+      ...Object.fromEntries(Object.keys(def.fields).map((key) => [key, config[key]])),
+      name,
+      dtype: 'float32',
+      data_format: 'channels_last',
+    };
   const out: Record<string, unknown> = {
     name,
     trainable: config.trainable ?? true,
@@ -189,8 +194,7 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
   if (key.endsWith('_initializer') && typeof value === 'string')
     return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
   // Keras 3's LayerNormalization and Normalization keep their axis as a list once built ([-1]), as to_json() writes.
-  const listAxis = def.className === 'LayerNormalization' || def.className === 'Normalization';
-  if (listAxis && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
+  if (def.keras.axisAsList && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
   // Keras 3 pooling resolves strides=None to pool_size in its constructor, so get_config never holds None.
   if ('pool_size' in def.fields && key === 'strides' && value === null) return config.pool_size;
   return value;

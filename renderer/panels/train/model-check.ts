@@ -72,7 +72,7 @@ function scoringDense(inference: Inference, outputId: string): string | null {
   for (let guard = 0; id && guard < 1000; guard++) {
     const node = inference.topology.byId.get(id);
     if (!node) return null;
-    if (node.className === 'Dense') return id;
+    if (hasTrait(node.className, 'unitsOnLastAxis')) return id;
     if (!hasTrait(node.className, 'keepsUnits')) return null;
     const incoming: readonly { source: string }[] = inference.topology.incoming.get(id) ?? [];
     if (incoming.length !== 1) return null;

@@ -6,6 +6,7 @@ import { exportTfjs, readTfjs, tfjs, TFJS_EXPORT_SEED } from '../../../engine/fo
 import type { SideFiles } from '../../../engine/formats/types';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { infer } from '../../../engine/graph/inference';
+import { graphDocument } from '../../../engine/graph/build';
 import { getTemplate } from '../../../engine/graph/templates';
 import { layerDefinitions } from '../../../engine/layers/registry';
 import { caseDocument } from './layer-cases';
@@ -273,5 +274,50 @@ describe('TF.js export: tf.loadLayersModel accepts it', () => {
   it('match() takes a TF.js model.json and not a Keras to_json()', () => {
     expect(tfjs.match(readFileSync(join(FIXTURES, 'article-mlp/model.json'), 'utf8'))).toBe(true);
     expect(tfjs.match('{"class_name": "Sequential", "config": {"layers": []}}')).toBe(false);
+  });
+});
+
+describe('TF.js export warnings read what each layer definition says TF.js lacks', () => {
+  const messages = (doc: ModelDocument) => exportTfjs(doc).warnings.map((w) => w.message);
+
+  it('a layer whose definition names no TF.js class is refused by name, with its own hint', () => {
+    const missing = layerDefinitions().filter((d) => d.tfjs?.missing);
+    expect(missing.map((d) => d.className).sort()).toEqual([
+      'LayerScale',
+      'Normalization',
+      'SpatialDropout2D',
+      'Subtract',
+    ]);
+    for (const def of missing) {
+      const warnings = exportTfjs(caseDocument(def.className)).warnings;
+      const w = warnings.find((x) => x.message.startsWith(`TF.js Layers has no ${def.className} layer`));
+      expect(w?.hint).toBe(def.tfjs?.missing);
+    }
+    expect(messages(caseDocument('Dense')).filter((m) => m.startsWith('TF.js Layers has no'))).toEqual([]);
+  });
+
+  it('fields TF.js lacks warn only away from their defaults; groups warns on the convolutions that have it', () => {
+    const relu = (config: Record<string, unknown>) =>
+      graphDocument(
+        [
+          { className: 'InputLayer', config: { shape: [4] } },
+          { className: 'ReLU', config, name: 'r' },
+        ],
+        [[0, 1]],
+      );
+    expect(messages(relu({}))).toEqual([]);
+    expect(messages(relu({ negative_slope: 0.1 }))).toEqual([
+      "TF.js ReLU has only max_value: 'r' would lose negative_slope=0.1 and threshold=0",
+    ]);
+    const conv = (className: string, groups: number) =>
+      graphDocument(
+        [
+          { className: 'InputLayer', config: { shape: [8, 8, 4] } },
+          { className, config: { filters: 4, kernel_size: [1, 1], groups }, name: 'c' },
+        ],
+        [[0, 1]],
+      );
+    expect(messages(conv('Conv2D', 2))).toEqual(["TF.js Conv2D has no groups: 'c' with groups=2 will not load"]);
+    expect(messages(conv('Conv2D', 1))).toEqual([]);
   });
 });
