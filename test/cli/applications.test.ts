@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import { predict } from '../../cli/predict';
+import { readModelFile } from '../../engine/formats/detect';
+import type { NamedWeight } from '../../engine/graph/document';
+import { infer } from '../../engine/graph/inference';
+import { disposeBackend, loadBackend } from '../../engine/kernels/registry';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/applications');
 const dir = mkdtempSync(join(tmpdir(), 'lc-applications-'));
@@ -69,8 +74,9 @@ describe('keras.applications read exactly as Keras 3.15 builds them', () => {
 });
 
 // MobileNetV3's hard_sigmoid is `ReLU(6)(x + 3) * (1 / 6)`: Keras serializes the `+ 3` and `* (1 / 6)` as ops
-// (keras.src.ops.numpy Add, Multiply) that its model.layers leaves out. Every layer Keras lists is read exactly;
-// the ops still come in as extra Add/Multiply rows, the gap the final assertion names.
+// (keras.src.ops.numpy Add, Multiply) that its model.layers leaves out and its model.summary() lists as rows of
+// their own ("add (Add)", 0 params). Every layer Keras lists is read exactly; the 18 ops come in as Rescaling rows
+// (x + 3 is scale 1, offset 3; x * (1/6) is scale 1/6) under the op's name, which compute what the op computes.
 describe("MobileNetV3Small (hard_silu) is read with Keras's layers", () => {
   it('every layer Keras lists has its shape and parameter count; the totals match', async () => {
     const facts = JSON.parse(unzip('MobileNetV3Small.facts.json.gz')) as KerasFacts;
@@ -90,8 +96,60 @@ describe("MobileNetV3Small (hard_silu) is read with Keras's layers", () => {
       facts.trainable,
       facts.non_trainable,
     ]);
-    expect(s.layers.length - facts.layers.length).toBe(18);
+    const ops = s.layers.filter((l) => !facts.layers.some((f) => f.name === l.name));
+    expect(ops.map((l) => [l.name.replace(/_\d+$/, ''), l.class_name, l.params])).toEqual(
+      Array.from({ length: 9 }, () => [
+        ['add', 'Rescaling', 0],
+        ['multiply', 'Rescaling', 0],
+      ]).flat(),
+    );
   }, 60_000);
+
+  /** Every other weight is base + factor · u (make_mobilenetv3_predict.py). */
+  const AFFINE: Record<string, [number, number]> = {
+    bias: [0, 0.05],
+    gamma: [1, 0.1],
+    beta: [0, 0.1],
+    moving_mean: [0, 0.01],
+    moving_variance: [0.06, 0.03],
+  };
+
+  // The weights come from the formula make_mobilenetv3_predict.py documents (the fixture would otherwise hold 2.5M
+  // numbers); dropping the ops' constants turns every hard_sigmoid into ReLU6 and the predictions far from Keras's.
+  it("predicts what Keras predicts, with the ops' constants", async () => {
+    const expected = JSON.parse(unzip('MobileNetV3Small.predict.json.gz')) as {
+      input_shape: number[];
+      shape: number[];
+      data: number[];
+    };
+    const read = await readModelFile(Buffer.from(unzip('MobileNetV3Small.json.gz')), 'MobileNetV3Small.json');
+    if (!read.ok) throw new Error(read.errors[0].message);
+    const doc = read.document;
+    const hash = (name: string) => [...name].reduce((h, c, i) => h + (i + 1) * c.charCodeAt(0), 0) % 997;
+    const weights: Record<string, NamedWeight[]> = {};
+    for (const [id, info] of infer(doc).nodes)
+      weights[id] = info.weights.map(({ name, shape }, k) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const data = new Float32Array(size);
+        const [base, factor] = name === 'kernel' ? [0, Math.sqrt(6 / (size / shape[shape.length - 1]))] : AFFINE[name];
+        for (let j = 0; j < size; j++)
+          data[j] = base + factor * Math.sin(0.7071 * j + 0.37 * hash(info.name) + 1.3 * k);
+        return { name, tensor: { shape, data } };
+      });
+    const size = expected.input_shape.reduce((a, b) => a * b, 1);
+    const x = Float32Array.from({ length: size }, (_, j) => 127.5 + 127.5 * Math.sin(0.013 * j));
+    const { backend, issue } = await loadBackend('fast', { threads: 2 });
+    if (issue) throw new Error(issue.message);
+    try {
+      const y = predict({ ...doc, weights }, { shape: expected.input_shape, data: x }, false, backend);
+      if (!('data' in y)) throw new Error(y.message);
+      expect(y.shape).toEqual(expected.shape);
+      const worst = Math.max(...expected.data.map((e, i) => Math.abs(y.data[i] - e) / e));
+      expect(worst).toBeLessThan(1e-4);
+    } finally {
+      await disposeBackend(backend);
+    }
+  }, 120_000);
 });
 
 /** Not read yet, each for its own reasons; the errors come one per cause, knock-on errors folded in. */

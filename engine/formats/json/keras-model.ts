@@ -10,6 +10,7 @@ import { infer, type Inference } from '../../graph/inference';
 import { getLayer } from '../../layers/registry';
 import type { LayerConfig } from '../../layers/types';
 import { readLayerConfig, writeLayerConfig, type Flavor } from './keras-layers';
+import { OPS_MODULE, readKerasOp } from './keras-ops';
 import { isObject, joinPath, quote, type JsonObject } from './parse';
 
 export interface ModelRead {
@@ -100,6 +101,8 @@ interface ParsedLayer {
   config: LayerConfig | null;
   raw: JsonObject;
   entry: JsonObject;
+  /** A keras.src.ops.numpy op (keras-ops.ts): its tensors are in every call argument, not just the first. */
+  op?: boolean;
 }
 
 function parseLayer(entry: unknown, path: string, errors: FormatError[], warnings: FormatError[]): ParsedLayer | null {
@@ -107,9 +110,19 @@ function parseLayer(entry: unknown, path: string, errors: FormatError[], warning
     errors.push({ message: `expected a layer {"class_name", "config"}, got ${quote(entry)}`, path });
     return null;
   }
-  const className = entry.class_name;
-  const raw = isObject(entry.config) ? entry.config : {};
+  let className = entry.class_name;
+  let raw = isObject(entry.config) ? entry.config : {};
   const name = typeof raw.name === 'string' ? raw.name : typeof entry.name === 'string' ? entry.name : undefined;
+  const op = entry.module === OPS_MODULE;
+  if (op) {
+    const read = readKerasOp(entry, name, path);
+    if (!read.ok) {
+      errors.push({ message: read.message, hint: read.hint, path: read.path });
+      return null;
+    }
+    className = read.className;
+    raw = read.config;
+  }
   if (MODEL_CLASSES.has(className)) {
     errors.push({
       message: `layer ${quote(name ?? className)} is a nested ${className} model, which LayerCanvas cannot draw`,
@@ -137,7 +150,7 @@ function parseLayer(entry: unknown, path: string, errors: FormatError[], warning
   const read = readLayerConfig(def, given, cpath);
   errors.push(...read.errors);
   warnings.push(...read.warnings);
-  return { path, className, name, config: read.errors.length ? null : read.config, raw, entry };
+  return { path, className, name, config: read.errors.length ? null : read.config, raw, entry, op };
 }
 
 /** The input shape a layer config carries: `batch_shape` (Keras 3), `batch_input_shape` (tf.keras 2), `input_shape`. */
@@ -331,7 +344,9 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
   }
   if (isObject(call) && Array.isArray(call.args)) {
     const refs: TensorRef[] = [];
-    collectKeras3Refs(call.args[0], joinPath(joinPath(cpath, 'args'), 0), refs);
+    (l.op ? call.args : call.args.slice(0, 1)).forEach((a, i) =>
+      collectKeras3Refs(a, joinPath(joinPath(cpath, 'args'), i), refs),
+    );
     if (refs.length === 0)
       errors.push({
         message: `expected the layer's input tensors, got ${quote(call.args)}`,
