@@ -45,7 +45,8 @@ Commands:
         [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--out <project file>]
                                     d: mnist | shapes | spirals | circles | xor | a CSV, .npy, IDX file or
                                     an image folder; --compare-bn also trains the twin without BatchNormalization;
-                                    --profile prints where a step's time goes (phases, layers, kernels, copies)
+                                    --profile prints where a step's time goes (phases, layers, kernels, copies);
+                                    --out model.keras writes the trained model as a Keras file instead
   serve [model] [--port N] [--no-open]
                                     the editor in a browser, on 127.0.0.1, with the model open
 

@@ -1,12 +1,14 @@
 /**
  * `layercanvas train <model> --dataset mnist|<file or folder> --epochs N --batch-size B --optimizer adam --lr 0.001
- *  [--compare-bn] --out <project file>`: a progress bar on a terminal, plain lines otherwise, then the final metrics.
+ *  [--compare-bn] --out <project file | model.keras>`: a progress bar on a terminal, plain lines otherwise, then the
+ * final metrics. `--out` ending in .keras writes the trained model as a Keras 3 file; otherwise a project with the run.
  */
 import { writeFileDurable } from '../engine/node/durable-write';
 import { formatDataError } from '../engine/data/types';
 import { loadDataset } from '../engine/data/node/load';
 import type { Dataset } from '../engine/data/types';
 import type { ModelDocument } from '../engine/graph/document';
+import { exportModel } from '../engine/formats/export';
 import { writeProject } from '../engine/formats/project';
 import { RunRecorder } from '../engine/formats/run-recorder';
 import { builtinInfo } from '../engine/data/registry';
@@ -191,7 +193,17 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
   }
   if (runs.length === 2) io.out(sideBySide(runs));
 
-  if (opts.out) {
+  if (opts.out && /\.keras$/i.test(opts.out)) {
+    // A Keras 3 file of the trained model (the first run's weights), for keras.models.load_model.
+    const trained: ModelDocument = { ...doc, weights: runs[0].result.weights ?? doc.weights };
+    const written = await exportModel(trained, 'keras');
+    if (!written.ok) {
+      io.err(`layercanvas: ${opts.out} not written: ${written.message} (${written.hint})`);
+      return 1;
+    }
+    writeFileDurable(opts.out, written.files[0].data);
+    io.err(`wrote ${opts.out}`);
+  } else if (opts.out) {
     const first = runs[0];
     const trained: ModelDocument = { ...doc, weights: first.result.weights ?? doc.weights };
     const builtin = builtinInfo(opts.dataset);

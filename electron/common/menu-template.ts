@@ -120,8 +120,21 @@ export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): Men
         items: [
           cmd('Keras Python…', 'export-keras-py', 'CmdOrCtrl+E'),
           cmd('Keras JSON…', 'export-keras-json'),
+          cmd('Keras File (.keras)…', 'export-keras'),
           cmd('TF.js…', 'export-tfjs'),
+          cmd('ONNX…', 'export-onnx'),
           cmd('Weights JSON…', 'export-weights-json'),
+          sep,
+          {
+            kind: 'submenu',
+            label: 'Training Script (TensorFlow)',
+            items: [
+              cmd('One Machine (Default Strategy)…', 'export-keras-train-default'),
+              cmd('All GPUs of a Machine (Mirrored)…', 'export-keras-train-mirrored'),
+              cmd('Several Machines (Multi-worker)…', 'export-keras-train-multiworker'),
+              cmd('Cloud TPU…', 'export-keras-train-tpu'),
+            ],
+          },
         ],
       },
       ...quit,

@@ -35,6 +35,8 @@ export interface TrainingScriptSettings {
   validationSplit: number;
   seed: number;
   strategy: Strategy;
+  /** Train on the first N samples only (the app's quick runs); the script's --subset default. Absent: all. */
+  subset?: number | null;
   /** Image folders: [height, width] and channels, as the app reads them. */
   imageSize?: [number, number];
   channels?: 1 | 3;
@@ -103,6 +105,7 @@ SETTINGS = {
     "strategy": ${pythonString(s.strategy)},
     "image_size": ${image},
     "channels": ${s.channels ?? 'None'},
+    "subset": ${s.subset ?? 'None'},
 }
 HERE = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else os.getcwd()
 
@@ -201,7 +204,7 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=SETTINGS["epochs"])
     p.add_argument("--batch-size", type=int, default=SETTINGS["batch_size"], help="per replica")
     p.add_argument("--learning-rate", type=float, default=SETTINGS["learning_rate"])
-    p.add_argument("--subset", type=int, default=None, help="train on the first N samples only (a quick check)")
+    p.add_argument("--subset", type=int, default=SETTINGS["subset"], help="train on the first N samples only (a quick check)")
     p.add_argument("--out", default=${pythonString(`${baseName}.keras`)}, help="where to save the trained model")
     args = p.parse_args(argv)
 

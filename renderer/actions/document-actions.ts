@@ -5,6 +5,8 @@
 import { formatFormatError, type FormatError } from '../../engine/core/problems';
 import type { ModelDocument } from '../../engine/graph/document';
 import type { ExportFormat } from '../../engine/formats/export';
+import type { Strategy } from '../../engine/formats/keras-train';
+import type { ExportedFile } from '../../engine/formats/types';
 import { getTemplate } from '../../engine/graph/templates';
 // The format modules (the Python parser, the TF.js writer, zod schemas) load on first use, not at start-up.
 const formats = () => import('./formats');
@@ -13,6 +15,7 @@ import { getHost } from '../services/host-instance';
 import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
+import { useDatasets } from '../stores/datasets';
 import { restoreRuns, serializableRuns, useTraining } from '../stores/training';
 import { type ThemeChoice, useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
@@ -205,18 +208,54 @@ export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().d
     filters: [{ name: 'TF.js model', extensions: ['json'] }],
   });
   if (!model) return;
-  const dir = model.path ? model.path.replace(/[^/\\]*$/, '') : '';
-  const shard = await getHost().saveFile({
-    suggestedName: shardFile.name,
-    data: shardFile.data,
-    ...(dir ? { path: dir + shardFile.name } : {}),
-  });
+  const shard = await saveBeside(model, shardFile);
   useUi
     .getState()
     .notify(
       shard ? `Exported ${model.name} and ${shard.name}` : `Exported ${model.name}; the weights file was not saved`,
       shard ? 'info' : 'error',
     );
+}
+
+/**
+ * Export ▸ Training script: the TensorFlow `train.py` with the Train tab's settings under the chosen tf.distribute
+ * strategy, and its data file saved beside it (as TF.js's shard is).
+ */
+export async function exportTrainingScript(strategy: Strategy): Promise<void> {
+  const { appTrainingScript, exportModel } = await formats();
+  const doc = useGraph.getState().doc;
+  const notify = useUi.getState().notify;
+  const checked = await exportModel(doc, 'keras-py');
+  if (!checked.ok) return notify(`${checked.message} (${checked.hint})`, 'error');
+  const out = appTrainingScript(
+    doc,
+    useTraining.getState().config,
+    strategy,
+    baseName(),
+    useDatasets.getState().imported,
+  );
+  if (!out.ok) return notify(out.message, 'error');
+  const [script, data] = out.files;
+  const saved = await getHost().saveFile({
+    suggestedName: script.name,
+    data: script.data,
+    filters: [{ name: 'Python', extensions: ['py'] }],
+  });
+  if (!saved) return;
+  if (!data) return notify(`Exported ${saved.name} (${strategy} strategy)`);
+  const beside = await saveBeside(saved, data);
+  notify(
+    beside
+      ? `Exported ${saved.name} (${strategy} strategy) and ${beside.name} (keep them side by side)`
+      : `Exported ${saved.name}; its data file ${data.name} was not saved`,
+    beside ? 'info' : 'error',
+  );
+}
+
+/** Saves a file in the folder of one just saved (the browser, which gives no paths, downloads it beside it). */
+function saveBeside(first: { path?: string }, file: ExportedFile) {
+  const dir = first.path ? first.path.replace(/[^/\\]*$/, '') : '';
+  return getHost().saveFile({ suggestedName: file.name, data: file.data, ...(dir ? { path: dir + file.name } : {}) });
 }
 
 /** The status bar's and the menu's Restart engine: whatever it was doing is cancelled, the document stays. */
@@ -266,6 +305,18 @@ export function runMenuCommand(command: MenuCommand, ctx: { prefersDark: boolean
       return;
     case 'export-weights-json':
       void exportAs('weights-json');
+      return;
+    case 'export-keras':
+      void exportAs('keras');
+      return;
+    case 'export-onnx':
+      void exportAs('onnx');
+      return;
+    case 'export-keras-train-default':
+    case 'export-keras-train-mirrored':
+    case 'export-keras-train-multiworker':
+    case 'export-keras-train-tpu':
+      void exportTrainingScript(command.slice('export-keras-train-'.length) as Strategy);
       return;
     case 'undo':
       if (!textUndo('undo')) graph.undo();

@@ -8,3 +8,4 @@ export { readProjectFile, writeProject } from '../../engine/formats/project';
 export { exportTfjs } from '../../engine/formats/tfjs';
 export { readWeightsJson, writeWeightsJson } from '../../engine/formats/weights-json';
 export { isHdf5, loadWeightsH5 } from '../../engine/formats/keras-h5';
+export { appTrainingScript } from './training-script';

@@ -1,7 +1,16 @@
 /** The top bar: file verbs, undo/redo, layout and theme. Menus are plain disclosure lists, keyboard reachable. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { TEMPLATES } from '../../engine/graph/templates';
-import { autoLayout, exportAs, loadWeights, newFromTemplate, openFile, save } from '../actions/document-actions';
+import type { Strategy } from '../../engine/formats/keras-train';
+import {
+  autoLayout,
+  exportAs,
+  exportTrainingScript,
+  loadWeights,
+  newFromTemplate,
+  openFile,
+  save,
+} from '../actions/document-actions';
 import { useGraph } from '../stores/graph';
 import { useTraining, type TrainingRun } from '../stores/training';
 import { exportRun, type RunExportKind } from './train/runs/export-run';
@@ -62,6 +71,37 @@ const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
   { kind: 'keras-py', title: 'Keras .py + weights' },
   { kind: 'tfjs', title: 'TF.js' },
 ];
+
+const STRATEGY_TITLES: { strategy: Strategy; title: string; desc: string }[] = [
+  { strategy: 'default', title: 'One machine', desc: 'its GPU or CPU (default strategy)' },
+  { strategy: 'mirrored', title: 'Mirrored', desc: 'every GPU of one machine' },
+  { strategy: 'multiworker', title: 'Multi-worker', desc: 'several machines, each with its TF_CONFIG' },
+  { strategy: 'tpu', title: 'TPU', desc: 'a Cloud TPU (TPUStrategy)' },
+];
+
+/** Export ▸ Training script: train.py with the Train tab's settings, under the tf.distribute strategy picked here. */
+function TrainingScriptExports() {
+  return (
+    <div className="menu-group" data-testid="export-keras-train" role="group" aria-label="Training script">
+      <div className="menu-group-title">Training script (TensorFlow train.py with the Train tab's settings) for</div>
+      <div className="menu-run">
+        {STRATEGY_TITLES.map((s) => (
+          <button
+            key={s.strategy}
+            type="button"
+            role="menuitem"
+            className="menu-run-action"
+            data-testid={`export-keras-train-${s.strategy}`}
+            title={s.desc}
+            onClick={() => void exportTrainingScript(s.strategy)}
+          >
+            {s.title}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
 
 /**
  * The runs' trained weights in the Export menu: a project's weights live in its runs (the canvas keeps its own
@@ -180,6 +220,15 @@ export function TopBar({
           type="button"
           role="menuitem"
           className="menu-item"
+          data-testid="export-onnx"
+          onClick={() => void exportAs('onnx')}
+        >
+          <span className="menu-item-title">ONNX (.onnx, inference graph with weights)</span>
+        </button>
+        <button
+          type="button"
+          role="menuitem"
+          className="menu-item"
           data-testid="export-weights-json"
           onClick={() => void exportAs('weights-json')}
         >
@@ -206,6 +255,7 @@ export function TopBar({
             onto this model: a .weights.h5, a Keras .h5 or weights JSON, by layer name and shape
           </span>
         </button>
+        <TrainingScriptExports />
         <RunWeightsExports />
       </Menu>
       <span className="divider" />

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import { readKerasFile } from '../../engine/formats/keras-file';
 import { exportKerasPython } from '../../engine/formats/keras-python';
 import { readProject } from '../../engine/formats/project';
 import { getTemplate } from '../../engine/graph/templates';
@@ -248,6 +249,33 @@ describe('layercanvas predict and train', () => {
     );
     expect(predicted.code).toBe(0);
   });
+  it('train --out model.keras writes the trained model as a Keras file that predict reads with its weights', async () => {
+    const src = file(
+      'k.py',
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dense(2, activation="softmax")])\n',
+    );
+    const out = join(dir, 'trained.keras');
+    const r = await run('train', src, '--dataset', 'circles', '--epochs', '1', '--out', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`wrote ${out}\n`);
+    const read = await readKerasFile(new Uint8Array(readFileSync(out)));
+    if (!read.ok) throw new Error(read.errors[0].message);
+    expect(Object.keys(read.document.weights ?? {})).toHaveLength(3);
+    // Trained: BatchNormalization's moving statistics moved from their initial 0 and 1.
+    const bn = read.document.nodes.find((n) => n.className === 'BatchNormalization')!;
+    const mean = read.document.weights![bn.id].find((w) => w.name === 'moving_mean')!;
+    expect(Array.from(mean.tensor.data).some((v) => v !== 0)).toBe(true);
+    const predicted = await run(
+      'predict',
+      out,
+      '--input',
+      file('pts2.json', JSON.stringify({ shape: [1, 2], data: [0.1, 0.2] })),
+    );
+    expect(predicted.code, predicted.err).toBe(0);
+    const { data } = JSON.parse(predicted.out);
+    expect(data[0] + data[1]).toBeCloseTo(1, 5);
+  });
+
   it('export weights-json writes Keras weight order for a trained model and refuses a model without weights', async () => {
     const src = file(
       'w.py',

@@ -38,6 +38,12 @@ const ALL_COMMANDS: MenuCommand[] = [
   'export-keras-json',
   'export-tfjs',
   'export-weights-json',
+  'export-keras',
+  'export-onnx',
+  'export-keras-train-default',
+  'export-keras-train-mirrored',
+  'export-keras-train-multiworker',
+  'export-keras-train-tpu',
   'undo',
   'redo',
   'auto-layout',
@@ -77,7 +83,23 @@ describe('native menu', () => {
     const exportMenu = find(menu, 'Export');
     expect(
       exportMenu?.kind === 'submenu' && exportMenu.items.map((i) => (i.kind === 'command' ? i.command : null)),
-    ).toEqual(['export-keras-py', 'export-keras-json', 'export-tfjs', 'export-weights-json']);
+    ).toEqual([
+      'export-keras-py',
+      'export-keras-json',
+      'export-keras',
+      'export-tfjs',
+      'export-onnx',
+      'export-weights-json',
+      null,
+      null,
+    ]);
+    const script = find(menu, 'Training Script (TensorFlow)');
+    expect(script?.kind === 'submenu' && script.items.map((i) => (i.kind === 'command' ? i.command : null))).toEqual([
+      'export-keras-train-default',
+      'export-keras-train-mirrored',
+      'export-keras-train-multiworker',
+      'export-keras-train-tpu',
+    ]);
   });
 
   it('leaves the shortcuts the page handles itself to the page, and gives no two items one accelerator', () => {
