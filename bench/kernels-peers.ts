@@ -40,19 +40,17 @@ export function tfjsOps(tf: Tf): Record<string, Prepared> {
       ? () =>
           tf.tidy(() =>
             sync(
-              tf
-                .engine()
-                .runKernel(
-                  'Conv2DBackpropFilter',
-                  { x: x4, dy: dy4 },
-                  {
-                    strides: [1, 1],
-                    pad: 'valid',
-                    dataFormat: 'NHWC',
-                    dimRoundingMode: undefined as unknown as string,
-                    filterShape: convF,
-                  },
-                ) as import('@tensorflow/tfjs-core').Tensor,
+              tf.engine().runKernel(
+                'Conv2DBackpropFilter',
+                { x: x4, dy: dy4 },
+                {
+                  strides: [1, 1],
+                  pad: 'valid',
+                  dataFormat: 'NHWC',
+                  dimRoundingMode: undefined as unknown as string,
+                  filterShape: convF,
+                },
+              ) as import('@tensorflow/tfjs-core').Tensor,
             ),
           )
       : { unavailable: `no Conv2DBackpropFilter kernel in the ${tf.getBackend()} backend` },

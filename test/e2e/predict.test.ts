@@ -20,15 +20,13 @@ useEditor((harness) => {
 });
 
 const bars = () =>
-  page
-    .locator('[data-testid=predict-bar]')
-    .evaluateAll((els) =>
-      els.map((e) => ({
-        name: e.getAttribute('data-class'),
-        p: Number(e.getAttribute('data-probability')),
-        top: e.classList.contains('is-top'),
-      })),
-    );
+  page.locator('[data-testid=predict-bar]').evaluateAll((els) =>
+    els.map((e) => ({
+      name: e.getAttribute('data-class'),
+      p: Number(e.getAttribute('data-probability')),
+      top: e.classList.contains('is-top'),
+    })),
+  );
 
 async function expectTenProbabilities(): Promise<void> {
   // An error shown instead of bars fails with its text, not a bare count.

@@ -122,6 +122,7 @@ describe('after training, the newest completed run is the default', () => {
       'the canvas model has none of its own',
     );
     expect(await runs.nth(1).locator('button').allInnerTexts()).toEqual([
+      '.keras',
       'Weights JSON',
       'Keras .py + weights',
       'TF.js',

@@ -75,12 +75,10 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
     client = await getEngineClient();
   } catch (err) {
     const message = `The engine is not reachable: ${err instanceof Error ? err.message : String(err)}`;
-    useTraining
-      .getState()
-      .finish(runId, {
-        ok: false,
-        error: { message, hint: 'Restart LayerCanvas; the status bar shows the engine state.' },
-      });
+    useTraining.getState().finish(runId, {
+      ok: false,
+      error: { message, hint: 'Restart LayerCanvas; the status bar shows the engine state.' },
+    });
     return;
   }
   const result = await client.request(

@@ -107,15 +107,13 @@ describe('runs saved with the project and restored on opening', () => {
   it('Save keeps the ended runs only; Open lists them again with curves, statistics and weights', () => {
     train('a', false, 1);
     train('b', true, 2);
-    useTraining
-      .getState()
-      .begin({
-        id: 'live',
-        datasetTitle: 'Spirals',
-        config,
-        compareBn: false,
-        document: getTemplate('article-mlp')!.build(),
-      });
+    useTraining.getState().begin({
+      id: 'live',
+      datasetTitle: 'Spirals',
+      config,
+      compareBn: false,
+      document: getTemplate('article-mlp')!.build(),
+    });
     const before = useTraining.getState().runs.filter((r) => r.id !== 'live');
     const saved = serializableRuns();
     expect(saved.map((r) => r.number)).toEqual([2, 1]);
@@ -211,15 +209,13 @@ describe('runs saved with the project and restored on opening', () => {
 
   it('Open keeps a run still training and replaces the rest', () => {
     train('old', false, 1);
-    useTraining
-      .getState()
-      .begin({
-        id: 'live',
-        datasetTitle: 'Spirals',
-        config,
-        compareBn: false,
-        document: getTemplate('article-mlp')!.build(),
-      });
+    useTraining.getState().begin({
+      id: 'live',
+      datasetTitle: 'Spirals',
+      config,
+      compareBn: false,
+      document: getTemplate('article-mlp')!.build(),
+    });
     const other = (() => {
       useTraining.setState({ runs: [], activeId: null });
       train('file', false, 4);
