@@ -32,7 +32,7 @@ export type FieldValue<F extends FieldSpec> = F extends { type: 'int' | 'float' 
       : F extends { type: 'ints'; length: infer N }
         ? OrNull<F, Tuple<N, number>>
         : F extends { type: 'shape'; allowNone: true }
-          ? (number | null)[]
+          ? OrNull<F, (number | null)[]>
           : F extends { type: 'shape' }
             ? number[]
             : F extends { type: 'pairs2d' }

@@ -9,7 +9,6 @@ import type { ConfigValue, LayerDefinition } from './types';
 export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   data_format: ['channels_last', null],
   dtype: [null, 'float32'],
-  noise_shape: [null],
   sparse: [false, null],
   ragged: [false, null],
   optional: [false],

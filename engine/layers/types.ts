@@ -55,7 +55,13 @@ export type FieldSpec =
   /** A fixed-length tuple of ints; Keras also accepts one int for all axes (`kernel_size=3`). */
   | (FieldBase & { type: 'ints'; length: number; default: readonly number[] | null; min?: number; nullable?: boolean })
   /** A tensor shape without the batch axis: any length; `-1` allowed once where `allowInferred` is set. */
-  | (FieldBase & { type: 'shape'; default: readonly (number | null)[]; allowNone?: boolean; allowInferred?: boolean })
+  | (FieldBase & {
+      type: 'shape';
+      default: readonly (number | null)[] | null;
+      allowNone?: boolean;
+      allowInferred?: boolean;
+      nullable?: boolean;
+    })
   /** ZeroPadding2D / Cropping2D amounts: int, (h, w) or ((top, bottom), (left, right)); stored in the last form. */
   | (FieldBase & { type: 'pairs2d'; default: readonly (readonly number[])[] });
 
