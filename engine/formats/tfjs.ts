@@ -216,12 +216,19 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
         message: `TF.js ${n.className} has no groups: '${name}' with groups=${n.config.groups} will not load`,
         hint: 'use groups=1, or a Concatenate of separate convolutions',
       });
-    const activation = n.config.activation;
-    if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
+    if (def?.tfjs?.refuses)
       out.push({
-        message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`,
-        hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)',
+        message: `TF.js ${n.className} ${def.tfjs.refuses.why}: tf.loadLayersModel will refuse '${name}'`,
+        hint: def.tfjs.refuses.hint,
       });
+    for (const key of ['activation', 'recurrent_activation']) {
+      const activation = n.config[key];
+      if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
+        out.push({
+          message: `TF.js has no Keras 3 ${activation} activation: '${name}' will not load or will compute another function`,
+          hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)',
+        });
+    }
     const lacks = def?.tfjs?.lacks;
     const lost = lacks?.fields.filter((key) => n.config[key] !== def?.fields[key].default) ?? [];
     if (def && lacks && lost.length)

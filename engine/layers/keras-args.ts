@@ -29,6 +29,33 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   // Normalization's mean and variance given in the constructor; None means adapt-able weights.
   mean: [null],
   variance: [null],
+  // Embedding: no mask is computed, and weights come from a weights file, not the constructor.
+  mask_zero: [false],
+  weights: [null],
+  input_length: [null],
+  // LSTM and GRU: the plain many-to-one or many-to-many RNN from zero state, no dropout masks.
+  dropout: [0],
+  recurrent_dropout: [0],
+  return_state: [false],
+  go_backwards: [false],
+  stateful: [false],
+  unroll: [false, true],
+  zero_output_for_mask: [false],
+  use_cudnn: ['auto', true, false],
+  reset_after: [true],
+  implementation: [2, 1],
+  time_major: [false],
+};
+
+/** Why an argument above has only its neutral value, and what to do instead, where "drop it" alone would puzzle. */
+export const NEUTRAL_HINTS: Readonly<Record<string, string>> = {
+  mask_zero: 'LayerCanvas computes no masks: drop mask_zero (id 0 is then an ordinary token)',
+  dropout: 'the RNN has no input dropout in LayerCanvas: drop it and put a Dropout layer before the RNN',
+  recurrent_dropout: 'LayerCanvas has no recurrent dropout: drop it, or put a Dropout layer after the RNN',
+  return_state: 'LayerCanvas returns the output only: drop return_state (return_sequences=True gives every step)',
+  go_backwards: 'LayerCanvas reads sequences forwards only: drop go_backwards, or reverse the data',
+  stateful: 'LayerCanvas starts every batch from zero state: drop stateful',
+  reset_after: "LayerCanvas computes GRU with Keras's default reset_after=True: drop the argument",
 };
 
 /** Regularizers and constraints are not modelled: None is their only accepted value. */

@@ -13,7 +13,9 @@ import { Cropping2D } from './cropping2d';
 import { Dense } from './dense';
 import { DepthwiseConv2D } from './depthwise-conv2d';
 import { Dropout } from './dropout';
+import { Embedding } from './embedding';
 import { Flatten } from './flatten';
+import { GRU } from './gru';
 import { GlobalAveragePooling1D } from './global-average-pooling1d';
 import { GlobalAveragePooling2D } from './global-average-pooling2d';
 import { GlobalMaxPooling1D } from './global-max-pooling1d';
@@ -22,6 +24,7 @@ import { InputLayer } from './input-layer';
 import { LayerNormalization } from './layer-normalization';
 import { LayerScale } from './layer-scale';
 import { LeakyReLU } from './leaky-relu';
+import { LSTM } from './lstm';
 import { MaxPooling1D } from './max-pooling1d';
 import { MaxPooling2D } from './max-pooling2d';
 import { Maximum } from './maximum';
@@ -43,6 +46,7 @@ import type { LayerDefinition, LayerTraits } from './types';
 const ALL: LayerDefinition[] = [
   InputLayer,
   Dense,
+  Embedding,
   Rescaling,
   Conv1D,
   Conv2D,
@@ -57,6 +61,8 @@ const ALL: LayerDefinition[] = [
   AveragePooling2D,
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
+  LSTM,
+  GRU,
   BatchNormalization,
   LayerNormalization,
   Normalization,

@@ -16,6 +16,7 @@ export const PALETTE_GROUPS = [
   'Core',
   'Convolution',
   'Pooling',
+  'Recurrent',
   'Normalization',
   'Regularization',
   'Reshaping',
@@ -76,6 +77,8 @@ export interface WeightSpec {
   initializer: string;
   /** Starts at this constant instead (LayerScale's init_values, Normalization's variance of 1). */
   constant?: number;
+  /** Flat positions [from, to) that start at 1 whatever the initializer (LSTM's unit_forget_bias: the forget gate). */
+  ones?: readonly [number, number];
 }
 
 /** What a layer computes from its config and the shapes it is fed; never throws. */
@@ -141,6 +144,8 @@ export interface TfjsGaps {
   missing?: string;
   /** Fields TF.js's class lacks: a value other than the default is lost; the hint says what to use instead. */
   lacks?: { fields: readonly string[]; hint: string };
+  /** TF.js has the class but refuses the form LayerCanvas computes (GRU's reset_after=True): why, and what to use. */
+  refuses?: { why: string; hint: string };
 }
 
 /**

@@ -150,7 +150,9 @@ export function initializeWeights(doc: ModelDocument, seed: number): Record<stri
       if (w.constant !== undefined)
         return { name: w.name, tensor: tensor([...w.shape], new Float32Array(sizeOf(w.shape)).fill(w.constant)) };
       const name = node.config[w.initializer];
-      return { name: w.name, tensor: initialize(typeof name === 'string' ? name : 'zeros', w.shape, rng) };
+      const t = initialize(typeof name === 'string' ? name : 'zeros', w.shape, rng);
+      if (w.ones) t.data.fill(1, w.ones[0], w.ones[1]);
+      return { name: w.name, tensor: t };
     });
   }
   return out;

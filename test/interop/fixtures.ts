@@ -10,6 +10,7 @@ export const INTEROP_FIXTURES = [
   'python/image-classification-from-scratch.py',
   'python/resnet-functions-loops.py',
   'python/conv1d-sequence.py',
+  'python/text-lstm-gru.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',

@@ -7,7 +7,13 @@
 import type { FormatError } from '../../core/problems';
 import { allFields, checkValue, completeConfig, validateConfig } from '../../layers/config';
 import { INITIALIZERS } from '../../layers/fields';
-import { isRegularizerOrConstraint, NEUTRAL_ARGS, neutralValue, olderSpelling } from '../../layers/keras-args';
+import {
+  isRegularizerOrConstraint,
+  NEUTRAL_ARGS,
+  NEUTRAL_HINTS,
+  neutralValue,
+  olderSpelling,
+} from '../../layers/keras-args';
 import type { ConfigValue, LayerConfig, LayerDefinition } from '../../layers/types';
 import { KERAS3_DTYPE_POLICY, keras2Initializer, keras3Initializer, readDtype, readInitializer } from './keras-objects';
 import { isConfigValue, isObject, joinPath, quote } from './parse';
@@ -88,7 +94,7 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
     if (harmless) {
       errors.push({
         message: `${key} ${quote(value)} is not supported by LayerCanvas`,
-        hint: `set ${key} to ${quote(harmless[0])}`,
+        hint: NEUTRAL_HINTS[key] ?? `set ${key} to ${quote(harmless[0])}`,
         path: at(key),
       });
       continue;

@@ -149,6 +149,8 @@ function initializerConfig(name: string, flavor: 'keras3' | 'keras2'): Record<st
   // Keras 3.15's variance-scaling classes may scale over chosen axes (None: Keras's fans); tf.keras 2's can't.
   if (flavor === 'keras3' && VARIANCE_SCALING[name]) return { seed: null, input_axes: null, output_axes: null };
   const defaults = DEFAULT_ARGS[name];
+  // Keras 3's get_config puts the base class's seed first (RandomUniform, Orthogonal); tf.keras 2's puts it last.
+  if (flavor === 'keras3') return { seed: null, ...defaults };
   return defaults ? { ...defaults, seed: null } : { seed: null };
 }
 

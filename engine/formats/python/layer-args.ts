@@ -8,7 +8,7 @@ import { getLayer } from '../../layers/registry';
 import type { ConfigValue, FieldSpec, LayerDefinition } from '../../layers/types';
 import { checkLayerName } from '../../graph/naming';
 import type { Arg } from './ast';
-import { NEUTRAL_ARGS } from '../../layers/keras-args';
+import { NEUTRAL_ARGS, NEUTRAL_HINTS } from '../../layers/keras-args';
 import { BASE_KEYWORDS } from './signatures';
 import { similar } from './suggest';
 import { pythonText } from './values';
@@ -209,5 +209,5 @@ function neutralHint(param: string): string {
   if (param === 'data_format')
     return "LayerCanvas computes channels_last (NHWC) only: drop the argument or use 'channels_last'";
   if (param === 'dtype') return 'LayerCanvas computes in float32: drop the argument';
-  return 'drop the argument';
+  return NEUTRAL_HINTS[param] ?? 'drop the argument';
 }

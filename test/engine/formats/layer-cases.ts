@@ -159,6 +159,30 @@ export const LAYER_CASES: Record<string, LayerSpec & { input?: LayerSpec }> = {
     input: { className: 'InputLayer', config: { shape: [6] } },
   },
   Permute: { className: 'Permute', config: { dims: [2, 1] }, input: SEQUENCE },
+  Embedding: {
+    className: 'Embedding',
+    config: { input_dim: 50, output_dim: 6, embeddings_initializer: 'he_normal' },
+    input: { className: 'InputLayer', config: { shape: [10] } },
+  },
+  LSTM: {
+    className: 'LSTM',
+    config: {
+      units: 5,
+      activation: 'relu',
+      recurrent_activation: 'softsign',
+      unit_forget_bias: false,
+      return_sequences: true,
+      kernel_initializer: 'he_uniform',
+      recurrent_initializer: 'glorot_normal',
+      bias_initializer: 'ones',
+    },
+    input: SEQUENCE,
+  },
+  GRU: {
+    className: 'GRU',
+    config: { units: 3, activation: 'softsign', recurrent_activation: 'hard_sigmoid', use_bias: false, seed: 4 },
+    input: SEQUENCE,
+  },
 };
 
 /** The layer's model: Input → layer (merge layers take two branches from the input), named, positioned. */

@@ -1,0 +1,144 @@
+import type { Tensor } from '../core/tensor';
+import { defineLayer } from './define';
+import { joinArgs } from './fields';
+import {
+  act,
+  actGrad,
+  addColumnSums,
+  addInto,
+  addRowVector,
+  columns,
+  mat,
+  recurrentArgs,
+  recurrentConfig,
+  recurrentFields,
+  recurrentOutput,
+  recurrentOutputShape,
+  inputSideGradients,
+  setColumns,
+  setStep,
+  step,
+  stepGradients,
+} from './recurrent';
+import { reshape } from './run-helpers';
+import type { WeightSpec } from './types';
+
+/** One step's values that backpropagation through time needs. */
+interface Step {
+  hPrev: Tensor;
+  cPrev: Tensor;
+  /** Pre-activations and activations of the input, forget, candidate and output gates, in Keras's order. */
+  z: Tensor[];
+  a: Tensor[];
+  c: Tensor;
+  ac: Tensor;
+}
+
+const mul = (a: Tensor, b: Tensor): Tensor => {
+  const out = new Float32Array(a.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = a.data[i] * b.data[i];
+  return { shape: a.shape, data: out };
+};
+
+/**
+ * Keras 3.15's LSTM: per step z = x·kernel + h·recurrent_kernel + bias, split into the gates i, f, c, o;
+ * c = σ(f)·c + σ(i)·tanh(c̃), h = σ(o)·tanh(c) (σ = recurrent_activation, tanh = activation), from zero h and c.
+ */
+export const LSTM = defineLayer({
+  className: 'LSTM',
+  group: 'Recurrent',
+  description:
+    'Long short-term memory: reads a sequence step by step, keeping a cell state that gates decide to keep, add to or show.',
+  details:
+    'Input (batch, steps, features); output the last hidden state (batch, units), or every step with ' +
+    'return_sequences=True (to stack another RNN). Parameters: 4·(units·(features + units) + units).',
+  arity: 'one',
+  keras: {
+    args: recurrentArgs('unit_forget_bias'),
+    config: recurrentConfig('unit_forget_bias'),
+    callKwargs: { training: false, mask: null },
+  },
+  fields: {
+    ...recurrentFields,
+    unit_forget_bias: {
+      type: 'bool',
+      default: true,
+      advanced: true,
+      doc: 'Start the forget gate’s bias at 1, so the cell keeps its state early in training.',
+    },
+  },
+  outputShape: (config, [input]) => recurrentOutputShape('LSTM', config, input),
+  weights({ units, use_bias, unit_forget_bias }, [input]) {
+    const w: WeightSpec[] = [
+      { name: 'kernel', shape: [input[2] as number, 4 * units], trainable: true, initializer: 'kernel_initializer' },
+      { name: 'recurrent_kernel', shape: [units, 4 * units], trainable: true, initializer: 'recurrent_initializer' },
+    ];
+    if (use_bias)
+      w.push({
+        name: 'bias',
+        shape: [4 * units],
+        trainable: true,
+        initializer: 'bias_initializer',
+        ...(unit_forget_bias ? { ones: [units, 2 * units] as const } : {}),
+      });
+    return w;
+  },
+  keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
+  forward(ctx, config, [x], w) {
+    const [batch, steps, features] = x.shape;
+    const { units, activation, recurrent_activation: gate } = config;
+    const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
+    const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
+    let h = mat(batch, units);
+    let c = mat(batch, units);
+    const saved: Step[] = [];
+    for (let t = 0; t < steps; t++) {
+      const zt = step(xw, batch, steps, t);
+      addInto(zt.data, ctx.backend.matMul(h, w.recurrent_kernel).data);
+      if (w.bias) addRowVector(zt, w.bias.data);
+      const z = [0, 1, 2, 3].map((k) => columns(zt, k * units, units));
+      const a = z.map((zk, k) => act(ctx, zk, k === 2 ? activation : gate));
+      const cNew = mat(batch, units);
+      for (let i = 0; i < cNew.data.length; i++) cNew.data[i] = a[1].data[i] * c.data[i] + a[0].data[i] * a[2].data[i];
+      const ac = act(ctx, cNew, activation);
+      const hNew = mul(a[3], ac);
+      saved.push({ hPrev: h, cPrev: c, z, a, c: cNew, ac });
+      if (config.return_sequences) setStep(out, batch, steps, t, hNew);
+      h = hNew;
+      c = cNew;
+    }
+    const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
+    return recurrentOutput(out, h, shape, config.return_sequences, saved);
+  },
+  backward(ctx, config, dy, { inputs: [x], weights: w, saved, inputGradsNeeded }) {
+    const [batch, steps] = x.shape;
+    const { units, activation, recurrent_activation: gate } = config;
+    const g = 4 * units;
+    const stepsSaved = saved as Step[];
+    const dh = stepGradients(dy, batch, steps, units, config.return_sequences);
+    const dZ = mat(batch * steps, g);
+    const dU = new Float32Array(units * g);
+    const dBias = new Float32Array(g);
+    let dhNext = mat(batch, units);
+    let dcNext = mat(batch, units);
+    for (let t = steps - 1; t >= 0; t--) {
+      const s = stepsSaved[t];
+      const dht = step(dh, batch, steps, t);
+      addInto(dht.data, dhNext.data);
+      const dac = mul(dht, s.a[3]);
+      const dc = actGrad(ctx, dac, s.c, s.ac, activation);
+      addInto(dc.data, dcNext.data);
+      const da = [mul(dc, s.a[2]), mul(dc, s.cPrev), mul(dc, s.a[0]), mul(dht, s.ac)];
+      const dz = mat(batch, g);
+      da.forEach((dak, k) => setColumns(dz, k * units, actGrad(ctx, dak, s.z[k], s.a[k], k === 2 ? activation : gate)));
+      dcNext = mul(dc, s.a[1]);
+      addInto(dU, ctx.backend.matMul(s.hPrev, dz, true, false).data);
+      addColumnSums(dBias, dz);
+      dhNext = ctx.backend.matMul(dz, w.recurrent_kernel, false, true);
+      setStep(dZ, batch, steps, t, dz);
+    }
+    const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
+    if (w.bias) weights.bias = dBias;
+    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded);
+  },
+});

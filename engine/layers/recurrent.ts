@@ -1,0 +1,175 @@
+/**
+ * What LSTM and GRU share: Keras 3.15's constructor arguments and fields, the (batch, steps, features) shape rule,
+ * and the small matrix pieces of their loops over time. Both run h (and c) from zeros over the steps in order.
+ */
+import type { Shape } from '../core/shape';
+import type { Tensor } from '../core/tensor';
+import { activationField, initializerField, useBiasField } from './fields';
+import { activate, activateGrad } from './run-helpers';
+import { knownChannels } from './spatial';
+import { expectSequence } from './temporal';
+import type { ActivationName } from '../kernels/types';
+import type { OutputShapeResult, RunContext } from './types';
+
+const CELL = [
+  'units',
+  'activation',
+  'recurrent_activation',
+  'use_bias',
+  'kernel_initializer',
+  'recurrent_initializer',
+  'bias_initializer',
+];
+const UNMODELLED = [
+  'kernel_regularizer',
+  'recurrent_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'recurrent_constraint',
+  'bias_constraint',
+  'dropout',
+  'recurrent_dropout',
+];
+const RNN = ['return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'];
+
+/** `__init__`'s arguments of LSTM (with unit_forget_bias) and GRU (with reset_after), in Keras's order. */
+export function recurrentArgs(own: 'unit_forget_bias' | 'reset_after'): string[] {
+  const lstm = own === 'unit_forget_bias';
+  return [...CELL, ...(lstm ? [own] : []), ...UNMODELLED, 'seed', ...RNN, ...(lstm ? [] : [own]), 'use_cudnn'];
+}
+
+/** `get_config()`'s keys after name, trainable and dtype: the RNN's own first, then the cell's. */
+export function recurrentConfig(own: 'unit_forget_bias' | 'reset_after'): string[] {
+  const lstm = own === 'unit_forget_bias';
+  return [
+    ...RNN,
+    'zero_output_for_mask',
+    ...CELL,
+    ...(lstm ? [own] : []),
+    ...UNMODELLED,
+    ...(lstm ? [] : [own]),
+    'seed',
+  ];
+}
+
+export const recurrentFields = {
+  units: { type: 'int', default: 32, min: 1, required: true, doc: 'Size of the hidden state: the output features.' },
+  activation: activationField('tanh', 'Activation of the candidate state and of the output (tanh).'),
+  recurrent_activation: activationField('sigmoid', 'Activation of the gates (sigmoid).'),
+  use_bias: useBiasField,
+  kernel_initializer: initializerField('glorot_uniform', 'Initializer of the input kernel.'),
+  recurrent_initializer: initializerField('orthogonal', 'Initializer of the recurrent kernel.'),
+  bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  return_sequences: {
+    type: 'bool',
+    default: false,
+    doc: 'Output the hidden state at every step (batch, steps, units), not only the last one (batch, units).',
+  },
+  seed: {
+    type: 'int',
+    default: null,
+    nullable: true,
+    advanced: true,
+    doc: "Seed of the dropout masks; unused, since dropout isn't supported.",
+  },
+} as const;
+
+export function recurrentOutputShape(
+  className: string,
+  config: { units: number; return_sequences: boolean },
+  input: Shape,
+): OutputShapeResult {
+  const bad = expectSequence(className, input);
+  if (bad) return bad;
+  const c = knownChannels(className, input);
+  if (typeof c !== 'number') return c;
+  return config.return_sequences ? [input[0], input[1], config.units] : [input[0], config.units];
+}
+
+// ---- the loop's pieces, on row-major (rows, cols) Float32Arrays ----
+
+export const mat = (rows: number, cols: number, data?: Float32Array): Tensor => ({
+  shape: [rows, cols],
+  data: data ?? new Float32Array(rows * cols),
+});
+
+/** Columns [from, from + width) of a (rows, cols) matrix. */
+export function columns(m: Tensor, from: number, width: number): Tensor {
+  const [rows, cols] = m.shape;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) out.set(m.data.subarray(r * cols + from, r * cols + from + width), r * width);
+  return mat(rows, width, out);
+}
+
+/** Writes `part` into columns [from, …) of `m`. */
+export function setColumns(m: Tensor, from: number, part: Tensor): void {
+  const [rows, cols] = m.shape;
+  const width = part.shape[1];
+  for (let r = 0; r < rows; r++) m.data.set(part.data.subarray(r * width, (r + 1) * width), r * cols + from);
+}
+
+/** Step t of a (batch, steps, width) tensor held as (batch·steps, width) rows. */
+export function step(seq: Tensor, batch: number, steps: number, t: number): Tensor {
+  const width = seq.shape[seq.shape.length - 1];
+  const out = new Float32Array(batch * width);
+  for (let b = 0; b < batch; b++)
+    out.set(seq.data.subarray((b * steps + t) * width, (b * steps + t + 1) * width), b * width);
+  return mat(batch, width, out);
+}
+
+export function setStep(seq: Tensor, batch: number, steps: number, t: number, part: Tensor): void {
+  const width = part.shape[1];
+  for (let b = 0; b < batch; b++) seq.data.set(part.data.subarray(b * width, (b + 1) * width), (b * steps + t) * width);
+}
+
+export function addRowVector(m: Tensor, v: Float32Array, offset = 0): void {
+  const [rows, cols] = m.shape;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) m.data[r * cols + c] += v[offset + c];
+}
+
+/** Adds the column sums of m into out[offset …]. */
+export function addColumnSums(out: Float32Array, m: Tensor, offset = 0): void {
+  const [rows, cols] = m.shape;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[offset + c] += m.data[r * cols + c];
+}
+
+export function addInto(out: Float32Array, d: Float32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] += d[i];
+}
+
+export const act = (ctx: RunContext, x: Tensor, name: ActivationName): Tensor => activate(ctx, x, name);
+export const actGrad = (ctx: RunContext, dy: Tensor, x: Tensor, y: Tensor, name: ActivationName): Tensor =>
+  activateGrad(ctx, dy, x, y, name);
+
+/** The (batch, steps, units) gradient of every step's h from the layer's output gradient. */
+export function stepGradients(dy: Tensor, batch: number, steps: number, units: number, sequences: boolean): Tensor {
+  if (sequences) return dy;
+  const out = new Float32Array(batch * steps * units);
+  for (let b = 0; b < batch; b++)
+    out.set(dy.data.subarray(b * units, (b + 1) * units), (b * steps + steps - 1) * units);
+  return { shape: [batch, steps, units], data: out };
+}
+
+/** The layer's output: every step's h (already written to `out`), or the last one. */
+export function recurrentOutput(out: Tensor, h: Tensor, shape: number[], sequences: boolean, saved: unknown) {
+  if (!sequences) out.data.set(h.data);
+  return { output: { shape, data: out.data }, saved };
+}
+
+/** The kernel gradient and the input gradient from the gradients of every step's x·kernel part, (batch·steps, gates). */
+export function inputSideGradients(
+  ctx: RunContext,
+  x: Tensor,
+  kernel: Tensor,
+  dZ: Tensor,
+  weights: Record<string, Float32Array>,
+  inputGradsNeeded: boolean | undefined,
+) {
+  const [batch, steps, features] = x.shape;
+  const rows = { shape: [batch * steps, features], data: x.data };
+  const all = { kernel: ctx.backend.matMul(rows, dZ, true, false).data, ...weights };
+  if (inputGradsNeeded === false) return { inputs: [], weights: all };
+  const dx = ctx.backend.matMul(dZ, kernel, false, true);
+  return { inputs: [{ shape: x.shape, data: dx.data }], weights: all };
+}

@@ -1,0 +1,104 @@
+// Embedding, LSTM and GRU beyond their numbers (sequence-keras-values.test.ts): the arguments LayerCanvas can't
+// compute as Keras does are refused at their place with the value and the fix, in Python and in Keras JSON; the
+// forget gate's bias starts at one; a text model infers Keras's shapes.
+import { describe, expect, it } from 'vitest';
+import { readKerasJson } from '../../../engine/formats/keras-json';
+import { exportKerasPython, importKerasPython } from '../../../engine/formats/keras-python';
+import { writeKerasJson } from '../../../engine/formats/keras-json';
+import { infer } from '../../../engine/graph/inference';
+import { initializeWeights } from '../../../engine/train/initializers';
+
+const model = (layer: string) => `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(6, 3)),
+    ${layer},
+])
+`;
+
+describe('recurrent layers: what LayerCanvas cannot compute is refused where it is written', () => {
+  it.each([
+    ['layers.LSTM(4, return_state=True)', 'return_state=True', 'return_sequences'],
+    ['layers.LSTM(4, recurrent_dropout=0.25)', 'recurrent_dropout=0.25', 'Dropout layer'],
+    ['layers.GRU(4, dropout=0.5)', 'dropout=0.5', 'Dropout layer'],
+    ['layers.GRU(4, reset_after=False)', 'reset_after=False', 'reset_after=True'],
+    ['layers.LSTM(4, go_backwards=True)', 'go_backwards=True', 'reverse the data'],
+    ['layers.GRU(4, stateful=True)', 'stateful=True', 'zero state'],
+  ])('Python %s', (layer, value, fix) => {
+    const r = importKerasPython(model(layer));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0].message).toContain(value);
+    expect(r.errors[0].hint).toContain(fix);
+    expect(r.errors[0].location?.line).toBe(6);
+  });
+
+  it('Python Embedding(mask_zero=True) is refused with the fix', () => {
+    const r = importKerasPython(model('layers.Embedding(100, 8, mask_zero=True)').replace('(6, 3)', '(6,)'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ message: expect.stringContaining('mask_zero=True') });
+  });
+
+  it('Keras JSON: the refused values are named at their JSON path', () => {
+    const ok = importKerasPython(model('layers.GRU(4)'));
+    if (!ok.ok) throw new Error(ok.errors[0].message);
+    const json = JSON.parse(writeKerasJson(ok.document, 'keras3'));
+    const gru = json.config.layers.findIndex((l: { class_name: string }) => l.class_name === 'GRU');
+    Object.assign(json.config.layers[gru].config, { reset_after: false, recurrent_dropout: 0.1 });
+    const r = readKerasJson(JSON.stringify(json));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.path, e.message])).toEqual([
+      [`config.layers[${gru}].config.recurrent_dropout`, expect.stringContaining('0.1')],
+      [`config.layers[${gru}].config.reset_after`, expect.stringContaining('false')],
+    ]);
+  });
+});
+
+describe('recurrent layers: shapes and initial weights', () => {
+  const text = `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(20,)),
+    layers.Embedding(500, 16),
+    layers.LSTM(12, return_sequences=True),
+    layers.GRU(5),
+])
+`;
+
+  it('Embedding → LSTM(return_sequences) → GRU gives (20, 16), (20, 12), (5)', () => {
+    const r = importKerasPython(text);
+    if (!r.ok) throw new Error(r.errors[0].message);
+    const inf = infer(r.document);
+    const shapes = r.document.nodes.map((n) => inf.nodes.get(n.id)!.outputShape);
+    expect(shapes.slice(-3)).toEqual([
+      [null, 20, 16],
+      [null, 20, 12],
+      [null, 5],
+    ]);
+  });
+
+  it("LSTM's bias starts at one on the forget gate only (unit_forget_bias), zero elsewhere", () => {
+    const r = importKerasPython(text);
+    if (!r.ok) throw new Error(r.errors[0].message);
+    const weights = initializeWeights(r.document, 3);
+    const lstm = r.document.nodes.find((n) => n.className === 'LSTM')!;
+    const bias = weights[lstm.id].find((w) => w.name === 'bias')!.tensor.data;
+    expect(Array.from(bias)).toEqual([...Array(12).fill(0), ...Array(12).fill(1), ...Array(24).fill(0)]);
+    const gru = r.document.nodes.find((n) => n.className === 'GRU')!;
+    expect(weights[gru.id].find((w) => w.name === 'bias')!.tensor.shape).toEqual([2, 15]);
+  });
+
+  it('the Python export of the text model reads back as the same layers', () => {
+    const r = importKerasPython(text);
+    if (!r.ok) throw new Error(r.errors[0].message);
+    const back = importKerasPython(exportKerasPython(r.document));
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(back.document.nodes.map((n) => [n.className, n.config])).toEqual(
+      r.document.nodes.map((n) => [n.className, n.config]),
+    );
+  });
+});
