@@ -77,6 +77,17 @@ function fixedInput(doc: ModelDocument, seed: number): { shape: number[]; data: 
   if (inference.inputs.length !== 1) return null;
   const shape = [4, ...(inference.nodes.get(inference.inputs[0])!.outputShape ?? []).slice(1).map((d) => d ?? 1)];
   const rng = new Random(seed);
+  // An Input that feeds an Embedding holds token ids: whole numbers below the smallest input_dim it feeds.
+  const input = inference.inputs[0];
+  const vocab = doc.edges
+    .filter((e) => e.source === input)
+    .map((e) => doc.nodes.find((n) => n.id === e.target)!)
+    .filter((n) => n.className === 'Embedding')
+    .map((n) => n.config.input_dim as number);
+  if (vocab.length) {
+    const ids = Math.min(...vocab);
+    return { shape, data: Array.from({ length: sizeOf(shape) }, () => Math.floor(rng.uniform(0, ids))) };
+  }
   return { shape, data: Array.from({ length: sizeOf(shape) }, () => rng.uniform(-1, 1)) };
 }
 
