@@ -9,6 +9,19 @@ export interface Template {
   build(): ModelDocument;
 }
 
+/** Conv2D(use_bias=False) → BN → ReLU twice, pooling and Flatten, on MNIST's (28, 28, 1): the BN lessons' body. */
+const mnistBnConv = (): Parameters<typeof chainDocument>[0] => [
+  { className: 'InputLayer', config: { shape: [28, 28, 1] } },
+  { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
+  { className: 'BatchNormalization' },
+  { className: 'Activation', config: { activation: 'relu' } },
+  { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
+  { className: 'BatchNormalization' },
+  { className: 'Activation', config: { activation: 'relu' } },
+  { className: 'MaxPooling2D' },
+  { className: 'Flatten' },
+];
+
 export const TEMPLATES: readonly Template[] = [
   {
     id: 'blank',
@@ -53,17 +66,19 @@ export const TEMPLATES: readonly Template[] = [
     description:
       'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, Dense(10, softmax): the placement the article recommends, ready for MNIST.',
     build: () =>
+      chainDocument([...mnistBnConv(), { className: 'Dense', config: { units: 10, activation: 'softmax' } }]),
+  },
+  {
+    id: 'cnn-bn-every-layer',
+    title: 'CNN, BN after every linear layer',
+    description:
+      'As the template above, with the classifier normalized too: Dense(10, use_bias=False) → BN → softmax. Every layer the learning rate drives is normalized, so BN can show that it tolerates high rates: try the learning-rate sweep.',
+    build: () =>
       chainDocument([
-        { className: 'InputLayer', config: { shape: [28, 28, 1] } },
-        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
+        ...mnistBnConv(),
+        { className: 'Dense', config: { units: 10, use_bias: false } },
         { className: 'BatchNormalization' },
-        { className: 'Activation', config: { activation: 'relu' } },
-        { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
-        { className: 'BatchNormalization' },
-        { className: 'Activation', config: { activation: 'relu' } },
-        { className: 'MaxPooling2D' },
-        { className: 'Flatten' },
-        { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+        { className: 'Activation', config: { activation: 'softmax' } },
       ]),
   },
   {

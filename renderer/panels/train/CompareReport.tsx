@@ -5,7 +5,8 @@
 import { useMemo, useState } from 'react';
 import { assignNames } from '../../../engine/graph/naming';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
-import { bnReport, learningRateClaim, type Claim } from './bn-report';
+import { bnReport, learningRateClaim, sweepClaim, sweepPoints, type Claim } from './bn-report';
+import { datasetInfo } from '../../stores/datasets';
 import { percent, seconds } from './format';
 import { REESTIMATE_BATCHES, reestimateBn } from './reestimate-bn';
 import { effectiveLearningRate, rateText, timeToTarget } from './time-to-target';
@@ -60,6 +61,26 @@ function baseRunOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun 
   );
 }
 
+const sameModel = (a: TrainingRun, b: TrainingRun) =>
+  a.document === b.document ||
+  JSON.stringify([a.document.nodes, a.document.edges]) === JSON.stringify([b.document.nodes, b.document.edges]);
+
+/**
+ * The learning-rate sweep this run belongs to: for each rate, the newest ended comparison up to this one of the same
+ * model, data and settings (a comparison that failed because a side diverged counts: that is its result).
+ */
+export function sweepOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun[] {
+  const keys = ['datasetId', 'subset', 'optimizer', 'batchSize', 'epochs', 'seed', 'validationSplit', 'loss'] as const;
+  const byRate = new Map<number, TrainingRun>();
+  for (const r of runs) {
+    if (!r.compareBn || r.number > run.number || !['completed', 'failed'].includes(r.status)) continue;
+    if (!keys.every((k) => r.config[k] === run.config[k]) || !sameModel(r, run)) continue;
+    const rate = effectiveLearningRate(r.config);
+    if (!byRate.has(rate) || byRate.get(rate)!.number < r.number) byRate.set(rate, r);
+  }
+  return byRate.get(effectiveLearningRate(run.config))?.id === run.id ? [...byRate.values()] : [];
+}
+
 const STORY_TITLE: Record<Claim['story'], string> = {
   optimisation: 'Optimisation · training mode (each batch’s own statistics)',
   generalisation: 'Generalisation · validation in inference mode (moving statistics)',
@@ -73,8 +94,12 @@ function Stories({ run }: { run: TrainingRun }) {
   const [busy, setBusy] = useState(false);
   const names = useMemo(() => assignNames(run.document.nodes), [run.document]);
   const report = useMemo(() => bnReport(run, names), [run, names]);
+  const classes = datasetInfo(run.config.datasetId)?.numClasses ?? 0;
+  const sweep = useMemo(() => sweepOf(run, runs), [run, runs]);
   const base = baseRunOf(run, runs);
-  const rate = base ? learningRateClaim(base, run) : null;
+  // Three rates or more make a sweep, which tells the whole story; two make the 10× pair.
+  const rate =
+    sweep.length >= 3 ? sweepClaim(sweepPoints(sweep, classes), classes) : base ? learningRateClaim(base, run) : null;
   const claims = rate ? [...report.claims, rate] : report.claims;
   const ended = run.status === 'completed' || run.status === 'stopped';
   const canReestimate = ended && run.weights !== undefined && report.statistics !== null;

@@ -19,7 +19,7 @@ import {
 } from './DatasetImport';
 import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
-import { higherLearningRate, rateText } from './time-to-target';
+import { higherLearningRate, rateText, sweepRates } from './time-to-target';
 import { hasTrait } from '../../../engine/layers/registry';
 
 interface NumberFieldProps {
@@ -69,12 +69,14 @@ export function SettingsForm({
   running,
   onStart,
   onCompare,
+  onSweep,
   onStop,
 }: {
   inference: Inference;
   running: boolean;
   onStart(): void;
   onCompare(options: { higherLr: boolean }): void;
+  onSweep(): void;
   onStop(): void;
 }) {
   const [higherLr, setHigherLr] = useState(false);
@@ -296,6 +298,19 @@ export function SettingsForm({
           onClick={() => onCompare({ higherLr })}
         >
           With / without BN
+        </button>
+        <button
+          type="button"
+          data-testid="train-lr-sweep"
+          disabled={blocked || !hasBn}
+          title={
+            hasBn
+              ? 'With / without BN at three learning rates, one run each: the rate set here, 10× and 100× it'
+              : 'The model has no BatchNormalization to compare against'
+          }
+          onClick={onSweep}
+        >
+          Learning-rate sweep ({sweepRates(config).map(rateText).join(' · ')})
         </button>
         <button type="button" data-testid="train-stop" disabled={!running || status === 'stopping'} onClick={onStop}>
           ■ Stop

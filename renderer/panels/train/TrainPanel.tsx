@@ -17,6 +17,7 @@ import { useComparedRuns } from './runs/compare-store';
 import { chartData } from '../../stores/series';
 import { SettingsForm } from './SettingsForm';
 import { startTraining, stopTraining } from './run-training';
+import { sweepRates } from './time-to-target';
 import './train.css';
 
 function Progress({ run }: { run: TrainingRun | undefined }) {
@@ -89,6 +90,12 @@ export function TrainPanel({ dark }: { dark: boolean }) {
   const accuracy = useMemo(() => chartData(curves, 'accuracy'), [curves]);
   const start = (compareBn: boolean, higherLr = false) =>
     void startTraining(useGraph.getState().doc, inference, { compareBn, higherLr });
+  // The comparison at the set rate, then at 10× and 100× it: three runs.
+  const sweep = () =>
+    void startTraining(useGraph.getState().doc, inference, {
+      compareBn: true,
+      nextRates: sweepRates(useTraining.getState().config).slice(1),
+    });
 
   return (
     <div className="train" data-testid="train-panel">
@@ -100,6 +107,7 @@ export function TrainPanel({ dark }: { dark: boolean }) {
           running={running}
           onStart={() => start(false)}
           onCompare={({ higherLr }) => start(true, higherLr)}
+          onSweep={sweep}
           onStop={() => void stopTraining()}
         />
       )}

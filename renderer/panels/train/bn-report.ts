@@ -254,3 +254,102 @@ export function bnReport(
   ].filter((c): c is Claim => c !== null);
   return { sides: { 'with BN': bn, 'without BN': plain }, statistics, claims };
 }
+
+/** One comparison of a learning-rate sweep: the same model, data and settings, at its own rate. */
+export interface SweepRun extends Omit<RateRun, 'config'> {
+  config: RateRun['config'] & { epochs: number };
+  status: 'running' | 'stopping' | 'completed' | 'stopped' | 'failed';
+}
+
+export interface SweepSide {
+  /** diverged: the loss stopped being finite (the run failed there); chance: ended near 1/classes accuracy. */
+  outcome: 'diverged' | 'chance' | 'trained';
+  /** The step whose loss was not finite, for a side that diverged. */
+  divergedAt: number | null;
+  finalLoss: number | null;
+  finalAccuracy: number | null;
+  valAccuracy: number | null;
+}
+
+export interface SweepPoint {
+  rate: number;
+  run: number;
+  sides: Record<Side, SweepSide>;
+}
+
+/** Accuracy below this many times chance (1 / classes) reads as "stayed at chance". */
+const CHANCE_FACTOR = 1.5;
+
+export function sweepSide(s: RunSeries | undefined, run: SweepRun, classes: number): SweepSide {
+  const f = sideFigures(s);
+  // A failed run's side that finished fewer epochs than asked stopped on a loss that was not finite.
+  const diverged = run.status === 'failed' && f.epochs < run.config.epochs;
+  const chance = classes > 1 && f.finalAccuracy !== null && f.finalAccuracy < CHANCE_FACTOR / classes;
+  return {
+    outcome: diverged ? 'diverged' : chance ? 'chance' : 'trained',
+    divergedAt: diverged ? (s?.step.at(-1) ?? 0) + 1 : null,
+    finalLoss: f.finalLoss,
+    finalAccuracy: f.finalAccuracy,
+    valAccuracy: f.valAccuracy,
+  };
+}
+
+export function sweepPoints(runs: readonly SweepRun[], classes: number): SweepPoint[] {
+  return runs
+    .map((r) => ({
+      rate: effectiveLearningRate(r.config),
+      run: r.number,
+      sides: {
+        'with BN': sweepSide(r.series.model, r, classes),
+        'without BN': sweepSide(r.series['without BN'], r, classes),
+      },
+    }))
+    .sort((a, b) => a.rate - b.rate);
+}
+
+function sweepSideText(s: SweepSide, classes: number): string {
+  if (s.outcome === 'diverged') return `diverged (its loss was not finite at step ${s.divergedAt})`;
+  const acc = s.finalAccuracy === null ? '–' : pct(s.finalAccuracy);
+  const loss = s.finalLoss === null ? '' : `, loss ${num(s.finalLoss)}`;
+  if (s.outcome === 'chance')
+    return `stayed at chance: ${acc} training accuracy${loss} (chance is ${pct(1 / classes)})`;
+  return `reached ${acc} training accuracy${s.valAccuracy === null ? '' : `, ${pct(s.valAccuracy)} validation`}`;
+}
+
+/**
+ * The sweep's tolerance story: at every rate, how far each side got (training accuracy in batch-statistics mode,
+ * validation in inference mode), and the verdict at the highest rate. Null below two rates.
+ */
+export function sweepClaim(points: readonly SweepPoint[], classes: number): Claim | null {
+  // A side that neither diverged nor finished an epoch has nothing to report yet.
+  const unfinished = (s: SweepSide) => s.outcome !== 'diverged' && s.finalAccuracy === null;
+  if (points.length < 2 || points.some((p) => unfinished(p.sides['with BN']) || unfinished(p.sides['without BN'])))
+    return null;
+  const top = points.at(-1)!;
+  const failed = (s: SweepSide) => s.outcome !== 'trained';
+  const bn = top.sides['with BN'];
+  const plain = top.sides['without BN'];
+  const at = `at the highest rate, ${rateText(top.rate)}`;
+  let verdict: Verdict;
+  let lead: string;
+  if (failed(plain) && !failed(bn)) {
+    verdict = 'with BN';
+    lead = `With BN tolerates the higher rates: ${at}, without BN ${plain.outcome === 'diverged' ? 'diverged' : 'stayed at chance'} while with BN trained`;
+  } else if (failed(bn) && !failed(plain)) {
+    verdict = 'without BN';
+    lead = `Without BN tolerates the higher rates better: ${at}, with BN ${bn.outcome === 'diverged' ? 'diverged' : 'stayed at chance'} while without BN trained`;
+  } else if (failed(bn)) {
+    verdict = 'same';
+    lead = `Neither model trains ${at}`;
+  } else {
+    verdict = accuracyVerdict(bn.finalAccuracy!, plain.finalAccuracy!);
+    lead = `Both train ${at}`;
+  }
+  const each = points
+    .map(
+      (p) =>
+        `at ${rateText(p.rate)} (run #${p.run}) with BN ${sweepSideText(p.sides['with BN'], classes)}, without BN ${sweepSideText(p.sides['without BN'], classes)}`,
+    )
+    .join('; ');
+  return { story: 'learning-rate', verdict, text: `${lead}. ${each[0].toUpperCase()}${each.slice(1)}.` };
+}

@@ -42,6 +42,8 @@ export interface StartOptions {
   compareBn: boolean;
   /** Then repeat the run at ten times its learning rate, as a run of its own (unless the user stops the first). */
   higherLr?: boolean;
+  /** Then repeat it at each of these learning rates in turn, each a run of its own (the learning-rate sweep). */
+  nextRates?: readonly number[];
   /** The settings to use instead of the panel's (the repeat uses the first run's, whatever the panel became). */
   config?: TrainConfig;
 }
@@ -106,10 +108,13 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   useTraining.getState().finish(runId, result);
   const stopped =
     stopRequested.delete(runId) || useTraining.getState().runs.find((r) => r.id === runId)?.status === 'stopped';
-  if (options.higherLr && !stopped)
+  // A comparison that failed because one side diverged is a result, not a reason to stop a sweep.
+  const next = options.nextRates ?? (options.higherLr ? [higherLearningRate(config)] : []);
+  if (next.length && !stopped)
     await startTraining(doc, inference, {
       compareBn: options.compareBn,
-      config: { ...config, learningRate: higherLearningRate(config) },
+      config: { ...config, learningRate: next[0] },
+      nextRates: next.slice(1),
     });
 }
 

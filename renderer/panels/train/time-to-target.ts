@@ -49,6 +49,13 @@ export function higherLearningRate(
   return Number((effectiveLearningRate(config) * factor).toPrecision(12));
 }
 
+/** The learning-rate sweep: the rate set (or the optimizer's default), then ten and a hundred times it. */
+export const SWEEP_FACTORS = [1, 10, 100] as const;
+
+export function sweepRates(config: { optimizer: OptimizerName; learningRate: number | null }): number[] {
+  return SWEEP_FACTORS.map((f) => higherLearningRate(config, f));
+}
+
 /** A learning rate short enough for a label: 0.01, 0.3, 1e-5, 1e+11. */
 export function rateText(rate: number): string {
   const a = Math.abs(rate);
