@@ -4,7 +4,7 @@
  *
  *   engine: core → kernels, data → layers → graph → train → formats → api → host
  *   common/    runtime-neutral contracts (Host, preload bridge, folder policy, page security): engine types only
- *   renderer/  the page: the engine's pure modules and common/, never electron/, cli/ or Node
+ *   renderer/  the page: the engine through engine/api only, and common/; never electron/, cli/ or Node
  *   electron/  the desktop shell: never renderer/
  *   cli/       the command: never renderer/ or electron/
  */
@@ -88,10 +88,12 @@ module.exports = {
       { dependencyTypes: ['core'] },
     ),
     forbid(
-      'renderer-reaches-engine-host-only-by-client',
-      'The engine process is reached through renderer/services/engine-client.ts and engine/api/protocol.ts.',
+      'renderer-reaches-engine-through-api',
+      'The page reaches the engine only through engine/api: the protocol its client speaks to the engine process, ' +
+        'and one facade per engine folder it runs in the page (graph.ts, layers.ts, file-formats.ts, …), so the ' +
+        'engine can move its modules without touching the renderer, and its public surface is one folder.',
       { path: '^renderer/' },
-      { path: '^engine/(host|kernels)/' },
+      { path: '^engine/', pathNot: '^engine/api/' },
     ),
     forbid(
       'stores-below-views',

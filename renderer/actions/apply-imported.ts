@@ -1,5 +1,5 @@
 /** Code view → canvas: the imported model replaces the document as one undoable edit, positions kept by name. */
-import type { ModelDocument } from '../../engine/graph/document';
+import type { ModelDocument } from '../../engine/api/graph';
 import { layoutPositions } from '../canvas/layout';
 import { moveNodes } from '../stores/edits';
 import { useGraph } from '../stores/graph';

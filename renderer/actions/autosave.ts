@@ -3,7 +3,7 @@
  * the unsaved work goes to the host's recovery slot as a project file; saving, or getting back to the saved
  * state, empties the slot. At start the page offers what the slot holds: "Recover the unsaved model from 14:02?".
  */
-import type { ModelDocument } from '../../engine/graph/document';
+import type { ModelDocument } from '../../engine/api/graph';
 import type { Host, RecoverySnapshot } from '../../common/host';
 import { isDirty, useGraph, type GraphState } from '../stores/graph';
 import { restoreRuns, serializableRuns } from '../stores/training';

@@ -2,12 +2,12 @@
  * The top bar's and the native menu's verbs: new, open, save, export, undo, layout. Everything leaving the page
  * goes through the host; formats come from engine/formats.
  */
-import { formatFormatError, type FormatError } from '../../engine/core/problems';
-import type { ModelDocument } from '../../engine/graph/document';
-import type { ExportFormat } from '../../engine/formats/export';
-import type { Strategy } from '../../engine/formats/keras-train';
-import type { ExportedFile } from '../../engine/formats/types';
-import { getTemplate } from '../../engine/graph/templates';
+import { formatFormatError, type FormatError } from '../../engine/api/core';
+import type { ModelDocument } from '../../engine/api/graph';
+import type { ExportFormat } from '../../engine/api/formats';
+import type { Strategy } from '../../engine/api/formats';
+import type { ExportedFile } from '../../engine/api/formats';
+import { getTemplate } from '../../engine/api/graph';
 // The format modules (the Python parser, the TF.js writer, zod schemas) load on first use, not at start-up.
 const formats = () => import('./formats');
 import { layoutPositions } from '../canvas/layout';

@@ -1,6 +1,6 @@
 /** Canvas edits started from the keyboard, the palette or the top bar; each is one undo step. */
-import type { ProblemFix } from '../../engine/core/problems';
-import { applyFix } from '../../engine/graph/fixes';
+import type { ProblemFix } from '../../engine/api/core';
+import { applyFix } from '../../engine/api/graph';
 import { addNodeBelow, copyFragment, pasteFragment, removeItems, type Fragment } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { useUi } from '../stores/ui';

@@ -2,10 +2,10 @@
  * Code → canvas: an imported document takes the place of the current one, but layers whose names match keep their
  * ids and positions, so applying an edit of the code does not rearrange the canvas.
  */
-import { buildTopology } from '../../engine/graph/dag';
-import { newId, type DocNode, type ModelDocument } from '../../engine/graph/document';
-import { assignNames } from '../../engine/graph/naming';
-import { valuesEqual } from '../../engine/layers/config';
+import { buildTopology } from '../../engine/api/graph';
+import { newId, type DocNode, type ModelDocument } from '../../engine/api/graph';
+import { assignNames } from '../../engine/api/graph';
+import { valuesEqual } from '../../engine/api/layers';
 import { COLUMN_GAP, freeSpot, ROW_GAP, type Position } from '../stores/edits';
 
 export interface Merged {

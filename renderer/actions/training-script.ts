@@ -4,11 +4,11 @@
  * seed). A built-in dataset travels as the CLI's does (MNIST from keras.datasets, a generated one as an .npz); an
  * imported one has no path the script could read, so its arrays travel beside the script as `<name>.npz`.
  */
-import { generateBuiltin } from '../../engine/data/registry';
-import type { ModelDocument } from '../../engine/graph/document';
-import { infer } from '../../engine/graph/inference';
-import { npz, type Strategy, type TrainingData, writeTrainingScript } from '../../engine/formats/keras-train';
-import type { ExportedFile } from '../../engine/formats/types';
+import { generateBuiltin } from '../../engine/api/data';
+import type { ModelDocument } from '../../engine/api/graph';
+import { infer } from '../../engine/api/graph';
+import { npz, writeTrainingScript } from '../../engine/api/file-formats';
+import type { ExportedFile, Strategy, TrainingData } from '../../engine/api/formats';
 import { suggestLoss } from '../panels/train/model-check';
 import { datasetInfo, importedDataset, type ImportedDataset } from '../stores/datasets';
 import type { TrainConfig } from '../stores/training';

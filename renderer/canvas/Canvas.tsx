@@ -23,14 +23,14 @@ import {
   type DragEvent,
   type RefObject,
 } from 'react';
-import { newId, type ModelDocument } from '../../engine/graph/document';
-import { insertOnEdge } from '../../engine/graph/fixes';
-import { getLayer } from '../../engine/layers/registry';
+import { newId, type ModelDocument } from '../../engine/api/graph';
+import { insertOnEdge } from '../../engine/api/graph';
+import { getLayer } from '../../engine/api/layers';
 import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { useCheckedInference } from '../panels/use-checked-inference';
 import { useUi } from '../stores/ui';
-import { connectionRefusal } from '../../engine/graph/connection';
+import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { LayerNode } from './LayerNode';

@@ -1,5 +1,5 @@
 /** A problem's one-click fixes as buttons; each applies its whole fix as one undo step. */
-import type { Problem, ProblemFix } from '../../engine/core/problems';
+import type { Problem, ProblemFix } from '../../engine/api/core';
 import { applyFixes } from '../actions/edit-actions';
 
 export function FixButtons({ problem, onApplied }: { problem: Problem; onApplied?: () => void }) {

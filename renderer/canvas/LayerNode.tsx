@@ -1,8 +1,8 @@
 /** The one node component: every layer is drawn from its registry entry and its inference result. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useState } from 'react';
-import type { Problem } from '../../engine/core/problems';
-import { thousands } from '../../engine/graph/summary';
+import type { Problem } from '../../engine/api/core';
+import { thousands } from '../../engine/api/graph';
 import { FixButtons } from './FixButtons';
 import type { LayerFlowNode } from './to-flow';
 

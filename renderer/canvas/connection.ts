@@ -1,6 +1,6 @@
 /** The canvas's connection check: the model's rules (engine/graph/connection.ts), asked while an edge is dragged. */
 import type { IsValidConnection } from '@xyflow/react';
-import { connectionRefusal } from '../../engine/graph/connection';
+import { connectionRefusal } from '../../engine/api/graph';
 import { useGraph } from '../stores/graph';
 
 /** React Flow's check while a connection is dragged; module scope so the canvas never sees a new function. */

@@ -1,6 +1,6 @@
 /** Auto-layout: ELK's layered algorithm, top to bottom, the way a model reads from input to output. */
-import type { ModelDocument } from '../../engine/graph/document';
-import { getLayer } from '../../engine/layers/registry';
+import type { ModelDocument } from '../../engine/api/graph';
+import { getLayer } from '../../engine/api/layers';
 import type { Position } from '../stores/edits';
 
 export const DEFAULT_NODE_SIZE = { width: 232, height: 76 };

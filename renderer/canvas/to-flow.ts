@@ -1,10 +1,10 @@
 /** The document and its inference as React Flow nodes and edges. */
 import type { Edge, Node } from '@xyflow/react';
-import type { Problem } from '../../engine/core/problems';
-import { formatShape } from '../../engine/core/shape';
-import type { ModelDocument } from '../../engine/graph/document';
-import type { Inference, NodeInfo } from '../../engine/graph/inference';
-import { getLayer } from '../../engine/layers/registry';
+import type { Problem } from '../../engine/api/core';
+import { formatShape } from '../../engine/api/core';
+import type { ModelDocument } from '../../engine/api/graph';
+import type { Inference, NodeInfo } from '../../engine/api/graph';
+import { getLayer } from '../../engine/api/layers';
 
 export interface LayerNodeData extends Record<string, unknown> {
   className: string;

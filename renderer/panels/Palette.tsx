@@ -1,7 +1,7 @@
 /** The layer palette: grouped as the Keras docs group layers, searchable, draggable, and usable from the keyboard. */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { layerDefinitions } from '../../engine/layers/registry';
-import { PALETTE_GROUPS, type LayerDefinition } from '../../engine/layers/types';
+import { layerDefinitions } from '../../engine/api/layers';
+import { PALETTE_GROUPS, type LayerDefinition } from '../../engine/api/layers';
 import { LAYER_DRAG_TYPE } from '../canvas/drag-type';
 
 export function Palette({ onAdd }: { onAdd: (className: string) => void }) {

@@ -1,5 +1,5 @@
 /** Every problem of the model in one list, with its fixes; clicking one selects its layer. */
-import type { Problem } from '../../engine/core/problems';
+import type { Problem } from '../../engine/api/core';
 import { applyFixes } from '../actions/edit-actions';
 import { FixButtons } from '../canvas/FixButtons';
 import { useGraph } from '../stores/graph';

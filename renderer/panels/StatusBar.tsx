@@ -1,5 +1,5 @@
 /** Counts at a glance: errors, warnings, parameters, engine state, and the last notice. */
-import { thousands } from '../../engine/graph/summary';
+import { thousands } from '../../engine/api/graph';
 import { restartEngine } from '../actions/document-actions';
 import { isDirty, useGraph } from '../stores/graph';
 import { useCheckedInference } from './use-checked-inference';

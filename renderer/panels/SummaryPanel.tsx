@@ -1,10 +1,10 @@
 /** The Keras `model.summary()` table, live; clicking a row selects its layer. */
 import { useReactFlow } from '@xyflow/react';
 import { useMemo } from 'react';
-import { formatShape, type Shape } from '../../engine/core/shape';
-import { readableBytes } from '../../engine/core/format';
-import { estimateResources } from '../../engine/graph/resources';
-import { readableSize, summarize, thousands } from '../../engine/graph/summary';
+import { formatShape, type Shape } from '../../engine/api/core';
+import { readableBytes } from '../../engine/api/core';
+import { estimateResources } from '../../engine/api/graph';
+import { readableSize, summarize, thousands } from '../../engine/api/graph';
 import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';

@@ -1,7 +1,7 @@
 /** The top bar: file verbs, undo/redo, layout and theme. Menus are plain disclosure lists, keyboard reachable. */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { TEMPLATES } from '../../engine/graph/templates';
-import type { Strategy } from '../../engine/formats/keras-train';
+import { TEMPLATES } from '../../engine/api/graph';
+import type { Strategy } from '../../engine/api/formats';
 import {
   autoLayout,
   exportAs,

@@ -3,8 +3,8 @@
  * of the output against the selected dataset's labels (units ≠ classes, a rank-N output), so that problem has a
  * badge on its layer and a fix button wherever problems are listed, not only on the Train tab.
  */
-import type { ModelDocument } from '../../engine/graph/document';
-import type { Inference } from '../../engine/graph/inference';
+import type { ModelDocument } from '../../engine/api/graph';
+import type { Inference } from '../../engine/api/graph';
 import { datasetInfo, useDatasets, type DatasetId, type ImportedDataset } from '../stores/datasets';
 import { useGraph } from '../stores/graph';
 import { useInference } from '../stores/inference';

@@ -5,8 +5,8 @@
  * picked without asking for the file again.
  */
 import { create } from 'zustand';
-import type { Dataset, DatasetInfo } from '../../engine/data/types';
-import { builtinInfo, type BuiltinId } from '../../engine/data/registry';
+import type { Dataset, DatasetInfo } from '../../engine/api/data';
+import { builtinInfo, type BuiltinId } from '../../engine/api/data';
 import type { PayloadOf } from '../../engine/api/protocol';
 
 export type ImportedId = `imported:${string}`;

@@ -2,12 +2,12 @@
  * Edits of the model document as pure functions (document in, new document out). The graph store applies them
  * and records history; tests call them directly.
  */
-import { makeNode } from '../../engine/graph/build';
-import { newId, type DocEdge, type DocNode, type ModelDocument } from '../../engine/graph/document';
-import { insertOnEdge, removeFromDocument } from '../../engine/graph/fixes';
-import { getLayer } from '../../engine/layers/registry';
-import type { ConfigValue } from '../../engine/layers/types';
-import { connectionRefusal } from '../../engine/graph/connection';
+import { makeNode } from '../../engine/api/graph';
+import { newId, type DocEdge, type DocNode, type ModelDocument } from '../../engine/api/graph';
+import { insertOnEdge, removeFromDocument } from '../../engine/api/graph';
+import { getLayer } from '../../engine/api/layers';
+import type { ConfigValue } from '../../engine/api/layers';
+import { connectionRefusal } from '../../engine/api/graph';
 
 export type Position = { x: number; y: number };
 

@@ -3,7 +3,7 @@
  * `beginGesture` / `gesture` / `endGesture`, so it is one undo step however many frames it took.
  */
 import { create } from 'zustand';
-import { emptyDocument, type ModelDocument } from '../../engine/graph/document';
+import { emptyDocument, type ModelDocument } from '../../engine/api/graph';
 
 const HISTORY_LIMIT = 200;
 

@@ -2,8 +2,8 @@
  * Inference of the current document, memoised. A drag changes only positions, so the previous result is reused
  * whenever classes, names, configs and edges are the same objects as last time.
  */
-import type { ModelDocument } from '../../engine/graph/document';
-import { infer, type Inference } from '../../engine/graph/inference';
+import type { ModelDocument } from '../../engine/api/graph';
+import { infer, type Inference } from '../../engine/api/graph';
 import { useGraph } from './graph';
 
 let lastDoc: ModelDocument | null = null;

@@ -2,8 +2,8 @@
  * Training curves from the engine's progress events, and the aligned columns uPlot draws. Pure, so the store and
  * its tests share one definition of what a curve is.
  */
-import type { SavedSeries } from '../../engine/formats/project-runs';
-import type { TrainEvent } from '../../engine/train/trainer';
+import type { SavedSeries } from '../../engine/api/formats';
+import type { TrainEvent } from '../../engine/api/train';
 
 /** A model's curves while it trains; once saved, the same shape (older files may lack the epoch times). */
 export type RunSeries = Required<SavedSeries>;

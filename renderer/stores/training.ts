@@ -4,19 +4,13 @@
  * it); this store only records what it reports.
  */
 import { create } from 'zustand';
-import type { ModelDocument } from '../../engine/graph/document';
-import type {
-  SavedProgress,
-  SavedReestimate,
-  SavedResult,
-  SavedRun,
-  SavedStatsPoint,
-} from '../../engine/formats/project-runs';
+import type { ModelDocument } from '../../engine/api/graph';
+import type { SavedProgress, SavedReestimate, SavedResult, SavedRun, SavedStatsPoint } from '../../engine/api/formats';
 import { datasetInfo, type DatasetId } from './datasets';
 import type { TrainOutcome, ProtocolError } from '../../engine/api/protocol';
-import type { LossName } from '../../engine/train/losses';
-import type { OptimizerName } from '../../engine/train/optimizers';
-import type { TrainEvent } from '../../engine/train/trainer';
+import type { LossName } from '../../engine/api/train';
+import type { OptimizerName } from '../../engine/api/train';
+import type { TrainEvent } from '../../engine/api/train';
 import { appendEvent, emptySeries, type RunSeries } from './series';
 
 export interface TrainConfig {

@@ -4,8 +4,8 @@
  */
 import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FormatError } from '../../../engine/core/problems';
-import { exportKerasPython, importKerasPython } from '../../../engine/formats/keras-python';
+import type { FormatError } from '../../../engine/api/core';
+import { exportKerasPython, importKerasPython } from '../../../engine/api/formats';
 import { getHost } from '../../services/host-instance';
 import { useGraph } from '../../stores/graph';
 import { useInference } from '../../stores/inference';

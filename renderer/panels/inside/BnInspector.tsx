@@ -4,7 +4,7 @@
  * statistics change.
  */
 import { useMemo, useState } from 'react';
-import { MAX_SAMPLES } from '../../../engine/data/samples';
+import { MAX_SAMPLES } from '../../../engine/api/data';
 import type { ProtocolError } from '../../../engine/api/protocol';
 import { getEngineClient } from '../../services/host-instance';
 import type { TrainingRun } from '../../stores/training';

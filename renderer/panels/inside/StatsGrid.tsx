@@ -3,7 +3,7 @@
  * the model in blue and its BN-free twin in orange on the same scale. Hovering a card reads off one step.
  */
 import { memo, useState } from 'react';
-import { getLayer, hasTrait, namePrefix, toSnakeCase } from '../../../engine/layers/registry';
+import { getLayer, hasTrait, namePrefix, toSnakeCase } from '../../../engine/api/layers';
 import type { LayerTrack, LayerTracks, Band } from './layer-tracks';
 import { cssVar, short, SIDE_COLOR, useCanvas, withAlpha } from './canvas';
 

@@ -2,10 +2,10 @@
  * One batch of a run's training data: an imported dataset's from the page, which holds it; a built-in's asked of
  * the engine (only it can read MNIST's files).
  */
-import type { Tensor } from '../../../engine/core/tensor';
-import { builtinInfo, type BuiltinId } from '../../../engine/data/registry';
+import type { Tensor } from '../../../engine/api/core';
+import { builtinInfo, type BuiltinId } from '../../../engine/api/data';
 import type { ProtocolError } from '../../../engine/api/protocol';
-import { sampleWindow } from '../../../engine/data/samples';
+import { sampleWindow } from '../../../engine/api/data';
 import type { EngineClient } from '../../services/engine-client';
 import { importedDataset, isImportedId, type ImportedDataset } from '../../stores/datasets';
 

@@ -3,11 +3,11 @@
  * and per-channel statistics of a captured tensor (the layer's output on one batch, in training and in inference
  * mode). Pure functions over the engine's tensors and document.
  */
-import type { Tensor } from '../../../engine/core/tensor';
-import type { ModelDocument } from '../../../engine/graph/document';
-import { assignNames } from '../../../engine/graph/naming';
-import { resolveAxis } from '../../../engine/layers/batch-normalization';
-import { hasTrait } from '../../../engine/layers/registry';
+import type { Tensor } from '../../../engine/api/core';
+import type { ModelDocument } from '../../../engine/api/graph';
+import { assignNames } from '../../../engine/api/graph';
+import { resolveAxis } from '../../../engine/api/layers';
+import { hasTrait } from '../../../engine/api/layers';
 
 export interface BnLayer {
   id: string;

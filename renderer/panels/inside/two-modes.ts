@@ -3,8 +3,8 @@
  * normalizes with the batch's own statistics) and once as in inference (it uses the moving statistics), capturing
  * the BN layer's input and output, reduced to per-channel statistics.
  */
-import type { Tensor } from '../../../engine/core/tensor';
-import type { ModelDocument } from '../../../engine/graph/document';
+import type { Tensor } from '../../../engine/api/core';
+import type { ModelDocument } from '../../../engine/api/graph';
 import type { ProtocolError } from '../../../engine/api/protocol';
 import type { EngineClient } from '../../services/engine-client';
 import {

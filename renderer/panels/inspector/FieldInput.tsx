@@ -1,7 +1,7 @@
 /** One config field of the inspector, its editor chosen by the field's type; invalid values are refused in place. */
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { checkValue, valuesEqual } from '../../../engine/layers/config';
-import type { ConfigValue, FieldSpec } from '../../../engine/layers/types';
+import { checkValue, valuesEqual } from '../../../engine/api/layers';
+import type { ConfigValue, FieldSpec } from '../../../engine/api/layers';
 import { defaultText, parseFieldText, valueText } from './parse';
 
 interface Props {

@@ -1,12 +1,12 @@
 /** The inspector: a typed form for the selected layer, generated from its registry fields. */
 import { useEffect, useMemo, useState } from 'react';
-import { formatShape } from '../../../engine/core/shape';
-import type { DocNode } from '../../../engine/graph/document';
-import { assignNames, checkLayerName } from '../../../engine/graph/naming';
-import { thousands } from '../../../engine/graph/summary';
-import { allFields } from '../../../engine/layers/config';
-import { getLayer } from '../../../engine/layers/registry';
-import type { ConfigValue } from '../../../engine/layers/types';
+import { formatShape } from '../../../engine/api/core';
+import type { DocNode } from '../../../engine/api/graph';
+import { assignNames, checkLayerName } from '../../../engine/api/graph';
+import { thousands } from '../../../engine/api/graph';
+import { allFields } from '../../../engine/api/layers';
+import { getLayer } from '../../../engine/api/layers';
+import type { ConfigValue } from '../../../engine/api/layers';
 import { renameNode, setConfigValue } from '../../stores/edits';
 import { useGraph } from '../../stores/graph';
 import { useInference } from '../../stores/inference';

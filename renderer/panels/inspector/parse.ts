@@ -1,6 +1,6 @@
 /** Reading what the user typed into an inspector field as a config value (Python-ish: `None`, tuples). */
-import type { ConfigValue, FieldSpec } from '../../../engine/layers/types';
-import { tupleText } from '../../../engine/layers/fields';
+import type { ConfigValue, FieldSpec } from '../../../engine/api/layers';
+import { tupleText } from '../../../engine/api/layers';
 
 export type Parsed = { ok: true; value: ConfigValue } | { ok: false; reason: string };
 

@@ -1,6 +1,6 @@
 /** Every convolution, normalization, activation and pooling output: one grey tile per channel, each normalized alone. */
 import { memo, useEffect, useMemo, useRef } from 'react';
-import { formatSampleShape } from '../../../engine/data/types';
+import { formatSampleShape } from '../../../engine/api/data';
 import { drawTiles } from './draw';
 import { channelGreys, valueSummary } from './math';
 import type { FeatureMap } from './run-predict';

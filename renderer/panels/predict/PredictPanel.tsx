@@ -4,7 +4,7 @@
  * (with the weights it carries, random ones when it has none) or on a finished run's trained weights.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { infer } from '../../../engine/graph/inference';
+import { infer } from '../../../engine/api/graph';
 import { useGraph } from '../../stores/graph';
 import { datasetInfo, useDatasets } from '../../stores/datasets';
 import { positionOf, usePredict, type PredictMode } from '../../stores/predict';

@@ -1,6 +1,6 @@
 /** A dataset sample to predict: the sample large with its true label, arrows, and a strip of its neighbours. */
 import { useMemo } from 'react';
-import { sampleAt, type SampleWindow } from '../../../engine/data/samples';
+import { sampleAt, type SampleWindow } from '../../../engine/api/data';
 import { SampleImage, classColour } from './draw';
 import { isImageShape } from './math';
 

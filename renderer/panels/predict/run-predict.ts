@@ -4,15 +4,15 @@
  * (a model that doesn't build, an input that doesn't fit, an output that isn't one score per class) come back as
  * data with a hint, for the panel to show.
  */
-import { checkAgainstInput } from '../../../engine/data/check';
-import { formatSampleShape } from '../../../engine/data/types';
-import { appliedActivation } from '../../../engine/graph/advice';
-import type { ModelDocument } from '../../../engine/graph/document';
-import type { Inference } from '../../../engine/graph/inference';
+import { checkAgainstInput } from '../../../engine/api/data';
+import { formatSampleShape } from '../../../engine/api/data';
+import { appliedActivation } from '../../../engine/api/graph';
+import type { ModelDocument } from '../../../engine/api/graph';
+import type { Inference } from '../../../engine/api/graph';
 import type { ProtocolError } from '../../../engine/api/protocol';
 import { getEngineClient } from '../../services/host-instance';
 import { classScores, type ClassScores } from './math';
-import { hasTrait } from '../../../engine/layers/registry';
+import { hasTrait } from '../../../engine/api/layers';
 
 export interface FeatureMap {
   nodeId: string;

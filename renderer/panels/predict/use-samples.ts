@@ -4,8 +4,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { ProtocolError } from '../../../engine/api/protocol';
-import { sampleWindow, type SampleWindow, type Split } from '../../../engine/data/samples';
-import type { BuiltinId } from '../../../engine/data/registry';
+import { sampleWindow, type SampleWindow, type Split } from '../../../engine/api/data';
+import type { BuiltinId } from '../../../engine/api/data';
 import { getEngineClient } from '../../services/host-instance';
 import { importedDataset, isImportedId, useDatasets } from '../../stores/datasets';
 

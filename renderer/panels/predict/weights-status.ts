@@ -2,8 +2,8 @@
  * Which weights a prediction runs on, said plainly: a run's trained weights, the model's own (all layers or some),
  * or none at all, in which case the engine initializes every layer from the seed as Keras would build it.
  */
-import type { ModelDocument } from '../../../engine/graph/document';
-import type { Inference } from '../../../engine/graph/inference';
+import type { ModelDocument } from '../../../engine/api/graph';
+import type { Inference } from '../../../engine/api/graph';
 import { movingStatistics } from '../train/bn-report';
 
 export function weightsStatus(

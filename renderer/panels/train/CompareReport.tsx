@@ -3,7 +3,7 @@
  * twin's graph on request.
  */
 import { useMemo, useState } from 'react';
-import { assignNames } from '../../../engine/graph/naming';
+import { assignNames } from '../../../engine/api/graph';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
 import { bnReport, learningRateClaim, sweepClaim, sweepPoints, type Claim } from './bn-report';
 import { datasetInfo } from '../../stores/datasets';

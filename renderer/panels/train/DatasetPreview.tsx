@@ -4,7 +4,7 @@
  * settings column short.
  */
 import { useEffect, useRef, useState } from 'react';
-import { sampleAt, type SampleWindow } from '../../../engine/data/samples';
+import { sampleAt, type SampleWindow } from '../../../engine/api/data';
 import { SampleImage, classColour, drawScatter } from '../predict/draw';
 import { isImageShape } from '../predict/math';
 import { useSamples } from '../predict/use-samples';

@@ -1,10 +1,10 @@
 /** The Train tab's left column: dataset (checked against the Input, with a fix), settings, and the run buttons. */
 import { useState } from 'react';
-import { BUILTIN_DATASETS, builtinInfo } from '../../../engine/data/registry';
-import { formatSampleShape } from '../../../engine/data/types';
-import type { Inference } from '../../../engine/graph/inference';
-import { LOSSES } from '../../../engine/train/losses';
-import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../engine/train/optimizers';
+import { BUILTIN_DATASETS, builtinInfo } from '../../../engine/api/data';
+import { formatSampleShape } from '../../../engine/api/data';
+import type { Inference } from '../../../engine/api/graph';
+import { LOSSES } from '../../../engine/api/train';
+import { OPTIMIZER_DEFAULTS, OPTIMIZERS, type OptimizerName } from '../../../engine/api/train';
 import { useGraph } from '../../stores/graph';
 import { useTraining, type TrainConfig } from '../../stores/training';
 import { applyFixes } from '../../actions/edit-actions';
@@ -20,7 +20,7 @@ import {
 import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
 import { higherLearningRate, rateText, sweepRates } from './time-to-target';
-import { hasTrait } from '../../../engine/layers/registry';
+import { hasTrait } from '../../../engine/api/layers';
 
 interface NumberFieldProps {
   label: string;

@@ -5,14 +5,14 @@
  */
 import { ReactFlow, ReactFlowProvider, Background, Controls, type Node, type NodeProps } from '@xyflow/react';
 import { memo, useEffect, useMemo } from 'react';
-import type { ModelDocument } from '../../../engine/graph/document';
-import { infer } from '../../../engine/graph/inference';
-import { bnTwin } from '../../../engine/train/twin';
+import type { ModelDocument } from '../../../engine/api/graph';
+import { infer } from '../../../engine/api/graph';
+import { bnTwin } from '../../../engine/api/train';
 import { LayerNode } from '../../canvas/LayerNode';
 import { ShapeEdge } from '../../canvas/ShapeEdge';
 import { toFlowEdges, toFlowNodes } from '../../canvas/to-flow';
 import type { TrainingRun } from '../../stores/training';
-import { hasTrait } from '../../../engine/layers/registry';
+import { hasTrait } from '../../../engine/api/layers';
 
 type GhostNode = Node<{ name: string }, 'ghost'>;
 

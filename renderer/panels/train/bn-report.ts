@@ -5,8 +5,8 @@
  * when those moving averages can't yet describe the data, which is what makes the two stories disagree after short
  * runs. Pure: the Train tab renders it and tests check every number against the curves.
  */
-import type { ModelDocument } from '../../../engine/graph/document';
-import { hasTrait } from '../../../engine/layers/registry';
+import type { ModelDocument } from '../../../engine/api/graph';
+import { hasTrait } from '../../../engine/api/layers';
 import type { RunSeries } from '../../stores/series';
 import { effectiveLearningRate, rateText } from './time-to-target';
 

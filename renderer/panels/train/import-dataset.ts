@@ -3,7 +3,7 @@
  * (`dataset-import`) and the dataset joins the select, chosen for the next run. A failure is kept as data (the
  * first problem, located in its file) for the settings column to show.
  */
-import { formatDataError, type DataError, type Dataset } from '../../../engine/data/types';
+import { formatDataError, type DataError, type Dataset } from '../../../engine/api/data';
 import { getEngineClient, getHost } from '../../services/host-instance';
 import type { HostFile } from '../../../common/host';
 import { useDatasets, type ImportedDataset, type ImportedId } from '../../stores/datasets';

@@ -3,9 +3,9 @@
  * the engine reads them at the model Input's size (`dataset-import-folder`), and the dataset joins the select like
  * any import. The files are kept so another size or channel count re-reads them without asking again.
  */
-import { formatDataError } from '../../../engine/data/types';
-import type { ModelDocument } from '../../../engine/graph/document';
-import type { Inference } from '../../../engine/graph/inference';
+import { formatDataError } from '../../../engine/api/data';
+import type { ModelDocument } from '../../../engine/api/graph';
+import type { Inference } from '../../../engine/api/graph';
 import type { HostFolder } from '../../../common/host';
 import { getEngineClient, getHost } from '../../services/host-instance';
 import { useDatasets, type ImportedId } from '../../stores/datasets';
@@ -13,7 +13,7 @@ import { useTraining } from '../../stores/training';
 import { inputShape } from './model-check';
 import { importedNotice } from './import-dataset';
 import { useUi } from '../../stores/ui';
-import { isInputLayer } from '../../../engine/layers/registry';
+import { isInputLayer } from '../../../engine/api/layers';
 
 export interface FolderImportOptions {
   /** [height, width]; absent: the first image's size. */

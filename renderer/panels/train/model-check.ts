@@ -2,15 +2,15 @@
  * What the Train tab checks before a run: does the dataset fit the model's Input (with a one-click fix), and which
  * loss a Keras user would pick. The engine checks again when training starts; this is the early, fixable version.
  */
-import { checkAgainstInput, checkAgainstOutput, type DataMismatch } from '../../../engine/data/check';
-import type { DatasetInfo } from '../../../engine/data/types';
-import { formatSampleShape } from '../../../engine/data/types';
-import { appliedActivation } from '../../../engine/graph/advice';
-import type { ModelDocument } from '../../../engine/graph/document';
-import type { Inference } from '../../../engine/graph/inference';
-import type { LossName } from '../../../engine/train/losses';
-import { hasTrait, isInputLayer } from '../../../engine/layers/registry';
-import type { Problem, ProblemFix } from '../../../engine/core/problems';
+import { checkAgainstInput, checkAgainstOutput, type DataMismatch } from '../../../engine/api/data';
+import type { DatasetInfo } from '../../../engine/api/data';
+import { formatSampleShape } from '../../../engine/api/data';
+import { appliedActivation } from '../../../engine/api/graph';
+import type { ModelDocument } from '../../../engine/api/graph';
+import type { Inference } from '../../../engine/api/graph';
+import type { LossName } from '../../../engine/api/train';
+import { hasTrait, isInputLayer } from '../../../engine/api/layers';
+import type { Problem, ProblemFix } from '../../../engine/api/core';
 
 export type InputCheck =
   | { kind: 'ok' }

@@ -4,8 +4,8 @@
  * what it learned so far.
  */
 import { datasetInfo, trainDatasetSpec } from '../../stores/datasets';
-import type { ModelDocument } from '../../../engine/graph/document';
-import type { Inference } from '../../../engine/graph/inference';
+import type { ModelDocument } from '../../../engine/api/graph';
+import type { Inference } from '../../../engine/api/graph';
 import type { EngineClient } from '../../services/engine-client';
 import { getEngineClient } from '../../services/host-instance';
 import { useTraining, type TrainConfig } from '../../stores/training';

@@ -3,7 +3,7 @@
  * validation accuracy (training accuracy when the run has no validation data) reaches the target, and the model's
  * training time when that epoch's batches ended.
  */
-import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../../../engine/train/optimizers';
+import { OPTIMIZER_DEFAULTS, type OptimizerName } from '../../../engine/api/train';
 import type { RunSeries } from '../../stores/series';
 
 export interface TimeToTarget {

@@ -2,8 +2,8 @@
  * Trained weights back into the document: a run trains a snapshot, so the canvas may have changed since. Weights go
  * only to layers that still exist with the same class and weight shapes; the rest are named in the notice.
  */
-import type { ModelDocument, NamedWeight } from '../../../engine/graph/document';
-import { infer } from '../../../engine/graph/inference';
+import type { ModelDocument, NamedWeight } from '../../../engine/api/graph';
+import { infer } from '../../../engine/api/graph';
 
 export interface AppliedWeights {
   doc: ModelDocument;

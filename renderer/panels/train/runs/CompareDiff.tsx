@@ -3,7 +3,7 @@
  * in the graphs they trained (their start-time snapshots).
  */
 import { useMemo } from 'react';
-import { diffGraphs, diffSettings, isSameGraph, type GraphDiff } from '../../../../engine/train/diff';
+import { diffGraphs, diffSettings, isSameGraph, type GraphDiff } from '../../../../engine/api/train';
 import type { TrainingRun } from '../../../stores/training';
 import { fixed, percent, seconds } from '../format';
 import { finalMetrics } from '../../../stores/series';

@@ -2,7 +2,7 @@
  * Two runs side by side: who is who on the charts (#3, or #3 with/without BN for a comparison run), their colours,
  * and what the diff compares. Pure, so the panel and its tests share it.
  */
-import type { ComparedSettings } from '../../../../engine/train/diff';
+import type { ComparedSettings } from '../../../../engine/api/train';
 import type { TrainingRun } from '../../../stores/training';
 import type { RunSeries } from '../../../stores/series';
 

@@ -2,7 +2,7 @@
  * A run's trained weights out of the app, with the graph it trained (its snapshot, not the canvas as it is now):
  * a .keras file, weights JSON, TF.js, or Keras Python that builds the model and loads the weights JSON beside it.
  */
-import type { ModelDocument } from '../../../../engine/graph/document';
+import type { ModelDocument } from '../../../../engine/api/graph';
 import { exportTfjsFiles } from '../../../actions/document-actions';
 import { getHost } from '../../../services/host-instance';
 import type { TrainingRun } from '../../../stores/training';
