@@ -121,7 +121,7 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
     case 'bool':
       return typeof value === 'boolean' ? null : `${key} must be True or False, got ${describe(value)}`;
     case 'enum':
-      return typeof value === 'string' && spec.options.includes(value)
+      return typeof value === 'string' && (spec.options.includes(value) || spec.accepts?.(value))
         ? null
         : `${key} must be one of ${spec.options.map((o) => `'${o}'`).join(', ')}, got ${describe(value)}`;
     case 'ints': {

@@ -1,4 +1,5 @@
 /** Field specs and config readers shared by the layer files, so each layer states only what is its own. */
+import { parseVarianceScaling } from '../core/variance-scaling';
 import type { ConfigValue, FieldSpec, LayerConfig } from './types';
 
 /**
@@ -60,8 +61,16 @@ export const activationField = (
   doc = 'Activation applied to the output; linear (None) is none.',
 ) => ({ type: 'enum', options: ACTIVATIONS, default: def, doc }) as const satisfies FieldSpec;
 
+/** An initializer field: one of the names, or a general VarianceScaling(…) (core/variance-scaling.ts). */
 export const initializerField = (def: Initializer, doc: string) =>
-  ({ type: 'enum', options: INITIALIZERS, default: def, doc, advanced: true }) as const satisfies FieldSpec;
+  ({
+    type: 'enum',
+    options: INITIALIZERS,
+    default: def,
+    doc,
+    advanced: true,
+    accepts: (v: string) => parseVarianceScaling(v) !== null,
+  }) as const satisfies FieldSpec;
 
 export const paddingField = {
   type: 'enum',

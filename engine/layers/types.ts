@@ -52,7 +52,14 @@ export type FieldSpec =
       nullable?: boolean;
     })
   | (FieldBase & { type: 'bool'; default: boolean })
-  | (FieldBase & { type: 'enum'; options: readonly string[]; default: string | null; nullable?: boolean })
+  | (FieldBase & {
+      type: 'enum';
+      options: readonly string[];
+      default: string | null;
+      nullable?: boolean;
+      /** Values beyond the options it also holds (an initializer field's VarianceScaling(…) text). */
+      accepts?: (value: string) => boolean;
+    })
   /** A fixed-length tuple of ints; Keras also accepts one int for all axes (`kernel_size=3`). */
   | (FieldBase & { type: 'ints'; length: number; default: readonly number[] | null; min?: number; nullable?: boolean })
   /** A tensor shape without the batch axis: any length; `-1` allowed once where `allowInferred` is set. */

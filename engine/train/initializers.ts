@@ -8,6 +8,7 @@ import { infer } from '../graph/inference';
 import { getLayer } from '../layers/registry';
 import { Random } from '../core/random';
 import { sizeOf, tensor, type Tensor } from '../core/tensor';
+import { NAMED_VARIANCE_SCALING, parseVarianceScaling } from '../core/variance-scaling';
 
 /** scipy.stats.truncnorm.std(a=-2, b=2): the stddev of a standard normal cut at ±2, which Keras divides by. */
 export const TRUNCATION_CORRECTION = 0.87962566103423978;
@@ -19,22 +20,6 @@ export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: 
   const receptive = sizeOf(shape.slice(0, -2));
   return { fanIn: shape[shape.length - 2] * receptive, fanOut: shape[shape.length - 1] * receptive };
 }
-
-type Distribution = 'uniform' | 'truncated_normal';
-interface VarianceScaling {
-  scale: number;
-  mode: 'fan_in' | 'fan_out' | 'fan_avg';
-  distribution: Distribution;
-}
-
-const VARIANCE_SCALING: Record<string, VarianceScaling> = {
-  glorot_uniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
-  glorot_normal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
-  he_uniform: { scale: 2, mode: 'fan_in', distribution: 'uniform' },
-  he_normal: { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' },
-  lecun_uniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
-  lecun_normal: { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' },
-};
 
 /** Keras's defaults for the fixed-range initializers. */
 export const RANDOM_UNIFORM_LIMIT = 0.05;
@@ -50,14 +35,15 @@ export function initializerParameters(
   | { kind: 'constant'; value: number }
   | { kind: 'orthogonal'; gain: number }
   | null {
-  const vs = VARIANCE_SCALING[name];
+  const vs = NAMED_VARIANCE_SCALING[name] ?? parseVarianceScaling(name);
   if (vs) {
+    // Keras's VarianceScaling.__call__: the variance scale / fan, as a uniform's limit or a normal's stddev.
     const { fanIn, fanOut } = computeFans(shape);
     const fan = vs.mode === 'fan_in' ? fanIn : vs.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
     const scale = vs.scale / Math.max(1, fan);
-    return vs.distribution === 'uniform'
-      ? { kind: 'uniform', limit: Math.sqrt(3 * scale) }
-      : { kind: 'truncated_normal', stddev: Math.sqrt(scale) / TRUNCATION_CORRECTION };
+    if (vs.distribution === 'uniform') return { kind: 'uniform', limit: Math.sqrt(3 * scale) };
+    if (vs.distribution === 'untruncated_normal') return { kind: 'normal', stddev: Math.sqrt(scale) };
+    return { kind: 'truncated_normal', stddev: Math.sqrt(scale) / TRUNCATION_CORRECTION };
   }
   switch (name) {
     case 'random_uniform':

@@ -4,6 +4,7 @@
  * them, to and from the initializer names LayerCanvas stores.
  */
 import { isObject, quote } from './parse';
+import { parseVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
 
 export type Read<T> = { ok: true; value: T; warning?: string } | { ok: false; message: string; hint?: string };
 
@@ -76,7 +77,13 @@ export function readInitializer(value: unknown): Read<string> {
   const cls = value.class_name;
   const config = isObject(value.config) ? value.config : {};
   let name: string | undefined = CLASS_TO_NAME[cls];
-  if (cls === 'VarianceScaling') name = fromVarianceScaling(config);
+  if (cls === 'VarianceScaling') {
+    name = fromVarianceScaling(config);
+    if (!name) {
+      const general = generalVarianceScaling(config);
+      return typeof general === 'string' ? withSeed(general, config.seed) : general;
+    }
+  }
   if (cls === 'Constant' && (config.value === 0 || config.value === 1)) name = config.value === 0 ? 'zeros' : 'ones';
   if (!name)
     return {
@@ -95,7 +102,10 @@ export function readInitializer(value: unknown): Read<string> {
         };
     }
   }
-  const seed = config.seed;
+  return withSeed(name, config.seed);
+}
+
+function withSeed(name: string, seed: unknown): Read<string> {
   if (seed !== undefined && seed !== null)
     return {
       ok: true,
@@ -103,6 +113,27 @@ export function readInitializer(value: unknown): Read<string> {
       warning: `the initializer seed ${quote(seed)} is ignored: LayerCanvas uses its own seeded generator`,
     };
   return { ok: true, value: name };
+}
+
+/** Any other VarianceScaling (EfficientNet's scale=2, mode='fan_out'): its text, or why Keras's arguments are refused. */
+function generalVarianceScaling(
+  config: Record<string, unknown>,
+): string | { ok: false; message: string; hint: string } {
+  for (const key of ['input_axes', 'output_axes'])
+    if (config[key] !== undefined && config[key] !== null)
+      return {
+        ok: false,
+        message: `VarianceScaling with ${key}=${quote(config[key])} is not supported: LayerCanvas computes Keras's fans`,
+        hint: `use ${key}=None`,
+      };
+  const args = varianceScalingArgs(
+    config.scale ?? 1,
+    config.mode ?? 'fan_in',
+    config.distribution ?? 'truncated_normal',
+  );
+  return typeof args === 'string'
+    ? { ok: false, message: args, hint: 'use the arguments Keras accepts' }
+    : varianceScalingText(args);
 }
 
 function fromVarianceScaling(config: Record<string, unknown>): string | undefined {
@@ -117,6 +148,14 @@ function fromVarianceScaling(config: Record<string, unknown>): string | undefine
 
 /** Keras 3's serialized initializer: `{"module": "keras.initializers", "class_name": "GlorotUniform", …}`. */
 export function keras3Initializer(name: string): Record<string, unknown> {
+  const vs = parseVarianceScaling(name);
+  if (vs)
+    return {
+      module: 'keras.initializers',
+      class_name: 'VarianceScaling',
+      config: { seed: null, ...vs, input_axes: null, output_axes: null },
+      registered_name: null,
+    };
   return {
     module: 'keras.initializers',
     class_name: NAME_TO_CLASS[name] ?? name,
@@ -130,6 +169,8 @@ export function keras3Initializer(name: string): Record<string, unknown> {
  * LeCun classes differently from Keras; every Keras and TF.js version reads VarianceScaling.
  */
 export function keras2Initializer(name: string): Record<string, unknown> {
+  const general = parseVarianceScaling(name);
+  if (general) return { class_name: 'VarianceScaling', config: { ...general, seed: null } };
   const vs = VARIANCE_SCALING[name];
   if (vs)
     return {

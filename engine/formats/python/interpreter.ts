@@ -5,6 +5,7 @@
  */
 import type { SourceLocation } from '../../core/problems';
 import { getLayer, layerDefinitions } from '../../layers/registry';
+import { namedVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
 import type { Expr } from './ast';
 import { Evaluator, type Evaluated } from './evaluator';
 import { short } from './expressions';
@@ -73,6 +74,32 @@ export class Interpreter extends Evaluator {
     }
   }
 
+  /** keras.initializers.VarianceScaling(scale, mode, distribution, seed=None), as the JSON readers store it. */
+  private varianceScaling(callee: SourceLocation, args: Evaluated[]): Value {
+    const given: Record<string, unknown> = { scale: 1, mode: 'fan_in', distribution: 'truncated_normal', seed: null };
+    const order = ['scale', 'mode', 'distribution', 'seed'];
+    for (const [i, a] of args.entries()) {
+      const key = a.arg.keyword ?? order[i];
+      if (!key || !(key in given) || a.value.kind !== 'const')
+        return this.error(
+          callee,
+          `VarianceScaling(…) takes constants scale, mode, distribution and seed, got ${this.source(a.arg.value)}`,
+          "e.g. keras.initializers.VarianceScaling(scale=2.0, mode='fan_out', distribution='truncated_normal')",
+        );
+      given[key] = a.value.value;
+    }
+    if (given.seed !== null)
+      return this.error(
+        callee,
+        'the VarianceScaling seed is not supported',
+        'LayerCanvas uses its own seeded generator: remove seed',
+      );
+    const vs = varianceScalingArgs(given.scale, given.mode, given.distribution);
+    if (typeof vs === 'string')
+      return this.error(callee, vs, "e.g. keras.initializers.VarianceScaling(scale=2.0, mode='fan_out')");
+    return constValue(namedVarianceScaling(vs) ?? varianceScalingText(vs));
+  }
+
   private callPath(path: string, e: Extract<Expr, { kind: 'call' }>, callee: SourceLocation, args: Evaluated[]): Value {
     const r = resolvePath(path);
     switch (r.type) {
@@ -106,6 +133,7 @@ export class Interpreter extends Evaluator {
       case 'unknown-model':
         return this.error(callee, `Keras has no '${r.name}'`, `did you mean ${r.suggestion}?`);
       case 'initializer':
+        if (r.name === 'variance_scaling') return this.varianceScaling(callee, args);
         if (args.length === 0) return constValue(r.name);
         return this.error(
           callee,

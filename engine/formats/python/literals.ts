@@ -1,5 +1,6 @@
 /** Config values written as Python literals, the way Python's repr() writes them. */
 import type { ConfigValue, FieldSpec } from '../../layers/types';
+import { parseVarianceScaling } from '../../core/variance-scaling';
 
 /** Python's float repr: shortest round-trip digits, `1.0` for integral values, `1e-05` below 1e-4, `1e+16` and up. */
 export function pythonFloat(x: number): string {
@@ -49,6 +50,10 @@ function reciprocalText(x: number): string | null {
 
 /** A field's value as a Keras user writes it: floats as floats, 2-D amounts as compactly as they are symmetric. */
 export function fieldLiteral(spec: FieldSpec, v: ConfigValue): string {
+  // An initializer field's general VarianceScaling is the constructor call, not a string.
+  const vs = spec.type === 'enum' && typeof v === 'string' ? parseVarianceScaling(v) : null;
+  if (vs)
+    return `keras.initializers.VarianceScaling(scale=${pythonFloat(vs.scale)}, mode='${vs.mode}', distribution='${vs.distribution}')`;
   if (spec.type === 'float') return (typeof v === 'number' && reciprocalText(v)) || pythonLiteral(v, true);
   if (
     spec.type === 'pairs2d' &&
