@@ -1,0 +1,53 @@
+/**
+ * The sequence layers in the editor: the palette's Recurrent group holds LSTM and GRU (Embedding is a Core layer, as
+ * in Keras's documentation), and a pasted text model (Embedding → LSTM → GRU and LSTM → Concatenate → Dense) applies
+ * from the code view with Keras's parameter count:
+ * Embedding 1000·16 = 16,000; LSTM(12) on 16: 4·(12·(16 + 12) + 12) = 1,392; GRU(8) on 12 (reset_after):
+ * 3·(8·(12 + 8) + 2·8) = 528; LSTM(6, no bias) on 12: 4·6·(12 + 6) = 432; Dense(2) on 14: 30. Total 18,382.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { layerNode, totalParams, useEditor, type Harness } from './harness';
+
+let h: Harness;
+let page: Page;
+
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
+});
+
+describe('recurrent layers in the editor', () => {
+  it('the palette has a Recurrent group with LSTM and GRU, after Pooling', async () => {
+    const groups = await page
+      .locator('.palette-group')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(groups.indexOf('Recurrent')).toBe(groups.indexOf('Pooling') + 1);
+    const recurrent = page.locator('.palette-group[aria-label=Recurrent]');
+    await recurrent.locator('[data-testid=palette-LSTM]').waitFor();
+    await recurrent.locator('[data-testid=palette-GRU]').waitFor();
+    await page.locator('.palette-group[aria-label=Core] [data-testid=palette-Embedding]').waitFor();
+    await recurrent.scrollIntoViewIfNeeded();
+    await h.screenshot('palette-recurrent');
+  });
+
+  it("a pasted text model applies with Keras's 18,382 parameters and every layer's shape", async () => {
+    const code = readFileSync(new URL('../fixtures/python/text-lstm-gru.py', import.meta.url), 'utf8');
+    await page.click('[data-testid=tab-code]');
+    await page.locator('[data-testid=code-view] .monaco-editor').waitFor();
+    await page.locator('[data-testid=code-view] .view-lines').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(code);
+    await page.click('[data-testid=code-apply]');
+    await expect.poll(() => page.locator('[data-testid=node-LSTM]').count(), { timeout: 15_000 }).toBe(2);
+    expect(await totalParams(page)).toBe('18,382');
+    const shape = (className: string, name: string) =>
+      layerNode(page, className, name).locator('[data-testid=node-shape]').innerText();
+    expect(await shape('Embedding', 'embedding')).toContain('(None, 20, 16)');
+    expect(await shape('LSTM', 'lstm')).toContain('(None, 20, 12)');
+    expect(await shape('GRU', 'gru')).toContain('(None, 8)');
+    await h.screenshot('text-model-canvas');
+    expect(h.consoleErrors).toEqual([]);
+  });
+});
