@@ -1,8 +1,9 @@
 import { formatShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { resolveAxis } from './batch-normalization';
+import { defineLayer } from './define';
 import { bool, initializerField, joinArgs, num } from './fields';
-import type { LayerDefinition, WeightSpec } from './types';
+import type { WeightSpec } from './types';
 
 interface Saved {
   /** The normalized values before gamma and beta; (x − mean) / sqrt(var + ε); 1 / sqrt(var + ε) per row. */
@@ -16,7 +17,7 @@ interface Saved {
  * own mean and biased variance over the channels, then gamma · x̂ + beta per channel. With rms_scaling Keras divides
  * x (uncentred) by sqrt(variance + ε), and has no beta. No batch statistics: training and inference agree.
  */
-export const LayerNormalization: LayerDefinition = {
+export const LayerNormalization = defineLayer({
   className: 'LayerNormalization',
   group: 'Normalization',
   description:
@@ -60,7 +61,7 @@ export const LayerNormalization: LayerDefinition = {
     gamma_initializer: initializerField('ones', 'Initial gamma.'),
   },
   outputShape(config, [input]) {
-    const axis = num(config, 'axis');
+    const axis = config.axis;
     const a = resolveAxis(axis, input.length);
     if (a !== input.length - 1)
       return {
@@ -79,19 +80,17 @@ export const LayerNormalization: LayerDefinition = {
   weights(config, [input]) {
     const c = input[input.length - 1] as number;
     const w: WeightSpec[] = [];
-    const rms = bool(config, 'rms_scaling');
-    if (bool(config, 'scale') || rms)
-      w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
-    if (bool(config, 'center') && !rms)
-      w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
+    const rms = config.rms_scaling;
+    if (config.scale || rms) w.push({ name: 'gamma', shape: [c], trainable: true, initializer: 'gamma_initializer' });
+    if (config.center && !rms) w.push({ name: 'beta', shape: [c], trainable: true, initializer: 'beta_initializer' });
     return w;
   },
   keyArgs: (config) =>
     joinArgs(num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`, bool(config, 'rms_scaling') && 'rms'),
   forward(_ctx, config, [x], w) {
     const c = x.shape[x.shape.length - 1];
-    const rms = bool(config, 'rms_scaling');
-    const eps = num(config, 'epsilon');
+    const rms = config.rms_scaling;
+    const eps = config.epsilon;
     const X = x.data,
       y = new Float32Array(X.length),
       xhat = new Float32Array(X.length);
@@ -120,7 +119,7 @@ export const LayerNormalization: LayerDefinition = {
   backward(_ctx, config, dy, { inputs: [x], weights: w, saved }) {
     const { xhat, centered, invStd } = saved as Saved;
     const c = x.shape[x.shape.length - 1];
-    const rms = bool(config, 'rms_scaling');
+    const rms = config.rms_scaling;
     const D = dy.data,
       dx = new Float32Array(D.length);
     const gamma = w.gamma?.data;
@@ -149,4 +148,4 @@ export const LayerNormalization: LayerDefinition = {
     if (w.beta) weights.beta = dbeta;
     return { inputs: [{ shape: x.shape, data: dx } satisfies Tensor], weights };
   },
-};
+});

@@ -1,11 +1,11 @@
-import { joinArgs, num } from './fields';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
+import { joinArgs } from './fields';
 
 /**
  * keras.applications.convnext's own LayerScale (keras/src/applications/convnext.py): x · gamma, one learned factor
  * per channel of the last axis, starting at init_values (1e-6 in ConvNeXt, so each residual branch starts nearly off).
  */
-export const LayerScale: LayerDefinition = {
+export const LayerScale = defineLayer({
   className: 'LayerScale',
   group: 'Normalization',
   description:
@@ -26,7 +26,7 @@ export const LayerScale: LayerDefinition = {
   },
   outputShape(config, [input]) {
     const c = input[input.length - 1];
-    const dim = num(config, 'projection_dim');
+    const dim = config.projection_dim;
     if (c !== null && c !== dim && dim !== 1)
       return {
         code: 'bad-projection-dim',
@@ -38,10 +38,10 @@ export const LayerScale: LayerDefinition = {
   weights: (config) => [
     {
       name: 'variable',
-      shape: [num(config, 'projection_dim')],
+      shape: [config.projection_dim],
       trainable: true,
       initializer: 'init_values',
-      constant: num(config, 'init_values'),
+      constant: config.init_values,
     },
   ],
   keyArgs: (config) => joinArgs(`γ₀=${config.init_values}`),
@@ -68,4 +68,4 @@ export const LayerScale: LayerDefinition = {
     }
     return { inputs: [{ shape: x.shape, data: dx }], weights: { variable: dgamma } };
   },
-};
+});

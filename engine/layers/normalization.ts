@@ -1,7 +1,7 @@
 import { formatShape } from '../core/shape';
-import { bool, num } from './fields';
+import { defineLayer } from './define';
+import { bool } from './fields';
 import { resolveAxis } from './batch-normalization';
-import type { LayerDefinition } from './types';
 
 /** keras.backend.epsilon(): the floor of the standard deviation Normalization divides by. */
 const EPSILON = 1e-7;
@@ -11,7 +11,7 @@ const EPSILON = 1e-7;
  * (`mean + x · std` when inverted). mean, variance and count are non-trainable weights, as Keras stores them after
  * `adapt()`; training never changes them.
  */
-export const Normalization: LayerDefinition = {
+export const Normalization = defineLayer({
   className: 'Normalization',
   group: 'Normalization',
   description:
@@ -29,7 +29,7 @@ export const Normalization: LayerDefinition = {
     invert: { type: 'bool', default: false, advanced: true, doc: 'Undo the normalization instead: mean + x · std.' },
   },
   outputShape(config, [input]) {
-    const axis = num(config, 'axis');
+    const axis = config.axis;
     const a = resolveAxis(axis, input.length);
     if (a === null)
       return {
@@ -46,7 +46,7 @@ export const Normalization: LayerDefinition = {
     return input;
   },
   weights(config, [input]) {
-    const c = input[resolveAxis(num(config, 'axis'), input.length) as number] as number;
+    const c = input[resolveAxis(config.axis, input.length) as number] as number;
     return [
       { name: 'mean', shape: [c], trainable: false, initializer: 'mean', constant: 0 },
       { name: 'variance', shape: [c], trainable: false, initializer: 'variance', constant: 1 },
@@ -56,11 +56,11 @@ export const Normalization: LayerDefinition = {
   keyArgs: (config) => (bool(config, 'invert') ? 'invert' : ''),
   forward(_ctx, config, [x], w) {
     const std = scales(w.variance.data);
-    const { channel } = channelOf(x.shape, num(config, 'axis'));
+    const { channel } = channelOf(x.shape, config.axis);
     const mean = w.mean.data,
       X = x.data,
       y = new Float32Array(X.length);
-    const invert = bool(config, 'invert');
+    const invert = config.invert;
     for (let i = 0; i < X.length; i++) {
       const c = channel(i);
       y[i] = invert ? mean[c] + X[i] * std[c] : (X[i] - mean[c]) / std[c];
@@ -69,14 +69,14 @@ export const Normalization: LayerDefinition = {
   },
   backward(_ctx, config, dy, { inputs: [x], weights: w }) {
     const std = scales(w.variance.data);
-    const { channel } = channelOf(x.shape, num(config, 'axis'));
-    const invert = bool(config, 'invert');
+    const { channel } = channelOf(x.shape, config.axis);
+    const invert = config.invert;
     const D = dy.data,
       dx = new Float32Array(D.length);
     for (let i = 0; i < D.length; i++) dx[i] = invert ? D[i] * std[channel(i)] : D[i] / std[channel(i)];
     return { inputs: [{ shape: x.shape, data: dx }] };
   },
-};
+});
 
 const scales = (variance: Float32Array) => variance.map((v) => Math.max(Math.sqrt(v), EPSILON));
 

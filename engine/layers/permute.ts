@@ -2,7 +2,7 @@ import type { LayerIssue } from '../core/problems';
 import { formatShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { tupleText } from './fields';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
 /** Keras's dims are 1-based over the axes after the batch: (2, 1) swaps the first two. */
 function permutationIssue(dims: readonly number[]): LayerIssue | null {
@@ -41,7 +41,7 @@ function transpose(x: Tensor, axes: readonly number[]): Tensor {
 
 const axesOf = (dims: readonly number[]) => [0, ...dims];
 
-export const Permute: LayerDefinition = {
+export const Permute = defineLayer({
   className: 'Permute',
   group: 'Reshaping',
   description: 'Reorders the axes after the batch: Permute((2, 1)) turns (steps, features) into (features, steps).',
@@ -56,11 +56,11 @@ export const Permute: LayerDefinition = {
     },
   },
   validate: (config) => {
-    const issue = permutationIssue(config.dims as number[]);
+    const issue = permutationIssue(config.dims);
     return issue ? [issue] : [];
   },
   outputShape(config, [input]) {
-    const dims = config.dims as number[];
+    const dims = config.dims;
     if (dims.length !== input.length - 1)
       return {
         code: 'permute-rank',
@@ -70,10 +70,10 @@ export const Permute: LayerDefinition = {
     return axesOf(dims).map((a) => input[a]);
   },
   keyArgs: (config) => tupleText(config.dims),
-  forward: (_ctx, config, [x]) => ({ output: transpose(x, axesOf(config.dims as number[])) }),
+  forward: (_ctx, config, [x]) => ({ output: transpose(x, axesOf(config.dims)) }),
   backward(_ctx, config, dy) {
-    const axes = axesOf(config.dims as number[]);
+    const axes = axesOf(config.dims);
     const inverse = axes.map((_, i) => axes.indexOf(i));
     return { inputs: [transpose(dy, inverse)] };
   },
-};
+});

@@ -1,8 +1,7 @@
 import { formatShape } from '../core/shape';
-import { num } from './fields';
-import type { LayerDefinition } from './types';
+import { defineLayer } from './define';
 
-export const RepeatVector: LayerDefinition = {
+export const RepeatVector = defineLayer({
   className: 'RepeatVector',
   group: 'Reshaping',
   description: 'Repeats each input vector n times: (features) → (n, features), e.g. to feed a decoder RNN.',
@@ -24,12 +23,12 @@ export const RepeatVector: LayerDefinition = {
         message: `RepeatVector expects a 2-D input (batch, features), got ${formatShape(input)}`,
         hint: 'put a Flatten or a global pooling before it',
       };
-    return [input[0], num(config, 'n'), input[1]];
+    return [input[0], config.n, input[1]];
   },
   keyArgs: (config) => `×${config.n}`,
   forward(_ctx, config, [x]) {
     const [batch, features] = x.shape;
-    const n = num(config, 'n');
+    const n = config.n;
     const out = new Float32Array(batch * n * features);
     for (let b = 0; b < batch; b++) {
       const row = x.data.subarray(b * features, (b + 1) * features);
@@ -39,7 +38,7 @@ export const RepeatVector: LayerDefinition = {
   },
   backward(_ctx, config, dy, { inputs: [x] }) {
     const [batch, features] = x.shape;
-    const n = num(config, 'n');
+    const n = config.n;
     const dx = new Float32Array(batch * features);
     for (let b = 0; b < batch; b++)
       for (let t = 0; t < n; t++) {
@@ -48,4 +47,4 @@ export const RepeatVector: LayerDefinition = {
       }
     return { inputs: [{ shape: x.shape, data: dx }] };
   },
-};
+});
