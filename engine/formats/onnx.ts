@@ -7,6 +7,7 @@
  */
 import type { ModelDocument } from '../graph/document';
 import { infer, type Inference } from '../graph/inference';
+import { resolveAxis } from '../layers/batch-normalization';
 import { getLayer } from '../layers/registry';
 import type { LayerConfig } from '../layers/types';
 import { type Bytes, bytes, concat, float32, int, msg, str } from './protobuf';
@@ -15,9 +16,10 @@ import { refuseErrors } from './write-refusal';
 
 // ---------- the protobuf messages of onnx.proto the graph needs ----------
 
-type Attr = number | number[] | { float: number };
+type Attr = number | number[] | { float: number } | { text: string };
 
 function attribute(name: string, value: Attr): Bytes {
+  if (typeof value === 'object' && 'text' in value) return msg(5, [str(1, name), str(4, value.text), int(20, 3)]);
   if (Array.isArray(value)) return msg(5, [str(1, name), ...value.map((v) => int(8, v)), int(20, 7)]);
   if (typeof value === 'number') return msg(5, [str(1, name), int(3, value), int(20, 2)]);
   return msg(5, [str(1, name), float32(2, value.float), int(20, 1)]);
@@ -65,10 +67,28 @@ class Graph {
     return out;
   }
 
-  /** An NCHW-only op on an NHWC tensor. */
-  nchw(type: string, x: string, extra: string[], attrs: Record<string, Attr>, output?: string): string {
-    const t = this.op('Transpose', [x], { perm: [0, 3, 1, 2] });
-    return this.op('Transpose', [this.op(type, [t, ...extra], attrs)], { perm: [0, 2, 3, 1] }, output);
+  /** An NCHW-only op on an NHWC tensor (rank 4), or an NCL-only op on an NLC tensor (rank 3). */
+  nchw(type: string, x: string, extra: string[], attrs: Record<string, Attr>, output?: string, rank = 4): string {
+    const [first, back] =
+      rank === 3
+        ? [
+            [0, 2, 1],
+            [0, 2, 1],
+          ]
+        : [
+            [0, 3, 1, 2],
+            [0, 2, 3, 1],
+          ];
+    const t = this.op('Transpose', [x], { perm: first });
+    return this.op('Transpose', [this.op(type, [t, ...extra], attrs)], { perm: back }, output);
+  }
+
+  scalar(hint: string, value: number): string {
+    return this.constant(hint, [], f32([value]));
+  }
+
+  ints(hint: string, values: number[]): string {
+    return this.constant(hint, [values.length], BigInt64Array.from(values.map(BigInt)));
   }
 }
 
@@ -117,6 +137,50 @@ function activation(g: Graph, x: string, name: string, output: string, alpha?: n
       const one = g.op('Add', [erf, g.constant('one', [], f32([1]))]);
       return g.op('Mul', [g.op('Mul', [x, one]), g.constant('half', [], f32([0.5]))], {}, output);
     }
+    case 'leaky_relu':
+      // keras.activations.leaky_relu's slope (the LeakyReLU layer's default is 0.3).
+      return g.op('LeakyRelu', [x], { alpha: { float: 0.2 } }, output);
+    case 'hard_sigmoid':
+      // Keras 3: relu6(x + 3) / 6.
+      return g.op('HardSigmoid', [x], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }, output);
+    case 'hard_silu':
+    case 'hard_swish':
+      return g.op('HardSwish', [x], {}, output);
+    case 'exponential':
+      return g.op('Exp', [x], {}, output);
+    case 'mish':
+      return g.op('Mul', [x, g.op('Tanh', [g.op('Softplus', [x])])], {}, output);
+    case 'celu':
+      return g.op('Celu', [x], { alpha: { float: 1 } }, output);
+    case 'hard_tanh':
+      return g.op('Clip', [x, g.scalar('minus_one', -1), g.scalar('one', 1)], {}, output);
+    case 'log_sigmoid':
+      return g.op('Neg', [g.op('Softplus', [g.op('Neg', [x])])], {}, output);
+    case 'tanh_shrink':
+      return g.op('Sub', [x, g.op('Tanh', [x])], {}, output);
+    case 'squareplus': {
+      const root = g.op('Sqrt', [g.op('Add', [g.op('Mul', [x, x]), g.scalar('four', 4)])]);
+      return g.op('Mul', [g.op('Add', [x, root]), g.scalar('half', 0.5)], {}, output);
+    }
+    case 'sparse_sigmoid': {
+      const clipped = g.op('Clip', [x, g.scalar('minus_one', -1), g.scalar('one', 1)]);
+      return g.op('Mul', [g.op('Add', [clipped, g.scalar('one', 1)]), g.scalar('half', 0.5)], {}, output);
+    }
+    case 'sparse_plus': {
+      // 0 below -1, (x + 1)² / 4 between, x from 1 on.
+      const shifted = g.op('Add', [
+        g.op('Clip', [x, g.scalar('minus_one', -1), g.scalar('one', 1)]),
+        g.scalar('one', 1),
+      ]);
+      const square = g.op('Mul', [g.op('Mul', [shifted, shifted]), g.scalar('quarter', 0.25)]);
+      return g.op('Where', [g.op('GreaterOrEqual', [x, g.scalar('one', 1)]), x, square], {}, output);
+    }
+    case 'soft_shrink':
+      return g.op('Shrink', [x], { bias: { float: 0.5 }, lambd: { float: 0.5 } }, output);
+    case 'hard_shrink':
+      return g.op('Shrink', [x], { bias: { float: 0 }, lambd: { float: 0.5 } }, output);
+    case 'log_softmax':
+      return g.op('LogSoftmax', [x], { axis: -1 }, output);
     default:
       throw new OnnxRefusal(`the activation '${name}' has no ONNX form here`);
   }
@@ -173,22 +237,195 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         break;
       }
       case 'Conv2D': {
-        if ((c.groups ?? 1) !== 1) throw new OnnxRefusal(`${out}: grouped convolutions are not exported to ONNX yet`);
+        // Keras's (kh, kw, c_in / groups, c_out) is ONNX's (c_out, c_in / groups, kh, kw) with `group`.
         const kernel = w('kernel');
         const [kh, kw, cin, cout] = kernel.shape;
-        const oihw = new Float32Array(kernel.data.length);
-        for (let i = 0; i < kh; i++)
-          for (let j = 0; j < kw; j++)
-            for (let a = 0; a < cin; a++)
-              for (let o = 0; o < cout; o++)
-                oihw[((o * cin + a) * kh + i) * kw + j] = kernel.data[((i * kw + j) * cin + a) * cout + o];
         const strides = pair(c, 'strides');
         const dilations = pair(c, 'dilation_rate');
         const pads = c.padding === 'same' ? padsFor(inShape, [kh, kw], strides, dilations) : [0, 0, 0, 0];
-        const inputs = [g.constant(`${out}_kernel`, [cout, cin, kh, kw], oihw)];
+        const inputs = [g.constant(`${out}_kernel`, [cout, cin, kh, kw], oihw(kernel.data, kh, kw, cin, cout))];
         if (c.use_bias !== false) inputs.push(g.constant(`${out}_bias`, [cout], f32(w('bias').data)));
-        const y = g.nchw('Conv', x, inputs, { kernel_shape: [kh, kw], strides, dilations, pads });
+        const group = Number(c.groups ?? 1);
+        const y = g.nchw('Conv', x, inputs, { kernel_shape: [kh, kw], strides, dilations, pads, group });
         activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'DepthwiseConv2D':
+      case 'SeparableConv2D': {
+        // Depthwise: a Conv with one group per input channel; channel c·dm + m of the output is kernel[:, :, c, m].
+        const separable = node.className === 'SeparableConv2D';
+        const kernel = w(separable ? 'depthwise_kernel' : 'kernel');
+        const [kh, kw, cin, dm] = kernel.shape;
+        const strides = pair(c, 'strides');
+        const dilations = pair(c, 'dilation_rate');
+        const pads = c.padding === 'same' ? padsFor(inShape, [kh, kw], strides, dilations) : [0, 0, 0, 0];
+        const inputs = [g.constant(`${out}_depthwise`, [cin * dm, 1, kh, kw], oihw(kernel.data, kh, kw, 1, cin * dm))];
+        if (!separable && c.use_bias !== false) inputs.push(g.constant(`${out}_bias`, [cin * dm], f32(w('bias').data)));
+        const attrs = { kernel_shape: [kh, kw], strides, dilations, pads, group: cin };
+        let y = g.nchw('Conv', x, inputs, attrs);
+        if (separable) {
+          const point = w('pointwise_kernel');
+          const filters = point.shape[3];
+          const pointInputs = [
+            g.constant(`${out}_pointwise`, [filters, cin * dm, 1, 1], oihw(point.data, 1, 1, cin * dm, filters)),
+          ];
+          if (c.use_bias !== false) pointInputs.push(g.constant(`${out}_bias`, [filters], f32(w('bias').data)));
+          y = g.nchw('Conv', y, pointInputs, { kernel_shape: [1, 1] });
+        }
+        activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'Conv2DTranspose': {
+        // ONNX's ConvTranspose is, as TF's, the gradient of a Conv: Keras's (kh, kw, c_out, c_in) is its (c_in,
+        // c_out, kh, kw). Keras's length is in·s + max(k − s, 0) ('valid') or in·s ('same'): the full (in − 1)·s + k
+        // cut by pads, or grown by output_padding where k < s.
+        if (c.output_padding !== null && c.output_padding !== undefined)
+          throw new OnnxRefusal(`${out}: Conv2DTranspose with output_padding is not exported to ONNX yet`);
+        const kernel = w('kernel');
+        const [kh, kw, cout, cin] = kernel.shape;
+        const iohw = new Float32Array(kernel.data.length);
+        for (let i = 0; i < kh; i++)
+          for (let j = 0; j < kw; j++)
+            for (let o = 0; o < cout; o++)
+              for (let a = 0; a < cin; a++)
+                iohw[((a * cout + o) * kh + i) * kw + j] = kernel.data[((i * kw + j) * cout + o) * cin + a];
+        const strides = pair(c, 'strides');
+        const dilations = pair(c, 'dilation_rate');
+        const begin: number[] = [];
+        const end: number[] = [];
+        const extra: number[] = [];
+        [kh, kw].forEach((k, a) => {
+          const span = dilations[a] * (k - 1) + 1;
+          const cut = c.padding === 'same' ? Math.max(span - strides[a], 0) : 0;
+          begin.push(Math.floor(cut / 2));
+          end.push(cut - Math.floor(cut / 2));
+          extra.push(Math.max(strides[a] - span, 0));
+        });
+        const inputs = [g.constant(`${out}_kernel`, [cin, cout, kh, kw], iohw)];
+        if (c.use_bias !== false) inputs.push(g.constant(`${out}_bias`, [cout], f32(w('bias').data)));
+        const attrs = { kernel_shape: [kh, kw], strides, dilations, pads: [...begin, ...end], output_padding: extra };
+        const y = g.nchw('ConvTranspose', x, inputs, attrs);
+        activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'Permute':
+        g.op('Transpose', [x], { perm: [0, ...(c.dims as number[])] }, out);
+        break;
+      case 'Conv1D': {
+        const kernel = w('kernel');
+        const [k, cin, cout] = kernel.shape;
+        const stride = first(c.strides);
+        const dilation = first(c.dilation_rate);
+        const length = inShape[1] as number;
+        const pads =
+          c.padding === 'same'
+            ? samePads(length, k, stride, dilation)
+            : c.padding === 'causal'
+              ? [dilation * (k - 1), 0]
+              : [0, 0];
+        const inputs = [g.constant(`${out}_kernel`, [cout, cin, k], oihw(kernel.data, 1, k, cin, cout))];
+        if (c.use_bias !== false) inputs.push(g.constant(`${out}_bias`, [cout], f32(w('bias').data)));
+        const attrs = {
+          kernel_shape: [k],
+          strides: [stride],
+          dilations: [dilation],
+          pads,
+          group: Number(c.groups ?? 1),
+        };
+        const y = g.nchw('Conv', x, inputs, attrs, undefined, 3);
+        activation(g, y, String(c.activation ?? 'linear'), out);
+        break;
+      }
+      case 'MaxPooling1D':
+      case 'AveragePooling1D': {
+        const pool = first(c.pool_size);
+        const stride = c.strides === null || c.strides === undefined ? pool : first(c.strides);
+        const pads = c.padding === 'same' ? samePads(inShape[1] as number, pool, stride, 1) : [0, 0];
+        const type = node.className === 'MaxPooling1D' ? 'MaxPool' : 'AveragePool';
+        const attrs = {
+          kernel_shape: [pool],
+          strides: [stride],
+          pads,
+          ...(type === 'AveragePool' ? { count_include_pad: 0 } : {}),
+        };
+        g.nchw(type, x, [], attrs, out, 3);
+        break;
+      }
+      case 'GlobalAveragePooling1D':
+      case 'GlobalMaxPooling1D':
+        g.op(
+          node.className === 'GlobalMaxPooling1D' ? 'ReduceMax' : 'ReduceMean',
+          [x],
+          { axes: [1], keepdims: c.keepdims ? 1 : 0 },
+          out,
+        );
+        break;
+      case 'LayerNormalization': {
+        // Over the last axis with the biased variance; rms_scaling divides x itself, not x − mean, as Keras 3.15.
+        const channels = inShape[inShape.length - 1] as number;
+        const mean = g.op('ReduceMean', [x], { axes: [-1], keepdims: 1 });
+        const centered = g.op('Sub', [x, mean]);
+        const variance = g.op('ReduceMean', [g.op('Mul', [centered, centered])], { axes: [-1], keepdims: 1 });
+        const std = g.op('Sqrt', [g.op('Add', [variance, g.scalar(`${out}_epsilon`, Number(c.epsilon ?? 0.001))])]);
+        let y = g.op('Div', [c.rms_scaling === true ? x : centered, std]);
+        if (c.scale !== false || c.rms_scaling === true)
+          y = g.op('Mul', [y, g.constant(`${out}_gamma`, [channels], f32(w('gamma').data))]);
+        if (c.center !== false && c.rms_scaling !== true)
+          y = g.op('Add', [y, g.constant(`${out}_beta`, [channels], f32(w('beta').data))]);
+        g.op('Identity', [y], {}, out);
+        break;
+      }
+      case 'Normalization': {
+        // (x − mean) / max(sqrt(variance), 1e-7) along its axis, or mean + x · that scale when inverted, as Keras.
+        const rank = inShape.length;
+        const axis = resolveAxis(Number(c.axis ?? -1), rank) as number;
+        const channels = inShape[axis] as number;
+        const dims = [channels, ...Array<number>(rank - 1 - axis).fill(1)];
+        const std = f32(Array.from(w('variance').data, (v) => Math.max(Math.sqrt(v), 1e-7)));
+        const mean = g.constant(`${out}_mean`, dims, f32(w('mean').data));
+        const scale = g.constant(`${out}_std`, dims, std);
+        if (c.invert === true) g.op('Add', [mean, g.op('Mul', [x, scale])], {}, out);
+        else g.op('Div', [g.op('Sub', [x, mean]), scale], {}, out);
+        break;
+      }
+      case 'RepeatVector': {
+        const unsqueezed = g.op('Unsqueeze', [x, g.ints(`${out}_axes`, [1])]);
+        g.op('Tile', [unsqueezed, g.ints(`${out}_repeats`, [1, Number(c.n), 1])], {}, out);
+        break;
+      }
+      case 'LayerScale': {
+        const v = w('variable');
+        g.op('Mul', [x, g.constant(`${out}_variable`, [...v.shape], f32(v.data))], {}, out);
+        break;
+      }
+      case 'UpSampling2D': {
+        const [sh, sw] = pair(c, 'size');
+        const linear = c.interpolation === 'bilinear';
+        // Keras: nearest repeats each pixel; bilinear samples at half-pixel centres (TF's resize), clamped at edges.
+        const attrs: Record<string, Attr> = linear
+          ? { mode: { text: 'linear' }, coordinate_transformation_mode: { text: 'half_pixel' } }
+          : {
+              mode: { text: 'nearest' },
+              coordinate_transformation_mode: { text: 'asymmetric' },
+              nearest_mode: { text: 'floor' },
+            };
+        g.nchw('Resize', x, ['', g.constant(`${out}_scales`, [4], f32([1, 1, sh, sw]))], attrs, out);
+        break;
+      }
+      case 'Cropping2D': {
+        const [[top, bottom], [left, right]] = padding2d(c.cropping);
+        const [h, wd] = [inShape[1] as number, inShape[2] as number];
+        g.op(
+          'Slice',
+          [
+            x,
+            g.ints(`${out}_starts`, [top, left]),
+            g.ints(`${out}_ends`, [h - bottom, wd - right]),
+            g.ints(`${out}_axes`, [1, 2]),
+          ],
+          {},
+          out,
+        );
         break;
       }
       case 'BatchNormalization': {
@@ -267,16 +504,19 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         g.op('LeakyRelu', [x], { alpha: { float: Number(c.negative_slope ?? 0.3) } }, out);
         break;
       case 'ReLU': {
-        if (Number(c.threshold ?? 0) !== 0 || Number(c.negative_slope ?? 0) !== 0)
-          throw new OnnxRefusal(`${out}: ReLU with a threshold or negative_slope is not exported to ONNX yet`);
-        if (c.max_value === null || c.max_value === undefined) g.op('Relu', [x], {}, out);
-        else
-          g.op(
-            'Clip',
-            [x, g.constant('zero', [], f32([0])), g.constant(`${out}_max`, [], f32([Number(c.max_value)]))],
-            {},
-            out,
-          );
+        // Keras: x above the threshold (capped at max_value), negative_slope · (x − threshold) at or below it.
+        const threshold = Number(c.threshold ?? 0);
+        const slope = Number(c.negative_slope ?? 0);
+        const capped =
+          c.max_value === null || c.max_value === undefined
+            ? x
+            : g.op('Min', [x, g.scalar(`${out}_max`, Number(c.max_value))]);
+        if (threshold === 0 && slope === 0) g.op('Max', [capped, g.scalar('zero', 0)], {}, out);
+        else {
+          const t = g.scalar(`${out}_threshold`, threshold);
+          const below = g.op('Mul', [g.op('Sub', [x, t]), g.scalar(`${out}_slope`, slope)]);
+          g.op('Where', [g.op('Greater', [x, t]), capped, below], {}, out);
+        }
         break;
       }
       case 'Rescaling': {
@@ -325,6 +565,20 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
   ]);
   return concat([int(1, 8), str(2, 'LayerCanvas'), graph, msg(8, [str(1, ''), int(2, 17)])]);
 }
+
+/** Keras's channels-last kernel (kh, kw, c_in, c_out) as ONNX's (c_out, c_in, kh, kw). */
+function oihw(data: Float32Array, kh: number, kw: number, cin: number, cout: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < kh; i++)
+    for (let j = 0; j < kw; j++)
+      for (let a = 0; a < cin; a++)
+        for (let o = 0; o < cout; o++)
+          out[((o * cin + a) * kh + i) * kw + j] = data[((i * kw + j) * cin + a) * cout + o];
+  return out;
+}
+
+/** A 1-D layer's size argument: `3` or `[3]`. */
+const first = (v: unknown): number => Number(Array.isArray(v) ? v[0] : v);
 
 function padsFor(
   input: readonly (number | null)[],
