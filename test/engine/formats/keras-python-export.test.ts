@@ -173,7 +173,7 @@ describe('a document with problems still exports', () => {
     nodes: [
       makeNode('i', { className: 'InputLayer', config: { shape: [4, 4, 1] } }),
       makeNode('c', { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } }),
-      makeNode('u', { className: 'LSTM', config: { units: 3 } }),
+      makeNode('u', { className: 'SimpleRNN', config: { units: 3 } }),
       makeNode('d', { className: 'Dense', config: { units: 2 } }),
     ],
     edges: [
@@ -192,19 +192,19 @@ describe('a document with problems still exports', () => {
       "# - conv2d: kernel_size (5, 5) is larger than the input (4, 4) with padding='valid': the output would be empty (use padding='same', a smaller kernel_size, or fewer shrinking layers before Conv2D)",
     );
     expect(lines).toContain(
-      "# - lstm: 'LSTM' is not a layer LayerCanvas knows (replace it with a supported layer from the palette)",
+      "# - simple_rnn: 'SimpleRNN' is not a layer LayerCanvas knows (replace it with a supported layer from the palette)",
     );
     expect(code).toContain(
       [
         '    keras.Input(shape=(4, 4, 1)),',
         '    layers.Conv2D(2, (5, 5)),',
-        '    # layers.LSTM(),  # not a layer LayerCanvas knows',
+        '    # layers.SimpleRNN(),  # not a layer LayerCanvas knows',
         '    layers.Dense(2),',
       ].join('\n'),
     );
     const functional = exportKerasPython({ ...broken, modelClass: 'Functional' });
     expect(functional).toContain(
-      'conv2d = layers.Conv2D(2, (5, 5))(input_layer)\n# lstm = layers.LSTM()  # not a layer LayerCanvas knows',
+      'conv2d = layers.Conv2D(2, (5, 5))(input_layer)\n# simple_rnn = layers.SimpleRNN()  # not a layer LayerCanvas knows',
     );
     // The code runs as far as Python goes: the comment lines and the disconnected layer don't stop the reader.
     const back = importKerasPython(code);

@@ -370,8 +370,8 @@ describe('errors point at the offending token', () => {
     ],
     [
       'unknown layer class',
-      'import keras\nfrom keras import layers\nm = keras.Sequential([layers.LSTM(32)])',
-      ['3:30 LSTM is not a layer LayerCanvas supports'],
+      'import keras\nfrom keras import layers\nm = keras.Sequential([layers.SimpleRNN(32)])',
+      ['3:30 SimpleRNN is not a layer LayerCanvas supports'],
     ],
     [
       'a value the layer rules refuse, at the value',

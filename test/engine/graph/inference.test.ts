@@ -278,8 +278,8 @@ describe('errors name the node, quote the values and hint at the fix', () => {
   });
 
   it('an unknown class and a bad config value are errors on that node', () => {
-    const doc = chainDocument([input([4]), { className: 'LSTM', config: {} }]);
-    expect(problemOf(doc, 'unknown-layer').message).toBe("'LSTM' is not a layer LayerCanvas knows");
+    const doc = chainDocument([input([4]), { className: 'SimpleRNN', config: {} }]);
+    expect(problemOf(doc, 'unknown-layer').message).toBe("'SimpleRNN' is not a layer LayerCanvas knows");
     const bad = chainDocument([input([4]), { className: 'Dense', config: { units: -3 } }]);
     expect(problemOf(bad, 'bad-config')).toMatchObject({ nodeId: 'n1', message: 'units must be at least 1, got -3' });
   });
