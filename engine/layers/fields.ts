@@ -1,4 +1,5 @@
 /** Field specs and config readers shared by the layer files, so each layer states only what is its own. */
+import { parseArgInitializer } from '../core/initializer-text';
 import { parseVarianceScaling } from '../core/variance-scaling';
 import type { ConfigValue, FieldSpec, LayerConfig } from './types';
 
@@ -61,7 +62,10 @@ export const activationField = (
   doc = 'Activation applied to the output; linear (None) is none.',
 ) => ({ type: 'enum', options: ACTIVATIONS, default: def, doc }) as const satisfies FieldSpec;
 
-/** An initializer field: one of the names, or a general VarianceScaling(…) (core/variance-scaling.ts). */
+/**
+ * An initializer field: one of the names, a general VarianceScaling(…) (core/variance-scaling.ts), or an initializer
+ * with other arguments than Keras's defaults, e.g. RandomNormal(mean=0, stddev=0.02) (core/initializer-text.ts).
+ */
 export const initializerField = (def: Initializer, doc: string) =>
   ({
     type: 'enum',
@@ -69,7 +73,7 @@ export const initializerField = (def: Initializer, doc: string) =>
     default: def,
     doc,
     advanced: true,
-    accepts: (v: string) => parseVarianceScaling(v) !== null,
+    accepts: (v: string) => parseVarianceScaling(v) !== null || parseArgInitializer(v) !== null,
   }) as const satisfies FieldSpec;
 
 export const paddingField = {

@@ -9,6 +9,7 @@ import { getLayer } from '../layers/registry';
 import { Random } from '../core/random';
 import { sizeOf, tensor, type Tensor } from '../core/tensor';
 import { NAMED_VARIANCE_SCALING, parseVarianceScaling } from '../core/variance-scaling';
+import { parseArgInitializer } from '../core/initializer-text';
 
 /** scipy.stats.truncnorm.std(a=-2, b=2): the stddev of a standard normal cut at ±2, which Keras divides by. */
 export const TRUNCATION_CORRECTION = 0.87962566103423978;
@@ -31,7 +32,8 @@ export function initializerParameters(
   shape: readonly number[],
 ):
   | { kind: 'uniform'; limit: number }
-  | { kind: 'normal' | 'truncated_normal'; stddev: number }
+  | { kind: 'range'; min: number; max: number }
+  | { kind: 'normal' | 'truncated_normal'; stddev: number; mean?: number }
   | { kind: 'constant'; value: number }
   | { kind: 'orthogonal'; gain: number }
   | null {
@@ -44,6 +46,20 @@ export function initializerParameters(
     if (vs.distribution === 'uniform') return { kind: 'uniform', limit: Math.sqrt(3 * scale) };
     if (vs.distribution === 'untruncated_normal') return { kind: 'normal', stddev: Math.sqrt(scale) };
     return { kind: 'truncated_normal', stddev: Math.sqrt(scale) / TRUNCATION_CORRECTION };
+  }
+  const withArgs = parseArgInitializer(name);
+  if (withArgs) {
+    const a = withArgs.args;
+    switch (withArgs.cls) {
+      case 'RandomNormal':
+        return { kind: 'normal', mean: a.mean, stddev: a.stddev };
+      case 'TruncatedNormal':
+        return { kind: 'truncated_normal', mean: a.mean, stddev: a.stddev };
+      case 'RandomUniform':
+        return { kind: 'range', min: a.minval, max: a.maxval };
+      case 'Constant':
+        return { kind: 'constant', value: a.value };
+    }
   }
   switch (name) {
     case 'random_uniform':
@@ -78,11 +94,14 @@ export function initialize(name: string, shape: readonly number[], rng: Random):
     case 'uniform':
       for (let i = 0; i < data.length; i++) data[i] = rng.uniform(-p.limit, p.limit);
       break;
+    case 'range':
+      for (let i = 0; i < data.length; i++) data[i] = rng.uniform(p.min, p.max);
+      break;
     case 'normal':
-      for (let i = 0; i < data.length; i++) data[i] = rng.normal(0, p.stddev);
+      for (let i = 0; i < data.length; i++) data[i] = rng.normal(p.mean ?? 0, p.stddev);
       break;
     case 'truncated_normal':
-      for (let i = 0; i < data.length; i++) data[i] = rng.truncatedNormal(0, p.stddev);
+      for (let i = 0; i < data.length; i++) data[i] = rng.truncatedNormal(p.mean ?? 0, p.stddev);
       break;
     case 'orthogonal':
       orthogonal(data, shape, p.gain, rng);

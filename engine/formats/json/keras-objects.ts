@@ -5,6 +5,13 @@
  */
 import { isObject, quote } from './parse';
 import { parseVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
+import {
+  ARG_CLASSES,
+  argInitializer,
+  argInitializerValue,
+  parseArgInitializer,
+  type ArgClass,
+} from '../../core/initializer-text';
 
 export type Read<T> = { ok: true; value: T; warning?: string } | { ok: false; message: string; hint?: string };
 
@@ -84,7 +91,13 @@ export function readInitializer(value: unknown): Read<string> {
       return typeof general === 'string' ? withSeed(general, config.seed) : general;
     }
   }
-  if (cls === 'Constant' && (config.value === 0 || config.value === 1)) name = config.value === 0 ? 'zeros' : 'ones';
+  if ((ARG_CLASSES as string[]).includes(cls)) {
+    // RandomNormal(mean, stddev), TruncatedNormal(…), RandomUniform(minval, maxval), Constant(value): any numbers.
+    const { seed, ...given } = config;
+    const read = argInitializer(cls as ArgClass, given);
+    if (typeof read === 'string') return { ok: false, message: read, hint: `use ${cls} with number arguments` };
+    return withSeed(argInitializerValue(read), seed);
+  }
   if (!name)
     return {
       ok: false,
@@ -148,6 +161,14 @@ function fromVarianceScaling(config: Record<string, unknown>): string | undefine
 
 /** Keras 3's serialized initializer: `{"module": "keras.initializers", "class_name": "GlorotUniform", …}`. */
 export function keras3Initializer(name: string): Record<string, unknown> {
+  const withArgs = parseArgInitializer(name);
+  if (withArgs)
+    return {
+      module: 'keras.initializers',
+      class_name: withArgs.cls,
+      config: withArgs.cls === 'Constant' ? withArgs.args : { ...withArgs.args, seed: null },
+      registered_name: null,
+    };
   const vs = parseVarianceScaling(name);
   if (vs)
     return {
@@ -169,6 +190,12 @@ export function keras3Initializer(name: string): Record<string, unknown> {
  * LeCun classes differently from Keras; every Keras and TF.js version reads VarianceScaling.
  */
 export function keras2Initializer(name: string): Record<string, unknown> {
+  const withArgs = parseArgInitializer(name);
+  if (withArgs)
+    return {
+      class_name: withArgs.cls,
+      config: withArgs.cls === 'Constant' ? withArgs.args : { ...withArgs.args, seed: null },
+    };
   const general = parseVarianceScaling(name);
   if (general) return { class_name: 'VarianceScaling', config: { ...general, seed: null } };
   const vs = VARIANCE_SCALING[name];

@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../../core/problems';
 import { getLayer, layerDefinitions } from '../../layers/registry';
 import { namedVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
+import { argDefaults, argInitializer, argInitializerValue, type ArgClass } from '../../core/initializer-text';
 import type { Expr } from './ast';
 import { Evaluator, type Evaluated } from './evaluator';
 import { short } from './expressions';
@@ -23,6 +24,14 @@ import {
   type SequentialBuild,
   type Value,
 } from './values';
+
+/** keras.initializers classes with number arguments, by the snake_case name the resolver gives them. */
+const WITH_ARGS: Record<string, ArgClass> = {
+  random_normal: 'RandomNormal',
+  truncated_normal: 'TruncatedNormal',
+  random_uniform: 'RandomUniform',
+  constant: 'Constant',
+};
 
 export class Interpreter extends Evaluator {
   /** Every layer made, in construction order (Keras names layers in this order). */
@@ -72,6 +81,32 @@ export class Interpreter extends Evaluator {
       default:
         return this.error(callee, `${describeValue(fn)} cannot be called`, 'call a layer or a Keras function');
     }
+  }
+
+  /** keras.initializers.RandomNormal(mean, stddev, seed=None) and the others with number arguments. */
+  private withArgs(cls: ArgClass, callee: SourceLocation, args: Evaluated[]): Value {
+    const order = [...Object.keys(argDefaults(cls)), 'seed'];
+    const given: Record<string, unknown> = {};
+    for (const [i, a] of args.entries()) {
+      const key = a.arg.keyword ?? order[i];
+      if (!key || !order.includes(key) || a.value.kind !== 'const')
+        return this.error(
+          callee,
+          `${cls}(…) takes the constants ${order.join(', ')}, got ${this.source(a.arg.value)}`,
+          `e.g. keras.initializers.${cls}(${order[0]}=${Object.values(argDefaults(cls))[0]})`,
+        );
+      given[key] = a.value.value;
+    }
+    const { seed, ...rest } = given;
+    if (seed !== undefined && seed !== null)
+      return this.error(
+        callee,
+        `the ${cls} seed is not supported`,
+        'LayerCanvas uses its own seeded generator: remove seed',
+      );
+    const read = argInitializer(cls, rest);
+    if (typeof read === 'string') return this.error(callee, read, `use ${cls} with number arguments`);
+    return constValue(argInitializerValue(read));
   }
 
   /** keras.initializers.VarianceScaling(scale, mode, distribution, seed=None), as the JSON readers store it. */
@@ -134,6 +169,7 @@ export class Interpreter extends Evaluator {
         return this.error(callee, `Keras has no '${r.name}'`, `did you mean ${r.suggestion}?`);
       case 'initializer':
         if (r.name === 'variance_scaling') return this.varianceScaling(callee, args);
+        if (WITH_ARGS[r.name] && args.length > 0) return this.withArgs(WITH_ARGS[r.name], callee, args);
         if (args.length === 0) return constValue(r.name);
         return this.error(
           callee,

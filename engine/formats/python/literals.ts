@@ -1,6 +1,7 @@
 /** Config values written as Python literals, the way Python's repr() writes them. */
 import type { ConfigValue, FieldSpec } from '../../layers/types';
 import { parseVarianceScaling } from '../../core/variance-scaling';
+import { parseArgInitializer } from '../../core/initializer-text';
 
 /** Python's float repr: shortest round-trip digits, `1.0` for integral values, `1e-05` below 1e-4, `1e+16` and up. */
 export function pythonFloat(x: number): string {
@@ -52,6 +53,11 @@ function reciprocalText(x: number): string | null {
 export function fieldLiteral(spec: FieldSpec, v: ConfigValue): string {
   // An initializer field's general VarianceScaling is the constructor call, not a string.
   const vs = spec.type === 'enum' && typeof v === 'string' ? parseVarianceScaling(v) : null;
+  const withArgs = spec.type === 'enum' && typeof v === 'string' ? parseArgInitializer(v) : null;
+  if (withArgs)
+    return `keras.initializers.${withArgs.cls}(${Object.entries(withArgs.args)
+      .map(([k, x]) => `${k}=${pythonFloat(x)}`)
+      .join(', ')})`;
   if (vs)
     return `keras.initializers.VarianceScaling(scale=${pythonFloat(vs.scale)}, mode='${vs.mode}', distribution='${vs.distribution}')`;
   if (spec.type === 'float') return (typeof v === 'number' && reciprocalText(v)) || pythonLiteral(v, true);

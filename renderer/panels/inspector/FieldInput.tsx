@@ -142,6 +142,8 @@ function EditorFor(props: Props) {
           onChange={(e) => onCommit(e.target.value === '' && spec.nullable ? null : e.target.value)}
         >
           {spec.nullable ? <option value="">None</option> : null}
+          {/* A value beyond the options that the field accepts (an imported VarianceScaling(…)) shows as itself. */}
+          {typeof value === 'string' && !spec.options.includes(value) ? <option value={value}>{value}</option> : null}
           {spec.options.map((o) => (
             <option key={o} value={o}>
               {o}

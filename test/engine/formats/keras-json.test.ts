@@ -278,7 +278,7 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     ]);
   });
 
-  it('an initializer LayerCanvas cannot draw (Identity, or Orthogonal or RandomUniform with other arguments) is an error', () => {
+  it('an initializer LayerCanvas cannot draw (Identity, or Orthogonal with another gain) is an error', () => {
     const m = cnn();
     m.config.layers[1].config.kernel_initializer = {
       module: 'keras.initializers',
@@ -288,8 +288,8 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     };
     m.config.layers[6].config.kernel_initializer = {
       module: 'keras.initializers',
-      class_name: 'RandomUniform',
-      config: { minval: -1, maxval: 1, seed: null },
+      class_name: 'Identity',
+      config: { gain: 1 },
       registered_name: null,
     };
     expect(errorsOf(m).map((e) => e.path)).toEqual([
