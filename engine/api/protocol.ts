@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { FormatError, Problem } from '../core/problems';
 import type { Shape } from '../core/shape';
 import type { ModelDocument, NamedWeight } from '../graph/document';
+import { documentSchema, exactTensor, float32, product, shapeText } from '../graph/document-schema';
 import type { Summary } from '../graph/summary';
 import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
@@ -17,65 +18,19 @@ import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import type { KernelsReport } from '../kernels/types';
 import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
 import { EXPORT_FORMATS, type ExportFormat } from '../formats/export';
+
+export { documentSchema };
+
+const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
 import { BUILTIN_IDS } from '../data/registry';
 import { LOSSES } from '../train/losses';
 import { OPTIMIZERS } from '../train/optimizers';
-
-const float32 = z.instanceof(Float32Array, { message: 'expected a Float32Array' });
-const bytes = z.instanceof(Uint8Array, { message: 'expected a Uint8Array' });
-
-/** The most values one tensor may hold: 2^31 - 1, past what a Float32Array of any engine can be. */
-const MAX_TENSOR_VALUES = 2 ** 31 - 1;
-
-const product = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
-
-/** A shape and its data, whose length must be the product of the shape (row-major float32). */
-function exactTensor(dims: { positive: boolean; minRank: number }) {
-  const dim = dims.positive ? z.number().int().positive() : z.number().int().nonnegative();
-  return z.object({ shape: z.array(dim).min(dims.minRank), data: float32 }).superRefine((t, ctx) => {
-    const size = product(t.shape);
-    const shape = shapeText(t.shape);
-    if (size > MAX_TENSOR_VALUES) {
-      const message = `shape ${shape} holds ${size} values, more than a tensor can`;
-      ctx.addIssue({ code: 'custom', path: ['shape'], message });
-    } else if (t.data.length !== size) {
-      const message = `${t.data.length} values, but shape ${shape} needs ${size}`;
-      ctx.addIssue({ code: 'custom', path: ['data'], message });
-    }
-  });
-}
 
 /** The first index of a non-finite value (NaN, ±Infinity), or -1. */
 function firstNonFinite(data: Float32Array): number {
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
   return -1;
 }
-
-const documentShape = z.object({
-  name: z.string(),
-  modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
-  nodes: z.array(
-    z.object({
-      id: z.string().min(1),
-      className: z.string().min(1),
-      name: z.string().optional(),
-      // Values are checked per layer by inference, which reports bad ones as problems on the node.
-      config: z.record(z.string(), z.unknown()),
-      position: z.object({ x: z.number(), y: z.number() }).optional(),
-    }),
-  ),
-  edges: z.array(z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) })),
-  weights: z
-    .record(z.string(), z.array(z.object({ name: z.string(), tensor: exactTensor({ positive: false, minRank: 0 }) })))
-    .optional(),
-});
-
-/**
- * Checked for structure here; each layer's config is checked by inference, which reports bad values as problems.
- * Typed as the engine's ModelDocument so callers pass documents straight through.
- */
-export const documentSchema = documentShape as unknown as z.ZodType<ModelDocument, ModelDocument>;
 
 const documentPayload = z.object({ document: documentSchema });
 

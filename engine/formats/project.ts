@@ -12,6 +12,7 @@ import type { FormatError } from '../core/problems';
 import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
 import type { DocNode, ModelDocument, NamedWeight } from '../graph/document';
+import { edgeSchema, nodeSchema } from '../graph/document-schema';
 import { infer } from '../graph/inference';
 import { allFields, checkValue, completeConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
@@ -46,14 +47,6 @@ export type ProjectRead =
   | { ok: false; errors: FormatError[] };
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
-const nodeSchema = z.object({
-  id: z.string().min(1),
-  className: z.string().min(1),
-  name: z.string().optional(),
-  config: z.record(z.string(), z.unknown()),
-  position: z.object({ x: finite, y: finite }).optional(),
-});
-const edgeSchema = z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) });
 const weightSchema = z.object({
   name: z.string().min(1),
   shape: z.array(z.number().int().nonnegative()),
