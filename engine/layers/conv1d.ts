@@ -12,7 +12,8 @@ import {
 import { Conv2D } from './conv2d';
 import { knownChannels } from './spatial';
 import { asImage, asSequence, expectSequence, single, stepsOutput } from './temporal';
-import type { LayerConfig, LayerDefinition, RunContext } from './types';
+import { defineLayer } from './define';
+import type { LayerConfig, RunContext } from './types';
 import type { Tensor } from '../core/tensor';
 import { reshape } from './run-helpers';
 
@@ -44,7 +45,7 @@ function paddedImage(ctx: RunContext, config: LayerConfig, x: Tensor): Tensor {
 
 const kernel2d = (k: Tensor): Tensor => reshape(k, [1, ...k.shape]);
 
-export const Conv1D: LayerDefinition = {
+export const Conv1D = defineLayer({
   className: 'Conv1D',
   group: 'Convolution',
   description:
@@ -150,4 +151,4 @@ export const Conv1D: LayerDefinition = {
     const dx = pads ? ctx.backend.zeroPad2dGrad(r.inputs[0], pads) : r.inputs[0];
     return { inputs: [asSequence(dx)], weights: r.weights };
   },
-};
+});

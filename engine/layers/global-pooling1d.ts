@@ -1,4 +1,5 @@
 /** GlobalAveragePooling1D and GlobalMaxPooling1D: one value per channel over all steps. */
+import { defineLayer } from './define';
 import type { LayerDefinition } from './types';
 import { expectSequence } from './temporal';
 import { reshape } from './run-helpers';
@@ -9,7 +10,7 @@ export function globalPooling1d(
   alias: string,
 ): LayerDefinition {
   const average = className === 'GlobalAveragePooling1D';
-  return {
+  return defineLayer({
     className,
     group: 'Pooling',
     description,
@@ -44,5 +45,5 @@ export function globalPooling1d(
         : ctx.backend.globalMaxPoolGrad(flat, image);
       return { inputs: [reshape(dx, x.shape)] };
     },
-  };
+  });
 }

@@ -2,6 +2,7 @@
 import { ints, intsOrNull, joinArgs, paddingField, str } from './fields';
 import { valuesEqual } from './config';
 import { asImage, asSequence, expectSequence, single, stepsOutput } from './temporal';
+import { defineLayer } from './define';
 import type { LayerConfig, LayerDefinition } from './types';
 import type { PoolParams } from '../kernels/types';
 
@@ -17,7 +18,7 @@ export function pooling1d(
   alias: string,
 ): LayerDefinition {
   const max = className === 'MaxPooling1D';
-  return {
+  return defineLayer({
     className,
     group: 'Pooling',
     description,
@@ -77,5 +78,5 @@ export function pooling1d(
         ],
       };
     },
-  };
+  });
 }
