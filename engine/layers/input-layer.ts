@@ -30,6 +30,13 @@ export const InputLayer = defineLayer({
       advanced: true,
       doc: 'A fixed batch size; None accepts any.',
     },
+    dtype: {
+      type: 'enum',
+      options: ['float32', 'int32', 'int64'],
+      default: 'float32',
+      advanced: true,
+      doc: 'int32 or int64 for token ids fed to an Embedding; LayerCanvas computes with them as whole numbers.',
+    },
   },
   outputShape: (config) => [config.batch_size, ...config.shape],
   keyArgs: (config) => tupleText(config.shape),

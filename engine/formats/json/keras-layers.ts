@@ -51,7 +51,8 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
   const fields = def.fields;
   const at = (key: string) => joinPath(path, key);
 
-  const dtype = readDtype(raw.dtype);
+  // A layer with a dtype field (InputLayer: int ids) checks it as a field; any other computes in float32 only.
+  const dtype = 'dtype' in fields ? ({ ok: true } as const) : readDtype(raw.dtype);
   if (!dtype.ok) errors.push({ message: dtype.message, hint: dtype.hint, path: at('dtype') });
 
   for (const [key0, value] of Object.entries(raw)) {
@@ -125,6 +126,9 @@ function convertValue(
   value: unknown,
 ): { ok: true; value: unknown; warning?: string } | { ok: false; message: string; hint?: string } {
   const spec = def.fields[key];
+  // Keras 3 may write a dtype as a DTypePolicy object; its name is the dtype.
+  if (key === 'dtype' && isObject(value) && isObject(value.config)) return { ok: true, value: value.config.name };
+  if (key === 'dtype' && value === null) return { ok: true, value: 'float32' };
   if (spec.type === 'enum' && spec.options.some((o) => INITIALIZER_NAMES.has(o)) && key.endsWith('_initializer'))
     return readInitializer(value);
   // tf.keras 2 writes BatchNormalization's axis as a list once built: [3].
@@ -209,6 +213,13 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
 function writeInputLayer(config: LayerConfig, name: string, flavor: Flavor): Record<string, unknown> {
   const batchShape = [config.batch_size ?? null, ...(config.shape as ConfigValue[])];
   if (flavor === 'keras3')
-    return { batch_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name, optional: false };
-  return { batch_input_shape: batchShape, dtype: 'float32', sparse: false, ragged: false, name };
+    return {
+      batch_shape: batchShape,
+      dtype: config.dtype ?? 'float32',
+      sparse: false,
+      ragged: false,
+      name,
+      optional: false,
+    };
+  return { batch_input_shape: batchShape, dtype: config.dtype ?? 'float32', sparse: false, ragged: false, name };
 }

@@ -478,6 +478,11 @@ export function writeKerasModel(
     const triples = list.map((id) => [nameOf(id), 0, 0]);
     return keras3 && triples.length === 1 ? triples[0] : triples;
   };
+  // A tensor is float32 unless its layer says otherwise (an Input of int32 token ids).
+  const dtypeOf = (id: string) => {
+    const dtype = byId.get(id)?.config.dtype;
+    return typeof dtype === 'string' ? dtype : 'float32';
+  };
   const layers = ids.map((id) => {
     const e = entry(id);
     const incoming = inference.topology.incoming.get(id) ?? [];
@@ -486,7 +491,11 @@ export function writeKerasModel(
     else if (keras3) {
       const tensors = incoming.map((edge) => ({
         class_name: '__keras_tensor__',
-        config: { shape: inputShape(edge.source), dtype: 'float32', keras_history: [nameOf(edge.source), 0, 0] },
+        config: {
+          shape: inputShape(edge.source),
+          dtype: dtypeOf(edge.source),
+          keras_history: [nameOf(edge.source), 0, 0],
+        },
       }));
       const def = getLayer(byId.get(id)!.className);
       e.inbound_nodes = [{ args: def?.arity === 'many' ? [tensors] : tensors, kwargs: { ...def?.keras.callKwargs } }];

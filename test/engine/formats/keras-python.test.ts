@@ -179,7 +179,7 @@ model = keras.Model(a, [c, d, e])
       ['Dense', 'hidden', 3],
     ]);
     const b = imported('import keras\nm = keras.Sequential([keras.layers.Flatten(batch_input_shape=(16, 28, 28))])');
-    expect(b.nodes[0].config).toEqual({ shape: [28, 28], batch_size: 16 });
+    expect(b.nodes[0].config).toEqual({ shape: [28, 28], batch_size: 16, dtype: 'float32' });
     const c = imported(
       'from keras.layers import InputLayer, Dense\nfrom keras.models import Sequential\nm = Sequential([InputLayer(input_shape=(5,)), Dense(1)])',
     );

@@ -102,3 +102,36 @@ model = keras.Sequential([
     );
   });
 });
+
+describe('an Input of int32 token ids', () => {
+  const code = `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(20,), dtype="int32")
+outputs = layers.Embedding(100, 4)(inputs)
+model = keras.Model(inputs, outputs)
+`;
+
+  it('imports from Python, and Python and Keras JSON write it back as int32', () => {
+    const r = importKerasPython(code);
+    if (!r.ok) throw new Error(r.errors[0].message);
+    expect(r.document.nodes[0].config.dtype).toBe('int32');
+    expect(exportKerasPython(r.document)).toContain('keras.Input(shape=(20,), dtype="int32"');
+    const json = JSON.parse(writeKerasJson(r.document, 'keras3'));
+    expect(json.config.layers[0].config.dtype).toBe('int32');
+    // the Embedding is called on an int32 tensor, as Keras records it
+    expect(json.config.layers[1].inbound_nodes[0].args[0].config.dtype).toBe('int32');
+    const back = readKerasJson(JSON.stringify(json));
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(back.document.nodes[0].config.dtype).toBe('int32');
+  });
+
+  it('a dtype LayerCanvas does not compute is refused at its place', () => {
+    const r = importKerasPython(code.replace('"int32"', '"float16"'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors[0].message).toContain('float16');
+      expect(r.errors[0].location?.line).toBe(4);
+    }
+  });
+});
