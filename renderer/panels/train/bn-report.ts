@@ -329,21 +329,21 @@ export function sweepClaim(points: readonly SweepPoint[], classes: number): Clai
   const failed = (s: SweepSide) => s.outcome !== 'trained';
   const bn = top.sides['with BN'];
   const plain = top.sides['without BN'];
-  const at = `at the highest rate, ${rateText(top.rate)}`;
+  const at = rateText(top.rate);
   let verdict: Verdict;
   let lead: string;
   if (failed(plain) && !failed(bn)) {
     verdict = 'with BN';
-    lead = `With BN tolerates the higher rates: ${at}, without BN ${plain.outcome === 'diverged' ? 'diverged' : 'stayed at chance'} while with BN trained`;
+    lead = `With BN tolerates the highest rate, ${at}: there without BN ${plain.outcome === 'diverged' ? 'diverged' : 'stayed at chance'}, while with BN trained`;
   } else if (failed(bn) && !failed(plain)) {
     verdict = 'without BN';
-    lead = `Without BN tolerates the higher rates better: ${at}, with BN ${bn.outcome === 'diverged' ? 'diverged' : 'stayed at chance'} while without BN trained`;
+    lead = `Without BN tolerates the highest rate, ${at}, better: there with BN ${bn.outcome === 'diverged' ? 'diverged' : 'stayed at chance'}, while without BN trained`;
   } else if (failed(bn)) {
     verdict = 'same';
-    lead = `Neither model trains ${at}`;
+    lead = `Neither model trains at the highest rate, ${at}`;
   } else {
     verdict = accuracyVerdict(bn.finalAccuracy!, plain.finalAccuracy!);
-    lead = `Both train ${at}`;
+    lead = `Both train at the highest rate, ${at}`;
   }
   const each = points
     .map(

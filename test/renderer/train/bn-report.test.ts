@@ -2,7 +2,15 @@
 // figures support it. Curves here are made up; bn-report-mnist.test.ts checks the report on real training.
 import { describe, expect, it } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
-import { bnReport, learningRateClaim, movingStatistics, type RateRun } from '../../../renderer/panels/train/bn-report';
+import {
+  bnReport,
+  learningRateClaim,
+  movingStatistics,
+  sweepClaim,
+  sweepPoints,
+  type RateRun,
+  type SweepRun,
+} from '../../../renderer/panels/train/bn-report';
 import { emptySeries, type RunSeries } from '../../../renderer/stores/series';
 
 const cnn = (momentum?: number) =>
@@ -166,5 +174,62 @@ describe('the learning-rate repeat', () => {
       text: 'With BN copes better with the higher rate: at learning rate 0.1 (run #2; 0.01 in run #1) with BN ended at training loss 0.174 (+0.048, val 90.0%), without BN at 2.302 (+1.825, val 85.0%).',
     });
     expect(learningRateClaim(run(1, null, 0.3, 0.5), run(2, 0.1, 0.2, 0.19))!.text).toContain('(−0.100, val 90.0%)');
+  });
+});
+
+describe('the learning-rate sweep', () => {
+  const cut = (s: RunSeries, steps: number): RunSeries => ({
+    ...s,
+    step: s.step.slice(0, steps),
+    loss: s.loss.slice(0, steps),
+    accuracy: s.accuracy.slice(0, steps),
+    epochStep: [],
+    epochLoss: [],
+    epochAccuracy: [],
+    valLoss: [],
+    valAccuracy: [],
+    epochElapsedMs: [],
+  });
+  const trained = curves(10, [
+    { loss: 0.5, acc: 0.8, valLoss: 0.4, valAcc: 0.85 },
+    { loss: 0.3, acc: 0.9, valLoss: 0.3, valAcc: 0.91 },
+  ]);
+  const atChance = curves(10, [
+    { loss: 2.31, acc: 0.1, valLoss: 2.3, valAcc: 0.09 },
+    { loss: 2.302, acc: 0.098, valLoss: 2.3, valAcc: 0.1 },
+  ]);
+  const run = (number: number, rate: number, model: RunSeries, plain: RunSeries, failed = false): SweepRun => ({
+    number,
+    status: failed ? 'failed' : 'completed',
+    config: { optimizer: 'sgd', learningRate: rate, epochs: 2 },
+    series: { model, 'without BN': plain },
+  });
+
+  it('names a side that diverged, with the step whose loss was not finite (a failed run that ended early)', () => {
+    const points = sweepPoints([run(3, 1, trained, cut(trained, 7), true), run(1, 0.01, trained, trained)], 10);
+    expect(points.map((p) => p.rate)).toEqual([0.01, 1]);
+    expect(points[1].sides['without BN']).toMatchObject({ outcome: 'diverged', divergedAt: 8 });
+    expect(sweepClaim(points, 10)).toEqual({
+      story: 'learning-rate',
+      verdict: 'with BN',
+      text:
+        'With BN tolerates the highest rate, 1: there without BN diverged, while with BN trained. ' +
+        'At 0.01 (run #1) with BN reached 90.0% training accuracy, 91.0% validation, without BN reached 90.0% training accuracy, 91.0% validation; ' +
+        'at 1 (run #3) with BN reached 90.0% training accuracy, 91.0% validation, without BN diverged (its loss was not finite at step 8).',
+    });
+  });
+
+  it('says "stayed at chance" below 1.5 / classes, and turns the verdict when BN is the side that fails', () => {
+    const claim = sweepClaim(sweepPoints([run(1, 0.01, trained, trained), run(2, 1, atChance, trained)], 10), 10)!;
+    expect(claim.verdict).toBe('without BN');
+    expect(claim.text).toContain(
+      'at 1 (run #2) with BN stayed at chance: 9.8% training accuracy, loss 2.302 (chance is 10.0%), without BN reached 90.0%',
+    );
+  });
+
+  it('makes no claim from one rate, or while a side has finished no epoch', () => {
+    expect(sweepClaim(sweepPoints([run(1, 0.01, trained, trained)], 10), 10)).toBeNull();
+    const live = { ...run(2, 0.1, trained, cut(trained, 3)), status: 'running' as const };
+    expect(sweepClaim(sweepPoints([run(1, 0.01, trained, trained), live], 10), 10)).toBeNull();
   });
 });
