@@ -140,7 +140,10 @@ export abstract class Evaluator {
       }
       case 'augassign': {
         const current = this.eval(stmt.target.kind === 'other' ? stmt.target.expr : (stmt.target as Expr));
-        const value = binaryOp(stmt.op, current, this.eval(stmt.value), { loc: stmt.opLoc }, this.report, this.budget);
+        const operand = this.eval(stmt.value);
+        const value =
+          this.tensorArithmetic(stmt.op, [current, operand], stmt.opLoc) ??
+          binaryOp(stmt.op, current, operand, { loc: stmt.opLoc }, this.report, this.budget);
         this.assign(stmt.target, value);
         return;
       }
@@ -450,8 +453,13 @@ export abstract class Evaluator {
             : [this.eval(e.index)];
         return subscript(base, parts, e.index.kind === 'slice', e, this.report, this.budget);
       }
-      case 'unary':
-        return unaryOp(e.op, this.eval(e.operand), e, (loc, m, h) => this.error(loc, m, h));
+      case 'unary': {
+        const operand = this.eval(e.operand);
+        return (
+          this.tensorArithmetic(e.op, [operand], e.loc) ??
+          unaryOp(e.op, operand, e, (loc, m, h) => this.error(loc, m, h))
+        );
+      }
       case 'ifexp': {
         const t = this.condition(e.test);
         return t === null ? ERROR : this.eval(t ? e.body : e.orelse);
@@ -460,8 +468,20 @@ export abstract class Evaluator {
         if (e.op === 'and' || e.op === 'or') return this.logical(e);
         if (['==', '!=', '<', '>', '<=', '>=', 'in', 'not in', 'is', 'is not'].includes(e.op))
           return compare(e.op, this.eval(e.left), this.eval(e.right), e, this.report, this.budget);
-        return binaryOp(e.op, this.eval(e.left), this.eval(e.right), e, this.report, this.budget);
+        {
+          const left = this.eval(e.left);
+          const right = this.eval(e.right);
+          return (
+            this.tensorArithmetic(e.op, [left, right], e.loc) ??
+            binaryOp(e.op, left, right, e, this.report, this.budget)
+          );
+        }
     }
+  }
+
+  /** Arithmetic on tensors as layers (`x + 3.0`), where the subclass builds them; undefined leaves it to the operators. */
+  protected tensorArithmetic(_op: string, _operands: Value[], _loc: SourceLocation): Value | undefined {
+    return undefined;
   }
 
   /** A list or tuple of values, its size checked and charged. */

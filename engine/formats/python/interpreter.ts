@@ -187,6 +187,50 @@ export class Interpreter extends Evaluator {
     }
   }
 
+  /**
+   * What Keras 3 records as keras.src.ops.numpy ops, as the JSON reader reads them (json/keras-ops.ts): a tensor with
+   * a number through + - * / (either side but a divisor) or unary minus is a Rescaling(scale, offset); two tensors
+   * through + - * are the merge layer. Other arithmetic on tensors stays refused by the operators.
+   */
+  protected override tensorArithmetic(op: string, operands: Value[], loc: SourceLocation): Value | undefined {
+    const tensors = operands.filter((v) => v.kind === 'tensor') as { kind: 'tensor'; nodeId: string }[];
+    if (tensors.length === 0 || operands.some((v) => v.kind === 'error')) return undefined;
+    const make = (className: string, given: Record<string, number>, sources: string[]): Value => {
+      const layer: PendingLayer = { id: `t${this.nextId++}`, className, given, loc, label: className, usedAt: loc };
+      this.layers.push(layer);
+      this.byId.set(layer.id, layer);
+      for (const s of sources) this.edges.push({ source: s, target: layer.id });
+      return { kind: 'tensor', nodeId: layer.id };
+    };
+    if (operands.length === 1)
+      return op === '-' ? make('Rescaling', { scale: -1, offset: 0 }, [tensors[0].nodeId]) : undefined;
+    const [a, b] = operands;
+    if (tensors.length === 2) {
+      const merge = { '+': 'Add', '-': 'Subtract', '*': 'Multiply' }[op];
+      return merge ? make(merge, {}, [tensors[0].nodeId, tensors[1].nodeId]) : undefined;
+    }
+    const number =
+      a.kind === 'const' && typeof a.value === 'number'
+        ? a.value
+        : b.kind === 'const' && typeof b.value === 'number'
+          ? b.value
+          : null;
+    if (number === null) return undefined;
+    const tensorFirst = a.kind === 'tensor';
+    const source = [tensors[0].nodeId];
+    switch (op) {
+      case '+':
+        return make('Rescaling', { scale: 1, offset: number }, source);
+      case '-':
+        return make('Rescaling', tensorFirst ? { scale: 1, offset: -number } : { scale: -1, offset: number }, source);
+      case '*':
+        return make('Rescaling', { scale: number, offset: 0 }, source);
+      case '/':
+        return tensorFirst && number !== 0 ? make('Rescaling', { scale: 1 / number, offset: 0 }, source) : undefined;
+    }
+    return undefined;
+  }
+
   private construct(className: string, callee: Callee, args: Evaluated[]): PendingLayer {
     const bound = args.map((a) => ({ arg: a.arg, value: this.constant(a) }));
     const b = bindLayerArgs(className, bound, callee, (err) => this.errors.push(err));
