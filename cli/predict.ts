@@ -3,12 +3,11 @@ import { writeFileDurable } from '../engine/node/durable-write';
 import type { Tensor } from '../engine/core/tensor';
 import type { ModelDocument } from '../engine/graph/document';
 import type { MemoryBudget } from '../engine/graph/resources';
-import { readWeightsJson } from '../engine/formats/weights-json';
+import { readWeightsFile } from '../engine/formats/detect';
 import { formatFormatError } from '../engine/core/problems';
 import { compileModel, forward, makeContext } from '../engine/train/executor';
 import type { Backend } from '../engine/kernels/types';
 import { basename } from 'node:path';
-import { isHdf5, loadWeightsH5 } from '../engine/formats/keras-h5';
 import { readModelBytes, readTextFile, UsageError } from './io';
 
 export interface TensorJson {
@@ -75,10 +74,7 @@ export async function predictCommand(
   let model = doc;
   if (opts.weights) {
     // Keras's HDF5 weights (.weights.h5, or a whole-model .h5) by their first bytes; weights JSON otherwise.
-    const bytes = readModelBytes(opts.weights);
-    const applied = isHdf5(bytes)
-      ? await loadWeightsH5(bytes, doc, basename(opts.weights))
-      : readWeightsJson(new TextDecoder().decode(bytes), doc);
+    const applied = await readWeightsFile(readModelBytes(opts.weights), doc, basename(opts.weights));
     if (!applied.ok) {
       for (const e of applied.errors) io.err(formatFormatError(e, opts.weights));
       return 1;

@@ -2,11 +2,10 @@
  * The format functions the editor's file actions use, one lazily loaded chunk (renderer/actions/formats.ts):
  * reading any model file, exporting, projects, weights.
  */
-export { readModelFile } from '../formats/detect';
+export { readModelFile, readWeightsFile } from '../formats/detect';
 export { exportModel } from '../formats/export';
-export { isHdf5, loadWeightsH5 } from '../formats/keras-h5';
 export { writeKerasJson } from '../formats/keras-json';
 export { readProjectFile, writeProject } from '../formats/project';
 export { exportTfjs } from '../formats/tfjs';
-export { readWeightsJson, writeWeightsJson } from '../formats/weights-json';
+export { writeWeightsJson } from '../formats/weights-json';
 export { npz, writeTrainingScript } from '../formats/keras-train';

@@ -7,6 +7,7 @@
  * never parsed as Python. Adding a format is its file plus one line here.
  */
 import type { FormatError } from '../core/problems';
+import type { ModelDocument } from '../graph/document';
 import { recognizeBinary } from './binary-files';
 import { isObject, parseJson } from './json/parse';
 import { kerasFile } from './keras-file';
@@ -73,6 +74,19 @@ export function readModel(text: string, fileName?: string, side?: SideFiles): Re
 /** The binary format (.keras, .h5) a file's first bytes say it is, if any. */
 export const binaryFormatOf = (bytes: Uint8Array, fileName?: string): ModelFormat | undefined =>
   FORMATS.find((f) => f.matchBytes?.(bytes.subarray(0, 64), fileName));
+
+/**
+ * The weights in a weights file onto `doc`: a binary weights format (Keras HDF5: .weights.h5 or a whole-model .h5)
+ * when the first bytes say so, otherwise the text one (weights JSON), which says what is wrong with anything else.
+ */
+export async function readWeightsFile(bytes: Uint8Array, doc: ModelDocument, fileName: string): Promise<ImportResult> {
+  const readers = FORMATS.filter((f) => f.readWeights);
+  const head = bytes.subarray(0, 64);
+  const format = readers.find((f) => f.matchBytes?.(head, fileName)) ?? readers.find((f) => !f.matchBytes);
+  if (!format?.readWeights) return { ok: false, errors: [{ message: `${fileName} is not a weights file` }] };
+  await format.prepare?.();
+  return format.readWeights(bytes, doc, fileName);
+}
 
 /**
  * Reads a file from its bytes: a binary format (.keras, .h5) when its first bytes say so, otherwise the text as

@@ -188,5 +188,6 @@ export const kerasH5: ModelFormat = {
   read: () => fail('an .h5 file is read from its bytes', 'open the file itself, not its text'),
   matchBytes: (head) => isHdf5(head),
   readBytes: (bytes, fileName) => readKerasH5(bytes, fileName),
+  readWeights: (bytes, doc, fileName) => loadWeightsH5(bytes, doc, fileName),
   prepare: loadHdf5,
 };

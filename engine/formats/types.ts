@@ -72,6 +72,11 @@ export interface ModelFormat {
    */
   matchBytes?(head: Uint8Array, fileName?: string): boolean;
   readBytes?(bytes: Uint8Array, fileName: string): Promise<ImportResult>;
+  /**
+   * Weights files (Keras HDF5, weights JSON): the weights in `bytes` onto `doc`, matched by layer name and shape.
+   * detect.ts readWeightsFile picks the format: a binary one by its first bytes, else the text one.
+   */
+  readWeights?(bytes: Uint8Array, doc: ModelDocument, fileName: string): Promise<ImportResult>;
   /** Loads what `read`/`write` need first (h5wasm's WebAssembly); awaited before either. */
   prepare?(): Promise<void>;
 }

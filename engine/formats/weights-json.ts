@@ -120,6 +120,7 @@ export const weightsJson: ModelFormat = {
   title: 'Weights JSON',
   extensions: ['.weights.json'],
   match: matchJsonText(isWeightsJson),
+  readWeights: async (bytes, doc) => readWeightsJson(new TextDecoder().decode(bytes), doc),
   matchJson: isWeightsJson,
   read: () => ({
     ok: false,

@@ -107,11 +107,8 @@ export async function loadWeights(): Promise<void> {
     { name: 'All files', extensions: ['*'] },
   ]);
   if (!file) return;
-  const { isHdf5, loadWeightsH5, readWeightsJson } = await formats();
-  const doc = useGraph.getState().doc;
-  const result = isHdf5(file.data)
-    ? await loadWeightsH5(file.data, doc, file.name)
-    : readWeightsJson(new TextDecoder().decode(file.data), doc);
+  const { readWeightsFile } = await formats();
+  const result = await readWeightsFile(file.data, useGraph.getState().doc, file.name);
   if (!result.ok) {
     const first = formatFormatError(result.errors[0]);
     const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more)` : '';

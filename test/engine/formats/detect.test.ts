@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { binaryFormatOf, detectFormat, FORMATS, readModel } from '../../../engine/formats/detect';
+import {
+  binaryFormatOf,
+  detectFormat,
+  FORMATS,
+  readModel,
+  readModelFile,
+  readWeightsFile,
+} from '../../../engine/formats/detect';
+import { writeWeightsJson } from '../../../engine/formats/weights-json';
 import { writeProject } from '../../../engine/formats/project';
 import type { ModelFormat } from '../../../engine/formats/types';
 import { getTemplate } from '../../../engine/graph/templates';
@@ -132,5 +140,21 @@ describe('detection asks the format registry', () => {
       expect(d.error.message).not.toContain('\n');
       for (const f of FORMATS) expect(d.error.hint).toContain(f.title);
     }
+  });
+});
+
+describe('readWeightsFile asks the registry which weights format the bytes are', () => {
+  it('Keras HDF5 weights by their signature, weights JSON by default, whatever the names say', async () => {
+    const model = await readModelFile(bin('tiny.keras'), 'tiny.keras');
+    if (!model.ok) throw new Error(model.errors[0].message);
+    const { weights: _dropped, ...bare } = model.document;
+    const h5 = await readWeightsFile(bin('tiny.weights.h5'), bare, 'renamed.json');
+    expect(h5.ok && Object.keys(h5.document.weights ?? {}).sort()).toEqual(Object.keys(model.document.weights!).sort());
+    const json = await readWeightsFile(utf8(writeWeightsJson(model.document)), bare, 'renamed.h5');
+    expect(json.ok && Object.keys(json.document.weights ?? {}).length).toBe(
+      Object.keys(model.document.weights!).length,
+    );
+    const junk = await readWeightsFile(utf8('hello'), bare, 'notes.txt');
+    expect(junk.ok).toBe(false);
   });
 });
