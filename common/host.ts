@@ -58,6 +58,7 @@ export type MenuCommand =
   | 'export-tfjs'
   | 'export-weights-json'
   | 'export-keras'
+  | 'export-h5'
   | 'export-onnx'
   | 'export-keras-train-default'
   | 'export-keras-train-mirrored'

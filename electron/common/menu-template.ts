@@ -121,6 +121,7 @@ export function menuTemplate({ recent, dev, platform, theme }: MenuOptions): Men
           cmd('Keras Python…', 'export-keras-py', 'CmdOrCtrl+E'),
           cmd('Keras JSON…', 'export-keras-json'),
           cmd('Keras File (.keras)…', 'export-keras'),
+          cmd('Keras HDF5 (.h5, tf.keras 2)…', 'export-h5'),
           cmd('TF.js…', 'export-tfjs'),
           cmd('ONNX…', 'export-onnx'),
           cmd('Weights JSON…', 'export-weights-json'),

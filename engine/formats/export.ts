@@ -6,6 +6,7 @@
 import type { ModelDocument } from '../graph/document';
 import { infer } from '../graph/inference';
 import { kerasFile } from './keras-file';
+import { kerasH5 } from './keras-h5';
 import { kerasJson } from './keras-json';
 import { kerasPython } from './keras-python';
 import { onnx } from './onnx';
@@ -15,13 +16,23 @@ import type { ExportedFile, ExportOptions, ModelFormat, WriteRefusal } from './t
 import { weightsJson } from './weights-json';
 
 /** The formats LayerCanvas writes, by the id the CLI's --format, the protocol and the menus use. */
-export const EXPORT_FORMATS = ['keras-py', 'keras-json', 'keras', 'project', 'tfjs', 'weights-json', 'onnx'] as const;
+export const EXPORT_FORMATS = [
+  'keras-py',
+  'keras-json',
+  'keras',
+  'h5',
+  'project',
+  'tfjs',
+  'weights-json',
+  'onnx',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const WRITERS: Record<ExportFormat, ModelFormat> = {
   'keras-py': kerasPython,
   'keras-json': kerasJson,
   keras: kerasFile,
+  h5: kerasH5,
   project,
   tfjs,
   'weights-json': weightsJson,

@@ -8,13 +8,17 @@ import type { FormatError } from '../core/problems';
 import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
 import type { ModelDocument } from '../graph/document';
-import { type H5Dataset, type H5Group, loadHdf5, withHdf5 } from './keras-files/hdf5';
-import { isNumeric, MAX_WEIGHT_VALUES, readKeras3Weights } from './keras-files/keras3-weights';
+import { infer } from '../graph/inference';
+import { initializeWeights } from '../train/initializers';
+import { type H5Dataset, type H5Group, loadHdf5, withHdf5, writeHdf5 } from './keras-files/hdf5';
+import { isNumeric, KERAS_EXPORT_SEED, MAX_WEIGHT_VALUES, readKeras3Weights } from './keras-files/keras3-weights';
+import { kerasLayerOrder } from './keras-files/variable-paths';
 import { hdf5Reason } from './keras-file';
-import { readKerasModel } from './json/keras-model';
+import { readKerasModel, writeKerasModel } from './json/keras-model';
 import { parseJson } from './json/parse';
 import { assignWeights, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat } from './types';
+import { refuseErrors } from './write-refusal';
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 export const isHdf5 = (head: Uint8Array): boolean => HDF5_SIGNATURE.every((b, i) => head[i] === b);
@@ -180,6 +184,47 @@ export async function loadWeightsH5(
   }
 }
 
+/** The tf.keras version a legacy .h5 says wrote it: its model_config is tf.keras 2's JSON. */
+const LEGACY_KERAS_VERSION = '2.15.0';
+
+/**
+ * A whole-model `.h5` in tf.keras 2's layout, as `model.save("model.h5")` writes it and Keras 3's
+ * `keras.models.load_model` reads it: `model_config` (tf.keras 2's JSON) on the root, and under `model_weights`
+ * each weighted layer's group in the order of Keras's `model.layers` (Keras loads them by position), listing its
+ * weights (trainable first, as Keras loads them) as `<layer>/<weight>:0` datasets. Weights the document has no
+ * values for yet are drawn as Keras would.
+ */
+export function writeKerasH5(doc: ModelDocument): Uint8Array {
+  const inference = infer(doc);
+  const config = writeKerasModel(doc, 'keras2', inference);
+  const missing = doc.nodes.some(
+    (n) => (inference.nodes.get(n.id)?.weights.length ?? 0) > 0 && !doc.weights?.[n.id]?.length,
+  );
+  const fresh = missing ? initializeWeights(doc, KERAS_EXPORT_SEED) : {};
+  const layers = kerasLayerOrder(doc, inference).flatMap((id) => {
+    const values = doc.weights?.[id]?.length ? doc.weights[id] : (fresh[id] ?? []);
+    if (!values.length) return [];
+    const specs = inference.nodes.get(id)!.weights;
+    const trainable = (name: string) => specs.find((w) => w.name === name)?.trainable !== false;
+    const ordered = [...values.filter((w) => trainable(w.name)), ...values.filter((w) => !trainable(w.name))];
+    return [{ name: inference.nodes.get(id)!.name, weights: ordered }];
+  });
+  const version = { keras_version: LEGACY_KERAS_VERSION, backend: 'tensorflow' };
+  return writeHdf5(
+    (out) => {
+      out.group('model_weights', { ...version, layer_names: layers.map((l) => l.name) });
+      for (const layer of layers) {
+        const names = layer.weights.map((w) => `${layer.name}/${w.name}:0`);
+        out.group(`model_weights/${layer.name}`, { weight_names: names });
+        layer.weights.forEach((w, i) =>
+          out.dataset(`model_weights/${layer.name}/${names[i]}`, w.tensor.shape, w.tensor.data),
+        );
+      }
+    },
+    { ...version, model_config: JSON.stringify(config) },
+  );
+}
+
 export const kerasH5: ModelFormat = {
   id: 'keras-h5',
   title: 'Keras HDF5 model (.h5)',
@@ -190,4 +235,6 @@ export const kerasH5: ModelFormat = {
   readBytes: (bytes, fileName) => readKerasH5(bytes, fileName),
   readWeights: (bytes, doc, fileName) => loadWeightsH5(bytes, doc, fileName),
   prepare: loadHdf5,
+  canWrite: (_doc, inference) => refuseErrors('h5', inference),
+  write: (doc, { baseName }) => [{ name: `${baseName}.h5`, data: writeKerasH5(doc) }],
 };

@@ -162,6 +162,7 @@ const FILTERS: Record<Exclude<ExportKind, 'project' | 'tfjs'>, { name: string; e
   'keras-py': { name: 'Python', extensions: ['py'] },
   'keras-json': { name: 'Keras model JSON', extensions: ['json'] },
   keras: { name: 'Keras model', extensions: ['keras'] },
+  h5: { name: 'Keras HDF5 model (tf.keras 2)', extensions: ['h5'] },
   'weights-json': { name: 'Weights JSON', extensions: ['json'] },
   onnx: { name: 'ONNX model', extensions: ['onnx'] },
 };
@@ -305,6 +306,9 @@ export function runMenuCommand(command: MenuCommand, ctx: { prefersDark: boolean
       return;
     case 'export-keras':
       void exportAs('keras');
+      return;
+    case 'export-h5':
+      void exportAs('h5');
       return;
     case 'export-onnx':
       void exportAs('onnx');

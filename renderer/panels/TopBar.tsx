@@ -4,6 +4,7 @@ import { TEMPLATES } from '../../engine/api/graph';
 import type { Strategy } from '../../engine/api/formats';
 import {
   autoLayout,
+  type ExportKind,
   exportAs,
   exportTrainingScript,
   loadWeights,
@@ -70,6 +71,17 @@ const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
   { kind: 'weights-json', title: 'Weights JSON' },
   { kind: 'keras-py', title: 'Keras .py + weights' },
   { kind: 'tfjs', title: 'TF.js' },
+];
+
+const FILE_EXPORTS: { kind: ExportKind; title: string }[] = [
+  { kind: 'keras-py', title: 'Keras Python (.py)' },
+  { kind: 'keras-json', title: 'Keras JSON (model.to_json)' },
+  { kind: 'keras', title: 'Keras file (.keras, with weights)' },
+  { kind: 'h5', title: "Keras HDF5 (.h5, tf.keras 2's whole-model file, with weights)" },
+  { kind: 'tfjs', title: 'TF.js Layers (model.json + weights)' },
+  { kind: 'onnx', title: 'ONNX (.onnx, inference graph with weights)' },
+  { kind: 'weights-json', title: 'Weights JSON (trained weights, Keras order)' },
+  { kind: 'project', title: 'LayerCanvas project' },
 ];
 
 const STRATEGY_TITLES: { strategy: Strategy; title: string; desc: string }[] = [
@@ -180,69 +192,18 @@ export function TopBar({
         Save
       </button>
       <Menu label="Export" testId="menu-export" open={exportOpen} setOpen={setExportOpen}>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-keras-py"
-          onClick={() => void exportAs('keras-py')}
-        >
-          <span className="menu-item-title">Keras Python (.py)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-keras-json"
-          onClick={() => void exportAs('keras-json')}
-        >
-          <span className="menu-item-title">Keras JSON (model.to_json)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-keras"
-          onClick={() => void exportAs('keras')}
-        >
-          <span className="menu-item-title">Keras file (.keras, with weights)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-tfjs"
-          onClick={() => void exportAs('tfjs')}
-        >
-          <span className="menu-item-title">TF.js Layers (model.json + weights)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-onnx"
-          onClick={() => void exportAs('onnx')}
-        >
-          <span className="menu-item-title">ONNX (.onnx, inference graph with weights)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-weights-json"
-          onClick={() => void exportAs('weights-json')}
-        >
-          <span className="menu-item-title">Weights JSON (trained weights, Keras order)</span>
-        </button>
-        <button
-          type="button"
-          role="menuitem"
-          className="menu-item"
-          data-testid="export-project"
-          onClick={() => void exportAs('project')}
-        >
-          <span className="menu-item-title">LayerCanvas project</span>
-        </button>
+        {FILE_EXPORTS.map((e) => (
+          <button
+            key={e.kind}
+            type="button"
+            role="menuitem"
+            className="menu-item"
+            data-testid={`export-${e.kind}`}
+            onClick={() => void exportAs(e.kind)}
+          >
+            <span className="menu-item-title">{e.title}</span>
+          </button>
+        ))}
         <button
           type="button"
           role="menuitem"

@@ -3,7 +3,8 @@
  * tf.distribute strategy) among the others. In the browser host: open a .keras file Keras 3.15 wrote, export it as
  * ONNX and check that onnxruntime-node predicts with the downloaded bytes what LayerCanvas predicts from the file;
  * export the training script for MirroredStrategy and check the script builds this model with the Train tab's
- * settings; a generated dataset's samples are downloaded beside the script as the .npz it reads.
+ * settings; a generated dataset's samples are downloaded beside the script as the .npz it reads. The legacy .h5
+ * export reads back with the file's weights (test/interop loads such files in Keras itself).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { describe, expect, it } from 'vitest';
 import { predict } from '../../cli/predict';
 import { Random } from '../../engine/core/random';
 import { sizeOf } from '../../engine/core/tensor';
+import type { ModelDocument } from '../../engine/graph/document';
 import { readKerasFile } from '../../engine/formats/keras-file';
+import { readKerasH5 } from '../../engine/formats/keras-h5';
 import { referenceBackend } from '../../engine/kernels/reference';
 import { type Harness, useEditor } from './harness';
 
@@ -64,6 +67,19 @@ describe('Export menu: ONNX and the training script', () => {
     expect(y.dims).toEqual(expected.shape);
     const data = y.data as Float32Array;
     for (let i = 0; i < data.length; i++) expect(Math.abs(data[i] - expected.data[i])).toBeLessThan(1e-5);
+  });
+
+  it('exports a legacy .h5 that reads back as the same model with its weights', async () => {
+    await page.click('[data-testid=menu-export]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-h5]')]);
+    expect(download.suggestedFilename()).toBe('mnist-cnn.h5');
+    const back = await readKerasH5(new Uint8Array(readFileSync(await saved(download))), 'mnist-cnn.h5');
+    if (!back.ok) throw new Error(back.errors[0].message);
+    const read = await readKerasFile(new Uint8Array(readFileSync(FIXTURE)));
+    if (!read.ok) throw new Error(read.errors[0].message);
+    const values = (d: ModelDocument) =>
+      Object.values(d.weights ?? {}).flatMap((ws) => ws.flatMap((w) => [...w.tensor.data]));
+    expect(values(back.document)).toEqual(values(read.document));
   });
 
   it('exports TF.js as model.json and the weight shard it names, side by side', async () => {

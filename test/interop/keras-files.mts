@@ -1,7 +1,7 @@
 /**
  * The LayerCanvas side of the Keras files interop tests (test_keras_files.py): for each file real Keras wrote
  * (.keras, legacy .h5) it runs the CLI's `summary --json`, `predict` (inference and training) and
- * `export --format keras`; it loads each `.weights.h5` onto the model read without its weights and predicts; and it
+ * `export --format keras` and `--format h5`; it loads each `.weights.h5` onto the model read without its weights and predicts; and it
  * exports every template as `.keras` (fresh seeded weights) and predicts with what it wrote.
  * Usage: node --import tsx test/interop/keras-files.mts <folder with keras-manifest.json>; writes results.json.
  */
@@ -38,7 +38,7 @@ async function must(what: string, ...argv: string[]): Promise<string> {
   return r.out;
 }
 
-/** summary, predictions and our .keras of one model file. */
+/** summary, predictions, and our .keras and legacy .h5 of one model file. */
 async function runFile(path: string, base: string, input: string, training: boolean): Promise<Record<string, unknown>> {
   const summary = await must(`summary ${path}`, 'summary', path, '--json');
   const predict = `${base}.predict.json`;
@@ -59,6 +59,8 @@ async function runFile(path: string, base: string, input: string, training: bool
   }
   out.ours = `${base}.ours.keras`;
   await must(`export ${path}`, 'export', path, '--format', 'keras', '--out', out.ours as string);
+  out.ours_h5 = `${base}.ours.h5`;
+  await must(`export ${path} as h5`, 'export', path, '--format', 'h5', '--out', out.ours_h5 as string);
   return out;
 }
 

@@ -5,7 +5,8 @@ inference differs from training) as `.keras`, legacy `.h5` and `.weights.h5`; ke
 - Read: the summary facts equal Keras's, and `layercanvas predict` equals Keras's predictions (inference, and
   training where the model has no Dropout) within 1e-5.
 - `.weights.h5` loaded onto the same model (read without its weights) predicts the same.
-- Written: our `.keras` of each file loads with keras.saving.load_model with the very same weights and predictions;
+- Written: our `.keras` and our legacy `.h5` of each file load with keras.saving.load_model with the very same
+  weights and predictions;
   every template exported as `.keras` loads in Keras, which predicts what `layercanvas predict` did from that file.
 """
 import json
@@ -131,11 +132,13 @@ def test_weights_h5_loaded_onto_the_model_predicts_as_keras(model_id):
     np.testing.assert_allclose(predictions(ours["predict"]), EXPECTED[model_id]["predict"], **TOL)
 
 
+@pytest.mark.parametrize("ours", ["ours", "ours_h5"])
 @pytest.mark.parametrize("kind", ["keras", "h5"])
 @pytest.mark.parametrize("model_id", MODEL_IDS)
-def test_our_keras_file_loads_in_keras_with_the_same_weights_and_predictions(model_id, kind):
+def test_our_keras_file_loads_in_keras_with_the_same_weights_and_predictions(model_id, kind, ours):
+    """ours: our .keras; ours_h5: our legacy .h5 (tf.keras 2's layout), which Keras 3 reads with load_model too."""
     keras.backend.clear_session()
-    model = keras.saving.load_model(RESULTS["models"][model_id][kind]["ours"])
+    model = keras.saving.load_model(RESULTS["models"][model_id][kind][ours])
     expected = EXPECTED[model_id]
     assert keras_facts(model) == expected["facts"]
     assert len(model.weights) == len(expected["weights"])
