@@ -55,6 +55,7 @@ export const GRU = defineLayer({
     args: recurrentArgs('reset_after'),
     config: recurrentConfig('reset_after'),
     callKwargs: { training: false, mask: null },
+    weightsIn: 'cell',
   },
   tfjs: {
     refuses: {

@@ -57,6 +57,7 @@ export const LSTM = defineLayer({
     args: recurrentArgs('unit_forget_bias'),
     config: recurrentConfig('unit_forget_bias'),
     callKwargs: { training: false, mask: null },
+    weightsIn: 'cell',
   },
   fields: {
     ...recurrentFields,

@@ -122,6 +122,11 @@ export interface KerasSignature {
   noBuild?: boolean;
   /** Keras 3 keeps `axis` as a list once built (`[-1]`), as to_json() writes it (LayerNormalization). */
   axisAsList?: boolean;
+  /**
+   * Keras 3 keeps the layer's variables in this sub-object (LSTM, GRU: their `cell`): a .keras file holds them at
+   * `layers/<slot>/<weightsIn>/vars`, and the layer's own `vars` is empty.
+   */
+  weightsIn?: string;
   /** The keyword arguments Keras 3 records in a functional call of the layer (`{ mask: null }`), default none. */
   callKwargs?: Readonly<Record<string, ConfigValue>>;
 }

@@ -58,14 +58,22 @@ def _models():
     def mlp():
         return keras.Sequential([keras.Input((6,)), L.Dense(16, activation="relu"), L.Dropout(0.2), L.Dense(1)])
 
+    def text():
+        # Token ids through an Embedding into LSTM and GRU: Keras's weight paths hold each RNN's cell.
+        inp = keras.Input((7,), dtype="int32")
+        x = L.Embedding(11, 4)(inp)
+        x = L.LSTM(5, return_sequences=True)(x)
+        x = L.GRU(3)(x)
+        return keras.Model(inp, L.Dense(2)(x), name="text")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
-            "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6))}
+            "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11)}
 
 
 def _write_keras_files():
     os.makedirs(OUT, exist_ok=True)
     manifest, expected = [], {}
-    for i, (model_id, (build, shape)) in enumerate(_models().items()):
+    for i, (model_id, (build, shape, *vocabulary)) in enumerate(_models().items()):
         keras.utils.set_random_seed(i)
         keras.backend.clear_session()
         model = build()
@@ -81,7 +89,7 @@ def _write_keras_files():
         model.save(files["keras"])
         model.save(files["h5"])
         model.save_weights(files["weights"])
-        x = rng.uniform(-1, 1, shape).astype("float32")
+        x = rng.randint(0, vocabulary[0], shape).astype("int32") if vocabulary else rng.uniform(-1, 1, shape).astype("float32")
         path = os.path.join(OUT, f"{model_id}.input.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"shape": list(shape), "data": x.ravel().tolist()}, f)

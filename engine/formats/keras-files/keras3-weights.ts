@@ -2,6 +2,7 @@
  * Keras 3's weights file (`model.weights.h5` in a `.keras`, or a `.weights.h5`) ↔ a document's weights: each
  * layer's variables at `layers/<slot>/vars/<i>` in the layer's weight order (variable-paths.ts says which slot).
  */
+import { getLayer } from '../../layers/registry';
 import type { FormatError } from '../../core/problems';
 import { formatShape } from '../../core/shape';
 import { sizeOf, tensor } from '../../core/tensor';
@@ -26,7 +27,12 @@ interface SavedLayer {
   /** The layer name the `vars` group's attribute gives, when it has one. */
   name?: string;
   vars: Map<string, H5Dataset>;
+  /** The `vars` of the layer's sub-objects by key (an RNN's `cell`). */
+  inner: Map<string, Map<string, H5Dataset>>;
 }
+
+const datasetsOf = (vars: H5Group) =>
+  new Map([...vars.children].filter((e): e is [string, H5Dataset] => e[1].kind === 'dataset'));
 
 /** Every `…/vars` group under `layers/`, nested ones (a nested model's layers) included. */
 function savedLayers(root: H5Group): SavedLayer[] {
@@ -36,9 +42,13 @@ function savedLayers(root: H5Group): SavedLayer[] {
       if (child.kind !== 'group') continue;
       const vars = child.children.get('vars');
       if (vars?.kind === 'group') {
-        const datasets = new Map([...vars.children].filter((e): e is [string, H5Dataset] => e[1].kind === 'dataset'));
         const name = typeof vars.attrs.name === 'string' ? vars.attrs.name : undefined;
-        out.push({ path: `${path}/${key}`, ...(name ? { name } : {}), vars: datasets });
+        const inner = new Map<string, Map<string, H5Dataset>>();
+        for (const [k, sub] of child.children) {
+          const v = sub.kind === 'group' ? sub.children.get('vars') : undefined;
+          if (k !== 'layers' && v?.kind === 'group') inner.set(k, datasetsOf(v));
+        }
+        out.push({ path: `${path}/${key}`, ...(name ? { name } : {}), vars: datasetsOf(vars), inner });
       }
       const layers = child.children.get('layers');
       if (layers?.kind === 'group') walk(layers, `${path}/${key}/layers`);
@@ -92,11 +102,13 @@ export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: stri
         continue;
       }
       used.add(found);
-      const where = `${found.path}/vars`;
-      if (found.vars.size !== info.weights.length) {
+      const inner = getLayer(node.className)?.keras.weightsIn;
+      const where = inner ? `${found.path}/${inner}/vars` : `${found.path}/vars`;
+      const vars = (inner ? found.inner.get(inner) : found.vars) ?? new Map<string, H5Dataset>();
+      if (vars.size !== info.weights.length) {
         const names = info.weights.map((w) => w.name).join(', ');
         errors.push({
-          message: `layer '${info.name}' (${node.className}) needs ${info.weights.length} weights (${names}), ${file} has ${found.vars.size} at ${where}`,
+          message: `layer '${info.name}' (${node.className}) needs ${info.weights.length} weights (${names}), ${file} has ${vars.size} at ${where}`,
           hint: 'the weights were saved from a different model (another layer configuration)',
           path: where,
         });
@@ -104,7 +116,7 @@ export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: stri
       }
       const out: NamedWeight[] = [];
       info.weights.forEach((spec, i) => {
-        const ds = found.vars.get(String(i));
+        const ds = vars.get(String(i));
         const at = `${where}/${i}`;
         if (!ds) {
           errors.push({
@@ -170,8 +182,13 @@ export function writeKeras3Weights(doc: ModelDocument): Uint8Array {
   return writeHdf5((out: H5Writable) => {
     out.group('layers');
     for (const [id, path] of paths) {
-      out.group(`${path}/vars`, { name: inference.nodes.get(id)?.name ?? id });
-      weightsOf(id).forEach((w, i) => out.dataset(`${path}/vars/${i}`, w.tensor.shape, w.tensor.data));
+      const node = doc.nodes.find((n) => n.id === id);
+      const inner = node ? getLayer(node.className)?.keras.weightsIn : undefined;
+      const name = inference.nodes.get(id)?.name ?? id;
+      out.group(`${path}/vars`, { name });
+      const at = inner ? `${path}/${inner}/vars` : `${path}/vars`;
+      if (inner) out.group(at, { name: `${name}_${inner}` });
+      weightsOf(id).forEach((w, i) => out.dataset(`${at}/${i}`, w.tensor.shape, w.tensor.data));
     }
     out.group('vars', { name: doc.name });
   });
