@@ -10,6 +10,7 @@ import { infer } from '../graph/inference';
 import { getLayer } from '../layers/registry';
 import { bytesToFloat32, float32ToBytes } from './json/float32';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
+import { parseVarianceScaling } from '../core/variance-scaling';
 import { isObject, joinPath, type JsonObject, matchJsonText, parseJson, quote } from './json/parse';
 import { assignWeights, keras2WeightName, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat, SideFiles } from './types';
@@ -229,6 +230,17 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
           hint: 'use an Activation TF.js knows (relu, sigmoid, tanh, swish, mish, gelu…)',
         });
     }
+    // TF.js's VarianceScaling draws normal (truncated), uniform or truncated_normal only.
+    for (const [key, value] of Object.entries(n.config))
+      if (
+        key.endsWith('_initializer') &&
+        typeof value === 'string' &&
+        parseVarianceScaling(value)?.distribution === 'untruncated_normal'
+      )
+        out.push({
+          message: `TF.js's VarianceScaling has no untruncated_normal: tf.loadLayersModel will refuse '${name}' (${key})`,
+          hint: "use distribution='truncated_normal' or 'uniform'",
+        });
     const lacks = def?.tfjs?.lacks;
     const lost = lacks?.fields.filter((key) => n.config[key] !== def?.fields[key].default) ?? [];
     if (def && lacks && lost.length)

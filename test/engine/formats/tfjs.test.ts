@@ -267,6 +267,23 @@ describe('TF.js export: tf.loadLayersModel accepts it', () => {
     },
   );
 
+  it("a VarianceScaling with untruncated_normal warns by name: TF.js's VarianceScaling has no such distribution", () => {
+    const doc = caseDocument('Dense');
+    const dense = doc.nodes.find((n) => n.className === 'Dense')!;
+    dense.config = {
+      ...dense.config,
+      kernel_initializer: "VarianceScaling(scale=2, mode='fan_out', distribution='untruncated_normal')",
+    };
+    expect(exportTfjs(doc).warnings.map((w) => w.message)).toContain(
+      "TF.js's VarianceScaling has no untruncated_normal: tf.loadLayersModel will refuse 'my_dense' (kernel_initializer)",
+    );
+    dense.config = {
+      ...dense.config,
+      kernel_initializer: "VarianceScaling(scale=2, mode='fan_out', distribution='uniform')",
+    };
+    expect(exportTfjs(doc).warnings).toEqual([]);
+  });
+
   it('ReLU with a slope exports with a warning, since TF.js would silently drop it', () => {
     expect(exportTfjs(caseDocument('ReLU')).warnings[0].message).toMatch(/negative_slope=0\.1/);
   });
