@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { assignNames } from '../../../engine/api/graph';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
-import { bnReport, learningRateClaim, sweepClaim, sweepPoints, type Claim } from './bn-report';
+import { bnReport, learningRateClaim, sweepClaim, sweepPoints, unnormalizedLinear, type Claim } from './bn-report';
 import { datasetInfo } from '../../stores/datasets';
 import { percent, seconds } from './format';
 import { REESTIMATE_BATCHES, reestimateBn } from './reestimate-bn';
@@ -99,7 +99,11 @@ function Stories({ run }: { run: TrainingRun }) {
   const base = baseRunOf(run, runs);
   // Three rates or more make a sweep, which tells the whole story; two make the 10× pair.
   const rate =
-    sweep.length >= 3 ? sweepClaim(sweepPoints(sweep, classes), classes) : base ? learningRateClaim(base, run) : null;
+    sweep.length >= 3
+      ? sweepClaim(sweepPoints(sweep, classes), classes, unnormalizedLinear(run.document, names))
+      : base
+        ? learningRateClaim(base, run)
+        : null;
   const claims = rate ? [...report.claims, rate] : report.claims;
   const ended = run.status === 'completed' || run.status === 'stopped';
   const canReestimate = ended && run.weights !== undefined && report.statistics !== null;

@@ -320,7 +320,26 @@ function sweepSideText(s: SweepSide, classes: number): string {
  * The sweep's tolerance story: at every rate, how far each side got (training accuracy in batch-statistics mode,
  * validation in inference mode), and the verdict at the highest rate. Null below two rates.
  */
-export function sweepClaim(points: readonly SweepPoint[], classes: number): Claim | null {
+/**
+ * The linear layers (Dense, the convolutions) whose output goes to no BatchNormalization: with BN elsewhere, these
+ * are the ones a high learning rate still drives unnormalized (a Dense classifier after normalized features, most
+ * often). Names as the canvas shows them.
+ */
+export function unnormalizedLinear(doc: ModelDocument, names?: ReadonlyMap<string, string>): string[] {
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  const normalized = (id: string) =>
+    doc.edges.some((e) => e.source === id && hasTrait(byId.get(e.target)?.className ?? '', 'batchStatistics'));
+  return doc.nodes
+    .filter((n) => hasTrait(n.className, 'linearWithBias') && !normalized(n.id))
+    .map((n) => names?.get(n.id) ?? n.name ?? n.id);
+}
+
+export function sweepClaim(
+  points: readonly SweepPoint[],
+  classes: number,
+  /** unnormalizedLinear() of the model: named when BN is the side that fails at the highest rate. */
+  unnormalized: readonly string[] = [],
+): Claim | null {
   // A side that neither diverged nor finished an epoch has nothing to report yet.
   const unfinished = (s: SweepSide) => s.outcome !== 'diverged' && s.finalAccuracy === null;
   if (points.length < 2 || points.some((p) => unfinished(p.sides['with BN']) || unfinished(p.sides['without BN'])))
@@ -351,5 +370,9 @@ export function sweepClaim(points: readonly SweepPoint[], classes: number): Clai
         `at ${rateText(p.rate)} (run #${p.run}) with BN ${sweepSideText(p.sides['with BN'], classes)}, without BN ${sweepSideText(p.sides['without BN'], classes)}`,
     )
     .join('; ');
-  return { story: 'learning-rate', verdict, text: `${lead}. ${each[0].toUpperCase()}${each.slice(1)}.` };
+  const hint =
+    failed(bn) && unnormalized.length
+      ? ` ${unnormalized.join(', ')} ${unnormalized.length === 1 ? 'has' : 'have'} no BatchNormalization after ${unnormalized.length === 1 ? 'it' : 'them'}: the template “CNN, BN after every linear layer” normalizes the classifier too.`
+      : '';
+  return { story: 'learning-rate', verdict, text: `${lead}. ${each[0].toUpperCase()}${each.slice(1)}.${hint}` };
 }

@@ -2,12 +2,15 @@
 // figures support it. Curves here are made up; bn-report-mnist.test.ts checks the report on real training.
 import { describe, expect, it } from 'vitest';
 import { chainDocument } from '../../../engine/graph/build';
+import { assignNames } from '../../../engine/graph/naming';
+import { getTemplate } from '../../../engine/graph/templates';
 import {
   bnReport,
   learningRateClaim,
   movingStatistics,
   sweepClaim,
   sweepPoints,
+  unnormalizedLinear,
   type RateRun,
   type SweepRun,
 } from '../../../renderer/panels/train/bn-report';
@@ -225,6 +228,19 @@ describe('the learning-rate sweep', () => {
     expect(claim.text).toContain(
       'at 1 (run #2) with BN stayed at chance: 9.8% training accuracy, loss 2.302 (chance is 10.0%), without BN reached 90.0%',
     );
+  });
+
+  it('names the linear layers no BN follows when BN is the side that fails: the lesson template’s Dense head', () => {
+    const doc = getTemplate('cnn-bn-before-activation')!.build();
+    expect(unnormalizedLinear(doc, assignNames(doc.nodes))).toEqual(['dense']);
+    expect(unnormalizedLinear(getTemplate('cnn-bn-every-layer')!.build())).toEqual([]);
+    const points = sweepPoints([run(1, 0.01, trained, trained), run(2, 1, atChance, trained)], 10);
+    expect(sweepClaim(points, 10, ['dense'])!.text).toMatch(
+      /\(chance is 10\.0%\), without BN reached 90\.0% training accuracy, 91\.0% validation\. dense has no BatchNormalization after it: the template “CNN, BN after every linear layer” normalizes the classifier too\.$/,
+    );
+    // Only BN's failure calls for it.
+    const bnTrains = sweepPoints([run(1, 0.01, trained, trained), run(2, 1, trained, atChance)], 10);
+    expect(sweepClaim(bnTrains, 10, ['dense'])!.text).not.toContain('no BatchNormalization after');
   });
 
   it('makes no claim from one rate, or while a side has finished no epoch', () => {
