@@ -68,6 +68,8 @@ function Menu({
 
 const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
   { kind: 'keras', title: '.keras' },
+  { kind: 'h5', title: '.h5' },
+  { kind: 'onnx', title: 'ONNX' },
   { kind: 'weights-json', title: 'Weights JSON' },
   { kind: 'keras-py', title: 'Keras .py + weights' },
   { kind: 'tfjs', title: 'TF.js' },

@@ -2,6 +2,8 @@
  * The Train tab checks the model against the labels before Start, with fixes, and a failed check never becomes a
  * run; after training, Predict, Inside and Export follow the newest completed run. Driven by the mouse.
  */
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useEditor, type Harness } from './harness';
@@ -123,6 +125,8 @@ describe('after training, the newest completed run is the default', () => {
     );
     expect(await runs.nth(1).locator('button').allInnerTexts()).toEqual([
       '.keras',
+      '.h5',
+      'ONNX',
       'Weights JSON',
       'Keras .py + weights',
       'TF.js',
@@ -133,6 +137,15 @@ describe('after training, the newest completed run is the default', () => {
       runs.nth(1).locator('[data-testid=export-run-weights-json]').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/-run-1\.weights\.json$/);
+    // ONNX needs weights, which the canvas model lacks: the run's export has them, and onnxruntime loads it.
+    await page.click('[data-testid=menu-export]');
+    const [onnxFile] = await Promise.all([
+      page.waitForEvent('download'),
+      runs.nth(1).locator('[data-testid=export-run-onnx]').click(),
+    ]);
+    expect(onnxFile.suggestedFilename()).toMatch(/-run-1\.onnx$/);
+    const session = await ort.InferenceSession.create(new Uint8Array(readFileSync((await onnxFile.path())!)));
+    expect(session.outputNames).toHaveLength(1);
   });
 
   it('stayed free of console errors', () => {

@@ -1,6 +1,7 @@
 /**
  * A run's trained weights out of the app, with the graph it trained (its snapshot, not the canvas as it is now):
- * a .keras file, weights JSON, TF.js, or Keras Python that builds the model and loads the weights JSON beside it.
+ * a .keras or legacy .h5 file, ONNX, weights JSON, TF.js, or Keras Python that builds the model and loads the
+ * weights JSON beside it.
  */
 import type { ModelDocument } from '../../../../engine/api/graph';
 import { exportTfjsFiles } from '../../../actions/document-actions';
@@ -10,7 +11,14 @@ import { useUi } from '../../../stores/ui';
 
 const formats = () => import('../../../actions/formats');
 
-export type RunExportKind = 'keras' | 'weights-json' | 'tfjs' | 'keras-py';
+export type RunExportKind = 'keras' | 'h5' | 'onnx' | 'weights-json' | 'tfjs' | 'keras-py';
+
+/** The exports of a run that are one file with its weights inside. */
+const SINGLE_FILE: Partial<Record<RunExportKind, { name: string; extensions: string[] }>> = {
+  keras: { name: 'Keras model', extensions: ['keras'] },
+  h5: { name: 'Keras HDF5 model (tf.keras 2)', extensions: ['h5'] },
+  onnx: { name: 'ONNX model', extensions: ['onnx'] },
+};
 
 /** The run's snapshot with its trained weights: what every export of the run writes. */
 export function trainedDocument(run: Pick<TrainingRun, 'document' | 'weights'>): ModelDocument {
@@ -36,15 +44,12 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
   if (kind === 'tfjs') return exportTfjsFiles(doc);
   const { exportModel } = await formats();
   const base = runFileBase(run);
-  if (kind === 'keras') {
-    const out = await exportModel(doc, 'keras', { baseName: base });
+  const single = SINGLE_FILE[kind];
+  if (single && (kind === 'keras' || kind === 'h5' || kind === 'onnx')) {
+    const out = await exportModel(doc, kind, { baseName: base });
     if (!out.ok) return notify(`${out.message} (${out.hint})`, 'error');
     const [file] = out.files;
-    const saved = await getHost().saveFile({
-      suggestedName: file.name,
-      data: file.data,
-      filters: [{ name: 'Keras model', extensions: ['keras'] }],
-    });
+    const saved = await getHost().saveFile({ suggestedName: file.name, data: file.data, filters: [single] });
     if (saved) notify(`Exported run #${run.number} to ${saved.name}`);
     return;
   }
