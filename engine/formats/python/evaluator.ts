@@ -8,6 +8,7 @@
  * body is reported once, not once per turn. Steps, sizes, layers and call depth are bounded (budget.ts).
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
+import { isRegularizerOrConstraint } from '../../layers/keras-args';
 import type { ConfigValue } from '../../layers/types';
 import type { Arg, Expr, Stmt, Target } from './ast';
 import { Budget, MAX_CALL_DEPTH } from './budget';
@@ -648,6 +649,16 @@ export abstract class Evaluator {
     if (v.kind === 'range' && rangeLength(v) <= MAX_LENGTH) {
       const list = listOf([...iterate(v)!]);
       if (list.kind === 'const' && !this.budget.admit(list.value)) return list.value;
+    }
+    const key = a.arg.keyword;
+    if (key && isRegularizerOrConstraint(key)) {
+      // keras.regularizers.L2(0.01), keras.constraints.MaxNorm(2): refused by what they are, as the JSON reader does.
+      this.error(
+        a.arg.value.loc,
+        `${key}=${this.source(a.arg.value)} is not supported: LayerCanvas has no ${key.endsWith('_constraint') ? 'weight constraints' : 'regularizers'}`,
+        `remove it, or set ${key}=None`,
+      );
+      return undefined;
     }
     const what = describeValue(v);
     this.error(

@@ -419,6 +419,14 @@ describe('errors point at the offending token', () => {
       ["3:5 '/' on tensors is not supported"],
     ],
     [
+      'a regularizer or constraint object, by its argument',
+      'import keras\nm = keras.Sequential([keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.01), bias_constraint=keras.constraints.NonNeg())])',
+      [
+        '2:64 kernel_regularizer=keras.regularizers.L2(0.01) is not supported: LayerCanvas has no regularizers',
+        '2:109 bias_constraint=keras.constraints.NonNeg() is not supported: LayerCanvas has no weight constraints',
+      ],
+    ],
+    [
       'with and try blocks, each once at its keyword',
       'with open("f") as f:\n    pass\ntry:\n    x = 1\nexcept Exception:\n    x = 2\n',
       ["1:1 'with' blocks are not supported", "3:1 'try' blocks are not supported"],
