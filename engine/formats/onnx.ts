@@ -393,6 +393,13 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         g.op('Tile', [unsqueezed, g.ints(`${out}_repeats`, [1, Number(c.n), 1])], {}, out);
         break;
       }
+      case 'Embedding': {
+        // Token ids arrive as float32 (the model's input dtype); Cast truncates them to int64 as the engine does.
+        const table = w('embeddings');
+        const ids = g.op('Cast', [x], { to: 7 });
+        g.op('Gather', [g.constant(`${out}_embeddings`, [...table.shape], f32(table.data)), ids], { axis: 0 }, out);
+        break;
+      }
       case 'LayerScale': {
         const v = w('variable');
         g.op('Mul', [x, g.constant(`${out}_variable`, [...v.shape], f32(v.data))], {}, out);

@@ -186,6 +186,26 @@ describe('ONNX export, run by onnxruntime-node', () => {
     },
   );
 
+  it('Embedding: onnxruntime looks up the token ids LayerCanvas looks up, followed by 1-D layers', async () => {
+    const doc = withWeights(
+      python(
+        'layers.Embedding(20, 6), layers.Conv1D(4, 3, padding="same"), layers.GlobalAveragePooling1D(), layers.Dense(2)',
+        '(7,)',
+      ),
+      1,
+    );
+    expect(onnxRefusal(doc)).toBeNull();
+    const rng = new Random(5);
+    const ids = Float32Array.from({ length: 3 * 7 }, () => Math.floor(rng.uniform(0, 20)));
+    const expected = predict(doc, { shape: [3, 7], data: ids }, false, backend);
+    if (!('data' in expected)) throw new Error(expected.message);
+    const session = await ort.InferenceSession.create(writeOnnx(doc));
+    const got = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', ids, [3, 7]) });
+    const data = got[session.outputNames[0]].data as Float32Array;
+    expect(data).toHaveLength(expected.data.length);
+    for (let i = 0; i < data.length; i++) expect(Math.abs(data[i] - expected.data[i])).toBeLessThan(1e-5);
+  });
+
   it('a model without weights, or with two outputs, is refused in one line that says so', () => {
     const doc = TEMPLATES.find((t) => t.id === 'article-cnn')!.build();
     expect(onnxRefusal(doc)?.message).toBe(
