@@ -16,9 +16,13 @@ import { refuseErrors } from './write-refusal';
 
 // ---------- the protobuf messages of onnx.proto the graph needs ----------
 
-type Attr = number | number[] | { float: number } | { text: string };
+type Attr = number | number[] | { float: number } | { floats: number[] } | { text: string } | { texts: string[] };
 
 function attribute(name: string, value: Attr): Bytes {
+  if (typeof value === 'object' && 'floats' in value)
+    return msg(5, [str(1, name), ...value.floats.map((f) => float32(7, f)), int(20, 6)]);
+  if (typeof value === 'object' && 'texts' in value)
+    return msg(5, [str(1, name), ...value.texts.map((t) => str(9, t)), int(20, 8)]);
   if (typeof value === 'object' && 'text' in value) return msg(5, [str(1, name), str(4, value.text), int(20, 3)]);
   if (Array.isArray(value)) return msg(5, [str(1, name), ...value.map((v) => int(8, v)), int(20, 7)]);
   if (typeof value === 'number') return msg(5, [str(1, name), int(3, value), int(20, 2)]);
@@ -53,12 +57,13 @@ class Graph {
     return name;
   }
 
-  op(type: string, inputs: string[], attrs: Record<string, Attr> = {}, output?: string): string {
-    const out = output ?? `${type.toLowerCase()}_${this.count++}`;
+  op(type: string, inputs: string[], attrs: Record<string, Attr> = {}, output?: string | string[]): string {
+    const outs = Array.isArray(output) ? output : [output ?? `${type.toLowerCase()}_${this.count++}`];
+    const out = outs.find(Boolean)!;
     this.nodes.push(
       msg(1, [
         ...inputs.map((i) => str(1, i)),
-        str(2, out),
+        ...outs.map((o) => str(2, o)),
         str(3, out),
         str(4, type),
         ...Object.entries(attrs).map(([k, v]) => attribute(k, v)),
@@ -393,6 +398,11 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         g.op('Tile', [unsqueezed, g.ints(`${out}_repeats`, [1, Number(c.n), 1])], {}, out);
         break;
       }
+      case 'LSTM':
+      case 'GRU': {
+        recurrent(g, node.className, c, x, out, inShape[2] as number, w);
+        break;
+      }
       case 'Embedding': {
         // Token ids arrive as float32 (the model's input dtype); Cast truncates them to int64 as the engine does.
         const table = w('embeddings');
@@ -571,6 +581,83 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
     valueInfo(12, names.get(output)!, inference.nodes.get(output)!.outputShape!),
   ]);
   return concat([int(1, 8), str(2, 'LayerCanvas'), graph, msg(8, [str(1, ''), int(2, 17)])]);
+}
+
+const RECURRENT_ACTIVATIONS: Record<string, string> = {
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  relu: 'Relu',
+  // Keras 3's relu6(x + 3) / 6.
+  hard_sigmoid: 'HardSigmoid',
+};
+
+/**
+ * Keras's LSTM (gates i, f, c, o) and GRU (z, r, h; reset_after, ONNX's linear_before_reset) as ONNX's LSTM
+ * (i, o, f, c) and GRU ops, time-major inside Transposes; the last step's state, or every step's output.
+ */
+function recurrent(
+  g: Graph,
+  className: string,
+  c: LayerConfig,
+  x: string,
+  out: string,
+  features: number,
+  w: (name: string) => { shape: readonly number[]; data: Float32Array },
+): void {
+  const lstm = className === 'LSTM';
+  if (c.go_backwards === true)
+    throw new OnnxRefusal(`${out}: ${className} with go_backwards is not exported to ONNX yet`);
+  const acts = [String(c.recurrent_activation ?? 'sigmoid'), String(c.activation ?? 'tanh')].map((a) => {
+    const name = RECURRENT_ACTIVATIONS[a];
+    if (!name) throw new OnnxRefusal(`${out}: ${className} with activation '${a}' is not exported to ONNX yet`);
+    return name;
+  });
+  const units = Number(c.units);
+  // ONNX gate k takes Keras's gate order[k].
+  const order = lstm ? [0, 3, 1, 2] : [0, 1, 2];
+  const gates = order.length;
+  const regate = (m: Float32Array, rows: number): Float32Array => {
+    // Keras (rows, gates·units) → ONNX (gates·units, rows), gates reordered.
+    const t = new Float32Array(m.length);
+    order.forEach((from, to) => {
+      for (let u = 0; u < units; u++)
+        for (let r = 0; r < rows; r++) t[(to * units + u) * rows + r] = m[r * gates * units + from * units + u];
+    });
+    return t;
+  };
+  const W = g.constant(`${out}_W`, [1, gates * units, features], regate(w('kernel').data, features));
+  const R = g.constant(`${out}_R`, [1, gates * units, units], regate(w('recurrent_kernel').data, units));
+  const inputs = [g.op('Transpose', [x], { perm: [1, 0, 2] }), W, R];
+  if (c.use_bias !== false) {
+    const bias = w('bias').data;
+    const B = new Float32Array(2 * gates * units);
+    // LSTM: one bias, on the input side; GRU (reset_after): rows of input and recurrent bias.
+    const halves = lstm ? [bias] : [bias.subarray(0, gates * units), bias.subarray(gates * units)];
+    halves.forEach((half, h) =>
+      order.forEach((from, to) =>
+        B.set(half.subarray(from * units, (from + 1) * units), h * gates * units + to * units),
+      ),
+    );
+    inputs.push(g.constant(`${out}_B`, [1, 2 * gates * units], B));
+  }
+  const used = lstm ? [acts[0], acts[1], acts[1]] : [acts[0], acts[1]];
+  // Each HardSigmoid takes its alpha and beta from these lists, in order (the others take none).
+  const hard = used.filter((a) => a === 'HardSigmoid');
+  const attrs: Record<string, Attr> = {
+    hidden_size: units,
+    activations: { texts: used },
+    ...(hard.length
+      ? { activation_alpha: { floats: hard.map(() => 1 / 6) }, activation_beta: { floats: hard.map(() => 0.5) } }
+      : {}),
+    ...(lstm ? {} : { linear_before_reset: 1 }),
+  };
+  const y = `${out}_all`;
+  const last = `${out}_last`;
+  g.op(className, inputs, attrs, [y, last]);
+  if (c.return_sequences === true) {
+    const steps = g.op('Squeeze', [y, g.ints(`${out}_axes`, [1])]);
+    g.op('Transpose', [steps], { perm: [1, 0, 2] }, out);
+  } else g.op('Squeeze', [last, g.ints(`${out}_axes`, [0])], {}, out);
 }
 
 /** Keras's channels-last kernel (kh, kw, c_in, c_out) as ONNX's (c_out, c_in, kh, kw). */

@@ -71,7 +71,12 @@ async function worstDifference(doc: ModelDocument, scale = 1): Promise<number | 
       .map((d) => d ?? 1),
   ];
   const rng = new Random(2);
-  const x = Float32Array.from({ length: sizeOf(inputShape) }, () => rng.uniform(-scale, scale));
+  // A model that starts with an Embedding takes token ids.
+  const embedding = doc.nodes.find((n) => n.className === 'Embedding');
+  const vocabulary = embedding ? Number(embedding.config.input_dim) : 0;
+  const x = Float32Array.from({ length: sizeOf(inputShape) }, () =>
+    vocabulary ? Math.floor(rng.uniform(0, vocabulary)) : rng.uniform(-scale, scale),
+  );
   const expected = predict(doc, { shape: inputShape, data: x }, false, backend);
   if (!('data' in expected)) throw new Error(expected.message);
   const session = await ort.InferenceSession.create(writeOnnx(doc));
@@ -139,6 +144,16 @@ const LAYER_CASES: [string, string, string][] = [
     'Conv2DTranspose (valid, same, strides above the kernel)',
     '(4, 5, 3)',
     'layers.Conv2DTranspose(4, 3, strides=2, padding="same", activation="relu"), layers.Conv2DTranspose(2, (2, 3), strides=(1, 2)), layers.Conv2DTranspose(3, 1, strides=3, padding="same"), layers.Conv2DTranspose(2, 2, strides=3)',
+  ],
+  [
+    'LSTM and GRU (sequences, then the last state)',
+    '(5, 3)',
+    'layers.LSTM(4, return_sequences=True), layers.GRU(3, return_sequences=True), layers.LSTM(2, use_bias=False), layers.Dense(2)',
+  ],
+  [
+    'GRU (the last state, hard_sigmoid gates) and LSTM with relu',
+    '(6, 2)',
+    'layers.GRU(5, recurrent_activation="hard_sigmoid"), layers.RepeatVector(2), layers.LSTM(3, activation="relu")',
   ],
   ['Permute', '(3, 4, 2)', 'layers.Permute((3, 1, 2))'],
   ['Cropping2D', '(7, 6, 2)', 'layers.Cropping2D(((1, 2), (0, 1)))'],
