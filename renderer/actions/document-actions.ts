@@ -16,7 +16,7 @@ import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
 import { useDatasets } from '../stores/datasets';
-import { restoreRuns, serializableRuns, useTraining } from '../stores/training';
+import { type TrainConfig, restoreRuns, serializableRuns, useTraining } from '../stores/training';
 import { type ThemeChoice, useUi } from '../stores/ui';
 import { placeNewNodes } from './merge-positions';
 import { textUndo } from './text-undo';
@@ -219,19 +219,22 @@ export async function exportTfjsFiles(doc: ModelDocument = useGraph.getState().d
  * Export ▸ Training script: the TensorFlow `train.py` with the Train tab's settings under the chosen tf.distribute
  * strategy, and its data file saved beside it (as TF.js's shard is).
  */
-export async function exportTrainingScript(strategy: Strategy): Promise<void> {
+export function exportTrainingScript(strategy: Strategy): Promise<void> {
+  return saveTrainingScript(useGraph.getState().doc, useTraining.getState().config, strategy, baseName());
+}
+
+/** The training script of a model with these settings (the Train tab's, or a run's), and its data file beside it. */
+export async function saveTrainingScript(
+  doc: ModelDocument,
+  config: TrainConfig,
+  strategy: Strategy,
+  base: string,
+): Promise<void> {
   const { appTrainingScript, exportModel } = await formats();
-  const doc = useGraph.getState().doc;
   const notify = useUi.getState().notify;
   const checked = await exportModel(doc, 'keras-py');
   if (!checked.ok) return notify(`${checked.message} (${checked.hint})`, 'error');
-  const out = appTrainingScript(
-    doc,
-    useTraining.getState().config,
-    strategy,
-    baseName(),
-    useDatasets.getState().imported,
-  );
+  const out = appTrainingScript(doc, config, strategy, base, useDatasets.getState().imported);
   if (!out.ok) return notify(out.message, 'error');
   const [script, data] = out.files;
   const saved = await getHost().saveFile({

@@ -73,6 +73,7 @@ const RUN_EXPORTS: { kind: RunExportKind; title: string }[] = [
   { kind: 'weights-json', title: 'Weights JSON' },
   { kind: 'keras-py', title: 'Keras .py + weights' },
   { kind: 'tfjs', title: 'TF.js' },
+  { kind: 'keras-train', title: 'Training script' },
 ];
 
 const FILE_EXPORTS: { kind: ExportKind; title: string }[] = [

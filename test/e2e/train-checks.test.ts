@@ -130,6 +130,7 @@ describe('after training, the newest completed run is the default', () => {
       'Weights JSON',
       'Keras .py + weights',
       'TF.js',
+      'Training script',
     ]);
     await h.screenshot('export-run-weights');
     const [download] = await Promise.all([
@@ -146,6 +147,16 @@ describe('after training, the newest completed run is the default', () => {
     expect(onnxFile.suggestedFilename()).toMatch(/-run-1\.onnx$/);
     const session = await ort.InferenceSession.create(new Uint8Array(readFileSync((await onnxFile.path())!)));
     expect(session.outputNames).toHaveLength(1);
+    // The run's training script carries the run's settings.
+    await page.click('[data-testid=menu-export]');
+    const [script] = await Promise.all([
+      page.waitForEvent('download'),
+      runs.nth(1).locator('[data-testid=export-run-keras-train]').click(),
+    ]);
+    expect(script.suggestedFilename()).toMatch(/-run-1-train\.py$/);
+    const text = readFileSync((await script.path())!, 'utf8');
+    expect(text).toContain('"data_kind": "mnist"');
+    expect(text).toContain('"strategy": "default"');
   });
 
   it('stayed free of console errors', () => {

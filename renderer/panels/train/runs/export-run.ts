@@ -4,14 +4,14 @@
  * weights JSON beside it.
  */
 import type { ModelDocument } from '../../../../engine/api/graph';
-import { exportTfjsFiles } from '../../../actions/document-actions';
+import { exportTfjsFiles, saveTrainingScript } from '../../../actions/document-actions';
 import { getHost } from '../../../services/host-instance';
 import type { TrainingRun } from '../../../stores/training';
 import { useUi } from '../../../stores/ui';
 
 const formats = () => import('../../../actions/formats');
 
-export type RunExportKind = 'keras' | 'h5' | 'onnx' | 'weights-json' | 'tfjs' | 'keras-py';
+export type RunExportKind = 'keras' | 'h5' | 'onnx' | 'weights-json' | 'tfjs' | 'keras-py' | 'keras-train';
 
 /** The exports of a run that are one file with its weights inside. */
 const SINGLE_FILE: Partial<Record<RunExportKind, { name: string; extensions: string[] }>> = {
@@ -42,6 +42,8 @@ export async function exportRun(run: TrainingRun, kind: RunExportKind): Promise<
   }
   const doc = trainedDocument(run);
   if (kind === 'tfjs') return exportTfjsFiles(doc);
+  // The run's own settings (dataset, optimizer, batch, epochs, seed…), for one machine; --strategy picks another.
+  if (kind === 'keras-train') return saveTrainingScript(doc, run.config, 'default', `${runFileBase(run)}-train`);
   const { exportModel } = await formats();
   const base = runFileBase(run);
   const single = SINGLE_FILE[kind];
