@@ -13,6 +13,7 @@ import {
   recurrentConfig,
   recurrentFields,
   recurrentOutput,
+  reverseSteps,
   recurrentOutputShape,
   inputSideGradients,
   setColumns,
@@ -74,7 +75,8 @@ export const GRU = defineLayer({
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
-  forward(ctx, config, [x], w) {
+  forward(ctx, config, [input], w) {
+    const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
@@ -105,7 +107,8 @@ export const GRU = defineLayer({
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
     return recurrentOutput(out, h, shape, config.return_sequences, saved);
   },
-  backward(ctx, config, dy, { inputs: [x], weights: w, saved, inputGradsNeeded }) {
+  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }) {
+    const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 3 * units;
@@ -152,6 +155,6 @@ export const GRU = defineLayer({
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded);
+    return inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards);
   },
 });

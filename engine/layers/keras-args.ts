@@ -37,7 +37,6 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   dropout: [0],
   recurrent_dropout: [0],
   return_state: [false],
-  go_backwards: [false],
   stateful: [false],
   unroll: [false, true],
   zero_output_for_mask: [false],
@@ -53,7 +52,6 @@ export const NEUTRAL_HINTS: Readonly<Record<string, string>> = {
   dropout: 'the RNN has no input dropout in LayerCanvas: drop it and put a Dropout layer before the RNN',
   recurrent_dropout: 'LayerCanvas has no recurrent dropout: drop it, or put a Dropout layer after the RNN',
   return_state: 'LayerCanvas returns the output only: drop return_state (return_sequences=True gives every step)',
-  go_backwards: 'LayerCanvas reads sequences forwards only: drop go_backwards, or reverse the data',
   stateful: 'LayerCanvas starts every batch from zero state: drop stateful',
   reset_after: "LayerCanvas computes GRU with Keras's default reset_after=True: drop the argument",
 };

@@ -13,6 +13,7 @@ import {
   recurrentConfig,
   recurrentFields,
   recurrentOutput,
+  reverseSteps,
   recurrentOutputShape,
   inputSideGradients,
   setColumns,
@@ -85,7 +86,8 @@ export const LSTM = defineLayer({
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
-  forward(ctx, config, [x], w) {
+  forward(ctx, config, [input], w) {
+    const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
@@ -111,7 +113,8 @@ export const LSTM = defineLayer({
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
     return recurrentOutput(out, h, shape, config.return_sequences, saved);
   },
-  backward(ctx, config, dy, { inputs: [x], weights: w, saved, inputGradsNeeded }) {
+  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }) {
+    const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 4 * units;
@@ -140,6 +143,6 @@ export const LSTM = defineLayer({
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded);
+    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards);
   },
 });

@@ -66,6 +66,12 @@ export const recurrentFields = {
     default: false,
     doc: 'Output the hidden state at every step (batch, steps, units), not only the last one (batch, units).',
   },
+  go_backwards: {
+    type: 'bool',
+    default: false,
+    advanced: true,
+    doc: 'Read the sequence from its last step to its first; with return_sequences the output is in that order too.',
+  },
   seed: {
     type: 'int',
     default: null,
@@ -157,6 +163,20 @@ export function recurrentOutput(out: Tensor, h: Tensor, shape: number[], sequenc
   return { output: { shape, data: out.data }, saved };
 }
 
+/** The sequence with its steps in reverse order (go_backwards); its own inverse. */
+export function reverseSteps(x: Tensor): Tensor {
+  const [batch, steps] = x.shape;
+  const width = x.data.length / (batch * steps);
+  const out = new Float32Array(x.data.length);
+  for (let b = 0; b < batch; b++)
+    for (let t = 0; t < steps; t++)
+      out.set(
+        x.data.subarray((b * steps + t) * width, (b * steps + t + 1) * width),
+        (b * steps + steps - 1 - t) * width,
+      );
+  return { shape: x.shape, data: out };
+}
+
 /** The kernel gradient and the input gradient from the gradients of every step's x·kernel part, (batch·steps, gates). */
 export function inputSideGradients(
   ctx: RunContext,
@@ -165,11 +185,12 @@ export function inputSideGradients(
   dZ: Tensor,
   weights: Record<string, Float32Array>,
   inputGradsNeeded: boolean | undefined,
+  backwards = false,
 ) {
   const [batch, steps, features] = x.shape;
   const rows = { shape: [batch * steps, features], data: x.data };
   const all = { kernel: ctx.backend.matMul(rows, dZ, true, false).data, ...weights };
   if (inputGradsNeeded === false) return { inputs: [], weights: all };
-  const dx = ctx.backend.matMul(dZ, kernel, false, true);
-  return { inputs: [{ shape: x.shape, data: dx.data }], weights: all };
+  const dx = { shape: x.shape, data: ctx.backend.matMul(dZ, kernel, false, true).data };
+  return { inputs: [backwards ? reverseSteps(dx) : dx], weights: all };
 }

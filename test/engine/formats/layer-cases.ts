@@ -172,6 +172,7 @@ export const LAYER_CASES: Record<string, LayerSpec & { input?: LayerSpec }> = {
       recurrent_activation: 'softsign',
       unit_forget_bias: false,
       return_sequences: true,
+      go_backwards: true,
       kernel_initializer: 'he_uniform',
       recurrent_initializer: 'glorot_normal',
       bias_initializer: 'ones',

@@ -23,7 +23,6 @@ describe('recurrent layers: what LayerCanvas cannot compute is refused where it 
     ['layers.LSTM(4, recurrent_dropout=0.25)', 'recurrent_dropout=0.25', 'Dropout layer'],
     ['layers.GRU(4, dropout=0.5)', 'dropout=0.5', 'Dropout layer'],
     ['layers.GRU(4, reset_after=False)', 'reset_after=False', 'reset_after=True'],
-    ['layers.LSTM(4, go_backwards=True)', 'go_backwards=True', 'reverse the data'],
     ['layers.GRU(4, stateful=True)', 'stateful=True', 'zero state'],
   ])('Python %s', (layer, value, fix) => {
     const r = importKerasPython(model(layer));
