@@ -36,7 +36,7 @@ Commands:
                                     code that loads them into the model)
   export <model> --format keras-train --out train.py --dataset <d> [--strategy default|mirrored|
         multiworker|tpu] [--epochs N] [--batch-size B] [--optimizer O] [--lr X] [--loss L]
-        [--validation-split F] [--seed S]
+        [--validation-split F] [--seed S] [--subset N]
                                     a TensorFlow training script (tf.distribute); unset settings come
                                     from the project's last run; a generated dataset goes beside it
   predict <model> --input in.json [--training] [--weights w.json|w.weights.h5] [--out out.json]
@@ -342,6 +342,7 @@ const RUN_OPTIONS = {
   loss: { type: 'string' },
   'validation-split': { type: 'string' },
   seed: { type: 'string' },
+  subset: { type: 'string' },
 } as const;
 const SCRIPT_OPTIONS = { dataset: { type: 'string' }, strategy: { type: 'string' }, ...RUN_OPTIONS } as const;
 
@@ -374,6 +375,7 @@ async function trainingScriptCommand(
     loss: s('loss'),
     validationSplit: s('validation-split'),
     seed: s('seed'),
+    subset: s('subset'),
   });
   const [script, ...beside] = writeTrainingScript(loaded.doc, settings, basename(out).replace(/\.py$/, ''));
   for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
@@ -426,7 +428,6 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(rest, {
     dataset: { type: 'string', short: 'd' },
     ...RUN_OPTIONS,
-    subset: { type: 'string' },
     'compare-bn': { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     profile: { type: 'boolean' },

@@ -24,7 +24,7 @@ import { number as trainNumber, suggestLoss, type TrainOptions } from './train';
 /** The run settings `train` takes, and the strategy. */
 export type ScriptOptions = Pick<
   TrainOptions,
-  'dataset' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'loss' | 'validationSplit' | 'seed'
+  'dataset' | 'epochs' | 'batchSize' | 'optimizer' | 'lr' | 'loss' | 'validationSplit' | 'seed' | 'subset'
 > & {
   strategy?: string;
 };
@@ -93,6 +93,7 @@ export function scriptSettings(doc: ModelDocument, modelText: string, opts: Scri
       last?.validationSplit ??
       0.1,
     seed: given(opts.seed, 'seed', (n) => Number.isInteger(n) && n >= 0, 'a whole number ≥ 0') ?? last?.seed ?? 0,
+    subset: given(opts.subset, 'subset', whole, 'a whole number ≥ 1') ?? last?.subset ?? null,
     ...imageShape(doc, data),
   };
 }

@@ -49,6 +49,8 @@ describe('export --format keras-train', () => {
       '3',
       '--seed',
       '4',
+      '--subset',
+      '100',
       '--out',
       out,
     );
@@ -67,6 +69,8 @@ describe('export --format keras-train', () => {
       setting(script, 'seed'),
       setting(script, 'strategy'),
     ]).toEqual(['16', '3', '4', '"mirrored"']);
+    // The script's --subset default: a quick run on the first 100 samples, as `train --subset` does.
+    expect(setting(script, 'subset')).toBe('100');
     expect(setting(script, 'loss')).toBe('"sparse_categorical_crossentropy"');
     expect(script).toContain('optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate)');
     expect(script).toContain('def build_model():\n    model = keras.Sequential([\n        keras.Input(shape=(2,)),');
@@ -111,6 +115,7 @@ describe('export --format keras-train', () => {
       setting(script, 'epochs'),
     ]).toEqual(['"circles.npz"', '"rmsprop"', '8', '2']);
     expect(setting(script, 'strategy')).toBe('"default"');
+    expect(setting(script, 'subset')).toBe('None');
   });
 
   it.each([
