@@ -605,8 +605,6 @@ function recurrent(
   w: (name: string) => { shape: readonly number[]; data: Float32Array },
 ): void {
   const lstm = className === 'LSTM';
-  if (c.go_backwards === true)
-    throw new OnnxRefusal(`${out}: ${className} with go_backwards is not exported to ONNX yet`);
   const acts = [String(c.recurrent_activation ?? 'sigmoid'), String(c.activation ?? 'tanh')].map((a) => {
     const name = RECURRENT_ACTIVATIONS[a];
     if (!name) throw new OnnxRefusal(`${out}: ${className} with activation '${a}' is not exported to ONNX yet`);
@@ -646,6 +644,8 @@ function recurrent(
   const attrs: Record<string, Attr> = {
     hidden_size: units,
     activations: { texts: used },
+    // go_backwards reads the steps last to first.
+    ...(c.go_backwards === true ? { direction: { text: 'reverse' } } : {}),
     ...(hard.length
       ? { activation_alpha: { floats: hard.map(() => 1 / 6) }, activation_beta: { floats: hard.map(() => 0.5) } }
       : {}),
@@ -655,7 +655,16 @@ function recurrent(
   const last = `${out}_last`;
   g.op(className, inputs, attrs, [y, last]);
   if (c.return_sequences === true) {
-    const steps = g.op('Squeeze', [y, g.ints(`${out}_axes`, [1])]);
+    let steps = g.op('Squeeze', [y, g.ints(`${out}_axes`, [1])]);
+    // ONNX puts each step's output at its time; Keras's go_backwards lists them in the order it read them.
+    if (c.go_backwards === true)
+      steps = g.op('Slice', [
+        steps,
+        g.ints(`${out}_start`, [-1]),
+        g.ints(`${out}_end`, [-(2 ** 63)]),
+        g.ints(`${out}_time`, [0]),
+        g.ints(`${out}_step`, [-1]),
+      ]);
     g.op('Transpose', [steps], { perm: [1, 0, 2] }, out);
   } else g.op('Squeeze', [last, g.ints(`${out}_axes`, [0])], {}, out);
 }

@@ -155,6 +155,11 @@ const LAYER_CASES: [string, string, string][] = [
     '(6, 2)',
     'layers.GRU(5, recurrent_activation="hard_sigmoid"), layers.RepeatVector(2), layers.LSTM(3, activation="relu")',
   ],
+  [
+    'LSTM and GRU with go_backwards (sequences in the order read, and the last state)',
+    '(5, 3)',
+    'layers.LSTM(4, return_sequences=True, go_backwards=True), layers.GRU(3, return_sequences=True, go_backwards=True), layers.LSTM(2, go_backwards=True), layers.Dense(2)',
+  ],
   ['Permute', '(3, 4, 2)', 'layers.Permute((3, 1, 2))'],
   ['Cropping2D', '(7, 6, 2)', 'layers.Cropping2D(((1, 2), (0, 1)))'],
   [
