@@ -125,6 +125,12 @@ model = keras.Model(inputs, outputs)
     expect(back.document.nodes[0].config.dtype).toBe('int32');
   });
 
+  it("dtype=None is Keras's float32", () => {
+    const r = importKerasPython(code.replace('"int32"', 'None'));
+    if (!r.ok) throw new Error(r.errors[0].message);
+    expect(JSON.parse(writeKerasJson(r.document, 'keras3')).config.layers[0].config.dtype).toBe('float32');
+  });
+
   it('a dtype LayerCanvas does not compute is refused at its place', () => {
     const r = importKerasPython(code.replace('"int32"', '"float16"'));
     expect(r.ok).toBe(false);
