@@ -11,7 +11,7 @@ import { getTemplate } from '../../engine/api/graph';
 // The format modules (the Python parser, the TF.js writer, zod schemas) load on first use, not at start-up.
 const formats = () => import('./formats');
 import { layoutPositions } from '../canvas/layout';
-import { getHost } from '../services/host-instance';
+import { getEngineClient, getHost } from '../services/host-instance';
 import type { HostFile, MenuCommand } from '../../common/host';
 import { moveNodes } from '../stores/edits';
 import { isDirty, useGraph } from '../stores/graph';
@@ -50,23 +50,43 @@ export async function newFromTemplate(id: string): Promise<void> {
   fitSoon();
 }
 
+/** The host's bytes are a plain ArrayBuffer's (read from a file or disk), as the protocol's schema types them. */
+function readInEngine(file: HostFile) {
+  return getEngineClient().then((client) =>
+    client.request('import', {
+      name: file.name,
+      data: file.data as Uint8Array<ArrayBuffer>,
+      ...(file.siblings ? { siblings: file.siblings as Record<string, Uint8Array<ArrayBuffer>> } : {}),
+    }),
+  );
+}
+
+/**
+ * Opens a model file. The engine process reads it (its `import` request), not this page: a hostile file that hangs
+ * or exhausts a parser takes down the engine, which the host restarts, and the canvas keeps the model it had.
+ */
 export async function openHostFile(file: HostFile): Promise<boolean> {
-  const side = file.siblings ? { read: (path: string) => file.siblings![path.split('/').pop() ?? path] } : undefined;
-  const { readModelFile, readProjectFile } = await formats();
-  // Bytes: a .keras or .h5 is told by its first bytes and read with its weights; the rest is read as text.
-  const result = await readModelFile(file.data, file.name, side);
-  // A project reopens as it was saved: the same pan and zoom, not a fresh fit.
-  const project =
-    result.ok && result.format === 'project' ? readProjectFile(new TextDecoder().decode(file.data)) : null;
-  const viewport = project?.ok ? project.viewport : undefined;
-  if (!result.ok) {
-    const detail = result.errors.map((e: FormatError) => formatFormatError(e)).join('; ');
+  const refuse = (detail: string) => {
     // "model.h5 is an HDF5 file…" already names the file: the status bar's one line has no room to say it twice.
     useUi
       .getState()
       .notify(detail.startsWith(`${file.name} `) ? detail : `Could not open ${file.name}: ${detail}`, 'error');
     return false;
+  };
+  let answer: Awaited<ReturnType<typeof readInEngine>>;
+  try {
+    answer = await readInEngine(file);
+  } catch (err) {
+    return refuse(`the engine could not be reached (${(err as Error)?.message ?? String(err)})`);
   }
+  if (!answer.ok) return refuse(answer.error.message);
+  const result = answer.value;
+  if (!result.ok) return refuse(result.errors.map((e: FormatError) => formatFormatError(e)).join('; '));
+  // A project reopens as it was saved: the same pan and zoom, not a fresh fit, and its training runs (the engine
+  // read its model; these are the editor's own fields).
+  const project =
+    result.format === 'project' ? (await formats()).readProjectFile(new TextDecoder().decode(file.data)) : null;
+  const viewport = project?.ok ? project.viewport : undefined;
   useGraph.getState().load(await positioned(result.document));
   // A project brings its training runs (none, if it has none); other files leave the session's runs listed.
   if (project?.ok) restoreRuns(project.runs ?? []);

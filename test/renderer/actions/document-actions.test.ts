@@ -6,7 +6,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { importKerasPython } from '../../../engine/formats/keras-python';
 import { readProject, writeProject } from '../../../engine/formats/project';
 import { infer } from '../../../engine/graph/inference';
-import type { Host, SaveRequest } from '../../../common/host';
+import type { EnginePort, EngineStatus, Host, SaveRequest } from '../../../common/host';
+import { createEngineService, defaultHandlers, type Handlers } from '../../../engine/host/engine-service';
+import { createEngineClient, type EngineClient } from '../../../renderer/services/engine-client';
 
 const saved: SaveRequest[] = [];
 const host = {
@@ -16,7 +18,42 @@ const host = {
   }),
   openFile: vi.fn(async () => null),
 } as unknown as Host;
-vi.mock('../../../renderer/services/host-instance', () => ({ getHost: () => host }));
+
+/**
+ * The page's engine: a real engine service in memory behind a real client, with structured clone in between like a
+ * MessagePort. `handlers` swaps in a parser that never answers; `restartEngine` is the host's watchdog.
+ */
+let handlers: Handlers = defaultHandlers;
+const imports: string[] = [];
+const statusListeners = new Set<(s: EngineStatus) => void>();
+const engine = createEngineService(
+  (m) => queueMicrotask(() => portListeners.forEach((l) => l(structuredClone(m)))),
+  new Proxy(defaultHandlers, { get: (_t, k: keyof Handlers) => handlers[k] }),
+);
+const portListeners = new Set<(m: unknown) => void>();
+const port: EnginePort = {
+  postMessage: (m) => {
+    const msg = m as { type: string; payload?: { name?: string } };
+    if (msg.type === 'import') imports.push(msg.payload?.name ?? '');
+    queueMicrotask(() => engine.handle(structuredClone(m)));
+  },
+  onMessage: (l) => {
+    portListeners.add(l);
+    return () => portListeners.delete(l);
+  },
+  close: () => {},
+};
+const client: EngineClient = createEngineClient(port, {
+  subscribeStatus: (l) => {
+    statusListeners.add(l);
+    return () => statusListeners.delete(l);
+  },
+});
+const restartEngine = (message: string) => statusListeners.forEach((l) => l({ state: 'restarting', message }));
+vi.mock('../../../renderer/services/host-instance', () => ({
+  getHost: () => host,
+  getEngineClient: async () => client,
+}));
 
 // The node test environment has no DOM: the actions need confirm(), the focused element and animation frames.
 vi.stubGlobal('confirm', () => true);
@@ -36,6 +73,8 @@ const ctx = { prefersDark: false, openTemplates: vi.fn() };
 
 beforeEach(() => {
   saved.length = 0;
+  imports.length = 0;
+  handlers = defaultHandlers;
   useUi.getState().setFile(null);
 });
 
@@ -91,6 +130,29 @@ describe('file actions through the host', () => {
     ).toBe(false);
     expect(useGraph.getState().doc).toBe(doc);
     expect(useUi.getState().notice?.kind).toBe('error');
+    // Both were read by the engine process, not by this page.
+    expect(imports).toEqual(['small.py', 'broken.py']);
+  });
+
+  it('a file whose parser hangs restarts the engine, says so in one line, and keeps the canvas', async () => {
+    await newFromTemplate('article-mlp');
+    const doc = useGraph.getState().doc;
+    // The parser never answers (an exhausted engine), until the host's watchdog kills and restarts it.
+    let started!: () => void;
+    const hung = new Promise<void>((r) => (started = r));
+    handlers = { ...defaultHandlers, import: () => (started(), new Promise(() => {})) };
+    const opening = openHostFile({ name: 'evil.py', data: new TextEncoder().encode('x = (((((((((') });
+    await hung;
+    const why =
+      "The engine stopped answering for 5 s while working on 'import' of evil.py, so it was stopped; restarting it in 500 ms.";
+    restartEngine(why);
+    expect(await opening).toBe(false);
+    expect(useGraph.getState().doc).toBe(doc);
+    expect(useUi.getState().notice).toMatchObject({
+      kind: 'error',
+      text: `Could not open evil.py: ${why}`,
+    });
+    expect(imports).toEqual(['evil.py']);
   });
 
   it('opens what is sound in a damaged project, says so, and asks the host to keep a .bak when saving over it', async () => {
