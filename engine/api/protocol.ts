@@ -6,18 +6,15 @@
  * engine-service.ts, which TypeScript then insists on.
  */
 import { z } from 'zod';
-import type { FormatError, Problem } from '../core/problems';
-import type { Shape } from '../core/shape';
+import type { FormatError } from '../core/problems';
 import type { ModelDocument, NamedWeight } from '../graph/document';
 import { documentSchema, exactTensor, float32, product, shapeText } from '../graph/document-schema';
-import type { Summary } from '../graph/summary';
 import type { Tensor } from '../core/tensor';
 import type { TrainResult } from '../train/trainer';
 import type { Dataset, DataError } from '../data/types';
 import { MAX_FOLDER_FILES } from '../data/folder-limits';
 import type { KernelsReport } from '../kernels/types';
 import { MAX_SAMPLES, type SampleWindow } from '../data/samples';
-import { EXPORT_FORMATS, type ExportFormat } from '../formats/export';
 
 export { documentSchema };
 
@@ -32,10 +29,6 @@ function firstNonFinite(data: Float32Array): number {
   return -1;
 }
 
-const documentPayload = z.object({ document: documentSchema });
-
-export { EXPORT_FORMATS, type ExportFormat };
-
 /** A request's payload schema, tagged with the type of its result (the tag exists only for TypeScript). */
 interface RequestSpec<P extends z.ZodType, R> {
   payload: P;
@@ -45,28 +38,9 @@ const request =
   <R>() =>
   <P extends z.ZodType>(payload: P): RequestSpec<P, R> => ({ payload });
 
-export interface ValidateResult {
-  problems: Problem[];
-  errorCount: number;
-  warningCount: number;
-  totals: { total: number; trainable: number; nonTrainable: number };
-  /** Each node's output shape, null where it can't be inferred. */
-  outputShapes: Record<string, Shape | null>;
-}
-
 export type ImportOutcome =
   | { ok: true; document: ModelDocument; format: string; warnings: FormatError[] }
   | { ok: false; errors: FormatError[] };
-
-/** Text formats come back as text; TF.js also brings its weight files. */
-export interface ExportResult {
-  fileName: string;
-  /** The main file's text; empty when the file is binary (.keras), whose bytes are in `bytes`. */
-  text: string;
-  bytes?: Uint8Array;
-  /** Extra files written beside the main one (TF.js weight shards), by name. */
-  files?: Record<string, Uint8Array>;
-}
 
 const tensorSchema = exactTensor({ positive: true, minRank: 1 });
 
@@ -210,20 +184,11 @@ export const REQUESTS = {
   ping: request<{ pid: number | null; protocol: number }>()(z.object({}).optional()),
   /** Which kernels this engine runs (loading them if it hasn't yet), and why not the fast ones when it can't. */
   kernels: request<KernelsReport>()(z.object({}).optional()),
-  validate: request<ValidateResult>()(documentPayload),
-  summary: request<Summary & { text: string }>()(documentPayload),
   import: request<ImportOutcome>()(
     z.object({
       name: z.string().min(1),
       data: z.union([z.string(), bytes]),
       siblings: z.record(z.string(), bytes).optional(),
-    }),
-  ),
-  export: request<ExportResult>()(
-    z.object({
-      document: documentSchema,
-      format: z.enum(EXPORT_FORMATS),
-      flavor: z.enum(['keras3', 'tf.keras']).optional(),
     }),
   ),
   /**

@@ -3,10 +3,8 @@
  * response per request (plus progress events). Transport-free: node-main.ts and utility-main.ts wire `handle` and
  * `post` to their process's ports.
  */
-import { infer } from '../graph/inference';
-import { formatSummary, summarize } from '../graph/summary';
 import { CANCELLED, type HandlerContext, type HandlerOutcome } from './handler-context';
-import { exportDocument, importFile } from './io-handlers';
+import { importFile } from './io-handlers';
 import { stopTraining } from './stop-flags';
 import {
   PROTOCOL_VERSION,
@@ -19,7 +17,6 @@ import {
   type ProtocolError,
   type RequestType,
   type ResultOf,
-  type ValidateResult,
 } from '../api/protocol';
 import { ENGINE_ACTIVITY, type ActivityNote } from './supervisor';
 
@@ -36,27 +33,7 @@ export const defaultHandlers: Handlers = {
 
   kernels: async () => (await import('./kernels')).kernelsReport(),
 
-  validate: ({ document }): ValidateResult => {
-    const inference = infer(document);
-    const outputShapes: ValidateResult['outputShapes'] = {};
-    for (const [id, info] of inference.nodes) outputShapes[id] = info.outputShape;
-    return {
-      problems: inference.problems,
-      errorCount: inference.errorCount,
-      warningCount: inference.warningCount,
-      totals: inference.totals,
-      outputShapes,
-    };
-  },
-
-  summary: ({ document }) => {
-    const summary = summarize(document);
-    return { ...summary, text: formatSummary(summary) };
-  },
-
   import: (payload, ctx) => importFile(payload, ctx),
-
-  export: (payload, ctx) => exportDocument(payload, ctx),
 
   train: async (payload, ctx, id) => (await import('./train-handlers')).trainHandler(payload, ctx, id),
 

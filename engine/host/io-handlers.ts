@@ -1,12 +1,12 @@
 /**
- * Import and export over the protocol. The format modules are loaded on first use: the Python parser and the
- * TF.js writer are big, and validate/summary (the hot path while editing) shouldn't wait for them.
+ * Import over the protocol: the renderer's Open and drop of a model file. The format modules are loaded on
+ * first use: the Python parser and the HDF5 reader are big, and the engine's start shouldn't wait for them.
  */
 import type { FormatError } from '../core/problems';
 import type { SideFiles } from '../formats/types';
 import type { HandlerContext, HandlerOutcome } from './handler-context';
 import { CANCELLED, yieldToEvents } from './handler-context';
-import type { ExportResult, ImportOutcome, ParsedPayloadOf } from '../api/protocol';
+import type { ImportOutcome, ParsedPayloadOf } from '../api/protocol';
 
 function sideFiles(siblings: Record<string, Uint8Array> | undefined): SideFiles | undefined {
   if (!siblings) return undefined;
@@ -33,20 +33,6 @@ export async function importFile(
   ctx.progress({ fraction: 1, message: `Read ${payload.name}` });
   if (!result.ok) return { ok: false, errors: result.errors };
   return { ok: true, document: result.document, format: result.format, warnings: result.warnings };
-}
-
-export async function exportDocument(
-  payload: ParsedPayloadOf<'export'>,
-  ctx: HandlerContext,
-): Promise<HandlerOutcome<ExportResult>> {
-  ctx.progress({ fraction: 0.1, message: `Writing ${payload.format}` });
-  const { exportModel } = await import('../formats/export');
-  const out = await exportModel(payload.document, payload.format, { flavor: payload.flavor });
-  if (!out.ok) return { error: { code: out.code, message: out.message, hint: out.hint } };
-  const [main, ...beside] = out.files;
-  const body = typeof main.data === 'string' ? { text: main.data } : { text: '', bytes: main.data };
-  if (beside.length === 0) return { fileName: main.name, ...body };
-  return { fileName: main.name, ...body, files: Object.fromEntries(beside.map((f) => [f.name, f.data as Uint8Array])) };
 }
 
 export type { FormatError };

@@ -1,5 +1,5 @@
 /**
- * A typed proxy over an EnginePort: `request('validate', { document })` resolves to the result or an error as
+ * A typed proxy over an EnginePort: `request('import', { name, data })` resolves to the result or an error as
  * data. Handles ids, progress events, cancellation (AbortSignal), timeouts, and engine restarts: requests in
  * flight when the engine goes down fail with a clear message, and later ones go to the new engine.
  */
@@ -30,10 +30,7 @@ export interface RequestOptions {
 /** Quick requests answer in milliseconds; file work can take a while on big models. */
 const DEFAULT_TIMEOUTS: Partial<Record<RequestType, number>> = {
   ping: 10_000,
-  validate: 30_000,
-  summary: 30_000,
   import: 120_000,
-  export: 120_000,
 };
 const FALLBACK_TIMEOUT = 60_000;
 

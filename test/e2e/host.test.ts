@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import NodeWebSocket from 'ws';
-import { chainDocument } from '../../engine/graph/build';
+import type { ModelDocument } from '../../engine/graph/document';
+import { infer } from '../../engine/graph/inference';
 import { ServeError, startServer } from '../../cli/serve';
 import { launchHarness, type Harness } from './harness';
 
@@ -40,10 +41,8 @@ function get(
   });
 }
 
-const DOC: unknown = chainDocument([
-  { className: 'InputLayer', config: { shape: [4] } },
-  { className: 'Dense', config: { units: 3, activation: 'relu' } },
-]);
+const DENSE_PY =
+  'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3, activation="relu")])\n';
 
 describe('layercanvas serve in Chromium', () => {
   it('listens on 127.0.0.1 only, and refuses to listen on other interfaces', async () => {
@@ -220,29 +219,31 @@ describe('layercanvas serve in Chromium', () => {
     expect(outcome).toMatch(/403/);
   });
 
-  it('answers a validate request from the page over the engine WebSocket', async () => {
-    const response = await h.page.evaluate(async (doc) => {
+  it('answers an import request from the page over the engine WebSocket', async () => {
+    const response = await h.page.evaluate(async (code) => {
       const ws = new WebSocket(
-        `ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'validate-page' })}`,
+        `ws://${location.host}/engine?${new URLSearchParams({ token: location.hash.slice('#token='.length), page: 'import-page' })}`,
       );
       return await new Promise<unknown>((resolve, reject) => {
         ws.onerror = () => reject(new Error('socket error'));
-        ws.onopen = () => ws.send(JSON.stringify({ id: 'v1', type: 'validate', payload: { document: doc } }));
+        ws.onopen = () =>
+          ws.send(JSON.stringify({ id: 'v1', type: 'import', payload: { name: 'dense.py', data: code } }));
         ws.onmessage = (e) => {
           const m = JSON.parse(e.data as string);
-          if (m.id === 'v1') {
+          // Progress events ('Reading dense.py') come first with the same id; the answer has `ok`.
+          if (m.id === 'v1' && 'ok' in m) {
             ws.close();
             resolve(m);
           }
         };
       });
-    }, DOC);
+    }, DENSE_PY);
+    const answer = response as { id: string; ok: boolean; result: { ok: boolean; format: string; document: unknown } };
+    expect(answer).toMatchObject({ id: 'v1', ok: true, result: { ok: true, format: 'keras-py' } });
     // Dense(3) on 4 inputs: 4*3 weights + 3 biases = 15 parameters, output (None, 3).
-    expect(response).toMatchObject({
-      id: 'v1',
-      ok: true,
-      result: { errorCount: 0, totals: { total: 15 }, outputShapes: { n1: [null, 3] } },
-    });
+    const inference = infer(answer.result.document as ModelDocument);
+    expect(inference.totals.total).toBe(15);
+    expect(inference.nodes.get(inference.order.at(-1)!)?.outputShape).toEqual([null, 3]);
   });
 
   it('restarts a killed engine child and tells the page', async () => {

@@ -133,7 +133,7 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     expect(outcome.runs[0].history.loss[0]).toBeGreaterThan(0);
   }, 60_000);
 
-  it('reads a .keras file with its weights and writes one (h5wasm works in the CommonJS bundle)', async () => {
+  it('reads a .keras file with its weights (h5wasm works in the CommonJS bundle)', async () => {
     const request = await connectedEngine(stub, [`--wasm-dir=${join(DIST, 'wasm')}`]);
     const data = new Uint8Array(readFileSync(join(ROOT, 'test/fixtures/binary/cnn-bn.keras')));
     const read = await request('import', { name: 'cnn-bn.keras', data });
@@ -141,11 +141,6 @@ describe('dist/engine/utility-main.cjs under a stand-in parentPort', () => {
     const imported = read.result as { ok: true; format: string; document: { weights: Record<string, unknown[]> } };
     expect(imported).toMatchObject({ ok: true, format: 'keras' });
     expect(Object.values(imported.document.weights).flat()).toHaveLength(7);
-    const written = await request('export', { document: imported.document, format: 'keras' });
-    expect(written.error).toBeUndefined();
-    const file = written.result as { fileName: string; bytes: Uint8Array };
-    expect(file.fileName).toBe('cnn_bn.keras');
-    expect(Array.from(file.bytes.subarray(0, 4))).toEqual([0x50, 0x4b, 3, 4]);
   }, 60_000);
 
   it('without its kernels, says it runs on the reference ones, why, and how to fix it', async () => {

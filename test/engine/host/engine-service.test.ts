@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chainDocument } from '../../../engine/graph/build';
 import { createEngineService, defaultHandlers, type Handlers } from '../../../engine/host/engine-service';
 import { yieldToEvents } from '../../../engine/host/handler-context';
 import type { EngineMessage } from '../../../engine/api/protocol';
-
-const DENSE = chainDocument([
-  { className: 'InputLayer', config: { shape: [4] } },
-  { className: 'Dense', config: { units: 3 } },
-]);
 
 function harness(handlers?: Handlers) {
   const out: EngineMessage[] = [];
@@ -27,8 +21,8 @@ function harness(handlers?: Handlers) {
 describe('engine service: malformed messages get error responses', () => {
   const cases: [string, unknown, string | null, RegExp][] = [
     ['null', null, null, /Malformed engine request: request: /],
-    ['a bare string', 'validate', null, /Malformed/],
-    ['no id', { type: 'validate', payload: {} }, null, /request\.id/],
+    ['a bare string', 'ping', null, /Malformed/],
+    ['no id', { type: 'ping', payload: {} }, null, /request\.id/],
     ['a numeric id', { id: 7, type: 'ping' }, null, /request\.id/],
     ['an unknown type', { id: 'u1', type: 'frobnicate' }, 'u1', /Unknown engine request type 'frobnicate'/],
     [
@@ -40,7 +34,7 @@ describe('engine service: malformed messages get error responses', () => {
     ['a __proto__ type', { id: 'u3', type: '__proto__' }, 'u3', /Unknown engine request type '__proto__'/],
     [
       'a document without nodes',
-      { id: 'b1', type: 'validate', payload: { document: { name: 'x', edges: [] } } },
+      { id: 'b1', type: 'predict', payload: { document: { name: 'x', edges: [] } } },
       'b1',
       /payload\.document\.nodes/,
     ],
@@ -48,17 +42,17 @@ describe('engine service: malformed messages get error responses', () => {
       'a node id of the wrong type',
       {
         id: 'b2',
-        type: 'summary',
+        type: 'predict',
         payload: { document: { name: 'x', nodes: [{ id: 3, className: 'Dense', config: {} }], edges: [] } },
       },
       'b2',
       /payload\.document\.nodes\[0\]\.id/,
     ],
     [
-      'an unknown export format',
-      { id: 'b3', type: 'export', payload: { document: DENSE, format: 'savedmodel' } },
+      'an unknown built-in dataset',
+      { id: 'b3', type: 'samples', payload: { dataset: 'imagenet', offset: 0, count: 1 } },
       'b3',
-      /payload\.format/,
+      /payload\.dataset/,
     ],
     [
       'import bytes that are a plain array',
@@ -87,52 +81,6 @@ describe('engine service: malformed messages get error responses', () => {
 });
 
 describe('engine service: request types', () => {
-  it('validate infers Dense(3) on 4 features: 4*3+3 = 15 params, output (None, 3)', async () => {
-    const { service, reply } = harness();
-    service.handle({ id: 'v', type: 'validate', payload: { document: DENSE } });
-    expect(await reply('v')).toMatchObject({
-      ok: true,
-      result: {
-        errorCount: 0,
-        totals: { total: 15, trainable: 15, nonTrainable: 0 },
-        outputShapes: { n0: [null, 4], n1: [null, 3] },
-      },
-    });
-  });
-
-  it('validate reports a kernel larger than its input as a located problem', async () => {
-    const { service, reply } = harness();
-    const doc = chainDocument([
-      { className: 'InputLayer', config: { shape: [3, 3, 1] } },
-      { className: 'Conv2D', config: { filters: 2, kernel_size: [5, 5] } },
-    ]);
-    service.handle({ id: 'v', type: 'validate', payload: { document: doc } });
-    const r = await reply('v');
-    expect(r.ok).toBe(true);
-    const result = (
-      r as {
-        result: {
-          errorCount: number;
-          problems: { nodeId: string; code: string; message: string }[];
-          outputShapes: Record<string, unknown>;
-        };
-      }
-    ).result;
-    expect(result.errorCount).toBe(1);
-    expect(result.problems[0]).toMatchObject({ nodeId: 'n1', code: 'kernel-larger-than-input' });
-    expect(result.problems[0].message).toContain('(5, 5)');
-    expect(result.outputShapes.n1).toBeNull();
-  });
-
-  it("summary prints Keras's totals line", async () => {
-    const { service, reply } = harness();
-    service.handle({ id: 's', type: 'summary', payload: { document: DENSE } });
-    const r = (await reply('s')) as { ok: true; result: { total_params: number; text: string; layers: unknown[] } };
-    expect(r.ok).toBe(true);
-    expect(r.result.total_params).toBe(15);
-    expect(r.result.text).toMatch(/Total params: 15 \(60\.00 B\)/);
-  });
-
   it('a result the transport cannot carry becomes an error answer', async () => {
     const out: EngineMessage[] = [];
     const service = createEngineService(
@@ -166,26 +114,20 @@ describe('engine service: request types', () => {
 describe('engine service: progress and cancel', () => {
   const slow: Handlers = {
     ...defaultHandlers,
-    // Stands in for a long computation (the real ones: import of a big file, later run/train).
-    validate: async (_payload, ctx) => {
+    // Stands in for a long computation (the real ones: import of a big file, train).
+    import: async (_payload, ctx) => {
       for (let step = 1; step <= 1000; step += 1) {
         if (ctx.signal.aborted) return { error: { code: 'cancelled', message: 'Cancelled.' } };
         ctx.progress({ fraction: step / 1000, message: `step ${step}` });
         await yieldToEvents();
       }
-      return {
-        problems: [],
-        errorCount: 0,
-        warningCount: 0,
-        totals: { total: 0, trainable: 0, nonTrainable: 0 },
-        outputShapes: {},
-      };
+      return { ok: false, errors: [] };
     },
   };
 
   it('posts progress events with the request id, and a cancel stops the request with one cancelled answer', async () => {
     const { service, reply, out } = harness(slow);
-    service.handle({ id: 'long', type: 'validate', payload: { document: DENSE } });
+    service.handle({ id: 'long', type: 'import', payload: { name: 'big.py', data: 'x = 1' } });
     await yieldToEvents();
     await yieldToEvents();
     service.handle({ id: 'c', type: 'cancel', payload: { target: 'long' } });
@@ -210,8 +152,8 @@ describe('engine service: progress and cancel', () => {
 
   it('refuses a second request with the id of one still running', async () => {
     const { service, out } = harness(slow);
-    service.handle({ id: 'same', type: 'validate', payload: { document: DENSE } });
-    service.handle({ id: 'same', type: 'validate', payload: { document: DENSE } });
+    service.handle({ id: 'same', type: 'import', payload: { name: 'big.py', data: 'x = 1' } });
+    service.handle({ id: 'same', type: 'import', payload: { name: 'big.py', data: 'x = 1' } });
     await yieldToEvents();
     expect(out.some((m) => m.id === 'same' && 'ok' in m && !m.ok && m.error.code === 'duplicate-id')).toBe(true);
     service.handle({ id: 'c', type: 'cancel', payload: { target: 'same' } });

@@ -98,7 +98,7 @@ describe('exact protocol payloads', () => {
       ...mlp,
       weights: { [mlp.nodes[1].id]: [{ name: 'kernel', tensor: { shape: [2, 2], data: new Float32Array(3) } }] },
     };
-    const answer = await request('validate', { document: doc });
+    const answer = await request('predict', { document: doc, input: { shape: [1, 2], data: new Float32Array(2) } });
     expect(answer).toMatchObject({
       ok: false,
       error: {

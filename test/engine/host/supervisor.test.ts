@@ -255,7 +255,7 @@ describe('EngineSupervisor watchdog', () => {
     const { sup, children, statuses, advance } = watchdogSetup();
     sup.start();
     children[0].ready();
-    children[0].emit({ type: ENGINE_ACTIVITY, started: { id: 'p1', request: 'validate' } });
+    children[0].emit({ type: ENGINE_ACTIVITY, started: { id: 'p1', request: 'ping' } });
     children[0].emit({ type: ENGINE_ACTIVITY, finished: 'p1' });
     children[0].emit({ type: ENGINE_ACTIVITY, started: { id: 'a-7', request: 'import', label: 'evil.py' } });
     // Silent from here on: a loop that never yields.

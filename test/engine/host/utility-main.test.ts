@@ -65,14 +65,21 @@ describe('utility-process engine entry', () => {
       { className: 'InputLayer', config: { shape: [4] } },
       { className: 'Dense', config: { units: 3 } },
     ]);
-    a.port.postMessage({ id: 'a1', type: 'validate', payload: { document: doc } });
+    a.port.postMessage({
+      id: 'a1',
+      type: 'predict',
+      payload: { document: doc, input: { shape: [2, 4], data: new Float32Array(8) } },
+    });
     b.port.postMessage({
       id: 'b1',
       type: 'import',
       payload: { name: 'x.json', data: new TextEncoder().encode('{"not": "a model"}') },
     });
     const va = await until(() => a.received.find((m) => m.id === 'a1'));
-    expect(va).toMatchObject({ ok: true, result: { totals: { total: 15 } } });
+    expect(va).toMatchObject({ ok: true, result: { output: { shape: [2, 3] } } });
+    expect((va as unknown as { result: { output: { data: unknown } } }).result.output.data).toBeInstanceOf(
+      Float32Array,
+    );
     const vb = await until(() => b.received.find((m) => m.id === 'b1'));
     expect(vb.id).toBe('b1');
     expect(a.received.some((m) => m.id === 'b1')).toBe(false);

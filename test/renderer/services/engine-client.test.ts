@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chainDocument } from '../../../engine/graph/build';
+import { infer } from '../../../engine/graph/inference';
 import { createEngineService, defaultHandlers, type Handlers } from '../../../engine/host/engine-service';
 import { yieldToEvents } from '../../../engine/host/handler-context';
 import { createEngineClient } from '../../../renderer/services/engine-client';
 import type { EnginePort, EngineStatus } from '../../../common/host';
 
-const DOC = chainDocument([
-  { className: 'InputLayer', config: { shape: [4] } },
-  { className: 'Dense', config: { units: 3 } },
-]);
+/** A tiny model file, as the page's Open sends it: Dense(3) on 4 features. */
+const TINY = {
+  name: 'tiny.py',
+  data: 'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3)])\n',
+};
 
 /** An EnginePort wired to a real engine service in memory, with structured clone in between like a MessagePort. */
 function fakePort(handlers: Handlers = defaultHandlers) {
@@ -48,13 +49,13 @@ function fakePort(handlers: Handlers = defaultHandlers) {
 
 const slow: Handlers = {
   ...defaultHandlers,
-  summary: async (_p, ctx) => {
+  import: async (_p, ctx) => {
     for (let i = 1; i <= 50; i += 1) {
       if (ctx.signal.aborted) return { error: { code: 'cancelled', message: 'Cancelled.' } };
       ctx.progress({ fraction: i / 50 });
       await yieldToEvents();
     }
-    return defaultHandlers.summary({ document: DOC }, ctx, 'slow');
+    return { ok: false, errors: [] };
   },
 };
 
@@ -64,8 +65,10 @@ describe('engine client', () => {
   it('gives each request its own id and matches answers to requests', async () => {
     const { port, sent } = fakePort();
     const client = createEngineClient(port);
-    const [a, b] = await Promise.all([client.request('validate', { document: DOC }), client.request('ping', {})]);
-    expect(a).toMatchObject({ ok: true, value: { totals: { total: 15 } } });
+    const [a, b] = await Promise.all([client.request('import', TINY), client.request('ping', {})]);
+    expect(a).toMatchObject({ ok: true, value: { ok: true } });
+    // Dense(3) on 4 features: 4*3 weights + 3 biases.
+    expect(a.ok && a.value.ok && infer(a.value.document).totals.total).toBe(15);
     expect(b).toMatchObject({ ok: true, value: { protocol: 1 } });
     expect(new Set(sent.map((m) => m.id)).size).toBe(2);
     expect(client.pending).toBe(0);
@@ -74,16 +77,16 @@ describe('engine client', () => {
   it('turns engine errors into data', async () => {
     const { port } = fakePort();
     const client = createEngineClient(port);
-    const r = await client.request('validate', { document: { name: 'x', nodes: 'no', edges: [] } as never });
+    const r = await client.request('import', { name: 'x.json', data: [1, 2] as never });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/payload\.document\.nodes/);
+    if (!r.ok) expect(r.error.message).toMatch(/payload\.data/);
   });
 
   it('delivers progress events to the request that asked, in order', async () => {
     const { port } = fakePort(slow);
     const client = createEngineClient(port);
     const fractions: number[] = [];
-    const r = await client.request('summary', { document: DOC }, { onProgress: (p) => fractions.push(p.fraction!) });
+    const r = await client.request('import', TINY, { onProgress: (p) => fractions.push(p.fraction!) });
     expect(r.ok).toBe(true);
     expect(fractions).toHaveLength(50);
     expect(fractions).toEqual([...fractions].sort((x, y) => x - y));
@@ -95,11 +98,7 @@ describe('engine client', () => {
     const client = createEngineClient(port);
     const controller = new AbortController();
     let progressed = 0;
-    const pending = client.request(
-      'summary',
-      { document: DOC },
-      { signal: controller.signal, onProgress: () => (progressed += 1) },
-    );
+    const pending = client.request('import', TINY, { signal: controller.signal, onProgress: () => (progressed += 1) });
     await vi.waitFor(() => expect(progressed).toBeGreaterThan(2));
     controller.abort();
     expect(await pending).toMatchObject({ ok: false, error: { code: 'cancelled' } });
@@ -118,11 +117,11 @@ describe('engine client', () => {
     const { port, kill, sent } = fakePort();
     kill();
     const client = createEngineClient(port);
-    const r = client.request('validate', { document: DOC }, { timeoutMs: 5000 });
+    const r = client.request('import', TINY, { timeoutMs: 5000 });
     await vi.advanceTimersByTimeAsync(5001);
     const out = await r;
     expect(out).toMatchObject({ ok: false, error: { code: 'timeout' } });
-    if (!out.ok) expect(out.error.message).toContain("'validate' within 5 s");
+    if (!out.ok) expect(out.error.message).toContain("'import' within 5 s");
     expect(sent.some((m) => m.type === 'cancel')).toBe(true);
   });
 
@@ -133,12 +132,12 @@ describe('engine client', () => {
       subscribeStatus: (l) => (statusListeners.add(l), () => statusListeners.delete(l)),
     });
     kill();
-    const lost = client.request('summary', { document: DOC });
+    const lost = client.request('import', TINY);
     statusListeners.forEach((l) => l({ state: 'restarting', message: 'The engine process stopped (signal SIGKILL)' }));
     const r = await lost;
     expect(r).toMatchObject({ ok: false, error: { code: 'engine-restarted' } });
     if (!r.ok) {
-      expect(r.error.message).toContain("'summary'");
+      expect(r.error.message).toContain("'import'");
       expect(r.error.message).toContain('SIGKILL');
     }
     restart();
