@@ -14,12 +14,15 @@ mkdirSync(results, { recursive: true });
 let passed = 0;
 let failed = 0;
 let ok = true;
+// Names of what failed, printed again just above the last line: a log read from its tail still says what broke.
+const failures = [];
 
 function run(title, cmd, args) {
   console.log(`\n== ${title}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd === 'node' ? process.execPath : cmd, args, { stdio: 'inherit', shell: false });
   if (r.status !== 0) {
     console.log(`== ${title} failed (exit ${r.status ?? r.signal})`);
+    failures.push(title);
     ok = false;
   }
   return r.status === 0;
@@ -30,6 +33,19 @@ function count(file) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
+  for (const suite of report.testResults ?? []) {
+    const file = String(suite.name ?? '').replace(`${process.cwd()}/`, '');
+    const bad = (suite.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of bad) failures.push(`${file} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    // A file that failed to load has no failed assertions, only its own message.
+    if (suite.status === 'failed' && bad.length === 0) failures.push(`${file}: ${firstLine(suite.message)}`);
+  }
+}
+
+function firstLine(text) {
+  return String(text ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
 }
 
 // The kernels' WebAssembly and the renderer bundle are build outputs that tests load.
@@ -89,11 +105,18 @@ if (venvProblem) {
     const bad = attr('failures') + attr('errors');
     passed += attr('tests') - bad - attr('skipped');
     failed += bad + attr('skipped');
+    const cases = readFileSync(junit, 'utf8').matchAll(
+      /<testcase\b[^>]*\bname="([^"]*)"[^>]*>\s*<(failure|error|skipped)\b([^>]*)>/g,
+    );
+    for (const [, name, kind, attrs] of cases) {
+      failures.push(`interop › ${name}: ${kind} ${firstLine(attrs.match(/message="([^"]*)"/)?.[1])}`);
+    }
   } else {
     console.log('== interop tests wrote no report');
     failed += 1;
   }
 }
 
+if (failures.length > 0) console.log(`\n== what failed\n${failures.map((f) => `- ${f}`).join('\n')}`);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(ok && failed === 0 && passed > 0 ? 0 : 1);
