@@ -11,6 +11,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     // A cold machine (CI's first run) loads lazily split chunks slowly: let polled UI states take their time.
+    // One retry: these drive a real Chromium and engine processes on shared, noisy machines, where one slow frame
+    // can miss a poll. A real regression fails both tries.
+    retry: 1,
     expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });
