@@ -30,7 +30,7 @@ Commands:
   summary <model> [--json]          the model.summary() table and a memory estimate; --json prints them as data
   validate <model>                  problems as "layer: message (hint)"; exit 1 if any error
   export <model> --format <f> --out <file>
-                                    f: keras-py | keras-json | keras | project | tfjs | weights-json | onnx
+                                    f: ${EXPORT_FORMATS.join(' | ')}
                                     (--flavor tf.keras for tf.keras 2 Python or JSON;
                                     keras-py --weights w.json also writes the trained weights and the
                                     code that loads them into the model)
@@ -50,8 +50,8 @@ Commands:
   serve [model] [--port N] [--no-open]
                                     the editor in a browser, on 127.0.0.1, with the model open
 
-<model> is a project file (.layercanvas.json), a Keras JSON (model.to_json()), a TF.js model.json
-or a Keras Python file, told apart by their content.
+<model> is a project file (.layercanvas.json), a Keras file (.keras), a legacy Keras HDF5 file (.h5),
+a Keras JSON (model.to_json()), a TF.js model.json or a Keras Python file, told apart by their content.
 
 Options:
   --memory-budget <size>            summary, predict, train: refuse runs estimated above it (8GB, 512MB);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import { EXPORT_FORMATS } from '../../engine/formats/export';
 import { readKerasFile } from '../../engine/formats/keras-file';
 import { exportKerasPython } from '../../engine/formats/keras-python';
 import { readProject } from '../../engine/formats/project';
@@ -30,6 +31,17 @@ const file = (name: string, text: string) => {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'layercanvas-cli-'));
+});
+
+describe('layercanvas --help', () => {
+  it('names every format export writes and every kind of model file the commands read', async () => {
+    const r = await run('--help');
+    expect(r.code).toBe(0);
+    for (const f of EXPORT_FORMATS) expect(r.out).toContain(f === 'keras-py' ? 'f: keras-py' : ` ${f}`);
+    expect(r.out).toContain(`f: ${EXPORT_FORMATS.join(' | ')}`);
+    for (const kind of ['.layercanvas.json', '.keras', '.h5', 'model.to_json()', 'TF.js', 'Keras Python'])
+      expect(r.out).toContain(kind);
+  });
 });
 
 describe('layercanvas summary', () => {
