@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { builtinInfo, generateBuiltin } from '../engine/data/registry';
+import { BUILTIN_IDS, builtinInfo, generateBuiltin } from '../engine/data/registry';
 import { readProjectFile } from '../engine/formats/project';
 import {
   STRATEGIES,
@@ -68,8 +68,7 @@ export function scriptSettings(doc: ModelDocument, modelText: string, opts: Scri
   const project = modelText.trimStart().startsWith('{') ? readProjectFile(modelText) : null;
   const last = project?.ok ? project.runs?.at(-1)?.config : undefined;
   const dataset = opts.dataset ?? (last && !last.datasetId.startsWith('imported:') ? last.datasetId : undefined);
-  if (!dataset)
-    throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
+  if (!dataset) throw new UsageError(`--dataset is required: ${BUILTIN_IDS.join(', ')}, or a file or folder`);
   const strategy = (opts.strategy ?? 'default') as Strategy;
   if (!STRATEGIES.includes(strategy))
     throw new UsageError(`--strategy must be one of ${STRATEGIES.join(', ')}, got '${opts.strategy}'`);

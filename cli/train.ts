@@ -11,7 +11,7 @@ import type { ModelDocument } from '../engine/graph/document';
 import { exportModel } from '../engine/formats/export';
 import { writeProject } from '../engine/formats/project';
 import { RunRecorder } from '../engine/formats/run-recorder';
-import { builtinInfo } from '../engine/data/registry';
+import { BUILTIN_IDS, builtinInfo } from '../engine/data/registry';
 import { describeKernels } from '../engine/kernels/registry';
 import type { Backend } from '../engine/kernels/types';
 import { compileModel } from '../engine/train/executor';
@@ -75,8 +75,7 @@ export function suggestLoss(doc: ModelDocument, dataset: Pick<Dataset, 'numClass
 }
 
 export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backend: Backend, io: Io): Promise<number> {
-  if (!opts.dataset)
-    throw new UsageError('--dataset is required: mnist, shapes, spirals, circles, xor, or a file or folder');
+  if (!opts.dataset) throw new UsageError(`--dataset is required: ${BUILTIN_IDS.join(', ')}, or a file or folder`);
   const epochs = number(opts.epochs, 1, 'epochs', (n) => Number.isInteger(n) && n >= 1, 'a whole number ≥ 1');
   const batchSize = number(
     opts.batchSize,

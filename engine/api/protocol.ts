@@ -67,7 +67,7 @@ const trainSettingsSchema = z.object({
 });
 
 const datasetSpec = z.union([
-  /** A built-in dataset (mnist, shapes, spirals, circles, xor). */
+  /** A built-in dataset (mnist, shapes, spirals, circles, xor, reviews). */
   z.object({
     id: z.enum(BUILTIN_IDS),
     subset: z.number().int().positive().optional(),

@@ -4,6 +4,7 @@
  * (engine/data/node/load.ts).
  */
 import { circles, spirals, xorBlobs } from './generators/points';
+import { REVIEW_CLASSES, REVIEW_COUNT, REVIEW_LENGTH, reviews } from './generators/reviews';
 import { SHAPE_CLASSES, shapes } from './generators/shapes';
 import type { Dataset, DatasetInfo } from './types';
 
@@ -53,10 +54,19 @@ export const BUILTIN_DATASETS: readonly DatasetInfo[] = [
     classNames: ['same sign', 'different sign'],
     count: 400,
   },
+  {
+    id: 'reviews',
+    title: 'Review sentences (text)',
+    description: `4,000 short film-review sentences, negative or positive, as ${REVIEW_LENGTH} token ids each (0 pads, 1 is unknown): for Embedding → LSTM.`,
+    sampleShape: [REVIEW_LENGTH],
+    numClasses: 2,
+    classNames: [...REVIEW_CLASSES],
+    count: REVIEW_COUNT,
+  },
 ];
 
 /** The built-in datasets' ids: the one list the protocol, the CLI and the editor use. */
-export const BUILTIN_IDS = ['mnist', 'shapes', 'spirals', 'circles', 'xor'] as const;
+export const BUILTIN_IDS = ['mnist', 'shapes', 'spirals', 'circles', 'xor', 'reviews'] as const;
 export type BuiltinId = (typeof BUILTIN_IDS)[number];
 
 export function builtinInfo(id: string): DatasetInfo | undefined {
@@ -83,6 +93,9 @@ export function generateBuiltin(id: string, options: GenerateOptions = {}): Data
       return xorBlobs(options);
     case 'shapes':
       return shapes(options);
+    case 'reviews':
+      // A fixed text set, as MNIST is: the training seed must not change the sentences or their vocabulary.
+      return reviews({ count: options.count });
     default:
       return null;
   }

@@ -3,6 +3,7 @@
  * imported itself: the same function on both sides, so a preview of an imported file and of a built-in look alike.
  * Pure: no Node imports, so the renderer can use it.
  */
+import { detokenize } from './text';
 import type { Dataset } from './types';
 import { sampleSize, targetSize } from './types';
 
@@ -30,6 +31,8 @@ export interface SampleWindow {
   sampleShape: number[];
   /** By class index; empty for regression. */
   classNames: string[];
+  /** Token datasets: the word of each id, so a sample reads as text. */
+  vocabulary?: string[];
 }
 
 /** The samples `offset … offset + count - 1` (clipped to the split), copied out of the dataset. */
@@ -58,20 +61,25 @@ export function sampleWindow(
     targetSize: ty,
     sampleShape: [...dataset.sampleShape],
     classNames: [...classNames],
+    ...(dataset.vocabulary ? { vocabulary: [...dataset.vocabulary] } : {}),
   };
 }
 
-/** One sample of a window: its values and its label as text (the class name, or the targets). */
+/**
+ * One sample of a window: its values, its label as text (the class name, or the targets) and, for a token
+ * dataset, the words its ids stand for.
+ */
 export function sampleAt(
   window: SampleWindow,
   k: number,
-): { x: Float32Array; label: number | null; labelText: string } {
+): { x: Float32Array; label: number | null; labelText: string; text?: string } {
   const per = sampleSize(window.sampleShape);
   const x = window.x.subarray(k * per, (k + 1) * per);
+  const text = window.vocabulary ? { text: detokenize(x, window.vocabulary) } : {};
   if (window.y instanceof Int32Array && window.targetSize === 1) {
     const label = window.y[k];
-    return { x, label, labelText: window.classNames[label] ?? String(label) };
+    return { x, label, labelText: window.classNames[label] ?? String(label), ...text };
   }
   const targets = Array.from(window.y.subarray(k * window.targetSize, (k + 1) * window.targetSize));
-  return { x, label: null, labelText: targets.map((v) => Number(v.toPrecision(4))).join(', ') };
+  return { x, label: null, labelText: targets.map((v) => Number(v.toPrecision(4))).join(', '), ...text };
 }

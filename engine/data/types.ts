@@ -38,6 +38,8 @@ export interface Dataset {
   featureNames?: string[];
   /** The steps applied to `x` after reading, in order; empty for raw values. */
   normalization: Normalization[];
+  /** Token datasets: the word of each id (0 padding `''`, 1 `[UNK]`), as Keras's `get_vocabulary()` lists them. */
+  vocabulary?: string[];
 }
 
 /**

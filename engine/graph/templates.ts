@@ -1,4 +1,9 @@
-/** Starting points offered by the canvas and the CLI: the article's two models, the BN-placement fix, a residual block. */
+/**
+ * Starting points offered by the canvas and the CLI: the article's two models, the BN-placement fix, a residual
+ * block, a text classifier.
+ */
+import { REVIEW_LENGTH, reviews } from '../data/generators/reviews';
+import type { BuiltinId } from '../data/registry';
 import { chainDocument, graphDocument } from './build';
 import type { ModelDocument } from './document';
 
@@ -6,6 +11,8 @@ export interface Template {
   id: string;
   title: string;
   description: string;
+  /** The built-in dataset the model is shaped for, which the Train tab picks with it. */
+  dataset?: BuiltinId;
   build(): ModelDocument;
 }
 
@@ -113,6 +120,24 @@ export const TEMPLATES: readonly Template[] = [
           [8, 9],
         ],
         'residual_block',
+      ),
+  },
+  {
+    id: 'text-lstm',
+    title: 'Text classifier: Embedding → LSTM → Dense',
+    description:
+      'Token ids of the built-in review sentences → Embedding(vocabulary, 16) → LSTM(32) → Dense(2, softmax): negative or positive.',
+    dataset: 'reviews',
+    build: () =>
+      chainDocument(
+        [
+          { className: 'InputLayer', config: { shape: [REVIEW_LENGTH], dtype: 'int32' } },
+          // One row per word of the set's vocabulary, padding and [UNK] included.
+          { className: 'Embedding', config: { input_dim: reviews({ count: 1 }).vocabulary!.length, output_dim: 16 } },
+          { className: 'LSTM', config: { units: 32 } },
+          { className: 'Dense', config: { units: 2, activation: 'softmax' } },
+        ],
+        'text_classifier',
       ),
   },
 ];

@@ -45,6 +45,7 @@ export async function newFromTemplate(id: string): Promise<void> {
   const template = getTemplate(id);
   if (!template || !confirmDiscard()) return;
   useGraph.getState().load(await positioned(template.build()));
+  if (template.dataset) useTraining.getState().setConfig({ datasetId: template.dataset });
   useUi.getState().setFile(null);
   useUi.getState().select([]);
   fitSoon();

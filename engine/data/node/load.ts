@@ -1,6 +1,6 @@
 /**
  * `loadDataset(spec)`: what `--dataset` and the training panel's "open" hand the trainer. A spec is a built-in id
- * (mnist, shapes, spirals, circles, xor) or a path: a CSV file, an .npy file with its partner (x.npy → y.npy), an
+ * (mnist, shapes, spirals, circles, xor, reviews) or a path: a CSV file, an .npy file with its partner (x.npy → y.npy), an
  * IDX images file with its labels file, or a folder (of x.npy + y.npy, of IDX files, or of class sub-folders of
  * images). Files are told apart by their first bytes; the name only finds partners. A built-in id wins over a
  * file of the same name in the working folder: write ./mnist for the file.

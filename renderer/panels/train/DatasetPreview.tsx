@@ -1,7 +1,7 @@
 /**
  * A look at the chosen dataset under its select: a grid of labelled images for picture datasets, a scatter plot
- * coloured by class for 2-feature points, the first rows for other feature vectors. Collapsible, to keep the
- * settings column short.
+ * coloured by class for 2-feature points, the sentences of token datasets, the first rows for other feature
+ * vectors. Collapsible, to keep the settings column short.
  */
 import { useEffect, useRef, useState } from 'react';
 import { sampleAt, type SampleWindow } from '../../../engine/api/data';
@@ -47,11 +47,12 @@ function Rows({ w }: { w: SampleWindow }) {
       <tbody>
         {Array.from({ length: Math.min(ROWS, w.count) }, (_, i) => {
           const s = sampleAt(w, i);
+          // A token dataset reads as its words; the ids are in the tooltip.
           const values =
             Array.from(s.x.subarray(0, 5), (v) => Number(v.toPrecision(3))).join(', ') + (s.x.length > 5 ? ', …' : '');
           return (
             <tr key={i} data-testid="dataset-preview-sample" data-label={s.labelText}>
-              <td>{values}</td>
+              <td title={s.text !== undefined ? `ids ${values}` : undefined}>{s.text ?? values}</td>
               <td>→ {s.labelText}</td>
             </tr>
           );

@@ -1,0 +1,44 @@
+/**
+ * A text model in the app: New ▸ Text classifier picks the built-in review sentences in the Train tab, whose
+ * preview reads as labelled sentences, and the Embedding → LSTM → Dense model trains on them to completion.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useEditor, type Harness } from './harness';
+
+let h: Harness;
+let page: Page;
+
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
+});
+
+describe('text classifier', () => {
+  it('picks the review sentences, previews them as text and trains on them', async () => {
+    await page.click('[data-testid=menu-new]');
+    await page.click('[data-testid=template-text-lstm]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(4);
+    await page.click('[data-testid=tab-train]');
+    expect(await page.locator('[data-testid=train-dataset]').inputValue()).toBe('reviews');
+    await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain('Fits the Input (16,)');
+    const samples = page.locator('[data-testid=dataset-preview-sample]');
+    await expect.poll(() => samples.count(), { timeout: 15_000 }).toBe(5);
+    expect(await samples.nth(0).getAttribute('data-label')).toBe('negative');
+    expect(await samples.nth(1).getAttribute('data-label')).toBe('positive');
+    // Words, not ids: every row is a sentence of the set's vocabulary.
+    for (const row of await samples.allInnerTexts()) expect(row).toMatch(/^[a-z ]+\s*→ (negative|positive)$/);
+    await h.screenshot('text-train-ready');
+
+    await page.fill('[data-testid=train-subset]', '256');
+    await page.fill('[data-testid=train-epochs]', '1');
+    await page.click('[data-testid=train-start]');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 90_000 })
+      .toBe('completed');
+    const item = page.locator('[data-testid=run-item]');
+    await expect.poll(() => item.count()).toBe(1);
+    expect(await item.innerText()).toContain('Review sentences (text)');
+    expect(await item.innerText()).toMatch(/loss \d\.\d{3} · acc \d+\.\d%/);
+  });
+});
