@@ -43,8 +43,8 @@ Commands:
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
         [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--out <project file>]
-                                    d: mnist | shapes | spirals | circles | xor | a CSV, .npy, IDX file or
-                                    an image folder; --compare-bn also trains the twin without BatchNormalization;
+                                    d: mnist | shapes | spirals | circles | xor | reviews (text) | a CSV, .npy,
+                                    IDX file or an image folder; --compare-bn also trains the twin without BatchNormalization;
                                     --profile prints where a step's time goes (phases, layers, kernels, copies);
                                     --out model.keras writes the trained model as a Keras file instead
   serve [model] [--port N] [--no-open]
