@@ -16,7 +16,7 @@ import { kerasLayerOrder } from './keras-files/variable-paths';
 import { hdf5Reason } from './keras-file';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
 import { parseJson } from './json/parse';
-import { assignWeights, type SavedWeight } from './json/weights-match';
+import { assignWeights, keras2WeightName, splitName, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat } from './types';
 import { refuseErrors } from './write-refusal';
 
@@ -84,7 +84,7 @@ function legacyWeights(
           at,
         );
       // `sequential/conv2d/kernel:0` → `conv2d/kernel` under this layer's name (the prefix is the outer model's).
-      const base = name.replace(/:\d+$/, '').split('/').pop()!;
+      const base = splitName(name).weight;
       weights.push({ name: `${layer}/${base}`, tensor: tensor(ds.shape, ds.read()), path: at });
     }
   }
@@ -207,14 +207,17 @@ export function writeKerasH5(doc: ModelDocument): Uint8Array {
     const specs = inference.nodes.get(id)!.weights;
     const trainable = (name: string) => specs.find((w) => w.name === name)?.trainable !== false;
     const ordered = [...values.filter((w) => trainable(w.name)), ...values.filter((w) => !trainable(w.name))];
-    return [{ name: inference.nodes.get(id)!.name, weights: ordered }];
+    const node = doc.nodes.find((n) => n.id === id)!;
+    return [{ name: inference.nodes.get(id)!.name, className: node.className, config: node.config, weights: ordered }];
   });
   const version = { keras_version: LEGACY_KERAS_VERSION, backend: 'tensorflow' };
   return writeHdf5(
     (out) => {
       out.group('model_weights', { ...version, layer_names: layers.map((l) => l.name) });
       for (const layer of layers) {
-        const names = layer.weights.map((w) => `${layer.name}/${w.name}:0`);
+        const names = layer.weights.map(
+          (w) => `${layer.name}/${keras2WeightName(layer.className, w.name, layer.config)}:0`,
+        );
         out.group(`model_weights/${layer.name}`, { weight_names: names });
         layer.weights.forEach((w, i) =>
           out.dataset(`model_weights/${layer.name}/${names[i]}`, w.tensor.shape, w.tensor.data),

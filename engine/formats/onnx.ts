@@ -403,6 +403,23 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
         recurrent(g, node.className, c, x, out, inShape[2] as number, w);
         break;
       }
+      case 'Bidirectional': {
+        // Two ONNX RNNs, forward and reverse; each puts step t's output at t, so they merge without flipping.
+        const inner = String(c.layer);
+        const [fwd, bwd] = ['forward', 'backward'].map((direction) => {
+          const name = `${out}_${direction}`;
+          const config = { ...c, go_backwards: direction === 'backward' };
+          const label = `${out}: Bidirectional ${inner}`;
+          recurrent(g, inner, config, x, name, inShape[2] as number, (n) => w(`${direction}_${n}`), true, label);
+          return name;
+        });
+        const mode = String(c.merge_mode);
+        if (mode === 'concat') g.op('Concat', [fwd, bwd], { axis: -1 }, out);
+        else if (mode === 'sum') g.op('Add', [fwd, bwd], {}, out);
+        else if (mode === 'mul') g.op('Mul', [fwd, bwd], {}, out);
+        else g.op('Mul', [g.op('Add', [fwd, bwd]), g.constant(`${out}_half`, [], f32([0.5]))], {}, out);
+        break;
+      }
       case 'Embedding': {
         // Token ids arrive as float32 (the model's input dtype); Cast truncates them to int64 as the engine does.
         const table = w('embeddings');
@@ -603,11 +620,15 @@ function recurrent(
   out: string,
   features: number,
   w: (name: string) => { shape: readonly number[]; data: Float32Array },
+  /** Every step's output at its own time, also with go_backwards (Bidirectional's backward copy, flipped back). */
+  inTimeOrder = false,
+  /** Who a refusal names: the layer, and the wrapper it is in. */
+  label = `${out}: ${className}`,
 ): void {
   const lstm = className === 'LSTM';
   const acts = [String(c.recurrent_activation ?? 'sigmoid'), String(c.activation ?? 'tanh')].map((a) => {
     const name = RECURRENT_ACTIVATIONS[a];
-    if (!name) throw new OnnxRefusal(`${out}: ${className} with activation '${a}' is not exported to ONNX yet`);
+    if (!name) throw new OnnxRefusal(`${label} with activation '${a}' is not exported to ONNX yet`);
     return name;
   });
   const units = Number(c.units);
@@ -657,7 +678,7 @@ function recurrent(
   if (c.return_sequences === true) {
     let steps = g.op('Squeeze', [y, g.ints(`${out}_axes`, [1])]);
     // ONNX puts each step's output at its time; Keras's go_backwards lists them in the order it read them.
-    if (c.go_backwards === true)
+    if (c.go_backwards === true && !inTimeOrder)
       steps = g.op('Slice', [
         steps,
         g.ints(`${out}_start`, [-1]),

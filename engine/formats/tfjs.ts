@@ -222,6 +222,13 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
         message: `TF.js ${n.className} ${def.tfjs.refuses.why}: tf.loadLayersModel will refuse '${name}'`,
         hint: def.tfjs.refuses.hint,
       });
+    // A wrapper (Bidirectional) loads only if TF.js loads the layer it wraps.
+    const wrapped = def?.keras.wraps ? getLayer(String(n.config[def.keras.wraps.field])) : undefined;
+    if (wrapped?.tfjs?.refuses)
+      out.push({
+        message: `TF.js ${wrapped.className} ${wrapped.tfjs.refuses.why}: tf.loadLayersModel will refuse '${name}' (${n.className})`,
+        hint: wrapped.tfjs.refuses.hint,
+      });
     for (const key of ['activation', 'recurrent_activation']) {
       const activation = n.config[key];
       if (typeof activation === 'string' && !TFJS_ACTIVATIONS.has(activation))
@@ -270,7 +277,7 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
     if (!getLayer(node.className)) continue;
     for (const w of weights[id] ?? []) {
       entries.push({
-        name: `${info.name}/${keras2WeightName(node.className, w.name)}`,
+        name: `${info.name}/${keras2WeightName(node.className, w.name, node.config)}`,
         shape: [...w.tensor.shape],
         dtype: 'float32',
       });

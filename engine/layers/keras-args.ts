@@ -39,7 +39,8 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   return_state: [false],
   stateful: [false],
   unroll: [false, true],
-  zero_output_for_mask: [false],
+  // Only matters with a mask, which LayerCanvas never computes; Keras sets it on the layers Bidirectional wraps.
+  zero_output_for_mask: [false, true],
   use_cudnn: ['auto', true, false],
   reset_after: [true],
   implementation: [2, 1],

@@ -5,6 +5,7 @@ import { Average } from './average';
 import { AveragePooling1D } from './average-pooling1d';
 import { AveragePooling2D } from './average-pooling2d';
 import { BatchNormalization } from './batch-normalization';
+import { Bidirectional } from './bidirectional';
 import { Concatenate } from './concatenate';
 import { Conv1D } from './conv1d';
 import { Conv2D } from './conv2d';
@@ -63,6 +64,7 @@ const ALL: LayerDefinition[] = [
   GlobalMaxPooling2D,
   LSTM,
   GRU,
+  Bidirectional,
   BatchNormalization,
   LayerNormalization,
   Normalization,

@@ -124,9 +124,15 @@ export interface KerasSignature {
   axisAsList?: boolean;
   /**
    * Keras 3 keeps the layer's variables in this sub-object (LSTM, GRU: their `cell`): a .keras file holds them at
-   * `layers/<slot>/<weightsIn>/vars`, and the layer's own `vars` is empty.
+   * `layers/<slot>/<weightsIn>/vars`, and the layer's own `vars` is empty. A list splits the weights evenly among
+   * those sub-objects in order (Bidirectional: `forward_layer/cell`, then `backward_layer/cell`).
    */
-  weightsIn?: string;
+  weightsIn?: string | readonly string[];
+  /**
+   * A wrapper of another layer (Bidirectional): the `field` names the wrapped layer's class, one of `classes`, and
+   * the fields the signature doesn't list are that layer's config, which Keras nests under the `field` key.
+   */
+  wraps?: { field: string; classes: readonly string[] };
   /** The keyword arguments Keras 3 records in a functional call of the layer (`{ mask: null }`), default none. */
   callKwargs?: Readonly<Record<string, ConfigValue>>;
 }

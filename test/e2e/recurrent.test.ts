@@ -4,6 +4,10 @@
  * from the code view with Keras's parameter count:
  * Embedding 1000·16 = 16,000; LSTM(12) on 16: 4·(12·(16 + 12) + 12) = 1,392; GRU(8) on 12 (reset_after):
  * 3·(8·(12 + 8) + 2·8) = 528; LSTM(6, no bias) on 12: 4·6·(12 + 6) = 432; Dense(2) on 14: 30. Total 18,382.
+ * A Bidirectional node's inspector edits the layer it wraps: text-bidirectional.py has Embedding 500·8 = 4,000,
+ * Bidirectional(LSTM(6)) on 8: 2·4·(6·(8 + 6) + 6) = 720, Bidirectional(GRU(4, no bias)) on 6: 2·3·4·(6 + 4) = 240,
+ * Dense(3) on 8: 27 (4,987, as Keras's summary). Wrapping a GRU(5) instead: 2·3·(5·(8 + 5) + 2·5) = 450, and the
+ * next on 5: 2·3·4·(5 + 4) = 216: 4,693.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -27,6 +31,7 @@ describe('recurrent layers in the editor', () => {
     const recurrent = page.locator('.palette-group[aria-label=Recurrent]');
     await recurrent.locator('[data-testid=palette-LSTM]').waitFor();
     await recurrent.locator('[data-testid=palette-GRU]').waitFor();
+    await recurrent.locator('[data-testid=palette-Bidirectional]').waitFor();
     await page.locator('.palette-group[aria-label=Core] [data-testid=palette-Embedding]').waitFor();
     await recurrent.scrollIntoViewIfNeeded();
     await h.screenshot('palette-recurrent');
@@ -48,6 +53,27 @@ describe('recurrent layers in the editor', () => {
     expect(await shape('LSTM', 'lstm')).toContain('(None, 20, 12)');
     expect(await shape('GRU', 'gru')).toContain('(None, 8)');
     await h.screenshot('text-model-canvas');
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it("a Bidirectional node's inspector edits the LSTM or GRU it wraps, with Keras's parameters", async () => {
+    const code = readFileSync(new URL('../fixtures/python/text-bidirectional.py', import.meta.url), 'utf8');
+    await page.click('[data-testid=tab-code]');
+    await page.locator('[data-testid=code-view] .view-lines').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(code);
+    await page.click('[data-testid=code-apply]');
+    await expect.poll(() => page.locator('[data-testid=node-Bidirectional]').count(), { timeout: 15_000 }).toBe(2);
+    expect(await totalParams(page)).toBe('4,987');
+    const first = layerNode(page, 'Bidirectional', 'bidirectional');
+    expect(await first.locator('[data-testid=node-shape]').innerText()).toContain('(None, 16, 6)');
+    await first.click();
+    await page.selectOption('[data-testid=inspector-field-layer]', 'GRU');
+    await page.locator('[data-testid=inspector-field-units]').fill('5');
+    await page.locator('[data-testid=inspector-field-units]').press('Enter');
+    await expect.poll(() => totalParams(page)).toBe('4,693');
+    expect(await first.locator('[data-testid=node-shape]').innerText()).toContain('(None, 16, 5)');
+    await h.screenshot('bidirectional-inspector');
     expect(h.consoleErrors).toEqual([]);
   });
 });

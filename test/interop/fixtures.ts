@@ -11,6 +11,7 @@ export const INTEROP_FIXTURES = [
   'python/resnet-functions-loops.py',
   'python/conv1d-sequence.py',
   'python/text-lstm-gru.py',
+  'python/text-bidirectional.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',
@@ -22,4 +23,5 @@ export const INTEROP_FIXTURES = [
   'keras-json/tfkeras2-functional-concatenate.json',
   'keras-json/keras3.15-activations.json',
   'keras-json/keras3.15-convnext-block.json',
+  'keras-json/keras3.15-sequential-bidirectional.json',
 ];

@@ -66,8 +66,17 @@ def _models():
         x = L.GRU(3)(x)
         return keras.Model(inp, L.Dense(2)(x), name="text")
 
+    def bidirectional():
+        # Bidirectional keeps each direction's weights in its copy's cell: layers/<slot>/forward_layer/cell/vars.
+        inp = keras.Input((7,), dtype="int32")
+        x = L.Embedding(11, 4)(inp)
+        x = L.Bidirectional(L.LSTM(5, return_sequences=True), merge_mode="sum")(x)
+        x = L.Bidirectional(L.GRU(3))(x)
+        return keras.Model(inp, L.Dense(2)(x), name="bidirectional")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
-            "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11)}
+            "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11),
+            "bidirectional": (bidirectional, (4, 7), 11)}
 
 
 def _write_keras_files():

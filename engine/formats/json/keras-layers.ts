@@ -14,6 +14,7 @@ import {
   neutralValue,
   olderSpelling,
 } from '../../layers/keras-args';
+import { getLayer, namePrefix } from '../../layers/registry';
 import type { ConfigValue, LayerConfig, LayerDefinition } from '../../layers/types';
 import { KERAS3_DTYPE_POLICY, keras2Initializer, keras3Initializer, readDtype, readInitializer } from './keras-objects';
 import { isConfigValue, isObject, joinPath, quote } from './parse';
@@ -55,7 +56,15 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
   const dtype = 'dtype' in fields ? ({ ok: true } as const) : readDtype(raw.dtype);
   if (!dtype.ok) errors.push({ message: dtype.message, hint: dtype.hint, path: at('dtype') });
 
+  const wrapped = def.keras.wraps ? readWrapped(def, raw, path) : null;
+  if (wrapped) {
+    errors.push(...wrapped.errors);
+    warnings.push(...wrapped.warnings);
+    Object.assign(given, wrapped.given);
+  }
+
   for (const [key0, value] of Object.entries(raw)) {
+    if (wrapped && (key0 === def.keras.wraps?.field || key0 === 'backward_layer')) continue;
     // tf.keras 2 and TF.js spell some fields differently (LeakyReLU's `alpha`).
     const key = IGNORED_ALWAYS.has(key0) ? key0 : (def.keras.renamed?.[key0] ?? key0);
     if (key === 'trainable') {
@@ -120,6 +129,54 @@ export function readLayerConfig(def: LayerDefinition, raw: Record<string, unknow
   return { config, errors, warnings };
 }
 
+/**
+ * A wrapper's nested layer (Bidirectional's `layer`) read as that layer, its fields becoming the wrapper's. Keras
+ * writes `backward_layer` too: only the go_backwards copy of `layer` (what Keras makes when none is given) is read.
+ */
+function readWrapped(
+  def: LayerDefinition,
+  raw: Record<string, unknown>,
+  path: string,
+): { given: Record<string, unknown>; errors: FormatError[]; warnings: FormatError[] } {
+  const { field, classes } = def.keras.wraps!;
+  const errors: FormatError[] = [];
+  const read = (value: unknown, at: string) => {
+    const className = isObject(value) ? value.class_name : undefined;
+    const inner = typeof className === 'string' && classes.includes(className) ? getLayer(className) : undefined;
+    if (!inner || !isObject(value) || !isObject(value.config)) {
+      errors.push({
+        message: `${def.className} ${field} must be one of ${classes.join(', ')}, got ${quote(className ?? value)}`,
+        hint: `wrap an ${classes.join(' or ')} layer`,
+        path: at,
+      });
+      return null;
+    }
+    const r = readLayerConfig(inner, value.config, joinPath(at, 'config'));
+    errors.push(...r.errors);
+    return { className, config: r.config, warnings: r.warnings };
+  };
+  const forward = read(raw[field], joinPath(path, field));
+  if (!forward) return { given: {}, errors, warnings: [] };
+  const backwardRaw = raw.backward_layer;
+  if (backwardRaw !== undefined && backwardRaw !== null) {
+    const at = joinPath(path, 'backward_layer');
+    const backward = read(backwardRaw, at);
+    const copy = (c: LayerConfig) => ({ ...c, go_backwards: !c.go_backwards, trainable: true });
+    const same =
+      backward !== null &&
+      backward.className === forward.className &&
+      JSON.stringify(copy(backward.config)) === JSON.stringify({ ...forward.config, trainable: true });
+    if (backward && !same)
+      errors.push({
+        message: `${def.className} backward_layer differs from layer's go_backwards copy: LayerCanvas runs that copy`,
+        hint: 'drop backward_layer, or make it the same layer with go_backwards=True',
+        path: at,
+      });
+  }
+  const { trainable: _, ...fields } = forward.config;
+  return { given: { ...fields, [field]: forward.className }, errors, warnings: forward.warnings };
+}
+
 function convertValue(
   def: LayerDefinition,
   key: string,
@@ -161,8 +218,11 @@ export function writeLayerConfig(
   config: LayerConfig,
   name: string,
   flavor: Flavor,
+  /** The build_config input_shape Keras 3 writes for the layer, which a wrapper's nested layers repeat. */
+  buildInput?: unknown,
 ): Record<string, unknown> {
   if (def.className === 'InputLayer') return writeInputLayer(config, name, flavor);
+  if (def.keras.wraps) return writeWrapper(def, config, name, flavor, buildInput);
   // Keras 3's spatial dropouts override get_config without the base keys and take no `trainable` argument.
   if (def.noTrainableArgument)
     return {
@@ -195,6 +255,52 @@ export function writeLayerConfig(
       delete out[key];
     }
     for (const key of KERAS3_ONLY) delete out[key];
+  }
+  return out;
+}
+
+/**
+ * Bidirectional's get_config(): merge_mode, then the wrapped layer as Keras names it (`forward_lstm`) and its
+ * go_backwards copy (`backward_lstm`), each a whole serialized layer.
+ */
+function writeWrapper(
+  def: LayerDefinition,
+  config: LayerConfig,
+  name: string,
+  flavor: Flavor,
+  buildInput: unknown,
+): Record<string, unknown> {
+  const { field } = def.keras.wraps!;
+  const inner = getLayer(config[field] as string)!;
+  const own: LayerConfig = { trainable: config.trainable ?? true };
+  for (const key of Object.keys(inner.fields)) own[key] = config[key];
+  const nested = (direction: 'forward' | 'backward', c: LayerConfig) => {
+    // TF.js names the wrapped layer's weights `forward_<its name>/…` whatever the name: the tf.keras 2 form (TF.js's
+    // input) gives it the plain name, so they are `forward_lstm/kernel` as Keras names them.
+    const plain = flavor === 'keras2' && direction === 'forward';
+    const written = writeLayerConfig(inner, c, `${plain ? '' : `${direction}_`}${namePrefix(inner)}`, flavor);
+    // Bidirectional's force_zero_output_for_mask sets it to return_sequences on both copies it makes.
+    if ('zero_output_for_mask' in written) written.zero_output_for_mask = c.return_sequences;
+    // tf.keras 2.13+ serializes the nested layer with its module too, which Keras 3's loader of tf.keras 2 files needs.
+    if (flavor === 'keras2')
+      return { module: 'keras.layers', class_name: inner.className, config: written, registered_name: null };
+    return {
+      module: 'keras.layers',
+      class_name: inner.className,
+      config: written,
+      registered_name: null,
+      ...(buildInput === undefined ? {} : { build_config: { input_shape: buildInput } }),
+    };
+  };
+  const out: Record<string, unknown> = {
+    name,
+    trainable: config.trainable ?? true,
+    dtype: flavor === 'keras3' ? { ...KERAS3_DTYPE_POLICY, config: { name: 'float32' } } : 'float32',
+  };
+  for (const key of def.keras.config ?? def.keras.args) {
+    if (key === field) out[key] = nested('forward', own);
+    else if (key === 'backward_layer') out[key] = nested('backward', { ...own, go_backwards: !own.go_backwards });
+    else out[key] = key in def.fields ? config[key] : neutralValue(key);
   }
   return out;
 }

@@ -423,7 +423,12 @@ export function writeKerasModel(
   const entry = (id: string): Record<string, unknown> => {
     const node = byId.get(id)!;
     const def = getLayer(node.className);
-    const config = def ? writeLayerConfig(def, node.config, nameOf(id), flavor) : { name: nameOf(id), ...node.config };
+    const info = inference.nodes.get(id);
+    const shapes = info?.inputShapes.map((s) => (s ? [...s] : null)) ?? [];
+    const buildInput = shapes.length === 1 ? shapes[0] : shapes;
+    const config = def
+      ? writeLayerConfig(def, node.config, nameOf(id), flavor, keras3 ? buildInput : undefined)
+      : { name: nameOf(id), ...node.config };
     const module = def?.keras.module;
     const out: Record<string, unknown> = keras3
       ? {
@@ -433,11 +438,8 @@ export function writeKerasModel(
           registered_name: module ? node.className : null,
         }
       : { class_name: node.className, config };
-    const info = inference.nodes.get(id);
-    if (keras3 && node.className !== 'InputLayer' && !def?.keras.noBuild && info) {
-      const shapes = info.inputShapes.map((s) => (s ? [...s] : null));
-      out.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
-    }
+    if (keras3 && node.className !== 'InputLayer' && !def?.keras.noBuild && info)
+      out.build_config = { input_shape: buildInput };
     return out;
   };
   const inputShape = (id: string | undefined) => {

@@ -8,6 +8,8 @@ import type { FormatError } from '../../core/problems';
 import type { Tensor } from '../../core/tensor';
 import type { ModelDocument, NamedWeight } from '../../graph/document';
 import { infer } from '../../graph/inference';
+import { getLayer, layerDefinitions, namePrefix } from '../../layers/registry';
+import type { LayerConfig } from '../../layers/types';
 
 /** A weight's other names in other Keras versions, by layer class and LayerCanvas weight name. */
 const ALIASES: Record<string, Record<string, string[]>> = {
@@ -18,14 +20,40 @@ export function weightAliases(className: string, weight: string): string[] {
   return [weight, ...(ALIASES[className]?.[weight] ?? [])];
 }
 
-/** The name TF.js and tf.keras 2 give a weight (DepthwiseConv2D's kernel is `depthwise_kernel` there). */
-export function keras2WeightName(className: string, weight: string): string {
+/**
+ * The name TF.js and tf.keras 2 give a weight (DepthwiseConv2D's kernel is `depthwise_kernel` there); a wrapper's
+ * `forward_kernel` is its wrapped layer's, under that layer's name: `forward_lstm/kernel`.
+ */
+export function keras2WeightName(className: string, weight: string, config?: LayerConfig): string {
+  const wraps = getLayer(className)?.keras.wraps;
+  const inner = wraps && config ? getLayer(String(config[wraps.field])) : undefined;
+  const direction = /^(forward|backward)_(.+)$/.exec(weight);
+  if (inner && direction)
+    return `${direction[1]}_${namePrefix(inner)}/${keras2WeightName(inner.className, direction[2])}`;
   return ALIASES[className]?.[weight]?.[0] ?? weight;
 }
 
-/** `prefix/conv2d/kernel:0` → layer path segments and the weight name. */
-function splitName(full: string): { layers: string[]; weight: string } {
+let wrappedNames: RegExp | undefined;
+/** A wrapper's sub-layer in a weight's path (`forward_lstm`, `backward_gru_1`), as Keras and TF.js name them. */
+function isWrappedLayer(segment: string): RegExpExecArray | null {
+  if (!wrappedNames) {
+    const prefixes = layerDefinitions()
+      .flatMap((d) => d.keras.wraps?.classes ?? [])
+      .map((c) => namePrefix(getLayer(c)!));
+    wrappedNames = new RegExp(`^(forward|backward)_(${prefixes.join('|')})(_\\d+)?$`);
+  }
+  return wrappedNames.exec(segment);
+}
+
+/**
+ * `prefix/conv2d/kernel:0` → layer path segments and the weight name. A wrapper's weight
+ * (`bidirectional/forward_lstm/lstm_cell/kernel`) is the wrapper's `forward_kernel`.
+ */
+export function splitName(full: string): { layers: string[]; weight: string } {
   const parts = full.replace(/:\d+$/, '').split('/');
+  const at = parts.findIndex((p, i) => i > 0 && i < parts.length - 1 && isWrappedLayer(p));
+  if (at > 0)
+    return { weight: `${isWrappedLayer(parts[at])![1]}_${parts[parts.length - 1]}`, layers: parts.slice(0, at) };
   return { weight: parts[parts.length - 1], layers: parts.slice(0, -1) };
 }
 

@@ -27,7 +27,7 @@ interface SavedLayer {
   /** The layer name the `vars` group's attribute gives, when it has one. */
   name?: string;
   vars: Map<string, H5Dataset>;
-  /** The `vars` of the layer's sub-objects by key (an RNN's `cell`). */
+  /** The `vars` of the layer's sub-objects by path (an RNN's `cell`, a Bidirectional's `forward_layer/cell`). */
   inner: Map<string, Map<string, H5Dataset>>;
 }
 
@@ -44,10 +44,15 @@ function savedLayers(root: H5Group): SavedLayer[] {
       if (vars?.kind === 'group') {
         const name = typeof vars.attrs.name === 'string' ? vars.attrs.name : undefined;
         const inner = new Map<string, Map<string, H5Dataset>>();
-        for (const [k, sub] of child.children) {
-          const v = sub.kind === 'group' ? sub.children.get('vars') : undefined;
-          if (k !== 'layers' && v?.kind === 'group') inner.set(k, datasetsOf(v));
-        }
+        const subObjects = (g: H5Group, prefix: string, depth: number) => {
+          for (const [k, sub] of g.children) {
+            if (k === 'layers' || k === 'vars' || sub.kind !== 'group' || depth > 2) continue;
+            const v = sub.children.get('vars');
+            if (v?.kind === 'group') inner.set(`${prefix}${k}`, datasetsOf(v));
+            subObjects(sub, `${prefix}${k}/`, depth + 1);
+          }
+        };
+        subObjects(child, '', 0);
         out.push({ path: `${path}/${key}`, ...(name ? { name } : {}), vars: datasetsOf(vars), inner });
       }
       const layers = child.children.get('layers');
@@ -102,22 +107,25 @@ export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: stri
         continue;
       }
       used.add(found);
-      const inner = getLayer(node.className)?.keras.weightsIn;
-      const where = inner ? `${found.path}/${inner}/vars` : `${found.path}/vars`;
-      const vars = (inner ? found.inner.get(inner) : found.vars) ?? new Map<string, H5Dataset>();
-      if (vars.size !== info.weights.length) {
+      const groups = weightGroups(getLayer(node.className)?.keras.weightsIn, info.weights.length);
+      const sizes = groups.map((g) => (g.at ? found.inner.get(g.at) : found.vars)?.size ?? 0);
+      const bad = groups.findIndex((g, k) => sizes[k] !== g.count);
+      if (bad >= 0) {
         const names = info.weights.map((w) => w.name).join(', ');
+        const where = groups.map((g) => varsPath(found.path, g.at)).join(' and ');
         errors.push({
-          message: `layer '${info.name}' (${node.className}) needs ${info.weights.length} weights (${names}), ${file} has ${vars.size} at ${where}`,
+          message: `layer '${info.name}' (${node.className}) needs ${info.weights.length} weights (${names}), ${file} has ${sizes.join(' and ')} at ${where}`,
           hint: 'the weights were saved from a different model (another layer configuration)',
-          path: where,
+          path: varsPath(found.path, groups[bad].at),
         });
         continue;
       }
       const out: NamedWeight[] = [];
       info.weights.forEach((spec, i) => {
-        const ds = vars.get(String(i));
-        const at = `${where}/${i}`;
+        const group = groups.find((g) => i < g.first + g.count)!;
+        const vars = (group.at ? found.inner.get(group.at) : found.vars)!;
+        const ds = vars.get(String(i - group.first));
+        const at = `${varsPath(found.path, group.at)}/${i - group.first}`;
         if (!ds) {
           errors.push({
             message: `layer '${info.name}' weight '${spec.name}' is missing: ${file} has no ${at}`,
@@ -164,6 +172,19 @@ export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: stri
   });
 }
 
+/**
+ * Where a layer's weights sit under its slot: its own `vars`, one sub-object's (`cell`), or an even split among
+ * several sub-objects in order; `first` is the index of the group's first weight in the layer's list.
+ */
+function weightGroups(weightsIn: string | readonly string[] | undefined, count: number) {
+  if (weightsIn === undefined) return [{ at: undefined, first: 0, count }];
+  const subs = typeof weightsIn === 'string' ? [weightsIn] : weightsIn;
+  const each = count / subs.length;
+  return subs.map((at, k) => ({ at, first: k * each, count: each }));
+}
+
+const varsPath = (slot: string, at: string | undefined) => (at ? `${slot}/${at}/vars` : `${slot}/vars`);
+
 export const isNumeric = (dtype: string): boolean => /^(float|int|uint)\d+$/.test(dtype);
 
 /**
@@ -183,12 +204,22 @@ export function writeKeras3Weights(doc: ModelDocument): Uint8Array {
     out.group('layers');
     for (const [id, path] of paths) {
       const node = doc.nodes.find((n) => n.id === id);
-      const inner = node ? getLayer(node.className)?.keras.weightsIn : undefined;
       const name = inference.nodes.get(id)?.name ?? id;
+      const weights = weightsOf(id);
       out.group(`${path}/vars`, { name });
-      const at = inner ? `${path}/${inner}/vars` : `${path}/vars`;
-      if (inner) out.group(at, { name: `${name}_${inner}` });
-      weightsOf(id).forEach((w, i) => out.dataset(`${at}/${i}`, w.tensor.shape, w.tensor.data));
+      const groups = weightGroups(node ? getLayer(node.className)?.keras.weightsIn : undefined, weights.length);
+      for (const g of groups) {
+        const at = varsPath(path, g.at);
+        // Keras gives every object on the way its own `vars` (`forward_layer/vars`, empty) and names it.
+        const parts = g.at?.split('/') ?? [];
+        parts.forEach((_, k) => {
+          const sub = parts.slice(0, k + 1).join('/');
+          out.group(`${path}/${sub}/vars`, { name: `${name}_${sub.replaceAll('/', '_')}` });
+        });
+        weights
+          .slice(g.first, g.first + g.count)
+          .forEach((w, i) => out.dataset(`${at}/${i}`, w.tensor.shape, w.tensor.data));
+      }
     }
     out.group('vars', { name: doc.name });
   });

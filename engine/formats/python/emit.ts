@@ -177,7 +177,15 @@ export function layerExpression(node: DocNode, ctx: EmitContext): string {
   const fields = allFields(def);
   const args: string[] = [];
   const written = new Set<string>();
-  if (def.className === 'InputLayer') {
+  const wraps = def.keras.wraps;
+  const wrapped = wraps ? getLayer(String(node.config[wraps.field])) : undefined;
+  if (wraps && wrapped) {
+    // `layers.Bidirectional(layers.LSTM(…), merge_mode=…)`: the wrapped layer's fields go to its own call.
+    const own = Object.fromEntries(Object.keys(wrapped.fields).map((key) => [key, node.config[key]]));
+    args.push(layerExpression({ id: '', className: wrapped.className, config: own }, ctx));
+    for (const key of Object.keys(def.fields))
+      if (key === wraps.field || !def.keras.args.includes(key)) written.add(key);
+  } else if (def.className === 'InputLayer') {
     args.push(`shape=${fieldLiteral(fields.shape, node.config.shape ?? null)}`);
     written.add('shape');
   } else {

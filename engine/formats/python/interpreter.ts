@@ -5,6 +5,7 @@
  */
 import type { SourceLocation } from '../../core/problems';
 import { getLayer, layerDefinitions } from '../../layers/registry';
+import type { ConfigValue } from '../../layers/types';
 import { namedVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
 import { argDefaults, argInitializer, argInitializerValue, type ArgClass } from '../../core/initializer-text';
 import type { Expr } from './ast';
@@ -232,8 +233,9 @@ export class Interpreter extends Evaluator {
   }
 
   private construct(className: string, callee: Callee, args: Evaluated[]): PendingLayer {
-    const bound = args.map((a) => ({ arg: a.arg, value: this.constant(a) }));
-    const b = bindLayerArgs(className, bound, callee, (err) => this.errors.push(err));
+    const inner = this.unwrap(className, args);
+    const bound = args.map((a) => ({ arg: a.arg, value: inner?.arg === a ? inner.value : this.constant(a) }));
+    const b = bindLayerArgs(className, bound, callee, (err) => this.errors.push(err), inner?.given);
     const layer: PendingLayer = {
       id: `t${this.nextId++}`,
       className,
@@ -246,6 +248,43 @@ export class Interpreter extends Evaluator {
     this.layers.push(layer);
     this.byId.set(layer.id, layer);
     return layer;
+  }
+
+  /**
+   * A wrapper's layer argument (`Bidirectional(layers.LSTM(8))`): the wrapped layer's class stands for the argument
+   * and its fields join the wrapper's; it is no layer of the model itself. Keras's `backward_layer` is refused.
+   */
+  private unwrap(
+    className: string,
+    args: Evaluated[],
+  ): { arg: Evaluated; value: ConfigValue | undefined; given?: Record<string, ConfigValue> } | undefined {
+    const wraps = getLayer(className)?.keras.wraps;
+    if (!wraps) return undefined;
+    for (const a of args)
+      if (a.arg.keyword === 'backward_layer' && !(a.value.kind === 'const' && a.value.value === null)) {
+        this.error(
+          a.arg.loc,
+          `${className} backward_layer is not supported: LayerCanvas runs the go_backwards copy of layer`,
+          'drop backward_layer; Keras then makes the same copy',
+        );
+        a.value = ERROR;
+      }
+    const arg = args.find((a) => a.arg.keyword === wraps.field) ?? args.find((a) => a.arg.keyword === undefined);
+    if (!arg) return undefined;
+    const v = arg.value;
+    if (v.kind === 'error') return { arg, value: undefined };
+    if (v.kind !== 'layer' || !wraps.classes.includes(v.layer.className) || v.layer.usedAt) {
+      this.error(
+        arg.arg.value.loc,
+        `${className} wraps a new ${wraps.classes.join(' or ')} layer, got ${describeValue(v)}${v.kind === 'layer' && v.layer.usedAt ? ` (already used at line ${v.layer.usedAt.line})` : ''}`,
+        `e.g. layers.${className}(layers.${wraps.classes[0]}(32))`,
+      );
+      return { arg, value: undefined };
+    }
+    v.layer.usedAt = arg.arg.loc;
+    this.layers.splice(this.layers.indexOf(v.layer), 1);
+    this.byId.delete(v.layer.id);
+    return { arg, value: v.layer.className, given: v.layer.given };
   }
 
   private tensorsOf(v: Value): string[] | null {

@@ -44,12 +44,14 @@ export function bindLayerArgs(
   args: BoundArg[],
   callee: Callee,
   report: (e: FormatError) => void,
+  /** Fields already read from elsewhere: a wrapper's from the layer it wraps. */
+  wrapped: Record<string, ConfigValue> = {},
 ): LayerBinding {
   const def = getLayer(className)!;
   const order = callee.signature ?? signatureOf(def);
   const shown = callee.display ?? className;
   const fields = allFields(def);
-  const binding: LayerBinding = { given: {}, failed: false };
+  const binding: LayerBinding = { given: { ...wrapped }, failed: false };
   const fail = (message: string, hint: string, location: SourceLocation) => {
     binding.failed = true;
     report({ message, hint, location });

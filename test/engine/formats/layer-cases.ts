@@ -184,6 +184,19 @@ export const LAYER_CASES: Record<string, LayerSpec & { input?: LayerSpec }> = {
     config: { units: 3, activation: 'softsign', recurrent_activation: 'hard_sigmoid', use_bias: false, seed: 4 },
     input: SEQUENCE,
   },
+  Bidirectional: {
+    className: 'Bidirectional',
+    config: {
+      layer: 'LSTM',
+      merge_mode: 'ave',
+      units: 4,
+      activation: 'softsign',
+      return_sequences: true,
+      recurrent_initializer: 'he_normal',
+      trainable: false,
+    },
+    input: SEQUENCE,
+  },
 };
 
 /** The layer's model: Input → layer (merge layers take two branches from the input), named, positioned. */

@@ -160,6 +160,16 @@ const LAYER_CASES: [string, string, string][] = [
     '(5, 3)',
     'layers.LSTM(4, return_sequences=True, go_backwards=True), layers.GRU(3, return_sequences=True, go_backwards=True), layers.LSTM(2, go_backwards=True), layers.Dense(2)',
   ],
+  [
+    'Bidirectional LSTM and GRU (sequences summed, concatenated; the last states multiplied, averaged)',
+    '(5, 3)',
+    'layers.Bidirectional(layers.LSTM(4, return_sequences=True), merge_mode="sum"), layers.Bidirectional(layers.GRU(3, return_sequences=True)), layers.Bidirectional(layers.LSTM(2, use_bias=False), merge_mode="mul")',
+  ],
+  [
+    'Bidirectional GRU averaged (the last state)',
+    '(4, 2)',
+    'layers.Bidirectional(layers.GRU(3, recurrent_activation="hard_sigmoid"), merge_mode="ave"), layers.Dense(2)',
+  ],
   ['Permute', '(3, 4, 2)', 'layers.Permute((3, 1, 2))'],
   ['Cropping2D', '(7, 6, 2)', 'layers.Cropping2D(((1, 2), (0, 1)))'],
   [
@@ -237,6 +247,16 @@ describe('ONNX export, run by onnxruntime-node', () => {
     if (!two.ok) throw new Error(two.errors[0].message);
     expect(onnxRefusal(withWeights(two.document, 1))?.message).toBe(
       'ONNX export takes a model with one input and one output',
+    );
+  });
+
+  it("a Bidirectional layer whose activation ONNX's RNN ops lack is refused naming the layer and what it wraps", () => {
+    const r = importKerasPython(
+      'import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input((4, 2)), layers.Bidirectional(layers.GRU(3, activation="softsign"))])\n',
+    );
+    if (!r.ok) throw new Error(r.errors[0].message);
+    expect(onnxRefusal(withWeights(r.document, 1))?.message).toBe(
+      "bidirectional: Bidirectional GRU with activation 'softsign' is not exported to ONNX yet",
     );
   });
 });

@@ -165,6 +165,12 @@ const CASES: Case[] = [
   },
   { layer: 'GRU', config: { units: 3 }, inputs: [[2, 4, 2]] },
   { layer: 'GRU', config: { units: 2, return_sequences: true, use_bias: false }, inputs: [[1, 5, 3]] },
+  { layer: 'Bidirectional', config: { layer: 'LSTM', units: 2, merge_mode: 'mul' }, inputs: [[2, 3, 2]] },
+  {
+    layer: 'Bidirectional',
+    config: { layer: 'GRU', units: 2, return_sequences: true, merge_mode: 'concat' },
+    inputs: [[2, 4, 2]],
+  },
 ];
 
 function randomTensor(shape: number[], rng: Random, scale = 1): Tensor {

@@ -1,7 +1,7 @@
-// One SGD step of a text model (Embedding → LSTM(return_sequences) → GRU → Dense softmax) equals real Keras 3.15's
-// train_on_batch on the same weights and batch: the loss before the step and every weight after it, through the
-// engine's own forward, loss, backward and optimizer, on the reference kernels and on the fast ones.
-// The numbers come from test/fixtures/keras-layers/generate_text_step.py.
+// One SGD step of a text model (Embedding → LSTM(return_sequences) → GRU → Dense softmax, and the same with
+// Bidirectional LSTM and GRU) equals real Keras 3.15's train_on_batch on the same weights and batch: the loss before
+// the step and every weight after it, through the engine's own forward, loss, backward and optimizer, on the
+// reference kernels and on the fast ones. The numbers come from test/fixtures/keras-layers/generate_text_step.py.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +18,7 @@ interface Weight {
   shape: number[];
   data: number[];
 }
-const fixture = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../../fixtures/keras-layers/text-model-step.json'), 'utf8'),
-) as {
+type Fixture = {
   keras_version: string;
   layers: { class_name: string; config: Record<string, unknown> }[];
   input_shape: number[];
@@ -31,8 +29,10 @@ const fixture = JSON.parse(
   loss: number;
   weights_after: Omit<Weight, 'shape'>[][];
 };
+const load = (file: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/keras-layers', file), 'utf8')) as Fixture;
 
-function step(backend: Backend) {
+function step(backend: Backend, fixture: Fixture) {
   const doc = chainDocument([
     { className: 'InputLayer', config: { shape: fixture.input_shape } },
     ...fixture.layers.map((l) => ({ className: l.class_name, config: l.config })),
@@ -70,8 +70,8 @@ function step(backend: Backend) {
   return { loss, model };
 }
 
-function check(backend: Backend) {
-  const { loss, model } = step(backend);
+function check(backend: Backend, fixture: Fixture) {
+  const { loss, model } = step(backend, fixture);
   expect(loss).toBeCloseTo(fixture.loss, 5);
   model.nodes.slice(1).forEach((node, i) => {
     for (const w of fixture.weights_after[i]) {
@@ -83,8 +83,14 @@ function check(backend: Backend) {
   });
 }
 
-describe(`a text model's SGD step equals Keras ${fixture.keras_version}'s train_on_batch`, () => {
-  it('reference kernels', () => check(referenceBackend));
-  const fast = useFastBackend();
-  it('fast kernels', () => check(fast()));
-});
+for (const [model, file] of [
+  ['a text model', 'text-model-step.json'],
+  ['a Bidirectional LSTM (sum) and GRU (concat) text model', 'bidirectional-model-step.json'],
+]) {
+  const fixture = load(file);
+  describe(`${model}'s SGD step equals Keras ${fixture.keras_version}'s train_on_batch`, () => {
+    it('reference kernels', () => check(referenceBackend, fixture));
+    const fast = useFastBackend();
+    it('fast kernels', () => check(fast(), fixture));
+  });
+}
