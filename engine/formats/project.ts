@@ -11,8 +11,8 @@ import { z } from 'zod';
 import type { FormatError } from '../core/problems';
 import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
-import type { DocNode, ModelDocument, NamedWeight } from '../graph/document';
-import { edgeSchema, nodeSchema } from '../graph/document-schema';
+import type { DocGroup, DocNode, ModelDocument, NamedWeight } from '../graph/document';
+import { edgeSchema, groupSchema, nodeSchema } from '../graph/document-schema';
 import { infer } from '../graph/inference';
 import { allFields, checkValue, completeConfig } from '../layers/config';
 import { getLayer } from '../layers/registry';
@@ -67,6 +67,7 @@ const projectSchema = z.object({
     modelClass: z.unknown().optional(),
     nodes: z.array(z.unknown()),
     edges: z.array(z.unknown()),
+    groups: z.array(z.unknown()).optional(),
   }),
   weights: z.record(z.string(), z.unknown()).optional(),
   viewport: z.unknown().optional(),
@@ -166,6 +167,7 @@ function readNode(raw: unknown, path: string, warnings: FormatError[]): DocNode 
   const def = getLayer(n.className);
   const node: DocNode = { id: n.id, className: n.className, config: {} };
   if (n.name !== undefined) node.name = n.name;
+  if (n.group !== undefined) node.group = n.group;
   if (n.position) node.position = { x: n.position.x, y: n.position.y };
   const cpath = joinPath(path, 'config');
   const given: Record<string, unknown> = {};
@@ -267,6 +269,7 @@ function buildDocument(file: ProjectFile): ProjectRead {
       path: 'model.name',
     });
   const doc: ModelDocument = { name, nodes, edges };
+  readGroups(file.model.groups ?? [], doc, warnings);
   const modelClass = file.model.modelClass;
   if (modelClass === 'auto' || modelClass === 'Sequential' || modelClass === 'Functional') doc.modelClass = modelClass;
   else if (modelClass !== undefined)
@@ -296,6 +299,38 @@ function buildDocument(file: ProjectFile): ProjectRead {
   }
   out.damaged = warnings.length > 0;
   return out;
+}
+
+/** The nested models: a bad one is left out (its layers stay, ungrouped); a node naming no group leaves it. */
+function readGroups(all: unknown[], doc: ModelDocument, warnings: FormatError[]): void {
+  const groups: DocGroup[] = [];
+  all.forEach((raw, i) => {
+    const path = joinPath(joinPath('model', 'groups'), i);
+    const checked = groupSchema.safeParse(raw, { reportInput: true });
+    if (!checked.success)
+      warnings.push({
+        message: `a nested model was left out (its layers stay in the model): ${located(checked.error, path)
+          .map((e) => `${e.path}: ${e.message}`)
+          .join('; ')}`,
+        path,
+      });
+    else if (groups.some((g) => g.id === checked.data.id))
+      warnings.push({
+        message: `the nested model id ${quote(checked.data.id)} is used twice; the second was left out`,
+        path,
+      });
+    else groups.push({ ...checked.data });
+  });
+  const ids = new Set(groups.map((g) => g.id));
+  doc.nodes.forEach((n) => {
+    if (n.group === undefined || ids.has(n.group)) return;
+    warnings.push({
+      message: `the node ${quote(n.id)} names the nested model ${quote(n.group)}, which the file does not have; it is left ungrouped`,
+      path: joinPath('model', 'nodes'),
+    });
+    delete n.group;
+  });
+  if (groups.length) doc.groups = groups;
 }
 
 /**
@@ -401,8 +436,10 @@ export function writeProject(doc: ModelDocument, extras: ProjectExtras = {}): st
         ...(n.name !== undefined ? { name: n.name } : {}),
         config: n.config,
         ...(n.position ? { position: n.position } : {}),
+        ...(n.group ? { group: n.group } : {}),
       })),
       edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+      ...(doc.groups?.length ? { groups: doc.groups.map((g) => ({ ...g })) } : {}),
     },
   };
   if (doc.weights) {

@@ -38,6 +38,15 @@ export const nodeSchema = z.object({
   // Values are checked per layer by inference, which reports bad ones as problems on the node.
   config: z.record(z.string(), z.unknown()),
   position: z.object({ x: z.number(), y: z.number() }).optional(),
+  group: z.string().min(1).optional(),
+});
+
+/** A nested sub-model (document.ts DocGroup). */
+export const groupSchema = z.object({
+  id: z.string().min(1),
+  className: z.enum(['Sequential', 'Functional']),
+  name: z.string().min(1),
+  collapsed: z.boolean().optional(),
 });
 
 /** One connection, by node ids. */
@@ -48,6 +57,7 @@ const documentShape = z.object({
   modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
+  groups: z.array(groupSchema).optional(),
   weights: z
     .record(z.string(), z.array(z.object({ name: z.string(), tensor: exactTensor({ positive: false, minRank: 0 }) })))
     .optional(),

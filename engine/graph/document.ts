@@ -13,6 +13,23 @@ export interface DocNode {
   config: LayerConfig;
   /** Canvas position; absent in documents made from files without one. */
   position?: { x: number; y: number };
+  /** The id of the nested sub-model (a DocGroup) this layer belongs to, if any. */
+  group?: string;
+}
+
+/**
+ * A nested Keras model (a Sequential or Functional used as a layer of the outer model). The executable graph stays
+ * flat: its layers are ordinary nodes that name the group, so shapes, training and the engine see one graph; the
+ * summary lists the group as one row, the exports write it back as a sub-model, and the canvas draws it as a frame.
+ * Its input layers are not nodes: the tensors that fed the sub-model feed its first layers directly.
+ */
+export interface DocGroup {
+  id: string;
+  className: 'Sequential' | 'Functional';
+  /** The sub-model's name, unique among the outer model's layer names. */
+  name: string;
+  /** Drawn as one node on the canvas. */
+  collapsed?: boolean;
 }
 
 /** A tensor flowing from `source`'s output to one input of `target`. Merge inputs keep the edges' order. */
@@ -32,6 +49,8 @@ export interface ModelDocument {
   modelClass?: 'auto' | 'Sequential' | 'Functional';
   nodes: DocNode[];
   edges: DocEdge[];
+  /** Nested sub-models, each used once; their layers name them in `DocNode.group`. */
+  groups?: DocGroup[];
   /** Trained or imported weights by node id, each list in Keras's weight order. */
   weights?: Record<string, NamedWeight[]>;
 }

@@ -5,6 +5,7 @@ import { columnWidths, drawTable } from './summary-table';
 import type { ModelDocument } from './document';
 import { infer, type Inference } from './inference';
 import { isInputLayer } from '../layers/registry';
+import { unitGraph, type UnitGraph } from './groups';
 
 export interface SummaryRow {
   nodeId: string;
@@ -29,24 +30,36 @@ export interface Summary {
 
 export function summarize(doc: ModelDocument, inference: Inference = infer(doc)): Summary {
   const sequential = inference.modelClass === 'Sequential';
+  // A nested model is one row, as the outer Keras model sees it (groups.ts).
+  const units = unitGraph(doc, inference);
+  const unitName = (u: string) => units.groups.get(u)?.group.name ?? inference.nodes.get(u)!.name;
   const layers: SummaryRow[] = [];
-  for (const id of sequential ? inference.order : kerasLayerOrder(inference)) {
-    const info = inference.nodes.get(id)!;
+  for (const u of sequential ? units.order : kerasLayerOrder(units)) {
+    const connected_to = units.incoming.get(u)!.map((from) => `${unitName(from)}[0][0]`);
+    const view = units.groups.get(u);
+    if (view) {
+      const shape = view.output ? inference.nodes.get(view.output)!.outputShape : null;
+      const params = view.members.reduce((sum, id) => {
+        const info = inference.nodes.get(id)!;
+        return sum + info.trainableParams + info.nonTrainableParams;
+      }, 0);
+      const row = { nodeId: u, name: view.group.name, class_name: view.group.className, params, connected_to };
+      layers.push({ ...row, output_shape: shape ? [...shape] : null });
+      continue;
+    }
+    const info = inference.nodes.get(u)!;
     if (sequential && isInputLayer(info.className)) continue;
     layers.push({
-      nodeId: id,
+      nodeId: u,
       name: info.name,
       class_name: info.className,
       output_shape: info.outputShape ? [...info.outputShape] : null,
       params: info.trainableParams + info.nonTrainableParams,
-      connected_to: inference.topology.incoming.get(id)!.map((e) => `${inference.nodes.get(e.source)!.name}[0][0]`),
+      connected_to,
     });
   }
   const sequentialLike =
-    sequential ||
-    inference.order.every(
-      (id) => inference.topology.incoming.get(id)!.length <= 1 && inference.topology.outgoing.get(id)!.length <= 1,
-    );
+    sequential || units.order.every((u) => units.incoming.get(u)!.length <= 1 && units.outgoing.get(u)!.length <= 1);
   return {
     model_name: doc.name,
     model_class: inference.modelClass,
@@ -61,28 +74,28 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
 /**
  * A functional model's layer order as Keras's `map_graph` makes it: deepest first, where a layer's depth is its
  * longest path to an output; ties in the order a depth-first walk from the outputs (inputs in order) meets them.
- * Layers that reach no output come last, in topological order.
+ * Layers that reach no output come last, in topological order. A nested model is one layer here.
  */
-export function kerasLayerOrder(inference: Inference): string[] {
-  const { incoming, outgoing } = inference.topology;
+export function kerasLayerOrder(units: UnitGraph): string[] {
+  const { incoming, outgoing } = units;
   const depth = new Map<string, number>();
-  for (let k = inference.order.length - 1; k >= 0; k--) {
-    const id = inference.order[k];
+  for (let k = units.order.length - 1; k >= 0; k--) {
+    const id = units.order[k];
     const outs = outgoing.get(id)!;
-    depth.set(id, outs.length === 0 ? 0 : Math.max(...outs.map((e) => (depth.get(e.target) ?? 0) + 1)));
+    depth.set(id, outs.length === 0 ? 0 : Math.max(...outs.map((t) => (depth.get(t) ?? 0) + 1)));
   }
   const visit = new Map<string, number>();
-  const stack = [...inference.outputs].reverse();
+  const stack = [...units.outputs].reverse();
   while (stack.length) {
     const id = stack.pop()!;
     if (visit.has(id)) continue;
     visit.set(id, visit.size);
     const ins = incoming.get(id)!;
-    for (let i = ins.length - 1; i >= 0; i--) if (!visit.has(ins[i].source)) stack.push(ins[i].source);
+    for (let i = ins.length - 1; i >= 0; i--) if (!visit.has(ins[i])) stack.push(ins[i]);
   }
-  const reached = inference.order.filter((id) => visit.has(id));
+  const reached = units.order.filter((id) => visit.has(id));
   reached.sort((a, b) => depth.get(b)! - depth.get(a)! || visit.get(a)! - visit.get(b)!);
-  return [...reached, ...inference.order.filter((id) => !visit.has(id))];
+  return [...reached, ...units.order.filter((id) => !visit.has(id))];
 }
 
 /** Keras's size of float32 weights: `40.88 KB`. */

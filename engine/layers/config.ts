@@ -147,6 +147,12 @@ export function checkValue(key: string, spec: FieldSpec, value: ConfigValue | un
       if (inferred > 1) return `${key} may contain -1 only once, got ${describe(value)}`;
       return null;
     }
+    case 'floats': {
+      const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+      return finite(value) || (Array.isArray(value) && value.length > 0 && value.every(finite))
+        ? null
+        : `${key} must be a number or a list of numbers, got ${describe(value)}`;
+    }
     case 'pairs2d': {
       const ok =
         Array.isArray(value) &&

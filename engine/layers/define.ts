@@ -37,7 +37,9 @@ export type FieldValue<F extends FieldSpec> = F extends { type: 'int' | 'float' 
             ? number[]
             : F extends { type: 'pairs2d' }
               ? [[number, number], [number, number]]
-              : never;
+              : F extends { type: 'floats' }
+                ? number | number[] | null
+                : never;
 
 /** A checked config of a layer with these fields; `trainable` is the field every trainable layer shares. */
 export type ConfigOf<F extends FieldSpecs> = { readonly [K in keyof F]: FieldValue<F[K]> } & {

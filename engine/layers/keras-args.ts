@@ -26,9 +26,6 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   quantization_config: [null],
   activity_regularizer: [null],
   output_padding: [null],
-  // Normalization's mean and variance given in the constructor; None means adapt-able weights.
-  mean: [null],
-  variance: [null],
   // Embedding: no mask is computed, and weights come from a weights file, not the constructor.
   mask_zero: [false],
   weights: [null],

@@ -7,9 +7,10 @@ import { resolveAxis } from './batch-normalization';
 const EPSILON = 1e-7;
 
 /**
- * Keras's Normalization with adapted statistics: `(x − mean) / max(sqrt(variance), 1e-7)` per index of `axis`
- * (`mean + x · std` when inverted). mean, variance and count are non-trainable weights, as Keras stores them after
- * `adapt()`; training never changes them.
+ * Keras's Normalization: `(x − mean) / max(sqrt(variance), 1e-7)` per index of `axis` (`mean + x · std` when
+ * inverted). With adapted statistics, mean, variance and count are non-trainable weights, as Keras stores them after
+ * `adapt()`; given to the constructor (`Normalization(mean=…, variance=…)`, as ConvNeXt does) they are constants in
+ * the config and the layer has no weights. Training never changes either.
  */
 export const Normalization = defineLayer({
   className: 'Normalization',
@@ -26,7 +27,30 @@ export const Normalization = defineLayer({
   },
   fields: {
     axis: { type: 'int', default: -1, doc: 'One mean and variance per index along this axis (-1: the channels).' },
+    mean: {
+      type: 'floats',
+      default: null,
+      nullable: true,
+      doc: 'The mean per channel (or one for all), fixed in the config; None: weights set by adapt() or a weights file.',
+    },
+    variance: {
+      type: 'floats',
+      default: null,
+      nullable: true,
+      doc: 'The variance per channel (or one for all), given together with mean.',
+    },
     invert: { type: 'bool', default: false, advanced: true, doc: 'Undo the normalization instead: mean + x · std.' },
+  },
+  validate(config) {
+    if ((config.mean === null) === (config.variance === null)) return [];
+    const given = config.mean === null ? 'variance' : 'mean';
+    return [
+      {
+        code: 'bad-config',
+        message: `${given} is given without ${given === 'mean' ? 'variance' : 'mean'}; Keras needs both or neither`,
+        hint: 'give both, or neither (the statistics then come from adapt() or a weights file)',
+      },
+    ];
   },
   outputShape(config, [input]) {
     const axis = config.axis;
@@ -43,9 +67,19 @@ export const Normalization = defineLayer({
         message: `the axis ${axis} has unknown size in ${formatShape(input)}`,
         hint: 'give the Input a fixed size on that axis',
       };
+    for (const key of ['mean', 'variance'] as const) {
+      const v = config[key];
+      if (Array.isArray(v) && v.length !== 1 && v.length !== input[a])
+        return {
+          code: 'bad-config',
+          message: `${key} holds ${v.length} values, but the axis ${axis} of ${formatShape(input)} has ${input[a]}`,
+          hint: 'give one value per channel, or one for all',
+        };
+    }
     return input;
   },
   weights(config, [input]) {
+    if (config.mean !== null) return [];
     const c = input[resolveAxis(config.axis, input.length) as number] as number;
     return [
       { name: 'mean', shape: [c], trainable: false, initializer: 'mean', constant: 0 },
@@ -55,9 +89,9 @@ export const Normalization = defineLayer({
   },
   keyArgs: (config) => (bool(config, 'invert') ? 'invert' : ''),
   forward(_ctx, config, [x], w) {
-    const std = scales(w.variance.data);
-    const { channel } = channelOf(x.shape, config.axis);
-    const mean = w.mean.data,
+    const { channel, c } = channelOf(x.shape, config.axis);
+    const std = scales(statistic(config.variance, c) ?? w.variance.data);
+    const mean = statistic(config.mean, c) ?? w.mean.data,
       X = x.data,
       y = new Float32Array(X.length);
     const invert = config.invert;
@@ -68,8 +102,8 @@ export const Normalization = defineLayer({
     return { output: { shape: x.shape, data: y } };
   },
   backward(_ctx, config, dy, { inputs: [x], weights: w }) {
-    const std = scales(w.variance.data);
-    const { channel } = channelOf(x.shape, config.axis);
+    const { channel, c } = channelOf(x.shape, config.axis);
+    const std = scales(statistic(config.variance, c) ?? w.variance.data);
     const invert = config.invert;
     const D = dy.data,
       dx = new Float32Array(D.length);
@@ -78,11 +112,18 @@ export const Normalization = defineLayer({
   },
 });
 
+/** A statistic given in the config, one per channel (Keras broadcasts a single value); null when not given. */
+function statistic(v: number | number[] | null, c: number): Float32Array | null {
+  if (v === null) return null;
+  const values = typeof v === 'number' ? [v] : v;
+  return Float32Array.from({ length: c }, (_, i) => values[values.length === 1 ? 0 : i]);
+}
+
 const scales = (variance: Float32Array) => variance.map((v) => Math.max(Math.sqrt(v), EPSILON));
 
 function channelOf(shape: readonly number[], axis: number) {
   const a = resolveAxis(axis, shape.length) as number;
   const c = shape[a];
   const inner = shape.slice(a + 1).reduce((p, d) => p * d, 1);
-  return { channel: (i: number) => Math.floor(i / inner) % c };
+  return { c, channel: (i: number) => Math.floor(i / inner) % c };
 }

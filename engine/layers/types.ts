@@ -70,6 +70,8 @@ export type FieldSpec =
       allowInferred?: boolean;
       nullable?: boolean;
     })
+  /** Numbers given per channel, or one for all of them (Normalization's mean); None when not given. */
+  | (FieldBase & { type: 'floats'; default: null; nullable: true })
   /** ZeroPadding2D / Cropping2D amounts: int, (h, w) or ((top, bottom), (left, right)); stored in the last form. */
   | (FieldBase & { type: 'pairs2d'; default: readonly (readonly number[])[] });
 

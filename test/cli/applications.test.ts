@@ -153,30 +153,34 @@ describe("MobileNetV3Small (hard_silu) is read with Keras's layers", () => {
   }, 120_000);
 });
 
-/** Not read yet, each for its own reasons; the errors come one per cause, knock-on errors folded in. */
-const REFUSED: Record<string, RegExp[]> = {
-  ConvNeXtTiny: [
-    /config\.layers\[1\]\.config\.mean: mean \[123\.675,116\.28,103\.53\] is not supported/,
-    /config\.layers\[1\]\.config\.variance: variance \[/,
-    ...[2, 27, 52, 125].map(
-      (i) =>
-        new RegExp(
-          `config\\.layers\\[${i}\\]\\.class_name: layer "convnext_tiny_\\w+" is a nested Sequential model, which LayerCanvas cannot draw; 2 inputs fed by it left unconnected`,
-        ),
-    ),
-  ],
-};
-
-describe('keras.applications not read yet say why once per cause', () => {
-  it.each(Object.keys(REFUSED))(
-    '%s',
-    async (model) => {
-      const r = await summary(model);
-      expect(r.code).toBe(1);
-      const lines = r.err.trim().split('\n');
-      expect(lines.length).toBe(REFUSED[model].length);
-      REFUSED[model].forEach((re, i) => expect(lines[i]).toMatch(re));
-    },
-    60_000,
-  );
+// ConvNeXtTiny nests Sequential models (its stem and downsampling blocks: one row each, class Sequential, with
+// their total parameters, as Keras's model.layers lists them), normalizes with Normalization(mean=…, variance=…)
+// (no weights), and adds its residuals with `x + y`, a keras.src.ops.numpy Add that model.layers leaves out and
+// model.summary() lists as a row of its own ("add (Add)", 0 params).
+describe("ConvNeXtTiny (nested Sequential models) is read with Keras's layers", () => {
+  it('every layer Keras lists, in its order, with its shape and parameter count; the totals match', async () => {
+    const facts = JSON.parse(unzip('ConvNeXtTiny.facts.json.gz')) as KerasFacts;
+    const r = await summary('ConvNeXtTiny');
+    expect(r.err.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out) as {
+      layers: KerasFacts['layers'];
+      total_params: number;
+      trainable_params: number;
+      non_trainable_params: number;
+    };
+    const listed = new Set(facts.layers.map((l) => l.name));
+    expect(s.layers.filter((l) => listed.has(l.name))).toEqual(
+      facts.layers.map(({ name, class_name, output_shape, params }) => ({ name, class_name, output_shape, params })),
+    );
+    expect(
+      s.layers.filter((l) => !listed.has(l.name)).map((l) => [l.name.replace(/_\d+$/, ''), l.class_name, l.params]),
+    ).toEqual(Array.from({ length: 18 }, () => ['add', 'Add', 0]));
+    expect(facts.layers.filter((l) => l.class_name === 'Sequential').length).toBe(4);
+    expect([s.total_params, s.trainable_params, s.non_trainable_params]).toEqual([
+      facts.total,
+      facts.trainable,
+      facts.non_trainable,
+    ]);
+  }, 60_000);
 });

@@ -5,7 +5,7 @@
  */
 import { foldByCause } from './error-causes';
 import type { FormatError } from '../../core/problems';
-import type { DocEdge, DocNode, ModelDocument } from '../../graph/document';
+import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
 import { infer, type Inference } from '../../graph/inference';
 import { getLayer } from '../../layers/registry';
 import type { LayerConfig } from '../../layers/types';
@@ -58,12 +58,21 @@ export function readKerasModel(root: unknown, path: string): ModelRead {
   checkNames(parsed, errors);
   if (errors.length > 0 || !built)
     return { document: null, errors: foldErrors(errors, layers, parsed, lpath), warnings };
+  const flat = spliceStandIns(built.nodes, built.edges, built.standIns);
+  const clash = firstNameClash(flat.nodes, built.groups);
+  if (clash)
+    return fail(
+      `the layer name ${quote(clash)} is used twice (in the model and in a model nested in it)`,
+      lpath,
+      'LayerCanvas draws nested models in one graph, which needs unique layer names: rename one of them',
+    );
   const doc: ModelDocument = {
     name,
     modelClass: sequential ? 'Sequential' : 'Functional',
-    nodes: built.nodes,
-    edges: built.edges,
+    nodes: flat.nodes,
+    edges: flat.edges,
   };
+  if (built.groups.length) doc.groups = built.groups;
   return { document: doc, errors, warnings };
 }
 
@@ -103,6 +112,49 @@ interface ParsedLayer {
   entry: JsonObject;
   /** A keras.src.ops.numpy op (keras-ops.ts): its tensors are in every call argument, not just the first. */
   op?: boolean;
+  /** A nested Sequential or Functional model, read as a document of its own (flattened in by makeNodes). */
+  sub?: ModelDocument;
+}
+
+/**
+ * A nested model read as a document; makeNodes flattens it into the outer one as a group. Its input layers stay in
+ * the document as stand-ins until spliceStandIns connects what fed the sub-model straight to its first layers.
+ */
+function parseSubModel(
+  entry: JsonObject,
+  name: string | undefined,
+  path: string,
+  errors: FormatError[],
+  warnings: FormatError[],
+): ParsedLayer | null {
+  const inner = isObject(entry.config) && Array.isArray(entry.config.layers) ? entry.config.layers : [];
+  const deeper = inner.find((l) => isObject(l) && typeof l.class_name === 'string' && MODEL_CLASSES.has(l.class_name));
+  if (isObject(deeper)) {
+    const deeperName = isObject(deeper.config) ? deeper.config.name : undefined;
+    errors.push({
+      message: `the nested model ${quote(name)} holds a nested model itself (${quote(deeperName)}), which LayerCanvas cannot draw`,
+      hint: 'LayerCanvas keeps one level of nesting: flatten the innermost model into its parent',
+      path: joinPath(path, 'class_name'),
+    });
+    return null;
+  }
+  const read = readKerasModel(entry, path);
+  warnings.push(...read.warnings);
+  if (!read.document) {
+    errors.push(...read.errors);
+    return null;
+  }
+  const sub = read.document;
+  const outputs = infer(sub).outputs;
+  if (outputs.length !== 1) {
+    errors.push({
+      message: `the nested model ${quote(name)} has ${outputs.length} outputs; LayerCanvas nests models with one`,
+      path: joinPath(path, 'config'),
+    });
+    return null;
+  }
+  const className = sub.modelClass === 'Sequential' ? 'Sequential' : 'Functional';
+  return { path, className, name: name ?? sub.name, config: {}, raw: {}, entry, sub };
 }
 
 function parseLayer(entry: unknown, path: string, errors: FormatError[], warnings: FormatError[]): ParsedLayer | null {
@@ -123,14 +175,7 @@ function parseLayer(entry: unknown, path: string, errors: FormatError[], warning
     className = read.className;
     raw = read.config;
   }
-  if (MODEL_CLASSES.has(className)) {
-    errors.push({
-      message: `layer ${quote(name ?? className)} is a nested ${className} model, which LayerCanvas cannot draw`,
-      hint: 'flatten the inner model into the outer one before exporting',
-      path: joinPath(path, 'class_name'),
-    });
-    return null;
-  }
+  if (MODEL_CLASSES.has(className)) return parseSubModel(entry, name, path, errors, warnings);
   const def = getLayer(className);
   if (!def) {
     errors.push({
@@ -188,12 +233,65 @@ function makeNode(i: number, l: ParsedLayer): DocNode {
   return node;
 }
 
+/** What one layer entry adds to the outer model: its node, or a nested model's nodes, edges and group. */
+interface Made {
+  nodes: DocNode[];
+  edges: DocEdge[];
+  group?: DocGroup;
+  /** The nodes standing for the sub-model's inputs, in its input order: the outer call's tensors feed them. */
+  inputs: string[];
+  /** The node whose output is the entry's output. */
+  output: string;
+}
+
+function makeNodes(i: number, l: ParsedLayer): Made {
+  if (!l.sub) {
+    const node = makeNode(i, l);
+    return { nodes: [node], edges: [], inputs: [node.id], output: node.id };
+  }
+  const sub = l.sub;
+  const id = (inner: string) => `n${i}_${inner}`;
+  const group: DocGroup = { id: `g${i}`, className: l.className as DocGroup['className'], name: l.name as string };
+  const inference = infer(sub);
+  const inputs = inference.inputs.map(id);
+  const nodes = sub.nodes.map((n) => {
+    const node: DocNode = { ...n, id: id(n.id) };
+    if (!inputs.includes(node.id)) node.group = group.id;
+    return node;
+  });
+  const edges = sub.edges.map((e) => ({ id: `${id(e.id)}`, source: id(e.source), target: id(e.target) }));
+  return { nodes, edges, group, inputs, output: id(inference.outputs[0]) };
+}
+
+/**
+ * Removes the stand-ins of the nested models' inputs: each edge out of one now starts where the stand-in's one input
+ * came from, in place, so a merge layer keeps the order of its inputs. A stand-in nothing feeds (a nested model
+ * first in a Sequential) stays as the model's input.
+ */
+function spliceStandIns(
+  nodes: DocNode[],
+  edges: DocEdge[],
+  standIns: Set<string>,
+): { nodes: DocNode[]; edges: DocEdge[] } {
+  const feeder = new Map<string, string>();
+  for (const e of edges) if (standIns.has(e.target)) feeder.set(e.target, e.source);
+  const resolve = (id: string): string => {
+    let at = id;
+    while (feeder.has(at)) at = feeder.get(at)!;
+    return at;
+  };
+  return {
+    nodes: nodes.filter((n) => !feeder.has(n.id)),
+    edges: edges.filter((e) => !feeder.has(e.target)).map((e) => ({ ...e, source: resolve(e.source) })),
+  };
+}
+
 function buildSequential(
   parsed: (ParsedLayer | null)[],
   config: JsonObject,
   lpath: string,
   errors: FormatError[],
-): { nodes: DocNode[]; edges: DocEdge[] } | null {
+): ({ nodes: DocNode[]; edges: DocEdge[] } & Nested) | null {
   if (parsed.some((p) => !p || !p.config)) return null;
   const layers = parsed as ParsedLayer[];
   const nodes: DocNode[] = [];
@@ -227,13 +325,37 @@ function buildSequential(
     }
     nodes.push({ id: 'n_input', className: 'InputLayer', config: read.config });
   }
+  const edges: DocEdge[] = [];
+  const nested: Nested = { groups: [], standIns: new Set() };
+  let last: string | null = nodes[0]?.id ?? null;
   layers.forEach((l, i) => {
     if (l.className === 'InputLayer' && i > 0)
       errors.push({ message: 'a Sequential model can only start with an InputLayer', path: joinPath(lpath, i) });
-    nodes.push(makeNode(i, l));
+    const made = makeNodes(i, l);
+    if (made.inputs.length !== 1)
+      errors.push({
+        message: `the nested model ${quote(l.name)} takes ${made.inputs.length} inputs, but a Sequential model passes one`,
+        path: joinPath(lpath, i),
+      });
+    if (last) edges.push({ id: `e${edges.length}`, source: last, target: made.inputs[0] });
+    nodes.push(...made.nodes);
+    edges.push(...made.edges);
+    noteNested(made, nested);
+    last = made.output;
   });
-  const edges = nodes.slice(1).map((n, i) => ({ id: `e${i}`, source: nodes[i].id, target: n.id }));
-  return { nodes, edges };
+  return { nodes, edges, ...nested };
+}
+
+/** The nested models met while building: their groups, and their inputs' stand-ins (spliceStandIns). */
+interface Nested {
+  groups: DocGroup[];
+  standIns: Set<string>;
+}
+
+function noteNested(made: Made, nested: Nested): void {
+  if (!made.group) return;
+  nested.groups.push(made.group);
+  for (const id of made.inputs) nested.standIns.add(id);
 }
 
 interface TensorRef {
@@ -249,25 +371,40 @@ function buildFunctional(
   cpath: string,
   errors: FormatError[],
   warnings: FormatError[],
-): { nodes: DocNode[]; edges: DocEdge[] } | null {
+): ({ nodes: DocNode[]; edges: DocEdge[] } & Nested) | null {
   const byName = new Map<string, string>();
   const nodes: DocNode[] = [];
-  const inbound: { id: string; refs: TensorRef[] }[] = [];
+  const inner: DocEdge[] = [];
+  const nested: Nested = { groups: [], standIns: new Set() };
+  const inbound: { ids: string[]; refs: TensorRef[]; path: string }[] = [];
   parsed.forEach((l, i) => {
     if (!l) return;
-    const node = makeNode(i, l);
-    if (l.name) byName.set(l.name, node.id);
+    const made = makeNodes(i, l);
+    if (l.name) byName.set(l.name, made.output);
     else
       errors.push({
         message: 'a layer of a functional model needs a name (its inputs are given by name)',
         path: joinPath(l.path, 'config'),
       });
-    nodes.push(node);
-    inbound.push({ id: node.id, refs: inboundRefs(l, errors, warnings) });
+    nodes.push(...made.nodes);
+    inner.push(...made.edges);
+    noteNested(made, nested);
+    inbound.push({
+      ids: made.group ? made.inputs : [made.output],
+      refs: inboundRefs(l, errors, warnings),
+      path: l.path,
+    });
   });
   const edges: DocEdge[] = [];
-  for (const { id, refs } of inbound) {
-    for (const r of refs) {
+  for (const { ids, refs, path } of inbound) {
+    // A nested model's k-th input tensor feeds the stand-in of its k-th input; a layer takes all of them.
+    if (ids.length > 1 && refs.length !== ids.length)
+      errors.push({
+        message: `the nested model is called on ${refs.length} tensors but takes ${ids.length} inputs`,
+        path: joinPath(path, 'inbound_nodes'),
+      });
+    for (const [k, r] of refs.entries()) {
+      const id = ids[Math.min(k, ids.length - 1)];
       const source = byName.get(r.layer);
       if (!source) errors.push({ message: `the input ${quote(r.layer)} is not a layer of this model`, path: r.path });
       else if (r.node !== 0 || r.tensor !== 0)
@@ -305,7 +442,8 @@ function buildFunctional(
   };
   ends('input_layers', true);
   ends('output_layers', false);
-  return errors.length ? null : { nodes, edges };
+  for (const e of inner) edges.push({ ...e, id: `e${edges.length}` });
+  return errors.length ? null : { nodes, edges, ...nested };
 }
 
 /** The tensors a functional layer is called on: tf.keras 2 `[[["a", 0, 0, {}], …]]` or Keras 3 `[{"args", "kwargs"}]`. */
@@ -318,11 +456,19 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
     return [];
   }
   if (nodesData.length > 1) {
-    errors.push({
-      message: `layer ${quote(l.name)} is called ${nodesData.length} times (a shared layer), which LayerCanvas cannot draw`,
-      hint: 'use a separate layer for each call',
-      path,
-    });
+    errors.push(
+      l.sub
+        ? {
+            message: `the nested model ${quote(l.name)} is called ${nodesData.length} times (its weights shared), which LayerCanvas cannot draw`,
+            hint: 'use a separate copy of the model for each call',
+            path,
+          }
+        : {
+            message: `layer ${quote(l.name)} is called ${nodesData.length} times (a shared layer), which LayerCanvas cannot draw`,
+            hint: 'use a separate layer for each call',
+            path,
+          },
+    );
     return [];
   }
   const call = nodesData[0];
@@ -384,6 +530,17 @@ function tensorList(list: unknown, path: string): TensorRef[] | null {
   if (single) return [single];
   const refs = list.map((t, i) => keras2Ref(t, joinPath(path, i)));
   return refs.every((r) => r) ? (refs as TensorRef[]) : null;
+}
+
+/** A name two layers share once the nested models are flattened in (groups' names included), or null. */
+function firstNameClash(nodes: DocNode[], groups: DocGroup[]): string | null {
+  const seen = new Set<string>();
+  for (const name of [...groups.map((g) => g.name), ...nodes.map((n) => n.name)]) {
+    if (!name) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return null;
 }
 
 function checkNames(parsed: (ParsedLayer | null)[], errors: FormatError[]): void {

@@ -60,7 +60,8 @@ export function fieldLiteral(spec: FieldSpec, v: ConfigValue): string {
       .join(', ')})`;
   if (vs)
     return `keras.initializers.VarianceScaling(scale=${pythonFloat(vs.scale)}, mode='${vs.mode}', distribution='${vs.distribution}')`;
-  if (spec.type === 'float') return (typeof v === 'number' && reciprocalText(v)) || pythonLiteral(v, true);
+  if (spec.type === 'float' || spec.type === 'floats')
+    return (typeof v === 'number' && reciprocalText(v)) || pythonLiteral(v, true);
   if (
     spec.type === 'pairs2d' &&
     Array.isArray(v) &&

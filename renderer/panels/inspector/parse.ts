@@ -43,6 +43,17 @@ export function parseFieldText(key: string, spec: FieldSpec, text: string): Pars
         ? { ok: true, value: items }
         : { ok: false, reason: `${key} must be a tuple of sizes such as (28, 28, 1), got '${text}'` };
     }
+    case 'floats': {
+      const items = t
+        .replace(/[()[\]]/g, ' ')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+      const numbers = items.map((p) => parseNumber(p, key));
+      if (items.length === 0 || numbers.some((n) => !n.ok))
+        return { ok: false, reason: `${key} must be a number or a list of numbers, got '${text}'` };
+      const values = numbers.map((n) => (n as { value: number }).value);
+      return { ok: true, value: values.length === 1 ? values[0] : values };
+    }
     case 'pairs2d': {
       const items = tupleItems(t);
       if (!items || items.some((v) => v === null))

@@ -12,6 +12,7 @@ import { caseDocument, LAYER_CASES } from './layer-cases';
 
 const FIXTURES = join(__dirname, '../../fixtures/keras-json');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const NESTED = join(__dirname, '../../fixtures/nested');
 
 function read(text: string): ModelDocument {
   const r = readKerasJson(text);
@@ -298,21 +299,35 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     ]);
   });
 
-  it('a layer called twice (shared) and a nested model are refused', () => {
+  it('a layer called twice (shared), a nested model called twice and a model nested two deep are refused', () => {
     const res = JSON.parse(fixture('keras3-functional-residual.json'));
     res.config.layers[3].inbound_nodes.push(res.config.layers[3].inbound_nodes[0]);
     expect(errorsOf(res)[0]).toMatchObject({
       path: 'config.layers[3].inbound_nodes',
       message: expect.stringContaining('called 2 times'),
     });
-    const nested = cnn();
-    nested.config.layers[2] = {
-      module: 'keras',
-      class_name: 'Sequential',
-      config: { name: 'inner', layers: [] },
-      registered_name: null,
-    };
-    expect(errorsOf(nested)[0].path).toBe('config.layers[2].class_name');
+    const outer = JSON.parse(readFileSync(join(NESTED, 'seq_in_func.json'), 'utf8'));
+    const stem = outer.config.layers[2];
+    expect(stem.class_name).toBe('Sequential');
+    const shared = structuredClone(outer);
+    shared.config.layers[2].inbound_nodes.push(stem.inbound_nodes[0]);
+    expect(errorsOf(shared)).toEqual([
+      expect.objectContaining({
+        path: 'config.layers[2].inbound_nodes',
+        message: 'the nested model "stem" is called 2 times (its weights shared), which LayerCanvas cannot draw',
+      }),
+    ]);
+    const deep = structuredClone(outer);
+    deep.config.layers[2].config.layers.push({
+      ...structuredClone(stem),
+      config: { ...structuredClone(stem.config), name: 'inner' },
+    });
+    expect(errorsOf(deep)[0]).toMatchObject({
+      path: 'config.layers[2].class_name',
+      message: expect.stringContaining(
+        'the nested model "stem" holds a nested model itself ("inner"), which LayerCanvas cannot draw',
+      ),
+    });
   });
 
   it('an input naming a layer that does not exist is refused at its keras_history', () => {

@@ -76,6 +76,9 @@ function candidates(spec: FieldSpec): ConfigValue[] {
       ].map((v) => v.slice(0, spec.length));
     case 'shape':
       return [[4, 4, 2], [16, -1], [8], [null, 6, 2]];
+    case 'floats':
+      // One value for every channel (a list's length would depend on the input).
+      return [0.5, 2.25];
     case 'pairs2d':
       return [
         [
@@ -223,6 +226,8 @@ function fieldArb(spec: FieldSpec): fc.Arbitrary<ConfigValue> {
       );
     case 'pairs2d':
       return fc.tuple(fc.tuple(fc.nat(3), fc.nat(3)), fc.tuple(fc.nat(3), fc.nat(3)));
+    case 'floats':
+      return fc.option(fc.double({ min: 0.1, max: 4, noNaN: true }), { nil: null });
   }
 }
 

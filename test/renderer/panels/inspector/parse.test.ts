@@ -14,6 +14,19 @@ describe('inspector text fields', () => {
     expect(parseFieldText('shape', shape, '(28, x)').ok).toBe(false);
   });
 
+  it("reads Normalization's mean as one number or a list of numbers, None clearing it", () => {
+    const mean = field('Normalization', 'mean');
+    expect(parseFieldText('mean', mean, '(123.675, 116.28, 103.53)')).toEqual({
+      ok: true,
+      value: [123.675, 116.28, 103.53],
+    });
+    expect(parseFieldText('mean', mean, '0.5')).toEqual({ ok: true, value: 0.5 });
+    expect(parseFieldText('mean', mean, 'None')).toEqual({ ok: true, value: null });
+    expect(parseFieldText('mean', mean, '(1, x)').ok).toBe(false);
+    expect(checkValue('mean', mean, [1, 2])).toBeNull();
+    expect(checkValue('mean', mean, [])).toBe('mean must be a number or a list of numbers, got ()');
+  });
+
   it('reads ZeroPadding2D amounts in all three Keras forms, stored as ((top, bottom), (left, right))', () => {
     const padding = field('ZeroPadding2D', 'padding');
     expect(parseFieldText('padding', padding, '1')).toEqual({

@@ -1,0 +1,94 @@
+// Models that nest a Sequential or Functional model as a layer, as Keras 3.15 builds and saves them
+// (test/fixtures/nested/make_nested.py): `summary --json` states Keras's facts (the nested model one row, with its
+// class, output shape and total parameters), and the .keras file read with its weights predicts what Keras did.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main';
+import { predict } from '../../cli/predict';
+import { readModelFile } from '../../engine/formats/detect';
+import { readProjectFile, writeProject } from '../../engine/formats/project';
+import { summarize } from '../../engine/graph/summary';
+import { disposeBackend, loadBackend } from '../../engine/kernels/registry';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/nested');
+const MODELS = ['seq_in_func', 'func_in_func', 'seq_in_seq'];
+
+interface KerasFacts {
+  layers: { name: string; class_name: string; output_shape: (number | null)[]; params: number }[];
+  total: number;
+  trainable: number;
+  non_trainable: number;
+}
+
+async function summaryJson(file: string) {
+  let out = '';
+  let err = '';
+  const code = await main(['summary', join(FIXTURES, file), '--json'], {
+    out: (t) => (out += `${t}\n`),
+    err: (t) => (err += `${t}\n`),
+  });
+  expect(err.split('\n').filter((l) => l.startsWith('error'))).toEqual([]);
+  expect(code).toBe(0);
+  return JSON.parse(out);
+}
+
+describe('nested models read with Keras 3.15 facts', () => {
+  it.each(MODELS.flatMap((m) => [`${m}.json`, `${m}.keras`]))(
+    "%s: summary --json equals Keras's model.layers, a nested model as one row",
+    async (file) => {
+      const facts = JSON.parse(
+        readFileSync(join(FIXTURES, file.replace(/\.\w+$/, '.facts.json')), 'utf8'),
+      ) as KerasFacts;
+      const s = await summaryJson(file);
+      expect(s.layers).toEqual(facts.layers);
+      expect([s.total_params, s.trainable_params, s.non_trainable_params]).toEqual([
+        facts.total,
+        facts.trainable,
+        facts.non_trainable,
+      ]);
+    },
+  );
+
+  it.each(MODELS)('%s.keras with its weights predicts what Keras predicted (rtol 1e-4)', async (model) => {
+    const read = await readModelFile(readFileSync(join(FIXTURES, `${model}.keras`)), `${model}.keras`);
+    if (!read.ok) throw new Error(read.errors[0].message);
+    expect(read.document.groups?.length).toBe(1);
+    const expected = JSON.parse(readFileSync(join(FIXTURES, `${model}.predict.json`), 'utf8')) as {
+      x: unknown[];
+      y: number[][];
+    };
+    const shape = [expected.x.length];
+    for (let v = expected.x[0]; Array.isArray(v); v = v[0]) shape.push(v.length);
+    const x = Float32Array.from(expected.x.flat(Number.POSITIVE_INFINITY) as number[]);
+    const { backend, issue } = await loadBackend('fast', { threads: 1 });
+    if (issue) throw new Error(issue.message);
+    try {
+      const y = predict(read.document, { shape, data: x }, false, backend);
+      if (!('data' in y)) throw new Error(y.message);
+      const want = expected.y.flat();
+      expect(y.shape).toEqual([expected.y.length, expected.y[0].length]);
+      want.forEach((e, i) => expect(Math.abs(y.data[i] - e)).toBeLessThanOrEqual(1e-4 * Math.abs(e) + 1e-6));
+    } finally {
+      await disposeBackend(backend);
+    }
+  });
+
+  it('a project file keeps the nested models: the same groups and the same summary after saving and opening', async () => {
+    const read = await readModelFile(readFileSync(join(FIXTURES, 'seq_in_func.keras')), 'seq_in_func.keras');
+    if (!read.ok) throw new Error(read.errors[0].message);
+    const doc = { ...read.document, groups: read.document.groups!.map((g) => ({ ...g, collapsed: true })) };
+    const back = readProjectFile(writeProject(doc));
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(back.warnings).toEqual([]);
+    expect(back.document.groups).toEqual([
+      { id: doc.groups[0].id, className: 'Sequential', name: 'stem', collapsed: true },
+    ]);
+    expect(back.document.nodes.filter((n) => n.group).map((n) => n.name)).toEqual([
+      'stem_conv',
+      'stem_bn',
+      'stem_relu',
+    ]);
+    expect(summarize(back.document)).toEqual(summarize(doc));
+  });
+});
