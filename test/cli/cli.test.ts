@@ -288,6 +288,17 @@ describe('layercanvas predict and train', () => {
     expect(data[0] + data[1]).toBeCloseTo(1, 5);
   });
 
+  it('train --dataset reviews trains the text template: the loss falls epoch by epoch from chance', async () => {
+    const src = file('text.py', exportKerasPython(getTemplate('text-lstm')!.build()));
+    const r = await run('train', src, '--dataset', 'reviews', '--subset', '640', '--epochs', '3', '--lr', '0.01');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('dataset: reviews, 640 samples of (16,)');
+    const losses = [...r.err.matchAll(/^epoch \d\/3: loss (\d+\.\d+)/gm)].map((m) => Number(m[1]));
+    expect(losses).toHaveLength(3);
+    expect(losses[0]).toBeGreaterThan(0.6);
+    expect(losses[2]).toBeLessThan(losses[0] * 0.9);
+  });
+
   it('export weights-json writes Keras weight order for a trained model and refuses a model without weights', async () => {
     const src = file(
       'w.py',

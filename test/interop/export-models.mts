@@ -17,7 +17,10 @@ import { readModel } from '../../engine/formats/detect';
 import { writeProject } from '../../engine/formats/project';
 import type { ModelDocument, NamedWeight } from '../../engine/graph/document';
 import { infer } from '../../engine/graph/inference';
-import { TEMPLATES } from '../../engine/graph/templates';
+import { getTemplate, TEMPLATES } from '../../engine/graph/templates';
+import { compileModel, exportWeights } from '../../engine/train/executor';
+import { permutation } from '../../engine/data/dataset';
+import { reviewSentences, reviews } from '../../engine/data/generators/reviews';
 import { INTEROP_FIXTURES } from './fixtures';
 import { npz } from '../../engine/formats/keras-train';
 import { generateBuiltin } from '../../engine/data/registry';
@@ -287,4 +290,53 @@ mnistEntry.layercanvas = trainedHere;
 mnistEntry.heldOut = join(out, 'mnist-held-out.npz');
 if (trained.code !== 0) (mnistEntry.errors as string[]).push(`train exited ${trained.code}: ${trained.err.trim()}`);
 writeFileSync(join(out, 'scripts.json'), JSON.stringify(scripts, null, 1));
+
+/**
+ * The text parity run: the text template with the initial weights the engine draws for seed 0, saved as a project
+ * (what `layercanvas train` starts from) and as a .keras (what Keras starts from); the review sentences as text
+ * and as our ids; the order of epoch 0's batches, which the trainer takes from the seed; and the loss
+ * `layercanvas train` reports after one epoch of Adam on them. test_text_train.py trains the same in Keras.
+ */
+const TEXT_SEED = 0;
+const textDoc = getTemplate('text-lstm')!.build();
+const textCompiled = compileModel(textDoc, TEXT_SEED);
+if (!textCompiled.ok) throw new Error('the text template does not compile');
+const textProject = join(out, 'text-initial.layercanvas.json');
+writeFileSync(textProject, writeProject({ ...textDoc, weights: exportWeights(textCompiled.model) }));
+const textKeras = join(out, 'text-initial.keras');
+const textExport = await cli('export', textProject, '--format', 'keras', '--out', textKeras);
+const sentences = reviewSentences();
+const reviewsData = reviews();
+writeFileSync(
+  join(out, 'text-reviews.json'),
+  JSON.stringify({ texts: sentences.texts, labels: Array.from(sentences.labels), vocabulary: reviewsData.vocabulary }),
+);
+writeFileSync(
+  join(out, 'text-reviews.npz'),
+  npz({
+    x: { shape: [reviewsData.count, ...reviewsData.sampleShape], data: Int32Array.from(reviewsData.x) },
+    y: { shape: [reviewsData.count], data: Int32Array.from(reviewsData.y) },
+    // The trainer shuffles epoch e with the seed seed * 1000003 + e (engine/train/trainer.ts).
+    order: { shape: [reviewsData.count], data: permutation(reviewsData.count, TEXT_SEED * 1000003) },
+  }),
+);
+const TEXT_SETTINGS = ['--dataset', 'reviews', '--epochs', '1', '--batch-size', '32', '--optimizer', 'adam'];
+TEXT_SETTINGS.push('--lr', '0.001', '--validation-split', '0', '--seed', String(TEXT_SEED));
+const textTrained = await cli('train', textProject, ...TEXT_SETTINGS);
+const textLoss = /completed, loss (\d+\.\d+)/.exec(textTrained.out)?.[1];
+writeFileSync(
+  join(out, 'text-train.json'),
+  JSON.stringify({
+    errors: [
+      ...(textExport.code === 0 ? [] : [`export --format keras exited ${textExport.code}: ${textExport.err.trim()}`]),
+      ...(textTrained.code === 0 && textLoss ? [] : [`train exited ${textTrained.code}: ${textTrained.err.trim()}`]),
+    ],
+    keras: textKeras,
+    data: join(out, 'text-reviews.npz'),
+    texts: join(out, 'text-reviews.json'),
+    settings: { batch_size: 32, learning_rate: 0.001, epochs: 1 },
+    loss: textLoss === undefined ? null : Number(textLoss),
+    stdout: textTrained.out,
+  }),
+);
 console.log(`exported ${manifest.length} models to ${out}`);
