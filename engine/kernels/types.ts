@@ -1,7 +1,8 @@
 import type { Tensor } from '../core/tensor';
 import type { AdamStep } from './adam-update';
+import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
 
-export type { AdamStep };
+export type { AdamStep, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
 
 /**
  * The compute kernels the engine trains and runs models with. Tensors are float32, row-major, NHWC, with
@@ -176,6 +177,11 @@ export interface Backend {
     name: EpilogueActivation,
     withBias: boolean,
   ): { dz: Tensor; dBias: Float32Array | null };
+
+  /** One LSTM step's elementwise part with sigmoid gates and tanh: gates, cell state and h from z's parts. */
+  lstmCell(p: LstmCellInput): LstmCellOutput;
+  /** Backpropagation through that step: the gradient of z and of the previous cell state. */
+  lstmCellGrad(p: LstmCellGradInput): LstmCellGrads;
 
   /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;

@@ -28,12 +28,21 @@ import type { WeightSpec } from './types';
 interface Step {
   hPrev: Tensor;
   cPrev: Tensor;
-  /** Pre-activations and activations of the input, forget, candidate and output gates, in Keras's order. */
-  z: Tensor[];
-  a: Tensor[];
+  /** Unfused: pre-activations and activations of the input, forget, candidate and output gates, in Keras's order. */
+  z?: Tensor[];
+  gates?: Tensor[];
+  /** Fused: the activated gates side by side, (batch, 4·units), as the lstmCell kernel writes them. */
+  a?: Float32Array;
   c: Tensor;
   ac: Tensor;
 }
+
+/**
+ * Keras's default activations (sigmoid gates, tanh) run as one fused kernel per step, forward and backward (the
+ * condition under which Keras itself takes its cuDNN path); other activations step through the generic kernels.
+ */
+const fusedCell = (config: { activation: string; recurrent_activation: string }) =>
+  config.activation === 'tanh' && config.recurrent_activation === 'sigmoid';
 
 const mul = (a: Tensor, b: Tensor): Tensor => {
   const out = new Float32Array(a.data.length);
@@ -95,20 +104,32 @@ export const LSTM = defineLayer({
     let h = mat(batch, units);
     let c = mat(batch, units);
     const saved: Step[] = [];
+    const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
-      const zt = step(xw, batch, steps, t);
-      addInto(zt.data, ctx.backend.matMul(h, w.recurrent_kernel).data);
-      if (w.bias) addRowVector(zt, w.bias.data);
-      const z = [0, 1, 2, 3].map((k) => columns(zt, k * units, units));
-      const a = z.map((zk, k) => act(ctx, zk, k === 2 ? activation : gate));
-      const cNew = mat(batch, units);
-      for (let i = 0; i < cNew.data.length; i++) cNew.data[i] = a[1].data[i] * c.data[i] + a[0].data[i] * a[2].data[i];
-      const ac = act(ctx, cNew, activation);
-      const hNew = mul(a[3], ac);
-      saved.push({ hPrev: h, cPrev: c, z, a, c: cNew, ac });
+      const hu = ctx.backend.matMul(h, w.recurrent_kernel).data;
+      let hNew: Tensor;
+      if (fused) {
+        const bias = w.bias ? w.bias.data : null;
+        const cell = ctx.backend.lstmCell({ xw: xw.data, t, steps, hu, bias, cPrev: c.data, batch, units });
+        saved.push({ hPrev: h, cPrev: c, a: cell.a, c: mat(batch, units, cell.c), ac: mat(batch, units, cell.ac) });
+        hNew = mat(batch, units, cell.h);
+        c = mat(batch, units, cell.c);
+      } else {
+        const zt = step(xw, batch, steps, t);
+        addInto(zt.data, hu);
+        if (w.bias) addRowVector(zt, w.bias.data);
+        const z = [0, 1, 2, 3].map((k) => columns(zt, k * units, units));
+        const a = z.map((zk, k) => act(ctx, zk, k === 2 ? activation : gate));
+        const cNew = mat(batch, units);
+        for (let i = 0; i < cNew.data.length; i++)
+          cNew.data[i] = a[1].data[i] * c.data[i] + a[0].data[i] * a[2].data[i];
+        const ac = act(ctx, cNew, activation);
+        hNew = mul(a[3], ac);
+        saved.push({ hPrev: h, cPrev: c, z, gates: a, c: cNew, ac });
+        c = cNew;
+      }
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
-      c = cNew;
     }
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
     return recurrentOutput(out, h, shape, config.return_sequences, saved);
@@ -125,17 +146,39 @@ export const LSTM = defineLayer({
     const dBias = new Float32Array(g);
     let dhNext = mat(batch, units);
     let dcNext = mat(batch, units);
+    const fused = fusedCell(config);
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];
-      const dht = step(dh, batch, steps, t);
-      addInto(dht.data, dhNext.data);
-      const dac = mul(dht, s.a[3]);
-      const dc = actGrad(ctx, dac, s.c, s.ac, activation);
-      addInto(dc.data, dcNext.data);
-      const da = [mul(dc, s.a[2]), mul(dc, s.cPrev), mul(dc, s.a[0]), mul(dht, s.ac)];
-      const dz = mat(batch, g);
-      da.forEach((dak, k) => setColumns(dz, k * units, actGrad(ctx, dak, s.z[k], s.a[k], k === 2 ? activation : gate)));
-      dcNext = mul(dc, s.a[1]);
+      let dz: Tensor;
+      if (fused) {
+        const grads = ctx.backend.lstmCellGrad({
+          dh: dh.data,
+          t,
+          steps,
+          dhNext: dhNext.data,
+          dcNext: dcNext.data,
+          a: s.a!,
+          ac: s.ac.data,
+          cPrev: s.cPrev.data,
+          batch,
+          units,
+        });
+        dz = mat(batch, g, grads.dz);
+        dcNext = mat(batch, units, grads.dcPrev);
+      } else {
+        const z = s.z!,
+          a = s.gates!;
+        const dht = step(dh, batch, steps, t);
+        addInto(dht.data, dhNext.data);
+        const dac = mul(dht, a[3]);
+        const dc = actGrad(ctx, dac, s.c, s.ac, activation);
+        addInto(dc.data, dcNext.data);
+        const da = [mul(dc, a[2]), mul(dc, s.cPrev), mul(dc, a[0]), mul(dht, s.ac)];
+        dz = mat(batch, g);
+        for (const [k, dak] of da.entries())
+          setColumns(dz, k * units, actGrad(ctx, dak, z[k], a[k], k === 2 ? activation : gate));
+        dcNext = mul(dc, a[1]);
+      }
       addInto(dU, ctx.backend.matMul(s.hPrev, dz, true, false).data);
       addColumnSums(dBias, dz);
       dhNext = ctx.backend.matMul(dz, w.recurrent_kernel, false, true);

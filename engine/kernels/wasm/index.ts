@@ -8,3 +8,4 @@ export {
 } from './elementwise';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
+export { lstmCell, lstmCellGrad } from './recurrent';

@@ -36,6 +36,17 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
   const beta = randomTensor([3], 88).data;
   const labels = tensor([2, 3], [0, 1, 0, 1, 0, 0]);
   const logits = randomTensor([2, 3], 89);
+  // An LSTM step: batch 2, 5 units, step 1 of 3.
+  const lstm = {
+    xw: randomTensor([2 * 3, 20], 90).data,
+    t: 1,
+    steps: 3,
+    hu: randomTensor([2, 20], 91).data,
+    bias: randomTensor([20], 92).data,
+    cPrev: randomTensor([2, 5], 92).data,
+    batch: 2,
+    units: 5,
+  };
   return {
     matMul: (b) => [b.matMul(randomTensor([9, 5], 90), randomTensor([5, 11], 91)).data],
     conv2d: (b) => [b.conv2d(x, f, conv).data],
@@ -105,6 +116,22 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     },
     biasAdd: (b) => [b.biasAdd(x, beta).data],
     biasAddGrad: (b) => [b.biasAddGrad(x)],
+    lstmCell: (b) => {
+      const cell = b.lstmCell(lstm);
+      return [cell.a, cell.c, cell.ac, cell.h];
+    },
+    lstmCellGrad: (b) => {
+      const cell = referenceBackend.lstmCell(lstm);
+      const grads = b.lstmCellGrad({
+        ...lstm,
+        dh: randomTensor([2 * 3, 5], 93).data,
+        dhNext: randomTensor([2, 5], 94).data,
+        dcNext: randomTensor([2, 5], 95).data,
+        a: cell.a,
+        ac: cell.ac,
+      });
+      return [grads.dz, grads.dcPrev];
+    },
     adamUpdate: (b) => {
       // Large enough (5000 weights) for the fast backend's wasm path.
       const w = randomTensor([5000], 96).data,

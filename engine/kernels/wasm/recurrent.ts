@@ -1,0 +1,75 @@
+// AssemblyScript. One LSTM step's elementwise part (sigmoid gates, tanh), forward and backward, as
+// engine/kernels/lstm-cell.ts computes it: each value in f64 from float32 operands and rounded to float32 where the
+// reference stores it, in the same order, so the arithmetic is the reference's. exp and tanh are AssemblyScript's
+// (musl's), not V8's (fdlibm's): both are within an ulp in f64, which float32 rounding almost always hides; the
+// tests compare with the reference bit for bit on their shapes. A step of a text model holds a few thousand values:
+// one thread, no SIMD (exp dominates and is scalar).
+
+// @ts-ignore: decorator
+@inline function f(p: usize): f64 {
+  return <f64>load<f32>(p);
+}
+
+// @ts-ignore: decorator
+@inline function put(p: usize, v: f64): void {
+  store<f32>(p, <f32>v);
+}
+
+// @ts-ignore: decorator
+@inline function sigmoid(v: f64): f64 {
+  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+}
+
+/**
+ * z = xw[row t of each sequence] + hu (+ bias), rounded to f32 after each sum; a = σ(z) for i, f, o and tanh(z)
+ * for c̃; c = f·c_prev + i·c̃; ac = tanh(c); h = o·ac. bias 0: none.
+ */
+export function lstmCell(
+  xw: usize, t: i32, steps: i32, hu: usize, bias: usize, cPrev: usize,
+  a: usize, c: usize, ac: usize, h: usize, batch: i32, units: i32,
+): void {
+  const g = 4 * units;
+  for (let b = 0; b < batch; b++) {
+    const row = xw + (<usize>((b * steps + t) * g) << 2);
+    const zRow = hu + (<usize>(b * g) << 2);
+    const aRow = a + (<usize>(b * g) << 2);
+    for (let k = 0; k < g; k++) {
+      const o = <usize>k << 2;
+      let z = <f32>(f(row + o) + f(zRow + o));
+      if (bias) z = <f32>(<f64>z + f(bias + o));
+      put(aRow + o, k >= 2 * units && k < 3 * units ? Math.tanh(<f64>z) : sigmoid(<f64>z));
+    }
+    for (let j = 0; j < units; j++) {
+      const i = <usize>(b * units + j) << 2;
+      const q = aRow + (<usize>j << 2);
+      const u = <usize>units << 2;
+      put(c + i, f(q + u) * f(cPrev + i) + f(q) * f(q + 2 * u));
+      put(ac + i, Math.tanh(f(c + i)));
+      put(h + i, f(q + 3 * u) * f(ac + i));
+    }
+  }
+}
+
+/** dz (batch, 4·units) and dc_prev from dh[row t], dh_next, dc_next and the forward step's a, tanh(c), c_prev. */
+export function lstmCellGrad(
+  dh: usize, t: i32, steps: i32, dhNext: usize, dcNext: usize, a: usize, ac: usize, cPrev: usize,
+  dz: usize, dcPrev: usize, batch: i32, units: i32,
+): void {
+  const g = 4 * units;
+  const u = <usize>units << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; j++) {
+      const i = <usize>(b * units + j) << 2;
+      const q = <usize>(b * g + j) << 2;
+      const ai = f(a + q), af = f(a + q + u), ag = f(a + q + 2 * u), ao = f(a + q + 3 * u), tc = f(ac + i);
+      const dht = <f64><f32>(f(dh + (<usize>((b * steps + t) * units + j) << 2)) + f(dhNext + i));
+      const dac = <f64><f32>(dht * ao);
+      const dc = <f64><f32>(<f64><f32>(dac * (1 - tc * tc)) + f(dcNext + i));
+      put(dz + q, <f64><f32>(dc * ag) * (ai * (1 - ai)));
+      put(dz + q + u, <f64><f32>(dc * f(cPrev + i)) * (af * (1 - af)));
+      put(dz + q + 2 * u, <f64><f32>(dc * ai) * (1 - ag * ag));
+      put(dz + q + 3 * u, <f64><f32>(dht * tc) * (ao * (1 - ao)));
+      put(dcPrev + i, dc * af);
+    }
+  }
+}
