@@ -2,7 +2,9 @@
  * Nested models (document.ts DocGroup) seen from the outer model: each group is one unit, as Keras's outer model
  * sees a sub-model as one layer. The summary lists units, and the exports write a group back as a sub-model.
  */
-import type { DocGroup, ModelDocument } from './document';
+import type { LayerConfig } from '../layers/types';
+import { makeNode } from './build';
+import type { DocEdge, DocGroup, ModelDocument, NamedWeight } from './document';
 import type { Inference } from './inference';
 
 export interface GroupView {
@@ -74,5 +76,40 @@ export function unitGraph(doc: ModelDocument, inference: Inference): UnitGraph {
     outgoing,
     outputs: unique(inference.outputs),
     inputs: unique(inference.inputs),
+  };
+}
+
+/**
+ * A group as the model of its own that Keras nests: its layers, and one Input per tensor that feeds it (shaped as
+ * that tensor) in place of the outer layers. Ids of its layers are kept; inputs are `<group id>:input<k>`.
+ */
+export function subDocument(doc: ModelDocument, inference: Inference, view: GroupView): ModelDocument {
+  const members = new Set(view.members);
+  const inputId = (k: number) => `${view.group.id}:input${k}`;
+  const inputs = view.sources.map((source, k) => {
+    const shape = inference.nodes.get(source)?.outputShape ?? null;
+    const dtype = doc.nodes.find((n) => n.id === source)?.config.dtype;
+    const config: LayerConfig = { shape: shape ? shape.slice(1) : null, batch_size: null };
+    if (typeof dtype === 'string' && dtype !== 'float32') config.dtype = dtype;
+    return makeNode(inputId(k), { className: 'InputLayer', config });
+  });
+  const edges: DocEdge[] = [];
+  for (const id of view.members)
+    for (const e of inference.topology.incoming.get(id) ?? [])
+      edges.push(members.has(e.source) ? e : { ...e, source: inputId(view.sources.indexOf(e.source)) });
+  const weights: Record<string, NamedWeight[]> = {};
+  for (const id of view.members) if (doc.weights?.[id]) weights[id] = doc.weights[id];
+  const nodes = [
+    ...inputs,
+    ...doc.nodes
+      .filter((n) => members.has(n.id))
+      .map(({ group: _, ...n }) => ({ ...n, name: n.name ?? inference.nodes.get(n.id)?.name })),
+  ];
+  return {
+    name: view.group.name,
+    modelClass: view.group.className,
+    nodes,
+    edges,
+    ...(Object.keys(weights).length ? { weights } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { predict } from '../../cli/predict';
 import { readModelFile } from '../../engine/formats/detect';
+import { readKerasJson, writeKerasJson } from '../../engine/formats/keras-json';
 import { readProjectFile, writeProject } from '../../engine/formats/project';
 import { summarize } from '../../engine/graph/summary';
 import { disposeBackend, loadBackend } from '../../engine/kernels/registry';
@@ -91,4 +92,20 @@ describe('nested models read with Keras 3.15 facts', () => {
     ]);
     expect(summarize(back.document)).toEqual(summarize(doc));
   });
+
+  it.each(MODELS)(
+    '%s: the Keras JSON export nests the sub-model again and reads back with the same groups and summary',
+    async (model) => {
+      const read = await readModelFile(readFileSync(join(FIXTURES, `${model}.json`)), `${model}.json`);
+      if (!read.ok) throw new Error(read.errors[0].message);
+      const written = JSON.parse(writeKerasJson(read.document));
+      const original = JSON.parse(readFileSync(join(FIXTURES, `${model}.json`), 'utf8'));
+      const classes = (m: { config: { layers: { class_name: string }[] } }) => m.config.layers.map((l) => l.class_name);
+      expect(classes(written)).toEqual(classes(original));
+      const back = readKerasJson(JSON.stringify(written));
+      if (!back.ok) throw new Error(back.errors[0].message);
+      expect(back.document.groups).toEqual(read.document.groups);
+      expect(summarize(back.document)).toEqual(summarize(read.document));
+    },
+  );
 });

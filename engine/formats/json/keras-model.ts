@@ -6,6 +6,7 @@
 import { foldByCause } from './error-causes';
 import type { FormatError } from '../../core/problems';
 import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
+import { subDocument, unitGraph } from '../../graph/groups';
 import { infer, type Inference } from '../../graph/inference';
 import { getLayer } from '../../layers/registry';
 import type { LayerConfig } from '../../layers/types';
@@ -573,11 +574,20 @@ export function writeKerasModel(
   inference: Inference = infer(doc),
 ): Record<string, unknown> {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const nameOf = (id: string) => inference.nodes.get(id)?.name ?? id;
-  const ids = orderedIds(doc, inference);
-  const sequential = inference.modelClass === 'Sequential';
   const keras3 = flavor === 'keras3';
+  // Keras 3 gets nested models back as sub-models (groups.ts); tf.keras 2 and TF.js get the flat model, whose
+  // layers and weights they name without a model around them.
+  const units = keras3 && doc.groups?.length ? unitGraph(doc, inference) : null;
+  const groupOf = (id: string) => units?.groups.get(units.unitOf(id));
+  // A tensor is named by the layer Keras sees make it: a nested model's output by the nested model.
+  const nameOf = (id: string) => groupOf(id)?.group.name ?? inference.nodes.get(id)?.name ?? id;
+  const ids = [...new Set(orderedIds(doc, inference).map((id) => units?.unitOf(id) ?? id))];
+  const incomingOf = (id: string): string[] =>
+    units?.groups.get(id)?.sources ?? (inference.topology.incoming.get(id) ?? []).map((e) => e.source);
+  const sequential = inference.modelClass === 'Sequential';
   const entry = (id: string): Record<string, unknown> => {
+    const view = units?.groups.get(id);
+    if (view) return writeKerasModel(subDocument(doc, inference, view), flavor);
     const node = byId.get(id)!;
     const def = getLayer(node.className);
     const info = inference.nodes.get(id);
@@ -644,21 +654,25 @@ export function writeKerasModel(
   };
   const layers = ids.map((id) => {
     const e = entry(id);
-    const incoming = inference.topology.incoming.get(id) ?? [];
-    e.name = nameOf(id);
+    const incoming = incomingOf(id);
+    const view = units?.groups.get(id);
+    e.name = view ? view.group.name : nameOf(id);
     if (incoming.length === 0) e.inbound_nodes = [];
     else if (keras3) {
-      const tensors = incoming.map((edge) => ({
+      const tensors = incoming.map((source) => ({
         class_name: '__keras_tensor__',
         config: {
-          shape: inputShape(edge.source),
-          dtype: dtypeOf(edge.source),
-          keras_history: [nameOf(edge.source), 0, 0],
+          shape: inputShape(source),
+          dtype: dtypeOf(source),
+          keras_history: [nameOf(source), 0, 0],
         },
       }));
-      const def = getLayer(byId.get(id)!.className);
-      e.inbound_nodes = [{ args: def?.arity === 'many' ? [tensors] : tensors, kwargs: { ...def?.keras.callKwargs } }];
-    } else e.inbound_nodes = [incoming.map((edge) => [nameOf(edge.source), 0, 0, {}])];
+      // A model is called on its one tensor, or on the list of them; Keras records its mask argument.
+      const def = view ? undefined : getLayer(byId.get(id)!.className);
+      const many = view ? tensors.length > 1 : def?.arity === 'many';
+      const kwargs = view ? { mask: null } : { ...def?.keras.callKwargs };
+      e.inbound_nodes = [{ args: many ? [tensors] : tensors, kwargs }];
+    } else e.inbound_nodes = [incoming.map((source) => [nameOf(source), 0, 0, {}])];
     return e;
   });
   const config = {

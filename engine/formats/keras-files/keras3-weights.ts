@@ -93,7 +93,7 @@ export function readKeras3Weights(h5: Uint8Array, doc: ModelDocument, file: stri
     for (const node of doc.nodes) {
       const info = inference.nodes.get(node.id);
       if (!info || info.weights.length === 0) continue;
-      const path = paths.get(node.id);
+      const path = paths.get(node.id)?.path;
       const found = byName.get(info.name) ?? (path ? byPath.get(path) : undefined);
       if (!found) {
         const hint = path
@@ -202,9 +202,9 @@ export function writeKeras3Weights(doc: ModelDocument): Uint8Array {
   const paths = kerasVariablePaths(doc, inference);
   return writeHdf5((out: H5Writable) => {
     out.group('layers');
-    for (const [id, path] of paths) {
+    // Nested models' own slots and their inputs' are in `paths` too, without weights.
+    for (const [id, { path, name }] of paths) {
       const node = doc.nodes.find((n) => n.id === id);
-      const name = inference.nodes.get(id)?.name ?? id;
       const weights = weightsOf(id);
       out.group(`${path}/vars`, { name });
       const groups = weightGroups(node ? getLayer(node.className)?.keras.weightsIn : undefined, weights.length);

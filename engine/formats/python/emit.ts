@@ -5,6 +5,7 @@
  */
 import { formatProblem } from '../../core/problems';
 import type { DocNode, ModelDocument } from '../../graph/document';
+import { subDocument, unitGraph, type UnitGraph } from '../../graph/groups';
 import { infer, type Inference } from '../../graph/inference';
 import { assignNames } from '../../graph/naming';
 import { allFields, isDefaultValue } from '../../layers/config';
@@ -38,8 +39,13 @@ export function emitPython(doc: ModelDocument, options: ExportOptions = {}): str
       .map((d) => `from ${d!.keras.module} import ${d!.className}`),
   );
   lines.push(...[...outside].sort(), '');
-  const names = exportNames(doc, inference);
-  const ctx: EmitContext = { flavor, names };
+  const units = doc.groups?.length ? unitGraph(doc, inference) : undefined;
+  // Nested models are made first, so Keras's automatic names would follow another order: every name is written.
+  const names = units
+    ? new Map(doc.nodes.map((n) => [n.id, inference.nodes.get(n.id)?.name]))
+    : exportNames(doc, inference);
+  const ctx: EmitContext = { flavor, names, units, groupVars: new Map() };
+  if (units) lines.push(...nestedModels(doc, inference, ctx));
   if (inference.modelClass === 'Sequential' || doc.nodes.length === 0) lines.push(...sequential(doc, inference, ctx));
   else lines.push(...functional(doc, inference, ctx));
   if (options.weightsFile !== undefined) lines.push(...weightsLoaderLines(doc, inference, options.weightsFile));
@@ -51,6 +57,34 @@ interface EmitContext {
   flavor: 'keras3' | 'tf.keras';
   /** The `name=` to write for each node: the user's, or Keras's automatic one where writing order would change it. */
   names: Map<string, string | undefined>;
+  /** The nested models (groups.ts), each written as a model of its own and called as one layer. */
+  units?: UnitGraph;
+  /** The Python variable holding each nested model, by group id. */
+  groupVars: Map<string, string>;
+}
+
+/**
+ * Each nested model as Keras code builds one: `stem = keras.Sequential([keras.Input(…), …], name="stem")`, or its
+ * functional code ending in `block = keras.Model(…, name="block")`, before the model that calls it.
+ */
+function nestedModels(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+  const lines: string[] = [];
+  const taken = new Set(variableNames(doc, inference).values());
+  for (const u of ctx.units!.order) {
+    const view = ctx.units!.groups.get(u);
+    if (!view) continue;
+    const v = pythonVariable(view.group.name, taken);
+    ctx.groupVars.set(u, v);
+    const sub = subDocument(doc, inference, view);
+    const subInference = infer(sub);
+    const subCtx: EmitContext = { ...ctx, names: new Map(sub.nodes.map((n) => [n.id, n.name])), units: undefined };
+    const body =
+      subInference.modelClass === 'Sequential'
+        ? sequential(sub, subInference, subCtx, v)
+        : functional(sub, subInference, subCtx, v);
+    lines.push(...body, '');
+  }
+  return lines;
 }
 
 function problemHeader(inference: Inference): string[] {
@@ -98,19 +132,26 @@ function writingOrder(doc: ModelDocument, inference: Inference): string[] {
   return [...inference.order, ...doc.nodes.map((n) => n.id).filter((id) => !ordered.has(id))];
 }
 
-function sequential(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+function sequential(doc: ModelDocument, inference: Inference, ctx: EmitContext, target = 'model'): string[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
-  const items = writingOrder(doc, inference).map((id) => {
+  const written = new Set<string>();
+  const items = writingOrder(doc, inference).flatMap((id) => {
+    const group = ctx.units?.unitOf(id);
+    if (group && group !== id) {
+      if (written.has(group)) return [];
+      written.add(group);
+      return [`${INDENT}${ctx.groupVars.get(group)},`];
+    }
     const node = byId.get(id)!;
     const line = `${layerExpression(node, ctx)},`;
     return getLayer(node.className) ? `${INDENT}${line}` : `${INDENT}# ${line}  # not a layer LayerCanvas knows`;
   });
   const name = doc.name && doc.name !== 'sequential' ? `, name=${pythonString(doc.name)}` : '';
-  if (items.length === 0) return [`model = keras.Sequential([]${name})`];
-  return ['model = keras.Sequential([', ...items, `]${name})`];
+  if (items.length === 0) return [`${target} = keras.Sequential([]${name})`];
+  return [`${target} = keras.Sequential([`, ...items, `]${name})`];
 }
 
-function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext, target = 'model'): string[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const vars = variableNames(doc, inference);
   const lines: string[] = [];
@@ -118,6 +159,18 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext):
   for (const id of writingOrder(doc, inference)) {
     const node = byId.get(id)!;
     const v = vars.get(id)!;
+    const view = ctx.units?.groups.get(ctx.units.unitOf(id));
+    if (view) {
+      // A nested model is called once, where its output is made, on the tensors that feed it.
+      if (id !== view.output) continue;
+      const ready = view.sources.length > 0 && view.sources.every((s) => tensors.has(s));
+      const arg =
+        view.sources.length === 1 ? vars.get(view.sources[0]) : `[${view.sources.map((s) => vars.get(s)).join(', ')}]`;
+      const call = `${v} = ${ctx.groupVars.get(view.group.id)}(${arg})`;
+      lines.push(ready ? call : `${call}  # its inputs are not connected (or form a cycle)`);
+      if (ready) tensors.add(id);
+      continue;
+    }
     const expr = layerExpression(node, ctx);
     if (node.className === 'InputLayer') {
       lines.push(`${v} = ${expr}`);
@@ -147,7 +200,9 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext):
   const inputs = inference.inputs.filter((i) => tensors.has(i));
   const outputs = inference.outputs.filter((o) => tensors.has(o));
   const name = doc.name && doc.name !== 'functional' ? `, name=${pythonString(doc.name)}` : '';
-  lines.push(`model = keras.Model(inputs=${list(inputs)}, outputs=${list(outputs.length ? outputs : inputs)}${name})`);
+  lines.push(
+    `${target} = keras.Model(inputs=${list(inputs)}, outputs=${list(outputs.length ? outputs : inputs)}${name})`,
+  );
   return lines;
 }
 
@@ -155,17 +210,20 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext):
 function variableNames(doc: ModelDocument, inference: Inference): Map<string, string> {
   const taken = new Set<string>();
   const out = new Map<string, string>();
-  for (const n of doc.nodes) {
-    const layerName = inference.nodes.get(n.id)?.name ?? n.className.toLowerCase();
-    let base = layerName.replace(/[^A-Za-z0-9_]/g, '_');
-    if (!base || /^[0-9]/.test(base)) base = `_${base}`;
-    if (PY_KEYWORDS.has(base) || RESERVED.has(base)) base = `${base}_`;
-    let v = base;
-    for (let k = 2; taken.has(v); k++) v = `${base}_${k}`;
-    taken.add(v);
-    out.set(n.id, v);
-  }
+  for (const n of doc.nodes)
+    out.set(n.id, pythonVariable(inference.nodes.get(n.id)?.name ?? n.className.toLowerCase(), taken));
   return out;
+}
+
+/** A valid identifier from a layer's name, unused so far (then taken). */
+function pythonVariable(name: string, taken: Set<string>): string {
+  let base = name.replace(/[^A-Za-z0-9_]/g, '_');
+  if (!base || /^[0-9]/.test(base)) base = `_${base}`;
+  if (PY_KEYWORDS.has(base) || RESERVED.has(base)) base = `${base}_`;
+  let v = base;
+  for (let k = 2; taken.has(v); k++) v = `${base}_${k}`;
+  taken.add(v);
+  return v;
 }
 
 /** `layers.Conv2D(32, (3, 3), activation="relu")`, or `keras.Input(shape=(28, 28, 3))`. */

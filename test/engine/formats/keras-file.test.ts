@@ -87,7 +87,7 @@ describe('.keras and .h5 files Keras wrote read with their weights and predict a
         }
       });
       const ours = kerasVariablePaths(doc, inference);
-      for (const [id, path] of ours)
+      for (const [id, { path }] of ours)
         expect([inference.nodes.get(id)!.name, path]).toEqual([
           inference.nodes.get(id)!.name,
           named.get(inference.nodes.get(id)!.name),
