@@ -17,6 +17,7 @@ const benches = [
   'bench/inference.ts',
   'bench/kernels.ts',
   'bench/training.ts',
+  'bench/text-training.ts',
   'bench/predict.ts',
   'bench/canvas.ts',
 ].filter((b) => existsSync(b));
