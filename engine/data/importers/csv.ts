@@ -2,7 +2,10 @@
  * A CSV table → dataset: numeric feature columns, one label column (by name or index; the last by default).
  * String labels become class indices in sorted order (as scikit-learn's LabelEncoder numbers them), their names
  * kept; numeric labels are classes when they are small non-negative integers, regression targets otherwise.
+ * A table of one text column and the label (`review,sentiment`) is a text dataset: each text becomes token ids
+ * with a vocabulary adapted on the file, as Keras's TextVectorization does (engine/data/text.ts).
  */
+import { textDataset, tokenize } from '../text';
 import type { Dataset, DataError, DataResult } from '../types';
 import { dataError } from '../types';
 import type { Cell } from './csv-parse';
@@ -17,7 +20,17 @@ export interface CsvOptions {
   task?: 'auto' | 'classification' | 'regression';
   delimiter?: ',' | ';' | '\t';
   name?: string;
+  /** Read the column besides the label as text; default: when it holds words (a cell of several) in the first rows. */
+  text?: boolean;
+  /** Text tables: ids per text (default: the longest text's tokens, at most MAX_TEXT_LENGTH). */
+  sequenceLength?: number;
+  /** Text tables: the vocabulary's size, padding and [UNK] included (Keras's max_tokens); default: every token. */
+  maxTokens?: number;
 }
+
+/** The longest token sequence a text table gets by default: longer texts are cut, as output_sequence_length does. */
+export const MAX_TEXT_LENGTH = 200;
+const HAS_LETTER = /\p{L}/u;
 
 /** Integer labels up to this many classes count as classes under task 'auto'. */
 const MAX_AUTO_CLASSES = 100;
@@ -122,8 +135,13 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
   const labels: Cell[] = [];
   let count = 0;
   // Set once the first rows are in; an object, since TypeScript doesn't follow assignments made in callbacks.
-  const state: { layout: Layout | null; error: DataError | null } = { layout: null, error: null };
+  const state: { layout: Layout | null; error: DataError | null; text: boolean } = {
+    layout: null,
+    error: null,
+    text: false,
+  };
   const pending: Cell[][] = [];
+  const textCells: Cell[] = [];
 
   const addRow = (row: Cell[], { header, columns, label }: Layout) => {
     if (row.length !== columns) {
@@ -135,6 +153,14 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
           at(row.length > columns ? row[columns] : last),
         ),
       );
+      return;
+    }
+    if (state.text) {
+      textCells.push(row[1 - label]);
+      labels.push(row[label]);
+      if (row[label].text.trim() === '')
+        report(dataError('the label is missing', 'Give every row a label, or drop the row.', at(row[label])));
+      count++;
       return;
     }
     for (let j = 0; j < columns; j++) {
@@ -176,7 +202,16 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
       return;
     }
     state.layout = decided;
-    for (const row of decided.header ? pending.slice(1) : pending) addRow(row, decided);
+    // One column besides the label, holding words (a cell of several) where a number would be: a text table. Its
+    // header can't be told from numbers, so every row is read and the header decided at the end (textTable).
+    const probe = pending.map((row) => row[1 - decided.label]?.text ?? '0');
+    state.text =
+      options.text ??
+      (decided.columns === 2 &&
+        probe.every((t) => parseNumber(t) === null) &&
+        probe.some((t) => HAS_LETTER.test(t) && /\S\s+\S/.test(t.trim())));
+    const readAll = state.text && typeof options.label !== 'string' && options.header !== true;
+    for (const row of decided.header && !readAll ? pending.slice(1) : pending) addRow(row, decided);
   };
   const parseErrors = forEachCsvRow(text, delimiter, (row) => {
     if (state.error) return;
@@ -201,6 +236,8 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
   if (errorTotal > errors.length)
     errors.push(dataError(`… and ${errorTotal - errors.length} more problems like these`));
   if (errors.length) return { ok: false, errors };
+
+  if (state.text) return textTable(textCells, labels, state.layout, options);
 
   const featureCount = columns - 1;
   const features = x.data.slice(0, x.length);
@@ -247,17 +284,7 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
       },
     };
   }
-  let classNames: string[];
-  let y: Int32Array;
-  if (allNumeric && numbers.every((n) => Number.isInteger(n) && n! >= 0)) {
-    const max = (numbers as number[]).reduce((m, t) => Math.max(m, t), 0);
-    classNames = Array.from({ length: max + 1 }, (_, k) => String(k));
-    y = Int32Array.from(numbers as number[]);
-  } else {
-    classNames = [...new Set(texts)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-    const index = new Map(classNames.map((n, k) => [n, k]));
-    y = Int32Array.from(texts, (t) => index.get(t)!);
-  }
+  const { classNames, y } = classLabels(texts, numbers);
   return {
     ok: true,
     value: {
@@ -268,4 +295,76 @@ export function readCsv(bytes: Uint8Array, options: CsvOptions = {}): DataResult
       classNames,
     },
   };
+}
+
+/** Class indices and names: small non-negative integers as themselves, other labels by sorted name. */
+function classLabels(texts: string[], numbers: (number | null)[]): { classNames: string[]; y: Int32Array } {
+  if (numbers.every((n) => n !== null && Number.isInteger(n) && n >= 0)) {
+    const max = (numbers as number[]).reduce((m, t) => Math.max(m, t), 0);
+    return {
+      classNames: Array.from({ length: max + 1 }, (_, k) => String(k)),
+      y: Int32Array.from(numbers as number[]),
+    };
+  }
+  const classNames = [...new Set(texts)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const index = new Map(classNames.map((n, k) => [n, k]));
+  return { classNames, y: Int32Array.from(texts, (t) => index.get(t)!) };
+}
+
+/**
+ * A text table as token ids. With header 'auto' its first row is the header when its label never recurs below
+ * (a class name does; a column name doesn't). Labels are classes: text models here classify.
+ */
+function textTable(texts: Cell[], labels: Cell[], layout: Layout, options: CsvOptions): DataResult<Dataset> {
+  let header = layout.header;
+  if (typeof options.label !== 'string' && options.header !== true) {
+    const rest = new Set(labels.slice(1).map((c) => c.text.trim()));
+    const first = labels[0].text.trim();
+    if ((options.header === undefined || options.header === 'auto') && labels.length > 1 && !rest.has(first))
+      header = [texts[0], labels[0]].sort((a, b) => a.column - b.column);
+    if (header) {
+      texts = texts.slice(1);
+      labels = labels.slice(1);
+    }
+  }
+  if (texts.length === 0)
+    return {
+      ok: false,
+      errors: [dataError('the CSV file has a header but no data rows', 'Add one row per sample below the header.')],
+    };
+  const labelTexts = labels.map((c) => c.text.trim());
+  const numbers = labelTexts.map(parseNumber);
+  if (options.task === 'regression' || numbers.some((n) => n !== null && !(Number.isInteger(n) && n >= 0))) {
+    const bad = labels.find((c) => {
+      const n = parseNumber(c.text.trim());
+      return n !== null && !(Number.isInteger(n) && n >= 0);
+    });
+    return {
+      ok: false,
+      errors: [
+        dataError(
+          `the label "${(bad ?? labels[0]).text.trim()}" is not a class: a text table's labels name classes`,
+          'Use class names or class indices 0, 1, 2, … in the label column.',
+          at(bad ?? labels[0]),
+        ),
+      ],
+    };
+  }
+  const { classNames, y } = classLabels(labelTexts, numbers);
+  const strings = texts.map((c) => c.text);
+  const longest = Math.max(1, ...strings.map((t) => tokenize(t).length));
+  const length = options.sequenceLength ?? Math.min(longest, MAX_TEXT_LENGTH);
+  const column = header ? `"${header[1 - layout.label].text.trim()}"` : 'the text column';
+  const dataset = textDataset(strings, y, {
+    name: options.name ?? 'CSV',
+    description: '',
+    classNames,
+    length,
+    ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
+  });
+  dataset.description =
+    `${strings.length} texts of ${column} as ${length} token ids each (vocabulary of ${dataset.vocabulary!.length}, ` +
+    `0 pads, 1 is unknown)${longest > length ? `, longer ones cut` : ''}; ${classNames.length} classes.`;
+  if (header) dataset.featureNames = [header[1 - layout.label].text.trim()];
+  return { ok: true, value: dataset };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDataset } from '../../../engine/data/node/load';
 import { writeIdxUbyte } from '../../../engine/data/importers/idx';
 import type { DatasetImportOutcome, EngineMessage, SampleWindow } from '../../../engine/api/protocol';
-import { sampleAt } from '../../../engine/data/samples';
+import { sampleAt, sampleWindow } from '../../../engine/data/samples';
 import { inProcessEngine } from '../../support/engine';
 
 const result = <T>(m: EngineMessage) => (m as { result: T }).result;
@@ -110,6 +110,18 @@ describe('dataset-import', () => {
     expect(first.dataset.featureNames).toEqual(['b', 'c']);
     expect(Array.from(first.dataset.x)).toEqual([2, 5, 4, 6, 6, 7]);
     expect(Array.from(first.dataset.y)).toEqual([0, 1, 0]);
+  });
+
+  it('imports a text table as token ids with its vocabulary, which a preview window reads back as text', async () => {
+    const call = inProcessEngine();
+    const csv = new TextEncoder().encode('review,sentiment\nnot bad at all,positive\nso bad,negative\n');
+    const out = result<DatasetImportOutcome>(await call('dataset-import', { name: 'reviews.csv', data: csv }));
+    if (!out.ok) throw new Error(JSON.stringify(out.errors));
+    expect(out.csv).toEqual({ columns: ['review', 'sentiment'], label: 1 });
+    expect(out.dataset.sampleShape).toEqual([4]);
+    expect(out.dataset.vocabulary).toEqual(['', '[UNK]', 'bad', 'so', 'not', 'at', 'all']);
+    const w = sampleWindow(out.dataset, 'train', ['train'], 0, 2);
+    expect([sampleAt(w, 0).text, sampleAt(w, 1).text]).toEqual(['not bad at all', 'so bad']);
   });
 
   it('reports a CSV problem located by line and column in the file', async () => {

@@ -100,3 +100,42 @@ describe('readCsv', () => {
     expect(!r.ok && r.errors[20].message).toBe('… and 10 more problems like these');
   });
 });
+
+describe('readCsv of a text table (one text column and the label)', () => {
+  // Ids as Keras's TextVectorization adapted on the same texts gives them (see test/engine/data/text.test.ts).
+  it('turns each text into token ids with a vocabulary adapted on the file, and finds the header', () => {
+    const r = readCsv(bytes('review,sentiment\nA great film!,positive\n"Dull, dull film",negative\nfilm,positive\n'));
+    if (!r.ok) throw new Error(r.errors[0].message);
+    const d = r.value;
+    expect(d.vocabulary).toEqual(['', '[UNK]', 'film', 'dull', 'great', 'a']);
+    expect(d.sampleShape).toEqual([3]);
+    expect(Array.from(d.x)).toEqual([5, 4, 2, 3, 3, 2, 2, 0, 0]);
+    expect(d.classNames).toEqual(['negative', 'positive']);
+    expect(Array.from(d.y)).toEqual([1, 0, 1]);
+    expect(d.featureNames).toEqual(['review']);
+    expect(d.description).toBe(
+      '3 texts of "review" as 3 token ids each (vocabulary of 6, 0 pads, 1 is unknown); 2 classes.',
+    );
+  });
+
+  it('reads a table without a header, with integer labels, the label first, and cuts to sequenceLength', () => {
+    const r = readCsv(bytes('1,one two three\n0,two\n1,three three\n'), { label: 0, sequenceLength: 2 });
+    if (!r.ok) throw new Error(r.errors[0].message);
+    expect(r.value.count).toBe(3);
+    expect(r.value.vocabulary).toEqual(['', '[UNK]', 'three', 'two', 'one']);
+    expect(Array.from(r.value.x)).toEqual([4, 3, 3, 0, 2, 2]);
+    expect(Array.from(r.value.y)).toEqual([1, 0, 1]);
+  });
+
+  it('refuses a regression target for text, located at its cell', () => {
+    const r = readCsv(bytes('text,score\nvery good,0.5\nbad,1\n'));
+    expect(!r.ok && formatFormatError(r.errors[0])).toBe(
+      '2:11: the label "0.5" is not a class: a text table\'s labels name classes (Use class names or class indices 0, 1, 2, … in the label column.)',
+    );
+  });
+
+  it('leaves tables with several feature columns to the numeric reader', () => {
+    const r = readCsv(bytes('a,b,label\n1,x y,0\n'));
+    expect(r.ok).toBe(false);
+  });
+});

@@ -141,6 +141,6 @@ describe('loadDataset', () => {
   it('explains a spec that is neither a built-in nor a path', async () => {
     const r = await loadDataset('cifar10');
     expect(!r.ok && r.errors[0].message).toBe('"cifar10" is neither a built-in dataset nor a file or folder');
-    expect(!r.ok && r.errors[0].hint).toMatch(/^Built-in datasets: mnist, shapes, spirals, circles, xor;/);
+    expect(!r.ok && r.errors[0].hint).toMatch(/^Built-in datasets: mnist, shapes, spirals, circles, xor, reviews;/);
   });
 });
