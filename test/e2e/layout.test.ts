@@ -166,4 +166,52 @@ describe('layout from 1024×700 to 1920×1080', () => {
     await page.setViewportSize(SIZES[0]);
     expect(h.consoleErrors).toEqual([]);
   });
+
+  it("keeps Start in view on the Train tab at 1024×700 and the empty charts' note off their axes", async () => {
+    await page.setViewportSize(SIZES[0]);
+    await page.click('[data-testid=tab-train]');
+    const settings = page.locator('.train-settings');
+    /** Start's box within the settings column's visible part, and whether it is what a click there would hit. */
+    const start = () =>
+      page.evaluate(() => {
+        const column = document.querySelector('.train-settings')!.getBoundingClientRect();
+        const b = document.querySelector('[data-testid=train-start]')!.getBoundingClientRect();
+        const hit = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+        return {
+          inside: b.top >= column.top - 0.5 && b.bottom <= column.bottom + 0.5,
+          onTop: hit?.closest('[data-testid=train-start]') !== null,
+        };
+      });
+    for (const theme of ['light', 'dark']) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme)
+        await page.click('[data-testid=theme-toggle]');
+      await settings.evaluate((el) => el.scrollTo(0, 0));
+      // The form is taller than the column here (it scrolls), yet Start is at hand without scrolling.
+      expect(await settings.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+      await expect.poll(start).toEqual({ inside: true, onTop: true });
+      // Each chart's "curves appear here" note lies within its plot area, clear of the y axis's labels.
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            [...document.querySelectorAll('.train-chart')].map((chart) => {
+              const note = chart.querySelector('.train-chart-empty')!.getBoundingClientRect();
+              const plot = chart.querySelector('.u-over')!.getBoundingClientRect();
+              return note.left >= plot.left - 0.5 && note.right <= plot.right + 0.5 && note.width > 0;
+            }),
+          ),
+        )
+        .toEqual([true, true]);
+      await h.screenshot(`layout-train-start-1024x700-${theme}`);
+      // Scrolled to its end, the rest of the form (the sweep, the preview) is reachable and Start still in view.
+      await settings.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await expect.poll(start).toEqual({ inside: true, onTop: true });
+      const sweep = await page.locator('[data-testid=train-lr-sweep]').boundingBox();
+      const column = (await settings.boundingBox())!;
+      expect(sweep!.y + sweep!.height).toBeLessThanOrEqual(column.y + column.height);
+      await h.screenshot(`layout-train-start-1024x700-${theme}-scrolled`);
+    }
+    const o = await overflow();
+    expect(o.scroll).toBeLessThanOrEqual(o.inner);
+    expect(h.consoleErrors).toEqual([]);
+  });
 });

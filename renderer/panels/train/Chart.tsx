@@ -162,6 +162,13 @@ export function Chart({
       return { width: Math.max(el.clientWidth, 160), height: Math.max(el.clientHeight - legend - 2, 60) };
     };
     const opts = options(metric, latest.current, dark, size().width, size().height, loss);
+    // The "curves appear here" note sits in the plot area, off the axes: on a narrow chart, centred on the whole
+    // chart, it was written over the y axis's labels and title.
+    const placeNote = (u: uPlot) => {
+      for (const side of ['left', 'top', 'width', 'height'] as const)
+        el.style.setProperty(`--plot-${side}`, u.over.style[side]);
+    };
+    opts.hooks = { ...opts.hooks, setSize: [placeNote] };
     const u = new uPlot(opts, columns(latest.current), el);
     u.setSize(size(u));
     plot.current = u;

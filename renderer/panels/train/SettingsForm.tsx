@@ -275,7 +275,8 @@ export function SettingsForm({
           </select>
         </label>
       </div>
-      <div className="train-buttons">
+      {/* Start, Stop and the comparison stay in view at the column's foot while the form above scrolls. */}
+      <div className="train-buttons train-actions" data-testid="train-actions">
         <button
           type="button"
           className="primary"
@@ -285,6 +286,9 @@ export function SettingsForm({
           onClick={onStart}
         >
           ▶ Start
+        </button>
+        <button type="button" data-testid="train-stop" disabled={!running || status === 'stopping'} onClick={onStop}>
+          ■ Stop
         </button>
         <button
           type="button"
@@ -299,6 +303,8 @@ export function SettingsForm({
         >
           With / without BN
         </button>
+      </div>
+      <div className="train-buttons">
         <button
           type="button"
           data-testid="train-lr-sweep"
@@ -311,9 +317,6 @@ export function SettingsForm({
           onClick={onSweep}
         >
           Learning-rate sweep ({sweepRates(config).map(rateText).join(' · ')})
-        </button>
-        <button type="button" data-testid="train-stop" disabled={!running || status === 'stopping'} onClick={onStop}>
-          ■ Stop
         </button>
       </div>
       <label
