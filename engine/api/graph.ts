@@ -10,3 +10,4 @@ export * from '../graph/advice';
 export * from '../graph/resources';
 export * from '../graph/dag';
 export * from '../graph/build';
+export * from '../graph/groups';

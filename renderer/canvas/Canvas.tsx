@@ -33,12 +33,14 @@ import { useUi } from '../stores/ui';
 import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
+import { GroupNode } from './GroupNode';
+import { type CanvasNode, collapsedMembers, routeToCollapsed, withGroups } from './groups';
 import { LayerNode } from './LayerNode';
 import { ShapeEdge } from './ShapeEdge';
 import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './to-flow';
 
 // Module scope: React Flow re-mounts every node and edge when these objects change.
-const nodeTypes = { layer: LayerNode };
+const nodeTypes = { layer: LayerNode, group: GroupNode };
 /**
  * Above this many layers only what is in view is in the DOM. Measured (bench/canvas.ts): NASNetMobile's 771 layers
  * all in the DOM dropped 149 of 367 frames in a pan and 52 in a zoom, against 37 and 19 when only those in view
@@ -179,24 +181,42 @@ export function Canvas({ dark }: { dark: boolean }) {
       return node;
     });
     cache.current = next;
-    return out;
+    return withGroups(doc, inference, out, sizes);
   }, [doc, inference, selectedNodes, sizes]);
+  // Positions React Flow reports are relative to a node's parent (a nested model's frame): the latest nodes say where
+  // each frame is, to turn them back into the document's absolute positions.
+  const latest = useRef<CanvasNode[]>(nodes);
+  latest.current = nodes;
   // A drag changes only positions: the edge list and the inference stay the same objects, so do the edges.
   const docEdges = doc.edges;
+  const hiddenIn = useMemo(() => collapsedMembers(doc), [doc]);
   const edges = useMemo(
-    () => toFlowEdges(docEdges, inference, new Set(selectedEdges), dropEdge),
-    [docEdges, inference, selectedEdges, dropEdge],
+    () => routeToCollapsed(toFlowEdges(docEdges, inference, new Set(selectedEdges), dropEdge), hiddenIn),
+    [docEdges, inference, selectedEdges, dropEdge, hiddenIn],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<LayerFlowNode>[]) => {
+  const onNodesChange = useCallback((changes: NodeChange<CanvasNode>[]) => {
     const graph = useGraph.getState();
     const moved = new Map<string, Position>();
+    const byId = new Map(latest.current.map((n) => [n.id, n]));
+    const absolute = (id: string, p: Position): Position => {
+      const parent = byId.get(byId.get(id)?.parentId ?? '');
+      return parent ? { x: p.x + parent.position.x, y: p.y + parent.position.y } : p;
+    };
     let dragEnded = false;
     let selection: Set<string> | null = null;
     let measured: Map<string, Size> | null = null;
     for (const c of changes) {
-      if (c.type === 'position' && c.position) {
-        moved.set(c.id, c.position);
+      if (c.type === 'position' && c.position && byId.get(c.id)?.type === 'group') {
+        // Dragging a nested model's frame (or its collapsed node) moves its layers with it.
+        const frame = byId.get(c.id)!;
+        const dx = c.position.x - frame.position.x;
+        const dy = c.position.y - frame.position.y;
+        for (const n of graph.doc.nodes)
+          if (n.group === c.id && n.position) moved.set(n.id, { x: n.position.x + dx, y: n.position.y + dy });
+        if (c.dragging === false) dragEnded = true;
+      } else if (c.type === 'position' && c.position) {
+        moved.set(c.id, absolute(c.id, c.position));
         if (c.dragging === false) dragEnded = true;
       } else if (c.type === 'position' && c.dragging === false) dragEnded = true;
       else if (c.type === 'select') {

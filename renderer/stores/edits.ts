@@ -147,3 +147,9 @@ export function pasteFragment(
     ids: nodes.map((n) => n.id),
   };
 }
+
+/** Shows a nested model's layers, or collapses them into one node. */
+export function setGroupCollapsed(doc: ModelDocument, groupId: string, collapsed: boolean): ModelDocument {
+  if (!doc.groups?.some((g) => g.id === groupId && (g.collapsed === true) !== collapsed)) return doc;
+  return { ...doc, groups: doc.groups.map((g) => (g.id === groupId ? { ...g, collapsed } : g)) };
+}

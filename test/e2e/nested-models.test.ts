@@ -1,0 +1,67 @@
+/**
+ * A model that nests a Sequential model (test/fixtures/nested/seq_in_func.keras, saved by Keras 3.15.1) opens with
+ * the nested model as a frame around its layers; its toggle collapses them into one node showing what Keras's
+ * summary row shows (class, output shape, params), the connections attached to it, and expands them again. The
+ * summary lists the nested model as one row. Screenshots go to test-results/screenshots/nested-*.png.
+ */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type Harness, layerNode, totalParams, useEditor } from './harness';
+
+let h: Harness;
+let page: Page;
+useEditor((harness) => {
+  h = harness;
+  page = harness.page;
+});
+
+const FIXTURE = join(__dirname, '../fixtures/nested/seq_in_func.keras');
+const notice = () => page.locator('[data-testid=status-notice]').innerText();
+const visibleLayers = () => page.locator('.react-flow__node-layer:visible').count();
+
+describe('a nested model on the canvas', () => {
+  it('opens with the nested model framed around its three layers, and the summary row Keras prints for it', async () => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
+    await chooser.setFiles(FIXTURE);
+    await expect.poll(notice).toBe('Opened seq_in_func.keras');
+    await expect.poll(visibleLayers, { timeout: 15_000 }).toBe(7);
+    const frame = page.locator('[data-testid=group-stem]');
+    await expect.poll(() => frame.isVisible()).toBe(true);
+    // The frame holds its layers: each lies inside the frame's box.
+    const box = (await frame.boundingBox())!;
+    for (const name of ['stem_conv', 'stem_bn', 'stem_relu']) {
+      const b = (await layerNode(
+        page,
+        name === 'stem_conv' ? 'Conv2D' : name === 'stem_bn' ? 'BatchNormalization' : 'ReLU',
+        name,
+      ).boundingBox())!;
+      expect(
+        b.x >= box.x &&
+          b.y >= box.y &&
+          b.x + b.width <= box.x + box.width + 1 &&
+          b.y + b.height <= box.y + box.height + 1,
+      ).toBe(true);
+    }
+    expect(await totalParams(page)).toBe('379');
+    const row = page.locator('[data-testid=summary-row-stem]');
+    await expect.poll(() => row.innerText()).toMatch(/stem\s*\(Sequential\)\s*\(None, 6, 6, 6\)\s*246/);
+    await h.screenshot('nested-expanded');
+  });
+
+  it('collapses into one node with the output shape and params, connected where its layers were, and expands again', async () => {
+    await page.click('[data-testid=group-toggle-stem]');
+    await expect.poll(visibleLayers).toBe(4);
+    const node = page.locator('[data-testid=group-stem]');
+    await expect
+      .poll(() => node.innerText())
+      .toMatch(/stem\s*\(Sequential\)[\s\S]*\(None, 6, 6, 6\)[\s\S]*246 params[\s\S]*3 layers/);
+    // c0 → stem and stem → gap are drawn to the collapsed node; nothing inside it is.
+    const edges = await page.locator('.react-flow__edge').count();
+    expect(edges).toBe(4);
+    await h.screenshot('nested-collapsed');
+    await page.click('[data-testid=group-toggle-stem]');
+    await expect.poll(visibleLayers).toBe(7);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(6);
+  });
+});
