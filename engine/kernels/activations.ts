@@ -29,7 +29,8 @@ export function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
-function sigmoid(v: number): number {
+/** σ(v), stable on both sides; the fused recurrent steps use it too, to give the generic kernels' bits. */
+export function sigmoid(v: number): number {
   return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 

@@ -5,6 +5,7 @@
  * matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the fused
  * step gives the unfused one's bits.
  */
+import { sigmoid } from './activations';
 
 export interface LstmCellInput {
   /** (batch·steps, 4·units): x·kernel for every step, rows in (batch, step) order. */
@@ -52,11 +53,6 @@ export interface LstmCellGrads {
   dz: Float32Array;
   /** (batch, units): the gradient of c_prev. */
   dcPrev: Float32Array;
-}
-
-/** The activations' sigmoid (engine/kernels/activations.ts): stable on both sides. */
-function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
 }
 
 export function lstmCell(p: LstmCellInput): LstmCellOutput {

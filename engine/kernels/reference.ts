@@ -13,6 +13,7 @@ import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise-conv2d';
 import { dropout, dropoutGrad } from './dropout';
 import { globalAvgPool, globalAvgPoolGrad, globalMaxPool, globalMaxPoolGrad } from './global-pool';
+import { gruCell, gruCellGrad } from './gru-cell';
 import { lstmCell, lstmCellGrad } from './lstm-cell';
 import { matMul } from './matmul';
 import { maxPool, maxPoolGrad } from './max-pool';
@@ -59,5 +60,7 @@ export const referenceBackend: Backend = {
   biasActivationGrad,
   lstmCell,
   lstmCellGrad,
+  gruCell,
+  gruCellGrad,
   adamUpdate,
 };

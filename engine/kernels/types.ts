@@ -1,8 +1,10 @@
 import type { Tensor } from '../core/tensor';
 import type { AdamStep } from './adam-update';
+import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
 import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
 
 export type { AdamStep, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
+export type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput };
 
 /**
  * The compute kernels the engine trains and runs models with. Tensors are float32, row-major, NHWC, with
@@ -182,6 +184,10 @@ export interface Backend {
   lstmCell(p: LstmCellInput): LstmCellOutput;
   /** Backpropagation through that step: the gradient of z and of the previous cell state. */
   lstmCellGrad(p: LstmCellGradInput): LstmCellGrads;
+  /** One GRU step's (reset_after) elementwise part with sigmoid gates and tanh: gates, candidate and h. */
+  gruCell(p: GruCellInput): GruCellOutput;
+  /** Backpropagation through that step: the gradients of both matrix products' outputs, and of h. */
+  gruCellGrad(p: GruCellGradInput): GruCellGrads;
 
   /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;

@@ -8,6 +8,7 @@ import {
   addInto,
   addRowVector,
   columns,
+  fusedCell,
   mat,
   recurrentArgs,
   recurrentConfig,
@@ -27,15 +28,17 @@ import type { WeightSpec } from './types';
 /** One step's values that backpropagation through time needs. */
 interface Step {
   hPrev: Tensor;
-  /** Update and reset gates: pre-activations and activations; the recurrent candidate part h·U_h + b_h. */
-  zz: Tensor;
-  z: Tensor;
-  zr: Tensor;
-  r: Tensor;
+  /** The recurrent candidate part h·U_h + b_h. */
   hh: Tensor;
-  /** The candidate's pre-activation and activation. */
-  zc: Tensor;
-  cand: Tensor;
+  /** Unfused: update and reset gates' pre-activations and activations, the candidate's. */
+  zz?: Tensor;
+  z?: Tensor;
+  zr?: Tensor;
+  r?: Tensor;
+  zc?: Tensor;
+  cand?: Tensor;
+  /** Fused: z, r and the candidate side by side, (batch, 3·units), as the gruCell kernel writes them. */
+  a?: Float32Array;
 }
 
 /**
@@ -84,23 +87,33 @@ export const GRU = defineLayer({
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
     let h = mat(batch, units);
     const saved: Step[] = [];
+    const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
-      const xt = step(xw, batch, steps, t);
       const hu = ctx.backend.matMul(h, w.recurrent_kernel);
-      if (w.bias) addRowVector(hu, w.bias.data, 3 * units);
-      const zz = columns(xt, 0, units);
-      addInto(zz.data, columns(hu, 0, units).data);
-      const zr = columns(xt, units, units);
-      addInto(zr.data, columns(hu, units, units).data);
-      const z = act(ctx, zz, gate);
-      const r = act(ctx, zr, gate);
-      const hh = columns(hu, 2 * units, units);
-      const zc = columns(xt, 2 * units, units);
-      for (let i = 0; i < zc.data.length; i++) zc.data[i] += r.data[i] * hh.data[i];
-      const cand = act(ctx, zc, activation);
-      const hNew = mat(batch, units);
-      for (let i = 0; i < hNew.data.length; i++) hNew.data[i] = z.data[i] * h.data[i] + (1 - z.data[i]) * cand.data[i];
-      saved.push({ hPrev: h, zz, z, zr, r, hh, zc, cand });
+      let hNew: Tensor;
+      if (fused) {
+        const bias = w.bias ? w.bias.data.subarray(3 * units) : null;
+        const cell = ctx.backend.gruCell({ xw: xw.data, t, steps, hu: hu.data, bias, hPrev: h.data, batch, units });
+        hNew = mat(batch, units, cell.h);
+        saved.push({ hPrev: h, a: cell.a, hh: mat(batch, units, cell.hh) });
+      } else {
+        const xt = step(xw, batch, steps, t);
+        if (w.bias) addRowVector(hu, w.bias.data, 3 * units);
+        const zz = columns(xt, 0, units);
+        addInto(zz.data, columns(hu, 0, units).data);
+        const zr = columns(xt, units, units);
+        addInto(zr.data, columns(hu, units, units).data);
+        const z = act(ctx, zz, gate);
+        const r = act(ctx, zr, gate);
+        const hh = columns(hu, 2 * units, units);
+        const zc = columns(xt, 2 * units, units);
+        for (let i = 0; i < zc.data.length; i++) zc.data[i] += r.data[i] * hh.data[i];
+        const cand = act(ctx, zc, activation);
+        hNew = mat(batch, units);
+        for (let i = 0; i < hNew.data.length; i++)
+          hNew.data[i] = z.data[i] * h.data[i] + (1 - z.data[i]) * cand.data[i];
+        saved.push({ hPrev: h, zz, z, zr, r, hh, zc, cand });
+      }
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
     }
@@ -118,40 +131,66 @@ export const GRU = defineLayer({
     const dU = new Float32Array(units * g);
     const dBias = new Float32Array(2 * g);
     let dhNext = mat(batch, units);
+    const fused = fusedCell(config);
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];
-      const dht = step(dh, batch, steps, t);
-      addInto(dht.data, dhNext.data);
-      const n = dht.data.length;
-      const dzA = mat(batch, units);
-      const dcand = mat(batch, units);
-      for (let i = 0; i < n; i++) {
-        dzA.data[i] = dht.data[i] * (s.hPrev.data[i] - s.cand.data[i]);
-        dcand.data[i] = dht.data[i] * (1 - s.z.data[i]);
+      let dxt: Tensor;
+      let dhu: Tensor;
+      let dht: Float32Array;
+      let z: Float32Array;
+      if (fused) {
+        const grads = ctx.backend.gruCellGrad({
+          dh: dh.data,
+          t,
+          steps,
+          dhNext: dhNext.data,
+          a: s.a!,
+          hh: s.hh.data,
+          hPrev: s.hPrev.data,
+          batch,
+          units,
+        });
+        dxt = mat(batch, g, grads.dx);
+        dhu = mat(batch, g, grads.du);
+        dht = grads.dht;
+        z = columns(mat(batch, g, s.a!), 0, units).data;
+      } else {
+        const dhtT = step(dh, batch, steps, t);
+        addInto(dhtT.data, dhNext.data);
+        dht = dhtT.data;
+        z = s.z!.data;
+        const [zs, r, cand, hh] = [s.z!.data, s.r!.data, s.cand!.data, s.hh.data];
+        const n = dht.length;
+        const dzA = mat(batch, units);
+        const dcand = mat(batch, units);
+        for (let i = 0; i < n; i++) {
+          dzA.data[i] = dht[i] * (s.hPrev.data[i] - cand[i]);
+          dcand.data[i] = dht[i] * (1 - zs[i]);
+        }
+        const dzc = actGrad(ctx, dcand, s.zc!, s.cand!, activation);
+        const dhh = mat(batch, units);
+        const drA = mat(batch, units);
+        for (let i = 0; i < n; i++) {
+          dhh.data[i] = dzc.data[i] * r[i];
+          drA.data[i] = dzc.data[i] * hh[i];
+        }
+        const dzz = actGrad(ctx, dzA, s.zz!, s.z!, gate);
+        const dzr = actGrad(ctx, drA, s.zr!, s.r!, gate);
+        dxt = mat(batch, g);
+        setColumns(dxt, 0, dzz);
+        setColumns(dxt, units, dzr);
+        setColumns(dxt, 2 * units, dzc);
+        dhu = mat(batch, g);
+        setColumns(dhu, 0, dzz);
+        setColumns(dhu, units, dzr);
+        setColumns(dhu, 2 * units, dhh);
       }
-      const dzc = actGrad(ctx, dcand, s.zc, s.cand, activation);
-      const dhh = mat(batch, units);
-      const drA = mat(batch, units);
-      for (let i = 0; i < n; i++) {
-        dhh.data[i] = dzc.data[i] * s.r.data[i];
-        drA.data[i] = dzc.data[i] * s.hh.data[i];
-      }
-      const dzz = actGrad(ctx, dzA, s.zz, s.z, gate);
-      const dzr = actGrad(ctx, drA, s.zr, s.r, gate);
-      const dxt = mat(batch, g);
-      setColumns(dxt, 0, dzz);
-      setColumns(dxt, units, dzr);
-      setColumns(dxt, 2 * units, dzc);
       setStep(dX, batch, steps, t, dxt);
-      const dhu = mat(batch, g);
-      setColumns(dhu, 0, dzz);
-      setColumns(dhu, units, dzr);
-      setColumns(dhu, 2 * units, dhh);
       addInto(dU, ctx.backend.matMul(s.hPrev, dhu, true, false).data);
       addColumnSums(dBias, dxt);
       addColumnSums(dBias, dhu, g);
       dhNext = ctx.backend.matMul(dhu, w.recurrent_kernel, false, true);
-      for (let i = 0; i < n; i++) dhNext.data[i] += dht.data[i] * s.z.data[i];
+      for (let i = 0; i < dht.length; i++) dhNext.data[i] += dht[i] * z[i];
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;

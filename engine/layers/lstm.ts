@@ -8,6 +8,7 @@ import {
   addInto,
   addRowVector,
   columns,
+  fusedCell,
   mat,
   recurrentArgs,
   recurrentConfig,
@@ -36,13 +37,6 @@ interface Step {
   c: Tensor;
   ac: Tensor;
 }
-
-/**
- * Keras's default activations (sigmoid gates, tanh) run as one fused kernel per step, forward and backward (the
- * condition under which Keras itself takes its cuDNN path); other activations step through the generic kernels.
- */
-const fusedCell = (config: { activation: string; recurrent_activation: string }) =>
-  config.activation === 'tanh' && config.recurrent_activation === 'sigmoid';
 
 const mul = (a: Tensor, b: Tensor): Tensor => {
   const out = new Float32Array(a.data.length);

@@ -81,6 +81,13 @@ export const recurrentFields = {
   },
 } as const;
 
+/**
+ * Keras's default activations (sigmoid gates, tanh) run as one fused kernel per step, forward and backward (the
+ * condition under which Keras itself takes its cuDNN path); other activations step through the generic kernels.
+ */
+export const fusedCell = (config: { activation: string; recurrent_activation: string }): boolean =>
+  config.activation === 'tanh' && config.recurrent_activation === 'sigmoid';
+
 export function recurrentOutputShape(
   className: string,
   config: { units: number; return_sequences: boolean },

@@ -2,6 +2,7 @@ import { referenceBackend } from '../reference';
 import type { Backend } from '../types';
 import { type CopyMeter, WasmMemoryLimitError } from './arena';
 import { fastActivation, fastActivationGrad } from './activation';
+import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
 import { fastAdamUpdate } from './adam-update';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
@@ -62,7 +63,7 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
  * stride-1 filters the forward and input-gradient passes by Winograd), batch norm (channels-last, C a multiple of
  * 4), and the memory passes of every training step: bias add fused with relu / relu6 / leaky relu and, backward,
  * their gradients fused with the bias gradient, max pooling and its gradient (all threaded over rows from
- * PARALLEL_FLOATS values), the Adam update, an LSTM step's gates and cell (forward and backward). In a step scope results stay in wasm memory and go from kernel to kernel
+ * PARALLEL_FLOATS values), the Adam update, an LSTM or GRU step's gates and state (forward and backward). In a step scope results stay in wasm memory and go from kernel to kernel
  * without copies. Depthwise convolution and average pooling get tighter TypeScript loops than the reference's; the
  * remaining kernels are cheap or rare and stay the reference TypeScript.
  */
@@ -124,6 +125,8 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     maxPoolGrad: orReference((dy, x, p) => fastMaxPoolGrad(rt, dy, x, p), referenceBackend.maxPoolGrad),
     lstmCell: orReference((p) => fastLstmCell(rt, p), referenceBackend.lstmCell),
     lstmCellGrad: orReference((p) => fastLstmCellGrad(rt, p), referenceBackend.lstmCellGrad),
+    gruCell: orReference((p) => fastGruCell(rt, p), referenceBackend.gruCell),
+    gruCellGrad: orReference((p) => fastGruCellGrad(rt, p), referenceBackend.gruCellGrad),
     adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),
     depthwiseConv2d: fastDepthwiseConv2d,
     depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,

@@ -8,4 +8,4 @@ export {
 } from './elementwise';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
-export { lstmCell, lstmCellGrad } from './recurrent';
+export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';

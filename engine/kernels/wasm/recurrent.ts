@@ -1,5 +1,5 @@
-// AssemblyScript. One LSTM step's elementwise part (sigmoid gates, tanh), forward and backward, as
-// engine/kernels/lstm-cell.ts computes it: each value in f64 from float32 operands and rounded to float32 where the
+// AssemblyScript. One LSTM or GRU step's elementwise part (sigmoid gates, tanh), forward and backward, as
+// engine/kernels/lstm-cell.ts and gru-cell.ts compute it: each value in f64 from float32 operands and rounded to float32 where the
 // reference stores it, in the same order, so the arithmetic is the reference's. exp and tanh are AssemblyScript's
 // (musl's), not V8's (fdlibm's): both are within an ulp in f64, which float32 rounding almost always hides; the
 // tests compare with the reference bit for bit on their shapes. A step of a text model holds a few thousand values:
@@ -70,6 +70,69 @@ export function lstmCellGrad(
       put(dz + q + 2 * u, <f64><f32>(dc * ai) * (1 - ag * ag));
       put(dz + q + 3 * u, <f64><f32>(dht * tc) * (ao * (1 - ao)));
       put(dcPrev + i, dc * af);
+    }
+  }
+}
+
+/**
+ * GRU (reset_after): u = hu (+ bias), rounded to f32; z = σ(x_z + u_z), r = σ(x_r + u_r), hh = u_h,
+ * h̃ = tanh(x_h + r·u_h), h = z·h_prev + (1 − z)·h̃, each rounded to f32 as gru-cell.ts does. bias 0: none.
+ */
+export function gruCell(
+  xw: usize, t: i32, steps: i32, hu: usize, bias: usize, hPrev: usize,
+  a: usize, hh: usize, h: usize, batch: i32, units: i32,
+): void {
+  const g = 3 * units;
+  const w = <usize>units << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = xw + (<usize>((b * steps + t) * g) << 2);
+    const uRow = hu + (<usize>(b * g) << 2);
+    const aRow = a + (<usize>(b * g) << 2);
+    for (let j = 0; j < units; j++) {
+      const o = <usize>j << 2;
+      const i = <usize>(b * units + j) << 2;
+      let uz = load<f32>(uRow + o), ur = load<f32>(uRow + w + o), uh = load<f32>(uRow + 2 * w + o);
+      if (bias) {
+        uz = <f32>(<f64>uz + f(bias + o));
+        ur = <f32>(<f64>ur + f(bias + w + o));
+        uh = <f32>(<f64>uh + f(bias + 2 * w + o));
+      }
+      put(aRow + o, sigmoid(<f64><f32>(f(row + o) + <f64>uz)));
+      put(aRow + w + o, sigmoid(<f64><f32>(f(row + w + o) + <f64>ur)));
+      store<f32>(hh + i, uh);
+      put(aRow + 2 * w + o, Math.tanh(<f64><f32>(f(row + 2 * w + o) + f(aRow + w + o) * <f64>uh)));
+      const z = f(aRow + o);
+      put(h + i, z * f(hPrev + i) + (1 - z) * f(aRow + 2 * w + o));
+    }
+  }
+}
+
+/** dx, du (batch, 3·units) and dht (batch, units) from dh[row t], dh_next and the forward step's a, u_h, h_prev. */
+export function gruCellGrad(
+  dh: usize, t: i32, steps: i32, dhNext: usize, a: usize, hh: usize, hPrev: usize,
+  dx: usize, du: usize, dht: usize, batch: i32, units: i32,
+): void {
+  const g = 3 * units;
+  const w = <usize>units << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; j++) {
+      const i = <usize>(b * units + j) << 2;
+      const q = <usize>(b * g + j) << 2;
+      const z = f(a + q), r = f(a + q + w), cand = f(a + q + 2 * w);
+      put(dht + i, f(dh + (<usize>((b * steps + t) * units + j) << 2)) + f(dhNext + i));
+      const d = f(dht + i);
+      const dzA = <f64><f32>(d * (f(hPrev + i) - cand));
+      const dcand = <f64><f32>(d * (1 - z));
+      const dzc = <f64><f32>(dcand * (1 - cand * cand));
+      const drA = <f64><f32>(dzc * f(hh + i));
+      const dzz = <f32>(dzA * (z * (1 - z)));
+      const dzr = <f32>(drA * (r * (1 - r)));
+      store<f32>(dx + q, dzz);
+      store<f32>(du + q, dzz);
+      store<f32>(dx + q + w, dzr);
+      store<f32>(du + q + w, dzr);
+      put(dx + q + 2 * w, dzc);
+      put(du + q + 2 * w, dzc * r);
     }
   }
 }

@@ -3,26 +3,15 @@
 // products stored in float32): bit for bit, forward and backward. Then the wasm kernel against the reference, inside
 // a training step's scope (where the backend runs it), on one thread and on two, bit for bit. Shapes are odd on
 // purpose: batch 3, units 5, 4 steps, t = 2; and batch 1, units 1, 1 step; with and without a bias.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../engine/core/tensor';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import { activation, activationGrad } from '../../../engine/kernels/activations';
 import { type LstmCellGradInput, type LstmCellInput, lstmCell, lstmCellGrad } from '../../../engine/kernels/lstm-cell';
 import { referenceBackend } from '../../../engine/kernels/reference';
-import type { Backend } from '../../../engine/kernels/types';
-import { simdVariants, useFastBackend } from './fast-backend';
 import { randomTensor } from './helpers';
+import { CELL_CASES, type CellCase, caseName, onEveryFastBackend } from './recurrent-cases';
 
-const CASES = [
-  { batch: 3, units: 5, steps: 4, t: 2, bias: true },
-  { batch: 3, units: 5, steps: 4, t: 0, bias: false },
-  { batch: 1, units: 1, steps: 1, t: 0, bias: true },
-];
-const name = (c: (typeof CASES)[number]) =>
-  `batch=${c.batch} units=${c.units} steps=${c.steps} t=${c.t}${c.bias ? '' : ' no bias'}`;
-
-function inputs(c: (typeof CASES)[number], seed: number): { fwd: LstmCellInput; grad: LstmCellGradInput } {
+function inputs(c: CellCase, seed: number): { fwd: LstmCellInput; grad: LstmCellGradInput } {
   const { batch, units, steps, t } = c;
   const g = 4 * units;
   // Wide enough (±3) that the gates saturate on some values and not on others.
@@ -110,8 +99,8 @@ const interleave = (parts: Tensor[], batch: number, units: number) => {
 };
 
 describe('lstmCell (reference) equals the unfused step bit for bit', () => {
-  for (const c of CASES)
-    it(name(c), () => {
+  for (const c of CELL_CASES)
+    it(caseName(c), () => {
       const { fwd, grad } = inputs(c, 10);
       const want = unfused(fwd);
       const got = lstmCell(fwd);
@@ -126,35 +115,14 @@ describe('lstmCell (reference) equals the unfused step bit for bit', () => {
     });
 });
 
-function agrees(fast: () => Backend) {
-  for (const c of CASES)
-    it(name(c), () => {
-      const { fwd, grad } = inputs(c, 40);
-      const b = fast();
-      // In a step scope, where training runs it; results are views into wasm memory, so compare inside.
-      b.stepScope!(() => {
-        const want = referenceBackend.lstmCell(fwd);
-        const got = b.lstmCell(fwd);
-        for (const k of ['a', 'c', 'ac', 'h'] as const) expect(Array.from(got[k]), k).toEqual(Array.from(want[k]));
-        const wantGrad = referenceBackend.lstmCellGrad(grad);
-        const gotGrad = b.lstmCellGrad(grad);
-        expect(Array.from(gotGrad.dz)).toEqual(Array.from(wantGrad.dz));
-        expect(Array.from(gotGrad.dcPrev)).toEqual(Array.from(wantGrad.dcPrev));
-      });
-    });
-}
-
-describe.each(simdVariants)('the wasm lstmCell (%s, 2 threads) equals the reference bit for bit', (variant) => {
-  agrees(useFastBackend(variant));
-});
-
-describe('the wasm lstmCell on one thread equals the reference bit for bit', () => {
-  let one: FastBackend | null = null;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') } });
-  });
-  afterAll(async () => {
-    await one?.dispose();
-  });
-  agrees(() => one!);
+onEveryFastBackend('lstmCell', (fast, c) => {
+  const { fwd, grad } = inputs(c, 40);
+  // Results are views into wasm memory, valid inside the scope: compared there.
+  const want = referenceBackend.lstmCell(fwd);
+  const got = fast.lstmCell(fwd);
+  for (const k of ['a', 'c', 'ac', 'h'] as const) expect(Array.from(got[k]), k).toEqual(Array.from(want[k]));
+  const wantGrad = referenceBackend.lstmCellGrad(grad);
+  const gotGrad = fast.lstmCellGrad(grad);
+  expect(Array.from(gotGrad.dz)).toEqual(Array.from(wantGrad.dz));
+  expect(Array.from(gotGrad.dcPrev)).toEqual(Array.from(wantGrad.dcPrev));
 });

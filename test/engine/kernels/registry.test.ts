@@ -47,6 +47,17 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     batch: 2,
     units: 5,
   };
+  // A GRU step: batch 2, 5 units, step 1 of 3.
+  const gru = {
+    xw: randomTensor([2 * 3, 15], 90).data,
+    t: 1,
+    steps: 3,
+    hu: randomTensor([2, 15], 91).data,
+    bias: randomTensor([15], 92).data,
+    hPrev: randomTensor([2, 5], 92).data,
+    batch: 2,
+    units: 5,
+  };
   return {
     matMul: (b) => [b.matMul(randomTensor([9, 5], 90), randomTensor([5, 11], 91)).data],
     conv2d: (b) => [b.conv2d(x, f, conv).data],
@@ -131,6 +142,21 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
         ac: cell.ac,
       });
       return [grads.dz, grads.dcPrev];
+    },
+    gruCell: (b) => {
+      const cell = b.gruCell(gru);
+      return [cell.a, cell.hh, cell.h];
+    },
+    gruCellGrad: (b) => {
+      const cell = referenceBackend.gruCell(gru);
+      const grads = b.gruCellGrad({
+        ...gru,
+        dh: randomTensor([2 * 3, 5], 93).data,
+        dhNext: randomTensor([2, 5], 94).data,
+        a: cell.a,
+        hh: cell.hh,
+      });
+      return [grads.dx, grads.du, grads.dht];
     },
     adamUpdate: (b) => {
       // Large enough (5000 weights) for the fast backend's wasm path.

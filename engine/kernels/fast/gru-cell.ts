@@ -1,0 +1,46 @@
+import {
+  gruCell as referenceGruCell,
+  gruCellGrad as referenceGruCellGrad,
+  type GruCellGradInput,
+  type GruCellGrads,
+  type GruCellInput,
+  type GruCellOutput,
+} from '../gru-cell';
+import type { WasmRuntime } from './runtime';
+
+/**
+ * The GRU step in wasm inside a training step's scope, as fastLstmCell (lstm-cell.ts): its operands are earlier
+ * kernels' results already in wasm memory and its results stay there; outside a scope the reference runs.
+ */
+export function fastGruCell(rt: WasmRuntime, p: GruCellInput): GruCellOutput {
+  const { arena } = rt;
+  if (!arena.scoped) return referenceGruCell(p);
+  const n = p.batch * p.units;
+  arena.reset();
+  const a = arena.output(3 * n),
+    hh = arena.output(n),
+    h = arena.output(n);
+  const xw = arena.copyIn(p.xw),
+    hu = arena.copyIn(p.hu),
+    bias = p.bias ? arena.copyIn(p.bias) : 0,
+    hPrev = arena.copyIn(p.hPrev);
+  rt.call('gruCell', xw, p.t, p.steps, hu, bias, hPrev, a, hh, h, p.batch, p.units);
+  return { a: arena.result(a, 3 * n), hh: arena.result(hh, n), h: arena.result(h, n) };
+}
+
+export function fastGruCellGrad(rt: WasmRuntime, p: GruCellGradInput): GruCellGrads {
+  const { arena } = rt;
+  if (!arena.scoped) return referenceGruCellGrad(p);
+  const n = p.batch * p.units;
+  arena.reset();
+  const dx = arena.output(3 * n),
+    du = arena.output(3 * n),
+    dht = arena.output(n);
+  const dh = arena.copyIn(p.dh),
+    dhNext = arena.copyIn(p.dhNext),
+    a = arena.copyIn(p.a),
+    hh = arena.copyIn(p.hh),
+    hPrev = arena.copyIn(p.hPrev);
+  rt.call('gruCellGrad', dh, p.t, p.steps, dhNext, a, hh, hPrev, dx, du, dht, p.batch, p.units);
+  return { dx: arena.result(dx, 3 * n), du: arena.result(du, 3 * n), dht: arena.result(dht, n) };
+}

@@ -1,0 +1,117 @@
+/**
+ * One step of Keras's GRU (reset_after=True, its default and the only GRU computed here) with its default
+ * activations (sigmoid gates, tanh candidate), the elementwise part fused, and its gradient. With x·kernel + b_x
+ * (row t of the precomputed sequence) split into x_z, x_r, x_h and h·recurrent_kernel + b_h into u_z, u_r, u_h:
+ * z = σ(x_z + u_z), r = σ(x_r + u_r), h̃ = tanh(x_h + r·u_h), h = z·h_prev + (1 − z)·h̃. The matrix products stay
+ * with matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the
+ * fused step gives the unfused one's bits.
+ */
+import { sigmoid } from './activations';
+
+export interface GruCellInput {
+  /** (batch·steps, 3·units): x·kernel + input bias for every step, rows in (batch, step) order. */
+  xw: Float32Array;
+  t: number;
+  steps: number;
+  /** (batch, 3·units): h_prev·recurrent_kernel, without its bias. */
+  hu: Float32Array;
+  /** (3·units), the recurrent bias, or null for use_bias=False. */
+  bias: Float32Array | null;
+  /** (batch, units). */
+  hPrev: Float32Array;
+  batch: number;
+  units: number;
+}
+
+export interface GruCellOutput {
+  /** (batch, 3·units): z, r and h̃, side by side. */
+  a: Float32Array;
+  /** (batch, units): u_h (h·recurrent_kernel's candidate part with its bias), and the new h. */
+  hh: Float32Array;
+  h: Float32Array;
+}
+
+export interface GruCellGradInput {
+  /** (batch·steps, units): the gradient of every step's h from above; row t of each sequence is taken. */
+  dh: Float32Array;
+  t: number;
+  steps: number;
+  /** (batch, units): the gradient reaching h from step t + 1. */
+  dhNext: Float32Array;
+  /** The forward step's a, u_h and h_prev. */
+  a: Float32Array;
+  hh: Float32Array;
+  hPrev: Float32Array;
+  batch: number;
+  units: number;
+}
+
+export interface GruCellGrads {
+  /** (batch, 3·units): the gradient of x·kernel + b_x: z's, r's and the candidate's pre-activations. */
+  dx: Float32Array;
+  /** (batch, 3·units): the gradient of h·recurrent_kernel + b_h: as dx but u_h's part is dh̃·r. */
+  du: Float32Array;
+  /** (batch, units): the whole gradient of h at this step (from above and from step t + 1). */
+  dht: Float32Array;
+}
+
+export function gruCell(p: GruCellInput): GruCellOutput {
+  const { xw, t, steps, hu, bias, hPrev, batch, units } = p;
+  const g = 3 * units;
+  const a = new Float32Array(batch * g),
+    hh = new Float32Array(batch * units),
+    h = new Float32Array(batch * units);
+  // Float32 temporaries: the unfused step stored each of these in a Float32Array.
+  const u = new Float32Array(g),
+    f = new Float32Array(1);
+  for (let b = 0; b < batch; b++) {
+    const row = (b * steps + t) * g;
+    for (let k = 0; k < g; k++) {
+      u[k] = hu[b * g + k];
+      if (bias) u[k] += bias[k];
+    }
+    for (let j = 0; j < units; j++) {
+      const i = b * units + j,
+        q = b * g + j;
+      f[0] = xw[row + j] + u[j];
+      a[q] = sigmoid(f[0]);
+      f[0] = xw[row + units + j] + u[units + j];
+      a[q + units] = sigmoid(f[0]);
+      hh[i] = u[2 * units + j];
+      f[0] = xw[row + 2 * units + j] + a[q + units] * hh[i];
+      a[q + 2 * units] = Math.tanh(f[0]);
+      h[i] = a[q] * hPrev[i] + (1 - a[q]) * a[q + 2 * units];
+    }
+  }
+  return { a, hh, h };
+}
+
+export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
+  const { dh, t, steps, dhNext, a, hh, hPrev, batch, units } = p;
+  const g = 3 * units;
+  const dx = new Float32Array(batch * g),
+    du = new Float32Array(batch * g),
+    dht = new Float32Array(batch * units);
+  const f = new Float32Array(4);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; j++) {
+      const i = b * units + j,
+        q = b * g + j;
+      const z = a[q],
+        r = a[q + units],
+        cand = a[q + 2 * units];
+      dht[i] = dh[(b * steps + t) * units + j] + dhNext[i];
+      f[0] = dht[i] * (hPrev[i] - cand); // d z (after σ)
+      f[1] = dht[i] * (1 - z); // d h̃
+      f[2] = f[1] * (1 - cand * cand); // d of h̃'s pre-activation
+      f[3] = f[2] * hh[i]; // d r (after σ)
+      const dzz = f[0] * (z * (1 - z));
+      const dzr = f[3] * (r * (1 - r));
+      dx[q] = du[q] = dzz;
+      dx[q + units] = du[q + units] = dzr;
+      dx[q + 2 * units] = f[2];
+      du[q + 2 * units] = f[2] * r;
+    }
+  }
+  return { dx, du, dht };
+}

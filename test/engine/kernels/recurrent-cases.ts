@@ -1,0 +1,38 @@
+// What the fused LSTM and GRU step tests share: their odd shapes, and running a check on every fast backend the
+// training runs (both SIMD flavours on two threads, and one thread without workers).
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
+import type { Backend } from '../../../engine/kernels/types';
+import { simdVariants, useFastBackend } from './fast-backend';
+
+/** batch 3, units 5, 4 steps at t = 2 and at t = 0 without a bias; batch 1, units 1, 1 step. */
+export const CELL_CASES = [
+  { batch: 3, units: 5, steps: 4, t: 2, bias: true },
+  { batch: 3, units: 5, steps: 4, t: 0, bias: false },
+  { batch: 1, units: 1, steps: 1, t: 0, bias: true },
+];
+export type CellCase = (typeof CELL_CASES)[number];
+
+export const caseName = (c: CellCase) =>
+  `batch=${c.batch} units=${c.units} steps=${c.steps} t=${c.t}${c.bias ? '' : ' no bias'}`;
+
+/** `check(backend, case)` for every case, inside a step scope (where training runs the fused kernels). */
+export function onEveryFastBackend(kernel: string, check: (fast: Backend, c: CellCase) => void): void {
+  const cases = (fast: () => Backend) => {
+    for (const c of CELL_CASES) it(caseName(c), () => fast().stepScope!(() => check(fast(), c)));
+  };
+  describe.each(simdVariants)(`the wasm ${kernel} (%s, 2 threads) equals the reference bit for bit`, (variant) => {
+    cases(useFastBackend(variant));
+  });
+  describe(`the wasm ${kernel} on one thread equals the reference bit for bit`, () => {
+    let one: FastBackend | null = null;
+    beforeAll(async () => {
+      one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') } });
+    });
+    afterAll(async () => {
+      await one?.dispose();
+    });
+    cases(() => one!);
+  });
+}
