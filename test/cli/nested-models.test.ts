@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
 import { predict } from '../../cli/predict';
 import { readModelFile } from '../../engine/formats/detect';
+import { gunzipSync } from 'node:zlib';
 import { readKerasJson, writeKerasJson } from '../../engine/formats/keras-json';
+import { exportKerasPython, importKerasPython } from '../../engine/formats/keras-python';
 import { readProjectFile, writeProject } from '../../engine/formats/project';
 import { summarize } from '../../engine/graph/summary';
 import { disposeBackend, loadBackend } from '../../engine/kernels/registry';
@@ -108,4 +110,46 @@ describe('nested models read with Keras 3.15 facts', () => {
       expect(summarize(back.document)).toEqual(summarize(read.document));
     },
   );
+
+  /** The summary without the node ids, which differ between readers. */
+  const facts = (doc: Parameters<typeof summarize>[0]) => summarize(doc).layers.map(({ nodeId: _, ...row }) => row);
+
+  it.each([...MODELS, 'ConvNeXtTiny'])(
+    '%s: the Keras Python export reads back with the nested model as a group, and the same summary',
+    async (model) => {
+      const read =
+        model === 'ConvNeXtTiny'
+          ? readKerasJson(
+              gunzipSync(readFileSync(join(FIXTURES, '../applications/ConvNeXtTiny.json.gz'))).toString('utf8'),
+            )
+          : await readModelFile(readFileSync(join(FIXTURES, `${model}.keras`)), `${model}.keras`);
+      if (!read.ok) throw new Error(read.errors[0].message);
+      const back = importKerasPython(exportKerasPython(read.document));
+      if (!back.ok) throw new Error(back.errors[0].message);
+      expect(back.warnings).toEqual([]);
+      expect(back.document.groups?.map(({ className, name }) => [className, name])).toEqual(
+        read.document.groups!.map(({ className, name }) => [className, name]),
+      );
+      expect(facts(back.document)).toEqual(facts(read.document));
+    },
+  );
+
+  it('Python: a nested model used twice (shared weights) is refused at its second use, in one line', () => {
+    const code = [
+      'import keras',
+      'from keras import layers',
+      'inner = keras.Sequential([layers.Dense(4)], name="inner")',
+      'x = keras.Input(shape=(4,))',
+      'model = keras.Model(x, inner(inner(x)))',
+    ].join('\n');
+    const r = importKerasPython(code);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.message, e.location?.line])).toEqual([
+      [
+        "the model 'inner' is already used at line 5; using one model twice shares its weights, which LayerCanvas does not support",
+        5,
+      ],
+    ]);
+  });
 });

@@ -34,12 +34,23 @@ const WITH_ARGS: Record<string, ArgClass> = {
   constant: 'Constant',
 };
 
+/** A model used as a layer of another, and the layers it brings. */
+export interface NestedUse {
+  model: ModelBuild;
+  layerIds: string[];
+  loc: SourceLocation;
+}
+
 export class Interpreter extends Evaluator {
   /** Every layer made, in construction order (Keras names layers in this order). */
   readonly layers: PendingLayer[] = [];
   /** Connections made by layer calls, in call order (a merge's inputs in list order). */
   readonly edges: { source: string; target: string }[] = [];
   readonly models: ModelBuild[] = [];
+  /** Models used as a layer of another (called on tensors, or listed in a Sequential): each becomes a group. */
+  readonly nestedModels: NestedUse[] = [];
+  /** The Inputs of functional models called as layers: the tensors they were called on took their place. */
+  readonly replacedInputs = new Set<string>();
   private readonly byId = new Map<string, PendingLayer>();
   private readonly inSequential = new Set<string>();
   private nextId = 0;
@@ -66,11 +77,7 @@ export class Interpreter extends Evaluator {
       case 'method':
         return this.modelMethod(fn.model, fn.name, callee, args);
       case 'model':
-        return this.error(
-          callee,
-          'calling a model like a layer (a nested model) is not supported',
-          'list its layers in this model instead',
-        );
+        return this.callModel(fn.model, callee, args);
       case 'tensor':
         return this.error(
           callee,
@@ -467,14 +474,103 @@ export class Interpreter extends Evaluator {
       return;
     }
     if (v.kind === 'model') {
-      this.error(
-        at.loc,
-        'a model inside a Sequential model (a nested model) is not supported',
-        'list its layers instead',
-      );
+      const sub = v.model;
+      if (sub.kind !== 'sequential' || !this.useNested(sub, at.loc)) {
+        if (sub.kind !== 'sequential')
+          this.error(
+            at.loc,
+            'a functional model inside a Sequential model is not supported',
+            'build the outer model functionally and call the inner one on a tensor: y = inner(x)',
+          );
+        return;
+      }
+      const layers = sub.items.filter((item) => item.layer.className !== 'InputLayer');
+      this.replaceInputs(sub);
+      model.items.push(...layers);
+      this.nestedModels.push({ model: sub, layerIds: layers.map((item) => item.layer.id), loc: at.loc });
       return;
     }
     this.error(at.loc, `${this.source(at)} is not a layer`, 'a Sequential model takes layers, e.g. layers.Dense(8)');
+  }
+
+  /** A model may be nested once: calling it twice would share its weights. */
+  private useNested(model: ModelBuild, loc: SourceLocation): boolean {
+    const used = this.nestedModels.find((n) => n.model === model);
+    if (!used) return true;
+    this.error(
+      loc,
+      `the model ${model.name ? `'${model.name}' ` : ''}is already used at line ${used.loc.line}; using one model twice shares its weights, which LayerCanvas does not support`,
+      'build a separate model for each use',
+    );
+    return false;
+  }
+
+  /** A nested Sequential's Input: the outer model's tensor feeds its first layer instead. */
+  private replaceInputs(model: SequentialBuild): void {
+    for (const item of model.items) if (item.layer.className === 'InputLayer') this.replacedInputs.add(item.layer.id);
+  }
+
+  /**
+   * `y = inner(x)`: a nested model called on tensors. A Sequential's layers are chained from the tensor; a
+   * functional model's Inputs give way to the tensors it is called on (its connections now start from them).
+   */
+  private callModel(model: ModelBuild, callee: SourceLocation, args: Evaluated[]): Value {
+    const input = args.find((a) => a.arg.keyword === undefined || a.arg.keyword === 'inputs');
+    const other = args.find((a) => a !== input && a.arg.keyword !== 'training' && a.arg.keyword !== 'mask');
+    if (!input || other)
+      return this.error(
+        other?.arg.loc ?? callee,
+        'a nested model is called on its input only',
+        'pass the tensor (or the list of tensors) it acts on: y = inner(x)',
+      );
+    if (input.value.kind === 'error') return ERROR;
+    const sources = this.tensorsOf(input.value);
+    if (!sources)
+      return this.error(input.arg.value.loc, `${this.source(input.arg.value)} is not a tensor`, 'y = inner(x)');
+    if (!this.useNested(model, callee)) return ERROR;
+    if (model.kind === 'sequential') {
+      const layers = model.items.filter((item) => item.layer.className !== 'InputLayer').map((item) => item.layer);
+      if (layers.length === 0 || sources.length !== 1)
+        return this.error(
+          callee,
+          layers.length === 0 ? 'the nested Sequential model has no layers' : 'a Sequential model takes one tensor',
+          'call it on one tensor: y = inner(x)',
+        );
+      this.replaceInputs(model);
+      let at = sources[0];
+      for (const layer of layers) {
+        this.edges.push({ source: at, target: layer.id });
+        at = layer.id;
+      }
+      this.nestedModels.push({ model, layerIds: layers.map((l) => l.id), loc: callee });
+      return { kind: 'tensor', nodeId: at };
+    }
+    if (model.outputs.length !== 1 || sources.length !== model.inputs.length)
+      return this.error(
+        callee,
+        model.outputs.length !== 1
+          ? `the nested model has ${model.outputs.length} outputs; LayerCanvas nests models with one`
+          : `the nested model takes ${model.inputs.length} inputs, called on ${sources.length}`,
+        'call it on as many tensors as it has inputs, with one output',
+      );
+    const reached = new Set<string>();
+    const stack = [...model.outputs];
+    while (stack.length) {
+      const id = stack.pop()!;
+      if (reached.has(id) || model.inputs.includes(id)) continue;
+      reached.add(id);
+      for (const e of this.edges) if (e.target === id) stack.push(e.source);
+    }
+    model.inputs.forEach((id, k) => {
+      this.replacedInputs.add(id);
+      for (const e of this.edges) if (e.source === id) e.source = sources[k];
+    });
+    this.nestedModels.push({
+      model,
+      layerIds: this.layers.filter((l) => reached.has(l.id)).map((l) => l.id),
+      loc: callee,
+    });
+    return { kind: 'tensor', nodeId: model.outputs[0] };
   }
 
   private modelMethod(model: ModelBuild, name: string, callee: SourceLocation, args: Evaluated[]): Value {

@@ -4,7 +4,7 @@
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
 import { makeNode } from '../../graph/build';
-import type { DocEdge, DocNode, ModelDocument } from '../../graph/document';
+import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
 import type { ConfigValue } from '../../layers/types';
 import type { ImportResult } from '../types';
 import type { Module } from './ast';
@@ -41,9 +41,10 @@ export function toDocument(module: Module, text: string): ImportResult {
       ],
     };
   }
-  if (run.models.length > 1)
+  const outer = run.models.filter((m) => !run.nestedModels.some((n) => n.model === m));
+  if (outer.length > 1)
     warnings.push({
-      message: `this code builds ${run.models.length} models; LayerCanvas reads the last one`,
+      message: `this code builds ${outer.length} models; LayerCanvas reads the last one`,
       hint: 'keep only the model you want in the file',
       location: model.loc,
     });
@@ -52,7 +53,7 @@ export function toDocument(module: Module, text: string): ImportResult {
   if ('errors' in built) return { ok: false, errors: built.errors };
   const used = new Set(built.layers.map((l) => l.id));
   for (const l of run.layers) {
-    if (used.has(l.id)) continue;
+    if (used.has(l.id) || run.replacedInputs.has(l.id)) continue;
     if (!l.usedAt)
       warnings.push({
         message: `the layer ${l.label} is made but never used; it is left out`,
@@ -89,6 +90,16 @@ export function toDocument(module: Module, text: string): ImportResult {
     nodes,
     edges,
   };
+  // Nested models that are part of the model read: their layers name them as a group (graph/groups.ts).
+  const groups: DocGroup[] = [];
+  run.nestedModels.forEach((use, k) => {
+    const members = use.layerIds.filter((id) => ids.has(id));
+    if (members.length === 0) return;
+    const className = use.model.kind === 'sequential' ? 'Sequential' : 'Functional';
+    groups.push({ id: `g${k}`, className, name: use.model.name ?? className.toLowerCase() });
+    for (const id of members) nodes.find((n) => n.id === ids.get(id))!.group = `g${k}`;
+  });
+  if (groups.length) doc.groups = groups;
   return { ok: true, document: doc, warnings };
 }
 
