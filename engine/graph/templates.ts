@@ -13,6 +13,8 @@ export interface Template {
   description: string;
   /** The built-in dataset the model is shaped for, which the Train tab picks with it. */
   dataset?: BuiltinId;
+  /** Training settings the model needs, which the Train tab takes with it (others keep the tab's). */
+  training?: { optimizer?: 'adam' | 'sgd' | 'rmsprop'; subset?: number | null; batchSize?: number; epochs?: number };
   build(): ModelDocument;
 }
 
@@ -128,6 +130,9 @@ export const TEMPLATES: readonly Template[] = [
     description:
       'Token ids of the built-in review sentences → Embedding(vocabulary, 16) → LSTM(32) → Dense(2, softmax): negative or positive.',
     dataset: 'reviews',
+    // The tab's defaults (SGD at 0.01, 2,000 samples, 3 epochs) leave this LSTM at chance; Adam learns the set
+    // (about 97% after 4 epochs of all 4,000 sentences).
+    training: { optimizer: 'adam', subset: null, batchSize: 32, epochs: 4 },
     build: () =>
       chainDocument(
         [

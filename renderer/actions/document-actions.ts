@@ -45,7 +45,11 @@ export async function newFromTemplate(id: string): Promise<void> {
   const template = getTemplate(id);
   if (!template || !confirmDiscard()) return;
   useGraph.getState().load(await positioned(template.build()));
-  if (template.dataset) useTraining.getState().setConfig({ datasetId: template.dataset });
+  if (template.dataset || template.training)
+    useTraining.getState().setConfig({
+      ...(template.dataset ? { datasetId: template.dataset } : {}),
+      ...template.training,
+    });
   useUi.getState().setFile(null);
   useUi.getState().select([]);
   fitSoon();

@@ -1,6 +1,6 @@
 /**
- * A text model in the app: New ▸ Text classifier picks the built-in review sentences in the Train tab, whose
- * preview reads as labelled sentences, and the Embedding → LSTM → Dense model trains on them to completion.
+ * A text model in the app: New ▸ Text classifier picks the built-in review sentences and Adam in the Train tab,
+ * whose preview reads as labelled sentences, and the Embedding → LSTM → Dense model trains on them to completion.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,10 @@ describe('text classifier', () => {
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(4);
     await page.click('[data-testid=tab-train]');
     expect(await page.locator('[data-testid=train-dataset]').inputValue()).toBe('reviews');
+    // The template's own settings: Adam (the tab's SGD at 0.01 leaves this LSTM at chance), all 4,000, 4 epochs.
+    expect(await page.locator('[data-testid=train-optimizer]').inputValue()).toBe('adam');
+    expect(await page.locator('[data-testid=train-epochs]').inputValue()).toBe('4');
+    expect(await page.locator('[data-testid=train-subset]').inputValue()).toBe('');
     await expect.poll(() => page.locator('[data-testid=train-check]').innerText()).toContain('Fits the Input (16,)');
     const samples = page.locator('[data-testid=dataset-preview-sample]');
     await expect.poll(() => samples.count(), { timeout: 15_000 }).toBe(5);
@@ -40,5 +44,6 @@ describe('text classifier', () => {
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.innerText()).toContain('Review sentences (text)');
     expect(await item.innerText()).toMatch(/loss \d\.\d{3} · acc \d+\.\d%/);
+    expect(await item.innerText()).toContain('adam · batch 32 · 1 epoch');
   });
 });
