@@ -31,7 +31,10 @@ export function erf(x: number): number {
 
 /** σ(v), stable on both sides; the fused recurrent steps use it too, to give the generic kernels' bits. */
 export function sigmoid(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  // One exp, not two: the same value (exp is deterministic), at half the cost where exp is most of it.
+  const e = Math.exp(v);
+  return e / (1 + e);
 }
 
 /** log(1 + e^v) without overflow for large v. */

@@ -17,7 +17,9 @@
 
 // @ts-ignore: decorator
 @inline function sigmoid(v: f64): f64 {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
 }
 
 /**
