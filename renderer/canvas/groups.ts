@@ -6,7 +6,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import { formatShape } from '../../engine/api/core';
 import { type Inference, type ModelDocument, unitGraph } from '../../engine/api/graph';
-import { DEFAULT_NODE_SIZE } from './layout';
+import { DEFAULT_NODE_SIZE, GROUP_PADDING } from './layout';
 import type { LayerFlowNode } from './to-flow';
 
 export interface GroupNodeData extends Record<string, unknown> {
@@ -21,9 +21,9 @@ export interface GroupNodeData extends Record<string, unknown> {
 export type GroupFlowNode = Node<GroupNodeData, 'group'>;
 export type CanvasNode = LayerFlowNode | GroupFlowNode;
 
-/** Room around the framed layers, and above them for the frame's header. */
-const PAD = 20;
-const HEAD = 44;
+/** Room around the framed layers, and above them for the frame's header: where the layout leaves it. */
+const PAD = GROUP_PADDING.left;
+const HEAD = GROUP_PADDING.top;
 
 type Size = { width: number; height: number };
 

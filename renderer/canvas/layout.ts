@@ -66,16 +66,36 @@ export function preloadLayout(): void {
   else setTimeout(() => void loadElk(), 500);
 }
 
-/** Positions for every node; sizes are the measured ones where the canvas has them. */
+/** The room a nested model's frame leaves around its layers (canvas/groups.ts draws it there). */
+export const GROUP_PADDING = { top: 44, left: 20, bottom: 20, right: 20 };
+
+/**
+ * Positions for every node; sizes are the measured ones where the canvas has them. A nested model's layers are laid
+ * out inside a compound node of their own, padded for the frame, so no other layer lands in its frame.
+ */
 export async function layoutPositions(
   doc: ModelDocument,
   sizes: ReadonlyMap<string, { width: number; height: number }> = new Map(),
 ): Promise<Map<string, Position>> {
   const big = doc.nodes.length > BIG_GRAPH;
+  const groups = new Set((doc.groups ?? []).map((g) => g.id));
+  const leaf = (n: ModelDocument['nodes'][number]) => ({
+    id: n.id,
+    ...(sizes.get(n.id) ?? estimatedSize(doc, n.id, n.className)),
+  });
+  const { top, left, bottom, right } = GROUP_PADDING;
+  const compounds = [...groups]
+    .map((id) => ({
+      id,
+      layoutOptions: { 'elk.padding': `[top=${top},left=${left},bottom=${bottom},right=${right}]` },
+      children: doc.nodes.filter((n) => n.group === id).map(leaf),
+    }))
+    .filter((c) => c.children.length > 0);
   const graph = await (await loadElk())({
     id: 'root',
     layoutOptions: {
       ...(big ? { 'elk.layered.thoroughness': '1', 'elk.layered.crossingMinimization.greedySwitch.type': 'OFF' } : {}),
+      ...(compounds.length ? { 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' } : {}),
       'elk.algorithm': 'layered',
       'elk.direction': 'DOWN',
       'elk.layered.spacing.nodeNodeBetweenLayers': '40',
@@ -83,13 +103,22 @@ export async function layoutPositions(
       'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
       'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
     },
-    children: doc.nodes.map((n) => ({ id: n.id, ...(sizes.get(n.id) ?? estimatedSize(doc, n.id, n.className)) })),
+    children: [...compounds, ...doc.nodes.filter((n) => !n.group || !groups.has(n.group)).map(leaf)],
     edges: doc.edges
       .filter((e) => e.source !== e.target)
       .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
   });
   const out = new Map<string, Position>();
-  for (const c of graph.children ?? []) out.set(c.id, { x: Math.round(c.x ?? 0), y: Math.round(c.y ?? 0) });
+  // A compound's children are placed relative to it.
+  const place = (nodes: ElkGraph['children'], dx: number, dy: number) => {
+    for (const c of nodes ?? []) {
+      const x = dx + (c.x ?? 0);
+      const y = dy + (c.y ?? 0);
+      if (groups.has(c.id)) place(c.children, x, y);
+      else out.set(c.id, { x: Math.round(x), y: Math.round(y) });
+    }
+  };
+  place(graph.children, 0, 0);
   return out;
 }
 

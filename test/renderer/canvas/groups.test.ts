@@ -7,7 +7,7 @@ import { readKerasJson } from '../../../engine/formats/keras-json';
 import { infer } from '../../../engine/graph/inference';
 import { moveNodes, setGroupCollapsed } from '../../../renderer/stores/edits';
 import { collapsedMembers, routeToCollapsed, withGroups } from '../../../renderer/canvas/groups';
-import { DEFAULT_NODE_SIZE } from '../../../renderer/canvas/layout';
+import { DEFAULT_NODE_SIZE, layoutPositions } from '../../../renderer/canvas/layout';
 import { toFlowEdges, toFlowNodes } from '../../../renderer/canvas/to-flow';
 
 function placed() {
@@ -54,5 +54,33 @@ describe('nested models on the canvas', () => {
       'input_layer→c0',
       'stem→gap',
     ]);
+  });
+});
+
+describe('auto-layout with nested models', () => {
+  it("lays a nested model's layers out in a frame of their own: no other layer within it, each layer below its inputs", async () => {
+    for (const file of ['seq_in_func', 'func_in_func']) {
+      const read = readKerasJson(readFileSync(join(import.meta.dirname, `../../fixtures/nested/${file}.json`), 'utf8'));
+      if (!read.ok) throw new Error(read.errors[0].message);
+      const doc = moveNodes(read.document, await layoutPositions(read.document));
+      const inference = infer(doc);
+      const nodes = withGroups(doc, inference, toFlowNodes(doc, inference, new Set()), new Map());
+      const frame = nodes[0];
+      const at = (id: string) => doc.nodes.find((n) => n.id === id)!.position!;
+      for (const e of doc.edges) expect(at(e.target).y).toBeGreaterThan(at(e.source).y);
+      for (const n of doc.nodes) {
+        const p = at(n.id);
+        const inside =
+          p.x + DEFAULT_NODE_SIZE.width > frame.position.x &&
+          p.x < frame.position.x + frame.width! &&
+          p.y + DEFAULT_NODE_SIZE.height > frame.position.y &&
+          p.y < frame.position.y + frame.height!;
+        expect([file, inference.nodes.get(n.id)!.name, inside]).toEqual([
+          file,
+          inference.nodes.get(n.id)!.name,
+          n.group === frame.id,
+        ]);
+      }
+    }
   });
 });
