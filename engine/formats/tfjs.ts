@@ -248,6 +248,11 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
           message: `TF.js's VarianceScaling has no untruncated_normal: tf.loadLayersModel will refuse '${name}' (${key})`,
           hint: "use distribution='truncated_normal' or 'uniform'",
         });
+    if (n.config.activity_regularizer != null)
+      out.push({
+        message: `TF.js refuses to call a layer with an activity_regularizer: tf.loadLayersModel will refuse '${name}'`,
+        hint: 'set activity_regularizer to None for TF.js (keep a kernel_regularizer instead)',
+      });
     const lacks = def?.tfjs?.lacks;
     const lost = lacks?.fields.filter((key) => n.config[key] !== def?.fields[key].default) ?? [];
     if (def && lacks && lost.length)
@@ -259,6 +264,13 @@ export function tfjsCompatibility(doc: ModelDocument): FormatError[] {
       });
   }
   return out;
+}
+
+/** TF.js registers only L1L2 (its l1() and l2() make one): L1(l1) and L2(l2) go as L1L2 with the other at 0. */
+function tfjsRegularizer(value: JsonObject): JsonObject {
+  if (value.class_name !== 'L1' && value.class_name !== 'L2') return value;
+  const config = isObject(value.config) ? value.config : {};
+  return { class_name: 'L1L2', config: { l1: config.l1 ?? 0, l2: config.l2 ?? 0 } };
 }
 
 /**
@@ -292,9 +304,12 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
   }
   const weightsBin = float32ToBytes(all);
   const topology = writeKerasModel(doc, 'keras2', inference);
-  // TF.js knows SiLU only by its other name.
-  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers)
+  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers) {
+    // TF.js knows SiLU only by its other name.
     if (layer.config.activation === 'silu') layer.config.activation = 'swish';
+    for (const [key, value] of Object.entries(layer.config))
+      if (key.endsWith('_regularizer') && isObject(value)) layer.config[key] = tfjsRegularizer(value);
+  }
   const modelJson = JSON.stringify(
     {
       format: 'layers-model',

@@ -1,5 +1,5 @@
 import { formatShape } from '../core/shape';
-import { initializerField, joinArgs, num } from './fields';
+import { constraintFields, initializerField, joinArgs, num, regularizerFields } from './fields';
 import type { WeightSpec } from './types';
 import { defineLayer } from './define';
 import type { Tensor } from '../core/tensor';
@@ -98,6 +98,8 @@ export const BatchNormalization = defineLayer({
     gamma_initializer: initializerField('ones', 'Initial gamma.'),
     moving_mean_initializer: initializerField('zeros', 'Initial moving mean.'),
     moving_variance_initializer: initializerField('ones', 'Initial moving variance.'),
+    ...regularizerFields('beta', 'gamma'),
+    ...constraintFields('beta', 'gamma'),
   },
   outputShape(config, [input]) {
     const { axis } = config;

@@ -2,10 +2,13 @@ import {
   activationField,
   activationText,
   bool,
+  activityRegularizerField,
+  constraintFields,
   initializerField,
   ints,
   joinArgs,
   num,
+  regularizerFields,
   str,
   useBiasField,
 } from './fields';
@@ -83,6 +86,9 @@ export const Conv1D = defineLayer({
       'Initializer of the (kernel_size, c_in / groups, filters) kernel.',
     ),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+    ...regularizerFields('kernel', 'bias'),
+    activity_regularizer: activityRegularizerField,
+    ...constraintFields('kernel', 'bias'),
   },
   validate: (config) => Conv2D.validate!(asConv2dConfig(config)),
   outputShape(config, [input]) {

@@ -1,10 +1,13 @@
 import {
   activationField,
   activationText,
+  activityRegularizerField,
+  constraintFields,
   initializerField,
   ints,
   joinArgs,
   pair,
+  regularizerFields,
   paddingField,
   tupleText,
   useBiasField,
@@ -62,6 +65,9 @@ export const CONV2D_FIELDS = {
   use_bias: useBiasField,
   kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (kh, kw, c_in / groups, filters) kernel.'),
   bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  ...regularizerFields('kernel', 'bias'),
+  activity_regularizer: activityRegularizerField,
+  ...constraintFields('kernel', 'bias'),
 } as const;
 
 export const Conv2D = defineLayer({

@@ -1,5 +1,14 @@
 import { formatShape } from '../core/shape';
-import { activationField, activationText, initializerField, joinArgs, useBiasField } from './fields';
+import {
+  activationField,
+  activationText,
+  activityRegularizerField,
+  constraintFields,
+  initializerField,
+  joinArgs,
+  regularizerFields,
+  useBiasField,
+} from './fields';
 import { defineLayer } from './define';
 import { knownChannels } from './spatial';
 import { activationAndBiasGrad, biasThenActivate, reshape } from './run-helpers';
@@ -45,6 +54,9 @@ export const Dense = defineLayer({
     use_bias: useBiasField,
     kernel_initializer: initializerField('glorot_uniform', 'Initializer of the (inputs, units) kernel.'),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+    ...regularizerFields('kernel', 'bias'),
+    activity_regularizer: activityRegularizerField,
+    ...constraintFields('kernel', 'bias'),
   },
   outputShape(config, [input]) {
     if (input.length < 2)

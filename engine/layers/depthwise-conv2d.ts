@@ -1,10 +1,13 @@
 import {
   activationField,
   activationText,
+  activityRegularizerField,
+  constraintFields,
   initializerField,
   joinArgs,
   num,
   pair,
+  regularizerFields,
   paddingField,
   tupleText,
   useBiasField,
@@ -69,6 +72,9 @@ export const DepthwiseConv2D = defineLayer({
       'Initializer of the (kh, kw, c_in, depth_multiplier) kernel.',
     ),
     bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+    ...regularizerFields('depthwise', 'bias'),
+    activity_regularizer: activityRegularizerField,
+    ...constraintFields('depthwise', 'bias'),
   },
   validate: (config) => stridesWithDilation(config.strides, config.dilation_rate),
   outputShape: (config, [input]) =>

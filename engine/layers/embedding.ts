@@ -1,5 +1,5 @@
 import { defineLayer } from './define';
-import { initializerField } from './fields';
+import { activityRegularizerField, constraintFields, initializerField, regularizerFields } from './fields';
 
 /**
  * Keras 3.15's Embedding: row `id` of the (input_dim, output_dim) matrix for every integer id of the input, so
@@ -49,6 +49,9 @@ export const Embedding = defineLayer({
     },
     output_dim: { type: 'int', default: 64, min: 1, required: true, doc: 'Length of each embedding vector.' },
     embeddings_initializer: initializerField('random_uniform', 'Initializer of the (input_dim, output_dim) matrix.'),
+    ...regularizerFields('embeddings'),
+    activity_regularizer: activityRegularizerField,
+    ...constraintFields('embeddings'),
   },
   outputShape(config, [input]) {
     return [...input, config.output_dim];

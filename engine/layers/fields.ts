@@ -1,6 +1,7 @@
 /** Field specs and config readers shared by the layer files, so each layer states only what is its own. */
 import { parseArgInitializer } from '../core/initializer-text';
 import { parseVarianceScaling } from '../core/variance-scaling';
+import { parseRule, ruleOptions } from '../core/weight-rules';
 import type { ConfigValue, FieldSpec, LayerConfig } from './types';
 
 /**
@@ -75,6 +76,69 @@ export const initializerField = (def: Initializer, doc: string) =>
     advanced: true,
     accepts: (v: string) => parseVarianceScaling(v) !== null || parseArgInitializer(v) !== null,
   }) as const satisfies FieldSpec;
+
+/** A `*_regularizer` field: None, or L1(…), L2(…), L1L2(…) as core/weight-rules.ts stores them. */
+export const regularizerField = (doc: string) =>
+  ({
+    type: 'enum',
+    options: ruleOptions('regularizer'),
+    default: null,
+    nullable: true,
+    doc,
+    advanced: true,
+    accepts: (v: string) => parseRule('regularizer', v) !== null,
+  }) as const satisfies FieldSpec;
+
+/** A `*_constraint` field: None, or MaxNorm(…), NonNeg(), UnitNorm(…), MinMaxNorm(…) (core/weight-rules.ts). */
+export const constraintField = (doc: string) =>
+  ({
+    type: 'enum',
+    options: ruleOptions('constraint'),
+    default: null,
+    nullable: true,
+    doc,
+    advanced: true,
+    accepts: (v: string) => parseRule('constraint', v) !== null,
+  }) as const satisfies FieldSpec;
+
+export const activityRegularizerField = regularizerField(
+  "Penalty on the layer's output, divided by the batch size, added to the loss (None: none).",
+);
+
+const WEIGHT_NAMES: Readonly<Record<string, string>> = {
+  kernel: 'kernel',
+  bias: 'bias',
+  recurrent: 'recurrent kernel',
+  depthwise: 'depthwise kernel',
+  pointwise: 'pointwise kernel',
+  embeddings: 'embedding matrix',
+  beta: 'beta',
+  gamma: 'gamma',
+};
+
+/** `kernel_regularizer`, `bias_regularizer`, … for the weights named (Keras's prefixes), in that order. */
+export function regularizerFields<const P extends string>(
+  ...prefixes: P[]
+): Record<`${P}_regularizer`, ReturnType<typeof regularizerField>> {
+  return Object.fromEntries(
+    prefixes.map((p) => [
+      `${p}_regularizer`,
+      regularizerField(`Penalty on the ${WEIGHT_NAMES[p] ?? p} added to the loss (None: none).`),
+    ]),
+  ) as Record<`${P}_regularizer`, ReturnType<typeof regularizerField>>;
+}
+
+/** `kernel_constraint`, `bias_constraint`, … for the weights named, in that order. */
+export function constraintFields<const P extends string>(
+  ...prefixes: P[]
+): Record<`${P}_constraint`, ReturnType<typeof constraintField>> {
+  return Object.fromEntries(
+    prefixes.map((p) => [
+      `${p}_constraint`,
+      constraintField(`Applied to the ${WEIGHT_NAMES[p] ?? p} after every optimizer step (None: none).`),
+    ]),
+  ) as Record<`${P}_constraint`, ReturnType<typeof constraintField>>;
+}
 
 export const paddingField = {
   type: 'enum',

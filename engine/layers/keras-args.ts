@@ -54,7 +54,7 @@ export const NEUTRAL_HINTS: Readonly<Record<string, string>> = {
   reset_after: "LayerCanvas computes GRU with Keras's default reset_after=True: drop the argument",
 };
 
-/** Regularizers and constraints are not modelled: None is their only accepted value. */
+/** A regularizer or constraint argument: a field where the layer has one (fields.ts), else None only. */
 export const isRegularizerOrConstraint = (key: string): boolean => /_regularizer$|_constraint$/.test(key);
 
 /** What `get_config()` holds for an argument LayerCanvas doesn't model. */

@@ -2,7 +2,7 @@ import { formatShape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import { resolveAxis } from './batch-normalization';
 import { defineLayer } from './define';
-import { bool, initializerField, joinArgs, num } from './fields';
+import { bool, constraintFields, initializerField, joinArgs, num, regularizerFields } from './fields';
 import type { WeightSpec } from './types';
 
 interface Saved {
@@ -59,6 +59,8 @@ export const LayerNormalization = defineLayer({
     },
     beta_initializer: initializerField('zeros', 'Initial beta.'),
     gamma_initializer: initializerField('ones', 'Initial gamma.'),
+    ...regularizerFields('beta', 'gamma'),
+    ...constraintFields('beta', 'gamma'),
   },
   outputShape(config, [input]) {
     const axis = config.axis;

@@ -4,7 +4,14 @@
  */
 import type { Shape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import { activationField, initializerField, useBiasField } from './fields';
+import {
+  activationField,
+  activityRegularizerField,
+  constraintFields,
+  initializerField,
+  regularizerFields,
+  useBiasField,
+} from './fields';
 import { activate, activateGrad } from './run-helpers';
 import { knownChannels } from './spatial';
 import { expectSequence } from './temporal';
@@ -61,6 +68,9 @@ export const recurrentFields = {
   kernel_initializer: initializerField('glorot_uniform', 'Initializer of the input kernel.'),
   recurrent_initializer: initializerField('orthogonal', 'Initializer of the recurrent kernel.'),
   bias_initializer: initializerField('zeros', 'Initializer of the bias.'),
+  ...regularizerFields('kernel', 'recurrent', 'bias'),
+  activity_regularizer: activityRegularizerField,
+  ...constraintFields('kernel', 'recurrent', 'bias'),
   return_sequences: {
     type: 'bool',
     default: false,

@@ -104,7 +104,7 @@ export function isIssue(r: OutputShapeResult): r is LayerIssue {
 export interface KerasSignature {
   /**
    * `__init__`'s arguments in Keras 3's positional order: the fields, and the arguments LayerCanvas doesn't model,
-   * which are accepted only at a neutral value (NEUTRAL_ARGS in keras-args.ts; None for regularizers and constraints).
+   * which are accepted only at a neutral value (NEUTRAL_ARGS in keras-args.ts).
    */
   args: readonly string[];
   /** `get_config()`'s keys after name, trainable and dtype, where their order differs from `args`. */

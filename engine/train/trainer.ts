@@ -138,6 +138,14 @@ export async function train(
   const compiled = compileModel(doc, settings.seed, guard || undefined);
   if (!compiled.ok) return fail(compiled.message, compiled.hint);
   const model = compiled.model;
+  // Until the fit loop computes them, a regularizer or constraint is refused rather than silently left out.
+  for (const node of model.nodes)
+    for (const [key, value] of Object.entries(node.config))
+      if (/_regularizer$|_constraint$/.test(key) && value !== null)
+        return fail(
+          `${node.name}: ${key}=${value} is not computed in training yet`,
+          `set ${key} to None to train here`,
+        );
   const problem = checkData(model, dataset, settings.loss);
   if (problem) return fail(problem.message, problem.hint);
 

@@ -12,6 +12,8 @@ export const INTEROP_FIXTURES = [
   'python/conv1d-sequence.py',
   'python/text-lstm-gru.py',
   'python/text-bidirectional.py',
+  'python/regularizers-constraints-image.py',
+  'python/regularizers-constraints-text.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',
@@ -24,4 +26,6 @@ export const INTEROP_FIXTURES = [
   'keras-json/keras3.15-activations.json',
   'keras-json/keras3.15-convnext-block.json',
   'keras-json/keras3.15-sequential-bidirectional.json',
+  'keras-json/keras3.15-regularizers-constraints-image.json',
+  'keras-json/keras3.15-regularizers-constraints-text.json',
 ];

@@ -74,9 +74,39 @@ def _models():
         x = L.Bidirectional(L.GRU(3))(x)
         return keras.Model(inp, L.Dense(2)(x), name="bidirectional")
 
+    def regularized():
+        # Regularizers and weight constraints live in the files' config: read, and written back, Keras finds them.
+        R, C = keras.regularizers, keras.constraints
+        return keras.Sequential([
+            keras.Input((8, 8, 3)),
+            L.Conv2D(4, 3, kernel_regularizer=R.L2(0.01), activity_regularizer="l1",
+                     kernel_constraint=C.MaxNorm(2, axis=[0, 1, 2])),
+            L.BatchNormalization(gamma_constraint=C.NonNeg(), beta_regularizer=R.L1L2(0.01, 0.02)),
+            L.Flatten(),
+            L.Dense(3, bias_constraint=C.MinMaxNorm(0.1, 1.0, rate=0.5), kernel_constraint=C.UnitNorm()),
+        ], name="regularized")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
             "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11),
-            "bidirectional": (bidirectional, (4, 7), 11)}
+            "bidirectional": (bidirectional, (4, 7), 11), "regularized": (regularized, (4, 8, 8, 3))}
+
+
+def weight_rules(model):
+    """Every layer's regularizers and constraints as get_config() holds them, by layer and key."""
+    return {(layer.name, key): value for layer in model.layers for key, value in layer.get_config().items()
+            if key.endswith(("_regularizer", "_constraint"))}
+
+
+def assert_same_rules(got, want):
+    """The same classes and arguments; a factor may come back as its float32 (tf.keras 2's .h5 keeps that)."""
+    assert sorted(got) == sorted(want)
+    for key, value in want.items():
+        if value is None or got[key] is None:
+            assert got[key] == value, key
+            continue
+        assert got[key]["class_name"] == value["class_name"], key
+        for arg, x in value["config"].items():
+            np.testing.assert_allclose(got[key]["config"][arg], x, rtol=1e-7, err_msg=f"{key} {arg}")
 
 
 def _write_keras_files():
@@ -106,6 +136,7 @@ def _write_keras_files():
         manifest.append({"id": model_id, "files": files, "input": path, "training": training})
         # The weights as saved, before a training-mode call moves BatchNormalization's statistics.
         expected[model_id] = {"facts": keras_facts(model), "weights": [np.asarray(w) for w in model.weights],
+                              "rules": weight_rules(model),
                               "predict": np.asarray(model(x, training=False))}
         expected[model_id]["predict_training"] = np.asarray(model(x, training=True)) if training else None
     with open(os.path.join(OUT, "keras-manifest.json"), "w", encoding="utf-8") as f:
@@ -158,6 +189,7 @@ def test_our_keras_file_loads_in_keras_with_the_same_weights_and_predictions(mod
     model = keras.saving.load_model(RESULTS["models"][model_id][kind][ours])
     expected = EXPECTED[model_id]
     assert keras_facts(model) == expected["facts"]
+    assert_same_rules(weight_rules(model), expected["rules"])
     assert len(model.weights) == len(expected["weights"])
     for got, want in zip(model.weights, expected["weights"]):
         np.testing.assert_array_equal(np.asarray(got), want)

@@ -16,7 +16,17 @@ import {
 } from '../../layers/keras-args';
 import { getLayer, namePrefix } from '../../layers/registry';
 import type { ConfigValue, LayerConfig, LayerDefinition } from '../../layers/types';
-import { KERAS3_DTYPE_POLICY, keras2Initializer, keras3Initializer, readDtype, readInitializer } from './keras-objects';
+import {
+  KERAS3_DTYPE_POLICY,
+  keras2Initializer,
+  keras2Rule,
+  keras3Initializer,
+  keras3Rule,
+  readDtype,
+  readInitializer,
+  readRule,
+} from './keras-objects';
+import { ruleKindOf } from '../../core/weight-rules';
 import { isConfigValue, isObject, joinPath, quote } from './parse';
 
 /** Keys whose value only matters when another key is set (renorm_momentum only with renorm=True). */
@@ -188,6 +198,11 @@ function convertValue(
   if (key === 'dtype' && value === null) return { ok: true, value: 'float32' };
   if (spec.type === 'enum' && spec.options.some((o) => INITIALIZER_NAMES.has(o)) && key.endsWith('_initializer'))
     return readInitializer(value);
+  const kind = ruleKindOf(key);
+  if (kind) {
+    const read = readRule(kind, value);
+    return read.ok ? read : { ...read, message: `${key}: ${read.message}` };
+  }
   // tf.keras 2 writes BatchNormalization's axis as a list once built: [3].
   if (spec.type === 'int' && Array.isArray(value) && value.length === 1) return { ok: true, value: value[0] };
   if (key === 'activation' && isObject(value))
@@ -237,7 +252,13 @@ export function writeLayerConfig(
     dtype: flavor === 'keras3' ? { ...KERAS3_DTYPE_POLICY, config: { name: 'float32' } } : 'float32',
   };
   const written = new Set<string>();
+  // Keras 3's base Layer.get_config puts a set activity_regularizer right after dtype, whatever the layer's own order.
+  if (flavor === 'keras3' && 'activity_regularizer' in def.fields && config.activity_regularizer != null) {
+    out.activity_regularizer = writeValue(def, 'activity_regularizer', config, flavor);
+    written.add('activity_regularizer');
+  }
   for (const key of def.keras.config ?? def.keras.args) {
+    if (written.has(key)) continue;
     if (!(key in def.fields)) {
       out[key] = neutralValue(key);
       continue;
@@ -245,8 +266,10 @@ export function writeLayerConfig(
     out[key] = writeValue(def, key, config, flavor);
     written.add(key);
   }
-  // A field the signature doesn't list still gets written.
-  for (const key of Object.keys(def.fields)) if (!written.has(key)) out[key] = writeValue(def, key, config, flavor);
+  // A field the signature doesn't list still gets written; Keras 3 leaves out an activity_regularizer of None.
+  for (const key of Object.keys(def.fields))
+    if (!written.has(key) && !(key === 'activity_regularizer' && flavor === 'keras3'))
+      out[key] = writeValue(def, key, config, flavor);
   if (flavor === 'keras2') {
     for (const key of Object.keys(def.fields)) {
       const older = olderSpelling(def, key);
@@ -309,6 +332,11 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
   const value = config[key];
   if (key.endsWith('_initializer') && typeof value === 'string')
     return flavor === 'keras3' ? keras3Initializer(value) : keras2Initializer(value);
+  const kind = ruleKindOf(key);
+  if (kind && key in def.fields) {
+    const text = typeof value === 'string' ? value : null;
+    return flavor === 'keras3' ? keras3Rule(kind, text) : keras2Rule(kind, text);
+  }
   // Keras 3's LayerNormalization and Normalization keep their axis as a list once built ([-1]), as to_json() writes.
   if (def.keras.axisAsList && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
   // Keras 3 pooling resolves strides=None to pool_size in its constructor, so get_config never holds None.

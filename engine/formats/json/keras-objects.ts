@@ -12,6 +12,16 @@ import {
   parseArgInitializer,
   type ArgClass,
 } from '../../core/initializer-text';
+import {
+  parseRule,
+  REGULARIZER_CLASSES,
+  ruleFromString,
+  ruleModule,
+  ruleText,
+  weightRule,
+  type RuleKind,
+  type WeightRule,
+} from '../../core/weight-rules';
 
 export type Read<T> = { ok: true; value: T; warning?: string } | { ok: false; message: string; hint?: string };
 
@@ -220,6 +230,77 @@ function initializerConfig(name: string, flavor: 'keras3' | 'keras2'): Record<st
   // Keras 3's get_config puts the base class's seed first (RandomUniform, Orthogonal); tf.keras 2's puts it last.
   if (flavor === 'keras3') return { seed: null, ...defaults };
   return defaults ? { ...defaults, seed: null } : { seed: null };
+}
+
+/**
+ * A regularizer or constraint as any Keras version writes it (a string, `{"class_name", "config"}`, Keras 3's
+ * `{"module", …, "registered_name"}`, TF.js's L1L2) → the text a LayerCanvas field stores, or None.
+ */
+export function readRule(kind: RuleKind, value: unknown): Read<string | null> {
+  const what = kind === 'regularizer' ? 'regularizer' : 'weight constraint';
+  const hint =
+    kind === 'regularizer'
+      ? 'use L1, L2 or L1L2 (keras.regularizers), or None'
+      : 'use MaxNorm, NonNeg, UnitNorm or MinMaxNorm (keras.constraints), or None';
+  if (value === null || value === undefined) return { ok: true, value: null };
+  if (typeof value === 'string') {
+    const rule = ruleFromString(kind, value);
+    return rule
+      ? { ok: true, value: ruleText(rule) }
+      : { ok: false, message: `${quote(value)} is not a ${what} LayerCanvas computes`, hint };
+  }
+  if (!isObject(value) || typeof value.class_name !== 'string')
+    return { ok: false, message: `expected a ${what} (a name or {"class_name", "config"}), got ${quote(value)}`, hint };
+  const custom =
+    (typeof value.registered_name === 'string' && value.registered_name !== value.class_name) ||
+    (typeof value.module === 'string' && value.module !== ruleModule(kind) && !value.module.startsWith('keras.src.'));
+  const cls = value.class_name;
+  if (custom) return { ok: false, message: `${what} ${cls} is a custom class LayerCanvas cannot compute`, hint };
+  // Older files may name the class by Keras's snake_case alias (max_norm).
+  const rule = weightRule(kind, ruleFromString(kind, cls)?.cls ?? cls, isObject(value.config) ? value.config : {});
+  if (typeof rule === 'string') return { ok: false, message: rule, hint };
+  return { ok: true, value: ruleText(float32Factors(rule)) };
+}
+
+/**
+ * Keras 3 keeps L1's factor as a float32 tensor (tf.keras 2 every factor), so its config says 0.009999999776482582
+ * for 0.01: a factor is stored as the shortest decimal with the same float32, which Keras reads back to the same
+ * factor, and written back as that float32.
+ */
+function float32Factors(rule: WeightRule): WeightRule {
+  if (!REGULARIZER_CLASSES.includes(rule.cls)) return rule;
+  const args: Record<string, number> = {};
+  for (const [key, value] of Object.entries(rule.args)) {
+    const x = value as number;
+    args[key] = x;
+    if (Math.fround(x) !== x) continue;
+    for (let digits = 1; digits <= 9; digits++) {
+      const short = Number(x.toPrecision(digits));
+      if (Math.fround(short) !== x) continue;
+      args[key] = short;
+      break;
+    }
+  }
+  return { cls: rule.cls, args };
+}
+
+/** The factors as the Keras flavour's get_config holds them: float32 for Keras 3's L1, for every one in tf.keras 2. */
+function writtenArgs(rule: WeightRule, flavor: 'keras3' | 'keras2'): Record<string, unknown> {
+  if (!REGULARIZER_CLASSES.includes(rule.cls) || (flavor === 'keras3' && rule.cls !== 'L1')) return { ...rule.args };
+  return Object.fromEntries(Object.entries(rule.args).map(([k, v]) => [k, Math.fround(v as number)]));
+}
+
+/** Keras 3's serialized rule: `{"module": "keras.regularizers", "class_name": "L2", "config": {"l2": 0.01}, …}`. */
+export function keras3Rule(kind: RuleKind, text: string | null): Record<string, unknown> | null {
+  const rule = text === null ? null : parseRule(kind, text);
+  if (!rule) return null;
+  return { module: ruleModule(kind), class_name: rule.cls, config: writtenArgs(rule, 'keras3'), registered_name: null };
+}
+
+/** tf.keras 2's form: `{"class_name": "L2", "config": {"l2": 0.01}}`. */
+export function keras2Rule(kind: RuleKind, text: string | null): Record<string, unknown> | null {
+  const rule = text === null ? null : parseRule(kind, text);
+  return rule ? { class_name: rule.cls, config: writtenArgs(rule, 'keras2') } : null;
 }
 
 /** The dtype a layer computes in: a string (tf.keras 2, TF.js) or a DTypePolicy (Keras 3). Only float32 is supported. */

@@ -9,6 +9,7 @@
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
 import { isRegularizerOrConstraint } from '../../layers/keras-args';
+import { ruleClass, ruleText, weightRule } from '../../core/weight-rules';
 import type { ConfigValue } from '../../layers/types';
 import type { Arg, Expr, Stmt, Target } from './ast';
 import { Budget, MAX_CALL_DEPTH } from './budget';
@@ -644,6 +645,10 @@ export abstract class Evaluator {
     if (v.kind === 'module') {
       const r = resolvePath(v.path);
       if (r.type === 'activation' || r.type === 'initializer') return r.name;
+      // kernel_constraint=keras.constraints.NonNeg: Keras instantiates a class given uncalled.
+      const cls = r.type === 'rule' ? ruleClass(r.kind, r.name) : null;
+      const rule = r.type === 'rule' && cls ? weightRule(r.kind, cls, {}) : null;
+      if (rule && typeof rule !== 'string') return ruleText(rule);
     }
     // range(3) where a shape or a list is wanted: Keras takes any sequence.
     if (v.kind === 'range' && rangeLength(v) <= MAX_LENGTH) {
@@ -652,11 +657,14 @@ export abstract class Evaluator {
     }
     const key = a.arg.keyword;
     if (key && isRegularizerOrConstraint(key)) {
-      // keras.regularizers.L2(0.01), keras.constraints.MaxNorm(2): refused by what they are, as the JSON reader does.
+      // A custom regularizer or constraint (a function, a class of the user's): refused by what it is.
+      const constraint = key.endsWith('_constraint');
       this.error(
         a.arg.value.loc,
-        `${key}=${this.source(a.arg.value)} is not supported: LayerCanvas has no ${key.endsWith('_constraint') ? 'weight constraints' : 'regularizers'}`,
-        `remove it, or set ${key}=None`,
+        `${key}=${this.source(a.arg.value)} is not a ${constraint ? 'weight constraint' : 'regularizer'} LayerCanvas computes`,
+        constraint
+          ? 'use keras.constraints.MaxNorm, NonNeg, UnitNorm or MinMaxNorm, or None'
+          : 'use keras.regularizers.L1, L2 or L1L2, or None',
       );
       return undefined;
     }

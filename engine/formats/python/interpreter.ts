@@ -8,6 +8,7 @@ import { getLayer, layerDefinitions } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
 import { namedVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
 import { argDefaults, argInitializer, argInitializerValue, type ArgClass } from '../../core/initializer-text';
+import { ruleClass, ruleParams, ruleText, weightRule, type RuleKind } from '../../core/weight-rules';
 import type { Expr } from './ast';
 import { Evaluator, type Evaluated } from './evaluator';
 import { short } from './expressions';
@@ -40,6 +41,19 @@ export interface NestedUse {
   layerIds: string[];
   loc: SourceLocation;
 }
+
+/** Constant arguments by name, positional ones in `order`; or the first argument that isn't one of them. */
+function constantArgs(order: readonly string[], args: Evaluated[]): Record<string, unknown> | Evaluated {
+  const given: Record<string, unknown> = {};
+  for (const [i, a] of args.entries()) {
+    const key = a.arg.keyword ?? order[i];
+    if (!key || !order.includes(key) || a.value.kind !== 'const') return a;
+    given[key] = a.value.value;
+  }
+  return given;
+}
+
+const isGiven = (r: Record<string, unknown> | Evaluated): r is Record<string, unknown> => !('arg' in r && 'value' in r);
 
 export class Interpreter extends Evaluator {
   /** Every layer made, in construction order (Keras names layers in this order). */
@@ -94,17 +108,13 @@ export class Interpreter extends Evaluator {
   /** keras.initializers.RandomNormal(mean, stddev, seed=None) and the others with number arguments. */
   private withArgs(cls: ArgClass, callee: SourceLocation, args: Evaluated[]): Value {
     const order = [...Object.keys(argDefaults(cls)), 'seed'];
-    const given: Record<string, unknown> = {};
-    for (const [i, a] of args.entries()) {
-      const key = a.arg.keyword ?? order[i];
-      if (!key || !order.includes(key) || a.value.kind !== 'const')
-        return this.error(
-          callee,
-          `${cls}(…) takes the constants ${order.join(', ')}, got ${this.source(a.arg.value)}`,
-          `e.g. keras.initializers.${cls}(${order[0]}=${Object.values(argDefaults(cls))[0]})`,
-        );
-      given[key] = a.value.value;
-    }
+    const given = constantArgs(order, args);
+    if (!isGiven(given))
+      return this.error(
+        callee,
+        `${cls}(…) takes the constants ${order.join(', ')}, got ${this.source(given.arg.value)}`,
+        `e.g. keras.initializers.${cls}(${order[0]}=${Object.values(argDefaults(cls))[0]})`,
+      );
     const { seed, ...rest } = given;
     if (seed !== undefined && seed !== null)
       return this.error(
@@ -143,6 +153,31 @@ export class Interpreter extends Evaluator {
     return constValue(namedVarianceScaling(vs) ?? varianceScalingText(vs));
   }
 
+  /** keras.regularizers.L2(0.01), keras.constraints.MaxNorm(3, axis=[0, 1, 2]): the text a field stores. */
+  private weightRuleCall(kind: RuleKind, name: string, callee: SourceLocation, args: Evaluated[]): Value {
+    const module = kind === 'regularizer' ? 'keras.regularizers' : 'keras.constraints';
+    const cls = ruleClass(kind, name);
+    if (!cls)
+      return this.error(
+        callee,
+        `${module}.${name} is not a ${kind} LayerCanvas computes`,
+        kind === 'regularizer'
+          ? 'use keras.regularizers.L1, L2 or L1L2'
+          : 'use keras.constraints.MaxNorm, NonNeg, UnitNorm or MinMaxNorm',
+      );
+    const order = ruleParams(kind, cls);
+    const given = constantArgs(order, args);
+    if (!isGiven(given))
+      return this.error(
+        callee,
+        `${cls}(…) takes ${order.length ? `the constants ${order.join(', ')}` : 'no arguments'}, got ${this.source(given.arg.value)}`,
+        `e.g. ${module}.${cls}(${order.length ? `${order[0]}=…` : ''})`,
+      );
+    const rule = weightRule(kind, cls, given);
+    if (typeof rule === 'string') return this.error(callee, rule, `use ${cls} with number arguments`);
+    return constValue(ruleText(rule));
+  }
+
   private callPath(path: string, e: Extract<Expr, { kind: 'call' }>, callee: SourceLocation, args: Evaluated[]): Value {
     const r = resolvePath(path);
     switch (r.type) {
@@ -175,6 +210,8 @@ export class Interpreter extends Evaluator {
       }
       case 'unknown-model':
         return this.error(callee, `Keras has no '${r.name}'`, `did you mean ${r.suggestion}?`);
+      case 'rule':
+        return this.weightRuleCall(r.kind, r.name, callee, args);
       case 'initializer':
         if (r.name === 'variance_scaling') return this.varianceScaling(callee, args);
         if (WITH_ARGS[r.name] && args.length > 0) return this.withArgs(WITH_ARGS[r.name], callee, args);

@@ -9,6 +9,7 @@ import type { ConfigValue, FieldSpec, LayerDefinition } from '../../layers/types
 import { checkLayerName } from '../../graph/naming';
 import type { Arg } from './ast';
 import { NEUTRAL_ARGS, NEUTRAL_HINTS } from '../../layers/keras-args';
+import { parseRule, ruleFromString, ruleKindOf, ruleText } from '../../core/weight-rules';
 import { BASE_KEYWORDS } from './signatures';
 import { similar } from './suggest';
 import { pythonText } from './values';
@@ -146,7 +147,7 @@ export function bindLayerArgs(
       if (value !== null)
         fail(
           `${param} is not supported by LayerCanvas`,
-          'remove it: regularizers and constraints are not modelled',
+          'remove it: LayerCanvas does not model it',
           a.arg.keywordLoc ?? where,
         );
       continue;
@@ -196,6 +197,10 @@ function inputSpecOf(param: string, value: ConfigValue): { shape?: ConfigValue; 
 function normalizeValue(param: string, spec: FieldSpec, value: ConfigValue): ConfigValue {
   if (param === 'activation' && value === null) return 'linear';
   if (spec.type === 'enum' && param === 'padding' && typeof value === 'string') return value.toLowerCase();
+  // kernel_regularizer='l2', kernel_constraint='max_norm': the rule with Keras's default arguments.
+  const kind = ruleKindOf(param);
+  const named = kind && typeof value === 'string' && !parseRule(kind, value) ? ruleFromString(kind, value) : null;
+  if (named) return ruleText(named);
   return value;
 }
 

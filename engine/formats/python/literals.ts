@@ -2,6 +2,7 @@
 import type { ConfigValue, FieldSpec } from '../../layers/types';
 import { parseVarianceScaling } from '../../core/variance-scaling';
 import { parseArgInitializer } from '../../core/initializer-text';
+import { parseRule, ruleModule } from '../../core/weight-rules';
 
 /** Python's float repr: shortest round-trip digits, `1.0` for integral values, `1e-05` below 1e-4, `1e+16` and up. */
 export function pythonFloat(x: number): string {
@@ -57,6 +58,13 @@ export function fieldLiteral(spec: FieldSpec, v: ConfigValue): string {
   if (withArgs)
     return `keras.initializers.${withArgs.cls}(${Object.entries(withArgs.args)
       .map(([k, x]) => `${k}=${pythonFloat(x)}`)
+      .join(', ')})`;
+  const reg = spec.type === 'enum' && typeof v === 'string' ? parseRule('regularizer', v) : null;
+  const con = spec.type === 'enum' && typeof v === 'string' && !reg ? parseRule('constraint', v) : null;
+  const rule = reg ?? con;
+  if (rule)
+    return `${ruleModule(reg ? 'regularizer' : 'constraint')}.${rule.cls}(${Object.entries(rule.args)
+      .map(([k, x]) => `${k}=${Array.isArray(x) ? `[${x.join(', ')}]` : reg ? pythonFloat(x) : pythonLiteral(x)}`)
       .join(', ')})`;
   if (vs)
     return `keras.initializers.VarianceScaling(scale=${pythonFloat(vs.scale)}, mode='${vs.mode}', distribution='${vs.distribution}')`;

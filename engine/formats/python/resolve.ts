@@ -2,6 +2,7 @@
 import { ACTIVATIONS, INITIALIZERS } from '../../layers/fields';
 import { getLayer, layerDefinitions, toSnakeCase } from '../../layers/registry';
 import { similar } from './suggest';
+import type { RuleKind } from '../../core/weight-rules';
 
 /** The layer another Keras class name stands for (`Convolution2D` → `Conv2D`). */
 const aliased = (name: string) => layerDefinitions().find((d) => d.keras.aliases?.includes(name))?.className;
@@ -19,6 +20,8 @@ export type Resolved =
   | { type: 'unknown-model'; name: string; suggestion: string }
   | { type: 'activation'; name: string }
   | { type: 'initializer'; name: string }
+  /** keras.regularizers.L2, keras.constraints.max_norm, … by the name written. */
+  | { type: 'rule'; kind: RuleKind; name: string }
   | { type: 'other' };
 
 /** `tensorflow.keras.x`, `tf_keras.x` and Keras 2's submodules (`keras.layers.core.Dense`) → `keras.x`. */
@@ -39,6 +42,8 @@ export function resolvePath(rawPath: string): Resolved {
   if (act) return { type: 'activation', name: act[1] };
   const init = /^keras\.initializers\.([A-Za-z_0-9]+)$/.exec(path);
   if (init) return { type: 'initializer', name: /[A-Z]/.test(init[1]) ? toSnakeCase(init[1]) : init[1] };
+  const rule = /^keras\.(regularizers|constraints)\.([A-Za-z_0-9]+)$/.exec(path);
+  if (rule) return { type: 'rule', kind: rule[1] === 'regularizers' ? 'regularizer' : 'constraint', name: rule[2] };
   // A layer Keras keeps outside keras.layers, by its module: keras.src.applications.convnext.LayerScale.
   const outside = layerDefinitions().find((d) => d.keras.module && path === `${d.keras.module}.${d.className}`);
   if (outside) return { type: 'layer', className: outside.className };

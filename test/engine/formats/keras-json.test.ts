@@ -243,15 +243,15 @@ describe('Keras JSON import: what LayerCanvas refuses, with the JSON path', () =
     ]);
   });
 
-  it('a regularizer, a constraint, channels_first and float16 are each reported at their path, all at once', () => {
+  it('a custom regularizer, an unknown constraint, channels_first and float16 are each reported at their path, all at once', () => {
     const m = cnn();
     m.config.layers[1].config.kernel_regularizer = {
-      module: 'keras.regularizers',
-      class_name: 'L2',
-      config: { l2: 0.01 },
-      registered_name: null,
+      module: 'my_package.regs',
+      class_name: 'Spectral',
+      config: { factor: 0.01 },
+      registered_name: 'Custom>Spectral',
     };
-    m.config.layers[3].config.bias_constraint = { class_name: 'NonNeg', config: {} };
+    m.config.layers[3].config.bias_constraint = { class_name: 'Clip', config: {} };
     m.config.layers[5].config.data_format = 'channels_first';
     m.config.layers[6].config.dtype = {
       module: 'keras',

@@ -419,11 +419,11 @@ describe('errors point at the offending token', () => {
       ["3:5 '/' on tensors is not supported"],
     ],
     [
-      'a regularizer or constraint object, by its argument',
-      'import keras\nm = keras.Sequential([keras.layers.Dense(2, kernel_regularizer=keras.regularizers.L2(0.01), bias_constraint=keras.constraints.NonNeg())])',
+      'a custom regularizer or constraint, by its argument',
+      'import keras\ndef my_l3(w):\n    return 0.01 * keras.ops.sum(w ** 3)\nm = keras.Sequential([keras.layers.Dense(2, kernel_regularizer=my_l3, bias_constraint=keras.constraints.Clip())])',
       [
-        '2:64 kernel_regularizer=keras.regularizers.L2(0.01) is not supported: LayerCanvas has no regularizers',
-        '2:109 bias_constraint=keras.constraints.NonNeg() is not supported: LayerCanvas has no weight constraints',
+        '4:105 keras.constraints.Clip is not a constraint LayerCanvas computes',
+        '4:64 kernel_regularizer=my_l3 is not a regularizer LayerCanvas computes',
       ],
     ],
     [

@@ -415,8 +415,8 @@ describe('layer configs', () => {
   });
 
   it('unknown keys are reported, not dropped silently', () => {
-    expect(completeConfig(getLayer('Dense')!, { units: 3, kernel_regularizer: 'l2' }).unknownKeys).toEqual([
-      'kernel_regularizer',
+    expect(completeConfig(getLayer('Dense')!, { units: 3, kernel_regulariser: 'l2' }).unknownKeys).toEqual([
+      'kernel_regulariser',
     ]);
   });
 
