@@ -214,4 +214,48 @@ describe('layout from 1024×700 to 1920×1080', () => {
     expect(o.scroll).toBeLessThanOrEqual(o.inner);
     expect(h.consoleErrors).toEqual([]);
   });
+
+  it('lays out a finished BN comparison (charts, report, runs) at each size in both themes', async () => {
+    await page.setViewportSize(SIZES[0]);
+    await page.click('[data-testid=tab-train]');
+    await page.fill('[data-testid=train-subset]', '256');
+    await page.fill('[data-testid=train-epochs]', '2');
+    await page.fill('[data-testid=train-batch-size]', '32');
+    await page.click('[data-testid=train-compare-bn]');
+    await expect
+      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 })
+      .toBe('completed');
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      for (const theme of ['light', 'dark']) {
+        if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme)
+          await page.click('[data-testid=theme-toggle]');
+        await page.waitForTimeout(150);
+        const o = await overflow();
+        expect(o.scroll, `trained Train tab at ${size.width}: page width`).toBeLessThanOrEqual(o.inner);
+        // Each chart's plot area keeps at least 90 px, and its legend (or, on a narrow chart, its compact key) is
+        // in view: at 1024×700 uPlot's four-line legend took the plot down to about 75 px and ran out of the panel.
+        const charts = await page.evaluate(() =>
+          [...document.querySelectorAll('.train-chart')].map((chart) => {
+            const body = chart.closest('.train-body')!.getBoundingClientRect();
+            const key = chart.querySelector('.train-chart-key') ?? chart.querySelector('.u-legend')!;
+            return {
+              plot: chart.querySelector('.u-over')!.getBoundingClientRect().height,
+              keyInView: key.getBoundingClientRect().bottom <= body.bottom + 0.5,
+              compact: chart.querySelector('.train-chart-key') !== null,
+            };
+          }),
+        );
+        for (const chart of charts) {
+          expect(chart.plot, `plot at ${size.width}×${size.height} ${theme}`).toBeGreaterThanOrEqual(90);
+          expect(chart.keyInView, `legend at ${size.width}×${size.height} ${theme}`).toBe(true);
+        }
+        if (size.width === 1024) expect(charts.map((c) => c.compact)).toEqual([true, true]);
+        if (size.width === 1920) expect(charts.map((c) => c.compact)).toEqual([false, false]);
+        await h.screenshot(`layout-trained-${size.width}x${size.height}-${theme}`);
+      }
+    }
+    await page.setViewportSize(SIZES[0]);
+    expect(h.consoleErrors).toEqual([]);
+  });
 });

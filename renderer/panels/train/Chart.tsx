@@ -2,11 +2,11 @@
  * One uPlot chart of a metric against the training step. The plot is built once per set of curves (and theme) and
  * fed new columns as progress arrives, so a live run costs a redraw, not a rebuild.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { tick } from './format';
-import { chartCsv, type ChartData, type Curve, type Metric } from '../../stores/series';
+import { chartCsv, type ChartData, type Curve, type CurveKind, type Metric } from '../../stores/series';
 import { getHost } from '../../services/host-instance';
 import { useUi } from '../../stores/ui';
 
@@ -43,8 +43,11 @@ const RUN_COLOR: Record<string, { light: string; dark: string }> = {
   'without BN': { light: '#e8590c', dark: '#ff8c42' },
 };
 
+const curveColor = (curve: Curve, dark: boolean) =>
+  (curve.color ?? RUN_COLOR[curve.run] ?? RUN_COLOR[''])[dark ? 'dark' : 'light'];
+
 function seriesFor(curve: Curve, dark: boolean): uPlot.Series {
-  const color = (curve.color ?? RUN_COLOR[curve.run] ?? RUN_COLOR[''])[dark ? 'dark' : 'light'];
+  const color = curveColor(curve, dark);
   const base = { label: curve.label, stroke: color, spanGaps: true };
   if (curve.kind === 'batch') return { ...base, width: 1.25, points: { show: false } };
   if (curve.kind === 'epoch') return { ...base, width: 2, points: { show: true, size: 6, fill: color } };
@@ -131,6 +134,54 @@ function options(
   };
 }
 
+/**
+ * Below this width uPlot's legend, one "with BN · val accuracy" per line, took four lines of a 210 px chart
+ * (1024×700, a comparison) and left the plot 80 px: a narrow chart shows this one- or two-line key instead, the
+ * runs by colour and the curves by line style.
+ */
+const NARROW_CHART = 300;
+
+const KIND_KEY: Record<CurveKind, { text: string; line: string; dot?: 'filled' | 'hollow' }> = {
+  batch: { text: 'per batch', line: '' },
+  epoch: { text: 'epoch', line: '', dot: 'filled' },
+  val: { text: 'validation', line: '4 3', dot: 'hollow' },
+};
+
+function CompactKey({ data, dark, testId }: { data: ChartData; dark: boolean; testId: string }) {
+  const runs = [...new Map(data.curves.filter((c) => c.run).map((c) => [c.run, curveColor(c, dark)])).entries()];
+  const kinds = (Object.keys(KIND_KEY) as CurveKind[]).filter((k) => data.curves.some((c) => c.kind === k));
+  return (
+    <div className="train-chart-key" data-testid={`${testId}-key`}>
+      {runs.map(([run, color]) => (
+        <span key={run} className="train-chart-key-item train-chart-key-run">
+          <i className="train-chart-key-swatch" style={{ background: color }} />
+          {run}
+        </span>
+      ))}
+      {kinds.map((kind) => {
+        const k = KIND_KEY[kind];
+        return (
+          <span key={kind} className="train-chart-key-item">
+            <svg width="18" height="8" aria-hidden="true">
+              <line x1="1" y1="4" x2="17" y2="4" stroke="currentColor" strokeWidth="1.5" strokeDasharray={k.line} />
+              {k.dot ? (
+                <circle
+                  cx="9"
+                  cy="4"
+                  r="2.5"
+                  stroke="currentColor"
+                  fill={k.dot === 'filled' ? 'currentColor' : 'var(--panel)'}
+                />
+              ) : null}
+            </svg>
+            {k.text}
+          </span>
+        );
+      })}
+    </div>
+  );
+}
+
 const columns = (data: ChartData): uPlot.AlignedData =>
   [data.x, ...data.curves.map((c) => c.values)] as uPlot.AlignedData;
 
@@ -152,6 +203,7 @@ export function Chart({
   const shapeKey = `${dark}|${loss}|${data.curves.map((c) => `${c.label}${c.color?.light ?? ''}`).join('|')}`;
   const latest = useRef(data);
   latest.current = data;
+  const [narrow, setNarrow] = useState(false);
 
   useEffect(() => {
     const el = host.current;
@@ -172,7 +224,10 @@ export function Chart({
     const u = new uPlot(opts, columns(latest.current), el);
     u.setSize(size(u));
     plot.current = u;
-    const observer = new ResizeObserver(() => u.setSize(size(u)));
+    const observer = new ResizeObserver(() => {
+      setNarrow(el.clientWidth < NARROW_CHART);
+      u.setSize(size(u));
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();
@@ -186,7 +241,7 @@ export function Chart({
   }, [data]);
 
   return (
-    <div className="train-chart" data-testid={testId} data-points={data.x.length}>
+    <div className={`train-chart ${narrow ? 'is-narrow' : ''}`} data-testid={testId} data-points={data.x.length}>
       <div className="train-chart-title">
         {metric === 'loss' ? 'Loss' : 'Accuracy'}
         {data.x.length ? (
@@ -213,6 +268,7 @@ export function Chart({
       <div className="train-chart-plot" ref={host}>
         {data.x.length === 0 ? <div className="train-chart-empty">Curves appear here as the model trains.</div> : null}
       </div>
+      {narrow && data.curves.length ? <CompactKey data={data} dark={dark} testId={testId} /> : null}
     </div>
   );
 }
