@@ -46,4 +46,31 @@ describe('text classifier', () => {
     expect(await item.innerText()).toMatch(/loss \d\.\d{3} · acc \d+\.\d%/);
     expect(await item.innerText()).toContain('adam · batch 32 · 1 epoch');
   });
+
+  it('imports a CSV of texts and labels as token ids, previewed as its sentences', async () => {
+    const rows = ['not bad at all,positive', 'so bad,negative', 'good,positive', 'bad bad,negative'];
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.click('[data-testid=train-import-data]'),
+    ]);
+    await chooser.setFiles({
+      name: 'mine.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`review,sentiment\n${rows.join('\n')}\n`),
+    });
+    await expect
+      .poll(() => page.locator('[data-testid=train-dataset] option:checked').innerText(), { timeout: 15_000 })
+      .toBe('mine.csv — (4,), 2 classes');
+    const samples = page.locator('[data-testid=dataset-preview-sample]');
+    await expect.poll(() => samples.count(), { timeout: 15_000 }).toBe(4);
+    expect(await samples.allInnerTexts()).toEqual([
+      'not bad at all\t→ positive',
+      'so bad\t→ negative',
+      'good\t→ positive',
+      'bad bad\t→ negative',
+    ]);
+    expect(await page.locator('[data-testid=train-check]').innerText()).toContain(
+      "The dataset's samples are (4,) but the model's Input is (16,).",
+    );
+  });
 });

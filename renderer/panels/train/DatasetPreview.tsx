@@ -70,7 +70,8 @@ export function DatasetPreview({ datasetId }: { datasetId: string }) {
   const points = useSamples(datasetId, 'train', 0, info && isImageShape(info.sampleShape) ? GRID : POINTS);
   const w = points.status === 'ready' ? points.window : null;
   const image = w ? isImageShape(w.sampleShape) : false;
-  const scatter = w ? w.sampleShape.length === 1 && w.sampleShape[0] === 2 : false;
+  // Two token ids are a sentence, not a point.
+  const scatter = w ? w.sampleShape.length === 1 && w.sampleShape[0] === 2 && !w.vocabulary : false;
   return (
     <details
       className="dataset-preview"
