@@ -76,3 +76,19 @@ def test_nested_keras_file_exported_again_predicts_what_keras_predicted(model_id
         expected = json.load(f)
     got = np.asarray(model(np.asarray(expected["x"], dtype="float32"), training=False))
     np.testing.assert_allclose(got, np.asarray(expected["y"], dtype="float32"), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("model_id", NESTED)
+def test_nested_keras_py_with_weights_predicts_what_keras_predicted(model_id):
+    """The keras-py export with --weights finds a nested model's layers through it (model.get_layer("stem")...)."""
+    out = os.path.join(OUT, f"{model_id}.weights.py")
+    os.makedirs(OUT, exist_ok=True)
+    cli("export", source_of(model_id), "--format", "keras-py", "--out", out, "--weights", os.path.join(OUT, f"{model_id}.weights.json"))
+    keras.backend.clear_session()
+    scope = {"__name__": "__layercanvas_export__", "__file__": out}
+    with open(out, encoding="utf-8") as f, contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(f.read(), out, "exec"), scope)  # noqa: S102 - the export is the code under test
+    with open(os.path.join(FIXTURES, "nested", f"{model_id}.predict.json"), encoding="utf-8") as f:
+        expected = json.load(f)
+    got = np.asarray(scope["model"](np.asarray(expected["x"], dtype="float32"), training=False))
+    np.testing.assert_allclose(got, np.asarray(expected["y"], dtype="float32"), rtol=1e-4, atol=1e-6)

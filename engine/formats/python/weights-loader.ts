@@ -17,13 +17,16 @@ const tuple = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},
 export function layersWithWeights(
   doc: ModelDocument,
   inference: Inference,
-): { name: string; className: string; weights: { name: string; shape: number[] }[] }[] {
+): { name: string; className: string; group?: string; weights: { name: string; shape: number[] }[] }[] {
   const classOf = new Map(doc.nodes.map((n) => [n.id, n.className]));
+  const groupName = new Map((doc.groups ?? []).map((g) => [g.id, g.name]));
+  const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group ? groupName.get(n.group) : undefined]));
   return inference.order
     .filter((id) => (doc.weights?.[id]?.length ?? 0) > 0)
     .map((id) => ({
       name: inference.nodes.get(id)!.name,
       className: classOf.get(id)!,
+      ...(groupOf.get(id) ? { group: groupOf.get(id) } : {}),
       weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })),
     }));
 }
@@ -61,10 +64,14 @@ export function weightsLoaderLines(doc: ModelDocument, inference: Inference, wei
   for (const layer of layers) {
     const name = pythonString(layer.name);
     const args = layer.weights.map((w) => `weight(${name}, ${pythonString(w.name)}, ${tuple(w.shape)})`);
-    const one = `model.get_layer(${name}).set_weights([${args.join(', ')}])`;
+    // A nested model's layer is found through it: Keras's get_layer looks at the model's own layers only.
+    const target = layer.group
+      ? `model.get_layer(${pythonString(layer.group)}).get_layer(${name})`
+      : `model.get_layer(${name})`;
+    const one = `${target}.set_weights([${args.join(', ')}])`;
     if (one.length <= 120) lines.push(one);
-    else lines.push(`model.get_layer(${name}).set_weights([`, ...args.map((a) => `${INDENT}${a},`), '])');
-    if (hasTrait(layer.className, 'finalizesState')) lines.push(`model.get_layer(${name}).finalize_state()`);
+    else lines.push(`${target}.set_weights([`, ...args.map((a) => `${INDENT}${a},`), '])');
+    if (hasTrait(layer.className, 'finalizesState')) lines.push(`${target}.finalize_state()`);
   }
   return lines;
 }
