@@ -32,10 +32,8 @@ export interface GruCellOutput {
 }
 
 export interface GruCellGradInput {
-  /** (batch·steps, units): the gradient of every step's h from above; row t of each sequence is taken. */
+  /** (batch, units): the gradient of this step's h from above (the layer's output, or the next layer's). */
   dh: Float32Array;
-  t: number;
-  steps: number;
   /** (batch, units): the gradient reaching h from step t + 1. */
   dhNext: Float32Array;
   /** The forward step's a, u_h and h_prev. */
@@ -87,7 +85,7 @@ export function gruCell(p: GruCellInput): GruCellOutput {
 }
 
 export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
-  const { dh, t, steps, dhNext, a, hh, hPrev, batch, units } = p;
+  const { dh, dhNext, a, hh, hPrev, batch, units } = p;
   const g = 3 * units;
   const dx = new Float32Array(batch * g),
     du = new Float32Array(batch * g),
@@ -100,7 +98,7 @@ export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
       const z = a[q],
         r = a[q + units],
         cand = a[q + 2 * units];
-      dht[i] = dh[(b * steps + t) * units + j] + dhNext[i];
+      dht[i] = dh[i] + dhNext[i];
       f[0] = dht[i] * (hPrev[i] - cand); // d z (after σ)
       f[1] = dht[i] * (1 - z); // d h̃
       f[2] = f[1] * (1 - cand * cand); // d of h̃'s pre-activation

@@ -33,10 +33,8 @@ export interface LstmCellOutput {
 }
 
 export interface LstmCellGradInput {
-  /** (batch·steps, units): the gradient of every step's h from above; row t of each sequence is taken. */
+  /** (batch, units): the gradient of this step's h from above (the layer's output, or the next layer's). */
   dh: Float32Array;
-  t: number;
-  steps: number;
   /** (batch, units): the gradients reaching h and c from step t + 1. */
   dhNext: Float32Array;
   dcNext: Float32Array;
@@ -82,7 +80,7 @@ export function lstmCell(p: LstmCellInput): LstmCellOutput {
 }
 
 export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
-  const { dh, t, steps, dhNext, dcNext, a, ac, cPrev, batch, units } = p;
+  const { dh, dhNext, dcNext, a, ac, cPrev, batch, units } = p;
   const g = 4 * units;
   const dz = new Float32Array(batch * g),
     dcPrev = new Float32Array(batch * units);
@@ -96,7 +94,7 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
         af = a[q + units],
         ag = a[q + 2 * units],
         ao = a[q + 3 * units];
-      f[0] = dh[(b * steps + t) * units + j] + dhNext[i]; // dh_t
+      f[0] = dh[i] + dhNext[i]; // dh_t
       f[1] = f[0] * ao; // d tanh(c)
       f[2] = f[1] * (1 - ac[i] * ac[i]); // dc from h
       f[2] += dcNext[i];

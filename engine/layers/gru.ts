@@ -140,9 +140,7 @@ export const GRU = defineLayer({
       let z: Float32Array;
       if (fused) {
         const grads = ctx.backend.gruCellGrad({
-          dh: dh.data,
-          t,
-          steps,
+          dh: step(dh, batch, steps, t).data,
           dhNext: dhNext.data,
           a: s.a!,
           hh: s.hh.data,

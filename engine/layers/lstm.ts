@@ -146,9 +146,7 @@ export const LSTM = defineLayer({
       let dz: Tensor;
       if (fused) {
         const grads = ctx.backend.lstmCellGrad({
-          dh: dh.data,
-          t,
-          steps,
+          dh: step(dh, batch, steps, t).data,
           dhNext: dhNext.data,
           dcNext: dcNext.data,
           a: s.a!,

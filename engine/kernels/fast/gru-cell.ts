@@ -41,6 +41,6 @@ export function fastGruCellGrad(rt: WasmRuntime, p: GruCellGradInput): GruCellGr
     a = arena.copyIn(p.a),
     hh = arena.copyIn(p.hh),
     hPrev = arena.copyIn(p.hPrev);
-  rt.call('gruCellGrad', dh, p.t, p.steps, dhNext, a, hh, hPrev, dx, du, dht, p.batch, p.units);
+  rt.call('gruCellGrad', dh, dhNext, a, hh, hPrev, dx, du, dht, p.batch, p.units);
   return { dx: arena.result(dx, 3 * n), du: arena.result(du, 3 * n), dht: arena.result(dht, n) };
 }

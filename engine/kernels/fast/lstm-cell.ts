@@ -44,6 +44,6 @@ export function fastLstmCellGrad(rt: WasmRuntime, p: LstmCellGradInput): LstmCel
     a = arena.copyIn(p.a),
     ac = arena.copyIn(p.ac),
     cPrev = arena.copyIn(p.cPrev);
-  rt.call('lstmCellGrad', dh, p.t, p.steps, dhNext, dcNext, a, ac, cPrev, dz, dcPrev, p.batch, p.units);
+  rt.call('lstmCellGrad', dh, dhNext, dcNext, a, ac, cPrev, dz, dcPrev, p.batch, p.units);
   return { dz: arena.result(dz, 4 * n), dcPrev: arena.result(dcPrev, n) };
 }

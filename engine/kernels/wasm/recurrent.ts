@@ -52,9 +52,9 @@ export function lstmCell(
   }
 }
 
-/** dz (batch, 4·units) and dc_prev from dh[row t], dh_next, dc_next and the forward step's a, tanh(c), c_prev. */
+/** dz (batch, 4·units) and dc_prev from dh, dh_next, dc_next and the forward step's a, tanh(c), c_prev. */
 export function lstmCellGrad(
-  dh: usize, t: i32, steps: i32, dhNext: usize, dcNext: usize, a: usize, ac: usize, cPrev: usize,
+  dh: usize, dhNext: usize, dcNext: usize, a: usize, ac: usize, cPrev: usize,
   dz: usize, dcPrev: usize, batch: i32, units: i32,
 ): void {
   const g = 4 * units;
@@ -64,7 +64,7 @@ export function lstmCellGrad(
       const i = <usize>(b * units + j) << 2;
       const q = <usize>(b * g + j) << 2;
       const ai = f(a + q), af = f(a + q + u), ag = f(a + q + 2 * u), ao = f(a + q + 3 * u), tc = f(ac + i);
-      const dht = <f64><f32>(f(dh + (<usize>((b * steps + t) * units + j) << 2)) + f(dhNext + i));
+      const dht = <f64><f32>(f(dh + i) + f(dhNext + i));
       const dac = <f64><f32>(dht * ao);
       const dc = <f64><f32>(<f64><f32>(dac * (1 - tc * tc)) + f(dcNext + i));
       put(dz + q, <f64><f32>(dc * ag) * (ai * (1 - ai)));
@@ -109,9 +109,9 @@ export function gruCell(
   }
 }
 
-/** dx, du (batch, 3·units) and dht (batch, units) from dh[row t], dh_next and the forward step's a, u_h, h_prev. */
+/** dx, du (batch, 3·units) and dht (batch, units) from dh, dh_next and the forward step's a, u_h, h_prev. */
 export function gruCellGrad(
-  dh: usize, t: i32, steps: i32, dhNext: usize, a: usize, hh: usize, hPrev: usize,
+  dh: usize, dhNext: usize, a: usize, hh: usize, hPrev: usize,
   dx: usize, du: usize, dht: usize, batch: i32, units: i32,
 ): void {
   const g = 3 * units;
@@ -121,7 +121,7 @@ export function gruCellGrad(
       const i = <usize>(b * units + j) << 2;
       const q = <usize>(b * g + j) << 2;
       const z = f(a + q), r = f(a + q + w), cand = f(a + q + 2 * w);
-      put(dht + i, f(dh + (<usize>((b * steps + t) * units + j) << 2)) + f(dhNext + i));
+      put(dht + i, f(dh + i) + f(dhNext + i));
       const d = f(dht + i);
       const dzA = <f64><f32>(d * (f(hPrev + i) - cand));
       const dcand = <f64><f32>(d * (1 - z));

@@ -26,9 +26,7 @@ function inputs(c: CellCase, seed: number): { fwd: GruCellInput; grad: GruCellGr
   };
   const out = gruCell(fwd);
   const grad: GruCellGradInput = {
-    dh: r([batch * steps, units], 5),
-    t,
-    steps,
+    dh: r([batch, units], 5),
     dhNext: r([batch, units], 6),
     a: out.a,
     hh: out.hh,
@@ -78,11 +76,8 @@ function unfused(p: GruCellInput) {
 }
 
 function unfusedGrad(p: GruCellGradInput, f: ReturnType<typeof unfused>) {
-  const { batch, units, steps, t } = p;
-  const dht = Float32Array.from({ length: batch * units }, (_, i) => {
-    const b = Math.floor(i / units);
-    return p.dh[(b * steps + t) * units + (i % units)];
-  });
+  const { batch, units } = p;
+  const dht = Float32Array.from(p.dh);
   for (let i = 0; i < dht.length; i++) dht[i] += p.dhNext[i];
   const n = dht.length;
   const dzA = new Float32Array(n),

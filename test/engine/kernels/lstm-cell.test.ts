@@ -28,9 +28,7 @@ function inputs(c: CellCase, seed: number): { fwd: LstmCellInput; grad: LstmCell
   };
   const out = lstmCell(fwd);
   const grad: LstmCellGradInput = {
-    dh: r([batch * steps, units], 5),
-    t,
-    steps,
+    dh: r([batch, units], 5),
     dhNext: r([batch, units], 6),
     dcNext: r([batch, units], 7),
     a: out.a,
@@ -70,11 +68,8 @@ function unfused(p: LstmCellInput) {
 }
 
 function unfusedGrad(p: LstmCellGradInput, f: ReturnType<typeof unfused>) {
-  const { batch, units, steps, t } = p;
-  const dht = Float32Array.from({ length: batch * units }, (_, i) => {
-    const b = Math.floor(i / units);
-    return p.dh[(b * steps + t) * units + (i % units)];
-  });
+  const { batch, units } = p;
+  const dht = Float32Array.from(p.dh);
   for (let i = 0; i < dht.length; i++) dht[i] += p.dhNext[i];
   const dac = mul(dht, f.a[3].data);
   const dc = activationGrad(mat(batch, units, dac), mat(batch, units, f.c), mat(batch, units, f.ac), 'tanh').data;

@@ -135,7 +135,7 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
       const cell = referenceBackend.lstmCell(lstm);
       const grads = b.lstmCellGrad({
         ...lstm,
-        dh: randomTensor([2 * 3, 5], 93).data,
+        dh: randomTensor([2, 5], 93).data,
         dhNext: randomTensor([2, 5], 94).data,
         dcNext: randomTensor([2, 5], 95).data,
         a: cell.a,
@@ -151,7 +151,7 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
       const cell = referenceBackend.gruCell(gru);
       const grads = b.gruCellGrad({
         ...gru,
-        dh: randomTensor([2 * 3, 5], 93).data,
+        dh: randomTensor([2, 5], 93).data,
         dhNext: randomTensor([2, 5], 94).data,
         a: cell.a,
         hh: cell.hh,
