@@ -7,7 +7,9 @@ import { FixButtons } from './FixButtons';
 import type { LayerFlowNode } from './to-flow';
 
 function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems: Problem[] }) {
-  const [open, setOpen] = useState(false);
+  // Where the popover opens: below the badge, or above it for a node in the canvas's lower half (below, it ran past
+  // the canvas's bottom edge, hiding its fix buttons).
+  const [open, setOpen] = useState<false | 'down' | 'up'>(false);
   if (problems.length === 0) return null;
   const text = problems.map((p) => `${p.message}${p.hint ? ` — ${p.hint}` : ''}`).join('\n');
   return (
@@ -20,7 +22,10 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
         aria-label={`${problems.length} ${kind}${problems.length > 1 ? 's' : ''}: ${text}`}
         onClick={(e) => {
           e.stopPropagation();
-          setOpen((o) => !o);
+          const badge = e.currentTarget.getBoundingClientRect();
+          const canvas = e.currentTarget.closest('.canvas')?.getBoundingClientRect();
+          const up = canvas ? badge.top - canvas.top > canvas.height / 2 : false;
+          setOpen((o) => (o ? false : up ? 'up' : 'down'));
         }}
       >
         <span aria-hidden="true">{kind === 'error' ? '✖' : '▲'}</span>
@@ -28,7 +33,7 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
       </button>
       {open ? (
         <div
-          className={`node-problems node-problems-${kind} nodrag nowheel`}
+          className={`node-problems node-problems-${kind} node-problems-${open} nodrag nowheel`}
           role="tooltip"
           data-testid={`node-${kind}-details`}
         >

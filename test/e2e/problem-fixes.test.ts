@@ -91,6 +91,78 @@ describe('problem fixes', () => {
       .poll(() => page.locator('[data-testid=problems] li', { hasText: 'classes but the model' }).count())
       .toBe(0);
     expect(await dense.locator('[data-testid=node-warning]').count()).toBe(0);
+    // One click, one undo step: Undo brings the 2 units and the row back, Redo the fix.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => row.count()).toBe(1);
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Shift+z');
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => row.count()).toBe(0);
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it('lists a rank-4 output for the Train tab’s dataset with the Flatten and pooling heads, each one undo step', async () => {
+    await page.click('[data-testid=menu-new]');
+    await page.click('[data-testid=template-cnn-bn-before-activation]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
+    await page.click('[data-testid=tab-train]');
+    await page.selectOption('[data-testid=train-dataset]', 'mnist');
+    // Without its Dense and Flatten the model ends at MaxPooling2D's (None, 12, 12, 32): no score per class.
+    for (const [className, name] of [
+      ['Dense', 'dense'],
+      ['Flatten', 'flatten'],
+    ]) {
+      await node(className, name).click();
+      await page.keyboard.press('Delete');
+    }
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    const params = await totalParams();
+    await page.click('[data-testid=tab-problems]');
+    const row = page.locator('[data-testid=problems] li', {
+      hasText: "The model's output is (None, 12, 12, 32), but classifying 10 classes needs (None, 10)",
+    });
+    await expect.poll(() => row.count()).toBe(1);
+    const fixes = [
+      'Add Flatten and Dense(10, softmax) after max_pooling2d',
+      'Add GlobalAveragePooling2D and Dense(10, softmax) after max_pooling2d',
+    ];
+    expect(await row.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual(fixes);
+    // The same problem and fixes on the layer's badge.
+    const pool = node('MaxPooling2D', 'max_pooling2d');
+    await pool.locator('[data-testid=node-warning]').click();
+    const details = pool.locator('[data-testid=node-warning-details]');
+    await expect.poll(() => details.innerText()).toContain("The model's output is (None, 12, 12, 32)");
+    expect(await details.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual(fixes);
+    // The canvas is zoomed out to fit the model here, yet the popover is drawn at its own 260 px, 12 px text.
+    const zoom = await page.evaluate(
+      () => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a,
+    );
+    expect(zoom).toBeLessThan(0.98);
+    expect((await details.boundingBox())!.width).toBeCloseTo(260, 0);
+    // The layer is low on the canvas: the popover opens upwards, all of it (its fix buttons too) inside the canvas.
+    const popover = (await details.boundingBox())!;
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    expect(popover.y).toBeGreaterThanOrEqual(canvas.y);
+    expect(popover.y + popover.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+    await h.screenshot('fix-rank-badge');
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+
+    await page.click('[data-testid=tab-problems]');
+    await row.locator('[data-testid=problem-fix]', { hasText: 'GlobalAveragePooling2D' }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(10);
+    // Pooled (None, 32) into Dense(10): 330 parameters more.
+    await expect.poll(() => totalParams()).toBe((Number(params.replace(/,/g, '')) + 330).toLocaleString('en-US'));
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(() => node('GlobalAveragePooling2D', 'global_average_pooling2d').count()).toBe(1);
+
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    await page.click('[data-testid=tab-problems]');
+    await expect.poll(() => row.count()).toBe(1);
     expect(h.consoleErrors).toEqual([]);
   });
 });
