@@ -210,6 +210,27 @@ describe('layout from 1024×700 to 1920×1080', () => {
       expect(sweep!.y + sweep!.height).toBeLessThanOrEqual(column.y + column.height);
       await h.screenshot(`layout-train-start-1024x700-${theme}-scrolled`);
     }
+    // The splitter still resizes the Train tab here: 100 px down gives the canvas 100 px, Start stays at hand, and a
+    // double click goes back to the shared default.
+    const heights = () =>
+      page.evaluate(() => ({
+        canvas: document.querySelector('[data-testid=canvas]')!.getBoundingClientRect().height,
+        panel: document.querySelector('.bottom-panel')!.getBoundingClientRect().height,
+      }));
+    const before = await heights();
+    const grip = (await page.locator('[data-testid=panel-splitter]').boundingBox())!;
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2 + 100, { steps: 5 });
+    await page.mouse.up();
+    const dragged = await heights();
+    expect(Math.round(dragged.panel)).toBe(Math.round(before.panel) - 100);
+    expect(Math.round(dragged.canvas)).toBe(Math.round(before.canvas) + 100);
+    await settings.evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(start).toEqual({ inside: true, onTop: true });
+    await h.screenshot('layout-train-start-1024x700-dragged');
+    await page.locator('[data-testid=panel-splitter]').dblclick();
+    await expect.poll(async () => Math.round((await heights()).panel)).toBe(Math.round(before.panel));
     const o = await overflow();
     expect(o.scroll).toBeLessThanOrEqual(o.inner);
     expect(h.consoleErrors).toEqual([]);
