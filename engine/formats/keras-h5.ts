@@ -46,6 +46,7 @@ function legacyWeights(
   group: H5Group,
   where: string,
   file: string,
+  nested: ReadonlySet<string>,
 ): { ok: true; weights: SavedWeight[] } | { ok: false; errors: FormatError[] } {
   const layerNames = strings(group.attrs.layer_names);
   if (!layerNames)
@@ -84,12 +85,16 @@ function legacyWeights(
           at,
         );
       // `sequential/conv2d/kernel:0` → `conv2d/kernel` under this layer's name (the prefix is the outer model's).
-      const base = splitName(name).weight;
-      weights.push({ name: `${layer}/${base}`, tensor: tensor(ds.shape, ds.read()), path: at });
+      // A nested model's group holds its layers' weights, each named by its own layer (`stem_conv/kernel`).
+      const split = splitName(name);
+      const owner = nested.has(layer) ? (split.layers[split.layers.length - 1] ?? layer) : layer;
+      weights.push({ name: `${owner}/${split.weight}`, tensor: tensor(ds.shape, ds.read()), path: at });
     }
   }
   return { ok: true, weights };
 }
+
+const nestedNames = (doc: ModelDocument) => new Set((doc.groups ?? []).map((g) => g.name));
 
 /** Reads a whole-model `.h5`: its model_config and its weights. */
 export async function readKerasH5(bytes: Uint8Array, fileName = 'model.h5'): Promise<ImportResult> {
@@ -126,7 +131,7 @@ export async function readKerasH5(bytes: Uint8Array, fileName = 'model.h5'): Pro
             { message: `${fileName} has no model_weights: the model opens without weights` },
           ],
         };
-      const saved = legacyWeights(group, 'model_weights', fileName);
+      const saved = legacyWeights(group, 'model_weights', fileName, nestedNames(model.document));
       if (!saved.ok) return saved;
       const assigned = assignWeights(model.document, saved.weights);
       if (assigned.errors.length) return { ok: false, errors: assigned.errors };
@@ -170,7 +175,7 @@ export async function loadWeightsH5(
     }
     return withHdf5(bytes, (root): ImportResult => {
       const group = layout === 'model' ? (root.children.get('model_weights') as H5Group) : root;
-      const saved = legacyWeights(group, layout === 'model' ? 'model_weights' : '', fileName);
+      const saved = legacyWeights(group, layout === 'model' ? 'model_weights' : '', fileName, nestedNames(doc));
       if (!saved.ok) return saved;
       const assigned = assignWeights(doc, saved.weights);
       if (assigned.errors.length) return { ok: false, errors: assigned.errors };

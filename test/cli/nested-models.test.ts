@@ -37,7 +37,7 @@ async function summaryJson(file: string) {
 }
 
 describe('nested models read with Keras 3.15 facts', () => {
-  it.each(MODELS.flatMap((m) => [`${m}.json`, `${m}.keras`]))(
+  it.each(MODELS.flatMap((m) => [`${m}.json`, `${m}.keras`, `${m}.h5`]))(
     "%s: summary --json equals Keras's model.layers, a nested model as one row",
     async (file) => {
       const facts = JSON.parse(
@@ -53,29 +53,33 @@ describe('nested models read with Keras 3.15 facts', () => {
     },
   );
 
-  it.each(MODELS)('%s.keras with its weights predicts what Keras predicted (rtol 1e-4)', async (model) => {
-    const read = await readModelFile(readFileSync(join(FIXTURES, `${model}.keras`)), `${model}.keras`);
-    if (!read.ok) throw new Error(read.errors[0].message);
-    expect(read.document.groups?.length).toBe(1);
-    const expected = JSON.parse(readFileSync(join(FIXTURES, `${model}.predict.json`), 'utf8')) as {
-      x: unknown[];
-      y: number[][];
-    };
-    const shape = [expected.x.length];
-    for (let v = expected.x[0]; Array.isArray(v); v = v[0]) shape.push(v.length);
-    const x = Float32Array.from(expected.x.flat(Number.POSITIVE_INFINITY) as number[]);
-    const { backend, issue } = await loadBackend('fast', { threads: 1 });
-    if (issue) throw new Error(issue.message);
-    try {
-      const y = predict(read.document, { shape, data: x }, false, backend);
-      if (!('data' in y)) throw new Error(y.message);
-      const want = expected.y.flat();
-      expect(y.shape).toEqual([expected.y.length, expected.y[0].length]);
-      want.forEach((e, i) => expect(Math.abs(y.data[i] - e)).toBeLessThanOrEqual(1e-4 * Math.abs(e) + 1e-6));
-    } finally {
-      await disposeBackend(backend);
-    }
-  });
+  it.each(MODELS.flatMap((m) => [`${m}.keras`, `${m}.h5`]))(
+    '%s with its weights predicts what Keras predicted (rtol 1e-4)',
+    async (file) => {
+      const model = file.replace(/\.\w+$/, '');
+      const read = await readModelFile(readFileSync(join(FIXTURES, file)), file);
+      if (!read.ok) throw new Error(read.errors[0].message);
+      expect(read.document.groups?.length).toBe(1);
+      const expected = JSON.parse(readFileSync(join(FIXTURES, `${model}.predict.json`), 'utf8')) as {
+        x: unknown[];
+        y: number[][];
+      };
+      const shape = [expected.x.length];
+      for (let v = expected.x[0]; Array.isArray(v); v = v[0]) shape.push(v.length);
+      const x = Float32Array.from(expected.x.flat(Number.POSITIVE_INFINITY) as number[]);
+      const { backend, issue } = await loadBackend('fast', { threads: 1 });
+      if (issue) throw new Error(issue.message);
+      try {
+        const y = predict(read.document, { shape, data: x }, false, backend);
+        if (!('data' in y)) throw new Error(y.message);
+        const want = expected.y.flat();
+        expect(y.shape).toEqual([expected.y.length, expected.y[0].length]);
+        want.forEach((e, i) => expect(Math.abs(y.data[i] - e)).toBeLessThanOrEqual(1e-4 * Math.abs(e) + 1e-6));
+      } finally {
+        await disposeBackend(backend);
+      }
+    },
+  );
 
   it('a project file keeps the nested models: the same groups and the same summary after saving and opening', async () => {
     const read = await readModelFile(readFileSync(join(FIXTURES, 'seq_in_func.keras')), 'seq_in_func.keras');
