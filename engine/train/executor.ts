@@ -155,12 +155,17 @@ export function backward(
   ctx: RunContext,
   dOutputIsLogits = false,
   profiler?: StepProfiler,
+  outputGrads?: Map<string, Float32Array>,
 ): Map<string, Record<string, Float32Array>> {
   const grads = new Map<string, Tensor>([[model.outputId, dOutput]]);
   const weightGrads = new Map<string, Record<string, Float32Array>>();
   for (let k = model.nodes.length - 1; k >= 0; k--) {
     const node = model.nodes[k];
-    const dy = grads.get(node.id);
+    // A gradient of the loss with respect to this output from elsewhere (an activity regularizer) joins the one
+    // flowing back from the layers it feeds.
+    const extra = outputGrads?.get(node.id);
+    const flowing = grads.get(node.id);
+    const dy = extra ? addTo(flowing, extra, pass.values.get(node.id)!.shape) : flowing;
     if (!dy || node.def.arity === 'none') continue;
     const cache = pass.caches.get(node.id)!;
     const fused = dOutputIsLogits && node.id === model.outputId;
@@ -184,6 +189,13 @@ export function backward(
     });
   }
   return weightGrads;
+}
+
+function addTo(t: Tensor | undefined, g: Float32Array, shape: number[]): Tensor {
+  if (!t) return { shape, data: g };
+  const sum = new Float32Array(g.length);
+  for (let j = 0; j < sum.length; j++) sum[j] = t.data[j] + g[j];
+  return { shape: t.shape, data: sum };
 }
 
 /** The model's current weights as a document would hold them. */

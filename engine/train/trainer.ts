@@ -16,6 +16,7 @@ import { backward, compileModel, exportWeights, forward, makeContext, type Runna
 import type { MemoryBudget } from '../graph/resources';
 import type { StepProfiler } from './profile';
 import { getLayer } from '../layers/registry';
+import { activityGrads, addRegularizerGrads, applyConstraints, modelRules, regularizationLoss } from './weight-rules';
 
 export interface TrainSettings {
   loss: LossName;
@@ -138,14 +139,8 @@ export async function train(
   const compiled = compileModel(doc, settings.seed, guard || undefined);
   if (!compiled.ok) return fail(compiled.message, compiled.hint);
   const model = compiled.model;
-  // Until the fit loop computes them, a regularizer or constraint is refused rather than silently left out.
-  for (const node of model.nodes)
-    for (const [key, value] of Object.entries(node.config))
-      if (/_regularizer$|_constraint$/.test(key) && value !== null)
-        return fail(
-          `${node.name}: ${key}=${value} is not computed in training yet`,
-          `set ${key} to None to train here`,
-        );
+  const rules = modelRules(model);
+  if ('message' in rules) return fail(rules.message, rules.hint);
   const problem = checkData(model, dataset, settings.loss);
   if (problem) return fail(problem.message, problem.hint);
 
@@ -200,16 +195,32 @@ export async function train(
             logits,
           }),
         );
-        if (!Number.isFinite(loss.loss)) return { loss: loss.loss, acc: 0 };
+        // Keras's fit reports the compiled loss plus the layers' regularization losses (Trainer.compute_loss).
+        const total = loss.loss + phase('loss', () => regularizationLoss(rules, pass.values));
+        if (!Number.isFinite(total)) return { loss: total, acc: 0 };
+        if (loss.gradIsLogits && rules.activity.has(model.outputId))
+          return { loss: total, acc: 0, refused: `${outputNode.name}: ${ACTIVITY_ON_FUSED}` };
         const acc = phase('loss', () => accuracy(settings.loss, pass.output, target));
-        const grads = phase('backward', () => backward(model, pass, loss.grad, ctx, loss.gradIsLogits, prof));
-        phase('optimizer', () => applyStep(model, grads, pass.updates, optimizer));
+        const grads = phase('backward', () =>
+          backward(model, pass, loss.grad, ctx, loss.gradIsLogits, prof, activityGrads(rules, pass.values)),
+        );
+        addRegularizerGrads(rules, grads);
+        phase('optimizer', () => {
+          applyStep(model, grads, pass.updates, optimizer);
+          applyConstraints(rules);
+        });
         const stats =
           settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0)
             ? layerStats(model, pass.values)
             : null;
-        return { loss: loss.loss, acc, stats };
+        return { loss: total, acc, stats };
       });
+      if ('refused' in outcome && outcome.refused)
+        return fail(
+          outcome.refused,
+          'put the activity_regularizer on the layer before the output',
+          exportWeights(model),
+        );
       if (!Number.isFinite(outcome.loss))
         return fail(
           `the loss became ${outcome.loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}: training diverged`,
@@ -267,6 +278,9 @@ export async function train(
     elapsedMs: now() - started,
   };
 }
+
+const ACTIVITY_ON_FUSED =
+  'an activity_regularizer on the output layer, whose activation the loss computes from logits, is not computed';
 
 /** fn inside the backend's step scope, when it has one. */
 function scoped<T>(backend: Backend, fn: () => T): T {
@@ -344,6 +358,7 @@ export function evaluate(
 ) {
   const outputNode = model.nodes.find((n) => n.id === model.outputId)!;
   const outputActivation = appliedActivation(model.inference.topology.byId.get(model.outputId)!);
+  const rules = modelRules(model);
   let loss = 0;
   let acc = 0;
   let seen = 0;
@@ -353,9 +368,12 @@ export function evaluate(
     const logits = outputActivation
       ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
       : undefined;
+    const regularization = 'message' in rules ? 0 : regularizationLoss(rules, pass.values);
     loss +=
-      computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits })
-        .loss * b.size;
+      (computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits })
+        .loss +
+        regularization) *
+      b.size;
     acc += accuracy(settings.loss, pass.output, target) * b.size;
     seen += b.size;
   }
