@@ -18,17 +18,28 @@ export interface Template {
   build(): ModelDocument;
 }
 
-/** Conv2D(use_bias=False) → BN → ReLU twice, pooling and Flatten, on MNIST's (28, 28, 1): the BN lessons' body. */
-const mnistBnConv = (): Parameters<typeof chainDocument>[0] => [
+/**
+ * The BN lessons' model for MNIST's (28, 28, 1): Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, and a
+ * classifier normalized the same way, Dense(10, use_bias=False) → BN → softmax. Normalizing the classifier too makes
+ * every layer the learning rate drives scale-invariant: with a plain Dense(10, softmax) head on the 4,608 normalized
+ * features, the head's step grows with their squared norm and it is the BN side that fails first at high rates
+ * (measured: at SGD 0.3 it ended at chance while the twin trained). momentum=0.9 (Keras's default is 0.99) lets the
+ * moving statistics follow the weights within about 29 steps: at 0.99 they lag the training by about 100 steps, and
+ * on 339 steps the normalized head's inference-mode accuracy stayed at 18–57%.
+ */
+const mnistBnCnn = (): Parameters<typeof chainDocument>[0] => [
   { className: 'InputLayer', config: { shape: [28, 28, 1] } },
   { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
-  { className: 'BatchNormalization' },
+  { className: 'BatchNormalization', config: { momentum: 0.9 } },
   { className: 'Activation', config: { activation: 'relu' } },
   { className: 'Conv2D', config: { filters: 32, kernel_size: [3, 3], use_bias: false } },
-  { className: 'BatchNormalization' },
+  { className: 'BatchNormalization', config: { momentum: 0.9 } },
   { className: 'Activation', config: { activation: 'relu' } },
   { className: 'MaxPooling2D' },
   { className: 'Flatten' },
+  { className: 'Dense', config: { units: 10, use_bias: false } },
+  { className: 'BatchNormalization', config: { momentum: 0.9 } },
+  { className: 'Activation', config: { activation: 'softmax' } },
 ];
 
 export const TEMPLATES: readonly Template[] = [
@@ -73,22 +84,8 @@ export const TEMPLATES: readonly Template[] = [
     id: 'cnn-bn-before-activation',
     title: 'CNN, BN between convolution and activation',
     description:
-      'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, Dense(10, softmax): the placement the article recommends, ready for MNIST.',
-    build: () =>
-      chainDocument([...mnistBnConv(), { className: 'Dense', config: { units: 10, activation: 'softmax' } }]),
-  },
-  {
-    id: 'cnn-bn-every-layer',
-    title: 'CNN, BN after every linear layer',
-    description:
-      'As the template above, with the classifier normalized too: Dense(10, use_bias=False) → BN → softmax. Every layer the learning rate drives is normalized, so BN can show that it tolerates high rates: try the learning-rate sweep.',
-    build: () =>
-      chainDocument([
-        ...mnistBnConv(),
-        { className: 'Dense', config: { units: 10, use_bias: false } },
-        { className: 'BatchNormalization' },
-        { className: 'Activation', config: { activation: 'softmax' } },
-      ]),
+      'Conv2D(use_bias=False) → BN → ReLU twice, pooling, Flatten, and the classifier the same way: Dense(10, use_bias=False) → BN → softmax. The placement the article recommends on every linear layer, ready for MNIST; try With / without BN and the learning-rate sweep.',
+    build: () => chainDocument(mnistBnCnn()),
   },
   {
     id: 'residual-block',

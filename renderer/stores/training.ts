@@ -31,10 +31,11 @@ export interface TrainConfig {
 
 /**
  * Defaults chosen so that With / without BN shows what BN does, and quickly: 2,000 MNIST samples in batches of 16
- * for 3 epochs is 339 steps, after which 0.99^339 = 3% of BN's starting statistics is left in its moving averages
- * (114 steps, the old 32 × 2, left 32% and made inference-mode validation say little). Plain SGD at Keras's rate
- * 0.01 is where BN's speed-up is largest; its 10× repeat (0.1) is the article's higher learning rate. Measured on
- * three seeds by test/renderer/train/bn-comparison.test.ts.
+ * for 3 epochs is 339 steps, after which 0.99^339 = 3% of BN's starting statistics is left in moving averages at
+ * Keras's default momentum (the lesson template's 0.9 leaves none; 114 steps, the old 32 × 2, left 32% at 0.99 and
+ * made inference-mode validation say little). Plain SGD at Keras's rate 0.01 is where BN's speed-up is largest; the
+ * learning-rate sweep's 100× (1) is where the lesson template shows BN's tolerance. Measured on three seeds by
+ * test/renderer/train/bn-report-mnist.test.ts and bn-sweep-mnist.test.ts.
  */
 export const DEFAULT_CONFIG: TrainConfig = {
   datasetId: 'mnist',

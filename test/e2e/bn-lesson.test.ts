@@ -21,7 +21,7 @@ describe('the BN comparison at the defaults', () => {
   it('trains 339 steps a side and tells the optimisation and the generalisation stories with their numbers', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(12);
     await page.click('[data-testid=tab-train]');
     await expect
       .poll(() => page.locator('[data-testid=train-check]').innerText())
@@ -50,7 +50,7 @@ describe('the BN comparison at the defaults', () => {
       /after 339 steps with BN ended at training loss \d\.\d{3} and accuracy \d+\.\d%, without BN after 339 at \d\.\d{3} and \d+\.\d%; over the first epoch, \d\.\d{3} vs \d\.\d{3}\./,
     );
     expect(generalisation).toMatch(/\d+\.\d% with BN \(loss \d\.\d{3}\), \d+\.\d% without \(loss \d\.\d{3}\)\./);
-    // 0.99^339 = 3%: settled, so no sentence about the starting statistics.
+    // 0.9^339: settled, so no sentence about the starting statistics.
     expect(await page.locator('[data-testid=compare-report]').innerText()).not.toContain('starting mean 0');
     expect(await page.locator('[data-testid=compare-report]').innerText()).toContain('Beyond Keras’s own fit');
   }, 900_000);

@@ -1,5 +1,6 @@
 /**
- * The learning-rate sweep in one click: the template with BN after every linear layer, the sweep button at the
+ * The learning-rate sweep in one click: the lesson template (BN between every linear layer and its activation, the
+ * classifier's too), the sweep button at the
  * Train tab's defaults (three comparisons: 0.01, 0.1, 1), and the report's tolerance story with each rate's
  * numbers, which must agree with what the runs list shows for the same runs; a screenshot of the report.
  */
@@ -29,7 +30,7 @@ async function listedAccuracy(run: number, side: 'with BN' | 'without BN'): Prom
 describe('the learning-rate sweep', () => {
   it('runs the comparison at 0.01, 0.1 and 1 from one button and reports each rate’s outcome in numbers', async () => {
     await page.click('[data-testid=menu-new]');
-    await page.click('[data-testid=template-cnn-bn-every-layer]');
+    await page.click('[data-testid=template-cnn-bn-before-activation]');
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(12);
     await page.click('[data-testid=tab-train]');
     await expect

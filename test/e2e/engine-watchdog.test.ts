@@ -53,7 +53,7 @@ describe('engine watchdog', () => {
   it('replaces an engine that stops answering mid-training, says which request hung, and keeps the model', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(nodeCount, { timeout: 15_000 }).toBe(10);
+    await expect.poll(nodeCount, { timeout: 15_000 }).toBe(12);
     await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
     await startLongTraining();
     const [pid] = h.server.enginePids();
@@ -74,7 +74,7 @@ describe('engine watchdog', () => {
     expect(await page.getByTestId('train-error').innerText()).toMatch(
       /^The engine stopped answering for \d+(\.\d)? s while working on 'train', so it was stopped/,
     );
-    expect(await nodeCount()).toBe(10);
+    expect(await nodeCount()).toBe(12);
     await h.screenshot('watchdog-hung-engine-replaced');
   });
 
@@ -90,7 +90,7 @@ describe('engine watchdog', () => {
     expect(await page.getByTestId('train-error').innerText()).toMatch(
       /^The engine was restarted on request\. It was working on 'train', which was cancelled\./,
     );
-    expect(await nodeCount()).toBe(10);
+    expect(await nodeCount()).toBe(12);
     // The new engine works: a short run completes.
     await page.fill('[data-testid=train-subset]', '256');
     await page.fill('[data-testid=train-epochs]', '1');
@@ -125,7 +125,7 @@ describe('engine watchdog', () => {
       .toMatch(
         /^Could not read big\.csv: The engine (process stopped \(signal SIGKILL\)|stopped while working on 'dataset-import')/,
       );
-    expect(await nodeCount()).toBe(10);
+    expect(await nodeCount()).toBe(12);
     await expect.poll(engineState, { timeout: 30_000 }).toContain('engine-ready');
     const [again] = await Promise.all([
       page.waitForEvent('filechooser'),
@@ -134,6 +134,6 @@ describe('engine watchdog', () => {
     await again.setFiles(csv);
     await expect.poll(() => page.getByTestId('status-notice').innerText(), { timeout: 60_000 }).toMatch(/big\.csv/);
     expect(await page.getByTestId('train-import-error').count()).toBe(0);
-    expect(await nodeCount()).toBe(10);
+    expect(await nodeCount()).toBe(12);
   });
 });

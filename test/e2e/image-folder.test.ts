@@ -69,7 +69,7 @@ describe('image folder import', () => {
   it('imports a folder of class sub-folders, previews it with its class names, and trains an epoch on it', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(12);
     // Three classes, so the classifier's last Dense scores three.
     const dense = page.locator('[data-testid=node-Dense]');
     await dense.click();

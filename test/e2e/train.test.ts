@@ -41,7 +41,7 @@ describe('train panel', () => {
   it('checks the dataset against the Input and offers the fix', async () => {
     await page.click('[data-testid=menu-new]');
     await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(12);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'spirals');
     await expect
@@ -102,7 +102,7 @@ describe('train panel', () => {
     await page.click('[data-testid=run-use-weights]');
     await expect
       .poll(() => page.locator('[data-testid=status-notice]').innerText())
-      .toContain("Trained weights of run #1 are now the model's (5 layers");
+      .toContain("Trained weights of run #1 are now the model's (6 layers");
     await page.click('[data-testid=menu-export]');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -115,6 +115,7 @@ describe('train panel', () => {
       'conv2d_1',
       'batch_normalization_1',
       'dense',
+      'batch_normalization_2',
     ]);
     expect(weights.batch_normalization.moving_variance.shape).toEqual([32]);
     // Trained moving statistics have moved away from their initial ones (moving variance starts at 1).

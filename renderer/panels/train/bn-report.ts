@@ -132,7 +132,9 @@ function optimisation(bn: SideFigures, plain: SideFigures): Claim | null {
         ? 'Without BN trained further in the same steps'
         : verdict === 'same'
           ? 'Both trained about as far'
-          : 'Neither trained clearly further';
+          : // Mixed: one side's loss is lower, the other's accuracy higher (a normalized classifier's logits have
+            // the spread gamma gives them, which caps its confidence, so its loss can trail while it classifies better).
+            `Neither trained clearly further: ${accuracyVerdict(bn.finalAccuracy, plain.finalAccuracy) === 'with BN' ? 'with BN classified more of the training data, without BN reached the lower loss' : 'without BN classified more of the training data, with BN reached the lower loss'}`;
   const first =
     bn.epochs > 1 && bn.firstEpochLoss !== null && plain.firstEpochLoss !== null
       ? `; over the first epoch, ${num(bn.firstEpochLoss)} vs ${num(plain.firstEpochLoss)}`
@@ -372,7 +374,7 @@ export function sweepClaim(
     .join('; ');
   const hint =
     failed(bn) && unnormalized.length
-      ? ` ${unnormalized.join(', ')} ${unnormalized.length === 1 ? 'has' : 'have'} no BatchNormalization after ${unnormalized.length === 1 ? 'it' : 'them'}: the template “CNN, BN after every linear layer” normalizes the classifier too.`
+      ? ` ${unnormalized.join(', ')} ${unnormalized.length === 1 ? 'has' : 'have'} no BatchNormalization after ${unnormalized.length === 1 ? 'it' : 'them'}: normalize the classifier too, Dense(use_bias=False) → BatchNormalization → softmax, as the template “CNN, BN between convolution and activation” does.`
       : '';
   return { story: 'learning-rate', verdict, text: `${lead}. ${each[0].toUpperCase()}${each.slice(1)}.${hint}` };
 }

@@ -109,16 +109,23 @@ function runWithFakeKeras(
 describe('Keras Python with a weights loader', () => {
   it('names every layer with weights exactly once, in the model order, with Keras weight names and shapes', () => {
     const code = exportKerasPython(trained('cnn-bn-before-activation'), { weightsFile: 'mnist.weights.json' });
-    expect(loadedLayers(code)).toEqual(['conv2d', 'batch_normalization', 'conv2d_1', 'batch_normalization_1', 'dense']);
+    expect(loadedLayers(code)).toEqual([
+      'conv2d',
+      'batch_normalization',
+      'conv2d_1',
+      'batch_normalization_1',
+      'dense',
+      'batch_normalization_2',
+    ]);
     expect(code).toContain('model.get_layer("conv2d").set_weights([weight("conv2d", "kernel", (3, 3, 1, 32))])');
     expect(code).toContain('model.get_layer("batch_normalization").set_weights([');
     expect(code).toMatch(
       /weight\("batch_normalization", "gamma", \(32,\)\),\n\s+weight\("batch_normalization", "beta", \(32,\)\),\n\s+weight\("batch_normalization", "moving_mean", \(32,\)\),\n\s+weight\("batch_normalization", "moving_variance", \(32,\)\),/,
     );
-    // 28 → 26 → 24 after two valid 3×3 convolutions, 12 after pooling: Flatten gives 12·12·32 = 4608.
-    expect(code).toContain(
-      'model.get_layer("dense").set_weights([weight("dense", "kernel", (4608, 10)), weight("dense", "bias", (10,))])',
-    );
+    // 28 → 26 → 24 after two valid 3×3 convolutions, 12 after pooling: Flatten gives 12·12·32 = 4608. No bias: the
+    // BN after it has beta.
+    expect(code).toContain('model.get_layer("dense").set_weights([weight("dense", "kernel", (4608, 10))])');
+    expect(code).toContain('weight("batch_normalization_2", "moving_variance", (10,))');
     expect(code).toContain('"mnist.weights.json"');
     // Loaded after the model is built, before the summary.
     expect(code.indexOf('model = keras.Sequential')).toBeLessThan(code.indexOf('set_weights'));

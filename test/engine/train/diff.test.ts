@@ -14,9 +14,15 @@ const names = (refs: { name: string; className: string }[]) => refs.map((r) => `
 const arrows = (cs: { from: string; to: string }[]) => cs.map((c) => `${c.from} → ${c.to}`);
 
 describe('graph diff', () => {
-  it("the article's CNN → the BN-before-activation CNN: three layers added, options changed, the chain rewired", () => {
+  it("the article's CNN → the BN-before-activation CNN: five layers added, options changed, the chain rewired", () => {
     const d = diffGraphs(build('article-cnn'), build('cnn-bn-before-activation'));
-    expect(names(d.added)).toEqual(['Activation activation', 'Activation activation_1', 'Flatten flatten']);
+    expect(names(d.added)).toEqual([
+      'Activation activation',
+      'Activation activation_1',
+      'Flatten flatten',
+      'BatchNormalization batch_normalization_2',
+      'Activation activation_2',
+    ]);
     expect(d.removed).toEqual([]);
     expect(d.changed.map((c) => [c.b.name, c.config])).toEqual([
       ['input_layer', [{ key: 'shape', a: '(28, 28, 3)', b: '(28, 28, 1)' }]],
@@ -27,6 +33,7 @@ describe('graph diff', () => {
           { key: 'use_bias', a: 'True', b: 'False' },
         ],
       ],
+      ['batch_normalization', [{ key: 'momentum', a: '0.99', b: '0.9' }]],
       [
         'conv2d_1',
         [
@@ -34,7 +41,15 @@ describe('graph diff', () => {
           { key: 'use_bias', a: 'True', b: 'False' },
         ],
       ],
-      ['dense', [{ key: 'units', a: '2', b: '10' }]],
+      ['batch_normalization_1', [{ key: 'momentum', a: '0.99', b: '0.9' }]],
+      [
+        'dense',
+        [
+          { key: 'units', a: '2', b: '10' },
+          { key: 'activation', a: "'softmax'", b: "'linear'" },
+          { key: 'use_bias', a: 'True', b: 'False' },
+        ],
+      ],
     ]);
     expect(arrows(d.connectionsRemoved)).toEqual([
       'batch_normalization → conv2d_1',
@@ -48,6 +63,8 @@ describe('graph diff', () => {
       'activation_1 → max_pooling2d',
       'max_pooling2d → flatten',
       'flatten → dense',
+      'dense → batch_normalization_2',
+      'batch_normalization_2 → activation_2',
     ]);
     expect(d.model).toEqual([]);
   });
@@ -56,7 +73,13 @@ describe('graph diff', () => {
     for (const id of ['article-mlp', 'residual-block', 'cnn-bn-before-activation'])
       expect(isSameGraph(diffGraphs(build(id), build(id)))).toBe(true);
     const back = diffGraphs(build('cnn-bn-before-activation'), build('article-cnn'));
-    expect(names(back.removed)).toEqual(['Activation activation', 'Activation activation_1', 'Flatten flatten']);
+    expect(names(back.removed)).toEqual([
+      'Activation activation',
+      'Activation activation_1',
+      'Flatten flatten',
+      'BatchNormalization batch_normalization_2',
+      'Activation activation_2',
+    ]);
     expect(back.added).toEqual([]);
   });
 

@@ -191,8 +191,8 @@ describe('BatchNormalization twin', () => {
   it('removes every BN, reconnects its input to its consumers and restores the bias before it', () => {
     const doc = getTemplate('cnn-bn-before-activation')!.build();
     const twin = bnTwin(doc);
-    expect(twin.removed).toEqual(['batch_normalization', 'batch_normalization_1']);
-    expect(twin.biasRestored).toEqual(['conv2d', 'conv2d_1']);
+    expect(twin.removed).toEqual(['batch_normalization', 'batch_normalization_1', 'batch_normalization_2']);
+    expect(twin.biasRestored).toEqual(['conv2d', 'conv2d_1', 'dense']);
     const inf = infer(twin.doc);
     expect(inf.errorCount).toBe(0);
     expect(twin.doc.nodes.map((n) => n.className)).toEqual([
@@ -204,10 +204,11 @@ describe('BatchNormalization twin', () => {
       'MaxPooling2D',
       'Flatten',
       'Dense',
+      'Activation',
     ]);
-    // 320 + 9,248 + 46,090: the convolutions have their biases again.
+    // 320 + 9,248 + 46,090: the convolutions and the classifier have their biases again.
     expect(inf.totals.total).toBe(320 + 9248 + 46090);
-    expect(doc.nodes.filter((n) => n.className === 'BatchNormalization')).toHaveLength(2); // the original is untouched
+    expect(doc.nodes.filter((n) => n.className === 'BatchNormalization')).toHaveLength(3); // the original is untouched
   });
   it('keeps the residual block valid, merge order included', () => {
     const twin = bnTwin(getTemplate('residual-block')!.build());

@@ -87,7 +87,7 @@ describe('weightsStatus', () => {
     const s = weightsStatus(partial, inference);
     expect(s.trained).toBe(true);
     expect(s.text).toBe(
-      'Trained weights on 1 of 5 layers; batch_normalization, conv2d_1, batch_normalization_1, dense random.',
+      'Trained weights on 1 of 6 layers; batch_normalization, conv2d_1, batch_normalization_1, dense, batch_normalization_2 random.',
     );
     expect(weightsStatus(cnn, inference, 3)).toEqual({ trained: true, text: 'Trained weights of run #3.' });
   });

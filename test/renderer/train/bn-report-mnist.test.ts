@@ -2,7 +2,8 @@
 // and its BN-free twin trained on MNIST with the Train tab's default settings, for three seeds, the progress fed
 // through the training store as the app feeds it. Every number the report states is checked against what the
 // trainer measured (its history, not the store's curves), and the defaults must let the article's points show:
-// statistics settled, BN ahead in training, and a re-estimate that measures the model as trained.
+// statistics settled, BN classifying more of the training data and validating better, and a re-estimate that
+// measures the model as trained. (The learning-rate story of the same template: bn-sweep-mnist.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { split } from '../../../engine/data/dataset';
 import { loadDataset } from '../../../engine/data/node/load';
@@ -91,10 +92,17 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
     expect(optimisation.text).toContain(
       `over the first epoch, ${num(bn.history.loss[0])} vs ${num(plain.history.loss[0])}`,
     );
-    // The defaults make the article's first point: in the same steps, BN trains further.
-    expect(bn.history.loss.at(-1)!).toBeLessThan(plain.history.loss.at(-1)! * 0.95);
+    // The defaults make the article's first point: in the same steps, BN classifies more of the training data. Its
+    // loss need not be lower: the normalized classifier's logits spread only as far as its gamma lets them, which
+    // caps the softmax's confidence; the verdict then reads mixed and says which side led on which figure.
+    const [bnLoss, plainLoss] = [bn.history.loss.at(-1)!, plain.history.loss.at(-1)!];
     expect(bn.history.accuracy.at(-1)!).toBeGreaterThan(plain.history.accuracy.at(-1)! + 0.005);
-    expect(optimisation.verdict).toBe('with BN');
+    const lossSame = Math.abs(bnLoss - plainLoss) <= 0.05 * Math.max(bnLoss, plainLoss);
+    expect(optimisation.verdict).toBe(lossSame || bnLoss < plainLoss ? 'with BN' : 'mixed');
+    if (optimisation.verdict === 'mixed')
+      expect(optimisation.text).toMatch(
+        /^Neither trained clearly further: with BN classified more of the training data, without BN reached the lower loss: /,
+      );
 
     // Generalisation: the last validation figures (inference mode), and a verdict that follows from them.
     expect(generalisation.text).toContain(
@@ -105,11 +113,13 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
     );
     const gap = bn.history.val_accuracy.at(-1)! - plain.history.val_accuracy.at(-1)!;
     expect(generalisation.verdict).toBe(Math.abs(gap) <= 0.005 ? 'same' : gap > 0 ? 'with BN' : 'without BN');
+    // With moving statistics that follow the weights (momentum 0.9), BN validates better at the defaults.
+    expect(gap).toBeGreaterThan(0.005);
 
     // The defaults settle the moving statistics, so the report has no "not settled" sentence.
     expect(steps).toBeGreaterThanOrEqual(299);
-    expect(report.statistics).toMatchObject({ steps, momentum: 0.99, settled: true });
-    expect(report.statistics!.startShare).toBeCloseTo(0.99 ** steps, 12);
+    expect(report.statistics).toMatchObject({ steps, momentum: 0.9, settled: true });
+    expect(report.statistics!.startShare).toBeCloseTo(0.9 ** steps, 12);
     expect(others.every((c) => c.story === 'statistics' && !c.text.includes('starting mean'))).toBe(true);
     const bnGap = bn.history.accuracy.at(-1)! - bn.history.val_accuracy.at(-1)!;
     const plainGap = plain.history.accuracy.at(-1)! - plain.history.val_accuracy.at(-1)!;
@@ -140,7 +150,8 @@ describe.each([0, 1, 2])('the default BN comparison on MNIST, seed %i', (seed) =
     // Population statistics measure the model as trained at least as well as the lagging averages.
     expect(after.accuracy).toBeGreaterThanOrEqual(before.accuracy - 0.01);
     console.log(
-      `seed ${seed}: ${steps} steps; train loss ${num(bn.history.loss.at(-1)!)} vs ${num(plain.history.loss.at(-1)!)}; ` +
+      `seed ${seed}: ${steps} steps; train loss ${num(bnLoss)} vs ${num(plainLoss)}, ` +
+        `acc ${pct(bn.history.accuracy.at(-1)!)} vs ${pct(plain.history.accuracy.at(-1)!)}; ` +
         `val ${pct(before.accuracy)} (re-estimated ${pct(after.accuracy)}) vs ${pct(plain.history.val_accuracy.at(-1)!)}`,
     );
   }, 900_000);

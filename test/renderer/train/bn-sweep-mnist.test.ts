@@ -1,6 +1,6 @@
-// The learning-rate sweep, run for real: the template "CNN, BN after every linear layer" and its BN-free twin
-// trained on MNIST with the Train tab's default settings at the sweep's three rates, for three seeds, the progress
-// fed through the training store as the app feeds it. The sweep's claim is checked against what the trainer
+// The learning-rate sweep, run for real: the lesson template "CNN, BN between convolution and activation" (its
+// classifier normalized too) and its BN-free twin trained on MNIST with the Train tab's default settings at the
+// sweep's three rates, for three seeds, the progress fed through the training store as the app feeds it. The sweep's claim is checked against what the trainer
 // measured (its history, not the store's curves), and the article's point must show: at the highest rate BN
 // trains while the twin, which differs only by BN and the biases BN makes redundant, does not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,7 @@ const num = (v: number) => v.toFixed(3);
 
 /** One comparison at `rate`, as the app runs it: the model, then its twin, each reported to the store. */
 async function comparison(seed: number, rate: number) {
-  const doc = getTemplate('cnn-bn-every-layer')!.build();
+  const doc = getTemplate('cnn-bn-before-activation')!.build();
   const twin = bnTwin(doc);
   const config = { ...DEFAULT_CONFIG, seed, learningRate: rate, loss: 'sparse_categorical_crossentropy' as const };
   const settings: TrainSettings = {
