@@ -24,7 +24,7 @@ beforeAll(async () => {
   await page.waitForSelector('[data-testid=palette-InputLayer]');
   await page.click('[data-testid=menu-new]');
   await page.click('[data-testid=template-cnn-bn-before-activation]');
-  await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 10);
+  await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 12);
 });
 
 afterAll(async () => {
@@ -84,7 +84,7 @@ describe('layout from 1024×700 to 1920×1080', () => {
           { x: box.x + box.width / 2, y: box.y + box.height / 2 },
         );
         expect(onTop, 'Total line not covered').toBe(true);
-        expect(await total.innerText()).toBe('55,850');
+        expect(await total.innerText()).toBe('55,880');
       }
       expect(await smallestNodeText()).toBeGreaterThanOrEqual(10.99);
     });
