@@ -321,7 +321,7 @@ export function SettingsForm({
       </div>
       <label
         className="train-check-option"
-        title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}): BN usually copes, the twin often does not`}
+        title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}); the report compares the two rates. The learning-rate sweep also runs 100×, where the lesson template's twin stays at chance.`}
       >
         <input
           type="checkbox"
