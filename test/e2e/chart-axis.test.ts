@@ -1,7 +1,7 @@
 /**
  * The Train tab's chart as Chromium draws it, on a curve that crosses zero (−0.003 … 0.003): the y axis labels carry
  * a real minus sign (U+2212), and the axis is wide enough that no label starts left of the canvas (a fixed width
- * once cut the sign off, drawing −0.00231 as 0.00231).
+ * once cut the sign off, drawing −0.00231 as 0.00231). The same for the Inside tab's per-channel chart (BN's beta).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,20 +35,38 @@ afterAll(async () => {
   await h?.close();
 });
 
+interface Drawn {
+  chart: string | null;
+  text: string;
+  left: number;
+  right: number;
+}
+const recorded = () => h.page.evaluate(() => (window as unknown as { drawn: Drawn[] }).drawn);
+
 describe('the training chart’s axes, drawn', () => {
   it('labels negative values with a minus sign that stays inside the canvas', async () => {
     await h.page.waitForSelector('[data-testid=chart] canvas');
     await expect
       .poll(() => h.page.evaluate(() => (window as unknown as { drawn: { text: string }[] }).drawn.length))
       .toBeGreaterThan(0);
-    const drawn = await h.page.evaluate(
-      () => (window as unknown as { drawn: { text: string; left: number; right: number }[] }).drawn,
-    );
+    const drawn = (await recorded()).filter((d) => d.chart === 'chart');
     const negative = drawn.filter((d) => /^\u2212\d/.test(d.text));
     expect(negative.length).toBeGreaterThanOrEqual(2);
     // No ASCII hyphen stands in for the sign, and every label starts inside the canvas.
     expect(drawn.filter((d) => /^-\d/.test(d.text))).toEqual([]);
     for (const d of negative) expect(d.left).toBeGreaterThanOrEqual(0);
     await h.screenshot('chart-negative-axis');
+  });
+
+  it('labels the Inside tab’s per-channel chart below zero with a minus sign inside its canvas', async () => {
+    await h.page.waitForSelector('[data-testid=channels] canvas');
+    await expect
+      .poll(async () => (await recorded()).filter((d) => d.chart === 'channels').length)
+      .toBeGreaterThanOrEqual(2);
+    // Each paint draws the two labels; the last paint is what shows.
+    const labels = (await recorded()).filter((d) => d.chart === 'channels').slice(-2);
+    // The top and bottom of the axis: ±0.00468 padded by 8 % of the range, to ±0.00543.
+    expect(labels.map((d) => d.text)).toEqual(['0.00543', '\u22120.00543']);
+    for (const d of labels) expect(d.left).toBeGreaterThanOrEqual(0);
   });
 });

@@ -2,7 +2,7 @@
  * One number (or a few) per channel, channel on x: bars from zero for a parameter, dots and rings to set two
  * modes side by side, short ticks for a reference value. Hovering a channel shows every value at it.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { cssVar, short, useCanvas } from './canvas';
 
 export interface ChannelSeries {
@@ -27,8 +27,11 @@ function extent(series: ChannelSeries[]): [number, number] {
   return [lo < 0 ? lo - pad : 0, hi > 0 ? hi + pad : 0];
 }
 
-/** Room for the y labels ("-0.00664" at 10 px). */
-const AXIS = 46;
+/** The least room for the y labels; a wider label ("−0.00468" at 10 px is 46 px) widens the axis to fit it. */
+const MIN_AXIS = 30;
+
+/** An axis label: a real minus sign (U+2212), as the Train tab's charts write it. */
+const axisLabel = (v: number) => short(v).replace(/^-/, '\u2212');
 
 export function ChannelChart({
   title,
@@ -43,18 +46,22 @@ export function ChannelChart({
 }) {
   const [hover, setHover] = useState<number | null>(null);
   const [lo, hi] = extent(series);
+  // The axis as last drawn, for the hover's channel: a fixed 46 px once cut the minus off −0.00468 (drawn 0.00468).
+  const axis = useRef(MIN_AXIS);
   const ref = useCanvas((ctx, w, h) => {
-    const left = AXIS;
+    ctx.font = `10px ${cssVar('--font') || 'sans-serif'}`;
+    const labels = [hi, lo].map(axisLabel);
+    const left = Math.max(MIN_AXIS, Math.ceil(Math.max(...labels.map((l) => ctx.measureText(l).width))) + 8);
+    axis.current = left;
     const top = 4;
     const bottom = 4;
     const slot = (w - left - 2) / Math.max(channels, 1);
     const cx = (c: number) => left + slot * (c + 0.5);
     const y = (v: number) => top + ((h - top - bottom) * (hi - v)) / (hi - lo);
-    ctx.font = `10px ${cssVar('--font') || 'sans-serif'}`;
     ctx.fillStyle = cssVar('--muted');
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (const v of [hi, lo]) ctx.fillText(short(v), left - 4, Math.min(Math.max(y(v), 6), h - 6));
+    [hi, lo].forEach((v, i) => ctx.fillText(labels[i], left - 4, Math.min(Math.max(y(v), 6), h - 6)));
     ctx.strokeStyle = cssVar('--border');
     ctx.lineWidth = 1;
     ctx.beginPath();
@@ -96,7 +103,8 @@ export function ChannelChart({
   });
   const move = (e: React.MouseEvent<HTMLDivElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
-    const c = Math.floor(((e.clientX - r.left - AXIS) / Math.max(r.width - AXIS - 2, 1)) * channels);
+    const left = axis.current;
+    const c = Math.floor(((e.clientX - r.left - left) / Math.max(r.width - left - 2, 1)) * channels);
     setHover(c >= 0 && c < channels ? c : null);
   };
   return (
