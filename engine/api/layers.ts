@@ -4,3 +4,4 @@ export * from '../layers/types';
 export * from '../layers/config';
 export * from '../layers/fields';
 export * from '../layers/batch-normalization';
+export { freshRule, parseRule, ruleArgText, ruleText, withRuleArg } from '../core/weight-rules';

@@ -142,9 +142,28 @@ export function parseRule(kind: RuleKind, text: string): WeightRule | null {
   return typeof r === 'string' || ruleText(r) !== text ? null : r;
 }
 
-/** The options an inspector select offers: each class with Keras's default arguments (L1L2 at 0.01 both). */
+/** A class as a fresh choice offers it: Keras's default arguments, L1L2 at 0.01 both (its defaults do nothing). */
+export function freshRule(kind: RuleKind, cls: string): WeightRule {
+  return { cls, args: cls === 'L1L2' ? { l1: 0.01, l2: 0.01 } : { ...table(kind)[cls] } };
+}
+
+/** The options an inspector select offers: each class, fresh. */
 export function ruleOptions(kind: RuleKind): string[] {
-  return Object.entries(table(kind)).map(([cls, args]) =>
-    ruleText({ cls, args: cls === 'L1L2' ? { l1: 0.01, l2: 0.01 } : { ...args } }),
-  );
+  return Object.keys(table(kind)).map((cls) => ruleText(freshRule(kind, cls)));
+}
+
+/** An argument as the inspector shows it: `0.01`, `0` or `0, 1, 2` for an axis list. */
+export const ruleArgText = (v: RuleArg): string => (Array.isArray(v) ? v.join(', ') : String(v));
+
+/** `rule` with one argument set from what was typed (`0.02`; an axis `2` or `0, 1, 2`), or why it is refused. */
+export function withRuleArg(kind: RuleKind, rule: WeightRule, key: string, typed: string): WeightRule | string {
+  const parts = typed
+    .replace(/[[\]()]/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const numbers = parts.map(Number);
+  if (parts.length === 0 || numbers.some((n) => Number.isNaN(n)))
+    return `${rule.cls}'s ${key} must be a number${key === 'axis' ? ' or a list of integers' : ''}, got '${typed}'`;
+  const value = key === 'axis' && (parts.length > 1 || /[[,]/.test(typed)) ? numbers : numbers[0];
+  return weightRule(kind, rule.cls, { ...rule.args, [key]: value });
 }

@@ -87,6 +87,7 @@ export const regularizerField = (doc: string) =>
     doc,
     advanced: true,
     accepts: (v: string) => parseRule('regularizer', v) !== null,
+    rule: 'regularizer',
   }) as const satisfies FieldSpec;
 
 /** A `*_constraint` field: None, or MaxNorm(…), NonNeg(), UnitNorm(…), MinMaxNorm(…) (core/weight-rules.ts). */
@@ -99,6 +100,7 @@ export const constraintField = (doc: string) =>
     doc,
     advanced: true,
     accepts: (v: string) => parseRule('constraint', v) !== null,
+    rule: 'constraint',
   }) as const satisfies FieldSpec;
 
 export const activityRegularizerField = regularizerField(

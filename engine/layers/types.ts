@@ -59,6 +59,8 @@ export type FieldSpec =
       nullable?: boolean;
       /** Values beyond the options it also holds (an initializer field's VarianceScaling(…) text). */
       accepts?: (value: string) => boolean;
+      /** A regularizer or constraint field: its values are core/weight-rules.ts's texts, edited class and arguments. */
+      rule?: 'regularizer' | 'constraint';
     })
   /** A fixed-length tuple of ints; Keras also accepts one int for all axes (`kernel_size=3`). */
   | (FieldBase & { type: 'ints'; length: number; default: readonly number[] | null; min?: number; nullable?: boolean })

@@ -1,6 +1,14 @@
 /** One config field of the inspector, its editor chosen by the field's type; invalid values are refused in place. */
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import { checkValue, valuesEqual } from '../../../engine/api/layers';
+import {
+  checkValue,
+  freshRule,
+  parseRule,
+  ruleArgText,
+  ruleText,
+  valuesEqual,
+  withRuleArg,
+} from '../../../engine/api/layers';
 import type { ConfigValue, FieldSpec } from '../../../engine/api/layers';
 import { defaultText, parseFieldText, valueText } from './parse';
 
@@ -118,8 +126,92 @@ function IntsField({ fieldKey, spec, value, onCommit }: Props) {
   );
 }
 
+/** One argument of a regularizer or constraint: typed, checked as Keras checks it, committed as the whole rule. */
+function RuleArgInput({
+  fieldKey,
+  kind,
+  text,
+  argKey,
+  onCommit,
+}: {
+  fieldKey: string;
+  kind: 'regularizer' | 'constraint';
+  text: string;
+  argKey: string;
+  onCommit: (value: ConfigValue) => void;
+}) {
+  const rule = parseRule(kind, text)!;
+  const shown = ruleArgText(rule.args[argKey]);
+  const [draft, setDraft] = useState(shown);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setDraft(shown);
+    setError(null);
+  }, [shown]);
+  const commit = () => {
+    const next = withRuleArg(kind, rule, argKey, draft);
+    setError(typeof next === 'string' ? next : null);
+    if (typeof next !== 'string' && ruleText(next) !== text) onCommit(ruleText(next));
+  };
+  return (
+    <label className="field-rule-arg">
+      <span className="field-rule-key">{argKey}</span>
+      <input
+        className={`field-input field-small ${error ? 'is-invalid' : ''}`}
+        data-testid={`inspector-field-${fieldKey}-${argKey}`}
+        type="text"
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      <FieldError fieldKey={`${fieldKey}-${argKey}`} error={error} />
+    </label>
+  );
+}
+
+/** A regularizer or constraint: its class (None, L1, L2, L1L2 / MaxNorm, NonNeg, …) and that class's arguments. */
+function RuleField({ fieldKey, spec, value, onCommit }: Props) {
+  if (spec.type !== 'enum' || !spec.rule) return null;
+  const kind = spec.rule;
+  const text = typeof value === 'string' ? value : null;
+  const rule = text === null ? null : parseRule(kind, text);
+  const classes = spec.options.map((o) => o.slice(0, o.indexOf('(')));
+  return (
+    <span className="field-rule">
+      <select
+        id={`field-${fieldKey}`}
+        className="field-input"
+        data-testid={`inspector-field-${fieldKey}`}
+        value={rule?.cls ?? ''}
+        onChange={(e) => onCommit(e.target.value === '' ? null : ruleText(freshRule(kind, e.target.value)))}
+      >
+        <option value="">None</option>
+        {classes.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+      {rule && text
+        ? Object.keys(rule.args).map((argKey) => (
+            <RuleArgInput
+              key={`${rule.cls}-${argKey}`}
+              fieldKey={fieldKey}
+              kind={kind}
+              text={text}
+              argKey={argKey}
+              onCommit={onCommit}
+            />
+          ))
+        : null}
+    </span>
+  );
+}
+
 function EditorFor(props: Props) {
   const { fieldKey, spec, value, onCommit } = props;
+  if (spec.type === 'enum' && spec.rule) return <RuleField {...props} />;
   switch (spec.type) {
     case 'bool':
       return (

@@ -17,3 +17,24 @@ describe('the inspector field of an initializer', () => {
     );
   });
 });
+
+describe('the inspector field of a regularizer or constraint', () => {
+  const render = (className: string, key: string, value: string | null) =>
+    renderToStaticMarkup(
+      createElement(FieldRow, { fieldKey: key, spec: getLayer(className)!.fields[key], value, onCommit: () => {} }),
+    );
+
+  it('shows the class selected and one box per argument, an axis list as its numbers', () => {
+    const html = render('Conv2D', 'kernel_constraint', 'MaxNorm(max_value=3, axis=[0, 1, 2])');
+    expect(html).toContain('<option value="MaxNorm" selected="">MaxNorm</option>');
+    expect(html).toContain('data-testid="inspector-field-kernel_constraint-max_value" type="text" value="3"');
+    expect(html).toContain('data-testid="inspector-field-kernel_constraint-axis" type="text" value="0, 1, 2"');
+  });
+
+  it('None selected shows no argument boxes; the classes offered are the ones the engine computes', () => {
+    const html = render('Dense', 'kernel_regularizer', null);
+    expect(html).toContain('<option value="" selected="">None</option>');
+    expect(html).not.toContain('inspector-field-kernel_regularizer-');
+    expect([...html.matchAll(/<option value="(\w*)"/g)].map((m) => m[1])).toEqual(['', 'L1', 'L2', 'L1L2']);
+  });
+});
