@@ -38,6 +38,43 @@ async function summary(model: string) {
   return { code, out, err };
 }
 
+/**
+ * The prediction of a fixture model with weights by the formula make_*_predict.py document, on the formula's input:
+ * per weight `base + factor · sin(0.7071 j + 0.37 h + 1.3 k)` (kernels: factor √(6 / fan-in)), with `affine` giving
+ * the other weights' base and factor by name. Returns Keras's expected output beside ours.
+ */
+async function formulaPrediction(model: string, affine: Record<string, [number, number]>) {
+  const expected = JSON.parse(unzip(`${model}.predict.json.gz`)) as {
+    input_shape: number[];
+    shape: number[];
+    data: number[];
+  };
+  const read = await readModelFile(Buffer.from(unzip(`${model}.json.gz`)), `${model}.json`);
+  if (!read.ok) throw new Error(read.errors[0].message);
+  const doc = read.document;
+  const hash = (name: string) => [...name].reduce((h, c, i) => h + (i + 1) * c.charCodeAt(0), 0) % 997;
+  const weights: Record<string, NamedWeight[]> = {};
+  for (const [id, info] of infer(doc).nodes)
+    weights[id] = info.weights.map(({ name, shape }, k) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(size);
+      const [base, factor] = name === 'kernel' ? [0, Math.sqrt(6 / (size / shape[shape.length - 1]))] : affine[name];
+      for (let j = 0; j < size; j++) data[j] = base + factor * Math.sin(0.7071 * j + 0.37 * hash(info.name) + 1.3 * k);
+      return { name, tensor: { shape, data } };
+    });
+  const size = expected.input_shape.reduce((a, b) => a * b, 1);
+  const x = Float32Array.from({ length: size }, (_, j) => 127.5 + 127.5 * Math.sin(0.013 * j));
+  const { backend, issue } = await loadBackend('fast', { threads: 2 });
+  if (issue) throw new Error(issue.message);
+  try {
+    const y = predict({ ...doc, weights }, { shape: expected.input_shape, data: x }, false, backend);
+    if (!('data' in y)) throw new Error(y.message);
+    return { doc, y, expected };
+  } finally {
+    await disposeBackend(backend);
+  }
+}
+
 /** Read exactly: every fact Keras prints about the model. */
 const READ = [
   'MobileNet',
@@ -118,38 +155,10 @@ describe("MobileNetV3Small (hard_silu) is read with Keras's layers", () => {
   // The weights come from the formula make_mobilenetv3_predict.py documents (the fixture would otherwise hold 2.5M
   // numbers); dropping the ops' constants turns every hard_sigmoid into ReLU6 and the predictions far from Keras's.
   it("predicts what Keras predicts, with the ops' constants", async () => {
-    const expected = JSON.parse(unzip('MobileNetV3Small.predict.json.gz')) as {
-      input_shape: number[];
-      shape: number[];
-      data: number[];
-    };
-    const read = await readModelFile(Buffer.from(unzip('MobileNetV3Small.json.gz')), 'MobileNetV3Small.json');
-    if (!read.ok) throw new Error(read.errors[0].message);
-    const doc = read.document;
-    const hash = (name: string) => [...name].reduce((h, c, i) => h + (i + 1) * c.charCodeAt(0), 0) % 997;
-    const weights: Record<string, NamedWeight[]> = {};
-    for (const [id, info] of infer(doc).nodes)
-      weights[id] = info.weights.map(({ name, shape }, k) => {
-        const size = shape.reduce((a, b) => a * b, 1);
-        const data = new Float32Array(size);
-        const [base, factor] = name === 'kernel' ? [0, Math.sqrt(6 / (size / shape[shape.length - 1]))] : AFFINE[name];
-        for (let j = 0; j < size; j++)
-          data[j] = base + factor * Math.sin(0.7071 * j + 0.37 * hash(info.name) + 1.3 * k);
-        return { name, tensor: { shape, data } };
-      });
-    const size = expected.input_shape.reduce((a, b) => a * b, 1);
-    const x = Float32Array.from({ length: size }, (_, j) => 127.5 + 127.5 * Math.sin(0.013 * j));
-    const { backend, issue } = await loadBackend('fast', { threads: 2 });
-    if (issue) throw new Error(issue.message);
-    try {
-      const y = predict({ ...doc, weights }, { shape: expected.input_shape, data: x }, false, backend);
-      if (!('data' in y)) throw new Error(y.message);
-      expect(y.shape).toEqual(expected.shape);
-      const worst = Math.max(...expected.data.map((e, i) => Math.abs(y.data[i] - e) / e));
-      expect(worst).toBeLessThan(1e-4);
-    } finally {
-      await disposeBackend(backend);
-    }
+    const { y, expected } = await formulaPrediction('MobileNetV3Small', AFFINE);
+    expect(y.shape).toEqual(expected.shape);
+    const worst = Math.max(...expected.data.map((e, i) => Math.abs(y.data[i] - e) / e));
+    expect(worst).toBeLessThan(1e-4);
   }, 120_000);
 });
 
@@ -183,4 +192,21 @@ describe("ConvNeXtTiny (nested Sequential models) is read with Keras's layers", 
       facts.non_trainable,
     ]);
   }, 60_000);
+
+  // make_convnext_predict.py: ConvNeXtTiny at 32×32 without its classifier, weights by the formula it documents.
+  it('predicts what Keras predicts at 32×32: nested stem and downsampling, Normalization(mean, variance), LayerScale', async () => {
+    const AFFINE_CONVNEXT: Record<string, [number, number]> = {
+      bias: [0, 0.05],
+      gamma: [1, 0.1],
+      beta: [0, 0.1],
+      variable: [0.5, 0.1],
+    };
+    const { doc, y, expected } = await formulaPrediction('ConvNeXtTiny32', AFFINE_CONVNEXT);
+    expect(doc.groups?.map((g) => g.className)).toEqual(['Sequential', 'Sequential', 'Sequential', 'Sequential']);
+    expect(y.shape).toEqual(expected.shape);
+    // Outputs of size about 1 after 18 residual blocks: float32 sums differ from TensorFlow's by about 1e-5
+    // (measured: at most 1.2e-5, 3.9e-6 on average), so rtol 1e-4 with an absolute floor of 3e-5.
+    const beyond = expected.data.filter((e, i) => Math.abs(y.data[i] - e) > 1e-4 * Math.abs(e) + 3e-5);
+    expect(beyond).toEqual([]);
+  }, 120_000);
 });
