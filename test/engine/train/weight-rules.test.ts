@@ -1,6 +1,7 @@
 // Regularizers and weight constraints in the fit loop equal real Keras 3.15's: the models of
 // test/fixtures/train/generate_regularized_training.py (every regularizer and constraint class, on Conv2D, BN,
-// DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, LayerNormalization, Dense, Embedding, Conv1D, LSTM and GRU),
+// DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, LayerNormalization, Dense, Embedding, Conv1D, LSTM and GRU, and
+// Bidirectional LSTM (concat, with an activity regularizer) and GRU (sum) whose copies each carry the rules),
 // read from Keras's own to_json(), trained by `train` for three SGD steps from Keras's weights: each step's reported
 // loss (with the regularization losses) and every weight after the last step (constraints applied after each
 // update), on the reference kernels and the fast ones. Then the pieces against their definitions.
@@ -93,7 +94,7 @@ async function check(backend: Backend, f: Fixture) {
   });
 }
 
-for (const file of ['regularized-image.json', 'regularized-text.json']) {
+for (const file of ['regularized-image.json', 'regularized-text.json', 'regularized-bidirectional.json']) {
   const fixture = load(file);
   describe(`${file}: three SGD steps equal Keras ${fixture.keras_version}'s train_on_batch`, () => {
     it('reference kernels', () => check(referenceBackend, fixture));
