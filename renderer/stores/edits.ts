@@ -128,6 +128,8 @@ export function pasteFragment(
     const id = newId();
     idMap.set(n.id, id);
     const copy: DocNode = { ...structuredClone(n), id };
+    // A copy stands outside the nested model its original is in: a model is one chain of layers, used once.
+    delete copy.group;
     if (n.position) copy.position = { x: n.position.x + offset.x, y: n.position.y + offset.y };
     if (n.name) {
       let name = `${n.name}_copy`;

@@ -52,6 +52,17 @@ describe('paste and duplicate', () => {
     expect(twice.nodes.map((n) => n.name).filter(Boolean)).toEqual(['hidden', 'hidden_copy', 'hidden_copy2']);
   });
 
+  it("a copy of a nested model's layer is pasted outside that model, which keeps its own layers only", () => {
+    const grouped = {
+      ...doc,
+      groups: [{ id: 'g', className: 'Sequential' as const, name: 'block' }],
+      nodes: doc.nodes.map((n) => (n.id === 'n0' ? n : { ...n, group: 'g' })),
+    };
+    const { doc: next, ids } = pasteFragment(grouped, copyFragment(grouped, ['n1', 'n2']));
+    expect(ids.map((id) => next.nodes.find((n) => n.id === id)!.group)).toEqual([undefined, undefined]);
+    expect(next.nodes.filter((n) => n.group === 'g').map((n) => n.id)).toEqual(['n1', 'n2']);
+  });
+
   it('copies configs deeply: editing the copy leaves the original alone', () => {
     const { doc: next, ids } = pasteFragment(doc, copyFragment(doc, ['n0']));
     const copy = next.nodes.find((n) => n.id === ids[0])!;
