@@ -4,7 +4,8 @@
 // Bidirectional LSTM (concat, with an activity regularizer) and GRU (sum) whose copies each carry the rules),
 // read from Keras's own to_json(), trained by `train` for three SGD steps from Keras's weights: each step's reported
 // loss (with the regularization losses) and every weight after the last step (constraints applied after each
-// update), on the reference kernels and the fast ones. Then the pieces against their definitions.
+// update), then evaluate's loss with them, on the reference kernels and the fast ones. Then the pieces against their
+// definitions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,8 @@ import { chainDocument } from '../../../engine/graph/build';
 import { infer } from '../../../engine/graph/inference';
 import { referenceBackend } from '../../../engine/kernels/reference';
 import type { Backend } from '../../../engine/kernels/types';
-import { train } from '../../../engine/train/trainer';
+import { compileModel } from '../../../engine/train/executor';
+import { evaluate, train } from '../../../engine/train/trainer';
 import { addPenaltyGrad, constrain, penalty } from '../../../engine/train/weight-rules';
 import { useFastBackend } from '../kernels/fast-backend';
 
@@ -37,6 +39,7 @@ interface Fixture {
   weights_before: Weight[][];
   losses: number[];
   weights_after: Omit<Weight, 'shape'>[][];
+  evaluate_loss: number;
 }
 const load = (file: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, '../../fixtures/train', file), 'utf8')) as Fixture;
@@ -76,12 +79,22 @@ async function fit(backend: Backend, f: Fixture) {
     { backend, yieldToEvents: async () => {} },
   );
   if (result.status !== 'completed') throw new Error(result.error?.message);
-  return { result, layers, names: infer(doc).nodes };
+  // Keras's evaluate on every sample with the trained weights, in inference mode.
+  const trained = compileModel({ ...doc, weights: result.weights });
+  if (!trained.ok) throw new Error(trained.message);
+  const evaluated = evaluate(
+    trained.model,
+    dataset,
+    { loss: 'sparse_categorical_crossentropy', batchSize: f.y.length },
+    backend,
+  );
+  return { result, layers, names: infer(doc).nodes, evaluated };
 }
 
 async function check(backend: Backend, f: Fixture) {
-  const { result, layers, names } = await fit(backend, f);
+  const { result, layers, names, evaluated } = await fit(backend, f);
   result.batchLoss.forEach((loss, i) => expect(loss, `step ${i + 1}`).toBeCloseTo(f.losses[i], 4));
+  expect(evaluated.loss, 'evaluate').toBeCloseTo(f.evaluate_loss, 4);
   layers.forEach((node, i) => {
     const got = result.weights![node.id];
     for (const w of f.weights_after[i]) {
