@@ -105,19 +105,15 @@ describe('problem fixes', () => {
 
   it('lists a rank-4 output for the Train tab’s dataset with the Flatten and pooling heads, each one undo step', async () => {
     await page.click('[data-testid=menu-new]');
-    await page.click('[data-testid=template-cnn-bn-before-activation]');
-    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(10);
+    await page.click('[data-testid=template-article-cnn]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
     await page.click('[data-testid=tab-train]');
     await page.selectOption('[data-testid=train-dataset]', 'mnist');
-    // Without its Dense and Flatten the model ends at MaxPooling2D's (None, 12, 12, 32): no score per class.
-    for (const [className, name] of [
-      ['Dense', 'dense'],
-      ['Flatten', 'flatten'],
-    ]) {
-      await node(className, name).click();
-      await page.keyboard.press('Delete');
-    }
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    await page.click('[data-testid=train-fix-input]');
+    // Without its Dense the article's CNN ends at MaxPooling2D's (None, 12, 12, 32): no score per class.
+    await node('Dense', 'dense').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
     const params = await totalParams();
     await page.click('[data-testid=tab-problems]');
     const row = page.locator('[data-testid=problems] li', {
@@ -151,7 +147,7 @@ describe('problem fixes', () => {
 
     await page.click('[data-testid=tab-problems]');
     await row.locator('[data-testid=problem-fix]', { hasText: 'GlobalAveragePooling2D' }).click();
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(10);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
     // Pooled (None, 32) into Dense(10): 330 parameters more.
     await expect.poll(() => totalParams()).toBe((Number(params.replace(/,/g, '')) + 330).toLocaleString('en-US'));
     await page.click('[data-testid=tab-problems]');
@@ -160,7 +156,7 @@ describe('problem fixes', () => {
 
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
     await page.click('[data-testid=tab-problems]');
     await expect.poll(() => row.count()).toBe(1);
     expect(h.consoleErrors).toEqual([]);
