@@ -81,9 +81,15 @@ export function unitGraph(doc: ModelDocument, inference: Inference): UnitGraph {
 
 /**
  * A group as the model of its own that Keras nests: its layers, and one Input per tensor that feeds it (shaped as
- * that tensor) in place of the outer layers. Ids of its layers are kept; inputs are `<group id>:input<k>`.
+ * that tensor) in place of the outer layers. Ids of its layers are kept; inputs are `<group id>:input<k>`, named
+ * `inputNames[k]` where given.
  */
-export function subDocument(doc: ModelDocument, inference: Inference, view: GroupView): ModelDocument {
+export function subDocument(
+  doc: ModelDocument,
+  inference: Inference,
+  view: GroupView,
+  inputNames: readonly string[] = [],
+): ModelDocument {
   const members = new Set(view.members);
   const inputId = (k: number) => `${view.group.id}:input${k}`;
   const inputs = view.sources.map((source, k) => {
@@ -91,7 +97,7 @@ export function subDocument(doc: ModelDocument, inference: Inference, view: Grou
     const dtype = doc.nodes.find((n) => n.id === source)?.config.dtype;
     const config: LayerConfig = { shape: shape ? shape.slice(1) : null, batch_size: null };
     if (typeof dtype === 'string' && dtype !== 'float32') config.dtype = dtype;
-    return makeNode(inputId(k), { className: 'InputLayer', config });
+    return makeNode(inputId(k), { className: 'InputLayer', config, name: inputNames[k] });
   });
   const edges: DocEdge[] = [];
   for (const id of view.members)

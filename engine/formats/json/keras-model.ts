@@ -6,7 +6,7 @@
 import { foldByCause } from './error-causes';
 import type { FormatError } from '../../core/problems';
 import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
-import { subDocument, unitGraph } from '../../graph/groups';
+import { type GroupView, subDocument, unitGraph } from '../../graph/groups';
 import { infer, type Inference } from '../../graph/inference';
 import { getLayer } from '../../layers/registry';
 import type { LayerConfig } from '../../layers/types';
@@ -585,9 +585,14 @@ export function writeKerasModel(
   const incomingOf = (id: string): string[] =>
     units?.groups.get(id)?.sources ?? (inference.topology.incoming.get(id) ?? []).map((e) => e.source);
   const sequential = inference.modelClass === 'Sequential';
+  // Keras numbers Input layers model-wide as they are made: the outer model's first, then each nested model's.
+  let inputCount = inference.inputs.length;
+  const inputNames = (view: GroupView) => view.sources.map(() => `input_layer_${inputCount++}`);
   const entry = (id: string): Record<string, unknown> => {
     const view = units?.groups.get(id);
-    if (view) return writeKerasModel(subDocument(doc, inference, view), flavor);
+    // Keras writes a nested model's (empty) compile_config too, after its build_config.
+    if (view)
+      return { ...writeKerasModel(subDocument(doc, inference, view, inputNames(view)), flavor), compile_config: {} };
     const node = byId.get(id)!;
     const def = getLayer(node.className);
     const info = inference.nodes.get(id);
