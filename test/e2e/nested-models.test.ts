@@ -4,7 +4,10 @@
  * summary row shows (class, output shape, params), the connections attached to it, and expands them again. The
  * summary lists the nested model as one row. Screenshots go to test-results/screenshots/nested-*.png.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type Harness, layerNode, totalParams, useEditor } from './harness';
@@ -64,4 +67,29 @@ describe('a nested model on the canvas', () => {
     await expect.poll(visibleLayers).toBe(7);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(6);
   });
+
+  it('opens ConvNeXtTiny with its stem and three downsampling blocks as frames, each one Sequential row', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'layercanvas-nested-')), 'ConvNeXtTiny.json');
+    writeFileSync(path, gunzipSync(readFileSync(join(__dirname, '../fixtures/applications/ConvNeXtTiny.json.gz'))));
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
+    await chooser.setFiles(path);
+    await expect.poll(notice, { timeout: 30_000 }).toBe('Opened ConvNeXtTiny.json');
+    await expect.poll(() => page.locator('.react-flow__node-group').count(), { timeout: 30_000 }).toBe(4);
+    expect(await totalParams(page)).toBe('28,589,128');
+    for (const name of ['convnext_tiny_stem', 'convnext_tiny_downsampling_block_0']) {
+      const row = page.locator(`[data-testid=summary-row-${name}]`);
+      await expect.poll(() => row.innerText()).toMatch(/\(Sequential\)/);
+    }
+    // The summary's row of a nested model centres the canvas on its frame, as a layer's row does on the layer.
+    await page.click('[data-testid=summary-row-convnext_tiny_downsampling_block_0]');
+    const frame = page.locator('[data-testid=group-convnext_tiny_downsampling_block_0]');
+    await expect
+      .poll(async () => {
+        const b = await frame.boundingBox();
+        const c = (await page.locator('[data-testid=canvas]').boundingBox())!;
+        return b !== null && b.y > c.y && b.y + b.height < c.y + c.height;
+      })
+      .toBe(true);
+    await h.screenshot('nested-convnext');
+  }, 90_000);
 });
