@@ -1,7 +1,8 @@
 /**
  * One step of Keras's GRU (reset_after=True, its default and the only GRU computed here) with its default
  * activations (sigmoid gates, tanh candidate), the elementwise part fused, and its gradient. With x·kernel + b_x
- * (row t of the precomputed sequence) split into x_z, x_r, x_h and h·recurrent_kernel + b_h into u_z, u_r, u_h:
+ * (row t of the precomputed sequence, its bias added here) split into x_z, x_r, x_h and h·recurrent_kernel + b_h
+ * into u_z, u_r, u_h:
  * z = σ(x_z + u_z), r = σ(x_r + u_r), h̃ = tanh(x_h + r·u_h), h = z·h_prev + (1 − z)·h̃. The matrix products stay
  * with matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the
  * fused step gives the unfused one's bits.
@@ -9,13 +10,13 @@
 import { sigmoid } from './activations';
 
 export interface GruCellInput {
-  /** (batch·steps, 3·units): x·kernel + input bias for every step, rows in (batch, step) order. */
+  /** (batch·steps, 3·units): x·kernel for every step, rows in (batch, step) order. */
   xw: Float32Array;
   t: number;
   steps: number;
   /** (batch, 3·units): h_prev·recurrent_kernel, without its bias. */
   hu: Float32Array;
-  /** (3·units), the recurrent bias, or null for use_bias=False. */
+  /** (2, 3·units): the input bias b_x, then the recurrent bias b_h; null for use_bias=False. */
   bias: Float32Array | null;
   /** (batch, units). */
   hPrev: Float32Array;
@@ -34,8 +35,10 @@ export interface GruCellOutput {
 export interface GruCellGradInput {
   /** (batch, units): the gradient of this step's h from above (the layer's output, or the next layer's). */
   dh: Float32Array;
-  /** (batch, units): the gradient reaching h from step t + 1. */
+  /** (batch, units): the gradient reaching h from step t + 1 through h·recurrent_kernel (zeros at the last step). */
   dhNext: Float32Array;
+  /** Step t + 1's dht and a, whose z carries dht·z straight on to this step's h; null at the last step. */
+  carry: { dht: Float32Array; a: Float32Array } | null;
   /** The forward step's a, u_h and h_prev. */
   a: Float32Array;
   hh: Float32Array;
@@ -61,22 +64,27 @@ export function gruCell(p: GruCellInput): GruCellOutput {
     h = new Float32Array(batch * units);
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const u = new Float32Array(g),
+    x = new Float32Array(g),
     f = new Float32Array(1);
   for (let b = 0; b < batch; b++) {
     const row = (b * steps + t) * g;
     for (let k = 0; k < g; k++) {
+      x[k] = xw[row + k];
       u[k] = hu[b * g + k];
-      if (bias) u[k] += bias[k];
+      if (bias) {
+        x[k] += bias[k];
+        u[k] += bias[g + k];
+      }
     }
     for (let j = 0; j < units; j++) {
       const i = b * units + j,
         q = b * g + j;
-      f[0] = xw[row + j] + u[j];
+      f[0] = x[j] + u[j];
       a[q] = sigmoid(f[0]);
-      f[0] = xw[row + units + j] + u[units + j];
+      f[0] = x[units + j] + u[units + j];
       a[q + units] = sigmoid(f[0]);
       hh[i] = u[2 * units + j];
-      f[0] = xw[row + 2 * units + j] + a[q + units] * hh[i];
+      f[0] = x[2 * units + j] + a[q + units] * hh[i];
       a[q + 2 * units] = Math.tanh(f[0]);
       h[i] = a[q] * hPrev[i] + (1 - a[q]) * a[q + 2 * units];
     }
@@ -85,20 +93,21 @@ export function gruCell(p: GruCellInput): GruCellOutput {
 }
 
 export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
-  const { dh, dhNext, a, hh, hPrev, batch, units } = p;
+  const { dh, dhNext, carry, a, hh, hPrev, batch, units } = p;
   const g = 3 * units;
   const dx = new Float32Array(batch * g),
     du = new Float32Array(batch * g),
     dht = new Float32Array(batch * units);
-  const f = new Float32Array(4);
+  const f = new Float32Array(5);
   for (let b = 0; b < batch; b++) {
     for (let j = 0; j < units; j++) {
       const i = b * units + j,
         q = b * g + j;
+      f[4] = carry ? dhNext[i] + carry.dht[i] * carry.a[q] : dhNext[i]; // dh_next, whole
       const z = a[q],
         r = a[q + units],
         cand = a[q + 2 * units];
-      dht[i] = dh[i] + dhNext[i];
+      dht[i] = dh[i] + f[4];
       f[0] = dht[i] * (hPrev[i] - cand); // d z (after σ)
       f[1] = dht[i] * (1 - z); // d h̃
       f[2] = f[1] * (1 - cand * cand); // d of h̃'s pre-activation

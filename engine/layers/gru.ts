@@ -83,16 +83,17 @@ export const GRU = defineLayer({
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
-    if (w.bias) addRowVector(xw, w.bias.data);
+    const fused = fusedCell(config);
+    // The fused step adds the input bias itself, as it reads each step's rows.
+    if (w.bias && !fused) addRowVector(xw, w.bias.data);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
     let h = mat(batch, units);
     const saved: Step[] = [];
-    const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
       const hu = ctx.backend.matMul(h, w.recurrent_kernel);
       let hNew: Tensor;
       if (fused) {
-        const bias = w.bias ? w.bias.data.subarray(3 * units) : null;
+        const bias = w.bias ? w.bias.data : null;
         const cell = ctx.backend.gruCell({ xw: xw.data, t, steps, hu: hu.data, bias, hPrev: h.data, batch, units });
         hNew = mat(batch, units, cell.h);
         saved.push({ hPrev: h, a: cell.a, hh: mat(batch, units, cell.hh) });
@@ -132,16 +133,19 @@ export const GRU = defineLayer({
     const dBias = new Float32Array(2 * g);
     let dhNext = mat(batch, units);
     const fused = fusedCell(config);
+    // Fused: step t + 1's dht·z reaches step t inside the kernel (the unfused loop adds it below).
+    let carry: { dht: Float32Array; a: Float32Array } | null = null;
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];
       let dxt: Tensor;
       let dhu: Tensor;
-      let dht: Float32Array;
-      let z: Float32Array;
+      // Unfused: this step's dht·z, added to the gradient reaching step t − 1.
+      let unfusedCarry: { dht: Float32Array; z: Float32Array } | null = null;
       if (fused) {
         const grads = ctx.backend.gruCellGrad({
           dh: step(dh, batch, steps, t).data,
           dhNext: dhNext.data,
+          carry,
           a: s.a!,
           hh: s.hh.data,
           hPrev: s.hPrev.data,
@@ -150,13 +154,12 @@ export const GRU = defineLayer({
         });
         dxt = mat(batch, g, grads.dx);
         dhu = mat(batch, g, grads.du);
-        dht = grads.dht;
-        z = columns(mat(batch, g, s.a!), 0, units).data;
+        carry = { dht: grads.dht, a: s.a! };
       } else {
         const dhtT = step(dh, batch, steps, t);
         addInto(dhtT.data, dhNext.data);
-        dht = dhtT.data;
-        z = s.z!.data;
+        const dht = dhtT.data;
+        unfusedCarry = { dht, z: s.z!.data };
         const [zs, r, cand, hh] = [s.z!.data, s.r!.data, s.cand!.data, s.hh.data];
         const n = dht.length;
         const dzA = mat(batch, units);
@@ -188,7 +191,8 @@ export const GRU = defineLayer({
       addColumnSums(dBias, dxt);
       addColumnSums(dBias, dhu, g);
       dhNext = ctx.backend.matMul(dhu, w.recurrent_kernel, false, true);
-      for (let i = 0; i < dht.length; i++) dhNext.data[i] += dht[i] * z[i];
+      if (unfusedCarry)
+        for (let i = 0; i < unfusedCarry.dht.length; i++) dhNext.data[i] += unfusedCarry.dht[i] * unfusedCarry.z[i];
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;

@@ -38,9 +38,11 @@ export function fastGruCellGrad(rt: WasmRuntime, p: GruCellGradInput): GruCellGr
     dht = arena.output(n);
   const dh = arena.copyIn(p.dh),
     dhNext = arena.copyIn(p.dhNext),
+    carryDht = p.carry ? arena.copyIn(p.carry.dht) : 0,
+    carryA = p.carry ? arena.copyIn(p.carry.a) : 0,
     a = arena.copyIn(p.a),
     hh = arena.copyIn(p.hh),
     hPrev = arena.copyIn(p.hPrev);
-  rt.call('gruCellGrad', dh, dhNext, a, hh, hPrev, dx, du, dht, p.batch, p.units);
+  rt.call('gruCellGrad', dh, dhNext, carryDht, carryA, a, hh, hPrev, dx, du, dht, p.batch, p.units);
   return { dx: arena.result(dx, 3 * n), du: arena.result(du, 3 * n), dht: arena.result(dht, n) };
 }

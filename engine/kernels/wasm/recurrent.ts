@@ -77,7 +77,7 @@ export function lstmCellGrad(
 }
 
 /**
- * GRU (reset_after): u = hu (+ bias), rounded to f32; z = σ(x_z + u_z), r = σ(x_r + u_r), hh = u_h,
+ * GRU (reset_after): x = xw[row t] (+ b_x), u = hu (+ b_h), rounded to f32; z = σ(x_z + u_z), r = σ(x_r + u_r), hh = u_h,
  * h̃ = tanh(x_h + r·u_h), h = z·h_prev + (1 − z)·h̃, each rounded to f32 as gru-cell.ts does. bias 0: none.
  */
 export function gruCell(
@@ -94,24 +94,29 @@ export function gruCell(
       const o = <usize>j << 2;
       const i = <usize>(b * units + j) << 2;
       let uz = load<f32>(uRow + o), ur = load<f32>(uRow + w + o), uh = load<f32>(uRow + 2 * w + o);
+      let xz = load<f32>(row + o), xr = load<f32>(row + w + o), xh = load<f32>(row + 2 * w + o);
       if (bias) {
-        uz = <f32>(<f64>uz + f(bias + o));
-        ur = <f32>(<f64>ur + f(bias + w + o));
-        uh = <f32>(<f64>uh + f(bias + 2 * w + o));
+        const bh = bias + 3 * w;
+        xz = <f32>(<f64>xz + f(bias + o));
+        xr = <f32>(<f64>xr + f(bias + w + o));
+        xh = <f32>(<f64>xh + f(bias + 2 * w + o));
+        uz = <f32>(<f64>uz + f(bh + o));
+        ur = <f32>(<f64>ur + f(bh + w + o));
+        uh = <f32>(<f64>uh + f(bh + 2 * w + o));
       }
-      put(aRow + o, sigmoid(<f64><f32>(f(row + o) + <f64>uz)));
-      put(aRow + w + o, sigmoid(<f64><f32>(f(row + w + o) + <f64>ur)));
+      put(aRow + o, sigmoid(<f64><f32>(<f64>xz + <f64>uz)));
+      put(aRow + w + o, sigmoid(<f64><f32>(<f64>xr + <f64>ur)));
       store<f32>(hh + i, uh);
-      put(aRow + 2 * w + o, Math.tanh(<f64><f32>(f(row + 2 * w + o) + f(aRow + w + o) * <f64>uh)));
+      put(aRow + 2 * w + o, Math.tanh(<f64><f32>(<f64>xh + f(aRow + w + o) * <f64>uh)));
       const z = f(aRow + o);
       put(h + i, z * f(hPrev + i) + (1 - z) * f(aRow + 2 * w + o));
     }
   }
 }
 
-/** dx, du (batch, 3·units) and dht (batch, units) from dh, dh_next and the forward step's a, u_h, h_prev. */
+/** dx, du (batch, 3·units) and dht (batch, units) from dh, dh_next (with step t + 1's carry dht·z when given) and the forward step's a, u_h, h_prev. */
 export function gruCellGrad(
-  dh: usize, dhNext: usize, a: usize, hh: usize, hPrev: usize,
+  dh: usize, dhNext: usize, carryDht: usize, carryA: usize, a: usize, hh: usize, hPrev: usize,
   dx: usize, du: usize, dht: usize, batch: i32, units: i32,
 ): void {
   const g = 3 * units;
@@ -121,7 +126,8 @@ export function gruCellGrad(
       const i = <usize>(b * units + j) << 2;
       const q = <usize>(b * g + j) << 2;
       const z = f(a + q), r = f(a + q + w), cand = f(a + q + 2 * w);
-      put(dht + i, f(dh + i) + f(dhNext + i));
+      const next = carryDht ? <f64><f32>(f(dhNext + i) + f(carryDht + i) * f(carryA + q)) : f(dhNext + i);
+      put(dht + i, f(dh + i) + next);
       const d = f(dht + i);
       const dzA = <f64><f32>(d * (f(hPrev + i) - cand));
       const dcand = <f64><f32>(d * (1 - z));

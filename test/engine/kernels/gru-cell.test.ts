@@ -19,7 +19,7 @@ function inputs(c: CellCase, seed: number): { fwd: GruCellInput; grad: GruCellGr
     t,
     steps,
     hu: r([batch, g], 2),
-    bias: c.bias ? r([g], 3) : null,
+    bias: c.bias ? r([2 * g], 3) : null,
     hPrev: r([batch, units], 4),
     batch,
     units,
@@ -28,6 +28,8 @@ function inputs(c: CellCase, seed: number): { fwd: GruCellInput; grad: GruCellGr
   const grad: GruCellGradInput = {
     dh: r([batch, units], 5),
     dhNext: r([batch, units], 6),
+    // A later step's dht and gates, where there is a later step.
+    carry: t < steps - 1 ? { dht: r([batch, units], 7), a: r([batch, g], 8).map((v) => (v + 3) / 6) } : null,
     a: out.a,
     hh: out.hh,
     hPrev: fwd.hPrev,
@@ -59,7 +61,11 @@ function unfused(p: GruCellInput) {
     return p.xw[(b * steps + t) * g + (i % g)];
   });
   const hu = Float32Array.from(p.hu);
-  if (p.bias) for (let i = 0; i < hu.length; i++) hu[i] += p.bias[i % g];
+  if (p.bias) {
+    // As the layer does: the input bias onto x·kernel, the recurrent one onto h·recurrent_kernel.
+    for (let i = 0; i < xt.length; i++) xt[i] += p.bias[i % g];
+    for (let i = 0; i < hu.length; i++) hu[i] += p.bias[g + (i % g)];
+  }
   const zz = part(xt, batch, g, 0, units);
   part(hu, batch, g, 0, units).forEach((v, i) => (zz[i] += v));
   const zr = part(xt, batch, g, units, units);
@@ -77,8 +83,14 @@ function unfused(p: GruCellInput) {
 
 function unfusedGrad(p: GruCellGradInput, f: ReturnType<typeof unfused>) {
   const { batch, units } = p;
+  // The layer's unfused loop: dh_next = h·recurrent_kernel's part + the later step's dht·z, stored; then + dh.
+  const dhNext = Float32Array.from(p.dhNext);
+  const carry = p.carry;
+  if (carry)
+    for (let i = 0; i < dhNext.length; i++)
+      dhNext[i] += carry.dht[i] * carry.a[Math.floor(i / units) * 3 * units + (i % units)];
   const dht = Float32Array.from(p.dh);
-  for (let i = 0; i < dht.length; i++) dht[i] += p.dhNext[i];
+  for (let i = 0; i < dht.length; i++) dht[i] += dhNext[i];
   const n = dht.length;
   const dzA = new Float32Array(n),
     dcand = new Float32Array(n);

@@ -53,7 +53,7 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     t: 1,
     steps: 3,
     hu: randomTensor([2, 15], 91).data,
-    bias: randomTensor([15], 92).data,
+    bias: randomTensor([30], 92).data,
     hPrev: randomTensor([2, 5], 92).data,
     batch: 2,
     units: 5,
@@ -153,6 +153,7 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
         ...gru,
         dh: randomTensor([2, 5], 93).data,
         dhNext: randomTensor([2, 5], 94).data,
+        carry: { dht: randomTensor([2, 5], 95).data, a: cell.a },
         a: cell.a,
         hh: cell.hh,
       });
