@@ -13,6 +13,7 @@ import { Inspector } from './panels/inspector/Inspector';
 import { Palette } from './panels/Palette';
 import { RecoveryPrompt } from './panels/RecoveryPrompt';
 import { StatusBar } from './panels/StatusBar';
+import { fitViewport } from './canvas/fit';
 import { TopBar } from './panels/TopBar';
 import { watchEngineKernels } from './services/engine-kernels';
 import { getHost } from './services/host-instance';
@@ -53,7 +54,12 @@ function Editor() {
 
   useEffect(() => {
     registerCanvasView({
-      fitView: () => void rf.fitView({ padding: 0.08, maxZoom: 1 }),
+      fitView: () => {
+        const nodes = rf.getNodes();
+        const pane = document.querySelector('.react-flow')?.getBoundingClientRect();
+        if (nodes.length === 0 || !pane) return void rf.fitView({ padding: 0.08, maxZoom: 1 });
+        void rf.setViewport(fitViewport(rf.getNodesBounds(nodes), pane, nodes.length));
+      },
       viewport: () => rf.getViewport(),
       setViewport: (v) => void rf.setViewport(v),
       sizes: () => {

@@ -15,6 +15,11 @@ export function registerCanvasView(v: CanvasView | null): void {
   view = v;
 }
 
+/** Fits now (the canvas's own Fit button: after React Flow's fit, the readable one of canvas/fit.ts). */
+export function fitNow(): void {
+  view?.fitView();
+}
+
 /** Fits after React Flow has measured the new nodes. */
 export function fitSoon(): void {
   requestAnimationFrame(() => requestAnimationFrame(() => view?.fitView()));

@@ -1,6 +1,7 @@
 /** The React Flow canvas: the document drawn, edited through the graph store, refused connections explained. */
 import {
   Background,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -29,6 +30,7 @@ import { getLayer } from '../../engine/api/layers';
 import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { useCheckedInference } from '../panels/use-checked-inference';
+import { fitNow } from '../actions/view';
 import { useUi } from '../stores/ui';
 import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
@@ -391,7 +393,19 @@ export function Canvas({ dark }: { dark: boolean }) {
         ) : null}
         <SemanticZoom target={wrap} />
         <LiveRefusal />
-        <Controls />
+        {/* Fit is the readable fit of canvas/fit.ts, not React Flow's, which would zoom a 12-layer chain to blocks. */}
+        <Controls showFitView={false}>
+          <ControlButton
+            className="react-flow__controls-fitview"
+            onClick={fitNow}
+            title="Fit view"
+            aria-label="Fit view"
+          >
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+              <path d="M0 0h10v3.7H3.7V10H0zM22 0h10v10h-3.7V3.7H22zM0 20h3.7v6.3H10V30H0zM28.3 20H32v10H22v-3.7h6.3z" />
+            </svg>
+          </ControlButton>
+        </Controls>
       </ReactFlow>
       {refusal ? (
         <div

@@ -59,6 +59,13 @@ describe('layout from 1024×700 to 1920×1080', () => {
     it(`at ${size.width}×${size.height} no tab overflows, and the summary's totals and node text are readable`, async () => {
       await page.setViewportSize(size);
       await page.click('.react-flow__controls-fitview');
+      // The 12-layer template fits at ~0.25 at 1024×700, where layers would be unnamed blocks: the fit stops at a
+      // zoom that names them, and shows the model from its Input.
+      await expect.poll(() => page.locator('[data-testid=canvas]').getAttribute('data-zoom')).not.toBe('blocks');
+      const input = (await page.locator('.react-flow__node').first().boundingBox())!;
+      const pane = (await page.locator('.react-flow').boundingBox())!;
+      expect(input.y, 'the Input is in view').toBeGreaterThanOrEqual(pane.y);
+      expect(input.y + input.height).toBeLessThanOrEqual(pane.y + pane.height);
       for (const theme of ['light', 'dark']) {
         if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme)
           await page.click('[data-testid=theme-toggle]');
