@@ -512,7 +512,7 @@ export class Interpreter extends Evaluator {
     }
     if (v.kind === 'model') {
       const sub = v.model;
-      if (sub.kind !== 'sequential' || !this.useNested(sub, at.loc)) {
+      if (sub.kind !== 'sequential' || !this.claimNested(sub, at.loc)) {
         if (sub.kind !== 'sequential')
           this.error(
             at.loc,
@@ -531,7 +531,7 @@ export class Interpreter extends Evaluator {
   }
 
   /** A model may be nested once: calling it twice would share its weights. */
-  private useNested(model: ModelBuild, loc: SourceLocation): boolean {
+  private claimNested(model: ModelBuild, loc: SourceLocation): boolean {
     const used = this.nestedModels.find((n) => n.model === model);
     if (!used) return true;
     this.error(
@@ -564,7 +564,7 @@ export class Interpreter extends Evaluator {
     const sources = this.tensorsOf(input.value);
     if (!sources)
       return this.error(input.arg.value.loc, `${this.source(input.arg.value)} is not a tensor`, 'y = inner(x)');
-    if (!this.useNested(model, callee)) return ERROR;
+    if (!this.claimNested(model, callee)) return ERROR;
     if (model.kind === 'sequential') {
       const layers = model.items.filter((item) => item.layer.className !== 'InputLayer').map((item) => item.layer);
       if (layers.length === 0 || sources.length !== 1)
