@@ -1,5 +1,8 @@
 import { tensor, type Tensor } from '../core/tensor';
+import { sigmoid } from './sigmoid';
 import type { ActivationName, ActivationOptions } from './types';
+
+export { sigmoid };
 
 // Keras's SELU constants (keras.activations.selu).
 const SELU_ALPHA = 1.6732632423543772;
@@ -27,14 +30,6 @@ export function erf(x: number): number {
                           (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - r : r - 1;
-}
-
-/** σ(v), stable on both sides; the fused recurrent steps use it too, to give the generic kernels' bits. */
-export function sigmoid(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  // One exp, not two: the same value (exp is deterministic), at half the cost where exp is most of it.
-  const e = Math.exp(v);
-  return e / (1 + e);
 }
 
 /** log(1 + e^v) without overflow for large v. */

@@ -7,7 +7,7 @@
  * with matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the
  * fused step gives the unfused one's bits.
  */
-import { sigmoid } from './activations';
+import { sigmoid } from './sigmoid';
 
 export interface GruCellInput {
   /** (batch·steps, 3·units): x·kernel for every step, rows in (batch, step) order. */

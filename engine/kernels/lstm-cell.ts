@@ -5,7 +5,7 @@
  * matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the fused
  * step gives the unfused one's bits.
  */
-import { sigmoid } from './activations';
+import { sigmoid } from './sigmoid';
 
 export interface LstmCellInput {
   /** (batch·steps, 4·units): x·kernel for every step, rows in (batch, step) order. */
