@@ -217,6 +217,7 @@ async function summaryCommand(rest: string[], io: Io): Promise<number> {
             name: l.name,
             class_name: l.class_name,
             output_shape: l.output_shape,
+            ...(l.output_shapes ? { output_shapes: l.output_shapes } : {}),
             params: l.params,
           })),
           total_params: s.total_params,

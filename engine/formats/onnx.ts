@@ -223,7 +223,10 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
     const out = info.name;
     names.set(id, out);
     if (node.className === 'InputLayer') continue;
-    const xs = inference.topology.incoming.get(id)!.map((e) => names.get(e.source)!);
+    // An RNN's return_state states are its tensors `<name>_state1`, `<name>_state2` (recurrent() names them).
+    const xs = inference.topology.incoming
+      .get(id)!
+      .map((e) => (e.sourceOutput ? `${names.get(e.source)!}_state${e.sourceOutput}` : names.get(e.source)!));
     const x = xs[0];
     const inShape = info.inputShapes[0] ?? [];
     const w = (name: string) => {
@@ -674,7 +677,13 @@ function recurrent(
   };
   const y = `${out}_all`;
   const last = `${out}_last`;
-  g.op(className, inputs, attrs, [y, last]);
+  const cell = `${out}_cell`;
+  g.op(className, inputs, attrs, lstm && c.return_state === true ? [y, last, cell] : [y, last]);
+  // return_state: the last h (and LSTM's c) without ONNX's direction axis, as Keras's outputs 1 (and 2).
+  if (c.return_state === true)
+    (lstm ? [last, cell] : [last]).forEach((state, k) =>
+      g.op('Squeeze', [state, g.ints(`${out}_state${k + 1}_axes`, [0])], {}, `${out}_state${k + 1}`),
+    );
   if (c.return_sequences === true) {
     let steps = g.op('Squeeze', [y, g.ints(`${out}_axes`, [1])]);
     // ONNX puts each step's output at its time; Keras's go_backwards lists them in the order it read them.

@@ -12,6 +12,7 @@ import type { FormatError } from '../core/problems';
 import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
 import type { DocNode, ModelDocument, NamedWeight } from '../graph/document';
+import { edgeSchema } from '../graph/document-schema';
 import type { LayerConfig } from '../layers/types';
 import { LOSSES, type LossName } from '../train/losses';
 import { OPTIMIZERS, type OptimizerName } from '../train/optimizers';
@@ -131,7 +132,7 @@ const graphSchema = z.object({
   name: z.string(),
   modelClass: z.enum(['auto', 'Sequential', 'Functional']).optional(),
   nodes: z.array(nodeSchema),
-  edges: z.array(z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) })),
+  edges: z.array(edgeSchema),
 });
 const weightSchema = z.object({
   name: z.string().min(1),
@@ -227,7 +228,12 @@ function writeGraph(doc: ModelDocument): GraphFile {
       config: n.config,
       ...(n.position ? { position: n.position } : {}),
     })),
-    edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+    edges: doc.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(e.sourceOutput ? { sourceOutput: e.sourceOutput } : {}),
+    })),
   };
 }
 
@@ -363,7 +369,12 @@ function readGraph(g: GraphFile, path: string): ModelDocument {
   const doc: ModelDocument = {
     name: g.name,
     nodes,
-    edges: g.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+    edges: g.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      ...(e.sourceOutput ? { sourceOutput: e.sourceOutput } : {}),
+    })),
   };
   if (g.modelClass) doc.modelClass = g.modelClass;
   return doc;

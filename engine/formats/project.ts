@@ -259,7 +259,7 @@ function buildDocument(file: ProjectFile): ProjectRead {
       });
     }
     edgeIds.add(id);
-    edges.push({ id, source: e.source, target: e.target });
+    edges.push({ id, source: e.source, target: e.target, ...(e.sourceOutput ? { sourceOutput: e.sourceOutput } : {}) });
   });
 
   const name = typeof file.model.name === 'string' ? file.model.name : 'model';
@@ -438,7 +438,12 @@ export function writeProject(doc: ModelDocument, extras: ProjectExtras = {}): st
         ...(n.position ? { position: n.position } : {}),
         ...(n.group ? { group: n.group } : {}),
       })),
-      edges: doc.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })),
+      edges: doc.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        ...(e.sourceOutput ? { sourceOutput: e.sourceOutput } : {}),
+      })),
       ...(doc.groups?.length ? { groups: doc.groups.map((g) => ({ ...g })) } : {}),
     },
   };

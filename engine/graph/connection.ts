@@ -14,6 +14,8 @@ export function connectionRefusal(
   doc: ModelDocument,
   source: string | null | undefined,
   target: string | null | undefined,
+  /** Which of the source's outputs (an RNN's return_state states: 1, 2 …). */
+  sourceOutput = 0,
 ): string | null {
   if (!source || !target) return 'a connection needs two layers';
   const from = doc.nodes.find((n) => n.id === source);
@@ -21,7 +23,8 @@ export function connectionRefusal(
   if (!from || !to) return 'a connection needs two layers';
   const def = getLayer(to.className);
   if (def?.arity === 'none') return 'an InputLayer takes no inputs';
-  if (doc.edges.some((e) => e.source === source && e.target === target)) return 'these layers are already connected';
+  if (doc.edges.some((e) => e.source === source && e.target === target && (e.sourceOutput ?? 0) === sourceOutput))
+    return 'these layers are already connected';
   if (source === target) return `this connection would make a cycle: ${nameOf(doc, source)} cannot feed itself`;
   if (wouldCreateCycle(doc, source, target))
     return `this connection would make a cycle: ${nameOf(doc, target)} already feeds ${nameOf(doc, source)}`;

@@ -50,7 +50,13 @@ export const groupSchema = z.object({
 });
 
 /** One connection, by node ids. */
-export const edgeSchema = z.object({ id: z.string().min(1), source: z.string().min(1), target: z.string().min(1) });
+export const edgeSchema = z.object({
+  id: z.string().min(1),
+  source: z.string().min(1),
+  target: z.string().min(1),
+  /** Which of the source's outputs (an RNN's return_state states: 1, 2 …); absent for the first. */
+  sourceOutput: z.number().int().min(1).max(64).optional(),
+});
 
 const documentShape = z.object({
   name: z.string(),

@@ -37,6 +37,11 @@ export interface DocEdge {
   id: string;
   source: string;
   target: string;
+  /**
+   * Which of the source's outputs the edge carries, as Keras indexes a layer's output tensors (`["lstm", 0, 1]`):
+   * 1, 2 … for an RNN's return_state states; absent for the first (and only, for most layers).
+   */
+  sourceOutput?: number;
 }
 
 export interface ModelDocument {

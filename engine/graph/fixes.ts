@@ -81,13 +81,15 @@ export function removeFromDocument(
  * replaced, in place (merge inputs keep their order), by edges from the removed run's first kept producers.
  */
 function bridge(edges: DocEdge[], removed: ReadonlySet<string>): DocEdge[] {
-  const producers = (id: string, seen = new Set<string>()): string[] => {
+  // Each producer with the output it fed the run from (an RNN's return_state state keeps its index).
+  const producers = (id: string, seen = new Set<string>()): DocEdge[] => {
     if (seen.has(id)) return [];
     seen.add(id);
     return edges
       .filter((e) => e.target === id)
-      .flatMap((e) => (removed.has(e.source) ? producers(e.source, seen) : [e.source]));
+      .flatMap((e) => (removed.has(e.source) ? producers(e.source, seen) : [e]));
   };
+  const same = (a: DocEdge, b: DocEdge) => a.source === b.source && (a.sourceOutput ?? 0) === (b.sourceOutput ?? 0);
   const out: DocEdge[] = [];
   for (const e of edges) {
     if (removed.has(e.target)) continue;
@@ -97,9 +99,14 @@ function bridge(edges: DocEdge[], removed: ReadonlySet<string>): DocEdge[] {
     }
     for (const p of producers(e.source)) {
       const exists =
-        out.some((o) => o.source === p && o.target === e.target) ||
-        edges.some((o) => o.source === p && o.target === e.target);
-      if (!exists) out.push({ id: newId('e'), source: p, target: e.target });
+        out.some((o) => same(o, p) && o.target === e.target) || edges.some((o) => same(o, p) && o.target === e.target);
+      if (!exists)
+        out.push({
+          id: newId('e'),
+          source: p.source,
+          target: e.target,
+          ...(p.sourceOutput ? { sourceOutput: p.sourceOutput } : {}),
+        });
     }
   }
   return out;

@@ -55,6 +55,7 @@ export function infer(doc: ModelDocument): Inference {
       name: nameOf(n.id),
       inputShapes: [],
       outputShape: null,
+      extraOutputShapes: [],
       weights: [],
       trainableParams: 0,
       nonTrainableParams: 0,
@@ -134,7 +135,10 @@ export function infer(doc: ModelDocument): Inference {
   for (const id of topology.order) adviseNode(topology.byId.get(id)!, topology, nodes);
 
   const edgeShapes = new Map<string, Shape | null>();
-  for (const e of doc.edges) edgeShapes.set(e.id, nodes.get(e.source)?.outputShape ?? null);
+  for (const e of doc.edges) {
+    const source = nodes.get(e.source);
+    edgeShapes.set(e.id, source ? outputOf(source, e.sourceOutput) : null);
+  }
 
   const problems: Problem[] = [];
   const totals = { total: 0, trainable: 0, nonTrainable: 0 };
@@ -205,7 +209,23 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
   for (const i of configIssues) problem(i.code, i.message, i.hint);
 
   const incoming = topology.incoming.get(node.id)!;
-  info.inputShapes = incoming.map((e) => nodes.get(e.source)!.outputShape);
+  info.inputShapes = incoming.map((e) => outputOf(nodes.get(e.source)!, e.sourceOutput));
+  for (const e of incoming) {
+    const source = nodes.get(e.source)!;
+    const k = e.sourceOutput ?? 0;
+    if (k > 0 && source.outputShape && k > source.extraOutputShapes.length) {
+      const count = source.extraOutputShapes.length + 1;
+      problem(
+        'missing-output',
+        `${source.name} has ${count === 1 ? 'one output' : `${count} outputs`}, so it has no output ${k} to connect`,
+        getLayer(source.className)?.fields.return_state
+          ? `turn on ${source.name}'s return_state, or connect its first output`
+          : `connect ${source.name}'s first output`,
+        e.id,
+      );
+      badEdges.add(e.id);
+    }
+  }
   if (!checkArity(def, incoming.length, (code, message, hint) => problem(code, message, hint))) {
     for (const e of incoming) badEdges.add(e.id);
     return;
@@ -239,7 +259,13 @@ function inferNode(node: DocNode, topology: Topology, nodes: Map<string, NodeInf
     return;
   }
   info.outputShape = out;
+  info.extraOutputShapes = def.extraOutputs?.(node.config, inputs) ?? [];
   countWeights(def, node, inputs, info, problem);
+}
+
+/** The shape of one of a node's outputs (Keras's tensor index), null while unknown or when it has no such output. */
+export function outputOf(info: NodeInfo, index = 0): Shape | null {
+  return index === 0 ? info.outputShape : (info.extraOutputShapes[index - 1] ?? null);
 }
 
 function checkArity(
@@ -321,6 +347,8 @@ function countWeights(
 function chooseModelClass(doc: ModelDocument, topology: Topology, inputs: string[]): 'Sequential' | 'Functional' {
   if (doc.modelClass === 'Functional') return 'Functional';
   if (inputs.length !== 1 || topology.cycles.length > 0) return 'Functional';
+  // Keras's Sequential passes one tensor from layer to layer: a layer's second output needs the functional API.
+  if (doc.edges.some((e) => (e.sourceOutput ?? 0) > 0)) return 'Functional';
   for (const n of doc.nodes) {
     const def = getLayer(n.className);
     if (def?.arity === 'many') return 'Functional';

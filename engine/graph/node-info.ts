@@ -11,6 +11,8 @@ export interface NodeInfo {
   inputShapes: (Shape | null)[];
   /** Null when the node has an error, or an input upstream does. */
   outputShape: Shape | null;
+  /** The shapes of the outputs after the first (an RNN's return_state states); empty for most layers. */
+  extraOutputShapes: Shape[];
   weights: WeightSpec[];
   trainableParams: number;
   nonTrainableParams: number;

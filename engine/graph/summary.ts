@@ -12,6 +12,8 @@ export interface SummaryRow {
   name: string;
   class_name: string;
   output_shape: (number | null)[] | null;
+  /** A layer with several outputs (return_state): all of them, the first being output_shape; Keras prints the list. */
+  output_shapes?: (number | null)[][];
   params: number;
   /** Functional models: the layers feeding this one, as Keras's "Connected to" column names them. */
   connected_to: string[];
@@ -54,8 +56,17 @@ export function summarize(doc: ModelDocument, inference: Inference = infer(doc))
       name: info.name,
       class_name: info.className,
       output_shape: info.outputShape ? [...info.outputShape] : null,
+      ...(info.outputShape && info.extraOutputShapes.length
+        ? { output_shapes: [info.outputShape, ...info.extraOutputShapes].map((s) => [...s]) }
+        : {}),
       params: info.trainableParams + info.nonTrainableParams,
-      connected_to,
+      // A layer fed by another's state output (return_state) names that output: lstm[0][2].
+      connected_to: (inference.topology.incoming.get(u) ?? [])
+        .filter((e) => units.unitOf(e.source) !== u)
+        .map((e) => {
+          const from = units.unitOf(e.source);
+          return `${unitName(from)}[0][${units.groups.has(from) ? 0 : (e.sourceOutput ?? 0)}]`;
+        }),
     });
   }
   const sequentialLike =
@@ -114,7 +125,11 @@ export function formatSummary(s: Summary): string {
   const rows = s.layers.map((l) => {
     const cells = [
       `${l.name} (${l.class_name})`,
-      l.output_shape ? formatShape(l.output_shape as Shape) : '?',
+      l.output_shapes
+        ? `[${l.output_shapes.map((o) => formatShape(o as Shape)).join(', ')}]`
+        : l.output_shape
+          ? formatShape(l.output_shape as Shape)
+          : '?',
       thousands(l.params),
     ];
     if (!s.sequential_like) cells.push(l.connected_to.length ? l.connected_to.join(', ') : '-');

@@ -135,6 +135,14 @@ export const Bidirectional = defineLayer({
           hint: 'set go_backwards to False; the backward direction is the wrapper’s',
         },
       ];
+    if (config.return_state)
+      return [
+        {
+          code: 'bad-config',
+          message: 'Bidirectional with return_state=True is not supported: its states are four or two more outputs',
+          hint: 'set return_state to False, or use two LSTM or GRU layers (one with go_backwards) with return_state',
+        },
+      ];
     return WRAPPABLE[config.layer].validate?.(innerConfig(config, 'forward').config) ?? [];
   },
   // A field the wrapped layer lacks (GRU has no unit_forget_bias) means nothing: it is kept at its default.

@@ -181,6 +181,14 @@ export function validateConfig(def: LayerDefinition, config: LayerConfig): Layer
   return issues;
 }
 
+/**
+ * How many outputs beyond the first a layer has with this config (LSTM with return_state: 2), for code that has no
+ * input shapes: the count depends on the config alone, so a placeholder shape stands in for the input.
+ */
+export function extraOutputCount(def: LayerDefinition, config: LayerConfig): number {
+  return def.extraOutputs?.(config, [[null, null, null]]).length ?? 0;
+}
+
 /** Whether a value equals the field's Keras default (export writes only the others). */
 export function isDefaultValue(spec: FieldSpec, value: ConfigValue | undefined): boolean {
   return valuesEqual(spec.default as ConfigValue, value ?? null);

@@ -46,7 +46,7 @@ export type ConfigOf<F extends FieldSpecs> = { readonly [K in keyof F]: FieldVal
   readonly trainable?: boolean;
 };
 
-type Typed = 'fields' | 'validate' | 'outputShape' | 'weights' | 'forward' | 'backward';
+type Typed = 'fields' | 'validate' | 'outputShape' | 'extraOutputs' | 'weights' | 'forward' | 'backward';
 
 /**
  * A LayerDefinition whose methods that run on a checked config take it typed. `keyArgs`, `activationOf` and
@@ -56,9 +56,16 @@ export interface TypedLayerDefinition<F extends FieldSpecs> extends Omit<LayerDe
   fields: F;
   validate?(config: ConfigOf<F>): LayerIssue[];
   outputShape(config: ConfigOf<F>, inputs: readonly Shape[]): OutputShapeResult;
+  extraOutputs?(config: ConfigOf<F>, inputs: readonly Shape[]): Shape[];
   weights?(config: ConfigOf<F>, inputs: readonly Shape[]): WeightSpec[];
   forward?(ctx: RunContext, config: ConfigOf<F>, inputs: Tensor[], weights: WeightMap): ForwardResult;
-  backward?(ctx: RunContext, config: ConfigOf<F>, dy: Tensor, cache: ForwardCache): BackwardResult;
+  backward?(
+    ctx: RunContext,
+    config: ConfigOf<F>,
+    dy: Tensor,
+    cache: ForwardCache,
+    dExtra?: readonly (Tensor | undefined)[],
+  ): BackwardResult;
 }
 
 /**

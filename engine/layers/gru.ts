@@ -16,6 +16,7 @@ import {
   recurrentOutput,
   reverseSteps,
   recurrentOutputShape,
+  stateShapes,
   inputSideGradients,
   setColumns,
   setStep,
@@ -69,6 +70,7 @@ export const GRU = defineLayer({
   },
   fields: recurrentFields,
   outputShape: (config, [input]) => recurrentOutputShape('GRU', config, input),
+  extraOutputs: (config, [input]) => stateShapes(1, config, input),
   weights({ units, use_bias }, [input]) {
     const w: WeightSpec[] = [
       { name: 'kernel', shape: [input[2] as number, 3 * units], trainable: true, initializer: 'kernel_initializer' },
@@ -119,9 +121,10 @@ export const GRU = defineLayer({
       h = hNew;
     }
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    return recurrentOutput(out, h, shape, config.return_sequences, saved);
+    const result = recurrentOutput(out, h, shape, config.return_sequences, saved);
+    return config.return_state ? { ...result, extraOutputs: [h] } : result;
   },
-  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }) {
+  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
@@ -131,7 +134,8 @@ export const GRU = defineLayer({
     const dX = mat(batch * steps, g);
     const dU = new Float32Array(units * g);
     const dBias = new Float32Array(2 * g);
-    let dhNext = mat(batch, units);
+    // The last h, when return_state gives it out, receives its own gradient.
+    let dhNext = dExtra[0] ?? mat(batch, units);
     const fused = fusedCell(config);
     // Fused: step t + 1's dht·z reaches step t inside the kernel (the unfused loop adds it below).
     let carry: { dht: Float32Array; a: Float32Array } | null = null;

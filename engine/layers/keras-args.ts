@@ -33,7 +33,6 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   // LSTM and GRU: the plain many-to-one or many-to-many RNN from zero state, no dropout masks.
   dropout: [0],
   recurrent_dropout: [0],
-  return_state: [false],
   stateful: [false],
   unroll: [false, true],
   // Only matters with a mask, which LayerCanvas never computes; Keras sets it on the layers Bidirectional wraps.
@@ -49,7 +48,6 @@ export const NEUTRAL_HINTS: Readonly<Record<string, string>> = {
   mask_zero: 'LayerCanvas computes no masks: drop mask_zero (id 0 is then an ordinary token)',
   dropout: 'the RNN has no input dropout in LayerCanvas: drop it and put a Dropout layer before the RNN',
   recurrent_dropout: 'LayerCanvas has no recurrent dropout: drop it, or put a Dropout layer after the RNN',
-  return_state: 'LayerCanvas returns the output only: drop return_state (return_sequences=True gives every step)',
   stateful: 'LayerCanvas starts every batch from zero state: drop stateful',
   reset_after: "LayerCanvas computes GRU with Keras's default reset_after=True: drop the argument",
 };

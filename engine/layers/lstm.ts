@@ -16,6 +16,7 @@ import {
   recurrentOutput,
   reverseSteps,
   recurrentOutputShape,
+  stateShapes,
   inputSideGradients,
   setColumns,
   setStep,
@@ -73,6 +74,7 @@ export const LSTM = defineLayer({
     },
   },
   outputShape: (config, [input]) => recurrentOutputShape('LSTM', config, input),
+  extraOutputs: (config, [input]) => stateShapes(2, config, input),
   weights({ units, use_bias, unit_forget_bias }, [input]) {
     const w: WeightSpec[] = [
       { name: 'kernel', shape: [input[2] as number, 4 * units], trainable: true, initializer: 'kernel_initializer' },
@@ -126,9 +128,10 @@ export const LSTM = defineLayer({
       h = hNew;
     }
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    return recurrentOutput(out, h, shape, config.return_sequences, saved);
+    const result = recurrentOutput(out, h, shape, config.return_sequences, saved);
+    return config.return_state ? { ...result, extraOutputs: [h, c] } : result;
   },
-  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }) {
+  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
@@ -138,8 +141,9 @@ export const LSTM = defineLayer({
     const dZ = mat(batch * steps, g);
     const dU = new Float32Array(units * g);
     const dBias = new Float32Array(g);
-    let dhNext = mat(batch, units);
-    let dcNext = mat(batch, units);
+    // The last h and c, when return_state gives them out, receive their own gradients.
+    let dhNext = dExtra[0] ?? mat(batch, units);
+    let dcNext = dExtra[1] ?? mat(batch, units);
     const fused = fusedCell(config);
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];

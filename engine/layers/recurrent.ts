@@ -76,6 +76,12 @@ export const recurrentFields = {
     default: false,
     doc: 'Output the hidden state at every step (batch, steps, units), not only the last one (batch, units).',
   },
+  return_state: {
+    type: 'bool',
+    default: false,
+    advanced: true,
+    doc: 'Also output the last state: LSTM gives [output, h, c], GRU [output, h] (e.g. to start a decoder from).',
+  },
   go_backwards: {
     type: 'bool',
     default: false,
@@ -97,6 +103,11 @@ export const recurrentFields = {
  */
 export const fusedCell = (config: { activation: string; recurrent_activation: string }): boolean =>
   config.activation === 'tanh' && config.recurrent_activation === 'sigmoid';
+
+/** The last state's shape, once per state (LSTM: h and c; GRU: h), when return_state asks for them. */
+export function stateShapes(states: number, config: { units: number; return_state: boolean }, input: Shape): Shape[] {
+  return config.return_state ? Array.from({ length: states }, () => [input[0], config.units]) : [];
+}
 
 export function recurrentOutputShape(
   className: string,

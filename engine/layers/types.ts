@@ -208,6 +208,11 @@ export interface LayerDefinition {
   validate?(config: LayerConfig): LayerIssue[];
   /** Output shape for the given input shapes (already checked for count), or the issue that prevents one. */
   outputShape(config: LayerConfig, inputs: readonly Shape[]): OutputShapeResult;
+  /**
+   * The shapes of the outputs after the first, for a layer that has several (LSTM with return_state: h and c), given
+   * a valid input; Keras indexes them 1, 2 …
+   */
+  extraOutputs?(config: LayerConfig, inputs: readonly Shape[]): Shape[];
   /** Weights in Keras's order (e.g. gamma, beta, moving_mean, moving_variance), for a valid input. */
   weights?(config: LayerConfig, inputs: readonly Shape[]): WeightSpec[];
   /** The few arguments worth printing on a canvas node, e.g. `32 · (3, 3) · relu`. */
@@ -217,8 +222,18 @@ export interface LayerDefinition {
    * the executor feeds. Keeps in `saved` whatever `backward` needs.
    */
   forward?(ctx: RunContext, config: LayerConfig, inputs: Tensor[], weights: WeightMap): ForwardResult;
-  /** Gradients of the loss with respect to each input and each trainable weight, from the gradient of the output. */
-  backward?(ctx: RunContext, config: LayerConfig, dy: Tensor, cache: ForwardCache): BackwardResult;
+  /**
+   * Gradients of the loss with respect to each input and each trainable weight, from the gradient of the output
+   * (zeros when only other outputs are used) and, for a layer with extraOutputs, those of the others (undefined
+   * where nothing uses one).
+   */
+  backward?(
+    ctx: RunContext,
+    config: LayerConfig,
+    dy: Tensor,
+    cache: ForwardCache,
+    dExtra?: readonly (Tensor | undefined)[],
+  ): BackwardResult;
 }
 
 export type WeightMap = Readonly<Record<string, Tensor>>;
@@ -234,6 +249,8 @@ export interface RunContext {
 
 export interface ForwardResult {
   output: Tensor;
+  /** The outputs after the first, for a layer with extraOutputs. */
+  extraOutputs?: Tensor[];
   saved?: unknown;
   /** New values of non-trainable weights (BatchNormalization's moving statistics) to apply after the step. */
   updates?: Record<string, Float32Array>;

@@ -18,8 +18,10 @@ export interface RunnableNode {
   name: string;
   def: LayerDefinition;
   config: ModelDocument['nodes'][number]['config'];
-  /** Source node of each input, in edge order. */
+  /** What feeds each input, in edge order: the source node's id, or tensorKey's key for its other outputs. */
   sources: string[];
+  /** How many outputs it has beyond the first (an RNN's return_state states). */
+  extraOutputs: number;
   /** Weights by name, in Keras order. */
   weights: Record<string, Tensor>;
   /** Names of the weights training updates. */
@@ -99,12 +101,18 @@ export function compileModel(doc: ModelDocument, seed = 0, guard?: ResourceGuard
       name: info.name,
       def,
       config: docNode.config,
-      sources: inference.topology.incoming.get(id)!.map((e) => e.source),
+      sources: inference.topology.incoming.get(id)!.map((e) => tensorKey(e.source, e.sourceOutput)),
+      extraOutputs: info.extraOutputShapes.length,
       weights,
       trainable: info.weights.filter((w) => w.trainable).map((w) => w.name),
     });
   }
   return { ok: true, model: { doc, inference, nodes, inputIds: inference.inputs, outputId: inference.outputs[0] } };
+}
+
+/** Where a pass keeps a node's output k: its id for the first, `id#k` for the others. */
+export function tensorKey(id: string, output = 0): string {
+  return output === 0 ? id : `${id}#${output}`;
 }
 
 function findWeight(list: NamedWeight[] | undefined, name: string): NamedWeight | undefined {
@@ -136,6 +144,7 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
     const run = () => node.def.forward!(ctx, node.config, xs, node.weights);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     values.set(node.id, r.output);
+    r.extraOutputs?.forEach((t, k) => values.set(tensorKey(node.id, k + 1), t));
     const inputGradsNeeded = !node.sources.every((s) => model.inputIds.includes(s));
     caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved, inputGradsNeeded });
     if (r.updates) updates.set(node.id, r.updates);
@@ -161,18 +170,22 @@ export function backward(
   const weightGrads = new Map<string, Record<string, Float32Array>>();
   for (let k = model.nodes.length - 1; k >= 0; k--) {
     const node = model.nodes[k];
+    if (node.def.arity === 'none') continue;
+    const dExtra = Array.from({ length: node.extraOutputs }, (_, i) => grads.get(tensorKey(node.id, i + 1)));
     // A gradient of the loss with respect to this output from elsewhere (an activity regularizer) joins the one
     // flowing back from the layers it feeds.
     const extra = outputGrads?.get(node.id);
     const flowing = grads.get(node.id);
-    const dy = extra ? addTo(flowing, extra, pass.values.get(node.id)!.shape) : flowing;
-    if (!dy || node.def.arity === 'none') continue;
+    const given = extra ? addTo(flowing, extra, pass.values.get(node.id)!.shape) : flowing;
+    if (!given && !dExtra.some((g) => g)) continue;
     const cache = pass.caches.get(node.id)!;
+    // Only its other outputs are used: the first one's gradient is zero.
+    const dy = given ?? { shape: cache.output.shape, data: new Float32Array(cache.output.data.length) };
     const fused = dOutputIsLogits && node.id === model.outputId;
     const run = () =>
       fused && node.def.activationOf
         ? { inputs: [dy], weights: undefined }
-        : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache);
+        : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache, dExtra);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     if (r.weights) weightGrads.set(node.id, r.weights);
     node.sources.forEach((source, i) => {

@@ -35,7 +35,9 @@ export function bnTwin(original: ModelDocument): Twin {
     const out = edges.filter((e) => e.source === bn.id);
     edges = edges.filter((e) => e.target !== bn.id && e.source !== bn.id);
     const source = into[0]?.source;
-    if (source !== undefined) for (const e of out) edges.push({ id: `${e.id}~twin`, source, target: e.target });
+    const output = into[0]?.sourceOutput ? { sourceOutput: into[0].sourceOutput } : {};
+    if (source !== undefined)
+      for (const e of out) edges.push({ id: `${e.id}~twin`, source, target: e.target, ...output });
     const fed = source !== undefined ? byId.get(source) : undefined;
     if (fed && hasTrait(fed.className, 'linearWithBias') && fed.config.use_bias === false) {
       fed.config.use_bias = true;

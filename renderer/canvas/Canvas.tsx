@@ -39,7 +39,7 @@ import { GroupNode } from './GroupNode';
 import { type CanvasNode, collapsedMembers, routeToCollapsed, withGroups } from './groups';
 import { LayerNode } from './LayerNode';
 import { ShapeEdge } from './ShapeEdge';
-import { toFlowEdges, toFlowNodes, type LayerFlowNode } from './to-flow';
+import { outputOfHandle, toFlowEdges, toFlowNodes, type LayerFlowNode } from './to-flow';
 
 // Module scope: React Flow re-mounts every node and edge when these objects change.
 const nodeTypes = { layer: LayerNode, group: GroupNode };
@@ -74,6 +74,7 @@ function LiveRefusal() {
           from: c.fromNode.id,
           to: c.toNode.id,
           fromSource: c.fromHandle.type !== 'target',
+          output: c.fromHandle.type !== 'target' ? outputOfHandle(c.fromHandle.id) : 0,
           x: c.pointer.x,
           y: c.pointer.y,
         }
@@ -82,7 +83,7 @@ function LiveRefusal() {
   const doc = useGraph((s) => s.doc);
   if (!live) return null;
   const [source, target] = live.fromSource ? [live.from, live.to] : [live.to, live.from];
-  const why = connectionRefusal(doc, source, target);
+  const why = connectionRefusal(doc, source, target, live.output);
   if (!why) return null;
   return (
     <div
@@ -258,12 +259,12 @@ export function Canvas({ dark }: { dark: boolean }) {
   }, []);
 
   const onConnect = useCallback((c: Connection) => {
-    const refusal = connectionRefusal(useGraph.getState().doc, c.source, c.target);
+    const refusal = connectionRefusal(useGraph.getState().doc, c.source, c.target, outputOfHandle(c.sourceHandle));
     if (refusal) {
       useUi.getState().notify(refusal, 'error');
       return;
     }
-    useGraph.getState().commit((d) => connect(d, c.source, c.target));
+    useGraph.getState().commit((d) => connect(d, c.source, c.target, undefined, outputOfHandle(c.sourceHandle)));
   }, []);
 
   const [refusal, setRefusal] = useState<Refusal | null>(null);
@@ -335,9 +336,10 @@ export function Canvas({ dark }: { dark: boolean }) {
     const fromSource = state.fromHandle?.type !== 'target';
     const [source, target] = fromSource ? [state.fromNode.id, other] : [other, state.fromNode.id];
     const doc = useGraph.getState().doc;
-    const why = connectionRefusal(doc, source, target);
+    const output = fromSource ? outputOfHandle(state.fromHandle?.id) : 0;
+    const why = connectionRefusal(doc, source, target, output);
     if (!why) {
-      useGraph.getState().commit((d) => connect(d, source, target));
+      useGraph.getState().commit((d) => connect(d, source, target, undefined, output));
       return;
     }
     const box = wrap.current?.getBoundingClientRect();

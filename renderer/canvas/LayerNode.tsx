@@ -1,10 +1,10 @@
 /** The one node component: every layer is drawn from its registry entry and its inference result. */
-import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { memo, useEffect, useState } from 'react';
 import type { Problem } from '../../engine/api/core';
 import { thousands } from '../../engine/api/graph';
 import { FixButtons } from './FixButtons';
-import type { LayerFlowNode } from './to-flow';
+import { outputHandle, type LayerFlowNode } from './to-flow';
 
 function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems: Problem[] }) {
   // Where the popover opens: below the badge, or above it for a node in the canvas's lower half (below, it ran past
@@ -60,7 +60,40 @@ function breakable(name: string) {
   ));
 }
 
-function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
+/**
+ * An RNN's return_state states, each its own output handle along the bottom right of the node (Keras's outputs 1,
+ * 2 …), labelled with its shape; the first output keeps the centre handle.
+ */
+function StateOutputs({ shapes }: { shapes: string[] }) {
+  return (
+    <>
+      <div className="layer-node-states" title="the last states (return_state): outputs 1, 2 …">
+        {shapes.map((shape, i) => (
+          <span key={i} title={`output ${i + 1}: the last state`} data-testid={`node-state-${i + 1}`}>
+            [{i + 1}] {shape}
+          </span>
+        ))}
+      </div>
+      {shapes.map((_, i) => (
+        <Handle
+          key={i}
+          type="source"
+          position={Position.Bottom}
+          id={outputHandle(i + 1)}
+          className="layer-handle layer-handle-state"
+          style={{ left: `${70 + (i * 25) / shapes.length}%` }}
+        />
+      ))}
+    </>
+  );
+}
+
+function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  // React Flow measures a node's handles once; a node that gains or loses state outputs (return_state toggled, or
+  // an import that reuses the id) has it measure them again, or edges from them can't be drawn or started.
+  const updateInternals = useUpdateNodeInternals();
+  const outputs = data.extraOutputs.length;
+  useEffect(() => updateInternals(id), [id, outputs, updateInternals]);
   const errors = data.problems.filter((p) => p.severity === 'error');
   const warnings = data.problems.filter((p) => p.severity === 'warning');
   const state = errors.length ? 'has-error' : warnings.length ? 'has-warning' : '';
@@ -105,7 +138,8 @@ function LayerNodeView({ data, selected }: NodeProps<LayerFlowNode>) {
           {thousands(data.params)} params
         </span>
       </div>
-      <Handle type="source" position={Position.Bottom} id="out" className="layer-handle" />
+      <Handle type="source" position={Position.Bottom} id={outputHandle()} className="layer-handle" />
+      {data.extraOutputs.length ? <StateOutputs shapes={data.extraOutputs} /> : null}
     </div>
   );
 }

@@ -20,6 +20,17 @@ export interface LayerNodeData extends Record<string, unknown> {
   /** Merge layers: the names of their inputs, in order. */
   inputOrder: string[] | null;
   hasInput: boolean;
+  /** The shapes of its outputs after the first (an RNN's return_state states), each with its own handle. */
+  extraOutputs: string[];
+}
+
+/** The handle of a node's output k (Keras's tensor index): `out` for the first, `out1`, `out2` … for the others. */
+export const outputHandle = (k = 0): string => (k ? `out${k}` : 'out');
+
+/** Which output a source handle is; 0 for the first or an unknown one. */
+export function outputOfHandle(handle: string | null | undefined): number {
+  const m = /^out(\d+)$/.exec(handle ?? '');
+  return m ? Number(m[1]) : 0;
 }
 
 export type LayerFlowNode = Node<LayerNodeData, 'layer'>;
@@ -54,6 +65,7 @@ function nodeData(info: NodeInfo, inference: Inference, config: Record<string, u
         ? inference.topology.incoming.get(info.id)!.map((e) => inference.nodes.get(e.source)?.name ?? e.source)
         : null,
     hasInput: def?.arity !== 'none',
+    extraOutputs: info.extraOutputShapes.map((s) => formatShape(s)),
   };
   dataCache.set(info, data);
   return data;
@@ -84,6 +96,7 @@ export function toFlowEdges(
       id: e.id,
       type: 'shape',
       source: e.source,
+      sourceHandle: outputHandle(e.sourceOutput),
       target: e.target,
       label: shape ? formatShape(shape) : undefined,
       className:

@@ -67,7 +67,13 @@ export function SummaryPanel() {
               <td>
                 {l.name} <span className="summary-type">({l.class_name})</span>
               </td>
-              <td className="mono">{l.output_shape ? formatShape(l.output_shape as Shape) : '?'}</td>
+              <td className="mono">
+                {l.output_shapes
+                  ? `[${l.output_shapes.map((s) => formatShape(s as Shape)).join(', ')}]`
+                  : l.output_shape
+                    ? formatShape(l.output_shape as Shape)
+                    : '?'}
+              </td>
               <td className="num mono">{thousands(l.params)}</td>
               {functional ? <td className="mono">{l.connected_to.length ? l.connected_to.join(', ') : '-'}</td> : null}
             </tr>

@@ -63,9 +63,18 @@ function lowestNode(doc: ModelDocument): DocNode | undefined {
   return best;
 }
 
-/** Connects source → target; the caller has checked it (connectionRefusal). */
-export function connect(doc: ModelDocument, source: string, target: string, id = newId('e')): ModelDocument {
-  return { ...doc, edges: [...doc.edges, { id, source, target }] };
+/**
+ * Connects source → target; the caller has checked it (connectionRefusal). `sourceOutput`: which of the source's
+ * outputs (an RNN's return_state states: 1, 2 …).
+ */
+export function connect(
+  doc: ModelDocument,
+  source: string,
+  target: string,
+  id = newId('e'),
+  sourceOutput = 0,
+): ModelDocument {
+  return { ...doc, edges: [...doc.edges, { id, source, target, ...(sourceOutput ? { sourceOutput } : {}) }] };
 }
 
 /** Removes nodes (and every edge touching them) and edges; with `reconnect`, each removed chain link is bridged. */

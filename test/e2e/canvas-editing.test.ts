@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { layerNode, useEditor, type Harness } from './harness';
+import { fitAndSettleView, layerNode, useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -18,26 +18,7 @@ useEditor((harness) => {
 
 const node = (className: string, name: string): Locator => layerNode(page, className, name);
 
-/**
- * Fits the view, then waits until the viewport has held still for a poll interval: a fit (or a re-layout that an
- * earlier undo set off) can still move the canvas, and a drag measured before it settles starts off its handle.
- */
-async function fitAndSettle(): Promise<void> {
-  await page.click('.react-flow__controls-fitview');
-  const viewport = page.locator('.react-flow__viewport');
-  let last: string | null = null;
-  await expect
-    .poll(
-      async () => {
-        const now = await viewport.getAttribute('style');
-        const still = now === last;
-        last = now;
-        return still;
-      },
-      { interval: 200 },
-    )
-    .toBe(true);
-}
+const fitAndSettle = () => fitAndSettleView(page);
 
 async function center(l: Locator): Promise<{ x: number; y: number }> {
   const box = await l.boundingBox();

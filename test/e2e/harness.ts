@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startServer, type RunningServer, type ServedModel, type ServeOptions } from '../../cli/serve';
 
 export const CHROMIUM = process.env.LAYERCANVAS_CHROMIUM ?? '/usr/bin/chromium';
@@ -159,4 +159,25 @@ export function layerNode(page: Page, className: string, name: string): Locator 
 export async function totalParams(page: Page): Promise<string> {
   await page.click('[data-testid=tab-summary]');
   return page.locator('[data-testid=summary-total-params]').innerText();
+}
+
+/**
+ * Fits the view, then waits until the viewport has held still for a poll interval: a fit (or a re-layout that an
+ * earlier undo set off) can still move the canvas, and a drag measured before it settles starts off its handle.
+ */
+export async function fitAndSettleView(page: Page): Promise<void> {
+  await page.click('.react-flow__controls-fitview');
+  const viewport = page.locator('.react-flow__viewport');
+  let last: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const now = await viewport.getAttribute('style');
+        const still = now === last;
+        last = now;
+        return still;
+      },
+      { interval: 200 },
+    )
+    .toBe(true);
 }

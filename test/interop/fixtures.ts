@@ -14,6 +14,7 @@ export const INTEROP_FIXTURES = [
   'python/text-bidirectional.py',
   'python/regularizers-constraints-image.py',
   'python/regularizers-constraints-text.py',
+  'python/return-state.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',
@@ -28,4 +29,5 @@ export const INTEROP_FIXTURES = [
   'keras-json/keras3.15-sequential-bidirectional.json',
   'keras-json/keras3.15-regularizers-constraints-image.json',
   'keras-json/keras3.15-regularizers-constraints-text.json',
+  'keras-json/keras3.15-functional-return-state.json',
 ];

@@ -24,15 +24,18 @@ IDS = [m["id"] for m in MODELS]
 
 
 def keras_facts(model):
-    """What model.summary() shows, as data: the rows (Sequential lists no InputLayer row) and the totals."""
+    """What model.summary() shows, as data: the rows (Sequential lists no InputLayer row) and the totals. A layer
+    with several outputs (return_state) has the first as output_shape and all of them as output_shapes."""
     rows = []
+    shape = lambda t: [None if d is None else int(d) for d in t.shape]  # noqa: E731
     for layer in model.layers:
-        shape = layer.output.shape
+        outputs = layer.output if isinstance(layer.output, (list, tuple)) else [layer.output]
         rows.append({
             "name": layer.name,
             "class_name": type(layer).__name__,
-            "output_shape": [None if d is None else int(d) for d in shape],
+            "output_shape": shape(outputs[0]),
             "params": int(layer.count_params()),
+            **({"output_shapes": [shape(t) for t in outputs]} if len(outputs) > 1 else {}),
         })
     size = lambda ws: int(sum(math.prod(w.shape) for w in ws))  # noqa: E731
     return {
@@ -46,7 +49,8 @@ def keras_facts(model):
 def layercanvas_facts(entry):
     s = entry["summary"]
     return {
-        "layers": [{k: row[k] for k in ("name", "class_name", "output_shape", "params")} for row in s["layers"]],
+        "layers": [{k: row[k] for k in ("name", "class_name", "output_shape", "params", "output_shapes") if k in row}
+                   for row in s["layers"]],
         "total_params": s["total_params"],
         "trainable_params": s["trainable_params"],
         "non_trainable_params": s["non_trainable_params"],

@@ -86,9 +86,17 @@ def _models():
             L.Dense(3, bias_constraint=C.MinMaxNorm(0.1, 1.0, rate=0.5), kernel_constraint=C.UnitNorm()),
         ], name="regularized")
 
+    def states():
+        # return_state: the LSTM's h and c and the GRU's h feed a Concatenate as the layers' outputs 1 and 2.
+        inp = keras.Input((6, 3))
+        seq, h, c = L.LSTM(5, return_sequences=True, return_state=True)(inp)
+        _, g = L.GRU(4, return_state=True)(seq)
+        return keras.Model(inp, L.Dense(2)(L.Concatenate()([h, c, g])), name="states")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
             "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11),
-            "bidirectional": (bidirectional, (4, 7), 11), "regularized": (regularized, (4, 8, 8, 3))}
+            "bidirectional": (bidirectional, (4, 7), 11), "regularized": (regularized, (4, 8, 8, 3)),
+            "states": (states, (4, 6, 3))}
 
 
 def weight_rules(model):

@@ -7,7 +7,7 @@ import { foldByCause } from './error-causes';
 import type { FormatError } from '../../core/problems';
 import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
 import { type GroupView, subDocument, unitGraph } from '../../graph/groups';
-import { infer, type Inference } from '../../graph/inference';
+import { infer, outputOf, type Inference } from '../../graph/inference';
 import { getLayer } from '../../layers/registry';
 import type { LayerConfig } from '../../layers/types';
 import { readLayerConfig, writeLayerConfig, type Flavor } from './keras-layers';
@@ -408,12 +408,13 @@ function buildFunctional(
       const id = ids[Math.min(k, ids.length - 1)];
       const source = byName.get(r.layer);
       if (!source) errors.push({ message: `the input ${quote(r.layer)} is not a layer of this model`, path: r.path });
-      else if (r.node !== 0 || r.tensor !== 0)
+      else if (r.node !== 0)
         errors.push({
-          message: `the input ${quote([r.layer, r.node, r.tensor])} uses ${r.node !== 0 ? `call ${r.node} of a shared layer` : `output ${r.tensor} of a multi-output layer`}, which LayerCanvas cannot draw`,
+          message: `the input ${quote([r.layer, r.node, r.tensor])} uses call ${r.node} of a shared layer, which LayerCanvas cannot draw`,
           path: r.path,
         });
-      else edges.push({ id: `e${edges.length}`, source, target: id });
+      // Output r.tensor of a layer with several (an RNN's return_state states); inference checks it has that many.
+      else edges.push({ id: `e${edges.length}`, source, target: id, ...(r.tensor ? { sourceOutput: r.tensor } : {}) });
     }
   }
   const ends = (key: string, mustBeInput: boolean) => {
@@ -432,6 +433,12 @@ function buildFunctional(
       const id = byName.get(r.layer);
       if (!id)
         errors.push({ message: `${key} names ${quote(r.layer)}, which is not a layer of this model`, path: r.path });
+      else if (!mustBeInput && r.tensor !== 0)
+        errors.push({
+          message: `${key} names output ${r.tensor} of ${quote(r.layer)}: LayerCanvas takes a layer's first output as a model output`,
+          hint: 'make the model output a layer fed by that output (e.g. an Activation("linear"))',
+          path: r.path,
+        });
       else if (mustBeInput && nodes.find((n) => n.id === id)?.className !== 'InputLayer')
         errors.push({ message: `${key} names ${quote(r.layer)}, which is not an InputLayer`, path: r.path });
       else if (!mustBeInput && edges.some((e) => e.source === id))
@@ -484,7 +491,13 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
           message: `expected an input [layer name, node index, tensor index, kwargs], got ${quote(t)}`,
           path: joinPath(cpath, i),
         });
-      if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
+      if (Array.isArray(t) && isObject(t[3]) && t[3].initial_state !== undefined && t[3].initial_state !== null)
+        errors.push({
+          message: `layer ${quote(l.name)} is called with an initial_state, which LayerCanvas does not support: its RNNs start from zero state`,
+          hint: 'drop initial_state',
+          path: joinPath(joinPath(joinPath(cpath, i), 3), 'initial_state'),
+        });
+      else if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
         warnings.push({ message: `call arguments ${quote(t[3])} are ignored`, path: joinPath(joinPath(cpath, i), 3) });
     });
     return refs;
@@ -499,6 +512,14 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
         message: `expected the layer's input tensors, got ${quote(call.args)}`,
         path: joinPath(cpath, 'args'),
       });
+    if (isObject(call.kwargs) && call.kwargs.initial_state !== undefined && call.kwargs.initial_state !== null) {
+      errors.push({
+        message: `layer ${quote(l.name)} is called with an initial_state, which LayerCanvas does not support: its RNNs start from zero state`,
+        hint: 'drop initial_state',
+        path: joinPath(joinPath(cpath, 'kwargs'), 'initial_state'),
+      });
+      return refs;
+    }
     if (isObject(call.kwargs) && Object.values(call.kwargs).some((v) => v !== null && v !== false))
       warnings.push({ message: `call arguments ${quote(call.kwargs)} are ignored`, path: joinPath(cpath, 'kwargs') });
     return refs;
@@ -582,8 +603,10 @@ export function writeKerasModel(
   // A tensor is named by the layer Keras sees make it: a nested model's output by the nested model.
   const nameOf = (id: string) => groupOf(id)?.group.name ?? inference.nodes.get(id)?.name ?? id;
   const ids = [...new Set(orderedIds(doc, inference).map((id) => units?.unitOf(id) ?? id))];
-  const incomingOf = (id: string): string[] =>
-    units?.groups.get(id)?.sources ?? (inference.topology.incoming.get(id) ?? []).map((e) => e.source);
+  // Each input as [layer, tensor index]: a layer fed by another's state output (return_state) names that output.
+  const incomingOf = (id: string): { source: string; output: number }[] =>
+    units?.groups.get(id)?.sources.map((source) => ({ source, output: 0 })) ??
+    (inference.topology.incoming.get(id) ?? []).map((e) => ({ source: e.source, output: e.sourceOutput ?? 0 }));
   const sequential = inference.modelClass === 'Sequential';
   // Keras numbers Input layers model-wide as they are made: the outer model's first, then each nested model's.
   let inputCount = inference.inputs.length;
@@ -614,8 +637,9 @@ export function writeKerasModel(
       out.build_config = { input_shape: buildInput };
     return out;
   };
-  const inputShape = (id: string | undefined) => {
-    const s = id ? inference.nodes.get(id)?.outputShape : null;
+  const inputShape = (id: string | undefined, output = 0) => {
+    const info = id ? inference.nodes.get(id) : undefined;
+    const s = info ? outputOf(info, output) : null;
     return s ? [...s] : null;
   };
 
@@ -664,12 +688,12 @@ export function writeKerasModel(
     e.name = view ? view.group.name : nameOf(id);
     if (incoming.length === 0) e.inbound_nodes = [];
     else if (keras3) {
-      const tensors = incoming.map((source) => ({
+      const tensors = incoming.map((ref) => ({
         class_name: '__keras_tensor__',
         config: {
-          shape: inputShape(source),
-          dtype: dtypeOf(source),
-          keras_history: [nameOf(source), 0, 0],
+          shape: inputShape(ref.source, ref.output),
+          dtype: dtypeOf(ref.source),
+          keras_history: [nameOf(ref.source), 0, ref.output],
         },
       }));
       // A model is called on its one tensor, or on the list of them; Keras records its mask argument.
@@ -677,7 +701,7 @@ export function writeKerasModel(
       const many = view ? tensors.length > 1 : def?.arity === 'many';
       const kwargs = view ? { mask: null } : { ...def?.keras.callKwargs };
       e.inbound_nodes = [{ args: many ? [tensors] : tensors, kwargs }];
-    } else e.inbound_nodes = [incoming.map((source) => [nameOf(source), 0, 0, {}])];
+    } else e.inbound_nodes = [incoming.map((ref) => [nameOf(ref.source), 0, ref.output, {}])];
     return e;
   });
   const config = {

@@ -8,7 +8,7 @@ import type { DocNode, ModelDocument } from '../../graph/document';
 import { subDocument, unitGraph, type UnitGraph } from '../../graph/groups';
 import { infer, type Inference } from '../../graph/inference';
 import { assignNames } from '../../graph/naming';
-import { allFields, isDefaultValue } from '../../layers/config';
+import { allFields, extraOutputCount, isDefaultValue } from '../../layers/config';
 import { getLayer } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
 import type { ExportOptions } from '../types';
@@ -154,6 +154,27 @@ function sequential(doc: ModelDocument, inference: Inference, ctx: EmitContext, 
 function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext, target = 'model'): string[] {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const vars = variableNames(doc, inference);
+  // A layer with several outputs (return_state) is unpacked as Keras returns them: lstm, lstm_state1, lstm_state2.
+  const taken = new Set(vars.values());
+  const outputVars = new Map<string, string[]>();
+  const byNode = new Map(doc.nodes.map((n) => [n.id, n]));
+  for (const [id, v] of vars) {
+    // From the config, not inference: a layer with an error still returns its list, as the code reads back.
+    const node = byNode.get(id);
+    const def = node && getLayer(node.className);
+    const extra = def ? extraOutputCount(def, node.config) : 0;
+    if (extra === 0) continue;
+    const names = [v];
+    for (let k = 1; k <= extra; k++) {
+      let name = `${v}_state${k}`;
+      while (taken.has(name)) name = `${name}_`;
+      taken.add(name);
+      names.push(name);
+    }
+    outputVars.set(id, names);
+  }
+  const varOf = (e: { source: string; sourceOutput?: number }) =>
+    outputVars.get(e.source)?.[e.sourceOutput ?? 0] ?? vars.get(e.source);
   const lines: string[] = [];
   const tensors = new Set<string>();
   for (const id of writingOrder(doc, inference)) {
@@ -177,7 +198,8 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext, 
       tensors.add(id);
       continue;
     }
-    const sources = inference.topology.incoming.get(id)!.map((e) => e.source);
+    const incoming = inference.topology.incoming.get(id)!;
+    const sources = incoming.map((e) => e.source);
     const def = getLayer(node.className);
     if (!def || sources.length === 0 || !sources.every((s) => tensors.has(s))) {
       const why = !def
@@ -188,11 +210,8 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext, 
       lines.push(`${def ? `${v} = ${expr}` : `# ${v} = ${expr}`}  # ${why}`);
       continue;
     }
-    const arg =
-      def.arity === 'many' || sources.length > 1
-        ? `[${sources.map((s) => vars.get(s)).join(', ')}]`
-        : vars.get(sources[0]);
-    lines.push(`${v} = ${expr}(${arg})`);
+    const arg = def.arity === 'many' || sources.length > 1 ? `[${incoming.map(varOf).join(', ')}]` : varOf(incoming[0]);
+    lines.push(`${outputVars.get(id)?.join(', ') ?? v} = ${expr}(${arg})`);
     tensors.add(id);
   }
   const list = (ids: string[]) =>

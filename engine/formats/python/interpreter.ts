@@ -4,6 +4,7 @@
  * opaque; anything that would change the model in a way LayerCanvas can't represent is a located error.
  */
 import type { SourceLocation } from '../../core/problems';
+import { completeConfig, extraOutputCount } from '../../layers/config';
 import { getLayer, layerDefinitions } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
 import { namedVarianceScaling, varianceScalingArgs, varianceScalingText } from '../../core/variance-scaling';
@@ -26,6 +27,8 @@ import {
   type SequentialBuild,
   type Value,
 } from './values';
+
+type TensorValue = Extract<Value, { kind: 'tensor' }>;
 
 /** keras.initializers classes with number arguments, by the snake_case name the resolver gives them. */
 const WITH_ARGS: Record<string, ArgClass> = {
@@ -59,7 +62,7 @@ export class Interpreter extends Evaluator {
   /** Every layer made, in construction order (Keras names layers in this order). */
   readonly layers: PendingLayer[] = [];
   /** Connections made by layer calls, in call order (a merge's inputs in list order). */
-  readonly edges: { source: string; target: string }[] = [];
+  readonly edges: { source: string; target: string; sourceOutput?: number }[] = [];
   readonly models: ModelBuild[] = [];
   /** Models used as a layer of another (called on tensors, or listed in a Sequential): each becomes a group. */
   readonly nestedModels: NestedUse[] = [];
@@ -238,21 +241,21 @@ export class Interpreter extends Evaluator {
    * through + - * are the merge layer. Other arithmetic on tensors stays refused by the operators.
    */
   protected override tensorArithmetic(op: string, operands: Value[], loc: SourceLocation): Value | undefined {
-    const tensors = operands.filter((v) => v.kind === 'tensor') as { kind: 'tensor'; nodeId: string }[];
+    const tensors = operands.filter((v) => v.kind === 'tensor') as TensorValue[];
     if (tensors.length === 0 || operands.some((v) => v.kind === 'error')) return undefined;
-    const make = (className: string, given: Record<string, number>, sources: string[]): Value => {
+    const make = (className: string, given: Record<string, number>, sources: TensorValue[]): Value => {
       const layer: PendingLayer = { id: `t${this.nextId++}`, className, given, loc, label: className, usedAt: loc };
       this.layers.push(layer);
       this.byId.set(layer.id, layer);
-      for (const s of sources) this.edges.push({ source: s, target: layer.id });
+      for (const s of sources) this.connect(s, layer.id);
       return { kind: 'tensor', nodeId: layer.id };
     };
     if (operands.length === 1)
-      return op === '-' ? make('Rescaling', { scale: -1, offset: 0 }, [tensors[0].nodeId]) : undefined;
+      return op === '-' ? make('Rescaling', { scale: -1, offset: 0 }, [tensors[0]]) : undefined;
     const [a, b] = operands;
     if (tensors.length === 2) {
       const merge = { '+': 'Add', '-': 'Subtract', '*': 'Multiply' }[op];
-      return merge ? make(merge, {}, [tensors[0].nodeId, tensors[1].nodeId]) : undefined;
+      return merge ? make(merge, {}, [tensors[0], tensors[1]]) : undefined;
     }
     const number =
       a.kind === 'const' && typeof a.value === 'number'
@@ -262,7 +265,7 @@ export class Interpreter extends Evaluator {
           : null;
     if (number === null) return undefined;
     const tensorFirst = a.kind === 'tensor';
-    const source = [tensors[0].nodeId];
+    const source = [tensors[0]];
     switch (op) {
       case '+':
         return make('Rescaling', { scale: 1, offset: number }, source);
@@ -331,11 +334,14 @@ export class Interpreter extends Evaluator {
     return { arg, value: v.layer.className, given: v.layer.given };
   }
 
-  private tensorsOf(v: Value): string[] | null {
-    if (v.kind === 'tensor') return [v.nodeId];
-    if (v.kind === 'seq' && v.items.every((i) => i.kind === 'tensor'))
-      return v.items.map((i) => (i as { nodeId: string }).nodeId);
+  private tensorsOf(v: Value): TensorValue[] | null {
+    if (v.kind === 'tensor') return [v];
+    if (v.kind === 'seq' && v.items.every((i) => i.kind === 'tensor')) return v.items as TensorValue[];
     return null;
+  }
+
+  private connect(source: TensorValue, target: string): void {
+    this.edges.push({ source: source.nodeId, target, ...(source.output ? { sourceOutput: source.output } : {}) });
   }
 
   private applyLayer(layer: PendingLayer, callee: SourceLocation, args: Evaluated[]): Value {
@@ -359,7 +365,9 @@ export class Interpreter extends Evaluator {
         return this.error(
           a.arg.keywordLoc ?? a.arg.loc,
           `the call argument '${a.arg.keyword}' is not supported`,
-          'call the layer with its input only: layer(x)',
+          a.arg.keyword === 'initial_state'
+            ? "LayerCanvas's RNNs start from zero state: drop initial_state"
+            : 'call the layer with its input only: layer(x)',
         );
     }
     if (!input)
@@ -398,7 +406,21 @@ export class Interpreter extends Evaluator {
         location: layer.inputSpec.loc,
       });
     layer.usedAt = callee;
-    for (const s of sources) this.edges.push({ source: s, target: layer.id });
+    for (const s of sources) this.connect(s, layer.id);
+    // A layer with several outputs (return_state) returns them as a list, as Keras does: out, h, c = layer(x).
+    const extra = extraOutputCount(def, completeConfig(def, layer.given).config);
+    if (extra > 0)
+      return {
+        kind: 'seq',
+        items: Array.from(
+          { length: extra + 1 },
+          (_, k): Value => ({
+            kind: 'tensor',
+            nodeId: layer.id,
+            ...(k ? { output: k } : {}),
+          }),
+        ),
+      };
     return { kind: 'tensor', nodeId: layer.id };
   }
 
@@ -576,11 +598,11 @@ export class Interpreter extends Evaluator {
       this.replaceInputs(model);
       let at = sources[0];
       for (const layer of layers) {
-        this.edges.push({ source: at, target: layer.id });
-        at = layer.id;
+        this.connect(at, layer.id);
+        at = { kind: 'tensor', nodeId: layer.id };
       }
       this.nestedModels.push({ model, layerIds: layers.map((l) => l.id), loc: callee });
-      return { kind: 'tensor', nodeId: at };
+      return at;
     }
     if (model.outputs.length !== 1 || sources.length !== model.inputs.length)
       return this.error(
@@ -600,7 +622,12 @@ export class Interpreter extends Evaluator {
     }
     model.inputs.forEach((id, k) => {
       this.replacedInputs.add(id);
-      for (const e of this.edges) if (e.source === id) e.source = sources[k];
+      // The nested model's input becomes the tensor it is called on (a state output keeps its index).
+      for (const e of this.edges)
+        if (e.source === id) {
+          e.source = sources[k].nodeId;
+          if (sources[k].output) e.sourceOutput = sources[k].output;
+        }
     });
     this.nestedModels.push({
       model,
@@ -662,7 +689,15 @@ export class Interpreter extends Evaluator {
         );
         return null;
       }
-      return ids;
+      if (ids.some((t) => t.output)) {
+        this.error(
+          a.arg.value.loc,
+          `${key} holds a layer's state output (return_state): LayerCanvas takes a layer's first output as a model output`,
+          'feed the state into a layer and make that the output',
+        );
+        return null;
+      }
+      return ids.map((t) => t.nodeId);
     };
     const inputs = tensors('inputs');
     const outputs = tensors('outputs');

@@ -231,7 +231,7 @@ function sameObject(a: Value, b: Value): boolean | null {
   if (a.kind === 'opaque' || b.kind === 'opaque') return null;
   if (a.kind === 'const' || b.kind === 'const') return false;
   if (a.kind === 'layer' && b.kind === 'layer') return a.layer === b.layer;
-  if (a.kind === 'tensor' && b.kind === 'tensor') return a.nodeId === b.nodeId;
+  if (a.kind === 'tensor' && b.kind === 'tensor') return a.nodeId === b.nodeId && a.output === b.output;
   if (a.kind === 'model' && b.kind === 'model') return a.model === b.model;
   if (a.kind === 'function' && b.kind === 'function') return a.def === b.def && a.scope === b.scope;
   if (a.kind === 'module' && b.kind === 'module') return a.path === b.path;

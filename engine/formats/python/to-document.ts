@@ -83,6 +83,7 @@ export function toDocument(module: Module, text: string): ImportResult {
     id: `e${i}`,
     source: ids.get(e.source)!,
     target: ids.get(e.target)!,
+    ...(e.sourceOutput ? { sourceOutput: e.sourceOutput } : {}),
   }));
   const doc: ModelDocument = {
     name: model.name ?? (model.kind === 'sequential' ? 'sequential' : 'functional'),
@@ -105,7 +106,7 @@ export function toDocument(module: Module, text: string): ImportResult {
 
 interface Graph {
   layers: PendingLayer[];
-  edges: { source: string; target: string }[];
+  edges: { source: string; target: string; sourceOutput?: number }[];
 }
 
 function inputLayer(

@@ -63,7 +63,8 @@ export type Value =
   | { kind: 'const'; value: ConfigValue; float?: boolean }
   | { kind: 'module'; path: string }
   | { kind: 'layer'; layer: PendingLayer }
-  | { kind: 'tensor'; nodeId: string }
+  /** `output`: which of the layer's outputs (an RNN's return_state states are 1, 2 …); absent for the first. */
+  | { kind: 'tensor'; nodeId: string; output?: number }
   | { kind: 'seq'; items: Value[] }
   | { kind: 'model'; model: ModelBuild }
   | { kind: 'method'; model: ModelBuild; name: string }

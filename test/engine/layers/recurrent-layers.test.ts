@@ -19,7 +19,6 @@ model = keras.Sequential([
 
 describe('recurrent layers: what LayerCanvas cannot compute is refused where it is written', () => {
   it.each([
-    ['layers.LSTM(4, return_state=True)', 'return_state=True', 'return_sequences'],
     ['layers.LSTM(4, recurrent_dropout=0.25)', 'recurrent_dropout=0.25', 'Dropout layer'],
     ['layers.GRU(4, dropout=0.5)', 'dropout=0.5', 'Dropout layer'],
     ['layers.GRU(4, reset_after=False)', 'reset_after=False', 'reset_after=True'],

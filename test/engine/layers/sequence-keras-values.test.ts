@@ -13,8 +13,10 @@ import { isIssue, type RunContext } from '../../../engine/layers/types';
 import { useFastBackend } from '../kernels/fast-backend';
 
 interface Pass {
+  /** Every output flattened, one after another (return_state's states after the output). */
   output: number[];
   output_shape: number[];
+  extra_output_shapes?: number[][];
   input_grad?: number[];
   weight_grads: Record<string, number[]>;
 }
@@ -66,18 +68,31 @@ function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
   ]);
   expect(expectedNames).toEqual(c.weights.map((w) => [w.name, w.shape]));
   const pass = c[mode];
+  const inputShape = [null, ...c.input_shape.slice(1)];
+  expect(def.extraOutputs?.(config, [inputShape]) ?? []).toEqual(
+    (pass.extra_output_shapes ?? []).map((s) => [null, ...s.slice(1)]),
+  );
   const run = () => {
     const r = def.forward!(ctx, config, [x], weights);
-    expect(r.output.shape).toEqual(pass.output_shape);
-    close('output', r.output.data, pass.output);
-    const dy: Tensor = { shape: r.output.shape, data: Float32Array.from(c.projection) };
-    const g = def.backward!(ctx, config, dy, {
+    const outputs = [r.output, ...(r.extraOutputs ?? [])];
+    expect(outputs.map((t) => t.shape)).toEqual([pass.output_shape, ...(pass.extra_output_shapes ?? [])]);
+    const flat = (ts: Tensor[]) => Float32Array.from(ts.flatMap((t) => Array.from(t.data)));
+    close('output', flat(outputs), pass.output);
+    // The projection is the gradient of every output, flattened in the same order.
+    let at = 0;
+    const [dy, ...dExtra] = outputs.map((t): Tensor => {
+      const part = Float32Array.from(c.projection.slice(at, at + t.data.length));
+      at += t.data.length;
+      return { shape: t.shape, data: part };
+    });
+    const cache = {
       inputs: [x],
       weights,
       output: r.output,
       saved: r.saved,
       inputGradsNeeded: c.input_dtype === 'float32',
-    });
+    };
+    const g = def.backward!(ctx, config, dy, cache, dExtra);
     if (pass.input_grad) close('input gradient', g.inputs[0].data, pass.input_grad);
     expect(Object.keys(g.weights ?? {}).sort()).toEqual(Object.keys(pass.weight_grads).sort());
     for (const [name, want] of Object.entries(pass.weight_grads)) close(`${name} gradient`, g.weights![name], want);
