@@ -192,7 +192,12 @@ export function Canvas({ dark }: { dark: boolean }) {
   latest.current = nodes;
   // A drag changes only positions: the edge list and the inference stay the same objects, so do the edges.
   const docEdges = doc.edges;
-  const hiddenIn = useMemo(() => collapsedMembers(doc), [doc]);
+  const hiddenBefore = useRef<ReadonlyMap<string, string> | undefined>(undefined);
+  const hiddenIn = useMemo(() => {
+    const members = collapsedMembers(doc, hiddenBefore.current);
+    hiddenBefore.current = members;
+    return members;
+  }, [doc]);
   const edges = useMemo(
     () => routeToCollapsed(toFlowEdges(docEdges, inference, new Set(selectedEdges), dropEdge), hiddenIn),
     [docEdges, inference, selectedEdges, dropEdge, hiddenIn],

@@ -93,12 +93,20 @@ export function withGroups(
   return out;
 }
 
-/** The collapsed group each layer is hidden in, by layer id. */
-export function collapsedMembers(doc: ModelDocument): Map<string, string> {
+/**
+ * The collapsed group each layer is hidden in, by layer id; `previous` itself when it says the same. Dragging a layer
+ * makes a new document every frame without changing this: the same map keeps the canvas's edges the same objects,
+ * so React Flow neither rebuilds its connection lookup nor re-renders every edge (in a 429-layer model, a frame).
+ */
+export function collapsedMembers(
+  doc: ModelDocument,
+  previous?: ReadonlyMap<string, string>,
+): ReadonlyMap<string, string> {
   const collapsed = new Set((doc.groups ?? []).filter((g) => g.collapsed).map((g) => g.id));
   const out = new Map<string, string>();
   for (const n of doc.nodes) if (n.group && collapsed.has(n.group)) out.set(n.id, n.group);
-  return out;
+  const same = previous && previous.size === out.size && [...out].every(([id, g]) => previous.get(id) === g);
+  return same ? previous : out;
 }
 
 /** Connections into or out of a collapsed group attach to its node; those inside it are not drawn. */

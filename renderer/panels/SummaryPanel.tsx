@@ -1,6 +1,6 @@
 /** The Keras `model.summary()` table, live; clicking a row selects its layer. */
 import { useReactFlow } from '@xyflow/react';
-import { useMemo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { formatShape, type Shape } from '../../engine/api/core';
 import { readableBytes } from '../../engine/api/core';
 import { estimateResources } from '../../engine/api/graph';
@@ -10,6 +10,53 @@ import { useInference } from '../stores/inference';
 import { useUi } from '../stores/ui';
 
 const MEMORY_TITLE = 'Float32, as the engine computes; checked against the memory budget before every run';
+
+type Summary = ReturnType<typeof summarize>;
+
+/**
+ * One row per layer, memo'd apart from the panel: dragging a layer changes the document on every frame, which
+ * re-renders the panel, but not the summary, the selection or the click handler these rows are drawn from (a
+ * 429-layer DenseNet121 redrew every row on every frame of a drag).
+ */
+const SummaryRows = memo(function SummaryRows({
+  layers,
+  functional,
+  selected,
+  pick,
+}: {
+  layers: Summary['layers'];
+  functional: boolean;
+  selected: readonly string[];
+  pick: (id: string) => void;
+}) {
+  return (
+    <tbody>
+      {layers.map((l) => (
+        <tr
+          key={l.nodeId}
+          className={selected.includes(l.nodeId) ? 'is-selected' : ''}
+          data-testid={`summary-row-${l.name}`}
+          onClick={() => pick(l.nodeId)}
+          tabIndex={0}
+          onKeyDown={(e) => e.key === 'Enter' && pick(l.nodeId)}
+        >
+          <td>
+            {l.name} <span className="summary-type">({l.class_name})</span>
+          </td>
+          <td className="mono">
+            {l.output_shapes
+              ? `[${l.output_shapes.map((s) => formatShape(s as Shape)).join(', ')}]`
+              : l.output_shape
+                ? formatShape(l.output_shape as Shape)
+                : '?'}
+          </td>
+          <td className="num mono">{thousands(l.params)}</td>
+          {functional ? <td className="mono">{l.connected_to.length ? l.connected_to.join(', ') : '-'}</td> : null}
+        </tr>
+      ))}
+    </tbody>
+  );
+});
 
 export function SummaryPanel() {
   const doc = useGraph((s) => s.doc);
@@ -30,15 +77,18 @@ export function SummaryPanel() {
     [inference],
   );
 
-  const pick = (id: string) => {
-    useUi.getState().select([id]);
-    const n = getNode(id);
-    if (n)
-      setCenter(n.position.x + (n.measured?.width ?? 200) / 2, n.position.y + (n.measured?.height ?? 90) / 2, {
-        zoom: Math.max(getZoom(), 0.8),
-        duration: 200,
-      });
-  };
+  const pick = useCallback(
+    (id: string) => {
+      useUi.getState().select([id]);
+      const n = getNode(id);
+      if (n)
+        setCenter(n.position.x + (n.measured?.width ?? 200) / 2, n.position.y + (n.measured?.height ?? 90) / 2, {
+          zoom: Math.max(getZoom(), 0.8),
+          duration: 200,
+        });
+    },
+    [getNode, setCenter, getZoom],
+  );
 
   return (
     <div className="summary" data-testid="summary">
@@ -54,31 +104,7 @@ export function SummaryPanel() {
             {functional ? <th>Connected to</th> : null}
           </tr>
         </thead>
-        <tbody>
-          {summary.layers.map((l) => (
-            <tr
-              key={l.nodeId}
-              className={selected.includes(l.nodeId) ? 'is-selected' : ''}
-              data-testid={`summary-row-${l.name}`}
-              onClick={() => pick(l.nodeId)}
-              tabIndex={0}
-              onKeyDown={(e) => e.key === 'Enter' && pick(l.nodeId)}
-            >
-              <td>
-                {l.name} <span className="summary-type">({l.class_name})</span>
-              </td>
-              <td className="mono">
-                {l.output_shapes
-                  ? `[${l.output_shapes.map((s) => formatShape(s as Shape)).join(', ')}]`
-                  : l.output_shape
-                    ? formatShape(l.output_shape as Shape)
-                    : '?'}
-              </td>
-              <td className="num mono">{thousands(l.params)}</td>
-              {functional ? <td className="mono">{l.connected_to.length ? l.connected_to.join(', ') : '-'}</td> : null}
-            </tr>
-          ))}
-        </tbody>
+        <SummaryRows layers={summary.layers} functional={functional} selected={selected} pick={pick} />
       </table>
       <div className="summary-foot">
         <div className="summary-totals">

@@ -55,6 +55,19 @@ describe('nested models on the canvas', () => {
       'stem→gap',
     ]);
   });
+
+  it('collapsed members: a moved layer keeps the same map (the edges stay the same objects); collapsing makes a new one', () => {
+    const doc = setGroupCollapsed(placed(), 'g2', true);
+    const before = collapsedMembers(doc);
+    const moved = moveNodes(doc, new Map([[doc.nodes[0].id, { x: 500, y: 700 }]]));
+    expect(moved).not.toBe(doc);
+    expect(collapsedMembers(moved, before)).toBe(before);
+    const expanded = setGroupCollapsed(moved, 'g2', false);
+    const after = collapsedMembers(expanded, before);
+    expect(after).not.toBe(before);
+    expect(after.size).toBe(0);
+    expect(collapsedMembers(setGroupCollapsed(expanded, 'g2', true), after)).toEqual(before);
+  });
 });
 
 describe('auto-layout with nested models', () => {
