@@ -1,6 +1,6 @@
 /** The one node component: every layer is drawn from its registry entry and its inference result. */
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
-import { memo, useEffect, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { Problem } from '../../engine/api/core';
 import { thousands } from '../../engine/api/graph';
 import { FixButtons } from './FixButtons';
@@ -90,10 +90,17 @@ function StateOutputs({ shapes }: { shapes: string[] }) {
 
 function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   // React Flow measures a node's handles once; a node that gains or loses state outputs (return_state toggled, or
-  // an import that reuses the id) has it measure them again, or edges from them can't be drawn or started.
+  // an import that reuses the id) has it measure them again, or edges from them can't be drawn or started. Not on
+  // mount, which React Flow measures anyway: a second measurement per node cost NASNetMobile's 771 layers 5 s on
+  // opening, and every layer scrolled into view during a pan.
   const updateInternals = useUpdateNodeInternals();
   const outputs = data.extraOutputs.length;
-  useEffect(() => updateInternals(id), [id, outputs, updateInternals]);
+  const measuredOutputs = useRef(outputs);
+  useEffect(() => {
+    if (measuredOutputs.current === outputs) return;
+    measuredOutputs.current = outputs;
+    updateInternals(id);
+  }, [id, outputs, updateInternals]);
   const errors = data.problems.filter((p) => p.severity === 'error');
   const warnings = data.problems.filter((p) => p.severity === 'warning');
   const state = errors.length ? 'has-error' : warnings.length ? 'has-warning' : '';
