@@ -4,13 +4,13 @@ import { memo } from 'react';
 import { thousands } from '../../engine/api/graph';
 import { setGroupCollapsed } from '../stores/edits';
 import { useGraph } from '../stores/graph';
-import type { GroupFlowNode } from './groups';
+import { GROUP_INPUT, GROUP_OUTPUT, type GroupFlowNode } from './groups';
 
 function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
   const toggle = () => useGraph.getState().commit((d) => setGroupCollapsed(d, id, !data.collapsed));
   return (
     <div className={`group-node${data.collapsed ? ' is-collapsed' : ''}`} data-testid={`group-${data.name}`}>
-      {data.collapsed ? <Handle type="target" position={Position.Top} isConnectable={false} /> : null}
+      {data.collapsed ? <Handle type="target" position={Position.Top} id={GROUP_INPUT} isConnectable={false} /> : null}
       <div className="group-node-head">
         <button
           type="button"
@@ -39,7 +39,9 @@ function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
           </span>
         </div>
       ) : null}
-      {data.collapsed ? <Handle type="source" position={Position.Bottom} isConnectable={false} /> : null}
+      {data.collapsed ? (
+        <Handle type="source" position={Position.Bottom} id={GROUP_OUTPUT} isConnectable={false} />
+      ) : null}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { Edge, Node } from '@xyflow/react';
 import { formatShape } from '../../engine/api/core';
 import { type Inference, type ModelDocument, unitGraph } from '../../engine/api/graph';
 import { DEFAULT_NODE_SIZE, GROUP_PADDING } from './layout';
-import type { LayerFlowNode } from './to-flow';
+import { type LayerFlowNode, outputHandle } from './to-flow';
 
 export interface GroupNodeData extends Record<string, unknown> {
   name: string;
@@ -109,13 +109,28 @@ export function collapsedMembers(
   return same ? previous : out;
 }
 
-/** Connections into or out of a collapsed group attach to its node; those inside it are not drawn. */
+/** The handles of a collapsed group's node: one input, one output (a nested model here has one of each). */
+export const GROUP_INPUT = 'in';
+export const GROUP_OUTPUT = outputHandle();
+
+/**
+ * Connections into or out of a collapsed group attach to its node; those inside it are not drawn. A rerouted end
+ * names the group node's handle: React Flow drops an edge whose handle id its node lacks, and a layer's edge names
+ * its own (`out`, or `out1` for an RNN's state).
+ */
 export function routeToCollapsed(edges: Edge[], hiddenIn: ReadonlyMap<string, string>): Edge[] {
   if (hiddenIn.size === 0) return edges;
   return edges.flatMap((e) => {
-    const source = hiddenIn.get(e.source) ?? e.source;
-    const target = hiddenIn.get(e.target) ?? e.target;
-    if (source === target) return [];
-    return source === e.source && target === e.target ? [e] : [{ ...e, source, target }];
+    const source = hiddenIn.get(e.source);
+    const target = hiddenIn.get(e.target);
+    if (source && source === target) return [];
+    if (!source && !target) return [e];
+    return [
+      {
+        ...e,
+        ...(source ? { source, sourceHandle: GROUP_OUTPUT } : {}),
+        ...(target ? { target, targetHandle: GROUP_INPUT } : {}),
+      },
+    ];
   });
 }

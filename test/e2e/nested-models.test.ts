@@ -52,9 +52,7 @@ describe('a nested model on the canvas', () => {
     await h.screenshot('nested-expanded');
   });
 
-  // KNOWN BUG, skipped so the rest lands: since this session's last merges (417626e multi-output edges, b7c0434
-  // edge reuse) the collapsed group draws 3 connections, not 4 (one into or out of it is lost). Fix, then unskip.
-  it.skip('collapses into one node with the output shape and params, connected where its layers were, and expands again', async () => {
+  it('collapses into one node with the output shape and params, connected where its layers were, and expands again', async () => {
     await page.click('[data-testid=group-toggle-stem]');
     await expect.poll(visibleLayers).toBe(4);
     const node = page.locator('[data-testid=group-stem]');
