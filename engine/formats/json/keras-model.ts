@@ -3,7 +3,7 @@
  * tf.keras 2 (`inbound_nodes: [[["conv2d", 0, 0, {}]]]`, `batch_input_shape`) and Keras 3 (`__keras_tensor__`
  * args, `batch_shape`, DTypePolicy), checked against keras/src/models/{sequential,functional}.py.
  */
-import { foldByCause } from './error-causes';
+import { foldByCause } from '../error-causes';
 import type { FormatError } from '../../core/problems';
 import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
 import { type GroupView, subDocument, unitGraph } from '../../graph/groups';
@@ -77,7 +77,7 @@ export function readKerasModel(root: unknown, path: string): ModelRead {
   return { document: doc, errors, warnings };
 }
 
-/** The errors one per cause, each naming its layers (error-causes.ts). */
+/** The errors one per cause, each naming its layers (../error-causes.ts). */
 function foldErrors(
   errors: FormatError[],
   layers: unknown[],
@@ -91,7 +91,7 @@ function foldErrors(
     return typeof name === 'string' ? name : `#${i}`;
   };
   const prefix = `${lpath}[`;
-  const layerOf = (path: string | undefined) => {
+  const layerOf = ({ path }: FormatError) => {
     if (!path?.startsWith(prefix)) return undefined;
     const i = Number.parseInt(path.slice(prefix.length), 10);
     return Number.isNaN(i) ? undefined : nameAt(i);

@@ -3,7 +3,7 @@
  * Model calls make models. Values the model doesn't depend on (numpy data, optimizers, prints) pass through as
  * opaque; anything that would change the model in a way LayerCanvas can't represent is a located error.
  */
-import type { SourceLocation } from '../../core/problems';
+import type { FormatError, SourceLocation } from '../../core/problems';
 import { completeConfig, extraOutputCount } from '../../layers/config';
 import { getLayer, layerDefinitions } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
@@ -68,6 +68,11 @@ export class Interpreter extends Evaluator {
   readonly nestedModels: NestedUse[] = [];
   /** The Inputs of functional models called as layers: the tensors they were called on took their place. */
   readonly replacedInputs = new Set<string>();
+  /**
+   * The layer each error of a layer call belongs to: its name= when it has one, else its line. Repeated causes fold
+   * into one error naming them (../error-causes.ts).
+   */
+  readonly errorLayers = new WeakMap<FormatError, string>();
   private readonly byId = new Map<string, PendingLayer>();
   private readonly inSequential = new Set<string>();
   private nextId = 0;
@@ -203,12 +208,16 @@ export class Interpreter extends Evaluator {
       case 'unknown-layer': {
         const names = layerDefinitions().map((d) => d.className);
         const close = similar(r.name, names, 4);
-        return this.error(
-          callee,
-          `${r.name} is not a layer LayerCanvas supports`,
-          close.length
-            ? `similar layers LayerCanvas has: ${close.join(', ')}`
-            : `LayerCanvas has: ${names.slice(1).join(', ')}`,
+        const given = args.find((a) => a.arg.keyword === 'name')?.value;
+        const label = given?.kind === 'const' && typeof given.value === 'string' ? given.value : undefined;
+        return this.inLayer(label, callee, () =>
+          this.error(
+            callee,
+            `${r.name} is not a layer LayerCanvas supports`,
+            close.length
+              ? `similar layers LayerCanvas has: ${close.join(', ')}`
+              : `LayerCanvas has: ${names.slice(1).join(', ')}`,
+          ),
         );
       }
       case 'unknown-model':
@@ -279,10 +288,21 @@ export class Interpreter extends Evaluator {
     return undefined;
   }
 
+  /** Runs `report`, marking the errors it adds as the layer's (its name, else its line). */
+  private inLayer(name: string | undefined, loc: SourceLocation, report: () => Value): Value {
+    const before = this.errors.length;
+    const value = report();
+    for (const err of this.errors.slice(before)) this.errorLayers.set(err, name ?? `line ${loc.line}`);
+    return value;
+  }
+
   private construct(className: string, callee: Callee, args: Evaluated[]): PendingLayer {
     const inner = this.unwrap(className, args);
     const bound = args.map((a) => ({ arg: a.arg, value: inner?.arg === a ? inner.value : this.constant(a) }));
-    const b = bindLayerArgs(className, bound, callee, (err) => this.errors.push(err), inner?.given);
+    const errors: FormatError[] = [];
+    const b = bindLayerArgs(className, bound, callee, (err) => errors.push(err), inner?.given);
+    for (const err of errors) this.errorLayers.set(err, b.name ?? `line ${callee.loc.line}`);
+    this.errors.push(...errors);
     const layer: PendingLayer = {
       id: `t${this.nextId++}`,
       className,

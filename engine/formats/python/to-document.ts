@@ -4,6 +4,7 @@
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
 import { makeNode } from '../../graph/build';
+import { foldByCause } from '../error-causes';
 import type { DocEdge, DocGroup, DocNode, ModelDocument } from '../../graph/document';
 import type { ConfigValue } from '../../layers/types';
 import type { ImportResult } from '../types';
@@ -14,7 +15,8 @@ import type { FunctionalBuild, PendingLayer, SequentialBuild } from './values';
 export function toDocument(module: Module, text: string): ImportResult {
   const run = new Interpreter(text);
   run.run(module.body);
-  if (run.errors.length) return { ok: false, errors: run.errors };
+  // One error per cause: twelve layers with data_format='channels_first' are one line naming them.
+  if (run.errors.length) return { ok: false, errors: foldByCause(run.errors, (e) => run.errorLayers.get(e)) };
   const warnings = [...run.warnings];
   const model = run.models[run.models.length - 1];
   if (!model) {

@@ -3,7 +3,7 @@
  * and the first layers, not 81 lines; "not a layer of this model" errors that only follow from a layer that could
  * not be read are folded into that layer's line.
  */
-import type { FormatError } from '../../core/problems';
+import type { FormatError } from '../core/problems';
 
 /** How many layer names a folded line lists before "…". */
 const NAMES_SHOWN = 3;
@@ -11,13 +11,14 @@ const NAMES_SHOWN = 3;
 const KNOCK_ON = /^the input ["'](.+)["'] is not a layer of this model$/;
 
 /**
- * `layerOf` names the layer an error's path lies in (undefined outside any layer); `unread` holds the layers that
- * could not be read at all, whose consumers then report their input missing.
+ * `layerOf` names the layer an error lies in (undefined outside any layer: such errors pass through as they are);
+ * `unread` holds the layers that could not be read at all, whose consumers then report their input missing.
+ * A folded error keeps the first one's location and path.
  */
 export function foldByCause(
   errors: readonly FormatError[],
-  layerOf: (path: string | undefined) => string | undefined,
-  unread: ReadonlySet<string>,
+  layerOf: (error: FormatError) => string | undefined,
+  unread: ReadonlySet<string> = new Set(),
 ): FormatError[] {
   const knockOn = new Map<string, number>();
   const groups = new Map<string, { first: FormatError; layers: string[] }>();
@@ -28,7 +29,7 @@ export function foldByCause(
       knockOn.set(missing, (knockOn.get(missing) ?? 0) + 1);
       continue;
     }
-    const layer = layerOf(e.path);
+    const layer = layerOf(e);
     if (layer === undefined) {
       order.push(e);
       continue;
