@@ -17,13 +17,17 @@ import {
   reverseSteps,
   recurrentOutputShape,
   stateShapes,
+  dropoutMasks,
+  type DropoutMasks,
+  inputProjection,
   inputSideGradients,
+  maskedGateMatMul,
+  maskedGateMatMulGrad,
   setColumns,
   setStep,
   step,
   stepGradients,
 } from './recurrent';
-import { reshape } from './run-helpers';
 import type { WeightSpec } from './types';
 
 /** One step's values that backpropagation through time needs. */
@@ -84,7 +88,8 @@ export const GRU = defineLayer({
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
-    const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
+    const masks = dropoutMasks(ctx, config, batch, features, 3);
+    const xw = inputProjection(ctx, x, w.kernel, masks);
     const fused = fusedCell(config);
     // The fused step adds the input bias itself, as it reads each step's rows.
     if (w.bias && !fused) addRowVector(xw, w.bias.data);
@@ -92,7 +97,7 @@ export const GRU = defineLayer({
     let h = mat(batch, units);
     const saved: Step[] = [];
     for (let t = 0; t < steps; t++) {
-      const hu = ctx.backend.matMul(h, w.recurrent_kernel);
+      const hu = maskedGateMatMul(ctx, h, w.recurrent_kernel, masks.recurrent);
       let hNew: Tensor;
       if (fused) {
         const bias = w.bias ? w.bias.data : null;
@@ -121,7 +126,7 @@ export const GRU = defineLayer({
       h = hNew;
     }
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    const result = recurrentOutput(out, h, shape, config.return_sequences, saved);
+    const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h] } : result;
   },
   backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
@@ -129,7 +134,7 @@ export const GRU = defineLayer({
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 3 * units;
-    const stepsSaved = saved as Step[];
+    const { steps: stepsSaved, masks } = saved as { steps: Step[]; masks: DropoutMasks };
     const dh = stepGradients(dy, batch, steps, units, config.return_sequences);
     const dX = mat(batch * steps, g);
     const dU = new Float32Array(units * g);
@@ -191,15 +196,17 @@ export const GRU = defineLayer({
         setColumns(dhu, 2 * units, dhh);
       }
       setStep(dX, batch, steps, t, dxt);
-      addInto(dU, ctx.backend.matMul(s.hPrev, dhu, true, false).data);
+      // The mask on h reaches only the recurrent matmul; z·h (the carry) sees h undropped, as in Keras.
+      const recurrent = maskedGateMatMulGrad(ctx, s.hPrev, w.recurrent_kernel, dhu, masks.recurrent, 1, true);
+      addInto(dU, recurrent.dw);
       addColumnSums(dBias, dxt);
       addColumnSums(dBias, dhu, g);
-      dhNext = ctx.backend.matMul(dhu, w.recurrent_kernel, false, true);
+      dhNext = recurrent.da!;
       if (unfusedCarry)
         for (let i = 0; i < unfusedCarry.dht.length; i++) dhNext.data[i] += unfusedCarry.dht[i] * unfusedCarry.z[i];
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards);
+    return inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards, masks);
   },
 });

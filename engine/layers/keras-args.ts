@@ -30,9 +30,7 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
   mask_zero: [false],
   weights: [null],
   input_length: [null],
-  // LSTM and GRU: the plain many-to-one or many-to-many RNN from zero state, no dropout masks.
-  dropout: [0],
-  recurrent_dropout: [0],
+  // LSTM and GRU: the plain many-to-one or many-to-many RNN from zero state.
   stateful: [false],
   unroll: [false, true],
   // Only matters with a mask, which LayerCanvas never computes; Keras sets it on the layers Bidirectional wraps.
@@ -46,8 +44,6 @@ export const NEUTRAL_ARGS: Readonly<Record<string, readonly ConfigValue[]>> = {
 /** Why an argument above has only its neutral value, and what to do instead, where "drop it" alone would puzzle. */
 export const NEUTRAL_HINTS: Readonly<Record<string, string>> = {
   mask_zero: 'LayerCanvas computes no masks: drop mask_zero (id 0 is then an ordinary token)',
-  dropout: 'the RNN has no input dropout in LayerCanvas: drop it and put a Dropout layer before the RNN',
-  recurrent_dropout: 'LayerCanvas has no recurrent dropout: drop it, or put a Dropout layer after the RNN',
   stateful: 'LayerCanvas starts every batch from zero state: drop stateful',
   reset_after: "LayerCanvas computes GRU with Keras's default reset_after=True: drop the argument",
 };

@@ -17,13 +17,17 @@ import {
   reverseSteps,
   recurrentOutputShape,
   stateShapes,
+  dropoutMasks,
+  type DropoutMasks,
+  inputProjection,
   inputSideGradients,
+  maskedGateMatMul,
+  maskedGateMatMulGrad,
   setColumns,
   setStep,
   step,
   stepGradients,
 } from './recurrent';
-import { reshape } from './run-helpers';
 import type { WeightSpec } from './types';
 
 /** One step's values that backpropagation through time needs. */
@@ -48,6 +52,7 @@ const mul = (a: Tensor, b: Tensor): Tensor => {
 /**
  * Keras 3.15's LSTM: per step z = x·kernel + h·recurrent_kernel + bias, split into the gates i, f, c, o;
  * c = σ(f)·c + σ(i)·tanh(c̃), h = σ(o)·tanh(c) (σ = recurrent_activation, tanh = activation), from zero h and c.
+ * While training, dropout and recurrent_dropout mask x and h where they enter the gates (dropoutMasks).
  */
 export const LSTM = defineLayer({
   className: 'LSTM',
@@ -95,14 +100,15 @@ export const LSTM = defineLayer({
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
-    const xw = ctx.backend.matMul(reshape(x, [batch * steps, features]), w.kernel);
+    const masks = dropoutMasks(ctx, config, batch, features, 4);
+    const xw = inputProjection(ctx, x, w.kernel, masks);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
     let h = mat(batch, units);
     let c = mat(batch, units);
     const saved: Step[] = [];
     const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
-      const hu = ctx.backend.matMul(h, w.recurrent_kernel).data;
+      const hu = maskedGateMatMul(ctx, h, w.recurrent_kernel, masks.recurrent).data;
       let hNew: Tensor;
       if (fused) {
         const bias = w.bias ? w.bias.data : null;
@@ -128,7 +134,7 @@ export const LSTM = defineLayer({
       h = hNew;
     }
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    const result = recurrentOutput(out, h, shape, config.return_sequences, saved);
+    const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h, c] } : result;
   },
   backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
@@ -136,7 +142,7 @@ export const LSTM = defineLayer({
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 4 * units;
-    const stepsSaved = saved as Step[];
+    const { steps: stepsSaved, masks } = saved as { steps: Step[]; masks: DropoutMasks };
     const dh = stepGradients(dy, batch, steps, units, config.return_sequences);
     const dZ = mat(batch * steps, g);
     const dU = new Float32Array(units * g);
@@ -175,13 +181,14 @@ export const LSTM = defineLayer({
           setColumns(dz, k * units, actGrad(ctx, dak, z[k], a[k], k === 2 ? activation : gate));
         dcNext = mul(dc, a[1]);
       }
-      addInto(dU, ctx.backend.matMul(s.hPrev, dz, true, false).data);
+      const recurrent = maskedGateMatMulGrad(ctx, s.hPrev, w.recurrent_kernel, dz, masks.recurrent, 1, true);
+      addInto(dU, recurrent.dw);
       addColumnSums(dBias, dz);
-      dhNext = ctx.backend.matMul(dz, w.recurrent_kernel, false, true);
+      dhNext = recurrent.da!;
       setStep(dZ, batch, steps, t, dz);
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards);
+    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards, masks);
   },
 });

@@ -35,15 +35,24 @@ const UNMODELLED = [
   'kernel_constraint',
   'recurrent_constraint',
   'bias_constraint',
-  'dropout',
-  'recurrent_dropout',
 ];
+/** Modelled, but in `__init__`'s order after the regularizers and constraints. */
+const DROPOUTS = ['dropout', 'recurrent_dropout'];
 const RNN = ['return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'];
 
 /** `__init__`'s arguments of LSTM (with unit_forget_bias) and GRU (with reset_after), in Keras's order. */
 export function recurrentArgs(own: 'unit_forget_bias' | 'reset_after'): string[] {
   const lstm = own === 'unit_forget_bias';
-  return [...CELL, ...(lstm ? [own] : []), ...UNMODELLED, 'seed', ...RNN, ...(lstm ? [] : [own]), 'use_cudnn'];
+  return [
+    ...CELL,
+    ...(lstm ? [own] : []),
+    ...UNMODELLED,
+    ...DROPOUTS,
+    'seed',
+    ...RNN,
+    ...(lstm ? [] : [own]),
+    'use_cudnn',
+  ];
 }
 
 /** `get_config()`'s keys after name, trainable and dtype: the RNN's own first, then the cell's. */
@@ -55,6 +64,7 @@ export function recurrentConfig(own: 'unit_forget_bias' | 'reset_after'): string
     ...CELL,
     ...(lstm ? [own] : []),
     ...UNMODELLED,
+    ...DROPOUTS,
     ...(lstm ? [] : [own]),
     'seed',
   ];
@@ -71,6 +81,21 @@ export const recurrentFields = {
   ...regularizerFields('kernel', 'recurrent', 'bias'),
   activity_regularizer: activityRegularizerField,
   ...constraintFields('kernel', 'recurrent', 'bias'),
+  dropout: {
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    doc: 'While training, the fraction of input features dropped: one mask per batch, the same at every step.',
+  },
+  recurrent_dropout: {
+    type: 'float',
+    default: 0,
+    min: 0,
+    max: 1,
+    advanced: true,
+    doc: 'While training, the fraction of the previous h dropped where it enters the gates: one mask per gate and batch, the same at every step.',
+  },
   return_sequences: {
     type: 'bool',
     default: false,
@@ -93,7 +118,7 @@ export const recurrentFields = {
     default: null,
     nullable: true,
     advanced: true,
-    doc: "Seed of the dropout masks; unused, since dropout isn't supported.",
+    doc: "Seed of Keras's dropout masks; LayerCanvas draws them from the run's seed.",
   },
 } as const;
 
@@ -205,6 +230,12 @@ export function reverseSteps(x: Tensor): Tensor {
   return { shape: x.shape, data: out };
 }
 
+/** Every step's x·kernel as (batch·steps, gates) rows, through the input dropout masks when training drew them. */
+export function inputProjection(ctx: RunContext, x: Tensor, kernel: Tensor, masks: DropoutMasks): Tensor {
+  const [batch, steps, features] = x.shape;
+  return maskedGateMatMul(ctx, mat(batch * steps, features, x.data), kernel, masks.input, steps);
+}
+
 /** The kernel gradient and the input gradient from the gradients of every step's x·kernel part, (batch·steps, gates). */
 export function inputSideGradients(
   ctx: RunContext,
@@ -213,12 +244,112 @@ export function inputSideGradients(
   dZ: Tensor,
   weights: Record<string, Float32Array>,
   inputGradsNeeded: boolean | undefined,
-  backwards = false,
+  backwards: boolean,
+  masks: DropoutMasks,
 ) {
   const [batch, steps, features] = x.shape;
-  const rows = { shape: [batch * steps, features], data: x.data };
-  const all = { kernel: ctx.backend.matMul(rows, dZ, true, false).data, ...weights };
-  if (inputGradsNeeded === false) return { inputs: [], weights: all };
-  const dx = { shape: x.shape, data: ctx.backend.matMul(dZ, kernel, false, true).data };
+  const rows = mat(batch * steps, features, x.data);
+  const needX = inputGradsNeeded !== false;
+  const { dw, da } = maskedGateMatMulGrad(ctx, rows, kernel, dZ, masks.input, steps, needX);
+  const all = { kernel: dw, ...weights };
+  if (!da) return { inputs: [], weights: all };
+  const dx = { shape: x.shape, data: da.data };
   return { inputs: [backwards ? reverseSteps(dx) : dx], weights: all };
+}
+
+// ---- dropout masks (Keras's DropoutRNNCell) ----
+
+/**
+ * One call's dropout masks, drawn as Keras 3.15 draws them: once per call (per batch), shared by every step, only
+ * while training and only for a rate strictly between 0 and 1 (Keras's cell skips 0 and 1 alike). A mask holds
+ * 0 or 1/(1 − rate) per (sample, feature). With recurrent_dropout Keras switches the cell to implementation 1:
+ * each gate gets its own input mask and its own mask on h; otherwise one input mask serves every gate.
+ */
+export interface DropoutMasks {
+  /** (batch, features) each: one for all gates, or one per gate; null when the input isn't dropped. */
+  input: Float32Array[] | null;
+  /** (batch, units) each, one per gate; null when h isn't dropped. */
+  recurrent: Float32Array[] | null;
+}
+
+export function dropoutMasks(
+  ctx: RunContext,
+  config: { dropout: number; recurrent_dropout: number; units: number },
+  batch: number,
+  features: number,
+  gates: number,
+): DropoutMasks {
+  const applies = (rate: number) => ctx.training && rate > 0 && rate < 1;
+  const draw = (count: number, width: number, rate: number) =>
+    Array.from(
+      { length: count },
+      () => ctx.backend.dropout(mat(batch, width, new Float32Array(batch * width).fill(1)), rate, ctx.nextSeed()).mask,
+    );
+  const perGate = config.recurrent_dropout !== 0;
+  return {
+    input: applies(config.dropout) ? draw(perGate ? gates : 1, features, config.dropout) : null,
+    recurrent: applies(config.recurrent_dropout) ? draw(gates, config.units, config.recurrent_dropout) : null,
+  };
+}
+
+/** a·mask, the mask's row r/repeat serving row r (the input side's rows are (batch·steps), its masks (batch)). */
+function masked(a: Tensor, mask: Float32Array, repeat: number): Tensor {
+  const [rows, cols] = a.shape;
+  const out = new Float32Array(a.data.length);
+  for (let r = 0; r < rows; r++) {
+    const m = Math.floor(r / repeat) * cols;
+    for (let c = 0; c < cols; c++) out[r * cols + c] = a.data[r * cols + c] * mask[m + c];
+  }
+  return mat(rows, cols, out);
+}
+
+/**
+ * a·w with the gates' masks: no mask is a·w; one mask is (a·m)·w; one per gate is, gate k's columns,
+ * (a·m_k)·w_k (Keras's implementation 1).
+ */
+export function maskedGateMatMul(
+  ctx: RunContext,
+  a: Tensor,
+  w: Tensor,
+  masks: Float32Array[] | null,
+  repeat = 1,
+): Tensor {
+  if (!masks) return ctx.backend.matMul(a, w);
+  if (masks.length === 1) return ctx.backend.matMul(masked(a, masks[0], repeat), w);
+  const width = w.shape[1] / masks.length;
+  const out = mat(a.shape[0], w.shape[1]);
+  for (const [k, m] of masks.entries())
+    setColumns(out, k * width, ctx.backend.matMul(masked(a, m, repeat), columns(w, k * width, width)));
+  return out;
+}
+
+/** maskedGateMatMul's gradients: dw, and da when asked (the masks pass the gradient back through them). */
+export function maskedGateMatMulGrad(
+  ctx: RunContext,
+  a: Tensor,
+  w: Tensor,
+  dz: Tensor,
+  masks: Float32Array[] | null,
+  repeat: number,
+  needA: boolean,
+): { dw: Float32Array; da: Tensor | null } {
+  if (!masks)
+    return {
+      dw: ctx.backend.matMul(a, dz, true, false).data,
+      da: needA ? ctx.backend.matMul(dz, w, false, true) : null,
+    };
+  if (masks.length === 1) {
+    const dw = ctx.backend.matMul(masked(a, masks[0], repeat), dz, true, false).data;
+    return { dw, da: needA ? masked(ctx.backend.matMul(dz, w, false, true), masks[0], repeat) : null };
+  }
+  const width = w.shape[1] / masks.length;
+  const dw = mat(a.shape[1], w.shape[1]);
+  const da = needA ? mat(a.shape[0], a.shape[1]) : null;
+  for (const [k, m] of masks.entries()) {
+    const dzk = columns(dz, k * width, width);
+    setColumns(dw, k * width, ctx.backend.matMul(masked(a, m, repeat), dzk, true, false));
+    if (da)
+      addInto(da.data, masked(ctx.backend.matMul(dzk, columns(w, k * width, width), false, true), m, repeat).data);
+  }
+  return { dw: dw.data, da };
 }

@@ -299,6 +299,29 @@ describe('layercanvas predict and train', () => {
     expect(losses[2]).toBeLessThan(losses[0] * 0.9);
   });
 
+  it('train --dataset reviews trains the text template with LSTM dropout and recurrent_dropout: the loss falls from chance', async () => {
+    const code = exportKerasPython(getTemplate('text-lstm')!.build());
+    const withDropout = code.replace(/layers\.LSTM\((\d+)/, 'layers.LSTM($1, dropout=0.2, recurrent_dropout=0.2');
+    expect(withDropout).toContain('recurrent_dropout=0.2');
+    const r = await run(
+      'train',
+      file('text-dropout.py', withDropout),
+      '--dataset',
+      'reviews',
+      '--subset',
+      '640',
+      '--epochs',
+      '5',
+      '--lr',
+      '0.01',
+    );
+    expect(r.code, r.err).toBe(0);
+    const losses = [...r.err.matchAll(/^epoch \d\/5: loss (\d+\.\d+)/gm)].map((m) => Number(m[1]));
+    expect(losses).toHaveLength(5);
+    expect(losses[0]).toBeGreaterThan(0.6);
+    expect(losses[4]).toBeLessThan(losses[0] * 0.9);
+  });
+
   it('export weights-json writes Keras weight order for a trained model and refuses a model without weights', async () => {
     const src = file(
       'w.py',

@@ -93,23 +93,41 @@ def _models():
         _, g = L.GRU(4, return_state=True)(seq)
         return keras.Model(inp, L.Dense(2)(L.Concatenate()([h, c, g])), name="states")
 
+    def rnn_dropout():
+        # dropout and recurrent_dropout: the same config back, and Keras's inference (no masks) predicted.
+        inp = keras.Input((7,), dtype="int32")
+        x = L.Embedding(11, 4)(inp)
+        x = L.LSTM(5, dropout=0.2, recurrent_dropout=0.3, return_sequences=True)(x)
+        x = L.Bidirectional(L.GRU(3, dropout=0.25))(x)
+        return keras.Model(inp, L.Dense(2)(x), name="rnn_dropout")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
             "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11),
             "bidirectional": (bidirectional, (4, 7), 11), "regularized": (regularized, (4, 8, 8, 3)),
-            "states": (states, (4, 6, 3))}
+            "states": (states, (4, 6, 3)), "rnn_dropout": (rnn_dropout, (4, 7), 11)}
+
+
+def _rules(config, prefix=""):
+    out = {}
+    for key, value in config.items():
+        if key.endswith(("_regularizer", "_constraint", "dropout")):
+            out[prefix + key] = value
+        elif key in ("layer", "backward_layer") and isinstance(value, dict):
+            out.update(_rules(value["config"], f"{key}."))
+    return out
 
 
 def weight_rules(model):
-    """Every layer's regularizers and constraints as get_config() holds them, by layer and key."""
-    return {(layer.name, key): value for layer in model.layers for key, value in layer.get_config().items()
-            if key.endswith(("_regularizer", "_constraint"))}
+    """Every layer's regularizers, constraints and RNN dropout rates as get_config() holds them (a wrapped
+    layer's under its key), by layer and key."""
+    return {(layer.name, key): value for layer in model.layers for key, value in _rules(layer.get_config()).items()}
 
 
 def assert_same_rules(got, want):
     """The same classes and arguments; a factor may come back as its float32 (tf.keras 2's .h5 keeps that)."""
     assert sorted(got) == sorted(want)
     for key, value in want.items():
-        if value is None or got[key] is None:
+        if not isinstance(value, dict) or not isinstance(got[key], dict):
             assert got[key] == value, key
             continue
         assert got[key]["class_name"] == value["class_name"], key
@@ -140,7 +158,10 @@ def _write_keras_files():
         path = os.path.join(OUT, f"{model_id}.input.json")
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"shape": list(shape), "data": x.ravel().tolist()}, f)
-        training = not any(isinstance(layer, keras.layers.Dropout) for layer in model.layers)
+        # Dropout draws random masks in training: only inference can be compared there.
+        training = not any(isinstance(layer, keras.layers.Dropout) or any(
+            key.endswith("dropout") and rate for key, rate in _rules(layer.get_config()).items())
+            for layer in model.layers)
         manifest.append({"id": model_id, "files": files, "input": path, "training": training})
         # The weights as saved, before a training-mode call moves BatchNormalization's statistics.
         expected[model_id] = {"facts": keras_facts(model), "weights": [np.asarray(w) for w in model.weights],

@@ -164,6 +164,19 @@ const CASES: Case[] = [
     inputs: [[2, 3, 3]],
   },
   { layer: 'GRU', config: { units: 3 }, inputs: [[2, 4, 2]] },
+  { layer: 'LSTM', config: { units: 3, dropout: 0.4, recurrent_dropout: 0.3 }, inputs: [[3, 4, 2]], training: true },
+  {
+    layer: 'GRU',
+    config: { units: 3, dropout: 0.3, recurrent_dropout: 0.4, return_sequences: true },
+    inputs: [[3, 4, 2]],
+    training: true,
+  },
+  {
+    layer: 'Bidirectional',
+    config: { layer: 'LSTM', units: 2, dropout: 0.5 },
+    inputs: [[2, 3, 3]],
+    training: true,
+  },
   { layer: 'GRU', config: { units: 2, return_sequences: true, use_bias: false }, inputs: [[1, 5, 3]] },
   { layer: 'Bidirectional', config: { layer: 'LSTM', units: 2, merge_mode: 'mul' }, inputs: [[2, 3, 2]] },
   {

@@ -7,6 +7,11 @@ import { exportKerasPython, importKerasPython } from '../../../engine/formats/ke
 import { writeKerasJson } from '../../../engine/formats/keras-json';
 import { infer } from '../../../engine/graph/inference';
 import { initializeWeights } from '../../../engine/train/initializers';
+import type { Tensor } from '../../../engine/core/tensor';
+import { referenceBackend } from '../../../engine/kernels/reference';
+import { completeConfig } from '../../../engine/layers/config';
+import { getLayer } from '../../../engine/layers/registry';
+import type { RunContext } from '../../../engine/layers/types';
 
 const model = (layer: string) => `import keras
 from keras import layers
@@ -19,8 +24,6 @@ model = keras.Sequential([
 
 describe('recurrent layers: what LayerCanvas cannot compute is refused where it is written', () => {
   it.each([
-    ['layers.LSTM(4, recurrent_dropout=0.25)', 'recurrent_dropout=0.25', 'Dropout layer'],
-    ['layers.GRU(4, dropout=0.5)', 'dropout=0.5', 'Dropout layer'],
     ['layers.GRU(4, reset_after=False)', 'reset_after=False', 'reset_after=True'],
     ['layers.GRU(4, stateful=True)', 'stateful=True', 'zero state'],
   ])('Python %s', (layer, value, fix) => {
@@ -44,12 +47,12 @@ describe('recurrent layers: what LayerCanvas cannot compute is refused where it 
     if (!ok.ok) throw new Error(ok.errors[0].message);
     const json = JSON.parse(writeKerasJson(ok.document, 'keras3'));
     const gru = json.config.layers.findIndex((l: { class_name: string }) => l.class_name === 'GRU');
-    Object.assign(json.config.layers[gru].config, { reset_after: false, recurrent_dropout: 0.1 });
+    Object.assign(json.config.layers[gru].config, { reset_after: false, stateful: true });
     const r = readKerasJson(JSON.stringify(json));
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => [e.path, e.message])).toEqual([
-      [`config.layers[${gru}].config.recurrent_dropout`, expect.stringContaining('0.1')],
+      [`config.layers[${gru}].config.stateful`, expect.stringContaining('true')],
       [`config.layers[${gru}].config.reset_after`, expect.stringContaining('false')],
     ]);
   });
@@ -137,5 +140,79 @@ model = keras.Model(inputs, outputs)
       expect(r.errors[0].message).toContain('float16');
       expect(r.errors[0].location?.line).toBe(4);
     }
+  });
+});
+
+describe('recurrent dropout masks: drawn once per call, shared by every step, only while training', () => {
+  const x = (batch: number, steps: number, features: number): Tensor => ({
+    shape: [batch, steps, features],
+    data: Float32Array.from({ length: batch * steps * features }, (_, i) => Math.sin(i * 1.7)),
+  });
+  const run = (className: string, extra: Record<string, unknown>, input: Tensor, training: boolean) => {
+    const def = getLayer(className)!;
+    const { config } = completeConfig(def, { units: 3, return_sequences: true, ...extra });
+    const specs = def.weights!(config, [[null, ...input.shape.slice(1)]]);
+    const weights = Object.fromEntries(
+      specs.map((s, k) => {
+        const n = s.shape.reduce((a, b) => a * b, 1);
+        return [s.name, { shape: s.shape, data: Float32Array.from({ length: n }, (_, i) => Math.cos(i + k) * 0.5) }];
+      }),
+    );
+    const draws: Float32Array[] = [];
+    let seed = 7;
+    const ctx: RunContext = {
+      backend: {
+        ...referenceBackend,
+        dropout(t, rate, s) {
+          const r = referenceBackend.dropout(t, rate, s);
+          draws.push(r.mask);
+          return r;
+        },
+      },
+      training,
+      nextSeed: () => seed++,
+    };
+    return { y: def.forward!(ctx, config, [input], weights).output, draws, config, weights, def, ctx };
+  };
+
+  it.each([
+    ['LSTM', { dropout: 0.5 }, [4 * 3]],
+    ['GRU', { dropout: 0.5 }, [4 * 3]],
+    ['LSTM', { dropout: 0.5, recurrent_dropout: 0.5 }, [...Array(4).fill(4 * 3), ...Array(4).fill(4 * 3)]],
+    ['GRU', { recurrent_dropout: 0.5 }, Array(3).fill(4 * 3)],
+  ])('%s %o draws masks of sizes %o (batch × features or batch × units), as Keras', (cls, extra, sizes) => {
+    expect(run(cls, extra, x(4, 6, 3), true).draws.map((m) => m.length)).toEqual(sizes);
+  });
+
+  it.each(['LSTM', 'GRU'])(
+    '%s with dropout in training equals inference on x times one (batch, features) mask at every step',
+    (cls) => {
+      const input = x(3, 5, 4);
+      const { y, draws } = run(cls, { dropout: 0.5 }, input, true);
+      const [mask] = draws;
+      const maskedInput = {
+        shape: input.shape,
+        data: input.data.map((v, i) => v * mask[Math.floor(i / 20) * 4 + (i % 4)]),
+      };
+      const plain = run(cls, { dropout: 0.5 }, maskedInput, false);
+      expect(plain.draws).toEqual([]);
+      expect(Array.from(y.data)).toEqual(Array.from(plain.y.data));
+    },
+  );
+
+  it('inference draws no mask and ignores both rates', () => {
+    const input = x(2, 4, 3);
+    const a = run('LSTM', { dropout: 0.6, recurrent_dropout: 0.6 }, input, false);
+    expect(a.draws).toEqual([]);
+    expect(Array.from(a.y.data)).toEqual(Array.from(run('LSTM', {}, input, false).y.data));
+  });
+
+  it('a mask keeps about 1 − rate of the values, scaled by 1/(1 − rate) (rate 0.3, 4000 samples × 25)', () => {
+    const { draws } = run('GRU', { dropout: 0.3 }, x(4000, 1, 25), true);
+    const mask = draws[0];
+    const kept = mask.filter((v) => v !== 0);
+    expect(new Set(kept)).toEqual(new Set([Math.fround(1 / 0.7)]));
+    expect(kept.length / mask.length).toBeGreaterThan(0.69);
+    expect(kept.length / mask.length).toBeLessThan(0.71);
   });
 });

@@ -19,6 +19,8 @@ interface Pass {
   extra_output_shapes?: number[][];
   input_grad?: number[];
   weight_grads: Record<string, number[]>;
+  /** The RNN dropout masks Keras ran the training pass with, in the order LayerCanvas draws them. */
+  dropout_masks?: number[][];
 }
 interface KerasCase {
   id: string;
@@ -51,6 +53,20 @@ function close(what: string, got: ArrayLike<number>, want: number[]) {
   expect(worst, `${what}[${at}]: got ${got[at]}, Keras ${want[at]}`).toBeLessThanOrEqual(1);
 }
 
+/** The backend with its dropout handing out Keras's fixed masks, one per draw, checking each mask's size. */
+function withMasks(backend: Backend, masks: number[][] | undefined): Backend {
+  if (!masks) return backend;
+  let next = 0;
+  return {
+    ...backend,
+    dropout(x) {
+      const mask = masks[next++];
+      expect(mask?.length, `dropout mask ${next - 1}: size`).toBe(x.data.length);
+      return { y: { shape: x.shape, data: x.data.map((v, i) => v * mask[i]) }, mask: Float32Array.from(mask) };
+    },
+  };
+}
+
 function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
   const def = getLayer(c.class_name)!;
   const { config, unknownKeys } = completeConfig(def, c.config);
@@ -58,7 +74,11 @@ function check(backend: Backend, c: KerasCase, mode: 'training' | 'inference') {
   expect(validateConfig(def, config)).toEqual([]);
   const shape = def.outputShape(config, [[null, ...c.input_shape.slice(1)]]);
   expect(isIssue(shape) ? shape.message : shape).toEqual([null, ...c[mode].output_shape.slice(1)]);
-  const ctx: RunContext = { backend, training: mode === 'training', nextSeed: () => 1 };
+  const ctx: RunContext = {
+    backend: withMasks(backend, c[mode].dropout_masks),
+    training: mode === 'training',
+    nextSeed: () => 1,
+  };
   const x: Tensor = { shape: c.input_shape, data: Float32Array.from(c.input) };
   const weights: Record<string, Tensor> = {};
   for (const w of c.weights) weights[w.name] = { shape: w.shape, data: Float32Array.from(w.data) };
