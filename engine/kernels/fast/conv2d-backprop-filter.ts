@@ -2,7 +2,7 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
-import { winogradApplies } from './conv2d-winograd';
+import { winogradApplies, winogradTile } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
@@ -12,18 +12,18 @@ import { runShared, threadsFor, type WasmRuntime } from './runtime';
 export const FILTER_GRAD_STRIPES = 4;
 
 /**
- * Stripes of the Winograd filter gradient (16·inC·outC floats each): 16 where they fit in 4M floats, which balances
- * up to 16 threads; the shape alone decides, so every thread count sums the same stripes. 0: too many channels
- * (over 256×256), the im2col path then.
+ * Stripes of the Winograd filter gradient (positions·inC·outC floats each, 16 positions for F(3×3, 2×2), 36 for
+ * F(3×3, 4×4)): 16 where they fit in 4M floats, which balances up to 16 threads; the shape alone decides, so every
+ * thread count sums the same stripes. 0: too many channels, the im2col path then.
  */
-export function winogradFilterStripes(inC: number, outC: number): number {
-  const stripes = Math.min(16, Math.floor(2 ** 22 / (16 * inC * outC)));
+export function winogradFilterStripes(inC: number, outC: number, positions: 16 | 36 = 16): number {
+  const stripes = Math.min(16, Math.floor(2 ** 22 / (positions * inC * outC)));
   return stripes >= 4 ? stripes : 0;
 }
 
 /**
- * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 2×2), 2.25× fewer multiplies; otherwise
- * Σ over blocks of im2col(x)ᵀ · dy. Both in a fixed number of deterministic partial sums.
+ * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 4×4), 4× fewer multiplies (F(3×3, 2×2), 2.25×,
+ * below 6×6 outputs); otherwise Σ over blocks of im2col(x)ᵀ · dy. Both in a fixed number of deterministic partial sums.
  */
 export function fastConv2dBackpropFilter(
   rt: WasmRuntime,
@@ -35,8 +35,11 @@ export function fastConv2dBackpropFilter(
   const g = convGeometry(x.shape, filterShape, p);
   const outC = filterShape[3];
   checkShape('conv2d dy', dy.shape, [g.batch, g.outH, g.outW, outC]);
-  const winograd = winogradApplies(g, outC) ? winogradFilterStripes(g.inC, outC) : 0;
-  if (winograd) return winogradBackpropFilter(rt, x, dy, g, outC, winograd, filterShape);
+  if (winogradApplies(g, outC)) {
+    const tile = winogradTile(g);
+    const stripes = winogradFilterStripes(g.inC, outC, tile === 4 ? 36 : 16);
+    if (stripes) return winogradBackpropFilter(rt, x, dy, g, outC, tile, stripes, filterShape);
+  }
   return im2colBackpropFilter(rt, x, dy, filterShape, p);
 }
 
@@ -91,11 +94,16 @@ function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: nu
   return rt.arena.f32().slice(partials >> 2, (partials >> 2) + size);
 }
 
-/** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q]. */
-const AT = [
+/** Aᵀ of F(3×3, 2×2) and of F(3×3, 4×4): dW[ky][kx] = Σ Aᵀ[ky][r] · M[n·r + q] · Aᵀ[kx][q], n = 4 or 6. */
+const AT2 = [
   [1, 1, 1, 0],
   [0, 1, -1, 0],
   [0, 1, 1, 1],
+];
+const AT4 = [
+  [1, 1, 1, 1, 1, 0],
+  [0, 1, -1, 2, -2, 0],
+  [0, 1, 1, 4, 4, 1],
 ];
 
 function winogradBackpropFilter(
@@ -104,49 +112,76 @@ function winogradBackpropFilter(
   dy: Tensor,
   g: WindowGeometry,
   outC: number,
+  tile: 2 | 4,
   stripes: number,
   filterShape: readonly number[],
 ): Tensor {
   const { inC } = g;
   const size = inC * outC;
+  const n = tile + 2,
+    positions = n * n;
   const { arena } = rt;
   arena.reset();
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data);
-  const partials = arena.alloc(16 * size * stripes);
+  const partials = arena.alloc(positions * size * stripes);
   const counter = arena.alloc(1);
   const zeros = arena.zeros(inC);
-  const wt = rt.constant('WT');
-  runShared(rt, Math.min(stripes, threadsFor(rt, convFlops(g, outC))), counter, () => ({
-    fn: 'conv2dWinogradFilter',
-    args: [
-      geo,
-      px,
-      pdy,
-      partials,
-      stripes,
-      counter,
-      zeros,
-      arena.alloc(16 * (wt + 1) * inC),
-      arena.alloc(16 * wt * outC),
-    ],
-  }));
+  const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
+  if (tile === 4) {
+    const wt = rt.constant('WT4');
+    runShared(rt, threads, counter, () => ({
+      fn: 'conv2dWinograd4Filter',
+      args: [
+        geo,
+        px,
+        pdy,
+        partials,
+        stripes,
+        counter,
+        zeros,
+        arena.alloc(36 * wt * inC),
+        arena.alloc(Math.max(36 * inC, 96)),
+        arena.alloc(36 * wt * outC),
+      ],
+    }));
+  } else {
+    const wt = rt.constant('WT');
+    runShared(rt, threads, counter, () => ({
+      fn: 'conv2dWinogradFilter',
+      args: [
+        geo,
+        px,
+        pdy,
+        partials,
+        stripes,
+        counter,
+        zeros,
+        arena.alloc(16 * (wt + 1) * inC),
+        arena.alloc(16 * wt * outC),
+      ],
+    }));
+  }
   // The stripes in order, then the output transform once.
-  const m = sumStripes(rt, partials, 16 * size, stripes);
+  const m = sumStripes(rt, partials, positions * size, stripes);
+  const at = tile === 4 ? AT4 : AT2;
   const dw = new Float32Array(9 * size);
-  const rows = new Float64Array(4);
+  const rows = new Float64Array(n);
   for (let e = 0; e < size; e++)
     for (let ky = 0; ky < 3; ky++) {
-      for (let q = 0; q < 4; q++)
-        rows[q] =
-          AT[ky][0] * m[q * size + e] +
-          AT[ky][1] * m[(4 + q) * size + e] +
-          AT[ky][2] * m[(8 + q) * size + e] +
-          AT[ky][3] * m[(12 + q) * size + e];
-      for (let kx = 0; kx < 3; kx++)
-        dw[(ky * 3 + kx) * size + e] =
-          AT[kx][0] * rows[0] + AT[kx][1] * rows[1] + AT[kx][2] * rows[2] + AT[kx][3] * rows[3];
+      const a = at[ky];
+      for (let q = 0; q < n; q++) {
+        let sum = 0;
+        for (let r = 0; r < n; r++) if (a[r] !== 0) sum += a[r] * m[(n * r + q) * size + e];
+        rows[q] = sum;
+      }
+      for (let kx = 0; kx < 3; kx++) {
+        const b = at[kx];
+        let sum = 0;
+        for (let q = 0; q < n; q++) sum += b[q] * rows[q];
+        dw[(ky * 3 + kx) * size + e] = sum;
+      }
     }
   return tensor([...filterShape], dw);
 }

@@ -2,7 +2,7 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
-import { backpropInputAsConv, packWinogradFilter, winogradApplies, winogradScratch } from './conv2d-winograd';
+import { backpropInputAsConv, runWinograd, winogradApplies } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
@@ -56,14 +56,6 @@ function winogradBackpropInput(
   const pdx = arena.output(size);
   const geo = writeGeometry(arena, conv.geometry, g.inC);
   const pdy = arena.copyIn(dy.data);
-  const counter = arena.alloc(1);
-  const npad = Math.ceil(g.inC / rt.constant('NR')) * rt.constant('NR');
-  const u = packWinogradFilter(arena, rt.call, conv.filter, outC, g.inC, npad);
-  const zeros = arena.zeros(outC);
-  const { v, m } = winogradScratch(rt.constant('WT'), outC, npad);
-  runShared(rt, threadsFor(rt, convFlops(g, outC)), counter, () => ({
-    fn: 'conv2dWinograd',
-    args: [geo, pdy, u, pdx, counter, zeros, arena.alloc(v), arena.alloc(m)],
-  }));
+  runWinograd(rt, conv.geometry, g.inC, geo, pdy, conv.filter, pdx, threadsFor(rt, convFlops(g, outC)));
   return tensor([...xShape], arena.result(pdx, size));
 }

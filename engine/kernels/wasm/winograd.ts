@@ -17,7 +17,7 @@ const BATCH = 0, IN_H = 1, IN_W = 2, IN_C = 3, OUT_H = 4, OUT_W = 5, OUT_C = 6, 
 }
 
 // @ts-ignore: decorator
-@inline function pixel(img: usize, iy: i32, ix: i32, inH: i32, inW: i32, inC: i32, zeros: usize): usize {
+@inline export function pixel(img: usize, iy: i32, ix: i32, inH: i32, inW: i32, inC: i32, zeros: usize): usize {
   return iy >= 0 && iy < inH && ix >= 0 && ix < inW ? img + ((<usize>(iy * inW + ix) * inC) << 2) : zeros;
 }
 
@@ -69,7 +69,7 @@ function transformInput(p: usize, x: usize, t0: i32, nt: i32, v: usize, e: usize
 
 /** out[4 rows × NR] = a[4 rows × k] · panel[k × NR]; rows of a are `k` floats apart, rows of out `ldo`. */
 // @ts-ignore: decorator
-@inline function rowsTile(a: usize, k: i32, panel: usize, out: usize, ldo: i32): void {
+@inline export function rowsTile(a: usize, k: i32, panel: usize, out: usize, ldo: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const bytes = <usize>k << 2;
@@ -237,7 +237,7 @@ function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
 }
 
 /** m (inC × outC, row-major) += vᵀ · u over k rows: v is k × inC, u is k × outC (outC a multiple of 4). */
-function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize): void {
+export function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize): void {
   const vRow = <usize>inC << 2, uRow = <usize>outC << 2;
   for (let i = 0; i < inC; i += 4) {
     const mi = m + ((<usize>i * outC) << 2), vi = v + (<usize>i << 2);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import { forwardPath, type ForwardPath } from '../../../engine/kernels/fast/conv2d';
 import { winogradFilterStripes } from '../../../engine/kernels/fast/conv2d-backprop-filter';
-import { winogradApplies } from '../../../engine/kernels/fast/conv2d-winograd';
+import { backpropInputAsConv, winogradApplies, winogradTile } from '../../../engine/kernels/fast/conv2d-winograd';
 import { convGeometry } from '../../../engine/kernels/geometry';
 import { tensor } from '../../../engine/core/tensor';
 import { conv2d } from '../../../engine/kernels/conv2d';
@@ -194,18 +194,20 @@ describe('conv2d fast forward gives the same bits on one thread as on two (a see
     });
 });
 
-describe('conv2d fast backprop filter: Winograd F(3×3, 2×2) for 3×3 stride 1, the same bits on one thread as on two', () => {
-  const cases: Case[] = [
-    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same' }, // 44 MFLOP: threaded
-    { x: [5, 27, 25, 12], f: [3, 3, 12, 20], s: 1, p: 'valid' }, // odd output 25×23: half tiles; outC 20: a 4-wide tail
-    { x: [64, 26, 26, 32], f: [3, 3, 32, 32], s: 1, p: 'valid' }, // the article CNN's second conv at batch 64
+describe('conv2d fast backprop filter: Winograd F(3×3, 4×4), F(3×3, 2×2) below 6×6 outputs, for 3×3 stride 1, the same bits on one thread as on two', () => {
+  const cases: (Case & { tile: 2 | 4 })[] = [
+    { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same', tile: 4 }, // 44 MFLOP: threaded
+    { x: [5, 27, 25, 12], f: [3, 3, 12, 20], s: 1, p: 'valid', tile: 4 }, // output 25×23: part tiles; outC 20: a 4-wide tail
+    { x: [64, 26, 26, 32], f: [3, 3, 32, 32], s: 1, p: 'valid', tile: 4 }, // the article CNN's second conv at batch 64
+    { x: [9, 7, 30, 8], f: [3, 3, 8, 12], s: 1, p: 'valid', tile: 2 }, // output 5×28: F(3×3, 2×2), odd rows: half tiles
   ];
   const { one, two } = oneAndTwoThreads();
   for (const c of cases)
     it(`${title(c)}: equals the reference within f32 summation error; 1 thread = 2 threads`, () => {
       const p = params(c.s, c.p, 1);
       const g = convGeometry(c.x, c.f, p);
-      expect(winogradApplies(g, c.f[3]) && winogradFilterStripes(g.inC, c.f[3])).toBe(16);
+      expect(winogradApplies(g, c.f[3]) && winogradTile(g)).toBe(c.tile);
+      expect(winogradFilterStripes(g.inC, c.f[3], c.tile === 4 ? 36 : 16)).toBe(16);
       const x = randomTensor(c.x, 7);
       const dy = randomTensor([g.batch, g.outH, g.outW, c.f[3]], 8);
       const want = conv2dBackpropFilter(x, dy, c.f, p).data;
@@ -214,5 +216,35 @@ describe('conv2d fast backprop filter: Winograd F(3×3, 2×2) for 3×3 stride 1,
       // Each value sums batch·outH·outW products of values in [-1, 1]: error ≲ 2⁻²⁴ · terms · a few.
       expectClose(dw2, want, 1e-4, 2 ** -24 * g.batch * g.outH * g.outW * 4);
       expect(dw1.findIndex((v, i) => !Object.is(v, dw2[i]))).toBe(-1);
+    });
+});
+
+describe('conv2d fast forward and input gradient by Winograd F(4×4, 3×3): the reference within f32 error, 1 thread = 2 threads', () => {
+  const cases: Case[] = [
+    { x: [64, 26, 26, 32], f: [3, 3, 32, 32], s: 1, p: 'valid' }, // the article CNN's second conv; dx 26×26: part tiles
+    { x: [5, 27, 25, 12], f: [3, 3, 12, 20], s: 1, p: 'valid' }, // 25×23: part tiles both ways; outC 20 and 12: part panels
+    { x: [3, 9, 7, 12], f: [3, 3, 12, 4], s: 1, p: 'same' }, // 18 tiles: a block of 16, then 2 (part of a row group)
+    { x: [2, 10, 6, 8], f: [3, 3, 8, 8], s: 1, p: 'same' }, // 6 wide: one whole tile, one of two columns
+  ];
+  const { one, two } = oneAndTwoThreads();
+  for (const c of cases)
+    it(title(c), () => {
+      const p = params(c.s, c.p, 1);
+      const g = convGeometry(c.x, c.f, p);
+      expect(winogradApplies(g, c.f[3]) && winogradTile(g)).toBe(4);
+      expect(winogradTile(backpropInputAsConv(g, c.f[3], new Float32Array(9 * g.inC * c.f[3])).geometry)).toBe(4);
+      const x = randomTensor(c.x, 21);
+      const f = randomTensor(c.f, 22);
+      const dy = randomTensor([g.batch, g.outH, g.outW, c.f[3]], 23);
+      const y = conv2d(x, f, p).data;
+      const dx = conv2dBackpropInput(dy, f, c.x, p).data;
+      const y2 = two().conv2d(x, f, p).data;
+      const dx2 = two().conv2dBackpropInput(dy, f, c.x, p).data;
+      expectClose(y2, y, 1e-4, 1e-5 * maxAbs(y));
+      expectClose(dx2, dx, 1e-4, 1e-5 * maxAbs(dx));
+      const y1 = one().conv2d(x, f, p).data;
+      const dx1 = one().conv2dBackpropInput(dy, f, c.x, p).data;
+      expect(y1.findIndex((v, i) => !Object.is(v, y2[i]))).toBe(-1);
+      expect(dx1.findIndex((v, i) => !Object.is(v, dx2[i]))).toBe(-1);
     });
 });
