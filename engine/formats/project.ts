@@ -322,6 +322,14 @@ function readGroups(all: unknown[], doc: ModelDocument, warnings: FormatError[])
     else groups.push({ ...checked.data });
   });
   const ids = new Set(groups.map((g) => g.id));
+  for (const g of groups) {
+    if (g.parent === undefined || (ids.has(g.parent) && !withinItself(g, groups))) continue;
+    warnings.push({
+      message: `the nested model ${quote(g.id)} names ${quote(g.parent)} as the model it is in, which the file does not have (or which is in it); it is left in the outer model`,
+      path: joinPath('model', 'groups'),
+    });
+    delete g.parent;
+  }
   doc.nodes.forEach((n) => {
     if (n.group === undefined || ids.has(n.group)) return;
     warnings.push({
@@ -331,6 +339,17 @@ function readGroups(all: unknown[], doc: ModelDocument, warnings: FormatError[])
     delete n.group;
   });
   if (groups.length) doc.groups = groups;
+}
+
+/** Whether following a group's parents comes back to it (a file's cycle would nest the group in itself). */
+function withinItself(group: DocGroup, groups: DocGroup[]): boolean {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const seen = new Set<string>();
+  for (let at = group.parent; at !== undefined; at = byId.get(at)?.parent) {
+    if (at === group.id || seen.has(at)) return true;
+    seen.add(at);
+  }
+  return false;
 }
 
 /**

@@ -47,6 +47,7 @@ export const groupSchema = z.object({
   className: z.enum(['Sequential', 'Functional']),
   name: z.string().min(1),
   collapsed: z.boolean().optional(),
+  parent: z.string().min(1).optional(),
 });
 
 /** One connection, by node ids. */

@@ -13,7 +13,7 @@ export interface DocNode {
   config: LayerConfig;
   /** Canvas position; absent in documents made from files without one. */
   position?: { x: number; y: number };
-  /** The id of the nested sub-model (a DocGroup) this layer belongs to, if any. */
+  /** The id of the innermost nested sub-model (a DocGroup) this layer belongs to, if any. */
   group?: string;
 }
 
@@ -30,6 +30,8 @@ export interface DocGroup {
   name: string;
   /** Drawn as one node on the canvas. */
   collapsed?: boolean;
+  /** The group this sub-model is a layer of, when it is nested in another nested model (absent: the outer model). */
+  parent?: string;
 }
 
 /** A tensor flowing from `source`'s output to one input of `target`. Merge inputs keep the edges' order. */

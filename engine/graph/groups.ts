@@ -31,18 +31,61 @@ export interface UnitGraph {
   inputs: string[];
 }
 
+/**
+ * Each group's chain out to the outer model: itself, the group it is nested in, … the outermost. A parent the
+ * document lacks, or a cycle, ends the chain.
+ */
+export function groupChains(doc: ModelDocument): Map<string, string[]> {
+  const byId = new Map((doc.groups ?? []).map((g) => [g.id, g]));
+  const out = new Map<string, string[]>();
+  for (const g of byId.values()) {
+    const chain = [g.id];
+    for (let at = g.parent; at !== undefined && byId.has(at) && !chain.includes(at); at = byId.get(at)!.parent)
+      chain.push(at);
+    out.set(g.id, chain);
+  }
+  return out;
+}
+
+/** The groups at every depth, each with all its layers (those of the groups nested in it too). */
+export function allGroupViews(doc: ModelDocument, inference: Inference): Map<string, GroupView> {
+  const chains = groupChains(doc);
+  const members = new Map<string, string[]>([...chains.keys()].map((id) => [id, []]));
+  const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
+  for (const id of inference.order) for (const g of chains.get(groupOf.get(id) ?? '') ?? []) members.get(g)!.push(id);
+  const byId = new Map((doc.groups ?? []).map((g) => [g.id, g]));
+  return new Map([...members].map(([id, ids]) => [id, viewOf(byId.get(id)!, ids, inference)]));
+}
+
+/** A group's inputs from outside it and the one layer whose output leaves it, as Keras's sub-model sees them. */
+function viewOf(group: DocGroup, members: string[], inference: Inference): GroupView {
+  const inside = new Set(members);
+  const outputs = new Set(inference.outputs);
+  const sources: string[] = [];
+  const leaving = new Set<string>();
+  for (const id of members) {
+    for (const e of inference.topology.incoming.get(id) ?? [])
+      if (!inside.has(e.source) && !sources.includes(e.source)) sources.push(e.source);
+    if (outputs.has(id) || (inference.topology.outgoing.get(id) ?? []).some((e) => !inside.has(e.target)))
+      leaving.add(id);
+  }
+  // A group whose last layer is unconnected for now still has an output: its last layer.
+  const output = leaving.size === 1 ? [...leaving][0] : leaving.size === 0 ? (members.at(-1) ?? null) : null;
+  return { group, members, sources, output };
+}
+
 export function unitGraph(doc: ModelDocument, inference: Inference): UnitGraph {
+  // The outer model sees its own nested models: a layer deeper in belongs to the outermost group around it.
+  const chains = groupChains(doc);
   const groupOf = new Map<string, string>();
-  const known = new Map((doc.groups ?? []).map((g) => [g.id, g]));
-  for (const n of doc.nodes) if (n.group && known.has(n.group)) groupOf.set(n.id, n.group);
+  for (const n of doc.nodes) if (n.group && chains.has(n.group)) groupOf.set(n.id, chains.get(n.group)!.at(-1)!);
   const unitOf = (id: string) => groupOf.get(id) ?? id;
-  const groups = new Map<string, GroupView>();
-  for (const g of known.values()) groups.set(g.id, { group: g, members: [], sources: [], output: null });
+  const members = new Map<string, string[]>();
+  for (const g of doc.groups ?? []) if (chains.get(g.id)!.length === 1) members.set(g.id, []);
   const order: string[] = [];
   const incoming = new Map<string, string[]>();
   const outgoing = new Map<string, string[]>();
-  const outputs = new Set(inference.outputs);
-  const leaving = new Map<string, Set<string>>();
+  const takenBy = new Map<string, Set<string>>();
   for (const id of inference.order) {
     const unit = unitOf(id);
     if (!incoming.has(unit)) {
@@ -50,23 +93,24 @@ export function unitGraph(doc: ModelDocument, inference: Inference): UnitGraph {
       incoming.set(unit, []);
       outgoing.set(unit, []);
     }
-    const view = groups.get(unit);
-    view?.members.push(id);
+    const inGroup = members.get(unit);
+    inGroup?.push(id);
     for (const e of inference.topology.incoming.get(id) ?? []) {
       const from = unitOf(e.source);
       if (from === unit) continue;
-      if (view && view.sources.includes(e.source)) continue;
-      view?.sources.push(e.source);
+      // A sub-model takes each outer tensor once, however many of its layers use it.
+      if (inGroup) {
+        const taken = takenBy.get(unit) ?? new Set<string>();
+        takenBy.set(unit, taken);
+        if (taken.has(e.source)) continue;
+        taken.add(e.source);
+      }
       incoming.get(unit)!.push(from);
       outgoing.get(from)?.push(unit);
     }
-    if (view && (outputs.has(id) || (inference.topology.outgoing.get(id) ?? []).some((e) => unitOf(e.target) !== unit)))
-      leaving.set(unit, (leaving.get(unit) ?? new Set()).add(id));
   }
-  for (const [unit, ids] of leaving) if (ids.size === 1) groups.get(unit)!.output = [...ids][0];
-  // A group whose last layer is unconnected for now still has an output: its last layer.
-  for (const view of groups.values())
-    if (!leaving.has(view.group.id) && view.members.length) view.output = view.members[view.members.length - 1];
+  const byId = new Map((doc.groups ?? []).map((g) => [g.id, g]));
+  const groups = new Map([...members].map(([id, ids]) => [id, viewOf(byId.get(id)!, ids, inference)]));
   const unique = (ids: string[]) => [...new Set(ids.map(unitOf))];
   return {
     unitOf,
@@ -105,11 +149,21 @@ export function subDocument(
       edges.push(members.has(e.source) ? e : { ...e, source: inputId(view.sources.indexOf(e.source)) });
   const weights: Record<string, NamedWeight[]> = {};
   for (const id of view.members) if (doc.weights?.[id]) weights[id] = doc.weights[id];
+  // The groups nested in this one stay groups of the sub-model, one level up.
+  const chains = groupChains(doc);
+  const inner = (doc.groups ?? [])
+    .filter((g) => g.id !== view.group.id && chains.get(g.id)!.includes(view.group.id))
+    .map(({ parent, ...g }) => (parent === view.group.id ? g : { ...g, parent }));
+  const innerIds = new Set(inner.map((g) => g.id));
   const nodes = [
     ...inputs,
     ...doc.nodes
       .filter((n) => members.has(n.id))
-      .map(({ group: _, ...n }) => ({ ...n, name: n.name ?? inference.nodes.get(n.id)?.name })),
+      .map(({ group, ...n }) => ({
+        ...n,
+        name: n.name ?? inference.nodes.get(n.id)?.name,
+        ...(group && innerIds.has(group) ? { group } : {}),
+      })),
   ];
   return {
     name: view.group.name,
@@ -117,5 +171,6 @@ export function subDocument(
     nodes,
     edges,
     ...(Object.keys(weights).length ? { weights } : {}),
+    ...(inner.length ? { groups: inner } : {}),
   };
 }

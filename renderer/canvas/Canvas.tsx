@@ -24,7 +24,7 @@ import {
   type DragEvent,
   type RefObject,
 } from 'react';
-import { newId, type ModelDocument } from '../../engine/api/graph';
+import { groupChains, newId, type ModelDocument } from '../../engine/api/graph';
 import { insertOnEdge } from '../../engine/api/graph';
 import { getLayer } from '../../engine/api/layers';
 import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/edits';
@@ -36,7 +36,7 @@ import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { GroupNode } from './GroupNode';
-import { type CanvasNode, collapsedMembers, routeToCollapsed, withGroups } from './groups';
+import { absolutePosition, type CanvasNode, collapsedMembers, routeToCollapsed, withGroups } from './groups';
 import { LayerNode } from './LayerNode';
 import { ShapeEdge } from './ShapeEdge';
 import { outputOfHandle, toFlowEdges, toFlowNodes, type LayerFlowNode } from './to-flow';
@@ -207,10 +207,8 @@ export function Canvas({ dark }: { dark: boolean }) {
     const graph = useGraph.getState();
     const moved = new Map<string, Position>();
     const byId = new Map(latest.current.map((n) => [n.id, n]));
-    const absolute = (id: string, p: Position): Position => {
-      const parent = byId.get(byId.get(id)?.parentId ?? '');
-      return parent ? { x: p.x + parent.position.x, y: p.y + parent.position.y } : p;
-    };
+    const absolute = (id: string, p: Position): Position => absolutePosition(byId, id, p);
+    const chains = groupChains(graph.doc);
     let dragEnded = false;
     let selection: Set<string> | null = null;
     let measured: Map<string, Size> | null = null;
@@ -221,7 +219,8 @@ export function Canvas({ dark }: { dark: boolean }) {
         const dx = c.position.x - frame.position.x;
         const dy = c.position.y - frame.position.y;
         for (const n of graph.doc.nodes)
-          if (n.group === c.id && n.position) moved.set(n.id, { x: n.position.x + dx, y: n.position.y + dy });
+          if (n.position && chains.get(n.group ?? '')?.includes(c.id))
+            moved.set(n.id, { x: n.position.x + dx, y: n.position.y + dy });
         if (c.dragging === false) dragEnded = true;
       } else if (c.type === 'position' && c.position) {
         moved.set(c.id, absolute(c.id, c.position));

@@ -5,7 +5,7 @@
  */
 import type { Edge, Node } from '@xyflow/react';
 import { formatShape } from '../../engine/api/core';
-import { type Inference, type ModelDocument, unitGraph } from '../../engine/api/graph';
+import { allGroupViews, groupChains, type Inference, type ModelDocument } from '../../engine/api/graph';
 import { DEFAULT_NODE_SIZE, GROUP_PADDING } from './layout';
 import { type LayerFlowNode, outputHandle } from './to-flow';
 
@@ -27,7 +27,13 @@ const HEAD = GROUP_PADDING.top;
 
 type Size = { width: number; height: number };
 
-/** Group nodes first (React Flow wants a parent before its children), then the layers, members placed in them. */
+type Box = { left: number; top: number; right: number; bottom: number };
+
+/**
+ * Group nodes first, outer before inner (React Flow wants a parent before its children), then the layers, each
+ * placed in its innermost group. A frame encloses its layers and the frames (or collapsed nodes) of the models
+ * nested in it; a collapsed group hides everything in it, nested groups too.
+ */
 export function withGroups(
   doc: ModelDocument,
   inference: Inference,
@@ -35,62 +41,130 @@ export function withGroups(
   sizes: ReadonlyMap<string, Size>,
 ): CanvasNode[] {
   if (!doc.groups?.length) return layers;
-  const units = unitGraph(doc, inference);
+  const views = allGroupViews(doc, inference);
+  const chains = groupChains(doc);
   const byId = new Map(layers.map((n) => [n.id, n]));
+  const size = (id: string) => sizes.get(id) ?? DEFAULT_NODE_SIZE;
+  const children = new Map<string, string[]>();
+  for (const g of doc.groups) {
+    const parent = chains.get(g.id)![1];
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), g.id]);
+  }
+  const collapsed = (id: string) => views.get(id)?.group.collapsed === true;
+  // Where a group's contents lie, and the box it draws (its frame, or collapsed, its one node), inner groups first.
+  const content = new Map<string, Box | null>();
+  const drawn = new Map<string, Box>();
+  const measure = (id: string): Box | null => {
+    if (content.has(id)) return drawn.get(id) ?? null;
+    content.set(id, null);
+    const boxes: Box[] = [];
+    for (const m of doc.nodes) {
+      const n = m.group === id ? byId.get(m.id) : undefined;
+      if (n) {
+        const { width, height } = size(n.id);
+        boxes.push({
+          left: n.position.x,
+          top: n.position.y,
+          right: n.position.x + width,
+          bottom: n.position.y + height,
+        });
+      }
+    }
+    for (const c of children.get(id) ?? []) {
+      const box = measure(c);
+      if (box) boxes.push(box);
+    }
+    if (boxes.length === 0) return null;
+    const inner = {
+      left: Math.min(...boxes.map((b) => b.left)),
+      top: Math.min(...boxes.map((b) => b.top)),
+      right: Math.max(...boxes.map((b) => b.right)),
+      bottom: Math.max(...boxes.map((b) => b.bottom)),
+    };
+    content.set(id, inner);
+    const box = collapsed(id)
+      ? { left: inner.left, top: inner.top, right: inner.left + size(id).width, bottom: inner.top + size(id).height }
+      : { left: inner.left - PAD, top: inner.top - HEAD, right: inner.right + PAD, bottom: inner.bottom + PAD };
+    drawn.set(id, box);
+    return box;
+  };
+  const depth = (id: string) => chains.get(id)!.length;
+  const ordered = [...views.keys()].sort((a, b) => depth(a) - depth(b));
+  for (const id of ordered) measure(id);
+  // A group or layer is hidden when a group around it is collapsed.
+  const hiddenBy = (chain: readonly string[]) => chain.some(collapsed);
   const groups: GroupFlowNode[] = [];
-  const placed = new Map<string, { parent: string; at: { x: number; y: number }; hidden: boolean }>();
-  for (const view of units.groups.values()) {
-    if (view.members.length === 0) continue;
-    const members = view.members.map((id) => byId.get(id)!).filter(Boolean);
-    const left = Math.min(...members.map((n) => n.position.x));
-    const top = Math.min(...members.map((n) => n.position.y));
-    const size = (id: string) => sizes.get(id) ?? DEFAULT_NODE_SIZE;
-    const right = Math.max(...members.map((n) => n.position.x + size(n.id).width));
-    const bottom = Math.max(...members.map((n) => n.position.y + size(n.id).height));
-    const collapsed = view.group.collapsed === true;
-    const at = { x: left - PAD, y: top - HEAD };
+  for (const id of ordered) {
+    const view = views.get(id)!;
+    const box = drawn.get(id);
+    if (!box || view.members.length === 0) continue;
+    const [, parent] = chains.get(id)!;
+    const origin = parent ? drawn.get(parent) : undefined;
+    const isCollapsed = collapsed(id);
     const output = view.output ? inference.nodes.get(view.output)?.outputShape : null;
-    const params = view.members.reduce((sum, id) => {
-      const info = inference.nodes.get(id);
+    const params = view.members.reduce((sum, m) => {
+      const info = inference.nodes.get(m);
       return sum + (info ? info.trainableParams + info.nonTrainableParams : 0);
     }, 0);
     groups.push({
-      id: view.group.id,
+      id,
       type: 'group',
-      position: collapsed ? { x: left, y: top } : at,
-      ...(collapsed ? {} : { width: right - left + 2 * PAD, height: bottom - top + HEAD + PAD }),
-      className: collapsed ? 'group-collapsed' : 'group-expanded',
+      position: origin ? { x: box.left - origin.left, y: box.top - origin.top } : { x: box.left, y: box.top },
+      ...(parent ? { parentId: parent } : {}),
+      ...(isCollapsed ? {} : { width: box.right - box.left, height: box.bottom - box.top }),
+      hidden: hiddenBy(chains.get(id)!.slice(1)),
+      className: isCollapsed ? 'group-collapsed' : 'group-expanded',
       // React Flow measures a node until its size comes back on it (Canvas keeps the sizes).
-      ...(sizes.has(view.group.id) ? { measured: sizes.get(view.group.id) } : {}),
+      ...(sizes.has(id) ? { measured: sizes.get(id) } : {}),
       selectable: false,
       deletable: false,
-      zIndex: collapsed ? 0 : -1,
+      // Inner frames above outer ones, all below the layers; a collapsed node among the layers.
+      zIndex: isCollapsed ? 0 : depth(id) - 1 - chains.size,
       data: {
         name: view.group.name,
         className: view.group.className,
         shape: output ? formatShape(output) : '?',
         params,
         layers: view.members.length,
-        collapsed,
+        collapsed: isCollapsed,
       },
     });
-    for (const n of members) placed.set(n.id, { parent: view.group.id, at, hidden: collapsed });
   }
   const out: CanvasNode[] = [...groups];
+  const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group]));
   for (const n of layers) {
-    const p = placed.get(n.id);
+    const g = groupOf.get(n.id);
+    const box = g ? drawn.get(g) : undefined;
     out.push(
-      p
+      g && box
         ? {
             ...n,
-            parentId: p.parent,
-            position: { x: n.position.x - p.at.x, y: n.position.y - p.at.y },
-            hidden: p.hidden,
+            parentId: g,
+            position: { x: n.position.x - box.left, y: n.position.y - box.top },
+            hidden: hiddenBy(chains.get(g)!),
           }
         : n,
     );
   }
   return out;
+}
+
+/** The absolute position of a canvas node whose position is relative to its parents (a nested model's frames). */
+export function absolutePosition(
+  nodes: ReadonlyMap<string, CanvasNode>,
+  id: string,
+  position: { x: number; y: number },
+): { x: number; y: number } {
+  let { x, y } = position;
+  const seen = new Set<string>();
+  for (let p = nodes.get(id)?.parentId; p && !seen.has(p); p = nodes.get(p)?.parentId) {
+    seen.add(p);
+    const parent = nodes.get(p);
+    if (!parent) break;
+    x += parent.position.x;
+    y += parent.position.y;
+  }
+  return { x, y };
 }
 
 /**
@@ -104,7 +178,14 @@ export function collapsedMembers(
 ): ReadonlyMap<string, string> {
   const collapsed = new Set((doc.groups ?? []).filter((g) => g.collapsed).map((g) => g.id));
   const out = new Map<string, string>();
-  for (const n of doc.nodes) if (n.group && collapsed.has(n.group)) out.set(n.id, n.group);
+  if (collapsed.size) {
+    // Hidden in the outermost collapsed group around it: that node is the one drawn.
+    const chains = groupChains(doc);
+    for (const n of doc.nodes) {
+      const outermost = (chains.get(n.group ?? '') ?? []).findLast((g) => collapsed.has(g));
+      if (outermost) out.set(n.id, outermost);
+    }
+  }
   const same = previous && previous.size === out.size && [...out].every(([id, g]) => previous.get(id) === g);
   return same ? previous : out;
 }
@@ -120,17 +201,23 @@ export const GROUP_OUTPUT = outputHandle();
  */
 export function routeToCollapsed(edges: Edge[], hiddenIn: ReadonlyMap<string, string>): Edge[] {
   if (hiddenIn.size === 0) return edges;
+  // A nested model takes each tensor once, however many of its layers use it: one connection into its node.
+  const into = new Set<string>();
   return edges.flatMap((e) => {
     const source = hiddenIn.get(e.source);
     const target = hiddenIn.get(e.target);
     if (source && source === target) return [];
     if (!source && !target) return [e];
-    return [
-      {
-        ...e,
-        ...(source ? { source, sourceHandle: GROUP_OUTPUT } : {}),
-        ...(target ? { target, targetHandle: GROUP_INPUT } : {}),
-      },
-    ];
+    const routed = {
+      ...e,
+      ...(source ? { source, sourceHandle: GROUP_OUTPUT } : {}),
+      ...(target ? { target, targetHandle: GROUP_INPUT } : {}),
+    };
+    if (target) {
+      const key = `${routed.source}\u0000${routed.sourceHandle}\u0000${target}`;
+      if (into.has(key)) return [];
+      into.add(key);
+    }
+    return [routed];
   });
 }

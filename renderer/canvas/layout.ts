@@ -18,6 +18,7 @@ function estimatedSize(doc: ModelDocument, id: string, className: string): { wid
 // worker (a 771-layer model takes seconds to lay out, which would freeze the page); in Node (bench, tools) in-thread.
 type ElkGraph = Parameters<InstanceType<typeof import('elkjs/lib/elk.bundled.js')['default']>['layout']>[0];
 type Layout = (graph: ElkGraph) => Promise<ElkGraph>;
+type ElkNode = NonNullable<ElkGraph['children']>[number];
 let elk: Promise<Layout> | null = null;
 const loadElk = () => (elk ??= typeof Worker === 'undefined' ? inThread() : inWorker());
 
@@ -95,13 +96,25 @@ export async function layoutPositions(
     ...(sizes.get(n.id) ?? estimatedSize(doc, n.id, n.className)),
   });
   const { top, left, bottom, right } = GROUP_PADDING;
-  const compounds = [...groups]
-    .map((id) => ({
+  // A model nested in a nested model is a compound inside its parent's compound.
+  const parentOf = new Map((doc.groups ?? []).map((g) => [g.id, g.parent && groups.has(g.parent) ? g.parent : null]));
+  const compound = (id: string): ElkNode | null => {
+    const inner = [...parentOf].filter(([, p]) => p === id).map(([g]) => compound(g));
+    const children = [
+      ...inner.filter((c): c is ElkNode => c !== null),
+      ...doc.nodes.filter((n) => n.group === id).map(leaf),
+    ];
+    if (children.length === 0) return null;
+    return {
       id,
       layoutOptions: { 'elk.padding': `[top=${top},left=${left},bottom=${bottom},right=${right}]` },
-      children: doc.nodes.filter((n) => n.group === id).map(leaf),
-    }))
-    .filter((c) => c.children.length > 0);
+      children,
+    };
+  };
+  const compounds = [...parentOf]
+    .filter(([, p]) => p === null)
+    .map(([g]) => compound(g))
+    .filter((c): c is ElkNode => c !== null);
   const graph = await (await loadElk())({
     id: 'root',
     layoutOptions: {

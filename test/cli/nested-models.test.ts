@@ -15,7 +15,7 @@ import { summarize } from '../../engine/graph/summary';
 import { disposeBackend, loadBackend } from '../../engine/kernels/registry';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/nested');
-const MODELS = ['seq_in_func', 'func_in_func', 'seq_in_seq'];
+const MODELS = ['seq_in_func', 'func_in_func', 'seq_in_seq', 'seq_in_func_in_func'];
 
 interface KerasFacts {
   layers: { name: string; class_name: string; output_shape: (number | null)[]; params: number }[];
@@ -59,7 +59,7 @@ describe('nested models read with Keras 3.15 facts', () => {
       const model = file.replace(/\.\w+$/, '');
       const read = await readModelFile(readFileSync(join(FIXTURES, file)), file);
       if (!read.ok) throw new Error(read.errors[0].message);
-      expect(read.document.groups?.length).toBe(1);
+      expect(read.document.groups?.length).toBe(model === 'seq_in_func_in_func' ? 2 : 1);
       const expected = JSON.parse(readFileSync(join(FIXTURES, `${model}.predict.json`), 'utf8')) as {
         x: unknown[];
         y: number[][];
@@ -99,6 +99,42 @@ describe('nested models read with Keras 3.15 facts', () => {
     expect(summarize(back.document)).toEqual(summarize(doc));
   });
 
+  it('a project file keeps a model nested two deep: the inner group names the outer as its parent', async () => {
+    const file = 'seq_in_func_in_func.keras';
+    const read = await readModelFile(readFileSync(join(FIXTURES, file)), file);
+    if (!read.ok) throw new Error(read.errors[0].message);
+    const back = readProjectFile(writeProject(read.document));
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(back.warnings).toEqual([]);
+    expect(back.document.groups).toEqual(read.document.groups);
+    expect(
+      read.document.groups!.map((g) => [g.name, read.document.groups!.find((p) => p.id === g.parent)?.name]),
+    ).toEqual([
+      ['mid', undefined],
+      ['inner', 'mid'],
+    ]);
+    expect(summarize(back.document)).toEqual(summarize(read.document));
+  });
+
+  it('a project file whose nested models contain each other (a cycle of parents) leaves one in the outer model, with a warning', async () => {
+    const file = 'seq_in_func_in_func.keras';
+    const read = await readModelFile(readFileSync(join(FIXTURES, file)), file);
+    if (!read.ok) throw new Error(read.errors[0].message);
+    const saved = JSON.parse(writeProject(read.document));
+    const [mid, inner] = saved.model.groups;
+    mid.parent = inner.id;
+    const back = readProjectFile(JSON.stringify(saved));
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(back.warnings.map((w) => w.message)).toEqual([
+      `the nested model "${mid.id}" names "${inner.id}" as the model it is in, which the file does not have (or which is in it); it is left in the outer model`,
+    ]);
+    // The cycle broken there, inner stays in mid.
+    expect(back.document.groups!.map((g) => [g.name, g.parent])).toEqual([
+      ['mid', undefined],
+      ['inner', mid.id],
+    ]);
+  });
+
   it.each(MODELS)(
     "%s: the Keras JSON export equals Keras's own to_json() key for key, and reads back with the same groups",
     async (model) => {
@@ -131,6 +167,12 @@ describe('nested models read with Keras 3.15 facts', () => {
     expect(JSON.stringify(layers(ours))).toBe(JSON.stringify(layers(theirs)));
   });
 
+  /** Each nested model as [class, name, the name of the model it is nested in], ids aside. */
+  const nesting = (doc: Parameters<typeof summarize>[0]) =>
+    (doc.groups ?? [])
+      .map((g) => [g.className, g.name, doc.groups!.find((p) => p.id === g.parent)?.name ?? null])
+      .sort();
+
   /** The summary without the node ids, which differ between readers. */
   const facts = (doc: Parameters<typeof summarize>[0]) => summarize(doc).layers.map(({ nodeId: _, ...row }) => row);
 
@@ -147,9 +189,7 @@ describe('nested models read with Keras 3.15 facts', () => {
       const back = importKerasPython(exportKerasPython(read.document));
       if (!back.ok) throw new Error(back.errors[0].message);
       expect(back.warnings).toEqual([]);
-      expect(back.document.groups?.map(({ className, name }) => [className, name])).toEqual(
-        read.document.groups!.map(({ className, name }) => [className, name]),
-      );
+      expect(nesting(back.document)).toEqual(nesting(read.document));
       expect(facts(back.document)).toEqual(facts(read.document));
     },
   );

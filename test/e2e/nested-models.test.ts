@@ -67,6 +67,41 @@ describe('a nested model on the canvas', () => {
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(6);
   });
 
+  it('opens a model nested two deep with the inner frame inside the outer one, each collapsible on its own', async () => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
+    await chooser.setFiles(join(__dirname, '../fixtures/nested/seq_in_func_in_func.keras'));
+    await expect.poll(notice).toBe('Opened seq_in_func_in_func.keras');
+    await expect.poll(visibleLayers, { timeout: 15_000 }).toBe(9);
+    const mid = page.locator('[data-testid=group-mid]');
+    const inner = page.locator('[data-testid=group-inner]');
+    const [outerBox, innerBox] = [(await mid.boundingBox())!, (await inner.boundingBox())!];
+    expect(
+      innerBox.x > outerBox.x &&
+        innerBox.y > outerBox.y &&
+        innerBox.x + innerBox.width < outerBox.x + outerBox.width &&
+        innerBox.y + innerBox.height < outerBox.y + outerBox.height,
+    ).toBe(true);
+    // Keras's summary: the outer model lists mid as one row, inner is within it.
+    await expect
+      .poll(() => page.locator('[data-testid=summary-row-mid]').innerText())
+      .toMatch(/mid\s*\(Functional\)\s*\(None, 8\)\s*185/);
+    expect(await page.locator('[data-testid=summary-row-inner]').count()).toBe(0);
+    await h.screenshot('nested-two-deep');
+    await page.click('[data-testid=group-toggle-inner]');
+    await expect.poll(visibleLayers).toBe(6);
+    await expect.poll(() => inner.innerText()).toMatch(/inner\s*\(Sequential\)[\s\S]*113 params[\s\S]*3 layers/);
+    // mid_d → inner → mid_add drawn to the collapsed node, the other connections as before.
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(8);
+    await page.click('[data-testid=group-toggle-mid]');
+    await expect.poll(visibleLayers).toBe(4);
+    await expect.poll(() => inner.isVisible()).toBe(false);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(5);
+    await h.screenshot('nested-two-deep-collapsed');
+    await page.click('[data-testid=group-toggle-mid]');
+    await expect.poll(() => inner.isVisible()).toBe(true);
+    await expect.poll(visibleLayers).toBe(6);
+  });
+
   it('opens ConvNeXtTiny with its stem and three downsampling blocks as frames, each one Sequential row', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'layercanvas-nested-')), 'ConvNeXtTiny.json');
     writeFileSync(path, gunzipSync(readFileSync(join(__dirname, '../fixtures/applications/ConvNeXtTiny.json.gz'))));

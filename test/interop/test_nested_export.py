@@ -20,7 +20,7 @@ from test_keras_exports import keras_facts
 
 FIXTURES = os.path.join(ROOT, "test", "fixtures")
 OUT = os.path.join(ROOT, "test-results", "interop-nested")
-NESTED = ["seq_in_func", "func_in_func", "seq_in_seq"]
+NESTED = ["seq_in_func", "func_in_func", "seq_in_seq", "seq_in_func_in_func"]
 
 
 def cli(*args):
@@ -92,3 +92,23 @@ def test_nested_keras_py_with_weights_predicts_what_keras_predicted(model_id):
         expected = json.load(f)
     got = np.asarray(scope["model"](np.asarray(expected["x"], dtype="float32"), training=False))
     np.testing.assert_allclose(got, np.asarray(expected["y"], dtype="float32"), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("fmt", ["keras-py", "keras-json", "keras"])
+def test_a_model_nested_two_deep_is_two_deep_in_keras_again(fmt):
+    """seq_in_func_in_func: the Sequential "inner" inside the Functional "mid" inside the outer model, after export."""
+    ext = {"keras-py": "py", "keras-json": "json", "keras": "keras"}[fmt]
+    out = os.path.join(OUT, f"seq_in_func_in_func.deep.{ext}")
+    if fmt == "keras":
+        os.makedirs(OUT, exist_ok=True)
+        cli("export", source_of("seq_in_func_in_func"), "--format", "keras", "--out", out)
+        keras.backend.clear_session()
+        model = keras.models.load_model(out)
+    else:
+        model = rebuilt(source_of("seq_in_func_in_func"), fmt, out)
+    mid = model.get_layer("mid")
+    assert type(mid).__name__ == "Functional"
+    inner = mid.get_layer("inner")
+    assert type(inner).__name__ == "Sequential"
+    assert [layer.name for layer in inner.layers] == ["inner_a", "inner_bn", "inner_b"]
+    assert inner.count_params() == 5 * 8 + 5 + 4 * 5 + 5 * 8 + 8

@@ -118,7 +118,8 @@ interface ParsedLayer {
 }
 
 /**
- * A nested model read as a document; makeNodes flattens it into the outer one as a group. Its input layers stay in
+ * A nested model read as a document (its own nested models already groups of it, at any depth); makeNodes flattens
+ * it into the outer one as a group. Its input layers stay in
  * the document as stand-ins until spliceStandIns connects what fed the sub-model straight to its first layers.
  */
 function parseSubModel(
@@ -128,17 +129,6 @@ function parseSubModel(
   errors: FormatError[],
   warnings: FormatError[],
 ): ParsedLayer | null {
-  const inner = isObject(entry.config) && Array.isArray(entry.config.layers) ? entry.config.layers : [];
-  const deeper = inner.find((l) => isObject(l) && typeof l.class_name === 'string' && MODEL_CLASSES.has(l.class_name));
-  if (isObject(deeper)) {
-    const deeperName = isObject(deeper.config) ? deeper.config.name : undefined;
-    errors.push({
-      message: `the nested model ${quote(name)} holds a nested model itself (${quote(deeperName)}), which LayerCanvas cannot draw`,
-      hint: 'LayerCanvas keeps one level of nesting: flatten the innermost model into its parent',
-      path: joinPath(path, 'class_name'),
-    });
-    return null;
-  }
   const read = readKerasModel(entry, path);
   warnings.push(...read.warnings);
   if (!read.document) {
@@ -234,11 +224,12 @@ function makeNode(i: number, l: ParsedLayer): DocNode {
   return node;
 }
 
-/** What one layer entry adds to the outer model: its node, or a nested model's nodes, edges and group. */
+/** What one layer entry adds to the outer model: its node, or a nested model's nodes, edges and groups. */
 interface Made {
   nodes: DocNode[];
   edges: DocEdge[];
-  group?: DocGroup;
+  /** The nested model's group, then the groups nested in it (their parents renamed with them). */
+  groups?: DocGroup[];
   /** The nodes standing for the sub-model's inputs, in its input order: the outer call's tensors feed them. */
   inputs: string[];
   /** The node whose output is the entry's output. */
@@ -255,13 +246,14 @@ function makeNodes(i: number, l: ParsedLayer): Made {
   const group: DocGroup = { id: `g${i}`, className: l.className as DocGroup['className'], name: l.name as string };
   const inference = infer(sub);
   const inputs = inference.inputs.map(id);
+  const inner = (sub.groups ?? []).map((g) => ({ ...g, id: id(g.id), parent: g.parent ? id(g.parent) : group.id }));
   const nodes = sub.nodes.map((n) => {
     const node: DocNode = { ...n, id: id(n.id) };
-    if (!inputs.includes(node.id)) node.group = group.id;
+    if (!inputs.includes(node.id)) node.group = n.group ? id(n.group) : group.id;
     return node;
   });
-  const edges = sub.edges.map((e) => ({ id: `${id(e.id)}`, source: id(e.source), target: id(e.target) }));
-  return { nodes, edges, group, inputs, output: id(inference.outputs[0]) };
+  const edges = sub.edges.map((e) => ({ ...e, id: id(e.id), source: id(e.source), target: id(e.target) }));
+  return { nodes, edges, groups: [group, ...inner], inputs, output: id(inference.outputs[0]) };
 }
 
 /**
@@ -354,8 +346,8 @@ interface Nested {
 }
 
 function noteNested(made: Made, nested: Nested): void {
-  if (!made.group) return;
-  nested.groups.push(made.group);
+  if (!made.groups) return;
+  nested.groups.push(...made.groups);
   for (const id of made.inputs) nested.standIns.add(id);
 }
 
@@ -391,7 +383,7 @@ function buildFunctional(
     inner.push(...made.edges);
     noteNested(made, nested);
     inbound.push({
-      ids: made.group ? made.inputs : [made.output],
+      ids: made.groups ? made.inputs : [made.output],
       refs: inboundRefs(l, errors, warnings),
       path: l.path,
     });
@@ -593,6 +585,7 @@ export function writeKerasModel(
   doc: ModelDocument,
   flavor: Flavor,
   inference: Inference = infer(doc),
+  inputNumbers?: { next: number },
 ): Record<string, unknown> {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const keras3 = flavor === 'keras3';
@@ -609,13 +602,16 @@ export function writeKerasModel(
     (inference.topology.incoming.get(id) ?? []).map((e) => ({ source: e.source, output: e.sourceOutput ?? 0 }));
   const sequential = inference.modelClass === 'Sequential';
   // Keras numbers Input layers model-wide as they are made: the outer model's first, then each nested model's.
-  let inputCount = inference.inputs.length;
-  const inputNames = (view: GroupView) => view.sources.map(() => `input_layer_${inputCount++}`);
+  // A model nested deeper is made (and its Input numbered) while the model around it is: depth first.
+  const numbers = inputNumbers ?? { next: inference.inputs.length };
+  const inputNames = (view: GroupView) => view.sources.map(() => `input_layer_${numbers.next++}`);
   const entry = (id: string): Record<string, unknown> => {
     const view = units?.groups.get(id);
     // Keras writes a nested model's (empty) compile_config too, after its build_config.
-    if (view)
-      return { ...writeKerasModel(subDocument(doc, inference, view, inputNames(view)), flavor), compile_config: {} };
+    if (view) {
+      const sub = subDocument(doc, inference, view, inputNames(view));
+      return { ...writeKerasModel(sub, flavor, infer(sub), numbers), compile_config: {} };
+    }
     const node = byId.get(id)!;
     const def = getLayer(node.className);
     const info = inference.nodes.get(id);

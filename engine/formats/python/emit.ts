@@ -67,17 +67,28 @@ interface EmitContext {
  * Each nested model as Keras code builds one: `stem = keras.Sequential([keras.Input(…), …], name="stem")`, or its
  * functional code ending in `block = keras.Model(…, name="block")`, before the model that calls it.
  */
-function nestedModels(doc: ModelDocument, inference: Inference, ctx: EmitContext): string[] {
+function nestedModels(
+  doc: ModelDocument,
+  inference: Inference,
+  ctx: EmitContext,
+  taken: Set<string> = new Set(variableNames(doc, inference).values()),
+): string[] {
   const lines: string[] = [];
-  const taken = new Set(variableNames(doc, inference).values());
   for (const u of ctx.units!.order) {
     const view = ctx.units!.groups.get(u);
     if (!view) continue;
-    const v = pythonVariable(view.group.name, taken);
-    ctx.groupVars.set(u, v);
     const sub = subDocument(doc, inference, view);
     const subInference = infer(sub);
-    const subCtx: EmitContext = { ...ctx, names: new Map(sub.nodes.map((n) => [n.id, n.name])), units: undefined };
+    const subCtx: EmitContext = {
+      ...ctx,
+      names: new Map(sub.nodes.map((n) => [n.id, n.name])),
+      units: sub.groups?.length ? unitGraph(sub, subInference) : undefined,
+      groupVars: new Map(),
+    };
+    // A model nested in this one is made before it, as Keras code does.
+    if (subCtx.units) lines.push(...nestedModels(sub, subInference, subCtx, taken));
+    const v = pythonVariable(view.group.name, taken);
+    ctx.groupVars.set(u, v);
     const body =
       subInference.modelClass === 'Sequential'
         ? sequential(sub, subInference, subCtx, v)

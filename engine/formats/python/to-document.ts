@@ -94,14 +94,27 @@ export function toDocument(module: Module, text: string): ImportResult {
     edges,
   };
   // Nested models that are part of the model read: their layers name them as a group (graph/groups.ts).
+  // A model nested in a nested model brings its layers to both: it is in the smallest other use that holds all of
+  // them (on a tie, the one used later: a model is used after the models nested in it are).
+  const uses = run.nestedModels
+    .map((use, k) => ({ k, use, members: new Set(use.layerIds.filter((id) => ids.has(id))) }))
+    .filter((u) => u.members.size > 0);
+  const holds = (a: (typeof uses)[number], b: (typeof uses)[number]) =>
+    a !== b && (a.members.size > b.members.size || a.k > b.k) && [...b.members].every((id) => a.members.has(id));
   const groups: DocGroup[] = [];
-  run.nestedModels.forEach((use, k) => {
-    const members = use.layerIds.filter((id) => ids.has(id));
-    if (members.length === 0) return;
-    const className = use.model.kind === 'sequential' ? 'Sequential' : 'Functional';
-    groups.push({ id: `g${k}`, className, name: use.model.name ?? className.toLowerCase() });
-    for (const id of members) nodes.find((n) => n.id === ids.get(id))!.group = `g${k}`;
-  });
+  for (const u of uses) {
+    const className = u.use.model.kind === 'sequential' ? 'Sequential' : 'Functional';
+    const around = uses.filter((a) => holds(a, u)).sort((a, b) => a.members.size - b.members.size || a.k - b.k)[0];
+    groups.push({
+      id: `g${u.k}`,
+      className,
+      name: u.use.model.name ?? className.toLowerCase(),
+      ...(around ? { parent: `g${around.k}` } : {}),
+    });
+  }
+  // Outermost first, so each layer ends up in its innermost group.
+  for (const u of [...uses].sort((a, b) => b.members.size - a.members.size || b.k - a.k))
+    for (const id of u.members) nodes.find((n) => n.id === ids.get(id))!.group = `g${u.k}`;
   if (groups.length) doc.groups = groups;
   return { ok: true, document: doc, warnings };
 }

@@ -5,6 +5,7 @@
  * in Keras's weight order (kernel, bias; gamma, beta, moving_mean, moving_variance).
  */
 import type { ModelDocument } from '../../graph/document';
+import { groupChains } from '../../graph/groups';
 import type { Inference } from '../../graph/inference';
 import { hasTrait } from '../../layers/registry';
 import { pythonString } from './literals';
@@ -17,16 +18,20 @@ const tuple = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},
 export function layersWithWeights(
   doc: ModelDocument,
   inference: Inference,
-): { name: string; className: string; group?: string; weights: { name: string; shape: number[] }[] }[] {
+): { name: string; className: string; groups: string[]; weights: { name: string; shape: number[] }[] }[] {
   const classOf = new Map(doc.nodes.map((n) => [n.id, n.className]));
   const groupName = new Map((doc.groups ?? []).map((g) => [g.id, g.name]));
-  const groupOf = new Map(doc.nodes.map((n) => [n.id, n.group ? groupName.get(n.group) : undefined]));
+  const chains = groupChains(doc);
+  // The nested models a layer is in, outermost first.
+  const groupsOf = new Map(
+    doc.nodes.map((n) => [n.id, [...(chains.get(n.group ?? '') ?? [])].reverse().map((g) => groupName.get(g)!)]),
+  );
   return inference.order
     .filter((id) => (doc.weights?.[id]?.length ?? 0) > 0)
     .map((id) => ({
       name: inference.nodes.get(id)!.name,
       className: classOf.get(id)!,
-      ...(groupOf.get(id) ? { group: groupOf.get(id) } : {}),
+      groups: groupsOf.get(id) ?? [],
       weights: doc.weights![id].map((w) => ({ name: w.name, shape: [...w.tensor.shape] })),
     }));
 }
@@ -65,9 +70,7 @@ export function weightsLoaderLines(doc: ModelDocument, inference: Inference, wei
     const name = pythonString(layer.name);
     const args = layer.weights.map((w) => `weight(${name}, ${pythonString(w.name)}, ${tuple(w.shape)})`);
     // A nested model's layer is found through it: Keras's get_layer looks at the model's own layers only.
-    const target = layer.group
-      ? `model.get_layer(${pythonString(layer.group)}).get_layer(${name})`
-      : `model.get_layer(${name})`;
+    const target = `model${[...layer.groups, layer.name].map((n) => `.get_layer(${pythonString(n)})`).join('')}`;
     const one = `${target}.set_weights([${args.join(', ')}])`;
     if (one.length <= 120) lines.push(one);
     else lines.push(`${target}.set_weights([`, ...args.map((a) => `${INDENT}${a},`), '])');

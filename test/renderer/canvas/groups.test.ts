@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readKerasJson } from '../../../engine/formats/keras-json';
+import { groupChains } from '../../../engine/graph/groups';
 import { infer } from '../../../engine/graph/inference';
 import { moveNodes, setGroupCollapsed } from '../../../renderer/stores/edits';
-import { collapsedMembers, routeToCollapsed, withGroups } from '../../../renderer/canvas/groups';
+import { absolutePosition, collapsedMembers, routeToCollapsed, withGroups } from '../../../renderer/canvas/groups';
 import { DEFAULT_NODE_SIZE, layoutPositions } from '../../../renderer/canvas/layout';
 import { toFlowEdges, toFlowNodes } from '../../../renderer/canvas/to-flow';
 
@@ -70,9 +71,77 @@ describe('nested models on the canvas', () => {
   });
 });
 
+describe('a model nested two deep on the canvas (a Sequential in a Functional in the model)', () => {
+  const deep = () => {
+    const read = readKerasJson(
+      readFileSync(join(import.meta.dirname, '../../fixtures/nested/seq_in_func_in_func.json'), 'utf8'),
+    );
+    if (!read.ok) throw new Error(read.errors[0].message);
+    return read.document;
+  };
+  const name = (doc: ReturnType<typeof deep>, id: string) =>
+    doc.groups!.find((g) => g.id === id)?.name ?? doc.nodes.find((n) => n.id === id)!.name;
+
+  it('draws the inner frame inside the outer one, each layer inside its innermost frame, at its own position', async () => {
+    const read = deep();
+    const doc = moveNodes(read, await layoutPositions(read));
+    const inference = infer(doc);
+    const nodes = withGroups(doc, inference, toFlowNodes(doc, inference, new Set()), new Map());
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    expect(nodes.slice(0, 2).map((n) => [(n.data as { name: string }).name, n.parentId ?? null])).toEqual([
+      ['mid', null],
+      ['inner', 'g2'],
+    ]);
+    expect(nodes.slice(0, 2).map((n) => (n.data as { params: number }).params)).toEqual([185, 113]);
+    const box = (id: string) => {
+      const n = byId.get(id)!;
+      const at = absolutePosition(byId, id, n.position);
+      const size = n.type === 'group' ? { width: n.width!, height: n.height! } : DEFAULT_NODE_SIZE;
+      return { left: at.x, top: at.y, right: at.x + size.width, bottom: at.y + size.height };
+    };
+    const within = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) =>
+      a.left > b.left && a.top > b.top && a.right < b.right && a.bottom < b.bottom;
+    expect(within(box('n2_g2'), box('g2'))).toBe(true);
+    for (const n of doc.nodes) {
+      expect(absolutePosition(byId, n.id, byId.get(n.id)!.position)).toEqual(n.position);
+      if (n.group) expect([n.name, within(box(n.id), box(n.group))]).toEqual([n.name, true]);
+      // A layer outside a frame is outside it.
+      if (!n.group) expect([n.name, within(box(n.id), box('g2'))]).toEqual([n.name, false]);
+    }
+  });
+
+  it('collapsing the inner model draws it as one node inside the outer frame; collapsing the outer hides both', () => {
+    const inner = setGroupCollapsed(deep(), 'n2_g2', true);
+    let inference = infer(inner);
+    let nodes = withGroups(inner, inference, toFlowNodes(inner, inference, new Set()), new Map());
+    const visible = (list: typeof nodes) => list.filter((n) => !n.hidden).map((n) => (n.data as { name: string }).name);
+    expect(visible(nodes)).toEqual(['mid', 'inner', 'input_layer', 'pre', 'mid_d', 'mid_add', 'cat', 'out']);
+    const routed = (doc: typeof inner) =>
+      routeToCollapsed(toFlowEdges(doc.edges, infer(doc), new Set()), collapsedMembers(doc))
+        .map((e) => `${name(doc, e.source)}→${name(doc, e.target)}`)
+        .sort();
+    expect(routed(inner)).toEqual([
+      'cat→out',
+      'inner→mid_add',
+      'input_layer→pre',
+      'mid_add→cat',
+      'mid_d→inner',
+      'pre→cat',
+      'pre→mid_add',
+      'pre→mid_d',
+    ]);
+    const both = setGroupCollapsed(inner, 'g2', true);
+    inference = infer(both);
+    nodes = withGroups(both, inference, toFlowNodes(both, inference, new Set()), new Map());
+    expect(visible(nodes)).toEqual(['mid', 'input_layer', 'pre', 'cat', 'out']);
+    // pre feeds two of mid's layers (mid_d and the residual mid_add), but mid takes it once: one connection.
+    expect(routed(both)).toEqual(['cat→out', 'input_layer→pre', 'mid→cat', 'pre→cat', 'pre→mid']);
+  });
+});
+
 describe('auto-layout with nested models', () => {
   it("lays a nested model's layers out in a frame of their own: no other layer within it, each layer below its inputs", async () => {
-    for (const file of ['seq_in_func', 'func_in_func']) {
+    for (const file of ['seq_in_func', 'func_in_func', 'seq_in_func_in_func']) {
       const read = readKerasJson(readFileSync(join(import.meta.dirname, `../../fixtures/nested/${file}.json`), 'utf8'));
       if (!read.ok) throw new Error(read.errors[0].message);
       const doc = moveNodes(read.document, await layoutPositions(read.document));
@@ -91,7 +160,9 @@ describe('auto-layout with nested models', () => {
         expect([file, inference.nodes.get(n.id)!.name, inside]).toEqual([
           file,
           inference.nodes.get(n.id)!.name,
-          n.group === frame.id,
+          groupChains(doc)
+            .get(n.group ?? '')
+            ?.includes(frame.id) === true,
         ]);
       }
     }
