@@ -42,6 +42,8 @@ export function im2colBlock(p: usize, x: usize, r0: i32, mb: i32, col: usize): v
       for (let kx = 0; kx < kw; kx++) {
         const ix = ox * sw - padL + kx * dw;
         if (ix < 0 || ix >= inW) memory.fill(dst, 0, bytes);
+        // One channel (a first layer): memory.copy's call costs more than the 4 bytes it would move.
+        else if (inC == 1) store<f32>(dst, load<f32>(image + ((<usize>(iy * inW + ix)) << 2)));
         else memory.copy(dst, image + ((<usize>(iy * inW + ix) * inC) << 2), bytes);
         dst += bytes;
       }

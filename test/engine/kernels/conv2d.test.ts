@@ -116,6 +116,8 @@ const fastCases: Case[] = [
   { x: [1, 13, 13, 16], f: [1, 1, 16, 24], s: 1, p: 'valid' },
   { x: [4, 10, 10, 8], f: [5, 5, 8, 12], s: 1, p: 'same' },
   { x: [1, 3, 3, 1], f: [3, 3, 1, 1], s: 1, p: 'valid' },
+  // One input channel (a first layer), in the padding and out: its im2col rows are gathered float by float.
+  { x: [3, 11, 9, 1], f: [3, 3, 1, 32], s: 1, p: 'same' },
   { x: [2, 9, 9, 3], f: [3, 3, 3, 5], s: 2, p: 'valid', d: [1, 2] },
   // Patches longer than one KC=256 chunk of the GEMM, split mid-tap (324 = 9·36, 343 = 49·7).
   { x: [2, 9, 9, 36], f: [3, 3, 36, 8], s: 1, p: 'same' },
