@@ -225,7 +225,7 @@ describe('conv2d fast forward and input gradient by Winograd F(4×4, 3×3): the 
   const cases: Case[] = [
     { x: [64, 26, 26, 32], f: [3, 3, 32, 32], s: 1, p: 'valid' }, // the article CNN's second conv; dx 26×26: part tiles
     { x: [5, 27, 25, 12], f: [3, 3, 12, 20], s: 1, p: 'valid' }, // 25×23: part tiles both ways; outC 20 and 12: part panels
-    { x: [3, 9, 7, 12], f: [3, 3, 12, 4], s: 1, p: 'same' }, // 18 tiles: a block of 16, then 2 (part of a row group)
+    { x: [3, 9, 7, 12], f: [3, 3, 12, 4], s: 1, p: 'same' }, // 18 tiles: two blocks of 8, then 2 (part of a row group)
     { x: [2, 10, 6, 8], f: [3, 3, 8, 8], s: 1, p: 'same' }, // 6 wide: one whole tile, one of two columns
   ];
   const { one, two } = oneAndTwoThreads();
