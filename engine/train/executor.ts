@@ -138,6 +138,10 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
   const caches = new Map<string, ForwardCache>();
   const updates = new Map<string, Record<string, Float32Array>>();
   model.inputIds.forEach((id, i) => values.set(id, inputs[i]));
+  // Tensors whose gradient nothing needs: the inputs, and outputs of layers without trainable weights fed only by such
+  // tensors (Flatten, Rescaling, a frozen layer before the first trained one). A layer fed only by them skips its
+  // input gradient: for the MLP Flatten → Dense, the 784-wide dx of every step.
+  const gradientFree = new Set(model.inputIds);
   for (const node of model.nodes) {
     if (node.def.arity === 'none') continue;
     const xs = node.sources.map((s) => values.get(s)!);
@@ -145,7 +149,9 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     values.set(node.id, r.output);
     r.extraOutputs?.forEach((t, k) => values.set(tensorKey(node.id, k + 1), t));
-    const inputGradsNeeded = !node.sources.every((s) => model.inputIds.includes(s));
+    const inputGradsNeeded = !node.sources.every((s) => gradientFree.has(s));
+    if (!inputGradsNeeded && node.trainable.length === 0)
+      for (let k = 0; k <= node.extraOutputs; k++) gradientFree.add(tensorKey(node.id, k));
     caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved, inputGradsNeeded });
     if (r.updates) updates.set(node.id, r.updates);
   }

@@ -80,6 +80,42 @@ describe('whole-model gradients', () => {
   });
 });
 
+describe('input gradients nothing needs', () => {
+  it('a Dense after Flatten skips its input gradient (Flatten has no weights), with the same weight gradients', () => {
+    const doc = chainDocument([
+      { className: 'InputLayer', config: { shape: [4, 3, 2] } },
+      { className: 'Flatten' },
+      { className: 'Dense', config: { units: 5, activation: 'relu' } },
+      { className: 'Dense', config: { units: 3, activation: 'softmax' } },
+    ]);
+    const compiled = compileModel(doc, 4);
+    if (!compiled.ok) throw new Error(compiled.message);
+    const model = compiled.model;
+    const x = { shape: [2, 4, 3, 2], data: Float32Array.from({ length: 48 }, (_, i) => Math.cos(i * 0.3)) };
+    const y = Int32Array.of(2, 0);
+    const ctx = makeContext(referenceBackend, true, 1);
+    const pass = forward(model, [x], ctx);
+    const [flatten, hidden, output] = model.nodes.filter((n) => n.def.arity !== 'none');
+    expect(pass.caches.get(flatten.id)!.inputGradsNeeded).toBe(false);
+    expect(pass.caches.get(hidden.id)!.inputGradsNeeded).toBe(false);
+    expect(pass.caches.get(output.id)!.inputGradsNeeded).toBe(true);
+    const dense = pass.caches.get(model.outputId)!;
+    const r = computeLoss('sparse_categorical_crossentropy', pass.output, y, {
+      fromLogits: false,
+      outputActivation: 'softmax',
+      logits: (dense.saved as { preActivation: never }).preActivation,
+    });
+    const skipped = backward(model, pass, r.grad, ctx, r.gradIsLogits);
+    for (const c of pass.caches.values()) c.inputGradsNeeded = true;
+    const full = backward(model, pass, r.grad, ctx, r.gradIsLogits);
+    for (const node of [hidden, output])
+      for (const name of node.trainable)
+        expect(Array.from(skipped.get(node.id)![name]), `${node.name}/${name}`).toEqual(
+          Array.from(full.get(node.id)![name]),
+        );
+  });
+});
+
 describe('fit', () => {
   const mlp = chainDocument([
     { className: 'InputLayer', config: { shape: [2] } },
