@@ -328,6 +328,9 @@ function writeWrapper(
   return out;
 }
 
+/** Activation names Keras 3 writes under another name: the function an alias stands for. */
+const KERAS3_ACTIVATION_NAMES: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu' };
+
 function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flavor: Flavor): unknown {
   const value = config[key];
   if (key.endsWith('_initializer') && typeof value === 'string')
@@ -341,6 +344,9 @@ function writeValue(def: LayerDefinition, key: string, config: LayerConfig, flav
   if (def.keras.axisAsList && key === 'axis' && flavor === 'keras3' && typeof value === 'number') return [value];
   // Keras 3 pooling resolves strides=None to pool_size in its constructor, so get_config never holds None.
   if ('pool_size' in def.fields && key === 'strides' && value === null) return config.pool_size;
+  // Keras 3's swish and hard_swish are aliases of silu and hard_silu, and get_config names the function itself.
+  if (flavor === 'keras3' && (key === 'activation' || key === 'recurrent_activation') && typeof value === 'string')
+    return KERAS3_ACTIVATION_NAMES[value] ?? value;
   return value;
 }
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readTfjs } from '../../../engine/formats/tfjs';
 import { kerasJson, readKerasJson, writeKerasJson } from '../../../engine/formats/keras-json';
+import { importKerasPython } from '../../../engine/formats/keras-python';
 import type { ModelDocument } from '../../../engine/graph/document';
 import { infer } from '../../../engine/graph/inference';
 import { layerDefinitions } from '../../../engine/layers/registry';
@@ -111,6 +112,25 @@ describe('Keras JSON export: the Keras 3 to_json() form', () => {
       expect(JSON.stringify(written)).toBe(JSON.stringify(original));
     },
   );
+
+  it("names swish and hard_swish as Keras 3.15's get_config() does (silu, hard_silu); tf.keras 2 keeps swish", () => {
+    const code = [
+      'import keras',
+      'from keras import layers',
+      "model = keras.Sequential([keras.Input((4,)), layers.Dense(3, activation='swish'),",
+      "    layers.Activation('hard_swish'), layers.Dense(2)])",
+    ].join('\n');
+    const result = importKerasPython(code);
+    if (!result.ok) throw new Error(result.errors[0].message);
+    const activations = (flavor: 'keras3' | 'tf.keras') =>
+      JSON.parse(writeKerasJson(result.document, flavor)).config.layers.map(
+        (l: { config: { activation?: string } }) => l.config.activation,
+      );
+    // Real Keras 3.15: layers.Dense(3, activation='swish').get_config()['activation'] == 'silu', and
+    // layers.Activation('hard_swish') gives 'hard_silu'.
+    expect(activations('keras3')).toEqual([undefined, 'silu', 'hard_silu', 'linear']);
+    expect(activations('tf.keras')[1]).toBe('swish');
+  });
 
   it('tf.keras 2 files are rewritten in the Keras 3 form (DTypePolicy, module keys, explicit InputLayer with batch_shape)', () => {
     const written = JSON.parse(writeKerasJson(read(fixture('tfkeras2-sequential-article-mlp.json'))));
