@@ -15,6 +15,7 @@ export const INTEROP_FIXTURES = [
   'python/regularizers-constraints-image.py',
   'python/regularizers-constraints-text.py',
   'python/return-state.py',
+  'python/squeeze-excite.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',

@@ -1,4 +1,4 @@
-"""keras.applications models LayerCanvas reads (test/fixtures/applications), exported again by the CLI as Keras
+"""The keras.applications models (test/fixtures/applications), exported again by the CLI as Keras
 Python and Keras 3 JSON, rebuilt by real Keras (3.15, TensorFlow 2.21): the same summary facts as `layercanvas
 summary --json`, and for MobileNetV3Small, whose hard_sigmoid ops (x + 3, x * (1/6)) come back as Rescaling layers,
 the predictions Keras made with the original model (MobileNetV3Small.predict.json.gz, on the weights and input of
@@ -46,8 +46,13 @@ def exported(model_id, fmt):
         return keras.models.model_from_json(f.read()), summary
 
 
+# ConvNeXtTiny, the twelfth, nests Sequential models: test_nested_export.py rebuilds it.
+APPLICATIONS = ["MobileNet", "MobileNetV2", "MobileNetV3Small", "ResNet50", "ResNet50V2", "VGG16", "DenseNet121",
+                "NASNetMobile", "Xception", "InceptionV3", "EfficientNetB0"]
+
+
 @pytest.mark.parametrize("fmt", ["keras-py", "keras-json"])
-@pytest.mark.parametrize("model_id", ["MobileNetV3Small", "EfficientNetB0"])
+@pytest.mark.parametrize("model_id", APPLICATIONS)
 def test_keras_rebuilds_the_export_with_layercanvas_facts(model_id, fmt):
     model, summary = exported(model_id, fmt)
     facts = keras_facts(model)

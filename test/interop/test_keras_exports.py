@@ -85,6 +85,24 @@ def test_python_fixture_builds_in_keras_with_the_summary_layercanvas_read_from_i
     assert keras_facts(scope["model"]) == layercanvas_facts(entry)
 
 
+# Keras JSON fixtures, as Keras 3 or tf.keras 2 wrote them.
+JSON_SOURCES = [m["id"] for m in MODELS if "/keras-json/" in m["source"]]
+
+
+@pytest.mark.parametrize("model_id", JSON_SOURCES)
+def test_json_fixture_loads_in_keras_with_the_summary_layercanvas_read_from_it(model_id):
+    """The fixture itself, loaded by Keras, has the facts LayerCanvas read from it (not only its export has)."""
+    entry = next(m for m in MODELS if m["id"] == model_id)
+    assert entry["errors"] == [], entry["errors"]
+    keras.backend.clear_session()
+    config = json.loads(read(entry["source"]))
+    if "module" in config:
+        model = keras.models.model_from_json(json.dumps(config))
+    else:
+        model = saving_utils.model_from_config(config, custom_objects={"LayerScale": LayerScale})
+    assert keras_facts(model) == layercanvas_facts(entry)
+
+
 @pytest.mark.parametrize("flavor", ["keras-py", "keras-py-tf.keras"])
 @pytest.mark.parametrize("model_id", IDS)
 def test_keras_py_export_runs_in_keras_with_the_same_summary(model_id, flavor):
