@@ -94,16 +94,11 @@ function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: nu
   return rt.arena.f32().slice(partials >> 2, (partials >> 2) + size);
 }
 
-/** Aᵀ of F(3×3, 2×2) and of F(3×3, 4×4): dW[ky][kx] = Σ Aᵀ[ky][r] · M[n·r + q] · Aᵀ[kx][q], n = 4 or 6. */
+/** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q] (F(3×3, 4×4)'s is in wasm). */
 const AT2 = [
   [1, 1, 1, 0],
   [0, 1, -1, 0],
   [0, 1, 1, 1],
-];
-const AT4 = [
-  [1, 1, 1, 1, 1, 0],
-  [0, 1, -1, 2, -2, 0],
-  [0, 1, 1, 4, 4, 1],
 ];
 
 function winogradBackpropFilter(
@@ -164,8 +159,14 @@ function winogradBackpropFilter(
     }));
   }
   // The stripes in order, then the output transform once.
+  if (tile === 4) {
+    rt.call('addStripes', partials, positions * size, stripes);
+    const dw = arena.alloc(9 * size);
+    rt.call('winogradFilterOutput4', partials, size, dw, arena.alloc(18 * size));
+    return tensor([...filterShape], arena.f32().slice(dw >> 2, (dw >> 2) + 9 * size));
+  }
   const m = sumStripes(rt, partials, positions * size, stripes);
-  const at = tile === 4 ? AT4 : AT2;
+  const at = AT2;
   const dw = new Float32Array(9 * size);
   const rows = new Float64Array(n);
   for (let e = 0; e < size; e++)

@@ -3,7 +3,7 @@ export { MR, NR, KC, MC, packBFull, packBShared, packedBSize, gemm, gemmPrepacke
 export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { channelMoments, gradSums, channelAffine } from './batch-norm';
 export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilter } from './winograd';
-export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4 } from './winograd4';
+export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4, winogradFilterOutput4 } from './winograd4';
 export {
   CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials, addStripes,
 } from './elementwise';

@@ -264,3 +264,35 @@ export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: u
     }
   }
 }
+
+// @ts-ignore: decorator
+@inline function filterOutputColumn(m0: v128, m1: v128, m2: v128, m3: v128, m4: v128, m5: v128, out: usize, step: usize): void {
+  const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2), s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
+  v128.store(out, f32x4.add(m0, f32x4.add(s12, s34)));
+  v128.store(out + step, fma(f32x4.splat(2), d34, d12));
+  v128.store(out + 2 * step, f32x4.add(fma(f32x4.splat(4), s34, s12), m5));
+}
+
+/**
+ * dW = Aᵀ M A of F(3×3, 4×4) for the summed M (36 matrices of `size` = inC·outC floats) into dw (9 matrices), `t`
+ * 18 matrices of scratch: down the columns, then along the rows. On the host this took 0.5–1.2 ms a call.
+ */
+export function winogradFilterOutput4(m: usize, size: i32, dw: usize, t: usize): void {
+  const plane = <usize>size << 2;
+  for (let i: usize = 0; i < plane; i += 16) {
+    for (let q = 0; q < 6; q++) {
+      const c = m + <usize>q * plane + i;
+      filterOutputColumn(
+        v128.load(c), v128.load(c + 6 * plane), v128.load(c + 12 * plane),
+        v128.load(c + 18 * plane), v128.load(c + 24 * plane), v128.load(c + 30 * plane), t + <usize>q * plane + i, 6 * plane,
+      );
+    }
+    for (let ky = 0; ky < 3; ky++) {
+      const r = t + <usize>(6 * ky) * plane + i;
+      filterOutputColumn(
+        v128.load(r), v128.load(r + plane), v128.load(r + 2 * plane),
+        v128.load(r + 3 * plane), v128.load(r + 4 * plane), v128.load(r + 5 * plane), dw + <usize>(3 * ky) * plane + i, plane,
+      );
+    }
+  }
+}
