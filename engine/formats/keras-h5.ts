@@ -8,6 +8,7 @@ import type { FormatError } from '../core/problems';
 import { formatShape } from '../core/shape';
 import { sizeOf, tensor } from '../core/tensor';
 import type { ModelDocument } from '../graph/document';
+import { subDocument, unitGraph } from '../graph/groups';
 import { infer } from '../graph/inference';
 import { initializeWeights } from '../train/initializers';
 import { type H5Dataset, type H5Group, loadHdf5, withHdf5, writeHdf5 } from './keras-files/hdf5';
@@ -206,26 +207,45 @@ export function writeKerasH5(doc: ModelDocument): Uint8Array {
     (n) => (inference.nodes.get(n.id)?.weights.length ?? 0) > 0 && !doc.weights?.[n.id]?.length,
   );
   const fresh = missing ? initializeWeights(doc, KERAS_EXPORT_SEED) : {};
+  const valuesOf = (id: string) => (doc.weights?.[id]?.length ? doc.weights[id] : (fresh[id] ?? []));
+  const trainable = (id: string, name: string) =>
+    inference.nodes.get(id)!.weights.find((w) => w.name === name)?.trainable !== false;
+  const byId = new Map(doc.nodes.map((n) => [n.id, n]));
+  // One weight as `<layers of the nested models inside this one>/<layer>/<weight>:0`.
+  const named = (id: string, prefix: string) =>
+    valuesOf(id).map((w) => {
+      const node = byId.get(id)!;
+      const name = `${prefix}${inference.nodes.get(id)!.name}/${keras2WeightName(node.className, w.name, node.config)}:0`;
+      return { name, w, trainable: trainable(id, w.name) };
+    });
+  // A nested model's group holds all its weights, its own nested models' under their names (`inner/inner_a/…`), in
+  // its layers' order: every trainable weight, then the rest, as Keras's trainable_weights + non_trainable_weights.
+  const nestedWeights = (sub: ModelDocument, prefix: string): ReturnType<typeof named> => {
+    const subInference = infer(sub);
+    const units = unitGraph(sub, subInference);
+    return kerasLayerOrder(sub, subInference).flatMap((id) => {
+      const view = units.groups.get(id);
+      if (!view) return named(id, prefix);
+      return nestedWeights(subDocument(sub, subInference, view), `${prefix}${view.group.name}/`);
+    });
+  };
+  const units = unitGraph(doc, inference);
   const layers = kerasLayerOrder(doc, inference).flatMap((id) => {
-    const values = doc.weights?.[id]?.length ? doc.weights[id] : (fresh[id] ?? []);
-    if (!values.length) return [];
-    const specs = inference.nodes.get(id)!.weights;
-    const trainable = (name: string) => specs.find((w) => w.name === name)?.trainable !== false;
-    const ordered = [...values.filter((w) => trainable(w.name)), ...values.filter((w) => !trainable(w.name))];
-    const node = doc.nodes.find((n) => n.id === id)!;
-    return [{ name: inference.nodes.get(id)!.name, className: node.className, config: node.config, weights: ordered }];
+    const view = units.groups.get(id);
+    const all = view ? nestedWeights(subDocument(doc, inference, view), '') : named(id, '');
+    if (!all.length) return [];
+    const weights = [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
+    return [{ name: view ? view.group.name : inference.nodes.get(id)!.name, weights }];
   });
   const version = { keras_version: LEGACY_KERAS_VERSION, backend: 'tensorflow' };
   return writeHdf5(
     (out) => {
       out.group('model_weights', { ...version, layer_names: layers.map((l) => l.name) });
       for (const layer of layers) {
-        const names = layer.weights.map(
-          (w) => `${layer.name}/${keras2WeightName(layer.className, w.name, layer.config)}:0`,
-        );
+        const names = layer.weights.map((w) => w.name);
         out.group(`model_weights/${layer.name}`, { weight_names: names });
         layer.weights.forEach((w, i) =>
-          out.dataset(`model_weights/${layer.name}/${names[i]}`, w.tensor.shape, w.tensor.data),
+          out.dataset(`model_weights/${layer.name}/${names[i]}`, w.w.tensor.shape, w.w.tensor.data),
         );
       }
     },

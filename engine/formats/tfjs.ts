@@ -303,7 +303,9 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
     o += c.length;
   }
   const weightsBin = float32ToBytes(all);
-  const topology = writeKerasModel(doc, 'keras2', inference);
+  // Flat for now: TF.js's loader takes a nested model's output as node 1 of it (its node 0 is the model's own graph),
+  // where tf.keras 2 writes node 0; a nested topology in tf.keras 2's form fails in tf.loadLayersModel.
+  const topology = writeKerasModel({ ...doc, groups: undefined }, 'keras2', inference);
   for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers) {
     // TF.js knows SiLU only by its other name.
     if (layer.config.activation === 'silu') layer.config.activation = 'swish';

@@ -112,3 +112,37 @@ def test_a_model_nested_two_deep_is_two_deep_in_keras_again(fmt):
     assert type(inner).__name__ == "Sequential"
     assert [layer.name for layer in inner.layers] == ["inner_a", "inner_bn", "inner_b"]
     assert inner.count_params() == 5 * 8 + 5 + 4 * 5 + 5 * 8 + 8
+
+
+@pytest.mark.parametrize("model_id", NESTED)
+def test_tf_keras2_json_export_is_nested_and_loads_in_keras_with_layercanvas_facts(model_id):
+    """tf.keras 2 JSON holds the nested model's config as a layer; Keras 3 reads that form with its legacy loader."""
+    from keras.src.legacy.saving import saving_utils
+
+    source = source_of(model_id)
+    out = os.path.join(OUT, f"{model_id}.tf-keras.json")
+    cli("export", source, "--format", "keras-json", "--flavor", "tf.keras", "--out", out)
+    summary = json.loads(cli("summary", source, "--json"))
+    with open(out, encoding="utf-8") as f:
+        config = json.load(f)
+    assert "module" not in config
+    keras.backend.clear_session()
+    model = saving_utils.model_from_config(config)
+    facts = keras_facts(model)
+    assert facts["layers"] == [{k: r[k] for k in ("name", "class_name", "output_shape", "params")} for r in summary["layers"]]
+    assert any(isinstance(layer, keras.Model) for layer in model.layers)
+
+
+@pytest.mark.parametrize("model_id", NESTED)
+def test_legacy_h5_export_keeps_the_nested_model_and_predicts_what_keras_predicted(model_id):
+    """model_weights/<nested model> holds all its weights (`inner/inner_a/kernel:0` two deep), as Keras writes it."""
+    out = os.path.join(OUT, f"{model_id}.again.h5")
+    os.makedirs(OUT, exist_ok=True)
+    cli("export", source_of(model_id), "--format", "h5", "--out", out)
+    keras.backend.clear_session()
+    model = keras.models.load_model(out)
+    assert any(isinstance(layer, keras.Model) for layer in model.layers)
+    with open(os.path.join(FIXTURES, "nested", f"{model_id}.predict.json"), encoding="utf-8") as f:
+        expected = json.load(f)
+    got = np.asarray(model(np.asarray(expected["x"], dtype="float32"), training=False))
+    np.testing.assert_allclose(got, np.asarray(expected["y"], dtype="float32"), rtol=1e-4, atol=1e-6)

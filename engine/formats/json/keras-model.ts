@@ -589,9 +589,9 @@ export function writeKerasModel(
 ): Record<string, unknown> {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const keras3 = flavor === 'keras3';
-  // Keras 3 gets nested models back as sub-models (groups.ts); tf.keras 2 and TF.js get the flat model, whose
-  // layers and weights they name without a model around them.
-  const units = keras3 && doc.groups?.length ? unitGraph(doc, inference) : null;
+  // Nested models go back as sub-models (groups.ts), a model's config in place of a layer's, as Keras 3 and tf.keras
+  // 2 (so TF.js) write them.
+  const units = doc.groups?.length ? unitGraph(doc, inference) : null;
   const groupOf = (id: string) => units?.groups.get(units.unitOf(id));
   // A tensor is named by the layer Keras sees make it: a nested model's output by the nested model.
   const nameOf = (id: string) => groupOf(id)?.group.name ?? inference.nodes.get(id)?.name ?? id;
@@ -610,7 +610,8 @@ export function writeKerasModel(
     // Keras writes a nested model's (empty) compile_config too, after its build_config.
     if (view) {
       const sub = subDocument(doc, inference, view, inputNames(view));
-      return { ...writeKerasModel(sub, flavor, infer(sub), numbers), compile_config: {} };
+      const model = writeKerasModel(sub, flavor, infer(sub), numbers);
+      return keras3 ? { ...model, compile_config: {} } : model;
     }
     const node = byId.get(id)!;
     const def = getLayer(node.className);
@@ -644,7 +645,8 @@ export function writeKerasModel(
     if (!keras3) {
       // tf.keras 2 also repeats the input shape on the first real layer, as TF.js expects.
       const first = layers[1]?.config as Record<string, unknown> | undefined;
-      if (first) first.batch_input_shape = inputShape(inference.inputs[0]);
+      // (Not on a nested model: its own InputLayer carries the shape.)
+      if (first && !Array.isArray(first.layers)) first.batch_input_shape = inputShape(inference.inputs[0]);
       return { class_name: 'Sequential', config: { name: doc.name, layers } };
     }
     const shape = inputShape(inference.inputs[0]);
