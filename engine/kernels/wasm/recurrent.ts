@@ -1,9 +1,82 @@
 // AssemblyScript. One LSTM or GRU step's elementwise part (sigmoid gates, tanh), forward and backward, as
-// engine/kernels/lstm-cell.ts and gru-cell.ts compute it: each value in f64 from float32 operands and rounded to float32 where the
-// reference stores it, in the same order, so the arithmetic is the reference's. exp and tanh are AssemblyScript's
-// (musl's), not V8's (fdlibm's): both are within an ulp in f64, which float32 rounding almost always hides; the
-// tests compare with the reference bit for bit on their shapes. A step of a text model holds a few thousand values:
-// one thread, no SIMD (exp dominates and is scalar).
+// engine/kernels/lstm-cell.ts and gru-cell.ts compute it. The backward and the sums and products are the reference's
+// arithmetic (each value in f64 from float32 operands, rounded to float32 where the reference stores it). The LSTM's
+// sigmoid and tanh are not: exp was a third of a text model's step, so they run four at a time in float32 (exp4,
+// tanh4: Cephes's expf and tanhf, within 2 float32 ulps of the exact value), as TensorFlow's own Eigen kernels
+// approximate them; tests compare with the reference within a few ulps. A step holds a few thousand values: one
+// thread.
+
+const LOG2E: f32 = 1.44269504088896341;
+const LN2_HI: f32 = 0.693359375;
+const LN2_LO: f32 = -2.12194440e-4;
+const EXP_MAX: f32 = 88.3762626647949;
+
+/** e^x per lane: x = n·ln2 + r, |r| ≤ ln2/2, e^r by Cephes's degree-6 polynomial, 2^n into the exponent bits. */
+// @ts-ignore: decorator
+@inline function exp4(x0: v128): v128 {
+  const x1 = f32x4.min(f32x4.max(x0, f32x4.splat(-EXP_MAX)), f32x4.splat(EXP_MAX));
+  const n = f32x4.nearest(f32x4.mul(x1, f32x4.splat(LOG2E)));
+  const x = f32x4.sub(f32x4.sub(x1, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, x), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, x), x), x), f32x4.splat(1));
+  // n in [-127, 128]: 2^-127 flushes to 0 and 2^128 is +inf, both what e^x rounds to there (near enough for σ).
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, pow2);
+}
+
+/** σ(x) = 1 / (1 + e^−x); saturates to 0 and 1 as float32 does. */
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/** tanh: an odd polynomial below |x| 0.625 (where 1 − 2/(e^2x + 1) would cancel), that form above, ±1 past 9. */
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = exp4(f32x4.add(f32x4.min(ax, f32x4.splat(9)), f32x4.min(ax, f32x4.splat(9))));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** σ or tanh of one float32, by the four-lane code, so a tail agrees with the lanes before it. */
+// @ts-ignore: decorator
+@inline function act1(z: f32, tanh: bool): f32 {
+  const v = f32x4.splat(z);
+  return f32x4.extract_lane(tanh ? tanh4(v) : sigmoid4(v), 0);
+}
+
+/** a[from, to) = σ or tanh of z = xw + hu (+ bias), each sum a float32 add. */
+// @ts-ignore: decorator
+@inline function gateRange(row: usize, zRow: usize, bias: usize, aRow: usize, from: i32, to: i32, tanh: bool): void {
+  let k = from;
+  for (; k + 4 <= to; k += 4) {
+    const o = <usize>k << 2;
+    let z = f32x4.add(v128.load(row + o), v128.load(zRow + o));
+    if (bias) z = f32x4.add(z, v128.load(bias + o));
+    v128.store(aRow + o, tanh ? tanh4(z) : sigmoid4(z));
+  }
+  for (; k < to; k++) {
+    const o = <usize>k << 2;
+    let z = load<f32>(row + o) + load<f32>(zRow + o);
+    if (bias) z += load<f32>(bias + o);
+    store<f32>(aRow + o, act1(z, tanh));
+  }
+}
 
 // @ts-ignore: decorator
 @inline function f(p: usize): f64 {
@@ -35,19 +108,32 @@ export function lstmCell(
     const row = xw + (<usize>((b * steps + t) * g) << 2);
     const zRow = hu + (<usize>(b * g) << 2);
     const aRow = a + (<usize>(b * g) << 2);
-    for (let k = 0; k < g; k++) {
-      const o = <usize>k << 2;
-      let z = <f32>(f(row + o) + f(zRow + o));
-      if (bias) z = <f32>(<f64>z + f(bias + o));
-      put(aRow + o, k >= 2 * units && k < 3 * units ? Math.tanh(<f64>z) : sigmoid(<f64>z));
-    }
+    gateRange(row, zRow, bias, aRow, 0, 2 * units, false);
+    gateRange(row, zRow, bias, aRow, 2 * units, 3 * units, true);
+    gateRange(row, zRow, bias, aRow, 3 * units, g, false);
+    const u = <usize>units << 2;
+    const cRow = c + (<usize>(b * units) << 2);
     for (let j = 0; j < units; j++) {
-      const i = <usize>(b * units + j) << 2;
-      const q = aRow + (<usize>j << 2);
-      const u = <usize>units << 2;
-      put(c + i, f(q + u) * f(cPrev + i) + f(q) * f(q + 2 * u));
-      put(ac + i, Math.tanh(f(c + i)));
-      put(h + i, f(q + 3 * u) * f(ac + i));
+      const i = <usize>j << 2;
+      const q = aRow + i;
+      put(cRow + i, f(q + u) * f(cPrev + (<usize>(b * units) << 2) + i) + f(q) * f(q + 2 * u));
+    }
+    // ac = tanh(c), h = o·ac (a float32 product, as the f64 product of two float32s rounded).
+    const acRow = ac + (<usize>(b * units) << 2);
+    const hRow = h + (<usize>(b * units) << 2);
+    const oRow = aRow + 3 * u;
+    let j = 0;
+    for (; j + 4 <= units; j += 4) {
+      const i = <usize>j << 2;
+      const t = tanh4(v128.load(cRow + i));
+      v128.store(acRow + i, t);
+      v128.store(hRow + i, f32x4.mul(v128.load(oRow + i), t));
+    }
+    for (; j < units; j++) {
+      const i = <usize>j << 2;
+      const t = act1(load<f32>(cRow + i), true);
+      store<f32>(acRow + i, t);
+      store<f32>(hRow + i, load<f32>(oRow + i) * t);
     }
   }
 }

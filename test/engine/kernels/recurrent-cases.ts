@@ -6,26 +6,37 @@ import { createFastBackend, type FastBackend } from '../../../engine/kernels/fas
 import type { Backend } from '../../../engine/kernels/types';
 import { simdVariants, useFastBackend } from './fast-backend';
 
-/** batch 3, units 5, 4 steps at t = 2 and at t = 0 without a bias; batch 1, units 1, 1 step. */
+/**
+ * batch 3, units 5, 4 steps at t = 2 and at t = 0 without a bias; batch 1, units 1, 1 step; batch 2, units 8 (whole
+ * SIMD lanes, no tail).
+ */
 export const CELL_CASES = [
   { batch: 3, units: 5, steps: 4, t: 2, bias: true },
   { batch: 3, units: 5, steps: 4, t: 0, bias: false },
   { batch: 1, units: 1, steps: 1, t: 0, bias: true },
+  { batch: 2, units: 8, steps: 3, t: 1, bias: true },
 ];
 export type CellCase = (typeof CELL_CASES)[number];
 
 export const caseName = (c: CellCase) =>
   `batch=${c.batch} units=${c.units} steps=${c.steps} t=${c.t}${c.bias ? '' : ' no bias'}`;
 
-/** `check(backend, case)` for every case, inside a step scope (where training runs the fused kernels). */
-export function onEveryFastBackend(kernel: string, check: (fast: Backend, c: CellCase) => void): void {
+/**
+ * `check(backend, case)` for every case, inside a step scope (where training runs the fused kernels); `how` says how
+ * close the check holds them ('bit for bit').
+ */
+export function onEveryFastBackend(
+  kernel: string,
+  check: (fast: Backend, c: CellCase) => void,
+  how = 'bit for bit',
+): void {
   const cases = (fast: () => Backend) => {
     for (const c of CELL_CASES) it(caseName(c), () => fast().stepScope!(() => check(fast(), c)));
   };
-  describe.each(simdVariants)(`the wasm ${kernel} (%s, 2 threads) equals the reference bit for bit`, (variant) => {
+  describe.each(simdVariants)(`the wasm ${kernel} (%s, 2 threads) equals the reference ${how}`, (variant) => {
     cases(useFastBackend(variant));
   });
-  describe(`the wasm ${kernel} on one thread equals the reference bit for bit`, () => {
+  describe(`the wasm ${kernel} on one thread equals the reference ${how}`, () => {
     let one: FastBackend | null = null;
     beforeAll(async () => {
       one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') } });
