@@ -303,15 +303,21 @@ export function exportTfjs(doc: ModelDocument): TfjsExport {
     o += c.length;
   }
   const weightsBin = float32ToBytes(all);
-  // Flat for now: TF.js's loader takes a nested model's output as node 1 of it (its node 0 is the model's own graph),
-  // where tf.keras 2 writes node 0; a nested topology in tf.keras 2's form fails in tf.loadLayersModel.
-  const topology = writeKerasModel({ ...doc, groups: undefined }, 'keras2', inference);
-  for (const layer of (topology.config as { layers: { config: Record<string, unknown> }[] }).layers) {
-    // TF.js knows SiLU only by its other name.
-    if (layer.config.activation === 'silu') layer.config.activation = 'swish';
-    for (const [key, value] of Object.entries(layer.config))
-      if (key.endsWith('_regularizer') && isObject(value)) layer.config[key] = tfjsRegularizer(value);
-  }
+  // Nested models as TF.js saves them: the outer layers take a nested model's output as its node 1.
+  const topology = writeKerasModel(doc, 'keras2', inference, { nestedNode: 1 });
+  const adapt = (model: Record<string, unknown>) => {
+    for (const layer of (model.config as { layers: { config: Record<string, unknown> }[] }).layers) {
+      if (Array.isArray(layer.config.layers)) {
+        adapt(layer as unknown as Record<string, unknown>);
+        continue;
+      }
+      // TF.js knows SiLU only by its other name.
+      if (layer.config.activation === 'silu') layer.config.activation = 'swish';
+      for (const [key, value] of Object.entries(layer.config))
+        if (key.endsWith('_regularizer') && isObject(value)) layer.config[key] = tfjsRegularizer(value);
+    }
+  };
+  adapt(topology);
   const modelJson = JSON.stringify(
     {
       format: 'layers-model',

@@ -388,6 +388,7 @@ function buildFunctional(
       path: l.path,
     });
   });
+  const subModels = new Set(parsed.flatMap((l) => (l?.sub && l.name ? [l.name] : [])));
   const edges: DocEdge[] = [];
   for (const { ids, refs, path } of inbound) {
     // A nested model's k-th input tensor feeds the stand-in of its k-th input; a layer takes all of them.
@@ -400,7 +401,8 @@ function buildFunctional(
       const id = ids[Math.min(k, ids.length - 1)];
       const source = byName.get(r.layer);
       if (!source) errors.push({ message: `the input ${quote(r.layer)} is not a layer of this model`, path: r.path });
-      else if (r.node !== 0)
+      // TF.js names a nested model's one call node 1 (its node 0 is the model's own graph).
+      else if (r.node !== 0 && !(r.node === 1 && subModels.has(r.layer)))
         errors.push({
           message: `the input ${quote([r.layer, r.node, r.tensor])} uses call ${r.node} of a shared layer, which LayerCanvas cannot draw`,
           path: r.path,
@@ -585,7 +587,15 @@ export function writeKerasModel(
   doc: ModelDocument,
   flavor: Flavor,
   inference: Inference = infer(doc),
-  inputNumbers?: { next: number },
+  options: {
+    /** Shared with the models nested in this one (Keras numbers their Inputs depth first). */
+    inputNumbers?: { next: number };
+    /**
+     * The node of a nested model that the outer model's layers take: 0 as tf.keras 2 writes it, 1 as TF.js does
+     * (its node 0 is the nested model's own graph, and tf.loadLayersModel fails on 0).
+     */
+    nestedNode?: number;
+  } = {},
 ): Record<string, unknown> {
   const byId = new Map(doc.nodes.map((n) => [n.id, n]));
   const keras3 = flavor === 'keras3';
@@ -603,14 +613,15 @@ export function writeKerasModel(
   const sequential = inference.modelClass === 'Sequential';
   // Keras numbers Input layers model-wide as they are made: the outer model's first, then each nested model's.
   // A model nested deeper is made (and its Input numbered) while the model around it is: depth first.
-  const numbers = inputNumbers ?? { next: inference.inputs.length };
+  const numbers = options.inputNumbers ?? { next: inference.inputs.length };
+  const nodeOf = (id: string) => (groupOf(id) ? (options.nestedNode ?? 0) : 0);
   const inputNames = (view: GroupView) => view.sources.map(() => `input_layer_${numbers.next++}`);
   const entry = (id: string): Record<string, unknown> => {
     const view = units?.groups.get(id);
     // Keras writes a nested model's (empty) compile_config too, after its build_config.
     if (view) {
       const sub = subDocument(doc, inference, view, inputNames(view));
-      const model = writeKerasModel(sub, flavor, infer(sub), numbers);
+      const model = writeKerasModel(sub, flavor, infer(sub), { ...options, inputNumbers: numbers });
       return keras3 ? { ...model, compile_config: {} } : model;
     }
     const node = byId.get(id)!;
@@ -671,7 +682,7 @@ export function writeKerasModel(
   // Keras 3 writes a model built on one tensor (keras.Model(inputs=x, …), as the keras-py export does) as that
   // tensor's triple, a list of tensors as a list; tf.keras 2 always as a list.
   const ends = (list: string[]) => {
-    const triples = list.map((id) => [nameOf(id), 0, 0]);
+    const triples = list.map((id) => [nameOf(id), nodeOf(id), 0]);
     return keras3 && triples.length === 1 ? triples[0] : triples;
   };
   // A tensor is float32 unless its layer says otherwise (an Input of int32 token ids).
@@ -699,7 +710,7 @@ export function writeKerasModel(
       const many = view ? tensors.length > 1 : def?.arity === 'many';
       const kwargs = view ? { mask: null } : { ...def?.keras.callKwargs };
       e.inbound_nodes = [{ args: many ? [tensors] : tensors, kwargs }];
-    } else e.inbound_nodes = [incoming.map((ref) => [nameOf(ref.source), 0, ref.output, {}])];
+    } else e.inbound_nodes = [incoming.map((ref) => [nameOf(ref.source), nodeOf(ref.source), ref.output, {}])];
     return e;
   });
   const config = {
