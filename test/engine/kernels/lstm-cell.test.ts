@@ -127,15 +127,19 @@ onEveryFastBackend(
   'lstmCell',
   (fast, c) => {
     const { fwd, grad } = inputs(c, 40);
+    // The inputs, and far outside them: z up to ±130, where e^z over- or underflows float32 and the gates saturate.
     // Results are views into wasm memory, valid inside the scope: compared there.
-    const want = referenceBackend.lstmCell(fwd);
-    const got = fast.lstmCell(fwd);
-    for (const k of ['a', 'c', 'ac', 'h'] as const) {
-      // c = f·c_prev + i·g can cancel: there the gates' few ulps are an absolute error, a float32 ulp at 1 or two.
-      const off = Array.from(got[k], (v, i) => [v, want[k][i]]).filter(
-        ([v, w]) => ulpsApart(v, w) > MAX_ULPS && Math.abs(v - w) > 2 ** -22,
-      );
-      expect(off, k).toEqual([]);
+    const far = { ...fwd, xw: fwd.xw.map((v) => v * 40) };
+    for (const input of [fwd, far]) {
+      const want = referenceBackend.lstmCell(input);
+      const got = fast.lstmCell(input);
+      for (const k of ['a', 'c', 'ac', 'h'] as const) {
+        // c = f·c_prev + i·g can cancel: there the gates' few ulps are an absolute error, a float32 ulp at 1 or two.
+        const off = Array.from(got[k], (v, i) => [v, want[k][i]]).filter(
+          ([v, w]) => ulpsApart(v, w) > MAX_ULPS && Math.abs(v - w) > 2 ** -22,
+        );
+        expect(off, k).toEqual([]);
+      }
     }
     // The backward has no exp: the reference's arithmetic exactly.
     const wantGrad = referenceBackend.lstmCellGrad(grad);
