@@ -11,3 +11,4 @@ export * from '../graph/resources';
 export * from '../graph/dag';
 export * from '../graph/build';
 export * from '../graph/groups';
+export * from '../graph/group-edits';
