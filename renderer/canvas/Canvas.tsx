@@ -158,7 +158,7 @@ export function Canvas({ dark }: { dark: boolean }) {
   const inference = useCheckedInference();
   const selectedNodes = useUi((s) => s.selectedNodes);
   const selectedEdges = useUi((s) => s.selectedEdges);
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, getViewport, setViewport } = useReactFlow();
   // React Flow needs each node's measured size back on the controlled nodes, or it re-measures forever.
   const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
   const cache = useRef(new Map<string, LayerFlowNode>());
@@ -278,10 +278,23 @@ export function Canvas({ dark }: { dark: boolean }) {
   useLayoutEffect(() => {
     const el = wrap.current;
     if (!el) return;
-    const observer = new ResizeObserver(() => setBox({ width: el.clientWidth, height: el.clientHeight }));
+    let last = { width: el.clientWidth, height: el.clientHeight };
+    const observer = new ResizeObserver(() => {
+      const next = { width: el.clientWidth, height: el.clientHeight };
+      // Keep what was at the canvas's centre there. React Flow pins the view's top-left corner, so a model fitted
+      // in a 4K window sat out of sight, far right, once the window shrank to 1024×700.
+      if (last.width > 0 && last.height > 0 && next.width > 0 && next.height > 0) {
+        const v = getViewport();
+        const dx = (next.width - last.width) / 2;
+        const dy = (next.height - last.height) / 2;
+        if (dx || dy) void setViewport({ x: v.x + dx, y: v.y + dy, zoom: v.zoom });
+      }
+      last = next;
+      setBox(next);
+    });
     observer.observe(el);
     return () => observer.disconnect();
-  }, []);
+  }, [getViewport, setViewport]);
   const mini = minimapSize(box.width, box.height);
   const showMinimap = minimapOpen ?? !mini.fold;
   useEffect(() => {

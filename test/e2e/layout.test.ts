@@ -170,7 +170,23 @@ describe('layout from 1024×700 to 1920×1080', () => {
     expect(seen['1920x1080'].panel).toBeGreaterThanOrEqual(420);
     expect(seen['3840x2160'].panel).toBeGreaterThanOrEqual(900);
     expect(seen['3840x2160'].canvas).toBeGreaterThanOrEqual(1000);
+    // Fitted to the 4K canvas, then shrunk to 1024×700, the canvas still shows the model: its centre stays put (React
+    // Flow alone keeps the top-left corner, which left the model, fitted to the middle of the 4K canvas, out of sight).
+    await page.click('.react-flow__controls-fitview');
+    await page.waitForTimeout(300);
     await page.setViewportSize(SIZES[0]);
+    const centre = () =>
+      page.evaluate(() => {
+        const c = document.querySelector('[data-testid=canvas]')!.getBoundingClientRect();
+        const boxes = [...document.querySelectorAll('.react-flow__node')].map((n) => n.getBoundingClientRect());
+        const mid = (b: DOMRect) => ({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
+        const inside = boxes.filter((b) => {
+          const m = mid(b);
+          return m.x >= c.left && m.x <= c.right && m.y >= c.top && m.y <= c.bottom;
+        });
+        return { nodes: boxes.length, inView: inside.length };
+      });
+    await expect.poll(async () => (await centre()).inView).toBeGreaterThanOrEqual(3);
     expect(h.consoleErrors).toEqual([]);
   });
 
