@@ -2,6 +2,7 @@
  * The Train tab's chart as Chromium draws it, on a curve that crosses zero (−0.003 … 0.003): the y axis labels carry
  * a real minus sign (U+2212), and the axis is wide enough that no label starts left of the canvas (a fixed width
  * once cut the sign off, drawing −0.00231 as 0.00231). The same for the Inside tab's per-channel chart (BN's beta).
+ * Every axis is titled with what it counts and in which unit.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,6 +57,22 @@ describe('the training chart’s axes, drawn', () => {
     expect(drawn.filter((d) => /^-\d/.test(d.text))).toEqual([]);
     for (const d of negative) expect(d.left).toBeGreaterThanOrEqual(0);
     await h.screenshot('chart-negative-axis');
+  });
+
+  it('titles every axis with what it counts and its unit: steps in batches, MSE in target units², accuracy in %', async () => {
+    await expect
+      .poll(async () => (await recorded()).filter((d) => d.chart === 'chart-accuracy').length)
+      .toBeGreaterThan(0);
+    const drawn = await recorded();
+    const texts = (chart: string) => drawn.filter((d) => d.chart === chart).map((d) => d.text);
+    expect(texts('chart')).toEqual(expect.arrayContaining(['step (batches)', 'loss (target units²)']));
+    expect(texts('chart-accuracy')).toEqual(expect.arrayContaining(['step (batches)', 'accuracy (%)']));
+    // The accuracy axis counts percent: its ticks are whole percentages, not fractions of 1.
+    const ticks = texts('chart-accuracy')
+      .filter((t) => /^\d+(\.\d+)?$/.test(t))
+      .map(Number);
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(50);
   });
 
   it('labels the Inside tab’s per-channel chart below zero with a minus sign inside its canvas', async () => {
