@@ -1,6 +1,6 @@
 // The Predict pad's latency: one 28×28 MNIST test digit through the CNN the pad is built for (the template "CNN, BN
-// between convolution and activation": Conv2D → BN → ReLU twice, pooling, Flatten, Dense(10)), with trained
-// weights, asking for the feature maps as the pad does, from request to class scores, over each path the app's
+// between convolution and activation": Conv2D → BN → ReLU twice, pooling, Flatten, Dense(10) → BN → softmax), with
+// trained weights, asking for the feature maps as the pad does, from request to class scores, over each path the app's
 // requests take:
 //   - in process: the engine service called directly (no transport): the engine's own time;
 //   - Electron: the built dist/engine/utility-main.cjs in a utility-process stand-in (a worker thread with

@@ -129,25 +129,34 @@ describe('inside a BN comparison', () => {
     await h.screenshot('bn-inspector');
   });
 
-  it('repeats the comparison at 10× the learning rate when asked, as a run of its own', async () => {
+  it('repeats the comparison at 10×, then 100× the rate when asked, stopping where a model fails, with each rate’s numbers', async () => {
     await page.click('[data-testid=tab-train]');
+    const option = page.locator('label', { has: page.locator('[data-testid=train-compare-higher-lr]') });
+    expect(await option.innerText()).toContain('Repeat at 0.1, then 1, until a model fails');
     await page.check('[data-testid=train-compare-higher-lr]');
     await page.click('[data-testid=train-compare-bn]');
-    // The pair at SGD's default rate, then the pair at 0.1: two more runs, the newest at the higher rate.
+    // The pair at SGD's default rate, then the pair at 0.1, and at 1 unless a side failed at 0.1.
     const items = page.locator('[data-testid=run-item]');
-    await expect.poll(() => items.count(), { timeout: 120_000 }).toBe(3);
-    await expect
-      .poll(() => page.locator('[data-testid=train-status]').getAttribute('data-status'), { timeout: 120_000 })
-      .toBe('completed');
-    expect(await items.first().innerText()).toMatch(/#3[\s\S]*sgd lr 0\.1 · batch 32/);
-    expect(await items.nth(1).innerText()).not.toMatch(/lr 0\.1/);
-    await expect.poll(() => page.locator('[data-testid=compare-report]').innerText()).toContain('at learning rate 0.1');
-    // The repeat's report tells the learning-rate story against the first pair, with both runs' numbers.
-    expect(await page.locator('[data-testid=compare-claim][data-story=learning-rate]').innerText()).toMatch(
-      /at learning rate 0\.1 \(run #3; 0\.01 in run #2\) with BN ended at training loss \d+\.\d{3} \([+−]\d+\.\d{3}, val \d+\.\d%\), without BN at \d+\.\d{3} \([+−]\d+\.\d{3}, val \d+\.\d%\)\./,
+    const claim = page.locator('[data-testid=compare-claim][data-story=learning-rate]');
+    await expect.poll(() => items.count(), { timeout: 240_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.locator('[data-testid=train-stop]').isDisabled(), { timeout: 240_000 }).toBe(true);
+    await expect.poll(() => claim.count(), { timeout: 10_000 }).toBe(1);
+    const text = await claim.innerText();
+    // Every rate climbed, in numbers: the first pair (run #2, not the earlier run #1 at the same rate) and the repeats.
+    expect(text).toMatch(/At 0\.01 \(run #2\) with BN (reached|stayed at chance)/);
+    expect(text).toMatch(/at 0\.1 \(run #3\) with BN (reached|stayed at chance|diverged)/);
+    const at01 = text.slice(text.indexOf('at 0.1 (run #3)')).split(';')[0];
+    const bothTrainedAt01 = (at01.match(/ reached /g) ?? []).length === 2;
+    expect(await items.count()).toBe(bothTrainedAt01 ? 4 : 3);
+    if (bothTrainedAt01) expect(text).toMatch(/at 1 \(run #4\) with BN/);
+    expect(await items.first().innerText()).toMatch(
+      bothTrainedAt01 ? /#4[\s\S]*sgd lr 1 · batch 32/ : /#3[\s\S]*sgd lr 0\.1 · batch 32/,
     );
+    await expect
+      .poll(() => page.locator('[data-testid=compare-report]').innerText())
+      .toContain(`at learning rate ${bothTrainedAt01 ? '1' : '0.1'}`);
     expect(await page.locator('[data-testid=compare-target-row]').count()).toBe(2);
-  });
+  }, 600_000);
 
   it('stayed free of console errors', () => {
     expect(h.consoleErrors).toEqual([]);

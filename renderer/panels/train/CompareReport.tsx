@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { assignNames } from '../../../engine/api/graph';
 import { displayLabel, useTraining, type TrainingRun } from '../../stores/training';
-import { bnReport, learningRateClaim, sweepClaim, sweepPoints, unnormalizedLinear, type Claim } from './bn-report';
+import { bnReport, sweepClaim, sweepPoints, unnormalizedLinear, type Claim } from './bn-report';
 import { datasetInfo } from '../../stores/datasets';
 import { percent, seconds } from './format';
 import { REESTIMATE_BATCHES, reestimateBn } from './reestimate-bn';
@@ -44,23 +44,6 @@ function TargetRow({ run, label, target }: { run: TrainingRun; label: string; ta
   );
 }
 
-/** The comparison this run repeats at ten times the learning rate: same model, data and settings otherwise. */
-function baseRunOf(run: TrainingRun, runs: readonly TrainingRun[]): TrainingRun | undefined {
-  const keys = ['datasetId', 'subset', 'optimizer', 'batchSize', 'epochs', 'seed', 'validationSplit', 'loss'] as const;
-  const same = (a: TrainingRun['config'], b: TrainingRun['config']) => keys.every((k) => a[k] === b[k]);
-  const rate = effectiveLearningRate(run.config);
-  const tenth = (r: TrainingRun) => Math.abs(effectiveLearningRate(r.config) * 10 - rate) <= rate * 1e-9;
-  return runs.find(
-    (r) =>
-      r.id !== run.id &&
-      r.compareBn &&
-      r.number < run.number &&
-      r.status === 'completed' &&
-      same(r.config, run.config) &&
-      tenth(r),
-  );
-}
-
 const sameModel = (a: TrainingRun, b: TrainingRun) =>
   a.document === b.document ||
   JSON.stringify([a.document.nodes, a.document.edges]) === JSON.stringify([b.document.nodes, b.document.edges]);
@@ -96,14 +79,11 @@ function Stories({ run }: { run: TrainingRun }) {
   const report = useMemo(() => bnReport(run, names), [run, names]);
   const classes = datasetInfo(run.config.datasetId)?.numClasses ?? 0;
   const sweep = useMemo(() => sweepOf(run, runs), [run, runs]);
-  const base = baseRunOf(run, runs);
-  // Three rates or more make a sweep, which tells the whole story; two make the 10× pair.
+  // Two rates or more (the higher-rate repeat's ladder, the sweep) tell the tolerance story, each rate in numbers.
   const rate =
-    sweep.length >= 3
+    sweep.length >= 2
       ? sweepClaim(sweepPoints(sweep, classes), classes, unnormalizedLinear(run.document, names))
-      : base
-        ? learningRateClaim(base, run)
-        : null;
+      : null;
   const claims = rate ? [...report.claims, rate] : report.claims;
   const ended = run.status === 'completed' || run.status === 'stopped';
   const canReestimate = ended && run.weights !== undefined && report.statistics !== null;

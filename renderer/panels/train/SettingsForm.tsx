@@ -19,7 +19,7 @@ import {
 } from './DatasetImport';
 import { folderDefaults } from './import-folder';
 import { DatasetPreview } from './DatasetPreview';
-import { higherLearningRate, rateText, sweepRates } from './time-to-target';
+import { ladderRates, rateText, sweepRates } from './time-to-target';
 import { hasTrait } from '../../../engine/api/layers';
 
 interface NumberFieldProps {
@@ -321,7 +321,7 @@ export function SettingsForm({
       </div>
       <label
         className="train-check-option"
-        title={`After the comparison, run it again at ten times the learning rate (${higherLearningRate(config)}); the report compares the two rates. The learning-rate sweep also runs 100×, where the lesson template's twin stays at chance.`}
+        title={`After the comparison, run it again at ${ladderRates(config).map(rateText).join(', then at ')}, stopping at the first rate at which either model fails to train (diverges or stays at chance); the report states each rate's figures.`}
       >
         <input
           type="checkbox"
@@ -330,7 +330,7 @@ export function SettingsForm({
           disabled={!hasBn}
           onChange={(e) => setHigherLr(e.target.checked)}
         />
-        Also compare at 10× the learning rate ({rateText(higherLearningRate(config))})
+        Repeat at {ladderRates(config).map(rateText).join(', then ')}, until a model fails
       </label>
       <DatasetPreview datasetId={config.datasetId} />
     </div>

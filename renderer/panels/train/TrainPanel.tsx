@@ -17,7 +17,7 @@ import { useComparedRuns } from './runs/compare-store';
 import { chartData } from '../../stores/series';
 import { SettingsForm } from './SettingsForm';
 import { startTraining, stopTraining } from './run-training';
-import { sweepRates } from './time-to-target';
+import { ladderRates, sweepRates } from './time-to-target';
 import './train.css';
 
 function Progress({ run }: { run: TrainingRun | undefined }) {
@@ -89,7 +89,10 @@ export function TrainPanel({ dark }: { dark: boolean }) {
   const loss = useMemo(() => chartData(curves, 'loss'), [curves]);
   const accuracy = useMemo(() => chartData(curves, 'accuracy'), [curves]);
   const start = (compareBn: boolean, higherLr = false) =>
-    void startTraining(useGraph.getState().doc, inference, { compareBn, higherLr });
+    void startTraining(useGraph.getState().doc, inference, {
+      compareBn,
+      ...(higherLr ? { ladder: ladderRates(useTraining.getState().config) } : {}),
+    });
   // The comparison at the set rate, then at 10× and 100× it: three runs.
   const sweep = () =>
     void startTraining(useGraph.getState().doc, inference, {

@@ -11,7 +11,7 @@ import { getEngineClient } from '../../services/host-instance';
 import { useTraining, type TrainConfig } from '../../stores/training';
 import { useUi } from '../../stores/ui';
 import { suggestLoss, trainBlocker } from './model-check';
-import { higherLearningRate } from './time-to-target';
+import { ladderStops } from './bn-report';
 
 /** Long runs are normal: the engine streams progress, so only a silent day-long run would be cut off. */
 const TRAIN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
@@ -40,8 +40,11 @@ export function statsEvery(
 
 export interface StartOptions {
   compareBn: boolean;
-  /** Then repeat the run at ten times its learning rate, as a run of its own (unless the user stops the first). */
-  higherLr?: boolean;
+  /**
+   * Then repeat the comparison at each of these learning rates in turn, a run each, until one at which a side
+   * failed to train (the higher-rate repeat; nothing is repeated after a run the user stopped).
+   */
+  ladder?: readonly number[];
   /** Then repeat it at each of these learning rates in turn, each a run of its own (the learning-rate sweep). */
   nextRates?: readonly number[];
   /** The settings to use instead of the panel's (the repeat uses the first run's, whatever the panel became). */
@@ -108,13 +111,16 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   useTraining.getState().finish(runId, result);
   const stopped =
     stopRequested.delete(runId) || useTraining.getState().runs.find((r) => r.id === runId)?.status === 'stopped';
-  // A comparison that failed because one side diverged is a result, not a reason to stop a sweep.
-  const next = options.nextRates ?? (options.higherLr ? [higherLearningRate(config)] : []);
+  // A comparison that failed because one side diverged is a result, not a reason to stop a sweep; the ladder
+  // stops there, having found the rate it was climbing to.
+  const finished = useTraining.getState().runs.find((r) => r.id === runId);
+  const climbing = options.ladder && finished && !ladderStops(finished, info.numClasses) ? options.ladder : [];
+  const next = options.nextRates ?? climbing;
   if (next.length && !stopped)
     await startTraining(doc, inference, {
       compareBn: options.compareBn,
       config: { ...config, learningRate: next[0] },
-      nextRates: next.slice(1),
+      ...(options.nextRates ? { nextRates: next.slice(1) } : { ladder: next.slice(1) }),
     });
 }
 

@@ -56,6 +56,18 @@ export function sweepRates(config: { optimizer: OptimizerName; learningRate: num
   return SWEEP_FACTORS.map((f) => higherLearningRate(config, f));
 }
 
+/**
+ * The "higher learning rate" repeat climbs these rungs, one comparison each, and stops at the first rate at which a
+ * side fails to train (diverges or stays at chance). 10× alone showed nothing on the lesson template: both models
+ * train at SGD's 0.1 (and tolerance is what a rate that breaks the model without BN measures). The lesson
+ * template's twin fails at 100×; see test/renderer/train/bn-sweep-mnist.test.ts.
+ */
+export const LADDER_FACTORS = [10, 100] as const;
+
+export function ladderRates(config: { optimizer: OptimizerName; learningRate: number | null }): number[] {
+  return LADDER_FACTORS.map((f) => higherLearningRate(config, f));
+}
+
 /** A learning rate short enough for a label: 0.01, 0.3, 1e-5, 1e+11. */
 export function rateText(rate: number): string {
   const a = Math.abs(rate);
