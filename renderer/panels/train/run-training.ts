@@ -45,6 +45,9 @@ export interface StartOptions {
    * failed to train (the higher-rate repeat; nothing is repeated after a run the user stopped).
    */
   ladder?: readonly number[];
+  /** This run is one of the ladder's repeats (the run at the set rate never stops the climb: a short run may leave
+   * a side at chance there for want of steps, which a higher rate can cure). */
+  rung?: boolean;
   /** Then repeat it at each of these learning rates in turn, each a run of its own (the learning-rate sweep). */
   nextRates?: readonly number[];
   /** The settings to use instead of the panel's (the repeat uses the first run's, whatever the panel became). */
@@ -114,13 +117,14 @@ export async function startTraining(doc: ModelDocument, inference: Inference, op
   // A comparison that failed because one side diverged is a result, not a reason to stop a sweep; the ladder
   // stops there, having found the rate it was climbing to.
   const finished = useTraining.getState().runs.find((r) => r.id === runId);
-  const climbing = options.ladder && finished && !ladderStops(finished, info.numClasses) ? options.ladder : [];
+  const climbing =
+    options.ladder && finished && !(options.rung && ladderStops(finished, info.numClasses)) ? options.ladder : [];
   const next = options.nextRates ?? climbing;
   if (next.length && !stopped)
     await startTraining(doc, inference, {
       compareBn: options.compareBn,
       config: { ...config, learningRate: next[0] },
-      ...(options.nextRates ? { nextRates: next.slice(1) } : { ladder: next.slice(1) }),
+      ...(options.nextRates ? { nextRates: next.slice(1) } : { ladder: next.slice(1), rung: true }),
     });
 }
 

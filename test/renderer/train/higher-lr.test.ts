@@ -90,6 +90,13 @@ describe('repeating a BN comparison at higher learning rates', () => {
     expect(useTraining.getState().runs.map((r) => r.status)).toEqual(['failed', 'completed']);
   });
 
+  it('always runs the first repeat, even when the twin failed at the set rate, and stops after it', async () => {
+    useTraining.getState().setConfig({ optimizer: 'sgd', learningRate: 0.05 });
+    twinDivergesFrom = 0.05;
+    await startTraining(doc, infer(doc), { compareBn: true, ladder: ladder() });
+    expect(rates()).toEqual([0.05, 0.5]);
+  });
+
   it('goes on to 100× while both models train at 10×', async () => {
     useTraining.getState().setConfig({ optimizer: 'sgd' });
     twinDivergesFrom = 1;
