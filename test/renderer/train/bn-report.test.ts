@@ -159,7 +159,7 @@ describe('the report', () => {
   });
 
   it('says what re-estimating measured about the gap: the moving averages caused most of it, or not', () => {
-    // Seed 2 at rate 1 on MNIST (bn-sweep-mnist.test.ts): 89.6% training accuracy, 67.5% validation, 89.5% re-estimated.
+    // Seed 2 at rate 1 on MNIST, kernels before 1db727e: 89.6% training accuracy, 67.5% validation, 89.5% re-estimated.
     const run = (after: number) => ({
       document: cnn(0.9),
       series: {
