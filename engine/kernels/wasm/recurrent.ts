@@ -1,10 +1,10 @@
 // AssemblyScript. One LSTM or GRU step's elementwise part (sigmoid gates, tanh), forward and backward, as
-// engine/kernels/lstm-cell.ts and gru-cell.ts compute it. The backward and the sums and products are the reference's
-// arithmetic (each value in f64 from float32 operands, rounded to float32 where the reference stores it). The LSTM's
-// sigmoid and tanh are not: exp was a third of a text model's step, so they run four at a time in float32 (exp4,
-// tanh4: Cephes's expf and tanhf, within 2 float32 ulps of the exact value), as TensorFlow's own Eigen kernels
-// approximate them; tests compare with the reference within a few ulps. A step holds a few thousand values: one
-// thread.
+// engine/kernels/lstm-cell.ts and gru-cell.ts compute it. The backward and the sums and products are the
+// reference's arithmetic (each value in f64 from float32 operands, rounded to float32 where the reference stores
+// it). The sigmoid and tanh are not: exp was a third of a text model's step, so they run four at a time in float32
+// (exp4, tanh4: Cephes's expf and tanhf, within 2 float32 ulps of the exact value), as TensorFlow's own Eigen
+// kernels approximate them; tests compare with the reference within a few ulps. A step holds a few thousand values:
+// one thread.
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -88,13 +88,6 @@ const EXP_MAX: f32 = 88.3762626647949;
   store<f32>(p, <f32>v);
 }
 
-// @ts-ignore: decorator
-@inline function sigmoid(v: f64): f64 {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
 /**
  * z = xw[row t of each sequence] + hu (+ bias), rounded to f32 after each sum; a = σ(z) for i, f, o and tanh(z)
  * for c̃; c = f·c_prev + i·c̃; ac = tanh(c); h = o·ac. bias 0: none.
@@ -176,26 +169,50 @@ export function gruCell(
     const row = xw + (<usize>((b * steps + t) * g) << 2);
     const uRow = hu + (<usize>(b * g) << 2);
     const aRow = a + (<usize>(b * g) << 2);
-    for (let j = 0; j < units; j++) {
+    const bh = bias + 3 * w;
+    const hRow = (<usize>(b * units)) << 2;
+    let j = 0;
+    for (; j + 4 <= units; j += 4) {
       const o = <usize>j << 2;
-      const i = <usize>(b * units + j) << 2;
+      let uz = v128.load(uRow + o), ur = v128.load(uRow + w + o), uh = v128.load(uRow + 2 * w + o);
+      let xz = v128.load(row + o), xr = v128.load(row + w + o), xh = v128.load(row + 2 * w + o);
+      if (bias) {
+        xz = f32x4.add(xz, v128.load(bias + o));
+        xr = f32x4.add(xr, v128.load(bias + w + o));
+        xh = f32x4.add(xh, v128.load(bias + 2 * w + o));
+        uz = f32x4.add(uz, v128.load(bh + o));
+        ur = f32x4.add(ur, v128.load(bh + w + o));
+        uh = f32x4.add(uh, v128.load(bh + 2 * w + o));
+      }
+      const r = sigmoid4(f32x4.add(xr, ur));
+      v128.store(aRow + o, sigmoid4(f32x4.add(xz, uz)));
+      v128.store(aRow + w + o, r);
+      v128.store(hh + hRow + o, uh);
+      v128.store(aRow + 2 * w + o, tanh4(f32x4.add(xh, f32x4.mul(r, uh))));
+    }
+    for (; j < units; j++) {
+      const o = <usize>j << 2;
       let uz = load<f32>(uRow + o), ur = load<f32>(uRow + w + o), uh = load<f32>(uRow + 2 * w + o);
       let xz = load<f32>(row + o), xr = load<f32>(row + w + o), xh = load<f32>(row + 2 * w + o);
       if (bias) {
-        const bh = bias + 3 * w;
-        xz = <f32>(<f64>xz + f(bias + o));
-        xr = <f32>(<f64>xr + f(bias + w + o));
-        xh = <f32>(<f64>xh + f(bias + 2 * w + o));
-        uz = <f32>(<f64>uz + f(bh + o));
-        ur = <f32>(<f64>ur + f(bh + w + o));
-        uh = <f32>(<f64>uh + f(bh + 2 * w + o));
+        xz += load<f32>(bias + o);
+        xr += load<f32>(bias + w + o);
+        xh += load<f32>(bias + 2 * w + o);
+        uz += load<f32>(bh + o);
+        ur += load<f32>(bh + w + o);
+        uh += load<f32>(bh + 2 * w + o);
       }
-      put(aRow + o, sigmoid(<f64><f32>(<f64>xz + <f64>uz)));
-      put(aRow + w + o, sigmoid(<f64><f32>(<f64>xr + <f64>ur)));
-      store<f32>(hh + i, uh);
-      put(aRow + 2 * w + o, Math.tanh(<f64><f32>(<f64>xh + f(aRow + w + o) * <f64>uh)));
+      const r = act1(xr + ur, false);
+      store<f32>(aRow + o, act1(xz + uz, false));
+      store<f32>(aRow + w + o, r);
+      store<f32>(hh + hRow + o, uh);
+      store<f32>(aRow + 2 * w + o, act1(xh + r * uh, true));
+    }
+    // h = z·h_prev + (1 − z)·h̃ in f64, rounded once, as the reference.
+    for (let k = 0; k < units; k++) {
+      const o = <usize>k << 2;
       const z = f(aRow + o);
-      put(h + i, z * f(hPrev + i) + (1 - z) * f(aRow + 2 * w + o));
+      put(h + hRow + o, z * f(hPrev + hRow + o) + (1 - z) * f(aRow + 2 * w + o));
     }
   }
 }

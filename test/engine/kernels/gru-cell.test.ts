@@ -1,14 +1,15 @@
 // The fused GRU step (engine/kernels/gru-cell.ts, reset_after) against the step it replaces, written out here with
 // the generic kernels as the layer computed it before: bit for bit, forward and backward. Then the wasm kernel
-// against the reference inside a training step's scope, on one thread and on two, bit for bit. Odd shapes: batch
-// 3, units 5, 4 steps, t = 2; batch 1, units 1, 1 step; with and without a bias.
+// against the reference inside a training step's scope, on one thread and on two: within a few float32 ulps
+// forward, where its sigmoid and tanh are float32 polynomials, and bit for bit backward. Odd shapes: batch 3, units
+// 5, 4 steps, t = 2; batch 1, units 1, 1 step; with and without a bias; and batch 2, units 8 (whole SIMD lanes).
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../engine/core/tensor';
 import { activation, activationGrad } from '../../../engine/kernels/activations';
 import { type GruCellGradInput, type GruCellInput, gruCell, gruCellGrad } from '../../../engine/kernels/gru-cell';
 import { referenceBackend } from '../../../engine/kernels/reference';
 import { randomTensor } from './helpers';
-import { CELL_CASES, type CellCase, caseName, onEveryFastBackend } from './recurrent-cases';
+import { CELL_CASES, type CellCase, caseName, MAX_ULPS, offFromReference, onEveryFastBackend } from './recurrent-cases';
 
 function inputs(c: CellCase, seed: number): { fwd: GruCellInput; grad: GruCellGradInput } {
   const { batch, units, steps, t } = c;
@@ -127,13 +128,23 @@ describe('gruCell (reference) equals the unfused step bit for bit', () => {
     });
 });
 
-onEveryFastBackend('gruCell', (fast, c) => {
-  const { fwd, grad } = inputs(c, 40);
-  // Results are views into wasm memory, valid inside the scope: compared there.
-  const want = referenceBackend.gruCell(fwd);
-  const got = fast.gruCell(fwd);
-  for (const k of ['a', 'hh', 'h'] as const) expect(Array.from(got[k]), k).toEqual(Array.from(want[k]));
-  const wantGrad = referenceBackend.gruCellGrad(grad);
-  const gotGrad = fast.gruCellGrad(grad);
-  for (const k of ['dx', 'du', 'dht'] as const) expect(Array.from(gotGrad[k]), k).toEqual(Array.from(wantGrad[k]));
-});
+onEveryFastBackend(
+  'gruCell',
+  (fast, c) => {
+    const { fwd, grad } = inputs(c, 40);
+    // The inputs, and far outside them: z up to ±130, where e^z over- or underflows float32 and the gates saturate.
+    // Results are views into wasm memory, valid inside the scope: compared there.
+    const far = { ...fwd, xw: fwd.xw.map((v) => v * 40) };
+    for (const input of [fwd, far]) {
+      const want = referenceBackend.gruCell(input);
+      const got = fast.gruCell(input);
+      expect(Array.from(got.hh), 'hh').toEqual(Array.from(want.hh));
+      for (const k of ['a', 'h'] as const) expect(offFromReference(got[k], want[k]), k).toEqual([]);
+    }
+    // The backward has no exp: the reference's arithmetic exactly.
+    const wantGrad = referenceBackend.gruCellGrad(grad);
+    const gotGrad = fast.gruCellGrad(grad);
+    for (const k of ['dx', 'du', 'dht'] as const) expect(Array.from(gotGrad[k]), k).toEqual(Array.from(wantGrad[k]));
+  },
+  `within ${MAX_ULPS} float32 ulps (or 2^-22) forward, bit for bit backward`,
+);

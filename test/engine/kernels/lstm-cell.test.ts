@@ -10,7 +10,7 @@ import { activation, activationGrad } from '../../../engine/kernels/activations'
 import { type LstmCellGradInput, type LstmCellInput, lstmCell, lstmCellGrad } from '../../../engine/kernels/lstm-cell';
 import { referenceBackend } from '../../../engine/kernels/reference';
 import { randomTensor } from './helpers';
-import { CELL_CASES, type CellCase, caseName, onEveryFastBackend } from './recurrent-cases';
+import { CELL_CASES, type CellCase, caseName, MAX_ULPS, offFromReference, onEveryFastBackend } from './recurrent-cases';
 
 function inputs(c: CellCase, seed: number): { fwd: LstmCellInput; grad: LstmCellGradInput } {
   const { batch, units, steps, t } = c;
@@ -111,18 +111,6 @@ describe('lstmCell (reference) equals the unfused step bit for bit', () => {
     });
 });
 
-// The wasm step's sigmoid and tanh are float32 polynomials (Cephes's expf, tanhf) where the reference rounds f64's.
-const MAX_ULPS = 4;
-
-/** How many float32 values lie between a and b (0: the same float32). */
-function ulpsApart(a: number, b: number): number {
-  const bits = (v: number) => {
-    const i = new Int32Array(new Float32Array([v]).buffer)[0];
-    return i < 0 ? -(i & 0x7fffffff) : i;
-  };
-  return Math.abs(bits(a) - bits(b));
-}
-
 onEveryFastBackend(
   'lstmCell',
   (fast, c) => {
@@ -134,10 +122,7 @@ onEveryFastBackend(
       const want = referenceBackend.lstmCell(input);
       const got = fast.lstmCell(input);
       for (const k of ['a', 'c', 'ac', 'h'] as const) {
-        // c = f·c_prev + i·g can cancel: there the gates' few ulps are an absolute error, a float32 ulp at 1 or two.
-        const off = Array.from(got[k], (v, i) => [v, want[k][i]]).filter(
-          ([v, w]) => ulpsApart(v, w) > MAX_ULPS && Math.abs(v - w) > 2 ** -22,
-        );
+        const off = offFromReference(got[k], want[k]);
         expect(off, k).toEqual([]);
       }
     }

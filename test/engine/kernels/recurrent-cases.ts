@@ -47,3 +47,25 @@ export function onEveryFastBackend(
     cases(() => one!);
   });
 }
+
+/** The wasm steps' sigmoid and tanh are float32 polynomials (Cephes's expf, tanhf) where the reference rounds f64's. */
+export const MAX_ULPS = 4;
+
+/** How many float32 values lie between a and b (0: the same float32). */
+export function ulpsApart(a: number, b: number): number {
+  const bits = (v: number) => {
+    const i = new Int32Array(new Float32Array([v]).buffer)[0];
+    return i < 0 ? -(i & 0x7fffffff) : i;
+  };
+  return Math.abs(bits(a) - bits(b));
+}
+
+/**
+ * The values of `got` more than MAX_ULPS from `want`, bar those within 2^-22: a sum that cancels (c = f·c_prev + i·g,
+ * h = z·h_prev + (1 − z)·h̃) turns the gates' few ulps into an absolute error, a float32 ulp at 1 or two.
+ */
+export function offFromReference(got: ArrayLike<number>, want: ArrayLike<number>): [number, number][] {
+  return Array.from(got, (v, i): [number, number] => [v, want[i]]).filter(
+    ([v, w]) => ulpsApart(v, w) > MAX_ULPS && Math.abs(v - w) > 2 ** -22,
+  );
+}
