@@ -36,6 +36,7 @@ import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
 import { LAYER_DRAG_TYPE } from './drag-type';
 import { GroupNode } from './GroupNode';
+import { GroupSelection } from './GroupSelection';
 import { absolutePosition, type CanvasNode, collapsedMembers, routeToCollapsed, withGroups } from './groups';
 import { LayerNode } from './LayerNode';
 import { ShapeEdge } from './ShapeEdge';
@@ -412,6 +413,7 @@ export function Canvas({ dark }: { dark: boolean }) {
         ) : null}
         <SemanticZoom target={wrap} />
         <LiveRefusal />
+        <GroupSelection />
         {/* Fit is the readable fit of canvas/fit.ts, not React Flow's, which would zoom a 12-layer chain to blocks. */}
         <Controls showFitView={false}>
           <ControlButton

@@ -1,7 +1,7 @@
 /** A nested model: a frame around its layers with a collapse toggle, or collapsed, one node for all of them. */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
-import { thousands } from '../../engine/api/graph';
+import { thousands, ungroupModel } from '../../engine/api/graph';
 import { setGroupCollapsed } from '../stores/edits';
 import { useGraph } from '../stores/graph';
 import { GROUP_INPUT, GROUP_OUTPUT, type GroupFlowNode } from './groups';
@@ -26,6 +26,18 @@ function GroupNodeView({ id, data }: NodeProps<GroupFlowNode>) {
           }}
         >
           {data.collapsed ? '▸' : '▾'}
+        </button>
+        <button
+          type="button"
+          className="group-node-ungroup nodrag"
+          data-testid={`group-ungroup-${data.name}`}
+          title={`Ungroup ${data.name}: its layers back in the model around it`}
+          onClick={(e) => {
+            e.stopPropagation();
+            useGraph.getState().commit((d) => ungroupModel(d, id));
+          }}
+        >
+          ⤫
         </button>
         <span className="group-node-name">{data.name}</span>
         <span className="group-node-class">({data.className})</span>

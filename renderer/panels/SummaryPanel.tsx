@@ -63,7 +63,9 @@ export function SummaryPanel() {
   const inference = useInference();
   const selected = useUi((s) => s.selectedNodes);
   const { getNode, setCenter, getZoom } = useReactFlow();
-  const summary = useMemo(() => summarize(doc, inference), [doc.name, inference]); // eslint-disable-line react-hooks/exhaustive-deps
+  // A drag makes a new document each frame with the same name, groups and inference: the summary stays. Grouping or
+  // ungrouping layers changes the rows (a nested model is one) but not the inference.
+  const summary = useMemo(() => summarize(doc, inference), [doc.name, doc.groups, inference]); // eslint-disable-line react-hooks/exhaustive-deps
   const functional = summary.model_class === 'Functional';
   // The estimate the engine checks before it runs (graph/resources.ts), at Keras's fit defaults: batch 32, Adam.
   const memory = useMemo(

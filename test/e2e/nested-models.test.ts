@@ -102,6 +102,32 @@ describe('a nested model on the canvas', () => {
     await expect.poll(visibleLayers).toBe(6);
   });
 
+  it('ungroups stem, groups its three layers again with the mouse (one undo step), and refuses a model input', async () => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=open]')]);
+    await chooser.setFiles(FIXTURE);
+    await expect.poll(notice).toBe('Opened seq_in_func.keras');
+    await page.click('[data-testid=group-ungroup-stem]');
+    await expect.poll(() => page.locator('.react-flow__node-group').count()).toBe(0);
+    await page.click('[data-testid=tab-summary]');
+    await expect.poll(() => page.locator('[data-testid=summary-row-stem_bn]').count()).toBe(1);
+    await layerNode(page, 'Conv2D', 'stem_conv').click();
+    await layerNode(page, 'BatchNormalization', 'stem_bn').click({ modifiers: ['Control'] });
+    await layerNode(page, 'ReLU', 'stem_relu').click({ modifiers: ['Control'] });
+    await page.click('[data-testid=group-selection]');
+    await expect.poll(() => page.locator('[data-testid=group-functional]').isVisible()).toBe(true);
+    await expect
+      .poll(() => page.locator('[data-testid=summary-row-functional]').innerText())
+      .toMatch(/functional\s*\(Functional\)\s*\(None, 6, 6, 6\)\s*246/);
+    await h.screenshot('nested-grouped');
+    await page.click('[data-testid=undo]');
+    await expect.poll(() => page.locator('.react-flow__node-group').count()).toBe(0);
+    await layerNode(page, 'InputLayer', 'input_layer').click();
+    await layerNode(page, 'Conv2D', 'c0').click({ modifiers: ['Control'] });
+    await page.click('[data-testid=group-selection]');
+    await expect.poll(notice).toBe('input_layer is a model input: a nested model starts after it');
+    expect(await page.locator('.react-flow__node-group').count()).toBe(0);
+  });
+
   it('opens ConvNeXtTiny with its stem and three downsampling blocks as frames, each one Sequential row', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'layercanvas-nested-')), 'ConvNeXtTiny.json');
     writeFileSync(path, gunzipSync(readFileSync(join(__dirname, '../fixtures/applications/ConvNeXtTiny.json.gz'))));
