@@ -403,6 +403,8 @@ export function writeOnnx(doc: ModelDocument, inference: Inference = infer(doc))
       }
       case 'LSTM':
       case 'GRU': {
+        if (xs.length > 1)
+          throw new OnnxRefusal(`${out}: an ${node.className} with initial_state is not exported to ONNX yet`);
         recurrent(g, node.className, c, x, out, inShape[2] as number, w);
         break;
       }

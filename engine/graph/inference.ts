@@ -289,7 +289,15 @@ function checkArity(
     );
     return false;
   }
-  if (def.arity === 'one' && count > 1) {
+  if (def.arity === 'one' && count > 1 && count !== 1 + (def.stateInputs ?? -1)) {
+    if (def.stateInputs) {
+      problem(
+        'wrong-state-count',
+        `${def.className} takes its sequence and, as initial_state, ${def.stateInputs} state${def.stateInputs > 1 ? 's' : ''}: ${count} inputs are connected`,
+        `connect the sequence first, then ${def.stateInputs === 2 ? 'h and c' : 'h'}; or only the sequence to start from zero state`,
+      );
+      return false;
+    }
     problem(
       'too-many-inputs',
       `${def.className} takes one input, but ${count} are connected`,

@@ -154,7 +154,7 @@ export const Bidirectional = defineLayer({
     return out;
   },
   outputShape(config, [input]) {
-    const shape = recurrentOutputShape('Bidirectional', config, input);
+    const shape = recurrentOutputShape('Bidirectional', config, [input]);
     if (!Array.isArray(shape) || config.merge_mode !== 'concat') return shape;
     return [...shape.slice(0, -1), 2 * config.units];
   },

@@ -20,6 +20,7 @@ import {
   dropoutMasks,
   type DropoutMasks,
   inputProjection,
+  initialState,
   inputSideGradients,
   maskedGateMatMul,
   maskedGateMatMulGrad,
@@ -60,6 +61,7 @@ export const GRU = defineLayer({
     'Input (batch, steps, features); output the last hidden state (batch, units), or every step with ' +
     'return_sequences=True. Keras’s default reset_after=True: parameters 3·(units·(features + units) + 2·units).',
   arity: 'one',
+  stateInputs: 1,
   keras: {
     args: recurrentArgs('reset_after'),
     config: recurrentConfig('reset_after'),
@@ -73,7 +75,7 @@ export const GRU = defineLayer({
     },
   },
   fields: recurrentFields,
-  outputShape: (config, [input]) => recurrentOutputShape('GRU', config, input),
+  outputShape: (config, inputs) => recurrentOutputShape('GRU', config, inputs),
   extraOutputs: (config, [input]) => stateShapes(1, config, input),
   weights({ units, use_bias }, [input]) {
     const w: WeightSpec[] = [
@@ -84,7 +86,7 @@ export const GRU = defineLayer({
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
-  forward(ctx, config, [input], w) {
+  forward(ctx, config, [input, ...states], w) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
@@ -94,7 +96,7 @@ export const GRU = defineLayer({
     // The fused step adds the input bias itself, as it reads each step's rows.
     if (w.bias && !fused) addRowVector(xw, w.bias.data);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
-    let h = mat(batch, units);
+    let h = initialState(states[0], batch, units);
     const saved: Step[] = [];
     for (let t = 0; t < steps; t++) {
       const hu = maskedGateMatMul(ctx, h, w.recurrent_kernel, masks.recurrent);
@@ -129,7 +131,7 @@ export const GRU = defineLayer({
     const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h] } : result;
   },
-  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
+  backward(ctx, config, dy, { inputs: [input, ...states], weights: w, saved, inputGradsNeeded }, dExtra = []) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
@@ -207,6 +209,12 @@ export const GRU = defineLayer({
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards, masks);
+    const grads = inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards, masks);
+    if (!states.length) return grads;
+    // initial_state's h receives what reached step 0's previous h; fused, step 0's z·dh is still in the carry.
+    if (carry)
+      for (let b = 0; b < batch; b++)
+        for (let j = 0; j < units; j++) dhNext.data[b * units + j] += carry.dht[b * units + j] * carry.a[b * g + j];
+    return { ...grads, inputs: [grads.inputs[0], dhNext] };
   },
 });

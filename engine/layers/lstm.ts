@@ -20,6 +20,7 @@ import {
   dropoutMasks,
   type DropoutMasks,
   inputProjection,
+  initialState,
   inputSideGradients,
   maskedGateMatMul,
   maskedGateMatMulGrad,
@@ -63,6 +64,7 @@ export const LSTM = defineLayer({
     'Input (batch, steps, features); output the last hidden state (batch, units), or every step with ' +
     'return_sequences=True (to stack another RNN). Parameters: 4·(units·(features + units) + units).',
   arity: 'one',
+  stateInputs: 2,
   keras: {
     args: recurrentArgs('unit_forget_bias'),
     config: recurrentConfig('unit_forget_bias'),
@@ -78,7 +80,7 @@ export const LSTM = defineLayer({
       doc: 'Start the forget gate’s bias at 1, so the cell keeps its state early in training.',
     },
   },
-  outputShape: (config, [input]) => recurrentOutputShape('LSTM', config, input),
+  outputShape: (config, inputs) => recurrentOutputShape('LSTM', config, inputs),
   extraOutputs: (config, [input]) => stateShapes(2, config, input),
   weights({ units, use_bias, unit_forget_bias }, [input]) {
     const w: WeightSpec[] = [
@@ -96,15 +98,15 @@ export const LSTM = defineLayer({
     return w;
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
-  forward(ctx, config, [input], w) {
+  forward(ctx, config, [input, ...states], w) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const masks = dropoutMasks(ctx, config, batch, features, 4);
     const xw = inputProjection(ctx, x, w.kernel, masks);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
-    let h = mat(batch, units);
-    let c = mat(batch, units);
+    let h = initialState(states[0], batch, units);
+    let c = initialState(states[1], batch, units);
     const saved: Step[] = [];
     const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
@@ -137,7 +139,7 @@ export const LSTM = defineLayer({
     const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h, c] } : result;
   },
-  backward(ctx, config, dy, { inputs: [input], weights: w, saved, inputGradsNeeded }, dExtra = []) {
+  backward(ctx, config, dy, { inputs: [input, ...states], weights: w, saved, inputGradsNeeded }, dExtra = []) {
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
@@ -189,6 +191,8 @@ export const LSTM = defineLayer({
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
-    return inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards, masks);
+    const grads = inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards, masks);
+    // initial_state's h and c receive what reached step 0's previous h and c.
+    return states.length ? { ...grads, inputs: [grads.inputs[0], dhNext, dcNext] } : grads;
   },
 });

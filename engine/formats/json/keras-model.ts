@@ -485,13 +485,22 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
           message: `expected an input [layer name, node index, tensor index, kwargs], got ${quote(t)}`,
           path: joinPath(cpath, i),
         });
-      if (Array.isArray(t) && isObject(t[3]) && t[3].initial_state !== undefined && t[3].initial_state !== null)
-        errors.push({
-          message: `layer ${quote(l.name)} is called with an initial_state, which LayerCanvas does not support: its RNNs start from zero state`,
-          hint: 'drop initial_state',
-          path: joinPath(joinPath(joinPath(cpath, i), 3), 'initial_state'),
-        });
-      else if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
+      const given = Array.isArray(t) && isObject(t[3]) ? t[3].initial_state : undefined;
+      if (given !== undefined && given !== null) {
+        const at = joinPath(joinPath(joinPath(cpath, i), 3), 'initial_state');
+        if (!takesStates(l, errors, at)) return;
+        if (Array.isArray(given))
+          given.forEach((s, k) => {
+            const r = keras2Ref(s, joinPath(at, k));
+            if (r) refs.push(r);
+            else
+              errors.push({
+                message: `expected a state tensor [layer name, node index, tensor index], got ${quote(s)}`,
+                path: joinPath(at, k),
+              });
+          });
+        else errors.push({ message: `initial_state must be a list of tensors, got ${quote(given)}`, path: at });
+      } else if (Array.isArray(t) && isObject(t[3]) && Object.values(t[3]).some((v) => v !== null))
         warnings.push({ message: `call arguments ${quote(t[3])} are ignored`, path: joinPath(joinPath(cpath, i), 3) });
     });
     return refs;
@@ -506,20 +515,36 @@ function inboundRefs(l: ParsedLayer, errors: FormatError[], warnings: FormatErro
         message: `expected the layer's input tensors, got ${quote(call.args)}`,
         path: joinPath(cpath, 'args'),
       });
-    if (isObject(call.kwargs) && call.kwargs.initial_state !== undefined && call.kwargs.initial_state !== null) {
-      errors.push({
-        message: `layer ${quote(l.name)} is called with an initial_state, which LayerCanvas does not support: its RNNs start from zero state`,
-        hint: 'drop initial_state',
-        path: joinPath(joinPath(cpath, 'kwargs'), 'initial_state'),
-      });
-      return refs;
+    const given = isObject(call.kwargs) ? call.kwargs.initial_state : undefined;
+    if (given !== undefined && given !== null) {
+      // Keras 3's RNN call: initial_state=[h, c] as a kwarg, its tensors following the sequence as our inputs 1, 2.
+      const at = joinPath(joinPath(cpath, 'kwargs'), 'initial_state');
+      if (takesStates(l, errors, at)) {
+        const states: TensorRef[] = [];
+        collectKeras3Refs(given, at, states);
+        if (states.length === 0)
+          errors.push({ message: `initial_state must be a list of tensors, got ${quote(given)}`, path: at });
+        refs.push(...states);
+      }
     }
-    if (isObject(call.kwargs) && Object.values(call.kwargs).some((v) => v !== null && v !== false))
+    const rest = isObject(call.kwargs) ? Object.entries(call.kwargs).filter(([k]) => k !== 'initial_state') : [];
+    if (rest.some(([, v]) => v !== null && v !== false))
       warnings.push({ message: `call arguments ${quote(call.kwargs)} are ignored`, path: joinPath(cpath, 'kwargs') });
     return refs;
   }
   errors.push({ message: `expected an inbound node, got ${quote(call)}`, path: cpath });
   return [];
+}
+
+/** Whether the layer takes initial_state (LSTM, GRU); else the error, at the initial_state given. */
+function takesStates(l: ParsedLayer, errors: FormatError[], path: string): boolean {
+  if (getLayer(l.className)?.stateInputs) return true;
+  errors.push({
+    message: `layer ${quote(l.name)} (${l.className}) is called with an initial_state, which LayerCanvas computes for LSTM and GRU only`,
+    hint: 'drop initial_state, or call an LSTM or GRU with it',
+    path,
+  });
+  return false;
 }
 
 function keras2Ref(t: unknown, path: string): TensorRef | null {
@@ -642,7 +667,11 @@ export function writeKerasModel(
         }
       : { class_name: node.className, config };
     if (keras3 && node.className !== 'InputLayer' && !def?.keras.noBuild && info)
-      out.build_config = { input_shape: buildInput };
+      // An RNN called with initial_state is built, as Keras builds it, from its call's shapes by argument name.
+      out.build_config =
+        def?.stateInputs && shapes.length > 1
+          ? { shapes_dict: { sequences_shape: shapes[0], initial_state_shape: shapes.slice(1) } }
+          : { input_shape: buildInput };
     return out;
   };
   const inputShape = (id: string | undefined, output = 0) => {
@@ -708,9 +737,22 @@ export function writeKerasModel(
       // A model is called on its one tensor, or on the list of them; Keras records its mask argument.
       const def = view ? undefined : getLayer(byId.get(id)!.className);
       const many = view ? tensors.length > 1 : def?.arity === 'many';
-      const kwargs = view ? { mask: null } : { ...def?.keras.callKwargs };
+      // An RNN's states after its sequence: Keras's `layer(x, initial_state=[h, c])`, whose node to_json writes
+      // with that kwarg alone (no training or mask).
+      const states = def?.stateInputs && tensors.length > 1 ? tensors.splice(1) : null;
+      const kwargs = view ? { mask: null } : states ? { initial_state: states } : { ...def?.keras.callKwargs };
       e.inbound_nodes = [{ args: many ? [tensors] : tensors, kwargs }];
-    } else e.inbound_nodes = [incoming.map((ref) => [nameOf(ref.source), nodeOf(ref.source), ref.output, {}])];
+    } else {
+      // tf.keras 2 writes an RNN's initial_state in the call kwargs of its sequence's entry.
+      const def = view ? undefined : getLayer(byId.get(id)!.className);
+      const refs = incoming.map((ref): unknown[] => [nameOf(ref.source), nodeOf(ref.source), ref.output, {}]);
+      if (def?.stateInputs && refs.length > 1)
+        refs.splice(0, refs.length, [
+          ...refs[0].slice(0, 3),
+          { initial_state: refs.slice(1).map((r) => r.slice(0, 3)) },
+        ]);
+      e.inbound_nodes = [refs];
+    }
     return e;
   });
   const config = {

@@ -221,7 +221,12 @@ function functional(doc: ModelDocument, inference: Inference, ctx: EmitContext, 
       lines.push(`${def ? `${v} = ${expr}` : `# ${v} = ${expr}`}  # ${why}`);
       continue;
     }
-    const arg = def.arity === 'many' || sources.length > 1 ? `[${incoming.map(varOf).join(', ')}]` : varOf(incoming[0]);
+    const states = def.stateInputs && incoming.length > 1 ? incoming.slice(1) : [];
+    const arg = states.length
+      ? `${varOf(incoming[0])}, initial_state=[${states.map(varOf).join(', ')}]`
+      : def.arity === 'many' || sources.length > 1
+        ? `[${incoming.map(varOf).join(', ')}]`
+        : varOf(incoming[0]);
     lines.push(`${outputVars.get(id)?.join(', ') ?? v} = ${expr}(${arg})`);
     tensors.add(id);
   }

@@ -372,8 +372,11 @@ export class Interpreter extends Evaluator {
         `create a separate layer for each call, e.g. another ${layer.className}(…)`,
       );
     let input: Evaluated | undefined;
+    let initialState: Evaluated | undefined;
+    const def = getLayer(layer.className)!;
     for (const a of args) {
-      if (a.arg.keyword === undefined || a.arg.keyword === 'inputs') {
+      if (a.arg.keyword === 'initial_state' && def.stateInputs) initialState = a;
+      else if (a.arg.keyword === undefined || a.arg.keyword === 'inputs') {
         if (input)
           return this.error(
             a.arg.loc,
@@ -386,7 +389,7 @@ export class Interpreter extends Evaluator {
           a.arg.keywordLoc ?? a.arg.loc,
           `the call argument '${a.arg.keyword}' is not supported`,
           a.arg.keyword === 'initial_state'
-            ? "LayerCanvas's RNNs start from zero state: drop initial_state"
+            ? 'LayerCanvas computes initial_state for LSTM and GRU only: drop it'
             : 'call the layer with its input only: layer(x)',
         );
     }
@@ -400,7 +403,18 @@ export class Interpreter extends Evaluator {
         `${this.source(input.arg.value)} is not a tensor`,
         'call a layer on keras.Input(…) or on the output of another layer call',
       );
-    const def = getLayer(layer.className)!;
+    let states: TensorValue[] = [];
+    if (initialState) {
+      if (initialState.value.kind === 'error') return ERROR;
+      const given = this.tensorsOf(initialState.value);
+      if (!given || given.length !== def.stateInputs)
+        return this.error(
+          initialState.arg.value.loc,
+          `${layer.className}'s initial_state is ${def.stateInputs === 2 ? 'a list of two tensors, [h, c]' : 'one tensor h, or [h]'}, got ${given ? `${given.length} tensors` : this.source(initialState.arg.value)}`,
+          def.stateInputs === 2 ? 'e.g. initial_state=[h, c]' : 'e.g. initial_state=[h]',
+        );
+      states = given;
+    }
     if (def.arity === 'none')
       return this.error(
         callee,
@@ -426,7 +440,7 @@ export class Interpreter extends Evaluator {
         location: layer.inputSpec.loc,
       });
     layer.usedAt = callee;
-    for (const s of sources) this.connect(s, layer.id);
+    for (const s of [...sources, ...states]) this.connect(s, layer.id);
     // A layer with several outputs (return_state) returns them as a list, as Keras does: out, h, c = layer(x).
     const extra = extraOutputCount(def, completeConfig(def, layer.given).config);
     if (extra > 0)

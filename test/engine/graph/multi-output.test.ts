@@ -1,7 +1,7 @@
 // Layers with several outputs (LSTM's and GRU's return_state): Keras 3.15's own to_json() of a model whose states
 // feed other layers reads with each connection on its output (keras_history ["lstm", 0, 2]) and writes back as Keras
 // wrote it; the summary names them as Keras's "Connected to" does; a connection to an output a layer doesn't have is
-// an error on the edge; what LayerCanvas can't draw (initial_state, a state as the model's output) is refused in one
+// an error on the edge; what LayerCanvas can't draw (initial_state on a layer that has no states, a state as the model's output) is refused in one
 // line where it is written. Values and gradients: sequence-keras-values.test.ts and text-model-step.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,9 +65,11 @@ describe('layers with several outputs (return_state)', () => {
     );
   });
 
-  it('refuses initial_state and a state as the model output in Keras JSON, at their paths', () => {
+  it('refuses initial_state on a layer other than LSTM and GRU, and a state as the model output in Keras JSON, at their paths', () => {
     const json = JSON.parse(KERAS_JSON);
     const gru = json.config.layers.find((l: { name: string }) => l.name === 'gru');
+    gru.class_name = 'Dense';
+    gru.config = { name: 'gru', units: 4 };
     gru.inbound_nodes[0].kwargs.initial_state = [gru.inbound_nodes[0].args[0]];
     json.config.output_layers = [['lstm', 0, 1]];
     const r = readKerasJson(JSON.stringify(json));
@@ -75,7 +77,7 @@ describe('layers with several outputs (return_state)', () => {
     if (r.ok) return;
     expect(r.errors.map((e) => [e.message, e.path])).toEqual([
       [
-        'layer "gru" is called with an initial_state, which LayerCanvas does not support: its RNNs start from zero state',
+        'layer "gru" (Dense) is called with an initial_state, which LayerCanvas computes for LSTM and GRU only',
         `config.layers[2].inbound_nodes[0].kwargs.initial_state`,
       ],
       [
@@ -87,7 +89,7 @@ describe('layers with several outputs (return_state)', () => {
 
   it.each([
     [
-      'x, h, c = layers.LSTM(4, return_state=True)(inputs)\ny = layers.LSTM(4)(x, initial_state=[h, c])',
+      'x, h, c = layers.LSTM(4, return_state=True)(inputs)\ny = layers.Dense(4)(x, initial_state=[h, c])',
       6,
       'initial_state',
     ],

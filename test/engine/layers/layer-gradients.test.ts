@@ -165,6 +165,50 @@ const CASES: Case[] = [
   },
   { layer: 'GRU', config: { units: 3 }, inputs: [[2, 4, 2]] },
   { layer: 'LSTM', config: { units: 3, dropout: 0.4, recurrent_dropout: 0.3 }, inputs: [[3, 4, 2]], training: true },
+  // initial_state: the sequence, then h (and c), whose gradients come out as the inputs 1 (and 2).
+  {
+    layer: 'LSTM',
+    config: { units: 3 },
+    inputs: [
+      [2, 4, 2],
+      [2, 3],
+      [2, 3],
+    ],
+  },
+  {
+    layer: 'LSTM',
+    config: { units: 2, return_sequences: true, go_backwards: true },
+    inputs: [
+      [2, 3, 2],
+      [2, 2],
+      [2, 2],
+    ],
+  },
+  {
+    layer: 'GRU',
+    config: { units: 3 },
+    inputs: [
+      [2, 4, 2],
+      [2, 3],
+    ],
+  },
+  {
+    layer: 'GRU',
+    config: { units: 2, activation: 'softsign', return_sequences: true },
+    inputs: [
+      [2, 3, 3],
+      [2, 2],
+    ],
+  },
+  {
+    layer: 'GRU',
+    config: { units: 3, recurrent_dropout: 0.3, return_state: true },
+    inputs: [
+      [2, 4, 2],
+      [2, 3],
+    ],
+    training: true,
+  },
   {
     layer: 'GRU',
     config: { units: 3, dropout: 0.3, recurrent_dropout: 0.4, return_sequences: true },
