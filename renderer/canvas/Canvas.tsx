@@ -31,6 +31,7 @@ import { addNode, connect, moveNodes, ROW_GAP, type Position } from '../stores/e
 import { useGraph } from '../stores/graph';
 import { useCheckedInference } from '../panels/use-checked-inference';
 import { fitNow } from '../actions/view';
+import { resizeShift } from './fit';
 import { useUi } from '../stores/ui';
 import { connectionRefusal } from '../../engine/api/graph';
 import { isValidConnection } from './connection';
@@ -159,7 +160,7 @@ export function Canvas({ dark }: { dark: boolean }) {
   const inference = useCheckedInference();
   const selectedNodes = useUi((s) => s.selectedNodes);
   const selectedEdges = useUi((s) => s.selectedEdges);
-  const { screenToFlowPosition, getViewport, setViewport } = useReactFlow();
+  const { screenToFlowPosition, getViewport, setViewport, getNodes, getNodesBounds } = useReactFlow();
   // React Flow needs each node's measured size back on the controlled nodes, or it re-measures forever.
   const [sizes, setSizes] = useState<ReadonlyMap<string, Size>>(new Map());
   const cache = useRef(new Map<string, LayerFlowNode>());
@@ -282,12 +283,17 @@ export function Canvas({ dark }: { dark: boolean }) {
     let last = { width: el.clientWidth, height: el.clientHeight };
     const observer = new ResizeObserver(() => {
       const next = { width: el.clientWidth, height: el.clientHeight };
-      // Keep what was at the canvas's centre there. React Flow pins the view's top-left corner, so a model fitted
-      // in a 4K window sat out of sight, far right, once the window shrank to 1024×700.
+      // Keep the model in sight. React Flow pins the view's top-left corner, so a model fitted in a 4K window sat
+      // out of sight, far right, once the window shrank to 1024×700; keeping the centre instead pushed the Input
+      // under the top bar when the bottom panel opened. resizeShift moves the view the least that keeps it in view.
       if (last.width > 0 && last.height > 0 && next.width > 0 && next.height > 0) {
         const v = getViewport();
-        const dx = (next.width - last.width) / 2;
-        const dy = (next.height - last.height) / 2;
+        const nodes = getNodes();
+        const b = nodes.length > 0 ? getNodesBounds(nodes) : { x: 0, y: 0, width: 0, height: 0 };
+        const left = b.x * v.zoom + v.x;
+        const top = b.y * v.zoom + v.y;
+        const dx = resizeShift(left, left + b.width * v.zoom, last.width, next.width);
+        const dy = resizeShift(top, top + b.height * v.zoom, last.height, next.height);
         if (dx || dy) void setViewport({ x: v.x + dx, y: v.y + dy, zoom: v.zoom });
       }
       last = next;
@@ -295,7 +301,7 @@ export function Canvas({ dark }: { dark: boolean }) {
     });
     observer.observe(el);
     return () => observer.disconnect();
-  }, [getViewport, setViewport]);
+  }, [getViewport, setViewport, getNodes, getNodesBounds]);
   const mini = minimapSize(box.width, box.height);
   const showMinimap = minimapOpen ?? !mini.fold;
   useEffect(() => {

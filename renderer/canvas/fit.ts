@@ -27,3 +27,18 @@ export function fitViewport(
   const x = width <= pane.width - 2 * margin ? (pane.width - width) / 2 - bounds.x * zoom : margin - bounds.x * zoom;
   return { x, y: margin - bounds.y * zoom, zoom };
 }
+
+/**
+ * How far to move the view along one axis when the canvas changes from `before` to `after` pixels, given where the
+ * model's bounds sit on screen (`start`..`end`, before the move). Least motion that keeps the model in sight: nothing
+ * moves while the model stays whole in view (a bottom panel opening leaves the Input where it was); a model that
+ * still fits is slid just enough to be whole again (one fitted in the middle of a 4K window and then shrunk to
+ * 1024×700); one that no longer fits keeps its start in view if it was, else fills the view from its start.
+ */
+export function resizeShift(start: number, end: number, before: number, after: number): number {
+  if (!(end > start) || before <= 0 || after <= 0) return (after - before) / 2;
+  const clamp = (s: number, lo: number, hi: number) => Math.min(Math.max(s, lo), hi);
+  if (end - start <= after) return clamp(0, -start, after - end);
+  if (start >= 0 && start < after) return 0;
+  return clamp(0, after - end, -start);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitViewport, READABLE_FIT_MAX_NODES, READABLE_ZOOM } from '../../../renderer/canvas/fit';
+import { fitViewport, READABLE_FIT_MAX_NODES, READABLE_ZOOM, resizeShift } from '../../../renderer/canvas/fit';
 
 const pane = { width: 760, height: 346 };
 
@@ -38,5 +38,32 @@ describe('the readable fit', () => {
     const bounds = { x: 0, y: 0, width: 2000, height: 25000 };
     const v = fitViewport(bounds, pane, READABLE_FIT_MAX_NODES + 1);
     expect(v.zoom).toBeLessThan(READABLE_ZOOM);
+  });
+});
+
+describe('the view when the canvas resizes', () => {
+  it('stays put while the model is still whole in view (a bottom panel opening leaves the Input where it was)', () => {
+    expect(resizeShift(20, 300, 700, 400)).toBe(0);
+  });
+
+  it('slides a model that still fits just enough to be whole again (fitted mid-4K, then 1024 wide)', () => {
+    const s = resizeShift(1500, 2300, 3840, 1024);
+    expect(1500 + s).toBeGreaterThanOrEqual(0);
+    expect(2300 + s).toBeLessThanOrEqual(1024);
+    expect(2300 + s).toBe(1024);
+  });
+
+  it("keeps a too-big model's start where it was when its start is in view", () => {
+    expect(resizeShift(20, 900, 1000, 400)).toBe(0);
+  });
+
+  it('brings a too-big model whose start went out of view back to fill the view from its start', () => {
+    const s = resizeShift(1500, 4000, 3840, 1024);
+    expect(1500 + s).toBeLessThanOrEqual(0);
+    expect(4000 + s).toBeGreaterThanOrEqual(1024);
+  });
+
+  it('keeps the centre of an empty canvas', () => {
+    expect(resizeShift(0, 0, 800, 600)).toBe(-100);
   });
 });
