@@ -16,6 +16,8 @@ import { isNumeric, KERAS_EXPORT_SEED, MAX_WEIGHT_VALUES, readKeras3Weights } fr
 import { kerasLayerOrder } from './keras-files/variable-paths';
 import { hdf5Reason } from './keras-file';
 import { readKerasModel, writeKerasModel } from './json/keras-model';
+import { KERAS3_VERSION } from './keras-json';
+import { getLayer } from '../layers/registry';
 import { parseJson } from './json/parse';
 import { assignWeights, keras2WeightName, splitName, type SavedWeight } from './json/weights-match';
 import type { ImportResult, ModelFormat } from './types';
@@ -202,7 +204,11 @@ const LEGACY_KERAS_VERSION = '2.15.0';
  */
 export function writeKerasH5(doc: ModelDocument): Uint8Array {
   const inference = infer(doc);
-  const config = writeKerasModel(doc, 'keras2', inference);
+  // tf.keras 2 writes an RNN's initial_state as call kwargs that Keras 3's loader of tf.keras 2 configs drops (the
+  // states' layers vanish and the model predicts from zero state). Keras 3.15's own `model.save("m.h5")` writes its
+  // own config in the same layout, which it reads back whole: such a model is written that way.
+  const keras3 = callsWithInitialState(doc);
+  const config = writeKerasModel(doc, keras3 ? 'keras3' : 'keras2', inference);
   const missing = doc.nodes.some(
     (n) => (inference.nodes.get(n.id)?.weights.length ?? 0) > 0 && !doc.weights?.[n.id]?.length,
   );
@@ -237,7 +243,7 @@ export function writeKerasH5(doc: ModelDocument): Uint8Array {
     const weights = [...all.filter((w) => w.trainable), ...all.filter((w) => !w.trainable)];
     return [{ name: view ? view.group.name : inference.nodes.get(id)!.name, weights }];
   });
-  const version = { keras_version: LEGACY_KERAS_VERSION, backend: 'tensorflow' };
+  const version = { keras_version: keras3 ? KERAS3_VERSION : LEGACY_KERAS_VERSION, backend: 'tensorflow' };
   return writeHdf5(
     (out) => {
       out.group('model_weights', { ...version, layer_names: layers.map((l) => l.name) });
@@ -251,6 +257,13 @@ export function writeKerasH5(doc: ModelDocument): Uint8Array {
     },
     { ...version, model_config: JSON.stringify(config) },
   );
+}
+
+/** Whether an LSTM or GRU of the model (nested ones included) is called with its states after the sequence. */
+function callsWithInitialState(doc: ModelDocument): boolean {
+  const incoming = new Map<string, number>();
+  for (const e of doc.edges) incoming.set(e.target, (incoming.get(e.target) ?? 0) + 1);
+  return doc.nodes.some((n) => (getLayer(n.className)?.stateInputs ?? 0) > 0 && (incoming.get(n.id) ?? 0) > 1);
 }
 
 export const kerasH5: ModelFormat = {

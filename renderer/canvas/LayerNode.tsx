@@ -6,14 +6,40 @@ import { thousands } from '../../engine/api/graph';
 import { FixButtons } from './FixButtons';
 import { outputHandle, type LayerFlowNode } from './to-flow';
 
+/** The problems popover's width in px, as styles.css draws it (.node-problems). */
+const POPOVER_WIDTH = 260;
+
 function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems: Problem[] }) {
   // Where the popover opens: below the badge, or above it for a node in the canvas's lower half (below, it ran past
   // the canvas's bottom edge, hiding its fix buttons).
   const [open, setOpen] = useState<false | 'down' | 'up'>(false);
+  const [rightwards, setRightwards] = useState(false);
+  const wrap = useRef<HTMLSpanElement>(null);
+  // A press anywhere else (the canvas, another layer, a tab) or Escape closes it: left open, it outlived the model it
+  // was about, and the next model's layer with the same id opened on a click as closed.
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: PointerEvent) => {
+      if (!wrap.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside, true);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('pointerdown', outside, true);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open]);
+  // Its problems fixed, it closes for good rather than reopening with the next problem.
+  useEffect(() => {
+    if (problems.length === 0) setOpen(false);
+  }, [problems.length]);
   if (problems.length === 0) return null;
   const text = problems.map((p) => `${p.message}${p.hint ? ` — ${p.hint}` : ''}`).join('\n');
   return (
-    <span className="node-badge-wrap">
+    <span className="node-badge-wrap" ref={wrap}>
       <button
         type="button"
         className={`node-badge node-badge-${kind} nodrag`}
@@ -25,6 +51,8 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
           const badge = e.currentTarget.getBoundingClientRect();
           const canvas = e.currentTarget.closest('.canvas')?.getBoundingClientRect();
           const up = canvas ? badge.top - canvas.top > canvas.height / 2 : false;
+          // It hangs leftwards from the badge, or rightwards where that would run past the canvas's left edge.
+          setRightwards(canvas ? badge.right - canvas.left < POPOVER_WIDTH + 12 : false);
           setOpen((o) => (o ? false : up ? 'up' : 'down'));
         }}
       >
@@ -33,7 +61,7 @@ function ProblemBadge({ kind, problems }: { kind: 'error' | 'warning'; problems:
       </button>
       {open ? (
         <div
-          className={`node-problems node-problems-${kind} node-problems-${open} nodrag nowheel`}
+          className={`node-problems node-problems-${kind} node-problems-${open}${rightwards ? ' node-problems-rightwards' : ''} nodrag nowheel`}
           role="tooltip"
           data-testid={`node-${kind}-details`}
         >

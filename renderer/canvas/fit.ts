@@ -32,13 +32,17 @@ export function fitViewport(
  * How far to move the view along one axis when the canvas changes from `before` to `after` pixels, given where the
  * model's bounds sit on screen (`start`..`end`, before the move). Least motion that keeps the model in sight: nothing
  * moves while the model stays whole in view (a bottom panel opening leaves the Input where it was); a model that
- * still fits is slid just enough to be whole again (one fitted in the middle of a 4K window and then shrunk to
- * 1024×700); one that no longer fits keeps its start in view if it was, else fills the view from its start.
+ * still fits is slid just enough to be whole again (one fitted in the middle of a 4K window, then shrunk to
+ * 1024×700); one that no longer fits is brought up to start a small margin in, so that as much of it shows as can,
+ * from its start (an Input near the edge stays put), and one scrolled past its start is left where it is.
  */
 export function resizeShift(start: number, end: number, before: number, after: number): number {
   if (!(end > start) || before <= 0 || after <= 0) return (after - before) / 2;
   const clamp = (s: number, lo: number, hi: number) => Math.min(Math.max(s, lo), hi);
   if (end - start <= after) return clamp(0, -start, after - end);
-  if (start >= 0 && start < after) return 0;
-  return clamp(0, after - end, -start);
+  const margin = Math.min(RESIZE_MARGIN, after / 4);
+  return clamp(0, after - end, margin - start);
 }
+
+/** How far in from the canvas's edge a model that no longer fits starts after a resize (px). */
+const RESIZE_MARGIN = 24;

@@ -159,6 +159,8 @@ describe('layout from 1024×700 to 1920×1080', () => {
     for (const size of [SIZES[0], SIZES[2], { width: 3840, height: 2160 }]) {
       await page.setViewportSize(size);
       await expect.poll(async () => (await sizes()).panel).toBeGreaterThan(size.height * 0.38);
+      // The chart is drawn at its box's size once the panel has settled.
+      await expect.poll(async () => (await sizes()).chart).toBeGreaterThan(0);
       seen[`${size.width}x${size.height}`] = await sizes();
       await h.screenshot(`layout-train-split-${size.width}x${size.height}`);
     }
@@ -170,8 +172,8 @@ describe('layout from 1024×700 to 1920×1080', () => {
     expect(seen['1920x1080'].panel).toBeGreaterThanOrEqual(420);
     expect(seen['3840x2160'].panel).toBeGreaterThanOrEqual(900);
     expect(seen['3840x2160'].canvas).toBeGreaterThanOrEqual(1000);
-    // Fitted to the 4K canvas, then shrunk to 1024×700, the canvas still shows the model: its centre stays put (React
-    // Flow alone keeps the top-left corner, which left the model, fitted to the middle of the 4K canvas, out of sight).
+    // Fitted to the 4K canvas, then shrunk to 1024×700, the canvas still shows the model, moved the least that keeps
+    // it in sight (React Flow alone keeps the top-left corner, which left the model, fitted mid-4K, out of sight).
     await page.click('.react-flow__controls-fitview');
     await page.waitForTimeout(300);
     await page.setViewportSize(SIZES[0]);

@@ -5,7 +5,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
+import { fitAndSettleView, layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -17,6 +17,10 @@ useEditor((harness) => {
 
 const node = (className: string, name: string): Locator => layerNode(page, className, name);
 const totalParams = () => harnessTotalParams(page);
+const centre = async (l: Locator) => {
+  const b = (await l.boundingBox())!;
+  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+};
 
 describe('problem fixes', () => {
   it('fixes relu before BN from the badge (one undo step) and for both convolutions from the Problems list', async () => {
@@ -159,6 +163,110 @@ describe('problem fixes', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(6);
     await page.click('[data-testid=tab-problems]');
     await expect.poll(() => row.count()).toBe(1);
+    expect(h.consoleErrors).toEqual([]);
+  });
+
+  it('fixes a bias before BN, a softmax mid-model and a branch that leads nowhere, each from its badge by the mouse', async () => {
+    await page.click('[data-testid=tab-code]');
+    await page.locator('[data-testid=code-view] .monaco-editor').waitFor();
+    await page.locator('[data-testid=code-view] .view-lines').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText(`from keras import Sequential, Input
+from keras.layers import Conv2D, BatchNormalization, Activation, Flatten, Dense
+model = Sequential([
+Input(shape=(28, 28, 1)),
+Conv2D(8, (3, 3)),
+BatchNormalization(),
+Activation('relu'),
+Flatten(),
+Dense(32, activation='softmax'),
+Dense(10, activation='softmax'),
+])`);
+    await page.click('[data-testid=code-apply]');
+    await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(7);
+    await page.click('.react-flow__controls-fitview');
+    // Keras counts 80 (conv) + 32 (BN) + 173,088 + 330 = 173,530.
+    expect(await totalParams()).toBe('173,530');
+    const fixOn = async (n: Locator, label: string) => {
+      // Code Apply lays the model out in a worker: click once the canvas holds still.
+      await fitAndSettleView(page);
+      await n.locator('[data-testid=node-warning]').click();
+      const fixes = n.locator('[data-testid=node-warning-details] [data-testid=problem-fix]');
+      await expect.poll(() => fixes.allInnerTexts()).toContain(label);
+      await fixes.filter({ hasText: label }).click();
+    };
+
+    // The conv's 8 biases are cancelled by BN's mean: use_bias=False drops them, nothing else changes.
+    const conv = node('Conv2D', 'conv2d');
+    // Its popover closes on a press elsewhere on the canvas, and on Escape.
+    await fitAndSettleView(page);
+    await conv.locator('[data-testid=node-warning]').click();
+    await expect.poll(() => conv.locator('[data-testid=node-warning-details]').count()).toBe(1);
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await expect.poll(() => conv.locator('[data-testid=node-warning-details]').count()).toBe(0);
+    await conv.locator('[data-testid=node-warning]').click();
+    await expect.poll(() => conv.locator('[data-testid=node-warning-details]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => conv.locator('[data-testid=node-warning-details]').count()).toBe(0);
+    await fixOn(conv, 'Set use_bias=False on conv2d');
+    await expect.poll(() => totalParams()).toBe('173,522');
+    await expect.poll(() => conv.locator('[data-testid=node-warning]').count()).toBe(0);
+
+    // softmax on the hidden Dense: relu there, the softmax stays at the output.
+    const hidden = node('Dense', 'dense');
+    await fixOn(hidden, 'Use relu in dense');
+    await expect.poll(() => hidden.locator('[data-testid=node-warning]').count()).toBe(0);
+    // The code says so: relu on the hidden Dense, softmax only at the output, no bias on the conv.
+    await page.click('[data-testid=tab-code]');
+    await h.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.url });
+    await page.click('[data-testid=code-copy]');
+    const code = (await page.evaluate(() => navigator.clipboard.readText())).split('\n');
+    expect(code.find((l) => l.includes('Dense(32'))).toMatch(/activation=["']relu["']/);
+    expect(code.find((l) => l.includes('Dense(10'))).toMatch(/activation=["']softmax["']/);
+    expect(code.find((l) => l.includes('Conv2D('))).toMatch(/use_bias=False/);
+    expect(await totalParams()).toBe('173,522');
+
+    // A Dense dropped beside Flatten and wired from it by the mouse forks a second output that leads nowhere.
+    const flatten = (await node('Flatten', 'flatten').boundingBox())!;
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.dragAndDrop('[data-testid=palette-Dense]', '.react-flow__pane', {
+      targetPosition: { x: flatten.x - pane.x - 150, y: flatten.y - pane.y + 90 },
+    });
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
+    const added = node('Dense', 'dense_2');
+    const a = await centre(node('Flatten', 'flatten').locator('.react-flow__handle-bottom'));
+    const b = await centre(added.locator('.react-flow__handle-top'));
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
+    await page.mouse.move(b.x, b.y, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(7);
+    await added.locator('[data-testid=node-warning]').click();
+    const details = added.locator('[data-testid=node-warning-details]');
+    await expect
+      .poll(() => details.innerText())
+      .toContain('this branch ends here without reaching the rest of the model');
+    expect(await details.locator('[data-testid=problem-fix]').allInnerTexts()).toEqual([
+      'Insert dense_2 between flatten and dense',
+      'Delete dense_2',
+      'Set dense_2 units to 10',
+    ]);
+    // Near the canvas's left edge the popover hangs rightwards, all of it inside the canvas.
+    const popover = (await details.boundingBox())!;
+    const canvas = (await page.locator('[data-testid=canvas]').boundingBox())!;
+    expect(popover.x).toBeGreaterThanOrEqual(canvas.x);
+    expect(popover.x + popover.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    await h.screenshot('fix-dangling-badge');
+    await details.locator('[data-testid=problem-fix]', { hasText: 'Insert dense_2' }).click();
+    // Now in the chain: flatten → dense_2 → dense, one output, no warning left on any layer.
+    await expect.poll(() => page.locator('[data-testid=node-warning]').count()).toBe(0);
+    expect(await page.locator('.react-flow__edge').count()).toBe(7);
+    expect(await totalParams()).toBe('174,578');
+    // One click, one undo step: the fork is back.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => added.locator('[data-testid=node-warning]').count()).toBe(1);
     expect(h.consoleErrors).toEqual([]);
   });
 });

@@ -224,8 +224,6 @@ def test_weights_h5_loaded_onto_the_model_predicts_as_keras(model_id):
 @pytest.mark.parametrize("model_id", MODEL_IDS)
 def test_our_keras_file_loads_in_keras_with_the_same_weights_and_predictions(model_id, kind, ours):
     """ours: our .keras; ours_h5: our legacy .h5 (tf.keras 2's layout), which Keras 3 reads with load_model too."""
-    if model_id == "initial_state" and ours == "ours_h5":
-        pytest.skip("known gap: Keras 3's tf.keras 2 loader drops the layers that feed initial_state in call kwargs")
     keras.backend.clear_session()
     model = keras.saving.load_model(RESULTS["models"][model_id][kind][ours])
     expected = EXPECTED[model_id]

@@ -16,7 +16,7 @@ import { CompareDiff } from './runs/CompareDiff';
 import { useComparedRuns } from './runs/compare-store';
 import { chartData } from '../../stores/series';
 import { SettingsForm } from './SettingsForm';
-import { startTraining, stopTraining } from './run-training';
+import { resolvedConfig, startTraining, stopTraining } from './run-training';
 import { ladderRates, sweepRates } from './time-to-target';
 import './train.css';
 
@@ -78,6 +78,9 @@ export function TrainPanel({ dark }: { dark: boolean }) {
   const activeId = useTraining((s) => s.activeId);
   const selectedId = useTraining((s) => s.selectedId);
   const shown = runs.find((r) => r.id === selectedId) ?? runs[0];
+  // Before any run the loss axis still says its unit: the loss the settings would train with ('auto' resolved).
+  const settings = useTraining((s) => s.config);
+  const nextLoss = useMemo(() => resolvedConfig(settings, inference).loss, [settings, inference]);
   // Two runs ticked in the list: their diff takes the settings column and their curves the charts.
   const compared = useComparedRuns();
   const running = activeId !== null;
@@ -127,7 +130,7 @@ export function TrainPanel({ dark }: { dark: boolean }) {
           ) : null}
           <div className={`train-body ${shown?.compareBn ? 'has-report' : ''}`}>
             <div className="train-charts">
-              <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={shown?.config.loss} />
+              <Chart metric="loss" data={loss} dark={dark} testId="chart-loss" loss={shown?.config.loss ?? nextLoss} />
               <Chart metric="accuracy" data={accuracy} dark={dark} testId="chart-accuracy" />
             </div>
             {shown?.compareBn ? <CompareReport run={shown} dark={dark} /> : null}

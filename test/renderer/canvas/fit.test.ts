@@ -53,14 +53,17 @@ describe('the view when the canvas resizes', () => {
     expect(2300 + s).toBe(1024);
   });
 
-  it("keeps a too-big model's start where it was when its start is in view", () => {
+  it("keeps a too-big model's start where it was when it starts near the edge (the Input stays put)", () => {
     expect(resizeShift(20, 900, 1000, 400)).toBe(0);
   });
 
-  it('brings a too-big model whose start went out of view back to fill the view from its start', () => {
-    const s = resizeShift(1500, 4000, 3840, 1024);
-    expect(1500 + s).toBeLessThanOrEqual(0);
-    expect(4000 + s).toBeGreaterThanOrEqual(1024);
+  it('brings a too-big model up to start a small margin in, filling the view from its start', () => {
+    expect(300 + resizeShift(300, 1200, 1100, 350)).toBe(24);
+    expect(1500 + resizeShift(1500, 4000, 3840, 1024)).toBe(24);
+  });
+
+  it('leaves a too-big model scrolled past its start where it is', () => {
+    expect(resizeShift(-500, 900, 1000, 400)).toBe(0);
   });
 
   it('keeps the centre of an empty canvas', () => {
