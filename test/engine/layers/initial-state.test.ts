@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { exportKerasPython, importKerasPython } from '../../../engine/formats/keras-python';
 import { readKerasJson, writeKerasJson } from '../../../engine/formats/keras-json';
+import { readKerasH5, writeKerasH5 } from '../../../engine/formats/keras-h5';
+import { loadHdf5, withHdf5 } from '../../../engine/formats/keras-files/hdf5';
 import { infer } from '../../../engine/graph/inference';
 
 const model = (body: string) => `import keras
@@ -55,6 +57,22 @@ describe('initial_state', () => {
     const back = readKerasJson(JSON.stringify(json));
     if (!back.ok) throw new Error(back.errors[0].message);
     expect(exportKerasPython(back.document)).toContain('initial_state=[input_layer_1, input_layer_2]');
+  });
+
+  it('writes its .h5 with Keras 3.15\'s config, as model.save("m.h5") does, and reads it back with the states', async () => {
+    const r = importKerasPython(model('y = layers.LSTM(4)(x, initial_state=[h0, c0])'));
+    if (!r.ok) throw new Error(r.errors[0].message);
+    await loadHdf5();
+    const bytes = writeKerasH5(r.document);
+    const back = await readKerasH5(bytes, 'm.h5');
+    if (!back.ok) throw new Error(back.errors[0].message);
+    expect(exportKerasPython(back.document)).toContain('initial_state=[input_layer_1, input_layer_2]');
+    // A model without initial_state keeps tf.keras 2's layout.
+    const plain = importKerasPython(model('y = layers.LSTM(4)(x)'));
+    if (!plain.ok) throw new Error(plain.errors[0].message);
+    const version = (b: Uint8Array) => withHdf5(b, (root) => root.attrs.keras_version);
+    expect(version(bytes)).toBe('3.15.1');
+    expect(version(writeKerasH5(plain.document))).toBe('2.15.0');
   });
 
   it('refuses a wrong number of states in Python with the form Keras takes', () => {
