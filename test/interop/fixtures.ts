@@ -16,6 +16,7 @@ export const INTEROP_FIXTURES = [
   'python/regularizers-constraints-text.py',
   'python/return-state.py',
   'python/squeeze-excite.py',
+  'python/shape-driven-blocks.py',
   'project/residual.layercanvas.json',
   'tfjs/article-mlp/model.json',
   'tfjs/article-cnn/model.json',

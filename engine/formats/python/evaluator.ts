@@ -82,6 +82,8 @@ export abstract class Evaluator {
   abstract layer(id: string): PendingLayer | undefined;
 
   protected abstract call(e: Extract<Expr, { kind: 'call' }>): Value;
+  /** `x.shape`: the tensor's shape as Keras knows it while the code runs, `(None, 16, 16, 8)`; or the error why not. */
+  protected abstract tensorShape(v: Extract<Value, { kind: 'tensor' }>, e: Expr): Value;
 
   protected error(location: SourceLocation, message: string, hint: string): Value {
     this.errors.push({ message, hint, location });
@@ -625,6 +627,9 @@ export abstract class Evaluator {
         return ERROR;
       case 'seq':
         return { kind: 'bound', base, name: attr };
+      case 'tensor':
+        if (attr === 'shape') return this.tensorShape(base, e);
+        return { kind: 'opaque', what: this.source(e) };
       case 'const':
         if (typeof base.value === 'string' || Array.isArray(base.value)) return { kind: 'bound', base, name: attr };
         return { kind: 'opaque', what: this.source(e) };

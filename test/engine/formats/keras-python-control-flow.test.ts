@@ -150,6 +150,42 @@ model = keras.Sequential([keras.Input((2,))] + [layers.Dense(s, name=f"d{i}_{fla
     ]);
   });
 
+  it("reads a tensor's shape as Keras knows it while building: x.shape[-1] in arithmetic and conditions", () => {
+    // Keras 3.15 builds the same file with 30 layers and 2,650 parameters (interop: shape-driven-blocks.py).
+    const s = summarize(imported(fixture('shape-driven-blocks.py')));
+    expect(s.layers).toHaveLength(30);
+    expect(s.total_params).toBe(2650);
+    // The squeeze width is x.shape[-1] // 4; a projection only where the widths differ (3 → 8 and 8 → 16).
+    expect(s.layers.filter((r) => r.class_name === 'Conv2D' && r.params === 8 * 2 + 2).length).toBe(2);
+    expect(s.layers.filter((r) => r.class_name === 'Add').map((r) => r.connected_to[1])).toEqual([
+      'conv2d_3[0][0]',
+      'add[0][0]',
+      'conv2d_10[0][0]',
+    ]);
+    expect(s.layers.find((r) => r.class_name === 'Reshape')?.output_shape).toEqual([null, 256, 16]);
+  });
+
+  it('x.shape is a tuple with None for the batch, and says why where the layers before it are wrong', () => {
+    const doc = imported(
+      `${HEAD}i = keras.Input((4, 6))
+n = len(i.shape)
+x = layers.Dense(i.shape[1] * n)(i)
+model = keras.Model(i, x)
+`,
+    );
+    expect(summarize(doc).layers.at(-1)).toMatchObject({ output_shape: [null, 4, 12] });
+    expect(
+      errors(
+        `${HEAD}i = keras.Input((4, 6))
+x = layers.Conv2D(8, 3)(i)
+if x.shape[-1] == 8:
+    pass
+model = keras.Model(i, x)
+`,
+      )[0],
+    ).toMatch(/^5:4 the shape of x is not known here: .*Conv2D/);
+  });
+
   it('an error in a loop body is reported once, not once per turn, and ends the loop', () => {
     const code = `${HEAD}m = keras.Sequential()\nfor u in range(1, 50):\n    m.add(layers.Dense(u, activaton="relu"))\n`;
     expect(errors(code)).toEqual(["5:27 Dense has no argument 'activaton'"]);
