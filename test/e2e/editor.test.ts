@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { exportKerasPython } from '../../engine/formats/keras-python';
 import { getTemplate } from '../../engine/graph/templates';
-import { layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
+import { connectHandles, layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -39,15 +39,7 @@ async function center(l: Locator): Promise<{ x: number; y: number }> {
 }
 
 /** Drag from the source's bottom handle to the target's top handle, as a user does. */
-async function connect(from: Locator, to: Locator): Promise<void> {
-  const a = await center(from.locator('.react-flow__handle-bottom'));
-  const b = await center(to.locator('.react-flow__handle-top'));
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-  await page.mouse.move(b.x, b.y, { steps: 8 });
-  await page.mouse.up();
-}
+const connect = (from: Locator, to: Locator) => connectHandles(page, from, to);
 
 const totalParams = () => harnessTotalParams(page);
 

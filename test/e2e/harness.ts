@@ -181,3 +181,19 @@ export async function fitAndSettleView(page: Page): Promise<void> {
     )
     .toBe(true);
 }
+
+/** Drags a connection by the mouse from `from`'s output handle to `to`'s input handle, in small steps. */
+export async function connectHandles(page: Page, from: Locator, to: Locator): Promise<void> {
+  const centre = async (l: Locator) => {
+    const b = await l.boundingBox();
+    if (!b) throw new Error('handle not visible');
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  };
+  const a = await centre(from.locator('.react-flow__handle-bottom'));
+  const b = await centre(to.locator('.react-flow__handle-top'));
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
+  await page.mouse.move(b.x, b.y, { steps: 8 });
+  await page.mouse.up();
+}

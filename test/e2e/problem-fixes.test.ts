@@ -5,7 +5,14 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { fitAndSettleView, layerNode, totalParams as harnessTotalParams, useEditor, type Harness } from './harness';
+import {
+  connectHandles,
+  fitAndSettleView,
+  layerNode,
+  totalParams as harnessTotalParams,
+  useEditor,
+  type Harness,
+} from './harness';
 
 let h: Harness;
 let page: Page;
@@ -17,10 +24,6 @@ useEditor((harness) => {
 
 const node = (className: string, name: string): Locator => layerNode(page, className, name);
 const totalParams = () => harnessTotalParams(page);
-const centre = async (l: Locator) => {
-  const b = (await l.boundingBox())!;
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-};
 
 describe('problem fixes', () => {
   it('fixes relu before BN from the badge (one undo step) and for both convolutions from the Problems list', async () => {
@@ -234,13 +237,7 @@ Dense(10, activation='softmax'),
     });
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(8);
     const added = node('Dense', 'dense_2');
-    const a = await centre(node('Flatten', 'flatten').locator('.react-flow__handle-bottom'));
-    const b = await centre(added.locator('.react-flow__handle-top'));
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 8 });
-    await page.mouse.move(b.x, b.y, { steps: 8 });
-    await page.mouse.up();
+    await connectHandles(page, node('Flatten', 'flatten'), added);
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(7);
     await added.locator('[data-testid=node-warning]').click();
     const details = added.locator('[data-testid=node-warning-details]');

@@ -4,9 +4,6 @@
  * opaque; anything that would change the model in a way LayerCanvas can't represent is a located error.
  */
 import type { FormatError, SourceLocation } from '../../core/problems';
-import { makeNode } from '../../graph/build';
-import type { ModelDocument } from '../../graph/document';
-import { infer, outputOf } from '../../graph/inference';
 import { completeConfig, extraOutputCount } from '../../layers/config';
 import { getLayer, layerDefinitions } from '../../layers/registry';
 import type { ConfigValue } from '../../layers/types';
@@ -20,6 +17,7 @@ import { bindLayerArgs, type Callee } from './layer-args';
 import { resolvePath } from './resolve';
 import { INPUT_SIGNATURE } from './signatures';
 import { similar } from './suggest';
+import { shapeOfTensor } from './tensor-shape';
 import {
   ERROR,
   constValue,
@@ -84,42 +82,11 @@ export class Interpreter extends Evaluator {
     return this.byId.get(id);
   }
 
-  /**
-   * `x.shape` as Keras gives it while the code runs: the layers that lead to x, inferred as a model of their own,
-   * so `filters = x.shape[-1]` and `if x.shape[-1] != filters:` work as in keras.io's blocks.
-   */
+  /** `x.shape`: what Keras knows of the tensor's shape at this point (tensor-shape.ts), or why it isn't known. */
   protected tensorShape(v: TensorValue, e: Expr): Value {
-    const incoming = new Map<string, { source: string; target: string; sourceOutput?: number }[]>();
-    for (const edge of this.edges) incoming.set(edge.target, [...(incoming.get(edge.target) ?? []), edge]);
-    const reached = new Set<string>();
-    const stack = [v.nodeId];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (reached.has(id)) continue;
-      reached.add(id);
-      for (const edge of incoming.get(id) ?? []) stack.push(edge.source);
-    }
-    const layers = this.layers.filter((l) => reached.has(l.id) && !this.replacedInputs.has(l.id));
-    const ids = new Map(layers.map((l, i) => [l.id, `n${i}`]));
-    const doc: ModelDocument = {
-      name: 'shape',
-      modelClass: 'Functional',
-      nodes: layers.map((l) => makeNode(ids.get(l.id)!, { className: l.className, config: l.given, name: l.name })),
-      edges: this.edges
-        .filter((edge) => ids.has(edge.source) && ids.has(edge.target))
-        .map((edge, i) => ({
-          id: `e${i}`,
-          source: ids.get(edge.source)!,
-          target: ids.get(edge.target)!,
-          ...(edge.sourceOutput ? { sourceOutput: edge.sourceOutput } : {}),
-        })),
-    };
-    const inference = infer(doc);
-    const info = inference.nodes.get(ids.get(v.nodeId) ?? '');
-    const shape = info ? outputOf(info, v.output ?? 0) : null;
-    if (shape) return constValue([...shape]);
-    const cause =
-      info?.problems.find((p) => p.severity === 'error') ?? inference.problems.find((p) => p.severity === 'error');
+    const found = shapeOfTensor(this.layers, this.edges, this.replacedInputs, v.nodeId, v.output ?? 0);
+    if ('shape' in found) return constValue([...found.shape]);
+    const { cause } = found;
     return this.error(
       e.loc,
       `the shape of ${this.source(e).replace(/\.shape$/, '')} is not known here${cause ? `: ${cause.message}` : ''}`,
