@@ -159,8 +159,20 @@ describe('layout from 1024×700 to 1920×1080', () => {
     for (const size of [SIZES[0], SIZES[2], { width: 3840, height: 2160 }]) {
       await page.setViewportSize(size);
       await expect.poll(async () => (await sizes()).panel).toBeGreaterThan(size.height * 0.38);
-      // The chart is drawn at its box's size once the panel has settled.
-      await expect.poll(async () => (await sizes()).chart).toBeGreaterThan(0);
+      // The split follows the window a few frames later (a CI run read the previous size's split once): read it
+      // when two reads 200 ms apart agree and the chart is drawn.
+      let last = '';
+      await expect
+        .poll(
+          async () => {
+            const now = await sizes();
+            const same = JSON.stringify(now) === last;
+            last = JSON.stringify(now);
+            return same && now.chart > 0;
+          },
+          { interval: 200 },
+        )
+        .toBe(true);
       seen[`${size.width}x${size.height}`] = await sizes();
       await h.screenshot(`layout-train-split-${size.width}x${size.height}`);
     }
