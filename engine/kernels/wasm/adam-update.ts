@@ -13,17 +13,18 @@ import { claim } from './elementwise';
   v128.store64_lane(p, f32x4.demote_f64x2_zero(v), 0);
 }
 
-/** Values per claimed chunk (even: the pairs never straddle two threads). */
+/** Claims are whole multiples of this many values (even: the pairs never straddle two threads), about 64 per update. */
 const ADAM_CHUNK: i32 = 4096;
 
 /**
  * m += (g − m)·k1; v += (g² − v)·k2; w −= alpha · m / (√v + eps), over n values (k1 = 1 − β₁, k2 = 1 − β₂), threads
- * claiming ADAM_CHUNK values at a time (every value is computed alone, so the split changes nothing).
+ * claiming whole multiples of ADAM_CHUNK values at a time (every value is computed alone, so the split changes nothing).
  */
 export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, counter: usize): void {
-  for (let i0 = claim(counter, ADAM_CHUNK); i0 < n; i0 = claim(counter, ADAM_CHUNK)) {
+  const span = max<i32>(1, (n + ADAM_CHUNK * 64 - 1) / (ADAM_CHUNK * 64)) * ADAM_CHUNK;
+  for (let i0 = claim(counter, span); i0 < n; i0 = claim(counter, span)) {
     const o0 = <usize>i0 << 2;
-    adamRange(w + o0, g + o0, m + o0, v + o0, min(ADAM_CHUNK, n - i0), alpha, k1s, k2s, eps);
+    adamRange(w + o0, g + o0, m + o0, v + o0, min(span, n - i0), alpha, k1s, k2s, eps);
   }
 }
 

@@ -1,9 +1,9 @@
-// AssemblyScript. Batch norm over channels-last data seen as rows × C (C a multiple of 4). Threads claim chunks of
-// CHUNK rows; sums run in f32 within a chunk and are folded into f64 in chunk order (foldPartials), so long reductions
+// AssemblyScript. Batch norm over channels-last data seen as rows × C (C a multiple of 4). Threads claim spans of
+// whole chunks of CHUNK rows (spanRows); sums run in f32 within a chunk and are folded into f64 in chunk order (foldPartials), so long reductions
 // keep f64 accuracy at f32 SIMD speed and the result doesn't depend on the thread count. The host computes the
 // per-channel coefficients between the passes (C values). Forward is two sweeps (moments, then y), backward two
 // (gradient sums, then dx).
-import { CHUNK, claim } from './elementwise';
+import { CHUNK, claim, spanRows } from './elementwise';
 
 // Within a chunk the sums run channel group by channel group down the rows, in registers: the chunk (CHUNK rows
 // of C floats, 8 KiB at C = 32) stays in L1 after the first group, and there are no accumulator loads and stores.
@@ -15,7 +15,9 @@ import { CHUNK, claim } from './elementwise';
  */
 export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partials1: usize, partials2: usize, counter: usize): void {
   const stride = <usize>c << 2;
-  for (let r0 = claim(counter, CHUNK); r0 < rows; r0 = claim(counter, CHUNK)) {
+  const span = spanRows(rows);
+  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
     for (let j = 0; j < c; j += 4) {
@@ -46,7 +48,9 @@ export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partia
 /** Per chunk: partials1 = Σ dy, partials2 = Σ dy · (x − mean[c]) (the host scales the total by invStd). */
 export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, counter: usize): void {
   const stride = <usize>c << 2;
-  for (let r0 = claim(counter, CHUNK); r0 < rows; r0 = claim(counter, CHUNK)) {
+  const span = spanRows(rows);
+  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
     for (let j = 0; j < c; j += 4) {
@@ -77,8 +81,9 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
 /** out = a · (u − cu) + b · (v − cv) + k per channel (v = 0 skips that term): BN's y and its dx. */
 export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, counter: usize): void {
   const stride = <usize>c << 2;
-  for (let r0 = claim(counter, CHUNK); r0 < rows; r0 = claim(counter, CHUNK)) {
-    const r1 = min(rows, r0 + CHUNK);
+  const span = spanRows(rows);
+  for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span)) {
+    const r1 = min(rows, r0 + span);
     let o0 = <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {
       for (let j = 0; j < c; j += 4) {

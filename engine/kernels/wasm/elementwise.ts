@@ -1,6 +1,7 @@
 // AssemblyScript. The memory-bound passes around every linear layer, 4 lanes at a time with a scalar tail: bias add
 // fused with the piecewise-linear activations, and, backward, their gradients fused with the bias gradient (a sum
-// over rows). Threads claim chunks of CHUNK rows through a shared counter; sums are kept per chunk in f32 and folded
+// over rows). Threads claim spans of whole chunks of CHUNK rows through a shared counter (spanRows: few claims, since
+// each one moves the counter's cache line between cores); sums are kept per chunk in f32 and folded
 // into f64 in chunk order (foldPartials), so the result is the same on any number of threads.
 // Semantics match the reference kernels exactly, NaN included: relu's pmax and the `>` masks send NaN to 0 as
 // `v > 0 ? v : 0` does, relu6's min/max keep it as Math.min/Math.max do.
@@ -17,6 +18,14 @@ export const ACT_LINEAR: i32 = 3;
 // @ts-ignore: decorator
 @inline export function claim(counter: usize, step: i32): i32 {
   return atomic.add<i32>(counter, step);
+}
+
+/** Rows one claim takes: whole chunks, about 64 claims per op whatever its size (few claims, each one a shared
+ * cache line going from core to core). */
+// @ts-ignore: decorator
+@inline export function spanRows(rows: i32): i32 {
+  const chunks = (rows + CHUNK - 1) / CHUNK;
+  return max<i32>(1, (chunks + 63) / 64) * CHUNK;
 }
 
 // @ts-ignore: decorator
@@ -41,8 +50,9 @@ export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: 
   const c4 = c & ~3;
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
-  for (let r0 = claim(counter, CHUNK); r0 < rows; r0 = claim(counter, CHUNK)) {
-    const r1 = min(rows, r0 + CHUNK);
+  const span = spanRows(rows);
+  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span)) {
+    const r0 = s0, r1 = min(rows, s0 + span);
     let xr = x + <usize>r0 * stride, yr = out + <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {
       let j = 0;
@@ -94,7 +104,9 @@ export function activationGradRows(
   const c4 = c & ~3;
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
-  for (let r0 = claim(counter, CHUNK); r0 < rows; r0 = claim(counter, CHUNK)) {
+  const span = spanRows(rows);
+  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const acc = partials + <usize>(r0 / CHUNK) * stride;
     if (partials) memory.fill(acc, 0, stride);

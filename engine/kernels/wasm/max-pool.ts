@@ -2,9 +2,11 @@
 // maximum of its window, as TensorFlow routes gradients. 4 channels at a time when C is a multiple of 4. The first
 // in-bounds tap seeds the maximum and later taps replace it only when strictly greater (padding never wins, and a
 // NaN never replaces nor is replaced), exactly the reference's rule. Threads claim output rows (forward) or whole
-// images (gradient: an image's windows only touch that image's dx, so the scatter order is the one-thread order).
+// images (gradient: an image's windows only touch that image's dx, so the scatter order is the one-thread order);
+// windows that tile the input (stride = size, no padding: 2×2 pooling) take a straight path that writes dx once.
 import { claim } from './elementwise';
 
+/** The fewest output rows a thread claims at once. */
 const ROWS: i32 = 4;
 
 /**
@@ -65,25 +67,103 @@ const ROWS: i32 = 4;
   }
 }
 
-/** out = the maximum of every window, threads claiming ROWS output rows (over batch · outH) at a time. */
+/**
+ * Whether the windows tile the input without overlap or padding (stride = pool size, the common 2×2 pooling) and C is
+ * whole vectors: then every input value lies in at most one window, and tiledRow handles a row of windows at once.
+ */
+// @ts-ignore: decorator
+@inline function tiles(inH: i32, inW: i32, c: i32, outH: i32, outW: i32, kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32): bool {
+  return (c & 3) == 0 && kh == sh && kw == sw && padT == 0 && padL == 0 && outH * kh <= inH && outW * kw <= inW;
+}
+
+/**
+ * Output row r (over batch · outH) when the windows tile the input: out gets each window's maximum (out ≠ 0), or dx
+ * gets dy at each window's first maximum and 0 at its other taps and at the input values no window covers (dx ≠ 0).
+ * window()'s rule in fewer instructions: pmax(best, v) is `best < v ? v : best` (a NaN never replaces nor is
+ * replaced); the maximum is then the first tap where it is reached, or tap 0 when the maximum is tap 0's NaN.
+ * dx is 0 + dy, as the reference adds, so a −0 lands as +0.
+ */
+function tiledRow(x: usize, r: i32, outH: i32, inH: i32, inW: i32, c: i32, outW: i32, kh: i32, kw: i32, out: usize, dy: usize, dx: usize): void {
+  const b = r / outH, oy = r % outH;
+  const rowBytes = <usize>(inW * c) << 2;
+  const top = <usize>(b * inH + oy * kh) * rowBytes;
+  const tapBytes = <usize>(kw * c) << 2, cBytes = <usize>c << 2;
+  const zero = f32x4.splat(0);
+  let o = <usize>(r * outW * c) << 2;
+  for (let ox = 0; ox < outW; ox++) {
+    const first = top + <usize>ox * tapBytes;
+    for (let j: usize = 0; j < cBytes; j += 16) {
+      const e0 = first + j;
+      const v0 = v128.load(x + e0);
+      let best = v0;
+      for (let iy = 0; iy < kh; iy++) {
+        const row = x + e0 + <usize>iy * rowBytes;
+        for (let ix = iy == 0 ? 1 : 0; ix < kw; ix++) best = f32x4.pmax(best, v128.load(row + <usize>ix * cBytes));
+      }
+      if (out) v128.store(out + o + j, best);
+      if (dx) {
+        const g = v128.load(dy + o + j);
+        let open = f32x4.lt(v0, best); // lanes whose maximum is past tap 0
+        v128.store(dx + e0, f32x4.add(zero, v128.andnot(g, open)));
+        for (let iy = 0; iy < kh; iy++) {
+          const at = e0 + <usize>iy * rowBytes;
+          for (let ix = iy == 0 ? 1 : 0; ix < kw; ix++) {
+            const tap = at + <usize>ix * cBytes;
+            const hit = v128.and(open, f32x4.eq(v128.load(x + tap), best));
+            open = v128.andnot(open, hit);
+            v128.store(dx + tap, f32x4.add(zero, v128.and(g, hit)));
+          }
+        }
+      }
+    }
+    o += cBytes;
+  }
+  if (!dx) return;
+  // Columns right of the last window, and, below the last row of windows, whole rows.
+  const covered = <usize>(outW * kw * c) << 2;
+  if (covered < rowBytes)
+    for (let iy = 0; iy < kh; iy++) memory.fill(dx + top + <usize>iy * rowBytes + covered, 0, rowBytes - covered);
+  if (oy == outH - 1 && outH * kh < inH) {
+    const below = <usize>(b * inH + outH * kh) * rowBytes;
+    memory.fill(dx + below, 0, <usize>(inH - outH * kh) * rowBytes);
+  }
+}
+
+/** out = the maximum of every window, threads claiming output rows (over batch · outH), about 64 claims per op. */
 export function maxPoolForward(
   x: usize, out: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, counter: usize,
 ): void {
   const rows = batch * outH;
-  for (let r0 = claim(counter, ROWS); r0 < rows; r0 = claim(counter, ROWS)) {
-    for (let r = r0; r < min(rows, r0 + ROWS); r++) {
+  const span = max<i32>(ROWS, (rows + 63) / 64);
+  const tiled = tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL);
+  for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span)) {
+    for (let r = r0; r < min(rows, r0 + span); r++) {
       const b = r / outH, oy = r % outH;
+      if (tiled) {
+        tiledRow(x, r, outH, inH, inW, c, outW, kh, kw, out, 0, 0);
+        continue;
+      }
       for (let ox = 0; ox < outW; ox++) window(x, b, oy, ox, (r * outW + ox) * c, inH, inW, c, kh, kw, sh, sw, padT, padL, out, 0, 0);
     }
   }
 }
 
-/** dx (zeroed here) gets each dy added at its window's first maximum, threads claiming whole images. */
+/**
+ * dx (zeroed here) gets each dy added at its window's first maximum, threads claiming whole images; windows that tile
+ * the input (tiles()) write dx once, output rows claimed as in the forward pass.
+ */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, counter: usize,
 ): void {
+  if (tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL)) {
+    const rows = batch * outH;
+    const span = max<i32>(ROWS, (rows + 63) / 64);
+    for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span))
+      for (let r = r0; r < min(rows, r0 + span); r++) tiledRow(x, r, outH, inH, inW, c, outW, kh, kw, 0, dy, dx);
+    return;
+  }
   const image = <usize>(inH * inW * c) << 2;
   for (let b = claim(counter, 1); b < batch; b = claim(counter, 1)) {
     memory.fill(dx + <usize>b * image, 0, image);

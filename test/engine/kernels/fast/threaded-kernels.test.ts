@@ -136,9 +136,10 @@ describe('batch norm, threaded over chunks of rows', () => {
     });
 });
 
-describe('max pooling, threaded over output rows (forward) and images (gradient)', () => {
+describe('max pooling, threaded over output rows (forward) and images or, for tiling windows, rows (gradient)', () => {
   const cases: { x: number[]; p: PoolParams }[] = [
     { x: [13, 27, 25, 33], p: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+    { x: [13, 27, 25, 32], p: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } }, // tiling windows
     { x: [25, 31, 29, 12], p: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } }, // overlapping windows
     { x: [10, 64, 64, 7], p: { poolSize: [2, 3], strides: [1, 2], padding: 'same' } },
   ];
