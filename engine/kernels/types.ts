@@ -61,6 +61,12 @@ export type ActivationName =
 /** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
 
+/** Bias (null: none) and activation a convolution applies to its result before it stores it. */
+export interface ConvEpilogue {
+  bias: Float32Array | null;
+  activation: EpilogueActivation;
+}
+
 export interface ActivationOptions {
   /** LeakyReLU's `negative_slope` (Keras 3; `alpha` in tf.keras 2); default 0.3. */
   negativeSlope?: number;
@@ -99,8 +105,11 @@ export interface Backend {
   /** a (m×k, or k×m when transposeA) · b (k×n, or n×k when transposeB). */
   matMul(a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean): Tensor;
 
-  /** x [n,h,w,cin] ⊛ filter [kh,kw,cin,cout] → [n,oh,ow,cout]. */
-  conv2d(x: Tensor, filter: Tensor, p: ConvParams): Tensor;
+  /**
+   * x [n,h,w,cin] ⊛ filter [kh,kw,cin,cout] → [n,oh,ow,cout]; with an epilogue, its bias and activation applied as
+   * biasActivation would (one pass fewer where the kernel fuses them).
+   */
+  conv2d(x: Tensor, filter: Tensor, p: ConvParams, epilogue?: ConvEpilogue): Tensor;
   conv2dBackpropInput(dy: Tensor, filter: Tensor, xShape: readonly number[], p: ConvParams): Tensor;
   conv2dBackpropFilter(x: Tensor, dy: Tensor, filterShape: readonly number[], p: ConvParams): Tensor;
 

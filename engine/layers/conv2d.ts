@@ -16,7 +16,7 @@ import { type ConvWindowConfig, convOutputShape, stridesWithDilation } from './s
 import type { RunContext } from './types';
 import type { Tensor } from '../core/tensor';
 import type { ConvParams } from '../kernels/types';
-import { activationAndBiasGrad, biasThenActivate } from './run-helpers';
+import { activationAndBiasGrad, biasThenActivate, linearThenActivate } from './run-helpers';
 import { defineLayer } from './define';
 
 /** The kernels' parameters from a convolution's checked config. */
@@ -137,8 +137,10 @@ export const Conv2D = defineLayer({
       activationText(config),
     ),
   forward(ctx, config, [x], w) {
-    const z = groupedConv(ctx, x, w.kernel, config.groups, convParams(config));
-    return biasThenActivate(ctx, z, w.bias, config.activation);
+    const p = convParams(config);
+    if (config.groups === 1)
+      return linearThenActivate(ctx, (e) => ctx.backend.conv2d(x, w.kernel, p, e), w.bias, config.activation);
+    return biasThenActivate(ctx, groupedConv(ctx, x, w.kernel, config.groups, p), w.bias, config.activation);
   },
   backward(ctx, config, dy, { inputs: [x], weights: w, output, saved, inputGradsNeeded }) {
     const { dz, dBias } = activationAndBiasGrad(ctx, dy, output, saved, config.activation, !!w.bias);

@@ -1,7 +1,7 @@
 /** Pieces the layers' forward and backward share: activations, bias, reshapes. */
 import type { Tensor } from '../core/tensor';
 import { isEpilogueActivation } from '../kernels/bias-activation';
-import type { ActivationName, EpilogueActivation } from '../kernels/types';
+import type { ActivationName, ConvEpilogue, EpilogueActivation } from '../kernels/types';
 import type { RunContext } from './types';
 
 /** The string 'leaky_relu' is `keras.activations.leaky_relu`, whose slope defaults to 0.2 (the layer's is 0.3). */
@@ -38,6 +38,21 @@ export function biasThenActivate(ctx: RunContext, z: Tensor, bias: Tensor | unde
   }
   const pre = bias ? ctx.backend.biasAdd(z, bias.data) : z;
   return { output: activate(ctx, pre, activation), saved: { preActivation: pre } satisfies LinearSaved };
+}
+
+/**
+ * A linear op (`run`, a convolution) then bias and activation: handed to the op as its epilogue where the backward
+ * can do without the pre-activation, so kernels that fuse it store each result once; otherwise as biasThenActivate.
+ */
+export function linearThenActivate(
+  ctx: RunContext,
+  run: (epilogue?: ConvEpilogue) => Tensor,
+  bias: Tensor | undefined,
+  activation: ActivationName,
+) {
+  if (!fusedEpilogue(activation, !!bias)) return biasThenActivate(ctx, run(), bias, activation);
+  const y = run({ bias: bias?.data ?? null, activation });
+  return { output: y, saved: { preActivation: activation === 'linear' ? y : undefined } satisfies LinearSaved };
 }
 
 /** dL/d(pre-activation) and the bias gradient (when there is a bias). */

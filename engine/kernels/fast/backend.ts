@@ -85,7 +85,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     meter: rt.arena.meter,
     poolStats: rt.pool.stats,
     matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),
-    conv2d: orReference((x, f, p) => fastConv2d(rt, x, f, p), referenceBackend.conv2d),
+    conv2d: orReference((x, f, p, e) => fastConv2d(rt, x, f, p, e), referenceBackend.conv2d),
     conv2dBackpropInput: orReference(
       (dy, f, xShape, p) => fastConv2dBackpropInput(rt, dy, f, xShape, p),
       referenceBackend.conv2dBackpropInput,

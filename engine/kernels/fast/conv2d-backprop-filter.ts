@@ -2,6 +2,7 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
+import { SMALL_MAX_CHANNELS } from './conv2d';
 import { winogradApplies, winogradTile } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
@@ -23,7 +24,8 @@ export function winogradFilterStripes(inC: number, outC: number, positions: 16 |
 
 /**
  * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 4×4), 4× fewer multiplies (F(3×3, 2×2), 2.25×,
- * below 6×6 outputs); otherwise Σ over blocks of im2col(x)ᵀ · dy. Both in a fixed number of deterministic partial sums.
+ * below 6×6 outputs); up to 4 input channels: output rows tap by tap; otherwise Σ over blocks of im2col(x)ᵀ · dy. All
+ * in a fixed number of deterministic partial sums.
  */
 export function fastConv2dBackpropFilter(
   rt: WasmRuntime,
@@ -40,7 +42,37 @@ export function fastConv2dBackpropFilter(
     const stripes = winogradFilterStripes(g.inC, outC, tile === 4 ? 36 : 16);
     if (stripes) return winogradBackpropFilter(rt, x, dy, g, outC, tile, stripes, filterShape);
   }
+  if (g.inC <= SMALL_MAX_CHANNELS && outC % 4 === 0) return smallBackpropFilter(rt, x, dy, g, outC, filterShape);
   return im2colBackpropFilter(rt, x, dy, filterShape, p);
+}
+
+/**
+ * Few input channels (a first layer): output rows streamed tap by tap with outC in registers
+ * (wasm/conv-small.ts), in SMALL_STRIPES fixed stripes of rows added in order: the same bits on any thread count.
+ */
+function smallBackpropFilter(
+  rt: WasmRuntime,
+  x: Tensor,
+  dy: Tensor,
+  g: WindowGeometry,
+  outC: number,
+  filterShape: readonly number[],
+): Tensor {
+  const { arena } = rt;
+  arena.reset();
+  const geo = writeGeometry(arena, g, outC);
+  const px = arena.copyIn(x.data),
+    pdy = arena.copyIn(dy.data);
+  const size = g.kh * g.kw * g.inC * outC;
+  const stripes = rt.constant('SMALL_STRIPES');
+  const partials = arena.alloc(size * stripes);
+  const counter = arena.alloc(1);
+  const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
+  runShared(rt, threads, counter, () => ({
+    fn: 'conv2dSmallCFilter',
+    args: [geo, px, pdy, partials, stripes, counter],
+  }));
+  return tensor([...filterShape], sumStripes(rt, partials, size, stripes));
 }
 
 /** dW = Σ over blocks of im2col(x)ᵀ · dy, any filter. */

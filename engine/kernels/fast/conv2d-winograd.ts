@@ -1,5 +1,6 @@
 import type { WindowGeometry } from '../geometry';
 import type { Arena } from './arena';
+import { ACTIVATION_CODE } from './bias-add';
 import { runShared, type WasmRuntime } from './runtime';
 
 /**
@@ -29,9 +30,16 @@ export function winogradTile(g: WindowGeometry): 2 | 4 {
   return g.outH >= 6 && g.outW >= 6 ? 4 : 2;
 }
 
+/** A bias (its address in wasm memory, 0: none) and an activation code (ACT_* of wasm/elementwise.ts). */
+export interface WasmEpilogue {
+  bias: number;
+  kind: number;
+}
+
 /**
  * Runs the Winograd forward kernel for geometry `g` (3×3, stride 1; see winogradApplies) over the input at `px`
- * into `py`: packs the filter, hands each thread its scratch and lets them claim blocks of tiles.
+ * into `py`: packs the filter, hands each thread its scratch and lets them claim blocks of tiles. F(4×4, 3×3) applies
+ * the epilogue as it stores; returns whether it did (F(2×2, 3×3) leaves it to the caller).
  */
 export function runWinograd(
   rt: WasmRuntime,
@@ -42,7 +50,8 @@ export function runWinograd(
   filter: Float32Array,
   py: number,
   threads: number,
-): void {
+  epilogue: WasmEpilogue = { bias: 0, kind: ACTIVATION_CODE.linear as number },
+): boolean {
   const { arena } = rt;
   const counter = arena.alloc(1);
   const npad = Math.ceil(outC / rt.constant('NR')) * rt.constant('NR');
@@ -62,9 +71,11 @@ export function runWinograd(
         arena.alloc(36 * wt * g.inC),
         arena.alloc(Math.max(36 * g.inC, 96)),
         arena.alloc(36 * wt * npad),
+        epilogue.bias,
+        epilogue.kind,
       ],
     }));
-    return;
+    return true;
   }
   const u = packWinogradFilter(arena, rt.call, filter, g.inC, outC, npad);
   const { v, m } = winogradScratch(rt.constant('WT'), g.inC, npad);
@@ -72,6 +83,7 @@ export function runWinograd(
     fn: 'conv2dWinograd',
     args: [geo, px, u, py, counter, zeros, arena.alloc(v), arena.alloc(m)],
   }));
+  return false;
 }
 
 /** F(4×4, 3×3)'s filter: G W Gᵀ (36 matrices inC × outC), each packed as GEMM panels; returns their address. */

@@ -1,6 +1,7 @@
 import { tensor, type Tensor } from '../../core/tensor';
 import { convGeometry, type WindowGeometry } from '../geometry';
-import type { ConvParams } from '../types';
+import type { ConvEpilogue, ConvParams } from '../types';
+import { ACTIVATION_CODE, fastBiasActivation } from './bias-add';
 import { convFlops, writeGeometry } from './conv-block';
 import { runWinograd, winogradApplies } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
@@ -12,22 +13,29 @@ import { runShared, threadsFor, type WasmRuntime } from './runtime';
  */
 export const DIRECT_MIN_CHANNELS = 32;
 
-export type ForwardPath = 'winograd' | 'direct' | 'im2col';
+/**
+ * Up to this many input channels (grey and RGB images, a network's first layer) the pixel-by-pixel kernel
+ * (wasm/conv-small.ts) runs ahead of im2col + GEMM, whose packing of such short rows costs more than the multiplies.
+ */
+export const SMALL_MAX_CHANNELS = 4;
+
+export type ForwardPath = 'winograd' | 'small' | 'direct' | 'im2col';
 
 export function forwardPath(g: WindowGeometry, outC: number): ForwardPath {
-  return winogradApplies(g, outC) ? 'winograd' : g.inC >= DIRECT_MIN_CHANNELS ? 'direct' : 'im2col';
+  if (winogradApplies(g, outC)) return 'winograd';
+  if (g.inC <= SMALL_MAX_CHANNELS && outC % 4 === 0) return 'small';
+  return g.inC >= DIRECT_MIN_CHANNELS ? 'direct' : 'im2col';
 }
 
 /**
  * Conv2D forward. 3×3 at stride 1 (channels in whole vectors): Winograd F(4×4, 3×3), 4× fewer multiplies (F(2×2, 3×3),
- * 2.25×, on small outputs). Other shapes with many input channels: the direct kernel (register tiles reading NHWC
- * input in place, filter packed once per call). Few input channels: fused im2col per block of output pixels + the
- * packed GEMM. Threads claim blocks.
+ * 2.25×, on small outputs). Up to 4 input channels: tap by tap per pixel with the bias and activation fused. Other
+ * shapes with many input channels: the direct kernel (register tiles reading NHWC input in place, filter packed once
+ * per call); the rest: fused im2col per block of output pixels + the packed GEMM. Threads claim blocks.
  */
-export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvParams): Tensor {
+export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvParams, epilogue?: ConvEpilogue): Tensor {
   const g = convGeometry(x.shape, filter.shape, p);
   const outC = filter.shape[3];
-  const k = g.kh * g.kw * g.inC;
   const rows = g.batch * g.outH * g.outW;
   const { arena } = rt;
   arena.reset();
@@ -36,6 +44,51 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
   const px = arena.copyIn(x.data);
   const threads = threadsFor(rt, convFlops(g, outC));
   const path = forwardPath(g, outC);
+  const fused = !epilogue?.bias || epilogue.bias.length === outC;
+  // A fused epilogue: the bias and activation go in before the store, no second pass over the output.
+  const pb = fused && epilogue?.bias ? arena.copyIn(epilogue.bias) : 0;
+  const kind = ACTIVATION_CODE[epilogue?.activation ?? 'linear'] as number;
+  if (path === 'winograd' && fused) {
+    const applied = runWinograd(rt, g, outC, geo, px, filter.data, py, threads, { bias: pb, kind });
+    const y = tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
+    return applied ? y : applyEpilogue(rt, y, epilogue);
+  }
+  if (path === 'small' && fused) {
+    const pw = arena.copyIn(filter.data);
+    const taps: number[] = [];
+    for (let ky = 0; ky < g.kh; ky++)
+      for (let kx = 0; kx < g.kw; kx++)
+        for (let c = 0; c < g.inC; c++) taps.push(((ky * g.dh * g.inW + kx * g.dw) * g.inC + c) * 4);
+    const pt = arena.ints32(taps);
+    const counter = arena.alloc(1);
+    runShared(rt, threads, counter, () => ({
+      fn: 'conv2dSmallC',
+      args: [geo, px, pw, pb, py, kind, 0, pt, arena.alloc(outC), counter],
+    }));
+    return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
+  }
+  return applyEpilogue(rt, convPass(rt, g, outC, path, px, py, filter, threads, geo), epilogue);
+}
+
+function applyEpilogue(rt: WasmRuntime, y: Tensor, epilogue: ConvEpilogue | undefined): Tensor {
+  return epilogue ? fastBiasActivation(rt, y, epilogue.bias, epilogue.activation) : y;
+}
+
+/** The forward pass on the Winograd, direct or im2col kernel, into py. */
+function convPass(
+  rt: WasmRuntime,
+  g: WindowGeometry,
+  outC: number,
+  path: ForwardPath,
+  px: number,
+  py: number,
+  filter: Tensor,
+  threads: number,
+  geo: number,
+): Tensor {
+  const { arena } = rt;
+  const rows = g.batch * g.outH * g.outW;
+  const k = g.kh * g.kw * g.inC;
   if (path === 'winograd') {
     runWinograd(rt, g, outC, geo, px, filter.data, py, threads);
     return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));

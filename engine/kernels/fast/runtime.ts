@@ -6,7 +6,7 @@ export interface WasmRuntime {
   /** Calls an exported kernel on this thread. */
   call(fn: string, ...args: number[]): number;
   /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles), CHUNK rows of a threaded memory pass. */
-  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'WT4' | 'CHUNK'): number;
+  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'WT4' | 'CHUNK' | 'SMALL_STRIPES'): number;
   arena: Arena;
   pool: ThreadPool;
   relaxedSimd: boolean;

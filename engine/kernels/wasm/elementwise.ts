@@ -29,7 +29,7 @@ export const ACT_LINEAR: i32 = 3;
 }
 
 // @ts-ignore: decorator
-@inline function act4(v: v128, kind: i32, slope: v128): v128 {
+@inline export function act4(v: v128, kind: i32, slope: v128): v128 {
   const zero = f32x4.splat(0);
   if (kind == ACT_RELU) return f32x4.pmax(zero, v); // zero < v ? v : zero
   if (kind == ACT_RELU6) return f32x4.min(f32x4.max(v, zero), f32x4.splat(6)); // NaN stays NaN, as Math.min/max

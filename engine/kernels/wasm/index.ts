@@ -7,6 +7,7 @@ export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4, winogradF
 export {
   CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials, addStripes,
 } from './elementwise';
+export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';

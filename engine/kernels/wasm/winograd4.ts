@@ -3,6 +3,7 @@
 // price of heavier transforms (6×6 input patches, interpolation points 0, ±1, ±2, ∞). Same plan as winograd.ts:
 // channels are the SIMD lanes of the transforms, the 36 transformed positions are 36 small GEMMs, and threads claim
 // WT4 tiles at a time, so a tile's result doesn't depend on the thread.
+import { act4 } from './elementwise';
 import { NR, fma } from './gemm';
 import { accumulateTransposed, pixel, rowsTile } from './winograd';
 
@@ -78,12 +79,18 @@ function transformInput4(p: usize, x: usize, t0: i32, nt: i32, v: usize, e: usiz
   }
 }
 
+/** An output vector at byte offset c of its pixel: + bias (when ≠ 0), then the activation, as biasActivation. */
+// @ts-ignore: decorator
+@inline function epilogue(r: v128, bias: usize, c: usize, kind: i32): v128 {
+  return act4(bias ? f32x4.add(r, v128.load(bias + c)) : r, kind, f32x4.splat(0));
+}
+
 /**
  * y's 4×4 outputs of tiles t0 … t0 + nt − 1 from M[ξ][i] (WT4 rows of npad floats): Aᵀ M A with Aᵀ =
  * [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]; outputs past outH/outW are dropped. `e` holds the 24
- * vectors of the first pass.
+ * vectors of the first pass. Each output gets the epilogue (bias when ≠ 0, then activation `kind`) before its store.
  */
-function transformOutput4(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: usize, e: usize): void {
+function transformOutput4(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: usize, e: usize, bias: usize, kind: i32): void {
   const outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const tilesW = (outW + 3) >> 2, perImage = ((outH + 3) >> 2) * tilesW;
   const plane = <usize>(WT4 * npad) << 2;
@@ -115,10 +122,10 @@ function transformOutput4(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: us
         const m3 = v128.load(ek, 48), m4 = v128.load(ek, 64), m5 = v128.load(ek, 80);
         const s12 = f32x4.add(m1, m2), d12 = f32x4.sub(m1, m2), s34 = f32x4.add(m3, m4), d34 = f32x4.sub(m3, m4);
         const yk = y0 + <usize>k * rowBytes + c;
-        v128.store(yk, f32x4.add(m0, f32x4.add(s12, s34)));
-        if (cols > 1) v128.store(yk + pixelBytes, fma(two, d34, d12));
-        if (cols > 2) v128.store(yk + 2 * pixelBytes, fma(four, s34, s12));
-        if (cols > 3) v128.store(yk + 3 * pixelBytes, f32x4.add(fma(eight, d34, d12), m5));
+        v128.store(yk, epilogue(f32x4.add(m0, f32x4.add(s12, s34)), bias, c, kind));
+        if (cols > 1) v128.store(yk + pixelBytes, epilogue(fma(two, d34, d12), bias, c, kind));
+        if (cols > 2) v128.store(yk + 2 * pixelBytes, epilogue(fma(four, s34, s12), bias, c, kind));
+        if (cols > 3) v128.store(yk + 3 * pixelBytes, epilogue(f32x4.add(fma(eight, d34, d12), m5), bias, c, kind));
       }
     }
   }
@@ -162,9 +169,10 @@ export function winogradFilter4(u: usize, w: usize, inC: i32, outC: i32, t: usiz
  * y = conv(x, W) for a 3×3 filter at stride 1 by F(4×4, 3×3), threads claiming WT4 tiles at a time. `u` holds the
  * transformed filter packed as NR-column panels, each ξ's panels inC × npad floats; per thread, `v` holds 36·WT4·inC
  * floats (the transformed block), `e` max(36·inC, 24·4) floats of transform scratch, `m` 36·WT4·npad; `zeros` inC
- * zero floats.
+ * zero floats; `bias` (0: none) and `kind` (biasActivation's codes, not leaky relu) the epilogue applied before the
+ * store.
  */
-export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, counter: usize, zeros: usize, v: usize, e: usize, m: usize): void {
+export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, counter: usize, zeros: usize, v: usize, e: usize, m: usize, bias: usize, kind: i32): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
@@ -182,7 +190,7 @@ export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, counter:
         }
       }
     }
-    transformOutput4(p, m, t0, nt, npad, y, e);
+    transformOutput4(p, m, t0, nt, npad, y, e, bias, kind);
   }
 }
 

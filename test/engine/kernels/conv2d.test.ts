@@ -5,6 +5,7 @@ import { winogradFilterStripes } from '../../../engine/kernels/fast/conv2d-backp
 import { backpropInputAsConv, winogradApplies, winogradTile } from '../../../engine/kernels/fast/conv2d-winograd';
 import { convGeometry } from '../../../engine/kernels/geometry';
 import { tensor } from '../../../engine/core/tensor';
+import { biasActivation } from '../../../engine/kernels/bias-activation';
 import { conv2d } from '../../../engine/kernels/conv2d';
 import { conv2dBackpropFilter } from '../../../engine/kernels/conv2d-backprop-filter';
 import { conv2dBackpropInput } from '../../../engine/kernels/conv2d-backprop-input';
@@ -140,6 +141,10 @@ const fastCases: Case[] = [
   { x: [3, 11, 9, 33], f: [3, 3, 33, 5], s: 2, p: 'same' },
   { x: [1, 9, 10, 32], f: [2, 3, 32, 13], s: [1, 2], p: 'same', d: [2, 1] },
   { x: [2, 7, 7, 32], f: [3, 3, 32, 6], s: 1, p: 'same' },
+  // The small-channel path (inC ≤ 4, outC in vectors): strides, dilations and padding; 36 output channels are one
+  // 32-wide block and one vector.
+  { x: [2, 12, 11, 2], f: [3, 3, 2, 36], s: [2, 1], p: 'same', d: [1, 2] },
+  { x: [3, 10, 9, 4], f: [5, 4, 4, 8], s: 1, p: 'same' },
 ];
 
 describe.each(simdVariants)('conv2d fast (wasm, %s) matches the reference', (variant) => {
@@ -178,7 +183,9 @@ describe('conv2d fast forward gives the same bits on one thread as on two (a see
   const cases: (Case & { path: ForwardPath })[] = [
     { x: [6, 20, 20, 16], f: [3, 3, 16, 64], s: 1, p: 'same', path: 'winograd' }, // 44 MFLOP
     { x: [8, 20, 20, 40], f: [3, 3, 40, 18], s: 1, p: 'same', path: 'direct' }, // 41 MFLOP
-    { x: [16, 24, 24, 4], f: [5, 5, 4, 64], s: 1, p: 'same', path: 'im2col' }, // 118 MFLOP
+    { x: [8, 24, 24, 8], f: [5, 5, 8, 64], s: 1, p: 'same', path: 'im2col' }, // 118 MFLOP
+    { x: [16, 28, 28, 1], f: [3, 3, 1, 32], s: 1, p: 'valid', path: 'small' }, // 6.2 MFLOP: the article CNN's first conv
+    { x: [8, 32, 32, 3], f: [5, 5, 3, 20], s: 2, p: 'same', path: 'small' }, // 6.1 MFLOP; outC 20: no 32-wide block
   ];
   const { one, two } = oneAndTwoThreads();
   for (const c of cases)
@@ -248,5 +255,60 @@ describe('conv2d fast forward and input gradient by Winograd F(4×4, 3×3): the 
       const dx1 = one().conv2dBackpropInput(dy, f, c.x, p).data;
       expect(y1.findIndex((v, i) => !Object.is(v, y2[i]))).toBe(-1);
       expect(dx1.findIndex((v, i) => !Object.is(v, dx2[i]))).toBe(-1);
+    });
+});
+
+describe('conv2d fast, few input channels (pixel by pixel, bias and activation fused): the reference, 1 thread = 2 threads', () => {
+  const cases: Case[] = [
+    { x: [64, 28, 28, 1], f: [3, 3, 1, 32], s: 1, p: 'valid' }, // the article CNN's first conv at batch 64
+    { x: [6, 33, 31, 3], f: [3, 3, 3, 44], s: 2, p: 'same' }, // RGB; a 32-wide block and 3 vectors; padding
+    { x: [9, 20, 20, 2], f: [5, 5, 2, 16], s: 1, p: 'same', d: 2 }, // dilated: taps past the edge on every side
+  ];
+  const { one, two } = oneAndTwoThreads();
+  for (const c of cases)
+    for (const activation of ['relu', 'linear'] as const)
+      it(`${title(c)} with bias and ${activation}: forward and filter gradient`, () => {
+        const p = params(c.s, c.p, c.d ?? 1);
+        const g = convGeometry(c.x, c.f, p);
+        expect(forwardPath(g, c.f[3])).toBe('small');
+        const x = randomTensor(c.x, 31);
+        const f = randomTensor(c.f, 32);
+        const bias = randomTensor([c.f[3]], 33).data;
+        const epilogue = { bias, activation };
+        const want = conv2d(x, f, p, epilogue).data;
+        const y2 = two().conv2d(x, f, p, epilogue).data;
+        expectClose(y2, want, 1e-4, 1e-5 * maxAbs(want));
+        expect(Array.from(want).some((v) => v === 0)).toBe(activation === 'relu');
+        const y1 = one().conv2d(x, f, p, epilogue).data;
+        expect(y1.findIndex((v, i) => !Object.is(v, y2[i]))).toBe(-1);
+        const dy = randomTensor([g.batch, g.outH, g.outW, c.f[3]], 34);
+        const dw = conv2dBackpropFilter(x, dy, c.f, p).data;
+        const dw2 = two().conv2dBackpropFilter(x, dy, c.f, p).data;
+        expectClose(dw2, dw, 1e-4, 2 ** -24 * g.batch * g.outH * g.outW * 4);
+        const dw1 = one().conv2dBackpropFilter(x, dy, c.f, p).data;
+        expect(dw1.findIndex((v, i) => !Object.is(v, dw2[i]))).toBe(-1);
+      });
+});
+
+describe('conv2d with an epilogue equals the convolution then biasActivation, on every fast path', () => {
+  const fast = useFastBackend();
+  const cases: (Case & { path: ForwardPath })[] = [
+    { x: [2, 9, 9, 1], f: [3, 3, 1, 8], s: 1, p: 'same', path: 'small' },
+    { x: [2, 9, 9, 8], f: [3, 3, 8, 8], s: 1, p: 'same', path: 'winograd' }, // F(4×4, 3×3): in its output transform
+    { x: [2, 5, 5, 8], f: [3, 3, 8, 8], s: 1, p: 'same', path: 'winograd' }, // F(2×2, 3×3): a second pass
+    { x: [2, 9, 9, 32], f: [3, 3, 32, 8], s: 2, p: 'same', path: 'direct' },
+    { x: [2, 9, 9, 6], f: [3, 3, 6, 8], s: 2, p: 'valid', path: 'im2col' },
+  ];
+  for (const c of cases)
+    it(`${c.path}: ${title(c)}, bias + relu6`, () => {
+      const p = params(c.s, c.p, 1);
+      expect(forwardPath(convGeometry(c.x, c.f, p), c.f[3])).toBe(c.path);
+      const x = randomTensor(c.x, 41);
+      const f = randomTensor(c.f, 42);
+      const bias = randomTensor([c.f[3]], 43).data.map((v) => v * 8);
+      const separate = biasActivation(fast().conv2d(x, f, p), bias, 'relu6').data;
+      const fused = fast().conv2d(x, f, p, { bias, activation: 'relu6' }).data;
+      expect(fused.findIndex((v, i) => !Object.is(v, separate[i]))).toBe(-1);
+      expect(Array.from(fused).some((v) => v === 6)).toBe(true);
     });
 });
