@@ -34,7 +34,8 @@ export interface Autosave {
 
 /**
  * Watches the document: dirty → a write within `delayMs` (not pushed back by further edits, so a long burst of
- * editing is still saved every few seconds); clean (saved, or undone to the saved state) → the slot is emptied.
+ * editing is still saved every few seconds); clean (saved, or undone to the saved state) → the slot is emptied at
+ * once.
  * Writes never overlap; a failed write is reported once in the status bar and retried with the next change.
  */
 export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave {
@@ -43,6 +44,8 @@ export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave
   let slotEmpty = false;
   let chain: Promise<void> = Promise.resolve();
   let warned = false;
+  /** Bumped each time the work becomes clean: a snapshot taken before that must not reach the slot after it. */
+  let cleaned = 0;
 
   const write = (): Promise<void> => {
     timer = null;
@@ -50,10 +53,14 @@ export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave
       const state = useGraph.getState();
       if (!isDirty(state) || state.doc === written) return;
       const doc = state.doc;
+      const generation = cleaned;
       try {
-        await slot.writeRecovery(await takeSnapshot(doc));
-        written = doc;
+        const snapshot = await takeSnapshot(doc);
+        if (generation !== cleaned) return;
+        // Handed to the slot: from here on a save must empty it, even before this write completes.
         slotEmpty = false;
+        await slot.writeRecovery(snapshot);
+        written = doc;
         warned = false;
       } catch (err) {
         if (!warned)
@@ -74,9 +81,14 @@ export function startAutosave(slot: Slot, delayMs = AUTOSAVE_DELAY_MS): Autosave
     if (timer !== null) clearTimeout(timer);
     timer = null;
     written = null;
+    cleaned++;
     if (slotEmpty) return;
     slotEmpty = true;
-    chain = chain.then(() => slot.clearRecovery().catch(() => {}));
+    // At once, not behind a write in flight: the page may close right after a save, and the next start must not
+    // offer back what was saved. A write already handed to the slot lands first (the slot keeps their order); one
+    // still taking its snapshot is dropped (`cleaned`).
+    const cleared = slot.clearRecovery().catch(() => {});
+    chain = chain.then(() => cleared);
   };
 
   const unsubscribe = useGraph.subscribe(onChange);

@@ -95,6 +95,45 @@ describe('autosave', () => {
     autosave.stop();
   });
 
+  it('a save empties the slot at once, even while a write is in flight, and a snapshot still being taken is dropped', async () => {
+    // A slot that keeps the last write unless cleared after it, with writes that take a while (a busy disk).
+    let held: RecoverySnapshot | null = null;
+    let finishWrite: (() => void) | null = null;
+    const slot = {
+      writeRecovery: vi.fn(
+        (s: RecoverySnapshot) =>
+          new Promise<void>((resolve) => {
+            held = s;
+            finishWrite = resolve;
+          }),
+      ),
+      clearRecovery: vi.fn(async () => {
+        held = null;
+      }),
+    };
+    const autosave = startAutosave(slot, 1000);
+    await autosave.flush();
+    rename('in flight');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(slot.writeRecovery).toHaveBeenCalledTimes(1);
+    // Saved while that write hasn't finished: the clear goes out now, not after the write (the page may close next).
+    const clearsBefore = slot.clearRecovery.mock.calls.length;
+    useGraph.getState().markSaved();
+    expect(slot.clearRecovery).toHaveBeenCalledTimes(clearsBefore + 1);
+    expect(held).toBeNull();
+    (finishWrite as (() => void) | null)?.();
+    await autosave.flush();
+    expect(held).toBeNull();
+    // An edit whose snapshot is still being taken when the work is saved never reaches the slot.
+    rename('snapshot pending');
+    const pending = autosave.flush();
+    useGraph.getState().markSaved();
+    await pending;
+    expect(slot.writeRecovery).toHaveBeenCalledTimes(1);
+    expect(held).toBeNull();
+    autosave.stop();
+  });
+
   it('says once when the slot cannot be written, and tries again with the next change', async () => {
     const { slot, writes } = recordingSlot();
     slot.writeRecovery.mockRejectedValueOnce(new Error('QuotaExceededError'));
