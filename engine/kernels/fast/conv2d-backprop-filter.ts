@@ -4,7 +4,7 @@ import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
 import { SMALL_MAX_CHANNELS } from './conv2d';
 import { winogradApplies, winogradTile } from './conv2d-winograd';
-import { runShared, threadsFor, type WasmRuntime } from './runtime';
+import { PARALLEL_FLOATS, runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
  * Partial sums over a fixed number of stripes of blocks (not one per thread), added up in stripe order: floating-point
@@ -119,10 +119,18 @@ export function im2colBackpropFilter(
 
 /**
  * The stripes' partial sums added in stripe order (float32, as the kernels sum; SIMD in wasm, where a JavaScript loop
- * over 16 Winograd stripes took 0.3 ms on one thread): the same bits on any thread count.
+ * over 16 Winograd stripes took 0.3 ms on one thread), into stripe 0: the same bits on any thread count. Threaded from
+ * PARALLEL_FLOATS values read (the 32×32 Winograd filter gradient's 16 stripes are 590K), so this serial tail doesn't
+ * cap the speed-up on many cores.
  */
+function addStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): void {
+  const counter = rt.arena.alloc(1);
+  const threads = size * stripes >= PARALLEL_FLOATS ? rt.pool.size : 1;
+  runShared(rt, threads, counter, () => ({ fn: 'addStripes', args: [partials, size, stripes, counter] }));
+}
+
 function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): Float32Array {
-  rt.call('addStripes', partials, size, stripes);
+  addStripes(rt, partials, size, stripes);
   return rt.arena.f32().slice(partials >> 2, (partials >> 2) + size);
 }
 
@@ -192,7 +200,7 @@ function winogradBackpropFilter(
   }
   // The stripes in order, then the output transform once.
   if (tile === 4) {
-    rt.call('addStripes', partials, positions * size, stripes);
+    addStripes(rt, partials, positions * size, stripes);
     const dw = arena.alloc(9 * size);
     rt.call('winogradFilterOutput4', partials, size, dw, arena.alloc(18 * size));
     return tensor([...filterShape], arena.f32().slice(dw >> 2, (dw >> 2) + 9 * size));

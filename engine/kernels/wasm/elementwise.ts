@@ -144,21 +144,26 @@ export function foldPartials(partials: usize, chunks: i32, c: i32, total: usize)
 
 /**
  * partials[0 .. size) += partials[s · size ..] for s = 1 .. stripes − 1, in stripe order, in f32: the same bits as
- * adding the stripes one after the other in a Float32Array, 4 lanes at a time.
+ * adding the stripes one after the other in a Float32Array, 4 lanes at a time. Threads claim spans of values (whole
+ * vectors, about 64 claims); each value's sum runs in the same order on any thread count.
  */
-export function addStripes(partials: usize, size: i32, stripes: i32): void {
+export function addStripes(partials: usize, size: i32, stripes: i32, counter: usize): void {
   const bytes = <usize>size << 2;
-  const size4 = size & ~3;
-  for (let i = 0; i < size4; i += 4) {
-    const at = partials + (<usize>i << 2);
-    let acc = v128.load(at);
-    for (let s = 1; s < stripes; s++) acc = f32x4.add(acc, v128.load(at + <usize>s * bytes));
-    v128.store(at, acc);
-  }
-  for (let i = size4; i < size; i++) {
-    const at = partials + (<usize>i << 2);
-    let acc = load<f32>(at);
-    for (let s = 1; s < stripes; s++) acc += load<f32>(at + <usize>s * bytes);
-    store<f32>(at, acc);
+  const span = max<i32>(256, (((size + 63) / 64 + 3) >> 2) << 2);
+  for (let i0 = claim(counter, span); i0 < size; i0 = claim(counter, span)) {
+    const i1 = min(size, i0 + span);
+    const end4 = i0 + ((i1 - i0) & ~3);
+    for (let i = i0; i < end4; i += 4) {
+      const at = partials + (<usize>i << 2);
+      let acc = v128.load(at);
+      for (let s = 1; s < stripes; s++) acc = f32x4.add(acc, v128.load(at + <usize>s * bytes));
+      v128.store(at, acc);
+    }
+    for (let i = end4; i < i1; i++) {
+      const at = partials + (<usize>i << 2);
+      let acc = load<f32>(at);
+      for (let s = 1; s < stripes; s++) acc += load<f32>(at + <usize>s * bytes);
+      store<f32>(at, acc);
+    }
   }
 }
