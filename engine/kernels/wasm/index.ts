@@ -11,3 +11,4 @@ export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
+export { softmaxRows } from './softmax';

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
 import { tensor } from '../../../../engine/core/tensor';
 import { activation, activationGrad } from '../../../../engine/kernels/activations';
 import type { ActivationName } from '../../../../engine/kernels/types';
@@ -54,3 +56,45 @@ for (const variant of simdVariants)
       expect(Array.from(fast().activation(small, 'relu').data)).toEqual(Array.from(activation(small, 'relu').data));
     });
   });
+
+describe('softmax, fast backend (wasm, exp four lanes at a time) against the reference', () => {
+  const fast = useFastBackend();
+  let single: FastBackend;
+  beforeAll(async () => {
+    single = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
+  });
+  afterAll(() => single.dispose());
+  // A 1000-class head at batch 64 (threaded); 37 classes (a scalar tail); a 4-D tensor over its channels.
+  for (const shape of [
+    [64, 1000],
+    [500, 37],
+    [2, 9, 9, 128],
+  ])
+    it(`x=${shapeText(shape)}: within a few float32 ulps, each row summing to 1, the same bits on 1 and 2 threads`, () => {
+      const x = randomTensor(shape, 43, -30, 30);
+      const want = activation(x, 'softmax').data;
+      const got = fast().activation(x, 'softmax').data;
+      expectClose(got, want, 2e-6, 1e-12);
+      const c = shape[shape.length - 1];
+      for (let r = 0; r < got.length; r += c * 97) {
+        const sum = got.subarray(r, r + c).reduce((a, b) => a + b, 0);
+        expect(Math.abs(sum - 1)).toBeLessThan(1e-5);
+      }
+      const oneThread = single.activation(x, 'softmax').data;
+      expect(oneThread.findIndex((v, i) => !Object.is(v, got[i]))).toBe(-1);
+    });
+
+  it('rows with NaN, +Inf or only −Inf give NaN, as the reference; huge logits do not overflow', () => {
+    const c = 40;
+    const x = randomTensor([512, c], 44, -5, 5);
+    x.data[3] = Number.NaN; // row 0
+    x.data[c + 7] = Number.POSITIVE_INFINITY; // row 1
+    x.data.fill(Number.NEGATIVE_INFINITY, 2 * c, 3 * c); // row 2
+    x.data.fill(1e30, 3 * c, 3 * c + 3); // row 3: three equal huge logits
+    const want = activation(x, 'softmax').data;
+    const got = fast().activation(x, 'softmax').data;
+    for (let i = 0; i < 3 * c; i++) expect(Number.isNaN(got[i])).toBe(Number.isNaN(want[i]));
+    expect(Array.from(got.subarray(3 * c, 3 * c + 4))).toEqual([1 / 3, 1 / 3, 1 / 3, 0].map(Math.fround));
+    expectClose(got.subarray(4 * c), want.subarray(4 * c), 2e-6, 1e-12);
+  });
+});
