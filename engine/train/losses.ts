@@ -84,24 +84,27 @@ function crossEntropy(
   const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
   const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
   const grad = new Float32Array(output.data.length);
+  // One row's labels and exponentials, in float64 (a 1000-class head: one exp per value, not two).
+  const labels = new Float64Array(logits ? k : 0),
+    exps = new Float64Array(logits ? k : 0);
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const base = r * k;
     if (logits) {
       // log-softmax, stable: p − y is the gradient with respect to the logits.
+      const x = logits.data;
       let max = -Infinity;
-      for (let j = 0; j < k; j++) max = Math.max(max, logits.data[base + j]);
+      for (let j = 0; j < k; j++) max = Math.max(max, x[base + j]);
       let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(logits.data[base + j] - max);
+      for (let j = 0; j < k; j++) sum += exps[j] = Math.exp(x[base + j] - max);
       const logSum = Math.log(sum) + max;
       let ySum = 0;
-      for (let j = 0; j < k; j++) ySum += y(base + j);
+      for (let j = 0; j < k; j++) ySum += labels[j] = y(base + j);
       for (let j = 0; j < k; j++) {
         // Keras's TensorFlow backend takes a softmax output's logits for both the value and the gradient, unclipped.
-        const logP = logits.data[base + j] - logSum;
-        const p = Math.exp(logP);
-        total -= y(base + j) * logP;
-        grad[base + j] = (p * ySum - y(base + j)) / rows;
+        const t = labels[j];
+        if (t !== 0) total -= t * (x[base + j] - logSum);
+        grad[base + j] = ((exps[j] / sum) * ySum - t) / rows;
       }
     } else {
       let sum = 0;
