@@ -46,7 +46,13 @@ const summary = (samples: number[]) => {
   return { ms: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1], reps: s.length };
 };
 
+/** V8's collector when the run exposes it (`--expose-gc`, as `npm run bench` passes): a sample then starts clean. */
+const collect = (globalThis as { gc?: () => void }).gc;
+
 async function timed(run: Run): Promise<number> {
+  // Ops outside a step return new arrays of megabytes: without this, a major collection they set off lands inside a
+  // later sample, and rows read 3–10× their usual time in some runs.
+  collect?.();
   const t = performance.now();
   const r = (await run()) as Partial<SelfTimed> | undefined;
   return typeof r?.selfMs === 'number' ? r.selfMs : performance.now() - t;

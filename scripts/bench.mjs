@@ -24,7 +24,7 @@ const benches = [
 let failed = false;
 for (const b of benches) {
   console.log(`\n== ${b}`);
-  const r = spawnSync(process.execPath, [...simdArgs, '--import', 'tsx', b], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...simdArgs, '--expose-gc', '--import', 'tsx', b], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);
