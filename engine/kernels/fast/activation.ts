@@ -21,9 +21,8 @@ function fastSoftmax(rt: WasmRuntime, x: Tensor): Tensor {
   arena.reset();
   const out = arena.output(n);
   const px = arena.copyIn(x.data);
-  const counter = arena.alloc(1);
   const threads = n >= PARALLEL_SOFTMAX ? rt.pool.size : 1;
-  runShared(rt, threads, counter, () => ({ fn: 'softmaxRows', args: [px, out, n / c, c, counter] }));
+  runShared(rt, threads, (_, ctx) => ({ fn: 'softmaxRows', args: [px, out, n / c, c, ctx] }));
   return tensor(x.shape, arena.result(out, n));
 }
 

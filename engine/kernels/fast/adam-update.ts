@@ -1,5 +1,5 @@
 import { adamUpdate as referenceAdamUpdate, type AdamStep } from '../adam-update';
-import { PARALLEL_FLOATS, type WasmRuntime } from './runtime';
+import { PARALLEL_FLOATS, claimBlock, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 4096;
@@ -27,20 +27,23 @@ export function fastAdamUpdate(
     pm = arena.alloc(n),
     pv = arena.alloc(n),
     pg = arena.copyIn(grad);
-  const counter = arena.alloc(1);
-  const task = { fn: 'adamUpdate', args: [pw, pg, pm, pv, n, p.alpha, 1 - p.beta1, 1 - p.beta2, p.epsilon, counter] };
+  const claims = claimBlock(rt, n >= PARALLEL_FLOATS ? rt.pool.size : 1);
+  const tasks = claims.ctx.map((ctx) => ({
+    fn: 'adamUpdate',
+    args: [pw, pg, pm, pv, n, p.alpha, 1 - p.beta1, 1 - p.beta2, p.epsilon, ctx],
+  }));
   const start = () => {
     const memory = arena.f32();
     memory.set(value, pw >> 2);
     memory.set(m, pm >> 2);
     memory.set(v, pv >> 2);
-    arena.setInt32(counter, 0);
+    claims.reset();
   };
   start();
   // The update is in place: after a lost worker the whole step is redone on this thread from the original values.
-  if (!rt.pool.run(Array.from({ length: n >= PARALLEL_FLOATS ? rt.pool.size : 1 }, () => task))) {
+  if (!rt.pool.run(tasks)) {
     start();
-    rt.call(task.fn, ...task.args);
+    rt.call(tasks[0].fn, ...tasks[0].args);
   }
   const memory = arena.f32();
   value.set(memory.subarray(pw >> 2, (pw >> 2) + n));

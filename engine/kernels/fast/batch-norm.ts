@@ -35,7 +35,7 @@ function affine(
   const { arena } = rt;
   const put = (values: PerChannel) => arena.copyIn(Float32Array.from(values));
   const args = [pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k)];
-  runRows(rt, rows * c, 'channelAffine', (counter) => [...args, counter]);
+  runRows(rt, rows * c, 'channelAffine', (ctx) => [...args, ctx]);
   return arena.result(out, rows * c);
 }
 
@@ -82,7 +82,7 @@ export function fastBatchNormTrain(
   // spread over the data as the shift, (mean − shift)² is about var / 64: the subtraction costs no accuracy.
   const shift = sampledMean(arena.f32(), px >> 2, rows, c, Math.min(rows, SHIFT_SAMPLES));
   const pshift = arena.copyIn(shift);
-  runRows(rt, rows * c, 'channelMoments', (counter) => [px, rows, c, pshift, p1, p2, counter]);
+  runRows(rt, rows * c, 'channelMoments', (ctx) => [px, rows, c, pshift, p1, p2, ctx]);
   const offset = chunkTotals(rt, p1, rows, c).map((s) => s / rows);
   const mean64 = offset.map((d, j) => shift[j] + d);
   const mean = Float32Array.from(mean64);
@@ -148,7 +148,7 @@ export function fastBatchNormBackward(
   const chunks = Math.ceil(rows / rt.constant('CHUNK'));
   const p1 = arena.alloc(chunks * c),
     p2 = arena.alloc(chunks * c);
-  runRows(rt, rows * c, 'gradSums', (counter) => [px, pdy, rows, c, pmean, p1, p2, counter]);
+  runRows(rt, rows * c, 'gradSums', (ctx) => [px, pdy, rows, c, pmean, p1, p2, ctx]);
   const sumDy = chunkTotals(rt, p1, rows, c);
   const sumDyXhat = chunkTotals(rt, p2, rows, c).map((s, j) => s * saved.invStd[j]);
   const k1 = new Float64Array(c),

@@ -31,7 +31,7 @@ export function fastBiasActivation(
   const out = arena.output(n);
   const px = arena.copyIn(x.data),
     pb = bias ? arena.copyIn(bias) : 0;
-  runRows(rt, n, 'biasActivation', (counter) => [px, pb, out, n / c, c, kind, options.negativeSlope ?? 0.3, counter]);
+  runRows(rt, n, 'biasActivation', (ctx) => [px, pb, out, n / c, c, kind, options.negativeSlope ?? 0.3, ctx]);
   return tensor(x.shape, arena.result(out, n));
 }
 
@@ -63,7 +63,7 @@ function gradPass(
     pv = v && !linear ? arena.copyIn(v) : 0;
   const chunks = Math.ceil(rows / rt.constant('CHUNK'));
   const partials = withBias ? arena.alloc(chunks * c) : 0;
-  runRows(rt, n, 'activationGradRows', (counter) => [pdy, pv, dz, rows, c, kind, slope, partials, counter]);
+  runRows(rt, n, 'activationGradRows', (ctx) => [pdy, pv, dz, rows, c, kind, slope, partials, ctx]);
   let dBias: Float32Array | null = null;
   if (withBias) {
     const total = arena.alloc(2 * c);

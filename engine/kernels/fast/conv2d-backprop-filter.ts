@@ -66,11 +66,10 @@ function smallBackpropFilter(
   const size = g.kh * g.kw * g.inC * outC;
   const stripes = rt.constant('SMALL_STRIPES');
   const partials = arena.alloc(size * stripes);
-  const counter = arena.alloc(1);
   const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
-  runShared(rt, threads, counter, () => ({
+  runShared(rt, threads, (_, ctx) => ({
     fn: 'conv2dSmallCFilter',
-    args: [geo, px, pdy, partials, stripes, counter],
+    args: [geo, px, pdy, partials, stripes, ctx],
   }));
   return tensor([...filterShape], sumStripes(rt, partials, size, stripes));
 }
@@ -96,10 +95,9 @@ export function im2colBackpropFilter(
   const size = k * outC;
   const stripes = FILTER_GRAD_STRIPES;
   const partials = arena.alloc(size * stripes);
-  const counter = arena.alloc(1);
   const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
   const packedDy = rt.call('packedBSize', block, outC);
-  runShared(rt, threads, counter, () => ({
+  runShared(rt, threads, (_, ctx) => ({
     fn: 'conv2dBackpropFilter',
     args: [
       geo,
@@ -107,7 +105,7 @@ export function im2colBackpropFilter(
       pdy,
       partials,
       stripes,
-      counter,
+      ctx,
       arena.alloc(block * k),
       arena.alloc(scratch),
       arena.alloc(packedDy),
@@ -124,9 +122,8 @@ export function im2colBackpropFilter(
  * cap the speed-up on many cores.
  */
 function addStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): void {
-  const counter = rt.arena.alloc(1);
   const threads = size * stripes >= PARALLEL_FLOATS ? rt.pool.size : 1;
-  runShared(rt, threads, counter, () => ({ fn: 'addStripes', args: [partials, size, stripes, counter] }));
+  runShared(rt, threads, (_, ctx) => ({ fn: 'addStripes', args: [partials, size, stripes, ctx] }));
 }
 
 function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): Float32Array {
@@ -161,12 +158,11 @@ function winogradBackpropFilter(
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data);
   const partials = arena.alloc(positions * size * stripes);
-  const counter = arena.alloc(1);
   const zeros = arena.zeros(inC);
   const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
   if (tile === 4) {
     const wt = rt.constant('WT4');
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dWinograd4Filter',
       args: [
         geo,
@@ -174,7 +170,7 @@ function winogradBackpropFilter(
         pdy,
         partials,
         stripes,
-        counter,
+        ctx,
         zeros,
         arena.alloc(36 * wt * inC),
         arena.alloc(Math.max(36 * inC, 96)),
@@ -183,7 +179,7 @@ function winogradBackpropFilter(
     }));
   } else {
     const wt = rt.constant('WT');
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dWinogradFilter',
       args: [
         geo,
@@ -191,7 +187,7 @@ function winogradBackpropFilter(
         pdy,
         partials,
         stripes,
-        counter,
+        ctx,
         zeros,
         arena.alloc(16 * (wt + 1) * inC),
         arena.alloc(16 * wt * outC),

@@ -31,12 +31,11 @@ export function fastConv2dBackpropInput(
   // Wᵀ as the k×n operand (outC × K): element (o, j) of Wᵀ is w[j·outC + o].
   const packed = arena.alloc(rt.call('packedBSize', outC, k));
   rt.call('packBFull', packed, pw, 1, outC, outC, k);
-  const counter = arena.alloc(1);
   const block = rt.constant('BLOCK'),
     scratch = rt.constant('MC') * rt.constant('KC');
-  runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), counter, () => ({
+  runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), (_, ctx) => ({
     fn: 'conv2dBackpropInput',
-    args: [geo, pdy, packed, pdx, counter, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
+    args: [geo, pdy, packed, pdx, ctx, arena.alloc(block * k), arena.alloc(scratch), arena.alloc(32)],
   }));
   return tensor([...xShape], arena.result(pdx, size));
 }

@@ -53,20 +53,19 @@ export function runWinograd(
   epilogue: WasmEpilogue = { bias: 0, kind: ACTIVATION_CODE.linear as number },
 ): boolean {
   const { arena } = rt;
-  const counter = arena.alloc(1);
   const npad = Math.ceil(outC / rt.constant('NR')) * rt.constant('NR');
   const zeros = arena.zeros(g.inC);
   if (winogradTile(g) === 4) {
     const u = packWinograd4Filter(arena, rt.call, filter, g.inC, outC, npad);
     const wt = rt.constant('WT4');
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dWinograd4',
       args: [
         geo,
         px,
         u,
         py,
-        counter,
+        ctx,
         zeros,
         arena.alloc(36 * wt * g.inC),
         arena.alloc(Math.max(36 * g.inC, 96)),
@@ -79,9 +78,9 @@ export function runWinograd(
   }
   const u = packWinogradFilter(arena, rt.call, filter, g.inC, outC, npad);
   const { v, m } = winogradScratch(rt.constant('WT'), g.inC, npad);
-  runShared(rt, threads, counter, () => ({
+  runShared(rt, threads, (_, ctx) => ({
     fn: 'conv2dWinograd',
-    args: [geo, px, u, py, counter, zeros, arena.alloc(v), arena.alloc(m)],
+    args: [geo, px, u, py, ctx, zeros, arena.alloc(v), arena.alloc(m)],
   }));
   return false;
 }

@@ -60,10 +60,9 @@ export function fastConv2d(rt: WasmRuntime, x: Tensor, filter: Tensor, p: ConvPa
       for (let kx = 0; kx < g.kw; kx++)
         for (let c = 0; c < g.inC; c++) taps.push(((ky * g.dh * g.inW + kx * g.dw) * g.inC + c) * 4);
     const pt = arena.ints32(taps);
-    const counter = arena.alloc(1);
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dSmallC',
-      args: [geo, px, pw, pb, py, kind, 0, pt, arena.alloc(outC), counter],
+      args: [geo, px, pw, pb, py, kind, 0, pt, arena.alloc(outC), ctx],
     }));
     return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
   }
@@ -95,21 +94,20 @@ function convPass(
   }
   const pw = arena.copyIn(filter.data);
   const packed = arena.alloc(rt.call('packedBSize', k, outC));
-  const counter = arena.alloc(1);
   if (path === 'direct') {
     rt.call('packFilterPanels', packed, pw, k, outC);
     const zeros = arena.zeros(g.inC);
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dDirect',
-      args: [geo, px, packed, py, counter, zeros, arena.alloc(32)],
+      args: [geo, px, packed, py, ctx, zeros, arena.alloc(32)],
     }));
   } else {
     rt.call('packBFull', packed, pw, outC, 1, k, outC);
     // Each thread packs im2col rows straight into its packed-A buffer: BLOCK pixels × KC columns.
     const scratch = rt.constant('BLOCK') * rt.constant('KC');
-    runShared(rt, threads, counter, () => ({
+    runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dForward',
-      args: [geo, px, packed, py, counter, arena.alloc(scratch), arena.alloc(32)],
+      args: [geo, px, packed, py, ctx, arena.alloc(scratch), arena.alloc(32)],
     }));
   }
   return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));

@@ -41,18 +41,17 @@ export function fastMatMul(rt: WasmRuntime, a: Tensor, b: Tensor, transposeA = f
   const pa = arena.copyIn(a.data);
   const pb = arena.copyIn(b.data);
   const packed = arena.alloc(rt.call('packedBSize', k, n));
-  const counter = arena.alloc(1);
   // Element (i, p) of op(a) sits at i·ars + p·acs; (p, j) of op(b) at p·brs + j·bcs.
   const [ars, acs] = transposeA ? [1, m] : [k, 1];
   const [brs, bcs] = transposeB ? [1, k] : [n, 1];
   const threads = threadsFor(rt, 2 * m * n * k);
   const packThreads = threads > 1 && k * n >= PARALLEL_PACK ? threads : 1;
-  runShared(rt, packThreads, counter, () => ({ fn: 'packBShared', args: [packed, pb, brs, bcs, k, n, counter] }));
+  runShared(rt, packThreads, (_, ctx) => ({ fn: 'packBShared', args: [packed, pb, brs, bcs, k, n, ctx] }));
   const scratch = rt.constant('MC') * rt.constant('KC');
   const { mcStep, ncStep } = gemmBlocks(m, n, threads, rt.constant('MC'), rt.constant('NR'));
-  runShared(rt, threads, counter, () => ({
+  runShared(rt, threads, (_, ctx) => ({
     fn: 'gemmShared',
-    args: [m, n, k, pa, ars, acs, packed, pc, n, counter, arena.alloc(scratch), arena.alloc(32), mcStep, ncStep],
+    args: [m, n, k, pa, ars, acs, packed, pc, n, ctx, arena.alloc(scratch), arena.alloc(32), mcStep, ncStep],
   }));
   return tensor([m, n], arena.result(pc, m * n));
 }

@@ -20,7 +20,7 @@ export function fastMaxPool(rt: WasmRuntime, x: Tensor, p: PoolParams): Tensor {
   arena.reset();
   const out = arena.output(count);
   const px = arena.copyIn(x.data);
-  runRows(rt, x.data.length, 'maxPoolForward', (counter) => [px, out, ...windowArgs(g), counter]);
+  runRows(rt, x.data.length, 'maxPoolForward', (ctx) => [px, out, ...windowArgs(g), ctx]);
   return tensor([g.batch, g.outH, g.outW, g.inC], arena.result(out, count));
 }
 
@@ -34,6 +34,6 @@ export function fastMaxPoolGrad(rt: WasmRuntime, dy: Tensor, x: Tensor, p: PoolP
   const dx = arena.output(x.data.length);
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data);
-  runRows(rt, x.data.length, 'maxPoolGrad', (counter) => [px, pdy, dx, ...windowArgs(g), counter]);
+  runRows(rt, x.data.length, 'maxPoolGrad', (ctx) => [px, pdy, dx, ...windowArgs(g), ctx]);
   return tensor(x.shape, arena.result(dx, x.data.length));
 }

@@ -58,16 +58,50 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
   };
 }
 
+/** Bytes of one claim line (wasm/claim.ts CTX_BYTES): a thread's context, or one home range's counter. */
+const LINE = 64;
+
 /**
- * Runs one op on `threads` threads that claim its chunks through the shared i32 at `counter`; task(t) builds thread
- * t's call (its own scratch). Returns how many threads took part (1 when a lost worker forced a rerun here), which
- * is how many per-thread partial results hold data.
+ * The claim block of one op on `threads` threads (wasm/claim.ts): a context line per thread (thread count, its
+ * index, ranges it has emptied, the counters' address) and a counter line per home range, each on its own cache
+ * line so that threads working their own ranges never touch each other's lines. `ctx[t]` is thread t's context;
+ * `reset()` zeroes the counters and what every thread has emptied, for a rerun.
  */
-export function runShared(rt: WasmRuntime, threads: number, counter: number, task: (thread: number) => Task): number {
-  const tasks = Array.from({ length: Math.max(1, threads) }, (_, t) => task(t));
-  rt.arena.setInt32(counter, 0);
+export interface ClaimBlock {
+  ctx: number[];
+  reset(): void;
+}
+
+export function claimBlock(rt: WasmRuntime, threads: number): ClaimBlock {
+  const { arena } = rt;
+  const t = Math.max(1, threads);
+  const base = Math.ceil(arena.alloc(((2 * t + 1) * LINE) / 4) / LINE) * LINE;
+  const counters = base + t * LINE;
+  const ctx = Array.from({ length: t }, (_, i) => base + i * LINE);
+  const reset = () => {
+    for (let i = 0; i < t; i++) {
+      arena.setInt32(ctx[i], t);
+      arena.setInt32(ctx[i] + 4, i);
+      arena.setInt32(ctx[i] + 8, 0);
+      arena.setInt32(ctx[i] + 12, counters);
+      arena.setInt32(counters + i * LINE, 0);
+    }
+  };
+  reset();
+  return { ctx, reset };
+}
+
+/**
+ * Runs one op on `threads` threads that claim its chunks through a claim block; task(t, ctx) builds thread t's call
+ * (its own scratch, and ctx, its claim context). Returns how many threads took part (1 when a lost worker forced a
+ * rerun here), which is how many per-thread partial results hold data.
+ */
+export function runShared(rt: WasmRuntime, threads: number, task: (thread: number, ctx: number) => Task): number {
+  const claims = claimBlock(rt, threads);
+  const tasks = claims.ctx.map((ctx, t) => task(t, ctx));
   if (rt.pool.run(tasks)) return tasks.length;
-  rt.arena.setInt32(counter, 0);
+  // Thread 0's context walks every range once its own is empty: alone, it does the whole op.
+  claims.reset();
   rt.call(tasks[0].fn, ...tasks[0].args);
   return 1;
 }
@@ -92,17 +126,15 @@ export function threadsFor(runtime: WasmRuntime, flops: number): number {
 export const PARALLEL_FLOATS = 1 << 18;
 
 /**
- * Runs a row-chunked kernel over `floats` values; args(counter) builds its arguments (the same for every thread).
+ * Runs a row-chunked kernel over `floats` values; args(ctx) builds a thread's arguments around its claim context.
  * Threaded only inside a step scope, where operands and result stay in wasm memory: outside one, this thread copies
  * the operands in and the result out, the data is in its cache, and a second thread sharing the pass made the
  * whole op slower (0.88–0.97× on 2 threads for BN, bias + relu and max pooling at 692K floats), not faster.
  */
-export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (counter: number) => number[]): number {
-  const counter = rt.arena.alloc(1);
-  const a = args(counter);
-  return runShared(rt, rt.arena.scoped && floats >= PARALLEL_FLOATS ? rt.pool.size : 1, counter, () => ({
+export function runRows(rt: WasmRuntime, floats: number, fn: string, args: (ctx: number) => number[]): number {
+  return runShared(rt, rt.arena.scoped && floats >= PARALLEL_FLOATS ? rt.pool.size : 1, (_, ctx) => ({
     fn,
-    args: a,
+    args: args(ctx),
   }));
 }
 

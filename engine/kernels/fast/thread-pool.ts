@@ -2,7 +2,8 @@
  * Runs wasm kernel calls on several threads that share one WebAssembly.Memory. The caller's thread takes the first
  * task itself, then takes back every posted task that no worker has started yet and waits only for those already
  * running, so kernels stay synchronous and a worker that wakes late never delays an op: the tasks of one op share
- * its chunks through an atomic counter, so what a late worker would have done the caller has already done.
+ * its chunks through atomic counters (wasm/claim.ts: each thread its home range first, then the others'), so what a
+ * late worker would have done the caller has already done.
  * A worker that has just run a task spins on its slot for a moment before it sleeps (Atomics.wait): the passes of a
  * training step follow each other within microseconds, and waking a sleeping thread costs tens of microseconds (far
  * more on a busy machine), as much as a whole pass over a 64K-float tensor.
@@ -109,7 +110,7 @@ export class ThreadPool {
 
   /**
    * Runs tasks[0] here and offers the others to workers; returns when all that started are done. The tasks must
-   * share their work through a counter: one that no worker started by the time tasks[0] returns is taken back
+   * share their work through claim counters: one that no worker started by the time tasks[0] returns is taken back
    * unrun, its share already done here. False when a worker was lost or failed: the caller then redoes the whole op
    * on this thread (what the lost worker had claimed is unknown).
    */

@@ -1,7 +1,7 @@
 // AssemblyScript. Keras's Adam step over one variable, in place, two lanes at a time in f64: the same correctly
 // rounded operations in the same order as the reference's f64 JavaScript, so the results are bit-identical to it (an
 // f32 version drifted by ulps per step, enough to move a training run's trajectory).
-import { claim } from './elementwise';
+import { claim } from './claim';
 
 // @ts-ignore: decorator
 @inline function load2(p: usize): v128 {
@@ -22,7 +22,7 @@ const ADAM_CHUNK: i32 = 4096;
  */
 export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, counter: usize): void {
   const span = max<i32>(1, (n + ADAM_CHUNK * 64 - 1) / (ADAM_CHUNK * 64)) * ADAM_CHUNK;
-  for (let i0 = claim(counter, span); i0 < n; i0 = claim(counter, span)) {
+  for (let i0 = claim(counter, span, n); i0 < n; i0 = claim(counter, span, n)) {
     const o0 = <usize>i0 << 2;
     adamRange(w + o0, g + o0, m + o0, v + o0, min(span, n - i0), alpha, k1s, k2s, eps);
   }

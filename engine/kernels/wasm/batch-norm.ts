@@ -3,7 +3,8 @@
 // keep f64 accuracy at f32 SIMD speed and the result doesn't depend on the thread count. The host computes the
 // per-channel coefficients between the passes (C values). Forward is two sweeps (moments, then y), backward two
 // (gradient sums, then dx).
-import { CHUNK, claim, spanRows } from './elementwise';
+import { claim } from './claim';
+import { CHUNK, spanRows } from './elementwise';
 
 // Within a chunk the sums run channel group by channel group down the rows, in registers: the chunk (CHUNK rows
 // of C floats, 8 KiB at C = 32) stays in L1 after the first group, and there are no accumulator loads and stores.
@@ -16,7 +17,7 @@ import { CHUNK, claim, spanRows } from './elementwise';
 export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partials1: usize, partials2: usize, counter: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
@@ -49,7 +50,7 @@ export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partia
 export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, counter: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
@@ -82,7 +83,7 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
 export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, counter: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span)) {
+  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
     const r1 = min(rows, r0 + span);
     let o0 = <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {

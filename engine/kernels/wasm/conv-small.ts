@@ -5,6 +5,7 @@
 // padding); outC a multiple of 4. Rows are (image, output row) pairs, numbered over batch·outH.
 import { fma } from './gemm';
 import { act4 } from './elementwise';
+import { claim, part } from './claim';
 
 // The geometry block written by the host (see conv.ts).
 const BATCH = 0, IN_H = 1, IN_W = 2, IN_C = 3, OUT_H = 4, OUT_W = 5, OUT_C = 6, KH = 7, KW = 8;
@@ -22,7 +23,7 @@ const SH = 9, SW = 10, DH = 11, DW = 12, PAD_T = 13, PAD_L = 14;
 }
 
 /**
- * Stripes of the filter gradient: stripe s sums output rows s, s + stripes, … in order, whichever thread claims it,
+ * Stripes of the filter gradient: stripe s sums the s-th of `stripes` contiguous runs of output rows, in order, whichever thread claims it,
  * so the result is the same on any thread count (the host adds the stripes in order).
  */
 export const SMALL_STRIPES: i32 = 16;
@@ -42,7 +43,7 @@ export function conv2dSmallC(p: usize, x: usize, w: usize, bias: usize, y: usize
   const rowBytes = <usize>outC << 2;
   const k = kh * kw * inC;
   const s = f32x4.splat(slope);
-  for (let r0 = atomic.add<i32>(counter, step); r0 < rows; r0 = atomic.add<i32>(counter, step)) {
+  for (let r0 = claim(counter, step, rows); r0 < rows; r0 = claim(counter, step, rows)) {
     for (let r = r0; r < min(rows, r0 + step); r++) {
       const b = r / outH, oy = r % outH;
       const image = x + ((<usize>b * inH * inW * inC) << 2);
@@ -131,7 +132,7 @@ function edgePixel(image: usize, iy0: i32, ix0: i32, p: usize, w: usize, bias: u
 }
 
 /**
- * dW partials: stripe s (claimed one at a time; SMALL_STRIPES of them) gets Σ over output rows r ≡ s (mod stripes),
+ * dW partials: stripe s (claimed one at a time; SMALL_STRIPES of them) gets Σ over its contiguous run of output rows,
  * in order, of x[tap] · dy for every tap (ky, kx, c), in `partials + s · K · outC`. Per row and tap, 8 vectors of outC
  * stay in registers while the row's pixels stream by.
  */
@@ -142,10 +143,10 @@ export function conv2dSmallCFilter(p: usize, x: usize, dy: usize, partials: usiz
   const rows = g(p, BATCH) * outH;
   const rowBytes = <usize>outC << 2;
   const size = <usize>(kh * kw * inC) * rowBytes;
-  for (let st = atomic.add<i32>(counter, 1); st < stripes; st = atomic.add<i32>(counter, 1)) {
+  for (let st = claim(counter, 1, stripes); st < stripes; st = claim(counter, 1, stripes)) {
     const dwS = partials + <usize>st * size;
     memory.fill(dwS, 0, size);
-    for (let r = st; r < rows; r += stripes) {
+    for (let r = part(rows, st, stripes), end = part(rows, st + 1, stripes); r < end; r++) {
       const b = r / outH, oy = r % outH;
       const image = x + ((<usize>b * inH * inW * inC) << 2);
       const dyRow = dy + <usize>r * outW * rowBytes;

@@ -4,6 +4,7 @@
 // stays in cache. With many input channels the forward pass skips even that (conv2dDirect reads each tap's channels
 // in place); 3×3 stride-1 filters take winograd.ts instead. Rows are output pixels numbered over batch·outH·outW,
 // and threads share them out in chunks.
+import { claim, part } from './claim';
 import { KC, MR, NR, fma, gemm, gemmPrepacked, macro, packB, storeTransposed4 } from './gemm';
 
 /** Output pixels per conv2dDirect tile. */
@@ -149,19 +150,15 @@ export function col2imBlock(p: usize, dcol: usize, r0: i32, mb: i32, dx: usize):
   return g(p, KH) * g(p, KW) * g(p, IN_C);
 }
 
-// Threads share the work through an i32 counter in shared memory: each takes the next chunk with an atomic add
-// until none is left, so a thread the OS delays (the machine is shared) just takes fewer chunks.
-// @ts-ignore: decorator
-@inline function claim(counter: usize, step: i32): i32 {
-  return atomic.add<i32>(counter, step);
-}
+// Threads share the work through claim contexts (claim.ts): each takes the next chunk, its home range first, until
+// none is left, so a thread the OS delays (the machine is shared) just takes fewer chunks.
 
 /** y = im2col(x) · W over chunks of BLOCK output pixels, with W packed once by packBFull (K × outC); scratchA holds BLOCK × KC. */
 export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, counter: usize, scratchA: usize, edge: usize): void {
   const k = patch(p), outC = g(p, OUT_C);
   const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
-  for (let r = claim(counter, BLOCK); r < rows; r = claim(counter, BLOCK)) {
+  for (let r = claim(counter, BLOCK, rows); r < rows; r = claim(counter, BLOCK, rows)) {
     const mb = min(BLOCK, rows - r);
     const yr = y + ((<usize>r * outC) << 2);
     for (let pc = 0; pc < k; pc += KC) {
@@ -240,7 +237,7 @@ export function conv2dDirect(p: usize, x: usize, panels: usize, y: usize, counte
   const perImage = outH * outW;
   const rows = g(p, BATCH) * perImage;
   const imageBytes = <usize>(inH * inW * inC) << 2;
-  for (let r0 = claim(counter, BLOCK); r0 < rows; r0 = claim(counter, BLOCK)) {
+  for (let r0 = claim(counter, BLOCK, rows); r0 < rows; r0 = claim(counter, BLOCK, rows)) {
     const end = min(r0 + BLOCK, rows);
     for (let r = r0; r < end; r += DR) {
       const live = min(DR, end - r);
@@ -283,7 +280,7 @@ export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: us
   const perImage = g(p, OUT_H) * g(p, OUT_W);
   const imageBytes = <usize>(g(p, IN_H) * g(p, IN_W) * g(p, IN_C)) << 2;
   const images = g(p, BATCH);
-  for (let b = claim(counter, 1); b < images; b = claim(counter, 1)) {
+  for (let b = claim(counter, 1, images); b < images; b = claim(counter, 1, images)) {
     memory.fill(dx + <usize>b * imageBytes, 0, imageBytes);
     const end = (b + 1) * perImage;
     for (let r = b * perImage; r < end; r += BLOCK) {
@@ -295,8 +292,8 @@ export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: us
 }
 
 /**
- * dw (K × outC) = Σ over blocks of im2col(x block)ᵀ · dy block, as `stripes` partial sums: stripe s sums blocks
- * s, s + stripes, … in that order into its own buffer, whichever thread claims it. The caller adds the stripes up in
+ * dw (K × outC) = Σ over blocks of im2col(x block)ᵀ · dy block, as `stripes` partial sums: stripe s sums the s-th
+ * of `stripes` contiguous runs of blocks, in order, into its own buffer, whichever thread claims it. The caller adds the stripes up in
  * order, so the result doesn't depend on which thread ran what: the same seed trains to the same numbers.
  */
 export function conv2dBackpropFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, col: usize, scratchA: usize, scratchB: usize, edge: usize): void {
@@ -304,10 +301,10 @@ export function conv2dBackpropFilter(p: usize, x: usize, dy: usize, partials: us
   const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
   const blocks = (rows + BLOCK - 1) / BLOCK;
   const bytes = <usize>(k * outC) << 2;
-  for (let s = claim(counter, 1); s < stripes; s = claim(counter, 1)) {
+  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
     const dw = partials + <usize>s * bytes;
     memory.fill(dw, 0, bytes);
-    for (let b = s; b < blocks; b += stripes) {
+    for (let b = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); b < end; b++) {
       const r = b * BLOCK;
       const mb = min(BLOCK, rows - r);
       im2colBlock(p, x, r, mb, col);

@@ -1,10 +1,12 @@
 // AssemblyScript. The memory-bound passes around every linear layer, 4 lanes at a time with a scalar tail: bias add
 // fused with the piecewise-linear activations, and, backward, their gradients fused with the bias gradient (a sum
-// over rows). Threads claim spans of whole chunks of CHUNK rows through a shared counter (spanRows: few claims, since
-// each one moves the counter's cache line between cores); sums are kept per chunk in f32 and folded
+// over rows). Threads claim spans of whole chunks of CHUNK rows, each from its own home range first (claim.ts;
+// spanRows: few claims); sums are kept per chunk in f32 and folded
 // into f64 in chunk order (foldPartials), so the result is the same on any number of threads.
 // Semantics match the reference kernels exactly, NaN included: relu's pmax and the `>` masks send NaN to 0 as
 // `v > 0 ? v : 0` does, relu6's min/max keep it as Math.min/Math.max do.
+
+import { claim } from './claim';
 
 /** Rows per claimed chunk, and per f32 partial sum. */
 export const CHUNK: i32 = 64;
@@ -15,10 +17,6 @@ export const ACT_RELU6: i32 = 1;
 export const ACT_LEAKY: i32 = 2;
 export const ACT_LINEAR: i32 = 3;
 
-// @ts-ignore: decorator
-@inline export function claim(counter: usize, step: i32): i32 {
-  return atomic.add<i32>(counter, step);
-}
 
 /** Rows one claim takes: whole chunks, about 64 claims per op whatever its size (few claims, each one a shared
  * cache line going from core to core). */
@@ -51,7 +49,7 @@ export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: 
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span)) {
+  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows)) {
     const r0 = s0, r1 = min(rows, s0 + span);
     let xr = x + <usize>r0 * stride, yr = out + <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {
@@ -105,7 +103,7 @@ export function activationGradRows(
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span); s0 < rows; s0 = claim(counter, span))
+  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const acc = partials + <usize>(r0 / CHUNK) * stride;
@@ -150,7 +148,7 @@ export function foldPartials(partials: usize, chunks: i32, c: i32, total: usize)
 export function addStripes(partials: usize, size: i32, stripes: i32, counter: usize): void {
   const bytes = <usize>size << 2;
   const span = max<i32>(256, (((size + 63) / 64 + 3) >> 2) << 2);
-  for (let i0 = claim(counter, span); i0 < size; i0 = claim(counter, span)) {
+  for (let i0 = claim(counter, span, size); i0 < size; i0 = claim(counter, span, size)) {
     const i1 = min(size, i0 + span);
     const end4 = i0 + ((i1 - i0) & ~3);
     for (let i = i0; i < end4; i += 4) {

@@ -3,6 +3,8 @@
 // m blocked by MC so the packed A block stays in L2 while the packed B panels stream through L1.
 // Every pointer is a byte address in the shared memory; all scratch belongs to the calling thread.
 
+import { claim } from './claim';
+
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
@@ -273,7 +275,7 @@ export function packBShared(dst: usize, b: usize, brs: i32, bcs: i32, k: i32, n:
   const npad = (n + NR - 1) & ~(NR - 1);
   const groups = (npad / NR + PACK_PANELS - 1) / PACK_PANELS;
   const units = ((k + KC - 1) / KC) * groups;
-  for (let u = atomic.add<i32>(counter, 1); u < units; u = atomic.add<i32>(counter, 1)) {
+  for (let u = claim(counter, 1, units); u < units; u = claim(counter, 1, units)) {
     const pc = (u / groups) * KC, j0 = (u % groups) * PACK_PANELS * NR;
     const kc = min(KC, k - pc);
     packB(at(dst, pc * npad + j0 * kc), at(b, pc * brs + j0 * bcs), brs, bcs, kc, min(PACK_PANELS * NR, n - j0));
@@ -293,7 +295,7 @@ export function gemmShared(
   const npad = (n + NR - 1) & ~(NR - 1);
   const colBlocks = (n + ncStep - 1) / ncStep;
   const blocks = ((m + mcStep - 1) / mcStep) * colBlocks;
-  for (let u = atomic.add<i32>(counter, 1); u < blocks; u = atomic.add<i32>(counter, 1)) {
+  for (let u = claim(counter, 1, blocks); u < blocks; u = claim(counter, 1, blocks)) {
     const i = (u / colBlocks) * mcStep, j = (u % colBlocks) * ncStep;
     const mb = min(mcStep, m - i), nb = min(ncStep, n - j);
     for (let pc = 0; pc < k; pc += KC) {

@@ -1,4 +1,5 @@
 // AssemblyScript entry: the kernels the host calls, by name, on the main thread and on every worker.
+export { claim } from './claim';
 export { MR, NR, KC, MC, packBFull, packBShared, packedBSize, gemm, gemmPrepacked, gemmShared } from './gemm';
 export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { channelMoments, gradSums, channelAffine } from './batch-norm';

@@ -4,7 +4,7 @@
 // NaN never replaces nor is replaced), exactly the reference's rule. Threads claim output rows (forward) or whole
 // images (gradient: an image's windows only touch that image's dx, so the scatter order is the one-thread order);
 // windows that tile the input (stride = size, no padding: 2×2 pooling) take a straight path that writes dx once.
-import { claim } from './elementwise';
+import { claim } from './claim';
 
 /** The fewest output rows a thread claims at once. */
 const ROWS: i32 = 4;
@@ -137,7 +137,7 @@ export function maxPoolForward(
   const rows = batch * outH;
   const span = max<i32>(ROWS, (rows + 63) / 64);
   const tiled = tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL);
-  for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span)) {
+  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
     for (let r = r0; r < min(rows, r0 + span); r++) {
       const b = r / outH, oy = r % outH;
       if (tiled) {
@@ -160,12 +160,12 @@ export function maxPoolGrad(
   if (tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL)) {
     const rows = batch * outH;
     const span = max<i32>(ROWS, (rows + 63) / 64);
-    for (let r0 = claim(counter, span); r0 < rows; r0 = claim(counter, span))
+    for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows))
       for (let r = r0; r < min(rows, r0 + span); r++) tiledRow(x, r, outH, inH, inW, c, outW, kh, kw, 0, dy, dx);
     return;
   }
   const image = <usize>(inH * inW * c) << 2;
-  for (let b = claim(counter, 1); b < batch; b = claim(counter, 1)) {
+  for (let b = claim(counter, 1, batch); b < batch; b = claim(counter, 1, batch)) {
     memory.fill(dx + <usize>b * image, 0, image);
     for (let oy = 0; oy < outH; oy++)
       for (let ox = 0; ox < outW; ox++)

@@ -3,12 +3,13 @@
 // differ by a few float32 ulps. Threads claim spans of rows (about 64 per op); a row's result doesn't depend on
 // which thread ran it.
 import { exp4 } from './exp';
+import { claim } from './claim';
 
 export function softmaxRows(x: usize, out: usize, rows: i32, c: i32, counter: usize): void {
   const c4 = c & ~3;
   const stride = <usize>c << 2;
   const span = max<i32>(1, (rows + 63) / 64);
-  for (let r0 = atomic.add<i32>(counter, span); r0 < rows; r0 = atomic.add<i32>(counter, span)) {
+  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
     for (let r = r0; r < min(rows, r0 + span); r++) {
       const xr = x + <usize>r * stride, yr = out + <usize>r * stride;
       let m4 = f32x4.splat(-Infinity);

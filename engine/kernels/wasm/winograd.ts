@@ -4,6 +4,7 @@
 // (tiles × inC)·(inC × outC), and an output transform folds each 4×4 result back to 2×2. Channels (NHWC, the
 // contiguous axis) are the SIMD lanes of both transforms, so inC and outC are multiples of 4 here.
 import { NR, accumulate4x8, accumulateRows4, fma } from './gemm';
+import { claim, part } from './claim';
 
 /** Tiles per block: a block's transformed input and GEMM results (16 × WT rows each) stay in L1/L2. */
 export const WT: i32 = 32;
@@ -171,7 +172,7 @@ export function conv2dWinograd(p: usize, x: usize, u: usize, y: usize, counter: 
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
   const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
-  for (let t0 = atomic.add<i32>(counter, WT); t0 < tiles; t0 = atomic.add<i32>(counter, WT)) {
+  for (let t0 = claim(counter, WT, tiles); t0 < tiles; t0 = claim(counter, WT, tiles)) {
     const nt = min(WT, tiles - t0);
     transformInput(p, x, t0, nt, v, v + ((<usize>(16 * WT * inC)) << 2), zeros);
     for (let xi = 0; xi < 16; xi++) {
@@ -248,8 +249,8 @@ export function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC:
 }
 
 /**
- * M for dW of a 3×3 stride-1 conv (see above) as `stripes` partial sums: stripe s sums blocks s, s + stripes, … of
- * WT tiles, in that order, into partials + s·16·inC·outC floats, whichever thread claims it; the host adds the
+ * M for dW of a 3×3 stride-1 conv (see above) as `stripes` partial sums: stripe s sums the s-th of `stripes` contiguous runs
+ * of the blocks of WT tiles, in order, into partials + s·16·inC·outC floats, whichever thread claims it; the host adds the
  * stripes in order, so the result doesn't depend on the thread count. Per thread, `v` holds 16·(WT + 1)·inC floats
  * and `u` 16·WT·outC; `zeros` inC zero floats. inC and outC are multiples of 4.
  */
@@ -258,10 +259,10 @@ export function conv2dWinogradFilter(p: usize, x: usize, dy: usize, partials: us
   const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
   const blocks = (tiles + WT - 1) / WT;
   const size = <usize>(inC * outC) << 2;
-  for (let s = atomic.add<i32>(counter, 1); s < stripes; s = atomic.add<i32>(counter, 1)) {
+  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
     const m = partials + <usize>s * 16 * size;
     memory.fill(m, 0, 16 * size);
-    for (let blk = s; blk < blocks; blk += stripes) {
+    for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {
       const t0 = blk * WT, nt = min(WT, tiles - t0);
       transformInput(p, x, t0, nt, v, v + ((<usize>(16 * WT * inC)) << 2), zeros);
       transformDy(p, dy, t0, nt, u);

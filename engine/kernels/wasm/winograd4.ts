@@ -6,6 +6,7 @@
 import { act4 } from './elementwise';
 import { NR, fma } from './gemm';
 import { accumulateTransposed, pixel, rowsTile } from './winograd';
+import { claim, part } from './claim';
 
 /**
  * Tiles per block: the block's transformed input and GEMM results (36 × WT4 rows each) stay in L1/L2. 8 measured 8%
@@ -176,7 +177,7 @@ export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, counter:
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
-  for (let t0 = atomic.add<i32>(counter, WT4); t0 < tiles; t0 = atomic.add<i32>(counter, WT4)) {
+  for (let t0 = claim(counter, WT4, tiles); t0 < tiles; t0 = claim(counter, WT4, tiles)) {
     const nt = min(WT4, tiles - t0);
     transformInput4(p, x, t0, nt, v, e, zeros);
     for (let xi = 0; xi < 36; xi++) {
@@ -251,7 +252,7 @@ function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize)
 
 /**
  * M (36 matrices inC × outC) for dW of a 3×3 stride-1 conv by F(3×3, 4×4) as `stripes` partial sums, as
- * conv2dWinogradFilter: stripe s sums blocks s, s + stripes, … of WT4 tiles in that order, whichever thread claims
+ * conv2dWinogradFilter: stripe s sums its contiguous run of the blocks of WT4 tiles in order, whichever thread claims
  * it. Per thread, `v` holds 36·WT4·inC floats, `e` max(36·inC, 96), `u` 36·WT4·outC; `zeros` inC zero floats.
  */
 export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, zeros: usize, v: usize, e: usize, u: usize): void {
@@ -259,10 +260,10 @@ export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: u
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
   const blocks = (tiles + WT4 - 1) / WT4;
   const size = <usize>(inC * outC) << 2;
-  for (let s = atomic.add<i32>(counter, 1); s < stripes; s = atomic.add<i32>(counter, 1)) {
+  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
     const m = partials + <usize>s * 36 * size;
     memory.fill(m, 0, 36 * size);
-    for (let blk = s; blk < blocks; blk += stripes) {
+    for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {
       const t0 = blk * WT4, nt = min(WT4, tiles - t0);
       transformInput4(p, x, t0, nt, v, e, zeros);
       transformDy4(p, dy, t0, nt, u, e);
