@@ -101,13 +101,15 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
   const scope = (b as { stepScope?: <T>(fn: () => T) => T }).stepScope;
   const zero = new Float32Array(inputs.bn.shape[3]);
   const resident = (t: Tensor) => tensor(t.shape, b.biasActivation(t, zero, 'linear').data);
-  const step = (op: (x: Tensor, dy: Tensor, poolDy: Tensor) => unknown, conv = false): Prepared =>
+  const step = (op: (x: Tensor, dy: Tensor, poolDy: Tensor | null) => unknown, conv = false): Prepared =>
     scope
       ? () =>
           scope((): SelfTimed => {
+            // The pooled gradient (below the threading threshold, made on this thread alone) first: the pass just
+            // before the op is then a threaded one, as in a training step, so the op finds the workers awake.
+            const poolDy = conv ? null : resident(inputs.poolDy);
             const x = resident(conv ? inputs.x : inputs.bn),
               dy = resident(conv ? inputs.dy : inputs.bnDy);
-            const poolDy = conv ? dy : resident(inputs.poolDy);
             const t = performance.now();
             op(x, dy, poolDy);
             return { selfMs: performance.now() - t };
@@ -122,7 +124,7 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
     'bias-relu-step': step((x) => b.biasActivation(x, inputs.beta, 'relu')),
     'bias-relu-grad-step': step((x, dy) => b.biasActivationGrad(dy, x, 'relu', true)),
     'pool-fwd-step': step((x) => b.maxPool(x, pool2)),
-    'pool-bwd-step': step((x, _dy, poolDy) => b.maxPoolGrad(poolDy, x, pool2)),
+    'pool-bwd-step': step((x, _dy, poolDy) => b.maxPoolGrad(poolDy as Tensor, x, pool2)),
   };
 }
 

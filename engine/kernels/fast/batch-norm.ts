@@ -39,11 +39,19 @@ function affine(
   return arena.result(out, rows * c);
 }
 
-/** Per-channel f64 totals of a row-chunked sum kernel: f32 partials per chunk, folded in chunk order. */
-function chunkTotals(rt: WasmRuntime, partials: number, rows: number, c: number): Float64Array {
-  const total = rt.arena.alloc(2 * c);
-  rt.call('foldPartials', partials, Math.ceil(rows / rt.constant('CHUNK')), c, total);
-  return rt.arena.readF64(total, c);
+/**
+ * Scratch of the two passes: per-chunk partial sums (two sums of c channels), their f64 totals, the three per-channel
+ * coefficient vectors of channelAffine, and c zeros.
+ */
+function passScratch(rt: WasmRuntime, rows: number, c: number) {
+  const { arena } = rt;
+  const chunks = Math.ceil(rows / rt.constant('CHUNK'));
+  const p1 = arena.alloc(chunks * c),
+    p2 = arena.alloc(chunks * c),
+    totals = arena.alloc(4 * c),
+    base = arena.alloc(3 * c);
+  const coefficients = [base, base + 4 * c, base + 8 * c] as const;
+  return { p1, p2, totals, zeros: arena.zeros(c), coefficients };
 }
 
 /**
@@ -75,28 +83,27 @@ export function fastBatchNormTrain(
   arena.reset();
   const out = arena.output(rows * c);
   const px = arena.copyIn(x.data);
-  const chunks = Math.ceil(rows / rt.constant('CHUNK'));
-  const p1 = arena.alloc(chunks * c),
-    p2 = arena.alloc(chunks * c);
+  const { p1, p2, totals, zeros, coefficients } = passScratch(rt, rows, c);
   // One sweep for Σ d and Σ d², d = x − shift, then var = Σ d² / n − (mean − shift)². With the mean of 64 rows
   // spread over the data as the shift, (mean − shift)² is about var / 64: the subtraction costs no accuracy.
   const shift = sampledMean(arena.f32(), px >> 2, rows, c, Math.min(rows, SHIFT_SAMPLES));
   const pshift = arena.copyIn(shift);
+  const pgamma = gamma ? arena.copyIn(gamma) : 0,
+    pbeta = beta ? arena.copyIn(beta) : 0;
+  const stats = arena.alloc(3 * c);
+  const [cu, a, k] = coefficients;
   runRows(rt, rows * c, 'channelMoments', (ctx) => [px, rows, c, pshift, p1, p2, ctx]);
-  const offset = chunkTotals(rt, p1, rows, c).map((s) => s / rows);
-  const mean64 = offset.map((d, j) => shift[j] + d);
-  const mean = Float32Array.from(mean64);
-  const variance64 = chunkTotals(rt, p2, rows, c).map((s, j) => Math.max(s / rows - offset[j] ** 2, 0));
-  const invStd64 = variance64.map((v) => 1 / Math.sqrt(v + epsilon));
-  const scale = invStd64.map((s, j) => s * (gamma ? gamma[j] : 1));
-  const zeros = new Float32Array(c);
-  const y = affine(rt, out, rows, c, px, mean64, 0, zeros, scale, zeros, beta ?? zeros);
+  rt.call('momentsCoefficients', p1, p2, rows, c, pshift, pgamma, pbeta, epsilon, totals, stats, cu, a, k);
+  runRows(rt, rows * c, 'channelAffine', (ctx) => [px, cu, 0, zeros, out, rows, c, a, zeros, k, ctx]);
+  const y = arena.result(out, rows * c);
+  const memory = arena.f32(),
+    at = stats >> 2;
   return {
     y: tensor(x.shape, y),
     saved: {
-      mean,
-      variance: Float32Array.from(variance64),
-      invStd: Float32Array.from(invStd64),
+      mean: memory.slice(at, at + c),
+      variance: memory.slice(at + c, at + 2 * c),
+      invStd: memory.slice(at + 2 * c, at + 3 * c),
       axis: x.shape.length - 1,
     },
   };
@@ -145,21 +152,20 @@ export function fastBatchNormBackward(
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data),
     pmean = arena.copyIn(saved.mean);
-  const chunks = Math.ceil(rows / rt.constant('CHUNK'));
-  const p1 = arena.alloc(chunks * c),
-    p2 = arena.alloc(chunks * c);
+  const { p1, p2, totals, zeros, coefficients } = passScratch(rt, rows, c);
+  const pinv = arena.copyIn(saved.invStd),
+    pgamma = gamma ? arena.copyIn(gamma) : 0;
+  const grads = arena.alloc(2 * c);
+  const [k1, kx, k0] = coefficients;
   runRows(rt, rows * c, 'gradSums', (ctx) => [px, pdy, rows, c, pmean, p1, p2, ctx]);
-  const sumDy = chunkTotals(rt, p1, rows, c);
-  const sumDyXhat = chunkTotals(rt, p2, rows, c).map((s, j) => s * saved.invStd[j]);
-  const k1 = new Float64Array(c),
-    kx = new Float64Array(c),
-    k0 = new Float64Array(c);
-  for (let j = 0; j < c; j++) {
-    const g = (gamma ? gamma[j] : 1) * saved.invStd[j];
-    k1[j] = g;
-    kx[j] = ((-g * sumDyXhat[j]) / rows) * saved.invStd[j];
-    k0[j] = (-g * sumDy[j]) / rows;
-  }
-  const dx = affine(rt, out, rows, c, pdy, new Float32Array(c), px, saved.mean, k1, kx, k0);
-  return { dx: tensor(x.shape, dx), dgamma: Float32Array.from(sumDyXhat), dbeta: Float32Array.from(sumDy) };
+  rt.call('gradCoefficients', p1, p2, rows, c, pinv, pgamma, totals, grads, k1, kx, k0);
+  runRows(rt, rows * c, 'channelAffine', (ctx) => [pdy, zeros, px, pmean, out, rows, c, k1, kx, k0, ctx]);
+  const dx = arena.result(out, rows * c);
+  const memory = arena.f32(),
+    at = grads >> 2;
+  return {
+    dx: tensor(x.shape, dx),
+    dgamma: memory.slice(at, at + c),
+    dbeta: memory.slice(at + c, at + 2 * c),
+  };
 }

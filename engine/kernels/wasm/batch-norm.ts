@@ -1,10 +1,11 @@
 // AssemblyScript. Batch norm over channels-last data seen as rows × C (C a multiple of 4). Threads claim spans of
 // whole chunks of CHUNK rows (spanRows); sums run in f32 within a chunk and are folded into f64 in chunk order (foldPartials), so long reductions
-// keep f64 accuracy at f32 SIMD speed and the result doesn't depend on the thread count. The host computes the
-// per-channel coefficients between the passes (C values). Forward is two sweeps (moments, then y), backward two
-// (gradient sums, then dx).
+// keep f64 accuracy at f32 SIMD speed and the result doesn't depend on the thread count. Between the passes one call
+// here turns the sums into the per-channel coefficients (C values, in f64 as the host's JavaScript would): the host
+// posts the second pass within microseconds, while the workers still spin. Forward is two sweeps (moments, then y),
+// backward two (gradient sums, then dx).
 import { claim } from './claim';
-import { CHUNK, spanRows } from './elementwise';
+import { CHUNK, foldPartials, spanRows } from './elementwise';
 
 // Within a chunk the sums run channel group by channel group down the rows, in registers: the chunk (CHUNK rows
 // of C floats, 8 KiB at C = 32) stays in L1 after the first group, and there are no accumulator loads and stores.
@@ -95,5 +96,68 @@ export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usi
       }
       o0 += stride;
     }
+  }
+}
+
+/** Both partial sums of a pass over `rows` rows folded into f64 totals (c each, the second's address returned). */
+// @ts-ignore: decorator
+@inline function foldBoth(p1: usize, p2: usize, rows: i32, c: i32, totals: usize): usize {
+  const chunks = (rows + CHUNK - 1) / CHUNK;
+  const t2 = totals + (<usize>c << 3);
+  foldPartials(p1, chunks, c, totals);
+  foldPartials(p2, chunks, c, t2);
+  return t2;
+}
+
+/**
+ * After channelMoments over `rows` rows: per channel, in f64, offset = Σd / rows, mean = shift + offset,
+ * var = max(Σd² / rows − offset², 0), invStd = 1 / √(var + eps); written as f32 to stats (mean, var, invStd: 3 · c)
+ * and as channelAffine's y = a · (x − cu) + k: cu = mean, a = invStd · gamma, k = beta (gamma, beta 0: none).
+ * `totals` is 2 · c f64 of scratch.
+ */
+export function momentsCoefficients(
+  p1: usize, p2: usize, rows: i32, c: i32, shift: usize, gamma: usize, beta: usize, eps: f64,
+  totals: usize, stats: usize, cu: usize, a: usize, k: usize,
+): void {
+  const t2 = foldBoth(p1, p2, rows, c, totals);
+  const n = <f64>rows;
+  for (let j = 0; j < c; j++) {
+    const o = <usize>j << 2;
+    const offset = load<f64>(totals + (<usize>j << 3)) / n;
+    const mean = <f64>load<f32>(shift + o) + offset;
+    const variance = max(load<f64>(t2 + (<usize>j << 3)) / n - offset * offset, 0);
+    const invStd = 1 / sqrt(variance + eps);
+    store<f32>(stats + o, <f32>mean);
+    store<f32>(stats + o + (<usize>c << 2), <f32>variance);
+    store<f32>(stats + o + (<usize>c << 3), <f32>invStd);
+    store<f32>(cu + o, <f32>mean);
+    store<f32>(a + o, <f32>(gamma ? invStd * <f64>load<f32>(gamma + o) : invStd));
+    store<f32>(k + o, beta ? load<f32>(beta + o) : 0);
+  }
+}
+
+/**
+ * After gradSums over `rows` rows (Σ dy and Σ dy · (x − mean) per channel): per channel, in f64, dbeta = Σ dy,
+ * dgamma = Σ dy · (x − mean) · invStd, g = gamma · invStd, and channelAffine's dx = k1 · dy + kx · (x − mean) + k0:
+ * k1 = g, kx = −g · dgamma / rows · invStd, k0 = −g · dbeta / rows. dgamma and dbeta (c each, f32) go to grads;
+ * `totals` is 2 · c f64 of scratch.
+ */
+export function gradCoefficients(
+  p1: usize, p2: usize, rows: i32, c: i32, invStd: usize, gamma: usize,
+  totals: usize, grads: usize, k1: usize, kx: usize, k0: usize,
+): void {
+  const t2 = foldBoth(p1, p2, rows, c, totals);
+  const n = <f64>rows;
+  for (let j = 0; j < c; j++) {
+    const o = <usize>j << 2;
+    const s = <f64>load<f32>(invStd + o);
+    const sumDy = load<f64>(totals + (<usize>j << 3));
+    const sumDyXhat = load<f64>(t2 + (<usize>j << 3)) * s;
+    const g = (gamma ? <f64>load<f32>(gamma + o) : 1) * s;
+    store<f32>(grads + o, <f32>sumDyXhat);
+    store<f32>(grads + o + (<usize>c << 2), <f32>sumDy);
+    store<f32>(k1 + o, <f32>g);
+    store<f32>(kx + o, <f32>(((-g * sumDyXhat) / n) * s));
+    store<f32>(k0 + o, <f32>((-g * sumDy) / n));
   }
 }

@@ -128,15 +128,34 @@ export function activationGradRows(
   }
 }
 
-/** total[j] (f64) = Σ over chunks, in order, of partials[chunk · c + j] (f32). */
+/**
+ * total[j] (f64) = Σ over chunks, in order, of partials[chunk · c + j] (f32). Four channels at a time in two f64x2
+ * registers down the chunks (each channel's sum still in chunk order: the same bits as the scalar loop), the rest one
+ * by one: the host waits on this between a pass and the next, with the workers spinning.
+ */
 export function foldPartials(partials: usize, chunks: i32, c: i32, total: usize): void {
-  memory.fill(total, 0, <usize>c << 3);
-  for (let b = 0; b < chunks; b++) {
-    const p = partials + ((<usize>b * c) << 2);
-    for (let j = 0; j < c; j++) {
-      const t = total + (<usize>j << 3);
-      store<f64>(t, load<f64>(t) + <f64>load<f32>(p + (<usize>j << 2)));
+  const stride = <usize>c << 2;
+  let j = 0;
+  for (; j + 4 <= c; j += 4) {
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    let p = partials + (<usize>j << 2);
+    for (let b = 0; b < chunks; b++) {
+      const v = v128.load(p);
+      lo = f64x2.add(lo, f64x2.promote_low_f32x4(v));
+      hi = f64x2.add(hi, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3)));
+      p += stride;
     }
+    v128.store(total + (<usize>j << 3), lo);
+    v128.store(total + (<usize>j << 3), hi, 16);
+  }
+  for (; j < c; j++) {
+    let t: f64 = 0;
+    let p = partials + (<usize>j << 2);
+    for (let b = 0; b < chunks; b++) {
+      t += <f64>load<f32>(p);
+      p += stride;
+    }
+    store<f64>(total + (<usize>j << 3), t);
   }
 }
 

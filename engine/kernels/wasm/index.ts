@@ -2,7 +2,7 @@
 export { claim } from './claim';
 export { MR, NR, KC, MC, packBFull, packBShared, packedBSize, gemm, gemmPrepacked, gemmShared } from './gemm';
 export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
-export { channelMoments, gradSums, channelAffine } from './batch-norm';
+export { channelMoments, gradSums, channelAffine, momentsCoefficients, gradCoefficients } from './batch-norm';
 export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilter } from './winograd';
 export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4, winogradFilterOutput4 } from './winograd4';
 export {

@@ -145,6 +145,21 @@ describe.each(simdVariants)('batch norm fast (wasm, %s) matches the reference', 
       expectClose(gf.dx.data, gw.dx.data, 1e-3, 1e-4);
     });
 
+  it('x=[8,9,9,32] scale=False and center=False (no gamma, no beta): forward and backward equal the reference', () => {
+    const x = randomTensor([8, 9, 9, 32], 44, -2, 3);
+    const want = batchNormTrain(x, null, null, 0.001);
+    const got = fast().batchNormTrain(x, null, null, 0.001);
+    expectClose(got.saved.mean, want.saved.mean, 1e-6, 1e-6);
+    expectClose(got.saved.invStd, want.saved.invStd, 1e-5, 1e-7);
+    expectClose(got.y.data, want.y.data, 1e-4, 1e-4);
+    const dy = randomTensor([8, 9, 9, 32], 45);
+    const gw = batchNormBackward(dy, x, null, want.saved);
+    const gf = fast().batchNormBackward(dy, x, null, want.saved);
+    expectClose(gf.dbeta, gw.dbeta, 1e-4, 1e-3);
+    expectClose(gf.dgamma, gw.dgamma, 1e-4, 1e-3);
+    expectClose(gf.dx.data, gw.dx.data, 1e-3, 1e-4);
+  });
+
   it('x=[16,24,24,8] mean≈1000 after a border of zeros (its first 200 rows): the one-sweep variance does not cancel', () => {
     const x = randomTensor([16, 24, 24, 8], 42, 999, 1001);
     x.data.fill(0, 0, 200 * 8);
