@@ -75,14 +75,20 @@ async function readBinaries(dir: string | undefined): Promise<WasmBinaries> {
   return { simd, relaxedSimd };
 }
 
-async function nodeWorkers(): Promise<{ Worker: WorkerConstructor | null; cores: number }> {
+async function nodeWorkers(): Promise<{
+  Worker: WorkerConstructor | null;
+  cores: number;
+  loadAverage: (() => number) | null;
+}> {
   try {
     const wt = await import('node:worker_threads');
     const os = await import('node:os');
     const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-    return { Worker: wt.Worker as unknown as WorkerConstructor, cores };
+    // Windows reports no load average (always 0): steps never run hot there.
+    const loadAverage = process.platform === 'win32' ? null : () => os.loadavg()[0];
+    return { Worker: wt.Worker as unknown as WorkerConstructor, cores, loadAverage };
   } catch {
-    return { Worker: null, cores: 1 };
+    return { Worker: null, cores: 1, loadAverage: null };
   }
 }
 
@@ -94,8 +100,8 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
   if (name === 'reference') return { backend: referenceBackend };
   try {
     const binaries = options.binaries ?? (await readBinaries(options.wasmDir));
-    const { Worker, cores } = await nodeWorkers();
-    const backend = await createFastBackend({ binaries, Worker, threads: options.threads ?? cores });
+    const { Worker, cores, loadAverage } = await nodeWorkers();
+    const backend = await createFastBackend({ binaries, Worker, threads: options.threads ?? cores, loadAverage });
     return { backend };
   } catch (e) {
     return {

@@ -31,6 +31,8 @@ export interface FastBackend extends Backend {
   readonly meter: CopyMeter;
   /** Tasks offered to workers, and how many a worker took (the caller did the rest itself). */
   readonly poolStats: PoolStats;
+  /** Whether the workers now spin through the gaps of a step (inside stepScope, with a core to spare). */
+  readonly hot: boolean;
   stepScope<T>(fn: () => T): T;
   /** Stops the worker threads (resolves when they have exited); the backend still works afterwards, on one thread. */
   dispose(): Promise<void>;
@@ -44,6 +46,8 @@ export interface FastBackendOptions {
   Worker?: WorkerConstructor | null;
   /** See RuntimeOptions.memoryLimitMiB. */
   memoryLimitMiB?: number;
+  /** See RuntimeOptions.loadAverage. */
+  loadAverage?: (() => number) | null;
 }
 
 /** The wasm kernel, or the reference one when the op is too large for the wasm memory (1 GiB). */
@@ -73,10 +77,16 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     threads,
     Worker: options.Worker ?? null,
     memoryLimitMiB: options.memoryLimitMiB,
+    loadAverage: options.loadAverage,
   });
+  // Nested step scopes: the workers run hot from the outermost one's start to its end.
+  let hotDepth = 0;
   return {
     ...referenceBackend,
     name: 'fast',
+    get hot() {
+      return rt.pool.hot;
+    },
     get liveWorkers() {
       return rt.pool.liveWorkers;
     },
@@ -133,7 +143,15 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,
     avgPool: fastAvgPool,
     avgPoolGrad: fastAvgPoolGrad,
-    stepScope: (fn) => rt.arena.scope(fn),
+    stepScope: (fn) =>
+      rt.arena.scope(() => {
+        if (hotDepth++ === 0) rt.pool.setHot(true);
+        try {
+          return fn();
+        } finally {
+          if (--hotDepth === 0) rt.pool.setHot(false);
+        }
+      }),
     dispose: () => rt.pool.dispose(),
   };
 }

@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   Worker: WorkerConstructor | null;
   /** Most wasm memory the kernels may take; default 1024 (1 GiB). Larger ops fall back to the reference kernels. */
   memoryLimitMiB?: number;
+  /** The machine's 1-minute load average, for ThreadPool.setHot; without it steps never run hot. */
+  loadAverage?: (() => number) | null;
 }
 
 // The module declares 2 pages (64 KiB each) minimum; 1 GiB is far above what one layer's operands and scratch need.
@@ -48,6 +50,7 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
     (fn, args) => void call(fn, ...args),
     Math.max(1, options.threads),
     options.Worker,
+    options.loadAverage ?? null,
   );
   return {
     call,

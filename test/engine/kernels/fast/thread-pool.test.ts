@@ -56,4 +56,35 @@ describe('thread pool hand-off', () => {
     expect(Array.from(two.matMul(a, b).data)).toEqual(Array.from(single));
     await two.dispose();
   });
+
+  it('a step runs hot (workers spin through its gaps) only while the load average leaves a core to spare', async () => {
+    const make = async (load: number | null) =>
+      createFastBackend({
+        binaries: await binaries(),
+        threads: 2,
+        Worker: Worker as unknown as WorkerConstructor,
+        loadAverage: load === null ? null : () => load,
+      });
+    const quiet = await make(1.5);
+    expect(quiet.hot).toBe(false);
+    const single = (await createFastBackend({ binaries: await binaries(), threads: 1 })).matMul(a, b).data;
+    quiet.stepScope(() => {
+      expect(quiet.hot).toBe(true);
+      // A nested scope leaves the step hot until the outer one ends; results are the single thread's bits.
+      quiet.stepScope(() => expect(Array.from(quiet.matMul(a, b).data)).toEqual(Array.from(single)));
+      expect(quiet.hot).toBe(true);
+    });
+    expect(quiet.hot).toBe(false);
+    // 2 threads: hot below 2 × 1.25 + 0.5 = 3.
+    for (const [load, hot] of [
+      [2.9, true],
+      [3.2, false],
+      [null, false],
+    ] as const) {
+      const fast = await make(load);
+      fast.stepScope(() => expect(fast.hot, `load ${load}`).toBe(hot));
+      await fast.dispose();
+    }
+    await quiet.dispose();
+  });
 });
