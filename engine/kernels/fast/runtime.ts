@@ -61,7 +61,7 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
   };
 }
 
-/** Bytes of one claim line (wasm/claim.ts CTX_BYTES): a thread's context, or one home range's counter. */
+/** Bytes of one claim line (wasm/claim.ts addresses counters as r << 6): a thread's context, or one range's counter. */
 const LINE = 64;
 
 /**

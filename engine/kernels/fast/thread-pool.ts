@@ -111,6 +111,9 @@ export class ThreadPool {
   private readonly names: string[];
   private seq = 0;
   private disposed = false;
+  /** Whether the load average last read left a core to spare, and when it was read. */
+  private spare = false;
+  private loadCheckedAt = Number.NEGATIVE_INFINITY;
   readonly stats: PoolStats = { posted: 0, taken: 0 };
 
   constructor(
@@ -150,9 +153,6 @@ export class ThreadPool {
     this.stats.posted += posted.length;
     return ok;
   }
-
-  private spare = false;
-  private loadCheckedAt = Number.NEGATIVE_INFINITY;
 
   /**
    * A training step starts (true) or ends: in one, while the machine has a core to spare, workers spin longer

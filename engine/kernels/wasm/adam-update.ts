@@ -20,9 +20,9 @@ const ADAM_CHUNK: i32 = 4096;
  * m += (g − m)·k1; v += (g² − v)·k2; w −= alpha · m / (√v + eps), over n values (k1 = 1 − β₁, k2 = 1 − β₂), threads
  * claiming whole multiples of ADAM_CHUNK values at a time (every value is computed alone, so the split changes nothing).
  */
-export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, counter: usize): void {
+export function adamUpdate(w: usize, g: usize, m: usize, v: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, ctx: usize): void {
   const span = max<i32>(1, (n + ADAM_CHUNK * 64 - 1) / (ADAM_CHUNK * 64)) * ADAM_CHUNK;
-  for (let i0 = claim(counter, span, n); i0 < n; i0 = claim(counter, span, n)) {
+  for (let i0 = claim(ctx, span, n); i0 < n; i0 = claim(ctx, span, n)) {
     const o0 = <usize>i0 << 2;
     adamRange(w + o0, g + o0, m + o0, v + o0, min(span, n - i0), alpha, k1s, k2s, eps);
   }

@@ -15,10 +15,10 @@ import { CHUNK, foldPartials, spanRows } from './elementwise';
  * One sweep for the moments around a per-channel shift (close to the mean): partials1[chunk · c + j] = Σ d and
  * partials2[chunk · c + j] = Σ d² over the chunk's rows, d = x[r, j] − shift[j], in f32.
  */
-export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partials1: usize, partials2: usize, counter: usize): void {
+export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partials1: usize, partials2: usize, ctx: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
+  for (let s0 = claim(ctx, span, rows); s0 < rows; s0 = claim(ctx, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
@@ -48,10 +48,10 @@ export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partia
 }
 
 /** Per chunk: partials1 = Σ dy, partials2 = Σ dy · (x − mean[c]) (the host scales the total by invStd). */
-export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, counter: usize): void {
+export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, ctx: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
+  for (let s0 = claim(ctx, span, rows); s0 < rows; s0 = claim(ctx, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
@@ -81,10 +81,10 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
 }
 
 /** out = a · (u − cu) + b · (v − cv) + k per channel (v = 0 skips that term): BN's y and its dx. */
-export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, counter: usize): void {
+export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, ctx: usize): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
+  for (let r0 = claim(ctx, span, rows); r0 < rows; r0 = claim(ctx, span, rows)) {
     const r1 = min(rows, r0 + span);
     let o0 = <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {

@@ -7,10 +7,8 @@
 // or lost thread costs nothing: the others take its range. Each slice starts at a multiple of `step` inside its
 // range and ranges end on such multiples (the last at n), so per-chunk sums keep their chunks and their order.
 //
-// ctx (built by the host, fast/runtime.ts claimContexts): one 64-byte line per thread: [0] T, [1] t, [2] ranges this
+// ctx (built by the host, fast/runtime.ts claimBlock): one 64-byte line per thread: [0] T, [1] t, [2] ranges this
 // thread has emptied, [3] the address of the T counters (one 64-byte line each, zeroed).
-
-export const CTX_BYTES: i32 = 64;
 
 /**
  * Where part r of `parts` equal contiguous runs of `units` starts (part `parts` ends at units): home ranges here, and

@@ -16,7 +16,7 @@ const SH = 9, SW = 10, DH = 11, DW = 12, PAD_T = 13, PAD_L = 14;
   return load<i32>(p + (<usize>field << 2));
 }
 
-/** Output rows per claim: about 64 claims per op (each claim moves the counter's cache line between cores). */
+/** Output rows per claim: about 64 claims per op (claim.ts). */
 // @ts-ignore: decorator
 @inline function span(rows: i32): i32 {
   return max<i32>(1, (rows + 63) / 64);
@@ -34,7 +34,7 @@ export const SMALL_STRIPES: i32 = 16;
  * top-left input value; `acc` is this thread's outC floats for the pixels whose window the padding cuts. Each pixel sums its taps in order, 8 vectors of outC
  * at a time, then adds the bias, as the separate passes would: the same bits on any thread count.
  */
-export function conv2dSmallC(p: usize, x: usize, w: usize, bias: usize, y: usize, kind: i32, slope: f32, taps: usize, acc: usize, counter: usize): void {
+export function conv2dSmallC(p: usize, x: usize, w: usize, bias: usize, y: usize, kind: i32, slope: f32, taps: usize, acc: usize, ctx: usize): void {
   const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const kh = g(p, KH), kw = g(p, KW), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
   const padT = g(p, PAD_T), padL = g(p, PAD_L);
@@ -43,7 +43,7 @@ export function conv2dSmallC(p: usize, x: usize, w: usize, bias: usize, y: usize
   const rowBytes = <usize>outC << 2;
   const k = kh * kw * inC;
   const s = f32x4.splat(slope);
-  for (let r0 = claim(counter, step, rows); r0 < rows; r0 = claim(counter, step, rows)) {
+  for (let r0 = claim(ctx, step, rows); r0 < rows; r0 = claim(ctx, step, rows)) {
     for (let r = r0; r < min(rows, r0 + step); r++) {
       const b = r / outH, oy = r % outH;
       const image = x + ((<usize>b * inH * inW * inC) << 2);
@@ -136,14 +136,14 @@ function edgePixel(image: usize, iy0: i32, ix0: i32, p: usize, w: usize, bias: u
  * in order, of x[tap] · dy for every tap (ky, kx, c), in `partials + s · K · outC`. Per row and tap, 8 vectors of outC
  * stay in registers while the row's pixels stream by.
  */
-export function conv2dSmallCFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize): void {
+export function conv2dSmallCFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize): void {
   const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const kh = g(p, KH), kw = g(p, KW), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
   const padT = g(p, PAD_T), padL = g(p, PAD_L);
   const rows = g(p, BATCH) * outH;
   const rowBytes = <usize>outC << 2;
   const size = <usize>(kh * kw * inC) * rowBytes;
-  for (let st = claim(counter, 1, stripes); st < stripes; st = claim(counter, 1, stripes)) {
+  for (let st = claim(ctx, 1, stripes); st < stripes; st = claim(ctx, 1, stripes)) {
     const dwS = partials + <usize>st * size;
     memory.fill(dwS, 0, size);
     for (let r = part(rows, st, stripes), end = part(rows, st + 1, stripes); r < end; r++) {

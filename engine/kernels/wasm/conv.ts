@@ -154,11 +154,11 @@ export function col2imBlock(p: usize, dcol: usize, r0: i32, mb: i32, dx: usize):
 // none is left, so a thread the OS delays (the machine is shared) just takes fewer chunks.
 
 /** y = im2col(x) · W over chunks of BLOCK output pixels, with W packed once by packBFull (K × outC); scratchA holds BLOCK × KC. */
-export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, counter: usize, scratchA: usize, edge: usize): void {
+export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, ctx: usize, scratchA: usize, edge: usize): void {
   const k = patch(p), outC = g(p, OUT_C);
   const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
-  for (let r = claim(counter, BLOCK, rows); r < rows; r = claim(counter, BLOCK, rows)) {
+  for (let r = claim(ctx, BLOCK, rows); r < rows; r = claim(ctx, BLOCK, rows)) {
     const mb = min(BLOCK, rows - r);
     const yr = y + ((<usize>r * outC) << 2);
     for (let pc = 0; pc < k; pc += KC) {
@@ -230,14 +230,14 @@ export function packFilterPanels(dst: usize, w: usize, k: i32, outC: i32): void 
  * taps then channels in order, so a pixel's result doesn't depend on how the rows were shared out. `zeros` holds
  * inC zero floats (the padding), `edge` DR×NR floats (partial tiles).
  */
-export function conv2dDirect(p: usize, x: usize, panels: usize, y: usize, counter: usize, zeros: usize, edge: usize): void {
+export function conv2dDirect(p: usize, x: usize, panels: usize, y: usize, ctx: usize, zeros: usize, edge: usize): void {
   const inH = g(p, IN_H), inW = g(p, IN_W), inC = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const sh = g(p, SH), sw = g(p, SW), padT = g(p, PAD_T), padL = g(p, PAD_L);
   const k = patch(p);
   const perImage = outH * outW;
   const rows = g(p, BATCH) * perImage;
   const imageBytes = <usize>(inH * inW * inC) << 2;
-  for (let r0 = claim(counter, BLOCK, rows); r0 < rows; r0 = claim(counter, BLOCK, rows)) {
+  for (let r0 = claim(ctx, BLOCK, rows); r0 < rows; r0 = claim(ctx, BLOCK, rows)) {
     const end = min(r0 + BLOCK, rows);
     for (let r = r0; r < end; r += DR) {
       const live = min(DR, end - r);
@@ -275,12 +275,12 @@ export function conv2dDirect(p: usize, x: usize, panels: usize, y: usize, counte
  * dx = col2im(dy · Wᵀ) one whole image per chunk (pixels of one image write to overlapping input positions, so an
  * image belongs to one thread), with Wᵀ packed once (outC × K).
  */
-export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: usize, counter: usize, dcol: usize, scratchA: usize, edge: usize): void {
+export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: usize, ctx: usize, dcol: usize, scratchA: usize, edge: usize): void {
   const k = patch(p), outC = g(p, OUT_C);
   const perImage = g(p, OUT_H) * g(p, OUT_W);
   const imageBytes = <usize>(g(p, IN_H) * g(p, IN_W) * g(p, IN_C)) << 2;
   const images = g(p, BATCH);
-  for (let b = claim(counter, 1, images); b < images; b = claim(counter, 1, images)) {
+  for (let b = claim(ctx, 1, images); b < images; b = claim(ctx, 1, images)) {
     memory.fill(dx + <usize>b * imageBytes, 0, imageBytes);
     const end = (b + 1) * perImage;
     for (let r = b * perImage; r < end; r += BLOCK) {
@@ -296,12 +296,12 @@ export function conv2dBackpropInput(p: usize, dy: usize, packedWt: usize, dx: us
  * of `stripes` contiguous runs of blocks, in order, into its own buffer, whichever thread claims it. The caller adds the stripes up in
  * order, so the result doesn't depend on which thread ran what: the same seed trains to the same numbers.
  */
-export function conv2dBackpropFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, col: usize, scratchA: usize, scratchB: usize, edge: usize): void {
+export function conv2dBackpropFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, col: usize, scratchA: usize, scratchB: usize, edge: usize): void {
   const k = patch(p), outC = g(p, OUT_C);
   const rows = g(p, BATCH) * g(p, OUT_H) * g(p, OUT_W);
   const blocks = (rows + BLOCK - 1) / BLOCK;
   const bytes = <usize>(k * outC) << 2;
-  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
+  for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
     const dw = partials + <usize>s * bytes;
     memory.fill(dw, 0, bytes);
     for (let b = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); b < end; b++) {

@@ -17,9 +17,7 @@ export const ACT_RELU6: i32 = 1;
 export const ACT_LEAKY: i32 = 2;
 export const ACT_LINEAR: i32 = 3;
 
-
-/** Rows one claim takes: whole chunks, about 64 claims per op whatever its size (few claims, each one a shared
- * cache line going from core to core). */
+/** Rows one claim takes: whole chunks, about 64 claims per op whatever its size (few atomic adds per thread). */
 // @ts-ignore: decorator
 @inline export function spanRows(rows: i32): i32 {
   const chunks = (rows + CHUNK - 1) / CHUNK;
@@ -44,12 +42,12 @@ export const ACT_LINEAR: i32 = 3;
 }
 
 /** out[r, j] = f(x[r, j] + bias[j]) over rows × c (any c); bias 0: no bias. */
-export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: i32, kind: i32, slope: f32, counter: usize): void {
+export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: i32, kind: i32, slope: f32, ctx: usize): void {
   const c4 = c & ~3;
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows)) {
+  for (let s0 = claim(ctx, span, rows); s0 < rows; s0 = claim(ctx, span, rows)) {
     const r0 = s0, r1 = min(rows, s0 + span);
     let xr = x + <usize>r0 * stride, yr = out + <usize>r0 * stride;
     for (let r = r0; r < r1; r++) {
@@ -97,13 +95,13 @@ export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: 
  * CHUNK rows: partials[chunk · c + j], for foldPartials.
  */
 export function activationGradRows(
-  dy: usize, v: usize, dz: usize, rows: i32, c: i32, kind: i32, slope: f32, partials: usize, counter: usize,
+  dy: usize, v: usize, dz: usize, rows: i32, c: i32, kind: i32, slope: f32, partials: usize, ctx: usize,
 ): void {
   const c4 = c & ~3;
   const s = f32x4.splat(slope);
   const stride = <usize>c << 2;
   const span = spanRows(rows);
-  for (let s0 = claim(counter, span, rows); s0 < rows; s0 = claim(counter, span, rows))
+  for (let s0 = claim(ctx, span, rows); s0 < rows; s0 = claim(ctx, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const acc = partials + <usize>(r0 / CHUNK) * stride;
@@ -164,10 +162,10 @@ export function foldPartials(partials: usize, chunks: i32, c: i32, total: usize)
  * adding the stripes one after the other in a Float32Array, 4 lanes at a time. Threads claim spans of values (whole
  * vectors, about 64 claims); each value's sum runs in the same order on any thread count.
  */
-export function addStripes(partials: usize, size: i32, stripes: i32, counter: usize): void {
+export function addStripes(partials: usize, size: i32, stripes: i32, ctx: usize): void {
   const bytes = <usize>size << 2;
   const span = max<i32>(256, (((size + 63) / 64 + 3) >> 2) << 2);
-  for (let i0 = claim(counter, span, size); i0 < size; i0 = claim(counter, span, size)) {
+  for (let i0 = claim(ctx, span, size); i0 < size; i0 = claim(ctx, span, size)) {
     const i1 = min(size, i0 + span);
     const end4 = i0 + ((i1 - i0) & ~3);
     for (let i = i0; i < end4; i += 4) {

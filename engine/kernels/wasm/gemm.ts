@@ -268,14 +268,14 @@ export function gemm(
 const PACK_PANELS: i32 = 8;
 
 /**
- * packBFull's result, threads claiming units of PACK_PANELS panels of one KC chunk from a shared counter: the packing
+ * packBFull's result, threads claiming units of PACK_PANELS panels of one KC chunk through claim.ts: the packing
  * of a large B is no longer a serial prologue to the threaded GEMM.
  */
-export function packBShared(dst: usize, b: usize, brs: i32, bcs: i32, k: i32, n: i32, counter: usize): void {
+export function packBShared(dst: usize, b: usize, brs: i32, bcs: i32, k: i32, n: i32, ctx: usize): void {
   const npad = (n + NR - 1) & ~(NR - 1);
   const groups = (npad / NR + PACK_PANELS - 1) / PACK_PANELS;
   const units = ((k + KC - 1) / KC) * groups;
-  for (let u = claim(counter, 1, units); u < units; u = claim(counter, 1, units)) {
+  for (let u = claim(ctx, 1, units); u < units; u = claim(ctx, 1, units)) {
     const pc = (u / groups) * KC, j0 = (u % groups) * PACK_PANELS * NR;
     const kc = min(KC, k - pc);
     packB(at(dst, pc * npad + j0 * kc), at(b, pc * brs + j0 * bcs), brs, bcs, kc, min(PACK_PANELS * NR, n - j0));
@@ -284,18 +284,18 @@ export function packBShared(dst: usize, b: usize, brs: i32, bcs: i32, k: i32, n:
 
 /**
  * C = A · B (B packed by packBFull or packBShared) over blocks of mcStep rows × ncStep columns (ncStep a multiple of
- * NR) claimed from a shared counter, so that there are enough blocks for every thread (the host sizes them from the
+ * NR) claimed through claim.ts, so that there are enough blocks for every thread (the host sizes them from the
  * thread count). Each C value is computed by one block in the same order whatever the split: the same bits on any
  * number of threads.
  */
 export function gemmShared(
   m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, pb: usize,
-  c: usize, ldc: i32, counter: usize, scratchA: usize, edge: usize, mcStep: i32, ncStep: i32,
+  c: usize, ldc: i32, ctx: usize, scratchA: usize, edge: usize, mcStep: i32, ncStep: i32,
 ): void {
   const npad = (n + NR - 1) & ~(NR - 1);
   const colBlocks = (n + ncStep - 1) / ncStep;
   const blocks = ((m + mcStep - 1) / mcStep) * colBlocks;
-  for (let u = claim(counter, 1, blocks); u < blocks; u = claim(counter, 1, blocks)) {
+  for (let u = claim(ctx, 1, blocks); u < blocks; u = claim(ctx, 1, blocks)) {
     const i = (u / colBlocks) * mcStep, j = (u % colBlocks) * ncStep;
     const mb = min(mcStep, m - i), nb = min(ncStep, n - j);
     for (let pc = 0; pc < k; pc += KC) {

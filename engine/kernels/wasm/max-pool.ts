@@ -132,12 +132,12 @@ function tiledRow(x: usize, r: i32, outH: i32, inH: i32, inW: i32, c: i32, outW:
 /** out = the maximum of every window, threads claiming output rows (over batch · outH), about 64 claims per op. */
 export function maxPoolForward(
   x: usize, out: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, counter: usize,
+  kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, ctx: usize,
 ): void {
   const rows = batch * outH;
   const span = max<i32>(ROWS, (rows + 63) / 64);
   const tiled = tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL);
-  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
+  for (let r0 = claim(ctx, span, rows); r0 < rows; r0 = claim(ctx, span, rows)) {
     for (let r = r0; r < min(rows, r0 + span); r++) {
       const b = r / outH, oy = r % outH;
       if (tiled) {
@@ -155,17 +155,17 @@ export function maxPoolForward(
  */
 export function maxPoolGrad(
   x: usize, dy: usize, dx: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, counter: usize,
+  kh: i32, kw: i32, sh: i32, sw: i32, padT: i32, padL: i32, ctx: usize,
 ): void {
   if (tiles(inH, inW, c, outH, outW, kh, kw, sh, sw, padT, padL)) {
     const rows = batch * outH;
     const span = max<i32>(ROWS, (rows + 63) / 64);
-    for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows))
+    for (let r0 = claim(ctx, span, rows); r0 < rows; r0 = claim(ctx, span, rows))
       for (let r = r0; r < min(rows, r0 + span); r++) tiledRow(x, r, outH, inH, inW, c, outW, kh, kw, 0, dy, dx);
     return;
   }
   const image = <usize>(inH * inW * c) << 2;
-  for (let b = claim(counter, 1, batch); b < batch; b = claim(counter, 1, batch)) {
+  for (let b = claim(ctx, 1, batch); b < batch; b = claim(ctx, 1, batch)) {
     memory.fill(dx + <usize>b * image, 0, image);
     for (let oy = 0; oy < outH; oy++)
       for (let ox = 0; ox < outW; ox++)

@@ -5,11 +5,11 @@
 import { exp4 } from './exp';
 import { claim } from './claim';
 
-export function softmaxRows(x: usize, out: usize, rows: i32, c: i32, counter: usize): void {
+export function softmaxRows(x: usize, out: usize, rows: i32, c: i32, ctx: usize): void {
   const c4 = c & ~3;
   const stride = <usize>c << 2;
   const span = max<i32>(1, (rows + 63) / 64);
-  for (let r0 = claim(counter, span, rows); r0 < rows; r0 = claim(counter, span, rows)) {
+  for (let r0 = claim(ctx, span, rows); r0 < rows; r0 = claim(ctx, span, rows)) {
     for (let r = r0; r < min(rows, r0 + span); r++) {
       const xr = x + <usize>r * stride, yr = out + <usize>r * stride;
       let m4 = f32x4.splat(-Infinity);

@@ -168,11 +168,11 @@ export function winogradFilter(u: usize, w: usize, inC: i32, outC: i32): void {
  * holds 16·(WT + 1)·inC floats (the transformed block, then transformInput's scratch), `m` 16·WT·npad; `zeros` inC zero
  * floats. A tile's result doesn't depend on the thread.
  */
-export function conv2dWinograd(p: usize, x: usize, u: usize, y: usize, counter: usize, zeros: usize, v: usize, m: usize): void {
+export function conv2dWinograd(p: usize, x: usize, u: usize, y: usize, ctx: usize, zeros: usize, v: usize, m: usize): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
   const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
-  for (let t0 = claim(counter, WT, tiles); t0 < tiles; t0 = claim(counter, WT, tiles)) {
+  for (let t0 = claim(ctx, WT, tiles); t0 < tiles; t0 = claim(ctx, WT, tiles)) {
     const nt = min(WT, tiles - t0);
     transformInput(p, x, t0, nt, v, v + ((<usize>(16 * WT * inC)) << 2), zeros);
     for (let xi = 0; xi < 16; xi++) {
@@ -254,12 +254,12 @@ export function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC:
  * stripes in order, so the result doesn't depend on the thread count. Per thread, `v` holds 16·(WT + 1)·inC floats
  * and `u` 16·WT·outC; `zeros` inC zero floats. inC and outC are multiples of 4.
  */
-export function conv2dWinogradFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, zeros: usize, v: usize, u: usize): void {
+export function conv2dWinogradFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, u: usize): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
   const blocks = (tiles + WT - 1) / WT;
   const size = <usize>(inC * outC) << 2;
-  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
+  for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
     const m = partials + <usize>s * 16 * size;
     memory.fill(m, 0, 16 * size);
     for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {

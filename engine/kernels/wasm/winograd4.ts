@@ -173,11 +173,11 @@ export function winogradFilter4(u: usize, w: usize, inC: i32, outC: i32, t: usiz
  * zero floats; `bias` (0: none) and `kind` (biasActivation's codes, not leaky relu) the epilogue applied before the
  * store.
  */
-export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, counter: usize, zeros: usize, v: usize, e: usize, m: usize, bias: usize, kind: i32): void {
+export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, ctx: usize, zeros: usize, v: usize, e: usize, m: usize, bias: usize, kind: i32): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const npad = (outC + NR - 1) & ~(NR - 1);
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
-  for (let t0 = claim(counter, WT4, tiles); t0 < tiles; t0 = claim(counter, WT4, tiles)) {
+  for (let t0 = claim(ctx, WT4, tiles); t0 < tiles; t0 = claim(ctx, WT4, tiles)) {
     const nt = min(WT4, tiles - t0);
     transformInput4(p, x, t0, nt, v, e, zeros);
     for (let xi = 0; xi < 36; xi++) {
@@ -255,12 +255,12 @@ function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize)
  * conv2dWinogradFilter: stripe s sums its contiguous run of the blocks of WT4 tiles in order, whichever thread claims
  * it. Per thread, `v` holds 36·WT4·inC floats, `e` max(36·inC, 96), `u` 36·WT4·outC; `zeros` inC zero floats.
  */
-export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, counter: usize, zeros: usize, v: usize, e: usize, u: usize): void {
+export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, e: usize, u: usize): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
   const blocks = (tiles + WT4 - 1) / WT4;
   const size = <usize>(inC * outC) << 2;
-  for (let s = claim(counter, 1, stripes); s < stripes; s = claim(counter, 1, stripes)) {
+  for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
     const m = partials + <usize>s * 36 * size;
     memory.fill(m, 0, 36 * size);
     for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {
