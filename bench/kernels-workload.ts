@@ -57,6 +57,7 @@ export const ops: OpSpec[] = [
   // make on the caller's thread alone are gone and the threads share the whole op.
   ...(
     [
+      'matmul',
       'conv-fwd',
       'conv-bpi',
       'conv-bpf',
@@ -106,15 +107,19 @@ const WARM_CALLS = 2,
  */
 function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
   const scope = (b as { stepScope?: <T>(fn: () => T) => T }).stepScope;
-  const zero = new Float32Array(inputs.bn.shape[3]);
-  const resident = (t: Tensor) => tensor(t.shape, b.biasActivation(t, zero, 'linear').data);
-  const step = (op: (x: Tensor, dy: Tensor, poolDy: Tensor | null) => unknown, conv = false): Prepared =>
+  const resident = (t: Tensor) =>
+    tensor(t.shape, b.biasActivation(t, new Float32Array(t.shape[t.shape.length - 1]), 'linear').data);
+  const operands = { conv: [inputs.x, inputs.dy], bn: [inputs.bn, inputs.bnDy], matmul: [inputs.a, inputs.b] };
+  const step = (
+    op: (x: Tensor, dy: Tensor, poolDy: Tensor | null) => unknown,
+    kind: keyof typeof operands = 'bn',
+  ): Prepared =>
     scope
       ? () =>
           scope((): SelfTimed => {
-            const poolDy = conv ? null : resident(inputs.poolDy);
-            const x = resident(conv ? inputs.x : inputs.bn),
-              dy = resident(conv ? inputs.dy : inputs.bnDy);
+            const poolDy = kind === 'bn' ? resident(inputs.poolDy) : null;
+            const x = resident(operands[kind][0]),
+              dy = resident(operands[kind][1]);
             for (let i = 0; i < WARM_CALLS; i++) op(x, dy, poolDy);
             const t = performance.now();
             for (let i = 0; i < TIMED_CALLS; i++) op(x, dy, poolDy);
@@ -122,9 +127,10 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
           })
       : { unavailable: 'no step scope (operands stay in JavaScript memory)' };
   return {
-    'conv-fwd-step': step((x) => b.conv2d(x, inputs.f, valid), true),
-    'conv-bpi-step': step((_x, dy) => b.conv2dBackpropInput(dy, inputs.f, convX, valid), true),
-    'conv-bpf-step': step((x, dy) => b.conv2dBackpropFilter(x, dy, convF, valid), true),
+    'matmul-step': step((a, bm) => b.matMul(a, bm), 'matmul'),
+    'conv-fwd-step': step((x) => b.conv2d(x, inputs.f, valid), 'conv'),
+    'conv-bpi-step': step((_x, dy) => b.conv2dBackpropInput(dy, inputs.f, convX, valid), 'conv'),
+    'conv-bpf-step': step((x, dy) => b.conv2dBackpropFilter(x, dy, convF, valid), 'conv'),
     'bn-fwd-step': step((x) => b.batchNormTrain(x, inputs.gamma, inputs.beta, 1e-3)),
     'bn-bwd-step': step((x, dy) => b.batchNormBackward(dy, x, inputs.gamma, saved)),
     'bias-relu-step': step((x) => b.biasActivation(x, inputs.beta, 'relu')),

@@ -19,6 +19,7 @@ import { seededRandom } from '../engine/kernels/dropout';
 import { disposeBackend, loadBackend, referenceBackend } from '../engine/kernels/registry';
 import { loadTfjs, ortOps, tfjsOps } from './kernels-peers';
 import { ops, ours, type Prepared, type Run, type SelfTimed } from './kernels-workload';
+import { ceilingIters, threadCeiling } from './thread-ceiling';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -49,10 +50,20 @@ const summary = (samples: number[]) => {
 /** V8's collector when the run exposes it (`--expose-gc`, as `npm run bench` passes): a sample then starts clean. */
 const collect = (globalThis as { gc?: () => void }).gc;
 
+/**
+ * How long a sample waits after the collection: V8 finishes it (sweeping, returning pages) on helper threads, which
+ * take the other cores just as our workers start. Timed straight after gc(), the ceiling loop split on 2 threads ran
+ * 1.42× faster than on one (paired 1.47×); 5 ms later, 1.88× (paired 1.88×), as without the collection.
+ */
+const SETTLE_MS = 5;
+
 async function timed(run: Run): Promise<number> {
   // Ops outside a step return new arrays of megabytes: without this, a major collection they set off lands inside a
   // later sample, and rows read 3–10× their usual time in some runs.
-  collect?.();
+  if (collect) {
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  }
   const t = performance.now();
   const r = (await run()) as Partial<SelfTimed> | undefined;
   return typeof r?.selfMs === 'number' ? r.selfMs : performance.now() - t;
@@ -92,8 +103,14 @@ function shuffled(n: number): number[] {
   return order;
 }
 
-/** Every run once per round, in a random order, until the budget (scaled by how many there are) or the round cap. */
-async function timeInterleaved(runs: Run[]): Promise<ReturnType<typeof summary>[]> {
+/**
+ * Every run once per round, in a random order, until the budget (scaled by how many there are) or the round cap;
+ * the samples of round r are samples[·][r], so two runs' timings can be compared round by round.
+ */
+async function timeInterleaved(
+  runs: Run[],
+  roundCap?: number,
+): Promise<{ summaries: ReturnType<typeof summary>[]; samples: number[][] }> {
   let slowest = 0;
   for (const run of runs) slowest = Math.max(slowest, await timed(run));
   const maxRounds = slowest < SHORT_MS ? MAX_SHORT_ROUNDS : MAX_REPS;
@@ -106,12 +123,19 @@ async function timeInterleaved(runs: Run[]): Promise<ReturnType<typeof summary>[
   ) {
     for (const j of shuffled(runs.length)) samples[j].push(await timed(runs[j]));
   }
-  return samples.map(summary);
+  return { summaries: samples.map(summary), samples };
 }
 
 const peakRssMB = () => Math.round((process.resourceUsage().maxRSS * 1024) / 2 ** 20);
 
-type Loaded = { ops: Record<string, Prepared>; notes?: Record<string, string>; note?: string; close?: () => unknown };
+type Loaded = {
+  ops: Record<string, Prepared>;
+  notes?: Record<string, string>;
+  note?: string;
+  close?: () => unknown;
+  /** The machine's ceiling on this implementation's thread count (ours fast and ours fast 1T only). */
+  ceiling?: Run;
+};
 
 interface Impl {
   id: string;
@@ -124,6 +148,27 @@ interface Impl {
 
 const simdNote = (relaxed: boolean | undefined) => (relaxed ? 'relaxed SIMD' : 'plain SIMD');
 const wasmDir = join(root, 'dist/wasm');
+
+/**
+ * The ceiling loop on `threads` threads (bench/thread-ceiling.ts), the same length for every count. It runs in every
+ * op's rounds beside the op: a shared VM's cores change speed for seconds at a time (the loop on 2 threads took
+ * 3.1–3.8 ms in some stretches of rounds and 5.7–6.2 ms, the 1-thread time, in others), so a ceiling measured once
+ * would not describe the rounds of a later op.
+ */
+let iters: Promise<number> | null = null;
+async function withCeiling(loaded: Loaded, threads: number): Promise<Loaded> {
+  const { Worker } = await import('node:worker_threads');
+  iters ??= ceilingIters();
+  const ceiling = await threadCeiling(threads, Worker as never, await iters);
+  return {
+    ...loaded,
+    ceiling: () => ceiling.run(),
+    close: async () => {
+      await loaded.close?.();
+      await ceiling.close();
+    },
+  };
+}
 
 async function fastWith(threads: number, relaxed: boolean): Promise<Loaded> {
   const { readFile } = await import('node:fs/promises');
@@ -142,11 +187,14 @@ const allImpls: Impl[] = [
     load: async () => {
       const { backend, issue } = await loadBackend('fast', { threads: THREADS });
       if (issue) throw new Error(`${issue.message} (${issue.hint})`);
-      return {
-        ops: ours(backend),
-        note: simdNote((backend as { relaxedSimd?: boolean }).relaxedSimd),
-        close: () => disposeBackend(backend),
-      };
+      return withCeiling(
+        {
+          ops: ours(backend),
+          note: simdNote((backend as { relaxedSimd?: boolean }).relaxedSimd),
+          close: () => disposeBackend(backend),
+        },
+        THREADS,
+      );
     },
   },
   {
@@ -155,7 +203,12 @@ const allImpls: Impl[] = [
     note: `wasm, ${THREADS} threads, relaxed SIMD left off`,
     load: () => fastWith(THREADS, false),
   },
-  { id: 'fast1t', name: 'ours fast 1T', note: 'wasm, 1 thread', load: () => fastWith(1, true) },
+  {
+    id: 'fast1t',
+    name: 'ours fast 1T',
+    note: 'wasm, 1 thread',
+    load: async () => withCeiling(await fastWith(1, true), 1),
+  },
   {
     id: 'reference',
     name: 'ours reference',
@@ -203,6 +256,9 @@ const impls = only ? allImpls.filter((i) => only.includes(i.id)) : allImpls;
 // ---- run ------------------------------------------------------------------------------------------------------
 const table: Record<string, Record<string, Result>> = Object.fromEntries(ops.map((o) => [o.id, {}]));
 const implInfo: Record<string, { note: string; loadError?: string; peakRssMBAfter: number }> = {};
+/** Each interleaved implementation's samples of an op, round by round, and of the ceiling loop in the same rounds. */
+const rounds: Record<string, Record<string, number[]>> = Object.fromEntries(ops.map((o) => [o.id, {}]));
+const ceilingRounds: Record<string, Record<string, number[]>> = Object.fromEntries(ops.map((o) => [o.id, {}]));
 
 async function load(impl: Impl): Promise<Loaded | null> {
   try {
@@ -266,9 +322,21 @@ for (const op of ops) {
     const run = runnable(t.loaded, t.impl, op.id);
     return run ? [{ ...t, run }] : [];
   });
+  // Where both our 2-thread and 1-thread backends run the op, their ceiling loops join its rounds.
+  const scaling = live.filter((l) => l.impl.id === 'fast' || l.impl.id === 'fast1t');
+  const ceilings =
+    scaling.length === 2 && scaling.every((l) => l.loaded.ceiling)
+      ? scaling.map((l) => ({ name: l.impl.name, run: l.loaded.ceiling as Run }))
+      : [];
   try {
-    const results = await timeInterleaved(live.map((l) => l.run));
-    live.forEach((l, i) => record(l.impl, l.loaded, op.id, results[i]));
+    const { summaries, samples } = await timeInterleaved([...live.map((l) => l.run), ...ceilings.map((c) => c.run)]);
+    live.forEach((l, i) => {
+      record(l.impl, l.loaded, op.id, summaries[i]);
+      rounds[op.id][l.impl.name] = samples[i];
+    });
+    ceilings.forEach((c, i) => {
+      ceilingRounds[op.id][c.name] = samples[live.length + i];
+    });
   } catch (e) {
     // One failing peer must not cost the others their figures: time each alone then.
     for (const l of live)
@@ -315,20 +383,46 @@ const speedups = Object.fromEntries(
     return one && all ? [[op.id, one / all]] : [];
   }),
 );
+/**
+ * The median over rounds of (1-thread time / all-thread time) in the same round: on a machine whose speed drifts
+ * from second to second, each round's two samples were taken moments apart.
+ */
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const perRound = (samples: Record<string, number[]>): number | undefined => {
+  const one = samples['ours fast 1T'],
+    all = samples['ours fast'];
+  if (!one?.length || !all?.length) return undefined;
+  return median(Array.from({ length: Math.min(one.length, all.length) }, (_, i) => one[i] / all[i]));
+};
+const paired = Object.fromEntries(
+  ops.flatMap((op) => (perRound(rounds[op.id]) ? [[op.id, perRound(rounds[op.id])]] : [])),
+);
+const ceilings = Object.fromEntries(
+  ops.flatMap((op) => (perRound(ceilingRounds[op.id]) ? [[op.id, perRound(ceilingRounds[op.id])]] : [])),
+);
 if (Object.keys(speedups).length) {
   console.log(
-    `\nThread speed-up, ours fast from 1 thread to ${THREADS} (median 1-thread ms / median ${THREADS}-thread ms, same rounds):`,
+    `\nThread speed-up, ours fast from 1 thread to ${THREADS}: "medians": median 1-thread ms / median ${THREADS}-thread ms; "per round": the median of each round's own ratio; "ceiling": the same for a register-only loop split on the same pool in the same rounds (bench/thread-ceiling.ts), what this machine gave perfectly parallel work; "of ceiling": per round / ceiling`,
   );
   for (const op of ops) {
     if (speedups[op.id] === undefined) continue;
+    const oneThread = /^(bn-fwd|bn-bwd|bias-relu|bias-relu-grad|pool-fwd|pool-bwd)$/.test(op.id);
     const goal =
-      THREADS === 2 && /^(matmul|conv-fwd|conv-bpi|conv-bpf)(-step)?$/.test(op.id)
-        ? '  goal ≥ 1.8×'
-        : THREADS === 2 && op.id.startsWith('bn-')
-          ? '  goal > 1.5×'
-          : '';
+      THREADS !== 2
+        ? ''
+        : /^(matmul|conv-fwd|conv-bpi|conv-bpf)(-step)?$/.test(op.id)
+          ? '  goal ≥ 1.8×'
+          : /^bn-(fwd|bwd)-step$/.test(op.id)
+            ? '  goal > 1.5×'
+            : oneThread
+              ? '  (one thread outside a step, by design: fast/runtime.ts runRows)'
+              : '';
+    const x = (v: number | undefined) => (v === undefined ? '    –' : `${lpad(v.toFixed(2), 5)}×`);
+    const ours = paired[op.id] as number | undefined,
+      machine = ceilings[op.id] as number | undefined;
+    const share = ours && machine ? `${lpad(((100 * ours) / machine).toFixed(0), 4)}%` : '    –';
     console.log(
-      `  ${pad(op.title, 48)} ${lpad(table[op.id]['ours fast 1T'].ms!.toFixed(2), 8)} ms → ${lpad(table[op.id]['ours fast'].ms!.toFixed(2), 7)} ms  ${lpad(speedups[op.id].toFixed(2), 5)}×${goal}`,
+      `  ${pad(op.title, 52)} ${lpad(table[op.id]['ours fast 1T'].ms!.toFixed(2), 8)} ms → ${lpad(table[op.id]['ours fast'].ms!.toFixed(2), 7)} ms  medians ${x(speedups[op.id])}  per round ${x(paired[op.id])}  ceiling ${x(ceilings[op.id])}  of ceiling ${share}${goal}`,
     );
   }
 }
@@ -355,7 +449,7 @@ const results = {
         .map((n) => [n, (table[op.id][n].ms as number) / (table[op.id]['ours fast']?.ms as number)]),
     ),
   })),
-  threadSpeedup: { threads: THREADS, byOp: speedups },
+  threadSpeedup: { threads: THREADS, byOp: speedups, perRound: paired, ceilingPerRound: ceilings },
   peakRssMB: peakRssMB(),
 };
 // The other benchmarks' sections (training, canvas, …) stay; this one's fields are replaced.
