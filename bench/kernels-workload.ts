@@ -67,10 +67,11 @@ export const ops: OpSpec[] = [
       'bias-relu-grad',
       'pool-fwd',
       'pool-bwd',
+      'adam',
     ] as const
   ).map((id) => ({
     id: `${id}-step`,
-    title: `${id} in a step (operands in wasm memory)`,
+    title: id === 'adam' ? 'adam in a step (its slots in wasm memory)' : `${id} in a step (operands in wasm memory)`,
     flops: null,
     inStep: true,
   })),
@@ -137,6 +138,11 @@ function inStep(b: Backend, saved: BatchNormSaved): Record<string, Prepared> {
     'bias-relu-grad-step': step((x, dy) => b.biasActivationGrad(dy, x, 'relu', true)),
     'pool-fwd-step': step((x) => b.maxPool(x, pool2)),
     'pool-bwd-step': step((x, _dy, poolDy) => b.maxPoolGrad(poolDy as Tensor, x, pool2)),
+    // The slots move into wasm memory after the first step that updates them (fast/adam-update.ts).
+    'adam-step': step(() => {
+      const [w, g, m, v] = inputs.adam;
+      b.adamUpdate(w, g, m, v, { alpha: 1e-7, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    }),
   };
 }
 

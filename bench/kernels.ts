@@ -107,10 +107,7 @@ function shuffled(n: number): number[] {
  * Every run once per round, in a random order, until the budget (scaled by how many there are) or the round cap;
  * the samples of round r are samples[·][r], so two runs' timings can be compared round by round.
  */
-async function timeInterleaved(
-  runs: Run[],
-  roundCap?: number,
-): Promise<{ summaries: ReturnType<typeof summary>[]; samples: number[][] }> {
+async function timeInterleaved(runs: Run[]): Promise<{ summaries: ReturnType<typeof summary>[]; samples: number[][] }> {
   let slowest = 0;
   for (const run of runs) slowest = Math.max(slowest, await timed(run));
   const maxRounds = slowest < SHORT_MS ? MAX_SHORT_ROUNDS : MAX_REPS;

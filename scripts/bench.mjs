@@ -5,6 +5,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
+import { ensureBuilt } from './build-steps.mjs';
+
+// What the benches load, built first when missing or older than its sources (as `npm start` does): the kernels,
+// the editor (the canvas and Predict benches drive it in Chromium) and the Electron bundles (the Predict bench's
+// utility-process row). On a fresh clone the last two benches failed without it.
+try {
+  ensureBuilt(['wasm', 'renderer', 'electron']);
+} catch (e) {
+  console.error(`npm run bench: ${e.message}`);
+  process.exit(1);
+}
 
 register();
 const { relaxedSimdExecArgv } = await import('../cli/relaxed-simd.ts');

@@ -198,7 +198,11 @@ export interface Backend {
   /** Backpropagation through that step: the gradients of both matrix products' outputs, and of h. */
   gruCellGrad(p: GruCellGradInput): GruCellGrads;
 
-  /** Keras's Adam step over one variable, updating value and its slots m and v in place. */
+  /**
+   * Keras's Adam step over one variable, updating value in place, and its slots m and v: in place, or (the fast
+   * backend, once a step scope has passed them) in the backend's own memory, where m and v are then only the keys of
+   * the slots: pass the same two arrays at every step and don't read them.
+   */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;
 
   /**

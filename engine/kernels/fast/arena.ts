@@ -2,8 +2,9 @@
  * A bump allocator over the kernels' shared WebAssembly memory. Each kernel call resets it, copies its operands in,
  * takes its scratch, and copies the result out before returning, so nothing outlives a call and nothing is freed.
  * Inside a scope (one training step) results stay in wasm memory instead: `output` slots survive until the scope
- * ends, `result` hands them out as views (no copy, no JS allocation), and `copyIn` of such a view is free. The
- * memory only grows; views are rebuilt whenever it has.
+ * ends, `result` hands them out as views (no copy, no JS allocation), and `copyIn` of such a view is free. Below
+ * all of that, `pin` keeps blocks that outlive every call and scope until `unpin` (an optimizer's slots between
+ * steps). The memory only grows; views are rebuilt whenever it has.
  */
 const PAGE = 65536;
 // The wasm module has no static data; the first page stays unused so a stray null pointer can't hit an operand.
@@ -20,10 +21,20 @@ export interface CopyMeter {
   bytes: number;
 }
 
+/** A pinned block: [ptr, ptr + bytes), free once unpinned (reused first fit, and given back from the top). */
+interface Pin {
+  ptr: number;
+  bytes: number;
+  live: boolean;
+}
+
 export class Arena {
   private top = BASE;
   /** What the open scope keeps (its outputs) ends here; each call's scratch starts here. */
   private kept = BASE;
+  /** Pinned blocks end here: scopes and calls start above it. */
+  private floor = BASE;
+  private readonly pins: Pin[] = [];
   private depth = 0;
   /** Every buffer object this memory has had: views made before a grow hold an older one. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
@@ -51,8 +62,64 @@ export class Arena {
     try {
       return fn();
     } finally {
-      if (--this.depth === 0) this.kept = this.top = BASE;
+      if (--this.depth === 0) {
+        this.trimPins();
+        this.kept = this.top = this.floor;
+      }
     }
+  }
+
+  /**
+   * The byte address of `floats` slots that keep their contents across calls and scopes until unpin(ptr). Only
+   * between scopes (a scope's results sit where a new block would go): -1 inside one. Throws WasmMemoryLimitError
+   * when the memory can't grow to hold it.
+   */
+  pin(floats: number): number {
+    if (this.depth > 0) return -1;
+    const bytes = Math.ceil((floats * 4) / ALIGN) * ALIGN;
+    const at = this.pins.findIndex((p) => !p.live && p.bytes >= bytes);
+    if (at >= 0) {
+      const block = this.pins[at];
+      if (block.bytes > bytes)
+        this.pins.splice(at + 1, 0, { ptr: block.ptr + bytes, bytes: block.bytes - bytes, live: false });
+      block.bytes = bytes;
+      block.live = true;
+      return block.ptr;
+    }
+    const ptr = this.floor;
+    this.ensure(ptr + bytes);
+    this.pins.push({ ptr, bytes, live: true });
+    this.floor = this.kept = this.top = ptr + bytes;
+    return ptr;
+  }
+
+  /** Frees a block from pin(); the space is reused by later pins, or given back to the calls once on top. */
+  unpin(ptr: number): void {
+    const block = this.pins.find((p) => p.ptr === ptr && p.live);
+    if (!block) return;
+    block.live = false;
+    for (let i = this.pins.length - 1; i > 0; i--) {
+      const [a, b] = [this.pins[i - 1], this.pins[i]];
+      if (!a.live && !b.live) {
+        a.bytes += b.bytes;
+        this.pins.splice(i, 1);
+      }
+    }
+    if (this.depth === 0) {
+      this.trimPins();
+      this.kept = this.top = this.floor;
+    }
+  }
+
+  /** Bytes pinned now (live blocks). */
+  get pinnedBytes(): number {
+    return this.pins.reduce((sum, p) => sum + (p.live ? p.bytes : 0), 0);
+  }
+
+  private trimPins(): void {
+    while (this.pins.length && !this.pins[this.pins.length - 1].live) this.pins.pop();
+    const last = this.pins[this.pins.length - 1];
+    this.floor = last ? last.ptr + last.bytes : BASE;
   }
 
   get scoped(): boolean {
@@ -82,18 +149,23 @@ export class Arena {
   /** Byte address of `floats` fresh float32 slots (contents undefined). */
   alloc(floats: number): number {
     const ptr = this.top;
-    this.top = Math.ceil((ptr + floats * 4 + 16) / ALIGN) * ALIGN;
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      try {
-        this.memory.grow(Math.ceil((this.top - have) / PAGE));
-      } catch {
-        throw new WasmMemoryLimitError(
-          `an op needs ${Math.ceil(this.top / 2 ** 20)} MiB of wasm memory, more than it can have`,
-        );
-      }
-    }
+    const end = Math.ceil((ptr + floats * 4 + 16) / ALIGN) * ALIGN;
+    this.ensure(end);
+    this.top = end;
     return ptr;
+  }
+
+  /** Grows the memory to at least `bytes`. */
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    try {
+      this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    } catch {
+      throw new WasmMemoryLimitError(
+        `an op needs ${Math.ceil(bytes / 2 ** 20)} MiB of wasm memory, more than it can have`,
+      );
+    }
   }
 
   zeros(floats: number): number {

@@ -4,7 +4,7 @@ import { type CopyMeter, WasmMemoryLimitError } from './arena';
 import { fastActivation, fastActivationGrad } from './activation';
 import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
-import { fastAdamUpdate } from './adam-update';
+import { adoptAdamSlots, fastAdamUpdate } from './adam-update';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
@@ -33,6 +33,8 @@ export interface FastBackend extends Backend {
   readonly poolStats: PoolStats;
   /** Whether the workers now spin through the gaps of a step (inside stepScope, with a core to spare). */
   readonly hot: boolean;
+  /** Bytes of wasm memory held between steps: Adam's slots once a step has used them (fast/adam-update.ts). */
+  readonly pinnedBytes: number;
   stepScope<T>(fn: () => T): T;
   /** Stops the worker threads (resolves when they have exited); the backend still works afterwards, on one thread. */
   dispose(): Promise<void>;
@@ -90,6 +92,9 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     get liveWorkers() {
       return rt.pool.liveWorkers;
     },
+    get pinnedBytes() {
+      return rt.arena.pinnedBytes;
+    },
     relaxedSimd: rt.relaxedSimd,
     threads,
     meter: rt.arena.meter,
@@ -143,15 +148,18 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,
     avgPool: fastAvgPool,
     avgPoolGrad: fastAvgPoolGrad,
-    stepScope: (fn) =>
-      rt.arena.scope(() => {
+    stepScope: (fn) => {
+      // Between steps: the slots Adam updated in the last one move into wasm memory.
+      if (!rt.arena.scoped) adoptAdamSlots(rt);
+      return rt.arena.scope(() => {
         if (hotDepth++ === 0) rt.pool.setHot(true);
         try {
           return fn();
         } finally {
           if (--hotDepth === 0) rt.pool.setHot(false);
         }
-      }),
+      });
+    },
     dispose: () => rt.pool.dispose(),
   };
 }

@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createFastBackend } from '../../../../engine/kernels/fast/backend';
+import { WASM_FILES } from '../../../../engine/kernels/registry';
 import { adamUpdate, type AdamStep } from '../../../../engine/kernels/adam-update';
 import { simdVariants, useFastBackend } from '../fast-backend';
 import { expectClose, randomTensor } from '../helpers';
@@ -50,4 +54,45 @@ for (const variant of simdVariants)
       expect([w[0], w[n - 1]].map((x) => +x.toFixed(6))).toEqual([0.999, 0.999]);
       expect([m[4999], g[4999]]).toEqual([Math.fround(0.2), 2]);
     });
+
+    it('inside training steps the slots move into wasm memory after the first and every step still equals the reference bit for bit', () => {
+      const n = 300_000; // above the pool's threshold: both threads share each update
+      const w0 = randomTensor([n], 71).data;
+      const ref = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+      const got = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+      const b = fast();
+      const pinnedBefore = b.pinnedBytes;
+      for (let t = 1; t <= 6; t++) {
+        const g = randomTensor([n], 71 + t).data;
+        adamUpdate(ref.w, g, ref.m, ref.v, stepAt(t));
+        b.stepScope(() => b.adamUpdate(got.w, g, got.m, got.v, stepAt(t)));
+        expect(Array.from(got.w)).toEqual(Array.from(ref.w));
+        // From the second step the slots live in wasm memory, twice each (read one, write the other).
+        if (t >= 2) expect(b.pinnedBytes - pinnedBefore).toBeGreaterThanOrEqual(4 * n * 4);
+      }
+    });
   });
+
+describe('Adam update, fast backend, slots held in wasm memory', () => {
+  it('a step the memory can no longer hold hands the slots back to their arrays and runs on the reference, still exact', async () => {
+    const simd = await readFile(join(import.meta.dirname, '../../../../dist/wasm', WASM_FILES.simd));
+    // 1M weights: the first step needs weights, gradient and both slots (16 MiB); then the slots are pinned twice
+    // (16 MiB) and the weights and gradient (8 MiB) no longer fit under 24 MiB.
+    const b = await createFastBackend({ binaries: { simd }, threads: 1, Worker: null, memoryLimitMiB: 24 });
+    const n = 1 << 20;
+    const w0 = randomTensor([n], 81).data;
+    const ref = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    const got = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    for (let t = 1; t <= 3; t++) {
+      const g = randomTensor([n], 81 + t).data;
+      adamUpdate(ref.w, g, ref.m, ref.v, stepAt(t));
+      b.stepScope(() => b.adamUpdate(got.w, g, got.m, got.v, stepAt(t)));
+      if (t === 1) expect(b.pinnedBytes).toBe(0);
+    }
+    expect(b.pinnedBytes).toBe(0);
+    expect(Array.from(got.w)).toEqual(Array.from(ref.w));
+    expect(Array.from(got.m)).toEqual(Array.from(ref.m));
+    expect(Array.from(got.v)).toEqual(Array.from(ref.v));
+    await b.dispose();
+  });
+});
