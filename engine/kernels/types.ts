@@ -91,6 +91,12 @@ export interface BatchNormGrads {
   dbeta: Float32Array;
 }
 
+/** Backend.crossEntropyFromLogits's answer. */
+export interface CrossEntropyFromLogits {
+  rowLosses: Float64Array;
+  grad: Tensor;
+}
+
 export interface SoftmaxCrossEntropyResult {
   /** Mean over rows of −Σ labels · log softmax(logits). */
   loss: number;
@@ -155,6 +161,16 @@ export interface Backend {
   activationGrad(dy: Tensor, x: Tensor, y: Tensor, name: ActivationName, options?: ActivationOptions): Tensor;
 
   /** Softmax over the last axis fused with categorical cross-entropy against labels of the same shape. */
+  /**
+   * Keras's categorical cross-entropy from logits (softmax over the last axis) as engine/train/losses.ts computes it:
+   * each row's loss (f64) and the gradient with respect to the logits, (p · Σt − t) / rows. Labels: one class per
+   * row (sparse, Int32Array) or rows × k. Null: no fast path for these operands (the caller computes it).
+   */
+  crossEntropyFromLogits?(
+    logits: Tensor,
+    labels: Int32Array | Float32Array,
+    sparse: boolean,
+  ): CrossEntropyFromLogits | null;
   softmaxCrossEntropy(logits: Tensor, labels: Tensor): SoftmaxCrossEntropyResult;
   /** Gradient of the mean loss with respect to the logits. */
   softmaxCrossEntropyGrad(probs: Tensor, labels: Tensor): Tensor;

@@ -5,6 +5,7 @@
  * to [1e-7, 1 − 1e-7] as in `keras.losses`.
  */
 import type { Tensor } from '../core/tensor';
+import type { Backend } from '../kernels/types';
 
 export const LOSSES = [
   'categorical_crossentropy',
@@ -30,6 +31,8 @@ export interface LossOptions {
   outputActivation: string | null;
   /** The output's pre-activation values, when the output layer applies an activation. */
   logits?: Tensor;
+  /** A backend whose cross-entropy from logits (threaded, in wasm) takes large heads off this thread. */
+  kernels?: Pick<Backend, 'crossEntropyFromLogits'>;
 }
 
 /**
@@ -48,7 +51,7 @@ export function computeLoss(
   switch (name) {
     case 'categorical_crossentropy':
     case 'sparse_categorical_crossentropy':
-      return crossEntropy(output, labelAt, rows, k, opts);
+      return kernelCrossEntropy(name, output, target, opts) ?? crossEntropy(output, labelAt, rows, k, opts);
     case 'binary_crossentropy':
       return binaryCrossEntropy(output, labelAt, rows, k, opts);
     case 'mean_squared_error': {
@@ -72,6 +75,27 @@ function denseLabels(
 ): (i: number) => number {
   if (name !== 'sparse_categorical_crossentropy') return (i) => target[i];
   return (i) => (target[Math.floor(i / k)] === i % k ? 1 : 0);
+}
+
+/**
+ * The cross-entropy from logits on the backend's kernel (the same per-row f64 formulas, Keras's loss), or null. The
+ * row losses are added in row order as crossEntropy does: with one label per row (sparse), bit for bit.
+ */
+function kernelCrossEntropy(
+  name: LossName,
+  output: Tensor,
+  target: Float32Array | Int32Array,
+  opts: LossOptions,
+): LossResult | null {
+  const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
+  const logits = opts.fromLogits ? output : fused ? opts.logits : null;
+  const kernel = opts.kernels?.crossEntropyFromLogits;
+  if (!logits || !kernel) return null;
+  const r = kernel(logits, target, name === 'sparse_categorical_crossentropy');
+  if (!r) return null;
+  let total = 0;
+  for (const loss of r.rowLosses) total += loss;
+  return { loss: total / r.rowLosses.length, grad: { shape: output.shape, data: r.grad.data }, gradIsLogits: !!fused };
 }
 
 function crossEntropy(

@@ -193,6 +193,7 @@ export async function train(
             fromLogits: !!settings.fromLogits,
             outputActivation,
             logits,
+            kernels,
           }),
         );
         // Keras's fit reports the compiled loss plus the layers' regularization losses (Trainer.compute_loss).
@@ -370,8 +371,12 @@ export function evaluate(
       : undefined;
     const regularization = 'message' in rules ? 0 : regularizationLoss(rules, pass.values);
     loss +=
-      (computeLoss(settings.loss, pass.output, target, { fromLogits: !!settings.fromLogits, outputActivation, logits })
-        .loss +
+      (computeLoss(settings.loss, pass.output, target, {
+        fromLogits: !!settings.fromLogits,
+        outputActivation,
+        logits,
+        kernels: backend,
+      }).loss +
         regularization) *
       b.size;
     acc += accuracy(settings.loss, pass.output, target) * b.size;

@@ -17,6 +17,7 @@ import {
   fastDepthwiseConv2dBackpropInput,
 } from './depthwise-conv2d';
 import { fastMatMul } from './matmul';
+import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { createRuntime, type WasmBinaries } from './runtime';
 import type { PoolStats, WorkerConstructor } from './thread-pool';
@@ -142,6 +143,14 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     lstmCellGrad: orReference((p) => fastLstmCellGrad(rt, p), referenceBackend.lstmCellGrad),
     gruCell: orReference((p) => fastGruCell(rt, p), referenceBackend.gruCell),
     gruCellGrad: orReference((p) => fastGruCellGrad(rt, p), referenceBackend.gruCellGrad),
+    crossEntropyFromLogits: (logits, labels, sparse) => {
+      try {
+        return fastCrossEntropyFromLogits(rt, logits, labels, sparse);
+      } catch (e) {
+        if (e instanceof WasmMemoryLimitError) return null;
+        throw e;
+      }
+    },
     adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),
     depthwiseConv2d: fastDepthwiseConv2d,
     depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,

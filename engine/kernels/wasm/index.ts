@@ -13,3 +13,4 @@ export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
 export { softmaxRows } from './softmax';
+export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
