@@ -364,22 +364,25 @@ export function evaluate(
   let acc = 0;
   let seen = 0;
   for (const b of batches(data, Math.max(settings.batchSize, 128))) {
-    const pass = forward(model, [{ shape: b.xShape, data: b.x }], makeContext(backend, false, 0));
-    const target = targetFor(settings.loss, b.y, data);
-    const logits = outputActivation
-      ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
-      : undefined;
-    const regularization = 'message' in rules ? 0 : regularizationLoss(rules, pass.values);
-    loss +=
-      (computeLoss(settings.loss, pass.output, target, {
+    // In the step scope, as a training step: results go from layer to layer in the kernels' memory and the memory
+    // passes use the threads; only the two numbers leave it.
+    const batch = scoped(backend, () => {
+      const pass = forward(model, [{ shape: b.xShape, data: b.x }], makeContext(backend, false, 0));
+      const target = targetFor(settings.loss, b.y, data);
+      const logits = outputActivation
+        ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
+        : undefined;
+      const regularization = 'message' in rules ? 0 : regularizationLoss(rules, pass.values);
+      const l = computeLoss(settings.loss, pass.output, target, {
         fromLogits: !!settings.fromLogits,
         outputActivation,
         logits,
         kernels: backend,
-      }).loss +
-        regularization) *
-      b.size;
-    acc += accuracy(settings.loss, pass.output, target) * b.size;
+      }).loss;
+      return { loss: l + regularization, accuracy: accuracy(settings.loss, pass.output, target) };
+    });
+    loss += batch.loss * b.size;
+    acc += batch.accuracy * b.size;
     seen += b.size;
   }
   return { loss: loss / seen, accuracy: acc / seen };
