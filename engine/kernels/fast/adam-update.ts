@@ -53,9 +53,15 @@ function residency(rt: WasmRuntime): Residency {
 }
 
 /**
+ * The share of the wasm memory's limit that pinned slots may take: the rest stays for the ops, which would otherwise
+ * fall back to the reference kernels on a large model whose slots had filled the memory.
+ */
+const PIN_SHARE = 0.25;
+
+/**
  * Between steps (no scope open): moves the slot pairs the last step updated into pinned wasm memory, so later steps
  * copy only the weights in and out (a third of the traffic: the MLP's Adam took 23% of its step, mostly copies).
- * A pair that doesn't fit stays in JavaScript.
+ * A pair that doesn't fit, or would take the pinned slots past PIN_SHARE of the memory limit, stays in JavaScript.
  */
 export function adoptAdamSlots(rt: WasmRuntime): void {
   const r = residencies.get(rt);
@@ -65,6 +71,7 @@ export function adoptAdamSlots(rt: WasmRuntime): void {
     const m = w.m.deref(),
       v = w.v.deref();
     if (!m || !v || r.byM.has(m)) continue;
+    if (rt.arena.pinnedBytes + 16 * m.length > PIN_SHARE * rt.memoryLimitBytes) continue;
     r.asked.delete(m);
     const blocks: number[] = [];
     try {

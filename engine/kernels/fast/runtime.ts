@@ -10,6 +10,8 @@ export interface WasmRuntime {
   arena: Arena;
   pool: ThreadPool;
   relaxedSimd: boolean;
+  /** The most bytes the wasm memory may grow to (RuntimeOptions.memoryLimitMiB). */
+  memoryLimitBytes: number;
 }
 
 export interface WasmBinaries {
@@ -58,6 +60,7 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
     arena: new Arena(memory),
     pool,
     relaxedSimd,
+    memoryLimitBytes: maximum * 65536,
   };
 }
 

@@ -74,25 +74,54 @@ for (const variant of simdVariants)
   });
 
 describe('Adam update, fast backend, slots held in wasm memory', () => {
+  const binaries = async () => ({
+    simd: await readFile(join(import.meta.dirname, '../../../../dist/wasm', WASM_FILES.simd)),
+  });
+
   it('a step the memory can no longer hold hands the slots back to their arrays and runs on the reference, still exact', async () => {
-    const simd = await readFile(join(import.meta.dirname, '../../../../dist/wasm', WASM_FILES.simd));
-    // 1M weights: the first step needs weights, gradient and both slots (16 MiB); then the slots are pinned twice
-    // (16 MiB) and the weights and gradient (8 MiB) no longer fit under 24 MiB.
-    const b = await createFastBackend({ binaries: { simd }, threads: 1, Worker: null, memoryLimitMiB: 24 });
-    const n = 1 << 20;
+    // 24 MiB: the slots of 256K weights, pinned twice (4 MiB), fit under the pinning share (a quarter); two kept
+    // results of 9.2 MiB each leave the second step's Adam no room for the weights and gradient.
+    const b = await createFastBackend({ binaries: await binaries(), threads: 1, Worker: null, memoryLimitMiB: 24 });
+    const n = 1 << 18;
+    const x0 = randomTensor([2_400_000 / 16, 16], 90);
+    const zero = new Float32Array(16);
     const w0 = randomTensor([n], 81).data;
     const ref = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
     const got = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    const pinnedAtStart: number[] = [];
     for (let t = 1; t <= 3; t++) {
       const g = randomTensor([n], 81 + t).data;
       adamUpdate(ref.w, g, ref.m, ref.v, stepAt(t));
-      b.stepScope(() => b.adamUpdate(got.w, g, got.m, got.v, stepAt(t)));
-      if (t === 1) expect(b.pinnedBytes).toBe(0);
+      b.stepScope(() => {
+        pinnedAtStart.push(b.pinnedBytes);
+        const x1 = b.biasActivation(x0, zero, 'linear');
+        b.biasActivation(x1, zero, 'linear');
+        b.adamUpdate(got.w, g, got.m, got.v, stepAt(t));
+      });
     }
+    // Pinned before the second step, handed back during it; the third copied them again.
+    expect(pinnedAtStart).toEqual([0, 4 * Math.ceil((4 * n) / 64) * 64, 0]);
     expect(b.pinnedBytes).toBe(0);
     expect(Array.from(got.w)).toEqual(Array.from(ref.w));
     expect(Array.from(got.m)).toEqual(Array.from(ref.m));
     expect(Array.from(got.v)).toEqual(Array.from(ref.v));
+    await b.dispose();
+  });
+
+  it('slots that would take more than a quarter of the memory limit stay in their arrays', async () => {
+    const b = await createFastBackend({ binaries: await binaries(), threads: 1, Worker: null, memoryLimitMiB: 24 });
+    const n = 1 << 20; // pinned twice: 16 MiB, over 6 MiB
+    const w0 = randomTensor([n], 91).data;
+    const ref = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    const got = { w: w0.slice(), m: new Float32Array(n), v: new Float32Array(n) };
+    for (let t = 1; t <= 3; t++) {
+      const g = randomTensor([n], 91 + t).data;
+      adamUpdate(ref.w, g, ref.m, ref.v, stepAt(t));
+      b.stepScope(() => b.adamUpdate(got.w, g, got.m, got.v, stepAt(t)));
+      expect(b.pinnedBytes).toBe(0);
+    }
+    expect(Array.from(got.m)).toEqual(Array.from(ref.m));
+    expect(Array.from(got.w)).toEqual(Array.from(ref.w));
     await b.dispose();
   });
 });
