@@ -26,6 +26,8 @@ async function apply(code: string): Promise<void> {
   await page.keyboard.press('Control+a');
   await page.keyboard.insertText(code);
   await page.click('[data-testid=code-apply]');
+  // Applied (laid out and on the canvas) once the button has nothing left to apply.
+  await expect.poll(() => page.locator('[data-testid=code-apply]').isDisabled(), { timeout: 15_000 }).toBe(true);
 }
 
 /** Each layer's box on the canvas, by class name. */
@@ -41,17 +43,38 @@ const boxes = () =>
     ),
   );
 
+/**
+ * The boxes once they hold still (two reads 100 ms apart agree to half a pixel): on a busy machine the view can still
+ * be settling after the nodes appear, and a box read mid-move compared 30 px off (CI, 2026-12-06).
+ */
+async function settledBoxes(): Promise<Awaited<ReturnType<typeof boxes>>> {
+  let last = await boxes();
+  for (let i = 0; i < 100; i++) {
+    await page.waitForTimeout(100);
+    const next = await boxes();
+    const keys = Object.keys(next);
+    const still =
+      keys.length === Object.keys(last).length &&
+      keys.every(
+        (k) => last[k] && (['x', 'y', 'w', 'h'] as const).every((f) => Math.abs(next[k][f] - last[k][f]) < 0.5),
+      );
+    if (still) return next;
+    last = next;
+  }
+  throw new Error('the canvas never held still for 100 ms');
+}
+
 describe('code Apply and the canvas layout', () => {
   it('puts a layer inserted in the code between its neighbours, moving the rest down, with no overlap', async () => {
     await page.click('[data-testid=tab-code]');
     await page.locator('[data-testid=code-view] .monaco-editor').waitFor();
     await apply(model(''));
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(4);
-    const before = await boxes();
+    const before = await settledBoxes();
     await apply(model('Dropout(0.5),\n'));
     await expect.poll(() => page.locator('.react-flow__node').count(), { timeout: 15_000 }).toBe(5);
     await expect.poll(async () => Object.keys(await boxes())).toContain('Dropout');
-    const after = await boxes();
+    const after = await settledBoxes();
     const { Flatten: flatten, Dropout: dropout, Dense: dense } = after;
     // In the chain: below Flatten, above Dense, in Flatten's column.
     expect(dropout.y).toBeGreaterThan(flatten.y + flatten.h);
