@@ -78,6 +78,19 @@ function denseLabels(
 }
 
 /**
+ * The logits a cross-entropy works from: the output itself (from_logits), or the pre-activation values of an output
+ * layer ending in `activation` (fused: the gradient is then with respect to them); null: work from probabilities.
+ */
+function logitsOf(
+  output: Tensor,
+  opts: LossOptions,
+  activation: 'softmax' | 'sigmoid',
+): { logits: Tensor | null; fused: boolean } {
+  const fused = !opts.fromLogits && opts.outputActivation === activation && !!opts.logits;
+  return { logits: opts.fromLogits ? output : fused ? (opts.logits as Tensor) : null, fused };
+}
+
+/**
  * The cross-entropy from logits on the backend's kernel (the same per-row f64 formulas, Keras's loss), or null. The
  * row losses are added in row order as crossEntropy does: with one label per row (sparse), bit for bit.
  */
@@ -87,15 +100,14 @@ function kernelCrossEntropy(
   target: Float32Array | Int32Array,
   opts: LossOptions,
 ): LossResult | null {
-  const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
-  const logits = opts.fromLogits ? output : fused ? opts.logits : null;
+  const { logits, fused } = logitsOf(output, opts, 'softmax');
   const kernel = opts.kernels?.crossEntropyFromLogits;
   if (!logits || !kernel) return null;
   const r = kernel(logits, target, name === 'sparse_categorical_crossentropy');
   if (!r) return null;
   let total = 0;
   for (const loss of r.rowLosses) total += loss;
-  return { loss: total / r.rowLosses.length, grad: { shape: output.shape, data: r.grad.data }, gradIsLogits: !!fused };
+  return { loss: total / r.rowLosses.length, grad: { shape: output.shape, data: r.grad.data }, gradIsLogits: fused };
 }
 
 function crossEntropy(
@@ -105,8 +117,7 @@ function crossEntropy(
   k: number,
   opts: LossOptions,
 ): LossResult {
-  const fused = !opts.fromLogits && opts.outputActivation === 'softmax' && opts.logits;
-  const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
+  const { logits, fused } = logitsOf(output, opts, 'softmax');
   const grad = new Float32Array(output.data.length);
   // One row's labels and exponentials, in float64 (a 1000-class head: one exp per value, not two).
   const labels = new Float64Array(logits ? k : 0),
@@ -146,7 +157,7 @@ function crossEntropy(
       for (let j = 0; j < k; j++) grad[base + j] -= correction / sum;
     }
   }
-  return { loss: total / rows, grad: { shape: output.shape, data: grad }, gradIsLogits: !!fused };
+  return { loss: total / rows, grad: { shape: output.shape, data: grad }, gradIsLogits: fused };
 }
 
 function binaryCrossEntropy(
@@ -156,8 +167,7 @@ function binaryCrossEntropy(
   k: number,
   opts: LossOptions,
 ): LossResult {
-  const fused = !opts.fromLogits && opts.outputActivation === 'sigmoid' && opts.logits;
-  const logits = opts.fromLogits ? output : fused ? opts.logits! : null;
+  const { logits, fused } = logitsOf(output, opts, 'sigmoid');
   const n = output.data.length;
   const grad = new Float32Array(n);
   let total = 0;
@@ -175,7 +185,7 @@ function binaryCrossEntropy(
       grad[i] = raw > EPSILON && raw < 1 - EPSILON ? (-t / p + (1 - t) / (1 - p)) / n : 0;
     }
   }
-  return { loss: total / n, grad: { shape: output.shape, data: grad }, gradIsLogits: !!fused };
+  return { loss: total / n, grad: { shape: output.shape, data: grad }, gradIsLogits: fused };
 }
 
 /** Keras's `accuracy` for the loss in use: categorical/sparse (argmax) or binary (threshold 0.5). */

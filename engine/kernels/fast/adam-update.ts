@@ -65,7 +65,7 @@ const PIN_SHARE = 0.25;
  */
 export function adoptAdamSlots(rt: WasmRuntime): void {
   const r = residencies.get(rt);
-  if (!r || r.wanted.length === 0) return;
+  if (!r || r.wanted.length === 0 || rt.arena.scoped) return;
   const wanted = r.wanted.splice(0);
   for (const w of wanted) {
     const m = w.m.deref(),
@@ -80,10 +80,6 @@ export function adoptAdamSlots(rt: WasmRuntime): void {
       for (const b of blocks) rt.arena.unpin(b);
       if (!(e instanceof WasmMemoryLimitError)) throw e;
       r.asked.add(m);
-      continue;
-    }
-    if (blocks.some((b) => b < 0)) {
-      for (const b of blocks) if (b >= 0) rt.arena.unpin(b);
       continue;
     }
     const memory = rt.arena.f32();

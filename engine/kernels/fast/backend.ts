@@ -158,8 +158,8 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     avgPool: fastAvgPool,
     avgPoolGrad: fastAvgPoolGrad,
     stepScope: (fn) => {
-      // Between steps: the slots Adam updated in the last one move into wasm memory.
-      if (!rt.arena.scoped) adoptAdamSlots(rt);
+      // Between steps (it does nothing inside one): the slots Adam updated in the last step move into wasm memory.
+      adoptAdamSlots(rt);
       return rt.arena.scope(() => {
         if (hotDepth++ === 0) rt.pool.setHot(true);
         try {
