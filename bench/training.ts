@@ -57,6 +57,12 @@ interface Measured {
   loss?: number;
   accuracy?: number;
   note?: string;
+  /**
+   * Ours: the share of a steady-state step that ran on one thread (outside the passes shared by the pool), and
+   * Amdahl's bound on a step's speed-up at 16 threads over this run's (perfect scaling of what is shared).
+   */
+  serialShare?: number;
+  sixteenThreadBound?: number;
 }
 type Outcome = Measured | { name: string; error: string };
 
@@ -82,6 +88,10 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
   const { x, y } = readData(files);
   const stamps: number[] = [];
   const cpu: number[] = [];
+  // The wall time of passes the threads shared, read at every step's end (the meter's cost: a clock read per pass).
+  const meter = (backend as { meter?: { enabled: boolean; parallelMs: number } }).meter;
+  if (meter) meter.enabled = true;
+  const shared: number[] = [];
   const r = await train(
     doc,
     {
@@ -107,6 +117,7 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
       onEvent: (e) => {
         if (e.type !== 'batch') return;
         stamps.push(performance.now());
+        shared.push(meter?.parallelMs ?? 0);
         const u = process.cpuUsage();
         cpu.push((u.user + u.system) / 1000);
       },
@@ -118,6 +129,13 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
   const simd =
     backend.name === 'fast' ? ((backend as { relaxedSimd?: boolean }).relaxedSimd ? 'relaxed SIMD' : 'plain SIMD') : '';
   const threads = (backend as { threads?: number }).threads ?? 1;
+  const wallMs = stamps[steps - 1] - stamps[WARMUP - 1];
+  const sharedMs = shared[steps - 1] - shared[WARMUP - 1];
+  const { threadBound, DESKTOP_THREADS } = await import('../engine/train/profile');
+  const bound =
+    threads > 1 && meter
+      ? threadBound({ msPerStep: wallMs, parallelMs: sharedMs }, threads, DESKTOP_THREADS).speedup
+      : undefined;
   return {
     name: `LayerCanvas (${backend.name} kernels${simd ? `, ${simd}` : ''}, ${threads} threads)`,
     stepsPerSecond: (steps - WARMUP) / ((stamps[steps - 1] - stamps[WARMUP - 1]) / 1000),
@@ -126,6 +144,7 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
     loss: r.history.loss[0],
     accuracy: r.history.accuracy[0],
     note: issue?.message ?? `${steps - WARMUP} timed steps`,
+    ...(bound !== undefined ? { serialShare: 1 - sharedMs / wallMs, sixteenThreadBound: bound } : {}),
   };
 }
 
@@ -290,6 +309,11 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
     console.log(
       `  goal peak RSS < 300 MB: ${mine!.peakRssMB < 300 ? 'met' : 'NOT met'} (${mine!.peakRssMB.toFixed(0)} MB)`,
     );
+    if (mine!.serialShare !== undefined)
+      console.log(
+        `  ours on one thread (outside the shared passes): ${(100 * mine!.serialShare).toFixed(1)}% of a step; ` +
+          `16 threads could make a step at most ${mine!.sixteenThreadBound!.toFixed(1)}× this run's (Amdahl)`,
+      );
     if (!('error' in tf!)) {
       kerasRatio = mine!.stepsPerSecond / tf!.stepsPerSecond;
       console.log(`  goal ≥ 1.0× Keras steps/s: ${kerasRatio >= 1 ? 'met' : 'NOT met'} (${kerasRatio.toFixed(2)}×)`);

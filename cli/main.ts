@@ -19,6 +19,7 @@ import { SaveError, writeFileDurable } from '../engine/node/durable-write';
 import { folderModel, InputError, readModelBytes, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
+import { parseThreads, THREADS_RULE } from '../engine/node/threads';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
 import { projectWasmDir } from './project';
 import { enableRelaxedSimd } from './relaxed-simd';
@@ -39,10 +40,11 @@ Commands:
         [--validation-split F] [--seed S] [--subset N]
                                     a TensorFlow training script (tf.distribute); unset settings come
                                     from the project's last run; a generated dataset goes beside it
-  predict <model> --input in.json [--training] [--weights w.json|w.weights.h5] [--out out.json]
+  predict <model> --input in.json [--training] [--weights w.json|w.weights.h5] [--threads n] [--out out.json]
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
-        [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--out <project file>]
+        [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--threads n]
+        [--out <project file>]
                                     d: mnist | shapes | spirals | circles | xor | reviews (text) | a CSV, .npy,
                                     IDX file or an image folder; --compare-bn also trains the twin without BatchNormalization;
                                     --profile prints where a step's time goes (phases, layers, kernels, copies);
@@ -56,6 +58,8 @@ a Keras JSON (model.to_json()), a TF.js model.json or a Keras Python file, told 
 Options:
   --memory-budget <size>            summary, predict, train: refuse runs estimated above it (8GB, 512MB);
                                     default LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine's memory
+  --threads <n>                     predict, train: threads for the kernels; default LAYERCANVAS_THREADS,
+                                    else one per physical core this process may use (within its CPU quota)
   --debug                           print the stack trace of an internal error
 
 Exit codes: 0 ok, 1 invalid model or data, 2 bad usage, 3 internal error (a bug: please report it).`;
@@ -174,7 +178,31 @@ async function load(path: string, io: Io): Promise<{ doc: ModelDocument; inferen
   return { doc: result.document, inference: infer(result.document) };
 }
 
+/** The run settings `train` and `export --format keras-train` share (RUN_OPTIONS), as typed. */
+function runSettings(s: (key: string) => string | undefined) {
+  return {
+    epochs: s('epochs'),
+    batchSize: s('batch-size'),
+    optimizer: s('optimizer'),
+    lr: s('lr'),
+    loss: s('loss'),
+    validationSplit: s('validation-split'),
+    seed: s('seed'),
+    subset: s('subset'),
+  };
+}
+
 const BUDGET_OPTION = { 'memory-budget': { type: 'string' } } as const;
+const THREADS_OPTION = { threads: { type: 'string' } } as const;
+
+/** --threads n, validated; undefined: the environment's or the machine's choice (engine/node/threads.ts). */
+function threadsFrom(values: Record<string, string | boolean | undefined>): number | undefined {
+  const text = values.threads as string | undefined;
+  if (text === undefined) return undefined;
+  const n = parseThreads(text);
+  if (n === null) throw new UsageError(`--threads must be ${THREADS_RULE}, got '${text}'`);
+  return n;
+}
 
 /** --memory-budget, else LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine (engine/node/memory-budget.ts). */
 function budgetFrom(values: Record<string, string | boolean | undefined>): MemoryBudget {
@@ -369,14 +397,7 @@ async function trainingScriptCommand(
   const settings = scriptSettings(loaded.doc, readTextFile(path), {
     dataset: s('dataset'),
     strategy: s('strategy'),
-    epochs: s('epochs'),
-    batchSize: s('batch-size'),
-    optimizer: s('optimizer'),
-    lr: s('lr'),
-    loss: s('loss'),
-    validationSplit: s('validation-split'),
-    seed: s('seed'),
-    subset: s('subset'),
+    ...runSettings(s),
   });
   const [script, ...beside] = writeTrainingScript(loaded.doc, settings, basename(out).replace(/\.py$/, ''));
   for (const file of beside) writeFileDurable(join(dirname(out), file.name), file.data);
@@ -392,10 +413,11 @@ const LEAVES_OUT_WEIGHTS = new Map<string, string>([
 ]);
 
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
-async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T): Promise<T> {
+async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T, threads?: number): Promise<T> {
   enableRelaxedSimd();
-  const { backend, issue } = await loadBackend('fast', { wasmDir: projectWasmDir() });
+  const { backend, issue, threadsWarning } = await loadBackend('fast', { wasmDir: projectWasmDir(), threads });
   if (issue) io.err(`warning: ${issue.message}. Fix: ${issue.hint}.`);
+  if (threadsWarning) io.err(`warning: ${threadsWarning}.`);
   try {
     return await run(backend);
   } finally {
@@ -410,9 +432,11 @@ async function predictCmd(rest: string[], io: Io): Promise<number> {
     weights: { type: 'string' },
     training: { type: 'boolean' },
     ...BUDGET_OPTION,
+    ...THREADS_OPTION,
   });
   const path = oneModelPath(positionals);
   const budget = budgetFrom(values);
+  const threads = threadsFrom(values);
   const loaded = await load(path, io);
   if (!loaded) return 1;
   const opts = {
@@ -422,7 +446,7 @@ async function predictCmd(rest: string[], io: Io): Promise<number> {
     training: !!values.training,
     budget,
   };
-  return withBackend(io, (backend) => predictCommand(path, loaded.doc, opts, backend, io));
+  return withBackend(io, (backend) => predictCommand(path, loaded.doc, opts, backend, io), threads);
 }
 
 async function trainCmd(rest: string[], io: Io): Promise<number> {
@@ -433,32 +457,30 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
     out: { type: 'string', short: 'o' },
     profile: { type: 'boolean' },
     ...BUDGET_OPTION,
+    ...THREADS_OPTION,
   });
   const memoryBudget = budgetFrom(values);
+  const threads = threadsFrom(values);
   const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
-  return withBackend(io, (backend) =>
-    trainCommand(
-      loaded.doc,
-      {
-        memoryBudget,
-        dataset: s('dataset'),
-        epochs: s('epochs'),
-        batchSize: s('batch-size'),
-        optimizer: s('optimizer'),
-        lr: s('lr'),
-        loss: s('loss'),
-        validationSplit: s('validation-split'),
-        seed: s('seed'),
-        subset: s('subset'),
-        compareBn: !!values['compare-bn'],
-        out: s('out'),
-        profile: !!values.profile,
-      },
-      backend,
-      { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
-    ),
+  return withBackend(
+    io,
+    (backend) =>
+      trainCommand(
+        loaded.doc,
+        {
+          memoryBudget,
+          dataset: s('dataset'),
+          ...runSettings(s),
+          compareBn: !!values['compare-bn'],
+          out: s('out'),
+          profile: !!values.profile,
+        },
+        backend,
+        { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
+      ),
+    threads,
   );
 }
 

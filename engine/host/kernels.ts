@@ -36,7 +36,8 @@ export function configureKernels(next: LoadOptions): void {
 
 function load() {
   loaded ??= registry().then(async ({ loadBackend, describeKernels }) => {
-    const { backend, issue } = await loadBackend('fast', options);
+    const { backend, issue, threadsWarning } = await loadBackend('fast', options);
+    if (threadsWarning) console.error(`layercanvas engine: ${threadsWarning}`);
     return { backend, report: describeKernels(backend, issue) };
   });
   return loaded;

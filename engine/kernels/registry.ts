@@ -23,7 +23,10 @@ export interface LoadOptions {
   wasmDir?: string;
   /** The binaries themselves (e.g. fetched by a browser host); skips reading files. */
   binaries?: WasmBinaries;
-  /** Threads for large ops; default: the machine's available parallelism. */
+  /**
+   * Threads for large ops; default: LAYERCANVAS_THREADS, else one per physical core this process may use, within its
+   * CPU quota (engine/node/threads.ts).
+   */
   threads?: number;
   /** How to get the fast kernels when they don't load; default: build them (right for a source checkout). */
   fixHint?: string;
@@ -33,6 +36,8 @@ export interface LoadedBackend {
   backend: Backend;
   /** Why `fast` was asked for but `reference` came back. */
   issue?: LayerIssue;
+  /** A LAYERCANVAS_THREADS value that was ignored, and what ran instead. */
+  threadsWarning?: string;
 }
 
 const ON_REFERENCE = 'running on the slow reference kernels: ';
@@ -75,20 +80,27 @@ async function readBinaries(dir: string | undefined): Promise<WasmBinaries> {
   return { simd, relaxedSimd };
 }
 
-async function nodeWorkers(): Promise<{
+async function nodeWorkers(threads?: number): Promise<{
   Worker: WorkerConstructor | null;
-  cores: number;
+  threads: number;
+  threadsWarning?: string;
   loadAverage: (() => number) | null;
 }> {
   try {
     const wt = await import('node:worker_threads');
     const os = await import('node:os');
-    const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+    const { kernelThreads } = await import('../node/threads');
+    const choice = kernelThreads(threads);
     // Windows reports no load average (always 0): steps never run hot there.
     const loadAverage = process.platform === 'win32' ? null : () => os.loadavg()[0];
-    return { Worker: wt.Worker as unknown as WorkerConstructor, cores, loadAverage };
+    return {
+      Worker: wt.Worker as unknown as WorkerConstructor,
+      threads: choice.threads,
+      threadsWarning: choice.warning,
+      loadAverage,
+    };
   } catch {
-    return { Worker: null, cores: 1, loadAverage: null };
+    return { Worker: null, threads: 1, loadAverage: null };
   }
 }
 
@@ -100,9 +112,9 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
   if (name === 'reference') return { backend: referenceBackend };
   try {
     const binaries = options.binaries ?? (await readBinaries(options.wasmDir));
-    const { Worker, cores, loadAverage } = await nodeWorkers();
-    const backend = await createFastBackend({ binaries, Worker, threads: options.threads ?? cores, loadAverage });
-    return { backend };
+    const { Worker, threads, threadsWarning, loadAverage } = await nodeWorkers(options.threads);
+    const backend = await createFastBackend({ binaries, Worker, threads, loadAverage });
+    return threadsWarning ? { backend, threadsWarning } : { backend };
   } catch (e) {
     return {
       backend: referenceBackend,

@@ -9,11 +9,15 @@ import type { Backend } from '../kernels/types';
 export type Phase = 'forward' | 'backward' | 'loss' | 'optimizer' | 'loop';
 export const PHASES: readonly Phase[] = ['forward', 'backward', 'loss', 'optimizer', 'loop'];
 
-/** What a fast backend tells a profiler about one kernel call's copies into and out of wasm memory. */
+/**
+ * What a fast backend tells a profiler about one kernel call: its copies into and out of wasm memory, and the wall
+ * time of its passes shared by several threads.
+ */
 export interface CopyMeter {
   enabled: boolean;
   ms: number;
   bytes: number;
+  parallelMs?: number;
 }
 
 interface Cell {
@@ -21,9 +25,10 @@ interface Cell {
   calls: number;
   copyMs: number;
   copyBytes: number;
+  parallelMs: number;
 }
 
-const cell = (): Cell => ({ ms: 0, calls: 0, copyMs: 0, copyBytes: 0 });
+const cell = (): Cell => ({ ms: 0, calls: 0, copyMs: 0, copyBytes: 0, parallelMs: 0 });
 
 export interface ProfileRow {
   name: string;
@@ -31,6 +36,8 @@ export interface ProfileRow {
   calls: number;
   copyMs: number;
   copyMB: number;
+  /** Of ms, the wall time of passes shared by several threads. */
+  parallelMs: number;
 }
 
 export interface LayerRow {
@@ -49,6 +56,8 @@ export interface ProfileReport {
   kernelMs: number;
   outsideKernelsMs: number;
   copyMs: number;
+  /** Per step, the wall time of passes shared by several threads; everything else ran on one thread. */
+  parallelMs: number;
   phases: { phase: Phase; ms: number }[];
   layers: LayerRow[];
   ops: ProfileRow[];
@@ -153,7 +162,8 @@ export class StepProfiler {
     this.inKernel = true;
     const m = this.meter;
     const copy0 = m?.ms ?? 0,
-      bytes0 = m?.bytes ?? 0;
+      bytes0 = m?.bytes ?? 0,
+      parallel0 = m?.parallelMs ?? 0;
     if (m) m.enabled = true;
     const t0 = now();
     try {
@@ -172,6 +182,7 @@ export class StepProfiler {
       c.calls++;
       c.copyMs += (m?.ms ?? 0) - copy0;
       c.copyBytes += (m?.bytes ?? 0) - bytes0;
+      c.parallelMs += (m?.parallelMs ?? 0) - parallel0;
       if (this.layer) this.layerRow(this.layer.name, this.layer.className).kernel += ms;
     }
   }
@@ -186,6 +197,7 @@ export class StepProfiler {
         calls: c.calls / n,
         copyMs: c.copyMs / n,
         copyMB: c.copyBytes / n / 2 ** 20,
+        parallelMs: c.parallelMs / n,
       };
     });
     ops.sort((a, b) => b.ms - a.ms);
@@ -209,6 +221,7 @@ export class StepProfiler {
       kernelMs,
       outsideKernelsMs: Math.max(0, msPerStep - kernelMs),
       copyMs: ops.reduce((s, o) => s + o.copyMs, 0),
+      parallelMs: ops.reduce((s, o) => s + o.parallelMs, 0),
       phases,
       layers,
       ops,
@@ -219,13 +232,40 @@ export class StepProfiler {
 const pct = (part: number, whole: number) => `${((100 * part) / Math.max(whole, 1e-9)).toFixed(1).padStart(5)}%`;
 const ms = (v: number) => v.toFixed(2).padStart(8);
 
-/** The report as the CLI prints it: one summary line, then phases, layers and kernels, heaviest first. */
+/** The thread count a desktop has, for the bound on what more threads could give. */
+export const DESKTOP_THREADS = 16;
+
+/**
+ * Amdahl's bound: with `threads` now, a step of msPerStep of which parallelMs ran on every thread, `more` threads take
+ * at least the serial rest plus the shared part sped up by more/threads (perfect scaling of what is shared today).
+ */
+export function threadBound(r: Pick<ProfileReport, 'msPerStep' | 'parallelMs'>, threads: number, more: number) {
+  const serialMs = Math.max(0, r.msPerStep - r.parallelMs);
+  const ms = serialMs + (r.parallelMs * threads) / more;
+  return { serialMs, ms, speedup: r.msPerStep / Math.max(ms, 1e-9) };
+}
+
+/** The report as the CLI prints it: summary lines, then phases, layers and kernels, heaviest first. */
 export function formatProfile(r: ProfileReport, threads?: number): string {
   const total = r.msPerStep;
   const lines = [
     `profile: ${r.steps} steps timed, ${total.toFixed(2)} ms/step (${(1000 / Math.max(total, 1e-9)).toFixed(2)} steps/s)` +
       `${threads ? ` on ${threads} thread(s)` : ''}; kernels ${pct(r.kernelMs, total).trim()} (of which copies across` +
       ` the wasm boundary ${pct(r.copyMs, total).trim()}), outside kernels ${pct(r.outsideKernelsMs, total).trim()}`,
+  ];
+  if (threads && threads > 1 && threads < DESKTOP_THREADS) {
+    const b = threadBound(r, threads, DESKTOP_THREADS);
+    lines.push(
+      `threads: ${r.parallelMs.toFixed(2)} ms/step (${pct(r.parallelMs, total).trim()}) in passes shared by ${threads} ` +
+        `threads, ${b.serialMs.toFixed(2)} ms (${pct(b.serialMs, total).trim()}) on one; on ${DESKTOP_THREADS} threads ` +
+        `a step takes at least ${b.ms.toFixed(2)} ms (at most ${b.speedup.toFixed(1)}x this run)`,
+    );
+  } else if (threads && threads > 1)
+    lines.push(
+      `threads: ${r.parallelMs.toFixed(2)} ms/step (${pct(r.parallelMs, total).trim()}) in passes shared by ${threads} ` +
+        `threads, ${Math.max(0, total - r.parallelMs).toFixed(2)} ms on one`,
+    );
+  lines.push(
     '',
     'phase          ms/step   share',
     ...r.phases.map((p) => `${p.phase.padEnd(12)} ${ms(p.ms)}  ${pct(p.ms, total)}`),
@@ -238,12 +278,12 @@ export function formatProfile(r: ProfileReport, threads?: number): string {
         return `${`${l.name} (${l.className})`.slice(0, 26).padEnd(26)} ${ms(l.forwardMs)}  ${ms(l.backwardMs)}  ${ms(l.kernelMs)}  ${ms(all - l.kernelMs)}  ${pct(all, total)}`;
       }),
     '',
-    'kernel (phase)                          calls    ms/step  copies ms  copies MB   share',
+    'kernel (phase)                          calls    ms/step  threaded ms  copies ms  copies MB   share',
     ...r.ops.map(
       (o) =>
-        `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
+        `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}     ${ms(o.parallelMs)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
     ),
     `outside kernels (JS glue, allocation, layout, loop) ${ms(r.outsideKernelsMs)}  ${pct(r.outsideKernelsMs, total)}`,
-  ];
+  );
   return lines.join('\n');
 }

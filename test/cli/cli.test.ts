@@ -459,11 +459,18 @@ describe('layercanvas predict and train', () => {
       '--validation-split',
       '0',
       '--profile',
+      '--threads',
+      '2',
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(
-      /profile: 7 steps timed, [\d.]+ ms\/step \([\d.]+ steps\/s\) on \d+ thread\(s\); kernels [\d.]+%/,
+      /profile: 7 steps timed, [\d.]+ ms\/step \([\d.]+ steps\/s\) on 2 thread\(s\); kernels [\d.]+%/,
     );
+    // What the threads share, what runs on one, and Amdahl's bound for a 16-thread desktop.
+    expect(r.out).toMatch(
+      /^threads: [\d.]+ ms\/step \([\d.]+%\) in passes shared by 2 threads, [\d.]+ ms \([\d.]+%\) on one; on 16 threads a step takes at least [\d.]+ ms \(at most [\d.]+x this run\)$/m,
+    );
+    expect(r.out).toMatch(/^conv2d \(forward\) +2\.0 +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+ +[\d.]+%$/m);
     for (const phase of ['forward', 'backward', 'loss', 'optimizer', 'loop'])
       expect(r.out).toMatch(new RegExp(`^${phase} +[\\d.]+ +[\\d.]+%$`, 'm'));
     for (const layer of [
@@ -491,6 +498,9 @@ describe('layercanvas predict and train', () => {
     expect((await run('train', src, '--dataset', 'circles', '--epochs', '0')).code).toBe(2);
     expect((await run('train', src, '--dataset', 'circles', '--optimizer', 'adagrad')).code).toBe(2);
     expect((await run('train', src)).code).toBe(2);
+    const threads = await run('train', src, '--dataset', 'circles', '--threads', '0');
+    expect(threads.code).toBe(2);
+    expect(threads.err).toContain("--threads must be a whole number from 1 to 256, got '0'");
   });
 });
 

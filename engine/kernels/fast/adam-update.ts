@@ -1,6 +1,6 @@
 import { adamUpdate as referenceAdamUpdate, type AdamStep } from '../adam-update';
 import { WasmMemoryLimitError } from './arena';
-import { PARALLEL_FLOATS, claimBlock, type WasmRuntime } from './runtime';
+import { PARALLEL_FLOATS, claimBlock, runPool, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 4096;
@@ -197,7 +197,7 @@ function run(rt: WasmRuntime, n: number, at: number[], p: AdamStep, start: () =>
   }));
   start();
   claims.reset();
-  if (!rt.pool.run(tasks)) {
+  if (!runPool(rt, tasks)) {
     start();
     claims.reset();
     rt.call(tasks[0].fn, ...tasks[0].args);

@@ -14,11 +14,16 @@ const ALIGN = 64;
 /** An op whose operands and scratch don't fit in the wasm memory's maximum; the backend then uses the reference kernel. */
 export class WasmMemoryLimitError extends RangeError {}
 
-/** Time and bytes of the copies into and out of wasm memory, counted while `enabled` (a profiler's switch). */
+/**
+ * Counted while `enabled` (a profiler's switch): time and bytes of the copies into and out of wasm memory, and the
+ * wall time of the passes shared by several threads (the rest of a step runs on the caller's thread alone, and bounds
+ * what more threads can give).
+ */
 export interface CopyMeter {
   enabled: boolean;
   ms: number;
   bytes: number;
+  parallelMs: number;
 }
 
 /** A pinned block: [ptr, ptr + bytes), free once unpinned (reused first fit, and given back from the top). */
@@ -38,7 +43,7 @@ export class Arena {
   private depth = 0;
   /** Every buffer object this memory has had: views made before a grow hold an older one. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  readonly meter: CopyMeter = { enabled: false, ms: 0, bytes: 0 };
+  readonly meter: CopyMeter = { enabled: false, ms: 0, bytes: 0, parallelMs: 0 };
   private view: Float32Array;
   private ints: Int32Array;
 

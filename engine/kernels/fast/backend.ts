@@ -19,6 +19,7 @@ import {
 import { fastMatMul } from './matmul';
 import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
+import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
 import { createRuntime, type WasmBinaries } from './runtime';
 import type { PoolStats, WorkerConstructor } from './thread-pool';
 
@@ -138,6 +139,11 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       referenceBackend.activationGrad,
     ),
     maxPool: orReference((x, p) => fastMaxPool(rt, x, p), referenceBackend.maxPool),
+    globalAvgPool: orReference((x) => fastGlobalAvgPool(rt, x), referenceBackend.globalAvgPool),
+    globalAvgPoolGrad: orReference(
+      (dy, xShape) => fastGlobalAvgPoolGrad(rt, dy, xShape),
+      referenceBackend.globalAvgPoolGrad,
+    ),
     maxPoolGrad: orReference((dy, x, p) => fastMaxPoolGrad(rt, dy, x, p), referenceBackend.maxPoolGrad),
     lstmCell: orReference((p) => fastLstmCell(rt, p), referenceBackend.lstmCell),
     lstmCellGrad: orReference((p) => fastLstmCellGrad(rt, p), referenceBackend.lstmCellGrad),

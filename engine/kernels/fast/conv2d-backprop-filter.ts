@@ -7,10 +7,16 @@ import { winogradApplies, winogradTile } from './conv2d-winograd';
 import { PARALLEL_FLOATS, runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
- * Partial sums over a fixed number of stripes of blocks (not one per thread), added up in stripe order: floating-point
- * addition isn't associative, and a thread-dependent split would make two runs with the same seed differ.
+ * Partial sums over a number of stripes of blocks that the shape alone decides (not one per thread), added up in
+ * stripe order: floating-point addition isn't associative, and a thread-dependent split would make two runs with the
+ * same seed differ. 16 stripes, enough for a 16-core desktop's threads (with 4, a 1×1, 5×5 or strided convolution's
+ * filter gradient used 4 of them), while the partials fit in 4M floats and every stripe has a block of rows (zeroing
+ * and adding a stripe's partial costs what 1/64 of a block's products do); never fewer than 4.
  */
-export const FILTER_GRAD_STRIPES = 4;
+export function im2colFilterStripes(k: number, outC: number, blocks: number): number {
+  const stripes = Math.min(16, Math.floor(2 ** 22 / (k * outC)), blocks);
+  return Math.max(4, stripes);
+}
 
 /**
  * Stripes of the Winograd filter gradient (positions·inC·outC floats each, 16 positions for F(3×3, 2×2), 36 for
@@ -60,10 +66,11 @@ function smallBackpropFilter(
 ): Tensor {
   const { arena } = rt;
   arena.reset();
+  const size = g.kh * g.kw * g.inC * outC;
+  const out = arena.output(size);
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data);
-  const size = g.kh * g.kw * g.inC * outC;
   const stripes = rt.constant('SMALL_STRIPES');
   const partials = arena.alloc(size * stripes);
   const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
@@ -71,7 +78,7 @@ function smallBackpropFilter(
     fn: 'conv2dSmallCFilter',
     args: [geo, px, pdy, partials, stripes, ctx],
   }));
-  return tensor([...filterShape], sumStripes(rt, partials, size, stripes));
+  return tensor([...filterShape], sumStripes(rt, partials, size, stripes, out));
 }
 
 /** dW = Σ over blocks of im2col(x)ᵀ · dy, any filter. */
@@ -87,13 +94,14 @@ export function im2colBackpropFilter(
   const k = g.kh * g.kw * g.inC;
   const { arena } = rt;
   arena.reset();
+  const size = k * outC;
+  const out = arena.output(size);
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data);
   const pdy = arena.copyIn(dy.data);
   const block = rt.constant('BLOCK'),
     scratch = rt.constant('MC') * rt.constant('KC');
-  const size = k * outC;
-  const stripes = FILTER_GRAD_STRIPES;
+  const stripes = im2colFilterStripes(k, outC, Math.ceil((g.batch * g.outH * g.outW) / block));
   const partials = arena.alloc(size * stripes);
   const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
   const packedDy = rt.call('packedBSize', block, outC);
@@ -112,23 +120,27 @@ export function im2colBackpropFilter(
       arena.alloc(32),
     ],
   }));
-  return tensor([...filterShape], sumStripes(rt, partials, size, stripes));
+  return tensor([...filterShape], sumStripes(rt, partials, size, stripes, out));
 }
 
 /**
  * The stripes' partial sums added in stripe order (float32, as the kernels sum; SIMD in wasm, where a JavaScript loop
- * over 16 Winograd stripes took 0.3 ms on one thread), into stripe 0: the same bits on any thread count. Threaded from
+ * over 16 Winograd stripes took 0.3 ms on one thread) into dst: the same bits on any thread count. Threaded from
  * PARALLEL_FLOATS values read (the 32×32 Winograd filter gradient's 16 stripes are 590K), so this serial tail doesn't
  * cap the speed-up on many cores.
  */
-function addStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): void {
+function addStripes(rt: WasmRuntime, partials: number, size: number, stripes: number, dst: number): void {
   const threads = size * stripes >= PARALLEL_FLOATS ? rt.pool.size : 1;
-  runShared(rt, threads, (_, ctx) => ({ fn: 'addStripes', args: [partials, size, stripes, ctx] }));
+  runShared(rt, threads, (_, ctx) => ({ fn: 'addStripes', args: [partials, size, stripes, dst, ctx] }));
 }
 
-function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: number): Float32Array {
-  addStripes(rt, partials, size, stripes);
-  return rt.arena.f32().slice(partials >> 2, (partials >> 2) + size);
+/**
+ * The summed stripes as the filter gradient: in a step a view of its output slot `out` (a copy out of 3×3×256×256
+ * floats took 1.9 ms on the caller's thread alone), else a copy.
+ */
+function sumStripes(rt: WasmRuntime, partials: number, size: number, stripes: number, out: number): Float32Array {
+  addStripes(rt, partials, size, stripes, out);
+  return rt.arena.result(out, size);
 }
 
 /** Aᵀ of F(3×3, 2×2): dW[ky][kx] = Σ Aᵀ[ky][r] · M[4r + q] · Aᵀ[kx][q] (F(3×3, 4×4)'s is in wasm). */
@@ -154,6 +166,7 @@ function winogradBackpropFilter(
     positions = n * n;
   const { arena } = rt;
   arena.reset();
+  const out = tile === 4 ? arena.output(9 * size) : 0;
   const geo = writeGeometry(arena, g, outC);
   const px = arena.copyIn(x.data),
     pdy = arena.copyIn(dy.data);
@@ -196,12 +209,13 @@ function winogradBackpropFilter(
   }
   // The stripes in order, then the output transform once.
   if (tile === 4) {
-    addStripes(rt, partials, positions * size, stripes);
-    const dw = arena.alloc(9 * size);
-    rt.call('winogradFilterOutput4', partials, size, dw, arena.alloc(18 * size));
-    return tensor([...filterShape], arena.f32().slice(dw >> 2, (dw >> 2) + 9 * size));
+    addStripes(rt, partials, positions * size, stripes, partials);
+    rt.call('winogradFilterOutput4', partials, size, out, arena.alloc(18 * size));
+    return tensor([...filterShape], arena.result(out, 9 * size));
   }
-  const m = sumStripes(rt, partials, positions * size, stripes);
+  addStripes(rt, partials, positions * size, stripes, partials);
+  // Read in place: nothing touches the arena before the loop below is done with it.
+  const m = arena.f32().subarray(partials >> 2, (partials >> 2) + positions * size);
   const at = AT2;
   const dw = new Float32Array(9 * size);
   const rows = new Float64Array(n);

@@ -2,7 +2,7 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { checkShape, convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvParams } from '../types';
 import { convFlops, writeGeometry } from './conv-block';
-import { backpropInputAsConv, runWinograd, winogradApplies } from './conv2d-winograd';
+import { backpropInputAsConv, PARALLEL_FILTER_FLOATS, runWinograd, winogradApplies } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
@@ -29,8 +29,10 @@ export function fastConv2dBackpropInput(
   const pdy = arena.copyIn(dy.data);
   const pw = arena.copyIn(filter.data);
   // Wᵀ as the k×n operand (outC × K): element (o, j) of Wᵀ is w[j·outC + o].
-  const packed = arena.alloc(rt.call('packedBSize', outC, k));
-  rt.call('packBFull', packed, pw, 1, outC, outC, k);
+  const packedSize = rt.call('packedBSize', outC, k);
+  const packed = arena.alloc(packedSize);
+  const packThreads = packedSize >= PARALLEL_FILTER_FLOATS ? rt.pool.size : 1;
+  runShared(rt, packThreads, (_, ctx) => ({ fn: 'packBShared', args: [packed, pw, 1, outC, outC, k, ctx] }));
   const block = rt.constant('BLOCK'),
     scratch = rt.constant('MC') * rt.constant('KC');
   runShared(rt, Math.min(g.batch, threadsFor(rt, convFlops(g, outC))), (_, ctx) => ({
@@ -48,13 +50,14 @@ function winogradBackpropInput(
   outC: number,
   xShape: readonly number[],
 ): Tensor {
-  const conv = backpropInputAsConv(g, outC, filter.data);
+  const geometry = backpropInputAsConv(g, outC);
   const { arena } = rt;
   arena.reset();
   const size = g.batch * g.inH * g.inW * g.inC;
   const pdx = arena.output(size);
-  const geo = writeGeometry(arena, conv.geometry, g.inC);
+  const geo = writeGeometry(arena, geometry, g.inC);
   const pdy = arena.copyIn(dy.data);
-  runWinograd(rt, conv.geometry, g.inC, geo, pdy, conv.filter, pdx, threadsFor(rt, convFlops(g, outC)));
+  const threads = threadsFor(rt, convFlops(g, outC));
+  runWinograd(rt, geometry, g.inC, geo, pdy, filter.data, pdx, threads, undefined, true);
   return tensor([...xShape], arena.result(pdx, size));
 }

@@ -1,5 +1,4 @@
 import type { WindowGeometry } from '../geometry';
-import type { Arena } from './arena';
 import { ACTIVATION_CODE } from './bias-add';
 import { runShared, type WasmRuntime } from './runtime';
 
@@ -38,8 +37,10 @@ export interface WasmEpilogue {
 
 /**
  * Runs the Winograd forward kernel for geometry `g` (3×3, stride 1; see winogradApplies) over the input at `px`
- * into `py`: packs the filter, hands each thread its scratch and lets them claim blocks of tiles. F(4×4, 3×3) applies
- * the epilogue as it stores; returns whether it did (F(2×2, 3×3) leaves it to the caller).
+ * into `py`: transforms and packs the filter, hands each thread its scratch and lets them claim blocks of tiles.
+ * F(4×4, 3×3) applies the epilogue as it stores; returns whether it did (F(2×2, 3×3) leaves it to the caller).
+ * `turned`: `filter` is the forward filter of the input gradient (3 × 3 × g.outC' × g.inC', see backpropInputAsConv),
+ * which the transform reads turned 180° and the packing transposed.
  */
 export function runWinograd(
   rt: WasmRuntime,
@@ -51,12 +52,14 @@ export function runWinograd(
   py: number,
   threads: number,
   epilogue: WasmEpilogue = { bias: 0, kind: ACTIVATION_CODE.linear as number },
+  turned = false,
 ): boolean {
   const { arena } = rt;
   const npad = Math.ceil(outC / rt.constant('NR')) * rt.constant('NR');
   const zeros = arena.zeros(g.inC);
-  if (winogradTile(g) === 4) {
-    const u = packWinograd4Filter(arena, rt.call, filter, g.inC, outC, npad);
+  const tile = winogradTile(g);
+  const u = packWinogradFilter(rt, filter, g.inC, outC, tile, turned);
+  if (tile === 4) {
     const wt = rt.constant('WT4');
     runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dWinograd4',
@@ -76,7 +79,6 @@ export function runWinograd(
     }));
     return true;
   }
-  const u = packWinogradFilter(arena, rt.call, filter, g.inC, outC, npad);
   const { v, m } = winogradScratch(rt.constant('WT'), g.inC, npad);
   runShared(rt, threads, (_, ctx) => ({
     fn: 'conv2dWinograd',
@@ -85,63 +87,74 @@ export function runWinograd(
   return false;
 }
 
-/** F(4×4, 3×3)'s filter: G W Gᵀ (36 matrices inC × outC), each packed as GEMM panels; returns their address. */
-function packWinograd4Filter(
-  arena: Arena,
-  call: (fn: string, ...args: number[]) => number,
-  filter: Float32Array,
-  inC: number,
-  outC: number,
-  npad: number,
-): number {
-  const u = arena.alloc(36 * inC * outC);
-  call('winogradFilter4', u, arena.copyIn(filter), inC, outC, arena.alloc(18 * inC * outC));
-  const packed = arena.alloc(36 * inC * npad);
-  for (let xi = 0; xi < 36; xi++)
-    call('packFilterPanels', packed + xi * inC * npad * 4, u + xi * inC * outC * 4, inC, outC);
-  return packed;
-}
+/**
+ * The filter work of a convolution (transform, packing) shares the threads from this many floats written: a serial
+ * transform and packing of 3×3×256×256 took 5.9 ms of a 53 ms forward pass on two threads (and 9.1 of 50 with the
+ * JavaScript turn of the input gradient), which 16 threads would have made a third of the pass.
+ */
+export const PARALLEL_FILTER_FLOATS = 1 << 15;
 
 /** Scratch floats one thread needs: the transformed input block (+ the transform's own 16 rows), the GEMM results. */
 export function winogradScratch(wt: number, inC: number, npad: number): { v: number; m: number } {
   return { v: 16 * wt * inC + 16 * inC, m: 16 * wt * npad };
 }
 
-/** Copies the filter in, transforms it (G W Gᵀ) and packs each ξ's inC × outC matrix as GEMM panels; returns their address. */
-export function packWinogradFilter(
-  arena: Arena,
-  call: (fn: string, ...args: number[]) => number,
+/**
+ * Copies the filter in, transforms it (G W Gᵀ: 16 or 36 matrices of inC × outC) and packs each ξ's matrix as GEMM
+ * panels (`turned`: the filter turned 180°, each matrix transposed); returns their address. Threaded when large.
+ */
+function packWinogradFilter(
+  rt: WasmRuntime,
   filter: Float32Array,
   inC: number,
   outC: number,
-  npad: number,
+  tile: 2 | 4,
+  turned: boolean,
 ): number {
-  const u = arena.alloc(16 * inC * outC);
-  call('winogradFilter', u, arena.copyIn(filter), inC, outC);
-  const packed = arena.alloc(16 * inC * npad);
-  for (let xi = 0; xi < 16; xi++)
-    call('packFilterPanels', packed + xi * inC * npad * 4, u + xi * inC * outC * 4, inC, outC);
+  const { arena } = rt;
+  const positions = tile === 4 ? 36 : 16;
+  const size = inC * outC;
+  const npad = Math.ceil(outC / rt.constant('NR')) * rt.constant('NR');
+  const threads = positions * inC * npad >= PARALLEL_FILTER_FLOATS ? rt.pool.size : 1;
+  const w = arena.copyIn(filter);
+  const u = arena.alloc(positions * size);
+  const flag = turned ? 1 : 0;
+  if (tile === 4) {
+    const t = arena.alloc(18 * size);
+    runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilter4Shared', args: [u, w, inC, outC, t, flag, ctx] }));
+  } else runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilterShared', args: [u, w, inC, outC, flag, ctx] }));
+  const packed = arena.alloc(positions * inC * npad);
+  packFilterPanels(rt, packed, u, positions, inC, outC, turned, threads);
   return packed;
 }
 
 /**
- * The 3×3 stride-1 input gradient as a forward conv the Winograd kernel can run: dx is dy correlated with the filter
- * turned 180° and transposed (W'[ky][kx][o][c] = W[2 − ky][2 − kx][c][o]), padded by 2 − pad before.
+ * `positions` k × n matrices at `u` as NR-column panels of all k rows (conv2dDirect's and the Winograd kernels'
+ * layout), on `threads` threads (`transposed`: element (p, j) at u[j · k + p]).
  */
-export function backpropInputAsConv(
-  g: WindowGeometry,
-  outC: number,
-  filter: Float32Array,
-): { geometry: WindowGeometry; filter: Float32Array } {
-  const { inC } = g;
-  const flipped = new Float32Array(filter.length);
-  for (let t = 0; t < 9; t++) {
-    const src = (8 - t) * inC * outC,
-      dst = t * outC * inC;
-    for (let c = 0; c < inC; c++)
-      for (let o = 0; o < outC; o++) flipped[dst + o * inC + c] = filter[src + c * outC + o];
-  }
-  const geometry: WindowGeometry = {
+export function packFilterPanels(
+  rt: WasmRuntime,
+  packed: number,
+  u: number,
+  positions: number,
+  k: number,
+  n: number,
+  transposed: boolean,
+  threads: number,
+): void {
+  runShared(rt, threads, (_, ctx) => ({
+    fn: 'packFilterPanelsShared',
+    args: [packed, u, positions, k, n, transposed ? 1 : 0, ctx],
+  }));
+}
+
+/**
+ * The 3×3 stride-1 input gradient as a forward conv the Winograd kernel can run: dx is dy correlated with the filter
+ * turned 180° and transposed (W'[ky][kx][o][c] = W[2 − ky][2 − kx][c][o]), padded by 2 − pad before. The kernel
+ * reads W itself that way (runWinograd's `turned`): no turned copy is made.
+ */
+export function backpropInputAsConv(g: WindowGeometry, outC: number): WindowGeometry {
+  return {
     ...g,
     inH: g.outH,
     inW: g.outW,
@@ -151,5 +164,4 @@ export function backpropInputAsConv(
     padT: 2 - g.padT,
     padL: 2 - g.padL,
   };
-  return { geometry, filter: flipped };
 }

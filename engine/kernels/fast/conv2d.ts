@@ -3,7 +3,7 @@ import { convGeometry, type WindowGeometry } from '../geometry';
 import type { ConvEpilogue, ConvParams } from '../types';
 import { ACTIVATION_CODE, fastBiasActivation } from './bias-add';
 import { convFlops, writeGeometry } from './conv-block';
-import { runWinograd, winogradApplies } from './conv2d-winograd';
+import { PARALLEL_FILTER_FLOATS, packFilterPanels, runWinograd, winogradApplies } from './conv2d-winograd';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /**
@@ -93,16 +93,18 @@ function convPass(
     return tensor([g.batch, g.outH, g.outW, outC], arena.result(py, rows * outC));
   }
   const pw = arena.copyIn(filter.data);
-  const packed = arena.alloc(rt.call('packedBSize', k, outC));
+  const size = rt.call('packedBSize', k, outC);
+  const packed = arena.alloc(size);
+  const packThreads = size >= PARALLEL_FILTER_FLOATS ? rt.pool.size : 1;
   if (path === 'direct') {
-    rt.call('packFilterPanels', packed, pw, k, outC);
+    packFilterPanels(rt, packed, pw, 1, k, outC, false, packThreads);
     const zeros = arena.zeros(g.inC);
     runShared(rt, threads, (_, ctx) => ({
       fn: 'conv2dDirect',
       args: [geo, px, packed, py, ctx, zeros, arena.alloc(32)],
     }));
   } else {
-    rt.call('packBFull', packed, pw, outC, 1, k, outC);
+    runShared(rt, packThreads, (_, ctx) => ({ fn: 'packBShared', args: [packed, pw, outC, 1, k, outC, ctx] }));
     // Each thread packs im2col rows straight into its packed-A buffer: BLOCK pixels × KC columns.
     const scratch = rt.constant('BLOCK') * rt.constant('KC');
     runShared(rt, threads, (_, ctx) => ({

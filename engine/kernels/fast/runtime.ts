@@ -97,6 +97,15 @@ export function claimBlock(rt: WasmRuntime, threads: number): ClaimBlock {
   return { ctx, reset };
 }
 
+/** rt.pool.run, its wall time counted as shared by the threads (for a profiler) when there are several tasks. */
+export function runPool(rt: WasmRuntime, tasks: Task[]): boolean {
+  const meter = rt.arena.meter;
+  const t0 = meter.enabled && tasks.length > 1 ? performance.now() : -1;
+  const ran = rt.pool.run(tasks);
+  if (t0 >= 0) meter.parallelMs += performance.now() - t0;
+  return ran;
+}
+
 /**
  * Runs one op on `threads` threads that claim its chunks through a claim block; task(t, ctx) builds thread t's call
  * (its own scratch, and ctx, its claim context). Returns how many threads took part (1 when a lost worker forced a
@@ -105,7 +114,7 @@ export function claimBlock(rt: WasmRuntime, threads: number): ClaimBlock {
 export function runShared(rt: WasmRuntime, threads: number, task: (thread: number, ctx: number) => Task): number {
   const claims = claimBlock(rt, threads);
   const tasks = claims.ctx.map((ctx, t) => task(t, ctx));
-  if (rt.pool.run(tasks)) return tasks.length;
+  if (runPool(rt, tasks)) return tasks.length;
   // Thread 0's context walks every range once its own is empty: alone, it does the whole op.
   claims.reset();
   rt.call(tasks[0].fn, ...tasks[0].args);

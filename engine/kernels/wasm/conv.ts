@@ -169,9 +169,70 @@ export function conv2dForward(p: usize, x: usize, packedW: usize, y: usize, ctx:
   }
 }
 
-/** Packs the K × outC filter as NR-column panels of all K rows each (no KC chunks), as conv2dDirect reads it. */
-export function packFilterPanels(dst: usize, w: usize, k: i32, outC: i32): void {
-  packB(dst, w, outC, 1, k, outC);
+/** Panels of NR columns per claimed unit of packFilterPanelsShared. */
+const PACK_UNIT_PANELS: i32 = 8;
+
+/**
+ * Packs `positions` k × n matrices, one after another in `u` (k · n floats each), as NR-column panels of all k rows
+ * each (no KC chunks), as conv2dDirect and the Winograd kernels read them: matrix ξ's panels at dst + ξ · k · npad
+ * floats. `transposed`: element (p, j) of a matrix is u's [j · k + p] (the input gradient's turned filter, whose
+ * channels swap), read 4 × 8 at a time through lane shuffles. Threads claim PACK_UNIT_PANELS panels of one matrix.
+ */
+export function packFilterPanelsShared(dst: usize, u: usize, positions: i32, k: i32, n: i32, transposed: i32, ctx: usize): void {
+  const npad = (n + NR - 1) & ~(NR - 1);
+  const groups = (npad / NR + PACK_UNIT_PANELS - 1) / PACK_UNIT_PANELS;
+  const units = positions * groups;
+  const plane = <usize>(k * n) << 2;
+  for (let unit = claim(ctx, 1, units); unit < units; unit = claim(ctx, 1, units)) {
+    const xi = unit / groups, j0 = (unit % groups) * PACK_UNIT_PANELS * NR;
+    const cols = min(PACK_UNIT_PANELS * NR, n - j0);
+    const out = dst + ((<usize>xi * k * npad + <usize>j0 * k) << 2);
+    const src = u + <usize>xi * plane;
+    if (!transposed) packB(out, src + (<usize>j0 << 2), n, 1, k, cols);
+    else packTransposed(out, src + ((<usize>j0 * k) << 2), k, cols);
+  }
+}
+
+/**
+ * NR-column panels of the k × cols matrix whose element (p, j) is at src[j · k + p]: where a panel is whole and k a
+ * multiple of 4, 4 rows of its 8 columns come from 8 loads and two 4 × 4 lane transposes.
+ */
+// @ts-ignore: decorator
+@inline function packTransposed(dst: usize, src: usize, k: i32, cols: i32): void {
+  const col = <usize>k << 2;
+  for (let j = 0; j < cols; j += NR) {
+    const c = min(NR, cols - j);
+    const s = src + <usize>j * col;
+    if (c == NR && (k & 3) == 0) {
+      for (let p = 0; p < k; p += 4) {
+        const q = s + (<usize>p << 2);
+        const a0 = v128.load(q), a1 = v128.load(q + col), a2 = v128.load(q + 2 * col), a3 = v128.load(q + 3 * col);
+        const a4 = v128.load(q + 4 * col), a5 = v128.load(q + 5 * col), a6 = v128.load(q + 6 * col);
+        const a7 = v128.load(q + 7 * col);
+        storeRows4(dst, a0, a1, a2, a3);
+        storeRows4(dst + 16, a4, a5, a6, a7);
+        dst += 4 * NR * 4;
+      }
+    } else {
+      for (let p = 0; p < k; p++) {
+        for (let l = 0; l < NR; l++) {
+          store<f32>(dst, l < c ? load<f32>(s + <usize>l * col + (<usize>p << 2)) : 0);
+          dst += 4;
+        }
+      }
+    }
+  }
+}
+
+/** Columns a, b, c, d (4 rows each) as 4 rows of a panel (NR floats apart): row r gets a[r] b[r] c[r] d[r]. */
+// @ts-ignore: decorator
+@inline function storeRows4(dst: usize, a: v128, b: v128, c: v128, d: v128): void {
+  const t0 = v128.shuffle<i32>(a, b, 0, 4, 1, 5), t1 = v128.shuffle<i32>(a, b, 2, 6, 3, 7);
+  const t2 = v128.shuffle<i32>(c, d, 0, 4, 1, 5), t3 = v128.shuffle<i32>(c, d, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5));
+  v128.store(dst, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7), NR * 4);
+  v128.store(dst, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5), 2 * NR * 4);
+  v128.store(dst, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7), 3 * NR * 4);
 }
 
 /** Lane l's first input channel for tap (ky, kx), or the zero row when that tap falls in the padding. */

@@ -158,11 +158,11 @@ export function foldPartials(partials: usize, chunks: i32, c: i32, total: usize)
 }
 
 /**
- * partials[0 .. size) += partials[s · size ..] for s = 1 .. stripes − 1, in stripe order, in f32: the same bits as
- * adding the stripes one after the other in a Float32Array, 4 lanes at a time. Threads claim spans of values (whole
- * vectors, about 64 claims); each value's sum runs in the same order on any thread count.
+ * dst[0 .. size) = Σ partials[s · size ..] for s = 0 .. stripes − 1, in stripe order, in f32 (dst may be partials):
+ * the same bits as adding the stripes one after the other in a Float32Array, 4 lanes at a time. Threads claim spans
+ * of values (whole vectors, about 64 claims); each value's sum runs in the same order on any thread count.
  */
-export function addStripes(partials: usize, size: i32, stripes: i32, ctx: usize): void {
+export function addStripes(partials: usize, size: i32, stripes: i32, dst: usize, ctx: usize): void {
   const bytes = <usize>size << 2;
   const span = max<i32>(256, (((size + 63) / 64 + 3) >> 2) << 2);
   for (let i0 = claim(ctx, span, size); i0 < size; i0 = claim(ctx, span, size)) {
@@ -172,13 +172,13 @@ export function addStripes(partials: usize, size: i32, stripes: i32, ctx: usize)
       const at = partials + (<usize>i << 2);
       let acc = v128.load(at);
       for (let s = 1; s < stripes; s++) acc = f32x4.add(acc, v128.load(at + <usize>s * bytes));
-      v128.store(at, acc);
+      v128.store(dst + (<usize>i << 2), acc);
     }
     for (let i = end4; i < i1; i++) {
       const at = partials + (<usize>i << 2);
       let acc = load<f32>(at);
       for (let s = 1; s < stripes; s++) acc += load<f32>(at + <usize>s * bytes);
-      store<f32>(at, acc);
+      store<f32>(dst + (<usize>i << 2), acc);
     }
   }
 }

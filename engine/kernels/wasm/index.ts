@@ -1,10 +1,10 @@
 // AssemblyScript entry: the kernels the host calls, by name, on the main thread and on every worker.
 export { claim } from './claim';
 export { MR, NR, KC, MC, packBFull, packBShared, packedBSize, gemm, gemmPrepacked, gemmShared } from './gemm';
-export { BLOCK, DR, conv2dDirect, packFilterPanels, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
+export { BLOCK, DR, conv2dDirect, packFilterPanelsShared, conv2dForward, conv2dBackpropInput, conv2dBackpropFilter } from './conv';
 export { channelMoments, gradSums, channelAffine, momentsCoefficients, gradCoefficients } from './batch-norm';
-export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilter } from './winograd';
-export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4, winogradFilterOutput4 } from './winograd4';
+export { WT, conv2dWinograd, conv2dWinogradFilter, winogradFilterShared } from './winograd';
+export { WT4, conv2dWinograd4, conv2dWinograd4Filter, winogradFilter4Shared, winogradFilterOutput4 } from './winograd4';
 export {
   CHUNK, ACT_RELU, ACT_RELU6, ACT_LEAKY, ACT_LINEAR, biasActivation, activationGradRows, foldPartials, addStripes,
 } from './elementwise';
@@ -14,3 +14,4 @@ export { adamUpdate } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
 export { softmaxRows } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
+export { globalAvgPoolForward, globalAvgPoolBackward } from './global-pool';

@@ -132,34 +132,48 @@ function transformOutput(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: usi
   }
 }
 
+/** Floats of the filter plane (inC · outC) per claimed unit of the filter transforms. */
+export const FILTER_UNIT: i32 = 1024;
+
 /**
  * U[ξ = 4r + s] = (G w Gᵀ)[r][s] for every 3×3 slice w of the filter (3 × 3 × inC × outC), output channels as lanes;
  * U is 16 matrices of inC × outC floats. G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], applied down the columns, then along
- * the rows.
+ * the rows. `turned`: of the filter turned 180° (tap 3·ky + kx read from 8 − 3·ky − kx), for the input gradient.
+ * Threads claim FILTER_UNIT floats of the plane at a time; each value is the same whatever the split.
  */
-export function winogradFilter(u: usize, w: usize, inC: i32, outC: i32): void {
-  const plane = <usize>(inC * outC) << 2;
+export function winogradFilterShared(u: usize, w: usize, inC: i32, outC: i32, turned: i32, ctx: usize): void {
+  const floats = inC * outC;
+  const plane = <usize>floats << 2;
   const half = f32x4.splat(0.5);
-  for (let i: usize = 0; i < plane; i += 16) {
-    for (let kx = 0; kx < 3; kx++) {
-      const w0 = v128.load(w + <usize>kx * plane + i), w1 = v128.load(w + <usize>(3 + kx) * plane + i);
-      const w2 = v128.load(w + <usize>(6 + kx) * plane + i);
-      const sum = f32x4.add(w0, w2);
-      // T[r][kx] = (G w)[r][kx], kept in U's last row-block positions 4r + kx until the row pass below.
-      v128.store(u + <usize>kx * plane + i, w0);
-      v128.store(u + <usize>(4 + kx) * plane + i, f32x4.mul(f32x4.add(sum, w1), half));
-      v128.store(u + <usize>(8 + kx) * plane + i, f32x4.mul(f32x4.sub(sum, w1), half));
-      v128.store(u + <usize>(12 + kx) * plane + i, w2);
-    }
-    for (let r = 0; r < 4; r++) {
-      const row = u + <usize>(4 * r) * plane + i;
-      const t0 = v128.load(row), t1 = v128.load(row + plane), t2 = v128.load(row + 2 * plane);
-      const sum = f32x4.add(t0, t2);
-      v128.store(row + plane, f32x4.mul(f32x4.add(sum, t1), half));
-      v128.store(row + 2 * plane, f32x4.mul(f32x4.sub(sum, t1), half));
-      v128.store(row + 3 * plane, t2);
+  for (let f = claim(ctx, FILTER_UNIT, floats); f < floats; f = claim(ctx, FILTER_UNIT, floats)) {
+    const end = <usize>min(floats, f + FILTER_UNIT) << 2;
+    for (let i = <usize>f << 2; i < end; i += 16) {
+      for (let kx = 0; kx < 3; kx++) {
+        const w0 = v128.load(w + tap(kx, turned) * plane + i), w1 = v128.load(w + tap(3 + kx, turned) * plane + i);
+        const w2 = v128.load(w + tap(6 + kx, turned) * plane + i);
+        const sum = f32x4.add(w0, w2);
+        // T[r][kx] = (G w)[r][kx], kept in U's last row-block positions 4r + kx until the row pass below.
+        v128.store(u + <usize>kx * plane + i, w0);
+        v128.store(u + <usize>(4 + kx) * plane + i, f32x4.mul(f32x4.add(sum, w1), half));
+        v128.store(u + <usize>(8 + kx) * plane + i, f32x4.mul(f32x4.sub(sum, w1), half));
+        v128.store(u + <usize>(12 + kx) * plane + i, w2);
+      }
+      for (let r = 0; r < 4; r++) {
+        const row = u + <usize>(4 * r) * plane + i;
+        const t0 = v128.load(row), t1 = v128.load(row + plane), t2 = v128.load(row + 2 * plane);
+        const sum = f32x4.add(t0, t2);
+        v128.store(row + plane, f32x4.mul(f32x4.add(sum, t1), half));
+        v128.store(row + 2 * plane, f32x4.mul(f32x4.sub(sum, t1), half));
+        v128.store(row + 3 * plane, t2);
+      }
     }
   }
+}
+
+/** Which of the 9 taps' planes holds tap `i` (3·ky + kx): itself, or for the turned filter 8 − i. */
+// @ts-ignore: decorator
+@inline export function tap(i: i32, turned: i32): usize {
+  return <usize>(turned ? 8 - i : i);
 }
 
 /**

@@ -15,6 +15,7 @@ import { gemmBlocks } from '../../../../engine/kernels/fast/matmul';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import { matMul } from '../../../../engine/kernels/matmul';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
+import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
 import type { EpilogueActivation, PoolParams } from '../../../../engine/kernels/types';
@@ -151,6 +152,22 @@ describe('max pooling, threaded over output rows (forward) and images or, for ti
       const [y, dx] = onBoth((b) => [b.maxPool(x, p).data, b.maxPoolGrad(dy, x, p).data]);
       same(y, want.data);
       same(dx, maxPoolGrad(dy, x, p).data);
+    });
+});
+
+describe('global average pooling, threaded over images: the reference f64 sums in pixel order, the same bits', () => {
+  // 256 channels (vectors), 13 (a scalar path), and a batch of 3 on 3 threads (one image each).
+  for (const shape of [
+    [64, 7, 7, 256],
+    [9, 23, 21, 13],
+    [3, 75, 81, 16],
+  ])
+    it(`x=${shapeText(shape)}: forward and gradient equal the reference, 1 = 3 threads`, () => {
+      const x = randomTensor(shape, 65);
+      const dy = randomTensor([shape[0], shape[3]], 66);
+      const [y, dx] = onBoth((b) => [b.globalAvgPool(x).data, b.globalAvgPoolGrad(dy, shape).data]);
+      same(y, globalAvgPool(x).data);
+      same(dx, globalAvgPoolGrad(dy, shape).data);
     });
 });
 

@@ -1,0 +1,39 @@
+import { tensor, type Tensor } from '../../core/tensor';
+import { checkShape } from '../geometry';
+import {
+  globalAvgPool as referenceGlobalAvgPool,
+  globalAvgPoolGrad as referenceGlobalAvgPoolGrad,
+} from '../global-pool';
+import { runRows, worthWasm, type WasmRuntime } from './runtime';
+
+/** Below this many input values the copies into wasm memory cost more than the kernel saves. */
+const SMALL = 16384;
+
+/**
+ * GlobalAveragePooling2D in wasm, threads claiming images: the reference's f64 sums in pixel order, so the same bits.
+ * In JavaScript it ran on the caller's thread alone, 4.9 ms forward and 3.2 ms backward per step on 64×7×7×256.
+ */
+export function fastGlobalAvgPool(rt: WasmRuntime, x: Tensor): Tensor {
+  if (x.shape.length !== 4 || !worthWasm(rt, x.data, SMALL)) return referenceGlobalAvgPool(x);
+  const [n, h, w, c] = x.shape;
+  const { arena } = rt;
+  arena.reset();
+  const out = arena.output(n * c);
+  const px = arena.copyIn(x.data);
+  runRows(rt, x.data.length, 'globalAvgPoolForward', (ctx) => [px, out, n, h * w, c, arena.alloc(2 * c), ctx]);
+  return tensor([n, c], arena.result(out, n * c));
+}
+
+export function fastGlobalAvgPoolGrad(rt: WasmRuntime, dy: Tensor, xShape: readonly number[]): Tensor {
+  if (xShape.length !== 4) return referenceGlobalAvgPoolGrad(dy, xShape);
+  const [n, h, w, c] = xShape;
+  const size = n * h * w * c;
+  if (size < (rt.arena.locate(dy.data) >= 0 ? 256 : SMALL)) return referenceGlobalAvgPoolGrad(dy, xShape);
+  checkShape('globalAvgPool dy', dy.shape, [n, c]);
+  const { arena } = rt;
+  arena.reset();
+  const dx = arena.output(size);
+  const pdy = arena.copyIn(dy.data);
+  runRows(rt, size, 'globalAvgPoolBackward', (ctx) => [pdy, dx, n, h * w, c, ctx]);
+  return tensor([...xShape], arena.result(dx, size));
+}
