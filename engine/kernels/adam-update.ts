@@ -28,3 +28,16 @@ export function adamUpdate(
     value[i] -= (alpha * m[i]) / (Math.sqrt(v[i]) + epsilon);
   }
 }
+
+/** One variable of an optimizer step: its value and gradient, and Adam's two slots. */
+export interface AdamVariable {
+  value: Float32Array;
+  grad: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** adamUpdate over each variable of a step, in order. */
+export function adamUpdateMany(variables: readonly AdamVariable[], p: AdamStep): void {
+  for (const x of variables) adamUpdate(x.value, x.grad, x.m, x.v, p);
+}

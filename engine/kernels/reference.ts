@@ -1,5 +1,5 @@
 import { activation, activationGrad } from './activations';
-import { adamUpdate } from './adam-update';
+import { adamUpdate, adamUpdateMany } from './adam-update';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
@@ -63,4 +63,5 @@ export const referenceBackend: Backend = {
   gruCell,
   gruCellGrad,
   adamUpdate,
+  adamUpdateMany,
 };

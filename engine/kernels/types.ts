@@ -1,9 +1,9 @@
 import type { Tensor } from '../core/tensor';
-import type { AdamStep } from './adam-update';
+import type { AdamStep, AdamVariable } from './adam-update';
 import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
 import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
 
-export type { AdamStep, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
+export type { AdamStep, AdamVariable, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
 export type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput };
 
 /**
@@ -220,6 +220,8 @@ export interface Backend {
    * the slots: pass the same two arrays at every step and don't read them.
    */
   adamUpdate(value: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, p: AdamStep): void;
+  /** adamUpdate over every variable of one optimizer step, in one call (the fast backend: one threaded wasm call). */
+  adamUpdateMany(variables: readonly AdamVariable[], p: AdamStep): void;
 
   /**
    * Runs one training step's kernels with their results kept where the kernels work (the fast backend's wasm

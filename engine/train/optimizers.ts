@@ -2,7 +2,7 @@
  * Keras 3 optimizers with Keras's defaults. They share one `step` loop and differ only in the per-weight update,
  * written as Keras's `update_step` computes it.
  */
-import { adamUpdate } from '../kernels/adam-update';
+import { adamUpdate, adamUpdateMany } from '../kernels/adam-update';
 import type { Backend } from '../kernels/types';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop'] as const;
@@ -57,8 +57,15 @@ export interface Optimizer {
   iterations: number;
 }
 
-/** `kernels`: the backend whose Adam update to use (the fast one runs it in SIMD); default the reference loop. */
-export function makeOptimizer(given: OptimizerConfig, kernels?: Pick<Backend, 'adamUpdate'>): Optimizer {
+/**
+ * `kernels`: the backend whose Adam update to use (the fast one runs every variable of a step in one threaded SIMD
+ * call); default the reference loop.
+ */
+export function makeOptimizer(
+  given: OptimizerConfig,
+  kernels?: Pick<Backend, 'adamUpdate'> & Partial<Pick<Backend, 'adamUpdateMany'>>,
+): Optimizer {
+  const adamMany = kernels?.adamUpdateMany ?? (kernels?.adamUpdate ? undefined : adamUpdateMany);
   const adam = kernels?.adamUpdate ?? adamUpdate;
   const config = { ...OPTIMIZER_DEFAULTS[given.name], ...stripUndefined(given) } as Required<OptimizerConfig>;
   const slots = new Map<string, Float32Array[]>();
@@ -76,6 +83,17 @@ export function makeOptimizer(given: OptimizerConfig, kernels?: Pick<Backend, 'a
     step(variables) {
       const t = opt.iterations + 1;
       const lr = config.learning_rate;
+      if (config.name === 'adam' && adamMany) {
+        const { beta_1: b1, beta_2: b2, epsilon } = config;
+        const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+        const all = [...variables].map(([key, { value, grad }]) => {
+          const [m, v] = slot(key, 2, value.length);
+          return { value, grad, m, v };
+        });
+        adamMany(all, { alpha, beta1: b1, beta2: b2, epsilon });
+        opt.iterations = t;
+        return;
+      }
       for (const [key, { value: v, grad: g }] of variables) {
         if (config.name === 'sgd') {
           if (config.momentum === 0) {

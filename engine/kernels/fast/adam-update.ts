@@ -1,9 +1,15 @@
-import { adamUpdate as referenceAdamUpdate, type AdamStep } from '../adam-update';
+import { adamUpdate as referenceAdamUpdate, type AdamStep, type AdamVariable } from '../adam-update';
 import { WasmMemoryLimitError } from './arena';
-import { PARALLEL_FLOATS, claimBlock, runPool, type WasmRuntime } from './runtime';
+import { claimBlock, runPool, type WasmRuntime } from './runtime';
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 4096;
+
+/**
+ * Every thread from this many values. Adam is compute-bound (an f64 division and square root per value), 32K
+ * values about 0.15 ms of one core, where a memory pass of as many floats takes a tenth of that (PARALLEL_FLOATS).
+ */
+export const PARALLEL_ADAM = 1 << 15;
 
 /**
  * An optimizer's two slots of one variable kept in wasm memory between steps, twice each: a step reads one copy and
@@ -158,7 +164,7 @@ function copiedStep(
     memory.set(v, pv >> 2);
   };
   // In place: after a lost worker the whole step is redone on this thread from the original values.
-  run(rt, n, [pw, pg, pm, pv, pm, pv], p, start);
+  run(rt, n, 'adamUpdate', [pw, pg, pm, pv, pm, pv, n], p, start);
   const memory = arena.f32();
   value.set(memory.subarray(pw >> 2, (pw >> 2) + n));
   m.set(memory.subarray(pm >> 2, (pm >> 2) + n));
@@ -183,17 +189,101 @@ function residentStep(rt: WasmRuntime, s: Resident, value: Float32Array, grad: F
     to = (1 - from) as 0 | 1;
   const [m, v, mOut, vOut] = [s.blocks[from], s.blocks[2 + from], s.blocks[to], s.blocks[2 + to]];
   // The slots are read from one copy and written to the other: a rerun starts from the weights alone.
-  run(rt, n, [pw, pg, m, v, mOut, vOut], p, () => arena.f32().set(value, pw >> 2));
+  run(rt, n, 'adamUpdate', [pw, pg, m, v, mOut, vOut, n], p, () => arena.f32().set(value, pw >> 2));
   s.current = to;
   value.set(arena.f32().subarray(pw >> 2, (pw >> 2) + n));
 }
 
-/** The threaded kernel call over [w, g, m, v, mOut, vOut]; start() puts the operands in place (again for a rerun). */
-function run(rt: WasmRuntime, n: number, at: number[], p: AdamStep, start: () => void): void {
-  const claims = claimBlock(rt, n >= PARALLEL_FLOATS ? rt.pool.size : 1);
+/**
+ * One call for every variable of a step (wasm adamUpdateMany): the threads share the model's values as one range, so
+ * many small variables (each below the size where waking the workers pays) are threaded together, and the step pays
+ * one call's overhead instead of one per variable. Resident slots stay resident; others are copied in and back, and
+ * inside a step move into wasm memory before the next, as fastAdamUpdate's do. The same bits as the reference.
+ */
+export function fastAdamUpdateMany(rt: WasmRuntime, variables: readonly AdamVariable[], p: AdamStep): void {
+  const r = residencies.get(rt);
+  const batch: { x: AdamVariable; resident?: Resident }[] = [];
+  for (const x of variables) {
+    const n = x.value.length;
+    const held = r?.byM.get(x.m);
+    const fits = x.grad.length === n && x.m.length === n && x.v.length === n;
+    if (held && (held.v !== x.v || !fits)) release(rt, r as Residency, held);
+    // Operands that differ in length: the reference says so (it throws).
+    if (!fits) referenceAdamUpdate(x.value, x.grad, x.m, x.v, p);
+    if (n > 0) batch.push({ x, resident: held && held.v === x.v ? held : undefined });
+  }
+  if (batch.length === 0) return;
+  try {
+    manyStep(rt, batch, p);
+  } catch (e) {
+    // The backend falls back to the reference on a memory limit: it must find the current slots in the arrays.
+    if (e instanceof WasmMemoryLimitError)
+      for (const b of batch) if (b.resident && r?.byM.get(b.x.m) === b.resident) release(rt, r, b.resident);
+    throw e;
+  }
+}
+
+function manyStep(rt: WasmRuntime, batch: { x: AdamVariable; resident?: Resident }[], p: AdamStep): void {
+  const { arena } = rt;
+  arena.reset();
+  let total = 0;
+  const placed = batch.map(({ x, resident }) => {
+    const n = x.value.length;
+    const pw = arena.alloc(n),
+      pg = arena.copyIn(x.grad);
+    let slots: number[];
+    if (resident) {
+      const from = resident.current,
+        to = 1 - from;
+      // Read one copy, write the other: a rerun after a lost worker starts from intact slots.
+      slots = [resident.blocks[from], resident.blocks[2 + from], resident.blocks[to], resident.blocks[2 + to]];
+    } else {
+      // In place: a rerun copies them in again.
+      const pm = arena.alloc(n),
+        pv = arena.alloc(n);
+      slots = [pm, pv, pm, pv];
+    }
+    const entry = { x, resident, n, pw, slots };
+    const row = [pw, pg, ...slots, n, total];
+    total += n;
+    return { entry, row };
+  });
+  const table = arena.ints32(placed.flatMap((e) => e.row));
+  const start = () => {
+    const memory = arena.f32();
+    for (const { entry: e } of placed) {
+      memory.set(e.x.value, e.pw >> 2);
+      if (!e.resident) {
+        memory.set(e.x.m, e.slots[0] >> 2);
+        memory.set(e.x.v, e.slots[1] >> 2);
+      }
+    }
+  };
+  run(rt, total, 'adamUpdateMany', [table, placed.length, total], p, start);
+  const memory = arena.f32();
+  const res = arena.scoped ? residency(rt) : null;
+  for (const { entry: e } of placed) {
+    e.x.value.set(memory.subarray(e.pw >> 2, (e.pw >> 2) + e.n));
+    if (e.resident) {
+      e.resident.current = (1 - e.resident.current) as 0 | 1;
+      continue;
+    }
+    e.x.m.set(memory.subarray(e.slots[0] >> 2, (e.slots[0] >> 2) + e.n));
+    e.x.v.set(memory.subarray(e.slots[1] >> 2, (e.slots[1] >> 2) + e.n));
+    // Inside a step the slots move into wasm memory before the next one.
+    if (res && !res.asked.has(e.x.m)) {
+      res.asked.add(e.x.m);
+      res.wanted.push({ m: new WeakRef(e.x.m), v: new WeakRef(e.x.v) });
+    }
+  }
+}
+
+/** The threaded kernel call `fn` over `args` (the step's scalars and the claim context follow); start() puts the operands in place (again for a rerun). */
+function run(rt: WasmRuntime, n: number, fn: string, args: number[], p: AdamStep, start: () => void): void {
+  const claims = claimBlock(rt, n >= PARALLEL_ADAM ? rt.pool.size : 1);
   const tasks = claims.ctx.map((ctx) => ({
-    fn: 'adamUpdate',
-    args: [...at, n, p.alpha, 1 - p.beta1, 1 - p.beta2, p.epsilon, ctx],
+    fn,
+    args: [...args, p.alpha, 1 - p.beta1, 1 - p.beta2, p.epsilon, ctx],
   }));
   start();
   claims.reset();

@@ -4,7 +4,7 @@ import { type CopyMeter, WasmMemoryLimitError } from './arena';
 import { fastActivation, fastActivationGrad } from './activation';
 import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
-import { adoptAdamSlots, fastAdamUpdate } from './adam-update';
+import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-update';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
@@ -158,6 +158,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       }
     },
     adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),
+    adamUpdateMany: orReference((vars, p) => fastAdamUpdateMany(rt, vars, p), referenceBackend.adamUpdateMany),
     depthwiseConv2d: fastDepthwiseConv2d,
     depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,
     depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,

@@ -32,6 +32,44 @@ export function adamUpdate(
   }
 }
 
+/** Ints per variable in adamUpdateMany's table: w, g, m, v, mOut, vOut (byte addresses), n, its first index. */
+const ENTRY: i32 = 8;
+
+/**
+ * adamUpdate over many variables in one call: the table holds `count` entries (ENTRY ints each) whose values, laid end
+ * to end, run from 0 to `total`; threads claim spans of that whole range, so a model's many small variables share
+ * the threads as one large one would, and a step pays one call instead of one per variable. Every value is computed
+ * alone, as adamUpdate computes it: the same bits on any split.
+ */
+export function adamUpdateMany(
+  table: usize, count: i32, total: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64, ctx: usize,
+): void {
+  const span = max<i32>(1, (total + ADAM_CHUNK * 64 - 1) / (ADAM_CHUNK * 64)) * ADAM_CHUNK;
+  let e = 0;
+  for (let i0 = claim(ctx, span, total); i0 < total; i0 = claim(ctx, span, total)) {
+    const i1 = min(total, i0 + span);
+    // The first entry that ends after i0 (claims mostly move forward: search from the last one, else from the top).
+    if (e >= count || field(table, e, 7) > i0) e = 0;
+    while (field(table, e, 7) + field(table, e, 6) <= i0) e++;
+    for (let k = e; k < count; k++) {
+      const first = field(table, k, 7), n = field(table, k, 6);
+      if (first >= i1) break;
+      const lo = max(i0, first) - first, hi = min(i1, first + n) - first;
+      const o = <usize>lo << 2;
+      adamRange(
+        <usize>field(table, k, 0) + o, <usize>field(table, k, 1) + o, <usize>field(table, k, 2) + o,
+        <usize>field(table, k, 3) + o, <usize>field(table, k, 4) + o, <usize>field(table, k, 5) + o,
+        hi - lo, alpha, k1s, k2s, eps,
+      );
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function field(table: usize, entry: i32, i: i32): i32 {
+  return load<i32>(table + (<usize>(entry * ENTRY + i) << 2));
+}
+
 function adamRange(
   w: usize, g: usize, m: usize, v: usize, mo: usize, vo: usize, n: i32, alpha: f64, k1s: f64, k2s: f64, eps: f64,
 ): void {

@@ -10,7 +10,7 @@ export {
 } from './elementwise';
 export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
-export { adamUpdate } from './adam-update';
+export { adamUpdate, adamUpdateMany } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
 export { softmaxRows } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';

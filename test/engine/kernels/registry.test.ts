@@ -167,6 +167,17 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
       b.adamUpdate(w, randomTensor([5000], 99).data, m, v, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
       return [w, m, v];
     },
+    adamUpdateMany: (b) => {
+      // A kernel, a bias and a BN vector in one call.
+      const vars = [5000, 7, 64].map((n, i) => ({
+        value: randomTensor([n], 100 + i).data,
+        grad: randomTensor([n], 110 + i).data,
+        m: randomTensor([n], 120 + i).data,
+        v: randomTensor([n], 130 + i, 0, 1).data,
+      }));
+      b.adamUpdateMany(vars, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+      return vars.flatMap((x) => [x.value, x.m, x.v]);
+    },
   };
 }
 

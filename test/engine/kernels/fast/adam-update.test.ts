@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFastBackend } from '../../../../engine/kernels/fast/backend';
 import { WASM_FILES } from '../../../../engine/kernels/registry';
-import { adamUpdate, type AdamStep } from '../../../../engine/kernels/adam-update';
+import { adamUpdate, type AdamStep, type AdamVariable } from '../../../../engine/kernels/adam-update';
 import { simdVariants, useFastBackend } from '../fast-backend';
 import { expectClose, randomTensor } from '../helpers';
 
@@ -73,6 +73,69 @@ for (const variant of simdVariants)
     });
   });
 
+/** Variables of these sizes with fresh slots: a reference copy and one for the backend under test. */
+function variables(sizes: number[], seed: number): { ref: AdamVariable[]; got: AdamVariable[] } {
+  const make = () =>
+    sizes.map((n, i) => ({
+      value: randomTensor([n], seed + i).data,
+      grad: new Float32Array(n),
+      m: new Float32Array(n),
+      v: new Float32Array(n),
+    }));
+  return { ref: make(), got: make() };
+}
+
+function newGradients(ref: AdamVariable[], got: AdamVariable[], seed: number) {
+  ref.forEach((x, i) => {
+    x.grad = randomTensor([x.value.length], seed + i).data;
+    got[i].grad = x.grad;
+  });
+}
+
+const sameBits = (a: AdamVariable[], b: AdamVariable[]) =>
+  a.forEach((x, i) => {
+    for (const k of ['value', 'm', 'v'] as const)
+      expect(Array.from(b[i][k]), `variable ${i} ${k}`).toEqual(Array.from(x[k]));
+  });
+
+describe('Adam over every variable of a step in one call (adamUpdateMany)', () => {
+  const fast = useFastBackend();
+  // A model's mix: biases and BN vectors (1–64 values), small kernels, a large one; 426K in all, so the threads share
+  // the call (no variable alone is above the pool's threshold).
+  const SIZES = [32, 288, 1, 32, 9216, 3, 64, 150_001, 4099, 10, 262_000];
+
+  it('six steps in step scopes: every weight and slot equals the reference bit for bit; the slots move into wasm memory', () => {
+    const { ref, got } = variables(SIZES, 200);
+    const b = fast();
+    const pinnedBefore = b.pinnedBytes;
+    for (let t = 1; t <= 6; t++) {
+      newGradients(ref, got, 300 + 20 * t);
+      for (const x of ref) adamUpdate(x.value, x.grad, x.m, x.v, stepAt(t));
+      b.stepScope(() => b.adamUpdateMany(got, stepAt(t)));
+      ref.forEach((x, i) => expect(Array.from(got[i].value), `step ${t} variable ${i}`).toEqual(Array.from(x.value)));
+      const total = SIZES.reduce((s, n) => s + n, 0);
+      if (t >= 2) expect(b.pinnedBytes - pinnedBefore).toBeGreaterThanOrEqual(4 * total * 4);
+    }
+  });
+
+  it('outside a step, and mixed with the one-variable call: the slots stay in their arrays, exact', () => {
+    const { ref, got } = variables([5000, 17, 70_000], 400);
+    const b = fast();
+    for (let t = 1; t <= 4; t++) {
+      newGradients(ref, got, 500 + 10 * t);
+      for (const x of ref) adamUpdate(x.value, x.grad, x.m, x.v, stepAt(t));
+      if (t % 2) b.adamUpdateMany(got, stepAt(t));
+      else for (const x of got) b.adamUpdate(x.value, x.grad, x.m, x.v, stepAt(t));
+    }
+    sameBits(ref, got);
+  });
+
+  it('operands that differ in length are refused as the reference refuses them', () => {
+    const x = { value: new Float32Array(8), grad: new Float32Array(7), m: new Float32Array(8), v: new Float32Array(8) };
+    expect(() => fast().adamUpdateMany([x], stepAt(1))).toThrow(/Adam operands differ in length: value 8, grad 7/);
+  });
+});
+
 describe('Adam update, fast backend, slots held in wasm memory', () => {
   const binaries = async () => ({
     simd: await readFile(join(import.meta.dirname, '../../../../dist/wasm', WASM_FILES.simd)),
@@ -105,6 +168,31 @@ describe('Adam update, fast backend, slots held in wasm memory', () => {
     expect(Array.from(got.w)).toEqual(Array.from(ref.w));
     expect(Array.from(got.m)).toEqual(Array.from(ref.m));
     expect(Array.from(got.v)).toEqual(Array.from(ref.v));
+    await b.dispose();
+  });
+
+  it('one call for many variables: a step the memory can no longer hold hands every slot back and runs on the reference, exact', async () => {
+    const b = await createFastBackend({ binaries: await binaries(), threads: 1, Worker: null, memoryLimitMiB: 24 });
+    const x0 = randomTensor([2_400_000 / 16, 16], 90);
+    const zero = new Float32Array(16);
+    const { ref, got } = variables([1 << 17, 40, 1 << 17], 600);
+    const pinnedAtStart: number[] = [];
+    for (let t = 1; t <= 3; t++) {
+      newGradients(ref, got, 700 + 10 * t);
+      for (const x of ref) adamUpdate(x.value, x.grad, x.m, x.v, stepAt(t));
+      b.stepScope(() => {
+        pinnedAtStart.push(b.pinnedBytes);
+        const x1 = b.biasActivation(x0, zero, 'linear');
+        b.biasActivation(x1, zero, 'linear');
+        b.adamUpdateMany(got, stepAt(t));
+      });
+    }
+    // Pinned before the second step, handed back during it; the third copied them again.
+    expect(pinnedAtStart[0]).toBe(0);
+    expect(pinnedAtStart[1]).toBeGreaterThan(4 * 4 * (1 << 18));
+    expect(pinnedAtStart[2]).toBe(0);
+    expect(b.pinnedBytes).toBe(0);
+    sameBits(ref, got);
     await b.dispose();
   });
 

@@ -150,7 +150,7 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
     );
   });
 
-  it('MatMul with 2 row blocks (columns split for the rest), 64×1000 softmax cross-entropy, Adam over 300K weights', () => {
+  it('MatMul with 2 row blocks (columns split for the rest), 64×1000 softmax cross-entropy, Adam over 300K weights, and over 40 variables in one call', () => {
     const a = randomTensor([100, 700], 31),
       w = randomTensor([700, 512], 32);
     const logits = randomTensor([64, 1000], 33);
@@ -166,9 +166,20 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
           m = new Float32Array(n),
           v = new Float32Array(n);
         b.adamUpdate(value, g, m, v, adam);
-        return [b.matMul(a, w).data, ce!.rowLosses, ce!.grad.data, value];
+        // A model's variables in one call: 282K values in 40 variables, the threads claiming spans across them.
+        const many = Array.from({ length: 40 }, (_, i) => {
+          const size = 1 + ((i * 7919) % 15_000);
+          return {
+            value: randomTensor([size], 40 + i).data,
+            grad: randomTensor([size], 90 + i).data,
+            m: new Float32Array(size),
+            v: new Float32Array(size),
+          };
+        });
+        b.adamUpdateMany(many, adam);
+        return [b.matMul(a, w).data, ce!.rowLosses, ce!.grad.data, value, ...many.map((x) => x.value)];
       },
-      ['matMul', 'row losses', 'logits grad', 'Adam weights'],
+      ['matMul', 'row losses', 'logits grad', 'Adam weights', ...Array.from({ length: 40 }, (_, i) => `variable ${i}`)],
     );
   });
 });
