@@ -1,9 +1,17 @@
 import { tensor, type Tensor } from '../../core/tensor';
-import { checkShape, poolGeometry } from '../geometry';
+import { checkShape, poolGeometry, type WindowGeometry } from '../geometry';
 import type { PoolParams } from '../types';
+import { runRows, worthWasm, type WasmRuntime } from './runtime';
+
+/** Below this many input values the copies into wasm memory cost more than the kernel saves. */
+const SMALL = 16384;
+
+function windowArgs(g: WindowGeometry): number[] {
+  return [g.batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.kh, g.kw, g.sh, g.sw, g.padT, g.padL];
+}
 
 /**
- * Average pooling in tight loops (channels innermost, no per-element callback as the reference has); like Keras,
+ * Small tensors: average pooling in tight loops (channels innermost, no per-element callback as the reference has); like Keras,
  * 'same' windows average only their real elements. grad: dx[window] += dy / count instead of out += x / count.
  */
 function traverse(
@@ -35,15 +43,37 @@ function traverse(
   return [g.batch, g.outH, g.outW, C];
 }
 
-export function fastAvgPool(x: Tensor, p: PoolParams): Tensor {
+/**
+ * Average pooling in wasm SIMD (engine/kernels/wasm/avg-pool.ts), threaded over rows in a step: on 32×28×28×128 the
+ * loops below took 15.5 ms forward and 26 ms backward on the caller's thread.
+ */
+export function fastAvgPool(rt: WasmRuntime, x: Tensor, p: PoolParams): Tensor {
   const g = poolGeometry(x.shape, p);
+  if (worthWasm(rt, x.data, SMALL)) {
+    const count = g.batch * g.outH * g.outW * g.inC;
+    const { arena } = rt;
+    arena.reset();
+    const out = arena.output(count);
+    const px = arena.copyIn(x.data);
+    runRows(rt, x.data.length, 'avgPoolForward', (ctx) => [px, out, ...windowArgs(g), ctx]);
+    return tensor([g.batch, g.outH, g.outW, g.inC], arena.result(out, count));
+  }
   const out = new Float32Array(g.batch * g.outH * g.outW * g.inC);
   return tensor(traverse(x.shape, p, x.data, out, false), out);
 }
 
-export function fastAvgPoolGrad(dy: Tensor, xShape: readonly number[], p: PoolParams): Tensor {
+export function fastAvgPoolGrad(rt: WasmRuntime, dy: Tensor, xShape: readonly number[], p: PoolParams): Tensor {
   const g = poolGeometry(xShape, p);
   checkShape('avgPool dy', dy.shape, [g.batch, g.outH, g.outW, g.inC]);
+  const size = g.batch * g.inH * g.inW * g.inC;
+  if (size >= (rt.arena.locate(dy.data) >= 0 ? 256 : SMALL)) {
+    const { arena } = rt;
+    arena.reset();
+    const pdx = arena.output(size);
+    const pdy = arena.copyIn(dy.data);
+    runRows(rt, size, 'avgPoolBackward', (ctx) => [pdy, pdx, ...windowArgs(g), ctx]);
+    return tensor([...xShape], arena.result(pdx, size));
+  }
   const dx = new Float32Array(g.batch * g.inH * g.inW * g.inC);
   traverse(xShape, p, dy.data, dx, true);
   return tensor([...xShape], dx);

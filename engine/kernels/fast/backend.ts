@@ -72,7 +72,8 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
  * 4), and the memory passes of every training step: bias add fused with relu / relu6 / leaky relu and, backward,
  * their gradients fused with the bias gradient, max pooling and its gradient (all threaded over rows from
  * PARALLEL_FLOATS values), the Adam update, an LSTM or GRU step's gates and state (forward and backward). In a step scope results stay in wasm memory and go from kernel to kernel
- * without copies. Depthwise convolution and average pooling get tighter TypeScript loops than the reference's; the
+ * without copies. Depthwise convolution (depth_multiplier 1) and average pooling run in wasm SIMD on the pool, other
+ * depth multipliers in tighter TypeScript loops than the reference's; the
  * remaining kernels are cheap or rare and stay the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
@@ -159,11 +160,17 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     },
     adamUpdate: orReference((w, g, m, v, p) => fastAdamUpdate(rt, w, g, m, v, p), referenceBackend.adamUpdate),
     adamUpdateMany: orReference((vars, p) => fastAdamUpdateMany(rt, vars, p), referenceBackend.adamUpdateMany),
-    depthwiseConv2d: fastDepthwiseConv2d,
-    depthwiseConv2dBackpropInput: fastDepthwiseConv2dBackpropInput,
-    depthwiseConv2dBackpropFilter: fastDepthwiseConv2dBackpropFilter,
-    avgPool: fastAvgPool,
-    avgPoolGrad: fastAvgPoolGrad,
+    depthwiseConv2d: orReference((x, f, p) => fastDepthwiseConv2d(rt, x, f, p), referenceBackend.depthwiseConv2d),
+    depthwiseConv2dBackpropInput: orReference(
+      (dy, f, xShape, p) => fastDepthwiseConv2dBackpropInput(rt, dy, f, xShape, p),
+      referenceBackend.depthwiseConv2dBackpropInput,
+    ),
+    depthwiseConv2dBackpropFilter: orReference(
+      (x, dy, fShape, p) => fastDepthwiseConv2dBackpropFilter(rt, x, dy, fShape, p),
+      referenceBackend.depthwiseConv2dBackpropFilter,
+    ),
+    avgPool: orReference((x, p) => fastAvgPool(rt, x, p), referenceBackend.avgPool),
+    avgPoolGrad: orReference((dy, xShape, p) => fastAvgPoolGrad(rt, dy, xShape, p), referenceBackend.avgPoolGrad),
     stepScope: (fn) => {
       // Between steps (it does nothing inside one): the slots Adam updated in the last step move into wasm memory.
       adoptAdamSlots(rt);

@@ -15,3 +15,5 @@ export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
 export { softmaxRows } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward } from './global-pool';
+export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
+export { avgPoolForward, avgPoolBackward } from './avg-pool';

@@ -1,13 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import {
   depthwiseConv2d,
   depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput,
 } from '../../../engine/kernels/depthwise-conv2d';
+import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import type { ConvParams, Padding } from '../../../engine/kernels/types';
 import { useFastBackend } from './fast-backend';
-import { expectClose, numericGradient, randomTensor, shapeText } from './helpers';
+import { expectClose, maxAbs, numericGradient, randomTensor, shapeText } from './helpers';
 
 const params = (s: number, padding: Padding, d = 1): ConvParams => ({ strides: [s, s], padding, dilations: [d, d] });
 
@@ -79,5 +81,46 @@ describe('depthwiseConv2d fast backend matches the reference', () => {
         1e-5,
         1e-5,
       );
+    });
+});
+
+describe('depthwiseConv2d in wasm (depth_multiplier 1): the reference within f32 error, the same bits on 1 thread as on 2', () => {
+  const two = useFastBackend();
+  let one: FastBackend;
+  beforeAll(async () => {
+    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
+  });
+  afterAll(() => one.dispose());
+  // Channels 37 (two 16-channel blocks, a vector, a single), 4, 1 and 128; strides, dilation, 5×5 and 3×2 windows,
+  // padding on both sides; sizes above the 4 MFLOP threading threshold (MobileNet's 3×3 on 128 channels at 28×28).
+  const wasmCases: { x: number[]; f: number[]; s: number; p: Padding; d?: number }[] = [
+    { x: [3, 13, 11, 37], f: [3, 3, 37, 1], s: 1, p: 'same' },
+    { x: [2, 17, 16, 4], f: [5, 5, 4, 1], s: 2, p: 'same' },
+    { x: [4, 15, 15, 1], f: [3, 2, 1, 1], s: 1, p: 'valid', d: 2 },
+    { x: [2, 9, 9, 21], f: [3, 3, 21, 1], s: 2, p: 'valid' },
+    { x: [8, 28, 28, 128], f: [3, 3, 128, 1], s: 1, p: 'same' },
+    { x: [8, 29, 29, 32], f: [3, 3, 32, 1], s: 2, p: 'same' },
+  ];
+  for (const c of wasmCases)
+    it(`x=${shapeText(c.x)} f=${shapeText(c.f)} s=${c.s} p=${c.p}${c.d ? ` d=${c.d}` : ''}: forward and both gradients`, () => {
+      const p = params(c.s, c.p, c.d);
+      const x = randomTensor(c.x, 17);
+      const f = randomTensor(c.f, 18);
+      const y = depthwiseConv2d(x, f, p);
+      const dy = randomTensor(y.shape, 19);
+      const dx = depthwiseConv2dBackpropInput(dy, f, x.shape, p);
+      const df = depthwiseConv2dBackpropFilter(x, dy, f.shape, p);
+      const run = (b: FastBackend) => [
+        b.depthwiseConv2d(x, f, p).data,
+        b.depthwiseConv2dBackpropInput(dy, f, x.shape, p).data,
+        b.depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data,
+      ];
+      const [y2, dx2, df2] = run(two());
+      expectClose(y2, y.data, 1e-4, 1e-5 * maxAbs(y.data));
+      expectClose(dx2, dx.data, 1e-4, 1e-5 * maxAbs(dx.data));
+      // Each filter value sums batch·outH·outW products: f32 error grows with that count.
+      const terms = c.x[0] * y.shape[1] * y.shape[2];
+      expectClose(df2, df.data, 1e-4, 2 ** -24 * terms * 4);
+      run(one).forEach((v, i) => expect(v.findIndex((a, j) => !Object.is(a, [y2, dx2, df2][i][j]))).toBe(-1));
     });
 });

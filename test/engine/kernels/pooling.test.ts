@@ -107,13 +107,19 @@ describe('average pooling fast backend matches the reference', () => {
     [[1, 7, 6, 2], 3, 2, 'valid'],
     [[3, 9, 8, 5], 3, 1, 'same'],
     [[1, 4, 4, 1], 2, 3, 'same'],
+    // Large enough for the wasm kernels: 37 channels (vectors and a tail of 1), overlapping 'same' windows whose
+    // counts shrink at the edges, tiling windows, and stride 3 over 2×2 windows (pixels no window holds: dx 0).
+    [[4, 30, 29, 37], 3, 2, 'same'],
+    [[8, 28, 28, 32], 2, 2, 'valid'],
+    [[2, 40, 33, 5], 3, 1, 'same'],
+    [[3, 23, 23, 16], 2, 3, 'valid'],
   ] as const)
     it(`x=${shapeText(shape)} pool=${k} s=${s} p=${p}: forward and gradient`, () => {
       const x = randomTensor([...shape], 27);
       const params = pool(k, s, p);
       const y = avgPool(x, params);
       const dy = randomTensor(y.shape, 28);
-      expectClose(fast().avgPool(x, params).data, y.data);
-      expectClose(fast().avgPoolGrad(dy, x.shape, params).data, avgPoolGrad(dy, x.shape, params).data);
+      expectClose(fast().avgPool(x, params).data, y.data, 1e-5, 1e-6);
+      expectClose(fast().avgPoolGrad(dy, x.shape, params).data, avgPoolGrad(dy, x.shape, params).data, 1e-5, 1e-6);
     });
 });

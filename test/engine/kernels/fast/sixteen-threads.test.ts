@@ -83,6 +83,23 @@ describe(`convolutions on ${THREADS} threads give the bits of one thread, on eve
     });
 });
 
+describe(`depthwise convolution on ${THREADS} threads gives the bits of one thread`, () => {
+  it('MobileNet 3×3 on 36 channels at 56×56, stride 2, batch 16 (7.3 MFLOP: threaded): forward, input and filter gradients', () => {
+    const p = params(2, 'same');
+    const x = randomTensor([16, 56, 56, 36], 41);
+    const f = randomTensor([3, 3, 36, 1], 42);
+    const dy = randomTensor([16, 28, 28, 36], 43);
+    onBoth(
+      (b) => [
+        b.depthwiseConv2d(x, f, p).data,
+        b.depthwiseConv2dBackpropInput(dy, f, x.shape, p).data,
+        b.depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data,
+      ],
+      ['y', 'dx', 'dW'],
+    );
+  });
+});
+
 describe('the im2col filter gradient has stripes enough for 16 threads, decided by the shape alone', () => {
   it('16 stripes for layers with blocks to spare: 1×1 64→96, 5×5 8→64, strided 3×3 40→24', () => {
     expect(im2colFilterStripes(64, 96, Math.ceil((32 * 14 * 14) / 128))).toBe(16);
@@ -102,7 +119,7 @@ describe('the im2col filter gradient has stripes enough for 16 threads, decided 
 });
 
 describe(`memory passes on ${THREADS} threads give the bits of one thread`, () => {
-  it('batch norm forward and backward, bias + relu and its gradient, max and global average pooling and their gradients', () => {
+  it('batch norm forward and backward, bias + relu and its gradient, max, average and global average pooling and their gradients', () => {
     const x = randomTensor([64, 24, 24, 32], 21);
     const gamma = randomTensor([32], 22).data,
       beta = randomTensor([32], 23).data;
@@ -130,6 +147,8 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
           b.maxPoolGrad(dPooled, x, pool).data,
           b.globalAvgPool(x).data,
           b.globalAvgPoolGrad(dGap, x.shape).data,
+          b.avgPool(x, pool).data,
+          b.avgPoolGrad(dPooled, x.shape, pool).data,
         ];
       },
       [
@@ -146,6 +165,8 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         'pool dx',
         'GAP',
         'GAP dx',
+        'average pool',
+        'average pool dx',
       ],
     );
   });

@@ -15,6 +15,7 @@ import { gemmBlocks } from '../../../../engine/kernels/fast/matmul';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import { matMul } from '../../../../engine/kernels/matmul';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
+import { avgPool, avgPoolGrad } from '../../../../engine/kernels/avg-pool';
 import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -152,6 +153,22 @@ describe('max pooling, threaded over output rows (forward) and images or, for ti
       const [y, dx] = onBoth((b) => [b.maxPool(x, p).data, b.maxPoolGrad(dy, x, p).data]);
       same(y, want.data);
       same(dx, maxPoolGrad(dy, x, p).data);
+    });
+});
+
+describe('average pooling, threaded over rows of output (forward) and input (gradient) pixels', () => {
+  const cases: { x: number[]; p: PoolParams }[] = [
+    { x: [13, 27, 25, 33], p: { poolSize: [3, 3], strides: [2, 2], padding: 'same' } },
+    { x: [16, 28, 28, 32], p: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
+  ];
+  for (const { x: shape, p } of cases)
+    it(`x=${shapeText(shape)} pool ${p.poolSize} stride ${p.strides} ${p.padding}: the reference within f32 rounding, 1 = 3 threads`, () => {
+      const x = randomTensor(shape, 63);
+      const want = avgPool(x, p);
+      const dy = randomTensor(want.shape, 64);
+      const [y, dx] = onBoth((b) => [b.avgPool(x, p).data, b.avgPoolGrad(dy, x.shape, p).data]);
+      expectClose(y, want.data, 1e-5, 1e-6);
+      expectClose(dx, avgPoolGrad(dy, x.shape, p).data, 1e-5, 1e-6);
     });
 });
 
