@@ -3,6 +3,7 @@ import type { LayerIssue } from '../core/problems';
 import { formatShape, type Shape } from '../core/shape';
 import type { BackwardResult, ForwardResult, LayerDefinition } from './types';
 import type { Tensor } from '../core/tensor';
+import type { Backend } from '../kernels/types';
 import { gather, reduceTo } from './elementwise';
 import { defineLayer } from './define';
 
@@ -95,6 +96,29 @@ export function elementwiseShape(className: string, inputs: readonly Shape[]): S
   return [batches.size === 1 ? [...batches][0] : null, ...out];
 }
 
+function sameShapes(inputs: readonly Tensor[]): boolean {
+  const [first] = inputs;
+  return inputs.every((t) => t.shape.length === first.shape.length && t.shape.every((d, i) => d === first.shape[i]));
+}
+
+/**
+ * Add of inputs of one shape (a residual block's shortcut and branch) on the backend's kernel, which the fast backend
+ * runs in wasm on its threads (in JavaScript, 60 ms a layer on 32×28×28×64): summed pairwise in float32, as Keras
+ * sums its inputs (`output += x`).
+ */
+function addForward(backend: Backend, inputs: Tensor[]): ForwardResult {
+  let out = backend.add(inputs[0], inputs[1]);
+  for (let i = 2; i < inputs.length; i++) out = backend.add(out, inputs[i]);
+  return { output: out };
+}
+
+/** Each input's gradient is dy itself (a copy each, on the backend). */
+function addBackward(backend: Backend, dy: Tensor, inputs: Tensor[]): BackwardResult {
+  const grads: Tensor[] = [];
+  for (let i = 0; i < inputs.length; i += 2) grads.push(...backend.addGrad(dy, dy.shape, dy.shape));
+  return { inputs: grads.slice(0, inputs.length) };
+}
+
 /** Lower-rank inputs get size-1 axes after the batch axis, so every input has the output's rank. */
 function expandRanks(inputs: Tensor[]): Tensor[] {
   const rank = Math.max(...inputs.map((t) => t.shape.length));
@@ -115,7 +139,9 @@ export function elementwiseMerge(className: string, op: MergeOp, description: st
     keras: { args: [], functional: op },
     fields: {},
     outputShape: (_c, inputs) => elementwiseShape(className, inputs),
-    forward: (_ctx, _config, inputs) => mergeForward(op, inputs),
-    backward: (_ctx, _config, dy, { inputs }) => mergeBackward(op, dy, inputs),
+    forward: (ctx, _config, inputs) =>
+      op === 'add' && sameShapes(inputs) ? addForward(ctx.backend, inputs) : mergeForward(op, inputs),
+    backward: (ctx, _config, dy, { inputs }) =>
+      op === 'add' && sameShapes(inputs) ? addBackward(ctx.backend, dy, inputs) : mergeBackward(op, dy, inputs),
   });
 }

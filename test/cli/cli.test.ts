@@ -484,7 +484,7 @@ describe('layercanvas predict and train', () => {
       'conv2d (forward)',
       'conv2dBackpropFilter (backward)',
       'batchNormTrain (forward)',
-      'adamUpdate (optimizer)',
+      'adamUpdateMany (optimizer)',
     ])
       expect(r.out).toContain(kernel);
     expect(r.out).toMatch(/outside kernels \(JS glue, allocation, layout, loop\) +[\d.]+ +[\d.]+%/);

@@ -20,6 +20,7 @@ import { fastMatMul } from './matmul';
 import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
+import { fastAdd, fastAddGrad, fastConcat, fastConcatGrad, fastDropout, fastDropoutGrad } from './add';
 import { createRuntime, type WasmBinaries } from './runtime';
 import type { PoolStats, WorkerConstructor } from './thread-pool';
 
@@ -169,6 +170,12 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       (x, dy, fShape, p) => fastDepthwiseConv2dBackpropFilter(rt, x, dy, fShape, p),
       referenceBackend.depthwiseConv2dBackpropFilter,
     ),
+    add: orReference((a, b) => fastAdd(rt, a, b), referenceBackend.add),
+    addGrad: orReference((dy, aShape, bShape) => fastAddGrad(rt, dy, aShape, bShape), referenceBackend.addGrad),
+    concat: orReference((xs, axis) => fastConcat(rt, xs, axis), referenceBackend.concat),
+    concatGrad: orReference((dy, shapes, axis) => fastConcatGrad(rt, dy, shapes, axis), referenceBackend.concatGrad),
+    dropout: orReference((x, rate, seed) => fastDropout(rt, x, rate, seed), referenceBackend.dropout),
+    dropoutGrad: orReference((dy, mask) => fastDropoutGrad(rt, dy, mask), referenceBackend.dropoutGrad),
     avgPool: orReference((x, p) => fastAvgPool(rt, x, p), referenceBackend.avgPool),
     avgPoolGrad: orReference((dy, xShape, p) => fastAvgPoolGrad(rt, dy, xShape, p), referenceBackend.avgPoolGrad),
     stepScope: (fn) => {

@@ -17,3 +17,5 @@ export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward } from './global-pool';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
 export { avgPoolForward, avgPoolBackward } from './avg-pool';
+export { addRows, copyRuns } from './add';
+export { dropoutForward } from './dropout';

@@ -119,7 +119,7 @@ describe('the im2col filter gradient has stripes enough for 16 threads, decided 
 });
 
 describe(`memory passes on ${THREADS} threads give the bits of one thread`, () => {
-  it('batch norm forward and backward, bias + relu and its gradient, max, average and global average pooling and their gradients', () => {
+  it('batch norm, bias + relu, max, average and global average pooling (forward and backward), add, dropout, concat and its gradient', () => {
     const x = randomTensor([64, 24, 24, 32], 21);
     const gamma = randomTensor([32], 22).data,
       beta = randomTensor([32], 23).data;
@@ -149,6 +149,10 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
           b.globalAvgPoolGrad(dGap, x.shape).data,
           b.avgPool(x, pool).data,
           b.avgPoolGrad(dPooled, x.shape, pool).data,
+          b.add(x, dy).data,
+          b.dropout(x, 0.3, 99).y.data,
+          b.concat([x, dy], -1).data,
+          ...b.concatGrad(b.concat([x, dy], -1), [x.shape, dy.shape], -1).map((t) => t.data),
         ];
       },
       [
@@ -167,6 +171,11 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         'GAP dx',
         'average pool',
         'average pool dx',
+        'add',
+        'dropout',
+        'concat',
+        'concat dx 1',
+        'concat dx 2',
       ],
     );
   });

@@ -15,7 +15,10 @@ import { gemmBlocks } from '../../../../engine/kernels/fast/matmul';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import { matMul } from '../../../../engine/kernels/matmul';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
+import { add, addGrad } from '../../../../engine/kernels/add';
 import { avgPool, avgPoolGrad } from '../../../../engine/kernels/avg-pool';
+import { concat, concatGrad } from '../../../../engine/kernels/concat';
+import { dropout, dropoutGrad } from '../../../../engine/kernels/dropout';
 import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -153,6 +156,72 @@ describe('max pooling, threaded over output rows (forward) and images or, for ti
       const [y, dx] = onBoth((b) => [b.maxPool(x, p).data, b.maxPoolGrad(dy, x, p).data]);
       same(y, want.data);
       same(dx, maxPoolGrad(dy, x, p).data);
+    });
+});
+
+describe('Add, Dropout and Concatenate, threaded flat passes: the reference to the bit, 1 = 3 threads', () => {
+  // Above PARALLEL_FLOATS, and odd sizes that end mid-vector.
+  const shapes = [
+    [16, 28, 28, 33],
+    [7, 13, 11, 5],
+  ];
+  for (const shape of shapes)
+    it(`x=${shapeText(shape)}: add and its gradient, dropout (rates 0.5, 0.1, 0, all but 1) and its gradient`, () => {
+      const a = randomTensor(shape, 71),
+        b = randomTensor(shape, 72),
+        dy = randomTensor(shape, 73);
+      // Rates 0 (all kept) and 1 − 2⁻³⁴ (all dropped: no 32-bit draw reaches it), seeds past 32 bits and negative.
+      const seeds = [7, -3, 2 ** 32 + 5, 0, 11];
+      const rates = [0.5, 0.1, 0, 0.5, 1 - 2 ** -34];
+      const got = onBoth((k) => [
+        k.add(a, b).data,
+        ...k.addGrad(dy, shape, shape).map((t) => t.data),
+        ...seeds.flatMap((seed, i) => {
+          const { y, mask } = k.dropout(a, rates[i], seed);
+          return [y.data, mask, k.dropoutGrad(dy, mask).data];
+        }),
+      ]);
+      const want = [
+        add(a, b).data,
+        ...addGrad(dy, shape, shape).map((t) => t.data),
+        ...seeds.flatMap((seed, i) => {
+          const { y, mask } = dropout(a, rates[i], seed);
+          return [y.data, mask, dropoutGrad(dy, mask).data];
+        }),
+      ];
+      want.forEach((w, i) => same(got[i], w));
+    });
+
+  for (const [axis, shapes2] of [
+    [
+      -1,
+      [
+        [8, 20, 20, 24],
+        [8, 20, 20, 40],
+        [8, 20, 20, 3],
+      ],
+    ],
+    [
+      1,
+      [
+        [8, 12, 20, 16],
+        [8, 30, 20, 16],
+      ],
+    ],
+    [
+      0,
+      [
+        [3, 50, 40, 33],
+        [5, 50, 40, 33],
+      ],
+    ],
+  ] as const)
+    it(`concat of ${shapes2.map((s) => shapeText(s)).join(', ')} along axis ${axis} and its gradient`, () => {
+      const xs = shapes2.map((s, i) => randomTensor([...s], 80 + i));
+      const y = concat(xs, axis);
+      const dy = randomTensor(y.shape, 89);
+      const got = onBoth((k) => [k.concat(xs, axis).data, ...k.concatGrad(dy, shapes2, axis).map((t) => t.data)]);
+      [y.data, ...concatGrad(dy, shapes2, axis).map((t) => t.data)].forEach((w, i) => same(got[i], w));
     });
 });
 
