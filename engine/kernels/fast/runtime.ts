@@ -6,7 +6,9 @@ export interface WasmRuntime {
   /** Calls an exported kernel on this thread. */
   call(fn: string, ...args: number[]): number;
   /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles), CHUNK rows of a threaded memory pass. */
-  constant(name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'WT4' | 'CHUNK' | 'SMALL_STRIPES'): number;
+  constant(
+    name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'WT4' | 'CHUNK' | 'SMALL_STRIPES' | SmoothActivationConstant,
+  ): number;
   arena: Arena;
   pool: ThreadPool;
   relaxedSimd: boolean;
@@ -162,3 +164,16 @@ export function worthWasm(rt: WasmRuntime, data: Float32Array, small: number): b
 }
 
 export type { Task };
+
+/** The wasm codes of the smooth activations (engine/kernels/wasm/activations.ts). */
+export type SmoothActivationConstant =
+  | 'ACT_SIGMOID'
+  | 'ACT_TANH'
+  | 'ACT_SILU'
+  | 'ACT_GELU'
+  | 'ACT_GELU_TANH'
+  | 'ACT_ELU'
+  | 'ACT_SELU'
+  | 'ACT_EXP'
+  | 'ACT_HARD_SIGMOID'
+  | 'ACT_HARD_SILU';

@@ -1,5 +1,6 @@
 // AssemblyScript. e^x four lanes at a time in float32 (Cephes's expf, within 2 float32 ulps of the exact value), as
-// TensorFlow's own Eigen kernels approximate it: the LSTM/GRU gates (recurrent.ts) and softmax (softmax.ts).
+// TensorFlow's own Eigen kernels approximate it: the LSTM/GRU gates (recurrent.ts), softmax (softmax.ts) and the
+// smooth activations (activations.ts); σ and tanh from it.
 
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
@@ -24,3 +25,30 @@ const EXP_MAX: f32 = 88.3762626647949;
   return f32x4.mul(y, pow2);
 }
 
+/** σ(x) = 1 / (1 + e^−x); saturates to 0 and 1 as float32 does. */
+// @ts-ignore: decorator
+@inline export function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+/**
+ * tanh: an odd polynomial below |x| 0.625 (where 1 − 2/(e^2x + 1) would cancel), that form above; |x| is capped at
+ * 20, where 2/(e^40 + 1) is far below float32's half ulp at 1, so the form rounds to ±1 exactly as tanh does from
+ * about 9.01 on (a cap at 9 left 1 − 2⁻²⁴ there: gelu's 1 + tanh then gave −2.7e-7 for 0 at −9).
+ */
+// @ts-ignore: decorator
+@inline export function tanh4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const e = exp4(f32x4.add(f32x4.min(ax, f32x4.splat(20)), f32x4.min(ax, f32x4.splat(20))));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}

@@ -19,3 +19,7 @@ export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } fro
 export { avgPoolForward, avgPoolBackward } from './avg-pool';
 export { addRows, copyRuns } from './add';
 export { dropoutForward } from './dropout';
+export {
+  ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,
+  activationForward, activationBackward,
+} from './activations';

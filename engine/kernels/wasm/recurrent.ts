@@ -6,31 +6,7 @@
 // kernels approximate them; tests compare with the reference within a few ulps. A step holds a few thousand values:
 // one thread.
 
-import { exp4 } from './exp';
-
-/** σ(x) = 1 / (1 + e^−x); saturates to 0 and 1 as float32 does. */
-// @ts-ignore: decorator
-@inline function sigmoid4(x: v128): v128 {
-  const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
-}
-
-/** tanh: an odd polynomial below |x| 0.625 (where 1 − 2/(e^2x + 1) would cancel), that form above, ±1 past 9. */
-// @ts-ignore: decorator
-@inline function tanh4(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
-  const e = exp4(f32x4.add(f32x4.min(ax, f32x4.splat(9)), f32x4.min(ax, f32x4.splat(9))));
-  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
-  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
-  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
-}
+import { sigmoid4, tanh4 } from './exp';
 
 /** σ or tanh of one float32, by the four-lane code, so a tail agrees with the lanes before it. */
 // @ts-ignore: decorator

@@ -49,12 +49,61 @@ for (const variant of simdVariants)
       }
     });
 
-    it('other activations (tanh) and small tensors fall through to the reference unchanged', () => {
+    it('other activations (softsign) and small tensors fall through to the reference unchanged', () => {
       const x = randomTensor([17000], 43);
-      expect(Array.from(fast().activation(x, 'tanh').data)).toEqual(Array.from(activation(x, 'tanh').data));
+      expect(Array.from(fast().activation(x, 'softsign').data)).toEqual(Array.from(activation(x, 'softsign').data));
       const small = randomTensor([5, 7], 44);
       expect(Array.from(fast().activation(small, 'relu').data)).toEqual(Array.from(activation(small, 'relu').data));
     });
+  });
+
+const SMOOTH: ActivationName[] = [
+  'sigmoid',
+  'tanh',
+  'silu',
+  'swish',
+  'gelu',
+  'gelu_approximate',
+  'elu',
+  'selu',
+  'exponential',
+  'hard_sigmoid',
+  'hard_silu',
+  'hard_swish',
+];
+
+/** |got − want| within a few float32 ulps of want, or of the function's scale near 0. */
+function withinUlps(got: ArrayLike<number>, want: ArrayLike<number>, what: string) {
+  for (let i = 0; i < want.length; i++) {
+    const tol = 6 * 2 ** -24 * Math.abs(want[i]) + 2e-7;
+    if (!(Math.abs(got[i] - want[i]) <= tol) && !(Number.isNaN(got[i]) && Number.isNaN(want[i])))
+      expect.fail(`${what}[${i}]: ${got[i]} vs the reference's ${want[i]}`);
+  }
+}
+
+for (const variant of simdVariants)
+  describe(`smooth activations in wasm (${variant}): within a few float32 ulps of the reference`, () => {
+    const fast = useFastBackend(variant);
+    // −9 … 9 (both saturations, the kinks at ±3, expm1's and tanh's switch points at ±¼ and ±0.625), and exact
+    // special points in a tail: 0, the kinks, ±0.25, large values.
+    const special = [0, -0, 3, -3, 0.25, -0.25, 0.625, -0.625, 30, -30, 88, -100, 1e-8];
+    const x = tensor(
+      [20000 + special.length],
+      Float32Array.from({ length: 20000 + special.length }, (_, i) =>
+        i < 20000 ? Math.fround(-9 + (18 * i) / 19999) : special[i - 20000],
+      ),
+    );
+    const dy = randomTensor(x.shape, 45);
+    for (const name of SMOOTH)
+      it(`${name}: forward and gradient`, () => {
+        const options = name === 'elu' ? { alpha: 0.7 } : {};
+        const y = activation(x, name, options);
+        const got = fast().activation(x, name, options);
+        withinUlps(got.data, y.data, `${name}(x)`);
+        // The gradient from the reference's y, as a training step passes it.
+        const want = activationGrad(dy, x, y, name, options).data;
+        withinUlps(fast().activationGrad(dy, x, y, name, options).data, want, `d${name}`);
+      });
   });
 
 describe('softmax, fast backend (wasm, exp four lanes at a time) against the reference', () => {

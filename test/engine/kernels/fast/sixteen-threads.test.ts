@@ -119,7 +119,7 @@ describe('the im2col filter gradient has stripes enough for 16 threads, decided 
 });
 
 describe(`memory passes on ${THREADS} threads give the bits of one thread`, () => {
-  it('batch norm, bias + relu, max, average and global average pooling (forward and backward), add, dropout, concat and its gradient', () => {
+  it('batch norm, bias + relu, max, average and global average pooling (forward and backward), gelu, silu, add, dropout, concat', () => {
     const x = randomTensor([64, 24, 24, 32], 21);
     const gamma = randomTensor([32], 22).data,
       beta = randomTensor([32], 23).data;
@@ -149,6 +149,8 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
           b.globalAvgPoolGrad(dGap, x.shape).data,
           b.avgPool(x, pool).data,
           b.avgPoolGrad(dPooled, x.shape, pool).data,
+          b.activation(x, 'gelu').data,
+          b.activationGrad(dy, x, x, 'silu').data,
           b.add(x, dy).data,
           b.dropout(x, 0.3, 99).y.data,
           b.concat([x, dy], -1).data,
@@ -171,6 +173,8 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         'GAP dx',
         'average pool',
         'average pool dx',
+        'gelu',
+        'silu dx',
         'add',
         'dropout',
         'concat',
