@@ -7,6 +7,7 @@ import { batchNormBackward } from './batch-norm-backward';
 import { biasAdd, biasAddGrad } from './bias-add';
 import { biasActivation, biasActivationGrad } from './bias-activation';
 import { concat, concatGrad } from './concat';
+import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from './merge';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
@@ -52,6 +53,10 @@ export const referenceBackend: Backend = {
   zeroPad2dGrad,
   add,
   addGrad,
+  merge,
+  mergeGrad,
+  scaleChannels,
+  scaleChannelsGrad,
   concat,
   concatGrad,
   biasAdd,

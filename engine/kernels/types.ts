@@ -1,9 +1,10 @@
 import type { Tensor } from '../core/tensor';
 import type { AdamStep, AdamVariable } from './adam-update';
+import type { MergeOp } from './merge';
 import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
 import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
 
-export type { AdamStep, AdamVariable, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
+export type { AdamStep, AdamVariable, MergeOp, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
 export type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput };
 
 /**
@@ -187,6 +188,14 @@ export interface Backend {
   add(a: Tensor, b: Tensor): Tensor;
   /** dy summed back onto each operand's shape. */
   addGrad(dy: Tensor, aShape: readonly number[], bShape: readonly number[]): [Tensor, Tensor];
+
+  /** Subtract, Multiply, Average, Maximum or Minimum of two tensors of one shape (engine/kernels/merge.ts). */
+  merge(op: MergeOp, a: Tensor, b: Tensor): Tensor;
+  mergeGrad(op: MergeOp, dy: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor];
+  /** x [batch, …, channels] times s [batch, channels] per image and channel (a squeeze-and-excitation gate). */
+  scaleChannels(x: Tensor, s: Tensor): Tensor;
+  /** [dx, ds] of scaleChannels. */
+  scaleChannelsGrad(dy: Tensor, x: Tensor, s: Tensor): [Tensor, Tensor];
 
   concat(xs: readonly Tensor[], axis: number): Tensor;
   concatGrad(dy: Tensor, shapes: readonly (readonly number[])[], axis: number): Tensor[];

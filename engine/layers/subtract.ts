@@ -1,5 +1,5 @@
 import { formatShape } from '../core/shape';
-import { elementwiseShape, mergeBackward, mergeForward } from './merge';
+import { elementwiseShape, mergeGradOn, mergeOn } from './merge';
 import { defineLayer } from './define';
 
 export const Subtract = defineLayer({
@@ -23,6 +23,6 @@ export const Subtract = defineLayer({
       };
     return elementwiseShape('Subtract', inputs);
   },
-  forward: (_ctx, _config, inputs) => mergeForward('subtract', inputs),
-  backward: (_ctx, _config, dy, { inputs }) => mergeBackward('subtract', dy, inputs),
+  forward: (ctx, _config, inputs) => mergeOn(ctx.backend, 'subtract', inputs),
+  backward: (ctx, _config, dy, { inputs }) => mergeGradOn(ctx.backend, 'subtract', dy, inputs),
 });

@@ -2,7 +2,14 @@ import { tensor, type Tensor } from '../../core/tensor';
 import { add as referenceAdd, addGrad as referenceAddGrad } from '../add';
 import { concat as referenceConcat, concatGrad as referenceConcatGrad } from '../concat';
 import { dropout as referenceDropout, dropoutGrad as referenceDropoutGrad } from '../dropout';
-import { runRows, runShared, PARALLEL_FLOATS, worthWasm, type WasmRuntime } from './runtime';
+import {
+  type MergeOp,
+  merge as referenceMerge,
+  mergeGrad as referenceMergeGrad,
+  scaleChannels as referenceScaleChannels,
+  scaleChannelsGrad as referenceScaleChannelsGrad,
+} from '../merge';
+import { type BinaryOpConstant, PARALLEL_FLOATS, runRows, runShared, type WasmRuntime, worthWasm } from './runtime';
 
 /**
  * The flat passes of Add, Concatenate and Dropout in wasm (engine/kernels/wasm/add.ts, dropout.ts), threaded in a
@@ -16,16 +23,48 @@ const SMALL = 4096;
 const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** a + b (or a · b) of one shape into a result slot. */
-function flat(rt: WasmRuntime, a: Float32Array, b: Float32Array, mul: boolean): Float32Array {
+/** a op b of one shape into a result slot. */
+function flat(rt: WasmRuntime, a: Float32Array, b: Float32Array, op: BinaryOpConstant): Float32Array {
   const n = a.length;
   const { arena } = rt;
   arena.reset();
   const out = arena.output(n);
   const pa = arena.copyIn(a),
     pb = arena.copyIn(b);
-  runRows(rt, n, 'addRows', (ctx) => [pa, pb, out, n, mul ? 1 : 0, ctx]);
+  const code = rt.constant(op);
+  runRows(rt, n, 'binaryRows', (ctx) => [pa, pb, out, n, code, ctx]);
   return arena.result(out, n);
+}
+
+const MERGE_OP: Record<MergeOp, BinaryOpConstant> = {
+  subtract: 'OP_SUB',
+  multiply: 'OP_MUL',
+  average: 'OP_AVG',
+  maximum: 'OP_MAX',
+  minimum: 'OP_MIN',
+};
+
+const fits = (a: Tensor, b: Tensor) => sameShape(a.shape, b.shape) && a.data.length === b.data.length;
+
+export function fastMerge(rt: WasmRuntime, op: MergeOp, a: Tensor, b: Tensor): Tensor {
+  if (!fits(a, b) || !worthWasm(rt, a.data, SMALL)) return referenceMerge(op, a, b);
+  return tensor([...a.shape], flat(rt, a.data, b.data, MERGE_OP[op]));
+}
+
+export function fastMergeGrad(rt: WasmRuntime, op: MergeOp, dy: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  if (!fits(a, b) || dy.data.length !== a.data.length || !worthWasm(rt, a.data, SMALL))
+    return referenceMergeGrad(op, dy, a, b);
+  const n = a.data.length;
+  const { arena } = rt;
+  arena.reset();
+  const da = arena.output(n),
+    db = arena.output(n);
+  const pdy = arena.copyIn(dy.data),
+    pa = arena.copyIn(a.data),
+    pb = arena.copyIn(b.data);
+  const code = rt.constant(MERGE_OP[op]);
+  runRows(rt, n, 'mergeGradRows', (ctx) => [pdy, pa, pb, da, db, n, code, ctx]);
+  return [tensor([...a.shape], arena.result(da, n)), tensor([...b.shape], arena.result(db, n))];
 }
 
 /** `copies` fresh copies of src (Add's gradient hands dy to both operands), each its own result slot. */
@@ -41,7 +80,7 @@ function copies(rt: WasmRuntime, src: Float32Array, count: number): Float32Array
 
 export function fastAdd(rt: WasmRuntime, a: Tensor, b: Tensor): Tensor {
   if (!sameShape(a.shape, b.shape) || !worthWasm(rt, a.data, SMALL)) return referenceAdd(a, b);
-  return tensor([...a.shape], flat(rt, a.data, b.data, false));
+  return tensor([...a.shape], flat(rt, a.data, b.data, 'OP_ADD'));
 }
 
 export function fastAddGrad(
@@ -73,7 +112,7 @@ export function fastDropout(rt: WasmRuntime, x: Tensor, rate: number, seed: numb
 
 export function fastDropoutGrad(rt: WasmRuntime, dy: Tensor, mask: Float32Array): Tensor {
   if (mask.length !== dy.data.length || !worthWasm(rt, dy.data, SMALL)) return referenceDropoutGrad(dy, mask);
-  return tensor([...dy.shape], flat(rt, dy.data, mask, true));
+  return tensor([...dy.shape], flat(rt, dy.data, mask, 'OP_MUL'));
 }
 
 /** [outer, axis·inner]: each operand's contiguous runs along the axis (as the reference's concat lays them out). */
@@ -149,4 +188,42 @@ export function fastConcatGrad(
     offset += run;
   });
   return shapes.map((shape, i) => tensor([...shape], arena.result(outs[i], outer * shape[a] * inner)));
+}
+
+/** Whether s is [batch, channels] of x's batch and channels (and x has pixels between). */
+const perChannel = (x: Tensor, s: Tensor) =>
+  x.shape.length >= 3 && s.data.length === x.shape[0] * x.shape[x.shape.length - 1];
+
+export function fastScaleChannels(rt: WasmRuntime, x: Tensor, s: Tensor): Tensor {
+  if (!perChannel(x, s) || !worthWasm(rt, x.data, SMALL)) return referenceScaleChannels(x, s);
+  const [batch, c] = [x.shape[0], x.shape[x.shape.length - 1]];
+  const n = x.data.length;
+  const { arena } = rt;
+  arena.reset();
+  const out = arena.output(n);
+  const px = arena.copyIn(x.data),
+    ps = arena.copyIn(s.data);
+  runRows(rt, n, 'scaleChannelsRows', (ctx) => [px, ps, out, batch, n / (batch * c), c, ctx]);
+  return tensor([...x.shape], arena.result(out, n));
+}
+
+export function fastScaleChannelsGrad(rt: WasmRuntime, dy: Tensor, x: Tensor, s: Tensor): [Tensor, Tensor] {
+  if (!perChannel(x, s) || dy.data.length !== x.data.length || !worthWasm(rt, x.data, SMALL))
+    return referenceScaleChannelsGrad(dy, x, s);
+  const [batch, c] = [x.shape[0], x.shape[x.shape.length - 1]];
+  const n = x.data.length;
+  const { arena } = rt;
+  arena.reset();
+  const dx = arena.output(n),
+    ds = arena.output(batch * c);
+  const pdy = arena.copyIn(dy.data),
+    px = arena.copyIn(x.data),
+    ps = arena.copyIn(s.data);
+  // Threads claim images: from PARALLEL_FLOATS values in a step, as runRows decides.
+  const threads = Math.min(batch, rt.arena.scoped && n >= PARALLEL_FLOATS ? rt.pool.size : 1);
+  runShared(rt, threads, (_, ctx) => ({
+    fn: 'scaleChannelsGrad',
+    args: [pdy, px, ps, dx, ds, batch, n / (batch * c), c, ctx],
+  }));
+  return [tensor([...x.shape], arena.result(dx, n)), tensor([...s.shape], arena.result(ds, batch * c))];
 }

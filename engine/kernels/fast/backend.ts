@@ -20,7 +20,18 @@ import { fastMatMul } from './matmul';
 import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
-import { fastAdd, fastAddGrad, fastConcat, fastConcatGrad, fastDropout, fastDropoutGrad } from './add';
+import {
+  fastAdd,
+  fastAddGrad,
+  fastConcat,
+  fastConcatGrad,
+  fastDropout,
+  fastDropoutGrad,
+  fastMerge,
+  fastMergeGrad,
+  fastScaleChannels,
+  fastScaleChannelsGrad,
+} from './add';
 import { createRuntime, type WasmBinaries } from './runtime';
 import type { PoolStats, WorkerConstructor } from './thread-pool';
 
@@ -172,6 +183,13 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     ),
     add: orReference((a, b) => fastAdd(rt, a, b), referenceBackend.add),
     addGrad: orReference((dy, aShape, bShape) => fastAddGrad(rt, dy, aShape, bShape), referenceBackend.addGrad),
+    merge: orReference((op, a, b) => fastMerge(rt, op, a, b), referenceBackend.merge),
+    mergeGrad: orReference((op, dy, a, b) => fastMergeGrad(rt, op, dy, a, b), referenceBackend.mergeGrad),
+    scaleChannels: orReference((x, s) => fastScaleChannels(rt, x, s), referenceBackend.scaleChannels),
+    scaleChannelsGrad: orReference(
+      (dy, x, s) => fastScaleChannelsGrad(rt, dy, x, s),
+      referenceBackend.scaleChannelsGrad,
+    ),
     concat: orReference((xs, axis) => fastConcat(rt, xs, axis), referenceBackend.concat),
     concatGrad: orReference((dy, shapes, axis) => fastConcatGrad(rt, dy, shapes, axis), referenceBackend.concatGrad),
     dropout: orReference((x, rate, seed) => fastDropout(rt, x, rate, seed), referenceBackend.dropout),

@@ -7,7 +7,18 @@ export interface WasmRuntime {
   call(fn: string, ...args: number[]): number;
   /** The kernels' exported sizes: gemm tiles (MR, NR, KC, MC), conv blocks (BLOCK pixels, WT Winograd tiles), CHUNK rows of a threaded memory pass. */
   constant(
-    name: 'MR' | 'NR' | 'KC' | 'MC' | 'BLOCK' | 'WT' | 'WT4' | 'CHUNK' | 'SMALL_STRIPES' | SmoothActivationConstant,
+    name:
+      | 'MR'
+      | 'NR'
+      | 'KC'
+      | 'MC'
+      | 'BLOCK'
+      | 'WT'
+      | 'WT4'
+      | 'CHUNK'
+      | 'SMALL_STRIPES'
+      | SmoothActivationConstant
+      | BinaryOpConstant,
   ): number;
   arena: Arena;
   pool: ThreadPool;
@@ -164,6 +175,9 @@ export function worthWasm(rt: WasmRuntime, data: Float32Array, small: number): b
 }
 
 export type { Task };
+
+/** The wasm codes of binaryRows's operations (engine/kernels/wasm/add.ts). */
+export type BinaryOpConstant = 'OP_ADD' | 'OP_MUL' | 'OP_SUB' | 'OP_AVG' | 'OP_MAX' | 'OP_MIN';
 
 /** The wasm codes of the smooth activations (engine/kernels/wasm/activations.ts). */
 export type SmoothActivationConstant =

@@ -17,7 +17,9 @@ export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward } from './global-pool';
 export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
 export { avgPoolForward, avgPoolBackward } from './avg-pool';
-export { addRows, copyRuns } from './add';
+export {
+  OP_ADD, OP_MUL, OP_SUB, OP_AVG, OP_MAX, OP_MIN, binaryRows, mergeGradRows, copyRuns, scaleChannelsRows, scaleChannelsGrad,
+} from './add';
 export { dropoutForward } from './dropout';
 export {
   ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,

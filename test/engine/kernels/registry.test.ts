@@ -167,6 +167,25 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
       b.adamUpdate(w, randomTensor([5000], 99).data, m, v, { alpha: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
       return [w, m, v];
     },
+    merge: (b) =>
+      (['subtract', 'multiply', 'average', 'maximum', 'minimum'] as const).map(
+        (op) => b.merge(op, randomTensor([5000], 140), randomTensor([5000], 141)).data,
+      ),
+    mergeGrad: (b) =>
+      (['subtract', 'multiply', 'average', 'maximum', 'minimum'] as const).flatMap((op) =>
+        b
+          .mergeGrad(op, randomTensor([5000], 142), randomTensor([5000], 143), randomTensor([5000], 144))
+          .map((t) => t.data),
+      ),
+    scaleChannels: (b) => [b.scaleChannels(randomTensor([4, 9, 8, 37], 145), randomTensor([4, 1, 1, 37], 146)).data],
+    scaleChannelsGrad: (b) =>
+      b
+        .scaleChannelsGrad(
+          randomTensor([4, 9, 8, 37], 147),
+          randomTensor([4, 9, 8, 37], 148),
+          randomTensor([4, 1, 1, 37], 149),
+        )
+        .map((t) => t.data),
     adamUpdateMany: (b) => {
       // A kernel, a bias and a BN vector in one call.
       const vars = [5000, 7, 64].map((n, i) => ({

@@ -19,6 +19,8 @@ import { add, addGrad } from '../../../../engine/kernels/add';
 import { avgPool, avgPoolGrad } from '../../../../engine/kernels/avg-pool';
 import { concat, concatGrad } from '../../../../engine/kernels/concat';
 import { dropout, dropoutGrad } from '../../../../engine/kernels/dropout';
+import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from '../../../../engine/kernels/merge';
+import { mergeBackward, mergeForward } from '../../../../engine/layers/merge';
 import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -191,6 +193,35 @@ describe('Add, Dropout and Concatenate, threaded flat passes: the reference to t
       ];
       want.forEach((w, i) => same(got[i], w));
     });
+
+  it('subtract, multiply, average, maximum and minimum of two tensors and their gradients, NaN in either', () => {
+    const shape = [16, 28, 28, 33];
+    const a = randomTensor(shape, 74),
+      b = randomTensor(shape, 75),
+      dy = randomTensor(shape, 76);
+    // NaN and ties in both operands: maximum keeps a's NaN, never picks b's; a tie goes to a.
+    for (const i of [5, 1000, 400_001]) a.data[i] = Number.NaN;
+    for (const i of [6, 1000, 400_002]) b.data[i] = Number.NaN;
+    for (const i of [7, 8, 400_003]) b.data[i] = a.data[i];
+    const ops = ['subtract', 'multiply', 'average', 'maximum', 'minimum'] as const;
+    const got = onBoth((k) =>
+      ops.flatMap((op) => [k.merge(op, a, b).data, ...k.mergeGrad(op, dy, a, b).map((t) => t.data)]),
+    );
+    const want = ops.flatMap((op) => [merge(op, a, b).data, ...mergeGrad(op, dy, a, b).map((t) => t.data)]);
+    want.forEach((w, i) => same(got[i], w));
+  });
+
+  it('a squeeze-and-excitation gate: feature map times [batch, 1, 1, channels], forward and both gradients, as the Multiply layer computed them', () => {
+    const x = randomTensor([16, 28, 28, 37], 77),
+      g = randomTensor([16, 1, 1, 37], 78),
+      dy = randomTensor(x.shape, 79);
+    const got = onBoth((k) => [k.scaleChannels(x, g).data, ...k.scaleChannelsGrad(dy, x, g).map((t) => t.data)]);
+    const want = [scaleChannels(x, g).data, ...scaleChannelsGrad(dy, x, g).map((t) => t.data)];
+    want.forEach((w, i) => same(got[i], w));
+    // The merge layers' generic broadcast gives the same bits.
+    same(got[0], mergeForward('multiply', [x, g]).output.data);
+    mergeBackward('multiply', dy, [x, g]).inputs.forEach((t, i) => same(got[1 + i], t!.data));
+  });
 
   for (const [axis, shapes2] of [
     [
