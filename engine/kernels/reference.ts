@@ -8,6 +8,7 @@ import { biasAdd, biasAddGrad } from './bias-add';
 import { biasActivation, biasActivationGrad } from './bias-activation';
 import { concat, concatGrad } from './concat';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from './merge';
+import { upSampleNearest, upSampleNearestGrad } from './up-sample';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
@@ -57,6 +58,8 @@ export const referenceBackend: Backend = {
   mergeGrad,
   scaleChannels,
   scaleChannelsGrad,
+  upSampleNearest,
+  upSampleNearestGrad,
   concat,
   concatGrad,
   biasAdd,

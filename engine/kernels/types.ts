@@ -197,6 +197,10 @@ export interface Backend {
   /** [dx, ds] of scaleChannels. */
   scaleChannelsGrad(dy: Tensor, x: Tensor, s: Tensor): [Tensor, Tensor];
 
+  /** UpSampling2D 'nearest' on NHWC by [sh, sw], and its gradient (engine/kernels/up-sample.ts). */
+  upSampleNearest(x: Tensor, size: readonly [number, number]): Tensor;
+  upSampleNearestGrad(dy: Tensor, size: readonly [number, number]): Tensor;
+
   concat(xs: readonly Tensor[], axis: number): Tensor;
   concatGrad(dy: Tensor, shapes: readonly (readonly number[])[], axis: number): Tensor[];
 

@@ -28,13 +28,18 @@ export const UpSampling2D = defineLayer({
   },
   keyArgs: (config) =>
     joinArgs(tupleText(config.size), config.interpolation !== 'nearest' && String(config.interpolation)),
-  forward(_ctx, config, [x]) {
+  // 'nearest' (the default) on the backend's kernels (wasm, threaded); bilinear here.
+  forward(ctx, config, [x]) {
+    if (config.interpolation === 'nearest') return { output: ctx.backend.upSampleNearest(x, size(config.size)) };
     return { output: resize(x, config.size, config.interpolation, null) };
   },
-  backward(_ctx, config, dy, { inputs: [x] }) {
+  backward(ctx, config, dy, { inputs: [x] }) {
+    if (config.interpolation === 'nearest') return { inputs: [ctx.backend.upSampleNearestGrad(dy, size(config.size))] };
     return { inputs: [resize(x, config.size, config.interpolation, dy)] };
   },
 });
+
+const size = (s: readonly number[]): [number, number] => [s[0], s[1]];
 
 /** For one output row/column: the two source indices and the weight of the second (TF's half-pixel bilinear). */
 function taps(outSize: number, inSize: number, factor: number, nearest: boolean) {

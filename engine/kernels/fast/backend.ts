@@ -20,6 +20,7 @@ import { fastMatMul } from './matmul';
 import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
+import { fastUpSampleNearest, fastUpSampleNearestGrad } from './up-sample';
 import {
   fastAdd,
   fastAddGrad,
@@ -189,6 +190,11 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     scaleChannelsGrad: orReference(
       (dy, x, s) => fastScaleChannelsGrad(rt, dy, x, s),
       referenceBackend.scaleChannelsGrad,
+    ),
+    upSampleNearest: orReference((x, size) => fastUpSampleNearest(rt, x, size), referenceBackend.upSampleNearest),
+    upSampleNearestGrad: orReference(
+      (dy, size) => fastUpSampleNearestGrad(rt, dy, size),
+      referenceBackend.upSampleNearestGrad,
     ),
     concat: orReference((xs, axis) => fastConcat(rt, xs, axis), referenceBackend.concat),
     concatGrad: orReference((dy, shapes, axis) => fastConcatGrad(rt, dy, shapes, axis), referenceBackend.concatGrad),

@@ -25,3 +25,4 @@ export {
   ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,
   activationForward, activationBackward,
 } from './activations';
+export { upSampleForward, upSampleBackward } from './up-sample';

@@ -186,6 +186,8 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
           randomTensor([4, 1, 1, 37], 149),
         )
         .map((t) => t.data),
+    upSampleNearest: (b) => [b.upSampleNearest(randomTensor([3, 11, 9, 37], 150), [2, 3]).data],
+    upSampleNearestGrad: (b) => [b.upSampleNearestGrad(randomTensor([3, 22, 27, 37], 151), [2, 3]).data],
     adamUpdateMany: (b) => {
       // A kernel, a bias and a BN vector in one call.
       const vars = [5000, 7, 64].map((n, i) => ({

@@ -21,6 +21,7 @@ import { concat, concatGrad } from '../../../../engine/kernels/concat';
 import { dropout, dropoutGrad } from '../../../../engine/kernels/dropout';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from '../../../../engine/kernels/merge';
 import { mergeBackward, mergeForward } from '../../../../engine/layers/merge';
+import { upSampleNearest, upSampleNearestGrad } from '../../../../engine/kernels/up-sample';
 import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -221,6 +222,14 @@ describe('Add, Dropout and Concatenate, threaded flat passes: the reference to t
     // The merge layers' generic broadcast gives the same bits.
     same(got[0], mergeForward('multiply', [x, g]).output.data);
     mergeBackward('multiply', dy, [x, g]).inputs.forEach((t, i) => same(got[1 + i], t!.data));
+  });
+
+  it("UpSampling2D 'nearest' by 2×3 and its gradient", () => {
+    const x = randomTensor([16, 13, 11, 37], 86);
+    const dy = randomTensor([16, 26, 33, 37], 87);
+    const got = onBoth((k) => [k.upSampleNearest(x, [2, 3]).data, k.upSampleNearestGrad(dy, [2, 3]).data]);
+    same(got[0], upSampleNearest(x, [2, 3]).data);
+    same(got[1], upSampleNearestGrad(dy, [2, 3]).data);
   });
 
   for (const [axis, shapes2] of [
