@@ -1,6 +1,6 @@
 """Real Keras (TensorFlow CPU) training one epoch on the digits bench/training.ts hands it, for the side-by-side.
 
-Usage: python bench/keras_train.py <x.f32> <y.i32> <count> <cnn|mlp> <batch> <warmup>
+Usage: python bench/keras_train.py <x.f32> <y.i32> <count> <cnn|mlp|mobile> <batch> <warmup>
 x is raw little-endian float32 [count, 28, 28, 1] grey values in [0, 1]; y raw int32 class indices. Prints one line
 `RESULT {json}`: steady-state steps/s (steps after `warmup`, between batch-end timestamps) and CPU time per step
 (all threads), the epoch's loss and accuracy as `fit` reports them, and peak RSS.
@@ -29,6 +29,27 @@ def model_for(kind):
             layers.BatchNormalization(),
             layers.MaxPooling2D(),
             layers.Flatten(),
+            layers.Dense(10, activation="softmax"),
+        ])
+    if kind == "mobile":
+        return keras.Sequential([
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, 3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(6.0),
+            layers.DepthwiseConv2D(3, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(6.0),
+            layers.Conv2D(64, 1, use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(6.0),
+            layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(6.0),
+            layers.Conv2D(128, 1, use_bias=False),
+            layers.BatchNormalization(),
+            layers.ReLU(6.0),
+            layers.GlobalAveragePooling2D(),
             layers.Dense(10, activation="softmax"),
         ])
     return keras.Sequential([

@@ -20,7 +20,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
 const PYTHON = join(root, '.venv-keras/bin/python');
 
-type ModelId = 'cnn' | 'mlp';
+type ModelId = 'cnn' | 'mlp' | 'mobile';
 
 const MODELS: Record<ModelId, { title: string; layers: { className: string; config?: Record<string, unknown> }[] }> = {
   cnn: {
@@ -32,6 +32,29 @@ const MODELS: Record<ModelId, { title: string; layers: { className: string; conf
       { className: 'BatchNormalization' },
       { className: 'MaxPooling2D' },
       { className: 'Flatten' },
+      { className: 'Dense', config: { units: 10, activation: 'softmax' } },
+    ],
+  },
+  mobile: {
+    title:
+      'MobileNet-style (Conv2D 32 → two depthwise-separable blocks, ReLU6 and BN throughout, the second strided → GlobalAveragePooling2D → Dense 10)',
+    layers: [
+      { className: 'Conv2D', config: { filters: 32, kernel_size: 3, padding: 'same', use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'ReLU', config: { max_value: 6 } },
+      { className: 'DepthwiseConv2D', config: { kernel_size: 3, padding: 'same', use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'ReLU', config: { max_value: 6 } },
+      { className: 'Conv2D', config: { filters: 64, kernel_size: 1, use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'ReLU', config: { max_value: 6 } },
+      { className: 'DepthwiseConv2D', config: { kernel_size: 3, strides: 2, padding: 'same', use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'ReLU', config: { max_value: 6 } },
+      { className: 'Conv2D', config: { filters: 128, kernel_size: 1, use_bias: false } },
+      { className: 'BatchNormalization' },
+      { className: 'ReLU', config: { max_value: 6 } },
+      { className: 'GlobalAveragePooling2D' },
       { className: 'Dense', config: { units: 10, activation: 'softmax' } },
     ],
   },
@@ -279,11 +302,14 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
   for (let round = 0; round < ROUNDS; round++) {
     mine = best(mine, runChild('ours', id, files));
     tf = best(tf, keras(id, files));
-    if (!wasm || !('error' in wasm)) wasm = best(wasm, runChild('wasm', id, files));
+    // tfjs-layers has no depthwise-separable MNIST model here, and its wasm backend no Conv2DBackpropFilter (the CNN shows it).
+    if (id === 'mobile')
+      wasm = { name: 'tfjs-layers fit (wasm)', error: 'not run: its wasm backend has no Conv2DBackpropFilter kernel' };
+    else if (!wasm || !('error' in wasm)) wasm = best(wasm, runChild('wasm', id, files));
   }
   // tfjs-cpu's naive Conv2DBackpropFilter takes over a minute per CNN step: timed only when asked for.
   const cpu: Outcome =
-    id === 'cnn' && !process.argv.includes('--tfjs-cpu-cnn')
+    id !== 'mlp' && !process.argv.includes('--tfjs-cpu-cnn')
       ? {
           name: 'tfjs-layers 4.22 fit (cpu)',
           error: 'not run: over a minute per step (its Conv2DBackpropFilter is naive); --tfjs-cpu-cnn times it',
@@ -306,9 +332,11 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
   }
   let kerasRatio: number | undefined;
   if (!('error' in mine!)) {
-    console.log(
-      `  goal peak RSS < 300 MB: ${mine!.peakRssMB < 300 ? 'met' : 'NOT met'} (${mine!.peakRssMB.toFixed(0)} MB)`,
-    );
+    // The issue's memory goal is for the article CNN and the MLP; larger models report their peak beside Keras's.
+    if (id !== 'mobile')
+      console.log(
+        `  goal peak RSS < 300 MB: ${mine!.peakRssMB < 300 ? 'met' : 'NOT met'} (${mine!.peakRssMB.toFixed(0)} MB)`,
+      );
     if (mine!.serialShare !== undefined)
       console.log(
         `  ours on one thread (outside the shared passes): ${(100 * mine!.serialShare).toFixed(1)}% of a step; ` +
