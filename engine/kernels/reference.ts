@@ -9,6 +9,7 @@ import { biasActivation, biasActivationGrad } from './bias-activation';
 import { concat, concatGrad } from './concat';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from './merge';
 import { upSampleNearest, upSampleNearestGrad } from './up-sample';
+import { layerNorm, layerNormGrad } from './layer-norm';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
 import { conv2dBackpropInput } from './conv2d-backprop-input';
@@ -60,6 +61,8 @@ export const referenceBackend: Backend = {
   scaleChannelsGrad,
   upSampleNearest,
   upSampleNearestGrad,
+  layerNorm,
+  layerNormGrad,
   concat,
   concatGrad,
   biasAdd,

@@ -1,10 +1,21 @@
 import type { Tensor } from '../core/tensor';
 import type { AdamStep, AdamVariable } from './adam-update';
+import type { LayerNormGrads, LayerNormSaved } from './layer-norm';
 import type { MergeOp } from './merge';
 import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
 import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
 
-export type { AdamStep, AdamVariable, MergeOp, LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput };
+export type {
+  AdamStep,
+  AdamVariable,
+  LayerNormGrads,
+  LayerNormSaved,
+  MergeOp,
+  LstmCellGradInput,
+  LstmCellGrads,
+  LstmCellInput,
+  LstmCellOutput,
+};
 export type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput };
 
 /**
@@ -196,6 +207,16 @@ export interface Backend {
   scaleChannels(x: Tensor, s: Tensor): Tensor;
   /** [dx, ds] of scaleChannels. */
   scaleChannelsGrad(dy: Tensor, x: Tensor, s: Tensor): [Tensor, Tensor];
+
+  /** LayerNormalization over the last axis (engine/kernels/layer-norm.ts), and its gradient. */
+  layerNorm(
+    x: Tensor,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    rms: boolean,
+  ): { y: Tensor; saved: LayerNormSaved };
+  layerNormGrad(dy: Tensor, gamma: Float32Array | null, saved: LayerNormSaved, rms: boolean): LayerNormGrads;
 
   /** UpSampling2D 'nearest' on NHWC by [sh, sw], and its gradient (engine/kernels/up-sample.ts). */
   upSampleNearest(x: Tensor, size: readonly [number, number]): Tensor;

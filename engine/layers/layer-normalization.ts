@@ -1,16 +1,9 @@
 import { formatShape } from '../core/shape';
-import type { Tensor } from '../core/tensor';
+import type { LayerNormSaved } from '../kernels/layer-norm';
 import { resolveAxis } from './batch-normalization';
 import { defineLayer } from './define';
 import { bool, constraintFields, initializerField, joinArgs, num, regularizerFields } from './fields';
 import type { WeightSpec } from './types';
-
-interface Saved {
-  /** The normalized values before gamma and beta; (x − mean) / sqrt(var + ε); 1 / sqrt(var + ε) per row. */
-  xhat: Float32Array;
-  centered: Float32Array;
-  invStd: Float32Array;
-}
 
 /**
  * Keras 3.15's LayerNormalization over the last axis: each sample (each position, in an image) normalized with its
@@ -89,65 +82,22 @@ export const LayerNormalization = defineLayer({
   },
   keyArgs: (config) =>
     joinArgs(num(config, 'epsilon') !== 0.001 && `ε=${config.epsilon}`, bool(config, 'rms_scaling') && 'rms'),
-  forward(_ctx, config, [x], w) {
-    const c = x.shape[x.shape.length - 1];
-    const rms = config.rms_scaling;
-    const eps = config.epsilon;
-    const X = x.data,
-      y = new Float32Array(X.length),
-      xhat = new Float32Array(X.length);
-    const centered = rms ? new Float32Array(X.length) : xhat;
-    const invStd = new Float32Array(X.length / c);
-    const gamma = w.gamma?.data,
-      beta = w.beta?.data;
-    for (let r = 0, row = 0; r < X.length; r += c, row++) {
-      let mean = 0;
-      for (let j = 0; j < c; j++) mean += X[r + j];
-      mean /= c;
-      let v = 0;
-      for (let j = 0; j < c; j++) v += (X[r + j] - mean) ** 2;
-      const inv = 1 / Math.sqrt(v / c + eps);
-      invStd[row] = inv;
-      for (let j = 0; j < c; j++) {
-        centered[r + j] = (X[r + j] - mean) * inv;
-        // Keras 3.15's rms_scaling divides x itself (not centred) by sqrt(variance + ε).
-        const h = rms ? X[r + j] * inv : centered[r + j];
-        xhat[r + j] = h;
-        y[r + j] = (gamma ? gamma[j] * h : h) + (beta ? beta[j] : 0);
-      }
-    }
-    return { output: { shape: x.shape, data: y }, saved: { xhat, centered, invStd } satisfies Saved };
+  // The math is the backend's (engine/kernels/layer-norm.ts; wasm on the fast backend).
+  forward(ctx, config, [x], w) {
+    const { y, saved } = ctx.backend.layerNorm(
+      x,
+      w.gamma?.data ?? null,
+      w.beta?.data ?? null,
+      config.epsilon,
+      !!config.rms_scaling,
+    );
+    return { output: y, saved };
   },
-  backward(_ctx, config, dy, { inputs: [x], weights: w, saved }) {
-    const { xhat, centered, invStd } = saved as Saved;
-    const c = x.shape[x.shape.length - 1];
-    const rms = config.rms_scaling;
-    const D = dy.data,
-      dx = new Float32Array(D.length);
-    const gamma = w.gamma?.data;
-    const dgamma = new Float32Array(c),
-      dbeta = new Float32Array(c);
-    for (let r = 0, row = 0; r < D.length; r += c, row++) {
-      // g = dL/dx̂; dx = inv · (g − mean(g) − (x − μ)·inv · mean(g · x̂)), without mean(g) under RMS scaling.
-      let sumG = 0,
-        sumGX = 0;
-      for (let j = 0; j < c; j++) {
-        const g = gamma ? D[r + j] * gamma[j] : D[r + j];
-        sumG += g;
-        sumGX += g * xhat[r + j];
-        dgamma[j] += D[r + j] * xhat[r + j];
-        dbeta[j] += D[r + j];
-      }
-      const meanG = rms ? 0 : sumG / c,
-        meanGX = sumGX / c;
-      for (let j = 0; j < c; j++) {
-        const g = gamma ? D[r + j] * gamma[j] : D[r + j];
-        dx[r + j] = invStd[row] * (g - meanG - centered[r + j] * meanGX);
-      }
-    }
+  backward(ctx, config, dy, { weights: w, saved }) {
+    const g = ctx.backend.layerNormGrad(dy, w.gamma?.data ?? null, saved as LayerNormSaved, !!config.rms_scaling);
     const weights: Record<string, Float32Array> = {};
-    if (w.gamma) weights.gamma = dgamma;
-    if (w.beta) weights.beta = dbeta;
-    return { inputs: [{ shape: x.shape, data: dx } satisfies Tensor], weights };
+    if (w.gamma) weights.gamma = g.dgamma;
+    if (w.beta) weights.beta = g.dbeta;
+    return { inputs: [g.dx], weights };
   },
 });

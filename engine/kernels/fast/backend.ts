@@ -21,6 +21,7 @@ import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
 import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
 import { fastUpSampleNearest, fastUpSampleNearestGrad } from './up-sample';
+import { fastLayerNorm, fastLayerNormGrad } from './layer-norm';
 import {
   fastAdd,
   fastAddGrad,
@@ -190,6 +191,14 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     scaleChannelsGrad: orReference(
       (dy, x, s) => fastScaleChannelsGrad(rt, dy, x, s),
       referenceBackend.scaleChannelsGrad,
+    ),
+    layerNorm: orReference(
+      (x, gamma, beta, eps, rms) => fastLayerNorm(rt, x, gamma, beta, eps, rms),
+      referenceBackend.layerNorm,
+    ),
+    layerNormGrad: orReference(
+      (dy, gamma, saved, rms) => fastLayerNormGrad(rt, dy, gamma, saved, rms),
+      referenceBackend.layerNormGrad,
     ),
     upSampleNearest: orReference((x, size) => fastUpSampleNearest(rt, x, size), referenceBackend.upSampleNearest),
     upSampleNearestGrad: orReference(

@@ -26,3 +26,4 @@ export {
   activationForward, activationBackward,
 } from './activations';
 export { upSampleForward, upSampleBackward } from './up-sample';
+export { layerNormForward, layerNormBackward, layerNormParamGrads } from './layer-norm';

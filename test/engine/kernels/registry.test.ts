@@ -186,6 +186,17 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
           randomTensor([4, 1, 1, 37], 149),
         )
         .map((t) => t.data),
+    layerNorm: (b) => {
+      const { y, saved } = b.layerNorm(randomTensor([60, 7, 37], 152), randomTensor([37], 153).data, null, 1e-3, false);
+      return [y.data, saved.xhat, saved.invStd];
+    },
+    layerNormGrad: (b) => {
+      const x = randomTensor([60, 7, 37], 154),
+        gamma = randomTensor([37], 155).data;
+      const { saved } = b.layerNorm(x, gamma, null, 1e-3, true);
+      const g = b.layerNormGrad(randomTensor([60, 7, 37], 156), gamma, saved, true);
+      return [g.dx.data, g.dgamma, g.dbeta];
+    },
     upSampleNearest: (b) => [b.upSampleNearest(randomTensor([3, 11, 9, 37], 150), [2, 3]).data],
     upSampleNearestGrad: (b) => [b.upSampleNearestGrad(randomTensor([3, 22, 27, 37], 151), [2, 3]).data],
     adamUpdateMany: (b) => {

@@ -119,7 +119,7 @@ describe('the im2col filter gradient has stripes enough for 16 threads, decided 
 });
 
 describe(`memory passes on ${THREADS} threads give the bits of one thread`, () => {
-  it('batch norm, bias + relu, max, average and global average pooling (forward and backward), gelu, silu, add, dropout, concat', () => {
+  it('batch and layer norm, bias + relu, max, average and global average pooling, gelu, silu, add, dropout, concat', () => {
     const x = randomTensor([64, 24, 24, 32], 21);
     const gamma = randomTensor([32], 22).data,
       beta = randomTensor([32], 23).data;
@@ -149,6 +149,7 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
           b.globalAvgPoolGrad(dGap, x.shape).data,
           b.avgPool(x, pool).data,
           b.avgPoolGrad(dPooled, x.shape, pool).data,
+          b.layerNorm(x, gamma, beta, 1e-3, false).y.data,
           b.activation(x, 'gelu').data,
           b.activationGrad(dy, x, x, 'silu').data,
           b.add(x, dy).data,
@@ -173,6 +174,7 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         'GAP dx',
         'average pool',
         'average pool dx',
+        'layer norm',
         'gelu',
         'silu dx',
         'add',

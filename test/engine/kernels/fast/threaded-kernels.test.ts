@@ -22,6 +22,7 @@ import { dropout, dropoutGrad } from '../../../../engine/kernels/dropout';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from '../../../../engine/kernels/merge';
 import { mergeBackward, mergeForward } from '../../../../engine/layers/merge';
 import { upSampleNearest, upSampleNearestGrad } from '../../../../engine/kernels/up-sample';
+import { layerNorm, layerNormGrad } from '../../../../engine/kernels/layer-norm';
 import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
@@ -231,6 +232,25 @@ describe('Add, Dropout and Concatenate, threaded flat passes: the reference to t
     same(got[0], upSampleNearest(x, [2, 3]).data);
     same(got[1], upSampleNearestGrad(dy, [2, 3]).data);
   });
+
+  for (const [rms, withGamma, withBeta] of [
+    [false, true, true],
+    [true, true, false],
+    [false, false, false],
+  ] as const)
+    it(`LayerNormalization over 37 channels${rms ? ' with rms scaling' : ''}${withGamma ? ', gamma' : ''}${withBeta ? ', beta' : ''}: forward and gradients`, () => {
+      const x = randomTensor([16, 26, 26, 37], 88, -3, 5);
+      const dy = randomTensor(x.shape, 89);
+      const gamma = withGamma ? randomTensor([37], 90).data : null,
+        beta = withBeta ? randomTensor([37], 91).data : null;
+      const run = (f: typeof layerNorm, grad: typeof layerNormGrad) => {
+        const { y, saved } = f(x, gamma, beta, 1e-3, rms);
+        const g = grad(dy, gamma, saved, rms);
+        return [y.data, saved.xhat, saved.centered, saved.invStd, g.dx.data, g.dgamma, g.dbeta];
+      };
+      const got = onBoth((k) => run(k.layerNorm.bind(k), k.layerNormGrad.bind(k)));
+      run(layerNorm, layerNormGrad).forEach((w, i) => same(got[i], w));
+    });
 
   for (const [axis, shapes2] of [
     [
