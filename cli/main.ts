@@ -8,8 +8,7 @@ import { formatFormatError, formatProblem } from '../engine/core/problems';
 import type { ModelDocument } from '../engine/graph/document';
 import { infer, type Inference } from '../engine/graph/inference';
 import { formatSummary, summarize } from '../engine/graph/summary';
-import { checkResources, estimateResources, formatEstimate, type MemoryBudget } from '../engine/graph/resources';
-import { memoryBudget } from '../engine/node/memory-budget';
+import { checkResources, estimateResources, formatEstimate } from '../engine/graph/resources';
 import { readModelFile } from '../engine/formats/detect';
 import { EXPORT_FORMATS, exportModel, type ExportFormat } from '../engine/formats/export';
 import type { WriteRefusal } from '../engine/formats/types';
@@ -19,8 +18,8 @@ import { SaveError, writeFileDurable } from '../engine/node/durable-write';
 import { folderModel, InputError, readModelBytes, readTextFile, sideFilesOf, UsageError } from './io';
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
-import { parseThreads, THREADS_RULE } from '../engine/node/threads';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
+import { BUDGET_OPTION, budgetFrom, RUN_OPTIONS, runSettings, THREADS_OPTION, threadsFrom } from './options';
 import { projectWasmDir } from './project';
 import { enableRelaxedSimd } from './relaxed-simd';
 import type { Backend } from '../engine/kernels/types';
@@ -178,41 +177,6 @@ async function load(path: string, io: Io): Promise<{ doc: ModelDocument; inferen
   return { doc: result.document, inference: infer(result.document) };
 }
 
-/** The run settings `train` and `export --format keras-train` share (RUN_OPTIONS), as typed. */
-function runSettings(s: (key: string) => string | undefined) {
-  return {
-    epochs: s('epochs'),
-    batchSize: s('batch-size'),
-    optimizer: s('optimizer'),
-    lr: s('lr'),
-    loss: s('loss'),
-    validationSplit: s('validation-split'),
-    seed: s('seed'),
-    subset: s('subset'),
-  };
-}
-
-const BUDGET_OPTION = { 'memory-budget': { type: 'string' } } as const;
-const THREADS_OPTION = { threads: { type: 'string' } } as const;
-
-/** --threads n, validated; undefined: the environment's or the machine's choice (engine/node/threads.ts). */
-function threadsFrom(values: Record<string, string | boolean | undefined>): number | undefined {
-  const text = values.threads as string | undefined;
-  if (text === undefined) return undefined;
-  const n = parseThreads(text);
-  if (n === null) throw new UsageError(`--threads must be ${THREADS_RULE}, got '${text}'`);
-  return n;
-}
-
-/** --memory-budget, else LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine (engine/node/memory-budget.ts). */
-function budgetFrom(values: Record<string, string | boolean | undefined>): MemoryBudget {
-  try {
-    return memoryBudget(values['memory-budget'] as string | undefined);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 /** The batch and optimizer the summary's estimate assumes: Keras's fit defaults. */
 const SUMMARY_RUN = { batchSize: 32, optimizer: { name: 'adam' as const } };
 
@@ -362,17 +326,6 @@ async function exportCommand(rest: string[], io: Io): Promise<number> {
   return 0;
 }
 
-/** The settings a training run takes: `train` runs with them, `export --format keras-train` writes them. */
-const RUN_OPTIONS = {
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  optimizer: { type: 'string' },
-  lr: { type: 'string' },
-  loss: { type: 'string' },
-  'validation-split': { type: 'string' },
-  seed: { type: 'string' },
-  subset: { type: 'string' },
-} as const;
 const SCRIPT_OPTIONS = { dataset: { type: 'string' }, strategy: { type: 'string' }, ...RUN_OPTIONS } as const;
 
 /** `export --format keras-train`: the TensorFlow training script, and a generated dataset's .npz beside it. */
