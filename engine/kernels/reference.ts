@@ -1,5 +1,6 @@
 import { activation, activationGrad } from './activations';
 import { adamUpdate, adamUpdateMany } from './adam-update';
+import { affine } from './affine';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
@@ -8,7 +9,7 @@ import { biasAdd, biasAddGrad } from './bias-add';
 import { biasActivation, biasActivationGrad } from './bias-activation';
 import { concat, concatGrad } from './concat';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from './merge';
-import { upSampleNearest, upSampleNearestGrad } from './up-sample';
+import { upSampleBilinear, upSampleBilinearGrad, upSampleNearest, upSampleNearestGrad } from './up-sample';
 import { layerNorm, layerNormGrad } from './layer-norm';
 import { conv2d } from './conv2d';
 import { conv2dBackpropFilter } from './conv2d-backprop-filter';
@@ -61,12 +62,15 @@ export const referenceBackend: Backend = {
   scaleChannelsGrad,
   upSampleNearest,
   upSampleNearestGrad,
+  upSampleBilinear,
+  upSampleBilinearGrad,
   layerNorm,
   layerNormGrad,
   concat,
   concatGrad,
   biasAdd,
   biasAddGrad,
+  affine,
   biasActivation,
   biasActivationGrad,
   lstmCell,

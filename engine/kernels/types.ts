@@ -1,5 +1,6 @@
 import type { Tensor } from '../core/tensor';
 import type { AdamStep, AdamVariable } from './adam-update';
+import type { AffineParams } from './affine';
 import type { LayerNormGrads, LayerNormSaved } from './layer-norm';
 import type { MergeOp } from './merge';
 import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
@@ -221,12 +222,17 @@ export interface Backend {
   /** UpSampling2D 'nearest' on NHWC by [sh, sw], and its gradient (engine/kernels/up-sample.ts). */
   upSampleNearest(x: Tensor, size: readonly [number, number]): Tensor;
   upSampleNearestGrad(dy: Tensor, size: readonly [number, number]): Tensor;
+  /** UpSampling2D 'bilinear' (TF's half-pixel centres) by [sh, sw], and its gradient for x of shape xShape. */
+  upSampleBilinear(x: Tensor, size: readonly [number, number]): Tensor;
+  upSampleBilinearGrad(dy: Tensor, xShape: readonly number[], size: readonly [number, number]): Tensor;
 
   concat(xs: readonly Tensor[], axis: number): Tensor;
   concatGrad(dy: Tensor, shapes: readonly (readonly number[])[], axis: number): Tensor[];
 
   /** bias along the last axis. */
   biasAdd(x: Tensor, bias: Float32Array): Tensor;
+  /** (x − center) · scale + shift (or ÷ scale) per channel of the last axis: Rescaling, Normalization, LayerScale. */
+  affine(x: Tensor, p: AffineParams): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;
 
   /** f(x + bias) in one pass (bias null: f(x)): the epilogue of Dense and Conv2D. */

@@ -47,25 +47,16 @@ export const LayerScale = defineLayer({
   keyArgs: (config) => joinArgs(`γ₀=${config.init_values}`),
   // Keras names the weight `variable` (add_weight without a name): the paper's gamma, projection_dim values along
   // the last axis (one, broadcast, when projection_dim is 1).
-  forward(_ctx, _config, [x], w) {
-    const c = w.variable.shape[0],
-      g = w.variable.data,
-      X = x.data;
-    const y = new Float32Array(X.length);
-    for (let i = 0; i < X.length; i++) y[i] = X[i] * g[i % c];
-    return { output: { shape: x.shape, data: y } };
-  },
-  backward(_ctx, _config, dy, { inputs: [x], weights: w }) {
-    const c = w.variable.shape[0],
-      g = w.variable.data,
-      X = x.data,
-      D = dy.data;
-    const dx = new Float32Array(D.length),
-      dgamma = new Float32Array(c);
-    for (let i = 0; i < D.length; i++) {
-      dx[i] = D[i] * g[i % c];
-      dgamma[i % c] += D[i] * X[i];
-    }
-    return { inputs: [{ shape: x.shape, data: dx }], weights: { variable: dgamma } };
+  forward: (ctx, _config, [x], w) => ({ output: ctx.backend.affine(x, { scale: w.variable.data }) }),
+  backward(ctx, _config, dy, { inputs: [x], weights: w }) {
+    const dx = ctx.backend.affine(dy, { scale: w.variable.data });
+    // dgamma = Σ dy · x over every axis but the last (over everything when gamma is one value).
+    const products = ctx.backend.merge('multiply', dy, x);
+    const c = w.variable.shape[0];
+    const dgamma =
+      c === x.shape[x.shape.length - 1]
+        ? ctx.backend.biasAddGrad(products)
+        : Float32Array.of(products.data.reduce((a, b) => a + b, 0));
+    return { inputs: [dx], weights: { variable: dgamma } };
   },
 });

@@ -88,23 +88,32 @@ export const Normalization = defineLayer({
     ];
   },
   keyArgs: (config) => (bool(config, 'invert') ? 'invert' : ''),
-  forward(_ctx, config, [x], w) {
-    const { channel, c } = channelOf(x.shape, config.axis);
+  forward(ctx, config, [x], w) {
+    const { channel, c, inner } = channelOf(x.shape, config.axis);
     const std = scales(statistic(config.variance, c) ?? w.variance.data);
-    const mean = statistic(config.mean, c) ?? w.mean.data,
-      X = x.data,
-      y = new Float32Array(X.length);
+    const mean = statistic(config.mean, c) ?? w.mean.data;
     const invert = config.invert;
+    // Channels last (the usual case): the backend's affine pass, float32 op by op as Keras computes it.
+    if (inner === 1)
+      return {
+        output: ctx.backend.affine(
+          x,
+          invert ? { scale: std, shift: mean } : { scale: std, center: mean, divide: true },
+        ),
+      };
+    const X = x.data,
+      y = new Float32Array(X.length);
     for (let i = 0; i < X.length; i++) {
       const c = channel(i);
       y[i] = invert ? mean[c] + X[i] * std[c] : (X[i] - mean[c]) / std[c];
     }
     return { output: { shape: x.shape, data: y } };
   },
-  backward(_ctx, config, dy, { inputs: [x], weights: w }) {
-    const { channel, c } = channelOf(x.shape, config.axis);
+  backward(ctx, config, dy, { inputs: [x], weights: w }) {
+    const { channel, c, inner } = channelOf(x.shape, config.axis);
     const std = scales(statistic(config.variance, c) ?? w.variance.data);
     const invert = config.invert;
+    if (inner === 1) return { inputs: [ctx.backend.affine(dy, { scale: std, divide: !invert })] };
     const D = dy.data,
       dx = new Float32Array(D.length);
     for (let i = 0; i < D.length; i++) dx[i] = invert ? D[i] * std[channel(i)] : D[i] / std[channel(i)];
@@ -125,5 +134,5 @@ function channelOf(shape: readonly number[], axis: number) {
   const a = resolveAxis(axis, shape.length) as number;
   const c = shape[a];
   const inner = shape.slice(a + 1).reduce((p, d) => p * d, 1);
-  return { c, channel: (i: number) => Math.floor(i / inner) % c };
+  return { c, inner, channel: (i: number) => Math.floor(i / inner) % c };
 }

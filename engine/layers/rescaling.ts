@@ -1,6 +1,5 @@
 import { defineLayer } from './define';
 import { joinArgs } from './fields';
-import { mapTensor } from './elementwise';
 
 export const Rescaling = defineLayer({
   className: 'Rescaling',
@@ -16,6 +15,9 @@ export const Rescaling = defineLayer({
   },
   outputShape: (_config, [input]) => input,
   keyArgs: (config) => joinArgs(`×${Number(config.scale).toPrecision(3)}`, config.offset !== 0 && `+${config.offset}`),
-  forward: (_ctx, config, [x]) => ({ output: mapTensor(x, (v) => v * config.scale + config.offset) }),
-  backward: (_ctx, config, dy) => ({ inputs: [mapTensor(dy, (v) => v * config.scale)] }),
+  // x · scale + offset in float32 (Keras casts both to the input's dtype), on the backend's affine pass.
+  forward: (ctx, config, [x]) => ({
+    output: ctx.backend.affine(x, { scale: Float32Array.of(config.scale), shift: Float32Array.of(config.offset) }),
+  }),
+  backward: (ctx, config, dy) => ({ inputs: [ctx.backend.affine(dy, { scale: Float32Array.of(config.scale) })] }),
 });

@@ -5,6 +5,7 @@ import { fastActivation, fastActivationGrad } from './activation';
 import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
 import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-update';
+import { fastAffine } from './affine';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
@@ -19,9 +20,15 @@ import {
 import { fastMatMul } from './matmul';
 import { fastCrossEntropyFromLogits } from './softmax-cross-entropy';
 import { fastMaxPool, fastMaxPoolGrad } from './max-pool';
-import { fastGlobalAvgPool, fastGlobalAvgPoolGrad } from './global-pool';
-import { fastUpSampleNearest, fastUpSampleNearestGrad } from './up-sample';
+import { fastGlobalAvgPool, fastGlobalAvgPoolGrad, fastGlobalMaxPool, fastGlobalMaxPoolGrad } from './global-pool';
+import {
+  fastUpSampleBilinear,
+  fastUpSampleBilinearGrad,
+  fastUpSampleNearest,
+  fastUpSampleNearestGrad,
+} from './up-sample';
 import { fastLayerNorm, fastLayerNormGrad } from './layer-norm';
+import { fastZeroPad2d, fastZeroPad2dGrad } from './zero-pad2d';
 import {
   fastAdd,
   fastAddGrad,
@@ -81,14 +88,14 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 }
 
 /**
- * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 4 MFLOP; for 3×3
- * stride-1 filters the forward and input-gradient passes by Winograd), batch norm (channels-last, C a multiple of
- * 4), and the memory passes of every training step: bias add fused with relu / relu6 / leaky relu and, backward,
- * their gradients fused with the bias gradient, max pooling and its gradient (all threaded over rows from
- * PARALLEL_FLOATS values), the Adam update, an LSTM or GRU step's gates and state (forward and backward). In a step scope results stay in wasm memory and go from kernel to kernel
- * without copies. Depthwise convolution (depth_multiplier 1) and average pooling run in wasm SIMD on the pool, other
- * depth multipliers in tighter TypeScript loops than the reference's; the
- * remaining kernels are cheap or rare and stay the reference TypeScript.
+ * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 4 MFLOP; for 3×3 stride-1
+ * filters the forward and input-gradient passes by Winograd), depthwise convolution (any depth multiplier), batch and
+ * layer normalization, every pointwise activation and softmax, pooling (max, average, global), the merge layers,
+ * dropout, concatenation, up-sampling, padding and cropping, the affine pass of Rescaling / Normalization /
+ * LayerScale, an LSTM or GRU step's gates and state, and the Adam update of every variable in one call: each
+ * threaded where its size pays for waking the pool, each the same bits on any thread count. In a step scope results
+ * stay in wasm memory and go from kernel to kernel without copies. Below each kernel's size threshold, and for what
+ * is left (log_softmax, softmax cross-entropy without logits), the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
@@ -159,6 +166,8 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       (dy, xShape) => fastGlobalAvgPoolGrad(rt, dy, xShape),
       referenceBackend.globalAvgPoolGrad,
     ),
+    globalMaxPool: orReference((x) => fastGlobalMaxPool(rt, x), referenceBackend.globalMaxPool),
+    globalMaxPoolGrad: orReference((dy, x) => fastGlobalMaxPoolGrad(rt, dy, x), referenceBackend.globalMaxPoolGrad),
     maxPoolGrad: orReference((dy, x, p) => fastMaxPoolGrad(rt, dy, x, p), referenceBackend.maxPoolGrad),
     lstmCell: orReference((p) => fastLstmCell(rt, p), referenceBackend.lstmCell),
     lstmCellGrad: orReference((p) => fastLstmCellGrad(rt, p), referenceBackend.lstmCellGrad),
@@ -205,12 +214,20 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       (dy, size) => fastUpSampleNearestGrad(rt, dy, size),
       referenceBackend.upSampleNearestGrad,
     ),
+    upSampleBilinear: orReference((x, size) => fastUpSampleBilinear(rt, x, size), referenceBackend.upSampleBilinear),
+    upSampleBilinearGrad: orReference(
+      (dy, xShape, size) => fastUpSampleBilinearGrad(rt, dy, xShape, size),
+      referenceBackend.upSampleBilinearGrad,
+    ),
     concat: orReference((xs, axis) => fastConcat(rt, xs, axis), referenceBackend.concat),
     concatGrad: orReference((dy, shapes, axis) => fastConcatGrad(rt, dy, shapes, axis), referenceBackend.concatGrad),
     dropout: orReference((x, rate, seed) => fastDropout(rt, x, rate, seed), referenceBackend.dropout),
     dropoutGrad: orReference((dy, mask) => fastDropoutGrad(rt, dy, mask), referenceBackend.dropoutGrad),
     avgPool: orReference((x, p) => fastAvgPool(rt, x, p), referenceBackend.avgPool),
     avgPoolGrad: orReference((dy, xShape, p) => fastAvgPoolGrad(rt, dy, xShape, p), referenceBackend.avgPoolGrad),
+    affine: orReference((x, p) => fastAffine(rt, x, p), referenceBackend.affine),
+    zeroPad2d: orReference((x, pads) => fastZeroPad2d(rt, x, pads), referenceBackend.zeroPad2d),
+    zeroPad2dGrad: orReference((dy, pads) => fastZeroPad2dGrad(rt, dy, pads), referenceBackend.zeroPad2dGrad),
     stepScope: (fn) => {
       // Between steps (it does nothing inside one): the slots Adam updated in the last step move into wasm memory.
       adoptAdamSlots(rt);

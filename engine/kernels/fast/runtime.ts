@@ -179,7 +179,7 @@ export type { Task };
 /** The wasm codes of binaryRows's operations (engine/kernels/wasm/add.ts). */
 export type BinaryOpConstant = 'OP_ADD' | 'OP_MUL' | 'OP_SUB' | 'OP_AVG' | 'OP_MAX' | 'OP_MIN';
 
-/** The wasm codes of the smooth activations (engine/kernels/wasm/activations.ts). */
+/** The wasm codes of the smooth and piecewise activations (engine/kernels/wasm/activations.ts). */
 export type SmoothActivationConstant =
   | 'ACT_SIGMOID'
   | 'ACT_TANH'
@@ -190,4 +190,16 @@ export type SmoothActivationConstant =
   | 'ACT_SELU'
   | 'ACT_EXP'
   | 'ACT_HARD_SIGMOID'
-  | 'ACT_HARD_SILU';
+  | 'ACT_HARD_SILU'
+  | 'ACT_SOFTPLUS'
+  | 'ACT_SOFTSIGN'
+  | 'ACT_MISH'
+  | 'ACT_CELU'
+  | 'ACT_LOG_SIGMOID'
+  | 'ACT_TANH_SHRINK'
+  | 'ACT_SQUAREPLUS'
+  | 'ACT_HARD_TANH'
+  | 'ACT_SPARSE_PLUS'
+  | 'ACT_SPARSE_SIGMOID'
+  | 'ACT_SOFT_SHRINK'
+  | 'ACT_HARD_SHRINK';

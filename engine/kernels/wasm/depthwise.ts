@@ -166,3 +166,31 @@ export function depthwiseBackpropFilter(p: usize, x: usize, dy: usize, partials:
     store<f32>(out + o, load<f32>(out + o) + load<f32>(a + o) * load<f32>(b + o));
   }
 }
+
+/**
+ * depth_multiplier m > 1 as the m = 1 kernels on channels repeated: out[p][c·m + j] = src[p][c] for `pixels` pixels
+ * of c channels (threads claim rows of 64 pixels). The filter [kh, kw, C, m] read flat is already [kh, kw, C·m].
+ */
+export function repeatChannels(src: usize, out: usize, pixels: i32, c: i32, m: i32, ctx: usize): void {
+  for (let p0 = claim(ctx, 64, pixels); p0 < pixels; p0 = claim(ctx, 64, pixels)) {
+    const p1 = min(pixels, p0 + 64);
+    let s = at(src, p0 * c), o = at(out, p0 * c * m);
+    for (let i = p0 * c, end = p1 * c; i < end; i++, s += 4) {
+      const v = load<f32>(s);
+      for (let j = 0; j < m; j++, o += 4) store<f32>(o, v);
+    }
+  }
+}
+
+/** The input gradient back from repeated channels: out[p][c] = Σ_j src[p][c·m + j], in j order. */
+export function sumChannelGroups(src: usize, out: usize, pixels: i32, c: i32, m: i32, ctx: usize): void {
+  for (let p0 = claim(ctx, 64, pixels); p0 < pixels; p0 = claim(ctx, 64, pixels)) {
+    const p1 = min(pixels, p0 + 64);
+    let s = at(src, p0 * c * m), o = at(out, p0 * c);
+    for (let i = p0 * c, end = p1 * c; i < end; i++, o += 4) {
+      let acc: f32 = 0;
+      for (let j = 0; j < m; j++, s += 4) acc += load<f32>(s);
+      store<f32>(o, acc);
+    }
+  }
+}

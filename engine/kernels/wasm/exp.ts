@@ -25,11 +25,27 @@ const EXP_MAX: f32 = 88.3762626647949;
   return f32x4.mul(y, pow2);
 }
 
-/** σ(x) = 1 / (1 + e^−x); saturates to 0 and 1 as float32 does. */
+/**
+ * σ(x) = 1 / (1 + e^−x); saturates to 0 and 1 as float32 does: 0 below −EXP_MAX, where exp4's clamp would leave
+ * 4e-39 (x·σ(x) would then be −0.4 for x = −1e38).
+ */
 // @ts-ignore: decorator
 @inline export function sigmoid4(x: v128): v128 {
   const one = f32x4.splat(1);
-  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+  const s = f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+  return v128.andnot(s, f32x4.lt(x, f32x4.splat(-EXP_MAX)));
+}
+
+/** tanh(x) − x below |x| 0.625: Cephes's odd polynomial x³·p(x²) (tanh_shrink is its negation, without cancelling). */
+// @ts-ignore: decorator
+@inline export function tanhTail4(x: v128): v128 {
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  return f32x4.mul(f32x4.mul(p, z), x);
 }
 
 /**
@@ -40,15 +56,55 @@ const EXP_MAX: f32 = 88.3762626647949;
 // @ts-ignore: decorator
 @inline export function tanh4(x: v128): v128 {
   const ax = f32x4.abs(x);
-  const z = f32x4.mul(x, x);
-  let p = f32x4.splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  const small = f32x4.add(tanhTail4(x), x);
   const e = exp4(f32x4.add(f32x4.min(ax, f32x4.splat(20)), f32x4.min(ax, f32x4.splat(20))));
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/**
+ * ln x per lane for positive normal x (Cephes's logf, within 2 float32 ulps): x = m·2^e with m in [√½, √2), ln m by a
+ * degree-9 polynomial in m − 1, e·ln 2 added in two parts.
+ */
+// @ts-ignore: decorator
+@inline export function log4(x: v128): v128 {
+  const bits = i32x4.shr_u(x, 23);
+  let e = f32x4.convert_i32x4_s(i32x4.sub(bits, i32x4.splat(126)));
+  let m = v128.or(v128.and(x, i32x4.splat(0x007fffff)), i32x4.splat(0x3f000000)); // [0.5, 1)
+  const low = f32x4.lt(m, f32x4.splat(0.707106781186547524));
+  e = f32x4.sub(e, v128.and(low, f32x4.splat(1)));
+  m = f32x4.sub(f32x4.add(m, v128.and(low, m)), f32x4.splat(1));
+  const z = f32x4.mul(m, m);
+  let p = f32x4.splat(7.0376836292e-2);
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.1514610310e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.1676998740e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.2420140846e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(1.4249322787e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-1.6668057665e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(2.0000714765e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(-2.4999993993e-1));
+  p = f32x4.add(f32x4.mul(p, m), f32x4.splat(3.3333331174e-1));
+  let y = f32x4.mul(f32x4.mul(p, m), z);
+  y = f32x4.add(y, f32x4.mul(e, f32x4.splat(-2.12194440e-4)));
+  y = f32x4.sub(y, f32x4.mul(z, f32x4.splat(0.5)));
+  return f32x4.add(f32x4.add(m, y), f32x4.mul(e, f32x4.splat(0.693359375)));
+}
+
+/**
+ * ln(1 + u) per lane for u ≥ 0 without losing u's digits where 1 + u rounds: ln(w)·u/(w − 1) with w = 1 + u, whose
+ * rounding errors cancel (Goldberg), and u itself where w rounds to 1.
+ */
+// @ts-ignore: decorator
+@inline export function log1p4(u: v128): v128 {
+  const w = f32x4.add(u, f32x4.splat(1));
+  const d = f32x4.sub(w, f32x4.splat(1));
+  const r = f32x4.div(f32x4.mul(log4(w), u), d);
+  return v128.bitselect(u, r, f32x4.eq(d, f32x4.splat(0)));
+}
+
+/** ln(1 + e^x), no overflow: max(x, 0) + ln(1 + e^−|x|). */
+// @ts-ignore: decorator
+@inline export function softplus4(x: v128): v128 {
+  return f32x4.add(f32x4.max(x, f32x4.splat(0)), log1p4(exp4(f32x4.neg(f32x4.abs(x)))));
 }

@@ -1,7 +1,7 @@
 // AssemblyScript. GlobalAveragePooling2D over NHWC and its gradient, the reference's arithmetic (global-pool.ts): an
 // image's mean per channel sums its H·W pixels in f64, pixel by pixel, then divides by H·W and rounds to f32; the
 // gradient puts f32(dy / (H·W)) at every pixel. The same bits as the reference on any thread count: threads claim
-// whole images, and each sum runs in one thread in pixel order.
+// whole images, and each sum runs in one thread in pixel order. GlobalMaxPooling2D likewise, by selection alone.
 import { claim } from './claim';
 
 /** y[b][k] = f32(Σ_i x[b][i][k] / hw). acc: c f64 of this thread's scratch. */
@@ -39,5 +39,75 @@ export function globalAvgPoolBackward(dy: usize, dx: usize, batch: i32, hw: i32,
     const g = dy + <usize>b * rowBytes;
     for (let k = 0; k < c; k++) store<f32>(first + (<usize>k << 2), <f32>(<f64>load<f32>(g + (<usize>k << 2)) / <f64>hw));
     for (let i = 1; i < hw; i++) memory.copy(first + <usize>i * rowBytes, first, rowBytes);
+  }
+}
+
+/**
+ * y[b][k] = the first maximum of x[b][·][k]: a later pixel replaces it only when `>` says so (an equal value or a NaN
+ * never does, and a NaN first pixel stays), the reference's rule; 4 channels per f32x4.gt + bitselect.
+ */
+export function globalMaxPoolForward(x: usize, y: usize, batch: i32, hw: i32, c: i32, ctx: usize): void {
+  const rowBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  for (let b = claim(ctx, 1, batch); b < batch; b = claim(ctx, 1, batch)) {
+    const best = y + <usize>b * rowBytes;
+    let row = x + <usize>b * <usize>hw * rowBytes;
+    memory.copy(best, row, rowBytes);
+    for (let i = 1; i < hw; i++) {
+      row += rowBytes;
+      let k = 0;
+      for (; k < c4; k += 4) {
+        const o = <usize>k << 2;
+        const v = v128.load(row + o), m = v128.load(best + o);
+        v128.store(best + o, v128.bitselect(v, m, f32x4.gt(v, m)));
+      }
+      for (; k < c; k++) {
+        const o = <usize>k << 2;
+        const v = load<f32>(row + o);
+        if (v > load<f32>(best + o)) store<f32>(best + o, v);
+      }
+    }
+  }
+}
+
+/**
+ * dx[b] zero but at each channel's first maximum (found as forward finds it), which takes 0 + dy[b][k]: the
+ * reference adds dy into zeros, so a -0 arrives as +0. scratch: 2·c floats of this thread's (maxima, their pixels).
+ */
+export function globalMaxPoolBackward(x: usize, dy: usize, dx: usize, batch: i32, hw: i32, c: i32, scratch: usize, ctx: usize): void {
+  const rowBytes = <usize>c << 2;
+  const c4 = c & ~3;
+  const best = scratch, at = scratch + rowBytes;
+  for (let b = claim(ctx, 1, batch); b < batch; b = claim(ctx, 1, batch)) {
+    let row = x + <usize>b * <usize>hw * rowBytes;
+    memory.copy(best, row, rowBytes);
+    memory.fill(at, 0, rowBytes);
+    for (let i = 1; i < hw; i++) {
+      row += rowBytes;
+      const pixel = i32x4.splat(i);
+      let k = 0;
+      for (; k < c4; k += 4) {
+        const o = <usize>k << 2;
+        const v = v128.load(row + o), m = v128.load(best + o);
+        const wins = f32x4.gt(v, m);
+        v128.store(best + o, v128.bitselect(v, m, wins));
+        v128.store(at + o, v128.bitselect(pixel, v128.load(at + o), wins));
+      }
+      for (; k < c; k++) {
+        const o = <usize>k << 2;
+        const v = load<f32>(row + o);
+        if (v > load<f32>(best + o)) {
+          store<f32>(best + o, v);
+          store<i32>(at + o, i);
+        }
+      }
+    }
+    const image = dx + <usize>b * <usize>hw * rowBytes;
+    memory.fill(image, 0, <usize>hw * rowBytes);
+    const g = dy + <usize>b * rowBytes;
+    for (let k = 0; k < c; k++) {
+      const o = <usize>k << 2;
+      store<f32>(image + <usize>load<i32>(at + o) * rowBytes + o, <f32>0 + load<f32>(g + o));
+    }
   }
 }

@@ -14,8 +14,10 @@ export { adamUpdate, adamUpdateMany } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
 export { softmaxRows } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
-export { globalAvgPoolForward, globalAvgPoolBackward } from './global-pool';
-export { depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter } from './depthwise';
+export { globalAvgPoolForward, globalAvgPoolBackward, globalMaxPoolForward, globalMaxPoolBackward } from './global-pool';
+export {
+  depthwiseForward, depthwiseBackpropInput, depthwiseBackpropFilter, repeatChannels, sumChannelGroups,
+} from './depthwise';
 export { avgPoolForward, avgPoolBackward } from './avg-pool';
 export {
   OP_ADD, OP_MUL, OP_SUB, OP_AVG, OP_MAX, OP_MIN, binaryRows, mergeGradRows, copyRuns, scaleChannelsRows, scaleChannelsGrad,
@@ -23,7 +25,10 @@ export {
 export { dropoutForward } from './dropout';
 export {
   ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,
-  activationForward, activationBackward,
+  ACT_SOFTPLUS, ACT_SOFTSIGN, ACT_MISH, ACT_CELU, ACT_LOG_SIGMOID, ACT_TANH_SHRINK, ACT_SQUAREPLUS, ACT_HARD_TANH,
+  ACT_SPARSE_PLUS, ACT_SPARSE_SIGMOID, ACT_SOFT_SHRINK, ACT_HARD_SHRINK, activationForward, activationBackward,
 } from './activations';
-export { upSampleForward, upSampleBackward } from './up-sample';
+export { upSampleForward, upSampleBackward, upSampleBilinearForward, upSampleBilinearBackward } from './up-sample';
 export { layerNormForward, layerNormBackward, layerNormParamGrads } from './layer-norm';
+export { windowCopy } from './zero-pad';
+export { affineRows } from './affine';

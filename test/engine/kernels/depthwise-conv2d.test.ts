@@ -84,14 +84,14 @@ describe('depthwiseConv2d fast backend matches the reference', () => {
     });
 });
 
-describe('depthwiseConv2d in wasm (depth_multiplier 1): the reference within f32 error, the same bits on 1 thread as on 2', () => {
+describe('depthwiseConv2d in wasm (any depth_multiplier): the reference within f32 error, the same bits on 1 thread as on 2', () => {
   const two = useFastBackend();
   let one: FastBackend;
   beforeAll(async () => {
     one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
   });
   afterAll(() => one.dispose());
-  // Channels 37 (two 16-channel blocks, a vector, a single), 4, 1 and 128; strides, dilation, 5×5 and 3×2 windows,
+  // Channels 37 (two 16-channel blocks, a vector, a single), 4, 1 and 128 (times the multiplier); strides, dilation, 5×5 and 3×2 windows,
   // padding on both sides; sizes above the 4 MFLOP threading threshold (MobileNet's 3×3 on 128 channels at 28×28).
   const wasmCases: { x: number[]; f: number[]; s: number; p: Padding; d?: number }[] = [
     { x: [3, 13, 11, 37], f: [3, 3, 37, 1], s: 1, p: 'same' },
@@ -100,6 +100,11 @@ describe('depthwiseConv2d in wasm (depth_multiplier 1): the reference within f32
     { x: [2, 9, 9, 21], f: [3, 3, 21, 1], s: 2, p: 'valid' },
     { x: [8, 28, 28, 128], f: [3, 3, 128, 1], s: 1, p: 'same' },
     { x: [8, 29, 29, 32], f: [3, 3, 32, 1], s: 2, p: 'same' },
+    // depth_multiplier 2 and 3 (the m = 1 kernels on repeated channels), one above the threading threshold.
+    { x: [3, 13, 11, 5], f: [3, 3, 5, 2], s: 1, p: 'same' },
+    { x: [2, 12, 10, 7], f: [5, 3, 7, 3], s: 2, p: 'valid' },
+    { x: [3, 11, 11, 3], f: [3, 3, 3, 4], s: 1, p: 'valid', d: 2 },
+    { x: [8, 28, 28, 32], f: [3, 3, 32, 2], s: 1, p: 'same' },
   ];
   for (const c of wasmCases)
     it(`x=${shapeText(c.x)} f=${shapeText(c.f)} s=${c.s} p=${c.p}${c.d ? ` d=${c.d}` : ''}: forward and both gradients`, () => {

@@ -199,6 +199,18 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     },
     upSampleNearest: (b) => [b.upSampleNearest(randomTensor([3, 11, 9, 37], 150), [2, 3]).data],
     upSampleNearestGrad: (b) => [b.upSampleNearestGrad(randomTensor([3, 22, 27, 37], 151), [2, 3]).data],
+    affine: (b) => [
+      b.affine(randomTensor([7, 9, 11, 3], 159), {
+        scale: randomTensor([3], 160).data,
+        center: randomTensor([3], 161).data,
+        divide: true,
+      }).data,
+      b.affine(randomTensor([5000], 162), { scale: Float32Array.of(1 / 255), shift: Float32Array.of(-1) }).data,
+    ],
+    upSampleBilinear: (b) => [b.upSampleBilinear(randomTensor([3, 11, 9, 37], 157), [2, 3]).data],
+    upSampleBilinearGrad: (b) => [
+      b.upSampleBilinearGrad(randomTensor([3, 22, 27, 37], 158), [3, 11, 9, 37], [2, 3]).data,
+    ],
     adamUpdateMany: (b) => {
       // A kernel, a bias and a BN vector in one call.
       const vars = [5000, 7, 64].map((n, i) => ({

@@ -98,6 +98,21 @@ describe(`depthwise convolution on ${THREADS} threads gives the bits of one thre
       ['y', 'dx', 'dW'],
     );
   });
+
+  it('depth_multiplier 2 on 24 channels at 28×28, batch 8 (threaded): forward, input and filter gradients', () => {
+    const p = params(1, 'same');
+    const x = randomTensor([8, 28, 28, 24], 44);
+    const f = randomTensor([3, 3, 24, 2], 45);
+    const dy = randomTensor([8, 28, 28, 48], 46);
+    onBoth(
+      (b) => [
+        b.depthwiseConv2d(x, f, p).data,
+        b.depthwiseConv2dBackpropInput(dy, f, x.shape, p).data,
+        b.depthwiseConv2dBackpropFilter(x, dy, f.shape, p).data,
+      ],
+      ['y', 'dx', 'dW'],
+    );
+  });
 });
 
 describe('the im2col filter gradient has stripes enough for 16 threads, decided by the shape alone', () => {
@@ -183,6 +198,22 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         'concat dx 1',
         'concat dx 2',
       ],
+    );
+  });
+
+  it("UpSampling2D 'bilinear' by 2×3 (224 source rows) and global max pooling (64 images), forward and gradients", () => {
+    const x = randomTensor([16, 14, 14, 37], 51);
+    const dy = randomTensor([16, 28, 42, 37], 52);
+    const pooled = randomTensor([64, 14, 14, 64], 53);
+    const dMax = randomTensor([64, 64], 54);
+    onBoth(
+      (b) => [
+        b.upSampleBilinear(x, [2, 3]).data,
+        b.upSampleBilinearGrad(dy, x.shape, [2, 3]).data,
+        b.globalMaxPool(pooled).data,
+        b.globalMaxPoolGrad(dMax, pooled).data,
+      ],
+      ['bilinear', 'bilinear dx', 'global max', 'global max dx'],
     );
   });
 

@@ -21,9 +21,19 @@ import { concat, concatGrad } from '../../../../engine/kernels/concat';
 import { dropout, dropoutGrad } from '../../../../engine/kernels/dropout';
 import { merge, mergeGrad, scaleChannels, scaleChannelsGrad } from '../../../../engine/kernels/merge';
 import { mergeBackward, mergeForward } from '../../../../engine/layers/merge';
-import { upSampleNearest, upSampleNearestGrad } from '../../../../engine/kernels/up-sample';
+import {
+  upSampleBilinear,
+  upSampleBilinearGrad,
+  upSampleNearest,
+  upSampleNearestGrad,
+} from '../../../../engine/kernels/up-sample';
 import { layerNorm, layerNormGrad } from '../../../../engine/kernels/layer-norm';
-import { globalAvgPool, globalAvgPoolGrad } from '../../../../engine/kernels/global-pool';
+import {
+  globalAvgPool,
+  globalAvgPoolGrad,
+  globalMaxPool,
+  globalMaxPoolGrad,
+} from '../../../../engine/kernels/global-pool';
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
 import type { EpilogueActivation, PoolParams } from '../../../../engine/kernels/types';
@@ -314,6 +324,51 @@ describe('global average pooling, threaded over images: the reference f64 sums i
       const [y, dx] = onBoth((b) => [b.globalAvgPool(x).data, b.globalAvgPoolGrad(dy, shape).data]);
       same(y, globalAvgPool(x).data);
       same(dx, globalAvgPoolGrad(dy, shape).data);
+    });
+});
+
+describe("UpSampling2D 'bilinear', threaded over output rows (forward) and source rows (gradient): the reference's bits", () => {
+  // Above PARALLEL_FLOATS of output; 37 and 5 channels (f64x2 pairs and a tail), 64 (vectors only), 1×1 images.
+  const cases: { shape: number[]; size: [number, number] }[] = [
+    { shape: [5, 17, 19, 37], size: [2, 3] },
+    { shape: [20, 41, 29, 5], size: [3, 1] },
+    { shape: [8, 14, 14, 64], size: [2, 2] },
+    { shape: [3000, 1, 1, 37], size: [2, 2] },
+    { shape: [48, 9, 7, 5], size: [4, 5] },
+  ];
+  for (const { shape, size } of cases)
+    it(`x=${shapeText(shape)} by ${size.join('×')}: forward and gradient equal the reference, 1 = 3 threads`, () => {
+      const x = randomTensor(shape, 67, -4, 4);
+      const dy = randomTensor([shape[0], shape[1] * size[0], shape[2] * size[1], shape[3]], 68);
+      expect(dy.data.length).toBeGreaterThanOrEqual(PARALLEL_FLOATS);
+      // A zero weight times an infinity is NaN, in the reference too.
+      x.data[7] = Number.POSITIVE_INFINITY;
+      dy.data[11] = Number.NEGATIVE_INFINITY;
+      const [y, dx] = onBoth((b) => [b.upSampleBilinear(x, size).data, b.upSampleBilinearGrad(dy, shape, size).data]);
+      same(y, upSampleBilinear(x, size).data);
+      same(dx, upSampleBilinearGrad(dy, shape, size).data);
+    });
+});
+
+describe('global max pooling, threaded over images: the first maximum, the same bits', () => {
+  // 37 channels (vectors and a tail), 5, 64, and 1×1 images; values on a coarse grid so that maxima tie, NaN in
+  // places (first pixel or later), a -0 gradient (the reference adds it to zero: +0).
+  for (const shape of [
+    [7, 41, 29, 37],
+    [130, 45, 45, 5],
+    [64, 14, 14, 64],
+    [600, 1, 1, 437],
+  ])
+    it(`x=${shapeText(shape)}: forward and gradient equal the reference, 1 = 3 threads`, () => {
+      const x = randomTensor(shape, 69, -4, 4);
+      x.data.forEach((v, i) => (x.data[i] = Math.round(v * 2) / 2));
+      const c = shape[3];
+      for (const i of [0, 3, c + 1, 5 * c + 2, x.data.length - 1]) x.data[i] = Number.NaN;
+      const dy = randomTensor([shape[0], c], 70);
+      dy.data[1] = -0;
+      const [y, dx] = onBoth((b) => [b.globalMaxPool(x).data, b.globalMaxPoolGrad(dy, x).data]);
+      same(y, globalMaxPool(x).data);
+      same(dx, globalMaxPoolGrad(dy, x).data);
     });
 });
 
