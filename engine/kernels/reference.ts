@@ -1,6 +1,8 @@
 import { activation, activationGrad } from './activations';
 import { adamUpdate, adamUpdateMany } from './adam-update';
 import { affine } from './affine';
+import { softmaxAxis, softmaxAxisGrad } from './softmax-axis';
+import { transpose } from './transpose';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
@@ -71,6 +73,9 @@ export const referenceBackend: Backend = {
   biasAdd,
   biasAddGrad,
   affine,
+  softmaxAxis,
+  softmaxAxisGrad,
+  transpose,
   biasActivation,
   biasActivationGrad,
   lstmCell,

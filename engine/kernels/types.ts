@@ -231,6 +231,11 @@ export interface Backend {
 
   /** bias along the last axis. */
   biasAdd(x: Tensor, bias: Float32Array): Tensor;
+  /** Softmax along a 0-based axis (Keras's Softmax layer), and its gradient from the output y. */
+  softmaxAxis(x: Tensor, axis: number): Tensor;
+  softmaxAxisGrad(dy: Tensor, y: Tensor, axis: number): Tensor;
+  /** Permute: y's axis k is x's axis axes[k] (over every axis, the batch's included). */
+  transpose(x: Tensor, axes: readonly number[]): Tensor;
   /** (x − center) · scale + shift (or ÷ scale) per channel of the last axis: Rescaling, Normalization, LayerScale. */
   affine(x: Tensor, p: AffineParams): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;

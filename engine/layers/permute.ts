@@ -1,6 +1,5 @@
 import type { LayerIssue } from '../core/problems';
 import { formatShape } from '../core/shape';
-import type { Tensor } from '../core/tensor';
 import { tupleText } from './fields';
 import { defineLayer } from './define';
 
@@ -13,30 +12,6 @@ function permutationIssue(dims: readonly number[]): LayerIssue | null {
     message: `dims ${tupleText(dims)} is not a permutation of ${tupleText(dims.map((_, i) => i + 1))}`,
     hint: 'list every axis after the batch exactly once, counting from 1',
   };
-}
-
-/** y[b, i_0, …] = x[b, …] with y's axis k being x's axis dims[k] (0-based over the batch too). */
-function transpose(x: Tensor, axes: readonly number[]): Tensor {
-  const rank = x.shape.length;
-  const outShape = axes.map((a) => x.shape[a]);
-  const inStrides = new Array<number>(rank);
-  inStrides[rank - 1] = 1;
-  for (let i = rank - 2; i >= 0; i--) inStrides[i] = inStrides[i + 1] * x.shape[i + 1];
-  const strideOf = axes.map((a) => inStrides[a]);
-  const out = new Float32Array(x.data.length);
-  const index = new Array<number>(rank).fill(0);
-  let from = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = x.data[from];
-    for (let k = rank - 1; k >= 0; k--) {
-      index[k]++;
-      from += strideOf[k];
-      if (index[k] < outShape[k]) break;
-      from -= strideOf[k] * outShape[k];
-      index[k] = 0;
-    }
-  }
-  return { shape: outShape, data: out };
 }
 
 const axesOf = (dims: readonly number[]) => [0, ...dims];
@@ -70,10 +45,10 @@ export const Permute = defineLayer({
     return axesOf(dims).map((a) => input[a]);
   },
   keyArgs: (config) => tupleText(config.dims),
-  forward: (_ctx, config, [x]) => ({ output: transpose(x, axesOf(config.dims)) }),
-  backward(_ctx, config, dy) {
+  forward: (ctx, config, [x]) => ({ output: ctx.backend.transpose(x, axesOf(config.dims)) }),
+  backward(ctx, config, dy) {
     const axes = axesOf(config.dims);
     const inverse = axes.map((_, i) => axes.indexOf(i));
-    return { inputs: [transpose(dy, inverse)] };
+    return { inputs: [ctx.backend.transpose(dy, inverse)] };
   },
 });

@@ -6,6 +6,8 @@ import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
 import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-update';
 import { fastAffine } from './affine';
+import { fastSoftmaxAxis, fastSoftmaxAxisGrad } from './softmax-axis';
+import { fastTranspose } from './transpose';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
@@ -226,6 +228,12 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     avgPool: orReference((x, p) => fastAvgPool(rt, x, p), referenceBackend.avgPool),
     avgPoolGrad: orReference((dy, xShape, p) => fastAvgPoolGrad(rt, dy, xShape, p), referenceBackend.avgPoolGrad),
     affine: orReference((x, p) => fastAffine(rt, x, p), referenceBackend.affine),
+    softmaxAxis: orReference((x, axis) => fastSoftmaxAxis(rt, x, axis), referenceBackend.softmaxAxis),
+    softmaxAxisGrad: orReference(
+      (dy, y, axis) => fastSoftmaxAxisGrad(rt, dy, y, axis),
+      referenceBackend.softmaxAxisGrad,
+    ),
+    transpose: orReference((x, axes) => fastTranspose(rt, x, axes), referenceBackend.transpose),
     zeroPad2d: orReference((x, pads) => fastZeroPad2d(rt, x, pads), referenceBackend.zeroPad2d),
     zeroPad2dGrad: orReference((dy, pads) => fastZeroPad2dGrad(rt, dy, pads), referenceBackend.zeroPad2dGrad),
     stepScope: (fn) => {

@@ -12,7 +12,7 @@ export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate, adamUpdateMany } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
-export { softmaxRows } from './softmax';
+export { softmaxRows, softmaxInner, softmaxGradLines } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward, globalMaxPoolForward, globalMaxPoolBackward } from './global-pool';
 export {
@@ -32,3 +32,4 @@ export { upSampleForward, upSampleBackward, upSampleBilinearForward, upSampleBil
 export { layerNormForward, layerNormBackward, layerNormParamGrads } from './layer-norm';
 export { windowCopy } from './zero-pad';
 export { affineRows } from './affine';
+export { transposeRows } from './transpose';

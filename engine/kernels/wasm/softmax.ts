@@ -36,3 +36,82 @@ export function softmaxRows(x: usize, out: usize, rows: i32, c: i32, ctx: usize)
     }
   }
 }
+
+/** max/sum/normalize of one group of 4 lanes: values x + k·stride for k < size, into y likewise. */
+// @ts-ignore: decorator
+@inline function softmaxLanes(x: usize, y: usize, size: i32, stride: usize): void {
+  let m = f32x4.splat(-Infinity);
+  for (let k = 0; k < size; k++) m = f32x4.max(m, v128.load(x + <usize>k * stride));
+  let s = f32x4.splat(0);
+  for (let k = 0; k < size; k++) {
+    const e = exp4(f32x4.sub(v128.load(x + <usize>k * stride), m));
+    v128.store(y + <usize>k * stride, e);
+    s = f32x4.add(s, e);
+  }
+  for (let k = 0; k < size; k++) v128.store(y + <usize>k * stride, f32x4.div(v128.load(y + <usize>k * stride), s));
+}
+
+/**
+ * Softmax along a middle axis: outer × size × inner values, each of the outer·inner lines of `size` values strided
+ * by inner. The inner values are the lanes (4 at a time; a tail of fewer through one-lane copies). Threads claim
+ * (outer, 64-value inner block) units; each line runs whole in one thread, in one code path fixed by its position.
+ */
+export function softmaxInner(x: usize, y: usize, outer: i32, size: i32, inner: i32, tmp: usize, ctx: usize): void {
+  const blocks = (inner + 63) / 64;
+  const units = outer * blocks;
+  const stride = <usize>inner << 2;
+  for (let u = claim(ctx, 1, units); u < units; u = claim(ctx, 1, units)) {
+    const o = u / blocks;
+    const j0 = (u % blocks) * 64, j1 = min(inner, j0 + 64);
+    const base = <usize>o * <usize>size * stride;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) softmaxLanes(x + base + (<usize>j << 2), y + base + (<usize>j << 2), size, stride);
+    for (; j < j1; j++) {
+      // One line through lane 0 of tmp (size · 16 bytes: this thread's scratch).
+      const xs = x + base + (<usize>j << 2), ys = y + base + (<usize>j << 2);
+      for (let k = 0; k < size; k++) v128.store(tmp + (<usize>k << 4), f32x4.splat(load<f32>(xs + <usize>k * stride)));
+      softmaxLanes(tmp, tmp, size, 16);
+      for (let k = 0; k < size; k++) store<f32>(ys + <usize>k * stride, load<f32>(tmp + (<usize>k << 4)));
+    }
+  }
+}
+
+/**
+ * The gradient from the output: dx = y · (dy − Σ_k dy·y) along each line of `size` values strided by `inner` (1: the
+ * rows of the last axis), the dot summed in float32 in k order. Threads claim (outer, inner block) units.
+ */
+export function softmaxGradLines(dy: usize, y: usize, dx: usize, outer: i32, size: i32, inner: i32, ctx: usize): void {
+  const blocks = (inner + 63) / 64;
+  const units = outer * blocks;
+  const stride = <usize>inner << 2;
+  for (let u = claim(ctx, 1, units); u < units; u = claim(ctx, 1, units)) {
+    const o = u / blocks;
+    const j0 = (u % blocks) * 64, j1 = min(inner, j0 + 64);
+    const base = <usize>o * <usize>size * stride;
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const at = base + (<usize>j << 2);
+      let dot = f32x4.splat(0);
+      for (let k = 0; k < size; k++) {
+        const p = at + <usize>k * stride;
+        dot = f32x4.add(dot, f32x4.mul(v128.load(dy + p), v128.load(y + p)));
+      }
+      for (let k = 0; k < size; k++) {
+        const p = at + <usize>k * stride;
+        v128.store(dx + p, f32x4.mul(v128.load(y + p), f32x4.sub(v128.load(dy + p), dot)));
+      }
+    }
+    for (; j < j1; j++) {
+      const at = base + (<usize>j << 2);
+      let dot: f32 = 0;
+      for (let k = 0; k < size; k++) {
+        const p = at + <usize>k * stride;
+        dot += load<f32>(dy + p) * load<f32>(y + p);
+      }
+      for (let k = 0; k < size; k++) {
+        const p = at + <usize>k * stride;
+        store<f32>(dx + p, load<f32>(y + p) * (load<f32>(dy + p) - dot));
+      }
+    }
+  }
+}

@@ -199,6 +199,12 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     },
     upSampleNearest: (b) => [b.upSampleNearest(randomTensor([3, 11, 9, 37], 150), [2, 3]).data],
     upSampleNearestGrad: (b) => [b.upSampleNearestGrad(randomTensor([3, 22, 27, 37], 151), [2, 3]).data],
+    softmaxAxis: (b) => [b.softmaxAxis(randomTensor([3, 9, 7, 5], 163), 1).data],
+    softmaxAxisGrad: (b) => {
+      const y = referenceBackend.softmaxAxis(randomTensor([3, 9, 7, 5], 164), 2);
+      return [b.softmaxAxisGrad(randomTensor([3, 9, 7, 5], 165), y, 2).data];
+    },
+    transpose: (b) => [b.transpose(randomTensor([3, 9, 7, 5], 166), [0, 3, 1, 2]).data],
     affine: (b) => [
       b.affine(randomTensor([7, 9, 11, 3], 159), {
         scale: randomTensor([3], 160).data,
