@@ -3,6 +3,7 @@ import { adamUpdate, adamUpdateMany } from './adam-update';
 import { affine } from './affine';
 import { softmaxAxis, softmaxAxisGrad } from './softmax-axis';
 import { transpose } from './transpose';
+import { embedding, embeddingGrad } from './embedding';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
 import { batchNormInfer, batchNormTrain } from './batch-norm';
@@ -76,6 +77,8 @@ export const referenceBackend: Backend = {
   softmaxAxis,
   softmaxAxisGrad,
   transpose,
+  embedding,
+  embeddingGrad,
   biasActivation,
   biasActivationGrad,
   lstmCell,

@@ -234,6 +234,9 @@ export interface Backend {
   /** Softmax along a 0-based axis (Keras's Softmax layer), and its gradient from the output y. */
   softmaxAxis(x: Tensor, axis: number): Tensor;
   softmaxAxisGrad(dy: Tensor, y: Tensor, axis: number): Tensor;
+  /** Embedding: row trunc(id) of the (vocab, dim) table per id; the table's gradient sums dy rows by id. */
+  embedding(ids: Tensor, table: Tensor): Tensor;
+  embeddingGrad(dy: Tensor, ids: Tensor, tableShape: readonly number[]): Tensor;
   /** Permute: y's axis k is x's axis axes[k] (over every axis, the batch's included). */
   transpose(x: Tensor, axes: readonly number[]): Tensor;
   /** (x − center) · scale + shift (or ÷ scale) per channel of the last axis: Rescaling, Normalization, LayerScale. */

@@ -60,24 +60,9 @@ export const Embedding = defineLayer({
     { name: 'embeddings', shape: [input_dim, output_dim], trainable: true, initializer: 'embeddings_initializer' },
   ],
   keyArgs: (config) => `${config.input_dim} → ${config.output_dim}`,
-  forward(_ctx, { input_dim, output_dim }, [x], w) {
-    const out = new Float32Array(x.data.length * output_dim);
-    for (let i = 0; i < x.data.length; i++) {
-      const id = Math.trunc(x.data[i]);
-      if (!(id >= 0 && id < input_dim))
-        throw new RangeError(
-          `Embedding: token id ${x.data[i]} is outside 0 … ${input_dim - 1}; raise input_dim to the vocabulary size`,
-        );
-      out.set(w.embeddings.data.subarray(id * output_dim, (id + 1) * output_dim), i * output_dim);
-    }
-    return { output: { shape: [...x.shape, output_dim], data: out } };
-  },
-  backward(_ctx, { output_dim }, dy, { inputs: [x], weights: w, inputGradsNeeded }) {
-    const dE = new Float32Array(w.embeddings.data.length);
-    for (let i = 0; i < x.data.length; i++) {
-      const row = Math.trunc(x.data[i]) * output_dim;
-      for (let j = 0; j < output_dim; j++) dE[row + j] += dy.data[i * output_dim + j];
-    }
+  forward: (ctx, _config, [x], w) => ({ output: ctx.backend.embedding(x, w.embeddings) }),
+  backward(ctx, _config, dy, { inputs: [x], weights: w, inputGradsNeeded }) {
+    const dE = ctx.backend.embeddingGrad(dy, x, w.embeddings.shape).data;
     // Ids are not differentiable: Keras gives no gradient; a layer before it gets zeros.
     const inputs = inputGradsNeeded === false ? [] : [{ shape: x.shape, data: new Float32Array(x.data.length) }];
     return { inputs, weights: { embeddings: dE } };

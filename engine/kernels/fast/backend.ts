@@ -8,6 +8,7 @@ import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-updat
 import { fastAffine } from './affine';
 import { fastSoftmaxAxis, fastSoftmaxAxisGrad } from './softmax-axis';
 import { fastTranspose } from './transpose';
+import { fastEmbedding, fastEmbeddingGrad } from './embedding';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
 import { fastBatchNormBackward, fastBatchNormInfer, fastBatchNormTrain } from './batch-norm';
@@ -234,6 +235,11 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       referenceBackend.softmaxAxisGrad,
     ),
     transpose: orReference((x, axes) => fastTranspose(rt, x, axes), referenceBackend.transpose),
+    embedding: orReference((ids, table) => fastEmbedding(rt, ids, table), referenceBackend.embedding),
+    embeddingGrad: orReference(
+      (dy, ids, tableShape) => fastEmbeddingGrad(rt, dy, ids, tableShape),
+      referenceBackend.embeddingGrad,
+    ),
     zeroPad2d: orReference((x, pads) => fastZeroPad2d(rt, x, pads), referenceBackend.zeroPad2d),
     zeroPad2dGrad: orReference((dy, pads) => fastZeroPad2dGrad(rt, dy, pads), referenceBackend.zeroPad2dGrad),
     stepScope: (fn) => {

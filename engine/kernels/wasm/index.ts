@@ -33,3 +33,4 @@ export { layerNormForward, layerNormBackward, layerNormParamGrads } from './laye
 export { windowCopy } from './zero-pad';
 export { affineRows } from './affine';
 export { transposeRows } from './transpose';
+export { embeddingGather, embeddingScatter } from './embedding';

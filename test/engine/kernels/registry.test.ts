@@ -23,6 +23,13 @@ describe('backend registry', () => {
 });
 
 /** Every Backend method, called with the same arguments on both backends; results flattened to number arrays. */
+/** n token ids below vocab (whole numbers in a float tensor, as the engine carries them), seeded. */
+const ids = (n: number, vocab: number, seed: number) =>
+  tensor(
+    [n],
+    Array.from(randomTensor([n], seed, 0, vocab).data, (v) => Math.min(vocab - 1, Math.floor(v))),
+  );
+
 function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
   const x = randomTensor([2, 7, 7, 3], 81);
   const f = randomTensor([3, 3, 3, 4], 82);
@@ -204,6 +211,8 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
       const y = referenceBackend.softmaxAxis(randomTensor([3, 9, 7, 5], 164), 2);
       return [b.softmaxAxisGrad(randomTensor([3, 9, 7, 5], 165), y, 2).data];
     },
+    embedding: (b) => [b.embedding(ids(3000, 97, 167), randomTensor([97, 6], 168)).data],
+    embeddingGrad: (b) => [b.embeddingGrad(randomTensor([3000, 6], 169), ids(3000, 97, 170), [97, 6]).data],
     transpose: (b) => [b.transpose(randomTensor([3, 9, 7, 5], 166), [0, 3, 1, 2]).data],
     affine: (b) => [
       b.affine(randomTensor([7, 9, 11, 3], 159), {
