@@ -7,6 +7,9 @@
  * with matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the
  * fused step gives the unfused one's bits.
  */
+import type { Tensor } from '../core/tensor';
+import { type MatMul, setStepOf, stepOf } from './lstm-cell';
+import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
 
 export interface GruCellInput {
@@ -121,4 +124,128 @@ export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
     }
   }
   return { dx, du, dht };
+}
+
+// ---- a whole sequence ----
+
+export interface GruSequenceInput {
+  /** (batch·steps, 3·units): x·kernel for every step (without its bias), rows in (batch, step) order. */
+  xw: Float32Array;
+  /** (units, 3·units). */
+  recurrentKernel: Float32Array;
+  /** (2, 3·units): b_x, then b_h; null for use_bias=False. */
+  bias: Float32Array | null;
+  /** (batch, units): the initial h (initial_state), or null for zeros. */
+  h0: Float32Array | null;
+  batch: number;
+  steps: number;
+  units: number;
+  /** Whether y holds every step's h (return_sequences) or only the last. */
+  sequences: boolean;
+}
+
+export interface GruSequenceOutput {
+  /** (batch, steps, units): every step's h, when sequences; else (batch, units): the last h (a copy of h). */
+  y: Float32Array;
+  /** (batch, units): the last h. */
+  h: Float32Array;
+  /** What backpropagation needs, step-major: z, r and h̃ (steps, batch, 3·units); u_h and h (steps, batch, units). */
+  a: Float32Array;
+  hhs: Float32Array;
+  hs: Float32Array;
+}
+
+export interface GruSequenceGradInput extends Pick<GruSequenceOutput, 'a' | 'hhs' | 'hs'> {
+  /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
+  dy: Float32Array;
+  sequences: boolean;
+  /** (batch, units): the gradient of the last h given out by return_state, or null. */
+  dhLast: Float32Array | null;
+  recurrentKernel: Float32Array;
+  h0: Float32Array | null;
+  batch: number;
+  steps: number;
+  units: number;
+}
+
+export interface GruSequenceGrads {
+  /** (batch·steps, 3·units): every step's dx (the gradient of x·kernel + b_x), rows in (batch, step) order. */
+  dx: Float32Array;
+  /** (units, 3·units) and (2, 3·units): the recurrent kernel's and the bias's gradients. */
+  dRecurrentKernel: Float32Array;
+  dBias: Float32Array;
+  /** (batch, units): the gradient reaching the initial h. */
+  dh0: Float32Array;
+}
+
+/** The GRU layer's loop over time with its default activations, from h0: per step h·recurrent_kernel, then `cell`. */
+export function gruSequence(
+  p: GruSequenceInput,
+  matMul: MatMul = referenceMatMul,
+  cell: (p: GruCellInput) => GruCellOutput = gruCell,
+): GruSequenceOutput {
+  const { xw, bias, batch, steps, units, sequences } = p;
+  const g = 3 * units,
+    n = batch * units;
+  const a = new Float32Array(steps * batch * g),
+    hhs = new Float32Array(steps * n),
+    hs = new Float32Array(steps * n);
+  const y = new Float32Array(sequences ? steps * n : n);
+  const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  let h = p.h0 ?? new Float32Array(n);
+  for (let t = 0; t < steps; t++) {
+    const hu = matMul({ shape: [batch, units], data: h }, U).data;
+    const out = cell({ xw, t, steps, hu, bias, hPrev: h, batch, units });
+    a.set(out.a, t * batch * g);
+    hhs.set(out.hh, t * n);
+    hs.set(out.h, t * n);
+    if (sequences) setStepOf(y, out.h, batch, steps, t);
+    h = out.h;
+  }
+  if (!sequences) y.set(h);
+  return { y, h: Float32Array.from(h), a, hhs, hs };
+}
+
+/**
+ * Backpropagation through gruSequence: per step from the last, `cellGrad` (step t + 1's dht·z carried), then
+ * dU += h_prevᵀ·du and dh_next = du·Uᵀ (`matMul`), and both biases' column sums, as the GRU layer ran them.
+ */
+export function gruSequenceGrad(
+  p: GruSequenceGradInput,
+  matMul: MatMul = referenceMatMul,
+  cellGrad: (p: GruCellGradInput) => GruCellGrads = gruCellGrad,
+): GruSequenceGrads {
+  const { dy, sequences, a, hhs, hs, batch, steps, units } = p;
+  const g = 3 * units,
+    n = batch * units;
+  const dx = new Float32Array(steps * batch * g),
+    dU = new Float32Array(units * g),
+    dBias = new Float32Array(2 * g);
+  const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  const zeros = new Float32Array(n);
+  let dhNext = p.dhLast ?? zeros;
+  let carry: { dht: Float32Array; a: Float32Array } | null = null;
+  for (let t = steps - 1; t >= 0; t--) {
+    const dh = sequences ? stepOf(dy, batch, steps, t, units) : t === steps - 1 ? dy : zeros;
+    const hPrev = t > 0 ? hs.subarray((t - 1) * n, t * n) : (p.h0 ?? zeros);
+    const at = a.subarray(t * batch * g, (t + 1) * batch * g);
+    const grads = cellGrad({ dh, dhNext, carry, a: at, hh: hhs.subarray(t * n, (t + 1) * n), hPrev, batch, units });
+    const dut: Tensor = { shape: [batch, g], data: grads.du };
+    const dw = matMul({ shape: [batch, units], data: hPrev }, dut, true, false).data;
+    for (let i = 0; i < dU.length; i++) dU[i] += dw[i];
+    for (let b = 0; b < batch; b++)
+      for (let k = 0; k < g; k++) {
+        dBias[k] += grads.dx[b * g + k];
+        dBias[g + k] += grads.du[b * g + k];
+      }
+    dhNext = matMul(dut, U, false, true).data;
+    carry = { dht: grads.dht, a: at };
+    setStepOf(dx, grads.dx, batch, steps, t);
+  }
+  // Step 0's dht·z reaches the initial h too.
+  const dh0 = Float32Array.from(dhNext);
+  if (carry)
+    for (let b = 0; b < batch; b++)
+      for (let j = 0; j < units; j++) dh0[b * units + j] += carry.dht[b * units + j] * carry.a[b * g + j];
+  return { dx, dRecurrentKernel: dU, dBias, dh0 };
 }

@@ -5,6 +5,8 @@
  * matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the fused
  * step gives the unfused one's bits.
  */
+import type { Tensor } from '../core/tensor';
+import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
 
 export interface LstmCellInput {
@@ -111,4 +113,159 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
     }
   }
   return { dz, dcPrev };
+}
+
+// ---- a whole sequence ----
+
+/** The matrix product a sequence's loop runs each step with (a backend's matMul). */
+export type MatMul = (a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean) => Tensor;
+
+export interface LstmSequenceInput {
+  /** (batch·steps, 4·units): x·kernel for every step, rows in (batch, step) order. */
+  xw: Float32Array;
+  /** (units, 4·units). */
+  recurrentKernel: Float32Array;
+  /** (4·units) or null for use_bias=False. */
+  bias: Float32Array | null;
+  /** (batch, units): the initial h and c (initial_state), or null for zeros. */
+  h0: Float32Array | null;
+  c0: Float32Array | null;
+  batch: number;
+  steps: number;
+  units: number;
+  /** Whether y holds every step's h (return_sequences) or only the last. */
+  sequences: boolean;
+}
+
+export interface LstmSequenceOutput {
+  /** (batch, steps, units): every step's h, when sequences; else (batch, units): the last h (a copy of h). */
+  y: Float32Array;
+  /** (batch, units): the last h and c. */
+  h: Float32Array;
+  c: Float32Array;
+  /** What backpropagation needs, step-major: the gates (steps, batch, 4·units); h, c and tanh(c) (steps, batch, units). */
+  a: Float32Array;
+  hs: Float32Array;
+  cs: Float32Array;
+  acs: Float32Array;
+}
+
+export interface LstmSequenceGradInput extends Pick<LstmSequenceOutput, 'a' | 'hs' | 'cs' | 'acs'> {
+  /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
+  dy: Float32Array;
+  sequences: boolean;
+  /** (batch, units): the gradients of the last h and c given out by return_state, or null. */
+  dhLast: Float32Array | null;
+  dcLast: Float32Array | null;
+  recurrentKernel: Float32Array;
+  h0: Float32Array | null;
+  c0: Float32Array | null;
+  batch: number;
+  steps: number;
+  units: number;
+}
+
+export interface LstmSequenceGrads {
+  /** (batch·steps, 4·units): every step's dz, rows in (batch, step) order as xw's (the gradient of x·kernel). */
+  dz: Float32Array;
+  /** (units, 4·units) and (4·units): the recurrent kernel's and the bias's gradients. */
+  dRecurrentKernel: Float32Array;
+  dBias: Float32Array;
+  /** (batch, units): the gradients reaching the initial h and c. */
+  dh0: Float32Array;
+  dc0: Float32Array;
+}
+
+/** Row t of each sequence of a (batch, steps, width) array, as a (batch, width) copy. */
+export function stepOf(seq: Float32Array, batch: number, steps: number, t: number, width: number): Float32Array {
+  const out = new Float32Array(batch * width);
+  for (let b = 0; b < batch; b++)
+    out.set(seq.subarray((b * steps + t) * width, (b * steps + t + 1) * width), b * width);
+  return out;
+}
+
+/** Writes a (batch, width) step into row t of each sequence of a (batch, steps, width) array. */
+export function setStepOf(seq: Float32Array, part: Float32Array, batch: number, steps: number, t: number): void {
+  const width = part.length / batch;
+  for (let b = 0; b < batch; b++) seq.set(part.subarray(b * width, (b + 1) * width), (b * steps + t) * width);
+}
+
+/**
+ * The LSTM layer's loop over time with its default activations, from h0 and c0: per step h·recurrent_kernel
+ * (`matMul`), then `cell`. The fast backend runs it in wasm (the same kernels in the same order) or, outside a step
+ * scope, with its own matMul.
+ */
+export function lstmSequence(
+  p: LstmSequenceInput,
+  matMul: MatMul = referenceMatMul,
+  cell: (p: LstmCellInput) => LstmCellOutput = lstmCell,
+): LstmSequenceOutput {
+  const { xw, bias, batch, steps, units, sequences } = p;
+  const g = 4 * units,
+    n = batch * units;
+  const a = new Float32Array(steps * batch * g),
+    hs = new Float32Array(steps * n),
+    cs = new Float32Array(steps * n),
+    acs = new Float32Array(steps * n);
+  const y = new Float32Array(sequences ? steps * n : n);
+  const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  let h = p.h0 ?? new Float32Array(n),
+    c = p.c0 ?? new Float32Array(n);
+  for (let t = 0; t < steps; t++) {
+    const hu = matMul({ shape: [batch, units], data: h }, U).data;
+    const out = cell({ xw, t, steps, hu, bias, cPrev: c, batch, units });
+    a.set(out.a, t * batch * g);
+    hs.set(out.h, t * n);
+    cs.set(out.c, t * n);
+    acs.set(out.ac, t * n);
+    if (sequences) setStepOf(y, out.h, batch, steps, t);
+    h = out.h;
+    c = out.c;
+  }
+  if (!sequences) y.set(h);
+  return { y, h: Float32Array.from(h), c: Float32Array.from(c), a, hs, cs, acs };
+}
+
+/**
+ * Backpropagation through lstmSequence: per step from the last, `cellGrad`, then dU += h_prevᵀ·dz and
+ * dh_next = dz·Uᵀ (`matMul`), and the bias's column sums, as the LSTM layer ran them.
+ */
+export function lstmSequenceGrad(
+  p: LstmSequenceGradInput,
+  matMul: MatMul = referenceMatMul,
+  cellGrad: (p: LstmCellGradInput) => LstmCellGrads = lstmCellGrad,
+): LstmSequenceGrads {
+  const { dy, sequences, a, hs, cs, acs, batch, steps, units } = p;
+  const g = 4 * units,
+    n = batch * units;
+  const dz = new Float32Array(steps * batch * g),
+    dU = new Float32Array(units * g),
+    dBias = new Float32Array(g);
+  const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  const zeros = new Float32Array(n);
+  let dhNext = p.dhLast ?? zeros,
+    dcNext = p.dcLast ?? zeros;
+  for (let t = steps - 1; t >= 0; t--) {
+    const dh = sequences ? stepOf(dy, batch, steps, t, units) : t === steps - 1 ? dy : zeros;
+    const cPrev = t > 0 ? cs.subarray((t - 1) * n, t * n) : (p.c0 ?? zeros);
+    const hPrev = t > 0 ? hs.subarray((t - 1) * n, t * n) : (p.h0 ?? zeros);
+    const grads = cellGrad({
+      dh,
+      dhNext,
+      dcNext,
+      a: a.subarray(t * batch * g, (t + 1) * batch * g),
+      ac: acs.subarray(t * n, (t + 1) * n),
+      cPrev,
+      batch,
+      units,
+    });
+    const dzt: Tensor = { shape: [batch, g], data: grads.dz };
+    const dw = matMul({ shape: [batch, units], data: hPrev }, dzt, true, false).data;
+    for (let i = 0; i < dU.length; i++) dU[i] += dw[i];
+    for (let b = 0; b < batch; b++) for (let k = 0; k < g; k++) dBias[k] += grads.dz[b * g + k];
+    dhNext = matMul(dzt, U, false, true).data;
+    dcNext = grads.dcPrev;
+    setStepOf(dz, grads.dz, batch, steps, t);
+  }
+  return { dz, dRecurrentKernel: dU, dBias, dh0: Float32Array.from(dhNext), dc0: Float32Array.from(dcNext) };
 }

@@ -20,8 +20,8 @@ import { conv2dBackpropInput } from './conv2d-backprop-input';
 import { depthwiseConv2d, depthwiseConv2dBackpropFilter, depthwiseConv2dBackpropInput } from './depthwise-conv2d';
 import { dropout, dropoutGrad } from './dropout';
 import { globalAvgPool, globalAvgPoolGrad, globalMaxPool, globalMaxPoolGrad } from './global-pool';
-import { gruCell, gruCellGrad } from './gru-cell';
-import { lstmCell, lstmCellGrad } from './lstm-cell';
+import { gruCell, gruCellGrad, gruSequence, gruSequenceGrad } from './gru-cell';
+import { lstmCell, lstmCellGrad, lstmSequence, lstmSequenceGrad } from './lstm-cell';
 import { matMul } from './matmul';
 import { maxPool, maxPoolGrad } from './max-pool';
 import { softmaxCrossEntropy, softmaxCrossEntropyGrad } from './softmax-cross-entropy';
@@ -85,6 +85,10 @@ export const referenceBackend: Backend = {
   lstmCellGrad,
   gruCell,
   gruCellGrad,
+  lstmSequence: (p) => lstmSequence(p),
+  lstmSequenceGrad: (p) => lstmSequenceGrad(p),
+  gruSequence: (p) => gruSequence(p),
+  gruSequenceGrad: (p) => gruSequenceGrad(p),
   adamUpdate,
   adamUpdateMany,
 };

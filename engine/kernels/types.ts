@@ -3,8 +3,26 @@ import type { AdamStep, AdamVariable } from './adam-update';
 import type { AffineParams } from './affine';
 import type { LayerNormGrads, LayerNormSaved } from './layer-norm';
 import type { MergeOp } from './merge';
-import type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput } from './gru-cell';
-import type { LstmCellGradInput, LstmCellGrads, LstmCellInput, LstmCellOutput } from './lstm-cell';
+import type {
+  GruCellGradInput,
+  GruCellGrads,
+  GruCellInput,
+  GruCellOutput,
+  GruSequenceGradInput,
+  GruSequenceGrads,
+  GruSequenceInput,
+  GruSequenceOutput,
+} from './gru-cell';
+import type {
+  LstmCellGradInput,
+  LstmCellGrads,
+  LstmCellInput,
+  LstmCellOutput,
+  LstmSequenceGradInput,
+  LstmSequenceGrads,
+  LstmSequenceInput,
+  LstmSequenceOutput,
+} from './lstm-cell';
 
 export type {
   AdamStep,
@@ -18,6 +36,8 @@ export type {
   LstmCellOutput,
 };
 export type { GruCellGradInput, GruCellGrads, GruCellInput, GruCellOutput };
+export type { LstmSequenceGradInput, LstmSequenceGrads, LstmSequenceInput, LstmSequenceOutput };
+export type { GruSequenceGradInput, GruSequenceGrads, GruSequenceInput, GruSequenceOutput };
 
 /**
  * The compute kernels the engine trains and runs models with. Tensors are float32, row-major, NHWC, with
@@ -261,6 +281,17 @@ export interface Backend {
   gruCell(p: GruCellInput): GruCellOutput;
   /** Backpropagation through that step: the gradients of both matrix products' outputs, and of h. */
   gruCellGrad(p: GruCellGradInput): GruCellGrads;
+  /**
+   * A whole LSTM sequence with those activations: per step h·recurrent_kernel, then lstmCell's step (the fast
+   * backend: one wasm call, no host round trip per step), and what its backpropagation needs.
+   */
+  lstmSequence(p: LstmSequenceInput): LstmSequenceOutput;
+  /** Backpropagation through it: every step's dz, the recurrent kernel's and bias's gradients, the initial states'. */
+  lstmSequenceGrad(p: LstmSequenceGradInput): LstmSequenceGrads;
+  /** A whole GRU sequence (reset_after) with those activations, as lstmSequence. */
+  gruSequence(p: GruSequenceInput): GruSequenceOutput;
+  /** Backpropagation through it: every step's dx, the recurrent kernel's and bias's gradients, the initial h's. */
+  gruSequenceGrad(p: GruSequenceGradInput): GruSequenceGrads;
 
   /**
    * Keras's Adam step over one variable, updating value in place, and its slots m and v: in place, or (the fast

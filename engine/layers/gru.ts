@@ -1,4 +1,5 @@
 import type { Tensor } from '../core/tensor';
+import type { GruSequenceOutput } from '../kernels/types';
 import { defineLayer } from './define';
 import { joinArgs } from './fields';
 import {
@@ -47,6 +48,13 @@ interface Step {
   a?: Float32Array;
 }
 
+/** What the backward of a whole-sequence forward (Backend.gruSequence) keeps: x in the order the loop read it. */
+interface SequenceSaved {
+  x: Tensor;
+  sequence: GruSequenceOutput;
+  masks: DropoutMasks;
+}
+
 /**
  * Keras 3.15's GRU with reset_after=True (its default, cuDNN's form): x·kernel + input bias and h·recurrent_kernel +
  * recurrent bias are split into update z, reset r and candidate parts; z = σ(x_z + h_z), r = σ(x_r + h_r),
@@ -93,6 +101,22 @@ export const GRU = defineLayer({
     const masks = dropoutMasks(ctx, config, batch, features, 3);
     const xw = inputProjection(ctx, x, w.kernel, masks);
     const fused = fusedCell(config);
+    const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
+    // Default activations and no recurrent dropout: the whole loop is one backend call.
+    if (fused && !masks.recurrent) {
+      const sequence = ctx.backend.gruSequence({
+        xw: xw.data,
+        recurrentKernel: w.recurrent_kernel.data,
+        bias: w.bias ? w.bias.data : null,
+        h0: states[0]?.data ?? null,
+        batch,
+        steps,
+        units,
+        sequences: config.return_sequences,
+      });
+      const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
+      return config.return_state ? { ...result, extraOutputs: [mat(batch, units, sequence.h)] } : result;
+    }
     // The fused step adds the input bias itself, as it reads each step's rows.
     if (w.bias && !fused) addRowVector(xw, w.bias.data);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
@@ -127,11 +151,32 @@ export const GRU = defineLayer({
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
     }
-    const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
     const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h] } : result;
   },
   backward(ctx, config, dy, { inputs: [input, ...states], weights: w, saved, inputGradsNeeded }, dExtra = []) {
+    if ((saved as Partial<SequenceSaved>).sequence) {
+      const { x, sequence, masks } = saved as SequenceSaved;
+      const [batch, steps] = x.shape;
+      const { units } = config;
+      const grads = ctx.backend.gruSequenceGrad({
+        ...sequence,
+        dy: dy.data,
+        sequences: config.return_sequences,
+        dhLast: dExtra[0]?.data ?? null,
+        recurrentKernel: w.recurrent_kernel.data,
+        h0: states[0]?.data ?? null,
+        batch,
+        steps,
+        units,
+      });
+      const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
+      if (w.bias) weights.bias = grads.dBias;
+      const dX = mat(batch * steps, 3 * units, grads.dx);
+      const input = inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards, masks);
+      // initial_state's h receives what reached step 0's previous h.
+      return states.length ? { ...input, inputs: [input.inputs[0], mat(batch, units, grads.dh0)] } : input;
+    }
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;

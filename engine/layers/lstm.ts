@@ -1,4 +1,5 @@
 import type { Tensor } from '../core/tensor';
+import type { LstmSequenceOutput } from '../kernels/types';
 import { defineLayer } from './define';
 import { joinArgs } from './fields';
 import {
@@ -42,6 +43,13 @@ interface Step {
   a?: Float32Array;
   c: Tensor;
   ac: Tensor;
+}
+
+/** What the backward of a whole-sequence forward (Backend.lstmSequence) keeps: x in the order the loop read it. */
+interface SequenceSaved {
+  x: Tensor;
+  sequence: LstmSequenceOutput;
+  masks: DropoutMasks;
 }
 
 const mul = (a: Tensor, b: Tensor): Tensor => {
@@ -104,6 +112,24 @@ export const LSTM = defineLayer({
     const { units, activation, recurrent_activation: gate } = config;
     const masks = dropoutMasks(ctx, config, batch, features, 4);
     const xw = inputProjection(ctx, x, w.kernel, masks);
+    const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
+    // Default activations and no recurrent dropout: the whole loop is one backend call.
+    if (fusedCell(config) && !masks.recurrent) {
+      const sequence = ctx.backend.lstmSequence({
+        xw: xw.data,
+        recurrentKernel: w.recurrent_kernel.data,
+        bias: w.bias ? w.bias.data : null,
+        h0: states[0]?.data ?? null,
+        c0: states[1]?.data ?? null,
+        batch,
+        steps,
+        units,
+        sequences: config.return_sequences,
+      });
+      const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
+      const last = [mat(batch, units, sequence.h), mat(batch, units, sequence.c)];
+      return config.return_state ? { ...result, extraOutputs: last } : result;
+    }
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
     let h = initialState(states[0], batch, units);
     let c = initialState(states[1], batch, units);
@@ -135,11 +161,36 @@ export const LSTM = defineLayer({
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
     }
-    const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
     const result = recurrentOutput(out, h, shape, config.return_sequences, { steps: saved, masks });
     return config.return_state ? { ...result, extraOutputs: [h, c] } : result;
   },
   backward(ctx, config, dy, { inputs: [input, ...states], weights: w, saved, inputGradsNeeded }, dExtra = []) {
+    if ((saved as Partial<SequenceSaved>).sequence) {
+      const { x, sequence, masks } = saved as SequenceSaved;
+      const [batch, steps] = x.shape;
+      const { units } = config;
+      const grads = ctx.backend.lstmSequenceGrad({
+        ...sequence,
+        dy: dy.data,
+        sequences: config.return_sequences,
+        dhLast: dExtra[0]?.data ?? null,
+        dcLast: dExtra[1]?.data ?? null,
+        recurrentKernel: w.recurrent_kernel.data,
+        h0: states[0]?.data ?? null,
+        c0: states[1]?.data ?? null,
+        batch,
+        steps,
+        units,
+      });
+      const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
+      if (w.bias) weights.bias = grads.dBias;
+      const dZ = mat(batch * steps, 4 * units, grads.dz);
+      const input = inputSideGradients(ctx, x, w.kernel, dZ, weights, inputGradsNeeded, config.go_backwards, masks);
+      if (!states.length) return input;
+      // initial_state's h and c receive what reached step 0's previous h and c.
+      const initial = [mat(batch, units, grads.dh0), mat(batch, units, grads.dc0)];
+      return { ...input, inputs: [input.inputs[0], ...initial] };
+    }
     const x = config.go_backwards ? reverseSteps(input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;

@@ -4,6 +4,7 @@ import { type CopyMeter, WasmMemoryLimitError } from './arena';
 import { fastActivation, fastActivationGrad } from './activation';
 import { fastGruCell, fastGruCellGrad } from './gru-cell';
 import { fastLstmCell, fastLstmCellGrad } from './lstm-cell';
+import { fastGruSequence, fastGruSequenceGrad, fastLstmSequence, fastLstmSequenceGrad } from './recurrent-sequence';
 import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-update';
 import { fastAffine } from './affine';
 import { fastSoftmaxAxis, fastSoftmaxAxisGrad } from './softmax-axis';
@@ -95,10 +96,10 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
  * filters the forward and input-gradient passes by Winograd), depthwise convolution (any depth multiplier), batch and
  * layer normalization, every pointwise activation and softmax, pooling (max, average, global), the merge layers,
  * dropout, concatenation, up-sampling, padding and cropping, the affine pass of Rescaling / Normalization /
- * LayerScale, an LSTM or GRU step's gates and state, and the Adam update of every variable in one call: each
- * threaded where its size pays for waking the pool, each the same bits on any thread count. In a step scope results
- * stay in wasm memory and go from kernel to kernel without copies. Below each kernel's size threshold, and for what
- * is left (log_softmax, softmax cross-entropy without logits), the reference TypeScript.
+ * LayerScale, an LSTM or GRU layer's loop over time (one call per pass), and the Adam update of every variable in
+ * one call: each threaded where its size pays for waking the pool, each the same bits on any thread count. In a step
+ * scope results stay in wasm memory and go from kernel to kernel without copies. Below each kernel's size threshold,
+ * and for what is left (log_softmax, softmax cross-entropy without logits), the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
@@ -176,6 +177,10 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     lstmCellGrad: orReference((p) => fastLstmCellGrad(rt, p), referenceBackend.lstmCellGrad),
     gruCell: orReference((p) => fastGruCell(rt, p), referenceBackend.gruCell),
     gruCellGrad: orReference((p) => fastGruCellGrad(rt, p), referenceBackend.gruCellGrad),
+    lstmSequence: (p) => fastLstmSequence(rt, p),
+    lstmSequenceGrad: (p) => fastLstmSequenceGrad(rt, p),
+    gruSequence: (p) => fastGruSequence(rt, p),
+    gruSequenceGrad: (p) => fastGruSequenceGrad(rt, p),
     crossEntropyFromLogits: (logits, labels, sparse) => {
       try {
         return fastCrossEntropyFromLogits(rt, logits, labels, sparse);

@@ -3,7 +3,7 @@ import { matMul as referenceMatMul, matMulDims } from '../matmul';
 import { runShared, threadsFor, type WasmRuntime } from './runtime';
 
 /** Below this many multiply-adds the copies into wasm memory cost more than the plain loop. */
-const SMALL = 4096;
+export const SMALL = 4096;
 /** B is packed by every thread from this many floats (a serial pack would cap the speed-up of a large product). */
 const PARALLEL_PACK = 1 << 16;
 /** Blocks per thread the split aims at, so that a thread the OS delays leaves its share to the others. */

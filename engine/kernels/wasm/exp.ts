@@ -7,10 +7,14 @@ const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
 const EXP_MAX: f32 = 88.3762626647949;
 
-/** e^x per lane: x = n·ln2 + r, |r| ≤ ln2/2, e^r by Cephes's degree-6 polynomial, 2^n into the exponent bits. */
+/**
+ * e^x per lane: x = n·ln2 + r, |r| ≤ ln2/2, e^r by Cephes's degree-6 polynomial, 2^n into the exponent bits. The
+ * clamp is pmax/pmin (one instruction each where min/max take several for their NaN and ±0 rules): against
+ * constant bounds they give min/max's results, NaN included (pmax(NaN, b) and pmin(NaN, b) are NaN).
+ */
 // @ts-ignore: decorator
 @inline export function exp4(x0: v128): v128 {
-  const x1 = f32x4.min(f32x4.max(x0, f32x4.splat(-EXP_MAX)), f32x4.splat(EXP_MAX));
+  const x1 = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-EXP_MAX)), f32x4.splat(EXP_MAX));
   const n = f32x4.nearest(f32x4.mul(x1, f32x4.splat(LOG2E)));
   const x = f32x4.sub(f32x4.sub(x1, f32x4.mul(n, f32x4.splat(LN2_HI))), f32x4.mul(n, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -21,7 +25,9 @@ const EXP_MAX: f32 = 88.3762626647949;
   p = f32x4.add(f32x4.mul(p, x), f32x4.splat(5.0000001201e-1));
   const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, x), x), x), f32x4.splat(1));
   // n in [-127, 128]: 2^-127 flushes to 0 and 2^128 is +inf, both what e^x rounds to there (near enough for σ).
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // (n + 127) << 23 without a float-to-int conversion: n + 1.5·2^23 + 127 is exact, its bits 0x4B400000 + n + 127,
+  // and the shift drops 0x4B400000's bits (for NaN, as trunc_sat's 0 does, 127 << 23).
+  const pow2 = i32x4.shl(f32x4.add(n, f32x4.splat(12583039)), 23);
   return f32x4.mul(y, pow2);
 }
 
@@ -57,7 +63,8 @@ const EXP_MAX: f32 = 88.3762626647949;
 @inline export function tanh4(x: v128): v128 {
   const ax = f32x4.abs(x);
   const small = f32x4.add(tanhTail4(x), x);
-  const e = exp4(f32x4.add(f32x4.min(ax, f32x4.splat(20)), f32x4.min(ax, f32x4.splat(20))));
+  const capped = f32x4.pmin(ax, f32x4.splat(20)); // min's result: ax is never −0, and pmin(NaN, 20) is NaN
+  const e = exp4(f32x4.add(capped, capped));
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
   const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));

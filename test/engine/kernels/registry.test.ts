@@ -65,6 +65,20 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     batch: 2,
     units: 5,
   };
+  // Whole sequences: batch 2, 5 units, 3 steps (see recurrent-sequence.test.ts for the wasm runs in a step scope).
+  const lstmSeq = {
+    xw: lstm.xw,
+    recurrentKernel: randomTensor([5, 20], 93).data,
+    bias: lstm.bias,
+    h0: randomTensor([2, 5], 94).data,
+    c0: randomTensor([2, 5], 95).data,
+    batch: 2,
+    steps: 3,
+    units: 5,
+    sequences: true,
+  };
+  const gruSeq = { ...lstmSeq, xw: gru.xw, recurrentKernel: randomTensor([5, 15], 93).data, bias: gru.bias };
+  const seqGrad = { dy: randomTensor([2, 3, 5], 96).data, dhLast: randomTensor([2, 5], 97).data };
   return {
     matMul: (b) => [b.matMul(randomTensor([9, 5], 90), randomTensor([5, 11], 91)).data],
     conv2d: (b) => [b.conv2d(x, f, conv).data],
@@ -165,6 +179,17 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
         hh: cell.hh,
       });
       return [grads.dx, grads.du, grads.dht];
+    },
+    lstmSequence: (b) => Object.values(b.lstmSequence(lstmSeq)),
+    lstmSequenceGrad: (b) => {
+      const seq = referenceBackend.lstmSequence(lstmSeq);
+      const dcLast = randomTensor([2, 5], 98).data;
+      return Object.values(b.lstmSequenceGrad({ ...lstmSeq, ...seq, ...seqGrad, dcLast }));
+    },
+    gruSequence: (b) => Object.values(b.gruSequence(gruSeq)),
+    gruSequenceGrad: (b) => {
+      const seq = referenceBackend.gruSequence(gruSeq);
+      return Object.values(b.gruSequenceGrad({ ...gruSeq, ...seq, ...seqGrad }));
     },
     adamUpdate: (b) => {
       // Large enough (5000 weights) for the fast backend's wasm path.
