@@ -38,41 +38,6 @@ function directionWeights(w: WeightMap, direction: Direction): WeightMap {
   );
 }
 
-function elementwise(a: Tensor, b: Tensor, f: (x: number, y: number) => number): Tensor {
-  const out = new Float32Array(a.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = f(a.data[i], b.data[i]);
-  return { shape: a.shape, data: out };
-}
-
-/** Along the last axis: [a | b], and its inverse. */
-function concatLast(a: Tensor, b: Tensor): Tensor {
-  const wa = a.shape[a.shape.length - 1];
-  const wb = b.shape[b.shape.length - 1];
-  const rows = a.data.length / wa;
-  const out = new Float32Array(rows * (wa + wb));
-  for (let r = 0; r < rows; r++) {
-    out.set(a.data.subarray(r * wa, (r + 1) * wa), r * (wa + wb));
-    out.set(b.data.subarray(r * wb, (r + 1) * wb), r * (wa + wb) + wa);
-  }
-  return { shape: [...a.shape.slice(0, -1), wa + wb], data: out };
-}
-
-function splitLast(t: Tensor, width: number): [Tensor, Tensor] {
-  const total = t.shape[t.shape.length - 1];
-  const rows = t.data.length / total;
-  const shape = [...t.shape.slice(0, -1), width];
-  const a = new Float32Array(rows * width);
-  const b = new Float32Array(rows * (total - width));
-  for (let r = 0; r < rows; r++) {
-    a.set(t.data.subarray(r * total, r * total + width), r * width);
-    b.set(t.data.subarray(r * total + width, (r + 1) * total), r * (total - width));
-  }
-  return [
-    { shape, data: a },
-    { shape: [...shape.slice(0, -1), total - width], data: b },
-  ];
-}
-
 /** The fields of one wrappable layer only. */
 const recurrentExtras = {
   unit_forget_bias: {
@@ -177,11 +142,13 @@ export const Bidirectional = defineLayer({
     });
     const [yf, yb] = runs.map((r) => r.output);
     const ybAligned = config.return_sequences ? reverseSteps(yb) : yb;
+    // The merges on the backend's kernels (float32, as Keras merges the two directions).
+    const b = ctx.backend;
     const merged = {
-      concat: () => concatLast(yf, ybAligned),
-      sum: () => elementwise(yf, ybAligned, (a, b) => a + b),
-      ave: () => elementwise(yf, ybAligned, (a, b) => (a + b) / 2),
-      mul: () => elementwise(yf, ybAligned, (a, b) => a * b),
+      concat: () => b.concat([yf, ybAligned], -1),
+      sum: () => b.add(yf, ybAligned),
+      ave: () => b.merge('average', yf, ybAligned),
+      mul: () => b.merge('multiply', yf, ybAligned),
     }[config.merge_mode]();
     const saved: Saved = { outputs: [yf, yb], saved: [runs[0].saved, runs[1].saved], backwardAligned: ybAligned };
     return { output: merged, saved };
@@ -189,12 +156,12 @@ export const Bidirectional = defineLayer({
   backward(ctx, config, dy, cache) {
     const s = cache.saved as Saved;
     const [yf] = s.outputs;
-    const half = (t: Tensor) => ({ shape: t.shape, data: t.data.map((v) => v / 2) });
+    const b = ctx.backend;
     const [dyf, dybAligned] = {
-      concat: () => splitLast(dy, config.units),
+      concat: () => b.concatGrad(dy, [yf.shape, s.backwardAligned.shape], -1),
       sum: () => [dy, dy],
-      ave: () => [half(dy), half(dy)],
-      mul: () => [elementwise(dy, s.backwardAligned, (g, b) => g * b), elementwise(dy, yf, (g, f) => g * f)],
+      ave: () => b.mergeGrad('average', dy, yf, s.backwardAligned),
+      mul: () => b.mergeGrad('multiply', dy, yf, s.backwardAligned),
     }[config.merge_mode]();
     const dyb = config.return_sequences ? reverseSteps(dybAligned) : dybAligned;
     const weights: Record<string, Float32Array> = {};
@@ -210,7 +177,7 @@ export const Bidirectional = defineLayer({
       const r = def.backward!(ctx, inner, k === 0 ? dyf : dyb, innerCache);
       for (const [name, g] of Object.entries(r.weights ?? {})) weights[`${direction}_${name}`] = g;
       const g = r.inputs[0];
-      if (g) dx = dx ? elementwise(dx, g, (a, b) => a + b) : g;
+      if (g) dx = dx ? b.add(dx, g) : g;
     });
     return { inputs: dx ? [dx] : [], weights };
   },
