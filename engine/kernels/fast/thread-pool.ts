@@ -109,6 +109,9 @@ export class ThreadPool {
   private readonly control: SharedArrayBuffer;
   private readonly ctl: Int32Array;
   private readonly names: string[];
+  /** Each export's index in names, and each slot's argument block: a post looks both up instead of making them. */
+  private readonly fnIndex: Map<string, number>;
+  private readonly argBlocks: Float64Array[];
   private seq = 0;
   private disposed = false;
   /** Whether the load average last read left a core to spare, and when it was read. */
@@ -129,8 +132,13 @@ export class ThreadPool {
     this.names = WebAssembly.Module.exports(module)
       .filter((e) => e.kind === 'function')
       .map((e) => e.name);
+    this.fnIndex = new Map(this.names.map((name, i) => [name, i]));
     this.control = new SharedArrayBuffer(Math.max(size, 1) * SLOT_INTS * 4);
     this.ctl = new Int32Array(this.control);
+    this.argBlocks = Array.from(
+      { length: Math.max(size, 1) },
+      (_, slot) => new Float64Array(this.control, slot * SLOT_INTS * 4 + ARGS_BYTE_OFFSET, MAX_ARGS),
+    );
   }
 
   /**
@@ -204,10 +212,11 @@ export class ThreadPool {
 
   private post(slot: number, task: Task): boolean {
     if (!this.worker(slot) || task.args.length > MAX_ARGS) return false;
+    const fn = this.fnIndex.get(task.fn);
+    if (fn === undefined) return false;
     const base = slot * SLOT_INTS;
-    const args = new Float64Array(this.control, slot * SLOT_INTS * 4 + ARGS_BYTE_OFFSET, MAX_ARGS);
-    args.set(task.args);
-    this.ctl[base + FN] = this.names.indexOf(task.fn);
+    this.argBlocks[slot].set(task.args);
+    this.ctl[base + FN] = fn;
     this.ctl[base + ARGC] = task.args.length;
     this.seq = (this.seq % 0x3fffffff) + 1;
     // SEQ before STATE: a worker that claims the task reads SEQ next, and must see this one. It sleeps only while
