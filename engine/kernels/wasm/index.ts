@@ -11,9 +11,8 @@ export {
 export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate, adamUpdateMany } from './adam-update';
-export {
-  lstmCell, lstmCellGrad, gruCell, gruCellGrad, lstmForward, lstmBackward, gruForward, gruBackward, recurrentWeightGrads,
-} from './recurrent';
+export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
+export { lstmForward, lstmBackward, gruForward, gruBackward, recurrentWeightGrads } from './recurrent-sequence';
 export { softmaxRows, softmaxInner, softmaxGradLines } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward, globalMaxPoolForward, globalMaxPoolBackward } from './global-pool';
