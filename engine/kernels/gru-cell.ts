@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '../core/tensor';
 import { type MatMul, setStepOf, stepOf } from './lstm-cell';
+import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
 
@@ -142,6 +143,8 @@ export interface GruSequenceInput {
   units: number;
   /** Whether y holds every step's h (return_sequences) or only the last. */
   sequences: boolean;
+  /** recurrent_dropout's masks while training, (batch, units) each, one per gate, as LstmSequenceInput's. */
+  recurrentMasks?: GateMasks;
 }
 
 export interface GruSequenceOutput {
@@ -155,7 +158,9 @@ export interface GruSequenceOutput {
   hs: Float32Array;
 }
 
-export interface GruSequenceGradInput extends Pick<GruSequenceOutput, 'a' | 'hhs' | 'hs'> {
+export interface GruSequenceGradInput
+  extends Pick<GruSequenceOutput, 'a' | 'hhs' | 'hs'>,
+    Pick<GruSequenceInput, 'recurrentMasks'> {
   /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
   dy: Float32Array;
   sequences: boolean;
@@ -194,7 +199,7 @@ export function gruSequence(
   const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
   let h = p.h0 ?? new Float32Array(n);
   for (let t = 0; t < steps; t++) {
-    const hu = matMul({ shape: [batch, units], data: h }, U).data;
+    const hu = gateMatMul(matMul, { shape: [batch, units], data: h }, U, p.recurrentMasks ?? null).data;
     const out = cell({ xw, t, steps, hu, bias, hPrev: h, batch, units });
     a.set(out.a, t * batch * g);
     hhs.set(out.hh, t * n);
@@ -231,14 +236,15 @@ export function gruSequenceGrad(
     const at = a.subarray(t * batch * g, (t + 1) * batch * g);
     const grads = cellGrad({ dh, dhNext, carry, a: at, hh: hhs.subarray(t * n, (t + 1) * n), hPrev, batch, units });
     const dut: Tensor = { shape: [batch, g], data: grads.du };
-    const dw = matMul({ shape: [batch, units], data: hPrev }, dut, true, false).data;
+    const hPrevT: Tensor = { shape: [batch, units], data: hPrev };
+    const { dw, da } = gateMatMulGrad(matMul, hPrevT, U, dut, p.recurrentMasks ?? null, 1, true);
     for (let i = 0; i < dU.length; i++) dU[i] += dw[i];
     for (let b = 0; b < batch; b++)
       for (let k = 0; k < g; k++) {
         dBias[k] += grads.dx[b * g + k];
         dBias[g + k] += grads.du[b * g + k];
       }
-    dhNext = matMul(dut, U, false, true).data;
+    dhNext = da!.data;
     carry = { dht: grads.dht, a: at };
     setStepOf(dx, grads.dx, batch, steps, t);
   }

@@ -6,6 +6,7 @@
  * step gives the unfused one's bits.
  */
 import type { Tensor } from '../core/tensor';
+import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
 
@@ -135,6 +136,11 @@ export interface LstmSequenceInput {
   units: number;
   /** Whether y holds every step's h (return_sequences) or only the last. */
   sequences: boolean;
+  /**
+   * recurrent_dropout's masks while training, (batch, units) each, one per gate: gate k reads (h·m_k)·U_k
+   * (gateMatMul). Absent or null: h·U.
+   */
+  recurrentMasks?: GateMasks;
 }
 
 export interface LstmSequenceOutput {
@@ -150,7 +156,9 @@ export interface LstmSequenceOutput {
   acs: Float32Array;
 }
 
-export interface LstmSequenceGradInput extends Pick<LstmSequenceOutput, 'a' | 'hs' | 'cs' | 'acs'> {
+export interface LstmSequenceGradInput
+  extends Pick<LstmSequenceOutput, 'a' | 'hs' | 'cs' | 'acs'>,
+    Pick<LstmSequenceInput, 'recurrentMasks'> {
   /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
   dy: Float32Array;
   sequences: boolean;
@@ -192,7 +200,7 @@ export function setStepOf(seq: Float32Array, part: Float32Array, batch: number, 
 
 /**
  * The LSTM layer's loop over time with its default activations, from h0 and c0: per step h·recurrent_kernel
- * (`matMul`), then `cell`. The fast backend runs it in wasm (the same kernels in the same order) or, outside a step
+ * (`matMul`; gate by gate with recurrent_dropout's masks), then `cell`. The fast backend runs it in wasm (the same kernels in the same order) or, outside a step
  * scope, with its own matMul.
  */
 export function lstmSequence(
@@ -212,7 +220,7 @@ export function lstmSequence(
   let h = p.h0 ?? new Float32Array(n),
     c = p.c0 ?? new Float32Array(n);
   for (let t = 0; t < steps; t++) {
-    const hu = matMul({ shape: [batch, units], data: h }, U).data;
+    const hu = gateMatMul(matMul, { shape: [batch, units], data: h }, U, p.recurrentMasks ?? null).data;
     const out = cell({ xw, t, steps, hu, bias, cPrev: c, batch, units });
     a.set(out.a, t * batch * g);
     hs.set(out.h, t * n);
@@ -260,10 +268,11 @@ export function lstmSequenceGrad(
       units,
     });
     const dzt: Tensor = { shape: [batch, g], data: grads.dz };
-    const dw = matMul({ shape: [batch, units], data: hPrev }, dzt, true, false).data;
+    const hPrevT: Tensor = { shape: [batch, units], data: hPrev };
+    const { dw, da } = gateMatMulGrad(matMul, hPrevT, U, dzt, p.recurrentMasks ?? null, 1, true);
     for (let i = 0; i < dU.length; i++) dU[i] += dw[i];
     for (let b = 0; b < batch; b++) for (let k = 0; k < g; k++) dBias[k] += grads.dz[b * g + k];
-    dhNext = matMul(dzt, U, false, true).data;
+    dhNext = da!.data;
     dcNext = grads.dcPrev;
     setStepOf(dz, grads.dz, batch, steps, t);
   }

@@ -37,15 +37,13 @@ interface Step {
   hPrev: Tensor;
   /** The recurrent candidate part h·U_h + b_h. */
   hh: Tensor;
-  /** Unfused: update and reset gates' pre-activations and activations, the candidate's. */
-  zz?: Tensor;
-  z?: Tensor;
-  zr?: Tensor;
-  r?: Tensor;
-  zc?: Tensor;
-  cand?: Tensor;
-  /** Fused: z, r and the candidate side by side, (batch, 3·units), as the gruCell kernel writes them. */
-  a?: Float32Array;
+  /** Update and reset gates' pre-activations and activations, the candidate's. */
+  zz: Tensor;
+  z: Tensor;
+  zr: Tensor;
+  r: Tensor;
+  zc: Tensor;
+  cand: Tensor;
 }
 
 /** What the backward of a whole-sequence forward (Backend.gruSequence) keeps: x in the order the loop read it. */
@@ -102,8 +100,8 @@ export const GRU = defineLayer({
     const xw = inputProjection(ctx, x, w.kernel, masks);
     const fused = fusedCell(config);
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    // Default activations and no recurrent dropout: the whole loop is one backend call.
-    if (fused && !masks.recurrent) {
+    // Default activations: the whole loop is one backend call (recurrent_dropout's masks included).
+    if (fused) {
       const sequence = ctx.backend.gruSequence({
         xw: xw.data,
         recurrentKernel: w.recurrent_kernel.data,
@@ -113,41 +111,33 @@ export const GRU = defineLayer({
         steps,
         units,
         sequences: config.return_sequences,
+        recurrentMasks: masks.recurrent,
       });
       const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
       return config.return_state ? { ...result, extraOutputs: [mat(batch, units, sequence.h)] } : result;
     }
-    // The fused step adds the input bias itself, as it reads each step's rows.
-    if (w.bias && !fused) addRowVector(xw, w.bias.data);
+    // Other activations: the loop here, one step at a time.
+    if (w.bias) addRowVector(xw, w.bias.data);
     const out = config.return_sequences ? mat(batch * steps, units) : mat(batch, units);
     let h = initialState(states[0], batch, units);
     const saved: Step[] = [];
     for (let t = 0; t < steps; t++) {
       const hu = maskedGateMatMul(ctx, h, w.recurrent_kernel, masks.recurrent);
-      let hNew: Tensor;
-      if (fused) {
-        const bias = w.bias ? w.bias.data : null;
-        const cell = ctx.backend.gruCell({ xw: xw.data, t, steps, hu: hu.data, bias, hPrev: h.data, batch, units });
-        hNew = mat(batch, units, cell.h);
-        saved.push({ hPrev: h, a: cell.a, hh: mat(batch, units, cell.hh) });
-      } else {
-        const xt = step(xw, batch, steps, t);
-        if (w.bias) addRowVector(hu, w.bias.data, 3 * units);
-        const zz = columns(xt, 0, units);
-        addInto(zz.data, columns(hu, 0, units).data);
-        const zr = columns(xt, units, units);
-        addInto(zr.data, columns(hu, units, units).data);
-        const z = act(ctx, zz, gate);
-        const r = act(ctx, zr, gate);
-        const hh = columns(hu, 2 * units, units);
-        const zc = columns(xt, 2 * units, units);
-        for (let i = 0; i < zc.data.length; i++) zc.data[i] += r.data[i] * hh.data[i];
-        const cand = act(ctx, zc, activation);
-        hNew = mat(batch, units);
-        for (let i = 0; i < hNew.data.length; i++)
-          hNew.data[i] = z.data[i] * h.data[i] + (1 - z.data[i]) * cand.data[i];
-        saved.push({ hPrev: h, zz, z, zr, r, hh, zc, cand });
-      }
+      const xt = step(xw, batch, steps, t);
+      if (w.bias) addRowVector(hu, w.bias.data, 3 * units);
+      const zz = columns(xt, 0, units);
+      addInto(zz.data, columns(hu, 0, units).data);
+      const zr = columns(xt, units, units);
+      addInto(zr.data, columns(hu, units, units).data);
+      const z = act(ctx, zz, gate);
+      const r = act(ctx, zr, gate);
+      const hh = columns(hu, 2 * units, units);
+      const zc = columns(xt, 2 * units, units);
+      for (let i = 0; i < zc.data.length; i++) zc.data[i] += r.data[i] * hh.data[i];
+      const cand = act(ctx, zc, activation);
+      const hNew = mat(batch, units);
+      for (let i = 0; i < hNew.data.length; i++) hNew.data[i] = z.data[i] * h.data[i] + (1 - z.data[i]) * cand.data[i];
+      saved.push({ hPrev: h, zz, z, zr, r, hh, zc, cand });
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
     }
@@ -169,6 +159,7 @@ export const GRU = defineLayer({
         batch,
         steps,
         units,
+        recurrentMasks: masks.recurrent,
       });
       const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
       if (w.bias) weights.bias = grads.dBias;
@@ -188,60 +179,36 @@ export const GRU = defineLayer({
     const dBias = new Float32Array(2 * g);
     // The last h, when return_state gives it out, receives its own gradient.
     let dhNext = dExtra[0] ?? mat(batch, units);
-    const fused = fusedCell(config);
-    // Fused: step t + 1's dht·z reaches step t inside the kernel (the unfused loop adds it below).
-    let carry: { dht: Float32Array; a: Float32Array } | null = null;
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];
-      let dxt: Tensor;
-      let dhu: Tensor;
-      // Unfused: this step's dht·z, added to the gradient reaching step t − 1.
-      let unfusedCarry: { dht: Float32Array; z: Float32Array } | null = null;
-      if (fused) {
-        const grads = ctx.backend.gruCellGrad({
-          dh: step(dh, batch, steps, t).data,
-          dhNext: dhNext.data,
-          carry,
-          a: s.a!,
-          hh: s.hh.data,
-          hPrev: s.hPrev.data,
-          batch,
-          units,
-        });
-        dxt = mat(batch, g, grads.dx);
-        dhu = mat(batch, g, grads.du);
-        carry = { dht: grads.dht, a: s.a! };
-      } else {
-        const dhtT = step(dh, batch, steps, t);
-        addInto(dhtT.data, dhNext.data);
-        const dht = dhtT.data;
-        unfusedCarry = { dht, z: s.z!.data };
-        const [zs, r, cand, hh] = [s.z!.data, s.r!.data, s.cand!.data, s.hh.data];
-        const n = dht.length;
-        const dzA = mat(batch, units);
-        const dcand = mat(batch, units);
-        for (let i = 0; i < n; i++) {
-          dzA.data[i] = dht[i] * (s.hPrev.data[i] - cand[i]);
-          dcand.data[i] = dht[i] * (1 - zs[i]);
-        }
-        const dzc = actGrad(ctx, dcand, s.zc!, s.cand!, activation);
-        const dhh = mat(batch, units);
-        const drA = mat(batch, units);
-        for (let i = 0; i < n; i++) {
-          dhh.data[i] = dzc.data[i] * r[i];
-          drA.data[i] = dzc.data[i] * hh[i];
-        }
-        const dzz = actGrad(ctx, dzA, s.zz!, s.z!, gate);
-        const dzr = actGrad(ctx, drA, s.zr!, s.r!, gate);
-        dxt = mat(batch, g);
-        setColumns(dxt, 0, dzz);
-        setColumns(dxt, units, dzr);
-        setColumns(dxt, 2 * units, dzc);
-        dhu = mat(batch, g);
-        setColumns(dhu, 0, dzz);
-        setColumns(dhu, units, dzr);
-        setColumns(dhu, 2 * units, dhh);
+      const dhtT = step(dh, batch, steps, t);
+      addInto(dhtT.data, dhNext.data);
+      const dht = dhtT.data;
+      const [zs, r, cand, hh] = [s.z.data, s.r.data, s.cand.data, s.hh.data];
+      const n = dht.length;
+      const dzA = mat(batch, units);
+      const dcand = mat(batch, units);
+      for (let i = 0; i < n; i++) {
+        dzA.data[i] = dht[i] * (s.hPrev.data[i] - cand[i]);
+        dcand.data[i] = dht[i] * (1 - zs[i]);
       }
+      const dzc = actGrad(ctx, dcand, s.zc, s.cand, activation);
+      const dhh = mat(batch, units);
+      const drA = mat(batch, units);
+      for (let i = 0; i < n; i++) {
+        dhh.data[i] = dzc.data[i] * r[i];
+        drA.data[i] = dzc.data[i] * hh[i];
+      }
+      const dzz = actGrad(ctx, dzA, s.zz, s.z, gate);
+      const dzr = actGrad(ctx, drA, s.zr, s.r, gate);
+      const dxt = mat(batch, g);
+      setColumns(dxt, 0, dzz);
+      setColumns(dxt, units, dzr);
+      setColumns(dxt, 2 * units, dzc);
+      const dhu = mat(batch, g);
+      setColumns(dhu, 0, dzz);
+      setColumns(dhu, units, dzr);
+      setColumns(dhu, 2 * units, dhh);
       setStep(dX, batch, steps, t, dxt);
       // The mask on h reaches only the recurrent matmul; z·h (the carry) sees h undropped, as in Keras.
       const recurrent = maskedGateMatMulGrad(ctx, s.hPrev, w.recurrent_kernel, dhu, masks.recurrent, 1, true);
@@ -249,17 +216,13 @@ export const GRU = defineLayer({
       addColumnSums(dBias, dxt);
       addColumnSums(dBias, dhu, g);
       dhNext = recurrent.da!;
-      if (unfusedCarry)
-        for (let i = 0; i < unfusedCarry.dht.length; i++) dhNext.data[i] += unfusedCarry.dht[i] * unfusedCarry.z[i];
+      // This step's dht·z reaches step t − 1 past the gates.
+      for (let i = 0; i < n; i++) dhNext.data[i] += dht[i] * zs[i];
     }
     const weights: Record<string, Float32Array> = { recurrent_kernel: dU };
     if (w.bias) weights.bias = dBias;
     const grads = inputSideGradients(ctx, x, w.kernel, dX, weights, inputGradsNeeded, config.go_backwards, masks);
-    if (!states.length) return grads;
-    // initial_state's h receives what reached step 0's previous h; fused, step 0's z·dh is still in the carry.
-    if (carry)
-      for (let b = 0; b < batch; b++)
-        for (let j = 0; j < units; j++) dhNext.data[b * units + j] += carry.dht[b * units + j] * carry.a[b * g + j];
-    return { ...grads, inputs: [grads.inputs[0], dhNext] };
+    // initial_state's h receives what reached step 0's previous h.
+    return states.length ? { ...grads, inputs: [grads.inputs[0], dhNext] } : grads;
   },
 });

@@ -32,15 +32,13 @@ import {
 } from './recurrent';
 import type { WeightSpec } from './types';
 
-/** One step's values that backpropagation through time needs. */
+/** One step's values that backpropagation through time needs (the loop with other activations). */
 interface Step {
   hPrev: Tensor;
   cPrev: Tensor;
-  /** Unfused: pre-activations and activations of the input, forget, candidate and output gates, in Keras's order. */
-  z?: Tensor[];
-  gates?: Tensor[];
-  /** Fused: the activated gates side by side, (batch, 4·units), as the lstmCell kernel writes them. */
-  a?: Float32Array;
+  /** Pre-activations and activations of the input, forget, candidate and output gates, in Keras's order. */
+  z: Tensor[];
+  gates: Tensor[];
   c: Tensor;
   ac: Tensor;
 }
@@ -113,8 +111,8 @@ export const LSTM = defineLayer({
     const masks = dropoutMasks(ctx, config, batch, features, 4);
     const xw = inputProjection(ctx, x, w.kernel, masks);
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    // Default activations and no recurrent dropout: the whole loop is one backend call.
-    if (fusedCell(config) && !masks.recurrent) {
+    // Default activations: the whole loop is one backend call (recurrent_dropout's masks included).
+    if (fusedCell(config)) {
       const sequence = ctx.backend.lstmSequence({
         xw: xw.data,
         recurrentKernel: w.recurrent_kernel.data,
@@ -125,6 +123,7 @@ export const LSTM = defineLayer({
         steps,
         units,
         sequences: config.return_sequences,
+        recurrentMasks: masks.recurrent,
       });
       const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
       const last = [mat(batch, units, sequence.h), mat(batch, units, sequence.c)];
@@ -134,30 +133,19 @@ export const LSTM = defineLayer({
     let h = initialState(states[0], batch, units);
     let c = initialState(states[1], batch, units);
     const saved: Step[] = [];
-    const fused = fusedCell(config);
     for (let t = 0; t < steps; t++) {
       const hu = maskedGateMatMul(ctx, h, w.recurrent_kernel, masks.recurrent).data;
-      let hNew: Tensor;
-      if (fused) {
-        const bias = w.bias ? w.bias.data : null;
-        const cell = ctx.backend.lstmCell({ xw: xw.data, t, steps, hu, bias, cPrev: c.data, batch, units });
-        saved.push({ hPrev: h, cPrev: c, a: cell.a, c: mat(batch, units, cell.c), ac: mat(batch, units, cell.ac) });
-        hNew = mat(batch, units, cell.h);
-        c = mat(batch, units, cell.c);
-      } else {
-        const zt = step(xw, batch, steps, t);
-        addInto(zt.data, hu);
-        if (w.bias) addRowVector(zt, w.bias.data);
-        const z = [0, 1, 2, 3].map((k) => columns(zt, k * units, units));
-        const a = z.map((zk, k) => act(ctx, zk, k === 2 ? activation : gate));
-        const cNew = mat(batch, units);
-        for (let i = 0; i < cNew.data.length; i++)
-          cNew.data[i] = a[1].data[i] * c.data[i] + a[0].data[i] * a[2].data[i];
-        const ac = act(ctx, cNew, activation);
-        hNew = mul(a[3], ac);
-        saved.push({ hPrev: h, cPrev: c, z, gates: a, c: cNew, ac });
-        c = cNew;
-      }
+      const zt = step(xw, batch, steps, t);
+      addInto(zt.data, hu);
+      if (w.bias) addRowVector(zt, w.bias.data);
+      const z = [0, 1, 2, 3].map((k) => columns(zt, k * units, units));
+      const a = z.map((zk, k) => act(ctx, zk, k === 2 ? activation : gate));
+      const cNew = mat(batch, units);
+      for (let i = 0; i < cNew.data.length; i++) cNew.data[i] = a[1].data[i] * c.data[i] + a[0].data[i] * a[2].data[i];
+      const ac = act(ctx, cNew, activation);
+      const hNew = mul(a[3], ac);
+      saved.push({ hPrev: h, cPrev: c, z, gates: a, c: cNew, ac });
+      c = cNew;
       if (config.return_sequences) setStep(out, batch, steps, t, hNew);
       h = hNew;
     }
@@ -181,6 +169,7 @@ export const LSTM = defineLayer({
         batch,
         steps,
         units,
+        recurrentMasks: masks.recurrent,
       });
       const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
       if (w.bias) weights.bias = grads.dBias;
@@ -203,37 +192,19 @@ export const LSTM = defineLayer({
     // The last h and c, when return_state gives them out, receive their own gradients.
     let dhNext = dExtra[0] ?? mat(batch, units);
     let dcNext = dExtra[1] ?? mat(batch, units);
-    const fused = fusedCell(config);
     for (let t = steps - 1; t >= 0; t--) {
       const s = stepsSaved[t];
-      let dz: Tensor;
-      if (fused) {
-        const grads = ctx.backend.lstmCellGrad({
-          dh: step(dh, batch, steps, t).data,
-          dhNext: dhNext.data,
-          dcNext: dcNext.data,
-          a: s.a!,
-          ac: s.ac.data,
-          cPrev: s.cPrev.data,
-          batch,
-          units,
-        });
-        dz = mat(batch, g, grads.dz);
-        dcNext = mat(batch, units, grads.dcPrev);
-      } else {
-        const z = s.z!,
-          a = s.gates!;
-        const dht = step(dh, batch, steps, t);
-        addInto(dht.data, dhNext.data);
-        const dac = mul(dht, a[3]);
-        const dc = actGrad(ctx, dac, s.c, s.ac, activation);
-        addInto(dc.data, dcNext.data);
-        const da = [mul(dc, a[2]), mul(dc, s.cPrev), mul(dc, a[0]), mul(dht, s.ac)];
-        dz = mat(batch, g);
-        for (const [k, dak] of da.entries())
-          setColumns(dz, k * units, actGrad(ctx, dak, z[k], a[k], k === 2 ? activation : gate));
-        dcNext = mul(dc, a[1]);
-      }
+      const { z, gates: a } = s;
+      const dht = step(dh, batch, steps, t);
+      addInto(dht.data, dhNext.data);
+      const dac = mul(dht, a[3]);
+      const dc = actGrad(ctx, dac, s.c, s.ac, activation);
+      addInto(dc.data, dcNext.data);
+      const da = [mul(dc, a[2]), mul(dc, s.cPrev), mul(dc, a[0]), mul(dht, s.ac)];
+      const dz = mat(batch, g);
+      for (const [k, dak] of da.entries())
+        setColumns(dz, k * units, actGrad(ctx, dak, z[k], a[k], k === 2 ? activation : gate));
+      dcNext = mul(dc, a[1]);
       const recurrent = maskedGateMatMulGrad(ctx, s.hPrev, w.recurrent_kernel, dz, masks.recurrent, 1, true);
       addInto(dU, recurrent.dw);
       addColumnSums(dBias, dz);

@@ -15,6 +15,8 @@ import {
 import { activate, activateGrad } from './run-helpers';
 import { knownChannels } from './spatial';
 import { expectSequence } from './temporal';
+import { columns, gateMatMul, gateMatMulGrad, setColumns } from '../kernels/gate-product';
+import type { MatMul } from '../kernels/lstm-cell';
 import type { ActivationName } from '../kernels/types';
 import type { OutputShapeResult, RunContext } from './types';
 
@@ -169,20 +171,7 @@ export const mat = (rows: number, cols: number, data?: Float32Array): Tensor => 
   data: data ?? new Float32Array(rows * cols),
 });
 
-/** Columns [from, from + width) of a (rows, cols) matrix. */
-export function columns(m: Tensor, from: number, width: number): Tensor {
-  const [rows, cols] = m.shape;
-  const out = new Float32Array(rows * width);
-  for (let r = 0; r < rows; r++) out.set(m.data.subarray(r * cols + from, r * cols + from + width), r * width);
-  return mat(rows, width, out);
-}
-
-/** Writes `part` into columns [from, …) of `m`. */
-export function setColumns(m: Tensor, from: number, part: Tensor): void {
-  const [rows, cols] = m.shape;
-  const width = part.shape[1];
-  for (let r = 0; r < rows; r++) m.data.set(part.data.subarray(r * width, (r + 1) * width), r * cols + from);
-}
+export { columns, setColumns };
 
 /** Step t of a (batch, steps, width) tensor held as (batch·steps, width) rows. */
 export function step(seq: Tensor, batch: number, steps: number, t: number): Tensor {
@@ -308,21 +297,7 @@ export function dropoutMasks(
   };
 }
 
-/** a·mask, the mask's row r/repeat serving row r (the input side's rows are (batch·steps), its masks (batch)). */
-function masked(a: Tensor, mask: Float32Array, repeat: number): Tensor {
-  const [rows, cols] = a.shape;
-  const out = new Float32Array(a.data.length);
-  for (let r = 0; r < rows; r++) {
-    const m = Math.floor(r / repeat) * cols;
-    for (let c = 0; c < cols; c++) out[r * cols + c] = a.data[r * cols + c] * mask[m + c];
-  }
-  return mat(rows, cols, out);
-}
-
-/**
- * a·w with the gates' masks: no mask is a·w; one mask is (a·m)·w; one per gate is, gate k's columns,
- * (a·m_k)·w_k (Keras's implementation 1).
- */
+/** a·w with the gates' masks (gateMatMul) on the backend's matMul. */
 export function maskedGateMatMul(
   ctx: RunContext,
   a: Tensor,
@@ -330,16 +305,10 @@ export function maskedGateMatMul(
   masks: Float32Array[] | null,
   repeat = 1,
 ): Tensor {
-  if (!masks) return ctx.backend.matMul(a, w);
-  if (masks.length === 1) return ctx.backend.matMul(masked(a, masks[0], repeat), w);
-  const width = w.shape[1] / masks.length;
-  const out = mat(a.shape[0], w.shape[1]);
-  for (const [k, m] of masks.entries())
-    setColumns(out, k * width, ctx.backend.matMul(masked(a, m, repeat), columns(w, k * width, width)));
-  return out;
+  return gateMatMul(backendMatMul(ctx), a, w, masks, repeat);
 }
 
-/** maskedGateMatMul's gradients: dw, and da when asked (the masks pass the gradient back through them). */
+/** maskedGateMatMul's gradients: dw, and da when asked (gateMatMulGrad). */
 export function maskedGateMatMulGrad(
   ctx: RunContext,
   a: Tensor,
@@ -349,23 +318,10 @@ export function maskedGateMatMulGrad(
   repeat: number,
   needA: boolean,
 ): { dw: Float32Array; da: Tensor | null } {
-  if (!masks)
-    return {
-      dw: ctx.backend.matMul(a, dz, true, false).data,
-      da: needA ? ctx.backend.matMul(dz, w, false, true) : null,
-    };
-  if (masks.length === 1) {
-    const dw = ctx.backend.matMul(masked(a, masks[0], repeat), dz, true, false).data;
-    return { dw, da: needA ? masked(ctx.backend.matMul(dz, w, false, true), masks[0], repeat) : null };
-  }
-  const width = w.shape[1] / masks.length;
-  const dw = mat(a.shape[1], w.shape[1]);
-  const da = needA ? mat(a.shape[0], a.shape[1]) : null;
-  for (const [k, m] of masks.entries()) {
-    const dzk = columns(dz, k * width, width);
-    setColumns(dw, k * width, ctx.backend.matMul(masked(a, m, repeat), dzk, true, false));
-    if (da)
-      addInto(da.data, masked(ctx.backend.matMul(dzk, columns(w, k * width, width), false, true), m, repeat).data);
-  }
-  return { dw: dw.data, da };
+  return gateMatMulGrad(backendMatMul(ctx), a, w, dz, masks, repeat, needA);
 }
+
+const backendMatMul =
+  (ctx: RunContext): MatMul =>
+  (a, b, ta, tb) =>
+    ctx.backend.matMul(a, b, ta, tb);

@@ -59,6 +59,8 @@ function inScope<P, R>(rt: WasmRuntime, p: P & { steps: number; batch: number },
 /** How a sequence's passes run: small products (the reference's arithmetic), and threads with their scratch. */
 interface Plan {
   small: boolean;
+  /** recurrent_dropout's masks in wasm memory (gate-major, (batch, units) each), or 0. */
+  masks: number;
   /** Threads of the passes over samples, and samples per claim; of the pass over weight columns, and columns per claim. */
   rowThreads: number;
   rows: number;
@@ -71,6 +73,11 @@ interface Plan {
   run(fn: string, threads: number, args: number[], own: (t: number) => number[]): void;
   /** GEMM scratch of thread t: its packed-A block and edge tile. */
   gemmScratch(t: number): [number, number];
+  /**
+   * U (units × gates·units, element (p, j) at p·brs + j·bcs over U's own columns) packed for the products: whole, or
+   * gate by gate with masks; 0 for small products, which read U itself.
+   */
+  packU(u: number, transposed: boolean): number;
   /** Every thread's own `floats` slots. */
   perThread(threads: number, floats: number): number[];
 }
@@ -84,12 +91,25 @@ const PARALLEL_SEQUENCE_FLOPS = 4 * PARALLEL_FLOPS;
 
 /**
  * The passes' threads: every thread from PARALLEL_SEQUENCE_FLOPS (samples split into runs of MR rows, one run per
- * thread, weight columns into runs of NR), else one.
+ * thread, weight columns into runs of NR), else one. gates: U's columns (gates·units). With recurrent_dropout's masks
+ * each gate's product is one of the layer's matMuls, so small by its own size.
  */
-function plan(rt: WasmRuntime, batch: number, steps: number, units: number, gates: number): Plan {
+function plan(
+  rt: WasmRuntime,
+  batch: number,
+  steps: number,
+  units: number,
+  gates: number,
+  masks: readonly Float32Array[] | null | undefined,
+): Plan {
   const { arena } = rt;
   const macs = batch * units * gates;
-  const small = macs < SMALL;
+  const small = (masks ? batch * units * units : macs) < SMALL;
+  const gateMasks = masks ? arena.alloc(masks.length * batch * units) : 0;
+  if (masks) {
+    const memory = arena.f32();
+    for (const [k, m] of masks.entries()) memory.set(m, (gateMasks >> 2) + k * batch * units);
+  }
   const parallel = 2 * macs * steps >= PARALLEL_SEQUENCE_FLOPS ? rt.pool.size : 1;
   const mr = rt.constant('MR'),
     nr = rt.constant('NR');
@@ -99,8 +119,20 @@ function plan(rt: WasmRuntime, batch: number, steps: number, units: number, gate
   const threads = Math.max(rowThreads, colThreads);
   const scratchA = perThread(threads, rt.constant('MC') * rt.constant('KC')),
     edge = perThread(threads, 32);
+  const packU = (u: number, transposed: boolean): number => {
+    if (small) return 0;
+    const [k, n] = transposed ? [gates, units] : [units, gates];
+    const [brs, bcs] = transposed ? [1, gates] : [gates, 1];
+    if (!masks) return packed(rt, u, brs, bcs, k, n);
+    const size = rt.call('packedBSize', units, units);
+    const at = arena.alloc(masks.length * size);
+    for (let g = 0; g < masks.length; g++) packed(rt, u + g * units * 4, brs, bcs, units, units, at + g * size * 4);
+    return at;
+  };
   return {
     small,
+    masks: gateMasks,
+    packU,
     rowThreads,
     rows: Math.ceil(batch / rowThreads / mr) * mr,
     colThreads,
@@ -114,12 +146,11 @@ function plan(rt: WasmRuntime, batch: number, steps: number, units: number, gate
   };
 }
 
-/** B (k×n, element (p, j) at p·brs + j·bcs) packed for the GEMM; 0 for a small product, which reads B itself. */
-function packed(rt: WasmRuntime, pl: Plan, b: number, brs: number, bcs: number, k: number, n: number): number {
-  if (pl.small) return 0;
-  const at = rt.arena.alloc(rt.call('packedBSize', k, n));
-  rt.call('packBFull', at, b, brs, bcs, k, n);
-  return at;
+/** B (k×n, element (p, j) at p·brs + j·bcs) packed for the GEMM, at `at` or in new arena space. */
+function packed(rt: WasmRuntime, b: number, brs: number, bcs: number, k: number, n: number, at = -1): number {
+  const dst = at >= 0 ? at : rt.arena.alloc(rt.call('packedBSize', k, n));
+  rt.call('packBFull', dst, b, brs, bcs, k, n);
+  return dst;
 }
 
 /** data's address, or zeros' for null. */
@@ -145,11 +176,12 @@ function weightGrads(
   const { batch, steps, units } = p;
   const dw = pl.perThread(pl.colThreads, units * pl.cols);
   const packs = pl.small ? [] : pl.perThread(pl.colThreads, rt.call('packedBSize', batch, pl.cols));
+  const hm = pl.masks ? pl.perThread(pl.colThreads, batch * units) : [];
   pl.run(
     'recurrentWeightGrads',
     pl.colThreads,
-    [pl.cols, hs, h0, ...dz, ...bias1, ...bias2, dU, +pl.small, batch, steps, units, gates],
-    (t) => [dw[t], packs[t] ?? 0, ...pl.gemmScratch(t)],
+    [pl.cols, hs, h0, ...dz, ...bias1, ...bias2, dU, +pl.small, batch, steps, units, gates, pl.masks],
+    (t) => [dw[t], packs[t] ?? 0, ...pl.gemmScratch(t), hm[t] ?? 0],
   );
 }
 
@@ -174,14 +206,15 @@ function wasmLstmSequence(rt: WasmRuntime, p: LstmSequenceInput): LstmSequenceOu
     bias = p.bias ? arena.copyIn(p.bias) : 0,
     h0 = orZeros(rt, p.h0, n),
     c0 = orZeros(rt, p.c0, n);
-  const pl = plan(rt, batch, steps, units, g);
-  const packedU = packed(rt, pl, u, g, 1, units, g);
-  const hu = pl.perThread(pl.rowThreads, pl.rows * g);
+  const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
+  const packedU = pl.packU(u, false);
+  const hu = pl.perThread(pl.rowThreads, pl.rows * g),
+    hm = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
   pl.run(
     'lstmForward',
     pl.rowThreads,
-    [pl.rows, xw, u, packedU, +pl.small, bias, h0, c0, a, hs, cs, acs, y, +sequences, batch, steps, units],
-    (t) => [hu[t], ...pl.gemmScratch(t)],
+    [pl.rows, xw, u, packedU, +pl.small, bias, h0, c0, a, hs, cs, acs, y, +sequences, batch, steps, units, pl.masks],
+    (t) => [hu[t], ...pl.gemmScratch(t), hm[t]],
   );
   const last = (steps - 1) * n * 4;
   return {
@@ -221,11 +254,12 @@ function wasmLstmSequenceGrad(rt: WasmRuntime, p: LstmSequenceGradInput): LstmSe
     acs = arena.copyIn(p.acs),
     h0 = orZeros(rt, p.h0, n),
     c0 = orZeros(rt, p.c0, n);
-  const pl = plan(rt, batch, steps, units, g);
+  const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
   // Uᵀ: element (p, j) at j·g + p.
-  const packedUT = packed(rt, pl, u, 1, g, g, units);
+  const packedUT = pl.packU(u, true);
   const dht = pl.perThread(pl.rowThreads, pl.rows * units),
-    dz = pl.perThread(pl.rowThreads, pl.rows * g);
+    dz = pl.perThread(pl.rowThreads, pl.rows * g),
+    tmp = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
   pl.run(
     'lstmBackward',
     pl.rowThreads,
@@ -248,8 +282,9 @@ function wasmLstmSequenceGrad(rt: WasmRuntime, p: LstmSequenceGradInput): LstmSe
       units,
       dhLast,
       dcLast,
+      pl.masks,
     ],
-    (t) => [dht[t], dz[t], ...pl.gemmScratch(t)],
+    (t) => [dht[t], dz[t], ...pl.gemmScratch(t), tmp[t]],
   );
   // dZ holds (batch, steps, gates): step t's row b at t·g + b·steps·g.
   const zs: [number, number, number] = [dZ, g, steps * g];
@@ -282,14 +317,15 @@ function wasmGruSequence(rt: WasmRuntime, p: GruSequenceInput): GruSequenceOutpu
     u = arena.copyIn(p.recurrentKernel),
     bias = p.bias ? arena.copyIn(p.bias) : 0,
     h0 = orZeros(rt, p.h0, n);
-  const pl = plan(rt, batch, steps, units, g);
-  const packedU = packed(rt, pl, u, g, 1, units, g);
-  const hu = pl.perThread(pl.rowThreads, pl.rows * g);
+  const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
+  const packedU = pl.packU(u, false);
+  const hu = pl.perThread(pl.rowThreads, pl.rows * g),
+    hm = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
   pl.run(
     'gruForward',
     pl.rowThreads,
-    [pl.rows, xw, u, packedU, +pl.small, bias, h0, a, hhs, hs, y, +sequences, batch, steps, units],
-    (t) => [hu[t], ...pl.gemmScratch(t)],
+    [pl.rows, xw, u, packedU, +pl.small, bias, h0, a, hhs, hs, y, +sequences, batch, steps, units, pl.masks],
+    (t) => [hu[t], ...pl.gemmScratch(t), hm[t]],
   );
   return {
     y: arena.result(y, sequences ? steps * n : n),
@@ -325,11 +361,12 @@ function wasmGruSequenceGrad(rt: WasmRuntime, p: GruSequenceGradInput): GruSeque
     dhNext = arena.alloc(n);
   // Every step's du, step-major, for the weight gradients.
   const dUs = arena.alloc(steps * batch * g);
-  const pl = plan(rt, batch, steps, units, g);
-  const packedUT = packed(rt, pl, u, 1, g, g, units);
+  const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
+  const packedUT = pl.packU(u, true);
   const dh = pl.perThread(pl.rowThreads, pl.rows * units),
     dhts = pl.perThread(pl.rowThreads, 2 * pl.rows * units),
-    dx = pl.perThread(pl.rowThreads, pl.rows * g);
+    dx = pl.perThread(pl.rowThreads, pl.rows * g),
+    tmp = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
   pl.run(
     'gruBackward',
     pl.rowThreads,
@@ -352,8 +389,9 @@ function wasmGruSequenceGrad(rt: WasmRuntime, p: GruSequenceGradInput): GruSeque
       steps,
       units,
       dhLast,
+      pl.masks,
     ],
-    (t) => [dh[t], dhts[t], dx[t], ...pl.gemmScratch(t)],
+    (t) => [dh[t], dhts[t], dx[t], ...pl.gemmScratch(t), tmp[t]],
   );
   // b_x's half from dX (batch, steps, gates), b_h's and dU from dUs (steps, batch, gates).
   const us: [number, number, number] = [dUs, batch * g, g];

@@ -9,19 +9,19 @@
 // multiply-adds in the layer's per-step product) runs as the reference matMul (smallMatMul), as the fast backend's
 // matMul did; above it the packed GEMM, whose value at each element doesn't depend on the rows or columns around it.
 import { claim } from './claim';
-import { KC, gemmPrepacked, packBFull } from './gemm';
+import { KC, gemmPrepacked, packBFull, packedBSize } from './gemm';
 import { f, gruCell, gruCellGrad, lstmCell, lstmCellGrad, put } from './recurrent';
 
 /**
- * C (m×n, contiguous) = op(A)·op(B) as engine/kernels/matmul.ts computes it: i-p-j order, each step c + a·b in f64
- * rounded to float32, zero a skipped. Element (i, p) of op(A) at i·ars + p·acs, (p, j) of op(B) at p·brs + j·bcs.
+ * C (m×n, row stride ldc) = op(A)·op(B) as engine/kernels/matmul.ts computes it: i-p-j order, each step c + a·b in
+ * f64 rounded to float32, zero a skipped. Element (i, p) of op(A) at i·ars + p·acs, (p, j) of op(B) at p·brs + j·bcs.
  */
 function smallMatMul(
-  c: usize, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32,
+  c: usize, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, m: i32, k: i32, n: i32, ldc: i32,
 ): void {
-  memory.fill(c, 0, <usize>(m * n) << 2);
+  for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
   for (let i = 0; i < m; i++) {
-    const row = c + (<usize>(i * n) << 2);
+    const row = c + (<usize>(i * ldc) << 2);
     for (let p = 0; p < k; p++) {
       const av = f(a + (<usize>(i * ars + p * acs) << 2));
       if (av == 0) continue;
@@ -68,8 +68,86 @@ function smallMatMul(
   c: usize, a: usize, b: usize, brs: i32, bcs: i32, packed: usize, small: bool, rows: i32, k: i32, n: i32,
   scratchA: usize, edge: usize,
 ): void {
-  if (small) smallMatMul(c, a, k, 1, b, brs, bcs, rows, k, n);
+  if (small) smallMatMul(c, a, k, 1, b, brs, bcs, rows, k, n, n);
   else gemmPrepacked(rows, n, k, a, k, 1, packed, c, n, false, scratchA, edge);
+}
+
+/** dst[0, count) = src · mask, float32 products (dropout's masks: 0 or 1/(1 − rate)). */
+// @ts-ignore: decorator
+@inline function maskFloats(dst: usize, src: usize, mask: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.mul(v128.load(src + o), v128.load(mask + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(src + o) * load<f32>(mask + o));
+  }
+}
+
+/** dst[0, count) += src · mask, a float32 product then a float32 add. */
+// @ts-ignore: decorator
+@inline function addMasked(dst: usize, src: usize, mask: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), f32x4.mul(v128.load(src + o), v128.load(mask + o))));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o) * load<f32>(mask + o));
+  }
+}
+
+/**
+ * The recurrent product of `rows` samples from sample b0: hu (rows × G, G = gates·units) = h·U; with
+ * recurrent_dropout's masks (masks ≠ 0: gates·batch·units floats, gate k's (batch, units) mask after gate k − 1's),
+ * gate by gate as engine/kernels/gate-product.ts's gateMatMul: gate k's columns (h·m_k)·U_k. packs: U packed whole,
+ * or each U_k packed (packedBSize(units, units) floats apart); unused when small. hm: rows·units floats of scratch.
+ */
+function gateProduct(
+  hu: usize, h: usize, u: usize, packs: usize, small: bool, masks: usize, b0: i32, batch: i32, rows: i32,
+  units: i32, gates: i32, scratchA: usize, edge: usize, hm: usize,
+): void {
+  const g = gates * units;
+  if (!masks) {
+    rowsTimes(hu, h, u, g, 1, packs, small, rows, units, g, scratchA, edge);
+    return;
+  }
+  const stride = <usize>packedBSize(units, units) << 2;
+  for (let k = 0; k < gates; k++) {
+    maskFloats(hm, h, masks + at(k, b0, batch, units), rows * units);
+    const c = hu + (<usize>(k * units) << 2);
+    if (small) smallMatMul(c, hm, units, 1, u + (<usize>(k * units) << 2), g, 1, rows, units, units, g);
+    else gemmPrepacked(rows, units, units, hm, units, 1, packs + <usize>k * stride, c, g, false, scratchA, edge);
+  }
+}
+
+/**
+ * The gradient reaching h_{t−1} of `rows` samples through the recurrent product: dh (rows × units) = dz·Uᵀ; with
+ * masks (as gateProduct's), gateMatMulGrad's Σ_k (dz_k·U_kᵀ)·m_k, from zeros in gate order. packs: Uᵀ packed whole,
+ * or each U_kᵀ. tmp: rows·units floats of scratch.
+ */
+function gateProductGrad(
+  dh: usize, dz: usize, u: usize, packs: usize, small: bool, masks: usize, b0: i32, batch: i32, rows: i32,
+  units: i32, gates: i32, scratchA: usize, edge: usize, tmp: usize,
+): void {
+  const g = gates * units;
+  if (!masks) {
+    // dz·Uᵀ: Uᵀ's element (p, j) is U's (j, p).
+    rowsTimes(dh, dz, u, 1, g, packs, small, rows, g, units, scratchA, edge);
+    return;
+  }
+  const count = rows * units;
+  const stride = <usize>packedBSize(units, units) << 2;
+  memory.fill(dh, 0, <usize>count << 2);
+  for (let k = 0; k < gates; k++) {
+    const dzk = dz + (<usize>(k * units) << 2), uk = u + (<usize>(k * units) << 2);
+    if (small) smallMatMul(tmp, dzk, g, 1, uk, 1, g, rows, units, units, units);
+    else gemmPrepacked(rows, units, units, dzk, g, 1, packs + <usize>k * stride, tmp, units, false, scratchA, edge);
+    addMasked(dh, tmp, masks + at(k, b0, batch, units), count);
+  }
 }
 
 /**
@@ -92,7 +170,7 @@ function smallMatMul(
  * lstmCell into step t of a, cs, acs, hs (h_{−1} = h0, c_{−1} = c0); y gets h_t at row t of each sequence
  * (sequences) or the last h. U is packed (packedU) unless the product is small. hu: rows·4·units floats per thread.
  */
-export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize, edge: usize): void {
+export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize, edge: usize, hm: usize): void {
   const rows = arg(args, 0);
   const xw = <usize>arg(args, 1);
   const u = <usize>arg(args, 2);
@@ -110,6 +188,7 @@ export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize,
   const batch = arg(args, 14);
   const steps = arg(args, 15);
   const units = arg(args, 16);
+  const masks = <usize>arg(args, 17);
   const g = 4 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -118,7 +197,7 @@ export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize,
       const ht = hs + at(t, b0, batch, units), ct = cs + at(t, b0, batch, units);
       const hPrev = t > 0 ? hs + at(t - 1, b0, batch, units) : h0 + at(0, b0, batch, units);
       const cPrev = t > 0 ? cs + at(t - 1, b0, batch, units) : c0 + at(0, b0, batch, units);
-      rowsTimes(hu, hPrev, u, g, 1, packedU, small, m, units, g, scratchA, edge);
+      gateProduct(hu, hPrev, u, packedU, small, masks, b0, batch, m, units, 4, scratchA, edge, hm);
       const aStep = a + at(t, b0, batch, g), acStep = acs + at(t, b0, batch, units);
       lstmCell(xwRows, t, steps, hu, bias, cPrev, aStep, ct, acStep, ht, m, units);
       if (sequences) stepRows(y + (<usize>(b0 * steps * units) << 2), ht, m, steps, t, units, true);
@@ -141,7 +220,9 @@ export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize,
  * zeros), so that a rerun (a lost worker) starts over, and end holding h0's and c0's gradients. Scratch per thread:
  * dht rows·units, dz rows·4·units floats.
  */
-export function lstmBackward(ctx: usize, args: usize, dht: usize, dz: usize, scratchA: usize, edge: usize): void {
+export function lstmBackward(
+  ctx: usize, args: usize, dht: usize, dz: usize, scratchA: usize, edge: usize, tmp: usize,
+): void {
   const rows = arg(args, 0);
   const dy = <usize>arg(args, 1);
   const sequences = arg(args, 2) != 0;
@@ -160,6 +241,7 @@ export function lstmBackward(ctx: usize, args: usize, dht: usize, dz: usize, scr
   const units = arg(args, 15);
   const dhLast = <usize>arg(args, 16);
   const dcLast = <usize>arg(args, 17);
+  const masks = <usize>arg(args, 18);
   const g = 4 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -175,8 +257,7 @@ export function lstmBackward(ctx: usize, args: usize, dht: usize, dz: usize, scr
       const aStep = a + at(t, b0, batch, g), acStep = acs + at(t, b0, batch, units);
       lstmCellGrad(dht, dhRows, dcRows, aStep, acStep, cPrev, dz, dcRows, m, units);
       stepRows(dZ + (<usize>(b0 * steps * g) << 2), dz, m, steps, t, g, true);
-      // dz·Uᵀ: Uᵀ's element (p, j) is U's (j, p).
-      rowsTimes(dhRows, dz, u, 1, g, packedUT, small, m, g, units, scratchA, edge);
+      gateProductGrad(dhRows, dz, u, packedUT, small, masks, b0, batch, m, units, 4, scratchA, edge, tmp);
     }
   }
 }
@@ -187,10 +268,12 @@ export function lstmBackward(ctx: usize, args: usize, dht: usize, dz: usize, scr
  * added each step's matMul: the GEMM's own accumulation when one KC block holds the batch) and the bias's column
  * sums, row by row: dBias1[j] += bias1_t[b, j], and dBias2[j] += bias2_t[b, j] when bias2 is given (LSTM: dz into
  * dBias; GRU: dx into b_x's half, du into b_h's). dz_t's row b at dz + t·zStep + b·zRow floats (bias1's, bias2's
- * likewise). Scratch per thread: dw units·cols floats, packed packedBSize(batch, cols).
+ * likewise). With recurrent_dropout's masks (masks ≠ 0, as gateProduct's), gate k's columns take (h_{t−1}·m_k)ᵀ on the
+ * left, a claim's columns split at the gates' borders. Scratch per thread: dw units·cols floats, packed
+ * packedBSize(batch, cols), hm batch·units.
  */
 export function recurrentWeightGrads(
-  ctx: usize, args: usize, dw: usize, packed: usize, scratchA: usize, edge: usize,
+  ctx: usize, args: usize, dw: usize, packed: usize, scratchA: usize, edge: usize, hm: usize,
 ): void {
   const cols = arg(args, 0);
   const hs = <usize>arg(args, 1);
@@ -212,40 +295,62 @@ export function recurrentWeightGrads(
   const steps = arg(args, 17);
   const units = arg(args, 18);
   const gates = arg(args, 19);
+  const masks = <usize>arg(args, 20);
   for (let j0 = claim(ctx, cols, gates); j0 < gates; j0 = claim(ctx, cols, gates)) {
-    const n = min(cols, gates - j0);
-    const jo = <usize>j0 << 2;
-    const dUCols = dU + jo;
-    // From zeros here, so that a rerun (a lost worker) starts over.
-    for (let i = 0; i < units; i++) memory.fill(dUCols + (<usize>(i * gates) << 2), 0, <usize>n << 2);
-    memory.fill(dBias1 + jo, 0, <usize>n << 2);
-    if (bias2) memory.fill(dBias2 + jo, 0, <usize>n << 2);
-    for (let t = steps - 1; t >= 0; t--) {
-      const hPrev = t > 0 ? hs + at(t - 1, 0, batch, units) : h0;
-      const z = dz + (<usize>(t * zStep) << 2) + jo;
-      if (small || batch > KC) {
-        if (small) smallMatMul(dw, hPrev, 1, units, z, zRow, 1, units, batch, n);
-        else {
-          packBFull(packed, z, zRow, 1, batch, n);
-          gemmPrepacked(units, n, batch, hPrev, 1, units, packed, dw, n, false, scratchA, edge);
-        }
-        for (let i = 0; i < units; i++) addFloats(dUCols + (<usize>(i * gates) << 2), dw + (<usize>(i * n) << 2), n);
-      } else {
+    const end = min(j0 + cols, gates);
+    // With masks, gate by gate (each column's value doesn't depend on the columns beside it).
+    for (let js = j0; js < end; ) {
+      const k = masks ? js / units : 0;
+      const je = masks ? min(end, (k + 1) * units) : end;
+      const mask = masks ? masks + at(k, 0, batch, units) : 0;
+      weightColumns(js, je - js, hs, h0, dz, zStep, zRow, bias1, b1Step, b1Row, dBias1, bias2, b2Step, b2Row,
+        dBias2, dU, small, batch, steps, units, gates, mask, dw, packed, scratchA, edge, hm);
+      js = je;
+    }
+  }
+}
+
+/** recurrentWeightGrads's columns [j0, j0 + n), h_{t−1}·mask as the product's left side when mask ≠ 0. */
+function weightColumns(
+  j0: i32, n: i32, hs: usize, h0: usize, dz: usize, zStep: i32, zRow: i32, bias1: usize, b1Step: i32, b1Row: i32,
+  dBias1: usize, bias2: usize, b2Step: i32, b2Row: i32, dBias2: usize, dU: usize, small: bool, batch: i32,
+  steps: i32, units: i32, gates: i32, mask: usize, dw: usize, packed: usize, scratchA: usize, edge: usize, hm: usize,
+): void {
+  const jo = <usize>j0 << 2;
+  const dUCols = dU + jo;
+  // From zeros here, so that a rerun (a lost worker) starts over.
+  for (let i = 0; i < units; i++) memory.fill(dUCols + (<usize>(i * gates) << 2), 0, <usize>n << 2);
+  memory.fill(dBias1 + jo, 0, <usize>n << 2);
+  if (bias2) memory.fill(dBias2 + jo, 0, <usize>n << 2);
+  for (let t = steps - 1; t >= 0; t--) {
+    let hPrev = t > 0 ? hs + at(t - 1, 0, batch, units) : h0;
+    if (mask) {
+      maskFloats(hm, hPrev, mask, batch * units);
+      hPrev = hm;
+    }
+    const z = dz + (<usize>(t * zStep) << 2) + jo;
+    if (small || batch > KC) {
+      if (small) smallMatMul(dw, hPrev, 1, units, z, zRow, 1, units, batch, n, n);
+      else {
         packBFull(packed, z, zRow, 1, batch, n);
-        gemmPrepacked(units, n, batch, hPrev, 1, units, packed, dUCols, gates, true, scratchA, edge);
+        gemmPrepacked(units, n, batch, hPrev, 1, units, packed, dw, n, false, scratchA, edge);
       }
-      const s1 = bias1 + (<usize>(t * b1Step) << 2) + jo;
-      for (let b = 0; b < batch; b++) addFloats(dBias1 + jo, s1 + (<usize>(b * b1Row) << 2), n);
-      if (bias2) {
-        const s2 = bias2 + (<usize>(t * b2Step) << 2) + jo;
-        for (let b = 0; b < batch; b++) addFloats(dBias2 + jo, s2 + (<usize>(b * b2Row) << 2), n);
-      }
+      for (let i = 0; i < units; i++) addFloats(dUCols + (<usize>(i * gates) << 2), dw + (<usize>(i * n) << 2), n);
+    } else {
+      packBFull(packed, z, zRow, 1, batch, n);
+      gemmPrepacked(units, n, batch, hPrev, 1, units, packed, dUCols, gates, true, scratchA, edge);
+    }
+    const s1 = bias1 + (<usize>(t * b1Step) << 2) + jo;
+    for (let b = 0; b < batch; b++) addFloats(dBias1 + jo, s1 + (<usize>(b * b1Row) << 2), n);
+    if (bias2) {
+      const s2 = bias2 + (<usize>(t * b2Step) << 2) + jo;
+      for (let b = 0; b < batch; b++) addFloats(dBias2 + jo, s2 + (<usize>(b * b2Row) << 2), n);
     }
   }
 }
 
 /** GRU forward for the samples this thread claims, as lstmForward: hu = h_{t−1}·U (gruCell adds its bias). */
-export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, edge: usize): void {
+export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, edge: usize, hm: usize): void {
   const rows = arg(args, 0);
   const xw = <usize>arg(args, 1);
   const u = <usize>arg(args, 2);
@@ -261,6 +366,7 @@ export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, 
   const batch = arg(args, 12);
   const steps = arg(args, 13);
   const units = arg(args, 14);
+  const masks = <usize>arg(args, 15);
   const g = 3 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -268,7 +374,7 @@ export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, 
     for (let t = 0; t < steps; t++) {
       const ht = hs + at(t, b0, batch, units);
       const hPrev = t > 0 ? hs + at(t - 1, b0, batch, units) : h0 + at(0, b0, batch, units);
-      rowsTimes(hu, hPrev, u, g, 1, packedU, small, m, units, g, scratchA, edge);
+      gateProduct(hu, hPrev, u, packedU, small, masks, b0, batch, m, units, 3, scratchA, edge, hm);
       gruCell(xwRows, t, steps, hu, bias, hPrev, a + at(t, b0, batch, g), hhs + at(t, b0, batch, units), ht, m, units);
       if (sequences) stepRows(y + (<usize>(b0 * steps * units) << 2), ht, m, steps, t, units, true);
       else if (t == steps - 1) memory.copy(y + at(0, b0, batch, units), ht, <usize>(m * units) << 2);
@@ -284,7 +390,7 @@ export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, 
  * rows·3·units floats.
  */
 export function gruBackward(
-  ctx: usize, args: usize, dh: usize, dhts: usize, dx: usize, scratchA: usize, edge: usize,
+  ctx: usize, args: usize, dh: usize, dhts: usize, dx: usize, scratchA: usize, edge: usize, tmp: usize,
 ): void {
   const rows = arg(args, 0);
   const dy = <usize>arg(args, 1);
@@ -304,6 +410,7 @@ export function gruBackward(
   const steps = arg(args, 15);
   const units = arg(args, 16);
   const dhLast = <usize>arg(args, 17);
+  const masks = <usize>arg(args, 18);
   const g = 3 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -323,7 +430,7 @@ export function gruBackward(
       const aStep = a + at(t, b0, batch, g), hhStep = hhs + at(t, b0, batch, units);
       gruCellGrad(dh, dhRows, carryDht, carryA, aStep, hhStep, hPrev, dx, du, dht, m, units);
       stepRows(dX + (<usize>(b0 * steps * g) << 2), dx, m, steps, t, g, true);
-      rowsTimes(dhRows, du, u, 1, g, packedUT, small, m, g, units, scratchA, edge);
+      gateProductGrad(dhRows, du, u, packedUT, small, masks, b0, batch, m, units, 3, scratchA, edge, tmp);
     }
     // Step 0's dht·z reaches the initial h too (step 0's dht is in the even half of dhts).
     const z0 = a + at(0, b0, batch, g);

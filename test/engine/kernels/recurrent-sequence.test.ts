@@ -3,7 +3,8 @@
 // matMul and the fused step kernel, called one at a time (the reference's loop run with the fast backend's kernels),
 // forward and backward, on one thread and on two, with the products small (the reference matMul's arithmetic), large
 // (the GEMM), large enough for the thread pool (samples and weight columns split between threads, the last share
-// short), and with a batch above the GEMM's KC block (dU's sum in two blocks).
+// short), with a batch above the GEMM's KC block (dU's sum in two blocks), and with recurrent_dropout's masks (one
+// per gate, each gate's product on its own: Keras's implementation 1).
 // Against the reference backend: within the step kernels' float32 activations and the GEMM's summation.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +26,8 @@ interface SequenceCase {
   sequences: boolean;
   lastGrads: boolean;
   why: string;
+  /** recurrent_dropout's masks, one per gate. */
+  masked?: boolean;
 }
 
 const CASES: SequenceCase[] = [
@@ -45,11 +48,45 @@ const CASES: SequenceCase[] = [
     why: 'threaded LSTM, 5 samples',
   },
   { batch: 301, units: 3, steps: 2, bias: true, initial: false, sequences: true, lastGrads: false, why: 'batch > KC' },
+  ...[
+    {
+      batch: 3,
+      units: 5,
+      steps: 4,
+      bias: true,
+      initial: true,
+      sequences: true,
+      lastGrads: true,
+      why: 'small products',
+    },
+    { batch: 7, units: 27, steps: 5, bias: true, initial: true, sequences: false, lastGrads: true, why: 'GEMM, tails' },
+    { batch: 34, units: 150, steps: 5, bias: true, initial: false, sequences: true, lastGrads: false, why: 'threaded' },
+    {
+      batch: 301,
+      units: 4,
+      steps: 2,
+      bias: false,
+      initial: false,
+      sequences: true,
+      lastGrads: false,
+      why: 'batch > KC',
+    },
+  ].map((c) => ({ ...c, masked: true })),
 ];
 
 const caseName = (c: SequenceCase) =>
   `batch=${c.batch} units=${c.units} steps=${c.steps}${c.bias ? '' : ' no bias'}${c.initial ? ' initial state' : ''}` +
-  `${c.sequences ? ' sequences' : ''}${c.lastGrads ? ' last-state grads' : ''} (${c.why})`;
+  `${c.sequences ? ' sequences' : ''}${c.lastGrads ? ' last-state grads' : ''}` +
+  `${c.masked ? ' recurrent dropout' : ''} (${c.why})`;
+
+/** recurrent_dropout's masks at rate 0.3 when the case has them: 0 or 1/0.7 per (sample, unit), one per gate. */
+function gateMasks(c: SequenceCase, gates: number, seed: number): Float32Array[] | null {
+  if (!c.masked) return null;
+  const scale = Math.fround(1 / 0.7);
+  return Array.from({ length: gates }, (_, k) =>
+    Float32Array.from(randomTensor([c.batch, c.units], seed + 40 + k, 0, 1).data, (v) => (v < 0.3 ? 0 : scale)),
+  );
+}
 
 /** A case's inputs, gates ±3 wide so that some saturate. */
 function lstmInputs(c: SequenceCase, seed: number) {
@@ -67,6 +104,7 @@ function lstmInputs(c: SequenceCase, seed: number) {
       steps,
       units,
       sequences: c.sequences,
+      recurrentMasks: gateMasks(c, 4, seed),
     },
     dy: r(c.sequences ? [batch, steps, units] : [batch, units], 6),
     dhLast: c.lastGrads ? r([batch, units], 7) : null,
@@ -88,6 +126,7 @@ function gruInputs(c: SequenceCase, seed: number) {
       steps,
       units,
       sequences: c.sequences,
+      recurrentMasks: gateMasks(c, 3, seed),
     },
     dy: r(c.sequences ? [batch, steps, units] : [batch, units], 6),
     dhLast: c.lastGrads ? r([batch, units], 7) : null,
@@ -131,7 +170,7 @@ function sameBits(got: Record<string, Float64Array>, want: Record<string, Float6
 
 describe('the reference sequences are the per-step loop of the reference kernels', () => {
   for (const [kind, run] of Object.entries(KINDS))
-    for (const c of CASES.slice(0, 5))
+    for (const c of [...CASES.slice(0, 5), ...CASES.filter((c) => c.masked)])
       it(`${kind} ${caseName(c)}`, () => sameBits(run(referenceBackend, c, false), run(referenceBackend, c, true)));
 });
 
