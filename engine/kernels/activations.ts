@@ -42,9 +42,38 @@ function hardSigmoid(v: number): number {
   return Math.min(Math.max(v + 3, 0), 6) / 6;
 }
 
-type Pointwise = { f: (v: number) => number; df: (v: number, y: number) => number };
+/** The pointwise activations besides linear and the relu family: the smooth ones and Keras 3's other piecewise ones. */
+export const SMOOTH_ACTIVATIONS: readonly ActivationName[] = [
+  'sigmoid',
+  'tanh',
+  'silu',
+  'swish',
+  'gelu',
+  'gelu_approximate',
+  'elu',
+  'selu',
+  'exponential',
+  'hard_sigmoid',
+  'hard_silu',
+  'hard_swish',
+  'softplus',
+  'softsign',
+  'mish',
+  'celu',
+  'log_sigmoid',
+  'tanh_shrink',
+  'squareplus',
+  'hard_tanh',
+  'sparse_plus',
+  'sparse_sigmoid',
+  'soft_shrink',
+  'hard_shrink',
+];
 
-function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
+/** A pointwise activation as scalars: f, and its derivative from x and y = f(x) (in f64). */
+export type Pointwise = { f: (v: number) => number; df: (v: number, y: number) => number };
+
+export function pointwise(name: ActivationName, o: ActivationOptions): Pointwise {
   const slope = o.negativeSlope ?? 0.3;
   const alpha = o.alpha ?? 1;
   switch (name) {

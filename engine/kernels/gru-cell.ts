@@ -8,7 +8,8 @@
  * fused step gives the unfused one's bits.
  */
 import type { Tensor } from '../core/tensor';
-import { type MatMul, setStepOf, stepOf } from './lstm-cell';
+import { pointwise } from './activations';
+import { type CellActivations, defaultActivations, type MatMul, setStepOf, stepOf } from './lstm-cell';
 import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
@@ -26,6 +27,8 @@ export interface GruCellInput {
   hPrev: Float32Array;
   batch: number;
   units: number;
+  /** Absent or null: tanh (h̃) and σ (z, r). */
+  activations?: CellActivations | null;
 }
 
 export interface GruCellOutput {
@@ -34,6 +37,8 @@ export interface GruCellOutput {
   /** (batch, units): u_h (h·recurrent_kernel's candidate part with its bias), and the new h. */
   hh: Float32Array;
   h: Float32Array;
+  /** (batch, 3·units): z's, r's and h̃'s pre-activations, with other activations than the defaults. */
+  z?: Float32Array;
 }
 
 export interface GruCellGradInput {
@@ -49,6 +54,9 @@ export interface GruCellGradInput {
   hPrev: Float32Array;
   batch: number;
   units: number;
+  activations?: CellActivations | null;
+  /** With other activations: the forward step's pre-activations. */
+  z?: Float32Array;
 }
 
 export interface GruCellGrads {
@@ -66,6 +74,10 @@ export function gruCell(p: GruCellInput): GruCellOutput {
   const a = new Float32Array(batch * g),
     hh = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
+  const general = !defaultActivations(p.activations);
+  const act = general ? pointwise(p.activations!.activation, {}).f : Math.tanh;
+  const gate = general ? pointwise(p.activations!.recurrent, {}).f : sigmoid;
+  const zs = general ? new Float32Array(batch * g) : null;
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const u = new Float32Array(g),
     x = new Float32Array(g),
@@ -84,20 +96,28 @@ export function gruCell(p: GruCellInput): GruCellOutput {
       const i = b * units + j,
         q = b * g + j;
       f[0] = x[j] + u[j];
-      a[q] = sigmoid(f[0]);
+      if (zs) zs[q] = f[0];
+      a[q] = gate(f[0]);
       f[0] = x[units + j] + u[units + j];
-      a[q + units] = sigmoid(f[0]);
+      if (zs) zs[q + units] = f[0];
+      a[q + units] = gate(f[0]);
       hh[i] = u[2 * units + j];
       f[0] = x[2 * units + j] + a[q + units] * hh[i];
-      a[q + 2 * units] = Math.tanh(f[0]);
+      if (zs) zs[q + 2 * units] = f[0];
+      a[q + 2 * units] = act(f[0]);
       h[i] = a[q] * hPrev[i] + (1 - a[q]) * a[q + 2 * units];
     }
   }
-  return { a, hh, h };
+  return zs ? { a, hh, h, z: zs } : { a, hh, h };
 }
 
 export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
   const { dh, dhNext, carry, a, hh, hPrev, batch, units } = p;
+  const general = !defaultActivations(p.activations);
+  const zs = p.z;
+  // Other activations: their derivatives at the saved pre-activations (tanh's and σ's from their values otherwise).
+  const act = general ? pointwise(p.activations!.activation, {}).df : (_: number, y: number) => 1 - y * y;
+  const gate = general ? pointwise(p.activations!.recurrent, {}).df : (_: number, y: number) => y * (1 - y);
   const g = 3 * units;
   const dx = new Float32Array(batch * g),
     du = new Float32Array(batch * g),
@@ -114,10 +134,10 @@ export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
       dht[i] = dh[i] + f[4];
       f[0] = dht[i] * (hPrev[i] - cand); // d z (after σ)
       f[1] = dht[i] * (1 - z); // d h̃
-      f[2] = f[1] * (1 - cand * cand); // d of h̃'s pre-activation
+      f[2] = f[1] * act(zs ? zs[q + 2 * units] : 0, cand); // d of h̃'s pre-activation
       f[3] = f[2] * hh[i]; // d r (after σ)
-      const dzz = f[0] * (z * (1 - z));
-      const dzr = f[3] * (r * (1 - r));
+      const dzz = f[0] * gate(zs ? zs[q] : 0, z);
+      const dzr = f[3] * gate(zs ? zs[q + units] : 0, r);
       dx[q] = du[q] = dzz;
       dx[q + units] = du[q + units] = dzr;
       dx[q + 2 * units] = f[2];
@@ -145,6 +165,8 @@ export interface GruSequenceInput {
   sequences: boolean;
   /** recurrent_dropout's masks while training, (batch, units) each, one per gate, as LstmSequenceInput's. */
   recurrentMasks?: GateMasks;
+  /** Absent or null: tanh and σ. */
+  activations?: CellActivations | null;
 }
 
 export interface GruSequenceOutput {
@@ -156,11 +178,13 @@ export interface GruSequenceOutput {
   a: Float32Array;
   hhs: Float32Array;
   hs: Float32Array;
+  /** With other activations: every step's pre-activations (steps, batch, 3·units). */
+  zs?: Float32Array;
 }
 
 export interface GruSequenceGradInput
-  extends Pick<GruSequenceOutput, 'a' | 'hhs' | 'hs'>,
-    Pick<GruSequenceInput, 'recurrentMasks'> {
+  extends Pick<GruSequenceOutput, 'a' | 'hhs' | 'hs' | 'zs'>,
+    Pick<GruSequenceInput, 'recurrentMasks' | 'activations'> {
   /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
   dy: Float32Array;
   sequences: boolean;
@@ -197,18 +221,22 @@ export function gruSequence(
     hs = new Float32Array(steps * n);
   const y = new Float32Array(sequences ? steps * n : n);
   const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  const activations = defaultActivations(p.activations) ? null : p.activations!;
+  const zs = activations ? new Float32Array(steps * batch * g) : null;
   let h = p.h0 ?? new Float32Array(n);
   for (let t = 0; t < steps; t++) {
     const hu = gateMatMul(matMul, { shape: [batch, units], data: h }, U, p.recurrentMasks ?? null).data;
-    const out = cell({ xw, t, steps, hu, bias, hPrev: h, batch, units });
+    const out = cell({ xw, t, steps, hu, bias, hPrev: h, batch, units, activations });
     a.set(out.a, t * batch * g);
+    if (zs) zs.set(out.z!, t * batch * g);
     hhs.set(out.hh, t * n);
     hs.set(out.h, t * n);
     if (sequences) setStepOf(y, out.h, batch, steps, t);
     h = out.h;
   }
   if (!sequences) y.set(h);
-  return { y, h: Float32Array.from(h), a, hhs, hs };
+  const out = { y, h: Float32Array.from(h), a, hhs, hs };
+  return zs ? { ...out, zs } : out;
 }
 
 /**
@@ -230,11 +258,14 @@ export function gruSequenceGrad(
   const zeros = new Float32Array(n);
   let dhNext = p.dhLast ?? zeros;
   let carry: { dht: Float32Array; a: Float32Array } | null = null;
+  const activations = defaultActivations(p.activations) ? null : p.activations!;
   for (let t = steps - 1; t >= 0; t--) {
     const dh = sequences ? stepOf(dy, batch, steps, t, units) : t === steps - 1 ? dy : zeros;
     const hPrev = t > 0 ? hs.subarray((t - 1) * n, t * n) : (p.h0 ?? zeros);
     const at = a.subarray(t * batch * g, (t + 1) * batch * g);
-    const grads = cellGrad({ dh, dhNext, carry, a: at, hh: hhs.subarray(t * n, (t + 1) * n), hPrev, batch, units });
+    const hh = hhs.subarray(t * n, (t + 1) * n);
+    const general = activations && { activations, z: p.zs!.subarray(t * batch * g, (t + 1) * batch * g) };
+    const grads = cellGrad({ dh, dhNext, carry, a: at, hh, hPrev, batch, units, ...general });
     const dut: Tensor = { shape: [batch, g], data: grads.du };
     const hPrevT: Tensor = { shape: [batch, units], data: hPrev };
     const { dw, da } = gateMatMulGrad(matMul, hPrevT, U, dut, p.recurrentMasks ?? null, 1, true);

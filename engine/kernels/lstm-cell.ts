@@ -1,14 +1,39 @@
 /**
- * One step of Keras's LSTM with its default activations (sigmoid gates, tanh candidate and output), the elementwise
- * part fused: z = x·kernel (row t of the precomputed sequence) + h·recurrent_kernel + bias, the gates i, f, c̃, o
- * (Keras's column order), c = f·c_prev + i·c̃, h = o·tanh(c); and its gradient. The matrix products stay with
- * matMul. Every value is rounded to float32 where the unfused layer stored it, in the same order, so the fused
- * step gives the unfused one's bits.
+ * One step of Keras's LSTM, the elementwise part fused: z = x·kernel (row t of the precomputed sequence) +
+ * h·recurrent_kernel + bias, the gates i, f, c̃, o (Keras's column order), c = f·c_prev + i·c̃, h = o·act(c); and its
+ * gradient. The matrix products stay with matMul. With the default activations (sigmoid gates, tanh candidate and
+ * output) every value is rounded to float32 where the unfused layer stored it, in the same order, so the fused step
+ * gives the unfused one's bits; other pointwise activations (CELL_ACTIVATIONS) keep the pre-activations z, which
+ * their derivatives need.
  */
 import type { Tensor } from '../core/tensor';
+import { pointwise, SMOOTH_ACTIVATIONS } from './activations';
 import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
+import type { ActivationName } from './types';
+
+/** A recurrent layer's activation (LSTM's candidate and output, GRU's candidate) and recurrent_activation (gates). */
+export interface CellActivations {
+  activation: ActivationName;
+  recurrent: ActivationName;
+}
+
+/**
+ * The activations the cells and whole sequences compute, on every backend: the pointwise ones the wasm kernels have
+ * (linear, relu, relu6 and those of the activation kernel). leaky_relu (whose slope a name doesn't carry),
+ * softmax and log_softmax step through the layer's own loop.
+ */
+export const CELL_ACTIVATIONS: ReadonlySet<ActivationName> = new Set<ActivationName>([
+  'linear',
+  'relu',
+  'relu6',
+  ...SMOOTH_ACTIVATIONS,
+]);
+
+/** Keras's defaults (tanh, and σ for the gates), which the cells compute on their own path, keeping no z. */
+export const defaultActivations = (acts: CellActivations | null | undefined): boolean =>
+  !acts || (acts.activation === 'tanh' && acts.recurrent === 'sigmoid');
 
 export interface LstmCellInput {
   /** (batch·steps, 4·units): x·kernel for every step, rows in (batch, step) order. */
@@ -24,15 +49,19 @@ export interface LstmCellInput {
   cPrev: Float32Array;
   batch: number;
   units: number;
+  /** Absent or null: tanh and σ. */
+  activations?: CellActivations | null;
 }
 
 export interface LstmCellOutput {
   /** (batch, 4·units): the gates after their activations, i, f, c̃, o. */
   a: Float32Array;
-  /** (batch, units): the new cell state, its tanh, and h = o·tanh(c). */
+  /** (batch, units): the new cell state, its activation, and h = o·act(c). */
   c: Float32Array;
   ac: Float32Array;
   h: Float32Array;
+  /** (batch, 4·units): the gates' pre-activations, with other activations than the defaults. */
+  z?: Float32Array;
 }
 
 export interface LstmCellGradInput {
@@ -41,12 +70,16 @@ export interface LstmCellGradInput {
   /** (batch, units): the gradients reaching h and c from step t + 1. */
   dhNext: Float32Array;
   dcNext: Float32Array;
-  /** The forward step's gates, tanh(c) and c_prev. */
+  /** The forward step's gates, act(c) and c_prev. */
   a: Float32Array;
   ac: Float32Array;
   cPrev: Float32Array;
   batch: number;
   units: number;
+  activations?: CellActivations | null;
+  /** With other activations: the forward step's pre-activations z and its c (act's input). */
+  z?: Float32Array;
+  c?: Float32Array;
 }
 
 export interface LstmCellGrads {
@@ -63,23 +96,28 @@ export function lstmCell(p: LstmCellInput): LstmCellOutput {
   const c = new Float32Array(batch * units),
     ac = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
+  const general = !defaultActivations(p.activations);
+  const act = general ? pointwise(p.activations!.activation, {}).f : Math.tanh;
+  const gate = general ? pointwise(p.activations!.recurrent, {}).f : sigmoid;
+  const zs = general ? new Float32Array(batch * g) : null;
   const z = new Float32Array(g);
   for (let b = 0; b < batch; b++) {
     const row = (b * steps + t) * g;
     for (let k = 0; k < g; k++) {
       z[k] = xw[row + k] + hu[b * g + k];
       if (bias) z[k] += bias[k];
-      a[b * g + k] = k >= 2 * units && k < 3 * units ? Math.tanh(z[k]) : sigmoid(z[k]);
+      a[b * g + k] = k >= 2 * units && k < 3 * units ? act(z[k]) : gate(z[k]);
     }
+    if (zs) zs.set(z, b * g);
     for (let j = 0; j < units; j++) {
       const i = b * units + j,
         q = b * g + j;
       c[i] = a[q + units] * cPrev[i] + a[q] * a[q + 2 * units];
-      ac[i] = Math.tanh(c[i]);
+      ac[i] = act(c[i]);
       h[i] = a[q + 3 * units] * ac[i];
     }
   }
-  return { a, c, ac, h };
+  return zs ? { a, c, ac, h, z: zs } : { a, c, ac, h };
 }
 
 export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
@@ -87,6 +125,12 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
   const g = 4 * units;
   const dz = new Float32Array(batch * g),
     dcPrev = new Float32Array(batch * units);
+  // Other activations: their derivatives at the saved z and c (tanh's and σ's from their values otherwise).
+  const general = !defaultActivations(p.activations);
+  const z = p.z,
+    c = p.c;
+  const act = general ? pointwise(p.activations!.activation, {}).df : (_: number, y: number) => 1 - y * y;
+  const gate = general ? pointwise(p.activations!.recurrent, {}).df : (_: number, y: number) => y * (1 - y);
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const f = new Float32Array(4);
   for (let b = 0; b < batch; b++) {
@@ -98,18 +142,18 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
         ag = a[q + 2 * units],
         ao = a[q + 3 * units];
       f[0] = dh[i] + dhNext[i]; // dh_t
-      f[1] = f[0] * ao; // d tanh(c)
-      f[2] = f[1] * (1 - ac[i] * ac[i]); // dc from h
+      f[1] = f[0] * ao; // d act(c)
+      f[2] = f[1] * act(c ? c[i] : 0, ac[i]); // dc from h
       f[2] += dcNext[i];
       const dc = f[2];
       f[3] = dc * ag;
-      dz[q] = f[3] * (ai * (1 - ai));
+      dz[q] = f[3] * gate(z ? z[q] : 0, ai);
       f[3] = dc * cPrev[i];
-      dz[q + units] = f[3] * (af * (1 - af));
+      dz[q + units] = f[3] * gate(z ? z[q + units] : 0, af);
       f[3] = dc * ai;
-      dz[q + 2 * units] = f[3] * (1 - ag * ag);
+      dz[q + 2 * units] = f[3] * act(z ? z[q + 2 * units] : 0, ag);
       f[3] = f[0] * ac[i];
-      dz[q + 3 * units] = f[3] * (ao * (1 - ao));
+      dz[q + 3 * units] = f[3] * gate(z ? z[q + 3 * units] : 0, ao);
       dcPrev[i] = dc * af;
     }
   }
@@ -141,6 +185,8 @@ export interface LstmSequenceInput {
    * (gateMatMul). Absent or null: h·U.
    */
   recurrentMasks?: GateMasks;
+  /** Absent or null: tanh and σ. */
+  activations?: CellActivations | null;
 }
 
 export interface LstmSequenceOutput {
@@ -154,11 +200,13 @@ export interface LstmSequenceOutput {
   hs: Float32Array;
   cs: Float32Array;
   acs: Float32Array;
+  /** With other activations: every step's pre-activations z (steps, batch, 4·units). */
+  zs?: Float32Array;
 }
 
 export interface LstmSequenceGradInput
-  extends Pick<LstmSequenceOutput, 'a' | 'hs' | 'cs' | 'acs'>,
-    Pick<LstmSequenceInput, 'recurrentMasks'> {
+  extends Pick<LstmSequenceOutput, 'a' | 'hs' | 'cs' | 'acs' | 'zs'>,
+    Pick<LstmSequenceInput, 'recurrentMasks' | 'activations'> {
   /** The gradient of y: (batch, steps, units) when sequences, else (batch, units). */
   dy: Float32Array;
   sequences: boolean;
@@ -199,8 +247,8 @@ export function setStepOf(seq: Float32Array, part: Float32Array, batch: number, 
 }
 
 /**
- * The LSTM layer's loop over time with its default activations, from h0 and c0: per step h·recurrent_kernel
- * (`matMul`; gate by gate with recurrent_dropout's masks), then `cell`. The fast backend runs it in wasm (the same kernels in the same order) or, outside a step
+ * The LSTM layer's loop over time, from h0 and c0: per step h·recurrent_kernel (`matMul`; gate by gate with
+ * recurrent_dropout's masks), then `cell` with the layer's activations. The fast backend runs it in wasm (the same kernels in the same order) or, outside a step
  * scope, with its own matMul.
  */
 export function lstmSequence(
@@ -217,12 +265,15 @@ export function lstmSequence(
     acs = new Float32Array(steps * n);
   const y = new Float32Array(sequences ? steps * n : n);
   const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
+  const activations = defaultActivations(p.activations) ? null : p.activations!;
+  const zs = activations ? new Float32Array(steps * batch * g) : null;
   let h = p.h0 ?? new Float32Array(n),
     c = p.c0 ?? new Float32Array(n);
   for (let t = 0; t < steps; t++) {
     const hu = gateMatMul(matMul, { shape: [batch, units], data: h }, U, p.recurrentMasks ?? null).data;
-    const out = cell({ xw, t, steps, hu, bias, cPrev: c, batch, units });
+    const out = cell({ xw, t, steps, hu, bias, cPrev: c, batch, units, activations });
     a.set(out.a, t * batch * g);
+    if (zs) zs.set(out.z!, t * batch * g);
     hs.set(out.h, t * n);
     cs.set(out.c, t * n);
     acs.set(out.ac, t * n);
@@ -231,7 +282,8 @@ export function lstmSequence(
     c = out.c;
   }
   if (!sequences) y.set(h);
-  return { y, h: Float32Array.from(h), c: Float32Array.from(c), a, hs, cs, acs };
+  const out = { y, h: Float32Array.from(h), c: Float32Array.from(c), a, hs, cs, acs };
+  return zs ? { ...out, zs } : out;
 }
 
 /**
@@ -251,6 +303,7 @@ export function lstmSequenceGrad(
     dBias = new Float32Array(g);
   const U: Tensor = { shape: [units, g], data: p.recurrentKernel };
   const zeros = new Float32Array(n);
+  const activations = defaultActivations(p.activations) ? null : p.activations!;
   let dhNext = p.dhLast ?? zeros,
     dcNext = p.dcLast ?? zeros;
   for (let t = steps - 1; t >= 0; t--) {
@@ -266,6 +319,11 @@ export function lstmSequenceGrad(
       cPrev,
       batch,
       units,
+      ...(activations && {
+        activations,
+        z: p.zs!.subarray(t * batch * g, (t + 1) * batch * g),
+        c: cs.subarray(t * n, (t + 1) * n),
+      }),
     });
     const dzt: Tensor = { shape: [batch, g], data: grads.dz };
     const hPrevT: Tensor = { shape: [batch, units], data: hPrev };

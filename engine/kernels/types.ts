@@ -273,22 +273,25 @@ export interface Backend {
     withBias: boolean,
   ): { dz: Tensor; dBias: Float32Array | null };
 
-  /** One LSTM step's elementwise part with sigmoid gates and tanh: gates, cell state and h from z's parts. */
+  /**
+   * One LSTM step's elementwise part (sigmoid gates and tanh, or the layer's other activations): gates, cell state
+   * and h from z's parts.
+   */
   lstmCell(p: LstmCellInput): LstmCellOutput;
   /** Backpropagation through that step: the gradient of z and of the previous cell state. */
   lstmCellGrad(p: LstmCellGradInput): LstmCellGrads;
-  /** One GRU step's (reset_after) elementwise part with sigmoid gates and tanh: gates, candidate and h. */
+  /** One GRU step's (reset_after) elementwise part, as lstmCell's: gates, candidate and h. */
   gruCell(p: GruCellInput): GruCellOutput;
   /** Backpropagation through that step: the gradients of both matrix products' outputs, and of h. */
   gruCellGrad(p: GruCellGradInput): GruCellGrads;
   /**
-   * A whole LSTM sequence with those activations: per step h·recurrent_kernel, then lstmCell's step (the fast
-   * backend: one wasm call, no host round trip per step), and what its backpropagation needs.
+   * A whole LSTM sequence: per step h·recurrent_kernel (gate by gate with recurrent_dropout's masks), then lstmCell's
+   * step (the fast backend: one wasm call, no host round trip per step), and what its backpropagation needs.
    */
   lstmSequence(p: LstmSequenceInput): LstmSequenceOutput;
   /** Backpropagation through it: every step's dz, the recurrent kernel's and bias's gradients, the initial states'. */
   lstmSequenceGrad(p: LstmSequenceGradInput): LstmSequenceGrads;
-  /** A whole GRU sequence (reset_after) with those activations, as lstmSequence. */
+  /** A whole GRU sequence (reset_after), as lstmSequence. */
   gruSequence(p: GruSequenceInput): GruSequenceOutput;
   /** Backpropagation through it: every step's dx, the recurrent kernel's and bias's gradients, the initial h's. */
   gruSequenceGrad(p: GruSequenceGradInput): GruSequenceGrads;

@@ -9,7 +9,7 @@ import {
   addInto,
   addRowVector,
   columns,
-  fusedCell,
+  sequenceActivations,
   mat,
   recurrentArgs,
   recurrentConfig,
@@ -98,10 +98,10 @@ export const GRU = defineLayer({
     const { units, activation, recurrent_activation: gate } = config;
     const masks = dropoutMasks(ctx, config, batch, features, 3);
     const xw = inputProjection(ctx, x, w.kernel, masks);
-    const fused = fusedCell(config);
+    const activations = sequenceActivations(config);
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    // Default activations: the whole loop is one backend call (recurrent_dropout's masks included).
-    if (fused) {
+    // The whole loop is one backend call (recurrent_dropout's masks included), for every activation it computes.
+    if (activations) {
       const sequence = ctx.backend.gruSequence({
         xw: xw.data,
         recurrentKernel: w.recurrent_kernel.data,
@@ -112,6 +112,7 @@ export const GRU = defineLayer({
         units,
         sequences: config.return_sequences,
         recurrentMasks: masks.recurrent,
+        activations,
       });
       const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
       return config.return_state ? { ...result, extraOutputs: [mat(batch, units, sequence.h)] } : result;
@@ -160,6 +161,7 @@ export const GRU = defineLayer({
         steps,
         units,
         recurrentMasks: masks.recurrent,
+        activations: sequenceActivations(config),
       });
       const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
       if (w.bias) weights.bias = grads.dBias;

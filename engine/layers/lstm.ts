@@ -9,7 +9,7 @@ import {
   addInto,
   addRowVector,
   columns,
-  fusedCell,
+  sequenceActivations,
   mat,
   recurrentArgs,
   recurrentConfig,
@@ -111,8 +111,9 @@ export const LSTM = defineLayer({
     const masks = dropoutMasks(ctx, config, batch, features, 4);
     const xw = inputProjection(ctx, x, w.kernel, masks);
     const shape = config.return_sequences ? [batch, steps, units] : [batch, units];
-    // Default activations: the whole loop is one backend call (recurrent_dropout's masks included).
-    if (fusedCell(config)) {
+    // The whole loop is one backend call (recurrent_dropout's masks included), for every activation it computes.
+    const activations = sequenceActivations(config);
+    if (activations) {
       const sequence = ctx.backend.lstmSequence({
         xw: xw.data,
         recurrentKernel: w.recurrent_kernel.data,
@@ -124,6 +125,7 @@ export const LSTM = defineLayer({
         units,
         sequences: config.return_sequences,
         recurrentMasks: masks.recurrent,
+        activations,
       });
       const result = { output: { shape, data: sequence.y }, saved: { x, sequence, masks } };
       const last = [mat(batch, units, sequence.h), mat(batch, units, sequence.c)];
@@ -170,6 +172,7 @@ export const LSTM = defineLayer({
         steps,
         units,
         recurrentMasks: masks.recurrent,
+        activations: sequenceActivations(config),
       });
       const weights: Record<string, Float32Array> = { recurrent_kernel: grads.dRecurrentKernel };
       if (w.bias) weights.bias = grads.dBias;

@@ -16,7 +16,7 @@ import { activate, activateGrad } from './run-helpers';
 import { knownChannels } from './spatial';
 import { expectSequence } from './temporal';
 import { columns, gateMatMul, gateMatMulGrad, setColumns } from '../kernels/gate-product';
-import type { MatMul } from '../kernels/lstm-cell';
+import { CELL_ACTIVATIONS, type CellActivations, type MatMul } from '../kernels/lstm-cell';
 import type { ActivationName } from '../kernels/types';
 import type { OutputShapeResult, RunContext } from './types';
 
@@ -125,11 +125,16 @@ export const recurrentFields = {
 } as const;
 
 /**
- * Keras's default activations (sigmoid gates, tanh) run as one fused kernel per step, forward and backward (the
- * condition under which Keras itself takes its cuDNN path); other activations step through the generic kernels.
+ * The layer's activations as the whole-sequence kernels take them (Backend.lstmSequence, gruSequence), or null for
+ * those they don't compute (leaky_relu, softmax, log_softmax), which step through the layer's own loop.
  */
-export const fusedCell = (config: { activation: string; recurrent_activation: string }): boolean =>
-  config.activation === 'tanh' && config.recurrent_activation === 'sigmoid';
+export function sequenceActivations(config: {
+  activation: ActivationName;
+  recurrent_activation: ActivationName;
+}): CellActivations | null {
+  const { activation, recurrent_activation: recurrent } = config;
+  return CELL_ACTIVATIONS.has(activation) && CELL_ACTIVATIONS.has(recurrent) ? { activation, recurrent } : null;
+}
 
 /** The last state's shape, once per state (LSTM: h and c; GRU: h), when return_state asks for them. */
 export function stateShapes(states: number, config: { units: number; return_state: boolean }, input: Shape): Shape[] {

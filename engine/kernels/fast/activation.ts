@@ -31,7 +31,7 @@ function fastSoftmax(rt: WasmRuntime, x: Tensor): Tensor {
  * float32 on Cephes's expf and logf, as TensorFlow's Eigen kernels do; within a few float32 ulps of the reference's
  * f64). In JavaScript a swish or gelu took 17–19 ms per 700K values on the caller's thread, a mish 60 ms.
  */
-const SMOOTH: Partial<Record<ActivationName, SmoothActivationConstant>> = {
+export const SMOOTH: Partial<Record<ActivationName, SmoothActivationConstant>> = {
   sigmoid: 'ACT_SIGMOID',
   tanh: 'ACT_TANH',
   silu: 'ACT_SILU',

@@ -6,6 +6,7 @@ import {
   type GruCellInput,
   type GruCellOutput,
 } from '../gru-cell';
+import { cellCodes } from './cell-codes';
 import type { WasmRuntime } from './runtime';
 
 /**
@@ -24,8 +25,12 @@ export function fastGruCell(rt: WasmRuntime, p: GruCellInput): GruCellOutput {
     hu = arena.copyIn(p.hu),
     bias = p.bias ? arena.copyIn(p.bias) : 0,
     hPrev = arena.copyIn(p.hPrev);
-  rt.call('gruCell', xw, p.t, p.steps, hu, bias, hPrev, a, hh, h, p.batch, p.units);
-  return { a: arena.result(a, 3 * n), hh: arena.result(hh, n), h: arena.result(h, n) };
+  const codes = cellCodes(rt, p.activations);
+  const z = codes ? arena.output(3 * n) : 0;
+  if (codes) rt.call('gruCellAct', xw, p.t, p.steps, hu, bias, hPrev, a, hh, h, p.batch, p.units, ...codes, z);
+  else rt.call('gruCell', xw, p.t, p.steps, hu, bias, hPrev, a, hh, h, p.batch, p.units);
+  const out = { a: arena.result(a, 3 * n), hh: arena.result(hh, n), h: arena.result(h, n) };
+  return codes ? { ...out, z: arena.result(z, 3 * n) } : out;
 }
 
 export function fastGruCellGrad(rt: WasmRuntime, p: GruCellGradInput): GruCellGrads {
@@ -43,6 +48,10 @@ export function fastGruCellGrad(rt: WasmRuntime, p: GruCellGradInput): GruCellGr
     a = arena.copyIn(p.a),
     hh = arena.copyIn(p.hh),
     hPrev = arena.copyIn(p.hPrev);
-  rt.call('gruCellGrad', dh, dhNext, carryDht, carryA, a, hh, hPrev, dx, du, dht, p.batch, p.units);
+  const codes = cellCodes(rt, p.activations);
+  if (codes) {
+    const z = arena.copyIn(p.z!);
+    rt.call('gruCellGradAct', dh, dhNext, carryDht, carryA, a, hh, hPrev, z, dx, du, dht, p.batch, p.units, ...codes);
+  } else rt.call('gruCellGrad', dh, dhNext, carryDht, carryA, a, hh, hPrev, dx, du, dht, p.batch, p.units);
   return { dx: arena.result(dx, 3 * n), du: arena.result(du, 3 * n), dht: arena.result(dht, n) };
 }

@@ -6,6 +6,7 @@ import {
   type LstmCellInput,
   type LstmCellOutput,
 } from '../lstm-cell';
+import { cellCodes } from './cell-codes';
 import type { WasmRuntime } from './runtime';
 
 /**
@@ -27,8 +28,12 @@ export function fastLstmCell(rt: WasmRuntime, p: LstmCellInput): LstmCellOutput 
     hu = arena.copyIn(p.hu),
     bias = p.bias ? arena.copyIn(p.bias) : 0,
     cPrev = arena.copyIn(p.cPrev);
-  rt.call('lstmCell', xw, p.t, p.steps, hu, bias, cPrev, a, c, ac, h, p.batch, p.units);
-  return { a: arena.result(a, 4 * n), c: arena.result(c, n), ac: arena.result(ac, n), h: arena.result(h, n) };
+  const codes = cellCodes(rt, p.activations);
+  const z = codes ? arena.output(4 * n) : 0;
+  if (codes) rt.call('lstmCellAct', xw, p.t, p.steps, hu, bias, cPrev, a, c, ac, h, p.batch, p.units, ...codes, z);
+  else rt.call('lstmCell', xw, p.t, p.steps, hu, bias, cPrev, a, c, ac, h, p.batch, p.units);
+  const out = { a: arena.result(a, 4 * n), c: arena.result(c, n), ac: arena.result(ac, n), h: arena.result(h, n) };
+  return codes ? { ...out, z: arena.result(z, 4 * n) } : out;
 }
 
 export function fastLstmCellGrad(rt: WasmRuntime, p: LstmCellGradInput): LstmCellGrads {
@@ -44,6 +49,11 @@ export function fastLstmCellGrad(rt: WasmRuntime, p: LstmCellGradInput): LstmCel
     a = arena.copyIn(p.a),
     ac = arena.copyIn(p.ac),
     cPrev = arena.copyIn(p.cPrev);
-  rt.call('lstmCellGrad', dh, dhNext, dcNext, a, ac, cPrev, dz, dcPrev, p.batch, p.units);
+  const codes = cellCodes(rt, p.activations);
+  if (codes) {
+    const z = arena.copyIn(p.z!),
+      c = arena.copyIn(p.c!);
+    rt.call('lstmCellGradAct', dh, dhNext, dcNext, a, ac, cPrev, z, c, dz, dcPrev, p.batch, p.units, ...codes);
+  } else rt.call('lstmCellGrad', dh, dhNext, dcNext, a, ac, cPrev, dz, dcPrev, p.batch, p.units);
   return { dz: arena.result(dz, 4 * n), dcPrev: arena.result(dcPrev, n) };
 }

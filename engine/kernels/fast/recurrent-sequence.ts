@@ -30,6 +30,7 @@ import {
 } from '../lstm-cell';
 import { matMul as referenceMatMul } from '../matmul';
 import { WasmMemoryLimitError } from './arena';
+import { cellCodes } from './cell-codes';
 import { fastMatMul, SMALL } from './matmul';
 import { PARALLEL_FLOPS, runShared, type WasmRuntime } from './runtime';
 
@@ -210,14 +211,21 @@ function wasmLstmSequence(rt: WasmRuntime, p: LstmSequenceInput): LstmSequenceOu
   const packedU = pl.packU(u, false);
   const hu = pl.perThread(pl.rowThreads, pl.rows * g),
     hm = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
+  // Other activations: their codes, and every step's pre-activations kept for the backward.
+  const codes = cellCodes(rt, p.activations);
+  const zs = codes ? arena.output(steps * batch * g) : 0;
   pl.run(
     'lstmForward',
     pl.rowThreads,
-    [pl.rows, xw, u, packedU, +pl.small, bias, h0, c0, a, hs, cs, acs, y, +sequences, batch, steps, units, pl.masks],
+    [
+      ...[pl.rows, xw, u, packedU, +pl.small, bias, h0, c0, a, hs, cs, acs, y, +sequences, batch, steps, units],
+      ...[pl.masks, ...(codes ?? [0, 0]), zs],
+    ],
     (t) => [hu[t], ...pl.gemmScratch(t), hm[t]],
   );
   const last = (steps - 1) * n * 4;
   return {
+    ...(codes && { zs: arena.result(zs, steps * batch * g) }),
     y: arena.result(y, sequences ? steps * n : n),
     h: arena.result(hs + last, n),
     c: arena.result(cs + last, n),
@@ -255,6 +263,8 @@ function wasmLstmSequenceGrad(rt: WasmRuntime, p: LstmSequenceGradInput): LstmSe
     h0 = orZeros(rt, p.h0, n),
     c0 = orZeros(rt, p.c0, n);
   const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
+  const codes = cellCodes(rt, p.activations);
+  const zs = codes ? arena.copyIn(p.zs!) : 0;
   // Uᵀ: element (p, j) at j·g + p.
   const packedUT = pl.packU(u, true);
   const dht = pl.perThread(pl.rowThreads, pl.rows * units),
@@ -283,12 +293,14 @@ function wasmLstmSequenceGrad(rt: WasmRuntime, p: LstmSequenceGradInput): LstmSe
       dhLast,
       dcLast,
       pl.masks,
+      ...(codes ?? [0, 0]),
+      zs,
     ],
     (t) => [dht[t], dz[t], ...pl.gemmScratch(t), tmp[t]],
   );
   // dZ holds (batch, steps, gates): step t's row b at t·g + b·steps·g.
-  const zs: [number, number, number] = [dZ, g, steps * g];
-  weightGrads(rt, pl, p, g, hs, h0, zs, [...zs, dBias], [0, 0, 0, 0], dU);
+  const dzs: [number, number, number] = [dZ, g, steps * g];
+  weightGrads(rt, pl, p, g, hs, h0, dzs, [...dzs, dBias], [0, 0, 0, 0], dU);
   return {
     dz: arena.result(dZ, steps * batch * g),
     dRecurrentKernel: arena.result(dU, units * g),
@@ -321,13 +333,19 @@ function wasmGruSequence(rt: WasmRuntime, p: GruSequenceInput): GruSequenceOutpu
   const packedU = pl.packU(u, false);
   const hu = pl.perThread(pl.rowThreads, pl.rows * g),
     hm = pl.perThread(pl.rowThreads, pl.masks ? pl.rows * units : 0);
+  const codes = cellCodes(rt, p.activations);
+  const zs = codes ? arena.output(steps * batch * g) : 0;
   pl.run(
     'gruForward',
     pl.rowThreads,
-    [pl.rows, xw, u, packedU, +pl.small, bias, h0, a, hhs, hs, y, +sequences, batch, steps, units, pl.masks],
+    [
+      ...[pl.rows, xw, u, packedU, +pl.small, bias, h0, a, hhs, hs, y, +sequences, batch, steps, units, pl.masks],
+      ...[...(codes ?? [0, 0]), zs],
+    ],
     (t) => [hu[t], ...pl.gemmScratch(t), hm[t]],
   );
   return {
+    ...(codes && { zs: arena.result(zs, steps * batch * g) }),
     y: arena.result(y, sequences ? steps * n : n),
     h: arena.result(hs + (steps - 1) * n * 4, n),
     a: arena.result(a, steps * batch * g),
@@ -362,6 +380,8 @@ function wasmGruSequenceGrad(rt: WasmRuntime, p: GruSequenceGradInput): GruSeque
   // Every step's du, step-major, for the weight gradients.
   const dUs = arena.alloc(steps * batch * g);
   const pl = plan(rt, batch, steps, units, g, p.recurrentMasks);
+  const codes = cellCodes(rt, p.activations);
+  const zs = codes ? arena.copyIn(p.zs!) : 0;
   const packedUT = pl.packU(u, true);
   const dh = pl.perThread(pl.rowThreads, pl.rows * units),
     dhts = pl.perThread(pl.rowThreads, 2 * pl.rows * units),
@@ -390,6 +410,8 @@ function wasmGruSequenceGrad(rt: WasmRuntime, p: GruSequenceGradInput): GruSeque
       units,
       dhLast,
       pl.masks,
+      ...(codes ?? [0, 0]),
+      zs,
     ],
     (t) => [dh[t], dhts[t], dx[t], ...pl.gemmScratch(t), tmp[t]],
   );

@@ -18,6 +18,7 @@ export interface WasmRuntime {
       | 'CHUNK'
       | 'SMALL_STRIPES'
       | SmoothActivationConstant
+      | CellActivationConstant
       | BinaryOpConstant,
   ): number;
   arena: Arena;
@@ -178,6 +179,9 @@ export type { Task };
 
 /** The wasm codes of binaryRows's operations (engine/kernels/wasm/add.ts). */
 export type BinaryOpConstant = 'OP_ADD' | 'OP_MUL' | 'OP_SUB' | 'OP_AVG' | 'OP_MAX' | 'OP_MIN';
+
+/** The wasm codes of the recurrent cells' other activations (engine/kernels/wasm/activations.ts). */
+export type CellActivationConstant = 'ACT_LINEAR' | 'ACT_RELU' | 'ACT_RELU6';
 
 /** The wasm codes of the smooth and piecewise activations (engine/kernels/wasm/activations.ts). */
 export type SmoothActivationConstant =

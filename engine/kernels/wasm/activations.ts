@@ -10,7 +10,11 @@ import { exp4, sigmoid4, softplus4, tanh4, tanhTail4 } from './exp';
 import { spanOf } from './add';
 import { claim } from './claim';
 
-// Codes shared with the host (fast/activation.ts).
+// Codes shared with the host (fast/activation.ts; linear, relu and relu6 for the recurrent cells only,
+// fast/recurrent-sequence.ts: the pointwise passes run them in bias-add.ts's kernel).
+export const ACT_LINEAR: i32 = 7;
+export const ACT_RELU: i32 = 8;
+export const ACT_RELU6: i32 = 9;
 export const ACT_SIGMOID: i32 = 10;
 export const ACT_TANH: i32 = 11;
 export const ACT_SILU: i32 = 12;
@@ -287,4 +291,23 @@ export function activationBackward(dy: usize, x: usize, y: usize, dx: usize, n: 
       store<f32>(dx + o, load<f32>(dy + o) * f32x4.extract_lane(d, 0));
     }
   }
+}
+
+/** f(x) for every code above (linear, relu and relu6 too): the recurrent cells' activations (recurrent.ts). */
+// @ts-ignore: decorator
+@inline export function cellForward4(x: v128, kind: i32): v128 {
+  if (kind == ACT_LINEAR) return x;
+  if (kind == ACT_RELU) return f32x4.max(x, splat(0));
+  if (kind == ACT_RELU6) return f32x4.min(f32x4.max(x, splat(0)), splat(6));
+  return forward4(x, kind, 1);
+}
+
+/** f'(x) given x and y = f(x), for cellForward4's codes (relu and relu6: 1 strictly inside, as the reference). */
+// @ts-ignore: decorator
+@inline export function cellDerivative4(x: v128, y: v128, kind: i32): v128 {
+  const one = splat(1);
+  if (kind == ACT_LINEAR) return one;
+  if (kind == ACT_RELU) return v128.and(one, f32x4.gt(x, splat(0)));
+  if (kind == ACT_RELU6) return v128.and(one, v128.and(f32x4.gt(x, splat(0)), f32x4.lt(x, splat(6))));
+  return derivative4(x, y, kind, 1);
 }

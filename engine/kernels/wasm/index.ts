@@ -11,7 +11,7 @@ export {
 export { SMALL_STRIPES, conv2dSmallC, conv2dSmallCFilter } from './conv-small';
 export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate, adamUpdateMany } from './adam-update';
-export { lstmCell, lstmCellGrad, gruCell, gruCellGrad } from './recurrent';
+export { lstmCell, lstmCellGrad, gruCell, gruCellGrad, lstmCellAct, lstmCellGradAct, gruCellAct, gruCellGradAct } from './recurrent';
 export { lstmForward, lstmBackward, gruForward, gruBackward, recurrentWeightGrads } from './recurrent-sequence';
 export { softmaxRows, softmaxInner, softmaxGradLines } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
@@ -25,7 +25,7 @@ export {
 } from './add';
 export { dropoutForward } from './dropout';
 export {
-  ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,
+  ACT_LINEAR, ACT_RELU, ACT_RELU6, ACT_SIGMOID, ACT_TANH, ACT_SILU, ACT_GELU, ACT_GELU_TANH, ACT_ELU, ACT_SELU, ACT_EXP, ACT_HARD_SIGMOID, ACT_HARD_SILU,
   ACT_SOFTPLUS, ACT_SOFTSIGN, ACT_MISH, ACT_CELU, ACT_LOG_SIGMOID, ACT_TANH_SHRINK, ACT_SQUAREPLUS, ACT_HARD_TANH,
   ACT_SPARSE_PLUS, ACT_SPARSE_SIGMOID, ACT_SOFT_SHRINK, ACT_HARD_SHRINK, activationForward, activationBackward,
 } from './activations';

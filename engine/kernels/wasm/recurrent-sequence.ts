@@ -8,9 +8,13 @@
 // batch, gates); hs, cs, acs, hhs (steps, batch, units). A product below the fast matMul's size threshold (4096
 // multiply-adds in the layer's per-step product) runs as the reference matMul (smallMatMul), as the fast backend's
 // matMul did; above it the packed GEMM, whose value at each element doesn't depend on the rows or columns around it.
+// With recurrent_dropout's masks the product runs gate by gate (gateProduct), and with other activations than tanh
+// and σ the step is recurrent.ts's coded cell, which keeps every step's pre-activations (zs) for the backward.
 import { claim } from './claim';
 import { KC, gemmPrepacked, packBFull, packedBSize } from './gemm';
-import { f, gruCell, gruCellGrad, lstmCell, lstmCellGrad, put } from './recurrent';
+import {
+  f, gruCell, gruCellAct, gruCellGrad, gruCellGradAct, lstmCell, lstmCellAct, lstmCellGrad, lstmCellGradAct, put,
+} from './recurrent';
 
 /**
  * C (m×n, row stride ldc) = op(A)·op(B) as engine/kernels/matmul.ts computes it: i-p-j order, each step c + a·b in
@@ -189,6 +193,9 @@ export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize,
   const steps = arg(args, 15);
   const units = arg(args, 16);
   const masks = <usize>arg(args, 17);
+  // Other activations than tanh and σ (zs ≠ 0): their codes, and every step's pre-activations (steps, batch, g).
+  const act = arg(args, 18), gate = arg(args, 19);
+  const zs = <usize>arg(args, 20);
   const g = 4 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -199,7 +206,8 @@ export function lstmForward(ctx: usize, args: usize, hu: usize, scratchA: usize,
       const cPrev = t > 0 ? cs + at(t - 1, b0, batch, units) : c0 + at(0, b0, batch, units);
       gateProduct(hu, hPrev, u, packedU, small, masks, b0, batch, m, units, 4, scratchA, edge, hm);
       const aStep = a + at(t, b0, batch, g), acStep = acs + at(t, b0, batch, units);
-      lstmCell(xwRows, t, steps, hu, bias, cPrev, aStep, ct, acStep, ht, m, units);
+      if (zs) lstmCellAct(xwRows, t, steps, hu, bias, cPrev, aStep, ct, acStep, ht, m, units, act, gate, zs + at(t, b0, batch, g));
+      else lstmCell(xwRows, t, steps, hu, bias, cPrev, aStep, ct, acStep, ht, m, units);
       if (sequences) stepRows(y + (<usize>(b0 * steps * units) << 2), ht, m, steps, t, units, true);
       else if (t == steps - 1) memory.copy(y + at(0, b0, batch, units), ht, <usize>(m * units) << 2);
     }
@@ -242,6 +250,8 @@ export function lstmBackward(
   const dhLast = <usize>arg(args, 16);
   const dcLast = <usize>arg(args, 17);
   const masks = <usize>arg(args, 18);
+  const act = arg(args, 19), gate = arg(args, 20);
+  const zs = <usize>arg(args, 21);
   const g = 4 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -255,7 +265,10 @@ export function lstmBackward(
       else memory.fill(dht, 0, n);
       const cPrev = t > 0 ? cs + at(t - 1, b0, batch, units) : c0 + at(0, b0, batch, units);
       const aStep = a + at(t, b0, batch, g), acStep = acs + at(t, b0, batch, units);
-      lstmCellGrad(dht, dhRows, dcRows, aStep, acStep, cPrev, dz, dcRows, m, units);
+      if (zs) {
+        const zStep = zs + at(t, b0, batch, g), ct = cs + at(t, b0, batch, units);
+        lstmCellGradAct(dht, dhRows, dcRows, aStep, acStep, cPrev, zStep, ct, dz, dcRows, m, units, act, gate);
+      } else lstmCellGrad(dht, dhRows, dcRows, aStep, acStep, cPrev, dz, dcRows, m, units);
       stepRows(dZ + (<usize>(b0 * steps * g) << 2), dz, m, steps, t, g, true);
       gateProductGrad(dhRows, dz, u, packedUT, small, masks, b0, batch, m, units, 4, scratchA, edge, tmp);
     }
@@ -367,6 +380,8 @@ export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, 
   const steps = arg(args, 13);
   const units = arg(args, 14);
   const masks = <usize>arg(args, 15);
+  const act = arg(args, 16), gate = arg(args, 17);
+  const zs = <usize>arg(args, 18);
   const g = 3 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -375,7 +390,9 @@ export function gruForward(ctx: usize, args: usize, hu: usize, scratchA: usize, 
       const ht = hs + at(t, b0, batch, units);
       const hPrev = t > 0 ? hs + at(t - 1, b0, batch, units) : h0 + at(0, b0, batch, units);
       gateProduct(hu, hPrev, u, packedU, small, masks, b0, batch, m, units, 3, scratchA, edge, hm);
-      gruCell(xwRows, t, steps, hu, bias, hPrev, a + at(t, b0, batch, g), hhs + at(t, b0, batch, units), ht, m, units);
+      const aStep = a + at(t, b0, batch, g), hhStep = hhs + at(t, b0, batch, units);
+      if (zs) gruCellAct(xwRows, t, steps, hu, bias, hPrev, aStep, hhStep, ht, m, units, act, gate, zs + at(t, b0, batch, g));
+      else gruCell(xwRows, t, steps, hu, bias, hPrev, aStep, hhStep, ht, m, units);
       if (sequences) stepRows(y + (<usize>(b0 * steps * units) << 2), ht, m, steps, t, units, true);
       else if (t == steps - 1) memory.copy(y + at(0, b0, batch, units), ht, <usize>(m * units) << 2);
     }
@@ -411,6 +428,8 @@ export function gruBackward(
   const units = arg(args, 16);
   const dhLast = <usize>arg(args, 17);
   const masks = <usize>arg(args, 18);
+  const act = arg(args, 19), gate = arg(args, 20);
+  const zs = <usize>arg(args, 21);
   const g = 3 * units;
   for (let b0 = claim(ctx, rows, batch); b0 < batch; b0 = claim(ctx, rows, batch)) {
     const m = min(rows, batch - b0);
@@ -428,7 +447,10 @@ export function gruBackward(
       const carryA = last ? 0 : a + at(t + 1, b0, batch, g);
       const du = dUs + at(t, b0, batch, g);
       const aStep = a + at(t, b0, batch, g), hhStep = hhs + at(t, b0, batch, units);
-      gruCellGrad(dh, dhRows, carryDht, carryA, aStep, hhStep, hPrev, dx, du, dht, m, units);
+      if (zs) {
+        const zStep = zs + at(t, b0, batch, g);
+        gruCellGradAct(dh, dhRows, carryDht, carryA, aStep, hhStep, hPrev, zStep, dx, du, dht, m, units, act, gate);
+      } else gruCellGrad(dh, dhRows, carryDht, carryA, aStep, hhStep, hPrev, dx, du, dht, m, units);
       stepRows(dX + (<usize>(b0 * steps * g) << 2), dx, m, steps, t, g, true);
       gateProductGrad(dhRows, du, u, packedUT, small, masks, b0, batch, m, units, 3, scratchA, edge, tmp);
     }

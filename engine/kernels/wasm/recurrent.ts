@@ -7,6 +7,7 @@
 // them; tests compare with the reference within a few ulps. A step holds a few thousand values: one thread. Whole
 // sequences in one call: recurrent-sequence.ts.
 
+import { cellDerivative4, cellForward4 } from './activations';
 import { sigmoid4, tanh4 } from './exp';
 
 /** σ or tanh of one float32, by the four-lane code, so a tail agrees with the lanes before it. */
@@ -306,6 +307,185 @@ export function gruCellGrad(
       store<f32>(du + q + w, dzr);
       put(dx + q + 2 * w, dzc);
       put(du + q + 2 * w, dzc * r);
+    }
+  }
+}
+
+// ---- any activation and recurrent_activation (the codes of activations.ts's cellForward4) ----
+// The same steps, every operation a float32 one (lanes of four; a tail value as lane 0 of a splat, so that it gets
+// the bits a lane would), the activations and their derivatives those of the activation kernels, and each
+// pre-activation kept (zs) for the derivatives that need x. h = z·h_prev + (1 − z)·h̃ and c = f·c_prev + i·c̃ round
+// once from f64, as the default cells.
+
+/** Four floats at p, or one splat over the lanes (a tail). */
+// @ts-ignore: decorator
+@inline function ld(p: usize, one: bool): v128 {
+  return one ? f32x4.splat(load<f32>(p)) : v128.load(p);
+}
+
+/** Four floats to p, or lane 0 only (a tail). */
+// @ts-ignore: decorator
+@inline function st(p: usize, v: v128, one: bool): void {
+  if (one) store<f32>(p, f32x4.extract_lane(v, 0));
+  else v128.store(p, v);
+}
+
+/** zs[from, to) = xw + hu (+ bias), a = f(zs) by `kind`, four at a time then one by one. */
+// @ts-ignore: decorator
+@inline function gateRangeAct(
+  row: usize, zRow: usize, bias: usize, aRow: usize, zsRow: usize, from: i32, to: i32, kind: i32,
+): void {
+  for (let k = from; k < to; ) {
+    const one = k + 4 > to;
+    const o = <usize>k << 2;
+    let z = f32x4.add(ld(row + o, one), ld(zRow + o, one));
+    if (bias) z = f32x4.add(z, ld(bias + o, one));
+    st(zsRow + o, z, one);
+    st(aRow + o, cellForward4(z, kind), one);
+    k += one ? 1 : 4;
+  }
+}
+
+/** lstmCell with `act` (c̃ and the output) and `gate` (i, f, o); zs (batch, 4·units): the pre-activations. */
+export function lstmCellAct(
+  xw: usize, t: i32, steps: i32, hu: usize, bias: usize, cPrev: usize,
+  a: usize, c: usize, ac: usize, h: usize, batch: i32, units: i32, act: i32, gate: i32, zs: usize,
+): void {
+  const g = 4 * units;
+  const u = <usize>units << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = xw + (<usize>((b * steps + t) * g) << 2);
+    const zRow = hu + (<usize>(b * g) << 2);
+    const aRow = a + (<usize>(b * g) << 2), zsRow = zs + (<usize>(b * g) << 2);
+    gateRangeAct(row, zRow, bias, aRow, zsRow, 0, 2 * units, gate);
+    gateRangeAct(row, zRow, bias, aRow, zsRow, 2 * units, 3 * units, act);
+    gateRangeAct(row, zRow, bias, aRow, zsRow, 3 * units, g, gate);
+    const r = <usize>(b * units) << 2;
+    for (let k = 0; k < units; ) {
+      const one = k + 4 > units;
+      const i = <usize>k << 2;
+      const q = aRow + i;
+      const cNew = sumOfProducts4(ld(q + u, one), ld(cPrev + r + i, one), ld(q, one), ld(q + 2 * u, one));
+      st(c + r + i, cNew, one);
+      const y = cellForward4(cNew, act);
+      st(ac + r + i, y, one);
+      st(h + r + i, f32x4.mul(ld(q + 3 * u, one), y), one);
+      k += one ? 1 : 4;
+    }
+  }
+}
+
+/** lstmCellGrad with lstmCellAct's activations, from its zs and c as well. */
+export function lstmCellGradAct(
+  dh: usize, dhNext: usize, dcNext: usize, a: usize, ac: usize, cPrev: usize, zs: usize, c: usize,
+  dz: usize, dcPrev: usize, batch: i32, units: i32, act: i32, gate: i32,
+): void {
+  const g = 4 * units;
+  const u = <usize>units << 2;
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; ) {
+      const one = j + 4 > units;
+      const i = <usize>(b * units + j) << 2;
+      const q = <usize>(b * g + j) << 2;
+      const ai = ld(a + q, one), af = ld(a + q + u, one), ag = ld(a + q + 2 * u, one), ao = ld(a + q + 3 * u, one);
+      const tc = ld(ac + i, one);
+      const dht = f32x4.add(ld(dh + i, one), ld(dhNext + i, one));
+      const dac = f32x4.mul(dht, ao);
+      const dc = f32x4.add(f32x4.mul(dac, cellDerivative4(ld(c + i, one), tc, act)), ld(dcNext + i, one));
+      const p = dz + q, zq = zs + q;
+      st(p, f32x4.mul(f32x4.mul(dc, ag), cellDerivative4(ld(zq, one), ai, gate)), one);
+      st(p + u, f32x4.mul(f32x4.mul(dc, ld(cPrev + i, one)), cellDerivative4(ld(zq + u, one), af, gate)), one);
+      st(p + 2 * u, f32x4.mul(f32x4.mul(dc, ai), cellDerivative4(ld(zq + 2 * u, one), ag, act)), one);
+      st(p + 3 * u, f32x4.mul(f32x4.mul(dht, tc), cellDerivative4(ld(zq + 3 * u, one), ao, gate)), one);
+      st(dcPrev + i, f32x4.mul(dc, af), one);
+      j += one ? 1 : 4;
+    }
+  }
+}
+
+/** gruCell with `act` (h̃) and `gate` (z, r); zs (batch, 3·units): the pre-activations of z, r and h̃. */
+export function gruCellAct(
+  xw: usize, t: i32, steps: i32, hu: usize, bias: usize, hPrev: usize,
+  a: usize, hh: usize, h: usize, batch: i32, units: i32, act: i32, gate: i32, zs: usize,
+): void {
+  const g = 3 * units;
+  const w = <usize>units << 2;
+  const bh = bias + 3 * w;
+  const one64 = f64x2.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const row = xw + (<usize>((b * steps + t) * g) << 2);
+    const uRow = hu + (<usize>(b * g) << 2);
+    const aRow = a + (<usize>(b * g) << 2), zsRow = zs + (<usize>(b * g) << 2);
+    const hRow = (<usize>(b * units)) << 2;
+    for (let j = 0; j < units; ) {
+      const one = j + 4 > units;
+      const o = <usize>j << 2;
+      let uz = ld(uRow + o, one), ur = ld(uRow + w + o, one), uh = ld(uRow + 2 * w + o, one);
+      let xz = ld(row + o, one), xr = ld(row + w + o, one), xh = ld(row + 2 * w + o, one);
+      if (bias) {
+        xz = f32x4.add(xz, ld(bias + o, one));
+        xr = f32x4.add(xr, ld(bias + w + o, one));
+        xh = f32x4.add(xh, ld(bias + 2 * w + o, one));
+        uz = f32x4.add(uz, ld(bh + o, one));
+        ur = f32x4.add(ur, ld(bh + w + o, one));
+        uh = f32x4.add(uh, ld(bh + 2 * w + o, one));
+      }
+      const zz = f32x4.add(xz, uz), zr = f32x4.add(xr, ur);
+      const z = cellForward4(zz, gate), r = cellForward4(zr, gate);
+      const zc = f32x4.add(xh, f32x4.mul(r, uh));
+      const cand = cellForward4(zc, act);
+      st(zsRow + o, zz, one);
+      st(zsRow + w + o, zr, one);
+      st(zsRow + 2 * w + o, zc, one);
+      st(aRow + o, z, one);
+      st(aRow + w + o, r, one);
+      st(aRow + 2 * w + o, cand, one);
+      st(hh + hRow + o, uh, one);
+      const hp = ld(hPrev + hRow + o, one);
+      const hNew = to32(
+        f64x2.add(f64x2.mul(lo(z), lo(hp)), f64x2.mul(f64x2.sub(one64, lo(z)), lo(cand))),
+        f64x2.add(f64x2.mul(hi(z), hi(hp)), f64x2.mul(f64x2.sub(one64, hi(z)), hi(cand))),
+      );
+      st(h + hRow + o, hNew, one);
+      j += one ? 1 : 4;
+    }
+  }
+}
+
+/** gruCellGrad with gruCellAct's activations, from its zs as well. */
+export function gruCellGradAct(
+  dh: usize, dhNext: usize, carryDht: usize, carryA: usize, a: usize, hh: usize, hPrev: usize, zs: usize,
+  dx: usize, du: usize, dht: usize, batch: i32, units: i32, act: i32, gate: i32,
+): void {
+  const g = 3 * units;
+  const w = <usize>units << 2;
+  const one64 = f64x2.splat(1);
+  for (let b = 0; b < batch; b++) {
+    for (let j = 0; j < units; ) {
+      const one = j + 4 > units;
+      const i = <usize>(b * units + j) << 2;
+      const q = <usize>(b * g + j) << 2;
+      const z = ld(a + q, one), r = ld(a + q + w, one), cand = ld(a + q + 2 * w, one);
+      let next = ld(dhNext + i, one);
+      if (carryDht) {
+        const cd = ld(carryDht + i, one), ca = ld(carryA + q, one);
+        next = to32(f64x2.add(lo(next), f64x2.mul(lo(cd), lo(ca))), f64x2.add(hi(next), f64x2.mul(hi(cd), hi(ca))));
+      }
+      const d = f32x4.add(ld(dh + i, one), next);
+      st(dht + i, d, one);
+      const hp = ld(hPrev + i, one);
+      const dzA = to32(f64x2.mul(lo(d), f64x2.sub(lo(hp), lo(cand))), f64x2.mul(hi(d), f64x2.sub(hi(hp), hi(cand))));
+      const dcand = to32(f64x2.mul(lo(d), f64x2.sub(one64, lo(z))), f64x2.mul(hi(d), f64x2.sub(one64, hi(z))));
+      const dzc = f32x4.mul(dcand, cellDerivative4(ld(zs + q + 2 * w, one), cand, act));
+      const dzz = f32x4.mul(dzA, cellDerivative4(ld(zs + q, one), z, gate));
+      const dzr = f32x4.mul(f32x4.mul(dzc, ld(hh + i, one)), cellDerivative4(ld(zs + q + w, one), r, gate));
+      st(dx + q, dzz, one);
+      st(du + q, dzz, one);
+      st(dx + q + w, dzr, one);
+      st(du + q + w, dzr, one);
+      st(dx + q + 2 * w, dzc, one);
+      st(du + q + 2 * w, f32x4.mul(dzc, r), one);
+      j += one ? 1 : 4;
     }
   }
 }

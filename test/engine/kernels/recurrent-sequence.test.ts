@@ -4,13 +4,14 @@
 // forward and backward, on one thread and on two, with the products small (the reference matMul's arithmetic), large
 // (the GEMM), large enough for the thread pool (samples and weight columns split between threads, the last share
 // short), with a batch above the GEMM's KC block (dU's sum in two blocks), and with recurrent_dropout's masks (one
-// per gate, each gate's product on its own: Keras's implementation 1).
+// per gate, each gate's product on its own: Keras's implementation 1), and with other activations than tanh and σ
+// (their pre-activations kept for the derivatives).
 // Against the reference backend: within the step kernels' float32 activations and the GEMM's summation.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import { gruSequence, gruSequenceGrad } from '../../../engine/kernels/gru-cell';
-import { lstmSequence, lstmSequenceGrad } from '../../../engine/kernels/lstm-cell';
+import { type CellActivations, lstmSequence, lstmSequenceGrad } from '../../../engine/kernels/lstm-cell';
 import { referenceBackend } from '../../../engine/kernels/reference';
 import type { Backend } from '../../../engine/kernels/types';
 import { simdVariants, useFastBackend } from './fast-backend';
@@ -28,6 +29,8 @@ interface SequenceCase {
   why: string;
   /** recurrent_dropout's masks, one per gate. */
   masked?: boolean;
+  /** activation and recurrent_activation, when not tanh and sigmoid. */
+  activations?: CellActivations;
 }
 
 const CASES: SequenceCase[] = [
@@ -72,12 +75,25 @@ const CASES: SequenceCase[] = [
       why: 'batch > KC',
     },
   ].map((c) => ({ ...c, masked: true })),
+  ...(
+    [
+      [{ batch: 3, units: 5, steps: 4, why: 'small products' }, 'relu', 'sigmoid'],
+      [{ batch: 7, units: 19, steps: 5, why: 'GEMM, tails' }, 'elu', 'hard_sigmoid'],
+      [{ batch: 2, units: 8, steps: 3, why: 'whole lanes' }, 'sigmoid', 'tanh'],
+      [{ batch: 4, units: 6, steps: 3, why: 'small products' }, 'linear', 'relu6'],
+      [{ batch: 34, units: 150, steps: 5, why: 'threaded', masked: true }, 'gelu', 'softsign'],
+    ] as const
+  ).map(([c, activation, recurrent]) => ({
+    ...{ bias: true, initial: true, sequences: true, lastGrads: true, ...c },
+    activations: { activation, recurrent },
+  })),
 ];
 
 const caseName = (c: SequenceCase) =>
   `batch=${c.batch} units=${c.units} steps=${c.steps}${c.bias ? '' : ' no bias'}${c.initial ? ' initial state' : ''}` +
   `${c.sequences ? ' sequences' : ''}${c.lastGrads ? ' last-state grads' : ''}` +
-  `${c.masked ? ' recurrent dropout' : ''} (${c.why})`;
+  `${c.masked ? ' recurrent dropout' : ''}` +
+  `${c.activations ? ` ${c.activations.activation}/${c.activations.recurrent}` : ''} (${c.why})`;
 
 /** recurrent_dropout's masks at rate 0.3 when the case has them: 0 or 1/0.7 per (sample, unit), one per gate. */
 function gateMasks(c: SequenceCase, gates: number, seed: number): Float32Array[] | null {
@@ -105,6 +121,7 @@ function lstmInputs(c: SequenceCase, seed: number) {
       units,
       sequences: c.sequences,
       recurrentMasks: gateMasks(c, 4, seed),
+      activations: c.activations ?? null,
     },
     dy: r(c.sequences ? [batch, steps, units] : [batch, units], 6),
     dhLast: c.lastGrads ? r([batch, units], 7) : null,
@@ -127,6 +144,7 @@ function gruInputs(c: SequenceCase, seed: number) {
       units,
       sequences: c.sequences,
       recurrentMasks: gateMasks(c, 3, seed),
+      activations: c.activations ?? null,
     },
     dy: r(c.sequences ? [batch, steps, units] : [batch, units], 6),
     dhLast: c.lastGrads ? r([batch, units], 7) : null,
@@ -170,7 +188,7 @@ function sameBits(got: Record<string, Float64Array>, want: Record<string, Float6
 
 describe('the reference sequences are the per-step loop of the reference kernels', () => {
   for (const [kind, run] of Object.entries(KINDS))
-    for (const c of [...CASES.slice(0, 5), ...CASES.filter((c) => c.masked)])
+    for (const c of [...CASES.slice(0, 5), ...CASES.filter((c) => c.masked || c.activations)])
       it(`${kind} ${caseName(c)}`, () => sameBits(run(referenceBackend, c, false), run(referenceBackend, c, true)));
 });
 
