@@ -9,7 +9,14 @@
  */
 import type { Tensor } from '../core/tensor';
 import { pointwise } from './activations';
-import { type CellActivations, defaultActivations, type MatMul, setStepOf, stepOf } from './lstm-cell';
+import {
+  CELL_ACTIVATION_OPTIONS,
+  type CellActivations,
+  defaultActivations,
+  type MatMul,
+  setStepOf,
+  stepOf,
+} from './lstm-cell';
 import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
@@ -75,8 +82,8 @@ export function gruCell(p: GruCellInput): GruCellOutput {
     hh = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
   const general = !defaultActivations(p.activations);
-  const act = general ? pointwise(p.activations!.activation, {}).f : Math.tanh;
-  const gate = general ? pointwise(p.activations!.recurrent, {}).f : sigmoid;
+  const act = general ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).f : Math.tanh;
+  const gate = general ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).f : sigmoid;
   const zs = general ? new Float32Array(batch * g) : null;
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const u = new Float32Array(g),
@@ -116,8 +123,12 @@ export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
   const general = !defaultActivations(p.activations);
   const zs = p.z;
   // Other activations: their derivatives at the saved pre-activations (tanh's and σ's from their values otherwise).
-  const act = general ? pointwise(p.activations!.activation, {}).df : (_: number, y: number) => 1 - y * y;
-  const gate = general ? pointwise(p.activations!.recurrent, {}).df : (_: number, y: number) => y * (1 - y);
+  const act = general
+    ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).df
+    : (_: number, y: number) => 1 - y * y;
+  const gate = general
+    ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).df
+    : (_: number, y: number) => y * (1 - y);
   const g = 3 * units;
   const dx = new Float32Array(batch * g),
     du = new Float32Array(batch * g),

@@ -20,16 +20,19 @@ export interface CellActivations {
 }
 
 /**
- * The activations the cells and whole sequences compute, on every backend: the pointwise ones the wasm kernels have
- * (linear, relu, relu6 and those of the activation kernel). leaky_relu (whose slope a name doesn't carry),
- * softmax and log_softmax step through the layer's own loop.
+ * The activations the cells and whole sequences compute, on every backend: every pointwise one (linear, the relu
+ * family and those of the activation kernel). softmax and log_softmax step through the layer's own loop.
  */
 export const CELL_ACTIVATIONS: ReadonlySet<ActivationName> = new Set<ActivationName>([
   'linear',
   'relu',
   'relu6',
+  'leaky_relu',
   ...SMOOTH_ACTIVATIONS,
 ]);
+
+/** What an activation's name means in Keras: 'leaky_relu' is leaky_relu(x, negative_slope=0.2). */
+export const CELL_ACTIVATION_OPTIONS = { negativeSlope: 0.2 };
 
 /** Keras's defaults (tanh, and σ for the gates), which the cells compute on their own path, keeping no z. */
 export const defaultActivations = (acts: CellActivations | null | undefined): boolean =>
@@ -97,8 +100,8 @@ export function lstmCell(p: LstmCellInput): LstmCellOutput {
     ac = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
   const general = !defaultActivations(p.activations);
-  const act = general ? pointwise(p.activations!.activation, {}).f : Math.tanh;
-  const gate = general ? pointwise(p.activations!.recurrent, {}).f : sigmoid;
+  const act = general ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).f : Math.tanh;
+  const gate = general ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).f : sigmoid;
   const zs = general ? new Float32Array(batch * g) : null;
   const z = new Float32Array(g);
   for (let b = 0; b < batch; b++) {
@@ -129,8 +132,12 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
   const general = !defaultActivations(p.activations);
   const z = p.z,
     c = p.c;
-  const act = general ? pointwise(p.activations!.activation, {}).df : (_: number, y: number) => 1 - y * y;
-  const gate = general ? pointwise(p.activations!.recurrent, {}).df : (_: number, y: number) => y * (1 - y);
+  const act = general
+    ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).df
+    : (_: number, y: number) => 1 - y * y;
+  const gate = general
+    ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).df
+    : (_: number, y: number) => y * (1 - y);
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const f = new Float32Array(4);
   for (let b = 0; b < batch; b++) {

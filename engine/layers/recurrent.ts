@@ -126,7 +126,7 @@ export const recurrentFields = {
 
 /**
  * The layer's activations as the whole-sequence kernels take them (Backend.lstmSequence, gruSequence), or null for
- * those they don't compute (leaky_relu, softmax, log_softmax), which step through the layer's own loop.
+ * those they don't compute (softmax, log_softmax), which step through the layer's own loop.
  */
 export function sequenceActivations(config: {
   activation: ActivationName;

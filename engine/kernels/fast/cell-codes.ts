@@ -7,6 +7,7 @@ const PIECEWISE: Partial<Record<ActivationName, CellActivationConstant>> = {
   linear: 'ACT_LINEAR',
   relu: 'ACT_RELU',
   relu6: 'ACT_RELU6',
+  leaky_relu: 'ACT_LEAKY_RELU',
 };
 
 /**

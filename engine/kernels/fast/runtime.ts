@@ -181,7 +181,7 @@ export type { Task };
 export type BinaryOpConstant = 'OP_ADD' | 'OP_MUL' | 'OP_SUB' | 'OP_AVG' | 'OP_MAX' | 'OP_MIN';
 
 /** The wasm codes of the recurrent cells' other activations (engine/kernels/wasm/activations.ts). */
-export type CellActivationConstant = 'ACT_LINEAR' | 'ACT_RELU' | 'ACT_RELU6';
+export type CellActivationConstant = 'ACT_LINEAR' | 'ACT_RELU' | 'ACT_RELU6' | 'ACT_LEAKY_RELU';
 
 /** The wasm codes of the smooth and piecewise activations (engine/kernels/wasm/activations.ts). */
 export type SmoothActivationConstant =

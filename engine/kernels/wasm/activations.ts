@@ -12,6 +12,7 @@ import { claim } from './claim';
 
 // Codes shared with the host (fast/activation.ts; linear, relu and relu6 for the recurrent cells only,
 // fast/recurrent-sequence.ts: the pointwise passes run them in bias-add.ts's kernel).
+export const ACT_LEAKY_RELU: i32 = 6;
 export const ACT_LINEAR: i32 = 7;
 export const ACT_RELU: i32 = 8;
 export const ACT_RELU6: i32 = 9;
@@ -293,10 +294,14 @@ export function activationBackward(dy: usize, x: usize, y: usize, dx: usize, n: 
   }
 }
 
-/** f(x) for every code above (linear, relu and relu6 too): the recurrent cells' activations (recurrent.ts). */
+/**
+ * f(x) for every code above (linear, relu, relu6 and leaky_relu too, its slope Keras's default for the name, 0.2):
+ * the recurrent cells' activations (recurrent.ts).
+ */
 // @ts-ignore: decorator
 @inline export function cellForward4(x: v128, kind: i32): v128 {
   if (kind == ACT_LINEAR) return x;
+  if (kind == ACT_LEAKY_RELU) return v128.bitselect(x, f32x4.mul(x, splat(0.2)), f32x4.gt(x, splat(0)));
   if (kind == ACT_RELU) return f32x4.max(x, splat(0));
   if (kind == ACT_RELU6) return f32x4.min(f32x4.max(x, splat(0)), splat(6));
   return forward4(x, kind, 1);
@@ -307,6 +312,7 @@ export function activationBackward(dy: usize, x: usize, y: usize, dx: usize, n: 
 @inline export function cellDerivative4(x: v128, y: v128, kind: i32): v128 {
   const one = splat(1);
   if (kind == ACT_LINEAR) return one;
+  if (kind == ACT_LEAKY_RELU) return v128.bitselect(one, splat(0.2), f32x4.gt(x, splat(0)));
   if (kind == ACT_RELU) return v128.and(one, f32x4.gt(x, splat(0)));
   if (kind == ACT_RELU6) return v128.and(one, v128.and(f32x4.gt(x, splat(0)), f32x4.lt(x, splat(6))));
   return derivative4(x, y, kind, 1);

@@ -81,6 +81,7 @@ const CASES: SequenceCase[] = [
       [{ batch: 7, units: 19, steps: 5, why: 'GEMM, tails' }, 'elu', 'hard_sigmoid'],
       [{ batch: 2, units: 8, steps: 3, why: 'whole lanes' }, 'sigmoid', 'tanh'],
       [{ batch: 4, units: 6, steps: 3, why: 'small products' }, 'linear', 'relu6'],
+      [{ batch: 5, units: 9, steps: 4, why: 'small products' }, 'leaky_relu', 'hard_silu'],
       [{ batch: 34, units: 150, steps: 5, why: 'threaded', masked: true }, 'gelu', 'softsign'],
     ] as const
   ).map(([c, activation, recurrent]) => ({
