@@ -8,18 +8,9 @@
  * fused step gives the unfused one's bits.
  */
 import type { Tensor } from '../core/tensor';
-import { pointwise } from './activations';
-import {
-  CELL_ACTIVATION_OPTIONS,
-  type CellActivations,
-  defaultActivations,
-  type MatMul,
-  setStepOf,
-  stepOf,
-} from './lstm-cell';
+import { type CellActivations, cellScalars, defaultActivations, type MatMul, setStepOf, stepOf } from './lstm-cell';
 import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
-import { sigmoid } from './sigmoid';
 
 export interface GruCellInput {
   /** (batch·steps, 3·units): x·kernel for every step, rows in (batch, step) order. */
@@ -82,8 +73,7 @@ export function gruCell(p: GruCellInput): GruCellOutput {
     hh = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
   const general = !defaultActivations(p.activations);
-  const act = general ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).f : Math.tanh;
-  const gate = general ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).f : sigmoid;
+  const { act, gate } = cellScalars(p.activations);
   const zs = general ? new Float32Array(batch * g) : null;
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const u = new Float32Array(g),
@@ -104,14 +94,14 @@ export function gruCell(p: GruCellInput): GruCellOutput {
         q = b * g + j;
       f[0] = x[j] + u[j];
       if (zs) zs[q] = f[0];
-      a[q] = gate(f[0]);
+      a[q] = gate.f(f[0]);
       f[0] = x[units + j] + u[units + j];
       if (zs) zs[q + units] = f[0];
-      a[q + units] = gate(f[0]);
+      a[q + units] = gate.f(f[0]);
       hh[i] = u[2 * units + j];
       f[0] = x[2 * units + j] + a[q + units] * hh[i];
       if (zs) zs[q + 2 * units] = f[0];
-      a[q + 2 * units] = act(f[0]);
+      a[q + 2 * units] = act.f(f[0]);
       h[i] = a[q] * hPrev[i] + (1 - a[q]) * a[q + 2 * units];
     }
   }
@@ -120,15 +110,9 @@ export function gruCell(p: GruCellInput): GruCellOutput {
 
 export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
   const { dh, dhNext, carry, a, hh, hPrev, batch, units } = p;
-  const general = !defaultActivations(p.activations);
   const zs = p.z;
   // Other activations: their derivatives at the saved pre-activations (tanh's and σ's from their values otherwise).
-  const act = general
-    ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).df
-    : (_: number, y: number) => 1 - y * y;
-  const gate = general
-    ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).df
-    : (_: number, y: number) => y * (1 - y);
+  const { act, gate } = cellScalars(p.activations);
   const g = 3 * units;
   const dx = new Float32Array(batch * g),
     du = new Float32Array(batch * g),
@@ -145,10 +129,10 @@ export function gruCellGrad(p: GruCellGradInput): GruCellGrads {
       dht[i] = dh[i] + f[4];
       f[0] = dht[i] * (hPrev[i] - cand); // d z (after σ)
       f[1] = dht[i] * (1 - z); // d h̃
-      f[2] = f[1] * act(zs ? zs[q + 2 * units] : 0, cand); // d of h̃'s pre-activation
+      f[2] = f[1] * act.df(zs ? zs[q + 2 * units] : 0, cand); // d of h̃'s pre-activation
       f[3] = f[2] * hh[i]; // d r (after σ)
-      const dzz = f[0] * gate(zs ? zs[q] : 0, z);
-      const dzr = f[3] * gate(zs ? zs[q + units] : 0, r);
+      const dzz = f[0] * gate.df(zs ? zs[q] : 0, z);
+      const dzr = f[3] * gate.df(zs ? zs[q + units] : 0, r);
       dx[q] = du[q] = dzz;
       dx[q + units] = du[q + units] = dzr;
       dx[q + 2 * units] = f[2];

@@ -7,7 +7,7 @@
  * their derivatives need.
  */
 import type { Tensor } from '../core/tensor';
-import { pointwise, SMOOTH_ACTIVATIONS } from './activations';
+import { type Pointwise, pointwise, SMOOTH_ACTIVATIONS } from './activations';
 import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
@@ -32,7 +32,17 @@ export const CELL_ACTIVATIONS: ReadonlySet<ActivationName> = new Set<ActivationN
 ]);
 
 /** What an activation's name means in Keras: 'leaky_relu' is leaky_relu(x, negative_slope=0.2). */
-export const CELL_ACTIVATION_OPTIONS = { negativeSlope: 0.2 };
+const CELL_ACTIVATION_OPTIONS = { negativeSlope: 0.2 };
+
+/** A cell's activation and recurrent_activation as scalars (the defaults' derivatives from their values). */
+export function cellScalars(acts: CellActivations | null | undefined): { act: Pointwise; gate: Pointwise } {
+  if (defaultActivations(acts))
+    return { act: { f: Math.tanh, df: (_, y) => 1 - y * y }, gate: { f: sigmoid, df: (_, y) => y * (1 - y) } };
+  return {
+    act: pointwise(acts!.activation, CELL_ACTIVATION_OPTIONS),
+    gate: pointwise(acts!.recurrent, CELL_ACTIVATION_OPTIONS),
+  };
+}
 
 /** Keras's defaults (tanh, and σ for the gates), which the cells compute on their own path, keeping no z. */
 export const defaultActivations = (acts: CellActivations | null | undefined): boolean =>
@@ -100,8 +110,7 @@ export function lstmCell(p: LstmCellInput): LstmCellOutput {
     ac = new Float32Array(batch * units),
     h = new Float32Array(batch * units);
   const general = !defaultActivations(p.activations);
-  const act = general ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).f : Math.tanh;
-  const gate = general ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).f : sigmoid;
+  const { act, gate } = cellScalars(p.activations);
   const zs = general ? new Float32Array(batch * g) : null;
   const z = new Float32Array(g);
   for (let b = 0; b < batch; b++) {
@@ -109,14 +118,14 @@ export function lstmCell(p: LstmCellInput): LstmCellOutput {
     for (let k = 0; k < g; k++) {
       z[k] = xw[row + k] + hu[b * g + k];
       if (bias) z[k] += bias[k];
-      a[b * g + k] = k >= 2 * units && k < 3 * units ? act(z[k]) : gate(z[k]);
+      a[b * g + k] = k >= 2 * units && k < 3 * units ? act.f(z[k]) : gate.f(z[k]);
     }
     if (zs) zs.set(z, b * g);
     for (let j = 0; j < units; j++) {
       const i = b * units + j,
         q = b * g + j;
       c[i] = a[q + units] * cPrev[i] + a[q] * a[q + 2 * units];
-      ac[i] = act(c[i]);
+      ac[i] = act.f(c[i]);
       h[i] = a[q + 3 * units] * ac[i];
     }
   }
@@ -129,15 +138,9 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
   const dz = new Float32Array(batch * g),
     dcPrev = new Float32Array(batch * units);
   // Other activations: their derivatives at the saved z and c (tanh's and σ's from their values otherwise).
-  const general = !defaultActivations(p.activations);
   const z = p.z,
     c = p.c;
-  const act = general
-    ? pointwise(p.activations!.activation, CELL_ACTIVATION_OPTIONS).df
-    : (_: number, y: number) => 1 - y * y;
-  const gate = general
-    ? pointwise(p.activations!.recurrent, CELL_ACTIVATION_OPTIONS).df
-    : (_: number, y: number) => y * (1 - y);
+  const { act, gate } = cellScalars(p.activations);
   // Float32 temporaries: the unfused step stored each of these in a Float32Array.
   const f = new Float32Array(4);
   for (let b = 0; b < batch; b++) {
@@ -150,17 +153,17 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
         ao = a[q + 3 * units];
       f[0] = dh[i] + dhNext[i]; // dh_t
       f[1] = f[0] * ao; // d act(c)
-      f[2] = f[1] * act(c ? c[i] : 0, ac[i]); // dc from h
+      f[2] = f[1] * act.df(c ? c[i] : 0, ac[i]); // dc from h
       f[2] += dcNext[i];
       const dc = f[2];
       f[3] = dc * ag;
-      dz[q] = f[3] * gate(z ? z[q] : 0, ai);
+      dz[q] = f[3] * gate.df(z ? z[q] : 0, ai);
       f[3] = dc * cPrev[i];
-      dz[q + units] = f[3] * gate(z ? z[q + units] : 0, af);
+      dz[q + units] = f[3] * gate.df(z ? z[q + units] : 0, af);
       f[3] = dc * ai;
-      dz[q + 2 * units] = f[3] * act(z ? z[q + 2 * units] : 0, ag);
+      dz[q + 2 * units] = f[3] * act.df(z ? z[q + 2 * units] : 0, ag);
       f[3] = f[0] * ac[i];
-      dz[q + 3 * units] = f[3] * gate(z ? z[q + 3 * units] : 0, ao);
+      dz[q + 3 * units] = f[3] * gate.df(z ? z[q + 3 * units] : 0, ao);
       dcPrev[i] = dc * af;
     }
   }
