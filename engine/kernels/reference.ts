@@ -3,6 +3,7 @@ import { adamUpdate, adamUpdateMany } from './adam-update';
 import { affine } from './affine';
 import { softmaxAxis, softmaxAxisGrad } from './softmax-axis';
 import { transpose } from './transpose';
+import { reverseSteps } from './reverse-steps';
 import { embedding, embeddingGrad } from './embedding';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
@@ -77,6 +78,7 @@ export const referenceBackend: Backend = {
   softmaxAxis,
   softmaxAxisGrad,
   transpose,
+  reverseSteps,
   embedding,
   embeddingGrad,
   biasActivation,

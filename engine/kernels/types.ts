@@ -259,6 +259,8 @@ export interface Backend {
   embeddingGrad(dy: Tensor, ids: Tensor, tableShape: readonly number[]): Tensor;
   /** Permute: y's axis k is x's axis axes[k] (over every axis, the batch's included). */
   transpose(x: Tensor, axes: readonly number[]): Tensor;
+  /** x (batch, steps, …) with each sample's steps in reverse order (go_backwards, Bidirectional). */
+  reverseSteps(x: Tensor): Tensor;
   /** (x − center) · scale + shift (or ÷ scale) per channel of the last axis: Rescaling, Normalization, LayerScale. */
   affine(x: Tensor, p: AffineParams): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;

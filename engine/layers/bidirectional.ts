@@ -141,7 +141,7 @@ export const Bidirectional = defineLayer({
       return def.forward!(ctx, inner, inputs, directionWeights(w, direction));
     });
     const [yf, yb] = runs.map((r) => r.output);
-    const ybAligned = config.return_sequences ? reverseSteps(yb) : yb;
+    const ybAligned = config.return_sequences ? reverseSteps(ctx, yb) : yb;
     // The merges on the backend's kernels (float32, as Keras merges the two directions).
     const b = ctx.backend;
     const merged = {
@@ -163,7 +163,7 @@ export const Bidirectional = defineLayer({
       ave: () => b.mergeGrad('average', dy, yf, s.backwardAligned),
       mul: () => b.mergeGrad('multiply', dy, yf, s.backwardAligned),
     }[config.merge_mode]();
-    const dyb = config.return_sequences ? reverseSteps(dybAligned) : dybAligned;
+    const dyb = config.return_sequences ? reverseSteps(ctx, dybAligned) : dybAligned;
     const weights: Record<string, Float32Array> = {};
     let dx: Tensor | undefined;
     DIRECTIONS.forEach((direction, k) => {

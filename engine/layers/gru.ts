@@ -93,7 +93,7 @@ export const GRU = defineLayer({
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
   forward(ctx, config, [input, ...states], w) {
-    const x = config.go_backwards ? reverseSteps(input) : input;
+    const x = config.go_backwards ? reverseSteps(ctx, input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const masks = dropoutMasks(ctx, config, batch, features, 3);
@@ -170,7 +170,7 @@ export const GRU = defineLayer({
       // initial_state's h receives what reached step 0's previous h.
       return states.length ? { ...input, inputs: [input.inputs[0], mat(batch, units, grads.dh0)] } : input;
     }
-    const x = config.go_backwards ? reverseSteps(input) : input;
+    const x = config.go_backwards ? reverseSteps(ctx, input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 3 * units;

@@ -105,7 +105,7 @@ export const LSTM = defineLayer({
   },
   keyArgs: (config) => joinArgs(String(config.units), config.return_sequences === true && 'sequences'),
   forward(ctx, config, [input, ...states], w) {
-    const x = config.go_backwards ? reverseSteps(input) : input;
+    const x = config.go_backwards ? reverseSteps(ctx, input) : input;
     const [batch, steps, features] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const masks = dropoutMasks(ctx, config, batch, features, 4);
@@ -183,7 +183,7 @@ export const LSTM = defineLayer({
       const initial = [mat(batch, units, grads.dh0), mat(batch, units, grads.dc0)];
       return { ...input, inputs: [input.inputs[0], ...initial] };
     }
-    const x = config.go_backwards ? reverseSteps(input) : input;
+    const x = config.go_backwards ? reverseSteps(ctx, input) : input;
     const [batch, steps] = x.shape;
     const { units, activation, recurrent_activation: gate } = config;
     const g = 4 * units;

@@ -226,19 +226,8 @@ export function recurrentOutput(out: Tensor, h: Tensor, shape: number[], sequenc
   return { output: { shape, data: out.data }, saved };
 }
 
-/** The sequence with its steps in reverse order (go_backwards); its own inverse. */
-export function reverseSteps(x: Tensor): Tensor {
-  const [batch, steps] = x.shape;
-  const width = x.data.length / (batch * steps);
-  const out = new Float32Array(x.data.length);
-  for (let b = 0; b < batch; b++)
-    for (let t = 0; t < steps; t++)
-      out.set(
-        x.data.subarray((b * steps + t) * width, (b * steps + t + 1) * width),
-        (b * steps + steps - 1 - t) * width,
-      );
-  return { shape: x.shape, data: out };
-}
+/** x (batch, steps, …) read from its last step (go_backwards), on the backend. */
+export const reverseSteps = (ctx: RunContext, x: Tensor): Tensor => ctx.backend.reverseSteps(x);
 
 /** Every step's x·kernel as (batch·steps, gates) rows, through the input dropout masks when training drew them. */
 export function inputProjection(ctx: RunContext, x: Tensor, kernel: Tensor, masks: DropoutMasks): Tensor {
@@ -264,7 +253,7 @@ export function inputSideGradients(
   const all = { kernel: dw, ...weights };
   if (!da) return { inputs: [], weights: all };
   const dx = { shape: x.shape, data: da.data };
-  return { inputs: [backwards ? reverseSteps(dx) : dx], weights: all };
+  return { inputs: [backwards ? reverseSteps(ctx, dx) : dx], weights: all };
 }
 
 // ---- dropout masks (Keras's DropoutRNNCell) ----

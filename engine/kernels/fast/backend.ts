@@ -9,6 +9,7 @@ import { adoptAdamSlots, fastAdamUpdate, fastAdamUpdateMany } from './adam-updat
 import { fastAffine } from './affine';
 import { fastSoftmaxAxis, fastSoftmaxAxisGrad } from './softmax-axis';
 import { fastTranspose } from './transpose';
+import { fastReverseSteps } from './reverse-steps';
 import { fastEmbedding, fastEmbeddingGrad } from './embedding';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
@@ -240,6 +241,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       referenceBackend.softmaxAxisGrad,
     ),
     transpose: orReference((x, axes) => fastTranspose(rt, x, axes), referenceBackend.transpose),
+    reverseSteps: orReference((x) => fastReverseSteps(rt, x), referenceBackend.reverseSteps),
     embedding: orReference((ids, table) => fastEmbedding(rt, ids, table), referenceBackend.embedding),
     embeddingGrad: orReference(
       (dy, ids, tableShape) => fastEmbeddingGrad(rt, dy, ids, tableShape),

@@ -34,4 +34,5 @@ export { layerNormForward, layerNormBackward, layerNormParamGrads } from './laye
 export { windowCopy } from './zero-pad';
 export { affineRows } from './affine';
 export { transposeRows } from './transpose';
+export { reverseSteps } from './reverse-steps';
 export { embeddingGather, embeddingScatter } from './embedding';

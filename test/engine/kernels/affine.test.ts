@@ -1,11 +1,7 @@
-// The affine pass of Rescaling, Normalization and LayerScale: float32 one operation at a time (Keras's arithmetic),
-// and in wasm the same bits on 1 and 2 threads, with vectors of every channel count (repeated to whole SIMD rows).
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import { affine } from '../../../engine/kernels/affine';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
-import { useFastBackend } from './fast-backend';
+import { useFastBackend, useOneThreadBackend } from './fast-backend';
 import { randomTensor, shapeText } from './helpers';
 
 const f = Math.fround;
@@ -34,11 +30,7 @@ describe('affine (reference): float32 operations in Keras order', () => {
 
 describe('affine in wasm: the reference bits, on 1 thread and on 2 in a step', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
 
   // Channels 1, 3 (RGB: rows of 12 lanes), 5, 64 and 37; sizes with a partial last row; one big map that threads.
   for (const shape of [
@@ -59,7 +51,7 @@ describe('affine in wasm: the reference bits, on 1 thread and on 2 in a step', (
       ];
       for (const p of params) {
         const want = affine(x, p).data;
-        for (const b of [one, two()])
+        for (const b of [one(), two()])
           b.stepScope(() => {
             const got = b.affine(x, p).data;
             expect(got.findIndex((v, i) => !Object.is(v, want[i]))).toBe(-1);

@@ -1,14 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import {
   depthwiseConv2d,
   depthwiseConv2dBackpropFilter,
   depthwiseConv2dBackpropInput,
 } from '../../../engine/kernels/depthwise-conv2d';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
+import type { FastBackend } from '../../../engine/kernels/fast/backend';
 import type { ConvParams, Padding } from '../../../engine/kernels/types';
-import { useFastBackend } from './fast-backend';
+import { useFastBackend, useOneThreadBackend } from './fast-backend';
 import { expectClose, maxAbs, numericGradient, randomTensor, shapeText } from './helpers';
 
 const params = (s: number, padding: Padding, d = 1): ConvParams => ({ strides: [s, s], padding, dilations: [d, d] });
@@ -86,11 +85,7 @@ describe('depthwiseConv2d fast backend matches the reference', () => {
 
 describe('depthwiseConv2d in wasm (any depth_multiplier): the reference within f32 error, the same bits on 1 thread as on 2', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
   // Channels 37 (two 16-channel blocks, a vector, a single), 4, 1 and 128 (times the multiplier); strides, dilation, 5×5 and 3×2 windows,
   // padding on both sides; sizes above the 4 MFLOP threading threshold (MobileNet's 3×3 on 128 channels at 28×28).
   const wasmCases: { x: number[]; f: number[]; s: number; p: Padding; d?: number }[] = [
@@ -126,6 +121,6 @@ describe('depthwiseConv2d in wasm (any depth_multiplier): the reference within f
       // Each filter value sums batch·outH·outW products: f32 error grows with that count.
       const terms = c.x[0] * y.shape[1] * y.shape[2];
       expectClose(df2, df.data, 1e-4, 2 ** -24 * terms * 4);
-      run(one).forEach((v, i) => expect(v.findIndex((a, j) => !Object.is(a, [y2, dx2, df2][i][j]))).toBe(-1));
+      run(one()).forEach((v, i) => expect(v.findIndex((a, j) => !Object.is(a, [y2, dx2, df2][i][j]))).toBe(-1));
     });
 });

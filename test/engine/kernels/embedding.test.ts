@@ -1,12 +1,7 @@
-// Embedding's gather and the table's gradient: the reference on a hand-checked case and its error for an id outside
-// the vocabulary; in wasm the reference's bits (the gradient sums repeated ids in token order, as float32), on one
-// thread and on two in a step.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
 import { embedding, embeddingGrad } from '../../../engine/kernels/embedding';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
-import { useFastBackend } from './fast-backend';
+import { useFastBackend, useOneThreadBackend } from './fast-backend';
 import { randomTensor } from './helpers';
 
 const same = (a: Float32Array, b: Float32Array) => {
@@ -32,11 +27,7 @@ describe('embedding (reference)', () => {
 
 describe('embedding in wasm: the reference bits on 1 and 2 threads', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
 
   // The text template's 89 × 16 at batch 32 × 16 steps; a 5000-word vocabulary of 37-wide rows (a SIMD tail) where
   // few ids repeat; 7 ids only, so every row sums many tokens.
@@ -54,7 +45,7 @@ describe('embedding in wasm: the reference bits on 1 and 2 threads', () => {
       const dy = randomTensor([tokens / 4, 4, dim], 11);
       const y = embedding(ids, table);
       const dE = embeddingGrad(dy, ids, table.shape);
-      for (const b of [one, two()])
+      for (const b of [one(), two()])
         b.stepScope(() => {
           const got = b.embedding(ids, table);
           expect(got.shape).toEqual([tokens / 4, 4, dim]);

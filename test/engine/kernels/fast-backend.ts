@@ -43,3 +43,24 @@ export function useFastBackend(variant: SimdVariant = 'plain SIMD'): () => FastB
     return backend;
   };
 }
+
+/**
+ * The fast backend on one thread (plain SIMD, no workers), beside useFastBackend's two, for the checks that a kernel
+ * gives the same bits on any thread count; loaded once per describe block and disposed after it.
+ */
+export function useOneThreadBackend(): () => FastBackend {
+  let backend: FastBackend | null = null;
+  beforeAll(async () => {
+    backend = await createFastBackend({
+      binaries: { simd: await readFile(join(wasmDir, WASM_FILES.simd)) },
+      threads: 1,
+    });
+  });
+  afterAll(async () => {
+    if (backend) await backend.dispose();
+  });
+  return () => {
+    if (!backend) throw new Error('one-thread fast backend not loaded');
+    return backend;
+  };
+}

@@ -1,13 +1,9 @@
-// Softmax along any axis (Keras's Softmax layer): the reference equals the last-axis softmax of the transposed
-// tensor; the wasm kernels are within a few float32 ulps of it, forward and gradient, the same bits on 1 and 2
-// threads, NaN and huge logits as the reference.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activation } from '../../../engine/kernels/activations';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
+import type { FastBackend } from '../../../engine/kernels/fast/backend';
 import { softmaxAxis, softmaxAxisGrad } from '../../../engine/kernels/softmax-axis';
 import { transpose } from '../../../engine/kernels/transpose';
-import { useFastBackend } from './fast-backend';
+import { useFastBackend, useOneThreadBackend } from './fast-backend';
 import { expectClose, maxAbs, randomTensor, shapeText } from './helpers';
 
 const same = (a: Float32Array, b: Float32Array) => expect(a.findIndex((v, i) => !Object.is(v, b[i]))).toBe(-1);
@@ -26,11 +22,7 @@ describe('softmaxAxis (reference)', () => {
 
 describe('softmaxAxis in wasm: within float32 error, the same bits on 1 and 2 threads', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
 
   // Inner sizes 448 (7 blocks of 64), 3 (lanes through the one-lane path only), 37 (vectors and a tail); the last
   // axis (the gradient's row path); a map big enough to thread.
@@ -54,7 +46,7 @@ describe('softmaxAxis in wasm: within float32 error, the same bits on 1 and 2 th
       const [y2, dx2] = run(two());
       expectClose(y2, y.data, 2e-6, 1e-12);
       expectClose(dx2, dx.data, 1e-5, 1e-6 * maxAbs(dx.data));
-      const [y1, dx1] = run(one);
+      const [y1, dx1] = run(one());
       same(y1, y2);
       same(dx1, dx2);
     });

@@ -1,11 +1,7 @@
-// Permute's transpose: the reference's index walk on a hand-checked case, and the wasm kernel's copy (the same bits)
-// on channels-last and channels-moving permutations, on 1 thread and on 2 in a step.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tensor } from '../../../engine/core/tensor';
-import { createFastBackend, type FastBackend } from '../../../engine/kernels/fast/backend';
 import { transpose } from '../../../engine/kernels/transpose';
-import { useFastBackend } from './fast-backend';
+import { useFastBackend, useOneThreadBackend } from './fast-backend';
 import { randomTensor, shapeText } from './helpers';
 
 describe('transpose (reference)', () => {
@@ -24,11 +20,7 @@ describe('transpose (reference)', () => {
 
 describe('transpose in wasm: the reference bits on 1 and 2 threads', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
 
   for (const [shape, axes] of [
     [
@@ -52,7 +44,7 @@ describe('transpose in wasm: the reference bits on 1 and 2 threads', () => {
       const x = randomTensor([...shape], 2);
       const want = transpose(x, axes);
       const inverse = axes.map((_, i) => axes.indexOf(i as never));
-      for (const b of [one, two()])
+      for (const b of [one(), two()])
         b.stepScope(() => {
           const got = b.transpose(x, axes);
           expect(got.shape).toEqual(want.shape);

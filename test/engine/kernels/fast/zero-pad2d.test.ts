@@ -1,10 +1,6 @@
-// ZeroPadding2D and Cropping2D (the same window copy, each the other's gradient) in wasm: the reference's values (a
-// copy: the same bits), on one thread and on two in a step, the result kept in wasm memory.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
+import { describe, expect, it } from 'vitest';
 import { zeroPad2d, zeroPad2dGrad } from '../../../../engine/kernels/zero-pad2d';
-import { useFastBackend } from '../fast-backend';
+import { useFastBackend, useOneThreadBackend } from '../fast-backend';
 import { randomTensor, shapeText } from '../helpers';
 
 type Pads = [[number, number], [number, number]];
@@ -16,11 +12,7 @@ const same = (a: Float32Array, b: Float32Array) => {
 
 describe('zero padding and cropping in wasm give the reference bits on 1 and 2 threads', () => {
   const two = useFastBackend();
-  let one: FastBackend;
-  beforeAll(async () => {
-    one = await createFastBackend({ binaries: { simd: await readFile('dist/wasm/kernels-simd.wasm') }, threads: 1 });
-  });
-  afterAll(() => one.dispose());
+  const one = useOneThreadBackend();
 
   // Uneven pads on every side, one side only, 5 channels (no SIMD-friendly width), and a big map that threads.
   const cases: { x: number[]; pads: Pads }[] = [
@@ -50,7 +42,7 @@ describe('zero padding and cropping in wasm give the reference bits on 1 and 2 t
     it(`x=${shapeText(shape)} pads=${JSON.stringify(pads)}: pad, crop back, and a crop of the input`, () => {
       const x = randomTensor(shape, 5);
       const padded = zeroPad2d(x, pads);
-      for (const b of [one, two()])
+      for (const b of [one(), two()])
         b.stepScope(() => {
           const got = b.zeroPad2d(x, pads);
           expect(got.shape).toEqual(padded.shape);
