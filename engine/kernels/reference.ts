@@ -4,6 +4,7 @@ import { affine } from './affine';
 import { softmaxAxis, softmaxAxisGrad } from './softmax-axis';
 import { transpose } from './transpose';
 import { reverseSteps } from './reverse-steps';
+import { repeatVector, repeatVectorGrad } from './repeat-vector';
 import { embedding, embeddingGrad } from './embedding';
 import { add, addGrad } from './add';
 import { avgPool, avgPoolGrad } from './avg-pool';
@@ -79,6 +80,8 @@ export const referenceBackend: Backend = {
   softmaxAxisGrad,
   transpose,
   reverseSteps,
+  repeatVector,
+  repeatVectorGrad,
   embedding,
   embeddingGrad,
   biasActivation,

@@ -261,6 +261,9 @@ export interface Backend {
   transpose(x: Tensor, axes: readonly number[]): Tensor;
   /** x (batch, steps, …) with each sample's steps in reverse order (go_backwards, Bidirectional). */
   reverseSteps(x: Tensor): Tensor;
+  /** RepeatVector: x (batch, features) → (batch, n, features); the gradient sums each sample's n rows. */
+  repeatVector(x: Tensor, n: number): Tensor;
+  repeatVectorGrad(dy: Tensor): Tensor;
   /** (x − center) · scale + shift (or ÷ scale) per channel of the last axis: Rescaling, Normalization, LayerScale. */
   affine(x: Tensor, p: AffineParams): Tensor;
   biasAddGrad(dy: Tensor): Float32Array;

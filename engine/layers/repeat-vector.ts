@@ -26,25 +26,10 @@ export const RepeatVector = defineLayer({
     return [input[0], config.n, input[1]];
   },
   keyArgs: (config) => `×${config.n}`,
-  forward(_ctx, config, [x]) {
-    const [batch, features] = x.shape;
-    const n = config.n;
-    const out = new Float32Array(batch * n * features);
-    for (let b = 0; b < batch; b++) {
-      const row = x.data.subarray(b * features, (b + 1) * features);
-      for (let t = 0; t < n; t++) out.set(row, (b * n + t) * features);
-    }
-    return { output: { shape: [batch, n, features], data: out } };
+  forward(ctx, config, [x]) {
+    return { output: ctx.backend.repeatVector(x, config.n) };
   },
-  backward(_ctx, config, dy, { inputs: [x] }) {
-    const [batch, features] = x.shape;
-    const n = config.n;
-    const dx = new Float32Array(batch * features);
-    for (let b = 0; b < batch; b++)
-      for (let t = 0; t < n; t++) {
-        const at = (b * n + t) * features;
-        for (let f = 0; f < features; f++) dx[b * features + f] += dy.data[at + f];
-      }
-    return { inputs: [{ shape: x.shape, data: dx }] };
+  backward(ctx, _config, dy) {
+    return { inputs: [ctx.backend.repeatVectorGrad(dy)] };
   },
 });

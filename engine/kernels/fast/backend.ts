@@ -10,6 +10,7 @@ import { fastAffine } from './affine';
 import { fastSoftmaxAxis, fastSoftmaxAxisGrad } from './softmax-axis';
 import { fastTranspose } from './transpose';
 import { fastReverseSteps } from './reverse-steps';
+import { fastRepeatVector, fastRepeatVectorGrad } from './repeat-vector';
 import { fastEmbedding, fastEmbeddingGrad } from './embedding';
 import { fastAvgPool, fastAvgPoolGrad } from './avg-pool';
 import { fastBiasActivation, fastBiasActivationGrad, fastBiasAdd, fastBiasAddGrad } from './bias-add';
@@ -242,6 +243,8 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     ),
     transpose: orReference((x, axes) => fastTranspose(rt, x, axes), referenceBackend.transpose),
     reverseSteps: orReference((x) => fastReverseSteps(rt, x), referenceBackend.reverseSteps),
+    repeatVector: orReference((x, n) => fastRepeatVector(rt, x, n), referenceBackend.repeatVector),
+    repeatVectorGrad: orReference((dy) => fastRepeatVectorGrad(rt, dy), referenceBackend.repeatVectorGrad),
     embedding: orReference((ids, table) => fastEmbedding(rt, ids, table), referenceBackend.embedding),
     embeddingGrad: orReference(
       (dy, ids, tableShape) => fastEmbeddingGrad(rt, dy, ids, tableShape),

@@ -35,4 +35,5 @@ export { windowCopy } from './zero-pad';
 export { affineRows } from './affine';
 export { transposeRows } from './transpose';
 export { reverseSteps } from './reverse-steps';
+export { repeatRows, repeatRowsGrad } from './repeat-vector';
 export { embeddingGather, embeddingScatter } from './embedding';

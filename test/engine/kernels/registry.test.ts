@@ -240,6 +240,8 @@ function everyKernel(): Record<string, (b: Backend) => ArrayLike<number>[]> {
     embeddingGrad: (b) => [b.embeddingGrad(randomTensor([3000, 6], 169), ids(3000, 97, 170), [97, 6]).data],
     transpose: (b) => [b.transpose(randomTensor([3, 9, 7, 5], 166), [0, 3, 1, 2]).data],
     reverseSteps: (b) => [b.reverseSteps(randomTensor([37, 11, 13], 171)).data],
+    repeatVector: (b) => [b.repeatVector(randomTensor([37, 13], 172), 9).data],
+    repeatVectorGrad: (b) => [b.repeatVectorGrad(randomTensor([37, 9, 13], 173)).data],
     affine: (b) => [
       b.affine(randomTensor([7, 9, 11, 3], 159), {
         scale: randomTensor([3], 160).data,
