@@ -13,8 +13,8 @@ const SMALL = 16384;
  */
 const PARALLEL_SOFTMAX = 1 << 16;
 
-/** Softmax over the last axis in SIMD (wasm/softmax.ts), threaded over rows. */
-function fastSoftmax(rt: WasmRuntime, x: Tensor): Tensor {
+/** Softmax or log_softmax over the last axis in SIMD (wasm/softmax.ts), threaded over rows. */
+function fastSoftmax(rt: WasmRuntime, x: Tensor, log = false): Tensor {
   const c = x.shape[x.shape.length - 1];
   const n = x.data.length;
   const { arena } = rt;
@@ -22,7 +22,8 @@ function fastSoftmax(rt: WasmRuntime, x: Tensor): Tensor {
   const out = arena.output(n);
   const px = arena.copyIn(x.data);
   const threads = n >= PARALLEL_SOFTMAX ? rt.pool.size : 1;
-  runShared(rt, threads, (_, ctx) => ({ fn: 'softmaxRows', args: [px, out, n / c, c, ctx] }));
+  const fn = log ? 'logSoftmaxRows' : 'softmaxRows';
+  runShared(rt, threads, (_, ctx) => ({ fn, args: [px, out, n / c, c, ctx] }));
   return tensor(x.shape, arena.result(out, n));
 }
 
@@ -88,15 +89,41 @@ function smoothGrad(rt: WasmRuntime, dy: Tensor, x: Tensor, y: Tensor, name: Smo
   return tensor(x.shape, arena.result(dx, n));
 }
 
-/** Every pointwise activation and softmax in SIMD, threaded; linear and log_softmax are the reference. */
+/**
+ * The gradient of softmax (dx = y·(dy − Σ dy·y)) or log_softmax (dx = dy − e^y·Σ dy) over the last axis from y, the
+ * sums in float32 (the reference's in f64): a softmax inside a model (attention weights, a gate) rather than before
+ * the loss, which fuses it. Threaded over rows as the forward.
+ */
+function fastSoftmaxGrad(rt: WasmRuntime, dy: Tensor, y: Tensor, log: boolean): Tensor {
+  const c = y.shape[y.shape.length - 1];
+  const n = y.data.length;
+  const { arena } = rt;
+  arena.reset();
+  const dx = arena.output(n);
+  const pdy = arena.copyIn(dy.data),
+    py = arena.copyIn(y.data);
+  const threads = n >= PARALLEL_SOFTMAX ? rt.pool.size : 1;
+  runShared(rt, threads, (_, ctx) =>
+    log
+      ? { fn: 'logSoftmaxGradRows', args: [pdy, py, dx, n / c, c, ctx] }
+      : { fn: 'softmaxGradLines', args: [pdy, py, dx, n / c, c, 1, ctx] },
+  );
+  return tensor(y.shape, arena.result(dx, n));
+}
+
+/** Whether a softmax-family op over the last axis runs in wasm: rows of at least one value, worth the copies. */
+const softmaxInWasm = (rt: WasmRuntime, x: Tensor) =>
+  x.shape.length > 0 && x.shape[x.shape.length - 1] > 0 && worthWasm(rt, x.data, SMALL);
+
+/** Every activation in SIMD, threaded; linear is the reference (a copy). */
 export function fastActivation(
   rt: WasmRuntime,
   x: Tensor,
   name: ActivationName,
   options: ActivationOptions = {},
 ): Tensor {
-  if (name === 'softmax' && x.shape.length > 0 && x.shape[x.shape.length - 1] > 0 && worthWasm(rt, x.data, SMALL))
-    return fastSoftmax(rt, x);
+  if (name === 'softmax' && softmaxInWasm(rt, x)) return fastSoftmax(rt, x);
+  if (name === 'log_softmax' && softmaxInWasm(rt, x)) return fastSoftmax(rt, x, true);
   const code = SMOOTH[name];
   if (code && worthWasm(rt, x.data, SMALL)) return smooth(rt, x, code, options.alpha ?? 1);
   if (name === 'linear' || ACTIVATION_CODE[name] === undefined || !worthWasm(rt, x.data, SMALL))
@@ -114,6 +141,8 @@ export function fastActivationGrad(
 ): Tensor {
   const code = SMOOTH[name];
   const fits = dy.data.length === x.data.length && y.data.length === x.data.length;
+  if ((name === 'softmax' || name === 'log_softmax') && fits && softmaxInWasm(rt, y))
+    return fastSoftmaxGrad(rt, dy, y, name === 'log_softmax');
   if (code && fits && worthWasm(rt, x.data, SMALL)) return smoothGrad(rt, dy, x, y, code, options.alpha ?? 1);
   const kind = ACTIVATION_CODE[name];
   if (name === 'linear' || kind === undefined || !worthWasm(rt, x.data, SMALL) || dy.data.length !== x.data.length) {

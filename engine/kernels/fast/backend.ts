@@ -96,12 +96,13 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
 /**
  * WebAssembly SIMD where it pays: GEMM and the three Conv2D passes (multi-threaded above 4 MFLOP; for 3×3 stride-1
  * filters the forward and input-gradient passes by Winograd), depthwise convolution (any depth multiplier), batch and
- * layer normalization, every pointwise activation and softmax, pooling (max, average, global), the merge layers,
- * dropout, concatenation, up-sampling, padding and cropping, the affine pass of Rescaling / Normalization /
- * LayerScale, an LSTM or GRU layer's loop over time (one call per pass), and the Adam update of every variable in
+ * layer normalization, every activation (softmax and log_softmax too) and their gradients, pooling (max, average,
+ * global), the merge layers, dropout, concatenation, up-sampling, padding and cropping, the affine pass of Rescaling /
+ * Normalization / LayerScale, Permute, RepeatVector, an LSTM or GRU layer's loop over time (one call per pass, with
+ * any pointwise activation and recurrent_dropout) and its step reversal, and the Adam update of every variable in
  * one call: each threaded where its size pays for waking the pool, each the same bits on any thread count. In a step
  * scope results stay in wasm memory and go from kernel to kernel without copies. Below each kernel's size threshold,
- * and for what is left (log_softmax, softmax cross-entropy without logits), the reference TypeScript.
+ * and for what is left (softmax cross-entropy without logits), the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
   const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;

@@ -13,7 +13,7 @@ export { maxPoolForward, maxPoolGrad } from './max-pool';
 export { adamUpdate, adamUpdateMany } from './adam-update';
 export { lstmCell, lstmCellGrad, gruCell, gruCellGrad, lstmCellAct, lstmCellGradAct, gruCellAct, gruCellGradAct } from './recurrent';
 export { lstmForward, lstmBackward, gruForward, gruBackward, recurrentWeightGrads } from './recurrent-sequence';
-export { softmaxRows, softmaxInner, softmaxGradLines } from './softmax';
+export { softmaxRows, softmaxInner, softmaxGradLines, logSoftmaxRows, logSoftmaxGradRows } from './softmax';
 export { softmaxCrossEntropyRows } from './softmax-cross-entropy';
 export { globalAvgPoolForward, globalAvgPoolBackward, globalMaxPoolForward, globalMaxPoolBackward } from './global-pool';
 export {
