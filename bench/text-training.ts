@@ -3,7 +3,9 @@
 // (`layercanvas train --profile` in its own process: steady-state ms per step after its 3 warm-up steps) and real
 // Keras 3 on TensorFlow CPU (through .venv-keras/bin/python: steps per second after 10 warm-up steps) from the same
 // initial weights (ours, exported as .keras) on the same ids in the same order. Best of ROUNDS alternating runs,
-// since the machine is shared. Goal: ≥ 1.0× Keras's steps/s, and the same epoch loss within a few percent.
+// since the machine is shared. Goal: ≥ 1.0× Keras's steps/s, and the same epoch loss within a few percent. Then the
+// same with the LSTM's recurrent_dropout=0.2 (Keras's implementation 1: a product per gate; the masks are random in
+// both, so the losses agree only roughly) and with activation='relu' (the time-series tutorials' LSTM).
 // Run: npx tsx bench/text-training.ts   (npm run bench runs it with the others; `--quick`: one round)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,8 @@ import { permutation } from '../engine/data/dataset';
 import { reviews } from '../engine/data/generators/reviews';
 import { exportModel } from '../engine/formats/export';
 import { writeProject } from '../engine/formats/project';
+import type { ModelDocument } from '../engine/graph/document';
+import type { LayerConfig } from '../engine/layers/types';
 import { getTemplate } from '../engine/graph/templates';
 import { compileModel, exportWeights } from '../engine/train/executor';
 
@@ -74,19 +78,35 @@ function keras(files: { model: string; x: string; y: string; count: number; leng
 
 const best = (rs: Result[]) => rs.reduce((a, b) => (b.stepsPerSecond > a.stepsPerSecond ? b : a));
 
-const load = loadavg();
-const dir = mkdtempSync(join(tmpdir(), 'layercanvas-text-bench-'));
-try {
-  const doc = getTemplate('text-lstm')!.build();
+/** The template, then its LSTM with each of these config changes. */
+const VARIANTS: { label: string; lstm: LayerConfig }[] = [
+  { label: 'template', lstm: {} },
+  { label: 'recurrent_dropout=0.2', lstm: { recurrent_dropout: 0.2 } },
+  { label: "activation='relu'", lstm: { activation: 'relu' } },
+];
+
+/** A variant's document with the engine's initial weights, as a project file for ours and a .keras file for Keras. */
+async function variantFiles(dir: string, k: number, lstm: LayerConfig) {
+  const template = getTemplate('text-lstm')!.build();
+  const doc: ModelDocument = {
+    ...template,
+    nodes: template.nodes.map((n) => (n.className === 'LSTM' ? { ...n, config: { ...n.config, ...lstm } } : n)),
+  };
   const compiled = compileModel(doc, SEED);
-  if (!compiled.ok) throw new Error('the text template does not compile');
+  if (!compiled.ok) throw new Error(`the text template does not compile with ${JSON.stringify(lstm)}`);
   const initial = { ...doc, weights: exportWeights(compiled.model) };
-  const project = join(dir, 'text.layercanvas.json');
+  const project = join(dir, `text-${k}.layercanvas.json`);
   writeFileSync(project, writeProject(initial));
   const written = await exportModel(initial, 'keras');
   if (!written.ok) throw new Error(written.message);
-  const model = join(dir, 'text.keras');
+  const model = join(dir, `text-${k}.keras`);
   writeFileSync(model, written.files[0].data);
+  return { doc, project, model };
+}
+
+const load = loadavg();
+const dir = mkdtempSync(join(tmpdir(), 'layercanvas-text-bench-'));
+try {
   // The order the trainer visits epoch 0 in (engine/train/trainer.ts seeds it with seed · 1000003 + epoch).
   const data = reviews();
   const length = data.sampleShape[0];
@@ -97,38 +117,46 @@ try {
     for (let j = 0; j < length; j++) x[k * length + j] = data.x[i * length + j];
     y[k] = data.y[i];
   });
-  const files = { model, x: join(dir, 'x.i32'), y: join(dir, 'y.i32'), count: data.count, length };
-  writeFileSync(files.x, x);
-  writeFileSync(files.y, y);
-  console.log(
-    `text training: ${doc.name}, batch ${BATCH}, Adam, one epoch of ${data.count} review sentences ` +
-      `(${Math.ceil(data.count / BATCH)} steps), best of ${ROUNDS} alternating round(s); load average ${load.map((l) => l.toFixed(1)).join(' ')}`,
-  );
-  const runs: { ours: Result[]; keras: Result[] } = { ours: [], keras: [] };
-  for (let round = 0; round < ROUNDS; round++) {
-    runs.ours.push(ours(project));
-    if (existsSync(PYTHON)) runs.keras.push(keras(files));
+  const ids = { x: join(dir, 'x.i32'), y: join(dir, 'y.i32'), count: data.count, length };
+  writeFileSync(ids.x, x);
+  writeFileSync(ids.y, y);
+  const measured: Record<string, { ours: Result; keras?: Result }> = {};
+  for (const [k, variant] of VARIANTS.entries()) {
+    const { doc, project, model } = await variantFiles(dir, k, variant.lstm);
+    if (k === 0)
+      console.log(
+        `text training: ${doc.name}, batch ${BATCH}, Adam, one epoch of ${data.count} review sentences ` +
+          `(${Math.ceil(data.count / BATCH)} steps), best of ${ROUNDS} alternating round(s); load average ${load.map((l) => l.toFixed(1)).join(' ')}`,
+      );
+    else console.log(`with the LSTM's ${variant.label}:`);
+    const runs: { ours: Result[]; keras: Result[] } = { ours: [], keras: [] };
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.ours.push(ours(project));
+      if (existsSync(PYTHON)) runs.keras.push(keras({ ...ids, model }));
+    }
+    const a = best(runs.ours);
+    console.log(`${a.name}: ${a.stepsPerSecond.toFixed(1)} steps/s, epoch loss ${a.loss.toFixed(4)}`);
+    measured[variant.label] = { ours: a };
+    if (runs.keras.length) {
+      const kr = best(runs.keras);
+      console.log(
+        `${kr.name}: ${kr.stepsPerSecond.toFixed(1)} steps/s (${kr.cpuMsPerStep!.toFixed(1)} CPU ms/step), epoch loss ${kr.loss.toFixed(4)}`,
+      );
+      console.log(
+        `ours / Keras: ${(a.stepsPerSecond / kr.stepsPerSecond).toFixed(2)}× steps/s; loss ${(((a.loss - kr.loss) / kr.loss) * 100).toFixed(1)}% apart`,
+      );
+      measured[variant.label].keras = kr;
+    } else console.log(`Keras: not measured (${PYTHON} is missing)`);
   }
-  const a = best(runs.ours);
-  console.log(`${a.name}: ${a.stepsPerSecond.toFixed(1)} steps/s, epoch loss ${a.loss.toFixed(4)}`);
-  const results: Record<string, unknown> = { ours: a };
-  if (runs.keras.length) {
-    const k = best(runs.keras);
-    console.log(
-      `${k.name}: ${k.stepsPerSecond.toFixed(1)} steps/s (${k.cpuMsPerStep!.toFixed(1)} CPU ms/step), epoch loss ${k.loss.toFixed(4)}`,
-    );
-    console.log(
-      `ours / Keras: ${(a.stepsPerSecond / k.stepsPerSecond).toFixed(2)}× steps/s; loss ${(((a.loss - k.loss) / k.loss) * 100).toFixed(1)}% apart`,
-    );
-    results.keras = k;
-  } else console.log(`Keras: not measured (${PYTHON} is missing)`);
   const file = join(root, 'bench/results.json');
   const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   mkdirSync(dirname(file), { recursive: true });
+  const { template, ...variants } = measured;
   const textTraining = {
     batch: BATCH,
     loadAverage: { start: load, end: loadavg() },
-    ...results,
+    ...template,
+    variants,
     measuredAt: new Date().toISOString(),
   };
   writeFileSync(file, `${JSON.stringify({ ...previous, textTraining }, null, 2)}\n`);
