@@ -1,6 +1,6 @@
 import { tensor, type Tensor } from '../core/tensor';
 import { sigmoid } from './sigmoid';
-import type { ActivationName, ActivationOptions } from './types';
+import type { ActivationName, ActivationOptions } from './activation-name';
 
 export { sigmoid };
 

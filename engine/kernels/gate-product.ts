@@ -5,7 +5,9 @@
  * the fast backend's wasm sequences do the same operations in the same order (wasm/recurrent-sequence.ts).
  */
 import type { Tensor } from '../core/tensor';
-import type { MatMul } from './lstm-cell';
+
+/** The matrix product a sequence's loop runs each step with (a backend's matMul). */
+export type MatMul = (a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean) => Tensor;
 
 const mat = (rows: number, cols: number, data?: Float32Array): Tensor => ({
   shape: [rows, cols],

@@ -7,11 +7,11 @@
  * their derivatives need.
  */
 import type { Tensor } from '../core/tensor';
+import type { ActivationName } from './activation-name';
 import { type Pointwise, pointwise, SMOOTH_ACTIVATIONS } from './activations';
-import { type GateMasks, gateMatMul, gateMatMulGrad } from './gate-product';
+import { type GateMasks, gateMatMul, gateMatMulGrad, type MatMul } from './gate-product';
 import { matMul as referenceMatMul } from './matmul';
 import { sigmoid } from './sigmoid';
-import type { ActivationName } from './types';
 
 /** A recurrent layer's activation (LSTM's candidate and output, GRU's candidate) and recurrent_activation (gates). */
 export interface CellActivations {
@@ -172,8 +172,7 @@ export function lstmCellGrad(p: LstmCellGradInput): LstmCellGrads {
 
 // ---- a whole sequence ----
 
-/** The matrix product a sequence's loop runs each step with (a backend's matMul). */
-export type MatMul = (a: Tensor, b: Tensor, transposeA?: boolean, transposeB?: boolean) => Tensor;
+export type { MatMul };
 
 export interface LstmSequenceInput {
   /** (batch·steps, 4·units): x·kernel for every step, rows in (batch, step) order. */

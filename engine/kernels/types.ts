@@ -1,4 +1,5 @@
 import type { Tensor } from '../core/tensor';
+import type { ActivationName, ActivationOptions } from './activation-name';
 import type { AdamStep, AdamVariable } from './adam-update';
 import type { AffineParams } from './affine';
 import type { LayerNormGrads, LayerNormSaved } from './layer-norm';
@@ -59,37 +60,7 @@ export interface PoolParams {
   padding: Padding;
 }
 
-export type ActivationName =
-  | 'linear'
-  | 'relu'
-  | 'sigmoid'
-  | 'tanh'
-  | 'softmax'
-  | 'elu'
-  | 'selu'
-  | 'softplus'
-  | 'softsign'
-  | 'relu6'
-  | 'gelu'
-  | 'gelu_approximate'
-  | 'silu'
-  | 'swish'
-  | 'leaky_relu'
-  | 'hard_sigmoid'
-  | 'hard_silu'
-  | 'hard_swish'
-  | 'exponential'
-  | 'mish'
-  | 'log_softmax'
-  | 'celu'
-  | 'hard_tanh'
-  | 'log_sigmoid'
-  | 'tanh_shrink'
-  | 'squareplus'
-  | 'sparse_plus'
-  | 'sparse_sigmoid'
-  | 'soft_shrink'
-  | 'hard_shrink';
+export type { ActivationName, ActivationOptions } from './activation-name';
 
 /** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
@@ -98,13 +69,6 @@ export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
 export interface ConvEpilogue {
   bias: Float32Array | null;
   activation: EpilogueActivation;
-}
-
-export interface ActivationOptions {
-  /** LeakyReLU's `negative_slope` (Keras 3; `alpha` in tf.keras 2); default 0.3. */
-  negativeSlope?: number;
-  /** ELU's alpha; default 1. */
-  alpha?: number;
 }
 
 /** What batch-norm training forward keeps for the backward pass, plus the batch statistics for the moving averages. */
