@@ -1,6 +1,7 @@
 import { tensor, type Tensor } from '../core/tensor';
+import { activationGrad } from './activations';
 import { channelLayout, forEachChannelRun } from './batch-norm';
-import type { BatchNormGrads, BatchNormSaved } from './types';
+import type { BatchNormEpilogue, BatchNormGrads, BatchNormSaved } from './types';
 
 /**
  * Gradients of training-mode batch norm, where mean and variance depend on x:
@@ -11,12 +12,14 @@ export function batchNormBackward(
   x: Tensor,
   gamma: Float32Array | null,
   saved: BatchNormSaved,
+  epilogue?: { activation: BatchNormEpilogue; y: Tensor },
 ): BatchNormGrads {
   const l = channelLayout(x.shape, saved.axis);
   const { outer, channels: C, inner } = l;
   if (dy.data.length !== x.data.length) throw new RangeError(`dy [${dy.shape}] and x [${x.shape}] differ`);
-  const X = x.data,
-    D = dy.data;
+  const X = x.data;
+  // The epilogue's gradient first, from its output (y > 0 is the mask its input gives), as its own layer takes it.
+  const D = epilogue ? activationGrad(dy, epilogue.y, epilogue.y, epilogue.activation).data : dy.data;
   const { mean, invStd } = saved;
   const n = outer * inner;
   const sumDy = new Float64Array(C),

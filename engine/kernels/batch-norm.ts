@@ -1,5 +1,6 @@
 import { tensor, type Tensor } from '../core/tensor';
-import type { BatchNormSaved } from './types';
+import { activation as applyActivation } from './activations';
+import type { BatchNormEpilogue, BatchNormSaved } from './types';
 
 /** The tensor seen as [outer, C, inner] around the channel axis (inner = 1 for channels_last). */
 export interface ChannelLayout {
@@ -87,6 +88,7 @@ export function batchNormTrain(
   beta: Float32Array | null,
   epsilon: number,
   axis = -1,
+  activation?: BatchNormEpilogue,
 ): { y: Tensor; saved: BatchNormSaved } {
   const l = channelLayout(x.shape, axis);
   const { outer, channels: C, inner } = l;
@@ -125,9 +127,9 @@ export function batchNormTrain(
   );
   const var64 = sq.map((s) => s / n);
   const invStd64 = var64.map((v) => 1 / Math.sqrt(v + epsilon));
-  const y = normalize(x, l, mean64, invStd64, gamma, beta);
+  const normalized = normalize(x, l, mean64, invStd64, gamma, beta);
   return {
-    y,
+    y: activation ? applyActivation(normalized, activation) : normalized,
     saved: {
       mean: Float32Array.from(mean64),
       variance: Float32Array.from(var64),

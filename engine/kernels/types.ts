@@ -62,6 +62,13 @@ export interface PoolParams {
 
 export type { ActivationName, ActivationOptions } from './activation-name';
 
+/**
+ * The activation a BatchNormalization in training applies to its output in the same pass when the layer after it is
+ * that activation alone (a ReLU or Activation('relu'/'relu6') fed by nothing else: Conv → BN → ReLU): the same bits
+ * as its own pass, one pass over the tensor fewer each way.
+ */
+export type BatchNormEpilogue = 'relu' | 'relu6';
+
 /** Activations a linear layer's epilogue fuses, forward and backward (their derivative follows from the output). */
 export type EpilogueActivation = 'linear' | 'relu' | 'relu6';
 
@@ -134,13 +141,17 @@ export interface Backend {
   globalMaxPool(x: Tensor): Tensor;
   globalMaxPoolGrad(dy: Tensor, x: Tensor): Tensor;
 
-  /** gamma/beta null mean scale=False / center=False. `axis` is the channel axis (negative from the end); default -1. */
+  /**
+   * gamma/beta null mean scale=False / center=False. `axis` is the channel axis (negative from the end); default -1.
+   * `activation`: the relu or relu6 after the BN applied to y in the same pass (BatchNormEpilogue).
+   */
   batchNormTrain(
     x: Tensor,
     gamma: Float32Array | null,
     beta: Float32Array | null,
     epsilon: number,
     axis?: number,
+    activation?: BatchNormEpilogue,
   ): { y: Tensor; saved: BatchNormSaved };
   batchNormInfer(
     x: Tensor,
@@ -151,7 +162,14 @@ export interface Backend {
     epsilon: number,
     axis?: number,
   ): Tensor;
-  batchNormBackward(dy: Tensor, x: Tensor, gamma: Float32Array | null, saved: BatchNormSaved): BatchNormGrads;
+  /** With `epilogue`, dy is the gradient of the activation's output y, taken back through it first. */
+  batchNormBackward(
+    dy: Tensor,
+    x: Tensor,
+    gamma: Float32Array | null,
+    saved: BatchNormSaved,
+    epilogue?: { activation: BatchNormEpilogue; y: Tensor },
+  ): BatchNormGrads;
 
   activation(x: Tensor, name: ActivationName, options?: ActivationOptions): Tensor;
   /** dL/dx from dL/dy; y is the forward output (softmax and sigmoid use it). */

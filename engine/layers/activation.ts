@@ -9,6 +9,7 @@ export const Activation = defineLayer({
   arity: 'one',
   traits: { featureMaps: true, keepsUnits: true },
   activationOf: (config) => (config.activation === 'linear' ? null : String(config.activation)),
+  epilogue: (config) => (config.activation === 'relu' || config.activation === 'relu6' ? config.activation : null),
   keras: {
     args: ['activation'],
     noBuild: true,

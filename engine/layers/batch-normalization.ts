@@ -3,11 +3,18 @@ import { constraintFields, initializerField, joinArgs, num, regularizerFields } 
 import type { WeightSpec } from './types';
 import { defineLayer } from './define';
 import type { Tensor } from '../core/tensor';
-import type { BatchNormSaved } from '../kernels/types';
+import type { BatchNormEpilogue, BatchNormSaved } from '../kernels/types';
 
 /** Keras: a frozen BatchNormalization (trainable=False) runs in inference mode even while the model trains. */
 const usesBatchStatistics = (training: boolean, config: { trainable?: boolean }) =>
   training && config.trainable !== false;
+
+/**
+ * The relu or relu6 of the layer after this one, run in this layer's own pass (with its gradient) when the executor
+ * passes it: a key of the running config only, never of a document's (engine/train/executor.ts).
+ */
+const epilogueOf = (config: object): BatchNormEpilogue | undefined =>
+  (config as { epilogue?: BatchNormEpilogue }).epilogue;
 
 interface InferenceSaved {
   inference: true;
@@ -33,6 +40,7 @@ export const BatchNormalization = defineLayer({
   details:
     'Place it between the linear step (Conv2D/Dense with use_bias=False) and the activation. Each feature map gets one mean and one variance, shared across every pixel and every sample of the batch. moving_mean and moving_variance are not trained: they follow the batch statistics with `momentum` and replace them at inference.',
   arity: 'one',
+  acceptsEpilogue: (config, training) => usesBatchStatistics(training, config),
   traits: { featureMaps: true, keepsUnits: true, batchStatistics: true },
   keras: {
     args: [
@@ -149,7 +157,7 @@ export const BatchNormalization = defineLayer({
       const invStd = w.moving_variance.data.map((v) => 1 / Math.sqrt(v + epsilon));
       return { output, saved: { inference: true, invStd } satisfies InferenceSaved };
     }
-    const { y, saved } = ctx.backend.batchNormTrain(x, gamma, beta, epsilon, axis);
+    const { y, saved } = ctx.backend.batchNormTrain(x, gamma, beta, epsilon, axis, epilogueOf(config));
     // moving = moving × momentum + batch × (1 − momentum), with the biased batch variance, as Keras does.
     const m = config.momentum;
     const follow = (moving: Float32Array, batch: Float32Array) => moving.map((v, i) => v * m + batch[i] * (1 - m));
@@ -162,7 +170,7 @@ export const BatchNormalization = defineLayer({
       },
     };
   },
-  backward(ctx, config, dy, { inputs: [x], weights: w, saved }) {
+  backward(ctx, config, dy, { inputs: [x], weights: w, saved, output }) {
     const gamma = w.gamma?.data ?? null;
     let dx: Tensor;
     let dgamma: Float32Array;
@@ -176,7 +184,11 @@ export const BatchNormalization = defineLayer({
         gamma,
         config.axis,
       ));
-    } else ({ dx, dgamma, dbeta } = ctx.backend.batchNormBackward(dy, x, gamma, saved as BatchNormSaved));
+    } else {
+      const activation = epilogueOf(config);
+      const epilogue = activation ? { activation, y: output } : undefined;
+      ({ dx, dgamma, dbeta } = ctx.backend.batchNormBackward(dy, x, gamma, saved as BatchNormSaved, epilogue));
+    }
     const weights: Record<string, Float32Array> = {};
     if (w.gamma) weights.gamma = dgamma;
     if (w.beta) weights.beta = dbeta;

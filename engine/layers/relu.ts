@@ -27,6 +27,7 @@ export const ReLU = defineLayer({
   traits: { featureMaps: true, keepsUnits: true },
   tfjs: { lacks: { fields: ['negative_slope', 'threshold'], hint: 'use LeakyReLU for a slope' } },
   activationOf: () => 'relu',
+  epilogue: (config) => plainKernel(config as unknown as ReluConfig),
   keras: {
     args: ['max_value', 'negative_slope', 'threshold'],
     noBuild: true,

@@ -1,7 +1,7 @@
 import type { LayerIssue } from '../core/problems';
 import type { Shape } from '../core/shape';
 import type { Tensor } from '../core/tensor';
-import type { Backend } from '../kernels/types';
+import type { Backend, BatchNormEpilogue } from '../kernels/types';
 
 /** A config value as Keras's `get_config()` holds it once serialized to JSON. */
 export type ConfigValue = number | string | boolean | null | readonly ConfigValue[];
@@ -203,6 +203,17 @@ export interface LayerDefinition {
    * or null when it is linear. Advice and the fused softmax-cross-entropy read it.
    */
   activationOf?(config: LayerConfig): string | null;
+  /**
+   * For a layer that is exactly relu or relu6 of its one input (ReLU without slope, threshold or another cap;
+   * Activation('relu' / 'relu6')): which, so that the layer before it, when it accepts an epilogue, runs it in its
+   * own pass (engine/train/executor.ts). null otherwise.
+   */
+  epilogue?(config: LayerConfig): BatchNormEpilogue | null;
+  /**
+   * Whether the layer, with this config in this mode, applies an epilogue activation to its output itself when the
+   * executor passes one as `config.epilogue` (BatchNormalization with batch statistics), and takes its gradient back.
+   */
+  acceptsEpilogue?(config: LayerConfig, training: boolean): boolean;
   /** The prefix of Keras's automatic names (`conv2d`, `batch_normalization`); defaults to snake_case of the class. */
   namePrefix?: string;
   /** Keras's constructor takes no `trainable` argument (SpatialDropout2D): the common field is left out. */

@@ -8,7 +8,7 @@ import { infer, type Inference } from '../graph/inference';
 import { checkResources, estimateResources, type MemoryBudget, type ResourceOptions } from '../graph/resources';
 import { getLayer } from '../layers/registry';
 import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types';
-import type { Backend } from '../kernels/types';
+import type { Backend, BatchNormEpilogue } from '../kernels/types';
 import { initializeWeights } from './initializers';
 import { Random } from '../core/random';
 import type { StepProfiler } from './profile';
@@ -126,6 +126,40 @@ export interface ForwardPass {
   /** Non-trainable weight updates (BN moving statistics) by node id. */
   updates: Map<string, Record<string, Float32Array>>;
   output: Tensor;
+  /** Activation nodes run as their producer's epilogue (fuseEpilogues): activation id → producer id, and back. */
+  fused: Map<string, string>;
+  epilogues: Map<string, BatchNormEpilogue>;
+}
+
+/**
+ * Whether a forward pass may run a relu / relu6 layer as the epilogue of the layer before it (a training
+ * BatchNormalization: Conv → BN → ReLU, the placement the article recommends), saving a pass over the tensor each way
+ * with the same bits. `keep`: nodes whose own output must stay as computed (an activity regularizer reads it). Off
+ * where every layer's output is looked at (the trainer's layer statistics, the Inside tab).
+ */
+export interface FuseOptions {
+  keep: ReadonlySet<string>;
+}
+
+/**
+ * The (producer, activation) pairs a pass may fuse: the activation reads that node alone and is its only reader,
+ * neither is the model's output, the producer isn't kept, and both agree (epilogue, acceptsEpilogue).
+ */
+function epiloguePairs(model: RunnableModel, training: boolean, keep: ReadonlySet<string>) {
+  const readers = new Map<string, RunnableNode[]>();
+  for (const node of model.nodes) for (const s of node.sources) readers.set(s, [...(readers.get(s) ?? []), node]);
+  const pairs = new Map<string, { activationId: string; activation: BatchNormEpilogue }>();
+  for (const node of model.nodes) {
+    const next = readers.get(node.id);
+    if (next?.length !== 1 || node.id === model.outputId || keep.has(node.id)) continue;
+    if (node.extraOutputs > 0 || !node.def.acceptsEpilogue?.(node.config, training)) continue;
+    // The model's output keeps its own pass: the loss reads its cache (the logits before its activation).
+    const reader = next[0];
+    if (reader.id === model.outputId || reader.sources.length !== 1) continue;
+    const activation = reader.def.epilogue?.(reader.config);
+    if (activation) pairs.set(node.id, { activationId: reader.id, activation });
+  }
+  return pairs;
 }
 
 export function makeContext(backend: Backend, training: boolean, seed: number): RunContext {
@@ -133,10 +167,19 @@ export function makeContext(backend: Backend, training: boolean, seed: number): 
   return { backend, training, nextSeed: () => rng.nextUint32() };
 }
 
-export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext, profiler?: StepProfiler): ForwardPass {
+export function forward(
+  model: RunnableModel,
+  inputs: Tensor[],
+  ctx: RunContext,
+  profiler?: StepProfiler,
+  fuse?: FuseOptions,
+): ForwardPass {
   const values = new Map<string, Tensor>();
   const caches = new Map<string, ForwardCache>();
   const updates = new Map<string, Record<string, Float32Array>>();
+  const fused = new Map<string, string>();
+  const epilogues = new Map<string, BatchNormEpilogue>();
+  const pairs = fuse ? epiloguePairs(model, ctx.training, fuse.keep) : null;
   model.inputIds.forEach((id, i) => values.set(id, inputs[i]));
   // Tensors whose gradient nothing needs: the inputs, and outputs of layers without trainable weights fed only by such
   // tensors (Flatten, Rescaling, a frozen layer before the first trained one). A layer fed only by them skips its
@@ -144,8 +187,22 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
   const gradientFree = new Set(model.inputIds);
   for (const node of model.nodes) {
     if (node.def.arity === 'none') continue;
+    const into = fused.get(node.id);
+    if (into) {
+      // Its producer applied it: the producer's output is this layer's.
+      profiler?.fused(node.name, node.def.className, model.nodes.find((n) => n.id === into)!.name);
+      values.set(node.id, values.get(into)!);
+      if (gradientFree.has(into)) gradientFree.add(node.id);
+      continue;
+    }
     const xs = node.sources.map((s) => values.get(s)!);
-    const run = () => node.def.forward!(ctx, node.config, xs, node.weights);
+    const pair = pairs?.get(node.id);
+    if (pair) {
+      fused.set(pair.activationId, node.id);
+      epilogues.set(node.id, pair.activation);
+    }
+    const config = pair ? { ...node.config, epilogue: pair.activation } : node.config;
+    const run = () => node.def.forward!(ctx, config, xs, node.weights);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     values.set(node.id, r.output);
     r.extraOutputs?.forEach((t, k) => values.set(tensorKey(node.id, k + 1), t));
@@ -155,7 +212,7 @@ export function forward(model: RunnableModel, inputs: Tensor[], ctx: RunContext,
     caches.set(node.id, { inputs: xs, weights: node.weights, output: r.output, saved: r.saved, inputGradsNeeded });
     if (r.updates) updates.set(node.id, r.updates);
   }
-  return { values, caches, updates, output: values.get(model.outputId)! };
+  return { values, caches, updates, output: values.get(model.outputId)!, fused, epilogues };
 }
 
 /**
@@ -183,15 +240,27 @@ export function backward(
     const extra = outputGrads?.get(node.id);
     const flowing = grads.get(node.id);
     const given = extra ? addTo(flowing, extra, pass.values.get(node.id)!.shape) : flowing;
+    const into = pass.fused.get(node.id);
+    if (into) {
+      // Run as its producer's epilogue: the producer takes this gradient back through it.
+      if (given) grads.set(into, given);
+      continue;
+    }
     if (!given && !dExtra.some((g) => g)) continue;
     const cache = pass.caches.get(node.id)!;
     // Only its other outputs are used: the first one's gradient is zero.
     const dy = given ?? { shape: cache.output.shape, data: new Float32Array(cache.output.data.length) };
     const fused = dOutputIsLogits && node.id === model.outputId;
+    const epilogue = pass.epilogues.get(node.id);
+    const config = fused
+      ? { ...node.config, activation: 'linear' }
+      : epilogue
+        ? { ...node.config, epilogue }
+        : node.config;
     const run = () =>
       fused && node.def.activationOf
         ? { inputs: [dy], weights: undefined }
-        : node.def.backward!(ctx, fused ? { ...node.config, activation: 'linear' } : node.config, dy, cache, dExtra);
+        : node.def.backward!(ctx, config, dy, cache, dExtra);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     if (r.weights) weightGrads.set(node.id, r.weights);
     node.sources.forEach((source, i) => {

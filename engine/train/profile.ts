@@ -47,6 +47,8 @@ export interface LayerRow {
   backwardMs: number;
   /** Of forward + backward, the time in kernels. */
   kernelMs: number;
+  /** Run as that layer's epilogue (a relu after a BatchNormalization): its time is that layer's. */
+  fusedInto?: string;
 }
 
 export interface ProfileReport {
@@ -72,7 +74,10 @@ export class StepProfiler {
   private phase: Phase = 'loop';
   private layer: { name: string; className: string } | null = null;
   private readonly ops = new Map<string, Cell>();
-  private readonly layers = new Map<string, { className: string; forward: number; backward: number; kernel: number }>();
+  private readonly layers = new Map<
+    string,
+    { className: string; forward: number; backward: number; kernel: number; fusedInto?: string }
+  >();
   private readonly phases = new Map<Phase, number>();
   private stepStart = 0;
   private totalMs = 0;
@@ -156,6 +161,11 @@ export class StepProfiler {
     return row;
   }
 
+  /** A layer that ran as `into`'s epilogue this step (engine/train/executor.ts): listed, its time in `into`'s. */
+  fused(name: string, className: string, into: string): void {
+    if (this.recording) this.layerRow(name, className).fusedInto = into;
+  }
+
   private kernel<T>(op: string, fn: () => T): T {
     // A kernel called from inside another (none today) is the outer one's time.
     if (!this.recording || this.inKernel) return fn();
@@ -208,6 +218,7 @@ export class StepProfiler {
       forwardMs: r.forward / n,
       backwardMs: r.backward / n,
       kernelMs: r.kernel / n,
+      ...(r.fusedInto && { fusedInto: r.fusedInto }),
     }));
     const msPerStep = this.totalMs / n;
     const phases: { phase: Phase; ms: number }[] = PHASES.filter((p) => p !== 'loop').map((phase) => ({
@@ -275,7 +286,9 @@ export function formatProfile(r: ProfileReport, threads?: number): string {
       .sort((a, b) => b.forwardMs + b.backwardMs - (a.forwardMs + a.backwardMs))
       .map((l) => {
         const all = l.forwardMs + l.backwardMs;
-        return `${`${l.name} (${l.className})`.slice(0, 26).padEnd(26)} ${ms(l.forwardMs)}  ${ms(l.backwardMs)}  ${ms(l.kernelMs)}  ${ms(all - l.kernelMs)}  ${pct(all, total)}`;
+        const label = `${l.name} (${l.className})`.slice(0, 26).padEnd(26);
+        if (l.fusedInto && all === 0) return `${label} run in ${l.fusedInto}'s pass`;
+        return `${label} ${ms(l.forwardMs)}  ${ms(l.backwardMs)}  ${ms(l.kernelMs)}  ${ms(all - l.kernelMs)}  ${pct(all, total)}`;
       }),
     '',
     'kernel (phase)                          calls    ms/step  threaded ms  copies ms  copies MB   share',

@@ -182,8 +182,12 @@ export async function train(
       const ctx = makeContext(kernels, true, settings.seed * 7919 + step);
       const x: Tensor = { shape: b.xShape, data: b.x };
       // Kernel results stay in the kernels' memory for the step (stepScope): only numbers leave it.
+      // The steps whose layer statistics the app shows keep every layer's own output; the others run a relu after a
+      // BatchNormalization in the BN's own pass (FuseOptions), except after a BN with an activity regularizer.
+      const statsStep = !!settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0);
+      const fuse = statsStep ? undefined : { keep: new Set(rules.activity.keys()) };
       const outcome = scoped(hooks.backend, () => {
-        const pass = phase('forward', () => forward(model, [x], ctx, prof));
+        const pass = phase('forward', () => forward(model, [x], ctx, prof, fuse));
         const target = targetFor(settings.loss, b.y, dataset);
         const logits = outputActivation
           ? preActivation(outputNode.def.className, pass.caches.get(model.outputId))
@@ -210,10 +214,7 @@ export async function train(
           applyStep(model, grads, pass.updates, optimizer);
           applyConstraints(rules);
         });
-        const stats =
-          settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0)
-            ? layerStats(model, pass.values)
-            : null;
+        const stats = statsStep ? layerStats(model, pass.values) : null;
         return { loss: total, acc, stats };
       });
       if ('refused' in outcome && outcome.refused)

@@ -141,7 +141,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       referenceBackend.conv2dBackpropFilter,
     ),
     batchNormTrain: orReference(
-      (x, g, b, eps, axis) => fastBatchNormTrain(rt, x, g, b, eps, axis),
+      (x, g, b, eps, axis, act) => fastBatchNormTrain(rt, x, g, b, eps, axis, act),
       referenceBackend.batchNormTrain,
     ),
     batchNormInfer: orReference(
@@ -149,7 +149,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
       referenceBackend.batchNormInfer,
     ),
     batchNormBackward: orReference(
-      (dy, x, g, saved) => fastBatchNormBackward(rt, dy, x, g, saved),
+      (dy, x, g, saved, epilogue) => fastBatchNormBackward(rt, dy, x, g, saved, epilogue),
       referenceBackend.batchNormBackward,
     ),
     biasAdd: orReference((x, bias) => fastBiasAdd(rt, x, bias), referenceBackend.biasAdd),

@@ -1,8 +1,13 @@
 import { tensor, type Tensor } from '../../core/tensor';
 import { batchNormInfer as referenceInfer, batchNormTrain as referenceTrain, channelLayout } from '../batch-norm';
 import { batchNormBackward as referenceBackward } from '../batch-norm-backward';
-import type { BatchNormGrads, BatchNormSaved } from '../types';
+import type { BatchNormEpilogue, BatchNormGrads, BatchNormSaved } from '../types';
+import { ACTIVATION_CODE } from './bias-add';
 import { runRows, worthWasm, type WasmRuntime } from './runtime';
+
+/** channelAffine's and gradSums's epilogue code: relu or relu6, or linear (none). */
+const epilogueCode = (activation: BatchNormEpilogue | undefined): number =>
+  ACTIVATION_CODE[activation ?? 'linear'] as number;
 
 /** Below this many values the copies into wasm memory cost more than the SIMD saves. */
 const SMALL = 16384;
@@ -34,7 +39,7 @@ function affine(
 ): Float32Array {
   const { arena } = rt;
   const put = (values: PerChannel) => arena.copyIn(Float32Array.from(values));
-  const args = [pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k)];
+  const args = [pu, put(cu), pv, put(cv), out, rows, c, put(a), put(b), put(k), epilogueCode(undefined)];
   runRows(rt, rows * c, 'channelAffine', (ctx) => [...args, ctx]);
   return arena.result(out, rows * c);
 }
@@ -74,10 +79,11 @@ export function fastBatchNormTrain(
   beta: Float32Array | null,
   epsilon: number,
   axis = -1,
+  activation?: BatchNormEpilogue,
 ): { y: Tensor; saved: BatchNormSaved } {
   const dims = simdRows(rt, x, axis);
   if (!dims || (gamma && gamma.length !== dims.c) || (beta && beta.length !== dims.c))
-    return referenceTrain(x, gamma, beta, epsilon, axis);
+    return referenceTrain(x, gamma, beta, epsilon, axis, activation);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
@@ -94,7 +100,8 @@ export function fastBatchNormTrain(
   const [cu, a, k] = coefficients;
   runRows(rt, rows * c, 'channelMoments', (ctx) => [px, rows, c, pshift, p1, p2, ctx]);
   rt.call('momentsCoefficients', p1, p2, rows, c, pshift, pgamma, pbeta, epsilon, totals, stats, cu, a, k);
-  runRows(rt, rows * c, 'channelAffine', (ctx) => [px, cu, 0, zeros, out, rows, c, a, zeros, k, ctx]);
+  const act = epilogueCode(activation);
+  runRows(rt, rows * c, 'channelAffine', (ctx) => [px, cu, 0, zeros, out, rows, c, a, zeros, k, act, ctx]);
   const y = arena.result(out, rows * c);
   const memory = arena.f32(),
     at = stats >> 2;
@@ -134,17 +141,23 @@ export function fastBatchNormInfer(
   );
 }
 
-/** The same closed form as the reference (dx = k1·dy + kx·(x − mean) + k0 per channel), its two passes in SIMD. */
+/**
+ * The same closed form as the reference (dx = k1·dy + kx·(x − mean) + k0 per channel), its two passes in SIMD; with
+ * an epilogue, the first pass takes dy back through it chunk by chunk (into the dx buffer, which the second pass
+ * then reads in place).
+ */
 export function fastBatchNormBackward(
   rt: WasmRuntime,
   dy: Tensor,
   x: Tensor,
   gamma: Float32Array | null,
   saved: BatchNormSaved,
+  epilogue?: { activation: BatchNormEpilogue; y: Tensor },
 ): BatchNormGrads {
   const dims = simdRows(rt, x, saved.axis);
-  if (!dims || dy.data.length !== x.data.length || saved.mean.length !== dims.c)
-    return referenceBackward(dy, x, gamma, saved);
+  const fits = !epilogue || epilogue.y.data.length === x.data.length;
+  if (!dims || dy.data.length !== x.data.length || saved.mean.length !== dims.c || !fits)
+    return referenceBackward(dy, x, gamma, saved, epilogue);
   const { rows, c } = dims;
   const { arena } = rt;
   arena.reset();
@@ -157,9 +170,14 @@ export function fastBatchNormBackward(
     pgamma = gamma ? arena.copyIn(gamma) : 0;
   const grads = arena.alloc(2 * c);
   const [k1, kx, k0] = coefficients;
-  runRows(rt, rows * c, 'gradSums', (ctx) => [px, pdy, rows, c, pmean, p1, p2, ctx]);
+  const act = epilogueCode(epilogue?.activation);
+  const py = epilogue ? arena.copyIn(epilogue.y.data) : 0;
+  runRows(rt, rows * c, 'gradSums', (ctx) => [px, pdy, rows, c, pmean, p1, p2, py, act, out, ctx]);
   rt.call('gradCoefficients', p1, p2, rows, c, pinv, pgamma, totals, grads, k1, kx, k0);
-  runRows(rt, rows * c, 'channelAffine', (ctx) => [pdy, zeros, px, pmean, out, rows, c, k1, kx, k0, ctx]);
+  // With an epilogue the first pass left dy's masked copy in out: dx is computed from it in place.
+  const pu = epilogue ? out : pdy;
+  const none = epilogueCode(undefined);
+  runRows(rt, rows * c, 'channelAffine', (ctx) => [pu, zeros, px, pmean, out, rows, c, k1, kx, k0, none, ctx]);
   const dx = arena.result(out, rows * c);
   const memory = arena.f32(),
     at = grads >> 2;

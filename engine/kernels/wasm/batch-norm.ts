@@ -5,7 +5,7 @@
 // posts the second pass within microseconds, while the workers still spin. Forward is two sweeps (moments, then y),
 // backward two (gradient sums, then dx).
 import { claim } from './claim';
-import { CHUNK, foldPartials, spanRows } from './elementwise';
+import { ACT_LINEAR, CHUNK, act4, foldPartials, grad4, spanRows } from './elementwise';
 
 // Within a chunk the sums run channel group by channel group down the rows, in registers: the chunk (CHUNK rows
 // of C floats, 8 KiB at C = 32) stays in L1 after the first group, and there are no accumulator loads and stores.
@@ -47,14 +47,29 @@ export function channelMoments(x: usize, rows: i32, c: i32, shift: usize, partia
   }
 }
 
-/** Per chunk: partials1 = Σ dy, partials2 = Σ dy · (x − mean[c]) (the host scales the total by invStd). */
-export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, ctx: usize): void {
+/**
+ * Per chunk: partials1 = Σ dy, partials2 = Σ dy · (x − mean[c]) (the host scales the total by invStd). With an
+ * activation after the BN run as its epilogue (kind ≠ ACT_LINEAR: relu or relu6), each chunk's dy is first taken
+ * through it by its output y, dz = dy · f'(y) (y > 0, and y < 6 for relu6: the mask its input gives, as the
+ * activation's own gradient pass computes it, elementwise.ts's grad4), written to dz, which the sums and then the dx
+ * pass read in dy's place.
+ */
+export function gradSums(
+  x: usize, dy: usize, rows: i32, c: i32, mean: usize, partials1: usize, partials2: usize, y: usize, kind: i32,
+  dz: usize, ctx: usize,
+): void {
   const stride = <usize>c << 2;
   const span = spanRows(rows);
+  const masked = kind != ACT_LINEAR;
+  const g0 = masked ? dz : dy;
+  const zero = f32x4.splat(0);
   for (let s0 = claim(ctx, span, rows); s0 < rows; s0 = claim(ctx, span, rows))
   for (let r0 = s0; r0 < min(rows, s0 + span); r0 += CHUNK) {
     const r1 = min(rows, r0 + CHUNK);
     const at = <usize>(r0 / CHUNK) * stride;
+    if (masked)
+      for (let q = <usize>r0 * stride, q1 = <usize>r1 * stride; q < q1; q += 16)
+        v128.store(dz + q, grad4(v128.load(dy + q), v128.load(y + q), kind, zero));
     for (let j = 0; j < c; j += 4) {
       const o = <usize>j << 2;
       const m = v128.load(mean + o);
@@ -62,7 +77,7 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
       let p = <usize>r0 * stride + o;
       let r = r0;
       for (; r + 1 < r1; r += 2) {
-        const g = v128.load(dy + p), h = v128.load(dy + p + stride);
+        const g = v128.load(g0 + p), h = v128.load(g0 + p + stride);
         e1 = f32x4.add(e1, g);
         e2 = f32x4.add(e2, f32x4.mul(g, f32x4.sub(v128.load(x + p), m)));
         o1 = f32x4.add(o1, h);
@@ -70,7 +85,7 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
         p += stride << 1;
       }
       if (r < r1) {
-        const g = v128.load(dy + p);
+        const g = v128.load(g0 + p);
         e1 = f32x4.add(e1, g);
         e2 = f32x4.add(e2, f32x4.mul(g, f32x4.sub(v128.load(x + p), m)));
       }
@@ -80,8 +95,16 @@ export function gradSums(x: usize, dy: usize, rows: i32, c: i32, mean: usize, pa
   }
 }
 
-/** out = a · (u − cu) + b · (v − cv) + k per channel (v = 0 skips that term): BN's y and its dx. */
-export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, ctx: usize): void {
+/**
+ * out = f(a · (u − cu) + b · (v − cv) + k) per channel (v = 0 skips that term): BN's y, with the activation after it
+ * as an epilogue (kind: relu or relu6, ACT_LINEAR: none; the same bits as its own pass, elementwise.ts's act4), and
+ * BN's dx. out may be u (in place).
+ */
+export function channelAffine(
+  u: usize, cu: usize, v: usize, cv: usize, out: usize, rows: i32, c: i32, a: usize, b: usize, k: usize, kind: i32,
+  ctx: usize,
+): void {
+  const zero = f32x4.splat(0);
   const stride = <usize>c << 2;
   const span = spanRows(rows);
   for (let r0 = claim(ctx, span, rows); r0 < rows; r0 = claim(ctx, span, rows)) {
@@ -92,7 +115,7 @@ export function channelAffine(u: usize, cu: usize, v: usize, cv: usize, out: usi
         const o = <usize>j << 2;
         let y = f32x4.add(f32x4.mul(v128.load(a + o), f32x4.sub(v128.load(u + o0 + o), v128.load(cu + o))), v128.load(k + o));
         if (v) y = f32x4.add(y, f32x4.mul(v128.load(b + o), f32x4.sub(v128.load(v + o0 + o), v128.load(cv + o))));
-        v128.store(out + o0 + o, y);
+        v128.store(out + o0 + o, kind != ACT_LINEAR ? act4(y, kind, zero) : y);
       }
       o0 += stride;
     }

@@ -72,7 +72,7 @@ export function biasActivation(x: usize, bias: usize, out: usize, rows: i32, c: 
 
 /** f'(v) · d with the reference's derivative (1 where v > 0, and v < 6 for relu6; slope otherwise for leaky). */
 // @ts-ignore: decorator
-@inline function grad4(d: v128, v: v128, kind: i32, s: v128): v128 {
+@inline export function grad4(d: v128, v: v128, kind: i32, s: v128): v128 {
   const zero = f32x4.splat(0), one = f32x4.splat(1);
   if (kind == ACT_RELU) return f32x4.mul(d, v128.and(f32x4.gt(v, zero), one));
   if (kind == ACT_RELU6) return f32x4.mul(d, v128.and(v128.and(f32x4.gt(v, zero), f32x4.lt(v, f32x4.splat(6))), one));
