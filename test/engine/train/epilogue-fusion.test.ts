@@ -16,6 +16,14 @@ const conv = (filters: number) => ({
   config: { filters, kernel_size: [3, 3], padding: 'same', use_bias: false },
 });
 const input = { className: 'InputLayer', config: { shape: [12, 12, 3] } };
+/**
+ * Gamma and beta away from their initial ones and zeros, as after some training: beta shifts the relu's threshold,
+ * so the mask depends on every coefficient of y = gamma · x̂ + beta.
+ */
+const trained = {
+  gamma_initializer: 'RandomNormal(mean=1, stddev=0.5)',
+  beta_initializer: 'RandomUniform(minval=-0.5, maxval=0.5)',
+};
 const head = [
   { className: 'GlobalAveragePooling2D' },
   { className: 'Dense', config: { units: 5, activation: 'softmax' } },
@@ -28,10 +36,10 @@ const MODELS: { name: string; doc: () => ModelDocument; fusedPairs: number }[] =
       chainDocument([
         input,
         conv(32),
-        { className: 'BatchNormalization' },
+        { className: 'BatchNormalization', config: trained },
         { className: 'Activation', config: { activation: 'relu' } },
         conv(32),
-        { className: 'BatchNormalization', config: { momentum: 0.9 } },
+        { className: 'BatchNormalization', config: { ...trained, momentum: 0.9 } },
         { className: 'ReLU', config: { max_value: 6 } },
         ...head,
       ]),
@@ -43,7 +51,7 @@ const MODELS: { name: string; doc: () => ModelDocument; fusedPairs: number }[] =
       chainDocument([
         input,
         conv(5),
-        { className: 'BatchNormalization', config: { scale: false } },
+        { className: 'BatchNormalization', config: { ...trained, scale: false } },
         { className: 'Activation', config: { activation: 'relu6' } },
         ...head,
       ]),

@@ -155,6 +155,47 @@ describe('batch norm, threaded over chunks of rows', () => {
     });
 });
 
+describe('batch norm with its relu / relu6 as the epilogue (a Conv → BN → ReLU the trainer fuses)', () => {
+  for (const shape of [
+    [9, 29, 31, 36],
+    [2063, 128],
+  ])
+    for (const activation of ['relu', 'relu6'] as const)
+      it(`x=${shapeText(shape)}, ${activation}: forward and backward give the bits of the BN and the activation run apart, 1 = 3 threads`, () => {
+        const c = shape[shape.length - 1];
+        const x = randomTensor(shape, 61, -2, 3);
+        // Outliers whose normalized value passes 6, where relu6 and relu part.
+        for (let i = 0; i < x.data.length; i += 89) x.data[i] *= 30;
+        const gamma = randomTensor([c], 62, 0.5, 1.5).data,
+          beta = randomTensor([c], 63, -0.5, 0.5).data;
+        const dy = randomTensor(shape, 64);
+        const [sides, yFused, yApart, dxFused, dgFused, dbFused, dxApart, dgApart, dbApart] = onBoth((b) => {
+          const plain = b.batchNormTrain(x, gamma, beta, 1e-3);
+          const y = b.activation(plain.y, activation);
+          const fused = b.batchNormTrain(x, gamma, beta, 1e-3, -1, activation);
+          const together = b.batchNormBackward(dy, x, gamma, fused.saved, { activation, y: fused.y });
+          const apart = b.batchNormBackward(b.activationGrad(dy, plain.y, y, activation), x, gamma, plain.saved);
+          const open = Array.from(y.data).filter((v) => v > 0 && (activation === 'relu' || v < 6)).length;
+          return [
+            [open, x.data.length - open],
+            fused.y.data,
+            y.data,
+            together.dx.data,
+            together.dgamma,
+            together.dbeta,
+            apart.dx.data,
+            apart.dgamma,
+            apart.dbeta,
+          ];
+        });
+        expect(Math.min(...Array.from(sides)), 'both sides of the mask occur').toBeGreaterThan(x.data.length / 20);
+        same(yFused, yApart);
+        same(dxFused, dxApart);
+        same(dgFused, dgApart);
+        same(dbFused, dbApart);
+      });
+});
+
 describe('max pooling, threaded over output rows (forward) and images or, for tiling windows, rows (gradient)', () => {
   const cases: { x: number[]; p: PoolParams }[] = [
     { x: [13, 27, 25, 33], p: { poolSize: [2, 2], strides: [2, 2], padding: 'valid' } },
