@@ -135,6 +135,10 @@ export function depthwiseBackpropFilter(p: usize, x: usize, dy: usize, partials:
   for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
     const dw0 = at(partials, s * size);
     memory.fill(dw0, 0, <usize>size << 2);
+    if (kw == 3) {
+      filterRowsKw3(p, x, dy, dw0, part(rows, s, stripes), part(rows, s + 1, stripes));
+      continue;
+    }
     for (let r = part(rows, s, stripes), end = part(rows, s + 1, stripes); r < end; r++) {
       const b = r / outH, oy = r % outH;
       for (let ox = 0; ox < outW; ox++) {
@@ -148,6 +152,90 @@ export function depthwiseBackpropFilter(p: usize, x: usize, dy: usize, partials:
             accumulate(at(dw0, (ky * kw + kx) * c), at(x, ((b * inH + iy) * inW + ix) * c), d, c);
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * depthwiseBackpropFilter's stripe for filters 3 wide (3×3, the usual depthwise size): output rows [r0, r1), filter
+ * row by filter row, each of its three taps' sums for 4 channels kept in registers across the output row's pixels
+ * (loaded and stored once a row, not once a pixel). Each sum takes its pixels in the same order as the pixel-by-pixel
+ * loop, so the same bits: row by row, left to right.
+ */
+function filterRowsKw3(p: usize, x: usize, dy: usize, dw0: usize, r0: i32, r1: i32): void {
+  const inH = g(p, IN_H), inW = g(p, IN_W), c = g(p, IN_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
+  const kh = g(p, KH), sh = g(p, SH), sw = g(p, SW), dh = g(p, DH), dw = g(p, DW);
+  const padT = g(p, PAD_T), padL = g(p, PAD_L);
+  const cs = <usize>c << 2;
+  for (let r = r0; r < r1; r++) {
+    const b = r / outH, oy = r % outH;
+    const dRow = at(dy, r * outW * c);
+    for (let ky = 0; ky < kh; ky++) {
+      const iy = oy * sh - padT + ky * dh;
+      if (iy < 0 || iy >= inH) continue;
+      const xRow = at(x, (b * inH + iy) * inW * c);
+      const w0 = at(dw0, ky * 3 * c), w1 = w0 + cs, w2 = w1 + cs;
+      let j = 0;
+      // 8 channels at a time: six independent sums, enough to cover the latency of each one's chain of fmas.
+      for (; j + 8 <= c; j += 8) {
+        const o = <usize>j << 2;
+        let a0 = v128.load(w0 + o), a1 = v128.load(w1 + o), a2 = v128.load(w2 + o);
+        let b0 = v128.load(w0 + o, 16), b1 = v128.load(w1 + o, 16), b2 = v128.load(w2 + o, 16);
+        for (let ox = 0; ox < outW; ox++) {
+          const q = dRow + <usize>ox * cs + o;
+          const d = v128.load(q), e = v128.load(q, 16);
+          const ix0 = ox * sw - padL, ix1 = ix0 + dw, ix2 = ix1 + dw;
+          if (ix0 >= 0 && ix0 < inW) {
+            const t = xRow + <usize>ix0 * cs + o;
+            a0 = fma(v128.load(t), d, a0);
+            b0 = fma(v128.load(t, 16), e, b0);
+          }
+          if (ix1 >= 0 && ix1 < inW) {
+            const t = xRow + <usize>ix1 * cs + o;
+            a1 = fma(v128.load(t), d, a1);
+            b1 = fma(v128.load(t, 16), e, b1);
+          }
+          if (ix2 >= 0 && ix2 < inW) {
+            const t = xRow + <usize>ix2 * cs + o;
+            a2 = fma(v128.load(t), d, a2);
+            b2 = fma(v128.load(t, 16), e, b2);
+          }
+        }
+        v128.store(w0 + o, a0);
+        v128.store(w1 + o, a1);
+        v128.store(w2 + o, a2);
+        v128.store(w0 + o, b0, 16);
+        v128.store(w1 + o, b1, 16);
+        v128.store(w2 + o, b2, 16);
+      }
+      for (; j + 4 <= c; j += 4) {
+        const o = <usize>j << 2;
+        let a0 = v128.load(w0 + o), a1 = v128.load(w1 + o), a2 = v128.load(w2 + o);
+        for (let ox = 0; ox < outW; ox++) {
+          const d = v128.load(dRow + <usize>ox * cs + o);
+          const ix0 = ox * sw - padL, ix1 = ix0 + dw, ix2 = ix1 + dw;
+          if (ix0 >= 0 && ix0 < inW) a0 = fma(v128.load(xRow + <usize>ix0 * cs + o), d, a0);
+          if (ix1 >= 0 && ix1 < inW) a1 = fma(v128.load(xRow + <usize>ix1 * cs + o), d, a1);
+          if (ix2 >= 0 && ix2 < inW) a2 = fma(v128.load(xRow + <usize>ix2 * cs + o), d, a2);
+        }
+        v128.store(w0 + o, a0);
+        v128.store(w1 + o, a1);
+        v128.store(w2 + o, a2);
+      }
+      for (; j < c; j++) {
+        const o = <usize>j << 2;
+        let a0 = load<f32>(w0 + o), a1 = load<f32>(w1 + o), a2 = load<f32>(w2 + o);
+        for (let ox = 0; ox < outW; ox++) {
+          const d = load<f32>(dRow + <usize>ox * cs + o);
+          const ix0 = ox * sw - padL, ix1 = ix0 + dw, ix2 = ix1 + dw;
+          if (ix0 >= 0 && ix0 < inW) a0 = a0 + load<f32>(xRow + <usize>ix0 * cs + o) * d;
+          if (ix1 >= 0 && ix1 < inW) a1 = a1 + load<f32>(xRow + <usize>ix1 * cs + o) * d;
+          if (ix2 >= 0 && ix2 < inW) a2 = a2 + load<f32>(xRow + <usize>ix2 * cs + o) * d;
+        }
+        store<f32>(w0 + o, a0);
+        store<f32>(w1 + o, a1);
+        store<f32>(w2 + o, a2);
       }
     }
   }
