@@ -1,6 +1,6 @@
 import { formatShape } from '../core/shape';
 import { constraintFields, initializerField, joinArgs, num, regularizerFields } from './fields';
-import type { WeightSpec } from './types';
+import { EPILOGUE, type WeightSpec } from './types';
 import { defineLayer } from './define';
 import type { Tensor } from '../core/tensor';
 import type { BatchNormEpilogue, BatchNormSaved } from '../kernels/types';
@@ -11,10 +11,10 @@ const usesBatchStatistics = (training: boolean, config: { trainable?: boolean })
 
 /**
  * The relu or relu6 of the layer after this one, run in this layer's own pass (with its gradient) when the executor
- * passes it: a key of the running config only, never of a document's (engine/train/executor.ts).
+ * passes it under the EPILOGUE symbol (engine/train/executor.ts): never from a document's config.
  */
 const epilogueOf = (config: object): BatchNormEpilogue | undefined =>
-  (config as { epilogue?: BatchNormEpilogue }).epilogue;
+  (config as { [EPILOGUE]?: BatchNormEpilogue })[EPILOGUE];
 
 interface InferenceSaved {
   inference: true;

@@ -171,6 +171,13 @@ export interface TfjsGaps {
 }
 
 /**
+ * The key under which the executor hands a layer the activation it is to run as its epilogue (acceptsEpilogue). A
+ * symbol, not a string: no document, file or import can carry it, so a config key named "epilogue" in a file is just
+ * an unknown key, never an instruction.
+ */
+export const EPILOGUE: unique symbol = Symbol('epilogue');
+
+/**
  * Everything about one Keras layer. One file per layer declares one of these; the registry lists them.
  * The canvas, the inspector, inference, the formats and the engine all read it; nothing else knows a layer.
  */
@@ -211,7 +218,7 @@ export interface LayerDefinition {
   epilogue?(config: LayerConfig): BatchNormEpilogue | null;
   /**
    * Whether the layer, with this config in this mode, applies an epilogue activation to its output itself when the
-   * executor passes one as `config.epilogue` (BatchNormalization with batch statistics), and takes its gradient back.
+   * executor passes one as `config[EPILOGUE]` (BatchNormalization with batch statistics), and takes its gradient back.
    */
   acceptsEpilogue?(config: LayerConfig, training: boolean): boolean;
   /** The prefix of Keras's automatic names (`conv2d`, `batch_normalization`); defaults to snake_case of the class. */

@@ -7,7 +7,7 @@ import type { ModelDocument, NamedWeight } from '../graph/document';
 import { infer, type Inference } from '../graph/inference';
 import { checkResources, estimateResources, type MemoryBudget, type ResourceOptions } from '../graph/resources';
 import { getLayer } from '../layers/registry';
-import type { ForwardCache, LayerDefinition, RunContext } from '../layers/types';
+import { EPILOGUE, type ForwardCache, type LayerDefinition, type RunContext } from '../layers/types';
 import type { Backend, BatchNormEpilogue } from '../kernels/types';
 import { initializeWeights } from './initializers';
 import { Random } from '../core/random';
@@ -201,7 +201,7 @@ export function forward(
       fused.set(pair.activationId, node.id);
       epilogues.set(node.id, pair.activation);
     }
-    const config = pair ? { ...node.config, epilogue: pair.activation } : node.config;
+    const config = pair ? { ...node.config, [EPILOGUE]: pair.activation } : node.config;
     const run = () => node.def.forward!(ctx, config, xs, node.weights);
     const r = profiler ? profiler.inLayer(node.name, node.def.className, run) : run();
     values.set(node.id, r.output);
@@ -255,7 +255,7 @@ export function backward(
     const config = fused
       ? { ...node.config, activation: 'linear' }
       : epilogue
-        ? { ...node.config, epilogue }
+        ? { ...node.config, [EPILOGUE]: epilogue }
         : node.config;
     const run = () =>
       fused && node.def.activationOf

@@ -153,6 +153,22 @@ describe('a relu after a training BatchNormalization runs in the BN’s pass wit
         sameNumbers(together.numbers, apart.numbers);
       });
 
+  it('a config key named "epilogue" in a document is only an unknown key: the BN applies no relu', () => {
+    // As a project file or an engine message could hand it over (chainDocument would drop the unknown key).
+    const doc = (bn: Record<string, unknown>) => {
+      const d = chainDocument([input, conv(8), { className: 'BatchNormalization', config: trained }, ...head]);
+      const node = d.nodes.find((n) => n.className === 'BatchNormalization')!;
+      node.config = { ...node.config, ...bn };
+      return d;
+    };
+    for (const fuse of [undefined, { keep: new Set<string>() }]) {
+      const plain = step(referenceBackend, doc({}), fuse);
+      const keyed = step(referenceBackend, doc({ epilogue: 'relu' }), fuse);
+      expect(keyed.fused).toBe(0);
+      sameNumbers(keyed.numbers, plain.numbers);
+    }
+  });
+
   it('a BN kept (an activity regularizer reads its own output) is not fused', () => {
     const doc = MODELS[1].doc();
     const bn = doc.nodes.find((n) => n.className === 'BatchNormalization')!;
