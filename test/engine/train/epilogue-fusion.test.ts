@@ -155,7 +155,7 @@ describe('a relu after a training BatchNormalization runs in the BN’s pass wit
 
   it('a config key named "epilogue" in a document is only an unknown key: the BN applies no relu', () => {
     // As a project file or an engine message could hand it over (chainDocument would drop the unknown key).
-    const doc = (bn: Record<string, unknown>) => {
+    const doc = (bn: Record<string, string>) => {
       const d = chainDocument([input, conv(8), { className: 'BatchNormalization', config: trained }, ...head]);
       const node = d.nodes.find((n) => n.className === 'BatchNormalization')!;
       node.config = { ...node.config, ...bn };
