@@ -126,8 +126,9 @@ export interface ForwardPass {
   /** Non-trainable weight updates (BN moving statistics) by node id. */
   updates: Map<string, Record<string, Float32Array>>;
   output: Tensor;
-  /** Activation nodes run as their producer's epilogue (fuseEpilogues): activation id → producer id, and back. */
+  /** Activation nodes run as their producer's epilogue (FuseOptions): activation id → producer id. */
   fused: Map<string, string>;
+  /** The epilogue each of those producers ran: producer id → activation. */
   epilogues: Map<string, BatchNormEpilogue>;
 }
 
@@ -141,14 +142,32 @@ export interface FuseOptions {
   keep: ReadonlySet<string>;
 }
 
+type EpiloguePairs = Map<string, { activationId: string; activation: BatchNormEpilogue }>;
+
+/** epiloguePairs by the FuseOptions a trainer passes every step: worked out once a model and mode, not once a step. */
+const pairsByOptions = new WeakMap<FuseOptions, { model: RunnableModel; training: boolean; pairs: EpiloguePairs }>();
+
+function pairsFor(model: RunnableModel, training: boolean, fuse: FuseOptions): EpiloguePairs {
+  const known = pairsByOptions.get(fuse);
+  if (known?.model === model && known.training === training) return known.pairs;
+  const pairs = epiloguePairs(model, training, fuse.keep);
+  pairsByOptions.set(fuse, { model, training, pairs });
+  return pairs;
+}
+
 /**
  * The (producer, activation) pairs a pass may fuse: the activation reads that node alone and is its only reader,
  * neither is the model's output, the producer isn't kept, and both agree (epilogue, acceptsEpilogue).
  */
-function epiloguePairs(model: RunnableModel, training: boolean, keep: ReadonlySet<string>) {
+function epiloguePairs(model: RunnableModel, training: boolean, keep: ReadonlySet<string>): EpiloguePairs {
   const readers = new Map<string, RunnableNode[]>();
-  for (const node of model.nodes) for (const s of node.sources) readers.set(s, [...(readers.get(s) ?? []), node]);
-  const pairs = new Map<string, { activationId: string; activation: BatchNormEpilogue }>();
+  for (const node of model.nodes)
+    for (const s of node.sources) {
+      const list = readers.get(s);
+      if (list) list.push(node);
+      else readers.set(s, [node]);
+    }
+  const pairs: EpiloguePairs = new Map();
   for (const node of model.nodes) {
     const next = readers.get(node.id);
     if (next?.length !== 1 || node.id === model.outputId || keep.has(node.id)) continue;
@@ -179,7 +198,8 @@ export function forward(
   const updates = new Map<string, Record<string, Float32Array>>();
   const fused = new Map<string, string>();
   const epilogues = new Map<string, BatchNormEpilogue>();
-  const pairs = fuse ? epiloguePairs(model, ctx.training, fuse.keep) : null;
+  const pairs = fuse ? pairsFor(model, ctx.training, fuse) : null;
+  const producerNames = new Map<string, string>();
   model.inputIds.forEach((id, i) => values.set(id, inputs[i]));
   // Tensors whose gradient nothing needs: the inputs, and outputs of layers without trainable weights fed only by such
   // tensors (Flatten, Rescaling, a frozen layer before the first trained one). A layer fed only by them skips its
@@ -190,7 +210,7 @@ export function forward(
     const into = fused.get(node.id);
     if (into) {
       // Its producer applied it: the producer's output is this layer's.
-      profiler?.fused(node.name, node.def.className, model.nodes.find((n) => n.id === into)!.name);
+      profiler?.fused(node.name, node.def.className, producerNames.get(node.id)!);
       values.set(node.id, values.get(into)!);
       if (gradientFree.has(into)) gradientFree.add(node.id);
       continue;
@@ -199,6 +219,7 @@ export function forward(
     const pair = pairs?.get(node.id);
     if (pair) {
       fused.set(pair.activationId, node.id);
+      producerNames.set(pair.activationId, node.name);
       epilogues.set(node.id, pair.activation);
     }
     const config = pair ? { ...node.config, [EPILOGUE]: pair.activation } : node.config;

@@ -12,7 +12,15 @@ import { appliedActivation } from '../graph/advice';
 import type { Backend } from '../kernels/types';
 import { accuracy, computeLoss, type LossName } from './losses';
 import { makeOptimizer, type OptimizerConfig } from './optimizers';
-import { backward, compileModel, exportWeights, forward, makeContext, type RunnableModel } from './executor';
+import {
+  backward,
+  compileModel,
+  exportWeights,
+  type FuseOptions,
+  forward,
+  makeContext,
+  type RunnableModel,
+} from './executor';
 import type { MemoryBudget } from '../graph/resources';
 import type { StepProfiler } from './profile';
 import { getLayer } from '../layers/registry';
@@ -141,6 +149,9 @@ export async function train(
   const model = compiled.model;
   const rules = modelRules(model);
   if ('message' in rules) return fail(rules.message, rules.hint);
+  // One FuseOptions for the run, so the executor works the fusable pairs out once (a BN with an activity regularizer
+  // keeps its own output).
+  const fuseOptions: FuseOptions = { keep: new Set(rules.activity.keys()) };
   const problem = checkData(model, dataset, settings.loss);
   if (problem) return fail(problem.message, problem.hint);
 
@@ -185,7 +196,7 @@ export async function train(
       // The steps whose layer statistics the app shows keep every layer's own output; the others run a relu after a
       // BatchNormalization in the BN's own pass (FuseOptions), except after a BN with an activity regularizer.
       const statsStep = !!settings.statsEvery && (step + 1 === 1 || (step + 1) % settings.statsEvery === 0);
-      const fuse = statsStep ? undefined : { keep: new Set(rules.activity.keys()) };
+      const fuse = statsStep ? undefined : fuseOptions;
       const outcome = scoped(hooks.backend, () => {
         const pass = phase('forward', () => forward(model, [x], ctx, prof, fuse));
         const target = targetFor(settings.loss, b.y, dataset);
