@@ -13,6 +13,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RELAXED_SIMD_FLAG } from '../engine/kernels/fast/relaxed-simd';
+import type { CopyMeter } from '../engine/train/profile';
+import type { TrainHooks } from '../engine/train/trainer';
 
 const BATCH = 64;
 const WARMUP = 10;
@@ -102,20 +104,13 @@ function readData(files: DataFiles) {
   return { x, y };
 }
 
-async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
+/** One epoch of the model on the digits, batch 64, Adam, seed 1: every run of ours trains the same. */
+async function trainEpoch(id: ModelId, files: DataFiles, hooks: TrainHooks) {
   const { chainDocument } = await import('../engine/graph/build');
   const { train } = await import('../engine/train/trainer');
-  const { loadBackend, disposeBackend } = await import('../engine/kernels/registry');
-  const { backend, issue } = await loadBackend('fast');
   const doc = chainDocument([{ className: 'InputLayer', config: { shape: [28, 28, 1] } }, ...MODELS[id].layers]);
   const { x, y } = readData(files);
-  const stamps: number[] = [];
-  const cpu: number[] = [];
-  // The wall time of passes the threads shared, read at every step's end (the meter's cost: a clock read per pass).
-  const meter = (backend as { meter?: { enabled: boolean; parallelMs: number } }).meter;
-  if (meter) meter.enabled = true;
-  const shared: number[] = [];
-  const r = await train(
+  return train(
     doc,
     {
       name: 'mnist',
@@ -135,17 +130,29 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
       seed: 1,
       shuffle: true,
     },
-    {
-      backend,
-      onEvent: (e) => {
-        if (e.type !== 'batch') return;
-        stamps.push(performance.now());
-        shared.push(meter?.parallelMs ?? 0);
-        const u = process.cpuUsage();
-        cpu.push((u.user + u.system) / 1000);
-      },
-    },
+    hooks,
   );
+}
+
+async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
+  const { loadBackend, disposeBackend } = await import('../engine/kernels/registry');
+  const { backend, issue } = await loadBackend('fast');
+  const stamps: number[] = [];
+  const cpu: number[] = [];
+  // The wall time of passes the threads shared, read at every step's end (the meter's cost: a clock read per pass).
+  const meter = (backend as { meter?: { enabled: boolean; parallelMs: number } }).meter;
+  if (meter) meter.enabled = true;
+  const shared: number[] = [];
+  const r = await trainEpoch(id, files, {
+    backend,
+    onEvent: (e) => {
+      if (e.type !== 'batch') return;
+      stamps.push(performance.now());
+      shared.push(meter?.parallelMs ?? 0);
+      const u = process.cpuUsage();
+      cpu.push((u.user + u.system) / 1000);
+    },
+  });
   await disposeBackend(backend);
   if (r.status !== 'completed') throw new Error(r.error?.message);
   const steps = stamps.length;
@@ -168,6 +175,36 @@ async function ours(id: ModelId, files: DataFiles): Promise<Measured> {
     accuracy: r.history.accuracy[0],
     note: issue?.message ?? `${steps - WARMUP} timed steps`,
     ...(bound !== undefined ? { serialShare: 1 - sharedMs / wallMs, sixteenThreadBound: bound } : {}),
+  };
+}
+
+/** A partition study's verdict on one model (engine/train/profile.ts partitionBound), or why there is none. */
+type Study =
+  | { threads: number; balance: number; oneThreadMs: number; serialMs: number; boundMs: number; evenMs: number }
+  | { error: string };
+
+/**
+ * The same epoch as a partition study of DESKTOP_THREADS threads (`layercanvas train --profile --study-threads 16`):
+ * every shared pass split as a 16-core desktop's threads would split it, each share timed alone on one thread. What
+ * the 2-core machine can say of 16 cores: how evenly the work divides, and the bound that and the serial part set.
+ */
+async function study(id: ModelId, files: DataFiles): Promise<Study> {
+  const { loadBackend, disposeBackend } = await import('../engine/kernels/registry');
+  const { DESKTOP_THREADS, StepProfiler, partitionBound } = await import('../engine/train/profile');
+  const { backend, issue } = await loadBackend('fast', { studyThreads: DESKTOP_THREADS });
+  if (issue) return { error: issue.message };
+  const profiler = new StepProfiler(WARMUP, (backend as { meter?: CopyMeter }).meter);
+  const r = await trainEpoch(id, files, { backend, profiler });
+  await disposeBackend(backend);
+  if (r.status !== 'completed') return { error: r.error?.message ?? r.status };
+  const b = partitionBound(profiler.report(), DESKTOP_THREADS);
+  return {
+    threads: DESKTOP_THREADS,
+    balance: b.balance,
+    oneThreadMs: b.oneThreadMs,
+    serialMs: b.serialMs,
+    boundMs: b.ms,
+    evenMs: b.evenMs,
   };
 }
 
@@ -252,7 +289,12 @@ function keras(id: ModelId, files: DataFiles): Outcome {
 
 async function child(which: string, id: ModelId, files: DataFiles) {
   try {
-    const r = which === 'ours' ? await ours(id, files) : await tfjs(which as 'cpu' | 'wasm', id, files);
+    const r =
+      which === 'ours'
+        ? await ours(id, files)
+        : which === 'study'
+          ? await study(id, files)
+          : await tfjs(which as 'cpu' | 'wasm', id, files);
     process.stdout.write(`RESULT ${JSON.stringify(r)}\n`);
   } catch (e) {
     process.stdout.write(
@@ -262,7 +304,9 @@ async function child(which: string, id: ModelId, files: DataFiles) {
   process.exit(0);
 }
 
-function runChild(which: string, id: ModelId, files: DataFiles): Outcome {
+function runChild(which: 'study', id: ModelId, files: DataFiles): Study;
+function runChild(which: string, id: ModelId, files: DataFiles): Outcome;
+function runChild(which: string, id: ModelId, files: DataFiles): Outcome | Study {
   // The children run with the same relaxed-SIMD flag as this process (scripts/bench.mjs passes it where needed).
   const simd = process.execArgv.filter((a) => a === RELAXED_SIMD_FLAG);
   const args = [
@@ -341,6 +385,17 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
       console.log(
         `  ours on one thread (outside the shared passes): ${(100 * mine!.serialShare).toFixed(1)}% of a step; ` +
           `16 threads could make a step at most ${mine!.sixteenThreadBound!.toFixed(1)}× this run's (Amdahl)`,
+      );
+    const s = runChild('study', id, files);
+    const thisRunMs = 1000 / mine!.stepsPerSecond;
+    if ('error' in s) console.log(`  partition study of 16 threads: not measured (${s.error})`);
+    else
+      console.log(
+        `  partition study of ${s.threads} threads (each share timed alone on one thread): the shared passes split ` +
+          `${(100 * s.balance).toFixed(0)}% evenly; a ${s.threads}-core step takes at least ${s.boundMs.toFixed(2)} ms ` +
+          `(${s.serialMs.toFixed(2)} of it on one thread; ${s.evenMs.toFixed(2)} with even shares): ` +
+          `${(s.oneThreadMs / s.boundMs).toFixed(1)}× one thread, ${(thisRunMs / s.boundMs).toFixed(1)}× this run's ` +
+          `${thisRunMs.toFixed(2)} ms (memory bandwidth and waking 15 workers not counted)`,
       );
     if (!('error' in tf!)) {
       kerasRatio = mine!.stepsPerSecond / tf!.stepsPerSecond;

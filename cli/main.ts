@@ -19,7 +19,15 @@ import { folderModel, InputError, readModelBytes, readTextFile, sideFilesOf, Usa
 import { predictCommand } from './predict';
 import { trainCommand } from './train';
 import { disposeBackend, loadBackend } from '../engine/kernels/registry';
-import { BUDGET_OPTION, budgetFrom, RUN_OPTIONS, runSettings, THREADS_OPTION, threadsFrom } from './options';
+import {
+  BUDGET_OPTION,
+  budgetFrom,
+  RUN_OPTIONS,
+  runSettings,
+  studyThreadsFrom,
+  THREADS_OPTION,
+  threadsFrom,
+} from './options';
 import { projectWasmDir } from './project';
 import { enableRelaxedSimd } from './relaxed-simd';
 import type { Backend } from '../engine/kernels/types';
@@ -43,10 +51,12 @@ Commands:
                                     run the model on {"shape":[…],"data":[…]} (row-major float32)
   train <model> --dataset <d> [--epochs N] [--batch-size B] [--optimizer adam|sgd|rmsprop] [--lr X]
         [--loss L] [--validation-split F] [--seed S] [--subset N] [--compare-bn] [--profile] [--threads n]
-        [--out <project file>]
+        [--study-threads n] [--out <project file>]
                                     d: mnist | shapes | spirals | circles | xor | reviews (text) | a CSV, .npy,
                                     IDX file or an image folder; --compare-bn also trains the twin without BatchNormalization;
                                     --profile prints where a step's time goes (phases, layers, kernels, copies);
+                                    --profile --study-threads n splits every pass as n threads would and times
+                                    each share alone, one after another: how evenly n cores would share a step;
                                     --out model.keras writes the trained model as a Keras file instead
   serve [model] [--port N] [--no-open]
                                     the editor in a browser, on 127.0.0.1, with the model open
@@ -366,9 +376,18 @@ const LEAVES_OUT_WEIGHTS = new Map<string, string>([
 ]);
 
 /** The fast kernels when they load, the reference ones (with a warning saying why) otherwise; disposed after. */
-async function withBackend<T>(io: Io, run: (backend: Backend) => Promise<T> | T, threads?: number): Promise<T> {
+async function withBackend<T>(
+  io: Io,
+  run: (backend: Backend) => Promise<T> | T,
+  threads?: number,
+  studyThreads?: number,
+): Promise<T> {
   enableRelaxedSimd();
-  const { backend, issue, threadsWarning } = await loadBackend('fast', { wasmDir: projectWasmDir(), threads });
+  const { backend, issue, threadsWarning } = await loadBackend('fast', {
+    wasmDir: projectWasmDir(),
+    threads,
+    studyThreads,
+  });
   if (issue) io.err(`warning: ${issue.message}. Fix: ${issue.hint}.`);
   if (threadsWarning) io.err(`warning: ${threadsWarning}.`);
   try {
@@ -409,11 +428,13 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
     'compare-bn': { type: 'boolean' },
     out: { type: 'string', short: 'o' },
     profile: { type: 'boolean' },
+    'study-threads': { type: 'string' },
     ...BUDGET_OPTION,
     ...THREADS_OPTION,
   });
   const memoryBudget = budgetFrom(values);
   const threads = threadsFrom(values);
+  const studyThreads = studyThreadsFrom(values);
   const loaded = await load(oneModelPath(positionals), io);
   if (!loaded) return 1;
   const s = (k: string) => values[k] as string | undefined;
@@ -434,6 +455,7 @@ async function trainCmd(rest: string[], io: Io): Promise<number> {
         { ...io, isTTY: process.stderr.isTTY, write: (t) => process.stderr.write(t) },
       ),
     threads,
+    studyThreads,
   );
 }
 

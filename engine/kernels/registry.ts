@@ -28,6 +28,11 @@ export interface LoadOptions {
    * CPU quota (engine/node/threads.ts).
    */
   threads?: number;
+  /**
+   * A partition study of this many threads (`layercanvas train --profile --study-threads n`): no workers; every op
+   * splits as it would on n threads and each share runs alone on this thread, timed (fast/runtime.ts runPool).
+   */
+  studyThreads?: number;
   /** How to get the fast kernels when they don't load; default: build them (right for a source checkout). */
   fixHint?: string;
 }
@@ -56,7 +61,11 @@ export function describeKernels(backend: Backend, issue?: LayerIssue): KernelsRe
   const fast = backend as FastBackend;
   const simd = fast.relaxedSimd ? 'relaxed' : 'plain';
   const threads = fast.threads;
-  const label = `WASM ${simd === 'relaxed' ? 'relaxed SIMD' : 'SIMD'} · ${threads} thread${threads === 1 ? '' : 's'}`;
+  const label =
+    `WASM ${simd === 'relaxed' ? 'relaxed SIMD' : 'SIMD'} · ` +
+    (fast.studyThreads
+      ? `${threads} threads' shares run one after another (partition study)`
+      : `${threads} thread${threads === 1 ? '' : 's'}`);
   return { kernels: 'fast', simd, threads, label, warning };
 }
 
@@ -113,7 +122,13 @@ export async function loadBackend(name: BackendName, options: LoadOptions = {}):
   try {
     const binaries = options.binaries ?? (await readBinaries(options.wasmDir));
     const { Worker, threads, threadsWarning, loadAverage } = await nodeWorkers(options.threads);
-    const backend = await createFastBackend({ binaries, Worker, threads, loadAverage });
+    const backend = await createFastBackend({
+      binaries,
+      Worker,
+      threads,
+      loadAverage,
+      studyThreads: options.studyThreads,
+    });
     return threadsWarning ? { backend, threadsWarning } : { backend };
   } catch (e) {
     return {

@@ -18,6 +18,10 @@ export interface CopyMeter {
   ms: number;
   bytes: number;
   parallelMs?: number;
+  /** In a partition study (RuntimeOptions.studyThreads): each shared pass's kernel and its shares' times, in order. */
+  shares?: { fn: string; ms: number[] }[];
+  /** In a partition study: the study's own time around the shares. */
+  studyMs?: number;
 }
 
 interface Cell {
@@ -26,9 +30,20 @@ interface Cell {
   copyMs: number;
   copyBytes: number;
   parallelMs: number;
+  studyMs: number;
+  /** A partition study's passes, by their place in the call and their kernel: each share's time, summed. */
+  passes: Map<string, { fn: string; ms: number[] }>;
 }
 
-const cell = (): Cell => ({ ms: 0, calls: 0, copyMs: 0, copyBytes: 0, parallelMs: 0 });
+const cell = (): Cell => ({ ms: 0, calls: 0, copyMs: 0, copyBytes: 0, parallelMs: 0, studyMs: 0, passes: new Map() });
+
+/** A shared pass of a partition study, per step: its work on one thread, and its slowest share (mean over steps). */
+export interface StudiedPassRow {
+  fn: string;
+  sharedMs: number;
+  slowestMs: number;
+  shares: number;
+}
 
 export interface ProfileRow {
   name: string;
@@ -36,8 +51,17 @@ export interface ProfileRow {
   calls: number;
   copyMs: number;
   copyMB: number;
-  /** Of ms, the wall time of passes shared by several threads. */
+  /** Of ms, the wall time of passes shared by several threads (in a partition study: their shares' sum). */
   parallelMs: number;
+  /**
+   * In a partition study, each shared pass's slowest share (each share's time averaged over the steps: the split's
+   * own unevenness, not one step's noise, which threads that steal whole slices from each other even out), summed;
+   * otherwise 0.
+   */
+  slowestShareMs: number;
+  /** In a partition study, the kernel's shared passes, and the study's own time in its calls (not the kernel's). */
+  passes: StudiedPassRow[];
+  studyMs: number;
 }
 
 export interface LayerRow {
@@ -60,6 +84,10 @@ export interface ProfileReport {
   copyMs: number;
   /** Per step, the wall time of passes shared by several threads; everything else ran on one thread. */
   parallelMs: number;
+  /** Per step, in a partition study: each shared pass's slowest share, summed (0 otherwise). */
+  slowestShareMs: number;
+  /** Per step, in a partition study: the study's own time (isolating and timing the shares), not the step's. */
+  studyMs: number;
   phases: { phase: Phase; ms: number }[];
   layers: LayerRow[];
   ops: ProfileRow[];
@@ -173,7 +201,9 @@ export class StepProfiler {
     const m = this.meter;
     const copy0 = m?.ms ?? 0,
       bytes0 = m?.bytes ?? 0,
-      parallel0 = m?.parallelMs ?? 0;
+      parallel0 = m?.parallelMs ?? 0,
+      study0 = m?.studyMs ?? 0,
+      passes0 = m?.shares?.length ?? 0;
     if (m) m.enabled = true;
     const t0 = now();
     try {
@@ -193,6 +223,16 @@ export class StepProfiler {
       c.copyMs += (m?.ms ?? 0) - copy0;
       c.copyBytes += (m?.bytes ?? 0) - bytes0;
       c.parallelMs += (m?.parallelMs ?? 0) - parallel0;
+      c.studyMs += (m?.studyMs ?? 0) - study0;
+      for (const [i, pass] of (m?.shares?.splice(passes0) ?? []).entries()) {
+        const key = `${i}\u0000${pass.fn}`;
+        let p = c.passes.get(key);
+        if (!p) {
+          p = { fn: pass.fn, ms: [] };
+          c.passes.set(key, p);
+        }
+        for (const [t, ms] of pass.ms.entries()) p.ms[t] = (p.ms[t] ?? 0) + ms;
+      }
       if (this.layer) this.layerRow(this.layer.name, this.layer.className).kernel += ms;
     }
   }
@@ -201,6 +241,12 @@ export class StepProfiler {
     const n = Math.max(this.steps, 1);
     const ops = [...this.ops].map(([key, c]) => {
       const [phase, op] = key.split('\u0000');
+      const passes = [...c.passes.values()].map((p) => ({
+        fn: p.fn,
+        sharedMs: p.ms.reduce((a, b) => a + b, 0) / n,
+        slowestMs: Math.max(...p.ms) / n,
+        shares: p.ms.length,
+      }));
       return {
         name: `${op} (${phase})`,
         ms: c.ms / n,
@@ -208,6 +254,9 @@ export class StepProfiler {
         copyMs: c.copyMs / n,
         copyMB: c.copyBytes / n / 2 ** 20,
         parallelMs: c.parallelMs / n,
+        studyMs: c.studyMs / n,
+        slowestShareMs: passes.reduce((a, p) => a + p.slowestMs, 0),
+        passes,
       };
     });
     ops.sort((a, b) => b.ms - a.ms);
@@ -233,6 +282,8 @@ export class StepProfiler {
       outsideKernelsMs: Math.max(0, msPerStep - kernelMs),
       copyMs: ops.reduce((s, o) => s + o.copyMs, 0),
       parallelMs: ops.reduce((s, o) => s + o.parallelMs, 0),
+      slowestShareMs: ops.reduce((s, o) => s + o.slowestShareMs, 0),
+      studyMs: ops.reduce((s, o) => s + o.studyMs, 0),
       phases,
       layers,
       ops,
@@ -256,15 +307,67 @@ export function threadBound(r: Pick<ProfileReport, 'msPerStep' | 'parallelMs'>, 
   return { serialMs, ms, speedup: r.msPerStep / Math.max(ms, 1e-9) };
 }
 
-/** The report as the CLI prints it: summary lines, then phases, layers and kernels, heaviest first. */
-export function formatProfile(r: ProfileReport, threads?: number): string {
+/**
+ * A partition study's verdict (RuntimeOptions.studyThreads): the step ran on one thread, each shared pass split as
+ * `threads` threads would split it, each share timed alone. On that many cores a step takes at least what ran on
+ * one thread plus each pass's slowest share (stealing moves whole slices, so a share that holds most of a pass's
+ * slices bounds it); with perfectly even shares, the shared work over `threads`. Balance: the even time over the
+ * slowest, for the shared passes alone. The study's own time around the shares is not the step's. What the study
+ * can't see, and a machine with that many cores adds: memory bandwidth and caches shared by the cores, and waking
+ * the workers.
+ */
+export function partitionBound(
+  r: Pick<ProfileReport, 'msPerStep' | 'parallelMs' | 'slowestShareMs' | 'studyMs'>,
+  threads: number,
+) {
+  const oneThreadMs = Math.max(0, r.msPerStep - r.studyMs);
+  const serialMs = Math.max(0, oneThreadMs - r.parallelMs);
+  const ms = serialMs + r.slowestShareMs;
+  const evenMs = serialMs + r.parallelMs / threads;
+  const balance = r.slowestShareMs > 0 ? r.parallelMs / (threads * r.slowestShareMs) : 1;
+  return { oneThreadMs, serialMs, ms, evenMs, balance, speedup: oneThreadMs / Math.max(ms, 1e-9) };
+}
+
+/** Passes a partition study found uneven enough to cost this much a step over even shares are listed. */
+const UNEVEN_MS = 0.01;
+
+/**
+ * The report as the CLI prints it: summary lines, then phases, layers and kernels, heaviest first. studyThreads: the
+ * run was a partition study of that many threads (partitionBound), and the kernels' table shows each one's balance.
+ */
+export function formatProfile(r: ProfileReport, threads?: number, studyThreads?: number): string {
   const total = r.msPerStep;
   const lines = [
     `profile: ${r.steps} steps timed, ${total.toFixed(2)} ms/step (${(1000 / Math.max(total, 1e-9)).toFixed(2)} steps/s)` +
       `${threads ? ` on ${threads} thread(s)` : ''}; kernels ${pct(r.kernelMs, total).trim()} (of which copies across` +
       ` the wasm boundary ${pct(r.copyMs, total).trim()}), outside kernels ${pct(r.outsideKernelsMs, total).trim()}`,
   ];
-  if (threads && threads > 1 && threads < DESKTOP_THREADS) {
+  if (studyThreads) {
+    const b = partitionBound(r, studyThreads);
+    lines.push(
+      `partition study, ${studyThreads} threads (each share run alone here, timed; the study's own ${r.studyMs.toFixed(2)} ` +
+        `ms/step left out): a step is ${b.oneThreadMs.toFixed(2)} ms on one thread, ${r.parallelMs.toFixed(2)} ms of it ` +
+        `in shared passes; split ${studyThreads} ways, their slowest shares sum to ${r.slowestShareMs.toFixed(2)} ms ` +
+        `(even shares: ${(r.parallelMs / studyThreads).toFixed(2)} ms, balance ${(100 * b.balance).toFixed(0)}%)`,
+      `on ${studyThreads} cores a step takes at least ${b.ms.toFixed(2)} ms: ${b.serialMs.toFixed(2)} on one thread plus ` +
+        `the slowest shares, ${b.speedup.toFixed(1)}x one thread (${b.evenMs.toFixed(2)} ms with even shares); not ` +
+        `counted: memory bandwidth and caches the cores share, waking the workers`,
+    );
+    const uneven = r.ops
+      .flatMap((o) => o.passes.map((p) => ({ ...p, op: o.name, lost: p.slowestMs - p.sharedMs / studyThreads })))
+      .filter((p) => p.lost >= UNEVEN_MS)
+      .sort((a, b) => b.lost - a.lost);
+    if (uneven.length)
+      lines.push(
+        `uneven passes (slowest share over an even one, ms/step): ${uneven
+          .map(
+            (p) =>
+              `${p.fn} in ${p.op} +${p.lost.toFixed(2)} (${p.shares} shares, balance ` +
+              `${((100 * p.sharedMs) / studyThreads / Math.max(p.slowestMs, 1e-9)).toFixed(0)}%)`,
+          )
+          .join('; ')}`,
+      );
+  } else if (threads && threads > 1 && threads < DESKTOP_THREADS) {
     const b = threadBound(r, threads, DESKTOP_THREADS);
     lines.push(
       `threads: ${r.parallelMs.toFixed(2)} ms/step (${pct(r.parallelMs, total).trim()}) in passes shared by ${threads} ` +
@@ -291,11 +394,25 @@ export function formatProfile(r: ProfileReport, threads?: number): string {
         return `${label} ${ms(l.forwardMs)}  ${ms(l.backwardMs)}  ${ms(l.kernelMs)}  ${ms(all - l.kernelMs)}  ${pct(all, total)}`;
       }),
     '',
-    'kernel (phase)                          calls    ms/step  threaded ms  copies ms  copies MB   share',
-    ...r.ops.map(
-      (o) =>
-        `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}     ${ms(o.parallelMs)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
-    ),
+    ...(studyThreads
+      ? [
+          `kernel (phase)                          calls    ms/step   serial ms   shared ms  slowest of ${String(studyThreads).padEnd(3)} balance`,
+          ...r.ops.map((o) => {
+            const own = o.ms - o.studyMs;
+            return (
+              `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(own)}    ${ms(own - o.parallelMs)}    ` +
+              `${ms(o.parallelMs)}     ${ms(o.slowestShareMs)}  ` +
+              `${o.slowestShareMs > 0 ? pct(o.parallelMs / studyThreads, o.slowestShareMs) : '     -'}`
+            );
+          }),
+        ]
+      : [
+          'kernel (phase)                          calls    ms/step  threaded ms  copies ms  copies MB   share',
+          ...r.ops.map(
+            (o) =>
+              `${o.name.slice(0, 38).padEnd(38)} ${o.calls.toFixed(1).padStart(6)}  ${ms(o.ms)}     ${ms(o.parallelMs)}   ${ms(o.copyMs)}   ${o.copyMB.toFixed(1).padStart(8)}  ${pct(o.ms, total)}`,
+          ),
+        ]),
     `outside kernels (JS glue, allocation, layout, loop) ${ms(r.outsideKernelsMs)}  ${pct(r.outsideKernelsMs, total)}`,
   );
   return lines.join('\n');

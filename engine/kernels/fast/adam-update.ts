@@ -287,7 +287,7 @@ function run(rt: WasmRuntime, n: number, fn: string, args: number[], p: AdamStep
   }));
   start();
   claims.reset();
-  if (!runPool(rt, tasks)) {
+  if (!runPool(rt, tasks, claims)) {
     start();
     claims.reset();
     rt.call(tasks[0].fn, ...tasks[0].args);

@@ -24,6 +24,16 @@ export interface CopyMeter {
   ms: number;
   bytes: number;
   parallelMs: number;
+  /** In a partition study (RuntimeOptions.studyThreads): each shared pass's kernel and its shares' times, in order. */
+  shares: StudiedPass[];
+  /** In a partition study: the study's own time around the shares (isolating each one's claims, timing it). */
+  studyMs: number;
+}
+
+/** One pass of a partition study: the kernel and the time of each thread's share, run alone. */
+export interface StudiedPass {
+  fn: string;
+  ms: number[];
 }
 
 /** A pinned block: [ptr, ptr + bytes), free once unpinned (reused first fit, and given back from the top). */
@@ -43,7 +53,7 @@ export class Arena {
   private depth = 0;
   /** Every buffer object this memory has had: views made before a grow hold an older one. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
-  readonly meter: CopyMeter = { enabled: false, ms: 0, bytes: 0, parallelMs: 0 };
+  readonly meter: CopyMeter = { enabled: false, ms: 0, bytes: 0, parallelMs: 0, shares: [], studyMs: 0 };
   private view: Float32Array;
   private ints: Int32Array;
 

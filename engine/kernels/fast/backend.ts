@@ -52,8 +52,10 @@ import type { PoolStats, WorkerConstructor } from './thread-pool';
 
 export interface FastBackend extends Backend {
   readonly relaxedSimd: boolean;
-  /** Threads used for large ops, the caller's included. */
+  /** Threads used for large ops, the caller's included (in a partition study, the studied count). */
   readonly threads: number;
+  /** A partition study's thread count (FastBackendOptions.studyThreads), or 0. */
+  readonly studyThreads: number;
   /** Worker threads running now (they start on the first large op). */
   readonly liveWorkers: number;
   /** Copies across the wasm boundary, counted while a profiler enables it. */
@@ -79,6 +81,8 @@ export interface FastBackendOptions {
   memoryLimitMiB?: number;
   /** See RuntimeOptions.loadAverage. */
   loadAverage?: (() => number) | null;
+  /** See RuntimeOptions.studyThreads: no workers; each op's shares run one after another here, timed. */
+  studyThreads?: number;
 }
 
 /** The wasm kernel, or the reference one when the op is too large for the wasm memory (1 GiB). */
@@ -105,13 +109,14 @@ function orReference<A extends unknown[], R>(fast: (...args: A) => R, reference:
  * and for what is left (softmax cross-entropy without logits), the reference TypeScript.
  */
 export async function createFastBackend(options: FastBackendOptions): Promise<FastBackend> {
-  const threads = options.Worker ? Math.max(1, options.threads ?? 1) : 1;
   const rt = await createRuntime(options.binaries, {
-    threads,
+    threads: options.Worker ? Math.max(1, options.threads ?? 1) : 1,
     Worker: options.Worker ?? null,
     memoryLimitMiB: options.memoryLimitMiB,
     loadAverage: options.loadAverage,
+    studyThreads: options.studyThreads,
   });
+  const threads = rt.pool.size;
   // Nested step scopes: the workers run hot from the outermost one's start to its end.
   let hotDepth = 0;
   return {
@@ -128,6 +133,7 @@ export async function createFastBackend(options: FastBackendOptions): Promise<Fa
     },
     relaxedSimd: rt.relaxedSimd,
     threads,
+    studyThreads: rt.studyThreads,
     meter: rt.arena.meter,
     poolStats: rt.pool.stats,
     matMul: orReference((a, b, ta, tb) => fastMatMul(rt, a, b, ta, tb), referenceBackend.matMul),

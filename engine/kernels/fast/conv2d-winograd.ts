@@ -100,6 +100,15 @@ export function winogradScratch(wt: number, inC: number, npad: number): { v: num
 }
 
 /**
+ * Floats of the filter plane (inC · outC) per claimed unit of the filter transform: about 4 units per thread, from
+ * 64 floats (a few microseconds) up to 1024. With a fixed 1024 a 32 → 32 filter was one unit, all of it on one of
+ * 16 threads (the partition study's balance: 7%).
+ */
+export function filterUnit(floats: number, threads: number): number {
+  return Math.min(1024, Math.max(64, Math.ceil(floats / (4 * threads) / 4) * 4));
+}
+
+/**
  * Copies the filter in, transforms it (G W Gᵀ: 16 or 36 matrices of inC × outC) and packs each ξ's matrix as GEMM
  * panels (`turned`: the filter turned 180°, each matrix transposed); returns their address. Threaded when large.
  */
@@ -119,10 +128,11 @@ function packWinogradFilter(
   const w = arena.copyIn(filter);
   const u = arena.alloc(positions * size);
   const flag = turned ? 1 : 0;
+  const unit = filterUnit(size, threads);
   if (tile === 4) {
     const t = arena.alloc(18 * size);
-    runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilter4Shared', args: [u, w, inC, outC, t, flag, ctx] }));
-  } else runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilterShared', args: [u, w, inC, outC, flag, ctx] }));
+    runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilter4Shared', args: [u, w, inC, outC, t, flag, ctx, unit] }));
+  } else runShared(rt, threads, (_, ctx) => ({ fn: 'winogradFilterShared', args: [u, w, inC, outC, flag, ctx, unit] }));
   const packed = arena.alloc(positions * inC * npad);
   packFilterPanels(rt, packed, u, positions, inC, outC, turned, threads);
   return packed;

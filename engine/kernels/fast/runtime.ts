@@ -26,6 +26,8 @@ export interface WasmRuntime {
   relaxedSimd: boolean;
   /** The most bytes the wasm memory may grow to (RuntimeOptions.memoryLimitMiB). */
   memoryLimitBytes: number;
+  /** A partition study's thread count (RuntimeOptions.studyThreads), or 0 in normal runs. */
+  studyThreads: number;
 }
 
 export interface WasmBinaries {
@@ -43,6 +45,12 @@ export interface RuntimeOptions {
   memoryLimitMiB?: number;
   /** The machine's 1-minute load average, for ThreadPool.setHot; without it steps never run hot. */
   loadAverage?: (() => number) | null;
+  /**
+   * A partition study of this many threads instead of a pool (no workers): every op splits its work as it would on
+   * that many threads, and each thread's share runs alone, one after another on the calling thread, and is timed
+   * (runPool). How evenly a 16-core desktop's threads would share each pass, measured on any machine.
+   */
+  studyThreads?: number;
 }
 
 // The module declares 2 pages (64 KiB each) minimum; 1 GiB is far above what one layer's operands and scratch need.
@@ -60,13 +68,14 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as Record<string, unknown>;
   const call = (fn: string, ...args: number[]): number => (exports[fn] as (...a: number[]) => number)(...args);
+  const studyThreads = Math.max(0, Math.floor(options.studyThreads ?? 0));
   const pool = new ThreadPool(
     module,
     memory,
     (fn, args) => void call(fn, ...args),
-    Math.max(1, options.threads),
-    options.Worker,
-    options.loadAverage ?? null,
+    studyThreads || Math.max(1, options.threads),
+    studyThreads ? null : options.Worker,
+    studyThreads ? null : (options.loadAverage ?? null),
   );
   return {
     call,
@@ -75,6 +84,7 @@ export async function createRuntime(binaries: WasmBinaries, options: RuntimeOpti
     pool,
     relaxedSimd,
     memoryLimitBytes: maximum * 65536,
+    studyThreads,
   };
 }
 
@@ -85,12 +95,17 @@ const LINE = 64;
  * The claim block of one op on `threads` threads (wasm/claim.ts): a context line per thread (thread count, its
  * index, ranges it has emptied, the counters' address) and a counter line per home range, each on its own cache
  * line so that threads working their own ranges never touch each other's lines. `ctx[t]` is thread t's context;
- * `reset()` zeroes the counters and what every thread has emptied, for a rerun.
+ * `reset()` zeroes the counters and what every thread has emptied, for a rerun; `isolate(t)` leaves thread t only
+ * its home range (a partition study): every other range's counter starts past its end, so t finds them empty.
  */
 export interface ClaimBlock {
   ctx: number[];
   reset(): void;
+  isolate(thread: number): void;
 }
+
+/** A counter start past the end of any range (claims add at most a step per thread to it, and n < 2^28 floats). */
+const EMPTIED = 1 << 30;
 
 export function claimBlock(rt: WasmRuntime, threads: number): ClaimBlock {
   const { arena } = rt;
@@ -108,12 +123,38 @@ export function claimBlock(rt: WasmRuntime, threads: number): ClaimBlock {
     }
   };
   reset();
-  return { ctx, reset };
+  const isolate = (thread: number) => {
+    reset();
+    for (let i = 0; i < t; i++) if (i !== thread) arena.setInt32(counters + i * LINE, EMPTIED);
+  };
+  return { ctx, reset, isolate };
 }
 
-/** rt.pool.run, its wall time counted as shared by the threads (for a profiler) when there are several tasks. */
-export function runPool(rt: WasmRuntime, tasks: Task[]): boolean {
+/**
+ * rt.pool.run, its wall time counted as shared by the threads (for a profiler) when there are several tasks. In a
+ * partition study each task instead runs alone on this thread, its claims isolated to its home range (the ranges
+ * cover the op, so the op is done once, as the threads would do it): the meter counts the shares' sum as shared
+ * time, and lists each pass's shares (a profiler reads them: the slowest share is the pass's time on that many
+ * threads).
+ */
+export function runPool(rt: WasmRuntime, tasks: Task[], claims: ClaimBlock): boolean {
   const meter = rt.arena.meter;
+  if (rt.studyThreads && tasks.length > 1) {
+    const start = performance.now();
+    const ms = tasks.map((task, t) => {
+      claims.isolate(t);
+      const t0 = performance.now();
+      rt.call(task.fn, ...task.args);
+      return performance.now() - t0;
+    });
+    if (meter.enabled) {
+      const sum = ms.reduce((a, b) => a + b, 0);
+      meter.parallelMs += sum;
+      meter.studyMs += performance.now() - start - sum;
+      meter.shares.push({ fn: tasks[0].fn, ms });
+    }
+    return true;
+  }
   const t0 = meter.enabled && tasks.length > 1 ? performance.now() : -1;
   const ran = rt.pool.run(tasks);
   if (t0 >= 0) meter.parallelMs += performance.now() - t0;
@@ -128,7 +169,7 @@ export function runPool(rt: WasmRuntime, tasks: Task[]): boolean {
 export function runShared(rt: WasmRuntime, threads: number, task: (thread: number, ctx: number) => Task): number {
   const claims = claimBlock(rt, threads);
   const tasks = claims.ctx.map((ctx, t) => task(t, ctx));
-  if (runPool(rt, tasks)) return tasks.length;
+  if (runPool(rt, tasks, claims)) return tasks.length;
   // Thread 0's context walks every range once its own is empty: alone, it does the whole op.
   claims.reset();
   rt.call(tasks[0].fn, ...tasks[0].args);

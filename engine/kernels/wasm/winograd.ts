@@ -132,21 +132,20 @@ function transformOutput(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: usi
   }
 }
 
-/** Floats of the filter plane (inC · outC) per claimed unit of the filter transforms. */
-export const FILTER_UNIT: i32 = 1024;
 
 /**
  * U[ξ = 4r + s] = (G w Gᵀ)[r][s] for every 3×3 slice w of the filter (3 × 3 × inC × outC), output channels as lanes;
  * U is 16 matrices of inC × outC floats. G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], applied down the columns, then along
  * the rows. `turned`: of the filter turned 180° (tap 3·ky + kx read from 8 − 3·ky − kx), for the input gradient.
- * Threads claim FILTER_UNIT floats of the plane at a time; each value is the same whatever the split.
+ * Threads claim `unit` floats of the plane at a time (a multiple of 4, sized by the host for the thread count:
+ * fast/conv2d-winograd.ts filterUnit); each value is the same whatever the split.
  */
-export function winogradFilterShared(u: usize, w: usize, inC: i32, outC: i32, turned: i32, ctx: usize): void {
+export function winogradFilterShared(u: usize, w: usize, inC: i32, outC: i32, turned: i32, ctx: usize, unit: i32): void {
   const floats = inC * outC;
   const plane = <usize>floats << 2;
   const half = f32x4.splat(0.5);
-  for (let f = claim(ctx, FILTER_UNIT, floats); f < floats; f = claim(ctx, FILTER_UNIT, floats)) {
-    const end = <usize>min(floats, f + FILTER_UNIT) << 2;
+  for (let f = claim(ctx, unit, floats); f < floats; f = claim(ctx, unit, floats)) {
+    const end = <usize>min(floats, f + unit) << 2;
     for (let i = <usize>f << 2; i < end; i += 16) {
       for (let kx = 0; kx < 3; kx++) {
         const w0 = v128.load(w + tap(kx, turned) * plane + i), w1 = v128.load(w + tap(3 + kx, turned) * plane + i);

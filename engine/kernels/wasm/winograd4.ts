@@ -5,7 +5,7 @@
 // WT4 tiles at a time, so a tile's result doesn't depend on the thread.
 import { act4 } from './elementwise';
 import { NR, fma } from './gemm';
-import { FILTER_UNIT, accumulateTransposed, pixel, rowsTile, tap } from './winograd';
+import { accumulateTransposed, pixel, rowsTile, tap } from './winograd';
 import { claim, part } from './claim';
 
 /**
@@ -136,13 +136,16 @@ function transformOutput4(p: usize, m: usize, t0: i32, nt: i32, npad: i32, y: us
  * U[ξ = 6r + s] = (G w Gᵀ)[r][s] for every 3×3 slice w of the filter (3 × 3 × inC × outC), output channels as lanes;
  * U is 36 matrices of inC × outC floats. G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1], down the
  * columns into `t` (18 matrices), then along the rows. `turned`: of the filter turned 180° (winograd.ts tap). Threads
- * claim FILTER_UNIT floats of the plane at a time (both passes of a float stay in its unit).
+ * claim `unit` floats of the plane at a time (both passes of a float stay in its unit; winograd.ts
+ * winogradFilterShared).
  */
-export function winogradFilter4Shared(u: usize, w: usize, inC: i32, outC: i32, t: usize, turned: i32, ctx: usize): void {
+export function winogradFilter4Shared(
+  u: usize, w: usize, inC: i32, outC: i32, t: usize, turned: i32, ctx: usize, unit: i32,
+): void {
   const floats = inC * outC;
   const plane = <usize>floats << 2;
-  for (let f = claim(ctx, FILTER_UNIT, floats); f < floats; f = claim(ctx, FILTER_UNIT, floats)) {
-    const end = <usize>min(floats, f + FILTER_UNIT) << 2;
+  for (let f = claim(ctx, unit, floats); f < floats; f = claim(ctx, unit, floats)) {
+    const end = <usize>min(floats, f + unit) << 2;
     for (let i = <usize>f << 2; i < end; i += 16) {
       for (let kx = 0; kx < 3; kx++) {
         const w0 = v128.load(w + tap(kx, turned) * plane + i), w1 = v128.load(w + tap(3 + kx, turned) * plane + i);

@@ -22,6 +22,16 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
   }
 }
 
+/** The same bits (Object.is: -0 and NaN too) at every index, with the first differing index in the message. */
+export function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
+  const label = what ? `${what}: ` : '';
+  expect(actual.length, what).toBe(expected.length);
+  const differing = Array.from(actual).findIndex((v, i) => !Object.is(v, expected[i]));
+  expect(differing, `${label}first differing index ${differing}: ${actual[differing]} vs ${expected[differing]}`).toBe(
+    -1,
+  );
+}
+
 /** Largest |value| of an array, to scale tolerances for long sums. */
 export function maxAbs(values: ArrayLike<number>): number {
   let m = 0;

@@ -81,6 +81,33 @@ describe('claim: home ranges, then stealing', () => {
     expect(got).toEqual([[0, 1, 2, 3, 5], [], [6, 7, 8, 4]]);
   });
 
+  it('isolated (a partition study): each of 16 threads gets exactly its home range and nothing of the others, and the 16 runs cover the op once', () => {
+    for (const [step, n] of [
+      [8, 4096],
+      [1, 5],
+      [4, 1030],
+    ] as const) {
+      rt.arena.reset();
+      const claims = claimBlock(rt, 16);
+      const got = claims.ctx.map((ctx, t) => {
+        claims.isolate(t);
+        const slices: number[] = [];
+        for (let i = rt.call('claim', ctx, step, n); i < n; i = rt.call('claim', ctx, step, n)) slices.push(i);
+        return slices;
+      });
+      expectCover(got, step, n);
+      // Thread t's home range: the t-th of 16 equal runs of step-sized slices (wasm/claim.ts part).
+      const units = Math.ceil(n / step);
+      got.forEach((slices, t) => {
+        const lo = Math.floor((units * t) / 16),
+          hi = Math.floor((units * (t + 1)) / 16);
+        expect(slices, `thread ${t}, step ${step}, n ${n}`).toEqual(
+          Array.from({ length: hi - lo }, (_, j) => (lo + j) * step),
+        );
+      });
+    }
+  });
+
   it('after reset one thread alone walks the whole op in order (the rerun after a lost worker)', () => {
     rt.arena.reset();
     const claims = claimBlock(rt, 3);

@@ -14,7 +14,7 @@ import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
 import { convGeometry } from '../../../../engine/kernels/geometry';
 import type { ConvParams, Padding, PoolParams } from '../../../../engine/kernels/types';
-import { expectClose, maxAbs, randomTensor, shapeText } from '../helpers';
+import { expectClose, maxAbs, randomTensor, shapeText, expectSameBits } from '../helpers';
 
 const THREADS = 16;
 let one: FastBackend;
@@ -31,11 +31,7 @@ afterAll(async () => {
   await many?.dispose();
 });
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
-  expect(a.length, what).toBe(b.length);
-  const differing = Array.from(a).findIndex((v, i) => !Object.is(v, b[i]));
-  expect(differing, `${what}: first differing index ${differing}: ${a[differing]} vs ${b[differing]}`).toBe(-1);
-};
+const same = expectSameBits;
 
 /** Runs fn in a step scope (where the memory passes use the pool) on 1 and 16 threads; the results must be the same bits. */
 function onBoth(fn: (b: FastBackend) => ArrayLike<number>[], names: string[]): ArrayLike<number>[] {
@@ -214,6 +210,16 @@ describe(`memory passes on ${THREADS} threads give the bits of one thread`, () =
         b.globalMaxPoolGrad(dMax, pooled).data,
       ],
       ['bilinear', 'bilinear dx', 'global max', 'global max dx'],
+    );
+  });
+
+  it("the article CNN's last Dense (64×4608 · 4608×10): too few columns to split, rows in 4-row blocks, one per thread", () => {
+    const flat = randomTensor([64, 4608], 21),
+      w = randomTensor([4608, 10], 22),
+      dy = randomTensor([64, 10], 23);
+    onBoth(
+      (b) => [b.matMul(flat, w).data, b.matMul(dy, w, false, true).data, b.matMul(flat, dy, true, false).data],
+      ['y', 'dx', 'dW'],
     );
   });
 

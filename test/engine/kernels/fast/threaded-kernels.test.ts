@@ -37,7 +37,7 @@ import {
 import { maxPool, maxPoolGrad } from '../../../../engine/kernels/max-pool';
 import { referenceBackend } from '../../../../engine/kernels/reference';
 import type { EpilogueActivation, PoolParams } from '../../../../engine/kernels/types';
-import { expectClose, maxAbs, randomTensor, shapeText } from '../helpers';
+import { expectClose, maxAbs, randomTensor, shapeText, expectSameBits } from '../helpers';
 
 const backends: Record<'1 thread' | '3 threads', FastBackend> = {} as never;
 beforeAll(async () => {
@@ -53,11 +53,7 @@ afterAll(async () => {
   for (const b of Object.values(backends)) await b.dispose();
 });
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  expect(a.length).toBe(b.length);
-  const differing = Array.from(a).findIndex((v, i) => !Object.is(v, b[i]));
-  expect(differing, `first differing index ${differing}: ${a[differing]} vs ${b[differing]}`).toBe(-1);
-};
+const same = expectSameBits;
 
 /**
  * Runs fn on both thread counts inside a step scope (where the memory passes use the pool), checks they agree bit
@@ -471,18 +467,29 @@ describe('a step scope keeps results in wasm memory', () => {
 
 describe('MatMul blocks scale with the thread count', () => {
   it('1024³ on 16 threads: 16 row blocks × 4 column blocks (4 per thread); on 1 thread one column block', () => {
-    expect(gemmBlocks(1024, 1024, 16, 64, 8)).toEqual({ mcStep: 64, ncStep: 256 });
-    expect(gemmBlocks(1024, 1024, 2, 64, 8)).toEqual({ mcStep: 64, ncStep: 1024 });
-    expect(gemmBlocks(1024, 1024, 1, 64, 8)).toEqual({ mcStep: 64, ncStep: 1024 });
+    expect(gemmBlocks(1024, 1024, 16, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 256 });
+    expect(gemmBlocks(1024, 1024, 2, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 1024 });
+    expect(gemmBlocks(1024, 1024, 1, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 1024 });
     // Batch 64 through a wide Dense layer: one row block, the columns split in multiples of 8.
-    expect(gemmBlocks(64, 4100, 16, 64, 8)).toEqual({ mcStep: 64, ncStep: 72 });
-    expect(gemmBlocks(64, 1000, 4, 64, 8)).toEqual({ mcStep: 64, ncStep: 64 });
+    expect(gemmBlocks(64, 4100, 16, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 72 });
+    expect(gemmBlocks(64, 1000, 4, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 64 });
+  });
+
+  it("batch 64 into 10 units (the article CNN's last Dense): too few columns to split, so the rows split into MR-row panels, one per thread on 16", () => {
+    expect(gemmBlocks(64, 10, 16, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
+    expect(gemmBlocks(64, 10, 2, 64, 8, 4)).toEqual({ mcStep: 8, ncStep: 16 });
+    expect(gemmBlocks(64, 10, 1, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 10 });
+    // Rows that aren't a multiple of MR: blocks stay whole panels, and never go below one.
+    expect(gemmBlocks(30, 10, 4, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
+    expect(gemmBlocks(3, 10, 16, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
   });
 
   for (const [m, k, n, ta, tb] of [
     [70, 301, 1030, false, false],
     [257, 190, 333, true, false],
     [64, 517, 700, false, true],
+    [64, 4608, 10, false, false],
+    [30, 999, 10, false, true],
   ] as const)
     it(`${m}×${k}·${k}×${n}${ta ? ' (A transposed)' : ''}${tb ? ' (B transposed)' : ''}: rows and columns split over 3 threads, B packed by all, 1 = 3 threads`, () => {
       const a = randomTensor(ta ? [k, m] : [m, k], 91),
