@@ -49,3 +49,29 @@ describe('Arena pinning', () => {
     expect(a.pinnedBytes).toBe(0);
   });
 });
+
+describe('Arena views', () => {
+  it('follow every grow: an operand copied in past the first pages reads back through the views and the memory itself', () => {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: 512, shared: true });
+    const a = new Arena(memory);
+    const before = a.f32();
+    // 1M floats: the memory grows from 2 pages to over 60.
+    const data = Float32Array.from({ length: 1 << 20 }, (_, i) => i % 1000);
+    const at = a.copyIn(data);
+    expect(memory.buffer.byteLength).toBeGreaterThan(at + data.length * 4);
+    expect(a.f32()).not.toBe(before);
+    expect(a.f32().length * 4).toBe(memory.buffer.byteLength);
+    const seen = new Float32Array(memory.buffer, at, data.length);
+    expect(seen[data.length - 1]).toBe(data[data.length - 1]);
+    expect(Array.from(a.copyOut(at, data.length).subarray(-3))).toEqual(Array.from(data.subarray(-3)));
+    a.setInt32(at, 12345);
+    expect(new Int32Array(memory.buffer, at, 1)[0]).toBe(12345);
+    // A view the arena handed out after the grow is its own memory: copying it in again is free.
+    a.scope(() => {
+      a.reset();
+      const out = a.output(4);
+      const view = a.result(out, 4);
+      expect(a.locate(view)).toBe(out);
+    });
+  });
+});
