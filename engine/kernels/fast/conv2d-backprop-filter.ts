@@ -29,6 +29,17 @@ export function winogradFilterStripes(inC: number, outC: number, positions: 16 |
 }
 
 /**
+ * Runs of output channels each Winograd filter-gradient stripe is split into, so that `threads` threads have a
+ * unit each where the stripes are fewer (the partial sums' 4M floats allow 7 stripes for 128 → 128 channels: 7 of 16
+ * threads worked, the partition study's balance 58% on a VGG-style model). Each run transforms the input tiles again
+ * (about 10/outC of its products), so runs stay 32 channels wide at least; one thread count or another, every value
+ * is summed the same way (wasm/winograd4.ts conv2dWinograd4Filter, wasm/winograd.ts conv2dWinogradFilter).
+ */
+export function winogradFilterColumnBlocks(stripes: number, outC: number, threads: number): number {
+  return Math.max(1, Math.min(Math.floor(threads / stripes), Math.floor(outC / 32)));
+}
+
+/**
  * dW. 3×3 stride-1 filters (channels in whole vectors): Winograd F(3×3, 4×4), 4× fewer multiplies (F(3×3, 2×2), 2.25×,
  * below 6×6 outputs); up to 4 input channels: output rows tap by tap; otherwise Σ over blocks of im2col(x)ᵀ · dy. All
  * in a fixed number of deterministic partial sums.
@@ -172,10 +183,11 @@ function winogradBackpropFilter(
     pdy = arena.copyIn(dy.data);
   const partials = arena.alloc(positions * size * stripes);
   const zeros = arena.zeros(inC);
-  const threads = Math.min(stripes, threadsFor(rt, convFlops(g, outC)));
+  const parallel = threadsFor(rt, convFlops(g, outC));
   if (tile === 4) {
     const wt = rt.constant('WT4');
-    runShared(rt, threads, (_, ctx) => ({
+    const colBlocks = winogradFilterColumnBlocks(stripes, outC, parallel);
+    runShared(rt, Math.min(stripes * colBlocks, parallel), (_, ctx) => ({
       fn: 'conv2dWinograd4Filter',
       args: [
         geo,
@@ -188,11 +200,13 @@ function winogradBackpropFilter(
         arena.alloc(36 * wt * inC),
         arena.alloc(Math.max(36 * inC, 96)),
         arena.alloc(36 * wt * outC),
+        colBlocks,
       ],
     }));
   } else {
     const wt = rt.constant('WT');
-    runShared(rt, threads, (_, ctx) => ({
+    const colBlocks = winogradFilterColumnBlocks(stripes, outC, parallel);
+    runShared(rt, Math.min(stripes * colBlocks, parallel), (_, ctx) => ({
       fn: 'conv2dWinogradFilter',
       args: [
         geo,
@@ -204,6 +218,7 @@ function winogradBackpropFilter(
         zeros,
         arena.alloc(16 * (wt + 1) * inC),
         arena.alloc(16 * wt * outC),
+        colBlocks,
       ],
     }));
   }

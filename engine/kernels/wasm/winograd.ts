@@ -212,7 +212,7 @@ export function conv2dWinograd(p: usize, x: usize, u: usize, y: usize, ctx: usiz
 // at the end (by the host). 16 multiplies per (input, output) channel pair and tile instead of 36.
 
 /** U[ξ][i] = (G' g G'ᵀ)[ξ] for the 2×2 tile of dy of tile t0 + i (zeros past outH/outW), channels as lanes; U[ξ] is WT rows of outC floats. */
-function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
+function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize, c0: usize, c1: usize): void {
   const outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const tilesW = (outW + 1) >> 1, perImage = ((outH + 1) >> 1) * tilesW;
   const bytes = <usize>outC << 2;
@@ -225,7 +225,7 @@ function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
     const p00 = dy + ((<usize>((b * outH + oy) * outW + ox) * outC) << 2);
     const p01 = p00 + bytes, p10 = p00 + <usize>outW * bytes, p11 = p10 + bytes;
     const out = u + <usize>i * bytes;
-    for (let c: usize = 0; c < bytes; c += 16) {
+    for (let c: usize = c0; c < c1; c += 16) {
       const g00 = v128.load(p00 + c), g01 = right ? v128.load(p01 + c) : zero;
       const g10 = below ? v128.load(p10 + c) : zero, g11 = right && below ? v128.load(p11 + c) : zero;
       // Down the columns: T[r][s] for r = 0..3, s = 0..1.
@@ -250,37 +250,50 @@ function transformDy(p: usize, dy: usize, t0: i32, nt: i32, u: usize): void {
   v128.store(out + <usize>(xi + 3) * plane, f32x4.neg(t1));
 }
 
-/** m (inC × outC, row-major) += vᵀ · u over k rows: v is k × inC, u is k × outC (outC a multiple of 4). */
-export function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize): void {
+/**
+ * m (inC × outC, row-major) += vᵀ · u over k rows: v is k × inC, u is k × outC (outC a multiple of 4); only columns
+ * j0..j1 (j0 a multiple of 8, j1 one too or outC), each summed by the same code in the same order as a full call.
+ */
+export function accumulateTransposed(v: usize, u: usize, k: i32, inC: i32, outC: i32, m: usize, j0: i32 = 0, j1: i32 = outC): void {
   const vRow = <usize>inC << 2, uRow = <usize>outC << 2;
   for (let i = 0; i < inC; i += 4) {
     const mi = m + ((<usize>i * outC) << 2), vi = v + (<usize>i << 2);
-    let j = 0;
-    for (; j + 8 <= outC; j += 8) accumulate4x8(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k);
-    if (j < outC) accumulateRows4(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k, 4);
+    let j = j0;
+    for (; j + 8 <= j1; j += 8) accumulate4x8(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k);
+    if (j < j1) accumulateRows4(mi + (<usize>j << 2), uRow, vi, vRow, u + (<usize>j << 2), uRow, k, 4);
   }
 }
 
 /**
  * M for dW of a 3×3 stride-1 conv (see above) as `stripes` partial sums: stripe s sums the s-th of `stripes` contiguous runs
  * of the blocks of WT tiles, in order, into partials + s·16·inC·outC floats, whichever thread claims it; the host adds the
- * stripes in order, so the result doesn't depend on the thread count. Per thread, `v` holds 16·(WT + 1)·inC floats
- * and `u` 16·WT·outC; `zeros` inC zero floats. inC and outC are multiples of 4.
+ * stripes in order, so the result doesn't depend on the thread count. With fewer stripes than threads, threads claim a
+ * stripe's `colBlocks` runs of output channels apart (winograd4.ts conv2dWinograd4Filter: no bit changes). Per
+ * thread, `v` holds 16·(WT + 1)·inC floats and `u` 16·WT·outC; `zeros` inC zero floats. inC and outC are multiples
+ * of 4.
  */
-export function conv2dWinogradFilter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, u: usize): void {
+export function conv2dWinogradFilter(
+  p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, u: usize,
+  colBlocks: i32,
+): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const tiles = g(p, BATCH) * ((outH + 1) >> 1) * ((outW + 1) >> 1);
   const blocks = (tiles + WT - 1) / WT;
   const size = <usize>(inC * outC) << 2;
-  for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
+  const columns = (((outC + colBlocks - 1) / colBlocks + 7) >> 3) << 3;
+  const units = stripes * colBlocks;
+  for (let unit = claim(ctx, 1, units); unit < units; unit = claim(ctx, 1, units)) {
+    const s = unit / colBlocks, j0 = (unit % colBlocks) * columns, j1 = min(outC, j0 + columns);
+    if (j0 >= j1) continue;
     const m = partials + <usize>s * 16 * size;
-    memory.fill(m, 0, 16 * size);
+    const rowBytes = <usize>outC << 2, width = <usize>(j1 - j0) << 2;
+    for (let r: usize = 0; r < <usize>(16 * inC); r++) memory.fill(m + r * rowBytes + (<usize>j0 << 2), 0, width);
     for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {
       const t0 = blk * WT, nt = min(WT, tiles - t0);
       transformInput(p, x, t0, nt, v, v + ((<usize>(16 * WT * inC)) << 2), zeros);
-      transformDy(p, dy, t0, nt, u);
+      transformDy(p, dy, t0, nt, u, <usize>j0 << 2, <usize>j1 << 2);
       for (let xi = 0; xi < 16; xi++) {
-        accumulateTransposed(v + ((<usize>(xi * WT * inC)) << 2), u + ((<usize>(xi * WT * outC)) << 2), nt, inC, outC, m + <usize>xi * size);
+        accumulateTransposed(v + ((<usize>(xi * WT * inC)) << 2), u + ((<usize>(xi * WT * outC)) << 2), nt, inC, outC, m + <usize>xi * size, j0, j1);
       }
     }
   }

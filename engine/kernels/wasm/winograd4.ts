@@ -225,7 +225,7 @@ export function conv2dWinograd4(p: usize, x: usize, u: usize, y: usize, ctx: usi
 }
 
 /** U[ξ][i] = (G' g G'ᵀ)[ξ] for the 4×4 tile g of dy of tile t0 + i (zeros past outH/outW); U[ξ] is WT4 rows of outC floats; `e` 24 vectors. */
-function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize): void {
+function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize, c0: usize, c1: usize): void {
   const outH = g(p, OUT_H), outW = g(p, OUT_W), outC = g(p, OUT_C);
   const tilesW = (outW + 3) >> 2, perImage = ((outH + 3) >> 2) * tilesW;
   const bytes = <usize>outC << 2, rowBytes = <usize>outW * bytes;
@@ -237,7 +237,7 @@ function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize)
     const rows = min(4, outH - oy), cols = min(4, outW - ox);
     const p0 = dy + ((<usize>((b * outH + oy) * outW + ox) * outC) << 2);
     const out = u + <usize>i * bytes;
-    for (let c: usize = 0; c < bytes; c += 16) {
+    for (let c: usize = c0; c < c1; c += 16) {
       // Down each column s of the tile: e[r][s] (r = 0..5), 16 bytes each, rows 64 bytes apart.
       for (let s = 0; s < 4; s++) {
         if (s >= cols) {
@@ -261,22 +261,33 @@ function transformDy4(p: usize, dy: usize, t0: i32, nt: i32, u: usize, e: usize)
 /**
  * M (36 matrices inC × outC) for dW of a 3×3 stride-1 conv by F(3×3, 4×4) as `stripes` partial sums, as
  * conv2dWinogradFilter: stripe s sums its contiguous run of the blocks of WT4 tiles in order, whichever thread claims
- * it. Per thread, `v` holds 36·WT4·inC floats, `e` max(36·inC, 96), `u` 36·WT4·outC; `zeros` inC zero floats.
+ * it. Threads claim a stripe's `colBlocks` runs of output channels apart (unit = stripe · colBlocks + block, columns
+ * in multiples of 8) when there are fewer stripes than threads: each block transforms the input tiles again, but
+ * every M value is still summed by one unit over the same tiles in the same order, so the split changes no bit.
+ * Per thread, `v` holds 36·WT4·inC floats, `e` max(36·inC, 96), `u` 36·WT4·outC; `zeros` inC zero floats.
  */
-export function conv2dWinograd4Filter(p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, e: usize, u: usize): void {
+export function conv2dWinograd4Filter(
+  p: usize, x: usize, dy: usize, partials: usize, stripes: i32, ctx: usize, zeros: usize, v: usize, e: usize, u: usize,
+  colBlocks: i32,
+): void {
   const inC = g(p, IN_C), outC = g(p, OUT_C), outH = g(p, OUT_H), outW = g(p, OUT_W);
   const tiles = g(p, BATCH) * ((outH + 3) >> 2) * ((outW + 3) >> 2);
   const blocks = (tiles + WT4 - 1) / WT4;
   const size = <usize>(inC * outC) << 2;
-  for (let s = claim(ctx, 1, stripes); s < stripes; s = claim(ctx, 1, stripes)) {
+  const columns = (((outC + colBlocks - 1) / colBlocks + 7) >> 3) << 3;
+  const units = stripes * colBlocks;
+  for (let unit = claim(ctx, 1, units); unit < units; unit = claim(ctx, 1, units)) {
+    const s = unit / colBlocks, j0 = (unit % colBlocks) * columns, j1 = min(outC, j0 + columns);
+    if (j0 >= j1) continue;
     const m = partials + <usize>s * 36 * size;
-    memory.fill(m, 0, 36 * size);
+    const rowBytes = <usize>outC << 2, width = <usize>(j1 - j0) << 2;
+    for (let r: usize = 0; r < <usize>(36 * inC); r++) memory.fill(m + r * rowBytes + (<usize>j0 << 2), 0, width);
     for (let blk = part(blocks, s, stripes), end = part(blocks, s + 1, stripes); blk < end; blk++) {
       const t0 = blk * WT4, nt = min(WT4, tiles - t0);
       transformInput4(p, x, t0, nt, v, e, zeros);
-      transformDy4(p, dy, t0, nt, u, e);
+      transformDy4(p, dy, t0, nt, u, e, <usize>j0 << 2, <usize>j1 << 2);
       for (let xi = 0; xi < 36; xi++) {
-        accumulateTransposed(v + ((<usize>(xi * WT4 * inC)) << 2), u + ((<usize>(xi * WT4 * outC)) << 2), nt, inC, outC, m + <usize>xi * size);
+        accumulateTransposed(v + ((<usize>(xi * WT4 * inC)) << 2), u + ((<usize>(xi * WT4 * outC)) << 2), nt, inC, outC, m + <usize>xi * size, j0, j1);
       }
     }
   }

@@ -8,8 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conv2dBackpropFilter } from '../../../../engine/kernels/conv2d-backprop-filter';
 import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
 import { forwardPath, type ForwardPath } from '../../../../engine/kernels/fast/conv2d';
-import { im2colFilterStripes } from '../../../../engine/kernels/fast/conv2d-backprop-filter';
-import { winogradApplies } from '../../../../engine/kernels/fast/conv2d-winograd';
+import {
+  im2colFilterStripes,
+  winogradFilterColumnBlocks,
+  winogradFilterStripes,
+} from '../../../../engine/kernels/fast/conv2d-backprop-filter';
+import { winogradApplies, winogradTile } from '../../../../engine/kernels/fast/conv2d-winograd';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
 import { convGeometry } from '../../../../engine/kernels/geometry';
@@ -56,6 +60,10 @@ describe(`convolutions on ${THREADS} threads give the bits of one thread, on eve
     { x: [32, 14, 14, 64], f: [1, 1, 64, 96], s: 1, p: 'valid', path: 'direct' },
     // The first layer's few input channels.
     { x: [64, 28, 28, 1], f: [3, 3, 1, 32], s: 1, p: 'valid', path: 'small' },
+    // 128 → 128 channels: 7 Winograd filter-gradient stripes, each split into 2 runs of 64 output channels.
+    { x: [8, 14, 14, 128], f: [3, 3, 128, 128], s: 1, p: 'same', path: 'winograd' },
+    // 256 → 256 on 4×4 maps: F(3×3, 2×2)'s 4 filter-gradient stripes, each split into 4 runs of 64 channels.
+    { x: [16, 4, 4, 256], f: [3, 3, 256, 256], s: 1, p: 'same', path: 'winograd' },
   ];
   for (const c of cases)
     it(`${c.path}: x=${shapeText(c.x)} f=${shapeText(c.f)} s=${c.s} ${c.p}: forward, input and filter gradients`, () => {
@@ -123,6 +131,16 @@ describe('the im2col filter gradient has stripes enough for 16 threads, decided 
     expect(im2colFilterStripes(3 * 3 * 512, 512, 10_000)).toBe(4);
     expect(im2colFilterStripes(3 * 3 * 256, 256, 10_000)).toBe(7);
     expect(im2colFilterStripes(9, 4, 3)).toBe(4);
+  });
+  it('Winograd F(3×3, 4×4) stripes fewer than the threads split into runs of output channels, 32 wide at least', () => {
+    expect(winogradFilterStripes(128, 128, 36)).toBe(7);
+    expect(winogradFilterColumnBlocks(7, 128, 16)).toBe(2);
+    expect(winogradFilterColumnBlocks(7, 128, 2)).toBe(1);
+    expect(winogradFilterColumnBlocks(16, 32, 16)).toBe(1);
+    expect(winogradFilterColumnBlocks(4, 256, 16)).toBe(4);
+    expect(winogradFilterColumnBlocks(4, 64, 32)).toBe(2);
+    expect(winogradTile(convGeometry([16, 4, 4, 256], [3, 3, 256, 256], params(1, 'same')))).toBe(2);
+    expect(winogradFilterStripes(256, 256, 16)).toBe(4);
   });
   it('3×3 stride-1 convolutions take the Winograd filter gradient instead', () => {
     expect(winogradApplies(convGeometry([64, 26, 26, 32], [3, 3, 32, 32], params(1, 'valid')), 32)).toBe(true);
