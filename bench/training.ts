@@ -392,7 +392,7 @@ function benchModel(id: ModelId, files: DataFiles): { results: Outcome[]; kerasR
     else
       console.log(
         `  partition study of ${s.threads} threads (each share timed alone on one thread): the shared passes split ` +
-          `${(100 * s.balance).toFixed(0)}% evenly; a ${s.threads}-core step takes at least ${s.boundMs.toFixed(2)} ms ` +
+          `${(100 * s.balance).toFixed(0)}% evenly; a ${s.threads}-core step takes ${s.boundMs.toFixed(2)} ms as they split it ` +
           `(${s.serialMs.toFixed(2)} of it on one thread; ${s.evenMs.toFixed(2)} with even shares): ` +
           `${(s.oneThreadMs / s.boundMs).toFixed(1)}× one thread, ${(thisRunMs / s.boundMs).toFixed(1)}× this run's ` +
           `${thisRunMs.toFixed(2)} ms (memory bandwidth and waking 15 workers not counted)`,

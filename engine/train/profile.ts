@@ -309,10 +309,10 @@ export function threadBound(r: Pick<ProfileReport, 'msPerStep' | 'parallelMs'>, 
 
 /**
  * A partition study's verdict (RuntimeOptions.studyThreads): the step ran on one thread, each shared pass split as
- * `threads` threads would split it, each share timed alone. On that many cores a step takes at least what ran on
- * one thread plus each pass's slowest share (stealing moves whole slices, so a share that holds most of a pass's
- * slices bounds it); with perfectly even shares, the shared work over `threads`. Balance: the even time over the
- * slowest, for the shared passes alone. The study's own time around the shares is not the step's. What the study
+ * `threads` threads would split it, each share timed alone. On that many cores a step takes what ran on one thread
+ * plus each pass's slowest share as the home ranges split it (`ms`; threads that steal slices from a slower range can
+ * only shorten it), and at least what ran on one thread plus the shared work over `threads` (`evenMs`, perfectly
+ * even shares). Balance: the even time over the slowest, for the shared passes alone. The study's own time around the shares is not the step's. What the study
  * can't see, and a machine with that many cores adds: memory bandwidth and caches shared by the cores, and waking
  * the workers.
  */
@@ -349,9 +349,10 @@ export function formatProfile(r: ProfileReport, threads?: number, studyThreads?:
         `ms/step left out): a step is ${b.oneThreadMs.toFixed(2)} ms on one thread, ${r.parallelMs.toFixed(2)} ms of it ` +
         `in shared passes; split ${studyThreads} ways, their slowest shares sum to ${r.slowestShareMs.toFixed(2)} ms ` +
         `(even shares: ${(r.parallelMs / studyThreads).toFixed(2)} ms, balance ${(100 * b.balance).toFixed(0)}%)`,
-      `on ${studyThreads} cores a step takes at least ${b.ms.toFixed(2)} ms: ${b.serialMs.toFixed(2)} on one thread plus ` +
-        `the slowest shares, ${b.speedup.toFixed(1)}x one thread (${b.evenMs.toFixed(2)} ms with even shares); not ` +
-        `counted: memory bandwidth and caches the cores share, waking the workers`,
+      `on ${studyThreads} cores a step takes ${b.ms.toFixed(2)} ms as the home ranges split it: ${b.serialMs.toFixed(2)} ` +
+        `on one thread plus the slowest shares, ${b.speedup.toFixed(1)}x one thread (stealing can only shorten it; at ` +
+        `least ${b.evenMs.toFixed(2)} ms with even shares); not counted: memory bandwidth and caches the cores share, ` +
+        `waking the workers`,
     );
     const uneven = r.ops
       .flatMap((o) => o.passes.map((p) => ({ ...p, op: o.name, lost: p.slowestMs - p.sharedMs / studyThreads })))

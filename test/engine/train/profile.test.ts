@@ -106,7 +106,9 @@ describe('a partition study: how evenly 16 threads would share each pass', () =>
     expect(text).toMatch(
       /^partition study, 4 threads \(each share run alone here, timed; the study's own 0\.50 ms\/step left out\)/m,
     );
-    expect(text).toMatch(/^on 4 cores a step takes at least [\d.]+ ms: [\d.]+ on one thread plus the slowest shares/m);
+    expect(text).toMatch(
+      /^on 4 cores a step takes [\d.]+ ms as the home ranges split it: [\d.]+ on one thread plus the slowest shares, [\d.]+x one thread \(stealing can only shorten it; at least [\d.]+ ms with even shares\)/m,
+    );
     // Only the uneven pass is listed: its slowest share (2 ms) over an even one (1 ms).
     expect(text).toMatch(
       /^uneven passes \(slowest share over an even one, ms\/step\): packBShared in matMul \(forward\) \+1\.00 \(4 shares, balance 50%\)$/m,

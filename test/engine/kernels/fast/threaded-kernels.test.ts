@@ -11,7 +11,6 @@ import { biasActivation, biasActivationGrad } from '../../../../engine/kernels/b
 import { batchNormTrain } from '../../../../engine/kernels/batch-norm';
 import { batchNormBackward } from '../../../../engine/kernels/batch-norm-backward';
 import { createFastBackend, type FastBackend } from '../../../../engine/kernels/fast/backend';
-import { gemmBlocks } from '../../../../engine/kernels/fast/matmul';
 import { PARALLEL_FLOATS } from '../../../../engine/kernels/fast/runtime';
 import { matMul } from '../../../../engine/kernels/matmul';
 import type { WorkerConstructor } from '../../../../engine/kernels/fast/thread-pool';
@@ -465,25 +464,7 @@ describe('a step scope keeps results in wasm memory', () => {
   });
 });
 
-describe('MatMul blocks scale with the thread count', () => {
-  it('1024³ on 16 threads: 16 row blocks × 4 column blocks (4 per thread); on 1 thread one column block', () => {
-    expect(gemmBlocks(1024, 1024, 16, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 256 });
-    expect(gemmBlocks(1024, 1024, 2, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 1024 });
-    expect(gemmBlocks(1024, 1024, 1, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 1024 });
-    // Batch 64 through a wide Dense layer: one row block, the columns split in multiples of 8.
-    expect(gemmBlocks(64, 4100, 16, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 72 });
-    expect(gemmBlocks(64, 1000, 4, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 64 });
-  });
-
-  it("batch 64 into 10 units (the article CNN's last Dense): too few columns to split, so the rows split into MR-row panels, one per thread on 16", () => {
-    expect(gemmBlocks(64, 10, 16, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
-    expect(gemmBlocks(64, 10, 2, 64, 8, 4)).toEqual({ mcStep: 8, ncStep: 16 });
-    expect(gemmBlocks(64, 10, 1, 64, 8, 4)).toEqual({ mcStep: 64, ncStep: 10 });
-    // Rows that aren't a multiple of MR: blocks stay whole panels, and never go below one.
-    expect(gemmBlocks(30, 10, 4, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
-    expect(gemmBlocks(3, 10, 16, 64, 8, 4)).toEqual({ mcStep: 4, ncStep: 16 });
-  });
-
+describe('MatMul split over rows and columns on 3 threads', () => {
   for (const [m, k, n, ta, tb] of [
     [70, 301, 1030, false, false],
     [257, 190, 333, true, false],
