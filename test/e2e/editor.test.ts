@@ -212,14 +212,17 @@ describe('editor window', () => {
     // The new layer went right of the one already below Dense, and the view panned to it; show everything again.
     await page.click('.react-flow__controls-fitview');
 
+    // Read once the new layer's shape is in, so its edge is drawn: an undo must bring the same edges back. (Read
+    // right after the undo below, the count could come before the restored edge was drawn: CI saw 7 against 8.)
+    const edges = await page.locator('.react-flow__edge').count();
     await node('Dropout', 'dropout').click();
     await page.keyboard.press('Delete');
     await expect.poll(() => page.locator('[data-testid=node-Dropout]').count()).toBe(0);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('[data-testid=node-Dropout]').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges);
 
     // Ctrl-click adds to the selection; Backspace deletes both; one undo brings both back with their edges.
-    const edges = await page.locator('.react-flow__edge').count();
     await node('Dropout', 'dropout').click();
     await node('Flatten', 'flatten').click({ modifiers: ['Control'] });
     await page.keyboard.press('Backspace');
